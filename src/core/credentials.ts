@@ -1,0 +1,56 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as core from '@actions/core';
+import { ActionError } from './errors.js';
+
+/**
+ * Credential files (kubeconfigs, registry auth) live under RUNNER_TEMP, readable only by the
+ * runner user, and the post step removes them: RUNNER_TEMP is emptied between jobs on hosted
+ * runners, but self-hosted runners may keep it.
+ */
+
+const STATE_KEY = 'slipway-credential-files';
+const written: string[] = [];
+
+export async function writeCredentialFile(fileName: string, content: string): Promise<string> {
+  const runnerTemp = process.env.RUNNER_TEMP;
+  if (!runnerTemp) {
+    throw new ActionError(
+      'RUNNER_TEMP is not set, so there is no private place for credential files.',
+      'Run this action on a GitHub Actions runner, or set RUNNER_TEMP to a private directory.',
+    );
+  }
+  if (fileName.includes('/') || fileName.includes('\\') || fileName.startsWith('.')) {
+    throw new ActionError(`Credential file name '${fileName}' must be a plain file name.`);
+  }
+  const directory = await mkdtemp(join(runnerTemp, 'slipway-credentials-'));
+  await chmod(directory, 0o700);
+  const path = join(directory, fileName);
+  await writeFile(path, content, { mode: 0o600 });
+  // The mode given to writeFile is filtered through the umask; make it exact.
+  await chmod(path, 0o600);
+  written.push(directory);
+  core.saveState(STATE_KEY, JSON.stringify(written));
+  return path;
+}
+
+/** For post steps: removes every credential directory main recorded; never throws. */
+export async function removeCredentialFiles(): Promise<string[]> {
+  let directories: unknown;
+  try {
+    directories = JSON.parse(core.getState(STATE_KEY) || '[]');
+  } catch {
+    directories = [];
+  }
+  const removed: string[] = [];
+  for (const directory of Array.isArray(directories) ? directories : []) {
+    if (typeof directory !== 'string') continue;
+    try {
+      await rm(directory, { recursive: true, force: true });
+      removed.push(directory);
+    } catch (error) {
+      core.warning(`Could not remove credential directory ${directory}: ${String(error)}`);
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,187 @@
+import { spawn } from 'node:child_process';
+import * as core from '@actions/core';
+import { ActionError } from './errors.js';
+import { formatDuration } from './duration.js';
+import { maskSecrets } from './secrets.js';
+
+/**
+ * Runs programs with an argument array and never through a shell, so nothing a user typed
+ * can become a command. Implemented on child_process rather than @actions/exec because
+ * deploy steps need a timeout that kills the program, and @actions/exec has none.
+ */
+
+export interface ExecOptions {
+  cwd?: string;
+  /** Added to (or, with inheritEnv false, replacing) the current environment; undefined unsets. */
+  env?: Record<string, string | undefined>;
+  inheritEnv?: boolean;
+  stdin?: string | Buffer;
+  timeoutMs?: number;
+  /** How long a program may take to exit after SIGTERM before it gets SIGKILL. */
+  killGraceMs?: number;
+  /** Exit codes that count as success; 'any' returns every result to the caller. */
+  okExitCodes?: number[] | 'any';
+  /** Output kept per stream; more is cut from the middle so the start and the end survive. */
+  maxOutputBytes?: number;
+  /** Echo the (masked) command line to the log, as `[command]` lines like @actions/exec does. */
+  echo?: boolean;
+  onStdout?: (text: string) => void;
+  onStderr?: (text: string) => void;
+}
+
+export interface ExecResult {
+  commandLine: string;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+export class ExecError extends ActionError {
+  constructor(
+    readonly result: ExecResult,
+    hint?: string,
+  ) {
+    const how = result.timedOut
+      ? `timed out after ${formatDuration(result.durationMs)} and was stopped`
+      : result.signal
+        ? `was killed by ${result.signal}`
+        : `exited with code ${result.exitCode}`;
+    const detail = lastLines(result.stderr || result.stdout, 5);
+    super(`${result.commandLine} ${how}${detail ? `:\n${detail}` : '.'}`, hint);
+  }
+}
+
+const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
+
+export function execute(
+  program: string,
+  args: readonly string[],
+  options: ExecOptions = {},
+): Promise<ExecResult> {
+  const commandLine = maskSecrets([program, ...args].map(quoteForDisplay).join(' '));
+  if (options.echo !== false) core.info(`[command]${commandLine}`);
+  const env = buildEnv(options);
+  const started = Date.now();
+
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, [...args], {
+      cwd: options.cwd,
+      env,
+      shell: false,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const stdout = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
+    const stderr = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
+    let timedOut = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const timeoutTimer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGTERM');
+            killTimer = setTimeout(() => child.kill('SIGKILL'), options.killGraceMs ?? 5_000);
+          }, options.timeoutMs);
+
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout.add(chunk);
+      options.onStdout?.(maskSecrets(chunk.toString('utf8')));
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr.add(chunk);
+      options.onStderr?.(maskSecrets(chunk.toString('utf8')));
+    });
+    // A program that exits without reading its input closes the pipe; that is not our failure.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.stdin ?? '');
+
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timeoutTimer);
+      clearTimeout(killTimer);
+      if (error.code === 'ENOENT') {
+        reject(
+          new ActionError(
+            `Could not run '${program}': it was not found on PATH.`,
+            `Install ${program} in an earlier step, or check the spelling of the program name.`,
+          ),
+        );
+      } else {
+        reject(new ActionError(`Could not run '${program}': ${error.message}`));
+      }
+    });
+    child.on('close', (exitCode, signal) => {
+      clearTimeout(timeoutTimer);
+      clearTimeout(killTimer);
+      const result: ExecResult = {
+        commandLine,
+        exitCode,
+        signal,
+        stdout: maskSecrets(stdout.text()),
+        stderr: maskSecrets(stderr.text()),
+        timedOut,
+        durationMs: Date.now() - started,
+      };
+      const ok =
+        !timedOut &&
+        (options.okExitCodes === 'any' || (options.okExitCodes ?? [0]).includes(exitCode ?? -1));
+      if (ok) resolve(result);
+      else reject(new ExecError(result));
+    });
+  });
+}
+
+function buildEnv(options: ExecOptions): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = options.inheritEnv === false ? {} : { ...process.env };
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  return env;
+}
+
+/** Keeps the head and the tail of large output: errors usually sit at the end. */
+class OutputBuffer {
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  private tail: Buffer[] = [];
+  private tailBytes = 0;
+  private dropped = 0;
+
+  constructor(private readonly limit: number) {}
+
+  add(chunk: Buffer): void {
+    const half = Math.floor(this.limit / 2);
+    if (this.headBytes < half) {
+      const take = chunk.subarray(0, half - this.headBytes);
+      this.head.push(take);
+      this.headBytes += take.length;
+      chunk = chunk.subarray(take.length);
+    }
+    if (chunk.length === 0) return;
+    this.tail.push(chunk);
+    this.tailBytes += chunk.length;
+    while (this.tailBytes - this.tail[0].length >= this.limit - half) {
+      const removed = this.tail.shift() as Buffer;
+      this.tailBytes -= removed.length;
+      this.dropped += removed.length;
+    }
+  }
+
+  text(): string {
+    const head = Buffer.concat(this.head).toString('utf8');
+    const tail = Buffer.concat(this.tail).toString('utf8');
+    if (this.dropped === 0) return head + tail;
+    return `${head}\n[... ${this.dropped} bytes of output omitted ...]\n${tail}`;
+  }
+}
+
+function quoteForDisplay(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+function lastLines(text: string, count: number): string {
+  return text.trimEnd().split('\n').slice(-count).join('\n');
+}

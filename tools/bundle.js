@@ -1,0 +1,76 @@
+// Builds every action's bundles with @vercel/ncc: `npm run bundle [-- --root DIR]`.
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { REPO_ROOT, displayPath, findActions } from './actions.js';
+
+const run = promisify(execFile);
+const NCC_CLI = join(REPO_ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
+
+/**
+ * Builds one entry into outDir (index.js, package.json, licenses.txt).
+ * ncc empties its output folder, so each entry is built apart and copied into place.
+ * @param {string} source @param {string} outDir @param {string} cwd
+ */
+export async function buildEntry(source, outDir, cwd) {
+  const scratch = await mkdtemp(join(tmpdir(), 'slipway-ncc-'));
+  try {
+    await run(
+      process.execPath,
+      [NCC_CLI, 'build', source, '-o', scratch, '-q', '--license', 'licenses.txt'],
+      {
+        cwd,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    await cp(scratch, outDir, { recursive: true });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Builds every bundle of one action into `distRoot` (the action's own dist by default), laid out
+ * as action.yml names them relative to the action folder.
+ * @param {import('./actions.js').ActionInfo} action @param {string} root @param {string} [distRoot]
+ */
+export async function buildAction(action, root, distRoot = action.dir) {
+  for (const entry of action.entries) {
+    const relativeBundle = entry.bundle.slice(action.dir.length + 1);
+    await buildEntry(entry.source, dirname(join(distRoot, relativeBundle)), root);
+  }
+}
+
+/** Runs tasks two at a time: ncc is CPU-bound and our machines have two cores. */
+export async function inPairs(items, task) {
+  const queue = [...items];
+  const workers = [0, 1].map(async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
+  });
+  await Promise.all(workers);
+}
+
+export function parseRoot(argv) {
+  const index = argv.indexOf('--root');
+  return index >= 0 && argv[index + 1] ? argv[index + 1] : REPO_ROOT;
+}
+
+async function main() {
+  const root = parseRoot(process.argv.slice(2));
+  const actions = findActions(root);
+  await inPairs(actions, async (action) => {
+    await rm(join(action.dir, 'dist'), { recursive: true, force: true });
+    await buildAction(action, root);
+    console.log(`bundled ${displayPath(root, action.dir)} (${action.entries.length} entries)`);
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error) => {
+    console.error(error.stderr || error.message);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,125 @@
+// Proves the committed bundles are current and load: `npm run check-dist [-- --root DIR]`.
+// 1. Rebuilds every bundle into a scratch folder and compares it byte for byte with dist/.
+// 2. Runs every committed bundle once with no inputs, as the runner would. A main bundle must
+//    fail cleanly (exit 1 with an ::error:: line, nothing on stderr); a post bundle must exit 0.
+//    This catches bundles that build but cannot load, such as a CommonJS build of ESM-only deps.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { displayPath, findActions } from './actions.js';
+import { buildAction, inPairs, parseRoot } from './bundle.js';
+import { bundleRuntime } from './node-runtime.js';
+
+/** @param {string} dir @returns {string[]} file paths relative to dir */
+function listFiles(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((path) => statSync(join(dir, path)).isFile())
+    .sort();
+}
+
+/** @returns {string[]} one line per difference between two dist folders */
+export function compareTrees(expectedDir, actualDir) {
+  const expected = listFiles(expectedDir);
+  const actual = new Set(listFiles(actualDir));
+  const problems = [];
+  for (const file of expected) {
+    if (!actual.has(file)) problems.push(`${file} is not committed`);
+    else if (!readFileSync(join(expectedDir, file)).equals(readFileSync(join(actualDir, file)))) {
+      problems.push(`${file} differs from a fresh build`);
+    }
+    actual.delete(file);
+  }
+  for (const file of actual)
+    problems.push(`${file} is committed but a fresh build has no such file`);
+  return problems;
+}
+
+/** @param {import('./actions.js').ActionInfo} action @param {string} root */
+export async function checkDistIsCurrent(action, root) {
+  const scratch = await mkdtemp(join(tmpdir(), 'slipway-check-dist-'));
+  try {
+    await buildAction(action, root, scratch);
+    return compareTrees(join(scratch, 'dist'), join(action.dir, 'dist'));
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs one bundle with a runner-like environment and no inputs.
+ * @param {string} bundle @param {'main' | 'post'} phase
+ * @returns {string | undefined} a problem, or undefined when the bundle behaved
+ */
+export function smokeRunBundle(bundle, phase) {
+  if (!existsSync(bundle)) return `${bundle} does not exist`;
+  const scratch = spawnSync('mktemp', ['-d'], { encoding: 'utf8' }).stdout.trim();
+  const files = Object.fromEntries(
+    ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_STEP_SUMMARY'].map((name) => {
+      const path = join(scratch, name.toLowerCase());
+      writeFileSync(path, '');
+      return [name, path];
+    }),
+  );
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) => !key.startsWith('INPUT_') && !key.startsWith('STATE_'),
+    ),
+  );
+  const result = spawnSync(bundleRuntime().path, [bundle], {
+    cwd: scratch,
+    env: { ...env, ...files, RUNNER_TEMP: scratch, GITHUB_WORKSPACE: scratch },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  spawnSync('rm', ['-rf', scratch]);
+  const stderr = (result.stderr ?? '').trim();
+  const says = `exit ${result.status}${stderr ? `, stderr: ${stderr.split('\n').slice(0, 3).join(' | ')}` : ''}`;
+  if (phase === 'main') {
+    const cleanError = result.status === 1 && /^::error::/m.test(result.stdout) && stderr === '';
+    return cleanError
+      ? undefined
+      : `expected a clean input error (exit 1, an ::error:: line), got ${says}`;
+  }
+  return result.status === 0 && stderr === ''
+    ? undefined
+    : `expected post to exit 0 quietly, got ${says}`;
+}
+
+async function main() {
+  const root = parseRoot(process.argv.slice(2));
+  const runtime = bundleRuntime();
+  if (runtime.notice) console.log(`::notice::${runtime.notice}`);
+  const actions = findActions(root);
+  const problems = [];
+  await inPairs(actions, async (action) => {
+    for (const problem of await checkDistIsCurrent(action, root)) {
+      problems.push(`${displayPath(root, action.dir)}/dist: ${problem}`);
+    }
+  });
+  for (const action of actions) {
+    action.entries.forEach((entry, index) => {
+      const problem = smokeRunBundle(entry.bundle, index === 0 ? 'main' : 'post');
+      if (problem) problems.push(`${relative(root, entry.bundle)}: ${problem}`);
+    });
+  }
+  if (problems.length > 0) {
+    console.error(`check-dist found ${problems.length} problem(s):\n- ${problems.join('\n- ')}`);
+    console.error('Run `npm run bundle`, check that the bundles run, and commit actions/*/dist.');
+    process.exit(1);
+  }
+  console.log(
+    `check-dist: ${actions.length} action(s) current; every bundle loads under Node ${runtime.version}.`,
+  );
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error) => {
+    console.error(error.stderr || error.message);
+    process.exit(1);
+  });
+}
