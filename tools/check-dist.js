@@ -78,7 +78,7 @@ export function smokeRunBundle(bundle, phase) {
   });
   spawnSync('rm', ['-rf', scratch]);
   const stderr = (result.stderr ?? '').trim();
-  const says = `exit ${result.status}${stderr ? `, stderr: ${stderr.split('\n').slice(0, 3).join(' | ')}` : ''}`;
+  const says = `exit ${result.status}${stderr ? `, stderr: ${errorLine(stderr)}` : ''}`;
   if (phase === 'main') {
     const cleanError = result.status === 1 && /^::error::/m.test(result.stdout) && stderr === '';
     return cleanError
@@ -88,6 +88,12 @@ export function smokeRunBundle(bundle, phase) {
   return result.status === 0 && stderr === ''
     ? undefined
     : `expected post to exit 0 quietly, got ${says}`;
+}
+
+/** The line of a crash that names the error, e.g. "Error: Cannot find module '@actions/core'". */
+function errorLine(stderr) {
+  const lines = stderr.split('\n');
+  return (lines.find((line) => /^\w*Error\b/.test(line)) ?? lines[0]).trim();
 }
 
 async function main() {

@@ -163,10 +163,15 @@ class OutputBuffer {
     if (chunk.length === 0) return;
     this.tail.push(chunk);
     this.tailBytes += chunk.length;
-    while (this.tailBytes - this.tail[0].length >= this.limit - half) {
-      const removed = this.tail.shift() as Buffer;
-      this.tailBytes -= removed.length;
-      this.dropped += removed.length;
+    let excess = this.tailBytes - (this.limit - half);
+    while (excess > 0) {
+      const first = this.tail[0];
+      const cut = Math.min(excess, first.length);
+      if (cut === first.length) this.tail.shift();
+      else this.tail[0] = first.subarray(cut);
+      this.tailBytes -= cut;
+      this.dropped += cut;
+      excess -= cut;
     }
   }
 

@@ -21,7 +21,10 @@ describe('bundled fixture action run as the runner runs it', () => {
 
     expect(run.main.exitCode).toBe(0);
     expect(run.main.outputs.message).toBe('hello hello hello');
-    expect(JSON.parse(run.main.outputs.result)).toMatchObject({ message: 'hello hello hello', repeat: 3 });
+    expect(JSON.parse(run.main.outputs.result)).toMatchObject({
+      message: 'hello hello hello',
+      repeat: 3,
+    });
     expect(run.main.summary).toContain('hello hello hello');
     expect(credentialFile.startsWith(run.runnerTemp)).toBe(true);
     expect(run.post?.exitCode).toBe(0);
@@ -32,16 +35,39 @@ describe('bundled fixture action run as the runner runs it', () => {
     const token = 's3cr3t-token-value';
     const run = await runAction(ECHO, { inputs: { greeting: 'hi', token } });
 
-    expect(run.main.masks).toEqual(expect.arrayContaining([token, Buffer.from(token).toString('base64')]));
-    const written = [run.main.log, run.main.summary, JSON.stringify(run.main.outputs), JSON.stringify(run.main.state)];
+    expect(run.main.masks).toEqual(
+      expect.arrayContaining([token, Buffer.from(token).toString('base64')]),
+    );
+    const written = [
+      run.main.log,
+      run.main.summary,
+      JSON.stringify(run.main.outputs),
+      JSON.stringify(run.main.state),
+    ];
     for (const text of written) expect(text).not.toContain(token);
   });
 
-  it.each([
-    { inputs: {}, message: "Input 'greeting' is required but was not set.", example: 'greeting: hello' },
-    { inputs: { greeting: 'x', repeat: 'many' }, message: "Input 'repeat' must be a whole number, got 'many'.", example: 'repeat: 1' },
-    { inputs: { greeting: 'x', repeat: '9' }, message: "Input 'repeat' must be between 1 and 5, got 9.", example: 'repeat: 1' },
-    { inputs: { greeting: 'x', wait: '5' }, message: "write '5s' for seconds", example: 'wait: 0s' },
+  it.each<{ inputs: Record<string, string>; message: string; example: string }>([
+    {
+      inputs: {},
+      message: "Input 'greeting' is required but was not set.",
+      example: 'greeting: hello',
+    },
+    {
+      inputs: { greeting: 'x', repeat: 'many' },
+      message: "Input 'repeat' must be a whole number, got 'many'.",
+      example: 'repeat: 1',
+    },
+    {
+      inputs: { greeting: 'x', repeat: '9' },
+      message: "Input 'repeat' must be between 1 and 5, got 9.",
+      example: 'repeat: 1',
+    },
+    {
+      inputs: { greeting: 'x', wait: '5' },
+      message: "write '5s' for seconds",
+      example: 'wait: 0s',
+    },
   ])('fails cleanly on bad input $inputs', async ({ inputs, message, example }) => {
     const run = await runAction(ECHO, { inputs });
 

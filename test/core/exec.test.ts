@@ -1,0 +1,123 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ActionError } from '../../src/core/errors.js';
+import { ExecError, execute } from '../../src/core/exec.js';
+import { forgetSecretsForTesting, registerSecret } from '../../src/core/secrets.js';
+import { captureStdout } from '../support/capture-stdout.js';
+
+const NODE = process.execPath;
+const quiet = { echo: false } as const;
+
+afterEach(() => forgetSecretsForTesting());
+
+async function rejection(promise: Promise<unknown>): Promise<ExecError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ExecError) return error;
+    throw error;
+  }
+  throw new Error('expected the program to fail');
+}
+
+describe('execute', () => {
+  it('passes arguments verbatim: nothing is interpreted by a shell', async () => {
+    const hostile = ['$(touch /tmp/pwned)', '; rm -rf /', '*', '`id`', "it's", 'a b'];
+    const result = await execute(
+      NODE,
+      ['-e', 'console.log(JSON.stringify(process.argv.slice(1)))', ...hostile],
+      quiet,
+    );
+    expect(JSON.parse(result.stdout)).toEqual(hostile);
+  });
+
+  it('feeds stdin and sets, replaces and unsets environment variables', async () => {
+    process.env.SLIPWAY_TEST_INHERITED = 'yes';
+    const script =
+      'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.stringify({s,a:process.env.A,i:process.env.SLIPWAY_TEST_INHERITED ?? null})))';
+    const result = await execute(NODE, ['-e', script], {
+      ...quiet,
+      stdin: 'hello\n',
+      env: { A: '1' },
+    });
+    expect(JSON.parse(result.stdout)).toEqual({ s: 'hello\n', a: '1', i: 'yes' });
+
+    const unset = await execute(NODE, ['-e', script], {
+      ...quiet,
+      env: { SLIPWAY_TEST_INHERITED: undefined },
+    });
+    expect(JSON.parse(unset.stdout).i).toBeNull();
+    delete process.env.SLIPWAY_TEST_INHERITED;
+  });
+
+  it('fails with the exit code and the last lines of stderr', async () => {
+    const error = await rejection(
+      execute(
+        NODE,
+        ['-e', 'console.error("line1\\nline2\\nError: image not found"); process.exit(3)'],
+        quiet,
+      ),
+    );
+    expect(error.result.exitCode).toBe(3);
+    expect(error.message).toContain('exited with code 3');
+    expect(error.message).toContain('Error: image not found');
+  });
+
+  it('returns any exit code when asked to', async () => {
+    const result = await execute(NODE, ['-e', 'process.exit(2)'], { ...quiet, okExitCodes: 'any' });
+    expect(result.exitCode).toBe(2);
+  });
+
+  it('stops a program that outlives its timeout', async () => {
+    const error = await rejection(
+      execute(NODE, ['-e', 'setTimeout(() => {}, 30000)'], { ...quiet, timeoutMs: 300 }),
+    );
+    expect(error.result.timedOut).toBe(true);
+    expect(error.result.signal).toBe('SIGTERM');
+    expect(error.message).toMatch(/timed out after \d+ms and was stopped/);
+  });
+
+  it('kills a program that ignores SIGTERM once the grace period ends', async () => {
+    const stubborn =
+      'process.on("SIGTERM", () => {}); console.log("ready"); setTimeout(() => {}, 30000)';
+    const error = await rejection(
+      execute(NODE, ['-e', stubborn], { ...quiet, timeoutMs: 500, killGraceMs: 300 }),
+    );
+    expect(error.result.signal).toBe('SIGKILL');
+  });
+
+  it('says which program is missing from PATH', async () => {
+    await expect(execute('slipway-no-such-program', [], quiet)).rejects.toThrow(ActionError);
+    await expect(execute('slipway-no-such-program', [], quiet)).rejects.toThrow(
+      "Could not run 'slipway-no-such-program': it was not found on PATH.",
+    );
+  });
+
+  it('masks registered secrets in the echoed command line and in captured output', async () => {
+    await captureStdout(() => registerSecret('tok-1234567890'));
+    const { text } = await captureStdout(() =>
+      execute(NODE, [
+        '-e',
+        'console.log("token is " + process.argv[1]); console.error(process.argv[1])',
+        'tok-1234567890',
+      ]),
+    );
+    expect(text).toContain('[command]');
+    expect(text).not.toContain('tok-1234567890');
+    const result = await execute(
+      NODE,
+      ['-e', 'console.log(process.argv[1])', 'tok-1234567890'],
+      quiet,
+    );
+    expect(result.stdout.trim()).toBe('***');
+    expect(result.commandLine).not.toContain('tok-1234567890');
+  });
+
+  it('keeps the start and the end of output larger than the limit', async () => {
+    const script = 'process.stdout.write("START" + "x".repeat(200000) + "END")';
+    const result = await execute(NODE, ['-e', script], { ...quiet, maxOutputBytes: 1_000 });
+    expect(result.stdout.startsWith('START')).toBe(true);
+    expect(result.stdout.endsWith('END')).toBe(true);
+    expect(result.stdout).toMatch(/\[\.\.\. \d+ bytes of output omitted \.\.\.\]/);
+    expect(result.stdout.length).toBeLessThan(1_200);
+  });
+});

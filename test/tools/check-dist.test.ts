@@ -1,0 +1,132 @@
+import { execFile } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../tools/actions.js';
+
+const run = promisify(execFile);
+
+/**
+ * A scratch checkout with its own package.json and action folders, sharing the repository's
+ * node_modules and src/core, so the bundling tools can be run on deliberately broken actions.
+ */
+async function scratchRoot(packageJson: object): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'slipway-root-'));
+  await writeFile(join(root, 'package.json'), JSON.stringify(packageJson));
+  await cp(join(REPO_ROOT, 'tsconfig.json'), join(root, 'tsconfig.json'));
+  await symlink(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'));
+  await symlink(join(REPO_ROOT, 'src'), join(root, 'src'));
+  await mkdir(join(root, 'test/fixtures/actions'), { recursive: true });
+  return root;
+}
+
+async function tool(name: 'bundle' | 'check-dist', root: string) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [
+      join(REPO_ROOT, 'tools', `${name}.js`),
+      '--root',
+      root,
+    ]);
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, output: failure.stdout + failure.stderr };
+  }
+}
+
+describe('check-dist on the ESM fixture action', () => {
+  let root: string;
+  const echo = () => join(root, 'test/fixtures/actions/echo');
+
+  beforeAll(async () => {
+    root = await scratchRoot({ name: 'scratch', type: 'module' });
+    const source = join(REPO_ROOT, 'test/fixtures/actions/echo');
+    await cp(source, echo(), { recursive: true, filter: (path) => !path.includes('/dist') });
+    expect((await tool('bundle', root)).code).toBe(0);
+  });
+
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('passes when dist is current and every bundle loads', async () => {
+    const result = await tool('check-dist', root);
+    expect(result.output).toContain('check-dist: 1 action(s) current; every bundle loads');
+    expect(result.code).toBe(0);
+  });
+
+  it('fails when a committed bundle differs from a fresh build', async () => {
+    const bundle = join(echo(), 'dist/index.js');
+    const original = await readFile(bundle, 'utf8');
+    await writeFile(bundle, original.replace('is required but was not set', 'is needed'));
+    try {
+      const result = await tool('check-dist', root);
+      expect(result.code).toBe(1);
+      expect(result.output).toContain(
+        'test/fixtures/actions/echo/dist: index.js differs from a fresh build',
+      );
+    } finally {
+      await writeFile(bundle, original);
+    }
+  });
+
+  it('fails when a bundle is missing and when a bundle crashes while loading', async () => {
+    const post = join(echo(), 'dist/post/index.js');
+    const original = await readFile(post, 'utf8');
+    await writeFile(post, `throw new Error('broken at load');\n`);
+    try {
+      const result = await tool('check-dist', root);
+      expect(result.code).toBe(1);
+      expect(result.output).toContain('post/index.js differs from a fresh build');
+      expect(result.output).toMatch(
+        /dist\/post\/index\.js: expected post to exit 0 quietly, got exit 1, stderr: Error: broken at load/,
+      );
+    } finally {
+      await writeFile(post, original);
+    }
+    await rm(post);
+    const missing = await tool('check-dist', root);
+    expect(missing.output).toContain('post/index.js is not committed');
+    expect(missing.code).toBe(1);
+  });
+});
+
+describe('check-dist on a CommonJS build of an ESM-only dependency', () => {
+  it('fails although ncc built the bundle without complaint', async () => {
+    // The trap from the research: without "type": "module", ncc emits a CommonJS bundle in
+    // which ESM-only @actions/core is a stub that throws "Cannot find module" at run time.
+    const root = await scratchRoot({ name: 'scratch-cjs' });
+    const action = join(root, 'test/fixtures/actions/cjs');
+    await mkdir(join(action, 'src'), { recursive: true });
+    await writeFile(
+      join(action, 'action.yml'),
+      'name: cjs\ndescription: CommonJS build\nruns:\n  using: node24\n  main: dist/index.js\n',
+    );
+    await writeFile(
+      join(action, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          strict: true,
+          skipLibCheck: true,
+          esModuleInterop: true,
+        },
+      }),
+    );
+    await writeFile(
+      join(action, 'src/entry-main.ts'),
+      "import * as core from '@actions/core';\ncore.setFailed('Input required');\n",
+    );
+    try {
+      expect((await tool('bundle', root)).code).toBe(0);
+      const result = await tool('check-dist', root);
+      expect(result.code).toBe(1);
+      expect(result.output).toMatch(
+        /dist\/index\.js: expected a clean input error .*, got exit 1, stderr: Error: Cannot find module '@actions\/core'/,
+      );
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
