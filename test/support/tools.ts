@@ -16,7 +16,10 @@ export interface RequiredTool {
 }
 
 export function toolAvailable(tool: RequiredTool): boolean {
-  const result = spawnSync(tool.program, tool.versionArgs ?? ['--version'], { stdio: 'ignore', timeout: 30_000 });
+  const result = spawnSync(tool.program, tool.versionArgs ?? ['--version'], {
+    stdio: 'ignore',
+    timeout: 30_000,
+  });
   return result.error === undefined && result.status === 0;
 }
 
