@@ -55,7 +55,7 @@ describe('runMain', () => {
   });
 
   it('masks registered secrets in the failure message', async () => {
-    registerSecret('hunter2-password');
+    await captureStdout(() => registerSecret('hunter2-password'));
     const { commands } = await captureStdout(() =>
       runMain('image', async () => {
         throw new Error('login failed for hunter2-password');
