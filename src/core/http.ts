@@ -1,0 +1,344 @@
+import * as core from '@actions/core';
+import { ActionError, describeThrown } from './errors.js';
+import { describeGivingUp, formatRetry, retry, RetryError, type RetryOptions } from './retry.js';
+import { maskSecrets, registerSecret } from './secrets.js';
+
+export interface HttpRequestOptions {
+  method?: string;
+  /** Userinfo (`https://user:token@host/`) is sent as basic auth, never shown in errors. */
+  url: string | URL;
+  headers?: Record<string, string>;
+  /** Any other object is sent as JSON. */
+  body?: string | Uint8Array | object;
+  /** Per attempt, covering the whole response body; also bounded by the retry deadline. */
+  timeoutMs?: number;
+  /** A larger response fails the request instead of filling the runner's memory. */
+  maxResponseBytes?: number;
+  retry?: RetryOptions;
+  /** Cancels the request and any retry wait; the signal's reason is thrown as is. */
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  body: Buffer;
+  text(): string;
+  json<T = unknown>(): T;
+}
+
+export const HTTP_DEFAULTS = {
+  timeoutMs: 30_000,
+  maxResponseBytes: 10 * 1024 * 1024,
+  retry: { maxAttempts: 4, baseDelayMs: 1_000, maxDelayMs: 15_000, deadlineMs: 120_000 },
+} as const;
+
+/** Enough of an error body to recognise the server's explanation without flooding the log. */
+const EXCERPT_CHARS = 300;
+const ERROR_BODY_BYTES = 64 * 1024;
+
+export class HttpError extends ActionError {
+  readonly method: string;
+  /** Without userinfo, fragment or query values. */
+  readonly url: string;
+  /** Undefined when no response came back (network failure, timeout). */
+  readonly status?: number;
+  readonly bodyExcerpt?: string;
+  /** From a Retry-After header. */
+  readonly retryAfterMs?: number;
+  /** The message without the method and URL in front. */
+  readonly problem: string;
+
+  constructor(
+    fields: {
+      method: string;
+      url: string;
+      status?: number;
+      bodyExcerpt?: string;
+      retryAfterMs?: number;
+      problem: string;
+      hint?: string;
+    },
+    options?: { cause?: unknown },
+  ) {
+    super(
+      maskSecrets(`${fields.method} ${fields.url} ${fields.problem}`),
+      fields.hint ?? hintFor(fields.status),
+      options,
+    );
+    this.method = fields.method;
+    this.url = fields.url;
+    this.status = fields.status;
+    this.bodyExcerpt =
+      fields.bodyExcerpt === undefined ? undefined : maskSecrets(fields.bodyExcerpt);
+    this.retryAfterMs = fields.retryAfterMs;
+    this.problem = maskSecrets(fields.problem);
+  }
+}
+
+/** A per-attempt timeout; named like AbortSignal.timeout's error so isTransient retries it. */
+export class HttpTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`no complete response within the ${timeoutMs}ms timeout`);
+    this.name = 'TimeoutError';
+  }
+}
+
+/** A network failure with the system error code kept, so retry predicates can read it. */
+export class HttpNetworkError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+    this.name = 'HttpNetworkError';
+  }
+}
+
+export async function httpRequest(options: HttpRequestOptions): Promise<HttpResponse> {
+  const method = (options.method ?? 'GET').toUpperCase();
+  const headers = new Headers(options.headers);
+  const url = moveUserinfoToHeader(new URL(options.url), headers);
+  const shownUrl = redactUrl(url);
+  const body = encodeBody(options.body, headers);
+  const timeoutMs = options.timeoutMs ?? HTTP_DEFAULTS.timeoutMs;
+  const maxResponseBytes = options.maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes;
+  const target = { method, url, shownUrl, headers, body, maxResponseBytes };
+
+  try {
+    return await retry(
+      ({ remainingMs }) =>
+        attemptOnce(target, Math.max(1, Math.min(timeoutMs, remainingMs)), options.signal),
+      {
+        ...HTTP_DEFAULTS.retry,
+        requestedDelayMs: (error) =>
+          error instanceof HttpError && error.status === 503 ? error.retryAfterMs : undefined,
+        onRetry: (event) => {
+          const error = event.error instanceof HttpError ? event.error.problem : event.error;
+          core.info(maskSecrets(`${method} ${shownUrl}: ${formatRetry({ ...event, error })}`));
+        },
+        ...options.retry,
+        signal: options.signal,
+      },
+    );
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    if (error instanceof HttpError) throw error;
+    if (error instanceof RetryError) {
+      const last = error.lastError;
+      const givingUp = describeGivingUp(error.attempts, error.elapsedMs, error.stoppedBecause);
+      const problem = last instanceof HttpError ? last.problem : `failed: ${describeThrown(last)}`;
+      throw new HttpError(
+        {
+          method,
+          url: shownUrl,
+          status: last instanceof HttpError ? last.status : undefined,
+          bodyExcerpt: last instanceof HttpError ? last.bodyExcerpt : undefined,
+          problem: `${problem}; ${givingUp}`,
+          hint: last instanceof HttpError ? last.hint : UNAVAILABLE_HINT,
+        },
+        { cause: error },
+      );
+    }
+    throw new HttpError(
+      { method, url: shownUrl, problem: `failed: ${describeThrown(error)}` },
+      { cause: error },
+    );
+  }
+}
+
+interface Target {
+  method: string;
+  url: URL;
+  shownUrl: string;
+  headers: Headers;
+  body: string | Uint8Array | undefined;
+  maxResponseBytes: number;
+}
+
+async function attemptOnce(
+  target: Target,
+  timeoutMs: number,
+  cancel?: AbortSignal,
+): Promise<HttpResponse> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = cancel ? AbortSignal.any([cancel, timeout]) : timeout;
+  let response: Response;
+  let body: Buffer;
+  try {
+    response = await fetch(target.url, {
+      method: target.method,
+      headers: target.headers,
+      body: target.body,
+      signal,
+    });
+    const ok = response.status >= 200 && response.status <= 299;
+    body = ok
+      ? await readBody(response, target.maxResponseBytes, target)
+      : await readBody(response, Math.min(ERROR_BODY_BYTES, target.maxResponseBytes));
+  } catch (error) {
+    if (cancel?.aborted) throw cancel.reason;
+    if (timeout.aborted) throw new HttpTimeoutError(timeoutMs);
+    throw describeNetworkFailure(error);
+  }
+  if (response.status < 200 || response.status > 299) {
+    throw new HttpError({
+      method: target.method,
+      url: target.shownUrl,
+      status: response.status,
+      bodyExcerpt: excerpt(body),
+      retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+      problem: `returned ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${body.length > 0 ? `: ${excerpt(body)}` : ''}`,
+    });
+  }
+  const { status, headers } = response;
+  return {
+    status,
+    headers,
+    body,
+    text: () => body.toString('utf8'),
+    json: <T>() => {
+      try {
+        return JSON.parse(body.toString('utf8')) as T;
+      } catch (error) {
+        throw new ActionError(
+          maskSecrets(
+            `${target.method} ${target.shownUrl} returned a body that is not JSON (${describeThrown(error)}): ${excerpt(body)}`,
+          ),
+        );
+      }
+    },
+  };
+}
+
+/**
+ * Reads at most `limit` bytes. With `tooLarge` a longer body fails the request; without it (error
+ * responses, which we only quote) the rest is dropped.
+ */
+async function readBody(response: Response, limit: number, tooLarge?: Target): Promise<Buffer> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (tooLarge && declared > limit) {
+    await response.body?.cancel();
+    throw responseTooLarge(tooLarge, limit, `it declares ${declared} bytes`);
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  if (!response.body) return Buffer.alloc(0);
+  for await (const chunk of response.body) {
+    const room = limit - total;
+    if (chunk.byteLength > room) {
+      // Leaving the loop cancels the stream, so the rest is never downloaded.
+      if (tooLarge)
+        throw responseTooLarge(
+          tooLarge,
+          limit,
+          `it exceeded that after ${total + chunk.byteLength} bytes`,
+        );
+      chunks.push(chunk.subarray(0, room));
+      total = limit;
+      break;
+    }
+    chunks.push(chunk);
+    total += chunk.byteLength;
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function responseTooLarge(target: Target, limit: number, detail: string): HttpError {
+  return new HttpError({
+    method: target.method,
+    url: target.shownUrl,
+    problem: `returned a response larger than the ${limit}-byte limit (maxResponseBytes): ${detail}`,
+    hint: 'Check that the URL points at the resource you meant; it is far larger than expected.',
+  });
+}
+
+const NETWORK_PROBLEMS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset by the server',
+  ETIMEDOUT: 'connection timed out',
+  EAI_AGAIN: 'DNS lookup failed for now',
+  ENOTFOUND: 'host name not found',
+  EPIPE: 'connection closed while sending',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  UND_ERR_SOCKET: 'connection closed by the server',
+  UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
+  UND_ERR_HEADERS_TIMEOUT: 'no response headers in time',
+  UND_ERR_BODY_TIMEOUT: 'response body stalled',
+};
+
+/** fetch says only "fetch failed"; the reason is in its cause. */
+function describeNetworkFailure(error: unknown): unknown {
+  if (!(error instanceof TypeError) || error.cause === undefined) return error;
+  const cause = error.cause as { code?: unknown };
+  const first =
+    error.cause instanceof AggregateError ? (error.cause.errors[0] as { code?: unknown }) : {};
+  const code = [cause.code, first?.code].find((c): c is string => typeof c === 'string');
+  const problem = (code && NETWORK_PROBLEMS[code]) ?? describeThrown(cause);
+  return new HttpNetworkError(code ? `${problem} (${code})` : problem, code, { cause: error });
+}
+
+function hintFor(status: number | undefined): string | undefined {
+  if (status === 401 || status === 403)
+    return 'Check that the credentials are set and allowed to do this.';
+  if (status === 404) return 'Check the URL and that the resource exists.';
+  if (status !== undefined && status >= 500) return UNAVAILABLE_HINT;
+  return undefined;
+}
+
+const UNAVAILABLE_HINT = 'The server may be unavailable; re-run the job later.';
+
+/** fetch refuses URLs with credentials; sending them as basic auth is what curl and users expect. */
+function moveUserinfoToHeader(url: URL, headers: Headers): URL {
+  if (!url.username && !url.password) return url;
+  const user = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  const token = Buffer.from(`${user}:${password}`).toString('base64');
+  registerSecret(password);
+  registerSecret(token);
+  if (!headers.has('authorization')) headers.set('authorization', `Basic ${token}`);
+  const bare = new URL(url);
+  bare.username = '';
+  bare.password = '';
+  return bare;
+}
+
+/** Query values often carry tokens or signatures; their names are enough to debug with. */
+export function redactUrl(url: URL | string): string {
+  const shown = new URL(url);
+  shown.username = '';
+  shown.password = '';
+  shown.hash = '';
+  const names = [...new Set(shown.searchParams.keys())];
+  shown.search = '';
+  const query = names.map((name) => `${encodeURIComponent(name)}=***`).join('&');
+  return query ? `${shown.href}?${query}` : shown.href;
+}
+
+function encodeBody(
+  body: HttpRequestOptions['body'],
+  headers: Headers,
+): string | Uint8Array | undefined {
+  if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) return body;
+  if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+  return JSON.stringify(body);
+}
+
+function excerpt(body: Buffer): string {
+  const text = body.toString('utf8').replace(/\s+/g, ' ').trim();
+  const chars = Array.from(text);
+  return chars.length > EXCERPT_CHARS ? `${chars.slice(0, EXCERPT_CHARS).join('')}…` : text;
+}
+
+/** Retry-After is either delta-seconds or an HTTP date (RFC 9110, section 10.2.3). */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1_000;
+  // Date.parse reads a lone number such as "-5" as a year; an HTTP date always names its day.
+  if (!/[a-z]/i.test(trimmed)) return undefined;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
