@@ -25,7 +25,11 @@ describe('bundled fixture action run as the runner runs it', () => {
       message: 'hello hello hello',
       repeat: 3,
     });
-    expect(run.main.summary).toContain('hello hello hello');
+    expect(run.main.summary).toMatch(/^<h3>\S+ Echoed hello hello hello<\/h3>/);
+    expect(run.main.summary).toContain('<tr><td>repeat</td><td>3</td></tr>');
+    expect(run.main.annotations).toEqual([
+      { level: 'notice', title: 'echo', message: 'Echoed hello hello hello' },
+    ]);
     expect(credentialFile.startsWith(run.runnerTemp)).toBe(true);
     expect(run.post?.exitCode).toBe(0);
     expect(existsSync(credentialFile)).toBe(false);
@@ -45,6 +49,13 @@ describe('bundled fixture action run as the runner runs it', () => {
       JSON.stringify(run.main.state),
     ];
     for (const text of written) expect(text).not.toContain(token);
+  });
+
+  it('escapes what the user typed before it reaches the job summary', async () => {
+    const run = await runAction(ECHO, { inputs: { greeting: '<img src=x onerror=alert(1)>' } });
+    expect(run.main.exitCode).toBe(0);
+    expect(run.main.summary).not.toContain('<img');
+    expect(run.main.summary).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
   it.each<{ inputs: Record<string, string>; message: string; example: string }>([
