@@ -62,8 +62,15 @@ async function main() {
   const root = parseRoot(process.argv.slice(2));
   const actions = findActions(root);
   await inPairs(actions, async (action) => {
-    await rm(join(action.dir, 'dist'), { recursive: true, force: true });
-    await buildAction(action, root);
+    // Build aside and swap in only on success, so a failed build leaves the old dist in place.
+    const scratch = await mkdtemp(join(tmpdir(), 'slipway-bundle-'));
+    try {
+      await buildAction(action, root, scratch);
+      await rm(join(action.dir, 'dist'), { recursive: true, force: true });
+      await cp(join(scratch, 'dist'), join(action.dir, 'dist'), { recursive: true });
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
     console.log(`bundled ${displayPath(root, action.dir)} (${action.entries.length} entries)`);
   });
 }

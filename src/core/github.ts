@@ -3,10 +3,10 @@
  * authenticated Octokit that retries what is worth retrying, and sticky pull request comments.
  */
 import { readFileSync } from 'node:fs';
-import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { ActionError, describeThrown } from './errors.js';
+import { registerSecret } from './secrets.js';
 
 export interface RepositoryRef {
   owner: string;
@@ -203,7 +203,7 @@ export function createOctokit(token: string, options: OctokitOptions = {}): GitH
       'Pass one, e.g. github-token: ${{ github.token }}, and give the job the permissions it needs.',
     );
   }
-  core.setSecret(token);
+  registerSecret(token);
   const env = options.env ?? process.env;
   const baseUrl = (options.baseUrl ?? env.GITHUB_API_URL ?? 'https://api.github.com').replace(
     /\/+$/,
