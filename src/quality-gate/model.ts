@@ -1,0 +1,114 @@
+/**
+ * What every report parser produces, whatever the tool: findings (lint and format problems),
+ * test results, and vulnerabilities. The gate, the annotations and the summary read only this.
+ */
+
+export type Severity = 'error' | 'warning' | 'notice';
+
+export interface Finding {
+  /** The tool that reported it, e.g. "clippy", "eslint", "shellcheck". */
+  source: string;
+  /** Rule or code, e.g. "clippy::needless_return", "no-unused-vars", "SC2086". */
+  rule?: string;
+  severity: Severity;
+  message: string;
+  /** Repository-relative, forward slashes. */
+  file?: string;
+  line?: number;
+  endLine?: number;
+  column?: number;
+  endColumn?: number;
+}
+
+export type TestOutcome = 'passed' | 'failed' | 'skipped' | 'flaky';
+
+export interface TestCase {
+  /** Suite path joined with " › " for nested suites. */
+  suite: string;
+  classname?: string;
+  name: string;
+  outcome: TestOutcome;
+  durationMs?: number;
+  /** For failed and flaky cases: the failure or error message (capped in length). */
+  message?: string;
+  /** Stack trace or output excerpt (capped in length). */
+  details?: string;
+  file?: string;
+  line?: number;
+}
+
+export interface TestTotals {
+  total: number;
+  passed: number;
+  /** Failures and errors together: both mean the test did not pass. */
+  failed: number;
+  skipped: number;
+  /** Failed at first, passed on a rerun; counted as passed too. */
+  flaky: number;
+}
+
+export interface TestResults {
+  totals: TestTotals;
+  /** Only failed and flaky cases are kept, to bound memory on huge reports. */
+  notable: TestCase[];
+}
+
+export type AuditSeverity = 'info' | 'low' | 'moderate' | 'high' | 'critical';
+
+export interface Vulnerability {
+  /** Advisory id: RUSTSEC-2023-0001, GHSA-xxxx-xxxx-xxxx, or the npm advisory number. */
+  id: string;
+  package: string;
+  version?: string;
+  severity: AuditSeverity;
+  title: string;
+  url?: string;
+}
+
+export interface AuditResults {
+  /** Per severity, counted the way the tool counts (npm: per vulnerable package). */
+  counts: Record<AuditSeverity, number>;
+  vulnerabilities: Vulnerability[];
+}
+
+/** What one report (or one command's output) contained. Absent parts were not in the report. */
+export interface ParsedReport {
+  findings: Finding[];
+  tests?: TestResults;
+  audit?: AuditResults;
+}
+
+export const FORMATS = [
+  'junit',
+  'sarif',
+  'checkstyle',
+  'eslint',
+  'clippy',
+  'rustfmt',
+  'cargo-audit',
+  'npm-audit',
+  'exit-code',
+] as const;
+export type ReportFormat = (typeof FORMATS)[number];
+
+/** Where a report's file paths are made repository-relative. */
+export interface ParseContext {
+  /** Absolute path of the repository root (GITHUB_WORKSPACE). */
+  workspace: string;
+  /** Path of the report, for error messages; "stdout of <check>" when read from a command. */
+  origin: string;
+}
+
+/**
+ * A report that cannot be read (malformed, truncated, hostile, wrong shape). The check it belongs
+ * to fails with this message rather than the action crashing.
+ */
+export class ReportError extends Error {
+  constructor(
+    readonly origin: string,
+    problem: string,
+  ) {
+    super(`${origin}: ${problem}`);
+    this.name = 'ReportError';
+  }
+}
