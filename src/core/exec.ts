@@ -35,6 +35,8 @@ export interface ExecResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** True when stdout outgrew maxOutputBytes and its middle was cut. */
+  stdoutTruncated: boolean;
   timedOut: boolean;
   durationMs: number;
 }
@@ -121,6 +123,7 @@ export function execute(
         signal,
         stdout: maskSecrets(stdout.text()),
         stderr: maskSecrets(stderr.text()),
+        stdoutTruncated: stdout.truncated,
         timedOut,
         durationMs: Date.now() - started,
       };
@@ -173,6 +176,10 @@ class OutputBuffer {
       this.dropped += cut;
       excess -= cut;
     }
+  }
+
+  get truncated(): boolean {
+    return this.dropped > 0;
   }
 
   text(): string {

@@ -119,5 +119,6 @@ describe('execute', () => {
     expect(result.stdout.endsWith('END')).toBe(true);
     expect(result.stdout).toMatch(/\[\.\.\. \d+ bytes of output omitted \.\.\.\]/);
     expect(result.stdout.length).toBeLessThan(1_200);
+    expect(result.stdoutTruncated).toBe(true);
   });
 });

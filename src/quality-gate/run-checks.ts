@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import * as core from '@actions/core';
+import { glob } from 'tinyglobby';
+import { ActionError, describeThrown } from '../core/errors.js';
+import { ExecError, execute, type ExecResult } from '../core/exec.js';
+import type { CheckRun } from './gate.js';
+import type { CheckSpec, ReportSpec } from './inputs.js';
+import { mergeReports } from './merge.js';
+import { ReportError, type ParsedReport, type ReportFormat } from './model.js';
+import { parseReport } from './parsers/index.js';
+import { fileSource, MAX_TEXT_REPORT_BYTES, textSource } from './parsers/source.js';
+
+const EMPTY: ParsedReport = { findings: [] };
+
+/** Runs one check's command and reads its report. Never throws: problems fail the check instead. */
+export async function runCheck(spec: CheckSpec, workspace: string): Promise<CheckRun> {
+  const started = Date.now();
+  const base = {
+    name: spec.name,
+    format: spec.format,
+    origin: 'run' as const,
+    thresholds: spec.thresholds,
+  };
+  core.startGroup(`Check ${spec.name}: ${spec.commandLine}`);
+  try {
+    let result: ExecResult;
+    try {
+      result = await runQuietly(spec);
+    } catch (error) {
+      const problem =
+        error instanceof ExecError && error.result.timedOut
+          ? `timed out after ${Math.round(spec.timeoutMs / 1000)}s and was stopped`
+          : describeThrown(error);
+      return { ...base, report: EMPTY, durationMs: Date.now() - started, problem };
+    }
+    const exitCode = result.exitCode ?? -1;
+    const durationMs = Date.now() - started;
+    try {
+      const report = spec.report
+        ? await readReportFiles(spec.format, spec.report, spec.workingDirectory, workspace)
+        : await readStdout(spec, result, workspace);
+      return { ...base, report, exitCode, durationMs };
+    } catch (error) {
+      const problem =
+        error instanceof ReportError || error instanceof ActionError
+          ? error.message
+          : describeThrown(error);
+      return {
+        ...base,
+        report: EMPTY,
+        exitCode,
+        durationMs,
+        problem: `${problem} (the command exited with code ${exitCode})`,
+      };
+    }
+  } finally {
+    core.endGroup();
+  }
+}
+
+/** Reads reports an earlier step produced. Never throws: problems fail the entry instead. */
+export async function readReport(spec: ReportSpec, workspace: string): Promise<CheckRun> {
+  const base = { name: spec.name, format: spec.format, origin: 'report' as const, thresholds: {} };
+  try {
+    return { ...base, report: await readReportFiles(spec.format, spec.glob, workspace, workspace) };
+  } catch (error) {
+    return { ...base, report: EMPTY, problem: describeThrown(error) };
+  }
+}
+
+/**
+ * Tool output is untrusted: a line such as `::add-mask::` or `::error::` in a test's output would
+ * otherwise be obeyed by the runner. stop-commands makes the runner print it as text.
+ */
+async function runQuietly(spec: CheckSpec): Promise<ExecResult> {
+  const token = randomUUID();
+  const stdoutIsReport = spec.report === undefined && spec.format !== 'exit-code';
+  core.info(`::stop-commands::${token}`);
+  try {
+    const [program, args] =
+      spec.command.kind === 'bash'
+        ? ['bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', spec.command.script]]
+        : [spec.command.program, spec.command.args];
+    return await execute(program, args, {
+      cwd: spec.workingDirectory,
+      timeoutMs: spec.timeoutMs,
+      okExitCodes: 'any',
+      maxOutputBytes: MAX_TEXT_REPORT_BYTES,
+      onStdout: stdoutIsReport ? undefined : (text) => process.stdout.write(text),
+      onStderr: (text) => process.stdout.write(text),
+    });
+  } finally {
+    core.info(`::${token}::`);
+  }
+}
+
+async function readStdout(
+  spec: CheckSpec,
+  result: ExecResult,
+  workspace: string,
+): Promise<ParsedReport> {
+  const origin = `stdout of ${spec.name}`;
+  if (result.stdoutTruncated) {
+    throw new ReportError(
+      origin,
+      `was larger than ${MAX_TEXT_REPORT_BYTES / 1024 / 1024} MiB; write the report to a file and set 'report'.`,
+    );
+  }
+  return parseReport(spec.format, textSource(result.stdout, origin), { workspace, origin });
+}
+
+async function readReportFiles(
+  format: ReportFormat,
+  pattern: string,
+  directory: string,
+  workspace: string,
+): Promise<ParsedReport> {
+  const files = await glob(pattern, { cwd: directory, absolute: true, onlyFiles: true, dot: true });
+  if (files.length === 0) {
+    throw new ActionError(`report '${pattern}' matched no files in ${join(directory)}.`);
+  }
+  const reports: ParsedReport[] = [];
+  for (const file of files.sort()) {
+    reports.push(await parseReport(format, fileSource(file), { workspace, origin: file }));
+  }
+  return mergeReports(reports);
+}
