@@ -3,7 +3,15 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'bench/results/**',
+      'test/fixtures/quality-gate/projects/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -150,7 +150,8 @@ function readCheck(
     const value = fields[key];
     if (value === undefined || value === null || value === '')
       return required ? fail(`needs '${key}'.`) : undefined;
-    if (typeof value !== 'string' && typeof value !== 'number')
+    // `run: true` is YAML for a boolean, but the user meant the command: scalars are text here.
+    if (!['string', 'number', 'boolean'].includes(typeof value))
       fail(`'${key}' must be text, got ${JSON.stringify(value)}.`);
     return String(value);
   };

@@ -64,9 +64,10 @@ export async function run(): Promise<void> {
     await summary.write();
 
     if (!verdict.passed) {
+      const failed = verdict.checks.filter((check) => !check.passed).length;
       throw new ActionError(
-        verdictLine(verdict),
-        'The job summary lists every check with its counts and the findings.',
+        `${failed} of ${verdict.checks.length} checks failed: ${verdict.reasons.join('; ')}`,
+        'The job summary lists every check with its counts, the failing tests and the findings.',
       );
     }
     core.info(verdictLine(verdict));

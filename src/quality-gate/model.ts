@@ -12,6 +12,8 @@ export interface Finding {
   rule?: string;
   severity: Severity;
   message: string;
+  /** Longer text for the annotation body, e.g. clippy's rendered diagnostic (capped in length). */
+  details?: string;
   /** Repository-relative, forward slashes. */
   file?: string;
   line?: number;
@@ -97,6 +99,8 @@ export interface ParseContext {
   workspace: string;
   /** Path of the report, for error messages; "stdout of <check>" when read from a command. */
   origin: string;
+  /** Absolute directory the tool ran in; relative paths in its report start there. Default: workspace. */
+  directory?: string;
 }
 
 /**

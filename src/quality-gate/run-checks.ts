@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import * as core from '@actions/core';
 import { glob } from 'tinyglobby';
 import { ActionError, describeThrown } from '../core/errors.js';
@@ -107,7 +107,11 @@ async function readStdout(
       `was larger than ${MAX_TEXT_REPORT_BYTES / 1024 / 1024} MiB; write the report to a file and set 'report'.`,
     );
   }
-  return parseReport(spec.format, textSource(result.stdout, origin), { workspace, origin });
+  return parseReport(spec.format, textSource(result.stdout, origin), {
+    workspace,
+    origin,
+    directory: spec.workingDirectory,
+  });
 }
 
 async function readReportFiles(
@@ -122,7 +126,13 @@ async function readReportFiles(
   }
   const reports: ParsedReport[] = [];
   for (const file of files.sort()) {
-    reports.push(await parseReport(format, fileSource(file), { workspace, origin: file }));
+    reports.push(
+      await parseReport(format, fileSource(file), {
+        workspace,
+        origin: relative(workspace, file),
+        directory,
+      }),
+    );
   }
   return mergeReports(reports);
 }

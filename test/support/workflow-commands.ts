@@ -30,11 +30,24 @@ function unescapeProperty(text: string): string {
   return unescapeData(text.replace(/%3A/gi, ':').replace(/%2C/gi, ','));
 }
 
+/**
+ * As the runner reads stdout: between `::stop-commands::TOKEN` and `::TOKEN::` nothing is a
+ * command, which is how actions print untrusted output safely.
+ */
 export function parseWorkflowCommands(stdout: string): WorkflowCommand[] {
   const commands: WorkflowCommand[] = [];
+  let resumeToken: string | undefined;
   for (const line of stdout.split(/\r?\n/)) {
+    if (resumeToken !== undefined) {
+      if (line === `::${resumeToken}::`) resumeToken = undefined;
+      continue;
+    }
     const match = COMMAND_LINE.exec(line);
     if (!match) continue;
+    if (match[1] === 'stop-commands') {
+      resumeToken = match[3];
+      continue;
+    }
     const properties: Record<string, string> = {};
     for (const pair of (match[2] ?? '').split(',').filter(Boolean)) {
       const separator = pair.indexOf('=');

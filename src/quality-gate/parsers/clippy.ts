@@ -1,0 +1,139 @@
+import {
+  ReportError,
+  type Finding,
+  type ParseContext,
+  type ParsedReport,
+  type Severity,
+} from '../model.js';
+import {
+  arrayOrEmpty,
+  isObject,
+  objectOrUndefined,
+  positiveIntegerOrUndefined,
+  stringOrUndefined,
+  type JsonObject,
+} from './json.js';
+import { toRepositoryPath } from './paths.js';
+import { MAX_TEXT_REPORT_BYTES, type ReportSource } from './source.js';
+import { MAX_DETAILS_CHARS, capText } from './text.js';
+
+/**
+ * `cargo clippy --message-format=json` (also `cargo check`/`cargo build`): one JSON object per
+ * line, of which only "compiler-message" lines matter. Summary diagnostics ("3 warnings
+ * emitted", "aborting due to...") carry neither a code nor a span and are skipped; a
+ * diagnostic is located at its primary span. With --all-targets, cargo repeats a diagnostic
+ * once per target that compiles the same source, so identical diagnostics are counted once.
+ */
+export async function parseClippy(
+  source: ReportSource,
+  context: ParseContext,
+): Promise<ParsedReport> {
+  const text = await source.readText(MAX_TEXT_REPORT_BYTES);
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  let cargoMessages = 0;
+
+  for (const line of text.split(/\r?\n/)) {
+    const record = parseLine(line);
+    if (!record || typeof record.reason !== 'string') continue;
+    cargoMessages += 1;
+    if (record.reason !== 'compiler-message') continue;
+    const diagnostic = objectOrUndefined(record.message);
+    if (!diagnostic) continue;
+    const finding = toFinding(diagnostic, context);
+    if (!finding) continue;
+    const key = JSON.stringify([
+      finding.file,
+      finding.line,
+      finding.column,
+      finding.rule,
+      finding.message,
+    ]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    findings.push(finding);
+  }
+
+  // A finished cargo run always prints at least "build-finished"; nothing at all means cargo
+  // failed before building (bad manifest, no network) and the report must not pass as clean.
+  if (cargoMessages === 0) {
+    throw new ReportError(
+      source.origin,
+      'has no cargo JSON messages: run cargo clippy with --message-format=json, and check that cargo could start the build.',
+    );
+  }
+  return { findings };
+}
+
+function parseLine(line: string): JsonObject | undefined {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith('{')) return undefined;
+  try {
+    const value: unknown = JSON.parse(trimmed);
+    return isObject(value) ? value : undefined;
+  } catch {
+    // Build scripts and wrappers may print other text between cargo's JSON lines.
+    return undefined;
+  }
+}
+
+const LEVELS: Record<string, Severity> = {
+  error: 'error',
+  'error: internal compiler error': 'error',
+  warning: 'warning',
+  note: 'notice',
+  help: 'notice',
+  'failure-note': 'notice',
+};
+
+function toFinding(diagnostic: JsonObject, context: ParseContext): Finding | undefined {
+  const code = stringOrUndefined(objectOrUndefined(diagnostic.code)?.code);
+  const span = primarySpan(diagnostic, context);
+  // A diagnostic with neither a code nor a place is a summary line, not a problem in the code.
+  if (code === undefined && span === undefined) return undefined;
+  const level = stringOrUndefined(diagnostic.level) ?? 'error';
+  const rendered = stringOrUndefined(diagnostic.rendered);
+  return {
+    source: code?.startsWith('clippy::') ? 'clippy' : 'rustc',
+    ...(code !== undefined && { rule: code }),
+    severity: LEVELS[level] ?? 'error',
+    message: capText(stringOrUndefined(diagnostic.message) ?? code ?? 'compiler diagnostic'),
+    ...(rendered !== undefined && { details: capText(rendered.trimEnd(), MAX_DETAILS_CHARS) }),
+    ...(span ?? {}),
+  };
+}
+
+type Location = Pick<Finding, 'file' | 'line' | 'endLine' | 'column' | 'endColumn'>;
+
+function primarySpan(diagnostic: JsonObject, context: ParseContext): Location | undefined {
+  const spans = arrayOrEmpty(diagnostic.spans).filter(isObject);
+  let span = spans.find((candidate) => candidate.is_primary === true);
+  // A span inside a macro from another crate or the standard library points at code the user
+  // cannot change; its expansion chain leads back to the call site in the user's code.
+  for (let depth = 0; span && depth < 16 && isOutside(span, context); depth += 1) {
+    const outer = objectOrUndefined(objectOrUndefined(span.expansion)?.span);
+    if (!outer) break;
+    span = outer;
+  }
+  if (!span) return undefined;
+  const fileName = stringOrUndefined(span.file_name);
+  const line = positiveIntegerOrUndefined(span.line_start);
+  if (fileName === undefined || line === undefined) return undefined;
+  const endLine = positiveIntegerOrUndefined(span.line_end);
+  const column = positiveIntegerOrUndefined(span.column_start);
+  const endColumn = positiveIntegerOrUndefined(span.column_end);
+  return {
+    file: toRepositoryPath(fileName, context.workspace, context.directory),
+    line,
+    ...(endLine !== undefined && endLine >= line && { endLine }),
+    ...(column !== undefined && { column }),
+    ...(endColumn !== undefined && { endColumn }),
+  };
+}
+
+function isOutside(span: JsonObject, context: ParseContext): boolean {
+  const fileName = stringOrUndefined(span.file_name) ?? '';
+  if (fileName.startsWith('<')) return true;
+  const relative = toRepositoryPath(fileName, context.workspace, context.directory);
+  return relative.startsWith('/') || /^[A-Za-z]:\//.test(relative) || relative.startsWith('../');
+}

@@ -1,0 +1,33 @@
+import type { ParseContext, ParsedReport, ReportFormat } from '../model.js';
+import { parseCargoAudit } from './cargo-audit.js';
+import { parseCheckstyle } from './checkstyle.js';
+import { parseClippy } from './clippy.js';
+import { parseEslint } from './eslint.js';
+import { parseJunit } from './junit.js';
+import { parseNpmAudit } from './npm-audit.js';
+import { parseRustfmt } from './rustfmt.js';
+import { parseSarif } from './sarif.js';
+import type { ReportSource } from './source.js';
+
+type Parser = (source: ReportSource, context: ParseContext) => Promise<ParsedReport>;
+
+const PARSERS: Record<ReportFormat, Parser> = {
+  junit: parseJunit,
+  sarif: parseSarif,
+  checkstyle: parseCheckstyle,
+  eslint: parseEslint,
+  clippy: parseClippy,
+  rustfmt: parseRustfmt,
+  'cargo-audit': parseCargoAudit,
+  'npm-audit': parseNpmAudit,
+  // Only the command's exit status counts; there is nothing to read.
+  'exit-code': async () => ({ findings: [] }),
+};
+
+export function parseReport(
+  format: ReportFormat,
+  source: ReportSource,
+  context: ParseContext,
+): Promise<ParsedReport> {
+  return PARSERS[format](source, context);
+}

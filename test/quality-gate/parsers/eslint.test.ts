@@ -1,0 +1,269 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReportError, type Finding } from '../../../src/quality-gate/model.js';
+import { parseEslint } from '../../../src/quality-gate/parsers/eslint.js';
+import { parseSarif } from '../../../src/quality-gate/parsers/sarif.js';
+import { fileSource, textSource } from '../../../src/quality-gate/parsers/source.js';
+
+const FIXTURES = fileURLToPath(new URL('../../fixtures/quality-gate/', import.meta.url));
+const WORKSPACE = '/home/runner/work/app/app';
+
+function parseText(text: string) {
+  return parseEslint(textSource(text, 'eslint.json'), {
+    workspace: WORKSPACE,
+    origin: 'eslint.json',
+  });
+}
+
+function lintResult(
+  filePath: string,
+  messages: Record<string, unknown>[],
+): Record<string, unknown> {
+  return {
+    filePath,
+    messages,
+    suppressedMessages: [],
+    errorCount: 0,
+    warningCount: 0,
+    fatalErrorCount: 0,
+  };
+}
+
+type Summary = Omit<Finding, 'source'>;
+
+describe('parseEslint', () => {
+  it.each<[string, unknown, Summary[]]>([
+    [
+      'severity 2 is an error and 1 a warning, with end positions',
+      [
+        lintResult(`${WORKSPACE}/src/a.js`, [
+          {
+            ruleId: 'no-undef',
+            severity: 2,
+            message: "'x' is not defined.",
+            line: 3,
+            column: 5,
+            endLine: 3,
+            endColumn: 6,
+          },
+          {
+            ruleId: 'eqeqeq',
+            severity: 1,
+            message: "Expected '==='.",
+            line: 4,
+            column: 9,
+            endLine: 4,
+            endColumn: 11,
+          },
+        ]),
+      ],
+      [
+        {
+          rule: 'no-undef',
+          severity: 'error',
+          message: "'x' is not defined.",
+          file: 'src/a.js',
+          line: 3,
+          endLine: 3,
+          column: 5,
+          endColumn: 6,
+        },
+        {
+          rule: 'eqeqeq',
+          severity: 'warning',
+          message: "Expected '==='.",
+          file: 'src/a.js',
+          line: 4,
+          endLine: 4,
+          column: 9,
+          endColumn: 11,
+        },
+      ],
+    ],
+    [
+      'a fatal parse error has no rule and is an error',
+      [
+        lintResult(`${WORKSPACE}/src/b.js`, [
+          {
+            ruleId: null,
+            fatal: true,
+            severity: 2,
+            message: 'Parsing error: Unexpected token ;',
+            line: 2,
+            column: 17,
+          },
+        ]),
+      ],
+      [
+        {
+          severity: 'error',
+          message: 'Parsing error: Unexpected token ;',
+          file: 'src/b.js',
+          line: 2,
+          column: 17,
+        },
+      ],
+    ],
+    [
+      'a message without a position keeps its file',
+      [
+        lintResult(`${WORKSPACE}/dist/x.js`, [
+          {
+            ruleId: null,
+            severity: 1,
+            message: 'File ignored because of a matching ignore pattern.',
+          },
+        ]),
+      ],
+      [
+        {
+          severity: 'warning',
+          message: 'File ignored because of a matching ignore pattern.',
+          file: 'dist/x.js',
+        },
+      ],
+    ],
+    [
+      'suppressed messages and severity 0 are not findings',
+      [
+        {
+          ...lintResult(`${WORKSPACE}/src/c.js`, [
+            { ruleId: 'x', severity: 0, message: 'off', line: 1, column: 1 },
+          ]),
+          suppressedMessages: [
+            {
+              ruleId: 'no-console',
+              severity: 1,
+              message: 'Unexpected console statement.',
+              line: 1,
+              column: 1,
+              suppressions: [{ kind: 'directive', justification: '' }],
+            },
+          ],
+        },
+      ],
+      [],
+    ],
+    [
+      'the json-with-metadata wrapper',
+      {
+        results: [
+          lintResult('src/d.ts', [
+            {
+              ruleId: '@typescript-eslint/no-explicit-any',
+              severity: 2,
+              message: 'Unexpected any.',
+              line: 1,
+              column: 10,
+            },
+          ]),
+        ],
+        metadata: { rulesMeta: {} },
+      },
+      [
+        {
+          rule: '@typescript-eslint/no-explicit-any',
+          severity: 'error',
+          message: 'Unexpected any.',
+          file: 'src/d.ts',
+          line: 1,
+          column: 10,
+        },
+      ],
+    ],
+    ['no files linted', [], []],
+  ])('%s', async (_case, report, expected) => {
+    const { findings } = await parseText(JSON.stringify(report));
+    expect(findings.map(({ source: _source, ...rest }) => rest)).toEqual(expected);
+    expect(findings.every((finding) => finding.source === 'eslint')).toBe(true);
+  });
+
+  it.each([
+    ['not JSON', 'Oops! Something went wrong! :(', /not valid JSON/],
+    ['JSON of another shape', '{"errors": 3}', /expected an array of results/],
+    ['empty output', '', /is empty/],
+  ])('refuses %s', async (_case, text, problem) => {
+    await expect(parseText(text)).rejects.toThrow(ReportError);
+    await expect(parseText(text)).rejects.toThrow(problem);
+  });
+
+  it('reads the captured eslint-demo report', async () => {
+    const path = join(FIXTURES, 'eslint', 'eslint-demo.json');
+    const { findings } = await parseEslint(fileSource(path), {
+      workspace: '/tmp/capture/eslint-demo',
+      origin: path,
+    });
+    expect(
+      findings.map(
+        (f) => `${f.severity} ${f.file}:${f.line}:${f.column} ${f.rule ?? '(parse error)'}`,
+      ),
+    ).toEqual([
+      'error src/broken.js:2:17 (parse error)',
+      'warning src/cart.js:4:23 eqeqeq',
+      'error src/cart.js:7:7 prefer-const',
+      'error src/cart.js:12:9 no-unused-vars',
+      'warning src/cart.js:13:3 no-console',
+      'error src/cart.js:14:10 no-undef',
+    ]);
+  });
+});
+
+describe('real eslint on the eslint-demo project', () => {
+  const require = createRequire(import.meta.url);
+  const eslintBin = join(dirname(require.resolve('eslint/package.json')), 'bin', 'eslint.js');
+  const sarifFormatter = require.resolve('@microsoft/eslint-formatter-sarif');
+  let workspace: string;
+
+  beforeAll(() => {
+    workspace = mkdtempSync(join(tmpdir(), 'qg-eslint-'));
+    cpSync(join(FIXTURES, 'projects', 'eslint-demo'), workspace, { recursive: true });
+  });
+  afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+
+  function eslint(format: string): string {
+    const result = spawnSync(process.execPath, [eslintBin, '-f', format, '.'], {
+      cwd: workspace,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(result.status, result.stderr).toBe(1);
+    return result.stdout;
+  }
+
+  /** "✖ 6 problems (4 errors, 2 warnings)" from ESLint's own stylish formatter. */
+  function stylishCounts(): { errors: number; warnings: number } {
+    const match = /(\d+) problems? \((\d+) errors?, (\d+) warnings?\)/.exec(eslint('stylish'));
+    expect(match).not.toBeNull();
+    return { errors: Number(match![2]), warnings: Number(match![3]) };
+  }
+
+  function counts(findings: Finding[]) {
+    return {
+      errors: findings.filter((finding) => finding.severity === 'error').length,
+      warnings: findings.filter((finding) => finding.severity === 'warning').length,
+    };
+  }
+
+  it.each([
+    ['json', parseEslint],
+    ['json-with-metadata', parseEslint],
+    ['@microsoft/eslint-formatter-sarif', parseSarif],
+  ] as const)('-f %s: our counts equal the stylish summary', async (format, parse) => {
+    const output = eslint(format === '@microsoft/eslint-formatter-sarif' ? sarifFormatter : format);
+    const { findings } = await parse(textSource(output, `eslint -f ${format}`), {
+      workspace,
+      origin: format,
+    });
+    const expected = stylishCounts();
+    expect(expected).toEqual({ errors: 4, warnings: 2 });
+    expect(counts(findings)).toEqual(expected);
+    expect(new Set(findings.map((finding) => finding.file))).toEqual(
+      new Set(['src/broken.js', 'src/cart.js']),
+    );
+  });
+});

@@ -1,0 +1,211 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReportError } from '../../../src/quality-gate/model.js';
+import type { ParsedReport } from '../../../src/quality-gate/model.js';
+import { parseCheckstyle } from '../../../src/quality-gate/parsers/checkstyle.js';
+import { parseJunit } from '../../../src/quality-gate/parsers/junit.js';
+import { fileSource } from '../../../src/quality-gate/parsers/source.js';
+import type { ReportSource } from '../../../src/quality-gate/parsers/source.js';
+
+/** Each hostile report must end in a ReportError quickly: never a hang, a crash or a leak. */
+const QUICKLY = { timeout: 10_000 };
+
+const FIXTURES = fileURLToPath(new URL('../../fixtures/quality-gate/', import.meta.url));
+
+const PARSERS = {
+  junit: { parse: parseJunit, root: 'testsuites' },
+  checkstyle: { parse: parseCheckstyle, root: 'checkstyle' },
+} as const;
+type Format = keyof typeof PARSERS;
+
+let scratch: string;
+let entityServer: { url: string; requests: number; close: () => Promise<void> };
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'slipway-xml-safety-'));
+  entityServer = await startEntityServer();
+});
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+  await entityServer.close();
+});
+
+async function parseFile(format: Format, content: string | Buffer): Promise<ParsedReport> {
+  const path = join(scratch, `${format}-${Math.random().toString(36).slice(2)}.xml`);
+  await writeFile(path, content);
+  return PARSERS[format].parse(fileSource(path), { workspace: scratch, origin: 'report.xml' });
+}
+
+async function refusal(report: Promise<ParsedReport>): Promise<string> {
+  const error = await report.then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(ReportError);
+  return (error as ReportError).message;
+}
+
+function billionLaughs(root: string): string {
+  const levels = ['<!ENTITY lol "lol">'];
+  for (let level = 1; level <= 9; level += 1) {
+    levels.push(`<!ENTITY lol${level} "${`&lol${level - 1 || ''};`.repeat(10)}">`);
+  }
+  return `<?xml version="1.0"?>\n<!DOCTYPE ${root} [\n${levels.join('\n')}\n]>\n<${root}>&lol9;</${root}>\n`;
+}
+
+/** Deterministic noise, so that a failure can be reproduced. */
+function garbage(size: number): Buffer {
+  const bytes = Buffer.alloc(size);
+  let state = 0x2545f491;
+  for (let index = 0; index < size; index += 1) {
+    state = (state * 1103515245 + 12345) >>> 0;
+    bytes[index] = state >>> 24;
+  }
+  return bytes;
+}
+
+describe.each(Object.keys(PARSERS) as Format[])('a hostile or broken %s report', (format) => {
+  const { parse, root } = PARSERS[format];
+  const valid = readFileSync(
+    join(FIXTURES, format === 'junit' ? 'junit/surefire-reruns.xml' : 'checkstyle/shellcheck.xml'),
+    'utf8',
+  );
+
+  it.each<[string, () => string | Buffer, RegExp]>([
+    ['billion laughs', () => billionLaughs(root), /DOCTYPE declaration; DTDs are not accepted/],
+    [
+      'an external entity',
+      () =>
+        `<?xml version="1.0"?><!DOCTYPE ${root} [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><${root}>&xxe;</${root}>`,
+      /DOCTYPE declaration; DTDs are not accepted/,
+    ],
+    [
+      'an external DTD',
+      () =>
+        `<?xml version="1.0"?><!DOCTYPE ${root} SYSTEM "${entityServer.url}/evil.dtd"><${root}/>`,
+      /DOCTYPE declaration; DTDs are not accepted/,
+    ],
+    [
+      'an entity nobody declared',
+      () => `<${root}>\n<x a="&xxe;"/></${root}>`,
+      /is truncated or not well-formed \(line 2\): undefined entity/,
+    ],
+    [
+      'a file cut off in the middle',
+      () => valid.slice(0, Math.floor(valid.length / 2)),
+      /is truncated or not well-formed \(line \d+\)/,
+    ],
+    [
+      'an unterminated CDATA section',
+      () => `<${root}>\n<![CDATA[never closed`,
+      /is truncated or not well-formed \(line 2\)/,
+    ],
+    [
+      'text after the root element',
+      () => `<${root}/>\nleft over`,
+      /is truncated or not well-formed \(line 2\)/,
+    ],
+    [
+      'binary garbage',
+      () => garbage(64 * 1024),
+      /is not an XML document \(line \d+: .*\); expected a/,
+    ],
+    ['JSON', () => '{"testsuites": []}', /is not an XML document \(line 1: .*\)/],
+    ['an empty file', () => '', /is empty; expected a (JUnit|Checkstyle) XML report/],
+    ['only whitespace and a byte order mark', () => '\uFEFF \n\t\n', /is empty/],
+    [
+      'an HTML page',
+      () => '<html><body>502 Bad Gateway</body></html>',
+      new RegExp(`has the root element <html>, not <${root}>`),
+    ],
+    [
+      'elements nested a hundred thousand deep',
+      () => `<${root}>${'<a>'.repeat(100_000)}`,
+      /nests elements more than 256 levels deep/,
+    ],
+  ])('%s', QUICKLY, async (_case, content, expected) => {
+    const message = await refusal(parseFile(format, content()));
+    expect(message).toMatch(/^report\.xml: /);
+    expect(message).toMatch(expected);
+    // Nothing from an entity's target may leak into the message.
+    expect(message).not.toContain('root:x:0');
+    expect(message).not.toContain('lollollol');
+  });
+
+  it('a report that does not exist', QUICKLY, async () => {
+    const missing = join(scratch, 'missing.xml');
+    const message = await refusal(
+      parse(fileSource(missing), { workspace: scratch, origin: missing }),
+    );
+    expect(message).toMatch(/missing\.xml: could not be read: ENOENT/);
+  });
+});
+
+describe('refused DTDs', () => {
+  it('never fetch anything', QUICKLY, async () => {
+    await refusal(
+      parseFile(
+        'junit',
+        `<!DOCTYPE testsuites [<!ENTITY % remote SYSTEM "${entityServer.url}/p.dtd"> %remote;]><testsuites/>`,
+      ),
+    );
+    expect(entityServer.requests).toBe(0);
+  });
+});
+
+describe('a text node far larger than anything kept', () => {
+  const CHARACTERS = 128 * 1024 * 1024;
+  const CHUNK = 'z'.repeat(64 * 1024);
+
+  it('is read with bounded memory and cut to its head', { timeout: 60_000 }, async () => {
+    let peakHeap = 0;
+    function* chunks(): Generator<Buffer> {
+      yield Buffer.from('<testsuite><testcase name="t"><failure>START');
+      for (let written = 0; written < CHARACTERS; written += CHUNK.length) {
+        peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+        yield Buffer.from(CHUNK);
+      }
+      yield Buffer.from('</failure><system-out><![CDATA[');
+      for (let written = 0; written < CHARACTERS; written += CHUNK.length) {
+        peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+        yield Buffer.from(CHUNK);
+      }
+      yield Buffer.from(']]></system-out></testcase></testsuite>');
+    }
+    const source: ReportSource = {
+      origin: 'huge.xml',
+      open: () => Readable.from(chunks()),
+      readText: () => Promise.reject(new Error('must be streamed')),
+    };
+    const baseline = process.memoryUsage().heapUsed;
+    const report = await parseJunit(source, { workspace: '/repo', origin: 'huge.xml' });
+    const [test] = report.tests?.notable ?? [];
+    expect(test?.details).toMatch(/^STARTz{3995} … \(truncated\)$/);
+    // Holding either text whole takes at least 128 MiB; what remains is garbage not yet collected.
+    expect(peakHeap - baseline).toBeLessThan(64 * 1024 * 1024);
+  });
+});
+
+async function startEntityServer(): Promise<typeof entityServer> {
+  const state = { requests: 0 };
+  const server = createServer((_request, response) => {
+    state.requests += 1;
+    response.end('<!ENTITY leak "fetched">');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get requests() {
+      return state.requests;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
