@@ -56,7 +56,10 @@ export async function run(): Promise<void> {
     );
 
     const details = gatherDetails(runs, diff);
-    const annotations = details.findings.map((finding) => toAnnotation(finding, diff));
+    const annotations = [
+      ...details.findings.map((finding) => toAnnotation(finding, diff)),
+      ...details.failingTests.filter((test) => test.file).map(testAnnotation),
+    ];
     details.notes.push(...(await annotate(annotations, verdict, settings, github)));
     const summary = buildSummary(verdict, details);
     if (settings.comment)
@@ -126,6 +129,16 @@ function toAnnotation(
     column: finding.column,
     endColumn: finding.endColumn,
     onChangedLine,
+  };
+}
+
+function testAnnotation(test: SummaryDetails['failingTests'][number]): Annotation {
+  return {
+    level: 'error',
+    title: `${test.check}: test failed: ${test.name}`,
+    message: [test.message, test.details].filter(Boolean).join('\n\n') || 'failed',
+    file: test.file,
+    line: test.line,
   };
 }
 

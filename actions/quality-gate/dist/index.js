@@ -48901,7 +48901,10 @@ async function run() {
             mergeBase: diff?.mergeBase,
         }));
         const details = gatherDetails(runs, diff);
-        const annotations = details.findings.map((finding) => toAnnotation(finding, diff));
+        const annotations = [
+            ...details.findings.map((finding) => toAnnotation(finding, diff)),
+            ...details.failingTests.filter((test) => test.file).map(testAnnotation),
+        ];
         details.notes.push(...(await annotate(annotations, verdict, settings, github)));
         const summary = buildSummary(verdict, details);
         if (settings.comment)
@@ -48952,6 +48955,15 @@ function toAnnotation(finding, diff) {
         column: finding.column,
         endColumn: finding.endColumn,
         onChangedLine,
+    };
+}
+function testAnnotation(test) {
+    return {
+        level: 'error',
+        title: `${test.check}: test failed: ${test.name}`,
+        message: [test.message, test.details].filter(Boolean).join('\n\n') || 'failed',
+        file: test.file,
+        line: test.line,
     };
 }
 /**
