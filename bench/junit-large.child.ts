@@ -6,7 +6,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { getHeapStatistics } from 'node:v8';
 import { parseJunit } from '../src/quality-gate/parsers/junit.js';
-import type { ReportSource } from '../src/quality-gate/parsers/source.js';
+import type { ReportSource } from '../src/core/reports/source.js';
 
 async function main(): Promise<void> {
   const path = process.argv[2];

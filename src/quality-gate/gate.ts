@@ -15,7 +15,7 @@
  * The gate passes when every check passes; with no checks at all it fails, since nothing passed.
  */
 import type { Baseline, BaselineCounts } from './baseline.js';
-import { touchesChangedLines, type ChangedLines } from './changed-lines.js';
+import { touchesChangedLines, type ChangedLines } from '../core/changed-lines.js';
 import type { AuditSeverity, Finding, ParsedReport, ReportFormat, Severity } from './model.js';
 
 /** Mildest first. */

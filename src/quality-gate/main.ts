@@ -15,7 +15,7 @@ import {
   chooseBase,
   touchesChangedLines,
   type ChangedLinesAgainstBase,
-} from './changed-lines.js';
+} from '../core/changed-lines.js';
 import { publishCheckRun } from './check-run.js';
 import { evaluateGate, selectNewFindings, type CheckRun, type GateVerdict } from './gate.js';
 import { describeSettings, readSettings, type Settings } from './inputs.js';

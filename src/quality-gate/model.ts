@@ -103,16 +103,4 @@ export interface ParseContext {
   directory?: string;
 }
 
-/**
- * A report that cannot be read (malformed, truncated, hostile, wrong shape). The check it belongs
- * to fails with this message rather than the action crashing.
- */
-export class ReportError extends Error {
-  constructor(
-    readonly origin: string,
-    problem: string,
-  ) {
-    super(`${origin}: ${problem}`);
-    this.name = 'ReportError';
-  }
-}
+export { ReportError } from '../core/reports/source.js';

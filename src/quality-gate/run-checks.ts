@@ -9,7 +9,7 @@ import type { CheckSpec, ReportSpec } from './inputs.js';
 import { mergeReports } from './merge.js';
 import { ReportError, type ParsedReport, type ReportFormat } from './model.js';
 import { parseReport } from './parsers/index.js';
-import { fileSource, MAX_TEXT_REPORT_BYTES, textSource } from './parsers/source.js';
+import { fileSource, MAX_TEXT_REPORT_BYTES, textSource } from '../core/reports/source.js';
 
 const EMPTY: ParsedReport = { findings: [] };
 

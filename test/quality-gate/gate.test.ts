@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Baseline, BaselineCounts } from '../../src/quality-gate/baseline.js';
-import { parseUnifiedDiff } from '../../src/quality-gate/changed-lines.js';
+import { parseUnifiedDiff } from '../../src/core/changed-lines.js';
 import {
   AUDIT_SEVERITIES,
   evaluateGate,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseBaseline } from '../../src/quality-gate/baseline.js';
-import { parseUnifiedDiff } from '../../src/quality-gate/changed-lines.js';
+import { parseUnifiedDiff } from '../../src/core/changed-lines.js';
 import { evaluateGate, type CheckRun } from '../../src/quality-gate/gate.js';
 import type { Finding, Severity } from '../../src/quality-gate/model.js';
 import { buildResult, outputsFrom } from '../../src/quality-gate/result.js';

@@ -36156,7 +36156,7 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2138);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8165);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -36165,7 +36165,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2138:
+/***/ 8165:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45080,9 +45080,9 @@ function lastLines(text, count) {
     return text.trimEnd().split('\n').slice(-count).join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/quality-gate/changed-lines.ts
+;// CONCATENATED MODULE: ./src/core/changed-lines.ts
 /**
- * Which lines a change added or modified, for `new-only`: read from `git diff --unified=0`
+ * Which lines a change added or modified (quality-gate's new-only, coverage's patch): read from `git diff --unified=0`
  * between the merge base of `base-ref` and HEAD, on the new side of each file.
  */
 
@@ -45273,7 +45273,7 @@ function unquoteC(field) {
     return Buffer.from(bytes).toString('utf8');
 }
 /**
- * The base for new-only: `base-ref` when given, else the pull request's base commit (or a merge
+ * The base to compare with: `base-ref` when given, else the pull request's base commit (or a merge
  * queue's base). Other events have nothing to compare with, so base-ref is required there.
  */
 function chooseBase(baseRefInput, context) {
@@ -45297,10 +45297,10 @@ function chooseBase(baseRefInput, context) {
         const baseSha = mergeGroup.base_sha;
         return { ref: baseSha, description: `the merge queue's base (${baseSha.slice(0, 7)})` };
     }
-    throw new errors_InputError('base-ref', `must be set when new-only is true and the run is not for a pull request ` +
+    throw new errors_InputError('base-ref', `must be set to say which lines are new when the run is not for a pull request ` +
         `(this is a ${context.eventName} event, which has no base to compare with)`, 'main');
 }
-const CHECKOUT_HINT = 'new-only needs the history of both sides: check out with actions/checkout and fetch-depth: 0 ' +
+const CHECKOUT_HINT = 'Comparing with the base needs the history of both sides: check out with actions/checkout and fetch-depth: 0 ' +
     '(or fetch the base branch, e.g. git fetch origin main), or set base-ref to a commit that ' +
     'the checkout contains.';
 /**
@@ -45315,14 +45315,14 @@ async function changedLinesAgainst(baseRef, workspace, options = {}) {
         throw notARepository(workspace, inside);
     const head = await resolveCommit(git, options.head ?? 'HEAD');
     if (!head)
-        throw new ActionError(`new-only: ${workspace} has no commit checked out.`);
+        throw new ActionError(`${workspace} has no commit checked out.`);
     const baseSha = await resolveCommit(git, baseRef);
     if (!baseSha) {
-        throw new ActionError(`new-only cannot find base-ref '${baseRef}' in the checkout${await shallowNote(git)}.`, CHECKOUT_HINT);
+        throw new ActionError(`Cannot find base-ref '${baseRef}' in the checkout${await shallowNote(git)}.`, CHECKOUT_HINT);
     }
     const mergeBase = await git(['merge-base', baseSha, head]);
     if (mergeBase.exitCode !== 0 || !mergeBase.stdout.trim()) {
-        throw new ActionError(`new-only found no common history between base-ref '${baseRef}' and HEAD` +
+        throw new ActionError(`Found no common history between base-ref '${baseRef}' and HEAD` +
             `${await shallowNote(git)}.`, CHECKOUT_HINT);
     }
     const from = mergeBase.stdout.trim();
@@ -45348,7 +45348,7 @@ async function changedLinesAgainst(baseRef, workspace, options = {}) {
     // The reader keeps what it needs; the captured copy is only for the error message.
     { echo: true, maxOutputBytes: 64 * 1024, onStdout: (text) => reader.push(text) });
     if (diff.exitCode !== 0) {
-        throw new ActionError(`new-only: git diff ${from.slice(0, 7)} ${head.slice(0, 7)} failed ` +
+        throw new ActionError(`git diff ${from.slice(0, 7)} ${head.slice(0, 7)} failed ` +
             `(${describeExit(diff)}): ${lastLine(diff.stderr)}`);
     }
     return { lines: reader.finish(), baseSha, mergeBase: from };
@@ -45372,9 +45372,9 @@ async function shallowNote(git) {
 }
 function notARepository(workspace, result) {
     if (/dubious ownership/.test(result.stderr)) {
-        return new ActionError(`new-only: git refuses to read ${workspace} because another user owns it.`, `Mark it safe in an earlier step: git config --global --add safe.directory "${workspace}"`);
+        return new ActionError(`git refuses to read ${workspace} because another user owns it.`, `Mark it safe in an earlier step: git config --global --add safe.directory "${workspace}"`);
     }
-    return new ActionError(`new-only needs a git checkout, but ${workspace} is not inside a git repository: ` +
+    return new ActionError(`Comparing with the base needs a git checkout, but ${workspace} is not inside a git repository: ` +
         lastLine(result.stderr), `Check out the repository with actions/checkout (fetch-depth: 0) before this step.`);
 }
 function describeExit(result) {
@@ -45871,6 +45871,67 @@ function splitCommandLine(commandLine, env = process.env) {
     return { program, args };
 }
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/core/reports/source.ts
+
+
+/** JSON and text reports are read whole; anything bigger than this is not a plausible report. */
+const MAX_TEXT_REPORT_BYTES = 64 * 1024 * 1024;
+function fileSource(path) {
+    return {
+        origin: path,
+        open: () => (0,external_node_fs_namespaceObject.createReadStream)(path),
+        readText: (maxBytes) => collect((0,external_node_fs_namespaceObject.createReadStream)(path), maxBytes, path),
+    };
+}
+function textSource(text, origin) {
+    return {
+        origin,
+        open: () => external_node_stream_.Readable.from([Buffer.from(text, 'utf8')]),
+        readText: async (maxBytes) => {
+            if (Buffer.byteLength(text, 'utf8') > maxBytes)
+                throw source_tooLarge(origin, maxBytes);
+            return text;
+        },
+    };
+}
+async function collect(stream, maxBytes, origin) {
+    const chunks = [];
+    let size = 0;
+    try {
+        for await (const chunk of stream) {
+            size += chunk.length;
+            if (size > maxBytes) {
+                stream.destroy();
+                throw source_tooLarge(origin, maxBytes);
+            }
+            chunks.push(chunk);
+        }
+    }
+    catch (error) {
+        if (error instanceof ReportError)
+            throw error;
+        throw new ReportError(origin, `could not be read: ${error.message}`);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+function source_tooLarge(origin, maxBytes) {
+    return new ReportError(origin, `is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB and was not read.`);
+}
+/**
+ * A report that cannot be read (malformed, truncated, hostile, wrong shape). The check it belongs
+ * to fails with this message rather than the action crashing.
+ */
+class ReportError extends Error {
+    origin;
+    constructor(origin, problem) {
+        super(`${origin}: ${problem}`);
+        this.origin = origin;
+        this.name = 'ReportError';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/quality-gate/model.ts
 /**
  * What every report parser produces, whatever the tool: findings (lint and format problems),
@@ -45887,18 +45948,7 @@ const FORMATS = [
     'npm-audit',
     'exit-code',
 ];
-/**
- * A report that cannot be read (malformed, truncated, hostile, wrong shape). The check it belongs
- * to fails with this message rather than the action crashing.
- */
-class ReportError extends Error {
-    origin;
-    constructor(origin, problem) {
-        super(`${origin}: ${problem}`);
-        this.origin = origin;
-        this.name = 'ReportError';
-    }
-}
+
 
 ;// CONCATENATED MODULE: ./src/quality-gate/inputs.ts
 
@@ -46998,57 +47048,7 @@ function mergeAudits(audits) {
 // EXTERNAL MODULE: ./node_modules/ae-cvss-calculator/dist/ae-cvss-calculator.js
 var ae_cvss_calculator = __nccwpck_require__(4353);
 var ae_cvss_calculator_default = /*#__PURE__*/__nccwpck_require__.n(ae_cvss_calculator);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./src/quality-gate/parsers/source.ts
-
-
-
-/** JSON and text reports are read whole; anything bigger than this is not a plausible report. */
-const MAX_TEXT_REPORT_BYTES = 64 * 1024 * 1024;
-function fileSource(path) {
-    return {
-        origin: path,
-        open: () => (0,external_node_fs_namespaceObject.createReadStream)(path),
-        readText: (maxBytes) => collect((0,external_node_fs_namespaceObject.createReadStream)(path), maxBytes, path),
-    };
-}
-function textSource(text, origin) {
-    return {
-        origin,
-        open: () => external_node_stream_.Readable.from([Buffer.from(text, 'utf8')]),
-        readText: async (maxBytes) => {
-            if (Buffer.byteLength(text, 'utf8') > maxBytes)
-                throw source_tooLarge(origin, maxBytes);
-            return text;
-        },
-    };
-}
-async function collect(stream, maxBytes, origin) {
-    const chunks = [];
-    let size = 0;
-    try {
-        for await (const chunk of stream) {
-            size += chunk.length;
-            if (size > maxBytes) {
-                stream.destroy();
-                throw source_tooLarge(origin, maxBytes);
-            }
-            chunks.push(chunk);
-        }
-    }
-    catch (error) {
-        if (error instanceof ReportError)
-            throw error;
-        throw new ReportError(origin, `could not be read: ${error.message}`);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-function source_tooLarge(origin, maxBytes) {
-    return new ReportError(origin, `is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB and was not read.`);
-}
-
-;// CONCATENATED MODULE: ./src/quality-gate/parsers/json.ts
+;// CONCATENATED MODULE: ./src/core/reports/json.ts
 
 
 /** Reads a whole JSON report; an empty or malformed document is a ReportError naming the format. */
@@ -47084,7 +47084,7 @@ function positiveIntegerOrUndefined(value) {
     return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/quality-gate/parsers/text.ts
+;// CONCATENATED MODULE: ./src/core/reports/text.ts
 /** Messages and details are capped so that a hostile or huge report cannot exhaust memory. */
 const text_MAX_MESSAGE_CHARS = 4_000;
 const MAX_DETAILS_CHARS = 4_000;
@@ -47214,7 +47214,7 @@ function warningFinding(kind, warning) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/quality-gate/parsers/paths.ts
+;// CONCATENATED MODULE: ./src/core/reports/paths.ts
 
 /**
  * Makes a path from a report repository-relative with forward slashes, the way annotations need
@@ -47290,7 +47290,7 @@ function relativeTo(path, root) {
 var external_node_util_ = __nccwpck_require__(7975);
 // EXTERNAL MODULE: ./node_modules/saxes/saxes.js
 var saxes = __nccwpck_require__(9800);
-;// CONCATENATED MODULE: ./src/quality-gate/parsers/xml-stream.ts
+;// CONCATENATED MODULE: ./src/core/reports/xml-stream.ts
 
 
 

@@ -15,9 +15,9 @@ import {
   readJsonReport,
   stringOrUndefined,
   type JsonObject,
-} from './json.js';
-import type { ReportSource } from './source.js';
-import { capText } from './text.js';
+} from '../../core/reports/json.js';
+import type { ReportSource } from '../../core/reports/source.js';
+import { capText } from '../../core/reports/text.js';
 
 /**
  * `cargo audit --json` (the rustsec `Report`): each entry of vulnerabilities.list is a

@@ -1,8 +1,8 @@
 import type { Finding, ParseContext, ParsedReport, Severity } from '../model.js';
-import type { ReportSource } from './source.js';
-import { toRepositoryPath } from './paths.js';
-import { CappedText, ownCopy, readXmlReport } from './xml-stream.js';
-import type { XmlElement } from './xml-stream.js';
+import type { ReportSource } from '../../core/reports/source.js';
+import { toRepositoryPath } from '../../core/reports/paths.js';
+import { CappedText, ownCopy, readXmlReport } from '../../core/reports/xml-stream.js';
+import type { XmlElement } from '../../core/reports/xml-stream.js';
 
 /**
  * Checkstyle XML: `<checkstyle><file name><error line column severity message source/>`.

@@ -12,10 +12,10 @@ import {
   positiveIntegerOrUndefined,
   stringOrUndefined,
   type JsonObject,
-} from './json.js';
-import { toRepositoryPath } from './paths.js';
-import { MAX_TEXT_REPORT_BYTES, type ReportSource } from './source.js';
-import { MAX_DETAILS_CHARS, capText } from './text.js';
+} from '../../core/reports/json.js';
+import { toRepositoryPath } from '../../core/reports/paths.js';
+import { MAX_TEXT_REPORT_BYTES, type ReportSource } from '../../core/reports/source.js';
+import { MAX_DETAILS_CHARS, capText } from '../../core/reports/text.js';
 
 /**
  * `cargo clippy --message-format=json` (also `cargo check`/`cargo build`): one JSON object per

@@ -6,10 +6,10 @@ import {
   readJsonReport,
   stringOrUndefined,
   type JsonObject,
-} from './json.js';
-import { toRepositoryPath } from './paths.js';
-import type { ReportSource } from './source.js';
-import { capText } from './text.js';
+} from '../../core/reports/json.js';
+import { toRepositoryPath } from '../../core/reports/paths.js';
+import type { ReportSource } from '../../core/reports/source.js';
+import { capText } from '../../core/reports/text.js';
 
 /**
  * ESLint's `json` formatter (an array of lint results) or `json-with-metadata` ({results,

@@ -7,7 +7,7 @@ import { parseJunit } from './junit.js';
 import { parseNpmAudit } from './npm-audit.js';
 import { parseRustfmt } from './rustfmt.js';
 import { parseSarif } from './sarif.js';
-import type { ReportSource } from './source.js';
+import type { ReportSource } from '../../core/reports/source.js';
 
 type Parser = (source: ReportSource, context: ParseContext) => Promise<ParsedReport>;
 

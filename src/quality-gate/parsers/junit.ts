@@ -1,8 +1,8 @@
 import type { ParseContext, ParsedReport, TestCase, TestOutcome, TestTotals } from '../model.js';
-import type { ReportSource } from './source.js';
-import { toRepositoryPath } from './paths.js';
-import { CappedText, ownCopy, readXmlReport } from './xml-stream.js';
-import type { XmlElement } from './xml-stream.js';
+import type { ReportSource } from '../../core/reports/source.js';
+import { toRepositoryPath } from '../../core/reports/paths.js';
+import { CappedText, ownCopy, readXmlReport } from '../../core/reports/xml-stream.js';
+import type { XmlElement } from '../../core/reports/xml-stream.js';
 
 /**
  * JUnit XML as written by jest-junit, pytest (xunit1 and xunit2), Maven Surefire, cargo-nextest,

@@ -13,9 +13,9 @@ import {
   readJsonReport,
   stringOrUndefined,
   type JsonObject,
-} from './json.js';
-import type { ReportSource } from './source.js';
-import { capText } from './text.js';
+} from '../../core/reports/json.js';
+import type { ReportSource } from '../../core/reports/source.js';
+import { capText } from '../../core/reports/text.js';
 
 const SEVERITIES: readonly AuditSeverity[] = ['info', 'low', 'moderate', 'high', 'critical'];
 

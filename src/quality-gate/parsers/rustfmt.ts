@@ -1,7 +1,7 @@
 import { ReportError, type Finding, type ParseContext, type ParsedReport } from '../model.js';
-import { toRepositoryPath } from './paths.js';
-import { MAX_TEXT_REPORT_BYTES, type ReportSource } from './source.js';
-import { MAX_DETAILS_CHARS, capText, stripAnsi } from './text.js';
+import { toRepositoryPath } from '../../core/reports/paths.js';
+import { MAX_TEXT_REPORT_BYTES, type ReportSource } from '../../core/reports/source.js';
+import { MAX_DETAILS_CHARS, capText, stripAnsi } from '../../core/reports/text.js';
 
 /**
  * `cargo fmt --all -- --check` output on stable Rust, where the text diff is the only output:

@@ -13,10 +13,15 @@ import {
   readJsonReport,
   stringOrUndefined,
   type JsonObject,
-} from './json.js';
-import { fileUriToPath, isFileUri, safeDecode, toRepositoryPath } from './paths.js';
-import type { ReportSource } from './source.js';
-import { capText } from './text.js';
+} from '../../core/reports/json.js';
+import {
+  fileUriToPath,
+  isFileUri,
+  safeDecode,
+  toRepositoryPath,
+} from '../../core/reports/paths.js';
+import type { ReportSource } from '../../core/reports/source.js';
+import { capText } from '../../core/reports/text.js';
 
 /**
  * SARIF 2.1.0 logs (CodeQL, ESLint's SARIF formatter, clippy-sarif, Semgrep...). A result's level

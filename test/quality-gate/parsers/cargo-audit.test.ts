@@ -7,7 +7,7 @@ import {
   parseCargoAudit,
   severityFromCvss,
 } from '../../../src/quality-gate/parsers/cargo-audit.js';
-import { fileSource, textSource } from '../../../src/quality-gate/parsers/source.js';
+import { fileSource, textSource } from '../../../src/core/reports/source.js';
 
 const FIXTURES = fileURLToPath(
   new URL('../../fixtures/quality-gate/cargo-audit/', import.meta.url),

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, Severity } from '../../../src/quality-gate/model.js';
 import { parseCheckstyle } from '../../../src/quality-gate/parsers/checkstyle.js';
-import { fileSource, textSource } from '../../../src/quality-gate/parsers/source.js';
+import { fileSource, textSource } from '../../../src/core/reports/source.js';
 import { describeWithTool } from '../../support/tools.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));

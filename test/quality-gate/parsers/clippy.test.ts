@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportError, type Finding } from '../../../src/quality-gate/model.js';
 import { parseClippy } from '../../../src/quality-gate/parsers/clippy.js';
-import { fileSource, textSource } from '../../../src/quality-gate/parsers/source.js';
+import { fileSource, textSource } from '../../../src/core/reports/source.js';
 import { describeWithTool } from '../../support/tools.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/quality-gate/', import.meta.url));

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestCase, TestTotals } from '../../../src/quality-gate/model.js';
 import { MAX_NOTABLE_TESTS, parseJunit } from '../../../src/quality-gate/parsers/junit.js';
-import { fileSource, textSource } from '../../../src/quality-gate/parsers/source.js';
-import type { ReportSource } from '../../../src/quality-gate/parsers/source.js';
+import { fileSource, textSource } from '../../../src/core/reports/source.js';
+import type { ReportSource } from '../../../src/core/reports/source.js';
 import { describeWithTool } from '../../support/tools.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));

@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportError, type AuditResults } from '../../../src/quality-gate/model.js';
 import { parseNpmAudit } from '../../../src/quality-gate/parsers/npm-audit.js';
-import { fileSource, textSource } from '../../../src/quality-gate/parsers/source.js';
+import { fileSource, textSource } from '../../../src/core/reports/source.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/quality-gate/npm-audit/', import.meta.url));
 const CONTEXT = { workspace: '/home/runner/work/app/app', origin: 'npm-audit.json' };

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ReportError, type Finding } from '../../../src/quality-gate/model.js';
 import { parseSarif } from '../../../src/quality-gate/parsers/sarif.js';
-import { fileSource, textSource } from '../../../src/quality-gate/parsers/source.js';
+import { fileSource, textSource } from '../../../src/core/reports/source.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/quality-gate/', import.meta.url));
 const WORKSPACE = '/home/runner/work/app/app';

@@ -11,8 +11,8 @@ import { ReportError } from '../../../src/quality-gate/model.js';
 import type { ParsedReport } from '../../../src/quality-gate/model.js';
 import { parseCheckstyle } from '../../../src/quality-gate/parsers/checkstyle.js';
 import { parseJunit } from '../../../src/quality-gate/parsers/junit.js';
-import { fileSource } from '../../../src/quality-gate/parsers/source.js';
-import type { ReportSource } from '../../../src/quality-gate/parsers/source.js';
+import { fileSource } from '../../../src/core/reports/source.js';
+import type { ReportSource } from '../../../src/core/reports/source.js';
 
 /** Each hostile report must end in a ReportError quickly: never a hang, a crash or a leak. */
 const QUICKLY = { timeout: 10_000 };

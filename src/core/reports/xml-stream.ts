@@ -1,6 +1,6 @@
 import { TextDecoder } from 'node:util';
 import { SaxesParser } from 'saxes';
-import { ReportError } from '../model.js';
+import { ReportError } from './source.js';
 import type { ReportSource } from './source.js';
 
 /**

@@ -1,10 +1,10 @@
 /**
- * Which lines a change added or modified, for `new-only`: read from `git diff --unified=0`
+ * Which lines a change added or modified (quality-gate's new-only, coverage's patch): read from `git diff --unified=0`
  * between the merge base of `base-ref` and HEAD, on the new side of each file.
  */
-import { ActionError, InputError } from '../core/errors.js';
-import { execute, type ExecOptions, type ExecResult } from '../core/exec.js';
-import type { GitHubContext } from '../core/github.js';
+import { ActionError, InputError } from './errors.js';
+import { execute, type ExecOptions, type ExecResult } from './exec.js';
+import type { GitHubContext } from './github.js';
 
 /** Inclusive, 1-based line numbers in the new version of a file. */
 export interface LineRange {
@@ -198,7 +198,7 @@ function unquoteC(field: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
-/** Where new-only compares from, and how to say so in the summary. */
+/** Where the comparison starts from, and how to say so in the summary. */
 export interface BaseChoice {
   ref: string;
   description: string;
@@ -207,7 +207,7 @@ export interface BaseChoice {
 type BaseContext = Pick<GitHubContext, 'eventName' | 'pullRequest' | 'payload'>;
 
 /**
- * The base for new-only: `base-ref` when given, else the pull request's base commit (or a merge
+ * The base to compare with: `base-ref` when given, else the pull request's base commit (or a merge
  * queue's base). Other events have nothing to compare with, so base-ref is required there.
  */
 export function chooseBase(baseRefInput: string | undefined, context: BaseContext): BaseChoice {
@@ -237,7 +237,7 @@ export function chooseBase(baseRefInput: string | undefined, context: BaseContex
   }
   throw new InputError(
     'base-ref',
-    `must be set when new-only is true and the run is not for a pull request ` +
+    `must be set to say which lines are new when the run is not for a pull request ` +
       `(this is a ${context.eventName} event, which has no base to compare with)`,
     'main',
   );
@@ -258,7 +258,7 @@ export interface ChangedLinesOptions {
 }
 
 const CHECKOUT_HINT =
-  'new-only needs the history of both sides: check out with actions/checkout and fetch-depth: 0 ' +
+  'Comparing with the base needs the history of both sides: check out with actions/checkout and fetch-depth: 0 ' +
   '(or fetch the base branch, e.g. git fetch origin main), or set base-ref to a commit that ' +
   'the checkout contains.';
 
@@ -279,18 +279,18 @@ export async function changedLinesAgainst(
   if (inside.exitCode !== 0) throw notARepository(workspace, inside);
 
   const head = await resolveCommit(git, options.head ?? 'HEAD');
-  if (!head) throw new ActionError(`new-only: ${workspace} has no commit checked out.`);
+  if (!head) throw new ActionError(`${workspace} has no commit checked out.`);
   const baseSha = await resolveCommit(git, baseRef);
   if (!baseSha) {
     throw new ActionError(
-      `new-only cannot find base-ref '${baseRef}' in the checkout${await shallowNote(git)}.`,
+      `Cannot find base-ref '${baseRef}' in the checkout${await shallowNote(git)}.`,
       CHECKOUT_HINT,
     );
   }
   const mergeBase = await git(['merge-base', baseSha, head]);
   if (mergeBase.exitCode !== 0 || !mergeBase.stdout.trim()) {
     throw new ActionError(
-      `new-only found no common history between base-ref '${baseRef}' and HEAD` +
+      `Found no common history between base-ref '${baseRef}' and HEAD` +
         `${await shallowNote(git)}.`,
       CHECKOUT_HINT,
     );
@@ -322,7 +322,7 @@ export async function changedLinesAgainst(
   );
   if (diff.exitCode !== 0) {
     throw new ActionError(
-      `new-only: git diff ${from.slice(0, 7)} ${head.slice(0, 7)} failed ` +
+      `git diff ${from.slice(0, 7)} ${head.slice(0, 7)} failed ` +
         `(${describeExit(diff)}): ${lastLine(diff.stderr)}`,
     );
   }
@@ -352,12 +352,12 @@ async function shallowNote(git: Git): Promise<string> {
 function notARepository(workspace: string, result: ExecResult): ActionError {
   if (/dubious ownership/.test(result.stderr)) {
     return new ActionError(
-      `new-only: git refuses to read ${workspace} because another user owns it.`,
+      `git refuses to read ${workspace} because another user owns it.`,
       `Mark it safe in an earlier step: git config --global --add safe.directory "${workspace}"`,
     );
   }
   return new ActionError(
-    `new-only needs a git checkout, but ${workspace} is not inside a git repository: ` +
+    `Comparing with the base needs a git checkout, but ${workspace} is not inside a git repository: ` +
       lastLine(result.stderr),
     `Check out the repository with actions/checkout (fetch-depth: 0) before this step.`,
   );

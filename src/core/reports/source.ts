@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { ReportError } from '../model.js';
 
 /** A report to parse: a file a tool wrote, or a command's captured stdout. */
 export interface ReportSource {
@@ -58,4 +57,18 @@ function tooLarge(origin: string, maxBytes: number): ReportError {
     origin,
     `is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB and was not read.`,
   );
+}
+
+/**
+ * A report that cannot be read (malformed, truncated, hostile, wrong shape). The check it belongs
+ * to fails with this message rather than the action crashing.
+ */
+export class ReportError extends Error {
+  constructor(
+    readonly origin: string,
+    problem: string,
+  ) {
+    super(`${origin}: ${problem}`);
+    this.name = 'ReportError';
+  }
 }

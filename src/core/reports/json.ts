@@ -1,4 +1,4 @@
-import { ReportError } from '../model.js';
+import { ReportError } from './source.js';
 import { MAX_TEXT_REPORT_BYTES, type ReportSource } from './source.js';
 
 /** A parsed JSON object whose fields have not been checked yet. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileUriToPath, toRepositoryPath } from '../../../src/quality-gate/parsers/paths.js';
+import { fileUriToPath, toRepositoryPath } from '../../../src/core/reports/paths.js';
 
 describe('toRepositoryPath', () => {
   it.each([

@@ -13,10 +13,10 @@ import {
   parseUnifiedDiff,
   touchesChangedLines,
   type ChangedLines,
-} from '../../src/quality-gate/changed-lines.js';
+} from '../../src/core/changed-lines.js';
 import { describeWithTool } from '../support/tools.js';
 
-const DIFFS = fileURLToPath(new URL('../fixtures/quality-gate/diffs/', import.meta.url));
+const DIFFS = fileURLToPath(new URL('../fixtures/diffs/', import.meta.url));
 const fixture = (name: string) => readFileSync(join(DIFFS, name), 'utf8');
 
 /** Ranges as [start, end] pairs, per file, for readable expectations. */
@@ -214,7 +214,7 @@ describe('chooseBase', () => {
     {
       name: 'a push without base-ref',
       input: undefined,
-      message: /'base-ref' must be set when new-only is true .*push event/,
+      message: /'base-ref' must be set to say which lines are new .*push event/,
     },
     {
       name: 'a base-ref that git would read as an option',
@@ -338,7 +338,7 @@ describeWithTool(
     it('explains an unknown base-ref', async () => {
       const attempt = changedLinesAgainst('no-such-branch', repo);
       await expect(attempt).rejects.toThrow(
-        /cannot find base-ref 'no-such-branch' in the checkout\./,
+        /Cannot find base-ref 'no-such-branch' in the checkout\./,
       );
       await expect(attempt).rejects.toMatchObject({
         hint: expect.stringMatching(/fetch-depth: 0/),
