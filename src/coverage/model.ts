@@ -1,0 +1,50 @@
+/**
+ * Coverage as every format reads into it: per file, which lines are coverable and how often each
+ * ran, the branches on each line, and the functions. Totals are always recomputed from this,
+ * never taken from a report's own summary lines.
+ */
+
+export interface FileCoverage {
+  /** Repository-relative with forward slashes once path-fixes have been applied. */
+  path: string;
+  /** Coverable line → hit count (0 = not covered). */
+  lines: Map<number, number>;
+  /**
+   * Line → taken count of each branch on that line, in the order the report lists them
+   * (0 = never taken, including LCOV's `-`).
+   */
+  branches: Map<number, number[]>;
+  /** Function key (name, or name@line where names repeat) → hit count. */
+  functions: Map<string, number>;
+}
+
+/**
+ * Statement counts for formats that measure statements rather than lines (Go profiles,
+ * Istanbul, coverage.py), kept so a test can compare with the tool's own statement figure.
+ */
+export interface StatementTotals {
+  covered: number;
+  total: number;
+}
+
+export interface CoverageReport {
+  format: CoverageFormat;
+  /** The report's path, for messages. */
+  origin: string;
+  files: FileCoverage[];
+  statements?: StatementTotals;
+}
+
+export const COVERAGE_FORMATS = ['lcov', 'cobertura', 'jacoco', 'clover', 'go', 'istanbul', 'llvm-cov'] as const;
+export type CoverageFormat = (typeof COVERAGE_FORMATS)[number];
+
+/** What parsers need besides the bytes. */
+export interface CoverageParseContext {
+  /** Absolute repository root (GITHUB_WORKSPACE); absolute paths inside it become relative. */
+  workspace: string;
+  origin: string;
+}
+
+export function emptyFile(path: string): FileCoverage {
+  return { path, lines: new Map(), branches: new Map(), functions: new Map() };
+}
