@@ -7,7 +7,7 @@ export default tseslint.config(
     ignores: [
       '**/dist/**',
       'node_modules/**',
-      '/coverage/**',
+      'coverage/**',
       'bench/results/**',
       'test/fixtures/quality-gate/projects/**',
     ],
