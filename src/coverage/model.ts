@@ -35,7 +35,15 @@ export interface CoverageReport {
   statements?: StatementTotals;
 }
 
-export const COVERAGE_FORMATS = ['lcov', 'cobertura', 'jacoco', 'clover', 'go', 'istanbul', 'llvm-cov'] as const;
+export const COVERAGE_FORMATS = [
+  'lcov',
+  'cobertura',
+  'jacoco',
+  'clover',
+  'go',
+  'istanbul',
+  'llvm-cov',
+] as const;
 export type CoverageFormat = (typeof COVERAGE_FORMATS)[number];
 
 /** What parsers need besides the bytes. */
