@@ -59,7 +59,9 @@ export async function run(): Promise<void> {
       patch,
       baseline,
       files: inside.map(fileTotals),
-      reports: reports.map((report) => `${report.format}: ${report.origin}`),
+      reports: reports.map(
+        (report, index) => `${report.format}: ${relative(workspace, files[index]) || files[index]}`,
+      ),
       commit: process.env.GITHUB_SHA,
     });
     setOutputs(outputsFrom(result));

@@ -72,7 +72,7 @@ describe('coverage inputs', () => {
   ])('refuses $inputs', ({ inputs, message }) => {
     let error: unknown;
     try {
-      withInputs(inputs as Record<string, string>);
+      withInputs(inputs as unknown as Record<string, string>);
     } catch (thrown) {
       error = thrown;
     }

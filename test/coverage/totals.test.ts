@@ -127,7 +127,7 @@ describe('patch coverage', () => {
     const lines = new Map(
       Object.entries(changed).map(([path, ranges]) => [
         path,
-        ranges.map(([start, end]) => ({ start, end })),
+        (ranges as number[][]).map(([start, end]) => ({ start, end })),
       ]),
     );
     expect(patchCoverage(files, lines)).toMatchObject({ covered, total, uncovered });
