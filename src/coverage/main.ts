@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 import { emitAnnotations, type Finding as Annotation } from '../core/annotations.js';
 import { changedLinesAgainst, chooseBase } from '../core/changed-lines.js';
 import { ActionError, describeThrown } from '../core/errors.js';
+import { execute } from '../core/exec.js';
 import {
   createOctokit,
   readGitHubContext,
@@ -243,7 +244,7 @@ async function upload(
       flags: codecov.flags,
       name: codecov.name,
       context: readGitHubContext(),
-      networkFiles: [],
+      networkFiles: await trackedFiles(settings.workspace),
     });
     notes.push(`Uploaded ${files.length} report(s) to Codecov: ${uploaded.url}`);
     return undefined;
@@ -255,6 +256,16 @@ async function upload(
     core.warning(`${message} (fail-on-upload-error is false, so the step goes on).`);
     return undefined;
   }
+}
+
+/** Codecov maps report paths onto the repository with the list of tracked files, as its CLI sends. */
+async function trackedFiles(workspace: string): Promise<string[]> {
+  const listed = await execute('git', ['ls-files'], {
+    cwd: workspace,
+    okExitCodes: 'any',
+    echo: false,
+  }).catch(() => undefined);
+  return listed?.exitCode === 0 ? listed.stdout.split('\n').filter(Boolean) : [];
 }
 
 async function comment(settings: Settings, github: GitHubContext, body: string): Promise<void> {

@@ -52006,6 +52006,7 @@ function signed(points) {
 
 
 
+
 const COMMENT_BUDGET_BYTES = 60_000;
 async function run() {
     await runMain('coverage', async () => {
@@ -52164,7 +52165,7 @@ async function upload(settings, files, notes) {
             flags: codecov.flags,
             name: codecov.name,
             context: readGitHubContext(),
-            networkFiles: [],
+            networkFiles: await trackedFiles(settings.workspace),
         });
         notes.push(`Uploaded ${files.length} report(s) to Codecov: ${uploaded.url}`);
         return undefined;
@@ -52177,6 +52178,15 @@ async function upload(settings, files, notes) {
         warning(`${message} (fail-on-upload-error is false, so the step goes on).`);
         return undefined;
     }
+}
+/** Codecov maps report paths onto the repository with the list of tracked files, as its CLI sends. */
+async function trackedFiles(workspace) {
+    const listed = await execute('git', ['ls-files'], {
+        cwd: workspace,
+        okExitCodes: 'any',
+        echo: false,
+    }).catch(() => undefined);
+    return listed?.exitCode === 0 ? listed.stdout.split('\n').filter(Boolean) : [];
 }
 async function comment(settings, github, body) {
     if (!github.pullRequest) {
