@@ -10,6 +10,7 @@ export default tseslint.config(
       'coverage/**',
       'bench/results/**',
       'test/fixtures/quality-gate/projects/**',
+      'test/fixtures/coverage/projects/**',
     ],
   },
   js.configs.recommended,

@@ -67,6 +67,24 @@ export function readInteger(
   return parsed;
 }
 
+/** A decimal number such as a percentage (`80`, `92.5`); undefined when the input is empty. */
+export function readNumber(
+  name: string,
+  options: { min?: number; max?: number; example: string },
+): number | undefined {
+  const value = raw(name, undefined, options.example);
+  if (value === undefined) return undefined;
+  if (!/^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) {
+    throw new InputError(name, `must be a number, got '${value}'.`, options.example);
+  }
+  const parsed = Number(value);
+  const { min = -Infinity, max = Infinity } = options;
+  if (parsed < min || parsed > max) {
+    throw new InputError(name, `must be between ${min} and ${max}, got ${value}.`, options.example);
+  }
+  return parsed;
+}
+
 /** Durations carry a unit (`90s`, `5m`, `1h30m`); returns milliseconds. */
 export function readDuration(
   name: string,

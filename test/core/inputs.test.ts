@@ -7,6 +7,7 @@ import {
   readInteger,
   readList,
   readMap,
+  readNumber,
   readRequiredString,
   readString,
   readYaml,
@@ -73,6 +74,20 @@ describe('successful reads', () => {
       () => readList('tags', { commas: false }),
       ['type=ref,event=tag', 'type=sha'],
     ],
+    [
+      'number',
+      'min-total',
+      '92.5',
+      () => readNumber('min-total', { min: 0, max: 100, example: '80' }),
+      92.5,
+    ],
+    [
+      'number empty',
+      'min-total',
+      '',
+      () => readNumber('min-total', { min: 0, max: 100, example: '80' }),
+      undefined,
+    ],
     ['yaml', 'steps', '[5, 25, 50]', () => readYaml('steps', { example: '[10, 50]' }), [5, 25, 50]],
   ])('%s', (_case, name, value, read, expected) => {
     setInput(name, value);
@@ -125,6 +140,20 @@ describe('bad input: every message names the input, says what is wrong and shows
       read: () => readInteger('replicas', { default: 2, min: 1, max: 10 }),
       problem: "Input 'replicas' must be between 1 and 10, got 11.",
       hint: 'For example: replicas: 2',
+    },
+    {
+      reader: 'number not a number',
+      value: '80%',
+      read: () => readNumber('min-total', { min: 0, max: 100, example: '80' }),
+      problem: "Input 'min-total' must be a number, got '80%'.",
+      hint: 'For example: min-total: 80',
+    },
+    {
+      reader: 'number out of range',
+      value: '120',
+      read: () => readNumber('min-total', { min: 0, max: 100, example: '80' }),
+      problem: "Input 'min-total' must be between 0 and 100, got 120.",
+      hint: 'For example: min-total: 80',
     },
     {
       reader: 'duration bare number',

@@ -45770,6 +45770,21 @@ function readInteger(name, options) {
     }
     return parsed;
 }
+/** A decimal number such as a percentage (`80`, `92.5`); undefined when the input is empty. */
+function readNumber(name, options) {
+    const value = raw(name, undefined, options.example);
+    if (value === undefined)
+        return undefined;
+    if (!/^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) {
+        throw new InputError(name, `must be a number, got '${value}'.`, options.example);
+    }
+    const parsed = Number(value);
+    const { min = -Infinity, max = Infinity } = options;
+    if (parsed < min || parsed > max) {
+        throw new InputError(name, `must be between ${min} and ${max}, got ${value}.`, options.example);
+    }
+    return parsed;
+}
 /** Durations carry a unit (`90s`, `5m`, `1h30m`); returns milliseconds. */
 function readDuration(name, options) {
     const example = options.default;

@@ -4,6 +4,12 @@
  * reject is rejected here too, with the status GitHub gives, and recorded as a violation that fails
  * the test. Answers come from per-test handlers, or from a small in-memory model of issue comments.
  */
+export {
+  ArtifactStore,
+  type ArtifactSpec,
+  type BlobRequest,
+  type StoredArtifact,
+} from './artifacts.js';
 export { CheckRunStore, type StoredCheckRun } from './check-runs.js';
 export { githubUser } from './github-user.js';
 export {

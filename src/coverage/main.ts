@@ -1,0 +1,309 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import * as core from '@actions/core';
+import { emitAnnotations, type Finding as Annotation } from '../core/annotations.js';
+import { changedLinesAgainst, chooseBase } from '../core/changed-lines.js';
+import { ActionError, describeThrown } from '../core/errors.js';
+import { execute } from '../core/exec.js';
+import {
+  createOctokit,
+  readGitHubContext,
+  upsertStickyComment,
+  type GitHubContext,
+} from '../core/github.js';
+import { setOutputs, setResultOutput } from '../core/outputs.js';
+import { ReportError, fileSource } from '../core/reports/source.js';
+import { runMain } from '../core/run.js';
+import { renderBadge } from './badge.js';
+import { downloadBaselineArtifact } from './baseline-artifact.js';
+import { uploadToCodecov } from './codecov.js';
+import { detectFormat, findReportFiles } from './discover.js';
+import { parseCoverage, SNIFFERS } from './formats/index.js';
+import { compareWithBaseline, evaluateCoverage, type BaselineComparison } from './gate.js';
+import { readSettings, type Settings } from './inputs.js';
+import { mergeReports } from './merge.js';
+import type { CoverageReport } from './model.js';
+import { applyPathFixes, reviewPaths } from './path-fixes.js';
+import { buildResult, outputsFrom, parseBaselineLines } from './result.js';
+import { buildSummary, verdictLine } from './summary.js';
+import { fileTotals, lineRanges, patchCoverage, totalsOf, type PatchCoverage } from './totals.js';
+
+const COMMENT_BUDGET_BYTES = 60_000;
+
+export async function run(): Promise<void> {
+  await runMain('coverage', async () => {
+    const settings = readSettings();
+    const { workspace } = settings;
+    const files = await findReportFiles(settings.files, workspace);
+    const reports = applyPathFixes(
+      await readReports(files, settings),
+      settings.pathFixes,
+      workspace,
+    );
+    const merged = mergeReports(reports);
+    const review = reviewPaths(
+      merged.map((file) => file.path),
+      workspace,
+    );
+    const outside = new Set(review.outside);
+    const inside = merged.filter((file) => !outside.has(file.path));
+    const totals = totalsOf(inside);
+    const notes = pathNotes(review);
+
+    const github = needsGitHub(settings) ? readGitHubContext() : undefined;
+    const patch = await computePatch(settings, github, inside, notes);
+    const baseline = await readBaseline(settings, github, totals, notes);
+    const verdict = evaluateCoverage(totals, patch, baseline, settings);
+    const result = buildResult({
+      verdict,
+      totals,
+      patch,
+      baseline,
+      files: inside.map(fileTotals),
+      reports: reports.map(
+        (report, index) => `${report.format}: ${relative(workspace, files[index]) || files[index]}`,
+      ),
+      commit: process.env.GITHUB_SHA,
+    });
+    setOutputs(outputsFrom(result));
+    setResultOutput(result);
+
+    annotateUncovered(patch);
+    if (settings.badgePath) {
+      const badgeFile = resolve(workspace, settings.badgePath);
+      await writeFile(badgeFile, renderBadge('coverage', result.totals.lines.rate ?? undefined));
+      notes.push(`Badge written to ${relative(workspace, badgeFile)}.`);
+    }
+    const uploadFailure = settings.codecov ? await upload(settings, files, notes) : undefined;
+    const summary = buildSummary(result, verdict, notes);
+    if (settings.comment)
+      await comment(settings, github as GitHubContext, summary.render(COMMENT_BUDGET_BYTES));
+    await summary.write();
+
+    if (!verdict.passed) {
+      throw new ActionError(
+        verdict.reasons.join('; '),
+        'The job summary lists the uncovered changed lines and the least-covered files.',
+      );
+    }
+    if (uploadFailure) throw uploadFailure;
+    core.info(verdictLine(result, verdict));
+  });
+}
+
+async function readReports(files: string[], settings: Settings): Promise<CoverageReport[]> {
+  const reports: CoverageReport[] = [];
+  for (const file of files) {
+    const origin = relative(settings.workspace, file) || file;
+    const format =
+      settings.format === 'auto' ? await detectFormat(file, SNIFFERS) : settings.format;
+    if (!format) {
+      throw new ActionError(
+        `Could not tell the coverage format of ${origin}: it looks like none of lcov, cobertura, jacoco, clover, go, istanbul or llvm-cov.`,
+        'Set format to the report format, e.g. format: lcov, or leave the file out of files.',
+      );
+    }
+    try {
+      reports.push(
+        await parseCoverage(format, fileSource(file), { workspace: settings.workspace, origin }),
+      );
+    } catch (error) {
+      if (error instanceof ReportError) {
+        throw new ActionError(
+          `Could not read the ${format} report ${error.message}`,
+          'Check that the test step finished writing it.',
+        );
+      }
+      throw error;
+    }
+    core.info(`Read ${origin} as ${format}.`);
+  }
+  return reports;
+}
+
+function needsGitHub(settings: Settings): boolean {
+  return (
+    settings.comment ||
+    settings.minPatch !== undefined ||
+    settings.baseRef !== undefined ||
+    settings.baselineArtifact !== undefined ||
+    settings.codecov !== undefined ||
+    process.env.GITHUB_EVENT_NAME === 'pull_request' ||
+    process.env.GITHUB_EVENT_NAME === 'pull_request_target'
+  );
+}
+
+/** Patch coverage is measured on pull requests, or wherever base-ref or min-patch asks for it. */
+async function computePatch(
+  settings: Settings,
+  github: GitHubContext | undefined,
+  files: Parameters<typeof patchCoverage>[0],
+  notes: string[],
+): Promise<PatchCoverage | undefined> {
+  const wanted =
+    settings.minPatch !== undefined ||
+    settings.baseRef !== undefined ||
+    github?.pullRequest !== undefined;
+  if (!wanted || !github) return undefined;
+  const base = chooseBase(settings.baseRef, github);
+  const diff = await changedLinesAgainst(base.ref, settings.workspace);
+  const patch = patchCoverage(files, diff.lines);
+  notes.push(`Patch coverage compares with ${base.description}.`);
+  if (patch.filesWithoutCoverage.length > 0) {
+    notes.push(
+      `${patch.filesWithoutCoverage.length} changed file(s) appear in no report and are not counted: ${patch.filesWithoutCoverage.slice(0, 10).join(', ')}.`,
+    );
+  }
+  return patch;
+}
+
+async function readBaseline(
+  settings: Settings,
+  github: GitHubContext | undefined,
+  totals: ReturnType<typeof totalsOf>,
+  notes: string[],
+): Promise<BaselineComparison | undefined> {
+  if (settings.baselineFile) {
+    const path = resolve(settings.workspace, settings.baselineFile);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new ActionError(
+        `Input 'baseline-file' (${settings.baselineFile}) could not be read: ${describeThrown(error)}`,
+      );
+    }
+    return compareWithBaseline(
+      totals,
+      settings.baselineFile,
+      parseBaselineLines(text, settings.baselineFile, 'baseline-file'),
+    );
+  }
+  if (settings.baselineArtifact && github) {
+    const octokit = createOctokit(requireToken(settings, 'baseline-artifact'));
+    const found = await downloadBaselineArtifact(octokit, {
+      owner: github.repository.owner,
+      repo: github.repository.repo,
+      name: settings.baselineArtifact,
+      branch: github.defaultBranch,
+    });
+    if (!found.text) {
+      notes.push(`No baseline: ${found.reason}`);
+      return undefined;
+    }
+    const origin = `artifact ${settings.baselineArtifact}`;
+    return compareWithBaseline(
+      totals,
+      origin,
+      parseBaselineLines(found.text, origin, 'baseline-artifact'),
+    );
+  }
+  return undefined;
+}
+
+function annotateUncovered(patch: PatchCoverage | undefined): void {
+  if (!patch) return;
+  const annotations: Annotation[] = [];
+  for (const file of patch.uncovered) {
+    for (const range of lineRanges(file.lines).split(', ')) {
+      const [start, end = start] = range.split('-').map(Number);
+      annotations.push({
+        level: 'notice',
+        file: file.path,
+        line: start,
+        endLine: end,
+        title: 'Not covered by tests',
+        message:
+          start === end
+            ? `Line ${start} changed and no test ran it.`
+            : `Lines ${start}-${end} changed and no test ran them.`,
+        onChangedLine: true,
+      });
+    }
+  }
+  emitAnnotations(annotations, { seeAlso: 'the job summary lists every uncovered changed line' });
+}
+
+async function upload(
+  settings: Settings,
+  files: string[],
+  notes: string[],
+): Promise<ActionError | undefined> {
+  const codecov = settings.codecov!;
+  try {
+    const uploaded = await uploadToCodecov({
+      files: await Promise.all(
+        files.map(async (path) => ({
+          name: relative(settings.workspace, path),
+          bytes: await readFile(path),
+        })),
+      ),
+      codecovUrl: codecov.url,
+      token: codecov.token,
+      useOidc: codecov.useOidc,
+      flags: codecov.flags,
+      name: codecov.name,
+      context: readGitHubContext(),
+      networkFiles: await trackedFiles(settings.workspace),
+    });
+    notes.push(`Uploaded ${files.length} report(s) to Codecov: ${uploaded.url}`);
+    return undefined;
+  } catch (error) {
+    const message = `Upload to Codecov failed: ${describeThrown(error)}`;
+    notes.push(message);
+    if (codecov.failOnUploadError)
+      return error instanceof ActionError ? error : new ActionError(message);
+    core.warning(`${message} (fail-on-upload-error is false, so the step goes on).`);
+    return undefined;
+  }
+}
+
+/** Codecov maps report paths onto the repository with the list of tracked files, as its CLI sends. */
+async function trackedFiles(workspace: string): Promise<string[]> {
+  const listed = await execute('git', ['ls-files'], {
+    cwd: workspace,
+    okExitCodes: 'any',
+    echo: false,
+  }).catch(() => undefined);
+  return listed?.exitCode === 0 ? listed.stdout.split('\n').filter(Boolean) : [];
+}
+
+async function comment(settings: Settings, github: GitHubContext, body: string): Promise<void> {
+  if (!github.pullRequest) {
+    core.info(`comment: a ${github.eventName} event has no pull request to comment on.`);
+    return;
+  }
+  const posted = await upsertStickyComment(createOctokit(requireToken(settings, 'comment')), {
+    owner: github.repository.owner,
+    repo: github.repository.repo,
+    issueNumber: github.pullRequest.number,
+    key: 'coverage',
+    body,
+  });
+  core.info(`comment: ${posted.action} ${posted.url}`);
+}
+
+function requireToken(settings: Settings, purpose: string): string {
+  if (!settings.githubToken) {
+    throw new ActionError(
+      `${purpose} needs github-token, which is empty.`,
+      'Pass github-token: ${{ github.token }}.',
+    );
+  }
+  return settings.githubToken;
+}
+
+function pathNotes(review: ReturnType<typeof reviewPaths>): string[] {
+  const notes: string[] = [];
+  if (review.outside.length > 0) {
+    notes.push(
+      `${review.outside.length} file(s) lie outside the repository and are left out of every total: ${review.outside.slice(0, 5).join(', ')}. Map them with path-fixes, e.g. /app=. if the tests ran in a container.`,
+    );
+  }
+  if (review.missing.length > 0) {
+    notes.push(
+      `${review.missing.length} file(s) in the reports do not exist in the checkout: ${review.missing.slice(0, 5).join(', ')}.`,
+    );
+  }
+  return notes;
+}

@@ -1,0 +1,85 @@
+import { JobSummary, markup } from '../core/summary.js';
+import type { CoverageVerdict } from './gate.js';
+import type { CoverageResult } from './result.js';
+import { formatPercent, lineRanges, type Ratio } from './totals.js';
+
+const LEAST_COVERED_FILES = 20;
+const MAX_UNCOVERED_ROWS = 100;
+
+export function verdictLine(result: CoverageResult, verdict: CoverageVerdict): string {
+  const total = formatPercent(result.totals.lines);
+  const patch = result.patch ? `, patch ${formatPercent(result.patch)}` : '';
+  const delta = result.baseline ? `, ${signed(result.baseline.delta)} vs baseline` : '';
+  if (verdict.passed) return `Coverage ${total}${patch}${delta}: gates passed`;
+  return `Coverage gate failed: ${verdict.reasons[0]}${verdict.reasons.length > 1 ? ` (and ${verdict.reasons.length - 1} more)` : ''}`;
+}
+
+export function buildSummary(
+  result: CoverageResult,
+  verdict: CoverageVerdict,
+  notes: string[],
+): JobSummary {
+  const summary = new JobSummary();
+  summary.verdict(verdict.passed ? 'success' : 'failure', verdictLine(result, verdict));
+  const rows = [
+    ratioRow('Lines', result.totals.lines),
+    ratioRow('Branches', result.totals.branches),
+    ratioRow('Functions', result.totals.functions),
+  ];
+  if (result.patch) rows.push(ratioRow('Changed lines (patch)', result.patch));
+  summary.table(['Measure', 'Covered', 'Total', 'Rate'], rows);
+  if (verdict.outcomes.length > 0) {
+    summary.list(
+      verdict.outcomes.map(
+        (outcome) => `${outcome.passed ? '✅' : '❌'} ${outcome.gate}: ${outcome.message}`,
+      ),
+    );
+  }
+  for (const note of notes) summary.note(note);
+
+  const uncovered = result.patch?.uncovered ?? [];
+  if (uncovered.length > 0) {
+    const count = uncovered.reduce((sum, file) => sum + file.lines.length, 0);
+    summary.details(`Uncovered changed lines (${count})`, (content) => {
+      content.table(
+        ['File', 'Lines'],
+        uncovered
+          .slice(0, MAX_UNCOVERED_ROWS)
+          .map((file) => [markup.code(file.path), lineRanges(file.lines)]),
+      );
+      if (uncovered.length > MAX_UNCOVERED_ROWS)
+        content.paragraph(`${uncovered.length - MAX_UNCOVERED_ROWS} more files not listed.`);
+    });
+  }
+  const measured = result.files.filter((file) => file.lines.total > 0);
+  if (measured.length > 0) {
+    summary.details(
+      `Least-covered files (${Math.min(LEAST_COVERED_FILES, measured.length)} of ${measured.length + result.filesOmitted})`,
+      (content) => {
+        content.table(
+          ['File', 'Covered', 'Lines', 'Rate'],
+          measured
+            .slice(0, LEAST_COVERED_FILES)
+            .map((file) => [
+              markup.code(file.path),
+              String(file.lines.covered),
+              String(file.lines.total),
+              formatPercent(file.lines),
+            ]),
+        );
+      },
+    );
+  }
+  summary.details(`Reports read (${result.reports.length})`, (content) =>
+    content.list(result.reports),
+  );
+  return summary;
+}
+
+function ratioRow(label: string, ratio: Ratio): string[] {
+  return [label, String(ratio.covered), String(ratio.total), formatPercent(ratio)];
+}
+
+function signed(points: number): string {
+  return `${points >= 0 ? '+' : '−'}${Math.abs(points).toFixed(2)} points`;
+}

@@ -1,0 +1,118 @@
+import type { ChangedLines } from '../core/changed-lines.js';
+import { touchesChangedLines } from '../core/changed-lines.js';
+import type { FileCoverage } from './model.js';
+
+export interface Ratio {
+  covered: number;
+  total: number;
+}
+
+export interface CoverageTotals {
+  lines: Ratio;
+  branches: Ratio;
+  functions: Ratio;
+}
+
+export interface FileTotals extends CoverageTotals {
+  path: string;
+}
+
+/** Σcovered / Σtotal over the merged lines: never an average of per-file rates. */
+export function totalsOf(files: readonly FileCoverage[]): CoverageTotals {
+  const totals = { lines: zero(), branches: zero(), functions: zero() };
+  for (const file of files) add(totals, fileTotals(file));
+  return totals;
+}
+
+export function fileTotals(file: FileCoverage): FileTotals {
+  const lines = zero();
+  for (const hits of file.lines.values()) count(lines, hits);
+  const branches = zero();
+  for (const taken of file.branches.values()) for (const hits of taken) count(branches, hits);
+  const functions = zero();
+  for (const hits of file.functions.values()) count(functions, hits);
+  return { path: file.path, lines, branches, functions };
+}
+
+export interface UncoveredChange {
+  path: string;
+  /** Changed coverable lines no report covered, ascending. */
+  lines: number[];
+}
+
+export interface PatchCoverage extends Ratio {
+  /** Files with changed coverable lines, and the uncovered ones among them. */
+  uncovered: UncoveredChange[];
+  /** Changed files that no report mentions (not counted: nothing says they are coverable). */
+  filesWithoutCoverage: string[];
+}
+
+/**
+ * Patch coverage: of the lines this change added or modified that are coverable, how many ran.
+ * A changed line that no report lists (a comment, a blank line) is not coverable and not counted.
+ */
+export function patchCoverage(
+  files: readonly FileCoverage[],
+  changed: ChangedLines,
+): PatchCoverage {
+  const byPath = new Map(files.map((file) => [file.path, file]));
+  const patch: PatchCoverage = { covered: 0, total: 0, uncovered: [], filesWithoutCoverage: [] };
+  for (const path of [...changed.keys()].sort()) {
+    const file = byPath.get(path);
+    if (!file) {
+      patch.filesWithoutCoverage.push(path);
+      continue;
+    }
+    const missed: number[] = [];
+    for (const [line, hits] of [...file.lines].sort(([a], [b]) => a - b)) {
+      if (!touchesChangedLines(changed, path, line, line)) continue;
+      patch.total += 1;
+      if (hits > 0) patch.covered += 1;
+      else missed.push(line);
+    }
+    if (missed.length > 0) patch.uncovered.push({ path, lines: missed });
+  }
+  return patch;
+}
+
+/**
+ * A percentage with two decimals, rounded down so a report never claims more than was covered
+ * (Istanbul's convention). No coverable lines at all has no rate: undefined, not 0 or 100.
+ */
+export function percent(ratio: Ratio): number | undefined {
+  if (ratio.total === 0) return undefined;
+  // Integer arithmetic first: (0.29 * 10000) is 2899.9999… in floating point.
+  return Math.floor((ratio.covered * 10_000) / ratio.total) / 100;
+}
+
+export function formatPercent(ratio: Ratio): string {
+  const value = percent(ratio);
+  return value === undefined ? 'n/a' : `${value.toFixed(2)}%`;
+}
+
+/** "1,2,3,7,8" → "1-3, 7-8": how a reviewer reads uncovered lines. */
+export function lineRanges(lines: readonly number[]): string {
+  const ranges: string[] = [];
+  for (let index = 0; index < lines.length; index++) {
+    const start = lines[index];
+    while (index + 1 < lines.length && lines[index + 1] === lines[index] + 1) index++;
+    ranges.push(start === lines[index] ? String(start) : `${start}-${lines[index]}`);
+  }
+  return ranges.join(', ');
+}
+
+function zero(): Ratio {
+  return { covered: 0, total: 0 };
+}
+
+function count(ratio: Ratio, hits: number): void {
+  ratio.total += 1;
+  if (hits > 0) ratio.covered += 1;
+}
+
+function add(into: CoverageTotals, from: CoverageTotals): void {
+  for (const key of ['lines', 'branches', 'functions'] as const) {
+    into[key].covered += from[key].covered;
+    into[key].total += from[key].total;
+  }
+}
