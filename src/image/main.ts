@@ -1,0 +1,268 @@
+import * as core from '@actions/core';
+import { ActionError, InputError } from '../core/errors.js';
+import { readGitHubContext, type GitHubContext } from '../core/github.js';
+import { setOutputs, setResultOutput } from '../core/outputs.js';
+import { runMain } from '../core/run.js';
+import { build, login } from './builders/index.js';
+import { readSettings, type Settings } from './inputs.js';
+import { computeMetadata, flavorNeedsGitTags, type Metadata } from './metadata/index.js';
+import { renderPromoteSource } from './promote-source.js';
+import { RegistryClient } from './registry/client.js';
+import { DEFAULT_IMMUTABLE } from './registry/immutable.js';
+import { planPromotion, promote, type PromotionPlan } from './registry/promote.js';
+import { formatReference, parseReference, type ImageReference } from './registry/reference.js';
+import { gitTags, repositoryInfo } from './repository.js';
+import { buildSummary, verdictLine, type ImageOutcome } from './summary.js';
+
+const BUILD_TIMEOUT_MS = 60 * 60_000;
+import { LOGIN_STATE } from './state.js';
+
+export async function run(): Promise<void> {
+  await runMain('image', async () => {
+    const settings = readSettings();
+    const github = readGitHubContext();
+    const metadata = computeMetadata(settings.metadata, {
+      eventName: github.eventName,
+      ref: github.ref ?? '',
+      sha: github.sha,
+      payload: github.payload,
+      repository: await repositoryInfo(github, settings.githubToken),
+      now: new Date(),
+      gitTags: flavorNeedsGitTags(settings.metadata.flavor)
+        ? await gitTags(settings.workspace)
+        : undefined,
+      env: process.env,
+    });
+    for (const warning of metadata.warnings) core.warning(warning);
+    setMetadataOutputs(metadata, settings);
+
+    const outcome = await act(settings, github, metadata);
+    setOutputs({
+      digest: outcome.digest ?? '',
+      image: outcome.digest && metadata.images[0] ? `${metadata.images[0]}@${outcome.digest}` : '',
+      refs: outcome.refs.join('\n'),
+      promoted: String(outcome.kind === 'promoted'),
+    });
+    setResultOutput({ ...outcome, version: metadata.version, tagNames: metadata.tagNames });
+    await buildSummary(outcome).write();
+    core.info(verdictLine(outcome));
+  });
+}
+
+function setMetadataOutputs(metadata: Metadata, settings: Settings): void {
+  setOutputs({
+    version: metadata.version.main ?? '',
+    tags: metadata.tags.join(settings.separators.tags),
+    'tag-names': metadata.tagNames.join(settings.separators.tags),
+    labels: metadata.labels.join(settings.separators.labels),
+    annotations: metadata.annotations.join(settings.separators.annotations),
+    json: JSON.stringify(metadata.json),
+  });
+}
+
+async function act(
+  settings: Settings,
+  github: GitHubContext,
+  metadata: Metadata,
+): Promise<ImageOutcome> {
+  const base: ImageOutcome = {
+    kind: 'metadata',
+    refs: [],
+    tags: metadata.tags,
+    labels: metadata.labels,
+    version: metadata.version.main,
+    notes: [],
+  };
+  if (settings.promoteFrom) return promoteExisting(settings, github, metadata, base);
+  if (!settings.build) return base;
+  if (metadata.tags.length === 0 && settings.push) {
+    throw new ActionError(
+      'There is no tag to push: the tags rules produced none for this event.',
+      'Check the tags input.',
+    );
+  }
+  const targets = metadata.tags.map((tag) => parseTarget(tag));
+  const registries = registryClients(settings);
+
+  if (settings.push && targets.length > 0) {
+    const plan = await planTargets(registries, targets);
+    if (settings.skipExisting && plan[0].current) {
+      return {
+        ...base,
+        kind: 'skipped',
+        digest: plan[0].current,
+        notes: [`skip-existing: ${metadata.tags[0]} already exists, so nothing was built.`],
+      };
+    }
+    refuseImmutableMoves(plan, settings.immutableTags ?? [DEFAULT_IMMUTABLE]);
+  }
+
+  await loginIfAsked(settings);
+  const result = await build({
+    builder: settings.builder,
+    context: settings.context,
+    file: settings.file,
+    target: settings.target,
+    platforms: settings.platforms,
+    buildArgs: settings.buildArgs,
+    secrets: settings.secrets,
+    labels: metadata.labels,
+    annotations: metadata.annotations,
+    tags: metadata.tags,
+    cacheFrom: settings.cacheFrom,
+    cacheTo: settings.cacheTo,
+    provenance: settings.provenance,
+    sbom: settings.sbom,
+    push: settings.push,
+    timeoutMs: BUILD_TIMEOUT_MS,
+    insecureRegistries: settings.insecureRegistries,
+  });
+  for (const warning of result.warnings) core.warning(warning);
+  return {
+    ...base,
+    kind: settings.push ? 'pushed' : 'built',
+    digest: result.digest,
+    refs: result.pushed,
+    builder: result.builder,
+    durationMs: result.durationMs,
+  };
+}
+
+async function promoteExisting(
+  settings: Settings,
+  github: GitHubContext,
+  metadata: Metadata,
+  base: ImageOutcome,
+): Promise<ImageOutcome> {
+  const sourceText = renderPromoteSource(settings.promoteFrom as string, settings.metadata, github);
+  let source: ImageReference;
+  try {
+    source = parseReference(sourceText);
+  } catch (error) {
+    const invalid = error as { problem?: string; example?: string };
+    throw new InputError(
+      'promote-from',
+      invalid.problem ?? (error as Error).message,
+      invalid.example ?? 'ghcr.io/octo-org/app:sha-{{sha}}',
+    );
+  }
+  const started = Date.now();
+  const registries = registryClients(settings);
+  const plan = await planPromotion(
+    registries,
+    source,
+    metadata.tags.map((tag) => parseTarget(tag)),
+  );
+  const result = await promote(plan, registries, {
+    immutable: settings.immutableTags ?? [DEFAULT_IMMUTABLE],
+  });
+  const verified = await Promise.all(
+    plan.targets.map(async ({ reference }) => {
+      const head = await registries(reference.registry).headManifest(
+        reference.repository,
+        reference.tag as string,
+      );
+      return { ref: formatReference(reference), digest: head?.digest ?? 'missing' };
+    }),
+  );
+  return {
+    ...base,
+    kind: 'promoted',
+    digest: result.digest,
+    refs: result.refs,
+    source: formatReference({ ...plan.source, digest: undefined }),
+    verified,
+    durationMs: Date.now() - started,
+    notes: describeWrites(plan, result.written),
+  };
+}
+
+/** A fresh build never has the digest an existing tag points at, so pushing would move every existing tag. */
+function refuseImmutableMoves(
+  plan: Array<{ reference: ImageReference; current?: string }>,
+  immutable: RegExp[],
+): void {
+  const frozen = plan.filter(
+    ({ reference, current }) =>
+      current !== undefined &&
+      immutable.some((pattern) => {
+        pattern.lastIndex = 0;
+        return pattern.test(reference.tag ?? '');
+      }),
+  );
+  if (frozen.length === 0) return;
+  const listed = frozen
+    .map(({ reference, current }) => `${formatReference(reference)} (now ${current})`)
+    .join(', ');
+  throw new ActionError(
+    `Refusing to build and push: immutable tag(s) already exist and a new build would move them to another digest: ${listed}. Nothing was built or pushed.`,
+    'Release a new version, or use promote-from to copy an existing image to these tags (same digest).',
+  );
+}
+
+function describeWrites(plan: PromotionPlan, written: string[]): string[] {
+  const unchanged = plan.targets.filter((target) => target.action === 'unchanged').length;
+  return unchanged > 0
+    ? [
+        `${unchanged} tag(s) already pointed at this digest and were left alone; ${written.length} written.`,
+      ]
+    : [];
+}
+
+async function planTargets(
+  registries: (registry: string) => RegistryClient,
+  targets: ImageReference[],
+) {
+  return Promise.all(
+    targets.map(async (reference) => {
+      const current = await registries(reference.registry).headManifest(
+        reference.repository,
+        reference.tag as string,
+        { forPush: true },
+      );
+      return { reference, current: current?.digest, action: current ? 'move' : 'create' };
+    }),
+  );
+}
+
+function parseTarget(tag: string): ImageReference {
+  try {
+    return parseReference(tag);
+  } catch (error) {
+    throw new InputError(
+      'images',
+      `gives the tag '${tag}', which is not a valid image reference: ${(error as { problem?: string }).problem ?? (error as Error).message}`,
+      'ghcr.io/octo-org/app',
+    );
+  }
+}
+
+function registryClients(settings: Settings): (registry: string) => RegistryClient {
+  const clients = new Map<string, RegistryClient>();
+  return (registry) => {
+    let client = clients.get(registry);
+    if (!client) {
+      const credentials =
+        settings.login && settings.login.registry === registry ? settings.login : undefined;
+      client = new RegistryClient({
+        registry,
+        credentials: credentials && {
+          username: credentials.username,
+          password: credentials.password,
+        },
+        insecure: settings.insecureRegistries.includes(registry) ? true : undefined,
+      });
+      clients.set(registry, client);
+    }
+    return client;
+  };
+}
+
+async function loginIfAsked(settings: Settings): Promise<void> {
+  if (!settings.login) return;
+  const { registry, username, password } = settings.login;
+  await login(settings.builder, registry, username, password, {
+    insecure: settings.insecureRegistries.includes(registry),
+  });
+  core.saveState(LOGIN_STATE, JSON.stringify({ builder: settings.builder, registry }));
+}

@@ -1,0 +1,2 @@
+/** State main saves for post: which builder logged in to which registry. */
+export const LOGIN_STATE = 'image-login';

@@ -1,0 +1,233 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, login, logout } from '../../../src/image/builders/index.js';
+import { createBuildahEnvironment, type ContainersConfiguration } from '../../support/buildah.js';
+import { captureStdout } from '../../support/capture-stdout.js';
+import {
+  HTPASSWD_TOOL,
+  REGISTRY_TOOL,
+  startRegistry,
+  type TestRegistry,
+} from '../../support/registry.js';
+import { describeWithTool } from '../../support/tools.js';
+import {
+  FIXTURE_CONTEXT,
+  FIXTURE_FILE,
+  makeContext,
+  secretCopyingContext,
+  startHangingServer,
+} from './contexts.js';
+import { listTags, manifestDigest, readImageFiles, readManifest } from './registry-reader.js';
+import { processesMentioning } from './processes.js';
+import { buildRequest, withoutMaskCommands } from './request.js';
+
+const BUILDAH = { program: 'buildah', debianPackage: 'buildah' };
+const GCC = { program: 'gcc', debianPackage: 'gcc' };
+const CREDENTIALS = { username: 'builder', password: 'registry-pass-7f3a' };
+
+describeWithTool(BUILDAH, 'buildah builder', () => {
+  describeWithTool(REGISTRY_TOOL, 'with a real registry', () => {
+    describeWithTool(HTPASSWD_TOOL, 'and htpasswd', () => {
+      let registry: TestRegistry;
+      let authRegistry: TestRegistry;
+      let buildah: ContainersConfiguration;
+      let runnerTemp: string;
+      const previousRunnerTemp = process.env.RUNNER_TEMP;
+
+      beforeAll(async () => {
+        registry = await startRegistry();
+        authRegistry = await startRegistry({ htpasswd: CREDENTIALS });
+        buildah = await createBuildahEnvironment([registry.host, authRegistry.host]);
+        runnerTemp = await mkdtemp(join(tmpdir(), 'slipway-runner-temp-'));
+        process.env.RUNNER_TEMP = runnerTemp;
+      });
+
+      afterAll(async () => {
+        process.env.RUNNER_TEMP = previousRunnerTemp;
+        await registry?.stop();
+        await authRegistry?.stop();
+        await buildah?.remove();
+        if (runnerTemp) await rm(runnerTemp, { recursive: true, force: true });
+      });
+
+      const request = (overrides: Parameters<typeof buildRequest>[0]) =>
+        buildRequest({
+          builder: 'buildah',
+          context: FIXTURE_CONTEXT,
+          file: FIXTURE_FILE,
+          env: buildah.env,
+          insecureRegistries: [registry.host, authRegistry.host],
+          ...overrides,
+        });
+
+      it('pushes every tag, and the registry holds each with the reported digest', async () => {
+        const tags = ['1.0.0', 'sha-abc1234'].map((tag) => `${registry.host}/app:${tag}`);
+        const result = await build(
+          request({ tags, push: true, labels: ['org.example.team=core'] }),
+        );
+
+        expect(result.builder).toBe('buildah');
+        expect(result.imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
+        expect(result.pushed).toEqual(tags);
+        expect(result.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+        expect(result.warnings).toEqual([]);
+        expect(await listTags(registry.host, 'app')).toEqual(['1.0.0', 'sha-abc1234']);
+        for (const tag of ['1.0.0', 'sha-abc1234']) {
+          expect(await manifestDigest(registry.host, 'app', tag)).toBe(result.digest);
+        }
+        const files = await readImageFiles(registry.host, 'app', '1.0.0');
+        expect(files.get('message.txt')).toBe('default message\n');
+        expect(files.get('stage.txt')).toBe('release stage\n');
+      });
+
+      it('honours build args and the target stage', async () => {
+        const tag = `${registry.host}/args:1`;
+        const result = await build(
+          request({
+            tags: [tag],
+            push: true,
+            target: 'base',
+            buildArgs: new Map([['MESSAGE_FILE', 'message-custom.txt']]),
+          }),
+        );
+        const files = await readImageFiles(registry.host, 'args', '1');
+        expect(files.get('message.txt')).toBe('custom message\n');
+        expect(files.has('stage.txt')).toBe(false);
+        expect(await manifestDigest(registry.host, 'args', '1')).toBe(result.digest);
+      });
+
+      it('builds several platforms into one index pushed to every tag', async () => {
+        const tags = [`${registry.host}/multi:1`, `${registry.host}/multi:latest`];
+        const result = await build(
+          request({ tags, push: true, platforms: ['linux/amd64', 'linux/arm64'] }),
+        );
+        const index = await readManifest(registry.host, 'multi', '1');
+        const platforms = (index.manifests ?? []).map((m) => m.platform?.architecture).sort();
+        expect(platforms).toEqual(['amd64', 'arm64']);
+        expect(await manifestDigest(registry.host, 'multi', '1')).toBe(result.digest);
+        expect(await manifestDigest(registry.host, 'multi', 'latest')).toBe(result.digest);
+      });
+
+      it('builds without pushing when push is false', async () => {
+        const tag = `${registry.host}/local-only:1`;
+        const result = await build(request({ tags: [tag], push: false }));
+        expect(result.pushed).toEqual([]);
+        expect(result.digest).toBeUndefined();
+        expect(await manifestDigest(registry.host, 'local-only', '1')).toBeUndefined();
+        const inspected = execFileSync(
+          'buildah',
+          ['inspect', '--format', '{{.FromImageID}}', tag],
+          {
+            env: { ...process.env, ...buildah.env },
+          },
+        );
+        expect(`sha256:${inspected.toString().trim()}`).toBe(result.imageId);
+      });
+
+      it('reports a broken Containerfile with buildah’s own last words', async () => {
+        const context = await makeContext({ Containerfile: 'FROM scratch\nCOPY missing.txt /x\n' });
+        try {
+          await expect(
+            build(request({ context, file: join(context, 'Containerfile') })),
+          ).rejects.toThrow(
+            /^buildah build failed with exit code \d+\. Last lines of its output:\n[\s\S]*missing\.txt/,
+          );
+        } finally {
+          await rm(context, { recursive: true, force: true });
+        }
+      });
+
+      it('stops a build that outlives its timeout', async () => {
+        const hanging = await startHangingServer();
+        const context = await makeContext({
+          Containerfile: `FROM scratch\nADD ${hanging.url} /x\n`,
+        });
+        const started = Date.now();
+        try {
+          await expect(
+            build(request({ context, file: join(context, 'Containerfile'), timeoutMs: 2_000 })),
+          ).rejects.toThrow('buildah build did not finish within the build timeout of 2s');
+          expect(Date.now() - started).toBeLessThan(15_000);
+          expect(await processesMentioning(context)).toEqual([]);
+        } finally {
+          await hanging.stop();
+          await rm(context, { recursive: true, force: true });
+        }
+      });
+
+      describeWithTool(GCC, 'with a RUN step', () => {
+        it('passes a secret as a file without it showing in the log or the result', async () => {
+          const secret = `s3cret-${Date.now()}-value`;
+          const context = await secretCopyingContext('api_token');
+          try {
+            const tag = `${registry.host}/secret:1`;
+            const { text } = await captureStdout(async () => {
+              const result = await build(
+                request({
+                  context,
+                  file: join(context, 'Containerfile'),
+                  tags: [tag],
+                  push: true,
+                  secrets: new Map([['api_token', secret]]),
+                }),
+              );
+              expect(JSON.stringify(result)).not.toContain(secret);
+            });
+            const files = await readImageFiles(registry.host, 'secret', '1');
+            expect(files.get('secret-copy')).toBe(secret);
+            expect(text).toContain('--secret id=api_token,src=');
+            expect(text).toContain(`::add-mask::${secret}`);
+            expect(withoutMaskCommands(text)).not.toContain(secret);
+            expect(await readdir(runnerTemp)).toEqual([]);
+          } finally {
+            await rm(context, { recursive: true, force: true });
+          }
+        });
+      });
+
+      it('logs in with basic auth before pushing and out afterwards', async () => {
+        const tag = `${authRegistry.host}/private:1`;
+        const options = { env: buildah.env, insecure: true };
+        await expect(build(request({ tags: [tag], push: true }))).rejects.toThrow(
+          /^buildah push .*private:1 failed[\s\S]*(unauthorized|authentication required)/i,
+        );
+
+        const { text } = await captureStdout(() =>
+          login('buildah', authRegistry.host, CREDENTIALS.username, CREDENTIALS.password, options),
+        );
+        expect(text).toContain(`::add-mask::${CREDENTIALS.password}`);
+        expect(withoutMaskCommands(text)).not.toContain(CREDENTIALS.password);
+        const result = await build(request({ tags: [tag], push: true }));
+        expect(await manifestDigest(authRegistry.host, 'private', '1', CREDENTIALS)).toBe(
+          result.digest,
+        );
+
+        await logout('buildah', authRegistry.host, options);
+        await expect(
+          build(request({ tags: [`${authRegistry.host}/private:2`], push: true })),
+        ).rejects.toThrow(/unauthorized|authentication required/i);
+      });
+
+      it('turns a wrong password into a clear login error without echoing it', async () => {
+        const wrong = 'not-the-password-9c1d';
+        const attempt = login('buildah', authRegistry.host, CREDENTIALS.username, wrong, {
+          env: buildah.env,
+          insecure: true,
+        });
+        await expect(attempt).rejects.toThrow(/^buildah login 127\.0\.0\.1:\d+ failed/);
+        await attempt.catch((error: Error) => expect(error.message).not.toContain(wrong));
+      });
+    });
+  });
+});
+
+describe('buildah builder refusals', () => {
+  it('refuses attestations before running anything', async () => {
+    await expect(
+      build(buildRequest({ builder: 'buildah', context: '/nonexistent', provenance: 'mode=max' })),
+    ).rejects.toThrow('buildah cannot attach attestations');
+  });
+});

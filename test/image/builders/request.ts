@@ -1,0 +1,28 @@
+import type { BuildRequest } from '../../../src/image/builders/build-request.js';
+
+/** A minimal request; tests override what they are about. */
+export function buildRequest(overrides: Partial<BuildRequest> = {}): BuildRequest {
+  return {
+    builder: 'buildah',
+    context: 'ctx',
+    platforms: [],
+    buildArgs: new Map(),
+    secrets: new Map(),
+    labels: [],
+    annotations: [],
+    tags: [],
+    cacheFrom: [],
+    cacheTo: [],
+    push: false,
+    timeoutMs: 60_000,
+    ...overrides,
+  };
+}
+
+/** The log as the runner shows it: `::add-mask::` lines are how secrets get masked, not leaks. */
+export function withoutMaskCommands(log: string): string {
+  return log
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+}

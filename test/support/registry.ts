@@ -1,0 +1,331 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import type { RegistryClient } from '../../src/image/registry/client.js';
+import {
+  startTokenServer,
+  type TokenServer,
+  type TokenServerOptions,
+} from './registry-token-server.js';
+
+/**
+ * A real registry for tests: Debian's docker-registry (distribution 2.8) on 127.0.0.1 with a
+ * random port and a temporary storage directory, optionally behind htpasswd (bcrypt) Basic auth
+ * or token auth with our own token server. Plus a way to put small images into it without a
+ * builder, through the blob upload API.
+ */
+
+export const REGISTRY_TOOL = { program: 'docker-registry', debianPackage: 'docker-registry' };
+export const HTPASSWD_TOOL = {
+  program: 'htpasswd',
+  debianPackage: 'apache2-utils',
+  versionArgs: ['-nbB', 'probe', 'probe'],
+};
+export const OPENSSL_TOOL = {
+  program: 'openssl',
+  debianPackage: 'openssl',
+  versionArgs: ['version'],
+};
+
+export interface TestRegistry {
+  /** 127.0.0.1:<port>, the registry part of an image reference. */
+  host: string;
+  url: string;
+  /** Present when started with token auth. */
+  tokenServer?: TokenServer;
+  /** Everything the registry logged so far: logrus lines and one access-log line per request. */
+  logs(): string;
+  /** Waits until the access log shows every request answered so far (it is written late). */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StartRegistryOptions {
+  htpasswd?: { username: string; password: string };
+  token?: Omit<TokenServerOptions, 'dir'>;
+}
+
+const run = promisify(execFile);
+const START_TIMEOUT_MS = 20_000;
+
+export async function startRegistry(options: StartRegistryOptions = {}): Promise<TestRegistry> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'slipway-registry-'));
+  let tokenServer: TokenServer | undefined;
+  let child: ChildProcess | undefined;
+  try {
+    const auth: string[] = [];
+    if (options.htpasswd) {
+      const { username, password } = options.htpasswd;
+      const { stdout } = await run('htpasswd', ['-Bbn', username, password]);
+      await writeFile(path.join(dir, 'htpasswd'), stdout);
+      auth.push('auth:', '  htpasswd:', '    realm: slipway-test', `    path: ${dir}/htpasswd`);
+    } else if (options.token) {
+      tokenServer = await startTokenServer({ ...options.token, dir });
+      auth.push(
+        'auth:',
+        '  token:',
+        `    realm: ${tokenServer.realm}`,
+        `    service: ${tokenServer.service}`,
+        `    issuer: ${tokenServer.issuer}`,
+        `    rootcertbundle: ${tokenServer.certificatePath}`,
+      );
+    }
+    const config = [
+      'version: 0.1',
+      'log:',
+      '  level: info',
+      '  formatter: text',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${dir}/storage`,
+      '  delete:',
+      '    enabled: true',
+      'http:',
+      '  addr: 127.0.0.1:0',
+      `  secret: ${randomBytes(16).toString('hex')}`,
+      ...auth,
+      '',
+    ].join('\n');
+    const configPath = path.join(dir, 'config.yml');
+    await writeFile(configPath, config);
+
+    child = spawn('docker-registry', ['serve', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const collect = (chunk: Buffer) => (output += chunk.toString('utf8'));
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    const port = await waitForPort(child, () => output);
+    const host = `127.0.0.1:${port}`;
+    const started = child;
+    const stop = async () => {
+      if (started.exitCode === null && started.signalCode === null) {
+        const exited = new Promise((resolve) => started.once('exit', resolve));
+        started.kill('SIGTERM');
+        await exited;
+      }
+      await tokenServer?.stop();
+      await rm(dir, { recursive: true, force: true });
+    };
+    let markers = 0;
+    const settle = async () => {
+      const marker = `/v2/slipway-log-marker/manifests/m${++markers}`;
+      await (await fetch(`http://${host}${marker}`)).arrayBuffer();
+      const deadline = Date.now() + 5_000;
+      while (!output.includes(` ${marker} `)) {
+        if (Date.now() > deadline) throw new Error(`the registry did not log ${marker}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    return { host, url: `http://${host}`, tokenServer, logs: () => output, settle, stop };
+  } catch (error) {
+    child?.kill('SIGKILL');
+    await tokenServer?.stop();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** The registry logs the address it really bound; with port 0 that is how we learn the port. */
+function waitForPort(child: ChildProcess, output: () => string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const deadline = setTimeout(() => {
+      clearInterval(poll);
+      reject(new Error(`docker-registry did not start in time:\n${output()}`));
+    }, START_TIMEOUT_MS);
+    const poll = setInterval(() => {
+      const match = /listening on 127\.0\.0\.1:(\d+)/.exec(output());
+      if (match) {
+        clearInterval(poll);
+        clearTimeout(deadline);
+        resolve(Number(match[1]));
+      } else if (child.exitCode !== null) {
+        clearInterval(poll);
+        clearTimeout(deadline);
+        reject(new Error(`docker-registry exited with ${child.exitCode}:\n${output()}`));
+      }
+    }, 50);
+  });
+}
+
+/** Requests the registry served, from its access log (one combined-log line per request). */
+export async function countRequests(
+  registry: TestRegistry,
+  method: string,
+  pathPrefix: string,
+  status?: number,
+): Promise<number> {
+  await registry.settle();
+  return registry
+    .logs()
+    .split('\n')
+    .filter((line) => {
+      const match = /"([A-Z]+) (\S+) HTTP\/[\d.]+" (\d{3})/.exec(line);
+      return (
+        match !== null &&
+        match[1] === method &&
+        match[2].startsWith(pathPrefix) &&
+        (status === undefined || Number(match[3]) === status)
+      );
+    }).length;
+}
+
+export interface TestImageOptions {
+  /** Distinguishes images: different content gives a different digest. */
+  content?: string;
+  /** With platforms ('linux/amd64', ...) an index of one manifest per platform is pushed. */
+  platforms?: string[];
+  format?: 'oci' | 'docker';
+}
+
+export interface PushedImage {
+  digest: string;
+  mediaType: string;
+  /** The manifest bytes as pushed. */
+  bytes: Buffer;
+  /** Digests of the child manifests, for an index. */
+  children: string[];
+  /** Digests of every config and layer blob. */
+  blobs: string[];
+}
+
+const TYPES = {
+  oci: {
+    index: 'application/vnd.oci.image.index.v1+json',
+    manifest: 'application/vnd.oci.image.manifest.v1+json',
+    config: 'application/vnd.oci.image.config.v1+json',
+    layer: 'application/vnd.oci.image.layer.v1.tar+gzip',
+  },
+  docker: {
+    index: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    manifest: 'application/vnd.docker.distribution.manifest.v2+json',
+    config: 'application/vnd.docker.container.image.v1+json',
+    layer: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
+  },
+};
+
+/** Uploads a one-layer image (or an index of several) and tags it, returning what was pushed. */
+export async function pushTestImage(
+  client: RegistryClient,
+  repository: string,
+  tag: string,
+  options: TestImageOptions = {},
+): Promise<PushedImage> {
+  const types = TYPES[options.format ?? 'oci'];
+  const content = options.content ?? 'hello from slipway';
+  const platforms = options.platforms ?? [];
+  const blobs: string[] = [];
+
+  const pushManifest = async (platform: string, reference: string | undefined) => {
+    const [os, architecture] = platform.split('/');
+    const tar = tarWithOneFile('hello.txt', `${content} (${platform})\n`);
+    const layer = gzipSync(tar);
+    const config = Buffer.from(
+      JSON.stringify({
+        architecture,
+        os,
+        config: { Cmd: ['/hello.txt'] },
+        rootfs: { type: 'layers', diff_ids: [sha256(tar)] },
+      }),
+    );
+    const configDigest = await client.uploadBlob(repository, config);
+    const layerDigest = await client.uploadBlob(repository, layer);
+    blobs.push(configDigest, layerDigest);
+    const bytes = Buffer.from(
+      JSON.stringify(
+        {
+          schemaVersion: 2,
+          mediaType: types.manifest,
+          config: { mediaType: types.config, digest: configDigest, size: config.length },
+          layers: [{ mediaType: types.layer, digest: layerDigest, size: layer.length }],
+        },
+        null,
+        // Indented on purpose: re-serialising would change these bytes and so the digest.
+        3,
+      ),
+    );
+    const digest = sha256(bytes);
+    await client.putManifest(repository, reference ?? digest, bytes, types.manifest);
+    return { digest, bytes, platform: { os, architecture } };
+  };
+
+  if (platforms.length === 0) {
+    const single = await pushManifest('linux/amd64', tag);
+    return { ...single, mediaType: types.manifest, children: [], blobs };
+  }
+  const children = [];
+  for (const platform of platforms) children.push(await pushManifest(platform, undefined));
+  const bytes = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: types.index,
+      manifests: children.map((child) => ({
+        mediaType: types.manifest,
+        digest: child.digest,
+        size: child.bytes.length,
+        platform: child.platform,
+      })),
+    }),
+  );
+  await client.putManifest(repository, tag, bytes, types.index);
+  return {
+    digest: sha256(bytes),
+    mediaType: types.index,
+    bytes,
+    children: children.map((child) => child.digest),
+    blobs,
+  };
+}
+
+/**
+ * The digest the registry reports for a manifest, read with plain fetch so that tests check
+ * the client under test against something independent of it.
+ */
+export async function registryDigest(
+  registry: TestRegistry,
+  repository: string,
+  reference: string,
+  basic?: { username: string; password: string },
+): Promise<{ status: number; digest: string | null; bytes: Buffer }> {
+  const headers: Record<string, string> = {
+    accept: [...new Set(Object.values(TYPES).flatMap((t) => [t.index, t.manifest]))].join(', '),
+  };
+  if (basic) {
+    headers.authorization = `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString('base64')}`;
+  }
+  const response = await fetch(`${registry.url}/v2/${repository}/manifests/${reference}`, {
+    headers,
+  });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  return { status: response.status, digest: response.headers.get('docker-content-digest'), bytes };
+}
+
+export function sha256(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/** A POSIX ustar archive holding one regular file. */
+export function tarWithOneFile(name: string, text: string): Buffer {
+  const data = Buffer.from(text, 'utf8');
+  const header = Buffer.alloc(512);
+  const put = (value: string, offset: number, length: number) =>
+    header.write(value.slice(0, length), offset, length, 'ascii');
+  const octal = (value: number, length: number) => value.toString(8).padStart(length - 1, '0');
+  put(name, 0, 100);
+  put(octal(0o644, 8), 100, 8);
+  put(octal(0, 8), 108, 8);
+  put(octal(0, 8), 116, 8);
+  put(octal(data.length, 12), 124, 12);
+  put(octal(0, 12), 136, 12);
+  header.fill(' ', 148, 156);
+  put('0', 156, 1);
+  put('ustar\u000000', 257, 8);
+  let checksum = 0;
+  for (const byte of header) checksum += byte;
+  put(`${octal(checksum, 7)}\u0000 `, 148, 8);
+  const padding = Buffer.alloc((512 - (data.length % 512)) % 512);
+  return Buffer.concat([header, data, padding, Buffer.alloc(1024)]);
+}
