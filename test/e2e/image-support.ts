@@ -17,7 +17,9 @@ export function recordedEvent(name: string): { event: EventSpec; env: Record<str
       .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
   );
   const payload = JSON.parse(readFileSync(join(EVENTS, `${name}.json`), 'utf8'));
-  const { GITHUB_EVENT_PATH: _path, GITHUB_API_URL: _api, ...rest } = env;
+  const rest = Object.fromEntries(
+    Object.entries(env).filter(([key]) => key !== 'GITHUB_EVENT_PATH' && key !== 'GITHUB_API_URL'),
+  );
   return {
     event: { name: env.GITHUB_EVENT_NAME, ref: env.GITHUB_REF, sha: env.GITHUB_SHA, payload },
     // No API: the action must get repository data from the payload.
