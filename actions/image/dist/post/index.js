@@ -31942,8 +31942,10 @@ async function buildah_buildWithBuildah(request) {
         finally {
             await removeSecretFiles(plan.secretFiles);
         }
+        // buildah 1.28 can fail to list images when another list in the same storage lost an
+        // instance; the list's name then stands in for its id (pushes use the name anyway).
         const imageId = plan.manifestList
-            ? await manifestListId(plan.manifestList, step)
+            ? await manifestListId(plan.manifestList, step).catch(() => plan.manifestList)
             : (await readFile(plan.iidFile, 'utf8')).trim();
         const pushed = [];
         let digest;
