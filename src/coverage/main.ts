@@ -1,10 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { emitAnnotations, type Finding as Annotation } from '../core/annotations.js';
 import { changedLinesAgainst, chooseBase } from '../core/changed-lines.js';
-import { ActionError, describeThrown } from '../core/errors.js';
-import { execute } from '../core/exec.js';
+import { ActionError } from '../core/errors.js';
 import {
   createOctokit,
   readGitHubContext,
@@ -15,16 +14,16 @@ import { setOutputs, setResultOutput } from '../core/outputs.js';
 import { ReportError, fileSource } from '../core/reports/source.js';
 import { runMain } from '../core/run.js';
 import { renderBadge } from './badge.js';
-import { downloadBaselineArtifact } from './baseline-artifact.js';
-import { uploadToCodecov } from './codecov.js';
+import { readBaseline, requireToken } from './baseline.js';
+import { upload } from './upload.js';
 import { detectFormat, findReportFiles } from './discover.js';
 import { parseCoverage, SNIFFERS } from './formats/index.js';
-import { compareWithBaseline, evaluateCoverage, type BaselineComparison } from './gate.js';
+import { evaluateCoverage } from './gate.js';
 import { readSettings, type Settings } from './inputs.js';
 import { mergeReports } from './merge.js';
 import type { CoverageReport } from './model.js';
 import { applyPathFixes, reviewPaths } from './path-fixes.js';
-import { buildResult, outputsFrom, parseBaselineLines } from './result.js';
+import { buildResult, outputsFrom } from './result.js';
 import { buildSummary, verdictLine } from './summary.js';
 import { fileTotals, lineRanges, patchCoverage, totalsOf, type PatchCoverage } from './totals.js';
 
@@ -157,50 +156,6 @@ async function computePatch(
   return patch;
 }
 
-async function readBaseline(
-  settings: Settings,
-  github: GitHubContext | undefined,
-  totals: ReturnType<typeof totalsOf>,
-  notes: string[],
-): Promise<BaselineComparison | undefined> {
-  if (settings.baselineFile) {
-    const path = resolve(settings.workspace, settings.baselineFile);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      throw new ActionError(
-        `Input 'baseline-file' (${settings.baselineFile}) could not be read: ${describeThrown(error)}`,
-      );
-    }
-    return compareWithBaseline(
-      totals,
-      settings.baselineFile,
-      parseBaselineLines(text, settings.baselineFile, 'baseline-file'),
-    );
-  }
-  if (settings.baselineArtifact && github) {
-    const octokit = createOctokit(requireToken(settings, 'baseline-artifact'));
-    const found = await downloadBaselineArtifact(octokit, {
-      owner: github.repository.owner,
-      repo: github.repository.repo,
-      name: settings.baselineArtifact,
-      branch: github.defaultBranch,
-    });
-    if (!found.text) {
-      notes.push(`No baseline: ${found.reason}`);
-      return undefined;
-    }
-    const origin = `artifact ${settings.baselineArtifact}`;
-    return compareWithBaseline(
-      totals,
-      origin,
-      parseBaselineLines(found.text, origin, 'baseline-artifact'),
-    );
-  }
-  return undefined;
-}
-
 function annotateUncovered(patch: PatchCoverage | undefined): void {
   if (!patch) return;
   const annotations: Annotation[] = [];
@@ -224,50 +179,6 @@ function annotateUncovered(patch: PatchCoverage | undefined): void {
   emitAnnotations(annotations, { seeAlso: 'the job summary lists every uncovered changed line' });
 }
 
-async function upload(
-  settings: Settings,
-  files: string[],
-  notes: string[],
-): Promise<ActionError | undefined> {
-  const codecov = settings.codecov!;
-  try {
-    const uploaded = await uploadToCodecov({
-      files: await Promise.all(
-        files.map(async (path) => ({
-          name: relative(settings.workspace, path),
-          bytes: await readFile(path),
-        })),
-      ),
-      codecovUrl: codecov.url,
-      token: codecov.token,
-      useOidc: codecov.useOidc,
-      flags: codecov.flags,
-      name: codecov.name,
-      context: readGitHubContext(),
-      networkFiles: await trackedFiles(settings.workspace),
-    });
-    notes.push(`Uploaded ${files.length} report(s) to Codecov: ${uploaded.url}`);
-    return undefined;
-  } catch (error) {
-    const message = `Upload to Codecov failed: ${describeThrown(error)}`;
-    notes.push(message);
-    if (codecov.failOnUploadError)
-      return error instanceof ActionError ? error : new ActionError(message);
-    core.warning(`${message} (fail-on-upload-error is false, so the step goes on).`);
-    return undefined;
-  }
-}
-
-/** Codecov maps report paths onto the repository with the list of tracked files, as its CLI sends. */
-async function trackedFiles(workspace: string): Promise<string[]> {
-  const listed = await execute('git', ['ls-files'], {
-    cwd: workspace,
-    okExitCodes: 'any',
-    echo: false,
-  }).catch(() => undefined);
-  return listed?.exitCode === 0 ? listed.stdout.split('\n').filter(Boolean) : [];
-}
-
 async function comment(settings: Settings, github: GitHubContext, body: string): Promise<void> {
   if (!github.pullRequest) {
     core.info(`comment: a ${github.eventName} event has no pull request to comment on.`);
@@ -281,16 +192,6 @@ async function comment(settings: Settings, github: GitHubContext, body: string):
     body,
   });
   core.info(`comment: ${posted.action} ${posted.url}`);
-}
-
-function requireToken(settings: Settings, purpose: string): string {
-  if (!settings.githubToken) {
-    throw new ActionError(
-      `${purpose} needs github-token, which is empty.`,
-      'Pass github-token: ${{ github.token }}.',
-    );
-  }
-  return settings.githubToken;
 }
 
 function pathNotes(review: ReturnType<typeof reviewPaths>): string[] {

@@ -35642,7 +35642,7 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8276);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9619);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35651,7 +35651,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8276:
+/***/ 9619:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48208,6 +48208,288 @@ function decodeUtf8(bytes, origin) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/coverage/totals.ts
+
+/** Σcovered / Σtotal over the merged lines: never an average of per-file rates. */
+function totalsOf(files) {
+    const totals = { lines: zero(), branches: zero(), functions: zero() };
+    for (const file of files)
+        add(totals, fileTotals(file));
+    return totals;
+}
+function fileTotals(file) {
+    const lines = zero();
+    for (const hits of file.lines.values())
+        count(lines, hits);
+    const branches = zero();
+    for (const taken of file.branches.values())
+        for (const hits of taken)
+            count(branches, hits);
+    const functions = zero();
+    for (const hits of file.functions.values())
+        count(functions, hits);
+    return { path: file.path, lines, branches, functions };
+}
+/**
+ * Patch coverage: of the lines this change added or modified that are coverable, how many ran.
+ * A changed line that no report lists (a comment, a blank line) is not coverable and not counted.
+ */
+function patchCoverage(files, changed) {
+    const byPath = new Map(files.map((file) => [file.path, file]));
+    const patch = { covered: 0, total: 0, uncovered: [], filesWithoutCoverage: [] };
+    for (const path of [...changed.keys()].sort()) {
+        const file = byPath.get(path);
+        if (!file) {
+            patch.filesWithoutCoverage.push(path);
+            continue;
+        }
+        const missed = [];
+        for (const [line, hits] of [...file.lines].sort(([a], [b]) => a - b)) {
+            if (!touchesChangedLines(changed, path, line, line))
+                continue;
+            patch.total += 1;
+            if (hits > 0)
+                patch.covered += 1;
+            else
+                missed.push(line);
+        }
+        if (missed.length > 0)
+            patch.uncovered.push({ path, lines: missed });
+    }
+    return patch;
+}
+/**
+ * A percentage with two decimals, rounded down so a report never claims more than was covered
+ * (Istanbul's convention). No coverable lines at all has no rate: undefined, not 0 or 100.
+ */
+function percent(ratio) {
+    if (ratio.total === 0)
+        return undefined;
+    // Integer arithmetic first: (0.29 * 10000) is 2899.9999… in floating point.
+    return Math.floor((ratio.covered * 10_000) / ratio.total) / 100;
+}
+function totals_formatPercent(ratio) {
+    const value = percent(ratio);
+    return value === undefined ? 'n/a' : `${value.toFixed(2)}%`;
+}
+/** "1,2,3,7,8" → "1-3, 7-8": how a reviewer reads uncovered lines. */
+function lineRanges(lines) {
+    const ranges = [];
+    for (let index = 0; index < lines.length; index++) {
+        const start = lines[index];
+        while (index + 1 < lines.length && lines[index + 1] === lines[index] + 1)
+            index++;
+        ranges.push(start === lines[index] ? String(start) : `${start}-${lines[index]}`);
+    }
+    return ranges.join(', ');
+}
+function zero() {
+    return { covered: 0, total: 0 };
+}
+function count(ratio, hits) {
+    ratio.total += 1;
+    if (hits > 0)
+        ratio.covered += 1;
+}
+function add(into, from) {
+    for (const key of ['lines', 'branches', 'functions']) {
+        into[key].covered += from[key].covered;
+        into[key].total += from[key].total;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/coverage/gate.ts
+
+/**
+ * Judges the numbers against the gates. Comparisons use exact ratios, not the two-decimal rates
+ * shown, so 79.999% does not pass min-total 80. A patch with no coverable changed lines passes
+ * min-patch: there is nothing to cover.
+ */
+function evaluateCoverage(totals, patch, baseline, gates) {
+    const outcomes = [];
+    if (totals.lines.total === 0) {
+        outcomes.push({
+            gate: 'coverable-lines',
+            passed: false,
+            message: 'the reports contain no coverable lines, so nothing was measured',
+        });
+    }
+    if (gates.minTotal !== undefined && totals.lines.total > 0) {
+        const passed = exactPercent(totals.lines) >= gates.minTotal;
+        outcomes.push({
+            gate: 'min-total',
+            passed,
+            message: `total line coverage ${totals_formatPercent(totals.lines)} (${totals.lines.covered} of ${totals.lines.total} lines) ${passed ? '≥' : '<'} min-total ${gates.minTotal}%`,
+        });
+    }
+    if (gates.minPatch !== undefined && patch) {
+        if (patch.total === 0) {
+            outcomes.push({
+                gate: 'min-patch',
+                passed: true,
+                message: 'no coverable lines changed, so min-patch has nothing to check',
+            });
+        }
+        else {
+            const passed = exactPercent(patch) >= gates.minPatch;
+            outcomes.push({
+                gate: 'min-patch',
+                passed,
+                message: `patch coverage ${totals_formatPercent(patch)} (${patch.covered} of ${patch.total} changed lines) ${passed ? '≥' : '<'} min-patch ${gates.minPatch}%`,
+            });
+        }
+    }
+    if (gates.maxDrop !== undefined && baseline) {
+        const drop = -baseline.delta;
+        const passed = drop <= gates.maxDrop + 1e-9;
+        const change = baseline.delta < 0
+            ? `dropped ${drop.toFixed(2)} points`
+            : `rose ${baseline.delta.toFixed(2)} points`;
+        outcomes.push({
+            gate: 'max-drop',
+            passed,
+            message: `line coverage ${change} against the baseline (${baseline.lineRate.toFixed(2)}% → ${totals_formatPercent(totals.lines)}) ${passed ? 'within' : 'exceeds'} max-drop ${gates.maxDrop}`,
+        });
+    }
+    const reasons = outcomes.filter((outcome) => !outcome.passed).map((outcome) => outcome.message);
+    return { passed: reasons.length === 0, outcomes, reasons };
+}
+function compareWithBaseline(totals, origin, baselineLines) {
+    const before = percent(baselineLines);
+    if (before === undefined || totals.lines.total === 0)
+        return undefined;
+    const lineRate = exactPercent(baselineLines);
+    return { origin, lineRate, delta: exactPercent(totals.lines) - lineRate };
+}
+function exactPercent(ratio) {
+    return (ratio.covered / ratio.total) * 100;
+}
+
+;// CONCATENATED MODULE: ./src/coverage/result.ts
+
+
+const RESULT_SCHEMA = 'slipway.coverage/v1';
+/** Enough to name the worst files in a baseline without making the output huge. */
+const MAX_FILES_IN_RESULT = 500;
+const MAX_BASELINE_BYTES = 8 * 1024 * 1024;
+function buildResult(input) {
+    const ranked = [...input.files].sort((a, b) => rank(a.lines) - rank(b.lines));
+    return {
+        schema: RESULT_SCHEMA,
+        passed: input.verdict.passed,
+        reasons: input.verdict.reasons,
+        totals: {
+            lines: withRate(input.totals.lines),
+            branches: withRate(input.totals.branches),
+            functions: withRate(input.totals.functions),
+        },
+        patch: input.patch ? { ...withRate(input.patch), uncovered: input.patch.uncovered } : null,
+        baseline: input.baseline ?? null,
+        files: ranked
+            .slice(0, MAX_FILES_IN_RESULT)
+            .map((file) => ({ path: file.path, lines: withRate(file.lines) })),
+        filesOmitted: Math.max(0, ranked.length - MAX_FILES_IN_RESULT),
+        reports: input.reports,
+        ...(input.commit && { commit: input.commit }),
+    };
+}
+/** The flat outputs: counts, and rates as percentages with two decimals (empty when unmeasured). */
+function outputsFrom(result) {
+    const rate = (ratio) => ratio?.rate === null || ratio === null ? '' : ratio.rate.toFixed(2);
+    return {
+        'lines-covered': String(result.totals.lines.covered),
+        'lines-total': String(result.totals.lines.total),
+        'line-rate': rate(result.totals.lines),
+        'branches-covered': String(result.totals.branches.covered),
+        'branches-total': String(result.totals.branches.total),
+        'branch-rate': rate(result.totals.branches),
+        'functions-covered': String(result.totals.functions.covered),
+        'functions-total': String(result.totals.functions.total),
+        'function-rate': rate(result.totals.functions),
+        'patch-covered': result.patch ? String(result.patch.covered) : '',
+        'patch-total': result.patch ? String(result.patch.total) : '',
+        'patch-rate': rate(result.patch),
+        passed: String(result.passed),
+    };
+}
+/** Reads a previous run's `result` JSON; the error names the input it came from. */
+function parseBaselineLines(text, origin, input) {
+    const hint = `Save this action's result output on the default branch, e.g. echo '\${{ steps.coverage.outputs.result }}' > coverage-result.json, and restore it here.`;
+    if (Buffer.byteLength(text) > MAX_BASELINE_BYTES) {
+        throw new ActionError(`Input '${input}' (${origin}) is larger than 8 MiB; it is not a coverage result.`, hint);
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        throw new ActionError(`Input '${input}' (${origin}) is not JSON.`, hint);
+    }
+    const result = parsed;
+    if (result?.schema !== RESULT_SCHEMA) {
+        throw new ActionError(`Input '${input}' (${origin}) is not a Slipway coverage result (no "schema": "${RESULT_SCHEMA}").`, hint);
+    }
+    const lines = result.totals?.lines;
+    if (!lines ||
+        !Number.isInteger(lines.covered) ||
+        !Number.isInteger(lines.total) ||
+        lines.covered > lines.total) {
+        throw new ActionError(`Input '${input}' (${origin}) has no valid totals.lines counts.`, hint);
+    }
+    return { covered: lines.covered, total: lines.total };
+}
+function withRate(ratio) {
+    return { covered: ratio.covered, total: ratio.total, rate: percent(ratio) ?? null };
+}
+function rank(ratio) {
+    return ratio.total === 0 ? Infinity : ratio.covered / ratio.total;
+}
+
+;// CONCATENATED MODULE: ./src/coverage/baseline.ts
+
+
+
+
+
+
+
+/** The baseline to compare with: a file, or the newest artifact the default branch uploaded. */
+async function readBaseline(settings, github, totals, notes) {
+    if (settings.baselineFile) {
+        const path = (0,external_node_path_namespaceObject.resolve)(settings.workspace, settings.baselineFile);
+        let text;
+        try {
+            text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+        }
+        catch (error) {
+            throw new ActionError(`Input 'baseline-file' (${settings.baselineFile}) could not be read: ${errors_describeThrown(error)}`);
+        }
+        return compareWithBaseline(totals, settings.baselineFile, parseBaselineLines(text, settings.baselineFile, 'baseline-file'));
+    }
+    if (settings.baselineArtifact && github) {
+        const octokit = createOctokit(requireToken(settings, 'baseline-artifact'));
+        const found = await downloadBaselineArtifact(octokit, {
+            owner: github.repository.owner,
+            repo: github.repository.repo,
+            name: settings.baselineArtifact,
+            branch: github.defaultBranch,
+        });
+        if (!found.text) {
+            notes.push(`No baseline: ${found.reason}`);
+            return undefined;
+        }
+        const origin = `artifact ${settings.baselineArtifact}`;
+        return compareWithBaseline(totals, origin, parseBaselineLines(found.text, origin, 'baseline-artifact'));
+    }
+    return undefined;
+}
+function requireToken(settings, purpose) {
+    if (!settings.githubToken) {
+        throw new ActionError(`${purpose} needs github-token, which is empty.`, 'Pass github-token: ${{ github.token }}.');
+    }
+    return settings.githubToken;
+}
+
 ;// CONCATENATED MODULE: ./src/coverage/codecov.ts
 /**
  * Uploads coverage reports to Codecov the way its CLI (`codecov upload-coverage`) does, without
@@ -48504,6 +48786,53 @@ function codecov_hintFor(status, said, authentication) {
     if (status === undefined)
         return 'Check that the runner can reach codecov-url.';
     return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/coverage/upload.ts
+
+
+
+
+
+
+
+/** Uploads the original reports; returns the error to fail the step with when fail-on-upload-error says so. */
+async function upload(settings, files, notes) {
+    const codecov = settings.codecov;
+    try {
+        const uploaded = await uploadToCodecov({
+            files: await Promise.all(files.map(async (path) => ({
+                name: (0,external_node_path_namespaceObject.relative)(settings.workspace, path),
+                bytes: await (0,promises_namespaceObject.readFile)(path),
+            }))),
+            codecovUrl: codecov.url,
+            token: codecov.token,
+            useOidc: codecov.useOidc,
+            flags: codecov.flags,
+            name: codecov.name,
+            context: readGitHubContext(),
+            networkFiles: await trackedFiles(settings.workspace),
+        });
+        notes.push(`Uploaded ${files.length} report(s) to Codecov: ${uploaded.url}`);
+        return undefined;
+    }
+    catch (error) {
+        const message = `Upload to Codecov failed: ${errors_describeThrown(error)}`;
+        notes.push(message);
+        if (codecov.failOnUploadError)
+            return error instanceof ActionError ? error : new ActionError(message);
+        warning(`${message} (fail-on-upload-error is false, so the step goes on).`);
+        return undefined;
+    }
+}
+/** Codecov maps report paths onto the repository with the list of tracked files, as its CLI sends. */
+async function trackedFiles(workspace) {
+    const listed = await execute('git', ['ls-files'], {
+        cwd: workspace,
+        okExitCodes: 'any',
+        echo: false,
+    }).catch(() => undefined);
+    return listed?.exitCode === 0 ? listed.stdout.split('\n').filter(Boolean) : [];
 }
 
 ;// CONCATENATED MODULE: external "url"
@@ -51189,163 +51518,6 @@ function parseCoverage(format, source, context) {
     return PARSERS[format](source, context);
 }
 
-;// CONCATENATED MODULE: ./src/coverage/totals.ts
-
-/** Σcovered / Σtotal over the merged lines: never an average of per-file rates. */
-function totalsOf(files) {
-    const totals = { lines: zero(), branches: zero(), functions: zero() };
-    for (const file of files)
-        add(totals, fileTotals(file));
-    return totals;
-}
-function fileTotals(file) {
-    const lines = zero();
-    for (const hits of file.lines.values())
-        count(lines, hits);
-    const branches = zero();
-    for (const taken of file.branches.values())
-        for (const hits of taken)
-            count(branches, hits);
-    const functions = zero();
-    for (const hits of file.functions.values())
-        count(functions, hits);
-    return { path: file.path, lines, branches, functions };
-}
-/**
- * Patch coverage: of the lines this change added or modified that are coverable, how many ran.
- * A changed line that no report lists (a comment, a blank line) is not coverable and not counted.
- */
-function patchCoverage(files, changed) {
-    const byPath = new Map(files.map((file) => [file.path, file]));
-    const patch = { covered: 0, total: 0, uncovered: [], filesWithoutCoverage: [] };
-    for (const path of [...changed.keys()].sort()) {
-        const file = byPath.get(path);
-        if (!file) {
-            patch.filesWithoutCoverage.push(path);
-            continue;
-        }
-        const missed = [];
-        for (const [line, hits] of [...file.lines].sort(([a], [b]) => a - b)) {
-            if (!touchesChangedLines(changed, path, line, line))
-                continue;
-            patch.total += 1;
-            if (hits > 0)
-                patch.covered += 1;
-            else
-                missed.push(line);
-        }
-        if (missed.length > 0)
-            patch.uncovered.push({ path, lines: missed });
-    }
-    return patch;
-}
-/**
- * A percentage with two decimals, rounded down so a report never claims more than was covered
- * (Istanbul's convention). No coverable lines at all has no rate: undefined, not 0 or 100.
- */
-function percent(ratio) {
-    if (ratio.total === 0)
-        return undefined;
-    // Integer arithmetic first: (0.29 * 10000) is 2899.9999… in floating point.
-    return Math.floor((ratio.covered * 10_000) / ratio.total) / 100;
-}
-function totals_formatPercent(ratio) {
-    const value = percent(ratio);
-    return value === undefined ? 'n/a' : `${value.toFixed(2)}%`;
-}
-/** "1,2,3,7,8" → "1-3, 7-8": how a reviewer reads uncovered lines. */
-function lineRanges(lines) {
-    const ranges = [];
-    for (let index = 0; index < lines.length; index++) {
-        const start = lines[index];
-        while (index + 1 < lines.length && lines[index + 1] === lines[index] + 1)
-            index++;
-        ranges.push(start === lines[index] ? String(start) : `${start}-${lines[index]}`);
-    }
-    return ranges.join(', ');
-}
-function zero() {
-    return { covered: 0, total: 0 };
-}
-function count(ratio, hits) {
-    ratio.total += 1;
-    if (hits > 0)
-        ratio.covered += 1;
-}
-function add(into, from) {
-    for (const key of ['lines', 'branches', 'functions']) {
-        into[key].covered += from[key].covered;
-        into[key].total += from[key].total;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/coverage/gate.ts
-
-/**
- * Judges the numbers against the gates. Comparisons use exact ratios, not the two-decimal rates
- * shown, so 79.999% does not pass min-total 80. A patch with no coverable changed lines passes
- * min-patch: there is nothing to cover.
- */
-function evaluateCoverage(totals, patch, baseline, gates) {
-    const outcomes = [];
-    if (totals.lines.total === 0) {
-        outcomes.push({
-            gate: 'coverable-lines',
-            passed: false,
-            message: 'the reports contain no coverable lines, so nothing was measured',
-        });
-    }
-    if (gates.minTotal !== undefined && totals.lines.total > 0) {
-        const passed = exactPercent(totals.lines) >= gates.minTotal;
-        outcomes.push({
-            gate: 'min-total',
-            passed,
-            message: `total line coverage ${totals_formatPercent(totals.lines)} (${totals.lines.covered} of ${totals.lines.total} lines) ${passed ? '≥' : '<'} min-total ${gates.minTotal}%`,
-        });
-    }
-    if (gates.minPatch !== undefined && patch) {
-        if (patch.total === 0) {
-            outcomes.push({
-                gate: 'min-patch',
-                passed: true,
-                message: 'no coverable lines changed, so min-patch has nothing to check',
-            });
-        }
-        else {
-            const passed = exactPercent(patch) >= gates.minPatch;
-            outcomes.push({
-                gate: 'min-patch',
-                passed,
-                message: `patch coverage ${totals_formatPercent(patch)} (${patch.covered} of ${patch.total} changed lines) ${passed ? '≥' : '<'} min-patch ${gates.minPatch}%`,
-            });
-        }
-    }
-    if (gates.maxDrop !== undefined && baseline) {
-        const drop = -baseline.delta;
-        const passed = drop <= gates.maxDrop + 1e-9;
-        const change = baseline.delta < 0
-            ? `dropped ${drop.toFixed(2)} points`
-            : `rose ${baseline.delta.toFixed(2)} points`;
-        outcomes.push({
-            gate: 'max-drop',
-            passed,
-            message: `line coverage ${change} against the baseline (${baseline.lineRate.toFixed(2)}% → ${totals_formatPercent(totals.lines)}) ${passed ? 'within' : 'exceeds'} max-drop ${gates.maxDrop}`,
-        });
-    }
-    const reasons = outcomes.filter((outcome) => !outcome.passed).map((outcome) => outcome.message);
-    return { passed: reasons.length === 0, outcomes, reasons };
-}
-function compareWithBaseline(totals, origin, baselineLines) {
-    const before = percent(baselineLines);
-    if (before === undefined || totals.lines.total === 0)
-        return undefined;
-    const lineRate = exactPercent(baselineLines);
-    return { origin, lineRate, delta: exactPercent(totals.lines) - lineRate };
-}
-function exactPercent(ratio) {
-    return (ratio.covered / ratio.total) * 100;
-}
-
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/core/inputs.ts
@@ -51611,86 +51783,6 @@ function reviewPaths(paths, workspace) {
             review.missing.push(path);
     }
     return review;
-}
-
-;// CONCATENATED MODULE: ./src/coverage/result.ts
-
-
-const RESULT_SCHEMA = 'slipway.coverage/v1';
-/** Enough to name the worst files in a baseline without making the output huge. */
-const MAX_FILES_IN_RESULT = 500;
-const MAX_BASELINE_BYTES = 8 * 1024 * 1024;
-function buildResult(input) {
-    const ranked = [...input.files].sort((a, b) => rank(a.lines) - rank(b.lines));
-    return {
-        schema: RESULT_SCHEMA,
-        passed: input.verdict.passed,
-        reasons: input.verdict.reasons,
-        totals: {
-            lines: withRate(input.totals.lines),
-            branches: withRate(input.totals.branches),
-            functions: withRate(input.totals.functions),
-        },
-        patch: input.patch ? { ...withRate(input.patch), uncovered: input.patch.uncovered } : null,
-        baseline: input.baseline ?? null,
-        files: ranked
-            .slice(0, MAX_FILES_IN_RESULT)
-            .map((file) => ({ path: file.path, lines: withRate(file.lines) })),
-        filesOmitted: Math.max(0, ranked.length - MAX_FILES_IN_RESULT),
-        reports: input.reports,
-        ...(input.commit && { commit: input.commit }),
-    };
-}
-/** The flat outputs: counts, and rates as percentages with two decimals (empty when unmeasured). */
-function outputsFrom(result) {
-    const rate = (ratio) => ratio?.rate === null || ratio === null ? '' : ratio.rate.toFixed(2);
-    return {
-        'lines-covered': String(result.totals.lines.covered),
-        'lines-total': String(result.totals.lines.total),
-        'line-rate': rate(result.totals.lines),
-        'branches-covered': String(result.totals.branches.covered),
-        'branches-total': String(result.totals.branches.total),
-        'branch-rate': rate(result.totals.branches),
-        'functions-covered': String(result.totals.functions.covered),
-        'functions-total': String(result.totals.functions.total),
-        'function-rate': rate(result.totals.functions),
-        'patch-covered': result.patch ? String(result.patch.covered) : '',
-        'patch-total': result.patch ? String(result.patch.total) : '',
-        'patch-rate': rate(result.patch),
-        passed: String(result.passed),
-    };
-}
-/** Reads a previous run's `result` JSON; the error names the input it came from. */
-function parseBaselineLines(text, origin, input) {
-    const hint = `Save this action's result output on the default branch, e.g. echo '\${{ steps.coverage.outputs.result }}' > coverage-result.json, and restore it here.`;
-    if (Buffer.byteLength(text) > MAX_BASELINE_BYTES) {
-        throw new ActionError(`Input '${input}' (${origin}) is larger than 8 MiB; it is not a coverage result.`, hint);
-    }
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        throw new ActionError(`Input '${input}' (${origin}) is not JSON.`, hint);
-    }
-    const result = parsed;
-    if (result?.schema !== RESULT_SCHEMA) {
-        throw new ActionError(`Input '${input}' (${origin}) is not a Slipway coverage result (no "schema": "${RESULT_SCHEMA}").`, hint);
-    }
-    const lines = result.totals?.lines;
-    if (!lines ||
-        !Number.isInteger(lines.covered) ||
-        !Number.isInteger(lines.total) ||
-        lines.covered > lines.total) {
-        throw new ActionError(`Input '${input}' (${origin}) has no valid totals.lines counts.`, hint);
-    }
-    return { covered: lines.covered, total: lines.total };
-}
-function withRate(ratio) {
-    return { covered: ratio.covered, total: ratio.total, rate: percent(ratio) ?? null };
-}
-function rank(ratio) {
-    return ratio.total === 0 ? Infinity : ratio.covered / ratio.total;
 }
 
 ;// CONCATENATED MODULE: ./src/core/summary.ts
@@ -52006,7 +52098,6 @@ function signed(points) {
 
 
 
-
 const COMMENT_BUDGET_BYTES = 60_000;
 async function run() {
     await runMain('coverage', async () => {
@@ -52100,35 +52191,6 @@ async function computePatch(settings, github, files, notes) {
     }
     return patch;
 }
-async function readBaseline(settings, github, totals, notes) {
-    if (settings.baselineFile) {
-        const path = (0,external_node_path_namespaceObject.resolve)(settings.workspace, settings.baselineFile);
-        let text;
-        try {
-            text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
-        }
-        catch (error) {
-            throw new ActionError(`Input 'baseline-file' (${settings.baselineFile}) could not be read: ${errors_describeThrown(error)}`);
-        }
-        return compareWithBaseline(totals, settings.baselineFile, parseBaselineLines(text, settings.baselineFile, 'baseline-file'));
-    }
-    if (settings.baselineArtifact && github) {
-        const octokit = createOctokit(requireToken(settings, 'baseline-artifact'));
-        const found = await downloadBaselineArtifact(octokit, {
-            owner: github.repository.owner,
-            repo: github.repository.repo,
-            name: settings.baselineArtifact,
-            branch: github.defaultBranch,
-        });
-        if (!found.text) {
-            notes.push(`No baseline: ${found.reason}`);
-            return undefined;
-        }
-        const origin = `artifact ${settings.baselineArtifact}`;
-        return compareWithBaseline(totals, origin, parseBaselineLines(found.text, origin, 'baseline-artifact'));
-    }
-    return undefined;
-}
 function annotateUncovered(patch) {
     if (!patch)
         return;
@@ -52151,43 +52213,6 @@ function annotateUncovered(patch) {
     }
     emitAnnotations(annotations, { seeAlso: 'the job summary lists every uncovered changed line' });
 }
-async function upload(settings, files, notes) {
-    const codecov = settings.codecov;
-    try {
-        const uploaded = await uploadToCodecov({
-            files: await Promise.all(files.map(async (path) => ({
-                name: (0,external_node_path_namespaceObject.relative)(settings.workspace, path),
-                bytes: await (0,promises_namespaceObject.readFile)(path),
-            }))),
-            codecovUrl: codecov.url,
-            token: codecov.token,
-            useOidc: codecov.useOidc,
-            flags: codecov.flags,
-            name: codecov.name,
-            context: readGitHubContext(),
-            networkFiles: await trackedFiles(settings.workspace),
-        });
-        notes.push(`Uploaded ${files.length} report(s) to Codecov: ${uploaded.url}`);
-        return undefined;
-    }
-    catch (error) {
-        const message = `Upload to Codecov failed: ${errors_describeThrown(error)}`;
-        notes.push(message);
-        if (codecov.failOnUploadError)
-            return error instanceof ActionError ? error : new ActionError(message);
-        warning(`${message} (fail-on-upload-error is false, so the step goes on).`);
-        return undefined;
-    }
-}
-/** Codecov maps report paths onto the repository with the list of tracked files, as its CLI sends. */
-async function trackedFiles(workspace) {
-    const listed = await execute('git', ['ls-files'], {
-        cwd: workspace,
-        okExitCodes: 'any',
-        echo: false,
-    }).catch(() => undefined);
-    return listed?.exitCode === 0 ? listed.stdout.split('\n').filter(Boolean) : [];
-}
 async function comment(settings, github, body) {
     if (!github.pullRequest) {
         info(`comment: a ${github.eventName} event has no pull request to comment on.`);
@@ -52201,12 +52226,6 @@ async function comment(settings, github, body) {
         body,
     });
     info(`comment: ${posted.action} ${posted.url}`);
-}
-function requireToken(settings, purpose) {
-    if (!settings.githubToken) {
-        throw new ActionError(`${purpose} needs github-token, which is empty.`, 'Pass github-token: ${{ github.token }}.');
-    }
-    return settings.githubToken;
 }
 function pathNotes(review) {
     const notes = [];

@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { ActionError, describeThrown } from '../core/errors.js';
+import { createOctokit, type GitHubContext } from '../core/github.js';
+import { downloadBaselineArtifact } from './baseline-artifact.js';
+import { compareWithBaseline, type BaselineComparison } from './gate.js';
+import type { Settings } from './inputs.js';
+import { parseBaselineLines } from './result.js';
+import type { totalsOf } from './totals.js';
+
+/** The baseline to compare with: a file, or the newest artifact the default branch uploaded. */
+export async function readBaseline(
+  settings: Settings,
+  github: GitHubContext | undefined,
+  totals: ReturnType<typeof totalsOf>,
+  notes: string[],
+): Promise<BaselineComparison | undefined> {
+  if (settings.baselineFile) {
+    const path = resolve(settings.workspace, settings.baselineFile);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new ActionError(
+        `Input 'baseline-file' (${settings.baselineFile}) could not be read: ${describeThrown(error)}`,
+      );
+    }
+    return compareWithBaseline(
+      totals,
+      settings.baselineFile,
+      parseBaselineLines(text, settings.baselineFile, 'baseline-file'),
+    );
+  }
+  if (settings.baselineArtifact && github) {
+    const octokit = createOctokit(requireToken(settings, 'baseline-artifact'));
+    const found = await downloadBaselineArtifact(octokit, {
+      owner: github.repository.owner,
+      repo: github.repository.repo,
+      name: settings.baselineArtifact,
+      branch: github.defaultBranch,
+    });
+    if (!found.text) {
+      notes.push(`No baseline: ${found.reason}`);
+      return undefined;
+    }
+    const origin = `artifact ${settings.baselineArtifact}`;
+    return compareWithBaseline(
+      totals,
+      origin,
+      parseBaselineLines(found.text, origin, 'baseline-artifact'),
+    );
+  }
+  return undefined;
+}
+
+export function requireToken(settings: Settings, purpose: string): string {
+  if (!settings.githubToken) {
+    throw new ActionError(
+      `${purpose} needs github-token, which is empty.`,
+      'Pass github-token: ${{ github.token }}.',
+    );
+  }
+  return settings.githubToken;
+}
