@@ -35642,7 +35642,7 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9619);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3389);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35651,7 +35651,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9619:
+/***/ 3389:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50001,171 +50001,10 @@ function malformed(shape, sawRoot, line, error) {
     return new ReportError(shape.origin, `is truncated or not well-formed (line ${line}): ${reason}`);
 }
 
-;// CONCATENATED MODULE: ./src/coverage/formats/cobertura.ts
+;// CONCATENATED MODULE: ./src/coverage/formats/xml-common.ts
+/** What the XML coverage formats (Cobertura, JaCoCo, Clover) share: functions, branches, numbers, DTDs. */
 
 
-
-
-
-
-/**
- * Cobertura XML (coverage-04.dtd) as coverage.py, Istanbul/c8, gcovr, Coverlet and Cobertura
- * itself write it. Only `class/lines/line` is read: the same lines appear again under
- * `method/lines`, and counting both would count them twice. Many `<class>` elements may name
- * one `filename` (inner and compiler-generated classes), so classes are merged by file. The
- * rate attributes are ignored: coverage.py writes branch-rate="0" when branches were not
- * measured at all.
- *
- * Branches: `condition-coverage="50% (1/2)"` says how many of a line's branches were taken, not
- * which, so the line gets `total` branches of which the first `covered` count as taken once.
- *
- * Functions: Cobertura's `<method>` has no hit count of its own, only a line-rate. A method
- * counts as run when any of its lines ran (its hit count is the highest of its lines), which for
- * Istanbul/c8 is exactly the function's call count (their method has one line, the declaration);
- * without lines, line-rate > 0 decides. coverage.py writes no methods at all.
- */
-function looksLikeCobertura(head) {
-    if (looksLikeCloverHead(head))
-        return false;
-    if (/<coverage\b[^>]*\b(?:line-rate|lines-valid|branch-rate)\s*=/.test(head))
-        return true;
-    return /<coverage\b/.test(head) && /<(?:sources|packages)\b/.test(head);
-}
-function looksLikeCloverHead(head) {
-    return /<coverage\b[^>]*\b(?:generated|clover)\s*=/.test(head) || /<project\b/.test(head);
-}
-async function parseCobertura(source, context) {
-    const reader = new CoberturaReader(context.origin);
-    await readXmlReport(withoutExternalDtd(source), { origin: context.origin, formatName: 'Cobertura', roots: ['coverage'] }, reader);
-    const files = new Map();
-    const resolver = new SourceRoots(reader.roots, context.workspace);
-    for (const [filename, accumulated] of reader.files) {
-        const path = await resolver.resolve(filename);
-        const { lines, branches, functionList } = accumulated;
-        const file = { path, lines, branches, functions: functionMap(functionList) };
-        const existing = files.get(path);
-        if (existing)
-            mergeInto(existing, file);
-        else
-            files.set(path, file);
-    }
-    return { format: 'cobertura', origin: context.origin, files: [...files.values()] };
-}
-class CoberturaReader {
-    origin;
-    roots = [];
-    /** Keyed by the filename as written; resolved against the source roots once all are known. */
-    files = new Map();
-    stack = [];
-    sourceText;
-    currentClass;
-    currentMethod;
-    branchBudget;
-    constructor(origin) {
-        this.origin = origin;
-        this.branchBudget = new BranchBudget(origin);
-    }
-    open({ name, attributes }) {
-        const parent = this.stack.at(-1);
-        this.stack.push(name);
-        if (name === 'project' && parent === 'coverage') {
-            throw new ReportError(this.origin, 'is a Clover report (<coverage><project>), not Cobertura; set format: clover.');
-        }
-        if (name === 'source' && parent === 'sources')
-            this.sourceText = new CappedText();
-        else if (name === 'class')
-            this.openClass(attributes);
-        else if (name === 'method' && this.currentClass)
-            this.openMethod(attributes);
-        else if (name === 'line' && this.currentClass)
-            this.readLine(attributes, parent);
-    }
-    close(name) {
-        this.stack.pop();
-        if (name === 'source' && this.sourceText) {
-            const root = this.sourceText.value();
-            if (root !== '')
-                this.roots.push(root);
-            this.sourceText = undefined;
-        }
-        else if (name === 'method' && this.currentMethod) {
-            this.closeMethod(this.currentMethod);
-            this.currentMethod = undefined;
-        }
-        else if (name === 'class' && this.currentClass) {
-            this.closeClass(this.currentClass);
-            this.currentClass = undefined;
-        }
-    }
-    text(text) {
-        this.sourceText?.append(text);
-    }
-    openClass(attributes) {
-        const filename = (attributes.filename ?? '').trim();
-        // A class without a filename cannot be put anywhere in the repository.
-        if (filename === '')
-            return;
-        this.currentClass = {
-            filename: ownCopy(filename),
-            sawClassLines: false,
-            methodLines: new Map(),
-        };
-    }
-    openMethod(attributes) {
-        this.currentMethod = {
-            name: ownCopy(attributes.name ?? '(anonymous)'),
-            signature: ownCopy(attributes.signature ?? ''),
-            lineRate: nonNegativeNumber(attributes['line-rate']),
-        };
-    }
-    readLine(attributes, parent) {
-        const number = lineNumber(attributes.number);
-        if (number === undefined || parent !== 'lines' || !this.currentClass)
-            return;
-        const hits = nonNegativeNumber(attributes.hits);
-        const method = this.currentMethod;
-        if (method) {
-            method.firstLine = Math.min(method.firstLine ?? number, number);
-            method.highestHits = Math.max(method.highestHits ?? 0, hits);
-            keepHighest(this.currentClass.methodLines, number, hits);
-            return;
-        }
-        this.currentClass.sawClassLines = true;
-        const file = this.fileFor(this.currentClass.filename);
-        keepHighest(file.lines, number, hits);
-        const branches = conditionCoverage(attributes['condition-coverage']);
-        if (branches) {
-            const taken = this.branchBudget.taken(number, branches.covered, branches.total - branches.covered);
-            mergeBranches(file.branches, number, taken);
-        }
-    }
-    closeMethod(method) {
-        if (!this.currentClass)
-            return;
-        const hits = method.highestHits ?? (method.lineRate > 0 ? 1 : 0);
-        this.fileFor(this.currentClass.filename).functionList.push({
-            name: method.name,
-            line: method.firstLine,
-            signature: method.signature,
-            hits,
-        });
-    }
-    closeClass(current) {
-        const file = this.fileFor(current.filename);
-        if (!current.sawClassLines) {
-            for (const [line, hits] of current.methodLines)
-                keepHighest(file.lines, line, hits);
-        }
-    }
-    fileFor(filename) {
-        let file = this.files.get(filename);
-        if (!file) {
-            file = { lines: new Map(), branches: new Map(), functionList: [] };
-            this.files.set(filename, file);
-        }
-        return file;
-    }
-}
 /**
  * Function keys as the model wants them: the name, or name@line where a name repeats in a file
  * (overloads, constructors of nested classes). Entries that still collide keep the highest hits.
@@ -50201,25 +50040,6 @@ function mergeBranches(branches, line, taken) {
     const length = Math.max(existing.length, taken.length);
     branches.set(line, Array.from({ length }, (_, index) => Math.max(existing[index] ?? 0, taken[index] ?? 0)));
 }
-function mergeInto(target, other) {
-    for (const [line, hits] of other.lines)
-        keepHighest(target.lines, line, hits);
-    for (const [line, taken] of other.branches)
-        mergeBranches(target.branches, line, taken);
-    for (const [key, hits] of other.functions)
-        keepHighest(target.functions, key, hits);
-}
-/** "50% (1/2)" → 1 of 2; the percentage alone ("100%", the DTD's default) says nothing usable. */
-function conditionCoverage(value) {
-    const match = value === undefined ? null : /\(\s*(\d+)\s*\/\s*(\d+)\s*\)/.exec(value);
-    if (!match)
-        return undefined;
-    const total = Number(match[2]);
-    if (total === 0)
-        return undefined;
-    return { covered: Math.min(Number(match[1]), total), total };
-}
-/** No real line has this many branches; a switch over every Unicode block has a few hundred. */
 const MAX_BRANCHES_PER_LINE = 10_000;
 /** Far beyond any real report; it stops a small hostile file from claiming gigabytes of branches. */
 const MAX_BRANCHES_PER_REPORT = 20_000_000;
@@ -50256,57 +50076,6 @@ function lineNumber(value) {
 function nonNegativeNumber(value) {
     const number = value === undefined ? Number.NaN : Number(value.trim());
     return Number.isFinite(number) && number > 0 ? number : 0;
-}
-/**
- * Cobertura filenames are relative to one of the `<source>` roots. The root that puts the file
- * inside the workspace wins; when several do (coverage.py with `source = src, scripts`), the one
- * where the file exists. When no root is inside the workspace (a report made in a container or
- * another checkout), the root's trailing folders are tried against the workspace (/app/src →
- * src/), and failing that the filename is kept as written, for path-fixes to map.
- */
-class SourceRoots {
-    workspace;
-    roots;
-    constructor(roots, workspace) {
-        this.workspace = workspace;
-        this.roots = [...new Set(roots.map((root) => root.replace(/\\/g, '/')))];
-    }
-    async resolve(filename) {
-        const plain = filename.replace(/\\/g, '/');
-        if (/^(?:\/|[A-Za-z]:\/|file:)/i.test(plain))
-            return toRepositoryPath(plain, this.workspace);
-        const inside = [
-            ...new Set(this.roots
-                .map((root) => toRepositoryPath(`${root}/${plain}`, this.workspace))
-                .filter(isInsideWorkspace)),
-        ];
-        if (inside.length === 1)
-            return inside[0];
-        if (inside.length > 1)
-            return (await this.firstExisting(inside)) ?? inside[0];
-        const relative = toRepositoryPath(plain, this.workspace);
-        const guesses = this.roots.flatMap((root) => trailingFolders(root).map((folders) => external_node_path_namespaceObject.posix.join(folders, plain)));
-        return (await this.firstExisting([...guesses.filter(isInsideWorkspace), relative])) ?? relative;
-    }
-    async firstExisting(paths) {
-        for (const path of paths) {
-            const found = await (0,promises_namespaceObject.stat)((0,external_node_path_namespaceObject.join)(this.workspace, path)).then((stats) => stats.isFile(), () => false);
-            if (found)
-                return path;
-        }
-        return undefined;
-    }
-}
-/** "/app/src/main" → ["app/src/main", "src/main", "main"]: longest first. */
-function trailingFolders(root) {
-    const folders = root
-        .replace(/^[A-Za-z]:/, '')
-        .split('/')
-        .filter((part) => part !== '' && part !== '.');
-    return folders.map((_, index) => folders.slice(index).join('/'));
-}
-function isInsideWorkspace(path) {
-    return !(path === '..' || path.startsWith('../') || /^(?:\/|[A-Za-z]:\/)/.test(path));
 }
 /**
  * Istanbul/c8, JaCoCo and Cobertura itself start their reports with a DOCTYPE that only names
@@ -50476,6 +50245,242 @@ async function parseClover(source, context) {
         })),
         statements,
     };
+}
+
+;// CONCATENATED MODULE: ./src/coverage/formats/cobertura.ts
+
+
+
+
+
+
+/**
+ * Cobertura XML (coverage-04.dtd) as coverage.py, Istanbul/c8, gcovr, Coverlet and Cobertura
+ * itself write it. Only `class/lines/line` is read: the same lines appear again under
+ * `method/lines`, and counting both would count them twice. Many `<class>` elements may name
+ * one `filename` (inner and compiler-generated classes), so classes are merged by file. The
+ * rate attributes are ignored: coverage.py writes branch-rate="0" when branches were not
+ * measured at all.
+ *
+ * Branches: `condition-coverage="50% (1/2)"` says how many of a line's branches were taken, not
+ * which, so the line gets `total` branches of which the first `covered` count as taken once.
+ *
+ * Functions: Cobertura's `<method>` has no hit count of its own, only a line-rate. A method
+ * counts as run when any of its lines ran (its hit count is the highest of its lines), which for
+ * Istanbul/c8 is exactly the function's call count (their method has one line, the declaration);
+ * without lines, line-rate > 0 decides. coverage.py writes no methods at all.
+ */
+function looksLikeCobertura(head) {
+    if (looksLikeCloverHead(head))
+        return false;
+    if (/<coverage\b[^>]*\b(?:line-rate|lines-valid|branch-rate)\s*=/.test(head))
+        return true;
+    return /<coverage\b/.test(head) && /<(?:sources|packages)\b/.test(head);
+}
+function looksLikeCloverHead(head) {
+    return /<coverage\b[^>]*\b(?:generated|clover)\s*=/.test(head) || /<project\b/.test(head);
+}
+async function parseCobertura(source, context) {
+    const reader = new CoberturaReader(context.origin);
+    await readXmlReport(withoutExternalDtd(source), { origin: context.origin, formatName: 'Cobertura', roots: ['coverage'] }, reader);
+    const files = new Map();
+    const resolver = new SourceRoots(reader.roots, context.workspace);
+    for (const [filename, accumulated] of reader.files) {
+        const path = await resolver.resolve(filename);
+        const { lines, branches, functionList } = accumulated;
+        const file = { path, lines, branches, functions: functionMap(functionList) };
+        const existing = files.get(path);
+        if (existing)
+            mergeInto(existing, file);
+        else
+            files.set(path, file);
+    }
+    return { format: 'cobertura', origin: context.origin, files: [...files.values()] };
+}
+class CoberturaReader {
+    origin;
+    roots = [];
+    /** Keyed by the filename as written; resolved against the source roots once all are known. */
+    files = new Map();
+    stack = [];
+    sourceText;
+    currentClass;
+    currentMethod;
+    branchBudget;
+    constructor(origin) {
+        this.origin = origin;
+        this.branchBudget = new BranchBudget(origin);
+    }
+    open({ name, attributes }) {
+        const parent = this.stack.at(-1);
+        this.stack.push(name);
+        if (name === 'project' && parent === 'coverage') {
+            throw new ReportError(this.origin, 'is a Clover report (<coverage><project>), not Cobertura; set format: clover.');
+        }
+        if (name === 'source' && parent === 'sources')
+            this.sourceText = new CappedText();
+        else if (name === 'class')
+            this.openClass(attributes);
+        else if (name === 'method' && this.currentClass)
+            this.openMethod(attributes);
+        else if (name === 'line' && this.currentClass)
+            this.readLine(attributes, parent);
+    }
+    close(name) {
+        this.stack.pop();
+        if (name === 'source' && this.sourceText) {
+            const root = this.sourceText.value();
+            if (root !== '')
+                this.roots.push(root);
+            this.sourceText = undefined;
+        }
+        else if (name === 'method' && this.currentMethod) {
+            this.closeMethod(this.currentMethod);
+            this.currentMethod = undefined;
+        }
+        else if (name === 'class' && this.currentClass) {
+            this.closeClass(this.currentClass);
+            this.currentClass = undefined;
+        }
+    }
+    text(text) {
+        this.sourceText?.append(text);
+    }
+    openClass(attributes) {
+        const filename = (attributes.filename ?? '').trim();
+        // A class without a filename cannot be put anywhere in the repository.
+        if (filename === '')
+            return;
+        this.currentClass = {
+            filename: ownCopy(filename),
+            sawClassLines: false,
+            methodLines: new Map(),
+        };
+    }
+    openMethod(attributes) {
+        this.currentMethod = {
+            name: ownCopy(attributes.name ?? '(anonymous)'),
+            signature: ownCopy(attributes.signature ?? ''),
+            lineRate: nonNegativeNumber(attributes['line-rate']),
+        };
+    }
+    readLine(attributes, parent) {
+        const number = lineNumber(attributes.number);
+        if (number === undefined || parent !== 'lines' || !this.currentClass)
+            return;
+        const hits = nonNegativeNumber(attributes.hits);
+        const method = this.currentMethod;
+        if (method) {
+            method.firstLine = Math.min(method.firstLine ?? number, number);
+            method.highestHits = Math.max(method.highestHits ?? 0, hits);
+            keepHighest(this.currentClass.methodLines, number, hits);
+            return;
+        }
+        this.currentClass.sawClassLines = true;
+        const file = this.fileFor(this.currentClass.filename);
+        keepHighest(file.lines, number, hits);
+        const branches = conditionCoverage(attributes['condition-coverage']);
+        if (branches) {
+            const taken = this.branchBudget.taken(number, branches.covered, branches.total - branches.covered);
+            mergeBranches(file.branches, number, taken);
+        }
+    }
+    closeMethod(method) {
+        if (!this.currentClass)
+            return;
+        const hits = method.highestHits ?? (method.lineRate > 0 ? 1 : 0);
+        this.fileFor(this.currentClass.filename).functionList.push({
+            name: method.name,
+            line: method.firstLine,
+            signature: method.signature,
+            hits,
+        });
+    }
+    closeClass(current) {
+        const file = this.fileFor(current.filename);
+        if (!current.sawClassLines) {
+            for (const [line, hits] of current.methodLines)
+                keepHighest(file.lines, line, hits);
+        }
+    }
+    fileFor(filename) {
+        let file = this.files.get(filename);
+        if (!file) {
+            file = { lines: new Map(), branches: new Map(), functionList: [] };
+            this.files.set(filename, file);
+        }
+        return file;
+    }
+}
+function mergeInto(target, other) {
+    for (const [line, hits] of other.lines)
+        keepHighest(target.lines, line, hits);
+    for (const [line, taken] of other.branches)
+        mergeBranches(target.branches, line, taken);
+    for (const [key, hits] of other.functions)
+        keepHighest(target.functions, key, hits);
+}
+/** "50% (1/2)" → 1 of 2; the percentage alone ("100%", the DTD's default) says nothing usable. */
+function conditionCoverage(value) {
+    const match = value === undefined ? null : /\(\s*(\d+)\s*\/\s*(\d+)\s*\)/.exec(value);
+    if (!match)
+        return undefined;
+    const total = Number(match[2]);
+    if (total === 0)
+        return undefined;
+    return { covered: Math.min(Number(match[1]), total), total };
+}
+/** No real line has this many branches; a switch over every Unicode block has a few hundred. */
+/**
+ * Cobertura filenames are relative to one of the `<source>` roots. The root that puts the file
+ * inside the workspace wins; when several do (coverage.py with `source = src, scripts`), the one
+ * where the file exists. When no root is inside the workspace (a report made in a container or
+ * another checkout), the root's trailing folders are tried against the workspace (/app/src →
+ * src/), and failing that the filename is kept as written, for path-fixes to map.
+ */
+class SourceRoots {
+    workspace;
+    roots;
+    constructor(roots, workspace) {
+        this.workspace = workspace;
+        this.roots = [...new Set(roots.map((root) => root.replace(/\\/g, '/')))];
+    }
+    async resolve(filename) {
+        const plain = filename.replace(/\\/g, '/');
+        if (/^(?:\/|[A-Za-z]:\/|file:)/i.test(plain))
+            return toRepositoryPath(plain, this.workspace);
+        const inside = [
+            ...new Set(this.roots
+                .map((root) => toRepositoryPath(`${root}/${plain}`, this.workspace))
+                .filter(isInsideWorkspace)),
+        ];
+        if (inside.length === 1)
+            return inside[0];
+        if (inside.length > 1)
+            return (await this.firstExisting(inside)) ?? inside[0];
+        const relative = toRepositoryPath(plain, this.workspace);
+        const guesses = this.roots.flatMap((root) => trailingFolders(root).map((folders) => external_node_path_namespaceObject.posix.join(folders, plain)));
+        return (await this.firstExisting([...guesses.filter(isInsideWorkspace), relative])) ?? relative;
+    }
+    async firstExisting(paths) {
+        for (const path of paths) {
+            const found = await (0,promises_namespaceObject.stat)((0,external_node_path_namespaceObject.join)(this.workspace, path)).then((stats) => stats.isFile(), () => false);
+            if (found)
+                return path;
+        }
+        return undefined;
+    }
+}
+/** "/app/src/main" → ["app/src/main", "src/main", "main"]: longest first. */
+function trailingFolders(root) {
+    const folders = root
+        .replace(/^[A-Za-z]:/, '')
+        .split('/')
+        .filter((part) => part !== '' && part !== '.');
+    return folders.map((_, index) => folders.slice(index).join('/'));
+}
+function isInsideWorkspace(path) {
+    return !(path === '..' || path.startsWith('../') || /^(?:\/|[A-Za-z]:\/)/.test(path));
 }
 
 ;// CONCATENATED MODULE: external "node:string_decoder"

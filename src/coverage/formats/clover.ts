@@ -10,7 +10,7 @@ import {
   nonNegativeNumber,
   withoutExternalDtd,
   type FunctionEntry,
-} from './cobertura.js';
+} from './xml-common.js';
 
 /**
  * Clover XML as OpenClover and PHPUnit (php-code-coverage) write it:

@@ -11,7 +11,7 @@ import {
   nonNegativeNumber,
   withoutExternalDtd,
   type FunctionEntry,
-} from './cobertura.js';
+} from './xml-common.js';
 
 /**
  * JaCoCo XML (report.dtd): `report → group* → package → class/method + sourcefile/line`.
