@@ -4,29 +4,18 @@
  * bench/results/junit-large.json. A report a tenth the size is measured too, so that one can see
  * memory does not grow with the file.
  */
-import { execFile } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestTotals } from '../src/quality-gate/model.js';
+import { measureReports } from './support/child-process.js';
+import type { ParseCost } from './support/parse-cost.js';
+import { writeResults } from './support/results.js';
 
-const run = promisify(execFile);
-const REPO = fileURLToPath(new URL('..', import.meta.url));
-const NCC = join(REPO, 'node_modules/@vercel/ncc/dist/ncc/cli.js');
-const RESULTS = join(REPO, 'bench/results/junit-large.json');
+const DESCRIPTION =
+  'parseJunit streaming a generated JUnit file in a child process (ncc bundle); ' +
+  'peak RSS covers the whole process, peak heap is sampled at every chunk read';
 const SIZES = [10_000, 100_000];
 
-interface Measurement {
-  fileBytes: number;
-  durationMs: number;
-  baselineRssBytes: number;
-  peakRssBytes: number;
-  peakHeapUsedBytes: number;
+interface Measurement extends ParseCost {
   totals: TestTotals;
   notable: number;
 }
@@ -62,55 +51,16 @@ function expectedTotals(cases: number): TestTotals {
 }
 
 describe('JUnit parser on large reports', () => {
-  let scratch: string;
-  let child: string;
-
-  beforeAll(async () => {
-    scratch = await mkdtemp(join(tmpdir(), 'slipway-bench-junit-'));
-    // Type checking is the build's job; the benchmark only needs the code.
-    await run(
-      process.execPath,
-      [
-        NCC,
-        'build',
-        join(REPO, 'bench/junit-large.child.ts'),
-        '-o',
-        join(scratch, 'child'),
-        '-q',
-        '--transpile-only',
-      ],
-      { cwd: REPO, maxBuffer: 64 * 1024 * 1024 },
-    );
-    child = join(scratch, 'child/index.js');
-  });
-  afterAll(async () => {
-    await rm(scratch, { recursive: true, force: true });
-  });
-
   it('parses 10,000 and 100,000 test cases and records the cost', async () => {
-    const measurements: Record<string, Measurement> = {};
-    for (const cases of SIZES) {
-      const report = join(scratch, `junit-${cases}.xml`);
-      await pipeline(junitReport(cases), createWriteStream(report));
-      const { stdout } = await run(process.execPath, [child, report], { maxBuffer: 1024 * 1024 });
-      const measurement = JSON.parse(stdout) as Measurement;
-      expect(measurement.totals).toEqual(expectedTotals(cases));
-      expect(measurement.notable).toBe(Math.min(1000, cases / 50 + cases / 1000));
-      measurements[String(cases)] = measurement;
-    }
-    await mkdir(join(REPO, 'bench/results'), { recursive: true });
-    const results = {
-      benchmark: 'junit-large',
-      description:
-        'parseJunit streaming a generated JUnit file in a child process (ncc bundle); ' +
-        'peak RSS covers the whole process, peak heap is sampled at every chunk read',
-      measuredAt: new Date().toISOString(),
-      node: process.version,
-      platform: `${process.platform} ${process.arch}`,
-      cpu: cpus()[0]?.model,
-      cases: measurements,
-    };
-    await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
-    console.log(JSON.stringify(results, null, 2));
+    const measurements = await measureReports<number, Measurement>('junit-large', SIZES, {
+      key: String,
+      fileName: (cases) => `junit-${cases}.xml`,
+      content: junitReport,
+      check: (measurement, cases) => {
+        expect(measurement.totals).toEqual(expectedTotals(cases));
+        expect(measurement.notable).toBe(Math.min(1000, cases / 50 + cases / 1000));
+      },
+    });
+    await writeResults('junit-large', DESCRIPTION, measurements);
   });
 });

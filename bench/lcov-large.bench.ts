@@ -5,33 +5,21 @@
  * bench/results/lcov-large.json. A tracefile a tenth the size is measured too, so that one can see
  * memory follows the coverage, not the file: both hold the same files and lines.
  */
-import { execFile } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CoverageTotals } from '../src/coverage/totals.js';
+import { measureReports } from './support/child-process.js';
+import type { ParseCost } from './support/parse-cost.js';
+import { writeResults } from './support/results.js';
 
-const run = promisify(execFile);
-const REPO = fileURLToPath(new URL('..', import.meta.url));
-const NCC = join(REPO, 'node_modules/@vercel/ncc/dist/ncc/cli.js');
-const RESULTS = join(REPO, 'bench/results/lcov-large.json');
+const DESCRIPTION =
+  'parseLcov streaming a generated tracefile (1,000 files x 500 lines, one record per test name) ' +
+  'in a child process (ncc bundle); peak RSS covers the whole process, peak heap is sampled at every chunk read';
 const FILES = 1_000;
 const LINES = 500;
 /** Test names per tracefile: 2 gives about 13 MB, 16 about 100 MB. */
 const SIZES = [2, 16];
 
-interface Measurement {
-  fileBytes: number;
-  durationMs: number;
-  baselineRssBytes: number;
-  peakRssBytes: number;
-  peakHeapUsedBytes: number;
+interface Measurement extends ParseCost {
   files: number;
   totals: CoverageTotals;
 }
@@ -64,56 +52,16 @@ const expectedTotals: CoverageTotals = {
 };
 
 describe('LCOV parser on large tracefiles', () => {
-  let scratch: string;
-  let child: string;
-
-  beforeAll(async () => {
-    scratch = await mkdtemp(join(tmpdir(), 'slipway-bench-lcov-'));
-    // Type checking is the build's job; the benchmark only needs the code.
-    await run(
-      process.execPath,
-      [
-        NCC,
-        'build',
-        join(REPO, 'bench/lcov-large.child.ts'),
-        '-o',
-        join(scratch, 'child'),
-        '-q',
-        '--transpile-only',
-      ],
-      { cwd: REPO, maxBuffer: 64 * 1024 * 1024 },
-    );
-    child = join(scratch, 'child/index.js');
-  });
-  afterAll(async () => {
-    await rm(scratch, { recursive: true, force: true });
-  });
-
   it('parses about 13 MB and 100 MB and records the cost', async () => {
-    const measurements: Record<string, Measurement> = {};
-    for (const tests of SIZES) {
-      const report = join(scratch, `lcov-${tests}.info`);
-      await pipeline(Readable.from(tracefile(tests)), createWriteStream(report));
-      const { stdout } = await run(process.execPath, [child, report], { maxBuffer: 1024 * 1024 });
-      const measurement = JSON.parse(stdout) as Measurement;
-      expect(measurement.files).toBe(FILES);
-      expect(measurement.totals).toEqual(expectedTotals);
-      measurements[`${tests} test names`] = measurement;
-      await rm(report);
-    }
-    await mkdir(join(REPO, 'bench/results'), { recursive: true });
-    const results = {
-      benchmark: 'lcov-large',
-      description:
-        'parseLcov streaming a generated tracefile (1,000 files x 500 lines, one record per test name) ' +
-        'in a child process (ncc bundle); peak RSS covers the whole process, peak heap is sampled at every chunk read',
-      measuredAt: new Date().toISOString(),
-      node: process.version,
-      platform: `${process.platform} ${process.arch}`,
-      cpu: cpus()[0]?.model,
-      cases: measurements,
-    };
-    await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
-    console.log(JSON.stringify(results, null, 2));
+    const measurements = await measureReports<number, Measurement>('lcov-large', SIZES, {
+      key: (tests) => `${tests} test names`,
+      fileName: (tests) => `lcov-${tests}.info`,
+      content: tracefile,
+      check: (measurement) => {
+        expect(measurement.files).toBe(FILES);
+        expect(measurement.totals).toEqual(expectedTotals);
+      },
+    });
+    await writeResults('lcov-large', DESCRIPTION, measurements);
   });
 });
