@@ -1,0 +1,66 @@
+// @ts-check
+/**
+ * The defaulting the real API server applies before storing an object, so that controllers never
+ * need to write defaults themselves (which would bump metadata.generation).
+ */
+
+/** @param {Record<string, any>} target @param {Record<string, any>} values */
+function fill(target, values) {
+  for (const [key, value] of Object.entries(values))
+    if (target[key] === undefined) target[key] = value;
+}
+
+/** @param {any} spec */
+function defaultPodSpec(spec) {
+  if (!spec) return;
+  fill(spec, {
+    restartPolicy: 'Always',
+    terminationGracePeriodSeconds: 30,
+    dnsPolicy: 'ClusterFirst',
+    securityContext: {},
+    schedulerName: 'default-scheduler',
+  });
+  for (const container of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
+    const tag = String(container.image ?? '')
+      .split('@')[0]
+      .split('/')
+      .pop()
+      ?.split(':')[1];
+    fill(container, {
+      terminationMessagePath: '/dev/termination-log',
+      terminationMessagePolicy: 'File',
+      imagePullPolicy: tag === undefined || tag === 'latest' ? 'Always' : 'IfNotPresent',
+      resources: {},
+    });
+    for (const port of container.ports ?? []) fill(port, { protocol: 'TCP' });
+  }
+}
+
+/**
+ * Applies defaults in place; returns the object.
+ * @param {string} resource
+ * @param {any} object
+ */
+export function applyDefaults(resource, object) {
+  const spec = object?.spec;
+  if (!spec) return object;
+  if (resource === 'deployments') {
+    fill(spec, { replicas: 1, revisionHistoryLimit: 10, progressDeadlineSeconds: 600 });
+    spec.strategy = spec.strategy ?? {};
+    fill(spec.strategy, { type: 'RollingUpdate' });
+    if (spec.strategy.type === 'RollingUpdate') {
+      spec.strategy.rollingUpdate = spec.strategy.rollingUpdate ?? {};
+      fill(spec.strategy.rollingUpdate, { maxUnavailable: '25%', maxSurge: '25%' });
+    }
+    defaultPodSpec(spec.template?.spec);
+  } else if (resource === 'replicasets') {
+    fill(spec, { replicas: 1 });
+    defaultPodSpec(spec.template?.spec);
+  } else if (resource === 'pods') {
+    defaultPodSpec(spec);
+  } else if (resource === 'services') {
+    fill(spec, { type: 'ClusterIP', sessionAffinity: 'None' });
+    for (const port of spec.ports ?? []) fill(port, { protocol: 'TCP', targetPort: port.port });
+  }
+  return object;
+}
