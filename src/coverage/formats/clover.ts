@@ -1,15 +1,15 @@
 import { toRepositoryPath } from '../../core/reports/paths.js';
 import { ReportError, type ReportSource } from '../../core/reports/source.js';
 import { ownCopy, readXmlReport, type XmlElement } from '../../core/reports/xml-stream.js';
-import type { CoverageParseContext, CoverageReport, FileCoverage } from '../model.js';
+import type { CoverageParseContext, CoverageReport } from '../model.js';
 import {
   BranchBudget,
-  functionMap,
   keepHighest,
   lineNumber,
   nonNegativeNumber,
   withoutExternalDtd,
-  type FunctionEntry,
+  finishedFiles,
+  type FileInProgress,
 } from './xml-common.js';
 
 /**
@@ -33,8 +33,6 @@ export function looksLikeClover(head: string): boolean {
   if (!/<coverage\b/.test(head)) return false;
   return /<coverage\b[^>]*\b(?:generated|clover)\s*=/.test(head) || /<project\b/.test(head);
 }
-
-type FileInProgress = FileCoverage & { functionList: FunctionEntry[] };
 
 export async function parseClover(
   source: ReportSource,
@@ -126,12 +124,7 @@ export async function parseClover(
   return {
     format: 'clover',
     origin: context.origin,
-    files: [...files.values()].map(({ path, lines, branches, functionList }) => ({
-      path,
-      lines,
-      branches,
-      functions: functionMap(functionList),
-    })),
+    files: finishedFiles(files.values()),
     statements,
   };
 }

@@ -4,13 +4,13 @@ import { ownCopy, readXmlReport, type XmlElement } from '../../core/reports/xml-
 import type { CoverageParseContext, CoverageReport, FileCoverage } from '../model.js';
 import {
   BranchBudget,
-  functionMap,
   keepHighest,
   lineNumber,
   mergeBranches,
   nonNegativeNumber,
   withoutExternalDtd,
-  type FunctionEntry,
+  finishedFiles,
+  type FileInProgress,
 } from './xml-common.js';
 
 /**
@@ -44,13 +44,13 @@ export async function parseJacoco(
   source: ReportSource,
   context: CoverageParseContext,
 ): Promise<CoverageReport> {
-  const files = new Map<string, FileCoverage & { functionList: FunctionEntry[] }>();
+  const files = new Map<string, FileInProgress>();
   const stack: string[] = [];
   const branchBudget = new BranchBudget(context.origin);
   let packageName: string | undefined;
   let classFile: string | undefined;
   let method: MethodInProgress | undefined;
-  let sourceFile: (FileCoverage & { functionList: FunctionEntry[] }) | undefined;
+  let sourceFile: FileInProgress | undefined;
 
   const fileFor = (name: string) => {
     const path = packageName ? `${packageName.replace(/\/+$/, '')}/${name}` : name;
@@ -118,12 +118,7 @@ export async function parseJacoco(
   return {
     format: 'jacoco',
     origin: context.origin,
-    files: [...files.values()].map(({ path, lines, branches, functionList }) => ({
-      path,
-      lines,
-      branches,
-      functions: functionMap(functionList),
-    })),
+    files: finishedFiles(files.values()),
   };
 }
 

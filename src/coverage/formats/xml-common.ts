@@ -1,6 +1,19 @@
 /** What the XML coverage formats (Cobertura, JaCoCo, Clover) share: functions, branches, numbers, DTDs. */
 import { Readable } from 'node:stream';
 import { ReportError, type ReportSource } from '../../core/reports/source.js';
+import type { FileCoverage } from '../model.js';
+
+/** A file while its report is read: functions are keyed only once every entry is known. */
+export type FileInProgress = FileCoverage & { functionList: FunctionEntry[] };
+
+export function finishedFiles(files: Iterable<FileInProgress>): FileCoverage[] {
+  return [...files].map(({ path, lines, branches, functionList }) => ({
+    path,
+    lines,
+    branches,
+    functions: functionMap(functionList),
+  }));
+}
 
 export interface FunctionEntry {
   name: string;
