@@ -50005,6 +50005,14 @@ function malformed(shape, sawRoot, line, error) {
 /** What the XML coverage formats (Cobertura, JaCoCo, Clover) share: functions, branches, numbers, DTDs. */
 
 
+function finishedFiles(files) {
+    return [...files].map(({ path, lines, branches, functionList }) => ({
+        path,
+        lines,
+        branches,
+        functions: functionMap(functionList),
+    }));
+}
 /**
  * Function keys as the model wants them: the name, or name@line where a name repeats in a file
  * (overloads, constructors of nested classes). Entries that still collide keep the highest hits.
@@ -50237,12 +50245,7 @@ async function parseClover(source, context) {
     return {
         format: 'clover',
         origin: context.origin,
-        files: [...files.values()].map(({ path, lines, branches, functionList }) => ({
-            path,
-            lines,
-            branches,
-            functions: functionMap(functionList),
-        })),
+        files: finishedFiles(files.values()),
         statements,
     };
 }
@@ -51250,12 +51253,7 @@ async function parseJacoco(source, context) {
     return {
         format: 'jacoco',
         origin: context.origin,
-        files: [...files.values()].map(({ path, lines, branches, functionList }) => ({
-            path,
-            lines,
-            branches,
-            functions: functionMap(functionList),
-        })),
+        files: finishedFiles(files.values()),
     };
 }
 function readMethodCounter(method, attributes) {
