@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Runs the deployment controller, the ReplicaSet controller and the fake kubelet against an
+ * Runs the deployment, ReplicaSet, StatefulSet and DaemonSet controllers and the fake kubelet against an
  * ObjectStore: a pass runs all three, and passes repeat while the previous one changed anything
  * (every write comes back as a store 'change'). A tick starts a pass too, because time alone
  * moves pods along and progress deadlines expire.
@@ -11,6 +11,8 @@ import { createDeploymentController } from './deployment-controller.js';
 import { createEventRecorder } from './events.js';
 import { createKubelet } from './kubelet.js';
 import { createReplicaSetController } from './replicaset-controller.js';
+import { createStatefulSetController } from './statefulset-controller.js';
+import { createDaemonSetController } from './daemonset-controller.js';
 
 // Bounds one burst of passes so the HTTP server is never starved; the tick resumes the work.
 const MAX_PASSES_PER_RUN = 50;
@@ -34,6 +36,8 @@ export function startControllers(store, { behaviours, tickMs = 100, now = () => 
   const controllers = [
     createDeploymentController(context),
     createReplicaSetController(context),
+    createStatefulSetController(context),
+    createDaemonSetController(context),
     createKubelet(context),
   ];
 
@@ -53,10 +57,14 @@ export function startControllers(store, { behaviours, tickMs = 100, now = () => 
 
   function schedule() {
     if (running || stopped) return;
-    running = runPasses().finally(() => {
-      running = undefined;
-      if (dirty && !stopped) schedule();
-    });
+    // Passes start on a microtask, so that `running` is set before any write a pass makes can
+    // call schedule() again: a pass must never start inside another one.
+    running = Promise.resolve()
+      .then(runPasses)
+      .finally(() => {
+        running = undefined;
+        if (dirty && !stopped) schedule();
+      });
   }
 
   /** @param {{ resource: string }} change */

@@ -53,6 +53,32 @@ export function applyDefaults(resource, object) {
       fill(spec.strategy.rollingUpdate, { maxUnavailable: '25%', maxSurge: '25%' });
     }
     defaultPodSpec(spec.template?.spec);
+  } else if (resource === 'statefulsets') {
+    fill(spec, { replicas: 1, podManagementPolicy: 'OrderedReady', revisionHistoryLimit: 10 });
+    // As in Kubernetes: rollingUpdate.partition is defaulted only when the strategy type was
+    // left out or rollingUpdate was given, so `type: RollingUpdate` alone stays without it.
+    spec.updateStrategy = spec.updateStrategy ?? {};
+    if (!spec.updateStrategy.type) {
+      spec.updateStrategy.type = 'RollingUpdate';
+      spec.updateStrategy.rollingUpdate = spec.updateStrategy.rollingUpdate ?? {};
+    }
+    if (spec.updateStrategy.type === 'RollingUpdate' && spec.updateStrategy.rollingUpdate)
+      fill(spec.updateStrategy.rollingUpdate, { partition: 0 });
+    spec.persistentVolumeClaimRetentionPolicy = spec.persistentVolumeClaimRetentionPolicy ?? {};
+    fill(spec.persistentVolumeClaimRetentionPolicy, {
+      whenDeleted: 'Retain',
+      whenScaled: 'Retain',
+    });
+    defaultPodSpec(spec.template?.spec);
+  } else if (resource === 'daemonsets') {
+    fill(spec, { revisionHistoryLimit: 10 });
+    spec.updateStrategy = spec.updateStrategy ?? {};
+    fill(spec.updateStrategy, { type: 'RollingUpdate' });
+    if (spec.updateStrategy.type === 'RollingUpdate') {
+      spec.updateStrategy.rollingUpdate = spec.updateStrategy.rollingUpdate ?? {};
+      fill(spec.updateStrategy.rollingUpdate, { maxUnavailable: 1, maxSurge: 0 });
+    }
+    defaultPodSpec(spec.template?.spec);
   } else if (resource === 'replicasets') {
     fill(spec, { replicas: 1 });
     defaultPodSpec(spec.template?.spec);

@@ -36,6 +36,16 @@ export function apiGroupList() {
   };
 }
 
+// The kinds `kubectl get all` shows.
+const IN_CATEGORY_ALL = new Set([
+  'pods',
+  'services',
+  'deployments',
+  'replicasets',
+  'statefulsets',
+  'daemonsets',
+]);
+
 const SUBRESOURCE_SHAPES = {
   status: { verbs: ['get', 'patch', 'update'] },
   scale: { verbs: ['get', 'patch', 'update'], group: 'autoscaling', version: 'v1', kind: 'Scale' },
@@ -59,10 +69,7 @@ export function apiResourceList(group, version) {
       kind: k.kind,
       verbs: VERBS,
       ...(k.shortNames.length ? { shortNames: k.shortNames } : {}),
-      ...(k.resource === 'pods' || k.resource === 'deployments' || k.resource === 'services'
-        ? { categories: ['all'] }
-        : {}),
-      ...(k.resource === 'replicasets' ? { categories: ['all'] } : {}),
+      ...(IN_CATEGORY_ALL.has(k.resource) ? { categories: ['all'] } : {}),
     });
     for (const sub of k.subresources) {
       const shape = SUBRESOURCE_SHAPES[/** @type {keyof typeof SUBRESOURCE_SHAPES} */ (sub)];

@@ -38,6 +38,9 @@ export const RESOURCE_KINDS = [
   row('events', 'Event', '', 'v1', true, ['ev'], []),
   row('deployments', 'Deployment', 'apps', 'v1', true, ['deploy'], ['status', 'scale']),
   row('replicasets', 'ReplicaSet', 'apps', 'v1', true, ['rs'], ['status', 'scale']),
+  row('statefulsets', 'StatefulSet', 'apps', 'v1', true, ['sts'], ['status', 'scale']),
+  row('daemonsets', 'DaemonSet', 'apps', 'v1', true, ['ds'], ['status']),
+  row('controllerrevisions', 'ControllerRevision', 'apps', 'v1', true, [], []),
   row('ingresses', 'Ingress', 'networking.k8s.io', 'v1', true, ['ing'], ['status']),
   {
     ...row('httproutes', 'HTTPRoute', 'gateway.networking.k8s.io', 'v1', true, [], ['status']),

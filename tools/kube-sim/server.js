@@ -31,6 +31,12 @@ import {
 } from './patch.js';
 import { startControllers } from './controller.js';
 import { createServingCertificate } from './tls.js';
+import {
+  forwardToBackend,
+  parseServiceBackends,
+  parseServiceProxyPath,
+  resolveServiceBackend,
+} from './service-proxy.js';
 
 /** @typedef {import('./resources.js').ResourceKind} ResourceKind */
 /** @typedef {import('node:http').IncomingMessage} Request */
@@ -139,9 +145,9 @@ function parseBody(text, contentType) {
 
 /**
  * An API server over `store`. Returns the node http.Server, not yet listening.
- * @param {{ store: ObjectStore, token: string, hub: WatchHub, faults: Faults, tls: { cert: string, key: string } }} deps
+ * @param {{ store: ObjectStore, token: string, hub: WatchHub, faults: Faults, tls: { cert: string, key: string }, backends?: import('./service-proxy.js').ServiceBackend[] }} deps
  */
-export function createApiServer({ store, token, hub, faults, tls }) {
+export function createApiServer({ store, token, hub, faults, tls, backends = [] }) {
   const openApiDocs = buildOpenApiDocuments();
   /** last object each server-side-apply manager applied, so omitted fields can be removed */
   const appliedByManager = new Map();
@@ -171,6 +177,11 @@ export function createApiServer({ store, token, hub, faults, tls }) {
     if (injected === 500)
       throw new HttpError(500, 'InternalError', 'Internal error occurred: injected fault');
 
+    const proxied = parseServiceProxyPath(url.pathname);
+    if (proxied) {
+      const backend = resolveServiceBackend({ store, backends, ...proxied });
+      return forwardToBackend(req, res, backend, proxied.path, url.search);
+    }
     const parts = url.pathname.split('/').filter((p) => p !== '');
     if (url.pathname === '/version') return sendJson(res, 200, SERVER_VERSION);
     if (url.pathname === '/api') return sendJson(res, 200, coreVersions());
@@ -229,7 +240,8 @@ export function createApiServer({ store, token, hub, faults, tls }) {
     if (name === undefined) {
       if (method === 'GET') return serveCollection(res, url, kind, namespace);
       if (method === 'POST') return createObject(req, res, url, kind, namespace);
-      if (method === 'DELETE') return deleteCollection(res, url, kind, namespace);
+      if (method === 'DELETE')
+        return deleteCollection(res, url, kind, namespace, await isDryRunDelete(req, url));
       throw new HttpError(
         405,
         'MethodNotAllowed',
@@ -256,7 +268,8 @@ export function createApiServer({ store, token, hub, faults, tls }) {
     if (method === 'PUT') return replaceObject(req, res, url, kind, namespace, name, subresource);
     if (method === 'PATCH') return patchObject(req, res, url, kind, namespace, name, subresource);
     if (method === 'DELETE' && !subresource) {
-      const deleted = store.delete(kind.resource, namespace, name);
+      const dryRun = await isDryRunDelete(req, url);
+      const deleted = store.delete(kind.resource, namespace, name, { dryRun });
       return sendJson(res, 200, withTypeMeta(kind, deleted));
     }
     throw new HttpError(
@@ -336,14 +349,17 @@ export function createApiServer({ store, token, hub, faults, tls }) {
     });
   }
 
-  /** @param {Response} res @param {URL} url @param {ResourceKind} kind @param {string | undefined} namespace */
-  function deleteCollection(res, url, kind, namespace) {
+  /**
+   * @param {Response} res @param {URL} url @param {ResourceKind} kind
+   * @param {string | undefined} namespace @param {boolean} dryRun
+   */
+  function deleteCollection(res, url, kind, namespace, dryRun) {
     const items = store.list(kind.resource, namespace, {
       labelSelector: url.searchParams.get('labelSelector') ?? undefined,
       fieldSelector: url.searchParams.get('fieldSelector') ?? undefined,
     });
     const deleted = items.map((o) =>
-      store.delete(kind.resource, o.metadata.namespace, o.metadata.name),
+      store.delete(kind.resource, o.metadata.namespace, o.metadata.name, { dryRun }),
     );
     sendJson(res, 200, {
       kind: `${kind.kind}List`,
@@ -420,9 +436,8 @@ export function createApiServer({ store, token, hub, faults, tls }) {
     const object = parseBody(await readBody(req), req.headers['content-type'] ?? '');
     checkIdentity(kind, object, namespace);
     validateFields(url, res, kind, object);
-    if (url.searchParams.get('dryRun') === 'All') return sendJson(res, 201, object);
     recordManager(object, url.searchParams.get('fieldManager'), 'Update', kind);
-    const created = store.create(kind.resource, object);
+    const created = store.create(kind.resource, object, { dryRun: isDryRun(url) });
     sendJson(res, 201, withTypeMeta(kind, created));
   }
 
@@ -432,22 +447,25 @@ export function createApiServer({ store, token, hub, faults, tls }) {
    */
   async function replaceObject(req, res, url, kind, namespace, name, subresource) {
     const body = parseBody(await readBody(req), req.headers['content-type'] ?? '');
+    const dryRun = isDryRun(url);
     if (subresource === 'scale') {
-      return sendJson(res, 200, writeScale(kind, namespace, name, body));
+      return sendJson(res, 200, writeScale(kind, namespace, name, body, dryRun));
     }
     checkIdentity(kind, body, namespace, name);
     validateFields(url, res, kind, body);
     recordManager(body, url.searchParams.get('fieldManager'), 'Update', kind);
-    const updated = store.update(
-      kind.resource,
-      body,
-      subresource === 'status' ? { subresource: 'status' } : {},
-    );
+    const updated = store.update(kind.resource, body, {
+      ...(subresource === 'status' ? { subresource: 'status' } : {}),
+      dryRun,
+    });
     sendJson(res, 200, withTypeMeta(kind, updated));
   }
 
-  /** @param {ResourceKind} kind @param {string | undefined} namespace @param {string} name @param {any} scale */
-  function writeScale(kind, namespace, name, scale) {
+  /**
+   * @param {ResourceKind} kind @param {string | undefined} namespace @param {string} name
+   * @param {any} scale @param {boolean} dryRun
+   */
+  function writeScale(kind, namespace, name, scale, dryRun) {
     const current = mustGet(kind, namespace, name);
     const replicas = scale?.spec?.replicas;
     if (!Number.isInteger(replicas) || replicas < 0) {
@@ -460,7 +478,7 @@ export function createApiServer({ store, token, hub, faults, tls }) {
     const rv = scale?.metadata?.resourceVersion;
     current.spec = { ...current.spec, replicas };
     if (rv) current.metadata.resourceVersion = rv;
-    return scaleOf(store.update(kind.resource, current));
+    return scaleOf(store.update(kind.resource, current, { dryRun }));
   }
 
   /**
@@ -471,6 +489,7 @@ export function createApiServer({ store, token, hub, faults, tls }) {
     const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
     const patch = parseBody(await readBody(req), contentType);
     const manager = url.searchParams.get('fieldManager');
+    const dryRun = isDryRun(url);
     const schema = subresource === 'scale' ? scaleSchema : KIND_SCHEMAS[kind.resource];
     let current = store.get(kind.resource, namespace, name);
     if (contentType === 'application/apply-patch+yaml') {
@@ -485,15 +504,16 @@ export function createApiServer({ store, token, hub, faults, tls }) {
       const key = `${kind.resource}/${namespace ?? ''}/${name}/${manager}`;
       if (!current) {
         recordManager(patch, manager, 'Apply', kind);
-        const created = store.create(kind.resource, patch);
-        appliedByManager.set(key, patch);
+        const created = store.create(kind.resource, patch, { dryRun });
+        if (!dryRun) appliedByManager.set(key, patch);
         return sendJson(res, 201, withTypeMeta(kind, created));
       }
       const merged = applyServerSide(current, patch, schema, appliedByManager.get(key));
-      appliedByManager.set(key, patch);
+      if (!dryRun) appliedByManager.set(key, patch);
       recordManager(merged, manager, 'Apply', kind);
       merged.metadata.resourceVersion = current.metadata.resourceVersion;
-      return sendJson(res, 200, withTypeMeta(kind, store.update(kind.resource, merged)));
+      const applied = store.update(kind.resource, merged, { dryRun });
+      return sendJson(res, 200, withTypeMeta(kind, applied));
     }
     if (!current) mustGet(kind, namespace, name);
     const base = subresource === 'scale' ? scaleOf(current) : current;
@@ -523,18 +543,17 @@ export function createApiServer({ store, token, hub, faults, tls }) {
       throw error;
     }
     if (subresource === 'scale')
-      return sendJson(res, 200, writeScale(kind, namespace, name, patched));
+      return sendJson(res, 200, writeScale(kind, namespace, name, patched, dryRun));
     checkIdentity(kind, patched, namespace, name);
     validateFields(url, res, kind, patched);
     // Without a resourceVersion in the patch itself the server patches the latest version.
     const requested = /** @type {any} */ (patch)?.metadata?.resourceVersion;
     patched.metadata.resourceVersion = requested ?? current.metadata.resourceVersion;
     recordManager(patched, manager, 'Update', kind);
-    const updated = store.update(
-      kind.resource,
-      patched,
-      subresource === 'status' ? { subresource: 'status' } : {},
-    );
+    const updated = store.update(kind.resource, patched, {
+      ...(subresource === 'status' ? { subresource: 'status' } : {}),
+      dryRun,
+    });
     sendJson(res, 200, withTypeMeta(kind, updated));
   }
 
@@ -629,6 +648,36 @@ export function createApiServer({ store, token, hub, faults, tls }) {
   });
 }
 
+/**
+ * The dryRun query parameter: "All" is the only value the real API server accepts.
+ * @param {URL} url
+ */
+function isDryRun(url) {
+  const values = url.searchParams.getAll('dryRun');
+  if (values.length === 0) return false;
+  const unsupported = values.find((v) => v !== 'All');
+  if (unsupported !== undefined) {
+    throw new HttpError(
+      400,
+      'BadRequest',
+      `Invalid dry run value: dryRun: Unsupported value: ${JSON.stringify(unsupported)}: supported values: "All"`,
+    );
+  }
+  return true;
+}
+
+/**
+ * kubectl sends a delete's dryRun in the DeleteOptions body; the query parameter works too.
+ * @param {Request} req @param {URL} url
+ */
+async function isDryRunDelete(req, url) {
+  const text = await readBody(req);
+  const options = text.trim() === '' ? {} : parseBody(text, req.headers['content-type'] ?? '');
+  const fromBody = Array.isArray(options?.dryRun) ? options.dryRun : [];
+  for (const value of fromBody) url.searchParams.append('dryRun', String(value));
+  return isDryRun(url);
+}
+
 /** @param {string} token */
 function decodeContinue(token) {
   try {
@@ -668,9 +717,10 @@ function recordManager(object, manager, operation, kind) {
 
 /**
  * Starts the simulator: store, API server on 127.0.0.1, controllers; writes the kubeconfig last.
- * @param {{ port?: number, config?: { behaviours?: unknown[] }, kubeconfigPath?: string, historySize?: number, bookmarkIntervalMs?: number, tickMs?: number }} [options]
+ * @param {{ port?: number, config?: { behaviours?: unknown[], services?: unknown[] }, kubeconfigPath?: string, historySize?: number, bookmarkIntervalMs?: number, tickMs?: number }} [options]
  */
 export async function startKubeSim(options = {}) {
+  const backends = parseServiceBackends(options.config?.services);
   const store = new ObjectStore();
   const token = randomBytes(24).toString('hex');
   const hub = new WatchHub(store, {
@@ -679,7 +729,7 @@ export async function startKubeSim(options = {}) {
   });
   const faults = new Faults({ dropWatches: () => hub.dropAll() });
   const tls = await createServingCertificate();
-  const server = createApiServer({ store, token, hub, faults, tls });
+  const server = createApiServer({ store, token, hub, faults, tls, backends });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined));

@@ -121,8 +121,12 @@ export class ObjectStore extends EventEmitter {
       .map((o) => deepCopy(o));
   }
 
-  /** @param {string} resource @param {any} object */
-  create(resource, object) {
+  /**
+   * With dryRun the checks and defaulting run and the would-be stored object is returned, but
+   * nothing is stored, no resourceVersion is used up and no 'change' is emitted.
+   * @param {string} resource @param {any} object @param {{ dryRun?: boolean }} [options]
+   */
+  create(resource, object, options = {}) {
     const kind = this.kind(resource);
     const stored = applyDefaults(resource, deepCopy(object));
     stored.metadata = stored.metadata ?? {};
@@ -157,11 +161,13 @@ export class ObjectStore extends EventEmitter {
       );
     }
     meta.uid = randomUUID();
-    meta.resourceVersion = this.nextRevision();
+    if (options.dryRun) delete meta.resourceVersion;
+    else meta.resourceVersion = this.nextRevision();
     if (stored.spec !== undefined) meta.generation = 1;
     else delete meta.generation;
     meta.creationTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     delete meta.deletionTimestamp;
+    if (options.dryRun) return stored;
     this.bucket(resource).set(key, stored);
     this.emitChange('ADDED', resource, stored);
     return deepCopy(stored);
@@ -170,7 +176,8 @@ export class ObjectStore extends EventEmitter {
   /**
    * @param {string} resource
    * @param {any} object
-   * @param {{ subresource?: 'status' }} [options]
+   * @param {{ subresource?: 'status', dryRun?: boolean }} [options] dryRun: as for create; the
+   *   answer keeps the current resourceVersion
    */
   update(resource, object, options = {}) {
     const kind = this.kind(resource);
@@ -215,6 +222,10 @@ export class ObjectStore extends EventEmitter {
         next.metadata.generation = (generation ?? 0) + (changed ? 1 : 0) || 1;
       }
     }
+    if (options.dryRun) {
+      next.metadata.resourceVersion = current.metadata.resourceVersion;
+      return deepCopy(next);
+    }
     next.metadata.resourceVersion = this.nextRevision();
     this.bucket(resource).set(key, next);
     this.emitChange('MODIFIED', resource, next);
@@ -225,8 +236,9 @@ export class ObjectStore extends EventEmitter {
    * @param {string} resource
    * @param {string | undefined} namespace
    * @param {string} name
+   * @param {{ dryRun?: boolean }} [options] dryRun: answer with the object, remove nothing
    */
-  delete(resource, namespace, name) {
+  delete(resource, namespace, name, options = {}) {
     const kind = this.kind(resource);
     const key = this.key(resource, namespace, name);
     const current = this.bucket(resource).get(key);
@@ -237,6 +249,7 @@ export class ObjectStore extends EventEmitter {
         kind: kind.resource,
       });
     }
+    if (options.dryRun) return deepCopy(current);
     this.bucket(resource).delete(key);
     if (resource === 'pods') this.logs.delete(key);
     // The real server bumps the resourceVersion on the final write before removal.

@@ -256,6 +256,39 @@ export const KIND_SCHEMAS = {
     }),
     status: open,
   }),
+  statefulsets: kindSchema({
+    spec: obj({
+      replicas: int,
+      selector: labelSelector,
+      template: podTemplate,
+      volumeClaimTemplates: list(open),
+      serviceName: str,
+      podManagementPolicy: str,
+      updateStrategy: obj({
+        type: str,
+        rollingUpdate: obj({ partition: int, maxUnavailable: intOrString }),
+      }),
+      revisionHistoryLimit: int,
+      minReadySeconds: int,
+      persistentVolumeClaimRetentionPolicy: obj({ whenDeleted: str, whenScaled: str }),
+      ordinals: obj({ start: int }),
+    }),
+    status: open,
+  }),
+  daemonsets: kindSchema({
+    spec: obj({
+      selector: labelSelector,
+      template: podTemplate,
+      updateStrategy: obj({
+        type: str,
+        rollingUpdate: obj({ maxUnavailable: intOrString, maxSurge: intOrString }),
+      }),
+      minReadySeconds: int,
+      revisionHistoryLimit: int,
+    }),
+    status: open,
+  }),
+  controllerrevisions: kindSchema({ data: open, revision: int }),
   ingresses: kindSchema({
     spec: obj({ ingressClassName: str, defaultBackend: open, tls: list(open), rules: list(open) }),
     status: open,

@@ -1,0 +1,301 @@
+/**
+ * The kubectl adapter: every cluster call goes through the real kubectl with an argument array,
+ * a private kubeconfig and a private discovery cache, so nothing a user typed becomes a command
+ * and nothing cached by one run is trusted by the next.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { writeCredentialFile } from './credentials.js';
+import { ActionError, InputError, describeThrown } from './errors.js';
+import { execute, ExecError, type ExecResult } from './exec.js';
+import { registerSecret, registerSecretWithDerivations } from './secrets.js';
+
+export interface KubectlOptions {
+  kubeconfigPath: string;
+  context?: string;
+  namespace?: string;
+  /** Per command, unless a call sets its own. */
+  timeoutMs?: number;
+  /** kubectl's discovery cache; by default a fresh directory under RUNNER_TEMP. */
+  cacheDir?: string;
+  /** By default /usr/bin/kubectl when it exists, else `kubectl` on PATH. */
+  program?: string;
+}
+
+export interface RunOptions {
+  timeoutMs?: number;
+  stdin?: string;
+  /** Return failures to the caller instead of throwing. */
+  allowFailure?: boolean;
+}
+
+export type DryRun = 'server' | 'none';
+
+export interface RolloutStatus {
+  done: boolean;
+  /** Why it is not done: kubectl's own words make the clearest summary line. */
+  reason: 'rolled-out' | 'timed-out' | 'progress-deadline-exceeded';
+  message: string;
+}
+
+export interface RolloutRevision {
+  revision: number;
+  changeCause: string | undefined;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+/** kubectl needs a moment beyond its own --timeout to print the outcome and exit. */
+const STATUS_GRACE_MS = 15_000;
+
+export class Kubectl {
+  readonly program: string;
+  private readonly globalArgs: string[];
+  private readonly timeoutMs: number;
+
+  constructor(options: KubectlOptions) {
+    this.program =
+      options.program ?? (existsSync('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl');
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const cacheDir =
+      options.cacheDir ??
+      mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'slipway-kube-cache-'));
+    this.globalArgs = ['--kubeconfig', options.kubeconfigPath, '--cache-dir', cacheDir];
+    if (options.context) this.globalArgs.push('--context', options.context);
+    if (options.namespace) this.globalArgs.push('--namespace', options.namespace);
+  }
+
+  async run(args: readonly string[], options: RunOptions = {}): Promise<ExecResult> {
+    const result = await execute(this.program, [...this.globalArgs, ...args], {
+      timeoutMs: options.timeoutMs ?? this.timeoutMs,
+      stdin: options.stdin,
+      okExitCodes: 'any',
+    });
+    if (!options.allowFailure && (result.timedOut || result.exitCode !== 0)) {
+      throw new ExecError(result, hintFor(result.stderr));
+    }
+    return result;
+  }
+
+  async json<T>(args: readonly string[], options: RunOptions = {}): Promise<T> {
+    const result = await this.run([...args, '-o', 'json'], options);
+    return parseJson<T>(result);
+  }
+
+  /** `kubectl apply` of files or directories; a server dry run checks everything, changes nothing. */
+  async apply(
+    files: readonly string[],
+    options: { serverSide?: boolean; dryRun?: DryRun } = {},
+  ): Promise<string> {
+    if (files.length === 0) throw new ActionError('There are no manifest files to apply.');
+    const args = ['apply', ...files.flatMap((file) => ['-f', file])];
+    if (options.serverSide) args.push('--server-side', '--field-manager=slipway');
+    if (options.dryRun === 'server') args.push('--dry-run=server');
+    return (await this.run(args)).stdout;
+  }
+
+  async setImage(
+    kindName: string,
+    container: string,
+    image: string,
+    options: { dryRun?: DryRun } = {},
+  ): Promise<string> {
+    const args = ['set', 'image', kindName, `${container}=${image}`];
+    if (options.dryRun === 'server') args.push('--dry-run=server');
+    return (await this.run(args)).stdout;
+  }
+
+  /** Waits up to timeoutMs; a timeout or a missed progress deadline is an answer, not an error. */
+  async rolloutStatus(kindName: string, timeoutMs: number): Promise<RolloutStatus> {
+    const result = await this.run(
+      ['rollout', 'status', kindName, '--watch=true', `--timeout=${Math.max(1, timeoutMs)}ms`],
+      { timeoutMs: timeoutMs + STATUS_GRACE_MS, allowFailure: true },
+    );
+    if (!result.timedOut && result.exitCode === 0) {
+      return { done: true, reason: 'rolled-out', message: lastLine(result.stdout) };
+    }
+    const said = lastLine(result.stderr).replace(/^error:\s*/, '');
+    if (result.timedOut || /timed out waiting for the condition/.test(result.stderr)) {
+      const progress = lastLine(result.stdout);
+      return {
+        done: false,
+        reason: 'timed-out',
+        message: progress ? `timed out; last seen: ${progress}` : `timed out: ${said}`,
+      };
+    }
+    if (/exceeded its progress deadline/.test(result.stderr)) {
+      return { done: false, reason: 'progress-deadline-exceeded', message: said };
+    }
+    throw new ExecError(result, hintFor(result.stderr));
+  }
+
+  async rolloutUndo(kindName: string, toRevision?: number): Promise<string> {
+    const args = ['rollout', 'undo', kindName];
+    if (toRevision !== undefined) args.push(`--to-revision=${toRevision}`);
+    return (await this.run(args)).stdout;
+  }
+
+  async rolloutHistory(kindName: string): Promise<RolloutRevision[]> {
+    const { stdout } = await this.run(['rollout', 'history', kindName]);
+    return parseRolloutHistory(stdout);
+  }
+
+  async annotate(
+    kindName: string,
+    annotations: Readonly<Record<string, string>>,
+    options: { dryRun?: DryRun } = {},
+  ): Promise<string> {
+    const pairs = Object.entries(annotations).map(([key, value]) => `${key}=${value}`);
+    const args = ['annotate', kindName, ...pairs, '--overwrite'];
+    if (options.dryRun === 'server') args.push('--dry-run=server');
+    return (await this.run(args)).stdout;
+  }
+
+  /** A raw API path, e.g. the service proxy; the answer is returned as text. */
+  async getRaw(path: string, options: RunOptions = {}): Promise<string> {
+    if (!path.startsWith('/')) {
+      throw new ActionError(`API path '${path}' must start with '/'.`);
+    }
+    return (await this.run(['get', '--raw', path], options)).stdout;
+  }
+}
+
+function parseJson<T>(result: ExecResult): T {
+  try {
+    return JSON.parse(result.stdout) as T;
+  } catch (error) {
+    const start = result.stdout.trim().slice(0, 200);
+    throw new ActionError(
+      `${result.commandLine} printed something that is not JSON (${describeThrown(error)}): ${start || '(nothing)'}`,
+      'A kubectl plugin or wrapper may be printing extra text; use a plain kubectl binary.',
+    );
+  }
+}
+
+/** `kubectl rollout history` prints a REVISION / CHANGE-CAUSE table. */
+export function parseRolloutHistory(text: string): RolloutRevision[] {
+  const revisions: RolloutRevision[] = [];
+  for (const line of text.split('\n')) {
+    const match = /^(\d+)\s+(.*)$/.exec(line.trim());
+    if (!match) continue;
+    const cause = match[2].trim();
+    revisions.push({
+      revision: Number(match[1]),
+      changeCause: cause === '' || cause === '<none>' ? undefined : cause,
+    });
+  }
+  return revisions;
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').at(-1)?.trim() ?? '';
+}
+
+function hintFor(stderr: string): string | undefined {
+  if (/Unauthorized|must be logged in|provide credentials/i.test(stderr)) {
+    return 'The kubeconfig credentials were refused; check that its token or certificate is current.';
+  }
+  if (/forbidden/i.test(stderr)) {
+    return 'The kubeconfig user lacks permission for this; grant it with a Role and RoleBinding.';
+  }
+  if (/connection refused|no such host|i\/o timeout|Unable to connect/i.test(stderr)) {
+    return 'The API server could not be reached; check the server URL in the kubeconfig and the network.';
+  }
+  if (/NotFound|not found/.test(stderr)) {
+    return 'Check the name, the kind and the namespace.';
+  }
+  return undefined;
+}
+
+export interface WrittenKubeconfig {
+  path: string;
+  currentContext: string | undefined;
+}
+
+const KUBECONFIG_EXAMPLE = '${{ secrets.KUBECONFIG }}';
+
+/**
+ * Accepts the kubeconfig as YAML or as base64 of it (how many teams store it in a secret), writes
+ * it to a private file, and masks every credential in it, including encodings they travel in.
+ */
+export async function writeKubeconfig(input: string): Promise<WrittenKubeconfig> {
+  const { config, text, encoded } = decodeKubeconfig(input);
+  // The whole base64 blob carries every credential in it; plain YAML lines are mostly harmless.
+  if (encoded) registerSecret(input.trim());
+  registerKubeconfigSecrets(config);
+  const path = await writeCredentialFile('kubeconfig', text);
+  const current = config['current-context'];
+  return { path, currentContext: typeof current === 'string' ? current : undefined };
+}
+
+type Mapping = Record<string, unknown>;
+
+export interface DecodedKubeconfig {
+  config: Mapping;
+  /** The YAML text, as the user wrote it. */
+  text: string;
+  /** True when the input was base64. */
+  encoded: boolean;
+}
+
+export function decodeKubeconfig(input: string): DecodedKubeconfig {
+  const text = input.trim();
+  if (text === '') throw new InputError('kubeconfig', 'is empty.', KUBECONFIG_EXAMPLE);
+  const plain = asKubeconfig(text);
+  if (plain) return { config: plain, text: `${text}\n`, encoded: false };
+  if (/^[A-Za-z0-9+/=\s_-]+$/.test(text)) {
+    const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
+    const config = asKubeconfig(decoded);
+    if (config) return { config, text: decoded, encoded: true };
+  }
+  throw new InputError(
+    'kubeconfig',
+    'is neither a kubeconfig in YAML nor base64 of one (it needs clusters, users and contexts).',
+    KUBECONFIG_EXAMPLE,
+  );
+}
+
+function asKubeconfig(text: string): Mapping | undefined {
+  let parsed: unknown;
+  try {
+    parsed = YAML.parse(text, { maxAliasCount: 100 });
+  } catch {
+    return undefined;
+  }
+  if (!isMapping(parsed)) return undefined;
+  const hasLists = ['clusters', 'users', 'contexts'].some((key) => Array.isArray(parsed[key]));
+  return hasLists || parsed.kind === 'Config' ? parsed : undefined;
+}
+
+const SECRET_USER_FIELDS = ['token', 'password', 'client-key-data'];
+const SECRET_PROVIDER_FIELDS = ['id-token', 'refresh-token', 'access-token', 'client-secret'];
+
+function registerKubeconfigSecrets(config: Mapping): void {
+  const users = Array.isArray(config.users) ? config.users : [];
+  for (const entry of users) {
+    const user = isMapping(entry) && isMapping(entry.user) ? entry.user : undefined;
+    if (!user) continue;
+    for (const field of SECRET_USER_FIELDS) {
+      const value = user[field];
+      if (typeof value !== 'string') continue;
+      registerSecretWithDerivations(value);
+      // The key's base64 is what the file holds; its PEM is what a debug log would show.
+      if (field === 'client-key-data') registerSecret(Buffer.from(value, 'base64').toString());
+    }
+    if (typeof user.username === 'string' && typeof user.password === 'string') {
+      registerSecret(Buffer.from(`${user.username}:${user.password}`).toString('base64'));
+    }
+    const provider = isMapping(user['auth-provider']) ? user['auth-provider'].config : undefined;
+    if (isMapping(provider)) {
+      for (const field of SECRET_PROVIDER_FIELDS) {
+        const value = provider[field];
+        if (typeof value === 'string') registerSecretWithDerivations(value);
+      }
+    }
+  }
+}
+
+function isMapping(value: unknown): value is Mapping {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

@@ -1,0 +1,283 @@
+/**
+ * Manifests to deploy: read from files, directories and globs, with `images` lines substituted
+ * into the workloads' containers. YAML is parsed as data only (no custom tags), so a manifest can
+ * never make this action run anything.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import YAML from 'yaml';
+import { ActionError, InputError, describeThrown } from '../core/errors.js';
+
+export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+
+export type Mapping = Record<string, unknown>;
+
+export interface ManifestDocument {
+  file: string;
+  /** Position in its file, from 0. */
+  index: number;
+  object: Mapping;
+}
+
+export interface Workload {
+  kind: WorkloadKind;
+  name: string;
+  namespace: string | undefined;
+  document: ManifestDocument;
+}
+
+export interface ImageChange {
+  /** e.g. deployment/web, as kubectl names it. */
+  workload: string;
+  namespace: string | undefined;
+  container: string;
+  initContainer: boolean;
+  from: string;
+  to: string;
+}
+
+const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
+const IMAGES_EXAMPLE = 'ghcr.io/acme/web=ghcr.io/acme/web@sha256:…';
+
+/** `name=ref` lines; `name` is an image repository, `ref` the image to put in its place. */
+export function parseImageOverrides(lines: readonly string[]): Map<string, string> {
+  const overrides = new Map<string, string>();
+  for (const line of lines) {
+    const separator = line.indexOf('=');
+    const name = line.slice(0, separator).trim();
+    const ref = line.slice(separator + 1).trim();
+    if (separator <= 0 || !name || !ref) {
+      throw new InputError(
+        'images',
+        `has '${line}', which is not a name=ref line.`,
+        IMAGES_EXAMPLE,
+      );
+    }
+    if (/\s/.test(ref) || /\s/.test(name)) {
+      throw new InputError(
+        'images',
+        `has '${line}', whose image contains a space.`,
+        IMAGES_EXAMPLE,
+      );
+    }
+    const repository = imageRepository(name);
+    if (overrides.has(repository)) {
+      throw new InputError('images', `sets '${repository}' more than once.`, IMAGES_EXAMPLE);
+    }
+    overrides.set(repository, ref);
+  }
+  return overrides;
+}
+
+/** The image without its tag or digest: `reg:5000/app:v1@sha256:…` → `reg:5000/app`. */
+export function imageRepository(image: string): string {
+  const withoutDigest = image.split('@')[0];
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.indexOf(':', lastSlash + 1);
+  return colon === -1 ? withoutDigest : withoutDigest.slice(0, colon);
+}
+
+export function parseManifestText(text: string, file: string): ManifestDocument[] {
+  const documents = YAML.parseAllDocuments(text);
+  if (!Array.isArray(documents)) {
+    throw new ActionError(`${file} could not be read as YAML.`);
+  }
+  const parsed: ManifestDocument[] = [];
+  documents.forEach((document, index) => {
+    const error = document.errors[0];
+    if (error) {
+      throw new ActionError(
+        `${file} (document ${index + 1}) is not valid YAML: ${error.message.split('\n')[0]}`,
+        'Check the indentation and quoting around the line named.',
+      );
+    }
+    const value: unknown = document.toJS({ maxAliasCount: 100 });
+    // An empty document (a stray `---`) is allowed, as kubectl allows it.
+    if (value === null || value === undefined) return;
+    if (typeof value !== 'object' || Array.isArray(value)) {
+      throw new ActionError(
+        `${file} (document ${index + 1}) is not a Kubernetes object: it is a ${Array.isArray(value) ? 'list' : typeof value}, not a mapping.`,
+        'Each YAML document must be one object with apiVersion, kind and metadata.',
+      );
+    }
+    parsed.push({ file, index, object: value as Mapping });
+  });
+  return parsed;
+}
+
+/** Files named directly, the manifests in directories (not recursive, as kubectl -f), and globs. */
+export async function expandManifestPaths(
+  patterns: readonly string[],
+  cwd: string,
+): Promise<string[]> {
+  const files: string[] = [];
+  for (const pattern of patterns) {
+    const matches = /[*?[]/.test(pattern)
+      ? await expandGlob(pattern, cwd)
+      : await expandPath(resolve(cwd, pattern), pattern);
+    if (matches.length === 0) {
+      throw new InputError('manifests', `'${pattern}' matches no manifest files.`, 'k8s/*.yaml');
+    }
+    for (const file of matches) if (!files.includes(file)) files.push(file);
+  }
+  return files;
+}
+
+async function expandPath(path: string, pattern: string): Promise<string[]> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new InputError('manifests', `'${pattern}' does not exist.`, 'k8s/deployment.yaml');
+  }
+  if (!info.isDirectory()) return [path];
+  const entries = await readdir(path, { withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && MANIFEST_EXTENSIONS.test(entry.name))
+    .map((entry) => join(path, entry.name))
+    .sort();
+}
+
+/** `*` and `?` stay within a path segment; `**` spans any number of directories. */
+async function expandGlob(pattern: string, cwd: string): Promise<string[]> {
+  const absolute = resolve(cwd, pattern);
+  const segments = absolute.split(sep);
+  const firstWild = segments.findIndex((segment) => /[*?[]/.test(segment));
+  const base = segments.slice(0, firstWild).join(sep) || sep;
+  const matcher = globRegex(segments.slice(firstWild).join('/'));
+  const found: string[] = [];
+  await walk(base, async (file) => {
+    if (matcher.test(relative(base, file).split(sep).join('/'))) found.push(file);
+  });
+  return found.sort();
+}
+
+async function walk(directory: string, visit: (file: string) => Promise<void>): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(directory, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory() && entry.name !== '.git' && entry.name !== 'node_modules') {
+      await walk(path, visit);
+    } else if (entry.isFile()) {
+      await visit(path);
+    }
+  }
+}
+
+function globRegex(glob: string): RegExp {
+  let source = '';
+  for (let i = 0; i < glob.length; i++) {
+    const char = glob[i];
+    if (char === '*' && glob[i + 1] === '*') {
+      const slash = glob[i + 2] === '/';
+      source += slash ? '(?:.*/)?' : '.*';
+      i += slash ? 2 : 1;
+    } else if (char === '*') source += '[^/]*';
+    else if (char === '?') source += '[^/]';
+    else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}
+
+export async function readManifests(
+  patterns: readonly string[],
+  cwd: string,
+): Promise<ManifestDocument[]> {
+  const documents: ManifestDocument[] = [];
+  for (const file of await expandManifestPaths(patterns, cwd)) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      throw new ActionError(`Cannot read manifest ${file}: ${describeThrown(error)}`);
+    }
+    documents.push(...parseManifestText(text, relative(cwd, file) || file));
+  }
+  return documents;
+}
+
+export function findWorkloads(documents: readonly ManifestDocument[]): Workload[] {
+  const workloads: Workload[] = [];
+  for (const document of documents) {
+    const kind = document.object.kind;
+    if (!WORKLOAD_KINDS.includes(kind as WorkloadKind)) continue;
+    const metadata = asMapping(document.object.metadata);
+    const name = metadata?.name;
+    if (typeof name !== 'string' || name === '') {
+      throw new ActionError(`A ${String(kind)} in ${document.file} has no metadata.name.`);
+    }
+    const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
+    workloads.push({ kind: kind as WorkloadKind, name, namespace, document });
+  }
+  return workloads;
+}
+
+export function workloadRef(workload: Pick<Workload, 'kind' | 'name'>): string {
+  return `${workload.kind.toLowerCase()}/${workload.name}`;
+}
+
+export interface Substitution {
+  /** Copies of the documents with images replaced; the input is left alone. */
+  documents: ManifestDocument[];
+  changes: ImageChange[];
+  /** `images` names that matched no container: likely a typo worth a warning. */
+  unused: string[];
+}
+
+export function substituteImages(
+  documents: readonly ManifestDocument[],
+  overrides: ReadonlyMap<string, string>,
+): Substitution {
+  const copies = documents.map((document) => ({
+    ...document,
+    object: structuredClone(document.object),
+  }));
+  const changes: ImageChange[] = [];
+  const used = new Set<string>();
+  for (const workload of findWorkloads(copies)) {
+    const podSpec = asMapping(asMapping(asMapping(workload.document.object.spec)?.template)?.spec);
+    for (const [field, initContainer] of [
+      ['initContainers', true],
+      ['containers', false],
+    ] as const) {
+      const containers = podSpec?.[field];
+      if (!Array.isArray(containers)) continue;
+      for (const container of containers.map(asMapping)) {
+        if (!container || typeof container.image !== 'string') continue;
+        const repository = imageRepository(container.image);
+        const replacement = overrides.get(repository);
+        if (replacement === undefined) continue;
+        used.add(repository);
+        if (replacement === container.image) continue;
+        changes.push({
+          workload: workloadRef(workload),
+          namespace: workload.namespace,
+          container: String(container.name),
+          initContainer,
+          from: container.image,
+          to: replacement,
+        });
+        container.image = replacement;
+      }
+    }
+  }
+  const unused = [...overrides.keys()].filter((name) => !used.has(name));
+  return { documents: copies, changes, unused };
+}
+
+/** One multi-document YAML stream, for writing the substituted manifests to a file for kubectl. */
+export function renderManifests(documents: readonly ManifestDocument[]): string {
+  return documents.map((document) => YAML.stringify(document.object)).join('---\n');
+}
+
+function asMapping(value: unknown): Mapping | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Mapping)
+    : undefined;
+}

@@ -1,0 +1,162 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { InputError } from '../../src/core/errors.js';
+import { forgetSecretsForTesting, maskSecrets } from '../../src/core/secrets.js';
+import { readSettings } from '../../src/rollout/inputs.js';
+import { captureStdout } from '../support/capture-stdout.js';
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  forgetSecretsForTesting();
+});
+
+function withInputs(inputs: Record<string, string | undefined>) {
+  for (const [name, value] of Object.entries(inputs)) {
+    vi.stubEnv(`INPUT_${name.toUpperCase()}`, value ?? '');
+  }
+}
+
+describe('rollout inputs', () => {
+  it('applies the defaults', () => {
+    withInputs({ manifests: 'k8s/web.yaml' });
+    expect(readSettings()).toEqual({
+      kubeconfig: undefined,
+      context: undefined,
+      namespace: undefined,
+      manifests: ['k8s/web.yaml'],
+      images: new Map(),
+      setImage: undefined,
+      dryRun: true,
+      serverSide: false,
+      timeoutMs: 300_000,
+      smokeTests: [],
+      rollbackOnFailure: true,
+      environment: undefined,
+      environmentUrl: undefined,
+      notifyWebhook: undefined,
+      githubToken: undefined,
+    });
+  });
+
+  it('reads every input', async () => {
+    withInputs({
+      kubeconfig: 'a2luZDogQ29uZmln',
+      context: 'staging',
+      namespace: 'shop',
+      manifests: 'k8s/*.yaml\nextra/',
+      images: 'ghcr.io/acme/web=ghcr.io/acme/web@sha256:abc',
+      'dry-run': 'false',
+      'server-side': 'TRUE',
+      timeout: '90s',
+      'smoke-tests': '- name: health\n  url: https://staging.example.com/healthz\n  retries: 1',
+      'rollback-on-failure': 'false',
+      environment: 'staging',
+      'environment-url': 'https://staging.example.com',
+      'notify-webhook': 'https://hooks.slack.com/services/T1/B2/secretpart',
+      'github-token': 'ghs_token',
+    });
+    let settings: ReturnType<typeof readSettings> | undefined;
+    const { commands } = await captureStdout(() => (settings = readSettings()));
+    expect(settings).toMatchObject({
+      kubeconfig: 'a2luZDogQ29uZmln',
+      context: 'staging',
+      namespace: 'shop',
+      manifests: ['k8s/*.yaml', 'extra/'],
+      images: new Map([['ghcr.io/acme/web', 'ghcr.io/acme/web@sha256:abc']]),
+      dryRun: false,
+      serverSide: true,
+      timeoutMs: 90_000,
+      smokeTests: [{ name: 'health', retries: 1 }],
+      rollbackOnFailure: false,
+      environment: 'staging',
+      environmentUrl: 'https://staging.example.com',
+      notifyWebhook: 'https://hooks.slack.com/services/T1/B2/secretpart',
+      githubToken: 'ghs_token',
+    });
+    expect(commands).toContainEqual(expect.objectContaining({ command: 'add-mask' }));
+    expect(maskSecrets('posting to https://hooks.slack.com/services/T1/B2/secretpart')).toBe(
+      'posting to ***',
+    );
+  });
+
+  it.each([
+    { deployment: 'web', workload: 'deployment/web' },
+    { deployment: 'Deployment/web', workload: 'deployment/web' },
+    { deployment: 'statefulset/db', workload: 'statefulset/db' },
+    { deployment: 'daemonset/agent', workload: 'daemonset/agent' },
+  ])('a set-image deploy of $deployment', ({ deployment, workload }) => {
+    withInputs({ deployment, container: 'main', image: 'ghcr.io/acme/web:v2' });
+    expect(readSettings().setImage).toEqual({
+      workload,
+      container: 'main',
+      image: 'ghcr.io/acme/web:v2',
+    });
+  });
+
+  it.each([
+    { inputs: {}, input: 'manifests', problem: 'nothing to deploy' },
+    {
+      inputs: { images: 'web=web:2', deployment: 'web', container: 'web', image: 'web:2' },
+      input: 'images',
+      problem: 'no manifests were given',
+    },
+    { inputs: { container: 'web', image: 'web:2' }, input: 'deployment', problem: 'is required' },
+    { inputs: { deployment: 'web', container: 'web' }, input: 'image', problem: 'is required' },
+    { inputs: { deployment: 'web', image: 'web:2' }, input: 'container', problem: 'is required' },
+    {
+      inputs: { deployment: 'web', container: 'web', image: 'web:2; rm -rf /' },
+      input: 'image',
+      problem: 'one image reference',
+    },
+    {
+      inputs: { deployment: 'service/web', container: 'web', image: 'web:2' },
+      input: 'deployment',
+      problem: 'workload name',
+    },
+    {
+      inputs: { deployment: 'a/b/c', container: 'web', image: 'web:2' },
+      input: 'deployment',
+      problem: 'workload name',
+    },
+    { inputs: { manifests: 'k8s', namespace: 'Shop' }, input: 'namespace', problem: 'must match' },
+    { inputs: { manifests: 'k8s', images: 'web' }, input: 'images', problem: 'name=ref' },
+    { inputs: { manifests: 'k8s', 'dry-run': 'yes' }, input: 'dry-run', problem: 'true or false' },
+    { inputs: { manifests: 'k8s', timeout: '300' }, input: 'timeout', problem: "write '300s'" },
+    { inputs: { manifests: 'k8s', timeout: '500ms' }, input: 'timeout', problem: 'at least 1s' },
+    {
+      inputs: { manifests: 'k8s', 'smoke-tests': '- name: [' },
+      input: 'smoke-tests',
+      problem: 'not valid YAML',
+    },
+    {
+      inputs: { manifests: 'k8s', 'smoke-tests': '- name: a' },
+      input: 'smoke-tests',
+      problem: 'exactly one of url or service',
+    },
+    {
+      inputs: { manifests: 'k8s', 'environment-url': 'https://x.example' },
+      input: 'environment',
+      problem: 'must be set',
+    },
+    {
+      inputs: { manifests: 'k8s', environment: 'e', 'environment-url': 'staging' },
+      input: 'environment-url',
+      problem: 'http(s) URL',
+    },
+    {
+      inputs: { manifests: 'k8s', 'notify-webhook': 'javascript:alert(1)' },
+      input: 'notify-webhook',
+      problem: 'http(s) URL',
+    },
+  ])('refuses $inputs naming $input', ({ inputs, input, problem }) => {
+    withInputs(inputs);
+    let thrown: unknown;
+    try {
+      readSettings();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(InputError);
+    expect((thrown as InputError).input).toBe(input);
+    expect((thrown as InputError).message).toContain(problem);
+  });
+});
