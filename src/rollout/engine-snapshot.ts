@@ -1,0 +1,135 @@
+/**
+ * What a workload looked like before a deploy: enough to roll it back to exactly that revision and
+ * to prove afterwards that it is running the same images again.
+ */
+import type { Kubectl } from '../core/kubectl.js';
+import { workloadRef, type Mapping, type WorkloadKind } from './manifests.js';
+
+export interface WorkloadName {
+  kind: WorkloadKind;
+  name: string;
+}
+
+export interface WorkloadSnapshot extends WorkloadName {
+  /** As kubectl names it, e.g. deployment/web. */
+  ref: string;
+  exists: boolean;
+  /** The rollout history number `rollout undo --to-revision` accepts; undefined when unknown. */
+  revision: number | undefined;
+  /** StatefulSets and DaemonSets: the ControllerRevision behind `revision`. */
+  revisionName: string | undefined;
+  /** Container name to image, init containers included (their names share one namespace). */
+  images: Record<string, string>;
+  replicas: number | undefined;
+}
+
+const DEPLOYMENT_REVISION = 'deployment.kubernetes.io/revision';
+
+export async function snapshot(
+  kubectl: Kubectl,
+  workloads: readonly WorkloadName[],
+): Promise<WorkloadSnapshot[]> {
+  return Promise.all(workloads.map((workload) => snapshotOne(kubectl, workload)));
+}
+
+async function snapshotOne(kubectl: Kubectl, workload: WorkloadName): Promise<WorkloadSnapshot> {
+  const ref = workloadRef(workload);
+  const object = await getWorkload(kubectl, ref);
+  const base = { kind: workload.kind, name: workload.name, ref };
+  if (!object) {
+    return {
+      ...base,
+      exists: false,
+      revision: undefined,
+      revisionName: undefined,
+      images: {},
+      replicas: undefined,
+    };
+  }
+  const { revision, revisionName } =
+    workload.kind === 'Deployment'
+      ? {
+          revision: parseRevision(annotationsOf(object)[DEPLOYMENT_REVISION]),
+          revisionName: undefined,
+        }
+      : await controllerRevision(kubectl, object, workload.kind);
+  const spec = asMapping(object.spec);
+  return {
+    ...base,
+    exists: true,
+    revision,
+    revisionName,
+    images: imagesOf(object),
+    replicas: typeof spec.replicas === 'number' ? spec.replicas : undefined,
+  };
+}
+
+/** The live object, or undefined when it does not exist. */
+export async function getWorkload(kubectl: Kubectl, ref: string): Promise<Mapping | undefined> {
+  const { stdout } = await kubectl.run(['get', ref, '--ignore-not-found', '-o', 'json']);
+  return stdout.trim() === '' ? undefined : asMapping(JSON.parse(stdout));
+}
+
+export function imagesOf(object: Mapping): Record<string, string> {
+  const podSpec = asMapping(asMapping(asMapping(object.spec).template).spec);
+  const images: Record<string, string> = {};
+  for (const list of [podSpec.initContainers, podSpec.containers]) {
+    for (const entry of Array.isArray(list) ? list : []) {
+      const container = asMapping(entry);
+      if (typeof container.name === 'string' && typeof container.image === 'string') {
+        images[container.name] = container.image;
+      }
+    }
+  }
+  return images;
+}
+
+interface RevisionInfo {
+  revision: number | undefined;
+  revisionName: string | undefined;
+}
+
+/**
+ * StatefulSets name their update revision in status; DaemonSets do not, but their controller
+ * renumbers the revision of the running template to the highest, so the highest is the current.
+ */
+async function controllerRevision(
+  kubectl: Kubectl,
+  object: Mapping,
+  kind: WorkloadKind,
+): Promise<RevisionInfo> {
+  const uid = asMapping(object.metadata).uid;
+  const list = await kubectl.json<{ items?: Mapping[] }>(['get', 'controllerrevisions']);
+  const owned = (list.items ?? []).filter((item) => {
+    const owners = asMapping(item.metadata).ownerReferences;
+    return Array.isArray(owners) && owners.some((owner) => asMapping(owner).uid === uid);
+  });
+  const updateRevision = asMapping(object.status).updateRevision;
+  const chosen =
+    kind === 'StatefulSet' && typeof updateRevision === 'string'
+      ? owned.find((item) => asMapping(item.metadata).name === updateRevision)
+      : owned.reduce<Mapping | undefined>(
+          (best, item) => (!best || Number(item.revision) > Number(best.revision) ? item : best),
+          undefined,
+        );
+  if (!chosen) return { revision: undefined, revisionName: undefined };
+  const name = asMapping(chosen.metadata).name;
+  return {
+    revision: typeof chosen.revision === 'number' ? chosen.revision : undefined,
+    revisionName: typeof name === 'string' ? name : undefined,
+  };
+}
+
+function annotationsOf(object: Mapping): Record<string, unknown> {
+  return asMapping(asMapping(object.metadata).annotations);
+}
+
+function parseRevision(value: unknown): number | undefined {
+  return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+export function asMapping(value: unknown): Mapping {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Mapping)
+    : {};
+}

@@ -1,0 +1,240 @@
+/**
+ * The rollout engine: waits for workloads to roll out and puts back what a failed deploy changed.
+ *
+ * Workloads live in the Kubectl adapter's namespace. A workload that did not exist before the
+ * deploy is left in place when the deploy fails: there is no earlier revision to return to, and
+ * deleting it could take down something users already reach; the report says so instead.
+ */
+import { describeThrown } from '../core/errors.js';
+import type { Kubectl, RolloutStatus } from '../core/kubectl.js';
+import {
+  asMapping,
+  getWorkload,
+  imagesOf,
+  type WorkloadName,
+  type WorkloadSnapshot,
+} from './engine-snapshot.js';
+import { workloadRef } from './manifests.js';
+
+export { snapshot, type WorkloadName, type WorkloadSnapshot } from './engine-snapshot.js';
+
+export interface WaitResult {
+  workload: string;
+  done: boolean;
+  /** 'error' when kubectl could not watch at all (e.g. the workload is gone). */
+  reason: RolloutStatus['reason'] | 'error';
+  message: string;
+  durationMs: number;
+  readyReplicas: number | undefined;
+}
+
+export async function waitAll(
+  kubectl: Kubectl,
+  workloads: readonly WorkloadName[],
+  timeoutMs: number,
+): Promise<WaitResult[]> {
+  return Promise.all(
+    workloads.map((workload) => waitOne(kubectl, workloadRef(workload), timeoutMs)),
+  );
+}
+
+async function waitOne(kubectl: Kubectl, ref: string, timeoutMs: number): Promise<WaitResult> {
+  const started = Date.now();
+  let status: Pick<WaitResult, 'done' | 'reason' | 'message'>;
+  try {
+    status = await kubectl.rolloutStatus(ref, timeoutMs);
+  } catch (error) {
+    status = { done: false, reason: 'error', message: describeThrown(error) };
+  }
+  const durationMs = Date.now() - started;
+  return { workload: ref, ...status, durationMs, readyReplicas: await readyReplicas(kubectl, ref) };
+}
+
+async function readyReplicas(kubectl: Kubectl, ref: string): Promise<number | undefined> {
+  try {
+    const status = asMapping((await getWorkload(kubectl, ref))?.status);
+    // DaemonSets count ready pods as numberReady; the others as readyReplicas.
+    const ready = status.readyReplicas ?? status.numberReady ?? 0;
+    return typeof ready === 'number' ? ready : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface RollbackResult {
+  workload: string;
+  outcome: 'rolled-back' | 'first-deploy' | 'failed';
+  /** The revision gone back to (its number as it was before the deploy). */
+  revision: number | undefined;
+  /** What the workload runs now, container name to image. */
+  images: Record<string, string>;
+  message: string;
+  wait: WaitResult | undefined;
+}
+
+/**
+ * Undoes every changed workload to its snapshot revision, concurrently; never throws, because it
+ * runs when something has already gone wrong and each workload deserves its own answer.
+ */
+export async function rollBack(
+  kubectl: Kubectl,
+  before: readonly WorkloadSnapshot[],
+  changedWorkloads: readonly WorkloadName[],
+  timeoutMs: number,
+): Promise<RollbackResult[]> {
+  return Promise.all(
+    changedWorkloads.map(async (workload) => {
+      const ref = workloadRef(workload);
+      const previous = before.find((entry) => entry.ref === ref);
+      try {
+        return await rollBackOne(kubectl, ref, previous, timeoutMs);
+      } catch (error) {
+        return failed(ref, previous, `rollback failed: ${describeThrown(error)}`);
+      }
+    }),
+  );
+}
+
+async function rollBackOne(
+  kubectl: Kubectl,
+  ref: string,
+  previous: WorkloadSnapshot | undefined,
+  timeoutMs: number,
+): Promise<RollbackResult> {
+  if (!previous) {
+    return failed(
+      ref,
+      undefined,
+      'no snapshot was taken before the deploy, so it was left as it is',
+    );
+  }
+  if (!previous.exists) {
+    return {
+      workload: ref,
+      outcome: 'first-deploy',
+      revision: undefined,
+      images: {},
+      message: 'first deploy: no previous revision, left in place',
+      wait: undefined,
+    };
+  }
+  if (previous.revision === undefined) {
+    return failed(
+      ref,
+      previous,
+      'its revision before the deploy is unknown, so it was left as it is',
+    );
+  }
+  const brokenRevision = asMapping((await getWorkload(kubectl, ref))?.status).updateRevision;
+  await kubectl.rolloutUndo(ref, previous.revision);
+  if (previous.kind === 'StatefulSet' && typeof brokenRevision === 'string') {
+    await forceStatefulSetRollback(kubectl, ref, brokenRevision, previous.revisionName);
+  }
+  const wait = await waitOne(kubectl, ref, timeoutMs);
+  const now = await getWorkload(kubectl, ref);
+  const images = now ? imagesOf(now) : {};
+  const mismatched = Object.entries(previous.images).filter(
+    ([name, image]) => images[name] !== image,
+  );
+  if (mismatched.length > 0 || Object.keys(images).length !== Object.keys(previous.images).length) {
+    return {
+      ...failed(
+        ref,
+        previous,
+        `after undo it runs ${describeImages(images)}, not ${describeImages(previous.images)}`,
+      ),
+      images,
+      wait,
+    };
+  }
+  if (!wait.done) {
+    return {
+      ...failed(
+        ref,
+        previous,
+        `undone to revision ${previous.revision} but not ready: ${wait.message}`,
+      ),
+      images,
+      wait,
+    };
+  }
+  return {
+    workload: ref,
+    outcome: 'rolled-back',
+    revision: previous.revision,
+    images,
+    message: `rolled back to revision ${previous.revision} (${describeImages(images)})`,
+    wait,
+  };
+}
+
+const REVISION_SETTLE_MS = 10_000;
+const POLL_MS = 200;
+
+/**
+ * A StatefulSet halts its update on a pod that is not ready, so undoing the template alone never
+ * replaces the broken pod: Kubernetes documents deleting it by hand ("forced rollback"). The pods
+ * are deleted only once the controller has switched to the restored revision, or it would just
+ * recreate them broken.
+ */
+async function forceStatefulSetRollback(
+  kubectl: Kubectl,
+  ref: string,
+  brokenRevision: string,
+  restoredRevision: string | undefined,
+): Promise<void> {
+  if (brokenRevision === restoredRevision) return;
+  const deadline = Date.now() + REVISION_SETTLE_MS;
+  for (;;) {
+    const status = asMapping((await getWorkload(kubectl, ref))?.status);
+    if (status.updateRevision !== brokenRevision) break;
+    if (Date.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  const pods = await kubectl.json<{ items?: unknown[] }>([
+    'get',
+    'pods',
+    '-l',
+    `controller-revision-hash=${brokenRevision}`,
+  ]);
+  // Ready pods of the broken revision are replaced by the controller in its own order.
+  const names = (pods.items ?? [])
+    .map(asMapping)
+    .filter((pod) => !isReady(pod))
+    .map((pod) => asMapping(pod.metadata).name)
+    .filter((name): name is string => typeof name === 'string');
+  if (names.length > 0) await kubectl.run(['delete', 'pod', ...names, '--ignore-not-found']);
+}
+
+function isReady(pod: Record<string, unknown>): boolean {
+  const conditions = asMapping(pod.status).conditions;
+  return (
+    Array.isArray(conditions) &&
+    conditions.some((entry) => {
+      const condition = asMapping(entry);
+      return condition.type === 'Ready' && condition.status === 'True';
+    })
+  );
+}
+
+function failed(
+  ref: string,
+  previous: WorkloadSnapshot | undefined,
+  message: string,
+): RollbackResult {
+  return {
+    workload: ref,
+    outcome: 'failed',
+    revision: previous?.revision,
+    images: {},
+    message,
+    wait: undefined,
+  };
+}
+
+function describeImages(images: Record<string, string>): string {
+  const entries = Object.entries(images);
+  if (entries.length === 0) return 'no containers';
+  if (entries.length === 1) return `image ${entries[0][1]}`;
+  return `images ${entries.map(([name, image]) => `${name}=${image}`).join(', ')}`;
+}

@@ -1,0 +1,166 @@
+/**
+ * The deploy's outcome as a Slack-compatible incoming-webhook message. A webhook URL is a
+ * credential (Slack's carries its secret in the path), so only its host ever reaches a log or a
+ * note, and a failed notification is reported, never fatal: the deploy already happened.
+ */
+import * as core from '@actions/core';
+import { describeThrown } from '../core/errors.js';
+import { HttpError, httpRequest, type HttpRequestOptions } from '../core/http.js';
+import { formatRetry } from '../core/retry.js';
+import { maskSecrets, registerSecret } from '../core/secrets.js';
+
+export type RolloutStatus = 'succeeded' | 'rolled-back' | 'failed';
+
+export interface WorkloadChange {
+  name: string;
+  /** The image before this run; undefined for a first deploy. */
+  from: string | undefined;
+  to: string;
+}
+
+export interface RolloutOutcome {
+  status: RolloutStatus;
+  environment: string;
+  workloads: WorkloadChange[];
+  runUrl: string;
+}
+
+export type SlackBlock =
+  | { type: 'section'; text: { type: 'mrkdwn'; text: string } }
+  | { type: 'context'; elements: Array<{ type: 'mrkdwn'; text: string }> };
+
+/** `text` alone is what Slack-compatible receivers (Mattermost, Rocket.Chat…) all understand. */
+export interface SlackMessage {
+  text: string;
+  blocks?: SlackBlock[];
+}
+
+/** Slack shows up to 50 blocks and 3,000 characters per section; a long list is cut well before. */
+export const MAX_LISTED_WORKLOADS = 20;
+
+const MARK: Record<RolloutStatus, string> = {
+  succeeded: '✅',
+  'rolled-back': '↩️',
+  failed: '❌',
+};
+
+/** Slack's mrkdwn treats these three as control characters (its docs ask for HTML entities). */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A `<url|label>` link; the URL must not contain the characters that end or split it. */
+function link(url: string, label: string): string {
+  const safeUrl = url.replace(/[|<>]/g, (c) => encodeURIComponent(c));
+  return `<${safeUrl}|${escapeMrkdwn(label)}>`;
+}
+
+function headline(outcome: RolloutOutcome): string {
+  const environment = outcome.environment;
+  if (outcome.status === 'rolled-back')
+    return `Rollout to ${environment} failed and was rolled back`;
+  if (outcome.status === 'failed') return `Rollout to ${environment} failed`;
+  const images = [...new Set(outcome.workloads.map((w) => w.to))];
+  const [only] = images;
+  if (images.length === 1 && only !== undefined) return `Deployed ${only} to ${environment}`;
+  const count = outcome.workloads.length;
+  return count === 0
+    ? `Deployed to ${environment}`
+    : `Deployed ${count} workloads to ${environment}`;
+}
+
+function workloadLine(change: WorkloadChange): string {
+  const from = change.from === undefined ? '_first deploy_' : `\`${escapeMrkdwn(change.from)}\``;
+  return `• *${escapeMrkdwn(change.name)}*: ${from} → \`${escapeMrkdwn(change.to)}\``;
+}
+
+export function formatOutcome(outcome: RolloutOutcome): SlackMessage {
+  const title = `${MARK[outcome.status]} ${escapeMrkdwn(headline(outcome))}`;
+  const runLink = link(outcome.runUrl, 'workflow run');
+  const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: `*${title}*` } }];
+  if (outcome.workloads.length > 0) {
+    const listed = outcome.workloads.slice(0, MAX_LISTED_WORKLOADS).map(workloadLine);
+    const rest = outcome.workloads.length - listed.length;
+    if (rest > 0) listed.push(`…and ${rest} more (see the workflow run)`);
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: listed.join('\n') } });
+  }
+  blocks.push({
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: `Environment: *${escapeMrkdwn(outcome.environment)}* · ${runLink}`,
+      },
+    ],
+  });
+  return { text: `${title} (${runLink})`, blocks };
+}
+
+export interface NotifyOptions {
+  /** Per attempt (default 10 s). */
+  timeoutMs?: number;
+  retry?: HttpRequestOptions['retry'];
+}
+
+/**
+ * POSTs the message; retries network failures and 5xx answers, never 4xx. Resolves to a note for
+ * the summary when it could not be delivered, and never rejects.
+ */
+export async function notifyWebhook(
+  url: string,
+  message: SlackMessage,
+  options: NotifyOptions = {},
+): Promise<string | undefined> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'No notification was sent: notify-webhook is not a URL.';
+  }
+  protectWebhook(url, parsed);
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    return `No notification was sent: notify-webhook must be an http(s) URL, not ${parsed.protocol}.`;
+  }
+  const host = parsed.host;
+  try {
+    await httpRequest({
+      method: 'POST',
+      url: parsed,
+      body: message,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      retry: {
+        maxAttempts: 3,
+        deadlineMs: 60_000,
+        // The default retry log line shows the URL's path, which is this webhook's secret.
+        onRetry: (event) => {
+          const error = event.error instanceof HttpError ? event.error.problem : event.error;
+          core.info(hideWebhook(`Webhook ${host}: ${formatRetry({ ...event, error })}`, parsed));
+        },
+        ...options.retry,
+      },
+    });
+    return undefined;
+  } catch (thrown) {
+    const problem = thrown instanceof HttpError ? thrown.problem : describeThrown(thrown);
+    const status = thrown instanceof HttpError ? thrown.status : undefined;
+    const hint =
+      status === 403 || status === 404 || status === 410
+        ? ' The webhook may have been removed or revoked; check the notify-webhook secret.'
+        : '';
+    return hideWebhook(`Could not send the notification to ${host}: ${problem}.${hint}`, parsed);
+  }
+}
+
+/** Registers the URL and the parts that carry its secret, so the runner masks them too. */
+function protectWebhook(url: string, parsed: URL): void {
+  registerSecret(url);
+  registerSecret(parsed.href);
+  registerSecret(parsed.pathname.length > 1 ? parsed.pathname : undefined);
+  registerSecret(parsed.search.length > 1 ? parsed.search.slice(1) : undefined);
+}
+
+function hideWebhook(text: string, parsed: URL): string {
+  let hidden = text.split(parsed.href).join(parsed.host);
+  if (parsed.pathname.length > 1) hidden = hidden.split(parsed.pathname).join('/***');
+  return maskSecrets(hidden);
+}
