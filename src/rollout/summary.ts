@@ -37,7 +37,7 @@ export interface ImageChangeLine {
   to: string;
 }
 
-/** Containers whose image differs between two snapshots; all containers when none differs. */
+/** Containers whose image differs between two snapshots; empty when none differs. */
 export function imageChanges(before: WorkloadSnapshot, after: WorkloadSnapshot | undefined) {
   const now = after?.images ?? {};
   const changed: ImageChangeLine[] = Object.entries(now)

@@ -41821,7 +41821,7 @@ function readRolloutState() {
 
 
 
-/** Containers whose image differs between two snapshots; all containers when none differs. */
+/** Containers whose image differs between two snapshots; empty when none differs. */
 function imageChanges(before, after) {
     const now = after?.images ?? {};
     const changed = Object.entries(now)

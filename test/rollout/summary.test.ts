@@ -1,0 +1,340 @@
+import { describe, expect, it } from 'vitest';
+import type { Diagnostics } from '../../src/rollout/diagnostics.js';
+import type { RollbackResult, WaitResult, WorkloadSnapshot } from '../../src/rollout/engine.js';
+import type { SmokeResult } from '../../src/rollout/smoke-tests.js';
+import {
+  buildSummary,
+  resultOf,
+  type RolloutReport,
+  type WorkloadReport,
+} from '../../src/rollout/summary.js';
+
+const APP_1_0 = 'registry.example/app:1.0';
+const APP_1_1 = 'registry.example/app:1.1';
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+function snap(
+  ref: string,
+  revision: number | undefined,
+  images: Record<string, string>,
+  replicas: number | undefined = 3,
+): WorkloadSnapshot {
+  const [kubectlKind, name] = ref.split('/') as ['deployment' | 'statefulset', string];
+  return {
+    kind: kubectlKind === 'deployment' ? 'Deployment' : 'StatefulSet',
+    name,
+    ref,
+    exists: revision !== undefined,
+    revision,
+    revisionName: undefined,
+    images,
+    replicas,
+  };
+}
+
+function rolledOut(workload: string, readyReplicas: number, durationMs: number): WaitResult {
+  return {
+    workload,
+    done: true,
+    reason: 'rolled-out',
+    message: `${workload} successfully rolled out`,
+    durationMs,
+    readyReplicas,
+  };
+}
+
+function stuck(workload: string, readyReplicas: number, durationMs: number): WaitResult {
+  return {
+    workload,
+    done: false,
+    reason: 'progress-deadline-exceeded',
+    message: `${workload} exceeded its progress deadline`,
+    durationMs,
+    readyReplicas,
+  };
+}
+
+const webUpgrade: WorkloadReport = {
+  ref: 'deployment/web',
+  before: snap('deployment/web', 3, { app: APP_1_0 }),
+  after: snap('deployment/web', 4, { app: APP_1_1 }),
+  wait: rolledOut('deployment/web', 3, 42_000),
+};
+
+const workerUpgrade: WorkloadReport = {
+  ref: 'statefulset/worker',
+  before: snap('statefulset/worker', 7, { worker: 'registry.example/worker:2.0' }, 2),
+  after: snap('statefulset/worker', 8, { worker: 'registry.example/worker:2.1' }, 2),
+  wait: rolledOut('statefulset/worker', 2, 65_000),
+};
+
+function report(overrides: Partial<RolloutReport>): RolloutReport {
+  return {
+    status: 'succeeded',
+    namespace: 'shop',
+    workloads: [webUpgrade],
+    smokeTests: [],
+    rollback: [],
+    failure: undefined,
+    diagnostics: undefined,
+    durationMs: 50_000,
+    notes: [],
+    ...overrides,
+  };
+}
+
+const undoneToRevision3: RollbackResult = {
+  workload: 'deployment/web',
+  outcome: 'rolled-back',
+  revision: 3,
+  images: { app: APP_1_0 },
+  message: 'back on revision 3, 3/3 ready',
+  wait: rolledOut('deployment/web', 3, 20_000),
+};
+
+const smokeTests: SmokeResult[] = [
+  { name: 'health', passed: true, status: 200, latencyMs: 35, attempts: 1, problem: undefined },
+  {
+    name: 'checkout',
+    passed: false,
+    status: undefined,
+    latencyMs: undefined,
+    attempts: 3,
+    problem: 'connection refused',
+  },
+];
+
+const pullFailure: Diagnostics = {
+  pods: [
+    {
+      pod: 'web-6f7c-abcde',
+      phase: 'Pending',
+      reason: 'ImagePullBackOff',
+      container: 'app',
+      image: APP_1_1,
+      restarts: 0,
+      detail: 'pull access denied for registry.example/app',
+    },
+  ],
+  events: [
+    {
+      object: 'Pod/web-6f7c-abcde',
+      reason: 'Failed',
+      message: 'Failed to pull image',
+      count: 4,
+      lastSeen: '2024-05-01T10:00:00Z',
+    },
+  ],
+};
+
+const DRY_RUN_PROBLEM =
+  'the API server rejected the deploy in a server-side dry run; nothing was changed: ' +
+  'Deployment.apps "web" is invalid: spec.replicas: Invalid value: -1';
+
+interface Row {
+  name: string;
+  report: RolloutReport;
+  firstLine: string;
+  contains: string[];
+  absent: string[];
+  result: Record<string, unknown>;
+}
+
+const rows: Row[] = [
+  {
+    name: 'a succeeded deploy of one workload',
+    report: report({}),
+    firstLine: `<h3>✅ Deployed ${APP_1_1} to deployment/web — 3/3 ready in 42s</h3>`,
+    contains: [
+      '<th>workload</th><th>image</th><th>revision</th><th>ready</th><th>duration</th>',
+      `<td><code>deployment/web</code></td><td><code>${APP_1_0}</code> → <code>${APP_1_1}</code></td><td>3 → 4</td><td>3/3</td><td>42s</td>`,
+    ],
+    absent: ['Smoke tests', 'Rollback', '<details>'],
+    result: {
+      status: 'succeeded',
+      rolledBack: false,
+      namespace: 'shop',
+      failure: undefined,
+      workloads: [expect.objectContaining({ workload: 'deployment/web', image: APP_1_1 })],
+    },
+  },
+  {
+    name: 'a succeeded deploy of two workloads',
+    report: report({ workloads: [webUpgrade, workerUpgrade] }),
+    firstLine:
+      '<h3>✅ Deployed 2 images to deployment/web, statefulset/worker — 5/5 ready in 1m5s</h3>',
+    contains: [
+      '<td><code>statefulset/worker</code></td><td><code>registry.example/worker:2.0</code> → <code>registry.example/worker:2.1</code></td><td>7 → 8</td><td>2/2</td><td>1m5s</td>',
+    ],
+    absent: ['Rollback'],
+    result: {
+      status: 'succeeded',
+      workloads: [
+        expect.objectContaining({ workload: 'deployment/web', image: APP_1_1 }),
+        expect.objectContaining({
+          workload: 'statefulset/worker',
+          image: 'registry.example/worker:2.1',
+        }),
+      ],
+    },
+  },
+  {
+    name: 'a rolled-back deploy naming the previous revision and image',
+    report: report({
+      status: 'rolled-back',
+      failure: 'smoke test checkout failed',
+      workloads: [
+        {
+          ref: 'deployment/web',
+          before: snap('deployment/web', 3, { app: APP_1_0 }),
+          after: snap('deployment/web', 5, { app: APP_1_0 }),
+          wait: rolledOut('deployment/web', 3, 30_000),
+        },
+      ],
+      rollback: [undoneToRevision3],
+    }),
+    firstLine: `<h3>⚠️ Rolled back deployment/web to revision 3 (image ${APP_1_0}) after: smoke test checkout failed</h3>`,
+    contains: [
+      `<td><code>${APP_1_0}</code> (unchanged)</td><td>3 → 5</td>`,
+      '<h4>Rollback</h4>',
+      '<td><code>deployment/web</code></td><td>rolled-back</td><td>back on revision 3, 3/3 ready</td>',
+    ],
+    absent: ['Deployed'],
+    result: {
+      status: 'rolled-back',
+      rolledBack: true,
+      failure: 'smoke test checkout failed',
+      rollback: [undoneToRevision3],
+      workloads: [expect.objectContaining({ image: APP_1_0 })],
+    },
+  },
+  {
+    name: 'a failed first deploy, left in place',
+    report: report({
+      status: 'failed',
+      failure: 'deployment/web did not become ready',
+      workloads: [
+        {
+          ref: 'deployment/web',
+          before: snap('deployment/web', undefined, {}, undefined),
+          after: snap('deployment/web', 1, { app: APP_1_1 }, 2),
+          wait: stuck('deployment/web', 0, 300_000),
+        },
+      ],
+      rollback: [
+        {
+          workload: 'deployment/web',
+          outcome: 'first-deploy',
+          revision: undefined,
+          images: {},
+          message: 'nothing to go back to; left in place',
+          wait: undefined,
+        },
+      ],
+    }),
+    firstLine:
+      '<h3>❌ Failed: deployment/web did not become ready; rolled back what could be, first deploys were left in place</h3>',
+    contains: [
+      `<td>new → <code>${APP_1_1}</code></td><td>— → 1</td><td>0/2 (progress-deadline-exceeded)</td><td>5m</td>`,
+      '<td>first-deploy</td><td>nothing to go back to; left in place</td>',
+    ],
+    absent: ['Deployed', 'Rolled back deployment/web'],
+    result: {
+      status: 'failed',
+      rolledBack: false,
+      failure: 'deployment/web did not become ready',
+      workloads: [
+        expect.objectContaining({
+          image: APP_1_1,
+          before: expect.objectContaining({ exists: false, revision: undefined }),
+        }),
+      ],
+    },
+  },
+  {
+    name: 'a deploy rejected by the server-side dry run',
+    report: report({
+      status: 'failed',
+      failure: DRY_RUN_PROBLEM,
+      workloads: [
+        {
+          ref: 'deployment/web',
+          before: snap('deployment/web', 3, { app: APP_1_0 }),
+          after: snap('deployment/web', 3, { app: APP_1_0 }),
+          wait: undefined,
+        },
+      ],
+    }),
+    firstLine:
+      '<h3>❌ Failed: the API server rejected the deploy in a server-side dry run; nothing was changed: ' +
+      'Deployment.apps &quot;web&quot; is invalid: spec.replicas: Invalid value: -1</h3>',
+    contains: [`<td><code>${APP_1_0}</code> (unchanged)</td><td>3</td><td>?</td><td></td>`],
+    absent: ['rolled back', '<h4>Rollback</h4>'],
+    result: { status: 'failed', rolledBack: false, failure: DRY_RUN_PROBLEM, rollback: [] },
+  },
+  {
+    name: 'smoke tests with status, latency and attempts',
+    report: report({ smokeTests }),
+    firstLine: `<h3>✅ Deployed ${APP_1_1} to deployment/web — 3/3 ready in 42s</h3>`,
+    contains: [
+      '<h4>Smoke tests</h4>',
+      '<th>test</th><th>status</th><th>latency</th><th>attempts</th><th>problem</th>',
+      '<td>health</td><td>✅ 200</td><td>35ms</td><td>1</td><td></td>',
+      '<td>checkout</td><td>❌ no answer</td><td></td><td>3</td><td>connection refused</td>',
+    ],
+    absent: [],
+    result: { status: 'succeeded', smokeTests },
+  },
+  {
+    name: 'diagnostics collapsed inside details',
+    report: report({
+      status: 'failed',
+      failure: 'deployment/web did not become ready',
+      workloads: [{ ...webUpgrade, wait: stuck('deployment/web', 1, 120_000) }],
+      diagnostics: pullFailure,
+    }),
+    firstLine: '<h3>❌ Failed: deployment/web did not become ready</h3>',
+    contains: [
+      '<td>1/3 (progress-deadline-exceeded)</td><td>2m</td>',
+      '<details><summary>Diagnostics: pods and warning events</summary>',
+    ],
+    absent: [],
+    result: { status: 'failed', diagnostics: pullFailure },
+  },
+  {
+    name: 'a hostile image name, escaped everywhere',
+    report: report({
+      workloads: [{ ...webUpgrade, after: snap('deployment/web', 4, { app: HOSTILE }) }],
+    }),
+    firstLine:
+      '<h3>✅ Deployed &lt;img src=x onerror=alert(1)&gt; to deployment/web — 3/3 ready in 42s</h3>',
+    contains: [`→ <code>&lt;img src=x onerror=alert(1)&gt;</code></td>`],
+    absent: ['<img'],
+    result: { workloads: [expect.objectContaining({ image: HOSTILE })] },
+  },
+];
+
+describe('rollout summary', () => {
+  it.each(rows)('$name', ({ report, firstLine, contains, absent, result }) => {
+    const rendered = buildSummary(report).render();
+    expect(rendered.split('\n')[0]).toBe(firstLine);
+    for (const text of contains) expect(rendered).toContain(text);
+    for (const text of absent) expect(rendered).not.toContain(text);
+    expect(resultOf(report)).toMatchObject(result);
+  });
+
+  it.each([
+    { name: 'pod problems', pattern: /<td><code>web-6f7c-abcde<\/code><\/td><td>ImagePullBackOff/ },
+    {
+      name: 'warning events',
+      pattern: /<td><code>Pod\/web-6f7c-abcde<\/code><\/td><td>Failed<\/td><td>4<\/td>/,
+    },
+  ])('keeps $name inside the diagnostics details', ({ pattern }) => {
+    const rendered = buildSummary(
+      report({ status: 'failed', failure: 'stuck', diagnostics: pullFailure }),
+    ).render();
+    const details = /<details><summary>[^<]*<\/summary>([\s\S]*?)<\/details>/.exec(rendered);
+    expect(details?.[1]).toMatch(pattern);
+    expect(rendered.replace(details?.[0] ?? '', '')).not.toMatch(pattern);
+  });
+});
