@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReportError } from '../../../src/quality-gate/model.js';
 import type { ParsedReport } from '../../../src/quality-gate/model.js';
 import { parseCheckstyle } from '../../../src/quality-gate/parsers/checkstyle.js';
 import { parseJunit } from '../../../src/quality-gate/parsers/junit.js';
 import { fileSource } from '../../../src/core/reports/source.js';
 import type { ReportSource } from '../../../src/core/reports/source.js';
+import { billionLaughs, garbage, refusal } from '../../support/hostile-xml.js';
 
 /** Each hostile report must end in a ReportError quickly: never a hang, a crash or a leak. */
 const QUICKLY = { timeout: 10_000 };
@@ -41,34 +41,6 @@ async function parseFile(format: Format, content: string | Buffer): Promise<Pars
   const path = join(scratch, `${format}-${Math.random().toString(36).slice(2)}.xml`);
   await writeFile(path, content);
   return PARSERS[format].parse(fileSource(path), { workspace: scratch, origin: 'report.xml' });
-}
-
-async function refusal(report: Promise<ParsedReport>): Promise<string> {
-  const error = await report.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ReportError);
-  return (error as ReportError).message;
-}
-
-function billionLaughs(root: string): string {
-  const levels = ['<!ENTITY lol "lol">'];
-  for (let level = 1; level <= 9; level += 1) {
-    levels.push(`<!ENTITY lol${level} "${`&lol${level - 1 || ''};`.repeat(10)}">`);
-  }
-  return `<?xml version="1.0"?>\n<!DOCTYPE ${root} [\n${levels.join('\n')}\n]>\n<${root}>&lol9;</${root}>\n`;
-}
-
-/** Deterministic noise, so that a failure can be reproduced. */
-function garbage(size: number): Buffer {
-  const bytes = Buffer.alloc(size);
-  let state = 0x2545f491;
-  for (let index = 0; index < size; index += 1) {
-    state = (state * 1103515245 + 12345) >>> 0;
-    bytes[index] = state >>> 24;
-  }
-  return bytes;
 }
 
 describe.each(Object.keys(PARSERS) as Format[])('a hostile or broken %s report', (format) => {
