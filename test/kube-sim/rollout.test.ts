@@ -1,24 +1,17 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startKubeSim } from '../../tools/kube-sim/server.js';
 import { describeWithTool } from '../support/tools.js';
+import { KUBECTL, runKubectl, type KubectlResult } from '../support/kube-sim.js';
 
-const KUBECTL = '/usr/bin/kubectl';
 const behaviours = [
   { image: 'app:*', 'ready-after': '300ms' },
   { image: 'slow:*', 'ready-after': '2500ms' },
   { image: 'very-slow:*', 'ready-after': '60s' },
   { image: 'stuck:*', 'never-ready': true },
 ];
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 let sim: Awaited<ReturnType<typeof startKubeSim>>;
 let dir: string;
@@ -33,26 +26,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function kubectl(...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(
-      KUBECTL,
-      [
-        '--kubeconfig',
-        join(dir, 'kubeconfig'),
-        '--cache-dir',
-        join(dir, 'cache'),
-        '-n',
-        'default',
-        ...args,
-      ],
-      { timeout: 30_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function kubectl(...args: string[]): Promise<KubectlResult> {
+  return runKubectl(dir, args);
 }
 
 async function apply(image: string, extraSpec = '') {

@@ -1,18 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startKubeSim } from '../../tools/kube-sim/server.js';
 import { describeWithTool } from '../support/tools.js';
-
-const KUBECTL = '/usr/bin/kubectl';
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { KUBECTL, runKubectl, type KubectlResult } from '../support/kube-sim.js';
 
 let sim: Awaited<ReturnType<typeof startKubeSim>>;
 let dir: string;
@@ -35,26 +27,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function kubectl(...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(
-      KUBECTL,
-      [
-        '--kubeconfig',
-        join(dir, 'kubeconfig'),
-        '--cache-dir',
-        join(dir, 'cache'),
-        '-n',
-        'default',
-        ...args,
-      ],
-      { timeout: 30_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+function kubectl(...args: string[]): Promise<KubectlResult> {
+  return runKubectl(dir, args);
 }
 
 function statefulSet(image: string, spec = ''): string {
