@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import YAML from 'yaml';
 import { writeCredentialFile } from './credentials.js';
 import { ActionError, InputError, describeThrown } from './errors.js';
@@ -150,6 +150,43 @@ export class Kubectl {
     const args = ['annotate', kindName, ...pairs, '--overwrite'];
     if (options.dryRun === 'server') args.push('--dry-run=server');
     return (await this.run(args)).stdout;
+  }
+
+  /** The object as JSON, or undefined when it does not exist. */
+  async getIfExists<T>(kindName: string): Promise<T | undefined> {
+    const result = await this.run(['get', kindName, '--ignore-not-found', '-o', 'json']);
+    if (result.stdout.trim() === '') return undefined;
+    return parseJson<T>(result);
+  }
+
+  /** `kubectl apply` of one object given in memory, through stdin (no file to clean up). */
+  async applyObject(object: object, options: { dryRun?: DryRun } = {}): Promise<string> {
+    const args = ['apply', '-f', '-'];
+    if (options.dryRun === 'server') args.push('--dry-run=server');
+    return (await this.run(args, { stdin: JSON.stringify(object) })).stdout;
+  }
+
+  /**
+   * Custom resources refuse strategic merge patches, so callers choose: `merge` replaces lists
+   * wholesale, `json` is a list of operations.
+   */
+  async patch(
+    kindName: string,
+    type: 'merge' | 'json' | 'strategic',
+    patch: unknown,
+  ): Promise<string> {
+    const args = ['patch', kindName, '--type', type, '-p', JSON.stringify(patch)];
+    return (await this.run(args)).stdout;
+  }
+
+  async scale(kindName: string, replicas: number): Promise<string> {
+    return (await this.run(['scale', kindName, `--replicas=${replicas}`])).stdout;
+  }
+
+  /** Deleting what is already gone is not an error: cleanup must be safe to repeat. */
+  async deleteIfExists(kindNames: readonly string[]): Promise<string> {
+    if (kindNames.length === 0) return '';
+    return (await this.run(['delete', ...kindNames, '--ignore-not-found'])).stdout;
   }
 
   /** A raw API path, e.g. the service proxy; the answer is returned as text. */
@@ -298,4 +335,18 @@ function registerKubeconfigSecrets(config: Mapping): void {
 
 function isMapping(value: unknown): value is Mapping {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * The kubeconfig a step uses: the input (written to a private file), else the first file named by
+ * KUBECONFIG, as set by an earlier step such as azure/k8s-set-context.
+ */
+export async function resolveKubeconfig(input: string | undefined): Promise<string> {
+  if (input) return (await writeKubeconfig(input)).path;
+  const fromEnvironment = process.env.KUBECONFIG?.split(delimiter).find(Boolean);
+  if (fromEnvironment) return fromEnvironment;
+  throw new ActionError(
+    'There is no kubeconfig: the kubeconfig input is empty and KUBECONFIG is not set.',
+    'Pass one from a secret, e.g. kubeconfig: ${{ secrets.KUBECONFIG }}, or set KUBECONFIG in an earlier step.',
+  );
 }

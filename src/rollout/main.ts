@@ -1,10 +1,10 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import * as core from '@actions/core';
 import { ActionError, describeThrown } from '../core/errors.js';
 import { createOctokit, readGitHubContext, type GitHubContext } from '../core/github.js';
-import { Kubectl, writeKubeconfig } from '../core/kubectl.js';
+import { Kubectl, resolveKubeconfig } from '../core/kubectl.js';
 import { setOutputs, setResultOutput } from '../core/outputs.js';
 import { runMain } from '../core/run.js';
 import { JobSummary } from '../core/summary.js';
@@ -51,7 +51,7 @@ export async function run(): Promise<void> {
     const started = Date.now();
     const settings = readSettings();
     const github = readGitHubContext();
-    const kubeconfigPath = await kubeconfigFor(settings);
+    const kubeconfigPath = await resolveKubeconfig(settings.kubeconfig);
     const kubectl = new Kubectl({
       kubeconfigPath,
       context: settings.context,
@@ -123,16 +123,6 @@ export async function run(): Promise<void> {
     }
     core.info(verdict);
   });
-}
-
-async function kubeconfigFor(settings: Settings): Promise<string> {
-  if (settings.kubeconfig) return (await writeKubeconfig(settings.kubeconfig)).path;
-  const fromEnvironment = process.env.KUBECONFIG?.split(delimiter).find(Boolean);
-  if (fromEnvironment) return fromEnvironment;
-  throw new ActionError(
-    'There is no kubeconfig: the kubeconfig input is empty and KUBECONFIG is not set.',
-    'Pass one from a secret, e.g. kubeconfig: ${{ secrets.KUBECONFIG }}, or set KUBECONFIG in an earlier step.',
-  );
 }
 
 async function planDeploy(settings: Settings, github: GitHubContext): Promise<Plan> {

@@ -1,0 +1,111 @@
+/**
+ * A canary run can span jobs (`mode: start` today, `promote` or `abort` after a person looked), so
+ * what the run needs to continue lives on the canary Deployment itself: it exists exactly as long
+ * as the canary does, and deleting the canary forgets the run.
+ */
+import { ActionError } from '../../core/errors.js';
+import type { Kubectl } from '../../core/kubectl.js';
+import type { TrafficMode } from '../types.js';
+
+export const STATE_ANNOTATION = 'canary.slipway.dev/state';
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY = 'slipway';
+export const STABLE_LABEL = 'canary.slipway.dev/stable';
+
+const TRAFFIC_MODES: readonly TrafficMode[] = ['replicas', 'gateway-api', 'nginx', 'istio'];
+
+export interface ClusterState {
+  version: 1;
+  /** The stable Deployment. */
+  deployment: string;
+  container: string;
+  /** The stable Service. */
+  service: string;
+  traffic: TrafficMode;
+  route: string | undefined;
+  stableImage: string;
+  stableRevision: number;
+  canaryImage: string;
+  /** The weight last given to the canary. */
+  weight: number;
+  /** Index into the steps of the step last reached; -1 before the first. */
+  stepIndex: number;
+  startedAt: string;
+  /** What the traffic provider changed, as it was before (see TrafficProvider.snapshot). */
+  originalRoute: unknown;
+}
+
+export function canaryName(deployment: string): string {
+  return `${deployment}-canary`;
+}
+
+export function stateAnnotation(state: ClusterState): Record<string, string> {
+  return { [STATE_ANNOTATION]: JSON.stringify(state) };
+}
+
+export async function writeClusterState(kubectl: Kubectl, state: ClusterState): Promise<void> {
+  await kubectl.annotate(`deployment/${canaryName(state.deployment)}`, stateAnnotation(state));
+}
+
+interface CanaryDeploymentMeta {
+  metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
+}
+
+/** undefined when there is no canary, i.e. no run to continue. */
+export async function readClusterState(
+  kubectl: Kubectl,
+  deployment: string,
+): Promise<ClusterState | undefined> {
+  const name = canaryName(deployment);
+  const canary = await kubectl.getIfExists<CanaryDeploymentMeta>(`deployment/${name}`);
+  if (!canary) return undefined;
+  const labels = canary.metadata.labels ?? {};
+  if (labels[MANAGED_BY_LABEL] !== MANAGED_BY || labels[STABLE_LABEL] !== deployment) {
+    throw new ActionError(
+      `Deployment '${name}' exists but was not created by Slipway for '${deployment}' (it lacks the labels ${MANAGED_BY_LABEL}=${MANAGED_BY} and ${STABLE_LABEL}=${deployment}).`,
+      `Slipway names its canary '${name}'; rename or remove that Deployment before running a canary of '${deployment}'.`,
+    );
+  }
+  const text = canary.metadata.annotations?.[STATE_ANNOTATION];
+  if (text === undefined) {
+    throw new ActionError(
+      `Canary Deployment '${name}' has no ${STATE_ANNOTATION} annotation, so the run it belongs to cannot be continued.`,
+      'Run the action with mode: abort to remove the canary, then start again.',
+    );
+  }
+  return parseClusterState(text, name);
+}
+
+export function parseClusterState(text: string, where: string): ClusterState {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const problem = stateProblem(value);
+  if (problem) {
+    throw new ActionError(
+      `The ${STATE_ANNOTATION} annotation on '${where}' is not a state this version of Slipway can read: ${problem}.`,
+      'Run the action with mode: abort to remove the canary, then start again.',
+    );
+  }
+  return value as ClusterState;
+}
+
+function stateProblem(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return 'not a JSON object';
+  const state = value as Record<string, unknown>;
+  if (state.version !== 1) return `version ${JSON.stringify(state.version)} (expected 1)`;
+  const strings = ['deployment', 'container', 'service', 'stableImage', 'canaryImage', 'startedAt'];
+  for (const field of strings) {
+    if (typeof state[field] !== 'string') return `'${field}' is not text`;
+  }
+  for (const field of ['stableRevision', 'weight', 'stepIndex']) {
+    if (typeof state[field] !== 'number') return `'${field}' is not a number`;
+  }
+  if (!TRAFFIC_MODES.includes(state.traffic as TrafficMode)) return "'traffic' is not a mode";
+  if (state.route !== undefined && typeof state.route !== 'string') return "'route' is not text";
+  return undefined;
+}

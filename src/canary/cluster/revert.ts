@@ -1,0 +1,172 @@
+/**
+ * Ending a canary either way: traffic goes back to stable before anything it might still reach
+ * is deleted, and the result is checked on the cluster rather than assumed. Every function here
+ * is safe to repeat, because the post step repeats whatever main could not finish.
+ */
+import { ActionError, describeThrown } from '../../core/errors.js';
+import type { Kubectl } from '../../core/kubectl.js';
+import type { CleanupReport, TrafficMode } from '../types.js';
+import { canaryName, readClusterState } from './cluster-state.js';
+import { canaryServiceName, type TrafficProvider } from './traffic/index.js';
+
+export interface CanaryNames {
+  /** The stable Deployment. */
+  deployment: string;
+  /** The stable Service; its `-canary` twin exists in router modes. */
+  service: string | undefined;
+  route: string | undefined;
+  traffic: TrafficMode;
+  /** The stable container the image is set on; read from the canary's state when not given. */
+  container?: string;
+}
+
+export interface RevertOptions {
+  /** The image stable must still run; undefined skips that check. */
+  stableImage: string | undefined;
+  timeoutMs: number;
+}
+
+export interface PromoteOptions {
+  image: string;
+  /** What stable ran before, reported when stable has to be rolled back. */
+  stableImage: string | undefined;
+  timeoutMs: number;
+  /** Stable's revision before the canary; a rollback goes there, else to the previous one. */
+  stableRevision?: number;
+}
+
+export interface PromotionReport extends CleanupReport {
+  promoted: boolean;
+  /** Why stable was rolled back instead; undefined when promoted. */
+  problem: string | undefined;
+}
+
+interface DeploymentView {
+  spec: { template: { spec: { containers: Array<{ name: string; image: string }> } } };
+}
+
+/** kind/name of everything a canary run creates. */
+export function canaryObjects(names: CanaryNames, provider: TrafficProvider): string[] {
+  const objects = [`deployment/${canaryName(names.deployment)}`];
+  if (names.traffic !== 'replicas' && names.service) {
+    objects.push(`service/${canaryServiceName(names.service)}`);
+  }
+  return [...objects, ...provider.objects()];
+}
+
+/** The objects of `kindNames` that still exist. */
+export async function findLeftovers(kubectl: Kubectl, kindNames: string[]): Promise<string[]> {
+  const found = await Promise.all(
+    kindNames.map(async (kindName) => ((await kubectl.getIfExists(kindName)) ? kindName : '')),
+  );
+  return found.filter((kindName) => kindName !== '');
+}
+
+/** Abort: stable gets all traffic, the canary goes, and stable is checked to run what it ran. */
+export async function revertToStable(
+  kubectl: Kubectl,
+  provider: TrafficProvider,
+  names: CanaryNames,
+  options: RevertOptions,
+): Promise<CleanupReport> {
+  await giveTrafficBack(provider);
+  const objects = canaryObjects(names, provider);
+  await kubectl.deleteIfExists(objects);
+  return verify(kubectl, provider, names, objects, options.stableImage, options.timeoutMs);
+}
+
+/**
+ * Promote: stable takes the canary's image. When stable cannot roll out with it, stable is rolled
+ * back and the canary reverted; the report says so (promoted: false) instead of throwing, so the
+ * caller can still show what was cleaned up.
+ */
+export async function promoteStable(
+  kubectl: Kubectl,
+  provider: TrafficProvider,
+  names: CanaryNames,
+  options: PromoteOptions,
+): Promise<PromotionReport> {
+  const stable = `deployment/${names.deployment}`;
+  const container = await containerOf(kubectl, names);
+  await kubectl.setImage(stable, container, options.image);
+  const rollout = await kubectl.rolloutStatus(stable, options.timeoutMs);
+  if (rollout.done) {
+    const cleanup = await finishPromotion(kubectl, provider, { ...names, container }, options);
+    return { ...cleanup, promoted: true, problem: undefined };
+  }
+  let undone = `was rolled back${options.stableImage ? ` to ${options.stableImage}` : ''}`;
+  try {
+    await kubectl.rolloutUndo(stable, options.stableRevision || undefined);
+  } catch (error) {
+    undone = `could not be rolled back (${describeThrown(error)})`;
+  }
+  const cleanup = await revertToStable(kubectl, provider, { ...names, container }, options);
+  return {
+    ...cleanup,
+    promoted: false,
+    problem: `Stable did not roll out with ${options.image} (${rollout.message}); it ${undone} and the canary was removed.`,
+  };
+}
+
+/** After stable runs the new image (also when a cancelled promotion left it so): clean up. */
+export async function finishPromotion(
+  kubectl: Kubectl,
+  provider: TrafficProvider,
+  names: CanaryNames,
+  options: { timeoutMs: number; image?: string },
+): Promise<CleanupReport> {
+  await giveTrafficBack(provider);
+  const objects = canaryObjects(names, provider);
+  await kubectl.deleteIfExists(objects);
+  return verify(kubectl, provider, names, objects, options.image, options.timeoutMs);
+}
+
+async function giveTrafficBack(provider: TrafficProvider): Promise<void> {
+  try {
+    await provider.restoreStable();
+  } catch (error) {
+    throw new ActionError(
+      `Traffic could not be given back to stable (${describeThrown(error)}), so the canary was left running to keep serving its share.`,
+      'Fix the cause, then run the action with mode: abort to finish the revert.',
+      { cause: error },
+    );
+  }
+}
+
+async function verify(
+  kubectl: Kubectl,
+  provider: TrafficProvider,
+  names: CanaryNames,
+  objects: string[],
+  expectedImage: string | undefined,
+  timeoutMs: number,
+): Promise<CleanupReport> {
+  const stable = `deployment/${names.deployment}`;
+  const view = await kubectl.getIfExists<DeploymentView>(stable);
+  const images = view?.spec.template.spec.containers ?? [];
+  const container = names.container
+    ? images.find((entry) => entry.name === names.container)
+    : (images.find((entry) => entry.image === expectedImage) ?? images[0]);
+  const rollout = view ? await kubectl.rolloutStatus(stable, timeoutMs) : undefined;
+  const stableImage = container?.image;
+  return {
+    stableImage,
+    stableHealthy:
+      rollout?.done === true && (expectedImage === undefined || stableImage === expectedImage),
+    leftoverObjects: await findLeftovers(kubectl, objects),
+    canaryWeight: await provider.canaryWeight(),
+  };
+}
+
+async function containerOf(kubectl: Kubectl, names: CanaryNames): Promise<string> {
+  if (names.container) return names.container;
+  const state = await readClusterState(kubectl, names.deployment);
+  if (state) return state.container;
+  const view = await kubectl.getIfExists<DeploymentView>(`deployment/${names.deployment}`);
+  const containers = view?.spec.template.spec.containers ?? [];
+  if (containers.length === 1) return containers[0].name;
+  throw new ActionError(
+    `Cannot tell which container of Deployment '${names.deployment}' to promote: there is no canary state and it has ${containers.length} containers.`,
+    "Set the 'container' input.",
+  );
+}

@@ -1,0 +1,319 @@
+/**
+ * Every input of the canary action, read and checked up front into one Settings object, so a
+ * typo fails the step before a single canary pod exists or a request is shifted.
+ */
+import * as core from '@actions/core';
+import { formatDuration } from '../core/duration.js';
+import { InputError } from '../core/errors.js';
+import {
+  readDuration,
+  readEnum,
+  readInteger,
+  readList,
+  readNumber,
+  readString,
+  readYaml,
+} from '../core/inputs.js';
+import { registerSecret } from '../core/secrets.js';
+import {
+  CHECKS_EXAMPLE,
+  DNS_1035_LABEL,
+  DNS_LABEL,
+  DNS_SUBDOMAIN,
+  IMAGE_REFERENCE,
+  LABEL_NAME,
+  METRIC_NAME,
+  checkPauseAt,
+  checksProblem,
+  credentialPart,
+  parseErrorRate,
+  parseHeaders,
+  parseLatency,
+  parseSteps,
+  toChecks,
+} from './input-grammar.js';
+import type {
+  CanaryMode,
+  MetricNames,
+  PrometheusSettings,
+  Settings,
+  TrafficMode,
+} from './types.js';
+
+const MODES: readonly CanaryMode[] = ['auto', 'start', 'promote', 'abort'];
+const TRAFFIC_MODES: readonly TrafficMode[] = ['replicas', 'gateway-api', 'nginx', 'istio'];
+const CANARY_SUFFIX = '-canary';
+
+interface NameRule {
+  pattern: RegExp;
+  maxLength: number;
+  what: string;
+  example: string;
+}
+
+export function readSettings(): Settings {
+  const mode = readEnum('mode', MODES, 'auto');
+  const traffic = readEnum('traffic', TRAFFIC_MODES, 'replicas');
+  const steps = parseSteps(readList('steps'));
+  const intervalMs = readDuration('interval', {
+    default: '60s',
+    minMs: 1_000,
+    maxMs: 6 * 3_600_000,
+  });
+  const needed = mode !== 'abort';
+  return {
+    kubeconfig: readString('kubeconfig', { example: '${{ secrets.KUBECONFIG }}' }),
+    context: readString('context', { example: 'production' })?.trim() || undefined,
+    namespace: readName('namespace', false, {
+      pattern: DNS_LABEL,
+      maxLength: 63,
+      what: 'a namespace name (a DNS label)',
+      example: 'production',
+    }),
+    // The name is also a label value on the canary objects, and label values stop at 63.
+    deployment: readName('deployment', true, {
+      pattern: DNS_SUBDOMAIN,
+      maxLength: 63,
+      what: 'a Deployment name',
+      example: 'web',
+    }) as string,
+    container: readName('container', false, {
+      pattern: DNS_LABEL,
+      maxLength: 63,
+      what: 'a container name (a DNS label)',
+      example: 'web',
+    }),
+    image: readImage(needed),
+    service: readName('service', needed, {
+      pattern: DNS_1035_LABEL,
+      maxLength: 63 - CANARY_SUFFIX.length,
+      what: `a Service name short enough to take the '${CANARY_SUFFIX}' suffix`,
+      example: 'web',
+    }),
+    mode,
+    pauseAt: readPauseAt(mode, steps),
+    traffic,
+    route: readRoute(traffic),
+    steps,
+    intervalMs,
+    ...readChecking(intervalMs),
+    minRequests: readInteger('min-requests', { default: 100, min: 0 }),
+    prometheus: readPrometheus(needed),
+    maxErrorRate: parseErrorRate(readString('max-error-rate', { default: '1%' }) as string),
+    maxLatencyP95Ms: parseLatency(readString('max-latency-p95', { default: '100ms' }) as string),
+    metrics: readMetricNames(),
+    checks: toChecks(readYaml('checks', { example: CHECKS_EXAMPLE, check: checksProblem })),
+    alpha: readAlpha(),
+    timeoutMs: readDuration('timeout', { default: '5m', minMs: 1_000, maxMs: 6 * 3_600_000 }),
+  };
+}
+
+function readName(name: string, required: boolean, rule: NameRule): string | undefined {
+  const value = readString(name, { example: rule.example })?.trim() || undefined;
+  if (value === undefined) {
+    if (required) throw new InputError(name, 'is required but was not set.', rule.example);
+    return undefined;
+  }
+  if (!rule.pattern.test(value) || value.length > rule.maxLength) {
+    throw new InputError(
+      name,
+      `must be ${rule.what}: lowercase letters, digits, '-'${rule.pattern === DNS_SUBDOMAIN ? " and '.'" : ''}, at most ${rule.maxLength} characters; got '${value}'.`,
+      rule.example,
+    );
+  }
+  return value;
+}
+
+function readImage(required: boolean): string | undefined {
+  const example = 'ghcr.io/acme/web:1.2.3';
+  const value = readString('image', { example })?.trim() || undefined;
+  if (value === undefined) {
+    if (required) {
+      throw new InputError('image', 'is required: it is the new image the canary runs.', example);
+    }
+    return undefined;
+  }
+  if (!IMAGE_REFERENCE.test(value)) {
+    throw new InputError(
+      'image',
+      `must be one image reference (registry/repository:tag or @digest), got '${value}'.`,
+      example,
+    );
+  }
+  return value;
+}
+
+function readPauseAt(mode: CanaryMode, steps: readonly number[]): number {
+  const given = readString('pause-at', { example: String(steps[0]) })?.trim();
+  if (!given) return steps[0];
+  if (!/^\d+%?$/.test(given)) {
+    throw new InputError(
+      'pause-at',
+      `must be a whole percentage, got '${given}'.`,
+      String(steps[0]),
+    );
+  }
+  const pauseAt = checkPauseAt(Number(given.replace(/%$/, '')), steps);
+  if (mode !== 'start') {
+    core.warning(`Input 'pause-at' is used only with mode: start; mode ${mode} ignores it.`);
+  }
+  return pauseAt;
+}
+
+function readRoute(traffic: TrafficMode): string | undefined {
+  const kind = {
+    replicas: '',
+    'gateway-api': 'HTTPRoute',
+    nginx: 'Ingress',
+    istio: 'VirtualService',
+  };
+  const route = readName('route', false, {
+    pattern: DNS_SUBDOMAIN,
+    maxLength: 253 - CANARY_SUFFIX.length,
+    what: 'the name of a route object',
+    example: 'web',
+  });
+  if (traffic === 'replicas' && route !== undefined) {
+    throw new InputError(
+      'route',
+      'is only for traffic gateway-api, nginx or istio; traffic replicas splits by pod counts behind the stable Service and writes no route. Remove route, or set traffic.',
+      'gateway-api',
+    );
+  }
+  if (traffic !== 'replicas' && route === undefined) {
+    throw new InputError(
+      'route',
+      `is required with traffic ${traffic}: name the ${kind[traffic]} that sends traffic to the service.`,
+      'web',
+    );
+  }
+  return route;
+}
+
+function readChecking(intervalMs: number): Pick<Settings, 'checkIntervalMs' | 'stepTimeoutMs'> {
+  const checkIntervalMs = readDuration('check-interval', { default: '10s', minMs: 1_000 });
+  if (checkIntervalMs > intervalMs) {
+    throw new InputError(
+      'check-interval',
+      `must be at most interval (${formatDuration(intervalMs)}), or a step would end before its first check; got ${formatDuration(checkIntervalMs)}.`,
+      formatDuration(Math.max(1_000, Math.floor(intervalMs / 6_000) * 1_000)),
+    );
+  }
+  const defaultTimeout = formatDuration(5 * intervalMs);
+  const stepTimeoutMs = readString('step-timeout')?.trim()
+    ? readDuration('step-timeout', { default: defaultTimeout })
+    : 5 * intervalMs;
+  if (stepTimeoutMs < intervalMs) {
+    throw new InputError(
+      'step-timeout',
+      `must be at least interval (${formatDuration(intervalMs)}), since a step lasts that long; got ${formatDuration(stepTimeoutMs)}.`,
+      defaultTimeout,
+    );
+  }
+  return { checkIntervalMs, stepTimeoutMs };
+}
+
+function readPrometheus(required: boolean): PrometheusSettings | undefined {
+  const example = 'http://prometheus.monitoring:9090';
+  const url = readString('prometheus-url', { example })?.trim() || undefined;
+  if (url === undefined) {
+    if (required) {
+      throw new InputError(
+        'prometheus-url',
+        'is required: the canary is judged on what Prometheus reports.',
+        example,
+      );
+    }
+    return undefined;
+  }
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) {
+    throw new InputError('prometheus-url', `must be an http(s) URL, got '${url}'.`, example);
+  }
+  // Basic-auth credentials in the URL are as secret as an Authorization header.
+  registerSecret(parsed.password);
+  registerSecret(safeDecode(parsed.password));
+  const headers = parseHeaders(readList('prometheus-headers', { commas: false }));
+  for (const value of headers.values()) {
+    registerSecret(value);
+    registerSecret(credentialPart(value));
+  }
+  return { url: url.replace(/\/+$/, ''), headers };
+}
+
+function readMetricNames(): MetricNames {
+  const metric = (name: string, fallback: string) => {
+    const value = readString(name, { default: fallback })?.trim() || fallback;
+    if (!METRIC_NAME.test(value)) {
+      throw new InputError(name, `must be a Prometheus metric name, got '${value}'.`, fallback);
+    }
+    return value;
+  };
+  const label = (name: string, fallback: string) => {
+    const value = readString(name, { default: fallback })?.trim() || fallback;
+    if (!LABEL_NAME.test(value) || value.startsWith('__')) {
+      throw new InputError(
+        name,
+        `must be a Prometheus label name (letters, digits and '_', not starting with '__'), got '${value}'.`,
+        fallback,
+      );
+    }
+    return value;
+  };
+  const latencyMetric = metric('latency-metric', 'http_request_duration_seconds');
+  if (latencyMetric.endsWith('_bucket')) {
+    throw new InputError(
+      'latency-metric',
+      `names the histogram without its _bucket suffix, which is added when the buckets are read; got '${latencyMetric}'.`,
+      latencyMetric.slice(0, -'_bucket'.length),
+    );
+  }
+  const names: MetricNames = {
+    requestMetric: metric('request-metric', 'http_requests_total'),
+    latencyMetric,
+    statusLabel: label('status-label', 'code'),
+    trackLabel: label('track-label', 'track'),
+    namespaceLabel: label('namespace-label', 'namespace'),
+  };
+  const { statusLabel, trackLabel, namespaceLabel } = names;
+  if (trackLabel === statusLabel || trackLabel === namespaceLabel) {
+    throw new InputError(
+      'track-label',
+      `must differ from status-label (${statusLabel}) and namespace-label (${namespaceLabel}), since one label cannot tell tracks and also statuses or namespaces apart; got '${trackLabel}'.`,
+      'track',
+    );
+  }
+  if (statusLabel === namespaceLabel) {
+    throw new InputError(
+      'namespace-label',
+      `must differ from status-label, which is also '${statusLabel}'.`,
+      'namespace',
+    );
+  }
+  return names;
+}
+
+function readAlpha(): number {
+  const alpha = readNumber('alpha', { min: 0, max: 0.5, example: '0.01' }) ?? 0.01;
+  if (alpha === 0) {
+    throw new InputError(
+      'alpha',
+      'must be above 0: with 0 the comparison with stable could never find the canary worse.',
+      '0.01',
+    );
+  }
+  return alpha;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

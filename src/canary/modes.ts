@@ -1,0 +1,154 @@
+/**
+ * The four modes as one flow: auto runs the whole progression; start stops at pause-at and leaves
+ * the canary for a later job; promote continues from where start stopped; abort reverts.
+ */
+import * as core from '@actions/core';
+import { ActionError, describeThrown } from '../core/errors.js';
+import type { Cancellation } from './cancellation.js';
+import type { CanaryCluster } from './canary-cluster.js';
+import { runChecks } from './metrics/checks.js';
+import { MetricsCollector } from './metrics/collector.js';
+import { PrometheusClient } from './metrics/prometheus.js';
+import { progress, type ProgressionResult } from './progression.js';
+import type { CanaryReport, Decision, Settings } from './types.js';
+
+export interface ModeHooks {
+  /** Called just before stable gets the new image: from then on, finishing means promoting. */
+  promoting(): void;
+}
+
+export async function runCanary(
+  settings: Settings,
+  cluster: CanaryCluster,
+  cancellation: Cancellation,
+  hooks: ModeHooks,
+): Promise<CanaryReport> {
+  const base = cluster.emptyReport(settings);
+  if (settings.mode === 'abort') {
+    const found = await cluster.resume();
+    const cleanup = await cluster.revert();
+    return {
+      ...base,
+      decision: 'aborted',
+      reason: found
+        ? `aborted on request at ${found.weight}%; all traffic is back on stable`
+        : 'aborted on request; no canary was running',
+      canaryImage: found?.canaryImage ?? base.canaryImage,
+      stableImage: cleanup.stableImage,
+      cleanup,
+    };
+  }
+  const prometheus = await checkPrometheus(settings);
+  let weights: number[];
+  if (settings.mode === 'promote') {
+    const found = await cluster.resume();
+    if (!found) {
+      throw new ActionError(
+        `There is no canary of ${settings.deployment} to promote.`,
+        'Run this action with mode: start first (in an earlier job), or use mode: auto.',
+      );
+    }
+    if (settings.image && settings.image !== found.canaryImage) {
+      throw new ActionError(
+        `The running canary has image ${found.canaryImage}, not ${settings.image}.`,
+        'Promote the image that was started, or abort that canary first with mode: abort.',
+      );
+    }
+    base.canaryImage = found.canaryImage;
+    weights = settings.steps.filter((weight) => weight > found.weight);
+  } else {
+    await cluster.begin();
+    weights =
+      settings.mode === 'start'
+        ? settings.steps.filter((weight) => weight <= settings.pauseAt)
+        : settings.steps;
+  }
+  base.stableImage = cluster.stableImage;
+  const result = await runProgression(weights, settings, cluster, cancellation, prometheus);
+  if (result.end === 'cancelled') return { ...base, steps: result.steps };
+  if (result.end === 'aborted') {
+    core.error(`Aborting the canary ${result.reason ?? ''}`);
+    const cleanup = await cluster.revert();
+    return {
+      ...base,
+      decision: 'aborted',
+      reason: `aborted ${result.reason ?? ''}`.trim(),
+      steps: result.steps,
+      finalWeight: cleanup.canaryWeight,
+      detectionMs: result.detectionMs,
+      cleanup,
+    };
+  }
+  if (settings.mode === 'start') return paused(base, result, settings.pauseAt);
+  hooks.promoting();
+  const cleanup = await cluster.promote();
+  const decision: Decision = cleanup.promoted ? 'promoted' : 'aborted';
+  return {
+    ...base,
+    decision,
+    reason: cleanup.promoted
+      ? `the canary was as healthy as stable at every step`
+      : `aborted during promotion: ${cleanup.problem ?? 'stable did not take the new image'}`,
+    steps: result.steps,
+    finalWeight: cleanup.promoted ? 100 : 0,
+    cleanup,
+  };
+}
+
+function paused(base: CanaryReport, result: ProgressionResult, pauseAt: number): CanaryReport {
+  const started = pauseAt === 0;
+  return {
+    ...base,
+    decision: started ? 'started' : 'paused',
+    reason: started
+      ? 'the canary is ready and gets no traffic yet; continue with mode: promote or abort'
+      : `the canary passed every step up to ${pauseAt}% and keeps ${result.finalWeight}% of traffic; continue with mode: promote or abort`,
+    steps: result.steps,
+    finalWeight: result.finalWeight,
+  };
+}
+
+async function checkPrometheus(settings: Settings): Promise<PrometheusClient> {
+  if (!settings.prometheus) {
+    throw new ActionError(`prometheus-url is required in mode ${settings.mode}.`);
+  }
+  const client = new PrometheusClient({
+    url: settings.prometheus.url,
+    headers: settings.prometheus.headers,
+  });
+  try {
+    await client.query('vector(1)');
+  } catch (error) {
+    throw new ActionError(
+      `Prometheus does not answer, so nothing was changed in the cluster: ${describeThrown(error)}`,
+      'Check prometheus-url (and prometheus-headers if it needs authentication), e.g. http://prometheus.monitoring:9090.',
+    );
+  }
+  return client;
+}
+
+async function runProgression(
+  weights: number[],
+  settings: Settings,
+  cluster: CanaryCluster,
+  cancellation: Cancellation,
+  client: PrometheusClient,
+): Promise<ProgressionResult> {
+  const namespace = cluster.namespace;
+  const collector = new MetricsCollector(client, settings.metrics, namespace);
+  return progress(weights, settings, {
+    shiftTo: (weight) => cluster.shiftTo(weight),
+    readMetrics: () => collector.read(),
+    runChecks: (seconds) =>
+      runChecks(client, settings.checks, { namespace, track: 'canary', interval: `${seconds}s` }),
+    stepFinished: (record) => {
+      core.info(
+        `Step ${record.weight}%: ${record.decision}${record.reason ? ` (${record.reason})` : ''}.`,
+      );
+      cluster.recordStep(record);
+    },
+    now: () => Date.now(),
+    sleep: (ms) => cancellation.sleep(ms),
+    cancelled: () => cancellation.cancelled,
+  });
+}

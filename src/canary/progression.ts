@@ -1,0 +1,262 @@
+/**
+ * The step loop: shift weight, read Prometheus every check interval, let the judge speak, and pass
+ * a step only when it has lasted `interval`, seen `min-requests` canary requests and met every
+ * limit. It touches the cluster and Prometheus only through the ports it is given, so it is tested
+ * with fakes and a fake clock.
+ */
+import { describeThrown } from '../core/errors.js';
+import { SequentialJudge } from './judge/judge.js';
+import { checkSlo } from './judge/slo.js';
+import { subtractCounts } from './judge/latency.js';
+import type { CheckOutcome } from './metrics/checks.js';
+import type { Observation, Settings, StepRecord, TrackCounts } from './types.js';
+
+export interface ProgressionPorts {
+  /** Sets the canary's weight and waits until the canary can serve it; returns the achieved weight. */
+  shiftTo(weight: number): Promise<number>;
+  readMetrics(): Promise<Observation>;
+  runChecks(intervalSeconds: number): Promise<CheckOutcome[]>;
+  /** Called as each step ends, so a cancellation can still report the steps so far. */
+  stepFinished(record: StepRecord): void;
+  now(): number;
+  /** Resolves after ms, or early (false) when the run is cancelled. */
+  sleep(ms: number): Promise<boolean>;
+  cancelled(): boolean;
+}
+
+export type ProgressionEnd = 'completed' | 'aborted' | 'cancelled';
+
+export interface ProgressionResult {
+  end: ProgressionEnd;
+  steps: StepRecord[];
+  /** Why the progression aborted or was cancelled. */
+  reason: string | undefined;
+  /** From the first canary traffic to the judge's "worse"; undefined otherwise. */
+  detectionMs: number | undefined;
+  finalWeight: number;
+}
+
+export type ProgressionSettings = Pick<
+  Settings,
+  | 'intervalMs'
+  | 'checkIntervalMs'
+  | 'stepTimeoutMs'
+  | 'minRequests'
+  | 'maxErrorRate'
+  | 'maxLatencyP95Ms'
+  | 'alpha'
+  | 'checks'
+>;
+
+/** How long Prometheus may fail in a row before the canary is aborted for want of evidence. */
+export function metricsOutageLimitMs(settings: ProgressionSettings): number {
+  return Math.max(2 * settings.checkIntervalMs, Math.min(settings.intervalMs, 30_000));
+}
+
+interface StepOutcome {
+  record: StepRecord;
+  detected: boolean;
+}
+
+export async function progress(
+  weights: readonly number[],
+  settings: ProgressionSettings,
+  ports: ProgressionPorts,
+): Promise<ProgressionResult> {
+  const judge = new SequentialJudge({ alpha: settings.alpha });
+  const steps: StepRecord[] = [];
+  let trafficStartedAt: number | undefined;
+  let latest: Observation | undefined;
+  let finalWeight = 0;
+  for (const weight of weights) {
+    if (ports.cancelled()) return cancelled(steps, finalWeight);
+    const startedAt = ports.now();
+    let achieved: number;
+    try {
+      achieved = await ports.shiftTo(weight);
+    } catch (error) {
+      const reason = `could not shift ${weight}% of traffic to the canary: ${describeThrown(error)}`;
+      steps.push(emptyStep(weight, weight, startedAt, ports.now(), 'aborted', reason));
+      return { end: 'aborted', steps, reason, detectionMs: undefined, finalWeight };
+    }
+    finalWeight = achieved;
+    if (latest === undefined) {
+      latest = await firstObservation(ports);
+      trafficStartedAt = ports.now();
+    }
+    const step = await runStep(weight, achieved, startedAt, latest, judge, settings, ports);
+    steps.push(step.record);
+    ports.stepFinished(step.record);
+    latest = step.last;
+    if (step.record.decision === 'cancelled') return cancelled(steps, finalWeight);
+    if (step.record.decision === 'aborted') {
+      return {
+        end: 'aborted',
+        steps,
+        reason: `at ${weight}%: ${step.record.reason ?? 'the canary failed its analysis'}`,
+        detectionMs:
+          step.detected && trafficStartedAt !== undefined
+            ? step.detectedAt - trafficStartedAt
+            : undefined,
+        finalWeight,
+      };
+    }
+  }
+  return { end: 'completed', steps, reason: undefined, detectionMs: undefined, finalWeight };
+}
+
+/** The baseline the counts start from; Prometheus may be briefly unavailable here too. */
+async function firstObservation(ports: ProgressionPorts): Promise<Observation | undefined> {
+  try {
+    return await ports.readMetrics();
+  } catch {
+    return undefined;
+  }
+}
+
+interface StepRun extends StepOutcome {
+  last: Observation | undefined;
+  detectedAt: number;
+}
+
+async function runStep(
+  weight: number,
+  achieved: number,
+  startedAt: number,
+  before: Observation | undefined,
+  judge: SequentialJudge,
+  settings: ProgressionSettings,
+  ports: ProgressionPorts,
+): Promise<StepRun> {
+  let last = before;
+  let stepBase = before;
+  let lastMetricsAt = ports.now();
+  let pValue: number | undefined;
+  let checks: CheckOutcome[] = [];
+  const finish = (decision: StepRecord['decision'], reason?: string, detected = false) => {
+    const window = last && stepBase ? windowOf(last, stepBase) : undefined;
+    const slo = window ? checkSlo(window, settings) : undefined;
+    const record: StepRecord = {
+      weight,
+      achievedWeight: achieved,
+      startedAt: new Date(startedAt).toISOString(),
+      durationMs: ports.now() - startedAt,
+      canary: slo?.canary ?? { requests: 0, errorRate: undefined, p95Ms: undefined },
+      stable: slo?.stable ?? { requests: 0, errorRate: undefined, p95Ms: undefined },
+      pValue,
+      checks: checks.map(({ name, value, min, max, passed }) => ({
+        name,
+        value,
+        min,
+        max,
+        passed,
+      })),
+      decision,
+      reason,
+    };
+    return { record, detected, detectedAt: ports.now(), last };
+  };
+  for (;;) {
+    if (!(await ports.sleep(settings.checkIntervalMs))) return finish('cancelled', 'cancelled');
+    let observation: Observation;
+    try {
+      observation = await ports.readMetrics();
+      lastMetricsAt = ports.now();
+    } catch (error) {
+      const outage = ports.now() - lastMetricsAt;
+      if (outage >= metricsOutageLimitMs(settings)) {
+        return finish(
+          'aborted',
+          `Prometheus gave no answer for ${Math.round(outage / 1000)}s (${describeThrown(error)}); without evidence the canary cannot pass`,
+        );
+      }
+      continue;
+    }
+    // The first answer after an outage at the start becomes the baseline.
+    if (!stepBase) stepBase = observation;
+    if (!last) {
+      last = observation;
+      continue;
+    }
+    last = observation;
+    const verdict = judge.observe(observation);
+    pValue = verdict.pValue;
+    if (verdict.worse) return finish('aborted', verdict.reason, true);
+    const elapsed = ports.now() - startedAt;
+    if (elapsed < settings.intervalMs) continue;
+    const slo = checkSlo(windowOf(observation, stepBase), settings);
+    if (!slo.enoughTraffic) {
+      if (elapsed >= settings.stepTimeoutMs) {
+        return finish(
+          'aborted',
+          `too little traffic to judge: ${slo.canary.requests} canary requests in ${Math.round(elapsed / 1000)}s, ${settings.minRequests} needed`,
+        );
+      }
+      continue;
+    }
+    if (slo.breaches.length > 0) return finish('aborted', slo.breaches.join('; '));
+    if (slo.unsure.length > 0) {
+      if (elapsed >= settings.stepTimeoutMs) return finish('aborted', slo.unsure.join('; '));
+      continue;
+    }
+    if (settings.checks.length > 0) {
+      checks = await ports.runChecks(Math.max(1, Math.round(elapsed / 1000)));
+      const failed = checks.filter((check) => !check.passed);
+      const wrong = failed.filter((check) => !check.inconclusive);
+      if (wrong.length > 0) return finish('aborted', wrong.map(describeCheck).join('; '));
+      if (failed.length > 0) {
+        if (elapsed >= settings.stepTimeoutMs) {
+          return finish('aborted', failed.map(describeCheck).join('; '));
+        }
+        continue;
+      }
+    }
+    return finish('passed');
+  }
+}
+
+function windowOf(
+  now: Observation,
+  base: Observation,
+): { canary: TrackCounts; stable: TrackCounts } {
+  return {
+    canary: subtractCounts(now.canary, base.canary),
+    stable: subtractCounts(now.stable, base.stable),
+  };
+}
+
+function describeCheck(check: CheckOutcome): string {
+  return check.message ?? `check '${check.name}' failed`;
+}
+
+function emptyStep(
+  weight: number,
+  achieved: number,
+  startedAt: number,
+  now: number,
+  decision: StepRecord['decision'],
+  reason: string,
+): StepRecord {
+  return {
+    weight,
+    achievedWeight: achieved,
+    startedAt: new Date(startedAt).toISOString(),
+    durationMs: now - startedAt,
+    canary: { requests: 0, errorRate: undefined, p95Ms: undefined },
+    stable: { requests: 0, errorRate: undefined, p95Ms: undefined },
+    pValue: undefined,
+    checks: [],
+    decision,
+    reason,
+  };
+}
+
+function cancelled(steps: StepRecord[], finalWeight: number): ProgressionResult {
+  return {
+    end: 'cancelled',
+    steps,
+    reason: 'the run was cancelled',
+    detectionMs: undefined,
+    finalWeight,
+  };
+}

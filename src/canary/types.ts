@@ -1,0 +1,156 @@
+/**
+ * The words the canary modules share: counts read from Prometheus, what the judge says about them,
+ * and what a run did. Kept in one place so the judge, the engine and the summary cannot drift.
+ */
+
+export type CanaryMode = 'auto' | 'start' | 'promote' | 'abort';
+export type TrafficMode = 'replicas' | 'gateway-api' | 'nginx' | 'istio';
+export type Decision = 'promoted' | 'aborted' | 'started' | 'paused';
+
+/** One histogram bucket: how many requests took at most `le` seconds (cumulative, as Prometheus). */
+export interface LatencyBucket {
+  le: number;
+  count: number;
+}
+
+/** Counts for one track, cumulative since the canary began to receive traffic. */
+export interface TrackCounts {
+  requests: number;
+  /** Requests answered with a 5xx status. */
+  errors: number;
+  /** Finite buckets in ascending `le`; the +Inf bucket is `latencyCount`. */
+  buckets: LatencyBucket[];
+  latencyCount: number;
+}
+
+/** What one check (one Prometheus scrape cycle) saw for both tracks. */
+export interface Observation {
+  atMs: number;
+  canary: TrackCounts;
+  stable: TrackCounts;
+}
+
+/** A window's figures as a reviewer reads them. */
+export interface WindowStats {
+  requests: number;
+  /** Share of 5xx in [0, 1]; undefined without requests. */
+  errorRate: number | undefined;
+  /** Estimated from the histogram buckets; undefined without observations. */
+  p95Ms: number | undefined;
+}
+
+export interface CheckResult {
+  name: string;
+  /** undefined when the query returned no data. */
+  value: number | undefined;
+  min: number | undefined;
+  max: number | undefined;
+  passed: boolean;
+}
+
+export type StepDecision = 'passed' | 'aborted' | 'paused' | 'cancelled';
+
+export interface StepRecord {
+  /** The weight asked for, in percent. */
+  weight: number;
+  /** The weight the traffic provider could give (replicas mode approximates by pod counts). */
+  achievedWeight: number;
+  startedAt: string;
+  durationMs: number;
+  canary: WindowStats;
+  stable: WindowStats;
+  /** The sequential test's anytime-valid p-value at the end of the step (smaller = worse canary). */
+  pValue: number | undefined;
+  checks: CheckResult[];
+  decision: StepDecision;
+  reason: string | undefined;
+}
+
+export interface CleanupReport {
+  /** Stable's container image after the run. */
+  stableImage: string | undefined;
+  stableHealthy: boolean;
+  /** kind/name of canary objects still in the cluster after the run. */
+  leftoverObjects: string[];
+  /** Weight the route gives the canary after the run (0 after abort and promote). */
+  canaryWeight: number;
+}
+
+export interface CanaryReport {
+  decision: Decision;
+  /** One sentence: why this decision, with the numbers that decided it. */
+  reason: string;
+  mode: CanaryMode;
+  traffic: TrafficMode;
+  namespace: string | undefined;
+  deployment: string;
+  container: string;
+  stableImage: string | undefined;
+  canaryImage: string;
+  steps: StepRecord[];
+  finalWeight: number;
+  durationMs: number;
+  /** From the canary's first traffic to the abort decision; undefined unless judged worse. */
+  detectionMs: number | undefined;
+  cleanup: CleanupReport | undefined;
+  notes: string[];
+}
+
+/** A user's PromQL check from the `checks` input, judged on the canary at the end of each step. */
+export interface CustomCheck {
+  name: string;
+  /** PromQL with {{namespace}}, {{track}} and {{interval}} placeholders. */
+  query: string;
+  min: number | undefined;
+  max: number | undefined;
+}
+
+/** Where the standard request metrics live and how their series are labelled. */
+export interface MetricNames {
+  requestMetric: string;
+  /** Histogram base name; its `_bucket` series are read. */
+  latencyMetric: string;
+  statusLabel: string;
+  trackLabel: string;
+  namespaceLabel: string;
+}
+
+export interface PrometheusSettings {
+  url: string;
+  /** Extra request headers (e.g. Authorization); values are secrets. */
+  headers: Map<string, string>;
+}
+
+/** Every input, read and checked once. */
+export interface Settings {
+  kubeconfig: string | undefined;
+  context: string | undefined;
+  namespace: string | undefined;
+  deployment: string;
+  container: string | undefined;
+  /** The new image; undefined only in abort mode. */
+  image: string | undefined;
+  /** The stable Service; undefined only in abort mode. */
+  service: string | undefined;
+  mode: CanaryMode;
+  /** Weight where `start` stops; 0 = canary created without traffic. Defaults to steps[0]. */
+  pauseAt: number;
+  traffic: TrafficMode;
+  /** HTTPRoute / Ingress / VirtualService name; undefined in replicas mode. */
+  route: string | undefined;
+  steps: number[];
+  intervalMs: number;
+  checkIntervalMs: number;
+  stepTimeoutMs: number;
+  minRequests: number;
+  /** undefined only in abort mode. */
+  prometheus: PrometheusSettings | undefined;
+  /** Fraction in [0, 1]. */
+  maxErrorRate: number;
+  maxLatencyP95Ms: number;
+  metrics: MetricNames;
+  checks: CustomCheck[];
+  alpha: number;
+  /** Longest wait for one rollout (canary ready, stable promoted or verified). */
+  timeoutMs: number;
+}
