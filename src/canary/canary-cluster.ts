@@ -57,6 +57,7 @@ export class CanaryCluster {
   private provider: TrafficProvider | undefined;
   private state: ClusterState | undefined;
   private readonly steps: StepRecord[] = [];
+  private promotionStarted = false;
 
   constructor(
     private readonly kubectl: Kubectl,
@@ -167,20 +168,27 @@ export class CanaryCluster {
     return { weight: state.weight, canaryImage: state.canaryImage };
   }
 
-  shiftTo(weight: number): Promise<number> {
-    return this.lock.run(async () => {
-      const achieved = await this.providerFor(this.state?.originalRoute).setWeight(weight);
-      await this.waitCanaryReady();
-      if (this.state) {
-        this.state = { ...this.state, weight: achieved, stepIndex: this.state.stepIndex + 1 };
-        await writeClusterState(this.kubectl, this.state);
-      }
-      core.info(`The canary now gets ${achieved}% of traffic.`);
-      return achieved;
+  /** Only the change itself holds the lock: a cancellation must not wait for pods to start. */
+  async shiftTo(weight: number): Promise<number> {
+    const provider = this.providerFor(this.state?.originalRoute);
+    const achieved = await this.lock.run(() => provider.setWeight(weight));
+    await this.waitCanaryReady();
+    await this.lock.run(async () => {
+      if (!this.state) return;
+      this.state = { ...this.state, weight: achieved, stepIndex: this.state.stepIndex + 1 };
+      await writeClusterState(this.kubectl, this.state);
     });
+    core.info(`The canary now gets ${achieved}% of traffic.`);
+    return achieved;
+  }
+
+  /** Once stable is getting the new image, a cancellation leaves the finish to the post step. */
+  get promoting(): boolean {
+    return this.promotionStarted;
   }
 
   promote(): Promise<PromotionReport> {
+    this.promotionStarted = true;
     return this.lock.run(() =>
       promoteStable(this.kubectl, this.providerFor(this.state?.originalRoute), this.names(), {
         image: this.state?.canaryImage ?? this.target.image ?? '',
@@ -253,7 +261,6 @@ export class CanaryCluster {
       deployment: this.target.deployment,
       stableReplicas: this.stable?.replicas ?? 1,
       snapshot,
-      readyTimeoutMs: this.target.timeoutMs,
     });
     return this.provider;
   }

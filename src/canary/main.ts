@@ -91,6 +91,14 @@ async function onCancel(
   state: CanaryRunState,
   started: number,
 ): Promise<void> {
+  if (cluster.promoting) {
+    // Stable is already rolling out the new image; reverting now would race it. Post finishes.
+    core.warning(
+      'The canary was cancelled during promotion; the post step finishes the promotion.',
+    );
+    core.setFailed('canary failed: the run was cancelled during promotion.');
+    process.exit(1);
+  }
   core.warning('The canary was cancelled; putting all traffic back on stable.');
   const cleanup = await cluster.revertAfterCancel();
   saveCanaryState({ ...state, phase: cleanup.settled ? 'settled' : state.phase });

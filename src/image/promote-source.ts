@@ -35,7 +35,23 @@ export function renderPromoteSource(
   );
   const shortSha = facts.sha.slice(0, metadata.shaLength ?? shaLengthFromEnv());
   const helpers = globalHelpers(facts, shortSha, github.defaultBranch);
-  return renderTemplate(template, helpers, site);
+  return lowercaseRepository(renderTemplate(template, helpers, site));
+}
+
+/**
+ * Registries refuse uppercase repository names, and `images` is lowercased as metadata-action
+ * does; so is the source, or ghcr.io/${{ github.repository }} breaks for an owner like Octo-Org.
+ * The tag after the last `/` keeps its case: tags are case-sensitive.
+ */
+export function lowercaseRepository(reference: string): string {
+  const digestAt = reference.indexOf('@');
+  const name = digestAt >= 0 ? reference.slice(0, digestAt) : reference;
+  const rest = digestAt >= 0 ? reference.slice(digestAt) : '';
+  const tagAt = name.lastIndexOf(':');
+  if (tagAt > name.lastIndexOf('/')) {
+    return `${name.slice(0, tagAt).toLowerCase()}${name.slice(tagAt)}${rest}`;
+  }
+  return `${name.toLowerCase()}${rest}`;
 }
 
 function shaLengthFromEnv(): number {

@@ -59,7 +59,6 @@ async function canaryRunning(prefix: string, mode: TrafficMode, image: string) {
       route: names.route,
       deployment: 'web',
       stableReplicas: stable.replicas,
-      readyTimeoutMs: 1_000,
     });
   const first = provider();
   await first.prepare();

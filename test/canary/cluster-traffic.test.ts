@@ -211,15 +211,17 @@ describeWithTool(KUBECTL_TOOL, 'traffic providers against kube-sim', () => {
       route: undefined,
       deployment: 'web',
       stableReplicas: 4,
-      readyTimeoutMs: 20_000,
     });
     await provider.prepare();
     const canaryPods = () => podsWith(cluster, namespace, { track: 'canary' });
 
+    const ready = () => kubectl.rolloutStatus('deployment/web-canary', 20_000);
     expect(await provider.setWeight(20)).toBe(20);
+    await ready();
     expect(canaryPods()).toBe(1);
     expect(await provider.canaryWeight()).toBe(20);
     expect(await provider.setWeight(50)).toBe(50);
+    await ready();
     expect(canaryPods()).toBe(4);
     expect(await provider.setWeight(100)).toBe(50);
     expect(canaryPods()).toBe(4);

@@ -169,6 +169,28 @@ describe('coverage bundle', () => {
     expect(run.main.summary).toContain('<td><code>src/a.js</code></td><td>6-7</td>');
   });
 
+  it('leaves min-patch out on a push, where there is no base to compare with, and says so', async () => {
+    const workspace = await workspaceWith({
+      'src/a.js': source(4),
+      'lcov.info': lcov('src/a.js', [
+        [1, 1],
+        [2, 0],
+      ]),
+    });
+
+    const run = await runAction(COVERAGE, {
+      workspace,
+      event: { name: 'push', ref: 'refs/heads/main', payload: {} },
+      inputs: { files: 'lcov.info', 'min-patch': '90' },
+    });
+
+    expect(run.main.exitCode, run.main.stdout).toBe(0);
+    expect(run.main.outputs['patch-rate']).toBe('');
+    expect(run.main.summary).toContain(
+      'min-patch was not applied: this push run has no pull request base',
+    );
+  });
+
   it('fails max-drop against a baseline file, naming both rates', async () => {
     const workspace = await workspaceWith({
       'src/a.js': source(4),

@@ -91,9 +91,10 @@ describeWithTool(REGISTRY_TOOL, 'image bundle: promotion in a real registry', ()
     const run = await runAction(IMAGE, {
       ...tagPush,
       inputs: {
-        images: `${registry.host}/octo/promoted`,
+        // As ghcr.io/${{ github.repository }} gives for an owner with capitals.
+        images: `${registry.host}/Octo/Promoted`,
         tags: RELEASE_TAGS,
-        'promote-from': `${registry.host}/octo/promoted:sha-{{sha}}`,
+        'promote-from': `${registry.host}/Octo/Promoted:sha-{{sha}}`,
       },
     });
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadWorkflowParser } from '../../tools/action-metadata.js';
+import { loadWorkflowParser, readActionMetadata } from '../../tools/action-metadata.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } =
@@ -26,7 +26,7 @@ async function schemaProblems(name: string, content: string): Promise<string[]> 
   return result.context.errors.getErrors().map((error) => error.message);
 }
 
-type Step = { name?: string; uses?: string; run?: string };
+type Step = { name?: string; uses?: string; run?: string; with?: Record<string, unknown> };
 type Job = { uses?: string; steps?: Step[] };
 
 function jobsOf(content: string): [string, Job][] {
@@ -61,6 +61,41 @@ function unpinnedActionProblems(content: string): string[] {
     .map(({ jobId, ref }) => `job ${jobId}: ${ref} is not pinned to a full commit SHA`);
 }
 
+/** The folder under actions/ that a `uses:` names: ./actions/<name> or <owner>/slipway/actions/<name>@<ref>. */
+function slipwayActionOf(uses: string): string | undefined {
+  return /^(?:\.\/|[^/\s]+\/slipway\/)actions\/([^/@\s]+)(?:@\S+)?$/.exec(uses)?.[1];
+}
+
+/**
+ * The runner ignores an input the action does not declare with only a warning, so a misspelt
+ * threshold would silently not gate; a missing required input fails only at run time.
+ */
+function actionInputProblems(content: string): string[] {
+  return jobsOf(content).flatMap(([jobId, job]) =>
+    (job.steps ?? []).flatMap((step, index) => {
+      const action = step.uses ? slipwayActionOf(step.uses) : undefined;
+      if (action === undefined) return [];
+      const where = `job ${jobId}, step ${step.name ?? index + 1}`;
+      const actionDir = path.join(repoRoot, 'actions', action);
+      if (!existsSync(path.join(actionDir, 'action.yml'))) {
+        return [`${where}: ${step.uses} names no action under actions/`];
+      }
+      const { inputs } = readActionMetadata(actionDir);
+      const declared = new Set(inputs.map((input) => input.name));
+      const given = Object.keys(step.with ?? {});
+      return [
+        ...given
+          .filter((name) => !declared.has(name))
+          .map((name) => `${where}: ${action} has no input '${name}'`),
+        ...inputs
+          .filter((input) => input.required && input.default === undefined)
+          .filter((input) => !given.includes(input.name))
+          .map((input) => `${where}: ${action} requires the input '${input.name}'`),
+      ];
+    }),
+  );
+}
+
 function missingPermissionsProblems(content: string): string[] {
   const workflow = parse(content) as Record<string, unknown> | null;
   return workflow && 'permissions' in workflow
@@ -91,6 +126,19 @@ describe('the repository workflows', () => {
       ]).toEqual([]);
     },
   );
+
+  it.each(rows([...ownWorkflows, ...examples]))(
+    '%s gives Slipway actions only the inputs their action.yml declares',
+    (_, content) => {
+      expect(actionInputProblems(content)).toEqual([]);
+    },
+  );
+
+  it('include the whole pipeline: pr.yml, main.yml and release.yml', () => {
+    expect(examples.map((file) => path.basename(file))).toEqual(
+      expect.arrayContaining(['pr.yml', 'main.yml', 'release.yml']),
+    );
+  });
 
   it.each(rows(ownWorkflows))(
     '%s pins third-party actions and declares permissions',
@@ -178,6 +226,32 @@ describe('a broken workflow', () => {
   ])('pinning: uses %s', (ref, problems) => {
     const content = `on: push\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${ref}\n`;
     expect(unpinnedActionProblems(content)).toEqual(problems);
+  });
+
+  it.each([
+    [
+      'an input the action does not declare',
+      'your-org/slipway/actions/coverage@v1',
+      'min-totl: 80',
+      ["job build, step 1: coverage has no input 'min-totl'"],
+    ],
+    [
+      'a required input left out',
+      './actions/canary',
+      'mode: start',
+      ["job build, step 1: canary requires the input 'deployment'"],
+    ],
+    [
+      'an action that does not exist',
+      './actions/deploy',
+      'image: web:1',
+      ['job build, step 1: ./actions/deploy names no action under actions/'],
+    ],
+    ['declared inputs only', './actions/coverage', 'min-total: 80', []],
+    ['another repository', 'other-org/tools/actions/coverage@v1', 'anything: 1', []],
+  ])('inputs: %s', (_, uses, input, problems) => {
+    const content = `on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ${uses}\n        with:\n          ${input}\n`;
+    expect(actionInputProblems(content)).toEqual(problems);
   });
 
   it('is reported when it declares no top-level permissions', () => {

@@ -37541,155 +37541,11 @@ class NginxProvider {
     }
 }
 
-;// CONCATENATED MODULE: ./src/canary/cluster/workload.ts
-/**
- * The canary's workload: a copy of the stable Deployment with the new image and `track: canary`
- * on its pods, and for router modes a Service that selects only those pods.
- */
-
-
-
-const TRACK_LABEL = 'track';
-const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
-async function readStable(kubectl, deployment, container) {
-    const object = await kubectl.getIfExists(`deployment/${deployment}`);
-    if (!object) {
-        throw new ActionError(`Deployment '${deployment}' does not exist in the target namespace.`, "Check the 'deployment' and 'namespace' inputs (and the kubeconfig's context).");
-    }
-    const containers = object.spec.template.spec.containers;
-    const names = containers.map((entry) => entry.name);
-    const chosen = pickContainer(deployment, containers, container);
-    return {
-        name: deployment,
-        namespace: object.metadata.namespace,
-        container: chosen.name,
-        image: chosen.image,
-        replicas: object.spec.replicas ?? 1,
-        podLabels: { ...(object.spec.template.metadata?.labels ?? {}) },
-        selector: structuredClone(object.spec.selector),
-        revision: Number(object.metadata.annotations?.[REVISION_ANNOTATION] ?? 0) || 0,
-        spec: structuredClone(object.spec),
-    };
-    function pickContainer(name, list, wanted) {
-        if (wanted !== undefined) {
-            const found = list.find((entry) => entry.name === wanted);
-            if (found)
-                return found;
-            throw new ActionError(`Deployment '${name}' has no container '${wanted}'; its containers are: ${names.join(', ')}.`, "Set the 'container' input to one of those names.");
-        }
-        if (list.length === 1)
-            return list[0];
-        throw new ActionError(`Deployment '${name}' has ${list.length} containers (${names.join(', ')}), so it is not clear which one gets the new image.`, "Set the 'container' input to one of those names.");
-    }
-}
-async function readService(kubectl, name) {
-    const object = await kubectl.getIfExists(`service/${name}`);
-    if (!object) {
-        throw new ActionError(`Service '${name}' does not exist in the target namespace.`, "Check the 'service' and 'namespace' inputs: it must be the Service that sends traffic to the stable Deployment.");
-    }
-    return { name, selector: object.spec.selector ?? {}, ports: object.spec.ports ?? [] };
-}
-/** The canary's pods carry the stable pods' labels, so dashboards and policies still apply. */
-function canaryPodLabels(stable) {
-    return { ...stable.podLabels, [TRACK_LABEL]: 'canary' };
-}
-function ownershipLabels(stable) {
-    return { [MANAGED_BY_LABEL]: MANAGED_BY, [STABLE_LABEL]: stable };
-}
-/** Applies the canary Deployment; running it again with the same inputs changes nothing. */
-async function createCanary(kubectl, canary) {
-    const { stable } = canary;
-    const spec = structuredClone(stable.spec);
-    delete spec.paused;
-    spec.replicas = canary.replicas;
-    spec.selector = {
-        ...spec.selector,
-        matchLabels: { ...(spec.selector.matchLabels ?? {}), [TRACK_LABEL]: 'canary' },
-    };
-    // An expression on `track` was written for stable's pods and could exclude the canary's own.
-    const expressions = spec.selector.matchExpressions?.filter((entry) => entry.key !== TRACK_LABEL);
-    if (expressions?.length)
-        spec.selector.matchExpressions = expressions;
-    else
-        delete spec.selector.matchExpressions;
-    spec.template = {
-        ...spec.template,
-        metadata: { ...(spec.template.metadata ?? {}), labels: canaryPodLabels(stable) },
-        spec: {
-            ...spec.template.spec,
-            containers: spec.template.spec.containers.map((entry) => entry.name === stable.container ? { ...entry, image: canary.image } : entry),
-        },
-    };
-    const name = cluster_state_canaryName(stable.name);
-    await kubectl.applyObject({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: {
-            name,
-            ...(stable.namespace ? { namespace: stable.namespace } : {}),
-            labels: ownershipLabels(stable.name),
-            annotations: stateAnnotation(canary.state),
-        },
-        spec,
-    });
-    return `deployment/${name}`;
-}
-async function scaleCanary(kubectl, stable, replicas) {
-    await kubectl.scale(`deployment/${canaryName(stable)}`, replicas);
-}
-/** Throws an ActionError when the workload is not rolled out within timeoutMs. */
-async function waitReady(kubectl, kindName, timeoutMs) {
-    const status = await kubectl.rolloutStatus(kindName, timeoutMs);
-    if (status.done)
-        return status;
-    throw new ActionError(`${kindName} did not become ready within ${Math.round(timeoutMs / 1000)}s: ${status.message}`, `Look at its pods (kubectl describe ${kindName}; kubectl get pods -l ${TRACK_LABEL}=canary) for image pull errors, crashes or failing readiness probes.`);
-}
-/** For router modes: a Service with stable's ports that selects only the canary's pods. */
-async function createCanaryService(kubectl, stableService, stableDeployment) {
-    const name = cluster_state_canaryName(stableService.name);
-    await kubectl.applyObject({
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: { name, labels: ownershipLabels(stableDeployment) },
-        spec: {
-            selector: { ...stableService.selector, [TRACK_LABEL]: 'canary' },
-            ports: stableService.ports.map((port) => {
-                const { name: portName, port: number, targetPort, protocol, appProtocol } = port;
-                return { name: portName, port: number, targetPort, protocol, appProtocol };
-            }),
-        },
-    });
-    return `service/${name}`;
-}
-function selects(selector, labels) {
-    const entries = Object.entries(selector);
-    return entries.length > 0 && entries.every(([key, value]) => labels[key] === value);
-}
-/**
- * Router modes split traffic between two Services, so the stable one must not also reach the
- * canary's pods; replicas mode relies on the opposite.
- */
-function checkServiceSelection(mode, service, stable) {
-    const selector = Object.entries(service.selector)
-        .map(([key, value]) => `${key}=${value}`)
-        .join(',');
-    const reachesCanary = selects(service.selector, canaryPodLabels(stable));
-    if (mode === 'replicas') {
-        if (reachesCanary)
-            return;
-        throw new ActionError(`Service '${service.name}' (selector ${selector || 'none'}) would not select the canary's pods, so in replicas mode the canary would get no traffic.`, `Remove '${TRACK_LABEL}' from the Service's selector, or use a router mode (gateway-api, nginx, istio).`);
-    }
-    if (!reachesCanary)
-        return;
-    throw new ActionError(`Service '${service.name}' (selector ${selector}) also selects the canary's pods, so in ${mode} mode the canary would get traffic through the stable Service too and the weights would be wrong.`, `Add '${TRACK_LABEL}: stable' to the pod labels of Deployment '${stable.name}' (spec.template.metadata.labels) and to the selector of Service '${service.name}', roll that out, then run the canary again. The Deployment's spec.selector can stay as it is.`);
-}
-
 ;// CONCATENATED MODULE: ./src/canary/cluster/traffic/replicas.ts
 /**
  * Replicas mode: the stable Service selects stable's and the canary's pods alike, so the canary's
  * share is its share of the pods. Stable keeps its R replicas; the canary gets c = R·w/(100−w).
  */
-
 
 
 
@@ -37727,9 +37583,10 @@ class ReplicasProvider {
         }
         const { stableReplicas } = this.options;
         const replicas = canaryReplicas(stableReplicas, weight, canary.spec.replicas ?? 0);
+        // The caller waits for the new pods outside its cluster lock, so a cancellation can revert
+        // without waiting for them.
         if (replicas !== canary.spec.replicas)
             await this.kubectl.scale(this.canary, replicas);
-        await waitReady(this.kubectl, this.canary, this.options.readyTimeoutMs);
         return share(replicas, stableReplicas);
     }
     /** Scaling to 0 first takes the canary's pods out of the Service even if the deletion fails. */
@@ -37767,13 +37624,11 @@ class ReplicasProvider {
 
 
 
-const DEFAULT_READY_TIMEOUT_MS = 5 * 60_000;
 function trafficProvider(kubectl, options) {
     if (options.mode === 'replicas') {
         return new ReplicasProvider(kubectl, {
             deployment: options.deployment,
             stableReplicas: options.stableReplicas,
-            readyTimeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
         });
     }
     if (!options.route) {
@@ -37920,6 +37775,149 @@ async function containerOf(kubectl, names) {
     throw new ActionError(`Cannot tell which container of Deployment '${names.deployment}' to promote: there is no canary state and it has ${containers.length} containers.`, "Set the 'container' input.");
 }
 
+;// CONCATENATED MODULE: ./src/canary/cluster/workload.ts
+/**
+ * The canary's workload: a copy of the stable Deployment with the new image and `track: canary`
+ * on its pods, and for router modes a Service that selects only those pods.
+ */
+
+
+
+const TRACK_LABEL = 'track';
+const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+async function readStable(kubectl, deployment, container) {
+    const object = await kubectl.getIfExists(`deployment/${deployment}`);
+    if (!object) {
+        throw new ActionError(`Deployment '${deployment}' does not exist in the target namespace.`, "Check the 'deployment' and 'namespace' inputs (and the kubeconfig's context).");
+    }
+    const containers = object.spec.template.spec.containers;
+    const names = containers.map((entry) => entry.name);
+    const chosen = pickContainer(deployment, containers, container);
+    return {
+        name: deployment,
+        namespace: object.metadata.namespace,
+        container: chosen.name,
+        image: chosen.image,
+        replicas: object.spec.replicas ?? 1,
+        podLabels: { ...(object.spec.template.metadata?.labels ?? {}) },
+        selector: structuredClone(object.spec.selector),
+        revision: Number(object.metadata.annotations?.[REVISION_ANNOTATION] ?? 0) || 0,
+        spec: structuredClone(object.spec),
+    };
+    function pickContainer(name, list, wanted) {
+        if (wanted !== undefined) {
+            const found = list.find((entry) => entry.name === wanted);
+            if (found)
+                return found;
+            throw new ActionError(`Deployment '${name}' has no container '${wanted}'; its containers are: ${names.join(', ')}.`, "Set the 'container' input to one of those names.");
+        }
+        if (list.length === 1)
+            return list[0];
+        throw new ActionError(`Deployment '${name}' has ${list.length} containers (${names.join(', ')}), so it is not clear which one gets the new image.`, "Set the 'container' input to one of those names.");
+    }
+}
+async function readService(kubectl, name) {
+    const object = await kubectl.getIfExists(`service/${name}`);
+    if (!object) {
+        throw new ActionError(`Service '${name}' does not exist in the target namespace.`, "Check the 'service' and 'namespace' inputs: it must be the Service that sends traffic to the stable Deployment.");
+    }
+    return { name, selector: object.spec.selector ?? {}, ports: object.spec.ports ?? [] };
+}
+/** The canary's pods carry the stable pods' labels, so dashboards and policies still apply. */
+function canaryPodLabels(stable) {
+    return { ...stable.podLabels, [TRACK_LABEL]: 'canary' };
+}
+function ownershipLabels(stable) {
+    return { [MANAGED_BY_LABEL]: MANAGED_BY, [STABLE_LABEL]: stable };
+}
+/** Applies the canary Deployment; running it again with the same inputs changes nothing. */
+async function createCanary(kubectl, canary) {
+    const { stable } = canary;
+    const spec = structuredClone(stable.spec);
+    delete spec.paused;
+    spec.replicas = canary.replicas;
+    spec.selector = {
+        ...spec.selector,
+        matchLabels: { ...(spec.selector.matchLabels ?? {}), [TRACK_LABEL]: 'canary' },
+    };
+    // An expression on `track` was written for stable's pods and could exclude the canary's own.
+    const expressions = spec.selector.matchExpressions?.filter((entry) => entry.key !== TRACK_LABEL);
+    if (expressions?.length)
+        spec.selector.matchExpressions = expressions;
+    else
+        delete spec.selector.matchExpressions;
+    spec.template = {
+        ...spec.template,
+        metadata: { ...(spec.template.metadata ?? {}), labels: canaryPodLabels(stable) },
+        spec: {
+            ...spec.template.spec,
+            containers: spec.template.spec.containers.map((entry) => entry.name === stable.container ? { ...entry, image: canary.image } : entry),
+        },
+    };
+    const name = cluster_state_canaryName(stable.name);
+    await kubectl.applyObject({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: {
+            name,
+            ...(stable.namespace ? { namespace: stable.namespace } : {}),
+            labels: ownershipLabels(stable.name),
+            annotations: stateAnnotation(canary.state),
+        },
+        spec,
+    });
+    return `deployment/${name}`;
+}
+async function scaleCanary(kubectl, stable, replicas) {
+    await kubectl.scale(`deployment/${canaryName(stable)}`, replicas);
+}
+/** Throws an ActionError when the workload is not rolled out within timeoutMs. */
+async function waitReady(kubectl, kindName, timeoutMs) {
+    const status = await kubectl.rolloutStatus(kindName, timeoutMs);
+    if (status.done)
+        return status;
+    throw new ActionError(`${kindName} did not become ready within ${Math.round(timeoutMs / 1000)}s: ${status.message}`, `Look at its pods (kubectl describe ${kindName}; kubectl get pods -l ${TRACK_LABEL}=canary) for image pull errors, crashes or failing readiness probes.`);
+}
+/** For router modes: a Service with stable's ports that selects only the canary's pods. */
+async function createCanaryService(kubectl, stableService, stableDeployment) {
+    const name = cluster_state_canaryName(stableService.name);
+    await kubectl.applyObject({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name, labels: ownershipLabels(stableDeployment) },
+        spec: {
+            selector: { ...stableService.selector, [TRACK_LABEL]: 'canary' },
+            ports: stableService.ports.map((port) => {
+                const { name: portName, port: number, targetPort, protocol, appProtocol } = port;
+                return { name: portName, port: number, targetPort, protocol, appProtocol };
+            }),
+        },
+    });
+    return `service/${name}`;
+}
+function selects(selector, labels) {
+    const entries = Object.entries(selector);
+    return entries.length > 0 && entries.every(([key, value]) => labels[key] === value);
+}
+/**
+ * Router modes split traffic between two Services, so the stable one must not also reach the
+ * canary's pods; replicas mode relies on the opposite.
+ */
+function checkServiceSelection(mode, service, stable) {
+    const selector = Object.entries(service.selector)
+        .map(([key, value]) => `${key}=${value}`)
+        .join(',');
+    const reachesCanary = selects(service.selector, canaryPodLabels(stable));
+    if (mode === 'replicas') {
+        if (reachesCanary)
+            return;
+        throw new ActionError(`Service '${service.name}' (selector ${selector || 'none'}) would not select the canary's pods, so in replicas mode the canary would get no traffic.`, `Remove '${TRACK_LABEL}' from the Service's selector, or use a router mode (gateway-api, nginx, istio).`);
+    }
+    if (!reachesCanary)
+        return;
+    throw new ActionError(`Service '${service.name}' (selector ${selector}) also selects the canary's pods, so in ${mode} mode the canary would get traffic through the stable Service too and the weights would be wrong.`, `Add '${TRACK_LABEL}: stable' to the pod labels of Deployment '${stable.name}' (spec.template.metadata.labels) and to the selector of Service '${service.name}', roll that out, then run the canary again. The Deployment's spec.selector can stay as it is.`);
+}
+
 ;// CONCATENATED MODULE: ./src/canary/canary-cluster.ts
 /**
  * One canary's cluster side, as the modes use it: begin, shift, promote, revert. It keeps the run's
@@ -37942,6 +37940,7 @@ class CanaryCluster {
     provider;
     state;
     steps = [];
+    promotionStarted = false;
     constructor(kubectl, target) {
         this.kubectl = kubectl;
         this.target = target;
@@ -38038,19 +38037,26 @@ class CanaryCluster {
         this.stable = await readStable(this.kubectl, state.deployment, state.container);
         return { weight: state.weight, canaryImage: state.canaryImage };
     }
-    shiftTo(weight) {
-        return this.lock.run(async () => {
-            const achieved = await this.providerFor(this.state?.originalRoute).setWeight(weight);
-            await this.waitCanaryReady();
-            if (this.state) {
-                this.state = { ...this.state, weight: achieved, stepIndex: this.state.stepIndex + 1 };
-                await writeClusterState(this.kubectl, this.state);
-            }
-            info(`The canary now gets ${achieved}% of traffic.`);
-            return achieved;
+    /** Only the change itself holds the lock: a cancellation must not wait for pods to start. */
+    async shiftTo(weight) {
+        const provider = this.providerFor(this.state?.originalRoute);
+        const achieved = await this.lock.run(() => provider.setWeight(weight));
+        await this.waitCanaryReady();
+        await this.lock.run(async () => {
+            if (!this.state)
+                return;
+            this.state = { ...this.state, weight: achieved, stepIndex: this.state.stepIndex + 1 };
+            await writeClusterState(this.kubectl, this.state);
         });
+        info(`The canary now gets ${achieved}% of traffic.`);
+        return achieved;
+    }
+    /** Once stable is getting the new image, a cancellation leaves the finish to the post step. */
+    get promoting() {
+        return this.promotionStarted;
     }
     promote() {
+        this.promotionStarted = true;
         return this.lock.run(() => promoteStable(this.kubectl, this.providerFor(this.state?.originalRoute), this.names(), {
             image: this.state?.canaryImage ?? this.target.image ?? '',
             stableImage: this.stableImage,
@@ -38116,7 +38122,6 @@ class CanaryCluster {
             deployment: this.target.deployment,
             stableReplicas: this.stable?.replicas ?? 1,
             snapshot,
-            readyTimeoutMs: this.target.timeoutMs,
         });
         return this.provider;
     }
@@ -40810,6 +40815,12 @@ async function publish(report) {
     await buildSummary(report).write();
 }
 async function onCancel(cluster, settings, state, started) {
+    if (cluster.promoting) {
+        // Stable is already rolling out the new image; reverting now would race it. Post finishes.
+        warning('The canary was cancelled during promotion; the post step finishes the promotion.');
+        setFailed('canary failed: the run was cancelled during promotion.');
+        process.exit(1);
+    }
     warning('The canary was cancelled; putting all traffic back on stable.');
     const cleanup = await cluster.revertAfterCancel();
     saveCanaryState({ ...state, phase: cleanup.settled ? 'settled' : state.phase });

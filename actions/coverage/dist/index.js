@@ -52185,6 +52185,11 @@ async function computePatch(settings, github, files, notes) {
         github?.pullRequest !== undefined;
     if (!wanted || !github)
         return undefined;
+    if (!settings.baseRef && !github.pullRequest && !github.payload.merge_group) {
+        // One workflow usually serves pull requests and pushes; a push has no base to gate against.
+        notes.push(`min-patch was not applied: this ${github.eventName} run has no pull request base to compare with (set base-ref to measure patch coverage here).`);
+        return undefined;
+    }
     const base = chooseBase(settings.baseRef, github);
     const diff = await changedLinesAgainst(base.ref, settings.workspace);
     const patch = patchCoverage(files, diff.lines);

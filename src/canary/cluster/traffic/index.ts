@@ -39,8 +39,6 @@ export interface TrafficOptions {
   stableReplicas: number;
   /** ClusterState.originalRoute from an earlier job of the same run. */
   snapshot?: unknown;
-  /** Replicas mode: how long setWeight waits for the canary's pods to be ready (default 5m). */
-  readyTimeoutMs?: number;
 }
 
 export interface RouterOptions {
@@ -51,14 +49,11 @@ export interface RouterOptions {
   snapshot: unknown;
 }
 
-const DEFAULT_READY_TIMEOUT_MS = 5 * 60_000;
-
 export function trafficProvider(kubectl: Kubectl, options: TrafficOptions): TrafficProvider {
   if (options.mode === 'replicas') {
     return new ReplicasProvider(kubectl, {
       deployment: options.deployment,
       stableReplicas: options.stableReplicas,
-      readyTimeoutMs: options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
     });
   }
   if (!options.route) {

@@ -6,13 +6,11 @@ import { ActionError } from '../../../core/errors.js';
 import type { Kubectl } from '../../../core/kubectl.js';
 import type { TrafficMode } from '../../types.js';
 import { canaryName } from '../cluster-state.js';
-import { waitReady } from '../workload.js';
 import { checkWeight, share, type TrafficProvider } from './index.js';
 
 export interface ReplicasOptions {
   deployment: string;
   stableReplicas: number;
-  readyTimeoutMs: number;
 }
 
 interface DeploymentCounts {
@@ -60,8 +58,9 @@ export class ReplicasProvider implements TrafficProvider {
     }
     const { stableReplicas } = this.options;
     const replicas = canaryReplicas(stableReplicas, weight, canary.spec.replicas ?? 0);
+    // The caller waits for the new pods outside its cluster lock, so a cancellation can revert
+    // without waiting for them.
     if (replicas !== canary.spec.replicas) await this.kubectl.scale(this.canary, replicas);
-    await waitReady(this.kubectl, this.canary, this.options.readyTimeoutMs);
     return share(replicas, stableReplicas);
   }
 
