@@ -3,7 +3,7 @@
  * way, post can still put the cluster back (or finish a promotion that had already begun).
  */
 import * as core from '@actions/core';
-import type { TrafficMode } from './types.js';
+import type { CanaryTarget } from './canary-cluster.js';
 
 export const CANARY_STATE = 'canary';
 
@@ -14,17 +14,11 @@ export const CANARY_STATE = 'canary';
  */
 export type CanaryPhase = 'running' | 'promoting' | 'settled';
 
-export interface CanaryRunState {
+/** The cluster target without the image: post never creates anything, it only finishes. */
+export interface CanaryRunState extends Omit<CanaryTarget, 'image'> {
   phase: CanaryPhase;
   kubeconfigPath: string;
   context: string | undefined;
-  namespace: string | undefined;
-  deployment: string;
-  container: string | undefined;
-  service: string | undefined;
-  traffic: TrafficMode;
-  route: string | undefined;
-  timeoutMs: number;
 }
 
 export function saveCanaryState(state: CanaryRunState): void {

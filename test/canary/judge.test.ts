@@ -1,28 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { SequentialJudge, type Verdict } from '../../src/canary/judge/judge.js';
 import type { TrackCounts } from '../../src/canary/types.js';
+import { poisson, seededRandom } from '../../tools/seeded-random.js';
 
 /** Prometheus client libraries' default histogram buckets, in seconds. */
 const BOUNDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-
-/** mulberry32: a small seeded generator, so simulated runs are the same on every machine. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function poisson(random: () => number, mean: number): number {
-  const limit = Math.exp(-mean);
-  let k = 0;
-  for (let p = random(); p > limit; p *= random()) k++;
-  return k;
-}
 
 interface Service {
   errorRate: number;

@@ -6,25 +6,7 @@ import {
   RateRatioTest,
   type RateRatioBatch,
 } from '../../src/canary/judge/sequential-test.js';
-
-/** mulberry32: a small seeded generator, so simulated runs are the same on every machine. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function poisson(random: () => number, mean: number): number {
-  const limit = Math.exp(-mean);
-  let k = 0;
-  for (let p = random(); p > limit; p *= random()) k++;
-  return k;
-}
+import { poisson, seededRandom } from '../../tools/seeded-random.js';
 
 function binomialPmf(n: number, p: number, k: number): number {
   let logChoose = 0;

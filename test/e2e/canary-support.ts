@@ -25,7 +25,14 @@ export interface Behaviour {
   jitterMs: number;
 }
 
-export const HEALTHY: Behaviour = { errorRate: 0.002, latencyMs: 20, jitterMs: 5 };
+/** Stable's own small error rate, so the judge compares against a realistic baseline. */
+export const STABLE: Behaviour = { errorRate: 0.002, latencyMs: 20, jitterMs: 5 };
+/**
+ * A healthy canary makes no errors: a few-second step of a hundred requests can show two 5xx by
+ * chance, which is over 1% until more requests come (the step then waits, see slo.ts), and a
+ * test must not depend on that luck.
+ */
+export const HEALTHY: Behaviour = { errorRate: 0, latencyMs: 20, jitterMs: 5 };
 export const ERRORS: Behaviour = { errorRate: 0.05, latencyMs: 20, jitterMs: 5 };
 export const SLOW: Behaviour = { errorRate: 0.002, latencyMs: 160, jitterMs: 10 };
 
@@ -173,7 +180,7 @@ export async function startScenario(
     mode,
     route: ROUTE,
     service: 'web',
-    stable: HEALTHY,
+    stable: STABLE,
     canary,
     ratePerSecond: options.ratePerSecond ?? 80,
   });

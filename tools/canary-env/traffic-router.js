@@ -6,6 +6,7 @@
  */
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import { trafficShare } from './traffic-share.js';
+export { seededRandom } from '../seeded-random.js';
 
 /** @typedef {import('./traffic-share.js').ObjectSource} ObjectSource */
 /** @typedef {import('./traffic-share.js').TrafficMode} TrafficMode */
@@ -36,22 +37,6 @@ const HOP_BY_HOP = new Set([
   'trailer',
   'host',
 ]);
-
-/**
- * A small seeded generator (mulberry32), for splits a test can repeat exactly.
- * @param {number} seed
- * @returns {() => number}
- */
-export function seededRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** @param {import('node:http').IncomingHttpHeaders} headers */
 function forwardable(headers) {

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8776);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(444);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8776:
+/***/ 444:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32129,38 +32129,42 @@ function stateProblem(value) {
 
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./src/canary/cluster/traffic/gateway-api.ts
+;// CONCATENATED MODULE: ./src/canary/cluster/traffic/split-route.ts
 /**
- * Gateway API: every HTTPRoute rule that sends traffic to the stable Service gets the canary
- * Service beside it, and the stable backend's share is split between the two. HTTPRoute is a
- * custom resource, so changes go in as merge patches (which replace `rules` as a whole).
+ * What the Gateway API and Istio providers share: a custom resource holding a list of routes
+ * (HTTPRoute `rules`, VirtualService `http`), of which those reaching the stable Service are split
+ * between stable and canary. The list as it was is kept, so every weight is computed from the
+ * user's own route and giving traffic back restores it exactly. Custom resources refuse strategic
+ * merge patches, so changes go in as merge patches, which replace the list as a whole.
  */
 
 
-
-class GatewayApiProvider {
+class SplitRouteProvider {
     kubectl;
     options;
-    mode = 'gateway-api';
-    kindName;
+    shape;
     canary;
-    original;
+    /** The route's namespace, which names Services written without one. */
     routeNamespace;
+    kindName;
+    original;
     prepared = false;
-    constructor(kubectl, options) {
+    constructor(kubectl, options, shape) {
         this.kubectl = kubectl;
         this.options = options;
-        this.kindName = `httproute.gateway.networking.k8s.io/${options.route}`;
+        this.shape = shape;
+        this.kindName = `${shape.resource}/${options.route}`;
         this.canary = canaryServiceName(options.service);
-        this.original = isRoutesSnapshot(options.snapshot) ? options.snapshot.rules : undefined;
+        const saved = options.snapshot?.[shape.field];
+        this.original = Array.isArray(saved) ? saved : undefined;
     }
     async prepare() {
         const live = await this.read();
         if (!live)
-            throw missingRoute('HTTPRoute', this.options.route, this.options.service);
-        this.original ??= this.strip(live.spec.rules ?? []);
-        if (!this.original.some((rule) => this.stableRefs(rule).length > 0)) {
-            throw new errors_ActionError(`HTTPRoute '${this.options.route}' has no rule with a backendRef to Service '${this.options.service}', so no traffic could be shifted.`, `Point 'route' at the HTTPRoute whose backendRefs name '${this.options.service}', or fix 'service'.`);
+            throw missingRoute(this.shape.kind, this.options.route, this.options.service);
+        this.original ??= this.strip(this.entriesOf(live));
+        if (!this.original.some((entry) => this.reachesStable(entry))) {
+            throw this.shape.noStableRoute(this.options);
         }
         this.prepared = true;
     }
@@ -32168,34 +32172,60 @@ class GatewayApiProvider {
         checkWeight(weight);
         if (!this.prepared)
             await this.prepare();
-        const rules = (this.original ?? []).map((rule) => this.split(rule, weight));
-        await this.kubectl.patch(this.kindName, 'merge', { spec: { rules } });
-        return this.weightIn(rules);
+        const entries = (this.original ?? []).map((entry) => this.reachesStable(entry) ? this.split(entry, weight) : entry);
+        await this.kubectl.patch(this.kindName, 'merge', { spec: { [this.shape.field]: entries } });
+        return this.weightIn(entries);
     }
     async restoreStable() {
         const live = await this.read();
         if (!live)
             return;
-        const current = live.spec.rules ?? [];
+        const current = this.entriesOf(live);
         const wanted = this.original ?? this.strip(current);
         if ((0,external_node_util_.isDeepStrictEqual)(current, wanted))
             return;
-        await this.kubectl.patch(this.kindName, 'merge', { spec: { rules: wanted } });
+        await this.kubectl.patch(this.kindName, 'merge', { spec: { [this.shape.field]: wanted } });
     }
     async canaryWeight() {
         const live = await this.read();
-        return live ? this.weightIn(live.spec.rules ?? []) : 0;
+        return live ? this.weightIn(this.entriesOf(live)) : 0;
     }
     objects() {
         return [];
     }
     snapshot() {
-        return this.original ? { rules: structuredClone(this.original) } : undefined;
+        return this.original ? { [this.shape.field]: structuredClone(this.original) } : undefined;
+    }
+    entriesOf(live) {
+        return live.spec[this.shape.field] ?? [];
     }
     async read() {
         const route = await this.kubectl.getIfExists(this.kindName);
         this.routeNamespace ??= route?.metadata.namespace ?? this.options.namespace;
         return route;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/traffic/gateway-api.ts
+/**
+ * Gateway API: every HTTPRoute rule that sends traffic to the stable Service gets the canary
+ * Service beside it, and the stable backend's share is split between the two.
+ */
+
+
+
+class GatewayApiProvider extends SplitRouteProvider {
+    mode = 'gateway-api';
+    constructor(kubectl, options) {
+        super(kubectl, options, {
+            resource: 'httproute.gateway.networking.k8s.io',
+            kind: 'HTTPRoute',
+            field: 'rules',
+            noStableRoute: ({ route, service }) => new errors_ActionError(`HTTPRoute '${route}' has no rule with a backendRef to Service '${service}', so no traffic could be shifted.`, `Point 'route' at the HTTPRoute whose backendRefs name '${service}', or fix 'service'.`),
+        });
+    }
+    reachesStable(rule) {
+        return this.stableRefs(rule).length > 0;
     }
     isServiceRef(ref, name) {
         return (ref.name === name &&
@@ -32211,8 +32241,6 @@ class GatewayApiProvider {
      * are scaled by 100 so the rule's proportions among them stay as written.
      */
     split(rule, weight) {
-        if (this.stableRefs(rule).length === 0)
-            return rule;
         const backendRefs = (rule.backendRefs ?? []).flatMap((ref) => {
             const base = ref.weight ?? 1;
             if (!this.isServiceRef(ref, this.options.service))
@@ -32224,7 +32252,6 @@ class GatewayApiProvider {
         });
         return { ...rule, backendRefs };
     }
-    /** The route as it was before any split: canary backends folded back into stable. */
     strip(rules) {
         return rules.map((rule) => {
             const refs = rule.backendRefs ?? [];
@@ -32260,79 +32287,30 @@ class GatewayApiProvider {
         return 0;
     }
 }
-function isRoutesSnapshot(value) {
-    return (typeof value === 'object' && value !== null && Array.isArray(value.rules));
-}
 
 ;// CONCATENATED MODULE: ./src/canary/cluster/traffic/istio.ts
 /**
  * Istio: every HTTP route of the VirtualService whose destinations include the stable Service's
  * host gets the canary Service's host beside it, and the stable destination's weight is split
- * between the two. VirtualService is a custom resource, so changes go in as merge patches.
+ * between the two.
  */
 
 
 
 /** Istio's weights are percentages: a lone destination without one gets everything. */
 const WHOLE = 100;
-class IstioProvider {
-    kubectl;
-    options;
+class IstioProvider extends SplitRouteProvider {
     mode = 'istio';
-    kindName;
-    canary;
-    original;
-    routeNamespace;
-    prepared = false;
     constructor(kubectl, options) {
-        this.kubectl = kubectl;
-        this.options = options;
-        this.kindName = `virtualservice.networking.istio.io/${options.route}`;
-        this.canary = canaryServiceName(options.service);
-        this.original = isHttpSnapshot(options.snapshot) ? options.snapshot.http : undefined;
+        super(kubectl, options, {
+            resource: 'virtualservice.networking.istio.io',
+            kind: 'VirtualService',
+            field: 'http',
+            noStableRoute: ({ route, service }) => new errors_ActionError(`VirtualService '${route}' has no HTTP route to host '${service}' (or its .svc.cluster.local name), so no traffic could be shifted.`, `Point 'route' at the VirtualService whose http routes send to '${service}', or fix 'service'.`),
+        });
     }
-    async prepare() {
-        const live = await this.read();
-        if (!live)
-            throw missingRoute('VirtualService', this.options.route, this.options.service);
-        this.original ??= this.strip(live.spec.http ?? []);
-        if (!this.original.some((route) => this.stableDestinations(route).length > 0)) {
-            throw new errors_ActionError(`VirtualService '${this.options.route}' has no HTTP route to host '${this.options.service}' (or its .svc.cluster.local name), so no traffic could be shifted.`, `Point 'route' at the VirtualService whose http routes send to '${this.options.service}', or fix 'service'.`);
-        }
-        this.prepared = true;
-    }
-    async setWeight(weight) {
-        checkWeight(weight);
-        if (!this.prepared)
-            await this.prepare();
-        const http = (this.original ?? []).map((route) => this.split(route, weight));
-        await this.kubectl.patch(this.kindName, 'merge', { spec: { http } });
-        return this.weightIn(http);
-    }
-    async restoreStable() {
-        const live = await this.read();
-        if (!live)
-            return;
-        const current = live.spec.http ?? [];
-        const wanted = this.original ?? this.strip(current);
-        if ((0,external_node_util_.isDeepStrictEqual)(current, wanted))
-            return;
-        await this.kubectl.patch(this.kindName, 'merge', { spec: { http: wanted } });
-    }
-    async canaryWeight() {
-        const live = await this.read();
-        return live ? this.weightIn(live.spec.http ?? []) : 0;
-    }
-    objects() {
-        return [];
-    }
-    snapshot() {
-        return this.original ? { http: structuredClone(this.original) } : undefined;
-    }
-    async read() {
-        const service = await this.kubectl.getIfExists(this.kindName);
-        this.routeNamespace ??= service?.metadata.namespace ?? this.options.namespace;
-        return service;
+    reachesStable(route) {
+        return this.stableDestinations(route).length > 0;
     }
     /** `web`, `web.ns`, `web.ns.svc` and `web.ns.svc.cluster.local` all name the same Service. */
     isHostOf(host, service) {
@@ -32348,8 +32326,6 @@ class IstioProvider {
     }
     split(route, weight) {
         const destinations = route.route ?? [];
-        if (this.stableDestinations(route).length === 0)
-            return route;
         const lone = destinations.length === 1;
         return {
             ...route,
@@ -32369,7 +32345,6 @@ class IstioProvider {
             }),
         };
     }
-    /** The routes as they were before any split: canary destinations folded back into stable. */
     strip(http) {
         return http.map((route) => {
             const destinations = route.route ?? [];
@@ -32406,9 +32381,6 @@ class IstioProvider {
         }
         return 0;
     }
-}
-function isHttpSnapshot(value) {
-    return typeof value === 'object' && value !== null && Array.isArray(value.http);
 }
 
 ;// CONCATENATED MODULE: ./src/canary/cluster/traffic/nginx.ts
