@@ -1,11 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { RegistryClient } from '../../src/image/registry/client.js';
+import { startRegistryProcess } from '../../tools/registry.js';
 import {
   startTokenServer,
   type TokenServer,
@@ -13,10 +13,9 @@ import {
 } from './registry-token-server.js';
 
 /**
- * A real registry for tests: Debian's docker-registry (distribution 2.8) on 127.0.0.1 with a
- * random port and a temporary storage directory, optionally behind htpasswd (bcrypt) Basic auth
- * or token auth with our own token server. Plus a way to put small images into it without a
- * builder, through the blob upload API.
+ * A real registry for tests: Debian's docker-registry (tools/registry.js), optionally behind
+ * htpasswd (bcrypt) Basic auth or token auth with our own token server. Plus a way to put small
+ * images into it without a builder, through the blob upload API.
  */
 
 export const REGISTRY_TOOL = { program: 'docker-registry', debianPackage: 'docker-registry' };
@@ -50,105 +49,32 @@ export interface StartRegistryOptions {
 }
 
 const run = promisify(execFile);
-const START_TIMEOUT_MS = 20_000;
 
+/** docker-registry started by tools/registry.js, with the auth set-ups tests need. */
 export async function startRegistry(options: StartRegistryOptions = {}): Promise<TestRegistry> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'slipway-registry-'));
   let tokenServer: TokenServer | undefined;
-  let child: ChildProcess | undefined;
-  try {
-    const auth: string[] = [];
+  const auth = async (dir: string): Promise<string[]> => {
     if (options.htpasswd) {
       const { username, password } = options.htpasswd;
       const { stdout } = await run('htpasswd', ['-Bbn', username, password]);
       await writeFile(path.join(dir, 'htpasswd'), stdout);
-      auth.push('auth:', '  htpasswd:', '    realm: slipway-test', `    path: ${dir}/htpasswd`);
-    } else if (options.token) {
+      return ['auth:', '  htpasswd:', '    realm: slipway-test', `    path: ${dir}/htpasswd`];
+    }
+    if (options.token) {
       tokenServer = await startTokenServer({ ...options.token, dir });
-      auth.push(
+      return [
         'auth:',
         '  token:',
         `    realm: ${tokenServer.realm}`,
         `    service: ${tokenServer.service}`,
         `    issuer: ${tokenServer.issuer}`,
         `    rootcertbundle: ${tokenServer.certificatePath}`,
-      );
+      ];
     }
-    const config = [
-      'version: 0.1',
-      'log:',
-      '  level: info',
-      '  formatter: text',
-      'storage:',
-      '  filesystem:',
-      `    rootdirectory: ${dir}/storage`,
-      '  delete:',
-      '    enabled: true',
-      'http:',
-      '  addr: 127.0.0.1:0',
-      `  secret: ${randomBytes(16).toString('hex')}`,
-      ...auth,
-      '',
-    ].join('\n');
-    const configPath = path.join(dir, 'config.yml');
-    await writeFile(configPath, config);
-
-    child = spawn('docker-registry', ['serve', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const collect = (chunk: Buffer) => (output += chunk.toString('utf8'));
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
-    const port = await waitForPort(child, () => output);
-    const host = `127.0.0.1:${port}`;
-    const started = child;
-    const stop = async () => {
-      if (started.exitCode === null && started.signalCode === null) {
-        const exited = new Promise((resolve) => started.once('exit', resolve));
-        started.kill('SIGTERM');
-        await exited;
-      }
-      await tokenServer?.stop();
-      await rm(dir, { recursive: true, force: true });
-    };
-    let markers = 0;
-    const settle = async () => {
-      const marker = `/v2/slipway-log-marker/manifests/m${++markers}`;
-      await (await fetch(`http://${host}${marker}`)).arrayBuffer();
-      const deadline = Date.now() + 5_000;
-      while (!output.includes(` ${marker} `)) {
-        if (Date.now() > deadline) throw new Error(`the registry did not log ${marker}`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    };
-    return { host, url: `http://${host}`, tokenServer, logs: () => output, settle, stop };
-  } catch (error) {
-    child?.kill('SIGKILL');
-    await tokenServer?.stop();
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
-}
-
-/** The registry logs the address it really bound; with port 0 that is how we learn the port. */
-function waitForPort(child: ChildProcess, output: () => string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const deadline = setTimeout(() => {
-      clearInterval(poll);
-      reject(new Error(`docker-registry did not start in time:\n${output()}`));
-    }, START_TIMEOUT_MS);
-    const poll = setInterval(() => {
-      const match = /listening on 127\.0\.0\.1:(\d+)/.exec(output());
-      if (match) {
-        clearInterval(poll);
-        clearTimeout(deadline);
-        resolve(Number(match[1]));
-      } else if (child.exitCode !== null) {
-        clearInterval(poll);
-        clearTimeout(deadline);
-        reject(new Error(`docker-registry exited with ${child.exitCode}:\n${output()}`));
-      }
-    }, 50);
-  });
+    return [];
+  };
+  const registry = await startRegistryProcess({ auth, cleanup: async () => tokenServer?.stop() });
+  return { ...registry, tokenServer };
 }
 
 /** Requests the registry served, from its access log (one combined-log line per request). */
