@@ -31,7 +31,10 @@ export interface ProgressionResult {
   steps: StepRecord[];
   /** Why the progression aborted or was cancelled. */
   reason: string | undefined;
-  /** From the first canary traffic to the judge's "worse"; undefined otherwise. */
+  /**
+   * From the first canary traffic to an abort decided on the canary's figures (the comparison
+   * with stable, a limit or a check); undefined for no data, outages and no abort.
+   */
   detectionMs: number | undefined;
   finalWeight: number;
 }
@@ -194,16 +197,18 @@ async function runStep(
       }
       continue;
     }
-    if (slo.breaches.length > 0) return finish('aborted', slo.breaches.join('; '));
+    if (slo.breaches.length > 0) return finish('aborted', slo.breaches.join('; '), true);
     if (slo.unsure.length > 0) {
-      if (elapsed >= settings.stepTimeoutMs) return finish('aborted', slo.unsure.join('; '));
+      if (elapsed >= settings.stepTimeoutMs) {
+        return finish('aborted', `${slo.unsure.join('; ')} when the step timed out`, true);
+      }
       continue;
     }
     if (settings.checks.length > 0) {
       checks = await ports.runChecks(Math.max(1, Math.round(elapsed / 1000)));
       const failed = checks.filter((check) => !check.passed);
       const wrong = failed.filter((check) => !check.inconclusive);
-      if (wrong.length > 0) return finish('aborted', wrong.map(describeCheck).join('; '));
+      if (wrong.length > 0) return finish('aborted', wrong.map(describeCheck).join('; '), true);
       if (failed.length > 0) {
         if (elapsed >= settings.stepTimeoutMs) {
           return finish('aborted', failed.map(describeCheck).join('; '));

@@ -90,7 +90,10 @@ export interface CanaryReport {
   steps: StepRecord[];
   finalWeight: number;
   durationMs: number;
-  /** From the canary's first traffic to the abort decision; undefined unless judged worse. */
+  /**
+   * From the canary's first traffic to an abort decided on its figures (worse than stable, over a
+   * limit, a failed check); undefined for aborts for want of data and when not aborted.
+   */
   detectionMs: number | undefined;
   cleanup: CleanupReport | undefined;
   notes: string[];

@@ -135,6 +135,7 @@ describe('progress', () => {
       end: 'aborted',
       reason: /above/,
       stepsRun: 1,
+      detected: true,
     },
     {
       name: 'Prometheus going away aborts once the outage outlasts the limit',
@@ -162,6 +163,7 @@ describe('progress', () => {
       end: 'aborted',
       reason: /check 'saturation' is 0\.97, above the maximum 0\.8/,
       stepsRun: 1,
+      detected: true,
     },
     {
       name: 'a custom check without data waits, then aborts at the step timeout',

@@ -31,9 +31,7 @@ describe('checkSlo', () => {
       name: 'one 5xx in a small window is over the limit but not yet a breach',
       canary: counts(100, 2),
       breaches: [],
-      unsure: [
-        'canary 5xx 2.0% is above the 1% limit, but 100 requests cannot yet tell it from chance',
-      ],
+      unsure: ['canary 5xx 2.0% is above the 1% limit (100 requests, not yet significant)'],
     },
     {
       name: 'p95 clearly above the limit',
@@ -46,7 +44,7 @@ describe('checkSlo', () => {
       canary: counts(120, 0, 0.5, 0.94),
       breaches: [],
       unsure: [
-        'canary p95 latency 121 ms is above the 100 ms limit, but 120 requests cannot yet tell it from chance',
+        'canary p95 latency 121 ms is above the 100 ms limit (120 requests, not yet significant)',
       ],
     },
     {

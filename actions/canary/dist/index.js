@@ -39727,7 +39727,7 @@ function checkSlo(window, limits) {
         if (lowest > limits.maxErrorRate)
             result.breaches.push(over);
         else
-            result.unsure.push(`${over}, but ${requests} requests cannot yet tell it from chance`);
+            result.unsure.push(`${over} (${requests} requests, not yet significant)`);
     }
     const { latencyCount } = window.canary;
     if (canary.p95Ms !== undefined && canary.p95Ms > limits.maxLatencyP95Ms) {
@@ -39736,7 +39736,7 @@ function checkSlo(window, limits) {
         if (lowerBound(slow, latencyCount, limits.alpha) > P95_TAIL)
             result.breaches.push(over);
         else
-            result.unsure.push(`${over}, but ${latencyCount} requests cannot yet tell it from chance`);
+            result.unsure.push(`${over} (${latencyCount} requests, not yet significant)`);
     }
     return result;
 }
@@ -39905,10 +39905,11 @@ async function runStep(weight, achieved, startedAt, before, judge, settings, por
             continue;
         }
         if (slo.breaches.length > 0)
-            return finish('aborted', slo.breaches.join('; '));
+            return finish('aborted', slo.breaches.join('; '), true);
         if (slo.unsure.length > 0) {
-            if (elapsed >= settings.stepTimeoutMs)
-                return finish('aborted', slo.unsure.join('; '));
+            if (elapsed >= settings.stepTimeoutMs) {
+                return finish('aborted', `${slo.unsure.join('; ')} when the step timed out`, true);
+            }
             continue;
         }
         if (settings.checks.length > 0) {
@@ -39916,7 +39917,7 @@ async function runStep(weight, achieved, startedAt, before, judge, settings, por
             const failed = checks.filter((check) => !check.passed);
             const wrong = failed.filter((check) => !check.inconclusive);
             if (wrong.length > 0)
-                return finish('aborted', wrong.map(describeCheck).join('; '));
+                return finish('aborted', wrong.map(describeCheck).join('; '), true);
             if (failed.length > 0) {
                 if (elapsed >= settings.stepTimeoutMs) {
                     return finish('aborted', failed.map(describeCheck).join('; '));

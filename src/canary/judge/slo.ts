@@ -46,14 +46,14 @@ export function checkSlo(
     const over = `canary 5xx ${percent(canary.errorRate)} is above the ${limitPercent(limits.maxErrorRate)} limit`;
     const lowest = lowerBound(errors, requests, limits.alpha);
     if (lowest > limits.maxErrorRate) result.breaches.push(over);
-    else result.unsure.push(`${over}, but ${requests} requests cannot yet tell it from chance`);
+    else result.unsure.push(`${over} (${requests} requests, not yet significant)`);
   }
   const { latencyCount } = window.canary;
   if (canary.p95Ms !== undefined && canary.p95Ms > limits.maxLatencyP95Ms) {
     const slow = slowerThan(window.canary, limits.maxLatencyP95Ms / 1000);
     const over = `canary p95 latency ${formatMs(canary.p95Ms)} is above the ${formatMs(limits.maxLatencyP95Ms)} limit`;
     if (lowerBound(slow, latencyCount, limits.alpha) > P95_TAIL) result.breaches.push(over);
-    else result.unsure.push(`${over}, but ${latencyCount} requests cannot yet tell it from chance`);
+    else result.unsure.push(`${over} (${latencyCount} requests, not yet significant)`);
   }
   return result;
 }
