@@ -1,4 +1,5 @@
-// Regenerates the inputs and outputs tables in every action's README.md from its action.yml.
+// Regenerates the inputs and outputs tables in every action's README.md from its action.yml, and
+// the benchmark figures in the top README.md from bench/results/latest.md.
 //   node tools/docs.js          rewrite the tables
 //   node tools/docs.js --check  change nothing; exit 1 listing every README that is out of date
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { findActionDirs, readActionMetadata } from './action-metadata.js';
 /** @typedef {import('./action-metadata.js').InputDoc} InputDoc */
 /** @typedef {import('./action-metadata.js').OutputDoc} OutputDoc */
 /** @typedef {import('./action-metadata.js').ActionMetadata} ActionMetadata */
-/** @typedef {'inputs' | 'outputs'} Section */
+/** @typedef {'inputs' | 'outputs' | 'bench'} Section */
 
 /**
  * @typedef {object} DocsStatus
@@ -24,7 +25,10 @@ import { findActionDirs, readActionMetadata } from './action-metadata.js';
 export const MARKERS = {
   inputs: { start: '<!-- slipway:inputs:start -->', end: '<!-- slipway:inputs:end -->' },
   outputs: { start: '<!-- slipway:outputs:start -->', end: '<!-- slipway:outputs:end -->' },
+  bench: { start: '<!-- slipway:bench:start -->', end: '<!-- slipway:bench:end -->' },
 };
+
+const BENCH_RESULTS = path.join('bench', 'results', 'latest.md');
 
 /**
  * Makes text safe inside one Markdown table cell: a `|` would end the cell and a newline the row.
@@ -176,6 +180,50 @@ export async function checkDocs(actionDirs) {
 }
 
 /**
+ * The benchmark results as the top README shows them: latest.md without its title, headings one
+ * level down, and links made relative to the repository root.
+ * @param {string} latest bench/results/latest.md
+ * @returns {string}
+ */
+export function renderBenchSection(latest) {
+  return latest
+    .replace(/^# .*\n+/, '')
+    .replace(/^(#+) /gm, '$1# ')
+    .replace(/\]\(\.\.\/README\.md\)/g, '](bench/README.md)')
+    .trim();
+}
+
+/**
+ * Compares the top README's benchmark section with bench/results/latest.md. A README without the
+ * markers has no such section (a repository without benchmarks).
+ * @param {string} repoRoot
+ * @returns {Promise<DocsStatus | undefined>}
+ */
+export async function checkBenchDocs(repoRoot) {
+  const readmePath = path.join(repoRoot, 'README.md');
+  if (!existsSync(readmePath)) return undefined;
+  const readme = readFileSync(readmePath, 'utf8');
+  if (!readme.includes(MARKERS.bench.start)) return undefined;
+  try {
+    const resultsPath = path.join(repoRoot, BENCH_RESULTS);
+    if (!existsSync(resultsPath))
+      throw new Error(`${BENCH_RESULTS} does not exist; run npm run bench`);
+    const body = await formatMarkdown(
+      renderBenchSection(readFileSync(resultsPath, 'utf8')),
+      readmePath,
+    );
+    const expected = replaceSection(readme, 'bench', body);
+    return { readmePath, status: expected === readme ? 'fresh' : 'stale', expected };
+  } catch (error) {
+    return {
+      readmePath,
+      status: 'error',
+      error: error instanceof Error ? error.message : String(error),
+    };
+  }
+}
+
+/**
  * Runs the command line in a repository root and returns the exit code.
  * @param {string[]} args command-line arguments after the script name
  * @param {string} repoRoot
@@ -189,7 +237,8 @@ export async function main(args, repoRoot, out = { log: console.log, error: cons
     return 2;
   }
   const checkOnly = args.includes('--check');
-  const statuses = await checkDocs(findActionDirs(repoRoot));
+  const bench = await checkBenchDocs(repoRoot);
+  const statuses = [...(await checkDocs(findActionDirs(repoRoot))), ...(bench ? [bench] : [])];
   const shown = (/** @type {string} */ file) => path.relative(repoRoot, file);
 
   const errors = statuses.filter((s) => s.status === 'error');
@@ -198,7 +247,7 @@ export async function main(args, repoRoot, out = { log: console.log, error: cons
   const stale = statuses.filter((s) => s.status === 'stale');
   if (checkOnly) {
     if (stale.length > 0) {
-      out.error(`docs: ${stale.length} README(s) out of date with their action.yml:`);
+      out.error(`docs: ${stale.length} README(s) out of date with action.yml or bench results:`);
       for (const status of stale) out.error(`  ${shown(status.readmePath)}`);
       out.error('docs: run `npm run docs` and commit the result');
     }

@@ -1,70 +1,69 @@
 import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { bundleRuntime } from '../../tools/node-runtime.js';
+import type { ParseCost } from './parse-cost.js';
+import { benchEnv } from './processes.js';
+import { alternate } from './stats.js';
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const NCC = join(REPO, 'node_modules/@vercel/ncc/dist/ncc/cli.js');
 
-/** How a benchmark makes and checks the report of one size. */
-export interface GeneratedReports<Size, Measurement> {
-  /** The size's key in the results. */
-  key(size: Size): string;
-  fileName(size: Size): string;
-  content(size: Size): Iterable<string>;
-  /** Asserts that the child parsed the report right, so that the figures are for a real parse. */
-  check(measurement: Measurement, size: Size): void;
+export interface ParserContest<Findings> {
+  /** e.g. 'lcov'; the scratch folder and report file are named after it. */
+  name: string;
+  content: Iterable<string>;
+  /** bench/<child>.child.ts by key; each is bundled with ncc and run on the report. */
+  children: Record<string, string>;
+  /** Asserts that a child parsed the report right, so that the figures are for a real parse. */
+  check(key: string, findings: Findings): void;
+  rounds: number;
 }
 
 /**
- * Bundles bench/<benchmark>.child.ts with ncc, as the actions are bundled, and runs it on a
- * generated report of each size in turn; returns the JSON each run printed, by key.
+ * Writes the generated report once, bundles each child as the actions are bundled, and runs the
+ * children on it in alternation under the actions' Node, `rounds` times each; returns every run's cost by key.
  */
-export async function measureReports<Size, Measurement>(
-  benchmark: string,
-  sizes: readonly Size[],
-  reports: GeneratedReports<Size, Measurement>,
-): Promise<Record<string, Measurement>> {
-  const scratch = await mkdtemp(join(tmpdir(), `slipway-bench-${benchmark}-`));
+export async function runParserContest<Findings>(
+  contest: ParserContest<Findings>,
+): Promise<{ fileBytes: number; costs: Record<string, Array<ParseCost & Findings>> }> {
+  const scratch = await mkdtemp(join(tmpdir(), `slipway-bench-${contest.name}-`));
   try {
-    const child = await bundle(benchmark, scratch);
-    const measurements: Record<string, Measurement> = {};
-    for (const size of sizes) {
-      const report = join(scratch, reports.fileName(size));
-      await pipeline(Readable.from(reports.content(size)), createWriteStream(report));
-      const { stdout } = await run(process.execPath, [child, report], { maxBuffer: 1024 * 1024 });
-      const measurement = JSON.parse(stdout) as Measurement;
-      reports.check(measurement, size);
-      measurements[reports.key(size)] = measurement;
-      // The largest reports run to 100 MB: only one is kept on disk at a time.
-      await rm(report);
+    const report = join(scratch, `${contest.name}.report`);
+    await pipeline(Readable.from(contest.content), createWriteStream(report));
+    const tasks: Record<string, () => Promise<ParseCost & Findings>> = {};
+    for (const [key, child] of Object.entries(contest.children)) {
+      const bundle = await bundleChild(child, join(scratch, key));
+      tasks[key] = async () => {
+        const { stdout } = await run(bundleRuntime().path, [bundle, report], {
+          env: benchEnv(),
+          maxBuffer: 1024 * 1024,
+        });
+        const measurement = JSON.parse(stdout) as ParseCost & Findings;
+        contest.check(key, measurement);
+        return measurement;
+      };
     }
-    return measurements;
+    const costs = await alternate(contest.rounds, tasks);
+    return { fileBytes: (await stat(report)).size, costs };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
 }
 
-async function bundle(benchmark: string, scratch: string): Promise<string> {
+async function bundleChild(child: string, outDir: string): Promise<string> {
   // Type checking is the build's job; the benchmark only needs the code.
   await run(
     process.execPath,
-    [
-      NCC,
-      'build',
-      join(REPO, `bench/${benchmark}.child.ts`),
-      '-o',
-      join(scratch, 'child'),
-      '-q',
-      '--transpile-only',
-    ],
+    [NCC, 'build', join(REPO, `bench/${child}.child.ts`), '-o', outDir, '-q', '--transpile-only'],
     { cwd: REPO, maxBuffer: 64 * 1024 * 1024 },
   );
-  return join(scratch, 'child/index.js');
+  return join(outDir, 'index.js');
 }

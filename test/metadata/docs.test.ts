@@ -9,6 +9,7 @@ import {
   codeCell,
   escapeCell,
   main,
+  renderBenchSection,
   renderInputsTable,
   renderOutputsTable,
   replaceSection,
@@ -249,6 +250,65 @@ describe('docs command', () => {
     writeFileSync(path.join(fixtureDir, 'README.md'), markedReadme);
     expect(await main([], root, out)).toBe(0);
     expect(lines).toContain('docs: updated test/fixtures/actions/other/README.md');
+  });
+
+  describe('the benchmark table in the top README', () => {
+    const topReadme = () => path.join(root, 'README.md');
+    const results = (value: string) =>
+      [
+        '# Benchmark results',
+        '',
+        'How each figure is made: [bench/README.md](../README.md).',
+        '',
+        '| figure | value |',
+        '|---|---:|',
+        `| \`startup.node.ms\` | ${value} |`,
+        '',
+        '## Canary judge',
+        '',
+      ].join('\n');
+
+    beforeEach(() => {
+      mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
+      writeFileSync(path.join(root, 'bench', 'results', 'latest.md'), results('27.4'));
+      writeFileSync(
+        topReadme(),
+        `# Project\n\n${MARKERS.bench.start}\n${MARKERS.bench.end}\n\n## After\n`,
+      );
+    });
+
+    it('copies latest.md between the markers, one heading level down, links from the root', async () => {
+      expect(await main([], root, out)).toBe(0);
+      const readme = readFileSync(topReadme(), 'utf8');
+      expect(readme).toContain('| `startup.node.ms` |  27.4 |');
+      expect(readme).toContain('\n### Canary judge');
+      expect(readme).toContain('[bench/README.md](bench/README.md)');
+      expect(readme).not.toContain('# Benchmark results');
+      expect(readme).toContain('## After');
+      expect(await main(['--check'], root, out)).toBe(0);
+    });
+
+    it('--check names the README when the figures changed', async () => {
+      await main([], root, out);
+      writeFileSync(path.join(root, 'bench', 'results', 'latest.md'), results('31.0'));
+      lines = [];
+      expect(await main(['--check'], root, out)).toBe(1);
+      expect(lines).toContain('  README.md');
+    });
+
+    it('says to run the benchmarks when latest.md is missing', async () => {
+      rmSync(path.join(root, 'bench', 'results', 'latest.md'));
+      expect(await main(['--check'], root, out)).toBe(1);
+      expect(lines.join('\n')).toContain(
+        'bench/results/latest.md does not exist; run npm run bench',
+      );
+    });
+  });
+
+  it('renderBenchSection drops the title and demotes headings', () => {
+    expect(renderBenchSection('# Title\n\nText [x](../README.md).\n\n## Part\n')).toBe(
+      'Text [x](bench/README.md).\n\n### Part',
+    );
   });
 
   it('rejects unknown arguments', async () => {

@@ -1,13 +1,13 @@
 /**
- * Parses one LCOV tracefile and prints what it cost as JSON. Run by lcov-large.bench.ts as a
- * bundled child process, so that the figures are those of the parser alone, as the action ships it.
+ * Parses one LCOV tracefile with Slipway's streaming parser and prints what it cost as JSON.
+ * Bundled with ncc and run by lcov.bench.ts, so the figures are the parser's as the action ships it.
  */
 import { parseLcov } from '../src/coverage/formats/lcov.js';
 import type { FileCoverage } from '../src/coverage/model.js';
 import { runParseCostChild } from './support/parse-cost.js';
 
 runParseCostChild({
-  usage: 'lcov-large.child.js TRACEFILE',
+  usage: 'lcov.child.js TRACEFILE',
   parse: (source, path) => parseLcov(source, { workspace: '/repo', origin: path }),
   findings: (report) => ({ files: report.files.length, totals: totalsOf(report.files) }),
 });

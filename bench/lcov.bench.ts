@@ -1,0 +1,112 @@
+/**
+ * A monorepo-sized LCOV tracefile (about 100 MB, 20,000 sources with functions, lines and
+ * branches): Slipway's streaming parser, as the action ships it, against npm lcov-parse and
+ * against only reading the file, each in its own process, alternating.
+ */
+import { describe, expect, it } from 'vitest';
+import { runParserContest } from './support/child-process.js';
+import { writePart } from './support/figures.js';
+import type { ParseCost } from './support/parse-cost.js';
+import { median, MIB, round } from './support/stats.js';
+
+const SOURCES = 20_000;
+const LINES = 300;
+const FUNCTION_EVERY = 20;
+const BRANCH_EVERY = 6;
+const ROUNDS = 3;
+
+/** Lines ≡ 0 (mod 4) never run; every other function runs; a branch pair every 6 lines. */
+function* tracefile(): Generator<string> {
+  for (let source = 0; source < SOURCES; source += 1) {
+    const record = ['TN:bench', `SF:/repo/packages/pkg_${source % 200}/src/module_${source}.ts`];
+    const functions: string[] = [];
+    for (let line = 1; line <= LINES; line += FUNCTION_EVERY) {
+      const name = `fn_${source}_${line}`;
+      record.push(`FN:${line},${line + FUNCTION_EVERY - 1},${name}`);
+      functions.push(`FNDA:${((line - 1) / FUNCTION_EVERY) % 2 === 0 ? 0 : 3},${name}`);
+    }
+    record.push(
+      ...functions,
+      `FNF:${LINES / FUNCTION_EVERY}`,
+      `FNH:${expected.functions.covered / SOURCES}`,
+    );
+    for (let line = 1; line <= LINES; line += 1) {
+      if (line % BRANCH_EVERY === 0) {
+        record.push(
+          `BRDA:${line},0,0,${line % (2 * BRANCH_EVERY) === 0 ? '-' : '2'}`,
+          `BRDA:${line},0,1,0`,
+        );
+      }
+    }
+    record.push(
+      `BRF:${expected.branches.total / SOURCES}`,
+      `BRH:${expected.branches.covered / SOURCES}`,
+    );
+    for (let line = 1; line <= LINES; line += 1)
+      record.push(`DA:${line},${line % 4 === 0 ? 0 : (line % 7) + 1}`);
+    record.push(`LF:${LINES}`, `LH:${expected.lines.covered / SOURCES}`, 'end_of_record', '');
+    yield record.join('\n');
+  }
+}
+
+const expected = {
+  lines: { covered: SOURCES * LINES * 0.75, total: SOURCES * LINES },
+  branches: {
+    covered: SOURCES * (LINES / BRANCH_EVERY / 2),
+    total: SOURCES * (LINES / BRANCH_EVERY) * 2,
+  },
+  functions: {
+    covered: SOURCES * Math.floor(LINES / FUNCTION_EVERY / 2),
+    total: SOURCES * (LINES / FUNCTION_EVERY),
+  },
+};
+
+type Findings = { files?: number; totals?: typeof expected; bytesRead?: number };
+
+describe('LCOV parsing of a 100 MB tracefile', () => {
+  it('measures Slipway, lcov-parse and a plain read on the same file', async () => {
+    const { fileBytes, costs } = await runParserContest<Findings>({
+      name: 'lcov',
+      content: tracefile(),
+      children: { slipway: 'lcov', 'lcov-parse': 'lcov-parse', read: 'read' },
+      rounds: ROUNDS,
+      check: (key, findings) => {
+        if (key === 'read') return;
+        expect(findings.files, key).toBe(SOURCES);
+        expect(findings.totals, key).toEqual(expected);
+      },
+    });
+    const mbps = (runs: ParseCost[]) =>
+      round(fileBytes / 1e6 / (median(runs.map((r) => r.durationMs)) / 1000), 1);
+    const megabytes = round(fileBytes / 1e6, 1);
+    await writePart({
+      bench: '2-lcov',
+      figures: [
+        {
+          name: 'lcov.100mb.mbps',
+          value: mbps(costs.slipway),
+          unit: 'MB/s',
+          comparedWith: `lcov.lcov-parse.mbps and lcov.read.mbps, same ${megabytes} MB file`,
+        },
+        {
+          name: 'lcov.100mb.peak_mib',
+          value: round(median(costs.slipway.map((r) => r.peakRssBytes)) / MIB, 1),
+          unit: 'MiB',
+          comparedWith: `the file’s ${round(fileBytes / MIB, 1)} MiB; peak RSS of the parsing process`,
+        },
+        {
+          name: 'lcov.lcov-parse.mbps',
+          value: mbps(costs['lcov-parse']),
+          unit: 'MB/s',
+          comparedWith: `npm lcov-parse, the most used LCOV parser (peak ${round(median(costs['lcov-parse'].map((r) => r.peakRssBytes)) / MIB, 0)} MiB)`,
+        },
+        {
+          name: 'lcov.read.mbps',
+          value: mbps(costs.read),
+          unit: 'MB/s',
+          comparedWith: 'the ceiling: streaming the file and doing nothing with it',
+        },
+      ],
+    });
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * The action's own decision, simulated: src/canary/progression.ts's progress() — the
+ * SequentialJudge after every check plus the per-step absolute limits (checkSlo) — driven with a
+ * simulated clock and Prometheus counts from the simulated traffic. Nothing is re-implemented.
+ */
+import { progress, type ProgressionSettings } from '../../../src/canary/progression.js';
+import type { Observation, TrackCounts } from '../../../src/canary/types.js';
+import { add, cumulativeBuckets, emptyCounts } from './methods.js';
+import type { SecondCounts, SecondOfTraffic } from './traffic.js';
+
+/** The action's defaults, with check-interval 1s: one check per scrape. */
+export const ACTION_SETTINGS: ProgressionSettings = {
+  intervalMs: 60_000,
+  checkIntervalMs: 1_000,
+  stepTimeoutMs: 300_000,
+  minRequests: 100,
+  maxErrorRate: 0.01,
+  maxLatencyP95Ms: 100,
+  alpha: 0.01,
+  checks: [],
+};
+
+/**
+ * Holds the canary at one weight in 60 s steps; returns the second of the abort, or undefined when
+ * the canary is still running at `boundSeconds`.
+ */
+export async function actionAbortSecond(
+  seconds: Iterator<SecondOfTraffic>,
+  weight: number,
+  boundSeconds: number,
+): Promise<number | undefined> {
+  const totals = { canary: emptyCounts(), stable: emptyCounts() };
+  let nowMs = 0;
+  const steps = new Array<number>(Math.ceil(boundSeconds / 60)).fill(weight);
+  const result = await progress(steps, ACTION_SETTINGS, {
+    shiftTo: (achieved) => Promise.resolve(achieved),
+    readMetrics: () => Promise.resolve(observation(nowMs, totals)),
+    runChecks: () => Promise.resolve([]),
+    stepFinished: () => undefined,
+    now: () => nowMs,
+    cancelled: () => nowMs > boundSeconds * 1000,
+    sleep(ms) {
+      const target = nowMs + ms;
+      while (nowMs < target) {
+        const second = seconds.next().value as SecondOfTraffic;
+        add(totals.canary, second.canary);
+        add(totals.stable, second.stable);
+        nowMs += 1000;
+      }
+      return Promise.resolve(nowMs <= boundSeconds * 1000);
+    },
+  });
+  return result.end === 'aborted' ? nowMs / 1000 : undefined;
+}
+
+function observation(
+  atMs: number,
+  totals: { canary: SecondCounts; stable: SecondCounts },
+): Observation {
+  return { atMs, canary: trackCounts(totals.canary), stable: trackCounts(totals.stable) };
+}
+
+function trackCounts(counts: SecondCounts): TrackCounts {
+  return {
+    requests: counts.requests,
+    errors: counts.errors,
+    buckets: cumulativeBuckets(counts.buckets),
+    latencyCount: counts.requests,
+  };
+}
