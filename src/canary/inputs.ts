@@ -21,8 +21,6 @@ import {
   DNS_LABEL,
   DNS_SUBDOMAIN,
   IMAGE_REFERENCE,
-  LABEL_NAME,
-  METRIC_NAME,
   checkPauseAt,
   checksProblem,
   credentialPart,
@@ -32,13 +30,8 @@ import {
   parseSteps,
   toChecks,
 } from './input-grammar.js';
-import type {
-  CanaryMode,
-  MetricNames,
-  PrometheusSettings,
-  Settings,
-  TrafficMode,
-} from './types.js';
+import { readMetricNames } from './metric-inputs.js';
+import type { CanaryMode, PrometheusSettings, Settings, TrafficMode } from './types.js';
 
 const MODES: readonly CanaryMode[] = ['auto', 'start', 'promote', 'abort'];
 const TRAFFIC_MODES: readonly TrafficMode[] = ['replicas', 'gateway-api', 'nginx', 'istio'];
@@ -244,58 +237,6 @@ function readPrometheus(required: boolean): PrometheusSettings | undefined {
     registerSecret(credentialPart(value));
   }
   return { url: url.replace(/\/+$/, ''), headers };
-}
-
-function readMetricNames(): MetricNames {
-  const metric = (name: string, fallback: string) => {
-    const value = readString(name, { default: fallback })?.trim() || fallback;
-    if (!METRIC_NAME.test(value)) {
-      throw new InputError(name, `must be a Prometheus metric name, got '${value}'.`, fallback);
-    }
-    return value;
-  };
-  const label = (name: string, fallback: string) => {
-    const value = readString(name, { default: fallback })?.trim() || fallback;
-    if (!LABEL_NAME.test(value) || value.startsWith('__')) {
-      throw new InputError(
-        name,
-        `must be a Prometheus label name (letters, digits and '_', not starting with '__'), got '${value}'.`,
-        fallback,
-      );
-    }
-    return value;
-  };
-  const latencyMetric = metric('latency-metric', 'http_request_duration_seconds');
-  if (latencyMetric.endsWith('_bucket')) {
-    throw new InputError(
-      'latency-metric',
-      `names the histogram without its _bucket suffix, which is added when the buckets are read; got '${latencyMetric}'.`,
-      latencyMetric.slice(0, -'_bucket'.length),
-    );
-  }
-  const names: MetricNames = {
-    requestMetric: metric('request-metric', 'http_requests_total'),
-    latencyMetric,
-    statusLabel: label('status-label', 'code'),
-    trackLabel: label('track-label', 'track'),
-    namespaceLabel: label('namespace-label', 'namespace'),
-  };
-  const { statusLabel, trackLabel, namespaceLabel } = names;
-  if (trackLabel === statusLabel || trackLabel === namespaceLabel) {
-    throw new InputError(
-      'track-label',
-      `must differ from status-label (${statusLabel}) and namespace-label (${namespaceLabel}), since one label cannot tell tracks and also statuses or namespaces apart; got '${trackLabel}'.`,
-      'track',
-    );
-  }
-  if (statusLabel === namespaceLabel) {
-    throw new InputError(
-      'namespace-label',
-      `must differ from status-label, which is also '${statusLabel}'.`,
-      'namespace',
-    );
-  }
-  return names;
 }
 
 function readAlpha(): number {

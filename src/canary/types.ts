@@ -116,6 +116,11 @@ export interface MetricNames {
   statusLabel: string;
   trackLabel: string;
   namespaceLabel: string;
+  /**
+   * Extra PromQL label matchers (`app="web"`) that pick this workload's series out of the
+   * namespace; '' selects the whole namespace.
+   */
+  selector: string;
 }
 
 export interface PrometheusSettings {

@@ -15,6 +15,7 @@ const NAMES: MetricNames = {
   statusLabel: 'code',
   trackLabel: 'track',
   namespaceLabel: 'namespace',
+  selector: '',
 };
 
 let prometheus: FakePrometheus;
@@ -57,6 +58,16 @@ describe('MetricsCollector', () => {
     expect(collector().queries()).toEqual({
       requests: 'http_requests_total{namespace="prod"}',
       latency: 'http_request_duration_seconds_bucket{namespace="prod"}',
+    });
+  });
+
+  it('narrows the series to the workload with the metrics selector', () => {
+    const names = { ...NAMES, selector: 'app="web",job=~"kubernetes-.*"' };
+    const client = new PrometheusClient({ url: prometheus.url });
+    expect(new MetricsCollector(client, names, 'prod').queries()).toEqual({
+      requests: 'http_requests_total{namespace="prod",app="web",job=~"kubernetes-.*"}',
+      latency:
+        'http_request_duration_seconds_bucket{namespace="prod",app="web",job=~"kubernetes-.*"}',
     });
   });
 

@@ -67,6 +67,7 @@ describe('canary inputs', () => {
         statusLabel: 'code',
         trackLabel: 'track',
         namespaceLabel: 'namespace',
+        selector: '',
       },
       checks: [],
       alpha: 0.01,
@@ -101,6 +102,7 @@ describe('canary inputs', () => {
       'status-label': 'status',
       'track-label': 'variant',
       'namespace-label': 'kubernetes_namespace',
+      'metrics-selector': '{ app = "web", job=~"kubernetes-.*" }',
       checks: '- name: p99\n  query: sum(rate(x{ns="{{namespace}}"}[{{interval}}]))\n  max: 0.25',
       alpha: '0.05',
       timeout: '10m',
@@ -136,6 +138,7 @@ describe('canary inputs', () => {
         statusLabel: 'status',
         trackLabel: 'variant',
         namespaceLabel: 'kubernetes_namespace',
+        selector: 'app="web",job=~"kubernetes-.*"',
       },
       checks: [
         {
@@ -283,6 +286,21 @@ describe('canary inputs', () => {
       inputs: { 'namespace-label': 'code' },
       input: 'namespace-label',
       problem: 'must differ from status-label',
+    },
+    {
+      inputs: { 'metrics-selector': 'app=web' },
+      input: 'metrics-selector',
+      problem: "is not a list of PromQL label matchers: cannot read 'app=web'",
+    },
+    {
+      inputs: { 'metrics-selector': 'app="web" job="x"' },
+      input: 'metrics-selector',
+      problem: 'needs a comma between matchers',
+    },
+    {
+      inputs: { 'metrics-selector': 'track="stable"' },
+      input: 'metrics-selector',
+      problem: "must not match on 'track'",
     },
     { inputs: { checks: '- name: [' }, input: 'checks', problem: 'not valid YAML' },
     { inputs: { checks: 'name: p99' }, input: 'checks', problem: 'must be a YAML list' },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithTool } from '../support/tools.js';
+import { startLoad, startSampleServiceProcess } from '../support/canary-env.js';
 import { runAction } from '../support/runner.js';
 import {
   CANARY,
@@ -115,6 +116,30 @@ describeWithTool(
         expectReverted(s);
       } finally {
         await s.stop();
+      }
+    });
+
+    it('keeps another workload of the namespace out of stable with metrics-selector', async () => {
+      // A failing neighbour would make stable look bad and hide a bad canary; the selector leaves it out.
+      const billing = await startSampleServiceProcess({
+        errorRate: 0.5,
+        latencyMs: 5,
+        jitterMs: 1,
+      });
+      const load = startLoad({ url: billing.url, ratePerSecond: 40 });
+      const s = await startScenario(world, 'gateway-api', HEALTHY, { neighbour: billing });
+      try {
+        const run = await s.run({ steps: '20,100', 'metrics-selector': 'app="web"' });
+        expect(run.main.exitCode, run.main.stdout).toBe(0);
+        const steps = JSON.parse(run.main.outputs.steps) as Array<{
+          stable: { requests: number; errorRate: number };
+        }>;
+        expect(steps[0].stable.requests).toBeGreaterThan(0);
+        expect(steps[0].stable.errorRate).toBeLessThan(0.05);
+      } finally {
+        await s.stop();
+        await load.stop();
+        await billing.stop();
       }
     });
 

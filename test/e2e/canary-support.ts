@@ -137,6 +137,11 @@ function objectsFor(mode: TrafficMode): object[] {
 
 let namespaces = 0;
 
+/** Another workload in the same namespace, scraped by the same Prometheus without a track. */
+export interface Neighbour {
+  url: string;
+}
+
 export interface Scenario {
   world: World;
   namespace: string;
@@ -153,7 +158,7 @@ export async function startScenario(
   world: World,
   mode: TrafficMode,
   canary: Behaviour,
-  options: { ratePerSecond?: number } = {},
+  options: { ratePerSecond?: number; neighbour?: Neighbour } = {},
 ): Promise<Scenario> {
   const namespace = `canary-${mode}-${++namespaces}`;
   const file = join(world.dir, `${namespace}.yaml`);
@@ -183,6 +188,9 @@ export async function startScenario(
     stable: STABLE,
     canary,
     ratePerSecond: options.ratePerSecond ?? 80,
+    extraTargets: options.neighbour
+      ? [{ url: options.neighbour.url, labels: { namespace, app: 'billing' } }]
+      : [],
   });
   const inputs = (extra: Record<string, string> = {}) => ({
     kubeconfig: world.sim.kubeconfig,

@@ -98,6 +98,7 @@ export interface CanaryEnvironmentOptions {
   concurrency?: number;
   scrapeIntervalMs?: number;
   random?: () => number;
+  extraTargets?: Array<{ url: string; labels: Record<string, string> }>;
 }
 
 export interface CanaryEnvironment {

@@ -39,6 +39,8 @@ export { trafficShare, RoutingError } from './traffic-share.js';
  * @property {number} [concurrency]
  * @property {number} [scrapeIntervalMs] default 1000
  * @property {() => number} [random] for the router's split
+ * @property {Array<{ url: string, labels: Record<string, string> }>} [extraTargets] more processes
+ *   for Prometheus to scrape, e.g. another workload in the same namespace
  */
 /**
  * @typedef {object} CanaryEnvironment
@@ -96,8 +98,10 @@ export async function startCanaryEnvironment(options) {
         dir: join(options.dir, 'prometheus'),
         scrapeIntervalMs: options.scrapeIntervalMs,
         targets: [
-          { url: stable.url, labels: { namespace, track: 'stable' } },
-          { url: canary.url, labels: { namespace, track: 'canary' } },
+          // As relabelling a pod's labels gives them: the app is the Service's name.
+          { url: stable.url, labels: { namespace, app: options.service, track: 'stable' } },
+          { url: canary.url, labels: { namespace, app: options.service, track: 'canary' } },
+          ...(options.extraTargets ?? []),
         ],
       }),
     );

@@ -33376,7 +33376,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4849);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1730);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -33385,7 +33385,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4849:
+/***/ 1730:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38431,11 +38431,98 @@ function isNumber(value) {
     return typeof value === 'number' && isFinite(value);
 }
 
+;// CONCATENATED MODULE: ./src/canary/metric-inputs.ts
+/**
+ * The inputs that say where the request metrics are and how their series are labelled, including
+ * the selector that keeps other workloads' series in the namespace out of "stable".
+ */
+
+
+
+const SELECTOR_EXAMPLE = 'app="web"';
+const MATCHER = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*("(?:[^"\\\n]|\\.)*")\s*/y;
+function readMetricNames() {
+    const metric = (name, fallback) => {
+        const value = readString(name, { default: fallback })?.trim() || fallback;
+        if (!METRIC_NAME.test(value)) {
+            throw new errors_InputError(name, `must be a Prometheus metric name, got '${value}'.`, fallback);
+        }
+        return value;
+    };
+    const label = (name, fallback) => {
+        const value = readString(name, { default: fallback })?.trim() || fallback;
+        if (!LABEL_NAME.test(value) || value.startsWith('__')) {
+            throw new errors_InputError(name, `must be a Prometheus label name (letters, digits and '_', not starting with '__'), got '${value}'.`, fallback);
+        }
+        return value;
+    };
+    const latencyMetric = metric('latency-metric', 'http_request_duration_seconds');
+    if (latencyMetric.endsWith('_bucket')) {
+        throw new errors_InputError('latency-metric', `names the histogram without its _bucket suffix, which is added when the buckets are read; got '${latencyMetric}'.`, latencyMetric.slice(0, -'_bucket'.length));
+    }
+    const names = {
+        requestMetric: metric('request-metric', 'http_requests_total'),
+        latencyMetric,
+        statusLabel: label('status-label', 'code'),
+        trackLabel: label('track-label', 'track'),
+        namespaceLabel: label('namespace-label', 'namespace'),
+    };
+    const { statusLabel, trackLabel, namespaceLabel } = names;
+    if (trackLabel === statusLabel || trackLabel === namespaceLabel) {
+        throw new errors_InputError('track-label', `must differ from status-label (${statusLabel}) and namespace-label (${namespaceLabel}), since one label cannot tell tracks and also statuses or namespaces apart; got '${trackLabel}'.`, 'track');
+    }
+    if (statusLabel === namespaceLabel) {
+        throw new errors_InputError('namespace-label', `must differ from status-label, which is also '${statusLabel}'.`, 'namespace');
+    }
+    return { ...names, selector: readSelector(names) };
+}
+/**
+ * Label matchers as PromQL writes them inside braces (`app="web", job=~"k8s.*"`), normalised to
+ * `name op "value"` joined by commas; '' when empty. The namespace and track labels are the
+ * action's own to set, so they are refused here.
+ */
+function parseSelector(text, reserved) {
+    const matchers = [];
+    const source = text.trim().replace(/^\{([\s\S]*)\}$/, '$1');
+    let at = 0;
+    while (at < source.length) {
+        MATCHER.lastIndex = at;
+        const match = MATCHER.exec(source);
+        if (!match) {
+            return {
+                problem: `is not a list of PromQL label matchers: cannot read '${source.slice(at)}'.`,
+            };
+        }
+        const [, name, operator, value] = match;
+        if (reserved.includes(name)) {
+            return { problem: `must not match on '${name}': the action selects that label itself.` };
+        }
+        matchers.push(`${name}${operator}${value}`);
+        at = MATCHER.lastIndex;
+        if (at < source.length) {
+            if (source[at] !== ',') {
+                return { problem: `needs a comma between matchers, at '${source.slice(at)}'.` };
+            }
+            at += 1;
+        }
+    }
+    return matchers.join(',');
+}
+function readSelector(names) {
+    const text = readString('metrics-selector', { example: SELECTOR_EXAMPLE }) ?? '';
+    const parsed = parseSelector(text, [names.namespaceLabel, names.trackLabel]);
+    if (typeof parsed !== 'string') {
+        throw new errors_InputError('metrics-selector', parsed.problem, SELECTOR_EXAMPLE);
+    }
+    return parsed;
+}
+
 ;// CONCATENATED MODULE: ./src/canary/inputs.ts
 /**
  * Every input of the canary action, read and checked up front into one Settings object, so a
  * typo fails the step before a single canary pod exists or a request is shifted.
  */
+
 
 
 
@@ -38603,41 +38690,6 @@ function readPrometheus(required) {
         registerSecret(credentialPart(value));
     }
     return { url: url.replace(/\/+$/, ''), headers };
-}
-function readMetricNames() {
-    const metric = (name, fallback) => {
-        const value = readString(name, { default: fallback })?.trim() || fallback;
-        if (!METRIC_NAME.test(value)) {
-            throw new errors_InputError(name, `must be a Prometheus metric name, got '${value}'.`, fallback);
-        }
-        return value;
-    };
-    const label = (name, fallback) => {
-        const value = readString(name, { default: fallback })?.trim() || fallback;
-        if (!LABEL_NAME.test(value) || value.startsWith('__')) {
-            throw new errors_InputError(name, `must be a Prometheus label name (letters, digits and '_', not starting with '__'), got '${value}'.`, fallback);
-        }
-        return value;
-    };
-    const latencyMetric = metric('latency-metric', 'http_request_duration_seconds');
-    if (latencyMetric.endsWith('_bucket')) {
-        throw new errors_InputError('latency-metric', `names the histogram without its _bucket suffix, which is added when the buckets are read; got '${latencyMetric}'.`, latencyMetric.slice(0, -'_bucket'.length));
-    }
-    const names = {
-        requestMetric: metric('request-metric', 'http_requests_total'),
-        latencyMetric,
-        statusLabel: label('status-label', 'code'),
-        trackLabel: label('track-label', 'track'),
-        namespaceLabel: label('namespace-label', 'namespace'),
-    };
-    const { statusLabel, trackLabel, namespaceLabel } = names;
-    if (trackLabel === statusLabel || trackLabel === namespaceLabel) {
-        throw new errors_InputError('track-label', `must differ from status-label (${statusLabel}) and namespace-label (${namespaceLabel}), since one label cannot tell tracks and also statuses or namespaces apart; got '${trackLabel}'.`, 'track');
-    }
-    if (statusLabel === namespaceLabel) {
-        throw new errors_InputError('namespace-label', `must differ from status-label, which is also '${statusLabel}'.`, 'namespace');
-    }
-    return names;
 }
 function readAlpha() {
     const alpha = readNumber('alpha', { min: 0, max: 0.5, example: '0.01' }) ?? 0.01;
@@ -39301,7 +39353,8 @@ class MetricsCollector {
                 throw new ActionError(`'${label}' is not a Prometheus label name.`);
             }
         }
-        const selector = `{${names.namespaceLabel}=${promqlString(namespace)}}`;
+        const matchers = [`${names.namespaceLabel}=${promqlString(namespace)}`, names.selector];
+        const selector = `{${matchers.filter(Boolean).join(',')}}`;
         this.requestQuery = `${names.requestMetric}${selector}`;
         this.latencyQuery = `${names.latencyMetric}_bucket${selector}`;
     }

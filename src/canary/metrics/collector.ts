@@ -38,7 +38,8 @@ export class MetricsCollector {
         throw new ActionError(`'${label}' is not a Prometheus label name.`);
       }
     }
-    const selector = `{${names.namespaceLabel}=${promqlString(namespace)}}`;
+    const matchers = [`${names.namespaceLabel}=${promqlString(namespace)}`, names.selector];
+    const selector = `{${matchers.filter(Boolean).join(',')}}`;
     this.requestQuery = `${names.requestMetric}${selector}`;
     this.latencyQuery = `${names.latencyMetric}_bucket${selector}`;
   }
