@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +56,8 @@ export function runTimed(
   });
 }
 
+const GNU_TIME = '/usr/bin/time';
+
 /**
  * The peak resident set of a process, from the kernel's accounting as GNU time reports it (%M,
  * in KiB). Run apart from the timed runs, so that the wrapper adds nothing to those.
@@ -64,14 +67,15 @@ export async function peakRssBytes(
   args: readonly string[],
   options: ProcessOptions = {},
 ): Promise<{ bytes: number; run: ProcessRun }> {
+  if (!existsSync(GNU_TIME)) {
+    throw new Error(
+      `${GNU_TIME} is missing: install the Debian package 'time' (see .ci/packages.txt).`,
+    );
+  }
   const dir = await mkdtemp(join(tmpdir(), 'slipway-bench-time-'));
   try {
     const report = join(dir, 'rss');
-    const run = await runTimed(
-      '/usr/bin/time',
-      ['-f', '%M', '-o', report, program, ...args],
-      options,
-    );
+    const run = await runTimed(GNU_TIME, ['-f', '%M', '-o', report, program, ...args], options);
     const kib = Number((await readFile(report, 'utf8')).trim().split('\n').at(-1));
     if (!Number.isFinite(kib)) throw new Error(`GNU time gave no peak RSS for ${program}`);
     return { bytes: kib * 1024, run };
