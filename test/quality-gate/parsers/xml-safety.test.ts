@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -12,7 +10,13 @@ import { parseCheckstyle } from '../../../src/quality-gate/parsers/checkstyle.js
 import { parseJunit } from '../../../src/quality-gate/parsers/junit.js';
 import { fileSource } from '../../../src/core/reports/source.js';
 import type { ReportSource } from '../../../src/core/reports/source.js';
-import { billionLaughs, garbage, refusal } from '../../support/hostile-xml.js';
+import {
+  billionLaughs,
+  malformedXmlCases,
+  refusal,
+  startEntityServer,
+  type EntityServer,
+} from '../../support/hostile-xml.js';
 
 /** Each hostile report must end in a ReportError quickly: never a hang, a crash or a leak. */
 const QUICKLY = { timeout: 10_000 };
@@ -26,7 +30,7 @@ const PARSERS = {
 type Format = keyof typeof PARSERS;
 
 let scratch: string;
-let entityServer: { url: string; requests: number; close: () => Promise<void> };
+let entityServer: EntityServer;
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'slipway-xml-safety-'));
@@ -64,44 +68,14 @@ describe.each(Object.keys(PARSERS) as Format[])('a hostile or broken %s report',
         `<?xml version="1.0"?><!DOCTYPE ${root} SYSTEM "${entityServer.url}/evil.dtd"><${root}/>`,
       /DOCTYPE declaration; DTDs are not accepted/,
     ],
-    [
-      'an entity nobody declared',
-      () => `<${root}>\n<x a="&xxe;"/></${root}>`,
-      /is truncated or not well-formed \(line 2\): undefined entity/,
-    ],
-    [
-      'a file cut off in the middle',
-      () => valid.slice(0, Math.floor(valid.length / 2)),
-      /is truncated or not well-formed \(line \d+\)/,
-    ],
-    [
-      'an unterminated CDATA section',
-      () => `<${root}>\n<![CDATA[never closed`,
-      /is truncated or not well-formed \(line 2\)/,
-    ],
-    [
-      'text after the root element',
-      () => `<${root}/>\nleft over`,
-      /is truncated or not well-formed \(line 2\)/,
-    ],
-    [
-      'binary garbage',
-      () => garbage(64 * 1024),
-      /is not an XML document \(line \d+: .*\); expected a/,
-    ],
     ['JSON', () => '{"testsuites": []}', /is not an XML document \(line 1: .*\)/],
     ['an empty file', () => '', /is empty; expected a (JUnit|Checkstyle) XML report/],
-    ['only whitespace and a byte order mark', () => '\uFEFF \n\t\n', /is empty/],
     [
       'an HTML page',
       () => '<html><body>502 Bad Gateway</body></html>',
       new RegExp(`has the root element <html>, not <${root}>`),
     ],
-    [
-      'elements nested a hundred thousand deep',
-      () => `<${root}>${'<a>'.repeat(100_000)}`,
-      /nests elements more than 256 levels deep/,
-    ],
+    ...malformedXmlCases(root, valid),
   ])('%s', QUICKLY, async (_case, content, expected) => {
     const message = await refusal(parseFile(format, content()));
     expect(message).toMatch(/^report\.xml: /);
@@ -164,20 +138,3 @@ describe('a text node far larger than anything kept', () => {
     expect(peakHeap - baseline).toBeLessThan(64 * 1024 * 1024);
   });
 });
-
-async function startEntityServer(): Promise<typeof entityServer> {
-  const state = { requests: 0 };
-  const server = createServer((_request, response) => {
-    state.requests += 1;
-    response.end('<!ENTITY leak "fetched">');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    get requests() {
-      return state.requests;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
