@@ -10,7 +10,7 @@ import { createHmac, randomBytes, randomUUID, verify, type KeyObject } from 'nod
 import { createServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inflateSync } from 'node:zlib';
-import { afterEach, beforeEach } from 'vitest';
+import { useFake } from './use-fake.js';
 
 export interface FakeCodecovRepository {
   /** owner/repo, or group/subgroup/repo. */
@@ -453,26 +453,9 @@ export class FakeCodecov {
   }
 }
 
-/** Starts a fresh fake before each test; after it, fails the test on violations and stops it. */
+/** A fresh fake Codecov per test, failing it on violations; call the result inside a test. */
 export function useFakeCodecov(options: FakeCodecovOptions): () => FakeCodecov {
-  let current: FakeCodecov | undefined;
-  beforeEach(async () => {
-    current = await FakeCodecov.start(options);
-  });
-  afterEach(async () => {
-    const fake = current;
-    current = undefined;
-    if (!fake) return;
-    try {
-      fake.assertNoViolations();
-    } finally {
-      await fake.close();
-    }
-  });
-  return () => {
-    if (!current) throw new Error('useFakeCodecov(): the fake only exists while a test runs');
-    return current;
-  };
+  return useFake('useFakeCodecov', () => FakeCodecov.start(options));
 }
 
 /** `owner:::sub::::repo` → `owner/sub/repo`, as codecov-api decodes it; undefined if malformed. */
