@@ -157,10 +157,26 @@ export async function renderReadme(readme, metadata, readmePath) {
  */
 export async function checkActionDocs(actionDir) {
   const readmePath = path.join(actionDir, 'README.md');
-  try {
+  return compareReadme(readmePath, async () => {
     if (!existsSync(readmePath)) throw new Error('README.md does not exist');
     const readme = readFileSync(readmePath, 'utf8');
-    const expected = await renderReadme(readme, readActionMetadata(actionDir), readmePath);
+    return {
+      readme,
+      expected: await renderReadme(readme, readActionMetadata(actionDir), readmePath),
+    };
+  });
+}
+
+/**
+ * A README's status: fresh or stale against what it should say, or the error that kept us from
+ * knowing.
+ * @param {string} readmePath
+ * @param {() => Promise<{ readme: string, expected: string }>} render
+ * @returns {Promise<DocsStatus>}
+ */
+async function compareReadme(readmePath, render) {
+  try {
+    const { readme, expected } = await render();
     return { readmePath, status: expected === readme ? 'fresh' : 'stale', expected };
   } catch (error) {
     return {
@@ -204,23 +220,15 @@ export async function checkBenchDocs(repoRoot) {
   if (!existsSync(readmePath)) return undefined;
   const readme = readFileSync(readmePath, 'utf8');
   if (!readme.includes(MARKERS.bench.start)) return undefined;
-  try {
+  return compareReadme(readmePath, async () => {
     const resultsPath = path.join(repoRoot, BENCH_RESULTS);
-    if (!existsSync(resultsPath))
+    if (!existsSync(resultsPath)) {
       throw new Error(`${BENCH_RESULTS} does not exist; run npm run bench`);
-    const body = await formatMarkdown(
-      renderBenchSection(readFileSync(resultsPath, 'utf8')),
-      readmePath,
-    );
-    const expected = replaceSection(readme, 'bench', body);
-    return { readmePath, status: expected === readme ? 'fresh' : 'stale', expected };
-  } catch (error) {
-    return {
-      readmePath,
-      status: 'error',
-      error: error instanceof Error ? error.message : String(error),
-    };
-  }
+    }
+    const latest = readFileSync(resultsPath, 'utf8');
+    const body = await formatMarkdown(renderBenchSection(latest), readmePath);
+    return { readme, expected: replaceSection(readme, 'bench', body) };
+  });
 }
 
 /**
