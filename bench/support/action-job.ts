@@ -27,7 +27,11 @@ export async function actionJob(
   inputs: Record<string, string>,
   files: Record<string, string> = {},
 ): Promise<ActionJob> {
-  const job = await runner.prepareJob(join(REPO, 'actions', action), { inputs });
+  const job = await runner.prepareJob(join(REPO, 'actions', action), {
+    inputs,
+    // Start-up only: nothing here talks to GitHub.
+    githubToken: '',
+  });
   for (const [name, content] of Object.entries(files)) {
     await writeFile(join(job.workspace, name), content);
   }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAction } from '../support/runner.js';
-import { describeWithTool } from '../support/tools.js';
+import { describeWithTool, rustToolchainEnv } from '../support/tools.js';
 import {
   FIXTURES,
   QUALITY_GATE,
@@ -241,7 +241,7 @@ describeWithTool(
       const workspace = await makeWorkspace({}, ['rust-demo']);
       const run = await runAction(QUALITY_GATE, {
         workspace,
-        env: { CARGO_TARGET_DIR: join(workspace, '.cargo-target') },
+        env: { ...rustToolchainEnv(), CARGO_TARGET_DIR: join(workspace, '.cargo-target') },
         inputs: {
           checks:
             '- name: clippy\n  run: cargo clippy --all-targets --message-format=json\n  format: clippy\n  working-directory: rust-demo',

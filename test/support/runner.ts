@@ -2,8 +2,14 @@
  * The runner harness (tools/action-runner) with TypeScript types: runs an action's bundled dist
  * in a child process the way the GitHub runner does, then the post step with the saved state.
  * Assigning the JS function to this declaration makes tsc fail when the two drift apart.
+ *
+ * Like every run on GitHub, a run here has a token: unless a test says otherwise, each run gets
+ * a fresh token and its own fake GitHub API (test/support/fake-github) with the models of
+ * issue comments, check runs and deployments, and fails on any request the real API would refuse.
  */
+import { randomBytes } from 'node:crypto';
 import * as runner from '../../tools/action-runner/index.js';
+import { CheckRunStore, DeploymentStore, FakeGitHub } from './fake-github/index.js';
 import type { Annotation, WorkflowCommand } from './workflow-commands.js';
 
 export interface EventSpec {
@@ -14,19 +20,31 @@ export interface EventSpec {
 }
 
 export interface RunActionOptions {
+  /** The step's `with:`. An input action.yml does not declare gets the runner's warning. */
   inputs?: Record<string, string>;
+  /** The step's `env:`, and anything else the machine should have (nothing leaks from the host). */
   env?: Record<string, string>;
   event?: EventSpec;
   /** The job's GITHUB_WORKSPACE and working directory; a fresh temp folder when omitted. */
   workspace?: string;
   /** The job's RUNNER_TEMP; a fresh temp folder when omitted. Share it across steps of one job. */
   runnerTemp?: string;
-  /** Stands in for `${{ github.token }}` in input defaults. */
+  /**
+   * `${{ github.token }}`. Omitted: a fresh token, and a fake GitHub API for the run unless
+   * `github` or env.GITHUB_API_URL names one. '' : a run without a token (the test says so).
+   */
   githubToken?: string;
+  /** The fake GitHub API the run talks to; the test owns it (checks and closes it). */
+  github?: FakeGitHub;
+  /** Values the runner masks from the start, as it masks `${{ secrets.* }}`. */
+  secrets?: string[];
+  /** ACTIONS_STEP_DEBUG: debug lines appear in the log. */
+  stepDebug?: boolean;
+  /** The step's `timeout-minutes`: the runner cancels the step then (SIGINT, SIGTERM, kill). */
   timeoutMs?: number;
   /**
    * Cancels the main step after this long, as the runner does when a run is cancelled: SIGINT,
-   * then SIGTERM 7.5 s later. The post step still runs afterwards.
+   * SIGTERM 7.5 s later, and the whole process tree killed at 10 s. The post step still runs.
    */
   cancelMainAfterMs?: number;
   /** Cancels the main step the same way when the signal is aborted. */
@@ -40,16 +58,27 @@ export interface RunActionOptions {
 export interface StepResult {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
+  /** failure when the exit code is not 0 or the runner could not process one of its commands. */
+  outcome: 'success' | 'failure';
+  /** The runner cancelled the step (SIGINT sent). */
+  cancelled: boolean;
+  /** The process tree was still alive 10 s after SIGINT and was killed. */
+  killed: boolean;
+  /** Raw stdout, for debugging: `log` is what a user sees. */
   stdout: string;
   stderr: string;
-  /** stdout as the job log shows it: every ::add-mask:: value replaced by ***. */
+  /** The log as GitHub shows it: both streams, commands processed, masked from each mask's line on. */
   log: string;
+  /** The commands the runner processed. */
   commands: WorkflowCommand[];
+  /** The action's annotations and the runner's own warnings and errors. */
   annotations: Annotation[];
+  /** Values this step registered with ::add-mask::. */
   masks: string[];
   outputs: Record<string, string>;
   state: Record<string, string>;
   exportedEnv: Record<string, string>;
+  addedPath: string[];
   summary: string;
 }
 
@@ -58,7 +87,45 @@ export interface ActionRun {
   post?: StepResult;
   workspace: string;
   runnerTemp: string;
+  /** The token the run had ('' when none). */
+  githubToken: string;
+  /** The fake GitHub API the run talked to, with what it recorded. */
+  github?: FakeGitHub;
+  /** The models of the default fake (absent when the test brought its own). */
+  checkRuns?: CheckRunStore;
+  deployments?: DeploymentStore;
 }
 
-export const runAction: (actionDir: string, options?: RunActionOptions) => Promise<ActionRun> =
-  runner.runAction;
+const runInHarness: (
+  actionDir: string,
+  options?: runner.RunActionOptions,
+) => Promise<runner.ActionRun> = runner.runAction;
+
+export async function runAction(
+  actionDir: string,
+  options: RunActionOptions = {},
+): Promise<ActionRun> {
+  const { github, ...rest } = options;
+  if (github || options.env?.GITHUB_API_URL) {
+    const env = github ? { ...options.env, GITHUB_API_URL: github.url } : options.env;
+    return { ...((await runInHarness(actionDir, { ...rest, env })) as ActionRun), github };
+  }
+  const token = options.githubToken ?? `ghs_${randomBytes(18).toString('hex')}`;
+  const fake = await FakeGitHub.start(token === '' ? { allowAnonymous: true } : { token });
+  const checkRuns = new CheckRunStore();
+  const deployments = new DeploymentStore();
+  checkRuns.register(fake);
+  deployments.register(fake);
+  fake.issueComments();
+  try {
+    const run = (await runInHarness(actionDir, {
+      ...rest,
+      githubToken: token,
+      env: { ...options.env, GITHUB_API_URL: fake.url },
+    })) as ActionRun;
+    fake.assertNoViolations();
+    return { ...run, github: fake, checkRuns, deployments };
+  } finally {
+    await fake.close();
+  }
+}

@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'vitest';
 
 /**
@@ -39,4 +41,16 @@ export function describeWithTool(tool: RequiredTool, name: string, body: () => v
   }
   console.warn(`\n*** SKIPPING "${name}": ${message} ***\n`);
   describe.skip(name, body);
+}
+
+/**
+ * The machine's rustup toolchain. The harness gives each job a HOME of its own, so a run that
+ * calls cargo passes these, as a GitHub runner's HOME holds its toolchain.
+ */
+export function rustToolchainEnv(): Record<string, string> {
+  const home = homedir();
+  return {
+    RUSTUP_HOME: process.env.RUSTUP_HOME ?? join(home, '.rustup'),
+    CARGO_HOME: process.env.CARGO_HOME ?? join(home, '.cargo'),
+  };
 }

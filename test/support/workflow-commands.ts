@@ -9,6 +9,7 @@ export interface WorkflowCommand {
   command: string;
   properties: Record<string, string>;
   message: string;
+  stream?: 'stdout' | 'stderr';
 }
 
 export interface Annotation {
@@ -22,7 +23,7 @@ export interface Annotation {
   title?: string;
 }
 
-/** Commands on stdout, honouring `::stop-commands::` as the runner does. */
+/** The commands the runner would process in a piece of stdout, honouring stop-commands. */
 export const parseWorkflowCommands: (stdout: string) => WorkflowCommand[] =
   commands.parseWorkflowCommands;
 
@@ -33,5 +34,7 @@ export const annotationsFrom: (commands: WorkflowCommand[]) => Annotation[] =
 export const parseKeyValueFile: (text: string) => Record<string, string> =
   commands.parseKeyValueFile;
 
-/** The runner replaces every registered mask in the log with ***. */
-export const applyMasks: (text: string, masks: string[]) => string = commands.applyMasks;
+/** The runner's masker: one per job, masking registered values and their encoded forms. */
+export const SecretMasker = commands.SecretMasker;
+/** One step's output processed line by line as the runner processes it. */
+export const StepOutputProcessor = commands.StepOutputProcessor;

@@ -1,29 +1,43 @@
 // @ts-check
 /**
- * Runs an action's bundled dist in a child process the way the GitHub runner does: inputs as
- * INPUT_* variables (with action.yml defaults), fresh GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV /
- * GITHUB_STEP_SUMMARY files per step, an event payload at GITHUB_EVENT_PATH, then the post step
- * with the state main saved as STATE_* variables. The tests (test/support/runner.ts) and the demo
- * both run actions through it.
+ * Runs an action's bundled dist in a child process the way GitHub's runner does, and shows the
+ * tests what a user would see on GitHub:
+ * - inputs as INPUT_* variables: action.yml defaults read as strings, `${{ github.token }}`
+ *   evaluated (every run has a token unless the caller says `githubToken: ''`), then `with:`;
+ *   an input action.yml does not declare gets the runner's "Unexpected input(s)" warning;
+ * - a clean environment: the runner's variables, PATH, a HOME of the job's own, and only what
+ *   the caller passes (nothing else leaks from the host);
+ * - fresh GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV / GITHUB_PATH / GITHUB_STEP_SUMMARY files per
+ *   step and an event payload at GITHUB_EVENT_PATH;
+ * - stdout and stderr processed line by line as the runner does (workflow-commands.js): masks
+ *   from their line on, stop-commands, the runner's fixed set of commands;
+ * - cancellation as the runner cancels: SIGINT, SIGTERM 7.5 s later, and 2.5 s after that the
+ *   whole process tree is killed; then the post step with the state main saved.
+ * The tests (test/support/runner.ts), the demo and the benchmarks all run actions through it.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { join } from 'node:path';
-import YAML from 'yaml';
+import { readActionMetadata } from '../action-metadata.js';
 import { bundleRuntime } from '../node-runtime.js';
 import {
-  annotationsFrom,
-  applyMasks,
+  LineSplitter,
+  SecretMasker,
+  StepOutputProcessor,
   parseKeyValueFile,
-  parseWorkflowCommands,
 } from './workflow-commands.js';
 
 export {
+  LineSplitter,
+  RUNNER_COMMANDS,
+  SecretMasker,
+  StepOutputProcessor,
   annotationsFrom,
-  applyMasks,
+  parseCommandLine,
   parseKeyValueFile,
   parseWorkflowCommands,
 } from './workflow-commands.js';
@@ -31,14 +45,16 @@ export {
 /** @typedef {{ name: string, payload?: object, ref?: string, sha?: string }} EventSpec */
 /**
  * @typedef {object} RunActionOptions
- * @property {Record<string, string>} [inputs]
- * @property {Record<string, string>} [env]
+ * @property {Record<string, string>} [inputs] the step's `with:`
+ * @property {Record<string, string>} [env] the step's `env:` (and anything a test wants the machine to have, e.g. HOME)
  * @property {EventSpec} [event]
  * @property {string} [workspace] the job's GITHUB_WORKSPACE and working directory; a fresh temp folder when omitted
  * @property {string} [runnerTemp] the job's RUNNER_TEMP; a fresh temp folder when omitted
- * @property {string} [githubToken] stands in for `${{ github.token }}` in input defaults
- * @property {number} [timeoutMs]
- * @property {number} [cancelMainAfterMs] cancels main after this long as a cancelled run does: SIGINT, SIGTERM 7.5 s later
+ * @property {string} [githubToken] `${{ github.token }}`: a fresh token when omitted, none when ''; a run with a token needs env.GITHUB_API_URL
+ * @property {string[]} [secrets] values the runner masks from the start, as it masks `${{ secrets.* }}`
+ * @property {boolean} [stepDebug] ACTIONS_STEP_DEBUG: debug lines are shown in the log
+ * @property {number} [timeoutMs] the step's `timeout-minutes`: the runner cancels the step then
+ * @property {number} [cancelMainAfterMs] cancels main after this long as a cancelled run does
  * @property {AbortSignal} [signal] cancels main the same way when aborted
  * @property {boolean} [post] runs the post step (when action.yml has one); default true, as `post-if: always()`
  * @property {(main: StepResult) => void | Promise<void>} [beforePost]
@@ -47,69 +63,83 @@ export {
  * @typedef {object} StepResult
  * @property {number | null} exitCode
  * @property {NodeJS.Signals | null} signal
- * @property {string} stdout
- * @property {string} stderr
- * @property {string} log stdout as the job log shows it: every ::add-mask:: value replaced by ***
- * @property {import('./workflow-commands.js').WorkflowCommand[]} commands
- * @property {import('./workflow-commands.js').Annotation[]} annotations
- * @property {string[]} masks
+ * @property {'success' | 'failure'} outcome failure when the exit code is not 0 or the runner could not process a command
+ * @property {boolean} cancelled the runner cancelled the step (SIGINT sent)
+ * @property {boolean} killed the process tree was still alive 10 s after SIGINT and was killed
+ * @property {string} stdout raw, for debugging only: the log is what users see
+ * @property {string} stderr raw, for debugging only
+ * @property {string} log the step's log as GitHub shows it: both streams, commands processed, masked from each mask's line on
+ * @property {import('./workflow-commands.js').WorkflowCommand[]} commands the commands the runner processed
+ * @property {import('./workflow-commands.js').Annotation[]} annotations the action's and the runner's
+ * @property {string[]} masks values the step registered with ::add-mask::
  * @property {Record<string, string>} outputs
  * @property {Record<string, string>} state
  * @property {Record<string, string>} exportedEnv
+ * @property {string[]} addedPath
  * @property {string} summary
  */
-/** @typedef {{ main: StepResult, post?: StepResult, workspace: string, runnerTemp: string }} ActionRun */
-/**
- * @typedef {object} ActionMetadata
- * @property {Record<string, { default?: string }>} [inputs]
- * @property {{ using: string, main: string, post?: string }} runs
- */
+/** @typedef {{ main: StepResult, post?: StepResult, workspace: string, runnerTemp: string, githubToken: string }} ActionRun */
 
-/** Variables of the calling process that would confuse the action or leak between runs. */
-const HOST_VARIABLES = /^(INPUT_|STATE_|GITHUB_|RUNNER_|ACTIONS_)/;
-const RUNNER_CANCEL_GRACE_MS = 7_500;
+/** The runner's cancellation: SIGINT, SIGTERM 7.5 s later, the process tree killed at 10 s. */
+export const CANCEL_SIGTERM_AFTER_MS = 7_500;
+export const CANCEL_KILL_AFTER_MS = 10_000;
+/** Host variables a runner machine has too; everything else must be passed on purpose. */
+const HOST_VARIABLES = ['PATH', 'LANG', 'TZ'];
 
 /**
  * @typedef {object} PreparedJob
- * @property {ActionMetadata} metadata
+ * @property {import('../action-metadata.js').ActionMetadata} metadata
  * @property {string} jobRoot
  * @property {string} workspace
  * @property {string} runnerTemp
+ * @property {string} githubToken
  * @property {Record<string, string>} env what every step of the job sees: the runner's variables and the inputs
+ * @property {string[]} runnerWarnings what the runner says before the step starts
  */
 
 /**
- * The job a step runs in, as the runner sets it up: workspace and RUNNER_TEMP folders, an event
- * payload file, GITHUB_* variables, and INPUT_* from action.yml defaults overlaid by `with:`.
+ * The job a step runs in, as the runner sets it up: workspace, RUNNER_TEMP and HOME folders, an
+ * event payload file, GITHUB_* variables, and INPUT_* from action.yml defaults overlaid by `with:`.
  * @param {string} actionDir
  * @param {RunActionOptions} [options]
  * @returns {Promise<PreparedJob>}
  */
 export async function prepareJob(actionDir, options = {}) {
-  const metadata = /** @type {ActionMetadata} */ (
-    YAML.parse(readFileSync(join(actionDir, 'action.yml'), 'utf8'))
-  );
+  const metadata = readActionMetadata(actionDir);
+  const githubToken = options.githubToken ?? `ghs_${randomBytes(18).toString('hex')}`;
+  if (githubToken !== '' && !options.env?.GITHUB_API_URL) {
+    throw new Error(
+      'A run with a token needs a GitHub API to talk to: pass env.GITHUB_API_URL (test/support/' +
+        "runner.ts starts a fake one), or githubToken: '' for a run without a token",
+    );
+  }
   const jobRoot = await mkdtemp(join(tmpdir(), 'slipway-job-'));
   const workspace = options.workspace ?? join(jobRoot, 'workspace');
   const runnerTemp = options.runnerTemp ?? join(jobRoot, 'runner-temp');
-  await mkdir(workspace, { recursive: true });
-  await mkdir(runnerTemp, { recursive: true });
+  const home = join(jobRoot, 'home');
+  const toolCache = join(jobRoot, 'tool-cache');
+  await Promise.all(
+    [workspace, runnerTemp, home, toolCache].map((dir) => mkdir(dir, { recursive: true })),
+  );
+  const { env: inputs, warnings } = inputEnvironment(metadata, options.inputs ?? {}, githubToken);
   const env = {
     ...hostEnvironment(),
+    HOME: home,
     ...(await githubEnvironment(options.event, jobRoot)),
     GITHUB_WORKSPACE: workspace,
     RUNNER_TEMP: runnerTemp,
-    ...inputEnvironment(metadata, options),
+    RUNNER_TOOL_CACHE: toolCache,
+    ...(options.stepDebug ? { RUNNER_DEBUG: '1' } : {}),
+    ...inputs,
     ...options.env,
   };
-  return { metadata, jobRoot, workspace, runnerTemp, env };
+  return { metadata, jobRoot, workspace, runnerTemp, githubToken, env, runnerWarnings: warnings };
 }
 
 /**
- * A step's own files (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_ENV, GITHUB_STEP_SUMMARY), empty.
+ * A step's own files (GITHUB_OUTPUT, GITHUB_STATE, GITHUB_ENV, GITHUB_PATH, GITHUB_STEP_SUMMARY), empty.
  * @param {string} jobRoot
  * @param {string} phase
- * @returns {Promise<Record<'GITHUB_OUTPUT' | 'GITHUB_STATE' | 'GITHUB_ENV' | 'GITHUB_STEP_SUMMARY', string>>}
  */
 export async function stepFiles(jobRoot, phase) {
   const stepDir = await mkdtemp(join(jobRoot, `${phase}-`));
@@ -117,6 +147,7 @@ export async function stepFiles(jobRoot, phase) {
     GITHUB_OUTPUT: join(stepDir, 'output'),
     GITHUB_STATE: join(stepDir, 'state'),
     GITHUB_ENV: join(stepDir, 'env'),
+    GITHUB_PATH: join(stepDir, 'path'),
     GITHUB_STEP_SUMMARY: join(stepDir, 'summary.md'),
   };
   await Promise.all(Object.values(files).map((path) => writeFile(path, '')));
@@ -129,33 +160,34 @@ export async function stepFiles(jobRoot, phase) {
  * @returns {Promise<ActionRun>}
  */
 export async function runAction(actionDir, options = {}) {
-  const {
-    metadata,
-    jobRoot,
-    workspace,
-    runnerTemp,
-    env: baseEnv,
-  } = await prepareJob(actionDir, options);
+  const job = await prepareJob(actionDir, options);
+  // One masker for the job: the runner masks the token and secrets from the start, and a value
+  // masked in main stays masked in post.
+  const masker = new SecretMasker();
+  if (job.githubToken) masker.add(job.githubToken);
+  for (const secret of options.secrets ?? []) masker.add(secret);
 
-  const main = await runStep(
-    join(actionDir, metadata.runs.main),
-    baseEnv,
-    jobRoot,
-    'main',
-    options,
-  );
+  const { runs } = job.metadata;
+  if (!runs.main) throw new Error(`${actionDir}/action.yml has no runs.main`);
+  const main = await runStep(join(actionDir, runs.main), job, job.env, 'main', masker, options);
   /** @type {ActionRun} */
-  const result = { main, workspace, runnerTemp };
-  if (metadata.runs.post && options.post !== false) {
+  const result = {
+    main,
+    workspace: job.workspace,
+    runnerTemp: job.runnerTemp,
+    githubToken: job.githubToken,
+  };
+  if (runs.post && options.post !== false) {
     await options.beforePost?.(main);
     const stateEnv = Object.fromEntries(
       Object.entries(main.state).map(([key, value]) => [`STATE_${key}`, value]),
     );
     result.post = await runStep(
-      join(actionDir, metadata.runs.post),
-      { ...baseEnv, ...stateEnv },
-      jobRoot,
+      join(actionDir, runs.post),
+      job,
+      { ...job.env, ...stateEnv },
       'post',
+      masker,
       options,
     );
   }
@@ -165,9 +197,10 @@ export async function runAction(actionDir, options = {}) {
 /** @returns {Record<string, string>} */
 function hostEnvironment() {
   /** @type {Record<string, string>} */
-  const env = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !HOST_VARIABLES.test(key)) env[key] = value;
+  const env = { LANG: 'C.UTF-8' };
+  for (const key of HOST_VARIABLES) {
+    const value = process.env[key];
+    if (value !== undefined) env[key] = value;
   }
   return env;
 }
@@ -180,49 +213,82 @@ function hostEnvironment() {
 async function githubEnvironment(event, jobRoot) {
   const eventPath = join(jobRoot, 'event.json');
   await writeFile(eventPath, JSON.stringify(event?.payload ?? {}));
+  const ref = event?.ref ?? 'refs/heads/main';
+  const refKind = /^refs\/(heads|tags|pull)\/(.*)$/.exec(ref);
   return {
     CI: 'true',
     GITHUB_ACTIONS: 'true',
     GITHUB_EVENT_NAME: event?.name ?? 'push',
     GITHUB_EVENT_PATH: eventPath,
-    GITHUB_REF: event?.ref ?? 'refs/heads/main',
+    GITHUB_REF: ref,
+    GITHUB_REF_NAME: refKind?.[2] ?? ref,
+    GITHUB_REF_TYPE: refKind?.[1] === 'tags' ? 'tag' : 'branch',
     GITHUB_SHA: event?.sha ?? '0123456789abcdef0123456789abcdef01234567',
     GITHUB_REPOSITORY: 'octo-org/octo-service',
     GITHUB_REPOSITORY_OWNER: 'octo-org',
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_API_URL: 'https://api.github.com',
+    GITHUB_GRAPHQL_URL: 'https://api.github.com/graphql',
     GITHUB_RUN_ID: '1658821493',
+    GITHUB_RUN_NUMBER: '42',
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_ACTOR: 'octocat',
+    GITHUB_TRIGGERING_ACTOR: 'octocat',
     GITHUB_WORKFLOW: 'CI',
     GITHUB_JOB: 'test',
+    GITHUB_ACTION: '__run',
+    GITHUB_RETENTION_DAYS: '90',
     RUNNER_OS: 'Linux',
     RUNNER_ARCH: 'X64',
+    RUNNER_NAME: 'GitHub Actions 2',
+    RUNNER_ENVIRONMENT: 'github-hosted',
   };
 }
 
 /**
- * As the runner does: declared defaults first, then the step's `with:` values.
- * @param {ActionMetadata} metadata
- * @param {RunActionOptions} options
+ * As the runner does: declared defaults first (strings, with `${{ github.token }}` evaluated),
+ * then the step's `with:` values. Undeclared inputs are passed on with the runner's warning.
+ * @param {import('../action-metadata.js').ActionMetadata} metadata
+ * @param {Record<string, string>} given
+ * @param {string} githubToken
  */
-function inputEnvironment(metadata, options) {
-  const declared = metadata.inputs ?? {};
+function inputEnvironment(metadata, given, githubToken) {
   /** @type {Record<string, string>} */
   const env = {};
-  for (const [name, spec] of Object.entries(declared)) {
-    if (spec.default !== undefined) {
-      env[inputVariable(name)] = String(spec.default).replace(
-        /\$\{\{\s*github\.token\s*\}\}/g,
-        options.githubToken ?? '',
-      );
+  for (const input of metadata.inputs) {
+    if (input.default !== undefined) {
+      env[inputVariable(input.name)] = evaluateDefault(input.name, input.default, githubToken);
     }
   }
-  for (const [name, value] of Object.entries(options.inputs ?? {})) {
-    if (!(name in declared)) throw new Error(`Input '${name}' is not declared in action.yml`);
+  const declared = new Set(metadata.inputs.map((input) => input.name.toLowerCase()));
+  const unexpected = [];
+  for (const [name, value] of Object.entries(given)) {
+    if (!declared.has(name.toLowerCase())) unexpected.push(name);
     env[inputVariable(name)] = value;
   }
-  return env;
+  const warnings =
+    unexpected.length === 0
+      ? []
+      : [
+          `Unexpected input(s) '${unexpected.join("', '")}', valid inputs are ` +
+            `['${metadata.inputs.map((input) => input.name).join("', '")}']`,
+        ];
+  return { env, warnings };
+}
+
+/**
+ * The runner evaluates expressions in defaults; the only one our actions use is the token.
+ * @param {string} input
+ * @param {string} value
+ * @param {string} githubToken
+ */
+function evaluateDefault(input, value, githubToken) {
+  return value.replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (_match, expression) => {
+    if (expression === 'github.token') return githubToken;
+    throw new Error(
+      `The harness cannot evaluate \${{ ${expression} }} in the default of input '${input}'`,
+    );
+  });
 }
 
 /** @param {string} name */
@@ -232,39 +298,44 @@ function inputVariable(name) {
 
 /**
  * @param {string} bundle
+ * @param {PreparedJob} job
  * @param {Record<string, string>} env
- * @param {string} jobRoot
  * @param {'main' | 'post'} phase
+ * @param {SecretMasker} masker
  * @param {RunActionOptions} options
  * @returns {Promise<StepResult>}
  */
-async function runStep(bundle, env, jobRoot, phase, options) {
+async function runStep(bundle, job, env, phase, masker, options) {
   if (!existsSync(bundle)) throw new Error(`Bundle ${bundle} does not exist; run npm run bundle`);
-  const files = await stepFiles(jobRoot, phase);
-  const { exitCode, signal, stdout, stderr } = await spawnBundle(
-    bundle,
-    { ...env, ...files },
-    env.GITHUB_WORKSPACE,
-    {
-      timeoutMs: options.timeoutMs ?? 120_000,
-      cancelAfterMs: phase === 'main' ? options.cancelMainAfterMs : undefined,
-      cancelSignal: phase === 'main' ? options.signal : undefined,
-    },
-  );
-  const commands = parseWorkflowCommands(stdout);
-  const masks = commands.filter((c) => c.command === 'add-mask').map((c) => c.message);
+  const files = await stepFiles(job.jobRoot, phase);
+  const output = new StepOutputProcessor(masker, {
+    stepDebug: options.stepDebug,
+    allowUnsecureCommands: env.ACTIONS_ALLOW_UNSECURE_COMMANDS === 'true',
+  });
+  if (phase === 'main') {
+    for (const warning of job.runnerWarnings) output.runnerIssue('warning', warning);
+  }
+  const registeredBefore = masker.registered.length;
+  const ran = await spawnBundle(bundle, { ...env, ...files }, job.workspace, output, {
+    timeoutMs: options.timeoutMs ?? 120_000,
+    cancelAfterMs: phase === 'main' ? options.cancelMainAfterMs : undefined,
+    cancelSignal: phase === 'main' ? options.signal : undefined,
+  });
+  const fileOutputs = parseKeyValueFile(await readFile(files.GITHUB_OUTPUT, 'utf8'));
+  const fileState = parseKeyValueFile(await readFile(files.GITHUB_STATE, 'utf8'));
+  const failed = ran.exitCode !== 0 || output.commandFailures.length > 0;
   return {
-    exitCode,
-    signal,
-    stdout,
-    stderr,
-    log: applyMasks(stdout, masks),
-    commands,
-    annotations: annotationsFrom(commands),
-    masks,
-    outputs: parseKeyValueFile(await readFile(files.GITHUB_OUTPUT, 'utf8')),
-    state: parseKeyValueFile(await readFile(files.GITHUB_STATE, 'utf8')),
+    ...ran,
+    outcome: failed ? 'failure' : 'success',
+    log: output.logLines.join('\n'),
+    commands: output.commands,
+    annotations: output.annotations,
+    masks: masker.registered.slice(registeredBefore),
+    // The runner reads the files after the step, so they win over the deprecated commands.
+    outputs: { ...output.outputs, ...fileOutputs },
+    state: { ...output.state, ...fileState },
     exportedEnv: parseKeyValueFile(await readFile(files.GITHUB_ENV, 'utf8')),
+    addedPath: (await readFile(files.GITHUB_PATH, 'utf8')).split('\n').filter(Boolean),
     summary: await readFile(files.GITHUB_STEP_SUMMARY, 'utf8'),
   };
 }
@@ -272,13 +343,24 @@ async function runStep(bundle, env, jobRoot, phase, options) {
 let runtimeNoticeShown = false;
 
 /**
+ * @typedef {object} ProcessResult
+ * @property {number | null} exitCode
+ * @property {NodeJS.Signals | null} signal
+ * @property {boolean} cancelled
+ * @property {boolean} killed
+ * @property {string} stdout
+ * @property {string} stderr
+ */
+
+/**
  * @param {string} bundle
  * @param {Record<string, string>} env
  * @param {string} cwd
+ * @param {StepOutputProcessor} output
  * @param {{ timeoutMs: number, cancelAfterMs?: number, cancelSignal?: AbortSignal }} timing
- * @returns {Promise<{ exitCode: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }>}
+ * @returns {Promise<ProcessResult>}
  */
-function spawnBundle(bundle, env, cwd, timing) {
+function spawnBundle(bundle, env, cwd, output, timing) {
   const runtime = bundleRuntime();
   if (runtime.notice && !runtimeNoticeShown) {
     runtimeNoticeShown = true;
@@ -286,32 +368,83 @@ function spawnBundle(bundle, env, cwd, timing) {
   }
   return new Promise((resolve, reject) => {
     const child = spawn(runtime.path, [bundle], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    /** @type {Buffer[]} */
-    const stdout = [];
-    /** @type {Buffer[]} */
-    const stderr = [];
-    child.stdout.on('data', (/** @type {Buffer} */ chunk) => stdout.push(chunk));
-    child.stderr.on('data', (/** @type {Buffer} */ chunk) => stderr.push(chunk));
-    const timers = [setTimeout(() => child.kill('SIGKILL'), timing.timeoutMs)];
-    const cancel = () => {
-      child.kill('SIGINT');
-      timers.push(setTimeout(() => child.kill('SIGTERM'), RUNNER_CANCEL_GRACE_MS));
+    /** @type {Record<'stdout' | 'stderr', Buffer[]>} */
+    const raw = { stdout: [], stderr: [] };
+    const splitters = {
+      stdout: new LineSplitter((line) => output.processLine(line, 'stdout')),
+      stderr: new LineSplitter((line) => output.processLine(line, 'stderr')),
     };
-    if (timing.cancelAfterMs !== undefined) {
-      timers.push(setTimeout(cancel, timing.cancelAfterMs));
+    for (const stream of /** @type {const} */ (['stdout', 'stderr'])) {
+      child[stream].setEncoding('utf8');
+      child[stream].on('data', (/** @type {string} */ chunk) => {
+        raw[stream].push(Buffer.from(chunk));
+        splitters[stream].push(chunk);
+      });
     }
+    /** @type {NodeJS.Timeout[]} */
+    const timers = [];
+    let cancelled = false;
+    let killed = false;
+    let exited = false;
+    const cancel = () => {
+      if (cancelled || exited) return;
+      cancelled = true;
+      child.kill('SIGINT');
+      timers.push(setTimeout(() => child.kill('SIGTERM'), CANCEL_SIGTERM_AFTER_MS));
+      timers.push(
+        setTimeout(() => {
+          killed = true;
+          void killProcessTree(child.pid);
+        }, CANCEL_KILL_AFTER_MS),
+      );
+    };
+    timers.push(setTimeout(cancel, timing.timeoutMs));
+    if (timing.cancelAfterMs !== undefined) timers.push(setTimeout(cancel, timing.cancelAfterMs));
     if (timing.cancelSignal?.aborted) cancel();
     else timing.cancelSignal?.addEventListener('abort', cancel, { once: true });
     child.on('error', reject);
+    child.on('exit', () => {
+      exited = true;
+    });
     child.on('close', (exitCode, signal) => {
       timers.forEach(clearTimeout);
       timing.cancelSignal?.removeEventListener('abort', cancel);
+      splitters.stdout.flush();
+      splitters.stderr.flush();
       resolve({
         exitCode,
         signal,
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
+        cancelled,
+        killed,
+        stdout: Buffer.concat(raw.stdout).toString('utf8'),
+        stderr: Buffer.concat(raw.stderr).toString('utf8'),
       });
     });
   });
+}
+
+/**
+ * SIGKILL to a process and every descendant, as the runner kills a cancelled step's tree.
+ * @param {number | undefined} pid
+ */
+export async function killProcessTree(pid) {
+  if (pid === undefined) return;
+  const children = new Map();
+  for (const entry of await readdir('/proc').catch(() => [])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // The parent pid is the second field after the command, which is in parentheses.
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (!children.has(parent)) children.set(parent, []);
+    children.get(parent).push(Number(entry));
+  }
+  const tree = [pid];
+  for (let index = 0; index < tree.length; index++) tree.push(...(children.get(tree[index]) ?? []));
+  for (const member of tree) {
+    try {
+      process.kill(member, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
 }

@@ -34,6 +34,8 @@ export const resultOf = (run) => JSON.parse(run.main.outputs.result ?? 'null') ?
 export function run(context, action, options) {
   return runAction(actionDir(action), {
     workspace: context.env.workspace,
+    // The demo has no GitHub to talk to: its jobs run as a workflow without a token would.
+    githubToken: '',
     signal: context.signal,
     timeoutMs: 180_000,
     ...options,
