@@ -1,5 +1,6 @@
+// @ts-check
 // Reads and checks the metadata (action.yml) of every action directory in the repository.
-// Used by tools/docs.js and by test/metadata; plain ESM so that node runs it without a build.
+// Used by tools/docs.js and by test/tools/action-metadata; plain ESM so that node runs it without a build.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+// @ts-check
 // Finds the actions in a checkout and where each one's bundles come from.
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -18,12 +19,17 @@ export function findActions(root = REPO_ROOT) {
     .map((dir) => describeAction(root, dir));
 }
 
-/** Real actions keep their code in src/<name>; the fixture keeps it beside its action.yml. */
+/**
+ * Real actions keep their code in src/<name>; the fixture keeps it beside its action.yml.
+ * @param {string} root @param {string} dir absolute path of the action folder
+ * @returns {ActionInfo}
+ */
 function describeAction(root, dir) {
   const name = basename(dir);
   const isRealAction = dirname(dir) === join(root, 'actions');
   const sourceDir = isRealAction ? join(root, 'src', name) : join(dir, 'src');
   const { runs } = readActionMetadata(dir);
+  /** @type {BundleEntry[]} */
   const entries = [];
   if (typeof runs.main === 'string') {
     entries.push({ source: join(sourceDir, 'entry-main.ts'), bundle: join(dir, runs.main) });

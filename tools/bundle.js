@@ -1,3 +1,4 @@
+// @ts-check
 // Builds every action's bundles with @vercel/ncc: `npm run bundle [-- --root DIR]`.
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
@@ -44,7 +45,13 @@ export async function buildAction(action, root, distRoot = action.dir) {
   }
 }
 
-/** Runs tasks two at a time: ncc is CPU-bound and our machines have two cores. */
+/**
+ * Runs tasks two at a time: ncc is CPU-bound and our machines have two cores.
+ * @template T
+ * @param {readonly T[]} items
+ * @param {(item: T) => Promise<void>} task
+ * @returns {Promise<void>}
+ */
 export async function inPairs(items, task) {
   const queue = [...items];
   const workers = [0, 1].map(async () => {
@@ -53,6 +60,11 @@ export async function inPairs(items, task) {
   await Promise.all(workers);
 }
 
+/**
+ * The repository root named by `--root DIR`, or this checkout's.
+ * @param {string[]} argv command-line arguments after the script name
+ * @returns {string}
+ */
 export function parseRoot(argv) {
   const index = argv.indexOf('--root');
   return index >= 0 && argv[index + 1] ? argv[index + 1] : REPO_ROOT;
@@ -75,7 +87,8 @@ async function main() {
   });
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+// process.argv[1] is missing under `node -e` or a REPL, where this module is only imported.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((error) => {
     console.error(error.stderr || error.message);
     process.exit(1);

@@ -1,3 +1,4 @@
+// @ts-check
 // Proves the committed bundles are current and load: `npm run check-dist [-- --root DIR]`.
 // 1. Rebuilds every bundle into a scratch folder and compares it byte for byte with dist/.
 // 2. Runs every committed bundle once with no inputs, as the runner would. A main bundle must
@@ -22,7 +23,11 @@ function listFiles(dir) {
     .sort();
 }
 
-/** @returns {string[]} one line per difference between two dist folders */
+/**
+ * @param {string} expectedDir a fresh build's dist folder
+ * @param {string} actualDir the committed dist folder
+ * @returns {string[]} one line per difference between two dist folders
+ */
 export function compareTrees(expectedDir, actualDir) {
   const expected = listFiles(expectedDir);
   const actual = new Set(listFiles(actualDir));
@@ -78,7 +83,14 @@ export function smokeRunBundle(bundle, phase) {
   });
   spawnSync('rm', ['-rf', scratch]);
   const stderr = (result.stderr ?? '').trim();
-  const says = `exit ${result.status}${stderr ? `, stderr: ${errorLine(stderr)}` : ''}`;
+  // status is null when the bundle never exited by itself: killed at the timeout, or not started.
+  const ended =
+    result.status !== null
+      ? `exit ${result.status}`
+      : result.error
+        ? `no exit (${result.error.message})`
+        : `killed by ${result.signal}`;
+  const says = `${ended}${stderr ? `, stderr: ${errorLine(stderr)}` : ''}`;
   if (phase === 'main') {
     const cleanError = result.status === 1 && /^::error::/m.test(result.stdout) && stderr === '';
     return cleanError
@@ -90,7 +102,11 @@ export function smokeRunBundle(bundle, phase) {
     : `expected post to exit 0 quietly, got ${says}`;
 }
 
-/** The line of a crash that names the error, e.g. "Error: Cannot find module '@actions/core'". */
+/**
+ * The line of a crash that names the error, e.g. "Error: Cannot find module '@actions/core'".
+ * @param {string} stderr
+ * @returns {string}
+ */
 function errorLine(stderr) {
   const lines = stderr.split('\n');
   return (lines.find((line) => /^\w*Error\b/.test(line)) ?? lines[0]).trim();
@@ -101,6 +117,7 @@ async function main() {
   const runtime = bundleRuntime();
   if (runtime.notice) console.log(`::notice::${runtime.notice}`);
   const actions = findActions(root);
+  /** @type {string[]} */
   const problems = [];
   await inPairs(actions, async (action) => {
     for (const problem of await checkDistIsCurrent(action, root)) {
@@ -123,7 +140,8 @@ async function main() {
   );
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+// process.argv[1] is missing under `node -e` or a REPL, where this module is only imported.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((error) => {
     console.error(error.stderr || error.message);
     process.exit(1);

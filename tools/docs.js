@@ -1,3 +1,4 @@
+// @ts-check
 // Regenerates the inputs and outputs tables in every action's README.md from its action.yml, and
 // the benchmark figures in the top README.md from bench/results/latest.md.
 //   node tools/docs.js          rewrite the tables

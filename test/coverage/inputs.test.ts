@@ -1,12 +1,6 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
 import { readSettings } from '../../src/coverage/inputs.js';
-import { applyPathFixes, reviewPaths } from '../../src/coverage/path-fixes.js';
-import { parseBaselineLines } from '../../src/coverage/result.js';
-import { file, report } from './build.js';
 
 function withInputs(inputs: Record<string, string>) {
   for (const [name, value] of Object.entries(inputs))
@@ -78,70 +72,5 @@ describe('coverage inputs', () => {
     }
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toContain(message);
-  });
-});
-
-describe('path fixes', () => {
-  const workspace = mkdtempSync(join(tmpdir(), 'cov-ws-'));
-  mkdirSync(join(workspace, 'src'));
-  writeFileSync(join(workspace, 'src/a.ts'), '');
-
-  it('maps container paths onto the repository, longest prefix first', () => {
-    const reports = [
-      report([
-        file('/app/src/a.ts', [[1, 1]]),
-        file('/app/vendor/lib/x.ts', [[1, 0]]),
-        file('/usr/include/stdio.h', [[1, 1]]),
-      ]),
-    ];
-    const fixed = applyPathFixes(
-      reports,
-      [
-        { from: '/app', to: '.' },
-        { from: '/app/vendor/lib', to: 'third_party/lib' },
-      ],
-      workspace,
-    );
-    expect(fixed[0].files.map((f) => f.path)).toEqual([
-      'src/a.ts',
-      'third_party/lib/x.ts',
-      '/usr/include/stdio.h',
-    ]);
-    expect(
-      reviewPaths(
-        ['src/a.ts', 'third_party/lib/x.ts', '/usr/include/stdio.h', '../other/b.ts'],
-        workspace,
-      ),
-    ).toEqual({
-      outside: ['/usr/include/stdio.h', '../other/b.ts'],
-      missing: ['third_party/lib/x.ts'],
-    });
-  });
-
-  it('does not treat /application as inside /app', () => {
-    const fixed = applyPathFixes(
-      [report([file('/application/a.ts', [[1, 1]])])],
-      [{ from: '/app', to: '.' }],
-      workspace,
-    );
-    expect(fixed[0].files[0].path).toBe('/application/a.ts');
-  });
-});
-
-describe('baseline results', () => {
-  it.each([
-    {
-      text: '{"schema":"slipway.coverage/v1","totals":{"lines":{"covered":8,"total":10}}}',
-      lines: { covered: 8, total: 10 },
-    },
-    { text: 'not json', error: "Input 'baseline-file' (b.json) is not JSON." },
-    { text: '{"schema":"slipway.quality-gate/v1"}', error: 'is not a Slipway coverage result' },
-    {
-      text: '{"schema":"slipway.coverage/v1","totals":{"lines":{"covered":11,"total":10}}}',
-      error: 'has no valid totals.lines counts',
-    },
-  ])('$text', ({ text, lines, error }) => {
-    if (error) expect(() => parseBaselineLines(text, 'b.json', 'baseline-file')).toThrow(error);
-    else expect(parseBaselineLines(text, 'b.json', 'baseline-file')).toEqual(lines);
   });
 });

@@ -7,9 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { startKubeSim } from '../../tools/kube-sim/server.js';
-import { Kubectl } from '../../src/core/kubectl.js';
-import { KUBECTL } from '../support/kube-sim.js';
+import { startKubeSim } from '../../../tools/kube-sim/server.js';
+import { Kubectl } from '../../../src/core/kubectl.js';
+import { KUBECTL } from '../../support/kube-sim.js';
 
 export const KUBECTL_TOOL = {
   program: KUBECTL,

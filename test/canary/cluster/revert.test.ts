@@ -1,21 +1,21 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Kubectl } from '../../src/core/kubectl.js';
-import type { ClusterState } from '../../src/canary/cluster/cluster-state.js';
+import type { Kubectl } from '../../../src/core/kubectl.js';
+import type { ClusterState } from '../../../src/canary/cluster/cluster-state.js';
 import {
   findLeftovers,
   promoteStable,
   revertToStable,
   type CanaryNames,
-} from '../../src/canary/cluster/revert.js';
-import { trafficProvider } from '../../src/canary/cluster/traffic/index.js';
-import type { TrafficMode } from '../../src/canary/types.js';
+} from '../../../src/canary/cluster/revert.js';
+import { trafficProvider } from '../../../src/canary/cluster/traffic/index.js';
+import type { TrafficMode } from '../../../src/canary/types.js';
 import {
   createCanary,
   createCanaryService,
   readService,
   readStable,
-} from '../../src/canary/cluster/workload.js';
-import { describeWithTool } from '../support/tools.js';
+} from '../../../src/canary/cluster/workload.js';
+import { describeWithTool } from '../../support/tools.js';
 import {
   given,
   GOOD,

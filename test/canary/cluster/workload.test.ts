@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ActionError } from '../../src/core/errors.js';
+import { ActionError } from '../../../src/core/errors.js';
 import {
   readClusterState,
   writeClusterState,
   type ClusterState,
-} from '../../src/canary/cluster/cluster-state.js';
+} from '../../../src/canary/cluster/cluster-state.js';
 import {
   checkServiceSelection,
   createCanary,
@@ -12,8 +12,8 @@ import {
   readService,
   readStable,
   waitReady,
-} from '../../src/canary/cluster/workload.js';
-import { describeWithTool } from '../support/tools.js';
+} from '../../../src/canary/cluster/workload.js';
+import { describeWithTool } from '../../support/tools.js';
 import {
   given,
   GOOD,

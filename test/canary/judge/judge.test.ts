@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SequentialJudge, type Verdict } from '../../src/canary/judge/judge.js';
-import type { TrackCounts } from '../../src/canary/types.js';
-import { poisson, seededRandom } from '../../tools/seeded-random.js';
+import { SequentialJudge, type Verdict } from '../../../src/canary/judge/judge.js';
+import type { TrackCounts } from '../../../src/canary/types.js';
+import { poisson, seededRandom } from '../../../tools/seeded-random.js';
 
 /** Prometheus client libraries' default histogram buckets, in seconds. */
 const BOUNDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

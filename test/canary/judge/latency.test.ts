@@ -4,8 +4,8 @@ import {
   quantileBeyondBuckets,
   subtractCounts,
   windowStats,
-} from '../../src/canary/judge/latency.js';
-import type { LatencyBucket, TrackCounts } from '../../src/canary/types.js';
+} from '../../../src/canary/judge/latency.js';
+import type { LatencyBucket, TrackCounts } from '../../../src/canary/types.js';
 
 const buckets: LatencyBucket[] = [
   { le: 0.1, count: 50 },

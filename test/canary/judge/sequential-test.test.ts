@@ -5,8 +5,8 @@ import {
   logSumExp,
   RateRatioTest,
   type RateRatioBatch,
-} from '../../src/canary/judge/sequential-test.js';
-import { poisson, seededRandom } from '../../tools/seeded-random.js';
+} from '../../../src/canary/judge/sequential-test.js';
+import { poisson, seededRandom } from '../../../tools/seeded-random.js';
 
 function binomialPmf(n: number, p: number, k: number): number {
   let logChoose = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkSlo, lowerBound } from '../../src/canary/judge/slo.js';
-import type { TrackCounts } from '../../src/canary/types.js';
+import { checkSlo, lowerBound } from '../../../src/canary/judge/slo.js';
+import type { TrackCounts } from '../../../src/canary/types.js';
 
 const limits = { maxErrorRate: 0.01, maxLatencyP95Ms: 100, minRequests: 100, alpha: 0.01 };
 

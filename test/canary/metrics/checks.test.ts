@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/core/errors.js';
-import { renderQuery, runChecks } from '../../src/canary/metrics/checks.js';
-import { PrometheusClient } from '../../src/canary/metrics/prometheus.js';
-import type { CustomCheck } from '../../src/canary/types.js';
+import { InputError } from '../../../src/core/errors.js';
+import { renderQuery, runChecks } from '../../../src/canary/metrics/checks.js';
+import { PrometheusClient } from '../../../src/canary/metrics/prometheus.js';
+import type { CustomCheck } from '../../../src/canary/types.js';
 import {
   prometheusError,
   startFakePrometheus,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MetricsCollector, promqlString } from '../../src/canary/metrics/collector.js';
-import { PrometheusClient, PrometheusError } from '../../src/canary/metrics/prometheus.js';
-import type { MetricNames } from '../../src/canary/types.js';
+import { MetricsCollector, promqlString } from '../../../src/canary/metrics/collector.js';
+import { PrometheusClient, PrometheusError } from '../../../src/canary/metrics/prometheus.js';
+import type { MetricNames } from '../../../src/canary/types.js';
 import {
   startFakePrometheus,
   vector,

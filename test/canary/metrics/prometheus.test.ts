@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrometheusClient, PrometheusError } from '../../src/canary/metrics/prometheus.js';
+import { PrometheusClient, PrometheusError } from '../../../src/canary/metrics/prometheus.js';
 import {
   prometheusError,
   startFakePrometheus,

@@ -3,6 +3,12 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BuildRequest } from '../../../src/image/builders/build-request.js';
+import {
+  buildahBuildArgs,
+  buildahPushArgs,
+  refuseUnsupportedByBuildah,
+} from '../../../src/image/builders/buildah.js';
 import { build, login, logout } from '../../../src/image/builders/index.js';
 import { createBuildahEnvironment, type ContainersConfiguration } from '../../support/buildah.js';
 import { captureStdout } from '../../support/capture-stdout.js';
@@ -229,5 +235,198 @@ describe('buildah builder refusals', () => {
     await expect(
       build(buildRequest({ builder: 'buildah', context: '/nonexistent', provenance: 'mode=max' })),
     ).rejects.toThrow('buildah cannot attach attestations');
+  });
+});
+
+const secretFiles = [{ id: 'token', path: '/runner/temp/build-secret-1' }];
+
+describe('buildah build arguments', () => {
+  it.each<[string, Partial<BuildRequest>, string[], string[]]>([
+    ['plain build', {}, ['build', '--layers', '--iidfile', '/s/iid', 'ctx'], []],
+    [
+      'file, target, one platform, tags',
+      {
+        file: 'ctx/Containerfile',
+        target: 'release',
+        platforms: ['linux/arm64'],
+        tags: ['r/a:1', 'r/a:2'],
+      },
+      [
+        'build',
+        '--layers',
+        '-f',
+        'ctx/Containerfile',
+        '--target',
+        'release',
+        '--platform',
+        'linux/arm64',
+        '--iidfile',
+        '/s/iid',
+        '-t',
+        'r/a:1',
+        '-t',
+        'r/a:2',
+        'ctx',
+      ],
+      [],
+    ],
+    [
+      'build args and labels keep their order',
+      {
+        buildArgs: new Map([
+          ['B', '2'],
+          ['A', 'x=y'],
+        ]),
+        labels: ['org.a=1', 'org.b='],
+      },
+      [
+        'build',
+        '--layers',
+        '--iidfile',
+        '/s/iid',
+        '--build-arg',
+        'B=2',
+        '--build-arg',
+        'A=x=y',
+        '--label',
+        'org.a=1',
+        '--label',
+        'org.b=',
+        'ctx',
+      ],
+      [],
+    ],
+    [
+      'secrets as files, values nowhere',
+      { secrets: new Map([['token', 'hunter22']]) },
+      [
+        'build',
+        '--layers',
+        '--iidfile',
+        '/s/iid',
+        '--secret',
+        'id=token,src=/runner/temp/build-secret-1',
+        'ctx',
+      ],
+      [],
+    ],
+    [
+      'manifest-level annotations keep their entry, index-level ones are dropped with a warning',
+      {
+        annotations: [
+          'org.x=1',
+          'manifest:org.y=2',
+          'manifest[linux/amd64]:org.z=3',
+          'index:org.w=4',
+        ],
+      },
+      [
+        'build',
+        '--layers',
+        '--iidfile',
+        '/s/iid',
+        '--annotation',
+        'org.x=1',
+        '--annotation',
+        'org.y=2',
+        '--annotation',
+        'org.z=3',
+        'ctx',
+      ],
+      ['buildah sets annotations on the image manifest only; ignored: index:org.w=4.'],
+    ],
+    [
+      'registry caches become repositories, other cache types are warned about',
+      {
+        cacheFrom: ['type=registry,ref=ghcr.io/o/cache', 'type=gha'],
+        cacheTo: ['ghcr.io/o/cache'],
+      },
+      [
+        'build',
+        '--layers',
+        '--iidfile',
+        '/s/iid',
+        '--cache-from',
+        'ghcr.io/o/cache',
+        '--cache-to',
+        'ghcr.io/o/cache',
+        'ctx',
+      ],
+      ['buildah can only cache in a registry repository; --cache-from type=gha is ignored.'],
+    ],
+    [
+      'a cache in an insecure registry turns TLS verification off',
+      { cacheFrom: ['127.0.0.1:5000/cache'], insecureRegistries: ['127.0.0.1:5000'] },
+      [
+        'build',
+        '--layers',
+        '--iidfile',
+        '/s/iid',
+        '--cache-from',
+        '127.0.0.1:5000/cache',
+        '--tls-verify=false',
+        'ctx',
+      ],
+      [],
+    ],
+    [
+      'several platforms build into a manifest list without layer cache or -t',
+      { platforms: ['linux/amd64', 'linux/arm64'], tags: ['r/a:1'], cacheFrom: ['r/cache'] },
+      ['build', '--platform', 'linux/amd64,linux/arm64', '--manifest', 'localhost/list', 'ctx'],
+      ['buildah builds several platforms without a layer cache; --cache-from r/cache is ignored.'],
+    ],
+  ])('%s', (_name, overrides, args, warnings) => {
+    const request = buildRequest(overrides);
+    const multi = request.platforms.length > 1;
+    const plan = {
+      secretFiles: request.secrets.size > 0 ? secretFiles : [],
+      iidFile: '/s/iid',
+      manifestList: multi ? 'localhost/list' : undefined,
+    };
+    const result = buildahBuildArgs(request, plan);
+    expect(result.args).toEqual(args);
+    expect(result.warnings).toEqual(warnings);
+    expect(result.args.join(' ')).not.toContain('hunter22');
+  });
+
+  it.each<[string, Partial<BuildRequest>, { imageId: string; manifestList?: string }, string[]]>([
+    [
+      'an image',
+      {},
+      { imageId: 'sha256:1' },
+      ['push', '--digestfile', '/s/d', 'sha256:1', 'docker://r.io/a:1'],
+    ],
+    [
+      'an image to an insecure registry',
+      { insecureRegistries: ['r.io'] },
+      { imageId: 'sha256:1' },
+      ['push', '--tls-verify=false', '--digestfile', '/s/d', 'sha256:1', 'docker://r.io/a:1'],
+    ],
+    [
+      'a manifest list with every image in it',
+      {},
+      { imageId: 'sha256:1', manifestList: 'localhost/list' },
+      ['manifest', 'push', '--all', '--digestfile', '/s/d', 'localhost/list', 'docker://r.io/a:1'],
+    ],
+  ])('pushes %s', (_name, overrides, source, args) => {
+    expect(buildahPushArgs(buildRequest(overrides), source, 'r.io/a:1', '/s/d')).toEqual(args);
+  });
+
+  it.each<[string, Partial<BuildRequest>, string | undefined]>([
+    ['no attestations', {}, undefined],
+    ['attestations switched off', { provenance: 'false', sbom: 'false' }, undefined],
+    ['provenance', { provenance: 'mode=max' }, 'provenance (mode=max)'],
+    [
+      'provenance and sbom',
+      { provenance: 'true', sbom: 'true' },
+      'provenance (true) and sbom (true)',
+    ],
+  ])('refuses attestations: %s', (_name, overrides, refused) => {
+    const attempt = () => refuseUnsupportedByBuildah(buildRequest(overrides));
+    if (refused === undefined) expect(attempt).not.toThrow();
+    else
+      expect(attempt).toThrow(
+        `buildah cannot attach attestations, but the inputs ask for ${refused}.`,
+      );
   });
 });

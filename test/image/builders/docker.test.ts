@@ -1,9 +1,17 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildRequest } from '../../../src/image/builders/build-request.js';
-import { hasBuildx } from '../../../src/image/builders/docker.js';
+import {
+  buildxArgs,
+  classicBuildArgs,
+  digestFromBuildxMetadata,
+  digestFromPushOutput,
+  digestFromRepoDigests,
+  hasBuildx,
+  inputsNeedingBuildx,
+} from '../../../src/image/builders/docker.js';
 import { build, login, logout } from '../../../src/image/builders/index.js';
 import { captureStdout } from '../../support/capture-stdout.js';
 import { startPodmanService, type PodmanService } from '../../support/podman.js';
@@ -26,7 +34,7 @@ const CREDENTIALS = { username: 'pusher', password: 'docker-pass-41be' };
 /**
  * The docker CLI against podman's Docker-compatible API. buildx is not installed here, so these
  * tests drive the classic `docker build` + `docker push` path; buildx arguments are covered by
- * the table in arguments.test.ts.
+ * the tables at the end of this file.
  */
 describeWithTool(DOCKER_CLI, 'docker builder', () => {
   describeWithTool(PODMAN, 'against podman', () => {
@@ -205,5 +213,200 @@ describeWithTool(DOCKER_CLI, 'docker builder', () => {
         });
       });
     });
+  });
+});
+
+const DIGEST = `sha256:${'ab'.repeat(32)}`;
+const OTHER_DIGEST = `sha256:${'cd'.repeat(32)}`;
+const secretFiles = [{ id: 'token', path: '/runner/temp/build-secret-1' }];
+
+describe('docker buildx arguments', () => {
+  const plan = { secretFiles, iidFile: '/s/iid', metadataFile: '/s/meta.json' };
+  const head = ['buildx', 'build', '--iidfile', '/s/iid', '--metadata-file', '/s/meta.json'];
+
+  it.each<[string, Partial<BuildRequest>, string[]]>([
+    ['plain build', {}, [...head, '--secret', 'id=token,src=/runner/temp/build-secret-1', 'ctx']],
+    [
+      'everything buildx takes, pushed',
+      {
+        file: 'Dockerfile.ci',
+        target: 't',
+        platforms: ['linux/amd64', 'linux/arm64'],
+        buildArgs: new Map([['A', '1']]),
+        labels: ['l=1'],
+        annotations: ['index:a=1'],
+        tags: ['ghcr.io/o/a:1'],
+        cacheFrom: ['type=gha'],
+        cacheTo: ['type=gha,mode=max'],
+        provenance: 'false',
+        sbom: 'true',
+        push: true,
+      },
+      [
+        ...head,
+        '-f',
+        'Dockerfile.ci',
+        '--target',
+        't',
+        '--build-arg',
+        'A=1',
+        '--label',
+        'l=1',
+        '-t',
+        'ghcr.io/o/a:1',
+        '--platform',
+        'linux/amd64,linux/arm64',
+        '--secret',
+        'id=token,src=/runner/temp/build-secret-1',
+        '--annotation',
+        'index:a=1',
+        '--cache-from',
+        'type=gha',
+        '--cache-to',
+        'type=gha,mode=max',
+        '--provenance=false',
+        '--sbom=true',
+        '--push',
+        'ctx',
+      ],
+    ],
+    [
+      'pushed to an insecure registry through the image exporter',
+      { tags: ['127.0.0.1:5000/a:1'], push: true, insecureRegistries: ['127.0.0.1:5000'] },
+      [
+        ...head,
+        '-t',
+        '127.0.0.1:5000/a:1',
+        '--secret',
+        'id=token,src=/runner/temp/build-secret-1',
+        '--output',
+        'type=image,push=true,registry.insecure=true',
+        'ctx',
+      ],
+    ],
+  ])('%s', (_name, overrides, args) => {
+    expect(buildxArgs(buildRequest({ builder: 'docker', ...overrides }), plan)).toEqual(args);
+  });
+});
+
+describe('classic docker build', () => {
+  it.each<[string, Partial<BuildRequest>, boolean, string[]]>([
+    ['a plain build', {}, false, []],
+    ['one platform', { platforms: ['linux/amd64'] }, false, []],
+    [
+      'several platforms',
+      { platforms: ['linux/amd64', 'linux/arm64'] },
+      false,
+      ['platforms (linux/amd64,linux/arm64)'],
+    ],
+    ['cache-to', { cacheTo: ['type=inline'] }, false, ['cache-to']],
+    ['provenance off', { provenance: 'false', sbom: 'false' }, false, []],
+    [
+      'provenance and sbom',
+      { provenance: 'mode=min', sbom: 'true' },
+      false,
+      ['provenance', 'sbom'],
+    ],
+    ['secrets without --secret', { secrets: new Map([['a', 'b']]) }, false, ['secrets']],
+    ['secrets with --secret', { secrets: new Map([['a', 'b']]) }, true, []],
+  ])('needs buildx for %s', (_name, overrides, classicHasSecrets, needs) => {
+    expect(inputsNeedingBuildx(buildRequest(overrides), classicHasSecrets)).toEqual(needs);
+  });
+
+  it.each<[string, Partial<BuildRequest>, string[], string[]]>([
+    [
+      'tags, labels, build args, target and file',
+      {
+        file: 'f',
+        target: 't',
+        tags: ['r/a:1', 'r/a:2'],
+        labels: ['l=1'],
+        buildArgs: new Map([['A', '1']]),
+      },
+      [
+        'build',
+        '--iidfile',
+        '/s/iid',
+        '-f',
+        'f',
+        '--target',
+        't',
+        '--build-arg',
+        'A=1',
+        '--label',
+        'l=1',
+        '-t',
+        'r/a:1',
+        '-t',
+        'r/a:2',
+        'ctx',
+      ],
+      [],
+    ],
+    [
+      'one platform and an image cache',
+      { platforms: ['linux/arm64'], cacheFrom: ['type=registry,ref=r/cache', 'type=local,src=/c'] },
+      [
+        'build',
+        '--iidfile',
+        '/s/iid',
+        '--platform',
+        'linux/arm64',
+        '--cache-from',
+        'r/cache',
+        'ctx',
+      ],
+      [
+        'The classic docker builder only reads cache from images; cache-from type=local,src=/c is ignored.',
+      ],
+    ],
+    [
+      'annotations it cannot set',
+      { annotations: ['manifest:a=1', 'b=2'] },
+      ['build', '--iidfile', '/s/iid', 'ctx'],
+      [
+        'The classic docker builder cannot set annotations; 2 ignored (install buildx to keep them).',
+      ],
+    ],
+  ])('%s', (_name, overrides, args, warnings) => {
+    const result = classicBuildArgs(buildRequest({ builder: 'docker', ...overrides }), {
+      secretFiles: [],
+      iidFile: '/s/iid',
+    });
+    expect(result.args).toEqual(args);
+    expect(result.warnings).toEqual(warnings);
+  });
+});
+
+describe('digests reported by docker', () => {
+  it.each<[string, string, string | undefined]>([
+    ['a push', `The push refers to repository [r/a]\n1: digest: ${DIGEST} size: 420\n`, DIGEST],
+    ['no digest line', 'The push refers to repository [r/a]\n', undefined],
+    ['a short digest', 'latest: digest: sha256:abc size: 1', undefined],
+  ])('from %s', (_name, output, digest) => {
+    expect(digestFromPushOutput(output)).toBe(digest);
+  });
+
+  it.each<[string, string, string, string | undefined]>([
+    [
+      'the tag repository',
+      `["r.io/other@${OTHER_DIGEST}","r.io/app@${DIGEST}"]`,
+      'r.io/app:1',
+      DIGEST,
+    ],
+    ['a registry port', `["127.0.0.1:5000/app@${DIGEST}"]`, '127.0.0.1:5000/app:1', DIGEST],
+    ['no entry for the repository', `["r.io/other@${DIGEST}"]`, 'r.io/app:1', undefined],
+    ['no repo digests', 'null', 'r.io/app:1', undefined],
+    ['not JSON', 'Error', 'r.io/app:1', undefined],
+  ])('from RepoDigests: %s', (_name, json, tag, digest) => {
+    expect(digestFromRepoDigests(json, tag)).toBe(digest);
+  });
+
+  it.each<[string, string, string | undefined]>([
+    ['a pushed image', JSON.stringify({ 'containerimage.digest': DIGEST }), DIGEST],
+    ['a build without an image', JSON.stringify({ 'buildx.build.ref': 'x' }), undefined],
+    ['an empty file', '', undefined],
+  ])('from buildx metadata: %s', (_name, json, digest) => {
+    expect(digestFromBuildxMetadata(json)).toBe(digest);
   });
 });

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { parseFlavor, type Flavor } from '../../../src/image/metadata/flavor.js';
-import { parseImages, type ImageEntry } from '../../../src/image/metadata/images.js';
 import { parseTagSpec, parseTagSpecs } from '../../../src/image/metadata/tag-spec.js';
 
 describe('one tags line', () => {
@@ -72,86 +70,5 @@ describe('tags input', () => {
     ['a # inside a value is kept', ['type=raw,value=build#1'], ['type=raw,value=build#1']],
   ])('%s', (_name, lines, ordered) => {
     expect(parseTagSpecs(lines).map((spec) => spec.line)).toEqual(ordered);
-  });
-});
-
-describe('flavor input', () => {
-  const defaults: Flavor = {
-    latest: 'auto',
-    prefix: '',
-    prefixOnLatest: false,
-    suffix: '',
-    suffixOnLatest: false,
-  };
-  it.each<[string, string[], Flavor]>([
-    ['empty', [], defaults],
-    ['latest=false', ['latest=false'], { ...defaults, latest: 'false' }],
-    ['latest=highest', ['latest=highest'], { ...defaults, latest: 'highest' }],
-    [
-      'prefix and suffix, onlatest for the prefix',
-      ['prefix=app-,onlatest=true', 'suffix=-slim'],
-      { ...defaults, prefix: 'app-', prefixOnLatest: true, suffix: '-slim' },
-    ],
-    [
-      'onlatest belongs to the entry before it on the line',
-      ['prefix=app-,suffix=-slim,onlatest=true'],
-      { ...defaults, prefix: 'app-', suffix: '-slim', suffixOnLatest: true },
-    ],
-    [
-      'keys are case-insensitive',
-      ['LATEST=true', 'Prefix=a-'],
-      { ...defaults, latest: 'true', prefix: 'a-' },
-    ],
-    ['a later line wins', ['prefix=a-', 'prefix=b-'], { ...defaults, prefix: 'b-' }],
-    ['empty prefix', ['prefix='], defaults],
-  ])('%s', (_name, lines, flavor) => {
-    expect(parseFlavor(lines)).toEqual(flavor);
-  });
-});
-
-describe('images input', () => {
-  it.each<[string, string[], ImageEntry[]]>([
-    [
-      'one per line',
-      ['ghcr.io/octo-org/app', 'octoorg/app'],
-      [
-        { name: 'ghcr.io/octo-org/app', enable: true },
-        { name: 'octoorg/app', enable: true },
-      ],
-    ],
-    [
-      'comma list on one line',
-      ['ghcr.io/octo-org/app, octoorg/app'],
-      [
-        { name: 'ghcr.io/octo-org/app', enable: true },
-        { name: 'octoorg/app', enable: true },
-      ],
-    ],
-    [
-      'name= and enable=',
-      ['name=GHCR.io/Octo-Org/App,enable=false'],
-      [{ name: 'ghcr.io/octo-org/app', enable: false }],
-    ],
-    [
-      'keys are case-insensitive',
-      ['Name=octoorg/app,ENABLE=true'],
-      [{ name: 'octoorg/app', enable: true }],
-    ],
-    ['single component name', ['app'], [{ name: 'app', enable: true }]],
-    [
-      'separators inside components',
-      ['octo_org/a__b/c-d--e/f.g'],
-      [{ name: 'octo_org/a__b/c-d--e/f.g', enable: true }],
-    ],
-    ['localhost registry', ['localhost/app'], [{ name: 'localhost/app', enable: true }]],
-    [
-      'registry with a port',
-      ['registry.example.com:5000/team/app'],
-      [{ name: 'registry.example.com:5000/team/app', enable: true }],
-    ],
-    ['IPv6 registry', ['[::1]:5000/app'], [{ name: '[::1]:5000/app', enable: true }]],
-    ['empty input', [], []],
-  ])('%s', (_name, lines, images) => {
-    expect(parseImages(lines)).toEqual(images);
   });
 });

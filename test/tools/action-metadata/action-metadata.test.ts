@@ -8,10 +8,10 @@ import {
   checkActionMetadata,
   findActionDirs,
   parseActionMetadata,
-} from '../../tools/action-metadata.js';
-import { MARKERS, checkActionDocs, main as generateDocs } from '../../tools/docs.js';
+} from '../../../tools/action-metadata.js';
+import { MARKERS, checkActionDocs, main as generateDocs } from '../../../tools/docs.js';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** Everything the repository demands of an action directory, as messages. */
 async function actionProblems(actionDir: string): Promise<string[]> {

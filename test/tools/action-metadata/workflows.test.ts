@@ -3,9 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadWorkflowParser, readActionMetadata } from '../../tools/action-metadata.js';
+import { loadWorkflowParser, readActionMetadata } from '../../../tools/action-metadata.js';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } =
   await loadWorkflowParser();
 

@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ObjectStore } from '../../tools/kube-sim/store.js';
+import { ObjectStore } from '../../../tools/kube-sim/store.js';
 import {
   PROMETHEUS_TOOL,
   childProcessIds,
   processExists,
   startCanaryEnvironment,
   type CanaryEnvironment,
-} from '../support/canary-env.js';
-import { describeWithTool } from '../support/tools.js';
+} from '../../support/canary-env.js';
+import { describeWithTool } from '../../support/tools.js';
 
 const HEALTHY = { errorRate: 0, latencyMs: 5, jitterMs: 2 };
 const BROKEN = { errorRate: 1, latencyMs: 5, jitterMs: 2 };

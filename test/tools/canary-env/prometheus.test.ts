@@ -10,8 +10,8 @@ import {
   startSampleServiceProcess,
   type RunningPrometheus,
   type SampleService,
-} from '../support/canary-env.js';
-import { describeWithTool } from '../support/tools.js';
+} from '../../support/canary-env.js';
+import { describeWithTool } from '../../support/tools.js';
 
 async function send(url: string, count: number): Promise<void> {
   for (let index = 0; index < count; index++) await (await fetch(`${url}/`)).arrayBuffer();

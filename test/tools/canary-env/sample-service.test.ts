@@ -7,9 +7,11 @@ import {
   processExists,
   startSampleServiceProcess,
   type SampleService,
-} from '../support/canary-env.js';
+} from '../../support/canary-env.js';
 
-const SCRIPT = fileURLToPath(new URL('../../tools/canary-env/sample-service.js', import.meta.url));
+const SCRIPT = fileURLToPath(
+  new URL('../../../tools/canary-env/sample-service.js', import.meta.url),
+);
 
 /** Metric line -> value, e.g. `http_requests_total{code="200",method="GET"}` -> 12. */
 async function scrape(url: string): Promise<Map<string, number>> {

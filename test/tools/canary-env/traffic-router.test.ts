@@ -2,14 +2,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeSim } from '../../tools/kube-sim/server.js';
+import { startKubeSim } from '../../../tools/kube-sim/server.js';
 import {
   seededRandom,
   startLoad,
   startTrafficRouter,
   type TrafficMode,
   type TrafficRouter,
-} from '../support/canary-env.js';
+} from '../../support/canary-env.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 

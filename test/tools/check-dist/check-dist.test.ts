@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../tools/actions.js';
+import { REPO_ROOT } from '../../../tools/actions.js';
 
 const run = promisify(execFile);
 

@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../tools/actions.js';
-import { SECTION_COLOURS } from '../../tools/demo/summary-page.js';
-import { PROMETHEUS_TOOL, processExists } from '../support/canary-env.js';
-import { KUBECTL } from '../support/kube-sim.js';
-import { REGISTRY_TOOL } from '../support/registry.js';
-import { describeWithTool, type RequiredTool } from '../support/tools.js';
+import { REPO_ROOT } from '../../../tools/actions.js';
+import { SECTION_COLOURS } from '../../../tools/demo/summary-page.js';
+import { PROMETHEUS_TOOL, processExists } from '../../support/canary-env.js';
+import { KUBECTL } from '../../support/kube-sim.js';
+import { REGISTRY_TOOL } from '../../support/registry.js';
+import { describeWithTool, type RequiredTool } from '../../support/tools.js';
 
 /**
  * `npm run demo` end to end: the demo's entry run as a child process, judged by its exit code,

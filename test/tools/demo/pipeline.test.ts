@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { judge, verdictOf, type ActionRecord } from '../../tools/demo/pipeline.js';
-import { SCENARIOS } from '../../tools/demo/scenarios.js';
-import { renderSummaryPage } from '../../tools/demo/summary-page.js';
+import { judge, verdictOf, type ActionRecord } from '../../../tools/demo/pipeline.js';
+import { SCENARIOS } from '../../../tools/demo/scenarios.js';
+import { renderSummaryPage } from '../../../tools/demo/summary-page.js';
 
 type Outcome = ActionRecord['outcome'];
 

@@ -13,9 +13,9 @@ import {
   renderInputsTable,
   renderOutputsTable,
   replaceSection,
-} from '../../tools/docs.js';
+} from '../../../tools/docs.js';
 
-const docsScript = fileURLToPath(new URL('../../tools/docs.js', import.meta.url));
+const docsScript = fileURLToPath(new URL('../../../tools/docs.js', import.meta.url));
 
 const markedReadme = [
   '# Echo',

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ObjectStore } from '../../tools/kube-sim/store.js';
-import { startControllers } from '../../tools/kube-sim/controller.js';
-import { behaviourFor, parseBehaviours } from '../../tools/kube-sim/behaviours.js';
-import { podTemplateHash, templateWithoutHash } from '../../tools/kube-sim/hash.js';
-import { resolveFenceposts } from '../../tools/kube-sim/deployment-controller.js';
+import { ObjectStore } from '../../../tools/kube-sim/store.js';
+import { startControllers } from '../../../tools/kube-sim/controller.js';
+import { behaviourFor, parseBehaviours } from '../../../tools/kube-sim/behaviours.js';
+import { podTemplateHash, templateWithoutHash } from '../../../tools/kube-sim/hash.js';
+import { resolveFenceposts } from '../../../tools/kube-sim/deployment-controller.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 

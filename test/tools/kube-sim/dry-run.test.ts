@@ -3,8 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { startKubeSim } from '../../tools/kube-sim/server.js';
-import { describeWithTool } from '../support/tools.js';
+import { startKubeSim } from '../../../tools/kube-sim/server.js';
+import { describeWithTool } from '../../support/tools.js';
 
 const KUBECTL = '/usr/bin/kubectl';
 

@@ -4,8 +4,8 @@ import {
   applyMergePatch,
   applyServerSide,
   applyStrategicMergePatch,
-} from '../../tools/kube-sim/patch.js';
-import { KIND_SCHEMAS } from '../../tools/kube-sim/openapi/schemas.js';
+} from '../../../tools/kube-sim/patch.js';
+import { KIND_SCHEMAS } from '../../../tools/kube-sim/openapi/schemas.js';
 
 const deploymentSchema = KIND_SCHEMAS.deployments;
 

@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { startKubeSim } from '../../tools/kube-sim/server.js';
-import { describeWithTool } from '../support/tools.js';
-import { KUBECTL, runKubectl, type KubectlResult } from '../support/kube-sim.js';
+import { startKubeSim } from '../../../tools/kube-sim/server.js';
+import { describeWithTool } from '../../support/tools.js';
+import { KUBECTL, runKubectl, type KubectlResult } from '../../support/kube-sim.js';
 
 const behaviours = [
   { image: 'app:*', 'ready-after': '300ms' },

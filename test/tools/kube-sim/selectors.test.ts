@@ -5,7 +5,7 @@ import {
   matchesLabels,
   parseFieldSelector,
   parseLabelSelector,
-} from '../../tools/kube-sim/selectors.js';
+} from '../../../tools/kube-sim/selectors.js';
 
 const labels = { app: 'web', tier: 'front', 'example.com/team': 'a' };
 

@@ -4,8 +4,8 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeSim } from '../../tools/kube-sim/server.js';
-import { describeWithTool } from '../support/tools.js';
+import { startKubeSim } from '../../../tools/kube-sim/server.js';
+import { describeWithTool } from '../../support/tools.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 

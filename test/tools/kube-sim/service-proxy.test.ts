@@ -6,13 +6,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { startKubeSim } from '../../tools/kube-sim/server.js';
+import { startKubeSim } from '../../../tools/kube-sim/server.js';
 import {
   parseServiceBackends,
   parseServiceProxyPath,
   splitServiceId,
-} from '../../tools/kube-sim/service-proxy.js';
-import { describeWithTool } from '../support/tools.js';
+} from '../../../tools/kube-sim/service-proxy.js';
+import { describeWithTool } from '../../support/tools.js';
 
 const KUBECTL = '/usr/bin/kubectl';
 

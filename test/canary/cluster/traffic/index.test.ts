@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Kubectl } from '../../src/core/kubectl.js';
-import { createCanary, readStable } from '../../src/canary/cluster/workload.js';
-import { trafficProvider, type TrafficOptions } from '../../src/canary/cluster/traffic/index.js';
-import { canaryReplicas } from '../../src/canary/cluster/traffic/replicas.js';
-import type { ClusterState } from '../../src/canary/cluster/cluster-state.js';
-import { describeWithTool } from '../support/tools.js';
+import type { Kubectl } from '../../../../src/core/kubectl.js';
+import { createCanary, readStable } from '../../../../src/canary/cluster/workload.js';
+import {
+  trafficProvider,
+  type TrafficOptions,
+} from '../../../../src/canary/cluster/traffic/index.js';
+import type { ClusterState } from '../../../../src/canary/cluster/cluster-state.js';
+import { describeWithTool } from '../../../support/tools.js';
 import {
   given,
   GOOD,
@@ -19,7 +21,7 @@ import {
   startClusterSim,
   virtualServiceSpec,
   type ClusterSim,
-} from './cluster-sim.js';
+} from '../cluster-sim.js';
 
 let cluster: ClusterSim;
 
@@ -239,16 +241,3 @@ describeWithTool(KUBECTL_TOOL, 'traffic providers against kube-sim', () => {
 async function stableCounts(kubectl: Kubectl) {
   return (await kubectl.json<{ status: object }>(['get', 'deployment/web'])).status;
 }
-
-it.each([
-  { stable: 4, weight: 10, current: 0, canary: 1 },
-  { stable: 4, weight: 25, current: 1, canary: 1 },
-  { stable: 4, weight: 75, current: 1, canary: 12 },
-  { stable: 10, weight: 10, current: 0, canary: 1 },
-  { stable: 10, weight: 50, current: 1, canary: 10 },
-  { stable: 10, weight: 100, current: 30, canary: 30 },
-  { stable: 3, weight: 100, current: 0, canary: 1 },
-  { stable: 3, weight: 0, current: 2, canary: 0 },
-])('replicas mode: stable $stable at $weight% → $canary canary pods', (row) => {
-  expect(canaryReplicas(row.stable, row.weight, row.current)).toBe(row.canary);
-});
