@@ -1,7 +1,8 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { ActionError } from './errors.js';
+import { escapeUntrusted } from './log.js';
 
 /**
  * Credential files (kubeconfigs, registry auth) live under RUNNER_TEMP, readable only by the
@@ -23,7 +24,7 @@ export async function writeCredentialFile(fileName: string, content: string): Pr
   if (fileName.includes('/') || fileName.includes('\\') || fileName.startsWith('.')) {
     throw new ActionError(`Credential file name '${fileName}' must be a plain file name.`);
   }
-  const directory = await mkdtemp(join(runnerTemp, 'slipway-credentials-'));
+  const directory = await mkdtemp(join(runnerTemp, `${OWNED_TEMP_PREFIX}credentials-`));
   await chmod(directory, 0o700);
   const path = join(directory, fileName);
   await writeFile(path, content, { mode: 0o600 });
@@ -32,6 +33,22 @@ export async function writeCredentialFile(fileName: string, content: string): Pr
   written.push(directory);
   core.saveState(STATE_KEY, JSON.stringify(written));
   return path;
+}
+
+/** The prefix of every directory this suite creates under RUNNER_TEMP. */
+export const OWNED_TEMP_PREFIX = 'slipway-';
+
+/**
+ * Whether a post step may delete `path`: only a directory this suite created directly under
+ * RUNNER_TEMP. Saved state is read back from the environment, so a post step checks what it is
+ * told to delete instead of trusting it.
+ */
+export function isOwnedTempDirectory(path: string, runnerTemp = process.env.RUNNER_TEMP): boolean {
+  if (!runnerTemp || !isAbsolute(path)) return false;
+  const resolved = resolve(path);
+  return (
+    dirname(resolved) === resolve(runnerTemp) && basename(resolved).startsWith(OWNED_TEMP_PREFIX)
+  );
 }
 
 /** For post steps: removes every credential directory main recorded; never throws. */
@@ -45,6 +62,13 @@ export async function removeCredentialFiles(): Promise<string[]> {
   const removed: string[] = [];
   for (const directory of Array.isArray(directories) ? directories : []) {
     if (typeof directory !== 'string') continue;
+    if (!isOwnedTempDirectory(directory)) {
+      core.warning(
+        `Not removing ${escapeUntrusted(directory)}: a post step removes only what its main step ` +
+          `created (a ${OWNED_TEMP_PREFIX}* directory directly under RUNNER_TEMP).`,
+      );
+      continue;
+    }
     try {
       await rm(directory, { recursive: true, force: true });
       removed.push(directory);

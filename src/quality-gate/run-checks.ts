@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { join, relative } from 'node:path';
 import * as core from '@actions/core';
 import { glob } from 'tinyglobby';
 import { ActionError, describeThrown } from '../core/errors.js';
 import { ExecError, execute, type ExecResult } from '../core/exec.js';
+import { withUntrustedOutput } from '../core/log.js';
 import type { CheckRun } from './gate.js';
 import type { CheckSpec, ReportSpec } from './inputs.js';
 import { mergeReports } from './merge.js';
@@ -71,28 +71,24 @@ export async function readReport(spec: ReportSpec, workspace: string): Promise<C
 
 /**
  * Tool output is untrusted: a line such as `::add-mask::` or `::error::` in a test's output would
- * otherwise be obeyed by the runner. stop-commands makes the runner print it as text.
+ * otherwise be obeyed by the runner, so it is printed inside one stop-commands block.
  */
 async function runQuietly(spec: CheckSpec): Promise<ExecResult> {
-  const token = randomUUID();
   const stdoutIsReport = spec.report === undefined && spec.format !== 'exit-code';
-  core.info(`::stop-commands::${token}`);
-  try {
+  return withUntrustedOutput((print) => {
     const [program, args] =
       spec.command.kind === 'bash'
         ? ['bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', spec.command.script]]
         : [spec.command.program, spec.command.args];
-    return await execute(program, args, {
+    return execute(program, args, {
       cwd: spec.workingDirectory,
       timeoutMs: spec.timeoutMs,
       okExitCodes: 'any',
       maxOutputBytes: MAX_TEXT_REPORT_BYTES,
-      onStdout: stdoutIsReport ? undefined : (text) => process.stdout.write(text),
-      onStderr: (text) => process.stdout.write(text),
+      onStdout: stdoutIsReport ? undefined : print,
+      onStderr: print,
     });
-  } finally {
-    core.info(`::${token}::`);
-  }
+  });
 }
 
 async function readStdout(

@@ -3,7 +3,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { removeCredentialFiles, writeCredentialFile } from '../../src/core/credentials.js';
+import {
+  isOwnedTempDirectory,
+  removeCredentialFiles,
+  writeCredentialFile,
+} from '../../src/core/credentials.js';
 import { ActionError } from '../../src/core/errors.js';
 import { parseKeyValueFile } from '../support/workflow-commands.js';
 
@@ -38,6 +42,38 @@ describe('credential files', () => {
     expect(await removeCredentialFiles()).toEqual([]);
     vi.stubEnv('STATE_slipway-credential-files', '{not json');
     expect(await removeCredentialFiles()).toEqual([]);
+  });
+
+  it('deletes only slipway directories directly under RUNNER_TEMP, whatever the state names', async () => {
+    const victims = [
+      await mkdtemp(join(tmpdir(), 'precious-')),
+      await mkdtemp(join(runnerTemp, 'not-ours-')),
+      await mkdtemp(join(tmpdir(), 'slipway-elsewhere-')),
+    ];
+    const sneaky = join(runnerTemp, 'slipway-x', '..', '..', 'etc');
+    const state = JSON.stringify([...victims, sneaky, 'relative/slipway-y', runnerTemp]);
+    vi.stubEnv('STATE_slipway-credential-files', state);
+    const warn = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      expect(await removeCredentialFiles()).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
+    for (const victim of victims) expect(existsSync(victim)).toBe(true);
+  });
+
+  it.each([
+    [
+      'a slipway directory under RUNNER_TEMP',
+      (temp: string) => join(temp, 'slipway-build-1'),
+      true,
+    ],
+    ['RUNNER_TEMP itself', (temp: string) => temp, false],
+    ['a nested slipway directory', (temp: string) => join(temp, 'x', 'slipway-a'), false],
+    ['a path that climbs out', (temp: string) => join(temp, 'slipway-a', '..', '..'), false],
+    ['a relative path', () => 'slipway-a', false],
+  ])('isOwnedTempDirectory: %s -> %s', (_case, path, expected) => {
+    expect(isOwnedTempDirectory(path(runnerTemp), runnerTemp)).toBe(expected);
   });
 
   it.each(['../escape', '.hidden', 'a/b'])('refuses the file name %j', async (name) => {

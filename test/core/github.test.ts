@@ -8,6 +8,7 @@ import {
   MAX_COMMENT_LENGTH,
   createOctokit,
   readGitHubContext,
+  neutralizeMentions,
   stickyCommentBody,
   upsertStickyComment,
   type GitHubContext,
@@ -313,6 +314,26 @@ describe('readGitHubContext', () => {
     }
     expect(thrown).toBeInstanceOf(ActionError);
     expect((thrown as ActionError).message).toContain(says);
+  });
+});
+
+describe('neutralizeMentions', () => {
+  it.each([
+    ['a user', 'broken by @octocat', 'broken by @\u200doctocat'],
+    ['a team', 'cc @octo-org/security', 'cc @\u200docto-org/security'],
+    ['at the start', '@admin please', '@\u200dadmin please'],
+    ['in parentheses', '(@someone)', '(@\u200dsomeone)'],
+    ['an e-mail address', 'dev@example.com', 'dev@example.com'],
+    ['a lone @', 'at @ noon', 'at @ noon'],
+    ['twice', '@a and @b', '@\u200da and @\u200db'],
+  ])('%s', (_case, text, expected) => {
+    expect(neutralizeMentions(text)).toBe(expected);
+  });
+
+  it('applies to every sticky comment body, and twice changes nothing more', () => {
+    const body = stickyCommentBody('coverage', 'test failed: @octocat');
+    expect(body).toContain('@\u200doctocat');
+    expect(neutralizeMentions(body)).toBe(body);
   });
 });
 
