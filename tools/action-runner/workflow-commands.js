@@ -94,29 +94,12 @@ function parseV2(line, registered) {
   if (!message.startsWith('::')) return undefined;
   const end = message.indexOf('::', 2);
   if (end < 0) return undefined;
-  const info = message.slice(2, end);
-  const space = info.indexOf(' ');
-  const name = space < 0 ? info : info.slice(0, space);
-  if (!registered.has(name.toLowerCase())) return undefined;
-  /** @type {Record<string, string>} */
-  const properties = {};
-  if (space > 0) {
-    for (const pair of info
-      .slice(space + 1)
-      .trim()
-      .split(',')
-      .filter(Boolean)) {
-      const separator = pair.indexOf('=');
-      if (separator > 0 && separator < pair.length - 1) {
-        properties[pair.slice(0, separator)] = unescapeProperty(pair.slice(separator + 1));
-      }
-    }
-  }
-  return {
-    command: name.toLowerCase(),
-    properties,
-    message: unescapeData(message.slice(end + 2)),
-  };
+  return commandOf(message.slice(2, end), registered, {
+    separator: ',',
+    trimProperties: true,
+    unescapeProperty,
+    data: unescapeData(message.slice(end + 2)),
+  });
 }
 
 /** @param {string} line @param {Set<string>} registered @returns {WorkflowCommand | undefined} */
@@ -125,28 +108,36 @@ function parseLegacy(line, registered) {
   if (prefix < 0) return undefined;
   const close = line.indexOf(']', prefix);
   if (close < 0) return undefined;
-  const info = line.slice(prefix + 3, close);
+  return commandOf(line.slice(prefix + 3, close), registered, {
+    separator: ';',
+    trimProperties: false,
+    unescapeProperty: unescapeLegacy,
+    data: unescapeLegacy(line.slice(close + 1)),
+  });
+}
+
+/**
+ * The command in `name k=v<separator>k=v`, when the runner has registered the name.
+ * @param {string} info
+ * @param {Set<string>} registered
+ * @param {{ separator: string, trimProperties: boolean, unescapeProperty: (text: string) => string, data: string }} form
+ * @returns {WorkflowCommand | undefined}
+ */
+function commandOf(info, registered, form) {
   const space = info.indexOf(' ');
   const name = space < 0 ? info : info.slice(0, space);
   if (!registered.has(name.toLowerCase())) return undefined;
   /** @type {Record<string, string>} */
   const properties = {};
-  if (space > 0) {
-    for (const pair of info
-      .slice(space + 1)
-      .split(';')
-      .filter(Boolean)) {
-      const separator = pair.indexOf('=');
-      if (separator > 0 && separator < pair.length - 1) {
-        properties[pair.slice(0, separator)] = unescapeLegacy(pair.slice(separator + 1));
-      }
+  const text = space > 0 ? info.slice(space + 1) : '';
+  const pairs = (form.trimProperties ? text.trim() : text).split(form.separator);
+  for (const pair of pairs) {
+    const separator = pair.indexOf('=');
+    if (separator > 0 && separator < pair.length - 1) {
+      properties[pair.slice(0, separator)] = form.unescapeProperty(pair.slice(separator + 1));
     }
   }
-  return {
-    command: name.toLowerCase(),
-    properties,
-    message: unescapeLegacy(line.slice(close + 1)),
-  };
+  return { command: name.toLowerCase(), properties, message: form.data };
 }
 
 /**
