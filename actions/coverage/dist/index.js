@@ -44579,9 +44579,22 @@ function stickyMarker(key) {
     }
     return `<!-- slipway:${key} -->`;
 }
-/** The full comment text: marker first, body trimmed visibly when GitHub would refuse it. */
+/**
+ * Text copied into a comment (test names, failure messages, commit subjects) may name people or
+ * teams; GitHub would notify each of them. A zero-width joiner after the `@` keeps the text as it
+ * reads while GitHub no longer sees a mention. E-mail addresses (a word character before the `@`)
+ * are left alone, as GitHub does not treat them as mentions either.
+ */
+function neutralizeMentions(text) {
+    return text.replace(/(^|[^\w`@\u200d])@(?=[A-Za-z0-9])/g, '$1@\u200d');
+}
+/**
+ * The full comment text: marker first, mentions neutralised, body trimmed visibly when GitHub
+ * would refuse it.
+ */
 function stickyCommentBody(key, body) {
     const head = `${stickyMarker(key)}\n`;
+    body = neutralizeMentions(body);
     const full = head + body;
     if (full.length <= MAX_COMMENT_LENGTH)
         return full;

@@ -36156,7 +36156,7 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8165);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1289);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -36165,7 +36165,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8165:
+/***/ 1289:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44597,9 +44597,22 @@ function stickyMarker(key) {
     }
     return `<!-- slipway:${key} -->`;
 }
-/** The full comment text: marker first, body trimmed visibly when GitHub would refuse it. */
+/**
+ * Text copied into a comment (test names, failure messages, commit subjects) may name people or
+ * teams; GitHub would notify each of them. A zero-width joiner after the `@` keeps the text as it
+ * reads while GitHub no longer sees a mention. E-mail addresses (a word character before the `@`)
+ * are left alone, as GitHub does not treat them as mentions either.
+ */
+function neutralizeMentions(text) {
+    return text.replace(/(^|[^\w`@\u200d])@(?=[A-Za-z0-9])/g, '$1@\u200d');
+}
+/**
+ * The full comment text: marker first, mentions neutralised, body trimmed visibly when GitHub
+ * would refuse it.
+ */
 function stickyCommentBody(key, body) {
     const head = `${stickyMarker(key)}\n`;
+    body = neutralizeMentions(body);
     const full = head + body;
     if (full.length <= MAX_COMMENT_LENGTH)
         return full;
@@ -46144,8 +46157,6 @@ function describeSettings(settings) {
         (settings.newOnly ? `, counting only findings on changed lines` : ''));
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "url"
 const external_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
 ;// CONCATENATED MODULE: external "module"
@@ -47031,6 +47042,78 @@ function globSync(globInput, options) {
 }
 //#endregion
 
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/core/log.ts
+/**
+ * Untrusted text in the log. The runner reads workflow commands from every line an action
+ * prints: `::name::` after leading whitespace, and the legacy `##[name]` anywhere in a line. Text a
+ * pull request controls (file and test names, messages, paths, program output) must never be
+ * read as one, or it could stop command processing, register masks or save state.
+ *
+ * - Short untrusted values inside our own log lines go through `escapeUntrusted`.
+ * - Whole program output goes between stop-commands markers with `UntrustedOutput`.
+ */
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point here
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+/**
+ * Makes untrusted text safe to print on one log line: line breaks and control characters are
+ * shown as escapes (so the text cannot start a line of its own), `##[` and a leading `::` are
+ * broken up so that the runner cannot read them as a command. Readers still recognise the text.
+ */
+function escapeUntrusted(text) {
+    return text
+        .replace(/\\/g, '\\\\')
+        .replace(/\r/g, '\\r')
+        .replace(/\n/g, '\\n')
+        .replace(/\t/g, '\\t')
+        .replace(CONTROL, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`)
+        .replace(/##\[/g, '##\\[')
+        .replace(/^(\s*)::/, '$1\\::');
+}
+/**
+ * Prints untrusted program output as text: the runner stops reading commands at
+ * `::stop-commands::TOKEN` until a line `::TOKEN::`. The token is random, so the output cannot
+ * resume commands itself, and the resume marker always starts a line of its own, even when the
+ * output does not end with a newline (else the marker would be swallowed into the last line and
+ * commands would stay off for the rest of the step).
+ */
+class UntrustedOutput {
+    write;
+    token = (0,external_node_crypto_.randomUUID)();
+    atLineStart = true;
+    closed = false;
+    constructor(write = (text) => process.stdout.write(text)) {
+        this.write = write;
+        this.write(`::stop-commands::${this.token}\n`);
+    }
+    /** Passes a chunk of the program's output through unchanged. */
+    print = (chunk) => {
+        if (this.closed || chunk === '')
+            return;
+        this.write(chunk);
+        this.atLineStart = chunk.endsWith('\n');
+    };
+    /** Ends the untrusted block: commands are read again from the next line on. */
+    close() {
+        if (this.closed)
+            return;
+        this.closed = true;
+        this.write(`${this.atLineStart ? '' : '\n'}::${this.token}::\n`);
+    }
+}
+/** Runs `body` with untrusted output printed through one stop-commands block. */
+async function withUntrustedOutput(body, write) {
+    const output = new UntrustedOutput(write);
+    try {
+        return await body(output.print);
+    }
+    finally {
+        output.close();
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/quality-gate/merge.ts
 /** Reads several report files of one check (a glob may match many) as one report. */
@@ -48459,28 +48542,23 @@ async function readReport(spec, workspace) {
 }
 /**
  * Tool output is untrusted: a line such as `::add-mask::` or `::error::` in a test's output would
- * otherwise be obeyed by the runner. stop-commands makes the runner print it as text.
+ * otherwise be obeyed by the runner, so it is printed inside one stop-commands block.
  */
 async function runQuietly(spec) {
-    const token = (0,external_node_crypto_.randomUUID)();
     const stdoutIsReport = spec.report === undefined && spec.format !== 'exit-code';
-    info(`::stop-commands::${token}`);
-    try {
+    return withUntrustedOutput((print) => {
         const [program, args] = spec.command.kind === 'bash'
             ? ['bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', spec.command.script]]
             : [spec.command.program, spec.command.args];
-        return await execute(program, args, {
+        return execute(program, args, {
             cwd: spec.workingDirectory,
             timeoutMs: spec.timeoutMs,
             okExitCodes: 'any',
             maxOutputBytes: MAX_TEXT_REPORT_BYTES,
-            onStdout: stdoutIsReport ? undefined : (text) => process.stdout.write(text),
-            onStderr: (text) => process.stdout.write(text),
+            onStdout: stdoutIsReport ? undefined : print,
+            onStderr: print,
         });
-    }
-    finally {
-        info(`::${token}::`);
-    }
+    });
 }
 async function readStdout(spec, result, workspace) {
     const origin = `stdout of ${spec.name}`;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ActionError } from '../../core/errors.js';
 import { execute, ExecError, type ExecResult } from '../../core/exec.js';
 import { formatDuration } from '../../core/duration.js';
+import { UntrustedOutput } from '../../core/log.js';
 
 /**
  * Runs builder programs under one time budget for the whole build (build plus every push), and
@@ -41,7 +42,8 @@ export async function runBuilderStep(
 ): Promise<ExecResult> {
   const remaining = options.deadline.remainingMs();
   if (remaining <= 0) throw timedOut(step, options.deadline);
-  const write = (text: string) => void process.stdout.write(text);
+  // The builder prints what the Dockerfile makes it print: untrusted, so never read as commands.
+  const output = options.streamOutput ? new UntrustedOutput() : undefined;
   try {
     return await execute(program, args, {
       env: options.env,
@@ -49,8 +51,8 @@ export async function runBuilderStep(
       timeoutMs: remaining,
       killGraceMs: 3_000,
       okExitCodes: options.okExitCodes,
-      onStdout: options.streamOutput ? write : undefined,
-      onStderr: options.streamOutput ? write : undefined,
+      onStdout: output?.print,
+      onStderr: output?.print,
     });
   } catch (error) {
     if (!(error instanceof ExecError)) throw error;
@@ -64,6 +66,8 @@ export async function runBuilderStep(
       `The command was: ${error.result.commandLine}`,
       { cause: error },
     );
+  } finally {
+    output?.close();
   }
 }
 

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(444);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8076);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 444:
+/***/ 8076:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31390,7 +31390,80 @@ function asYamlValue(example) {
         .join('\n')}`;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/core/log.ts
+/**
+ * Untrusted text in the log. The runner reads workflow commands from every line an action
+ * prints: `::name::` after leading whitespace, and the legacy `##[name]` anywhere in a line. Text a
+ * pull request controls (file and test names, messages, paths, program output) must never be
+ * read as one, or it could stop command processing, register masks or save state.
+ *
+ * - Short untrusted values inside our own log lines go through `escapeUntrusted`.
+ * - Whole program output goes between stop-commands markers with `UntrustedOutput`.
+ */
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point here
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+/**
+ * Makes untrusted text safe to print on one log line: line breaks and control characters are
+ * shown as escapes (so the text cannot start a line of its own), `##[` and a leading `::` are
+ * broken up so that the runner cannot read them as a command. Readers still recognise the text.
+ */
+function escapeUntrusted(text) {
+    return text
+        .replace(/\\/g, '\\\\')
+        .replace(/\r/g, '\\r')
+        .replace(/\n/g, '\\n')
+        .replace(/\t/g, '\\t')
+        .replace(CONTROL, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`)
+        .replace(/##\[/g, '##\\[')
+        .replace(/^(\s*)::/, '$1\\::');
+}
+/**
+ * Prints untrusted program output as text: the runner stops reading commands at
+ * `::stop-commands::TOKEN` until a line `::TOKEN::`. The token is random, so the output cannot
+ * resume commands itself, and the resume marker always starts a line of its own, even when the
+ * output does not end with a newline (else the marker would be swallowed into the last line and
+ * commands would stay off for the rest of the step).
+ */
+class UntrustedOutput {
+    write;
+    token = randomUUID();
+    atLineStart = true;
+    closed = false;
+    constructor(write = (text) => process.stdout.write(text)) {
+        this.write = write;
+        this.write(`::stop-commands::${this.token}\n`);
+    }
+    /** Passes a chunk of the program's output through unchanged. */
+    print = (chunk) => {
+        if (this.closed || chunk === '')
+            return;
+        this.write(chunk);
+        this.atLineStart = chunk.endsWith('\n');
+    };
+    /** Ends the untrusted block: commands are read again from the next line on. */
+    close() {
+        if (this.closed)
+            return;
+        this.closed = true;
+        this.write(`${this.atLineStart ? '' : '\n'}::${this.token}::\n`);
+    }
+}
+/** Runs `body` with untrusted output printed through one stop-commands block. */
+async function withUntrustedOutput(body, write) {
+    const output = new UntrustedOutput(write);
+    try {
+        return await body(output.print);
+    }
+    finally {
+        output.close();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/credentials.ts
+
 
 
 
@@ -31410,7 +31483,7 @@ async function credentials_writeCredentialFile(fileName, content) {
     if (fileName.includes('/') || fileName.includes('\\') || fileName.startsWith('.')) {
         throw new ActionError(`Credential file name '${fileName}' must be a plain file name.`);
     }
-    const directory = await mkdtemp(join(runnerTemp, 'slipway-credentials-'));
+    const directory = await mkdtemp(join(runnerTemp, `${OWNED_TEMP_PREFIX}credentials-`));
     await chmod(directory, 0o700);
     const path = join(directory, fileName);
     await writeFile(path, content, { mode: 0o600 });
@@ -31419,6 +31492,19 @@ async function credentials_writeCredentialFile(fileName, content) {
     written.push(directory);
     core.saveState(STATE_KEY, JSON.stringify(written));
     return path;
+}
+/** The prefix of every directory this suite creates under RUNNER_TEMP. */
+const OWNED_TEMP_PREFIX = 'slipway-';
+/**
+ * Whether a post step may delete `path`: only a directory this suite created directly under
+ * RUNNER_TEMP. Saved state is read back from the environment, so a post step checks what it is
+ * told to delete instead of trusting it.
+ */
+function isOwnedTempDirectory(path, runnerTemp = process.env.RUNNER_TEMP) {
+    if (!runnerTemp || !(0,external_node_path_namespaceObject.isAbsolute)(path))
+        return false;
+    const resolved = (0,external_node_path_namespaceObject.resolve)(path);
+    return ((0,external_node_path_namespaceObject.dirname)(resolved) === (0,external_node_path_namespaceObject.resolve)(runnerTemp) && (0,external_node_path_namespaceObject.basename)(resolved).startsWith(OWNED_TEMP_PREFIX));
 }
 /** For post steps: removes every credential directory main recorded; never throws. */
 async function removeCredentialFiles() {
@@ -31433,6 +31519,11 @@ async function removeCredentialFiles() {
     for (const directory of Array.isArray(directories) ? directories : []) {
         if (typeof directory !== 'string')
             continue;
+        if (!isOwnedTempDirectory(directory)) {
+            warning(`Not removing ${escapeUntrusted(directory)}: a post step removes only what its main step ` +
+                `created (a ${OWNED_TEMP_PREFIX}* directory directly under RUNNER_TEMP).`);
+            continue;
+        }
         try {
             await (0,promises_namespaceObject.rm)(directory, { recursive: true, force: true });
             removed.push(directory);
