@@ -3,6 +3,7 @@ import * as core from '@actions/core';
 import { ActionError } from './errors.js';
 import { formatDuration } from './duration.js';
 import { maskSecrets } from './secrets.js';
+import { escapeUntrusted } from './log.js';
 
 /**
  * Runs programs with an argument array and never through a shell, so nothing a user typed
@@ -64,7 +65,7 @@ export function execute(
   options: ExecOptions = {},
 ): Promise<ExecResult> {
   const commandLine = maskSecrets([program, ...args].map(quoteForDisplay).join(' '));
-  if (options.echo !== false) core.info(`[command]${commandLine}`);
+  if (options.echo !== false) core.info(`[command]${escapeUntrusted(commandLine)}`);
   const env = buildEnv(options);
   const started = Date.now();
 

@@ -61,6 +61,13 @@ export class UntrustedOutput {
   }
 }
 
+/** Prints a finished program's untrusted output in one stop-commands block. */
+export function printUntrusted(text: string, write?: (text: string) => void): void {
+  const output = new UntrustedOutput(write);
+  output.print(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+  output.close();
+}
+
 /** Runs `body` with untrusted output printed through one stop-commands block. */
 export async function withUntrustedOutput<T>(
   body: (print: (chunk: string) => void) => Promise<T>,

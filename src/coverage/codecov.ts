@@ -11,6 +11,7 @@ import type { GitHubContext } from '../core/github.js';
 import { HttpError, httpRequest } from '../core/http.js';
 import { formatRetry, type RetryOptions } from '../core/retry.js';
 import { maskSecrets, registerSecret, registerSecretWithDerivations } from '../core/secrets.js';
+import { escapeUntrusted } from '../core/log.js';
 
 export const DEFAULT_CODECOV_URL = 'https://ingest.codecov.io';
 export const CODECOV_CLIENT_NAME = 'slipway-coverage';
@@ -249,8 +250,10 @@ export async function uploadToCodecov(request: CodecovUploadRequest): Promise<Co
   }
   const url = typeof answer.url === 'string' ? answer.url : undefined;
   core.info(
-    `Uploaded ${request.files.length} report(s) to Codecov for ${target.commit.slice(0, 12)}` +
-      `${branch ? ` on ${branch}` : ''} (${authentication})${url ? `: ${url}` : ''}`,
+    escapeUntrusted(
+      `Uploaded ${request.files.length} report(s) to Codecov for ${target.commit.slice(0, 12)}` +
+        `${branch ? ` on ${branch}` : ''} (${authentication})${url ? `: ${url}` : ''}`,
+    ),
   );
   return {
     url,

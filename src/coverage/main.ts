@@ -26,6 +26,7 @@ import { applyPathFixes, reviewPaths } from './path-fixes.js';
 import { buildResult, outputsFrom } from './result.js';
 import { buildSummary, verdictLine } from './summary.js';
 import { fileTotals, lineRanges, patchCoverage, totalsOf, type PatchCoverage } from './totals.js';
+import { escapeUntrusted } from '../core/log.js';
 
 const COMMENT_BUDGET_BYTES = 60_000;
 
@@ -86,7 +87,7 @@ export async function run(): Promise<void> {
       );
     }
     if (uploadFailure) throw uploadFailure;
-    core.info(verdictLine(result, verdict));
+    core.info(escapeUntrusted(verdictLine(result, verdict)));
   });
 }
 
@@ -115,7 +116,7 @@ async function readReports(files: string[], settings: Settings): Promise<Coverag
       }
       throw error;
     }
-    core.info(`Read ${origin} as ${format}.`);
+    core.info(`Read ${escapeUntrusted(origin)} as ${format}.`);
   }
   return reports;
 }

@@ -22,6 +22,7 @@ import { describeSettings, readSettings, type Settings } from './inputs.js';
 import { buildResult, outputsFrom } from './result.js';
 import { readReport, runCheck } from './run-checks.js';
 import { buildSummary, verdictLine, type SummaryDetails } from './summary.js';
+import { escapeUntrusted } from '../core/log.js';
 
 const CHECK_RUN_NAME = 'quality-gate';
 const COMMENT_BUDGET_BYTES = 60_000;
@@ -73,7 +74,7 @@ export async function run(): Promise<void> {
         'The job summary lists every check with its counts, the failing tests and the findings.',
       );
     }
-    core.info(verdictLine(verdict));
+    core.info(escapeUntrusted(verdictLine(verdict)));
   });
 }
 

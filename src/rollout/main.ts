@@ -40,6 +40,7 @@ import {
   type RolloutReport,
 } from './summary.js';
 import { runUrl, traceabilityPatch, withTraceability } from './traceability.js';
+import { printUntrusted } from '../core/log.js';
 
 /** What to deploy: a manifest file to apply, or one container's image to set. */
 type Plan =
@@ -229,9 +230,9 @@ async function deploy(
   let failure: string | undefined;
   try {
     if (plan.kind === 'apply') {
-      core.info(await kubectl.apply([plan.file], { serverSide: settings.serverSide }));
+      printUntrusted(await kubectl.apply([plan.file], { serverSide: settings.serverSide }));
     } else {
-      core.info(await kubectl.setImage(plan.ref, plan.container, plan.image));
+      printUntrusted(await kubectl.setImage(plan.ref, plan.container, plan.image));
       await kubectl.annotate(plan.ref, annotationsFor(github, plan.image));
     }
     waits = await waitAll(kubectl, workloads, settings.timeoutMs);

@@ -5,11 +5,16 @@
  *
  * Like every run on GitHub, a run here has a token: unless a test says otherwise, each run gets
  * a fresh token and its own fake GitHub API (test/support/fake-github) with the models of
- * issue comments, check runs and deployments, and fails on any request the real API would refuse.
+ * issue comments, check runs, deployments and the job's repository, and fails on any request the real API would refuse.
  */
 import { randomBytes } from 'node:crypto';
 import * as runner from '../../tools/action-runner/index.js';
-import { CheckRunStore, DeploymentStore, FakeGitHub } from './fake-github/index.js';
+import {
+  CheckRunStore,
+  DeploymentStore,
+  FakeGitHub,
+  RepositoryStore,
+} from './fake-github/index.js';
 import type { Annotation, WorkflowCommand } from './workflow-commands.js';
 
 export interface EventSpec {
@@ -116,6 +121,14 @@ export async function runAction(
   const deployments = new DeploymentStore();
   checkRuns.register(fake);
   deployments.register(fake);
+  new RepositoryStore([
+    {
+      owner: 'octo-org',
+      repo: 'octo-service',
+      description: 'The service the tests deploy',
+      license: 'MIT',
+    },
+  ]).register(fake);
   fake.issueComments();
   try {
     const run = (await runInHarness(actionDir, {

@@ -36459,6 +36459,12 @@ class UntrustedOutput {
         this.write(`${this.atLineStart ? '' : '\n'}::${this.token}::\n`);
     }
 }
+/** Prints a finished program's untrusted output in one stop-commands block. */
+function printUntrusted(text, write) {
+    const output = new UntrustedOutput(write);
+    output.print(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+    output.close();
+}
 /** Runs `body` with untrusted output printed through one stop-commands block. */
 async function withUntrustedOutput(body, write) {
     const output = new UntrustedOutput(write);
@@ -36630,6 +36636,7 @@ function forgetSecretsForTesting() {
 
 
 
+
 class ExecError extends ActionError {
     result;
     constructor(result, hint) {
@@ -36647,7 +36654,7 @@ const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
 function execute(program, args, options = {}) {
     const commandLine = secrets_maskSecrets([program, ...args].map(quoteForDisplay).join(' '));
     if (options.echo !== false)
-        info(`[command]${commandLine}`);
+        info(`[command]${log_escapeUntrusted(commandLine)}`);
     const env = buildEnv(options);
     const started = Date.now();
     return new Promise((resolve, reject) => {

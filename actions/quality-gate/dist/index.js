@@ -44942,7 +44942,86 @@ function duration_formatDuration(ms) {
     return parts.filter(Boolean).join('') || '0s';
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/core/log.ts
+/**
+ * Untrusted text in the log. The runner reads workflow commands from every line an action
+ * prints: `::name::` after leading whitespace, and the legacy `##[name]` anywhere in a line. Text a
+ * pull request controls (file and test names, messages, paths, program output) must never be
+ * read as one, or it could stop command processing, register masks or save state.
+ *
+ * - Short untrusted values inside our own log lines go through `escapeUntrusted`.
+ * - Whole program output goes between stop-commands markers with `UntrustedOutput`.
+ */
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point here
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+/**
+ * Makes untrusted text safe to print on one log line: line breaks and control characters are
+ * shown as escapes (so the text cannot start a line of its own), `##[` and a leading `::` are
+ * broken up so that the runner cannot read them as a command. Readers still recognise the text.
+ */
+function escapeUntrusted(text) {
+    return text
+        .replace(/\\/g, '\\\\')
+        .replace(/\r/g, '\\r')
+        .replace(/\n/g, '\\n')
+        .replace(/\t/g, '\\t')
+        .replace(CONTROL, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`)
+        .replace(/##\[/g, '##\\[')
+        .replace(/^(\s*)::/, '$1\\::');
+}
+/**
+ * Prints untrusted program output as text: the runner stops reading commands at
+ * `::stop-commands::TOKEN` until a line `::TOKEN::`. The token is random, so the output cannot
+ * resume commands itself, and the resume marker always starts a line of its own, even when the
+ * output does not end with a newline (else the marker would be swallowed into the last line and
+ * commands would stay off for the rest of the step).
+ */
+class UntrustedOutput {
+    write;
+    token = (0,external_node_crypto_.randomUUID)();
+    atLineStart = true;
+    closed = false;
+    constructor(write = (text) => process.stdout.write(text)) {
+        this.write = write;
+        this.write(`::stop-commands::${this.token}\n`);
+    }
+    /** Passes a chunk of the program's output through unchanged. */
+    print = (chunk) => {
+        if (this.closed || chunk === '')
+            return;
+        this.write(chunk);
+        this.atLineStart = chunk.endsWith('\n');
+    };
+    /** Ends the untrusted block: commands are read again from the next line on. */
+    close() {
+        if (this.closed)
+            return;
+        this.closed = true;
+        this.write(`${this.atLineStart ? '' : '\n'}::${this.token}::\n`);
+    }
+}
+/** Prints a finished program's untrusted output in one stop-commands block. */
+function printUntrusted(text, write) {
+    const output = new UntrustedOutput(write);
+    output.print(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+    output.close();
+}
+/** Runs `body` with untrusted output printed through one stop-commands block. */
+async function withUntrustedOutput(body, write) {
+    const output = new UntrustedOutput(write);
+    try {
+        return await body(output.print);
+    }
+    finally {
+        output.close();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/exec.ts
+
 
 
 
@@ -44965,7 +45044,7 @@ const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
 function execute(program, args, options = {}) {
     const commandLine = secrets_maskSecrets([program, ...args].map(quoteForDisplay).join(' '));
     if (options.echo !== false)
-        info(`[command]${commandLine}`);
+        info(`[command]${escapeUntrusted(commandLine)}`);
     const env = buildEnv(options);
     const started = Date.now();
     return new Promise((resolve, reject) => {
@@ -47043,78 +47122,6 @@ function globSync(globInput, options) {
 //#endregion
 
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/core/log.ts
-/**
- * Untrusted text in the log. The runner reads workflow commands from every line an action
- * prints: `::name::` after leading whitespace, and the legacy `##[name]` anywhere in a line. Text a
- * pull request controls (file and test names, messages, paths, program output) must never be
- * read as one, or it could stop command processing, register masks or save state.
- *
- * - Short untrusted values inside our own log lines go through `escapeUntrusted`.
- * - Whole program output goes between stop-commands markers with `UntrustedOutput`.
- */
-
-// eslint-disable-next-line no-control-regex -- matching control characters is the point here
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
-/**
- * Makes untrusted text safe to print on one log line: line breaks and control characters are
- * shown as escapes (so the text cannot start a line of its own), `##[` and a leading `::` are
- * broken up so that the runner cannot read them as a command. Readers still recognise the text.
- */
-function escapeUntrusted(text) {
-    return text
-        .replace(/\\/g, '\\\\')
-        .replace(/\r/g, '\\r')
-        .replace(/\n/g, '\\n')
-        .replace(/\t/g, '\\t')
-        .replace(CONTROL, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`)
-        .replace(/##\[/g, '##\\[')
-        .replace(/^(\s*)::/, '$1\\::');
-}
-/**
- * Prints untrusted program output as text: the runner stops reading commands at
- * `::stop-commands::TOKEN` until a line `::TOKEN::`. The token is random, so the output cannot
- * resume commands itself, and the resume marker always starts a line of its own, even when the
- * output does not end with a newline (else the marker would be swallowed into the last line and
- * commands would stay off for the rest of the step).
- */
-class UntrustedOutput {
-    write;
-    token = (0,external_node_crypto_.randomUUID)();
-    atLineStart = true;
-    closed = false;
-    constructor(write = (text) => process.stdout.write(text)) {
-        this.write = write;
-        this.write(`::stop-commands::${this.token}\n`);
-    }
-    /** Passes a chunk of the program's output through unchanged. */
-    print = (chunk) => {
-        if (this.closed || chunk === '')
-            return;
-        this.write(chunk);
-        this.atLineStart = chunk.endsWith('\n');
-    };
-    /** Ends the untrusted block: commands are read again from the next line on. */
-    close() {
-        if (this.closed)
-            return;
-        this.closed = true;
-        this.write(`${this.atLineStart ? '' : '\n'}::${this.token}::\n`);
-    }
-}
-/** Runs `body` with untrusted output printed through one stop-commands block. */
-async function withUntrustedOutput(body, write) {
-    const output = new UntrustedOutput(write);
-    try {
-        return await body(output.print);
-    }
-    finally {
-        output.close();
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/quality-gate/merge.ts
 /** Reads several report files of one check (a glob may match many) as one report. */
 function mergeReports(reports) {
@@ -48965,6 +48972,7 @@ function summary_plural(count, noun) {
 
 
 
+
 const CHECK_RUN_NAME = 'quality-gate';
 const COMMENT_BUDGET_BYTES = 60_000;
 async function run() {
@@ -49007,7 +49015,7 @@ async function run() {
             const failed = verdict.checks.filter((check) => !check.passed).length;
             throw new ActionError(`${failed} of ${verdict.checks.length} checks failed: ${verdict.reasons.join('; ')}`, 'The job summary lists every check with its counts, the failing tests and the findings.');
         }
-        info(verdictLine(verdict));
+        info(escapeUntrusted(verdictLine(verdict)));
     });
 }
 async function changedLines(settings, github) {

@@ -39146,7 +39146,7 @@ function log_escapeUntrusted(text) {
  */
 class UntrustedOutput {
     write;
-    token = randomUUID();
+    token = (0,external_node_crypto_.randomUUID)();
     atLineStart = true;
     closed = false;
     constructor(write = (text) => process.stdout.write(text)) {
@@ -39167,6 +39167,12 @@ class UntrustedOutput {
         this.closed = true;
         this.write(`${this.atLineStart ? '' : '\n'}::${this.token}::\n`);
     }
+}
+/** Prints a finished program's untrusted output in one stop-commands block. */
+function printUntrusted(text, write) {
+    const output = new UntrustedOutput(write);
+    output.print(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+    output.close();
 }
 /** Runs `body` with untrusted output printed through one stop-commands block. */
 async function withUntrustedOutput(body, write) {
@@ -39291,6 +39297,7 @@ function formatDuration(ms) {
 
 
 
+
 class ExecError extends errors_ActionError {
     result;
     constructor(result, hint) {
@@ -39308,7 +39315,7 @@ const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
 function execute(program, args, options = {}) {
     const commandLine = secrets_maskSecrets([program, ...args].map(quoteForDisplay).join(' '));
     if (options.echo !== false)
-        info(`[command]${commandLine}`);
+        info(`[command]${log_escapeUntrusted(commandLine)}`);
     const env = buildEnv(options);
     const started = Date.now();
     return new Promise((resolve, reject) => {
@@ -42199,6 +42206,7 @@ function traceability_isMapping(value) {
 
 
 
+
 async function run() {
     await runMain('rollout', async () => {
         const started = Date.now();
@@ -42345,10 +42353,10 @@ async function deploy(kubectl, settings, plan, github, before, kubeconfigPath) {
     let failure;
     try {
         if (plan.kind === 'apply') {
-            info(await kubectl.apply([plan.file], { serverSide: settings.serverSide }));
+            printUntrusted(await kubectl.apply([plan.file], { serverSide: settings.serverSide }));
         }
         else {
-            info(await kubectl.setImage(plan.ref, plan.container, plan.image));
+            printUntrusted(await kubectl.setImage(plan.ref, plan.container, plan.image));
             await kubectl.annotate(plan.ref, annotationsFor(github, plan.image));
         }
         waits = await waitAll(kubectl, workloads, settings.timeoutMs);

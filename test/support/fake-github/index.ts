@@ -20,6 +20,7 @@ export {
   type IssueTarget,
 } from './issue-comments.js';
 export type { Operation } from './openapi-spec.js';
+export { RepositoryStore, type RepositorySpec } from './repositories.js';
 export { FakeGitHub, type FakeGitHubOptions } from './server.js';
 export type {
   FakeHandler,

@@ -111,9 +111,20 @@ function openApiPath(): string {
   return packageJson.replace(/package\.json$/, 'generated/api.github.com.json');
 }
 
+let examples: Record<string, Json> | undefined;
+
+/** A response example GitHub documents (components.examples), as a fresh copy. */
+export function documentedExample(name: string): Json {
+  loadApi();
+  const example = examples?.[name] as { value?: Json } | undefined;
+  if (!example?.value) throw new Error(`GitHub's OpenAPI description has no example '${name}'`);
+  return structuredClone(example.value);
+}
+
 export function loadApi(): LoadedApi {
   if (loaded) return loaded;
   const document = JSON.parse(readFileSync(openApiPath(), 'utf8')) as OpenApiDocument;
+  examples = document.components.examples;
   if (!/^3\.0\./.test(document.openapi)) {
     // 3.1 uses JSON Schema 2020-12 (type arrays instead of nullable): toJsonSchema would be wrong.
     throw new Error(`fake-github understands OpenAPI 3.0.x, found ${document.openapi}`);

@@ -31451,6 +31451,12 @@ class UntrustedOutput {
         this.write(`${this.atLineStart ? '' : '\n'}::${this.token}::\n`);
     }
 }
+/** Prints a finished program's untrusted output in one stop-commands block. */
+function printUntrusted(text, write) {
+    const output = new UntrustedOutput(write);
+    output.print(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+    output.close();
+}
 /** Runs `body` with untrusted output printed through one stop-commands block. */
 async function withUntrustedOutput(body, write) {
     const output = new UntrustedOutput(write);
@@ -31628,6 +31634,7 @@ function forgetSecretsForTesting() {
 
 
 
+
 class ExecError extends errors_ActionError {
     result;
     constructor(result, hint) {
@@ -31645,7 +31652,7 @@ const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
 function execute(program, args, options = {}) {
     const commandLine = secrets_maskSecrets([program, ...args].map(quoteForDisplay).join(' '));
     if (options.echo !== false)
-        info(`[command]${commandLine}`);
+        info(`[command]${escapeUntrusted(commandLine)}`);
     const env = buildEnv(options);
     const started = Date.now();
     return new Promise((resolve, reject) => {
