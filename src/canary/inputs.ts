@@ -8,19 +8,19 @@ import { InputError } from '../core/errors.js';
 import {
   readDuration,
   readEnum,
+  readImageReference,
   readInteger,
+  readKubernetesName,
   readList,
   readNumber,
   readString,
+  readUrl,
   readYaml,
 } from '../core/inputs.js';
+import type { KubernetesNameRule } from '../core/kubernetes-name.js';
 import { registerSecret } from '../core/secrets.js';
 import {
   CHECKS_EXAMPLE,
-  DNS_1035_LABEL,
-  DNS_LABEL,
-  DNS_SUBDOMAIN,
-  IMAGE_REFERENCE,
   checkPauseAt,
   checksProblem,
   credentialPart,
@@ -37,9 +37,7 @@ const MODES: readonly CanaryMode[] = ['auto', 'start', 'promote', 'abort'];
 const TRAFFIC_MODES: readonly TrafficMode[] = ['replicas', 'gateway-api', 'nginx', 'istio'];
 const CANARY_SUFFIX = '-canary';
 
-interface NameRule {
-  pattern: RegExp;
-  maxLength: number;
+interface NameRule extends KubernetesNameRule {
   what: string;
   example: string;
 }
@@ -58,27 +56,25 @@ export function readSettings(): Settings {
     kubeconfig: readString('kubeconfig', { example: '${{ secrets.KUBECONFIG }}' }),
     context: readString('context', { example: 'production' })?.trim() || undefined,
     namespace: readName('namespace', false, {
-      pattern: DNS_LABEL,
-      maxLength: 63,
-      what: 'a namespace name (a DNS label)',
+      kind: 'label',
+      what: 'a namespace name',
       example: 'production',
     }),
     // The name is also a label value on the canary objects, and label values stop at 63.
     deployment: readName('deployment', true, {
-      pattern: DNS_SUBDOMAIN,
+      kind: 'subdomain',
       maxLength: 63,
       what: 'a Deployment name',
       example: 'web',
     }) as string,
     container: readName('container', false, {
-      pattern: DNS_LABEL,
-      maxLength: 63,
-      what: 'a container name (a DNS label)',
+      kind: 'label',
+      what: 'a container name',
       example: 'web',
     }),
     image: readImage(needed),
     service: readName('service', needed, {
-      pattern: DNS_1035_LABEL,
+      kind: 'label-1035',
       maxLength: 63 - CANARY_SUFFIX.length,
       what: `a Service name short enough to take the '${CANARY_SUFFIX}' suffix`,
       example: 'web',
@@ -102,38 +98,15 @@ export function readSettings(): Settings {
 }
 
 function readName(name: string, required: boolean, rule: NameRule): string | undefined {
-  const value = readString(name, { example: rule.example })?.trim() || undefined;
-  if (value === undefined) {
-    if (required) throw new InputError(name, 'is required but was not set.', rule.example);
-    return undefined;
-  }
-  if (!rule.pattern.test(value) || value.length > rule.maxLength) {
-    throw new InputError(
-      name,
-      `must be ${rule.what}: lowercase letters, digits, '-'${rule.pattern === DNS_SUBDOMAIN ? " and '.'" : ''}, at most ${rule.maxLength} characters; got '${value}'.`,
-      rule.example,
-    );
-  }
-  return value;
+  return readKubernetesName(name, { ...rule, required });
 }
 
 function readImage(required: boolean): string | undefined {
-  const example = 'ghcr.io/acme/web:1.2.3';
-  const value = readString('image', { example })?.trim() || undefined;
-  if (value === undefined) {
-    if (required) {
-      throw new InputError('image', 'is required: it is the new image the canary runs.', example);
-    }
-    return undefined;
-  }
-  if (!IMAGE_REFERENCE.test(value)) {
-    throw new InputError(
-      'image',
-      `must be one image reference (registry/repository:tag or @digest), got '${value}'.`,
-      example,
-    );
-  }
-  return value;
+  return readImageReference('image', {
+    example: 'ghcr.io/acme/web:1.2.3',
+    required,
+    requiredProblem: 'is required: it is the new image the canary runs.',
+  });
 }
 
 function readPauseAt(mode: CanaryMode, steps: readonly number[]): number {
@@ -161,7 +134,7 @@ function readRoute(traffic: TrafficMode): string | undefined {
     istio: 'VirtualService',
   };
   const route = readName('route', false, {
-    pattern: DNS_SUBDOMAIN,
+    kind: 'subdomain',
     maxLength: 253 - CANARY_SUFFIX.length,
     what: 'the name of a route object',
     example: 'web',
@@ -208,26 +181,13 @@ function readChecking(intervalMs: number): Pick<Settings, 'checkIntervalMs' | 's
 
 function readPrometheus(required: boolean): PrometheusSettings | undefined {
   const example = 'http://prometheus.monitoring:9090';
-  const url = readString('prometheus-url', { example })?.trim() || undefined;
-  if (url === undefined) {
-    if (required) {
-      throw new InputError(
-        'prometheus-url',
-        'is required: the canary is judged on what Prometheus reports.',
-        example,
-      );
-    }
-    return undefined;
-  }
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) {
-    throw new InputError('prometheus-url', `must be an http(s) URL, got '${url}'.`, example);
-  }
+  const url = readUrl('prometheus-url', {
+    example,
+    required,
+    requiredProblem: 'is required: the canary is judged on what Prometheus reports.',
+  });
+  if (url === undefined) return undefined;
+  const parsed = new URL(url);
   // Basic-auth credentials in the URL are as secret as an Authorization header.
   registerSecret(parsed.password);
   registerSecret(safeDecode(parsed.password));

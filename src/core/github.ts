@@ -21,6 +21,8 @@ export interface PullRequestContext {
   headRef: string;
   baseRef: string;
   baseSha: string;
+  /** The head branch lives in another repository: GitHub gives such runs a read-only token. */
+  fromFork: boolean;
 }
 
 export interface GitHubContext {
@@ -107,6 +109,11 @@ function asRecord(value: unknown): Record<string, unknown> | undefined {
     : undefined;
 }
 
+function repoName(side: Record<string, unknown>): string | undefined {
+  const name = asRecord(side.repo)?.full_name;
+  return typeof name === 'string' ? name.toLowerCase() : undefined;
+}
+
 function pullRequestOf(payload: Record<string, unknown>): PullRequestContext | undefined {
   const pr = asRecord(payload.pull_request);
   const head = asRecord(pr?.head);
@@ -118,6 +125,7 @@ function pullRequestOf(payload: Record<string, unknown>): PullRequestContext | u
     headRef: String(head.ref),
     baseRef: String(base.ref),
     baseSha: String(base.sha),
+    fromFork: repoName(head) !== undefined && repoName(head) !== repoName(base),
   };
 }
 

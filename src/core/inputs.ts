@@ -2,6 +2,9 @@ import * as core from '@actions/core';
 import YAML from 'yaml';
 import { parseDuration, formatDuration } from './duration.js';
 import { InputError } from './errors.js';
+import { parseImageReferenceInput } from './image-reference.js';
+import { checkKubernetesNameInput, type KubernetesNameRule } from './kubernetes-name.js';
+import { checkUrlInput } from './url.js';
 
 /**
  * Readers for action inputs. Each returns a typed value or throws InputError naming the input,
@@ -182,4 +185,72 @@ export function readYaml<T>(
   const problem = options.check?.(parsed);
   if (problem) throw new InputError(name, problem, options.example);
   return parsed as T;
+}
+
+/**
+ * One image reference (`ghcr.io/acme/web:1.2.3`, `…@sha256:…`), checked by core's one grammar;
+ * returns the trimmed text as given, or undefined when the input is empty and not required.
+ */
+export function readImageReference(
+  name: string,
+  options: { example: string; required?: boolean; requiredProblem?: string },
+): string | undefined {
+  const value = core.getInput(name).trim();
+  if (value === '') {
+    if (options.required) {
+      throw new InputError(
+        name,
+        options.requiredProblem ?? 'is required but was not set.',
+        options.example,
+      );
+    }
+    return undefined;
+  }
+  parseImageReferenceInput(name, value, options.example);
+  return value;
+}
+
+/**
+ * A Kubernetes object name of the kind the object needs (see kubernetes-name.ts); `what` says
+ * which object, e.g. "a namespace name". Undefined when empty and not required.
+ */
+export function readKubernetesName(
+  name: string,
+  options: KubernetesNameRule & { what: string; example: string; required?: boolean },
+): string | undefined {
+  const value = core.getInput(name).trim();
+  if (value === '') {
+    if (options.required)
+      throw new InputError(name, 'is required but was not set.', options.example);
+    return undefined;
+  }
+  return checkKubernetesNameInput(name, value, options);
+}
+
+/**
+ * An absolute http(s) URL, trimmed; undefined when empty and not required. With `secret`, a bad
+ * value is not repeated in the error (webhook URLs are credentials).
+ */
+export function readUrl(
+  name: string,
+  options: {
+    example: string;
+    required?: boolean;
+    requiredProblem?: string;
+    default?: string;
+    secret?: boolean;
+  },
+): string | undefined {
+  const value = core.getInput(name).trim() || options.default;
+  if (value === undefined || value === '') {
+    if (options.required) {
+      throw new InputError(
+        name,
+        options.requiredProblem ?? 'is required but was not set.',
+        options.example,
+      );
+    }
+    return undefined;
+  }
+  return checkUrlInput(name, value, options);
 }

@@ -223,7 +223,20 @@ export class JobSummary extends SummaryContent {
     this.#written = true;
     const room = STEP_SUMMARY_LIMIT_BYTES - (await summaryFileBytes());
     await core.summary.addRaw(this.render(Math.min(this.budgetBytes, room))).write();
+    stepSummaryWritten = true;
   }
+}
+
+let stepSummaryWritten = false;
+
+/** Whether a JobSummary was written in this step (runMain writes a failure summary when not). */
+export function jobSummaryWritten(): boolean {
+  return stepSummaryWritten;
+}
+
+/** Forgets that a summary was written: for runMain at the start of a step, and for tests. */
+export function resetJobSummaryWritten(): void {
+  stepSummaryWritten = false;
 }
 
 async function summaryFileBytes(): Promise<number> {

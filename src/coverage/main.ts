@@ -27,6 +27,9 @@ import { buildResult, outputsFrom } from './result.js';
 import { buildSummary, verdictLine } from './summary.js';
 import { fileTotals, lineRanges, patchCoverage, totalsOf, type PatchCoverage } from './totals.js';
 import { escapeUntrusted } from '../core/log.js';
+import { tryOptionalWrite } from '../core/github-permissions.js';
+
+const COMMENT_WRITE = { what: 'comment on the pull request', permission: 'pull-requests: write' };
 
 const COMMENT_BUDGET_BYTES = 60_000;
 
@@ -76,9 +79,14 @@ export async function run(): Promise<void> {
     }
     const uploadFailure = settings.codecov ? await upload(settings, files, notes) : undefined;
     const summary = buildSummary(result, verdict, notes);
-    if (settings.comment)
-      await comment(settings, github as GitHubContext, summary.render(COMMENT_BUDGET_BYTES));
+    const commentBody = settings.comment ? summary.render(COMMENT_BUDGET_BYTES) : '';
+    // The summary first: a comment is optional and may be refused (fork pull requests).
     await summary.write();
+    if (settings.comment) {
+      await tryOptionalWrite(COMMENT_WRITE, github, () =>
+        comment(settings, github as GitHubContext, commentBody),
+      );
+    }
 
     if (!verdict.passed) {
       throw new ActionError(

@@ -10,7 +10,7 @@ import { renderPromoteSource } from './promote-source.js';
 import { RegistryClient } from './registry/client.js';
 import { DEFAULT_IMMUTABLE } from './registry/immutable.js';
 import { planPromotion, promote, type PromotionPlan } from './registry/promote.js';
-import { formatReference, parseReference, type ImageReference } from './registry/reference.js';
+import { formatReference, parseReference, type ImageReference } from '../core/image-reference.js';
 import { gitTags, repositoryInfo } from './repository.js';
 import { buildSummary, verdictLine, type ImageOutcome } from './summary.js';
 

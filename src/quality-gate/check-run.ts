@@ -1,6 +1,7 @@
 import type { Finding as Annotation } from '../core/annotations.js';
 import { describeThrown } from '../core/errors.js';
 import type { GitHubClient } from '../core/github.js';
+import { isPermissionRefusal } from '../core/github-permissions.js';
 import { maskSecrets } from '../core/secrets.js';
 
 /**
@@ -27,7 +28,9 @@ export interface CheckRunRequest {
 }
 
 export type CheckRunOutcome =
-  { published: true; url: string; annotated: number } | { published: false; reason: string };
+  | { published: true; url: string; annotated: number }
+  /** `refusal` holds GitHub's answer when the token lacked the permission. */
+  | { published: false; reason: string; refusal?: unknown };
 
 export async function publishCheckRun(
   octokit: GitHubClient,
@@ -66,10 +69,10 @@ export async function publishCheckRun(
     }
     return { published: true, url: data.html_url ?? '', annotated: annotations.length };
   } catch (error) {
-    const status = (error as { status?: number }).status;
-    if (status === 403 || status === 404) {
+    if (isPermissionRefusal(error)) {
       return {
         published: false,
+        refusal: error,
         reason:
           'the token may not write check runs; give the job `permissions: checks: write` (fork pull requests never can)',
       };

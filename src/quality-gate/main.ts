@@ -23,8 +23,14 @@ import { buildResult, outputsFrom } from './result.js';
 import { readReport, runCheck } from './run-checks.js';
 import { buildSummary, verdictLine, type SummaryDetails } from './summary.js';
 import { escapeUntrusted } from '../core/log.js';
+import { permissionWarning, tryOptionalWrite } from '../core/github-permissions.js';
 
 const CHECK_RUN_NAME = 'quality-gate';
+const COMMENT_WRITE = { what: 'comment on the pull request', permission: 'pull-requests: write' };
+const CHECK_RUN_WRITE = {
+  what: 'write the check run with the annotations beyond the step limit',
+  permission: 'checks: write',
+};
 const COMMENT_BUDGET_BYTES = 60_000;
 
 export async function run(): Promise<void> {
@@ -63,9 +69,14 @@ export async function run(): Promise<void> {
     ];
     details.notes.push(...(await annotate(annotations, verdict, settings, github)));
     const summary = buildSummary(verdict, details);
-    if (settings.comment)
-      await comment(settings, github as GitHubContext, summary.render(COMMENT_BUDGET_BYTES));
+    const commentBody = settings.comment ? summary.render(COMMENT_BUDGET_BYTES) : '';
+    // The summary first: a comment is optional and may be refused (fork pull requests).
     await summary.write();
+    if (settings.comment) {
+      await tryOptionalWrite(COMMENT_WRITE, github, () =>
+        comment(settings, github as GitHubContext, commentBody),
+      );
+    }
 
     if (!verdict.passed) {
       const failed = verdict.checks.filter((check) => !check.passed).length;
@@ -177,6 +188,9 @@ async function annotate(
       ? `The other ${outcome.annotated} are annotations of the check run '${CHECK_RUN_NAME}'.`
       : `They could not go to a check run: ${outcome.reason}.`,
   );
+  if (!outcome.published && outcome.refusal !== undefined) {
+    core.warning(permissionWarning(CHECK_RUN_WRITE, outcome.refusal, context));
+  }
   return notes;
 }
 

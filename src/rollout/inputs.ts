@@ -3,7 +3,18 @@
  * fails the step before anything touches the cluster.
  */
 import { InputError } from '../core/errors.js';
-import { readBoolean, readDuration, readList, readString, readYaml } from '../core/inputs.js';
+import { parseImageReferenceInput } from '../core/image-reference.js';
+import {
+  readBoolean,
+  readDuration,
+  readImageReference,
+  readKubernetesName,
+  readList,
+  readString,
+  readUrl,
+  readYaml,
+} from '../core/inputs.js';
+import { checkKubernetesNameInput } from '../core/kubernetes-name.js';
 import { registerSecret } from '../core/secrets.js';
 import { parseImageOverrides, WORKLOAD_KINDS } from './manifests.js';
 import { parseSmokeTests, type SmokeTest } from './smoke-tests.js';
@@ -35,14 +46,17 @@ export interface Settings {
   githubToken: string | undefined;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-const IMAGE = /^[^\s]+$/;
-
 export function readSettings(): Settings {
-  const namespace = readString('namespace', { pattern: DNS_LABEL, example: 'staging' });
+  const namespace = readKubernetesName('namespace', {
+    kind: 'label',
+    what: 'a namespace name',
+    example: 'staging',
+  });
   const manifests = readList('manifests', { commas: false });
   const images = parseImageOverrides(readList('images', { commas: false }));
+  for (const image of images.values()) {
+    parseImageReferenceInput('images', image, 'ghcr.io/acme/web=ghcr.io/acme/web:v2');
+  }
   const setImage = readSetImage();
   if (manifests.length === 0 && !setImage) {
     throw new InputError(
@@ -58,14 +72,14 @@ export function readSettings(): Settings {
       'ghcr.io/acme/web=ghcr.io/acme/web:v2',
     );
   }
-  const notifyWebhook = readUrl(
-    'notify-webhook',
-    'https://hooks.slack.com/services/T000/B000/XXXX',
-  );
+  const notifyWebhook = readUrl('notify-webhook', {
+    example: 'https://hooks.slack.com/services/T000/B000/XXXX',
+    secret: true,
+  });
   // A Slack webhook URL is a credential: whoever has it can post to the channel.
   registerSecret(notifyWebhook);
   const environment = readString('environment', { example: 'staging' })?.trim() || undefined;
-  const environmentUrl = readUrl('environment-url', 'https://staging.example.com');
+  const environmentUrl = readUrl('environment-url', { example: 'https://staging.example.com' });
   if (environmentUrl && !environment) {
     throw new InputError(
       'environment',
@@ -99,7 +113,7 @@ export function readSettings(): Settings {
 function readSetImage(): SetImageTarget | undefined {
   const deployment = readString('deployment', { example: 'web' })?.trim();
   const container = readString('container', { example: 'web' })?.trim();
-  const image = readString('image', { example: 'ghcr.io/acme/web:v2' })?.trim();
+  const image = readImageReference('image', { example: 'ghcr.io/acme/web:v2' });
   if (!deployment && !container && !image) return undefined;
   if (!deployment) {
     throw new InputError('deployment', 'is required with container and image.', 'web');
@@ -113,16 +127,11 @@ function readSetImage(): SetImageTarget | undefined {
       'web',
     );
   }
-  if (!IMAGE.test(image)) {
-    throw new InputError(
-      'image',
-      `must be one image reference, got '${image}'.`,
-      'ghcr.io/acme/web:v2',
-    );
-  }
-  if (!DNS_LABEL.test(container)) {
-    throw new InputError('container', `must be a container name, got '${container}'.`, 'web');
-  }
+  checkKubernetesNameInput('container', container, {
+    kind: 'label',
+    what: 'a container name',
+    example: 'web',
+  });
   return { workload: workloadRef(deployment), container, image };
 }
 
@@ -132,27 +141,17 @@ function workloadRef(value: string): string {
   const kind = second === undefined ? 'deployment' : first.toLowerCase();
   const name = second ?? first;
   const kinds = WORKLOAD_KINDS.map((known) => known.toLowerCase());
-  if (rest.length > 0 || !kinds.includes(kind) || !DNS_SUBDOMAIN.test(name)) {
+  if (rest.length > 0 || !kinds.includes(kind)) {
     throw new InputError(
       'deployment',
       `must be a workload name, optionally with its kind (${kinds.join(', ')}), got '${value}'.`,
       'web',
     );
   }
+  checkKubernetesNameInput('deployment', name, {
+    kind: 'subdomain',
+    what: `a ${kind} name`,
+    example: 'web',
+  });
   return `${kind}/${name}`;
-}
-
-function readUrl(name: string, example: string): string | undefined {
-  const value = readString(name, { example })?.trim();
-  if (!value) return undefined;
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || !['http:', 'https:'].includes(url.protocol)) {
-    throw new InputError(name, 'must be an http(s) URL.', example);
-  }
-  return value;
 }

@@ -48,83 +48,92 @@ type Plan =
   | { kind: 'set-image'; workload: WorkloadName; ref: string; container: string; image: string };
 
 export async function run(): Promise<void> {
-  await runMain('rollout', async () => {
-    const started = Date.now();
-    const settings = readSettings();
-    const github = readGitHubContext();
-    const kubeconfigPath = await resolveKubeconfig(settings.kubeconfig);
-    const kubectl = new Kubectl({
-      kubeconfigPath,
-      context: settings.context,
-      namespace: settings.namespace,
-    });
-    const plan = await planDeploy(settings, github);
-    const workloads = plan.kind === 'apply' ? plan.workloads : [plan.workload];
-    const before = await snapshot(kubectl, workloads);
-    const state: RolloutState = {
-      phase: 'deploying',
-      kubeconfigPath,
-      context: settings.context,
-      namespace: settings.namespace,
-      rollbackOnFailure: settings.rollbackOnFailure,
-      timeoutMs: settings.timeoutMs,
-      before,
-      changed: workloads,
-    };
-    saveRolloutState(state);
-    if (settings.dryRun) await dryRun(kubectl, plan, github);
+  await runMain(
+    'rollout',
+    async () => {
+      const started = Date.now();
+      const settings = readSettings();
+      const github = readGitHubContext();
+      const kubeconfigPath = await resolveKubeconfig(settings.kubeconfig);
+      const kubectl = new Kubectl({
+        kubeconfigPath,
+        context: settings.context,
+        namespace: settings.namespace,
+      });
+      const plan = await planDeploy(settings, github);
+      const workloads = plan.kind === 'apply' ? plan.workloads : [plan.workload];
+      const before = await snapshot(kubectl, workloads);
+      const state: RolloutState = {
+        phase: 'deploying',
+        kubeconfigPath,
+        context: settings.context,
+        namespace: settings.namespace,
+        rollbackOnFailure: settings.rollbackOnFailure,
+        timeoutMs: settings.timeoutMs,
+        before,
+        changed: workloads,
+      };
+      saveRolloutState(state);
+      if (settings.dryRun) await dryRun(kubectl, plan, github);
 
-    const deployment = await recordDeployment(settings, github);
-    const cancellation = onCancel(() => cancel(kubectl, settings, state));
-    let outcome: DeployOutcome;
-    try {
-      outcome = await deploy(kubectl, settings, plan, github, before, kubeconfigPath);
-    } finally {
-      cancellation.stop();
-    }
-    saveRolloutState({ ...state, phase: 'settled' });
+      const deployment = await recordDeployment(settings, github);
+      const cancellation = onCancel(() => cancel(kubectl, settings, state));
+      let outcome: DeployOutcome;
+      try {
+        outcome = await deploy(kubectl, settings, plan, github, before, kubeconfigPath);
+      } finally {
+        cancellation.stop();
+      }
+      saveRolloutState({ ...state, phase: 'settled' });
 
-    const after = await snapshotQuietly(kubectl, workloads);
-    const report: RolloutReport = {
-      status: outcome.status,
-      namespace: settings.namespace,
-      workloads: before.map((entry, index) => ({
-        ref: entry.ref,
-        before: entry,
-        after: after?.[index],
-        wait: outcome.waits.find((wait) => wait.workload === entry.ref),
-      })),
-      smokeTests: outcome.smokeTests,
-      rollback: outcome.rollback,
-      failure: outcome.failure,
-      diagnostics: outcome.diagnostics,
-      durationMs: Date.now() - started,
-      notes: [],
-    };
-    await announce(settings, github, deployment, report);
-    const images = Object.fromEntries(
-      report.workloads.map((workload) => [workload.ref, workloadImage(workload) ?? '']),
-    );
-    setOutputs({
-      status: report.status,
-      'rolled-back': String(report.status === 'rolled-back'),
-      revision: report.workloads[0]?.after?.revision ?? '',
-      images: JSON.stringify(images),
-    });
-    setResultOutput(resultOf(report));
-    await buildSummary(report).write();
-    const verdict = verdictLine(report);
-    if (report.status !== 'succeeded') {
-      throw new ActionError(
-        verdict,
-        report.diagnostics
-          ? 'The job summary lists the pods that are not ready and why.'
-          : undefined,
+      const after = await snapshotQuietly(kubectl, workloads);
+      const report: RolloutReport = {
+        status: outcome.status,
+        namespace: settings.namespace,
+        workloads: before.map((entry, index) => ({
+          ref: entry.ref,
+          before: entry,
+          after: after?.[index],
+          wait: outcome.waits.find((wait) => wait.workload === entry.ref),
+        })),
+        smokeTests: outcome.smokeTests,
+        rollback: outcome.rollback,
+        failure: outcome.failure,
+        diagnostics: outcome.diagnostics,
+        durationMs: Date.now() - started,
+        notes: [],
+      };
+      await announce(settings, github, deployment, report);
+      const images = Object.fromEntries(
+        report.workloads.map((workload) => [workload.ref, workloadImage(workload) ?? '']),
       );
-    }
-    core.info(verdict);
-  });
+      setOutputs({
+        status: report.status,
+        'rolled-back': String(report.status === 'rolled-back'),
+        revision: report.workloads[0]?.after?.revision ?? '',
+        images: JSON.stringify(images),
+      });
+      setResultOutput(resultOf(report));
+      await buildSummary(report).write();
+      const verdict = verdictLine(report);
+      if (report.status !== 'succeeded') {
+        throw new ActionError(
+          verdict,
+          report.diagnostics
+            ? 'The job summary lists the pods that are not ready and why.'
+            : undefined,
+        );
+      }
+      core.info(verdict);
+    },
+    ROLLOUT_FAILURE,
+  );
 }
+
+/** A failure before rollout wrote its own `result` (bad kubeconfig, API server unreachable). */
+const ROLLOUT_FAILURE = {
+  failureResult: (error: string) => ({ status: 'failed', rolledBack: false, failure: error }),
+};
 
 async function planDeploy(settings: Settings, github: GitHubContext): Promise<Plan> {
   if (settings.setImage) {

@@ -176,6 +176,7 @@ describe('chooseBase', () => {
     headRef: 'feature',
     baseRef: 'main',
     baseSha: 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3',
+    fromFork: false,
   };
   it.each([
     {

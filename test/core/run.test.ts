@@ -1,6 +1,11 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ActionError, InputError } from '../../src/core/errors.js';
+import { setResultOutput } from '../../src/core/outputs.js';
 import { runMain, runPost } from '../../src/core/run.js';
+import { JobSummary } from '../../src/core/summary.js';
 import { forgetSecretsForTesting, registerSecret } from '../../src/core/secrets.js';
 import { captureStdout } from '../support/capture-stdout.js';
 
@@ -68,6 +73,80 @@ describe('runMain', () => {
     const { commands } = await captureStdout(() => runMain('image', async () => undefined));
     expect(commands.filter((c) => c.command === 'error')).toEqual([]);
     expect(process.exitCode).toBeUndefined();
+  });
+});
+
+describe('runMain: every failure reports', () => {
+  async function stepFiles(): Promise<{ output: string; summary: string }> {
+    const directory = await mkdtemp(join(tmpdir(), 'slipway-run-'));
+    const output = join(directory, 'output');
+    const summary = join(directory, 'summary');
+    await writeFile(output, '');
+    await writeFile(summary, '');
+    vi.stubEnv('GITHUB_OUTPUT', output);
+    vi.stubEnv('GITHUB_STEP_SUMMARY', summary);
+    return { output, summary };
+  }
+
+  function resultIn(outputFile: string): unknown {
+    return readFile(outputFile, 'utf8').then((text) => {
+      const match = /^result<<(.+)\n([\s\S]*?)\n\1$/m.exec(text);
+      return match ? JSON.parse(match[2]) : undefined;
+    });
+  }
+
+  it('writes a verdict-first, escaped summary and a failed result when the action wrote neither', async () => {
+    const files = await stepFiles();
+    await captureStdout(() =>
+      runMain(
+        'rollout',
+        async () => {
+          throw new ActionError('API server <b>unreachable</b>', 'Check the kubeconfig.');
+        },
+        { failureResult: (error) => ({ status: 'failed', failure: error }) },
+      ),
+    );
+    const summary = await readFile(files.summary, 'utf8');
+    expect(summary.startsWith('<h3>')).toBe(true);
+    expect(summary).toContain('rollout failed: API server &lt;b&gt;unreachable&lt;/b&gt;');
+    expect(summary).toContain('Check the kubeconfig.');
+    expect(await resultIn(files.output)).toEqual({
+      status: 'failed',
+      failure: 'API server <b>unreachable</b>',
+      outcome: 'failed',
+      error: 'API server <b>unreachable</b>',
+    });
+    expect(process.exitCode).toBe(1);
+  });
+
+  it('keeps the summary and result the action wrote itself', async () => {
+    const files = await stepFiles();
+    await captureStdout(() =>
+      runMain('image', async () => {
+        setResultOutput({ kind: 'built', refs: [] });
+        await new JobSummary().verdict('failure', 'Push failed').write();
+        throw new Error('push failed');
+      }),
+    );
+    expect(await readFile(files.summary, 'utf8')).not.toContain('image failed');
+    expect(await resultIn(files.output)).toEqual({ kind: 'built', refs: [] });
+  });
+
+  it('masks secrets in the failure summary and result', async () => {
+    const files = await stepFiles();
+    await captureStdout(() => registerSecret('hunter2-password'));
+    await captureStdout(() =>
+      runMain('image', async () => {
+        throw new Error('login failed for hunter2-password');
+      }),
+    );
+    const written =
+      (await readFile(files.summary, 'utf8')) + (await readFile(files.output, 'utf8'));
+    expect(written).not.toContain('hunter2');
+    expect(await resultIn(files.output)).toEqual({
+      outcome: 'failed',
+      error: 'login failed for ***',
+    });
   });
 });
 

@@ -36156,7 +36156,7 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1289);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4547);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -36165,7 +36165,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1289:
+/***/ 4547:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44505,6 +44505,10 @@ function asRecord(value) {
         ? value
         : undefined;
 }
+function repoName(side) {
+    const name = asRecord(side.repo)?.full_name;
+    return typeof name === 'string' ? name.toLowerCase() : undefined;
+}
 function pullRequestOf(payload) {
     const pr = asRecord(payload.pull_request);
     const head = asRecord(pr?.head);
@@ -44517,6 +44521,7 @@ function pullRequestOf(payload) {
         headRef: String(head.ref),
         baseRef: String(base.ref),
         baseSha: String(base.sha),
+        fromFork: repoName(head) !== undefined && repoName(head) !== repoName(base),
     };
 }
 /**
@@ -44668,12 +44673,263 @@ function setOutputs(outputs) {
             setOutput(name, secrets_maskSecrets(String(value)));
     }
 }
+let resultWritten = false;
 /** Every action sets `result`: one JSON object with everything it decided. */
 function setResultOutput(result) {
     setOutput('result', secrets_maskSecrets(JSON.stringify(result)));
+    resultWritten = true;
+}
+/** Whether this step has set `result` (runMain sets a failure result when it has not). */
+function resultOutputWritten() {
+    return resultWritten;
+}
+/** Forgets that `result` was set: for runMain at the start of a step, and for tests. */
+function resetResultOutputWritten() {
+    resultWritten = false;
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/core/summary.ts
+
+
+
+/**
+ * GitHub refuses a step summary over 1 MiB and shows nothing of it. The default budget keeps about
+ * 120 KiB of that for whatever else the step appends after us (the failure wrapper, other tools
+ * using core.summary); write() also subtracts what is already in the file.
+ */
+const STEP_SUMMARY_LIMIT_BYTES = 1024 * 1024;
+const DEFAULT_SUMMARY_BUDGET_BYTES = 900 * 1024;
+/** Always room for the verdict (capped below) and the trimming note. */
+const MIN_SUMMARY_BUDGET_BYTES = 8 * 1024;
+const MAX_VERDICT_CHARS = 1_000;
+const VERDICT_ICONS = {
+    success: '✅',
+    failure: '❌',
+    warning: '⚠️',
+    neutral: 'ℹ️',
+};
+/** Held only by this module, so no other code can construct SafeHtml. */
+const TRUSTED = Symbol('trusted markup');
+/**
+ * Markup made only by the `markup` helpers, which escape what they wrap. The private field makes
+ * the type nominal, so a plain object can't pass for it, and only the type is exported.
+ */
+class SafeHtml {
+    #html;
+    constructor(token, html) {
+        if (token !== TRUSTED)
+            throw new TypeError('SafeHtml is made by the markup helpers only');
+        this.#html = html;
+    }
+    toString() {
+        return this.#html;
+    }
+}
+const trust = (html) => new SafeHtml(TRUSTED, html);
+const markup = {
+    code: (text) => trust(`<code>${escapeInline(text)}</code>`),
+    strong: (text) => trust(`<strong>${escapeInline(text)}</strong>`),
+    /** Only http(s) links; anything else (javascript:, data:) is shown as text. */
+    link: (text, href) => /^https?:\/\//i.test(href)
+        ? trust(`<a href="${escapeHtml(href)}">${escapeInline(text)}</a>`)
+        : trust(escapeInline(text)),
+    join: (...parts) => trust(parts.map(inline).join('')),
+};
+/** Escapes the five characters that HTML gives meaning to, after masking registered secrets. */
+function escapeHtml(text) {
+    return secrets_maskSecrets(text)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/**
+ * Blocks are HTML that Markdown passes through untouched until a blank line ends them. A newline
+ * in dynamic text could make that blank line and turn the rest into Markdown, so text never
+ * carries one: it becomes <br> where a line break means something and a space elsewhere.
+ */
+function escapeInline(text) {
+    return escapeHtml(text).replace(/\r\n|\r|\n/g, '<br>');
+}
+function escapeOneLine(text) {
+    return escapeHtml(text).replace(/\s*(?:\r\n|\r|\n)\s*/g, ' ');
+}
+function inline(value) {
+    if (value instanceof SafeHtml)
+        return value.toString();
+    return escapeInline(String(value));
+}
+/**
+ * The blocks a summary is made of. Each method adds one whole block, the unit that trimming drops,
+ * so a trimmed summary never ends inside a tag.
+ */
+class SummaryContent {
+    blocks = [];
+    add(block) {
+        this.blocks.push(block);
+        return this;
+    }
+    heading(text, level = 3) {
+        return this.add(`<h${level}>${escapeOneLine(text)}</h${level}>`);
+    }
+    paragraph(text) {
+        return this.add(`<p>${inline(text)}</p>`);
+    }
+    /** An HTML table, not a Markdown one: cells then need no pipe escaping and may hold line breaks. */
+    table(headers, rows) {
+        for (const [index, row] of rows.entries()) {
+            if (row.length !== headers.length) {
+                throw new Error(`table row ${index} has ${row.length} cells for ${headers.length} headers`);
+            }
+        }
+        const head = `<tr>${headers.map((cell) => `<th>${inline(cell)}</th>`).join('')}</tr>`;
+        const body = rows
+            .map((row) => `<tr>${row.map((cell) => `<td>${inline(cell)}</td>`).join('')}</tr>`)
+            .join('');
+        return this.add(`<table><thead>${head}</thead><tbody>${body}</tbody></table>`);
+    }
+    list(items) {
+        if (items.length === 0)
+            return this;
+        return this.add(`<ul>${items.map((item) => `<li>${inline(item)}</li>`).join('')}</ul>`);
+    }
+    /** Collapsed content; `build` adds blocks to it like to the summary itself. */
+    details(summaryText, build, options = {}) {
+        const content = new SummaryContent();
+        build(content);
+        const open = options.open ? ' open' : '';
+        // The blank lines let Markdown blocks (a mermaid fence) inside the details render too.
+        return this.add(`<details${open}><summary>${escapeOneLine(summaryText)}</summary>\n\n` +
+            `${content.blocks.join('\n\n')}\n\n</details>`);
+    }
+    /** Preformatted text; `<pre>` keeps blank lines inside one HTML block, unlike other tags. */
+    code(text, lang) {
+        const language = lang?.replace(/[^\w+-]/g, '');
+        const attribute = language ? ` lang="${language}"` : '';
+        const body = escapeHtml(text.replace(/\r\n?/g, '\n'));
+        return this.add(`<pre${attribute}><code>${body}</code></pre>`);
+    }
+    /**
+     * A fenced mermaid diagram. The source is code, so it is not HTML-escaped; what is removed is
+     * what could end the fence early (a run of three or more backticks, which mermaid never needs)
+     * and control characters.
+     */
+    mermaid(source) {
+        const cleaned = secrets_maskSecrets(source)
+            .replace(/\r\n?/g, '\n')
+            .replace(/`{3,}/g, '`')
+            // eslint-disable-next-line no-control-regex
+            .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+            .replace(/^\n+|\n+$/g, '');
+        return this.add(`\n\`\`\`mermaid\n${cleaned}\n\`\`\`\n`);
+    }
+    note(text) {
+        return this.add(`<blockquote><p>ℹ️ ${inline(text)}</p></blockquote>`);
+    }
+}
+/**
+ * A step's job summary: a verdict line first, then blocks, trimmed to a byte budget, written once.
+ *
+ *   const summary = new JobSummary();
+ *   summary.verdict('success', 'Deployed app@sha256:… to staging');
+ *   summary.table(['check', 'result'], rows);
+ *   await summary.write();
+ */
+class JobSummary extends SummaryContent {
+    budgetBytes;
+    #hasVerdict = false;
+    #written = false;
+    constructor(options = {}) {
+        super();
+        this.budgetBytes = options.budgetBytes ?? DEFAULT_SUMMARY_BUDGET_BYTES;
+        if (!(this.budgetBytes >= MIN_SUMMARY_BUDGET_BYTES)) {
+            throw new RangeError(`budgetBytes must be at least ${MIN_SUMMARY_BUDGET_BYTES}`);
+        }
+    }
+    /** The outcome and the number that matters, in one line; must come before anything else. */
+    verdict(status, text) {
+        if (this.#hasVerdict)
+            throw new Error('JobSummary.verdict() was already called');
+        const chars = Array.from(text);
+        const capped = chars.length > MAX_VERDICT_CHARS ? `${chars.slice(0, MAX_VERDICT_CHARS).join('')}…` : text;
+        this.#hasVerdict = true;
+        return super.add(`<h3>${VERDICT_ICONS[status]} ${escapeOneLine(capped)}</h3>`);
+    }
+    add(block) {
+        if (!this.#hasVerdict) {
+            throw new Error('JobSummary: call verdict() first; a summary opens with its outcome');
+        }
+        return super.add(block);
+    }
+    /** The summary as written: whole blocks from the end are left out to fit the budget. */
+    render(budgetBytes = this.budgetBytes) {
+        if (!this.#hasVerdict)
+            throw new Error('JobSummary.render() needs a verdict() first');
+        return fitBlocks(this.blocks, Math.max(budgetBytes, MIN_SUMMARY_BUDGET_BYTES), this.budgetBytes);
+    }
+    /** Appends the summary to the step's summary file; a second call throws. */
+    async write() {
+        if (this.#written)
+            throw new Error('JobSummary.write() was already called; a step summary is written once');
+        this.#written = true;
+        const room = STEP_SUMMARY_LIMIT_BYTES - (await summaryFileBytes());
+        await summary.addRaw(this.render(Math.min(this.budgetBytes, room))).write();
+        stepSummaryWritten = true;
+    }
+}
+let stepSummaryWritten = false;
+/** Whether a JobSummary was written in this step (runMain writes a failure summary when not). */
+function jobSummaryWritten() {
+    return stepSummaryWritten;
+}
+/** Forgets that a summary was written: for runMain at the start of a step, and for tests. */
+function resetJobSummaryWritten() {
+    stepSummaryWritten = false;
+}
+async function summaryFileBytes() {
+    const path = process.env.GITHUB_STEP_SUMMARY;
+    if (!path)
+        return 0;
+    try {
+        return (await (0,promises_namespaceObject.stat)(path)).size;
+    }
+    catch {
+        return 0; // core.summary reports a missing file with its own message
+    }
+}
+const SEPARATOR = '\n\n';
+function fitBlocks(blocks, budgetBytes, statedBudget) {
+    const sizes = blocks.map((block) => Buffer.byteLength(block));
+    const sep = Buffer.byteLength(SEPARATOR);
+    const total = (count) => sizes.slice(0, count).reduce((sum, size) => sum + size, 0) + sep * Math.max(0, count - 1) + 1;
+    if (total(blocks.length) <= budgetBytes)
+        return `${blocks.join(SEPARATOR)}\n`;
+    // The verdict (block 0) always stays; MIN_SUMMARY_BUDGET_BYTES guarantees it fits with the note.
+    for (let kept = blocks.length - 1; kept >= 1; kept--) {
+        const droppedBytes = total(blocks.length) - total(kept);
+        const note = trimmingNote(blocks.length - kept, droppedBytes, Math.min(budgetBytes, statedBudget));
+        if (total(kept) + sep + Buffer.byteLength(note) <= budgetBytes) {
+            return `${blocks.slice(0, kept).join(SEPARATOR)}${SEPARATOR}${note}\n`;
+        }
+    }
+    throw new Error('unreachable: the verdict and the trimming note always fit the minimum budget');
+}
+function trimmingNote(droppedBlocks, droppedBytes, budgetBytes) {
+    const what = droppedBlocks === 1 ? 'block was' : `${droppedBlocks} blocks were`;
+    return (`<blockquote><p>✂️ This summary was trimmed: the last ${what} left out ` +
+        `(${formatKiB(droppedBytes)}) to stay within ${formatKiB(budgetBytes)}, ` +
+        `under GitHub's 1 MiB limit per step.</p></blockquote>`);
+}
+function formatKiB(bytes) {
+    return `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/run.ts
+
+
 
 
 
@@ -44683,15 +44939,49 @@ const BUG_HINT = 'This is unexpected. Re-run the job with debug logging enabled 
  * Runs an action's main step. Whatever is thrown becomes one failure message saying what failed,
  * why, and what to do next; the stack trace is shown only with debug logging, since users act
  * on the message and maintainers on the trace.
+ *
+ * Every failure reports: when the step fails before it wrote its own job summary or `result`
+ * (a bad token, an unreachable registry or API server), runMain writes them — the summary first,
+ * a verdict line saying what failed, then `result` as `{ outcome: 'failed', error, ... }`.
  */
-async function runMain(actionName, main) {
+async function runMain(actionName, main, options = {}) {
+    resetResultOutputWritten();
+    resetJobSummaryWritten();
     try {
         await main();
     }
     catch (thrown) {
-        setFailed(secrets_maskSecrets(formatFailure(actionName, thrown)));
+        const failure = secrets_maskSecrets(formatFailure(actionName, thrown));
+        await reportFailure(actionName, thrown, options);
+        setFailed(failure);
         if (thrown instanceof Error && thrown.stack)
             core_debug(secrets_maskSecrets(thrown.stack));
+    }
+}
+/** The summary and `result` of a step that failed before writing its own; never throws. */
+async function reportFailure(actionName, thrown, options) {
+    const error = secrets_maskSecrets(errors_describeThrown(thrown));
+    const hint = thrown instanceof ActionError ? thrown.hint : BUG_HINT;
+    if (!jobSummaryWritten()) {
+        try {
+            const summary = new JobSummary().verdict('failure', `${actionName} failed: ${error}`);
+            if (error.length > 200 || error.includes('\n'))
+                summary.code(error);
+            if (hint)
+                summary.paragraph(secrets_maskSecrets(hint));
+            await summary.write();
+        }
+        catch (problem) {
+            warning(secrets_maskSecrets(`could not write the job summary: ${errors_describeThrown(problem)}`));
+        }
+    }
+    if (!resultOutputWritten()) {
+        try {
+            setResultOutput({ ...options.failureResult?.(error), outcome: 'failed', error });
+        }
+        catch (problem) {
+            warning(secrets_maskSecrets(`could not set the result output: ${errors_describeThrown(problem)}`));
+        }
     }
 }
 /** Runs a post (cleanup) step: problems become warnings, because cleanup must not fail a job. */
@@ -44712,8 +45002,6 @@ function formatFailure(actionName, thrown) {
     return `${message}\n${BUG_HINT}`;
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./src/quality-gate/result.ts
 const RESULT_SCHEMA = 'slipway.quality-gate/v1';
 function buildResult(verdict, context = {}) {
@@ -45478,7 +45766,57 @@ function lastLine(text) {
     return text.trim().split('\n').pop() ?? '';
 }
 
+;// CONCATENATED MODULE: ./src/core/github-permissions.ts
+/**
+ * Optional writes to GitHub (pull request comments, check runs, deployment records) need
+ * permissions a token may not have: a pull request from a fork always gets a read-only token.
+ * Such a refusal must not decide a step's outcome; it becomes one warning that names the missing
+ * permission and says why, and the step goes on with its own verdict.
+ */
+
+
+/** HTTP status of an Octokit RequestError (or anything shaped like one). */
+function statusOf(error) {
+    const status = error?.status;
+    return typeof status === 'number' ? status : undefined;
+}
+/**
+ * Whether GitHub refused the write for lack of permission: 403, or 404 where the token may not
+ * even see the target (GitHub answers 404 instead of 403 to hide what a token cannot read).
+ */
+function isPermissionRefusal(error) {
+    const status = statusOf(error);
+    return status === 403 || status === 404;
+}
+/** The warning for a refused write: the permission, and why a fork cannot have it. */
+function permissionWarning(write, error, github) {
+    const answer = `GitHub answered ${statusOf(error)}: ${errors_describeThrown(error)}`;
+    const why = github?.pullRequest?.fromFork
+        ? `This pull request comes from a fork, and GitHub gives workflows of fork pull requests a ` +
+            `read-only token whatever the workflow asks for, so \`${write.permission}\` cannot be ` +
+            `granted here. The job summary has the full report; to ${write.what} for forks, use the ` +
+            `pull_request_target or workflow_run set-up described in the action's README.`
+        : `Give the job \`permissions: ${write.permission}\` (and pass github-token).`;
+    return `Could not ${write.what}: the token lacks \`${write.permission}\` (${answer}). ${why}`;
+}
+/**
+ * Runs an optional write. A permission refusal becomes a warning and `undefined`; any other
+ * failure is thrown, since it says something is broken rather than not allowed.
+ */
+async function tryOptionalWrite(write, github, body) {
+    try {
+        return await body();
+    }
+    catch (error) {
+        if (!isPermissionRefusal(error))
+            throw error;
+        warning(permissionWarning(write, error, github));
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/quality-gate/check-run.ts
+
 
 
 /**
@@ -45523,10 +45861,10 @@ async function publishCheckRun(octokit, request) {
         return { published: true, url: data.html_url ?? '', annotated: annotations.length };
     }
     catch (error) {
-        const status = error.status;
-        if (status === 403 || status === 404) {
+        if (isPermissionRefusal(error)) {
             return {
                 published: false,
+                refusal: error,
                 reason: 'the token may not write check runs; give the job `permissions: checks: write` (fork pull requests never can)',
             };
         }
@@ -45811,7 +46149,286 @@ function plural(count, singular, many = `${singular}s`) {
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/core/image-reference.ts
+/**
+ * Image references as Docker and the OCI distribution spec write them:
+ * `[host[:port]/]repository[:tag][@algorithm:hex]`.
+ *
+ * Docker Hub short names are normalised the way `docker pull` reads them: `nginx`,
+ * `library/nginx`, `docker.io/nginx` and `index.docker.io/library/nginx` all name
+ * `library/nginx` on registry-1.docker.io, the host that actually serves the Hub's API.
+ */
+
+/** The host that serves Docker Hub's registry API. */
+const DOCKER_HUB_REGISTRY = 'registry-1.docker.io';
+const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', DOCKER_HUB_REGISTRY]);
+const EXAMPLE = 'ghcr.io/my-org/my-app:sha-1a2b3c4';
+/**
+ * Parses the value of an input that holds one image reference; a bad value is an InputError
+ * naming the input, so the same reference gets the same answer in every action.
+ */
+function image_reference_parseImageReferenceInput(input, text, example = EXAMPLE) {
+    try {
+        return parseReference(text);
+    }
+    catch (error) {
+        if (error instanceof InvalidReferenceError)
+            throw new InputError(input, error.problem, example);
+        throw error;
+    }
+}
+/**
+ * Says what is wrong with a reference in words that read after "Input 'name' ", so the caller
+ * can wrap it in an InputError that names the input: `new InputError(input, e.problem, e.example)`.
+ */
+class InvalidReferenceError extends Error {
+    text;
+    reason;
+    example = EXAMPLE;
+    constructor(text, reason) {
+        super(`'${text}' is not a valid image reference: ${reason}.`);
+        this.text = text;
+        this.reason = reason;
+        this.name = 'InvalidReferenceError';
+    }
+    get problem() {
+        return `has an invalid image reference '${this.text}': ${this.reason}.`;
+    }
+}
+// The grammar of distribution's reference package and the OCI spec's repository name rule.
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const HOST_AND_PORT = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?$`);
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const DIGEST = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):(.+)$/;
+/** Algorithms we can verify, with the exact length of their lowercase hex encoding. */
+const DIGEST_HEX_LENGTH = { sha256: 64, sha512: 128 };
+/** Docker's limit on a whole name, registry host included. */
+const NAME_MAX_LENGTH = 255;
+function parseReference(text) {
+    const fail = (reason) => {
+        throw new InvalidReferenceError(text, reason);
+    };
+    const trimmed = text.trim();
+    if (trimmed === '')
+        fail('it is empty');
+    if (/\s/.test(trimmed))
+        fail('it contains whitespace');
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+        fail('write it without a URL scheme such as https://');
+    }
+    let rest = trimmed;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at !== -1) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        checkDigest(digest, fail);
+    }
+    let tag;
+    const colon = rest.lastIndexOf(':');
+    if (colon > rest.lastIndexOf('/')) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag)) {
+            fail(tag === ''
+                ? 'the tag after ":" is empty'
+                : `tag '${tag}' must start with a letter, digit or "_" and contain only letters, digits, "_", "." and "-" (at most 128 characters)`);
+        }
+    }
+    if (rest.length > NAME_MAX_LENGTH)
+        fail(`the name is longer than ${NAME_MAX_LENGTH} characters`);
+    const { registry, repository } = splitRegistry(rest, fail);
+    return { registry, repository, ...(tag !== undefined && { tag }), ...(digest && { digest }) };
+}
+function checkDigest(digest, fail) {
+    const match = DIGEST.exec(digest);
+    if (!match)
+        fail(`digest '${digest}' must look like sha256:<64 hex digits>`);
+    const [, algorithm, hex] = match;
+    const length = DIGEST_HEX_LENGTH[algorithm];
+    if (length === undefined) {
+        fail(`digest algorithm '${algorithm}' is not supported (use sha256 or sha512)`);
+    }
+    if (hex.length !== length || !/^[a-f0-9]+$/.test(hex)) {
+        fail(`a ${algorithm} digest has exactly ${length} lowercase hex digits, got '${hex}'`);
+    }
+}
+function splitRegistry(name, fail) {
+    if (name === '')
+        fail('the repository name is missing');
+    const slash = name.indexOf('/');
+    const first = slash === -1 ? '' : name.slice(0, slash);
+    // Docker's rule: the first component names a registry only if it could not be a path.
+    const isHost = first !== '' &&
+        (first.includes('.') || first.includes(':') || first === 'localhost' || /[A-Z]/.test(first));
+    const host = isHost ? first : 'docker.io';
+    let repository = isHost ? name.slice(slash + 1) : name;
+    if (isHost && !HOST_AND_PORT.test(host))
+        fail(`'${host}' is not a valid registry host[:port]`);
+    if (repository === '')
+        fail('the repository name after the registry is missing');
+    for (const component of repository.split('/')) {
+        if (component === '')
+            fail('the repository name has an empty path component ("//" or a trailing "/")');
+        if (PATH_COMPONENT.test(component))
+            continue;
+        if (PATH_COMPONENT.test(component.toLowerCase())) {
+            fail(`repository names must be lowercase ('${repository.toLowerCase()}')`);
+        }
+        fail(`'${component}' is not a valid repository path component: use lowercase letters and digits, separated by ".", "_", "__" or "-"`);
+    }
+    const registry = host.toLowerCase();
+    if (DOCKER_HUB_ALIASES.has(registry)) {
+        if (!repository.includes('/'))
+            repository = `library/${repository}`;
+        return { registry: DOCKER_HUB_REGISTRY, repository };
+    }
+    return { registry, repository };
+}
+/** The reference as users write it; Docker Hub is shown as docker.io, its documented name. */
+function formatReference(reference) {
+    const host = reference.registry === DOCKER_HUB_REGISTRY ? 'docker.io' : reference.registry;
+    const tag = reference.tag === undefined ? '' : `:${reference.tag}`;
+    const digest = reference.digest === undefined ? '' : `@${reference.digest}`;
+    return `${host}/${reference.repository}${tag}${digest}`;
+}
+/** What the registry API addresses a manifest by: the digest when known, else the tag. */
+function manifestReference(reference) {
+    return reference.digest ?? reference.tag;
+}
+/**
+ * Hosts reached over plain HTTP without being told: the loopback interface, where test and
+ * CI-service registries run and nothing crosses a network. Docker treats 127.0.0.0/8 the same.
+ */
+function isLoopbackRegistry(registry) {
+    const host = registry.startsWith('[')
+        ? registry.slice(0, registry.indexOf(']') + 1)
+        : registry.split(':')[0];
+    return host === 'localhost' || host === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+;// CONCATENATED MODULE: ./src/core/kubernetes-name.ts
+/**
+ * Kubernetes object names, as Kubernetes validates them (k8s.io/apimachinery validation):
+ *
+ * - `label`: a DNS-1123 label (RFC 1123): at most 63 lowercase letters, digits and '-', starting
+ *   and ending with a letter or digit. Namespaces, containers, and most names that end up in a
+ *   label value or a DNS name.
+ * - `subdomain`: a DNS-1123 subdomain: DNS-1123 labels joined by '.', at most 253 characters.
+ *   Deployments, StatefulSets, DaemonSets, ConfigMaps, HTTPRoutes, Ingresses.
+ * - `label-1035`: a DNS-1035 label (RFC 1035): a DNS-1123 label that starts with a letter.
+ *   Services.
+ *
+ * One grammar for every action, so the same name gets the same answer everywhere.
+ */
+
+const MAX_LENGTH = {
+    label: 63,
+    subdomain: 253,
+    'label-1035': 63,
+};
+const DESCRIPTION = {
+    label: "a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit)",
+    subdomain: "a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit)",
+    'label-1035': "a DNS-1035 label (lowercase letters, digits and '-', starting with a letter and ending with a letter or digit)",
+};
+/** What Kubernetes calls the grammar, with its limit: for messages and docs. */
+function describeKubernetesName(rule) {
+    const max = Math.min(rule.maxLength ?? Infinity, MAX_LENGTH[rule.kind]);
+    return `${DESCRIPTION[rule.kind]}, at most ${max} characters`;
+}
+/** Why `name` is not a valid name of that kind, or undefined when it is. */
+function kubernetesNameProblem(name, rule) {
+    const max = Math.min(rule.maxLength ?? Infinity, MAX_LENGTH[rule.kind]);
+    if (name === '')
+        return 'it is empty';
+    if (name.length > max)
+        return `it is ${name.length} characters long, the limit is ${max}`;
+    if (/[A-Z]/.test(name) && kubernetesNameProblem(name.toLowerCase(), rule) === undefined) {
+        return `it has uppercase letters ('${name.toLowerCase()}' would do)`;
+    }
+    const bad = /[^a-z0-9.-]/.exec(name) ?? (rule.kind === 'subdomain' ? null : /\./.exec(name));
+    if (bad)
+        return `it contains '${bad[0]}'`;
+    const parts = rule.kind === 'subdomain' ? name.split('.') : [name];
+    for (const part of parts) {
+        if (part === '')
+            return 'it has an empty part between dots, or starts or ends with a dot';
+        if (!/^[a-z0-9]/.test(part) || !/[a-z0-9]$/.test(part)) {
+            return rule.kind === 'subdomain'
+                ? `its part '${part}' must start and end with a letter or digit`
+                : 'it must start and end with a letter or digit';
+        }
+    }
+    if (rule.kind === 'label-1035' && !/^[a-z]/.test(name))
+        return 'it must start with a letter';
+    return undefined;
+}
+/** True when `name` is valid for the rule. */
+function isKubernetesName(name, rule) {
+    return kubernetesNameProblem(name, rule) === undefined;
+}
+/**
+ * Checks the name an input gives; a bad one is an InputError naming the input, what it must be
+ * (`what`, e.g. "a namespace name") and why this value is not.
+ */
+function kubernetes_name_checkKubernetesNameInput(input, name, rule) {
+    const problem = kubernetesNameProblem(name, rule);
+    if (problem === undefined)
+        return name;
+    throw new InputError(input, `must be ${rule.what}, ${describeKubernetesName(rule)}; '${name}' is not: ${problem}.`, rule.example);
+}
+
+;// CONCATENATED MODULE: ./src/core/url.ts
+/**
+ * URLs the actions call or link to: absolute http or https URLs with a host, as WHATWG URL parses
+ * them. One grammar for every action, so the same URL gets the same answer everywhere.
+ */
+
+/** Why `text` is not an absolute http(s) URL, or undefined when it is one. */
+function httpUrlProblem(text) {
+    if (text.trim() === '')
+        return 'it is empty';
+    if (/\s/.test(text.trim()))
+        return 'it contains whitespace';
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(text.trim())) {
+        return 'it has no scheme; start it with https:// or http://';
+    }
+    let url;
+    try {
+        url = new URL(text.trim());
+    }
+    catch {
+        return 'it cannot be parsed as a URL';
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        return `its scheme is ${url.protocol.slice(0, -1)}, not http or https`;
+    }
+    if (url.hostname === '')
+        return 'it has no host';
+    return undefined;
+}
+/** Parses an absolute http(s) URL; undefined when it is not one (httpUrlProblem says why). */
+function parseHttpUrl(text) {
+    return httpUrlProblem(text) === undefined ? new URL(text.trim()) : undefined;
+}
+/**
+ * Checks the URL an input gives and returns it trimmed; a bad one is an InputError naming the
+ * input. With `secret`, the value is not repeated in the message (webhooks are credentials).
+ */
+function url_checkUrlInput(input, text, options) {
+    const problem = httpUrlProblem(text);
+    if (problem === undefined)
+        return text.trim();
+    const shown = options.secret ? 'the value given' : `'${text.trim()}'`;
+    throw new InputError(input, `must be an http(s) URL; ${shown} is not: ${problem}.`, options.example);
+}
+
 ;// CONCATENATED MODULE: ./src/core/inputs.ts
+
+
+
 
 
 
@@ -45949,6 +46566,48 @@ function readYaml(name, options) {
     if (problem)
         throw new errors_InputError(name, problem, options.example);
     return parsed;
+}
+/**
+ * One image reference (`ghcr.io/acme/web:1.2.3`, `…@sha256:…`), checked by core's one grammar;
+ * returns the trimmed text as given, or undefined when the input is empty and not required.
+ */
+function readImageReference(name, options) {
+    const value = core.getInput(name).trim();
+    if (value === '') {
+        if (options.required) {
+            throw new InputError(name, options.requiredProblem ?? 'is required but was not set.', options.example);
+        }
+        return undefined;
+    }
+    parseImageReferenceInput(name, value, options.example);
+    return value;
+}
+/**
+ * A Kubernetes object name of the kind the object needs (see kubernetes-name.ts); `what` says
+ * which object, e.g. "a namespace name". Undefined when empty and not required.
+ */
+function readKubernetesName(name, options) {
+    const value = core.getInput(name).trim();
+    if (value === '') {
+        if (options.required)
+            throw new InputError(name, 'is required but was not set.', options.example);
+        return undefined;
+    }
+    return checkKubernetesNameInput(name, value, options);
+}
+/**
+ * An absolute http(s) URL, trimmed; undefined when empty and not required. With `secret`, a bad
+ * value is not repeated in the error (webhook URLs are credentials).
+ */
+function readUrl(name, options) {
+    const value = core.getInput(name).trim() || options.default;
+    if (value === undefined || value === '') {
+        if (options.required) {
+            throw new InputError(name, options.requiredProblem ?? 'is required but was not set.', options.example);
+        }
+        return undefined;
+    }
+    return checkUrlInput(name, value, options);
 }
 
 // EXTERNAL MODULE: ./node_modules/shell-quote/index.js
@@ -48594,233 +49253,6 @@ async function readReportFiles(format, pattern, directory, workspace) {
     return mergeReports(reports);
 }
 
-;// CONCATENATED MODULE: ./src/core/summary.ts
-
-
-
-/**
- * GitHub refuses a step summary over 1 MiB and shows nothing of it. The default budget keeps about
- * 120 KiB of that for whatever else the step appends after us (the failure wrapper, other tools
- * using core.summary); write() also subtracts what is already in the file.
- */
-const STEP_SUMMARY_LIMIT_BYTES = 1024 * 1024;
-const DEFAULT_SUMMARY_BUDGET_BYTES = 900 * 1024;
-/** Always room for the verdict (capped below) and the trimming note. */
-const MIN_SUMMARY_BUDGET_BYTES = 8 * 1024;
-const MAX_VERDICT_CHARS = 1_000;
-const VERDICT_ICONS = {
-    success: '✅',
-    failure: '❌',
-    warning: '⚠️',
-    neutral: 'ℹ️',
-};
-/** Held only by this module, so no other code can construct SafeHtml. */
-const TRUSTED = Symbol('trusted markup');
-/**
- * Markup made only by the `markup` helpers, which escape what they wrap. The private field makes
- * the type nominal, so a plain object can't pass for it, and only the type is exported.
- */
-class SafeHtml {
-    #html;
-    constructor(token, html) {
-        if (token !== TRUSTED)
-            throw new TypeError('SafeHtml is made by the markup helpers only');
-        this.#html = html;
-    }
-    toString() {
-        return this.#html;
-    }
-}
-const trust = (html) => new SafeHtml(TRUSTED, html);
-const markup = {
-    code: (text) => trust(`<code>${escapeInline(text)}</code>`),
-    strong: (text) => trust(`<strong>${escapeInline(text)}</strong>`),
-    /** Only http(s) links; anything else (javascript:, data:) is shown as text. */
-    link: (text, href) => /^https?:\/\//i.test(href)
-        ? trust(`<a href="${escapeHtml(href)}">${escapeInline(text)}</a>`)
-        : trust(escapeInline(text)),
-    join: (...parts) => trust(parts.map(inline).join('')),
-};
-/** Escapes the five characters that HTML gives meaning to, after masking registered secrets. */
-function escapeHtml(text) {
-    return secrets_maskSecrets(text)
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;');
-}
-/**
- * Blocks are HTML that Markdown passes through untouched until a blank line ends them. A newline
- * in dynamic text could make that blank line and turn the rest into Markdown, so text never
- * carries one: it becomes <br> where a line break means something and a space elsewhere.
- */
-function escapeInline(text) {
-    return escapeHtml(text).replace(/\r\n|\r|\n/g, '<br>');
-}
-function escapeOneLine(text) {
-    return escapeHtml(text).replace(/\s*(?:\r\n|\r|\n)\s*/g, ' ');
-}
-function inline(value) {
-    if (value instanceof SafeHtml)
-        return value.toString();
-    return escapeInline(String(value));
-}
-/**
- * The blocks a summary is made of. Each method adds one whole block, the unit that trimming drops,
- * so a trimmed summary never ends inside a tag.
- */
-class SummaryContent {
-    blocks = [];
-    add(block) {
-        this.blocks.push(block);
-        return this;
-    }
-    heading(text, level = 3) {
-        return this.add(`<h${level}>${escapeOneLine(text)}</h${level}>`);
-    }
-    paragraph(text) {
-        return this.add(`<p>${inline(text)}</p>`);
-    }
-    /** An HTML table, not a Markdown one: cells then need no pipe escaping and may hold line breaks. */
-    table(headers, rows) {
-        for (const [index, row] of rows.entries()) {
-            if (row.length !== headers.length) {
-                throw new Error(`table row ${index} has ${row.length} cells for ${headers.length} headers`);
-            }
-        }
-        const head = `<tr>${headers.map((cell) => `<th>${inline(cell)}</th>`).join('')}</tr>`;
-        const body = rows
-            .map((row) => `<tr>${row.map((cell) => `<td>${inline(cell)}</td>`).join('')}</tr>`)
-            .join('');
-        return this.add(`<table><thead>${head}</thead><tbody>${body}</tbody></table>`);
-    }
-    list(items) {
-        if (items.length === 0)
-            return this;
-        return this.add(`<ul>${items.map((item) => `<li>${inline(item)}</li>`).join('')}</ul>`);
-    }
-    /** Collapsed content; `build` adds blocks to it like to the summary itself. */
-    details(summaryText, build, options = {}) {
-        const content = new SummaryContent();
-        build(content);
-        const open = options.open ? ' open' : '';
-        // The blank lines let Markdown blocks (a mermaid fence) inside the details render too.
-        return this.add(`<details${open}><summary>${escapeOneLine(summaryText)}</summary>\n\n` +
-            `${content.blocks.join('\n\n')}\n\n</details>`);
-    }
-    /** Preformatted text; `<pre>` keeps blank lines inside one HTML block, unlike other tags. */
-    code(text, lang) {
-        const language = lang?.replace(/[^\w+-]/g, '');
-        const attribute = language ? ` lang="${language}"` : '';
-        const body = escapeHtml(text.replace(/\r\n?/g, '\n'));
-        return this.add(`<pre${attribute}><code>${body}</code></pre>`);
-    }
-    /**
-     * A fenced mermaid diagram. The source is code, so it is not HTML-escaped; what is removed is
-     * what could end the fence early (a run of three or more backticks, which mermaid never needs)
-     * and control characters.
-     */
-    mermaid(source) {
-        const cleaned = secrets_maskSecrets(source)
-            .replace(/\r\n?/g, '\n')
-            .replace(/`{3,}/g, '`')
-            // eslint-disable-next-line no-control-regex
-            .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
-            .replace(/^\n+|\n+$/g, '');
-        return this.add(`\n\`\`\`mermaid\n${cleaned}\n\`\`\`\n`);
-    }
-    note(text) {
-        return this.add(`<blockquote><p>ℹ️ ${inline(text)}</p></blockquote>`);
-    }
-}
-/**
- * A step's job summary: a verdict line first, then blocks, trimmed to a byte budget, written once.
- *
- *   const summary = new JobSummary();
- *   summary.verdict('success', 'Deployed app@sha256:… to staging');
- *   summary.table(['check', 'result'], rows);
- *   await summary.write();
- */
-class JobSummary extends SummaryContent {
-    budgetBytes;
-    #hasVerdict = false;
-    #written = false;
-    constructor(options = {}) {
-        super();
-        this.budgetBytes = options.budgetBytes ?? DEFAULT_SUMMARY_BUDGET_BYTES;
-        if (!(this.budgetBytes >= MIN_SUMMARY_BUDGET_BYTES)) {
-            throw new RangeError(`budgetBytes must be at least ${MIN_SUMMARY_BUDGET_BYTES}`);
-        }
-    }
-    /** The outcome and the number that matters, in one line; must come before anything else. */
-    verdict(status, text) {
-        if (this.#hasVerdict)
-            throw new Error('JobSummary.verdict() was already called');
-        const chars = Array.from(text);
-        const capped = chars.length > MAX_VERDICT_CHARS ? `${chars.slice(0, MAX_VERDICT_CHARS).join('')}…` : text;
-        this.#hasVerdict = true;
-        return super.add(`<h3>${VERDICT_ICONS[status]} ${escapeOneLine(capped)}</h3>`);
-    }
-    add(block) {
-        if (!this.#hasVerdict) {
-            throw new Error('JobSummary: call verdict() first; a summary opens with its outcome');
-        }
-        return super.add(block);
-    }
-    /** The summary as written: whole blocks from the end are left out to fit the budget. */
-    render(budgetBytes = this.budgetBytes) {
-        if (!this.#hasVerdict)
-            throw new Error('JobSummary.render() needs a verdict() first');
-        return fitBlocks(this.blocks, Math.max(budgetBytes, MIN_SUMMARY_BUDGET_BYTES), this.budgetBytes);
-    }
-    /** Appends the summary to the step's summary file; a second call throws. */
-    async write() {
-        if (this.#written)
-            throw new Error('JobSummary.write() was already called; a step summary is written once');
-        this.#written = true;
-        const room = STEP_SUMMARY_LIMIT_BYTES - (await summaryFileBytes());
-        await summary.addRaw(this.render(Math.min(this.budgetBytes, room))).write();
-    }
-}
-async function summaryFileBytes() {
-    const path = process.env.GITHUB_STEP_SUMMARY;
-    if (!path)
-        return 0;
-    try {
-        return (await (0,promises_namespaceObject.stat)(path)).size;
-    }
-    catch {
-        return 0; // core.summary reports a missing file with its own message
-    }
-}
-const SEPARATOR = '\n\n';
-function fitBlocks(blocks, budgetBytes, statedBudget) {
-    const sizes = blocks.map((block) => Buffer.byteLength(block));
-    const sep = Buffer.byteLength(SEPARATOR);
-    const total = (count) => sizes.slice(0, count).reduce((sum, size) => sum + size, 0) + sep * Math.max(0, count - 1) + 1;
-    if (total(blocks.length) <= budgetBytes)
-        return `${blocks.join(SEPARATOR)}\n`;
-    // The verdict (block 0) always stays; MIN_SUMMARY_BUDGET_BYTES guarantees it fits with the note.
-    for (let kept = blocks.length - 1; kept >= 1; kept--) {
-        const droppedBytes = total(blocks.length) - total(kept);
-        const note = trimmingNote(blocks.length - kept, droppedBytes, Math.min(budgetBytes, statedBudget));
-        if (total(kept) + sep + Buffer.byteLength(note) <= budgetBytes) {
-            return `${blocks.slice(0, kept).join(SEPARATOR)}${SEPARATOR}${note}\n`;
-        }
-    }
-    throw new Error('unreachable: the verdict and the trimming note always fit the minimum budget');
-}
-function trimmingNote(droppedBlocks, droppedBytes, budgetBytes) {
-    const what = droppedBlocks === 1 ? 'block was' : `${droppedBlocks} blocks were`;
-    return (`<blockquote><p>✂️ This summary was trimmed: the last ${what} left out ` +
-        `(${formatKiB(droppedBytes)}) to stay within ${formatKiB(budgetBytes)}, ` +
-        `under GitHub's 1 MiB limit per step.</p></blockquote>`);
-}
-function formatKiB(bytes) {
-    return `${(bytes / 1024).toFixed(1)} KiB`;
-}
-
 ;// CONCATENATED MODULE: ./src/quality-gate/summary.ts
 
 
@@ -48973,7 +49405,13 @@ function summary_plural(count, noun) {
 
 
 
+
 const CHECK_RUN_NAME = 'quality-gate';
+const COMMENT_WRITE = { what: 'comment on the pull request', permission: 'pull-requests: write' };
+const CHECK_RUN_WRITE = {
+    what: 'write the check run with the annotations beyond the step limit',
+    permission: 'checks: write',
+};
 const COMMENT_BUDGET_BYTES = 60_000;
 async function run() {
     await runMain('quality-gate', async () => {
@@ -49008,9 +49446,12 @@ async function run() {
         ];
         details.notes.push(...(await annotate(annotations, verdict, settings, github)));
         const summary = buildSummary(verdict, details);
-        if (settings.comment)
-            await comment(settings, github, summary.render(COMMENT_BUDGET_BYTES));
+        const commentBody = settings.comment ? summary.render(COMMENT_BUDGET_BYTES) : '';
+        // The summary first: a comment is optional and may be refused (fork pull requests).
         await summary.write();
+        if (settings.comment) {
+            await tryOptionalWrite(COMMENT_WRITE, github, () => comment(settings, github, commentBody));
+        }
         if (!verdict.passed) {
             const failed = verdict.checks.filter((check) => !check.passed).length;
             throw new ActionError(`${failed} of ${verdict.checks.length} checks failed: ${verdict.reasons.join('; ')}`, 'The job summary lists every check with its counts, the failing tests and the findings.');
@@ -49096,6 +49537,9 @@ async function annotate(annotations, verdict, settings, github) {
     notes.push(outcome.published
         ? `The other ${outcome.annotated} are annotations of the check run '${CHECK_RUN_NAME}'.`
         : `They could not go to a check run: ${outcome.reason}.`);
+    if (!outcome.published && outcome.refusal !== undefined) {
+        warning(permissionWarning(CHECK_RUN_WRITE, outcome.refusal, context));
+    }
     return notes;
 }
 async function comment(settings, github, body) {

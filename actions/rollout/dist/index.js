@@ -38952,6 +38952,10 @@ function asRecord(value) {
         ? value
         : undefined;
 }
+function repoName(side) {
+    const name = asRecord(side.repo)?.full_name;
+    return typeof name === 'string' ? name.toLowerCase() : undefined;
+}
 function pullRequestOf(payload) {
     const pr = asRecord(payload.pull_request);
     const head = asRecord(pr?.head);
@@ -38964,6 +38968,7 @@ function pullRequestOf(payload) {
         headRef: String(head.ref),
         baseRef: String(base.ref),
         baseSha: String(base.sha),
+        fromFork: repoName(head) !== undefined && repoName(head) !== repoName(base),
     };
 }
 /**

@@ -7,7 +7,7 @@ import {
 } from '../../core/http.js';
 import { RegistryAuth, repositoryScope, type RegistryCredentials } from './auth.js';
 import { digestOf, MANIFEST_ACCEPT, resolveMediaType } from './manifest.js';
-import { isLoopbackRegistry } from './reference.js';
+import { isLoopbackRegistry } from '../../core/image-reference.js';
 
 export type { RegistryCredentials } from './auth.js';
 

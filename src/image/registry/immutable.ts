@@ -1,4 +1,4 @@
-import { formatReference, type ImageReference } from './reference.js';
+import { formatReference, type ImageReference } from '../../core/image-reference.js';
 
 /**
  * Tags that name one release and so must never move once created: full semantic versions,

@@ -2,7 +2,7 @@ import { ActionError } from '../../core/errors.js';
 import type { RegistryClient } from './client.js';
 import { checkImmutable } from './immutable.js';
 import { digestOf, referencedContent } from './manifest.js';
-import { formatReference, type ImageReference } from './reference.js';
+import { formatReference, type ImageReference } from '../../core/image-reference.js';
 
 /**
  * Promotion copies a manifest's exact bytes to new tags, so the digest a release deploys is the

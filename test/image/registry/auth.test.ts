@@ -9,7 +9,7 @@ import {
 } from '../../../src/image/registry/auth.js';
 import { RegistryClient } from '../../../src/image/registry/client.js';
 import { planPromotion, promote } from '../../../src/image/registry/promote.js';
-import { parseReference } from '../../../src/image/registry/reference.js';
+import { parseReference } from '../../../src/core/image-reference.js';
 import {
   countRequests,
   HTPASSWD_TOOL,

@@ -10,7 +10,7 @@ import {
   promote,
   type PromotionAction,
 } from '../../../src/image/registry/promote.js';
-import { parseReference } from '../../../src/image/registry/reference.js';
+import { parseReference } from '../../../src/core/image-reference.js';
 import {
   countRequests,
   pushTestImage,

@@ -7,6 +7,8 @@
  * `library/nginx` on registry-1.docker.io, the host that actually serves the Hub's API.
  */
 
+import { InputError } from './errors.js';
+
 export interface ImageReference {
   registry: string;
   repository: string;
@@ -19,6 +21,23 @@ export const DOCKER_HUB_REGISTRY = 'registry-1.docker.io';
 const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', DOCKER_HUB_REGISTRY]);
 
 const EXAMPLE = 'ghcr.io/my-org/my-app:sha-1a2b3c4';
+
+/**
+ * Parses the value of an input that holds one image reference; a bad value is an InputError
+ * naming the input, so the same reference gets the same answer in every action.
+ */
+export function parseImageReferenceInput(
+  input: string,
+  text: string,
+  example: string = EXAMPLE,
+): ImageReference {
+  try {
+    return parseReference(text);
+  } catch (error) {
+    if (error instanceof InvalidReferenceError) throw new InputError(input, error.problem, example);
+    throw error;
+  }
+}
 
 /**
  * Says what is wrong with a reference in words that read after "Input 'name' ", so the caller

@@ -5,7 +5,7 @@ import {
   isLoopbackRegistry,
   parseReference,
   type ImageReference,
-} from '../../../src/image/registry/reference.js';
+} from '../../src/core/image-reference.js';
 
 const SHA = `sha256:${'a'.repeat(64)}`;
 const SHA512 = `sha512:${'b'.repeat(128)}`;
