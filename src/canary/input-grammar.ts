@@ -1,5 +1,6 @@
 /**
- * The grammars of the canary inputs (Kubernetes and Prometheus names, image references) and pure
+ * The grammars of the canary's own inputs (Prometheus names; Kubernetes names, image references
+ * and URLs are core's) and pure
  * parsers for those that are our own (steps, error rates, latencies, headers, custom checks). Each returns the value or throws InputError naming the input, so
  * inputs.ts only wires them to core.getInput.
  */
@@ -7,20 +8,8 @@ import { parseDuration } from '../core/duration.js';
 import { InputError } from '../core/errors.js';
 import type { CustomCheck } from './types.js';
 
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** Service names are RFC 1035 labels: they must start with a letter. */
-export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 export const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
-/** The grammar of docker/distribution's reference package, without the parts no registry uses. */
-export const IMAGE_REFERENCE = new RegExp(
-  '^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\\d+)?/)?' +
-    '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*' +
-    '(?::\\w[\\w.-]{0,127})?' +
-    '(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})?$',
-);
 
 export const DEFAULT_STEPS = [10, 25, 50, 75, 100];
 

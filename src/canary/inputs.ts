@@ -5,6 +5,7 @@
 import * as core from '@actions/core';
 import { formatDuration } from '../core/duration.js';
 import { InputError } from '../core/errors.js';
+import { checkKubeconfigContext } from '../core/kubectl.js';
 import {
   readDuration,
   readEnum,
@@ -53,8 +54,7 @@ export function readSettings(): Settings {
   });
   const needed = mode !== 'abort';
   return {
-    kubeconfig: readString('kubeconfig', { example: '${{ secrets.KUBECONFIG }}' }),
-    context: readString('context', { example: 'production' })?.trim() || undefined,
+    ...readKubeconfig(),
     namespace: readName('namespace', false, {
       kind: 'label',
       what: 'a namespace name',
@@ -217,4 +217,11 @@ function safeDecode(text: string): string {
   } catch {
     return text;
   }
+}
+
+function readKubeconfig(): { kubeconfig: string | undefined; context: string | undefined } {
+  const kubeconfig = readString('kubeconfig', { example: '${{ secrets.KUBECONFIG }}' });
+  const context = readString('context', { example: 'production' })?.trim() || undefined;
+  checkKubeconfigContext(kubeconfig, context);
+  return { kubeconfig, context };
 }

@@ -324,3 +324,47 @@ export async function upsertStickyComment(
   const { data } = await octokit.rest.issues.createComment({ ...where, body });
   return { action: 'created', id: data.id, url: data.html_url };
 }
+
+/**
+ * The pull request a run reports on when its event carries none: a `workflow_run` workflow that
+ * comments for a fork's pull request is given the number (saved by the pull request's own
+ * workflow as an artifact) and reads the rest from the API, so a forged artifact can at most
+ * name another pull request of the same repository.
+ */
+export async function pullRequestByNumber(
+  octokit: GitHubClient,
+  repository: RepositoryRef,
+  number: number,
+): Promise<PullRequestContext> {
+  const { data } = await octokit.rest.pulls.get({
+    owner: repository.owner,
+    repo: repository.repo,
+    pull_number: number,
+  });
+  const headRepo = data.head.repo?.full_name?.toLowerCase();
+  return {
+    number: data.number,
+    headSha: data.head.sha,
+    headRef: data.head.ref,
+    baseRef: data.base.ref,
+    baseSha: data.base.sha,
+    fromFork: headRepo !== undefined && headRepo !== data.base.repo.full_name.toLowerCase(),
+  };
+}
+
+/** The run's context with the pull request named by an input, when one is given. */
+export async function withPullRequest(
+  github: GitHubContext,
+  token: string,
+  number: number | undefined,
+): Promise<GitHubContext> {
+  if (!number) return github;
+  if (!token) {
+    throw new ActionError(
+      `pull-request is ${number} but github-token is empty.`,
+      'Pass github-token: ${{ github.token }} with pull-requests: read.',
+    );
+  }
+  const pullRequest = await pullRequestByNumber(createOctokit(token), github.repository, number);
+  return { ...github, pullRequest };
+}

@@ -276,6 +276,24 @@ export interface DecodedKubeconfig {
   encoded: boolean;
 }
 
+/**
+ * A kubeconfig input is usable without the context input only when it names a current-context;
+ * checked up front so the step says so instead of kubectl failing against localhost:8080.
+ */
+export function checkKubeconfigContext(
+  input: string | undefined,
+  context: string | undefined,
+): void {
+  if (!input?.trim() || context) return;
+  const current = decodeKubeconfig(input).config['current-context'];
+  if (typeof current === 'string' && current.trim() !== '') return;
+  throw new InputError(
+    'kubeconfig',
+    "has no current-context, and the context input is not set, so there is no cluster to talk to. Set current-context in the kubeconfig, or set the context input to one of the kubeconfig's contexts.",
+    KUBECONFIG_EXAMPLE,
+  );
+}
+
 export function decodeKubeconfig(input: string): DecodedKubeconfig {
   const text = input.trim();
   if (text === '') throw new InputError('kubeconfig', 'is empty.', KUBECONFIG_EXAMPLE);

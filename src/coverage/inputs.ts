@@ -2,10 +2,12 @@ import { InputError } from '../core/errors.js';
 import {
   readBoolean,
   readEnum,
+  readInteger,
   readList,
   readMap,
   readNumber,
   readString,
+  readUrl,
 } from '../core/inputs.js';
 import { COVERAGE_FORMATS, type CoverageFormat } from './model.js';
 import type { PathFix } from './path-fixes.js';
@@ -24,6 +26,8 @@ export interface Settings {
   baselineArtifact?: string;
   codecov?: CodecovSettings;
   comment: boolean;
+  /** The pull request to report on when the event has none (workflow_run); 0 for the event's own. */
+  pullRequest: number;
   badgePath?: string;
   githubToken?: string;
   workspace: string;
@@ -73,6 +77,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     baselineArtifact,
     codecov: readBoolean('codecov', false) ? readCodecov() : undefined,
     comment: readBoolean('comment', false),
+    pullRequest: readInteger('pull-request', { default: 0, min: 0 }),
     badgePath: readString('badge-path'),
     githubToken: readString('github-token'),
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
@@ -80,17 +85,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 }
 
 function readCodecov(): CodecovSettings {
-  const url = readString('codecov-url', {
+  const url = readUrl('codecov-url', {
     default: 'https://ingest.codecov.io',
     example: 'https://ingest.codecov.io',
   }) as string;
-  if (!/^https?:\/\/[^\s/]+/.test(url)) {
-    throw new InputError(
-      'codecov-url',
-      `must be an http(s) URL, got '${url}'.`,
-      'https://ingest.codecov.io',
-    );
-  }
   const flags = readList('flags');
   const badFlag = flags.find((flag) => !/^[\w.-]+$/.test(flag));
   if (badFlag) {

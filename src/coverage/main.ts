@@ -7,6 +7,7 @@ import { ActionError } from '../core/errors.js';
 import {
   createOctokit,
   readGitHubContext,
+  withPullRequest,
   upsertStickyComment,
   type GitHubContext,
 } from '../core/github.js';
@@ -53,7 +54,9 @@ export async function run(): Promise<void> {
     const totals = totalsOf(inside);
     const notes = pathNotes(review);
 
-    const github = needsGitHub(settings) ? readGitHubContext() : undefined;
+    const github = needsGitHub(settings)
+      ? await withPullRequest(readGitHubContext(), settings.githubToken ?? '', settings.pullRequest)
+      : undefined;
     const patch = await computePatch(settings, github, inside, notes);
     const baseline = await readBaseline(settings, github, totals, notes);
     const verdict = evaluateCoverage(totals, patch, baseline, settings);
@@ -132,6 +135,7 @@ async function readReports(files: string[], settings: Settings): Promise<Coverag
 function needsGitHub(settings: Settings): boolean {
   return (
     settings.comment ||
+    settings.pullRequest > 0 ||
     settings.minPatch !== undefined ||
     settings.baseRef !== undefined ||
     settings.baselineArtifact !== undefined ||

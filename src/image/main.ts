@@ -3,13 +3,19 @@ import { ActionError, InputError } from '../core/errors.js';
 import { readGitHubContext, type GitHubContext } from '../core/github.js';
 import { setOutputs, setResultOutput } from '../core/outputs.js';
 import { runMain } from '../core/run.js';
+import { JobSummary, markup } from '../core/summary.js';
 import { build, login } from './builders/index.js';
 import { readSettings, type Settings } from './inputs.js';
 import { computeMetadata, flavorNeedsGitTags, type Metadata } from './metadata/index.js';
 import { renderPromoteSource } from './promote-source.js';
 import { RegistryClient } from './registry/client.js';
 import { DEFAULT_IMMUTABLE } from './registry/immutable.js';
-import { planPromotion, promote, type PromotionPlan } from './registry/promote.js';
+import {
+  PartialPromotionError,
+  planPromotion,
+  promote,
+  type PromotionPlan,
+} from './registry/promote.js';
 import { formatReference, parseReference, type ImageReference } from '../core/image-reference.js';
 import { gitTags, repositoryInfo } from './repository.js';
 import { buildSummary, verdictLine, type ImageOutcome } from './summary.js';
@@ -155,6 +161,9 @@ async function promoteExisting(
   );
   const result = await promote(plan, registries, {
     immutable: settings.immutableTags ?? [DEFAULT_IMMUTABLE],
+  }).catch(async (error: unknown) => {
+    if (error instanceof PartialPromotionError) await reportPartialPromotion(error);
+    throw error;
   });
   const verified = await Promise.all(
     plan.targets.map(async ({ reference }) => {
@@ -175,6 +184,34 @@ async function promoteExisting(
     durationMs: Date.now() - started,
     notes: describeWrites(plan, result.written),
   };
+}
+
+/** Which tags moved and which did not, in `refs`, `result` and the summary, before failing. */
+async function reportPartialPromotion(error: PartialPromotionError): Promise<void> {
+  setOutputs({ digest: error.digest, refs: error.moved.join('\n'), promoted: 'false' });
+  setResultOutput({
+    kind: 'promoted',
+    outcome: 'failed',
+    error: error.message,
+    digest: error.digest,
+    refs: error.moved,
+    moved: error.moved,
+    notMoved: error.notMoved,
+  });
+  await new JobSummary()
+    .verdict(
+      'failure',
+      `Promotion failed: ${error.moved.length} of ${error.moved.length + error.notMoved.length} tag(s) moved to ${error.digest}`,
+    )
+    .table(
+      ['tag', 'moved'],
+      [
+        ...error.moved.map((ref) => [markup.code(ref), '✅ moved']),
+        ...error.notMoved.map((ref) => [markup.code(ref), '❌ not moved']),
+      ],
+    )
+    .paragraph(error.message)
+    .write();
 }
 
 /** A fresh build never has the digest an existing tag points at, so pushing would move every existing tag. */

@@ -23,6 +23,8 @@ export interface Settings {
   baseRef?: string;
   baselinePath?: string;
   comment: boolean;
+  /** The pull request to report on when the event has none (workflow_run); 0 for the event's own. */
+  pullRequest: number;
   githubToken?: string;
   workspace: string;
 }
@@ -100,6 +102,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     baseRef: readString('base-ref'),
     baselinePath: readString('baseline'),
     comment: readBoolean('comment', false),
+    pullRequest: readInteger('pull-request', { default: 0, min: 0 }),
     githubToken: readString('github-token'),
     workspace,
   };

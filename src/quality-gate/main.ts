@@ -5,6 +5,7 @@ import {
   createOctokit,
   readGitHubContext,
   upsertStickyComment,
+  withPullRequest,
   type GitHubContext,
 } from '../core/github.js';
 import { setOutputs, setResultOutput } from '../core/outputs.js';
@@ -38,7 +39,14 @@ export async function run(): Promise<void> {
     const settings = readSettings();
     describeSettings(settings);
     const baseline = settings.baselinePath ? await readBaseline(settings.baselinePath) : undefined;
-    const github = settings.newOnly || settings.comment ? readGitHubContext() : undefined;
+    const github =
+      settings.newOnly || settings.comment || settings.pullRequest
+        ? await withPullRequest(
+            readGitHubContext(),
+            settings.githubToken ?? '',
+            settings.pullRequest,
+          )
+        : undefined;
     const diff = settings.newOnly
       ? await changedLines(settings, github as GitHubContext)
       : undefined;

@@ -6,6 +6,7 @@
 import { describeThrown } from '../core/errors.js';
 import type { GitHubClient } from '../core/github.js';
 import { maskSecrets } from '../core/secrets.js';
+import { isPermissionRefusal } from '../core/github-permissions.js';
 
 export interface DeploymentRequest {
   owner: string;
@@ -51,7 +52,7 @@ export function describeDeploymentFailure(what: string, thrown: unknown): string
   const { status } = (thrown ?? {}) as { status?: unknown };
   const message = describeThrown(thrown);
   const forbidden =
-    status === 403 || status === 404 || /Resource not accessible by integration/i.test(message);
+    isPermissionRefusal(thrown) || /Resource not accessible by integration/i.test(message);
   if (forbidden) {
     return maskSecrets(
       `${what}: the token may not write deployments (${conciseMessage(message)}); ${PERMISSION_HINT}.`,

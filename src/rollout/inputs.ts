@@ -3,6 +3,7 @@
  * fails the step before anything touches the cluster.
  */
 import { InputError } from '../core/errors.js';
+import { checkKubeconfigContext } from '../core/kubectl.js';
 import { parseImageReferenceInput } from '../core/image-reference.js';
 import {
   readBoolean,
@@ -88,8 +89,7 @@ export function readSettings(): Settings {
     );
   }
   return {
-    kubeconfig: readString('kubeconfig', { example: '${{ secrets.KUBECONFIG }}' }),
-    context: readString('context', { example: 'staging-cluster' })?.trim() || undefined,
+    ...readKubeconfig(),
     namespace,
     manifests,
     images,
@@ -154,4 +154,11 @@ function workloadRef(value: string): string {
     example: 'web',
   });
   return `${kind}/${name}`;
+}
+
+function readKubeconfig(): { kubeconfig: string | undefined; context: string | undefined } {
+  const kubeconfig = readString('kubeconfig', { example: '${{ secrets.KUBECONFIG }}' });
+  const context = readString('context', { example: 'staging-cluster' })?.trim() || undefined;
+  checkKubeconfigContext(kubeconfig, context);
+  return { kubeconfig, context };
 }

@@ -5,6 +5,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseDuration } from '../core/duration.js';
 import { describeThrown, InputError } from '../core/errors.js';
+import { isKubernetesName, kubernetesNameProblem } from '../core/kubernetes-name.js';
+import { httpUrlProblem } from '../core/url.js';
 
 export type SmokeTarget =
   { kind: 'url'; url: string } | { kind: 'service'; service: string; port: string; path: string };
@@ -111,21 +113,24 @@ function parseTarget(entry: Record<string, unknown>, where: string): SmokeTarget
   if (url !== undefined) {
     if (path !== undefined)
       throw problem(where, 'has a path, which goes with service; put it in the url.');
-    let parsed: URL | undefined;
-    try {
-      parsed = typeof url === 'string' ? new URL(url) : undefined;
-    } catch {
-      parsed = undefined;
+    const urlProblem = typeof url === 'string' ? httpUrlProblem(url) : 'it is not text';
+    if (urlProblem !== undefined) {
+      throw problem(where, `has url '${String(url)}', which is not an http(s) URL: ${urlProblem}.`);
     }
-    if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) {
-      throw problem(where, `has url '${String(url)}', which is not an http(s) URL.`);
-    }
+    const parsed = new URL((url as string).trim());
     return { kind: 'url', url: parsed.href };
   }
   const match =
     typeof service === 'string'
       ? /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?):([A-Za-z0-9-]+)$/.exec(service)
       : null;
+  // A Service name is a DNS-1035 label, as Kubernetes validates it.
+  if (match && !isKubernetesName(match[1], { kind: 'label-1035' })) {
+    throw problem(
+      where,
+      `has service '${String(service)}', whose name is not a Service name: ${kubernetesNameProblem(match[1], { kind: 'label-1035' })}.`,
+    );
+  }
   if (!match)
     throw problem(where, `has service '${String(service)}'; write it as name:port, e.g. web:8080.`);
   if (path !== undefined && (typeof path !== 'string' || !path.startsWith('/'))) {

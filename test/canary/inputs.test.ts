@@ -206,12 +206,33 @@ describe('canary inputs', () => {
     { inputs: { deployment: 'w'.repeat(64) }, input: 'deployment', problem: 'at most 63' },
     { inputs: { image: '' }, input: 'image', problem: 'is required' },
     {
+      inputs: { image: 'UPPER/Case::bad@@' },
+      input: 'image',
+      // The same words as rollout's image input and image's promote-from: one grammar in core.
+      problem:
+        "has an invalid image reference 'UPPER/Case::bad@@': digest '@' must look like sha256:<64 hex digits>.",
+    },
+    { inputs: { deployment: 'a..b' }, input: 'deployment', problem: 'empty part between dots' },
+    {
+      inputs: { 'prometheus-url': 'prometheus:9090' },
+      input: 'prometheus-url',
+      problem: 'http(s) URL',
+    },
+    {
       inputs: { image: 'ghcr.io/acme/web:1 ghcr.io/acme/api:1' },
       input: 'image',
-      problem: 'one image reference',
+      problem: 'has an invalid image reference',
     },
-    { inputs: { image: 'web:1.2;rm -rf /' }, input: 'image', problem: 'one image reference' },
-    { inputs: { image: 'ghcr.io/Acme/web:1' }, input: 'image', problem: 'one image reference' },
+    {
+      inputs: { image: 'web:1.2;rm -rf /' },
+      input: 'image',
+      problem: 'has an invalid image reference',
+    },
+    {
+      inputs: { image: 'ghcr.io/Acme/web:1' },
+      input: 'image',
+      problem: 'has an invalid image reference',
+    },
     { inputs: { service: '' }, input: 'service', problem: 'is required' },
     { inputs: { service: '1web' }, input: 'service', problem: "'-canary' suffix" },
     { inputs: { service: 's'.repeat(57) }, input: 'service', problem: 'at most 56' },

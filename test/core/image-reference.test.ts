@@ -3,6 +3,7 @@ import {
   formatReference,
   InvalidReferenceError,
   isLoopbackRegistry,
+  parseImageReferenceInput,
   parseReference,
   type ImageReference,
 } from '../../src/core/image-reference.js';
@@ -132,5 +133,19 @@ describe('isLoopbackRegistry: hosts reached over plain HTTP without insecure', (
     [HUB, false],
   ])('%s -> %s', (registry, loopback) => {
     expect(isLoopbackRegistry(registry)).toBe(loopback);
+  });
+});
+
+describe('parseImageReferenceInput', () => {
+  it('turns a bad reference into an InputError naming the input', () => {
+    expect(() =>
+      parseImageReferenceInput('image', 'UPPER/Case::bad@@', 'ghcr.io/acme/web:v2'),
+    ).toThrow(
+      "Input 'image' has an invalid image reference 'UPPER/Case::bad@@': digest '@' must look like sha256:<64 hex digits>.",
+    );
+  });
+
+  it('returns the parsed reference', () => {
+    expect(parseImageReferenceInput('image', 'ghcr.io/acme/web:1').tag).toBe('1');
   });
 });

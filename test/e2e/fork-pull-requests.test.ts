@@ -9,7 +9,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../tools/actions.js';
-import { useFakeGitHub, type FakeGitHub, type FakeResponse } from '../support/fake-github/index.js';
+import {
+  documentedExample,
+  useFakeGitHub,
+  type FakeGitHub,
+  type FakeResponse,
+} from '../support/fake-github/index.js';
 import { runAction, type StepResult } from '../support/runner.js';
 import { QUALITY_GATE, checkstyle, makeWorkspace } from './quality-gate-support.js';
 
@@ -130,5 +135,35 @@ describe.each([403, 404] as const)('fork pull request, every write answered %i',
         /^Could not comment on the pull request: the token lacks `pull-requests: write`.*comes from a fork/s,
       ),
     ]);
+  });
+});
+
+describe('a workflow_run workflow reporting for a fork pull request', () => {
+  const github = useFakeGitHub({ token: TOKEN });
+
+  it('comments on the pull request named by the pull-request input, reading it from the API', async () => {
+    const comments = github().issueComments();
+    github().on('GET /repos/{owner}/{repo}/pulls/{pull_number}', (request) => {
+      const pull = documentedExample('pull-request');
+      const base = pull.base as { repo: Record<string, unknown> };
+      const head = pull.head as { repo: Record<string, unknown> };
+      pull.number = request.params.pull_number;
+      // GitHub's own example lacks the team `type` its schema requires.
+      pull.requested_teams = [];
+      base.repo.full_name = 'octo-org/octo-service';
+      head.repo.full_name = 'contributor/octo-service';
+      return { status: 200, body: pull };
+    });
+    const run = await runAction(QUALITY_GATE, {
+      github: github(),
+      githubToken: TOKEN,
+      event: { name: 'workflow_run', ref: 'refs/heads/main', payload: {} },
+      workspace: await makeWorkspace({ 'lint.xml': checkstyle([]) }),
+      inputs: { reports: 'checkstyle: lint.xml', comment: 'true', 'pull-request': '42' },
+    });
+    expect(run.main.exitCode).toBe(0);
+    const posted = comments.list({ owner: 'octo-org', repo: 'octo-service', issueNumber: 42 });
+    expect(posted).toHaveLength(1);
+    expect(posted[0].body).toMatch(/Quality gate passed/);
   });
 });

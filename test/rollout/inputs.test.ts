@@ -43,7 +43,8 @@ describe('rollout inputs', () => {
       context: 'staging',
       namespace: 'shop',
       manifests: 'k8s/*.yaml\nextra/',
-      images: 'ghcr.io/acme/web=ghcr.io/acme/web@sha256:abc',
+      images:
+        'ghcr.io/acme/web=ghcr.io/acme/web@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
       'dry-run': 'false',
       'server-side': 'TRUE',
       timeout: '90s',
@@ -61,7 +62,12 @@ describe('rollout inputs', () => {
       context: 'staging',
       namespace: 'shop',
       manifests: ['k8s/*.yaml', 'extra/'],
-      images: new Map([['ghcr.io/acme/web', 'ghcr.io/acme/web@sha256:abc']]),
+      images: new Map([
+        [
+          'ghcr.io/acme/web',
+          'ghcr.io/acme/web@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+        ],
+      ]),
       dryRun: false,
       serverSide: true,
       timeoutMs: 90_000,
@@ -105,7 +111,7 @@ describe('rollout inputs', () => {
     {
       inputs: { deployment: 'web', container: 'web', image: 'web:2; rm -rf /' },
       input: 'image',
-      problem: 'one image reference',
+      problem: 'has an invalid image reference',
     },
     {
       inputs: { deployment: 'service/web', container: 'web', image: 'web:2' },
@@ -117,7 +123,46 @@ describe('rollout inputs', () => {
       input: 'deployment',
       problem: 'workload name',
     },
-    { inputs: { manifests: 'k8s', namespace: 'Shop' }, input: 'namespace', problem: 'must match' },
+    {
+      inputs: { manifests: 'k8s', namespace: 'Shop' },
+      input: 'namespace',
+      problem: 'DNS-1123 label',
+    },
+    {
+      inputs: { manifests: 'k8s', namespace: 'a..b' },
+      input: 'namespace',
+      problem: "contains '.'",
+    },
+    {
+      inputs: { deployment: 'a..b', container: 'web', image: 'web:2' },
+      input: 'deployment',
+      problem: "'a..b' is not: it has an empty part between dots",
+    },
+    {
+      inputs: { deployment: 'web', container: 'Web_1', image: 'web:2' },
+      input: 'container',
+      problem: 'DNS-1123 label',
+    },
+    {
+      inputs: { deployment: 'web', container: 'web', image: 'UPPER/Case::bad@@' },
+      input: 'image',
+      // The same words as canary's image input and image's promote-from: one grammar in core.
+      problem:
+        "has an invalid image reference 'UPPER/Case::bad@@': digest '@' must look like sha256:<64 hex digits>.",
+    },
+    {
+      inputs: { manifests: 'k8s', images: 'web=UPPER/Case::bad@@' },
+      input: 'images',
+      problem: "has an invalid image reference 'UPPER/Case::bad@@'",
+    },
+    {
+      inputs: {
+        manifests: 'k8s',
+        kubeconfig: 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []',
+      },
+      input: 'kubeconfig',
+      problem: 'has no current-context',
+    },
     { inputs: { manifests: 'k8s', images: 'web' }, input: 'images', problem: 'name=ref' },
     { inputs: { manifests: 'k8s', 'dry-run': 'yes' }, input: 'dry-run', problem: 'true or false' },
     { inputs: { manifests: 'k8s', timeout: '300' }, input: 'timeout', problem: "write '300s'" },

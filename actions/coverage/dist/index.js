@@ -35642,7 +35642,7 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2589);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(515);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35651,7 +35651,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2589:
+/***/ 515:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44723,6 +44723,38 @@ async function upsertStickyComment(octokit, request) {
     const { data } = await octokit.rest.issues.createComment({ ...where, body });
     return { action: 'created', id: data.id, url: data.html_url };
 }
+/**
+ * The pull request a run reports on when its event carries none: a `workflow_run` workflow that
+ * comments for a fork's pull request is given the number (saved by the pull request's own
+ * workflow as an artifact) and reads the rest from the API, so a forged artifact can at most
+ * name another pull request of the same repository.
+ */
+async function pullRequestByNumber(octokit, repository, number) {
+    const { data } = await octokit.rest.pulls.get({
+        owner: repository.owner,
+        repo: repository.repo,
+        pull_number: number,
+    });
+    const headRepo = data.head.repo?.full_name?.toLowerCase();
+    return {
+        number: data.number,
+        headSha: data.head.sha,
+        headRef: data.head.ref,
+        baseRef: data.base.ref,
+        baseSha: data.base.sha,
+        fromFork: headRepo !== undefined && headRepo !== data.base.repo.full_name.toLowerCase(),
+    };
+}
+/** The run's context with the pull request named by an input, when one is given. */
+async function withPullRequest(github, token, number) {
+    if (!number)
+        return github;
+    if (!token) {
+        throw new ActionError(`pull-request is ${number} but github-token is empty.`, 'Pass github-token: ${{ github.token }} with pull-requests: read.');
+    }
+    const pullRequest = await pullRequestByNumber(createOctokit(token), github.repository, number);
+    return { ...github, pullRequest };
+}
 
 ;// CONCATENATED MODULE: ./src/core/outputs.ts
 
@@ -51904,7 +51936,286 @@ function parseCoverage(format, source, context) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/core/image-reference.ts
+/**
+ * Image references as Docker and the OCI distribution spec write them:
+ * `[host[:port]/]repository[:tag][@algorithm:hex]`.
+ *
+ * Docker Hub short names are normalised the way `docker pull` reads them: `nginx`,
+ * `library/nginx`, `docker.io/nginx` and `index.docker.io/library/nginx` all name
+ * `library/nginx` on registry-1.docker.io, the host that actually serves the Hub's API.
+ */
+
+/** The host that serves Docker Hub's registry API. */
+const DOCKER_HUB_REGISTRY = 'registry-1.docker.io';
+const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', DOCKER_HUB_REGISTRY]);
+const EXAMPLE = 'ghcr.io/my-org/my-app:sha-1a2b3c4';
+/**
+ * Parses the value of an input that holds one image reference; a bad value is an InputError
+ * naming the input, so the same reference gets the same answer in every action.
+ */
+function image_reference_parseImageReferenceInput(input, text, example = EXAMPLE) {
+    try {
+        return parseReference(text);
+    }
+    catch (error) {
+        if (error instanceof InvalidReferenceError)
+            throw new InputError(input, error.problem, example);
+        throw error;
+    }
+}
+/**
+ * Says what is wrong with a reference in words that read after "Input 'name' ", so the caller
+ * can wrap it in an InputError that names the input: `new InputError(input, e.problem, e.example)`.
+ */
+class InvalidReferenceError extends Error {
+    text;
+    reason;
+    example = EXAMPLE;
+    constructor(text, reason) {
+        super(`'${text}' is not a valid image reference: ${reason}.`);
+        this.text = text;
+        this.reason = reason;
+        this.name = 'InvalidReferenceError';
+    }
+    get problem() {
+        return `has an invalid image reference '${this.text}': ${this.reason}.`;
+    }
+}
+// The grammar of distribution's reference package and the OCI spec's repository name rule.
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const HOST_AND_PORT = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?$`);
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const DIGEST = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):(.+)$/;
+/** Algorithms we can verify, with the exact length of their lowercase hex encoding. */
+const DIGEST_HEX_LENGTH = { sha256: 64, sha512: 128 };
+/** Docker's limit on a whole name, registry host included. */
+const NAME_MAX_LENGTH = 255;
+function parseReference(text) {
+    const fail = (reason) => {
+        throw new InvalidReferenceError(text, reason);
+    };
+    const trimmed = text.trim();
+    if (trimmed === '')
+        fail('it is empty');
+    if (/\s/.test(trimmed))
+        fail('it contains whitespace');
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+        fail('write it without a URL scheme such as https://');
+    }
+    let rest = trimmed;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at !== -1) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        checkDigest(digest, fail);
+    }
+    let tag;
+    const colon = rest.lastIndexOf(':');
+    if (colon > rest.lastIndexOf('/')) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag)) {
+            fail(tag === ''
+                ? 'the tag after ":" is empty'
+                : `tag '${tag}' must start with a letter, digit or "_" and contain only letters, digits, "_", "." and "-" (at most 128 characters)`);
+        }
+    }
+    if (rest.length > NAME_MAX_LENGTH)
+        fail(`the name is longer than ${NAME_MAX_LENGTH} characters`);
+    const { registry, repository } = splitRegistry(rest, fail);
+    return { registry, repository, ...(tag !== undefined && { tag }), ...(digest && { digest }) };
+}
+function checkDigest(digest, fail) {
+    const match = DIGEST.exec(digest);
+    if (!match)
+        fail(`digest '${digest}' must look like sha256:<64 hex digits>`);
+    const [, algorithm, hex] = match;
+    const length = DIGEST_HEX_LENGTH[algorithm];
+    if (length === undefined) {
+        fail(`digest algorithm '${algorithm}' is not supported (use sha256 or sha512)`);
+    }
+    if (hex.length !== length || !/^[a-f0-9]+$/.test(hex)) {
+        fail(`a ${algorithm} digest has exactly ${length} lowercase hex digits, got '${hex}'`);
+    }
+}
+function splitRegistry(name, fail) {
+    if (name === '')
+        fail('the repository name is missing');
+    const slash = name.indexOf('/');
+    const first = slash === -1 ? '' : name.slice(0, slash);
+    // Docker's rule: the first component names a registry only if it could not be a path.
+    const isHost = first !== '' &&
+        (first.includes('.') || first.includes(':') || first === 'localhost' || /[A-Z]/.test(first));
+    const host = isHost ? first : 'docker.io';
+    let repository = isHost ? name.slice(slash + 1) : name;
+    if (isHost && !HOST_AND_PORT.test(host))
+        fail(`'${host}' is not a valid registry host[:port]`);
+    if (repository === '')
+        fail('the repository name after the registry is missing');
+    for (const component of repository.split('/')) {
+        if (component === '')
+            fail('the repository name has an empty path component ("//" or a trailing "/")');
+        if (PATH_COMPONENT.test(component))
+            continue;
+        if (PATH_COMPONENT.test(component.toLowerCase())) {
+            fail(`repository names must be lowercase ('${repository.toLowerCase()}')`);
+        }
+        fail(`'${component}' is not a valid repository path component: use lowercase letters and digits, separated by ".", "_", "__" or "-"`);
+    }
+    const registry = host.toLowerCase();
+    if (DOCKER_HUB_ALIASES.has(registry)) {
+        if (!repository.includes('/'))
+            repository = `library/${repository}`;
+        return { registry: DOCKER_HUB_REGISTRY, repository };
+    }
+    return { registry, repository };
+}
+/** The reference as users write it; Docker Hub is shown as docker.io, its documented name. */
+function formatReference(reference) {
+    const host = reference.registry === DOCKER_HUB_REGISTRY ? 'docker.io' : reference.registry;
+    const tag = reference.tag === undefined ? '' : `:${reference.tag}`;
+    const digest = reference.digest === undefined ? '' : `@${reference.digest}`;
+    return `${host}/${reference.repository}${tag}${digest}`;
+}
+/** What the registry API addresses a manifest by: the digest when known, else the tag. */
+function manifestReference(reference) {
+    return reference.digest ?? reference.tag;
+}
+/**
+ * Hosts reached over plain HTTP without being told: the loopback interface, where test and
+ * CI-service registries run and nothing crosses a network. Docker treats 127.0.0.0/8 the same.
+ */
+function isLoopbackRegistry(registry) {
+    const host = registry.startsWith('[')
+        ? registry.slice(0, registry.indexOf(']') + 1)
+        : registry.split(':')[0];
+    return host === 'localhost' || host === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+;// CONCATENATED MODULE: ./src/core/kubernetes-name.ts
+/**
+ * Kubernetes object names, as Kubernetes validates them (k8s.io/apimachinery validation):
+ *
+ * - `label`: a DNS-1123 label (RFC 1123): at most 63 lowercase letters, digits and '-', starting
+ *   and ending with a letter or digit. Namespaces, containers, and most names that end up in a
+ *   label value or a DNS name.
+ * - `subdomain`: a DNS-1123 subdomain: DNS-1123 labels joined by '.', at most 253 characters.
+ *   Deployments, StatefulSets, DaemonSets, ConfigMaps, HTTPRoutes, Ingresses.
+ * - `label-1035`: a DNS-1035 label (RFC 1035): a DNS-1123 label that starts with a letter.
+ *   Services.
+ *
+ * One grammar for every action, so the same name gets the same answer everywhere.
+ */
+
+const MAX_LENGTH = {
+    label: 63,
+    subdomain: 253,
+    'label-1035': 63,
+};
+const DESCRIPTION = {
+    label: "a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit)",
+    subdomain: "a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit)",
+    'label-1035': "a DNS-1035 label (lowercase letters, digits and '-', starting with a letter and ending with a letter or digit)",
+};
+/** What Kubernetes calls the grammar, with its limit: for messages and docs. */
+function describeKubernetesName(rule) {
+    const max = Math.min(rule.maxLength ?? Infinity, MAX_LENGTH[rule.kind]);
+    return `${DESCRIPTION[rule.kind]}, at most ${max} characters`;
+}
+/** Why `name` is not a valid name of that kind, or undefined when it is. */
+function kubernetesNameProblem(name, rule) {
+    const max = Math.min(rule.maxLength ?? Infinity, MAX_LENGTH[rule.kind]);
+    if (name === '')
+        return 'it is empty';
+    if (name.length > max)
+        return `it is ${name.length} characters long, the limit is ${max}`;
+    if (/[A-Z]/.test(name) && kubernetesNameProblem(name.toLowerCase(), rule) === undefined) {
+        return `it has uppercase letters ('${name.toLowerCase()}' would do)`;
+    }
+    const bad = /[^a-z0-9.-]/.exec(name) ?? (rule.kind === 'subdomain' ? null : /\./.exec(name));
+    if (bad)
+        return `it contains '${bad[0]}'`;
+    const parts = rule.kind === 'subdomain' ? name.split('.') : [name];
+    for (const part of parts) {
+        if (part === '')
+            return 'it has an empty part between dots, or starts or ends with a dot';
+        if (!/^[a-z0-9]/.test(part) || !/[a-z0-9]$/.test(part)) {
+            return rule.kind === 'subdomain'
+                ? `its part '${part}' must start and end with a letter or digit`
+                : 'it must start and end with a letter or digit';
+        }
+    }
+    if (rule.kind === 'label-1035' && !/^[a-z]/.test(name))
+        return 'it must start with a letter';
+    return undefined;
+}
+/** True when `name` is valid for the rule. */
+function isKubernetesName(name, rule) {
+    return kubernetesNameProblem(name, rule) === undefined;
+}
+/**
+ * Checks the name an input gives; a bad one is an InputError naming the input, what it must be
+ * (`what`, e.g. "a namespace name") and why this value is not.
+ */
+function kubernetes_name_checkKubernetesNameInput(input, name, rule) {
+    const problem = kubernetesNameProblem(name, rule);
+    if (problem === undefined)
+        return name;
+    throw new InputError(input, `must be ${rule.what}, ${describeKubernetesName(rule)}; '${name}' is not: ${problem}.`, rule.example);
+}
+
+;// CONCATENATED MODULE: ./src/core/url.ts
+/**
+ * URLs the actions call or link to: absolute http or https URLs with a host, as WHATWG URL parses
+ * them. One grammar for every action, so the same URL gets the same answer everywhere.
+ */
+
+/** Why `text` is not an absolute http(s) URL, or undefined when it is one. */
+function httpUrlProblem(text) {
+    if (text.trim() === '')
+        return 'it is empty';
+    if (/\s/.test(text.trim()))
+        return 'it contains whitespace';
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(text.trim())) {
+        return 'it has no scheme; start it with https:// or http://';
+    }
+    let url;
+    try {
+        url = new URL(text.trim());
+    }
+    catch {
+        return 'it cannot be parsed as a URL';
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        return `its scheme is ${url.protocol.slice(0, -1)}, not http or https`;
+    }
+    if (url.hostname === '')
+        return 'it has no host';
+    return undefined;
+}
+/** Parses an absolute http(s) URL; undefined when it is not one (httpUrlProblem says why). */
+function parseHttpUrl(text) {
+    return httpUrlProblem(text) === undefined ? new URL(text.trim()) : undefined;
+}
+/**
+ * Checks the URL an input gives and returns it trimmed; a bad one is an InputError naming the
+ * input. With `secret`, the value is not repeated in the message (webhooks are credentials).
+ */
+function checkUrlInput(input, text, options) {
+    const problem = httpUrlProblem(text);
+    if (problem === undefined)
+        return text.trim();
+    const shown = options.secret ? 'the value given' : `'${text.trim()}'`;
+    throw new errors_InputError(input, `must be an http(s) URL; ${shown} is not: ${problem}.`, options.example);
+}
+
 ;// CONCATENATED MODULE: ./src/core/inputs.ts
+
+
+
 
 
 
@@ -51947,11 +52258,11 @@ function readInteger(name, options) {
     if (value === undefined)
         return options.default;
     if (!/^[-+]?\d+$/.test(value)) {
-        throw new InputError(name, `must be a whole number, got '${value}'.`, example);
+        throw new errors_InputError(name, `must be a whole number, got '${value}'.`, example);
     }
     const parsed = Number(value);
     if (parsed < min || parsed > max) {
-        throw new InputError(name, `must be between ${min} and ${max}, got ${value}.`, example);
+        throw new errors_InputError(name, `must be between ${min} and ${max}, got ${value}.`, example);
     }
     return parsed;
 }
@@ -52043,6 +52354,48 @@ function readYaml(name, options) {
         throw new InputError(name, problem, options.example);
     return parsed;
 }
+/**
+ * One image reference (`ghcr.io/acme/web:1.2.3`, `…@sha256:…`), checked by core's one grammar;
+ * returns the trimmed text as given, or undefined when the input is empty and not required.
+ */
+function readImageReference(name, options) {
+    const value = core.getInput(name).trim();
+    if (value === '') {
+        if (options.required) {
+            throw new InputError(name, options.requiredProblem ?? 'is required but was not set.', options.example);
+        }
+        return undefined;
+    }
+    parseImageReferenceInput(name, value, options.example);
+    return value;
+}
+/**
+ * A Kubernetes object name of the kind the object needs (see kubernetes-name.ts); `what` says
+ * which object, e.g. "a namespace name". Undefined when empty and not required.
+ */
+function readKubernetesName(name, options) {
+    const value = core.getInput(name).trim();
+    if (value === '') {
+        if (options.required)
+            throw new InputError(name, 'is required but was not set.', options.example);
+        return undefined;
+    }
+    return checkKubernetesNameInput(name, value, options);
+}
+/**
+ * An absolute http(s) URL, trimmed; undefined when empty and not required. With `secret`, a bad
+ * value is not repeated in the error (webhook URLs are credentials).
+ */
+function readUrl(name, options) {
+    const value = getInput(name).trim() || options.default;
+    if (value === undefined || value === '') {
+        if (options.required) {
+            throw new errors_InputError(name, options.requiredProblem ?? 'is required but was not set.', options.example);
+        }
+        return undefined;
+    }
+    return checkUrlInput(name, value, options);
+}
 
 ;// CONCATENATED MODULE: ./src/coverage/inputs.ts
 
@@ -52074,19 +52427,17 @@ function readSettings(env = process.env) {
         baselineArtifact,
         codecov: readBoolean('codecov', false) ? readCodecov() : undefined,
         comment: readBoolean('comment', false),
+        pullRequest: readInteger('pull-request', { default: 0, min: 0 }),
         badgePath: readString('badge-path'),
         githubToken: readString('github-token'),
         workspace: env.GITHUB_WORKSPACE || process.cwd(),
     };
 }
 function readCodecov() {
-    const url = readString('codecov-url', {
+    const url = readUrl('codecov-url', {
         default: 'https://ingest.codecov.io',
         example: 'https://ingest.codecov.io',
     });
-    if (!/^https?:\/\/[^\s/]+/.test(url)) {
-        throw new errors_InputError('codecov-url', `must be an http(s) URL, got '${url}'.`, 'https://ingest.codecov.io');
-    }
     const flags = readList('flags');
     const badFlag = flags.find((flag) => !/^[\w.-]+$/.test(flag));
     if (badFlag) {
@@ -52320,7 +52671,9 @@ async function run() {
         const inside = merged.filter((file) => !outside.has(file.path));
         const totals = totalsOf(inside);
         const notes = pathNotes(review);
-        const github = needsGitHub(settings) ? readGitHubContext() : undefined;
+        const github = needsGitHub(settings)
+            ? await withPullRequest(readGitHubContext(), settings.githubToken ?? '', settings.pullRequest)
+            : undefined;
         const patch = await computePatch(settings, github, inside, notes);
         const baseline = await readBaseline(settings, github, totals, notes);
         const verdict = evaluateCoverage(totals, patch, baseline, settings);
@@ -52380,6 +52733,7 @@ async function readReports(files, settings) {
 }
 function needsGitHub(settings) {
     return (settings.comment ||
+        settings.pullRequest > 0 ||
         settings.minPatch !== undefined ||
         settings.baseRef !== undefined ||
         settings.baselineArtifact !== undefined ||

@@ -44662,6 +44662,38 @@ async function upsertStickyComment(octokit, request) {
     const { data } = await octokit.rest.issues.createComment({ ...where, body });
     return { action: 'created', id: data.id, url: data.html_url };
 }
+/**
+ * The pull request a run reports on when its event carries none: a `workflow_run` workflow that
+ * comments for a fork's pull request is given the number (saved by the pull request's own
+ * workflow as an artifact) and reads the rest from the API, so a forged artifact can at most
+ * name another pull request of the same repository.
+ */
+async function pullRequestByNumber(octokit, repository, number) {
+    const { data } = await octokit.rest.pulls.get({
+        owner: repository.owner,
+        repo: repository.repo,
+        pull_number: number,
+    });
+    const headRepo = data.head.repo?.full_name?.toLowerCase();
+    return {
+        number: data.number,
+        headSha: data.head.sha,
+        headRef: data.head.ref,
+        baseRef: data.base.ref,
+        baseSha: data.base.sha,
+        fromFork: headRepo !== undefined && headRepo !== data.base.repo.full_name.toLowerCase(),
+    };
+}
+/** The run's context with the pull request named by an input, when one is given. */
+async function withPullRequest(github, token, number) {
+    if (!number)
+        return github;
+    if (!token) {
+        throw new ActionError(`pull-request is ${number} but github-token is empty.`, 'Pass github-token: ${{ github.token }} with pull-requests: read.');
+    }
+    const pullRequest = await pullRequestByNumber(createOctokit(token), github.repository, number);
+    return { ...github, pullRequest };
+}
 
 ;// CONCATENATED MODULE: ./src/core/outputs.ts
 
@@ -46769,6 +46801,7 @@ function readSettings(env = process.env) {
         baseRef: readString('base-ref'),
         baselinePath: readString('baseline'),
         comment: readBoolean('comment', false),
+        pullRequest: readInteger('pull-request', { default: 0, min: 0 }),
         githubToken: readString('github-token'),
         workspace,
     };
@@ -48421,16 +48454,30 @@ async function parseEslint(source, context) {
         throw new ReportError(source.origin, 'is not ESLint JSON output: expected an array of results (eslint -f json) or {"results": [...]} (eslint -f json-with-metadata).');
     }
     const findings = [];
-    for (const result of results) {
+    const malformed = (where, expected) => new ReportError(source.origin, `is not ESLint JSON output: ${where} ${expected}, as eslint -f json writes it.`);
+    for (const [index, result] of results.entries()) {
+        const where = `result ${index + 1}`;
         if (!isObject(result))
-            continue;
+            throw malformed(where, 'must be an object with filePath and messages');
+        if (result.filePath !== undefined && typeof result.filePath !== 'string') {
+            throw malformed(`${where}'s filePath`, 'must be a string');
+        }
+        if (result.messages !== undefined && !Array.isArray(result.messages)) {
+            throw malformed(`${where}'s messages`, 'must be an array of messages');
+        }
+        for (const [at, message] of arrayOrEmpty(result.messages).entries()) {
+            if (!isObject(message)) {
+                throw malformed(`message ${at + 1} of ${where}`, 'must be an object with severity and message');
+            }
+            if (message.severity !== undefined && ![0, 1, 2].includes(message.severity)) {
+                throw malformed(`message ${at + 1} of ${where}`, 'must have severity 0, 1 or 2');
+            }
+        }
         const filePath = stringOrUndefined(result.filePath);
         const file = filePath === undefined
             ? undefined
             : toRepositoryPath(filePath, context.workspace, context.directory);
         for (const message of arrayOrEmpty(result.messages)) {
-            if (!isObject(message))
-                continue;
             const finding = eslint_toFinding(message, file);
             if (finding)
                 findings.push(finding);
@@ -49418,7 +49465,9 @@ async function run() {
         const settings = readSettings();
         describeSettings(settings);
         const baseline = settings.baselinePath ? await readBaseline(settings.baselinePath) : undefined;
-        const github = settings.newOnly || settings.comment ? readGitHubContext() : undefined;
+        const github = settings.newOnly || settings.comment || settings.pullRequest
+            ? await withPullRequest(readGitHubContext(), settings.githubToken ?? '', settings.pullRequest)
+            : undefined;
         const diff = settings.newOnly
             ? await changedLines(settings, github)
             : undefined;

@@ -30745,7 +30745,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4063);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3544);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30754,7 +30754,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4063:
+/***/ 3544:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39109,6 +39109,38 @@ async function upsertStickyComment(octokit, request) {
     const { data } = await octokit.rest.issues.createComment({ ...where, body });
     return { action: 'created', id: data.id, url: data.html_url };
 }
+/**
+ * The pull request a run reports on when its event carries none: a `workflow_run` workflow that
+ * comments for a fork's pull request is given the number (saved by the pull request's own
+ * workflow as an artifact) and reads the rest from the API, so a forged artifact can at most
+ * name another pull request of the same repository.
+ */
+async function pullRequestByNumber(octokit, repository, number) {
+    const { data } = await octokit.rest.pulls.get({
+        owner: repository.owner,
+        repo: repository.repo,
+        pull_number: number,
+    });
+    const headRepo = data.head.repo?.full_name?.toLowerCase();
+    return {
+        number: data.number,
+        headSha: data.head.sha,
+        headRef: data.head.ref,
+        baseRef: data.base.ref,
+        baseSha: data.base.sha,
+        fromFork: headRepo !== undefined && headRepo !== data.base.repo.full_name.toLowerCase(),
+    };
+}
+/** The run's context with the pull request named by an input, when one is given. */
+async function withPullRequest(github, token, number) {
+    if (!number)
+        return github;
+    if (!token) {
+        throw new ActionError(`pull-request is ${number} but github-token is empty.`, 'Pass github-token: ${{ github.token }} with pull-requests: read.');
+    }
+    const pullRequest = await pullRequestByNumber(createOctokit(token), github.repository, number);
+    return { ...github, pullRequest };
+}
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
@@ -39646,6 +39678,18 @@ async function writeKubeconfig(input) {
     const current = config['current-context'];
     return { path, currentContext: typeof current === 'string' ? current : undefined };
 }
+/**
+ * A kubeconfig input is usable without the context input only when it names a current-context;
+ * checked up front so the step says so instead of kubectl failing against localhost:8080.
+ */
+function checkKubeconfigContext(input, context) {
+    if (!input?.trim() || context)
+        return;
+    const current = decodeKubeconfig(input).config['current-context'];
+    if (typeof current === 'string' && current.trim() !== '')
+        return;
+    throw new errors_InputError('kubeconfig', "has no current-context, and the context input is not set, so there is no cluster to talk to. Set current-context in the kubeconfig, or set the context input to one of the kubeconfig's contexts.", KUBECONFIG_EXAMPLE);
+}
 function decodeKubeconfig(input) {
     const text = input.trim();
     if (text === '')
@@ -39730,48 +39774,19 @@ function setOutputs(outputs) {
             setOutput(name, secrets_maskSecrets(String(value)));
     }
 }
+let resultWritten = false;
 /** Every action sets `result`: one JSON object with everything it decided. */
 function setResultOutput(result) {
     setOutput('result', secrets_maskSecrets(JSON.stringify(result)));
+    resultWritten = true;
 }
-
-;// CONCATENATED MODULE: ./src/core/run.ts
-
-
-
-const BUG_HINT = 'This is unexpected. Re-run the job with debug logging enabled (secret ACTIONS_STEP_DEBUG=true) ' +
-    'and report the log to the Slipway maintainers.';
-/**
- * Runs an action's main step. Whatever is thrown becomes one failure message saying what failed,
- * why, and what to do next; the stack trace is shown only with debug logging, since users act
- * on the message and maintainers on the trace.
- */
-async function runMain(actionName, main) {
-    try {
-        await main();
-    }
-    catch (thrown) {
-        setFailed(secrets_maskSecrets(formatFailure(actionName, thrown)));
-        if (thrown instanceof Error && thrown.stack)
-            core_debug(secrets_maskSecrets(thrown.stack));
-    }
+/** Whether this step has set `result` (runMain sets a failure result when it has not). */
+function resultOutputWritten() {
+    return resultWritten;
 }
-/** Runs a post (cleanup) step: problems become warnings, because cleanup must not fail a job. */
-async function runPost(actionName, post) {
-    try {
-        await post();
-    }
-    catch (thrown) {
-        core.warning(maskSecrets(`${actionName} cleanup did not finish: ${describeThrown(thrown)}`));
-        if (thrown instanceof Error && thrown.stack)
-            core.debug(maskSecrets(thrown.stack));
-    }
-}
-function formatFailure(actionName, thrown) {
-    const message = `${actionName} failed: ${errors_describeThrown(thrown)}`;
-    if (thrown instanceof errors_ActionError)
-        return thrown.hint ? `${message}\n${thrown.hint}` : message;
-    return `${message}\n${BUG_HINT}`;
+/** Forgets that `result` was set: for runMain at the start of a step, and for tests. */
+function resetResultOutputWritten() {
+    resultWritten = false;
 }
 
 ;// CONCATENATED MODULE: ./src/core/summary.ts
@@ -39961,7 +39976,17 @@ class JobSummary extends SummaryContent {
         this.#written = true;
         const room = STEP_SUMMARY_LIMIT_BYTES - (await summaryFileBytes());
         await summary.addRaw(this.render(Math.min(this.budgetBytes, room))).write();
+        stepSummaryWritten = true;
     }
+}
+let stepSummaryWritten = false;
+/** Whether a JobSummary was written in this step (runMain writes a failure summary when not). */
+function jobSummaryWritten() {
+    return stepSummaryWritten;
+}
+/** Forgets that a summary was written: for runMain at the start of a step, and for tests. */
+function resetJobSummaryWritten() {
+    stepSummaryWritten = false;
 }
 async function summaryFileBytes() {
     const path = process.env.GITHUB_STEP_SUMMARY;
@@ -39999,6 +40024,81 @@ function trimmingNote(droppedBlocks, droppedBytes, budgetBytes) {
 }
 function formatKiB(bytes) {
     return `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
+;// CONCATENATED MODULE: ./src/core/run.ts
+
+
+
+
+
+const BUG_HINT = 'This is unexpected. Re-run the job with debug logging enabled (secret ACTIONS_STEP_DEBUG=true) ' +
+    'and report the log to the Slipway maintainers.';
+/**
+ * Runs an action's main step. Whatever is thrown becomes one failure message saying what failed,
+ * why, and what to do next; the stack trace is shown only with debug logging, since users act
+ * on the message and maintainers on the trace.
+ *
+ * Every failure reports: when the step fails before it wrote its own job summary or `result`
+ * (a bad token, an unreachable registry or API server), runMain writes them — the summary first,
+ * a verdict line saying what failed, then `result` as `{ outcome: 'failed', error, ... }`.
+ */
+async function runMain(actionName, main, options = {}) {
+    resetResultOutputWritten();
+    resetJobSummaryWritten();
+    try {
+        await main();
+    }
+    catch (thrown) {
+        const failure = secrets_maskSecrets(formatFailure(actionName, thrown));
+        await reportFailure(actionName, thrown, options);
+        setFailed(failure);
+        if (thrown instanceof Error && thrown.stack)
+            core_debug(secrets_maskSecrets(thrown.stack));
+    }
+}
+/** The summary and `result` of a step that failed before writing its own; never throws. */
+async function reportFailure(actionName, thrown, options) {
+    const error = secrets_maskSecrets(errors_describeThrown(thrown));
+    const hint = thrown instanceof errors_ActionError ? thrown.hint : BUG_HINT;
+    if (!jobSummaryWritten()) {
+        try {
+            const summary = new JobSummary().verdict('failure', `${actionName} failed: ${error}`);
+            if (error.length > 200 || error.includes('\n'))
+                summary.code(error);
+            if (hint)
+                summary.paragraph(secrets_maskSecrets(hint));
+            await summary.write();
+        }
+        catch (problem) {
+            warning(secrets_maskSecrets(`could not write the job summary: ${errors_describeThrown(problem)}`));
+        }
+    }
+    if (!resultOutputWritten()) {
+        try {
+            setResultOutput({ ...options.failureResult?.(error), outcome: 'failed', error });
+        }
+        catch (problem) {
+            warning(secrets_maskSecrets(`could not set the result output: ${errors_describeThrown(problem)}`));
+        }
+    }
+}
+/** Runs a post (cleanup) step: problems become warnings, because cleanup must not fail a job. */
+async function runPost(actionName, post) {
+    try {
+        await post();
+    }
+    catch (thrown) {
+        core.warning(maskSecrets(`${actionName} cleanup did not finish: ${describeThrown(thrown)}`));
+        if (thrown instanceof Error && thrown.stack)
+            core.debug(maskSecrets(thrown.stack));
+    }
+}
+function formatFailure(actionName, thrown) {
+    const message = `${actionName} failed: ${errors_describeThrown(thrown)}`;
+    if (thrown instanceof errors_ActionError)
+        return thrown.hint ? `${message}\n${thrown.hint}` : message;
+    return `${message}\n${BUG_HINT}`;
 }
 
 ;// CONCATENATED MODULE: ./src/rollout/diagnostics.ts
@@ -40749,7 +40849,286 @@ async function startDeployment(octokit, request) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/core/image-reference.ts
+/**
+ * Image references as Docker and the OCI distribution spec write them:
+ * `[host[:port]/]repository[:tag][@algorithm:hex]`.
+ *
+ * Docker Hub short names are normalised the way `docker pull` reads them: `nginx`,
+ * `library/nginx`, `docker.io/nginx` and `index.docker.io/library/nginx` all name
+ * `library/nginx` on registry-1.docker.io, the host that actually serves the Hub's API.
+ */
+
+/** The host that serves Docker Hub's registry API. */
+const DOCKER_HUB_REGISTRY = 'registry-1.docker.io';
+const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', DOCKER_HUB_REGISTRY]);
+const EXAMPLE = 'ghcr.io/my-org/my-app:sha-1a2b3c4';
+/**
+ * Parses the value of an input that holds one image reference; a bad value is an InputError
+ * naming the input, so the same reference gets the same answer in every action.
+ */
+function parseImageReferenceInput(input, text, example = EXAMPLE) {
+    try {
+        return parseReference(text);
+    }
+    catch (error) {
+        if (error instanceof InvalidReferenceError)
+            throw new errors_InputError(input, error.problem, example);
+        throw error;
+    }
+}
+/**
+ * Says what is wrong with a reference in words that read after "Input 'name' ", so the caller
+ * can wrap it in an InputError that names the input: `new InputError(input, e.problem, e.example)`.
+ */
+class InvalidReferenceError extends Error {
+    text;
+    reason;
+    example = EXAMPLE;
+    constructor(text, reason) {
+        super(`'${text}' is not a valid image reference: ${reason}.`);
+        this.text = text;
+        this.reason = reason;
+        this.name = 'InvalidReferenceError';
+    }
+    get problem() {
+        return `has an invalid image reference '${this.text}': ${this.reason}.`;
+    }
+}
+// The grammar of distribution's reference package and the OCI spec's repository name rule.
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const HOST_AND_PORT = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?$`);
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const DIGEST = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):(.+)$/;
+/** Algorithms we can verify, with the exact length of their lowercase hex encoding. */
+const DIGEST_HEX_LENGTH = { sha256: 64, sha512: 128 };
+/** Docker's limit on a whole name, registry host included. */
+const NAME_MAX_LENGTH = 255;
+function parseReference(text) {
+    const fail = (reason) => {
+        throw new InvalidReferenceError(text, reason);
+    };
+    const trimmed = text.trim();
+    if (trimmed === '')
+        fail('it is empty');
+    if (/\s/.test(trimmed))
+        fail('it contains whitespace');
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+        fail('write it without a URL scheme such as https://');
+    }
+    let rest = trimmed;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at !== -1) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        checkDigest(digest, fail);
+    }
+    let tag;
+    const colon = rest.lastIndexOf(':');
+    if (colon > rest.lastIndexOf('/')) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag)) {
+            fail(tag === ''
+                ? 'the tag after ":" is empty'
+                : `tag '${tag}' must start with a letter, digit or "_" and contain only letters, digits, "_", "." and "-" (at most 128 characters)`);
+        }
+    }
+    if (rest.length > NAME_MAX_LENGTH)
+        fail(`the name is longer than ${NAME_MAX_LENGTH} characters`);
+    const { registry, repository } = splitRegistry(rest, fail);
+    return { registry, repository, ...(tag !== undefined && { tag }), ...(digest && { digest }) };
+}
+function checkDigest(digest, fail) {
+    const match = DIGEST.exec(digest);
+    if (!match)
+        fail(`digest '${digest}' must look like sha256:<64 hex digits>`);
+    const [, algorithm, hex] = match;
+    const length = DIGEST_HEX_LENGTH[algorithm];
+    if (length === undefined) {
+        fail(`digest algorithm '${algorithm}' is not supported (use sha256 or sha512)`);
+    }
+    if (hex.length !== length || !/^[a-f0-9]+$/.test(hex)) {
+        fail(`a ${algorithm} digest has exactly ${length} lowercase hex digits, got '${hex}'`);
+    }
+}
+function splitRegistry(name, fail) {
+    if (name === '')
+        fail('the repository name is missing');
+    const slash = name.indexOf('/');
+    const first = slash === -1 ? '' : name.slice(0, slash);
+    // Docker's rule: the first component names a registry only if it could not be a path.
+    const isHost = first !== '' &&
+        (first.includes('.') || first.includes(':') || first === 'localhost' || /[A-Z]/.test(first));
+    const host = isHost ? first : 'docker.io';
+    let repository = isHost ? name.slice(slash + 1) : name;
+    if (isHost && !HOST_AND_PORT.test(host))
+        fail(`'${host}' is not a valid registry host[:port]`);
+    if (repository === '')
+        fail('the repository name after the registry is missing');
+    for (const component of repository.split('/')) {
+        if (component === '')
+            fail('the repository name has an empty path component ("//" or a trailing "/")');
+        if (PATH_COMPONENT.test(component))
+            continue;
+        if (PATH_COMPONENT.test(component.toLowerCase())) {
+            fail(`repository names must be lowercase ('${repository.toLowerCase()}')`);
+        }
+        fail(`'${component}' is not a valid repository path component: use lowercase letters and digits, separated by ".", "_", "__" or "-"`);
+    }
+    const registry = host.toLowerCase();
+    if (DOCKER_HUB_ALIASES.has(registry)) {
+        if (!repository.includes('/'))
+            repository = `library/${repository}`;
+        return { registry: DOCKER_HUB_REGISTRY, repository };
+    }
+    return { registry, repository };
+}
+/** The reference as users write it; Docker Hub is shown as docker.io, its documented name. */
+function formatReference(reference) {
+    const host = reference.registry === DOCKER_HUB_REGISTRY ? 'docker.io' : reference.registry;
+    const tag = reference.tag === undefined ? '' : `:${reference.tag}`;
+    const digest = reference.digest === undefined ? '' : `@${reference.digest}`;
+    return `${host}/${reference.repository}${tag}${digest}`;
+}
+/** What the registry API addresses a manifest by: the digest when known, else the tag. */
+function manifestReference(reference) {
+    return reference.digest ?? reference.tag;
+}
+/**
+ * Hosts reached over plain HTTP without being told: the loopback interface, where test and
+ * CI-service registries run and nothing crosses a network. Docker treats 127.0.0.0/8 the same.
+ */
+function isLoopbackRegistry(registry) {
+    const host = registry.startsWith('[')
+        ? registry.slice(0, registry.indexOf(']') + 1)
+        : registry.split(':')[0];
+    return host === 'localhost' || host === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+;// CONCATENATED MODULE: ./src/core/kubernetes-name.ts
+/**
+ * Kubernetes object names, as Kubernetes validates them (k8s.io/apimachinery validation):
+ *
+ * - `label`: a DNS-1123 label (RFC 1123): at most 63 lowercase letters, digits and '-', starting
+ *   and ending with a letter or digit. Namespaces, containers, and most names that end up in a
+ *   label value or a DNS name.
+ * - `subdomain`: a DNS-1123 subdomain: DNS-1123 labels joined by '.', at most 253 characters.
+ *   Deployments, StatefulSets, DaemonSets, ConfigMaps, HTTPRoutes, Ingresses.
+ * - `label-1035`: a DNS-1035 label (RFC 1035): a DNS-1123 label that starts with a letter.
+ *   Services.
+ *
+ * One grammar for every action, so the same name gets the same answer everywhere.
+ */
+
+const MAX_LENGTH = {
+    label: 63,
+    subdomain: 253,
+    'label-1035': 63,
+};
+const DESCRIPTION = {
+    label: "a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit)",
+    subdomain: "a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit)",
+    'label-1035': "a DNS-1035 label (lowercase letters, digits and '-', starting with a letter and ending with a letter or digit)",
+};
+/** What Kubernetes calls the grammar, with its limit: for messages and docs. */
+function describeKubernetesName(rule) {
+    const max = Math.min(rule.maxLength ?? Infinity, MAX_LENGTH[rule.kind]);
+    return `${DESCRIPTION[rule.kind]}, at most ${max} characters`;
+}
+/** Why `name` is not a valid name of that kind, or undefined when it is. */
+function kubernetesNameProblem(name, rule) {
+    const max = Math.min(rule.maxLength ?? Infinity, MAX_LENGTH[rule.kind]);
+    if (name === '')
+        return 'it is empty';
+    if (name.length > max)
+        return `it is ${name.length} characters long, the limit is ${max}`;
+    if (/[A-Z]/.test(name) && kubernetesNameProblem(name.toLowerCase(), rule) === undefined) {
+        return `it has uppercase letters ('${name.toLowerCase()}' would do)`;
+    }
+    const bad = /[^a-z0-9.-]/.exec(name) ?? (rule.kind === 'subdomain' ? null : /\./.exec(name));
+    if (bad)
+        return `it contains '${bad[0]}'`;
+    const parts = rule.kind === 'subdomain' ? name.split('.') : [name];
+    for (const part of parts) {
+        if (part === '')
+            return 'it has an empty part between dots, or starts or ends with a dot';
+        if (!/^[a-z0-9]/.test(part) || !/[a-z0-9]$/.test(part)) {
+            return rule.kind === 'subdomain'
+                ? `its part '${part}' must start and end with a letter or digit`
+                : 'it must start and end with a letter or digit';
+        }
+    }
+    if (rule.kind === 'label-1035' && !/^[a-z]/.test(name))
+        return 'it must start with a letter';
+    return undefined;
+}
+/** True when `name` is valid for the rule. */
+function isKubernetesName(name, rule) {
+    return kubernetesNameProblem(name, rule) === undefined;
+}
+/**
+ * Checks the name an input gives; a bad one is an InputError naming the input, what it must be
+ * (`what`, e.g. "a namespace name") and why this value is not.
+ */
+function checkKubernetesNameInput(input, name, rule) {
+    const problem = kubernetesNameProblem(name, rule);
+    if (problem === undefined)
+        return name;
+    throw new errors_InputError(input, `must be ${rule.what}, ${describeKubernetesName(rule)}; '${name}' is not: ${problem}.`, rule.example);
+}
+
+;// CONCATENATED MODULE: ./src/core/url.ts
+/**
+ * URLs the actions call or link to: absolute http or https URLs with a host, as WHATWG URL parses
+ * them. One grammar for every action, so the same URL gets the same answer everywhere.
+ */
+
+/** Why `text` is not an absolute http(s) URL, or undefined when it is one. */
+function httpUrlProblem(text) {
+    if (text.trim() === '')
+        return 'it is empty';
+    if (/\s/.test(text.trim()))
+        return 'it contains whitespace';
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(text.trim())) {
+        return 'it has no scheme; start it with https:// or http://';
+    }
+    let url;
+    try {
+        url = new URL(text.trim());
+    }
+    catch {
+        return 'it cannot be parsed as a URL';
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        return `its scheme is ${url.protocol.slice(0, -1)}, not http or https`;
+    }
+    if (url.hostname === '')
+        return 'it has no host';
+    return undefined;
+}
+/** Parses an absolute http(s) URL; undefined when it is not one (httpUrlProblem says why). */
+function parseHttpUrl(text) {
+    return httpUrlProblem(text) === undefined ? new URL(text.trim()) : undefined;
+}
+/**
+ * Checks the URL an input gives and returns it trimmed; a bad one is an InputError naming the
+ * input. With `secret`, the value is not repeated in the message (webhooks are credentials).
+ */
+function checkUrlInput(input, text, options) {
+    const problem = httpUrlProblem(text);
+    if (problem === undefined)
+        return text.trim();
+    const shown = options.secret ? 'the value given' : `'${text.trim()}'`;
+    throw new errors_InputError(input, `must be an http(s) URL; ${shown} is not: ${problem}.`, options.example);
+}
+
 ;// CONCATENATED MODULE: ./src/core/inputs.ts
+
+
+
 
 
 
@@ -40888,6 +41267,48 @@ function readYaml(name, options) {
         throw new errors_InputError(name, problem, options.example);
     return parsed;
 }
+/**
+ * One image reference (`ghcr.io/acme/web:1.2.3`, `…@sha256:…`), checked by core's one grammar;
+ * returns the trimmed text as given, or undefined when the input is empty and not required.
+ */
+function readImageReference(name, options) {
+    const value = getInput(name).trim();
+    if (value === '') {
+        if (options.required) {
+            throw new errors_InputError(name, options.requiredProblem ?? 'is required but was not set.', options.example);
+        }
+        return undefined;
+    }
+    parseImageReferenceInput(name, value, options.example);
+    return value;
+}
+/**
+ * A Kubernetes object name of the kind the object needs (see kubernetes-name.ts); `what` says
+ * which object, e.g. "a namespace name". Undefined when empty and not required.
+ */
+function readKubernetesName(name, options) {
+    const value = getInput(name).trim();
+    if (value === '') {
+        if (options.required)
+            throw new errors_InputError(name, 'is required but was not set.', options.example);
+        return undefined;
+    }
+    return checkKubernetesNameInput(name, value, options);
+}
+/**
+ * An absolute http(s) URL, trimmed; undefined when empty and not required. With `secret`, a bad
+ * value is not repeated in the error (webhook URLs are credentials).
+ */
+function readUrl(name, options) {
+    const value = getInput(name).trim() || options.default;
+    if (value === undefined || value === '') {
+        if (options.required) {
+            throw new errors_InputError(name, options.requiredProblem ?? 'is required but was not set.', options.example);
+        }
+        return undefined;
+    }
+    return checkUrlInput(name, value, options);
+}
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
@@ -40899,8 +41320,10 @@ const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createR
 
 
 
+
+
 const SMOKE_DEFAULTS = { retries: 2, intervalMs: 5_000, attemptTimeoutMs: 10_000 };
-const EXAMPLE = `- name: health
+const smoke_tests_EXAMPLE = `- name: health
   url: https://staging.example.com/healthz
   expect-status: 200`;
 const KEYS = new Set([
@@ -40919,7 +41342,7 @@ const KEYS = new Set([
     'interval',
 ]);
 function problem(where, text) {
-    return new errors_InputError('smoke-tests', `${where} ${text}`, EXAMPLE);
+    return new errors_InputError('smoke-tests', `${where} ${text}`, smoke_tests_EXAMPLE);
 }
 function parseSmokeTests(value) {
     if (value === undefined || value === null)
@@ -40974,21 +41397,20 @@ function parseTarget(entry, where) {
     if (url !== undefined) {
         if (path !== undefined)
             throw problem(where, 'has a path, which goes with service; put it in the url.');
-        let parsed;
-        try {
-            parsed = typeof url === 'string' ? new URL(url) : undefined;
+        const urlProblem = typeof url === 'string' ? httpUrlProblem(url) : 'it is not text';
+        if (urlProblem !== undefined) {
+            throw problem(where, `has url '${String(url)}', which is not an http(s) URL: ${urlProblem}.`);
         }
-        catch {
-            parsed = undefined;
-        }
-        if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) {
-            throw problem(where, `has url '${String(url)}', which is not an http(s) URL.`);
-        }
+        const parsed = new URL(url.trim());
         return { kind: 'url', url: parsed.href };
     }
     const match = typeof service === 'string'
         ? /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?):([A-Za-z0-9-]+)$/.exec(service)
         : null;
+    // A Service name is a DNS-1035 label, as Kubernetes validates it.
+    if (match && !isKubernetesName(match[1], { kind: 'label-1035' })) {
+        throw problem(where, `has service '${String(service)}', whose name is not a Service name: ${kubernetesNameProblem(match[1], { kind: 'label-1035' })}.`);
+    }
     if (!match)
         throw problem(where, `has service '${String(service)}'; write it as name:port, e.g. web:8080.`);
     if (path !== undefined && (typeof path !== 'string' || !path.startsWith('/'))) {
@@ -41230,13 +41652,20 @@ function excerpt(text) {
 
 
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-const IMAGE = /^[^\s]+$/;
+
+
+
 function readSettings() {
-    const namespace = readString('namespace', { pattern: DNS_LABEL, example: 'staging' });
+    const namespace = readKubernetesName('namespace', {
+        kind: 'label',
+        what: 'a namespace name',
+        example: 'staging',
+    });
     const manifests = readList('manifests', { commas: false });
     const images = parseImageOverrides(readList('images', { commas: false }));
+    for (const image of images.values()) {
+        parseImageReferenceInput('images', image, 'ghcr.io/acme/web=ghcr.io/acme/web:v2');
+    }
     const setImage = readSetImage();
     if (manifests.length === 0 && !setImage) {
         throw new errors_InputError('manifests', 'is empty and no deployment/image was given, so there is nothing to deploy.', 'k8s/*.yaml');
@@ -41244,17 +41673,19 @@ function readSettings() {
     if (images.size > 0 && manifests.length === 0) {
         throw new errors_InputError('images', 'substitutes images in manifests, but no manifests were given; use deployment, container and image for a set-image deploy.', 'ghcr.io/acme/web=ghcr.io/acme/web:v2');
     }
-    const notifyWebhook = readUrl('notify-webhook', 'https://hooks.slack.com/services/T000/B000/XXXX');
+    const notifyWebhook = readUrl('notify-webhook', {
+        example: 'https://hooks.slack.com/services/T000/B000/XXXX',
+        secret: true,
+    });
     // A Slack webhook URL is a credential: whoever has it can post to the channel.
     registerSecret(notifyWebhook);
     const environment = readString('environment', { example: 'staging' })?.trim() || undefined;
-    const environmentUrl = readUrl('environment-url', 'https://staging.example.com');
+    const environmentUrl = readUrl('environment-url', { example: 'https://staging.example.com' });
     if (environmentUrl && !environment) {
         throw new errors_InputError('environment', 'must be set when environment-url is, because the URL belongs to a GitHub environment.', 'staging');
     }
     return {
-        kubeconfig: readString('kubeconfig', { example: '${{ secrets.KUBECONFIG }}' }),
-        context: readString('context', { example: 'staging-cluster' })?.trim() || undefined,
+        ...readKubeconfig(),
         namespace,
         manifests,
         images,
@@ -41275,7 +41706,7 @@ function readSettings() {
 function readSetImage() {
     const deployment = readString('deployment', { example: 'web' })?.trim();
     const container = readString('container', { example: 'web' })?.trim();
-    const image = readString('image', { example: 'ghcr.io/acme/web:v2' })?.trim();
+    const image = readImageReference('image', { example: 'ghcr.io/acme/web:v2' });
     if (!deployment && !container && !image)
         return undefined;
     if (!deployment) {
@@ -41286,12 +41717,11 @@ function readSetImage() {
     if (!container) {
         throw new errors_InputError('container', `is required: name the container in ${deployment} to update.`, 'web');
     }
-    if (!IMAGE.test(image)) {
-        throw new errors_InputError('image', `must be one image reference, got '${image}'.`, 'ghcr.io/acme/web:v2');
-    }
-    if (!DNS_LABEL.test(container)) {
-        throw new errors_InputError('container', `must be a container name, got '${container}'.`, 'web');
-    }
+    checkKubernetesNameInput('container', container, {
+        kind: 'label',
+        what: 'a container name',
+        example: 'web',
+    });
     return { workload: inputs_workloadRef(deployment), container, image };
 }
 /** `web`, `deployment/web`, `statefulset/db` or `daemonset/agent` (kind in any letter case). */
@@ -41300,26 +41730,21 @@ function inputs_workloadRef(value) {
     const kind = second === undefined ? 'deployment' : first.toLowerCase();
     const name = second ?? first;
     const kinds = WORKLOAD_KINDS.map((known) => known.toLowerCase());
-    if (rest.length > 0 || !kinds.includes(kind) || !DNS_SUBDOMAIN.test(name)) {
+    if (rest.length > 0 || !kinds.includes(kind)) {
         throw new errors_InputError('deployment', `must be a workload name, optionally with its kind (${kinds.join(', ')}), got '${value}'.`, 'web');
     }
+    checkKubernetesNameInput('deployment', name, {
+        kind: 'subdomain',
+        what: `a ${kind} name`,
+        example: 'web',
+    });
     return `${kind}/${name}`;
 }
-function readUrl(name, example) {
-    const value = readString(name, { example })?.trim();
-    if (!value)
-        return undefined;
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        url = undefined;
-    }
-    if (!url || !['http:', 'https:'].includes(url.protocol)) {
-        throw new errors_InputError(name, 'must be an http(s) URL.', example);
-    }
-    return value;
+function readKubeconfig() {
+    const kubeconfig = readString('kubeconfig', { example: '${{ secrets.KUBECONFIG }}' });
+    const context = readString('context', { example: 'staging-cluster' })?.trim() || undefined;
+    checkKubeconfigContext(kubeconfig, context);
+    return { kubeconfig, context };
 }
 
 ;// CONCATENATED MODULE: ./src/core/retry.ts
@@ -42283,8 +42708,12 @@ async function run() {
                 : undefined);
         }
         info(verdict);
-    });
+    }, ROLLOUT_FAILURE);
 }
+/** A failure before rollout wrote its own `result` (bad kubeconfig, API server unreachable). */
+const ROLLOUT_FAILURE = {
+    failureResult: (error) => ({ status: 'failed', rolledBack: false, failure: error }),
+};
 async function planDeploy(settings, github) {
     if (settings.setImage) {
         const [kind, name] = settings.setImage.workload.split('/');

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ActionError } from '../../core/errors.js';
 import type { BuildRequest, BuildResult } from './build-request.js';
-import { Deadline, runBuilderStep, withScratchDirectory } from './builder-process.js';
+import { Deadline, runBuilderStep, runPushStep, withScratchDirectory } from './builder-process.js';
 import {
   asksForAttestation,
   isInsecureReference,
@@ -157,7 +157,7 @@ export async function buildWithBuildah(request: BuildRequest): Promise<BuildResu
       for (const [index, tag] of request.tags.entries()) {
         const digestFile = join(scratch, `digest-${index}`);
         const source = { imageId, manifestList: plan.manifestList };
-        await runBuilderStep(
+        await runPushStep(
           `buildah push ${tag}`,
           'buildah',
           buildahPushArgs(request, source, tag, digestFile),

@@ -5,6 +5,7 @@ import { ActionError } from '../../core/errors.js';
 import { execute, ExecError, type ExecResult } from '../../core/exec.js';
 import { formatDuration } from '../../core/duration.js';
 import { UntrustedOutput } from '../../core/log.js';
+import { retry } from '../../core/retry.js';
 
 /**
  * Runs builder programs under one time budget for the whole build (build plus every push), and
@@ -69,6 +70,39 @@ export async function runBuilderStep(
   } finally {
     output?.close();
   }
+}
+
+/** What a builder prints when the registry answered a server error (5xx) or a gateway failed. */
+const SERVER_ERROR =
+  /\b5\d\d\b[^\n]*(?:error|unavailable|gateway|timeout)|(?:status|code)[: ]+5\d\d\b|internal server error|service unavailable|bad gateway|gateway time-?out/i;
+
+/**
+ * Runs a push like `runBuilderStep`, retried with backoff (core's policy) when the registry
+ * answered 5xx, as promotion is; never on 4xx or other failures. Pushes are idempotent.
+ */
+export async function runPushStep(
+  step: string,
+  program: string,
+  args: readonly string[],
+  options: BuilderStepOptions,
+  retryOptions: { baseDelayMs?: number; maxAttempts?: number } = {},
+): Promise<ExecResult> {
+  return retry(() => runBuilderStep(step, program, args, options), {
+    maxAttempts: retryOptions.maxAttempts ?? 4,
+    baseDelayMs: retryOptions.baseDelayMs,
+    deadlineMs: Math.max(0, options.deadline.remainingMs()),
+    shouldRetry: (error) => isServerErrorPush(error),
+    onRetry: (event) =>
+      process.stdout.write(
+        `${step}: the registry answered a server error; retry ${event.nextAttempt - 1} of ${event.maxAttempts - 1} in ${Math.round(event.delayMs / 100) / 10}s\n`,
+      ),
+  });
+}
+
+function isServerErrorPush(error: unknown): boolean {
+  const cause = error instanceof ActionError ? error.cause : undefined;
+  if (!(cause instanceof ExecError) || cause.result.timedOut) return false;
+  return SERVER_ERROR.test(`${cause.result.stderr}\n${cause.result.stdout}`);
 }
 
 function timedOut(step: string, deadline: Deadline): ActionError {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ActionError } from '../../core/errors.js';
 import { execute } from '../../core/exec.js';
 import type { BuildRequest, BuildResult } from './build-request.js';
-import { Deadline, runBuilderStep, withScratchDirectory } from './builder-process.js';
+import { Deadline, runBuilderStep, runPushStep, withScratchDirectory } from './builder-process.js';
 import { asksForAttestation, isInsecureReference, registryCacheReference } from './references.js';
 import {
   removeSecretFiles,
@@ -210,7 +210,7 @@ export async function buildWithDocker(request: BuildRequest): Promise<BuildResul
       pushed.push(...request.tags);
     } else if (request.push) {
       for (const tag of request.tags) {
-        const output = await runBuilderStep(`docker push ${tag}`, 'docker', ['push', tag], {
+        const output = await runPushStep(`docker push ${tag}`, 'docker', ['push', tag], {
           ...step,
           streamOutput: true,
         });

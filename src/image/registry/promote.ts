@@ -128,10 +128,22 @@ export async function promote(
   }
 
   const written: string[] = [];
-  for (const target of toWrite) {
+  for (const [index, target] of toWrite.entries()) {
     const { repository, tag } = target.reference;
     const targetClient = clientFor(clients, target.reference.registry);
-    await targetClient.putManifest(repository, tag as string, manifest.bytes, manifest.mediaType);
+    try {
+      await targetClient.putManifest(repository, tag as string, manifest.bytes, manifest.mediaType);
+    } catch (error) {
+      const unchanged = plan.targets
+        .filter((t) => t.action === 'unchanged')
+        .map((t) => formatReference(t.reference));
+      throw new PartialPromotionError(
+        source.digest,
+        [...unchanged, ...written],
+        toWrite.slice(index).map((t) => formatReference(t.reference)),
+        error,
+      );
+    }
     written.push(formatReference(target.reference));
   }
 
@@ -153,6 +165,28 @@ export async function promote(
     refs.push(shown);
   }
   return { digest: source.digest, refs, written };
+}
+
+/**
+ * Promotion stopped part way: `moved` tags (and those already at the digest) point to the source
+ * digest, `notMoved` still point where they pointed before.
+ */
+export class PartialPromotionError extends ActionError {
+  constructor(
+    readonly digest: string,
+    readonly moved: string[],
+    readonly notMoved: string[],
+    cause: unknown,
+  ) {
+    super(
+      `${cause instanceof Error ? cause.message : String(cause)}\nPromotion stopped at ${notMoved[0]}: ` +
+        `moved to ${digest}: ${moved.length > 0 ? moved.join(', ') : 'none'}; not moved: ${notMoved.join(', ')}.`,
+      cause instanceof ActionError && cause.hint
+        ? cause.hint
+        : 'Re-run the job: promotion copies the same manifest again, so tags already moved stay as they are.',
+      { cause },
+    );
+  }
 }
 
 export function immutableTagsError(problems: string[]): ActionError {

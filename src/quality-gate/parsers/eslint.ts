@@ -33,16 +33,38 @@ export async function parseEslint(
     );
   }
   const findings: Finding[] = [];
-  for (const result of results) {
-    if (!isObject(result)) continue;
+  const malformed = (where: string, expected: string) =>
+    new ReportError(
+      source.origin,
+      `is not ESLint JSON output: ${where} ${expected}, as eslint -f json writes it.`,
+    );
+  for (const [index, result] of (results as unknown[]).entries()) {
+    const where = `result ${index + 1}`;
+    if (!isObject(result)) throw malformed(where, 'must be an object with filePath and messages');
+    if (result.filePath !== undefined && typeof result.filePath !== 'string') {
+      throw malformed(`${where}'s filePath`, 'must be a string');
+    }
+    if (result.messages !== undefined && !Array.isArray(result.messages)) {
+      throw malformed(`${where}'s messages`, 'must be an array of messages');
+    }
+    for (const [at, message] of arrayOrEmpty(result.messages).entries()) {
+      if (!isObject(message)) {
+        throw malformed(
+          `message ${at + 1} of ${where}`,
+          'must be an object with severity and message',
+        );
+      }
+      if (message.severity !== undefined && ![0, 1, 2].includes(message.severity as number)) {
+        throw malformed(`message ${at + 1} of ${where}`, 'must have severity 0, 1 or 2');
+      }
+    }
     const filePath = stringOrUndefined(result.filePath);
     const file =
       filePath === undefined
         ? undefined
         : toRepositoryPath(filePath, context.workspace, context.directory);
     for (const message of arrayOrEmpty(result.messages)) {
-      if (!isObject(message)) continue;
-      const finding = toFinding(message, file);
+      const finding = toFinding(message as JsonObject, file);
       if (finding) findings.push(finding);
     }
   }

@@ -6,6 +6,7 @@ import { ActionError } from '../../../src/core/errors.js';
 import { RegistryClient } from '../../../src/image/registry/client.js';
 import { DEFAULT_IMMUTABLE } from '../../../src/image/registry/immutable.js';
 import {
+  PartialPromotionError,
   planPromotion,
   promote,
   type PromotionAction,
@@ -166,6 +167,32 @@ describeWithTool(REGISTRY_TOOL, 'promotion against a real docker-registry', () =
       fresh.digest,
       old.digest,
     ]);
+  });
+
+  it('says which tags moved and which did not when a write fails part way', async () => {
+    const built = await pushTestImage(client, 'partial', 'sha-abc', { content: 'partial' });
+    const tags = ['1.2.3', '1.2', '1', 'latest'];
+    const plan = await planPromotion(
+      client,
+      ref('partial:sha-abc'),
+      tags.map((tag) => ref(`partial:${tag}`)),
+    );
+    // The registry refuses the second tag's write.
+    const failing = Object.create(client) as RegistryClient;
+    failing.putManifest = (repository, tag, ...rest) =>
+      tag === '1.2'
+        ? Promise.reject(new Error('registry answered 403 DENIED'))
+        : client.putManifest(repository, tag, ...rest);
+
+    const error = await promote(plan, failing).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(PartialPromotionError);
+    const partial = error as PartialPromotionError;
+    expect(partial.moved).toEqual([`${registry.host}/partial:1.2.3`]);
+    expect(partial.notMoved).toEqual(
+      ['1.2', '1', 'latest'].map((t) => `${registry.host}/partial:${t}`),
+    );
+    expect(partial.message).toContain('403 DENIED');
+    expect(await digestsAt('partial', tags)).toEqual([built.digest, null, null, null]);
   });
 
   it('refuses to move an immutable tag before writing anything', async () => {

@@ -187,6 +187,32 @@ describe('parseEslint', () => {
     ['not JSON', 'Oops! Something went wrong! :(', /not valid JSON/],
     ['JSON of another shape', '{"errors": 3}', /expected an array of results/],
     ['empty output', '', /is empty/],
+    [
+      'messages that are not an array',
+      '[{"filePath":"a.js","messages":"oops"}]',
+      /result 1's messages must be an array/,
+    ],
+    ['a result that is not an object', '[42]', /result 1 must be an object/],
+    [
+      'a filePath that is not a string',
+      '[{"filePath":7,"messages":[]}]',
+      /filePath must be a string/,
+    ],
+    [
+      'a message that is not an object',
+      '[{"filePath":"a.js","messages":["oops"]}]',
+      /message 1 of result 1 must be an object/,
+    ],
+    [
+      'an unknown severity',
+      '[{"filePath":"a.js","messages":[{"severity":"high","message":"x"}]}]',
+      /severity 0, 1 or 2/,
+    ],
+    [
+      'json-with-metadata with bad messages',
+      '{"results":[{"filePath":"a.js","messages":{}}]}',
+      /messages must be an array/,
+    ],
   ])('refuses %s', async (_case, text, problem) => {
     await expect(parseText(text)).rejects.toThrow(ReportError);
     await expect(parseText(text)).rejects.toThrow(problem);

@@ -19,7 +19,7 @@ export {
   type IssueComment,
   type IssueTarget,
 } from './issue-comments.js';
-export type { Operation } from './openapi-spec.js';
+export { documentedExample, type Operation } from './openapi-spec.js';
 export { RepositoryStore, type RepositorySpec } from './repositories.js';
 export { FakeGitHub, type FakeGitHubOptions } from './server.js';
 export type {

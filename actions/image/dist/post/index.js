@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3416);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5342);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3416:
+/***/ 5342:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31968,7 +31968,7 @@ function formatDuration(ms) {
 
 
 
-class ExecError extends errors_ActionError {
+class exec_ExecError extends errors_ActionError {
     result;
     constructor(result, hint) {
         const how = result.timedOut
@@ -32045,7 +32045,7 @@ function exec_execute(program, args, options = {}) {
             if (ok)
                 resolve(result);
             else
-                reject(new ExecError(result));
+                reject(new exec_ExecError(result));
         });
     });
 }
@@ -32113,7 +32113,166 @@ function lastLines(text, count) {
     return text.trimEnd().split('\n').slice(-count).join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/core/retry.ts
+
+const RETRY_DEFAULTS = {
+    maxAttempts: 4,
+    baseDelayMs: 1_000,
+    maxDelayMs: 30_000,
+};
+/** Thrown when retrying stopped while the operation was still failing with retryable errors. */
+class RetryError extends errors_ActionError {
+    attempts;
+    elapsedMs;
+    lastError;
+    stoppedBecause;
+    constructor(attempts, elapsedMs, lastError, 
+    /** Why no further attempt was made, e.g. "the limit is 4". */
+    stoppedBecause) {
+        super(`${describeGivingUp(attempts, elapsedMs, stoppedBecause)}: ${errors_describeThrown(lastError)}`, lastError instanceof errors_ActionError ? lastError.hint : undefined, { cause: lastError });
+        this.attempts = attempts;
+        this.elapsedMs = elapsedMs;
+        this.lastError = lastError;
+        this.stoppedBecause = stoppedBecause;
+    }
+}
+function describeGivingUp(attempts, elapsedMs, why) {
+    const noun = attempts === 1 ? 'attempt' : 'attempts';
+    return `gave up after ${attempts} ${noun} over ${formatSeconds(elapsedMs)} (${why})`;
+}
+/**
+ * The wait before attempt `nextAttempt` (2 for the first retry).
+ *
+ * Equal jitter rather than full jitter: full jitter may pick a wait near zero, which retries a
+ * server that is restarting or a registry that is shedding load right away and wastes an attempt
+ * of the few a CI step can afford. Equal jitter always waits at least half the exponential step,
+ * while the random other half still spreads out parallel jobs that failed at the same moment.
+ */
+function backoffDelay(nextAttempt, options) {
+    const exponent = Math.max(0, nextAttempt - 2);
+    const step = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** exponent);
+    const half = step / 2;
+    return Math.round(half + options.random() * half);
+}
+async function retry_retry(operation, options = {}) {
+    const maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? RETRY_DEFAULTS.maxAttempts));
+    const baseDelayMs = options.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs;
+    const maxDelayMs = options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs;
+    const shouldRetry = options.shouldRetry ?? isTransient;
+    const sleep = options.sleep ?? abortableSleep;
+    const now = options.now ?? Date.now;
+    const random = options.random ?? Math.random;
+    const { signal } = options;
+    const startedAt = now();
+    const deadlineAt = startedAt + (options.deadlineMs ?? Infinity);
+    for (let attempt = 1;; attempt++) {
+        signal?.throwIfAborted();
+        try {
+            return await operation({ attempt, remainingMs: deadlineAt - now() });
+        }
+        catch (error) {
+            if (signal?.aborted || !shouldRetry(error, attempt))
+                throw error;
+            const giveUp = (why) => new RetryError(attempt, now() - startedAt, error, why);
+            if (attempt >= maxAttempts)
+                throw giveUp(`the limit is ${maxAttempts}`);
+            const backoff = backoffDelay(attempt + 1, { baseDelayMs, maxDelayMs, random });
+            const requested = options.requestedDelayMs?.(error);
+            // Without a deadline a server asking for an hour would hang the job; then maxDelayMs bounds it.
+            const honoured = requested === undefined
+                ? 0
+                : deadlineAt === Infinity
+                    ? Math.min(requested, maxDelayMs)
+                    : requested;
+            const delayMs = Math.max(backoff, honoured);
+            if (now() + delayMs >= deadlineAt) {
+                throw giveUp(`the next attempt could not start within the ${formatSeconds(options.deadlineMs ?? 0)} deadline`);
+            }
+            options.onRetry?.({ nextAttempt: attempt + 1, maxAttempts, delayMs, error });
+            await sleep(delayMs, signal);
+        }
+    }
+}
+/** One log line per retry, e.g. "attempt 2/5 in 1.3s: connection refused". */
+function formatRetry(event) {
+    return `attempt ${event.nextAttempt}/${event.maxAttempts} in ${formatSeconds(event.delayMs)}: ${describeThrown(event.error)}`;
+}
+function formatSeconds(ms) {
+    return `${(ms / 1_000).toFixed(1)}s`;
+}
+const TRANSIENT_NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'EPIPE',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'ENETDOWN',
+]);
+/** undici codes that describe our own mistake or a limit we set, which another try won't change. */
+const PERMANENT_UNDICI_CODES = new Set([
+    'UND_ERR_INVALID_ARG',
+    'UND_ERR_INVALID_RETURN_VALUE',
+    'UND_ERR_NOT_SUPPORTED',
+    'UND_ERR_ABORTED',
+    'UND_ERR_RES_EXCEEDED_MAX_SIZE',
+    'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+]);
+/**
+ * The default retry predicate: network failures, timeouts and HTTP 5xx are worth another try;
+ * HTTP 4xx never is (the request itself is wrong or unauthorised), nor is anything unrecognised.
+ */
+function isTransient(error) {
+    return isTransientAt(error, 0);
+}
+function isTransientAt(error, depth) {
+    if (depth > 5 || typeof error !== 'object' || error === null)
+        return false;
+    // Its operation was retried already; retrying around it again would multiply the attempts.
+    if (error instanceof RetryError)
+        return false;
+    const { status, code, name, cause } = error;
+    if (typeof status === 'number')
+        return status >= 500 && status <= 599;
+    if (name === 'AbortError')
+        return false; // cancelled on purpose
+    if (name === 'TimeoutError')
+        return true; // AbortSignal.timeout and our own timeouts
+    if (typeof code === 'string') {
+        if (TRANSIENT_NETWORK_CODES.has(code))
+            return true;
+        if (code.startsWith('UND_ERR_'))
+            return !PERMANENT_UNDICI_CODES.has(code);
+    }
+    // Happy eyeballs tries several addresses and reports every failure together.
+    if (error instanceof AggregateError && error.errors.some((e) => isTransientAt(e, depth + 1))) {
+        return true;
+    }
+    // fetch reports every network failure as `TypeError: fetch failed` with the reason as cause.
+    return cause !== undefined && isTransientAt(cause, depth + 1);
+}
+function abortableSleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted) {
+            reject(signal.reason);
+            return;
+        }
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/image/builders/builder-process.ts
+
 
 
 
@@ -32155,7 +32314,7 @@ async function builder_process_runBuilderStep(step, program, args, options) {
         });
     }
     catch (error) {
-        if (!(error instanceof ExecError))
+        if (!(error instanceof exec_ExecError))
             throw error;
         if (error.result.timedOut)
             throw timedOut(step, options.deadline);
@@ -32168,6 +32327,27 @@ async function builder_process_runBuilderStep(step, program, args, options) {
     finally {
         output?.close();
     }
+}
+/** What a builder prints when the registry answered a server error (5xx) or a gateway failed. */
+const SERVER_ERROR = /\b5\d\d\b[^\n]*(?:error|unavailable|gateway|timeout)|(?:status|code)[: ]+5\d\d\b|internal server error|service unavailable|bad gateway|gateway time-?out/i;
+/**
+ * Runs a push like `runBuilderStep`, retried with backoff (core's policy) when the registry
+ * answered 5xx, as promotion is; never on 4xx or other failures. Pushes are idempotent.
+ */
+async function builder_process_runPushStep(step, program, args, options, retryOptions = {}) {
+    return retry(() => builder_process_runBuilderStep(step, program, args, options), {
+        maxAttempts: retryOptions.maxAttempts ?? 4,
+        baseDelayMs: retryOptions.baseDelayMs,
+        deadlineMs: Math.max(0, options.deadline.remainingMs()),
+        shouldRetry: (error) => isServerErrorPush(error),
+        onRetry: (event) => process.stdout.write(`${step}: the registry answered a server error; retry ${event.nextAttempt - 1} of ${event.maxAttempts - 1} in ${Math.round(event.delayMs / 100) / 10}s\n`),
+    });
+}
+function isServerErrorPush(error) {
+    const cause = error instanceof ActionError ? error.cause : undefined;
+    if (!(cause instanceof ExecError) || cause.result.timedOut)
+        return false;
+    return SERVER_ERROR.test(`${cause.result.stderr}\n${cause.result.stdout}`);
 }
 function timedOut(step, deadline) {
     return new errors_ActionError(`${step} did not finish within the build timeout of ${formatDuration(deadline.budgetMs)} and was stopped.`, 'Raise the build timeout, or look in the log above for the step that hangs (a network fetch, a pull).');
@@ -32352,7 +32532,7 @@ async function buildah_buildWithBuildah(request) {
             for (const [index, tag] of request.tags.entries()) {
                 const digestFile = join(scratch, `digest-${index}`);
                 const source = { imageId, manifestList: plan.manifestList };
-                await runBuilderStep(`buildah push ${tag}`, 'buildah', buildahPushArgs(request, source, tag, digestFile), { ...step, streamOutput: true });
+                await runPushStep(`buildah push ${tag}`, 'buildah', buildahPushArgs(request, source, tag, digestFile), { ...step, streamOutput: true });
                 const tagDigest = (await readFile(digestFile, 'utf8')).trim();
                 if (digest === undefined)
                     digest = tagDigest;
@@ -32587,7 +32767,7 @@ async function docker_buildWithDocker(request) {
         }
         else if (request.push) {
             for (const tag of request.tags) {
-                const output = await runBuilderStep(`docker push ${tag}`, 'docker', ['push', tag], {
+                const output = await runPushStep(`docker push ${tag}`, 'docker', ['push', tag], {
                     ...step,
                     streamOutput: true,
                 });

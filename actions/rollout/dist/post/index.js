@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(587);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3691);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 587:
+/***/ 3691:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29788,7 +29788,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -31978,6 +31978,18 @@ async function writeKubeconfig(input) {
     const current = config['current-context'];
     return { path, currentContext: typeof current === 'string' ? current : undefined };
 }
+/**
+ * A kubeconfig input is usable without the context input only when it names a current-context;
+ * checked up front so the step says so instead of kubectl failing against localhost:8080.
+ */
+function checkKubeconfigContext(input, context) {
+    if (!input?.trim() || context)
+        return;
+    const current = decodeKubeconfig(input).config['current-context'];
+    if (typeof current === 'string' && current.trim() !== '')
+        return;
+    throw new InputError('kubeconfig', "has no current-context, and the context input is not set, so there is no cluster to talk to. Set current-context in the kubeconfig, or set the context input to one of the kubeconfig's contexts.", KUBECONFIG_EXAMPLE);
+}
 function decodeKubeconfig(input) {
     const text = input.trim();
     if (text === '')
@@ -32052,7 +32064,271 @@ async function resolveKubeconfig(input) {
     throw new ActionError('There is no kubeconfig: the kubeconfig input is empty and KUBECONFIG is not set.', 'Pass one from a secret, e.g. kubeconfig: ${{ secrets.KUBECONFIG }}, or set KUBECONFIG in an earlier step.');
 }
 
+;// CONCATENATED MODULE: ./src/core/outputs.ts
+
+
+/** Sets outputs, masking any registered secret a value might contain. */
+function setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs)) {
+        if (value !== undefined)
+            core.setOutput(name, maskSecrets(String(value)));
+    }
+}
+let resultWritten = false;
+/** Every action sets `result`: one JSON object with everything it decided. */
+function outputs_setResultOutput(result) {
+    core.setOutput('result', maskSecrets(JSON.stringify(result)));
+    resultWritten = true;
+}
+/** Whether this step has set `result` (runMain sets a failure result when it has not). */
+function outputs_resultOutputWritten() {
+    return resultWritten;
+}
+/** Forgets that `result` was set: for runMain at the start of a step, and for tests. */
+function outputs_resetResultOutputWritten() {
+    resultWritten = false;
+}
+
+;// CONCATENATED MODULE: ./src/core/summary.ts
+
+
+
+/**
+ * GitHub refuses a step summary over 1 MiB and shows nothing of it. The default budget keeps about
+ * 120 KiB of that for whatever else the step appends after us (the failure wrapper, other tools
+ * using core.summary); write() also subtracts what is already in the file.
+ */
+const STEP_SUMMARY_LIMIT_BYTES = 1024 * 1024;
+const DEFAULT_SUMMARY_BUDGET_BYTES = 900 * 1024;
+/** Always room for the verdict (capped below) and the trimming note. */
+const MIN_SUMMARY_BUDGET_BYTES = 8 * 1024;
+const MAX_VERDICT_CHARS = 1_000;
+const VERDICT_ICONS = {
+    success: '✅',
+    failure: '❌',
+    warning: '⚠️',
+    neutral: 'ℹ️',
+};
+/** Held only by this module, so no other code can construct SafeHtml. */
+const TRUSTED = Symbol('trusted markup');
+/**
+ * Markup made only by the `markup` helpers, which escape what they wrap. The private field makes
+ * the type nominal, so a plain object can't pass for it, and only the type is exported.
+ */
+class SafeHtml {
+    #html;
+    constructor(token, html) {
+        if (token !== TRUSTED)
+            throw new TypeError('SafeHtml is made by the markup helpers only');
+        this.#html = html;
+    }
+    toString() {
+        return this.#html;
+    }
+}
+const trust = (html) => new SafeHtml(TRUSTED, html);
+const markup = {
+    code: (text) => trust(`<code>${escapeInline(text)}</code>`),
+    strong: (text) => trust(`<strong>${escapeInline(text)}</strong>`),
+    /** Only http(s) links; anything else (javascript:, data:) is shown as text. */
+    link: (text, href) => /^https?:\/\//i.test(href)
+        ? trust(`<a href="${escapeHtml(href)}">${escapeInline(text)}</a>`)
+        : trust(escapeInline(text)),
+    join: (...parts) => trust(parts.map(inline).join('')),
+};
+/** Escapes the five characters that HTML gives meaning to, after masking registered secrets. */
+function escapeHtml(text) {
+    return secrets_maskSecrets(text)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;');
+}
+/**
+ * Blocks are HTML that Markdown passes through untouched until a blank line ends them. A newline
+ * in dynamic text could make that blank line and turn the rest into Markdown, so text never
+ * carries one: it becomes <br> where a line break means something and a space elsewhere.
+ */
+function escapeInline(text) {
+    return escapeHtml(text).replace(/\r\n|\r|\n/g, '<br>');
+}
+function escapeOneLine(text) {
+    return escapeHtml(text).replace(/\s*(?:\r\n|\r|\n)\s*/g, ' ');
+}
+function inline(value) {
+    if (value instanceof SafeHtml)
+        return value.toString();
+    return escapeInline(String(value));
+}
+/**
+ * The blocks a summary is made of. Each method adds one whole block, the unit that trimming drops,
+ * so a trimmed summary never ends inside a tag.
+ */
+class SummaryContent {
+    blocks = [];
+    add(block) {
+        this.blocks.push(block);
+        return this;
+    }
+    heading(text, level = 3) {
+        return this.add(`<h${level}>${escapeOneLine(text)}</h${level}>`);
+    }
+    paragraph(text) {
+        return this.add(`<p>${inline(text)}</p>`);
+    }
+    /** An HTML table, not a Markdown one: cells then need no pipe escaping and may hold line breaks. */
+    table(headers, rows) {
+        for (const [index, row] of rows.entries()) {
+            if (row.length !== headers.length) {
+                throw new Error(`table row ${index} has ${row.length} cells for ${headers.length} headers`);
+            }
+        }
+        const head = `<tr>${headers.map((cell) => `<th>${inline(cell)}</th>`).join('')}</tr>`;
+        const body = rows
+            .map((row) => `<tr>${row.map((cell) => `<td>${inline(cell)}</td>`).join('')}</tr>`)
+            .join('');
+        return this.add(`<table><thead>${head}</thead><tbody>${body}</tbody></table>`);
+    }
+    list(items) {
+        if (items.length === 0)
+            return this;
+        return this.add(`<ul>${items.map((item) => `<li>${inline(item)}</li>`).join('')}</ul>`);
+    }
+    /** Collapsed content; `build` adds blocks to it like to the summary itself. */
+    details(summaryText, build, options = {}) {
+        const content = new SummaryContent();
+        build(content);
+        const open = options.open ? ' open' : '';
+        // The blank lines let Markdown blocks (a mermaid fence) inside the details render too.
+        return this.add(`<details${open}><summary>${escapeOneLine(summaryText)}</summary>\n\n` +
+            `${content.blocks.join('\n\n')}\n\n</details>`);
+    }
+    /** Preformatted text; `<pre>` keeps blank lines inside one HTML block, unlike other tags. */
+    code(text, lang) {
+        const language = lang?.replace(/[^\w+-]/g, '');
+        const attribute = language ? ` lang="${language}"` : '';
+        const body = escapeHtml(text.replace(/\r\n?/g, '\n'));
+        return this.add(`<pre${attribute}><code>${body}</code></pre>`);
+    }
+    /**
+     * A fenced mermaid diagram. The source is code, so it is not HTML-escaped; what is removed is
+     * what could end the fence early (a run of three or more backticks, which mermaid never needs)
+     * and control characters.
+     */
+    mermaid(source) {
+        const cleaned = secrets_maskSecrets(source)
+            .replace(/\r\n?/g, '\n')
+            .replace(/`{3,}/g, '`')
+            // eslint-disable-next-line no-control-regex
+            .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+            .replace(/^\n+|\n+$/g, '');
+        return this.add(`\n\`\`\`mermaid\n${cleaned}\n\`\`\`\n`);
+    }
+    note(text) {
+        return this.add(`<blockquote><p>ℹ️ ${inline(text)}</p></blockquote>`);
+    }
+}
+/**
+ * A step's job summary: a verdict line first, then blocks, trimmed to a byte budget, written once.
+ *
+ *   const summary = new JobSummary();
+ *   summary.verdict('success', 'Deployed app@sha256:… to staging');
+ *   summary.table(['check', 'result'], rows);
+ *   await summary.write();
+ */
+class summary_JobSummary extends SummaryContent {
+    budgetBytes;
+    #hasVerdict = false;
+    #written = false;
+    constructor(options = {}) {
+        super();
+        this.budgetBytes = options.budgetBytes ?? DEFAULT_SUMMARY_BUDGET_BYTES;
+        if (!(this.budgetBytes >= MIN_SUMMARY_BUDGET_BYTES)) {
+            throw new RangeError(`budgetBytes must be at least ${MIN_SUMMARY_BUDGET_BYTES}`);
+        }
+    }
+    /** The outcome and the number that matters, in one line; must come before anything else. */
+    verdict(status, text) {
+        if (this.#hasVerdict)
+            throw new Error('JobSummary.verdict() was already called');
+        const chars = Array.from(text);
+        const capped = chars.length > MAX_VERDICT_CHARS ? `${chars.slice(0, MAX_VERDICT_CHARS).join('')}…` : text;
+        this.#hasVerdict = true;
+        return super.add(`<h3>${VERDICT_ICONS[status]} ${escapeOneLine(capped)}</h3>`);
+    }
+    add(block) {
+        if (!this.#hasVerdict) {
+            throw new Error('JobSummary: call verdict() first; a summary opens with its outcome');
+        }
+        return super.add(block);
+    }
+    /** The summary as written: whole blocks from the end are left out to fit the budget. */
+    render(budgetBytes = this.budgetBytes) {
+        if (!this.#hasVerdict)
+            throw new Error('JobSummary.render() needs a verdict() first');
+        return fitBlocks(this.blocks, Math.max(budgetBytes, MIN_SUMMARY_BUDGET_BYTES), this.budgetBytes);
+    }
+    /** Appends the summary to the step's summary file; a second call throws. */
+    async write() {
+        if (this.#written)
+            throw new Error('JobSummary.write() was already called; a step summary is written once');
+        this.#written = true;
+        const room = STEP_SUMMARY_LIMIT_BYTES - (await summaryFileBytes());
+        await summary.addRaw(this.render(Math.min(this.budgetBytes, room))).write();
+        stepSummaryWritten = true;
+    }
+}
+let stepSummaryWritten = false;
+/** Whether a JobSummary was written in this step (runMain writes a failure summary when not). */
+function summary_jobSummaryWritten() {
+    return stepSummaryWritten;
+}
+/** Forgets that a summary was written: for runMain at the start of a step, and for tests. */
+function summary_resetJobSummaryWritten() {
+    stepSummaryWritten = false;
+}
+async function summaryFileBytes() {
+    const path = process.env.GITHUB_STEP_SUMMARY;
+    if (!path)
+        return 0;
+    try {
+        return (await (0,promises_namespaceObject.stat)(path)).size;
+    }
+    catch {
+        return 0; // core.summary reports a missing file with its own message
+    }
+}
+const SEPARATOR = '\n\n';
+function fitBlocks(blocks, budgetBytes, statedBudget) {
+    const sizes = blocks.map((block) => Buffer.byteLength(block));
+    const sep = Buffer.byteLength(SEPARATOR);
+    const total = (count) => sizes.slice(0, count).reduce((sum, size) => sum + size, 0) + sep * Math.max(0, count - 1) + 1;
+    if (total(blocks.length) <= budgetBytes)
+        return `${blocks.join(SEPARATOR)}\n`;
+    // The verdict (block 0) always stays; MIN_SUMMARY_BUDGET_BYTES guarantees it fits with the note.
+    for (let kept = blocks.length - 1; kept >= 1; kept--) {
+        const droppedBytes = total(blocks.length) - total(kept);
+        const note = trimmingNote(blocks.length - kept, droppedBytes, Math.min(budgetBytes, statedBudget));
+        if (total(kept) + sep + Buffer.byteLength(note) <= budgetBytes) {
+            return `${blocks.slice(0, kept).join(SEPARATOR)}${SEPARATOR}${note}\n`;
+        }
+    }
+    throw new Error('unreachable: the verdict and the trimming note always fit the minimum budget');
+}
+function trimmingNote(droppedBlocks, droppedBytes, budgetBytes) {
+    const what = droppedBlocks === 1 ? 'block was' : `${droppedBlocks} blocks were`;
+    return (`<blockquote><p>✂️ This summary was trimmed: the last ${what} left out ` +
+        `(${formatKiB(droppedBytes)}) to stay within ${formatKiB(budgetBytes)}, ` +
+        `under GitHub's 1 MiB limit per step.</p></blockquote>`);
+}
+function formatKiB(bytes) {
+    return `${(bytes / 1024).toFixed(1)} KiB`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/run.ts
+
+
 
 
 
@@ -32062,15 +32338,49 @@ const BUG_HINT = (/* unused pure expression or super */ null && ('This is unexpe
  * Runs an action's main step. Whatever is thrown becomes one failure message saying what failed,
  * why, and what to do next; the stack trace is shown only with debug logging, since users act
  * on the message and maintainers on the trace.
+ *
+ * Every failure reports: when the step fails before it wrote its own job summary or `result`
+ * (a bad token, an unreachable registry or API server), runMain writes them — the summary first,
+ * a verdict line saying what failed, then `result` as `{ outcome: 'failed', error, ... }`.
  */
-async function runMain(actionName, main) {
+async function runMain(actionName, main, options = {}) {
+    resetResultOutputWritten();
+    resetJobSummaryWritten();
     try {
         await main();
     }
     catch (thrown) {
-        core.setFailed(maskSecrets(formatFailure(actionName, thrown)));
+        const failure = maskSecrets(formatFailure(actionName, thrown));
+        await reportFailure(actionName, thrown, options);
+        core.setFailed(failure);
         if (thrown instanceof Error && thrown.stack)
             core.debug(maskSecrets(thrown.stack));
+    }
+}
+/** The summary and `result` of a step that failed before writing its own; never throws. */
+async function reportFailure(actionName, thrown, options) {
+    const error = maskSecrets(describeThrown(thrown));
+    const hint = thrown instanceof ActionError ? thrown.hint : BUG_HINT;
+    if (!jobSummaryWritten()) {
+        try {
+            const summary = new JobSummary().verdict('failure', `${actionName} failed: ${error}`);
+            if (error.length > 200 || error.includes('\n'))
+                summary.code(error);
+            if (hint)
+                summary.paragraph(maskSecrets(hint));
+            await summary.write();
+        }
+        catch (problem) {
+            core.warning(maskSecrets(`could not write the job summary: ${describeThrown(problem)}`));
+        }
+    }
+    if (!resultOutputWritten()) {
+        try {
+            setResultOutput({ ...options.failureResult?.(error), outcome: 'failed', error });
+        }
+        catch (problem) {
+            core.warning(maskSecrets(`could not set the result output: ${describeThrown(problem)}`));
+        }
     }
 }
 /** Runs a post (cleanup) step: problems become warnings, because cleanup must not fail a job. */

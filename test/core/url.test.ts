@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { checkUrlInput, httpUrlProblem, parseHttpUrl } from '../../src/core/url.js';
+
+describe('httpUrlProblem', () => {
+  it.each<[string, string | undefined]>([
+    ['https://ingest.codecov.io', undefined],
+    ['http://prometheus.monitoring:9090', undefined],
+    ['http://127.0.0.1:8080/path?q=1', undefined],
+    ['  https://example.com  ', undefined],
+    ['', 'it is empty'],
+    ['example.com', 'it has no scheme; start it with https:// or http://'],
+    ['/healthz', 'it has no scheme; start it with https:// or http://'],
+    ['ftp://example.com', 'its scheme is ftp, not http or https'],
+    ['javascript:alert(1)', 'its scheme is javascript, not http or https'],
+    ['https://', 'it cannot be parsed as a URL'],
+    ['https://exa mple.com', 'it contains whitespace'],
+  ])('%j: %s', (text, problem) => {
+    expect(httpUrlProblem(text)).toBe(problem);
+  });
+
+  it('parses what it accepts', () => {
+    expect(parseHttpUrl(' https://a.example/x ')?.href).toBe('https://a.example/x');
+    expect(parseHttpUrl('ftp://a.example')).toBeUndefined();
+  });
+});
+
+describe('checkUrlInput', () => {
+  it('names the input, shows the value and a right one', () => {
+    expect(() =>
+      checkUrlInput('codecov-url', 'ingest', { example: 'https://ingest.codecov.io' }),
+    ).toThrow(
+      "Input 'codecov-url' must be an http(s) URL; 'ingest' is not: it has no scheme; start it with https:// or http://.",
+    );
+  });
+
+  it('does not repeat a secret value', () => {
+    expect(() =>
+      checkUrlInput('notify-webhook', 'hooks.slack.com/T/B/SECRET', {
+        example: 'https://x',
+        secret: true,
+      }),
+    ).toThrow(/the value given is not/);
+    try {
+      checkUrlInput('notify-webhook', 'hooks.slack.com/T/B/SECRET', {
+        example: 'https://x',
+        secret: true,
+      });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('SECRET');
+    }
+  });
+});
