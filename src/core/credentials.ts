@@ -1,4 +1,6 @@
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { ActionError } from './errors.js';
@@ -39,6 +41,23 @@ export async function writeCredentialFile(fileName: string, content: string): Pr
 export const OWNED_TEMP_PREFIX = 'slipway-';
 
 /**
+ * A private directory under RUNNER_TEMP for files that must not outlive the job step (rendered
+ * manifests holding Secret data, kubectl's cache), recorded so that the post step removes it
+ * with the credential files. Outside a runner (no RUNNER_TEMP) it goes to the system temp folder
+ * and is not recorded.
+ */
+export function ownedTempDirectory(purpose: string): string {
+  const runnerTemp = process.env.RUNNER_TEMP;
+  const directory = mkdtempSync(join(runnerTemp || tmpdir(), `${OWNED_TEMP_PREFIX}${purpose}-`));
+  chmodSync(directory, 0o700);
+  if (runnerTemp) {
+    written.push(directory);
+    core.saveState(STATE_KEY, JSON.stringify(written));
+  }
+  return directory;
+}
+
+/**
  * Whether a post step may delete `path`: only a directory this suite created directly under
  * RUNNER_TEMP. Saved state is read back from the environment, so a post step checks what it is
  * told to delete instead of trusting it.
@@ -51,7 +70,10 @@ export function isOwnedTempDirectory(path: string, runnerTemp = process.env.RUNN
   );
 }
 
-/** For post steps: removes every credential directory main recorded; never throws. */
+/**
+ * For post steps: removes every directory main recorded (credentials, manifests, caches) and any
+ * this step made; never throws.
+ */
 export async function removeCredentialFiles(): Promise<string[]> {
   let directories: unknown;
   try {
@@ -60,7 +82,9 @@ export async function removeCredentialFiles(): Promise<string[]> {
     directories = [];
   }
   const removed: string[] = [];
-  for (const directory of Array.isArray(directories) ? directories : []) {
+  // What main recorded, and what this step made itself (a post step's own kubectl cache).
+  const recorded = Array.isArray(directories) ? (directories as unknown[]) : [];
+  for (const directory of new Set([...recorded, ...written])) {
     if (typeof directory !== 'string') continue;
     if (!isOwnedTempDirectory(directory)) {
       core.warning(

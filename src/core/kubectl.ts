@@ -3,11 +3,10 @@
  * a private kubeconfig and a private discovery cache, so nothing a user typed becomes a command
  * and nothing cached by one run is trusted by the next.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { delimiter } from 'node:path';
 import YAML from 'yaml';
-import { writeCredentialFile } from './credentials.js';
+import { ownedTempDirectory, writeCredentialFile } from './credentials.js';
 import { ActionError, InputError, describeThrown } from './errors.js';
 import { execute, ExecError, type ExecResult } from './exec.js';
 import { registerSecret, registerSecretWithDerivations } from './secrets.js';
@@ -58,9 +57,8 @@ export class Kubectl {
     this.program =
       options.program ?? (existsSync('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const cacheDir =
-      options.cacheDir ??
-      mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'slipway-kube-cache-'));
+    // Recorded for the post step, which removes it: nothing of ours outlives the job's steps.
+    const cacheDir = options.cacheDir ?? ownedTempDirectory('kube-cache');
     this.globalArgs = ['--kubeconfig', options.kubeconfigPath, '--cache-dir', cacheDir];
     if (options.context) this.globalArgs.push('--context', options.context);
     if (options.namespace) this.globalArgs.push('--namespace', options.namespace);

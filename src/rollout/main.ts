@@ -1,6 +1,6 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ownedTempDirectory } from '../core/credentials.js';
 import * as core from '@actions/core';
 import { ActionError, describeThrown } from '../core/errors.js';
 import { createOctokit, readGitHubContext, type GitHubContext } from '../core/github.js';
@@ -165,7 +165,8 @@ async function planDeploy(settings: Settings, github: GitHubContext): Promise<Pl
       ? { ...document, object: withTraceability(document.object, patch) }
       : document,
   );
-  const directory = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'slipway-manifests-'));
+  // The rendered manifests may hold Secret data: the post step removes the directory.
+  const directory = ownedTempDirectory('manifests');
   const file = join(directory, 'manifests.yaml');
   await writeFile(file, renderManifests(documents));
   return {

@@ -180,6 +180,10 @@ function expectOutputsSet(step: StepResult, status: string, rolledBack: boolean)
 const filesIn = (folder: string) =>
   readdirSync(folder, { recursive: true, encoding: 'utf8' }).map(String);
 
+/** What this suite left under RUNNER_TEMP after the post step: rendered manifests, caches, credentials. */
+const leftovers = (run: ActionRun) =>
+  readdirSync(run.runnerTemp).filter((entry) => entry.startsWith('slipway-'));
+
 /** Everything a person or a later step can see, less the add-mask commands that hide secrets. */
 function visibleText(run: ActionRun): string[] {
   return [run.main, ...(run.post ? [run.post] : [])].flatMap((step) => [
@@ -239,6 +243,7 @@ describeWithTool(
         expect.arrayContaining(['/healthz', '/healthz/service']),
       );
       expect(run.post?.exitCode).toBe(0);
+      expect(leftovers(run)).toEqual([]);
     });
 
     it.each([
@@ -265,6 +270,7 @@ describeWithTool(
         expect(verdict(run.main)).toMatch(/rolled back/i);
         expect(verdict(run.main)).toContain(`${GOOD}:v1`);
         expect(run.main.annotations.some((annotation) => annotation.level === 'error')).toBe(true);
+        expect(leftovers(run)).toEqual([]);
       },
     );
 
@@ -388,17 +394,28 @@ describeWithTool(
       }
     });
 
-    it('passes shell metacharacters in an image and a smoke-test header as data', async () => {
+    it('refuses shell metacharacters in an image and passes a smoke-test header as data', async () => {
       await cluster('shell', [deployment('web', `${GOOD}:v1`)]);
       const marker = join(dir, 'injected');
-      const image = `${GOOD}:v2;touch${'${IFS}'}${marker}`;
+      const refused = await deploy({
+        namespace: 'shell',
+        deployment: 'web',
+        container: 'web',
+        image: `${GOOD}:v2;touch${'${IFS}'}${marker}`,
+      });
+      expect(refused.main.exitCode).toBe(1);
+      expect(refused.main.annotations[0]?.message).toMatch(
+        /Input 'image' has an invalid image reference/,
+      );
+      expect(await imageOf('shell', 'web')).toBe(`${GOOD}:v1`);
+
       const header = `$(touch ${marker}); \`touch ${marker}\` && touch ${marker}`;
       probes.length = 0;
       const run = await deploy({
         namespace: 'shell',
         deployment: 'web',
         container: 'web',
-        image,
+        image: `${GOOD}:v2`,
         'smoke-tests': smokeTests([
           { name: 'header', url: `${backendUrl}/healthz/shell`, headers: { 'X-Probe': header } },
         ]),
@@ -406,7 +423,6 @@ describeWithTool(
 
       expect(existsSync(marker)).toBe(false);
       expect(run.main.exitCode, run.main.stdout).toBe(0);
-      expect(await imageOf('shell', 'web')).toBe(image);
       expect(probes.find((probe) => probe.path === '/healthz/shell')?.headers['x-probe']).toBe(
         header,
       );

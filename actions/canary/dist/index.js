@@ -36390,14 +36390,14 @@ function asYamlValue(example) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/core/log.ts
@@ -36482,6 +36482,8 @@ async function withUntrustedOutput(body, write) {
 
 
 
+
+
 /**
  * Credential files (kubeconfigs, registry auth) live under RUNNER_TEMP, readable only by the
  * runner user, and the post step removes them: RUNNER_TEMP is emptied between jobs on hosted
@@ -36510,6 +36512,22 @@ async function writeCredentialFile(fileName, content) {
 /** The prefix of every directory this suite creates under RUNNER_TEMP. */
 const OWNED_TEMP_PREFIX = 'slipway-';
 /**
+ * A private directory under RUNNER_TEMP for files that must not outlive the job step (rendered
+ * manifests holding Secret data, kubectl's cache), recorded so that the post step removes it
+ * with the credential files. Outside a runner (no RUNNER_TEMP) it goes to the system temp folder
+ * and is not recorded.
+ */
+function ownedTempDirectory(purpose) {
+    const runnerTemp = process.env.RUNNER_TEMP;
+    const directory = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), `${OWNED_TEMP_PREFIX}${purpose}-`));
+    (0,external_node_fs_namespaceObject.chmodSync)(directory, 0o700);
+    if (runnerTemp) {
+        written.push(directory);
+        saveState(STATE_KEY, JSON.stringify(written));
+    }
+    return directory;
+}
+/**
  * Whether a post step may delete `path`: only a directory this suite created directly under
  * RUNNER_TEMP. Saved state is read back from the environment, so a post step checks what it is
  * told to delete instead of trusting it.
@@ -36520,7 +36538,10 @@ function isOwnedTempDirectory(path, runnerTemp = process.env.RUNNER_TEMP) {
     const resolved = resolve(path);
     return (dirname(resolved) === resolve(runnerTemp) && basename(resolved).startsWith(OWNED_TEMP_PREFIX));
 }
-/** For post steps: removes every credential directory main recorded; never throws. */
+/**
+ * For post steps: removes every directory main recorded (credentials, manifests, caches) and any
+ * this step made; never throws.
+ */
 async function removeCredentialFiles() {
     let directories;
     try {
@@ -36530,7 +36551,9 @@ async function removeCredentialFiles() {
         directories = [];
     }
     const removed = [];
-    for (const directory of Array.isArray(directories) ? directories : []) {
+    // What main recorded, and what this step made itself (a post step's own kubectl cache).
+    const recorded = Array.isArray(directories) ? directories : [];
+    for (const directory of new Set([...recorded, ...written])) {
         if (typeof directory !== 'string')
             continue;
         if (!isOwnedTempDirectory(directory)) {
@@ -36795,7 +36818,6 @@ function lastLines(text, count) {
 
 
 
-
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** kubectl needs a moment beyond its own --timeout to print the outcome and exit. */
 const STATUS_GRACE_MS = 15_000;
@@ -36807,8 +36829,8 @@ class Kubectl {
         this.program =
             options.program ?? ((0,external_node_fs_namespaceObject.existsSync)('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl');
         this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-        const cacheDir = options.cacheDir ??
-            (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'slipway-kube-cache-'));
+        // Recorded for the post step, which removes it: nothing of ours outlives the job's steps.
+        const cacheDir = options.cacheDir ?? ownedTempDirectory('kube-cache');
         this.globalArgs = ['--kubeconfig', options.kubeconfigPath, '--cache-dir', cacheDir];
         if (options.context)
             this.globalArgs.push('--context', options.context);

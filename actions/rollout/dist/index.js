@@ -30745,7 +30745,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3544);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1790);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30754,7 +30754,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3544:
+/***/ 1790:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30765,10 +30765,12 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -33763,8 +33765,180 @@ function asYamlValue(example) {
         .join('\n')}`;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/core/log.ts
+/**
+ * Untrusted text in the log. The runner reads workflow commands from every line an action
+ * prints: `::name::` after leading whitespace, and the legacy `##[name]` anywhere in a line. Text a
+ * pull request controls (file and test names, messages, paths, program output) must never be
+ * read as one, or it could stop command processing, register masks or save state.
+ *
+ * - Short untrusted values inside our own log lines go through `escapeUntrusted`.
+ * - Whole program output goes between stop-commands markers with `UntrustedOutput`.
+ */
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point here
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+/**
+ * Makes untrusted text safe to print on one log line: line breaks and control characters are
+ * shown as escapes (so the text cannot start a line of its own), `##[` and a leading `::` are
+ * broken up so that the runner cannot read them as a command. Readers still recognise the text.
+ */
+function log_escapeUntrusted(text) {
+    return text
+        .replace(/\\/g, '\\\\')
+        .replace(/\r/g, '\\r')
+        .replace(/\n/g, '\\n')
+        .replace(/\t/g, '\\t')
+        .replace(CONTROL, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`)
+        .replace(/##\[/g, '##\\[')
+        .replace(/^(\s*)::/, '$1\\::');
+}
+/**
+ * Prints untrusted program output as text: the runner stops reading commands at
+ * `::stop-commands::TOKEN` until a line `::TOKEN::`. The token is random, so the output cannot
+ * resume commands itself, and the resume marker always starts a line of its own, even when the
+ * output does not end with a newline (else the marker would be swallowed into the last line and
+ * commands would stay off for the rest of the step).
+ */
+class UntrustedOutput {
+    write;
+    token = (0,external_node_crypto_.randomUUID)();
+    atLineStart = true;
+    closed = false;
+    constructor(write = (text) => process.stdout.write(text)) {
+        this.write = write;
+        this.write(`::stop-commands::${this.token}\n`);
+    }
+    /** Passes a chunk of the program's output through unchanged. */
+    print = (chunk) => {
+        if (this.closed || chunk === '')
+            return;
+        this.write(chunk);
+        this.atLineStart = chunk.endsWith('\n');
+    };
+    /** Ends the untrusted block: commands are read again from the next line on. */
+    close() {
+        if (this.closed)
+            return;
+        this.closed = true;
+        this.write(`${this.atLineStart ? '' : '\n'}::${this.token}::\n`);
+    }
+}
+/** Prints a finished program's untrusted output in one stop-commands block. */
+function printUntrusted(text, write) {
+    const output = new UntrustedOutput(write);
+    output.print(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+    output.close();
+}
+/** Runs `body` with untrusted output printed through one stop-commands block. */
+async function withUntrustedOutput(body, write) {
+    const output = new UntrustedOutput(write);
+    try {
+        return await body(output.print);
+    }
+    finally {
+        output.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/credentials.ts
+
+
+
+
+
+
+
+/**
+ * Credential files (kubeconfigs, registry auth) live under RUNNER_TEMP, readable only by the
+ * runner user, and the post step removes them: RUNNER_TEMP is emptied between jobs on hosted
+ * runners, but self-hosted runners may keep it.
+ */
+const STATE_KEY = 'slipway-credential-files';
+const written = [];
+async function writeCredentialFile(fileName, content) {
+    const runnerTemp = process.env.RUNNER_TEMP;
+    if (!runnerTemp) {
+        throw new errors_ActionError('RUNNER_TEMP is not set, so there is no private place for credential files.', 'Run this action on a GitHub Actions runner, or set RUNNER_TEMP to a private directory.');
+    }
+    if (fileName.includes('/') || fileName.includes('\\') || fileName.startsWith('.')) {
+        throw new errors_ActionError(`Credential file name '${fileName}' must be a plain file name.`);
+    }
+    const directory = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(runnerTemp, `${OWNED_TEMP_PREFIX}credentials-`));
+    await (0,promises_namespaceObject.chmod)(directory, 0o700);
+    const path = (0,external_node_path_namespaceObject.join)(directory, fileName);
+    await (0,promises_namespaceObject.writeFile)(path, content, { mode: 0o600 });
+    // The mode given to writeFile is filtered through the umask; make it exact.
+    await (0,promises_namespaceObject.chmod)(path, 0o600);
+    written.push(directory);
+    saveState(STATE_KEY, JSON.stringify(written));
+    return path;
+}
+/** The prefix of every directory this suite creates under RUNNER_TEMP. */
+const OWNED_TEMP_PREFIX = 'slipway-';
+/**
+ * A private directory under RUNNER_TEMP for files that must not outlive the job step (rendered
+ * manifests holding Secret data, kubectl's cache), recorded so that the post step removes it
+ * with the credential files. Outside a runner (no RUNNER_TEMP) it goes to the system temp folder
+ * and is not recorded.
+ */
+function ownedTempDirectory(purpose) {
+    const runnerTemp = process.env.RUNNER_TEMP;
+    const directory = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), `${OWNED_TEMP_PREFIX}${purpose}-`));
+    (0,external_node_fs_namespaceObject.chmodSync)(directory, 0o700);
+    if (runnerTemp) {
+        written.push(directory);
+        saveState(STATE_KEY, JSON.stringify(written));
+    }
+    return directory;
+}
+/**
+ * Whether a post step may delete `path`: only a directory this suite created directly under
+ * RUNNER_TEMP. Saved state is read back from the environment, so a post step checks what it is
+ * told to delete instead of trusting it.
+ */
+function isOwnedTempDirectory(path, runnerTemp = process.env.RUNNER_TEMP) {
+    if (!runnerTemp || !isAbsolute(path))
+        return false;
+    const resolved = resolve(path);
+    return (dirname(resolved) === resolve(runnerTemp) && basename(resolved).startsWith(OWNED_TEMP_PREFIX));
+}
+/**
+ * For post steps: removes every directory main recorded (credentials, manifests, caches) and any
+ * this step made; never throws.
+ */
+async function removeCredentialFiles() {
+    let directories;
+    try {
+        directories = JSON.parse(core.getState(STATE_KEY) || '[]');
+    }
+    catch {
+        directories = [];
+    }
+    const removed = [];
+    // What main recorded, and what this step made itself (a post step's own kubectl cache).
+    const recorded = Array.isArray(directories) ? directories : [];
+    for (const directory of new Set([...recorded, ...written])) {
+        if (typeof directory !== 'string')
+            continue;
+        if (!isOwnedTempDirectory(directory)) {
+            core.warning(`Not removing ${escapeUntrusted(directory)}: a post step removes only what its main step ` +
+                `created (a ${OWNED_TEMP_PREFIX}* directory directly under RUNNER_TEMP).`);
+            continue;
+        }
+        try {
+            await rm(directory, { recursive: true, force: true });
+            removed.push(directory);
+        }
+        catch (error) {
+            core.warning(`Could not remove credential directory ${directory}: ${String(error)}`);
+        }
+    }
+    return removed;
+}
+
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
 
@@ -39144,157 +39318,6 @@ async function withPullRequest(github, token, number) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/core/log.ts
-/**
- * Untrusted text in the log. The runner reads workflow commands from every line an action
- * prints: `::name::` after leading whitespace, and the legacy `##[name]` anywhere in a line. Text a
- * pull request controls (file and test names, messages, paths, program output) must never be
- * read as one, or it could stop command processing, register masks or save state.
- *
- * - Short untrusted values inside our own log lines go through `escapeUntrusted`.
- * - Whole program output goes between stop-commands markers with `UntrustedOutput`.
- */
-
-// eslint-disable-next-line no-control-regex -- matching control characters is the point here
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
-/**
- * Makes untrusted text safe to print on one log line: line breaks and control characters are
- * shown as escapes (so the text cannot start a line of its own), `##[` and a leading `::` are
- * broken up so that the runner cannot read them as a command. Readers still recognise the text.
- */
-function log_escapeUntrusted(text) {
-    return text
-        .replace(/\\/g, '\\\\')
-        .replace(/\r/g, '\\r')
-        .replace(/\n/g, '\\n')
-        .replace(/\t/g, '\\t')
-        .replace(CONTROL, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`)
-        .replace(/##\[/g, '##\\[')
-        .replace(/^(\s*)::/, '$1\\::');
-}
-/**
- * Prints untrusted program output as text: the runner stops reading commands at
- * `::stop-commands::TOKEN` until a line `::TOKEN::`. The token is random, so the output cannot
- * resume commands itself, and the resume marker always starts a line of its own, even when the
- * output does not end with a newline (else the marker would be swallowed into the last line and
- * commands would stay off for the rest of the step).
- */
-class UntrustedOutput {
-    write;
-    token = (0,external_node_crypto_.randomUUID)();
-    atLineStart = true;
-    closed = false;
-    constructor(write = (text) => process.stdout.write(text)) {
-        this.write = write;
-        this.write(`::stop-commands::${this.token}\n`);
-    }
-    /** Passes a chunk of the program's output through unchanged. */
-    print = (chunk) => {
-        if (this.closed || chunk === '')
-            return;
-        this.write(chunk);
-        this.atLineStart = chunk.endsWith('\n');
-    };
-    /** Ends the untrusted block: commands are read again from the next line on. */
-    close() {
-        if (this.closed)
-            return;
-        this.closed = true;
-        this.write(`${this.atLineStart ? '' : '\n'}::${this.token}::\n`);
-    }
-}
-/** Prints a finished program's untrusted output in one stop-commands block. */
-function printUntrusted(text, write) {
-    const output = new UntrustedOutput(write);
-    output.print(text.endsWith('\n') || text === '' ? text : `${text}\n`);
-    output.close();
-}
-/** Runs `body` with untrusted output printed through one stop-commands block. */
-async function withUntrustedOutput(body, write) {
-    const output = new UntrustedOutput(write);
-    try {
-        return await body(output.print);
-    }
-    finally {
-        output.close();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/credentials.ts
-
-
-
-
-
-/**
- * Credential files (kubeconfigs, registry auth) live under RUNNER_TEMP, readable only by the
- * runner user, and the post step removes them: RUNNER_TEMP is emptied between jobs on hosted
- * runners, but self-hosted runners may keep it.
- */
-const STATE_KEY = 'slipway-credential-files';
-const written = [];
-async function writeCredentialFile(fileName, content) {
-    const runnerTemp = process.env.RUNNER_TEMP;
-    if (!runnerTemp) {
-        throw new errors_ActionError('RUNNER_TEMP is not set, so there is no private place for credential files.', 'Run this action on a GitHub Actions runner, or set RUNNER_TEMP to a private directory.');
-    }
-    if (fileName.includes('/') || fileName.includes('\\') || fileName.startsWith('.')) {
-        throw new errors_ActionError(`Credential file name '${fileName}' must be a plain file name.`);
-    }
-    const directory = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(runnerTemp, `${OWNED_TEMP_PREFIX}credentials-`));
-    await (0,promises_namespaceObject.chmod)(directory, 0o700);
-    const path = (0,external_node_path_namespaceObject.join)(directory, fileName);
-    await (0,promises_namespaceObject.writeFile)(path, content, { mode: 0o600 });
-    // The mode given to writeFile is filtered through the umask; make it exact.
-    await (0,promises_namespaceObject.chmod)(path, 0o600);
-    written.push(directory);
-    saveState(STATE_KEY, JSON.stringify(written));
-    return path;
-}
-/** The prefix of every directory this suite creates under RUNNER_TEMP. */
-const OWNED_TEMP_PREFIX = 'slipway-';
-/**
- * Whether a post step may delete `path`: only a directory this suite created directly under
- * RUNNER_TEMP. Saved state is read back from the environment, so a post step checks what it is
- * told to delete instead of trusting it.
- */
-function isOwnedTempDirectory(path, runnerTemp = process.env.RUNNER_TEMP) {
-    if (!runnerTemp || !isAbsolute(path))
-        return false;
-    const resolved = resolve(path);
-    return (dirname(resolved) === resolve(runnerTemp) && basename(resolved).startsWith(OWNED_TEMP_PREFIX));
-}
-/** For post steps: removes every credential directory main recorded; never throws. */
-async function removeCredentialFiles() {
-    let directories;
-    try {
-        directories = JSON.parse(core.getState(STATE_KEY) || '[]');
-    }
-    catch {
-        directories = [];
-    }
-    const removed = [];
-    for (const directory of Array.isArray(directories) ? directories : []) {
-        if (typeof directory !== 'string')
-            continue;
-        if (!isOwnedTempDirectory(directory)) {
-            core.warning(`Not removing ${escapeUntrusted(directory)}: a post step removes only what its main step ` +
-                `created (a ${OWNED_TEMP_PREFIX}* directory directly under RUNNER_TEMP).`);
-            continue;
-        }
-        try {
-            await rm(directory, { recursive: true, force: true });
-            removed.push(directory);
-        }
-        catch (error) {
-            core.warning(`Could not remove credential directory ${directory}: ${String(error)}`);
-        }
-    }
-    return removed;
-}
-
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/core/duration.ts
@@ -39493,7 +39516,6 @@ function lastLines(text, count) {
 
 
 
-
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** kubectl needs a moment beyond its own --timeout to print the outcome and exit. */
 const STATUS_GRACE_MS = 15_000;
@@ -39505,8 +39527,8 @@ class Kubectl {
         this.program =
             options.program ?? ((0,external_node_fs_namespaceObject.existsSync)('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl');
         this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-        const cacheDir = options.cacheDir ??
-            (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'slipway-kube-cache-'));
+        // Recorded for the post step, which removes it: nothing of ours outlives the job's steps.
+        const cacheDir = options.cacheDir ?? ownedTempDirectory('kube-cache');
         this.globalArgs = ['--kubeconfig', options.kubeconfigPath, '--cache-dir', cacheDir];
         if (options.context)
             this.globalArgs.push('--context', options.context);
@@ -40751,12 +40773,62 @@ function describeImages(images) {
     return `images ${entries.map(([name, image]) => `${name}=${image}`).join(', ')}`;
 }
 
+;// CONCATENATED MODULE: ./src/core/github-permissions.ts
+/**
+ * Optional writes to GitHub (pull request comments, check runs, deployment records) need
+ * permissions a token may not have: a pull request from a fork always gets a read-only token.
+ * Such a refusal must not decide a step's outcome; it becomes one warning that names the missing
+ * permission and says why, and the step goes on with its own verdict.
+ */
+
+
+/** HTTP status of an Octokit RequestError (or anything shaped like one). */
+function statusOf(error) {
+    const status = error?.status;
+    return typeof status === 'number' ? status : undefined;
+}
+/**
+ * Whether GitHub refused the write for lack of permission: 403, or 404 where the token may not
+ * even see the target (GitHub answers 404 instead of 403 to hide what a token cannot read).
+ */
+function isPermissionRefusal(error) {
+    const status = statusOf(error);
+    return status === 403 || status === 404;
+}
+/** The warning for a refused write: the permission, and why a fork cannot have it. */
+function permissionWarning(write, error, github) {
+    const answer = `GitHub answered ${statusOf(error)}: ${describeThrown(error)}`;
+    const why = github?.pullRequest?.fromFork
+        ? `This pull request comes from a fork, and GitHub gives workflows of fork pull requests a ` +
+            `read-only token whatever the workflow asks for, so \`${write.permission}\` cannot be ` +
+            `granted here. The job summary has the full report; to ${write.what} for forks, use the ` +
+            `pull_request_target or workflow_run set-up described in the action's README.`
+        : `Give the job \`permissions: ${write.permission}\` (and pass github-token).`;
+    return `Could not ${write.what}: the token lacks \`${write.permission}\` (${answer}). ${why}`;
+}
+/**
+ * Runs an optional write. A permission refusal becomes a warning and `undefined`; any other
+ * failure is thrown, since it says something is broken rather than not allowed.
+ */
+async function tryOptionalWrite(write, github, body) {
+    try {
+        return await body();
+    }
+    catch (error) {
+        if (!isPermissionRefusal(error))
+            throw error;
+        core.warning(permissionWarning(write, error, github));
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/rollout/github-deployment.ts
 /**
  * The deploy as a GitHub Deployment, so the environment page and the pull request show what runs
  * where. Recording it is a courtesy: a token that may not write deployments, or an API hiccup,
  * turns it off with a note for the summary and never fails the deploy itself.
  */
+
 
 
 /** GitHub refuses deployment status descriptions longer than this. */
@@ -40772,7 +40844,7 @@ const PERMISSION_HINT = 'give the job `permissions: deployments: write` (and `co
 function describeDeploymentFailure(what, thrown) {
     const { status } = (thrown ?? {});
     const message = errors_describeThrown(thrown);
-    const forbidden = status === 403 || status === 404 || /Resource not accessible by integration/i.test(message);
+    const forbidden = isPermissionRefusal(thrown) || /Resource not accessible by integration/i.test(message);
     if (forbidden) {
         return secrets_maskSecrets(`${what}: the token may not write deployments (${conciseMessage(message)}); ${PERMISSION_HINT}.`);
     }
@@ -42740,7 +42812,8 @@ async function planDeploy(settings, github) {
     const documents = substitution.documents.map((document) => workloadDocuments.has(document)
         ? { ...document, object: withTraceability(document.object, patch) }
         : document);
-    const directory = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'slipway-manifests-'));
+    // The rendered manifests may hold Secret data: the post step removes the directory.
+    const directory = ownedTempDirectory('manifests');
     const file = (0,external_node_path_namespaceObject.join)(directory, 'manifests.yaml');
     await (0,promises_namespaceObject.writeFile)(file, renderManifests(documents));
     return {

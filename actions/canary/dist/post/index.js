@@ -28539,16 +28539,16 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!fs.existsSync(filePath)) {
+    if (!external_fs_namespaceObject.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    fs.appendFileSync(filePath, `${toCommandValue(message)}${os.EOL}`, {
+    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
         encoding: 'utf8'
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
-    const convertedValue = toCommandValue(value);
+    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const convertedValue = utils_toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -28558,7 +28558,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${os.EOL}${convertedValue}${os.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -31302,9 +31302,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
     }
-    issueCommand('save-state', { name }, toCommandValue(value));
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.
@@ -31337,8 +31337,12 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/core/errors.ts
@@ -31474,13 +31478,15 @@ async function withUntrustedOutput(body, write) {
 
 
 
+
+
 /**
  * Credential files (kubeconfigs, registry auth) live under RUNNER_TEMP, readable only by the
  * runner user, and the post step removes them: RUNNER_TEMP is emptied between jobs on hosted
  * runners, but self-hosted runners may keep it.
  */
 const STATE_KEY = 'slipway-credential-files';
-const written = (/* unused pure expression or super */ null && ([]));
+const written = [];
 async function credentials_writeCredentialFile(fileName, content) {
     const runnerTemp = process.env.RUNNER_TEMP;
     if (!runnerTemp) {
@@ -31502,6 +31508,22 @@ async function credentials_writeCredentialFile(fileName, content) {
 /** The prefix of every directory this suite creates under RUNNER_TEMP. */
 const OWNED_TEMP_PREFIX = 'slipway-';
 /**
+ * A private directory under RUNNER_TEMP for files that must not outlive the job step (rendered
+ * manifests holding Secret data, kubectl's cache), recorded so that the post step removes it
+ * with the credential files. Outside a runner (no RUNNER_TEMP) it goes to the system temp folder
+ * and is not recorded.
+ */
+function ownedTempDirectory(purpose) {
+    const runnerTemp = process.env.RUNNER_TEMP;
+    const directory = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), `${OWNED_TEMP_PREFIX}${purpose}-`));
+    (0,external_node_fs_namespaceObject.chmodSync)(directory, 0o700);
+    if (runnerTemp) {
+        written.push(directory);
+        saveState(STATE_KEY, JSON.stringify(written));
+    }
+    return directory;
+}
+/**
  * Whether a post step may delete `path`: only a directory this suite created directly under
  * RUNNER_TEMP. Saved state is read back from the environment, so a post step checks what it is
  * told to delete instead of trusting it.
@@ -31512,7 +31534,10 @@ function isOwnedTempDirectory(path, runnerTemp = process.env.RUNNER_TEMP) {
     const resolved = (0,external_node_path_namespaceObject.resolve)(path);
     return ((0,external_node_path_namespaceObject.dirname)(resolved) === (0,external_node_path_namespaceObject.resolve)(runnerTemp) && (0,external_node_path_namespaceObject.basename)(resolved).startsWith(OWNED_TEMP_PREFIX));
 }
-/** For post steps: removes every credential directory main recorded; never throws. */
+/**
+ * For post steps: removes every directory main recorded (credentials, manifests, caches) and any
+ * this step made; never throws.
+ */
 async function removeCredentialFiles() {
     let directories;
     try {
@@ -31522,7 +31547,9 @@ async function removeCredentialFiles() {
         directories = [];
     }
     const removed = [];
-    for (const directory of Array.isArray(directories) ? directories : []) {
+    // What main recorded, and what this step made itself (a post step's own kubectl cache).
+    const recorded = Array.isArray(directories) ? directories : [];
+    for (const directory of new Set([...recorded, ...written])) {
         if (typeof directory !== 'string')
             continue;
         if (!isOwnedTempDirectory(directory)) {
@@ -31541,10 +31568,6 @@ async function removeCredentialFiles() {
     return removed;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -31793,7 +31816,6 @@ function lastLines(text, count) {
 
 
 
-
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** kubectl needs a moment beyond its own --timeout to print the outcome and exit. */
 const STATUS_GRACE_MS = 15_000;
@@ -31805,8 +31827,8 @@ class Kubectl {
         this.program =
             options.program ?? ((0,external_node_fs_namespaceObject.existsSync)('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl');
         this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-        const cacheDir = options.cacheDir ??
-            (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'slipway-kube-cache-'));
+        // Recorded for the post step, which removes it: nothing of ours outlives the job's steps.
+        const cacheDir = options.cacheDir ?? ownedTempDirectory('kube-cache');
         this.globalArgs = ['--kubeconfig', options.kubeconfigPath, '--cache-dir', cacheDir];
         if (options.context)
             this.globalArgs.push('--context', options.context);

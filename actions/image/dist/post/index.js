@@ -31337,8 +31337,12 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/core/errors.ts
@@ -31474,13 +31478,15 @@ async function withUntrustedOutput(body, write) {
 
 
 
+
+
 /**
  * Credential files (kubeconfigs, registry auth) live under RUNNER_TEMP, readable only by the
  * runner user, and the post step removes them: RUNNER_TEMP is emptied between jobs on hosted
  * runners, but self-hosted runners may keep it.
  */
 const STATE_KEY = 'slipway-credential-files';
-const written = (/* unused pure expression or super */ null && ([]));
+const written = [];
 async function credentials_writeCredentialFile(fileName, content) {
     const runnerTemp = process.env.RUNNER_TEMP;
     if (!runnerTemp) {
@@ -31502,6 +31508,22 @@ async function credentials_writeCredentialFile(fileName, content) {
 /** The prefix of every directory this suite creates under RUNNER_TEMP. */
 const OWNED_TEMP_PREFIX = 'slipway-';
 /**
+ * A private directory under RUNNER_TEMP for files that must not outlive the job step (rendered
+ * manifests holding Secret data, kubectl's cache), recorded so that the post step removes it
+ * with the credential files. Outside a runner (no RUNNER_TEMP) it goes to the system temp folder
+ * and is not recorded.
+ */
+function ownedTempDirectory(purpose) {
+    const runnerTemp = process.env.RUNNER_TEMP;
+    const directory = mkdtempSync(join(runnerTemp || tmpdir(), `${OWNED_TEMP_PREFIX}${purpose}-`));
+    chmodSync(directory, 0o700);
+    if (runnerTemp) {
+        written.push(directory);
+        core.saveState(STATE_KEY, JSON.stringify(written));
+    }
+    return directory;
+}
+/**
  * Whether a post step may delete `path`: only a directory this suite created directly under
  * RUNNER_TEMP. Saved state is read back from the environment, so a post step checks what it is
  * told to delete instead of trusting it.
@@ -31512,7 +31534,10 @@ function isOwnedTempDirectory(path, runnerTemp = process.env.RUNNER_TEMP) {
     const resolved = (0,external_node_path_namespaceObject.resolve)(path);
     return ((0,external_node_path_namespaceObject.dirname)(resolved) === (0,external_node_path_namespaceObject.resolve)(runnerTemp) && (0,external_node_path_namespaceObject.basename)(resolved).startsWith(OWNED_TEMP_PREFIX));
 }
-/** For post steps: removes every credential directory main recorded; never throws. */
+/**
+ * For post steps: removes every directory main recorded (credentials, manifests, caches) and any
+ * this step made; never throws.
+ */
 async function removeCredentialFiles() {
     let directories;
     try {
@@ -31522,7 +31547,9 @@ async function removeCredentialFiles() {
         directories = [];
     }
     const removed = [];
-    for (const directory of Array.isArray(directories) ? directories : []) {
+    // What main recorded, and what this step made itself (a post step's own kubectl cache).
+    const recorded = Array.isArray(directories) ? directories : [];
+    for (const directory of new Set([...recorded, ...written])) {
         if (typeof directory !== 'string')
             continue;
         if (!isOwnedTempDirectory(directory)) {
@@ -31926,8 +31953,6 @@ function formatFailure(actionName, thrown) {
     return `${message}\n${BUG_HINT}`;
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/core/duration.ts
@@ -32565,8 +32590,6 @@ async function manifestListId(name, step) {
     throw new ActionError(`buildah build finished but the manifest list ${name} is not in storage.`);
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/image/builders/docker.ts
 
 
