@@ -21,6 +21,12 @@ export interface KubectlOptions {
   cacheDir?: string;
   /** By default /usr/bin/kubectl when it exists, else `kubectl` on PATH. */
   program?: string;
+  /**
+   * When (epoch ms) every call must have ended: a call's own timeout is cut to the time left, and
+   * no call starts after it, so an API server that stops answering cannot outlast the step's
+   * timeout.
+   */
+  deadlineAt?: number;
 }
 
 export interface RunOptions {
@@ -52,21 +58,41 @@ export class Kubectl {
   readonly program: string;
   private readonly globalArgs: string[];
   private readonly timeoutMs: number;
+  private readonly options: KubectlOptions;
 
   constructor(options: KubectlOptions) {
+    this.options = options;
     this.program =
       options.program ?? (existsSync('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl');
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     // Recorded for the post step, which removes it: nothing of ours outlives the job's steps.
     const cacheDir = options.cacheDir ?? ownedTempDirectory('kube-cache');
+    this.options = { ...options, cacheDir };
     this.globalArgs = ['--kubeconfig', options.kubeconfigPath, '--cache-dir', cacheDir];
     if (options.context) this.globalArgs.push('--context', options.context);
     if (options.namespace) this.globalArgs.push('--namespace', options.namespace);
   }
 
+  /** The same kubectl (kubeconfig, cache) with another deadline, e.g. for a rollback's own budget. */
+  withDeadline(deadlineAt: number | undefined): Kubectl {
+    return new Kubectl({ ...this.options, deadlineAt });
+  }
+
+  /** Time left before the deadline; Infinity without one. */
+  remainingMs(): number {
+    return this.options.deadlineAt === undefined ? Infinity : this.options.deadlineAt - Date.now();
+  }
+
   async run(args: readonly string[], options: RunOptions = {}): Promise<ExecResult> {
+    const remaining = this.remainingMs();
+    if (remaining <= 0) {
+      throw new ActionError(
+        `kubectl ${args[0] ?? ''} was not started: the time allowed for this step ran out.`,
+        'Raise the timeout, or check that the API server answers (kubectl cluster-info).',
+      );
+    }
     const result = await execute(this.program, [...this.globalArgs, ...args], {
-      timeoutMs: options.timeoutMs ?? this.timeoutMs,
+      timeoutMs: Math.min(options.timeoutMs ?? this.timeoutMs, remaining),
       stdin: options.stdin,
       okExitCodes: 'any',
     });

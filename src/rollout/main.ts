@@ -42,6 +42,11 @@ import {
 import { runUrl, traceabilityPatch, withTraceability } from './traceability.js';
 import { printUntrusted } from '../core/log.js';
 
+/** Reading pods and events for the summary after a failure: a few quick calls. */
+const DIAGNOSTICS_BUDGET_MS = 10_000;
+/** A rollback after a failure gets as long as the deploy had, up to this. */
+const MAX_ROLLBACK_BUDGET_MS = 120_000;
+
 /** What to deploy: a manifest file to apply, or one container's image to set. */
 type Plan =
   | { kind: 'apply'; file: string; workloads: WorkloadName[] }
@@ -55,7 +60,9 @@ export async function run(): Promise<void> {
       const settings = readSettings();
       const github = readGitHubContext();
       const kubeconfigPath = await resolveKubeconfig(settings.kubeconfig);
+      // Every cluster call of the deploy ends within `timeout`, however the API server behaves.
       const kubectl = new Kubectl({
+        deadlineAt: Date.now() + settings.timeoutMs,
         kubeconfigPath,
         context: settings.context,
         namespace: settings.namespace,
@@ -245,7 +252,7 @@ async function deploy(
       printUntrusted(await kubectl.setImage(plan.ref, plan.container, plan.image));
       await kubectl.annotate(plan.ref, annotationsFor(github, plan.image));
     }
-    waits = await waitAll(kubectl, workloads, settings.timeoutMs);
+    waits = await waitAll(kubectl, workloads, Math.max(1, kubectl.remainingMs()));
     const stuck = waits.find((wait) => !wait.done);
     if (stuck) {
       failure = `${stuck.workload} did not become ready: ${stuck.message}`;
@@ -269,9 +276,20 @@ async function deploy(
     };
   }
   core.error(failure);
-  const diagnostics = await diagnoseQuietly(kubectl, workloads, started);
+  // After the deploy's own time, diagnostics and the rollback get budgets of their own.
+  const diagnostics = await diagnoseQuietly(
+    kubectl.withDeadline(Date.now() + DIAGNOSTICS_BUDGET_MS),
+    workloads,
+    started,
+  );
+  const rollbackBudget = Math.min(settings.timeoutMs, MAX_ROLLBACK_BUDGET_MS);
   const rollback = settings.rollbackOnFailure
-    ? await rollBack(kubectl, before, workloads, settings.timeoutMs)
+    ? await rollBack(
+        kubectl.withDeadline(Date.now() + rollbackBudget),
+        before,
+        workloads,
+        rollbackBudget,
+      )
     : [];
   const status =
     rollback.length > 0 && rollback.every((r) => r.outcome === 'rolled-back')
@@ -341,7 +359,13 @@ async function cancel(kubectl: Kubectl, settings: Settings, state: RolloutState)
   let settled = !settings.rollbackOnFailure;
   if (settings.rollbackOnFailure) {
     core.info('Rolling back what this run changed; the post step finishes it if time runs out.');
-    const results = await rollBack(kubectl, state.before, state.changed, settings.timeoutMs);
+    // The runner kills the step 10 s after SIGINT whatever the deadline; post finishes the rest.
+    const results = await rollBack(
+      kubectl.withDeadline(undefined),
+      state.before,
+      state.changed,
+      settings.timeoutMs,
+    );
     for (const result of results) core.info(`${result.workload}: ${result.message}`);
     settled = results.every((result) => result.outcome !== 'failed');
   }

@@ -47880,6 +47880,24 @@ function stringOrUndefined(value) {
 function positiveIntegerOrUndefined(value) {
     return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
 }
+/**
+ * Why a field a parser reads has the wrong JSON type, in words that say where, e.g.
+ * `results[0].messages must be an array`; undefined when the field is absent or of that type.
+ * Parsers turn the problem into their own report error, so every format refuses a malformed
+ * shape the same way instead of skipping the field.
+ */
+function shapeProblem(value, type, where) {
+    if (value === undefined)
+        return undefined;
+    const ok = type === 'object'
+        ? isObject(value)
+        : type === 'array'
+            ? Array.isArray(value)
+            : typeof value === type;
+    return ok
+        ? undefined
+        : `${where} must be ${type === 'array' || type === 'object' ? 'an' : 'a'} ${type}`;
+}
 
 ;// CONCATENATED MODULE: ./src/core/reports/text.ts
 /** Messages and details are capped so that a hostile or huge report cannot exhaust memory. */
@@ -48757,6 +48775,10 @@ async function parseNpmAudit(source, _context) {
     if (!entries) {
         throw new ReportError(source.origin, 'is an npm audit report without a "vulnerabilities" object.');
     }
+    const problem = shapeErrors(report, entries);
+    if (problem !== undefined) {
+        throw new ReportError(source.origin, `is not \`npm audit --json\` output: ${problem}.`);
+    }
     const packages = Object.values(entries).filter(isObject);
     return {
         findings: [],
@@ -48765,6 +48787,40 @@ async function parseNpmAudit(source, _context) {
             vulnerabilities: advisories(packages),
         },
     };
+}
+/** The first field this parser reads that has the wrong type, with where it is. */
+function shapeErrors(report, entries) {
+    const metadata = report.metadata;
+    const first = shapeProblem(metadata, 'object', 'metadata');
+    if (first !== undefined || !isObject(metadata))
+        return first;
+    const counts = shapeProblem(metadata.vulnerabilities, 'object', 'metadata.vulnerabilities');
+    if (counts !== undefined)
+        return counts;
+    for (const [name, entry] of Object.entries(entries)) {
+        const where = `vulnerabilities[${JSON.stringify(name)}]`;
+        if (!isObject(entry))
+            return `${where} must be an object`;
+        const problem = shapeProblem(entry.name, 'string', `${where}.name`) ??
+            shapeProblem(entry.severity, 'string', `${where}.severity`) ??
+            shapeProblem(entry.via, 'array', `${where}.via`);
+        if (problem !== undefined)
+            return problem;
+        for (const [at, via] of arrayOrEmpty(entry.via).entries()) {
+            const viaWhere = `${where}.via[${at}]`;
+            if (typeof via === 'string')
+                continue;
+            if (!isObject(via))
+                return `${viaWhere} must be a string or an object`;
+            const viaProblem = shapeProblem(via.title, 'string', `${viaWhere}.title`) ??
+                shapeProblem(via.url, 'string', `${viaWhere}.url`) ??
+                shapeProblem(via.name, 'string', `${viaWhere}.name`) ??
+                shapeProblem(via.severity, 'string', `${viaWhere}.severity`);
+            if (viaProblem !== undefined)
+                return viaProblem;
+        }
+    }
+    return undefined;
 }
 function auditFailed(origin, report) {
     const error = objectOrUndefined(report.error) ?? {};

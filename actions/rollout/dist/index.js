@@ -39523,21 +39523,36 @@ class Kubectl {
     program;
     globalArgs;
     timeoutMs;
+    options;
     constructor(options) {
+        this.options = options;
         this.program =
             options.program ?? ((0,external_node_fs_namespaceObject.existsSync)('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl');
         this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
         // Recorded for the post step, which removes it: nothing of ours outlives the job's steps.
         const cacheDir = options.cacheDir ?? ownedTempDirectory('kube-cache');
+        this.options = { ...options, cacheDir };
         this.globalArgs = ['--kubeconfig', options.kubeconfigPath, '--cache-dir', cacheDir];
         if (options.context)
             this.globalArgs.push('--context', options.context);
         if (options.namespace)
             this.globalArgs.push('--namespace', options.namespace);
     }
+    /** The same kubectl (kubeconfig, cache) with another deadline, e.g. for a rollback's own budget. */
+    withDeadline(deadlineAt) {
+        return new Kubectl({ ...this.options, deadlineAt });
+    }
+    /** Time left before the deadline; Infinity without one. */
+    remainingMs() {
+        return this.options.deadlineAt === undefined ? Infinity : this.options.deadlineAt - Date.now();
+    }
     async run(args, options = {}) {
+        const remaining = this.remainingMs();
+        if (remaining <= 0) {
+            throw new errors_ActionError(`kubectl ${args[0] ?? ''} was not started: the time allowed for this step ran out.`, 'Raise the timeout, or check that the API server answers (kubectl cluster-info).');
+        }
         const result = await execute(this.program, [...this.globalArgs, ...args], {
-            timeoutMs: options.timeoutMs ?? this.timeoutMs,
+            timeoutMs: Math.min(options.timeoutMs ?? this.timeoutMs, remaining),
             stdin: options.stdin,
             okExitCodes: 'any',
         });
@@ -42709,13 +42724,19 @@ function traceability_isMapping(value) {
 
 
 
+/** Reading pods and events for the summary after a failure: a few quick calls. */
+const DIAGNOSTICS_BUDGET_MS = 10_000;
+/** A rollback after a failure gets as long as the deploy had, up to this. */
+const MAX_ROLLBACK_BUDGET_MS = 120_000;
 async function run() {
     await runMain('rollout', async () => {
         const started = Date.now();
         const settings = readSettings();
         const github = readGitHubContext();
         const kubeconfigPath = await resolveKubeconfig(settings.kubeconfig);
+        // Every cluster call of the deploy ends within `timeout`, however the API server behaves.
         const kubectl = new Kubectl({
+            deadlineAt: Date.now() + settings.timeoutMs,
             kubeconfigPath,
             context: settings.context,
             namespace: settings.namespace,
@@ -42866,7 +42887,7 @@ async function deploy(kubectl, settings, plan, github, before, kubeconfigPath) {
             printUntrusted(await kubectl.setImage(plan.ref, plan.container, plan.image));
             await kubectl.annotate(plan.ref, annotationsFor(github, plan.image));
         }
-        waits = await waitAll(kubectl, workloads, settings.timeoutMs);
+        waits = await waitAll(kubectl, workloads, Math.max(1, kubectl.remainingMs()));
         const stuck = waits.find((wait) => !wait.done);
         if (stuck) {
             failure = `${stuck.workload} did not become ready: ${stuck.message}`;
@@ -42893,9 +42914,11 @@ async function deploy(kubectl, settings, plan, github, before, kubeconfigPath) {
         };
     }
     error(failure);
-    const diagnostics = await diagnoseQuietly(kubectl, workloads, started);
+    // After the deploy's own time, diagnostics and the rollback get budgets of their own.
+    const diagnostics = await diagnoseQuietly(kubectl.withDeadline(Date.now() + DIAGNOSTICS_BUDGET_MS), workloads, started);
+    const rollbackBudget = Math.min(settings.timeoutMs, MAX_ROLLBACK_BUDGET_MS);
     const rollback = settings.rollbackOnFailure
-        ? await rollBack(kubectl, before, workloads, settings.timeoutMs)
+        ? await rollBack(kubectl.withDeadline(Date.now() + rollbackBudget), before, workloads, rollbackBudget)
         : [];
     const status = rollback.length > 0 && rollback.every((r) => r.outcome === 'rolled-back')
         ? 'rolled-back'
@@ -42952,7 +42975,8 @@ async function cancel(kubectl, settings, state) {
     let settled = !settings.rollbackOnFailure;
     if (settings.rollbackOnFailure) {
         info('Rolling back what this run changed; the post step finishes it if time runs out.');
-        const results = await rollBack(kubectl, state.before, state.changed, settings.timeoutMs);
+        // The runner kills the step 10 s after SIGINT whatever the deadline; post finishes the rest.
+        const results = await rollBack(kubectl.withDeadline(undefined), state.before, state.changed, settings.timeoutMs);
         for (const result of results)
             info(`${result.workload}: ${result.message}`);
         settled = results.every((result) => result.outcome !== 'failed');

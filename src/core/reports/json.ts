@@ -44,3 +44,26 @@ export function stringOrUndefined(value: unknown): string | undefined {
 export function positiveIntegerOrUndefined(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
 }
+
+/** The JSON types a report's field can be required to have. */
+export type JsonType = 'object' | 'array' | 'string' | 'number' | 'boolean';
+
+/**
+ * Why a field a parser reads has the wrong JSON type, in words that say where, e.g.
+ * `results[0].messages must be an array`; undefined when the field is absent (undefined or
+ * null, which tools write for "none") or of that type.
+ * Parsers turn the problem into their own report error, so every format refuses a malformed
+ * shape the same way instead of skipping the field.
+ */
+export function shapeProblem(value: unknown, type: JsonType, where: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const ok =
+    type === 'object'
+      ? isObject(value)
+      : type === 'array'
+        ? Array.isArray(value)
+        : typeof value === type;
+  return ok
+    ? undefined
+    : `${where} must be ${type === 'array' || type === 'object' ? 'an' : 'a'} ${type}`;
+}

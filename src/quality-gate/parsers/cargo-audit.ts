@@ -13,6 +13,7 @@ import {
   isObject,
   objectOrUndefined,
   readJsonReport,
+  shapeProblem,
   stringOrUndefined,
   type JsonObject,
 } from '../../core/reports/json.js';
@@ -38,6 +39,14 @@ export async function parseCargoAudit(
     );
   }
 
+  const problem = shapeErrors(report, list);
+  if (problem !== undefined) {
+    throw new ReportError(
+      source.origin,
+      `is not \`cargo audit --json\` output: ${problem}, as cargo audit writes it.`,
+    );
+  }
+
   const vulnerabilities = list.filter(isObject).map(toVulnerability);
   const counts: AuditResults['counts'] = { info: 0, low: 0, moderate: 0, high: 0, critical: 0 };
   for (const vulnerability of vulnerabilities) counts[vulnerability.severity] += 1;
@@ -50,6 +59,50 @@ export async function parseCargoAudit(
     }
   }
   return { findings, audit: { counts, vulnerabilities } };
+}
+
+/** The first field this parser reads that has the wrong type, with where it is. */
+function shapeErrors(report: JsonObject, list: unknown[]): string | undefined {
+  for (const [index, entry] of list.entries()) {
+    const problem = entryProblem(entry, `vulnerabilities.list[${index}]`);
+    if (problem !== undefined) return problem;
+  }
+  const warnings = report.warnings;
+  const problem = shapeProblem(warnings, 'object', 'warnings');
+  if (problem !== undefined || !isObject(warnings)) return problem;
+  for (const [kind, entries] of Object.entries(warnings)) {
+    const where = `warnings[${JSON.stringify(kind)}]`;
+    const listProblem = shapeProblem(entries, 'array', where);
+    if (listProblem !== undefined) return listProblem;
+    for (const [index, warning] of arrayOrEmpty(entries).entries()) {
+      const warningProblem =
+        entryProblem(warning, `${where}[${index}]`) ??
+        shapeProblem((warning as JsonObject).kind, 'string', `${where}[${index}].kind`);
+      if (warningProblem !== undefined) return warningProblem;
+    }
+  }
+  return undefined;
+}
+
+/** A vulnerability or warning: an object with an optional advisory and package. */
+function entryProblem(entry: unknown, where: string): string | undefined {
+  if (!isObject(entry)) return `${where} must be an object`;
+  const { advisory, package: pkg } = entry;
+  return (
+    shapeProblem(advisory, 'object', `${where}.advisory`) ??
+    shapeProblem(pkg, 'object', `${where}.package`) ??
+    (isObject(advisory)
+      ? (shapeProblem(advisory.id, 'string', `${where}.advisory.id`) ??
+        shapeProblem(advisory.title, 'string', `${where}.advisory.title`) ??
+        shapeProblem(advisory.url, 'string', `${where}.advisory.url`) ??
+        shapeProblem(advisory.package, 'string', `${where}.advisory.package`) ??
+        shapeProblem(advisory.cvss, 'string', `${where}.advisory.cvss`))
+      : undefined) ??
+    (isObject(pkg)
+      ? (shapeProblem(pkg.name, 'string', `${where}.package.name`) ??
+        shapeProblem(pkg.version, 'string', `${where}.package.version`))
+      : undefined)
+  );
 }
 
 function toVulnerability(entry: JsonObject): Vulnerability {

@@ -10,6 +10,7 @@ import {
   isObject,
   objectOrUndefined,
   positiveIntegerOrUndefined,
+  shapeProblem,
   stringOrUndefined,
   type JsonObject,
 } from '../../core/reports/json.js';
@@ -33,11 +34,18 @@ export async function parseClippy(
   const seen = new Set<string>();
   let cargoMessages = 0;
 
-  for (const line of text.split(/\r?\n/)) {
+  for (const [index, line] of text.split(/\r?\n/).entries()) {
     const record = parseLine(line);
     if (!record || typeof record.reason !== 'string') continue;
     cargoMessages += 1;
     if (record.reason !== 'compiler-message') continue;
+    const problem = shapeErrors(record);
+    if (problem !== undefined) {
+      throw new ReportError(
+        source.origin,
+        `is not cargo JSON output: line ${index + 1}: ${problem}, as cargo --message-format=json writes it.`,
+      );
+    }
     const diagnostic = objectOrUndefined(record.message);
     if (!diagnostic) continue;
     const finding = toFinding(diagnostic, context);
@@ -63,6 +71,35 @@ export async function parseClippy(
     );
   }
   return { findings };
+}
+
+/** The first field of a compiler message this parser reads that has the wrong type. */
+function shapeErrors(record: JsonObject): string | undefined {
+  const diagnostic = record.message;
+  if (!isObject(diagnostic)) return 'message must be an object';
+  const first =
+    shapeProblem(diagnostic.code, 'object', 'message.code') ??
+    (isObject(diagnostic.code)
+      ? shapeProblem(diagnostic.code.code, 'string', 'message.code.code')
+      : undefined) ??
+    shapeProblem(diagnostic.level, 'string', 'message.level') ??
+    shapeProblem(diagnostic.message, 'string', 'message.message') ??
+    shapeProblem(diagnostic.rendered, 'string', 'message.rendered') ??
+    shapeProblem(diagnostic.spans, 'array', 'message.spans');
+  if (first !== undefined) return first;
+  for (const [at, span] of arrayOrEmpty(diagnostic.spans).entries()) {
+    const where = `message.spans[${at}]`;
+    if (!isObject(span)) return `${where} must be an object`;
+    const problem =
+      shapeProblem(span.file_name, 'string', `${where}.file_name`) ??
+      shapeProblem(span.line_start, 'number', `${where}.line_start`) ??
+      shapeProblem(span.line_end, 'number', `${where}.line_end`) ??
+      shapeProblem(span.column_start, 'number', `${where}.column_start`) ??
+      shapeProblem(span.column_end, 'number', `${where}.column_end`) ??
+      shapeProblem(span.expansion, 'object', `${where}.expansion`);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
 }
 
 function parseLine(line: string): JsonObject | undefined {

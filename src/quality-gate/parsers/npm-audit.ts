@@ -11,6 +11,7 @@ import {
   isObject,
   objectOrUndefined,
   readJsonReport,
+  shapeProblem,
   stringOrUndefined,
   type JsonObject,
 } from '../../core/reports/json.js';
@@ -51,6 +52,10 @@ export async function parseNpmAudit(
       'is an npm audit report without a "vulnerabilities" object.',
     );
   }
+  const problem = shapeErrors(report, entries);
+  if (problem !== undefined) {
+    throw new ReportError(source.origin, `is not \`npm audit --json\` output: ${problem}.`);
+  }
   const packages = Object.values(entries).filter(isObject);
   return {
     findings: [],
@@ -62,6 +67,38 @@ export async function parseNpmAudit(
       vulnerabilities: advisories(packages),
     },
   };
+}
+
+/** The first field this parser reads that has the wrong type, with where it is. */
+function shapeErrors(report: JsonObject, entries: JsonObject): string | undefined {
+  const metadata = report.metadata;
+  const first =
+    shapeProblem(metadata, 'object', 'metadata') ??
+    (isObject(metadata)
+      ? shapeProblem(metadata.vulnerabilities, 'object', 'metadata.vulnerabilities')
+      : undefined);
+  if (first !== undefined) return first;
+  for (const [name, entry] of Object.entries(entries)) {
+    const where = `vulnerabilities[${JSON.stringify(name)}]`;
+    if (!isObject(entry)) return `${where} must be an object`;
+    const problem =
+      shapeProblem(entry.name, 'string', `${where}.name`) ??
+      shapeProblem(entry.severity, 'string', `${where}.severity`) ??
+      shapeProblem(entry.via, 'array', `${where}.via`);
+    if (problem !== undefined) return problem;
+    for (const [at, via] of arrayOrEmpty(entry.via).entries()) {
+      const viaWhere = `${where}.via[${at}]`;
+      if (typeof via === 'string') continue;
+      if (!isObject(via)) return `${viaWhere} must be a string or an object`;
+      const viaProblem =
+        shapeProblem(via.title, 'string', `${viaWhere}.title`) ??
+        shapeProblem(via.url, 'string', `${viaWhere}.url`) ??
+        shapeProblem(via.name, 'string', `${viaWhere}.name`) ??
+        shapeProblem(via.severity, 'string', `${viaWhere}.severity`);
+      if (viaProblem !== undefined) return viaProblem;
+    }
+  }
+  return undefined;
 }
 
 function auditFailed(origin: string, report: JsonObject): ReportError {

@@ -11,6 +11,7 @@ import {
   objectOrUndefined,
   positiveIntegerOrUndefined,
   readJsonReport,
+  shapeProblem,
   stringOrUndefined,
   type JsonObject,
 } from '../../core/reports/json.js';
@@ -43,11 +44,66 @@ export async function parseSarif(
       log.version === undefined ? 'no version' : `version ${JSON.stringify(log.version)}`;
     throw new ReportError(source.origin, `is a SARIF log with ${found}; only SARIF 2.1.0 is read.`);
   }
+  const problem = shapeErrors(log.runs);
+  if (problem !== undefined) {
+    throw new ReportError(source.origin, `is not a SARIF 2.1.0 log: ${problem}.`);
+  }
   const findings: Finding[] = [];
   for (const run of log.runs) {
     if (isObject(run)) findings.push(...parseRun(run, context));
   }
   return { findings };
+}
+
+/** The first field of a run's results this parser reads that has the wrong type, and where. */
+function shapeErrors(runs: unknown[]): string | undefined {
+  for (const [index, run] of runs.entries()) {
+    const where = `runs[${index}]`;
+    if (!isObject(run)) return `${where} must be an object`;
+    const problem =
+      shapeProblem(run.tool, 'object', `${where}.tool`) ??
+      shapeProblem(run.results, 'array', `${where}.results`) ??
+      shapeProblem(run.invocations, 'array', `${where}.invocations`) ??
+      shapeProblem(run.artifacts, 'array', `${where}.artifacts`);
+    if (problem !== undefined) return problem;
+    for (const [at, result] of arrayOrEmpty(run.results).entries()) {
+      const problem = resultProblem(result, `${where}.results[${at}]`);
+      if (problem !== undefined) return problem;
+    }
+  }
+  return undefined;
+}
+
+function resultProblem(result: unknown, where: string): string | undefined {
+  if (!isObject(result)) return `${where} must be an object`;
+  const first =
+    shapeProblem(result.ruleId, 'string', `${where}.ruleId`) ??
+    shapeProblem(result.level, 'string', `${where}.level`) ??
+    shapeProblem(result.kind, 'string', `${where}.kind`) ??
+    shapeProblem(result.message, 'object', `${where}.message`) ??
+    shapeProblem(result.rule, 'object', `${where}.rule`) ??
+    shapeProblem(result.locations, 'array', `${where}.locations`) ??
+    shapeProblem(result.suppressions, 'array', `${where}.suppressions`);
+  if (first !== undefined) return first;
+  const location: unknown = arrayOrEmpty(result.locations)[0];
+  const at = `${where}.locations[0]`;
+  if (location === undefined) return undefined;
+  if (!isObject(location)) return `${at} must be an object`;
+  const physical = location.physicalLocation;
+  const problem = shapeProblem(physical, 'object', `${at}.physicalLocation`);
+  if (problem !== undefined || !isObject(physical)) return problem;
+  const { artifactLocation, region } = physical;
+  return (
+    shapeProblem(artifactLocation, 'object', `${at}.physicalLocation.artifactLocation`) ??
+    (isObject(artifactLocation)
+      ? shapeProblem(artifactLocation.uri, 'string', `${at}.physicalLocation.artifactLocation.uri`)
+      : undefined) ??
+    shapeProblem(region, 'object', `${at}.physicalLocation.region`) ??
+    (isObject(region)
+      ? (shapeProblem(region.startLine, 'number', `${at}.physicalLocation.region.startLine`) ??
+        shapeProblem(region.startColumn, 'number', `${at}.physicalLocation.region.startColumn`))
+      : undefined)
+  );
 }
 
 const LEVELS: Record<string, Severity | undefined> = {

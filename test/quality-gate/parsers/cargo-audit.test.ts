@@ -140,4 +140,46 @@ describe('parseCargoAudit', () => {
     await expect(parse()).rejects.toThrow(ReportError);
     await expect(parse()).rejects.toThrow(problem);
   });
+
+  // Each row was accepted before shape checks: the malformed field was skipped or defaulted.
+  it.each<[string, unknown, string]>([
+    [
+      'a vulnerability that is not an object',
+      { vulnerabilities: { list: ['RUSTSEC-2021-0003'] } },
+      'vulnerabilities.list[0] must be an object',
+    ],
+    [
+      'an advisory that is a string',
+      { vulnerabilities: { list: [{ advisory: 'RUSTSEC-2021-0003' }] } },
+      'vulnerabilities.list[0].advisory must be an object',
+    ],
+    [
+      'a CVSS vector that is a number',
+      { vulnerabilities: { list: [{ advisory: { id: 'RUSTSEC-2021-0003', cvss: 9.8 } }] } },
+      'vulnerabilities.list[0].advisory.cvss must be a string',
+    ],
+    [
+      'a package name that is not a string',
+      { vulnerabilities: { list: [{ package: { name: 7 } }] } },
+      'vulnerabilities.list[0].package.name must be a string',
+    ],
+    ['warnings that are a list', { warnings: [] }, 'warnings must be an object'],
+    [
+      'warnings of a kind that are not a list',
+      { warnings: { unmaintained: { package: { name: 'a' } } } },
+      'warnings["unmaintained"] must be an array',
+    ],
+    [
+      'a warning that is not an object',
+      { warnings: { yanked: ['a'] } },
+      'warnings["yanked"][0] must be an object',
+    ],
+  ])('refuses a malformed shape: %s', async (_case, fields, problem) => {
+    const text = JSON.stringify({ vulnerabilities: { list: [] }, ...(fields as object) });
+    const parse = () => parseCargoAudit(textSource(text, 'audit.json'), CONTEXT);
+    await expect(parse()).rejects.toThrow(ReportError);
+    await expect(parse()).rejects.toThrow(
+      `is not \`cargo audit --json\` output: ${problem}, as cargo audit writes it.`,
+    );
+  });
 });

@@ -381,6 +381,43 @@ describe('parseClippy on cargo JSON streams', () => {
     await expect(parseText(text)).rejects.toThrow(ReportError);
     await expect(parseText(text)).rejects.toThrow(/--message-format=json/);
   });
+
+  // Each row was accepted before shape checks: the malformed field was skipped or defaulted.
+  const validSpan = { file_name: 'src/main.rs', line_start: 2, is_primary: true };
+  it.each<[string, unknown, string]>([
+    ['message not an object', 'oops', 'message must be an object'],
+    ['spans not an array', { code: null, spans: 'src/main.rs' }, 'message.spans must be an array'],
+    ['a span that is not an object', { spans: [7] }, 'message.spans[0] must be an object'],
+    [
+      'a line number that is a string',
+      { spans: [{ ...validSpan, line_start: '2' }] },
+      'message.spans[0].line_start must be a number',
+    ],
+    [
+      'a file name that is not a string',
+      { spans: [{ ...validSpan, file_name: ['src/main.rs'] }] },
+      'message.spans[0].file_name must be a string',
+    ],
+    [
+      'a code that is a string',
+      { code: 'clippy::needless_return', spans: [validSpan] },
+      'message.code must be an object',
+    ],
+    [
+      'a level that is a number',
+      { level: 2, spans: [validSpan] },
+      'message.level must be a string',
+    ],
+    [
+      'a message that is an array',
+      { message: ['x'], spans: [validSpan] },
+      'message.message must be a string',
+    ],
+  ])('refuses a malformed shape: %s', async (_case, message, problem) => {
+    const text = [JSON.stringify({ reason: 'compiler-message', message }), FINISHED].join('\n');
+    await expect(parseText(text)).rejects.toThrow(ReportError);
+    await expect(parseText(text)).rejects.toThrow(`is not cargo JSON output: line 1: ${problem},`);
+  });
 });
 
 describe('parseClippy on the captured rust-demo reports', () => {

@@ -172,6 +172,52 @@ describe('parseNpmAudit', () => {
   ])('refuses %s', async (_case, text, problem) => {
     await expect(parseNpmAudit(textSource(text, 'x'), CONTEXT)).rejects.toThrow(problem);
   });
+
+  // Each row was accepted before shape checks: the malformed field was skipped or defaulted.
+  it.each<[string, unknown, string]>([
+    ['metadata not an object', { metadata: [] }, 'metadata must be an object'],
+    [
+      'metadata.vulnerabilities not an object',
+      { metadata: { vulnerabilities: 'many' } },
+      'metadata.vulnerabilities must be an object',
+    ],
+    [
+      'an entry that is not an object',
+      { vulnerabilities: { lodash: 'high' } },
+      'vulnerabilities["lodash"] must be an object',
+    ],
+    [
+      'via not an array',
+      { vulnerabilities: { lodash: { severity: 'high', via: 'GHSA-x' } } },
+      'vulnerabilities["lodash"].via must be an array',
+    ],
+    [
+      'a severity that is not a string',
+      { vulnerabilities: { lodash: { severity: 3, via: [] } } },
+      'vulnerabilities["lodash"].severity must be a string',
+    ],
+    [
+      'a via item that is neither a name nor an advisory',
+      { vulnerabilities: { lodash: { severity: 'high', via: [7] } } },
+      'vulnerabilities["lodash"].via[0] must be a string or an object',
+    ],
+    [
+      'an advisory title that is not a string',
+      { vulnerabilities: { lodash: { severity: 'high', via: [{ source: 1, title: ['t'] }] } } },
+      'vulnerabilities["lodash"].via[0].title must be a string',
+    ],
+  ])('refuses a malformed shape: %s', async (_case, fields, problem) => {
+    const report = JSON.stringify({
+      auditReportVersion: 2,
+      vulnerabilities: {},
+      ...(fields as object),
+    });
+    const parsed = parseNpmAudit(textSource(report, 'x'), CONTEXT);
+    await expect(parsed).rejects.toThrow(ReportError);
+    await expect(parseNpmAudit(textSource(report, 'x'), CONTEXT)).rejects.toThrow(
+      `is not \`npm audit --json\` output: ${problem}.`,
+    );
+  });
 });
 
 /**

@@ -357,3 +357,64 @@ describe('parseSarif: logs', () => {
     ]);
   });
 });
+
+describe('parseSarif: malformed shapes', () => {
+  // Each row was accepted before shape checks: the malformed field was skipped or defaulted.
+  it.each<[string, Json, string]>([
+    [
+      'results that are not an array',
+      log([], { results: { r: 1 } }),
+      'runs[0].results must be an array',
+    ],
+    [
+      'a result that is not an object',
+      log(['R1' as unknown as Json]),
+      'runs[0].results[0] must be an object',
+    ],
+    [
+      'a ruleId that is a number',
+      log([result({ ruleId: 1 })]),
+      'runs[0].results[0].ruleId must be a string',
+    ],
+    [
+      'a level that is a number',
+      log([result({ level: 2 })]),
+      'runs[0].results[0].level must be a string',
+    ],
+    [
+      'a message that is a string',
+      log([result({ message: 'oops' })]),
+      'runs[0].results[0].message must be an object',
+    ],
+    [
+      'locations that are an object',
+      log([result({ locations: at('a.ts') })]),
+      'runs[0].results[0].locations must be an array',
+    ],
+    [
+      'a start line that is a string',
+      log([
+        result({
+          locations: [
+            { physicalLocation: { artifactLocation: { uri: 'a.ts' }, region: { startLine: '4' } } },
+          ],
+        }),
+      ]),
+      'runs[0].results[0].locations[0].physicalLocation.region.startLine must be a number',
+    ],
+    [
+      'a uri that is not a string',
+      log([result({ locations: [at(7 as unknown as string)] })]),
+      'runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri must be a string',
+    ],
+    [
+      'a run that is not an object',
+      { version: '2.1.0', runs: ['run'] },
+      'runs[0] must be an object',
+    ],
+  ])('refuses %s', async (_case, sarif, problem) => {
+    const text = JSON.stringify(sarif);
+    await expect(parseText(text)).rejects.toThrow(ReportError);
+    await expect(parseText(text)).rejects.toThrow(`is not a SARIF 2.1.0 log: ${problem}.`);
+  });
+});

@@ -31823,21 +31823,36 @@ class Kubectl {
     program;
     globalArgs;
     timeoutMs;
+    options;
     constructor(options) {
+        this.options = options;
         this.program =
             options.program ?? ((0,external_node_fs_namespaceObject.existsSync)('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl');
         this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
         // Recorded for the post step, which removes it: nothing of ours outlives the job's steps.
         const cacheDir = options.cacheDir ?? ownedTempDirectory('kube-cache');
+        this.options = { ...options, cacheDir };
         this.globalArgs = ['--kubeconfig', options.kubeconfigPath, '--cache-dir', cacheDir];
         if (options.context)
             this.globalArgs.push('--context', options.context);
         if (options.namespace)
             this.globalArgs.push('--namespace', options.namespace);
     }
+    /** The same kubectl (kubeconfig, cache) with another deadline, e.g. for a rollback's own budget. */
+    withDeadline(deadlineAt) {
+        return new Kubectl({ ...this.options, deadlineAt });
+    }
+    /** Time left before the deadline; Infinity without one. */
+    remainingMs() {
+        return this.options.deadlineAt === undefined ? Infinity : this.options.deadlineAt - Date.now();
+    }
     async run(args, options = {}) {
+        const remaining = this.remainingMs();
+        if (remaining <= 0) {
+            throw new errors_ActionError(`kubectl ${args[0] ?? ''} was not started: the time allowed for this step ran out.`, 'Raise the timeout, or check that the API server answers (kubectl cluster-info).');
+        }
         const result = await execute(this.program, [...this.globalArgs, ...args], {
-            timeoutMs: options.timeoutMs ?? this.timeoutMs,
+            timeoutMs: Math.min(options.timeoutMs ?? this.timeoutMs, remaining),
             stdin: options.stdin,
             okExitCodes: 'any',
         });
