@@ -13,6 +13,9 @@ import { formatRetry, type RetryOptions } from '../core/retry.js';
 import { maskSecrets, registerSecret, registerSecretWithDerivations } from '../core/secrets.js';
 import { escapeUntrusted } from '../core/log.js';
 
+/** How long an upload may take in all; documented with the codecov input. */
+export const UPLOAD_DEADLINE_MS = 60_000;
+
 export const DEFAULT_CODECOV_URL = 'https://ingest.codecov.io';
 export const CODECOV_CLIENT_NAME = 'slipway-coverage';
 /** Sent in User-Agent and the body's `version`; the action passes its own release. */
@@ -40,6 +43,8 @@ export interface CodecovUploadRequest {
   /** For tests: a faster backoff. */
   retry?: RetryOptions;
   timeoutMs?: number;
+  /** The whole upload, both requests and their retries; UPLOAD_DEADLINE_MS by default. */
+  deadlineMs?: number;
 }
 
 export type CodecovAuthentication = 'token' | 'oidc' | 'tokenless';
@@ -209,6 +214,9 @@ export async function uploadToCodecov(request: CodecovUploadRequest): Promise<Co
     file_not_found: false,
   };
 
+  // One budget for the whole upload (both requests, retries included): a Codecov that does not
+  // answer holds the step at most this long.
+  const deadlineAt = Date.now() + (request.deadlineMs ?? UPLOAD_DEADLINE_MS);
   const uploadAttempts = { count: 1 };
   let answer: { raw_upload_location?: unknown; url?: unknown };
   try {
@@ -218,7 +226,7 @@ export async function uploadToCodecov(request: CodecovUploadRequest): Promise<Co
       headers,
       body,
       timeoutMs: request.timeoutMs,
-      retry: retryOptions(request.retry, 'POST', endpoint, uploadAttempts),
+      retry: retryOptions(request.retry, 'POST', endpoint, uploadAttempts, deadlineAt),
     });
     answer = response.json();
   } catch (error) {
@@ -243,7 +251,7 @@ export async function uploadToCodecov(request: CodecovUploadRequest): Promise<Co
       headers: { 'user-agent': headers['user-agent']!, 'content-type': 'application/json' },
       body: storagePayload(request.files, request.networkFiles),
       timeoutMs: request.timeoutMs,
-      retry: retryOptions(request.retry, 'PUT', storageUrl, storageAttempts),
+      retry: retryOptions(request.retry, 'PUT', storageUrl, storageAttempts, deadlineAt),
     });
   } catch (error) {
     throw uploadError('Codecov accepted the upload, but storing the reports failed', error);
@@ -300,10 +308,12 @@ function retryOptions(
   method: string,
   url: string,
   attempts: { count: number },
+  deadlineAt: number,
 ): RetryOptions {
   const shown = `${method} ${new URL(url).origin}${new URL(url).pathname}`;
   return {
     ...overrides,
+    deadlineMs: Math.max(1, Math.min(overrides?.deadlineMs ?? Infinity, deadlineAt - Date.now())),
     onRetry: (event) => {
       attempts.count = event.nextAttempt;
       const error = event.error instanceof HttpError ? event.error.problem : event.error;

@@ -1,3 +1,4 @@
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -195,6 +196,29 @@ describe('uploadToCodecov', () => {
       expect(codecov().uploads[0]!.files!.map((f) => f.bytes)).toEqual([LCOV, BINARY]);
     },
   );
+
+  it('ends within its deadline against a Codecov that accepts connections and never answers', async () => {
+    const sockets: Socket[] = [];
+    const silent = createNetServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    const started = Date.now();
+    try {
+      const error = (await upload({
+        codecovUrl: `http://127.0.0.1:${port}`,
+        timeoutMs: 30_000,
+        deadlineMs: 1_500,
+        retry: { ...FAST, maxAttempts: 4 },
+      }).catch((e: unknown) => e)) as ActionError;
+      expect(error).toBeInstanceOf(ActionError);
+      expect(error.message).toMatch(/no complete response within/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+    // The deadline, plus a moment to notice it and build the error.
+    expect(Date.now() - started).toBeLessThan(1_500 + 1_000);
+  });
 
   it('gives up on a server that keeps failing, saying how often it tried', async () => {
     codecov().failNext('upload-coverage', { status: 503 }, 5);

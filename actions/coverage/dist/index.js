@@ -48916,6 +48916,8 @@ function requireToken(settings, purpose) {
 
 
 
+/** How long an upload may take in all; documented with the codecov input. */
+const UPLOAD_DEADLINE_MS = 60_000;
 const DEFAULT_CODECOV_URL = 'https://ingest.codecov.io';
 const CODECOV_CLIENT_NAME = 'slipway-coverage';
 /** Sent in User-Agent and the body's `version`; the action passes its own release. */
@@ -49049,6 +49051,9 @@ async function uploadToCodecov(request) {
         version,
         file_not_found: false,
     };
+    // One budget for the whole upload (both requests, retries included): a Codecov that does not
+    // answer holds the step at most this long.
+    const deadlineAt = Date.now() + (request.deadlineMs ?? UPLOAD_DEADLINE_MS);
     const uploadAttempts = { count: 1 };
     let answer;
     try {
@@ -49058,7 +49063,7 @@ async function uploadToCodecov(request) {
             headers,
             body,
             timeoutMs: request.timeoutMs,
-            retry: retryOptions(request.retry, 'POST', endpoint, uploadAttempts),
+            retry: retryOptions(request.retry, 'POST', endpoint, uploadAttempts, deadlineAt),
         });
         answer = response.json();
     }
@@ -49080,7 +49085,7 @@ async function uploadToCodecov(request) {
             headers: { 'user-agent': headers['user-agent'], 'content-type': 'application/json' },
             body: storagePayload(request.files, request.networkFiles),
             timeoutMs: request.timeoutMs,
-            retry: retryOptions(request.retry, 'PUT', storageUrl, storageAttempts),
+            retry: retryOptions(request.retry, 'PUT', storageUrl, storageAttempts, deadlineAt),
         });
     }
     catch (error) {
@@ -49121,10 +49126,11 @@ async function chooseCredential(request, target, codecovUrl) {
     }
     return { credential: undefined, authentication: 'tokenless' };
 }
-function retryOptions(overrides, method, url, attempts) {
+function retryOptions(overrides, method, url, attempts, deadlineAt) {
     const shown = `${method} ${new URL(url).origin}${new URL(url).pathname}`;
     return {
         ...overrides,
+        deadlineMs: Math.max(1, Math.min(overrides?.deadlineMs ?? Infinity, deadlineAt - Date.now())),
         onRetry: (event) => {
             attempts.count = event.nextAttempt;
             const error = event.error instanceof HttpError ? event.error.problem : event.error;
@@ -51450,6 +51456,25 @@ function stringOrUndefined(value) {
 function positiveIntegerOrUndefined(value) {
     return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
 }
+/**
+ * Why a field a parser reads has the wrong JSON type, in words that say where, e.g.
+ * `results[0].messages must be an array`; undefined when the field is absent (undefined or
+ * null, which tools write for "none") or of that type.
+ * Parsers turn the problem into their own report error, so every format refuses a malformed
+ * shape the same way instead of skipping the field.
+ */
+function shapeProblem(value, type, where) {
+    if (value === undefined || value === null)
+        return undefined;
+    const ok = type === 'object'
+        ? isObject(value)
+        : type === 'array'
+            ? Array.isArray(value)
+            : typeof value === type;
+    return ok
+        ? undefined
+        : `${where} must be ${type === 'array' || type === 'object' ? 'an' : 'a'} ${type}`;
+}
 
 ;// CONCATENATED MODULE: ./src/coverage/formats/istanbul.ts
 
@@ -51475,6 +51500,10 @@ async function parseIstanbul(source, context) {
         if (!entry) {
             throw new ReportError(source.origin, `entry ${JSON.stringify(key)} has no statementMap/s; expected Istanbul coverage-final.json.`);
         }
+        const problem = shapeErrors(entry, `entry ${JSON.stringify(key)}`);
+        if (problem !== undefined) {
+            throw new ReportError(source.origin, `${problem}, as Istanbul writes coverage-final.json; the report is malformed.`);
+        }
         const path = toRepositoryPath(stringOrUndefined(entry.path) ?? key, context.workspace);
         let file = files.get(path);
         if (!file)
@@ -51495,6 +51524,39 @@ function fileEntry(value) {
     if (!isObject(entry) || !isObject(entry.statementMap) || !isObject(entry.s))
         return undefined;
     return entry;
+}
+/** The first field of a file entry this parser reads that has the wrong type, and where. */
+function shapeErrors(entry, where) {
+    const first = shapeProblem(entry.path, 'string', `${where}.path`) ??
+        shapeProblem(entry.fnMap, 'object', `${where}.fnMap`) ??
+        shapeProblem(entry.f, 'object', `${where}.f`) ??
+        shapeProblem(entry.branchMap, 'object', `${where}.branchMap`) ??
+        shapeProblem(entry.b, 'object', `${where}.b`);
+    if (first !== undefined)
+        return first;
+    for (const [id, count] of Object.entries(entry.s)) {
+        const problem = shapeProblem(count, 'number', `${where}.s[${JSON.stringify(id)}]`) ??
+            shapeProblem(entry.statementMap[id], 'object', `${where}.statementMap[${JSON.stringify(id)}]`);
+        if (problem !== undefined)
+            return problem;
+    }
+    for (const [id, count] of Object.entries(isObject(entry.f) ? entry.f : {})) {
+        const problem = shapeProblem(count, 'number', `${where}.f[${JSON.stringify(id)}]`);
+        if (problem !== undefined)
+            return problem;
+    }
+    for (const [id, counts] of Object.entries(isObject(entry.b) ? entry.b : {})) {
+        const at = `${where}.b[${JSON.stringify(id)}]`;
+        const problem = shapeProblem(counts, 'array', at);
+        if (problem !== undefined)
+            return problem;
+        for (const [index, count] of counts.entries()) {
+            const countProblem = shapeProblem(count, 'number', `${at}[${index}]`);
+            if (countProblem !== undefined)
+                return countProblem;
+        }
+    }
+    return undefined;
 }
 function readStatements(entry, file, statements) {
     const map = entry.statementMap;
@@ -51714,6 +51776,10 @@ async function parseLlvmCov(source, context) {
     if (!isObject(document) || document.type !== EXPORT_TYPE || !Array.isArray(document.data)) {
         throw new ReportError(source.origin, `is not llvm-cov export JSON (expected "type": "${EXPORT_TYPE}" and a "data" array).`);
     }
+    const problem = llvm_cov_shapeErrors(document.data);
+    if (problem !== undefined) {
+        throw new ReportError(source.origin, `is not llvm-cov export JSON: ${problem}, as llvm-cov export writes it.`);
+    }
     const files = new Map();
     for (const export_ of document.data) {
         if (!isObject(export_))
@@ -51737,6 +51803,54 @@ async function parseLlvmCov(source, context) {
     return { format: 'llvm-cov', origin: source.origin, files: [...files.values()] };
 }
 const EXPORT_TYPE = 'llvm.coverage.json.export';
+/** The first field this parser reads that has the wrong type, with where it is. */
+function llvm_cov_shapeErrors(data) {
+    for (const [index, export_] of data.entries()) {
+        const where = `data[${index}]`;
+        if (!isObject(export_))
+            return `${where} must be an object`;
+        const first = shapeProblem(export_.files, 'array', `${where}.files`) ??
+            shapeProblem(export_.functions, 'array', `${where}.functions`);
+        if (first !== undefined)
+            return first;
+        for (const [at, entry] of arrayOrEmpty(export_.files).entries()) {
+            const file = `${where}.files[${at}]`;
+            if (!isObject(entry))
+                return `${file} must be an object`;
+            const problem = shapeProblem(entry.segments, 'array', `${file}.segments`) ??
+                shapeProblem(entry.branches, 'array', `${file}.branches`) ??
+                arrayItems(entry.branches, 'array', `${file}.branches`);
+            if (problem !== undefined)
+                return problem;
+        }
+        for (const [at, fn] of arrayOrEmpty(export_.functions).entries()) {
+            const at_ = `${where}.functions[${at}]`;
+            if (!isObject(fn))
+                return `${at_} must be an object`;
+            const problem = shapeProblem(fn.name, 'string', `${at_}.name`) ??
+                shapeProblem(fn.count, 'number', `${at_}.count`) ??
+                shapeProblem(fn.filenames, 'array', `${at_}.filenames`) ??
+                arrayItems(fn.filenames, 'string', `${at_}.filenames`) ??
+                shapeProblem(fn.regions, 'array', `${at_}.regions`) ??
+                arrayItems(fn.regions, 'array', `${at_}.regions`);
+            if (problem !== undefined)
+                return problem;
+        }
+    }
+    return undefined;
+}
+function arrayItems(list, type, where) {
+    for (const [index, item] of arrayOrEmpty(list).entries()) {
+        const at = `${where}[${index}]`;
+        // Inside a list, null is not "absent": it is an item of the wrong type.
+        if (item === null)
+            return `${at} must be ${type === 'array' ? 'an array' : 'a string'}`;
+        const problem = shapeProblem(item, type, at);
+        if (problem !== undefined)
+            return problem;
+    }
+    return undefined;
+}
 function looksLikeLlvmCov(head) {
     return head.includes(`"${EXPORT_TYPE}"`);
 }

@@ -47882,12 +47882,13 @@ function positiveIntegerOrUndefined(value) {
 }
 /**
  * Why a field a parser reads has the wrong JSON type, in words that say where, e.g.
- * `results[0].messages must be an array`; undefined when the field is absent or of that type.
+ * `results[0].messages must be an array`; undefined when the field is absent (undefined or
+ * null, which tools write for "none") or of that type.
  * Parsers turn the problem into their own report error, so every format refuses a malformed
  * shape the same way instead of skipping the field.
  */
 function shapeProblem(value, type, where) {
-    if (value === undefined)
+    if (value === undefined || value === null)
         return undefined;
     const ok = type === 'object'
         ? isObject(value)
@@ -47934,6 +47935,10 @@ async function parseCargoAudit(source, _context) {
     if (!isObject(report) || !Array.isArray(list)) {
         throw new ReportError(source.origin, 'is not `cargo audit --json` output: there is no "vulnerabilities.list" array.');
     }
+    const problem = shapeErrors(report, list);
+    if (problem !== undefined) {
+        throw new ReportError(source.origin, `is not \`cargo audit --json\` output: ${problem}, as cargo audit writes it.`);
+    }
     const vulnerabilities = list.filter(isObject).map(toVulnerability);
     const counts = { info: 0, low: 0, moderate: 0, high: 0, critical: 0 };
     for (const vulnerability of vulnerabilities)
@@ -47946,6 +47951,50 @@ async function parseCargoAudit(source, _context) {
         }
     }
     return { findings, audit: { counts, vulnerabilities } };
+}
+/** The first field this parser reads that has the wrong type, with where it is. */
+function shapeErrors(report, list) {
+    for (const [index, entry] of list.entries()) {
+        const problem = entryProblem(entry, `vulnerabilities.list[${index}]`);
+        if (problem !== undefined)
+            return problem;
+    }
+    const warnings = report.warnings;
+    const problem = shapeProblem(warnings, 'object', 'warnings');
+    if (problem !== undefined || !isObject(warnings))
+        return problem;
+    for (const [kind, entries] of Object.entries(warnings)) {
+        const where = `warnings[${JSON.stringify(kind)}]`;
+        const listProblem = shapeProblem(entries, 'array', where);
+        if (listProblem !== undefined)
+            return listProblem;
+        for (const [index, warning] of arrayOrEmpty(entries).entries()) {
+            const warningProblem = entryProblem(warning, `${where}[${index}]`) ??
+                shapeProblem(warning.kind, 'string', `${where}[${index}].kind`);
+            if (warningProblem !== undefined)
+                return warningProblem;
+        }
+    }
+    return undefined;
+}
+/** A vulnerability or warning: an object with an optional advisory and package. */
+function entryProblem(entry, where) {
+    if (!isObject(entry))
+        return `${where} must be an object`;
+    const { advisory, package: pkg } = entry;
+    return (shapeProblem(advisory, 'object', `${where}.advisory`) ??
+        shapeProblem(pkg, 'object', `${where}.package`) ??
+        (isObject(advisory)
+            ? (shapeProblem(advisory.id, 'string', `${where}.advisory.id`) ??
+                shapeProblem(advisory.title, 'string', `${where}.advisory.title`) ??
+                shapeProblem(advisory.url, 'string', `${where}.advisory.url`) ??
+                shapeProblem(advisory.package, 'string', `${where}.advisory.package`) ??
+                shapeProblem(advisory.cvss, 'string', `${where}.advisory.cvss`))
+            : undefined) ??
+        (isObject(pkg)
+            ? (shapeProblem(pkg.name, 'string', `${where}.package.name`) ??
+                shapeProblem(pkg.version, 'string', `${where}.package.version`))
+            : undefined));
 }
 function toVulnerability(entry) {
     const advisory = objectOrUndefined(entry.advisory) ?? {};
@@ -48345,13 +48394,17 @@ async function parseClippy(source, context) {
     const findings = [];
     const seen = new Set();
     let cargoMessages = 0;
-    for (const line of text.split(/\r?\n/)) {
+    for (const [index, line] of text.split(/\r?\n/).entries()) {
         const record = parseLine(line);
         if (!record || typeof record.reason !== 'string')
             continue;
         cargoMessages += 1;
         if (record.reason !== 'compiler-message')
             continue;
+        const problem = clippy_shapeErrors(record);
+        if (problem !== undefined) {
+            throw new ReportError(source.origin, `is not cargo JSON output: line ${index + 1}: ${problem}, as cargo --message-format=json writes it.`);
+        }
         const diagnostic = objectOrUndefined(record.message);
         if (!diagnostic)
             continue;
@@ -48376,6 +48429,36 @@ async function parseClippy(source, context) {
         throw new ReportError(source.origin, 'has no cargo JSON messages: run cargo clippy with --message-format=json, and check that cargo could start the build.');
     }
     return { findings };
+}
+/** The first field of a compiler message this parser reads that has the wrong type. */
+function clippy_shapeErrors(record) {
+    const diagnostic = record.message;
+    if (!isObject(diagnostic))
+        return 'message must be an object';
+    const first = shapeProblem(diagnostic.code, 'object', 'message.code') ??
+        (isObject(diagnostic.code)
+            ? shapeProblem(diagnostic.code.code, 'string', 'message.code.code')
+            : undefined) ??
+        shapeProblem(diagnostic.level, 'string', 'message.level') ??
+        shapeProblem(diagnostic.message, 'string', 'message.message') ??
+        shapeProblem(diagnostic.rendered, 'string', 'message.rendered') ??
+        shapeProblem(diagnostic.spans, 'array', 'message.spans');
+    if (first !== undefined)
+        return first;
+    for (const [at, span] of arrayOrEmpty(diagnostic.spans).entries()) {
+        const where = `message.spans[${at}]`;
+        if (!isObject(span))
+            return `${where} must be an object`;
+        const problem = shapeProblem(span.file_name, 'string', `${where}.file_name`) ??
+            shapeProblem(span.line_start, 'number', `${where}.line_start`) ??
+            shapeProblem(span.line_end, 'number', `${where}.line_end`) ??
+            shapeProblem(span.column_start, 'number', `${where}.column_start`) ??
+            shapeProblem(span.column_end, 'number', `${where}.column_end`) ??
+            shapeProblem(span.expansion, 'object', `${where}.expansion`);
+        if (problem !== undefined)
+            return problem;
+    }
+    return undefined;
 }
 function parseLine(line) {
     const trimmed = line.trim();
@@ -48775,7 +48858,7 @@ async function parseNpmAudit(source, _context) {
     if (!entries) {
         throw new ReportError(source.origin, 'is an npm audit report without a "vulnerabilities" object.');
     }
-    const problem = shapeErrors(report, entries);
+    const problem = npm_audit_shapeErrors(report, entries);
     if (problem !== undefined) {
         throw new ReportError(source.origin, `is not \`npm audit --json\` output: ${problem}.`);
     }
@@ -48789,14 +48872,14 @@ async function parseNpmAudit(source, _context) {
     };
 }
 /** The first field this parser reads that has the wrong type, with where it is. */
-function shapeErrors(report, entries) {
+function npm_audit_shapeErrors(report, entries) {
     const metadata = report.metadata;
-    const first = shapeProblem(metadata, 'object', 'metadata');
-    if (first !== undefined || !isObject(metadata))
+    const first = shapeProblem(metadata, 'object', 'metadata') ??
+        (isObject(metadata)
+            ? shapeProblem(metadata.vulnerabilities, 'object', 'metadata.vulnerabilities')
+            : undefined);
+    if (first !== undefined)
         return first;
-    const counts = shapeProblem(metadata.vulnerabilities, 'object', 'metadata.vulnerabilities');
-    if (counts !== undefined)
-        return counts;
     for (const [name, entry] of Object.entries(entries)) {
         const where = `vulnerabilities[${JSON.stringify(name)}]`;
         if (!isObject(entry))
@@ -49003,12 +49086,69 @@ async function parseSarif(source, context) {
         const found = log.version === undefined ? 'no version' : `version ${JSON.stringify(log.version)}`;
         throw new ReportError(source.origin, `is a SARIF log with ${found}; only SARIF 2.1.0 is read.`);
     }
+    const problem = sarif_shapeErrors(log.runs);
+    if (problem !== undefined) {
+        throw new ReportError(source.origin, `is not a SARIF 2.1.0 log: ${problem}.`);
+    }
     const findings = [];
     for (const run of log.runs) {
         if (isObject(run))
             findings.push(...parseRun(run, context));
     }
     return { findings };
+}
+/** The first field of a run's results this parser reads that has the wrong type, and where. */
+function sarif_shapeErrors(runs) {
+    for (const [index, run] of runs.entries()) {
+        const where = `runs[${index}]`;
+        if (!isObject(run))
+            return `${where} must be an object`;
+        const problem = shapeProblem(run.tool, 'object', `${where}.tool`) ??
+            shapeProblem(run.results, 'array', `${where}.results`) ??
+            shapeProblem(run.invocations, 'array', `${where}.invocations`) ??
+            shapeProblem(run.artifacts, 'array', `${where}.artifacts`);
+        if (problem !== undefined)
+            return problem;
+        for (const [at, result] of arrayOrEmpty(run.results).entries()) {
+            const problem = resultProblem(result, `${where}.results[${at}]`);
+            if (problem !== undefined)
+                return problem;
+        }
+    }
+    return undefined;
+}
+function resultProblem(result, where) {
+    if (!isObject(result))
+        return `${where} must be an object`;
+    const first = shapeProblem(result.ruleId, 'string', `${where}.ruleId`) ??
+        shapeProblem(result.level, 'string', `${where}.level`) ??
+        shapeProblem(result.kind, 'string', `${where}.kind`) ??
+        shapeProblem(result.message, 'object', `${where}.message`) ??
+        shapeProblem(result.rule, 'object', `${where}.rule`) ??
+        shapeProblem(result.locations, 'array', `${where}.locations`) ??
+        shapeProblem(result.suppressions, 'array', `${where}.suppressions`);
+    if (first !== undefined)
+        return first;
+    const location = arrayOrEmpty(result.locations)[0];
+    const at = `${where}.locations[0]`;
+    if (location === undefined)
+        return undefined;
+    if (!isObject(location))
+        return `${at} must be an object`;
+    const physical = location.physicalLocation;
+    const problem = shapeProblem(physical, 'object', `${at}.physicalLocation`);
+    if (problem !== undefined || !isObject(physical))
+        return problem;
+    const { artifactLocation, region } = physical;
+    return (shapeProblem(artifactLocation, 'object', `${at}.physicalLocation.artifactLocation`) ??
+        (isObject(artifactLocation)
+            ? shapeProblem(artifactLocation.uri, 'string', `${at}.physicalLocation.artifactLocation.uri`)
+            : undefined) ??
+        shapeProblem(region, 'object', `${at}.physicalLocation.region`) ??
+        (isObject(region)
+            ? (shapeProblem(region.startLine, 'number', `${at}.physicalLocation.region.startLine`) ??
+                shapeProblem(region.startColumn, 'number', `${at}.physicalLocation.region.startColumn`))
+            : undefined));
 }
 const sarif_LEVELS = {
     error: 'error',

@@ -1,6 +1,7 @@
 import {
   isObject,
   readJsonReport,
+  shapeProblem,
   stringOrUndefined,
   type JsonObject,
 } from '../../core/reports/json.js';
@@ -37,6 +38,13 @@ export async function parseIstanbul(
         `entry ${JSON.stringify(key)} has no statementMap/s; expected Istanbul coverage-final.json.`,
       );
     }
+    const problem = shapeErrors(entry, `entry ${JSON.stringify(key)}`);
+    if (problem !== undefined) {
+      throw new ReportError(
+        source.origin,
+        `${problem}, as Istanbul writes coverage-final.json; the report is malformed.`,
+      );
+    }
     const path = toRepositoryPath(stringOrUndefined(entry.path) ?? key, context.workspace);
     let file = files.get(path);
     if (!file) files.set(path, (file = emptyFile(path)));
@@ -60,6 +68,41 @@ function fileEntry(value: unknown): JsonObject | undefined {
     isObject(value) && isObject(value.data) && !('statementMap' in value) ? value.data : value;
   if (!isObject(entry) || !isObject(entry.statementMap) || !isObject(entry.s)) return undefined;
   return entry;
+}
+
+/** The first field of a file entry this parser reads that has the wrong type, and where. */
+function shapeErrors(entry: JsonObject, where: string): string | undefined {
+  const first =
+    shapeProblem(entry.path, 'string', `${where}.path`) ??
+    shapeProblem(entry.fnMap, 'object', `${where}.fnMap`) ??
+    shapeProblem(entry.f, 'object', `${where}.f`) ??
+    shapeProblem(entry.branchMap, 'object', `${where}.branchMap`) ??
+    shapeProblem(entry.b, 'object', `${where}.b`);
+  if (first !== undefined) return first;
+  for (const [id, count] of Object.entries(entry.s as JsonObject)) {
+    const problem =
+      shapeProblem(count, 'number', `${where}.s[${JSON.stringify(id)}]`) ??
+      shapeProblem(
+        (entry.statementMap as JsonObject)[id],
+        'object',
+        `${where}.statementMap[${JSON.stringify(id)}]`,
+      );
+    if (problem !== undefined) return problem;
+  }
+  for (const [id, count] of Object.entries(isObject(entry.f) ? entry.f : {})) {
+    const problem = shapeProblem(count, 'number', `${where}.f[${JSON.stringify(id)}]`);
+    if (problem !== undefined) return problem;
+  }
+  for (const [id, counts] of Object.entries(isObject(entry.b) ? entry.b : {})) {
+    const at = `${where}.b[${JSON.stringify(id)}]`;
+    const problem = shapeProblem(counts, 'array', at);
+    if (problem !== undefined) return problem;
+    for (const [index, count] of (counts as unknown[]).entries()) {
+      const countProblem = shapeProblem(count, 'number', `${at}[${index}]`);
+      if (countProblem !== undefined) return countProblem;
+    }
+  }
+  return undefined;
 }
 
 function readStatements(

@@ -2,6 +2,7 @@ import {
   arrayOrEmpty,
   isObject,
   readJsonReport,
+  shapeProblem,
   stringOrUndefined,
   type JsonObject,
 } from '../../core/reports/json.js';
@@ -29,6 +30,13 @@ export async function parseLlvmCov(
       `is not llvm-cov export JSON (expected "type": "${EXPORT_TYPE}" and a "data" array).`,
     );
   }
+  const problem = shapeErrors(document.data);
+  if (problem !== undefined) {
+    throw new ReportError(
+      source.origin,
+      `is not llvm-cov export JSON: ${problem}, as llvm-cov export writes it.`,
+    );
+  }
   const files = new Map<string, FileCoverage>();
   for (const export_ of document.data) {
     if (!isObject(export_)) continue;
@@ -50,6 +58,51 @@ export async function parseLlvmCov(
 }
 
 const EXPORT_TYPE = 'llvm.coverage.json.export';
+
+/** The first field this parser reads that has the wrong type, with where it is. */
+function shapeErrors(data: unknown[]): string | undefined {
+  for (const [index, export_] of data.entries()) {
+    const where = `data[${index}]`;
+    if (!isObject(export_)) return `${where} must be an object`;
+    const first =
+      shapeProblem(export_.files, 'array', `${where}.files`) ??
+      shapeProblem(export_.functions, 'array', `${where}.functions`);
+    if (first !== undefined) return first;
+    for (const [at, entry] of arrayOrEmpty(export_.files).entries()) {
+      const file = `${where}.files[${at}]`;
+      if (!isObject(entry)) return `${file} must be an object`;
+      const problem =
+        shapeProblem(entry.segments, 'array', `${file}.segments`) ??
+        shapeProblem(entry.branches, 'array', `${file}.branches`) ??
+        arrayItems(entry.branches, 'array', `${file}.branches`);
+      if (problem !== undefined) return problem;
+    }
+    for (const [at, fn] of arrayOrEmpty(export_.functions).entries()) {
+      const at_ = `${where}.functions[${at}]`;
+      if (!isObject(fn)) return `${at_} must be an object`;
+      const problem =
+        shapeProblem(fn.name, 'string', `${at_}.name`) ??
+        shapeProblem(fn.count, 'number', `${at_}.count`) ??
+        shapeProblem(fn.filenames, 'array', `${at_}.filenames`) ??
+        arrayItems(fn.filenames, 'string', `${at_}.filenames`) ??
+        shapeProblem(fn.regions, 'array', `${at_}.regions`) ??
+        arrayItems(fn.regions, 'array', `${at_}.regions`);
+      if (problem !== undefined) return problem;
+    }
+  }
+  return undefined;
+}
+
+function arrayItems(list: unknown, type: 'array' | 'string', where: string): string | undefined {
+  for (const [index, item] of arrayOrEmpty(list).entries()) {
+    const at = `${where}[${index}]`;
+    // Inside a list, null is not "absent": it is an item of the wrong type.
+    if (item === null) return `${at} must be ${type === 'array' ? 'an array' : 'a string'}`;
+    const problem = shapeProblem(item, type, at);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
+}
 
 export function looksLikeLlvmCov(head: string): boolean {
   return head.includes(`"${EXPORT_TYPE}"`);

@@ -1,3 +1,4 @@
+import { InvalidReferenceError, parseReference } from '../../core/image-reference.js';
 import { MetadataError } from './errors.js';
 import { meaningfulLines, parseFields } from './fields.js';
 
@@ -8,14 +9,6 @@ export interface ImageEntry {
 }
 
 const EXAMPLE = 'ghcr.io/octo-org/app';
-
-// OCI distribution spec: repository path components; a registry host may come first.
-const PATH_COMPONENT = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
-const HOST_COMPONENT = '(?:[a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9])';
-const HOST = `(?:${HOST_COMPONENT}(?:\\.${HOST_COMPONENT})*|\\[[0-9a-f:]+\\])(?::[0-9]+)?`;
-const PATH_PATTERN = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
-const HOST_PATTERN = new RegExp(`^${HOST}$`);
-const MAX_NAME_LENGTH = 255;
 
 /**
  * Parses the `images` input: one image per line, bare or `name=<image>,enable=<bool>`; a single
@@ -71,7 +64,7 @@ function parseImageLine(line: string): ImageEntry {
   return { name: checkedName(name, line), enable };
 }
 
-/** Lower-cases the name and checks it against the OCI repository name grammar. */
+/** Lower-cases the name and checks it against core's image-reference grammar. */
 function checkedName(raw: string, line: string): string {
   const name = raw.toLowerCase();
   const problem = imageNameProblem(name);
@@ -86,22 +79,21 @@ function checkedName(raw: string, line: string): string {
   return name;
 }
 
+/**
+ * Why `name` is not an image name, by core's image-reference grammar (the one rollout and canary
+ * use), so the same text gets the same answer in every action; a name carries no tag or digest.
+ */
 export function imageNameProblem(name: string): string | undefined {
-  if (name === '') return 'it is empty';
-  if (name.length > MAX_NAME_LENGTH) return `it is longer than ${MAX_NAME_LENGTH} characters`;
-  const slash = name.indexOf('/');
-  const first = slash < 0 ? name : name.slice(0, slash);
-  const hasHost =
-    slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  if (hasHost && !HOST_PATTERN.test(first)) return `'${first}' is not a registry host[:port]`;
-  const path = hasHost ? name.slice(slash + 1) : name;
-  if (PATH_PATTERN.test(path)) return undefined;
-  const last = path.slice(path.lastIndexOf('/') + 1);
-  if (last.includes(':') || last.includes('@')) {
-    return 'an image name carries no tag or digest; the tags come from the tags input';
+  const noTag = 'an image name carries no tag or digest; the tags come from the tags input';
+  // Any digest is wrong here, a well-formed one or not: say that rather than what is wrong with it.
+  if (name.includes('@')) return noTag;
+  let reference;
+  try {
+    reference = parseReference(name);
+  } catch (error) {
+    if (error instanceof InvalidReferenceError) return error.reason;
+    throw error;
   }
-  return (
-    'a repository name is lower-case letters and digits in components separated by /, ' +
-    "with '.', '_', '__' or dashes only between letters or digits"
-  );
+  if (reference.tag !== undefined || reference.digest !== undefined) return noTag;
+  return undefined;
 }

@@ -1,6 +1,6 @@
 import { ActionError, describeThrown } from '../../core/errors.js';
 import { HttpError, httpRequest } from '../../core/http.js';
-import { retry, RetryError } from '../../core/retry.js';
+import { describeGivingUp, retry, RetryError } from '../../core/retry.js';
 import { registerSecret } from '../../core/secrets.js';
 
 /**
@@ -77,6 +77,8 @@ const EXPIRY_MARGIN_MS = 10_000;
 /** The token spec's default lifetime when the server names none. */
 const DEFAULT_TOKEN_SECONDS = 60;
 const PROBE_TIMEOUT_MS = 30_000;
+/** Every attempt at reaching the registry ends within this, retries included. */
+const PROBE_DEADLINE_MS = 60_000;
 
 export class RegistryAuth {
   private challenge?: Promise<Challenge | undefined>;
@@ -88,6 +90,8 @@ export class RegistryAuth {
     private readonly baseUrl: string,
     private readonly credentials?: RegistryCredentials,
     private readonly now: () => number = Date.now,
+    /** How long one probe of /v2/ may wait, and all of them with retries. */
+    private readonly probeLimits = { attemptMs: PROBE_TIMEOUT_MS, deadlineMs: PROBE_DEADLINE_MS },
   ) {
     if (credentials) {
       registerSecret(credentials.password);
@@ -125,8 +129,10 @@ export class RegistryAuth {
     const url = `${this.baseUrl}/v2/`;
     try {
       return await retry(
-        async () => {
-          const response = await fetch(url, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+        async ({ remainingMs }) => {
+          // No attempt outlasts the probe's deadline: a silent registry fails within it.
+          const timeoutMs = Math.max(1, Math.min(this.probeLimits.attemptMs, remainingMs));
+          const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
           await response.body?.cancel();
           if (response.ok) return undefined;
           const header = response.headers.get('www-authenticate');
@@ -142,12 +148,16 @@ export class RegistryAuth {
             status: response.status,
           });
         },
-        { maxAttempts: 4, baseDelayMs: 1_000, deadlineMs: 120_000 },
+        { maxAttempts: 4, baseDelayMs: 1_000, deadlineMs: this.probeLimits.deadlineMs },
       );
     } catch (error) {
       const last = error instanceof RetryError ? error.lastError : error;
+      const givingUp =
+        error instanceof RetryError
+          ? `; ${describeGivingUp(error.attempts, error.elapsedMs, error.stoppedBecause)}`
+          : '';
       throw new ActionError(
-        `Could not reach registry ${this.registry} at ${url}: ${describeFetchFailure(last)}.`,
+        `Could not reach registry ${this.registry} at ${url}: ${describeFetchFailure(last, this.probeLimits.attemptMs)}${givingUp}.`,
         this.baseUrl.startsWith('http:')
           ? 'Check that the registry is running and serves plain HTTP at that address.'
           : 'Check the registry host name; a registry without TLS must be marked insecure.',
@@ -206,9 +216,9 @@ export class RegistryAuth {
   }
 }
 
-function describeFetchFailure(error: unknown): string {
+function describeFetchFailure(error: unknown, attemptMs: number): string {
   if ((error as { name?: unknown })?.name === 'TimeoutError') {
-    return `no response within ${PROBE_TIMEOUT_MS / 1_000}s`;
+    return `no response within ${attemptMs / 1_000}s per attempt`;
   }
   // fetch says only "fetch failed"; the reason and its system error code are in the cause.
   const cause = (error as { cause?: unknown })?.cause;

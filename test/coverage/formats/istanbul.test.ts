@@ -177,6 +177,42 @@ describe('Istanbul coverage-final.json', () => {
   ])('looksLikeIstanbul($head) is $expected', ({ head, expected }) => {
     expect(looksLikeIstanbul(head)).toBe(expected);
   });
+
+  // Each row was accepted before shape checks: the malformed field was skipped or counted as 0.
+  const good = { path: '/a/b.js', statementMap: { '0': span(1) }, s: { '0': 1 } };
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      'a statement count that is a string',
+      { s: { '0': '1' } },
+      'entry "k".s["0"] must be a number',
+    ],
+    [
+      'a statement without a location',
+      { statementMap: { '0': 3 } },
+      'entry "k".statementMap["0"] must be an object',
+    ],
+    ['fnMap that is a list', { fnMap: [] }, 'entry "k".fnMap must be an object'],
+    [
+      'a function count that is a string',
+      { fnMap: {}, f: { '0': 'x' } },
+      'entry "k".f["0"] must be a number',
+    ],
+    [
+      'branch counts that are a number',
+      { branchMap: {}, b: { '0': 2 } },
+      'entry "k".b["0"] must be an array',
+    ],
+    [
+      'a branch count that is a string',
+      { branchMap: {}, b: { '0': [1, 'x'] } },
+      'entry "k".b["0"][1] must be a number',
+    ],
+    ['a path that is not a string', { path: 7 }, 'entry "k".path must be a string'],
+  ])('refuses a malformed shape: %s', async (_case, fields, problem) => {
+    const attempt = () => parse({ k: { ...good, ...fields } });
+    await expect(attempt()).rejects.toBeInstanceOf(ReportError);
+    await expect(attempt()).rejects.toThrow(`${problem}, as Istanbul writes coverage-final.json`);
+  });
 });
 
 describe('coverage-final.json captured from c8 12', () => {

@@ -259,6 +259,58 @@ describe('llvm-cov export JSON', () => {
   ])('looksLikeLlvmCov($head) is $expected', ({ head, expected }) => {
     expect(looksLikeLlvmCov(head)).toBe(expected);
   });
+
+  // Each row was accepted before shape checks: the malformed field was skipped.
+  const file = { filename: '/home/runner/work/demo/demo/a.c', segments: [] };
+  const fn = {
+    name: 'main',
+    count: 1,
+    filenames: [file.filename],
+    regions: [[1, 1, 2, 1, 1, 0, 0, 0]],
+  };
+  it.each<[string, string, string]>([
+    [
+      'files that are an object',
+      JSON.stringify({ type: 'llvm.coverage.json.export', data: [{ files: {} }] }),
+      'data[0].files must be an array',
+    ],
+    [
+      'an export that is not an object',
+      JSON.stringify({ type: 'llvm.coverage.json.export', data: [7] }),
+      'data[0] must be an object',
+    ],
+    ['a file that is not an object', exportOf(['a.c']), 'data[0].files[0] must be an object'],
+    [
+      'a branch that is not an array',
+      exportOf([{ ...file, branches: [7] }]),
+      'data[0].files[0].branches[0] must be an array',
+    ],
+    [
+      'a function that is not an object',
+      exportOf([file], ['main']),
+      'data[0].functions[0] must be an object',
+    ],
+    [
+      'a function count that is a string',
+      exportOf([file], [{ ...fn, count: '1' }]),
+      'data[0].functions[0].count must be a number',
+    ],
+    [
+      'regions that are not arrays',
+      exportOf([file], [{ ...fn, regions: [1] }]),
+      'data[0].functions[0].regions[0] must be an array',
+    ],
+    [
+      'a filename that is a number',
+      exportOf([file], [{ ...fn, filenames: [1] }]),
+      'data[0].functions[0].filenames[0] must be a string',
+    ],
+  ])('refuses a malformed shape: %s', async (_case, text, problem) => {
+    await expect(parse(text)).rejects.toBeInstanceOf(ReportError);
+    await expect(parse(text)).rejects.toThrow(
+      `is not llvm-cov export JSON: ${problem}, as llvm-cov export writes it.`,
+    );
+  });
 });
 
 describe('an export captured from clang 14 / llvm-cov 14', () => {

@@ -191,7 +191,7 @@ describe('bad input is an error that names the input and quotes the line', () =>
       { images: ['ghcr.io/octo-org/my app'] },
       'images',
       'ghcr.io/octo-org/my app',
-      /invalid image name 'ghcr.io\/octo-org\/my app': a repository name is lower-case letters/,
+      /invalid image name 'ghcr.io\/octo-org\/my app': it contains whitespace/,
     ],
     [
       'image name with a tag',
@@ -219,7 +219,7 @@ describe('bad input is an error that names the input and quotes the line', () =>
       { images: ['localhost:port/app'] },
       'images',
       'localhost:port/app',
-      /'localhost:port' is not a registry host\[:port\]/,
+      /'localhost:port' is not a valid registry host\[:port\]/,
     ],
     [
       'image with an empty component',

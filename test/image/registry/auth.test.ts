@@ -1,3 +1,4 @@
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionError } from '../../../src/core/errors.js';
 import { maskSecrets } from '../../../src/core/secrets.js';
@@ -74,6 +75,34 @@ describe('parseChallenges', () => {
 });
 
 const USER = { username: 'ci', password: 'correct-horse-battery' };
+
+describe('reaching a registry that accepts connections and never answers', () => {
+  it('gives up within the probe deadline and says how long it tried', async () => {
+    const sockets: Socket[] = [];
+    const silent = createNetServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    const host = `127.0.0.1:${port}`;
+    const auth = new RegistryAuth(host, `http://${host}`, undefined, Date.now, {
+      attemptMs: 600,
+      deadlineMs: 1_500,
+    });
+    const started = Date.now();
+    try {
+      const error = (await auth
+        .authorization(['repository:a/b:pull'])
+        .catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(ActionError);
+      expect(error.message).toMatch(
+        /no response within 0\.6s per attempt; gave up after \d attempts? over/,
+      );
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+    expect(Date.now() - started).toBeLessThan(1_500 + 1_000);
+  });
+});
 
 describeWithTool(REGISTRY_TOOL, 'registry authentication', () => {
   describeWithTool(HTPASSWD_TOOL, 'htpasswd (Basic) against docker-registry', () => {
