@@ -195,19 +195,29 @@ export function readImageReference(
   name: string,
   options: { example: string; required?: boolean; requiredProblem?: string },
 ): string | undefined {
-  const value = core.getInput(name).trim();
-  if (value === '') {
-    if (options.required) {
-      throw new InputError(
-        name,
-        options.requiredProblem ?? 'is required but was not set.',
-        options.example,
-      );
-    }
-    return undefined;
-  }
-  parseImageReferenceInput(name, value, options.example);
+  const value = presentOrMissing(name, core.getInput(name).trim(), options);
+  if (value !== undefined) parseImageReferenceInput(name, value, options.example);
   return value;
+}
+
+/**
+ * The value, or undefined when empty; an empty required input is the one error every reader
+ * gives for it.
+ */
+function presentOrMissing(
+  name: string,
+  value: string | undefined,
+  options: { example: string; required?: boolean; requiredProblem?: string },
+): string | undefined {
+  if (value !== undefined && value !== '') return value;
+  if (options.required) {
+    throw new InputError(
+      name,
+      options.requiredProblem ?? 'is required but was not set.',
+      options.example,
+    );
+  }
+  return undefined;
 }
 
 /**
@@ -218,13 +228,8 @@ export function readKubernetesName(
   name: string,
   options: KubernetesNameRule & { what: string; example: string; required?: boolean },
 ): string | undefined {
-  const value = core.getInput(name).trim();
-  if (value === '') {
-    if (options.required)
-      throw new InputError(name, 'is required but was not set.', options.example);
-    return undefined;
-  }
-  return checkKubernetesNameInput(name, value, options);
+  const value = presentOrMissing(name, core.getInput(name).trim(), options);
+  return value === undefined ? undefined : checkKubernetesNameInput(name, value, options);
 }
 
 /**
@@ -241,16 +246,6 @@ export function readUrl(
     secret?: boolean;
   },
 ): string | undefined {
-  const value = core.getInput(name).trim() || options.default;
-  if (value === undefined || value === '') {
-    if (options.required) {
-      throw new InputError(
-        name,
-        options.requiredProblem ?? 'is required but was not set.',
-        options.example,
-      );
-    }
-    return undefined;
-  }
-  return checkUrlInput(name, value, options);
+  const value = presentOrMissing(name, core.getInput(name).trim() || options.default, options);
+  return value === undefined ? undefined : checkUrlInput(name, value, options);
 }

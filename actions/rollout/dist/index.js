@@ -41359,42 +41359,38 @@ function readYaml(name, options) {
  * returns the trimmed text as given, or undefined when the input is empty and not required.
  */
 function readImageReference(name, options) {
-    const value = getInput(name).trim();
-    if (value === '') {
-        if (options.required) {
-            throw new errors_InputError(name, options.requiredProblem ?? 'is required but was not set.', options.example);
-        }
-        return undefined;
-    }
-    parseImageReferenceInput(name, value, options.example);
+    const value = presentOrMissing(name, getInput(name).trim(), options);
+    if (value !== undefined)
+        parseImageReferenceInput(name, value, options.example);
     return value;
+}
+/**
+ * The value, or undefined when empty; an empty required input is the one error every reader
+ * gives for it.
+ */
+function presentOrMissing(name, value, options) {
+    if (value !== undefined && value !== '')
+        return value;
+    if (options.required) {
+        throw new errors_InputError(name, options.requiredProblem ?? 'is required but was not set.', options.example);
+    }
+    return undefined;
 }
 /**
  * A Kubernetes object name of the kind the object needs (see kubernetes-name.ts); `what` says
  * which object, e.g. "a namespace name". Undefined when empty and not required.
  */
 function readKubernetesName(name, options) {
-    const value = getInput(name).trim();
-    if (value === '') {
-        if (options.required)
-            throw new errors_InputError(name, 'is required but was not set.', options.example);
-        return undefined;
-    }
-    return checkKubernetesNameInput(name, value, options);
+    const value = presentOrMissing(name, getInput(name).trim(), options);
+    return value === undefined ? undefined : checkKubernetesNameInput(name, value, options);
 }
 /**
  * An absolute http(s) URL, trimmed; undefined when empty and not required. With `secret`, a bad
  * value is not repeated in the error (webhook URLs are credentials).
  */
 function readUrl(name, options) {
-    const value = getInput(name).trim() || options.default;
-    if (value === undefined || value === '') {
-        if (options.required) {
-            throw new errors_InputError(name, options.requiredProblem ?? 'is required but was not set.', options.example);
-        }
-        return undefined;
-    }
-    return checkUrlInput(name, value, options);
+    const value = presentOrMissing(name, getInput(name).trim() || options.default, options);
+    return value === undefined ? undefined : checkUrlInput(name, value, options);
 }
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
