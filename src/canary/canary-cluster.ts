@@ -5,14 +5,21 @@
  * never be overtaken by a weight change that was already in flight.
  */
 import * as core from '@actions/core';
+import { formatDuration } from '../core/duration.js';
 import { ActionError, describeThrown } from '../core/errors.js';
+import { untilRecovered } from '../core/kube-recovery.js';
 import type { Kubectl } from '../core/kubectl.js';
-import { ClusterLock } from './cancellation.js';
+import { ClusterLock } from './cluster-lock.js';
 import {
   canaryName,
+  describeOwner,
+  isStale,
   readClusterState,
+  sameRun,
   writeClusterState,
+  type CanaryPhase,
   type ClusterState,
+  type RunOwner,
 } from './cluster/cluster-state.js';
 import { finishPromotion, promoteStable, revertToStable } from './cluster/revert.js';
 import { trafficProvider, type TrafficProvider } from './cluster/traffic/index.js';
@@ -43,7 +50,26 @@ export interface CanaryTarget {
 export interface ResumedCanary {
   weight: number;
   canaryImage: string;
+  phase: CanaryPhase;
 }
+
+/** How this run relates to canaries: who it is, how long its lease lasts, how long recovery may take. */
+export interface CanaryRunOptions {
+  owner: RunOwner;
+  leaseMs: number;
+  recoveryTimeoutMs: number;
+  /** What to do with a canary whose owner stopped renewing its lease. */
+  onStale: 'abort' | 'fail';
+  /** Take over a canary of another run that is still alive. */
+  force: boolean;
+  /** Called once when the first recovery starts, with its deadline, so post can keep to it. */
+  recoveryStarted?: (deadlineAt: number) => void;
+  /** Set by the post step: the deadline main's recovery began with. */
+  recoveryDeadlineAt?: number;
+}
+
+/** A shift that fails on an API fault is tried again for this long before the canary aborts. */
+const SHIFT_RETRY_MS = 30_000;
 
 export interface PromotionReport extends CleanupReport {
   promoted: boolean;
@@ -58,16 +84,35 @@ export class CanaryCluster {
   private state: ClusterState | undefined;
   private readonly steps: StepRecord[] = [];
   private promotionStarted = false;
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private creating = false;
+  private recoveryDeadlineAt: number | undefined;
+  private recoveryStartedAt: number | undefined;
+  /** What this run did about a stale canary it found, for the report. */
+  readonly notes: string[] = [];
 
   constructor(
     private readonly kubectl: Kubectl,
     target: CanaryTarget,
+    private readonly run: CanaryRunOptions,
   ) {
     this.target = target;
+    this.recoveryDeadlineAt = run.recoveryDeadlineAt;
   }
 
   static fromRunState(kubectl: Kubectl, state: CanaryRunState): CanaryCluster {
-    return new CanaryCluster(kubectl, { ...state, image: undefined });
+    return new CanaryCluster(
+      kubectl,
+      { ...state, image: undefined },
+      {
+        owner: state.owner,
+        leaseMs: state.leaseMs,
+        recoveryTimeoutMs: state.recoveryTimeoutMs,
+        onStale: 'fail',
+        force: false,
+        recoveryDeadlineAt: state.recoveryDeadlineAt,
+      },
+    );
   }
 
   /** The namespace the metrics are labelled with: the input, else the kubeconfig's, else default. */
@@ -112,12 +157,7 @@ export class CanaryCluster {
     const { deployment, service, image } = this.target;
     if (!service || !image) throw new ActionError('service and image are required to start.');
     const running = await readClusterState(this.kubectl, deployment);
-    if (running) {
-      throw new ActionError(
-        `A canary of ${deployment} is already running (image ${running.canaryImage} at ${running.weight}%, started ${running.startedAt}).`,
-        'Finish it first with mode: promote or mode: abort.',
-      );
-    }
+    if (running) await this.clearStale(running);
     const stable = await readStable(this.kubectl, deployment, this.target.container);
     this.stable = stable;
     if (stable.image === image) {
@@ -144,40 +184,164 @@ export class CanaryCluster {
       stepIndex: -1,
       startedAt: new Date().toISOString(),
       originalRoute: provider.snapshot(),
+      owner: this.run.owner,
+      phase: 'running',
+      leaseSeconds: Math.round(this.run.leaseMs / 1_000),
+      renewedAt: new Date().toISOString(),
     };
     const router = this.target.traffic !== 'replicas';
-    await this.lock.run(async () => {
-      const state = this.state as ClusterState;
-      await createCanary(this.kubectl, {
-        stable,
-        image,
-        replicas: router ? stable.replicas : 0,
-        state,
-      });
-      if (router) await createCanaryService(this.kubectl, stableService, deployment);
-    });
+    this.creating = true;
+    // Applying the same objects again changes nothing, so an API fault here is simply retried.
+    await this.lock.run(() =>
+      untilRecovered(
+        'Creating the canary',
+        async () => {
+          const state = this.state as ClusterState;
+          await createCanary(this.kubectl, {
+            stable,
+            image,
+            replicas: router ? stable.replicas : 0,
+            state,
+          });
+          if (router) await createCanaryService(this.kubectl, stableService, deployment);
+        },
+        { deadlineAt: Date.now() + SHIFT_RETRY_MS },
+      ),
+    );
+    this.startLease();
     if (router) await this.waitCanaryReady();
   }
 
-  /** Continues a canary a previous job started; undefined when there is none. */
-  async resume(): Promise<ResumedCanary | undefined> {
+  /**
+   * Another canary of this Deployment exists. One whose owner still renews its lease (or that is
+   * paused for a person) is not ours to touch: this run stops without changing anything. A stale
+   * one is put back first, as `on-stale` says.
+   */
+  private async clearStale(found: ClusterState): Promise<void> {
+    const { deployment } = this.target;
+    const what = `A canary of ${deployment} (image ${found.canaryImage} at ${found.weight}%, ${found.phase ?? 'running'}, started ${found.startedAt}) belongs to ${describeOwner(found)}`;
+    if (!isStale(found)) {
+      throw new ActionError(
+        `${what} and is still ${found.phase === 'paused' ? 'waiting for promote or abort' : 'alive'}; this run changed nothing.`,
+        'Finish it first with mode: promote or mode: abort from that workflow run (or set force: true on that step), then run this one again.',
+      );
+    }
+    const expired = `${what}, whose runner stopped renewing its lease at ${found.renewedAt}`;
+    if (this.run.onStale === 'fail') {
+      throw new ActionError(
+        `${expired}; on-stale is fail, so this run changed nothing.`,
+        'Run this action with mode: abort to put the cluster back, or set on-stale: abort.',
+      );
+    }
+    core.warning(`${expired}; putting the cluster back before this run starts its own.`);
+    this.state = found;
+    this.stable = await readStable(this.kubectl, found.deployment, found.container);
+    const { cleanup, finished } = await this.abortFound(found);
+    if (cleanup.leftoverObjects.length > 0 || !cleanup.stableHealthy) {
+      throw new ActionError(
+        `${expired}; it could not be put back (leftover: ${cleanup.leftoverObjects.join(', ') || 'none'}, stable healthy: ${cleanup.stableHealthy}), so this run changed nothing else.`,
+        'Run this action with mode: abort to finish, then run this one again.',
+      );
+    }
+    this.notes.push(
+      `${expired}; this run ${finished ? `finished its promotion (stable runs ${cleanup.stableImage})` : 'reverted it (all traffic back on stable)'} before starting.`,
+    );
+    this.state = undefined;
+    this.stable = undefined;
+    this.provider = undefined;
+  }
+
+  /** begin() got as far as creating canary objects: a failure from then on has to revert them. */
+  get created(): boolean {
+    return this.creating;
+  }
+
+  /**
+   * Continues a canary a previous job started; undefined when there is none. Only a job of the run
+   * that owns it may continue it, unless its lease expired or `force` is set; promote takes it over.
+   */
+  async resume(intent: 'promote' | 'abort'): Promise<ResumedCanary | undefined> {
     const state = await readClusterState(this.kubectl, this.target.deployment);
     if (!state) return undefined;
+    if (!sameRun(state, this.run.owner) && !isStale(state) && !this.run.force && state.owner) {
+      throw new ActionError(
+        `The canary of ${state.deployment} (image ${state.canaryImage} at ${state.weight}%) belongs to ${describeOwner(state)}, which is still ${state.phase === 'paused' ? 'waiting for promote or abort' : 'alive'}; this run changed nothing.`,
+        `Run mode: ${intent} from a job of that workflow run, or set force: true to take the canary over.`,
+      );
+    }
     this.state = state;
     this.stable = await readStable(this.kubectl, state.deployment, state.container);
-    return { weight: state.weight, canaryImage: state.canaryImage };
+    if (intent === 'promote') {
+      await this.writeState({ owner: this.run.owner, phase: 'running' });
+      this.startLease();
+    }
+    return {
+      weight: state.weight,
+      canaryImage: state.canaryImage,
+      phase: state.phase ?? 'running',
+    };
+  }
+
+  /** Who owns the canary when it exists and is not stale; undefined otherwise. */
+  async liveOwner(): Promise<string | undefined> {
+    const state = await readClusterState(this.kubectl, this.target.deployment);
+    return state && !isStale(state) ? describeOwner(state) : undefined;
+  }
+
+  /** `mode: start` is done: the canary waits for a person, with no lease to expire meanwhile. */
+  async pause(): Promise<void> {
+    this.stopLease();
+    await this.writeState({ phase: 'paused' });
+  }
+
+  /** Keeps the lease on the canary's state alive while this run drives it. */
+  private startLease(): void {
+    this.stopLease();
+    const every = Math.max(1_000, Math.floor(this.run.leaseMs / 4));
+    this.leaseTimer = setInterval(() => {
+      this.writeState({}).catch((error: unknown) =>
+        core.debug(`Could not renew the canary's lease: ${describeThrown(error)}`),
+      );
+    }, every);
+    this.leaseTimer.unref();
+  }
+
+  stopLease(): void {
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
+    this.leaseTimer = undefined;
+  }
+
+  /** Writes the canary's state with `changes` and a renewed lease, in turn with other changes. */
+  private writeState(changes: Partial<ClusterState>): Promise<void> {
+    return this.lock.run(async () => {
+      if (!this.state) return;
+      const next: ClusterState = {
+        ...this.state,
+        ...changes,
+        leaseSeconds: Math.round(this.run.leaseMs / 1_000),
+        renewedAt: new Date().toISOString(),
+      };
+      await writeClusterState(this.kubectl, next);
+      this.state = next;
+    });
   }
 
   /** Only the change itself holds the lock: a cancellation must not wait for pods to start. */
   async shiftTo(weight: number): Promise<number> {
     const provider = this.providerFor(this.state?.originalRoute);
-    const achieved = await this.lock.run(() => provider.setWeight(weight));
+    const deadlineAt = Date.now() + SHIFT_RETRY_MS;
+    const achieved = await this.lock.run(() =>
+      untilRecovered(`Shifting ${weight}% of traffic`, () => provider.setWeight(weight), {
+        deadlineAt,
+      }),
+    );
     await this.waitCanaryReady();
-    await this.lock.run(async () => {
-      if (!this.state) return;
-      this.state = { ...this.state, weight: achieved, stepIndex: this.state.stepIndex + 1 };
-      await writeClusterState(this.kubectl, this.state);
-    });
+    const stepIndex = (this.state?.stepIndex ?? -1) + 1;
+    await untilRecovered(
+      'Recording the step on the canary',
+      () => this.writeState({ weight: achieved, stepIndex }),
+      { deadlineAt: Date.now() + SHIFT_RETRY_MS },
+    );
     core.info(`The canary now gets ${achieved}% of traffic.`);
     return achieved;
   }
@@ -187,30 +351,144 @@ export class CanaryCluster {
     return this.promotionStarted;
   }
 
-  promote(): Promise<PromotionReport> {
+  /** Stable takes the canary's image; a later abort sees phase promoting and finishes it. */
+  async promote(): Promise<PromotionReport> {
     this.promotionStarted = true;
-    return this.lock.run(() =>
-      promoteStable(this.kubectl, this.providerFor(this.state?.originalRoute), this.names(), {
-        image: this.state?.canaryImage ?? this.target.image ?? '',
-        stableImage: this.stableImage,
-        stableRevision: this.state?.stableRevision,
-        timeoutMs: this.target.timeoutMs,
-      }),
+    await untilRecovered(
+      'Marking the canary as promoting',
+      () => this.writeState({ phase: 'promoting' }),
+      {
+        deadlineAt: Date.now() + SHIFT_RETRY_MS,
+      },
     );
+    const report = await this.lock
+      .run(() =>
+        promoteStable(this.kubectl, this.providerFor(this.state?.originalRoute), this.names(), {
+          image: this.state?.canaryImage ?? this.target.image ?? '',
+          stableImage: this.stableImage,
+          stableRevision: this.state?.stableRevision,
+          timeoutMs: this.target.timeoutMs,
+          retryUntil: Date.now() + this.run.recoveryTimeoutMs,
+        }),
+      )
+      .catch(async (error: unknown) => {
+        // Stable may already have the new image: end consistently, through API faults — finish
+        // the promotion when stable runs it healthily, else roll stable back and revert.
+        core.warning(
+          `The promotion was interrupted (${describeThrown(error)}); ending it consistently.`,
+        );
+        const found = this.state ? { ...this.state, phase: 'promoting' as const } : undefined;
+        if (!found) throw error;
+        const { cleanup, finished } = await this.abortFound(found);
+        return {
+          ...cleanup,
+          promoted: finished,
+          problem: finished ? undefined : describeThrown(error),
+        };
+      });
+    this.stopLease();
+    return report;
   }
 
   revert(): Promise<CleanupReport> {
-    return this.lock.run(() => this.revertNow());
+    this.stopLease();
+    return this.lock.run(() =>
+      this.recovering('Putting all traffic back on stable', (kubectl) => this.revertWith(kubectl)),
+    );
+  }
+
+  /**
+   * `mode: abort` from any phase: before promotion the canary is reverted; once stable has the
+   * canary's image and is healthy, the promotion is finished instead (stable is not rolled back
+   * under live traffic); otherwise stable goes back to its revision from before the canary.
+   */
+  async abort(): Promise<{ cleanup: CleanupReport; finished: boolean }> {
+    if (!this.state) await this.resumeQuietly();
+    const found = this.state;
+    if (!found) return { cleanup: await this.revert(), finished: false };
+    return this.abortFound(found);
+  }
+
+  private async abortFound(
+    found: ClusterState,
+  ): Promise<{ cleanup: CleanupReport; finished: boolean }> {
+    this.stopLease();
+    if (found.phase !== 'promoting') return { cleanup: await this.revert(), finished: false };
+    const stable = await this.recovering('Reading stable', (kubectl) =>
+      readStable(kubectl, found.deployment, found.container),
+    );
+    if (stable.image === found.canaryImage) {
+      const healthy = await this.recovering('Waiting for stable', (kubectl) =>
+        kubectl.rolloutStatus(`deployment/${found.deployment}`, this.target.timeoutMs),
+      );
+      if (healthy.done) {
+        const cleanup = await this.lock.run(() =>
+          this.recovering('Finishing the promotion', (kubectl) =>
+            this.finishPromotionWith(kubectl),
+          ),
+        );
+        return { cleanup, finished: true };
+      }
+      await this.recovering('Rolling stable back', async (kubectl) => {
+        await kubectl.rolloutUndo(
+          `deployment/${found.deployment}`,
+          found.stableRevision || undefined,
+        );
+      });
+    }
+    return { cleanup: await this.revert(), finished: false };
+  }
+
+  /** How long the recovery took so far (for the report), once one began. */
+  recoveryTookMs(): number | undefined {
+    return this.recoveryStartedAt === undefined ? undefined : Date.now() - this.recoveryStartedAt;
+  }
+
+  /**
+   * Runs recovery work with kubectl bound to the recovery deadline, retrying through API faults.
+   * The deadline starts with the first recovery and is kept for the rest of the run (and post).
+   */
+  private async recovering<T>(what: string, work: (kubectl: Kubectl) => Promise<T>): Promise<T> {
+    if (this.recoveryDeadlineAt === undefined) {
+      this.recoveryDeadlineAt = Date.now() + this.run.recoveryTimeoutMs;
+      this.run.recoveryStarted?.(this.recoveryDeadlineAt);
+    }
+    this.recoveryStartedAt ??= Date.now();
+    const deadlineAt = this.recoveryDeadlineAt;
+    const kubectl = this.kubectl.withDeadline(deadlineAt);
+    try {
+      return await untilRecovered(what, () => work(kubectl), { deadlineAt });
+    } catch (error) {
+      throw new ActionError(
+        `${what} did not finish within the ${formatDuration(this.run.recoveryTimeoutMs)} recovery deadline: ${describeThrown(error)}`,
+        `The cluster may be half way: run this action with mode: abort (namespace ${this.namespace}, deployment ${this.target.deployment}) to finish.`,
+        { cause: error },
+      );
+    }
   }
 
   /** For the signal handler: whatever main was changing finishes first, then everything reverts. */
-  async revertAfterCancel(): Promise<{ settled: boolean; report: CleanupReport | undefined }> {
+  async revertAfterCancel(
+    graceMs: number,
+  ): Promise<{ settled: boolean; report: CleanupReport | undefined }> {
+    let timer: NodeJS.Timeout | undefined;
+    const outOfTime = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), graceMs);
+    });
     try {
-      const report = await this.revert();
+      const report = await Promise.race([this.revert(), outOfTime]);
+      if (!report) {
+        core.warning(
+          'The revert did not finish within the grace period; the post step continues it.',
+        );
+        return { settled: false, report: undefined };
+      }
       return { settled: report.leftoverObjects.length === 0 && report.stableHealthy, report };
     } catch (error) {
       core.warning(`The revert did not finish; the post step will retry: ${describeThrown(error)}`);
       return { settled: false, report: undefined };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -218,26 +496,50 @@ export class CanaryCluster {
   async finishPromotion(): Promise<CleanupReport> {
     await this.resumeQuietly();
     return this.lock.run(() =>
-      finishPromotion(this.kubectl, this.providerFor(this.state?.originalRoute), this.names(), {
-        timeoutMs: this.target.timeoutMs,
-      }),
+      this.recovering('Finishing the promotion', (kubectl) => this.finishPromotionWith(kubectl)),
     );
   }
 
-  private async revertNow(): Promise<CleanupReport> {
-    if (!this.state) await this.resumeQuietly();
-    return revertToStable(this.kubectl, this.providerFor(this.state?.originalRoute), this.names(), {
-      stableImage: this.state?.stableImage ?? this.stable?.image,
-      timeoutMs: this.target.timeoutMs,
-    });
+  private finishPromotionWith(kubectl: Kubectl): Promise<CleanupReport> {
+    return finishPromotion(
+      kubectl,
+      this.providerFor(this.state?.originalRoute, kubectl),
+      this.names(),
+      {
+        timeoutMs: this.target.timeoutMs,
+        image: this.state?.canaryImage,
+      },
+    );
   }
 
+  private async revertWith(kubectl: Kubectl): Promise<CleanupReport> {
+    if (!this.state) await this.resumeQuietly();
+    return revertToStable(
+      kubectl,
+      this.providerFor(this.state?.originalRoute, kubectl),
+      this.names(),
+      {
+        stableImage: this.state?.stableImage ?? this.stable?.image,
+        timeoutMs: this.target.timeoutMs,
+      },
+    );
+  }
+
+  /** The canary's state without the ownership check: for this run's own cleanup. */
   private async resumeQuietly(): Promise<void> {
     try {
-      await this.resume();
+      const state = await readClusterState(this.kubectl, this.target.deployment);
+      if (!state) return;
+      this.state = state;
+      this.stable = await readStable(this.kubectl, state.deployment, state.container);
     } catch (error) {
       core.warning(`Could not read the canary's saved state: ${describeThrown(error)}`);
     }
+  }
+
+  /** The canary's state as last read or written; undefined when there is none. */
+  get clusterState(): ClusterState | undefined {
+    return this.state;
   }
 
   private names() {
@@ -250,10 +552,21 @@ export class CanaryCluster {
     };
   }
 
-  private providerFor(snapshot: unknown): TrafficProvider {
-    if (this.provider) return this.provider;
+  /**
+   * The traffic provider; with `kubectl`, one bound to it (a recovery's deadline) that restores
+   * the same snapshot.
+   */
+  private providerFor(snapshot: unknown, kubectl?: Kubectl): TrafficProvider {
+    if (kubectl) {
+      return this.createProvider(kubectl, this.provider ? this.provider.snapshot() : snapshot);
+    }
+    this.provider ??= this.createProvider(this.kubectl, snapshot);
+    return this.provider;
+  }
+
+  private createProvider(kubectl: Kubectl, snapshot: unknown): TrafficProvider {
     const names = this.names();
-    this.provider = trafficProvider(this.kubectl, {
+    return trafficProvider(kubectl, {
       mode: names.traffic,
       namespace: this.target.namespace,
       service: names.service ?? '',
@@ -262,14 +575,18 @@ export class CanaryCluster {
       stableReplicas: this.stable?.replicas ?? 1,
       snapshot,
     });
-    return this.provider;
   }
 
   private async waitCanaryReady(): Promise<void> {
-    await waitReady(
-      this.kubectl,
-      `deployment/${canaryName(this.target.deployment)}`,
-      this.target.timeoutMs,
+    await untilRecovered(
+      'Waiting for the canary',
+      () =>
+        waitReady(
+          this.kubectl,
+          `deployment/${canaryName(this.target.deployment)}`,
+          this.target.timeoutMs,
+        ),
+      { deadlineAt: Date.now() + this.target.timeoutMs },
     );
   }
 }

@@ -5,12 +5,13 @@
 import * as core from '@actions/core';
 import { formatDuration } from '../core/duration.js';
 import { InputError } from '../core/errors.js';
-import { checkKubeconfigContext } from '../core/kubectl.js';
 import {
+  readBoolean,
   readDuration,
   readEnum,
   readImageReference,
   readInteger,
+  readKubeconfigInputs,
   readKubernetesName,
   readList,
   readNumber,
@@ -54,7 +55,7 @@ export function readSettings(): Settings {
   });
   const needed = mode !== 'abort';
   return {
-    ...readKubeconfig(),
+    ...readKubeconfigInputs('production'),
     namespace: readName('namespace', false, {
       kind: 'label',
       what: 'a namespace name',
@@ -94,8 +95,19 @@ export function readSettings(): Settings {
     checks: toChecks(readYaml('checks', { example: CHECKS_EXAMPLE, check: checksProblem })),
     alpha: readAlpha(),
     timeoutMs: readDuration('timeout', { default: '5m', minMs: 1_000, maxMs: 6 * 3_600_000 }),
+    recoveryTimeoutMs: readDuration('recovery-timeout', {
+      default: '5m',
+      minMs: 1_000,
+      maxMs: 6 * 3_600_000,
+    }),
+    leaseMs: readDuration('lease', { default: '2m', minMs: 10_000, maxMs: 3_600_000 }),
+    onStale: readEnum('on-stale', ON_STALE, 'abort'),
+    force: readBoolean('force', false),
+    staleOnly: readBoolean('stale-only', false),
   };
 }
+
+const ON_STALE = ['abort', 'fail'] as const;
 
 function readName(name: string, required: boolean, rule: NameRule): string | undefined {
   return readKubernetesName(name, { ...rule, required });
@@ -217,11 +229,4 @@ function safeDecode(text: string): string {
   } catch {
     return text;
   }
-}
-
-function readKubeconfig(): { kubeconfig: string | undefined; context: string | undefined } {
-  const kubeconfig = readString('kubeconfig', { example: '${{ secrets.KUBECONFIG }}' });
-  const context = readString('context', { example: 'production' })?.trim() || undefined;
-  checkKubeconfigContext(kubeconfig, context);
-  return { kubeconfig, context };
 }

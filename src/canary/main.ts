@@ -1,13 +1,16 @@
 import * as core from '@actions/core';
 import { ActionError } from '../core/errors.js';
-import { Kubectl, resolveKubeconfig } from '../core/kubectl.js';
+import { readGitHubContext } from '../core/github.js';
+import { connectKubectl } from '../core/kubectl.js';
 import { setOutputs, setResultOutput } from '../core/outputs.js';
 import { runMain } from '../core/run.js';
-import { Cancellation } from './cancellation.js';
+import { onCancel } from '../core/cancellation.js';
+import { describeThrown } from '../core/errors.js';
 import { CanaryCluster } from './canary-cluster.js';
 import { readSettings } from './inputs.js';
 import { runCanary } from './modes.js';
-import { saveCanaryState, type CanaryRunState } from './state.js';
+import { canaryRunState, type CanaryRunState } from './state.js';
+import type { RunOwner } from './cluster/cluster-state.js';
 import { buildSummary, resultOf, stepsOutput, verdictLine } from './summary.js';
 import type { CanaryReport, Settings } from './types.js';
 
@@ -15,32 +18,46 @@ export async function run(): Promise<void> {
   await runMain('canary', async () => {
     const started = Date.now();
     const settings = readSettings();
-    const kubeconfigPath = await resolveKubeconfig(settings.kubeconfig);
-    const kubectl = new Kubectl({
-      kubeconfigPath,
-      context: settings.context,
-      namespace: settings.namespace,
-    });
-    const state: CanaryRunState = {
+    const { kubectl, target } = await connectKubectl(settings);
+    let state: CanaryRunState = {
       phase: 'running',
-      kubeconfigPath,
-      context: settings.context,
-      namespace: settings.namespace,
+      ...target,
       deployment: settings.deployment,
       container: settings.container,
       service: settings.service,
       traffic: settings.traffic,
       route: settings.route,
       timeoutMs: settings.timeoutMs,
+      owner: runOwner(),
+      leaseMs: settings.leaseMs,
+      recoveryTimeoutMs: settings.recoveryTimeoutMs,
     };
-    saveCanaryState(state);
-    const cluster = new CanaryCluster(kubectl, settings);
-    const cancellation = new Cancellation(() => onCancel(cluster, settings, state, started));
+    // Saved before anything changes; post acts only on a canary this job owns on the cluster.
+    canaryRunState.save(state);
+    const cluster = new CanaryCluster(kubectl, settings, {
+      owner: state.owner,
+      leaseMs: settings.leaseMs,
+      recoveryTimeoutMs: settings.recoveryTimeoutMs,
+      onStale: settings.onStale,
+      force: settings.force,
+      recoveryStarted: (deadlineAt) => {
+        state = { ...state, recoveryDeadlineAt: deadlineAt };
+        canaryRunState.save(state);
+      },
+    });
+    const cancellation = onCancel(() => cancelled(cluster, settings, state, started));
     let report: CanaryReport;
     try {
       report = await runCanary(settings, cluster, cancellation, {
-        promoting: () => saveCanaryState({ ...state, phase: 'promoting' }),
+        promoting: () => {
+          state = { ...state, phase: 'promoting' };
+          canaryRunState.save(state);
+        },
       });
+    } catch (error) {
+      cluster.stopLease();
+      if (!cancellation.cancelled) throw error;
+      report = cluster.emptyReport(settings);
     } finally {
       if (!cancellation.cancelled) cancellation.stop();
     }
@@ -50,7 +67,7 @@ export async function run(): Promise<void> {
       return;
     }
     report.durationMs = Date.now() - started;
-    saveCanaryState({ ...state, phase: 'settled' });
+    canaryRunState.save({ ...state, phase: 'settled' });
     await publish(report);
     const verdict = verdictLine(report);
     if (failed(report, settings)) {
@@ -85,7 +102,31 @@ async function publish(report: CanaryReport): Promise<void> {
   await buildSummary(report).write();
 }
 
-async function onCancel(
+/** Who this job is: the canary it creates records it, and only it (or its run) may finish it. */
+function runOwner(): RunOwner {
+  const github = readGitHubContext();
+  return {
+    runId: String(github.runId),
+    runAttempt: github.runAttempt ?? 1,
+    repository: github.repository.fullName,
+    workflow: github.workflow,
+    job: process.env.GITHUB_JOB ?? '',
+  };
+}
+
+/** The runner kills a cancelled step 10 s after SIGINT: the revert stops short of that to report. */
+const CANCEL_GRACE_MS = 7_000;
+
+async function publishQuietly(report: CanaryReport): Promise<void> {
+  try {
+    await publish(report);
+  } catch (error) {
+    // The revert is what had to happen within the grace period; say why the report could not.
+    core.warning(`Could not report the cancellation: ${describeThrown(error)}`);
+  }
+}
+
+async function cancelled(
   cluster: CanaryCluster,
   settings: Settings,
   state: CanaryRunState,
@@ -96,12 +137,18 @@ async function onCancel(
     core.warning(
       'The canary was cancelled during promotion; the post step finishes the promotion.',
     );
+    await publishQuietly({
+      ...cluster.emptyReport(settings),
+      reason: 'the run was cancelled during promotion; the post step finishes the promotion',
+      steps: cluster.stepsSoFar(),
+      durationMs: Date.now() - started,
+    });
     core.setFailed('canary failed: the run was cancelled during promotion.');
     process.exit(1);
   }
   core.warning('The canary was cancelled; putting all traffic back on stable.');
-  const cleanup = await cluster.revertAfterCancel();
-  saveCanaryState({ ...state, phase: cleanup.settled ? 'settled' : state.phase });
+  const cleanup = await cluster.revertAfterCancel(CANCEL_GRACE_MS);
+  if (cleanup.settled) canaryRunState.save({ ...state, phase: 'settled' });
   const report: CanaryReport = {
     ...cluster.emptyReport(settings),
     decision: 'aborted',
@@ -110,11 +157,7 @@ async function onCancel(
     durationMs: Date.now() - started,
     cleanup: cleanup.report,
   };
-  try {
-    await publish(report);
-  } catch {
-    // Outputs are best effort here: the revert is what had to happen within the grace period.
-  }
+  await publishQuietly(report);
   core.setFailed(`canary failed: ${verdictLine(report)}`);
   process.exit(1);
 }

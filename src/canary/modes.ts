@@ -4,7 +4,7 @@
  */
 import * as core from '@actions/core';
 import { ActionError, describeThrown } from '../core/errors.js';
-import type { Cancellation } from './cancellation.js';
+import type { Cancellation } from '../core/cancellation.js';
 import type { CanaryCluster } from './canary-cluster.js';
 import { runChecks } from './metrics/checks.js';
 import { MetricsCollector } from './metrics/collector.js';
@@ -24,24 +24,12 @@ export async function runCanary(
   hooks: ModeHooks,
 ): Promise<CanaryReport> {
   const base = cluster.emptyReport(settings);
-  if (settings.mode === 'abort') {
-    const found = await cluster.resume();
-    const cleanup = await cluster.revert();
-    return {
-      ...base,
-      decision: 'aborted',
-      reason: found
-        ? `aborted on request at ${found.weight}%; all traffic is back on stable`
-        : 'aborted on request; no canary was running',
-      canaryImage: found?.canaryImage ?? base.canaryImage,
-      stableImage: cleanup.stableImage,
-      cleanup,
-    };
-  }
+  base.notes = cluster.notes;
+  if (settings.mode === 'abort') return abortOnRequest(base, cluster, settings.staleOnly);
   const prometheus = await checkPrometheus(settings);
   let weights: number[];
   if (settings.mode === 'promote') {
-    const found = await cluster.resume();
+    const found = await cluster.resume('promote');
     if (!found) {
       throw new ActionError(
         `There is no canary of ${settings.deployment} to promote.`,
@@ -57,7 +45,8 @@ export async function runCanary(
     base.canaryImage = found.canaryImage;
     weights = settings.steps.filter((weight) => weight > found.weight);
   } else {
-    await cluster.begin();
+    const failedStart = await startCanary(cluster, base);
+    if (failedStart) return failedStart;
     weights =
       settings.mode === 'start'
         ? settings.steps.filter((weight) => weight <= settings.pauseAt)
@@ -68,7 +57,7 @@ export async function runCanary(
   if (result.end === 'cancelled') return { ...base, steps: result.steps };
   if (result.end === 'aborted') {
     core.error(`Aborting the canary ${result.reason ?? ''}`);
-    const cleanup = await cluster.revert();
+    const cleanup = { ...(await cluster.revert()), recoveryMs: cluster.recoveryTookMs() };
     return {
       ...base,
       decision: 'aborted',
@@ -79,7 +68,10 @@ export async function runCanary(
       cleanup,
     };
   }
-  if (settings.mode === 'start') return paused(base, result, settings.pauseAt);
+  if (settings.mode === 'start') {
+    await cluster.pause();
+    return paused(base, result, settings.pauseAt);
+  }
   hooks.promoting();
   const cleanup = await cluster.promote();
   const decision: Decision = cleanup.promoted ? 'promoted' : 'aborted';
@@ -92,6 +84,70 @@ export async function runCanary(
     steps: result.steps,
     finalWeight: cleanup.promoted ? 100 : 0,
     cleanup,
+  };
+}
+
+/**
+ * Creates the canary; when that fails after something was created (an API fault outlasting its
+ * retries, a canary that never gets ready), the run reverts it and reports an abort.
+ */
+async function startCanary(
+  cluster: CanaryCluster,
+  base: CanaryReport,
+): Promise<CanaryReport | undefined> {
+  try {
+    await cluster.begin();
+    return undefined;
+  } catch (error) {
+    if (!cluster.created) throw error;
+    const reason = `could not start the canary: ${describeThrown(error)}`;
+    core.error(`Aborting: ${reason}`);
+    const cleanup = { ...(await cluster.revert()), recoveryMs: cluster.recoveryTookMs() };
+    return { ...base, decision: 'aborted', reason, stableImage: cluster.stableImage, cleanup };
+  }
+}
+
+/** mode: abort, from whatever phase the canary is in; says whether it reverted or promoted. */
+async function abortOnRequest(
+  base: CanaryReport,
+  cluster: CanaryCluster,
+  staleOnly: boolean,
+): Promise<CanaryReport> {
+  if (staleOnly) {
+    const alive = await cluster.liveOwner();
+    if (alive) {
+      return {
+        ...base,
+        decision: 'kept',
+        reason: `it belongs to ${alive}, which is still renewing its lease or waiting for promote or abort (stale-only is set)`,
+      };
+    }
+  }
+  const found = await cluster.resume('abort');
+  const { cleanup, finished } = await cluster.abort();
+  const recovered = { ...cleanup, recoveryMs: cluster.recoveryTookMs() };
+  if (finished) {
+    return {
+      ...base,
+      decision: 'promoted',
+      reason: `the canary was being promoted and stable already ran ${cleanup.stableImage ?? 'its image'} healthily, so the abort finished the promotion instead of rolling stable back`,
+      canaryImage: found?.canaryImage ?? base.canaryImage,
+      stableImage: cleanup.stableImage,
+      finalWeight: 100,
+      cleanup: recovered,
+    };
+  }
+  const during =
+    found?.phase === 'promoting' ? ' during its promotion; stable was rolled back and' : ';';
+  return {
+    ...base,
+    decision: 'aborted',
+    reason: found
+      ? `aborted on request at ${found.weight}%${during} all traffic is back on stable`
+      : 'aborted on request; no canary was running',
+    canaryImage: found?.canaryImage ?? base.canaryImage,
+    stableImage: cleanup.stableImage,
+    cleanup: recovered,
   };
 }
 

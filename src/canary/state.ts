@@ -1,39 +1,44 @@
 /**
  * What main saves for post before it changes the cluster: if main is cancelled or killed half
- * way, post can still put the cluster back (or finish a promotion that had already begun).
+ * way, post can still put the cluster back (or finish a promotion that had already begun) — but
+ * only a canary this job owns, as the canary's own state on the cluster says.
  */
-import * as core from '@actions/core';
+import { fieldProblem, stepState } from '../core/step-state.js';
 import type { CanaryTarget } from './canary-cluster.js';
-
-export const CANARY_STATE = 'canary';
+import type { RunOwner } from './cluster/cluster-state.js';
 
 /**
  * running: canary objects may exist and traffic may be shifted; promoting: stable already has the
  * new image, so finishing means cleaning up, not reverting; settled: main decided and acted, or
  * deliberately left a started/paused canary for a later job.
  */
-export type CanaryPhase = 'running' | 'promoting' | 'settled';
+export type CanaryRunPhase = 'running' | 'promoting' | 'settled';
 
 /** The cluster target without the image: post never creates anything, it only finishes. */
 export interface CanaryRunState extends Omit<CanaryTarget, 'image'> {
-  phase: CanaryPhase;
+  phase: CanaryRunPhase;
   kubeconfigPath: string;
   context: string | undefined;
+  owner: RunOwner;
+  leaseMs: number;
+  recoveryTimeoutMs: number;
+  /** Set once a recovery began in main: post keeps to the same deadline. */
+  recoveryDeadlineAt?: number;
 }
 
-export function saveCanaryState(state: CanaryRunState): void {
-  core.saveState(CANARY_STATE, JSON.stringify(state));
-}
+const PHASES: readonly string[] = ['running', 'promoting', 'settled'];
 
-/** The saved state, or undefined when main saved none (it stopped before touching the cluster). */
-export function readCanaryState(): CanaryRunState | undefined {
-  const saved = core.getState(CANARY_STATE);
-  if (!saved) return undefined;
-  try {
-    const parsed = JSON.parse(saved) as Partial<CanaryRunState>;
-    if (!parsed.kubeconfigPath || !parsed.deployment || !parsed.phase) return undefined;
-    return parsed as CanaryRunState;
-  } catch {
-    return undefined;
-  }
-}
+export const canaryRunState = stepState<CanaryRunState>('canary', (value) => {
+  const problem = fieldProblem(value, {
+    phase: 'string',
+    kubeconfigPath: 'string',
+    deployment: 'string',
+    leaseMs: 'number',
+    recoveryTimeoutMs: 'number',
+    recoveryDeadlineAt: 'number?',
+  });
+  if (problem) return problem;
+  const { phase, owner } = value as { phase: string; owner?: { runId?: unknown } };
+  if (!PHASES.includes(phase)) return `unknown phase '${phase}'`;
+  return typeof owner?.runId === 'string' ? undefined : "'owner' is not a run";
+});

@@ -40,6 +40,8 @@ export function verdictLine(report: CanaryReport): string {
       return `Started canary ${report.canaryImage} beside ${report.deployment}, with no traffic yet`;
     case 'aborted':
       return `${abortHeadline(report, last)}${cleanupProblems(report.cleanup)}`;
+    case 'kept':
+      return `Kept the canary of ${report.deployment}: ${report.reason}`;
   }
 }
 
@@ -84,7 +86,9 @@ function cleanupProblems(cleanup: CleanupReport | undefined): string {
 
 function verdictStatus(report: CanaryReport): VerdictStatus {
   if (report.decision === 'promoted') return isClean(report.cleanup) ? 'success' : 'warning';
-  if (report.decision === 'started' || report.decision === 'paused') return 'neutral';
+  if (report.decision === 'started' || report.decision === 'paused' || report.decision === 'kept') {
+    return 'neutral';
+  }
   // An abort someone asked for succeeded when stable is healthy again.
   const requested = report.mode === 'abort' && report.cleanup?.stableHealthy === true;
   return requested ? 'success' : 'failure';
@@ -223,6 +227,11 @@ function addCleanup(summary: JobSummary, cleanup: CleanupReport | undefined): vo
     );
     return;
   }
+  if (cleanup.recoveryMs !== undefined) {
+    summary.paragraph(
+      `Putting the cluster back took ${duration(cleanup.recoveryMs)}, retries through API errors included.`,
+    );
+  }
   summary.table(
     ['stable image', 'stable healthy', 'canary weight', 'canary objects left'],
     [
@@ -273,6 +282,7 @@ export function resultOf(report: CanaryReport): object {
           stableHealthy: report.cleanup.stableHealthy,
           leftoverObjects: report.cleanup.leftoverObjects,
           canaryWeight: report.cleanup.canaryWeight,
+          recoveryMs: report.cleanup.recoveryMs ?? null,
         }
       : null,
     notes: report.notes,

@@ -5,7 +5,7 @@
 
 export type CanaryMode = 'auto' | 'start' | 'promote' | 'abort';
 export type TrafficMode = 'replicas' | 'gateway-api' | 'nginx' | 'istio';
-export type Decision = 'promoted' | 'aborted' | 'started' | 'paused';
+export type Decision = 'promoted' | 'aborted' | 'started' | 'paused' | 'kept';
 
 /** One histogram bucket: how many requests took at most `le` seconds (cumulative, as Prometheus). */
 export interface LatencyBucket {
@@ -74,6 +74,8 @@ export interface CleanupReport {
   leftoverObjects: string[];
   /** Weight the route gives the canary after the run (0 after abort and promote). */
   canaryWeight: number;
+  /** How long putting the cluster back took, retries through API faults included. */
+  recoveryMs?: number;
 }
 
 export interface CanaryReport {
@@ -161,4 +163,14 @@ export interface Settings {
   alpha: number;
   /** Longest wait for one rollout (canary ready, stable promoted or verified). */
   timeoutMs: number;
+  /** How long putting the cluster back (revert, finishing a promotion) may retry through API faults. */
+  recoveryTimeoutMs: number;
+  /** The owner renews its lease on the canary this often × 4; a lease not renewed is stale. */
+  leaseMs: number;
+  /** A canary left by a lost runner: put the cluster back first (abort), or stop (fail). */
+  onStale: 'abort' | 'fail';
+  /** promote/abort may take over a live canary of another workflow run. */
+  force: boolean;
+  /** abort only a canary whose lease expired (the reaper); a live one is kept. */
+  staleOnly: boolean;
 }

@@ -5,6 +5,7 @@ import { InputError } from './errors.js';
 import { parseImageReferenceInput } from './image-reference.js';
 import { checkKubernetesNameInput, type KubernetesNameRule } from './kubernetes-name.js';
 import { checkUrlInput } from './url.js';
+import { checkKubeconfigContext } from './kubectl.js';
 
 /**
  * Readers for action inputs. Each returns a typed value or throws InputError naming the input,
@@ -248,4 +249,18 @@ export function readUrl(
 ): string | undefined {
   const value = presentOrMissing(name, core.getInput(name).trim() || options.default, options);
   return value === undefined ? undefined : checkUrlInput(name, value, options);
+}
+
+/**
+ * The kubeconfig and context inputs every cluster action has, checked together: without a context
+ * input the kubeconfig must name a current-context.
+ */
+export function readKubeconfigInputs(contextExample: string): {
+  kubeconfig: string | undefined;
+  context: string | undefined;
+} {
+  const kubeconfig = readString('kubeconfig', { example: '${{ secrets.KUBECONFIG }}' });
+  const context = readString('context', { example: contextExample })?.trim() || undefined;
+  checkKubeconfigContext(kubeconfig, context);
+  return { kubeconfig, context };
 }

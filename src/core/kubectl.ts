@@ -3,12 +3,13 @@
  * a private kubeconfig and a private discovery cache, so nothing a user typed becomes a command
  * and nothing cached by one run is trusted by the next.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import YAML from 'yaml';
 import { ownedTempDirectory, writeCredentialFile } from './credentials.js';
 import { ActionError, InputError, describeThrown } from './errors.js';
 import { execute, ExecError, type ExecResult } from './exec.js';
+import { isTransientKubeError } from './kube-recovery.js';
 import { registerSecret, registerSecretWithDerivations } from './secrets.js';
 
 export interface KubectlOptions {
@@ -78,6 +79,11 @@ export class Kubectl {
     return new Kubectl({ ...this.options, deadlineAt });
   }
 
+  private forgetDiscovery(): void {
+    const cacheDir = this.options.cacheDir;
+    if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
+  }
+
   /** Time left before the deadline; Infinity without one. */
   remainingMs(): number {
     return this.options.deadlineAt === undefined ? Infinity : this.options.deadlineAt - Date.now();
@@ -96,9 +102,11 @@ export class Kubectl {
       stdin: options.stdin,
       okExitCodes: 'any',
     });
-    if (!options.allowFailure && (result.timedOut || result.exitCode !== 0)) {
-      throw new ExecError(result, hintFor(result.stderr));
-    }
+    const failed = result.timedOut || result.exitCode !== 0;
+    const error = failed ? new ExecError(result, hintFor(result.stderr)) : undefined;
+    // kubectl may have cached a discovery answer the fault spoiled; the next call asks afresh.
+    if (error && isTransientKubeError(error)) this.forgetDiscovery();
+    if (error && !options.allowFailure) throw error;
     return result;
   }
 
@@ -377,6 +385,35 @@ function registerKubeconfigSecrets(config: Mapping): void {
 
 function isMapping(value: unknown): value is Mapping {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Where a step's cluster is; saved for the post step, which must talk to the same cluster. */
+export interface KubeTarget {
+  kubeconfigPath: string;
+  context: string | undefined;
+  namespace: string | undefined;
+}
+
+/** The one way every action sets kubectl up: the kubeconfig input (or KUBECONFIG), context, namespace. */
+export async function connectKubectl(
+  inputs: {
+    kubeconfig: string | undefined;
+    context: string | undefined;
+    namespace: string | undefined;
+  },
+  options: { deadlineAt?: number } = {},
+): Promise<{ kubectl: Kubectl; target: KubeTarget }> {
+  const target: KubeTarget = {
+    kubeconfigPath: await resolveKubeconfig(inputs.kubeconfig),
+    context: inputs.context,
+    namespace: inputs.namespace,
+  };
+  return { kubectl: kubectlFor(target, options), target };
+}
+
+/** kubectl for a target saved earlier, e.g. by main for its post step. */
+export function kubectlFor(target: KubeTarget, options: { deadlineAt?: number } = {}): Kubectl {
+  return new Kubectl({ ...target, deadlineAt: options.deadlineAt });
 }
 
 /**

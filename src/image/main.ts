@@ -21,7 +21,7 @@ import { gitTags, repositoryInfo } from './repository.js';
 import { buildSummary, verdictLine, type ImageOutcome } from './summary.js';
 
 const BUILD_TIMEOUT_MS = 60 * 60_000;
-import { LOGIN_STATE } from './state.js';
+import { loginState } from './state.js';
 
 export async function run(): Promise<void> {
   await runMain('image', async () => {
@@ -301,5 +301,5 @@ async function loginIfAsked(settings: Settings): Promise<void> {
   await login(settings.builder, registry, username, password, {
     insecure: settings.insecureRegistries.includes(registry),
   });
-  core.saveState(LOGIN_STATE, JSON.stringify({ builder: settings.builder, registry }));
+  loginState.save({ builder: settings.builder, registry });
 }

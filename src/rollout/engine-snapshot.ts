@@ -2,6 +2,7 @@
  * What a workload looked like before a deploy: enough to roll it back to exactly that revision and
  * to prove afterwards that it is running the same images again.
  */
+import { createHash } from 'node:crypto';
 import type { Kubectl } from '../core/kubectl.js';
 import { workloadRef, type Mapping, type WorkloadKind } from './manifests.js';
 
@@ -21,6 +22,8 @@ export interface WorkloadSnapshot extends WorkloadName {
   /** Container name to image, init containers included (their names share one namespace). */
   images: Record<string, string>;
   replicas: number | undefined;
+  /** Of the pod template as it was: a rollback is done when the live template hashes the same. */
+  templateHash: string | undefined;
 }
 
 const DEPLOYMENT_REVISION = 'deployment.kubernetes.io/revision';
@@ -44,6 +47,7 @@ async function snapshotOne(kubectl: Kubectl, workload: WorkloadName): Promise<Wo
       revisionName: undefined,
       images: {},
       replicas: undefined,
+      templateHash: undefined,
     };
   }
   const { revision, revisionName } =
@@ -61,6 +65,7 @@ async function snapshotOne(kubectl: Kubectl, workload: WorkloadName): Promise<Wo
     revisionName,
     images: imagesOf(object),
     replicas: typeof spec.replicas === 'number' ? spec.replicas : undefined,
+    templateHash: templateHash(object),
   };
 }
 
@@ -68,6 +73,27 @@ async function snapshotOne(kubectl: Kubectl, workload: WorkloadName): Promise<Wo
 export async function getWorkload(kubectl: Kubectl, ref: string): Promise<Mapping | undefined> {
   const { stdout } = await kubectl.run(['get', ref, '--ignore-not-found', '-o', 'json']);
   return stdout.trim() === '' ? undefined : asMapping(JSON.parse(stdout));
+}
+
+/** A digest of the workload's pod template, the same whatever order the API server gave its keys. */
+export function templateHash(object: Mapping): string {
+  return createHash('sha256')
+    .update(canonicalJson(asMapping(object.spec).template ?? null))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    // A null field is an absent one to the API server (`kubectl rollout undo` sends
+    // creationTimestamp: null in the template it restores).
+    const entries = Object.entries(value as Mapping)
+      .filter(([, item]) => item !== null)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 export function imagesOf(object: Mapping): Record<string, string> {

@@ -7,10 +7,13 @@
  */
 import { describeThrown } from '../core/errors.js';
 import type { Kubectl, RolloutStatus } from '../core/kubectl.js';
+import { untilRecovered } from '../core/kube-recovery.js';
+import type { Mapping } from './manifests.js';
 import {
   asMapping,
   getWorkload,
   imagesOf,
+  templateHash,
   type WorkloadName,
   type WorkloadSnapshot,
 } from './engine-snapshot.js';
@@ -42,7 +45,12 @@ async function waitOne(kubectl: Kubectl, ref: string, timeoutMs: number): Promis
   const started = Date.now();
   let status: Pick<WaitResult, 'done' | 'reason' | 'message'>;
   try {
-    status = await kubectl.rolloutStatus(ref, timeoutMs);
+    // A dropped watch or an API fault is waited through: kubectl starts watching again.
+    status = await untilRecovered(
+      `Waiting for ${ref}`,
+      () => kubectl.rolloutStatus(ref, Math.max(1, started + timeoutMs - Date.now())),
+      { deadlineAt: started + timeoutMs },
+    );
   } catch (error) {
     status = { done: false, reason: 'error', message: describeThrown(error) };
   }
@@ -52,13 +60,18 @@ async function waitOne(kubectl: Kubectl, ref: string, timeoutMs: number): Promis
 
 async function readyReplicas(kubectl: Kubectl, ref: string): Promise<number | undefined> {
   try {
-    const status = asMapping((await getWorkload(kubectl, ref))?.status);
-    // DaemonSets count ready pods as numberReady; the others as readyReplicas.
-    const ready = status.readyReplicas ?? status.numberReady ?? 0;
-    return typeof ready === 'number' ? ready : undefined;
+    return readyOf(await getWorkload(kubectl, ref));
   } catch {
     return undefined;
   }
+}
+
+function readyOf(workload: Mapping | undefined): number | undefined {
+  if (!workload) return undefined;
+  const status = asMapping(workload.status);
+  // DaemonSets count ready pods as numberReady; the others as readyReplicas.
+  const ready = status.readyReplicas ?? status.numberReady ?? 0;
+  return typeof ready === 'number' ? ready : undefined;
 }
 
 export interface RollbackResult {
@@ -73,21 +86,24 @@ export interface RollbackResult {
 }
 
 /**
- * Undoes every changed workload to its snapshot revision, concurrently; never throws, because it
- * runs when something has already gone wrong and each workload deserves its own answer.
+ * Undoes every changed workload to its snapshot revision, concurrently, retrying through API
+ * faults until `deadlineAt`; never throws, because it runs when something has already gone wrong
+ * and each workload deserves its own answer. Safe to repeat: a workload already back on its
+ * snapshot template is only waited for and checked.
  */
 export async function rollBack(
   kubectl: Kubectl,
   before: readonly WorkloadSnapshot[],
   changedWorkloads: readonly WorkloadName[],
-  timeoutMs: number,
+  deadlineAt: number,
 ): Promise<RollbackResult[]> {
+  const bounded = kubectl.withDeadline(deadlineAt);
   return Promise.all(
     changedWorkloads.map(async (workload) => {
       const ref = workloadRef(workload);
       const previous = before.find((entry) => entry.ref === ref);
       try {
-        return await rollBackOne(kubectl, ref, previous, timeoutMs);
+        return await rollBackOne(bounded, ref, previous, deadlineAt);
       } catch (error) {
         return failed(ref, previous, `rollback failed: ${describeThrown(error)}`);
       }
@@ -99,7 +115,7 @@ async function rollBackOne(
   kubectl: Kubectl,
   ref: string,
   previous: WorkloadSnapshot | undefined,
-  timeoutMs: number,
+  deadlineAt: number,
 ): Promise<RollbackResult> {
   if (!previous) {
     return failed(
@@ -118,20 +134,48 @@ async function rollBackOne(
       wait: undefined,
     };
   }
-  if (previous.revision === undefined) {
+  const revision = previous.revision;
+  if (revision === undefined) {
     return failed(
       ref,
       previous,
       'its revision before the deploy is unknown, so it was left as it is',
     );
   }
-  const brokenRevision = asMapping((await getWorkload(kubectl, ref))?.status).updateRevision;
-  await kubectl.rolloutUndo(ref, previous.revision);
-  if (previous.kind === 'StatefulSet' && typeof brokenRevision === 'string') {
-    await forceStatefulSetRollback(kubectl, ref, brokenRevision, previous.revisionName);
+  return untilRecovered(
+    `Rolling back ${ref}`,
+    () => undoAndCheck(kubectl, ref, previous, revision, deadlineAt),
+    { deadlineAt },
+  );
+}
+
+async function undoAndCheck(
+  kubectl: Kubectl,
+  ref: string,
+  previous: WorkloadSnapshot,
+  revision: number,
+  deadlineAt: number,
+): Promise<RollbackResult> {
+  const live = await getWorkload(kubectl, ref);
+  if (!live) return failed(ref, previous, 'it no longer exists, so there is nothing to roll back');
+  // Undo renumbers the revision it restores, so a repeated undo checks the template instead.
+  if (templateHash(live) !== previous.templateHash) {
+    const brokenRevision = asMapping(live.status).updateRevision;
+    await kubectl.rolloutUndo(ref, revision);
+    if (previous.kind === 'StatefulSet' && typeof brokenRevision === 'string') {
+      await forceStatefulSetRollback(kubectl, ref, brokenRevision, previous.revisionName);
+    }
   }
-  const wait = await waitOne(kubectl, ref, timeoutMs);
+  const started = Date.now();
+  // A transient failure of the watch itself is thrown, so the whole check is tried again.
+  const status = await kubectl.rolloutStatus(ref, Math.max(1, deadlineAt - Date.now()));
   const now = await getWorkload(kubectl, ref);
+  const wait: WaitResult = {
+    workload: ref,
+    ...status,
+    durationMs: Date.now() - started,
+    readyReplicas: readyOf(now),
+  };
   const images = now ? imagesOf(now) : {};
   const mismatched = Object.entries(previous.images).filter(
     ([name, image]) => images[name] !== image,
@@ -149,11 +193,7 @@ async function rollBackOne(
   }
   if (!wait.done) {
     return {
-      ...failed(
-        ref,
-        previous,
-        `undone to revision ${previous.revision} but not ready: ${wait.message}`,
-      ),
+      ...failed(ref, previous, `undone to revision ${revision} but not ready: ${wait.message}`),
       images,
       wait,
     };
@@ -161,9 +201,9 @@ async function rollBackOne(
   return {
     workload: ref,
     outcome: 'rolled-back',
-    revision: previous.revision,
+    revision,
     images,
-    message: `rolled back to revision ${previous.revision} (${describeImages(images)})`,
+    message: `rolled back to revision ${revision} (${describeImages(images)})`,
     wait,
   };
 }

@@ -3,12 +3,12 @@
  * fails the step before anything touches the cluster.
  */
 import { InputError } from '../core/errors.js';
-import { checkKubeconfigContext } from '../core/kubectl.js';
 import { parseImageReferenceInput } from '../core/image-reference.js';
 import {
   readBoolean,
   readDuration,
   readImageReference,
+  readKubeconfigInputs,
   readKubernetesName,
   readList,
   readString,
@@ -41,6 +41,8 @@ export interface Settings {
   timeoutMs: number;
   smokeTests: SmokeTest[];
   rollbackOnFailure: boolean;
+  /** How long a rollback may keep retrying through API faults, main and post together. */
+  recoveryTimeoutMs: number;
   environment: string | undefined;
   environmentUrl: string | undefined;
   notifyWebhook: string | undefined;
@@ -89,7 +91,7 @@ export function readSettings(): Settings {
     );
   }
   return {
-    ...readKubeconfig(),
+    ...readKubeconfigInputs('staging-cluster'),
     namespace,
     manifests,
     images,
@@ -103,6 +105,11 @@ export function readSettings(): Settings {
       }),
     ),
     rollbackOnFailure: readBoolean('rollback-on-failure', true),
+    recoveryTimeoutMs: readDuration('recovery-timeout', {
+      default: '5m',
+      minMs: 1_000,
+      maxMs: 6 * 3_600_000,
+    }),
     environment,
     environmentUrl,
     notifyWebhook,
@@ -154,11 +161,4 @@ function workloadRef(value: string): string {
     example: 'web',
   });
   return `${kind}/${name}`;
-}
-
-function readKubeconfig(): { kubeconfig: string | undefined; context: string | undefined } {
-  const kubeconfig = readString('kubeconfig', { example: '${{ secrets.KUBECONFIG }}' });
-  const context = readString('context', { example: 'staging-cluster' })?.trim() || undefined;
-  checkKubeconfigContext(kubeconfig, context);
-  return { kubeconfig, context };
 }

@@ -4,7 +4,8 @@ import { ownedTempDirectory } from '../core/credentials.js';
 import * as core from '@actions/core';
 import { ActionError, describeThrown } from '../core/errors.js';
 import { createOctokit, readGitHubContext, type GitHubContext } from '../core/github.js';
-import { Kubectl, resolveKubeconfig } from '../core/kubectl.js';
+import { connectKubectl, type Kubectl } from '../core/kubectl.js';
+import { onCancel } from '../core/cancellation.js';
 import { setOutputs, setResultOutput } from '../core/outputs.js';
 import { runMain } from '../core/run.js';
 import { JobSummary } from '../core/summary.js';
@@ -31,21 +32,26 @@ import {
 import { formatOutcome, notifyWebhook, type RolloutStatus } from './notify.js';
 import { runSmokeTest, type SmokeResult } from './smoke-tests.js';
 import { serviceProxy } from './service-proxy.js';
-import { saveRolloutState, type RolloutState } from './state.js';
+import { recovering, rolloutState, type RolloutState } from './state.js';
 import {
   buildSummary,
+  finishCommand,
   resultOf,
   verdictLine,
   workloadImage,
+  type RecoveryReport,
   type RolloutReport,
 } from './summary.js';
 import { runUrl, traceabilityPatch, withTraceability } from './traceability.js';
 import { printUntrusted } from '../core/log.js';
+import { untilRecovered } from '../core/kube-recovery.js';
 
 /** Reading pods and events for the summary after a failure: a few quick calls. */
 const DIAGNOSTICS_BUDGET_MS = 10_000;
-/** A rollback after a failure gets as long as the deploy had, up to this. */
-const MAX_ROLLBACK_BUDGET_MS = 120_000;
+/** Reading the workloads for the report after the deploy's own time ran out. */
+const REPORT_BUDGET_MS = 10_000;
+/** A cancelled step is killed 10 s after SIGINT: the handler stops short of that to report. */
+const CANCEL_BUDGET_MS = 7_000;
 
 /** What to deploy: a manifest file to apply, or one container's image to set. */
 type Plan =
@@ -59,41 +65,38 @@ export async function run(): Promise<void> {
       const started = Date.now();
       const settings = readSettings();
       const github = readGitHubContext();
-      const kubeconfigPath = await resolveKubeconfig(settings.kubeconfig);
       // Every cluster call of the deploy ends within `timeout`, however the API server behaves.
-      const kubectl = new Kubectl({
+      const { kubectl, target } = await connectKubectl(settings, {
         deadlineAt: Date.now() + settings.timeoutMs,
-        kubeconfigPath,
-        context: settings.context,
-        namespace: settings.namespace,
       });
       const plan = await planDeploy(settings, github);
       const workloads = plan.kind === 'apply' ? plan.workloads : [plan.workload];
       const before = await snapshot(kubectl, workloads);
       const state: RolloutState = {
         phase: 'deploying',
-        kubeconfigPath,
-        context: settings.context,
-        namespace: settings.namespace,
+        ...target,
         rollbackOnFailure: settings.rollbackOnFailure,
-        timeoutMs: settings.timeoutMs,
+        recoveryTimeoutMs: settings.recoveryTimeoutMs,
         before,
         changed: workloads,
       };
-      saveRolloutState(state);
+      rolloutState.save(state);
       if (settings.dryRun) await dryRun(kubectl, plan, github);
 
       const deployment = await recordDeployment(settings, github);
-      const cancellation = onCancel(() => cancel(kubectl, settings, state));
+      const cancellation = onCancel(() => cancel(kubectl, settings, state, started));
       let outcome: DeployOutcome;
       try {
-        outcome = await deploy(kubectl, settings, plan, github, before, kubeconfigPath);
+        outcome = await deploy(kubectl, settings, plan, github, state);
       } finally {
         cancellation.stop();
       }
-      saveRolloutState({ ...state, phase: 'settled' });
+      rolloutState.save({ ...state, phase: 'settled' });
 
-      const after = await snapshotQuietly(kubectl, workloads);
+      const after = await snapshotQuietly(
+        kubectl.withDeadline(Date.now() + REPORT_BUDGET_MS),
+        workloads,
+      );
       const report: RolloutReport = {
         status: outcome.status,
         namespace: settings.namespace,
@@ -105,6 +108,7 @@ export async function run(): Promise<void> {
         })),
         smokeTests: outcome.smokeTests,
         rollback: outcome.rollback,
+        recovery: outcome.recovery,
         failure: outcome.failure,
         diagnostics: outcome.diagnostics,
         durationMs: Date.now() - started,
@@ -201,12 +205,21 @@ function checkNamespaces(
 
 async function dryRun(kubectl: Kubectl, plan: Plan, github: GitHubContext): Promise<void> {
   try {
-    if (plan.kind === 'apply') {
-      await kubectl.apply([plan.file], { dryRun: 'server' });
-    } else {
-      await kubectl.setImage(plan.ref, plan.container, plan.image, { dryRun: 'server' });
-      await kubectl.annotate(plan.ref, annotationsFor(github, plan.image), { dryRun: 'server' });
-    }
+    // Only a refusal counts: an API fault on the way is retried within the deploy's timeout.
+    await untilRecovered(
+      'The server-side dry run',
+      async () => {
+        if (plan.kind === 'apply') {
+          await kubectl.apply([plan.file], { dryRun: 'server' });
+        } else {
+          await kubectl.setImage(plan.ref, plan.container, plan.image, { dryRun: 'server' });
+          await kubectl.annotate(plan.ref, annotationsFor(github, plan.image), {
+            dryRun: 'server',
+          });
+        }
+      },
+      { deadlineAt: Date.now() + Math.max(0, kubectl.remainingMs()) },
+    );
   } catch (error) {
     const problem = `the API server rejected the deploy in a server-side dry run; nothing was changed: ${describeThrown(error)}`;
     setOutputs({ status: 'failed', 'rolled-back': 'false' });
@@ -228,6 +241,7 @@ interface DeployOutcome {
   waits: WaitResult[];
   smokeTests: SmokeResult[];
   rollback: RollbackResult[];
+  recovery: RecoveryReport | undefined;
   failure: string | undefined;
   diagnostics: Diagnostics | undefined;
 }
@@ -237,8 +251,7 @@ async function deploy(
   settings: Settings,
   plan: Plan,
   github: GitHubContext,
-  before: WorkloadSnapshot[],
-  kubeconfigPath: string,
+  state: RolloutState,
 ): Promise<DeployOutcome> {
   const started = Date.now();
   const workloads = plan.kind === 'apply' ? plan.workloads : [plan.workload];
@@ -246,18 +259,13 @@ async function deploy(
   let smokeTests: SmokeResult[] = [];
   let failure: string | undefined;
   try {
-    if (plan.kind === 'apply') {
-      printUntrusted(await kubectl.apply([plan.file], { serverSide: settings.serverSide }));
-    } else {
-      printUntrusted(await kubectl.setImage(plan.ref, plan.container, plan.image));
-      await kubectl.annotate(plan.ref, annotationsFor(github, plan.image));
-    }
+    await change(kubectl, plan, settings, github);
     waits = await waitAll(kubectl, workloads, Math.max(1, kubectl.remainingMs()));
     const stuck = waits.find((wait) => !wait.done);
     if (stuck) {
       failure = `${stuck.workload} did not become ready: ${stuck.message}`;
     } else if (settings.smokeTests.length > 0) {
-      const options = await serviceProxy(kubeconfigPath, settings);
+      const options = await serviceProxy(state.kubeconfigPath, settings);
       smokeTests = await Promise.all(settings.smokeTests.map((t) => runSmokeTest(t, options)));
       const broken = smokeTests.find((test) => !test.passed);
       if (broken) failure = `smoke test '${broken.name}' failed: ${broken.problem ?? 'no reason'}`;
@@ -271,6 +279,7 @@ async function deploy(
       waits,
       smokeTests,
       rollback: [],
+      recovery: undefined,
       failure,
       diagnostics: undefined,
     };
@@ -282,20 +291,83 @@ async function deploy(
     workloads,
     started,
   );
-  const rollbackBudget = Math.min(settings.timeoutMs, MAX_ROLLBACK_BUDGET_MS);
-  const rollback = settings.rollbackOnFailure
-    ? await rollBack(
-        kubectl.withDeadline(Date.now() + rollbackBudget),
-        before,
-        workloads,
-        rollbackBudget,
-      )
-    : [];
+  if (!settings.rollbackOnFailure) {
+    return {
+      status: 'failed',
+      waits,
+      smokeTests,
+      rollback: [],
+      recovery: undefined,
+      failure,
+      diagnostics,
+    };
+  }
+  const { rollback, recovery } = await recover(kubectl, settings, state);
   const status =
-    rollback.length > 0 && rollback.every((r) => r.outcome === 'rolled-back')
+    recovery.finished && rollback.some((r) => r.outcome === 'rolled-back')
       ? 'rolled-back'
       : 'failed';
-  return { status, waits, smokeTests, rollback, failure, diagnostics };
+  return { status, waits, smokeTests, rollback, recovery, failure, diagnostics };
+}
+
+/**
+ * Rolls back every changed workload, retrying through API faults until the recovery deadline.
+ * The deadline is saved first, so a post step after a cancellation continues to the same one.
+ */
+async function recover(
+  kubectl: Kubectl,
+  settings: Settings,
+  state: RolloutState,
+  stopAt?: number,
+): Promise<{ rollback: RollbackResult[]; recovery: RecoveryReport }> {
+  const marked = recovering(state);
+  rolloutState.save(marked);
+  const deadlineAt = Math.min(marked.recoveryDeadlineAt ?? Infinity, stopAt ?? Infinity);
+  const rollback = await rollBack(kubectl, state.before, state.changed, deadlineAt);
+  const finished = rollback.every((result) => result.outcome !== 'failed');
+  return {
+    rollback,
+    recovery: {
+      finished,
+      durationMs: Date.now() - (marked.recoveryStartedAt ?? Date.now()),
+      deadlineMs: settings.recoveryTimeoutMs,
+      command: finished ? undefined : finishCommand(rollback, state),
+    },
+  };
+}
+
+/**
+ * Applying the same manifests (or setting the same image) again changes nothing, so an API fault
+ * here is retried within the deploy's own timeout instead of failing the deploy.
+ */
+async function change(
+  kubectl: Kubectl,
+  plan: Plan,
+  settings: Settings,
+  github: GitHubContext,
+): Promise<void> {
+  const deadlineAt = Date.now() + Math.max(0, kubectl.remainingMs());
+  if (plan.kind === 'apply') {
+    const applied = await untilRecovered(
+      'Applying the manifests',
+      () => kubectl.apply([plan.file], { serverSide: settings.serverSide }),
+      { deadlineAt },
+    );
+    printUntrusted(applied);
+    return;
+  }
+  printUntrusted(
+    await untilRecovered(
+      `Setting the image of ${plan.ref}`,
+      () => kubectl.setImage(plan.ref, plan.container, plan.image),
+      { deadlineAt },
+    ),
+  );
+  await untilRecovered(
+    `Annotating ${plan.ref}`,
+    () => kubectl.annotate(plan.ref, annotationsFor(github, plan.image)),
+    { deadlineAt },
+  );
 }
 
 async function diagnoseQuietly(
@@ -330,49 +402,76 @@ async function snapshotQuietly(
   }
 }
 
-interface Cancellation {
-  stop(): void;
-}
-
-function onCancel(handler: () => Promise<void>): Cancellation {
-  let handling = false;
-  const listener = () => {
-    // The runner sends SIGINT, then SIGTERM a few seconds later; one rollback is enough.
-    if (handling) return;
-    handling = true;
-    void handler();
-  };
-  process.on('SIGINT', listener);
-  process.on('SIGTERM', listener);
-  return {
-    stop: () => {
-      process.off('SIGINT', listener);
-      process.off('SIGTERM', listener);
-    },
-  };
-}
-
-/** Best effort within the runner's grace period; post finishes whatever this cannot. */
-async function cancel(kubectl: Kubectl, settings: Settings, state: RolloutState): Promise<void> {
-  saveRolloutState({ ...state, phase: 'cancelled' });
+/**
+ * Cancelled while changing the cluster: roll back for as long as the runner allows, report, and
+ * leave the rest to post, which continues to the same recovery deadline.
+ */
+async function cancel(
+  kubectl: Kubectl,
+  settings: Settings,
+  state: RolloutState,
+  started: number,
+): Promise<void> {
   core.warning('The rollout was cancelled while it was changing the cluster.');
-  let settled = !settings.rollbackOnFailure;
+  let report: RolloutReport | undefined;
   if (settings.rollbackOnFailure) {
     core.info('Rolling back what this run changed; the post step finishes it if time runs out.');
-    // The runner kills the step 10 s after SIGINT whatever the deadline; post finishes the rest.
-    const results = await rollBack(
-      kubectl.withDeadline(undefined),
-      state.before,
-      state.changed,
-      settings.timeoutMs,
+    const { rollback, recovery } = await recover(
+      kubectl,
+      settings,
+      state,
+      Date.now() + CANCEL_BUDGET_MS,
     );
-    for (const result of results) core.info(`${result.workload}: ${result.message}`);
-    settled = results.every((result) => result.outcome !== 'failed');
+    for (const result of rollback) core.info(`${result.workload}: ${result.message}`);
+    if (recovery.finished) rolloutState.save({ ...recovering(state), phase: 'settled' });
+    report = cancelledReport(settings, state, started, rollback, {
+      ...recovery,
+      command: undefined,
+    });
+  } else {
+    rolloutState.save({ ...state, phase: 'settled' });
+    report = cancelledReport(settings, state, started, [], undefined);
   }
-  if (settled) saveRolloutState({ ...state, phase: 'settled' });
-  setOutputs({ status: 'failed', 'rolled-back': String(settings.rollbackOnFailure && settled) });
-  core.setFailed('rollout failed: the run was cancelled during the rollout.');
+  try {
+    setOutputs({ status: report.status, 'rolled-back': String(report.status === 'rolled-back') });
+    setResultOutput(resultOf(report));
+    await buildSummary(report).write();
+  } catch (error) {
+    core.warning(`Could not report the cancellation: ${describeThrown(error)}`);
+  }
+  core.setFailed(`rollout failed: ${verdictLine(report)}`);
   process.exit(1);
+}
+
+function cancelledReport(
+  settings: Settings,
+  state: RolloutState,
+  started: number,
+  rollback: RollbackResult[],
+  recovery: RecoveryReport | undefined,
+): RolloutReport {
+  const finished = recovery?.finished ?? false;
+  return {
+    status:
+      finished && rollback.some((r) => r.outcome === 'rolled-back') ? 'rolled-back' : 'failed',
+    namespace: settings.namespace,
+    workloads: state.before.map((entry) => ({
+      ref: entry.ref,
+      before: entry,
+      after: undefined,
+      wait: undefined,
+    })),
+    smokeTests: [],
+    rollback,
+    recovery:
+      finished || !settings.rollbackOnFailure
+        ? recovery
+        : { ...(recovery as RecoveryReport), continuesInPost: true },
+    failure: 'the run was cancelled during the rollout',
+    diagnostics: undefined,
+    durationMs: Date.now() - started,
+    notes: [],
+  };
 }
 
 async function recordDeployment(

@@ -1,40 +1,55 @@
 /**
  * What main saves for post before it changes anything: if main is cancelled or killed half way,
- * post can still put every changed workload back to the revision it had before.
+ * post can still put every changed workload back to the revision it had before, within the same
+ * recovery deadline main was working to.
  */
-import * as core from '@actions/core';
+import type { KubeTarget } from '../core/kubectl.js';
+import { fieldProblem, stepState } from '../core/step-state.js';
 import type { WorkloadName, WorkloadSnapshot } from './engine.js';
 
-export const ROLLOUT_STATE = 'rollout';
-
 /**
- * deploying: changes may be under way and nothing is settled yet; cancelled: a cancellation
- * started a rollback that may not have finished; settled: main decided and acted, post has no work.
+ * deploying: changes may be under way and nothing is settled yet; recovering: a rollback began
+ * (after a failure or a cancellation) and may not have finished; settled: main decided and acted,
+ * post has no work.
  */
-export type RolloutPhase = 'deploying' | 'cancelled' | 'settled';
+export type RolloutPhase = 'deploying' | 'recovering' | 'settled';
 
-export interface RolloutState {
+const PHASES: readonly string[] = ['deploying', 'recovering', 'settled'];
+
+export interface RolloutState extends KubeTarget {
   phase: RolloutPhase;
-  kubeconfigPath: string;
-  context: string | undefined;
-  namespace: string | undefined;
   rollbackOnFailure: boolean;
-  timeoutMs: number;
+  recoveryTimeoutMs: number;
+  /** When the rollback began and when it must be done by (epoch ms), once it began. */
+  recoveryStartedAt?: number;
+  recoveryDeadlineAt?: number;
   before: WorkloadSnapshot[];
   changed: WorkloadName[];
 }
 
-export function saveRolloutState(state: RolloutState): void {
-  core.saveState(ROLLOUT_STATE, JSON.stringify(state));
-}
+export const rolloutState = stepState<RolloutState>('rollout', (value) => {
+  const problem = fieldProblem(value, {
+    phase: 'string',
+    kubeconfigPath: 'string',
+    rollbackOnFailure: 'boolean',
+    recoveryTimeoutMs: 'number',
+    recoveryStartedAt: 'number?',
+    recoveryDeadlineAt: 'number?',
+    before: 'array',
+    changed: 'array',
+  });
+  if (problem) return problem;
+  const { phase } = value as { phase: string };
+  return PHASES.includes(phase) ? undefined : `unknown phase '${phase}'`;
+});
 
-/** The saved state, or undefined when main saved none (it stopped before touching the cluster). */
-export function readRolloutState(): RolloutState | undefined {
-  const saved = core.getState(ROLLOUT_STATE);
-  if (!saved) return undefined;
-  const parsed = JSON.parse(saved) as Partial<RolloutState>;
-  if (!parsed.kubeconfigPath || !Array.isArray(parsed.before) || !Array.isArray(parsed.changed)) {
-    return undefined;
-  }
-  return parsed as RolloutState;
+/** Marks the start of a rollback; post continues it until the same deadline. */
+export function recovering(state: RolloutState, now = Date.now()): RolloutState {
+  if (state.phase === 'recovering' && state.recoveryDeadlineAt !== undefined) return state;
+  return {
+    ...state,
+    phase: 'recovering',
+    recoveryStartedAt: now,
+    recoveryDeadlineAt: now + state.recoveryTimeoutMs,
+  };
 }

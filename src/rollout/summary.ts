@@ -23,12 +23,62 @@ export interface RolloutReport {
   workloads: WorkloadReport[];
   smokeTests: SmokeResult[];
   rollback: RollbackResult[];
+  /** How the rollback went, once one was needed. */
+  recovery: RecoveryReport | undefined;
   /** Why the deploy failed; undefined when it succeeded. */
   failure: string | undefined;
   diagnostics: Diagnostics | undefined;
   durationMs: number;
   /** GitHub Deployment and notification remarks. */
   notes: string[];
+}
+
+export interface RecoveryReport {
+  /** Every changed workload is back on its revision from before (or was a first deploy). */
+  finished: boolean;
+  /** From the start of the rollback to its end, retries through API faults included. */
+  durationMs: number;
+  /** The recovery-timeout it had. */
+  deadlineMs: number;
+  /** When it did not finish: what a person runs to finish it. */
+  command: string | undefined;
+  /** Cancelled: the post step goes on with the rollback until the same deadline. */
+  continuesInPost?: boolean;
+}
+
+/** The kubectl commands that finish a rollback that ran out of time, joined to run as one. */
+export function finishCommand(
+  rollback: readonly RollbackResult[],
+  target: { context: string | undefined; namespace: string | undefined },
+): string | undefined {
+  const where = [
+    ...(target.context ? ['--context', target.context] : []),
+    ...(target.namespace ? ['-n', target.namespace] : []),
+  ];
+  const commands = rollback
+    .filter((result) => result.outcome === 'failed' && result.revision !== undefined)
+    .map((result) =>
+      [
+        'kubectl',
+        ...where,
+        'rollout',
+        'undo',
+        result.workload,
+        `--to-revision=${result.revision}`,
+      ].join(' '),
+    );
+  return commands.length > 0 ? commands.join(' && ') : undefined;
+}
+
+/** One sentence on the rollback: how long it took, or what is left and how to finish it. */
+export function recoveryLine(recovery: RecoveryReport): string {
+  const took = formatDuration(recovery.durationMs);
+  if (recovery.finished) return `The rollback finished in ${took}.`;
+  if (recovery.continuesInPost) {
+    return `The rollback did not finish within the cancellation's grace period (${took}); the post step continues it until the ${formatDuration(recovery.deadlineMs)} recovery deadline.`;
+  }
+  const finish = recovery.command ? ` To finish it: ${recovery.command}` : '';
+  return `The rollback did not finish within its ${formatDuration(recovery.deadlineMs)} recovery deadline (after ${took}); the table shows each workload as it is now.${finish}`;
 }
 
 export interface ImageChangeLine {
@@ -139,6 +189,7 @@ export function buildSummary(report: RolloutReport): JobSummary {
       ['workload', 'outcome', 'detail'],
       report.rollback.map((r) => [markup.code(r.workload), r.outcome, r.message]),
     );
+    if (report.recovery) summary.paragraph(recoveryLine(report.recovery));
   }
   for (const note of report.notes) summary.note(note);
   const diagnostics = report.diagnostics;
@@ -192,6 +243,7 @@ export function resultOf(report: RolloutReport): object {
     })),
     smokeTests: report.smokeTests,
     rollback: report.rollback,
+    recovery: report.recovery,
     diagnostics: report.diagnostics,
     notes: report.notes,
   };

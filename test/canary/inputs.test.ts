@@ -72,6 +72,11 @@ describe('canary inputs', () => {
       checks: [],
       alpha: 0.01,
       timeoutMs: 300_000,
+      recoveryTimeoutMs: 300_000,
+      leaseMs: 120_000,
+      onStale: 'abort',
+      force: false,
+      staleOnly: false,
     };
     expect(readSettings()).toEqual(expected);
   });

@@ -135,7 +135,7 @@ describeWithTool(KUBECTL_TOOL, 'rollout engine against kube-sim', () => {
       expect(failure).toMatchObject({ done: false, reason });
       expect(failure.message).not.toBe('');
 
-      const [rolledBack] = await rollBack(kubectl, before, [workload], 10_000);
+      const [rolledBack] = await rollBack(kubectl, before, [workload], Date.now() + 10_000);
       expect(rolledBack).toMatchObject({
         outcome: 'rolled-back',
         revision: 1,
@@ -173,7 +173,7 @@ describeWithTool(KUBECTL_TOOL, 'rollout engine against kube-sim', () => {
     const before = await snapshot(kubectl, [workload]);
     await deploy('Deployment', name, 'stuck:1');
     expect((await waitAll(kubectl, [workload], 3_000))[0].done).toBe(false);
-    const [result] = await rollBack(kubectl, before, [workload], 5_000);
+    const [result] = await rollBack(kubectl, before, [workload], Date.now() + 5_000);
     expect(result).toMatchObject({ outcome: 'first-deploy' });
     expect(result.message).toContain('first deploy: no previous revision');
     expect(await snapshot(kubectl, [workload])).toMatchObject([
@@ -190,7 +190,7 @@ describeWithTool(KUBECTL_TOOL, 'rollout engine against kube-sim', () => {
     const before = await snapshot(kubectl, [changed, untouched]);
     await deploy('Deployment', changed.name, 'stuck:2');
     await deploy('Deployment', untouched.name, 'good:2');
-    const results = await rollBack(kubectl, before, [changed], 10_000);
+    const results = await rollBack(kubectl, before, [changed], Date.now() + 10_000);
     expect(results.map((result) => result.workload)).toEqual([`deployment/${changed.name}`]);
     expect(await snapshot(kubectl, [untouched])).toMatchObject([{ images: { main: 'good:2' } }]);
   });

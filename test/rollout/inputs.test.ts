@@ -28,6 +28,7 @@ describe('rollout inputs', () => {
       dryRun: true,
       serverSide: false,
       timeoutMs: 300_000,
+      recoveryTimeoutMs: 300_000,
       smokeTests: [],
       rollbackOnFailure: true,
       environment: undefined,

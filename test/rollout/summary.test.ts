@@ -27,6 +27,7 @@ function snap(
     exists: revision !== undefined,
     revision,
     revisionName: undefined,
+    templateHash: undefined,
     images,
     replicas,
   };
@@ -75,6 +76,7 @@ function report(overrides: Partial<RolloutReport>): RolloutReport {
     workloads: [webUpgrade],
     smokeTests: [],
     rollback: [],
+    recovery: undefined,
     failure: undefined,
     diagnostics: undefined,
     durationMs: 50_000,
@@ -206,6 +208,59 @@ const rows: Row[] = [
       failure: 'smoke test checkout failed',
       rollback: [undoneToRevision3],
       workloads: [expect.objectContaining({ image: APP_1_0 })],
+    },
+  },
+  {
+    name: 'a rollback that retried through API faults and finished',
+    report: report({
+      status: 'rolled-back',
+      failure: 'smoke test checkout failed',
+      rollback: [undoneToRevision3],
+      recovery: { finished: true, durationMs: 4_200, deadlineMs: 300_000, command: undefined },
+    }),
+    firstLine: `<h3>⚠️ Rolled back deployment/web to revision 3 (image ${APP_1_0}) after: smoke test checkout failed</h3>`,
+    contains: ['<p>The rollback finished in 4s.</p>'],
+    absent: ['To finish it'],
+    result: {
+      status: 'rolled-back',
+      recovery: { finished: true, durationMs: 4_200, deadlineMs: 300_000 },
+    },
+  },
+  {
+    name: 'a rollback that ran out of its recovery deadline',
+    report: report({
+      status: 'failed',
+      failure: 'deployment/web did not become ready',
+      rollback: [
+        {
+          workload: 'deployment/web',
+          outcome: 'failed',
+          revision: 3,
+          images: {},
+          message: 'rollback failed: the API server did not answer',
+          wait: undefined,
+        },
+      ],
+      recovery: {
+        finished: false,
+        durationMs: 300_000,
+        deadlineMs: 300_000,
+        command: 'kubectl -n shop rollout undo deployment/web --to-revision=3',
+      },
+    }),
+    firstLine:
+      '<h3>❌ Failed: deployment/web did not become ready; rollback failed for deployment/web (rollback failed: the API server did not answer)</h3>',
+    contains: [
+      'The rollback did not finish within its 5m recovery deadline (after 5m); the table shows each workload as it is now. To finish it: kubectl -n shop rollout undo deployment/web --to-revision=3',
+    ],
+    absent: ['Rolled back deployment/web'],
+    result: {
+      status: 'failed',
+      rolledBack: false,
+      recovery: expect.objectContaining({
+        finished: false,
+        command: 'kubectl -n shop rollout undo deployment/web --to-revision=3',
+      }),
     },
   },
   {

@@ -54,6 +54,20 @@ export interface RunActionOptions {
   cancelMainAfterMs?: number;
   /** Cancels the main step the same way when the signal is aborted. */
   signal?: AbortSignal;
+  /**
+   * Kills the main step when aborted while it runs, as the OOM killer does: SIGKILL to main's
+   * whole process tree at once, no SIGINT first. The post step still runs, with the state main
+   * saved before it died, as the runner runs post steps after a failed main (`post-if: always()`).
+   * Already aborted: main is killed as soon as it is spawned.
+   */
+  killMain?: AbortSignal;
+  /**
+   * Loses the runner when aborted while main runs, as when the runner machine dies: SIGKILL to
+   * main's whole process tree at once, no SIGINT first, and no post step (`post` is undefined,
+   * `beforePost` is not called): GitHub runs no further steps of a job whose runner was lost.
+   * Already aborted: main is killed as soon as it is spawned.
+   */
+  loseRunner?: AbortSignal;
   /** Runs the post step (when action.yml has one); the runner does so by default (`post-if: always()`). */
   post?: boolean;
   /** Called with the main step's result before post runs, e.g. to inspect files post removes. */
@@ -67,8 +81,13 @@ export interface StepResult {
   outcome: 'success' | 'failure';
   /** The runner cancelled the step (SIGINT sent). */
   cancelled: boolean;
-  /** The process tree was still alive 10 s after SIGINT and was killed. */
+  /**
+   * The process tree was killed: still alive 10 s after SIGINT, or at once by `killMain` or
+   * `loseRunner`.
+   */
   killed: boolean;
+  /** The runner was lost while the step ran (`loseRunner`): the tree was killed and no post step runs. */
+  lost: boolean;
   /** Raw stdout, for debugging: `log` is what a user sees. */
   stdout: string;
   stderr: string;

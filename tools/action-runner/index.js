@@ -12,7 +12,11 @@
  * - stdout and stderr processed line by line as the runner does (workflow-commands.js): masks
  *   from their line on, stop-commands, the runner's fixed set of commands;
  * - cancellation as the runner cancels: SIGINT, SIGTERM 7.5 s later, and 2.5 s after that the
- *   whole process tree is killed; then the post step with the state main saved.
+ *   whole process tree is killed; then the post step with the state main saved;
+ * - a main step killed outright (`killMain`, as the OOM killer does): its whole process tree gets
+ *   SIGKILL at once, then the post step runs with the state main saved before it died;
+ * - a lost runner (`loseRunner`, the machine dies): main's whole process tree gets SIGKILL at
+ *   once and no further step runs, so there is no post step.
  * The tests (test/support/runner.ts), the demo and the benchmarks all run actions through it.
  */
 import { spawn } from 'node:child_process';
@@ -56,8 +60,14 @@ export {
  * @property {number} [timeoutMs] the step's `timeout-minutes`: the runner cancels the step then
  * @property {number} [cancelMainAfterMs] cancels main after this long as a cancelled run does
  * @property {AbortSignal} [signal] cancels main the same way when aborted
+ * @property {AbortSignal} [killMain] when aborted while main runs, main's whole process tree gets
+ *   SIGKILL at once, with no SIGINT first (as the OOM killer kills); the post step still runs, with
+ *   the state main saved before it died, as the runner runs post steps after a failed main
+ * @property {AbortSignal} [loseRunner] when aborted while main runs, the runner machine is lost:
+ *   main's whole process tree gets SIGKILL at once, with no SIGINT first, and no post step runs
+ *   (nor beforePost), as GitHub runs no further steps of a job whose runner was lost
  * @property {boolean} [post] runs the post step (when action.yml has one); default true, as `post-if: always()`
- * @property {(main: StepResult) => void | Promise<void>} [beforePost]
+ * @property {(main: StepResult) => void | Promise<void>} [beforePost] called with main's result before post runs
  */
 /**
  * @typedef {object} StepResult
@@ -65,7 +75,8 @@ export {
  * @property {NodeJS.Signals | null} signal
  * @property {'success' | 'failure'} outcome failure when the exit code is not 0 or the runner could not process a command
  * @property {boolean} cancelled the runner cancelled the step (SIGINT sent)
- * @property {boolean} killed the process tree was still alive 10 s after SIGINT and was killed
+ * @property {boolean} killed the process tree was killed: still alive 10 s after SIGINT, or at once by killMain or loseRunner
+ * @property {boolean} lost the runner was lost while the step ran (loseRunner): the tree was killed and no post step runs
  * @property {string} stdout raw, for debugging only: the log is what users see
  * @property {string} stderr raw, for debugging only
  * @property {string} log the step's log as GitHub shows it: both streams, commands processed, masked from each mask's line on
@@ -177,7 +188,8 @@ export async function runAction(actionDir, options = {}) {
     runnerTemp: job.runnerTemp,
     githubToken: job.githubToken,
   };
-  if (runs.post && options.post !== false) {
+  // A lost runner runs no further step: there is no post step to run, whatever post-if says.
+  if (runs.post && options.post !== false && !main.lost) {
     await options.beforePost?.(main);
     const stateEnv = Object.fromEntries(
       Object.entries(main.state).map(([key, value]) => [`STATE_${key}`, value]),
@@ -320,7 +332,11 @@ async function runStep(bundle, job, env, phase, masker, options) {
     timeoutMs: options.timeoutMs ?? 120_000,
     cancelAfterMs: phase === 'main' ? options.cancelMainAfterMs : undefined,
     cancelSignal: phase === 'main' ? options.signal : undefined,
+    killSignal: phase === 'main' ? options.killMain : undefined,
+    loseSignal: phase === 'main' ? options.loseRunner : undefined,
   });
+  // What main saved before a kill counts: the files are read after the process tree is gone,
+  // as the runner reads them after the step, however it ended.
   const fileOutputs = parseKeyValueFile(await readFile(files.GITHUB_OUTPUT, 'utf8'));
   const fileState = parseKeyValueFile(await readFile(files.GITHUB_STATE, 'utf8'));
   const failed = ran.exitCode !== 0 || output.commandFailures.length > 0;
@@ -348,6 +364,7 @@ let runtimeNoticeShown = false;
  * @property {NodeJS.Signals | null} signal
  * @property {boolean} cancelled
  * @property {boolean} killed
+ * @property {boolean} lost
  * @property {string} stdout
  * @property {string} stderr
  */
@@ -357,7 +374,7 @@ let runtimeNoticeShown = false;
  * @param {Record<string, string>} env
  * @param {string} cwd
  * @param {StepOutputProcessor} output
- * @param {{ timeoutMs: number, cancelAfterMs?: number, cancelSignal?: AbortSignal }} timing
+ * @param {{ timeoutMs: number, cancelAfterMs?: number, cancelSignal?: AbortSignal, killSignal?: AbortSignal, loseSignal?: AbortSignal }} timing
  * @returns {Promise<ProcessResult>}
  */
 function spawnBundle(bundle, env, cwd, output, timing) {
@@ -385,9 +402,13 @@ function spawnBundle(bundle, env, cwd, output, timing) {
     const timers = [];
     let cancelled = false;
     let killed = false;
+    let lost = false;
     let exited = false;
+    let spawned = false;
+    /** A hard kill was asked for before the process was spawned: it happens at the spawn. */
+    let killOnSpawn = false;
     const cancel = () => {
-      if (cancelled || exited) return;
+      if (cancelled || killed || exited) return;
       cancelled = true;
       child.kill('SIGINT');
       timers.push(setTimeout(() => child.kill('SIGTERM'), CANCEL_SIGTERM_AFTER_MS));
@@ -398,17 +419,48 @@ function spawnBundle(bundle, env, cwd, output, timing) {
         }, CANCEL_KILL_AFTER_MS),
       );
     };
+    /**
+     * SIGKILL to the whole tree at once, no SIGINT first: the OOM killer ('kill') or the runner
+     * machine dying ('lose'). A runner lost after main exited still runs no further step.
+     * @param {'kill' | 'lose'} kind
+     */
+    const killNow = (kind) => {
+      if (kind === 'lose') lost = true;
+      if (killed || exited) return;
+      if (!spawned) {
+        killOnSpawn = true;
+        return;
+      }
+      killed = true;
+      timers.forEach(clearTimeout);
+      void killProcessTree(child.pid);
+    };
+    const onKill = () => killNow('kill');
+    const onLose = () => killNow('lose');
     timers.push(setTimeout(cancel, timing.timeoutMs));
     if (timing.cancelAfterMs !== undefined) timers.push(setTimeout(cancel, timing.cancelAfterMs));
     if (timing.cancelSignal?.aborted) cancel();
     else timing.cancelSignal?.addEventListener('abort', cancel, { once: true });
+    for (const [signal, listener] of /** @type {const} */ ([
+      [timing.killSignal, onKill],
+      [timing.loseSignal, onLose],
+    ])) {
+      if (signal?.aborted) listener();
+      else signal?.addEventListener('abort', listener, { once: true });
+    }
     child.on('error', reject);
+    child.on('spawn', () => {
+      spawned = true;
+      if (killOnSpawn) killNow('kill');
+    });
     child.on('exit', () => {
       exited = true;
     });
     child.on('close', (exitCode, signal) => {
       timers.forEach(clearTimeout);
       timing.cancelSignal?.removeEventListener('abort', cancel);
+      timing.killSignal?.removeEventListener('abort', onKill);
+      timing.loseSignal?.removeEventListener('abort', onLose);
       splitters.stdout.flush();
       splitters.stderr.flush();
       resolve({
@@ -416,6 +468,7 @@ function spawnBundle(bundle, env, cwd, output, timing) {
         signal,
         cancelled,
         killed,
+        lost,
         stdout: Buffer.concat(raw.stdout).toString('utf8'),
         stderr: Buffer.concat(raw.stderr).toString('utf8'),
       });

@@ -155,6 +155,7 @@ export function createApiServer({ store, token, hub, faults, tls, backends = [] 
   /** @param {Request} req @param {Response} res */
   async function handle(req, res) {
     const url = new URL(req.url ?? '/', 'http://kube-sim');
+    if (!(await faults.admit(req, res, url.pathname, HEALTH_PATHS.has(url.pathname)))) return;
     if (HEALTH_PATHS.has(url.pathname)) {
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end('ok');
@@ -176,6 +177,12 @@ export function createApiServer({ store, token, hub, faults, tls, backends = [] 
     }
     if (injected === 500)
       throw new HttpError(500, 'InternalError', 'Internal error occurred: injected fault');
+    if (injected === 503)
+      throw new HttpError(
+        503,
+        'ServiceUnavailable',
+        'the server is currently unable to handle the request',
+      );
 
     const proxied = parseServiceProxyPath(url.pathname);
     if (proxied) {

@@ -35642,7 +35642,7 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(515);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5897);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35651,7 +35651,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 515:
+/***/ 5897:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36796,7 +36796,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile: summary_writeFile } = external_fs_namespaceObject.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -36857,7 +36857,7 @@ class Summary {
         return summary_awaiter(this, void 0, void 0, function* () {
             const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
             const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
+            const writeFunc = overwrite ? summary_writeFile : appendFile;
             yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
             return this.emptyBuffer();
         });
@@ -37119,7 +37119,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod: io_util_chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm: io_util_rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -38622,7 +38622,7 @@ function getIDToken(aud) {
 const registered = new Set();
 /** Shorter values would mask ordinary words everywhere; the runner warns about them too. */
 const MIN_SECRET_LENGTH = 4;
-function registerSecret(value) {
+function secrets_registerSecret(value) {
     if (!value || value.length < MIN_SECRET_LENGTH || registered.has(value))
         return;
     registered.add(value);
@@ -38640,12 +38640,12 @@ function registerSecret(value) {
  * and Kubernetes secrets, URL encoding for query strings), because a transformed secret is not
  * masked by the runner.
  */
-function registerSecretWithDerivations(value) {
+function secrets_registerSecretWithDerivations(value) {
     if (!value)
         return;
-    registerSecret(value);
-    registerSecret(Buffer.from(value).toString('base64'));
-    registerSecret(encodeURIComponent(value));
+    secrets_registerSecret(value);
+    secrets_registerSecret(Buffer.from(value).toString('base64'));
+    secrets_registerSecret(encodeURIComponent(value));
 }
 function secrets_maskSecrets(text) {
     let masked = text;
@@ -38812,7 +38812,7 @@ function compareText(a, b) {
  * Errors a user can act on. The runMain wrapper prints their message without a stack trace,
  * because the message already says what failed, why, and what to do next.
  */
-class ActionError extends Error {
+class errors_ActionError extends Error {
     hint;
     constructor(message, 
     /** What the user should do next; printed after the message. */
@@ -38823,7 +38823,7 @@ class ActionError extends Error {
     }
 }
 /** A bad input value: names the input, says what is wrong, and shows a value that would work. */
-class errors_InputError extends ActionError {
+class errors_InputError extends errors_ActionError {
     input;
     problem;
     example;
@@ -38909,7 +38909,7 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
  * shown as escapes (so the text cannot start a line of its own), `##[` and a leading `::` are
  * broken up so that the runner cannot read them as a command. Readers still recognise the text.
  */
-function escapeUntrusted(text) {
+function log_escapeUntrusted(text) {
     return text
         .replace(/\\/g, '\\\\')
         .replace(/\r/g, '\\r')
@@ -38974,7 +38974,7 @@ async function withUntrustedOutput(body, write) {
 
 
 
-class ExecError extends ActionError {
+class exec_ExecError extends errors_ActionError {
     result;
     constructor(result, hint) {
         const how = result.timedOut
@@ -38988,10 +38988,10 @@ class ExecError extends ActionError {
     }
 }
 const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
-function execute(program, args, options = {}) {
+function exec_execute(program, args, options = {}) {
     const commandLine = secrets_maskSecrets([program, ...args].map(quoteForDisplay).join(' '));
     if (options.echo !== false)
-        info(`[command]${escapeUntrusted(commandLine)}`);
+        info(`[command]${log_escapeUntrusted(commandLine)}`);
     const env = buildEnv(options);
     const started = Date.now();
     return new Promise((resolve, reject) => {
@@ -39027,10 +39027,10 @@ function execute(program, args, options = {}) {
             clearTimeout(timeoutTimer);
             clearTimeout(killTimer);
             if (error.code === 'ENOENT') {
-                reject(new ActionError(`Could not run '${program}': it was not found on PATH.`, `Install ${program} in an earlier step, or check the spelling of the program name.`));
+                reject(new errors_ActionError(`Could not run '${program}': it was not found on PATH.`, `Install ${program} in an earlier step, or check the spelling of the program name.`));
             }
             else {
-                reject(new ActionError(`Could not run '${program}': ${error.message}`));
+                reject(new errors_ActionError(`Could not run '${program}': ${error.message}`));
             }
         });
         child.on('close', (exitCode, signal) => {
@@ -39051,7 +39051,7 @@ function execute(program, args, options = {}) {
             if (ok)
                 resolve(result);
             else
-                reject(new ExecError(result));
+                reject(new exec_ExecError(result));
         });
     });
 }
@@ -39348,20 +39348,20 @@ const CHECKOUT_HINT = 'Comparing with the base needs the history of both sides: 
  */
 async function changedLinesAgainst(baseRef, workspace, options = {}) {
     const timeoutMs = options.timeoutMs ?? 120_000;
-    const git = (args, extra = {}) => execute('git', args, { cwd: workspace, okExitCodes: 'any', timeoutMs, echo: false, ...extra });
+    const git = (args, extra = {}) => exec_execute('git', args, { cwd: workspace, okExitCodes: 'any', timeoutMs, echo: false, ...extra });
     const inside = await git(['rev-parse', '--is-inside-work-tree']);
     if (inside.exitCode !== 0)
         throw notARepository(workspace, inside);
     const head = await resolveCommit(git, options.head ?? 'HEAD');
     if (!head)
-        throw new ActionError(`${workspace} has no commit checked out.`);
+        throw new errors_ActionError(`${workspace} has no commit checked out.`);
     const baseSha = await resolveCommit(git, baseRef);
     if (!baseSha) {
-        throw new ActionError(`Cannot find base-ref '${baseRef}' in the checkout${await shallowNote(git)}.`, CHECKOUT_HINT);
+        throw new errors_ActionError(`Cannot find base-ref '${baseRef}' in the checkout${await shallowNote(git)}.`, CHECKOUT_HINT);
     }
     const mergeBase = await git(['merge-base', baseSha, head]);
     if (mergeBase.exitCode !== 0 || !mergeBase.stdout.trim()) {
-        throw new ActionError(`Found no common history between base-ref '${baseRef}' and HEAD` +
+        throw new errors_ActionError(`Found no common history between base-ref '${baseRef}' and HEAD` +
             `${await shallowNote(git)}.`, CHECKOUT_HINT);
     }
     const from = mergeBase.stdout.trim();
@@ -39387,7 +39387,7 @@ async function changedLinesAgainst(baseRef, workspace, options = {}) {
     // The reader keeps what it needs; the captured copy is only for the error message.
     { echo: true, maxOutputBytes: 64 * 1024, onStdout: (text) => reader.push(text) });
     if (diff.exitCode !== 0) {
-        throw new ActionError(`git diff ${from.slice(0, 7)} ${head.slice(0, 7)} failed ` +
+        throw new errors_ActionError(`git diff ${from.slice(0, 7)} ${head.slice(0, 7)} failed ` +
             `(${describeExit(diff)}): ${lastLine(diff.stderr)}`);
     }
     return { lines: reader.finish(), baseSha, mergeBase: from };
@@ -39411,9 +39411,9 @@ async function shallowNote(git) {
 }
 function notARepository(workspace, result) {
     if (/dubious ownership/.test(result.stderr)) {
-        return new ActionError(`git refuses to read ${workspace} because another user owns it.`, `Mark it safe in an earlier step: git config --global --add safe.directory "${workspace}"`);
+        return new errors_ActionError(`git refuses to read ${workspace} because another user owns it.`, `Mark it safe in an earlier step: git config --global --add safe.directory "${workspace}"`);
     }
-    return new ActionError(`Comparing with the base needs a git checkout, but ${workspace} is not inside a git repository: ` +
+    return new errors_ActionError(`Comparing with the base needs a git checkout, but ${workspace} is not inside a git repository: ` +
         lastLine(result.stderr), `Check out the repository with actions/checkout (fetch-depth: 0) before this step.`);
 }
 function describeExit(result) {
@@ -44480,7 +44480,7 @@ async function requestWithGraphqlErrorHandling(state, octokit, request, options)
 }
 
 // pkg/dist-src/index.js
-function retry(octokit, octokitOptions) {
+function dist_bundle_retry(octokit, octokitOptions) {
   const state = Object.assign(
     {
       enabled: true,
@@ -44507,7 +44507,7 @@ function retry(octokit, octokitOptions) {
   }
   return retryPlugin;
 }
-retry.VERSION = plugin_retry_dist_bundle_VERSION;
+dist_bundle_retry.VERSION = plugin_retry_dist_bundle_VERSION;
 
 
 ;// CONCATENATED MODULE: ./src/core/github.ts
@@ -44524,7 +44524,7 @@ const RUNNER_HINT = 'This must run inside GitHub Actions, which sets it; for a l
 function required(env, name) {
     const value = env[name]?.trim();
     if (!value)
-        throw new ActionError(`Environment variable ${name} is not set.`, RUNNER_HINT);
+        throw new errors_ActionError(`Environment variable ${name} is not set.`, RUNNER_HINT);
     return value;
 }
 function optional(env, name) {
@@ -44532,7 +44532,7 @@ function optional(env, name) {
 }
 function positiveInteger(name, value) {
     if (!/^\d+$/.test(value) || Number(value) < 1) {
-        throw new ActionError(`Environment variable ${name} must be a positive whole number, got '${value}'.`, RUNNER_HINT);
+        throw new errors_ActionError(`Environment variable ${name} must be a positive whole number, got '${value}'.`, RUNNER_HINT);
     }
     return Number(value);
 }
@@ -44547,17 +44547,17 @@ function readPayload(path) {
         text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
     }
     catch (thrown) {
-        throw new ActionError(`Cannot read the event payload at GITHUB_EVENT_PATH (${path}): ${errors_describeThrown(thrown)}`, 'The runner writes this file; for a local run, point GITHUB_EVENT_PATH at a JSON file or unset it.');
+        throw new errors_ActionError(`Cannot read the event payload at GITHUB_EVENT_PATH (${path}): ${errors_describeThrown(thrown)}`, 'The runner writes this file; for a local run, point GITHUB_EVENT_PATH at a JSON file or unset it.');
     }
     let payload;
     try {
         payload = JSON.parse(text);
     }
     catch (thrown) {
-        throw new ActionError(`The event payload at GITHUB_EVENT_PATH (${path}) is not valid JSON: ${errors_describeThrown(thrown)}`, 'Point GITHUB_EVENT_PATH at the JSON payload of a GitHub event.');
+        throw new errors_ActionError(`The event payload at GITHUB_EVENT_PATH (${path}) is not valid JSON: ${errors_describeThrown(thrown)}`, 'Point GITHUB_EVENT_PATH at the JSON payload of a GitHub event.');
     }
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-        throw new ActionError(`The event payload at GITHUB_EVENT_PATH (${path}) is not a JSON object.`, 'Point GITHUB_EVENT_PATH at the JSON payload of a GitHub event.');
+        throw new errors_ActionError(`The event payload at GITHUB_EVENT_PATH (${path}) is not a JSON object.`, 'Point GITHUB_EVENT_PATH at the JSON payload of a GitHub event.');
     }
     return payload;
 }
@@ -44595,7 +44595,7 @@ function readGitHubContext(env = process.env) {
     const fullName = required(env, 'GITHUB_REPOSITORY');
     const [owner, repo, ...rest] = fullName.split('/');
     if (!owner || !repo || rest.length > 0) {
-        throw new ActionError(`Environment variable GITHUB_REPOSITORY must look like owner/repo, got '${fullName}'.`, RUNNER_HINT);
+        throw new errors_ActionError(`Environment variable GITHUB_REPOSITORY must look like owner/repo, got '${fullName}'.`, RUNNER_HINT);
     }
     const runId = positiveInteger('GITHUB_RUN_ID', required(env, 'GITHUB_RUN_ID'));
     const attempt = optional(env, 'GITHUB_RUN_ATTEMPT');
@@ -44641,9 +44641,9 @@ const CLIENT_ERRORS = Array.from({ length: 100 }, (_, i) => 400 + i);
 /** An authenticated Octokit (REST methods and pagination) that retries 5xx and network errors. */
 function createOctokit(token, options = {}) {
     if (!token.trim()) {
-        throw new ActionError('No GitHub token was given.', 'Pass one, e.g. github-token: ${{ github.token }}, and give the job the permissions it needs.');
+        throw new errors_ActionError('No GitHub token was given.', 'Pass one, e.g. github-token: ${{ github.token }}, and give the job the permissions it needs.');
     }
-    registerSecret(token);
+    secrets_registerSecret(token);
     const env = options.env ?? process.env;
     const baseUrl = (options.baseUrl ?? env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '');
     return getOctokit(token, {
@@ -44653,13 +44653,13 @@ function createOctokit(token, options = {}) {
             retryAfterBaseValue: options.retryBaseDelayMs ?? 1000,
             doNotRetry: CLIENT_ERRORS,
         },
-    }, retry);
+    }, dist_bundle_retry);
 }
 /** GitHub refuses comment bodies longer than this many characters. */
 const MAX_COMMENT_LENGTH = 65536;
 function stickyMarker(key) {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(key)) {
-        throw new ActionError(`Sticky comment key '${key}' may hold only letters, digits, '.', '_' and '-'.`, 'Use a fixed key per kind of comment, e.g. coverage.');
+        throw new errors_ActionError(`Sticky comment key '${key}' may hold only letters, digits, '.', '_' and '-'.`, 'Use a fixed key per kind of comment, e.g. coverage.');
     }
     return `<!-- slipway:${key} -->`;
 }
@@ -44750,7 +44750,7 @@ async function withPullRequest(github, token, number) {
     if (!number)
         return github;
     if (!token) {
-        throw new ActionError(`pull-request is ${number} but github-token is empty.`, 'Pass github-token: ${{ github.token }} with pull-requests: read.');
+        throw new errors_ActionError(`pull-request is ${number} but github-token is empty.`, 'Pass github-token: ${{ github.token }} with pull-requests: read.');
     }
     const pullRequest = await pullRequestByNumber(createOctokit(token), github.repository, number);
     return { ...github, pullRequest };
@@ -45113,7 +45113,7 @@ async function runMain(actionName, main, options = {}) {
 /** The summary and `result` of a step that failed before writing its own; never throws. */
 async function reportFailure(actionName, thrown, options) {
     const error = secrets_maskSecrets(errors_describeThrown(thrown));
-    const hint = thrown instanceof ActionError ? thrown.hint : BUG_HINT;
+    const hint = thrown instanceof errors_ActionError ? thrown.hint : BUG_HINT;
     if (!jobSummaryWritten()) {
         try {
             const summary = new JobSummary().verdict('failure', `${actionName} failed: ${error}`);
@@ -45149,7 +45149,7 @@ async function runPost(actionName, post) {
 }
 function formatFailure(actionName, thrown) {
     const message = `${actionName} failed: ${errors_describeThrown(thrown)}`;
-    if (thrown instanceof ActionError)
+    if (thrown instanceof errors_ActionError)
         return thrown.hint ? `${message}\n${thrown.hint}` : message;
     return `${message}\n${BUG_HINT}`;
 }
@@ -47999,7 +47999,7 @@ const RETRY_DEFAULTS = {
     maxDelayMs: 30_000,
 };
 /** Thrown when retrying stopped while the operation was still failing with retryable errors. */
-class RetryError extends ActionError {
+class retry_RetryError extends errors_ActionError {
     attempts;
     elapsedMs;
     lastError;
@@ -48007,7 +48007,7 @@ class RetryError extends ActionError {
     constructor(attempts, elapsedMs, lastError, 
     /** Why no further attempt was made, e.g. "the limit is 4". */
     stoppedBecause) {
-        super(`${describeGivingUp(attempts, elapsedMs, stoppedBecause)}: ${errors_describeThrown(lastError)}`, lastError instanceof ActionError ? lastError.hint : undefined, { cause: lastError });
+        super(`${describeGivingUp(attempts, elapsedMs, stoppedBecause)}: ${errors_describeThrown(lastError)}`, lastError instanceof errors_ActionError ? lastError.hint : undefined, { cause: lastError });
         this.attempts = attempts;
         this.elapsedMs = elapsedMs;
         this.lastError = lastError;
@@ -48016,7 +48016,7 @@ class RetryError extends ActionError {
 }
 function describeGivingUp(attempts, elapsedMs, why) {
     const noun = attempts === 1 ? 'attempt' : 'attempts';
-    return `gave up after ${attempts} ${noun} over ${formatSeconds(elapsedMs)} (${why})`;
+    return `gave up after ${attempts} ${noun} over ${retry_formatSeconds(elapsedMs)} (${why})`;
 }
 /**
  * The wait before attempt `nextAttempt` (2 for the first retry).
@@ -48051,7 +48051,7 @@ async function retry_retry(operation, options = {}) {
         catch (error) {
             if (signal?.aborted || !shouldRetry(error, attempt))
                 throw error;
-            const giveUp = (why) => new RetryError(attempt, now() - startedAt, error, why);
+            const giveUp = (why) => new retry_RetryError(attempt, now() - startedAt, error, why);
             if (attempt >= maxAttempts)
                 throw giveUp(`the limit is ${maxAttempts}`);
             const backoff = backoffDelay(attempt + 1, { baseDelayMs, maxDelayMs, random });
@@ -48064,7 +48064,7 @@ async function retry_retry(operation, options = {}) {
                     : requested;
             const delayMs = Math.max(backoff, honoured);
             if (now() + delayMs >= deadlineAt) {
-                throw giveUp(`the next attempt could not start within the ${formatSeconds(options.deadlineMs ?? 0)} deadline`);
+                throw giveUp(`the next attempt could not start within the ${retry_formatSeconds(options.deadlineMs ?? 0)} deadline`);
             }
             options.onRetry?.({ nextAttempt: attempt + 1, maxAttempts, delayMs, error });
             await sleep(delayMs, signal);
@@ -48073,9 +48073,9 @@ async function retry_retry(operation, options = {}) {
 }
 /** One log line per retry, e.g. "attempt 2/5 in 1.3s: connection refused". */
 function formatRetry(event) {
-    return `attempt ${event.nextAttempt}/${event.maxAttempts} in ${formatSeconds(event.delayMs)}: ${errors_describeThrown(event.error)}`;
+    return `attempt ${event.nextAttempt}/${event.maxAttempts} in ${retry_formatSeconds(event.delayMs)}: ${errors_describeThrown(event.error)}`;
 }
-function formatSeconds(ms) {
+function retry_formatSeconds(ms) {
     return `${(ms / 1_000).toFixed(1)}s`;
 }
 const TRANSIENT_NETWORK_CODES = new Set([
@@ -48109,7 +48109,7 @@ function isTransientAt(error, depth) {
     if (depth > 5 || typeof error !== 'object' || error === null)
         return false;
     // Its operation was retried already; retrying around it again would multiply the attempts.
-    if (error instanceof RetryError)
+    if (error instanceof retry_RetryError)
         return false;
     const { status, code, name, cause } = error;
     if (typeof status === 'number')
@@ -48162,7 +48162,7 @@ const HTTP_DEFAULTS = {
 /** Enough of an error body to recognise the server's explanation without flooding the log. */
 const EXCERPT_CHARS = 300;
 const ERROR_BODY_BYTES = 64 * 1024;
-class HttpError extends ActionError {
+class HttpError extends errors_ActionError {
     method;
     /** Without userinfo, fragment or query values. */
     url;
@@ -48228,7 +48228,7 @@ async function httpRequest(options) {
             throw error;
         if (error instanceof HttpError)
             throw error;
-        if (error instanceof RetryError) {
+        if (error instanceof retry_RetryError) {
             const last = error.lastError;
             const givingUp = describeGivingUp(error.attempts, error.elapsedMs, error.stoppedBecause);
             const problem = last instanceof HttpError ? last.problem : `failed: ${errors_describeThrown(last)}`;
@@ -48289,7 +48289,7 @@ async function attemptOnce(target, timeoutMs, cancel) {
                 return JSON.parse(body.toString('utf8'));
             }
             catch (error) {
-                throw new ActionError(secrets_maskSecrets(`${target.method} ${target.shownUrl} returned a body that is not JSON (${errors_describeThrown(error)}): ${excerpt(body)}`));
+                throw new errors_ActionError(secrets_maskSecrets(`${target.method} ${target.shownUrl} returned a body that is not JSON (${errors_describeThrown(error)}): ${excerpt(body)}`));
             }
         },
     };
@@ -48372,8 +48372,8 @@ function moveUserinfoToHeader(url, headers) {
     const user = decodeURIComponent(url.username);
     const password = decodeURIComponent(url.password);
     const token = Buffer.from(`${user}:${password}`).toString('base64');
-    registerSecret(password);
-    registerSecret(token);
+    secrets_registerSecret(password);
+    secrets_registerSecret(token);
     if (!headers.has('authorization'))
         headers.set('authorization', `Basic ${token}`);
     const bare = new URL(url);
@@ -48466,7 +48466,7 @@ async function downloadBaselineArtifact(octokit, request) {
         runId: newest.workflow_run?.id,
     };
     if (newest.size_in_bytes > MAX_ARTIFACT_ZIP_BYTES) {
-        throw new ActionError(`Artifact '${name}' (id ${newest.id}) is ${newest.size_in_bytes} bytes, more than the ${MAX_ARTIFACT_ZIP_BYTES}-byte limit for a baseline.`, 'Upload only the result JSON as the baseline artifact.');
+        throw new errors_ActionError(`Artifact '${name}' (id ${newest.id}) is ${newest.size_in_bytes} bytes, more than the ${MAX_ARTIFACT_ZIP_BYTES}-byte limit for a baseline.`, 'Upload only the result JSON as the baseline artifact.');
     }
     const zip = await downloadZip(octokit, owner, repo, newest.id, request.retry);
     const { fileName, bytes } = extractResult(zip, `artifact '${name}' (id ${newest.id})`);
@@ -48517,7 +48517,7 @@ async function downloadZip(octokit, owner, repo, artifactId, retry) {
         throw githubError(`Downloading artifact ${artifactId} of ${owner}/${repo} failed`, error);
     }
     if (!location) {
-        throw new ActionError(`GitHub answered the download of artifact ${artifactId} without a Location to fetch it from.`);
+        throw new errors_ActionError(`GitHub answered the download of artifact ${artifactId} without a Location to fetch it from.`);
     }
     const response = await httpRequest({
         url: location,
@@ -48529,12 +48529,12 @@ async function downloadZip(octokit, owner, repo, artifactId, retry) {
 function githubError(what, error) {
     const status = error.status;
     if (status === 403 || status === 404) {
-        return new ActionError(`${what}: GitHub answered ${status} (${errors_describeThrown(error)}).`, PERMISSION_HINT, { cause: error });
+        return new errors_ActionError(`${what}: GitHub answered ${status} (${errors_describeThrown(error)}).`, PERMISSION_HINT, { cause: error });
     }
     if (status === 410) {
-        return new ActionError(`${what}: the artifact has expired (410).`, undefined, { cause: error });
+        return new errors_ActionError(`${what}: the artifact has expired (410).`, undefined, { cause: error });
     }
-    return new ActionError(`${what}: ${errors_describeThrown(error)}`, undefined, { cause: error });
+    return new errors_ActionError(`${what}: ${errors_describeThrown(error)}`, undefined, { cause: error });
 }
 /**
  * The one JSON file in the zip, or `coverage-result.json` among several. Entries are checked by
@@ -48553,7 +48553,7 @@ function extractResult(zip, origin) {
         });
     }
     catch (error) {
-        throw new ActionError(`${origin} is not a readable zip file: ${errors_describeThrown(error)}`);
+        throw new errors_ActionError(`${origin} is not a readable zip file: ${errors_describeThrown(error)}`);
     }
     const files = entries.filter((entry) => !entry.name.endsWith('/'));
     const json = files.filter((entry) => entry.name.toLowerCase().endsWith('.json'));
@@ -48562,25 +48562,25 @@ function extractResult(zip, origin) {
         : json.find((entry) => entry.name.split('/').pop() === PREFERRED_FILE);
     if (!chosen) {
         const names = files.map((entry) => entry.name).join(', ') || 'no files';
-        throw new ActionError(json.length === 0
+        throw new errors_ActionError(json.length === 0
             ? `${origin} holds no JSON file (${names}).`
             : `${origin} holds ${json.length} JSON files (${names}) and none is named ${PREFERRED_FILE}.`, `Upload the coverage action's result JSON, named ${PREFERRED_FILE}, as the baseline artifact.`);
     }
     if (chosen.originalSize > MAX_ENTRY_BYTES) {
-        throw new ActionError(`${chosen.name} in ${origin} unpacks to ${chosen.originalSize} bytes, more than the ${MAX_ENTRY_BYTES}-byte limit; refusing it.`, 'A coverage result is a few kilobytes; check what the baseline job uploads.');
+        throw new errors_ActionError(`${chosen.name} in ${origin} unpacks to ${chosen.originalSize} bytes, more than the ${MAX_ENTRY_BYTES}-byte limit; refusing it.`, 'A coverage result is a few kilobytes; check what the baseline job uploads.');
     }
     let bytes;
     try {
         bytes = unzipSync(zip, { filter: (info) => info.name === chosen.name })[chosen.name];
     }
     catch (error) {
-        throw new ActionError(`${chosen.name} in ${origin} cannot be unpacked: ${errors_describeThrown(error)}`);
+        throw new errors_ActionError(`${chosen.name} in ${origin} cannot be unpacked: ${errors_describeThrown(error)}`);
     }
     const expected = zipCrc(zip, chosen.name);
     if (!bytes ||
         bytes.length !== chosen.originalSize ||
         (expected !== undefined && (0,external_node_zlib_.crc32)(bytes) !== expected)) {
-        throw new ActionError(`${chosen.name} in ${origin} is damaged: its content does not match the size and checksum the zip declares.`);
+        throw new errors_ActionError(`${chosen.name} in ${origin} is damaged: its content does not match the size and checksum the zip declares.`);
     }
     return { fileName: chosen.name, bytes };
 }
@@ -48616,7 +48616,7 @@ function decodeUtf8(bytes, origin) {
         return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
     }
     catch {
-        throw new ActionError(`${origin} is not UTF-8 text.`);
+        throw new errors_ActionError(`${origin} is not UTF-8 text.`);
     }
 }
 
@@ -48828,25 +48828,25 @@ function outputsFrom(result) {
 function parseBaselineLines(text, origin, input) {
     const hint = `Save this action's result output on the default branch, e.g. echo '\${{ steps.coverage.outputs.result }}' > coverage-result.json, and restore it here.`;
     if (Buffer.byteLength(text) > MAX_BASELINE_BYTES) {
-        throw new ActionError(`Input '${input}' (${origin}) is larger than 8 MiB; it is not a coverage result.`, hint);
+        throw new errors_ActionError(`Input '${input}' (${origin}) is larger than 8 MiB; it is not a coverage result.`, hint);
     }
     let parsed;
     try {
         parsed = JSON.parse(text);
     }
     catch {
-        throw new ActionError(`Input '${input}' (${origin}) is not JSON.`, hint);
+        throw new errors_ActionError(`Input '${input}' (${origin}) is not JSON.`, hint);
     }
     const result = parsed;
     if (result?.schema !== RESULT_SCHEMA) {
-        throw new ActionError(`Input '${input}' (${origin}) is not a Slipway coverage result (no "schema": "${RESULT_SCHEMA}").`, hint);
+        throw new errors_ActionError(`Input '${input}' (${origin}) is not a Slipway coverage result (no "schema": "${RESULT_SCHEMA}").`, hint);
     }
     const lines = result.totals?.lines;
     if (!lines ||
         !Number.isInteger(lines.covered) ||
         !Number.isInteger(lines.total) ||
         lines.covered > lines.total) {
-        throw new ActionError(`Input '${input}' (${origin}) has no valid totals.lines counts.`, hint);
+        throw new errors_ActionError(`Input '${input}' (${origin}) has no valid totals.lines counts.`, hint);
     }
     return { covered: lines.covered, total: lines.total };
 }
@@ -48874,7 +48874,7 @@ async function readBaseline(settings, github, totals, notes) {
             text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
         }
         catch (error) {
-            throw new ActionError(`Input 'baseline-file' (${settings.baselineFile}) could not be read: ${errors_describeThrown(error)}`);
+            throw new errors_ActionError(`Input 'baseline-file' (${settings.baselineFile}) could not be read: ${errors_describeThrown(error)}`);
         }
         return compareWithBaseline(totals, settings.baselineFile, parseBaselineLines(text, settings.baselineFile, 'baseline-file'));
     }
@@ -48897,7 +48897,7 @@ async function readBaseline(settings, github, totals, notes) {
 }
 function requireToken(settings, purpose) {
     if (!settings.githubToken) {
-        throw new ActionError(`${purpose} needs github-token, which is empty.`, 'Pass github-token: ${{ github.token }}.');
+        throw new errors_ActionError(`${purpose} needs github-token, which is empty.`, 'Pass github-token: ${{ github.token }}.');
     }
     return settings.githubToken;
 }
@@ -48932,7 +48932,7 @@ const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
 function encodeSlug(slug) {
     const parts = slug.split('/');
     if (parts.length < 2 || parts.some((part) => part === '' || /\s/.test(part))) {
-        throw new ActionError(`'${slug}' is not a repository slug like owner/repo.`);
+        throw new errors_ActionError(`'${slug}' is not a repository slug like owner/repo.`);
     }
     const repo = parts.pop();
     return `${parts.join(':::')}::::${repo}`;
@@ -49008,7 +49008,7 @@ function storagePayload(files, networkFiles = []) {
 }
 async function uploadToCodecov(request) {
     if (request.files.length === 0) {
-        throw new ActionError('There is no coverage report to upload to Codecov.');
+        throw new errors_ActionError('There is no coverage report to upload to Codecov.');
     }
     for (const flag of request.flags ?? []) {
         if (!FLAG_PATTERN.test(flag)) {
@@ -49071,11 +49071,11 @@ async function uploadToCodecov(request) {
         throw uploadError('Codecov refused the upload', error, authentication);
     }
     if (typeof answer?.raw_upload_location !== 'string') {
-        throw new ActionError(`Codecov accepted the upload but its answer has no raw_upload_location to send the reports to: ${secrets_maskSecrets(JSON.stringify(answer)).slice(0, 300)}`, 'Check codecov-url: it should point at Codecov itself, not a proxy that rewrites answers.');
+        throw new errors_ActionError(`Codecov accepted the upload but its answer has no raw_upload_location to send the reports to: ${secrets_maskSecrets(JSON.stringify(answer)).slice(0, 300)}`, 'Check codecov-url: it should point at Codecov itself, not a proxy that rewrites answers.');
     }
     const storageUrl = answer.raw_upload_location;
     // The presigned URL grants write access to the upload for a short while.
-    registerSecret(new URL(storageUrl).search);
+    secrets_registerSecret(new URL(storageUrl).search);
     const storageAttempts = { count: 1 };
     try {
         await httpRequest({
@@ -49092,7 +49092,7 @@ async function uploadToCodecov(request) {
         throw uploadError('Codecov accepted the upload, but storing the reports failed', error);
     }
     const url = typeof answer.url === 'string' ? answer.url : undefined;
-    info(escapeUntrusted(`Uploaded ${request.files.length} report(s) to Codecov for ${target.commit.slice(0, 12)}` +
+    info(log_escapeUntrusted(`Uploaded ${request.files.length} report(s) to Codecov for ${target.commit.slice(0, 12)}` +
         `${branch ? ` on ${branch}` : ''} (${authentication})${url ? `: ${url}` : ''}`));
     return {
         url,
@@ -49114,14 +49114,14 @@ async function chooseCredential(request, target, codecovUrl) {
             token = await getIDToken(audience);
         }
         catch (error) {
-            throw new ActionError(`Could not get a GitHub OIDC token for Codecov (audience ${audience}): ${errors_describeThrown(error)}`, 'Give the job `permissions: id-token: write`, or pass codecov-token instead of use-oidc.');
+            throw new errors_ActionError(`Could not get a GitHub OIDC token for Codecov (audience ${audience}): ${errors_describeThrown(error)}`, 'Give the job `permissions: id-token: write`, or pass codecov-token instead of use-oidc.');
         }
-        registerSecretWithDerivations(token);
+        secrets_registerSecretWithDerivations(token);
         return { credential: token, authentication: 'oidc' };
     }
     const token = request.token?.trim();
     if (token) {
-        registerSecretWithDerivations(token);
+        secrets_registerSecretWithDerivations(token);
         return { credential: token, authentication: 'token' };
     }
     return { credential: undefined, authentication: 'tokenless' };
@@ -49165,7 +49165,7 @@ function codecovMessage(body) {
 }
 function uploadError(what, error, authentication) {
     if (!(error instanceof HttpError)) {
-        return new ActionError(`${what}: ${errors_describeThrown(error)}`, undefined, { cause: error });
+        return new errors_ActionError(`${what}: ${errors_describeThrown(error)}`, undefined, { cause: error });
     }
     const said = codecovMessage(error.bodyExcerpt);
     let message = `${what}: ${error.method} ${error.url} `;
@@ -49178,7 +49178,7 @@ function uploadError(what, error, authentication) {
         if (gaveUp)
             message += ` (${gaveUp})`;
     }
-    return new ActionError(secrets_maskSecrets(message), codecov_hintFor(error.status, said, authentication), {
+    return new errors_ActionError(secrets_maskSecrets(message), codecov_hintFor(error.status, said, authentication), {
         cause: error,
     });
 }
@@ -49239,14 +49239,14 @@ async function upload(settings, files, notes) {
         const message = `Upload to Codecov failed: ${errors_describeThrown(error)}`;
         notes.push(message);
         if (codecov.failOnUploadError)
-            return error instanceof ActionError ? error : new ActionError(message);
+            return error instanceof errors_ActionError ? error : new errors_ActionError(message);
         warning(`${message} (fail-on-upload-error is false, so the step goes on).`);
         return undefined;
     }
 }
 /** Codecov maps report paths onto the repository with the list of tracked files, as its CLI sends. */
 async function trackedFiles(workspace) {
-    const listed = await execute('git', ['ls-files'], {
+    const listed = await exec_execute('git', ['ls-files'], {
         cwd: workspace,
         okExitCodes: 'any',
         echo: false,
@@ -50187,7 +50187,7 @@ async function findReportFiles(patterns, workspace) {
         ignore: NEVER_SEARCHED,
     });
     if (files.length === 0) {
-        throw new ActionError(patterns.length > 0
+        throw new errors_ActionError(patterns.length > 0
             ? `No coverage report matched files: ${patterns.join(', ')} (searched in ${workspace}).`
             : `No coverage report was found in the usual places (${USUAL_LOCATIONS.join(', ')}).`, 'Check that the test step wrote its report before this step, or set files to its path, e.g. files: coverage/lcov.info');
     }
@@ -50218,7 +50218,7 @@ async function detectFormat(path, sniffers) {
 function toRepositoryPath(path, workspace, directory) {
     const candidate = isFileUri(path) ? fileUriToPath(path) : path;
     let normalised = normalise(candidate);
-    if (!isAbsolute(normalised)) {
+    if (!paths_isAbsolute(normalised)) {
         // A tool run in a subdirectory reports paths relative to it, not to the repository.
         if (!directory || normalise(directory) === normalise(workspace))
             return normalised;
@@ -50262,7 +50262,7 @@ function normalise(path) {
     // posix.normalize keeps a leading "//" already; keep UNC roots intact either way.
     return unc && !withoutDot.startsWith('//') ? `/${withoutDot}` : withoutDot;
 }
-function isAbsolute(path) {
+function paths_isAbsolute(path) {
     return path.startsWith('/') || /^[A-Za-z]:\//.test(path);
 }
 function relativeTo(path, root) {
@@ -52326,7 +52326,504 @@ function checkUrlInput(input, text, options) {
     throw new errors_InputError(input, `must be an http(s) URL; ${shown} is not: ${problem}.`, options.example);
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/core/credentials.ts
+
+
+
+
+
+
+
+/**
+ * Credential files (kubeconfigs, registry auth) live under RUNNER_TEMP, readable only by the
+ * runner user, and the post step removes them: RUNNER_TEMP is emptied between jobs on hosted
+ * runners, but self-hosted runners may keep it.
+ */
+const STATE_KEY = 'slipway-credential-files';
+const written = (/* unused pure expression or super */ null && ([]));
+async function credentials_writeCredentialFile(fileName, content) {
+    const runnerTemp = process.env.RUNNER_TEMP;
+    if (!runnerTemp) {
+        throw new ActionError('RUNNER_TEMP is not set, so there is no private place for credential files.', 'Run this action on a GitHub Actions runner, or set RUNNER_TEMP to a private directory.');
+    }
+    if (fileName.includes('/') || fileName.includes('\\') || fileName.startsWith('.')) {
+        throw new ActionError(`Credential file name '${fileName}' must be a plain file name.`);
+    }
+    const directory = await mkdtemp(join(runnerTemp, `${OWNED_TEMP_PREFIX}credentials-`));
+    await chmod(directory, 0o700);
+    const path = join(directory, fileName);
+    await writeFile(path, content, { mode: 0o600 });
+    // The mode given to writeFile is filtered through the umask; make it exact.
+    await chmod(path, 0o600);
+    written.push(directory);
+    core.saveState(STATE_KEY, JSON.stringify(written));
+    return path;
+}
+/** The prefix of every directory this suite creates under RUNNER_TEMP. */
+const OWNED_TEMP_PREFIX = 'slipway-';
+/**
+ * A private directory under RUNNER_TEMP for files that must not outlive the job step (rendered
+ * manifests holding Secret data, kubectl's cache), recorded so that the post step removes it
+ * with the credential files. Outside a runner (no RUNNER_TEMP) it goes to the system temp folder
+ * and is not recorded.
+ */
+function credentials_ownedTempDirectory(purpose) {
+    const runnerTemp = process.env.RUNNER_TEMP;
+    const directory = mkdtempSync(join(runnerTemp || tmpdir(), `${OWNED_TEMP_PREFIX}${purpose}-`));
+    chmodSync(directory, 0o700);
+    if (runnerTemp) {
+        written.push(directory);
+        core.saveState(STATE_KEY, JSON.stringify(written));
+    }
+    return directory;
+}
+/**
+ * Whether a post step may delete `path`: only a directory this suite created directly under
+ * RUNNER_TEMP. Saved state is read back from the environment, so a post step checks what it is
+ * told to delete instead of trusting it.
+ */
+function isOwnedTempDirectory(path, runnerTemp = process.env.RUNNER_TEMP) {
+    if (!runnerTemp || !isAbsolute(path))
+        return false;
+    const resolved = resolve(path);
+    return (dirname(resolved) === resolve(runnerTemp) && basename(resolved).startsWith(OWNED_TEMP_PREFIX));
+}
+/**
+ * For post steps: removes every directory main recorded (credentials, manifests, caches) and any
+ * this step made; never throws.
+ */
+async function removeCredentialFiles() {
+    let directories;
+    try {
+        directories = JSON.parse(core.getState(STATE_KEY) || '[]');
+    }
+    catch {
+        directories = [];
+    }
+    const removed = [];
+    // What main recorded, and what this step made itself (a post step's own kubectl cache).
+    const recorded = Array.isArray(directories) ? directories : [];
+    for (const directory of new Set([...recorded, ...written])) {
+        if (typeof directory !== 'string')
+            continue;
+        if (!isOwnedTempDirectory(directory)) {
+            core.warning(`Not removing ${escapeUntrusted(directory)}: a post step removes only what its main step ` +
+                `created (a ${OWNED_TEMP_PREFIX}* directory directly under RUNNER_TEMP).`);
+            continue;
+        }
+        try {
+            await rm(directory, { recursive: true, force: true });
+            removed.push(directory);
+        }
+        catch (error) {
+            core.warning(`Could not remove credential directory ${directory}: ${String(error)}`);
+        }
+    }
+    return removed;
+}
+
+;// CONCATENATED MODULE: ./src/core/kube-recovery.ts
+/**
+ * Recovery through a flaky API server: on a path that puts the cluster back (a rollback, a revert,
+ * finishing a promotion) one failed kubectl call must not end the attempt, or a two-second API
+ * blip leaves a half-deployed service. Transient failures are retried with backoff until the work
+ * is done or its deadline passes; a refusal that another try cannot change ends it at once.
+ */
+
+
+
+
+
+/** What kubectl prints when the API server, or the way to it, failed rather than refused. */
+const TRANSIENT_KUBECTL_ERRORS = (/* unused pure expression or super */ null && ([
+    /Error from server \((InternalError|ServiceUnavailable|TooManyRequests|Timeout|ServerTimeout|Conflict)\)/,
+    /an error on the server \(.*\) has prevented the request from succeeding/,
+    // `kubectl set image` words a failed PATCH in its own way, without "Error from server".
+    /Internal error occurred/,
+    /the server is currently unable to handle the request/,
+    /the server has received too many requests/,
+    /the object has been modified; please apply your changes/,
+    /connection to the server .* was refused|connection refused|connection reset|broken pipe/i,
+    /Unable to connect to the server/,
+    /i\/o timeout|TLS handshake timeout|context deadline exceeded|Client\.Timeout|http2: client connection lost/,
+    /unexpected EOF|: EOF\s*$/m,
+    /etcdserver: (request timed out|leader changed)/,
+    // The schema kubectl validates with could not be fetched: the server's failure, not a refusal.
+    /failed to download openapi/,
+]));
+/** A failed kubectl call worth another try: the server faulted, was unreachable or too slow. */
+function kube_recovery_isTransientKubeError(error) {
+    // A failure explained in other words keeps the kubectl failure as its cause.
+    let current = error;
+    for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+        // Its work was retried already; retrying around it again would multiply the attempts.
+        if (current instanceof RetryError)
+            return false;
+        if (current instanceof ExecError) {
+            const { result } = current;
+            // Cut short by its own per-call timeout, e.g. an API server that answers slowly.
+            if (result.timedOut)
+                return true;
+            return TRANSIENT_KUBECTL_ERRORS.some((pattern) => pattern.test(result.stderr));
+        }
+        current = current.cause;
+    }
+    return false;
+}
+/**
+ * Runs `work` until it succeeds, retrying transient kubectl failures with backoff; `work` must be
+ * safe to repeat (read the cluster, change only what still differs). Throws the last error when
+ * the deadline passes, or at once for an error that is not transient.
+ */
+async function untilRecovered(what, work, options) {
+    const now = options.now ?? Date.now;
+    if (now() >= options.deadlineAt) {
+        throw new ActionError(`${what} was not started: its deadline had already passed.`);
+    }
+    return retry(() => work(), {
+        maxAttempts: Number.POSITIVE_INFINITY,
+        baseDelayMs: options.baseDelayMs ?? 250,
+        maxDelayMs: options.maxDelayMs ?? 2_000,
+        deadlineMs: Math.max(0, options.deadlineAt - now()),
+        shouldRetry: options.shouldRetry ?? kube_recovery_isTransientKubeError,
+        sleep: options.sleep,
+        now,
+        onRetry: (event) => core.info(escapeUntrusted(`${what}: attempt ${event.nextAttempt} in ${formatSeconds(event.delayMs)} (${kube_recovery_lastLine(describeThrown(event.error))})`)),
+    });
+}
+function kube_recovery_lastLine(text) {
+    const lines = text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
+    return lines.at(-1) ?? text;
+}
+
+;// CONCATENATED MODULE: ./src/core/kubectl.ts
+/**
+ * The kubectl adapter: every cluster call goes through the real kubectl with an argument array,
+ * a private kubeconfig and a private discovery cache, so nothing a user typed becomes a command
+ * and nothing cached by one run is trusted by the next.
+ */
+
+
+
+
+
+
+
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+/** kubectl needs a moment beyond its own --timeout to print the outcome and exit. */
+const STATUS_GRACE_MS = 15_000;
+class Kubectl {
+    program;
+    globalArgs;
+    timeoutMs;
+    options;
+    constructor(options) {
+        this.options = options;
+        this.program =
+            options.program ?? (existsSync('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl');
+        this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+        // Recorded for the post step, which removes it: nothing of ours outlives the job's steps.
+        const cacheDir = options.cacheDir ?? ownedTempDirectory('kube-cache');
+        this.options = { ...options, cacheDir };
+        this.globalArgs = ['--kubeconfig', options.kubeconfigPath, '--cache-dir', cacheDir];
+        if (options.context)
+            this.globalArgs.push('--context', options.context);
+        if (options.namespace)
+            this.globalArgs.push('--namespace', options.namespace);
+    }
+    /** The same kubectl (kubeconfig, cache) with another deadline, e.g. for a rollback's own budget. */
+    withDeadline(deadlineAt) {
+        return new Kubectl({ ...this.options, deadlineAt });
+    }
+    forgetDiscovery() {
+        const cacheDir = this.options.cacheDir;
+        if (cacheDir)
+            rmSync(cacheDir, { recursive: true, force: true });
+    }
+    /** Time left before the deadline; Infinity without one. */
+    remainingMs() {
+        return this.options.deadlineAt === undefined ? Infinity : this.options.deadlineAt - Date.now();
+    }
+    async run(args, options = {}) {
+        const remaining = this.remainingMs();
+        if (remaining <= 0) {
+            throw new ActionError(`kubectl ${args[0] ?? ''} was not started: the time allowed for this step ran out.`, 'Raise the timeout, or check that the API server answers (kubectl cluster-info).');
+        }
+        const result = await execute(this.program, [...this.globalArgs, ...args], {
+            timeoutMs: Math.min(options.timeoutMs ?? this.timeoutMs, remaining),
+            stdin: options.stdin,
+            okExitCodes: 'any',
+        });
+        const failed = result.timedOut || result.exitCode !== 0;
+        const error = failed ? new ExecError(result, kubectl_hintFor(result.stderr)) : undefined;
+        // kubectl may have cached a discovery answer the fault spoiled; the next call asks afresh.
+        if (error && isTransientKubeError(error))
+            this.forgetDiscovery();
+        if (error && !options.allowFailure)
+            throw error;
+        return result;
+    }
+    async json(args, options = {}) {
+        const result = await this.run([...args, '-o', 'json'], options);
+        return parseJson(result);
+    }
+    /** `kubectl apply` of files or directories; a server dry run checks everything, changes nothing. */
+    async apply(files, options = {}) {
+        if (files.length === 0)
+            throw new ActionError('There are no manifest files to apply.');
+        const args = ['apply', ...files.flatMap((file) => ['-f', file])];
+        if (options.serverSide)
+            args.push('--server-side', '--field-manager=slipway');
+        if (options.dryRun === 'server')
+            args.push('--dry-run=server');
+        return (await this.run(args)).stdout;
+    }
+    async setImage(kindName, container, image, options = {}) {
+        const args = ['set', 'image', kindName, `${container}=${image}`];
+        if (options.dryRun === 'server')
+            args.push('--dry-run=server');
+        return (await this.run(args)).stdout;
+    }
+    /** Waits up to timeoutMs; a timeout or a missed progress deadline is an answer, not an error. */
+    async rolloutStatus(kindName, timeoutMs) {
+        const result = await this.run(['rollout', 'status', kindName, '--watch=true', `--timeout=${Math.max(1, timeoutMs)}ms`], { timeoutMs: timeoutMs + STATUS_GRACE_MS, allowFailure: true });
+        if (!result.timedOut && result.exitCode === 0) {
+            return { done: true, reason: 'rolled-out', message: kubectl_lastLine(result.stdout) };
+        }
+        const said = kubectl_lastLine(result.stderr).replace(/^error:\s*/, '');
+        if (result.timedOut || /timed out waiting for the condition/.test(result.stderr)) {
+            const progress = kubectl_lastLine(result.stdout);
+            return {
+                done: false,
+                reason: 'timed-out',
+                message: progress ? `timed out; last seen: ${progress}` : `timed out: ${said}`,
+            };
+        }
+        if (/exceeded its progress deadline/.test(result.stderr)) {
+            return { done: false, reason: 'progress-deadline-exceeded', message: said };
+        }
+        throw new ExecError(result, kubectl_hintFor(result.stderr));
+    }
+    async rolloutUndo(kindName, toRevision) {
+        const args = ['rollout', 'undo', kindName];
+        if (toRevision !== undefined)
+            args.push(`--to-revision=${toRevision}`);
+        return (await this.run(args)).stdout;
+    }
+    async rolloutHistory(kindName) {
+        const { stdout } = await this.run(['rollout', 'history', kindName]);
+        return parseRolloutHistory(stdout);
+    }
+    async annotate(kindName, annotations, options = {}) {
+        const pairs = Object.entries(annotations).map(([key, value]) => `${key}=${value}`);
+        const args = ['annotate', kindName, ...pairs, '--overwrite'];
+        if (options.dryRun === 'server')
+            args.push('--dry-run=server');
+        return (await this.run(args)).stdout;
+    }
+    /** The object as JSON, or undefined when it does not exist. */
+    async getIfExists(kindName) {
+        const result = await this.run(['get', kindName, '--ignore-not-found', '-o', 'json']);
+        if (result.stdout.trim() === '')
+            return undefined;
+        return parseJson(result);
+    }
+    /** `kubectl apply` of one object given in memory, through stdin (no file to clean up). */
+    async applyObject(object, options = {}) {
+        const args = ['apply', '-f', '-'];
+        if (options.dryRun === 'server')
+            args.push('--dry-run=server');
+        return (await this.run(args, { stdin: JSON.stringify(object) })).stdout;
+    }
+    /**
+     * Custom resources refuse strategic merge patches, so callers choose: `merge` replaces lists
+     * wholesale, `json` is a list of operations.
+     */
+    async patch(kindName, type, patch) {
+        const args = ['patch', kindName, '--type', type, '-p', JSON.stringify(patch)];
+        return (await this.run(args)).stdout;
+    }
+    async scale(kindName, replicas) {
+        return (await this.run(['scale', kindName, `--replicas=${replicas}`])).stdout;
+    }
+    /** Deleting what is already gone is not an error: cleanup must be safe to repeat. */
+    async deleteIfExists(kindNames) {
+        if (kindNames.length === 0)
+            return '';
+        return (await this.run(['delete', ...kindNames, '--ignore-not-found'])).stdout;
+    }
+    /** A raw API path, e.g. the service proxy; the answer is returned as text. */
+    async getRaw(path, options = {}) {
+        if (!path.startsWith('/')) {
+            throw new ActionError(`API path '${path}' must start with '/'.`);
+        }
+        return (await this.run(['get', '--raw', path], options)).stdout;
+    }
+}
+function parseJson(result) {
+    try {
+        return JSON.parse(result.stdout);
+    }
+    catch (error) {
+        const start = result.stdout.trim().slice(0, 200);
+        throw new ActionError(`${result.commandLine} printed something that is not JSON (${describeThrown(error)}): ${start || '(nothing)'}`, 'A kubectl plugin or wrapper may be printing extra text; use a plain kubectl binary.');
+    }
+}
+/** `kubectl rollout history` prints a REVISION / CHANGE-CAUSE table. */
+function parseRolloutHistory(text) {
+    const revisions = [];
+    for (const line of text.split('\n')) {
+        const match = /^(\d+)\s+(.*)$/.exec(line.trim());
+        if (!match)
+            continue;
+        const cause = match[2].trim();
+        revisions.push({
+            revision: Number(match[1]),
+            changeCause: cause === '' || cause === '<none>' ? undefined : cause,
+        });
+    }
+    return revisions;
+}
+function kubectl_lastLine(text) {
+    return text.trim().split('\n').at(-1)?.trim() ?? '';
+}
+function kubectl_hintFor(stderr) {
+    if (/Unauthorized|must be logged in|provide credentials/i.test(stderr)) {
+        return 'The kubeconfig credentials were refused; check that its token or certificate is current.';
+    }
+    if (/forbidden/i.test(stderr)) {
+        return 'The kubeconfig user lacks permission for this; grant it with a Role and RoleBinding.';
+    }
+    if (/connection refused|no such host|i\/o timeout|Unable to connect/i.test(stderr)) {
+        return 'The API server could not be reached; check the server URL in the kubeconfig and the network.';
+    }
+    if (/NotFound|not found/.test(stderr)) {
+        return 'Check the name, the kind and the namespace.';
+    }
+    return undefined;
+}
+const KUBECONFIG_EXAMPLE = '${{ secrets.KUBECONFIG }}';
+/**
+ * Accepts the kubeconfig as YAML or as base64 of it (how many teams store it in a secret), writes
+ * it to a private file, and masks every credential in it, including encodings they travel in.
+ */
+async function writeKubeconfig(input) {
+    const { config, text, encoded } = decodeKubeconfig(input);
+    // The whole base64 blob carries every credential in it; plain YAML lines are mostly harmless.
+    if (encoded)
+        registerSecret(input.trim());
+    registerKubeconfigSecrets(config);
+    const path = await writeCredentialFile('kubeconfig', text);
+    const current = config['current-context'];
+    return { path, currentContext: typeof current === 'string' ? current : undefined };
+}
+/**
+ * A kubeconfig input is usable without the context input only when it names a current-context;
+ * checked up front so the step says so instead of kubectl failing against localhost:8080.
+ */
+function kubectl_checkKubeconfigContext(input, context) {
+    if (!input?.trim() || context)
+        return;
+    const current = decodeKubeconfig(input).config['current-context'];
+    if (typeof current === 'string' && current.trim() !== '')
+        return;
+    throw new InputError('kubeconfig', "has no current-context, and the context input is not set, so there is no cluster to talk to. Set current-context in the kubeconfig, or set the context input to one of the kubeconfig's contexts.", KUBECONFIG_EXAMPLE);
+}
+function decodeKubeconfig(input) {
+    const text = input.trim();
+    if (text === '')
+        throw new InputError('kubeconfig', 'is empty.', KUBECONFIG_EXAMPLE);
+    const plain = asKubeconfig(text);
+    if (plain)
+        return { config: plain, text: `${text}\n`, encoded: false };
+    if (/^[A-Za-z0-9+/=\s_-]+$/.test(text)) {
+        const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
+        const config = asKubeconfig(decoded);
+        if (config)
+            return { config, text: decoded, encoded: true };
+    }
+    throw new InputError('kubeconfig', 'is neither a kubeconfig in YAML nor base64 of one (it needs clusters, users and contexts).', KUBECONFIG_EXAMPLE);
+}
+function asKubeconfig(text) {
+    let parsed;
+    try {
+        parsed = YAML.parse(text, { maxAliasCount: 100 });
+    }
+    catch {
+        return undefined;
+    }
+    if (!isMapping(parsed))
+        return undefined;
+    const hasLists = ['clusters', 'users', 'contexts'].some((key) => Array.isArray(parsed[key]));
+    return hasLists || parsed.kind === 'Config' ? parsed : undefined;
+}
+const SECRET_USER_FIELDS = (/* unused pure expression or super */ null && (['token', 'password', 'client-key-data']));
+const SECRET_PROVIDER_FIELDS = (/* unused pure expression or super */ null && (['id-token', 'refresh-token', 'access-token', 'client-secret']));
+function registerKubeconfigSecrets(config) {
+    const users = Array.isArray(config.users) ? config.users : [];
+    for (const entry of users) {
+        const user = isMapping(entry) && isMapping(entry.user) ? entry.user : undefined;
+        if (!user)
+            continue;
+        for (const field of SECRET_USER_FIELDS) {
+            const value = user[field];
+            if (typeof value !== 'string')
+                continue;
+            registerSecretWithDerivations(value);
+            // The key's base64 is what the file holds; its PEM is what a debug log would show.
+            if (field === 'client-key-data')
+                registerSecret(Buffer.from(value, 'base64').toString());
+        }
+        if (typeof user.username === 'string' && typeof user.password === 'string') {
+            registerSecret(Buffer.from(`${user.username}:${user.password}`).toString('base64'));
+        }
+        const provider = isMapping(user['auth-provider']) ? user['auth-provider'].config : undefined;
+        if (isMapping(provider)) {
+            for (const field of SECRET_PROVIDER_FIELDS) {
+                const value = provider[field];
+                if (typeof value === 'string')
+                    registerSecretWithDerivations(value);
+            }
+        }
+    }
+}
+function isMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/** The one way every action sets kubectl up: the kubeconfig input (or KUBECONFIG), context, namespace. */
+async function connectKubectl(inputs, options = {}) {
+    const target = {
+        kubeconfigPath: await resolveKubeconfig(inputs.kubeconfig),
+        context: inputs.context,
+        namespace: inputs.namespace,
+    };
+    return { kubectl: kubectlFor(target, options), target };
+}
+/** kubectl for a target saved earlier, e.g. by main for its post step. */
+function kubectlFor(target, options = {}) {
+    return new Kubectl({ ...target, deadlineAt: options.deadlineAt });
+}
+/**
+ * The kubeconfig a step uses: the input (written to a private file), else the first file named by
+ * KUBECONFIG, as set by an earlier step such as azure/k8s-set-context.
+ */
+async function resolveKubeconfig(input) {
+    if (input)
+        return (await writeKubeconfig(input)).path;
+    const fromEnvironment = process.env.KUBECONFIG?.split(delimiter).find(Boolean);
+    if (fromEnvironment)
+        return fromEnvironment;
+    throw new ActionError('There is no kubeconfig: the kubeconfig input is empty and KUBECONFIG is not set.', 'Pass one from a secret, e.g. kubeconfig: ${{ secrets.KUBECONFIG }}, or set KUBECONFIG in an earlier step.');
+}
+
 ;// CONCATENATED MODULE: ./src/core/inputs.ts
+
 
 
 
@@ -52505,6 +53002,16 @@ function readKubernetesName(name, options) {
 function readUrl(name, options) {
     const value = presentOrMissing(name, getInput(name).trim() || options.default, options);
     return value === undefined ? undefined : checkUrlInput(name, value, options);
+}
+/**
+ * The kubeconfig and context inputs every cluster action has, checked together: without a context
+ * input the kubeconfig must name a current-context.
+ */
+function readKubeconfigInputs(contextExample) {
+    const kubeconfig = readString('kubeconfig', { example: '${{ secrets.KUBECONFIG }}' });
+    const context = readString('context', { example: contextExample })?.trim() || undefined;
+    checkKubeconfigContext(kubeconfig, context);
+    return { kubeconfig, context };
 }
 
 ;// CONCATENATED MODULE: ./src/coverage/inputs.ts
@@ -52813,11 +53320,11 @@ async function run() {
             await tryOptionalWrite(COMMENT_WRITE, github, () => comment(settings, github, commentBody));
         }
         if (!verdict.passed) {
-            throw new ActionError(verdict.reasons.join('; '), 'The job summary lists the uncovered changed lines and the least-covered files.');
+            throw new errors_ActionError(verdict.reasons.join('; '), 'The job summary lists the uncovered changed lines and the least-covered files.');
         }
         if (uploadFailure)
             throw uploadFailure;
-        info(escapeUntrusted(verdictLine(result, verdict)));
+        info(log_escapeUntrusted(verdictLine(result, verdict)));
     });
 }
 async function readReports(files, settings) {
@@ -52826,18 +53333,18 @@ async function readReports(files, settings) {
         const origin = (0,external_node_path_namespaceObject.relative)(settings.workspace, file) || file;
         const format = settings.format === 'auto' ? await detectFormat(file, SNIFFERS) : settings.format;
         if (!format) {
-            throw new ActionError(`Could not tell the coverage format of ${origin}: it looks like none of lcov, cobertura, jacoco, clover, go, istanbul or llvm-cov.`, 'Set format to the report format, e.g. format: lcov, or leave the file out of files.');
+            throw new errors_ActionError(`Could not tell the coverage format of ${origin}: it looks like none of lcov, cobertura, jacoco, clover, go, istanbul or llvm-cov.`, 'Set format to the report format, e.g. format: lcov, or leave the file out of files.');
         }
         try {
             reports.push(await parseCoverage(format, fileSource(file), { workspace: settings.workspace, origin }));
         }
         catch (error) {
             if (error instanceof ReportError) {
-                throw new ActionError(`Could not read the ${format} report ${error.message}`, 'Check that the test step finished writing it.');
+                throw new errors_ActionError(`Could not read the ${format} report ${error.message}`, 'Check that the test step finished writing it.');
             }
             throw error;
         }
-        info(`Read ${escapeUntrusted(origin)} as ${format}.`);
+        info(`Read ${log_escapeUntrusted(origin)} as ${format}.`);
     }
     return reports;
 }

@@ -36156,7 +36156,7 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4547);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7966);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -36165,7 +36165,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4547:
+/***/ 7966:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37304,7 +37304,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile: summary_writeFile } = external_fs_namespaceObject.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -37365,7 +37365,7 @@ class Summary {
         return summary_awaiter(this, void 0, void 0, function* () {
             const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
             const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
+            const writeFunc = overwrite ? summary_writeFile : appendFile;
             yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
             return this.emptyBuffer();
         });
@@ -37627,7 +37627,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod: io_util_chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm: io_util_rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -39130,7 +39130,7 @@ function getIDToken(aud) {
 const registered = new Set();
 /** Shorter values would mask ordinary words everywhere; the runner warns about them too. */
 const MIN_SECRET_LENGTH = 4;
-function registerSecret(value) {
+function secrets_registerSecret(value) {
     if (!value || value.length < MIN_SECRET_LENGTH || registered.has(value))
         return;
     registered.add(value);
@@ -39148,12 +39148,12 @@ function registerSecret(value) {
  * and Kubernetes secrets, URL encoding for query strings), because a transformed secret is not
  * masked by the runner.
  */
-function registerSecretWithDerivations(value) {
+function secrets_registerSecretWithDerivations(value) {
     if (!value)
         return;
-    registerSecret(value);
-    registerSecret(Buffer.from(value).toString('base64'));
-    registerSecret(encodeURIComponent(value));
+    secrets_registerSecret(value);
+    secrets_registerSecret(Buffer.from(value).toString('base64'));
+    secrets_registerSecret(encodeURIComponent(value));
 }
 function secrets_maskSecrets(text) {
     let masked = text;
@@ -39320,7 +39320,7 @@ function compareText(a, b) {
  * Errors a user can act on. The runMain wrapper prints their message without a stack trace,
  * because the message already says what failed, why, and what to do next.
  */
-class ActionError extends Error {
+class errors_ActionError extends Error {
     hint;
     constructor(message, 
     /** What the user should do next; printed after the message. */
@@ -39331,7 +39331,7 @@ class ActionError extends Error {
     }
 }
 /** A bad input value: names the input, says what is wrong, and shows a value that would work. */
-class errors_InputError extends ActionError {
+class errors_InputError extends errors_ActionError {
     input;
     problem;
     example;
@@ -44419,7 +44419,7 @@ async function requestWithGraphqlErrorHandling(state, octokit, request, options)
 }
 
 // pkg/dist-src/index.js
-function retry(octokit, octokitOptions) {
+function dist_bundle_retry(octokit, octokitOptions) {
   const state = Object.assign(
     {
       enabled: true,
@@ -44446,7 +44446,7 @@ function retry(octokit, octokitOptions) {
   }
   return retryPlugin;
 }
-retry.VERSION = plugin_retry_dist_bundle_VERSION;
+dist_bundle_retry.VERSION = plugin_retry_dist_bundle_VERSION;
 
 
 ;// CONCATENATED MODULE: ./src/core/github.ts
@@ -44463,7 +44463,7 @@ const RUNNER_HINT = 'This must run inside GitHub Actions, which sets it; for a l
 function required(env, name) {
     const value = env[name]?.trim();
     if (!value)
-        throw new ActionError(`Environment variable ${name} is not set.`, RUNNER_HINT);
+        throw new errors_ActionError(`Environment variable ${name} is not set.`, RUNNER_HINT);
     return value;
 }
 function optional(env, name) {
@@ -44471,7 +44471,7 @@ function optional(env, name) {
 }
 function positiveInteger(name, value) {
     if (!/^\d+$/.test(value) || Number(value) < 1) {
-        throw new ActionError(`Environment variable ${name} must be a positive whole number, got '${value}'.`, RUNNER_HINT);
+        throw new errors_ActionError(`Environment variable ${name} must be a positive whole number, got '${value}'.`, RUNNER_HINT);
     }
     return Number(value);
 }
@@ -44486,17 +44486,17 @@ function readPayload(path) {
         text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
     }
     catch (thrown) {
-        throw new ActionError(`Cannot read the event payload at GITHUB_EVENT_PATH (${path}): ${errors_describeThrown(thrown)}`, 'The runner writes this file; for a local run, point GITHUB_EVENT_PATH at a JSON file or unset it.');
+        throw new errors_ActionError(`Cannot read the event payload at GITHUB_EVENT_PATH (${path}): ${errors_describeThrown(thrown)}`, 'The runner writes this file; for a local run, point GITHUB_EVENT_PATH at a JSON file or unset it.');
     }
     let payload;
     try {
         payload = JSON.parse(text);
     }
     catch (thrown) {
-        throw new ActionError(`The event payload at GITHUB_EVENT_PATH (${path}) is not valid JSON: ${errors_describeThrown(thrown)}`, 'Point GITHUB_EVENT_PATH at the JSON payload of a GitHub event.');
+        throw new errors_ActionError(`The event payload at GITHUB_EVENT_PATH (${path}) is not valid JSON: ${errors_describeThrown(thrown)}`, 'Point GITHUB_EVENT_PATH at the JSON payload of a GitHub event.');
     }
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-        throw new ActionError(`The event payload at GITHUB_EVENT_PATH (${path}) is not a JSON object.`, 'Point GITHUB_EVENT_PATH at the JSON payload of a GitHub event.');
+        throw new errors_ActionError(`The event payload at GITHUB_EVENT_PATH (${path}) is not a JSON object.`, 'Point GITHUB_EVENT_PATH at the JSON payload of a GitHub event.');
     }
     return payload;
 }
@@ -44534,7 +44534,7 @@ function readGitHubContext(env = process.env) {
     const fullName = required(env, 'GITHUB_REPOSITORY');
     const [owner, repo, ...rest] = fullName.split('/');
     if (!owner || !repo || rest.length > 0) {
-        throw new ActionError(`Environment variable GITHUB_REPOSITORY must look like owner/repo, got '${fullName}'.`, RUNNER_HINT);
+        throw new errors_ActionError(`Environment variable GITHUB_REPOSITORY must look like owner/repo, got '${fullName}'.`, RUNNER_HINT);
     }
     const runId = positiveInteger('GITHUB_RUN_ID', required(env, 'GITHUB_RUN_ID'));
     const attempt = optional(env, 'GITHUB_RUN_ATTEMPT');
@@ -44580,9 +44580,9 @@ const CLIENT_ERRORS = Array.from({ length: 100 }, (_, i) => 400 + i);
 /** An authenticated Octokit (REST methods and pagination) that retries 5xx and network errors. */
 function createOctokit(token, options = {}) {
     if (!token.trim()) {
-        throw new ActionError('No GitHub token was given.', 'Pass one, e.g. github-token: ${{ github.token }}, and give the job the permissions it needs.');
+        throw new errors_ActionError('No GitHub token was given.', 'Pass one, e.g. github-token: ${{ github.token }}, and give the job the permissions it needs.');
     }
-    registerSecret(token);
+    secrets_registerSecret(token);
     const env = options.env ?? process.env;
     const baseUrl = (options.baseUrl ?? env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '');
     return getOctokit(token, {
@@ -44592,13 +44592,13 @@ function createOctokit(token, options = {}) {
             retryAfterBaseValue: options.retryBaseDelayMs ?? 1000,
             doNotRetry: CLIENT_ERRORS,
         },
-    }, retry);
+    }, dist_bundle_retry);
 }
 /** GitHub refuses comment bodies longer than this many characters. */
 const MAX_COMMENT_LENGTH = 65536;
 function stickyMarker(key) {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(key)) {
-        throw new ActionError(`Sticky comment key '${key}' may hold only letters, digits, '.', '_' and '-'.`, 'Use a fixed key per kind of comment, e.g. coverage.');
+        throw new errors_ActionError(`Sticky comment key '${key}' may hold only letters, digits, '.', '_' and '-'.`, 'Use a fixed key per kind of comment, e.g. coverage.');
     }
     return `<!-- slipway:${key} -->`;
 }
@@ -44689,7 +44689,7 @@ async function withPullRequest(github, token, number) {
     if (!number)
         return github;
     if (!token) {
-        throw new ActionError(`pull-request is ${number} but github-token is empty.`, 'Pass github-token: ${{ github.token }} with pull-requests: read.');
+        throw new errors_ActionError(`pull-request is ${number} but github-token is empty.`, 'Pass github-token: ${{ github.token }} with pull-requests: read.');
     }
     const pullRequest = await pullRequestByNumber(createOctokit(token), github.repository, number);
     return { ...github, pullRequest };
@@ -44993,7 +44993,7 @@ async function runMain(actionName, main, options = {}) {
 /** The summary and `result` of a step that failed before writing its own; never throws. */
 async function reportFailure(actionName, thrown, options) {
     const error = secrets_maskSecrets(errors_describeThrown(thrown));
-    const hint = thrown instanceof ActionError ? thrown.hint : BUG_HINT;
+    const hint = thrown instanceof errors_ActionError ? thrown.hint : BUG_HINT;
     if (!jobSummaryWritten()) {
         try {
             const summary = new JobSummary().verdict('failure', `${actionName} failed: ${error}`);
@@ -45029,7 +45029,7 @@ async function runPost(actionName, post) {
 }
 function formatFailure(actionName, thrown) {
     const message = `${actionName} failed: ${errors_describeThrown(thrown)}`;
-    if (thrown instanceof ActionError)
+    if (thrown instanceof errors_ActionError)
         return thrown.hint ? `${message}\n${thrown.hint}` : message;
     return `${message}\n${BUG_HINT}`;
 }
@@ -45121,7 +45121,7 @@ const WHERE_IT_COMES_FROM = 'The baseline is the `result` output of an earlier q
     '`env: { RESULT: ${{ steps.gate.outputs.result }} }`, kept with actions/cache or ' +
     'actions/upload-artifact and restored before this step; then `baseline: quality-gate-baseline.json`.';
 function baselineError(origin, problem) {
-    return new ActionError(`Input 'baseline' (${origin}) ${problem}`, WHERE_IT_COMES_FROM);
+    return new errors_ActionError(`Input 'baseline' (${origin}) ${problem}`, WHERE_IT_COMES_FROM);
 }
 /** Reads and validates the baseline file, refusing anything larger than MAX_BASELINE_BYTES. */
 async function readBaseline(path) {
@@ -45133,7 +45133,7 @@ async function readBaseline(path) {
         size = info.size;
     }
     catch (thrown) {
-        if (thrown instanceof ActionError)
+        if (thrown instanceof errors_ActionError)
             throw thrown;
         const code = thrown.code;
         throw baselineError(path, code === 'ENOENT' ? 'does not exist.' : `cannot be read: ${errors_describeThrown(thrown)}`);
@@ -45282,7 +45282,7 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
  * shown as escapes (so the text cannot start a line of its own), `##[` and a leading `::` are
  * broken up so that the runner cannot read them as a command. Readers still recognise the text.
  */
-function escapeUntrusted(text) {
+function log_escapeUntrusted(text) {
     return text
         .replace(/\\/g, '\\\\')
         .replace(/\r/g, '\\r')
@@ -45347,7 +45347,7 @@ async function withUntrustedOutput(body, write) {
 
 
 
-class ExecError extends ActionError {
+class exec_ExecError extends errors_ActionError {
     result;
     constructor(result, hint) {
         const how = result.timedOut
@@ -45361,10 +45361,10 @@ class ExecError extends ActionError {
     }
 }
 const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
-function execute(program, args, options = {}) {
+function exec_execute(program, args, options = {}) {
     const commandLine = secrets_maskSecrets([program, ...args].map(quoteForDisplay).join(' '));
     if (options.echo !== false)
-        info(`[command]${escapeUntrusted(commandLine)}`);
+        info(`[command]${log_escapeUntrusted(commandLine)}`);
     const env = buildEnv(options);
     const started = Date.now();
     return new Promise((resolve, reject) => {
@@ -45400,10 +45400,10 @@ function execute(program, args, options = {}) {
             clearTimeout(timeoutTimer);
             clearTimeout(killTimer);
             if (error.code === 'ENOENT') {
-                reject(new ActionError(`Could not run '${program}': it was not found on PATH.`, `Install ${program} in an earlier step, or check the spelling of the program name.`));
+                reject(new errors_ActionError(`Could not run '${program}': it was not found on PATH.`, `Install ${program} in an earlier step, or check the spelling of the program name.`));
             }
             else {
-                reject(new ActionError(`Could not run '${program}': ${error.message}`));
+                reject(new errors_ActionError(`Could not run '${program}': ${error.message}`));
             }
         });
         child.on('close', (exitCode, signal) => {
@@ -45424,7 +45424,7 @@ function execute(program, args, options = {}) {
             if (ok)
                 resolve(result);
             else
-                reject(new ExecError(result));
+                reject(new exec_ExecError(result));
         });
     });
 }
@@ -45721,20 +45721,20 @@ const CHECKOUT_HINT = 'Comparing with the base needs the history of both sides: 
  */
 async function changedLinesAgainst(baseRef, workspace, options = {}) {
     const timeoutMs = options.timeoutMs ?? 120_000;
-    const git = (args, extra = {}) => execute('git', args, { cwd: workspace, okExitCodes: 'any', timeoutMs, echo: false, ...extra });
+    const git = (args, extra = {}) => exec_execute('git', args, { cwd: workspace, okExitCodes: 'any', timeoutMs, echo: false, ...extra });
     const inside = await git(['rev-parse', '--is-inside-work-tree']);
     if (inside.exitCode !== 0)
         throw notARepository(workspace, inside);
     const head = await resolveCommit(git, options.head ?? 'HEAD');
     if (!head)
-        throw new ActionError(`${workspace} has no commit checked out.`);
+        throw new errors_ActionError(`${workspace} has no commit checked out.`);
     const baseSha = await resolveCommit(git, baseRef);
     if (!baseSha) {
-        throw new ActionError(`Cannot find base-ref '${baseRef}' in the checkout${await shallowNote(git)}.`, CHECKOUT_HINT);
+        throw new errors_ActionError(`Cannot find base-ref '${baseRef}' in the checkout${await shallowNote(git)}.`, CHECKOUT_HINT);
     }
     const mergeBase = await git(['merge-base', baseSha, head]);
     if (mergeBase.exitCode !== 0 || !mergeBase.stdout.trim()) {
-        throw new ActionError(`Found no common history between base-ref '${baseRef}' and HEAD` +
+        throw new errors_ActionError(`Found no common history between base-ref '${baseRef}' and HEAD` +
             `${await shallowNote(git)}.`, CHECKOUT_HINT);
     }
     const from = mergeBase.stdout.trim();
@@ -45760,7 +45760,7 @@ async function changedLinesAgainst(baseRef, workspace, options = {}) {
     // The reader keeps what it needs; the captured copy is only for the error message.
     { echo: true, maxOutputBytes: 64 * 1024, onStdout: (text) => reader.push(text) });
     if (diff.exitCode !== 0) {
-        throw new ActionError(`git diff ${from.slice(0, 7)} ${head.slice(0, 7)} failed ` +
+        throw new errors_ActionError(`git diff ${from.slice(0, 7)} ${head.slice(0, 7)} failed ` +
             `(${describeExit(diff)}): ${lastLine(diff.stderr)}`);
     }
     return { lines: reader.finish(), baseSha, mergeBase: from };
@@ -45784,9 +45784,9 @@ async function shallowNote(git) {
 }
 function notARepository(workspace, result) {
     if (/dubious ownership/.test(result.stderr)) {
-        return new ActionError(`git refuses to read ${workspace} because another user owns it.`, `Mark it safe in an earlier step: git config --global --add safe.directory "${workspace}"`);
+        return new errors_ActionError(`git refuses to read ${workspace} because another user owns it.`, `Mark it safe in an earlier step: git config --global --add safe.directory "${workspace}"`);
     }
-    return new ActionError(`Comparing with the base needs a git checkout, but ${workspace} is not inside a git repository: ` +
+    return new errors_ActionError(`Comparing with the base needs a git checkout, but ${workspace} is not inside a git repository: ` +
         lastLine(result.stderr), `Check out the repository with actions/checkout (fetch-depth: 0) before this step.`);
 }
 function describeExit(result) {
@@ -46457,7 +46457,662 @@ function url_checkUrlInput(input, text, options) {
     throw new InputError(input, `must be an http(s) URL; ${shown} is not: ${problem}.`, options.example);
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/core/credentials.ts
+
+
+
+
+
+
+
+/**
+ * Credential files (kubeconfigs, registry auth) live under RUNNER_TEMP, readable only by the
+ * runner user, and the post step removes them: RUNNER_TEMP is emptied between jobs on hosted
+ * runners, but self-hosted runners may keep it.
+ */
+const STATE_KEY = 'slipway-credential-files';
+const written = (/* unused pure expression or super */ null && ([]));
+async function credentials_writeCredentialFile(fileName, content) {
+    const runnerTemp = process.env.RUNNER_TEMP;
+    if (!runnerTemp) {
+        throw new ActionError('RUNNER_TEMP is not set, so there is no private place for credential files.', 'Run this action on a GitHub Actions runner, or set RUNNER_TEMP to a private directory.');
+    }
+    if (fileName.includes('/') || fileName.includes('\\') || fileName.startsWith('.')) {
+        throw new ActionError(`Credential file name '${fileName}' must be a plain file name.`);
+    }
+    const directory = await mkdtemp(join(runnerTemp, `${OWNED_TEMP_PREFIX}credentials-`));
+    await chmod(directory, 0o700);
+    const path = join(directory, fileName);
+    await writeFile(path, content, { mode: 0o600 });
+    // The mode given to writeFile is filtered through the umask; make it exact.
+    await chmod(path, 0o600);
+    written.push(directory);
+    core.saveState(STATE_KEY, JSON.stringify(written));
+    return path;
+}
+/** The prefix of every directory this suite creates under RUNNER_TEMP. */
+const OWNED_TEMP_PREFIX = 'slipway-';
+/**
+ * A private directory under RUNNER_TEMP for files that must not outlive the job step (rendered
+ * manifests holding Secret data, kubectl's cache), recorded so that the post step removes it
+ * with the credential files. Outside a runner (no RUNNER_TEMP) it goes to the system temp folder
+ * and is not recorded.
+ */
+function credentials_ownedTempDirectory(purpose) {
+    const runnerTemp = process.env.RUNNER_TEMP;
+    const directory = mkdtempSync(join(runnerTemp || tmpdir(), `${OWNED_TEMP_PREFIX}${purpose}-`));
+    chmodSync(directory, 0o700);
+    if (runnerTemp) {
+        written.push(directory);
+        core.saveState(STATE_KEY, JSON.stringify(written));
+    }
+    return directory;
+}
+/**
+ * Whether a post step may delete `path`: only a directory this suite created directly under
+ * RUNNER_TEMP. Saved state is read back from the environment, so a post step checks what it is
+ * told to delete instead of trusting it.
+ */
+function isOwnedTempDirectory(path, runnerTemp = process.env.RUNNER_TEMP) {
+    if (!runnerTemp || !isAbsolute(path))
+        return false;
+    const resolved = resolve(path);
+    return (dirname(resolved) === resolve(runnerTemp) && basename(resolved).startsWith(OWNED_TEMP_PREFIX));
+}
+/**
+ * For post steps: removes every directory main recorded (credentials, manifests, caches) and any
+ * this step made; never throws.
+ */
+async function removeCredentialFiles() {
+    let directories;
+    try {
+        directories = JSON.parse(core.getState(STATE_KEY) || '[]');
+    }
+    catch {
+        directories = [];
+    }
+    const removed = [];
+    // What main recorded, and what this step made itself (a post step's own kubectl cache).
+    const recorded = Array.isArray(directories) ? directories : [];
+    for (const directory of new Set([...recorded, ...written])) {
+        if (typeof directory !== 'string')
+            continue;
+        if (!isOwnedTempDirectory(directory)) {
+            core.warning(`Not removing ${escapeUntrusted(directory)}: a post step removes only what its main step ` +
+                `created (a ${OWNED_TEMP_PREFIX}* directory directly under RUNNER_TEMP).`);
+            continue;
+        }
+        try {
+            await rm(directory, { recursive: true, force: true });
+            removed.push(directory);
+        }
+        catch (error) {
+            core.warning(`Could not remove credential directory ${directory}: ${String(error)}`);
+        }
+    }
+    return removed;
+}
+
+;// CONCATENATED MODULE: ./src/core/retry.ts
+
+const RETRY_DEFAULTS = {
+    maxAttempts: 4,
+    baseDelayMs: 1_000,
+    maxDelayMs: 30_000,
+};
+/** Thrown when retrying stopped while the operation was still failing with retryable errors. */
+class retry_RetryError extends errors_ActionError {
+    attempts;
+    elapsedMs;
+    lastError;
+    stoppedBecause;
+    constructor(attempts, elapsedMs, lastError, 
+    /** Why no further attempt was made, e.g. "the limit is 4". */
+    stoppedBecause) {
+        super(`${describeGivingUp(attempts, elapsedMs, stoppedBecause)}: ${errors_describeThrown(lastError)}`, lastError instanceof errors_ActionError ? lastError.hint : undefined, { cause: lastError });
+        this.attempts = attempts;
+        this.elapsedMs = elapsedMs;
+        this.lastError = lastError;
+        this.stoppedBecause = stoppedBecause;
+    }
+}
+function describeGivingUp(attempts, elapsedMs, why) {
+    const noun = attempts === 1 ? 'attempt' : 'attempts';
+    return `gave up after ${attempts} ${noun} over ${retry_formatSeconds(elapsedMs)} (${why})`;
+}
+/**
+ * The wait before attempt `nextAttempt` (2 for the first retry).
+ *
+ * Equal jitter rather than full jitter: full jitter may pick a wait near zero, which retries a
+ * server that is restarting or a registry that is shedding load right away and wastes an attempt
+ * of the few a CI step can afford. Equal jitter always waits at least half the exponential step,
+ * while the random other half still spreads out parallel jobs that failed at the same moment.
+ */
+function backoffDelay(nextAttempt, options) {
+    const exponent = Math.max(0, nextAttempt - 2);
+    const step = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** exponent);
+    const half = step / 2;
+    return Math.round(half + options.random() * half);
+}
+async function retry_retry(operation, options = {}) {
+    const maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? RETRY_DEFAULTS.maxAttempts));
+    const baseDelayMs = options.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs;
+    const maxDelayMs = options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs;
+    const shouldRetry = options.shouldRetry ?? isTransient;
+    const sleep = options.sleep ?? abortableSleep;
+    const now = options.now ?? Date.now;
+    const random = options.random ?? Math.random;
+    const { signal } = options;
+    const startedAt = now();
+    const deadlineAt = startedAt + (options.deadlineMs ?? Infinity);
+    for (let attempt = 1;; attempt++) {
+        signal?.throwIfAborted();
+        try {
+            return await operation({ attempt, remainingMs: deadlineAt - now() });
+        }
+        catch (error) {
+            if (signal?.aborted || !shouldRetry(error, attempt))
+                throw error;
+            const giveUp = (why) => new retry_RetryError(attempt, now() - startedAt, error, why);
+            if (attempt >= maxAttempts)
+                throw giveUp(`the limit is ${maxAttempts}`);
+            const backoff = backoffDelay(attempt + 1, { baseDelayMs, maxDelayMs, random });
+            const requested = options.requestedDelayMs?.(error);
+            // Without a deadline a server asking for an hour would hang the job; then maxDelayMs bounds it.
+            const honoured = requested === undefined
+                ? 0
+                : deadlineAt === Infinity
+                    ? Math.min(requested, maxDelayMs)
+                    : requested;
+            const delayMs = Math.max(backoff, honoured);
+            if (now() + delayMs >= deadlineAt) {
+                throw giveUp(`the next attempt could not start within the ${retry_formatSeconds(options.deadlineMs ?? 0)} deadline`);
+            }
+            options.onRetry?.({ nextAttempt: attempt + 1, maxAttempts, delayMs, error });
+            await sleep(delayMs, signal);
+        }
+    }
+}
+/** One log line per retry, e.g. "attempt 2/5 in 1.3s: connection refused". */
+function formatRetry(event) {
+    return `attempt ${event.nextAttempt}/${event.maxAttempts} in ${retry_formatSeconds(event.delayMs)}: ${describeThrown(event.error)}`;
+}
+function retry_formatSeconds(ms) {
+    return `${(ms / 1_000).toFixed(1)}s`;
+}
+const TRANSIENT_NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'EPIPE',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'ENETDOWN',
+]);
+/** undici codes that describe our own mistake or a limit we set, which another try won't change. */
+const PERMANENT_UNDICI_CODES = new Set([
+    'UND_ERR_INVALID_ARG',
+    'UND_ERR_INVALID_RETURN_VALUE',
+    'UND_ERR_NOT_SUPPORTED',
+    'UND_ERR_ABORTED',
+    'UND_ERR_RES_EXCEEDED_MAX_SIZE',
+    'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+]);
+/**
+ * The default retry predicate: network failures, timeouts and HTTP 5xx are worth another try;
+ * HTTP 4xx never is (the request itself is wrong or unauthorised), nor is anything unrecognised.
+ */
+function isTransient(error) {
+    return isTransientAt(error, 0);
+}
+function isTransientAt(error, depth) {
+    if (depth > 5 || typeof error !== 'object' || error === null)
+        return false;
+    // Its operation was retried already; retrying around it again would multiply the attempts.
+    if (error instanceof retry_RetryError)
+        return false;
+    const { status, code, name, cause } = error;
+    if (typeof status === 'number')
+        return status >= 500 && status <= 599;
+    if (name === 'AbortError')
+        return false; // cancelled on purpose
+    if (name === 'TimeoutError')
+        return true; // AbortSignal.timeout and our own timeouts
+    if (typeof code === 'string') {
+        if (TRANSIENT_NETWORK_CODES.has(code))
+            return true;
+        if (code.startsWith('UND_ERR_'))
+            return !PERMANENT_UNDICI_CODES.has(code);
+    }
+    // Happy eyeballs tries several addresses and reports every failure together.
+    if (error instanceof AggregateError && error.errors.some((e) => isTransientAt(e, depth + 1))) {
+        return true;
+    }
+    // fetch reports every network failure as `TypeError: fetch failed` with the reason as cause.
+    return cause !== undefined && isTransientAt(cause, depth + 1);
+}
+function abortableSleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted) {
+            reject(signal.reason);
+            return;
+        }
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/core/kube-recovery.ts
+/**
+ * Recovery through a flaky API server: on a path that puts the cluster back (a rollback, a revert,
+ * finishing a promotion) one failed kubectl call must not end the attempt, or a two-second API
+ * blip leaves a half-deployed service. Transient failures are retried with backoff until the work
+ * is done or its deadline passes; a refusal that another try cannot change ends it at once.
+ */
+
+
+
+
+
+/** What kubectl prints when the API server, or the way to it, failed rather than refused. */
+const TRANSIENT_KUBECTL_ERRORS = (/* unused pure expression or super */ null && ([
+    /Error from server \((InternalError|ServiceUnavailable|TooManyRequests|Timeout|ServerTimeout|Conflict)\)/,
+    /an error on the server \(.*\) has prevented the request from succeeding/,
+    // `kubectl set image` words a failed PATCH in its own way, without "Error from server".
+    /Internal error occurred/,
+    /the server is currently unable to handle the request/,
+    /the server has received too many requests/,
+    /the object has been modified; please apply your changes/,
+    /connection to the server .* was refused|connection refused|connection reset|broken pipe/i,
+    /Unable to connect to the server/,
+    /i\/o timeout|TLS handshake timeout|context deadline exceeded|Client\.Timeout|http2: client connection lost/,
+    /unexpected EOF|: EOF\s*$/m,
+    /etcdserver: (request timed out|leader changed)/,
+    // The schema kubectl validates with could not be fetched: the server's failure, not a refusal.
+    /failed to download openapi/,
+]));
+/** A failed kubectl call worth another try: the server faulted, was unreachable or too slow. */
+function kube_recovery_isTransientKubeError(error) {
+    // A failure explained in other words keeps the kubectl failure as its cause.
+    let current = error;
+    for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+        // Its work was retried already; retrying around it again would multiply the attempts.
+        if (current instanceof RetryError)
+            return false;
+        if (current instanceof ExecError) {
+            const { result } = current;
+            // Cut short by its own per-call timeout, e.g. an API server that answers slowly.
+            if (result.timedOut)
+                return true;
+            return TRANSIENT_KUBECTL_ERRORS.some((pattern) => pattern.test(result.stderr));
+        }
+        current = current.cause;
+    }
+    return false;
+}
+/**
+ * Runs `work` until it succeeds, retrying transient kubectl failures with backoff; `work` must be
+ * safe to repeat (read the cluster, change only what still differs). Throws the last error when
+ * the deadline passes, or at once for an error that is not transient.
+ */
+async function untilRecovered(what, work, options) {
+    const now = options.now ?? Date.now;
+    if (now() >= options.deadlineAt) {
+        throw new ActionError(`${what} was not started: its deadline had already passed.`);
+    }
+    return retry(() => work(), {
+        maxAttempts: Number.POSITIVE_INFINITY,
+        baseDelayMs: options.baseDelayMs ?? 250,
+        maxDelayMs: options.maxDelayMs ?? 2_000,
+        deadlineMs: Math.max(0, options.deadlineAt - now()),
+        shouldRetry: options.shouldRetry ?? kube_recovery_isTransientKubeError,
+        sleep: options.sleep,
+        now,
+        onRetry: (event) => core.info(escapeUntrusted(`${what}: attempt ${event.nextAttempt} in ${formatSeconds(event.delayMs)} (${kube_recovery_lastLine(describeThrown(event.error))})`)),
+    });
+}
+function kube_recovery_lastLine(text) {
+    const lines = text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
+    return lines.at(-1) ?? text;
+}
+
+;// CONCATENATED MODULE: ./src/core/kubectl.ts
+/**
+ * The kubectl adapter: every cluster call goes through the real kubectl with an argument array,
+ * a private kubeconfig and a private discovery cache, so nothing a user typed becomes a command
+ * and nothing cached by one run is trusted by the next.
+ */
+
+
+
+
+
+
+
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+/** kubectl needs a moment beyond its own --timeout to print the outcome and exit. */
+const STATUS_GRACE_MS = 15_000;
+class Kubectl {
+    program;
+    globalArgs;
+    timeoutMs;
+    options;
+    constructor(options) {
+        this.options = options;
+        this.program =
+            options.program ?? (existsSync('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl');
+        this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+        // Recorded for the post step, which removes it: nothing of ours outlives the job's steps.
+        const cacheDir = options.cacheDir ?? ownedTempDirectory('kube-cache');
+        this.options = { ...options, cacheDir };
+        this.globalArgs = ['--kubeconfig', options.kubeconfigPath, '--cache-dir', cacheDir];
+        if (options.context)
+            this.globalArgs.push('--context', options.context);
+        if (options.namespace)
+            this.globalArgs.push('--namespace', options.namespace);
+    }
+    /** The same kubectl (kubeconfig, cache) with another deadline, e.g. for a rollback's own budget. */
+    withDeadline(deadlineAt) {
+        return new Kubectl({ ...this.options, deadlineAt });
+    }
+    forgetDiscovery() {
+        const cacheDir = this.options.cacheDir;
+        if (cacheDir)
+            rmSync(cacheDir, { recursive: true, force: true });
+    }
+    /** Time left before the deadline; Infinity without one. */
+    remainingMs() {
+        return this.options.deadlineAt === undefined ? Infinity : this.options.deadlineAt - Date.now();
+    }
+    async run(args, options = {}) {
+        const remaining = this.remainingMs();
+        if (remaining <= 0) {
+            throw new ActionError(`kubectl ${args[0] ?? ''} was not started: the time allowed for this step ran out.`, 'Raise the timeout, or check that the API server answers (kubectl cluster-info).');
+        }
+        const result = await execute(this.program, [...this.globalArgs, ...args], {
+            timeoutMs: Math.min(options.timeoutMs ?? this.timeoutMs, remaining),
+            stdin: options.stdin,
+            okExitCodes: 'any',
+        });
+        const failed = result.timedOut || result.exitCode !== 0;
+        const error = failed ? new ExecError(result, hintFor(result.stderr)) : undefined;
+        // kubectl may have cached a discovery answer the fault spoiled; the next call asks afresh.
+        if (error && isTransientKubeError(error))
+            this.forgetDiscovery();
+        if (error && !options.allowFailure)
+            throw error;
+        return result;
+    }
+    async json(args, options = {}) {
+        const result = await this.run([...args, '-o', 'json'], options);
+        return parseJson(result);
+    }
+    /** `kubectl apply` of files or directories; a server dry run checks everything, changes nothing. */
+    async apply(files, options = {}) {
+        if (files.length === 0)
+            throw new ActionError('There are no manifest files to apply.');
+        const args = ['apply', ...files.flatMap((file) => ['-f', file])];
+        if (options.serverSide)
+            args.push('--server-side', '--field-manager=slipway');
+        if (options.dryRun === 'server')
+            args.push('--dry-run=server');
+        return (await this.run(args)).stdout;
+    }
+    async setImage(kindName, container, image, options = {}) {
+        const args = ['set', 'image', kindName, `${container}=${image}`];
+        if (options.dryRun === 'server')
+            args.push('--dry-run=server');
+        return (await this.run(args)).stdout;
+    }
+    /** Waits up to timeoutMs; a timeout or a missed progress deadline is an answer, not an error. */
+    async rolloutStatus(kindName, timeoutMs) {
+        const result = await this.run(['rollout', 'status', kindName, '--watch=true', `--timeout=${Math.max(1, timeoutMs)}ms`], { timeoutMs: timeoutMs + STATUS_GRACE_MS, allowFailure: true });
+        if (!result.timedOut && result.exitCode === 0) {
+            return { done: true, reason: 'rolled-out', message: kubectl_lastLine(result.stdout) };
+        }
+        const said = kubectl_lastLine(result.stderr).replace(/^error:\s*/, '');
+        if (result.timedOut || /timed out waiting for the condition/.test(result.stderr)) {
+            const progress = kubectl_lastLine(result.stdout);
+            return {
+                done: false,
+                reason: 'timed-out',
+                message: progress ? `timed out; last seen: ${progress}` : `timed out: ${said}`,
+            };
+        }
+        if (/exceeded its progress deadline/.test(result.stderr)) {
+            return { done: false, reason: 'progress-deadline-exceeded', message: said };
+        }
+        throw new ExecError(result, hintFor(result.stderr));
+    }
+    async rolloutUndo(kindName, toRevision) {
+        const args = ['rollout', 'undo', kindName];
+        if (toRevision !== undefined)
+            args.push(`--to-revision=${toRevision}`);
+        return (await this.run(args)).stdout;
+    }
+    async rolloutHistory(kindName) {
+        const { stdout } = await this.run(['rollout', 'history', kindName]);
+        return parseRolloutHistory(stdout);
+    }
+    async annotate(kindName, annotations, options = {}) {
+        const pairs = Object.entries(annotations).map(([key, value]) => `${key}=${value}`);
+        const args = ['annotate', kindName, ...pairs, '--overwrite'];
+        if (options.dryRun === 'server')
+            args.push('--dry-run=server');
+        return (await this.run(args)).stdout;
+    }
+    /** The object as JSON, or undefined when it does not exist. */
+    async getIfExists(kindName) {
+        const result = await this.run(['get', kindName, '--ignore-not-found', '-o', 'json']);
+        if (result.stdout.trim() === '')
+            return undefined;
+        return parseJson(result);
+    }
+    /** `kubectl apply` of one object given in memory, through stdin (no file to clean up). */
+    async applyObject(object, options = {}) {
+        const args = ['apply', '-f', '-'];
+        if (options.dryRun === 'server')
+            args.push('--dry-run=server');
+        return (await this.run(args, { stdin: JSON.stringify(object) })).stdout;
+    }
+    /**
+     * Custom resources refuse strategic merge patches, so callers choose: `merge` replaces lists
+     * wholesale, `json` is a list of operations.
+     */
+    async patch(kindName, type, patch) {
+        const args = ['patch', kindName, '--type', type, '-p', JSON.stringify(patch)];
+        return (await this.run(args)).stdout;
+    }
+    async scale(kindName, replicas) {
+        return (await this.run(['scale', kindName, `--replicas=${replicas}`])).stdout;
+    }
+    /** Deleting what is already gone is not an error: cleanup must be safe to repeat. */
+    async deleteIfExists(kindNames) {
+        if (kindNames.length === 0)
+            return '';
+        return (await this.run(['delete', ...kindNames, '--ignore-not-found'])).stdout;
+    }
+    /** A raw API path, e.g. the service proxy; the answer is returned as text. */
+    async getRaw(path, options = {}) {
+        if (!path.startsWith('/')) {
+            throw new ActionError(`API path '${path}' must start with '/'.`);
+        }
+        return (await this.run(['get', '--raw', path], options)).stdout;
+    }
+}
+function parseJson(result) {
+    try {
+        return JSON.parse(result.stdout);
+    }
+    catch (error) {
+        const start = result.stdout.trim().slice(0, 200);
+        throw new ActionError(`${result.commandLine} printed something that is not JSON (${describeThrown(error)}): ${start || '(nothing)'}`, 'A kubectl plugin or wrapper may be printing extra text; use a plain kubectl binary.');
+    }
+}
+/** `kubectl rollout history` prints a REVISION / CHANGE-CAUSE table. */
+function parseRolloutHistory(text) {
+    const revisions = [];
+    for (const line of text.split('\n')) {
+        const match = /^(\d+)\s+(.*)$/.exec(line.trim());
+        if (!match)
+            continue;
+        const cause = match[2].trim();
+        revisions.push({
+            revision: Number(match[1]),
+            changeCause: cause === '' || cause === '<none>' ? undefined : cause,
+        });
+    }
+    return revisions;
+}
+function kubectl_lastLine(text) {
+    return text.trim().split('\n').at(-1)?.trim() ?? '';
+}
+function hintFor(stderr) {
+    if (/Unauthorized|must be logged in|provide credentials/i.test(stderr)) {
+        return 'The kubeconfig credentials were refused; check that its token or certificate is current.';
+    }
+    if (/forbidden/i.test(stderr)) {
+        return 'The kubeconfig user lacks permission for this; grant it with a Role and RoleBinding.';
+    }
+    if (/connection refused|no such host|i\/o timeout|Unable to connect/i.test(stderr)) {
+        return 'The API server could not be reached; check the server URL in the kubeconfig and the network.';
+    }
+    if (/NotFound|not found/.test(stderr)) {
+        return 'Check the name, the kind and the namespace.';
+    }
+    return undefined;
+}
+const KUBECONFIG_EXAMPLE = '${{ secrets.KUBECONFIG }}';
+/**
+ * Accepts the kubeconfig as YAML or as base64 of it (how many teams store it in a secret), writes
+ * it to a private file, and masks every credential in it, including encodings they travel in.
+ */
+async function writeKubeconfig(input) {
+    const { config, text, encoded } = decodeKubeconfig(input);
+    // The whole base64 blob carries every credential in it; plain YAML lines are mostly harmless.
+    if (encoded)
+        registerSecret(input.trim());
+    registerKubeconfigSecrets(config);
+    const path = await writeCredentialFile('kubeconfig', text);
+    const current = config['current-context'];
+    return { path, currentContext: typeof current === 'string' ? current : undefined };
+}
+/**
+ * A kubeconfig input is usable without the context input only when it names a current-context;
+ * checked up front so the step says so instead of kubectl failing against localhost:8080.
+ */
+function kubectl_checkKubeconfigContext(input, context) {
+    if (!input?.trim() || context)
+        return;
+    const current = decodeKubeconfig(input).config['current-context'];
+    if (typeof current === 'string' && current.trim() !== '')
+        return;
+    throw new InputError('kubeconfig', "has no current-context, and the context input is not set, so there is no cluster to talk to. Set current-context in the kubeconfig, or set the context input to one of the kubeconfig's contexts.", KUBECONFIG_EXAMPLE);
+}
+function decodeKubeconfig(input) {
+    const text = input.trim();
+    if (text === '')
+        throw new InputError('kubeconfig', 'is empty.', KUBECONFIG_EXAMPLE);
+    const plain = asKubeconfig(text);
+    if (plain)
+        return { config: plain, text: `${text}\n`, encoded: false };
+    if (/^[A-Za-z0-9+/=\s_-]+$/.test(text)) {
+        const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
+        const config = asKubeconfig(decoded);
+        if (config)
+            return { config, text: decoded, encoded: true };
+    }
+    throw new InputError('kubeconfig', 'is neither a kubeconfig in YAML nor base64 of one (it needs clusters, users and contexts).', KUBECONFIG_EXAMPLE);
+}
+function asKubeconfig(text) {
+    let parsed;
+    try {
+        parsed = YAML.parse(text, { maxAliasCount: 100 });
+    }
+    catch {
+        return undefined;
+    }
+    if (!isMapping(parsed))
+        return undefined;
+    const hasLists = ['clusters', 'users', 'contexts'].some((key) => Array.isArray(parsed[key]));
+    return hasLists || parsed.kind === 'Config' ? parsed : undefined;
+}
+const SECRET_USER_FIELDS = (/* unused pure expression or super */ null && (['token', 'password', 'client-key-data']));
+const SECRET_PROVIDER_FIELDS = (/* unused pure expression or super */ null && (['id-token', 'refresh-token', 'access-token', 'client-secret']));
+function registerKubeconfigSecrets(config) {
+    const users = Array.isArray(config.users) ? config.users : [];
+    for (const entry of users) {
+        const user = isMapping(entry) && isMapping(entry.user) ? entry.user : undefined;
+        if (!user)
+            continue;
+        for (const field of SECRET_USER_FIELDS) {
+            const value = user[field];
+            if (typeof value !== 'string')
+                continue;
+            registerSecretWithDerivations(value);
+            // The key's base64 is what the file holds; its PEM is what a debug log would show.
+            if (field === 'client-key-data')
+                registerSecret(Buffer.from(value, 'base64').toString());
+        }
+        if (typeof user.username === 'string' && typeof user.password === 'string') {
+            registerSecret(Buffer.from(`${user.username}:${user.password}`).toString('base64'));
+        }
+        const provider = isMapping(user['auth-provider']) ? user['auth-provider'].config : undefined;
+        if (isMapping(provider)) {
+            for (const field of SECRET_PROVIDER_FIELDS) {
+                const value = provider[field];
+                if (typeof value === 'string')
+                    registerSecretWithDerivations(value);
+            }
+        }
+    }
+}
+function isMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/** The one way every action sets kubectl up: the kubeconfig input (or KUBECONFIG), context, namespace. */
+async function connectKubectl(inputs, options = {}) {
+    const target = {
+        kubeconfigPath: await resolveKubeconfig(inputs.kubeconfig),
+        context: inputs.context,
+        namespace: inputs.namespace,
+    };
+    return { kubectl: kubectlFor(target, options), target };
+}
+/** kubectl for a target saved earlier, e.g. by main for its post step. */
+function kubectlFor(target, options = {}) {
+    return new Kubectl({ ...target, deadlineAt: options.deadlineAt });
+}
+/**
+ * The kubeconfig a step uses: the input (written to a private file), else the first file named by
+ * KUBECONFIG, as set by an earlier step such as azure/k8s-set-context.
+ */
+async function resolveKubeconfig(input) {
+    if (input)
+        return (await writeKubeconfig(input)).path;
+    const fromEnvironment = process.env.KUBECONFIG?.split(delimiter).find(Boolean);
+    if (fromEnvironment)
+        return fromEnvironment;
+    throw new ActionError('There is no kubeconfig: the kubeconfig input is empty and KUBECONFIG is not set.', 'Pass one from a secret, e.g. kubeconfig: ${{ secrets.KUBECONFIG }}, or set KUBECONFIG in an earlier step.');
+}
+
 ;// CONCATENATED MODULE: ./src/core/inputs.ts
+
 
 
 
@@ -46636,6 +47291,16 @@ function readKubernetesName(name, options) {
 function readUrl(name, options) {
     const value = presentOrMissing(name, core.getInput(name).trim() || options.default, options);
     return value === undefined ? undefined : checkUrlInput(name, value, options);
+}
+/**
+ * The kubeconfig and context inputs every cluster action has, checked together: without a context
+ * input the kubeconfig must name a current-context.
+ */
+function readKubeconfigInputs(contextExample) {
+    const kubeconfig = readString('kubeconfig', { example: '${{ secrets.KUBECONFIG }}' });
+    const context = readString('context', { example: contextExample })?.trim() || undefined;
+    checkKubeconfigContext(kubeconfig, context);
+    return { kubeconfig, context };
 }
 
 // EXTERNAL MODULE: ./node_modules/shell-quote/index.js
@@ -48085,7 +48750,7 @@ function warningFinding(kind, warning) {
 function toRepositoryPath(path, workspace, directory) {
     const candidate = isFileUri(path) ? fileUriToPath(path) : path;
     let normalised = normalise(candidate);
-    if (!isAbsolute(normalised)) {
+    if (!paths_isAbsolute(normalised)) {
         // A tool run in a subdirectory reports paths relative to it, not to the repository.
         if (!directory || normalise(directory) === normalise(workspace))
             return normalised;
@@ -48129,7 +48794,7 @@ function normalise(path) {
     // posix.normalize keeps a leading "//" already; keep UNC roots intact either way.
     return unc && !withoutDot.startsWith('//') ? `/${withoutDot}` : withoutDot;
 }
-function isAbsolute(path) {
+function paths_isAbsolute(path) {
     return path.startsWith('/') || /^[A-Za-z]:\//.test(path);
 }
 function relativeTo(path, root) {
@@ -49405,7 +50070,7 @@ async function runCheck(spec, workspace) {
             result = await runQuietly(spec);
         }
         catch (error) {
-            const problem = error instanceof ExecError && error.result.timedOut
+            const problem = error instanceof exec_ExecError && error.result.timedOut
                 ? `timed out after ${Math.round(spec.timeoutMs / 1000)}s and was stopped`
                 : errors_describeThrown(error);
             return { ...base, report: EMPTY, durationMs: Date.now() - started, problem };
@@ -49419,7 +50084,7 @@ async function runCheck(spec, workspace) {
             return { ...base, report, exitCode, durationMs };
         }
         catch (error) {
-            const problem = error instanceof ReportError || error instanceof ActionError
+            const problem = error instanceof ReportError || error instanceof errors_ActionError
                 ? error.message
                 : errors_describeThrown(error);
             return {
@@ -49455,7 +50120,7 @@ async function runQuietly(spec) {
         const [program, args] = spec.command.kind === 'bash'
             ? ['bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', spec.command.script]]
             : [spec.command.program, spec.command.args];
-        return execute(program, args, {
+        return exec_execute(program, args, {
             cwd: spec.workingDirectory,
             timeoutMs: spec.timeoutMs,
             okExitCodes: 'any',
@@ -49479,7 +50144,7 @@ async function readStdout(spec, result, workspace) {
 async function readReportFiles(format, pattern, directory, workspace) {
     const files = await glob(pattern, { cwd: directory, absolute: true, onlyFiles: true, dot: true });
     if (files.length === 0) {
-        throw new ActionError(`report '${pattern}' matched no files in ${(0,external_node_path_namespaceObject.join)(directory)}.`);
+        throw new errors_ActionError(`report '${pattern}' matched no files in ${(0,external_node_path_namespaceObject.join)(directory)}.`);
     }
     const reports = [];
     for (const file of files.sort()) {
@@ -49695,9 +50360,9 @@ async function run() {
         }
         if (!verdict.passed) {
             const failed = verdict.checks.filter((check) => !check.passed).length;
-            throw new ActionError(`${failed} of ${verdict.checks.length} checks failed: ${verdict.reasons.join('; ')}`, 'The job summary lists every check with its counts, the failing tests and the findings.');
+            throw new errors_ActionError(`${failed} of ${verdict.checks.length} checks failed: ${verdict.reasons.join('; ')}`, 'The job summary lists every check with its counts, the failing tests and the findings.');
         }
-        info(escapeUntrusted(verdictLine(verdict)));
+        info(log_escapeUntrusted(verdictLine(verdict)));
     });
 }
 async function changedLines(settings, github) {
@@ -49789,7 +50454,7 @@ async function comment(settings, github, body) {
         return;
     }
     if (!settings.githubToken) {
-        throw new ActionError('comment is true but github-token is empty.', 'Pass github-token: ${{ github.token }} with pull-requests: write.');
+        throw new errors_ActionError('comment is true but github-token is empty.', 'Pass github-token: ${{ github.token }} with pull-requests: write.');
     }
     const posted = await upsertStickyComment(createOctokit(settings.githubToken), {
         owner: github.repository.owner,

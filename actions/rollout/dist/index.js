@@ -30745,7 +30745,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1790);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4700);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30754,7 +30754,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1790:
+/***/ 4700:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39503,12 +39503,248 @@ function lastLines(text, count) {
     return text.trimEnd().split('\n').slice(-count).join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/core/retry.ts
+
+const RETRY_DEFAULTS = {
+    maxAttempts: 4,
+    baseDelayMs: 1_000,
+    maxDelayMs: 30_000,
+};
+/** Thrown when retrying stopped while the operation was still failing with retryable errors. */
+class RetryError extends errors_ActionError {
+    attempts;
+    elapsedMs;
+    lastError;
+    stoppedBecause;
+    constructor(attempts, elapsedMs, lastError, 
+    /** Why no further attempt was made, e.g. "the limit is 4". */
+    stoppedBecause) {
+        super(`${describeGivingUp(attempts, elapsedMs, stoppedBecause)}: ${errors_describeThrown(lastError)}`, lastError instanceof errors_ActionError ? lastError.hint : undefined, { cause: lastError });
+        this.attempts = attempts;
+        this.elapsedMs = elapsedMs;
+        this.lastError = lastError;
+        this.stoppedBecause = stoppedBecause;
+    }
+}
+function describeGivingUp(attempts, elapsedMs, why) {
+    const noun = attempts === 1 ? 'attempt' : 'attempts';
+    return `gave up after ${attempts} ${noun} over ${formatSeconds(elapsedMs)} (${why})`;
+}
+/**
+ * The wait before attempt `nextAttempt` (2 for the first retry).
+ *
+ * Equal jitter rather than full jitter: full jitter may pick a wait near zero, which retries a
+ * server that is restarting or a registry that is shedding load right away and wastes an attempt
+ * of the few a CI step can afford. Equal jitter always waits at least half the exponential step,
+ * while the random other half still spreads out parallel jobs that failed at the same moment.
+ */
+function backoffDelay(nextAttempt, options) {
+    const exponent = Math.max(0, nextAttempt - 2);
+    const step = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** exponent);
+    const half = step / 2;
+    return Math.round(half + options.random() * half);
+}
+async function retry_retry(operation, options = {}) {
+    const maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? RETRY_DEFAULTS.maxAttempts));
+    const baseDelayMs = options.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs;
+    const maxDelayMs = options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs;
+    const shouldRetry = options.shouldRetry ?? isTransient;
+    const sleep = options.sleep ?? abortableSleep;
+    const now = options.now ?? Date.now;
+    const random = options.random ?? Math.random;
+    const { signal } = options;
+    const startedAt = now();
+    const deadlineAt = startedAt + (options.deadlineMs ?? Infinity);
+    for (let attempt = 1;; attempt++) {
+        signal?.throwIfAborted();
+        try {
+            return await operation({ attempt, remainingMs: deadlineAt - now() });
+        }
+        catch (error) {
+            if (signal?.aborted || !shouldRetry(error, attempt))
+                throw error;
+            const giveUp = (why) => new RetryError(attempt, now() - startedAt, error, why);
+            if (attempt >= maxAttempts)
+                throw giveUp(`the limit is ${maxAttempts}`);
+            const backoff = backoffDelay(attempt + 1, { baseDelayMs, maxDelayMs, random });
+            const requested = options.requestedDelayMs?.(error);
+            // Without a deadline a server asking for an hour would hang the job; then maxDelayMs bounds it.
+            const honoured = requested === undefined
+                ? 0
+                : deadlineAt === Infinity
+                    ? Math.min(requested, maxDelayMs)
+                    : requested;
+            const delayMs = Math.max(backoff, honoured);
+            if (now() + delayMs >= deadlineAt) {
+                throw giveUp(`the next attempt could not start within the ${formatSeconds(options.deadlineMs ?? 0)} deadline`);
+            }
+            options.onRetry?.({ nextAttempt: attempt + 1, maxAttempts, delayMs, error });
+            await sleep(delayMs, signal);
+        }
+    }
+}
+/** One log line per retry, e.g. "attempt 2/5 in 1.3s: connection refused". */
+function formatRetry(event) {
+    return `attempt ${event.nextAttempt}/${event.maxAttempts} in ${formatSeconds(event.delayMs)}: ${errors_describeThrown(event.error)}`;
+}
+function formatSeconds(ms) {
+    return `${(ms / 1_000).toFixed(1)}s`;
+}
+const TRANSIENT_NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'EPIPE',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'ENETDOWN',
+]);
+/** undici codes that describe our own mistake or a limit we set, which another try won't change. */
+const PERMANENT_UNDICI_CODES = new Set([
+    'UND_ERR_INVALID_ARG',
+    'UND_ERR_INVALID_RETURN_VALUE',
+    'UND_ERR_NOT_SUPPORTED',
+    'UND_ERR_ABORTED',
+    'UND_ERR_RES_EXCEEDED_MAX_SIZE',
+    'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+]);
+/**
+ * The default retry predicate: network failures, timeouts and HTTP 5xx are worth another try;
+ * HTTP 4xx never is (the request itself is wrong or unauthorised), nor is anything unrecognised.
+ */
+function isTransient(error) {
+    return isTransientAt(error, 0);
+}
+function isTransientAt(error, depth) {
+    if (depth > 5 || typeof error !== 'object' || error === null)
+        return false;
+    // Its operation was retried already; retrying around it again would multiply the attempts.
+    if (error instanceof RetryError)
+        return false;
+    const { status, code, name, cause } = error;
+    if (typeof status === 'number')
+        return status >= 500 && status <= 599;
+    if (name === 'AbortError')
+        return false; // cancelled on purpose
+    if (name === 'TimeoutError')
+        return true; // AbortSignal.timeout and our own timeouts
+    if (typeof code === 'string') {
+        if (TRANSIENT_NETWORK_CODES.has(code))
+            return true;
+        if (code.startsWith('UND_ERR_'))
+            return !PERMANENT_UNDICI_CODES.has(code);
+    }
+    // Happy eyeballs tries several addresses and reports every failure together.
+    if (error instanceof AggregateError && error.errors.some((e) => isTransientAt(e, depth + 1))) {
+        return true;
+    }
+    // fetch reports every network failure as `TypeError: fetch failed` with the reason as cause.
+    return cause !== undefined && isTransientAt(cause, depth + 1);
+}
+function abortableSleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted) {
+            reject(signal.reason);
+            return;
+        }
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/core/kube-recovery.ts
+/**
+ * Recovery through a flaky API server: on a path that puts the cluster back (a rollback, a revert,
+ * finishing a promotion) one failed kubectl call must not end the attempt, or a two-second API
+ * blip leaves a half-deployed service. Transient failures are retried with backoff until the work
+ * is done or its deadline passes; a refusal that another try cannot change ends it at once.
+ */
+
+
+
+
+
+/** What kubectl prints when the API server, or the way to it, failed rather than refused. */
+const TRANSIENT_KUBECTL_ERRORS = [
+    /Error from server \((InternalError|ServiceUnavailable|TooManyRequests|Timeout|ServerTimeout|Conflict)\)/,
+    /an error on the server \(.*\) has prevented the request from succeeding/,
+    // `kubectl set image` words a failed PATCH in its own way, without "Error from server".
+    /Internal error occurred/,
+    /the server is currently unable to handle the request/,
+    /the server has received too many requests/,
+    /the object has been modified; please apply your changes/,
+    /connection to the server .* was refused|connection refused|connection reset|broken pipe/i,
+    /Unable to connect to the server/,
+    /i\/o timeout|TLS handshake timeout|context deadline exceeded|Client\.Timeout|http2: client connection lost/,
+    /unexpected EOF|: EOF\s*$/m,
+    /etcdserver: (request timed out|leader changed)/,
+    // The schema kubectl validates with could not be fetched: the server's failure, not a refusal.
+    /failed to download openapi/,
+];
+/** A failed kubectl call worth another try: the server faulted, was unreachable or too slow. */
+function isTransientKubeError(error) {
+    // A failure explained in other words keeps the kubectl failure as its cause.
+    let current = error;
+    for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+        // Its work was retried already; retrying around it again would multiply the attempts.
+        if (current instanceof RetryError)
+            return false;
+        if (current instanceof ExecError) {
+            const { result } = current;
+            // Cut short by its own per-call timeout, e.g. an API server that answers slowly.
+            if (result.timedOut)
+                return true;
+            return TRANSIENT_KUBECTL_ERRORS.some((pattern) => pattern.test(result.stderr));
+        }
+        current = current.cause;
+    }
+    return false;
+}
+/**
+ * Runs `work` until it succeeds, retrying transient kubectl failures with backoff; `work` must be
+ * safe to repeat (read the cluster, change only what still differs). Throws the last error when
+ * the deadline passes, or at once for an error that is not transient.
+ */
+async function untilRecovered(what, work, options) {
+    const now = options.now ?? Date.now;
+    if (now() >= options.deadlineAt) {
+        throw new errors_ActionError(`${what} was not started: its deadline had already passed.`);
+    }
+    return retry_retry(() => work(), {
+        maxAttempts: Number.POSITIVE_INFINITY,
+        baseDelayMs: options.baseDelayMs ?? 250,
+        maxDelayMs: options.maxDelayMs ?? 2_000,
+        deadlineMs: Math.max(0, options.deadlineAt - now()),
+        shouldRetry: options.shouldRetry ?? isTransientKubeError,
+        sleep: options.sleep,
+        now,
+        onRetry: (event) => info(log_escapeUntrusted(`${what}: attempt ${event.nextAttempt} in ${formatSeconds(event.delayMs)} (${lastLine(errors_describeThrown(event.error))})`)),
+    });
+}
+function lastLine(text) {
+    const lines = text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
+    return lines.at(-1) ?? text;
+}
+
 ;// CONCATENATED MODULE: ./src/core/kubectl.ts
 /**
  * The kubectl adapter: every cluster call goes through the real kubectl with an argument array,
  * a private kubeconfig and a private discovery cache, so nothing a user typed becomes a command
  * and nothing cached by one run is trusted by the next.
  */
+
 
 
 
@@ -39542,6 +39778,11 @@ class Kubectl {
     withDeadline(deadlineAt) {
         return new Kubectl({ ...this.options, deadlineAt });
     }
+    forgetDiscovery() {
+        const cacheDir = this.options.cacheDir;
+        if (cacheDir)
+            (0,external_node_fs_namespaceObject.rmSync)(cacheDir, { recursive: true, force: true });
+    }
     /** Time left before the deadline; Infinity without one. */
     remainingMs() {
         return this.options.deadlineAt === undefined ? Infinity : this.options.deadlineAt - Date.now();
@@ -39556,9 +39797,13 @@ class Kubectl {
             stdin: options.stdin,
             okExitCodes: 'any',
         });
-        if (!options.allowFailure && (result.timedOut || result.exitCode !== 0)) {
-            throw new ExecError(result, hintFor(result.stderr));
-        }
+        const failed = result.timedOut || result.exitCode !== 0;
+        const error = failed ? new ExecError(result, hintFor(result.stderr)) : undefined;
+        // kubectl may have cached a discovery answer the fault spoiled; the next call asks afresh.
+        if (error && isTransientKubeError(error))
+            this.forgetDiscovery();
+        if (error && !options.allowFailure)
+            throw error;
         return result;
     }
     async json(args, options = {}) {
@@ -39586,11 +39831,11 @@ class Kubectl {
     async rolloutStatus(kindName, timeoutMs) {
         const result = await this.run(['rollout', 'status', kindName, '--watch=true', `--timeout=${Math.max(1, timeoutMs)}ms`], { timeoutMs: timeoutMs + STATUS_GRACE_MS, allowFailure: true });
         if (!result.timedOut && result.exitCode === 0) {
-            return { done: true, reason: 'rolled-out', message: lastLine(result.stdout) };
+            return { done: true, reason: 'rolled-out', message: kubectl_lastLine(result.stdout) };
         }
-        const said = lastLine(result.stderr).replace(/^error:\s*/, '');
+        const said = kubectl_lastLine(result.stderr).replace(/^error:\s*/, '');
         if (result.timedOut || /timed out waiting for the condition/.test(result.stderr)) {
-            const progress = lastLine(result.stdout);
+            const progress = kubectl_lastLine(result.stdout);
             return {
                 done: false,
                 reason: 'timed-out',
@@ -39682,7 +39927,7 @@ function parseRolloutHistory(text) {
     }
     return revisions;
 }
-function lastLine(text) {
+function kubectl_lastLine(text) {
     return text.trim().split('\n').at(-1)?.trim() ?? '';
 }
 function hintFor(stderr) {
@@ -39788,6 +40033,19 @@ function registerKubeconfigSecrets(config) {
 function isMapping(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
+/** The one way every action sets kubectl up: the kubeconfig input (or KUBECONFIG), context, namespace. */
+async function connectKubectl(inputs, options = {}) {
+    const target = {
+        kubeconfigPath: await resolveKubeconfig(inputs.kubeconfig),
+        context: inputs.context,
+        namespace: inputs.namespace,
+    };
+    return { kubectl: kubectlFor(target, options), target };
+}
+/** kubectl for a target saved earlier, e.g. by main for its post step. */
+function kubectlFor(target, options = {}) {
+    return new Kubectl({ ...target, deadlineAt: options.deadlineAt });
+}
 /**
  * The kubeconfig a step uses: the input (written to a private file), else the first file named by
  * KUBECONFIG, as set by an earlier step such as azure/k8s-set-context.
@@ -39799,6 +40057,62 @@ async function resolveKubeconfig(input) {
     if (fromEnvironment)
         return fromEnvironment;
     throw new errors_ActionError('There is no kubeconfig: the kubeconfig input is empty and KUBECONFIG is not set.', 'Pass one from a secret, e.g. kubeconfig: ${{ secrets.KUBECONFIG }}, or set KUBECONFIG in an earlier step.');
+}
+
+;// CONCATENATED MODULE: ./src/core/cancellation.ts
+/**
+ * Cancellation as GitHub's runner does it: SIGINT, then SIGTERM 7.5 s later, then the process
+ * tree is killed at 10 s. One handler per step runs on the first signal (the second must not
+ * start it again); waits in the step end early so the handler has the grace period to itself.
+ */
+class Cancellation {
+    handler;
+    signalled = false;
+    waiters = [];
+    listener = () => this.trigger();
+    /** Settles when the handler has finished; it normally ends the process first. */
+    done = new Promise(() => undefined);
+    constructor(handler) {
+        this.handler = handler;
+        process.on('SIGINT', this.listener);
+        process.on('SIGTERM', this.listener);
+    }
+    get cancelled() {
+        return this.signalled;
+    }
+    /** Resolves true after ms, or false as soon as a cancellation arrives. */
+    sleep(ms) {
+        if (this.signalled)
+            return Promise.resolve(false);
+        return new Promise((resolve) => {
+            const timer = setTimeout(() => {
+                this.waiters.splice(this.waiters.indexOf(wake), 1);
+                resolve(true);
+            }, ms);
+            const wake = () => {
+                clearTimeout(timer);
+                resolve(false);
+            };
+            this.waiters.push(wake);
+        });
+    }
+    /** No longer listens: the step is past the part a cancellation has to undo. */
+    stop() {
+        process.off('SIGINT', this.listener);
+        process.off('SIGTERM', this.listener);
+    }
+    trigger() {
+        if (this.signalled)
+            return;
+        this.signalled = true;
+        for (const wake of this.waiters.splice(0))
+            wake();
+        this.done = this.handler();
+    }
+}
+/** Calls `handler` once on the runner's first cancellation signal, until `stop()`. */
+function onCancel(handler) {
+    return new Cancellation(handler);
 }
 
 ;// CONCATENATED MODULE: ./src/core/outputs.ts
@@ -40535,6 +40849,11 @@ function asMapping(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/rollout/engine-snapshot.ts
+/**
+ * What a workload looked like before a deploy: enough to roll it back to exactly that revision and
+ * to prove afterwards that it is running the same images again.
+ */
+
 
 const DEPLOYMENT_REVISION = 'deployment.kubernetes.io/revision';
 async function snapshot(kubectl, workloads) {
@@ -40552,6 +40871,7 @@ async function snapshotOne(kubectl, workload) {
             revisionName: undefined,
             images: {},
             replicas: undefined,
+            templateHash: undefined,
         };
     }
     const { revision, revisionName } = workload.kind === 'Deployment'
@@ -40568,12 +40888,33 @@ async function snapshotOne(kubectl, workload) {
         revisionName,
         images: imagesOf(object),
         replicas: typeof spec.replicas === 'number' ? spec.replicas : undefined,
+        templateHash: templateHash(object),
     };
 }
 /** The live object, or undefined when it does not exist. */
 async function getWorkload(kubectl, ref) {
     const { stdout } = await kubectl.run(['get', ref, '--ignore-not-found', '-o', 'json']);
     return stdout.trim() === '' ? undefined : engine_snapshot_asMapping(JSON.parse(stdout));
+}
+/** A digest of the workload's pod template, the same whatever order the API server gave its keys. */
+function templateHash(object) {
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(canonicalJson(engine_snapshot_asMapping(object.spec).template ?? null))
+        .digest('hex')
+        .slice(0, 16);
+}
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (value !== null && typeof value === 'object') {
+        // A null field is an absent one to the API server (`kubectl rollout undo` sends
+        // creationTimestamp: null in the template it restores).
+        const entries = Object.entries(value)
+            .filter(([, item]) => item !== null)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+    }
+    return JSON.stringify(value);
 }
 function imagesOf(object) {
     const podSpec = engine_snapshot_asMapping(engine_snapshot_asMapping(engine_snapshot_asMapping(object.spec).template).spec);
@@ -40635,6 +40976,7 @@ function engine_snapshot_asMapping(value) {
 
 
 
+
 async function waitAll(kubectl, workloads, timeoutMs) {
     return Promise.all(workloads.map((workload) => waitOne(kubectl, workloadRef(workload), timeoutMs)));
 }
@@ -40642,7 +40984,8 @@ async function waitOne(kubectl, ref, timeoutMs) {
     const started = Date.now();
     let status;
     try {
-        status = await kubectl.rolloutStatus(ref, timeoutMs);
+        // A dropped watch or an API fault is waited through: kubectl starts watching again.
+        status = await untilRecovered(`Waiting for ${ref}`, () => kubectl.rolloutStatus(ref, Math.max(1, started + timeoutMs - Date.now())), { deadlineAt: started + timeoutMs });
     }
     catch (error) {
         status = { done: false, reason: 'error', message: errors_describeThrown(error) };
@@ -40652,32 +40995,40 @@ async function waitOne(kubectl, ref, timeoutMs) {
 }
 async function readyReplicas(kubectl, ref) {
     try {
-        const status = engine_snapshot_asMapping((await getWorkload(kubectl, ref))?.status);
-        // DaemonSets count ready pods as numberReady; the others as readyReplicas.
-        const ready = status.readyReplicas ?? status.numberReady ?? 0;
-        return typeof ready === 'number' ? ready : undefined;
+        return readyOf(await getWorkload(kubectl, ref));
     }
     catch {
         return undefined;
     }
 }
+function readyOf(workload) {
+    if (!workload)
+        return undefined;
+    const status = engine_snapshot_asMapping(workload.status);
+    // DaemonSets count ready pods as numberReady; the others as readyReplicas.
+    const ready = status.readyReplicas ?? status.numberReady ?? 0;
+    return typeof ready === 'number' ? ready : undefined;
+}
 /**
- * Undoes every changed workload to its snapshot revision, concurrently; never throws, because it
- * runs when something has already gone wrong and each workload deserves its own answer.
+ * Undoes every changed workload to its snapshot revision, concurrently, retrying through API
+ * faults until `deadlineAt`; never throws, because it runs when something has already gone wrong
+ * and each workload deserves its own answer. Safe to repeat: a workload already back on its
+ * snapshot template is only waited for and checked.
  */
-async function rollBack(kubectl, before, changedWorkloads, timeoutMs) {
+async function rollBack(kubectl, before, changedWorkloads, deadlineAt) {
+    const bounded = kubectl.withDeadline(deadlineAt);
     return Promise.all(changedWorkloads.map(async (workload) => {
         const ref = workloadRef(workload);
         const previous = before.find((entry) => entry.ref === ref);
         try {
-            return await rollBackOne(kubectl, ref, previous, timeoutMs);
+            return await rollBackOne(bounded, ref, previous, deadlineAt);
         }
         catch (error) {
             return failed(ref, previous, `rollback failed: ${errors_describeThrown(error)}`);
         }
     }));
 }
-async function rollBackOne(kubectl, ref, previous, timeoutMs) {
+async function rollBackOne(kubectl, ref, previous, deadlineAt) {
     if (!previous) {
         return failed(ref, undefined, 'no snapshot was taken before the deploy, so it was left as it is');
     }
@@ -40691,16 +41042,34 @@ async function rollBackOne(kubectl, ref, previous, timeoutMs) {
             wait: undefined,
         };
     }
-    if (previous.revision === undefined) {
+    const revision = previous.revision;
+    if (revision === undefined) {
         return failed(ref, previous, 'its revision before the deploy is unknown, so it was left as it is');
     }
-    const brokenRevision = engine_snapshot_asMapping((await getWorkload(kubectl, ref))?.status).updateRevision;
-    await kubectl.rolloutUndo(ref, previous.revision);
-    if (previous.kind === 'StatefulSet' && typeof brokenRevision === 'string') {
-        await forceStatefulSetRollback(kubectl, ref, brokenRevision, previous.revisionName);
+    return untilRecovered(`Rolling back ${ref}`, () => undoAndCheck(kubectl, ref, previous, revision, deadlineAt), { deadlineAt });
+}
+async function undoAndCheck(kubectl, ref, previous, revision, deadlineAt) {
+    const live = await getWorkload(kubectl, ref);
+    if (!live)
+        return failed(ref, previous, 'it no longer exists, so there is nothing to roll back');
+    // Undo renumbers the revision it restores, so a repeated undo checks the template instead.
+    if (templateHash(live) !== previous.templateHash) {
+        const brokenRevision = engine_snapshot_asMapping(live.status).updateRevision;
+        await kubectl.rolloutUndo(ref, revision);
+        if (previous.kind === 'StatefulSet' && typeof brokenRevision === 'string') {
+            await forceStatefulSetRollback(kubectl, ref, brokenRevision, previous.revisionName);
+        }
     }
-    const wait = await waitOne(kubectl, ref, timeoutMs);
+    const started = Date.now();
+    // A transient failure of the watch itself is thrown, so the whole check is tried again.
+    const status = await kubectl.rolloutStatus(ref, Math.max(1, deadlineAt - Date.now()));
     const now = await getWorkload(kubectl, ref);
+    const wait = {
+        workload: ref,
+        ...status,
+        durationMs: Date.now() - started,
+        readyReplicas: readyOf(now),
+    };
     const images = now ? imagesOf(now) : {};
     const mismatched = Object.entries(previous.images).filter(([name, image]) => images[name] !== image);
     if (mismatched.length > 0 || Object.keys(images).length !== Object.keys(previous.images).length) {
@@ -40712,7 +41081,7 @@ async function rollBackOne(kubectl, ref, previous, timeoutMs) {
     }
     if (!wait.done) {
         return {
-            ...failed(ref, previous, `undone to revision ${previous.revision} but not ready: ${wait.message}`),
+            ...failed(ref, previous, `undone to revision ${revision} but not ready: ${wait.message}`),
             images,
             wait,
         };
@@ -40720,9 +41089,9 @@ async function rollBackOne(kubectl, ref, previous, timeoutMs) {
     return {
         workload: ref,
         outcome: 'rolled-back',
-        revision: previous.revision,
+        revision,
         images,
-        message: `rolled back to revision ${previous.revision} (${describeImages(images)})`,
+        message: `rolled back to revision ${revision} (${describeImages(images)})`,
         wait,
     };
 }
@@ -41220,6 +41589,7 @@ function checkUrlInput(input, text, options) {
 
 
 
+
 function raw(name, options, example) {
     const value = getInput(name);
     if (value !== '')
@@ -41391,6 +41761,16 @@ function readKubernetesName(name, options) {
 function readUrl(name, options) {
     const value = presentOrMissing(name, getInput(name).trim() || options.default, options);
     return value === undefined ? undefined : checkUrlInput(name, value, options);
+}
+/**
+ * The kubeconfig and context inputs every cluster action has, checked together: without a context
+ * input the kubeconfig must name a current-context.
+ */
+function readKubeconfigInputs(contextExample) {
+    const kubeconfig = readString('kubeconfig', { example: '${{ secrets.KUBECONFIG }}' });
+    const context = readString('context', { example: contextExample })?.trim() || undefined;
+    checkKubeconfigContext(kubeconfig, context);
+    return { kubeconfig, context };
 }
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
@@ -41737,7 +42117,6 @@ function excerpt(text) {
 
 
 
-
 function readSettings() {
     const namespace = readKubernetesName('namespace', {
         kind: 'label',
@@ -41768,7 +42147,7 @@ function readSettings() {
         throw new errors_InputError('environment', 'must be set when environment-url is, because the URL belongs to a GitHub environment.', 'staging');
     }
     return {
-        ...readKubeconfig(),
+        ...readKubeconfigInputs('staging-cluster'),
         namespace,
         manifests,
         images,
@@ -41780,6 +42159,11 @@ function readSettings() {
             example: '- name: health\n  url: https://staging.example.com/healthz',
         })),
         rollbackOnFailure: readBoolean('rollback-on-failure', true),
+        recoveryTimeoutMs: readDuration('recovery-timeout', {
+            default: '5m',
+            minMs: 1_000,
+            maxMs: 6 * 3_600_000,
+        }),
         environment,
         environmentUrl,
         notifyWebhook,
@@ -41822,170 +42206,6 @@ function inputs_workloadRef(value) {
         example: 'web',
     });
     return `${kind}/${name}`;
-}
-function readKubeconfig() {
-    const kubeconfig = readString('kubeconfig', { example: '${{ secrets.KUBECONFIG }}' });
-    const context = readString('context', { example: 'staging-cluster' })?.trim() || undefined;
-    checkKubeconfigContext(kubeconfig, context);
-    return { kubeconfig, context };
-}
-
-;// CONCATENATED MODULE: ./src/core/retry.ts
-
-const RETRY_DEFAULTS = {
-    maxAttempts: 4,
-    baseDelayMs: 1_000,
-    maxDelayMs: 30_000,
-};
-/** Thrown when retrying stopped while the operation was still failing with retryable errors. */
-class RetryError extends errors_ActionError {
-    attempts;
-    elapsedMs;
-    lastError;
-    stoppedBecause;
-    constructor(attempts, elapsedMs, lastError, 
-    /** Why no further attempt was made, e.g. "the limit is 4". */
-    stoppedBecause) {
-        super(`${describeGivingUp(attempts, elapsedMs, stoppedBecause)}: ${errors_describeThrown(lastError)}`, lastError instanceof errors_ActionError ? lastError.hint : undefined, { cause: lastError });
-        this.attempts = attempts;
-        this.elapsedMs = elapsedMs;
-        this.lastError = lastError;
-        this.stoppedBecause = stoppedBecause;
-    }
-}
-function describeGivingUp(attempts, elapsedMs, why) {
-    const noun = attempts === 1 ? 'attempt' : 'attempts';
-    return `gave up after ${attempts} ${noun} over ${formatSeconds(elapsedMs)} (${why})`;
-}
-/**
- * The wait before attempt `nextAttempt` (2 for the first retry).
- *
- * Equal jitter rather than full jitter: full jitter may pick a wait near zero, which retries a
- * server that is restarting or a registry that is shedding load right away and wastes an attempt
- * of the few a CI step can afford. Equal jitter always waits at least half the exponential step,
- * while the random other half still spreads out parallel jobs that failed at the same moment.
- */
-function backoffDelay(nextAttempt, options) {
-    const exponent = Math.max(0, nextAttempt - 2);
-    const step = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** exponent);
-    const half = step / 2;
-    return Math.round(half + options.random() * half);
-}
-async function retry_retry(operation, options = {}) {
-    const maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? RETRY_DEFAULTS.maxAttempts));
-    const baseDelayMs = options.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs;
-    const maxDelayMs = options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs;
-    const shouldRetry = options.shouldRetry ?? isTransient;
-    const sleep = options.sleep ?? abortableSleep;
-    const now = options.now ?? Date.now;
-    const random = options.random ?? Math.random;
-    const { signal } = options;
-    const startedAt = now();
-    const deadlineAt = startedAt + (options.deadlineMs ?? Infinity);
-    for (let attempt = 1;; attempt++) {
-        signal?.throwIfAborted();
-        try {
-            return await operation({ attempt, remainingMs: deadlineAt - now() });
-        }
-        catch (error) {
-            if (signal?.aborted || !shouldRetry(error, attempt))
-                throw error;
-            const giveUp = (why) => new RetryError(attempt, now() - startedAt, error, why);
-            if (attempt >= maxAttempts)
-                throw giveUp(`the limit is ${maxAttempts}`);
-            const backoff = backoffDelay(attempt + 1, { baseDelayMs, maxDelayMs, random });
-            const requested = options.requestedDelayMs?.(error);
-            // Without a deadline a server asking for an hour would hang the job; then maxDelayMs bounds it.
-            const honoured = requested === undefined
-                ? 0
-                : deadlineAt === Infinity
-                    ? Math.min(requested, maxDelayMs)
-                    : requested;
-            const delayMs = Math.max(backoff, honoured);
-            if (now() + delayMs >= deadlineAt) {
-                throw giveUp(`the next attempt could not start within the ${formatSeconds(options.deadlineMs ?? 0)} deadline`);
-            }
-            options.onRetry?.({ nextAttempt: attempt + 1, maxAttempts, delayMs, error });
-            await sleep(delayMs, signal);
-        }
-    }
-}
-/** One log line per retry, e.g. "attempt 2/5 in 1.3s: connection refused". */
-function formatRetry(event) {
-    return `attempt ${event.nextAttempt}/${event.maxAttempts} in ${formatSeconds(event.delayMs)}: ${errors_describeThrown(event.error)}`;
-}
-function formatSeconds(ms) {
-    return `${(ms / 1_000).toFixed(1)}s`;
-}
-const TRANSIENT_NETWORK_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'ETIMEDOUT',
-    'EAI_AGAIN',
-    'EPIPE',
-    'ENETUNREACH',
-    'EHOSTUNREACH',
-    'ENETDOWN',
-]);
-/** undici codes that describe our own mistake or a limit we set, which another try won't change. */
-const PERMANENT_UNDICI_CODES = new Set([
-    'UND_ERR_INVALID_ARG',
-    'UND_ERR_INVALID_RETURN_VALUE',
-    'UND_ERR_NOT_SUPPORTED',
-    'UND_ERR_ABORTED',
-    'UND_ERR_RES_EXCEEDED_MAX_SIZE',
-    'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
-]);
-/**
- * The default retry predicate: network failures, timeouts and HTTP 5xx are worth another try;
- * HTTP 4xx never is (the request itself is wrong or unauthorised), nor is anything unrecognised.
- */
-function isTransient(error) {
-    return isTransientAt(error, 0);
-}
-function isTransientAt(error, depth) {
-    if (depth > 5 || typeof error !== 'object' || error === null)
-        return false;
-    // Its operation was retried already; retrying around it again would multiply the attempts.
-    if (error instanceof RetryError)
-        return false;
-    const { status, code, name, cause } = error;
-    if (typeof status === 'number')
-        return status >= 500 && status <= 599;
-    if (name === 'AbortError')
-        return false; // cancelled on purpose
-    if (name === 'TimeoutError')
-        return true; // AbortSignal.timeout and our own timeouts
-    if (typeof code === 'string') {
-        if (TRANSIENT_NETWORK_CODES.has(code))
-            return true;
-        if (code.startsWith('UND_ERR_'))
-            return !PERMANENT_UNDICI_CODES.has(code);
-    }
-    // Happy eyeballs tries several addresses and reports every failure together.
-    if (error instanceof AggregateError && error.errors.some((e) => isTransientAt(e, depth + 1))) {
-        return true;
-    }
-    // fetch reports every network failure as `TypeError: fetch failed` with the reason as cause.
-    return cause !== undefined && isTransientAt(cause, depth + 1);
-}
-function abortableSleep(ms, signal) {
-    return new Promise((resolve, reject) => {
-        if (signal?.aborted) {
-            reject(signal.reason);
-            return;
-        }
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal?.reason);
-        };
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        signal?.addEventListener('abort', onAbort, { once: true });
-    });
 }
 
 ;// CONCATENATED MODULE: ./src/core/http.ts
@@ -42458,26 +42678,91 @@ function proxyFetch(access) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/rollout/state.ts
+;// CONCATENATED MODULE: ./src/core/step-state.ts
 /**
- * What main saves for post before it changes anything: if main is cancelled or killed half way,
- * post can still put every changed workload back to the revision it had before.
+ * What a main step saves for its post step (core.saveState), typed and checked on the way back:
+ * post runs whatever main did, so a state it cannot read is reported and ignored rather than
+ * acted on half-understood.
  */
 
-const ROLLOUT_STATE = 'rollout';
-function saveRolloutState(state) {
-    saveState(ROLLOUT_STATE, JSON.stringify(state));
+/**
+ * `problemOf` names what is wrong with a parsed value (e.g. "'phase' is not text"), or returns
+ * undefined when it is a T.
+ */
+function stepState(key, problemOf) {
+    return {
+        key,
+        save: (state) => saveState(key, JSON.stringify(state)),
+        read: () => {
+            const saved = getState(key);
+            if (!saved)
+                return undefined;
+            let value;
+            try {
+                value = JSON.parse(saved);
+            }
+            catch {
+                warning(`The state the main step saved (${key}) is not JSON; the post step ignores it.`);
+                return undefined;
+            }
+            const problem = isRecord(value) ? problemOf(value) : 'it is not a JSON object';
+            if (problem) {
+                warning(`The state the main step saved (${key}) cannot be used: ${problem}.`);
+                return undefined;
+            }
+            return value;
+        },
+    };
 }
-/** The saved state, or undefined when main saved none (it stopped before touching the cluster). */
-function readRolloutState() {
-    const saved = core.getState(ROLLOUT_STATE);
-    if (!saved)
-        return undefined;
-    const parsed = JSON.parse(saved);
-    if (!parsed.kubeconfigPath || !Array.isArray(parsed.before) || !Array.isArray(parsed.changed)) {
-        return undefined;
+function isRecord(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/** The first field of `value` that is not of its expected type, as a problem for stepState. */
+function fieldProblem(value, fields) {
+    if (!isRecord(value))
+        return 'it is not a JSON object';
+    for (const [name, type] of Object.entries(fields)) {
+        const field = value[name];
+        const optional = type.endsWith('?');
+        if (optional && field === undefined)
+            continue;
+        const base = type.replace('?', '');
+        const ok = base === 'array' ? Array.isArray(field) : typeof field === base;
+        if (!ok)
+            return `'${name}' is not ${base === 'array' ? 'a list' : `a ${base}`}`;
     }
-    return parsed;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/rollout/state.ts
+
+const PHASES = ['deploying', 'recovering', 'settled'];
+const rolloutState = stepState('rollout', (value) => {
+    const problem = fieldProblem(value, {
+        phase: 'string',
+        kubeconfigPath: 'string',
+        rollbackOnFailure: 'boolean',
+        recoveryTimeoutMs: 'number',
+        recoveryStartedAt: 'number?',
+        recoveryDeadlineAt: 'number?',
+        before: 'array',
+        changed: 'array',
+    });
+    if (problem)
+        return problem;
+    const { phase } = value;
+    return PHASES.includes(phase) ? undefined : `unknown phase '${phase}'`;
+});
+/** Marks the start of a rollback; post continues it until the same deadline. */
+function recovering(state, now = Date.now()) {
+    if (state.phase === 'recovering' && state.recoveryDeadlineAt !== undefined)
+        return state;
+    return {
+        ...state,
+        phase: 'recovering',
+        recoveryStartedAt: now,
+        recoveryDeadlineAt: now + state.recoveryTimeoutMs,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/rollout/summary.ts
@@ -42488,6 +42773,35 @@ function readRolloutState() {
 
 
 
+/** The kubectl commands that finish a rollback that ran out of time, joined to run as one. */
+function finishCommand(rollback, target) {
+    const where = [
+        ...(target.context ? ['--context', target.context] : []),
+        ...(target.namespace ? ['-n', target.namespace] : []),
+    ];
+    const commands = rollback
+        .filter((result) => result.outcome === 'failed' && result.revision !== undefined)
+        .map((result) => [
+        'kubectl',
+        ...where,
+        'rollout',
+        'undo',
+        result.workload,
+        `--to-revision=${result.revision}`,
+    ].join(' '));
+    return commands.length > 0 ? commands.join(' && ') : undefined;
+}
+/** One sentence on the rollback: how long it took, or what is left and how to finish it. */
+function recoveryLine(recovery) {
+    const took = formatDuration(recovery.durationMs);
+    if (recovery.finished)
+        return `The rollback finished in ${took}.`;
+    if (recovery.continuesInPost) {
+        return `The rollback did not finish within the cancellation's grace period (${took}); the post step continues it until the ${formatDuration(recovery.deadlineMs)} recovery deadline.`;
+    }
+    const finish = recovery.command ? ` To finish it: ${recovery.command}` : '';
+    return `The rollback did not finish within its ${formatDuration(recovery.deadlineMs)} recovery deadline (after ${took}); the table shows each workload as it is now.${finish}`;
+}
 /** Containers whose image differs between two snapshots; empty when none differs. */
 function imageChanges(before, after) {
     const now = after?.images ?? {};
@@ -42576,6 +42890,8 @@ function buildSummary(report) {
     if (report.rollback.length > 0) {
         summary.heading('Rollback', 4);
         summary.table(['workload', 'outcome', 'detail'], report.rollback.map((r) => [markup.code(r.workload), r.outcome, r.message]));
+        if (report.recovery)
+            summary.paragraph(recoveryLine(report.recovery));
     }
     for (const note of report.notes)
         summary.note(note);
@@ -42624,6 +42940,7 @@ function resultOf(report) {
         })),
         smokeTests: report.smokeTests,
         rollback: report.rollback,
+        recovery: report.recovery,
         diagnostics: report.diagnostics,
         notes: report.notes,
     };
@@ -42720,50 +43037,48 @@ function traceability_isMapping(value) {
 
 
 
+
+
 /** Reading pods and events for the summary after a failure: a few quick calls. */
 const DIAGNOSTICS_BUDGET_MS = 10_000;
-/** A rollback after a failure gets as long as the deploy had, up to this. */
-const MAX_ROLLBACK_BUDGET_MS = 120_000;
+/** Reading the workloads for the report after the deploy's own time ran out. */
+const REPORT_BUDGET_MS = 10_000;
+/** A cancelled step is killed 10 s after SIGINT: the handler stops short of that to report. */
+const CANCEL_BUDGET_MS = 7_000;
 async function run() {
     await runMain('rollout', async () => {
         const started = Date.now();
         const settings = readSettings();
         const github = readGitHubContext();
-        const kubeconfigPath = await resolveKubeconfig(settings.kubeconfig);
         // Every cluster call of the deploy ends within `timeout`, however the API server behaves.
-        const kubectl = new Kubectl({
+        const { kubectl, target } = await connectKubectl(settings, {
             deadlineAt: Date.now() + settings.timeoutMs,
-            kubeconfigPath,
-            context: settings.context,
-            namespace: settings.namespace,
         });
         const plan = await planDeploy(settings, github);
         const workloads = plan.kind === 'apply' ? plan.workloads : [plan.workload];
         const before = await snapshot(kubectl, workloads);
         const state = {
             phase: 'deploying',
-            kubeconfigPath,
-            context: settings.context,
-            namespace: settings.namespace,
+            ...target,
             rollbackOnFailure: settings.rollbackOnFailure,
-            timeoutMs: settings.timeoutMs,
+            recoveryTimeoutMs: settings.recoveryTimeoutMs,
             before,
             changed: workloads,
         };
-        saveRolloutState(state);
+        rolloutState.save(state);
         if (settings.dryRun)
             await dryRun(kubectl, plan, github);
         const deployment = await recordDeployment(settings, github);
-        const cancellation = onCancel(() => cancel(kubectl, settings, state));
+        const cancellation = onCancel(() => cancel(kubectl, settings, state, started));
         let outcome;
         try {
-            outcome = await deploy(kubectl, settings, plan, github, before, kubeconfigPath);
+            outcome = await deploy(kubectl, settings, plan, github, state);
         }
         finally {
             cancellation.stop();
         }
-        saveRolloutState({ ...state, phase: 'settled' });
-        const after = await snapshotQuietly(kubectl, workloads);
+        rolloutState.save({ ...state, phase: 'settled' });
+        const after = await snapshotQuietly(kubectl.withDeadline(Date.now() + REPORT_BUDGET_MS), workloads);
         const report = {
             status: outcome.status,
             namespace: settings.namespace,
@@ -42775,6 +43090,7 @@ async function run() {
             })),
             smokeTests: outcome.smokeTests,
             rollback: outcome.rollback,
+            recovery: outcome.recovery,
             failure: outcome.failure,
             diagnostics: outcome.diagnostics,
             durationMs: Date.now() - started,
@@ -42850,13 +43166,18 @@ function checkNamespaces(workloads, namespace) {
 }
 async function dryRun(kubectl, plan, github) {
     try {
-        if (plan.kind === 'apply') {
-            await kubectl.apply([plan.file], { dryRun: 'server' });
-        }
-        else {
-            await kubectl.setImage(plan.ref, plan.container, plan.image, { dryRun: 'server' });
-            await kubectl.annotate(plan.ref, annotationsFor(github, plan.image), { dryRun: 'server' });
-        }
+        // Only a refusal counts: an API fault on the way is retried within the deploy's timeout.
+        await untilRecovered('The server-side dry run', async () => {
+            if (plan.kind === 'apply') {
+                await kubectl.apply([plan.file], { dryRun: 'server' });
+            }
+            else {
+                await kubectl.setImage(plan.ref, plan.container, plan.image, { dryRun: 'server' });
+                await kubectl.annotate(plan.ref, annotationsFor(github, plan.image), {
+                    dryRun: 'server',
+                });
+            }
+        }, { deadlineAt: Date.now() + Math.max(0, kubectl.remainingMs()) });
     }
     catch (error) {
         const problem = `the API server rejected the deploy in a server-side dry run; nothing was changed: ${errors_describeThrown(error)}`;
@@ -42869,27 +43190,21 @@ async function dryRun(kubectl, plan, github) {
 function annotationsFor(github, image) {
     return traceabilityPatch(github, [image]).metadata.annotations;
 }
-async function deploy(kubectl, settings, plan, github, before, kubeconfigPath) {
+async function deploy(kubectl, settings, plan, github, state) {
     const started = Date.now();
     const workloads = plan.kind === 'apply' ? plan.workloads : [plan.workload];
     let waits = [];
     let smokeTests = [];
     let failure;
     try {
-        if (plan.kind === 'apply') {
-            printUntrusted(await kubectl.apply([plan.file], { serverSide: settings.serverSide }));
-        }
-        else {
-            printUntrusted(await kubectl.setImage(plan.ref, plan.container, plan.image));
-            await kubectl.annotate(plan.ref, annotationsFor(github, plan.image));
-        }
+        await change(kubectl, plan, settings, github);
         waits = await waitAll(kubectl, workloads, Math.max(1, kubectl.remainingMs()));
         const stuck = waits.find((wait) => !wait.done);
         if (stuck) {
             failure = `${stuck.workload} did not become ready: ${stuck.message}`;
         }
         else if (settings.smokeTests.length > 0) {
-            const options = await serviceProxy(kubeconfigPath, settings);
+            const options = await serviceProxy(state.kubeconfigPath, settings);
             smokeTests = await Promise.all(settings.smokeTests.map((t) => runSmokeTest(t, options)));
             const broken = smokeTests.find((test) => !test.passed);
             if (broken)
@@ -42905,6 +43220,7 @@ async function deploy(kubectl, settings, plan, github, before, kubeconfigPath) {
             waits,
             smokeTests,
             rollback: [],
+            recovery: undefined,
             failure,
             diagnostics: undefined,
         };
@@ -42912,14 +43228,56 @@ async function deploy(kubectl, settings, plan, github, before, kubeconfigPath) {
     error(failure);
     // After the deploy's own time, diagnostics and the rollback get budgets of their own.
     const diagnostics = await diagnoseQuietly(kubectl.withDeadline(Date.now() + DIAGNOSTICS_BUDGET_MS), workloads, started);
-    const rollbackBudget = Math.min(settings.timeoutMs, MAX_ROLLBACK_BUDGET_MS);
-    const rollback = settings.rollbackOnFailure
-        ? await rollBack(kubectl.withDeadline(Date.now() + rollbackBudget), before, workloads, rollbackBudget)
-        : [];
-    const status = rollback.length > 0 && rollback.every((r) => r.outcome === 'rolled-back')
+    if (!settings.rollbackOnFailure) {
+        return {
+            status: 'failed',
+            waits,
+            smokeTests,
+            rollback: [],
+            recovery: undefined,
+            failure,
+            diagnostics,
+        };
+    }
+    const { rollback, recovery } = await recover(kubectl, settings, state);
+    const status = recovery.finished && rollback.some((r) => r.outcome === 'rolled-back')
         ? 'rolled-back'
         : 'failed';
-    return { status, waits, smokeTests, rollback, failure, diagnostics };
+    return { status, waits, smokeTests, rollback, recovery, failure, diagnostics };
+}
+/**
+ * Rolls back every changed workload, retrying through API faults until the recovery deadline.
+ * The deadline is saved first, so a post step after a cancellation continues to the same one.
+ */
+async function recover(kubectl, settings, state, stopAt) {
+    const marked = recovering(state);
+    rolloutState.save(marked);
+    const deadlineAt = Math.min(marked.recoveryDeadlineAt ?? Infinity, stopAt ?? Infinity);
+    const rollback = await rollBack(kubectl, state.before, state.changed, deadlineAt);
+    const finished = rollback.every((result) => result.outcome !== 'failed');
+    return {
+        rollback,
+        recovery: {
+            finished,
+            durationMs: Date.now() - (marked.recoveryStartedAt ?? Date.now()),
+            deadlineMs: settings.recoveryTimeoutMs,
+            command: finished ? undefined : finishCommand(rollback, state),
+        },
+    };
+}
+/**
+ * Applying the same manifests (or setting the same image) again changes nothing, so an API fault
+ * here is retried within the deploy's own timeout instead of failing the deploy.
+ */
+async function change(kubectl, plan, settings, github) {
+    const deadlineAt = Date.now() + Math.max(0, kubectl.remainingMs());
+    if (plan.kind === 'apply') {
+        const applied = await untilRecovered('Applying the manifests', () => kubectl.apply([plan.file], { serverSide: settings.serverSide }), { deadlineAt });
+        printUntrusted(applied);
+        return;
+    }
+    printUntrusted(await untilRecovered(`Setting the image of ${plan.ref}`, () => kubectl.setImage(plan.ref, plan.container, plan.image), { deadlineAt }));
+    await untilRecovered(`Annotating ${plan.ref}`, () => kubectl.annotate(plan.ref, annotationsFor(github, plan.image)), { deadlineAt });
 }
 async function diagnoseQuietly(kubectl, workloads, since) {
     try {
@@ -42946,42 +43304,61 @@ async function snapshotQuietly(kubectl, workloads) {
         return undefined;
     }
 }
-function onCancel(handler) {
-    let handling = false;
-    const listener = () => {
-        // The runner sends SIGINT, then SIGTERM a few seconds later; one rollback is enough.
-        if (handling)
-            return;
-        handling = true;
-        void handler();
-    };
-    process.on('SIGINT', listener);
-    process.on('SIGTERM', listener);
-    return {
-        stop: () => {
-            process.off('SIGINT', listener);
-            process.off('SIGTERM', listener);
-        },
-    };
-}
-/** Best effort within the runner's grace period; post finishes whatever this cannot. */
-async function cancel(kubectl, settings, state) {
-    saveRolloutState({ ...state, phase: 'cancelled' });
+/**
+ * Cancelled while changing the cluster: roll back for as long as the runner allows, report, and
+ * leave the rest to post, which continues to the same recovery deadline.
+ */
+async function cancel(kubectl, settings, state, started) {
     warning('The rollout was cancelled while it was changing the cluster.');
-    let settled = !settings.rollbackOnFailure;
+    let report;
     if (settings.rollbackOnFailure) {
         info('Rolling back what this run changed; the post step finishes it if time runs out.');
-        // The runner kills the step 10 s after SIGINT whatever the deadline; post finishes the rest.
-        const results = await rollBack(kubectl.withDeadline(undefined), state.before, state.changed, settings.timeoutMs);
-        for (const result of results)
+        const { rollback, recovery } = await recover(kubectl, settings, state, Date.now() + CANCEL_BUDGET_MS);
+        for (const result of rollback)
             info(`${result.workload}: ${result.message}`);
-        settled = results.every((result) => result.outcome !== 'failed');
+        if (recovery.finished)
+            rolloutState.save({ ...recovering(state), phase: 'settled' });
+        report = cancelledReport(settings, state, started, rollback, {
+            ...recovery,
+            command: undefined,
+        });
     }
-    if (settled)
-        saveRolloutState({ ...state, phase: 'settled' });
-    setOutputs({ status: 'failed', 'rolled-back': String(settings.rollbackOnFailure && settled) });
-    setFailed('rollout failed: the run was cancelled during the rollout.');
+    else {
+        rolloutState.save({ ...state, phase: 'settled' });
+        report = cancelledReport(settings, state, started, [], undefined);
+    }
+    try {
+        setOutputs({ status: report.status, 'rolled-back': String(report.status === 'rolled-back') });
+        setResultOutput(resultOf(report));
+        await buildSummary(report).write();
+    }
+    catch (error) {
+        warning(`Could not report the cancellation: ${errors_describeThrown(error)}`);
+    }
+    setFailed(`rollout failed: ${verdictLine(report)}`);
     process.exit(1);
+}
+function cancelledReport(settings, state, started, rollback, recovery) {
+    const finished = recovery?.finished ?? false;
+    return {
+        status: finished && rollback.some((r) => r.outcome === 'rolled-back') ? 'rolled-back' : 'failed',
+        namespace: settings.namespace,
+        workloads: state.before.map((entry) => ({
+            ref: entry.ref,
+            before: entry,
+            after: undefined,
+            wait: undefined,
+        })),
+        smokeTests: [],
+        rollback,
+        recovery: finished || !settings.rollbackOnFailure
+            ? recovery
+            : { ...recovery, continuesInPost: true },
+        failure: 'the run was cancelled during the rollout',
+        diagnostics: undefined,
+        durationMs: Date.now() - started,
+        notes: [],
+    };
 }
 async function recordDeployment(settings, github) {
     if (!settings.environment || !settings.githubToken)

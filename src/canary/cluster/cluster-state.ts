@@ -14,6 +14,23 @@ export const STABLE_LABEL = 'canary.slipway.dev/stable';
 
 const TRAFFIC_MODES: readonly TrafficMode[] = ['replicas', 'gateway-api', 'nginx', 'istio'];
 
+/** The workflow run a canary belongs to: only it may revert or promote the canary on its own. */
+export interface RunOwner {
+  /** GITHUB_RUN_ID: every job and attempt of one workflow run shares it. */
+  runId: string;
+  runAttempt: number;
+  /** owner/repo, workflow and job, for the messages a refused run prints. */
+  repository: string;
+  workflow: string;
+  job: string;
+}
+
+/**
+ * running: the owner is shifting traffic and renews its lease; paused: `mode: start` finished and
+ * the canary waits for a person (no lease); promoting: stable is getting the canary's image.
+ */
+export type CanaryPhase = 'running' | 'paused' | 'promoting';
+
 export interface ClusterState {
   version: 1;
   /** The stable Deployment. */
@@ -33,6 +50,41 @@ export interface ClusterState {
   startedAt: string;
   /** What the traffic provider changed, as it was before (see TrafficProvider.snapshot). */
   originalRoute: unknown;
+  /** Absent on canaries started by Slipway before ownership was recorded. */
+  owner?: RunOwner;
+  phase?: CanaryPhase;
+  /** While running or promoting the owner renews renewedAt; a lease not renewed in time is stale. */
+  leaseSeconds?: number;
+  renewedAt?: string;
+}
+
+/** True when the canary's owner stopped renewing its lease: its runner is gone. */
+export function isStale(state: ClusterState, now = Date.now()): boolean {
+  if (state.phase === 'paused' || state.leaseSeconds === undefined || !state.renewedAt) {
+    return false;
+  }
+  const renewed = Date.parse(state.renewedAt);
+  return Number.isFinite(renewed) && now > renewed + state.leaseSeconds * 1_000;
+}
+
+/** Any job or attempt of the same workflow run may continue the canary. */
+export function sameRun(state: ClusterState, owner: RunOwner): boolean {
+  return state.owner?.runId === owner.runId;
+}
+
+/** This very job attempt created or took over the canary (the post step's test). */
+export function ownedBy(state: ClusterState, owner: RunOwner): boolean {
+  return (
+    sameRun(state, owner) &&
+    state.owner?.runAttempt === owner.runAttempt &&
+    state.owner?.job === owner.job
+  );
+}
+
+export function describeOwner(state: ClusterState): string {
+  const owner = state.owner;
+  if (!owner) return 'an earlier Slipway run';
+  return `run ${owner.runId} (attempt ${owner.runAttempt}) of workflow '${owner.workflow}', job '${owner.job}' in ${owner.repository}`;
 }
 
 export function canaryName(deployment: string): string {
@@ -107,5 +159,30 @@ function stateProblem(value: unknown): string | undefined {
   }
   if (!TRAFFIC_MODES.includes(state.traffic as TrafficMode)) return "'traffic' is not a mode";
   if (state.route !== undefined && typeof state.route !== 'string') return "'route' is not text";
+  if (
+    state.phase !== undefined &&
+    !['running', 'paused', 'promoting'].includes(state.phase as string)
+  ) {
+    return "'phase' is not a phase";
+  }
+  if (state.leaseSeconds !== undefined && typeof state.leaseSeconds !== 'number') {
+    return "'leaseSeconds' is not a number";
+  }
+  if (
+    state.renewedAt !== undefined &&
+    (typeof state.renewedAt !== 'string' || !Number.isFinite(Date.parse(state.renewedAt)))
+  ) {
+    return "'renewedAt' is not a time";
+  }
+  if (state.owner !== undefined) {
+    const owner = state.owner as Record<string, unknown> | null;
+    const texts = ['runId', 'repository', 'workflow', 'job'];
+    if (
+      typeof owner?.runAttempt !== 'number' ||
+      texts.some((field) => typeof owner[field] !== 'string')
+    ) {
+      return "'owner' is not a run";
+    }
+  }
   return undefined;
 }

@@ -4,6 +4,7 @@
  * is safe to repeat, because the post step repeats whatever main could not finish.
  */
 import { ActionError, describeThrown } from '../../core/errors.js';
+import { untilRecovered } from '../../core/kube-recovery.js';
 import type { Kubectl } from '../../core/kubectl.js';
 import type { CleanupReport, TrafficMode } from '../types.js';
 import { canaryName, readClusterState } from './cluster-state.js';
@@ -33,6 +34,8 @@ export interface PromoteOptions {
   timeoutMs: number;
   /** Stable's revision before the canary; a rollback goes there, else to the previous one. */
   stableRevision?: number;
+  /** Until when each call may be retried through API faults (epoch ms). */
+  retryUntil: number;
 }
 
 export interface PromotionReport extends CleanupReport {
@@ -54,6 +57,16 @@ export function canaryObjects(names: CanaryNames, provider: TrafficProvider): st
   return [...objects, ...provider.objects()];
 }
 
+/**
+ * The canary Deployment carries the run's state and ownership, so it goes last: a revert cut
+ * short by an API fault can always be found and finished from it.
+ */
+async function deleteCanaryObjects(kubectl: Kubectl, objects: string[]): Promise<void> {
+  const [deployment, ...others] = objects;
+  await kubectl.deleteIfExists(others);
+  await kubectl.deleteIfExists([deployment]);
+}
+
 /** The objects of `kindNames` that still exist. */
 export async function findLeftovers(kubectl: Kubectl, kindNames: string[]): Promise<string[]> {
   const found = await Promise.all(
@@ -71,7 +84,7 @@ export async function revertToStable(
 ): Promise<CleanupReport> {
   await giveTrafficBack(provider);
   const objects = canaryObjects(names, provider);
-  await kubectl.deleteIfExists(objects);
+  await deleteCanaryObjects(kubectl, objects);
   return verify(kubectl, provider, names, objects, options.stableImage, options.timeoutMs);
 }
 
@@ -87,20 +100,34 @@ export async function promoteStable(
   options: PromoteOptions,
 ): Promise<PromotionReport> {
   const stable = `deployment/${names.deployment}`;
-  const container = await containerOf(kubectl, names);
-  await kubectl.setImage(stable, container, options.image);
-  const rollout = await kubectl.rolloutStatus(stable, options.timeoutMs);
+  const retrying = <T>(what: string, work: () => Promise<T>) =>
+    untilRecovered(what, work, { deadlineAt: options.retryUntil });
+  const container = await retrying('Reading the container to promote', () =>
+    containerOf(kubectl, names),
+  );
+  await retrying('Giving stable the new image', () =>
+    kubectl.setImage(stable, container, options.image),
+  );
+  const rollout = await retrying('Waiting for stable', () =>
+    kubectl.rolloutStatus(stable, options.timeoutMs),
+  );
   if (rollout.done) {
-    const cleanup = await finishPromotion(kubectl, provider, { ...names, container }, options);
+    const cleanup = await retrying('Finishing the promotion', () =>
+      finishPromotion(kubectl, provider, { ...names, container }, options),
+    );
     return { ...cleanup, promoted: true, problem: undefined };
   }
   let undone = `was rolled back${options.stableImage ? ` to ${options.stableImage}` : ''}`;
   try {
-    await kubectl.rolloutUndo(stable, options.stableRevision || undefined);
+    await retrying('Rolling stable back', () =>
+      kubectl.rolloutUndo(stable, options.stableRevision || undefined),
+    );
   } catch (error) {
     undone = `could not be rolled back (${describeThrown(error)})`;
   }
-  const cleanup = await revertToStable(kubectl, provider, { ...names, container }, options);
+  const cleanup = await retrying('Putting all traffic back on stable', () =>
+    revertToStable(kubectl, provider, { ...names, container }, options),
+  );
   return {
     ...cleanup,
     promoted: false,
@@ -117,7 +144,7 @@ export async function finishPromotion(
 ): Promise<CleanupReport> {
   await giveTrafficBack(provider);
   const objects = canaryObjects(names, provider);
-  await kubectl.deleteIfExists(objects);
+  await deleteCanaryObjects(kubectl, objects);
   return verify(kubectl, provider, names, objects, options.image, options.timeoutMs);
 }
 

@@ -140,6 +140,7 @@ describeWithTool(KUBECTL_TOOL, 'reverting and promoting a canary against kube-si
       image: `${GOOD}:v2`,
       stableImage: `${GOOD}:v1`,
       timeoutMs: 15_000,
+      retryUntil: Date.now() + 30_000,
     });
     expect(report).toEqual({
       promoted: true,
@@ -168,6 +169,7 @@ describeWithTool(KUBECTL_TOOL, 'reverting and promoting a canary against kube-si
       stableImage: `${GOOD}:v1`,
       stableRevision: stable.revision,
       timeoutMs: 6_000,
+      retryUntil: Date.now() + 30_000,
     });
     expect(report).toMatchObject({
       promoted: false,

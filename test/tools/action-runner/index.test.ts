@@ -6,8 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { runAction } from '../../support/runner.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it, vi } from 'vitest';
+import { runAction, type StepResult } from '../../support/runner.js';
 
 const ACTION_YML = `name: harness probe
 description: prints what a test asks
@@ -165,6 +166,121 @@ describe('cancellation', () => {
     const run = await runAction(action, { cancelMainAfterMs: 200, post: false });
     expect(run.main).toMatchObject({ cancelled: true, killed: false, exitCode: 1 });
     expect(run.main.log).toBe('cleaned');
+  });
+});
+
+describe('hard kills', () => {
+  // Main starts a child, saves state (as @actions/core does, and with the old command), says it
+  // is ready, then would run for 30 s. Post writes down the state it was given.
+  const SAVES_STATE_THEN_WAITS = `
+    const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+    fs.writeFileSync('child.pid', String(child.pid));
+    fs.appendFileSync(process.env.GITHUB_STATE, 'deploy-id<<ghadelimiter_1\\nd-42\\nghadelimiter_1\\n');
+    console.log('::save-state name=phase::applying');
+    process.on('SIGINT', () => console.log('got SIGINT'));
+    process.on('SIGTERM', () => console.log('got SIGTERM'));
+    fs.writeFileSync('ready', 'yes');
+    setTimeout(() => fs.writeFileSync('finished', 'yes'), 30_000);
+  `;
+  const WRITES_WHAT_IT_SAW = `
+    const state = Object.entries(process.env).filter(([name]) => name.startsWith('STATE_'));
+    fs.writeFileSync('post-saw.json', JSON.stringify(Object.fromEntries(state)));
+    console.log('post ran');
+  `;
+
+  /** Aborts once main says it is ready (or gave up waiting, so no main is left running). */
+  async function abortWhenReady(workspace: string, controller: AbortController): Promise<number> {
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!existsSync(join(workspace, 'ready'))) {
+        if (Date.now() > deadline) throw new Error('main never said it was ready');
+        await sleep(20);
+      }
+    } finally {
+      controller.abort();
+    }
+    return Date.now();
+  }
+
+  async function expectTreeGone(workspace: string): Promise<void> {
+    const childPid = Number(await readFile(join(workspace, 'child.pid'), 'utf8'));
+    expect(childPid).toBeGreaterThan(0);
+    // SIGKILL went to the whole tree in one go; give the kernel a moment to finish the child.
+    await vi.waitFor(() => expect(isRunning(childPid)).toBe(false), { timeout: 1_000 });
+    expect(existsSync(join(workspace, 'finished'))).toBe(false);
+  }
+
+  it('a lost runner kills main and its children at once, and runs no post step', async () => {
+    const action = await probe(SAVES_STATE_THEN_WAITS, WRITES_WHAT_IT_SAW);
+    const workspace = await mkdtemp(join(tmpdir(), 'harness-lost-'));
+    const loseRunner = new AbortController();
+    const beforePost = vi.fn();
+    const running = runAction(action, { workspace, loseRunner: loseRunner.signal, beforePost });
+    const abortedAt = await abortWhenReady(workspace, loseRunner);
+    const run = await running;
+    // No SIGINT and no 10 s grace: the machine is gone.
+    expect(Date.now() - abortedAt).toBeLessThan(5_000);
+    expect(run.main).toMatchObject({
+      exitCode: null,
+      signal: 'SIGKILL',
+      outcome: 'failure',
+      cancelled: false,
+      killed: true,
+      lost: true,
+    });
+    expect(run.main.log).not.toMatch(/got SIG/);
+    expect(run.main.state).toEqual({ 'deploy-id': 'd-42', phase: 'applying' });
+    await expectTreeGone(workspace);
+    expect(run.post).toBeUndefined();
+    expect(beforePost).not.toHaveBeenCalled();
+    expect(existsSync(join(workspace, 'post-saw.json'))).toBe(false);
+  });
+
+  it('a runner already lost when main starts kills main as soon as it is spawned', async () => {
+    const action = await probe(`setTimeout(() => fs.writeFileSync('finished', 'yes'), 30_000);`);
+    const started = Date.now();
+    const run = await runAction(action, { loseRunner: AbortSignal.abort() });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(run.main).toMatchObject({
+      signal: 'SIGKILL',
+      cancelled: false,
+      killed: true,
+      lost: true,
+    });
+    expect(run.post).toBeUndefined();
+    expect(existsSync(join(run.workspace, 'finished'))).toBe(false);
+  });
+
+  it('killMain kills main and its children at once, then post runs with the state main saved', async () => {
+    const action = await probe(SAVES_STATE_THEN_WAITS, WRITES_WHAT_IT_SAW);
+    const workspace = await mkdtemp(join(tmpdir(), 'harness-killed-'));
+    const killMain = new AbortController();
+    const seenBeforePost: StepResult[] = [];
+    const running = runAction(action, {
+      workspace,
+      killMain: killMain.signal,
+      beforePost: (main) => void seenBeforePost.push(main),
+    });
+    const abortedAt = await abortWhenReady(workspace, killMain);
+    const run = await running;
+    expect(Date.now() - abortedAt).toBeLessThan(5_000);
+    expect(run.main).toMatchObject({
+      exitCode: null,
+      signal: 'SIGKILL',
+      outcome: 'failure',
+      cancelled: false,
+      killed: true,
+      lost: false,
+    });
+    expect(run.main.log).not.toMatch(/got SIG/);
+    await expectTreeGone(workspace);
+    expect(seenBeforePost).toEqual([run.main]);
+    expect(run.post).toMatchObject({ exitCode: 0, outcome: 'success', killed: false, lost: false });
+    expect(run.post?.log).toBe('post ran');
+    expect(JSON.parse(await readFile(join(workspace, 'post-saw.json'), 'utf8'))).toEqual({
+      'STATE_deploy-id': 'd-42',
+      STATE_phase: 'applying',
+    });
   });
 });
 

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4416);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1858);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4416:
+/***/ 1858:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31803,12 +31803,248 @@ function lastLines(text, count) {
     return text.trimEnd().split('\n').slice(-count).join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/core/retry.ts
+
+const RETRY_DEFAULTS = {
+    maxAttempts: 4,
+    baseDelayMs: 1_000,
+    maxDelayMs: 30_000,
+};
+/** Thrown when retrying stopped while the operation was still failing with retryable errors. */
+class RetryError extends errors_ActionError {
+    attempts;
+    elapsedMs;
+    lastError;
+    stoppedBecause;
+    constructor(attempts, elapsedMs, lastError, 
+    /** Why no further attempt was made, e.g. "the limit is 4". */
+    stoppedBecause) {
+        super(`${describeGivingUp(attempts, elapsedMs, stoppedBecause)}: ${errors_describeThrown(lastError)}`, lastError instanceof errors_ActionError ? lastError.hint : undefined, { cause: lastError });
+        this.attempts = attempts;
+        this.elapsedMs = elapsedMs;
+        this.lastError = lastError;
+        this.stoppedBecause = stoppedBecause;
+    }
+}
+function describeGivingUp(attempts, elapsedMs, why) {
+    const noun = attempts === 1 ? 'attempt' : 'attempts';
+    return `gave up after ${attempts} ${noun} over ${formatSeconds(elapsedMs)} (${why})`;
+}
+/**
+ * The wait before attempt `nextAttempt` (2 for the first retry).
+ *
+ * Equal jitter rather than full jitter: full jitter may pick a wait near zero, which retries a
+ * server that is restarting or a registry that is shedding load right away and wastes an attempt
+ * of the few a CI step can afford. Equal jitter always waits at least half the exponential step,
+ * while the random other half still spreads out parallel jobs that failed at the same moment.
+ */
+function backoffDelay(nextAttempt, options) {
+    const exponent = Math.max(0, nextAttempt - 2);
+    const step = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** exponent);
+    const half = step / 2;
+    return Math.round(half + options.random() * half);
+}
+async function retry(operation, options = {}) {
+    const maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? RETRY_DEFAULTS.maxAttempts));
+    const baseDelayMs = options.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs;
+    const maxDelayMs = options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs;
+    const shouldRetry = options.shouldRetry ?? isTransient;
+    const sleep = options.sleep ?? abortableSleep;
+    const now = options.now ?? Date.now;
+    const random = options.random ?? Math.random;
+    const { signal } = options;
+    const startedAt = now();
+    const deadlineAt = startedAt + (options.deadlineMs ?? Infinity);
+    for (let attempt = 1;; attempt++) {
+        signal?.throwIfAborted();
+        try {
+            return await operation({ attempt, remainingMs: deadlineAt - now() });
+        }
+        catch (error) {
+            if (signal?.aborted || !shouldRetry(error, attempt))
+                throw error;
+            const giveUp = (why) => new RetryError(attempt, now() - startedAt, error, why);
+            if (attempt >= maxAttempts)
+                throw giveUp(`the limit is ${maxAttempts}`);
+            const backoff = backoffDelay(attempt + 1, { baseDelayMs, maxDelayMs, random });
+            const requested = options.requestedDelayMs?.(error);
+            // Without a deadline a server asking for an hour would hang the job; then maxDelayMs bounds it.
+            const honoured = requested === undefined
+                ? 0
+                : deadlineAt === Infinity
+                    ? Math.min(requested, maxDelayMs)
+                    : requested;
+            const delayMs = Math.max(backoff, honoured);
+            if (now() + delayMs >= deadlineAt) {
+                throw giveUp(`the next attempt could not start within the ${formatSeconds(options.deadlineMs ?? 0)} deadline`);
+            }
+            options.onRetry?.({ nextAttempt: attempt + 1, maxAttempts, delayMs, error });
+            await sleep(delayMs, signal);
+        }
+    }
+}
+/** One log line per retry, e.g. "attempt 2/5 in 1.3s: connection refused". */
+function formatRetry(event) {
+    return `attempt ${event.nextAttempt}/${event.maxAttempts} in ${formatSeconds(event.delayMs)}: ${describeThrown(event.error)}`;
+}
+function formatSeconds(ms) {
+    return `${(ms / 1_000).toFixed(1)}s`;
+}
+const TRANSIENT_NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'EPIPE',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'ENETDOWN',
+]);
+/** undici codes that describe our own mistake or a limit we set, which another try won't change. */
+const PERMANENT_UNDICI_CODES = new Set([
+    'UND_ERR_INVALID_ARG',
+    'UND_ERR_INVALID_RETURN_VALUE',
+    'UND_ERR_NOT_SUPPORTED',
+    'UND_ERR_ABORTED',
+    'UND_ERR_RES_EXCEEDED_MAX_SIZE',
+    'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+]);
+/**
+ * The default retry predicate: network failures, timeouts and HTTP 5xx are worth another try;
+ * HTTP 4xx never is (the request itself is wrong or unauthorised), nor is anything unrecognised.
+ */
+function isTransient(error) {
+    return isTransientAt(error, 0);
+}
+function isTransientAt(error, depth) {
+    if (depth > 5 || typeof error !== 'object' || error === null)
+        return false;
+    // Its operation was retried already; retrying around it again would multiply the attempts.
+    if (error instanceof RetryError)
+        return false;
+    const { status, code, name, cause } = error;
+    if (typeof status === 'number')
+        return status >= 500 && status <= 599;
+    if (name === 'AbortError')
+        return false; // cancelled on purpose
+    if (name === 'TimeoutError')
+        return true; // AbortSignal.timeout and our own timeouts
+    if (typeof code === 'string') {
+        if (TRANSIENT_NETWORK_CODES.has(code))
+            return true;
+        if (code.startsWith('UND_ERR_'))
+            return !PERMANENT_UNDICI_CODES.has(code);
+    }
+    // Happy eyeballs tries several addresses and reports every failure together.
+    if (error instanceof AggregateError && error.errors.some((e) => isTransientAt(e, depth + 1))) {
+        return true;
+    }
+    // fetch reports every network failure as `TypeError: fetch failed` with the reason as cause.
+    return cause !== undefined && isTransientAt(cause, depth + 1);
+}
+function abortableSleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted) {
+            reject(signal.reason);
+            return;
+        }
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/core/kube-recovery.ts
+/**
+ * Recovery through a flaky API server: on a path that puts the cluster back (a rollback, a revert,
+ * finishing a promotion) one failed kubectl call must not end the attempt, or a two-second API
+ * blip leaves a half-deployed service. Transient failures are retried with backoff until the work
+ * is done or its deadline passes; a refusal that another try cannot change ends it at once.
+ */
+
+
+
+
+
+/** What kubectl prints when the API server, or the way to it, failed rather than refused. */
+const TRANSIENT_KUBECTL_ERRORS = [
+    /Error from server \((InternalError|ServiceUnavailable|TooManyRequests|Timeout|ServerTimeout|Conflict)\)/,
+    /an error on the server \(.*\) has prevented the request from succeeding/,
+    // `kubectl set image` words a failed PATCH in its own way, without "Error from server".
+    /Internal error occurred/,
+    /the server is currently unable to handle the request/,
+    /the server has received too many requests/,
+    /the object has been modified; please apply your changes/,
+    /connection to the server .* was refused|connection refused|connection reset|broken pipe/i,
+    /Unable to connect to the server/,
+    /i\/o timeout|TLS handshake timeout|context deadline exceeded|Client\.Timeout|http2: client connection lost/,
+    /unexpected EOF|: EOF\s*$/m,
+    /etcdserver: (request timed out|leader changed)/,
+    // The schema kubectl validates with could not be fetched: the server's failure, not a refusal.
+    /failed to download openapi/,
+];
+/** A failed kubectl call worth another try: the server faulted, was unreachable or too slow. */
+function isTransientKubeError(error) {
+    // A failure explained in other words keeps the kubectl failure as its cause.
+    let current = error;
+    for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+        // Its work was retried already; retrying around it again would multiply the attempts.
+        if (current instanceof RetryError)
+            return false;
+        if (current instanceof ExecError) {
+            const { result } = current;
+            // Cut short by its own per-call timeout, e.g. an API server that answers slowly.
+            if (result.timedOut)
+                return true;
+            return TRANSIENT_KUBECTL_ERRORS.some((pattern) => pattern.test(result.stderr));
+        }
+        current = current.cause;
+    }
+    return false;
+}
+/**
+ * Runs `work` until it succeeds, retrying transient kubectl failures with backoff; `work` must be
+ * safe to repeat (read the cluster, change only what still differs). Throws the last error when
+ * the deadline passes, or at once for an error that is not transient.
+ */
+async function untilRecovered(what, work, options) {
+    const now = options.now ?? Date.now;
+    if (now() >= options.deadlineAt) {
+        throw new errors_ActionError(`${what} was not started: its deadline had already passed.`);
+    }
+    return retry(() => work(), {
+        maxAttempts: Number.POSITIVE_INFINITY,
+        baseDelayMs: options.baseDelayMs ?? 250,
+        maxDelayMs: options.maxDelayMs ?? 2_000,
+        deadlineMs: Math.max(0, options.deadlineAt - now()),
+        shouldRetry: options.shouldRetry ?? isTransientKubeError,
+        sleep: options.sleep,
+        now,
+        onRetry: (event) => info(escapeUntrusted(`${what}: attempt ${event.nextAttempt} in ${formatSeconds(event.delayMs)} (${lastLine(errors_describeThrown(event.error))})`)),
+    });
+}
+function lastLine(text) {
+    const lines = text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
+    return lines.at(-1) ?? text;
+}
+
 ;// CONCATENATED MODULE: ./src/core/kubectl.ts
 /**
  * The kubectl adapter: every cluster call goes through the real kubectl with an argument array,
  * a private kubeconfig and a private discovery cache, so nothing a user typed becomes a command
  * and nothing cached by one run is trusted by the next.
  */
+
 
 
 
@@ -31842,6 +32078,11 @@ class Kubectl {
     withDeadline(deadlineAt) {
         return new Kubectl({ ...this.options, deadlineAt });
     }
+    forgetDiscovery() {
+        const cacheDir = this.options.cacheDir;
+        if (cacheDir)
+            (0,external_node_fs_namespaceObject.rmSync)(cacheDir, { recursive: true, force: true });
+    }
     /** Time left before the deadline; Infinity without one. */
     remainingMs() {
         return this.options.deadlineAt === undefined ? Infinity : this.options.deadlineAt - Date.now();
@@ -31856,9 +32097,13 @@ class Kubectl {
             stdin: options.stdin,
             okExitCodes: 'any',
         });
-        if (!options.allowFailure && (result.timedOut || result.exitCode !== 0)) {
-            throw new ExecError(result, hintFor(result.stderr));
-        }
+        const failed = result.timedOut || result.exitCode !== 0;
+        const error = failed ? new ExecError(result, hintFor(result.stderr)) : undefined;
+        // kubectl may have cached a discovery answer the fault spoiled; the next call asks afresh.
+        if (error && isTransientKubeError(error))
+            this.forgetDiscovery();
+        if (error && !options.allowFailure)
+            throw error;
         return result;
     }
     async json(args, options = {}) {
@@ -31886,11 +32131,11 @@ class Kubectl {
     async rolloutStatus(kindName, timeoutMs) {
         const result = await this.run(['rollout', 'status', kindName, '--watch=true', `--timeout=${Math.max(1, timeoutMs)}ms`], { timeoutMs: timeoutMs + STATUS_GRACE_MS, allowFailure: true });
         if (!result.timedOut && result.exitCode === 0) {
-            return { done: true, reason: 'rolled-out', message: lastLine(result.stdout) };
+            return { done: true, reason: 'rolled-out', message: kubectl_lastLine(result.stdout) };
         }
-        const said = lastLine(result.stderr).replace(/^error:\s*/, '');
+        const said = kubectl_lastLine(result.stderr).replace(/^error:\s*/, '');
         if (result.timedOut || /timed out waiting for the condition/.test(result.stderr)) {
-            const progress = lastLine(result.stdout);
+            const progress = kubectl_lastLine(result.stdout);
             return {
                 done: false,
                 reason: 'timed-out',
@@ -31982,7 +32227,7 @@ function parseRolloutHistory(text) {
     }
     return revisions;
 }
-function lastLine(text) {
+function kubectl_lastLine(text) {
     return text.trim().split('\n').at(-1)?.trim() ?? '';
 }
 function hintFor(stderr) {
@@ -32087,6 +32332,19 @@ function registerKubeconfigSecrets(config) {
 }
 function isMapping(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/** The one way every action sets kubectl up: the kubeconfig input (or KUBECONFIG), context, namespace. */
+async function connectKubectl(inputs, options = {}) {
+    const target = {
+        kubeconfigPath: await resolveKubeconfig(inputs.kubeconfig),
+        context: inputs.context,
+        namespace: inputs.namespace,
+    };
+    return { kubectl: kubectlFor(target, options), target };
+}
+/** kubectl for a target saved earlier, e.g. by main for its post step. */
+function kubectlFor(target, options = {}) {
+    return new Kubectl({ ...target, deadlineAt: options.deadlineAt });
 }
 /**
  * The kubeconfig a step uses: the input (written to a private file), else the first file named by
@@ -32438,64 +32696,17 @@ function formatFailure(actionName, thrown) {
     return `${message}\n${BUG_HINT}`;
 }
 
-;// CONCATENATED MODULE: ./src/canary/cancellation.ts
+;// CONCATENATED MODULE: ./src/canary/cluster-lock.ts
 /**
- * Cancellation within the runner's grace period: GitHub sends SIGINT, then SIGTERM 7.5 s later,
- * then kills the process tree. The first signal starts one revert; the cluster lock makes sure no
- * weight change main had in flight lands after it.
+ * The canary's cluster changes run one at a time, in call order: a cancellation's revert, a lease
+ * renewal and a weight change main had in flight never interleave, so none lands after the revert.
  */
 class ClusterLock {
     tail = Promise.resolve();
-    /** Runs changes one at a time, in call order. */
     run(change) {
         const result = this.tail.then(change);
         this.tail = result.catch(() => undefined);
         return result;
-    }
-}
-class Cancellation {
-    handler;
-    signalled = false;
-    waiters = [];
-    listener = () => this.trigger();
-    /** Settles when the handler has finished; it normally ends the process first. */
-    done = new Promise(() => undefined);
-    constructor(handler) {
-        this.handler = handler;
-        process.on('SIGINT', this.listener);
-        process.on('SIGTERM', this.listener);
-    }
-    get cancelled() {
-        return this.signalled;
-    }
-    /** Resolves true after ms, or false as soon as a cancellation arrives. */
-    sleep(ms) {
-        if (this.signalled)
-            return Promise.resolve(false);
-        return new Promise((resolve) => {
-            const timer = setTimeout(() => {
-                this.waiters.splice(this.waiters.indexOf(wake), 1);
-                resolve(true);
-            }, ms);
-            const wake = () => {
-                clearTimeout(timer);
-                resolve(false);
-            };
-            this.waiters.push(wake);
-        });
-    }
-    stop() {
-        process.off('SIGINT', this.listener);
-        process.off('SIGTERM', this.listener);
-    }
-    trigger() {
-        // The runner sends SIGINT and then SIGTERM; one revert is enough.
-        if (this.signalled)
-            return;
-        this.signalled = true;
-        for (const wake of this.waiters.splice(0))
-            wake();
-        this.done = this.handler();
     }
 }
 
@@ -32511,6 +32722,30 @@ const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 const MANAGED_BY = 'slipway';
 const STABLE_LABEL = 'canary.slipway.dev/stable';
 const TRAFFIC_MODES = ['replicas', 'gateway-api', 'nginx', 'istio'];
+/** True when the canary's owner stopped renewing its lease: its runner is gone. */
+function isStale(state, now = Date.now()) {
+    if (state.phase === 'paused' || state.leaseSeconds === undefined || !state.renewedAt) {
+        return false;
+    }
+    const renewed = Date.parse(state.renewedAt);
+    return Number.isFinite(renewed) && now > renewed + state.leaseSeconds * 1_000;
+}
+/** Any job or attempt of the same workflow run may continue the canary. */
+function sameRun(state, owner) {
+    return state.owner?.runId === owner.runId;
+}
+/** This very job attempt created or took over the canary (the post step's test). */
+function ownedBy(state, owner) {
+    return (sameRun(state, owner) &&
+        state.owner?.runAttempt === owner.runAttempt &&
+        state.owner?.job === owner.job);
+}
+function describeOwner(state) {
+    const owner = state.owner;
+    if (!owner)
+        return 'an earlier Slipway run';
+    return `run ${owner.runId} (attempt ${owner.runAttempt}) of workflow '${owner.workflow}', job '${owner.job}' in ${owner.repository}`;
+}
 function cluster_state_canaryName(deployment) {
     return `${deployment}-canary`;
 }
@@ -32569,6 +32804,25 @@ function stateProblem(value) {
         return "'traffic' is not a mode";
     if (state.route !== undefined && typeof state.route !== 'string')
         return "'route' is not text";
+    if (state.phase !== undefined &&
+        !['running', 'paused', 'promoting'].includes(state.phase)) {
+        return "'phase' is not a phase";
+    }
+    if (state.leaseSeconds !== undefined && typeof state.leaseSeconds !== 'number') {
+        return "'leaseSeconds' is not a number";
+    }
+    if (state.renewedAt !== undefined &&
+        (typeof state.renewedAt !== 'string' || !Number.isFinite(Date.parse(state.renewedAt)))) {
+        return "'renewedAt' is not a time";
+    }
+    if (state.owner !== undefined) {
+        const owner = state.owner;
+        const texts = ['runId', 'repository', 'workflow', 'job'];
+        if (typeof owner?.runAttempt !== 'number' ||
+            texts.some((field) => typeof owner[field] !== 'string')) {
+            return "'owner' is not a run";
+        }
+    }
     return undefined;
 }
 
@@ -33083,6 +33337,7 @@ function canaryServiceName(service) {
 
 
 
+
 /** kind/name of everything a canary run creates. */
 function canaryObjects(names, provider) {
     const objects = [`deployment/${cluster_state_canaryName(names.deployment)}`];
@@ -33090,6 +33345,15 @@ function canaryObjects(names, provider) {
         objects.push(`service/${canaryServiceName(names.service)}`);
     }
     return [...objects, ...provider.objects()];
+}
+/**
+ * The canary Deployment carries the run's state and ownership, so it goes last: a revert cut
+ * short by an API fault can always be found and finished from it.
+ */
+async function deleteCanaryObjects(kubectl, objects) {
+    const [deployment, ...others] = objects;
+    await kubectl.deleteIfExists(others);
+    await kubectl.deleteIfExists([deployment]);
 }
 /** The objects of `kindNames` that still exist. */
 async function findLeftovers(kubectl, kindNames) {
@@ -33100,7 +33364,7 @@ async function findLeftovers(kubectl, kindNames) {
 async function revertToStable(kubectl, provider, names, options) {
     await giveTrafficBack(provider);
     const objects = canaryObjects(names, provider);
-    await kubectl.deleteIfExists(objects);
+    await deleteCanaryObjects(kubectl, objects);
     return verify(kubectl, provider, names, objects, options.stableImage, options.timeoutMs);
 }
 /**
@@ -33110,21 +33374,22 @@ async function revertToStable(kubectl, provider, names, options) {
  */
 async function promoteStable(kubectl, provider, names, options) {
     const stable = `deployment/${names.deployment}`;
-    const container = await containerOf(kubectl, names);
-    await kubectl.setImage(stable, container, options.image);
-    const rollout = await kubectl.rolloutStatus(stable, options.timeoutMs);
+    const retrying = (what, work) => untilRecovered(what, work, { deadlineAt: options.retryUntil });
+    const container = await retrying('Reading the container to promote', () => containerOf(kubectl, names));
+    await retrying('Giving stable the new image', () => kubectl.setImage(stable, container, options.image));
+    const rollout = await retrying('Waiting for stable', () => kubectl.rolloutStatus(stable, options.timeoutMs));
     if (rollout.done) {
-        const cleanup = await finishPromotion(kubectl, provider, { ...names, container }, options);
+        const cleanup = await retrying('Finishing the promotion', () => finishPromotion(kubectl, provider, { ...names, container }, options));
         return { ...cleanup, promoted: true, problem: undefined };
     }
     let undone = `was rolled back${options.stableImage ? ` to ${options.stableImage}` : ''}`;
     try {
-        await kubectl.rolloutUndo(stable, options.stableRevision || undefined);
+        await retrying('Rolling stable back', () => kubectl.rolloutUndo(stable, options.stableRevision || undefined));
     }
     catch (error) {
         undone = `could not be rolled back (${errors_describeThrown(error)})`;
     }
-    const cleanup = await revertToStable(kubectl, provider, { ...names, container }, options);
+    const cleanup = await retrying('Putting all traffic back on stable', () => revertToStable(kubectl, provider, { ...names, container }, options));
     return {
         ...cleanup,
         promoted: false,
@@ -33135,7 +33400,7 @@ async function promoteStable(kubectl, provider, names, options) {
 async function finishPromotion(kubectl, provider, names, options) {
     await giveTrafficBack(provider);
     const objects = canaryObjects(names, provider);
-    await kubectl.deleteIfExists(objects);
+    await deleteCanaryObjects(kubectl, objects);
     return verify(kubectl, provider, names, objects, options.image, options.timeoutMs);
 }
 async function giveTrafficBack(provider) {
@@ -33332,8 +33597,13 @@ function checkServiceSelection(mode, service, stable) {
 
 
 
+
+
+/** A shift that fails on an API fault is tried again for this long before the canary aborts. */
+const SHIFT_RETRY_MS = 30_000;
 class CanaryCluster {
     kubectl;
+    run;
     lock = new ClusterLock();
     target;
     stable;
@@ -33341,12 +33611,27 @@ class CanaryCluster {
     state;
     steps = [];
     promotionStarted = false;
-    constructor(kubectl, target) {
+    leaseTimer;
+    creating = false;
+    recoveryDeadlineAt;
+    recoveryStartedAt;
+    /** What this run did about a stale canary it found, for the report. */
+    notes = [];
+    constructor(kubectl, target, run) {
         this.kubectl = kubectl;
+        this.run = run;
         this.target = target;
+        this.recoveryDeadlineAt = run.recoveryDeadlineAt;
     }
     static fromRunState(kubectl, state) {
-        return new CanaryCluster(kubectl, { ...state, image: undefined });
+        return new CanaryCluster(kubectl, { ...state, image: undefined }, {
+            owner: state.owner,
+            leaseMs: state.leaseMs,
+            recoveryTimeoutMs: state.recoveryTimeoutMs,
+            onStale: 'fail',
+            force: false,
+            recoveryDeadlineAt: state.recoveryDeadlineAt,
+        });
     }
     /** The namespace the metrics are labelled with: the input, else the kubeconfig's, else default. */
     get namespace() {
@@ -33386,9 +33671,8 @@ class CanaryCluster {
         if (!service || !image)
             throw new errors_ActionError('service and image are required to start.');
         const running = await readClusterState(this.kubectl, deployment);
-        if (running) {
-            throw new errors_ActionError(`A canary of ${deployment} is already running (image ${running.canaryImage} at ${running.weight}%, started ${running.startedAt}).`, 'Finish it first with mode: promote or mode: abort.');
-        }
+        if (running)
+            await this.clearStale(running);
         const stable = await readStable(this.kubectl, deployment, this.target.container);
         this.stable = stable;
         if (stable.image === image) {
@@ -33412,9 +33696,15 @@ class CanaryCluster {
             stepIndex: -1,
             startedAt: new Date().toISOString(),
             originalRoute: provider.snapshot(),
+            owner: this.run.owner,
+            phase: 'running',
+            leaseSeconds: Math.round(this.run.leaseMs / 1_000),
+            renewedAt: new Date().toISOString(),
         };
         const router = this.target.traffic !== 'replicas';
-        await this.lock.run(async () => {
+        this.creating = true;
+        // Applying the same objects again changes nothing, so an API fault here is simply retried.
+        await this.lock.run(() => untilRecovered('Creating the canary', async () => {
             const state = this.state;
             await createCanary(this.kubectl, {
                 stable,
@@ -33424,30 +33714,114 @@ class CanaryCluster {
             });
             if (router)
                 await createCanaryService(this.kubectl, stableService, deployment);
-        });
+        }, { deadlineAt: Date.now() + SHIFT_RETRY_MS }));
+        this.startLease();
         if (router)
             await this.waitCanaryReady();
     }
-    /** Continues a canary a previous job started; undefined when there is none. */
-    async resume() {
+    /**
+     * Another canary of this Deployment exists. One whose owner still renews its lease (or that is
+     * paused for a person) is not ours to touch: this run stops without changing anything. A stale
+     * one is put back first, as `on-stale` says.
+     */
+    async clearStale(found) {
+        const { deployment } = this.target;
+        const what = `A canary of ${deployment} (image ${found.canaryImage} at ${found.weight}%, ${found.phase ?? 'running'}, started ${found.startedAt}) belongs to ${describeOwner(found)}`;
+        if (!isStale(found)) {
+            throw new errors_ActionError(`${what} and is still ${found.phase === 'paused' ? 'waiting for promote or abort' : 'alive'}; this run changed nothing.`, 'Finish it first with mode: promote or mode: abort from that workflow run (or set force: true on that step), then run this one again.');
+        }
+        const expired = `${what}, whose runner stopped renewing its lease at ${found.renewedAt}`;
+        if (this.run.onStale === 'fail') {
+            throw new errors_ActionError(`${expired}; on-stale is fail, so this run changed nothing.`, 'Run this action with mode: abort to put the cluster back, or set on-stale: abort.');
+        }
+        warning(`${expired}; putting the cluster back before this run starts its own.`);
+        this.state = found;
+        this.stable = await readStable(this.kubectl, found.deployment, found.container);
+        const { cleanup, finished } = await this.abortFound(found);
+        if (cleanup.leftoverObjects.length > 0 || !cleanup.stableHealthy) {
+            throw new errors_ActionError(`${expired}; it could not be put back (leftover: ${cleanup.leftoverObjects.join(', ') || 'none'}, stable healthy: ${cleanup.stableHealthy}), so this run changed nothing else.`, 'Run this action with mode: abort to finish, then run this one again.');
+        }
+        this.notes.push(`${expired}; this run ${finished ? `finished its promotion (stable runs ${cleanup.stableImage})` : 'reverted it (all traffic back on stable)'} before starting.`);
+        this.state = undefined;
+        this.stable = undefined;
+        this.provider = undefined;
+    }
+    /** begin() got as far as creating canary objects: a failure from then on has to revert them. */
+    get created() {
+        return this.creating;
+    }
+    /**
+     * Continues a canary a previous job started; undefined when there is none. Only a job of the run
+     * that owns it may continue it, unless its lease expired or `force` is set; promote takes it over.
+     */
+    async resume(intent) {
         const state = await readClusterState(this.kubectl, this.target.deployment);
         if (!state)
             return undefined;
+        if (!sameRun(state, this.run.owner) && !isStale(state) && !this.run.force && state.owner) {
+            throw new errors_ActionError(`The canary of ${state.deployment} (image ${state.canaryImage} at ${state.weight}%) belongs to ${describeOwner(state)}, which is still ${state.phase === 'paused' ? 'waiting for promote or abort' : 'alive'}; this run changed nothing.`, `Run mode: ${intent} from a job of that workflow run, or set force: true to take the canary over.`);
+        }
         this.state = state;
         this.stable = await readStable(this.kubectl, state.deployment, state.container);
-        return { weight: state.weight, canaryImage: state.canaryImage };
+        if (intent === 'promote') {
+            await this.writeState({ owner: this.run.owner, phase: 'running' });
+            this.startLease();
+        }
+        return {
+            weight: state.weight,
+            canaryImage: state.canaryImage,
+            phase: state.phase ?? 'running',
+        };
+    }
+    /** Who owns the canary when it exists and is not stale; undefined otherwise. */
+    async liveOwner() {
+        const state = await readClusterState(this.kubectl, this.target.deployment);
+        return state && !isStale(state) ? describeOwner(state) : undefined;
+    }
+    /** `mode: start` is done: the canary waits for a person, with no lease to expire meanwhile. */
+    async pause() {
+        this.stopLease();
+        await this.writeState({ phase: 'paused' });
+    }
+    /** Keeps the lease on the canary's state alive while this run drives it. */
+    startLease() {
+        this.stopLease();
+        const every = Math.max(1_000, Math.floor(this.run.leaseMs / 4));
+        this.leaseTimer = setInterval(() => {
+            this.writeState({}).catch((error) => core_debug(`Could not renew the canary's lease: ${errors_describeThrown(error)}`));
+        }, every);
+        this.leaseTimer.unref();
+    }
+    stopLease() {
+        if (this.leaseTimer)
+            clearInterval(this.leaseTimer);
+        this.leaseTimer = undefined;
+    }
+    /** Writes the canary's state with `changes` and a renewed lease, in turn with other changes. */
+    writeState(changes) {
+        return this.lock.run(async () => {
+            if (!this.state)
+                return;
+            const next = {
+                ...this.state,
+                ...changes,
+                leaseSeconds: Math.round(this.run.leaseMs / 1_000),
+                renewedAt: new Date().toISOString(),
+            };
+            await writeClusterState(this.kubectl, next);
+            this.state = next;
+        });
     }
     /** Only the change itself holds the lock: a cancellation must not wait for pods to start. */
     async shiftTo(weight) {
         const provider = this.providerFor(this.state?.originalRoute);
-        const achieved = await this.lock.run(() => provider.setWeight(weight));
+        const deadlineAt = Date.now() + SHIFT_RETRY_MS;
+        const achieved = await this.lock.run(() => untilRecovered(`Shifting ${weight}% of traffic`, () => provider.setWeight(weight), {
+            deadlineAt,
+        }));
         await this.waitCanaryReady();
-        await this.lock.run(async () => {
-            if (!this.state)
-                return;
-            this.state = { ...this.state, weight: achieved, stepIndex: this.state.stepIndex + 1 };
-            await writeClusterState(this.kubectl, this.state);
-        });
+        const stepIndex = (this.state?.stepIndex ?? -1) + 1;
+        await untilRecovered('Recording the step on the canary', () => this.writeState({ weight: achieved, stepIndex }), { deadlineAt: Date.now() + SHIFT_RETRY_MS });
         info(`The canary now gets ${achieved}% of traffic.`);
         return achieved;
     }
@@ -33455,51 +33829,151 @@ class CanaryCluster {
     get promoting() {
         return this.promotionStarted;
     }
-    promote() {
+    /** Stable takes the canary's image; a later abort sees phase promoting and finishes it. */
+    async promote() {
         this.promotionStarted = true;
-        return this.lock.run(() => promoteStable(this.kubectl, this.providerFor(this.state?.originalRoute), this.names(), {
+        await untilRecovered('Marking the canary as promoting', () => this.writeState({ phase: 'promoting' }), {
+            deadlineAt: Date.now() + SHIFT_RETRY_MS,
+        });
+        const report = await this.lock
+            .run(() => promoteStable(this.kubectl, this.providerFor(this.state?.originalRoute), this.names(), {
             image: this.state?.canaryImage ?? this.target.image ?? '',
             stableImage: this.stableImage,
             stableRevision: this.state?.stableRevision,
             timeoutMs: this.target.timeoutMs,
-        }));
+            retryUntil: Date.now() + this.run.recoveryTimeoutMs,
+        }))
+            .catch(async (error) => {
+            // Stable may already have the new image: end consistently, through API faults — finish
+            // the promotion when stable runs it healthily, else roll stable back and revert.
+            warning(`The promotion was interrupted (${errors_describeThrown(error)}); ending it consistently.`);
+            const found = this.state ? { ...this.state, phase: 'promoting' } : undefined;
+            if (!found)
+                throw error;
+            const { cleanup, finished } = await this.abortFound(found);
+            return {
+                ...cleanup,
+                promoted: finished,
+                problem: finished ? undefined : errors_describeThrown(error),
+            };
+        });
+        this.stopLease();
+        return report;
     }
     revert() {
-        return this.lock.run(() => this.revertNow());
+        this.stopLease();
+        return this.lock.run(() => this.recovering('Putting all traffic back on stable', (kubectl) => this.revertWith(kubectl)));
+    }
+    /**
+     * `mode: abort` from any phase: before promotion the canary is reverted; once stable has the
+     * canary's image and is healthy, the promotion is finished instead (stable is not rolled back
+     * under live traffic); otherwise stable goes back to its revision from before the canary.
+     */
+    async abort() {
+        if (!this.state)
+            await this.resumeQuietly();
+        const found = this.state;
+        if (!found)
+            return { cleanup: await this.revert(), finished: false };
+        return this.abortFound(found);
+    }
+    async abortFound(found) {
+        this.stopLease();
+        if (found.phase !== 'promoting')
+            return { cleanup: await this.revert(), finished: false };
+        const stable = await this.recovering('Reading stable', (kubectl) => readStable(kubectl, found.deployment, found.container));
+        if (stable.image === found.canaryImage) {
+            const healthy = await this.recovering('Waiting for stable', (kubectl) => kubectl.rolloutStatus(`deployment/${found.deployment}`, this.target.timeoutMs));
+            if (healthy.done) {
+                const cleanup = await this.lock.run(() => this.recovering('Finishing the promotion', (kubectl) => this.finishPromotionWith(kubectl)));
+                return { cleanup, finished: true };
+            }
+            await this.recovering('Rolling stable back', async (kubectl) => {
+                await kubectl.rolloutUndo(`deployment/${found.deployment}`, found.stableRevision || undefined);
+            });
+        }
+        return { cleanup: await this.revert(), finished: false };
+    }
+    /** How long the recovery took so far (for the report), once one began. */
+    recoveryTookMs() {
+        return this.recoveryStartedAt === undefined ? undefined : Date.now() - this.recoveryStartedAt;
+    }
+    /**
+     * Runs recovery work with kubectl bound to the recovery deadline, retrying through API faults.
+     * The deadline starts with the first recovery and is kept for the rest of the run (and post).
+     */
+    async recovering(what, work) {
+        if (this.recoveryDeadlineAt === undefined) {
+            this.recoveryDeadlineAt = Date.now() + this.run.recoveryTimeoutMs;
+            this.run.recoveryStarted?.(this.recoveryDeadlineAt);
+        }
+        this.recoveryStartedAt ??= Date.now();
+        const deadlineAt = this.recoveryDeadlineAt;
+        const kubectl = this.kubectl.withDeadline(deadlineAt);
+        try {
+            return await untilRecovered(what, () => work(kubectl), { deadlineAt });
+        }
+        catch (error) {
+            throw new errors_ActionError(`${what} did not finish within the ${formatDuration(this.run.recoveryTimeoutMs)} recovery deadline: ${errors_describeThrown(error)}`, `The cluster may be half way: run this action with mode: abort (namespace ${this.namespace}, deployment ${this.target.deployment}) to finish.`, { cause: error });
+        }
     }
     /** For the signal handler: whatever main was changing finishes first, then everything reverts. */
-    async revertAfterCancel() {
+    async revertAfterCancel(graceMs) {
+        let timer;
+        const outOfTime = new Promise((resolve) => {
+            timer = setTimeout(() => resolve(undefined), graceMs);
+        });
         try {
-            const report = await this.revert();
+            const report = await Promise.race([this.revert(), outOfTime]);
+            if (!report) {
+                warning('The revert did not finish within the grace period; the post step continues it.');
+                return { settled: false, report: undefined };
+            }
             return { settled: report.leftoverObjects.length === 0 && report.stableHealthy, report };
         }
         catch (error) {
             warning(`The revert did not finish; the post step will retry: ${errors_describeThrown(error)}`);
             return { settled: false, report: undefined };
         }
+        finally {
+            clearTimeout(timer);
+        }
     }
     /** Post step after a promotion was interrupted: stable has the new image; clean up around it. */
     async finishPromotion() {
         await this.resumeQuietly();
-        return this.lock.run(() => finishPromotion(this.kubectl, this.providerFor(this.state?.originalRoute), this.names(), {
-            timeoutMs: this.target.timeoutMs,
-        }));
+        return this.lock.run(() => this.recovering('Finishing the promotion', (kubectl) => this.finishPromotionWith(kubectl)));
     }
-    async revertNow() {
+    finishPromotionWith(kubectl) {
+        return finishPromotion(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.names(), {
+            timeoutMs: this.target.timeoutMs,
+            image: this.state?.canaryImage,
+        });
+    }
+    async revertWith(kubectl) {
         if (!this.state)
             await this.resumeQuietly();
-        return revertToStable(this.kubectl, this.providerFor(this.state?.originalRoute), this.names(), {
+        return revertToStable(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.names(), {
             stableImage: this.state?.stableImage ?? this.stable?.image,
             timeoutMs: this.target.timeoutMs,
         });
     }
+    /** The canary's state without the ownership check: for this run's own cleanup. */
     async resumeQuietly() {
         try {
-            await this.resume();
+            const state = await readClusterState(this.kubectl, this.target.deployment);
+            if (!state)
+                return;
+            this.state = state;
+            this.stable = await readStable(this.kubectl, state.deployment, state.container);
         }
         catch (error) {
             warning(`Could not read the canary's saved state: ${errors_describeThrown(error)}`);
         }
+    }
+    /** The canary's state as last read or written; undefined when there is none. */
+    get clusterState() {
+        return this.state;
     }
     names() {
         return {
@@ -33510,11 +33984,20 @@ class CanaryCluster {
             container: this.state?.container ?? this.stable?.container ?? this.target.container,
         };
     }
-    providerFor(snapshot) {
-        if (this.provider)
-            return this.provider;
+    /**
+     * The traffic provider; with `kubectl`, one bound to it (a recovery's deadline) that restores
+     * the same snapshot.
+     */
+    providerFor(snapshot, kubectl) {
+        if (kubectl) {
+            return this.createProvider(kubectl, this.provider ? this.provider.snapshot() : snapshot);
+        }
+        this.provider ??= this.createProvider(this.kubectl, snapshot);
+        return this.provider;
+    }
+    createProvider(kubectl, snapshot) {
         const names = this.names();
-        this.provider = trafficProvider(this.kubectl, {
+        return trafficProvider(kubectl, {
             mode: names.traffic,
             namespace: this.target.namespace,
             service: names.service ?? '',
@@ -33523,40 +34006,96 @@ class CanaryCluster {
             stableReplicas: this.stable?.replicas ?? 1,
             snapshot,
         });
-        return this.provider;
     }
     async waitCanaryReady() {
-        await waitReady(this.kubectl, `deployment/${cluster_state_canaryName(this.target.deployment)}`, this.target.timeoutMs);
+        await untilRecovered('Waiting for the canary', () => waitReady(this.kubectl, `deployment/${cluster_state_canaryName(this.target.deployment)}`, this.target.timeoutMs), { deadlineAt: Date.now() + this.target.timeoutMs });
     }
+}
+
+;// CONCATENATED MODULE: ./src/core/step-state.ts
+/**
+ * What a main step saves for its post step (core.saveState), typed and checked on the way back:
+ * post runs whatever main did, so a state it cannot read is reported and ignored rather than
+ * acted on half-understood.
+ */
+
+/**
+ * `problemOf` names what is wrong with a parsed value (e.g. "'phase' is not text"), or returns
+ * undefined when it is a T.
+ */
+function stepState(key, problemOf) {
+    return {
+        key,
+        save: (state) => saveState(key, JSON.stringify(state)),
+        read: () => {
+            const saved = getState(key);
+            if (!saved)
+                return undefined;
+            let value;
+            try {
+                value = JSON.parse(saved);
+            }
+            catch {
+                warning(`The state the main step saved (${key}) is not JSON; the post step ignores it.`);
+                return undefined;
+            }
+            const problem = isRecord(value) ? problemOf(value) : 'it is not a JSON object';
+            if (problem) {
+                warning(`The state the main step saved (${key}) cannot be used: ${problem}.`);
+                return undefined;
+            }
+            return value;
+        },
+    };
+}
+function isRecord(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/** The first field of `value` that is not of its expected type, as a problem for stepState. */
+function fieldProblem(value, fields) {
+    if (!isRecord(value))
+        return 'it is not a JSON object';
+    for (const [name, type] of Object.entries(fields)) {
+        const field = value[name];
+        const optional = type.endsWith('?');
+        if (optional && field === undefined)
+            continue;
+        const base = type.replace('?', '');
+        const ok = base === 'array' ? Array.isArray(field) : typeof field === base;
+        if (!ok)
+            return `'${name}' is not ${base === 'array' ? 'a list' : `a ${base}`}`;
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/canary/state.ts
 /**
  * What main saves for post before it changes the cluster: if main is cancelled or killed half
- * way, post can still put the cluster back (or finish a promotion that had already begun).
+ * way, post can still put the cluster back (or finish a promotion that had already begun) — but
+ * only a canary this job owns, as the canary's own state on the cluster says.
  */
 
-const CANARY_STATE = 'canary';
-function saveCanaryState(state) {
-    core.saveState(CANARY_STATE, JSON.stringify(state));
-}
-/** The saved state, or undefined when main saved none (it stopped before touching the cluster). */
-function readCanaryState() {
-    const saved = getState(CANARY_STATE);
-    if (!saved)
-        return undefined;
-    try {
-        const parsed = JSON.parse(saved);
-        if (!parsed.kubeconfigPath || !parsed.deployment || !parsed.phase)
-            return undefined;
-        return parsed;
-    }
-    catch {
-        return undefined;
-    }
-}
+const PHASES = ['running', 'promoting', 'settled'];
+const canaryRunState = stepState('canary', (value) => {
+    const problem = fieldProblem(value, {
+        phase: 'string',
+        kubeconfigPath: 'string',
+        deployment: 'string',
+        leaseMs: 'number',
+        recoveryTimeoutMs: 'number',
+        recoveryDeadlineAt: 'number?',
+    });
+    if (problem)
+        return problem;
+    const { phase, owner } = value;
+    if (!PHASES.includes(phase))
+        return `unknown phase '${phase}'`;
+    return typeof owner?.runId === 'string' ? undefined : "'owner' is not a run";
+});
 
 ;// CONCATENATED MODULE: ./src/canary/post.ts
+
+
 
 
 
@@ -33567,7 +34106,7 @@ function readCanaryState() {
 async function run() {
     await runPost('canary', async () => {
         try {
-            const state = readCanaryState();
+            const state = canaryRunState.read();
             if (state && state.phase !== 'settled')
                 await finish(state);
         }
@@ -33577,29 +34116,53 @@ async function run() {
     });
 }
 /**
- * Main was cancelled or killed before it settled. Before promotion began the only safe end is
- * stable as it was; once stable had the new image, the canary had passed, so the promotion's
- * cleanup is finished instead. Both are safe to repeat.
+ * Main was cancelled or killed before it settled. Only a canary this job owns is touched: a run
+ * that was refused because another canary was running must leave that one alone. Before promotion
+ * the only safe end is stable as it was; once stable had the new image, the canary had passed, so
+ * the promotion's cleanup is finished instead. Both retry through API faults until the recovery
+ * deadline main began with (or a full recovery-timeout from now), and both are safe to repeat.
  */
 async function finish(state) {
-    info(`The canary did not finish (${state.phase}); finishing it now.`);
+    const kubectl = kubectlFor(state);
+    let found;
     try {
-        const kubectl = new Kubectl({
-            kubeconfigPath: state.kubeconfigPath,
-            context: state.context,
-            namespace: state.namespace,
-        });
-        const cluster = CanaryCluster.fromRunState(kubectl, state);
-        const cleanup = state.phase === 'promoting' ? await cluster.finishPromotion() : await cluster.revert();
-        const line = `Stable ${cleanup.stableImage ?? '(unknown image)'}, healthy: ${cleanup.stableHealthy}; canary weight ${cleanup.canaryWeight}%; leftover canary objects: ${cleanup.leftoverObjects.join(', ') || 'none'}.`;
-        if (cleanup.stableHealthy && cleanup.leftoverObjects.length === 0)
-            info(line);
-        else
-            warning(line);
+        found = await readClusterState(kubectl, state.deployment);
+    }
+    catch (error) {
+        warning(`Could not read the canary of ${state.deployment}: ${errors_describeThrown(error)}`);
+        return;
+    }
+    if (!found) {
+        info(`No canary of ${state.deployment} is left; nothing to finish.`);
+        return;
+    }
+    if (!ownedBy(found, state.owner)) {
+        info(`The canary of ${state.deployment} belongs to ${describeOwner(found)}, not to this job; left as it is.`);
+        return;
+    }
+    info(`The canary did not finish (${state.phase}); finishing it now.`);
+    const cluster = CanaryCluster.fromRunState(kubectl, state);
+    try {
+        const promoting = state.phase === 'promoting' || found.phase === 'promoting';
+        const cleanup = promoting ? await cluster.finishPromotion() : await cluster.revert();
+        await report(cleanup, promoting, cluster.recoveryTookMs());
     }
     catch (error) {
         warning(`Could not put the cluster back: ${errors_describeThrown(error)}`);
+        await new summary_JobSummary()
+            .verdict('failure', `Canary cleanup by the post step did not finish: ${errors_describeThrown(error)}`)
+            .write();
     }
+}
+async function report(cleanup, promoting, tookMs) {
+    const clean = cleanup.stableHealthy && cleanup.leftoverObjects.length === 0;
+    const done = promoting ? 'finished the promotion' : 'put all traffic back on stable';
+    const line = `The post step ${done}${tookMs === undefined ? '' : ` in ${Math.round(tookMs / 100) / 10}s`}: stable ${cleanup.stableImage ?? '(unknown image)'}, healthy: ${cleanup.stableHealthy}; canary weight ${cleanup.canaryWeight}%; leftover canary objects: ${cleanup.leftoverObjects.join(', ') || 'none'}.`;
+    if (clean)
+        info(line);
+    else
+        warning(line);
+    await new summary_JobSummary().verdict(clean ? 'warning' : 'failure', line).write();
 }
 
 

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5342);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(327);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5342:
+/***/ 327:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28539,16 +28539,16 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!fs.existsSync(filePath)) {
+    if (!external_fs_namespaceObject.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    fs.appendFileSync(filePath, `${toCommandValue(message)}${os.EOL}`, {
+    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
         encoding: 'utf8'
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
-    const convertedValue = toCommandValue(value);
+    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const convertedValue = utils_toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -28558,7 +28558,7 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${os.EOL}${convertedValue}${os.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
@@ -31302,9 +31302,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
     }
-    issueCommand('save-state', { name }, toCommandValue(value));
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.
@@ -32865,9 +32865,72 @@ async function build(request) {
     return request.builder === 'buildah' ? buildWithBuildah(request) : buildWithDocker(request);
 }
 
+;// CONCATENATED MODULE: ./src/core/step-state.ts
+/**
+ * What a main step saves for its post step (core.saveState), typed and checked on the way back:
+ * post runs whatever main did, so a state it cannot read is reported and ignored rather than
+ * acted on half-understood.
+ */
+
+/**
+ * `problemOf` names what is wrong with a parsed value (e.g. "'phase' is not text"), or returns
+ * undefined when it is a T.
+ */
+function stepState(key, problemOf) {
+    return {
+        key,
+        save: (state) => saveState(key, JSON.stringify(state)),
+        read: () => {
+            const saved = getState(key);
+            if (!saved)
+                return undefined;
+            let value;
+            try {
+                value = JSON.parse(saved);
+            }
+            catch {
+                warning(`The state the main step saved (${key}) is not JSON; the post step ignores it.`);
+                return undefined;
+            }
+            const problem = isRecord(value) ? problemOf(value) : 'it is not a JSON object';
+            if (problem) {
+                warning(`The state the main step saved (${key}) cannot be used: ${problem}.`);
+                return undefined;
+            }
+            return value;
+        },
+    };
+}
+function isRecord(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/** The first field of `value` that is not of its expected type, as a problem for stepState. */
+function fieldProblem(value, fields) {
+    if (!isRecord(value))
+        return 'it is not a JSON object';
+    for (const [name, type] of Object.entries(fields)) {
+        const field = value[name];
+        const optional = type.endsWith('?');
+        if (optional && field === undefined)
+            continue;
+        const base = type.replace('?', '');
+        const ok = base === 'array' ? Array.isArray(field) : typeof field === base;
+        if (!ok)
+            return `'${name}' is not ${base === 'array' ? 'a list' : `a ${base}`}`;
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/image/state.ts
 /** State main saves for post: which builder logged in to which registry. */
-const LOGIN_STATE = 'image-login';
+
+const loginState = stepState('image-login', (value) => {
+    const problem = fieldProblem(value, { builder: 'string', registry: 'string' });
+    if (problem)
+        return problem;
+    const { builder } = value;
+    return builder === 'docker' || builder === 'buildah' ? undefined : `unknown builder '${builder}'`;
+});
 
 ;// CONCATENATED MODULE: ./src/image/post.ts
 
@@ -32877,9 +32940,9 @@ const LOGIN_STATE = 'image-login';
 
 async function run() {
     await runPost('image', async () => {
-        const saved = getState(LOGIN_STATE);
+        const saved = loginState.read();
         if (saved) {
-            const { builder, registry } = JSON.parse(saved);
+            const { builder, registry } = saved;
             await logout(builder, registry);
             info(`Logged out of ${registry}.`);
         }

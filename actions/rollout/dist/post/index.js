@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3691);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2944);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3691:
+/***/ 2944:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31227,7 +31227,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -31591,7 +31591,7 @@ function parseDuration(text) {
     return total;
 }
 /** Renders milliseconds the way users write them, e.g. 5400000 -> `1h30m`. */
-function formatDuration(ms) {
+function duration_formatDuration(ms) {
     if (ms < 1_000)
         return `${Math.round(ms)}ms`;
     let rest = Math.round(ms / 1_000);
@@ -31662,7 +31662,7 @@ class ExecError extends errors_ActionError {
     result;
     constructor(result, hint) {
         const how = result.timedOut
-            ? `timed out after ${formatDuration(result.durationMs)} and was stopped`
+            ? `timed out after ${duration_formatDuration(result.durationMs)} and was stopped`
             : result.signal
                 ? `was killed by ${result.signal}`
                 : `exited with code ${result.exitCode}`;
@@ -31803,12 +31803,248 @@ function lastLines(text, count) {
     return text.trimEnd().split('\n').slice(-count).join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/core/retry.ts
+
+const RETRY_DEFAULTS = {
+    maxAttempts: 4,
+    baseDelayMs: 1_000,
+    maxDelayMs: 30_000,
+};
+/** Thrown when retrying stopped while the operation was still failing with retryable errors. */
+class RetryError extends errors_ActionError {
+    attempts;
+    elapsedMs;
+    lastError;
+    stoppedBecause;
+    constructor(attempts, elapsedMs, lastError, 
+    /** Why no further attempt was made, e.g. "the limit is 4". */
+    stoppedBecause) {
+        super(`${describeGivingUp(attempts, elapsedMs, stoppedBecause)}: ${errors_describeThrown(lastError)}`, lastError instanceof errors_ActionError ? lastError.hint : undefined, { cause: lastError });
+        this.attempts = attempts;
+        this.elapsedMs = elapsedMs;
+        this.lastError = lastError;
+        this.stoppedBecause = stoppedBecause;
+    }
+}
+function describeGivingUp(attempts, elapsedMs, why) {
+    const noun = attempts === 1 ? 'attempt' : 'attempts';
+    return `gave up after ${attempts} ${noun} over ${formatSeconds(elapsedMs)} (${why})`;
+}
+/**
+ * The wait before attempt `nextAttempt` (2 for the first retry).
+ *
+ * Equal jitter rather than full jitter: full jitter may pick a wait near zero, which retries a
+ * server that is restarting or a registry that is shedding load right away and wastes an attempt
+ * of the few a CI step can afford. Equal jitter always waits at least half the exponential step,
+ * while the random other half still spreads out parallel jobs that failed at the same moment.
+ */
+function backoffDelay(nextAttempt, options) {
+    const exponent = Math.max(0, nextAttempt - 2);
+    const step = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** exponent);
+    const half = step / 2;
+    return Math.round(half + options.random() * half);
+}
+async function retry(operation, options = {}) {
+    const maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? RETRY_DEFAULTS.maxAttempts));
+    const baseDelayMs = options.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs;
+    const maxDelayMs = options.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs;
+    const shouldRetry = options.shouldRetry ?? isTransient;
+    const sleep = options.sleep ?? abortableSleep;
+    const now = options.now ?? Date.now;
+    const random = options.random ?? Math.random;
+    const { signal } = options;
+    const startedAt = now();
+    const deadlineAt = startedAt + (options.deadlineMs ?? Infinity);
+    for (let attempt = 1;; attempt++) {
+        signal?.throwIfAborted();
+        try {
+            return await operation({ attempt, remainingMs: deadlineAt - now() });
+        }
+        catch (error) {
+            if (signal?.aborted || !shouldRetry(error, attempt))
+                throw error;
+            const giveUp = (why) => new RetryError(attempt, now() - startedAt, error, why);
+            if (attempt >= maxAttempts)
+                throw giveUp(`the limit is ${maxAttempts}`);
+            const backoff = backoffDelay(attempt + 1, { baseDelayMs, maxDelayMs, random });
+            const requested = options.requestedDelayMs?.(error);
+            // Without a deadline a server asking for an hour would hang the job; then maxDelayMs bounds it.
+            const honoured = requested === undefined
+                ? 0
+                : deadlineAt === Infinity
+                    ? Math.min(requested, maxDelayMs)
+                    : requested;
+            const delayMs = Math.max(backoff, honoured);
+            if (now() + delayMs >= deadlineAt) {
+                throw giveUp(`the next attempt could not start within the ${formatSeconds(options.deadlineMs ?? 0)} deadline`);
+            }
+            options.onRetry?.({ nextAttempt: attempt + 1, maxAttempts, delayMs, error });
+            await sleep(delayMs, signal);
+        }
+    }
+}
+/** One log line per retry, e.g. "attempt 2/5 in 1.3s: connection refused". */
+function formatRetry(event) {
+    return `attempt ${event.nextAttempt}/${event.maxAttempts} in ${formatSeconds(event.delayMs)}: ${describeThrown(event.error)}`;
+}
+function formatSeconds(ms) {
+    return `${(ms / 1_000).toFixed(1)}s`;
+}
+const TRANSIENT_NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EAI_AGAIN',
+    'EPIPE',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'ENETDOWN',
+]);
+/** undici codes that describe our own mistake or a limit we set, which another try won't change. */
+const PERMANENT_UNDICI_CODES = new Set([
+    'UND_ERR_INVALID_ARG',
+    'UND_ERR_INVALID_RETURN_VALUE',
+    'UND_ERR_NOT_SUPPORTED',
+    'UND_ERR_ABORTED',
+    'UND_ERR_RES_EXCEEDED_MAX_SIZE',
+    'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+]);
+/**
+ * The default retry predicate: network failures, timeouts and HTTP 5xx are worth another try;
+ * HTTP 4xx never is (the request itself is wrong or unauthorised), nor is anything unrecognised.
+ */
+function isTransient(error) {
+    return isTransientAt(error, 0);
+}
+function isTransientAt(error, depth) {
+    if (depth > 5 || typeof error !== 'object' || error === null)
+        return false;
+    // Its operation was retried already; retrying around it again would multiply the attempts.
+    if (error instanceof RetryError)
+        return false;
+    const { status, code, name, cause } = error;
+    if (typeof status === 'number')
+        return status >= 500 && status <= 599;
+    if (name === 'AbortError')
+        return false; // cancelled on purpose
+    if (name === 'TimeoutError')
+        return true; // AbortSignal.timeout and our own timeouts
+    if (typeof code === 'string') {
+        if (TRANSIENT_NETWORK_CODES.has(code))
+            return true;
+        if (code.startsWith('UND_ERR_'))
+            return !PERMANENT_UNDICI_CODES.has(code);
+    }
+    // Happy eyeballs tries several addresses and reports every failure together.
+    if (error instanceof AggregateError && error.errors.some((e) => isTransientAt(e, depth + 1))) {
+        return true;
+    }
+    // fetch reports every network failure as `TypeError: fetch failed` with the reason as cause.
+    return cause !== undefined && isTransientAt(cause, depth + 1);
+}
+function abortableSleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted) {
+            reject(signal.reason);
+            return;
+        }
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/core/kube-recovery.ts
+/**
+ * Recovery through a flaky API server: on a path that puts the cluster back (a rollback, a revert,
+ * finishing a promotion) one failed kubectl call must not end the attempt, or a two-second API
+ * blip leaves a half-deployed service. Transient failures are retried with backoff until the work
+ * is done or its deadline passes; a refusal that another try cannot change ends it at once.
+ */
+
+
+
+
+
+/** What kubectl prints when the API server, or the way to it, failed rather than refused. */
+const TRANSIENT_KUBECTL_ERRORS = [
+    /Error from server \((InternalError|ServiceUnavailable|TooManyRequests|Timeout|ServerTimeout|Conflict)\)/,
+    /an error on the server \(.*\) has prevented the request from succeeding/,
+    // `kubectl set image` words a failed PATCH in its own way, without "Error from server".
+    /Internal error occurred/,
+    /the server is currently unable to handle the request/,
+    /the server has received too many requests/,
+    /the object has been modified; please apply your changes/,
+    /connection to the server .* was refused|connection refused|connection reset|broken pipe/i,
+    /Unable to connect to the server/,
+    /i\/o timeout|TLS handshake timeout|context deadline exceeded|Client\.Timeout|http2: client connection lost/,
+    /unexpected EOF|: EOF\s*$/m,
+    /etcdserver: (request timed out|leader changed)/,
+    // The schema kubectl validates with could not be fetched: the server's failure, not a refusal.
+    /failed to download openapi/,
+];
+/** A failed kubectl call worth another try: the server faulted, was unreachable or too slow. */
+function isTransientKubeError(error) {
+    // A failure explained in other words keeps the kubectl failure as its cause.
+    let current = error;
+    for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+        // Its work was retried already; retrying around it again would multiply the attempts.
+        if (current instanceof RetryError)
+            return false;
+        if (current instanceof ExecError) {
+            const { result } = current;
+            // Cut short by its own per-call timeout, e.g. an API server that answers slowly.
+            if (result.timedOut)
+                return true;
+            return TRANSIENT_KUBECTL_ERRORS.some((pattern) => pattern.test(result.stderr));
+        }
+        current = current.cause;
+    }
+    return false;
+}
+/**
+ * Runs `work` until it succeeds, retrying transient kubectl failures with backoff; `work` must be
+ * safe to repeat (read the cluster, change only what still differs). Throws the last error when
+ * the deadline passes, or at once for an error that is not transient.
+ */
+async function kube_recovery_untilRecovered(what, work, options) {
+    const now = options.now ?? Date.now;
+    if (now() >= options.deadlineAt) {
+        throw new errors_ActionError(`${what} was not started: its deadline had already passed.`);
+    }
+    return retry(() => work(), {
+        maxAttempts: Number.POSITIVE_INFINITY,
+        baseDelayMs: options.baseDelayMs ?? 250,
+        maxDelayMs: options.maxDelayMs ?? 2_000,
+        deadlineMs: Math.max(0, options.deadlineAt - now()),
+        shouldRetry: options.shouldRetry ?? isTransientKubeError,
+        sleep: options.sleep,
+        now,
+        onRetry: (event) => info(escapeUntrusted(`${what}: attempt ${event.nextAttempt} in ${formatSeconds(event.delayMs)} (${lastLine(errors_describeThrown(event.error))})`)),
+    });
+}
+function lastLine(text) {
+    const lines = text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
+    return lines.at(-1) ?? text;
+}
+
 ;// CONCATENATED MODULE: ./src/core/kubectl.ts
 /**
  * The kubectl adapter: every cluster call goes through the real kubectl with an argument array,
  * a private kubeconfig and a private discovery cache, so nothing a user typed becomes a command
  * and nothing cached by one run is trusted by the next.
  */
+
 
 
 
@@ -31842,6 +32078,11 @@ class Kubectl {
     withDeadline(deadlineAt) {
         return new Kubectl({ ...this.options, deadlineAt });
     }
+    forgetDiscovery() {
+        const cacheDir = this.options.cacheDir;
+        if (cacheDir)
+            (0,external_node_fs_namespaceObject.rmSync)(cacheDir, { recursive: true, force: true });
+    }
     /** Time left before the deadline; Infinity without one. */
     remainingMs() {
         return this.options.deadlineAt === undefined ? Infinity : this.options.deadlineAt - Date.now();
@@ -31856,9 +32097,13 @@ class Kubectl {
             stdin: options.stdin,
             okExitCodes: 'any',
         });
-        if (!options.allowFailure && (result.timedOut || result.exitCode !== 0)) {
-            throw new ExecError(result, hintFor(result.stderr));
-        }
+        const failed = result.timedOut || result.exitCode !== 0;
+        const error = failed ? new ExecError(result, hintFor(result.stderr)) : undefined;
+        // kubectl may have cached a discovery answer the fault spoiled; the next call asks afresh.
+        if (error && isTransientKubeError(error))
+            this.forgetDiscovery();
+        if (error && !options.allowFailure)
+            throw error;
         return result;
     }
     async json(args, options = {}) {
@@ -31886,11 +32131,11 @@ class Kubectl {
     async rolloutStatus(kindName, timeoutMs) {
         const result = await this.run(['rollout', 'status', kindName, '--watch=true', `--timeout=${Math.max(1, timeoutMs)}ms`], { timeoutMs: timeoutMs + STATUS_GRACE_MS, allowFailure: true });
         if (!result.timedOut && result.exitCode === 0) {
-            return { done: true, reason: 'rolled-out', message: lastLine(result.stdout) };
+            return { done: true, reason: 'rolled-out', message: kubectl_lastLine(result.stdout) };
         }
-        const said = lastLine(result.stderr).replace(/^error:\s*/, '');
+        const said = kubectl_lastLine(result.stderr).replace(/^error:\s*/, '');
         if (result.timedOut || /timed out waiting for the condition/.test(result.stderr)) {
-            const progress = lastLine(result.stdout);
+            const progress = kubectl_lastLine(result.stdout);
             return {
                 done: false,
                 reason: 'timed-out',
@@ -31982,7 +32227,7 @@ function parseRolloutHistory(text) {
     }
     return revisions;
 }
-function lastLine(text) {
+function kubectl_lastLine(text) {
     return text.trim().split('\n').at(-1)?.trim() ?? '';
 }
 function hintFor(stderr) {
@@ -32088,6 +32333,19 @@ function registerKubeconfigSecrets(config) {
 function isMapping(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
+/** The one way every action sets kubectl up: the kubeconfig input (or KUBECONFIG), context, namespace. */
+async function connectKubectl(inputs, options = {}) {
+    const target = {
+        kubeconfigPath: await resolveKubeconfig(inputs.kubeconfig),
+        context: inputs.context,
+        namespace: inputs.namespace,
+    };
+    return { kubectl: kubectlFor(target, options), target };
+}
+/** kubectl for a target saved earlier, e.g. by main for its post step. */
+function kubectlFor(target, options = {}) {
+    return new Kubectl({ ...target, deadlineAt: options.deadlineAt });
+}
 /**
  * The kubeconfig a step uses: the input (written to a private file), else the first file named by
  * KUBECONFIG, as set by an earlier step such as azure/k8s-set-context.
@@ -32164,7 +32422,7 @@ class SafeHtml {
     }
 }
 const trust = (html) => new SafeHtml(TRUSTED, html);
-const markup = {
+const summary_markup = {
     code: (text) => trust(`<code>${escapeInline(text)}</code>`),
     strong: (text) => trust(`<strong>${escapeInline(text)}</strong>`),
     /** Only http(s) links; anything else (javascript:, data:) is shown as text. */
@@ -32668,6 +32926,11 @@ function asMapping(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/rollout/engine-snapshot.ts
+/**
+ * What a workload looked like before a deploy: enough to roll it back to exactly that revision and
+ * to prove afterwards that it is running the same images again.
+ */
+
 
 const DEPLOYMENT_REVISION = 'deployment.kubernetes.io/revision';
 async function snapshot(kubectl, workloads) {
@@ -32675,7 +32938,7 @@ async function snapshot(kubectl, workloads) {
 }
 async function snapshotOne(kubectl, workload) {
     const ref = workloadRef(workload);
-    const object = await getWorkload(kubectl, ref);
+    const object = await engine_snapshot_getWorkload(kubectl, ref);
     const base = { kind: workload.kind, name: workload.name, ref };
     if (!object) {
         return {
@@ -32685,6 +32948,7 @@ async function snapshotOne(kubectl, workload) {
             revisionName: undefined,
             images: {},
             replicas: undefined,
+            templateHash: undefined,
         };
     }
     const { revision, revisionName } = workload.kind === 'Deployment'
@@ -32701,12 +32965,33 @@ async function snapshotOne(kubectl, workload) {
         revisionName,
         images: imagesOf(object),
         replicas: typeof spec.replicas === 'number' ? spec.replicas : undefined,
+        templateHash: templateHash(object),
     };
 }
 /** The live object, or undefined when it does not exist. */
-async function getWorkload(kubectl, ref) {
+async function engine_snapshot_getWorkload(kubectl, ref) {
     const { stdout } = await kubectl.run(['get', ref, '--ignore-not-found', '-o', 'json']);
     return stdout.trim() === '' ? undefined : engine_snapshot_asMapping(JSON.parse(stdout));
+}
+/** A digest of the workload's pod template, the same whatever order the API server gave its keys. */
+function templateHash(object) {
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(canonicalJson(engine_snapshot_asMapping(object.spec).template ?? null))
+        .digest('hex')
+        .slice(0, 16);
+}
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (value !== null && typeof value === 'object') {
+        // A null field is an absent one to the API server (`kubectl rollout undo` sends
+        // creationTimestamp: null in the template it restores).
+        const entries = Object.entries(value)
+            .filter(([, item]) => item !== null)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+    }
+    return JSON.stringify(value);
 }
 function imagesOf(object) {
     const podSpec = engine_snapshot_asMapping(engine_snapshot_asMapping(engine_snapshot_asMapping(object.spec).template).spec);
@@ -32768,6 +33053,7 @@ function engine_snapshot_asMapping(value) {
 
 
 
+
 async function waitAll(kubectl, workloads, timeoutMs) {
     return Promise.all(workloads.map((workload) => waitOne(kubectl, workloadRef(workload), timeoutMs)));
 }
@@ -32775,42 +33061,51 @@ async function waitOne(kubectl, ref, timeoutMs) {
     const started = Date.now();
     let status;
     try {
-        status = await kubectl.rolloutStatus(ref, timeoutMs);
+        // A dropped watch or an API fault is waited through: kubectl starts watching again.
+        status = await untilRecovered(`Waiting for ${ref}`, () => kubectl.rolloutStatus(ref, Math.max(1, started + timeoutMs - Date.now())), { deadlineAt: started + timeoutMs });
     }
     catch (error) {
-        status = { done: false, reason: 'error', message: errors_describeThrown(error) };
+        status = { done: false, reason: 'error', message: describeThrown(error) };
     }
     const durationMs = Date.now() - started;
     return { workload: ref, ...status, durationMs, readyReplicas: await readyReplicas(kubectl, ref) };
 }
 async function readyReplicas(kubectl, ref) {
     try {
-        const status = engine_snapshot_asMapping((await getWorkload(kubectl, ref))?.status);
-        // DaemonSets count ready pods as numberReady; the others as readyReplicas.
-        const ready = status.readyReplicas ?? status.numberReady ?? 0;
-        return typeof ready === 'number' ? ready : undefined;
+        return readyOf(await getWorkload(kubectl, ref));
     }
     catch {
         return undefined;
     }
 }
+function readyOf(workload) {
+    if (!workload)
+        return undefined;
+    const status = engine_snapshot_asMapping(workload.status);
+    // DaemonSets count ready pods as numberReady; the others as readyReplicas.
+    const ready = status.readyReplicas ?? status.numberReady ?? 0;
+    return typeof ready === 'number' ? ready : undefined;
+}
 /**
- * Undoes every changed workload to its snapshot revision, concurrently; never throws, because it
- * runs when something has already gone wrong and each workload deserves its own answer.
+ * Undoes every changed workload to its snapshot revision, concurrently, retrying through API
+ * faults until `deadlineAt`; never throws, because it runs when something has already gone wrong
+ * and each workload deserves its own answer. Safe to repeat: a workload already back on its
+ * snapshot template is only waited for and checked.
  */
-async function rollBack(kubectl, before, changedWorkloads, timeoutMs) {
+async function rollBack(kubectl, before, changedWorkloads, deadlineAt) {
+    const bounded = kubectl.withDeadline(deadlineAt);
     return Promise.all(changedWorkloads.map(async (workload) => {
         const ref = manifests_workloadRef(workload);
         const previous = before.find((entry) => entry.ref === ref);
         try {
-            return await rollBackOne(kubectl, ref, previous, timeoutMs);
+            return await rollBackOne(bounded, ref, previous, deadlineAt);
         }
         catch (error) {
             return failed(ref, previous, `rollback failed: ${errors_describeThrown(error)}`);
         }
     }));
 }
-async function rollBackOne(kubectl, ref, previous, timeoutMs) {
+async function rollBackOne(kubectl, ref, previous, deadlineAt) {
     if (!previous) {
         return failed(ref, undefined, 'no snapshot was taken before the deploy, so it was left as it is');
     }
@@ -32824,16 +33119,34 @@ async function rollBackOne(kubectl, ref, previous, timeoutMs) {
             wait: undefined,
         };
     }
-    if (previous.revision === undefined) {
+    const revision = previous.revision;
+    if (revision === undefined) {
         return failed(ref, previous, 'its revision before the deploy is unknown, so it was left as it is');
     }
-    const brokenRevision = engine_snapshot_asMapping((await getWorkload(kubectl, ref))?.status).updateRevision;
-    await kubectl.rolloutUndo(ref, previous.revision);
-    if (previous.kind === 'StatefulSet' && typeof brokenRevision === 'string') {
-        await forceStatefulSetRollback(kubectl, ref, brokenRevision, previous.revisionName);
+    return kube_recovery_untilRecovered(`Rolling back ${ref}`, () => undoAndCheck(kubectl, ref, previous, revision, deadlineAt), { deadlineAt });
+}
+async function undoAndCheck(kubectl, ref, previous, revision, deadlineAt) {
+    const live = await engine_snapshot_getWorkload(kubectl, ref);
+    if (!live)
+        return failed(ref, previous, 'it no longer exists, so there is nothing to roll back');
+    // Undo renumbers the revision it restores, so a repeated undo checks the template instead.
+    if (templateHash(live) !== previous.templateHash) {
+        const brokenRevision = engine_snapshot_asMapping(live.status).updateRevision;
+        await kubectl.rolloutUndo(ref, revision);
+        if (previous.kind === 'StatefulSet' && typeof brokenRevision === 'string') {
+            await forceStatefulSetRollback(kubectl, ref, brokenRevision, previous.revisionName);
+        }
     }
-    const wait = await waitOne(kubectl, ref, timeoutMs);
-    const now = await getWorkload(kubectl, ref);
+    const started = Date.now();
+    // A transient failure of the watch itself is thrown, so the whole check is tried again.
+    const status = await kubectl.rolloutStatus(ref, Math.max(1, deadlineAt - Date.now()));
+    const now = await engine_snapshot_getWorkload(kubectl, ref);
+    const wait = {
+        workload: ref,
+        ...status,
+        durationMs: Date.now() - started,
+        readyReplicas: readyOf(now),
+    };
     const images = now ? imagesOf(now) : {};
     const mismatched = Object.entries(previous.images).filter(([name, image]) => images[name] !== image);
     if (mismatched.length > 0 || Object.keys(images).length !== Object.keys(previous.images).length) {
@@ -32845,7 +33158,7 @@ async function rollBackOne(kubectl, ref, previous, timeoutMs) {
     }
     if (!wait.done) {
         return {
-            ...failed(ref, previous, `undone to revision ${previous.revision} but not ready: ${wait.message}`),
+            ...failed(ref, previous, `undone to revision ${revision} but not ready: ${wait.message}`),
             images,
             wait,
         };
@@ -32853,9 +33166,9 @@ async function rollBackOne(kubectl, ref, previous, timeoutMs) {
     return {
         workload: ref,
         outcome: 'rolled-back',
-        revision: previous.revision,
+        revision,
         images,
-        message: `rolled back to revision ${previous.revision} (${describeImages(images)})`,
+        message: `rolled back to revision ${revision} (${describeImages(images)})`,
         wait,
     };
 }
@@ -32872,7 +33185,7 @@ async function forceStatefulSetRollback(kubectl, ref, brokenRevision, restoredRe
         return;
     const deadline = Date.now() + REVISION_SETTLE_MS;
     for (;;) {
-        const status = engine_snapshot_asMapping((await getWorkload(kubectl, ref))?.status);
+        const status = engine_snapshot_asMapping((await engine_snapshot_getWorkload(kubectl, ref))?.status);
         if (status.updateRevision !== brokenRevision)
             break;
         if (Date.now() > deadline)
@@ -32921,26 +33234,442 @@ function describeImages(images) {
     return `images ${entries.map(([name, image]) => `${name}=${image}`).join(', ')}`;
 }
 
-;// CONCATENATED MODULE: ./src/rollout/state.ts
+;// CONCATENATED MODULE: ./src/core/step-state.ts
 /**
- * What main saves for post before it changes anything: if main is cancelled or killed half way,
- * post can still put every changed workload back to the revision it had before.
+ * What a main step saves for its post step (core.saveState), typed and checked on the way back:
+ * post runs whatever main did, so a state it cannot read is reported and ignored rather than
+ * acted on half-understood.
  */
 
-const ROLLOUT_STATE = 'rollout';
-function saveRolloutState(state) {
-    core.saveState(ROLLOUT_STATE, JSON.stringify(state));
+/**
+ * `problemOf` names what is wrong with a parsed value (e.g. "'phase' is not text"), or returns
+ * undefined when it is a T.
+ */
+function stepState(key, problemOf) {
+    return {
+        key,
+        save: (state) => saveState(key, JSON.stringify(state)),
+        read: () => {
+            const saved = getState(key);
+            if (!saved)
+                return undefined;
+            let value;
+            try {
+                value = JSON.parse(saved);
+            }
+            catch {
+                warning(`The state the main step saved (${key}) is not JSON; the post step ignores it.`);
+                return undefined;
+            }
+            const problem = isRecord(value) ? problemOf(value) : 'it is not a JSON object';
+            if (problem) {
+                warning(`The state the main step saved (${key}) cannot be used: ${problem}.`);
+                return undefined;
+            }
+            return value;
+        },
+    };
 }
-/** The saved state, or undefined when main saved none (it stopped before touching the cluster). */
-function readRolloutState() {
-    const saved = getState(ROLLOUT_STATE);
-    if (!saved)
-        return undefined;
-    const parsed = JSON.parse(saved);
-    if (!parsed.kubeconfigPath || !Array.isArray(parsed.before) || !Array.isArray(parsed.changed)) {
-        return undefined;
+function isRecord(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/** The first field of `value` that is not of its expected type, as a problem for stepState. */
+function fieldProblem(value, fields) {
+    if (!isRecord(value))
+        return 'it is not a JSON object';
+    for (const [name, type] of Object.entries(fields)) {
+        const field = value[name];
+        const optional = type.endsWith('?');
+        if (optional && field === undefined)
+            continue;
+        const base = type.replace('?', '');
+        const ok = base === 'array' ? Array.isArray(field) : typeof field === base;
+        if (!ok)
+            return `'${name}' is not ${base === 'array' ? 'a list' : `a ${base}`}`;
     }
-    return parsed;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/rollout/state.ts
+
+const PHASES = ['deploying', 'recovering', 'settled'];
+const rolloutState = stepState('rollout', (value) => {
+    const problem = fieldProblem(value, {
+        phase: 'string',
+        kubeconfigPath: 'string',
+        rollbackOnFailure: 'boolean',
+        recoveryTimeoutMs: 'number',
+        recoveryStartedAt: 'number?',
+        recoveryDeadlineAt: 'number?',
+        before: 'array',
+        changed: 'array',
+    });
+    if (problem)
+        return problem;
+    const { phase } = value;
+    return PHASES.includes(phase) ? undefined : `unknown phase '${phase}'`;
+});
+/** Marks the start of a rollback; post continues it until the same deadline. */
+function recovering(state, now = Date.now()) {
+    if (state.phase === 'recovering' && state.recoveryDeadlineAt !== undefined)
+        return state;
+    return {
+        ...state,
+        phase: 'recovering',
+        recoveryStartedAt: now,
+        recoveryDeadlineAt: now + state.recoveryTimeoutMs,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/rollout/diagnostics.ts
+/**
+ * Why a rollout is stuck, from what `kubectl get pods -o json` and `kubectl get events -o json`
+ * print: the pods that are not ready with the reason Kubernetes gives, and recent warnings.
+ * Pure functions of that JSON, so the summary can be tested without a cluster.
+ */
+
+/** Reasons in the order they explain a failure best: a pull error beats "not ready". */
+const WAITING_PRIORITY = (/* unused pure expression or super */ null && (['ErrImagePull', 'ImagePullBackOff', 'CrashLoopBackOff']));
+function notReadyPods(podList, options = {}) {
+    const problems = [];
+    for (const pod of itemsOf(podList)) {
+        const metadata = object(pod.metadata);
+        const labels = object(metadata.labels);
+        const wanted = Object.entries(options.matchLabels ?? {});
+        if (!wanted.every(([key, value]) => labels[key] === value))
+            continue;
+        if (metadata.deletionTimestamp)
+            continue;
+        const problem = podProblem(pod);
+        if (problem)
+            problems.push(problem);
+    }
+    return problems.sort((a, b) => a.pod.localeCompare(b.pod));
+}
+function podProblem(pod) {
+    const status = object(pod.status);
+    const phase = typeof status.phase === 'string' ? status.phase : 'Unknown';
+    if (phase === 'Succeeded')
+        return undefined;
+    const conditions = array(status.conditions).map(object);
+    const ready = conditions.find((condition) => condition.type === 'Ready');
+    if (phase === 'Running' && ready?.status === 'True')
+        return undefined;
+    const statuses = [...array(status.initContainerStatuses), ...array(status.containerStatuses)].map(object);
+    const name = String(object(pod.metadata).name ?? '?');
+    const restarts = statuses.reduce((sum, s) => sum + (Number(s.restartCount) || 0), 0);
+    const base = { pod: name, phase, restarts };
+    const waiting = statuses
+        .map((s) => ({ s, waiting: object(object(s.state).waiting) }))
+        .filter(({ waiting }) => typeof waiting.reason === 'string' && waiting.reason !== 'ContainerCreating')
+        .sort((a, b) => rank(String(a.waiting.reason)) - rank(String(b.waiting.reason)))[0];
+    if (waiting) {
+        const lastExit = object(object(waiting.s.lastState).terminated);
+        const exit = lastExit.exitCode !== undefined
+            ? `last exit code ${String(lastExit.exitCode)}${lastExit.reason ? ` (${String(lastExit.reason)})` : ''}`
+            : undefined;
+        return {
+            ...base,
+            reason: String(waiting.waiting.reason),
+            container: stringOr(waiting.s.name),
+            image: stringOr(waiting.s.image),
+            detail: (waiting.waiting.reason === 'CrashLoopBackOff' ? exit : undefined) ??
+                stringOr(waiting.waiting.message) ??
+                exit,
+        };
+    }
+    const unready = statuses.find((s) => s.ready !== true);
+    if (phase === 'Pending' && !unready) {
+        const scheduled = conditions.find((condition) => condition.type === 'PodScheduled');
+        return {
+            ...base,
+            reason: 'Pending',
+            container: undefined,
+            image: undefined,
+            detail: stringOr(scheduled?.message) ?? stringOr(status.message),
+        };
+    }
+    return {
+        ...base,
+        reason: phase === 'Failed' ? 'Failed' : phase === 'Pending' ? 'Pending' : 'NotReady',
+        container: stringOr(unready?.name),
+        image: stringOr(unready?.image),
+        detail: stringOr(status.message) ??
+            (unready ? 'running, but its readiness probe has not passed' : stringOr(ready?.message)),
+    };
+}
+function rank(reason) {
+    const index = WAITING_PRIORITY.indexOf(reason);
+    return index === -1 ? WAITING_PRIORITY.length : index;
+}
+/**
+ * Warning events, newest first. `objects` keeps only events about those names or their children
+ * (a ReplicaSet or Pod name starts with its Deployment's name and a dash).
+ */
+function recentWarnings(eventList, options = {}) {
+    const { objects, sinceMs, now = Date.now(), limit = 20 } = options;
+    const warnings = [];
+    for (const event of itemsOf(eventList)) {
+        if (event.type !== 'Warning')
+            continue;
+        const involved = object(event.involvedObject);
+        const name = String(involved.name ?? '');
+        if (objects && !objects.some((owner) => name === owner || name.startsWith(`${owner}-`)))
+            continue;
+        const lastSeen = stringOr(event.lastTimestamp) ?? stringOr(event.eventTime) ?? stringOr(event.firstTimestamp);
+        if (sinceMs !== undefined && lastSeen && now - Date.parse(lastSeen) > sinceMs)
+            continue;
+        warnings.push({
+            object: `${String(involved.kind ?? '?')}/${name}`,
+            reason: String(event.reason ?? ''),
+            message: String(event.message ?? '').trim(),
+            count: Number(event.count) || 1,
+            lastSeen,
+        });
+    }
+    warnings.sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? ''));
+    return warnings.slice(0, limit);
+}
+function diagnose(podList, eventList, options = {}) {
+    return {
+        pods: notReadyPods(podList, options),
+        events: recentWarnings(eventList, options),
+    };
+}
+/** "2 pods not ready: ImagePullBackOff ×2" — the line for the verdict and the log. */
+function describeProblems(pods) {
+    if (pods.length === 0)
+        return 'no pods were found not ready';
+    const counts = new Map();
+    for (const pod of pods)
+        counts.set(pod.reason, (counts.get(pod.reason) ?? 0) + 1);
+    const reasons = [...counts].map(([reason, count]) => count > 1 ? `${reason} ×${count}` : reason);
+    return `${pods.length} pod${pods.length === 1 ? '' : 's'} not ready: ${reasons.join(', ')}`;
+}
+/** Adds the pods table and the events table (both escaped by SummaryContent) to a summary. */
+function diagnostics_addDiagnostics(content, diagnostics, options = {}) {
+    const maxRows = options.maxRows ?? 30;
+    if (diagnostics.pods.length > 0) {
+        content.paragraph(markup.strong(describeProblems(diagnostics.pods)));
+        content.table(['pod', 'reason', 'container', 'restarts', 'detail'], diagnostics.pods
+            .slice(0, maxRows)
+            .map((pod) => [
+            markup.code(pod.pod),
+            pod.reason,
+            pod.container
+                ? markup.code(pod.image ? `${pod.container} (${pod.image})` : pod.container)
+                : '',
+            pod.restarts,
+            pod.detail ?? '',
+        ]));
+        if (diagnostics.pods.length > maxRows) {
+            content.note(`${diagnostics.pods.length - maxRows} more pods are not shown.`);
+        }
+    }
+    if (diagnostics.events.length > 0) {
+        content.paragraph(markup.strong('Recent warning events'));
+        content.table(['object', 'reason', 'count', 'message'], diagnostics.events
+            .slice(0, maxRows)
+            .map((event) => [markup.code(event.object), event.reason, event.count, event.message]));
+    }
+}
+function itemsOf(list) {
+    return array(object(list).items).map(object);
+}
+function object(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : {};
+}
+function array(value) {
+    return Array.isArray(value) ? value : [];
+}
+function stringOr(value) {
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/rollout/summary.ts
+/**
+ * The rollout's report: the verdict line, the job summary and the `result` output, all pure
+ * functions of what main found, so each outcome reads the same in the log, the summary and JSON.
+ */
+
+
+
+/** The kubectl commands that finish a rollback that ran out of time, joined to run as one. */
+function finishCommand(rollback, target) {
+    const where = [
+        ...(target.context ? ['--context', target.context] : []),
+        ...(target.namespace ? ['-n', target.namespace] : []),
+    ];
+    const commands = rollback
+        .filter((result) => result.outcome === 'failed' && result.revision !== undefined)
+        .map((result) => [
+        'kubectl',
+        ...where,
+        'rollout',
+        'undo',
+        result.workload,
+        `--to-revision=${result.revision}`,
+    ].join(' '));
+    return commands.length > 0 ? commands.join(' && ') : undefined;
+}
+/** One sentence on the rollback: how long it took, or what is left and how to finish it. */
+function recoveryLine(recovery) {
+    const took = duration_formatDuration(recovery.durationMs);
+    if (recovery.finished)
+        return `The rollback finished in ${took}.`;
+    if (recovery.continuesInPost) {
+        return `The rollback did not finish within the cancellation's grace period (${took}); the post step continues it until the ${duration_formatDuration(recovery.deadlineMs)} recovery deadline.`;
+    }
+    const finish = recovery.command ? ` To finish it: ${recovery.command}` : '';
+    return `The rollback did not finish within its ${duration_formatDuration(recovery.deadlineMs)} recovery deadline (after ${took}); the table shows each workload as it is now.${finish}`;
+}
+/** Containers whose image differs between two snapshots; empty when none differs. */
+function imageChanges(before, after) {
+    const now = after?.images ?? {};
+    const changed = Object.entries(now)
+        .filter(([container, image]) => before.images[container] !== image)
+        .map(([container, to]) => ({ container, from: before.images[container], to }));
+    return changed;
+}
+/** The image that best names a workload now: its first changed container, else its first one. */
+function workloadImage(workload) {
+    const images = workload.after?.images ?? {};
+    return imageChanges(workload.before, workload.after)[0]?.to ?? Object.values(images)[0];
+}
+function readiness(workload) {
+    const ready = workload.wait?.readyReplicas;
+    if (ready === undefined)
+        return '?';
+    const desired = workload.after?.replicas;
+    return desired === undefined ? `${ready}` : `${ready}/${desired}`;
+}
+function totalReadiness(workloads) {
+    const ready = workloads.reduce((sum, w) => sum + (w.wait?.readyReplicas ?? 0), 0);
+    const desired = workloads.every((w) => w.after?.replicas !== undefined)
+        ? workloads.reduce((sum, w) => sum + (w.after?.replicas ?? 0), 0)
+        : undefined;
+    return desired === undefined ? `${ready}` : `${ready}/${desired}`;
+}
+function verdictLine(report) {
+    if (report.status === 'succeeded') {
+        const images = [...new Set(report.workloads.map(workloadImage).filter(isString))];
+        const what = images.length === 1 ? images[0] : `${images.length} images`;
+        const where = report.workloads.length <= 3
+            ? report.workloads.map((w) => w.ref).join(', ')
+            : `${report.workloads.length} workloads`;
+        const slowest = Math.max(0, ...report.workloads.map((w) => w.wait?.durationMs ?? 0));
+        return `Deployed ${what} to ${where} — ${totalReadiness(report.workloads)} ready in ${formatDuration(slowest)}`;
+    }
+    if (report.status === 'rolled-back') {
+        const targets = report.rollback
+            .map((r) => `${r.workload} to revision ${r.revision ?? '?'} (${summary_describeImages(r.images)})`)
+            .join(', ');
+        return `Rolled back ${targets}${report.failure ? ` after: ${report.failure}` : ''}`;
+    }
+    const rollback = rollbackTail(report.rollback);
+    return `Failed: ${report.failure ?? 'the rollout did not finish'}${rollback}`;
+}
+function rollbackTail(results) {
+    if (results.length === 0)
+        return '';
+    const failed = results.filter((r) => r.outcome === 'failed');
+    if (failed.length === 0)
+        return '; rolled back what could be, first deploys were left in place';
+    return `; rollback failed for ${failed.map((r) => `${r.workload} (${r.message})`).join(', ')}`;
+}
+function summary_describeImages(images) {
+    const values = [...new Set(Object.values(images))];
+    if (values.length === 0)
+        return 'no containers';
+    return values.length === 1 ? `image ${values[0]}` : `images ${values.join(', ')}`;
+}
+const STATUS_ICON = {
+    succeeded: 'success',
+    'rolled-back': 'warning',
+    failed: 'failure',
+};
+function buildSummary(report) {
+    const summary = new JobSummary();
+    summary.verdict(STATUS_ICON[report.status], verdictLine(report));
+    summary.table(['workload', 'image', 'revision', 'ready', 'duration'], report.workloads.map((workload) => [
+        markup.code(workload.ref),
+        imageCell(workload),
+        revisionCell(workload),
+        `${readiness(workload)}${workload.wait && !workload.wait.done ? ` (${workload.wait.reason})` : ''}`,
+        workload.wait ? formatDuration(workload.wait.durationMs) : '',
+    ]));
+    if (report.smokeTests.length > 0) {
+        summary.heading('Smoke tests', 4);
+        summary.table(['test', 'status', 'latency', 'attempts', 'problem'], report.smokeTests.map((test) => [
+            test.name,
+            `${test.passed ? '✅' : '❌'} ${test.status ?? 'no answer'}`,
+            test.latencyMs === undefined ? '' : `${test.latencyMs}ms`,
+            test.attempts,
+            test.problem ?? '',
+        ]));
+    }
+    if (report.rollback.length > 0) {
+        summary.heading('Rollback', 4);
+        summary.table(['workload', 'outcome', 'detail'], report.rollback.map((r) => [markup.code(r.workload), r.outcome, r.message]));
+        if (report.recovery)
+            summary.paragraph(recoveryLine(report.recovery));
+    }
+    for (const note of report.notes)
+        summary.note(note);
+    const diagnostics = report.diagnostics;
+    if (diagnostics && (diagnostics.pods.length > 0 || diagnostics.events.length > 0)) {
+        summary.details('Diagnostics: pods and warning events', (content) => addDiagnostics(content, diagnostics));
+    }
+    return summary;
+}
+function imageCell(workload) {
+    const changes = imageChanges(workload.before, workload.after);
+    if (changes.length === 0) {
+        const image = workloadImage(workload);
+        return image ? markup.join(markup.code(image), ' (unchanged)') : '';
+    }
+    const multiple = changes.length > 1;
+    return markup.join(...changes.flatMap((change, index) => [
+        index > 0 ? '\n' : '',
+        multiple ? `${change.container}: ` : '',
+        change.from ? markup.code(change.from) : 'new',
+        ' → ',
+        markup.code(change.to),
+    ]));
+}
+function revisionCell(workload) {
+    const before = workload.before.revision;
+    const after = workload.after?.revision;
+    if (before === after)
+        return after === undefined ? '' : `${after}`;
+    return `${before ?? '—'} → ${after ?? '?'}`;
+}
+/** The `result` output: everything decided, as one JSON-ready object. */
+function resultOf(report) {
+    return {
+        status: report.status,
+        rolledBack: report.status === 'rolled-back',
+        namespace: report.namespace,
+        failure: report.failure,
+        durationMs: report.durationMs,
+        workloads: report.workloads.map((w) => ({
+            workload: w.ref,
+            image: workloadImage(w),
+            before: w.before,
+            after: w.after,
+            wait: w.wait,
+        })),
+        smokeTests: report.smokeTests,
+        rollback: report.rollback,
+        recovery: report.recovery,
+        diagnostics: report.diagnostics,
+        notes: report.notes,
+    };
+}
+function isString(value) {
+    return typeof value === 'string';
 }
 
 ;// CONCATENATED MODULE: ./src/rollout/post.ts
@@ -32951,10 +33680,12 @@ function readRolloutState() {
 
 
 
+
+
 async function run() {
     await runPost('rollout', async () => {
         try {
-            const state = readRolloutState();
+            const state = rolloutState.read();
             if (state && state.phase !== 'settled' && state.rollbackOnFailure) {
                 await finishRollback(state);
             }
@@ -32965,18 +33696,17 @@ async function run() {
     });
 }
 /**
- * Main was cancelled or killed before it settled: undo to the snapshot revisions. Undoing to a
- * revision the workload already has changes nothing, so a rollback main began is safe to repeat.
+ * Main was cancelled or killed before it settled: undo to the snapshot revisions, retrying through
+ * API faults until the deadline main's rollback began with (or a full recovery-timeout from now
+ * when main never got to start one). A workload already back on its template is only checked.
  */
-async function finishRollback(state) {
-    info(`The rollout did not finish (${state.phase}); rolling back what it changed.`);
+async function finishRollback(saved) {
+    const state = recovering(saved);
+    info(`The rollout did not finish (${saved.phase}); rolling back what it changed.`);
+    const deadlineAt = state.recoveryDeadlineAt ?? Date.now();
+    const started = Date.now();
     try {
-        const kubectl = new Kubectl({
-            kubeconfigPath: state.kubeconfigPath,
-            context: state.context,
-            namespace: state.namespace,
-        });
-        const results = await rollBack(kubectl, state.before, state.changed, state.timeoutMs);
+        const results = await rollBack(kubectlFor(state), state.before, state.changed, deadlineAt);
         for (const result of results) {
             const line = `${result.workload}: ${result.message}`;
             if (result.outcome === 'failed')
@@ -32984,6 +33714,21 @@ async function finishRollback(state) {
             else
                 info(line);
         }
+        const finished = results.every((result) => result.outcome !== 'failed');
+        const line = recoveryLine({
+            finished,
+            durationMs: Date.now() - (state.recoveryStartedAt ?? started),
+            deadlineMs: state.recoveryTimeoutMs,
+            command: finished ? undefined : finishCommand(results, state),
+        });
+        if (finished)
+            info(line);
+        else
+            error(line);
+        await new summary_JobSummary()
+            .verdict(finished ? 'warning' : 'failure', `Post step: ${line}`)
+            .table(['workload', 'outcome', 'detail'], results.map((r) => [r.workload, r.outcome, r.message]))
+            .write();
     }
     catch (error) {
         warning(`Could not finish the rollback: ${errors_describeThrown(error)}`);

@@ -1,19 +1,8 @@
 /**
- * Cancellation within the runner's grace period: GitHub sends SIGINT, then SIGTERM 7.5 s later,
- * then kills the process tree. The first signal starts one revert; the cluster lock makes sure no
- * weight change main had in flight lands after it.
+ * Cancellation as GitHub's runner does it: SIGINT, then SIGTERM 7.5 s later, then the process
+ * tree is killed at 10 s. One handler per step runs on the first signal (the second must not
+ * start it again); waits in the step end early so the handler has the grace period to itself.
  */
-export class ClusterLock {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  /** Runs changes one at a time, in call order. */
-  run<T>(change: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(change);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
-
 export class Cancellation {
   private signalled = false;
   private readonly waiters: Array<() => void> = [];
@@ -46,16 +35,21 @@ export class Cancellation {
     });
   }
 
+  /** No longer listens: the step is past the part a cancellation has to undo. */
   stop(): void {
     process.off('SIGINT', this.listener);
     process.off('SIGTERM', this.listener);
   }
 
   private trigger(): void {
-    // The runner sends SIGINT and then SIGTERM; one revert is enough.
     if (this.signalled) return;
     this.signalled = true;
     for (const wake of this.waiters.splice(0)) wake();
     this.done = this.handler();
   }
+}
+
+/** Calls `handler` once on the runner's first cancellation signal, until `stop()`. */
+export function onCancel(handler: () => Promise<void>): Cancellation {
+  return new Cancellation(handler);
 }

@@ -1,0 +1,3 @@
+import { describeCanaryFaults } from './canary-faults.js';
+
+describeCanaryFaults('2 s outage');
