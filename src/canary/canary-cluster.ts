@@ -21,7 +21,7 @@ import {
   type ClusterState,
   type RunOwner,
 } from './cluster/cluster-state.js';
-import { finishPromotion, promoteStable, revertToStable } from './cluster/revert.js';
+import { finishPromotion, observe, promoteStable, revertToStable } from './cluster/revert.js';
 import { trafficProvider, type TrafficProvider } from './cluster/traffic/index.js';
 import {
   checkServiceSelection,
@@ -70,6 +70,8 @@ export interface CanaryRunOptions {
 
 /** A shift that fails on an API fault is tried again for this long before the canary aborts. */
 const SHIFT_RETRY_MS = 30_000;
+/** Reading the cluster's state for a report once a recovery has run out of time. */
+const OBSERVE_BUDGET_MS = 10_000;
 
 export interface PromotionReport extends CleanupReport {
   promoted: boolean;
@@ -282,10 +284,11 @@ export class CanaryCluster {
     };
   }
 
-  /** Who owns the canary when it exists and is not stale; undefined otherwise. */
-  async liveOwner(): Promise<string | undefined> {
+  /** Who owns the canary when it is alive; false when it is stale, undefined when there is none. */
+  async liveOwner(): Promise<string | false | undefined> {
     const state = await readClusterState(this.kubectl, this.target.deployment);
-    return state && !isStale(state) ? describeOwner(state) : undefined;
+    if (!state) return undefined;
+    return isStale(state) ? false : describeOwner(state);
   }
 
   /** `mode: start` is done: the canary waits for a person, with no lease to expire meanwhile. */
@@ -298,9 +301,16 @@ export class CanaryCluster {
   private startLease(): void {
     this.stopLease();
     const every = Math.max(1_000, Math.floor(this.run.leaseMs / 4));
+    let failing = false;
     this.leaseTimer = setInterval(() => {
-      this.writeState({}).catch((error: unknown) =>
-        core.debug(`Could not renew the canary's lease: ${describeThrown(error)}`),
+      this.writeState({}).then(
+        () => (failing = false),
+        (error: unknown) => {
+          // Once per outage: a lease not renewed for `lease` makes a live canary look stale.
+          if (!failing)
+            core.warning(`Could not renew the canary's lease: ${describeThrown(error)}`);
+          failing = true;
+        },
       );
     }, every);
     this.leaseTimer.unref();
@@ -429,7 +439,10 @@ export class CanaryCluster {
         );
         return { cleanup, finished: true };
       }
+      // Undo renumbers the revision it restores, so a retry first checks it is still needed.
       await this.recovering('Rolling stable back', async (kubectl) => {
+        const now = await readStable(kubectl, found.deployment, found.container);
+        if (now.image !== found.canaryImage) return;
         await kubectl.rolloutUndo(
           `deployment/${found.deployment}`,
           found.stableRevision || undefined,
@@ -437,6 +450,25 @@ export class CanaryCluster {
       });
     }
     return { cleanup: await this.revert(), finished: false };
+  }
+
+  /**
+   * The cluster as it is now, object by object (stable, traffic, canary objects left), read within
+   * a few seconds; undefined when even that fails. For a report after a recovery ran out of time.
+   */
+  async observe(): Promise<CleanupReport | undefined> {
+    const kubectl = this.kubectl.withDeadline(Date.now() + OBSERVE_BUDGET_MS);
+    try {
+      return await observe(
+        kubectl,
+        this.providerFor(this.state?.originalRoute, kubectl),
+        this.names(),
+        this.state?.stableImage ?? this.stable?.image,
+      );
+    } catch (error) {
+      core.warning(`Could not read what the cluster runs now: ${describeThrown(error)}`);
+      return undefined;
+    }
   }
 
   /** How long the recovery took so far (for the report), once one began. */
@@ -535,11 +567,6 @@ export class CanaryCluster {
     } catch (error) {
       core.warning(`Could not read the canary's saved state: ${describeThrown(error)}`);
     }
-  }
-
-  /** The canary's state as last read or written; undefined when there is none. */
-  get clusterState(): ClusterState | undefined {
-    return this.state;
   }
 
   private names() {

@@ -10,7 +10,7 @@ import { runChecks } from './metrics/checks.js';
 import { MetricsCollector } from './metrics/collector.js';
 import { PrometheusClient } from './metrics/prometheus.js';
 import { progress, type ProgressionResult } from './progression.js';
-import type { CanaryReport, Decision, Settings } from './types.js';
+import type { CanaryReport, CleanupReport, Decision, Settings } from './types.js';
 
 export interface ModeHooks {
   /** Called just before stable gets the new image: from then on, finishing means promoting. */
@@ -57,13 +57,16 @@ export async function runCanary(
   if (result.end === 'cancelled') return { ...base, steps: result.steps };
   if (result.end === 'aborted') {
     core.error(`Aborting the canary ${result.reason ?? ''}`);
-    const cleanup = { ...(await cluster.revert()), recoveryMs: cluster.recoveryTookMs() };
+    const cleanup = await putBack(cluster, async () => ({
+      cleanup: await cluster.revert(),
+      finished: false,
+    }));
     return {
       ...base,
       decision: 'aborted',
       reason: `aborted ${result.reason ?? ''}`.trim(),
       steps: result.steps,
-      finalWeight: cleanup.canaryWeight,
+      finalWeight: cleanup?.canaryWeight ?? result.finalWeight,
       detectionMs: result.detectionMs,
       cleanup,
     };
@@ -88,6 +91,25 @@ export async function runCanary(
 }
 
 /**
+ * Puts the cluster back with `how`, which retries through API faults until the recovery
+ * deadline. When even that runs out, the report shows the cluster as it is now, object by object,
+ * and the step's failure says how to finish (mode: abort).
+ */
+async function putBack(
+  cluster: CanaryCluster,
+  how: () => Promise<{ cleanup: CleanupReport; finished: boolean }>,
+): Promise<CleanupReport | undefined> {
+  try {
+    const { cleanup } = await how();
+    return { ...cleanup, recoveryMs: cluster.recoveryTookMs() };
+  } catch (error) {
+    core.error(describeThrown(error));
+    const now = await cluster.observe();
+    return now && { ...now, recoveryMs: cluster.recoveryTookMs() };
+  }
+}
+
+/**
  * Creates the canary; when that fails after something was created (an API fault outlasting its
  * retries, a canary that never gets ready), the run reverts it and reports an abort.
  */
@@ -102,7 +124,10 @@ async function startCanary(
     if (!cluster.created) throw error;
     const reason = `could not start the canary: ${describeThrown(error)}`;
     core.error(`Aborting: ${reason}`);
-    const cleanup = { ...(await cluster.revert()), recoveryMs: cluster.recoveryTookMs() };
+    const cleanup = await putBack(cluster, async () => ({
+      cleanup: await cluster.revert(),
+      finished: false,
+    }));
     return { ...base, decision: 'aborted', reason, stableImage: cluster.stableImage, cleanup };
   }
 }
@@ -114,18 +139,27 @@ async function abortOnRequest(
   staleOnly: boolean,
 ): Promise<CanaryReport> {
   if (staleOnly) {
+    // A canary created between this look and a revert must not be touched: with nothing stale
+    // found, nothing is changed.
     const alive = await cluster.liveOwner();
-    if (alive) {
+    if (alive !== false) {
       return {
         ...base,
         decision: 'kept',
-        reason: `it belongs to ${alive}, which is still renewing its lease or waiting for promote or abort (stale-only is set)`,
+        reason: alive
+          ? `its canary belongs to ${alive}, which is still renewing its lease or waiting for promote or abort (stale-only is set)`
+          : 'there is no canary to abort (stale-only is set)',
       };
     }
   }
   const found = await cluster.resume('abort');
-  const { cleanup, finished } = await cluster.abort();
-  const recovered = { ...cleanup, recoveryMs: cluster.recoveryTookMs() };
+  let finished = false;
+  const recovered = await putBack(cluster, async () => {
+    const ended = await cluster.abort();
+    finished = ended.finished;
+    return ended;
+  });
+  const cleanup = recovered ?? { stableImage: undefined };
   if (finished) {
     return {
       ...base,
@@ -139,11 +173,15 @@ async function abortOnRequest(
   }
   const during =
     found?.phase === 'promoting' ? ' during its promotion; stable was rolled back and' : ';';
+  const back =
+    recovered?.stableHealthy && recovered.leftoverObjects.length === 0
+      ? `${during} all traffic is back on stable`
+      : ', but putting the cluster back did not finish';
   return {
     ...base,
     decision: 'aborted',
     reason: found
-      ? `aborted on request at ${found.weight}%${during} all traffic is back on stable`
+      ? `aborted on request at ${found.weight}%${back}`
       : 'aborted on request; no canary was running',
     canaryImage: found?.canaryImage ?? base.canaryImage,
     stableImage: cleanup.stableImage,

@@ -41,7 +41,7 @@ export function verdictLine(report: CanaryReport): string {
     case 'aborted':
       return `${abortHeadline(report, last)}${cleanupProblems(report.cleanup)}`;
     case 'kept':
-      return `Kept the canary of ${report.deployment}: ${report.reason}`;
+      return `Left ${report.deployment} as it is: ${report.reason}`;
   }
 }
 

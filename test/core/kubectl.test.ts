@@ -300,6 +300,23 @@ spec:
     expect(result.stderr).toContain('GET https://127.0.0.1');
     expect(`${result.stdout}${result.stderr}`).not.toContain(sim.token);
   });
+
+  it('forgets its discovery cache after an API fault, not after a refusal', async () => {
+    const { result } = await captureResult(() => writeKubeconfig(sim.kubeconfig));
+    const cacheDir = join(work, 'discovery-cache');
+    const kubectl = new Kubectl({ kubeconfigPath: result.path, namespace: 'default', cacheDir });
+    await captureResult(() => kubectl.run(['get', 'deployments']));
+    expect(existsSync(cacheDir)).toBe(true);
+    await captureResult(() => kubectl.run(['get', 'deployment/none'], { allowFailure: true }));
+    expect(existsSync(cacheDir), 'NotFound is an answer; the cache stays').toBe(true);
+    sim.faults.failNext(1, 500);
+    const faulted = await captureResult(() =>
+      kubectl.run(['get', 'deployments'], { allowFailure: true }),
+    );
+    expect(faulted.result.stderr).toContain('InternalError');
+    expect(existsSync(cacheDir), 'a fault may have spoiled what kubectl cached').toBe(false);
+    sim.faults.reset();
+  });
 });
 
 async function captureResult<T>(action: () => Promise<T>): Promise<{ result: T; text: string }> {

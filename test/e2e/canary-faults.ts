@@ -4,7 +4,7 @@
  * end fully promoted or exactly as before, with the summary saying which. The SIGKILL column loses
  * the runner mid-phase (no post step) and sends a re-run of the job in mode abort after it.
  */
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeWithTool } from '../support/tools.js';
 import type { ActionRun } from '../support/runner.js';
 import {
@@ -17,7 +17,6 @@ import {
   startWorld,
   verdict,
   type Scenario,
-  type World,
 } from './canary-support.js';
 import { armFault, FAULTS, type FaultName, type RequestMatch } from './fault-matrix.js';
 
@@ -64,39 +63,39 @@ const PHASES: Phase[] = [
 
 const ABORT = { mode: 'abort', 'prometheus-url': '', image: '' };
 
+/**
+ * Each cell has a cluster (kube-sim) of its own, so that one cell's fault never reaches another's
+ * requests, and the cells of a column run side by side: they spend most of their time waiting.
+ */
 export function describeCanaryFaults(column: Column): void {
-  let world: World;
   describeWithTool(
     { program: 'prometheus', debianPackage: 'prometheus', versionArgs: ['--version'] },
     `canary bundle through ${column}`,
     () => {
-      beforeAll(async () => {
-        world = await startWorld();
-      });
-      // A test that failed before its fault was used up must not pass it on to the next.
-      afterEach(() => world.sim.faults.reset());
-      afterAll(async () => {
-        await world?.stop();
-      });
-
       for (const phase of PHASES) {
-        it(`${column} during ${phase.name}: fully promoted or exactly as before`, async () => {
-          const s = await startScenario(world, 'gateway-api', HEALTHY);
-          try {
-            if (phase.duringAbort) {
-              const start = await s.run({ ...QUICK, mode: 'start', 'pause-at': '50' });
-              expect(start.main.outputs.decision, start.main.stdout).toBe('paused');
+        it.concurrent(
+          `${column} during ${phase.name}: fully promoted or exactly as before`,
+          async () => {
+            const world = await startWorld();
+            const s = await startScenario(world, 'gateway-api', HEALTHY);
+            try {
+              if (phase.duringAbort) {
+                const start = await s.run({ ...QUICK, mode: 'start', 'pause-at': '50' });
+                expect(start.main.outputs.decision, start.main.stdout).toBe('paused');
+              }
+              const inputs = phase.duringAbort ? ABORT : QUICK;
+              const last =
+                column === 'SIGKILL'
+                  ? await loseRunnerThenAbort(s, phase, inputs)
+                  : await runThroughFault(s, phase, inputs, column);
+              expectSettled(s, last);
+            } finally {
+              await s.stop();
+              await world.stop();
             }
-            const inputs = phase.duringAbort ? ABORT : QUICK;
-            const last =
-              column === 'SIGKILL'
-                ? await loseRunnerThenAbort(s, phase, inputs)
-                : await runThroughFault(s, phase, inputs, column);
-            expectSettled(s, last);
-          } finally {
-            await s.stop();
-          }
-        }, 180_000);
+          },
+          180_000,
+        );
       }
     },
   );

@@ -1,7 +1,7 @@
 /**
  * The API faults the recovery guarantee is tested against, injected by kube-sim at a chosen
  * request (a trigger), so that the fault hits exactly the phase a test names: a 2 s outage (every
- * connection dropped), 60 consecutive 500s, a storm of 12 429s (each with Retry-After: 1, which
+ * connection dropped), 60 consecutive 500s, a storm of 11 429s (each with Retry-After: 1, which
  * kubectl itself waits out ten times before giving up, so one call fails), and dropped watches while waiting.
  */
 import { expect } from 'vitest';
@@ -14,7 +14,7 @@ export type FaultName = '2 s outage' | '60 × 500' | '429 storm' | 'watch drops'
 export const FAULTS: Record<FaultName, (faults: Faults) => void> = {
   '2 s outage': (faults) => faults.outage(2_000),
   '60 × 500': (faults) => faults.failNext(60, 500),
-  '429 storm': (faults) => faults.failNext(12, 429),
+  '429 storm': (faults) => faults.failNext(11, 429),
   'watch drops': (faults) => {
     // Every watch open in the next 2.5 s is cut, as an API server behind a flapping balancer does.
     for (let i = 0; i < 10; i++) setTimeout(() => faults.dropWatches(), 250 * i).unref();

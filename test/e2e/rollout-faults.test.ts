@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import YAML from 'yaml';
 import { startKubeSim } from '../../tools/kube-sim/server.js';
 import { runKubectl } from '../support/kube-sim.js';
@@ -25,9 +25,11 @@ import {
 const ROLLOUT = fileURLToPath(new URL('../../actions/rollout', import.meta.url));
 const OLD = 'good/app:v1';
 
-let sim: Awaited<ReturnType<typeof startKubeSim>>;
-let dir: string;
-let namespaces = 0;
+/** A cluster of its own for each cell, so that one cell's fault never reaches another's requests. */
+interface Cluster {
+  sim: Awaited<ReturnType<typeof startKubeSim>>;
+  dir: string;
+}
 
 interface Phase {
   name: string;
@@ -75,49 +77,55 @@ describeWithTool(
   { program: '/usr/bin/kubectl', debianPackage: 'kubectl', versionArgs: ['version', '--client'] },
   'rollout bundle through API faults',
   () => {
-    beforeAll(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'slipway-rollout-faults-'));
-      sim = await startKubeSim({
-        kubeconfigPath: join(dir, 'kubeconfig'),
-        config: {
-          behaviours: [
-            { image: 'good/app:*', 'ready-after': '200ms' },
-            { image: 'slow/app:*', 'ready-after': '2s' },
-            { image: 'stuck/app:*', 'never-ready': true },
-          ],
-        },
-      });
-    });
-    // A test that failed before its fault was used up must not pass it on to the next.
-    afterEach(() => sim.faults.reset());
-    afterAll(async () => {
-      await sim?.stop();
-      if (dir) await rm(dir, { recursive: true, force: true });
-    });
-
     for (const column of [...FAULT_NAMES, 'SIGKILL'] as const) {
       for (const phase of PHASES) {
-        it(`${column} during ${phase.name}: on the new version or exactly as before`, async () => {
-          const namespace = await freshNamespace();
-          const manifests = await manifestFile(namespace, phase.image);
-          const inputs = {
-            kubeconfig: sim.kubeconfig,
-            namespace,
-            manifests,
-            timeout: phase.fails ? '4s' : '20s',
-          };
-          if (column === 'SIGKILL') {
-            await killMainThenPost(namespace, phase, inputs);
-          } else {
-            await deployThroughFault(namespace, phase, inputs, column);
-          }
-        }, 150_000);
+        // The cells mostly wait (backoffs, Retry-After, rollouts), so they run side by side.
+        it.concurrent(
+          `${column} during ${phase.name}: on the new version or exactly as before`,
+          async () => {
+            const cluster = await startCluster();
+            try {
+              const namespace = await freshNamespace(cluster);
+              const inputs = {
+                kubeconfig: cluster.sim.kubeconfig,
+                namespace,
+                manifests: await manifestFile(cluster, namespace, phase.image),
+                timeout: phase.fails ? '4s' : '20s',
+              };
+              if (column === 'SIGKILL') {
+                await killMainThenPost(cluster, namespace, phase, inputs);
+              } else {
+                await deployThroughFault(cluster, namespace, phase, inputs, column);
+              }
+            } finally {
+              await cluster.sim.stop();
+              await rm(cluster.dir, { recursive: true, force: true });
+            }
+          },
+          150_000,
+        );
       }
     }
   },
 );
 
+async function startCluster(): Promise<Cluster> {
+  const dir = await mkdtemp(join(tmpdir(), 'slipway-rollout-faults-'));
+  const sim = await startKubeSim({
+    kubeconfigPath: join(dir, 'kubeconfig'),
+    config: {
+      behaviours: [
+        { image: 'good/app:*', 'ready-after': '200ms' },
+        { image: 'slow/app:*', 'ready-after': '2s' },
+        { image: 'stuck/app:*', 'never-ready': true },
+      ],
+    },
+  });
+  return { sim, dir };
+}
+
 async function deployThroughFault(
+  { sim, dir }: Cluster,
   namespace: string,
   phase: Phase,
   inputs: Record<string, string>,
@@ -129,18 +137,19 @@ async function deployThroughFault(
   // The deploy goes through (the happy path held) or is rolled back: never anything between.
   if (run.main.outputs.status === 'succeeded' && !phase.fails) {
     expect(verdict(run)).toMatch(/Deployed/);
-    await expectWeb(namespace, phase.image);
+    await expectWeb({ sim, dir }, namespace, phase.image);
   } else {
     expect(run.main.outputs.status, run.main.stdout).toBe('rolled-back');
     expect(verdict(run)).toMatch(/Rolled back deployment\/web to revision 1/);
     expect(run.main.summary).toMatch(/The rollback finished in \d/);
-    await expectWeb(namespace, OLD);
+    await expectWeb({ sim, dir }, namespace, OLD);
   }
   expect(JSON.parse(run.main.outputs.result)).toMatchObject({ status: run.main.outputs.status });
 }
 
 /** Main dies mid-phase (the OOM killer, say); the post step finishes the rollback. */
 async function killMainThenPost(
+  { sim, dir }: Cluster,
   namespace: string,
   phase: Phase,
   inputs: Record<string, string>,
@@ -154,14 +163,14 @@ async function killMainThenPost(
   expect(run.main.killed).toBe(true);
   expect(run.post?.exitCode, run.post?.stdout).toBe(0);
   expect(run.post?.summary, run.post?.stdout).toMatch(/Post step: The rollback finished in \d/);
-  await expectWeb(namespace, OLD);
+  await expectWeb({ sim, dir }, namespace, OLD);
 }
 
 function verdict(run: ActionRun): string {
   return run.main.summary.split('\n').find((line) => line.trim() !== '') ?? '';
 }
 
-async function expectWeb(namespace: string, image: string): Promise<void> {
+async function expectWeb({ sim, dir }: Cluster, namespace: string, image: string): Promise<void> {
   const status = await runKubectl(
     dir,
     ['rollout', 'status', 'deployment/web', '--timeout=20s'],
@@ -181,8 +190,8 @@ async function expectWeb(namespace: string, image: string): Promise<void> {
   expect(new Set(pods.map((pod) => pod.spec.containers[0].image))).toEqual(new Set([image]));
 }
 
-async function freshNamespace(): Promise<string> {
-  const namespace = `faults-${++namespaces}`;
+async function freshNamespace({ dir }: Cluster): Promise<string> {
+  const namespace = 'faults';
   const file = join(dir, `${namespace}-before.yaml`);
   const documents = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
@@ -200,7 +209,7 @@ async function freshNamespace(): Promise<string> {
   return namespace;
 }
 
-async function manifestFile(namespace: string, image: string): Promise<string> {
+async function manifestFile({ dir }: Cluster, namespace: string, image: string): Promise<string> {
   const file = join(dir, `${namespace}-deploy.yaml`);
   await writeFile(file, YAML.stringify(webDeployment(namespace, image)));
   return file;

@@ -44554,6 +44554,10 @@ async function giveTrafficBack(provider) {
         throw new errors_ActionError(`Traffic could not be given back to stable (${errors_describeThrown(error)}), so the canary was left running to keep serving its share.`, 'Fix the cause, then run the action with mode: abort to finish the revert.', { cause: error });
     }
 }
+/** What the cluster looks like now, for a report after a recovery that ran out of time. */
+async function observe(kubectl, provider, names, stableImage) {
+    return verify(kubectl, provider, names, canaryObjects(names, provider), stableImage, 1_000);
+}
 async function verify(kubectl, provider, names, objects, expectedImage, timeoutMs) {
     const stable = `deployment/${names.deployment}`;
     const view = await kubectl.getIfExists(stable);
@@ -44744,6 +44748,8 @@ function checkServiceSelection(mode, service, stable) {
 
 /** A shift that fails on an API fault is tried again for this long before the canary aborts. */
 const SHIFT_RETRY_MS = 30_000;
+/** Reading the cluster's state for a report once a recovery has run out of time. */
+const OBSERVE_BUDGET_MS = 10_000;
 class CanaryCluster {
     kubectl;
     run;
@@ -44916,10 +44922,12 @@ class CanaryCluster {
             phase: state.phase ?? 'running',
         };
     }
-    /** Who owns the canary when it exists and is not stale; undefined otherwise. */
+    /** Who owns the canary when it is alive; false when it is stale, undefined when there is none. */
     async liveOwner() {
         const state = await readClusterState(this.kubectl, this.target.deployment);
-        return state && !isStale(state) ? describeOwner(state) : undefined;
+        if (!state)
+            return undefined;
+        return isStale(state) ? false : describeOwner(state);
     }
     /** `mode: start` is done: the canary waits for a person, with no lease to expire meanwhile. */
     async pause() {
@@ -44930,8 +44938,14 @@ class CanaryCluster {
     startLease() {
         this.stopLease();
         const every = Math.max(1_000, Math.floor(this.run.leaseMs / 4));
+        let failing = false;
         this.leaseTimer = setInterval(() => {
-            this.writeState({}).catch((error) => core_debug(`Could not renew the canary's lease: ${errors_describeThrown(error)}`));
+            this.writeState({}).then(() => (failing = false), (error) => {
+                // Once per outage: a lease not renewed for `lease` makes a live canary look stale.
+                if (!failing)
+                    warning(`Could not renew the canary's lease: ${errors_describeThrown(error)}`);
+                failing = true;
+            });
         }, every);
         this.leaseTimer.unref();
     }
@@ -45031,11 +45045,29 @@ class CanaryCluster {
                 const cleanup = await this.lock.run(() => this.recovering('Finishing the promotion', (kubectl) => this.finishPromotionWith(kubectl)));
                 return { cleanup, finished: true };
             }
+            // Undo renumbers the revision it restores, so a retry first checks it is still needed.
             await this.recovering('Rolling stable back', async (kubectl) => {
+                const now = await readStable(kubectl, found.deployment, found.container);
+                if (now.image !== found.canaryImage)
+                    return;
                 await kubectl.rolloutUndo(`deployment/${found.deployment}`, found.stableRevision || undefined);
             });
         }
         return { cleanup: await this.revert(), finished: false };
+    }
+    /**
+     * The cluster as it is now, object by object (stable, traffic, canary objects left), read within
+     * a few seconds; undefined when even that fails. For a report after a recovery ran out of time.
+     */
+    async observe() {
+        const kubectl = this.kubectl.withDeadline(Date.now() + OBSERVE_BUDGET_MS);
+        try {
+            return await observe(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.names(), this.state?.stableImage ?? this.stable?.image);
+        }
+        catch (error) {
+            warning(`Could not read what the cluster runs now: ${errors_describeThrown(error)}`);
+            return undefined;
+        }
     }
     /** How long the recovery took so far (for the report), once one began. */
     recoveryTookMs() {
@@ -45113,10 +45145,6 @@ class CanaryCluster {
         catch (error) {
             warning(`Could not read the canary's saved state: ${errors_describeThrown(error)}`);
         }
-    }
-    /** The canary's state as last read or written; undefined when there is none. */
-    get clusterState() {
-        return this.state;
     }
     names() {
         return {
@@ -47255,13 +47283,16 @@ async function runCanary(settings, cluster, cancellation, hooks) {
         return { ...base, steps: result.steps };
     if (result.end === 'aborted') {
         core_error(`Aborting the canary ${result.reason ?? ''}`);
-        const cleanup = { ...(await cluster.revert()), recoveryMs: cluster.recoveryTookMs() };
+        const cleanup = await putBack(cluster, async () => ({
+            cleanup: await cluster.revert(),
+            finished: false,
+        }));
         return {
             ...base,
             decision: 'aborted',
             reason: `aborted ${result.reason ?? ''}`.trim(),
             steps: result.steps,
-            finalWeight: cleanup.canaryWeight,
+            finalWeight: cleanup?.canaryWeight ?? result.finalWeight,
             detectionMs: result.detectionMs,
             cleanup,
         };
@@ -47285,6 +47316,22 @@ async function runCanary(settings, cluster, cancellation, hooks) {
     };
 }
 /**
+ * Puts the cluster back with `how`, which retries through API faults until the recovery
+ * deadline. When even that runs out, the report shows the cluster as it is now, object by object,
+ * and the step's failure says how to finish (mode: abort).
+ */
+async function putBack(cluster, how) {
+    try {
+        const { cleanup } = await how();
+        return { ...cleanup, recoveryMs: cluster.recoveryTookMs() };
+    }
+    catch (error) {
+        core_error(errors_describeThrown(error));
+        const now = await cluster.observe();
+        return now && { ...now, recoveryMs: cluster.recoveryTookMs() };
+    }
+}
+/**
  * Creates the canary; when that fails after something was created (an API fault outlasting its
  * retries, a canary that never gets ready), the run reverts it and reports an abort.
  */
@@ -47298,25 +47345,37 @@ async function startCanary(cluster, base) {
             throw error;
         const reason = `could not start the canary: ${errors_describeThrown(error)}`;
         core_error(`Aborting: ${reason}`);
-        const cleanup = { ...(await cluster.revert()), recoveryMs: cluster.recoveryTookMs() };
+        const cleanup = await putBack(cluster, async () => ({
+            cleanup: await cluster.revert(),
+            finished: false,
+        }));
         return { ...base, decision: 'aborted', reason, stableImage: cluster.stableImage, cleanup };
     }
 }
 /** mode: abort, from whatever phase the canary is in; says whether it reverted or promoted. */
 async function abortOnRequest(base, cluster, staleOnly) {
     if (staleOnly) {
+        // A canary created between this look and a revert must not be touched: with nothing stale
+        // found, nothing is changed.
         const alive = await cluster.liveOwner();
-        if (alive) {
+        if (alive !== false) {
             return {
                 ...base,
                 decision: 'kept',
-                reason: `it belongs to ${alive}, which is still renewing its lease or waiting for promote or abort (stale-only is set)`,
+                reason: alive
+                    ? `its canary belongs to ${alive}, which is still renewing its lease or waiting for promote or abort (stale-only is set)`
+                    : 'there is no canary to abort (stale-only is set)',
             };
         }
     }
     const found = await cluster.resume('abort');
-    const { cleanup, finished } = await cluster.abort();
-    const recovered = { ...cleanup, recoveryMs: cluster.recoveryTookMs() };
+    let finished = false;
+    const recovered = await putBack(cluster, async () => {
+        const ended = await cluster.abort();
+        finished = ended.finished;
+        return ended;
+    });
+    const cleanup = recovered ?? { stableImage: undefined };
     if (finished) {
         return {
             ...base,
@@ -47329,11 +47388,14 @@ async function abortOnRequest(base, cluster, staleOnly) {
         };
     }
     const during = found?.phase === 'promoting' ? ' during its promotion; stable was rolled back and' : ';';
+    const back = recovered?.stableHealthy && recovered.leftoverObjects.length === 0
+        ? `${during} all traffic is back on stable`
+        : ', but putting the cluster back did not finish';
     return {
         ...base,
         decision: 'aborted',
         reason: found
-            ? `aborted on request at ${found.weight}%${during} all traffic is back on stable`
+            ? `aborted on request at ${found.weight}%${back}`
             : 'aborted on request; no canary was running',
         canaryImage: found?.canaryImage ?? base.canaryImage,
         stableImage: cleanup.stableImage,
@@ -47589,7 +47651,7 @@ function verdictLine(report) {
         case 'aborted':
             return `${abortHeadline(report, last)}${cleanupProblems(report.cleanup)}`;
         case 'kept':
-            return `Kept the canary of ${report.deployment}: ${report.reason}`;
+            return `Left ${report.deployment} as it is: ${report.reason}`;
     }
 }
 function abortHeadline(report, last) {

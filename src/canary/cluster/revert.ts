@@ -160,6 +160,16 @@ async function giveTrafficBack(provider: TrafficProvider): Promise<void> {
   }
 }
 
+/** What the cluster looks like now, for a report after a recovery that ran out of time. */
+export async function observe(
+  kubectl: Kubectl,
+  provider: TrafficProvider,
+  names: CanaryNames,
+  stableImage: string | undefined,
+): Promise<CleanupReport> {
+  return verify(kubectl, provider, names, canaryObjects(names, provider), stableImage, 1_000);
+}
+
 async function verify(
   kubectl: Kubectl,
   provider: TrafficProvider,

@@ -33411,6 +33411,10 @@ async function giveTrafficBack(provider) {
         throw new errors_ActionError(`Traffic could not be given back to stable (${errors_describeThrown(error)}), so the canary was left running to keep serving its share.`, 'Fix the cause, then run the action with mode: abort to finish the revert.', { cause: error });
     }
 }
+/** What the cluster looks like now, for a report after a recovery that ran out of time. */
+async function observe(kubectl, provider, names, stableImage) {
+    return verify(kubectl, provider, names, canaryObjects(names, provider), stableImage, 1_000);
+}
 async function verify(kubectl, provider, names, objects, expectedImage, timeoutMs) {
     const stable = `deployment/${names.deployment}`;
     const view = await kubectl.getIfExists(stable);
@@ -33601,6 +33605,8 @@ function checkServiceSelection(mode, service, stable) {
 
 /** A shift that fails on an API fault is tried again for this long before the canary aborts. */
 const SHIFT_RETRY_MS = 30_000;
+/** Reading the cluster's state for a report once a recovery has run out of time. */
+const OBSERVE_BUDGET_MS = 10_000;
 class CanaryCluster {
     kubectl;
     run;
@@ -33773,10 +33779,12 @@ class CanaryCluster {
             phase: state.phase ?? 'running',
         };
     }
-    /** Who owns the canary when it exists and is not stale; undefined otherwise. */
+    /** Who owns the canary when it is alive; false when it is stale, undefined when there is none. */
     async liveOwner() {
         const state = await readClusterState(this.kubectl, this.target.deployment);
-        return state && !isStale(state) ? describeOwner(state) : undefined;
+        if (!state)
+            return undefined;
+        return isStale(state) ? false : describeOwner(state);
     }
     /** `mode: start` is done: the canary waits for a person, with no lease to expire meanwhile. */
     async pause() {
@@ -33787,8 +33795,14 @@ class CanaryCluster {
     startLease() {
         this.stopLease();
         const every = Math.max(1_000, Math.floor(this.run.leaseMs / 4));
+        let failing = false;
         this.leaseTimer = setInterval(() => {
-            this.writeState({}).catch((error) => core_debug(`Could not renew the canary's lease: ${errors_describeThrown(error)}`));
+            this.writeState({}).then(() => (failing = false), (error) => {
+                // Once per outage: a lease not renewed for `lease` makes a live canary look stale.
+                if (!failing)
+                    warning(`Could not renew the canary's lease: ${errors_describeThrown(error)}`);
+                failing = true;
+            });
         }, every);
         this.leaseTimer.unref();
     }
@@ -33888,11 +33902,29 @@ class CanaryCluster {
                 const cleanup = await this.lock.run(() => this.recovering('Finishing the promotion', (kubectl) => this.finishPromotionWith(kubectl)));
                 return { cleanup, finished: true };
             }
+            // Undo renumbers the revision it restores, so a retry first checks it is still needed.
             await this.recovering('Rolling stable back', async (kubectl) => {
+                const now = await readStable(kubectl, found.deployment, found.container);
+                if (now.image !== found.canaryImage)
+                    return;
                 await kubectl.rolloutUndo(`deployment/${found.deployment}`, found.stableRevision || undefined);
             });
         }
         return { cleanup: await this.revert(), finished: false };
+    }
+    /**
+     * The cluster as it is now, object by object (stable, traffic, canary objects left), read within
+     * a few seconds; undefined when even that fails. For a report after a recovery ran out of time.
+     */
+    async observe() {
+        const kubectl = this.kubectl.withDeadline(Date.now() + OBSERVE_BUDGET_MS);
+        try {
+            return await observe(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.names(), this.state?.stableImage ?? this.stable?.image);
+        }
+        catch (error) {
+            warning(`Could not read what the cluster runs now: ${errors_describeThrown(error)}`);
+            return undefined;
+        }
     }
     /** How long the recovery took so far (for the report), once one began. */
     recoveryTookMs() {
@@ -33970,10 +34002,6 @@ class CanaryCluster {
         catch (error) {
             warning(`Could not read the canary's saved state: ${errors_describeThrown(error)}`);
         }
-    }
-    /** The canary's state as last read or written; undefined when there is none. */
-    get clusterState() {
-        return this.state;
     }
     names() {
         return {
