@@ -320,7 +320,8 @@ async function recover(
   state: RolloutState,
   stopAt?: number,
 ): Promise<{ rollback: RollbackResult[]; recovery: RecoveryReport }> {
-  const marked = recovering(state);
+  // In place: a cancellation arriving now continues to the same deadline, and so does post.
+  const marked = Object.assign(state, recovering(state));
   rolloutState.save(marked);
   const deadlineAt = Math.min(marked.recoveryDeadlineAt ?? Infinity, stopAt ?? Infinity);
   const rollback = await rollBack(kubectl, state.before, state.changed, deadlineAt);
@@ -423,7 +424,7 @@ async function cancel(
       Date.now() + CANCEL_BUDGET_MS,
     );
     for (const result of rollback) core.info(`${result.workload}: ${result.message}`);
-    if (recovery.finished) rolloutState.save({ ...recovering(state), phase: 'settled' });
+    if (recovery.finished) rolloutState.save({ ...state, phase: 'settled' });
     report = cancelledReport(settings, state, started, rollback, {
       ...recovery,
       command: undefined,
@@ -463,10 +464,7 @@ function cancelledReport(
     })),
     smokeTests: [],
     rollback,
-    recovery:
-      finished || !settings.rollbackOnFailure
-        ? recovery
-        : { ...(recovery as RecoveryReport), continuesInPost: true },
+    recovery: recovery && !recovery.finished ? { ...recovery, continuesInPost: true } : recovery,
     failure: 'the run was cancelled during the rollout',
     diagnostics: undefined,
     durationMs: Date.now() - started,

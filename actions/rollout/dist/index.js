@@ -43250,7 +43250,8 @@ async function deploy(kubectl, settings, plan, github, state) {
  * The deadline is saved first, so a post step after a cancellation continues to the same one.
  */
 async function recover(kubectl, settings, state, stopAt) {
-    const marked = recovering(state);
+    // In place: a cancellation arriving now continues to the same deadline, and so does post.
+    const marked = Object.assign(state, recovering(state));
     rolloutState.save(marked);
     const deadlineAt = Math.min(marked.recoveryDeadlineAt ?? Infinity, stopAt ?? Infinity);
     const rollback = await rollBack(kubectl, state.before, state.changed, deadlineAt);
@@ -43317,7 +43318,7 @@ async function cancel(kubectl, settings, state, started) {
         for (const result of rollback)
             info(`${result.workload}: ${result.message}`);
         if (recovery.finished)
-            rolloutState.save({ ...recovering(state), phase: 'settled' });
+            rolloutState.save({ ...state, phase: 'settled' });
         report = cancelledReport(settings, state, started, rollback, {
             ...recovery,
             command: undefined,
@@ -43351,9 +43352,7 @@ function cancelledReport(settings, state, started, rollback, recovery) {
         })),
         smokeTests: [],
         rollback,
-        recovery: finished || !settings.rollbackOnFailure
-            ? recovery
-            : { ...recovery, continuesInPost: true },
+        recovery: recovery && !recovery.finished ? { ...recovery, continuesInPost: true } : recovery,
         failure: 'the run was cancelled during the rollout',
         diagnostics: undefined,
         durationMs: Date.now() - started,
