@@ -62,6 +62,8 @@ export interface CanaryRunOptions {
   onStale: 'abort' | 'fail';
   /** Take over a canary of another run that is still alive. */
   force: boolean;
+  /** Called just before this run first changes a canary (creates, takes over or aborts it). */
+  acting?: () => void;
   /** Called once when the first recovery starts, with its deadline, so post can keep to it. */
   recoveryStarted?: (deadlineAt: number) => void;
   /** Set by the post step: the deadline main's recovery began with. */
@@ -192,6 +194,7 @@ export class CanaryCluster {
       renewedAt: new Date().toISOString(),
     };
     const router = this.target.traffic !== 'replicas';
+    this.run.acting?.();
     this.creating = true;
     // Applying the same objects again changes nothing, so an API fault here is simply retried.
     await this.lock.run(() =>
@@ -260,7 +263,7 @@ export class CanaryCluster {
 
   /**
    * Continues a canary a previous job started; undefined when there is none. Only a job of the run
-   * that owns it may continue it, unless its lease expired or `force` is set; promote takes it over.
+   * that owns it may continue it, unless its lease expired or `force` is set.
    */
   async resume(intent: 'promote' | 'abort'): Promise<ResumedCanary | undefined> {
     const state = await readClusterState(this.kubectl, this.target.deployment);
@@ -273,15 +276,25 @@ export class CanaryCluster {
     }
     this.state = state;
     this.stable = await readStable(this.kubectl, state.deployment, state.container);
-    if (intent === 'promote') {
-      await this.writeState({ owner: this.run.owner, phase: 'running' });
-      this.startLease();
-    }
     return {
       weight: state.weight,
       canaryImage: state.canaryImage,
       phase: state.phase ?? 'running',
     };
+  }
+
+  /**
+   * This job drives the canary from now on (mode promote, once it checked what it found): it
+   * becomes the owner, and its post step the one that reverts if it stops half way.
+   */
+  async takeOver(): Promise<void> {
+    this.run.acting?.();
+    await untilRecovered(
+      'Taking the canary over',
+      () => this.writeState({ owner: this.run.owner, phase: 'running' }),
+      { deadlineAt: Date.now() + SHIFT_RETRY_MS },
+    );
+    this.startLease();
   }
 
   /** Who owns the canary when it is alive; false when it is stale, undefined when there is none. */
@@ -413,6 +426,7 @@ export class CanaryCluster {
    * under live traffic); otherwise stable goes back to its revision from before the canary.
    */
   async abort(): Promise<{ cleanup: CleanupReport; finished: boolean }> {
+    this.run.acting?.();
     if (!this.state) await this.resumeQuietly();
     const found = this.state;
     if (!found) return { cleanup: await this.revert(), finished: false };
@@ -522,14 +536,6 @@ export class CanaryCluster {
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  /** Post step after a promotion was interrupted: stable has the new image; clean up around it. */
-  async finishPromotion(): Promise<CleanupReport> {
-    await this.resumeQuietly();
-    return this.lock.run(() =>
-      this.recovering('Finishing the promotion', (kubectl) => this.finishPromotionWith(kubectl)),
-    );
   }
 
   private finishPromotionWith(kubectl: Kubectl): Promise<CleanupReport> {

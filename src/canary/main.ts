@@ -29,10 +29,11 @@ export async function run(): Promise<void> {
       route: settings.route,
       timeoutMs: settings.timeoutMs,
       owner: runOwner(),
+      mode: settings.mode,
       leaseMs: settings.leaseMs,
       recoveryTimeoutMs: settings.recoveryTimeoutMs,
     };
-    // Saved before anything changes; post acts only on a canary this job owns on the cluster.
+    // Saved before anything changes; post finishes only what this step began to change.
     canaryRunState.save(state);
     const cluster = new CanaryCluster(kubectl, settings, {
       owner: state.owner,
@@ -40,6 +41,10 @@ export async function run(): Promise<void> {
       recoveryTimeoutMs: settings.recoveryTimeoutMs,
       onStale: settings.onStale,
       force: settings.force,
+      acting: () => {
+        state = { ...state, acting: true };
+        canaryRunState.save(state);
+      },
       recoveryStarted: (deadlineAt) => {
         state = { ...state, recoveryDeadlineAt: deadlineAt };
         canaryRunState.save(state);

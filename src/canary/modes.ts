@@ -42,6 +42,7 @@ export async function runCanary(
         'Promote the image that was started, or abort that canary first with mode: abort.',
       );
     }
+    await cluster.takeOver();
     base.canaryImage = found.canaryImage;
     weights = settings.steps.filter((weight) => weight > found.weight);
   } else {

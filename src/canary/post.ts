@@ -21,13 +21,18 @@ export async function run(): Promise<void> {
 }
 
 /**
- * Main was cancelled or killed before it settled. Only a canary this job owns is touched: a run
- * that was refused because another canary was running must leave that one alone. Before promotion
- * the only safe end is stable as it was; once stable had the new image, the canary had passed, so
- * the promotion's cleanup is finished instead. Both retry through API faults until the recovery
- * deadline main began with (or a full recovery-timeout from now), and both are safe to repeat.
+ * Main was cancelled or killed before it settled. Only what main began is finished: a run that
+ * was refused because another canary was running, or a promote that refused what it found, must
+ * leave that canary alone. Before promotion the only safe end is stable as it was; once stable
+ * runs the new image healthily the canary had passed, so the promotion is finished instead. Either
+ * retries through API faults until the recovery deadline main began with (or a full
+ * recovery-timeout from now), and is safe to repeat.
  */
 async function finish(state: CanaryRunState): Promise<void> {
+  if (!state.acting) {
+    core.info(`The main step changed no canary of ${state.deployment}; nothing to finish.`);
+    return;
+  }
   const kubectl = kubectlFor(state);
   let found;
   try {
@@ -40,7 +45,8 @@ async function finish(state: CanaryRunState): Promise<void> {
     core.info(`No canary of ${state.deployment} is left; nothing to finish.`);
     return;
   }
-  if (!ownedBy(found, state.owner)) {
+  // An abort acts on a canary another job owns; every other mode only on one it owns itself.
+  if (state.mode !== 'abort' && !ownedBy(found, state.owner)) {
     core.info(
       `The canary of ${state.deployment} belongs to ${describeOwner(found)}, not to this job; left as it is.`,
     );
@@ -49,9 +55,10 @@ async function finish(state: CanaryRunState): Promise<void> {
   core.info(`The canary did not finish (${state.phase}); finishing it now.`);
   const cluster = CanaryCluster.fromRunState(kubectl, state);
   try {
-    const promoting = state.phase === 'promoting' || found.phase === 'promoting';
-    const cleanup = promoting ? await cluster.finishPromotion() : await cluster.revert();
-    await report(cleanup, promoting, cluster.recoveryTookMs());
+    // As mode: abort does: revert before promotion; mid-promotion, finish it when stable runs the
+    // new image healthily, else roll stable back and revert.
+    const { cleanup, finished } = await cluster.abort();
+    await report(cleanup, finished, cluster.recoveryTookMs());
   } catch (error) {
     core.warning(`Could not put the cluster back: ${describeThrown(error)}`);
     await new JobSummary()
@@ -63,9 +70,9 @@ async function finish(state: CanaryRunState): Promise<void> {
   }
 }
 
-async function report(cleanup: CleanupReport, promoting: boolean, tookMs: number | undefined) {
+async function report(cleanup: CleanupReport, promoted: boolean, tookMs: number | undefined) {
   const clean = cleanup.stableHealthy && cleanup.leftoverObjects.length === 0;
-  const done = promoting ? 'finished the promotion' : 'put all traffic back on stable';
+  const done = promoted ? 'finished the promotion' : 'put all traffic back on stable';
   const line = `The post step ${done}${tookMs === undefined ? '' : ` in ${Math.round(tookMs / 100) / 10}s`}: stable ${cleanup.stableImage ?? '(unknown image)'}, healthy: ${cleanup.stableHealthy}; canary weight ${cleanup.canaryWeight}%; leftover canary objects: ${cleanup.leftoverObjects.join(', ') || 'none'}.`;
   if (clean) core.info(line);
   else core.warning(line);

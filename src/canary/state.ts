@@ -6,6 +6,7 @@
 import { fieldProblem, stepState } from '../core/step-state.js';
 import type { CanaryTarget } from './canary-cluster.js';
 import type { RunOwner } from './cluster/cluster-state.js';
+import type { CanaryMode } from './types.js';
 
 /**
  * running: canary objects may exist and traffic may be shifted; promoting: stable already has the
@@ -22,6 +23,12 @@ export interface CanaryRunState extends Omit<CanaryTarget, 'image'> {
   owner: RunOwner;
   leaseMs: number;
   recoveryTimeoutMs: number;
+  mode: CanaryMode;
+  /**
+   * Main began to change a canary: created it, took it over (promote) or began aborting it. Until
+   * then post has nothing of this step's to finish, whatever the cluster holds.
+   */
+  acting?: boolean;
   /** Set once a recovery began in main: post keeps to the same deadline. */
   recoveryDeadlineAt?: number;
 }
@@ -33,6 +40,7 @@ export const canaryRunState = stepState<CanaryRunState>('canary', (value) => {
     phase: 'string',
     kubeconfigPath: 'string',
     deployment: 'string',
+    mode: 'string',
     leaseMs: 'number',
     recoveryTimeoutMs: 'number',
     recoveryDeadlineAt: 'number?',

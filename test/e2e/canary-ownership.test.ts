@@ -54,11 +54,15 @@ describeWithTool(
         expect(verdict(push)).toMatch(
           /belongs to run 1658821493 .*waiting for promote or abort.*changed nothing/,
         );
-        expect(push.post?.stdout).toMatch(/belongs to run 1658821493 .*left as it is/);
+        expect(push.post?.stdout).toMatch(/changed no canary of web; nothing to finish/);
         const abort = await s.run(ABORT, LATER_RUN);
         expect(abort.main.exitCode).toBe(1);
         expect(verdict(abort)).toMatch(/belongs to run 1658821493/);
         expect(abort.main.summary).toMatch(/force: true/);
+        // Its own run's promote of another image is refused too, before it takes anything over.
+        const wrong = await s.run({ ...QUICK, mode: 'promote', image: 'demo/web:9.9.9' });
+        expect(wrong.main.exitCode).toBe(1);
+        expect(verdict(wrong)).toMatch(/has image demo\/web:1.1.0, not demo\/web:9.9.9/);
         expect(canaryAnnotation(s)).toEqual(before);
         expect(s.env.canaryShare()).toBeCloseTo(0.5, 5);
 

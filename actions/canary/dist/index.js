@@ -44851,6 +44851,7 @@ class CanaryCluster {
             renewedAt: new Date().toISOString(),
         };
         const router = this.target.traffic !== 'replicas';
+        this.run.acting?.();
         this.creating = true;
         // Applying the same objects again changes nothing, so an API fault here is simply retried.
         await this.lock.run(() => untilRecovered('Creating the canary', async () => {
@@ -44901,7 +44902,7 @@ class CanaryCluster {
     }
     /**
      * Continues a canary a previous job started; undefined when there is none. Only a job of the run
-     * that owns it may continue it, unless its lease expired or `force` is set; promote takes it over.
+     * that owns it may continue it, unless its lease expired or `force` is set.
      */
     async resume(intent) {
         const state = await readClusterState(this.kubectl, this.target.deployment);
@@ -44912,15 +44913,20 @@ class CanaryCluster {
         }
         this.state = state;
         this.stable = await readStable(this.kubectl, state.deployment, state.container);
-        if (intent === 'promote') {
-            await this.writeState({ owner: this.run.owner, phase: 'running' });
-            this.startLease();
-        }
         return {
             weight: state.weight,
             canaryImage: state.canaryImage,
             phase: state.phase ?? 'running',
         };
+    }
+    /**
+     * This job drives the canary from now on (mode promote, once it checked what it found): it
+     * becomes the owner, and its post step the one that reverts if it stops half way.
+     */
+    async takeOver() {
+        this.run.acting?.();
+        await untilRecovered('Taking the canary over', () => this.writeState({ owner: this.run.owner, phase: 'running' }), { deadlineAt: Date.now() + SHIFT_RETRY_MS });
+        this.startLease();
     }
     /** Who owns the canary when it is alive; false when it is stale, undefined when there is none. */
     async liveOwner() {
@@ -45027,6 +45033,7 @@ class CanaryCluster {
      * under live traffic); otherwise stable goes back to its revision from before the canary.
      */
     async abort() {
+        this.run.acting?.();
         if (!this.state)
             await this.resumeQuietly();
         const found = this.state;
@@ -45113,11 +45120,6 @@ class CanaryCluster {
         finally {
             clearTimeout(timer);
         }
-    }
-    /** Post step after a promotion was interrupted: stable has the new image; clean up around it. */
-    async finishPromotion() {
-        await this.resumeQuietly();
-        return this.lock.run(() => this.recovering('Finishing the promotion', (kubectl) => this.finishPromotionWith(kubectl)));
     }
     finishPromotionWith(kubectl) {
         return finishPromotion(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.names(), {
@@ -47265,6 +47267,7 @@ async function runCanary(settings, cluster, cancellation, hooks) {
         if (settings.image && settings.image !== found.canaryImage) {
             throw new errors_ActionError(`The running canary has image ${found.canaryImage}, not ${settings.image}.`, 'Promote the image that was started, or abort that canary first with mode: abort.');
         }
+        await cluster.takeOver();
         base.canaryImage = found.canaryImage;
         weights = settings.steps.filter((weight) => weight > found.weight);
     }
@@ -47516,6 +47519,7 @@ const canaryRunState = stepState('canary', (value) => {
         phase: 'string',
         kubeconfigPath: 'string',
         deployment: 'string',
+        mode: 'string',
         leaseMs: 'number',
         recoveryTimeoutMs: 'number',
         recoveryDeadlineAt: 'number?',
@@ -47926,10 +47930,11 @@ async function run() {
             route: settings.route,
             timeoutMs: settings.timeoutMs,
             owner: runOwner(),
+            mode: settings.mode,
             leaseMs: settings.leaseMs,
             recoveryTimeoutMs: settings.recoveryTimeoutMs,
         };
-        // Saved before anything changes; post acts only on a canary this job owns on the cluster.
+        // Saved before anything changes; post finishes only what this step began to change.
         canaryRunState.save(state);
         const cluster = new CanaryCluster(kubectl, settings, {
             owner: state.owner,
@@ -47937,6 +47942,10 @@ async function run() {
             recoveryTimeoutMs: settings.recoveryTimeoutMs,
             onStale: settings.onStale,
             force: settings.force,
+            acting: () => {
+                state = { ...state, acting: true };
+                canaryRunState.save(state);
+            },
             recoveryStarted: (deadlineAt) => {
                 state = { ...state, recoveryDeadlineAt: deadlineAt };
                 canaryRunState.save(state);

@@ -36,7 +36,11 @@ async function tool(name: 'bundle' | 'check-dist', root: string) {
   }
 }
 
-describe('check-dist on the ESM fixture action', () => {
+// Each check rebuilds the fixture with ncc, which is CPU-bound: on two cores shared with the
+// fault-matrix tests one call can take a minute.
+const BUNDLING = { timeout: 240_000 };
+
+describe('check-dist on the ESM fixture action', BUNDLING, () => {
   let root: string;
   const echo = () => join(root, 'test/fixtures/actions/echo');
 
@@ -45,7 +49,7 @@ describe('check-dist on the ESM fixture action', () => {
     const source = join(REPO_ROOT, 'test/fixtures/actions/echo');
     await cp(source, echo(), { recursive: true, filter: (path) => !path.includes('/dist') });
     expect((await tool('bundle', root)).code).toBe(0);
-  });
+  }, BUNDLING.timeout);
 
   afterAll(() => rm(root, { recursive: true, force: true }));
 
@@ -91,7 +95,7 @@ describe('check-dist on the ESM fixture action', () => {
   });
 });
 
-describe('check-dist on a CommonJS build of an ESM-only dependency', () => {
+describe('check-dist on a CommonJS build of an ESM-only dependency', BUNDLING, () => {
   it('fails although ncc built the bundle without complaint', async () => {
     // The trap from the research: without "type": "module", ncc emits a CommonJS bundle in
     // which ESM-only @actions/core is a stub that throws "Cannot find module" at run time.

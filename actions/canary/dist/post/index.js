@@ -33708,6 +33708,7 @@ class CanaryCluster {
             renewedAt: new Date().toISOString(),
         };
         const router = this.target.traffic !== 'replicas';
+        this.run.acting?.();
         this.creating = true;
         // Applying the same objects again changes nothing, so an API fault here is simply retried.
         await this.lock.run(() => untilRecovered('Creating the canary', async () => {
@@ -33758,7 +33759,7 @@ class CanaryCluster {
     }
     /**
      * Continues a canary a previous job started; undefined when there is none. Only a job of the run
-     * that owns it may continue it, unless its lease expired or `force` is set; promote takes it over.
+     * that owns it may continue it, unless its lease expired or `force` is set.
      */
     async resume(intent) {
         const state = await readClusterState(this.kubectl, this.target.deployment);
@@ -33769,15 +33770,20 @@ class CanaryCluster {
         }
         this.state = state;
         this.stable = await readStable(this.kubectl, state.deployment, state.container);
-        if (intent === 'promote') {
-            await this.writeState({ owner: this.run.owner, phase: 'running' });
-            this.startLease();
-        }
         return {
             weight: state.weight,
             canaryImage: state.canaryImage,
             phase: state.phase ?? 'running',
         };
+    }
+    /**
+     * This job drives the canary from now on (mode promote, once it checked what it found): it
+     * becomes the owner, and its post step the one that reverts if it stops half way.
+     */
+    async takeOver() {
+        this.run.acting?.();
+        await untilRecovered('Taking the canary over', () => this.writeState({ owner: this.run.owner, phase: 'running' }), { deadlineAt: Date.now() + SHIFT_RETRY_MS });
+        this.startLease();
     }
     /** Who owns the canary when it is alive; false when it is stale, undefined when there is none. */
     async liveOwner() {
@@ -33884,6 +33890,7 @@ class CanaryCluster {
      * under live traffic); otherwise stable goes back to its revision from before the canary.
      */
     async abort() {
+        this.run.acting?.();
         if (!this.state)
             await this.resumeQuietly();
         const found = this.state;
@@ -33970,11 +33977,6 @@ class CanaryCluster {
         finally {
             clearTimeout(timer);
         }
-    }
-    /** Post step after a promotion was interrupted: stable has the new image; clean up around it. */
-    async finishPromotion() {
-        await this.resumeQuietly();
-        return this.lock.run(() => this.recovering('Finishing the promotion', (kubectl) => this.finishPromotionWith(kubectl)));
     }
     finishPromotionWith(kubectl) {
         return finishPromotion(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.names(), {
@@ -34109,6 +34111,7 @@ const canaryRunState = stepState('canary', (value) => {
         phase: 'string',
         kubeconfigPath: 'string',
         deployment: 'string',
+        mode: 'string',
         leaseMs: 'number',
         recoveryTimeoutMs: 'number',
         recoveryDeadlineAt: 'number?',
@@ -34144,13 +34147,18 @@ async function run() {
     });
 }
 /**
- * Main was cancelled or killed before it settled. Only a canary this job owns is touched: a run
- * that was refused because another canary was running must leave that one alone. Before promotion
- * the only safe end is stable as it was; once stable had the new image, the canary had passed, so
- * the promotion's cleanup is finished instead. Both retry through API faults until the recovery
- * deadline main began with (or a full recovery-timeout from now), and both are safe to repeat.
+ * Main was cancelled or killed before it settled. Only what main began is finished: a run that
+ * was refused because another canary was running, or a promote that refused what it found, must
+ * leave that canary alone. Before promotion the only safe end is stable as it was; once stable
+ * runs the new image healthily the canary had passed, so the promotion is finished instead. Either
+ * retries through API faults until the recovery deadline main began with (or a full
+ * recovery-timeout from now), and is safe to repeat.
  */
 async function finish(state) {
+    if (!state.acting) {
+        info(`The main step changed no canary of ${state.deployment}; nothing to finish.`);
+        return;
+    }
     const kubectl = kubectlFor(state);
     let found;
     try {
@@ -34164,16 +34172,18 @@ async function finish(state) {
         info(`No canary of ${state.deployment} is left; nothing to finish.`);
         return;
     }
-    if (!ownedBy(found, state.owner)) {
+    // An abort acts on a canary another job owns; every other mode only on one it owns itself.
+    if (state.mode !== 'abort' && !ownedBy(found, state.owner)) {
         info(`The canary of ${state.deployment} belongs to ${describeOwner(found)}, not to this job; left as it is.`);
         return;
     }
     info(`The canary did not finish (${state.phase}); finishing it now.`);
     const cluster = CanaryCluster.fromRunState(kubectl, state);
     try {
-        const promoting = state.phase === 'promoting' || found.phase === 'promoting';
-        const cleanup = promoting ? await cluster.finishPromotion() : await cluster.revert();
-        await report(cleanup, promoting, cluster.recoveryTookMs());
+        // As mode: abort does: revert before promotion; mid-promotion, finish it when stable runs the
+        // new image healthily, else roll stable back and revert.
+        const { cleanup, finished } = await cluster.abort();
+        await report(cleanup, finished, cluster.recoveryTookMs());
     }
     catch (error) {
         warning(`Could not put the cluster back: ${errors_describeThrown(error)}`);
@@ -34182,9 +34192,9 @@ async function finish(state) {
             .write();
     }
 }
-async function report(cleanup, promoting, tookMs) {
+async function report(cleanup, promoted, tookMs) {
     const clean = cleanup.stableHealthy && cleanup.leftoverObjects.length === 0;
-    const done = promoting ? 'finished the promotion' : 'put all traffic back on stable';
+    const done = promoted ? 'finished the promotion' : 'put all traffic back on stable';
     const line = `The post step ${done}${tookMs === undefined ? '' : ` in ${Math.round(tookMs / 100) / 10}s`}: stable ${cleanup.stableImage ?? '(unknown image)'}, healthy: ${cleanup.stableHealthy}; canary weight ${cleanup.canaryWeight}%; leftover canary objects: ${cleanup.leftoverObjects.join(', ') || 'none'}.`;
     if (clean)
         info(line);
