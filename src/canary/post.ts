@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { removeCredentialFiles } from '../core/credentials.js';
 import { describeThrown } from '../core/errors.js';
+import { untilRecovered } from '../core/kube-recovery.js';
 import { kubectlFor } from '../core/kubectl.js';
 import { runPost } from '../core/run.js';
 import { JobSummary } from '../core/summary.js';
@@ -33,10 +34,16 @@ async function finish(state: CanaryRunState): Promise<void> {
     core.info(`The main step changed no canary of ${state.deployment}; nothing to finish.`);
     return;
   }
-  const kubectl = kubectlFor(state);
+  const deadlineAt = state.recoveryDeadlineAt ?? Date.now() + state.recoveryTimeoutMs;
+  const kubectl = kubectlFor(state, { deadlineAt });
   let found;
   try {
-    found = await readClusterState(kubectl, state.deployment);
+    // The API fault that stopped main may not be over yet.
+    found = await untilRecovered(
+      `Reading the canary of ${state.deployment}`,
+      () => readClusterState(kubectl, state.deployment),
+      { deadlineAt },
+    );
   } catch (error) {
     core.warning(`Could not read the canary of ${state.deployment}: ${describeThrown(error)}`);
     return;

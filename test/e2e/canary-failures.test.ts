@@ -13,6 +13,7 @@ import {
   verdict,
   type World,
 } from './canary-support.js';
+import { armFault } from './fault-matrix.js';
 
 let world: World;
 
@@ -82,6 +83,35 @@ describeWithTool(
         await s.stop();
       }
     });
+
+    it('a cancellation during an API outage longer than its grace period is finished by post', async () => {
+      const s = await startScenario(world, 'gateway-api', HEALTHY);
+      try {
+        const cancel = new AbortController();
+        const route = `/apis/gateway.networking.k8s.io/v1/namespaces/${s.namespace}/httproutes/web`;
+        const armed = armFault(world.sim.faults, { method: 'PATCH', path: route }, (faults) => {
+          setTimeout(() => {
+            faults.outage(12_000);
+            cancel.abort();
+          }, 1_500);
+        });
+        const run = await s.run(
+          { interval: '30s', 'step-timeout': '60s' },
+          {
+            signal: cancel.signal,
+            beforePost: () => expect(s.env.canaryShare()).toBeGreaterThan(0),
+          },
+        );
+        await armed.expectFired();
+        expect(run.main.cancelled).toBe(true);
+        expect(run.main.stdout).toContain('the post step continues it');
+        expect(run.post?.exitCode, run.post?.stdout).toBe(0);
+        expect(run.post?.summary).toMatch(/The post step put all traffic back on stable in \d/);
+        expectReverted(s);
+      } finally {
+        await s.stop();
+      }
+    }, 120_000);
 
     it('start pauses at the first step; a later promote run finishes the progression', async () => {
       const s = await startScenario(world, 'nginx', HEALTHY);

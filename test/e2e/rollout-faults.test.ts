@@ -109,6 +109,45 @@ describeWithTool(
   },
 );
 
+describeWithTool(
+  { program: '/usr/bin/kubectl', debianPackage: 'kubectl', versionArgs: ['version', '--client'] },
+  'rollout bundle: a rollback the cancellation grace period cannot finish',
+  () => {
+    it('is finished by the post step once an API outage longer than the grace period ends', async () => {
+      const cluster = await startCluster();
+      try {
+        const namespace = await freshNamespace(cluster);
+        const cancel = new AbortController();
+        const armed = armFault(cluster.sim.faults, PHASES[1].match(namespace), (faults) => {
+          setTimeout(() => {
+            faults.outage(12_000);
+            cancel.abort();
+          }, 500);
+        });
+        const run = await runAction(ROLLOUT, {
+          inputs: {
+            kubeconfig: cluster.sim.kubeconfig,
+            namespace,
+            manifests: await manifestFile(cluster, namespace, 'never/app:v2'),
+            timeout: '60s',
+          },
+          timeoutMs: 120_000,
+          signal: cancel.signal,
+        });
+        await armed.expectFired();
+        expect(run.main.cancelled).toBe(true);
+        expect(run.main.summary).toMatch(/the post step continues it/);
+        expect(run.post?.exitCode, run.post?.stdout).toBe(0);
+        expect(run.post?.summary).toMatch(/Post step: The rollback finished in \d/);
+        await expectWeb(cluster, namespace, OLD);
+      } finally {
+        await cluster.sim.stop();
+        await rm(cluster.dir, { recursive: true, force: true });
+      }
+    }, 120_000);
+  },
+);
+
 async function startCluster(): Promise<Cluster> {
   const dir = await mkdtemp(join(tmpdir(), 'slipway-rollout-faults-'));
   const sim = await startKubeSim({
@@ -118,6 +157,7 @@ async function startCluster(): Promise<Cluster> {
         { image: 'good/app:*', 'ready-after': '200ms' },
         { image: 'slow/app:*', 'ready-after': '2s' },
         { image: 'stuck/app:*', 'never-ready': true },
+        { image: 'never/app:*', 'ready-after': '10m' },
       ],
     },
   });

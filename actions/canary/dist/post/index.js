@@ -31568,8 +31568,6 @@ async function removeCredentialFiles() {
     return removed;
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/core/duration.ts
@@ -32038,6 +32036,8 @@ function lastLine(text) {
     return lines.at(-1) ?? text;
 }
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/core/kubectl.ts
 /**
  * The kubectl adapter: every cluster call goes through the real kubectl with an argument array,
@@ -34134,6 +34134,7 @@ const canaryRunState = stepState('canary', (value) => {
 
 
 
+
 async function run() {
     await runPost('canary', async () => {
         try {
@@ -34159,10 +34160,12 @@ async function finish(state) {
         info(`The main step changed no canary of ${state.deployment}; nothing to finish.`);
         return;
     }
-    const kubectl = kubectlFor(state);
+    const deadlineAt = state.recoveryDeadlineAt ?? Date.now() + state.recoveryTimeoutMs;
+    const kubectl = kubectlFor(state, { deadlineAt });
     let found;
     try {
-        found = await readClusterState(kubectl, state.deployment);
+        // The API fault that stopped main may not be over yet.
+        found = await untilRecovered(`Reading the canary of ${state.deployment}`, () => readClusterState(kubectl, state.deployment), { deadlineAt });
     }
     catch (error) {
         warning(`Could not read the canary of ${state.deployment}: ${errors_describeThrown(error)}`);
