@@ -102,12 +102,23 @@ export function readSettings(): Settings {
     }),
     leaseMs: readDuration('lease', { default: '2m', minMs: 10_000, maxMs: 3_600_000 }),
     onStale: readEnum('on-stale', ON_STALE, 'abort'),
-    force: readBoolean('force', false),
-    staleOnly: readBoolean('stale-only', false),
+    force: readModeFlag('force', mode, ['promote', 'abort']),
+    staleOnly: readModeFlag('stale-only', mode, ['abort']),
   };
 }
 
 const ON_STALE = ['abort', 'fail'] as const;
+
+/** A true/false input that only some modes read; set with another mode it is said to do nothing. */
+function readModeFlag(name: string, mode: CanaryMode, modes: readonly CanaryMode[]): boolean {
+  const value = readBoolean(name, false);
+  if (value && !modes.includes(mode)) {
+    core.warning(
+      `Input '${name}' is used only with mode: ${modes.join(' or ')}; mode ${mode} ignores it.`,
+    );
+  }
+  return value;
+}
 
 function readName(name: string, required: boolean, rule: NameRule): string | undefined {
   return readKubernetesName(name, { ...rule, required });

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { escapeUntrusted } from '../core/log.js';
 import { removeCredentialFiles } from '../core/credentials.js';
 import { describeThrown } from '../core/errors.js';
 import { untilRecovered } from '../core/kube-recovery.js';
@@ -31,7 +32,9 @@ export async function run(): Promise<void> {
  */
 async function finish(state: CanaryRunState): Promise<void> {
   if (!state.acting) {
-    core.info(`The main step changed no canary of ${state.deployment}; nothing to finish.`);
+    core.info(
+      escapeUntrusted(`The main step changed no canary of ${state.deployment}; nothing to finish.`),
+    );
     return;
   }
   const deadlineAt = state.recoveryDeadlineAt ?? Date.now() + state.recoveryTimeoutMs;
@@ -49,13 +52,15 @@ async function finish(state: CanaryRunState): Promise<void> {
     return;
   }
   if (!found) {
-    core.info(`No canary of ${state.deployment} is left; nothing to finish.`);
+    core.info(escapeUntrusted(`No canary of ${state.deployment} is left; nothing to finish.`));
     return;
   }
   // An abort acts on a canary another job owns; every other mode only on one it owns itself.
   if (state.mode !== 'abort' && !ownedBy(found, state.owner)) {
     core.info(
-      `The canary of ${state.deployment} belongs to ${describeOwner(found)}, not to this job; left as it is.`,
+      escapeUntrusted(
+        `The canary of ${state.deployment} belongs to ${describeOwner(found)}, not to this job; left as it is.`,
+      ),
     );
     return;
   }
@@ -81,7 +86,7 @@ async function report(cleanup: CleanupReport, promoted: boolean, tookMs: number 
   const clean = cleanup.stableHealthy && cleanup.leftoverObjects.length === 0;
   const done = promoted ? 'finished the promotion' : 'put all traffic back on stable';
   const line = `The post step ${done}${tookMs === undefined ? '' : ` in ${Math.round(tookMs / 100) / 10}s`}: stable ${cleanup.stableImage ?? '(unknown image)'}, healthy: ${cleanup.stableHealthy}; canary weight ${cleanup.canaryWeight}%; leftover canary objects: ${cleanup.leftoverObjects.join(', ') || 'none'}.`;
-  if (clean) core.info(line);
+  if (clean) core.info(escapeUntrusted(line));
   else core.warning(line);
   await new JobSummary().verdict(clean ? 'warning' : 'failure', line).write();
 }

@@ -4,6 +4,7 @@
  * acted on half-understood.
  */
 import * as core from '@actions/core';
+import { isObject } from './reports/json.js';
 
 export interface StepState<T> {
   readonly key: string;
@@ -35,7 +36,7 @@ export function stepState<T>(
         );
         return undefined;
       }
-      const problem = isRecord(value) ? problemOf(value) : 'it is not a JSON object';
+      const problem = isObject(value) ? problemOf(value) : 'it is not a JSON object';
       if (problem) {
         core.warning(`The state the main step saved (${key}) cannot be used: ${problem}.`);
         return undefined;
@@ -45,10 +46,6 @@ export function stepState<T>(
   };
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** The first field of `value` that is not of its expected type, as a problem for stepState. */
 export function fieldProblem(
   value: unknown,
@@ -56,7 +53,7 @@ export function fieldProblem(
     Record<string, 'string' | 'number' | 'boolean' | 'array' | 'string?' | 'number?'>
   >,
 ): string | undefined {
-  if (!isRecord(value)) return 'it is not a JSON object';
+  if (!isObject(value)) return 'it is not a JSON object';
   for (const [name, type] of Object.entries(fields)) {
     const field = value[name];
     const optional = type.endsWith('?');

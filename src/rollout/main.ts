@@ -43,7 +43,7 @@ import {
   type RolloutReport,
 } from './summary.js';
 import { runUrl, traceabilityPatch, withTraceability } from './traceability.js';
-import { printUntrusted } from '../core/log.js';
+import { escapeUntrusted, printUntrusted } from '../core/log.js';
 import { untilRecovered } from '../core/kube-recovery.js';
 
 /** Reading pods and events for the summary after a failure: a few quick calls. */
@@ -423,7 +423,9 @@ async function cancel(
       state,
       Date.now() + CANCEL_BUDGET_MS,
     );
-    for (const result of rollback) core.info(`${result.workload}: ${result.message}`);
+    for (const result of rollback) {
+      core.info(escapeUntrusted(`${result.workload}: ${result.message}`));
+    }
     if (recovery.finished) rolloutState.save({ ...state, phase: 'settled' });
     report = cancelledReport(settings, state, started, rollback, {
       ...recovery,

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { escapeUntrusted } from '../core/log.js';
 import { removeCredentialFiles } from '../core/credentials.js';
 import { describeThrown } from '../core/errors.js';
 import { kubectlFor } from '../core/kubectl.js';
@@ -36,7 +37,7 @@ async function finishRollback(saved: RolloutState): Promise<void> {
     for (const result of results) {
       const line = `${result.workload}: ${result.message}`;
       if (result.outcome === 'failed') core.warning(line);
-      else core.info(line);
+      else core.info(escapeUntrusted(line));
     }
     const finished = results.every((result) => result.outcome !== 'failed');
     const line = recoveryLine({
@@ -45,7 +46,7 @@ async function finishRollback(saved: RolloutState): Promise<void> {
       deadlineMs: state.recoveryTimeoutMs,
       command: finished ? undefined : finishCommand(results, state),
     });
-    if (finished) core.info(line);
+    if (finished) core.info(escapeUntrusted(line));
     else core.error(line);
     await new JobSummary()
       .verdict(finished ? 'warning' : 'failure', `Post step: ${line}`)

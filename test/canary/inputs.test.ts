@@ -206,6 +206,31 @@ describe('canary inputs', () => {
   });
 
   it.each([
+    {
+      input: 'force',
+      message: "Input 'force' is used only with mode: promote or abort; mode auto ignores it.",
+    },
+    {
+      input: 'stale-only',
+      message: "Input 'stale-only' is used only with mode: abort; mode auto ignores it.",
+    },
+  ])('warns that $input does nothing in mode auto', async ({ input, message }) => {
+    withInputs({ ...minimal, [input]: 'true' });
+    const { commands } = await captureStdout(() => readSettings());
+    expect(commands).toContainEqual(expect.objectContaining({ command: 'warning', message }));
+  });
+
+  it.each([
+    { inputs: { 'on-stale': 'revert' }, input: 'on-stale', problem: 'abort' },
+    { inputs: { lease: '5s' }, input: 'lease', problem: '10s' },
+    { inputs: { 'recovery-timeout': 'soon' }, input: 'recovery-timeout', problem: 'duration' },
+    { inputs: { force: 'yes' }, input: 'force', problem: 'true or false' },
+  ])('refuses $input: $inputs', ({ inputs, input, problem }) => {
+    withInputs({ ...minimal, ...inputs });
+    expect(() => readSettings()).toThrow(new RegExp(`${input}.*${problem}`, 's'));
+  });
+
+  it.each([
     { inputs: { deployment: '' }, input: 'deployment', problem: 'is required' },
     { inputs: { deployment: 'Web' }, input: 'deployment', problem: 'a Deployment name' },
     { inputs: { deployment: 'w'.repeat(64) }, input: 'deployment', problem: 'at most 63' },

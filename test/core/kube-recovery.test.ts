@@ -3,6 +3,7 @@ import { ActionError } from '../../src/core/errors.js';
 import { ExecError, type ExecResult } from '../../src/core/exec.js';
 import { isTransientKubeError, untilRecovered } from '../../src/core/kube-recovery.js';
 import { captureStdout } from '../support/capture-stdout.js';
+import { fakeClock } from '../support/fake-clock.js';
 
 /** A failed kubectl call as execute() reports it. */
 function kubectlFailed(stderr: string, overrides: Partial<ExecResult> = {}): ExecError {
@@ -22,24 +23,6 @@ function kubectlFailed(stderr: string, overrides: Partial<ExecResult> = {}): Exe
 const INTERNAL_ERROR =
   'Error from server (InternalError): Internal error occurred: injected fault\n';
 const NOT_FOUND = 'Error from server (NotFound): deployments.apps "web" not found\n';
-
-/** A clock that only moves when the retry loop sleeps or the work says it took time. */
-function fakeClock(start = 1_700_000_000_000) {
-  let time = start;
-  const sleeps: number[] = [];
-  return {
-    start,
-    sleeps,
-    now: () => time,
-    advance: (ms: number) => {
-      time += ms;
-    },
-    sleep: async (ms: number) => {
-      sleeps.push(ms);
-      time += ms;
-    },
-  };
-}
 
 /** Runs untilRecovered with its retry lines kept out of the test output. */
 async function quietly<T>(run: () => Promise<T>): Promise<T> {

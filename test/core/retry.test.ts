@@ -9,6 +9,7 @@ import {
   type RetryEvent,
   type RetryOptions,
 } from '../../src/core/retry.js';
+import { fakeClock } from '../support/fake-clock.js';
 
 function systemError(code: string, message = `connect ${code} 127.0.0.1:9`): Error {
   return Object.assign(new Error(message), { code });
@@ -26,23 +27,6 @@ function namedError(name: string): Error {
   const error = new Error(name);
   error.name = name;
   return error;
-}
-
-/** A clock that only moves when the retry loop sleeps or an operation says it took time. */
-function fakeClock(start = 1_000_000) {
-  let time = start;
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    now: () => time,
-    advance: (ms: number) => {
-      time += ms;
-    },
-    sleep: async (ms: number) => {
-      sleeps.push(ms);
-      time += ms;
-    },
-  };
 }
 
 function alwaysFailing(error: unknown) {

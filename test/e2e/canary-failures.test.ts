@@ -9,6 +9,7 @@ import {
   expectReverted,
   HEALTHY,
   startScenario,
+  routePath,
   startWorld,
   verdict,
   type World,
@@ -88,8 +89,8 @@ describeWithTool(
       const s = await startScenario(world, 'gateway-api', HEALTHY);
       try {
         const cancel = new AbortController();
-        const route = `/apis/gateway.networking.k8s.io/v1/namespaces/${s.namespace}/httproutes/web`;
-        const armed = armFault(world.sim.faults, { method: 'PATCH', path: route }, (faults) => {
+        const shift = { method: 'PATCH', path: routePath(s.namespace) };
+        const armed = armFault(world.sim.faults, shift, (faults) => {
           setTimeout(() => {
             faults.outage(12_000);
             cancel.abort();

@@ -14,6 +14,7 @@ import {
   stableImage,
   CANARY_IMAGE,
   startScenario,
+  routePath,
   startWorld,
   verdict,
   type Scenario,
@@ -31,8 +32,6 @@ const QUICK = {
   'min-requests': '10',
 };
 
-const ROUTE = (ns: string) => `/apis/gateway.networking.k8s.io/v1/namespaces/${ns}/httproutes/web`;
-
 interface Phase {
   name: string;
   match(namespace: string): RequestMatch;
@@ -47,8 +46,8 @@ const PHASES: Phase[] = [
     name: 'creating the canary',
     match: (ns) => ({ method: 'POST', path: `/apis/apps/v1/namespaces/${ns}/deployments` }),
   },
-  { name: 'the shift to 50%', match: (ns) => ({ method: 'PATCH', path: ROUTE(ns) }) },
-  { name: 'the shift to 100%', match: (ns) => ({ method: 'PATCH', path: ROUTE(ns), skip: 1 }) },
+  { name: 'the shift to 50%', match: (ns) => ({ method: 'PATCH', path: routePath(ns) }) },
+  { name: 'the shift to 100%', match: (ns) => ({ method: 'PATCH', path: routePath(ns), skip: 1 }) },
   {
     name: 'the promotion',
     match: (ns) => ({ method: 'PATCH', path: `/apis/apps/v1/namespaces/${ns}/deployments/web` }),
@@ -56,7 +55,7 @@ const PHASES: Phase[] = [
   },
   {
     name: 'a revert (mode abort)',
-    match: (ns) => ({ method: 'PATCH', path: ROUTE(ns) }),
+    match: (ns) => ({ method: 'PATCH', path: routePath(ns) }),
     duringAbort: true,
   },
 ];

@@ -11,6 +11,7 @@ import {
   HEALTHY,
   startScenario,
   startWorld,
+  routePath,
   verdict,
   type Scenario,
   type World,
@@ -77,17 +78,7 @@ describeWithTool(
     it('a lost runner leaves a canary that goes stale; the reaper keeps it until then, a later run puts it back', async () => {
       const s = await startScenario(world, 'gateway-api', HEALTHY);
       try {
-        const runner = new AbortController();
-        const route = `/apis/gateway.networking.k8s.io/v1/namespaces/${s.namespace}/httproutes/web`;
-        const armed = armFault(world.sim.faults, { method: 'PATCH', path: route }, () => {
-          setTimeout(() => runner.abort(), 1_000);
-        });
-        const lost = await s.run(
-          { ...QUICK, lease: '10s', interval: '60s', 'step-timeout': '120s' },
-          { loseRunner: runner.signal },
-        );
-        await armed.expectFired();
-        expect(lost.post).toBeUndefined();
+        await loseRunnerAtFirstShift(s);
         expect(s.env.canaryShare()).toBeCloseTo(0.5, 5);
 
         const reaper = await s.run({ ...ABORT, 'stale-only': 'true' }, LATER_RUN);
@@ -113,16 +104,7 @@ describeWithTool(
     it('the reaper aborts a stale canary that was mid-shift', async () => {
       const s = await startScenario(world, 'gateway-api', HEALTHY);
       try {
-        const runner = new AbortController();
-        const route = `/apis/gateway.networking.k8s.io/v1/namespaces/${s.namespace}/httproutes/web`;
-        const armed = armFault(world.sim.faults, { method: 'PATCH', path: route }, () => {
-          setTimeout(() => runner.abort(), 1_000);
-        });
-        await s.run(
-          { ...QUICK, lease: '10s', interval: '60s', 'step-timeout': '120s' },
-          { loseRunner: runner.signal },
-        );
-        await armed.expectFired();
+        await loseRunnerAtFirstShift(s);
         await waitUntilStale(s);
         const reaper = await s.run({ ...ABORT, 'stale-only': 'true' }, LATER_RUN);
         expect(reaper.main.exitCode, reaper.main.stdout).toBe(0);
@@ -134,6 +116,25 @@ describeWithTool(
     }, 120_000);
   },
 );
+
+/** A canary with a 10 s lease whose runner is lost a second after its first shift (no post). */
+async function loseRunnerAtFirstShift(s: Scenario): Promise<void> {
+  const runner = new AbortController();
+  const armed = armFault(
+    world.sim.faults,
+    { method: 'PATCH', path: routePath(s.namespace) },
+    () => {
+      setTimeout(() => runner.abort(), 1_000);
+    },
+  );
+  const lost = await s.run(
+    { ...QUICK, lease: '10s', interval: '60s', 'step-timeout': '120s' },
+    { loseRunner: runner.signal },
+  );
+  await armed.expectFired();
+  expect(lost.main.lost).toBe(true);
+  expect(lost.post).toBeUndefined();
+}
 
 function canaryAnnotation(s: Scenario): Record<string, unknown> {
   const canary = world.sim.store.get('deployments', s.namespace, 'web-canary') as

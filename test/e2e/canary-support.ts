@@ -62,6 +62,11 @@ export async function startWorld(): Promise<World> {
 
 const ROUTE = 'web';
 
+/** The API path of the scenario's HTTPRoute (gateway-api), which every traffic shift patches. */
+export function routePath(namespace: string): string {
+  return `/apis/gateway.networking.k8s.io/v1/namespaces/${namespace}/httproutes/${ROUTE}`;
+}
+
 function objectsFor(mode: TrafficMode): object[] {
   // Router modes need a Service that selects stable pods only, as the canary README says.
   const selector = mode === 'replicas' ? { app: 'web' } : { app: 'web', track: 'stable' };

@@ -30745,7 +30745,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4700);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1985);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30754,7 +30754,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4700:
+/***/ 1985:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42678,12 +42678,129 @@ function proxyFetch(access) {
     });
 }
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/core/reports/source.ts
+
+
+/** JSON and text reports are read whole; anything bigger than this is not a plausible report. */
+const source_MAX_TEXT_REPORT_BYTES = (/* unused pure expression or super */ null && (64 * 1024 * 1024));
+function fileSource(path) {
+    return {
+        origin: path,
+        open: () => createReadStream(path),
+        readText: (maxBytes) => collect(createReadStream(path), maxBytes, path),
+    };
+}
+function textSource(text, origin) {
+    return {
+        origin,
+        open: () => Readable.from([Buffer.from(text, 'utf8')]),
+        readText: async (maxBytes) => {
+            if (Buffer.byteLength(text, 'utf8') > maxBytes)
+                throw tooLarge(origin, maxBytes);
+            return text;
+        },
+    };
+}
+async function collect(stream, maxBytes, origin) {
+    const chunks = [];
+    let size = 0;
+    try {
+        for await (const chunk of stream) {
+            size += chunk.length;
+            if (size > maxBytes) {
+                stream.destroy();
+                throw tooLarge(origin, maxBytes);
+            }
+            chunks.push(chunk);
+        }
+    }
+    catch (error) {
+        if (error instanceof source_ReportError)
+            throw error;
+        throw new source_ReportError(origin, `could not be read: ${error.message}`);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+function tooLarge(origin, maxBytes) {
+    return new source_ReportError(origin, `is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB and was not read.`);
+}
+/**
+ * A report that cannot be read (malformed, truncated, hostile, wrong shape). The check it belongs
+ * to fails with this message rather than the action crashing.
+ */
+class source_ReportError extends Error {
+    origin;
+    constructor(origin, problem) {
+        super(`${origin}: ${problem}`);
+        this.origin = origin;
+        this.name = 'ReportError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/reports/json.ts
+
+
+/** Reads a whole JSON report; an empty or malformed document is a ReportError naming the format. */
+async function readJsonReport(source, format) {
+    const text = await source.readText(MAX_TEXT_REPORT_BYTES);
+    if (text.trim() === '') {
+        throw new ReportError(source.origin, `is empty, expected ${format} JSON output.`);
+    }
+    try {
+        return JSON.parse(stripByteOrderMark(text));
+    }
+    catch (error) {
+        throw new ReportError(source.origin, `is not valid JSON (${error.message}), expected ${format} JSON output.`);
+    }
+}
+function stripByteOrderMark(text) {
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function objectOrUndefined(value) {
+    return isObject(value) ? value : undefined;
+}
+function arrayOrEmpty(value) {
+    return Array.isArray(value) ? value : [];
+}
+function stringOrUndefined(value) {
+    return typeof value === 'string' ? value : undefined;
+}
+/** Positive whole numbers only: line and column numbers are 1-based, anything else is noise. */
+function positiveIntegerOrUndefined(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+/**
+ * Why a field a parser reads has the wrong JSON type, in words that say where, e.g.
+ * `results[0].messages must be an array`; undefined when the field is absent (undefined or
+ * null, which tools write for "none") or of that type.
+ * Parsers turn the problem into their own report error, so every format refuses a malformed
+ * shape the same way instead of skipping the field.
+ */
+function shapeProblem(value, type, where) {
+    if (value === undefined || value === null)
+        return undefined;
+    const ok = type === 'object'
+        ? isObject(value)
+        : type === 'array'
+            ? Array.isArray(value)
+            : typeof value === type;
+    return ok
+        ? undefined
+        : `${where} must be ${type === 'array' || type === 'object' ? 'an' : 'a'} ${type}`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/step-state.ts
 /**
  * What a main step saves for its post step (core.saveState), typed and checked on the way back:
  * post runs whatever main did, so a state it cannot read is reported and ignored rather than
  * acted on half-understood.
  */
+
 
 /**
  * `problemOf` names what is wrong with a parsed value (e.g. "'phase' is not text"), or returns
@@ -42705,7 +42822,7 @@ function stepState(key, problemOf) {
                 warning(`The state the main step saved (${key}) is not JSON; the post step ignores it.`);
                 return undefined;
             }
-            const problem = isRecord(value) ? problemOf(value) : 'it is not a JSON object';
+            const problem = isObject(value) ? problemOf(value) : 'it is not a JSON object';
             if (problem) {
                 warning(`The state the main step saved (${key}) cannot be used: ${problem}.`);
                 return undefined;
@@ -42714,12 +42831,9 @@ function stepState(key, problemOf) {
         },
     };
 }
-function isRecord(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 /** The first field of `value` that is not of its expected type, as a problem for stepState. */
 function fieldProblem(value, fields) {
-    if (!isRecord(value))
+    if (!isObject(value))
         return 'it is not a JSON object';
     for (const [name, type] of Object.entries(fields)) {
         const field = value[name];
@@ -43315,8 +43429,9 @@ async function cancel(kubectl, settings, state, started) {
     if (settings.rollbackOnFailure) {
         info('Rolling back what this run changed; the post step finishes it if time runs out.');
         const { rollback, recovery } = await recover(kubectl, settings, state, Date.now() + CANCEL_BUDGET_MS);
-        for (const result of rollback)
-            info(`${result.workload}: ${result.message}`);
+        for (const result of rollback) {
+            info(log_escapeUntrusted(`${result.workload}: ${result.message}`));
+        }
         if (recovery.finished)
             rolloutState.save({ ...state, phase: 'settled' });
         report = cancelledReport(settings, state, started, rollback, {

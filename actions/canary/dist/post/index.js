@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1858);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7991);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1858:
+/***/ 7991:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31337,63 +31337,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/core/errors.ts
-/**
- * Errors a user can act on. The runMain wrapper prints their message without a stack trace,
- * because the message already says what failed, why, and what to do next.
- */
-class errors_ActionError extends Error {
-    hint;
-    constructor(message, 
-    /** What the user should do next; printed after the message. */
-    hint, options) {
-        super(message, options);
-        this.hint = hint;
-        this.name = new.target.name;
-    }
-}
-/** A bad input value: names the input, says what is wrong, and shows a value that would work. */
-class errors_InputError extends errors_ActionError {
-    input;
-    problem;
-    example;
-    constructor(input, problem, example) {
-        super(`Input '${input}' ${problem}`, `For example: ${input}: ${asYamlValue(example)}`);
-        this.input = input;
-        this.problem = problem;
-        this.example = example;
-    }
-}
-/** Turns anything thrown into text, since JavaScript lets code throw non-Error values. */
-function errors_describeThrown(thrown) {
-    if (thrown instanceof Error)
-        return thrown.message || thrown.name;
-    if (typeof thrown === 'string')
-        return thrown;
-    try {
-        return JSON.stringify(thrown) ?? String(thrown);
-    }
-    catch {
-        return String(thrown);
-    }
-}
-function asYamlValue(example) {
-    if (!example.includes('\n'))
-        return example;
-    return `|\n${example
-        .split('\n')
-        .map((line) => `  ${line}`)
-        .join('\n')}`;
-}
-
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/core/log.ts
@@ -31470,6 +31413,63 @@ async function withUntrustedOutput(body, write) {
     finally {
         output.close();
     }
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/core/errors.ts
+/**
+ * Errors a user can act on. The runMain wrapper prints their message without a stack trace,
+ * because the message already says what failed, why, and what to do next.
+ */
+class errors_ActionError extends Error {
+    hint;
+    constructor(message, 
+    /** What the user should do next; printed after the message. */
+    hint, options) {
+        super(message, options);
+        this.hint = hint;
+        this.name = new.target.name;
+    }
+}
+/** A bad input value: names the input, says what is wrong, and shows a value that would work. */
+class errors_InputError extends errors_ActionError {
+    input;
+    problem;
+    example;
+    constructor(input, problem, example) {
+        super(`Input '${input}' ${problem}`, `For example: ${input}: ${asYamlValue(example)}`);
+        this.input = input;
+        this.problem = problem;
+        this.example = example;
+    }
+}
+/** Turns anything thrown into text, since JavaScript lets code throw non-Error values. */
+function errors_describeThrown(thrown) {
+    if (thrown instanceof Error)
+        return thrown.message || thrown.name;
+    if (typeof thrown === 'string')
+        return thrown;
+    try {
+        return JSON.stringify(thrown) ?? String(thrown);
+    }
+    catch {
+        return String(thrown);
+    }
+}
+function asYamlValue(example) {
+    if (!example.includes('\n'))
+        return example;
+    return `|\n${example
+        .split('\n')
+        .map((line) => `  ${line}`)
+        .join('\n')}`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/credentials.ts
@@ -34042,12 +34042,129 @@ class CanaryCluster {
     }
 }
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/core/reports/source.ts
+
+
+/** JSON and text reports are read whole; anything bigger than this is not a plausible report. */
+const source_MAX_TEXT_REPORT_BYTES = (/* unused pure expression or super */ null && (64 * 1024 * 1024));
+function fileSource(path) {
+    return {
+        origin: path,
+        open: () => createReadStream(path),
+        readText: (maxBytes) => collect(createReadStream(path), maxBytes, path),
+    };
+}
+function textSource(text, origin) {
+    return {
+        origin,
+        open: () => Readable.from([Buffer.from(text, 'utf8')]),
+        readText: async (maxBytes) => {
+            if (Buffer.byteLength(text, 'utf8') > maxBytes)
+                throw tooLarge(origin, maxBytes);
+            return text;
+        },
+    };
+}
+async function collect(stream, maxBytes, origin) {
+    const chunks = [];
+    let size = 0;
+    try {
+        for await (const chunk of stream) {
+            size += chunk.length;
+            if (size > maxBytes) {
+                stream.destroy();
+                throw tooLarge(origin, maxBytes);
+            }
+            chunks.push(chunk);
+        }
+    }
+    catch (error) {
+        if (error instanceof source_ReportError)
+            throw error;
+        throw new source_ReportError(origin, `could not be read: ${error.message}`);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+function tooLarge(origin, maxBytes) {
+    return new source_ReportError(origin, `is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB and was not read.`);
+}
+/**
+ * A report that cannot be read (malformed, truncated, hostile, wrong shape). The check it belongs
+ * to fails with this message rather than the action crashing.
+ */
+class source_ReportError extends Error {
+    origin;
+    constructor(origin, problem) {
+        super(`${origin}: ${problem}`);
+        this.origin = origin;
+        this.name = 'ReportError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/reports/json.ts
+
+
+/** Reads a whole JSON report; an empty or malformed document is a ReportError naming the format. */
+async function readJsonReport(source, format) {
+    const text = await source.readText(MAX_TEXT_REPORT_BYTES);
+    if (text.trim() === '') {
+        throw new ReportError(source.origin, `is empty, expected ${format} JSON output.`);
+    }
+    try {
+        return JSON.parse(stripByteOrderMark(text));
+    }
+    catch (error) {
+        throw new ReportError(source.origin, `is not valid JSON (${error.message}), expected ${format} JSON output.`);
+    }
+}
+function stripByteOrderMark(text) {
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function objectOrUndefined(value) {
+    return isObject(value) ? value : undefined;
+}
+function arrayOrEmpty(value) {
+    return Array.isArray(value) ? value : [];
+}
+function stringOrUndefined(value) {
+    return typeof value === 'string' ? value : undefined;
+}
+/** Positive whole numbers only: line and column numbers are 1-based, anything else is noise. */
+function positiveIntegerOrUndefined(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+/**
+ * Why a field a parser reads has the wrong JSON type, in words that say where, e.g.
+ * `results[0].messages must be an array`; undefined when the field is absent (undefined or
+ * null, which tools write for "none") or of that type.
+ * Parsers turn the problem into their own report error, so every format refuses a malformed
+ * shape the same way instead of skipping the field.
+ */
+function shapeProblem(value, type, where) {
+    if (value === undefined || value === null)
+        return undefined;
+    const ok = type === 'object'
+        ? isObject(value)
+        : type === 'array'
+            ? Array.isArray(value)
+            : typeof value === type;
+    return ok
+        ? undefined
+        : `${where} must be ${type === 'array' || type === 'object' ? 'an' : 'a'} ${type}`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/step-state.ts
 /**
  * What a main step saves for its post step (core.saveState), typed and checked on the way back:
  * post runs whatever main did, so a state it cannot read is reported and ignored rather than
  * acted on half-understood.
  */
+
 
 /**
  * `problemOf` names what is wrong with a parsed value (e.g. "'phase' is not text"), or returns
@@ -34069,7 +34186,7 @@ function stepState(key, problemOf) {
                 warning(`The state the main step saved (${key}) is not JSON; the post step ignores it.`);
                 return undefined;
             }
-            const problem = isRecord(value) ? problemOf(value) : 'it is not a JSON object';
+            const problem = isObject(value) ? problemOf(value) : 'it is not a JSON object';
             if (problem) {
                 warning(`The state the main step saved (${key}) cannot be used: ${problem}.`);
                 return undefined;
@@ -34078,12 +34195,9 @@ function stepState(key, problemOf) {
         },
     };
 }
-function isRecord(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 /** The first field of `value` that is not of its expected type, as a problem for stepState. */
 function fieldProblem(value, fields) {
-    if (!isRecord(value))
+    if (!isObject(value))
         return 'it is not a JSON object';
     for (const [name, type] of Object.entries(fields)) {
         const field = value[name];
@@ -34135,6 +34249,7 @@ const canaryRunState = stepState('canary', (value) => {
 
 
 
+
 async function run() {
     await runPost('canary', async () => {
         try {
@@ -34157,7 +34272,7 @@ async function run() {
  */
 async function finish(state) {
     if (!state.acting) {
-        info(`The main step changed no canary of ${state.deployment}; nothing to finish.`);
+        info(escapeUntrusted(`The main step changed no canary of ${state.deployment}; nothing to finish.`));
         return;
     }
     const deadlineAt = state.recoveryDeadlineAt ?? Date.now() + state.recoveryTimeoutMs;
@@ -34172,12 +34287,12 @@ async function finish(state) {
         return;
     }
     if (!found) {
-        info(`No canary of ${state.deployment} is left; nothing to finish.`);
+        info(escapeUntrusted(`No canary of ${state.deployment} is left; nothing to finish.`));
         return;
     }
     // An abort acts on a canary another job owns; every other mode only on one it owns itself.
     if (state.mode !== 'abort' && !ownedBy(found, state.owner)) {
-        info(`The canary of ${state.deployment} belongs to ${describeOwner(found)}, not to this job; left as it is.`);
+        info(escapeUntrusted(`The canary of ${state.deployment} belongs to ${describeOwner(found)}, not to this job; left as it is.`));
         return;
     }
     info(`The canary did not finish (${state.phase}); finishing it now.`);
@@ -34200,7 +34315,7 @@ async function report(cleanup, promoted, tookMs) {
     const done = promoted ? 'finished the promotion' : 'put all traffic back on stable';
     const line = `The post step ${done}${tookMs === undefined ? '' : ` in ${Math.round(tookMs / 100) / 10}s`}: stable ${cleanup.stableImage ?? '(unknown image)'}, healthy: ${cleanup.stableHealthy}; canary weight ${cleanup.canaryWeight}%; leftover canary objects: ${cleanup.leftoverObjects.join(', ') || 'none'}.`;
     if (clean)
-        info(line);
+        info(escapeUntrusted(line));
     else
         warning(line);
     await new summary_JobSummary().verdict(clean ? 'warning' : 'failure', line).write();
