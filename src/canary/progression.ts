@@ -18,10 +18,25 @@ export interface ProgressionPorts {
   runChecks(intervalSeconds: number): Promise<CheckOutcome[]>;
   /** Called as each step ends, so a cancellation can still report the steps so far. */
   stepFinished(record: StepRecord): void;
+  /**
+   * Whether the canary's pods are healthy right now: a sentence why not (restarts, crash loops,
+   * pods not ready) aborts the step whatever the metrics say. Called at every check.
+   */
+  canaryHealth?(): Promise<string | undefined>;
+  /**
+   * Starts what runs while a step is judged (the load test), once the weight is set; the step
+   * stops it as it ends, whatever the decision.
+   */
+  duringStep?(weight: number): StepActivity;
   now(): number;
   /** Resolves after ms, or early (false) when the run is cancelled. */
   sleep(ms: number): Promise<boolean>;
   cancelled(): boolean;
+}
+
+export interface StepActivity {
+  /** Ends the activity; never throws. */
+  stop(): Promise<void>;
 }
 
 export type ProgressionEnd = 'completed' | 'aborted' | 'cancelled';
@@ -87,7 +102,13 @@ export async function progress(
       latest = await firstObservation(ports);
       trafficStartedAt = ports.now();
     }
-    const step = await runStep(weight, achieved, startedAt, latest, judge, settings, ports);
+    const activity = ports.duringStep?.(achieved);
+    let step: StepRun;
+    try {
+      step = await runStep(weight, achieved, startedAt, latest, judge, settings, ports);
+    } finally {
+      await activity?.stop();
+    }
     steps.push(step.record);
     ports.stepFinished(step.record);
     latest = step.last;
@@ -175,6 +196,8 @@ async function runStep(
       }
       continue;
     }
+    const unhealthy = await ports.canaryHealth?.();
+    if (unhealthy !== undefined) return finish('aborted', unhealthy, true);
     // The first answer after an outage at the start becomes the baseline.
     if (!stepBase) stepBase = observation;
     if (!last) {
