@@ -1,11 +1,12 @@
 // @ts-check
 /**
  * What the demo leaves behind: each action's job summary as <out>/<action>.md, all of them
- * rendered in <out>/summary.html, result.json, and a compact report for the terminal.
+ * rendered in <out>/summary.html (with mermaid.min.js beside it, which draws the page's Mermaid
+ * blocks), result.json, and a compact report for the terminal.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { renderSummaryPage } from './summary-page.js';
+import { MERMAID_BUNDLE, MERMAID_SCRIPT, renderSummaryPage } from './summary-page.js';
 
 /**
  * @typedef {object} DemoReport
@@ -53,6 +54,8 @@ export async function writeReport(out, report) {
     await writeFile(join(out, `${record.action}.md`), markdown);
   }
   await writeFile(join(out, 'summary.html'), renderSummaryPage(report));
+  // The page draws its Mermaid blocks with this copy of mermaid's browser bundle, beside it.
+  await copyFile(MERMAID_BUNDLE, join(out, MERMAID_SCRIPT));
   await writeFile(join(out, 'result.json'), `${JSON.stringify(resultJson(report), null, 2)}\n`);
 }
 

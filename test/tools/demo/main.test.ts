@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,7 +15,8 @@ import { describeWithTool, type RequiredTool } from '../../support/tools.js';
 
 /**
  * `npm run demo` end to end: the demo's entry run as a child process, judged by its exit code,
- * its result.json, the page it renders (in headless Chromium) and the processes it leaves.
+ * its result.json, the page it renders (in headless Chromium, with its Mermaid charts drawn) and
+ * the processes it leaves.
  */
 
 const DEMO = join(REPO_ROOT, 'tools/demo/main.js');
@@ -168,33 +169,114 @@ describeWithTools(TOOLS, 'npm run demo', () => {
   );
 
   describeWithTool(CHROMIUM, 'the summary page in headless Chromium', () => {
-    it("shows every action's section, in pipeline order", async () => {
+    it("shows every action's section, in pipeline order, and the canary's charts drawn", async () => {
       const screenshot = join(healthy.out, 'summary.png');
-      await new Promise<void>((resolve, reject) => {
-        execFile(
-          'chromium',
-          [
-            '--headless',
-            '--no-sandbox',
-            '--disable-gpu',
-            '--hide-scrollbars',
-            // Colours exactly as the page gives them, so that the bands can be found by colour.
-            '--force-color-profile=srgb',
-            '--window-size=1280,6000',
-            `--screenshot=${screenshot}`,
-            pathToFileURL(join(healthy.out, 'summary.html')).href,
-          ],
-          { timeout: 60_000 },
-          (error, _stdout, stderr) => (error ? reject(new Error(stderr)) : resolve()),
-        );
-      });
+      await chromium([
+        '--hide-scrollbars',
+        // Colours exactly as the page gives them, so that the bands can be found by colour.
+        '--force-color-profile=srgb',
+        '--window-size=1280,6000',
+        `--screenshot=${screenshot}`,
+        pageUrl(healthy.out),
+      ]);
       const png = PNG.sync.read(await readFile(screenshot));
       const firstRows = ACTIONS.map((action) => bandTop(png, SECTION_COLOURS[action]));
       expect(firstRows.every((row) => row >= 0)).toBe(true);
       expect([...firstRows].sort((a, b) => a - b)).toEqual(firstRows);
+      // The charts' lines, in the colours the canary's summary gives its tracks, below the
+      // canary's band: drawn, not shown as source.
+      const palette = /"plotColorPalette": "([^"]+)"/.exec(
+        readFileSync(join(healthy.out, 'canary.md'), 'utf8'),
+      )?.[1];
+      expect(palette, 'the canary summary names its chart colours').toBeDefined();
+      for (const colour of palette!.split(',').map((c) => c.trim())) {
+        expect(countColour(png, colour, firstRows[4]), `pixels of ${colour}`).toBeGreaterThan(100);
+      }
+    }, 90_000);
+
+    it('draws every Mermaid block as an SVG chart with the bundle beside the page', async () => {
+      const html = readFileSync(join(healthy.out, 'summary.html'), 'utf8');
+      // Nothing from the network: the renderer is the copy beside the page, and the policy
+      // allows no remote source.
+      expect(existsSync(join(healthy.out, 'mermaid.min.js'))).toBe(true);
+      expect(html).toContain('<script src="mermaid.min.js"></script>');
+      expect(html).toMatch(/http-equiv="Content-Security-Policy" content="default-src 'none'; /);
+      expect(html).not.toMatch(/<script[^>]+src="(https?:)?\/\//);
+      const fences = ACTIONS.map((action) =>
+        readFileSync(join(healthy.out, `${action}.md`), 'utf8'),
+      )
+        .join('\n')
+        .match(/^```mermaid$/gm);
+      expect(fences?.length, 'the healthy canary writes its two charts').toBe(2);
+
+      const dom = await chromium(['--dump-dom', pageUrl(healthy.out)]);
+      expect(/<body data-mermaid="([^"]*)"/.exec(dom)?.[1]).toBe(`drawn ${fences!.length}`);
+      const diagrams = dom.split('<div class="mermaid-diagram">').slice(1);
+      expect(diagrams).toHaveLength(fences!.length);
+      for (const diagram of diagrams) {
+        expect(diagram).toMatch(/^<svg id="mermaid-chart-\d+"[^>]* aria-roledescription="xychart"/);
+        expect(diagram).toMatch(/<g class="line-plot-0"><path d="M[\d.]+,[\d.]+L/);
+        expect(diagram).toMatch(/<g class="line-plot-1"><path d="M[\d.]+,[\d.]+L/);
+      }
+      expect(dom).toContain('p95 latency per step (ms)');
+      expect(dom).not.toContain('class="mermaid-error"');
+    }, 90_000);
+
+    it('says so and keeps the source open when the renderer does not load', async () => {
+      const bare = await mkdtemp(join(tmpdir(), 'slipway-demo-no-mermaid-'));
+      outDirs.push(bare);
+      await copyFile(join(healthy.out, 'summary.html'), join(bare, 'summary.html'));
+      const charts =
+        readFileSync(join(bare, 'summary.html'), 'utf8').split('<figure class="mermaid-chart">')
+          .length - 1;
+      expect(charts).toBeGreaterThan(0);
+      const dom = await chromium(['--dump-dom', pageUrl(bare)]);
+      expect(/<body data-mermaid="([^"]*)"/.exec(dom)?.[1]).toBe('not loaded');
+      expect(dom).not.toContain('<svg');
+      expect(dom.match(/<details open="">\s*<summary>Mermaid source<\/summary>/g)).toHaveLength(
+        charts,
+      );
     }, 90_000);
   });
 });
+
+function pageUrl(out: string): string {
+  return pathToFileURL(join(out, 'summary.html')).href;
+}
+
+/**
+ * Headless Chromium on a page of the demo; its standard output (the DOM with --dump-dom). The
+ * virtual time budget lets the page's scripts (mermaid drawing the charts) finish first.
+ */
+function chromium(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'chromium',
+      ['--headless', '--no-sandbox', '--disable-gpu', '--virtual-time-budget=20000', ...args],
+      { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout)),
+    );
+  });
+}
+
+/** How many pixels at or below the row have the colour (within a small tolerance). */
+function countColour(png: PNG, colour: string, fromRow: number): number {
+  const [red, green, blue] = [1, 3, 5].map((at) => parseInt(colour.slice(at, at + 2), 16));
+  let count = 0;
+  for (let y = Math.max(0, fromRow); y < png.height; y++) {
+    for (let x = 0; x < png.width; x++) {
+      const i = (y * png.width + x) * 4;
+      if (
+        Math.abs(png.data[i] - red) <= 8 &&
+        Math.abs(png.data[i + 1] - green) <= 8 &&
+        Math.abs(png.data[i + 2] - blue) <= 8
+      ) {
+        count++;
+      }
+    }
+  }
+  return count;
+}
 
 /**
  * The first row holding a run of at least 400 pixels of the colour: a section's heading band

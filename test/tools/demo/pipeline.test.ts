@@ -1,7 +1,13 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { judge, verdictOf, type ActionRecord } from '../../../tools/demo/pipeline.js';
 import { SCENARIOS } from '../../../tools/demo/scenarios.js';
-import { renderSummaryPage } from '../../../tools/demo/summary-page.js';
+import {
+  MERMAID_BUNDLE,
+  MERMAID_SCRIPT,
+  renderSummaryPage,
+} from '../../../tools/demo/summary-page.js';
 
 type Outcome = ActionRecord['outcome'];
 
@@ -66,7 +72,7 @@ describe('demo: judging a run against its scenario', () => {
     ).toBe('✅ Coverage 90.00%: gates <passed> & done');
   });
 
-  it('renders markdown, shows Mermaid as its source and escapes what the demo adds', () => {
+  it('renders markdown, leaves Mermaid for the page to draw and escapes what the demo adds', () => {
     const page = renderSummaryPage({
       scenario: SCENARIOS.get('healthy')!,
       asExpected: true,
@@ -80,8 +86,34 @@ describe('demo: judging a run against its scenario', () => {
       ],
     });
     expect(page).toContain('<td>b</td>');
-    expect(page).toContain('<pre>A--&#62;B</pre>');
+    // The source stays readable (open until drawn) and is what the page's script draws.
+    expect(page).toContain(
+      '<figure class="mermaid-chart"><div class="mermaid-diagram"></div><details open><summary>Mermaid source</summary><pre class="mermaid-source">A--&#62;B</pre></details></figure>',
+    );
+    expect(page).toContain(`<script src="${MERMAID_SCRIPT}"></script>`);
+    expect(page).toContain("securityLevel: 'strict'");
     expect(page).toContain('quality-gate &#60;did not&#62; succeed');
     expect(page).toContain('12.3 s');
+  });
+
+  it('allows no remote load, and the inline script by its hash', () => {
+    const page = renderSummaryPage({
+      scenario: SCENARIOS.get('healthy')!,
+      asExpected: true,
+      durationSeconds: 1,
+      records: records([ok]),
+    });
+    const policy = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(page)?.[1];
+    const directives = new Map(
+      policy!.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)] as const),
+    );
+    expect(directives.get('default-src')).toEqual(["'none'"]);
+    expect(policy).not.toMatch(/https?:|\*|'unsafe-eval'/);
+    const inline = [...page.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+    expect(inline).toHaveLength(1);
+    const hash = createHash('sha256').update(inline[0]).digest('base64');
+    expect(directives.get('script-src')).toEqual(["'self'", `'sha256-${hash}'`]);
+    // The bundle the demo copies beside the page is mermaid's classic-script build.
+    expect(readFileSync(MERMAID_BUNDLE, 'utf8').slice(-200)).toContain('globalThis["mermaid"]');
   });
 });
