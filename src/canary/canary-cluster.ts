@@ -21,15 +21,18 @@ import {
   type ClusterState,
   type RunOwner,
 } from './cluster/cluster-state.js';
+import { CanaryPodHealth, listPods, selectorText } from './cluster/pod-health.js';
 import { finishPromotion, observe, promoteStable, revertToStable } from './cluster/revert.js';
 import { trafficProvider, type TrafficProvider } from './cluster/traffic/index.js';
 import {
+  canarySelector,
   checkServiceSelection,
   createCanary,
   createCanaryService,
   readService,
   readStable,
   waitReady,
+  type LabelSelector,
   type StableSnapshot,
 } from './cluster/workload.js';
 import type { CanaryRunState } from './state.js';
@@ -126,6 +129,11 @@ export class CanaryCluster {
 
   get stableImage(): string | undefined {
     return this.state?.stableImage ?? this.stable?.image;
+  }
+
+  /** The stable Deployment's spec.selector, once read: it picks stable's own metric series. */
+  get stableSelector(): LabelSelector | undefined {
+    return this.stable?.selector;
   }
 
   emptyReport(settings: Settings): CanaryReport {
@@ -349,16 +357,23 @@ export class CanaryCluster {
     });
   }
 
-  /** Only the change itself holds the lock: a cancellation must not wait for pods to start. */
+  /**
+   * Only the change itself holds the lock: a cancellation must not wait for pods to start. Weight
+   * never moves to canary pods that are not ready: a router sends it to the canary Service at
+   * once, so the canary is awaited first; in replicas mode the weight is new pods, which the
+   * Service sends traffic to only once they are ready, so they are awaited after the scale.
+   */
   async shiftTo(weight: number): Promise<number> {
     const provider = this.providerFor(this.state?.originalRoute);
+    const router = provider.mode !== 'replicas';
+    if (router) await this.waitCanaryReady();
     const deadlineAt = Date.now() + SHIFT_RETRY_MS;
     const achieved = await this.lock.run(() =>
       untilRecovered(`Shifting ${weight}% of traffic`, () => provider.setWeight(weight), {
         deadlineAt,
       }),
     );
-    await this.waitCanaryReady();
+    if (!router) await this.waitCanaryReady();
     const stepIndex = (this.state?.stepIndex ?? -1) + 1;
     await untilRecovered(
       'Recording the step on the canary',
@@ -367,6 +382,17 @@ export class CanaryCluster {
     );
     core.info(`The canary now gets ${achieved}% of traffic.`);
     return achieved;
+  }
+
+  /** The canary pods' health for the progression's checks (restarts, crash loops, not ready). */
+  podHealth(graceMs: number): CanaryPodHealth {
+    return new CanaryPodHealth(
+      () => {
+        if (!this.stable) throw new ActionError('The canary has not been started or resumed.');
+        return listPods(this.kubectl, selectorText(canarySelector(this.stable)));
+      },
+      { graceMs },
+    );
   }
 
   /** Once stable is getting the new image, a cancellation leaves the finish to the post step. */

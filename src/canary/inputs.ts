@@ -32,6 +32,8 @@ import {
   parseSteps,
   toChecks,
 } from './input-grammar.js';
+import { readLoadTest } from './load-test-input.js';
+import { readMargins, readWarmUp } from './margin-input.js';
 import { readMetricNames } from './metric-inputs.js';
 import type { CanaryMode, PrometheusSettings, Settings, TrafficMode } from './types.js';
 
@@ -91,9 +93,12 @@ export function readSettings(): Settings {
     prometheus: readPrometheus(needed),
     maxErrorRate: parseErrorRate(readString('max-error-rate', { default: '1%' }) as string),
     maxLatencyP95Ms: parseLatency(readString('max-latency-p95', { default: '100ms' }) as string),
-    metrics: readMetricNames(),
+    metrics: readMetricNames(traffic),
     checks: toChecks(readYaml('checks', { example: CHECKS_EXAMPLE, check: checksProblem })),
+    loadTest: readLoadTest(mode),
     alpha: readAlpha(),
+    warmUpMs: readWarmUp(intervalMs),
+    ...readMargins(),
     timeoutMs: readDuration('timeout', { default: '5m', minMs: 1_000, maxMs: 6 * 3_600_000 }),
     recoveryTimeoutMs: readDuration('recovery-timeout', {
       default: '5m',

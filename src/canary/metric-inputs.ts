@@ -1,24 +1,69 @@
 /**
- * The inputs that say where the request metrics are and how their series are labelled, including
- * the selector that keeps other workloads' series in the namespace out of "stable".
+ * The inputs that say which request metrics are read (`metrics`), where the app's own are and how
+ * their series are labelled, and `metrics-selector`, which picks this workload's series.
  */
+import * as core from '@actions/core';
 import { InputError } from '../core/errors.js';
-import { readString } from '../core/inputs.js';
+import { readEnum, readString } from '../core/inputs.js';
 import { LABEL_NAME, METRIC_NAME } from './input-grammar.js';
-import type { MetricNames } from './types.js';
+import { METRICS_PRESETS, reservedLabels, type MetricsPreset } from './metrics/sources.js';
+import type { MetricNames, TrafficMode } from './types.js';
 
-const SELECTOR_EXAMPLE = 'app="web"';
 const MATCHER = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*("(?:[^"\\\n]|\\.)*")\s*/y;
 
-export function readMetricNames(): MetricNames {
-  const metric = (name: string, fallback: string) => {
+/** The inputs only `metrics: app` reads, with their defaults (as in action.yml). */
+const APP_INPUTS = {
+  'request-metric': 'http_requests_total',
+  'latency-metric': 'http_request_duration_seconds',
+  'status-label': 'code',
+  'track-label': 'track',
+  'namespace-label': 'namespace',
+} as const;
+
+const SELECTOR_EXAMPLES: Record<MetricsPreset, string> = {
+  app: 'app="web"',
+  istio: 'source_workload_namespace="frontend"',
+  nginx: 'host="web.example.com"',
+};
+
+/**
+ * With `traffic` (as read from the traffic input), a preset that cannot tell the canary's
+ * requests apart in that traffic mode is refused here, before anything is changed.
+ */
+export function readMetricNames(traffic?: TrafficMode): MetricNames {
+  if (core.getInput('metrics').trim().toLowerCase() === 'envoy-gateway') {
+    // Asked for, and looked into: Envoy Gateway makes one Envoy cluster per HTTPRoute rule
+    // (envoy_cluster_name="httproute/<ns>/<route>/rule/<n>") and balances between its backendRefs
+    // inside it, so its metrics cannot tell the canary Service from the stable one.
+    throw new InputError(
+      'metrics',
+      "is envoy-gateway, but Envoy Gateway counts the requests of an HTTPRoute rule's backends together (one Envoy cluster per rule), so its metrics cannot tell the canary from stable; read the pods' own metrics (app) or Istio's.",
+      'app',
+    );
+  }
+  const preset = readEnum('metrics', METRICS_PRESETS, 'app');
+  if (preset === 'nginx' && traffic !== undefined && traffic !== 'nginx') {
+    throw new InputError(
+      'metrics',
+      `is nginx, which tells the canary's requests by ingress-nginx's canary label; only traffic: nginx gives them one, and traffic is ${traffic}.`,
+      'app',
+    );
+  }
+  const names = preset === 'app' ? readAppNames() : ignoreAppNames(preset);
+  return { preset, ...names, selector: readSelector({ preset, ...names }) };
+}
+
+function readAppNames(): Omit<MetricNames, 'preset' | 'selector'> {
+  const metric = (name: keyof typeof APP_INPUTS) => {
+    const fallback = APP_INPUTS[name];
     const value = readString(name, { default: fallback })?.trim() || fallback;
     if (!METRIC_NAME.test(value)) {
       throw new InputError(name, `must be a Prometheus metric name, got '${value}'.`, fallback);
     }
     return value;
   };
-  const label = (name: string, fallback: string) => {
+  const label = (name: keyof typeof APP_INPUTS) => {
+    const fallback = APP_INPUTS[name];
     const value = readString(name, { default: fallback })?.trim() || fallback;
     if (!LABEL_NAME.test(value) || value.startsWith('__')) {
       throw new InputError(
@@ -29,7 +74,7 @@ export function readMetricNames(): MetricNames {
     }
     return value;
   };
-  const latencyMetric = metric('latency-metric', 'http_request_duration_seconds');
+  const latencyMetric = metric('latency-metric');
   if (latencyMetric.endsWith('_bucket')) {
     throw new InputError(
       'latency-metric',
@@ -38,11 +83,11 @@ export function readMetricNames(): MetricNames {
     );
   }
   const names = {
-    requestMetric: metric('request-metric', 'http_requests_total'),
+    requestMetric: metric('request-metric'),
     latencyMetric,
-    statusLabel: label('status-label', 'code'),
-    trackLabel: label('track-label', 'track'),
-    namespaceLabel: label('namespace-label', 'namespace'),
+    statusLabel: label('status-label'),
+    trackLabel: label('track-label'),
+    namespaceLabel: label('namespace-label'),
   };
   const { statusLabel, trackLabel, namespaceLabel } = names;
   if (trackLabel === statusLabel || trackLabel === namespaceLabel) {
@@ -59,7 +104,29 @@ export function readMetricNames(): MetricNames {
       'namespace',
     );
   }
-  return { ...names, selector: readSelector(names) };
+  return names;
+}
+
+/**
+ * The other presets know their metrics' names and labels; an app input set to something else
+ * than its default is said to do nothing (the runner passes the defaults, so those are silent).
+ */
+function ignoreAppNames(preset: MetricsPreset): Omit<MetricNames, 'preset' | 'selector'> {
+  for (const [name, fallback] of Object.entries(APP_INPUTS)) {
+    const value = core.getInput(name).trim();
+    if (value !== '' && value !== fallback) {
+      core.warning(
+        `Input '${name}' is used only with metrics: app; metrics: ${preset} ignores it.`,
+      );
+    }
+  }
+  return {
+    requestMetric: APP_INPUTS['request-metric'],
+    latencyMetric: APP_INPUTS['latency-metric'],
+    statusLabel: APP_INPUTS['status-label'],
+    trackLabel: APP_INPUTS['track-label'],
+    namespaceLabel: APP_INPUTS['namespace-label'],
+  };
 }
 
 /**
@@ -99,10 +166,11 @@ export function parseSelector(
 }
 
 function readSelector(names: Omit<MetricNames, 'selector'>): string {
-  const text = readString('metrics-selector', { example: SELECTOR_EXAMPLE }) ?? '';
-  const parsed = parseSelector(text, [names.namespaceLabel, names.trackLabel]);
+  const example = SELECTOR_EXAMPLES[names.preset ?? 'app'];
+  const text = readString('metrics-selector', { example }) ?? '';
+  const parsed = parseSelector(text, reservedLabels({ ...names, selector: '' }));
   if (typeof parsed !== 'string') {
-    throw new InputError('metrics-selector', parsed.problem, SELECTOR_EXAMPLE);
+    throw new InputError('metrics-selector', parsed.problem, example);
   }
   return parsed;
 }

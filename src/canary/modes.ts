@@ -5,10 +5,14 @@
 import * as core from '@actions/core';
 import { ActionError, describeThrown } from '../core/errors.js';
 import type { Cancellation } from '../core/cancellation.js';
+import { escapeUntrusted } from '../core/log.js';
 import type { CanaryCluster } from './canary-cluster.js';
+import { notReadyGraceMs } from './cluster/pod-health.js';
 import { runChecks } from './metrics/checks.js';
 import { MetricsCollector } from './metrics/collector.js';
+import { seriesSourceFor, type SeriesSource } from './metrics/sources.js';
 import { PrometheusClient } from './metrics/prometheus.js';
+import { LoadTestRunner } from './load-test.js';
 import { progress, type ProgressionResult } from './progression.js';
 import type { CanaryReport, CleanupReport, Decision, Settings } from './types.js';
 
@@ -54,7 +58,9 @@ export async function runCanary(
         : settings.steps;
   }
   base.stableImage = cluster.stableImage;
-  const result = await runProgression(weights, settings, cluster, cancellation, prometheus);
+  const source = comparedSeries(settings, cluster);
+  base.metricsSource = source.description;
+  const result = await runProgression(weights, settings, cluster, cancellation, prometheus, source);
   if (result.end === 'cancelled') return { ...base, steps: result.steps };
   if (result.end === 'aborted') {
     core.error(`Aborting the canary ${result.reason ?? ''}`);
@@ -222,17 +228,43 @@ async function checkPrometheus(settings: Settings): Promise<PrometheusClient> {
   return client;
 }
 
+/** Which series are compared, now that the stable Deployment (and its selector) is known. */
+function comparedSeries(settings: Settings, cluster: CanaryCluster): SeriesSource {
+  const source = seriesSourceFor(settings.metrics, {
+    namespace: cluster.namespace,
+    deployment: settings.deployment,
+    service: settings.service,
+    traffic: settings.traffic,
+    route: settings.route,
+    stableSelector: cluster.stableSelector,
+  });
+  for (const warning of source.warnings ?? []) core.warning(escapeUntrusted(warning));
+  core.info(`Comparing ${escapeUntrusted(source.description)}.`);
+  return source;
+}
+
 async function runProgression(
   weights: number[],
   settings: Settings,
   cluster: CanaryCluster,
   cancellation: Cancellation,
   client: PrometheusClient,
+  source: SeriesSource,
 ): Promise<ProgressionResult> {
   const namespace = cluster.namespace;
-  const collector = new MetricsCollector(client, settings.metrics, namespace);
+  const collector = new MetricsCollector(client, source, {
+    checkIntervalMs: settings.checkIntervalMs,
+  });
+  const loadTest =
+    settings.loadTest &&
+    new LoadTestRunner(settings.loadTest, { note: (line) => cluster.notes.push(line) });
+  // Restarts from here on count against the canary; pod health never throws.
+  const pods = cluster.podHealth(notReadyGraceMs(settings.checkIntervalMs));
+  await pods.baseline();
   return progress(weights, settings, {
+    duringStep: loadTest && ((weight) => loadTest.duringStep(weight)),
     shiftTo: (weight) => cluster.shiftTo(weight),
+    canaryHealth: () => pods.check(),
     readMetrics: () => collector.read(),
     runChecks: (seconds) =>
       runChecks(client, settings.checks, { namespace, track: 'canary', interval: `${seconds}s` }),

@@ -64,7 +64,18 @@ export type ProgressionSettings = Pick<
   | 'maxLatencyP95Ms'
   | 'alpha'
   | 'checks'
+  | 'warmUpMs'
+  | 'errorMargin'
+  | 'latencyMargin'
 >;
+
+/** Scrape intervals the default warm-up lasts: a new weight's first scrapes are not judged. */
+export const WARM_UP_SCRAPES = 3;
+
+/** The warm-up: as set, or three scrape intervals as the samples show them. */
+export function warmUpOf(settings: ProgressionSettings, observation: Observation): number {
+  return settings.warmUpMs ?? WARM_UP_SCRAPES * (observation.scrapeIntervalMs ?? 0);
+}
 
 /** How long Prometheus may fail in a row before the canary is aborted for want of evidence. */
 export function metricsOutageLimitMs(settings: ProgressionSettings): number {
@@ -81,7 +92,7 @@ export async function progress(
   settings: ProgressionSettings,
   ports: ProgressionPorts,
 ): Promise<ProgressionResult> {
-  const judge = new SequentialJudge({ alpha: settings.alpha });
+  const judge = new SequentialJudge(settings);
   const steps: StepRecord[] = [];
   let trafficStartedAt: number | undefined;
   let latest: Observation | undefined;
@@ -103,9 +114,12 @@ export async function progress(
       trafficStartedAt = ports.now();
     }
     const activity = ports.duringStep?.(achieved);
+    // Only a new weight warms up: more requests reach the canary's pods, or new pods.
+    const warmsUp = achieved !== (steps.at(-1)?.achievedWeight ?? 0);
     let step: StepRun;
     try {
-      step = await runStep(weight, achieved, startedAt, latest, judge, settings, ports);
+      const at = { weight, achieved, startedAt, warmsUp };
+      step = await runStep(at, latest, judge, settings, ports);
     } finally {
       await activity?.stop();
     }
@@ -143,10 +157,16 @@ interface StepRun extends StepOutcome {
   detectedAt: number;
 }
 
+interface StepStart {
+  weight: number;
+  achieved: number;
+  startedAt: number;
+  /** Whether the step's first data is a warm-up (the weight changed). */
+  warmsUp: boolean;
+}
+
 async function runStep(
-  weight: number,
-  achieved: number,
-  startedAt: number,
+  { weight, achieved, startedAt, warmsUp }: StepStart,
   before: Observation | undefined,
   judge: SequentialJudge,
   settings: ProgressionSettings,
@@ -157,6 +177,7 @@ async function runStep(
   let lastMetricsAt = ports.now();
   let pValue: number | undefined;
   let checks: CheckOutcome[] = [];
+  let warnings: string[] = [];
   const finish = (decision: StepRecord['decision'], reason?: string, detected = false) => {
     const window = last && stepBase ? windowOf(last, stepBase) : undefined;
     const slo = window ? checkSlo(window, settings) : undefined;
@@ -177,11 +198,15 @@ async function runStep(
       })),
       decision,
       reason,
+      ...(warnings.length > 0 ? { warnings } : {}),
     };
     return { record, detected, detectedAt: ports.now(), last };
   };
   for (;;) {
     if (!(await ports.sleep(settings.checkIntervalMs))) return finish('cancelled', 'cancelled');
+    // Pod health is evidence of its own, also while Prometheus does not answer.
+    const unhealthy = await ports.canaryHealth?.();
+    if (unhealthy !== undefined) return finish('aborted', unhealthy, true);
     let observation: Observation;
     try {
       observation = await ports.readMetrics();
@@ -196,8 +221,6 @@ async function runStep(
       }
       continue;
     }
-    const unhealthy = await ports.canaryHealth?.();
-    if (unhealthy !== undefined) return finish('aborted', unhealthy, true);
     // The first answer after an outage at the start becomes the baseline.
     if (!stepBase) stepBase = observation;
     if (!last) {
@@ -205,12 +228,20 @@ async function runStep(
       continue;
     }
     last = observation;
+    const warmUpMs = warmsUp ? warmUpOf(settings, observation) : 0;
+    if (observation.atMs < startedAt + warmUpMs) {
+      // Recorded, not judged: the judge and the step's window go on from here.
+      judge.skip(observation);
+      stepBase = observation;
+      continue;
+    }
     const verdict = judge.observe(observation);
     pValue = verdict.pValue;
     if (verdict.worse) return finish('aborted', verdict.reason, true);
     const elapsed = ports.now() - startedAt;
-    if (elapsed < settings.intervalMs) continue;
-    const slo = checkSlo(windowOf(observation, stepBase), settings);
+    if (elapsed < Math.max(settings.intervalMs, warmUpMs + settings.checkIntervalMs)) continue;
+    const slo = checkSlo(withStable(windowOf(observation, stepBase), observation), settings);
+    warnings = slo.stableBreaches;
     if (!slo.enoughTraffic) {
       if (elapsed >= settings.stepTimeoutMs) {
         return finish(
@@ -250,6 +281,20 @@ function windowOf(
   return {
     canary: subtractCounts(now.canary, base.canary),
     stable: subtractCounts(now.stable, base.stable),
+  };
+}
+
+/**
+ * At 100% stable serves nothing in the step: whether stable breaches a limit too is then told by
+ * what it served since the canary began.
+ */
+function withStable(
+  window: { canary: TrackCounts; stable: TrackCounts },
+  cumulative: Observation,
+): { canary: TrackCounts; stable: TrackCounts; stableReference: TrackCounts } {
+  return {
+    ...window,
+    stableReference: window.stable.requests > 0 ? window.stable : cumulative.stable,
   };
 }
 

@@ -135,6 +135,10 @@ export function buildSummary(report: CanaryReport): JobSummary {
       ),
     );
   }
+  if (report.metricsSource) {
+    const source = report.metricsSource;
+    summary.details('Series compared', (content) => content.paragraph(source));
+  }
   if (report.notes.length > 0) {
     summary.details(`Notes (${report.notes.length})`, (content) => content.list(report.notes));
   }
@@ -286,6 +290,7 @@ export function resultOf(report: CanaryReport): object {
         }
       : null,
     notes: report.notes,
+    metricsSource: report.metricsSource ?? null,
   };
 }
 

@@ -3,6 +3,9 @@
  * and what a run did. Kept in one place so the judge, the engine and the summary cannot drift.
  */
 
+import type { Margin } from './judge/judge.js';
+
+export type { Margin };
 export type CanaryMode = 'auto' | 'start' | 'promote' | 'abort';
 export type TrafficMode = 'replicas' | 'gateway-api' | 'nginx' | 'istio';
 export type Decision = 'promoted' | 'aborted' | 'started' | 'paused' | 'kept';
@@ -25,9 +28,12 @@ export interface TrackCounts {
 
 /** What one check (one Prometheus scrape cycle) saw for both tracks. */
 export interface Observation {
+  /** The instant the counts are for (every series read at that same instant). */
   atMs: number;
   canary: TrackCounts;
   stable: TrackCounts;
+  /** The scrape interval the samples show; undefined before two samples of a series. */
+  scrapeIntervalMs?: number;
 }
 
 /** A window's figures as a reviewer reads them. */
@@ -64,6 +70,8 @@ export interface StepRecord {
   checks: CheckResult[];
   decision: StepDecision;
   reason: string | undefined;
+  /** What the reader should know though it did not decide the step (stable breaching a limit). */
+  warnings?: string[];
 }
 
 export interface CleanupReport {
@@ -99,6 +107,8 @@ export interface CanaryReport {
   detectionMs: number | undefined;
   cleanup: CleanupReport | undefined;
   notes: string[];
+  /** Which series were compared as canary and as stable (the metrics source's description). */
+  metricsSource?: string;
 }
 
 /** A user's PromQL check from the `checks` input, judged on the canary at the end of each step. */
@@ -112,6 +122,11 @@ export interface CustomCheck {
 
 /** Where the standard request metrics live and how their series are labelled. */
 export interface MetricNames {
+  /**
+   * Which metrics are read (the `metrics` input): the app's own (`app`, with the names and labels
+   * below), Istio's standard metrics or ingress-nginx's. Undefined means `app`.
+   */
+  preset?: 'app' | 'istio' | 'nginx';
   requestMetric: string;
   /** Histogram base name; its `_bucket` series are read. */
   latencyMetric: string;
@@ -119,8 +134,9 @@ export interface MetricNames {
   trackLabel: string;
   namespaceLabel: string;
   /**
-   * Extra PromQL label matchers (`app="web"`) that pick this workload's series out of the
-   * namespace; '' selects the whole namespace.
+   * PromQL label matchers from `metrics-selector` (`app="web"`). For `app` they pick this
+   * workload's series out of the namespace instead of the stable Deployment's selector; for the
+   * other presets they narrow the preset's series further. '' when not set.
    */
   selector: string;
 }
@@ -160,7 +176,15 @@ export interface Settings {
   maxLatencyP95Ms: number;
   metrics: MetricNames;
   checks: CustomCheck[];
+  /** What runs during each step to give a low-traffic canary requests (`load-test`); none when unset. */
+  loadTest?: import('./load-test-input.js').LoadTest;
   alpha: number;
+  /** How long a new weight's first data is recorded but not judged; undefined = 3 scrape intervals. */
+  warmUpMs: number | undefined;
+  /** How much worse than stable the canary's 5xx rate may be (relative, and absolute as a fraction). */
+  errorMargin: Margin;
+  /** How much slower than stable the canary may be (relative, and absolute in seconds). */
+  latencyMargin: Margin;
   /** Longest wait for one rollout (canary ready, stable promoted or verified). */
   timeoutMs: number;
   /** How long putting the cluster back (revert, finishing a promotion) may retry through API faults. */

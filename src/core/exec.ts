@@ -20,6 +20,11 @@ export interface ExecOptions {
   timeoutMs?: number;
   /** How long a program may take to exit after SIGTERM before it gets SIGKILL. */
   killGraceMs?: number;
+  /**
+   * Stops the program when aborted, as a timeout does (SIGTERM, then SIGKILL after killGraceMs);
+   * the result then has `stopped` set and is not an error.
+   */
+  signal?: AbortSignal;
   /** Exit codes that count as success; 'any' returns every result to the caller. */
   okExitCodes?: number[] | 'any';
   /** Output kept per stream; more is cut from the middle so the start and the end survive. */
@@ -39,6 +44,8 @@ export interface ExecResult {
   /** True when stdout outgrew maxOutputBytes and its middle was cut. */
   stdoutTruncated: boolean;
   timedOut: boolean;
+  /** True when the caller's signal stopped the program. */
+  stopped?: boolean;
   durationMs: number;
 }
 
@@ -64,7 +71,7 @@ export function execute(
   args: readonly string[],
   options: ExecOptions = {},
 ): Promise<ExecResult> {
-  const commandLine = maskSecrets([program, ...args].map(quoteForDisplay).join(' '));
+  const commandLine = formatCommandLine(program, args);
   if (options.echo !== false) core.info(`[command]${escapeUntrusted(commandLine)}`);
   const env = buildEnv(options);
   const started = Date.now();
@@ -79,15 +86,27 @@ export function execute(
     const stdout = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
     const stderr = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
     let timedOut = false;
+    let stopped = false;
     let killTimer: NodeJS.Timeout | undefined;
+    const terminate = () => {
+      if (killTimer !== undefined) return;
+      child.kill('SIGTERM');
+      killTimer = setTimeout(() => child.kill('SIGKILL'), options.killGraceMs ?? 5_000);
+    };
     const timeoutTimer =
       options.timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
             timedOut = true;
-            child.kill('SIGTERM');
-            killTimer = setTimeout(() => child.kill('SIGKILL'), options.killGraceMs ?? 5_000);
+            terminate();
           }, options.timeoutMs);
+    const onAbort = () => {
+      if (timedOut) return;
+      stopped = true;
+      terminate();
+    };
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
 
     child.stdout.on('data', (chunk: Buffer) => {
       stdout.add(chunk);
@@ -104,6 +123,7 @@ export function execute(
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timeoutTimer);
       clearTimeout(killTimer);
+      options.signal?.removeEventListener('abort', onAbort);
       if (error.code === 'ENOENT') {
         reject(
           new ActionError(
@@ -118,6 +138,7 @@ export function execute(
     child.on('close', (exitCode, signal) => {
       clearTimeout(timeoutTimer);
       clearTimeout(killTimer);
+      options.signal?.removeEventListener('abort', onAbort);
       const result: ExecResult = {
         commandLine,
         exitCode,
@@ -126,11 +147,13 @@ export function execute(
         stderr: maskSecrets(stderr.text()),
         stdoutTruncated: stdout.truncated,
         timedOut,
+        ...(stopped ? { stopped } : {}),
         durationMs: Date.now() - started,
       };
       const ok =
-        !timedOut &&
-        (options.okExitCodes === 'any' || (options.okExitCodes ?? [0]).includes(exitCode ?? -1));
+        stopped ||
+        (!timedOut &&
+          (options.okExitCodes === 'any' || (options.okExitCodes ?? [0]).includes(exitCode ?? -1)));
       if (ok) resolve(result);
       else reject(new ExecError(result));
     });
@@ -189,6 +212,11 @@ class OutputBuffer {
     if (this.dropped === 0) return head + tail;
     return `${head}\n[... ${this.dropped} bytes of output omitted ...]\n${tail}`;
   }
+}
+
+/** The command line as the log shows it: quoted like a shell would need, secrets masked. */
+export function formatCommandLine(program: string, args: readonly string[]): string {
+  return maskSecrets([program, ...args].map(quoteForDisplay).join(' '));
 }
 
 function quoteForDisplay(arg: string): string {

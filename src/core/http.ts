@@ -291,7 +291,7 @@ function hintFor(status: number | undefined): string | undefined {
 const UNAVAILABLE_HINT = 'The server may be unavailable; re-run the job later.';
 
 /** fetch refuses URLs with credentials; sending them as basic auth is what curl and users expect. */
-function moveUserinfoToHeader(url: URL, headers: Headers): URL {
+export function moveUserinfoToHeader(url: URL, headers: Headers): URL {
   if (!url.username && !url.password) return url;
   const user = decodeURIComponent(url.username);
   const password = decodeURIComponent(url.password);

@@ -10,7 +10,7 @@ import {
   readString,
   readYaml,
 } from '../core/inputs.js';
-import { splitCommandLine } from './command-line.js';
+import { splitCommandLine } from '../core/command-line.js';
 import type { Thresholds } from './gate.js';
 import { FORMATS, type AuditSeverity, type ReportFormat } from './model.js';
 

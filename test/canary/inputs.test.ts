@@ -62,6 +62,7 @@ describe('canary inputs', () => {
       maxErrorRate: 0.01,
       maxLatencyP95Ms: 100,
       metrics: {
+        preset: 'app',
         requestMetric: 'http_requests_total',
         latencyMetric: 'http_request_duration_seconds',
         statusLabel: 'code',
@@ -71,6 +72,9 @@ describe('canary inputs', () => {
       },
       checks: [],
       alpha: 0.01,
+      warmUpMs: undefined,
+      errorMargin: { relative: 0, absolute: 0 },
+      latencyMargin: { relative: 0.05, absolute: 0.002 },
       timeoutMs: 300_000,
       recoveryTimeoutMs: 300_000,
       leaseMs: 120_000,

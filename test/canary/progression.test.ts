@@ -16,6 +16,9 @@ const SETTINGS: ProgressionSettings = {
   maxLatencyP95Ms: 100,
   alpha: 0.01,
   checks: [],
+  warmUpMs: 0,
+  errorMargin: { relative: 0, absolute: 0 },
+  latencyMargin: { relative: 0, absolute: 0 },
 };
 
 interface World {
@@ -30,15 +33,17 @@ interface World {
   checks?: (seconds: number) => CheckOutcome[];
   cancelAt?: number;
   failShiftAt?: number;
+  /** The canary fails this share of requests during the first ms of every step (a warm-up). */
+  warmUpErrors?: { rate: number; ms: number };
 }
 
 const BOUNDS = [0.05, 0.1, 0.25];
 
-function counts(requests: number, errorRate: number, slowShare: number): TrackCounts {
+function counts(requests: number, errors: number, slowShare: number): TrackCounts {
   const slow = Math.round(requests * slowShare);
   return {
     requests,
-    errors: Math.round(requests * errorRate),
+    errors: Math.round(errors),
     buckets: BOUNDS.map((le) => ({ le, count: le < 0.1 ? requests - slow : requests })),
     latencyCount: requests,
   };
@@ -49,10 +54,15 @@ function fakePorts(world: World) {
   let now = 0;
   let weight = 0;
   let canaryRequests = 0;
+  let canaryErrors = 0;
   let stableRequests = 0;
   let lastAt = 0;
+  let stepAt = 0;
   const shifts: number[] = [];
   const advanceTraffic = () => {
+    const warm = world.warmUpErrors && now - stepAt <= world.warmUpErrors.ms;
+    const errorRate = warm ? (world.warmUpErrors?.rate ?? 0) : world.canaryErrorRate;
+    canaryErrors += (errorRate * (world.rate * ((now - lastAt) / 1000) * weight)) / 100;
     const seconds = (now - lastAt) / 1000;
     canaryRequests += (world.rate * seconds * weight) / 100;
     stableRequests += (world.rate * seconds * (100 - weight)) / 100;
@@ -63,6 +73,7 @@ function fakePorts(world: World) {
       if (world.failShiftAt === target) return Promise.reject(new Error('route is gone'));
       advanceTraffic();
       weight = target;
+      stepAt = now;
       shifts.push(target);
       return Promise.resolve(target);
     },
@@ -73,12 +84,12 @@ function fakePorts(world: World) {
       advanceTraffic();
       const observation: Observation = {
         atMs: now,
-        canary: counts(
-          Math.round(canaryRequests),
-          world.canaryErrorRate,
-          world.canarySlowShare ?? 0.01,
+        canary: counts(Math.round(canaryRequests), canaryErrors, world.canarySlowShare ?? 0.01),
+        stable: counts(
+          Math.round(stableRequests),
+          stableRequests * world.stableErrorRate,
+          0.01,
         ),
-        stable: counts(Math.round(stableRequests), world.stableErrorRate, 0.01),
       };
       return Promise.resolve(observation);
     },
@@ -104,6 +115,7 @@ describe('progress', () => {
     reason?: RegExp;
     stepsRun: number;
     detected?: boolean;
+    settings?: Partial<ProgressionSettings>;
   }>([
     { name: 'a healthy canary passes every step', world: healthy, end: 'completed', stepsRun: 3 },
     {
@@ -130,10 +142,30 @@ describe('progress', () => {
       stepsRun: 1,
     },
     {
-      name: 'both tracks above the error limit: no worse than stable, yet over the SLO',
+      name: 'both tracks above the error limit: no worse than stable, so the steps go on',
       world: { ...healthy, canaryErrorRate: 0.03, stableErrorRate: 0.03 },
+      end: 'completed',
+      stepsRun: 3,
+    },
+    {
+      name: 'min-requests 0 passes steps on time alone',
+      world: { ...healthy, rate: 0 },
+      settings: { minRequests: 0 },
+      end: 'completed',
+      stepsRun: 3,
+    },
+    {
+      name: 'errors during a warm-up are recorded, not judged',
+      world: { ...healthy, warmUpErrors: { rate: 0.3, ms: 4_000 } },
+      settings: { warmUpMs: 5_000 },
+      end: 'completed',
+      stepsRun: 3,
+    },
+    {
+      name: 'without a warm-up the same errors abort',
+      world: { ...healthy, warmUpErrors: { rate: 0.3, ms: 4_000 } },
       end: 'aborted',
-      reason: /above/,
+      reason: /^at 20%: canary 5xx/,
       stepsRun: 1,
       detected: true,
     },
@@ -198,10 +230,10 @@ describe('progress', () => {
       reason: /could not shift 50% of traffic to the canary: route is gone/,
       stepsRun: 2,
     },
-  ])('$name', async ({ world, end, reason, stepsRun, detected }) => {
+  ])('$name', async ({ world, end, reason, stepsRun, detected, settings }) => {
     const { ports } = fakePorts(world);
     const checks = world.checks ? [{ name: 'custom', query: 'up', min: 0, max: 1 }] : [];
-    const result = await progress([20, 50, 100], { ...SETTINGS, checks }, ports);
+    const result = await progress([20, 50, 100], { ...SETTINGS, checks, ...settings }, ports);
     expect(result.end).toBe(end);
     if (reason) expect(result.reason).toMatch(reason);
     expect(result.steps).toHaveLength(stepsRun);
@@ -226,5 +258,24 @@ describe('progress', () => {
     expect(result.end).toBe('aborted');
     expect(result.detectionMs).toBeLessThanOrEqual(10_000);
     expect(result.steps[0].pValue).toBeLessThan(0.01);
+  });
+
+  it('warns in each step that stable breaches a limit too', async () => {
+    const { ports } = fakePorts({ ...healthy, canaryErrorRate: 0.03, stableErrorRate: 0.03 });
+    const result = await progress([20, 100], SETTINGS, ports);
+    expect(result.steps.map((step) => step.decision)).toEqual(['passed', 'passed']);
+    expect(result.steps[0].warnings).toEqual([
+      expect.stringMatching(/^stable's 5xx 3\.0% is above the 1% limit too/),
+    ]);
+  });
+
+  it('judges a step for its interval after the warm-up before it passes', async () => {
+    const { ports } = fakePorts(healthy);
+    const result = await progress([20], { ...SETTINGS, warmUpMs: 15_000 }, ports);
+    expect(result.steps[0].decision).toBe('passed');
+    // The window starts after the warm-up: 20 canary requests a second from 14 s on, until the
+    // 50 min-requests are there.
+    expect(result.steps[0].durationMs).toBe(17_000);
+    expect(result.steps[0].canary.requests).toBe(60);
   });
 });

@@ -329,6 +329,9 @@ const rows: Row[] = [
   },
 ];
 
+const SERIES =
+  'http_requests_total{namespace="shop",app="web"} (matchers from Deployment web\'s selector): canary where track="canary", stable the rest';
+
 describe('canary summary', () => {
   it.each(rows)('$name', ({ report, verdict, contains, absent, result }) => {
     const rendered = buildSummary(report).render();
@@ -341,6 +344,17 @@ describe('canary summary', () => {
   it.each(rows)('the verdict line of $name is the summary headline', ({ report, verdict }) => {
     const plain = verdictLine(report).replaceAll('<', '&lt;').replaceAll('>', '&gt;');
     expect(verdict).toContain(plain);
+  });
+
+  it('says which series were compared, escaped, in the details and the result', () => {
+    const compared = report({ metricsSource: SERIES });
+    const rendered = buildSummary(compared).render();
+    expect(rendered).toContain(
+      '<details><summary>Series compared</summary>\n\n<p>http_requests_total{namespace=&quot;shop&quot;,app=&quot;web&quot;} (matchers from Deployment web&#39;s selector): canary where track=&quot;canary&quot;, stable the rest</p>',
+    );
+    expect(resultOf(compared)).toMatchObject({ metricsSource: SERIES });
+    const hostile = buildSummary(report({ metricsSource: `x{app="${HOSTILE}"}` })).render();
+    expect(hostile).not.toContain('<img');
   });
 
   it('leaves steps without figures out of the chart and says so', () => {
@@ -384,8 +398,14 @@ describe('canary summary', () => {
       'steps',
       'cleanup',
       'notes',
+      'metricsSource',
     ]);
-    expect(json).toMatchObject({ namespace: null, stableImage: null, cleanup: null });
+    expect(json).toMatchObject({
+      namespace: null,
+      stableImage: null,
+      cleanup: null,
+      metricsSource: null,
+    });
     expect(JSON.parse(stepsOutput(aborted))).toEqual([
       {
         weight: 10,

@@ -85,6 +85,40 @@ describe('execute', () => {
     expect(error.result.signal).toBe('SIGKILL');
   });
 
+  it('stops a program when the caller aborts, SIGTERM first, and that is no error', async () => {
+    const controller = new AbortController();
+    const running = execute(NODE, ['-e', 'console.log("up"); setTimeout(() => {}, 30000)'], {
+      ...quiet,
+      signal: controller.signal,
+      onStdout: () => controller.abort(),
+    });
+    const result = await running;
+    expect(result).toMatchObject({ stopped: true, timedOut: false, signal: 'SIGTERM' });
+    expect(result.stdout).toBe('up\n');
+  });
+
+  it('kills an aborted program that ignores SIGTERM after the grace period', async () => {
+    const stubborn =
+      'process.on("SIGTERM", () => {}); console.log("ready"); setTimeout(() => {}, 30000)';
+    const controller = new AbortController();
+    const result = await execute(NODE, ['-e', stubborn], {
+      ...quiet,
+      signal: controller.signal,
+      killGraceMs: 300,
+      onStdout: () => controller.abort(),
+    });
+    expect(result).toMatchObject({ stopped: true, signal: 'SIGKILL' });
+  });
+
+  it('does not let an already aborted signal run the program on', async () => {
+    const result = await execute(NODE, ['-e', 'setTimeout(() => {}, 30000)'], {
+      ...quiet,
+      signal: AbortSignal.abort(),
+    });
+    expect(result.stopped).toBe(true);
+    expect(result.durationMs).toBeLessThan(10_000);
+  });
+
   it('says which program is missing from PATH', async () => {
     await expect(execute('slipway-no-such-program', [], quiet)).rejects.toThrow(ActionError);
     await expect(execute('slipway-no-such-program', [], quiet)).rejects.toThrow(

@@ -18,6 +18,9 @@ import type { TrafficMode } from '../../src/canary/types.js';
 export const CANARY = fileURLToPath(new URL('../../actions/canary', import.meta.url));
 export const STABLE_IMAGE = 'demo/web:1.0.0';
 export const CANARY_IMAGE = 'demo/web:1.1.0';
+/** Its pods become ready, then restart (OOMKilled) every RESTARTS_AFTER of running. */
+export const RESTARTING_IMAGE = 'demo/web:1.1.0-restarts';
+export const RESTARTS_AFTER = '4s';
 
 export interface Behaviour {
   errorRate: number;
@@ -47,7 +50,13 @@ export async function startWorld(): Promise<World> {
   const dir = await mkdtemp(join(tmpdir(), 'slipway-canary-e2e-'));
   const sim = await startKubeSim({
     kubeconfigPath: join(dir, 'kubeconfig'),
-    config: { behaviours: [{ image: 'demo/web:*', 'ready-after': '200ms' }] },
+    config: {
+      behaviours: [
+        // Ready, then OOMKilled and restarted every RESTARTS_AFTER: a canary that fails under way.
+        { image: RESTARTING_IMAGE, 'ready-after': '200ms', 'restart-after': RESTARTS_AFTER },
+        { image: 'demo/web:*', 'ready-after': '200ms' },
+      ],
+    },
   });
   return {
     dir,

@@ -2,11 +2,17 @@
 /**
  * The `behaviours:` list of the kube-sim config: how the fake kubelet treats pods by image.
  * The first entry whose `image` glob matches any container image of a pod wins.
+ *
+ * - `ready-after: 2s`: containers start and are ready that long after the kubelet sees the pod.
+ * - `never-ready`, `crash-loop`, `pull-error`: as named, from `ready-after` (300ms) on.
+ * - `restart-after: 4s` (with or without `ready-after`): containers become ready, and each time
+ *   they have run that long they are OOMKilled and restarted after a short back-off, so a pod
+ *   that passed its rollout restarts later on (a canary that fails under way).
  */
 
 /**
- * @typedef {'ready' | 'never-ready' | 'crash-loop' | 'pull-error'} BehaviourKind
- * @typedef {{ image: string, kind: BehaviourKind, readyAfterMs: number, matches: (image: string) => boolean }} Behaviour
+ * @typedef {'ready' | 'never-ready' | 'crash-loop' | 'pull-error' | 'restarts'} BehaviourKind
+ * @typedef {{ image: string, kind: BehaviourKind, readyAfterMs: number, restartAfterMs?: number, matches: (image: string) => boolean }} Behaviour
  */
 
 export const DEFAULT_READY_AFTER_MS = 300;
@@ -48,7 +54,7 @@ export function globMatcher(glob) {
 }
 
 const FLAGS = /** @type {const} */ (['never-ready', 'crash-loop', 'pull-error']);
-const KNOWN_KEYS = new Set(['image', 'ready-after', ...FLAGS]);
+const KNOWN_KEYS = new Set(['image', 'ready-after', 'restart-after', ...FLAGS]);
 
 /**
  * @param {unknown} list the parsed YAML value of `behaviours:` (undefined means none)
@@ -77,13 +83,27 @@ export function parseBehaviours(list) {
         throw new Error(`${where}: "${flag}" must be true or false`);
       }
     }
-    if (flags.length > 1 || (flags.length === 1 && entry['ready-after'] !== undefined)) {
-      throw new Error(`${where}: choose one of ready-after, ${FLAGS.join(', ')}`);
+    const timed = ['ready-after', 'restart-after'].filter((key) => entry[key] !== undefined);
+    if (flags.length > 1 || (flags.length === 1 && timed.length > 0)) {
+      throw new Error(
+        `${where}: choose one of ready-after (with or without restart-after), restart-after, ${FLAGS.join(', ')}`,
+      );
     }
     const readyAfterMs =
       entry['ready-after'] === undefined
         ? DEFAULT_READY_AFTER_MS
         : parseDuration(entry['ready-after'], `${where}.ready-after`);
+    if (entry['restart-after'] !== undefined) {
+      const restartAfterMs = parseDuration(entry['restart-after'], `${where}.restart-after`);
+      if (restartAfterMs <= 0) throw new Error(`${where}.restart-after: must be longer than 0`);
+      return {
+        image: entry.image,
+        kind: /** @type {const} */ ('restarts'),
+        readyAfterMs,
+        restartAfterMs,
+        matches: globMatcher(entry.image),
+      };
+    }
     return {
       image: entry.image,
       kind: flags[0] ?? 'ready',

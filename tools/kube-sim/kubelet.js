@@ -3,7 +3,8 @@
  * A fake scheduler + kubelet. Each pod follows a timeline chosen by its behaviour and measured
  * from the moment the kubelet first saw it; its status, events and log lines are derived from
  * that timeline, so every pass at the same instant writes the same thing. Crash-loop back-off is
- * compressed to one restart per second (the messages still show the real back-off).
+ * compressed to one restart per second (the messages still show the real back-off), and the
+ * back-off of a container that restarts after running a while to half a second.
  */
 import { behaviourFor } from './behaviours.js';
 import { canonicalJson, fnv32a } from './hash.js';
@@ -15,6 +16,7 @@ const HOST_IP = '10.89.0.2';
 const CRASH_CYCLE_MS = 1000;
 const CRASH_RUN_MS = 200;
 const PULL_BACKOFF_CYCLE_MS = 1000;
+const RESTART_BACKOFF_MS = 500;
 
 /**
  * 64 hex characters derived from a text, standing in for digests and container ids.
@@ -86,6 +88,8 @@ export function podView(pod, behaviour, startMs, nowMs) {
   /** @type {LogLine[]} */
   const logs = [];
   let phase = 'Pending';
+  /** @type {number | undefined} when Ready last changed, for behaviours whose readiness comes and goes */
+  let readyChangedMs;
 
   const containerStatuses = containers.map((/** @type {any} */ container) => {
     const image = container.image ?? '';
@@ -194,6 +198,65 @@ export function podView(pod, behaviour, startMs, nowMs) {
       };
     }
 
+    if (behaviour.kind === 'restarts') {
+      // Ready while it runs; after each restart-after it is OOMKilled, waits in back-off, restarts.
+      const runMs = behaviour.restartAfterMs ?? CRASH_CYCLE_MS;
+      const period = runMs + RESTART_BACKOFF_MS;
+      const sinceStart = elapsed - startAfter;
+      const cycle = Math.floor(sinceStart / period);
+      const cycleStart = startedAt + cycle * period;
+      const running = sinceStart - cycle * period < runMs;
+      const crashes = cycle + (running ? 0 : 1);
+      for (let i = 0; i <= cycle; i++) {
+        happen(`created-${i}`, 'Created', `Created container ${container.name}`);
+        happen(`started-${i}`, 'Started', `Started container ${container.name}`);
+        logs.push({
+          key: `${container.name}/start-${i}`,
+          line: `${container.name}: starting ${image}`,
+        });
+        logs.push({
+          key: `${container.name}/ready-${i}`,
+          line: `${container.name}: listening on :8080`,
+        });
+        if (i >= crashes) continue;
+        logs.push({ key: `${container.name}/oom-${i}`, line: `${container.name}: out of memory` });
+        happen(
+          `backoff-${i}`,
+          'BackOff',
+          `Back-off restarting failed container ${container.name} in pod ${podRef}`,
+          'Warning',
+        );
+      }
+      readyChangedMs = running ? cycleStart : cycleStart + runMs;
+      /** @param {number} i */
+      const terminated = (i) => ({
+        terminated: {
+          exitCode: 137,
+          reason: 'OOMKilled',
+          startedAt: isoSeconds(startedAt + i * period),
+          finishedAt: isoSeconds(startedAt + i * period + runMs),
+          containerID: containerID(i),
+        },
+      });
+      return {
+        ...base,
+        imageID,
+        containerID: containerID(cycle),
+        restartCount: crashes,
+        ready: running,
+        started: running,
+        state: running
+          ? { running: { startedAt: isoSeconds(cycleStart) } }
+          : {
+              waiting: {
+                reason: 'CrashLoopBackOff',
+                message: `back-off 10s restarting failed container=${container.name} pod=${podRef}`,
+              },
+            },
+        lastState: crashes > 0 ? terminated(crashes - 1) : {},
+      };
+    }
+
     happen('created-0', 'Created', `Created container ${container.name}`);
     happen('started-0', 'Started', `Started container ${container.name}`);
     logs.push({ key: `${container.name}/start`, line: `${container.name}: starting ${image}` });
@@ -225,7 +288,7 @@ export function podView(pod, behaviour, startMs, nowMs) {
     .filter((/** @type {any} */ c) => !c.ready)
     .map((/** @type {any} */ c) => c.name);
   const ready = containers.length > 0 && unready.length === 0;
-  const readySince = ready ? startedAt : startMs;
+  const readySince = readyChangedMs ?? (ready ? startedAt : startMs);
   const sandboxReady = started;
   return {
     status: {

@@ -5846,6 +5846,498 @@ jStat.extend({
 
 /***/ }),
 
+/***/ 6591:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+
+/* unused reexport */ __nccwpck_require__(5335);
+exports.parse = __nccwpck_require__(2696);
+
+
+/***/ }),
+
+/***/ 2696:
+/***/ ((module) => {
+
+
+
+/**
+ * @import {
+ * 	ControlOperator,
+ * 	Env,
+ * 	GlobPattern,
+ * 	ParseEntry,
+ * } from './parse' */
+
+// '<(' and '>(' are process substitution operators and
+// can be parsed the same as control operator
+var CONTROL = /** @type {const} */ ('(?:') + /** @type {const} */ ([
+	'\\|\\|',
+	'\\&(?:\\&|>>?)', // `&&`, `&>`, and `&>>`
+	';;\\&?', // `;;` and `;;&`
+	'[;|]\\&', // `;&` and `|&`
+	'\\<\\(',
+	'\\<\\<\\<',
+	'\\<\\<-',
+	'\\<\\<(?!\\()', // `<<(` stays `<` and `<(`, as zsh reads it; other shells reject it
+	'>>',
+	'>[&|(]', // `>&`, `>|`, and `>(`
+	'<[&>]', // `<&` and `<>`
+	'[&;()|<>]'
+]).join(/** @type {const} */ ('|')) + /** @type {const} */ (')');
+var controlRE = new RegExp('^' + CONTROL + '$');
+var META = /** @type {const} */ ('|&;()<> \\t');
+var SINGLE_QUOTE = /** @type {const} */ ('\'([^\']*?)\'');
+// bash ANSI-C quoting, `$'...'`: a backslash escapes the next character, including `'`
+var ANSI_C_BODY = '(?:\\\\[\\s\\S]|[^\\\\\'])*?';
+var ANSI_C_QUOTE = '\\$\'' + ANSI_C_BODY + '\'';
+var ansiCAt = new RegExp('\\$\'' + ANSI_C_BODY + '(?:(\')|\\\\?$)', 'g');
+var ANSI_C_LETTERS = 'abeEfnrtv';
+var ANSI_C_CHARS = '\x07\b\x1B\x1B\f\n\r\t\v';
+var hash = /^#$/;
+
+var SQ = /** @type {const} */ ("'");
+var DQ = /** @type {const} */ ('"');
+var DS = /** @type {const} */ ('$');
+
+var TOKEN = '';
+var mult = /** @type {const} */ (0x100000000); // Math.pow(16, 8);
+for (var i = 0; i < 4; i++) {
+	TOKEN += (mult * Math.random()).toString(16);
+}
+var startsWithToken = new RegExp('^' + TOKEN);
+
+/**
+ * @param {string} s
+ * @param {RegExp} r
+ */
+function matchAll(s, r) {
+	var origIndex = r.lastIndex;
+
+	var matches = [];
+	var matchObj;
+
+	while ((matchObj = r.exec(s))) {
+		matches[matches.length] = matchObj;
+		if (r.lastIndex === matchObj.index) {
+			r.lastIndex += 1;
+		}
+	}
+
+	r.lastIndex = origIndex;
+
+	return matches;
+}
+
+/**
+ * @param {Env} env
+ * @param {string} pre
+ * @param {string} key
+ */
+function getVar(env, pre, key) {
+	var r = typeof env === 'function' ? env(key) : env[key];
+	if (typeof r === 'undefined' && key != '') {
+		r = '';
+	} else if (typeof r === 'undefined') {
+		r = '$';
+	}
+
+	if (typeof r === 'object') {
+		return pre + TOKEN + JSON.stringify(r) + TOKEN;
+	}
+	return pre + r;
+}
+
+var ansiCEscape = /\\([0-7]{1,3}|x[\dA-Fa-f]{1,2}|u[\dA-Fa-f]{1,4}|U[\dA-Fa-f]{1,8}|c(?:\\\\|[\s\S])|[abeEfnrtv\\'"?])/g;
+
+/**
+ * @param {string} m
+ * @param {string} escape
+ */
+function expandAnsiCEscape(m, escape) {
+	var kind = escape.charAt(0);
+	if (kind === 'c') {
+		var ctrl = escape.charAt(1);
+		return ctrl === '?' ? '\x7F' : String.fromCharCode(ctrl.charCodeAt(0) & 0x1F);
+	}
+	if (kind === 'x' || kind === 'u' || kind === 'U') {
+		var cp = parseInt(escape.slice(1), 16);
+		if (cp > 0x10FFFF) {
+			return m;
+		}
+		return String.fromCharCode.apply(null, cp > 0xFFFF ? [0xD7C0 + (cp >> 10), 0xDC00 + (cp & 0x3FF)] : [cp]);
+	}
+	if (kind >= '0' && kind <= '7') {
+		return String.fromCharCode(parseInt(escape, 8) & 0xFF);
+	}
+	var letter = ANSI_C_LETTERS.indexOf(escape);
+	return letter < 0 ? escape : ANSI_C_CHARS.charAt(letter);
+}
+
+/** @param {string} body */
+function expandAnsiC(body) {
+	return body.replace(ansiCEscape, expandAnsiCEscape).split('\0')[0]; // like bash, a NUL ends the string
+}
+
+/**
+ * @param {string} s
+ * @param {number} i
+ */
+function closesAnsiC(s, i) {
+	ansiCAt.lastIndex = i;
+	return !!(/** @type {RegExpExecArray} */ (ansiCAt.exec(s)))[1];
+}
+
+/**
+ * @param {string} string
+ * @param {Env} [env]
+ * @param {{ escape?: string, splitUnquoted?: boolean | string }} [opts]
+ * @returns {ParseEntry[]}
+ */
+function parseInternal(string, env, opts) {
+	if (!opts) {
+		opts = {};
+	}
+	var BS = opts.escape || '\\';
+	var ifs = opts.splitUnquoted === true ? ' \t\n' : (typeof opts.splitUnquoted === 'string' ? opts.splitUnquoted : '');
+	var BAREWORD = '(\\' + BS + '[\'"$\\' + BS + META + ']|\\$\\$|\\$(?!' + ANSI_C_QUOTE.slice(2) + ')|[^\\s\'"$' + META + '])+';
+	var DOUBLE_QUOTE = '"(?:\\' + BS + '[\\s\\S]|[^"\\' + BS + '])*"';
+
+	var chunker = new RegExp([
+		'(' + CONTROL + ')', // control chars
+		'(' + ANSI_C_QUOTE + '|' + BAREWORD + '|' + DOUBLE_QUOTE + '|' + SINGLE_QUOTE + ')+'
+	].join('|'), 'g');
+
+	var matches = matchAll(string, chunker);
+
+	if (matches.length === 0) {
+		return [];
+	}
+	if (!env) {
+		env = {};
+	}
+
+	var commented = false;
+
+	return matches.map(function (match) {
+		var s = match[0];
+		if (!s || commented) {
+			return void undefined;
+		}
+		if (controlRE.test(s)) {
+			return /** @type {ControlOperator} */ ({ op: s });
+		}
+
+		// Hand-written scanner/parser for Bash quoting rules:
+		//
+		// 1. inside single quotes, all characters are printed literally.
+		// 2. inside double quotes, all characters are printed literally
+		//    except variables prefixed by '$' and backslashes followed by
+		//    either a double quote or another backslash.
+		// 3. outside of any quotes, backslashes are treated as escape
+		//    characters and not printed (unless they are themselves escaped)
+		// 4. quote context can switch mid-token if there is no whitespace
+		//     between the two quote contexts (e.g. all'one'"token" parses as
+		//     "allonetoken")
+		/** @type {string | boolean} */
+		var quote = false;
+		var esc = false;
+		var out = '';
+		/** @type {string[]} */
+		var words = [];
+		var sawQuote = false;
+		/** @type {number | null} */
+		var pendingNw = null;
+		var isGlob = false;
+		/** @type {number} */
+		var i;
+
+		function parseEnvVar() {
+			i += 1;
+			/** @type {number | RegExpMatchArray | null} */
+			var varend;
+			/** @type {string} */
+			var varname;
+			var char = s.charAt(i);
+
+			if (char === '{') {
+				i += 1;
+				if (s.charAt(i) === '}') {
+					throw new Error('Bad substitution: ' + s.slice(i - 2, i + 1));
+				}
+				// match braces by depth so a nested `${` keeps its inner `}` from ending the outer substitution
+				var depth = 1;
+				varend = i;
+				while (depth > 0 && varend < s.length) {
+					if (s.charAt(varend) === '{' && s.charAt(varend - 1) === '$') {
+						depth += 1;
+					} else if (s.charAt(varend) === '}') {
+						depth -= 1;
+					}
+					varend += 1;
+				}
+				if (depth !== 0) {
+					throw new Error('Bad substitution: ' + s.slice(i));
+				}
+				varend -= 1;
+				varname = s.slice(i, varend);
+				i = varend;
+			} else if ((/[*@#?$!-]/).test(char)) {
+				varname = char;
+			} else {
+				var slicedFromI = s.slice(i);
+				varend = slicedFromI.match(/[^\w\d_]/);
+				if (!varend) {
+					varname = slicedFromI;
+					i = s.length;
+				} else {
+					varname = slicedFromI.slice(0, varend.index);
+					i += /** @type {number} */ (varend.index) - 1;
+				}
+			}
+			return getVar(/** @type {NonNullable<typeof env>} */ (env), '', varname);
+		}
+
+		function flushRun() {
+			if (pendingNw === null) {
+				return;
+			}
+			if (pendingNw === 0) {
+				if (out !== '') {
+					words[words.length] = out;
+					out = '';
+				}
+			} else {
+				words[words.length] = out;
+				out = '';
+				for (var fe = 1; fe < pendingNw; fe += 1) {
+					words[words.length] = '';
+				}
+			}
+			pendingNw = null;
+		}
+
+		for (i = 0; i < s.length; i++) {
+			var c = s.charAt(i);
+			if (ifs && c !== DS) {
+				flushRun();
+			}
+			isGlob = isGlob || (!quote && (c === '*' || c === '?'));
+			if (esc) {
+				out += c;
+				esc = false;
+			} else if (quote) {
+				if (c === quote) {
+					quote = false;
+				} else if (quote == SQ) {
+					out += c;
+				} else { // Double quote
+					if (c === BS) {
+						i += 1;
+						c = s.charAt(i);
+						if (c === DQ || c === BS || c === DS) {
+							out += c;
+						} else {
+							out += BS + c;
+						}
+					} else if (c === DS) {
+						out += parseEnvVar();
+					} else {
+						out += c;
+					}
+				}
+			} else if (c === DQ || c === SQ) {
+				quote = c;
+				sawQuote = true;
+			} else if (controlRE.test(c)) {
+				return /** @type {ControlOperator} */ ({ op: s });
+			} else if (hash.test(c)) {
+				commented = true;
+				var commentObj = { comment: string.slice(match.index + i + 1) };
+				if (out.length) {
+					return /** @type {const} */ ([out, commentObj]);
+				}
+				return /** @type {const} */ ([commentObj]);
+			} else if (c === BS) {
+				esc = true;
+			} else if (c === DS && s.charAt(i + 1) === SQ && closesAnsiC(s, i)) {
+				flushRun();
+				sawQuote = true;
+				out += expandAnsiC(s.slice(i + 2, ansiCAt.lastIndex - 1));
+				i = ansiCAt.lastIndex - 1;
+			} else if (c === DS) {
+				var value = parseEnvVar();
+				if (!ifs) {
+					out += value;
+				} else {
+					for (var vi = 0; vi < value.length; vi += 1) {
+						var vc = value.charAt(vi);
+						if (ifs.indexOf(vc) < 0) {
+							flushRun();
+							out += vc;
+						} else if (pendingNw === null) {
+							pendingNw = vc === ' ' || vc === '\t' || vc === '\n' ? 0 : 1;
+						} else if (vc !== ' ' && vc !== '\t' && vc !== '\n') {
+							pendingNw += 1;
+						}
+					}
+				}
+			} else {
+				out += c;
+			}
+		}
+
+		if (isGlob) {
+			return /** @type {GlobPattern} */ ({ op: 'glob', pattern: out });
+		}
+
+		if (ifs) {
+			if (pendingNw !== null && pendingNw > 0) {
+				words[words.length] = out;
+				out = '';
+				for (var te = 1; te < pendingNw; te += 1) {
+					words[words.length] = '';
+				}
+			}
+			if (out !== '' || (sawQuote && words.length === 0)) {
+				words[words.length] = out;
+			}
+			return words;
+		}
+
+		return out;
+	}).reduce(function (prev, arg) { // finalize parsed arguments
+		if (typeof arg === 'undefined') {
+			return prev;
+		}
+		/** @type {ParseEntry[]} */ ([]).concat(arg).forEach(function (entry) {
+			prev[prev.length] = entry;
+		});
+		return prev;
+	}, /** @type {ParseEntry[]} */ ([]));
+}
+
+/** @type {typeof import('./parse')} */
+module.exports = function parse(s, env, opts) {
+	var mapped = parseInternal(s, env, opts);
+	if (typeof env !== 'function') {
+		return mapped;
+	}
+	return mapped.reduce(function (acc, s) {
+		if (typeof s === 'object') {
+			acc[acc.length] = s;
+			return acc;
+		}
+		var xs = s.split(RegExp('(' + TOKEN + '.*?' + TOKEN + ')', 'g'));
+		if (xs.length === 1) {
+			acc[acc.length] = xs[0];
+			return acc;
+		}
+		xs.filter(Boolean).forEach(function (x) {
+			acc[acc.length] = startsWithToken.test(x)
+				? JSON.parse(x.split(TOKEN)[1])
+				: x;
+		});
+		return acc;
+	}, /** @type {ParseEntry[]} */ ([]));
+};
+
+
+/***/ }),
+
+/***/ 5335:
+/***/ ((module) => {
+
+
+
+/** @import { ControlOperator } from './parse' */
+
+/** @type {ControlOperator['op'][]} */
+var OPS = /** @type {const} */ ([
+	'||',
+	'&&',
+	';;&',
+	';;',
+	';&',
+	'|&',
+	'<(',
+	'>(',
+	'<<<',
+	'<<-',
+	'<<',
+	'>>',
+	'>&',
+	'>|',
+	'&>>',
+	'&>',
+	'<&',
+	'<>',
+	'&',
+	';',
+	'(',
+	')',
+	'|',
+	'<',
+	'>'
+]);
+var LINE_TERMINATORS = /[\n\r\u2028\u2029]/;
+var GLOB_SHELL_SPECIAL = /[\s#!"$&'():;<=>@\\^`|~]/g;
+
+/** @type {typeof import('./quote')} */
+module.exports = function quote(xs) {
+	var sawComment = false;
+	return xs.map(function (s) {
+		if (sawComment && typeof s === 'string' && LINE_TERMINATORS.test(s)) {
+			throw new TypeError('a token after a `comment` must not contain line terminators');
+		}
+		if (s === '') {
+			return /** @type {const} */ ('\'\'');
+		}
+		if (s && typeof s === 'object') {
+			if ('op' in s && s.op === 'glob') {
+				if (typeof s.pattern !== 'string') {
+					throw new TypeError('glob token requires a string `pattern`');
+				}
+				if (LINE_TERMINATORS.test(s.pattern)) {
+					throw new TypeError('glob `pattern` must not contain line terminators');
+				}
+				if (s.pattern === '') {
+					return /** @type {const} */ ('\'\'');
+				}
+				return s.pattern.replace(GLOB_SHELL_SPECIAL, '\\$&');
+			}
+			if ('op' in s && typeof s.op === 'string') {
+				if (OPS.indexOf(s.op) < 0) {
+					throw new TypeError('invalid `op` value: ' + JSON.stringify(s.op));
+				}
+				return s.op.replace(/[\s\S]/g, '\\$&');
+			}
+			if ('comment' in s && typeof s.comment === 'string') {
+				if (LINE_TERMINATORS.test(s.comment)) {
+					throw new TypeError('`comment` must not contain line terminators');
+				}
+				sawComment = true;
+				return '#' + s.comment;
+			}
+			throw new TypeError('unrecognized object token shape');
+		}
+		if ((/'/).test(s) && (/!/).test(s)) {
+			return "'" + s.replace(/'/g, "'\"'\"'") + "'";
+		}
+		if ((/["\s\\]/).test(s) && !(/'/).test(s)) {
+			return "'" + s + "'";
+		}
+		if ((/["'\s]/).test(s)) {
+			return '"' + s.replace(/(["\\$`])/g, '\\$1') + '"';
+		}
+		return String(s).replace(/([A-Za-z]:)?([#!"$&'()*,:;<=>?@[\\\]^`{|}~])/g, '$1\\$2');
+	}).join(' ');
+};
+
+
+/***/ }),
+
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -34217,7 +34709,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9412);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5456);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34226,7 +34718,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9412:
+/***/ 5456:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37077,7 +37569,7 @@ function core_error(message, properties = {}) {
  * @param message warning issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function warning(message, properties = {}) {
+function core_warning(message, properties = {}) {
     command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -42570,7 +43062,7 @@ function log_escapeUntrusted(text) {
  */
 class UntrustedOutput {
     write;
-    token = randomUUID();
+    token = (0,external_node_crypto_.randomUUID)();
     atLineStart = true;
     closed = false;
     constructor(write = (text) => process.stdout.write(text)) {
@@ -42760,7 +43252,7 @@ class ExecError extends errors_ActionError {
 }
 const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
 function execute(program, args, options = {}) {
-    const commandLine = secrets_maskSecrets([program, ...args].map(quoteForDisplay).join(' '));
+    const commandLine = formatCommandLine(program, args);
     if (options.echo !== false)
         info(`[command]${log_escapeUntrusted(commandLine)}`);
     const env = buildEnv(options);
@@ -42775,14 +43267,30 @@ function execute(program, args, options = {}) {
         const stdout = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
         const stderr = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
         let timedOut = false;
+        let stopped = false;
         let killTimer;
+        const terminate = () => {
+            if (killTimer !== undefined)
+                return;
+            child.kill('SIGTERM');
+            killTimer = setTimeout(() => child.kill('SIGKILL'), options.killGraceMs ?? 5_000);
+        };
         const timeoutTimer = options.timeoutMs === undefined
             ? undefined
             : setTimeout(() => {
                 timedOut = true;
-                child.kill('SIGTERM');
-                killTimer = setTimeout(() => child.kill('SIGKILL'), options.killGraceMs ?? 5_000);
+                terminate();
             }, options.timeoutMs);
+        const onAbort = () => {
+            if (timedOut)
+                return;
+            stopped = true;
+            terminate();
+        };
+        if (options.signal?.aborted)
+            onAbort();
+        else
+            options.signal?.addEventListener('abort', onAbort, { once: true });
         child.stdout.on('data', (chunk) => {
             stdout.add(chunk);
             options.onStdout?.(secrets_maskSecrets(chunk.toString('utf8')));
@@ -42797,6 +43305,7 @@ function execute(program, args, options = {}) {
         child.on('error', (error) => {
             clearTimeout(timeoutTimer);
             clearTimeout(killTimer);
+            options.signal?.removeEventListener('abort', onAbort);
             if (error.code === 'ENOENT') {
                 reject(new errors_ActionError(`Could not run '${program}': it was not found on PATH.`, `Install ${program} in an earlier step, or check the spelling of the program name.`));
             }
@@ -42807,6 +43316,7 @@ function execute(program, args, options = {}) {
         child.on('close', (exitCode, signal) => {
             clearTimeout(timeoutTimer);
             clearTimeout(killTimer);
+            options.signal?.removeEventListener('abort', onAbort);
             const result = {
                 commandLine,
                 exitCode,
@@ -42815,10 +43325,12 @@ function execute(program, args, options = {}) {
                 stderr: secrets_maskSecrets(stderr.text()),
                 stdoutTruncated: stdout.truncated,
                 timedOut,
+                ...(stopped ? { stopped } : {}),
                 durationMs: Date.now() - started,
             };
-            const ok = !timedOut &&
-                (options.okExitCodes === 'any' || (options.okExitCodes ?? [0]).includes(exitCode ?? -1));
+            const ok = stopped ||
+                (!timedOut &&
+                    (options.okExitCodes === 'any' || (options.okExitCodes ?? [0]).includes(exitCode ?? -1)));
             if (ok)
                 resolve(result);
             else
@@ -42882,6 +43394,10 @@ class OutputBuffer {
             return head + tail;
         return `${head}\n[... ${this.dropped} bytes of output omitted ...]\n${tail}`;
     }
+}
+/** The command line as the log shows it: quoted like a shell would need, secrets masked. */
+function formatCommandLine(program, args) {
+    return secrets_maskSecrets([program, ...args].map(quoteForDisplay).join(' '));
 }
 function quoteForDisplay(arg) {
     return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
@@ -43753,7 +44269,7 @@ async function reportFailure(actionName, thrown, options) {
             await summary.write();
         }
         catch (problem) {
-            warning(secrets_maskSecrets(`could not write the job summary: ${errors_describeThrown(problem)}`));
+            core_warning(secrets_maskSecrets(`could not write the job summary: ${errors_describeThrown(problem)}`));
         }
     }
     if (!resultOutputWritten()) {
@@ -43761,7 +44277,7 @@ async function reportFailure(actionName, thrown, options) {
             setResultOutput({ ...options.failureResult?.(error), outcome: 'failed', error });
         }
         catch (problem) {
-            warning(secrets_maskSecrets(`could not set the result output: ${errors_describeThrown(problem)}`));
+            core_warning(secrets_maskSecrets(`could not set the result output: ${errors_describeThrown(problem)}`));
         }
     }
 }
@@ -43967,6 +44483,240 @@ function stateProblem(value) {
         }
     }
     return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/pod-health.ts
+/**
+ * The canary's pods as evidence: a container that restarts, waits in a crash loop or cannot get
+ * its image, or a pod that stays not ready, aborts the step whatever the metrics say — a canary
+ * that is OOMKilled every few minutes can still look as good as stable in Prometheus between
+ * restarts. The judgement over pod JSON is pure (`judgePods`); `CanaryPodHealth` lists the pods
+ * at every check and keeps what it has to remember between checks.
+ */
+
+
+
+
+/** Waiting reasons that do not go away by waiting: the canary is broken, not slow to start. */
+const FATAL_WAITING_REASONS = [
+    'CrashLoopBackOff',
+    'ImagePullBackOff',
+    'ErrImagePull',
+    'CreateContainerConfigError',
+    'InvalidImageName',
+];
+/**
+ * How long a canary pod may be not ready before that aborts the step: the longer of 30 s and
+ * two check intervals. A pod is legitimately not ready for a moment when it is replaced (a node
+ * drained, an eviction, in replicas mode a pod added by a scale that the shift has not waited for
+ * yet), and a readiness probe needs a few periods to pass; 30 s covers that for ordinary probes,
+ * and two check intervals make sure at least two checks in a row saw the pod not ready. A pod
+ * that stays not ready longer is not serving its share, which the metrics do not show.
+ */
+function notReadyGraceMs(checkIntervalMs) {
+    return Math.max(30_000, 2 * checkIntervalMs);
+}
+function emptyMemory() {
+    return { restarts: new Map(), notReadySince: new Map() };
+}
+/** The restart counts to judge later checks against; not-ready clocks start here too. */
+function takeBaseline(pods, now) {
+    const memory = emptyMemory();
+    for (const pod of live(pods)) {
+        const name = pod.metadata?.name ?? '';
+        for (const container of pod.status?.containerStatuses ?? []) {
+            memory.restarts.set(`${name}/${container.name ?? ''}`, container.restartCount ?? 0);
+        }
+    }
+    trackReadiness(pods, memory, now);
+    return memory;
+}
+/** At most this many problems are named in one reason; the rest are counted. */
+const MAX_NAMED = 3;
+const MAX_MESSAGE = 160;
+/**
+ * Why the canary's pods are unhealthy now, or undefined. Updates `memory.notReadySince`.
+ * Every piece of cluster text in the sentence (pod and container names, reasons, messages) is
+ * escaped with escapeUntrusted, because the reason is logged as it is.
+ */
+function judgePods(pods, memory, now, graceMs) {
+    trackReadiness(pods, memory, now);
+    const problems = [];
+    const sorted = [...live(pods)].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+    for (const pod of sorted) {
+        const name = pod.metadata?.name ?? '';
+        const podText = `canary pod ${log_escapeUntrusted(name)}`;
+        let containerProblem = false;
+        const containers = [
+            ...(pod.status?.containerStatuses ?? []).map((status) => ({ status, init: false })),
+            ...(pod.status?.initContainerStatuses ?? []).map((status) => ({ status, init: true })),
+        ];
+        for (const { status, init } of containers) {
+            const said = [];
+            // Init containers may fail and be retried before the app starts (waiting for a dependency);
+            // only their crash loops count, and a pod stuck in init shows as not ready.
+            if (!init) {
+                const before = memory.restarts.get(`${name}/${status.name ?? ''}`) ?? 0;
+                const restarts = (status.restartCount ?? 0) - before;
+                if (restarts > 0) {
+                    said.push(`restarted ${restarts} ${restarts === 1 ? 'time' : 'times'}${lastTermination(status)}`);
+                }
+            }
+            const waiting = status.state?.waiting?.reason;
+            if (waiting !== undefined && FATAL_WAITING_REASONS.includes(waiting)) {
+                const message = status.state?.waiting?.message;
+                said.push(`is in ${log_escapeUntrusted(waiting)}${message ? ` (${log_escapeUntrusted(clip(message))})` : ''}`);
+            }
+            if (said.length === 0)
+                continue;
+            containerProblem = true;
+            const what = init ? 'init container' : 'container';
+            problems.push(`${podText} ${what} ${log_escapeUntrusted(status.name ?? '?')} ${said.join(' and ')}`);
+        }
+        if (containerProblem)
+            continue;
+        const since = memory.notReadySince.get(name);
+        if (since !== undefined && now - since >= graceMs) {
+            const ready = readyCondition(pod);
+            const why = ready?.message ?? ready?.reason;
+            problems.push(`${podText} has not been ready for ${Math.round((now - since) / 1000)}s${why ? ` (${log_escapeUntrusted(clip(why))})` : ''}`);
+        }
+    }
+    if (problems.length === 0)
+        return undefined;
+    const named = problems.slice(0, MAX_NAMED).join('; ');
+    const more = problems.length - MAX_NAMED;
+    return more > 0 ? `${named}; and ${more} more ${more === 1 ? 'problem' : 'problems'}` : named;
+}
+/** Pods on their way out (deleted, or ended: evicted) are not judged. */
+function live(pods) {
+    return pods.filter((pod) => !pod.metadata?.deletionTimestamp &&
+        pod.status?.phase !== 'Succeeded' &&
+        pod.status?.phase !== 'Failed');
+}
+function readyCondition(pod) {
+    return pod.status?.conditions?.find((condition) => condition.type === 'Ready');
+}
+/** Starts the clock for pods seen not ready; stops it for pods ready again or gone. */
+function trackReadiness(pods, memory, now) {
+    const seen = new Set();
+    for (const pod of live(pods)) {
+        const name = pod.metadata?.name ?? '';
+        seen.add(name);
+        // A pod with no Ready condition yet (not scheduled) is not ready either.
+        if (readyCondition(pod)?.status === 'True')
+            memory.notReadySince.delete(name);
+        else if (!memory.notReadySince.has(name))
+            memory.notReadySince.set(name, now);
+    }
+    for (const name of memory.notReadySince.keys()) {
+        if (!seen.has(name))
+            memory.notReadySince.delete(name);
+    }
+}
+function lastTermination(status) {
+    const terminated = status.lastState?.terminated;
+    if (!terminated)
+        return '';
+    const parts = [
+        terminated.reason ? log_escapeUntrusted(terminated.reason) : undefined,
+        terminated.exitCode !== undefined ? `exit code ${terminated.exitCode}` : undefined,
+    ].filter(Boolean);
+    return parts.length > 0 ? ` (last: ${parts.join(', ')})` : '';
+}
+function clip(text) {
+    const line = text.trim();
+    return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE - 1)}…` : line;
+}
+/** `matchLabels` and `matchExpressions` in the form `kubectl get -l` takes. */
+function selectorText(selector) {
+    const terms = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
+    for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
+        if (operator === 'In')
+            terms.push(`${key} in (${values.join(',')})`);
+        else if (operator === 'NotIn')
+            terms.push(`${key} notin (${values.join(',')})`);
+        else if (operator === 'Exists')
+            terms.push(key);
+        else if (operator === 'DoesNotExist')
+            terms.push(`!${key}`);
+    }
+    return terms.join(',');
+}
+/** One `kubectl get pods` should not hold up a check for long. */
+const LIST_TIMEOUT_MS = 15_000;
+async function listPods(kubectl, selector) {
+    const list = await kubectl.json(['get', 'pods', '-l', selector], {
+        timeoutMs: LIST_TIMEOUT_MS,
+    });
+    return list.items ?? [];
+}
+/**
+ * The canary's pods over one progression: `baseline()` once before the first step, `check()` at
+ * every check. Neither throws. A transient API failure of the listing is not evidence against
+ * the canary: the check says nothing and the next one looks again. A listing that fails for
+ * another reason (e.g. the kubeconfig's user may not list pods) aborts, because the canary
+ * cannot be judged healthy without it.
+ */
+class CanaryPodHealth {
+    list;
+    options;
+    memory;
+    failing = false;
+    now;
+    log;
+    constructor(list, options) {
+        this.list = list;
+        this.options = options;
+        this.now = options.now ?? Date.now;
+        this.log = options.log ?? ((line) => info(line));
+    }
+    /**
+     * Restart counts from now on count against the canary. When the pods cannot be listed here,
+     * the first check that lists them takes the baseline instead.
+     */
+    async baseline() {
+        const pods = await this.tryList();
+        if (Array.isArray(pods))
+            this.memory = takeBaseline(pods, this.now());
+    }
+    async check() {
+        const pods = await this.tryList();
+        if (!Array.isArray(pods))
+            return pods.reason;
+        if (!this.memory) {
+            this.memory = takeBaseline(pods, this.now());
+            return undefined;
+        }
+        return judgePods(pods, this.memory, this.now(), this.options.graceMs);
+    }
+    async tryList() {
+        try {
+            const pods = await this.list();
+            this.failing = false;
+            return pods;
+        }
+        catch (error) {
+            const said = log_escapeUntrusted(pod_health_lastLine(errors_describeThrown(error)));
+            if (isTransientKubeError(error)) {
+                if (!this.failing) {
+                    this.log(`Could not list the canary's pods (${said}); the next check looks again.`);
+                }
+                this.failing = true;
+                return { reason: undefined };
+            }
+            return {
+                reason: `could not list the canary's pods to check their health (${said}); the kubeconfig's user needs list on pods in the namespace`,
+            };
+        }
+    }
+}
+function pod_health_lastLine(text) {
+    const lines = text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
+    return lines.at(-1) ?? text;
 }
 
 // EXTERNAL MODULE: external "node:util"
@@ -44639,6 +45389,20 @@ async function readService(kubectl, name) {
 function canaryPodLabels(stable) {
     return { ...stable.podLabels, [TRACK_LABEL]: 'canary' };
 }
+/** The canary Deployment's selector: stable's, narrowed to `track: canary`. */
+function canarySelector(stable) {
+    const selector = {
+        ...structuredClone(stable.selector),
+        matchLabels: { ...(stable.selector.matchLabels ?? {}), [TRACK_LABEL]: 'canary' },
+    };
+    // An expression on `track` was written for stable's pods and could exclude the canary's own.
+    const expressions = selector.matchExpressions?.filter((entry) => entry.key !== TRACK_LABEL);
+    if (expressions?.length)
+        selector.matchExpressions = expressions;
+    else
+        delete selector.matchExpressions;
+    return selector;
+}
 function ownershipLabels(stable) {
     return { [MANAGED_BY_LABEL]: MANAGED_BY, [STABLE_LABEL]: stable };
 }
@@ -44648,16 +45412,7 @@ async function createCanary(kubectl, canary) {
     const spec = structuredClone(stable.spec);
     delete spec.paused;
     spec.replicas = canary.replicas;
-    spec.selector = {
-        ...spec.selector,
-        matchLabels: { ...(spec.selector.matchLabels ?? {}), [TRACK_LABEL]: 'canary' },
-    };
-    // An expression on `track` was written for stable's pods and could exclude the canary's own.
-    const expressions = spec.selector.matchExpressions?.filter((entry) => entry.key !== TRACK_LABEL);
-    if (expressions?.length)
-        spec.selector.matchExpressions = expressions;
-    else
-        delete spec.selector.matchExpressions;
+    spec.selector = canarySelector(stable);
     spec.template = {
         ...spec.template,
         metadata: { ...(spec.template.metadata ?? {}), labels: canaryPodLabels(stable) },
@@ -44746,6 +45501,7 @@ function checkServiceSelection(mode, service, stable) {
 
 
 
+
 /** A shift that fails on an API fault is tried again for this long before the canary aborts. */
 const SHIFT_RETRY_MS = 30_000;
 /** Reading the cluster's state for a report once a recovery has run out of time. */
@@ -44788,6 +45544,10 @@ class CanaryCluster {
     }
     get stableImage() {
         return this.state?.stableImage ?? this.stable?.image;
+    }
+    /** The stable Deployment's spec.selector, once read: it picks stable's own metric series. */
+    get stableSelector() {
+        return this.stable?.selector;
     }
     emptyReport(settings) {
         return {
@@ -44884,7 +45644,7 @@ class CanaryCluster {
         if (this.run.onStale === 'fail') {
             throw new errors_ActionError(`${expired}; on-stale is fail, so this run changed nothing.`, 'Run this action with mode: abort to put the cluster back, or set on-stale: abort.');
         }
-        warning(`${expired}; putting the cluster back before this run starts its own.`);
+        core_warning(`${expired}; putting the cluster back before this run starts its own.`);
         this.state = found;
         this.stable = await readStable(this.kubectl, found.deployment, found.container);
         const { cleanup, finished } = await this.abortFound(found);
@@ -44949,7 +45709,7 @@ class CanaryCluster {
             this.writeState({}).then(() => (failing = false), (error) => {
                 // Once per outage: a lease not renewed for `lease` makes a live canary look stale.
                 if (!failing)
-                    warning(`Could not renew the canary's lease: ${errors_describeThrown(error)}`);
+                    core_warning(`Could not renew the canary's lease: ${errors_describeThrown(error)}`);
                 failing = true;
             });
         }, every);
@@ -44975,18 +45735,35 @@ class CanaryCluster {
             this.state = next;
         });
     }
-    /** Only the change itself holds the lock: a cancellation must not wait for pods to start. */
+    /**
+     * Only the change itself holds the lock: a cancellation must not wait for pods to start. Weight
+     * never moves to canary pods that are not ready: a router sends it to the canary Service at
+     * once, so the canary is awaited first; in replicas mode the weight is new pods, which the
+     * Service sends traffic to only once they are ready, so they are awaited after the scale.
+     */
     async shiftTo(weight) {
         const provider = this.providerFor(this.state?.originalRoute);
+        const router = provider.mode !== 'replicas';
+        if (router)
+            await this.waitCanaryReady();
         const deadlineAt = Date.now() + SHIFT_RETRY_MS;
         const achieved = await this.lock.run(() => untilRecovered(`Shifting ${weight}% of traffic`, () => provider.setWeight(weight), {
             deadlineAt,
         }));
-        await this.waitCanaryReady();
+        if (!router)
+            await this.waitCanaryReady();
         const stepIndex = (this.state?.stepIndex ?? -1) + 1;
         await untilRecovered('Recording the step on the canary', () => this.writeState({ weight: achieved, stepIndex }), { deadlineAt: Date.now() + SHIFT_RETRY_MS });
         info(`The canary now gets ${achieved}% of traffic.`);
         return achieved;
+    }
+    /** The canary pods' health for the progression's checks (restarts, crash loops, not ready). */
+    podHealth(graceMs) {
+        return new CanaryPodHealth(() => {
+            if (!this.stable)
+                throw new errors_ActionError('The canary has not been started or resumed.');
+            return listPods(this.kubectl, selectorText(canarySelector(this.stable)));
+        }, { graceMs });
     }
     /** Once stable is getting the new image, a cancellation leaves the finish to the post step. */
     get promoting() {
@@ -45009,7 +45786,7 @@ class CanaryCluster {
             .catch(async (error) => {
             // Stable may already have the new image: end consistently, through API faults — finish
             // the promotion when stable runs it healthily, else roll stable back and revert.
-            warning(`The promotion was interrupted (${errors_describeThrown(error)}); ending it consistently.`);
+            core_warning(`The promotion was interrupted (${errors_describeThrown(error)}); ending it consistently.`);
             const found = this.state ? { ...this.state, phase: 'promoting' } : undefined;
             if (!found)
                 throw error;
@@ -45072,7 +45849,7 @@ class CanaryCluster {
             return await observe(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.names(), this.state?.stableImage ?? this.stable?.image);
         }
         catch (error) {
-            warning(`Could not read what the cluster runs now: ${errors_describeThrown(error)}`);
+            core_warning(`Could not read what the cluster runs now: ${errors_describeThrown(error)}`);
             return undefined;
         }
     }
@@ -45108,13 +45885,13 @@ class CanaryCluster {
         try {
             const report = await Promise.race([this.revert(), outOfTime]);
             if (!report) {
-                warning('The revert did not finish within the grace period; the post step continues it.');
+                core_warning('The revert did not finish within the grace period; the post step continues it.');
                 return { settled: false, report: undefined };
             }
             return { settled: report.leftoverObjects.length === 0 && report.stableHealthy, report };
         }
         catch (error) {
-            warning(`The revert did not finish; the post step will retry: ${errors_describeThrown(error)}`);
+            core_warning(`The revert did not finish; the post step will retry: ${errors_describeThrown(error)}`);
             return { settled: false, report: undefined };
         }
         finally {
@@ -45145,7 +45922,7 @@ class CanaryCluster {
             this.stable = await readStable(this.kubectl, state.deployment, state.container);
         }
         catch (error) {
-            warning(`Could not read the canary's saved state: ${errors_describeThrown(error)}`);
+            core_warning(`Could not read the canary's saved state: ${errors_describeThrown(error)}`);
         }
     }
     names() {
@@ -45834,41 +46611,507 @@ function isNumber(value) {
     return typeof value === 'number' && isFinite(value);
 }
 
-;// CONCATENATED MODULE: ./src/canary/metric-inputs.ts
+// EXTERNAL MODULE: ./node_modules/shell-quote/index.js
+var shell_quote = __nccwpck_require__(6591);
+;// CONCATENATED MODULE: ./src/core/command-line.ts
+
+function splitCommandLine(commandLine, env = process.env) {
+    const words = [];
+    for (const entry of (0,shell_quote.parse)(commandLine, (name) => env[name] ?? '')) {
+        if (typeof entry === 'string') {
+            words.push(entry);
+        }
+        else if ('pattern' in entry) {
+            // Without a shell nothing expands globs; the program receives the pattern, as eslint expects.
+            words.push(entry.pattern);
+        }
+        else if ('comment' in entry) {
+            break;
+        }
+        else {
+            return { problem: `uses the shell operator '${entry.op}'` };
+        }
+    }
+    if (words.length === 0)
+        return { problem: 'is empty' };
+    const [program, ...args] = words;
+    return { program, args };
+}
+
+;// CONCATENATED MODULE: ./src/canary/load-test-input.ts
 /**
- * The inputs that say where the request metrics are and how their series are labelled, including
- * the selector that keeps other workloads' series in the namespace out of "stable".
+ * The `load-test` and `load-test-rate` inputs: what runs during each step so that a service with
+ * little traffic of its own still gives the canary `min-requests` requests, as Flagger's load
+ * tester does. The value is either an http(s) URL, which the action itself calls at
+ * `load-test-rate` requests per second, or a command line, split into a program and arguments
+ * with core's command-line grammar and run without a shell.
  */
 
 
 
-const SELECTOR_EXAMPLE = 'app="web"';
+
+
+
+
+
+const LOAD_TEST_URL_EXAMPLE = 'http://web.production.svc:8080/';
+const LOAD_TEST_COMMAND_EXAMPLE = 'hey -z 1h -q 5 -c 4 http://web.production.svc:8080/';
+const DEFAULT_LOAD_TEST_RATE = 20;
+const MAX_LOAD_TEST_RATE = 1000;
+/**
+ * Reads both inputs; undefined when `load-test` is empty, and with mode abort, which runs no step:
+ * there a load tester missing on the runner must not stop a revert.
+ */
+function readLoadTest(mode) {
+    if (mode === 'abort')
+        return undefined;
+    const rate = readNumber('load-test-rate', { min: 0, max: MAX_LOAD_TEST_RATE, example: '20' });
+    if (rate === 0) {
+        throw new errors_InputError('load-test-rate', 'must be above 0 requests per second; to send no load, leave load-test empty.', String(DEFAULT_LOAD_TEST_RATE));
+    }
+    const loadTest = parseLoadTest(getInput('load-test'), rate);
+    if (loadTest?.kind === 'command' && rate !== undefined) {
+        core_warning("Input 'load-test-rate' is used only when load-test is a URL; a load-test command sets its own rate.");
+    }
+    if (loadTest === undefined && rate !== undefined) {
+        core_warning("Input 'load-test-rate' does nothing without load-test.");
+    }
+    return loadTest;
+}
+/**
+ * `text` as a load test: a URL when it starts with a scheme (`https://`), otherwise a command
+ * line whose program must exist now, before any canary is created.
+ */
+function parseLoadTest(text, ratePerSecond, env = process.env, cwd = process.cwd()) {
+    const given = text.trim();
+    if (given === '')
+        return undefined;
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(given)) {
+        const url = checkUrlInput('load-test', given, { example: LOAD_TEST_URL_EXAMPLE });
+        // Credentials in the URL become basic auth; they are as secret as any header.
+        const password = new URL(url).password;
+        secrets_registerSecret(password);
+        secrets_registerSecret(safeDecode(password));
+        return { kind: 'url', url, ratePerSecond: ratePerSecond ?? DEFAULT_LOAD_TEST_RATE };
+    }
+    if (/^[a-z0-9.-]+:\d+(\/\S*)?$/i.test(given)) {
+        throw new errors_InputError('load-test', `must be an http(s) URL or a command line; '${given}' looks like a URL without its scheme.`, `http://${given}`);
+    }
+    const split = splitCommandLine(given, env);
+    if ('problem' in split) {
+        throw new errors_InputError('load-test', `must be an http(s) URL or a command line; '${given}' ${split.problem}. The command runs without a shell: give one program and its arguments, or put the pipeline in a script and run that.`, LOAD_TEST_COMMAND_EXAMPLE);
+    }
+    if (!findProgram(split.program, env, cwd)) {
+        const where = split.program.includes('/')
+            ? `'${split.program}' is not an executable file`
+            : `its program '${split.program}' is not on PATH`;
+        throw new errors_InputError('load-test', `names a command that cannot run: ${where}. Install it in an earlier step, give its path, or give a URL for the action to call.`, LOAD_TEST_COMMAND_EXAMPLE);
+    }
+    return { kind: 'command', program: split.program, args: split.args };
+}
+/** Whether `program` resolves to an executable file as spawn would find it. */
+function findProgram(program, env, cwd) {
+    const candidates = program.includes('/')
+        ? [(0,external_node_path_namespaceObject.isAbsolute)(program) ? program : (0,external_node_path_namespaceObject.resolve)(cwd, program)]
+        : (env.PATH ?? '')
+            .split(external_node_path_namespaceObject.delimiter)
+            .filter((directory) => directory !== '')
+            .map((directory) => (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.resolve)(cwd, directory), program));
+    return candidates.some((candidate) => {
+        try {
+            (0,external_node_fs_namespaceObject.accessSync)(candidate, external_node_fs_namespaceObject.constants.X_OK);
+            return (0,external_node_fs_namespaceObject.statSync)(candidate).isFile();
+        }
+        catch {
+            return false;
+        }
+    });
+}
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/canary/margin-input.ts
+/**
+ * The inputs that say how much worse than stable a canary may be before the comparison blames it
+ * (`error-rate-margin`, `latency-margin`), and how long a new weight warms up (`warm-up`).
+ * A margin reads as the formula it stands for: `10% + 2ms` lets the canary be 10% slower than
+ * stable plus 2 ms; `20% + 0.1%` lets its 5xx rate be stable's × 1.2 plus 0.1% of requests.
+ */
+
+
+
+const DEFAULT_ERROR_MARGIN = '0%';
+const DEFAULT_LATENCY_MARGIN = '5% + 2ms';
+const PERCENT = /^(\d+(?:\.\d+)?|\.\d+)\s*%$/;
+function readMargins() {
+    return {
+        errorMargin: parseErrorMargin(readString('error-rate-margin', { default: DEFAULT_ERROR_MARGIN }) ?? DEFAULT_ERROR_MARGIN),
+        latencyMargin: parseLatencyMargin(readString('latency-margin', { default: DEFAULT_LATENCY_MARGIN }) ?? DEFAULT_LATENCY_MARGIN),
+    };
+}
+/** undefined: three scrape intervals, as Prometheus' samples show them. */
+function readWarmUp(intervalMs) {
+    const given = readString('warm-up', { example: '45s' })?.trim();
+    if (!given)
+        return undefined;
+    // The default here is only the example an error shows: the input is set.
+    return readDuration('warm-up', { default: '45s', minMs: 0, maxMs: intervalMs * 10 });
+}
+/** `R%` or `R% + A%`: stable's 5xx rate × (1 + R) + A. */
+function parseErrorMargin(text) {
+    const example = '10% + 0.1%';
+    const terms = splitTerms(text);
+    const percents = terms.map((term) => PERCENT.exec(term));
+    if (terms.length > 2 || percents.some((match) => !match)) {
+        throw new errors_InputError('error-rate-margin', `must be a relative percentage, optionally plus an absolute one ('R% + A%': stable's 5xx rate × (1 + R) + A), got '${text}'.`, example);
+    }
+    const [relative, absolute = 0] = percents.map((match) => Number(match?.[1]) / 100);
+    if (absolute >= 1) {
+        throw new errors_InputError('error-rate-margin', `has an absolute part of ${absolute * 100}%, which would tolerate a canary failing every request, got '${text}'.`, example);
+    }
+    return { relative, absolute };
+}
+/** `R%`, `A` (a duration) or `R% + A`: stable's latency × (1 + R) + A; absolute in seconds. */
+function parseLatencyMargin(text) {
+    const example = '5% + 2ms';
+    const margin = { relative: 0, absolute: 0 };
+    const seen = new Set();
+    const terms = splitTerms(text);
+    for (const term of terms) {
+        const percent = PERCENT.exec(term);
+        const ms = percent ? undefined : parseDuration(term.toLowerCase());
+        const kind = percent ? 'relative' : 'absolute';
+        if ((!percent && ms === undefined) || seen.has(kind)) {
+            throw new errors_InputError('latency-margin', `must be a percentage, a duration or both ('R% + A': stable's latency × (1 + R) + A), got '${text}'.`, example);
+        }
+        seen.add(kind);
+        if (percent)
+            margin.relative = Number(percent[1]) / 100;
+        else
+            margin.absolute = (ms ?? 0) / 1000;
+    }
+    return margin;
+}
+function splitTerms(text) {
+    return text.split('+').map((term) => term.trim());
+}
+
+;// CONCATENATED MODULE: ./src/canary/metrics/promql.ts
+/**
+ * A PromQL double-quoted string. PromQL unquotes like Go, which reads every escape JSON writes
+ * (\", \\, \n, \uXXXX), so JSON's quoting is exact.
+ */
+function promqlString(value) {
+    return JSON.stringify(value);
+}
+
+;// CONCATENATED MODULE: ./src/canary/metrics/sources.ts
+/**
+ * Which Prometheus series hold the canary's and stable's requests: the selectors the collector
+ * reads, and how a series' labels tell its track. One source per `metrics` preset: the app's own
+ * metrics, Istio's standard metrics, or ingress-nginx's.
+ */
+
+
+
+
+
+const METRICS_PRESETS = ['app', 'istio', 'nginx'];
+/** Labels each preset selects itself, so metrics-selector must not match on them. */
+function reservedLabels(names) {
+    switch (names.preset ?? 'app') {
+        case 'app':
+            return [names.namespaceLabel, names.trackLabel];
+        case 'istio':
+            return ['destination_workload', 'destination_workload_namespace'];
+        case 'nginx':
+            return ['ingress', 'service', 'canary', 'namespace', 'exported_namespace'];
+    }
+}
+/** The series source for the `metrics` preset, for the workload in `context`. */
+function seriesSourceFor(names, context) {
+    switch (names.preset ?? 'app') {
+        case 'app':
+            return appSeriesSource(names, context.namespace, {
+                deployment: context.deployment,
+                selector: context.stableSelector,
+            });
+        case 'istio':
+            return istioSeriesSource(names.selector, context);
+        case 'nginx':
+            return nginxSeriesSource(names.selector, context);
+    }
+}
+/**
+ * The app's own metrics, split by the track label. Stable is this workload's series: those the
+ * `metrics-selector` matchers pick when it is set, else those the stable Deployment's own
+ * selector picks (the canary's pods carry the same labels plus `track: canary`). Without either,
+ * every series in the namespace.
+ */
+function appSeriesSource(names, namespace, stable) {
+    const warnings = [];
+    let matchers;
+    let from;
+    if (names.selector) {
+        matchers = [names.selector];
+        from = 'matchers from metrics-selector';
+    }
+    else if (stable?.selector) {
+        const translated = matchersFromLabelSelector(stable.selector, {
+            keys: [TRACK_LABEL],
+            labels: [names.trackLabel, names.namespaceLabel],
+        });
+        matchers = translated.matchers;
+        for (const skipped of translated.skipped) {
+            warnings.push(`The label ${skipped} of Deployment ${stable.deployment}'s selector is not used to select its metrics.`);
+        }
+        from =
+            matchers.length > 0
+                ? `matchers from Deployment ${stable.deployment}'s selector`
+                : `the whole namespace: Deployment ${stable.deployment}'s selector gave no matchers`;
+        if (matchers.length === 0) {
+            warnings.push(`Deployment ${stable.deployment}'s selector gave no label to select its metrics by, so every series in namespace ${namespace} that is not the canary counts as stable; set metrics-selector (e.g. app="${stable.deployment}") to narrow it.`);
+        }
+    }
+    else {
+        matchers = [];
+        from = 'the whole namespace';
+    }
+    const selector = `{${[`${names.namespaceLabel}=${promqlString(namespace)}`, ...matchers].join(',')}}`;
+    return {
+        description: `${names.requestMetric}${selector} (${from}): canary where ${names.trackLabel}="canary", stable the rest`,
+        requestSelector: `${names.requestMetric}${selector}`,
+        latencySelector: `${names.latencyMetric}_bucket${selector}`,
+        trackOf: (labels) => (labels[names.trackLabel] === 'canary' ? 'canary' : 'stable'),
+        isError: (labels) => (labels[names.statusLabel] ?? '').startsWith('5'),
+        leSeconds: 1,
+        ...(warnings.length > 0 ? { warnings } : {}),
+    };
+}
+/**
+ * Istio's standard metrics as the server-side proxies report them (reporter="destination"):
+ * destination_workload is the Deployment's name, so `<deployment>` is stable and
+ * `<deployment>-canary` the canary, and nothing else in the namespace can count. Durations are
+ * in milliseconds. A `reporter` matcher in metrics-selector replaces reporter="destination".
+ */
+function istioSeriesSource(extra, context) {
+    const { namespace, deployment } = context;
+    const canary = cluster_state_canaryName(deployment);
+    const reporter = /(^|,)reporter(=|!=|=~|!~)"/.test(extra) ? [] : ['reporter="destination"'];
+    const matchers = [
+        ...reporter,
+        `destination_workload_namespace=${promqlString(namespace)}`,
+        `destination_workload=~${promqlString(`${regexQuote(deployment)}|${regexQuote(canary)}`)}`,
+        ...(extra ? [extra] : []),
+    ];
+    const selector = `{${matchers.join(',')}}`;
+    return {
+        description: `istio_requests_total${selector}: canary where destination_workload="${canary}", stable where destination_workload="${deployment}"`,
+        requestSelector: `istio_requests_total${selector}`,
+        latencySelector: `istio_request_duration_milliseconds_bucket${selector}`,
+        trackOf: (labels) => {
+            if (labels.destination_workload_namespace !== namespace)
+                return undefined;
+            if (labels.destination_workload === deployment)
+                return 'stable';
+            if (labels.destination_workload === canary)
+                return 'canary';
+            return undefined;
+        },
+        isError: (labels) => (labels.response_code ?? '').startsWith('5'),
+        leSeconds: 0.001,
+    };
+}
+/**
+ * ingress-nginx's metrics for Ingress `route`'s paths to the stable Service. With traffic: nginx
+ * the canary Ingress is merged into that Ingress's locations, so every request keeps the
+ * `ingress` and `service` labels of the user's Ingress, and those nginx sent to the canary carry
+ * `canary="<namespace>-<service>-canary-<port>"` (the alternative upstream); the others have no
+ * `canary` label. The Ingress's namespace is in `namespace`, or in `exported_namespace` when the
+ * scrape configuration set `namespace` to the controller's own.
+ */
+function nginxSeriesSource(extra, context) {
+    const { namespace, service, route } = context;
+    if (context.traffic !== 'nginx' || !service || !route) {
+        throw new errors_ActionError(`metrics: nginx tells the canary's requests by ingress-nginx's canary label, which only traffic: nginx (with a route and a service) gives them; traffic is ${context.traffic}.`, "Use traffic: nginx, or metrics: app (the pods' own metrics) with this traffic mode.");
+    }
+    const upstream = `${namespace}-${canaryServiceName(service)}-`;
+    const matchers = [
+        `ingress=${promqlString(route)}`,
+        `service=${promqlString(service)}`,
+        ...(extra ? [extra] : []),
+    ];
+    const selector = `{${matchers.join(',')}}`;
+    return {
+        description: `nginx_ingress_controller_requests${selector} of namespace ${namespace}: canary where canary="${upstream}<port>", stable where canary is empty`,
+        requestSelector: `nginx_ingress_controller_requests${selector}`,
+        latencySelector: `nginx_ingress_controller_response_duration_seconds_bucket${selector}`,
+        trackOf: (labels) => {
+            if ((labels.exported_namespace ?? labels.namespace) !== namespace)
+                return undefined;
+            const alternative = labels.canary ?? '';
+            if (alternative === '')
+                return 'stable';
+            return alternative.startsWith(upstream) ? 'canary' : undefined;
+        },
+        isError: (labels) => (labels.status ?? '').startsWith('5'),
+        leSeconds: 1,
+    };
+}
+/**
+ * The Prometheus label a pod label becomes under the usual relabelling
+ * (`labelmap: __meta_kubernetes_pod_label_(.+)`): Kubernetes SD replaces every character other
+ * than letters, digits and '_' with '_', so app.kubernetes.io/name becomes app_kubernetes_io_name.
+ */
+function prometheusLabelName(key) {
+    return key.replace(/[^a-zA-Z0-9_]/g, '_');
+}
+/**
+ * PromQL matchers that select what a Kubernetes label selector selects: matchLabels become `=`,
+ * In `=~"a|b"`, NotIn `!~"a|b"`, Exists `!=""` and DoesNotExist `=""`. Keys in `reserved.keys`,
+ * and keys that become a label in `reserved.labels`, are left to the caller; so are keys that do
+ * not become a Prometheus label name (one starting with a digit) and unknown operators. Each
+ * skipped key is named in `skipped`, except the reserved Kubernetes keys.
+ */
+function matchersFromLabelSelector(selector, reserved) {
+    const matchers = [];
+    const skipped = [];
+    const usable = (key) => {
+        if (reserved.keys.includes(key))
+            return undefined;
+        const name = prometheusLabelName(key);
+        if (reserved.labels.includes(name)) {
+            skipped.push(`'${key}' (the action selects ${name} itself)`);
+            return undefined;
+        }
+        if (!/^[a-zA-Z_]/.test(name) || name.startsWith('__')) {
+            skipped.push(`'${key}' (${name} is not a Prometheus label name)`);
+            return undefined;
+        }
+        return name;
+    };
+    const add = (matcher) => {
+        if (!matchers.includes(matcher))
+            matchers.push(matcher);
+    };
+    for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
+        const name = usable(key);
+        if (name)
+            add(`${name}=${promqlString(value)}`);
+    }
+    for (const expression of selector.matchExpressions ?? []) {
+        const name = usable(expression.key);
+        if (!name)
+            continue;
+        const values = expression.values ?? [];
+        const alternatives = promqlString(values.map(regexQuote).join('|'));
+        switch (expression.operator) {
+            case 'In':
+                if (values.length === 1)
+                    add(`${name}=${promqlString(values[0])}`);
+                else if (values.length > 1)
+                    add(`${name}=~${alternatives}`);
+                else
+                    skipped.push(`'${expression.key}' (In without values)`);
+                break;
+            case 'NotIn':
+                if (values.length === 1)
+                    add(`${name}!=${promqlString(values[0])}`);
+                else if (values.length > 1)
+                    add(`${name}!~${alternatives}`);
+                break;
+            case 'Exists':
+                add(`${name}!=""`);
+                break;
+            case 'DoesNotExist':
+                add(`${name}=""`);
+                break;
+            default:
+                skipped.push(`'${expression.key}' (unknown operator ${expression.operator})`);
+        }
+    }
+    return { matchers, skipped };
+}
+/** A literal for a PromQL (RE2) regular expression, which is anchored at both ends. */
+function regexQuote(text) {
+    return text.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+}
+
+;// CONCATENATED MODULE: ./src/canary/metric-inputs.ts
+/**
+ * The inputs that say which request metrics are read (`metrics`), where the app's own are and how
+ * their series are labelled, and `metrics-selector`, which picks this workload's series.
+ */
+
+
+
+
+
 const MATCHER = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*("(?:[^"\\\n]|\\.)*")\s*/y;
-function readMetricNames() {
-    const metric = (name, fallback) => {
+/** The inputs only `metrics: app` reads, with their defaults (as in action.yml). */
+const APP_INPUTS = {
+    'request-metric': 'http_requests_total',
+    'latency-metric': 'http_request_duration_seconds',
+    'status-label': 'code',
+    'track-label': 'track',
+    'namespace-label': 'namespace',
+};
+const SELECTOR_EXAMPLES = {
+    app: 'app="web"',
+    istio: 'source_workload_namespace="frontend"',
+    nginx: 'host="web.example.com"',
+};
+/**
+ * With `traffic` (as read from the traffic input), a preset that cannot tell the canary's
+ * requests apart in that traffic mode is refused here, before anything is changed.
+ */
+function readMetricNames(traffic) {
+    if (getInput('metrics').trim().toLowerCase() === 'envoy-gateway') {
+        // Asked for, and looked into: Envoy Gateway makes one Envoy cluster per HTTPRoute rule
+        // (envoy_cluster_name="httproute/<ns>/<route>/rule/<n>") and balances between its backendRefs
+        // inside it, so its metrics cannot tell the canary Service from the stable one.
+        throw new errors_InputError('metrics', "is envoy-gateway, but Envoy Gateway counts the requests of an HTTPRoute rule's backends together (one Envoy cluster per rule), so its metrics cannot tell the canary from stable; read the pods' own metrics (app) or Istio's.", 'app');
+    }
+    const preset = readEnum('metrics', METRICS_PRESETS, 'app');
+    if (preset === 'nginx' && traffic !== undefined && traffic !== 'nginx') {
+        throw new errors_InputError('metrics', `is nginx, which tells the canary's requests by ingress-nginx's canary label; only traffic: nginx gives them one, and traffic is ${traffic}.`, 'app');
+    }
+    const names = preset === 'app' ? readAppNames() : ignoreAppNames(preset);
+    return { preset, ...names, selector: readSelector({ preset, ...names }) };
+}
+function readAppNames() {
+    const metric = (name) => {
+        const fallback = APP_INPUTS[name];
         const value = readString(name, { default: fallback })?.trim() || fallback;
         if (!METRIC_NAME.test(value)) {
             throw new errors_InputError(name, `must be a Prometheus metric name, got '${value}'.`, fallback);
         }
         return value;
     };
-    const label = (name, fallback) => {
+    const label = (name) => {
+        const fallback = APP_INPUTS[name];
         const value = readString(name, { default: fallback })?.trim() || fallback;
         if (!LABEL_NAME.test(value) || value.startsWith('__')) {
             throw new errors_InputError(name, `must be a Prometheus label name (letters, digits and '_', not starting with '__'), got '${value}'.`, fallback);
         }
         return value;
     };
-    const latencyMetric = metric('latency-metric', 'http_request_duration_seconds');
+    const latencyMetric = metric('latency-metric');
     if (latencyMetric.endsWith('_bucket')) {
         throw new errors_InputError('latency-metric', `names the histogram without its _bucket suffix, which is added when the buckets are read; got '${latencyMetric}'.`, latencyMetric.slice(0, -'_bucket'.length));
     }
     const names = {
-        requestMetric: metric('request-metric', 'http_requests_total'),
+        requestMetric: metric('request-metric'),
         latencyMetric,
-        statusLabel: label('status-label', 'code'),
-        trackLabel: label('track-label', 'track'),
-        namespaceLabel: label('namespace-label', 'namespace'),
+        statusLabel: label('status-label'),
+        trackLabel: label('track-label'),
+        namespaceLabel: label('namespace-label'),
     };
     const { statusLabel, trackLabel, namespaceLabel } = names;
     if (trackLabel === statusLabel || trackLabel === namespaceLabel) {
@@ -45877,7 +47120,26 @@ function readMetricNames() {
     if (statusLabel === namespaceLabel) {
         throw new errors_InputError('namespace-label', `must differ from status-label, which is also '${statusLabel}'.`, 'namespace');
     }
-    return { ...names, selector: readSelector(names) };
+    return names;
+}
+/**
+ * The other presets know their metrics' names and labels; an app input set to something else
+ * than its default is said to do nothing (the runner passes the defaults, so those are silent).
+ */
+function ignoreAppNames(preset) {
+    for (const [name, fallback] of Object.entries(APP_INPUTS)) {
+        const value = getInput(name).trim();
+        if (value !== '' && value !== fallback) {
+            core_warning(`Input '${name}' is used only with metrics: app; metrics: ${preset} ignores it.`);
+        }
+    }
+    return {
+        requestMetric: APP_INPUTS['request-metric'],
+        latencyMetric: APP_INPUTS['latency-metric'],
+        statusLabel: APP_INPUTS['status-label'],
+        trackLabel: APP_INPUTS['track-label'],
+        namespaceLabel: APP_INPUTS['namespace-label'],
+    };
 }
 /**
  * Label matchers as PromQL writes them inside braces (`app="web", job=~"k8s.*"`), normalised to
@@ -45912,10 +47174,11 @@ function parseSelector(text, reserved) {
     return matchers.join(',');
 }
 function readSelector(names) {
-    const text = readString('metrics-selector', { example: SELECTOR_EXAMPLE }) ?? '';
-    const parsed = parseSelector(text, [names.namespaceLabel, names.trackLabel]);
+    const example = SELECTOR_EXAMPLES[names.preset ?? 'app'];
+    const text = readString('metrics-selector', { example }) ?? '';
+    const parsed = parseSelector(text, reservedLabels({ ...names, selector: '' }));
     if (typeof parsed !== 'string') {
-        throw new errors_InputError('metrics-selector', parsed.problem, SELECTOR_EXAMPLE);
+        throw new errors_InputError('metrics-selector', parsed.problem, example);
     }
     return parsed;
 }
@@ -45925,6 +47188,8 @@ function readSelector(names) {
  * Every input of the canary action, read and checked up front into one Settings object, so a
  * typo fails the step before a single canary pod exists or a request is shifted.
  */
+
+
 
 
 
@@ -45982,9 +47247,12 @@ function readSettings() {
         prometheus: readPrometheus(needed),
         maxErrorRate: parseErrorRate(readString('max-error-rate', { default: '1%' })),
         maxLatencyP95Ms: parseLatency(readString('max-latency-p95', { default: '100ms' })),
-        metrics: readMetricNames(),
+        metrics: readMetricNames(traffic),
         checks: toChecks(readYaml('checks', { example: CHECKS_EXAMPLE, check: checksProblem })),
+        loadTest: readLoadTest(mode),
         alpha: readAlpha(),
+        warmUpMs: readWarmUp(intervalMs),
+        ...readMargins(),
         timeoutMs: readDuration('timeout', { default: '5m', minMs: 1_000, maxMs: 6 * 3_600_000 }),
         recoveryTimeoutMs: readDuration('recovery-timeout', {
             default: '5m',
@@ -46002,7 +47270,7 @@ const ON_STALE = ['abort', 'fail'];
 function readModeFlag(name, mode, modes) {
     const value = readBoolean(name, false);
     if (value && !modes.includes(mode)) {
-        warning(`Input '${name}' is used only with mode: ${modes.join(' or ')}; mode ${mode} ignores it.`);
+        core_warning(`Input '${name}' is used only with mode: ${modes.join(' or ')}; mode ${mode} ignores it.`);
     }
     return value;
 }
@@ -46025,7 +47293,7 @@ function readPauseAt(mode, steps) {
     }
     const pauseAt = checkPauseAt(Number(given.replace(/%$/, '')), steps);
     if (mode !== 'start') {
-        warning(`Input 'pause-at' is used only with mode: start; mode ${mode} ignores it.`);
+        core_warning(`Input 'pause-at' is used only with mode: start; mode ${mode} ignores it.`);
     }
     return pauseAt;
 }
@@ -46076,7 +47344,7 @@ function readPrometheus(required) {
     const parsed = new URL(url);
     // Basic-auth credentials in the URL are as secret as an Authorization header.
     secrets_registerSecret(parsed.password);
-    secrets_registerSecret(safeDecode(parsed.password));
+    secrets_registerSecret(inputs_safeDecode(parsed.password));
     const headers = parseHeaders(readList('prometheus-headers', { commas: false }));
     for (const value of headers.values()) {
         secrets_registerSecret(value);
@@ -46091,7 +47359,7 @@ function readAlpha() {
     }
     return alpha;
 }
-function safeDecode(text) {
+function inputs_safeDecode(text) {
     try {
         return decodeURIComponent(text);
     }
@@ -46405,8 +47673,21 @@ class PrometheusClient {
         this.timeoutMs = options.timeoutMs ?? 5_000;
     }
     async query(promql) {
+        return this.readResult(promql, await this.ask(promql, undefined));
+    }
+    /**
+     * Every raw sample of the series `selector` matches within `rangeSeconds` before `atSeconds`
+     * (a range vector evaluated at that instant): what aligning counters at one instant needs.
+     */
+    async series(selector, rangeSeconds, atSeconds) {
+        const promql = `${selector}[${Math.max(1, Math.ceil(rangeSeconds))}s]`;
+        return this.readMatrix(promql, await this.ask(promql, atSeconds));
+    }
+    async ask(promql, atSeconds) {
         const url = new URL('api/v1/query', this.baseUrl);
         url.searchParams.set('query', promql);
+        if (atSeconds !== undefined)
+            url.searchParams.set('time', atSeconds.toFixed(3));
         let body;
         try {
             const response = await httpRequest({
@@ -46425,7 +47706,7 @@ class PrometheusClient {
         catch (error) {
             throw this.describeFailure(promql, error);
         }
-        return this.readResult(promql, body);
+        return body;
     }
     describeFailure(promql, error) {
         if (error instanceof HttpError && error.status !== undefined) {
@@ -46442,16 +47723,36 @@ class PrometheusClient {
         }
         return new PrometheusError(`Prometheus at ${this.shownUrl} gave an unreadable answer to the query ${promql}: ${errors_describeThrown(error)}`, promql, 'Check that prometheus-url points at Prometheus itself, not at a UI or a proxy login page.', { cause: error });
     }
-    readResult(promql, body) {
-        const fail = (problem, hint) => new PrometheusError(`Prometheus at ${this.shownUrl} ${problem} for the query ${promql}`, promql, hint);
+    failure(promql, problem, hint) {
+        return new PrometheusError(`Prometheus at ${this.shownUrl} ${problem} for the query ${promql}`, promql, hint);
+    }
+    /** The `data` of a successful answer. */
+    dataOf(promql, body) {
         const answer = body;
         if (answer?.status === 'error') {
-            throw fail(`returned an error (${String(answer.errorType)}: ${String(answer.error)})`);
+            throw this.failure(promql, `returned an error (${String(answer.errorType)}: ${String(answer.error)})`);
         }
         if (answer?.status !== 'success' || typeof answer.data !== 'object' || answer.data === null) {
-            throw fail('returned something that is not a Prometheus API answer');
+            throw this.failure(promql, 'returned something that is not a Prometheus API answer');
         }
-        const { resultType, result } = answer.data;
+        return answer.data;
+    }
+    readMatrix(promql, body) {
+        const { resultType, result } = this.dataOf(promql, body);
+        if (resultType !== 'matrix' || !Array.isArray(result)) {
+            throw this.failure(promql, `returned a ${String(resultType)} instead of a range vector`);
+        }
+        return result.map((entry) => ({
+            labels: { ...entry.metric },
+            points: (Array.isArray(entry.values) ? entry.values : [])
+                .map((pair) => (Array.isArray(pair) ? [Number(pair[0]), parseValue(pair[1])] : [NaN, NaN]))
+                .filter(([at, value]) => Number.isFinite(at) && Number.isFinite(value))
+                .map(([at, value]) => ({ atSeconds: at, value })),
+        }));
+    }
+    readResult(promql, body) {
+        const fail = (problem, hint) => this.failure(promql, problem, hint);
+        const { resultType, result } = this.dataOf(promql, body);
         if (resultType === 'scalar' && Array.isArray(result)) {
             const value = parseValue(result[1]);
             return Number.isNaN(value) ? [] : [{ labels: {}, value }];
@@ -46551,114 +47852,246 @@ function formatValue(value) {
     return Number.isFinite(value) ? String(Number(value.toPrecision(4))) : String(value);
 }
 
+;// CONCATENATED MODULE: ./src/canary/metrics/series-counter.ts
+/** Gaps remembered for the scrape interval. */
+const GAPS_KEPT = 5;
+/**
+ * One counter series' samples, corrected for restarts (a drop means the process counted again
+ * from zero), read at any instant by linear interpolation between the samples around it.
+ */
+class SeriesCounter {
+    track;
+    role;
+    /** Restart-corrected, oldest first; only what later instants can still need is kept. */
+    points = [];
+    lastRaw;
+    offset = 0;
+    gaps = [];
+    alignedValue;
+    constructor(track, role) {
+        this.track = track;
+        this.role = role;
+    }
+    /** Takes a range's samples, oldest first; samples already seen are skipped. */
+    add(samples) {
+        for (const { atSeconds: at, value: raw } of samples) {
+            const newest = this.points.at(-1);
+            if (newest !== undefined && at <= newest.at)
+                continue;
+            if (this.lastRaw !== undefined && raw < this.lastRaw)
+                this.offset += this.lastRaw;
+            this.lastRaw = raw;
+            if (newest !== undefined) {
+                this.gaps.push(at - newest.at);
+                if (this.gaps.length > GAPS_KEPT)
+                    this.gaps.shift();
+            }
+            this.points.push({ at, value: raw + this.offset });
+        }
+    }
+    get newestAt() {
+        return this.points.at(-1)?.at;
+    }
+    /** The median of the latest gaps between samples: the series' scrape interval. */
+    get typicalGap() {
+        if (this.gaps.length === 0)
+            return undefined;
+        const sorted = [...this.gaps].sort((a, b) => a - b);
+        return sorted[Math.floor(sorted.length / 2)];
+    }
+    /**
+     * The counter at `at`: interpolated between the samples around it, the first sample's value
+     * before it (a series counts from its first sample) and the newest value after the newest.
+     */
+    valueAt(at) {
+        const points = this.points;
+        if (points.length === 0)
+            return undefined;
+        if (at <= points[0].at)
+            return points[0].value;
+        const last = points[points.length - 1];
+        if (at >= last.at)
+            return last.value;
+        let index = points.length - 1;
+        while (index > 0 && points[index - 1].at >= at)
+            index -= 1;
+        const before = points[index - 1];
+        const after = points[index];
+        return before.value + ((after.value - before.value) * (at - before.at)) / (after.at - before.at);
+    }
+    /**
+     * How much the counter grew from the previous aligned instant to `at` (0 the first time the
+     * collector aligns); a series first seen now counts from `previous`, or its first sample.
+     */
+    advanceTo(at, previous) {
+        const value = this.valueAt(at);
+        if (value === undefined)
+            return 0;
+        const from = this.alignedValue ?? (previous === undefined ? value : (this.valueAt(previous) ?? value));
+        this.alignedValue = value;
+        this.forgetBefore(at);
+        return Math.max(0, value - from);
+    }
+    /** Keeps the newest sample at or before `at` and everything after it. */
+    forgetBefore(at) {
+        let keepFrom = 0;
+        while (keepFrom + 1 < this.points.length && this.points[keepFrom + 1].at <= at)
+            keepFrom += 1;
+        if (keepFrom > 0)
+            this.points = this.points.slice(keepFrom);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/canary/metrics/collector.ts
 
-const collector_METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const collector_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** The range of the first read, long enough to see each series' scrape interval. */
+const FIRST_RANGE_SECONDS = 120;
+/** The longest range asked for, however long Prometheus was away. */
+const MAX_RANGE_SECONDS = 900;
 /**
- * Turns raw counter series into counts per track, cumulative since the first read.
+ * Turns raw counter series into counts per track, cumulative since the first read, all measured
+ * at one instant.
  *
- * It reads every series unaggregated and takes each one's increase itself, rather than asking
- * Prometheus for sum(increase(...[window])): increase() extrapolates to the window's edges and
- * needs two samples per series inside the window, which hides the first requests of a new canary
- * pod and gives fractional counts. Taking deltas per series, identified by its full label set,
- * also makes a pod restart (a counter reset) visible, like Prometheus' own rate() does.
+ * Pods are scraped at different moments, so the newest sample of a canary series and of a stable
+ * series can be many seconds apart: a dependency blip both tracks suffered then shows in stable's
+ * counters a scrape before it shows in the canary's, which looks like a canary problem at the next
+ * check. So every read fetches each series' raw samples (a range vector, evaluated at an explicit
+ * time) and reads every counter at the same aligned instant: the newest moment every live series
+ * has been scraped at or after, interpolating linearly between the two samples around it. A
+ * counter that drops restarted (a pod restart), and counts on from zero as rate() does. A series
+ * that appears after the first read starts from its first sample, as increase() does: an old
+ * series that only now matches, or was not scraped before, must not add its whole history.
  */
 class MetricsCollector {
     client;
-    names;
+    source;
+    options;
+    counters = new Map();
+    alignedAt;
+    lastReadAt;
+    scrapeIntervalSeconds;
+    totals = { canary: emptyCounts(), stable: emptyCounts() };
     now;
-    requestQuery;
-    latencyQuery;
-    baseline = false;
-    /** Each series' last value, keyed by its label set. */
-    lastValues = new Map();
-    totals = { canary: emptyTotals(), stable: emptyTotals() };
-    constructor(client, names, namespace, now = Date.now) {
+    constructor(client, source, options) {
         this.client = client;
-        this.names = names;
-        this.now = now;
-        for (const metric of [names.requestMetric, names.latencyMetric]) {
-            if (!collector_METRIC_NAME.test(metric)) {
-                throw new errors_ActionError(`'${metric}' is not a Prometheus metric name.`);
-            }
-        }
-        for (const label of [names.statusLabel, names.trackLabel, names.namespaceLabel]) {
-            if (!collector_LABEL_NAME.test(label)) {
-                throw new errors_ActionError(`'${label}' is not a Prometheus label name.`);
-            }
-        }
-        const matchers = [`${names.namespaceLabel}=${promqlString(namespace)}`, names.selector];
-        const selector = `{${matchers.filter(Boolean).join(',')}}`;
-        this.requestQuery = `${names.requestMetric}${selector}`;
-        this.latencyQuery = `${names.latencyMetric}_bucket${selector}`;
+        this.source = source;
+        this.options = options;
+        this.now = options.now ?? Date.now;
     }
     queries() {
-        return { requests: this.requestQuery, latency: this.latencyQuery };
+        return { requests: this.source.requestSelector, latency: this.source.latencySelector };
     }
-    /** The first call sets the baseline and returns zeros; a failed read changes nothing. */
+    /** The scrape interval the samples show (the median gap between a series' samples). */
+    get scrapeIntervalMs() {
+        return this.scrapeIntervalSeconds === undefined
+            ? undefined
+            : Math.round(this.scrapeIntervalSeconds * 1000);
+    }
+    /**
+     * The first call sets the baseline and returns zeros; a failed read changes nothing. Without
+     * new samples the last observation comes back unchanged.
+     */
     async read() {
+        const atSeconds = this.now() / 1000;
+        const rangeSeconds = this.rangeFor(atSeconds);
         const [requests, latency] = await Promise.all([
-            this.client.query(this.requestQuery),
-            this.client.query(this.latencyQuery),
+            this.client.series(this.source.requestSelector, rangeSeconds, atSeconds),
+            this.client.series(this.source.latencySelector, rangeSeconds, atSeconds),
         ]);
-        const atMs = this.now();
-        const lastValues = new Map(this.lastValues);
-        const totals = {
-            canary: cloneTotals(this.totals.canary),
-            stable: cloneTotals(this.totals.stable),
-        };
-        const increase = (key, value) => {
-            const last = lastValues.get(key);
-            lastValues.set(key, value);
-            if (!this.baseline)
-                return 0;
-            // A series first seen after the baseline started from zero since (a new pod, a first 5xx).
-            if (last === undefined)
-                return value;
-            // A drop means the process restarted: everything it counted since is new.
-            return value >= last ? value - last : value;
-        };
-        for (const sample of requests) {
-            const delta = increase(`r${seriesKey(sample.labels)}`, sample.value);
-            const track = totals[this.trackOf(sample)];
-            track.requests += delta;
-            if ((sample.labels[this.names.statusLabel] ?? '').startsWith('5'))
-                track.errors += delta;
+        this.lastReadAt = atSeconds;
+        this.take(requests, 'requests');
+        this.take(latency, 'latency');
+        this.scrapeIntervalSeconds = medianGap(this.counters.values()) ?? this.scrapeIntervalSeconds;
+        const aligned = this.alignedInstant(atSeconds);
+        if (aligned !== undefined && (this.alignedAt === undefined || aligned > this.alignedAt)) {
+            const previous = this.alignedAt;
+            this.alignedAt = aligned;
+            this.advance(aligned, previous);
         }
-        for (const sample of latency) {
-            const le = sample.labels.le;
-            const bound = le === '+Inf' ? Infinity : Number(le);
-            if (le === undefined || Number.isNaN(bound))
+        return this.observation();
+    }
+    rangeFor(atSeconds) {
+        if (this.alignedAt === undefined || this.scrapeIntervalSeconds === undefined) {
+            return FIRST_RANGE_SECONDS;
+        }
+        const since = atSeconds - Math.min(this.alignedAt, this.lastReadAt ?? this.alignedAt);
+        const wanted = since + 3 * this.scrapeIntervalSeconds + this.options.checkIntervalMs / 1000;
+        return Math.min(MAX_RANGE_SECONDS, Math.max(10, wanted));
+    }
+    take(answer, kind) {
+        for (const { labels, points } of answer) {
+            const track = this.source.trackOf(labels);
+            if (track === undefined || points.length === 0)
                 continue;
-            const delta = increase(`l${seriesKey(sample.labels)}`, sample.value);
-            const track = totals[this.trackOf(sample)];
-            if (bound === Infinity)
-                track.latencyCount += delta;
-            else
-                track.buckets.set(bound, (track.buckets.get(bound) ?? 0) + delta);
+            const key = `${kind}${seriesKey(labels)}`;
+            let counter = this.counters.get(key);
+            if (!counter) {
+                const role = roleOf(kind, labels, this.source);
+                if (role === undefined)
+                    continue;
+                counter = new SeriesCounter(track, role);
+                this.counters.set(key, counter);
+            }
+            counter.add(points);
         }
-        this.lastValues = lastValues;
-        this.totals = totals;
-        this.baseline = true;
-        return { atMs, canary: toCounts(totals.canary), stable: toCounts(totals.stable) };
     }
-    trackOf(sample) {
-        return sample.labels[this.names.trackLabel] === 'canary' ? 'canary' : 'stable';
+    /**
+     * The newest instant every live series has a sample at or after. A series whose newest sample
+     * is older than two scrape intervals (and a check) is gone — its pod was replaced — and does
+     * not hold the others back.
+     */
+    alignedInstant(atSeconds) {
+        const interval = this.scrapeIntervalSeconds ?? 0;
+        const liveSince = atSeconds - (2 * interval + this.options.checkIntervalMs / 1000);
+        let aligned;
+        for (const counter of this.counters.values()) {
+            const newest = counter.newestAt;
+            if (newest === undefined || newest < liveSince)
+                continue;
+            aligned = aligned === undefined ? newest : Math.min(aligned, newest);
+        }
+        return aligned;
+    }
+    advance(aligned, previous) {
+        for (const counter of this.counters.values()) {
+            const increase = counter.advanceTo(aligned, previous);
+            if (previous === undefined || increase <= 0)
+                continue;
+            const counts = this.totals[counter.track];
+            const role = counter.role;
+            if (role.kind === 'requests') {
+                counts.requests += increase;
+                if (role.error)
+                    counts.errors += increase;
+            }
+            else if (role.le === Infinity) {
+                counts.latencyCount += increase;
+            }
+            else {
+                counts.buckets.set(role.le, (counts.buckets.get(role.le) ?? 0) + increase);
+            }
+        }
+    }
+    observation() {
+        return {
+            atMs: Math.round((this.alignedAt ?? this.now() / 1000) * 1000),
+            canary: toCounts(this.totals.canary),
+            stable: toCounts(this.totals.stable),
+            scrapeIntervalMs: this.scrapeIntervalMs,
+        };
     }
 }
-/**
- * A PromQL double-quoted string. PromQL unquotes like Go, which reads every escape JSON writes
- * (\", \\, \n, \uXXXX), so JSON's quoting is exact.
- */
-function promqlString(value) {
-    return JSON.stringify(value);
+function roleOf(kind, labels, source) {
+    if (kind === 'requests')
+        return { kind, error: source.isError(labels) };
+    const le = labels.le;
+    const bound = le === '+Inf' ? Infinity : Number(le) * source.leSeconds;
+    if (le === undefined || le.trim() === '' || Number.isNaN(bound))
+        return undefined;
+    return { kind, le: bound };
 }
-function emptyTotals() {
+function emptyCounts() {
     return { requests: 0, errors: 0, buckets: new Map(), latencyCount: 0 };
-}
-function cloneTotals(totals) {
-    return { ...totals, buckets: new Map(totals.buckets) };
 }
 function toCounts(totals) {
     return {
@@ -46668,253 +48101,409 @@ function toCounts(totals) {
         latencyCount: totals.latencyCount,
     };
 }
+function medianGap(counters) {
+    const gaps = [];
+    for (const counter of counters) {
+        const gap = counter.typicalGap;
+        if (gap !== undefined)
+            gaps.push(gap);
+    }
+    if (gaps.length === 0)
+        return undefined;
+    gaps.sort((a, b) => a - b);
+    return gaps[Math.floor(gaps.length / 2)];
+}
 function seriesKey(labels) {
     return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-;// CONCATENATED MODULE: ./src/canary/judge/sequential-test.ts
+// EXTERNAL MODULE: external "node:perf_hooks"
+var external_node_perf_hooks_ = __nccwpck_require__(643);
+;// CONCATENATED MODULE: ./src/core/http-load.ts
 /**
- * An anytime-valid, one-sided test that the canary's event rate (5xx, slow requests) is higher
- * than stable's, after Lindon & Malek's counting-process construction ("Anytime-Valid Inference
- * for Multinomial Count Data", NeurIPS 2022).
- *
- * Within one batch (one check), let nc and ns be the requests each track received and ρ the
- * canary/stable rate ratio. Conditional on an event happening, it belongs to the canary with
- * probability q(ρ) = ρ·nc / (ρ·nc + ns). For each ρ ≥ 1 the product over batches of
- * q(ρ)^x (1 − q(ρ))^y / (q(1)^x (1 − q(1))^y) is a nonnegative supermartingale whenever the true
- * ratio is ≤ 1, however the exposures change from batch to batch (the traffic weight moves by
- * step): given the batch's exposures and total events, its expectation is ≤ 1. That also holds
- * when events are per-request Bernoulli rather than Poisson (conditionally hypergeometric, which
- * is dominated in convex order by the binomial, Hoeffding 1963), so slow-request shares near 100%
- * keep the guarantee. A mixture over ρ of supermartingales is one too, so by Ville's inequality
- * P(sup_t BF_t ≥ 1/α) ≤ α: the p-value below may be read after every batch without inflating the
- * false-alarm rate.
- *
- * The mixture is a half-normal prior on log ρ over a fixed grid. A discrete grid keeps the
- * guarantee exact (it is a finite mixture, not an approximation of an integral). Half-normal
- * rather than flat puts most weight on modest regressions (ρ of 1.1 to 5), where evidence is
- * scarce and prior mass buys power, while its tail still reaches 5xx bursts of 20× and more,
- * which the data reveal quickly even with little prior weight.
+ * Paced GET requests for a load test: an open loop that sends `ratePerSecond` requests to one URL
+ * whether or not earlier ones have been answered, as users' requests arrive, and counts the
+ * answers by status class. Unlike httpRequest it never retries (a retry would change the rate),
+ * never follows a redirect (a 3xx is counted as an answer, so the load cannot be sent to another
+ * host), reads at most a little of each body, and past `maxInFlight` unanswered requests skips
+ * its turns (counted) instead of piling up connections.
  */
-const sequential_test_DEFAULTS = { priorScale: 1.5, maxLogRatio: 5, gridPoints: 50 };
-class RateRatioTest {
-    logRatios;
-    logPriorWeights;
-    /** log of each grid point's likelihood ratio against ρ = 1, accumulated over batches. */
-    logLikelihoodRatios;
-    currentLogBayesFactor = 0;
-    largestLogBayesFactor = 0;
-    constructor(options = {}) {
-        const { priorScale, maxLogRatio, gridPoints } = { ...sequential_test_DEFAULTS, ...options };
-        if (!(priorScale > 0) || !(maxLogRatio > 0) || !(gridPoints >= 1)) {
-            throw new RangeError('priorScale, maxLogRatio and gridPoints must be positive');
-        }
-        // ρ = 1 itself is left out: its likelihood ratio is always 1 and would only dilute the rest.
-        this.logRatios = Array.from({ length: gridPoints }, (_, index) => ((index + 1) * maxLogRatio) / gridPoints);
-        const unnormalised = this.logRatios.map((x) => -(x * x) / (2 * priorScale * priorScale));
-        const total = logSumExp(unnormalised);
-        this.logPriorWeights = unnormalised.map((w) => w - total);
-        this.logLikelihoodRatios = this.logRatios.map(() => 0);
-    }
-    update(batch) {
-        const { canaryExposure, stableExposure, canaryEvents, stableEvents } = batch;
-        for (const value of Object.values(batch)) {
-            if (!Number.isFinite(value) || value < 0) {
-                throw new RangeError(`batch counts must be finite and non-negative: ${JSON.stringify(batch)}`);
-            }
-        }
-        // Without exposure on both sides q is 0 or 1 whatever ρ is: the batch says nothing.
-        if (canaryExposure === 0 || stableExposure === 0)
-            return;
-        if (canaryEvents === 0 && stableEvents === 0)
-            return;
-        const logCanary = Math.log(canaryExposure);
-        const logStable = Math.log(stableExposure);
-        const logNullTotal = logAddExp(logCanary, logStable);
-        for (let k = 0; k < this.logRatios.length; k++) {
-            const logTotal = logAddExp(this.logRatios[k] + logCanary, logStable);
-            // log q(ρ) − log q(1) and log(1 − q(ρ)) − log(1 − q(1)), written to avoid cancellation.
-            const canaryTerm = this.logRatios[k] - logTotal + logNullTotal;
-            const stableTerm = logNullTotal - logTotal;
-            this.logLikelihoodRatios[k] += canaryEvents * canaryTerm + stableEvents * stableTerm;
-        }
-        this.currentLogBayesFactor = logSumExp(this.logLikelihoodRatios.map((lr, k) => lr + this.logPriorWeights[k]));
-        this.largestLogBayesFactor = Math.max(this.largestLogBayesFactor, this.currentLogBayesFactor);
-    }
-    /** log BF_t, the evidence for "canary rate is higher" after the batches so far. */
-    get logBayesFactor() {
-        return this.currentLogBayesFactor;
-    }
-    /** min(1, 1 / max_{s≤t} BF_s): valid at any stopping time, and never increases. */
-    get pValue() {
-        return Math.min(1, Math.exp(-this.largestLogBayesFactor));
-    }
-}
-function logAddExp(a, b) {
-    if (a === -Infinity)
-        return b;
-    if (b === -Infinity)
-        return a;
-    const larger = Math.max(a, b);
-    return larger + Math.log1p(Math.exp(-Math.abs(a - b)));
-}
-function logSumExp(values) {
-    const largest = Math.max(...values);
-    if (largest === -Infinity || largest === Infinity)
-        return largest;
-    let sum = 0;
-    for (const value of values)
-        sum += Math.exp(value - largest);
-    return largest + Math.log(sum);
-}
 
-;// CONCATENATED MODULE: ./src/canary/judge/judge.ts
 
-/**
- * Compares canary with stable after every check. One sequential test asks whether the canary's
- * 5xx rate per request is higher; for each finite latency bucket bound b another asks whether
- * the canary's share of requests slower than b is higher, so a regression anywhere in the
- * latency distribution is caught, not only at one quantile.
- *
- * Alpha is split in half between the error test and the latency family, and the latency half is
- * split evenly over the bounds (Bonferroni). Bonferroni needs no assumption about how the tests
- * depend on each other, and they do: they share requests, and the bounds share histograms. The
- * latency half is reserved even before a histogram shows up, so the guarantee does not depend on
- * when buckets appear. The bounds are fixed at the first observation where both tracks have
- * buckets, for the same reason.
- */
-class SequentialJudge {
-    alpha;
-    errorTest = new CumulativeTest();
-    latencyTests;
-    constructor(options) {
-        if (!(options.alpha > 0 && options.alpha < 1)) {
-            throw new RangeError(`alpha must be between 0 and 1, got ${options.alpha}`);
-        }
-        this.alpha = options.alpha;
+
+const HTTP_LOAD_DEFAULTS = { timeoutMs: 10_000, maxInFlight: 64 };
+/** The scheduler's granularity; turns due in between leave together. */
+const TICK_MS = 10;
+/** Enough of a body to let the server finish an ordinary answer; the rest is not downloaded. */
+const BODY_BYTES = 64 * 1024;
+function startHttpLoad(options) {
+    if (!(options.ratePerSecond > 0)) {
+        throw new RangeError(`ratePerSecond must be above 0, got ${options.ratePerSecond}`);
     }
-    /** Takes counts cumulative since the canary began to receive traffic. */
-    observe(observation) {
-        const { canary, stable } = observation;
-        this.errorTest.observe({
-            canaryExposure: canary.requests,
-            stableExposure: stable.requests,
-            canaryEvents: canary.errors,
-            stableEvents: stable.errors,
-        });
-        const errors = {
-            pValue: Math.min(1, 2 * this.errorTest.pValue),
-            canaryRate: judge_share(canary.errors, canary.requests),
-            stableRate: judge_share(stable.errors, stable.requests),
-        };
-        const latency = this.observeLatency(canary, stable);
-        const pValue = Math.min(errors.pValue, latency?.pValue ?? 1);
-        const worse = pValue <= this.alpha;
-        let reason;
-        if (worse) {
-            reason =
-                latency === undefined || errors.pValue <= latency.pValue
-                    ? `canary 5xx ${percent(errors.canaryRate)} vs stable ${percent(errors.stableRate)}, ${formatP(errors.pValue)}`
-                    : `canary slower than ${formatMs(latency.boundMs)} for ${percent(latency.canarySlowShare)} of requests vs stable ${percent(latency.stableSlowShare)}, ${formatP(latency.pValue)}`;
-        }
-        return { worse, pValue, errors, latency, reason };
-    }
-    observeLatency(canary, stable) {
-        if (this.latencyTests === undefined) {
-            const stableBounds = new Set(stable.buckets.map((bucket) => bucket.le));
-            const shared = canary.buckets.map((b) => b.le).filter((le) => stableBounds.has(le));
-            if (shared.length === 0)
-                return undefined;
-            this.latencyTests = new Map(shared.map((le) => [le, new CumulativeTest()]));
-        }
-        const bounds = this.latencyTests.size;
-        let closest;
-        let closestGap = -Infinity;
-        for (const [le, test] of this.latencyTests) {
-            const canarySlow = slowerThan(canary, le);
-            const stableSlow = slowerThan(stable, le);
-            if (canarySlow !== undefined && stableSlow !== undefined) {
-                test.observe({
-                    canaryExposure: canary.latencyCount,
-                    stableExposure: stable.latencyCount,
-                    canaryEvents: canarySlow,
-                    stableEvents: stableSlow,
-                });
-            }
-            const candidate = {
-                pValue: Math.min(1, 2 * bounds * test.pValue),
-                boundMs: Number((le * 1000).toPrecision(12)),
-                canarySlowShare: judge_share(canarySlow, canary.latencyCount),
-                stableSlowShare: judge_share(stableSlow, stable.latencyCount),
-            };
-            // Among equal p-values the bound where the canary looks worst says the most to a reader.
-            const gap = (candidate.canarySlowShare ?? 0) - (candidate.stableSlowShare ?? 0);
-            if (closest === undefined ||
-                candidate.pValue < closest.pValue ||
-                (candidate.pValue === closest.pValue && gap > closestGap)) {
-                closest = candidate;
-                closestGap = gap;
-            }
-        }
-        return closest;
-    }
-}
-/**
- * A RateRatioTest fed cumulative counts: it tests the increments. A count that went backwards
- * (a baseline that was reset) gives no batch; the next one is measured from the new values.
- */
-class CumulativeTest {
-    test = new RateRatioTest();
-    last = {
-        canaryExposure: 0,
-        stableExposure: 0,
-        canaryEvents: 0,
-        stableEvents: 0,
+    const headers = new Headers(options.headers);
+    const url = moveUserinfoToHeader(new URL(options.url), headers);
+    const timeoutMs = options.timeoutMs ?? HTTP_LOAD_DEFAULTS.timeoutMs;
+    const maxInFlight = options.maxInFlight ?? HTTP_LOAD_DEFAULTS.maxInFlight;
+    const totals = {
+        sent: 0,
+        answered: { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 },
+        failed: 0,
+        skipped: 0,
+        unfinished: 0,
+        firstFailure: undefined,
+        durationMs: 0,
     };
-    observe(cumulative) {
-        const canaryExposure = cumulative.canaryExposure - this.last.canaryExposure;
-        const stableExposure = cumulative.stableExposure - this.last.stableExposure;
-        const canaryEvents = cumulative.canaryEvents - this.last.canaryEvents;
-        const stableEvents = cumulative.stableEvents - this.last.stableEvents;
-        this.last = cumulative;
-        const deltas = [canaryExposure, stableExposure, canaryEvents, stableEvents];
-        if (deltas.some((delta) => !Number.isFinite(delta) || delta < 0))
-            return;
-        // Events can't outnumber exposure; counters scraped a moment apart can make them look so.
-        this.test.update({
-            canaryExposure,
-            stableExposure,
-            canaryEvents: Math.min(canaryEvents, canaryExposure),
-            stableEvents: Math.min(stableEvents, stableExposure),
-        });
+    const inFlight = new Set();
+    const started = external_node_perf_hooks_.performance.now();
+    let turns = 0;
+    let stopping = false;
+    const send = () => {
+        totals.sent += 1;
+        const cancel = new AbortController();
+        const timeout = AbortSignal.timeout(timeoutMs);
+        const entry = { cancel, done: Promise.resolve() };
+        entry.done = (async () => {
+            try {
+                const response = await fetch(url, {
+                    method: 'GET',
+                    headers,
+                    redirect: 'manual',
+                    signal: AbortSignal.any([cancel.signal, timeout]),
+                });
+                await readSome(response);
+                totals.answered[statusClass(response.status)] += 1;
+            }
+            catch (error) {
+                if (stopping && cancel.signal.aborted) {
+                    totals.unfinished += 1;
+                }
+                else {
+                    totals.failed += 1;
+                    totals.firstFailure ??= timeout.aborted
+                        ? `no answer within ${timeoutMs}ms`
+                        : describeFailure(error);
+                }
+            }
+            finally {
+                inFlight.delete(entry);
+            }
+        })();
+        inFlight.add(entry);
+    };
+    const tick = () => {
+        const due = Math.floor(((external_node_perf_hooks_.performance.now() - started) * options.ratePerSecond) / 1000) + 1;
+        for (; turns < due; turns += 1) {
+            if (inFlight.size >= maxInFlight)
+                totals.skipped += 1;
+            else
+                send();
+        }
+    };
+    tick();
+    const timer = setInterval(tick, TICK_MS);
+    const snapshot = () => ({
+        ...totals,
+        answered: { ...totals.answered },
+        durationMs: Math.round(external_node_perf_hooks_.performance.now() - started),
+    });
+    let stopped;
+    return {
+        counts: snapshot,
+        stop: () => {
+            stopped ??= (async () => {
+                clearInterval(timer);
+                const durationMs = Math.round(external_node_perf_hooks_.performance.now() - started);
+                stopping = true;
+                const pending = [...inFlight];
+                for (const entry of pending)
+                    entry.cancel.abort();
+                await Promise.all(pending.map((entry) => entry.done));
+                return { ...snapshot(), durationMs };
+            })();
+            return stopped;
+        },
+    };
+}
+function statusClass(status) {
+    if (status >= 500)
+        return '5xx';
+    if (status >= 400)
+        return '4xx';
+    if (status >= 300)
+        return '3xx';
+    return '2xx';
+}
+async function readSome(response) {
+    if (!response.body)
+        return;
+    let read = 0;
+    // Leaving the loop early cancels the stream, so the rest is never downloaded.
+    for await (const chunk of response.body) {
+        read += chunk.byteLength;
+        if (read >= BODY_BYTES)
+            break;
     }
-    get pValue() {
-        return this.test.pValue;
-    }
 }
-function slowerThan(counts, le) {
-    const bucket = counts.buckets.find((b) => b.le === le);
-    return bucket === undefined ? undefined : Math.max(0, counts.latencyCount - bucket.count);
-}
-function judge_share(part, whole) {
-    return part === undefined || whole <= 0 ? undefined : Math.min(1, part / whole);
-}
-function percent(fraction) {
-    if (fraction === undefined)
-        return 'n/a';
-    const value = fraction * 100;
-    return `${value > 0 && value < 0.1 ? value.toFixed(2) : value.toFixed(1)}%`;
-}
-function formatMs(ms) {
-    return `${Number(ms.toPrecision(3))} ms`;
-}
-function formatP(p) {
-    return p < 0.0001 ? 'p < 0.0001' : `p = ${Number(p.toPrecision(2))}`;
+/** fetch says only "fetch failed"; the reason (ECONNREFUSED, …) is in its cause. */
+function describeFailure(error) {
+    const cause = error instanceof Error ? error.cause : undefined;
+    const nested = cause instanceof AggregateError ? cause.errors[0] : undefined;
+    const code = [cause?.code, nested?.code].find((c) => typeof c === 'string');
+    if (code)
+        return code;
+    return cause instanceof Error ? errors_describeThrown(cause) : errors_describeThrown(error);
 }
 
-// EXTERNAL MODULE: ./node_modules/jstat/dist/jstat.js
-var jstat = __nccwpck_require__(2453);
-var jstat_default = /*#__PURE__*/__nccwpck_require__.n(jstat);
+;// CONCATENATED MODULE: ./src/canary/load-test.ts
+/**
+ * Runs the `load-test` during each step, so that a service with little traffic of its own still
+ * gives the canary the requests its steps need (Flagger's load tester, without a pod in the
+ * cluster). The progression starts it once the step's weight is set and stops it as the step ends.
+ *
+ * - A URL is called by the action itself at `load-test-rate` requests per second (core's paced
+ *   GET loop: no retries, no redirects followed, a timeout per request).
+ * - A command runs from its argument array, never through a shell, for the whole step; as the
+ *   step ends it gets SIGTERM, then SIGKILL after a grace period. When it exits early it is started
+ *   again, at most once every few seconds, and the log says so once. Its output is untrusted and
+ *   is not streamed: only its last lines are shown, inside stop-commands, when it first ends early.
+ */
+
+
+
+
+
+
+const LOAD_TEST_DEFAULTS = {
+    restartGapMs: 5_000,
+    killGraceMs: 3_000,
+    requestTimeoutMs: HTTP_LOAD_DEFAULTS.timeoutMs,
+};
+/** Output lines kept from the command, and the most of each kept. */
+const TAIL_LINES = 20;
+const TAIL_LINE_CHARS = 300;
+/** Output exec keeps in memory per stream while the command runs; the tail is kept separately. */
+const EXEC_OUTPUT_BYTES = 64 * 1024;
+const USER_AGENT = 'slipway-canary-load-test';
+class LoadTestRunner {
+    test;
+    /** One record per step the load test ran in, in order. */
+    steps = [];
+    announced = false;
+    saidRestart = false;
+    saidUnanswered = false;
+    /** Set when the command could not be started; later steps do not try again. */
+    unusable;
+    options;
+    constructor(test, options = {}) {
+        this.test = test;
+        this.options = { ...LOAD_TEST_DEFAULTS, ...options };
+    }
+    /** Starts the load test for the step at `weight`; the step's end calls stop(). */
+    duringStep(weight) {
+        this.announce();
+        return this.test.kind === 'url'
+            ? this.callUrl(weight, this.test.url, this.test.ratePerSecond)
+            : this.runCommand(weight, this.test.program, this.test.args);
+    }
+    announce() {
+        if (this.announced)
+            return;
+        this.announced = true;
+        info(this.test.kind === 'url'
+            ? `Load test: GET ${log_escapeUntrusted(redactUrl(this.test.url))} at ${this.test.ratePerSecond} requests/s during each step (no redirects followed; ${this.options.requestTimeoutMs / 1000}s timeout per request).`
+            : `Load test: running ${log_escapeUntrusted(formatCommandLine(this.test.program, this.test.args))} during each step, without a shell; it is stopped (SIGTERM, SIGKILL after ${this.options.killGraceMs / 1000}s) as each step ends.`);
+    }
+    callUrl(weight, url, ratePerSecond) {
+        const load = startHttpLoad({
+            url,
+            ratePerSecond,
+            timeoutMs: this.options.requestTimeoutMs,
+            headers: { 'user-agent': USER_AGENT },
+        });
+        let stopping;
+        return {
+            stop: () => (stopping ??= (async () => {
+                const counts = await load.stop();
+                this.finish({ kind: 'url', weight, ...counts });
+                const answered = Object.values(counts.answered).reduce((sum, n) => sum + n, 0);
+                if (answered === 0 && counts.failed > 0 && !this.saidUnanswered) {
+                    this.saidUnanswered = true;
+                    core_warning(`Load test: none of the ${counts.sent} requests to ${log_escapeUntrusted(redactUrl(url))} at ${weight}% was answered (${log_escapeUntrusted(counts.firstFailure ?? 'no answer')}). Check that the runner can reach load-test.`);
+                }
+            })()),
+        };
+    }
+    runCommand(weight, program, args) {
+        const controller = new AbortController();
+        const started = Date.now();
+        const record = {
+            kind: 'command',
+            weight,
+            durationMs: 0,
+            ranMs: 0,
+            starts: 0,
+            lastEarlyExit: undefined,
+            problem: undefined,
+        };
+        const loop = (async () => {
+            while (!controller.signal.aborted && this.unusable === undefined) {
+                const startedAt = Date.now();
+                const tail = new OutputTail();
+                record.starts += 1;
+                let result;
+                try {
+                    result = await execute(program, args, {
+                        echo: false,
+                        okExitCodes: 'any',
+                        signal: controller.signal,
+                        killGraceMs: this.options.killGraceMs,
+                        maxOutputBytes: EXEC_OUTPUT_BYTES,
+                        env: commandEnvironment(),
+                        onStdout: tail.add,
+                        onStderr: tail.add,
+                    });
+                }
+                catch (error) {
+                    this.unusable = errors_describeThrown(error);
+                    record.problem = this.unusable;
+                    core_warning(`Load test: ${log_escapeUntrusted(this.unusable)} It is not started again in this run.`);
+                    break;
+                }
+                record.ranMs += result.durationMs;
+                if (result.stopped)
+                    break;
+                record.lastEarlyExit = describeExit(result);
+                if (!this.saidRestart) {
+                    this.saidRestart = true;
+                    const gap = this.options.restartGapMs / 1000;
+                    const say = result.exitCode === 0 ? info : core_warning;
+                    say(`Load test: the command ${record.lastEarlyExit} after ${seconds(result.durationMs)}, before the step ended; it is started again, at most once every ${gap}s (said only this once; each step's line counts the starts).`);
+                    const lines = tail.text();
+                    if (lines) {
+                        info(`Its last ${Math.min(TAIL_LINES, tail.count)} lines of output:`);
+                        printUntrusted(lines);
+                    }
+                }
+                const wait = startedAt + this.options.restartGapMs - Date.now();
+                if (wait > 0)
+                    await load_test_abortableSleep(wait, controller.signal);
+            }
+        })();
+        let stopping;
+        return {
+            stop: () => (stopping ??= (async () => {
+                controller.abort();
+                await loop;
+                record.durationMs = Date.now() - started;
+                this.finish(record);
+            })()),
+        };
+    }
+    finish(record) {
+        this.steps.push(record);
+        const line = describeLoadTestStep(record);
+        info(log_escapeUntrusted(line));
+        this.options.note?.(line);
+    }
+}
+/** One line for the log and the report's notes. */
+function describeLoadTestStep(record) {
+    if (record.kind === 'url') {
+        const classes = Object.entries(record.answered)
+            .filter(([, count]) => count > 0)
+            .map(([name, count]) => `${count} ${name}`);
+        const answered = Object.values(record.answered).reduce((sum, n) => sum + n, 0);
+        const parts = [`${answered} answered${classes.length > 0 ? ` (${classes.join(', ')})` : ''}`];
+        if (record.failed > 0) {
+            parts.push(`${record.failed} failed${record.firstFailure ? ` (${record.firstFailure})` : ''}`);
+        }
+        if (record.skipped > 0)
+            parts.push(`${record.skipped} skipped while too many were unanswered`);
+        if (record.unfinished > 0)
+            parts.push(`${record.unfinished} unanswered when the step ended`);
+        return `Load test at ${record.weight}%: ${record.sent} requests sent in ${seconds(record.durationMs)}: ${parts.join(', ')}.`;
+    }
+    if (record.problem !== undefined) {
+        return `Load test at ${record.weight}%: the command could not be started (${record.problem}).`;
+    }
+    const restarts = record.starts > 1
+        ? `; started ${record.starts} times, it last ${record.lastEarlyExit ?? 'exited'} early`
+        : '';
+    return `Load test at ${record.weight}%: the command ran ${seconds(record.ranMs)} of the step's ${seconds(record.durationMs)}${restarts}.`;
+}
+/**
+ * The step's environment for the command, less what it has no business with: the action's own
+ * inputs (the kubeconfig, Prometheus credentials) and the runner's files for outputs, state,
+ * environment, PATH and the summary.
+ */
+function commandEnvironment(env = process.env) {
+    const removed = {};
+    for (const name of Object.keys(env)) {
+        if (/^INPUT_/i.test(name))
+            removed[name] = undefined;
+    }
+    for (const name of [
+        'GITHUB_OUTPUT',
+        'GITHUB_STATE',
+        'GITHUB_ENV',
+        'GITHUB_PATH',
+        'GITHUB_STEP_SUMMARY',
+    ]) {
+        removed[name] = undefined;
+    }
+    return removed;
+}
+function describeExit(result) {
+    if (result.signal)
+        return `was killed by ${result.signal}`;
+    return `exited with code ${result.exitCode ?? 'unknown'}`;
+}
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)}s`;
+}
+function load_test_abortableSleep(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal.aborted)
+            return resolve();
+        const timer = setTimeout(done, ms);
+        function done() {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            resolve();
+        }
+        signal.addEventListener('abort', done, { once: true });
+    });
+}
+/** The last lines of a program's output (stdout and stderr as they came), each cut short. */
+class OutputTail {
+    lines = [];
+    partial = '';
+    count = 0;
+    add = (chunk) => {
+        const pieces = (this.partial + chunk).split('\n');
+        this.partial = pieces.pop() ?? '';
+        // One character over the limit is kept, so that push() still marks the line as cut.
+        if (this.partial.length > TAIL_LINE_CHARS + 1) {
+            this.partial = this.partial.slice(0, TAIL_LINE_CHARS + 1);
+        }
+        for (const line of pieces)
+            this.push(line);
+    };
+    text() {
+        if (this.partial !== '') {
+            this.push(this.partial);
+            this.partial = '';
+        }
+        return this.lines.join('\n');
+    }
+    push(line) {
+        this.count += 1;
+        this.lines.push(line.length > TAIL_LINE_CHARS ? `${line.slice(0, TAIL_LINE_CHARS)}…` : line);
+        if (this.lines.length > TAIL_LINES)
+            this.lines.shift();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/canary/judge/latency.ts
 /**
  * The q-quantile in seconds from cumulative histogram buckets, estimated as Prometheus'
@@ -46987,7 +48576,349 @@ function monotone(buckets) {
         return { le: bucket.le, count: running };
     });
 }
+/**
+ * Requests slower than `seconds`, read off the cumulative buckets by linear interpolation as
+ * histogram_quantile does. Beyond the highest finite bound only "slower than that bound" is
+ * known, which undercounts, so a breach found with it is still a breach.
+ */
+function slowerThanInterpolated(counts, seconds) {
+    let lowerLe = 0;
+    let lowerCount = 0;
+    for (const bucket of counts.buckets) {
+        if (seconds <= bucket.le) {
+            const span = bucket.le - lowerLe;
+            const within = span > 0 ? ((seconds - lowerLe) / span) * (bucket.count - lowerCount) : 0;
+            return Math.max(0, counts.latencyCount - (lowerCount + within));
+        }
+        lowerLe = bucket.le;
+        lowerCount = bucket.count;
+    }
+    return Math.max(0, counts.latencyCount - lowerCount);
+}
 
+;// CONCATENATED MODULE: ./src/canary/judge/sequential-test.ts
+/**
+ * An anytime-valid, one-sided test that the canary's event rate (5xx, slow requests) is higher
+ * than stable's, after Lindon & Malek's counting-process construction ("Anytime-Valid Inference
+ * for Multinomial Count Data", NeurIPS 2022).
+ *
+ * Within one batch (one check), let nc and ns be the requests each track received and ρ the
+ * canary/stable rate ratio. Conditional on an event happening, it belongs to the canary with
+ * probability q(ρ) = ρ·nc / (ρ·nc + ns). For each ρ ≥ 1 the product over batches of
+ * q(ρ)^x (1 − q(ρ))^y / (q(1)^x (1 − q(1))^y) is a nonnegative supermartingale whenever the true
+ * ratio is ≤ 1, however the exposures change from batch to batch (the traffic weight moves by
+ * step): given the batch's exposures and total events, its expectation is ≤ 1. That also holds
+ * when events are per-request Bernoulli rather than Poisson (conditionally hypergeometric, which
+ * is dominated in convex order by the binomial, Hoeffding 1963), so slow-request shares near 100%
+ * keep the guarantee. A mixture over ρ of supermartingales is one too, so by Ville's inequality
+ * P(sup_t BF_t ≥ 1/α) ≤ α: the p-value below may be read after every batch without inflating the
+ * false-alarm rate.
+ *
+ * The mixture is a half-normal prior on log ρ over a fixed grid. A discrete grid keeps the
+ * guarantee exact (it is a finite mixture, not an approximation of an integral). Half-normal
+ * rather than flat puts most weight on modest regressions (ρ of 1.1 to 5), where evidence is
+ * scarce and prior mass buys power, while its tail still reaches 5xx bursts of 20× and more,
+ * which the data reveal quickly even with little prior weight.
+ */
+const sequential_test_DEFAULTS = { priorScale: 1.5, maxLogRatio: 5, gridPoints: 50 };
+class RateRatioTest {
+    logRatios;
+    logPriorWeights;
+    /** log of each grid point's likelihood ratio against ρ = 1, accumulated over batches. */
+    logLikelihoodRatios;
+    currentLogBayesFactor = 0;
+    largestLogBayesFactor = 0;
+    constructor(options = {}) {
+        const { priorScale, maxLogRatio, gridPoints } = { ...sequential_test_DEFAULTS, ...options };
+        if (!(priorScale > 0) || !(maxLogRatio > 0) || !(gridPoints >= 1)) {
+            throw new RangeError('priorScale, maxLogRatio and gridPoints must be positive');
+        }
+        // ρ = 1 itself is left out: its likelihood ratio is always 1 and would only dilute the rest.
+        this.logRatios = Array.from({ length: gridPoints }, (_, index) => ((index + 1) * maxLogRatio) / gridPoints);
+        const unnormalised = this.logRatios.map((x) => -(x * x) / (2 * priorScale * priorScale));
+        const total = logSumExp(unnormalised);
+        this.logPriorWeights = unnormalised.map((w) => w - total);
+        this.logLikelihoodRatios = this.logRatios.map(() => 0);
+    }
+    /**
+     * Adds one batch. `nullRatio` (ρ0 ≥ 1) is the ratio the canary may have without being worse:
+     * each grid point is then ρ0·e^x, tested against ρ0, which is again a supermartingale under
+     * any true ratio ≤ ρ0. It may change from batch to batch, if fixed before the batch is seen.
+     */
+    update(batch, nullRatio = 1) {
+        const { canaryExposure, stableExposure, canaryEvents, stableEvents } = batch;
+        if (!(nullRatio >= 1) || !Number.isFinite(nullRatio)) {
+            throw new RangeError(`nullRatio must be a finite number ≥ 1, got ${nullRatio}`);
+        }
+        for (const value of Object.values(batch)) {
+            if (!Number.isFinite(value) || value < 0) {
+                throw new RangeError(`batch counts must be finite and non-negative: ${JSON.stringify(batch)}`);
+            }
+        }
+        // Without exposure on both sides q is 0 or 1 whatever ρ is: the batch says nothing.
+        if (canaryExposure === 0 || stableExposure === 0)
+            return;
+        if (canaryEvents === 0 && stableEvents === 0)
+            return;
+        // The null's own ratio scales the canary's exposure: ρ0·e^x against ρ0 is e^x against 1.
+        const logCanary = Math.log(canaryExposure) + Math.log(nullRatio);
+        const logStable = Math.log(stableExposure);
+        const logNullTotal = logAddExp(logCanary, logStable);
+        for (let k = 0; k < this.logRatios.length; k++) {
+            const logTotal = logAddExp(this.logRatios[k] + logCanary, logStable);
+            // log q(ρ) − log q(ρ0) and log(1 − q(ρ)) − log(1 − q(ρ0)), written to avoid cancellation.
+            const canaryTerm = this.logRatios[k] - logTotal + logNullTotal;
+            const stableTerm = logNullTotal - logTotal;
+            this.logLikelihoodRatios[k] += canaryEvents * canaryTerm + stableEvents * stableTerm;
+        }
+        this.currentLogBayesFactor = logSumExp(this.logLikelihoodRatios.map((lr, k) => lr + this.logPriorWeights[k]));
+        this.largestLogBayesFactor = Math.max(this.largestLogBayesFactor, this.currentLogBayesFactor);
+    }
+    /** log BF_t, the evidence for "canary rate is higher" after the batches so far. */
+    get logBayesFactor() {
+        return this.currentLogBayesFactor;
+    }
+    /** min(1, 1 / max_{s≤t} BF_s): valid at any stopping time, and never increases. */
+    get pValue() {
+        return Math.min(1, Math.exp(-this.largestLogBayesFactor));
+    }
+}
+function logAddExp(a, b) {
+    if (a === -Infinity)
+        return b;
+    if (b === -Infinity)
+        return a;
+    const larger = Math.max(a, b);
+    return larger + Math.log1p(Math.exp(-Math.abs(a - b)));
+}
+function logSumExp(values) {
+    const largest = Math.max(...values);
+    if (largest === -Infinity || largest === Infinity)
+        return largest;
+    let sum = 0;
+    for (const value of values)
+        sum += Math.exp(value - largest);
+    return largest + Math.log(sum);
+}
+
+;// CONCATENATED MODULE: ./src/canary/judge/judge.ts
+
+
+/**
+ * Compares canary with stable after every check. One sequential test asks whether the canary's
+ * 5xx rate per request is higher; for each finite latency bucket bound b another asks whether
+ * the canary's share of requests slower than b is higher, so a regression anywhere in the
+ * latency distribution is caught, not only at one quantile.
+ *
+ * Alpha is split in half between the error test and the latency family, and the latency half is
+ * split evenly over the bounds (Bonferroni). Bonferroni needs no assumption about how the tests
+ * depend on each other, and they do: they share requests, and the bounds share histograms. The
+ * latency half is reserved even before a histogram shows up, so the guarantee does not depend on
+ * when buckets appear. The bounds are fixed at the first observation where both tracks have
+ * buckets, for the same reason.
+ */
+class SequentialJudge {
+    alpha;
+    errorMargin;
+    latencyMargin;
+    errorTest = new CumulativeTest();
+    latencyTests;
+    constructor(options) {
+        if (!(options.alpha > 0 && options.alpha < 1)) {
+            throw new RangeError(`alpha must be between 0 and 1, got ${options.alpha}`);
+        }
+        this.alpha = options.alpha;
+        this.errorMargin = options.errorMargin ?? NO_MARGIN;
+        this.latencyMargin = options.latencyMargin ?? NO_MARGIN;
+    }
+    /**
+     * Takes counts without judging them (a warm-up): the tests go on from these counts, as if the
+     * requests before them had never been seen.
+     */
+    skip(observation) {
+        this.errorTest.skipTo(errorBatch(observation.canary, observation.stable));
+        for (const [le, test] of this.latencyTestsFor(observation.canary, observation.stable)) {
+            const batch = this.latencyBatch(observation.canary, observation.stable, le);
+            if (batch)
+                test.skipTo(batch);
+        }
+    }
+    /** Takes counts cumulative since the canary began to receive traffic. */
+    observe(observation) {
+        const { canary, stable } = observation;
+        this.errorTest.observe(errorBatch(canary, stable), this.errorNullRatio());
+        const errors = {
+            pValue: Math.min(1, 2 * this.errorTest.pValue),
+            canaryRate: judge_share(canary.errors, canary.requests),
+            stableRate: judge_share(stable.errors, stable.requests),
+        };
+        const latency = this.observeLatency(canary, stable);
+        const pValue = Math.min(errors.pValue, latency?.pValue ?? 1);
+        const worse = pValue <= this.alpha;
+        let reason;
+        if (worse) {
+            reason =
+                latency === undefined || errors.pValue <= latency.pValue
+                    ? `canary 5xx ${percent(errors.canaryRate)} vs stable ${percent(errors.stableRate)}, ${formatP(errors.pValue)}`
+                    : `canary slower than ${formatMs(latency.boundMs)} for ${percent(latency.canarySlowShare)} of requests vs stable ${percent(latency.stableSlowShare)}, ${formatP(latency.pValue)}`;
+        }
+        return { worse, pValue, errors, latency, reason };
+    }
+    /**
+     * The 5xx ratio the margin allows against stable's rate so far: (1 + relative) + absolute /
+     * stable's rate, with half an error when stable has none yet, so an absolute margin still
+     * bounds what is tolerated.
+     */
+    errorNullRatio() {
+        const { relative, absolute } = this.errorMargin;
+        if (absolute <= 0)
+            return 1 + relative;
+        const seen = this.errorTest.seen;
+        if (seen.stableExposure <= 0)
+            return 1 + relative;
+        const stableRate = Math.max(seen.stableEvents, 0.5) / seen.stableExposure;
+        return 1 + relative + absolute / stableRate;
+    }
+    /**
+     * Requests slower than `le` on each track. With a latency margin, the canary's are compared with
+     * stable's slower than (le − absolute) / (1 + relative): what stable would count at `le` if it
+     * were as much slower as the margin allows. Undefined when that bound is not above zero.
+     */
+    latencyBatch(canary, stable, le) {
+        const { relative, absolute } = this.latencyMargin;
+        const stableBound = (le - absolute) / (1 + relative);
+        const canarySlow = slowerThan(canary, le);
+        const stableSlow = stableBound === le ? slowerThan(stable, le) : slowerThanInterpolated(stable, stableBound);
+        if (canarySlow === undefined || stableSlow === undefined)
+            return undefined;
+        return {
+            canaryExposure: canary.latencyCount,
+            stableExposure: stable.latencyCount,
+            canaryEvents: canarySlow,
+            stableEvents: stableSlow,
+        };
+    }
+    /** One test per bucket bound both tracks have, fixed the first time both have buckets. */
+    latencyTestsFor(canary, stable) {
+        if (this.latencyTests)
+            return this.latencyTests;
+        const stableBounds = new Set(stable.buckets.map((bucket) => bucket.le));
+        const shared = canary.buckets.map((b) => b.le).filter((le) => stableBounds.has(le));
+        if (shared.length === 0)
+            return new Map();
+        this.latencyTests = new Map(shared.map((le) => [le, new CumulativeTest()]));
+        return this.latencyTests;
+    }
+    observeLatency(canary, stable) {
+        const tests = this.latencyTestsFor(canary, stable);
+        if (tests.size === 0)
+            return undefined;
+        const bounds = tests.size;
+        let closest;
+        let closestGap = -Infinity;
+        for (const [le, test] of tests) {
+            const batch = this.latencyBatch(canary, stable, le);
+            if (batch)
+                test.observe(batch);
+            const canarySlow = batch?.canaryEvents ?? slowerThan(canary, le);
+            const stableSlow = batch?.stableEvents;
+            const candidate = {
+                pValue: Math.min(1, 2 * bounds * test.pValue),
+                boundMs: Number((le * 1000).toPrecision(12)),
+                canarySlowShare: judge_share(canarySlow, canary.latencyCount),
+                stableSlowShare: judge_share(stableSlow, stable.latencyCount),
+            };
+            // Among equal p-values the bound where the canary looks worst says the most to a reader.
+            const gap = (candidate.canarySlowShare ?? 0) - (candidate.stableSlowShare ?? 0);
+            if (closest === undefined ||
+                candidate.pValue < closest.pValue ||
+                (candidate.pValue === closest.pValue && gap > closestGap)) {
+                closest = candidate;
+                closestGap = gap;
+            }
+        }
+        return closest;
+    }
+}
+/**
+ * A RateRatioTest fed cumulative counts: it tests the increments. A count that went backwards
+ * (a baseline that was reset) gives no batch; the next one is measured from the new values. A
+ * batch where one track got no requests is not thrown away: it is kept for the next, since the
+ * test can only weigh events against the other track's exposure.
+ */
+class CumulativeTest {
+    test = new RateRatioTest();
+    last = {
+        canaryExposure: 0,
+        stableExposure: 0,
+        canaryEvents: 0,
+        stableEvents: 0,
+    };
+    observe(cumulative, nullRatio = 1) {
+        const canaryExposure = cumulative.canaryExposure - this.last.canaryExposure;
+        const stableExposure = cumulative.stableExposure - this.last.stableExposure;
+        const canaryEvents = cumulative.canaryEvents - this.last.canaryEvents;
+        const stableEvents = cumulative.stableEvents - this.last.stableEvents;
+        const deltas = [canaryExposure, stableExposure, canaryEvents, stableEvents];
+        if (deltas.some((delta) => !Number.isFinite(delta) || delta < 0)) {
+            this.last = cumulative;
+            return;
+        }
+        if (canaryExposure <= 0 || stableExposure <= 0)
+            return;
+        this.last = cumulative;
+        // Events can't outnumber exposure; counters scraped a moment apart can make them look so.
+        this.test.update({
+            canaryExposure,
+            stableExposure,
+            canaryEvents: Math.min(canaryEvents, canaryExposure),
+            stableEvents: Math.min(stableEvents, stableExposure),
+        }, nullRatio);
+    }
+    /** The cumulative counts the test has gone up to. */
+    get seen() {
+        return this.last;
+    }
+    /** Goes on from `cumulative` without testing what came before it. */
+    skipTo(cumulative) {
+        this.last = cumulative;
+    }
+    get pValue() {
+        return this.test.pValue;
+    }
+}
+const NO_MARGIN = { relative: 0, absolute: 0 };
+function errorBatch(canary, stable) {
+    return {
+        canaryExposure: canary.requests,
+        stableExposure: stable.requests,
+        canaryEvents: canary.errors,
+        stableEvents: stable.errors,
+    };
+}
+function slowerThan(counts, le) {
+    const bucket = counts.buckets.find((b) => b.le === le);
+    return bucket === undefined ? undefined : Math.max(0, counts.latencyCount - bucket.count);
+}
+function judge_share(part, whole) {
+    return part === undefined || whole <= 0 ? undefined : Math.min(1, part / whole);
+}
+function percent(fraction) {
+    if (fraction === undefined)
+        return 'n/a';
+    const value = fraction * 100;
+    return `${value > 0 && value < 0.1 ? value.toFixed(2) : value.toFixed(1)}%`;
+}
+function formatMs(ms) {
+    return `${Number(ms.toPrecision(3))} ms`;
+}
+function formatP(p) {
+    return p < 0.0001 ? 'p < 0.0001' : `p = ${Number(p.toPrecision(2))}`;
+}
+
+// EXTERNAL MODULE: ./node_modules/jstat/dist/jstat.js
+var jstat = __nccwpck_require__(2453);
+var jstat_default = /*#__PURE__*/__nccwpck_require__.n(jstat);
 ;// CONCATENATED MODULE: ./src/canary/judge/slo.ts
 /**
  * The absolute limits (max-error-rate, max-latency-p95), judged on one step's window. A point
@@ -47004,29 +48935,54 @@ const P95_TAIL = 0.05;
 function checkSlo(window, limits) {
     const canary = windowStats(window.canary);
     const stable = windowStats(window.stable);
-    const enoughTraffic = canary.requests > 0 && canary.requests >= limits.minRequests;
-    const result = { enoughTraffic, breaches: [], unsure: [], canary, stable };
+    // Whether stable breaches a limit too; the step's own stable counts unless told otherwise.
+    const reference = window.stableReference ? windowStats(window.stableReference) : stable;
+    // min-requests 0 passes a step on time alone, with or without requests.
+    const enoughTraffic = canary.requests >= limits.minRequests;
+    const result = {
+        enoughTraffic,
+        breaches: [],
+        unsure: [],
+        stableBreaches: [],
+        canary,
+        stable,
+    };
     if (!enoughTraffic)
         return result;
-    const { errors, requests } = window.canary;
-    if (canary.errorRate !== undefined && canary.errorRate > limits.maxErrorRate) {
-        const over = `canary 5xx ${percent(canary.errorRate)} is above the ${limitPercent(limits.maxErrorRate)} limit`;
-        const lowest = lowerBound(errors, requests, limits.alpha);
-        if (lowest > limits.maxErrorRate)
+    // The canary is blamed for a limit only while stable is clearly within it: a blip both tracks
+    // suffered can fall into the two tracks' windows unevenly, so stable's bound is what counts.
+    const judge = (canaryOver, stableOver, over, stableOverText, confident, count) => {
+        if (!canaryOver)
+            return;
+        if (stableOver)
+            result.stableBreaches.push(stableOverText);
+        else if (confident())
             result.breaches.push(over);
         else
-            result.unsure.push(`${over} (${requests} requests, not yet significant)`);
-    }
-    const { latencyCount } = window.canary;
-    if (canary.p95Ms !== undefined && canary.p95Ms > limits.maxLatencyP95Ms) {
-        const slow = slo_slowerThan(window.canary, limits.maxLatencyP95Ms / 1000);
-        const over = `canary p95 latency ${formatMs(canary.p95Ms)} is above the ${formatMs(limits.maxLatencyP95Ms)} limit`;
-        if (lowerBound(slow, latencyCount, limits.alpha) > P95_TAIL)
-            result.breaches.push(over);
-        else
-            result.unsure.push(`${over} (${latencyCount} requests, not yet significant)`);
-    }
+            result.unsure.push(`${over} (${count} requests, not yet significant)`);
+    };
+    const { errors, requests, latencyCount } = window.canary;
+    const stableCounts = window.stableReference ?? window.stable;
+    const errorLimit = limitPercent(limits.maxErrorRate);
+    const stableErrorsOver = upperBound(stableCounts.errors, stableCounts.requests, limits.alpha) > limits.maxErrorRate;
+    const stableSlowOver = upperBound(slowerThanInterpolated(stableCounts, limits.maxLatencyP95Ms / 1000), stableCounts.latencyCount, limits.alpha) > P95_TAIL;
+    const aboveOrNear = (over) => (over ? 'above' : 'not clearly below');
+    judge(canary.errorRate !== undefined && canary.errorRate > limits.maxErrorRate, reference.errorRate !== undefined && stableErrorsOver, `canary 5xx ${percent(canary.errorRate)} is above the ${errorLimit} limit`, `stable's 5xx ${percent(reference.errorRate)} is ${aboveOrNear((reference.errorRate ?? 0) > limits.maxErrorRate)} the ${errorLimit} limit too (canary ${percent(canary.errorRate)}): the service breaches its SLO, so the canary is judged only against stable`, () => lowerBound(errors, requests, limits.alpha) > limits.maxErrorRate, requests);
+    const latencyLimit = formatMs(limits.maxLatencyP95Ms);
+    judge(canary.p95Ms !== undefined && canary.p95Ms > limits.maxLatencyP95Ms, reference.p95Ms !== undefined && stableSlowOver, `canary p95 latency ${canary.p95Ms === undefined ? 'n/a' : formatMs(canary.p95Ms)} is above the ${latencyLimit} limit`, `stable's p95 latency ${reference.p95Ms === undefined ? 'n/a' : formatMs(reference.p95Ms)} is ${aboveOrNear((reference.p95Ms ?? 0) > limits.maxLatencyP95Ms)} the ${latencyLimit} limit too (canary ${canary.p95Ms === undefined ? 'n/a' : formatMs(canary.p95Ms)}): the service breaches its SLO, so the canary is judged only against stable`, () => {
+        const slow = slowerThanInterpolated(window.canary, limits.maxLatencyP95Ms / 1000);
+        return lowerBound(slow, latencyCount, limits.alpha) > P95_TAIL;
+    }, latencyCount);
     return result;
+}
+/** The one-sided upper confidence bound of a binomial proportion (Clopper–Pearson); 1 without trials. */
+function upperBound(events, trials, alpha) {
+    if (trials <= 0)
+        return 1;
+    const k = Math.max(0, Math.min(events, trials));
+    if (k >= trials)
+        return 1;
+    return jstat_default().beta.inv(1 - alpha, k + 1, trials - k);
 }
 /** The one-sided lower confidence bound of a binomial proportion (Clopper–Pearson). */
 function lowerBound(events, trials, alpha) {
@@ -47034,25 +48990,6 @@ function lowerBound(events, trials, alpha) {
         return 0;
     const k = Math.min(events, trials);
     return jstat_default().beta.inv(alpha, k, trials - k + 1);
-}
-/**
- * Requests slower than `seconds`, read off the cumulative buckets by linear interpolation as
- * histogram_quantile does. Beyond the highest finite bound only "slower than that bound" is
- * known, which undercounts, so a breach found with it is still a breach.
- */
-function slo_slowerThan(counts, seconds) {
-    let lowerLe = 0;
-    let lowerCount = 0;
-    for (const bucket of counts.buckets) {
-        if (seconds <= bucket.le) {
-            const span = bucket.le - lowerLe;
-            const within = span > 0 ? ((seconds - lowerLe) / span) * (bucket.count - lowerCount) : 0;
-            return Math.max(0, counts.latencyCount - (lowerCount + within));
-        }
-        lowerLe = bucket.le;
-        lowerCount = bucket.count;
-    }
-    return Math.max(0, counts.latencyCount - lowerCount);
 }
 function limitPercent(fraction) {
     return `${Number((fraction * 100).toPrecision(3))}%`;
@@ -47069,12 +49006,18 @@ function limitPercent(fraction) {
 
 
 
+/** Scrape intervals the default warm-up lasts: a new weight's first scrapes are not judged. */
+const WARM_UP_SCRAPES = 3;
+/** The warm-up: as set, or three scrape intervals as the samples show them. */
+function warmUpOf(settings, observation) {
+    return settings.warmUpMs ?? WARM_UP_SCRAPES * (observation.scrapeIntervalMs ?? 0);
+}
 /** How long Prometheus may fail in a row before the canary is aborted for want of evidence. */
 function metricsOutageLimitMs(settings) {
     return Math.max(2 * settings.checkIntervalMs, Math.min(settings.intervalMs, 30_000));
 }
 async function progress(weights, settings, ports) {
-    const judge = new SequentialJudge({ alpha: settings.alpha });
+    const judge = new SequentialJudge(settings);
     const steps = [];
     let trafficStartedAt;
     let latest;
@@ -47097,7 +49040,14 @@ async function progress(weights, settings, ports) {
             latest = await firstObservation(ports);
             trafficStartedAt = ports.now();
         }
-        const step = await runStep(weight, achieved, startedAt, latest, judge, settings, ports);
+        const activity = ports.duringStep?.(achieved);
+        let step;
+        try {
+            step = await runStep(weight, achieved, startedAt, latest, judge, settings, ports);
+        }
+        finally {
+            await activity?.stop();
+        }
         steps.push(step.record);
         ports.stepFinished(step.record);
         latest = step.last;
@@ -47132,6 +49082,7 @@ async function runStep(weight, achieved, startedAt, before, judge, settings, por
     let lastMetricsAt = ports.now();
     let pValue;
     let checks = [];
+    let warnings = [];
     const finish = (decision, reason, detected = false) => {
         const window = last && stepBase ? windowOf(last, stepBase) : undefined;
         const slo = window ? checkSlo(window, settings) : undefined;
@@ -47152,6 +49103,7 @@ async function runStep(weight, achieved, startedAt, before, judge, settings, por
             })),
             decision,
             reason,
+            ...(warnings.length > 0 ? { warnings } : {}),
         };
         return { record, detected, detectedAt: ports.now(), last };
     };
@@ -47170,6 +49122,9 @@ async function runStep(weight, achieved, startedAt, before, judge, settings, por
             }
             continue;
         }
+        const unhealthy = await ports.canaryHealth?.();
+        if (unhealthy !== undefined)
+            return finish('aborted', unhealthy, true);
         // The first answer after an outage at the start becomes the baseline.
         if (!stepBase)
             stepBase = observation;
@@ -47178,14 +49133,22 @@ async function runStep(weight, achieved, startedAt, before, judge, settings, por
             continue;
         }
         last = observation;
+        const warmUpMs = warmUpOf(settings, observation);
+        if (observation.atMs < startedAt + warmUpMs) {
+            // Recorded, not judged: the judge and the step's window go on from here.
+            judge.skip(observation);
+            stepBase = observation;
+            continue;
+        }
         const verdict = judge.observe(observation);
         pValue = verdict.pValue;
         if (verdict.worse)
             return finish('aborted', verdict.reason, true);
         const elapsed = ports.now() - startedAt;
-        if (elapsed < settings.intervalMs)
+        if (elapsed < Math.max(settings.intervalMs, warmUpMs + settings.checkIntervalMs))
             continue;
-        const slo = checkSlo(windowOf(observation, stepBase), settings);
+        const slo = checkSlo(withStable(windowOf(observation, stepBase), observation), settings);
+        warnings = slo.stableBreaches;
         if (!slo.enoughTraffic) {
             if (elapsed >= settings.stepTimeoutMs) {
                 return finish('aborted', `too little traffic to judge: ${slo.canary.requests} canary requests in ${Math.round(elapsed / 1000)}s, ${settings.minRequests} needed`);
@@ -47220,6 +49183,16 @@ function windowOf(now, base) {
     return {
         canary: subtractCounts(now.canary, base.canary),
         stable: subtractCounts(now.stable, base.stable),
+    };
+}
+/**
+ * At 100% stable serves nothing in the step: whether stable breaches a limit too is then told by
+ * what it served since the canary began.
+ */
+function withStable(window, cumulative) {
+    return {
+        ...window,
+        stableReference: window.stable.requests > 0 ? window.stable : cumulative.stable,
     };
 }
 function describeCheck(check) {
@@ -47260,6 +49233,10 @@ function cancelled(steps, finalWeight) {
 
 
 
+
+
+
+
 async function runCanary(settings, cluster, cancellation, hooks) {
     const base = cluster.emptyReport(settings);
     base.notes = cluster.notes;
@@ -47289,7 +49266,9 @@ async function runCanary(settings, cluster, cancellation, hooks) {
                 : settings.steps;
     }
     base.stableImage = cluster.stableImage;
-    const result = await runProgression(weights, settings, cluster, cancellation, prometheus);
+    const source = comparedSeries(settings, cluster);
+    base.metricsSource = source.description;
+    const result = await runProgression(weights, settings, cluster, cancellation, prometheus, source);
     if (result.end === 'cancelled')
         return { ...base, steps: result.steps };
     if (result.end === 'aborted') {
@@ -47441,11 +49420,35 @@ async function checkPrometheus(settings) {
     }
     return client;
 }
-async function runProgression(weights, settings, cluster, cancellation, client) {
+/** Which series are compared, now that the stable Deployment (and its selector) is known. */
+function comparedSeries(settings, cluster) {
+    const source = seriesSourceFor(settings.metrics, {
+        namespace: cluster.namespace,
+        deployment: settings.deployment,
+        service: settings.service,
+        traffic: settings.traffic,
+        route: settings.route,
+        stableSelector: cluster.stableSelector,
+    });
+    for (const warning of source.warnings ?? [])
+        core_warning(log_escapeUntrusted(warning));
+    info(`Comparing ${log_escapeUntrusted(source.description)}.`);
+    return source;
+}
+async function runProgression(weights, settings, cluster, cancellation, client, source) {
     const namespace = cluster.namespace;
-    const collector = new MetricsCollector(client, settings.metrics, namespace);
+    const collector = new MetricsCollector(client, source, {
+        checkIntervalMs: settings.checkIntervalMs,
+    });
+    const loadTest = settings.loadTest &&
+        new LoadTestRunner(settings.loadTest, { note: (line) => cluster.notes.push(line) });
+    // Restarts from here on count against the canary; pod health never throws.
+    const pods = cluster.podHealth(notReadyGraceMs(settings.checkIntervalMs));
+    await pods.baseline();
     return progress(weights, settings, {
+        duringStep: loadTest && ((weight) => loadTest.duringStep(weight)),
         shiftTo: (weight) => cluster.shiftTo(weight),
+        canaryHealth: () => pods.check(),
         readMetrics: () => collector.read(),
         runChecks: (seconds) => runChecks(client, settings.checks, { namespace, track: 'canary', interval: `${seconds}s` }),
         stepFinished: (record) => {
@@ -47599,12 +49602,12 @@ function stepState(key, problemOf) {
                 value = JSON.parse(saved);
             }
             catch {
-                warning(`The state the main step saved (${key}) is not JSON; the post step ignores it.`);
+                core_warning(`The state the main step saved (${key}) is not JSON; the post step ignores it.`);
                 return undefined;
             }
             const problem = isObject(value) ? problemOf(value) : 'it is not a JSON object';
             if (problem) {
-                warning(`The state the main step saved (${key}) cannot be used: ${problem}.`);
+                core_warning(`The state the main step saved (${key}) cannot be used: ${problem}.`);
                 return undefined;
             }
             return value;
@@ -47858,6 +49861,10 @@ function buildSummary(report) {
     if (checked.length > 0) {
         summary.details('Custom checks at the end of each step', (content) => content.table(['weight', 'check', 'value', 'allowed', 'result'], checked.flatMap((step) => step.checks.map((check) => checkRow(step, check)))));
     }
+    if (report.metricsSource) {
+        const source = report.metricsSource;
+        summary.details('Series compared', (content) => content.paragraph(source));
+    }
     if (report.notes.length > 0) {
         summary.details(`Notes (${report.notes.length})`, (content) => content.list(report.notes));
     }
@@ -47991,6 +49998,7 @@ function resultOf(report) {
             }
             : null,
         notes: report.notes,
+        metricsSource: report.metricsSource ?? null,
     };
 }
 /** The `steps` output: a JSON array with one object per step, keys as in `result.steps`. */
@@ -48151,13 +50159,13 @@ async function publishQuietly(report) {
     }
     catch (error) {
         // The revert is what had to happen within the grace period; say why the report could not.
-        warning(`Could not report the cancellation: ${errors_describeThrown(error)}`);
+        core_warning(`Could not report the cancellation: ${errors_describeThrown(error)}`);
     }
 }
 async function main_cancelled(cluster, settings, state, started) {
     if (cluster.promoting) {
         // Stable is already rolling out the new image; reverting now would race it. Post finishes.
-        warning('The canary was cancelled during promotion; the post step finishes the promotion.');
+        core_warning('The canary was cancelled during promotion; the post step finishes the promotion.');
         await publishQuietly({
             ...cluster.emptyReport(settings),
             reason: 'the run was cancelled during promotion; the post step finishes the promotion',
@@ -48167,7 +50175,7 @@ async function main_cancelled(cluster, settings, state, started) {
         setFailed('canary failed: the run was cancelled during promotion.');
         process.exit(1);
     }
-    warning('The canary was cancelled; putting all traffic back on stable.');
+    core_warning('The canary was cancelled; putting all traffic back on stable.');
     const cleanup = await cluster.revertAfterCancel(CANCEL_GRACE_MS);
     if (cleanup.settled)
         canaryRunState.save({ ...state, phase: 'settled' });

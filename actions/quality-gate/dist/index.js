@@ -36156,7 +36156,7 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7966);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(309);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -36165,7 +36165,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7966:
+/***/ 309:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45362,7 +45362,7 @@ class exec_ExecError extends errors_ActionError {
 }
 const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
 function exec_execute(program, args, options = {}) {
-    const commandLine = secrets_maskSecrets([program, ...args].map(quoteForDisplay).join(' '));
+    const commandLine = formatCommandLine(program, args);
     if (options.echo !== false)
         info(`[command]${log_escapeUntrusted(commandLine)}`);
     const env = buildEnv(options);
@@ -45377,14 +45377,30 @@ function exec_execute(program, args, options = {}) {
         const stdout = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
         const stderr = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
         let timedOut = false;
+        let stopped = false;
         let killTimer;
+        const terminate = () => {
+            if (killTimer !== undefined)
+                return;
+            child.kill('SIGTERM');
+            killTimer = setTimeout(() => child.kill('SIGKILL'), options.killGraceMs ?? 5_000);
+        };
         const timeoutTimer = options.timeoutMs === undefined
             ? undefined
             : setTimeout(() => {
                 timedOut = true;
-                child.kill('SIGTERM');
-                killTimer = setTimeout(() => child.kill('SIGKILL'), options.killGraceMs ?? 5_000);
+                terminate();
             }, options.timeoutMs);
+        const onAbort = () => {
+            if (timedOut)
+                return;
+            stopped = true;
+            terminate();
+        };
+        if (options.signal?.aborted)
+            onAbort();
+        else
+            options.signal?.addEventListener('abort', onAbort, { once: true });
         child.stdout.on('data', (chunk) => {
             stdout.add(chunk);
             options.onStdout?.(secrets_maskSecrets(chunk.toString('utf8')));
@@ -45399,6 +45415,7 @@ function exec_execute(program, args, options = {}) {
         child.on('error', (error) => {
             clearTimeout(timeoutTimer);
             clearTimeout(killTimer);
+            options.signal?.removeEventListener('abort', onAbort);
             if (error.code === 'ENOENT') {
                 reject(new errors_ActionError(`Could not run '${program}': it was not found on PATH.`, `Install ${program} in an earlier step, or check the spelling of the program name.`));
             }
@@ -45409,6 +45426,7 @@ function exec_execute(program, args, options = {}) {
         child.on('close', (exitCode, signal) => {
             clearTimeout(timeoutTimer);
             clearTimeout(killTimer);
+            options.signal?.removeEventListener('abort', onAbort);
             const result = {
                 commandLine,
                 exitCode,
@@ -45417,10 +45435,12 @@ function exec_execute(program, args, options = {}) {
                 stderr: secrets_maskSecrets(stderr.text()),
                 stdoutTruncated: stdout.truncated,
                 timedOut,
+                ...(stopped ? { stopped } : {}),
                 durationMs: Date.now() - started,
             };
-            const ok = !timedOut &&
-                (options.okExitCodes === 'any' || (options.okExitCodes ?? [0]).includes(exitCode ?? -1));
+            const ok = stopped ||
+                (!timedOut &&
+                    (options.okExitCodes === 'any' || (options.okExitCodes ?? [0]).includes(exitCode ?? -1)));
             if (ok)
                 resolve(result);
             else
@@ -45484,6 +45504,10 @@ class OutputBuffer {
             return head + tail;
         return `${head}\n[... ${this.dropped} bytes of output omitted ...]\n${tail}`;
     }
+}
+/** The command line as the log shows it: quoted like a shell would need, secrets masked. */
+function formatCommandLine(program, args) {
+    return secrets_maskSecrets([program, ...args].map(quoteForDisplay).join(' '));
 }
 function quoteForDisplay(arg) {
     return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
@@ -47305,7 +47329,7 @@ function readKubeconfigInputs(contextExample) {
 
 // EXTERNAL MODULE: ./node_modules/shell-quote/index.js
 var shell_quote = __nccwpck_require__(6591);
-;// CONCATENATED MODULE: ./src/quality-gate/command-line.ts
+;// CONCATENATED MODULE: ./src/core/command-line.ts
 
 function splitCommandLine(commandLine, env = process.env) {
     const words = [];

@@ -39373,7 +39373,7 @@ class ExecError extends errors_ActionError {
 }
 const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
 function execute(program, args, options = {}) {
-    const commandLine = secrets_maskSecrets([program, ...args].map(quoteForDisplay).join(' '));
+    const commandLine = formatCommandLine(program, args);
     if (options.echo !== false)
         info(`[command]${log_escapeUntrusted(commandLine)}`);
     const env = buildEnv(options);
@@ -39388,14 +39388,30 @@ function execute(program, args, options = {}) {
         const stdout = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
         const stderr = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
         let timedOut = false;
+        let stopped = false;
         let killTimer;
+        const terminate = () => {
+            if (killTimer !== undefined)
+                return;
+            child.kill('SIGTERM');
+            killTimer = setTimeout(() => child.kill('SIGKILL'), options.killGraceMs ?? 5_000);
+        };
         const timeoutTimer = options.timeoutMs === undefined
             ? undefined
             : setTimeout(() => {
                 timedOut = true;
-                child.kill('SIGTERM');
-                killTimer = setTimeout(() => child.kill('SIGKILL'), options.killGraceMs ?? 5_000);
+                terminate();
             }, options.timeoutMs);
+        const onAbort = () => {
+            if (timedOut)
+                return;
+            stopped = true;
+            terminate();
+        };
+        if (options.signal?.aborted)
+            onAbort();
+        else
+            options.signal?.addEventListener('abort', onAbort, { once: true });
         child.stdout.on('data', (chunk) => {
             stdout.add(chunk);
             options.onStdout?.(secrets_maskSecrets(chunk.toString('utf8')));
@@ -39410,6 +39426,7 @@ function execute(program, args, options = {}) {
         child.on('error', (error) => {
             clearTimeout(timeoutTimer);
             clearTimeout(killTimer);
+            options.signal?.removeEventListener('abort', onAbort);
             if (error.code === 'ENOENT') {
                 reject(new errors_ActionError(`Could not run '${program}': it was not found on PATH.`, `Install ${program} in an earlier step, or check the spelling of the program name.`));
             }
@@ -39420,6 +39437,7 @@ function execute(program, args, options = {}) {
         child.on('close', (exitCode, signal) => {
             clearTimeout(timeoutTimer);
             clearTimeout(killTimer);
+            options.signal?.removeEventListener('abort', onAbort);
             const result = {
                 commandLine,
                 exitCode,
@@ -39428,10 +39446,12 @@ function execute(program, args, options = {}) {
                 stderr: secrets_maskSecrets(stderr.text()),
                 stdoutTruncated: stdout.truncated,
                 timedOut,
+                ...(stopped ? { stopped } : {}),
                 durationMs: Date.now() - started,
             };
-            const ok = !timedOut &&
-                (options.okExitCodes === 'any' || (options.okExitCodes ?? [0]).includes(exitCode ?? -1));
+            const ok = stopped ||
+                (!timedOut &&
+                    (options.okExitCodes === 'any' || (options.okExitCodes ?? [0]).includes(exitCode ?? -1)));
             if (ok)
                 resolve(result);
             else
@@ -39495,6 +39515,10 @@ class OutputBuffer {
             return head + tail;
         return `${head}\n[... ${this.dropped} bytes of output omitted ...]\n${tail}`;
     }
+}
+/** The command line as the log shows it: quoted like a shell would need, secrets masked. */
+function formatCommandLine(program, args) {
+    return secrets_maskSecrets([program, ...args].map(quoteForDisplay).join(' '));
 }
 function quoteForDisplay(arg) {
     return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;

@@ -5,8 +5,19 @@
  */
 import { progress, type ProgressionSettings } from '../../../src/canary/progression.js';
 import type { Observation, TrackCounts } from '../../../src/canary/types.js';
+import {
+  DEFAULT_ERROR_MARGIN,
+  DEFAULT_LATENCY_MARGIN,
+  parseMargin,
+} from '../../../src/canary/margin-input.js';
+import { MetricsCollector } from '../../../src/canary/metrics/collector.js';
+import { seriesSourceFor } from '../../../src/canary/metrics/sources.js';
 import { add, cumulativeBuckets, emptyCounts } from './methods.js';
+import type { SimulatedRun } from './realistic.js';
 import type { SecondCounts, SecondOfTraffic } from './traffic.js';
+
+/** Why the action aborted, run by run: for reading a benchmark's outliers. */
+export const abortReasons: string[] = [];
 
 /** The action's defaults, with check-interval 1s: one check per scrape. */
 export const ACTION_SETTINGS: ProgressionSettings = {
@@ -18,6 +29,9 @@ export const ACTION_SETTINGS: ProgressionSettings = {
   maxLatencyP95Ms: 100,
   alpha: 0.01,
   checks: [],
+  warmUpMs: undefined,
+  errorMargin: parseMargin('error-rate-margin', DEFAULT_ERROR_MARGIN),
+  latencyMargin: parseMargin('latency-margin', DEFAULT_LATENCY_MARGIN),
 };
 
 /**
@@ -50,6 +64,7 @@ export async function actionAbortSecond(
       return Promise.resolve(nowMs <= boundSeconds * 1000);
     },
   });
+  if (result.end === 'aborted') abortReasons.push(result.reason ?? '');
   return result.end === 'aborted' ? nowMs / 1000 : undefined;
 }
 
@@ -67,4 +82,59 @@ function trackCounts(counts: SecondCounts): TrackCounts {
     buckets: cumulativeBuckets(counts.buckets),
     latencyCount: counts.requests,
   };
+}
+
+/** The action's defaults as a user leaves them: a check every 10 s. */
+export const REALISTIC_SETTINGS: ProgressionSettings = { ...ACTION_SETTINGS, checkIntervalMs: 10_000 };
+
+/**
+ * The action on simulated production data: its own collector reads the scraped samples at each
+ * check, with the series selection a Deployment labelled app: web gets by default.
+ */
+export async function actionAbortSecondRealistic(
+  run: SimulatedRun,
+  boundSeconds: number,
+): Promise<number | undefined> {
+  let nowMs = 0;
+  const collector = new MetricsCollector(run.prometheus, workloadSource(), {
+    checkIntervalMs: REALISTIC_SETTINGS.checkIntervalMs,
+    now: () => nowMs,
+  });
+  const steps = new Array<number>(Math.ceil(boundSeconds / 60)).fill(10);
+  const result = await progress(steps, REALISTIC_SETTINGS, {
+    shiftTo: (achieved) => Promise.resolve(achieved),
+    readMetrics: () => collector.read(),
+    runChecks: () => Promise.resolve([]),
+    stepFinished: () => undefined,
+    now: () => nowMs,
+    cancelled: () => nowMs > boundSeconds * 1000,
+    sleep(ms) {
+      nowMs += ms;
+      return Promise.resolve(nowMs <= boundSeconds * 1000);
+    },
+  });
+  if (result.end === 'aborted') abortReasons.push(result.reason ?? '');
+  return result.end === 'aborted' ? nowMs / 1000 : undefined;
+}
+
+/** As the action builds it for a Deployment `web` selecting app: web, metrics-selector unset. */
+function workloadSource() {
+  return seriesSourceFor(
+    {
+      requestMetric: 'http_requests_total',
+      latencyMetric: 'http_request_duration_seconds',
+      statusLabel: 'code',
+      trackLabel: 'track',
+      namespaceLabel: 'namespace',
+      selector: '',
+    },
+    {
+      namespace: 'production',
+      deployment: 'web',
+      service: 'web',
+      traffic: 'replicas',
+      route: undefined,
+      stableSelector: { matchLabels: { app: 'web', track: 'stable' } },
+    },
+  );
 }

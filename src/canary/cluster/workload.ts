@@ -21,7 +21,7 @@ const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 
 type Labels = Record<string, string>;
 
-interface LabelSelector {
+export interface LabelSelector {
   matchLabels?: Labels;
   matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
 }
@@ -134,6 +134,19 @@ export function canaryPodLabels(stable: StableSnapshot): Labels {
   return { ...stable.podLabels, [TRACK_LABEL]: 'canary' };
 }
 
+/** The canary Deployment's selector: stable's, narrowed to `track: canary`. */
+export function canarySelector(stable: StableSnapshot): LabelSelector {
+  const selector: LabelSelector = {
+    ...structuredClone(stable.selector),
+    matchLabels: { ...(stable.selector.matchLabels ?? {}), [TRACK_LABEL]: 'canary' },
+  };
+  // An expression on `track` was written for stable's pods and could exclude the canary's own.
+  const expressions = selector.matchExpressions?.filter((entry) => entry.key !== TRACK_LABEL);
+  if (expressions?.length) selector.matchExpressions = expressions;
+  else delete selector.matchExpressions;
+  return selector;
+}
+
 function ownershipLabels(stable: string): Labels {
   return { [MANAGED_BY_LABEL]: MANAGED_BY, [STABLE_LABEL]: stable };
 }
@@ -151,14 +164,7 @@ export async function createCanary(kubectl: Kubectl, canary: CanaryWorkload): Pr
   const spec = structuredClone(stable.spec);
   delete spec.paused;
   spec.replicas = canary.replicas;
-  spec.selector = {
-    ...spec.selector,
-    matchLabels: { ...(spec.selector.matchLabels ?? {}), [TRACK_LABEL]: 'canary' },
-  };
-  // An expression on `track` was written for stable's pods and could exclude the canary's own.
-  const expressions = spec.selector.matchExpressions?.filter((entry) => entry.key !== TRACK_LABEL);
-  if (expressions?.length) spec.selector.matchExpressions = expressions;
-  else delete spec.selector.matchExpressions;
+  spec.selector = canarySelector(stable);
   spec.template = {
     ...spec.template,
     metadata: { ...(spec.template.metadata ?? {}), labels: canaryPodLabels(stable) },

@@ -1,5 +1,5 @@
 import type { Observation, TrackCounts } from '../types.js';
-import { RateRatioTest, type RateRatioBatch } from './sequential-test.js';
+import { logSumExp, RateRatioTest, type RateRatioBatch } from './sequential-test.js';
 
 export interface Verdict {
   /** The canary is worse than stable with confidence 1 − alpha. */
@@ -27,75 +27,140 @@ export interface Verdict {
  * the canary's share of requests slower than b is higher, so a regression anywhere in the
  * latency distribution is caught, not only at one quantile.
  *
- * Alpha is split in half between the error test and the latency family, and the latency half is
- * split evenly over the bounds (Bonferroni). Bonferroni needs no assumption about how the tests
- * depend on each other, and they do: they share requests, and the bounds share histograms. The
- * latency half is reserved even before a histogram shows up, so the guarantee does not depend on
- * when buckets appear. The bounds are fixed at the first observation where both tracks have
- * buckets, for the same reason.
+ * The tests' evidence (Bayes factors, which are e-processes) is averaged with weights — 0.7 for
+ * the error test, 0.3 shared evenly by the bounds — and the canary is worse once the running
+ * maximum of that average reaches 1/alpha. An average of e-processes is one, whatever their
+ * dependence (they share requests, and the bounds share histograms), so by Ville's inequality the
+ * false-alarm rate stays at most alpha; unlike a Bonferroni split, a regression that shows at
+ * several bounds adds up. The latency weight is reserved even before a histogram shows up, so
+ * the guarantee does not depend on when buckets appear. The bounds are fixed at the first
+ * observation where both tracks have buckets, for the same reason.
+ *
+ * The canary is "worse" only beyond the margins: its rates may be up to stable's × (1 + relative)
+ * + absolute (error-rate-margin, latency-margin), so a practically identical canary at high
+ * traffic is not stopped for a difference nobody would notice.
  */
 export class SequentialJudge {
   private readonly alpha: number;
+  private readonly errorMargin: Margin;
+  private readonly latencyMargin: Margin;
   private readonly errorTest = new CumulativeTest();
   private latencyTests: Map<number, CumulativeTest> | undefined;
+  private lastVerdict: Verdict | undefined;
+  private lastBatchAt = -Infinity;
+  private largestLogEvidence = 0;
 
-  constructor(options: { alpha: number }) {
+  constructor(options: { alpha: number; errorMargin?: Margin; latencyMargin?: Margin }) {
     if (!(options.alpha > 0 && options.alpha < 1)) {
       throw new RangeError(`alpha must be between 0 and 1, got ${options.alpha}`);
     }
     this.alpha = options.alpha;
+    this.errorMargin = options.errorMargin ?? NO_MARGIN;
+    this.latencyMargin = options.latencyMargin ?? NO_MARGIN;
   }
 
-  /** Takes counts cumulative since the canary began to receive traffic. */
+  /**
+   * Takes counts without judging them (a warm-up): the tests go on from these counts, as if the
+   * requests before them had never been seen.
+   */
+  skip(observation: Observation): void {
+    this.lastBatchAt = observation.atMs;
+    this.errorTest.skipTo(errorBatch(observation.canary, observation.stable));
+    for (const [le, test] of this.latencyTestsFor(observation.canary, observation.stable)) {
+      const batch = this.latencyBatch(observation.canary, observation.stable, le);
+      if (batch) test.skipTo(batch);
+    }
+  }
+
+  /**
+   * Takes counts cumulative since the canary began to receive traffic. Counts are tested in
+   * batches of at least two scrape intervals: Prometheus has each counter only at its scrapes,
+   * so what happened between two scrapes is spread over them, at different moments for different
+   * pods; a blip both tracks suffered would otherwise weigh on the canary in one batch and on
+   * stable in the next.
+   */
   observe(observation: Observation): Verdict {
+    const batchMs = 2 * (observation.scrapeIntervalMs ?? 0);
+    if (this.lastVerdict && observation.atMs - this.lastBatchAt < batchMs) return this.lastVerdict;
+    this.lastBatchAt = observation.atMs;
+    this.lastVerdict = this.judge(observation);
+    return this.lastVerdict;
+  }
+
+  private judge(observation: Observation): Verdict {
     const { canary, stable } = observation;
-    this.errorTest.observe({
-      canaryExposure: canary.requests,
-      stableExposure: stable.requests,
-      canaryEvents: canary.errors,
-      stableEvents: stable.errors,
-    });
+    this.errorTest.observe(errorBatch(canary, stable), this.errorMargin);
     const errors = {
-      pValue: Math.min(1, 2 * this.errorTest.pValue),
+      pValue: Math.min(1, this.errorTest.pValue / ERROR_WEIGHT),
       canaryRate: share(canary.errors, canary.requests),
       stableRate: share(stable.errors, stable.requests),
     };
     const latency = this.observeLatency(canary, stable);
-    const pValue = Math.min(errors.pValue, latency?.pValue ?? 1);
+    // The evidence of every test, weighted: an average of e-processes is one, so its running
+    // maximum is compared with 1/alpha (Ville) without splitting alpha bound by bound.
+    const tests = [...(this.latencyTests?.values() ?? [])];
+    const logEvidence = logSumExp([
+      Math.log(ERROR_WEIGHT) + this.errorTest.logBayesFactor,
+      ...(tests.length === 0
+        ? [Math.log(1 - ERROR_WEIGHT)]
+        : tests.map((test) => Math.log((1 - ERROR_WEIGHT) / tests.length) + test.logBayesFactor)),
+    ]);
+    this.largestLogEvidence = Math.max(this.largestLogEvidence, logEvidence);
+    const pValue = Math.min(1, Math.exp(-this.largestLogEvidence));
     const worse = pValue <= this.alpha;
     let reason: string | undefined;
     if (worse) {
       reason =
         latency === undefined || errors.pValue <= latency.pValue
-          ? `canary 5xx ${percent(errors.canaryRate)} vs stable ${percent(errors.stableRate)}, ${formatP(errors.pValue)}`
-          : `canary slower than ${formatMs(latency.boundMs)} for ${percent(latency.canarySlowShare)} of requests vs stable ${percent(latency.stableSlowShare)}, ${formatP(latency.pValue)}`;
+          ? `canary 5xx ${percent(errors.canaryRate)} vs stable ${percent(errors.stableRate)}, ${formatP(pValue)}`
+          : `canary slower than ${formatMs(latency.boundMs)} for ${percent(latency.canarySlowShare)} of requests vs stable ${percent(latency.stableSlowShare)}, ${formatP(pValue)}`;
     }
     return { worse, pValue, errors, latency, reason };
   }
 
+  /**
+   * Requests slower than `le` on each track, as a batch of the rate-ratio test; undefined when a
+   * track has no bucket at `le`.
+   */
+  private latencyBatch(
+    canary: TrackCounts,
+    stable: TrackCounts,
+    le: number,
+  ): RateRatioBatch | undefined {
+    const canarySlow = slowerThan(canary, le);
+    const stableSlow = slowerThan(stable, le);
+    if (canarySlow === undefined || stableSlow === undefined) return undefined;
+    return {
+      canaryExposure: canary.latencyCount,
+      stableExposure: stable.latencyCount,
+      canaryEvents: canarySlow,
+      stableEvents: stableSlow,
+    };
+  }
+
+  /** One test per bucket bound both tracks have, fixed the first time both have buckets. */
+  private latencyTestsFor(canary: TrackCounts, stable: TrackCounts): Map<number, CumulativeTest> {
+    if (this.latencyTests) return this.latencyTests;
+    const stableBounds = new Set(stable.buckets.map((bucket) => bucket.le));
+    const shared = canary.buckets.map((b) => b.le).filter((le) => stableBounds.has(le));
+    if (shared.length === 0) return new Map();
+    this.latencyTests = new Map(shared.map((le) => [le, new CumulativeTest()]));
+    return this.latencyTests;
+  }
+
   private observeLatency(canary: TrackCounts, stable: TrackCounts): Verdict['latency'] {
-    if (this.latencyTests === undefined) {
-      const stableBounds = new Set(stable.buckets.map((bucket) => bucket.le));
-      const shared = canary.buckets.map((b) => b.le).filter((le) => stableBounds.has(le));
-      if (shared.length === 0) return undefined;
-      this.latencyTests = new Map(shared.map((le) => [le, new CumulativeTest()]));
-    }
-    const bounds = this.latencyTests.size;
+    const tests = this.latencyTestsFor(canary, stable);
+    if (tests.size === 0) return undefined;
+    const bounds = tests.size;
     let closest: NonNullable<Verdict['latency']> | undefined;
     let closestGap = -Infinity;
-    for (const [le, test] of this.latencyTests) {
-      const canarySlow = slowerThan(canary, le);
-      const stableSlow = slowerThan(stable, le);
-      if (canarySlow !== undefined && stableSlow !== undefined) {
-        test.observe({
-          canaryExposure: canary.latencyCount,
-          stableExposure: stable.latencyCount,
-          canaryEvents: canarySlow,
-          stableEvents: stableSlow,
-        });
-      }
+    for (const [le, test] of tests) {
+      const batch = this.latencyBatch(canary, stable, le);
+      if (batch) test.observe(batch, this.latencyMargin);
+      const canarySlow = batch?.canaryEvents ?? slowerThan(canary, le);
+      const stableSlow = batch?.stableEvents;
       const candidate = {
-        pValue: Math.min(1, 2 * bounds * test.pValue),
+        pValue: Math.min(1, (bounds * test.pValue) / (1 - ERROR_WEIGHT)),
         boundMs: Number((le * 1000).toPrecision(12)),
         canarySlowShare: share(canarySlow, canary.latencyCount),
         stableSlowShare: share(stableSlow, stable.latencyCount),
@@ -117,7 +182,9 @@ export class SequentialJudge {
 
 /**
  * A RateRatioTest fed cumulative counts: it tests the increments. A count that went backwards
- * (a baseline that was reset) gives no batch; the next one is measured from the new values.
+ * (a baseline that was reset) gives no batch; the next one is measured from the new values. A
+ * batch where one track got no requests is not thrown away: it is kept for the next, since the
+ * test can only weigh events against the other track's exposure.
  */
 class CumulativeTest {
   private readonly test = new RateRatioTest();
@@ -128,26 +195,81 @@ class CumulativeTest {
     stableEvents: 0,
   };
 
-  observe(cumulative: RateRatioBatch): void {
+  /** Tests the counts since the last batch, allowing the canary `margin` over stable's rate. */
+  observe(cumulative: RateRatioBatch, margin: Margin = NO_MARGIN): void {
+    const nullRatio = this.nullRatio(margin);
     const canaryExposure = cumulative.canaryExposure - this.last.canaryExposure;
     const stableExposure = cumulative.stableExposure - this.last.stableExposure;
     const canaryEvents = cumulative.canaryEvents - this.last.canaryEvents;
     const stableEvents = cumulative.stableEvents - this.last.stableEvents;
-    this.last = cumulative;
     const deltas = [canaryExposure, stableExposure, canaryEvents, stableEvents];
-    if (deltas.some((delta) => !Number.isFinite(delta) || delta < 0)) return;
+    if (deltas.some((delta) => !Number.isFinite(delta) || delta < 0)) {
+      this.last = cumulative;
+      return;
+    }
+    if (canaryExposure <= 0 || stableExposure <= 0) return;
+    this.last = cumulative;
     // Events can't outnumber exposure; counters scraped a moment apart can make them look so.
-    this.test.update({
-      canaryExposure,
-      stableExposure,
-      canaryEvents: Math.min(canaryEvents, canaryExposure),
-      stableEvents: Math.min(stableEvents, stableExposure),
-    });
+    this.test.update(
+      {
+        canaryExposure,
+        stableExposure,
+        canaryEvents: Math.min(canaryEvents, canaryExposure),
+        stableEvents: Math.min(stableEvents, stableExposure),
+      },
+      nullRatio,
+    );
+  }
+
+  /**
+   * The rate ratio the margin allows against stable's rate so far, (1 + relative) + absolute /
+   * stable's rate; with half an event when stable has none yet, so that an absolute margin still
+   * bounds what is tolerated. Fixed before the batch is seen, as the test requires.
+   */
+  private nullRatio({ relative, absolute }: Margin): number {
+    const seen = this.last;
+    if (absolute <= 0 || seen.stableExposure <= 0) return 1 + relative;
+    const stableRate = Math.max(seen.stableEvents, 0.5) / seen.stableExposure;
+    return 1 + relative + absolute / stableRate;
+  }
+
+  /** Goes on from `cumulative` without testing what came before it. */
+  skipTo(cumulative: RateRatioBatch): void {
+    this.last = cumulative;
   }
 
   get pValue(): number {
     return this.test.pValue;
   }
+
+  get logBayesFactor(): number {
+    return this.test.logBayesFactor;
+  }
+}
+
+/**
+ * How much worse than stable the canary may be and still pass: a rate (5xx per request, or the
+ * share of requests slower than a bucket bound) up to stable's × (1 + relative) + absolute.
+ */
+export interface Margin {
+  relative: number;
+  absolute: number;
+}
+
+/**
+ * The error test's weight in the evidence (the latency bounds share the rest): most regressions
+ * that matter show in 5xx, which are rarer events than slow requests, so they need the alpha.
+ */
+const ERROR_WEIGHT = 0.7;
+const NO_MARGIN: Margin = { relative: 0, absolute: 0 };
+
+function errorBatch(canary: TrackCounts, stable: TrackCounts): RateRatioBatch {
+  return {
+    canaryExposure: canary.requests,
+    stableExposure: stable.requests,
+    canaryEvents: canary.errors,
+    stableEvents: stable.errors,
+  };
 }
 
 function slowerThan(counts: TrackCounts, le: number): number | undefined {

@@ -77,3 +77,23 @@ function monotone(buckets: readonly LatencyBucket[]): LatencyBucket[] {
     return { le: bucket.le, count: running };
   });
 }
+
+/**
+ * Requests slower than `seconds`, read off the cumulative buckets by linear interpolation as
+ * histogram_quantile does. Beyond the highest finite bound only "slower than that bound" is
+ * known, which undercounts, so a breach found with it is still a breach.
+ */
+export function slowerThanInterpolated(counts: TrackCounts, seconds: number): number {
+  let lowerLe = 0;
+  let lowerCount = 0;
+  for (const bucket of counts.buckets) {
+    if (seconds <= bucket.le) {
+      const span = bucket.le - lowerLe;
+      const within = span > 0 ? ((seconds - lowerLe) / span) * (bucket.count - lowerCount) : 0;
+      return Math.max(0, counts.latencyCount - (lowerCount + within));
+    }
+    lowerLe = bucket.le;
+    lowerCount = bucket.count;
+  }
+  return Math.max(0, counts.latencyCount - lowerCount);
+}

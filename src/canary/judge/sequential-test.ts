@@ -63,8 +63,16 @@ export class RateRatioTest {
     this.logLikelihoodRatios = this.logRatios.map(() => 0);
   }
 
-  update(batch: RateRatioBatch): void {
+  /**
+   * Adds one batch. `nullRatio` (ρ0 ≥ 1) is the ratio the canary may have without being worse:
+   * each grid point is then ρ0·e^x, tested against ρ0, which is again a supermartingale under
+   * any true ratio ≤ ρ0. It may change from batch to batch, if fixed before the batch is seen.
+   */
+  update(batch: RateRatioBatch, nullRatio = 1): void {
     const { canaryExposure, stableExposure, canaryEvents, stableEvents } = batch;
+    if (!(nullRatio >= 1) || !Number.isFinite(nullRatio)) {
+      throw new RangeError(`nullRatio must be a finite number ≥ 1, got ${nullRatio}`);
+    }
     for (const value of Object.values(batch)) {
       if (!Number.isFinite(value) || value < 0) {
         throw new RangeError(
@@ -76,12 +84,13 @@ export class RateRatioTest {
     if (canaryExposure === 0 || stableExposure === 0) return;
     if (canaryEvents === 0 && stableEvents === 0) return;
 
-    const logCanary = Math.log(canaryExposure);
+    // The null's own ratio scales the canary's exposure: ρ0·e^x against ρ0 is e^x against 1.
+    const logCanary = Math.log(canaryExposure) + Math.log(nullRatio);
     const logStable = Math.log(stableExposure);
     const logNullTotal = logAddExp(logCanary, logStable);
     for (let k = 0; k < this.logRatios.length; k++) {
       const logTotal = logAddExp(this.logRatios[k] + logCanary, logStable);
-      // log q(ρ) − log q(1) and log(1 − q(ρ)) − log(1 − q(1)), written to avoid cancellation.
+      // log q(ρ) − log q(ρ0) and log(1 − q(ρ)) − log(1 − q(ρ0)), written to avoid cancellation.
       const canaryTerm = this.logRatios[k] - logTotal + logNullTotal;
       const stableTerm = logNullTotal - logTotal;
       this.logLikelihoodRatios[k] += canaryEvents * canaryTerm + stableEvents * stableTerm;

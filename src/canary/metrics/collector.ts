@@ -1,126 +1,179 @@
-import { ActionError } from '../../core/errors.js';
-import type { MetricNames, Observation, TrackCounts } from '../types.js';
-import type { PrometheusClient, Sample } from './prometheus.js';
+import type { Observation, TrackCounts } from '../types.js';
+import type { PrometheusClient, SeriesSamples } from './prometheus.js';
+import type { SeriesSource, Track } from './sources.js';
+import { SeriesCounter } from './series-counter.js';
 
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+export interface CollectorOptions {
+  /** How often read() is called; the range asked for always reaches back past the last read. */
+  checkIntervalMs: number;
+  now?: () => number;
+}
+
+/** The range of the first read, long enough to see each series' scrape interval. */
+const FIRST_RANGE_SECONDS = 120;
+/** The longest range asked for, however long Prometheus was away. */
+const MAX_RANGE_SECONDS = 900;
 
 /**
- * Turns raw counter series into counts per track, cumulative since the first read.
+ * Turns raw counter series into counts per track, cumulative since the first read, all measured
+ * at one instant.
  *
- * It reads every series unaggregated and takes each one's increase itself, rather than asking
- * Prometheus for sum(increase(...[window])): increase() extrapolates to the window's edges and
- * needs two samples per series inside the window, which hides the first requests of a new canary
- * pod and gives fractional counts. Taking deltas per series, identified by its full label set,
- * also makes a pod restart (a counter reset) visible, like Prometheus' own rate() does.
+ * Pods are scraped at different moments, so the newest sample of a canary series and of a stable
+ * series can be many seconds apart: a dependency blip both tracks suffered then shows in stable's
+ * counters a scrape before it shows in the canary's, which looks like a canary problem at the next
+ * check. So every read fetches each series' raw samples (a range vector, evaluated at an explicit
+ * time) and reads every counter at the same aligned instant: the newest moment every live series
+ * has been scraped at or after, interpolating linearly between the two samples around it. A
+ * counter that drops restarted (a pod restart), and counts on from zero as rate() does. A series
+ * that appears after the first read starts from its first sample, as increase() does: an old
+ * series that only now matches, or was not scraped before, must not add its whole history.
  */
 export class MetricsCollector {
-  private readonly requestQuery: string;
-  private readonly latencyQuery: string;
-  private baseline = false;
-  /** Each series' last value, keyed by its label set. */
-  private lastValues = new Map<string, number>();
-  private totals = { canary: emptyTotals(), stable: emptyTotals() };
+  private readonly counters = new Map<string, SeriesCounter>();
+  private alignedAt: number | undefined;
+  private lastReadAt: number | undefined;
+  private scrapeIntervalSeconds: number | undefined;
+  private totals = { canary: emptyCounts(), stable: emptyCounts() };
+  private readonly now: () => number;
 
   constructor(
-    private readonly client: Pick<PrometheusClient, 'query'>,
-    private readonly names: MetricNames,
-    namespace: string,
-    private readonly now: () => number = Date.now,
+    private readonly client: Pick<PrometheusClient, 'series'>,
+    private readonly source: SeriesSource,
+    private readonly options: CollectorOptions,
   ) {
-    for (const metric of [names.requestMetric, names.latencyMetric]) {
-      if (!METRIC_NAME.test(metric)) {
-        throw new ActionError(`'${metric}' is not a Prometheus metric name.`);
-      }
-    }
-    for (const label of [names.statusLabel, names.trackLabel, names.namespaceLabel]) {
-      if (!LABEL_NAME.test(label)) {
-        throw new ActionError(`'${label}' is not a Prometheus label name.`);
-      }
-    }
-    const matchers = [`${names.namespaceLabel}=${promqlString(namespace)}`, names.selector];
-    const selector = `{${matchers.filter(Boolean).join(',')}}`;
-    this.requestQuery = `${names.requestMetric}${selector}`;
-    this.latencyQuery = `${names.latencyMetric}_bucket${selector}`;
+    this.now = options.now ?? Date.now;
   }
 
   queries(): { requests: string; latency: string } {
-    return { requests: this.requestQuery, latency: this.latencyQuery };
+    return { requests: this.source.requestSelector, latency: this.source.latencySelector };
   }
 
-  /** The first call sets the baseline and returns zeros; a failed read changes nothing. */
+  /** The scrape interval the samples show (the median gap between a series' samples). */
+  get scrapeIntervalMs(): number | undefined {
+    return this.scrapeIntervalSeconds === undefined
+      ? undefined
+      : Math.round(this.scrapeIntervalSeconds * 1000);
+  }
+
+  /**
+   * The first call sets the baseline and returns zeros; a failed read changes nothing. Without
+   * new samples the last observation comes back unchanged.
+   */
   async read(): Promise<Observation> {
+    const atSeconds = this.now() / 1000;
+    const rangeSeconds = this.rangeFor(atSeconds);
     const [requests, latency] = await Promise.all([
-      this.client.query(this.requestQuery),
-      this.client.query(this.latencyQuery),
+      this.client.series(this.source.requestSelector, rangeSeconds, atSeconds),
+      this.client.series(this.source.latencySelector, rangeSeconds, atSeconds),
     ]);
-    const atMs = this.now();
-    const lastValues = new Map(this.lastValues);
-    const totals = {
-      canary: cloneTotals(this.totals.canary),
-      stable: cloneTotals(this.totals.stable),
-    };
-    const increase = (key: string, value: number): number => {
-      const last = lastValues.get(key);
-      lastValues.set(key, value);
-      if (!this.baseline) return 0;
-      // A series first seen after the baseline started from zero since (a new pod, a first 5xx).
-      if (last === undefined) return value;
-      // A drop means the process restarted: everything it counted since is new.
-      return value >= last ? value - last : value;
-    };
-
-    for (const sample of requests) {
-      const delta = increase(`r${seriesKey(sample.labels)}`, sample.value);
-      const track = totals[this.trackOf(sample)];
-      track.requests += delta;
-      if ((sample.labels[this.names.statusLabel] ?? '').startsWith('5')) track.errors += delta;
+    this.lastReadAt = atSeconds;
+    this.take(requests, 'requests');
+    this.take(latency, 'latency');
+    this.scrapeIntervalSeconds = medianGap(this.counters.values()) ?? this.scrapeIntervalSeconds;
+    const aligned = this.alignedInstant(atSeconds);
+    if (aligned !== undefined && (this.alignedAt === undefined || aligned > this.alignedAt)) {
+      const previous = this.alignedAt;
+      this.alignedAt = aligned;
+      this.advance(aligned, previous);
     }
-    for (const sample of latency) {
-      const le = sample.labels.le;
-      const bound = le === '+Inf' ? Infinity : Number(le);
-      if (le === undefined || Number.isNaN(bound)) continue;
-      const delta = increase(`l${seriesKey(sample.labels)}`, sample.value);
-      const track = totals[this.trackOf(sample)];
-      if (bound === Infinity) track.latencyCount += delta;
-      else track.buckets.set(bound, (track.buckets.get(bound) ?? 0) + delta);
-    }
-
-    this.lastValues = lastValues;
-    this.totals = totals;
-    this.baseline = true;
-    return { atMs, canary: toCounts(totals.canary), stable: toCounts(totals.stable) };
+    return this.observation();
   }
 
-  private trackOf(sample: Sample): 'canary' | 'stable' {
-    return sample.labels[this.names.trackLabel] === 'canary' ? 'canary' : 'stable';
+  private rangeFor(atSeconds: number): number {
+    if (this.alignedAt === undefined || this.scrapeIntervalSeconds === undefined) {
+      return FIRST_RANGE_SECONDS;
+    }
+    const since = atSeconds - Math.min(this.alignedAt, this.lastReadAt ?? this.alignedAt);
+    const wanted = since + 3 * this.scrapeIntervalSeconds + this.options.checkIntervalMs / 1000;
+    return Math.min(MAX_RANGE_SECONDS, Math.max(10, wanted));
+  }
+
+  private take(answer: SeriesSamples[], kind: 'requests' | 'latency'): void {
+    for (const { labels, points } of answer) {
+      const track = this.source.trackOf(labels);
+      if (track === undefined || points.length === 0) continue;
+      const key = `${kind}${seriesKey(labels)}`;
+      let counter = this.counters.get(key);
+      if (!counter) {
+        const role = roleOf(kind, labels, this.source);
+        if (role === undefined) continue;
+        counter = new SeriesCounter(track, role);
+        this.counters.set(key, counter);
+      }
+      counter.add(points);
+    }
+  }
+
+  /**
+   * The newest instant every live series has a sample at or after. A series whose newest sample
+   * is older than two scrape intervals (and a check) is gone — its pod was replaced — and does
+   * not hold the others back.
+   */
+  private alignedInstant(atSeconds: number): number | undefined {
+    const interval = this.scrapeIntervalSeconds ?? 0;
+    const liveSince = atSeconds - (2 * interval + this.options.checkIntervalMs / 1000);
+    let aligned: number | undefined;
+    for (const counter of this.counters.values()) {
+      const newest = counter.newestAt;
+      if (newest === undefined || newest < liveSince) continue;
+      aligned = aligned === undefined ? newest : Math.min(aligned, newest);
+    }
+    return aligned;
+  }
+
+  private advance(aligned: number, previous: number | undefined): void {
+    for (const counter of this.counters.values()) {
+      const increase = counter.advanceTo(aligned, previous);
+      if (previous === undefined || increase <= 0) continue;
+      const counts = this.totals[counter.track];
+      const role = counter.role;
+      if (role.kind === 'requests') {
+        counts.requests += increase;
+        if (role.error) counts.errors += increase;
+      } else if (role.le === Infinity) {
+        counts.latencyCount += increase;
+      } else {
+        counts.buckets.set(role.le, (counts.buckets.get(role.le) ?? 0) + increase);
+      }
+    }
+  }
+
+  private observation(): Observation {
+    return {
+      atMs: Math.round((this.alignedAt ?? this.now() / 1000) * 1000),
+      canary: toCounts(this.totals.canary),
+      stable: toCounts(this.totals.stable),
+      scrapeIntervalMs: this.scrapeIntervalMs,
+    };
   }
 }
 
-/**
- * A PromQL double-quoted string. PromQL unquotes like Go, which reads every escape JSON writes
- * (\", \\, \n, \uXXXX), so JSON's quoting is exact.
- */
-export function promqlString(value: string): string {
-  return JSON.stringify(value);
+export type SeriesRole = { kind: 'requests'; error: boolean } | { kind: 'latency'; le: number };
+
+function roleOf(
+  kind: 'requests' | 'latency',
+  labels: Record<string, string>,
+  source: SeriesSource,
+): SeriesRole | undefined {
+  if (kind === 'requests') return { kind, error: source.isError(labels) };
+  const le = labels.le;
+  const bound = le === '+Inf' ? Infinity : Number(le) * source.leSeconds;
+  if (le === undefined || le.trim() === '' || Number.isNaN(bound)) return undefined;
+  return { kind, le: bound };
 }
 
-interface Totals {
+interface MutableCounts {
   requests: number;
   errors: number;
   buckets: Map<number, number>;
   latencyCount: number;
 }
 
-function emptyTotals(): Totals {
+function emptyCounts(): MutableCounts {
   return { requests: 0, errors: 0, buckets: new Map(), latencyCount: 0 };
 }
 
-function cloneTotals(totals: Totals): Totals {
-  return { ...totals, buckets: new Map(totals.buckets) };
-}
-
-function toCounts(totals: Totals): TrackCounts {
+function toCounts(totals: MutableCounts): TrackCounts {
   return {
     requests: totals.requests,
     errors: totals.errors,
@@ -129,6 +182,19 @@ function toCounts(totals: Totals): TrackCounts {
   };
 }
 
+function medianGap(counters: Iterable<SeriesCounter>): number | undefined {
+  const gaps: number[] = [];
+  for (const counter of counters) {
+    const gap = counter.typicalGap;
+    if (gap !== undefined) gaps.push(gap);
+  }
+  if (gaps.length === 0) return undefined;
+  gaps.sort((a, b) => a - b);
+  return gaps[Math.floor(gaps.length / 2)];
+}
+
 function seriesKey(labels: Record<string, string>): string {
   return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
+
+export type { Track };

@@ -7,6 +7,12 @@ export interface Sample {
   value: number;
 }
 
+/** One series' raw samples, oldest first. */
+export interface SeriesSamples {
+  labels: Record<string, string>;
+  points: { atSeconds: number; value: number }[];
+}
+
 export interface PrometheusClientOptions {
   /** Prometheus' base URL, e.g. http://prometheus:9090 (a path prefix is kept). */
   url: string;
@@ -58,8 +64,22 @@ export class PrometheusClient {
   }
 
   async query(promql: string): Promise<Sample[]> {
+    return this.readResult(promql, await this.ask(promql, undefined));
+  }
+
+  /**
+   * Every raw sample of the series `selector` matches within `rangeSeconds` before `atSeconds`
+   * (a range vector evaluated at that instant): what aligning counters at one instant needs.
+   */
+  async series(selector: string, rangeSeconds: number, atSeconds: number): Promise<SeriesSamples[]> {
+    const promql = `${selector}[${Math.max(1, Math.ceil(rangeSeconds))}s]`;
+    return this.readMatrix(promql, await this.ask(promql, atSeconds));
+  }
+
+  private async ask(promql: string, atSeconds: number | undefined): Promise<unknown> {
     const url = new URL('api/v1/query', this.baseUrl);
     url.searchParams.set('query', promql);
+    if (atSeconds !== undefined) url.searchParams.set('time', atSeconds.toFixed(3));
     let body: unknown;
     try {
       const response = await httpRequest({
@@ -77,7 +97,7 @@ export class PrometheusClient {
     } catch (error) {
       throw this.describeFailure(promql, error);
     }
-    return this.readResult(promql, body);
+    return body;
   }
 
   private describeFailure(promql: string, error: unknown): PrometheusError {
@@ -111,13 +131,16 @@ export class PrometheusClient {
     );
   }
 
-  private readResult(promql: string, body: unknown): Sample[] {
-    const fail = (problem: string, hint?: string) =>
-      new PrometheusError(
-        `Prometheus at ${this.shownUrl} ${problem} for the query ${promql}`,
-        promql,
-        hint,
-      );
+  private failure(promql: string, problem: string, hint?: string): PrometheusError {
+    return new PrometheusError(
+      `Prometheus at ${this.shownUrl} ${problem} for the query ${promql}`,
+      promql,
+      hint,
+    );
+  }
+
+  /** The `data` of a successful answer. */
+  private dataOf(promql: string, body: unknown): { resultType?: unknown; result?: unknown } {
     const answer = body as {
       status?: unknown;
       errorType?: unknown;
@@ -125,12 +148,34 @@ export class PrometheusClient {
       data?: { resultType?: unknown; result?: unknown };
     } | null;
     if (answer?.status === 'error') {
-      throw fail(`returned an error (${String(answer.errorType)}: ${String(answer.error)})`);
+      throw this.failure(
+        promql,
+        `returned an error (${String(answer.errorType)}: ${String(answer.error)})`,
+      );
     }
     if (answer?.status !== 'success' || typeof answer.data !== 'object' || answer.data === null) {
-      throw fail('returned something that is not a Prometheus API answer');
+      throw this.failure(promql, 'returned something that is not a Prometheus API answer');
     }
-    const { resultType, result } = answer.data;
+    return answer.data;
+  }
+
+  private readMatrix(promql: string, body: unknown): SeriesSamples[] {
+    const { resultType, result } = this.dataOf(promql, body);
+    if (resultType !== 'matrix' || !Array.isArray(result)) {
+      throw this.failure(promql, `returned a ${String(resultType)} instead of a range vector`);
+    }
+    return (result as { metric?: Record<string, string>; values?: unknown[] }[]).map((entry) => ({
+      labels: { ...entry.metric },
+      points: (Array.isArray(entry.values) ? entry.values : [])
+        .map((pair) => (Array.isArray(pair) ? [Number(pair[0]), parseValue(pair[1])] : [NaN, NaN]))
+        .filter(([at, value]) => Number.isFinite(at) && Number.isFinite(value))
+        .map(([at, value]) => ({ atSeconds: at, value })),
+    }));
+  }
+
+  private readResult(promql: string, body: unknown): Sample[] {
+    const fail = (problem: string, hint?: string) => this.failure(promql, problem, hint);
+    const { resultType, result } = this.dataOf(promql, body);
     if (resultType === 'scalar' && Array.isArray(result)) {
       const value = parseValue(result[1]);
       return Number.isNaN(value) ? [] : [{ labels: {}, value }];

@@ -161,6 +161,39 @@ describe('RateRatioTest', () => {
     expect(alarms).toBeLessThanOrEqual(alpha * runs);
   });
 
+  it.each([
+    { name: 'a canary exactly as much worse as the margin allows', ratio: 1.5, alarms: 0.05 },
+    { name: 'a canary twice as much worse as the margin allows', ratio: 3, alarms: 0.9 },
+  ])('with a null ratio, tests worse than the margin: $name', ({ ratio, alarms: expected }) => {
+    const alpha = 0.05;
+    const runs = 200;
+    let alarms = 0;
+    for (let run = 0; run < runs; run++) {
+      const random = seededRandom(5000 + run);
+      const test = new RateRatioTest();
+      for (let check = 0; check < 120; check++) {
+        const canaryExposure = poisson(random, 10);
+        const stableExposure = poisson(random, 90);
+        const batch = {
+          canaryExposure,
+          stableExposure,
+          canaryEvents: poisson(random, 0.02 * ratio * canaryExposure),
+          stableEvents: poisson(random, 0.02 * stableExposure),
+        };
+        test.update(batch, 1.5);
+      }
+      if (test.pValue <= alpha) alarms++;
+    }
+    if (expected < 0.5) expect(alarms).toBeLessThanOrEqual(expected * runs);
+    else expect(alarms).toBeGreaterThanOrEqual(expected * runs);
+  });
+
+  it('refuses a null ratio below 1', () => {
+    const test = new RateRatioTest();
+    const batch = { canaryExposure: 1, stableExposure: 1, canaryEvents: 1, stableEvents: 0 };
+    expect(() => test.update(batch, 0.5)).toThrow('nullRatio must be a finite number ≥ 1');
+  });
+
   it('rejects counts that are negative or not numbers', () => {
     const test = new RateRatioTest();
     expect(() =>

@@ -67,12 +67,26 @@ describe('checkSlo', () => {
     expect(result.canary.errorRate).toBeCloseTo(50 / 99, 10);
   });
 
-  it('never counts an empty window as enough traffic', () => {
+  it('passes an empty window on time alone with min-requests 0, as action.yml says', () => {
     const result = checkSlo(
       { canary: counts(0, 0), stable: counts(0, 0) },
       { ...limits, minRequests: 0 },
     );
-    expect(result.enoughTraffic).toBe(false);
+    expect(result).toMatchObject({ enoughTraffic: true, breaches: [], unsure: [] });
+    expect(checkSlo({ canary: counts(0, 0), stable: counts(0, 0) }, limits).enoughTraffic).toBe(
+      false,
+    );
+  });
+
+  it('does not blame the canary for a limit stable breaches too, and says so', () => {
+    const result = checkSlo({ canary: counts(1000, 30), stable: counts(9000, 250) }, limits);
+    expect(result.breaches).toEqual([]);
+    expect(result.unsure).toEqual([]);
+    expect(result.stableBreaches).toEqual([
+      expect.stringMatching(/^stable's 5xx 2\.8% is above the 1% limit too \(canary 3\.0%\)/),
+    ]);
+    const healthyStable = checkSlo({ canary: counts(1000, 30), stable: counts(9000, 20) }, limits);
+    expect(healthyStable.breaches).toEqual(['canary 5xx 3.0% is above the 1% limit']);
   });
 });
 

@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MetricsCollector, promqlString } from '../../../src/canary/metrics/collector.js';
-import { PrometheusClient, PrometheusError } from '../../../src/canary/metrics/prometheus.js';
+import { describe, expect, it } from 'vitest';
+import { MetricsCollector } from '../../../src/canary/metrics/collector.js';
+import { appSeriesSource } from '../../../src/canary/metrics/sources.js';
 import type { MetricNames } from '../../../src/canary/types.js';
-import {
-  startFakePrometheus,
-  vector,
-  type FakePrometheus,
-  type Series,
-} from './fake-prometheus.js';
+import { ScrapedPrometheus } from '../../support/scraped-prometheus.js';
 
 const NAMES: MetricNames = {
   requestMetric: 'http_requests_total',
@@ -18,30 +13,14 @@ const NAMES: MetricNames = {
   selector: '',
 };
 
-let prometheus: FakePrometheus;
-let requests: Series[];
-let latency: Series[];
-
-beforeAll(async () => {
-  prometheus = await startFakePrometheus();
-  prometheus.answer((query) =>
-    vector(query.startsWith('http_request_duration_seconds_bucket') ? latency : requests),
-  );
-});
-afterAll(() => prometheus.stop());
-beforeEach(() => {
-  requests = [];
-  latency = [];
-});
-
-const series = (track: string, pod: string, code: string): Record<string, string> => ({
+const request = (track: string, pod: string, code = '200') => ({
   __name__: 'http_requests_total',
   namespace: 'prod',
   pod,
   code,
-  ...(track ? { track } : {}),
+  track,
 });
-const bucket = (track: string, pod: string, le: string): Record<string, string> => ({
+const bucket = (track: string, pod: string, le: string) => ({
   __name__: 'http_request_duration_seconds_bucket',
   namespace: 'prod',
   pod,
@@ -49,167 +28,137 @@ const bucket = (track: string, pod: string, le: string): Record<string, string> 
   track,
 });
 
-function collector(clock = () => 1000): MetricsCollector {
-  return new MetricsCollector(new PrometheusClient({ url: prometheus.url }), NAMES, 'prod', clock);
+/** A collector over scraped samples, read at `clock.seconds`. */
+function setup(names: MetricNames = NAMES, checkIntervalMs = 10_000) {
+  const prometheus = new ScrapedPrometheus();
+  const clock = { seconds: 0 };
+  const collector = new MetricsCollector(prometheus, appSeriesSource(names, 'prod'), {
+    checkIntervalMs,
+    now: () => clock.seconds * 1000,
+  });
+  return { prometheus, clock, collector };
 }
 
 describe('MetricsCollector', () => {
-  it('asks for the raw series of the namespace', () => {
-    expect(collector().queries()).toEqual({
-      requests: 'http_requests_total{namespace="prod"}',
-      latency: 'http_request_duration_seconds_bucket{namespace="prod"}',
+  it('reads the series of the namespace, narrowed by the metrics selector', () => {
+    const { collector } = setup({ ...NAMES, selector: 'app="web"' });
+    expect(collector.queries()).toEqual({
+      requests: 'http_requests_total{namespace="prod",app="web"}',
+      latency: 'http_request_duration_seconds_bucket{namespace="prod",app="web"}',
     });
   });
 
-  it('narrows the series to the workload with the metrics selector', () => {
-    const names = { ...NAMES, selector: 'app="web",job=~"kubernetes-.*"' };
-    const client = new PrometheusClient({ url: prometheus.url });
-    expect(new MetricsCollector(client, names, 'prod').queries()).toEqual({
-      requests: 'http_requests_total{namespace="prod",app="web",job=~"kubernetes-.*"}',
-      latency:
-        'http_request_duration_seconds_bucket{namespace="prod",app="web",job=~"kubernetes-.*"}',
-    });
-  });
-
-  it('escapes the namespace as a PromQL string', () => {
-    const names = { ...NAMES, namespaceLabel: 'kubernetes_namespace' };
-    const client = new PrometheusClient({ url: prometheus.url });
-    expect(new MetricsCollector(client, names, 'a"b\\c\n').queries().requests).toBe(
-      'http_requests_total{kubernetes_namespace="a\\"b\\\\c\\n"}',
-    );
-    expect(promqlString('plain')).toBe('"plain"');
-  });
-
-  it.each([
-    [{ requestMetric: 'http-requests' }, "'http-requests' is not a Prometheus metric name"],
-    [{ trackLabel: 'app.kubernetes.io/track' }, 'is not a Prometheus label name'],
-  ])('rejects bad names %j', (override, message) => {
-    const client = new PrometheusClient({ url: prometheus.url });
-    expect(() => new MetricsCollector(client, { ...NAMES, ...override }, 'prod')).toThrow(message);
-  });
-
-  it('counts from the first read, per track, with 5xx as errors', async () => {
-    const reader = collector();
-    requests = [
-      [series('stable', 'a', '200'), 1000],
-      [series('stable', 'a', '503'), 10],
-      [series('', 'legacy', '200'), 70],
-    ];
-    latency = [
-      [bucket('stable', 'a', '0.05'), 900],
-      [bucket('stable', 'a', '0.1'), 1000],
-      [bucket('stable', 'a', '+Inf'), 1010],
-    ];
-    const baseline = await reader.read();
-    expect(baseline.canary).toEqual({ requests: 0, errors: 0, buckets: [], latencyCount: 0 });
-    expect(baseline.stable).toEqual({
-      requests: 0,
-      errors: 0,
+  it('counts from the first read, per track, with 5xx as errors and buckets by le', async () => {
+    const { prometheus, clock, collector } = setup();
+    for (const at of [0, 10]) {
+      const grown = at === 0 ? 0 : 1;
+      prometheus.record(request('stable', 'a'), at, 1000 + 90 * grown);
+      prometheus.record(request('stable', 'a', '503'), at, 10 + grown);
+      prometheus.record(bucket('stable', 'a', '0.05'), at, 900 + 80 * grown);
+      prometheus.record(bucket('stable', 'a', '0.1'), at, 1000 + 90 * grown);
+      prometheus.record(bucket('stable', 'a', '+Inf'), at, 1010 + 91 * grown);
+    }
+    clock.seconds = 0;
+    const baseline = await collector.read();
+    expect(baseline.stable.requests).toBe(0);
+    clock.seconds = 10;
+    const observation = await collector.read();
+    expect(observation.atMs).toBe(10_000);
+    expect(observation.stable).toEqual({
+      requests: 91,
+      errors: 1,
       buckets: [
-        { le: 0.05, count: 0 },
-        { le: 0.1, count: 0 },
+        { le: 0.05, count: 80 },
+        { le: 0.1, count: 90 },
       ],
-      latencyCount: 0,
+      latencyCount: 91,
     });
-
-    requests = [
-      [series('stable', 'a', '200'), 1090],
-      [series('stable', 'a', '503'), 11],
-      [series('', 'legacy', '200'), 80],
-      // Series that appear after the baseline began at zero: all of their count is new.
-      [series('canary', 'c', '200'), 9],
-      [series('canary', 'c', '500'), 2],
-      [series('canary', 'c', '404'), 1],
-    ];
-    latency = [
-      [bucket('stable', 'a', '0.05'), 980],
-      [bucket('stable', 'a', '0.1'), 1090],
-      [bucket('stable', 'a', '+Inf'), 1101],
-      [bucket('canary', 'c', '0.1'), 5],
-      [bucket('canary', 'c', '0.05'), 2],
-      [bucket('canary', 'c', '+Inf'), 12],
-    ];
-    const observation = await reader.read();
-    expect(observation).toEqual({
-      atMs: 1000,
-      canary: {
-        requests: 12,
-        errors: 2,
-        buckets: [
-          { le: 0.05, count: 2 },
-          { le: 0.1, count: 5 },
-        ],
-        latencyCount: 12,
-      },
-      stable: {
-        requests: 101,
-        errors: 1,
-        buckets: [
-          { le: 0.05, count: 80 },
-          { le: 0.1, count: 90 },
-        ],
-        latencyCount: 91,
-      },
-    });
+    expect(observation.scrapeIntervalMs).toBe(10_000);
   });
 
-  it('counts everything after a counter reset and keeps earlier counts', async () => {
-    const reader = collector();
-    requests = [[series('canary', 'c', '200'), 500]];
-    await reader.read();
-    requests = [[series('canary', 'c', '200'), 540]];
-    expect((await reader.read()).canary.requests).toBe(40);
-    // The pod restarted: its counter began again from 0 and is now at 7.
-    requests = [[series('canary', 'c', '200'), 7]];
-    expect((await reader.read()).canary.requests).toBe(47);
-    requests = [[series('canary', 'c', '200'), 10]];
-    expect((await reader.read()).canary.requests).toBe(50);
+  it('reads both tracks at the same instant though their pods are scraped 7 s apart', async () => {
+    // Stable gets 90 requests a second, the canary 10: the counts of one check must keep that
+    // ratio, whichever pod was scraped last.
+    const { prometheus, clock, collector } = setup();
+    for (let at = 0; at <= 120; at += 15) {
+      prometheus.record(request('stable', 's'), at, 90 * at);
+      prometheus.record(request('canary', 'c'), at + 7, 10 * (at + 7));
+    }
+    const ratios: number[] = [];
+    let last = { canary: 0, stable: 0 };
+    for (clock.seconds = 30; clock.seconds <= 120; clock.seconds += 10) {
+      const { canary, stable } = await collector.read();
+      const batch = { canary: canary.requests - last.canary, stable: stable.requests - last.stable };
+      if (batch.stable > 0) ratios.push(batch.canary / batch.stable);
+      last = { canary: canary.requests, stable: stable.requests };
+    }
+    expect(ratios.length).toBeGreaterThan(4);
+    for (const ratio of ratios) expect(ratio).toBeCloseTo(10 / 90, 6);
   });
 
-  it('keeps counts when a series vanishes for a while', async () => {
-    const reader = collector();
-    requests = [[series('canary', 'c', '200'), 100]];
-    await reader.read();
-    requests = [];
-    expect((await reader.read()).canary.requests).toBe(0);
-    requests = [[series('canary', 'c', '200'), 130]];
-    expect((await reader.read()).canary.requests).toBe(30);
+  it('counts a new series from its first sample, not from zero', async () => {
+    const { prometheus, clock, collector } = setup();
+    for (let at = 0; at <= 40; at += 10) prometheus.record(request('stable', 's'), at, 10 * at);
+    clock.seconds = 10;
+    await collector.read();
+    // A pod that has long been serving starts matching (say, its scrape target was found late).
+    prometheus.record(request('stable', 'old'), 20, 5_000);
+    prometheus.record(request('stable', 'old'), 30, 5_050);
+    clock.seconds = 30;
+    expect((await collector.read()).stable.requests).toBe(200 + 50);
+  });
+
+  it('counts on through a restart and keeps earlier counts', async () => {
+    const { prometheus, clock, collector } = setup();
+    const values = [500, 540, 7, 10];
+    values.forEach((value, index) => prometheus.record(request('canary', 'c'), index * 10, value));
+    const seen = [];
+    for (clock.seconds = 0; clock.seconds <= 30; clock.seconds += 10) {
+      seen.push((await collector.read()).canary.requests);
+    }
+    expect(seen).toEqual([0, 40, 47, 50]);
+  });
+
+  it('does not wait for a pod that is gone', async () => {
+    const { prometheus, clock, collector } = setup();
+    prometheus.record(request('canary', 'old'), 0, 0);
+    prometheus.record(request('canary', 'old'), 10, 100);
+    for (let at = 0; at <= 120; at += 10) prometheus.record(request('stable', 's'), at, at);
+    for (let at = 20; at <= 120; at += 10) prometheus.record(request('canary', 'new'), at, at);
+    clock.seconds = 10;
+    await collector.read();
+    clock.seconds = 120;
+    const observation = await collector.read();
+    expect(observation.atMs).toBe(120_000);
+    expect(observation.canary.requests).toBe(100);
   });
 
   it('changes nothing when a read fails, so the next read counts the whole gap', async () => {
-    let time = 0;
-    const reader = collector(() => (time += 1000));
-    requests = [[series('canary', 'c', '200'), 100]];
-    await reader.read();
-    prometheus.answer(() => ({
-      status: 400,
-      body: { status: 'error', errorType: 'x', error: 'y' },
-    }));
-    await expect(reader.read()).rejects.toBeInstanceOf(PrometheusError);
-    prometheus.answer((query) =>
-      vector(query.startsWith('http_request_duration_seconds_bucket') ? latency : requests),
-    );
-    requests = [[series('canary', 'c', '200'), 160]];
-    const observation = await reader.read();
-    expect(observation.canary.requests).toBe(60);
-    expect(observation.atMs).toBe(2000);
+    const { prometheus, clock, collector } = setup();
+    for (let at = 0; at <= 30; at += 10) prometheus.record(request('canary', 'c'), at, 100 + at);
+    const failing = {
+      series: () => Promise.reject(new Error('Prometheus is down')),
+    };
+    clock.seconds = 10;
+    await collector.read();
+    const real = prometheus.series.bind(prometheus);
+    (prometheus as { series: unknown }).series = failing.series;
+    clock.seconds = 20;
+    await expect(collector.read()).rejects.toThrow('down');
+    (prometheus as { series: unknown }).series = real;
+    clock.seconds = 30;
+    expect((await collector.read()).canary.requests).toBe(20);
   });
 
-  it('uses the configured status and track labels', async () => {
-    const names = { ...NAMES, statusLabel: 'status', trackLabel: 'variant' };
-    const reader = new MetricsCollector(
-      new PrometheusClient({ url: prometheus.url }),
-      names,
-      'prod',
-    );
-    await reader.read();
-    requests = [
-      [{ status: '502', variant: 'canary' }, 3],
-      [{ status: '200', variant: 'canary', code: '500' }, 5],
-      [{ status: '500', track: 'canary' }, 4],
-    ];
-    const observation = await reader.read();
-    expect(observation.canary).toMatchObject({ requests: 8, errors: 3 });
-    expect(observation.stable).toMatchObject({ requests: 4, errors: 4 });
+  it('returns the last observation unchanged when nothing new was scraped', async () => {
+    const { prometheus, clock, collector } = setup();
+    prometheus.record(request('canary', 'c'), 0, 1);
+    prometheus.record(request('canary', 'c'), 10, 11);
+    clock.seconds = 5;
+    await collector.read();
+    clock.seconds = 12;
+    const first = await collector.read();
+    clock.seconds = 14;
+    expect(await collector.read()).toEqual(first);
   });
 });

@@ -15,6 +15,8 @@ export interface FakeAnswer {
 export interface SeenRequest {
   path: string;
   query: string | null;
+  /** The evaluation time asked for, if any. */
+  time: string | null;
   headers: IncomingHttpHeaders;
 }
 
@@ -52,7 +54,9 @@ export async function startFakePrometheus(): Promise<FakePrometheus> {
   let respond: (query: string, request: SeenRequest) => FakeAnswer = () => vector([]);
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const seen = { path: url.pathname, query: url.searchParams.get('query'), headers: req.headers };
+    const seen = { path: url.pathname, query: url.searchParams.get('query'),
+      time: url.searchParams.get('time'),
+      headers: req.headers };
     requests.push(seen);
     const answer =
       url.pathname === '/api/v1/query'

@@ -34,6 +34,49 @@ async function failure(promise: Promise<unknown>): Promise<PrometheusError> {
 }
 
 describe('PrometheusClient', () => {
+  it('reads every raw sample of a range vector at an explicit evaluation time', async () => {
+    prometheus.answer(() => ({
+      body: {
+        status: 'success',
+        data: {
+          resultType: 'matrix',
+          result: [
+            {
+              metric: { __name__: 'http_requests_total', track: 'canary' },
+              values: [
+                [1718000000.5, '10'],
+                [1718000015.5, '25'],
+                [1718000030.5, 'NaN'],
+              ],
+            },
+          ],
+        },
+      },
+    }));
+    const client = new PrometheusClient({ url: prometheus.url });
+    const series = await client.series('http_requests_total{track="canary"}', 44.2, 1718000031.25);
+    expect(prometheus.requests.at(-1)).toMatchObject({
+      query: 'http_requests_total{track="canary"}[45s]',
+      time: '1718000031.250',
+    });
+    expect(series).toEqual([
+      {
+        labels: { __name__: 'http_requests_total', track: 'canary' },
+        points: [
+          { atSeconds: 1718000000.5, value: 10 },
+          { atSeconds: 1718000015.5, value: 25 },
+        ],
+      },
+    ]);
+  });
+
+  it('refuses an instant vector where a range vector was asked for', async () => {
+    prometheus.answer(() => vector([[{ track: 'canary' }, 1]]));
+    const client = new PrometheusClient({ url: prometheus.url });
+    const error = await failure(client.series('up{}', 30, 1718000000));
+    expect(error.message).toContain('returned a vector instead of a range vector');
+  });
+
   it('sends an instant query with the headers and reads the vector', async () => {
     prometheus.answer(() =>
       vector([

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7991);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2621);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7991:
+/***/ 2621:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31671,7 +31671,7 @@ class ExecError extends errors_ActionError {
 }
 const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
 function execute(program, args, options = {}) {
-    const commandLine = secrets_maskSecrets([program, ...args].map(quoteForDisplay).join(' '));
+    const commandLine = formatCommandLine(program, args);
     if (options.echo !== false)
         info(`[command]${escapeUntrusted(commandLine)}`);
     const env = buildEnv(options);
@@ -31686,14 +31686,30 @@ function execute(program, args, options = {}) {
         const stdout = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
         const stderr = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
         let timedOut = false;
+        let stopped = false;
         let killTimer;
+        const terminate = () => {
+            if (killTimer !== undefined)
+                return;
+            child.kill('SIGTERM');
+            killTimer = setTimeout(() => child.kill('SIGKILL'), options.killGraceMs ?? 5_000);
+        };
         const timeoutTimer = options.timeoutMs === undefined
             ? undefined
             : setTimeout(() => {
                 timedOut = true;
-                child.kill('SIGTERM');
-                killTimer = setTimeout(() => child.kill('SIGKILL'), options.killGraceMs ?? 5_000);
+                terminate();
             }, options.timeoutMs);
+        const onAbort = () => {
+            if (timedOut)
+                return;
+            stopped = true;
+            terminate();
+        };
+        if (options.signal?.aborted)
+            onAbort();
+        else
+            options.signal?.addEventListener('abort', onAbort, { once: true });
         child.stdout.on('data', (chunk) => {
             stdout.add(chunk);
             options.onStdout?.(secrets_maskSecrets(chunk.toString('utf8')));
@@ -31708,6 +31724,7 @@ function execute(program, args, options = {}) {
         child.on('error', (error) => {
             clearTimeout(timeoutTimer);
             clearTimeout(killTimer);
+            options.signal?.removeEventListener('abort', onAbort);
             if (error.code === 'ENOENT') {
                 reject(new errors_ActionError(`Could not run '${program}': it was not found on PATH.`, `Install ${program} in an earlier step, or check the spelling of the program name.`));
             }
@@ -31718,6 +31735,7 @@ function execute(program, args, options = {}) {
         child.on('close', (exitCode, signal) => {
             clearTimeout(timeoutTimer);
             clearTimeout(killTimer);
+            options.signal?.removeEventListener('abort', onAbort);
             const result = {
                 commandLine,
                 exitCode,
@@ -31726,10 +31744,12 @@ function execute(program, args, options = {}) {
                 stderr: secrets_maskSecrets(stderr.text()),
                 stdoutTruncated: stdout.truncated,
                 timedOut,
+                ...(stopped ? { stopped } : {}),
                 durationMs: Date.now() - started,
             };
-            const ok = !timedOut &&
-                (options.okExitCodes === 'any' || (options.okExitCodes ?? [0]).includes(exitCode ?? -1));
+            const ok = stopped ||
+                (!timedOut &&
+                    (options.okExitCodes === 'any' || (options.okExitCodes ?? [0]).includes(exitCode ?? -1)));
             if (ok)
                 resolve(result);
             else
@@ -31793,6 +31813,10 @@ class OutputBuffer {
             return head + tail;
         return `${head}\n[... ${this.dropped} bytes of output omitted ...]\n${tail}`;
     }
+}
+/** The command line as the log shows it: quoted like a shell would need, secrets masked. */
+function formatCommandLine(program, args) {
+    return secrets_maskSecrets([program, ...args].map(quoteForDisplay).join(' '));
 }
 function quoteForDisplay(arg) {
     return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
@@ -32826,6 +32850,240 @@ function stateProblem(value) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/canary/cluster/pod-health.ts
+/**
+ * The canary's pods as evidence: a container that restarts, waits in a crash loop or cannot get
+ * its image, or a pod that stays not ready, aborts the step whatever the metrics say — a canary
+ * that is OOMKilled every few minutes can still look as good as stable in Prometheus between
+ * restarts. The judgement over pod JSON is pure (`judgePods`); `CanaryPodHealth` lists the pods
+ * at every check and keeps what it has to remember between checks.
+ */
+
+
+
+
+/** Waiting reasons that do not go away by waiting: the canary is broken, not slow to start. */
+const FATAL_WAITING_REASONS = [
+    'CrashLoopBackOff',
+    'ImagePullBackOff',
+    'ErrImagePull',
+    'CreateContainerConfigError',
+    'InvalidImageName',
+];
+/**
+ * How long a canary pod may be not ready before that aborts the step: the longer of 30 s and
+ * two check intervals. A pod is legitimately not ready for a moment when it is replaced (a node
+ * drained, an eviction, in replicas mode a pod added by a scale that the shift has not waited for
+ * yet), and a readiness probe needs a few periods to pass; 30 s covers that for ordinary probes,
+ * and two check intervals make sure at least two checks in a row saw the pod not ready. A pod
+ * that stays not ready longer is not serving its share, which the metrics do not show.
+ */
+function notReadyGraceMs(checkIntervalMs) {
+    return Math.max(30_000, 2 * checkIntervalMs);
+}
+function emptyMemory() {
+    return { restarts: new Map(), notReadySince: new Map() };
+}
+/** The restart counts to judge later checks against; not-ready clocks start here too. */
+function takeBaseline(pods, now) {
+    const memory = emptyMemory();
+    for (const pod of live(pods)) {
+        const name = pod.metadata?.name ?? '';
+        for (const container of pod.status?.containerStatuses ?? []) {
+            memory.restarts.set(`${name}/${container.name ?? ''}`, container.restartCount ?? 0);
+        }
+    }
+    trackReadiness(pods, memory, now);
+    return memory;
+}
+/** At most this many problems are named in one reason; the rest are counted. */
+const MAX_NAMED = 3;
+const MAX_MESSAGE = 160;
+/**
+ * Why the canary's pods are unhealthy now, or undefined. Updates `memory.notReadySince`.
+ * Every piece of cluster text in the sentence (pod and container names, reasons, messages) is
+ * escaped with escapeUntrusted, because the reason is logged as it is.
+ */
+function judgePods(pods, memory, now, graceMs) {
+    trackReadiness(pods, memory, now);
+    const problems = [];
+    const sorted = [...live(pods)].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+    for (const pod of sorted) {
+        const name = pod.metadata?.name ?? '';
+        const podText = `canary pod ${escapeUntrusted(name)}`;
+        let containerProblem = false;
+        const containers = [
+            ...(pod.status?.containerStatuses ?? []).map((status) => ({ status, init: false })),
+            ...(pod.status?.initContainerStatuses ?? []).map((status) => ({ status, init: true })),
+        ];
+        for (const { status, init } of containers) {
+            const said = [];
+            // Init containers may fail and be retried before the app starts (waiting for a dependency);
+            // only their crash loops count, and a pod stuck in init shows as not ready.
+            if (!init) {
+                const before = memory.restarts.get(`${name}/${status.name ?? ''}`) ?? 0;
+                const restarts = (status.restartCount ?? 0) - before;
+                if (restarts > 0) {
+                    said.push(`restarted ${restarts} ${restarts === 1 ? 'time' : 'times'}${lastTermination(status)}`);
+                }
+            }
+            const waiting = status.state?.waiting?.reason;
+            if (waiting !== undefined && FATAL_WAITING_REASONS.includes(waiting)) {
+                const message = status.state?.waiting?.message;
+                said.push(`is in ${escapeUntrusted(waiting)}${message ? ` (${escapeUntrusted(clip(message))})` : ''}`);
+            }
+            if (said.length === 0)
+                continue;
+            containerProblem = true;
+            const what = init ? 'init container' : 'container';
+            problems.push(`${podText} ${what} ${escapeUntrusted(status.name ?? '?')} ${said.join(' and ')}`);
+        }
+        if (containerProblem)
+            continue;
+        const since = memory.notReadySince.get(name);
+        if (since !== undefined && now - since >= graceMs) {
+            const ready = readyCondition(pod);
+            const why = ready?.message ?? ready?.reason;
+            problems.push(`${podText} has not been ready for ${Math.round((now - since) / 1000)}s${why ? ` (${escapeUntrusted(clip(why))})` : ''}`);
+        }
+    }
+    if (problems.length === 0)
+        return undefined;
+    const named = problems.slice(0, MAX_NAMED).join('; ');
+    const more = problems.length - MAX_NAMED;
+    return more > 0 ? `${named}; and ${more} more ${more === 1 ? 'problem' : 'problems'}` : named;
+}
+/** Pods on their way out (deleted, or ended: evicted) are not judged. */
+function live(pods) {
+    return pods.filter((pod) => !pod.metadata?.deletionTimestamp &&
+        pod.status?.phase !== 'Succeeded' &&
+        pod.status?.phase !== 'Failed');
+}
+function readyCondition(pod) {
+    return pod.status?.conditions?.find((condition) => condition.type === 'Ready');
+}
+/** Starts the clock for pods seen not ready; stops it for pods ready again or gone. */
+function trackReadiness(pods, memory, now) {
+    const seen = new Set();
+    for (const pod of live(pods)) {
+        const name = pod.metadata?.name ?? '';
+        seen.add(name);
+        // A pod with no Ready condition yet (not scheduled) is not ready either.
+        if (readyCondition(pod)?.status === 'True')
+            memory.notReadySince.delete(name);
+        else if (!memory.notReadySince.has(name))
+            memory.notReadySince.set(name, now);
+    }
+    for (const name of memory.notReadySince.keys()) {
+        if (!seen.has(name))
+            memory.notReadySince.delete(name);
+    }
+}
+function lastTermination(status) {
+    const terminated = status.lastState?.terminated;
+    if (!terminated)
+        return '';
+    const parts = [
+        terminated.reason ? escapeUntrusted(terminated.reason) : undefined,
+        terminated.exitCode !== undefined ? `exit code ${terminated.exitCode}` : undefined,
+    ].filter(Boolean);
+    return parts.length > 0 ? ` (last: ${parts.join(', ')})` : '';
+}
+function clip(text) {
+    const line = text.trim();
+    return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE - 1)}…` : line;
+}
+/** `matchLabels` and `matchExpressions` in the form `kubectl get -l` takes. */
+function selectorText(selector) {
+    const terms = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
+    for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
+        if (operator === 'In')
+            terms.push(`${key} in (${values.join(',')})`);
+        else if (operator === 'NotIn')
+            terms.push(`${key} notin (${values.join(',')})`);
+        else if (operator === 'Exists')
+            terms.push(key);
+        else if (operator === 'DoesNotExist')
+            terms.push(`!${key}`);
+    }
+    return terms.join(',');
+}
+/** One `kubectl get pods` should not hold up a check for long. */
+const LIST_TIMEOUT_MS = 15_000;
+async function listPods(kubectl, selector) {
+    const list = await kubectl.json(['get', 'pods', '-l', selector], {
+        timeoutMs: LIST_TIMEOUT_MS,
+    });
+    return list.items ?? [];
+}
+/**
+ * The canary's pods over one progression: `baseline()` once before the first step, `check()` at
+ * every check. Neither throws. A transient API failure of the listing is not evidence against
+ * the canary: the check says nothing and the next one looks again. A listing that fails for
+ * another reason (e.g. the kubeconfig's user may not list pods) aborts, because the canary
+ * cannot be judged healthy without it.
+ */
+class CanaryPodHealth {
+    list;
+    options;
+    memory;
+    failing = false;
+    now;
+    log;
+    constructor(list, options) {
+        this.list = list;
+        this.options = options;
+        this.now = options.now ?? Date.now;
+        this.log = options.log ?? ((line) => info(line));
+    }
+    /**
+     * Restart counts from now on count against the canary. When the pods cannot be listed here,
+     * the first check that lists them takes the baseline instead.
+     */
+    async baseline() {
+        const pods = await this.tryList();
+        if (Array.isArray(pods))
+            this.memory = takeBaseline(pods, this.now());
+    }
+    async check() {
+        const pods = await this.tryList();
+        if (!Array.isArray(pods))
+            return pods.reason;
+        if (!this.memory) {
+            this.memory = takeBaseline(pods, this.now());
+            return undefined;
+        }
+        return judgePods(pods, this.memory, this.now(), this.options.graceMs);
+    }
+    async tryList() {
+        try {
+            const pods = await this.list();
+            this.failing = false;
+            return pods;
+        }
+        catch (error) {
+            const said = escapeUntrusted(pod_health_lastLine(errors_describeThrown(error)));
+            if (isTransientKubeError(error)) {
+                if (!this.failing) {
+                    this.log(`Could not list the canary's pods (${said}); the next check looks again.`);
+                }
+                this.failing = true;
+                return { reason: undefined };
+            }
+            return {
+                reason: `could not list the canary's pods to check their health (${said}); the kubeconfig's user needs list on pods in the namespace`,
+            };
+        }
+    }
+}
+function pod_health_lastLine(text) {
+    const lines = text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
+    return lines.at(-1) ?? text;
+}
+
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/canary/cluster/traffic/split-route.ts
@@ -33496,6 +33754,20 @@ async function readService(kubectl, name) {
 function canaryPodLabels(stable) {
     return { ...stable.podLabels, [TRACK_LABEL]: 'canary' };
 }
+/** The canary Deployment's selector: stable's, narrowed to `track: canary`. */
+function canarySelector(stable) {
+    const selector = {
+        ...structuredClone(stable.selector),
+        matchLabels: { ...(stable.selector.matchLabels ?? {}), [TRACK_LABEL]: 'canary' },
+    };
+    // An expression on `track` was written for stable's pods and could exclude the canary's own.
+    const expressions = selector.matchExpressions?.filter((entry) => entry.key !== TRACK_LABEL);
+    if (expressions?.length)
+        selector.matchExpressions = expressions;
+    else
+        delete selector.matchExpressions;
+    return selector;
+}
 function ownershipLabels(stable) {
     return { [MANAGED_BY_LABEL]: MANAGED_BY, [STABLE_LABEL]: stable };
 }
@@ -33505,16 +33777,7 @@ async function createCanary(kubectl, canary) {
     const spec = structuredClone(stable.spec);
     delete spec.paused;
     spec.replicas = canary.replicas;
-    spec.selector = {
-        ...spec.selector,
-        matchLabels: { ...(spec.selector.matchLabels ?? {}), [TRACK_LABEL]: 'canary' },
-    };
-    // An expression on `track` was written for stable's pods and could exclude the canary's own.
-    const expressions = spec.selector.matchExpressions?.filter((entry) => entry.key !== TRACK_LABEL);
-    if (expressions?.length)
-        spec.selector.matchExpressions = expressions;
-    else
-        delete spec.selector.matchExpressions;
+    spec.selector = canarySelector(stable);
     spec.template = {
         ...spec.template,
         metadata: { ...(spec.template.metadata ?? {}), labels: canaryPodLabels(stable) },
@@ -33603,6 +33866,7 @@ function checkServiceSelection(mode, service, stable) {
 
 
 
+
 /** A shift that fails on an API fault is tried again for this long before the canary aborts. */
 const SHIFT_RETRY_MS = 30_000;
 /** Reading the cluster's state for a report once a recovery has run out of time. */
@@ -33645,6 +33909,10 @@ class CanaryCluster {
     }
     get stableImage() {
         return this.state?.stableImage ?? this.stable?.image;
+    }
+    /** The stable Deployment's spec.selector, once read: it picks stable's own metric series. */
+    get stableSelector() {
+        return this.stable?.selector;
     }
     emptyReport(settings) {
         return {
@@ -33832,18 +34100,35 @@ class CanaryCluster {
             this.state = next;
         });
     }
-    /** Only the change itself holds the lock: a cancellation must not wait for pods to start. */
+    /**
+     * Only the change itself holds the lock: a cancellation must not wait for pods to start. Weight
+     * never moves to canary pods that are not ready: a router sends it to the canary Service at
+     * once, so the canary is awaited first; in replicas mode the weight is new pods, which the
+     * Service sends traffic to only once they are ready, so they are awaited after the scale.
+     */
     async shiftTo(weight) {
         const provider = this.providerFor(this.state?.originalRoute);
+        const router = provider.mode !== 'replicas';
+        if (router)
+            await this.waitCanaryReady();
         const deadlineAt = Date.now() + SHIFT_RETRY_MS;
         const achieved = await this.lock.run(() => untilRecovered(`Shifting ${weight}% of traffic`, () => provider.setWeight(weight), {
             deadlineAt,
         }));
-        await this.waitCanaryReady();
+        if (!router)
+            await this.waitCanaryReady();
         const stepIndex = (this.state?.stepIndex ?? -1) + 1;
         await untilRecovered('Recording the step on the canary', () => this.writeState({ weight: achieved, stepIndex }), { deadlineAt: Date.now() + SHIFT_RETRY_MS });
         info(`The canary now gets ${achieved}% of traffic.`);
         return achieved;
+    }
+    /** The canary pods' health for the progression's checks (restarts, crash loops, not ready). */
+    podHealth(graceMs) {
+        return new CanaryPodHealth(() => {
+            if (!this.stable)
+                throw new errors_ActionError('The canary has not been started or resumed.');
+            return listPods(this.kubectl, selectorText(canarySelector(this.stable)));
+        }, { graceMs });
     }
     /** Once stable is getting the new image, a cancellation leaves the finish to the post step. */
     get promoting() {

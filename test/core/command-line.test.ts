@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitCommandLine } from '../../src/quality-gate/command-line.js';
+import { splitCommandLine } from '../../src/core/command-line.js';
 
 describe('splitCommandLine', () => {
   it.each([

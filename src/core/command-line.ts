@@ -1,9 +1,9 @@
 import { parse } from 'shell-quote';
 
 /**
- * Splits a `run:` command line into a program and its arguments the way a shell would quote
- * them, without a shell: nothing in it can start another command. Environment variables are
- * expanded from the step's environment. Shell syntax (pipes, redirects, `&&`, `$(...)`) is
+ * Splits a command line (quality-gate's `run:`, the canary's `load-test`) into a program and its
+ * arguments the way a shell would quote them, without a shell: nothing in it can start another
+ * command. Environment variables are expanded from the step's environment. Shell syntax (pipes, redirects, `&&`, `$(...)`) is
  * refused rather than passed through, since without a shell it would silently mean something else.
  */
 export type SplitCommand = { program: string; args: string[] } | { problem: string };
