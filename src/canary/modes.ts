@@ -272,6 +272,7 @@ async function runProgression(
       core.info(
         `Step ${record.weight}%: ${record.decision}${record.reason ? ` (${record.reason})` : ''}.`,
       );
+      for (const warning of record.warnings ?? []) core.warning(`At ${record.weight}%: ${warning}.`);
       cluster.recordStep(record);
     },
     now: () => Date.now(),

@@ -122,6 +122,7 @@ export function buildSummary(report: CanaryReport): JobSummary {
       report.steps.map(stepRow),
     );
   }
+  for (const warning of sloWarnings(report.steps)) summary.paragraph(`⚠️ ${warning}`);
   addCharts(summary, report.steps);
   if (report.decision === 'aborted' || (report.cleanup && !isClean(report.cleanup))) {
     addCleanup(summary, report.cleanup);
@@ -143,6 +144,13 @@ export function buildSummary(report: CanaryReport): JobSummary {
     summary.details(`Notes (${report.notes.length})`, (content) => content.list(report.notes));
   }
   return summary;
+}
+
+/** Each step's warnings (stable breaching a limit too), said once per weight. */
+function sloWarnings(steps: readonly StepRecord[]): string[] {
+  return steps.flatMap((step) =>
+    [...new Set(step.warnings ?? [])].map((warning) => `At ${weight(step)}: ${warning}.`),
+  );
 }
 
 /** The report's reason usually wraps the deciding step's reason, which the verdict already quotes. */
@@ -322,5 +330,6 @@ function stepJson(step: StepRecord): object {
     })),
     decision: step.decision,
     reason: step.reason ?? null,
+    warnings: step.warnings ?? [],
   };
 }

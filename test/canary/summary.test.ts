@@ -357,6 +357,19 @@ describe('canary summary', () => {
     expect(hostile).not.toContain('<img');
   });
 
+  it('warns under the table when stable breaches a limit too, once per step', () => {
+    const warning =
+      "stable's 5xx 2.8% is above the 1% limit too (canary 3.0%): the service breaches its SLO, so the canary is judged only against stable";
+    const warned = report({
+      steps: [step(10, { warnings: [warning, warning] }), step(50)],
+    });
+    const rendered = buildSummary(warned).render();
+    const shown = `⚠️ At 10%: ${warning.replaceAll("'", '&#39;')}.`;
+    expect(rendered.split(shown)).toHaveLength(2);
+    expect(rendered.indexOf('⚠️')).toBeGreaterThan(rendered.indexOf('<table'));
+    expect(JSON.parse(stepsOutput(warned))[0]).toMatchObject({ warnings: [warning, warning] });
+  });
+
   it('leaves steps without figures out of the chart and says so', () => {
     const rendered = buildSummary(
       report({
@@ -418,6 +431,7 @@ describe('canary summary', () => {
         checks: [],
         decision: 'passed',
         reason: null,
+        warnings: [],
       },
     ]);
     expect(json.steps).toEqual(JSON.parse(stepsOutput(aborted)));

@@ -172,7 +172,7 @@ export async function startScenario(
   world: World,
   mode: TrafficMode,
   canary: Behaviour,
-  options: { ratePerSecond?: number; neighbour?: Neighbour } = {},
+  options: { ratePerSecond?: number; neighbour?: Neighbour; scrapeIntervalMs?: number } = {},
 ): Promise<Scenario> {
   const namespace = `canary-${mode}-${++namespaces}`;
   const file = join(world.dir, `${namespace}.yaml`);
@@ -202,6 +202,7 @@ export async function startScenario(
     stable: STABLE,
     canary,
     ratePerSecond: options.ratePerSecond ?? 80,
+    scrapeIntervalMs: options.scrapeIntervalMs,
     extraTargets: options.neighbour
       ? [{ url: options.neighbour.url, labels: { namespace, app: 'billing' } }]
       : [],

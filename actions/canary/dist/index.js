@@ -46740,19 +46740,24 @@ function safeDecode(text) {
 /**
  * The inputs that say how much worse than stable a canary may be before the comparison blames it
  * (`error-rate-margin`, `latency-margin`), and how long a new weight warms up (`warm-up`).
- * A margin reads as the formula it stands for: `10% + 2ms` lets the canary be 10% slower than
- * stable plus 2 ms; `20% + 0.1%` lets its 5xx rate be stable's × 1.2 plus 0.1% of requests.
+ *
+ * A margin reads as the formula it stands for, over a rate: `R% + A%` lets the canary's rate be
+ * stable's × (1 + R) plus A. The rate is the share of 5xx for `error-rate-margin`, and for
+ * `latency-margin` the share of requests slower than each histogram bucket bound: with `10% +
+ * 0.5%`, where 20% of stable's requests take over 50 ms, up to 22.5% of the canary's may. The
+ * default lets a canary 1 ms slower on a 20 ms service pass, and still stops one whose p95 is
+ * 20 ms higher within a minute (bench/canary-judge.bench.ts).
  */
 
 
-
 const DEFAULT_ERROR_MARGIN = '0%';
-const DEFAULT_LATENCY_MARGIN = '5% + 2ms';
+const DEFAULT_LATENCY_MARGIN = '5% + 0.2%';
 const PERCENT = /^(\d+(?:\.\d+)?|\.\d+)\s*%$/;
 function readMargins() {
+    const read = (name, fallback) => parseMargin(name, readString(name, { default: fallback })?.trim() || fallback);
     return {
-        errorMargin: parseErrorMargin(readString('error-rate-margin', { default: DEFAULT_ERROR_MARGIN }) ?? DEFAULT_ERROR_MARGIN),
-        latencyMargin: parseLatencyMargin(readString('latency-margin', { default: DEFAULT_LATENCY_MARGIN }) ?? DEFAULT_LATENCY_MARGIN),
+        errorMargin: read('error-rate-margin', DEFAULT_ERROR_MARGIN),
+        latencyMargin: read('latency-margin', DEFAULT_LATENCY_MARGIN),
     };
 }
 /** undefined: three scrape intervals, as Prometheus' samples show them. */
@@ -46763,43 +46768,19 @@ function readWarmUp(intervalMs) {
     // The default here is only the example an error shows: the input is set.
     return readDuration('warm-up', { default: '45s', minMs: 0, maxMs: intervalMs * 10 });
 }
-/** `R%` or `R% + A%`: stable's 5xx rate × (1 + R) + A. */
-function parseErrorMargin(text) {
-    const example = '10% + 0.1%';
-    const terms = splitTerms(text);
+/** `R%` or `R% + A%`: stable's rate × (1 + R) + A. */
+function parseMargin(name, text) {
+    const example = '10% + 0.5%';
+    const terms = text.split('+').map((term) => term.trim());
     const percents = terms.map((term) => PERCENT.exec(term));
     if (terms.length > 2 || percents.some((match) => !match)) {
-        throw new errors_InputError('error-rate-margin', `must be a relative percentage, optionally plus an absolute one ('R% + A%': stable's 5xx rate × (1 + R) + A), got '${text}'.`, example);
+        throw new errors_InputError(name, `must be a relative percentage, optionally plus an absolute one ('R% + A%': stable's rate × (1 + R) + A), got '${text}'.`, example);
     }
     const [relative, absolute = 0] = percents.map((match) => Number(match?.[1]) / 100);
     if (absolute >= 1) {
-        throw new errors_InputError('error-rate-margin', `has an absolute part of ${absolute * 100}%, which would tolerate a canary failing every request, got '${text}'.`, example);
+        throw new errors_InputError(name, `has an absolute part of ${Number((absolute * 100).toPrecision(4))}%, which would tolerate any canary, got '${text}'.`, example);
     }
     return { relative, absolute };
-}
-/** `R%`, `A` (a duration) or `R% + A`: stable's latency × (1 + R) + A; absolute in seconds. */
-function parseLatencyMargin(text) {
-    const example = '5% + 2ms';
-    const margin = { relative: 0, absolute: 0 };
-    const seen = new Set();
-    const terms = splitTerms(text);
-    for (const term of terms) {
-        const percent = PERCENT.exec(term);
-        const ms = percent ? undefined : parseDuration(term.toLowerCase());
-        const kind = percent ? 'relative' : 'absolute';
-        if ((!percent && ms === undefined) || seen.has(kind)) {
-            throw new errors_InputError('latency-margin', `must be a percentage, a duration or both ('R% + A': stable's latency × (1 + R) + A), got '${text}'.`, example);
-        }
-        seen.add(kind);
-        if (percent)
-            margin.relative = Number(percent[1]) / 100;
-        else
-            margin.absolute = (ms ?? 0) / 1000;
-    }
-    return margin;
-}
-function splitTerms(text) {
-    return text.split('+').map((term) => term.trim());
 }
 
 ;// CONCATENATED MODULE: ./src/canary/metrics/promql.ts
@@ -48504,98 +48485,6 @@ class OutputTail {
     }
 }
 
-;// CONCATENATED MODULE: ./src/canary/judge/latency.ts
-/**
- * The q-quantile in seconds from cumulative histogram buckets, estimated as Prometheus'
- * histogram_quantile does: linear interpolation inside the bucket the rank falls in, the first
- * bucket starting at 0. When the rank falls in the +Inf bucket the highest finite bound is
- * returned, since nothing more is known. Undefined without observations or finite buckets.
- */
-function estimateQuantile(buckets, total, q) {
-    if (!(q >= 0 && q <= 1))
-        throw new RangeError(`quantile must be within [0, 1], got ${q}`);
-    if (!(total > 0) || buckets.length === 0)
-        return undefined;
-    const sorted = monotone(buckets);
-    const rank = q * total;
-    const index = sorted.findIndex((bucket) => bucket.count >= rank);
-    if (index === -1)
-        return sorted[sorted.length - 1].le;
-    const bucket = sorted[index];
-    if (index === 0 && bucket.le <= 0)
-        return bucket.le;
-    const previous = index > 0 ? sorted[index - 1] : { le: 0, count: 0 };
-    const inBucket = bucket.count - previous.count;
-    if (inBucket <= 0)
-        return bucket.le;
-    return previous.le + (bucket.le - previous.le) * ((rank - previous.count) / inBucket);
-}
-/**
- * Whether the q-quantile lies above every finite bucket, where estimateQuantile can only say "at
- * least the highest bound".
- */
-function quantileBeyondBuckets(buckets, total, q) {
-    if (!(total > 0) || buckets.length === 0)
-        return false;
-    const highest = monotone(buckets).at(-1);
-    return highest !== undefined && highest.count < q * total;
-}
-/**
- * Counts in the window between two cumulative readings. A count that went backwards gives 0,
- * never a negative number of requests.
- */
-function subtractCounts(later, earlier) {
-    const before = new Map(earlier.buckets.map((bucket) => [bucket.le, bucket.count]));
-    return {
-        requests: Math.max(0, later.requests - earlier.requests),
-        errors: Math.max(0, later.errors - earlier.errors),
-        buckets: later.buckets.map((bucket) => ({
-            le: bucket.le,
-            count: Math.max(0, bucket.count - (before.get(bucket.le) ?? 0)),
-        })),
-        latencyCount: Math.max(0, later.latencyCount - earlier.latencyCount),
-    };
-}
-function windowStats(counts) {
-    const p95 = estimateQuantile(counts.buckets, counts.latencyCount, 0.95);
-    return {
-        requests: counts.requests,
-        errorRate: counts.requests > 0 ? Math.min(1, counts.errors / counts.requests) : undefined,
-        p95Ms: p95 === undefined ? undefined : p95 * 1000,
-    };
-}
-/**
- * Buckets in ascending order with counts made non-decreasing: buckets scraped at slightly
- * different moments can disagree, and Prometheus applies the same repair.
- */
-function monotone(buckets) {
-    const sorted = [...buckets].sort((a, b) => a.le - b.le);
-    let running = 0;
-    return sorted.map((bucket) => {
-        running = Math.max(running, bucket.count);
-        return { le: bucket.le, count: running };
-    });
-}
-/**
- * Requests slower than `seconds`, read off the cumulative buckets by linear interpolation as
- * histogram_quantile does. Beyond the highest finite bound only "slower than that bound" is
- * known, which undercounts, so a breach found with it is still a breach.
- */
-function slowerThanInterpolated(counts, seconds) {
-    let lowerLe = 0;
-    let lowerCount = 0;
-    for (const bucket of counts.buckets) {
-        if (seconds <= bucket.le) {
-            const span = bucket.le - lowerLe;
-            const within = span > 0 ? ((seconds - lowerLe) / span) * (bucket.count - lowerCount) : 0;
-            return Math.max(0, counts.latencyCount - (lowerCount + within));
-        }
-        lowerLe = bucket.le;
-        lowerCount = bucket.count;
-    }
-    return Math.max(0, counts.latencyCount - lowerCount);
-}
-
 ;// CONCATENATED MODULE: ./src/canary/judge/sequential-test.ts
 /**
  * An anytime-valid, one-sided test that the canary's event rate (5xx, slow requests) is higher
@@ -48703,19 +48592,24 @@ function logSumExp(values) {
 
 ;// CONCATENATED MODULE: ./src/canary/judge/judge.ts
 
-
 /**
  * Compares canary with stable after every check. One sequential test asks whether the canary's
  * 5xx rate per request is higher; for each finite latency bucket bound b another asks whether
  * the canary's share of requests slower than b is higher, so a regression anywhere in the
  * latency distribution is caught, not only at one quantile.
  *
- * Alpha is split in half between the error test and the latency family, and the latency half is
- * split evenly over the bounds (Bonferroni). Bonferroni needs no assumption about how the tests
- * depend on each other, and they do: they share requests, and the bounds share histograms. The
- * latency half is reserved even before a histogram shows up, so the guarantee does not depend on
- * when buckets appear. The bounds are fixed at the first observation where both tracks have
- * buckets, for the same reason.
+ * The tests' evidence (Bayes factors, which are e-processes) is averaged with weights — 0.7 for
+ * the error test, 0.3 shared evenly by the bounds — and the canary is worse once the running
+ * maximum of that average reaches 1/alpha. An average of e-processes is one, whatever their
+ * dependence (they share requests, and the bounds share histograms), so by Ville's inequality the
+ * false-alarm rate stays at most alpha; unlike a Bonferroni split, a regression that shows at
+ * several bounds adds up. The latency weight is reserved even before a histogram shows up, so
+ * the guarantee does not depend on when buckets appear. The bounds are fixed at the first
+ * observation where both tracks have buckets, for the same reason.
+ *
+ * The canary is "worse" only beyond the margins: its rates may be up to stable's × (1 + relative)
+ * + absolute (error-rate-margin, latency-margin), so a practically identical canary at high
+ * traffic is not stopped for a difference nobody would notice.
  */
 class SequentialJudge {
     alpha;
@@ -48723,6 +48617,9 @@ class SequentialJudge {
     latencyMargin;
     errorTest = new CumulativeTest();
     latencyTests;
+    lastVerdict;
+    lastBatchAt = -Infinity;
+    largestLogEvidence = 0;
     constructor(options) {
         if (!(options.alpha > 0 && options.alpha < 1)) {
             throw new RangeError(`alpha must be between 0 and 1, got ${options.alpha}`);
@@ -48736,6 +48633,7 @@ class SequentialJudge {
      * requests before them had never been seen.
      */
     skip(observation) {
+        this.lastBatchAt = observation.atMs;
         this.errorTest.skipTo(errorBatch(observation.canary, observation.stable));
         for (const [le, test] of this.latencyTestsFor(observation.canary, observation.stable)) {
             const batch = this.latencyBatch(observation.canary, observation.stable, le);
@@ -48743,52 +48641,58 @@ class SequentialJudge {
                 test.skipTo(batch);
         }
     }
-    /** Takes counts cumulative since the canary began to receive traffic. */
+    /**
+     * Takes counts cumulative since the canary began to receive traffic. Counts are tested in
+     * batches of at least two scrape intervals: Prometheus has each counter only at its scrapes,
+     * so what happened between two scrapes is spread over them, at different moments for different
+     * pods; a blip both tracks suffered would otherwise weigh on the canary in one batch and on
+     * stable in the next.
+     */
     observe(observation) {
+        const batchMs = 2 * (observation.scrapeIntervalMs ?? 0);
+        if (this.lastVerdict && observation.atMs - this.lastBatchAt < batchMs)
+            return this.lastVerdict;
+        this.lastBatchAt = observation.atMs;
+        this.lastVerdict = this.judge(observation);
+        return this.lastVerdict;
+    }
+    judge(observation) {
         const { canary, stable } = observation;
-        this.errorTest.observe(errorBatch(canary, stable), this.errorNullRatio());
+        this.errorTest.observe(errorBatch(canary, stable), this.errorMargin);
         const errors = {
-            pValue: Math.min(1, 2 * this.errorTest.pValue),
+            pValue: Math.min(1, this.errorTest.pValue / ERROR_WEIGHT),
             canaryRate: judge_share(canary.errors, canary.requests),
             stableRate: judge_share(stable.errors, stable.requests),
         };
         const latency = this.observeLatency(canary, stable);
-        const pValue = Math.min(errors.pValue, latency?.pValue ?? 1);
+        // The evidence of every test, weighted: an average of e-processes is one, so its running
+        // maximum is compared with 1/alpha (Ville) without splitting alpha bound by bound.
+        const tests = [...(this.latencyTests?.values() ?? [])];
+        const logEvidence = logSumExp([
+            Math.log(ERROR_WEIGHT) + this.errorTest.logBayesFactor,
+            ...(tests.length === 0
+                ? [Math.log(1 - ERROR_WEIGHT)]
+                : tests.map((test) => Math.log((1 - ERROR_WEIGHT) / tests.length) + test.logBayesFactor)),
+        ]);
+        this.largestLogEvidence = Math.max(this.largestLogEvidence, logEvidence);
+        const pValue = Math.min(1, Math.exp(-this.largestLogEvidence));
         const worse = pValue <= this.alpha;
         let reason;
         if (worse) {
             reason =
                 latency === undefined || errors.pValue <= latency.pValue
-                    ? `canary 5xx ${percent(errors.canaryRate)} vs stable ${percent(errors.stableRate)}, ${formatP(errors.pValue)}`
-                    : `canary slower than ${formatMs(latency.boundMs)} for ${percent(latency.canarySlowShare)} of requests vs stable ${percent(latency.stableSlowShare)}, ${formatP(latency.pValue)}`;
+                    ? `canary 5xx ${percent(errors.canaryRate)} vs stable ${percent(errors.stableRate)}, ${formatP(pValue)}`
+                    : `canary slower than ${formatMs(latency.boundMs)} for ${percent(latency.canarySlowShare)} of requests vs stable ${percent(latency.stableSlowShare)}, ${formatP(pValue)}`;
         }
         return { worse, pValue, errors, latency, reason };
     }
     /**
-     * The 5xx ratio the margin allows against stable's rate so far: (1 + relative) + absolute /
-     * stable's rate, with half an error when stable has none yet, so an absolute margin still
-     * bounds what is tolerated.
-     */
-    errorNullRatio() {
-        const { relative, absolute } = this.errorMargin;
-        if (absolute <= 0)
-            return 1 + relative;
-        const seen = this.errorTest.seen;
-        if (seen.stableExposure <= 0)
-            return 1 + relative;
-        const stableRate = Math.max(seen.stableEvents, 0.5) / seen.stableExposure;
-        return 1 + relative + absolute / stableRate;
-    }
-    /**
-     * Requests slower than `le` on each track. With a latency margin, the canary's are compared with
-     * stable's slower than (le − absolute) / (1 + relative): what stable would count at `le` if it
-     * were as much slower as the margin allows. Undefined when that bound is not above zero.
+     * Requests slower than `le` on each track, as a batch of the rate-ratio test; undefined when a
+     * track has no bucket at `le`.
      */
     latencyBatch(canary, stable, le) {
-        const { relative, absolute } = this.latencyMargin;
-        const stableBound = (le - absolute) / (1 + relative);
         const canarySlow = slowerThan(canary, le);
-        const stableSlow = stableBound === le ? slowerThan(stable, le) : slowerThanInterpolated(stable, stableBound);
+        const stableSlow = slowerThan(stable, le);
         if (canarySlow === undefined || stableSlow === undefined)
             return undefined;
         return {
@@ -48819,11 +48723,11 @@ class SequentialJudge {
         for (const [le, test] of tests) {
             const batch = this.latencyBatch(canary, stable, le);
             if (batch)
-                test.observe(batch);
+                test.observe(batch, this.latencyMargin);
             const canarySlow = batch?.canaryEvents ?? slowerThan(canary, le);
             const stableSlow = batch?.stableEvents;
             const candidate = {
-                pValue: Math.min(1, 2 * bounds * test.pValue),
+                pValue: Math.min(1, (bounds * test.pValue) / (1 - ERROR_WEIGHT)),
                 boundMs: Number((le * 1000).toPrecision(12)),
                 canarySlowShare: judge_share(canarySlow, canary.latencyCount),
                 stableSlowShare: judge_share(stableSlow, stable.latencyCount),
@@ -48854,7 +48758,9 @@ class CumulativeTest {
         canaryEvents: 0,
         stableEvents: 0,
     };
-    observe(cumulative, nullRatio = 1) {
+    /** Tests the counts since the last batch, allowing the canary `margin` over stable's rate. */
+    observe(cumulative, margin = NO_MARGIN) {
+        const nullRatio = this.nullRatio(margin);
         const canaryExposure = cumulative.canaryExposure - this.last.canaryExposure;
         const stableExposure = cumulative.stableExposure - this.last.stableExposure;
         const canaryEvents = cumulative.canaryEvents - this.last.canaryEvents;
@@ -48875,9 +48781,17 @@ class CumulativeTest {
             stableEvents: Math.min(stableEvents, stableExposure),
         }, nullRatio);
     }
-    /** The cumulative counts the test has gone up to. */
-    get seen() {
-        return this.last;
+    /**
+     * The rate ratio the margin allows against stable's rate so far, (1 + relative) + absolute /
+     * stable's rate; with half an event when stable has none yet, so that an absolute margin still
+     * bounds what is tolerated. Fixed before the batch is seen, as the test requires.
+     */
+    nullRatio({ relative, absolute }) {
+        const seen = this.last;
+        if (absolute <= 0 || seen.stableExposure <= 0)
+            return 1 + relative;
+        const stableRate = Math.max(seen.stableEvents, 0.5) / seen.stableExposure;
+        return 1 + relative + absolute / stableRate;
     }
     /** Goes on from `cumulative` without testing what came before it. */
     skipTo(cumulative) {
@@ -48886,7 +48800,15 @@ class CumulativeTest {
     get pValue() {
         return this.test.pValue;
     }
+    get logBayesFactor() {
+        return this.test.logBayesFactor;
+    }
 }
+/**
+ * The error test's weight in the evidence (the latency bounds share the rest): most regressions
+ * that matter show in 5xx, which are rarer events than slow requests, so they need the alpha.
+ */
+const ERROR_WEIGHT = 0.7;
 const NO_MARGIN = { relative: 0, absolute: 0 };
 function errorBatch(canary, stable) {
     return {
@@ -48919,6 +48841,98 @@ function formatP(p) {
 // EXTERNAL MODULE: ./node_modules/jstat/dist/jstat.js
 var jstat = __nccwpck_require__(2453);
 var jstat_default = /*#__PURE__*/__nccwpck_require__.n(jstat);
+;// CONCATENATED MODULE: ./src/canary/judge/latency.ts
+/**
+ * The q-quantile in seconds from cumulative histogram buckets, estimated as Prometheus'
+ * histogram_quantile does: linear interpolation inside the bucket the rank falls in, the first
+ * bucket starting at 0. When the rank falls in the +Inf bucket the highest finite bound is
+ * returned, since nothing more is known. Undefined without observations or finite buckets.
+ */
+function estimateQuantile(buckets, total, q) {
+    if (!(q >= 0 && q <= 1))
+        throw new RangeError(`quantile must be within [0, 1], got ${q}`);
+    if (!(total > 0) || buckets.length === 0)
+        return undefined;
+    const sorted = monotone(buckets);
+    const rank = q * total;
+    const index = sorted.findIndex((bucket) => bucket.count >= rank);
+    if (index === -1)
+        return sorted[sorted.length - 1].le;
+    const bucket = sorted[index];
+    if (index === 0 && bucket.le <= 0)
+        return bucket.le;
+    const previous = index > 0 ? sorted[index - 1] : { le: 0, count: 0 };
+    const inBucket = bucket.count - previous.count;
+    if (inBucket <= 0)
+        return bucket.le;
+    return previous.le + (bucket.le - previous.le) * ((rank - previous.count) / inBucket);
+}
+/**
+ * Whether the q-quantile lies above every finite bucket, where estimateQuantile can only say "at
+ * least the highest bound".
+ */
+function quantileBeyondBuckets(buckets, total, q) {
+    if (!(total > 0) || buckets.length === 0)
+        return false;
+    const highest = monotone(buckets).at(-1);
+    return highest !== undefined && highest.count < q * total;
+}
+/**
+ * Counts in the window between two cumulative readings. A count that went backwards gives 0,
+ * never a negative number of requests.
+ */
+function subtractCounts(later, earlier) {
+    const before = new Map(earlier.buckets.map((bucket) => [bucket.le, bucket.count]));
+    return {
+        requests: Math.max(0, later.requests - earlier.requests),
+        errors: Math.max(0, later.errors - earlier.errors),
+        buckets: later.buckets.map((bucket) => ({
+            le: bucket.le,
+            count: Math.max(0, bucket.count - (before.get(bucket.le) ?? 0)),
+        })),
+        latencyCount: Math.max(0, later.latencyCount - earlier.latencyCount),
+    };
+}
+function windowStats(counts) {
+    const p95 = estimateQuantile(counts.buckets, counts.latencyCount, 0.95);
+    return {
+        requests: counts.requests,
+        errorRate: counts.requests > 0 ? Math.min(1, counts.errors / counts.requests) : undefined,
+        p95Ms: p95 === undefined ? undefined : p95 * 1000,
+    };
+}
+/**
+ * Buckets in ascending order with counts made non-decreasing: buckets scraped at slightly
+ * different moments can disagree, and Prometheus applies the same repair.
+ */
+function monotone(buckets) {
+    const sorted = [...buckets].sort((a, b) => a.le - b.le);
+    let running = 0;
+    return sorted.map((bucket) => {
+        running = Math.max(running, bucket.count);
+        return { le: bucket.le, count: running };
+    });
+}
+/**
+ * Requests slower than `seconds`, read off the cumulative buckets by linear interpolation as
+ * histogram_quantile does. Beyond the highest finite bound only "slower than that bound" is
+ * known, which undercounts, so a breach found with it is still a breach.
+ */
+function slowerThanInterpolated(counts, seconds) {
+    let lowerLe = 0;
+    let lowerCount = 0;
+    for (const bucket of counts.buckets) {
+        if (seconds <= bucket.le) {
+            const span = bucket.le - lowerLe;
+            const within = span > 0 ? ((seconds - lowerLe) / span) * (bucket.count - lowerCount) : 0;
+            return Math.max(0, counts.latencyCount - (lowerCount + within));
+        }
+        lowerLe = bucket.le;
+        lowerCount = bucket.count;
+    }
+    return Math.max(0, counts.latencyCount - lowerCount);
+}
+
 ;// CONCATENATED MODULE: ./src/canary/judge/slo.ts
 /**
  * The absolute limits (max-error-rate, max-latency-p95), judged on one step's window. A point
@@ -49041,9 +49055,12 @@ async function progress(weights, settings, ports) {
             trafficStartedAt = ports.now();
         }
         const activity = ports.duringStep?.(achieved);
+        // Only a new weight warms up: more requests reach the canary's pods, or new pods.
+        const warmsUp = achieved !== (steps.at(-1)?.achievedWeight ?? 0);
         let step;
         try {
-            step = await runStep(weight, achieved, startedAt, latest, judge, settings, ports);
+            const at = { weight, achieved, startedAt, warmsUp };
+            step = await runStep(at, latest, judge, settings, ports);
         }
         finally {
             await activity?.stop();
@@ -49076,7 +49093,7 @@ async function firstObservation(ports) {
         return undefined;
     }
 }
-async function runStep(weight, achieved, startedAt, before, judge, settings, ports) {
+async function runStep({ weight, achieved, startedAt, warmsUp }, before, judge, settings, ports) {
     let last = before;
     let stepBase = before;
     let lastMetricsAt = ports.now();
@@ -49110,6 +49127,10 @@ async function runStep(weight, achieved, startedAt, before, judge, settings, por
     for (;;) {
         if (!(await ports.sleep(settings.checkIntervalMs)))
             return finish('cancelled', 'cancelled');
+        // Pod health is evidence of its own, also while Prometheus does not answer.
+        const unhealthy = await ports.canaryHealth?.();
+        if (unhealthy !== undefined)
+            return finish('aborted', unhealthy, true);
         let observation;
         try {
             observation = await ports.readMetrics();
@@ -49122,9 +49143,6 @@ async function runStep(weight, achieved, startedAt, before, judge, settings, por
             }
             continue;
         }
-        const unhealthy = await ports.canaryHealth?.();
-        if (unhealthy !== undefined)
-            return finish('aborted', unhealthy, true);
         // The first answer after an outage at the start becomes the baseline.
         if (!stepBase)
             stepBase = observation;
@@ -49133,7 +49151,7 @@ async function runStep(weight, achieved, startedAt, before, judge, settings, por
             continue;
         }
         last = observation;
-        const warmUpMs = warmUpOf(settings, observation);
+        const warmUpMs = warmsUp ? warmUpOf(settings, observation) : 0;
         if (observation.atMs < startedAt + warmUpMs) {
             // Recorded, not judged: the judge and the step's window go on from here.
             judge.skip(observation);

@@ -16,9 +16,6 @@ import { add, cumulativeBuckets, emptyCounts } from './methods.js';
 import type { SimulatedRun } from './realistic.js';
 import type { SecondCounts, SecondOfTraffic } from './traffic.js';
 
-/** Why the action aborted, run by run: for reading a benchmark's outliers. */
-export const abortReasons: string[] = [];
-
 /** The action's defaults, with check-interval 1s: one check per scrape. */
 export const ACTION_SETTINGS: ProgressionSettings = {
   intervalMs: 60_000,
@@ -64,7 +61,6 @@ export async function actionAbortSecond(
       return Promise.resolve(nowMs <= boundSeconds * 1000);
     },
   });
-  if (result.end === 'aborted') abortReasons.push(result.reason ?? '');
   return result.end === 'aborted' ? nowMs / 1000 : undefined;
 }
 
@@ -113,7 +109,6 @@ export async function actionAbortSecondRealistic(
       return Promise.resolve(nowMs <= boundSeconds * 1000);
     },
   });
-  if (result.end === 'aborted') abortReasons.push(result.reason ?? '');
   return result.end === 'aborted' ? nowMs / 1000 : undefined;
 }
 

@@ -97,6 +97,30 @@ export function oracleSprt(stable: TrackBehaviour, canary: TrackBehaviour): Dete
   };
 }
 
+/**
+ * The best a comparison with stable *as it serves now* can do on errors: Wald's SPRT on which
+ * track each 5xx fell in (given each second's requests), knowing the true rate ratio. Unlike the
+ * oracle it must learn stable's rate from stable's own errors, as every concurrent judge does.
+ */
+export function concurrentOracle(stable: TrackBehaviour, canary: TrackBehaviour): Detector {
+  const ratio = canary.errorRate / stable.errorRate;
+  const threshold = Math.log(1 / ALPHA);
+  let logLikelihoodRatio = 0;
+  return {
+    check(traffic) {
+      const nc = traffic.canary.requests;
+      const ns = traffic.stable.requests;
+      if (nc === 0 || ns === 0) return false;
+      const q0 = nc / (nc + ns);
+      const q1 = (ratio * nc) / (ratio * nc + ns);
+      logLikelihoodRatio +=
+        traffic.canary.errors * Math.log(q1 / q0) +
+        traffic.stable.errors * Math.log((1 - q1) / (1 - q0));
+      return logLikelihoodRatio >= threshold;
+    },
+  };
+}
+
 /** P-value of "x tends to exceed y": normal approximation with tie and continuity corrections. */
 export function mannWhitneyGreater(x: readonly number[], y: readonly number[]): number {
   const n1 = x.length;

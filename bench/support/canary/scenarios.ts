@@ -1,6 +1,6 @@
 import { actionAbortSecond, actionAbortSecondRealistic } from './action-judge.js';
 import { simulate, type RealisticScenario } from './realistic.js';
-import { flagger, mannWhitney, oracleSprt, type Detector } from './methods.js';
+import { concurrentOracle, flagger, mannWhitney, oracleSprt, type Detector } from './methods.js';
 import { p95Seconds, traffic, type Scenario, type TrackBehaviour } from './traffic.js';
 
 export const BOUND_SECONDS = 600;
@@ -121,4 +121,14 @@ export async function realisticAbortSeconds(
     }
   }
   return outcome;
+}
+
+/** The concurrent oracle's abort second on `scenario`'s seeded traffic (see methods.ts). */
+export function concurrentOracleSecond(scenario: Scenario, seed: number): number | undefined {
+  const detector = concurrentOracle(scenario.stable, scenario.canary);
+  const seconds = traffic(scenario, seed);
+  for (let second = 1; second <= BOUND_SECONDS; second += 1) {
+    if (detector.check(seconds.next().value!, second)) return second;
+  }
+  return undefined;
 }
