@@ -78,6 +78,21 @@ describe('checkSlo', () => {
     );
   });
 
+  it('lets a service slower than max-latency-p95 through when the canary is as slow as stable', () => {
+    // 80% of requests under 100 ms: p95 well above the limit, on both tracks.
+    const result = checkSlo(
+      { canary: counts(1000, 0, 0.5, 0.8), stable: counts(9000, 0, 0.5, 0.8) },
+      limits,
+    );
+    expect(result.breaches).toEqual([]);
+    expect(result.unsure).toEqual([]);
+    expect(result.stableBreaches).toEqual([
+      expect.stringMatching(
+        /^stable.s p95 latency 213 ms is above the 100 ms limit too \(canary 213 ms\)/,
+      ),
+    ]);
+  });
+
   it('does not blame the canary for a limit stable breaches too, and says so', () => {
     const result = checkSlo({ canary: counts(1000, 30), stable: counts(9000, 250) }, limits);
     expect(result.breaches).toEqual([]);
