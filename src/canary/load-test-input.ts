@@ -74,9 +74,21 @@ export function parseLoadTest(
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(given)) {
     const url = checkUrlInput('load-test', given, { example: LOAD_TEST_URL_EXAMPLE });
     // Credentials in the URL become basic auth; they are as secret as any header.
-    const password = new URL(url).password;
+    const { username, password } = new URL(url);
     registerSecret(password);
-    registerSecret(safeDecode(password));
+    // Basic auth sends them decoded; a % that does not decode would fail only at the first step.
+    for (const [part, text] of [
+      ['password', password],
+      ['user name', username],
+    ] as const) {
+      if (decodes(text)) continue;
+      throw new InputError(
+        'load-test',
+        `has a ${part} in its URL that cannot be decoded: it is sent as basic auth after decoding its %XX escapes, and a % there must begin one (two hex digits, UTF-8). Write a literal % as %25.`,
+        'http://loadtest:pa%25ss@web.example.com/',
+      );
+    }
+    registerSecret(decodeURIComponent(password));
     return { kind: 'url', url, ratePerSecond: ratePerSecond ?? DEFAULT_LOAD_TEST_RATE };
   }
   if (/^[a-z0-9.-]+:\d+(\/\S*)?$/i.test(given)) {
@@ -125,10 +137,11 @@ function findProgram(program: string, env: NodeJS.ProcessEnv, cwd: string): bool
   });
 }
 
-function safeDecode(text: string): string {
+function decodes(text: string): boolean {
   try {
-    return decodeURIComponent(text);
+    decodeURIComponent(text);
+    return true;
   } catch {
-    return text;
+    return false;
   }
 }

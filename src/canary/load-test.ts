@@ -5,8 +5,9 @@
  *
  * - A URL is called by the action itself at `load-test-rate` requests per second (core's paced
  *   GET loop: no retries, no redirects followed, a timeout per request).
- * - A command runs from its argument array, never through a shell, for the whole step; as the
- *   step ends it gets SIGTERM, then SIGKILL after a grace period. When it exits early it is started
+ * - A command runs from its argument array, never through a shell, for the whole step, in a
+ *   process group of its own; as the step ends the whole group (the command and whatever it
+ *   started) gets SIGTERM, then SIGKILL after a grace period. When it exits early it is started
  *   again, at most once every few seconds, and the log says so once. Its output is untrusted and
  *   is not streamed: only its last lines are shown, inside stop-commands, when it first ends early.
  */
@@ -91,7 +92,7 @@ export class LoadTestRunner {
     core.info(
       this.test.kind === 'url'
         ? `Load test: GET ${escapeUntrusted(redactUrl(this.test.url))} at ${this.test.ratePerSecond} requests/s during each step (no redirects followed; ${this.options.requestTimeoutMs / 1000}s timeout per request).`
-        : `Load test: running ${escapeUntrusted(formatCommandLine(this.test.program, this.test.args))} during each step, without a shell; it is stopped (SIGTERM, SIGKILL after ${this.options.killGraceMs / 1000}s) as each step ends.`,
+        : `Load test: running ${escapeUntrusted(formatCommandLine(this.test.program, this.test.args))} during each step, without a shell; it and what it starts are stopped (SIGTERM, SIGKILL after ${this.options.killGraceMs / 1000}s) as each step ends.`,
     );
   }
 
@@ -143,6 +144,8 @@ export class LoadTestRunner {
             okExitCodes: 'any',
             signal: controller.signal,
             killGraceMs: this.options.killGraceMs,
+            // What the command starts (a script's load tester, its workers) is stopped with it.
+            processGroup: true,
             maxOutputBytes: EXEC_OUTPUT_BYTES,
             env: commandEnvironment(),
             onStdout: tail.add,
@@ -225,15 +228,16 @@ export function describeLoadTestStep(record: LoadTestStepRecord): string {
 
 /**
  * The step's environment for the command, less what it has no business with: the action's own
- * inputs (the kubeconfig, Prometheus credentials) and the runner's files for outputs, state,
- * environment, PATH and the summary.
+ * inputs (the kubeconfig, Prometheus credentials), the runner's ACTIONS_* credentials and service
+ * URLs (ACTIONS_RUNTIME_TOKEN, ACTIONS_ID_TOKEN_REQUEST_TOKEN and _URL, the cache and results
+ * services) and the runner's files for outputs, state, environment, PATH and the summary.
  */
 export function commandEnvironment(
   env: NodeJS.ProcessEnv = process.env,
 ): Record<string, string | undefined> {
   const removed: Record<string, undefined> = {};
   for (const name of Object.keys(env)) {
-    if (/^INPUT_/i.test(name)) removed[name] = undefined;
+    if (/^(INPUT|ACTIONS)_/i.test(name)) removed[name] = undefined;
   }
   for (const name of [
     'GITHUB_OUTPUT',

@@ -10,6 +10,7 @@ import type { CanaryCluster } from './canary-cluster.js';
 import { notReadyGraceMs } from './cluster/pod-health.js';
 import { runChecks } from './metrics/checks.js';
 import { MetricsCollector } from './metrics/collector.js';
+import { missingSeriesWarning } from './metrics/series-check.js';
 import { seriesSourceFor, type SeriesSource } from './metrics/sources.js';
 import { PrometheusClient } from './metrics/prometheus.js';
 import { LoadTestRunner } from './load-test.js';
@@ -258,6 +259,8 @@ async function runProgression(
   const loadTest =
     settings.loadTest &&
     new LoadTestRunner(settings.loadTest, { note: (line) => cluster.notes.push(line) });
+  const missing = await missingSeriesWarning(client, source);
+  if (missing) core.warning(escapeUntrusted(missing));
   // Restarts from here on count against the canary; pod health never throws.
   const pods = cluster.podHealth(notReadyGraceMs(settings.checkIntervalMs));
   await pods.baseline();

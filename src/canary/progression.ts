@@ -109,6 +109,8 @@ export async function progress(
       return { end: 'aborted', steps, reason, detectionMs: undefined, finalWeight };
     }
     finalWeight = achieved;
+    // Steps are timed from here: in replicas mode the shift waits for new pods to start.
+    const shiftedAt = ports.now();
     if (latest === undefined) {
       latest = await firstObservation(ports);
       trafficStartedAt = ports.now();
@@ -118,7 +120,7 @@ export async function progress(
     const warmsUp = achieved !== (steps.at(-1)?.achievedWeight ?? 0);
     let step: StepRun;
     try {
-      const at = { weight, achieved, startedAt, warmsUp };
+      const at = { weight, achieved, startedAt, shiftedAt, warmsUp };
       step = await runStep(at, latest, judge, settings, ports);
     } finally {
       await activity?.stop();
@@ -161,12 +163,14 @@ interface StepStart {
   weight: number;
   achieved: number;
   startedAt: number;
+  /** When the canary began to get the step's weight (its pods ready). */
+  shiftedAt: number;
   /** Whether the step's first data is a warm-up (the weight changed). */
   warmsUp: boolean;
 }
 
 async function runStep(
-  { weight, achieved, startedAt, warmsUp }: StepStart,
+  { weight, achieved, startedAt, shiftedAt, warmsUp }: StepStart,
   before: Observation | undefined,
   judge: SequentialJudge,
   settings: ProgressionSettings,
@@ -229,17 +233,23 @@ async function runStep(
     }
     last = observation;
     const warmUpMs = warmsUp ? warmUpOf(settings, observation) : 0;
-    if (observation.atMs < startedAt + warmUpMs) {
+    const elapsed = ports.now() - shiftedAt;
+    // Timed on the runner's clock, with one scrape interval more: the aligned instant of the
+    // counts lags behind by up to that much.
+    const warmingMs = warmUpMs > 0 ? warmUpMs + (observation.scrapeIntervalMs ?? 0) : 0;
+    if (elapsed < warmingMs) {
       // Recorded, not judged: the judge and the step's window go on from here.
       judge.skip(observation);
       stepBase = observation;
       continue;
     }
-    const verdict = judge.observe(observation);
+    // A step is judged for `interval` after its warm-up, and ends on a verdict about all its data,
+    // not one of an earlier batch.
+    const due = elapsed >= warmingMs + settings.intervalMs;
+    const verdict = judge.observe(observation, due);
     pValue = verdict.pValue;
     if (verdict.worse) return finish('aborted', verdict.reason, true);
-    const elapsed = ports.now() - startedAt;
-    if (elapsed < Math.max(settings.intervalMs, warmUpMs + settings.checkIntervalMs)) continue;
+    if (!due) continue;
     const slo = checkSlo(withStable(windowOf(observation, stepBase), observation), settings);
     warnings = slo.stableBreaches;
     if (!slo.enoughTraffic) {

@@ -21,6 +21,13 @@ export interface ExecOptions {
   /** How long a program may take to exit after SIGTERM before it gets SIGKILL. */
   killGraceMs?: number;
   /**
+   * Runs the program in a process group of its own and signals the whole group, so that what it
+   * started (a script's `sleep`, a load tester's workers) is stopped with it instead of holding
+   * its output open. Whatever of the group outlives the program is stopped as it ends, and the
+   * group is killed if this process exits first. Not on Windows, which has no process groups.
+   */
+  processGroup?: boolean;
+  /**
    * Stops the program when aborted, as a timeout does (SIGTERM, then SIGKILL after killGraceMs);
    * the result then has `stopped` set and is not an error.
    */
@@ -75,6 +82,8 @@ export function execute(
   if (options.echo !== false) core.info(`[command]${escapeUntrusted(commandLine)}`);
   const env = buildEnv(options);
   const started = Date.now();
+  const group = options.processGroup === true && process.platform !== 'win32';
+  const killGraceMs = options.killGraceMs ?? 5_000;
 
   return new Promise((resolve, reject) => {
     const child = spawn(program, [...args], {
@@ -82,16 +91,39 @@ export function execute(
       env,
       shell: false,
       stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own process group (and session): the group's id is the child's pid.
+      detached: group,
     });
+    const groupId = group ? child.pid : undefined;
+    if (groupId !== undefined) {
+      liveGroups.add(groupId);
+      installExitHook();
+    }
+    const signalChild = (signal: NodeJS.Signals) => {
+      if (groupId !== undefined) signalGroup(groupId, signal);
+      else child.kill(signal);
+    };
     const stdout = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
     const stderr = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
     let timedOut = false;
     let stopped = false;
     let killTimer: NodeJS.Timeout | undefined;
+    let closeTimer: NodeJS.Timeout | undefined;
     const terminate = () => {
       if (killTimer !== undefined) return;
-      child.kill('SIGTERM');
-      killTimer = setTimeout(() => child.kill('SIGKILL'), options.killGraceMs ?? 5_000);
+      signalChild('SIGTERM');
+      killTimer = setTimeout(() => {
+        signalChild('SIGKILL');
+        // A process outside our reach (one that left the group, or any descendant without
+        // processGroup) may still hold the pipes open; 'close' must not wait for it.
+        closeTimer = setTimeout(
+          () => {
+            child.stdout.destroy();
+            child.stderr.destroy();
+          },
+          Math.min(killGraceMs, STREAM_GRACE_MS),
+        );
+      }, killGraceMs);
     };
     const timeoutTimer =
       options.timeoutMs === undefined
@@ -120,10 +152,15 @@ export function execute(
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.stdin ?? '');
 
-    child.on('error', (error: NodeJS.ErrnoException) => {
+    const settle = () => {
       clearTimeout(timeoutTimer);
       clearTimeout(killTimer);
+      clearTimeout(closeTimer);
       options.signal?.removeEventListener('abort', onAbort);
+      if (groupId !== undefined) endGroup(groupId, killGraceMs);
+    };
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      settle();
       if (error.code === 'ENOENT') {
         reject(
           new ActionError(
@@ -136,9 +173,7 @@ export function execute(
       }
     });
     child.on('close', (exitCode, signal) => {
-      clearTimeout(timeoutTimer);
-      clearTimeout(killTimer);
-      options.signal?.removeEventListener('abort', onAbort);
+      settle();
       const result: ExecResult = {
         commandLine,
         exitCode,
@@ -158,6 +193,56 @@ export function execute(
       else reject(new ExecError(result));
     });
   });
+}
+
+/** After SIGKILL, how long the output pipes may stay open before they are closed from our side. */
+const STREAM_GRACE_MS = 1_000;
+
+/** Process groups started with processGroup that may still have members. */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function signalGroup(groupId: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-groupId, signal);
+    return true;
+  } catch {
+    // ESRCH: nothing is left in the group.
+    return false;
+  }
+}
+
+/**
+ * The program has ended; what it left running in its group is stopped too (SIGTERM, then SIGKILL
+ * after the grace), so nothing it started outlives it unseen.
+ */
+function endGroup(groupId: number, killGraceMs: number): void {
+  if (!signalGroup(groupId, 'SIGTERM')) {
+    liveGroups.delete(groupId);
+    return;
+  }
+  const timer = setTimeout(() => {
+    signalGroup(groupId, 'SIGKILL');
+    liveGroups.delete(groupId);
+  }, killGraceMs);
+  timer.unref();
+}
+
+/**
+ * A detached group does not die with us: when this process exits (a cancelled run ends with
+ * process.exit) before a group was stopped, it is killed here. Only synchronous work runs on
+ * 'exit', so there is no grace: SIGKILL. A SIGKILL of this process itself cannot be caught.
+ */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', killLiveGroups);
+}
+
+/** Kills every process group started with processGroup that may still run; exported for tests. */
+export function killLiveGroups(): void {
+  for (const groupId of liveGroups) signalGroup(groupId, 'SIGKILL');
+  liveGroups.clear();
 }
 
 function buildEnv(options: ExecOptions): NodeJS.ProcessEnv {

@@ -112,6 +112,24 @@ describe('load-test grammar', () => {
     expect(problem).toMatch(message);
   });
 
+  it.each([
+    ['https://load:50%off@web.example.com/', 'password'],
+    ['https://load:pa%E9ss@web.example.com/', 'password'],
+    ['https://lo%zzad:secret@web.example.com/', 'user name'],
+  ])('refuses %j, whose credentials would fail to decode at the first step', async (text, part) => {
+    let problem = '';
+    await captureStdout(() => {
+      problem = problemOf(text);
+    });
+    expect(problem).toMatch(
+      new RegExp(`^Input 'load-test' has a ${part} in its URL that cannot be decoded`),
+    );
+    expect(problem).toContain('Write a literal % as %25.');
+    expect(problem).toContain('For example: load-test: http://loadtest:pa%25ss@');
+    // The value is not repeated: it is a credential.
+    expect(problem).not.toMatch(/off|pa%E9ss|secret/);
+  });
+
   it('masks a password given in the URL', async () => {
     await captureStdout(() => parse('https://load:pa%24s@web.example.com/'));
     expect(maskSecrets('pa%24s pa$s')).toBe('*** ***');

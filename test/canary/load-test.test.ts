@@ -64,6 +64,22 @@ async function fileWritten(file: string): Promise<string> {
   }
 }
 
+/**
+ * Resolves true once `pid` is gone (process.kill(pid, 0) throws ESRCH), false after 5 s. A killed
+ * orphan stays a zombie where nothing reaps orphans (a container's PID 1); it runs no more.
+ */
+async function gone(pid: number): Promise<boolean> {
+  for (const end = Date.now() + 5_000; Date.now() < end; await sleep(25)) {
+    if (!processExists(pid)) return true;
+    try {
+      if (/^\d+ \(.*\) Z /.test(await readFile(`/proc/${pid}/stat`, 'utf8'))) return true;
+    } catch {
+      // No /proc (macOS): process.kill alone answers.
+    }
+  }
+  return false;
+}
+
 /** One step that lasts until `file` is written, capturing the log. */
 async function stepUntilWritten(runner: LoadTestRunner, weight: number, file: string) {
   let content = '';
@@ -156,6 +172,40 @@ describe('LoadTestRunner with a command', () => {
     expect(commands.filter((c) => c.command === 'warning')).toEqual([]);
   });
 
+  it.skipIf(process.platform === 'win32')(
+    'stops what the command started with it, and the step does not wait for it',
+    async () => {
+      // A wrapper script that does not exec its load tester: the tester inherits the output.
+      const pidFile = join(dir, 'grandchild');
+      const script = `sleep 30 & echo $! > "$1.part" && mv "$1.part" "$1"; wait`;
+      const runner = new LoadTestRunner(
+        { kind: 'command', program: 'sh', args: ['-c', script, 'load.sh', pidFile] },
+        { killGraceMs: 2_000 },
+      );
+      let stoppedIn = 0;
+      let grandchild = 0;
+      await captureStdout(async () => {
+        const activity = runner.duringStep(10);
+        grandchild = Number(await fileWritten(pidFile));
+        const started = Date.now();
+        await activity.stop();
+        stoppedIn = Date.now() - started;
+      });
+      try {
+        expect(grandchild).toBeGreaterThan(0);
+        expect(stoppedIn).toBeLessThan(2_000);
+        expect(await gone(grandchild)).toBe(true);
+        expect(runner.steps).toEqual([expect.objectContaining({ starts: 1 })]);
+      } finally {
+        try {
+          process.kill(grandchild, 'SIGKILL');
+        } catch {
+          // Gone, as it should be.
+        }
+      }
+    },
+  );
+
   it('kills a command that ignores SIGTERM once the grace period ends', async () => {
     const stubborn = 'process.on("SIGTERM", () => {}); setInterval(() => {}, 1000)';
     const runner = new LoadTestRunner(
@@ -207,6 +257,13 @@ describe('LoadTestRunner with a command', () => {
     vi.stubEnv('INPUT_KUBECONFIG', 'apiVersion: v1');
     vi.stubEnv('GITHUB_OUTPUT', join(dir, 'output'));
     vi.stubEnv('SLIPWAY_LOAD_VISIBLE', 'yes');
+    vi.stubEnv('ACTIONS_RUNTIME_TOKEN', 'runtime-token');
+    vi.stubEnv('ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'oidc-token');
+    vi.stubEnv('ACTIONS_ID_TOKEN_REQUEST_URL', 'https://token.actions.example/');
+    vi.stubEnv('ACTIONS_RUNTIME_URL', 'https://runtime.actions.example/');
+    vi.stubEnv('ACTIONS_RESULTS_URL', 'https://results.actions.example/');
+    vi.stubEnv('ACTIONS_CACHE_URL', 'https://cache.actions.example/');
+    vi.stubEnv('GITHUB_SHA', 'abc123');
     const envFile = join(dir, 'env.json');
     const script = `${WRITE}(process.argv[1], JSON.stringify(process.env)); setInterval(() => {}, 1000)`;
     const runner = new LoadTestRunner({
@@ -219,6 +276,8 @@ describe('LoadTestRunner with a command', () => {
     expect(seen.SLIPWAY_LOAD_VISIBLE).toBe('yes');
     expect(seen.INPUT_KUBECONFIG).toBeUndefined();
     expect(seen.GITHUB_OUTPUT).toBeUndefined();
+    expect(Object.keys(seen).filter((name) => name.startsWith('ACTIONS_'))).toEqual([]);
+    expect(seen.GITHUB_SHA).toBe('abc123');
     expect(commandEnvironment({ INPUT_X: 'a', PATH: '/bin' })).toMatchObject({
       INPUT_X: undefined,
       GITHUB_STATE: undefined,

@@ -11,6 +11,8 @@ import {
   REALISTIC,
   realisticAbortSeconds,
 } from '../../bench/support/canary/scenarios.js';
+import { actionAbortSecondRealistic } from '../../bench/support/canary/action-judge.js';
+import { simulate } from '../../bench/support/canary/realistic.js';
 
 const RUNS = 30;
 
@@ -47,6 +49,30 @@ describe('the canary judge on production-like data', () => {
     let caught = 0;
     for (let run = 0; run < 10; run += 1) {
       if ((await realisticAbortSeconds(worse, 93_000_000 + run)).action !== undefined) caught += 1;
+    }
+    expect(caught).toBe(10);
+  }, 60_000);
+});
+
+describe('a regression that shows at a later weight', () => {
+  it('is caught by the comparison with stable at every weight, not only the first', async () => {
+    const scenario = {
+      ...REALISTIC['scrape-skew'],
+      blip: undefined,
+      canaryFailsFrom: { second: 100, errorRate: 0.03 },
+    };
+    let caught = 0;
+    for (let run = 0; run < 10; run += 1) {
+      const second = await actionAbortSecondRealistic(
+        simulate(scenario, 94_000_000 + run, 600),
+        600,
+        {
+          weights: [10, 25, 50, 75, 100],
+          // Only the comparison with stable may catch it: the limit is far away.
+          settings: { maxErrorRate: 0.5 },
+        },
+      );
+      if (second !== undefined && second > 100) caught += 1;
     }
     expect(caught).toBe(10);
   }, 60_000);

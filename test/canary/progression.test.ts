@@ -273,9 +273,9 @@ describe('progress', () => {
     const { ports } = fakePorts(healthy);
     const result = await progress([20], { ...SETTINGS, warmUpMs: 15_000 }, ports);
     expect(result.steps[0].decision).toBe('passed');
-    // The window starts after the warm-up: 20 canary requests a second from 14 s on, until the
-    // 50 min-requests are there.
-    expect(result.steps[0].durationMs).toBe(17_000);
-    expect(result.steps[0].canary.requests).toBe(60);
+    // 15 s of warm-up, then the 10 s interval; the window starts after the warm-up: 20 canary
+    // requests a second from 14 s on.
+    expect(result.steps[0].durationMs).toBe(25_000);
+    expect(result.steps[0].canary.requests).toBe(220);
   });
 });

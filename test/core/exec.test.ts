@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ActionError } from '../../src/core/errors.js';
-import { ExecError, execute } from '../../src/core/exec.js';
+import { ExecError, execute, killLiveGroups } from '../../src/core/exec.js';
 import { forgetSecretsForTesting, registerSecret } from '../../src/core/secrets.js';
 import { captureStdout } from '../support/capture-stdout.js';
 
@@ -8,6 +9,47 @@ const NODE = process.execPath;
 const quiet = { echo: false } as const;
 
 afterEach(() => forgetSecretsForTesting());
+
+/** Grandchildren a test started; killed after it whatever happened, so none outlives the run. */
+const strays: number[] = [];
+afterEach(() => {
+  for (const pid of strays.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+});
+
+/**
+ * Whether `pid` still runs: process.kill(pid, 0) throws ESRCH once it is gone. A killed orphan
+ * stays a zombie where nothing reaps orphans (a container whose PID 1 does not); it runs no more.
+ */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    expect((error as NodeJS.ErrnoException).code).toBe('ESRCH');
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
+async function until(condition: () => boolean, ms = 5_000): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end;) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return condition();
+}
+
+/** A shell that starts `sleep 30` in the background, prints its pid and waits for it. */
+const WITH_GRANDCHILD = ['-c', 'sleep 30 & echo $!; wait'];
 
 async function rejection(promise: Promise<unknown>): Promise<ExecError> {
   try {
@@ -154,5 +196,118 @@ describe('execute', () => {
     expect(result.stdout).toMatch(/\[\.\.\. \d+ bytes of output omitted \.\.\.\]/);
     expect(result.stdout.length).toBeLessThan(1_200);
     expect(result.stdoutTruncated).toBe(true);
+  });
+
+  describe.skipIf(process.platform === 'win32')('with processGroup', () => {
+    it('stops what the program started, within the grace, and the grandchild is gone', async () => {
+      const controller = new AbortController();
+      let grandchild = 0;
+      const started = Date.now();
+      const result = await execute('sh', WITH_GRANDCHILD, {
+        ...quiet,
+        processGroup: true,
+        killGraceMs: 2_000,
+        signal: controller.signal,
+        onStdout: (text) => {
+          grandchild = Number(text.trim());
+          strays.push(grandchild);
+          controller.abort();
+        },
+      });
+      expect(result).toMatchObject({ stopped: true, signal: 'SIGTERM' });
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(grandchild).toBeGreaterThan(0);
+      expect(await until(() => !running(grandchild))).toBe(true);
+    });
+
+    it('kills the whole group with SIGKILL when a grandchild ignores SIGTERM', async () => {
+      const controller = new AbortController();
+      let grandchild = 0;
+      const stubborn = `trap '' TERM; sleep 30 & echo $!; wait`;
+      const started = Date.now();
+      const result = await execute('sh', ['-c', stubborn], {
+        ...quiet,
+        processGroup: true,
+        killGraceMs: 300,
+        signal: controller.signal,
+        onStdout: (text) => {
+          grandchild = Number(text.trim());
+          strays.push(grandchild);
+          controller.abort();
+        },
+      });
+      expect(result).toMatchObject({ stopped: true, signal: 'SIGKILL' });
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(await until(() => !running(grandchild))).toBe(true);
+    });
+
+    it('stops on a timeout the same way', async () => {
+      let grandchild = 0;
+      const error = await rejection(
+        execute('sh', WITH_GRANDCHILD, {
+          ...quiet,
+          processGroup: true,
+          timeoutMs: 300,
+          onStdout: (text) => {
+            grandchild = Number(text.trim());
+            strays.push(grandchild);
+          },
+        }),
+      );
+      expect(error.result.timedOut).toBe(true);
+      expect(error.result.durationMs).toBeLessThan(3_000);
+      expect(await until(() => !running(grandchild))).toBe(true);
+    });
+
+    it('stops what the program left running in its group when it ends', async () => {
+      const result = await execute('sh', ['-c', 'sleep 30 >/dev/null 2>&1 & echo $!'], {
+        ...quiet,
+        processGroup: true,
+        killGraceMs: 300,
+      });
+      const grandchild = Number(result.stdout.trim());
+      strays.push(grandchild);
+      expect(result.exitCode).toBe(0);
+      expect(await until(() => !running(grandchild))).toBe(true);
+    });
+
+    it('kills a group still running when this process exits', async () => {
+      let grandchild = 0;
+      const running$ = execute('sh', WITH_GRANDCHILD, {
+        ...quiet,
+        processGroup: true,
+        onStdout: (text) => {
+          grandchild = Number(text.trim());
+          strays.push(grandchild);
+        },
+      });
+      expect(await until(() => grandchild > 0)).toBe(true);
+      expect(process.listeners('exit')).toContain(killLiveGroups);
+      // What process.on('exit') runs: synchronous, so SIGKILL at once.
+      killLiveGroups();
+      const result = await running$.catch((error: ExecError) => error.result);
+      expect(result.signal).toBe('SIGKILL');
+      expect(await until(() => !running(grandchild))).toBe(true);
+    });
+  });
+
+  it('settles after SIGKILL even when a process it started still holds its output open', async () => {
+    // Without processGroup only the program is signalled; its orphan keeps the pipes open.
+    let grandchild = 0;
+    const started = Date.now();
+    const error = await rejection(
+      execute('sh', WITH_GRANDCHILD, {
+        ...quiet,
+        timeoutMs: 200,
+        killGraceMs: 300,
+        onStdout: (text) => {
+          grandchild = Number(text.trim());
+          strays.push(grandchild);
+        },
+      }),
+    );
+    expect(error.result.timedOut).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(running(grandchild)).toBe(true);
   });
 });

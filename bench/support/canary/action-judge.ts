@@ -90,14 +90,16 @@ export const REALISTIC_SETTINGS: ProgressionSettings = { ...ACTION_SETTINGS, che
 export async function actionAbortSecondRealistic(
   run: SimulatedRun,
   boundSeconds: number,
+  options: { weights?: number[]; settings?: Partial<ProgressionSettings> } = {},
 ): Promise<number | undefined> {
   let nowMs = 0;
+  const settings = { ...REALISTIC_SETTINGS, ...options.settings };
   const collector = new MetricsCollector(run.prometheus, workloadSource(), {
-    checkIntervalMs: REALISTIC_SETTINGS.checkIntervalMs,
+    checkIntervalMs: settings.checkIntervalMs,
     now: () => nowMs,
   });
-  const steps = new Array<number>(Math.ceil(boundSeconds / 60)).fill(10);
-  const result = await progress(steps, REALISTIC_SETTINGS, {
+  const steps = options.weights ?? new Array<number>(Math.ceil(boundSeconds / 60)).fill(10);
+  const result = await progress(steps, settings, {
     shiftTo: (achieved) => Promise.resolve(achieved),
     readMetrics: () => collector.read(),
     runChecks: () => Promise.resolve([]),

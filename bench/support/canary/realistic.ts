@@ -27,6 +27,8 @@ export interface RealisticScenario {
   blip?: { seconds: number; errorRate: number };
   /** For its first seconds the canary answers a share of requests this much slower. */
   warmUp?: { seconds: number; share: number; extraSeconds: number };
+  /** From this second on the canary fails this share of requests (a regression that shows late). */
+  canaryFailsFrom?: { second: number; errorRate: number };
   /** Another workload in the namespace, without a track label. */
   neighbour?: { requestsPerSecond: number; behaviour: ShiftedBehaviour };
 }
@@ -89,7 +91,12 @@ export function simulate(
     pod('web-canary-5f4b', { app: 'web', track: 'canary' }, 0, {
       rate: scenario.requestsPerSecond * scenario.canaryWeight,
       behaviour: (second) => ({
-        errorRate: errorRate(scenario.canary.errorRate, second),
+        errorRate: errorRate(
+          scenario.canaryFailsFrom && second >= scenario.canaryFailsFrom.second
+            ? scenario.canaryFailsFrom.errorRate
+            : scenario.canary.errorRate,
+          second,
+        ),
         buckets:
           scenario.warmUp && second < scenario.warmUp.seconds ? warmBuckets : canaryBuckets,
       }),

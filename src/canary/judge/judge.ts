@@ -77,11 +77,12 @@ export class SequentialJudge {
    * batches of at least two scrape intervals: Prometheus has each counter only at its scrapes,
    * so what happened between two scrapes is spread over them, at different moments for different
    * pods; a blip both tracks suffered would otherwise weigh on the canary in one batch and on
-   * stable in the next.
+   * stable in the next. `now` judges whatever has come in (a step about to end).
    */
-  observe(observation: Observation): Verdict {
+  observe(observation: Observation, now = false): Verdict {
     const batchMs = 2 * (observation.scrapeIntervalMs ?? 0);
-    if (this.lastVerdict && observation.atMs - this.lastBatchAt < batchMs) return this.lastVerdict;
+    const small = observation.atMs - this.lastBatchAt < batchMs;
+    if (this.lastVerdict && small && !now) return this.lastVerdict;
     this.lastBatchAt = observation.atMs;
     this.lastVerdict = this.judge(observation);
     return this.lastVerdict;

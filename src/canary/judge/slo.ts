@@ -56,8 +56,8 @@ export function checkSlo(
     stable,
   };
   if (!enoughTraffic) return result;
-  // The canary is blamed for a limit only while stable is clearly within it: a blip both tracks
-  // suffered can fall into the two tracks' windows unevenly, so stable's bound is what counts.
+  // A limit stable is over too is the service's problem, not the canary's: the comparison with
+  // stable judges the canary then.
   const judge = (
     canaryOver: boolean,
     stableOver: boolean,
@@ -72,31 +72,21 @@ export function checkSlo(
     else result.unsure.push(`${over} (${count} requests, not yet significant)`);
   };
   const { errors, requests, latencyCount } = window.canary;
-  const stableCounts = window.stableReference ?? window.stable;
   const errorLimit = limitPercent(limits.maxErrorRate);
-  const stableErrorsOver =
-    upperBound(stableCounts.errors, stableCounts.requests, limits.alpha) > limits.maxErrorRate;
-  const stableSlowOver =
-    upperBound(
-      slowerThanInterpolated(stableCounts, limits.maxLatencyP95Ms / 1000),
-      stableCounts.latencyCount,
-      limits.alpha,
-    ) > P95_TAIL;
-  const aboveOrNear = (over: boolean) => (over ? 'above' : 'not clearly below');
   judge(
     canary.errorRate !== undefined && canary.errorRate > limits.maxErrorRate,
-    reference.errorRate !== undefined && stableErrorsOver,
+    reference.errorRate !== undefined && reference.errorRate > limits.maxErrorRate,
     `canary 5xx ${percent(canary.errorRate)} is above the ${errorLimit} limit`,
-    `stable's 5xx ${percent(reference.errorRate)} is ${aboveOrNear((reference.errorRate ?? 0) > limits.maxErrorRate)} the ${errorLimit} limit too (canary ${percent(canary.errorRate)}): the service breaches its SLO, so the canary is judged only against stable`,
+    `stable's 5xx ${percent(reference.errorRate)} is above the ${errorLimit} limit too (canary ${percent(canary.errorRate)}): the service breaches its SLO, so the canary is judged only against stable`,
     () => lowerBound(errors, requests, limits.alpha) > limits.maxErrorRate,
     requests,
   );
   const latencyLimit = formatMs(limits.maxLatencyP95Ms);
   judge(
     canary.p95Ms !== undefined && canary.p95Ms > limits.maxLatencyP95Ms,
-    reference.p95Ms !== undefined && stableSlowOver,
+    reference.p95Ms !== undefined && reference.p95Ms > limits.maxLatencyP95Ms,
     `canary p95 latency ${canary.p95Ms === undefined ? 'n/a' : formatMs(canary.p95Ms)} is above the ${latencyLimit} limit`,
-    `stable's p95 latency ${reference.p95Ms === undefined ? 'n/a' : formatMs(reference.p95Ms)} is ${aboveOrNear((reference.p95Ms ?? 0) > limits.maxLatencyP95Ms)} the ${latencyLimit} limit too (canary ${canary.p95Ms === undefined ? 'n/a' : formatMs(canary.p95Ms)}): the service breaches its SLO, so the canary is judged only against stable`,
+    `stable's p95 latency ${reference.p95Ms === undefined ? 'n/a' : formatMs(reference.p95Ms)} is above the ${latencyLimit} limit too (canary ${canary.p95Ms === undefined ? 'n/a' : formatMs(canary.p95Ms)}): the service breaches its SLO, so the canary is judged only against stable`,
     () => {
       const slow = slowerThanInterpolated(window.canary, limits.maxLatencyP95Ms / 1000);
       return lowerBound(slow, latencyCount, limits.alpha) > P95_TAIL;
@@ -104,14 +94,6 @@ export function checkSlo(
     latencyCount,
   );
   return result;
-}
-
-/** The one-sided upper confidence bound of a binomial proportion (Clopper–Pearson); 1 without trials. */
-export function upperBound(events: number, trials: number, alpha: number): number {
-  if (trials <= 0) return 1;
-  const k = Math.max(0, Math.min(events, trials));
-  if (k >= trials) return 1;
-  return jstat.beta.inv(1 - alpha, k + 1, trials - k);
 }
 
 /** The one-sided lower confidence bound of a binomial proportion (Clopper–Pearson). */

@@ -30,6 +30,8 @@ const MAX_RANGE_SECONDS = 900;
  */
 export class MetricsCollector {
   private readonly counters = new Map<string, SeriesCounter>();
+  /** Request series' label sets without the status: a series is known for each. */
+  private readonly podsWithRequests = new Set<string>();
   private alignedAt: number | undefined;
   private lastReadAt: number | undefined;
   private scrapeIntervalSeconds: number | undefined;
@@ -69,8 +71,9 @@ export class MetricsCollector {
     this.lastReadAt = atSeconds;
     this.take(requests, 'requests');
     this.take(latency, 'latency');
+    for (const { labels } of requests) this.podsWithRequests.add(this.withoutStatus(labels));
     this.scrapeIntervalSeconds = medianGap(this.counters.values()) ?? this.scrapeIntervalSeconds;
-    const aligned = this.alignedInstant(atSeconds);
+    const aligned = this.alignedInstant();
     if (aligned !== undefined && (this.alignedAt === undefined || aligned > this.alignedAt)) {
       const previous = this.alignedAt;
       this.alignedAt = aligned;
@@ -97,7 +100,7 @@ export class MetricsCollector {
       if (!counter) {
         const role = roleOf(kind, labels, this.source);
         if (role === undefined) continue;
-        counter = new SeriesCounter(track, role);
+        counter = new SeriesCounter(track, role, this.bornSinceLastRead(kind, labels));
         this.counters.set(key, counter);
       }
       counter.add(points);
@@ -105,13 +108,33 @@ export class MetricsCollector {
   }
 
   /**
+   * Client libraries create a labelled series at its first increment: a pod's first 5xx series
+   * appears mid-run while its 200 series was there before. Such a series counted from zero; any
+   * other new series (a pod only now found) counts from its first sample.
+   */
+  private bornSinceLastRead(kind: 'requests' | 'latency', labels: Record<string, string>): boolean {
+    if (kind !== 'requests' || this.alignedAt === undefined) return false;
+    return this.podsWithRequests.has(this.withoutStatus(labels));
+  }
+
+  private withoutStatus(labels: Record<string, string>): string {
+    return seriesKey(labels, this.source.statusLabel);
+  }
+
+  /**
    * The newest instant every live series has a sample at or after. A series whose newest sample
    * is older than two scrape intervals (and a check) is gone — its pod was replaced — and does
    * not hold the others back.
    */
-  private alignedInstant(atSeconds: number): number | undefined {
+  private alignedInstant(): number | undefined {
     const interval = this.scrapeIntervalSeconds ?? 0;
-    const liveSince = atSeconds - (2 * interval + this.options.checkIntervalMs / 1000);
+    // Measured from the newest sample, not the runner's clock, which may be skewed from
+    // Prometheus' by more than a scrape interval.
+    let newestOfAll = -Infinity;
+    for (const counter of this.counters.values()) {
+      newestOfAll = Math.max(newestOfAll, counter.newestAt ?? -Infinity);
+    }
+    const liveSince = newestOfAll - (2 * interval + this.options.checkIntervalMs / 1000);
     let aligned: number | undefined;
     for (const counter of this.counters.values()) {
       const newest = counter.newestAt;
@@ -123,10 +146,15 @@ export class MetricsCollector {
 
   private advance(aligned: number, previous: number | undefined): void {
     for (const counter of this.counters.values()) {
-      const increase = counter.advanceTo(aligned, previous);
-      if (previous === undefined || increase <= 0) continue;
+      const grown = counter.advanceTo(aligned, previous);
+      const increase = previous === undefined ? 0 : grown;
       const counts = this.totals[counter.track];
       const role = counter.role;
+      // Every bound is listed from the start, so the judge's bucket tests include each one.
+      if (role.kind === 'latency' && role.le !== Infinity && !counts.buckets.has(role.le)) {
+        counts.buckets.set(role.le, 0);
+      }
+      if (increase <= 0) continue;
       if (role.kind === 'requests') {
         counts.requests += increase;
         if (role.error) counts.errors += increase;
@@ -193,8 +221,10 @@ function medianGap(counters: Iterable<SeriesCounter>): number | undefined {
   return gaps[Math.floor(gaps.length / 2)];
 }
 
-function seriesKey(labels: Record<string, string>): string {
-  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/** The series' identity: its labels, sorted, leaving out `except`. */
+function seriesKey(labels: Record<string, string>, except?: string): string {
+  const entries = Object.entries(labels).filter(([name]) => name !== except);
+  return JSON.stringify(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 export type { Track };

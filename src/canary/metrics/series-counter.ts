@@ -24,6 +24,8 @@ export class SeriesCounter {
   constructor(
     readonly track: Track,
     readonly role: SeriesRole,
+    /** The series began at zero after the last aligned instant (see the collector). */
+    private readonly bornAtZero = false,
   ) {}
 
   /** Takes a range's samples, oldest first; samples already seen are skipped. */
@@ -71,13 +73,15 @@ export class SeriesCounter {
 
   /**
    * How much the counter grew from the previous aligned instant to `at` (0 the first time the
-   * collector aligns); a series first seen now counts from `previous`, or its first sample.
+   * collector aligns); a series first seen now counts from `previous`, or its first sample, or
+   * from zero when it was born at zero.
    */
   advanceTo(at: number, previous: number | undefined): number {
     const value = this.valueAt(at);
     if (value === undefined) return 0;
     const from =
-      this.alignedValue ?? (previous === undefined ? value : (this.valueAt(previous) ?? value));
+      this.alignedValue ??
+      (this.bornAtZero ? 0 : previous === undefined ? value : (this.valueAt(previous) ?? value));
     this.alignedValue = value;
     this.forgetBefore(at);
     return Math.max(0, value - from);

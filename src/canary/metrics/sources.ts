@@ -23,6 +23,8 @@ export interface SeriesSource {
   latencySelector: string;
   /** The track a series belongs to, from its labels; undefined leaves it out. */
   trackOf(labels: Record<string, string>): Track | undefined;
+  /** The label that holds the response status on request series. */
+  statusLabel: string;
   /** Whether a request series counts server errors (5xx). */
   isError(labels: Record<string, string>): boolean;
   /** Seconds per unit of the histogram's `le` label: 1, or 0.001 for milliseconds. */
@@ -126,6 +128,7 @@ export function appSeriesSource(
     requestSelector: `${names.requestMetric}${selector}`,
     latencySelector: `${names.latencyMetric}_bucket${selector}`,
     trackOf: (labels) => (labels[names.trackLabel] === 'canary' ? 'canary' : 'stable'),
+    statusLabel: names.statusLabel,
     isError: (labels) => (labels[names.statusLabel] ?? '').startsWith('5'),
     leSeconds: 1,
     ...(warnings.length > 0 ? { warnings } : {}),
@@ -159,6 +162,7 @@ export function istioSeriesSource(extra: string, context: SourceContext): Series
       if (labels.destination_workload === canary) return 'canary';
       return undefined;
     },
+    statusLabel: 'response_code',
     isError: (labels) => (labels.response_code ?? '').startsWith('5'),
     leSeconds: 0.001,
   };
@@ -197,6 +201,7 @@ export function nginxSeriesSource(extra: string, context: SourceContext): Series
       if (alternative === '') return 'stable';
       return alternative.startsWith(upstream) ? 'canary' : undefined;
     },
+    statusLabel: 'status',
     isError: (labels) => (labels.status ?? '').startsWith('5'),
     leSeconds: 1,
   };

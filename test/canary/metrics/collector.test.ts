@@ -88,7 +88,10 @@ describe('MetricsCollector', () => {
     let last = { canary: 0, stable: 0 };
     for (clock.seconds = 30; clock.seconds <= 120; clock.seconds += 10) {
       const { canary, stable } = await collector.read();
-      const batch = { canary: canary.requests - last.canary, stable: stable.requests - last.stable };
+      const batch = {
+        canary: canary.requests - last.canary,
+        stable: stable.requests - last.stable,
+      };
       if (batch.stable > 0) ratios.push(batch.canary / batch.stable);
       last = { canary: canary.requests, stable: stable.requests };
     }
@@ -160,5 +163,49 @@ describe('MetricsCollector', () => {
     const first = await collector.read();
     clock.seconds = 14;
     expect(await collector.read()).toEqual(first);
+  });
+
+  it("counts a pod's first 5xx series from zero: the client library created it at that 5xx", async () => {
+    const { prometheus, clock, collector } = setup();
+    for (let at = 0; at <= 20; at += 10) prometheus.record(request('canary', 'c'), at, 10 * at);
+    clock.seconds = 10;
+    await collector.read();
+    prometheus.record(request('canary', 'c', '500'), 20, 7);
+    clock.seconds = 20;
+    const observation = await collector.read();
+    expect(observation.canary).toMatchObject({ requests: 100 + 7, errors: 7 });
+  });
+
+  it('lists every bucket bound from the first read, so no bound is left out of the comparison', async () => {
+    const { prometheus, clock, collector } = setup();
+    for (const at of [0, 10]) {
+      prometheus.record(bucket('canary', 'c', '0.005'), at, 0);
+      prometheus.record(bucket('canary', 'c', '0.05'), at, at);
+      prometheus.record(bucket('canary', 'c', '+Inf'), at, at);
+    }
+    clock.seconds = 0;
+    await collector.read();
+    clock.seconds = 10;
+    expect((await collector.read()).canary.buckets).toEqual([
+      { le: 0.005, count: 0 },
+      { le: 0.05, count: 10 },
+    ]);
+  });
+
+  it("is not thrown by a runner clock 40 s ahead of Prometheus'", async () => {
+    const { prometheus, clock, collector } = setup();
+    const scrapeUntil = (at: number) => {
+      if (at % 15 === 0) prometheus.record(request('stable', 's'), at, 9 * at);
+      if (at % 15 === 7) prometheus.record(request('canary', 'c'), at, at);
+    };
+    for (let at = 0; at <= 22; at += 1) scrapeUntil(at);
+    // Prometheus is asked at the runner's time; its newest samples are 40 s older than that.
+    clock.seconds = 22 + 40;
+    expect((await collector.read()).atMs).toBe(15_000);
+    for (let at = 23; at <= 52; at += 1) scrapeUntil(at);
+    clock.seconds = 52 + 40;
+    const observation = await collector.read();
+    expect(observation.atMs).toBe(45_000);
+    expect(observation.canary.requests / observation.stable.requests).toBeCloseTo(1 / 9, 6);
   });
 });
