@@ -20,6 +20,17 @@ const APP_INPUTS = {
   'namespace-label': 'namespace',
 } as const;
 
+/** What the action reads when every metrics input is left as it is. */
+export const DEFAULT_APP_METRICS: MetricNames = {
+  preset: 'app',
+  requestMetric: APP_INPUTS['request-metric'],
+  latencyMetric: APP_INPUTS['latency-metric'],
+  statusLabel: APP_INPUTS['status-label'],
+  trackLabel: APP_INPUTS['track-label'],
+  namespaceLabel: APP_INPUTS['namespace-label'],
+  selector: '',
+};
+
 const SELECTOR_EXAMPLES: Record<MetricsPreset, string> = {
   app: 'app="web"',
   istio: 'source_workload_namespace="frontend"',

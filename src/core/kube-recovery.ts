@@ -88,7 +88,8 @@ export async function untilRecovered<T>(
   });
 }
 
-function lastLine(text: string): string {
+/** The last non-empty line of kubectl's (or any program's) message: the one that says why. */
+export function lastLine(text: string): string {
   const lines = text
     .split('\n')
     .map((line) => line.trim())

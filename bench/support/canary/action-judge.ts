@@ -12,6 +12,7 @@ import {
 } from '../../../src/canary/margin-input.js';
 import { MetricsCollector } from '../../../src/canary/metrics/collector.js';
 import { seriesSourceFor } from '../../../src/canary/metrics/sources.js';
+import { DEFAULT_APP_METRICS } from '../../../src/canary/metric-inputs.js';
 import { add, cumulativeBuckets, emptyCounts } from './methods.js';
 import type { SimulatedRun } from './realistic.js';
 import type { SecondCounts, SecondOfTraffic } from './traffic.js';
@@ -81,7 +82,10 @@ function trackCounts(counts: SecondCounts): TrackCounts {
 }
 
 /** The action's defaults as a user leaves them: a check every 10 s. */
-export const REALISTIC_SETTINGS: ProgressionSettings = { ...ACTION_SETTINGS, checkIntervalMs: 10_000 };
+export const REALISTIC_SETTINGS: ProgressionSettings = {
+  ...ACTION_SETTINGS,
+  checkIntervalMs: 10_000,
+};
 
 /**
  * The action on simulated production data: its own collector reads the scraped samples at each
@@ -116,22 +120,12 @@ export async function actionAbortSecondRealistic(
 
 /** As the action builds it for a Deployment `web` selecting app: web, metrics-selector unset. */
 function workloadSource() {
-  return seriesSourceFor(
-    {
-      requestMetric: 'http_requests_total',
-      latencyMetric: 'http_request_duration_seconds',
-      statusLabel: 'code',
-      trackLabel: 'track',
-      namespaceLabel: 'namespace',
-      selector: '',
-    },
-    {
-      namespace: 'production',
-      deployment: 'web',
-      service: 'web',
-      traffic: 'replicas',
-      route: undefined,
-      stableSelector: { matchLabels: { app: 'web', track: 'stable' } },
-    },
-  );
+  return seriesSourceFor(DEFAULT_APP_METRICS, {
+    namespace: 'production',
+    deployment: 'web',
+    service: 'web',
+    traffic: 'replicas',
+    route: undefined,
+    stableSelector: { matchLabels: { app: 'web', track: 'stable' } },
+  });
 }

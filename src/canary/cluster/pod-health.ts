@@ -7,7 +7,7 @@
  */
 import * as core from '@actions/core';
 import { describeThrown } from '../../core/errors.js';
-import { isTransientKubeError } from '../../core/kube-recovery.js';
+import { isTransientKubeError, lastLine } from '../../core/kube-recovery.js';
 import type { Kubectl } from '../../core/kubectl.js';
 import { escapeUntrusted } from '../../core/log.js';
 
@@ -280,12 +280,4 @@ export class CanaryPodHealth {
       };
     }
   }
-}
-
-function lastLine(text: string): string {
-  const lines = text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean);
-  return lines.at(-1) ?? text;
 }

@@ -1,17 +1,11 @@
+import { DEFAULT_APP_METRICS } from '../../../src/canary/metric-inputs.js';
 import { describe, expect, it } from 'vitest';
 import { MetricsCollector } from '../../../src/canary/metrics/collector.js';
 import { appSeriesSource } from '../../../src/canary/metrics/sources.js';
 import type { MetricNames } from '../../../src/canary/types.js';
 import { ScrapedPrometheus } from '../../support/scraped-prometheus.js';
 
-const NAMES: MetricNames = {
-  requestMetric: 'http_requests_total',
-  latencyMetric: 'http_request_duration_seconds',
-  statusLabel: 'code',
-  trackLabel: 'track',
-  namespaceLabel: 'namespace',
-  selector: '',
-};
+const NAMES: MetricNames = { ...DEFAULT_APP_METRICS, preset: undefined };
 
 const request = (track: string, pod: string, code = '200') => ({
   __name__: 'http_requests_total',

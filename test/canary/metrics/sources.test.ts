@@ -1,3 +1,4 @@
+import { DEFAULT_APP_METRICS } from '../../../src/canary/metric-inputs.js';
 import { describe, expect, it } from 'vitest';
 import { ActionError } from '../../../src/core/errors.js';
 import { MetricsCollector } from '../../../src/canary/metrics/collector.js';
@@ -14,15 +15,7 @@ import {
 import type { MetricNames } from '../../../src/canary/types.js';
 import { ScrapedPrometheus } from '../../support/scraped-prometheus.js';
 
-const APP: MetricNames = {
-  preset: 'app',
-  requestMetric: 'http_requests_total',
-  latencyMetric: 'http_request_duration_seconds',
-  statusLabel: 'code',
-  trackLabel: 'track',
-  namespaceLabel: 'namespace',
-  selector: '',
-};
+const APP: MetricNames = DEFAULT_APP_METRICS;
 
 const CONTEXT: SourceContext = {
   namespace: 'prod',
