@@ -243,13 +243,21 @@ async function runStep(
       stepBase = observation;
       continue;
     }
-    // A step is judged for `interval` after its warm-up, and ends on a verdict about all its data,
-    // not one of an earlier batch.
-    const due = elapsed >= warmingMs + settings.intervalMs;
-    const verdict = judge.observe(observation, due);
+    const verdict = judge.observe(observation);
     pValue = verdict.pValue;
     if (verdict.worse) return finish('aborted', verdict.reason, true);
-    if (!due) continue;
+    // A step is judged for `interval` after its warm-up, and ends on a verdict about all its data,
+    // not one of an earlier batch: the judge takes at most two scrape intervals to catch up.
+    if (elapsed < warmingMs + settings.intervalMs) continue;
+    if (verdict.judgedAtMs !== observation.atMs) {
+      if (elapsed >= settings.stepTimeoutMs) {
+        return finish(
+          'aborted',
+          `Prometheus has had no new samples since ${new Date(verdict.judgedAtMs).toISOString()}; without evidence the canary cannot pass`,
+        );
+      }
+      continue;
+    }
     const slo = checkSlo(withStable(windowOf(observation, stepBase), observation), settings);
     warnings = slo.stableBreaches;
     if (!slo.enoughTraffic) {
@@ -263,10 +271,25 @@ async function runStep(
     }
     if (slo.breaches.length > 0) return finish('aborted', slo.breaches.join('; '), true);
     if (slo.unsure.length > 0) {
-      if (elapsed >= settings.stepTimeoutMs) {
-        return finish('aborted', `${slo.unsure.join('; ')} when the step timed out`, true);
+      if (elapsed < settings.stepTimeoutMs) continue;
+      // The window was looked at every check since the interval: whether the canary is worse
+      // than stable at the end is tested at alpha shared over those looks (Bonferroni).
+      const looks =
+        1 + Math.floor((elapsed - warmingMs - settings.intervalMs) / settings.checkIntervalMs);
+      const final = checkSlo(withStable(windowOf(observation, stepBase), observation), {
+        ...settings,
+        alpha: settings.alpha / Math.max(1, looks),
+      });
+      const blamed = final.unsure.filter((limit) => !final.noWorseThanStable.includes(limit));
+      if (blamed.length > 0) {
+        return finish('aborted', `${blamed.join('; ')} when the step timed out`, true);
       }
-      continue;
+      warnings = [
+        ...warnings,
+        ...final.noWorseThanStable.map(
+          (limit) => `${limit} when the step timed out, but no worse than stable: passed`,
+        ),
+      ];
     }
     if (settings.checks.length > 0) {
       checks = await ports.runChecks(Math.max(1, Math.round(elapsed / 1000)));

@@ -3,7 +3,11 @@
  * SequentialJudge after every check plus the per-step absolute limits (checkSlo) — driven with a
  * simulated clock and Prometheus counts from the simulated traffic. Nothing is re-implemented.
  */
-import { progress, type ProgressionSettings } from '../../../src/canary/progression.js';
+import {
+  progress,
+  type ProgressionResult,
+  type ProgressionSettings,
+} from '../../../src/canary/progression.js';
 import type { Observation, TrackCounts } from '../../../src/canary/types.js';
 import {
   DEFAULT_ERROR_MARGIN,
@@ -94,7 +98,12 @@ export const REALISTIC_SETTINGS: ProgressionSettings = {
 export async function actionAbortSecondRealistic(
   run: SimulatedRun,
   boundSeconds: number,
-  options: { weights?: number[]; settings?: Partial<ProgressionSettings> } = {},
+  options: {
+    weights?: number[];
+    settings?: Partial<ProgressionSettings>;
+    /** Hears why the run ended, for reading a benchmark's outliers. */
+    ended?: (result: ProgressionResult) => void;
+  } = {},
 ): Promise<number | undefined> {
   let nowMs = 0;
   const settings = { ...REALISTIC_SETTINGS, ...options.settings };
@@ -115,6 +124,7 @@ export async function actionAbortSecondRealistic(
       return Promise.resolve(nowMs <= boundSeconds * 1000);
     },
   });
+  options.ended?.(result);
   return result.end === 'aborted' ? nowMs / 1000 : undefined;
 }
 

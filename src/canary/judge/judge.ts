@@ -19,6 +19,8 @@ export interface Verdict {
     | undefined;
   /** Why the canary is worse, with the numbers; undefined unless worse. */
   reason: string | undefined;
+  /** The instant of the counts this verdict is about (atMs of the observation judged). */
+  judgedAtMs: number;
 }
 
 /**
@@ -77,12 +79,12 @@ export class SequentialJudge {
    * batches of at least two scrape intervals: Prometheus has each counter only at its scrapes,
    * so what happened between two scrapes is spread over them, at different moments for different
    * pods; a blip both tracks suffered would otherwise weigh on the canary in one batch and on
-   * stable in the next. `now` judges whatever has come in (a step about to end).
+   * stable in the next. A verdict says which counts it judged (judgedAtMs).
    */
-  observe(observation: Observation, now = false): Verdict {
+  observe(observation: Observation): Verdict {
     const batchMs = 2 * (observation.scrapeIntervalMs ?? 0);
     const small = observation.atMs - this.lastBatchAt < batchMs;
-    if (this.lastVerdict && small && !now) return this.lastVerdict;
+    if (this.lastVerdict && small) return this.lastVerdict;
     this.lastBatchAt = observation.atMs;
     this.lastVerdict = this.judge(observation);
     return this.lastVerdict;
@@ -116,7 +118,7 @@ export class SequentialJudge {
           ? `canary 5xx ${percent(errors.canaryRate)} vs stable ${percent(errors.stableRate)}, ${formatP(pValue)}`
           : `canary slower than ${formatMs(latency.boundMs)} for ${percent(latency.canarySlowShare)} of requests vs stable ${percent(latency.stableSlowShare)}, ${formatP(pValue)}`;
     }
-    return { worse, pValue, errors, latency, reason };
+    return { worse, pValue, errors, latency, reason, judgedAtMs: observation.atMs };
   }
 
   /**

@@ -26,6 +26,12 @@ export interface SloResult {
   /** Limits the canary's estimate is over, without confidence yet. */
   unsure: string[];
   /**
+   * Those of `unsure` where the canary is not clearly worse than stable either: at the step's
+   * timeout they pass with a warning instead of aborting, since chance alone puts a canary as good
+   * as stable over a limit close to stable's rate now and then.
+   */
+  noWorseThanStable: string[];
+  /**
    * Limits stable is over too: they do not blame the canary (the comparison with stable judges
    * it), but the reader is told the service breaches its SLO.
    */
@@ -51,13 +57,16 @@ export function checkSlo(
     enoughTraffic,
     breaches: [],
     unsure: [],
+    noWorseThanStable: [],
     stableBreaches: [],
     canary,
     stable,
   };
   if (!enoughTraffic) return result;
   // A limit stable is over too is the service's problem, not the canary's: the comparison with
-  // stable judges the canary then.
+  // stable judges the canary then. And a canary over a limit is blamed only when it is also worse
+  // than stable in the same window: a blip both tracks suffered, spread by the scrapes a little
+  // differently over the two tracks' windows, can put the canary over the limit alone.
   const judge = (
     canaryOver: boolean,
     stableOver: boolean,
@@ -65,11 +74,21 @@ export function checkSlo(
     stableOverText: string,
     confident: () => boolean,
     count: number,
+    worseThanStable: () => boolean,
   ) => {
     if (!canaryOver) return;
-    if (stableOver) result.stableBreaches.push(stableOverText);
-    else if (confident()) result.breaches.push(over);
-    else result.unsure.push(`${over} (${count} requests, not yet significant)`);
+    if (stableOver) {
+      result.stableBreaches.push(stableOverText);
+      return;
+    }
+    const worse = worseThanStable();
+    if (confident() && worse) {
+      result.breaches.push(over);
+      return;
+    }
+    const unsure = `${over} (${count} requests, not yet significant)`;
+    result.unsure.push(unsure);
+    if (!worse) result.noWorseThanStable.push(unsure);
   };
   const { errors, requests, latencyCount } = window.canary;
   const errorLimit = limitPercent(limits.maxErrorRate);
@@ -80,6 +99,12 @@ export function checkSlo(
     `stable's 5xx ${percent(reference.errorRate)} is above the ${errorLimit} limit too (canary ${percent(canary.errorRate)}): the service breaches its SLO, so the canary is judged only against stable`,
     () => lowerBound(errors, requests, limits.alpha) > limits.maxErrorRate,
     requests,
+    () =>
+      moreThanItsShare(
+        { events: errors, trials: requests },
+        { events: window.stable.errors, trials: window.stable.requests },
+        limits.alpha,
+      ),
   );
   const latencyLimit = formatMs(limits.maxLatencyP95Ms);
   judge(
@@ -92,8 +117,39 @@ export function checkSlo(
       return lowerBound(slow, latencyCount, limits.alpha) > P95_TAIL;
     },
     latencyCount,
+    () =>
+      moreThanItsShare(
+        {
+          events: slowerThanInterpolated(window.canary, limits.maxLatencyP95Ms / 1000),
+          trials: latencyCount,
+        },
+        {
+          events: slowerThanInterpolated(window.stable, limits.maxLatencyP95Ms / 1000),
+          trials: window.stable.latencyCount,
+        },
+        limits.alpha,
+      ),
   );
   return result;
+}
+
+/**
+ * Whether the canary has more than its share of the events of both tracks with confidence
+ * 1 − alpha (the exact conditional binomial test of equal rates). Without stable requests in the
+ * window there is nothing to compare with, and the limit alone decides.
+ */
+export function moreThanItsShare(
+  canary: { events: number; trials: number },
+  stable: { events: number; trials: number },
+  alpha: number,
+): boolean {
+  if (stable.trials <= 0) return true;
+  const canaryEvents = Math.round(canary.events);
+  const total = canaryEvents + Math.round(stable.events);
+  if (canaryEvents <= 0) return false;
+  const share = canary.trials / (canary.trials + stable.trials);
+  const atLeast = 1 - jstat.binomial.cdf(canaryEvents - 1, total, share);
+  return atLeast <= alpha;
 }
 
 /** The one-sided lower confidence bound of a binomial proportion (Clopper–Pearson). */

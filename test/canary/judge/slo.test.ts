@@ -93,6 +93,25 @@ describe('checkSlo', () => {
     ]);
   });
 
+  it.each([
+    {
+      name: 'a blip spread unevenly: canary over the limit, stable just under, no clear difference',
+      canary: counts(400, 10),
+      stable: counts(3600, 35),
+      blamed: false,
+    },
+    {
+      name: 'low traffic: canary 4% against stable 0.1%',
+      canary: counts(150, 6),
+      stable: counts(1000, 1),
+      blamed: true,
+    },
+  ])('blames the canary for a limit only when it is also worse than stable: $name', (row) => {
+    const result = checkSlo({ canary: row.canary, stable: row.stable }, limits);
+    expect(result.breaches.length > 0).toBe(row.blamed);
+    if (!row.blamed) expect(result.unsure).toEqual([expect.stringMatching(/not yet significant/)]);
+  });
+
   it('does not blame the canary for a limit stable breaches too, and says so', () => {
     const result = checkSlo({ canary: counts(1000, 30), stable: counts(9000, 250) }, limits);
     expect(result.breaches).toEqual([]);
