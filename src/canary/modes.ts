@@ -275,7 +275,8 @@ async function runProgression(
       core.info(
         `Step ${record.weight}%: ${record.decision}${record.reason ? ` (${record.reason})` : ''}.`,
       );
-      for (const warning of record.warnings ?? []) core.warning(`At ${record.weight}%: ${warning}.`);
+      for (const warning of record.warnings ?? [])
+        core.warning(`At ${record.weight}%: ${warning}.`);
       cluster.recordStep(record);
     },
     now: () => Date.now(),

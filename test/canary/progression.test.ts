@@ -85,11 +85,7 @@ function fakePorts(world: World) {
       const observation: Observation = {
         atMs: now,
         canary: counts(Math.round(canaryRequests), canaryErrors, world.canarySlowShare ?? 0.01),
-        stable: counts(
-          Math.round(stableRequests),
-          stableRequests * world.stableErrorRate,
-          0.01,
-        ),
+        stable: counts(Math.round(stableRequests), stableRequests * world.stableErrorRate, 0.01),
       };
       return Promise.resolve(observation);
     },

@@ -62,7 +62,7 @@ function parseSelector(selector: string): Matcher {
   if (!match) throw new Error(`not a series selector: ${selector}`);
   const [, name, body] = match;
   const tests: Matcher[] = name ? [(labels) => labels.__name__ === name] : [];
-  for (let at = 0; at < body.length; ) {
+  for (let at = 0; at < body.length;) {
     MATCHER.lastIndex = at;
     const found = MATCHER.exec(body);
     if (!found) throw new Error(`cannot read matchers at '${body.slice(at)}' in ${selector}`);

@@ -9,7 +9,12 @@
 import { seededRandom } from '../../../tools/seeded-random.js';
 import { ScrapedPrometheus } from '../../../test/support/scraped-prometheus.js';
 import { logNormalCdf } from './normal.js';
-import { BUCKETS, type SecondCounts, type SecondOfTraffic, type TrackBehaviour } from './traffic.js';
+import {
+  BUCKETS,
+  type SecondCounts,
+  type SecondOfTraffic,
+  type TrackBehaviour,
+} from './traffic.js';
 
 export interface ShiftedBehaviour extends TrackBehaviour {
   /** Added to every request's latency, in seconds. */
@@ -97,8 +102,7 @@ export function simulate(
             : scenario.canary.errorRate,
           second,
         ),
-        buckets:
-          scenario.warmUp && second < scenario.warmUp.seconds ? warmBuckets : canaryBuckets,
+        buckets: scenario.warmUp && second < scenario.warmUp.seconds ? warmBuckets : canaryBuckets,
       }),
     }),
   ];
@@ -161,7 +165,12 @@ export function simulate(
  * Records the pod's counters for each scrape due in [second, second + 1): they hold the requests
  * of the seconds before, as a scrape during this second would read them.
  */
-function scrapeDue(prometheus: ScrapedPrometheus, pod: Pod, second: number, interval: number): void {
+function scrapeDue(
+  prometheus: ScrapedPrometheus,
+  pod: Pod,
+  second: number,
+  interval: number,
+): void {
   while (pod.nextScrape < second + 1) {
     const at = pod.nextScrape;
     pod.nextScrape += interval;
@@ -173,7 +182,8 @@ function scrapeDue(prometheus: ScrapedPrometheus, pod: Pod, second: number, inte
     };
     prometheus.record({ ...base, code: '200' }, at, pod.counters.ok);
     // Client libraries create a labelled series on its first increment.
-    if (pod.counters.errors > 0) prometheus.record({ ...base, code: '500' }, at, pod.counters.errors);
+    if (pod.counters.errors > 0)
+      prometheus.record({ ...base, code: '500' }, at, pod.counters.errors);
     const bucketBase = { ...base, __name__: 'http_request_duration_seconds_bucket' };
     let cumulative = 0;
     BUCKETS.forEach((le, index) => {

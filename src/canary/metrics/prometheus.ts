@@ -71,7 +71,11 @@ export class PrometheusClient {
    * Every raw sample of the series `selector` matches within `rangeSeconds` before `atSeconds`
    * (a range vector evaluated at that instant): what aligning counters at one instant needs.
    */
-  async series(selector: string, rangeSeconds: number, atSeconds: number): Promise<SeriesSamples[]> {
+  async series(
+    selector: string,
+    rangeSeconds: number,
+    atSeconds: number,
+  ): Promise<SeriesSamples[]> {
     const promql = `${selector}[${Math.max(1, Math.ceil(rangeSeconds))}s]`;
     return this.readMatrix(promql, await this.ask(promql, atSeconds));
   }

@@ -68,7 +68,9 @@ export class SeriesCounter {
     while (index > 0 && points[index - 1].at >= at) index -= 1;
     const before = points[index - 1];
     const after = points[index];
-    return before.value + ((after.value - before.value) * (at - before.at)) / (after.at - before.at);
+    return (
+      before.value + ((after.value - before.value) * (at - before.at)) / (after.at - before.at)
+    );
   }
 
   /**

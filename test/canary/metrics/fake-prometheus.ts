@@ -54,9 +54,12 @@ export async function startFakePrometheus(): Promise<FakePrometheus> {
   let respond: (query: string, request: SeenRequest) => FakeAnswer = () => vector([]);
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const seen = { path: url.pathname, query: url.searchParams.get('query'),
+    const seen = {
+      path: url.pathname,
+      query: url.searchParams.get('query'),
       time: url.searchParams.get('time'),
-      headers: req.headers };
+      headers: req.headers,
+    };
     requests.push(seen);
     const answer =
       url.pathname === '/api/v1/query'
