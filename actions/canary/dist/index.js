@@ -34709,7 +34709,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5456);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6532);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34718,7 +34718,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5456:
+/***/ 6532:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43257,23 +43257,47 @@ function execute(program, args, options = {}) {
         info(`[command]${log_escapeUntrusted(commandLine)}`);
     const env = buildEnv(options);
     const started = Date.now();
+    const group = options.processGroup === true && process.platform !== 'win32';
+    const killGraceMs = options.killGraceMs ?? 5_000;
     return new Promise((resolve, reject) => {
         const child = (0,external_node_child_process_namespaceObject.spawn)(program, [...args], {
             cwd: options.cwd,
             env,
             shell: false,
             stdio: ['pipe', 'pipe', 'pipe'],
+            // Its own process group (and session): the group's id is the child's pid.
+            detached: group,
         });
+        const groupId = group ? child.pid : undefined;
+        if (groupId !== undefined) {
+            liveGroups.add(groupId);
+            installExitHook();
+        }
+        const signalChild = (signal) => {
+            if (groupId !== undefined)
+                signalGroup(groupId, signal);
+            else
+                child.kill(signal);
+        };
         const stdout = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
         const stderr = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
         let timedOut = false;
         let stopped = false;
         let killTimer;
+        let closeTimer;
         const terminate = () => {
             if (killTimer !== undefined)
                 return;
-            child.kill('SIGTERM');
-            killTimer = setTimeout(() => child.kill('SIGKILL'), options.killGraceMs ?? 5_000);
+            signalChild('SIGTERM');
+            killTimer = setTimeout(() => {
+                signalChild('SIGKILL');
+                // A process outside our reach (one that left the group, or any descendant without
+                // processGroup) may still hold the pipes open; 'close' must not wait for it.
+                closeTimer = setTimeout(() => {
+                    child.stdout.destroy();
+                    child.stderr.destroy();
+                }, Math.min(killGraceMs, STREAM_GRACE_MS));
+            }, killGraceMs);
         };
         const timeoutTimer = options.timeoutMs === undefined
             ? undefined
@@ -43302,10 +43326,16 @@ function execute(program, args, options = {}) {
         // A program that exits without reading its input closes the pipe; that is not our failure.
         child.stdin.on('error', () => undefined);
         child.stdin.end(options.stdin ?? '');
-        child.on('error', (error) => {
+        const settle = () => {
             clearTimeout(timeoutTimer);
             clearTimeout(killTimer);
+            clearTimeout(closeTimer);
             options.signal?.removeEventListener('abort', onAbort);
+            if (groupId !== undefined)
+                exec_endGroup(groupId, killGraceMs);
+        };
+        child.on('error', (error) => {
+            settle();
             if (error.code === 'ENOENT') {
                 reject(new errors_ActionError(`Could not run '${program}': it was not found on PATH.`, `Install ${program} in an earlier step, or check the spelling of the program name.`));
             }
@@ -43314,9 +43344,7 @@ function execute(program, args, options = {}) {
             }
         });
         child.on('close', (exitCode, signal) => {
-            clearTimeout(timeoutTimer);
-            clearTimeout(killTimer);
-            options.signal?.removeEventListener('abort', onAbort);
+            settle();
             const result = {
                 commandLine,
                 exitCode,
@@ -43337,6 +43365,53 @@ function execute(program, args, options = {}) {
                 reject(new ExecError(result));
         });
     });
+}
+/** After SIGKILL, how long the output pipes may stay open before they are closed from our side. */
+const STREAM_GRACE_MS = 1_000;
+/** Process groups started with processGroup that may still have members. */
+const liveGroups = new Set();
+let exitHookInstalled = false;
+function signalGroup(groupId, signal) {
+    try {
+        process.kill(-groupId, signal);
+        return true;
+    }
+    catch {
+        // ESRCH: nothing is left in the group.
+        return false;
+    }
+}
+/**
+ * The program has ended; what it left running in its group is stopped too (SIGTERM, then SIGKILL
+ * after the grace), so nothing it started outlives it unseen.
+ */
+function exec_endGroup(groupId, killGraceMs) {
+    if (!signalGroup(groupId, 'SIGTERM')) {
+        liveGroups.delete(groupId);
+        return;
+    }
+    const timer = setTimeout(() => {
+        signalGroup(groupId, 'SIGKILL');
+        liveGroups.delete(groupId);
+    }, killGraceMs);
+    timer.unref();
+}
+/**
+ * A detached group does not die with us: when this process exits (a cancelled run ends with
+ * process.exit) before a group was stopped, it is killed here. Only synchronous work runs on
+ * 'exit', so there is no grace: SIGKILL. A SIGKILL of this process itself cannot be caught.
+ */
+function installExitHook() {
+    if (exitHookInstalled)
+        return;
+    exitHookInstalled = true;
+    process.on('exit', killLiveGroups);
+}
+/** Kills every process group started with processGroup that may still run; exported for tests. */
+function killLiveGroups() {
+    for (const groupId of liveGroups)
+        signalGroup(groupId, 'SIGKILL');
+    liveGroups.clear();
 }
 function buildEnv(options) {
     const env = options.inheritEnv === false ? {} : { ...process.env };
@@ -43633,6 +43708,7 @@ async function untilRecovered(what, work, options) {
         onRetry: (event) => info(log_escapeUntrusted(`${what}: attempt ${event.nextAttempt} in ${formatSeconds(event.delayMs)} (${lastLine(errors_describeThrown(event.error))})`)),
     });
 }
+/** The last non-empty line of kubectl's (or any program's) message: the one that says why. */
 function lastLine(text) {
     const lines = text
         .split('\n')
@@ -44697,7 +44773,7 @@ class CanaryPodHealth {
             return pods;
         }
         catch (error) {
-            const said = log_escapeUntrusted(pod_health_lastLine(errors_describeThrown(error)));
+            const said = log_escapeUntrusted(lastLine(errors_describeThrown(error)));
             if (isTransientKubeError(error)) {
                 if (!this.failing) {
                     this.log(`Could not list the canary's pods (${said}); the next check looks again.`);
@@ -44710,13 +44786,6 @@ class CanaryPodHealth {
             };
         }
     }
-}
-function pod_health_lastLine(text) {
-    const lines = text
-        .split('\n')
-        .map((line) => line.trim())
-        .filter(Boolean);
-    return lines.at(-1) ?? text;
 }
 
 // EXTERNAL MODULE: external "node:util"
@@ -46689,9 +46758,18 @@ function parseLoadTest(text, ratePerSecond, env = process.env, cwd = process.cwd
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(given)) {
         const url = checkUrlInput('load-test', given, { example: LOAD_TEST_URL_EXAMPLE });
         // Credentials in the URL become basic auth; they are as secret as any header.
-        const password = new URL(url).password;
+        const { username, password } = new URL(url);
         secrets_registerSecret(password);
-        secrets_registerSecret(safeDecode(password));
+        // Basic auth sends them decoded; a % that does not decode would fail only at the first step.
+        for (const [part, text] of [
+            ['password', password],
+            ['user name', username],
+        ]) {
+            if (decodes(text))
+                continue;
+            throw new errors_InputError('load-test', `has a ${part} in its URL that cannot be decoded: it is sent as basic auth after decoding its %XX escapes, and a % there must begin one (two hex digits, UTF-8). Write a literal % as %25.`, 'http://loadtest:pa%25ss@web.example.com/');
+        }
+        secrets_registerSecret(decodeURIComponent(password));
         return { kind: 'url', url, ratePerSecond: ratePerSecond ?? DEFAULT_LOAD_TEST_RATE };
     }
     if (/^[a-z0-9.-]+:\d+(\/\S*)?$/i.test(given)) {
@@ -46727,12 +46805,13 @@ function findProgram(program, env, cwd) {
         }
     });
 }
-function safeDecode(text) {
+function decodes(text) {
     try {
-        return decodeURIComponent(text);
+        decodeURIComponent(text);
+        return true;
     }
     catch {
-        return text;
+        return false;
     }
 }
 
@@ -46870,6 +46949,7 @@ function appSeriesSource(names, namespace, stable) {
         requestSelector: `${names.requestMetric}${selector}`,
         latencySelector: `${names.latencyMetric}_bucket${selector}`,
         trackOf: (labels) => (labels[names.trackLabel] === 'canary' ? 'canary' : 'stable'),
+        statusLabel: names.statusLabel,
         isError: (labels) => (labels[names.statusLabel] ?? '').startsWith('5'),
         leSeconds: 1,
         ...(warnings.length > 0 ? { warnings } : {}),
@@ -46905,6 +46985,7 @@ function istioSeriesSource(extra, context) {
                 return 'canary';
             return undefined;
         },
+        statusLabel: 'response_code',
         isError: (labels) => (labels.response_code ?? '').startsWith('5'),
         leSeconds: 0.001,
     };
@@ -46941,6 +47022,7 @@ function nginxSeriesSource(extra, context) {
                 return 'stable';
             return alternative.startsWith(upstream) ? 'canary' : undefined;
         },
+        statusLabel: 'status',
         isError: (labels) => (labels.status ?? '').startsWith('5'),
         leSeconds: 1,
     };
@@ -47042,6 +47124,16 @@ const APP_INPUTS = {
     'status-label': 'code',
     'track-label': 'track',
     'namespace-label': 'namespace',
+};
+/** What the action reads when every metrics input is left as it is. */
+const DEFAULT_APP_METRICS = {
+    preset: 'app',
+    requestMetric: APP_INPUTS['request-metric'],
+    latencyMetric: APP_INPUTS['latency-metric'],
+    statusLabel: APP_INPUTS['status-label'],
+    trackLabel: APP_INPUTS['track-label'],
+    namespaceLabel: APP_INPUTS['namespace-label'],
+    selector: '',
 };
 const SELECTOR_EXAMPLES = {
     app: 'app="web"',
@@ -47325,7 +47417,7 @@ function readPrometheus(required) {
     const parsed = new URL(url);
     // Basic-auth credentials in the URL are as secret as an Authorization header.
     secrets_registerSecret(parsed.password);
-    secrets_registerSecret(inputs_safeDecode(parsed.password));
+    secrets_registerSecret(safeDecode(parsed.password));
     const headers = parseHeaders(readList('prometheus-headers', { commas: false }));
     for (const value of headers.values()) {
         secrets_registerSecret(value);
@@ -47340,7 +47432,7 @@ function readAlpha() {
     }
     return alpha;
 }
-function inputs_safeDecode(text) {
+function safeDecode(text) {
     try {
         return decodeURIComponent(text);
     }
@@ -47843,15 +47935,19 @@ const GAPS_KEPT = 5;
 class SeriesCounter {
     track;
     role;
+    bornAtZero;
     /** Restart-corrected, oldest first; only what later instants can still need is kept. */
     points = [];
     lastRaw;
     offset = 0;
     gaps = [];
     alignedValue;
-    constructor(track, role) {
+    constructor(track, role, 
+    /** The series began at zero after the last aligned instant (see the collector). */
+    bornAtZero = false) {
         this.track = track;
         this.role = role;
+        this.bornAtZero = bornAtZero;
     }
     /** Takes a range's samples, oldest first; samples already seen are skipped. */
     add(samples) {
@@ -47898,17 +47994,19 @@ class SeriesCounter {
             index -= 1;
         const before = points[index - 1];
         const after = points[index];
-        return before.value + ((after.value - before.value) * (at - before.at)) / (after.at - before.at);
+        return (before.value + ((after.value - before.value) * (at - before.at)) / (after.at - before.at));
     }
     /**
      * How much the counter grew from the previous aligned instant to `at` (0 the first time the
-     * collector aligns); a series first seen now counts from `previous`, or its first sample.
+     * collector aligns); a series first seen now counts from `previous`, or its first sample, or
+     * from zero when it was born at zero.
      */
     advanceTo(at, previous) {
         const value = this.valueAt(at);
         if (value === undefined)
             return 0;
-        const from = this.alignedValue ?? (previous === undefined ? value : (this.valueAt(previous) ?? value));
+        const from = this.alignedValue ??
+            (this.bornAtZero ? 0 : previous === undefined ? value : (this.valueAt(previous) ?? value));
         this.alignedValue = value;
         this.forgetBefore(at);
         return Math.max(0, value - from);
@@ -47948,6 +48046,8 @@ class MetricsCollector {
     source;
     options;
     counters = new Map();
+    /** Request series' label sets without the status: a series is known for each. */
+    podsWithRequests = new Set();
     alignedAt;
     lastReadAt;
     scrapeIntervalSeconds;
@@ -47982,8 +48082,10 @@ class MetricsCollector {
         this.lastReadAt = atSeconds;
         this.take(requests, 'requests');
         this.take(latency, 'latency');
+        for (const { labels } of requests)
+            this.podsWithRequests.add(this.withoutStatus(labels));
         this.scrapeIntervalSeconds = medianGap(this.counters.values()) ?? this.scrapeIntervalSeconds;
-        const aligned = this.alignedInstant(atSeconds);
+        const aligned = this.alignedInstant();
         if (aligned !== undefined && (this.alignedAt === undefined || aligned > this.alignedAt)) {
             const previous = this.alignedAt;
             this.alignedAt = aligned;
@@ -48010,20 +48112,39 @@ class MetricsCollector {
                 const role = roleOf(kind, labels, this.source);
                 if (role === undefined)
                     continue;
-                counter = new SeriesCounter(track, role);
+                counter = new SeriesCounter(track, role, this.bornSinceLastRead(kind, labels));
                 this.counters.set(key, counter);
             }
             counter.add(points);
         }
     }
     /**
+     * Client libraries create a labelled series at its first increment: a pod's first 5xx series
+     * appears mid-run while its 200 series was there before. Such a series counted from zero; any
+     * other new series (a pod only now found) counts from its first sample.
+     */
+    bornSinceLastRead(kind, labels) {
+        if (kind !== 'requests' || this.alignedAt === undefined)
+            return false;
+        return this.podsWithRequests.has(this.withoutStatus(labels));
+    }
+    withoutStatus(labels) {
+        return seriesKey(labels, this.source.statusLabel);
+    }
+    /**
      * The newest instant every live series has a sample at or after. A series whose newest sample
      * is older than two scrape intervals (and a check) is gone — its pod was replaced — and does
      * not hold the others back.
      */
-    alignedInstant(atSeconds) {
+    alignedInstant() {
         const interval = this.scrapeIntervalSeconds ?? 0;
-        const liveSince = atSeconds - (2 * interval + this.options.checkIntervalMs / 1000);
+        // Measured from the newest sample, not the runner's clock, which may be skewed from
+        // Prometheus' by more than a scrape interval.
+        let newestOfAll = -Infinity;
+        for (const counter of this.counters.values()) {
+            newestOfAll = Math.max(newestOfAll, counter.newestAt ?? -Infinity);
+        }
+        const liveSince = newestOfAll - (2 * interval + this.options.checkIntervalMs / 1000);
         let aligned;
         for (const counter of this.counters.values()) {
             const newest = counter.newestAt;
@@ -48035,11 +48156,16 @@ class MetricsCollector {
     }
     advance(aligned, previous) {
         for (const counter of this.counters.values()) {
-            const increase = counter.advanceTo(aligned, previous);
-            if (previous === undefined || increase <= 0)
-                continue;
+            const grown = counter.advanceTo(aligned, previous);
+            const increase = previous === undefined ? 0 : grown;
             const counts = this.totals[counter.track];
             const role = counter.role;
+            // Every bound is listed from the start, so the judge's bucket tests include each one.
+            if (role.kind === 'latency' && role.le !== Infinity && !counts.buckets.has(role.le)) {
+                counts.buckets.set(role.le, 0);
+            }
+            if (increase <= 0)
+                continue;
             if (role.kind === 'requests') {
                 counts.requests += increase;
                 if (role.error)
@@ -48094,8 +48220,29 @@ function medianGap(counters) {
     gaps.sort((a, b) => a - b);
     return gaps[Math.floor(gaps.length / 2)];
 }
-function seriesKey(labels) {
-    return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/** The series' identity: its labels, sorted, leaving out `except`. */
+function seriesKey(labels, except) {
+    const entries = Object.entries(labels).filter(([name]) => name !== except);
+    return JSON.stringify(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+;// CONCATENATED MODULE: ./src/canary/metrics/series-check.ts
+/**
+ * A warning when no request series match the selector: the comparison would then see no traffic
+ * and every step would wait for `min-requests` until its timeout. The usual cause is series that
+ * do not carry the Deployment's pod labels (a ServiceMonitor without podTargetLabels, say).
+ * Prometheus failing here says nothing: the steps ask again.
+ */
+async function missingSeriesWarning(client, source) {
+    try {
+        const found = await client.query(`count(${source.requestSelector})`);
+        if ((found[0]?.value ?? 0) > 0)
+            return undefined;
+    }
+    catch {
+        return undefined;
+    }
+    return `Prometheus has no series matching ${source.requestSelector}, so the canary would be judged on no traffic. If your series do not carry the stable Deployment's pod labels, set metrics-selector to matchers they do carry, e.g. app="web".`;
 }
 
 // EXTERNAL MODULE: external "node:perf_hooks"
@@ -48243,8 +48390,9 @@ function describeFailure(error) {
  *
  * - A URL is called by the action itself at `load-test-rate` requests per second (core's paced
  *   GET loop: no retries, no redirects followed, a timeout per request).
- * - A command runs from its argument array, never through a shell, for the whole step; as the
- *   step ends it gets SIGTERM, then SIGKILL after a grace period. When it exits early it is started
+ * - A command runs from its argument array, never through a shell, for the whole step, in a
+ *   process group of its own; as the step ends the whole group (the command and whatever it
+ *   started) gets SIGTERM, then SIGKILL after a grace period. When it exits early it is started
  *   again, at most once every few seconds, and the log says so once. Its output is untrusted and
  *   is not streamed: only its last lines are shown, inside stop-commands, when it first ends early.
  */
@@ -48292,7 +48440,7 @@ class LoadTestRunner {
         this.announced = true;
         info(this.test.kind === 'url'
             ? `Load test: GET ${log_escapeUntrusted(redactUrl(this.test.url))} at ${this.test.ratePerSecond} requests/s during each step (no redirects followed; ${this.options.requestTimeoutMs / 1000}s timeout per request).`
-            : `Load test: running ${log_escapeUntrusted(formatCommandLine(this.test.program, this.test.args))} during each step, without a shell; it is stopped (SIGTERM, SIGKILL after ${this.options.killGraceMs / 1000}s) as each step ends.`);
+            : `Load test: running ${log_escapeUntrusted(formatCommandLine(this.test.program, this.test.args))} during each step, without a shell; it and what it starts are stopped (SIGTERM, SIGKILL after ${this.options.killGraceMs / 1000}s) as each step ends.`);
     }
     callUrl(weight, url, ratePerSecond) {
         const load = startHttpLoad({
@@ -48338,6 +48486,8 @@ class LoadTestRunner {
                         okExitCodes: 'any',
                         signal: controller.signal,
                         killGraceMs: this.options.killGraceMs,
+                        // What the command starts (a script's load tester, its workers) is stopped with it.
+                        processGroup: true,
                         maxOutputBytes: EXEC_OUTPUT_BYTES,
                         env: commandEnvironment(),
                         onStdout: tail.add,
@@ -48414,13 +48564,14 @@ function describeLoadTestStep(record) {
 }
 /**
  * The step's environment for the command, less what it has no business with: the action's own
- * inputs (the kubeconfig, Prometheus credentials) and the runner's files for outputs, state,
- * environment, PATH and the summary.
+ * inputs (the kubeconfig, Prometheus credentials), the runner's ACTIONS_* credentials and service
+ * URLs (ACTIONS_RUNTIME_TOKEN, ACTIONS_ID_TOKEN_REQUEST_TOKEN and _URL, the cache and results
+ * services) and the runner's files for outputs, state, environment, PATH and the summary.
  */
 function commandEnvironment(env = process.env) {
     const removed = {};
     for (const name of Object.keys(env)) {
-        if (/^INPUT_/i.test(name))
+        if (/^(INPUT|ACTIONS)_/i.test(name))
             removed[name] = undefined;
     }
     for (const name of [
@@ -48646,11 +48797,12 @@ class SequentialJudge {
      * batches of at least two scrape intervals: Prometheus has each counter only at its scrapes,
      * so what happened between two scrapes is spread over them, at different moments for different
      * pods; a blip both tracks suffered would otherwise weigh on the canary in one batch and on
-     * stable in the next.
+     * stable in the next. A verdict says which counts it judged (judgedAtMs).
      */
     observe(observation) {
         const batchMs = 2 * (observation.scrapeIntervalMs ?? 0);
-        if (this.lastVerdict && observation.atMs - this.lastBatchAt < batchMs)
+        const small = observation.atMs - this.lastBatchAt < batchMs;
+        if (this.lastVerdict && small)
             return this.lastVerdict;
         this.lastBatchAt = observation.atMs;
         this.lastVerdict = this.judge(observation);
@@ -48684,7 +48836,7 @@ class SequentialJudge {
                     ? `canary 5xx ${percent(errors.canaryRate)} vs stable ${percent(errors.stableRate)}, ${formatP(pValue)}`
                     : `canary slower than ${formatMs(latency.boundMs)} for ${percent(latency.canarySlowShare)} of requests vs stable ${percent(latency.stableSlowShare)}, ${formatP(pValue)}`;
         }
-        return { worse, pValue, errors, latency, reason };
+        return { worse, pValue, errors, latency, reason, judgedAtMs: observation.atMs };
     }
     /**
      * Requests slower than `le` on each track, as a batch of the rate-ratio test; undefined when a
@@ -48957,46 +49109,65 @@ function checkSlo(window, limits) {
         enoughTraffic,
         breaches: [],
         unsure: [],
+        noWorseThanStable: [],
         stableBreaches: [],
         canary,
         stable,
     };
     if (!enoughTraffic)
         return result;
-    // The canary is blamed for a limit only while stable is clearly within it: a blip both tracks
-    // suffered can fall into the two tracks' windows unevenly, so stable's bound is what counts.
-    const judge = (canaryOver, stableOver, over, stableOverText, confident, count) => {
+    // A limit stable is over too is the service's problem, not the canary's: the comparison with
+    // stable judges the canary then. And a canary over a limit is blamed only when it is also worse
+    // than stable in the same window: a blip both tracks suffered, spread by the scrapes a little
+    // differently over the two tracks' windows, can put the canary over the limit alone.
+    const judge = (canaryOver, stableOver, over, stableOverText, confident, count, worseThanStable) => {
         if (!canaryOver)
             return;
-        if (stableOver)
+        if (stableOver) {
             result.stableBreaches.push(stableOverText);
-        else if (confident())
+            return;
+        }
+        const worse = worseThanStable();
+        if (confident() && worse) {
             result.breaches.push(over);
-        else
-            result.unsure.push(`${over} (${count} requests, not yet significant)`);
+            return;
+        }
+        const unsure = `${over} (${count} requests, not yet significant)`;
+        result.unsure.push(unsure);
+        if (!worse)
+            result.noWorseThanStable.push(unsure);
     };
     const { errors, requests, latencyCount } = window.canary;
-    const stableCounts = window.stableReference ?? window.stable;
     const errorLimit = limitPercent(limits.maxErrorRate);
-    const stableErrorsOver = upperBound(stableCounts.errors, stableCounts.requests, limits.alpha) > limits.maxErrorRate;
-    const stableSlowOver = upperBound(slowerThanInterpolated(stableCounts, limits.maxLatencyP95Ms / 1000), stableCounts.latencyCount, limits.alpha) > P95_TAIL;
-    const aboveOrNear = (over) => (over ? 'above' : 'not clearly below');
-    judge(canary.errorRate !== undefined && canary.errorRate > limits.maxErrorRate, reference.errorRate !== undefined && stableErrorsOver, `canary 5xx ${percent(canary.errorRate)} is above the ${errorLimit} limit`, `stable's 5xx ${percent(reference.errorRate)} is ${aboveOrNear((reference.errorRate ?? 0) > limits.maxErrorRate)} the ${errorLimit} limit too (canary ${percent(canary.errorRate)}): the service breaches its SLO, so the canary is judged only against stable`, () => lowerBound(errors, requests, limits.alpha) > limits.maxErrorRate, requests);
+    judge(canary.errorRate !== undefined && canary.errorRate > limits.maxErrorRate, reference.errorRate !== undefined && reference.errorRate > limits.maxErrorRate, `canary 5xx ${percent(canary.errorRate)} is above the ${errorLimit} limit`, `stable's 5xx ${percent(reference.errorRate)} is above the ${errorLimit} limit too (canary ${percent(canary.errorRate)}): the service breaches its SLO, so the canary is judged only against stable`, () => lowerBound(errors, requests, limits.alpha) > limits.maxErrorRate, requests, () => moreThanItsShare({ events: errors, trials: requests }, { events: window.stable.errors, trials: window.stable.requests }, limits.alpha));
     const latencyLimit = formatMs(limits.maxLatencyP95Ms);
-    judge(canary.p95Ms !== undefined && canary.p95Ms > limits.maxLatencyP95Ms, reference.p95Ms !== undefined && stableSlowOver, `canary p95 latency ${canary.p95Ms === undefined ? 'n/a' : formatMs(canary.p95Ms)} is above the ${latencyLimit} limit`, `stable's p95 latency ${reference.p95Ms === undefined ? 'n/a' : formatMs(reference.p95Ms)} is ${aboveOrNear((reference.p95Ms ?? 0) > limits.maxLatencyP95Ms)} the ${latencyLimit} limit too (canary ${canary.p95Ms === undefined ? 'n/a' : formatMs(canary.p95Ms)}): the service breaches its SLO, so the canary is judged only against stable`, () => {
+    judge(canary.p95Ms !== undefined && canary.p95Ms > limits.maxLatencyP95Ms, reference.p95Ms !== undefined && reference.p95Ms > limits.maxLatencyP95Ms, `canary p95 latency ${canary.p95Ms === undefined ? 'n/a' : formatMs(canary.p95Ms)} is above the ${latencyLimit} limit`, `stable's p95 latency ${reference.p95Ms === undefined ? 'n/a' : formatMs(reference.p95Ms)} is above the ${latencyLimit} limit too (canary ${canary.p95Ms === undefined ? 'n/a' : formatMs(canary.p95Ms)}): the service breaches its SLO, so the canary is judged only against stable`, () => {
         const slow = slowerThanInterpolated(window.canary, limits.maxLatencyP95Ms / 1000);
         return lowerBound(slow, latencyCount, limits.alpha) > P95_TAIL;
-    }, latencyCount);
+    }, latencyCount, () => moreThanItsShare({
+        events: slowerThanInterpolated(window.canary, limits.maxLatencyP95Ms / 1000),
+        trials: latencyCount,
+    }, {
+        events: slowerThanInterpolated(window.stable, limits.maxLatencyP95Ms / 1000),
+        trials: window.stable.latencyCount,
+    }, limits.alpha));
     return result;
 }
-/** The one-sided upper confidence bound of a binomial proportion (Clopper–Pearson); 1 without trials. */
-function upperBound(events, trials, alpha) {
-    if (trials <= 0)
-        return 1;
-    const k = Math.max(0, Math.min(events, trials));
-    if (k >= trials)
-        return 1;
-    return jstat_default().beta.inv(1 - alpha, k + 1, trials - k);
+/**
+ * Whether the canary has more than its share of the events of both tracks with confidence
+ * 1 − alpha (the exact conditional binomial test of equal rates). Without stable requests in the
+ * window there is nothing to compare with, and the limit alone decides.
+ */
+function moreThanItsShare(canary, stable, alpha) {
+    if (stable.trials <= 0)
+        return true;
+    const canaryEvents = Math.round(canary.events);
+    const total = canaryEvents + Math.round(stable.events);
+    if (canaryEvents <= 0)
+        return false;
+    const share = canary.trials / (canary.trials + stable.trials);
+    const atLeast = 1 - jstat_default().binomial.cdf(canaryEvents - 1, total, share);
+    return atLeast <= alpha;
 }
 /** The one-sided lower confidence bound of a binomial proportion (Clopper–Pearson). */
 function lowerBound(events, trials, alpha) {
@@ -49050,6 +49221,8 @@ async function progress(weights, settings, ports) {
             return { end: 'aborted', steps, reason, detectionMs: undefined, finalWeight };
         }
         finalWeight = achieved;
+        // Steps are timed from here: in replicas mode the shift waits for new pods to start.
+        const shiftedAt = ports.now();
         if (latest === undefined) {
             latest = await firstObservation(ports);
             trafficStartedAt = ports.now();
@@ -49059,7 +49232,7 @@ async function progress(weights, settings, ports) {
         const warmsUp = achieved !== (steps.at(-1)?.achievedWeight ?? 0);
         let step;
         try {
-            const at = { weight, achieved, startedAt, warmsUp };
+            const at = { weight, achieved, startedAt, shiftedAt, warmsUp };
             step = await runStep(at, latest, judge, settings, ports);
         }
         finally {
@@ -49093,7 +49266,7 @@ async function firstObservation(ports) {
         return undefined;
     }
 }
-async function runStep({ weight, achieved, startedAt, warmsUp }, before, judge, settings, ports) {
+async function runStep({ weight, achieved, startedAt, shiftedAt, warmsUp }, before, judge, settings, ports) {
     let last = before;
     let stepBase = before;
     let lastMetricsAt = ports.now();
@@ -49152,7 +49325,11 @@ async function runStep({ weight, achieved, startedAt, warmsUp }, before, judge, 
         }
         last = observation;
         const warmUpMs = warmsUp ? warmUpOf(settings, observation) : 0;
-        if (observation.atMs < startedAt + warmUpMs) {
+        const elapsed = ports.now() - shiftedAt;
+        // Timed on the runner's clock, with one scrape interval more: the aligned instant of the
+        // counts lags behind by up to that much.
+        const warmingMs = warmUpMs > 0 ? warmUpMs + (observation.scrapeIntervalMs ?? 0) : 0;
+        if (elapsed < warmingMs) {
             // Recorded, not judged: the judge and the step's window go on from here.
             judge.skip(observation);
             stepBase = observation;
@@ -49162,9 +49339,16 @@ async function runStep({ weight, achieved, startedAt, warmsUp }, before, judge, 
         pValue = verdict.pValue;
         if (verdict.worse)
             return finish('aborted', verdict.reason, true);
-        const elapsed = ports.now() - startedAt;
-        if (elapsed < Math.max(settings.intervalMs, warmUpMs + settings.checkIntervalMs))
+        // A step is judged for `interval` after its warm-up, and ends on a verdict about all its data,
+        // not one of an earlier batch: the judge takes at most two scrape intervals to catch up.
+        if (elapsed < warmingMs + settings.intervalMs)
             continue;
+        if (verdict.judgedAtMs !== observation.atMs) {
+            if (elapsed >= settings.stepTimeoutMs) {
+                return finish('aborted', `Prometheus has had no new samples since ${new Date(verdict.judgedAtMs).toISOString()}; without evidence the canary cannot pass`);
+            }
+            continue;
+        }
         const slo = checkSlo(withStable(windowOf(observation, stepBase), observation), settings);
         warnings = slo.stableBreaches;
         if (!slo.enoughTraffic) {
@@ -49176,10 +49360,23 @@ async function runStep({ weight, achieved, startedAt, warmsUp }, before, judge, 
         if (slo.breaches.length > 0)
             return finish('aborted', slo.breaches.join('; '), true);
         if (slo.unsure.length > 0) {
-            if (elapsed >= settings.stepTimeoutMs) {
-                return finish('aborted', `${slo.unsure.join('; ')} when the step timed out`, true);
+            if (elapsed < settings.stepTimeoutMs)
+                continue;
+            // The window was looked at every check since the interval: whether the canary is worse
+            // than stable at the end is tested at alpha shared over those looks (Bonferroni).
+            const looks = 1 + Math.floor((elapsed - warmingMs - settings.intervalMs) / settings.checkIntervalMs);
+            const final = checkSlo(withStable(windowOf(observation, stepBase), observation), {
+                ...settings,
+                alpha: settings.alpha / Math.max(1, looks),
+            });
+            const blamed = final.unsure.filter((limit) => !final.noWorseThanStable.includes(limit));
+            if (blamed.length > 0) {
+                return finish('aborted', `${blamed.join('; ')} when the step timed out`, true);
             }
-            continue;
+            warnings = [
+                ...warnings,
+                ...final.noWorseThanStable.map((limit) => `${limit} when the step timed out, but no worse than stable: passed`),
+            ];
         }
         if (settings.checks.length > 0) {
             checks = await ports.runChecks(Math.max(1, Math.round(elapsed / 1000)));
@@ -49245,6 +49442,7 @@ function cancelled(steps, finalWeight) {
  * The four modes as one flow: auto runs the whole progression; start stops at pause-at and leaves
  * the canary for a later job; promote continues from where start stopped; abort reverts.
  */
+
 
 
 
@@ -49460,6 +49658,9 @@ async function runProgression(weights, settings, cluster, cancellation, client, 
     });
     const loadTest = settings.loadTest &&
         new LoadTestRunner(settings.loadTest, { note: (line) => cluster.notes.push(line) });
+    const missing = await missingSeriesWarning(client, source);
+    if (missing)
+        core_warning(log_escapeUntrusted(missing));
     // Restarts from here on count against the canary; pod health never throws.
     const pods = cluster.podHealth(notReadyGraceMs(settings.checkIntervalMs));
     await pods.baseline();
@@ -49471,6 +49672,8 @@ async function runProgression(weights, settings, cluster, cancellation, client, 
         runChecks: (seconds) => runChecks(client, settings.checks, { namespace, track: 'canary', interval: `${seconds}s` }),
         stepFinished: (record) => {
             info(`Step ${record.weight}%: ${record.decision}${record.reason ? ` (${record.reason})` : ''}.`);
+            for (const warning of record.warnings ?? [])
+                core_warning(`At ${record.weight}%: ${warning}.`);
             cluster.recordStep(record);
         },
         now: () => Date.now(),
@@ -49871,6 +50074,8 @@ function buildSummary(report) {
             'decision',
         ], report.steps.map(stepRow));
     }
+    for (const warning of sloWarnings(report.steps))
+        summary.paragraph(`⚠️ ${warning}`);
     addCharts(summary, report.steps);
     if (report.decision === 'aborted' || (report.cleanup && !isClean(report.cleanup))) {
         addCleanup(summary, report.cleanup);
@@ -49887,6 +50092,10 @@ function buildSummary(report) {
         summary.details(`Notes (${report.notes.length})`, (content) => content.list(report.notes));
     }
     return summary;
+}
+/** Each step's warnings (stable breaching a limit too), said once per weight. */
+function sloWarnings(steps) {
+    return steps.flatMap((step) => [...new Set(step.warnings ?? [])].map((warning) => `At ${weight(step)}: ${warning}.`));
 }
 /** The report's reason usually wraps the deciding step's reason, which the verdict already quotes. */
 function reasonSaid(report, verdict) {
@@ -50046,6 +50255,7 @@ function stepJson(step) {
         })),
         decision: step.decision,
         reason: step.reason ?? null,
+        warnings: step.warnings ?? [],
     };
 }
 

@@ -39378,23 +39378,47 @@ function execute(program, args, options = {}) {
         info(`[command]${log_escapeUntrusted(commandLine)}`);
     const env = buildEnv(options);
     const started = Date.now();
+    const group = options.processGroup === true && process.platform !== 'win32';
+    const killGraceMs = options.killGraceMs ?? 5_000;
     return new Promise((resolve, reject) => {
         const child = (0,external_node_child_process_namespaceObject.spawn)(program, [...args], {
             cwd: options.cwd,
             env,
             shell: false,
             stdio: ['pipe', 'pipe', 'pipe'],
+            // Its own process group (and session): the group's id is the child's pid.
+            detached: group,
         });
+        const groupId = group ? child.pid : undefined;
+        if (groupId !== undefined) {
+            liveGroups.add(groupId);
+            installExitHook();
+        }
+        const signalChild = (signal) => {
+            if (groupId !== undefined)
+                signalGroup(groupId, signal);
+            else
+                child.kill(signal);
+        };
         const stdout = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
         const stderr = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
         let timedOut = false;
         let stopped = false;
         let killTimer;
+        let closeTimer;
         const terminate = () => {
             if (killTimer !== undefined)
                 return;
-            child.kill('SIGTERM');
-            killTimer = setTimeout(() => child.kill('SIGKILL'), options.killGraceMs ?? 5_000);
+            signalChild('SIGTERM');
+            killTimer = setTimeout(() => {
+                signalChild('SIGKILL');
+                // A process outside our reach (one that left the group, or any descendant without
+                // processGroup) may still hold the pipes open; 'close' must not wait for it.
+                closeTimer = setTimeout(() => {
+                    child.stdout.destroy();
+                    child.stderr.destroy();
+                }, Math.min(killGraceMs, STREAM_GRACE_MS));
+            }, killGraceMs);
         };
         const timeoutTimer = options.timeoutMs === undefined
             ? undefined
@@ -39423,10 +39447,16 @@ function execute(program, args, options = {}) {
         // A program that exits without reading its input closes the pipe; that is not our failure.
         child.stdin.on('error', () => undefined);
         child.stdin.end(options.stdin ?? '');
-        child.on('error', (error) => {
+        const settle = () => {
             clearTimeout(timeoutTimer);
             clearTimeout(killTimer);
+            clearTimeout(closeTimer);
             options.signal?.removeEventListener('abort', onAbort);
+            if (groupId !== undefined)
+                exec_endGroup(groupId, killGraceMs);
+        };
+        child.on('error', (error) => {
+            settle();
             if (error.code === 'ENOENT') {
                 reject(new errors_ActionError(`Could not run '${program}': it was not found on PATH.`, `Install ${program} in an earlier step, or check the spelling of the program name.`));
             }
@@ -39435,9 +39465,7 @@ function execute(program, args, options = {}) {
             }
         });
         child.on('close', (exitCode, signal) => {
-            clearTimeout(timeoutTimer);
-            clearTimeout(killTimer);
-            options.signal?.removeEventListener('abort', onAbort);
+            settle();
             const result = {
                 commandLine,
                 exitCode,
@@ -39458,6 +39486,53 @@ function execute(program, args, options = {}) {
                 reject(new ExecError(result));
         });
     });
+}
+/** After SIGKILL, how long the output pipes may stay open before they are closed from our side. */
+const STREAM_GRACE_MS = 1_000;
+/** Process groups started with processGroup that may still have members. */
+const liveGroups = new Set();
+let exitHookInstalled = false;
+function signalGroup(groupId, signal) {
+    try {
+        process.kill(-groupId, signal);
+        return true;
+    }
+    catch {
+        // ESRCH: nothing is left in the group.
+        return false;
+    }
+}
+/**
+ * The program has ended; what it left running in its group is stopped too (SIGTERM, then SIGKILL
+ * after the grace), so nothing it started outlives it unseen.
+ */
+function exec_endGroup(groupId, killGraceMs) {
+    if (!signalGroup(groupId, 'SIGTERM')) {
+        liveGroups.delete(groupId);
+        return;
+    }
+    const timer = setTimeout(() => {
+        signalGroup(groupId, 'SIGKILL');
+        liveGroups.delete(groupId);
+    }, killGraceMs);
+    timer.unref();
+}
+/**
+ * A detached group does not die with us: when this process exits (a cancelled run ends with
+ * process.exit) before a group was stopped, it is killed here. Only synchronous work runs on
+ * 'exit', so there is no grace: SIGKILL. A SIGKILL of this process itself cannot be caught.
+ */
+function installExitHook() {
+    if (exitHookInstalled)
+        return;
+    exitHookInstalled = true;
+    process.on('exit', killLiveGroups);
+}
+/** Kills every process group started with processGroup that may still run; exported for tests. */
+function killLiveGroups() {
+    for (const groupId of liveGroups)
+        signalGroup(groupId, 'SIGKILL');
+    liveGroups.clear();
 }
 function buildEnv(options) {
     const env = options.inheritEnv === false ? {} : { ...process.env };
@@ -39754,6 +39829,7 @@ async function untilRecovered(what, work, options) {
         onRetry: (event) => info(log_escapeUntrusted(`${what}: attempt ${event.nextAttempt} in ${formatSeconds(event.delayMs)} (${lastLine(errors_describeThrown(event.error))})`)),
     });
 }
+/** The last non-empty line of kubectl's (or any program's) message: the one that says why. */
 function lastLine(text) {
     const lines = text
         .split('\n')
