@@ -274,4 +274,54 @@ describe('progress', () => {
     expect(result.steps[0].durationMs).toBe(25_000);
     expect(result.steps[0].canary.requests).toBe(220);
   });
+
+  it('passes a healthy step that lasts past step-timeout while the judge closes its last batch', async () => {
+    // Scrapes every second, the aligned instant lagging behind: the judge's last batch may close
+    // after step-timeout (8 s) while samples keep coming in; that is no missing evidence.
+    for (const lagMs of [0, 300, 600, 900]) {
+      let now = 0;
+      let weight = 0;
+      let canary = 0;
+      const seen: Array<[number, number, number]> = [[0, 0, 0]];
+      const ports: ProgressionPorts = {
+        shiftTo: (target) => {
+          weight = target;
+          return Promise.resolve(target);
+        },
+        readMetrics: () => {
+          const atMs = Math.floor((now - lagMs) / 1000) * 1000;
+          const [, c, total] = [...seen].reverse().find(([at]) => at <= atMs) ?? seen[0];
+          return Promise.resolve({
+            atMs,
+            canary: counts(c, 0, 0),
+            stable: counts(total - c, 0, 0),
+            scrapeIntervalMs: 1000,
+          });
+        },
+        runChecks: () => Promise.resolve([]),
+        stepFinished: () => undefined,
+        now: () => now,
+        sleep: (ms) => {
+          now += ms + 37;
+          canary += (50 * (ms + 37) * weight) / 100_000;
+          seen.push([now, canary, (50 * now) / 1000]);
+          return Promise.resolve(true);
+        },
+        cancelled: () => false,
+      };
+      const result = await progress(
+        [25, 100],
+        {
+          ...SETTINGS,
+          intervalMs: 4_000,
+          stepTimeoutMs: 8_000,
+          minRequests: 20,
+          warmUpMs: undefined,
+        },
+        ports,
+      );
+      expect(result.reason).toBeUndefined();
+      expect(result.end).toBe('completed');
+    }
+  });
 });

@@ -57,31 +57,25 @@ const MIN_SKEW_MS = 500;
 /** Each new environment is a new draw of the two offsets (the ports go into the hash). */
 const SKEW_ATTEMPTS = 6;
 /** The shared dependency blip: every answer of a blipped service fails at this rate. */
-const BLIP = { errorRate: 0.4, startsAfterMs: 3_500, lastsMs: 2_500 };
+const BLIP = { errorRate: 0.4, startsAfterMs: 5_000, lastsMs: 2_500 };
 
 /**
- * The inputs of the skew runs. The warm-up is one scrape interval, so the first step's judged
- * window begins after the weight changed (an observation is an aligned instant, which trails the
- * clock by up to a scrape interval); the blip follows it, 3.5–6 s after the canary gets traffic;
- * by the 12th second both tracks have been scraped after its end, so it lands inside the judged
- * window of the first step, before that step can pass.
+ * The inputs of the skew runs. A new weight is not judged for the warm-up plus one scrape
+ * interval (4 s from the shift), then judged for `interval` (9 s). The blip comes 5–7.5 s after
+ * the canary gets traffic, after the judge's first look at the step, and the step's verdict at
+ * 13 s is about counts aligned at least 9 s in, after its end: it lands inside the judged window
+ * of the first step.
  */
 const SKEW_INPUTS = {
   steps: '50,100',
-  interval: '12s',
+  interval: '9s',
   'check-interval': '1s',
-  'warm-up': '3s',
+  'warm-up': '1s',
   'step-timeout': '30s',
   'min-requests': '50',
 };
 
 let world: World;
-
-// TEMPORARY
-import { appendFileSync } from 'node:fs';
-function DEBUG(name: string, skew: number, blip: unknown, run: { main: { summary: string; outputs: Record<string, string>; stdout: string } }) {
-  appendFileSync('/tmp/pm-debug.log', `\n===== ${name} ${new Date().toISOString()} skew=${skew} blip=${JSON.stringify(blip)}\n${run.main.summary}\nSTEPS ${run.main.outputs.steps}\nRESULT ${run.main.outputs.result}\n` + run.main.stdout.split('\n').filter((l) => !l.startsWith('[command]')).join('\n'));
-}
 
 /** Unix ms of every `up` sample per track in the last `seconds`, from the raw samples. */
 async function scrapeTimes(s: Scenario, seconds: number): Promise<Map<string, number[]>> {
@@ -118,7 +112,7 @@ async function scrapeSkewMs(s: Scenario): Promise<number> {
   for (const samples of [stable, canary]) {
     const phases = samples.map(phase);
     const spread = circular(Math.max(...phases) - Math.min(...phases));
-    expect(spread, `phases ${phases.join(', ')}`).toBeLessThan(150);
+    expect(spread, `phases ${phases.join(', ')}`).toBeLessThan(300);
   }
   return circular(phase(canary.at(-1)!) - phase(stable.at(-1)!));
 }
@@ -176,7 +170,15 @@ async function blipOnceTrafficShifts(
   services: Array<{ service: SampleService; errorRate: number }>,
   signal: AbortSignal,
 ): Promise<{ startedAt: number; endedAt: number }> {
-  while (s.env.canaryShare() === 0) {
+  // The router throws while the route names a canary Service that does not exist yet.
+  const share = () => {
+    try {
+      return s.env.canaryShare();
+    } catch {
+      return 0;
+    }
+  };
+  while (share() === 0) {
     if (signal.aborted) throw new Error('the run ended before the canary got traffic');
     await sleep(50);
   }
@@ -193,22 +195,24 @@ async function blipOnceTrafficShifts(
   return { startedAt, endedAt: Date.now() };
 }
 
-/** Runs the action with the blip scheduled; the blip is always undone before this returns. */
+/** Runs the action with the blip scheduled; the blip is over and undone when this returns. */
 async function runWithBlip(
   s: Scenario,
   services: Array<{ service: SampleService; errorRate: number }>,
 ) {
   const ended = new AbortController();
   const blip = blipOnceTrafficShifts(s, services, ended.signal);
-  // The run's own outcome is reported first; the blip's failure (if any) after it.
-  blip.catch(() => {});
+  let run: Awaited<ReturnType<Scenario['run']>>;
   try {
-    const run = await s.run(SKEW_INPUTS);
-    return { run, blip: await blip };
-  } finally {
+    run = await s.run(SKEW_INPUTS);
+  } catch (error) {
     ended.abort();
     await blip.catch(() => {});
+    throw error;
   }
+  // A blip still waiting for traffic stops waiting; one under way finishes and is undone.
+  ended.abort();
+  return { run, blip: await blip };
 }
 
 describeWithTool(
@@ -243,12 +247,14 @@ describeWithTool(
           { service: scenario.env.canary, errorRate: HEALTHY.errorRate },
         ]);
         const steps = JSON.parse(run.main.outputs.steps ?? '[]') as StepOutput[];
-        DEBUG('shared', skewMs, blip, run);
         const context = `${verdict(run)}\nskew ${skewMs} ms\n${JSON.stringify(steps, null, 1)}\n${run.main.stdout}`;
         expect(run.main.exitCode, context).toBe(0);
         expect(run.main.outputs.decision, context).toBe('promoted');
         expect(steps.map((step) => step.weight)).toEqual([50, 100]);
-        expect(steps.every((step) => step.decision === 'passed'), context).toBe(true);
+        expect(
+          steps.every((step) => step.decision === 'passed'),
+          context,
+        ).toBe(true);
         // The blip fell inside the first step's judged window, on both tracks...
         const first = steps[0];
         expect(Date.parse(first.startedAt)).toBeLessThan(blip.startedAt);
@@ -264,10 +270,9 @@ describeWithTool(
       it('aborts with a 5xx reason when the same blip hits only the canary', async () => {
         const scenario = s!;
         await resetStable(scenario);
-        const { run, blip } = await runWithBlip(scenario, [
+        const { run } = await runWithBlip(scenario, [
           { service: scenario.env.canary, errorRate: HEALTHY.errorRate },
         ]);
-        DEBUG('canary-only', skewMs, blip, run);
         const steps = JSON.parse(run.main.outputs.steps ?? '[]') as StepOutput[];
         const context = `${verdict(run)}\n${JSON.stringify(steps, null, 1)}\n${run.main.stdout}`;
         expect(run.main.exitCode, context).toBe(1);
@@ -281,13 +286,18 @@ describeWithTool(
 
     describe('a neighbour workload in the namespace: faster, with three times the traffic', () => {
       const SERVICE_RATE = 50;
+      /**
+       * One step compared with stable. A step lasts the 3 s warm-up, a scrape, 4 s judged and up
+       * to two scrapes more for the judge's last batch: more than the scenario's 8 s step-timeout.
+       */
+      const NEIGHBOUR_INPUTS = { steps: '25,100', interval: '4s', 'step-timeout': '20s' };
       let s: Scenario | undefined;
       let billing: SampleService | undefined;
       let billingLoad: RunningLoad | undefined;
 
       beforeAll(async () => {
-        // Healthy and four times faster than web: counted as stable it makes a healthy canary
-        // look slow, and hides a canary that fails.
+        // Healthy and four times faster than web: counted as stable, it makes a healthy canary
+        // look slow.
         billing = await startSampleServiceProcess({ errorRate: 0, latencyMs: 5, jitterMs: 1 });
         billingLoad = startLoad({ url: billing.url, ratePerSecond: 3 * SERVICE_RATE });
         s = await startScenario(world, 'gateway-api', HEALTHY, {
@@ -305,8 +315,10 @@ describeWithTool(
         // The control: what the namespace-wide selection of stable did before issue #17.
         const scenario = s!;
         await resetStable(scenario);
-        const run = await scenario.run({ 'metrics-selector': 'app=~"web|billing"' });
-        DEBUG('neighbour-control', 0, undefined, run);
+        const run = await scenario.run({
+          ...NEIGHBOUR_INPUTS,
+          'metrics-selector': 'app=~"web|billing"',
+        });
         const context = `${verdict(run)}\n${run.main.stdout}`;
         expect(run.main.outputs.decision, context).toBe('aborted');
         expect(verdict(run), context).toMatch(/slower|p95/);
@@ -316,19 +328,21 @@ describeWithTool(
       it('without metrics-selector, stable is what the Deployment selects: the canary is promoted', async () => {
         const scenario = s!;
         await resetStable(scenario);
-        const run = await scenario.run();
-        DEBUG('neighbour', 0, undefined, run);
+        const run = await scenario.run(NEIGHBOUR_INPUTS);
         const steps = JSON.parse(run.main.outputs.steps ?? '[]') as StepOutput[];
         const context = `${verdict(run)}\n${JSON.stringify(steps, null, 1)}\n${run.main.stdout}`;
         expect(run.main.exitCode, context).toBe(0);
         expect(run.main.outputs.decision).toBe('promoted');
-        expect(steps.every((step) => step.decision === 'passed'), context).toBe(true);
-        // At 20% web's stable pods serve four times the canary's requests; with billing's
-        // counted as well it would be nineteen times.
-        expect(steps[0].stable.requests, context).toBeLessThan(8 * steps[0].canary.requests);
-        expect(steps[0].stable.requests).toBeGreaterThan(2 * steps[0].canary.requests);
+        expect(
+          steps.every((step) => step.decision === 'passed'),
+          context,
+        ).toBe(true);
+        // At 25% web's stable pods serve three times the canary's requests; with billing's
+        // counted as well it would be fifteen times.
+        expect(steps[0].stable.requests, context).toBeLessThan(6 * steps[0].canary.requests);
+        expect(steps[0].stable.requests, context).toBeGreaterThan(1.5 * steps[0].canary.requests);
         const result = JSON.parse(run.main.outputs.result) as ResultOutput;
-        expect(result.metricsSource).toContain(
+        expect(result.metricsSource, context).toContain(
           `http_requests_total{namespace="${scenario.namespace}",app="web"}`,
         );
         expect(result.metricsSource).toContain("Deployment web's selector");
