@@ -49270,6 +49270,9 @@ async function runStep({ weight, achieved, startedAt, shiftedAt, warmsUp }, befo
     let last = before;
     let stepBase = before;
     let lastMetricsAt = ports.now();
+    // When the counts last moved on: counts that stopped are no evidence, a batch still open is.
+    let newestAtMs = before?.atMs;
+    let newestSince = ports.now();
     let pValue;
     let checks = [];
     let warnings = [];
@@ -49324,6 +49327,10 @@ async function runStep({ weight, achieved, startedAt, shiftedAt, warmsUp }, befo
             continue;
         }
         last = observation;
+        if (observation.atMs !== newestAtMs) {
+            newestAtMs = observation.atMs;
+            newestSince = ports.now();
+        }
         const warmUpMs = warmsUp ? warmUpOf(settings, observation) : 0;
         const elapsed = ports.now() - shiftedAt;
         // Timed on the runner's clock, with one scrape interval more: the aligned instant of the
@@ -49344,8 +49351,12 @@ async function runStep({ weight, achieved, startedAt, shiftedAt, warmsUp }, befo
         if (elapsed < warmingMs + settings.intervalMs)
             continue;
         if (verdict.judgedAtMs !== observation.atMs) {
-            if (elapsed >= settings.stepTimeoutMs) {
-                return finish('aborted', `Prometheus has had no new samples since ${new Date(verdict.judgedAtMs).toISOString()}; without evidence the canary cannot pass`);
+            // The judge's batch closes within two scrape intervals while samples come in, even past
+            // step-timeout; only counts that stopped moving for that long are no evidence.
+            const stalledMs = ports.now() - newestSince;
+            const batchMs = 2 * (observation.scrapeIntervalMs ?? 0) + settings.checkIntervalMs;
+            if (elapsed >= settings.stepTimeoutMs && stalledMs >= batchMs) {
+                return finish('aborted', `Prometheus has had no new samples since ${new Date(observation.atMs).toISOString()}; without evidence the canary cannot pass`);
             }
             continue;
         }
