@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startHttpLoad } from '../../src/core/http-load.js';
 import { forgetSecretsForTesting } from '../../src/core/secrets.js';
 import { captureStdout } from '../support/capture-stdout.js';
+import { closedPort } from '../support/closed-port.js';
 
 const servers: Server[] = [];
 
@@ -22,15 +23,6 @@ async function serve(
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return { base: `http://127.0.0.1:${port}`, requests };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -6,6 +6,7 @@ import { ActionError } from '../../src/core/errors.js';
 import { HttpError, httpRequest, parseRetryAfter, redactUrl } from '../../src/core/http.js';
 import type { RetryEvent } from '../../src/core/retry.js';
 import { forgetSecretsForTesting, registerSecret } from '../../src/core/secrets.js';
+import { closedPort } from '../support/closed-port.js';
 
 interface Received {
   method: string;
@@ -40,16 +41,6 @@ async function serve(handler: Handler): Promise<{ base: string; requests: Receiv
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return { base: `http://127.0.0.1:${port}`, requests };
-}
-
-/** A port on which nothing listens: bound once, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 afterEach(async () => {

@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ActionError } from '../../src/core/errors.js';
-import { ExecError, type ExecResult } from '../../src/core/exec.js';
+import { ExecError } from '../../src/core/exec.js';
 import { isTransientKubeError, untilRecovered } from '../../src/core/kube-recovery.js';
 import { captureStdout } from '../support/capture-stdout.js';
+import { kubectlFailed } from '../support/kubectl-failure.js';
 import { fakeClock } from '../support/fake-clock.js';
-
-/** A failed kubectl call as execute() reports it. */
-function kubectlFailed(stderr: string, overrides: Partial<ExecResult> = {}): ExecError {
-  return new ExecError({
-    commandLine: 'kubectl --namespace prod set image deployment/web web=registry/web:v2',
-    exitCode: 1,
-    signal: null,
-    stdout: '',
-    stderr,
-    stdoutTruncated: false,
-    timedOut: false,
-    durationMs: 1_200,
-    ...overrides,
-  });
-}
 
 const INTERNAL_ERROR =
   'Error from server (InternalError): Internal error occurred: injected fault\n';

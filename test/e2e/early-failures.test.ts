@@ -2,27 +2,18 @@
  * Every failure reports: a step that fails before it did anything (the API server or registry
  * unreachable) still writes its job summary, verdict first, and its `result`.
  */
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
 import { runAction, type StepResult } from '../support/runner.js';
 import { describeWithTool } from '../support/tools.js';
 import { IMAGE, recordedEvent } from './image-support.js';
+import { closedPort } from '../support/closed-port.js';
 
 const ROLLOUT = fileURLToPath(new URL('../../actions/rollout', import.meta.url));
 const CANARY = fileURLToPath(new URL('../../actions/canary', import.meta.url));
 const KUBECTL = '/usr/bin/kubectl';
 
 const tagPush = recordedEvent('push-tag-v1.2.3');
-
-/** A port on 127.0.0.1 that nothing listens on (taken, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function kubeconfigFor(port: number): string {
   return [

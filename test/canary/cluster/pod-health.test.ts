@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ExecError } from '../../../src/core/exec.js';
-import type { ExecResult } from '../../../src/core/exec.js';
 import {
   CanaryPodHealth,
   judgePods,
@@ -10,6 +8,7 @@ import {
   type ContainerStatusJson,
   type PodJson,
 } from '../../../src/canary/cluster/pod-health.js';
+import { kubectlFailed } from '../../support/kubectl-failure.js';
 
 const GRACE = 30_000;
 
@@ -325,20 +324,6 @@ describe('selectorText', () => {
   });
 });
 
-function kubectlFailure(stderr: string): ExecError {
-  const result: ExecResult = {
-    commandLine: 'kubectl get pods -l app=web,track=canary -o json',
-    exitCode: 1,
-    signal: null,
-    stdout: '',
-    stderr,
-    stdoutTruncated: false,
-    timedOut: false,
-    durationMs: 10,
-  };
-  return new ExecError(result);
-}
-
 describe('CanaryPodHealth', () => {
   function health(answers: Array<PodJson[] | Error>) {
     let now = 0;
@@ -369,7 +354,7 @@ describe('CanaryPodHealth', () => {
   });
 
   it('a transient API failure says nothing, logs once, and the next check looks again', async () => {
-    const blip = kubectlFailure(
+    const blip = kubectlFailed(
       'Error from server (ServiceUnavailable): the server is currently unable to handle the request',
     );
     const { watch, logged } = health([before, blip, blip, restarted]);
@@ -384,7 +369,7 @@ describe('CanaryPodHealth', () => {
   });
 
   it('without a baseline (the listing failed then), the first check that lists the pods takes it', async () => {
-    const blip = kubectlFailure(
+    const blip = kubectlFailed(
       'Unable to connect to the server: dial tcp 10.0.0.1:443: i/o timeout',
     );
     const { watch } = health([blip, before, restarted]);
@@ -394,7 +379,7 @@ describe('CanaryPodHealth', () => {
   });
 
   it('a listing refused for good aborts with what the user has to grant', async () => {
-    const forbidden = kubectlFailure(
+    const forbidden = kubectlFailed(
       'Error from server (Forbidden): pods is forbidden: User "ci" cannot list resource "pods" in API group "" in the namespace "prod"',
     );
     const { watch } = health([before, forbidden]);

@@ -1,5 +1,3 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrometheusClient, PrometheusError } from '../../../src/canary/metrics/prometheus.js';
 import {
@@ -8,21 +6,13 @@ import {
   vector,
   type FakePrometheus,
 } from './fake-prometheus.js';
+import { closedPort } from '../../support/closed-port.js';
 
 let prometheus: FakePrometheus;
 beforeAll(async () => {
   prometheus = await startFakePrometheus();
 });
 afterAll(() => prometheus.stop());
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function failure(promise: Promise<unknown>): Promise<PrometheusError> {
   const error = await promise.then(

@@ -1,6 +1,3 @@
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ActionError } from '../../../src/core/errors.js';
 import { RegistryClient } from '../../../src/image/registry/client.js';
@@ -21,6 +18,7 @@ import {
   type TestRegistry,
 } from '../../support/registry.js';
 import { describeWithTool } from '../../support/tools.js';
+import { closedPort } from '../../support/closed-port.js';
 
 describeWithTool(REGISTRY_TOOL, 'promotion against a real docker-registry', () => {
   let registry: TestRegistry;
@@ -290,12 +288,3 @@ describeWithTool(REGISTRY_TOOL, 'promotion against a real docker-registry', () =
     );
   });
 });
-
-/** A port on which nothing listens: bound once, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
