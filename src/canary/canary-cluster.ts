@@ -323,8 +323,8 @@ export class CanaryCluster {
     this.stopLease();
     const every = Math.max(1_000, Math.floor(this.run.leaseMs / 4));
     let failing = false;
-    this.leaseTimer = setInterval(() => {
-      this.writeState({}).then(
+    const timer = setInterval(() => {
+      this.renewLease(timer).then(
         () => (failing = false),
         (error: unknown) => {
           // Once per outage: a lease not renewed for `lease` makes a live canary look stale.
@@ -334,7 +334,19 @@ export class CanaryCluster {
         },
       );
     }, every);
-    this.leaseTimer.unref();
+    timer.unref();
+    this.leaseTimer = timer;
+  }
+
+  /**
+   * A renewal waits its turn behind the change in flight; by then a promotion or revert may have
+   * ended the lease and deleted the canary, so it renews only while its timer is still the lease.
+   */
+  private renewLease(timer: NodeJS.Timeout): Promise<void> {
+    return this.lock.run(async () => {
+      if (this.leaseTimer !== timer) return;
+      await this.writeStateNow({});
+    });
   }
 
   stopLease(): void {
@@ -344,17 +356,19 @@ export class CanaryCluster {
 
   /** Writes the canary's state with `changes` and a renewed lease, in turn with other changes. */
   private writeState(changes: Partial<ClusterState>): Promise<void> {
-    return this.lock.run(async () => {
-      if (!this.state) return;
-      const next: ClusterState = {
-        ...this.state,
-        ...changes,
-        leaseSeconds: Math.round(this.run.leaseMs / 1_000),
-        renewedAt: new Date().toISOString(),
-      };
-      await writeClusterState(this.kubectl, next);
-      this.state = next;
-    });
+    return this.lock.run(() => this.writeStateNow(changes));
+  }
+
+  private async writeStateNow(changes: Partial<ClusterState>): Promise<void> {
+    if (!this.state) return;
+    const next: ClusterState = {
+      ...this.state,
+      ...changes,
+      leaseSeconds: Math.round(this.run.leaseMs / 1_000),
+      renewedAt: new Date().toISOString(),
+    };
+    await writeClusterState(this.kubectl, next);
+    this.state = next;
   }
 
   /**
@@ -411,15 +425,25 @@ export class CanaryCluster {
       },
     );
     const report = await this.lock
-      .run(() =>
-        promoteStable(this.kubectl, this.providerFor(this.state?.originalRoute), this.names(), {
-          image: this.state?.canaryImage ?? this.target.image ?? '',
-          stableImage: this.stableImage,
-          stableRevision: this.state?.stableRevision,
-          timeoutMs: this.target.timeoutMs,
-          retryUntil: Date.now() + this.run.recoveryTimeoutMs,
-        }),
-      )
+      .run(async () => {
+        try {
+          return await promoteStable(
+            this.kubectl,
+            this.providerFor(this.state?.originalRoute),
+            this.names(),
+            {
+              image: this.state?.canaryImage ?? this.target.image ?? '',
+              stableImage: this.stableImage,
+              stableRevision: this.state?.stableRevision,
+              timeoutMs: this.target.timeoutMs,
+              retryUntil: Date.now() + this.run.recoveryTimeoutMs,
+            },
+          );
+        } finally {
+          // The canary (and its state) may be gone now: no renewal queued behind us may write it.
+          this.stopLease();
+        }
+      })
       .catch(async (error: unknown) => {
         // Stable may already have the new image: end consistently, through API faults — finish
         // the promotion when stable runs it healthily, else roll stable back and revert.

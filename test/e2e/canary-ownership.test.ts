@@ -75,6 +75,29 @@ describeWithTool(
       }
     }, 120_000);
 
+    it('a promotion that outlasts a lease renewal deletes the canary without a lease warning', async () => {
+      const s = await startScenario(world, 'gateway-api', HEALTHY);
+      try {
+        // The renewal due while the canary's deletion hangs waits its turn behind the promotion,
+        // which has ended the lease and deleted the canary by the time the renewal gets the lock.
+        const armed = armFault(
+          world.sim.faults,
+          {
+            method: 'DELETE',
+            path: `/apis/apps/v1/namespaces/${s.namespace}/deployments/web-canary`,
+          },
+          () => new Promise<void>((resolve) => setTimeout(resolve, 4_000)),
+        );
+        const run = await s.run({ ...QUICK, lease: '10s' });
+        await armed.expectFired();
+        expect(run.main.outputs.decision, run.main.stdout).toBe('promoted');
+        expectPromoted(s);
+        expect(run.main.annotations.filter((a) => a.level === 'warning')).toEqual([]);
+      } finally {
+        await s.stop();
+      }
+    }, 120_000);
+
     it('a lost runner leaves a canary that goes stale; the reaper keeps it until then, a later run puts it back', async () => {
       const s = await startScenario(world, 'gateway-api', HEALTHY);
       try {

@@ -33,12 +33,12 @@ export interface RequestMatch {
 export function armFault(
   faults: Faults,
   match: RequestMatch,
-  action: (faults: Faults) => void,
+  action: (faults: Faults) => void | Promise<void>,
 ): { expectFired(): Promise<void> } {
   let fired = false;
   const trigger = faults.when(match, (armed) => {
     fired = true;
-    action(armed);
+    return action(armed);
   });
   return {
     async expectFired() {

@@ -45774,15 +45774,27 @@ class CanaryCluster {
         this.stopLease();
         const every = Math.max(1_000, Math.floor(this.run.leaseMs / 4));
         let failing = false;
-        this.leaseTimer = setInterval(() => {
-            this.writeState({}).then(() => (failing = false), (error) => {
+        const timer = setInterval(() => {
+            this.renewLease(timer).then(() => (failing = false), (error) => {
                 // Once per outage: a lease not renewed for `lease` makes a live canary look stale.
                 if (!failing)
                     core_warning(`Could not renew the canary's lease: ${errors_describeThrown(error)}`);
                 failing = true;
             });
         }, every);
-        this.leaseTimer.unref();
+        timer.unref();
+        this.leaseTimer = timer;
+    }
+    /**
+     * A renewal waits its turn behind the change in flight; by then a promotion or revert may have
+     * ended the lease and deleted the canary, so it renews only while its timer is still the lease.
+     */
+    renewLease(timer) {
+        return this.lock.run(async () => {
+            if (this.leaseTimer !== timer)
+                return;
+            await this.writeStateNow({});
+        });
     }
     stopLease() {
         if (this.leaseTimer)
@@ -45791,18 +45803,19 @@ class CanaryCluster {
     }
     /** Writes the canary's state with `changes` and a renewed lease, in turn with other changes. */
     writeState(changes) {
-        return this.lock.run(async () => {
-            if (!this.state)
-                return;
-            const next = {
-                ...this.state,
-                ...changes,
-                leaseSeconds: Math.round(this.run.leaseMs / 1_000),
-                renewedAt: new Date().toISOString(),
-            };
-            await writeClusterState(this.kubectl, next);
-            this.state = next;
-        });
+        return this.lock.run(() => this.writeStateNow(changes));
+    }
+    async writeStateNow(changes) {
+        if (!this.state)
+            return;
+        const next = {
+            ...this.state,
+            ...changes,
+            leaseSeconds: Math.round(this.run.leaseMs / 1_000),
+            renewedAt: new Date().toISOString(),
+        };
+        await writeClusterState(this.kubectl, next);
+        this.state = next;
     }
     /**
      * Only the change itself holds the lock: a cancellation must not wait for pods to start. Weight
@@ -45845,13 +45858,21 @@ class CanaryCluster {
             deadlineAt: Date.now() + SHIFT_RETRY_MS,
         });
         const report = await this.lock
-            .run(() => promoteStable(this.kubectl, this.providerFor(this.state?.originalRoute), this.names(), {
-            image: this.state?.canaryImage ?? this.target.image ?? '',
-            stableImage: this.stableImage,
-            stableRevision: this.state?.stableRevision,
-            timeoutMs: this.target.timeoutMs,
-            retryUntil: Date.now() + this.run.recoveryTimeoutMs,
-        }))
+            .run(async () => {
+            try {
+                return await promoteStable(this.kubectl, this.providerFor(this.state?.originalRoute), this.names(), {
+                    image: this.state?.canaryImage ?? this.target.image ?? '',
+                    stableImage: this.stableImage,
+                    stableRevision: this.state?.stableRevision,
+                    timeoutMs: this.target.timeoutMs,
+                    retryUntil: Date.now() + this.run.recoveryTimeoutMs,
+                });
+            }
+            finally {
+                // The canary (and its state) may be gone now: no renewal queued behind us may write it.
+                this.stopLease();
+            }
+        })
             .catch(async (error) => {
             // Stable may already have the new image: end consistently, through API faults — finish
             // the promotion when stable runs it healthily, else roll stable back and revert.
