@@ -1,43 +1,19 @@
 import * as core from '@actions/core';
 import { InputError } from '../core/errors.js';
-import {
-  readBoolean,
-  readEnum,
-  readInteger,
-  readList,
-  readMap,
-  readString,
-} from '../core/inputs.js';
+import { readBoolean, readList, readMap, readString } from '../core/inputs.js';
 import { registerSecretWithDerivations } from '../core/secrets.js';
 import { parseTagPattern } from './registry/immutable.js';
+import { readBuildInputs, type BuildInputs } from './build-inputs.js';
+import { readMetadataInputs, type MetadataSettings } from './metadata-inputs.js';
 
 /** Everything the action was asked to do, read and validated once. */
 export interface Settings {
-  metadata: {
-    images: string[];
-    tags: string[];
-    flavor: string[];
-    labels: string[];
-    annotations: string[];
-    shaLength?: number;
-    prHeadSha: boolean;
-    ociTags: boolean;
-    annotationLevels?: string[];
-  };
+  metadata: MetadataSettings;
   separators: { tags: string; labels: string; annotations: string };
-  build: boolean;
+  /** Build an image (not only metadata, and no promote-from). */
+  buildImage: boolean;
   push: boolean;
-  builder: 'docker' | 'buildah';
-  context: string;
-  file?: string;
-  target?: string;
-  platforms: string[];
-  buildArgs: Map<string, string>;
-  secrets: Map<string, string>;
-  cacheFrom: string[];
-  cacheTo: string[];
-  provenance?: string;
-  sbom?: string;
+  build: BuildInputs;
   login?: { registry: string; username: string; password: string };
   promoteFrom?: string;
   skipExisting: boolean;
@@ -54,38 +30,15 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const promoteFrom = readString('promote-from');
   const build = readBoolean('build', true);
   return {
-    metadata: {
-      images: readList('images', { commas: false }),
-      tags: readList('tags', { commas: false }),
-      flavor: readList('flavor', { commas: false }),
-      labels: readList('labels', { commas: false }),
-      annotations: readList('annotations', { commas: false }),
-      shaLength:
-        readString('sha-length') === undefined
-          ? undefined
-          : readInteger('sha-length', { default: 7, min: 7, max: 40 }),
-      prHeadSha: readBoolean('pr-head-sha', false),
-      ociTags: readBoolean('oci-tags', false),
-      annotationLevels: optionalList('annotation-levels'),
-    },
+    metadata: readMetadataInputs(),
     separators: {
       tags: separator('sep-tags'),
       labels: separator('sep-labels'),
       annotations: separator('sep-annotations'),
     },
-    build: build && promoteFrom === undefined,
+    buildImage: build && promoteFrom === undefined,
     push: readBoolean('push', false),
-    builder: readEnum('builder', ['docker', 'buildah'], 'docker'),
-    context: readString('context', { default: '.' }) as string,
-    file: readString('file'),
-    target: readString('target'),
-    platforms: readList('platforms'),
-    buildArgs: readMap('build-args', { example: 'VERSION=1.2.3' }),
-    secrets,
-    cacheFrom: readList('cache-from', { commas: false }),
-    cacheTo: readList('cache-to', { commas: false }),
-    provenance: readString('provenance'),
-    sbom: readString('sbom'),
+    build: readBuildInputs(secrets),
     login: readLogin(),
     promoteFrom,
     skipExisting: readBoolean('skip-existing', false),
@@ -94,11 +47,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     githubToken: readString('github-token'),
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
   };
-}
-
-function optionalList(name: string): string[] | undefined {
-  const items = readList(name);
-  return items.length > 0 ? items : undefined;
 }
 
 /** Separators keep their whitespace: a newline or a space is the whole point. */

@@ -2,13 +2,15 @@ import * as core from '@actions/core';
 import { ActionError, InputError } from '../core/errors.js';
 import { readGitHubContext, type GitHubContext } from '../core/github.js';
 import { setOutputs, setResultOutput } from '../core/outputs.js';
+import { setMetadataOutputs } from './metadata-outputs.js';
+import { loginIfAsked, registryClients, type RegistryClients } from './registries.js';
 import { runMain } from '../core/run.js';
 import { JobSummary, markup } from '../core/summary.js';
-import { build, login } from './builders/index.js';
+import { build } from './builders/index.js';
 import { readSettings, type Settings } from './inputs.js';
 import { computeMetadata, flavorNeedsGitTags, type Metadata } from './metadata/index.js';
 import { renderPromoteSource } from './promote-source.js';
-import { RegistryClient } from './registry/client.js';
+
 import { DEFAULT_IMMUTABLE } from './registry/immutable.js';
 import {
   PartialPromotionError,
@@ -21,7 +23,6 @@ import { gitTags, repositoryInfo } from './repository.js';
 import { buildSummary, verdictLine, type ImageOutcome } from './summary.js';
 
 const BUILD_TIMEOUT_MS = 60 * 60_000;
-import { loginState } from './state.js';
 
 export async function run(): Promise<void> {
   await runMain('image', async () => {
@@ -55,17 +56,6 @@ export async function run(): Promise<void> {
   });
 }
 
-function setMetadataOutputs(metadata: Metadata, settings: Settings): void {
-  setOutputs({
-    version: metadata.version.main ?? '',
-    tags: metadata.tags.join(settings.separators.tags),
-    'tag-names': metadata.tagNames.join(settings.separators.tags),
-    labels: metadata.labels.join(settings.separators.labels),
-    annotations: metadata.annotations.join(settings.separators.annotations),
-    json: JSON.stringify(metadata.json),
-  });
-}
-
 async function act(
   settings: Settings,
   github: GitHubContext,
@@ -80,7 +70,7 @@ async function act(
     notes: [],
   };
   if (settings.promoteFrom) return promoteExisting(settings, github, metadata, base);
-  if (!settings.build) return base;
+  if (!settings.buildImage) return base;
   if (metadata.tags.length === 0 && settings.push) {
     throw new ActionError(
       'There is no tag to push: the tags rules produced none for this event.',
@@ -105,20 +95,10 @@ async function act(
 
   await loginIfAsked(settings);
   const result = await build({
-    builder: settings.builder,
-    context: settings.context,
-    file: settings.file,
-    target: settings.target,
-    platforms: settings.platforms,
-    buildArgs: settings.buildArgs,
-    secrets: settings.secrets,
+    ...settings.build,
     labels: metadata.labels,
     annotations: metadata.annotations,
     tags: metadata.tags,
-    cacheFrom: settings.cacheFrom,
-    cacheTo: settings.cacheTo,
-    provenance: settings.provenance,
-    sbom: settings.sbom,
     push: settings.push,
     timeoutMs: BUILD_TIMEOUT_MS,
     insecureRegistries: settings.insecureRegistries,
@@ -246,10 +226,7 @@ function describeWrites(plan: PromotionPlan, written: string[]): string[] {
     : [];
 }
 
-async function planTargets(
-  registries: (registry: string) => RegistryClient,
-  targets: ImageReference[],
-) {
+async function planTargets(registries: RegistryClients, targets: ImageReference[]) {
   return Promise.all(
     targets.map(async (reference) => {
       const current = await registries(reference.registry).headManifest(
@@ -272,34 +249,4 @@ function parseTarget(tag: string): ImageReference {
       'ghcr.io/octo-org/app',
     );
   }
-}
-
-function registryClients(settings: Settings): (registry: string) => RegistryClient {
-  const clients = new Map<string, RegistryClient>();
-  return (registry) => {
-    let client = clients.get(registry);
-    if (!client) {
-      const credentials =
-        settings.login && settings.login.registry === registry ? settings.login : undefined;
-      client = new RegistryClient({
-        registry,
-        credentials: credentials && {
-          username: credentials.username,
-          password: credentials.password,
-        },
-        insecure: settings.insecureRegistries.includes(registry) ? true : undefined,
-      });
-      clients.set(registry, client);
-    }
-    return client;
-  };
-}
-
-async function loginIfAsked(settings: Settings): Promise<void> {
-  if (!settings.login) return;
-  const { registry, username, password } = settings.login;
-  await login(settings.builder, registry, username, password, {
-    insecure: settings.insecureRegistries.includes(registry),
-  });
-  loginState.save({ builder: settings.builder, registry });
 }
