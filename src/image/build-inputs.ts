@@ -1,8 +1,9 @@
+import type { EngineName } from './builders/index.js';
 import { readEnum, readList, readMap, readString } from '../core/inputs.js';
 
 /** The inputs build-push-action has: what to build and how; passed whole to the builder. */
 export interface BuildInputs {
-  builder: 'docker' | 'buildah';
+  engine: EngineName;
   context: string;
   file?: string;
   target?: string;
@@ -17,7 +18,7 @@ export interface BuildInputs {
 
 export function readBuildInputs(secrets: Map<string, string>): BuildInputs {
   return {
-    builder: readEnum('builder', ['docker', 'buildah'], 'docker'),
+    engine: readEnum('engine', ['docker', 'buildah'], 'docker'),
     context: readString('context', { default: '.' }) as string,
     file: readString('file'),
     target: readString('target'),

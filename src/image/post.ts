@@ -8,8 +8,8 @@ export async function run(): Promise<void> {
   await runPost('image', async () => {
     const saved = loginState.read();
     if (saved) {
-      const { builder, registry } = saved;
-      await logout(builder, registry);
+      const { engine, registry } = saved;
+      await logout(engine, registry);
       core.info(`Logged out of ${registry}.`);
     }
     await removeCredentialFiles();

@@ -34,8 +34,8 @@ export function registryClients(settings: Settings): RegistryClients {
 export async function loginIfAsked(settings: Settings): Promise<void> {
   if (!settings.login) return;
   const { registry, username, password } = settings.login;
-  await login(settings.build.builder, registry, username, password, {
+  await login(settings.build.engine, registry, username, password, {
     insecure: settings.insecureRegistries.includes(registry),
   });
-  loginState.save({ builder: settings.build.builder, registry });
+  loginState.save({ engine: settings.build.engine, registry });
 }

@@ -1,14 +1,14 @@
-/** State main saves for post: which builder logged in to which registry. */
+/** State main saves for post: which engine logged in to which registry. */
 import { fieldProblem, stepState } from '../core/step-state.js';
 
 export interface LoginState {
-  builder: 'docker' | 'buildah';
+  engine: 'docker' | 'buildah';
   registry: string;
 }
 
 export const loginState = stepState<LoginState>('image-login', (value) => {
-  const problem = fieldProblem(value, { builder: 'string', registry: 'string' });
+  const problem = fieldProblem(value, { engine: 'string', registry: 'string' });
   if (problem) return problem;
-  const { builder } = value as { builder: string };
-  return builder === 'docker' || builder === 'buildah' ? undefined : `unknown builder '${builder}'`;
+  const { engine } = value as { engine: string };
+  return engine === 'docker' || engine === 'buildah' ? undefined : `unknown engine '${engine}'`;
 });

@@ -137,7 +137,7 @@ describeWithTool(REGISTRY_TOOL, 'image bundle: buildah pushes retried on 5xx', (
         images: `${proxy.host}/octo/retried`,
         tags: 'type=ref,event=branch',
         push: 'true',
-        builder: 'buildah',
+        engine: 'buildah',
       },
       timeoutMs: 180_000,
     });

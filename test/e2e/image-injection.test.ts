@@ -64,7 +64,7 @@ describeWithTool(REGISTRY_TOOL, 'image bundle: a hostile Dockerfile through buil
         images: `${registry.host}/octo/hostile`,
         tags: 'type=ref,event=branch',
         push: 'true',
-        builder: 'buildah',
+        engine: 'buildah',
       },
       timeoutMs: 180_000,
     });
@@ -98,7 +98,7 @@ describeWithTool(
           images: `${registry.host}/octo/hostile-docker`,
           tags: 'type=ref,event=branch',
           push: 'true',
-          builder: 'docker',
+          engine: 'docker',
         },
         timeoutMs: 180_000,
       });

@@ -142,7 +142,7 @@ describeWithTool(REGISTRY_TOOL, 'image bundle: promotion in a real registry', ()
         images: `${registry.host}/octo/rebuilt`,
         tags: RELEASE_TAGS,
         push: 'true',
-        builder: 'buildah',
+        engine: 'buildah',
       },
     });
     expect(run.main.exitCode).toBe(1);
@@ -160,7 +160,7 @@ describeWithTool(REGISTRY_TOOL, 'image bundle: promotion in a real registry', ()
         images: `${registry.host}/octo/skipped`,
         push: 'true',
         'skip-existing': 'true',
-        builder: 'buildah',
+        engine: 'buildah',
       },
     });
     expect(run.main.exitCode).toBe(0);
@@ -244,7 +244,7 @@ describeWithTool(
           images: `${registry.host}/octo/built`,
           tags: 'type=ref,event=branch\ntype=sha',
           push: 'true',
-          builder: 'buildah',
+          engine: 'buildah',
           'build-args': 'MESSAGE_FILE=message-custom.txt',
         },
         timeoutMs: 180_000,
@@ -285,7 +285,7 @@ describeWithTool(
           images: `${registry.host}/octo/docker-built`,
           tags: 'type=ref,event=branch',
           push: 'true',
-          builder: 'docker',
+          engine: 'docker',
           target: 'release',
         },
         timeoutMs: 180_000,

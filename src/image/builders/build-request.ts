@@ -3,10 +3,11 @@
  * request; inputs one of them cannot honour are either warned about or refused, per builder.
  */
 
-export type BuilderName = 'docker' | 'buildah';
+/** The program that builds: the docker CLI (buildx when present) or buildah. */
+export type EngineName = 'docker' | 'buildah';
 
 export interface BuildRequest {
-  builder: BuilderName;
+  engine: EngineName;
   context: string;
   file?: string;
   target?: string;

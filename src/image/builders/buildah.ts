@@ -37,7 +37,7 @@ export function refuseUnsupportedByBuildah(request: BuildRequest): void {
   if (refused.length === 0) return;
   throw new ActionError(
     `buildah cannot attach attestations, but the inputs ask for ${refused.join(' and ')}.`,
-    "Use builder: docker with buildx for attestations, or set them to 'false' for buildah.",
+    "Use engine: docker with buildx for attestations, or set them to 'false' for buildah.",
   );
 }
 

@@ -170,7 +170,7 @@ export async function buildWithDocker(request: BuildRequest): Promise<BuildResul
     if (needs.length > 0) {
       throw new ActionError(
         `Docker buildx is not installed, and the classic docker builder cannot handle ${needs.join(', ')}.`,
-        'Install buildx before this step (docker/setup-buildx-action), remove those inputs, or use builder: buildah.',
+        'Install buildx before this step (docker/setup-buildx-action), remove those inputs, or use engine: buildah.',
       );
     }
   }

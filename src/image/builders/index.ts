@@ -5,11 +5,11 @@ import { buildWithDocker } from './docker.js';
 export type {
   BuildRequest,
   BuildResult,
-  BuilderName,
+  EngineName,
   RegistryCommandOptions,
 } from './build-request.js';
 export { login, logout } from './login.js';
 
 export async function build(request: BuildRequest): Promise<BuildResult> {
-  return request.builder === 'buildah' ? buildWithBuildah(request) : buildWithDocker(request);
+  return request.engine === 'buildah' ? buildWithBuildah(request) : buildWithDocker(request);
 }

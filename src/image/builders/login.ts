@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { describeThrown } from '../../core/errors.js';
 import { registerSecret, registerSecretWithDerivations } from '../../core/secrets.js';
-import type { BuilderName, RegistryCommandOptions } from './build-request.js';
+import type { EngineName, RegistryCommandOptions } from './build-request.js';
 import { Deadline, runBuilderStep } from './builder-process.js';
 
 /**
@@ -12,7 +12,7 @@ import { Deadline, runBuilderStep } from './builder-process.js';
 const DEFAULT_TIMEOUT_MS = 60_000;
 
 export function loginArgs(
-  builder: BuilderName,
+  builder: EngineName,
   registry: string,
   username: string,
   options: RegistryCommandOptions = {},
@@ -22,7 +22,7 @@ export function loginArgs(
 }
 
 export async function login(
-  builder: BuilderName,
+  builder: EngineName,
   registry: string,
   username: string,
   password: string,
@@ -45,7 +45,7 @@ export async function login(
 
 /** For post steps: never throws, a failed logout is only a warning. */
 export async function logout(
-  builder: BuilderName,
+  builder: EngineName,
   registry: string,
   options: RegistryCommandOptions = {},
 ): Promise<void> {

@@ -61,7 +61,7 @@ describeWithTool(BUILDAH, 'buildah builder', () => {
 
       const request = (overrides: Parameters<typeof buildRequest>[0]) =>
         buildRequest({
-          builder: 'buildah',
+          engine: 'buildah',
           context: FIXTURE_CONTEXT,
           file: FIXTURE_FILE,
           env: buildah.env,
@@ -233,7 +233,7 @@ describeWithTool(BUILDAH, 'buildah builder', () => {
 describe('buildah builder refusals', () => {
   it('refuses attestations before running anything', async () => {
     await expect(
-      build(buildRequest({ builder: 'buildah', context: '/nonexistent', provenance: 'mode=max' })),
+      build(buildRequest({ engine: 'buildah', context: '/nonexistent', provenance: 'mode=max' })),
     ).rejects.toThrow('buildah cannot attach attestations');
   });
 });

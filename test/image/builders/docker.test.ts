@@ -68,7 +68,7 @@ describeWithTool(DOCKER_CLI, 'docker builder', () => {
 
         const request = (overrides: Partial<BuildRequest>) =>
           buildRequest({
-            builder: 'docker',
+            engine: 'docker',
             context: FIXTURE_CONTEXT,
             file: FIXTURE_FILE,
             env: podman.env,
@@ -285,7 +285,7 @@ describe('docker buildx arguments', () => {
       ],
     ],
   ])('%s', (_name, overrides, args) => {
-    expect(buildxArgs(buildRequest({ builder: 'docker', ...overrides }), plan)).toEqual(args);
+    expect(buildxArgs(buildRequest({ engine: 'docker', ...overrides }), plan)).toEqual(args);
   });
 });
 
@@ -369,7 +369,7 @@ describe('classic docker build', () => {
       ],
     ],
   ])('%s', (_name, overrides, args, warnings) => {
-    const result = classicBuildArgs(buildRequest({ builder: 'docker', ...overrides }), {
+    const result = classicBuildArgs(buildRequest({ engine: 'docker', ...overrides }), {
       secretFiles: [],
       iidFile: '/s/iid',
     });

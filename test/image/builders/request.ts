@@ -3,7 +3,7 @@ import type { BuildRequest } from '../../../src/image/builders/build-request.js'
 /** A minimal request; tests override what they are about. */
 export function buildRequest(overrides: Partial<BuildRequest> = {}): BuildRequest {
   return {
-    builder: 'buildah',
+    engine: 'buildah',
     context: 'ctx',
     platforms: [],
     buildArgs: new Map(),
