@@ -9,9 +9,12 @@ import { formatReference, type ImageReference } from '../../core/image-reference
 export const DEFAULT_IMMUTABLE =
   /^v?(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
 
-/** What checkImmutable reads from a plan; a PromotionPlan has it. */
+/**
+ * What checkImmutable reads from a plan; a PromotionPlan has it. Without a source digest the
+ * image is not built yet: a build never reproduces a digest, so every existing tag would move.
+ */
 export interface PlannedMoves {
-  source: { digest: string };
+  source?: { digest: string };
   targets: Array<{ reference: ImageReference; current?: string; action: string }>;
 }
 
@@ -62,7 +65,7 @@ export function checkImmutable(
     });
     if (!rule) continue;
     problems.push(
-      `${formatReference(target.reference)} is immutable (matches ${String(rule)}) and already points to ${target.current}; promoting would move it to ${plan.source.digest}.`,
+      `${formatReference(target.reference)} is immutable (matches ${String(rule)}) and already points to ${target.current}; ${plan.source ? `promoting would move it to ${plan.source.digest}` : 'a new build would move it to another digest'}.`,
     );
   }
   return problems;

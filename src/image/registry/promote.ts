@@ -1,6 +1,7 @@
 import { ActionError } from '../../core/errors.js';
 import type { RegistryClient } from './client.js';
 import { checkImmutable } from './immutable.js';
+import { clientFor, planPush, type PushTarget, type RegistryClients } from './push-plan.js';
 import { digestOf, referencedContent } from './manifest.js';
 import { formatReference, type ImageReference } from '../../core/image-reference.js';
 
@@ -9,19 +10,10 @@ import { formatReference, type ImageReference } from '../../core/image-reference
  * digest that was built and tested. Nothing is rebuilt and no layer is downloaded.
  */
 
-export type PromotionAction = 'create' | 'move' | 'unchanged';
-
-export interface PromotionTarget {
-  reference: ImageReference;
-  /** The digest the tag points to now; absent when the tag does not exist yet. */
-  current?: string;
-  action: PromotionAction;
-}
-
 export interface PromotionPlan {
   /** `digest` is the sha256 of the source manifest bytes. */
   source: ImageReference & { digest: string; mediaType: string };
-  targets: PromotionTarget[];
+  targets: PushTarget[];
 }
 
 export interface PromotionResult {
@@ -31,9 +23,6 @@ export interface PromotionResult {
   /** The targets that were written (created or moved); the rest already pointed at `digest`. */
   written: string[];
 }
-
-/** One client for every reference, or a way to get the client of a registry host. */
-export type RegistryClients = RegistryClient | ((registry: string) => RegistryClient);
 
 /** A source without tag or digest means `latest`, as it does for `docker pull`. */
 const DEFAULT_TAG = 'latest';
@@ -62,27 +51,8 @@ export async function planPromotion(
     );
   }
 
-  const seen = new Set<string>();
-  const planned: PromotionTarget[] = [];
   const digest = digestOf(manifest.bytes);
-  for (const target of targets) {
-    const reference: ImageReference = {
-      registry: target.registry,
-      repository: target.repository,
-      tag: target.tag,
-    };
-    const key = formatReference(reference);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const head = await clientFor(clients, target.registry).headManifest(
-      target.repository,
-      target.tag as string,
-      { forPush: true },
-    );
-    const action: PromotionAction =
-      head === undefined ? 'create' : head.digest === digest ? 'unchanged' : 'move';
-    planned.push({ reference, action, ...(head && { current: head.digest }) });
-  }
+  const planned = await planPush(clients, targets, digest);
 
   return {
     source: {
@@ -246,14 +216,4 @@ function checkTarget(source: ImageReference, target: ImageReference): void {
       'Push to the other registry with a build, or copy the image there with skopeo copy or crane copy.',
     );
   }
-}
-
-function clientFor(clients: RegistryClients, registry: string): RegistryClient {
-  if (typeof clients === 'function') return clients(registry);
-  if (clients.registry !== registry) {
-    throw new ActionError(
-      `No registry client for ${registry}; the client given is for ${clients.registry}.`,
-    );
-  }
-  return clients;
 }

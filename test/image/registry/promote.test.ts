@@ -6,8 +6,8 @@ import {
   PartialPromotionError,
   planPromotion,
   promote,
-  type PromotionAction,
 } from '../../../src/image/registry/promote.js';
+import type { PushAction } from '../../../src/image/registry/push-plan.js';
 import { parseReference } from '../../../src/core/image-reference.js';
 import {
   countRequests,
@@ -148,7 +148,7 @@ describeWithTool(REGISTRY_TOOL, 'promotion against a real docker-registry', () =
       ref('moving:latest'),
     ]);
     expect(
-      plan.targets.map((t): [string | undefined, PromotionAction, string | undefined] => [
+      plan.targets.map((t): [string | undefined, PushAction, string | undefined] => [
         t.reference.tag,
         t.action,
         t.current,

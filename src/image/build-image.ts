@@ -1,0 +1,80 @@
+import * as core from '@actions/core';
+import { ActionError } from '../core/errors.js';
+import { formatReference } from '../core/image-reference.js';
+import { build } from './builders/index.js';
+import type { Settings } from './inputs.js';
+import type { Metadata } from './metadata/index.js';
+import { loginIfAsked, type RegistryClients } from './registries.js';
+import { checkImmutable, DEFAULT_IMMUTABLE } from './registry/immutable.js';
+import { planPush } from './registry/push-plan.js';
+import type { ImageOutcome } from './summary.js';
+import { parseTarget } from './targets.js';
+
+/** A build may take long (a cold cache, several platforms); a hung builder may not take forever. */
+const BUILD_TIMEOUT_MS = 60 * 60_000;
+
+/**
+ * Builds the image and, with `push`, writes it to every computed tag. Before building, the tags
+ * are read from the registry: skip-existing stops at an existing first tag, and a push that would
+ * move an immutable tag is refused while nothing has been built or pushed yet.
+ */
+export async function buildImage(
+  settings: Settings,
+  metadata: Metadata,
+  registries: RegistryClients,
+  base: ImageOutcome,
+): Promise<ImageOutcome> {
+  if (settings.push) {
+    if (metadata.tags.length === 0) {
+      throw new ActionError(
+        'There is no tag to push: the tags rules produced none for this event.',
+        'Check the tags input.',
+      );
+    }
+    const plan = await planPush(
+      registries,
+      metadata.tags.map((tag) => parseTarget(tag)),
+    );
+    const first = plan[0];
+    if (settings.skipExisting && first.current) {
+      return {
+        ...base,
+        kind: 'skipped',
+        digest: first.current,
+        notes: [
+          `skip-existing: ${formatReference(first.reference)} already exists, so nothing was built.`,
+        ],
+      };
+    }
+    const problems = checkImmutable(
+      { targets: plan },
+      settings.immutableTags ?? [DEFAULT_IMMUTABLE],
+    );
+    if (problems.length > 0) {
+      throw new ActionError(
+        `Refusing to build and push: immutable tag(s) already exist and a new build would move them to another digest. Nothing was built or pushed.\n${problems.map((problem) => `- ${problem}`).join('\n')}`,
+        'Release a new version, or use promote-from to copy an existing image to these tags (same digest).',
+      );
+    }
+  }
+
+  await loginIfAsked(settings);
+  const result = await build({
+    ...settings.build,
+    labels: metadata.labels,
+    annotations: metadata.annotations,
+    tags: metadata.tags,
+    push: settings.push,
+    timeoutMs: BUILD_TIMEOUT_MS,
+    insecureRegistries: settings.insecureRegistries,
+  });
+  for (const warning of result.warnings) core.warning(warning);
+  return {
+    ...base,
+    kind: settings.push ? 'pushed' : 'built',
+    digest: result.digest,
+    refs: result.pushed,
+    builder: result.builder,
+    durationMs: result.durationMs,
+  };
+}
