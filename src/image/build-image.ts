@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { ActionError } from '../core/errors.js';
 import { formatReference } from '../core/image-reference.js';
 import { build } from './builders/index.js';
+import { pushLocalImage } from './builders/push-local.js';
 import type { Settings } from './inputs.js';
 import type { Metadata } from './metadata/index.js';
 import { loginIfAsked, type RegistryClients } from './registries.js';
@@ -25,39 +26,9 @@ export async function buildImage(
   base: ImageOutcome,
 ): Promise<ImageOutcome> {
   if (settings.push) {
-    if (metadata.tags.length === 0) {
-      throw new ActionError(
-        'There is no tag to push: the tags rules produced none for this event.',
-        'Check the tags input.',
-      );
-    }
-    const plan = await planPush(
-      registries,
-      metadata.tags.map((tag) => parseTarget(tag)),
-    );
-    const first = plan[0];
-    if (settings.skipExisting && first.current) {
-      return {
-        ...base,
-        kind: 'skipped',
-        digest: first.current,
-        notes: [
-          `skip-existing: ${formatReference(first.reference)} already exists, so nothing was built.`,
-        ],
-      };
-    }
-    const problems = checkImmutable(
-      { targets: plan },
-      settings.immutableTags ?? [DEFAULT_IMMUTABLE],
-    );
-    if (problems.length > 0) {
-      throw new ActionError(
-        `Refusing to build and push: immutable tag(s) already exist and a new build would move them to another digest. Nothing was built or pushed.\n${problems.map((problem) => `- ${problem}`).join('\n')}`,
-        'Release a new version, or use promote-from to copy an existing image to these tags (same digest).',
-      );
-    }
+    const skipped = await checkBeforePush(settings, metadata, registries, base);
+    if (skipped) return skipped;
   }
-
   await loginIfAsked(settings);
   const result = await build({
     ...settings.build,
@@ -73,8 +44,83 @@ export async function buildImage(
     ...base,
     kind: settings.push ? 'pushed' : 'built',
     digest: result.digest,
+    imageId: result.imageId,
     refs: result.pushed,
     builder: result.builder,
     durationMs: result.durationMs,
+  };
+}
+
+/**
+ * Reads the tags from the registry before anything is built or pushed: skip-existing stops at
+ * an existing first tag (the skipped outcome), and moving an immutable tag is refused.
+ */
+async function checkBeforePush(
+  settings: Settings,
+  metadata: Metadata,
+  registries: RegistryClients,
+  base: ImageOutcome,
+): Promise<ImageOutcome | undefined> {
+  if (metadata.tags.length === 0) {
+    throw new ActionError(
+      'There is no tag to push: the tags rules produced none for this event.',
+      'Check the tags input.',
+    );
+  }
+  const plan = await planPush(
+    registries,
+    metadata.tags.map((tag) => parseTarget(tag)),
+  );
+  const first = plan[0];
+  if (settings.skipExisting && first.current) {
+    return {
+      ...base,
+      kind: 'skipped',
+      digest: first.current,
+      notes: [
+        `skip-existing: ${formatReference(first.reference)} already exists, so nothing was built.`,
+      ],
+    };
+  }
+  const problems = checkImmutable({ targets: plan }, settings.immutableTags ?? [DEFAULT_IMMUTABLE]);
+  if (problems.length > 0) {
+    throw new ActionError(
+      `Refusing to build and push: immutable tag(s) already exist and a new build would move them to another digest. Nothing was built or pushed.\n${problems.map((problem) => `- ${problem}`).join('\n')}`,
+      'Release a new version, or use promote-from to copy an existing image to these tags (same digest).',
+    );
+  }
+  return undefined;
+}
+
+/**
+ * build: false with push: true — the image an earlier step of this job built and loaded is
+ * pushed under the computed tags without rebuilding (build → test → push).
+ */
+export async function pushBuiltImage(
+  settings: Settings,
+  metadata: Metadata,
+  registries: RegistryClients,
+  base: ImageOutcome,
+): Promise<ImageOutcome> {
+  const skipped = await checkBeforePush(settings, metadata, registries, base);
+  if (skipped) return skipped;
+  await loginIfAsked(settings);
+  const started = Date.now();
+  const result = await pushLocalImage({
+    engine: settings.build.engine,
+    tags: metadata.tags,
+    insecureRegistries: settings.insecureRegistries,
+    timeoutMs: BUILD_TIMEOUT_MS,
+  });
+  for (const warning of result.warnings) core.warning(warning);
+  return {
+    ...base,
+    kind: 'pushed',
+    digest: result.digest,
+    imageId: result.imageId,
+    refs: result.pushed,
+    builder: settings.build.engine,
+    durationMs: Date.now() - started,
+    notes: [`Pushed the image an earlier step built (${result.imageId}) without rebuilding it.`],
   };
 }

@@ -10,25 +10,37 @@ import { readMetadataInputs, type MetadataSettings } from './metadata-inputs.js'
 export interface Settings {
   metadata: MetadataSettings;
   separators: { tags: string; labels: string; annotations: string };
-  /** Build an image (not only metadata, and no promote-from). */
-  buildImage: boolean;
+  /** What the action does with the metadata it computed; see readTask. */
+  task: ImageTask;
   push: boolean;
   build: BuildInputs;
   login?: { registry: string; username: string; password: string };
   promoteFrom?: string;
+  /** merge-digests: the per-platform images to merge under the computed tags. */
+  mergeDigests?: string;
   skipExisting: boolean;
   /** Tags that may be created but never moved; undefined means the default (full versions). */
   immutableTags?: RegExp[];
   insecureRegistries: string[];
   githubToken?: string;
+  /** Write the job summary on success (failures always report). */
+  summary: boolean;
   workspace: string;
 }
+
+/**
+ * promote: copy promote-from to the tags; merge: join merge-digests into one multi-platform
+ * image; build: build (and push); push-built: push what an earlier step built (build: false,
+ * push: true); metadata: only compute tags and labels (build: false).
+ */
+export type ImageTask = 'promote' | 'merge' | 'build' | 'push-built' | 'metadata';
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const secrets = readMap('secrets', { example: 'npm_token=${{ secrets.NPM_TOKEN }}' });
   for (const value of secrets.values()) registerSecretWithDerivations(value);
   const promoteFrom = readString('promote-from');
-  const build = readBoolean('build', true);
+  const mergeDigests = readString('merge-digests');
+  const push = readBoolean('push', false);
   return {
     metadata: readMetadataInputs(),
     separators: {
@@ -36,15 +48,18 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       labels: separator('sep-labels'),
       annotations: separator('sep-annotations'),
     },
-    buildImage: build && promoteFrom === undefined,
-    push: readBoolean('push', false),
+    task: readTask(promoteFrom, mergeDigests, push),
+    push,
     build: readBuildInputs(secrets),
     login: readLogin(),
     promoteFrom,
+    mergeDigests,
     skipExisting: readBoolean('skip-existing', false),
     immutableTags: readImmutable(),
     insecureRegistries: readList('insecure-registries'),
     githubToken: readString('github-token'),
+    // build-push-action's switch (DOCKER_BUILD_SUMMARY=false) means the same here.
+    summary: readBoolean('summary', !/^false$/i.test(env.DOCKER_BUILD_SUMMARY ?? '')),
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
   };
 }
@@ -89,4 +104,22 @@ function readImmutable(): RegExp[] | undefined {
       throw new InputError('immutable-tags', (error as Error).message, "'v*' or /^release-\\d+$/");
     }
   });
+}
+
+function readTask(
+  promoteFrom: string | undefined,
+  mergeDigests: string | undefined,
+  push: boolean,
+): ImageTask {
+  if (promoteFrom !== undefined && mergeDigests !== undefined) {
+    throw new InputError(
+      'merge-digests',
+      'cannot be used with promote-from: a step either copies one image or merges several.',
+      'merge-digests: ${{ runner.temp }}/digests (in a job of its own)',
+    );
+  }
+  if (promoteFrom !== undefined) return 'promote';
+  if (mergeDigests !== undefined) return 'merge';
+  if (readBoolean('build', true)) return 'build';
+  return push ? 'push-built' : 'metadata';
 }

@@ -2,12 +2,19 @@ import * as core from '@actions/core';
 import { readGitHubContext, type GitHubContext } from '../core/github.js';
 import { setOutputs, setResultOutput } from '../core/outputs.js';
 import { runMain } from '../core/run.js';
-import { buildImage } from './build-image.js';
+import { buildImage, pushBuiltImage } from './build-image.js';
 import { readSettings, type Settings } from './inputs.js';
-import { computeMetadata, flavorNeedsGitTags, type Metadata } from './metadata/index.js';
+import {
+  applyContextSource,
+  computeMetadata,
+  flavorNeedsGitTags,
+  type Metadata,
+  type MetadataContext,
+} from './metadata/index.js';
+import { mergeImages } from './merge-image.js';
 import { setMetadataOutputs } from './metadata-outputs.js';
 import { promoteImage } from './promote-image.js';
-import { registryClients } from './registries.js';
+import { registryClients, type RegistryClients } from './registries.js';
 import { gitTags, repositoryInfo } from './repository.js';
 import { buildSummary, verdictLine, type ImageOutcome } from './summary.js';
 
@@ -19,48 +26,82 @@ export async function run(): Promise<void> {
   await runMain('image', async () => {
     const settings = readSettings();
     const github = readGitHubContext();
-    const metadata = await computeRunMetadata(settings, github);
+    const context = await runContext(settings, github);
+    const metadata = computeMetadata(settings.metadata, context);
     for (const warning of metadata.warnings) core.warning(warning);
     setMetadataOutputs(metadata, settings);
 
     const registries = registryClients(settings);
-    const base: ImageOutcome = {
+    const outcome = await act(settings, context, metadata, registries, {
       kind: 'metadata',
       refs: [],
       tags: metadata.tags,
       labels: metadata.labels,
       version: metadata.version.main,
       notes: [],
-    };
-    const outcome = settings.promoteFrom
-      ? await promoteImage(settings, github, registries, base)
-      : settings.buildImage
-        ? await buildImage(settings, metadata, registries, base)
-        : base;
+    });
 
     setOutputs({
       digest: outcome.digest ?? '',
-      image: outcome.digest && metadata.images[0] ? `${metadata.images[0]}@${outcome.digest}` : '',
+      image: outcome.digest ? imageAt(metadata, outcome.digest) : '',
       refs: outcome.refs.join('\n'),
       promoted: String(outcome.kind === 'promoted'),
+      imageid: outcome.imageId ?? '',
+      metadata: outcome.buildMetadata ?? '',
     });
-    setResultOutput({ ...outcome, version: metadata.version, tagNames: metadata.tagNames });
-    await buildSummary(outcome).write();
+    const reported = { ...outcome, buildMetadata: undefined };
+    setResultOutput({ ...reported, version: metadata.version, tagNames: metadata.tagNames });
+    if (settings.summary) await buildSummary(outcome).write();
     core.info(verdictLine(outcome));
   });
 }
 
-async function computeRunMetadata(settings: Settings, github: GitHubContext): Promise<Metadata> {
-  return computeMetadata(settings.metadata, {
-    eventName: github.eventName,
-    ref: github.ref ?? '',
-    sha: github.sha,
-    payload: github.payload,
-    repository: await repositoryInfo(github, settings.githubToken),
-    now: new Date(),
-    gitTags: flavorNeedsGitTags(settings.metadata.flavor)
-      ? await gitTags(settings.workspace)
-      : undefined,
-    env: process.env,
-  });
+/** name@digest: the first image, or with only literal tags the first tag's repository. */
+function imageAt(metadata: Metadata, digest: string): string {
+  const first = metadata.images[0] ?? metadata.tags[0]?.replace(/:[^:/]+$/, '');
+  return first ? `${first}@${digest}` : '';
+}
+
+async function act(
+  settings: Settings,
+  context: MetadataContext,
+  metadata: Metadata,
+  registries: RegistryClients,
+  base: ImageOutcome,
+): Promise<ImageOutcome> {
+  switch (settings.task) {
+    case 'promote': {
+      // promote-from's {{sha}} names the commit the tags were computed for.
+      const github = { ...readGitHubContext(), ref: context.ref, sha: context.sha };
+      return promoteImage(settings, github, registries, base);
+    }
+    case 'merge':
+      return mergeImages(settings, registries, base);
+    case 'build':
+      return buildImage(settings, metadata, registries, base);
+    case 'push-built':
+      return pushBuiltImage(settings, metadata, registries, base);
+    case 'metadata':
+      return base;
+  }
+}
+
+/** What the tag rules read: the event, or with metadata-context: git the checkout. */
+async function runContext(settings: Settings, github: GitHubContext): Promise<MetadataContext> {
+  return applyContextSource(
+    settings.metadata.contextSource,
+    {
+      eventName: github.eventName,
+      ref: github.ref ?? '',
+      sha: github.sha,
+      payload: github.payload,
+      repository: await repositoryInfo(github, settings.githubToken),
+      now: new Date(),
+      gitTags: flavorNeedsGitTags(settings.metadata.flavor)
+        ? await gitTags(settings.workspace)
+        : undefined,
+      env: process.env,
+    },
+    settings.workspace,
+  );
 }

@@ -1,4 +1,5 @@
-import { readBoolean, readInteger, readList, readString } from '../core/inputs.js';
+import { readBoolean, readEnum, readInteger, readList, readString } from '../core/inputs.js';
+import { DEFAULT_BAKE_TARGET, type ContextSource } from './metadata/index.js';
 
 /** The inputs metadata-action has: which images, which tag rules, flavor, labels, annotations. */
 export interface MetadataSettings {
@@ -11,6 +12,13 @@ export interface MetadataSettings {
   prHeadSha: boolean;
   ociTags: boolean;
   annotationLevels?: string[];
+  /**
+   * metadata-action's `context` input, here `metadata-context` (`context` is the build context):
+   * `workflow` takes ref and sha from the event, `git` from the checkout. Default workflow.
+   */
+  contextSource?: ContextSource;
+  /** metadata-action's `bake-target`: the target name in the bake files. Default docker-metadata-action. */
+  bakeTarget?: string;
 }
 
 export function readMetadataInputs(): MetadataSettings {
@@ -27,6 +35,8 @@ export function readMetadataInputs(): MetadataSettings {
     prHeadSha: readBoolean('pr-head-sha', false),
     ociTags: readBoolean('oci-tags', false),
     annotationLevels: optionalList('annotation-levels'),
+    contextSource: readEnum<ContextSource>('metadata-context', ['workflow', 'git'], 'workflow'),
+    bakeTarget: readString('bake-target', { default: DEFAULT_BAKE_TARGET }),
   };
 }
 

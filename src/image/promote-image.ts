@@ -1,18 +1,13 @@
 import { InputError } from '../core/errors.js';
 import type { GitHubContext } from '../core/github.js';
 import { formatReference, parseReference, type ImageReference } from '../core/image-reference.js';
-import { setOutputs, setResultOutput } from '../core/outputs.js';
-import { JobSummary, markup } from '../core/summary.js';
 import type { Settings } from './inputs.js';
 import { renderPromoteSource } from './promote-source.js';
 import type { RegistryClients } from './registries.js';
 import { DEFAULT_IMMUTABLE } from './registry/immutable.js';
-import {
-  PartialPromotionError,
-  planPromotion,
-  promote,
-  type PromotionPlan,
-} from './registry/promote.js';
+import { planPromotion, promote, type PromotionPlan } from './registry/promote.js';
+import { reportPartialWrite } from './partial-write.js';
+import { PartialPushError } from './registry/push-plan.js';
 import type { ImageOutcome } from './summary.js';
 import { parseTarget } from './targets.js';
 
@@ -47,7 +42,7 @@ export async function promoteImage(
   const result = await promote(plan, registries, {
     immutable: settings.immutableTags ?? [DEFAULT_IMMUTABLE],
   }).catch(async (error: unknown) => {
-    if (error instanceof PartialPromotionError) await reportPartialPromotion(error);
+    if (error instanceof PartialPushError) await reportPartialWrite(error);
     throw error;
   });
   // promote() read every tag back and failed unless it held the digest.
@@ -62,34 +57,6 @@ export async function promoteImage(
     durationMs: Date.now() - started,
     notes: describeWrites(plan, result.written),
   };
-}
-
-/** Which tags moved and which did not, in `refs`, `result` and the summary, before failing. */
-async function reportPartialPromotion(error: PartialPromotionError): Promise<void> {
-  setOutputs({ digest: error.digest, refs: error.moved.join('\n'), promoted: 'false' });
-  setResultOutput({
-    kind: 'promoted',
-    outcome: 'failed',
-    error: error.message,
-    digest: error.digest,
-    refs: error.moved,
-    moved: error.moved,
-    notMoved: error.notMoved,
-  });
-  await new JobSummary()
-    .verdict(
-      'failure',
-      `Promotion failed: ${error.moved.length} of ${error.moved.length + error.notMoved.length} tag(s) moved to ${error.digest}`,
-    )
-    .table(
-      ['tag', 'moved'],
-      [
-        ...error.moved.map((ref) => [markup.code(ref), '✅ moved']),
-        ...error.notMoved.map((ref) => [markup.code(ref), '❌ not moved']),
-      ],
-    )
-    .paragraph(error.message)
-    .write();
 }
 
 function describeWrites(plan: PromotionPlan, written: string[]): string[] {

@@ -2,8 +2,12 @@ import { formatDuration } from '../core/duration.js';
 import { JobSummary, markup } from '../core/summary.js';
 
 export interface ImageOutcome {
-  kind: 'built' | 'pushed' | 'promoted' | 'skipped' | 'metadata';
+  kind: 'built' | 'pushed' | 'promoted' | 'merged' | 'skipped' | 'metadata';
   digest?: string;
+  /** The built or pushed image's id (its config digest). */
+  imageId?: string;
+  /** The builder's build metadata (buildx's metadata file), as JSON text. */
+  buildMetadata?: string;
   refs: string[];
   tags: string[];
   labels: string[];
@@ -13,6 +17,8 @@ export interface ImageOutcome {
   source?: string;
   /** Digest at every target after promotion, read back from the registry. */
   verified?: Array<{ ref: string; digest: string }>;
+  /** For a merge: each platform in the index and the image it points to. */
+  platforms?: Array<{ platform: string; digest: string; source: string }>;
   notes: string[];
 }
 
@@ -21,6 +27,8 @@ export function verdictLine(outcome: ImageOutcome): string {
   switch (outcome.kind) {
     case 'promoted':
       return `Promoted ${outcome.source} to ${outcome.refs.length} tag(s) without rebuilding:${digest}`;
+    case 'merged':
+      return `Merged ${outcome.platforms?.length ?? 0} platform image(s) into one under ${outcome.refs.length} tag(s):${digest}`;
     case 'skipped':
       return `Skipped the build: ${outcome.tags[0]} already exists at${digest}`;
     case 'pushed':
@@ -35,6 +43,16 @@ export function verdictLine(outcome: ImageOutcome): string {
 export function buildSummary(outcome: ImageOutcome): JobSummary {
   const summary = new JobSummary();
   summary.verdict(outcome.tags.length === 0 ? 'warning' : 'success', verdictLine(outcome));
+  if (outcome.platforms && outcome.platforms.length > 0) {
+    summary.table(
+      ['Platform', 'Image digest', 'From'],
+      outcome.platforms.map(({ platform, digest, source }) => [
+        markup.code(platform),
+        markup.code(digest),
+        source,
+      ]),
+    );
+  }
   if (outcome.verified && outcome.verified.length > 0) {
     summary.table(
       ['Reference', 'Digest after promotion', 'Unchanged'],

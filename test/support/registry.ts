@@ -255,3 +255,159 @@ export function tarWithOneFile(name: string, text: string): Buffer {
   const padding = Buffer.alloc((512 - (data.length % 512)) % 512);
   return Buffer.concat([header, data, padding, Buffer.alloc(1024)]);
 }
+
+export interface PlatformImageOptions {
+  /** os/architecture[/variant], written into the config as os, architecture and variant. */
+  platform: string;
+  /** Written into the config as os.version (Windows images name their build). */
+  osVersion?: string;
+  /** Distinguishes images: different content gives a different digest. */
+  content?: string;
+  format?: 'oci' | 'docker';
+  /** Also tag it; by default it is pushed by digest only, as a matrix leg does. */
+  tag?: string;
+  /**
+   * Push what buildx pushes with provenance on: an OCI index of the image and an attestation
+   * manifest (platform unknown/unknown, vnd.docker.reference.type=attestation-manifest).
+   */
+  attestation?: boolean;
+}
+
+export interface PushedPlatformImage extends PushedImage {
+  /** The image manifest: `digest` itself, or the image entry of the index with an attestation. */
+  imageDigest: string;
+  imageSize: number;
+  attestationDigest?: string;
+}
+
+/**
+ * Pushes one platform's image the way a matrix leg with push-by-digest does: by digest, without
+ * a tag unless asked, with a config that names the platform.
+ */
+export async function pushPlatformImage(
+  client: RegistryClient,
+  repository: string,
+  options: PlatformImageOptions,
+): Promise<PushedPlatformImage> {
+  const types = TYPES[options.format ?? 'oci'];
+  const [os, architecture, variant] = options.platform.split('/');
+  const content = options.content ?? `hello from slipway (${options.platform})`;
+  const tar = tarWithOneFile('hello.txt', `${content}\n`);
+  const layer = gzipSync(tar);
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture,
+      os,
+      ...(options.osVersion && { 'os.version': options.osVersion }),
+      ...(variant && { variant }),
+      config: { Cmd: ['/hello.txt'] },
+      rootfs: { type: 'layers', diff_ids: [sha256(tar)] },
+    }),
+  );
+  const configDigest = await client.uploadBlob(repository, config);
+  const layerDigest = await client.uploadBlob(repository, layer);
+  const blobs = [configDigest, layerDigest];
+  const image = Buffer.from(
+    JSON.stringify(
+      {
+        schemaVersion: 2,
+        mediaType: types.manifest,
+        config: { mediaType: types.config, digest: configDigest, size: config.length },
+        layers: [{ mediaType: types.layer, digest: layerDigest, size: layer.length }],
+      },
+      null,
+      2,
+    ),
+  );
+  const imageDigest = sha256(image);
+  await client.putManifest(repository, imageDigest, image, types.manifest);
+  if (!options.attestation) {
+    if (options.tag) await client.putManifest(repository, options.tag, image, types.manifest);
+    return {
+      digest: imageDigest,
+      mediaType: types.manifest,
+      bytes: image,
+      children: [],
+      blobs,
+      imageDigest,
+      imageSize: image.length,
+    };
+  }
+
+  const statement = Buffer.from(
+    JSON.stringify({
+      _type: 'https://in-toto.io/Statement/v0.1',
+      predicateType: 'https://slsa.dev/provenance/v0.2',
+      subject: [{ name: '_', digest: { sha256: imageDigest.slice('sha256:'.length) } }],
+      predicate: { builder: { id: content } },
+    }),
+  );
+  const attestationConfig = Buffer.from(
+    JSON.stringify({
+      architecture: 'unknown',
+      os: 'unknown',
+      config: {},
+      rootfs: { type: 'layers', diff_ids: [sha256(statement)] },
+    }),
+  );
+  const statementDigest = await client.uploadBlob(repository, statement);
+  const attestationConfigDigest = await client.uploadBlob(repository, attestationConfig);
+  blobs.push(attestationConfigDigest, statementDigest);
+  const attestation = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: TYPES.oci.manifest,
+      config: {
+        mediaType: TYPES.oci.config,
+        digest: attestationConfigDigest,
+        size: attestationConfig.length,
+      },
+      layers: [
+        {
+          mediaType: 'application/vnd.in-toto+json',
+          digest: statementDigest,
+          size: statement.length,
+          annotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v0.2' },
+        },
+      ],
+    }),
+  );
+  const attestationDigest = sha256(attestation);
+  await client.putManifest(repository, attestationDigest, attestation, TYPES.oci.manifest);
+  const index = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: TYPES.oci.index,
+      manifests: [
+        {
+          mediaType: types.manifest,
+          digest: imageDigest,
+          size: image.length,
+          platform: { architecture, os, ...(variant && { variant }) },
+        },
+        {
+          mediaType: TYPES.oci.manifest,
+          digest: attestationDigest,
+          size: attestation.length,
+          annotations: {
+            'vnd.docker.reference.digest': imageDigest,
+            'vnd.docker.reference.type': 'attestation-manifest',
+          },
+          platform: { architecture: 'unknown', os: 'unknown' },
+        },
+      ],
+    }),
+  );
+  const digest = sha256(index);
+  await client.putManifest(repository, options.tag ?? digest, index, TYPES.oci.index);
+  return {
+    digest,
+    mediaType: TYPES.oci.index,
+    bytes: index,
+    children: [imageDigest, attestationDigest],
+    blobs,
+    imageDigest,
+    imageSize: image.length,
+    attestationDigest,
+  };
+}

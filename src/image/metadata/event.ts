@@ -16,9 +16,13 @@ export interface RunFacts {
 export function resolveRunFacts(context: MetadataContext, prHeadSha: boolean): RunFacts {
   const { eventName, payload } = context;
   let { ref, sha } = context;
+  // With `context: git` ref and sha are the checkout's, and metadata-action leaves them alone.
+  const fromWorkflow = context.source !== 'git';
   // pull_request_target runs on the base branch; the PR ref keeps `type=ref,event=pr` working.
-  if (/pull_request_target/.test(eventName)) ref = `refs/pull/${String(payload.number)}/merge`;
-  if (prHeadSha && /pull_request/.test(eventName)) {
+  if (fromWorkflow && /pull_request_target/.test(eventName)) {
+    ref = `refs/pull/${String(payload.number)}/merge`;
+  }
+  if (fromWorkflow && prHeadSha && /pull_request/.test(eventName)) {
     const headSha = objectAt(objectAt(payload, 'pull_request'), 'head')?.sha;
     if (typeof headSha === 'string' && headSha !== '') sha = headSha;
   }

@@ -4,6 +4,7 @@ import { objectAt, resolveRunFacts } from './event.js';
 import { parseFlavor, type Flavor } from './flavor.js';
 import { globalHelpers } from './globals.js';
 import { parseImages } from './images.js';
+import { splitLiteralTags } from './literal-tags.js';
 import { annotationLevelProblem, labelsObject, ociEntries, withLevels } from './labels.js';
 import { flavorSite, type Evaluation } from './producers.js';
 import { parseTagSpecs } from './tag-spec.js';
@@ -14,6 +15,16 @@ import { computeVersion, finishTag } from './version.js';
 export { MetadataError } from './errors.js';
 export { commitDateFromPayload, repositoryInfoFromPayload } from './event.js';
 export { flavorNeedsGitTags } from './flavor.js';
+export { applyContextSource, readGitContext, type GitContext } from './git-context.js';
+export { isReferenceShaped, splitLiteralTags, type LiteralTag } from './literal-tags.js';
+export {
+  BAKE_FILE_NAMES,
+  bakeDefinitions,
+  bakeFileText,
+  DEFAULT_BAKE_TARGET,
+  type BakeDefinition,
+  type BakeDefinitions,
+} from './bake.js';
 export type * from './types.js';
 
 const DEFAULT_SHA_LENGTH = 7;
@@ -26,7 +37,10 @@ const DEFAULT_SHA_LENGTH = 7;
 export function computeMetadata(inputs: MetadataInputs, context: MetadataContext): Metadata {
   const env = context.env ?? {};
   const images = parseImages(inputs.images);
-  const specs = parseTagSpecs(inputs.tags);
+  // Full references (`user/app:latest`) are used as written; the rest is metadata-action's grammar,
+  // with its default rules only when the input has no line at all.
+  const { rules, literals } = splitLiteralTags(inputs.tags);
+  const specs = rules.length === 0 && literals.length > 0 ? [] : parseTagSpecs(rules);
   const flavor = parseFlavor(inputs.flavor);
   const levels = annotationLevels(inputs.annotationLevels, env);
   const prHeadSha =
@@ -47,12 +61,20 @@ export function computeMetadata(inputs: MetadataInputs, context: MetadataContext
   const version = computeVersion(specs, evaluation, { ociTags, gitTags: context.gitTags });
 
   const latestTag = finishTag(latestName(flavor, evaluation), ociTags);
-  const tagNames = namesFor(version, latestTag);
+  const computedNames = namesFor(version, latestTag);
   const imageNames = images.filter((image) => image.enable).map((image) => image.name);
-  const tags =
+  const computedTags =
     imageNames.length === 0
-      ? tagNames
-      : imageNames.flatMap((image) => tagNames.map((name) => `${image}:${name}`));
+      ? computedNames
+      : imageNames.flatMap((image) => computedNames.map((name) => `${image}:${name}`));
+  const tags = appendNew(
+    computedTags,
+    literals.map((literal) => literal.reference),
+  );
+  const tagNames = appendNew(
+    computedNames,
+    literals.map((literal) => literal.tag),
+  );
   if (tags.length === 0) {
     evaluation.warnings.push('No Docker tag has been generated. Check tags input.');
   }
@@ -78,6 +100,13 @@ export function computeMetadata(inputs: MetadataInputs, context: MetadataContext
     images: imageNames,
     warnings: evaluation.warnings,
   };
+}
+
+/** `base` as metadata-action makes it, then each of `extra` that is not in the list yet. */
+function appendNew(base: string[], extra: string[]): string[] {
+  const result = [...base];
+  for (const value of extra) if (!result.includes(value)) result.push(value);
+  return result;
 }
 
 function namesFor(version: Version, latestTag: string): string[] {

@@ -37,7 +37,16 @@ export interface MetadataContext {
   gitTags?: string[];
   /** Environment variables metadata-action reads (DOCKER_METADATA_*); pass process.env. */
   env?: Record<string, string | undefined>;
+  /**
+   * Where ref, sha and commitDate came from: the workflow's event (default) or the local checkout
+   * (metadata-action's `context: git`, see applyContextSource). With `git` the workflow-only
+   * rewrites (pull_request_target's PR ref, the PR head SHA) are not applied.
+   */
+  source?: ContextSource;
 }
+
+/** metadata-action's `context` input: `workflow` (the event) or `git` (the local checkout). */
+export type ContextSource = 'workflow' | 'git';
 
 export interface Version {
   main?: string;

@@ -75,6 +75,31 @@ export class RegistryClient {
     return { digest, mediaType, size: Number(response.headers.get('content-length') ?? 0) };
   }
 
+  /**
+   * A small blob's bytes (an image config), checked against the digest; undefined when absent.
+   * A registry may redirect the GET to storage elsewhere; fetch drops the Authorization header
+   * when it leaves the registry's origin.
+   */
+  async getBlob(
+    repository: string,
+    digest: string,
+    maxBytes = MAX_MANIFEST_BYTES,
+  ): Promise<Buffer | undefined> {
+    const response = await this.send(`read blob ${digest} in ${repository}`, [pull(repository)], {
+      url: `${this.baseUrl}/v2/${repository}/blobs/${digest}`,
+      maxResponseBytes: maxBytes,
+    });
+    if (!response) return undefined;
+    const actual = digestOf(response.body, digest);
+    if (actual !== digest) {
+      throw new ActionError(
+        `Registry ${this.registry} returned bytes for blob ${repository}@${digest} whose digest is ${actual}.`,
+        'The registry or a proxy altered the blob; push the image again.',
+      );
+    }
+    return response.body;
+  }
+
   /** The manifest bytes, checked against their digest; undefined when absent. */
   async getManifest(repository: string, reference: string): Promise<Manifest | undefined> {
     const response = await this.send(`read ${repository}:${reference}`, [pull(repository)], {

@@ -51,6 +51,7 @@ export function parseTagPattern(text: string): RegExp {
 export function checkImmutable(
   plan: PlannedMoves,
   patterns: ReadonlyArray<RegExp | string> = [DEFAULT_IMMUTABLE],
+  writing: 'promoting' | 'merging' = 'promoting',
 ): string[] {
   const compiled = patterns.map((pattern) =>
     typeof pattern === 'string' ? parseTagPattern(pattern) : pattern,
@@ -65,7 +66,7 @@ export function checkImmutable(
     });
     if (!rule) continue;
     problems.push(
-      `${formatReference(target.reference)} is immutable (matches ${String(rule)}) and already points to ${target.current}; ${plan.source ? `promoting would move it to ${plan.source.digest}` : 'a new build would move it to another digest'}.`,
+      `${formatReference(target.reference)} is immutable (matches ${String(rule)}) and already points to ${target.current}; ${plan.source ? `${writing} would move it to ${plan.source.digest}` : 'a new build would move it to another digest'}.`,
     );
   }
   return problems;

@@ -1,7 +1,13 @@
 import { ActionError } from '../../core/errors.js';
 import type { RegistryClient } from './client.js';
 import { checkImmutable } from './immutable.js';
-import { clientFor, planPush, type PushTarget, type RegistryClients } from './push-plan.js';
+import {
+  clientFor,
+  planPush,
+  writeTags,
+  type PushTarget,
+  type RegistryClients,
+} from './push-plan.js';
 import { digestOf, referencedContent } from './manifest.js';
 import { formatReference, type ImageReference } from '../../core/image-reference.js';
 
@@ -97,66 +103,8 @@ export async function promote(
     await copyContent(client, source.repository, repository, manifest.mediaType, manifest.bytes);
   }
 
-  const written: string[] = [];
-  for (const [index, target] of toWrite.entries()) {
-    const { repository, tag } = target.reference;
-    const targetClient = clientFor(clients, target.reference.registry);
-    try {
-      await targetClient.putManifest(repository, tag as string, manifest.bytes, manifest.mediaType);
-    } catch (error) {
-      const unchanged = plan.targets
-        .filter((t) => t.action === 'unchanged')
-        .map((t) => formatReference(t.reference));
-      throw new PartialPromotionError(
-        source.digest,
-        [...unchanged, ...written],
-        toWrite.slice(index).map((t) => formatReference(t.reference)),
-        error,
-      );
-    }
-    written.push(formatReference(target.reference));
-  }
-
-  const refs: string[] = [];
-  for (const target of plan.targets) {
-    const { repository, tag } = target.reference;
-    const head = await clientFor(clients, target.reference.registry).headManifest(
-      repository,
-      tag as string,
-      { forPush: true },
-    );
-    const shown = formatReference(target.reference);
-    if (head?.digest !== source.digest) {
-      throw new ActionError(
-        `After promotion ${shown} points to ${head?.digest ?? 'nothing'}, not to ${source.digest}.`,
-        'Another job may have pushed the same tag at the same time; re-run the promotion.',
-      );
-    }
-    refs.push(shown);
-  }
+  const { refs, written } = await writeTags(clients, plan.targets, manifest, 'promotion');
   return { digest: source.digest, refs, written };
-}
-
-/**
- * Promotion stopped part way: `moved` tags (and those already at the digest) point to the source
- * digest, `notMoved` still point where they pointed before.
- */
-export class PartialPromotionError extends ActionError {
-  constructor(
-    readonly digest: string,
-    readonly moved: string[],
-    readonly notMoved: string[],
-    cause: unknown,
-  ) {
-    super(
-      `${cause instanceof Error ? cause.message : String(cause)}\nPromotion stopped at ${notMoved[0]}: ` +
-        `moved to ${digest}: ${moved.length > 0 ? moved.join(', ') : 'none'}; not moved: ${notMoved.join(', ')}.`,
-      cause instanceof ActionError && cause.hint
-        ? cause.hint
-        : 'Re-run the job: promotion copies the same manifest again, so tags already moved stay as they are.',
-      { cause },
-    );
-  }
 }
 
 export function immutableTagsError(problems: string[]): ActionError {

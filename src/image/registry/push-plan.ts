@@ -58,3 +58,83 @@ export function clientFor(clients: RegistryClients, registry: string): RegistryC
   }
   return clients;
 }
+
+/** What is being written, for messages: 'promotion' or 'merge'. */
+export type TagWriter = 'promotion' | 'merge';
+
+/**
+ * PUTs the manifest to every target that does not hold it yet, then reads every target back
+ * with a HEAD to prove it now has `manifest.digest`. A failed PUT ends in PartialPushError.
+ */
+export async function writeTags(
+  clients: RegistryClients,
+  targets: readonly PushTarget[],
+  manifest: { digest: string; mediaType: string; bytes: Buffer },
+  writer: TagWriter,
+): Promise<{ refs: string[]; written: string[] }> {
+  const toWrite = targets.filter((target) => target.action !== 'unchanged');
+  const written: string[] = [];
+  for (const [position, target] of toWrite.entries()) {
+    const { registry, repository, tag } = target.reference;
+    try {
+      await clientFor(clients, registry).putManifest(
+        repository,
+        tag as string,
+        manifest.bytes,
+        manifest.mediaType,
+      );
+    } catch (error) {
+      const unchanged = targets
+        .filter((t) => t.action === 'unchanged')
+        .map((t) => formatReference(t.reference));
+      throw new PartialPushError(
+        writer,
+        manifest.digest,
+        [...unchanged, ...written],
+        toWrite.slice(position).map((t) => formatReference(t.reference)),
+        error,
+      );
+    }
+    written.push(formatReference(target.reference));
+  }
+
+  const refs: string[] = [];
+  for (const target of targets) {
+    const { registry, repository, tag } = target.reference;
+    const head = await clientFor(clients, registry).headManifest(repository, tag as string, {
+      forPush: true,
+    });
+    const shown = formatReference(target.reference);
+    if (head?.digest !== manifest.digest) {
+      throw new ActionError(
+        `After the ${writer} ${shown} points to ${head?.digest ?? 'nothing'}, not to ${manifest.digest}.`,
+        `Another job may have pushed the same tag at the same time; re-run the ${writer}.`,
+      );
+    }
+    refs.push(shown);
+  }
+  return { refs, written };
+}
+
+/**
+ * Writing stopped part way: `moved` tags (and those already at the digest) point to `digest`,
+ * `notMoved` still point where they pointed before.
+ */
+export class PartialPushError extends ActionError {
+  constructor(
+    readonly writer: TagWriter,
+    readonly digest: string,
+    readonly moved: string[],
+    readonly notMoved: string[],
+    cause: unknown,
+  ) {
+    super(
+      `${cause instanceof Error ? cause.message : String(cause)}\nThe ${writer} stopped at ${notMoved[0]}: ` +
+        `moved to ${digest}: ${moved.length > 0 ? moved.join(', ') : 'none'}; not moved: ${notMoved.join(', ')}.`,
+      cause instanceof ActionError && cause.hint
+        ? cause.hint
+        : `Re-run the job: the ${writer} writes the same manifest again, so tags already moved stay as they are.`,
+      { cause },
+    );
+  }
+}

@@ -2,12 +2,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ActionError } from '../../../src/core/errors.js';
 import { RegistryClient } from '../../../src/image/registry/client.js';
 import { DEFAULT_IMMUTABLE } from '../../../src/image/registry/immutable.js';
-import {
-  PartialPromotionError,
-  planPromotion,
-  promote,
-} from '../../../src/image/registry/promote.js';
-import type { PushAction } from '../../../src/image/registry/push-plan.js';
+import { planPromotion, promote } from '../../../src/image/registry/promote.js';
+import { PartialPushError, type PushAction } from '../../../src/image/registry/push-plan.js';
 import { parseReference } from '../../../src/core/image-reference.js';
 import {
   countRequests,
@@ -183,8 +179,8 @@ describeWithTool(REGISTRY_TOOL, 'promotion against a real docker-registry', () =
         : client.putManifest(repository, tag, ...rest);
 
     const error = await promote(plan, failing).catch((thrown: unknown) => thrown);
-    expect(error).toBeInstanceOf(PartialPromotionError);
-    const partial = error as PartialPromotionError;
+    expect(error).toBeInstanceOf(PartialPushError);
+    const partial = error as PartialPushError;
     expect(partial.moved).toEqual([`${registry.host}/partial:1.2.3`]);
     expect(partial.notMoved).toEqual(
       ['1.2', '1', 'latest'].map((t) => `${registry.host}/partial:${t}`),
