@@ -24,6 +24,7 @@ export async function buildImage(
   metadata: Metadata,
   registries: RegistryClients,
   base: ImageOutcome,
+  repositoryPrivate: boolean | undefined,
 ): Promise<ImageOutcome> {
   if (settings.push) {
     const skipped = await checkBeforePush(settings, metadata, registries, base);
@@ -38,6 +39,7 @@ export async function buildImage(
     push: settings.push,
     timeoutMs: BUILD_TIMEOUT_MS,
     insecureRegistries: settings.insecureRegistries,
+    repositoryPrivate,
   });
   for (const warning of result.warnings) core.warning(warning);
   return {
@@ -45,6 +47,7 @@ export async function buildImage(
     kind: settings.push ? 'pushed' : 'built',
     digest: result.digest,
     imageId: result.imageId,
+    buildMetadata: result.metadata,
     refs: result.pushed,
     builder: result.builder,
     durationMs: result.durationMs,

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { InputError } from '../core/errors.js';
-import { readBoolean, readList, readMap, readString } from '../core/inputs.js';
+import { readBoolean, readList, readString } from '../core/inputs.js';
 import { registerSecretWithDerivations } from '../core/secrets.js';
 import { parseTagPattern } from './registry/immutable.js';
 import { readBuildInputs, type BuildInputs } from './build-inputs.js';
@@ -36,8 +36,6 @@ export interface Settings {
 export type ImageTask = 'promote' | 'merge' | 'build' | 'push-built' | 'metadata';
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const secrets = readMap('secrets', { example: 'npm_token=${{ secrets.NPM_TOKEN }}' });
-  for (const value of secrets.values()) registerSecretWithDerivations(value);
   const promoteFrom = readString('promote-from');
   const mergeDigests = readString('merge-digests');
   const push = readBoolean('push', false);
@@ -50,7 +48,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     },
     task: readTask(promoteFrom, mergeDigests, push),
     push,
-    build: readBuildInputs(secrets),
+    build: readBuildInputs(),
     login: readLogin(),
     promoteFrom,
     mergeDigests,

@@ -78,12 +78,18 @@ async function act(
     case 'merge':
       return mergeImages(settings, registries, base);
     case 'build':
-      return buildImage(settings, metadata, registries, base);
+      return buildImage(settings, metadata, registries, base, repositoryPrivate(context));
     case 'push-built':
       return pushBuiltImage(settings, metadata, registries, base);
     case 'metadata':
       return base;
   }
+}
+
+/** The event's word on visibility; build-push-action's default provenance depends on it. */
+function repositoryPrivate(context: MetadataContext): boolean | undefined {
+  const repository = (context.payload as { repository?: { private?: unknown } }).repository;
+  return typeof repository?.private === 'boolean' ? repository.private : undefined;
 }
 
 /** What the tag rules read: the event, or with metadata-context: git the checkout. */

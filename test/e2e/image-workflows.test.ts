@@ -185,7 +185,7 @@ describeWithTool(REGISTRY_TOOL, 'image bundle: merging matrix legs into one imag
     expect(run.main.exitCode, run.main.stdout).toBe(0);
     const digest = run.main.outputs.digest;
     expect(run.main.outputs.image).toBe(`${registry.host}/octo/multi@${digest}`);
-    for (const tag of ['1.2.3', '1.2']) {
+    for (const tag of ['1.2.3', '1.2', 'latest']) {
       expect((await registryDigest(registry, 'octo/multi', tag)).digest).toBe(digest);
     }
     const index = await client.getManifest('octo/multi', '1.2.3');
@@ -198,7 +198,7 @@ describeWithTool(REGISTRY_TOOL, 'image bundle: merging matrix legs into one imag
       ['amd64', amd64.digest],
       ['arm64', arm64.digest],
     ]);
-    expect(run.main.summary).toMatch(/Merged 2 platform image\(s\) into one under 2 tag\(s\)/);
+    expect(run.main.summary).toMatch(/Merged 2 platform image\(s\) into one under 3 tag\(s\)/);
     expect(run.main.summary).toContain('linux/arm64');
 
     // A re-run of the merge job leaves the tags where they are.

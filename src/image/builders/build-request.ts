@@ -15,6 +15,10 @@ export interface BuildRequest {
   buildArgs: Map<string, string>;
   /** Secret id → value. Values go to 0600 files under RUNNER_TEMP, never to argv or logs. */
   secrets: Map<string, string>;
+  /** Secret id → path of a file holding it (`--secret id=<id>,src=<path>`). */
+  secretFiles: Map<string, string>;
+  /** Secret id → name of an environment variable holding it (`--secret id=<id>,env=<VAR>`). */
+  secretEnvs: Map<string, string>;
   /** `key=value` lines. */
   labels: string[];
   /** `key=value`, optionally prefixed by a metadata-action level such as `manifest:`. */
@@ -23,8 +27,47 @@ export interface BuildRequest {
   tags: string[];
   cacheFrom: string[];
   cacheTo: string[];
+  /** build-push-action's `provenance`: true, false, or attributes such as `mode=max`. */
   provenance?: string;
+  /** build-push-action's `sbom`: true, false, or attributes. */
   sbom?: string;
+  /** `--attest` entries such as `type=sbom,generator=image`. */
+  attests: string[];
+  /**
+   * The provenance attestation's `builder-id` (the workflow run's URL), added as
+   * build-push-action adds it; undefined outside a workflow run.
+   */
+  provenanceBuilderId?: string;
+  /** False when BUILDX_NO_DEFAULT_ATTESTATIONS is set to a true value: no default provenance. */
+  defaultAttestations: boolean;
+  /**
+   * `payload.repository.private` of the event: the default provenance of buildx is `mode=max`
+   * for public repositories and `mode=min,inline-only=true` otherwise (also when unknown).
+   */
+  repositoryPrivate?: boolean;
+  /** A buildx builder instance (`docker buildx build --builder NAME`); docker engine only. */
+  builder?: string;
+  /** Load the result into the docker image store (buildx `--load`). */
+  load: boolean;
+  /** Exporters (`--output`), e.g. `type=local,dest=out`. */
+  outputs: string[];
+  noCache: boolean;
+  /** Stages built without the cache (buildx `--no-cache-filter`). */
+  noCacheFilters: string[];
+  /** Always pull the base images. */
+  pull: boolean;
+  /** Named contexts, `name=value` (`--build-context`). */
+  buildContexts: string[];
+  /** SSH agent sockets or keys for RUN --mount=type=ssh: `default` or `id=path[,path]`. */
+  ssh: string[];
+  /** Size of /dev/shm for RUN steps, e.g. `2g`. */
+  shmSize?: string;
+  /** `type=soft:hard` limits for RUN steps, e.g. `nofile=1024:1024`. */
+  ulimits: string[];
+  /** Network mode for RUN steps: `default`, `none` or `host`. */
+  network?: string;
+  /** `host:ip` entries for /etc/hosts of RUN steps. */
+  addHosts: string[];
   push: boolean;
   /** Budget for the whole build including pushes. */
   timeoutMs: number;
@@ -36,9 +79,18 @@ export interface BuildRequest {
 
 export interface BuildResult {
   builder: string;
+  /** The image (config) id; empty when the build exported files only. */
   imageId: string;
-  /** Digest of the pushed manifest (or index); absent when nothing was pushed. */
+  /**
+   * Digest of the pushed manifest (or index); without a push, the digest a push would give when
+   * the engine can tell (buildx metadata, buildah), else absent.
+   */
   digest?: string;
+  /**
+   * JSON text: buildx's metadata file as it wrote it; for other engines an object with what they
+   * can tell (`containerimage.config.digest`, `containerimage.digest`, `image.name`).
+   */
+  metadata: string;
   /** References actually pushed, in request order. */
   pushed: string[];
   durationMs: number;

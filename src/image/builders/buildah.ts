@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ActionError } from '../../core/errors.js';
+import { asksForAnyAttestation } from './attestations.js';
+import { buildMetadata } from './build-metadata.js';
 import type { BuildRequest, BuildResult } from './build-request.js';
 import { Deadline, runBuilderStep, runPushStep, withScratchDirectory } from './builder-process.js';
 import {
   asksForAttestation,
+  exporterType,
   isInsecureReference,
   registryCacheReference,
   splitAnnotationLevels,
@@ -13,6 +16,8 @@ import {
 import {
   removeSecretFiles,
   secretArgs,
+  secretEnvArgs,
+  secretFileArgs,
   writeSecretFiles,
   type SecretFile,
 } from './secret-files.js';
@@ -21,24 +26,71 @@ import {
  * Builds with `buildah build` and pushes each tag with `buildah push` (or `buildah manifest push
  * --all` for several platforms). Storage driver and isolation come from buildah's own
  * environment (STORAGE_DRIVER, BUILDAH_ISOLATION), so runners configure them once.
+ *
+ * build-push-action's inputs map to buildah's options where buildah has one (no-cache, pull,
+ * network, add-hosts, shm-size, ulimit, build-contexts, ssh, secret-files, secret-envs, outputs of
+ * type local or tar); the rest (builder, attestations, no-cache-filters, other exporters) are
+ * refused with the engine that has them. `load` changes nothing: buildah's images stay in its
+ * local containers storage anyway, where podman sees them.
  */
 
 export interface BuildahPlan {
   secretFiles: readonly SecretFile[];
+  /** `--secret` arguments of secret-envs (checked and masked beforehand). */
+  secretEnvArgs?: readonly string[];
   iidFile: string;
   /** Local manifest list that collects the per-platform images of a multi-platform build. */
   manifestList?: string;
 }
 
-export function refuseUnsupportedByBuildah(request: BuildRequest): void {
+/** The exporters buildah 1.28's `--output` has. */
+const BUILDAH_EXPORTERS = ['local', 'tar'];
+
+type BuildahChecked = Pick<
+  BuildRequest,
+  'provenance' | 'sbom' | 'attests' | 'builder' | 'noCacheFilters' | 'outputs'
+>;
+
+/** Inputs buildah has no option for fail before anything runs, naming the engine that has one. */
+export function refuseUnsupportedByBuildah(request: BuildahChecked): void {
+  if (request.builder) {
+    throw new ActionError(
+      `Input 'builder' names the buildx builder '${request.builder}', which engine: buildah does not use; builder needs engine: docker with buildx.`,
+      'Remove builder, or use engine: docker.',
+    );
+  }
   const refused: string[] = [];
   if (asksForAttestation(request.provenance)) refused.push(`provenance (${request.provenance})`);
   if (asksForAttestation(request.sbom)) refused.push(`sbom (${request.sbom})`);
-  if (refused.length === 0) return;
-  throw new ActionError(
-    `buildah cannot attach attestations, but the inputs ask for ${refused.join(' and ')}.`,
-    "Use engine: docker with buildx for attestations, or set them to 'false' for buildah.",
+  const attests = asksForAnyAttestation(request);
+  if (attests.length > 0) refused.push(`attests (${attests.join('; ')})`);
+  if (refused.length > 0) {
+    throw new ActionError(
+      `buildah cannot attach attestations, but the inputs ask for ${refused.join(' and ')}.`,
+      "Use engine: docker with buildx for attestations, or set them to 'false' for buildah.",
+    );
+  }
+  if (request.noCacheFilters.length > 0) {
+    throw new ActionError(
+      `Input 'no-cache-filters' (${request.noCacheFilters.join(',')}) needs engine: docker with buildx; buildah has no such option.`,
+      'Use no-cache: true to rebuild every stage with buildah, or engine: docker.',
+    );
+  }
+  const unsupported = request.outputs.filter(
+    (output) => !BUILDAH_EXPORTERS.includes(exporterType(output)),
   );
+  if (unsupported.length > 0) {
+    throw new ActionError(
+      `Input 'outputs' asks for ${unsupported.join('; ')}, but buildah's --output writes only type=local and type=tar; other exporters need engine: docker with buildx.`,
+      'With buildah use push: true to push the image, or outputs: type=local,dest=<dir> / type=tar,dest=<file>.',
+    );
+  }
+  if (request.outputs.length > 1) {
+    throw new ActionError(
+      `Input 'outputs' lists ${request.outputs.length} exporters, but buildah writes one --output; several need engine: docker with buildx.`,
+      'Keep one output for buildah.',
+    );
+  }
 }
 
 export function buildahBuildArgs(
@@ -58,7 +110,19 @@ export function buildahBuildArgs(
   else args.push('--iidfile', plan.iidFile);
   for (const [name, value] of request.buildArgs) args.push('--build-arg', `${name}=${value}`);
   args.push(...secretArgs(plan.secretFiles));
+  args.push(...secretFileArgs(request.secretFiles), ...(plan.secretEnvArgs ?? []));
   for (const label of request.labels) args.push('--label', label);
+  if (request.noCache) args.push('--no-cache');
+  // buildah's plain --pull only pulls what is missing or older; build-push-action's means always.
+  if (request.pull) args.push('--pull=always');
+  // buildx's `default` network is buildah's default (private) too.
+  if (request.network && request.network !== 'default') args.push('--network', request.network);
+  for (const host of request.addHosts) args.push('--add-host', buildahHost(host));
+  if (request.shmSize) args.push('--shm-size', request.shmSize);
+  for (const ulimit of request.ulimits) args.push('--ulimit', ulimit);
+  for (const context of request.buildContexts) args.push('--build-context', context);
+  for (const ssh of request.ssh) args.push('--ssh', ssh);
+  for (const output of request.outputs) args.push('--output', output);
 
   const skippedAnnotations: string[] = [];
   for (const annotation of request.annotations) {
@@ -99,6 +163,12 @@ export function buildahBuildArgs(
   return { args, warnings };
 }
 
+/** buildx also takes `host=ip`; buildah only `host:ip`. */
+function buildahHost(entry: string): string {
+  const equals = entry.indexOf('=');
+  return equals > 0 ? `${entry.slice(0, equals)}:${entry.slice(equals + 1)}` : entry;
+}
+
 function isManifestLevel(level: string): boolean {
   return level === 'manifest' || level.startsWith('manifest[');
 }
@@ -124,21 +194,61 @@ export function buildahPushArgs(
     : ['push', ...tls, '--digestfile', digestFile, source.imageId, `docker://${tag}`];
 }
 
+/**
+ * Where to copy a built image to learn, without a registry, the digest a push will give. Local
+ * storage keeps layers uncompressed, so the stored manifest's digest is not the pushed one; a
+ * copy compresses the layers as a push does. A single image goes to a `dir:` copy with gzip, which
+ * keeps the manifest type (OCI or Docker, whatever BUILDAH_FORMAT made); a manifest list to an
+ * OCI layout, which `manifest push --all` fills as it fills a registry.
+ */
+export function buildahLocalDigestArgs(
+  source: { imageId: string; manifestList?: string },
+  directory: string,
+  digestFile: string,
+): string[] {
+  return source.manifestList
+    ? [
+        'manifest',
+        'push',
+        '--all',
+        '--quiet',
+        '--digestfile',
+        digestFile,
+        source.manifestList,
+        `oci:${directory}:latest`,
+      ]
+    : [
+        'push',
+        '--quiet',
+        '--compression-format',
+        'gzip',
+        '--digestfile',
+        digestFile,
+        source.imageId,
+        `dir:${directory}`,
+      ];
+}
+
 export async function buildWithBuildah(request: BuildRequest): Promise<BuildResult> {
   const started = Date.now();
   const deadline = new Deadline(request.timeoutMs);
   refuseUnsupportedByBuildah(request);
   const step = { deadline, env: request.env };
+  const envSecrets = secretEnvArgs(request.secretEnvs, { ...process.env, ...request.env });
+  // Checked before any secret is written, so a bad path fails fast and leaves nothing behind.
+  secretFileArgs(request.secretFiles);
 
   return withScratchDirectory(async (scratch) => {
     const multiPlatform = request.platforms.length > 1;
     const plan: BuildahPlan = {
       secretFiles: await writeSecretFiles(request.secrets),
+      secretEnvArgs: envSecrets.args,
       iidFile: join(scratch, 'image-id'),
       // A fresh name each time: --manifest adds to an existing list instead of replacing it.
       manifestList: multiPlatform ? `localhost/slipway-build-${randomUUID()}` : undefined,
     };
     const { args, warnings } = buildahBuildArgs(request, plan);
+    warnings.unshift(...envSecrets.warnings);
     try {
       await runBuilderStep('buildah build', 'buildah', args, { ...step, streamOutput: true });
     } finally {
@@ -150,13 +260,13 @@ export async function buildWithBuildah(request: BuildRequest): Promise<BuildResu
     const imageId = plan.manifestList
       ? await manifestListId(plan.manifestList, step).catch(() => plan.manifestList as string)
       : (await readFile(plan.iidFile, 'utf8')).trim();
+    const source = { imageId, manifestList: plan.manifestList };
 
     const pushed: string[] = [];
     let digest: string | undefined;
     if (request.push) {
       for (const [index, tag] of request.tags.entries()) {
         const digestFile = join(scratch, `digest-${index}`);
-        const source = { imageId, manifestList: plan.manifestList };
         await runPushStep(
           `buildah push ${tag}`,
           'buildah',
@@ -170,16 +280,47 @@ export async function buildWithBuildah(request: BuildRequest): Promise<BuildResu
         }
         pushed.push(tag);
       }
+    } else {
+      digest = await localDigest(source, scratch, step).catch((error: unknown) => {
+        warnings.push(
+          `buildah could not tell the image's digest without a push: ${(error as Error).message.split('\n')[0]}`,
+        );
+        return undefined;
+      });
     }
     return {
       builder: 'buildah',
       imageId,
       digest,
+      metadata: buildMetadata({
+        imageId: plan.manifestList ? undefined : imageId,
+        digest,
+        names: request.tags,
+      }),
       pushed,
       durationMs: Date.now() - started,
       warnings,
     };
   });
+}
+
+async function localDigest(
+  source: { imageId: string; manifestList?: string },
+  scratch: string,
+  step: { deadline: Deadline; env?: Record<string, string> },
+): Promise<string | undefined> {
+  const digestFile = join(scratch, 'local-digest');
+  await runBuilderStep(
+    'buildah push (to learn the digest)',
+    'buildah',
+    buildahLocalDigestArgs(source, join(scratch, 'local-copy'), digestFile),
+    step,
+  );
+  const digest = (await readFile(digestFile, 'utf8').catch(() => '')).trim();
+  if (!/^sha256:[0-9a-f]{64}$/.test(digest)) {
+    throw new ActionError(`it wrote '${digest}' instead of a digest.`);
+  }
+  return digest;
 }
 
 /**

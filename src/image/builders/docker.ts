@@ -1,14 +1,22 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ActionError } from '../../core/errors.js';
 import { execute } from '../../core/exec.js';
 import type { BuildRequest, BuildResult } from './build-request.js';
 import { Deadline, runBuilderStep, runPushStep, withScratchDirectory } from './builder-process.js';
-import { asksForAttestation, isInsecureReference, registryCacheReference } from './references.js';
+import { asksForAnyAttestation, buildxAttestArgs } from './attestations.js';
+import { buildMetadata, buildxMetadataText, readOptionalFile } from './build-metadata.js';
+import {
+  asksForAttestation,
+  exporterType,
+  isInsecureReference,
+  registryCacheReference,
+} from './references.js';
 import {
   removeSecretFiles,
   secretArgs,
+  secretEnvArgs,
+  secretFileArgs,
   writeSecretFiles,
   type SecretFile,
 } from './secret-files.js';
@@ -20,20 +28,35 @@ import {
 
 export interface DockerPlan {
   secretFiles: readonly SecretFile[];
+  /** `--secret` arguments of secret-envs (checked and masked beforehand). */
+  secretEnvArgs?: readonly string[];
   iidFile: string;
   metadataFile: string;
 }
 
+/** Exporters that write files, not an image: buildx writes no image id for them. */
+export function exportsFilesOnly(request: Pick<BuildRequest, 'outputs'>): boolean {
+  return request.outputs.some((output) => ['local', 'tar'].includes(exporterType(output)));
+}
+
 export function buildxArgs(request: BuildRequest, plan: DockerPlan): string[] {
-  const args = ['buildx', 'build', '--iidfile', plan.iidFile, '--metadata-file', plan.metadataFile];
+  const args = ['buildx', 'build'];
+  if (request.builder) args.push('--builder', request.builder);
+  if (!exportsFilesOnly(request)) args.push('--iidfile', plan.iidFile);
+  args.push('--metadata-file', plan.metadataFile);
   args.push(...commonBuildArgs(request));
   if (request.platforms.length > 0) args.push('--platform', request.platforms.join(','));
   args.push(...secretArgs(plan.secretFiles));
+  args.push(...secretFileArgs(request.secretFiles), ...(plan.secretEnvArgs ?? []));
   for (const annotation of request.annotations) args.push('--annotation', annotation);
   for (const spec of request.cacheFrom) args.push('--cache-from', spec);
   for (const spec of request.cacheTo) args.push('--cache-to', spec);
-  if (request.provenance !== undefined) args.push(`--provenance=${request.provenance}`);
-  if (request.sbom !== undefined) args.push(`--sbom=${request.sbom}`);
+  for (const filter of request.noCacheFilters) args.push('--no-cache-filter', filter);
+  for (const context of request.buildContexts) args.push('--build-context', context);
+  for (const ssh of request.ssh) args.push('--ssh', ssh);
+  args.push(...buildxAttestArgs(request));
+  for (const output of request.outputs) args.push('--output', output);
+  if (request.load) args.push('--load');
   if (request.push) {
     const insecure = request.tags.some((tag) =>
       isInsecureReference(tag, request.insecureRegistries),
@@ -49,11 +72,21 @@ export function buildxArgs(request: BuildRequest, plan: DockerPlan): string[] {
 /** What the classic builder cannot do; each needs BuildKit, which comes with buildx. */
 export function inputsNeedingBuildx(request: BuildRequest, classicHasSecrets: boolean): string[] {
   const needs: string[] = [];
+  if (request.builder) needs.push(`builder (${request.builder})`);
   if (request.platforms.length > 1) needs.push(`platforms (${request.platforms.join(',')})`);
   if (request.cacheTo.length > 0) needs.push('cache-to');
   if (asksForAttestation(request.provenance)) needs.push('provenance');
   if (asksForAttestation(request.sbom)) needs.push('sbom');
-  if (request.secrets.size > 0 && !classicHasSecrets) needs.push('secrets');
+  if (asksForAnyAttestation(request).length > 0) needs.push('attests');
+  if (!classicHasSecrets) {
+    if (request.secrets.size > 0) needs.push('secrets');
+    if (request.secretFiles.size > 0) needs.push('secret-files');
+    if (request.secretEnvs.size > 0) needs.push('secret-envs');
+  }
+  if (request.outputs.length > 0) needs.push('outputs');
+  if (request.noCacheFilters.length > 0) needs.push('no-cache-filters');
+  if (request.buildContexts.length > 0) needs.push('build-contexts');
+  if (request.ssh.length > 0) needs.push('ssh');
   return needs;
 }
 
@@ -65,6 +98,7 @@ export function classicBuildArgs(
   const args = ['build', '--iidfile', plan.iidFile, ...commonBuildArgs(request)];
   if (request.platforms.length === 1) args.push('--platform', request.platforms[0]);
   args.push(...secretArgs(plan.secretFiles));
+  args.push(...secretFileArgs(request.secretFiles), ...(plan.secretEnvArgs ?? []));
   for (const spec of request.cacheFrom) {
     const reference = registryCacheReference(spec);
     if (reference === undefined) {
@@ -82,6 +116,7 @@ export function classicBuildArgs(
   return { args, warnings };
 }
 
+/** Options the classic builder and buildx spell alike. */
 function commonBuildArgs(request: BuildRequest): string[] {
   const args: string[] = [];
   const file = request.file ?? containerfileWithoutDockerfile(request.context);
@@ -90,6 +125,12 @@ function commonBuildArgs(request: BuildRequest): string[] {
   for (const [name, value] of request.buildArgs) args.push('--build-arg', `${name}=${value}`);
   for (const label of request.labels) args.push('--label', label);
   for (const tag of request.tags) args.push('-t', tag);
+  if (request.noCache) args.push('--no-cache');
+  if (request.pull) args.push('--pull');
+  if (request.network) args.push('--network', request.network);
+  for (const host of request.addHosts) args.push('--add-host', host);
+  if (request.shmSize) args.push('--shm-size', request.shmSize);
+  for (const ulimit of request.ulimits) args.push('--ulimit', ulimit);
   return args;
 }
 
@@ -174,16 +215,20 @@ export async function buildWithDocker(request: BuildRequest): Promise<BuildResul
       );
     }
   }
+  const envSecrets = secretEnvArgs(request.secretEnvs, { ...process.env, ...request.env });
+  // Checked before any secret is written, so a bad path fails fast and leaves nothing behind.
+  secretFileArgs(request.secretFiles);
 
   return withScratchDirectory(async (scratch) => {
     const secretFiles = await writeSecretFiles(request.secrets);
     const plan: DockerPlan = {
       secretFiles,
+      secretEnvArgs: envSecrets.args,
       iidFile: join(scratch, 'image-id'),
       metadataFile: join(scratch, 'metadata.json'),
     };
     const step = { deadline, env: request.env };
-    const warnings: string[] = [];
+    const warnings: string[] = [...envSecrets.warnings];
     try {
       if (buildx) {
         await runBuilderStep('docker buildx build', 'docker', buildxArgs(request, plan), {
@@ -201,14 +246,26 @@ export async function buildWithDocker(request: BuildRequest): Promise<BuildResul
     } finally {
       await removeSecretFiles(secretFiles);
     }
-    const imageId = (await readFile(plan.iidFile, 'utf8')).trim();
+    const imageId = (await readOptionalFile(plan.iidFile)) ?? '';
 
+    if (buildx) {
+      const metadata = buildxMetadataText(await readOptionalFile(plan.metadataFile));
+      return {
+        builder: 'docker buildx',
+        imageId,
+        // buildx reports the manifest digest whenever it made an image, pushed or not.
+        digest: digestFromBuildxMetadata(metadata),
+        metadata,
+        pushed: request.push ? [...request.tags] : [],
+        durationMs: Date.now() - started,
+        warnings,
+      };
+    }
+
+    // The classic image store has no manifest until a push makes one.
     let digest: string | undefined;
     const pushed: string[] = [];
-    if (request.push && buildx) {
-      digest = digestFromBuildxMetadata(await readFile(plan.metadataFile, 'utf8'));
-      pushed.push(...request.tags);
-    } else if (request.push) {
+    if (request.push) {
       for (const tag of request.tags) {
         const output = await runPushStep(`docker push ${tag}`, 'docker', ['push', tag], {
           ...step,
@@ -225,9 +282,10 @@ export async function buildWithDocker(request: BuildRequest): Promise<BuildResul
       }
     }
     return {
-      builder: buildx ? 'docker buildx' : 'docker',
+      builder: 'docker',
       imageId,
       digest,
+      metadata: buildMetadata({ imageId, digest, names: request.tags }),
       pushed,
       durationMs: Date.now() - started,
       warnings,

@@ -59,3 +59,82 @@ export function asksForAttestation(value: string | undefined): boolean {
   const normalised = value.trim().toLowerCase();
   return normalised !== '' && normalised !== 'false' && normalised !== '0';
 }
+
+/** Go's strconv.ParseBool, which buildx applies to such values; undefined when not a boolean. */
+export function parseBool(value: string): boolean | undefined {
+  const trimmed = value.trim();
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(trimmed)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(trimmed)) return false;
+  return undefined;
+}
+
+/**
+ * The comma-separated fields of a docker option string (`type=local,"dest=a,b"`), read as CSV the
+ * way buildx reads them, each trimmed.
+ */
+export function optionFields(spec: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let index = 0; index < spec.length; index += 1) {
+    const char = spec[index];
+    if (quoted) {
+      if (char === '"' && spec[index + 1] === '"') {
+        field += '"';
+        index += 1;
+      } else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"' && field.trim() === '') {
+      quoted = true;
+      field = '';
+    } else if (char === ',') {
+      fields.push(field.trim());
+      field = '';
+    } else field += char;
+  }
+  fields.push(field.trim());
+  return fields.filter((item) => item !== '');
+}
+
+/** Fields back into one option string, quoting those that hold a comma or a quote. */
+export function joinOptionFields(fields: readonly string[]): string {
+  return fields
+    .map((field) => (/[",]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field))
+    .join(',');
+}
+
+/** The value of `key=` in an option string (first occurrence), keys compared lower-cased. */
+export function optionValue(spec: string, key: string): string | undefined {
+  for (const field of optionFields(spec)) {
+    const equals = field.indexOf('=');
+    if (equals !== -1 && field.slice(0, equals).trim().toLowerCase() === key) {
+      return field.slice(equals + 1).trim();
+    }
+  }
+  return undefined;
+}
+
+/** An exporter's type; buildx reads an output without `type=` as a local directory. */
+export function exporterType(output: string): string {
+  const type = optionValue(output, 'type');
+  if (type !== undefined) return type.toLowerCase();
+  return output.trim() === '-' ? 'tar' : 'local';
+}
+
+/** The `type=` of an `--attest` entry, lower-cased. */
+export function attestationType(entry: string): string | undefined {
+  return optionValue(entry, 'type')?.toLowerCase();
+}
+
+/** An attestation entry switched off: `disabled=true`, or a bare false field (`type=sbom,false`). */
+export function attestationDisabled(entry: string): boolean {
+  for (const field of optionFields(entry)) {
+    const equals = field.indexOf('=');
+    if (equals === -1) {
+      if (parseBool(field) === false) return true;
+    } else if (field.slice(0, equals).trim().toLowerCase() === 'disabled') {
+      if (parseBool(field.slice(equals + 1)) === true) return true;
+    }
+  }
+  return false;
+}

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { writeCredentialFile } from '../../core/credentials.js';
@@ -17,17 +18,24 @@ export interface SecretFile {
 /** Ids become part of `id=<id>,src=<path>`, so a comma or '=' would change the option's meaning. */
 const SECRET_ID = /^[A-Za-z0-9_.-]+$/;
 
+/** Environment variable names as shells and builders take them. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function checkSecretId(input: string, id: string, example: string): void {
+  if (!SECRET_ID.test(id)) {
+    throw new InputError(
+      input,
+      `has the secret id '${id}', which may only contain letters, digits, '.', '_' and '-'.`,
+      example,
+    );
+  }
+}
+
 export async function writeSecretFiles(secrets: Map<string, string>): Promise<SecretFile[]> {
   const files: SecretFile[] = [];
   for (const [id, value] of secrets) {
     registerSecretWithDerivations(value);
-    if (!SECRET_ID.test(id)) {
-      throw new InputError(
-        'secrets',
-        `has the secret id '${id}', which may only contain letters, digits, '.', '_' and '-'.`,
-        'GIT_AUTH_TOKEN=${{ secrets.GITHUB_TOKEN }}',
-      );
-    }
+    checkSecretId('secrets', id, 'GIT_AUTH_TOKEN=${{ secrets.GITHUB_TOKEN }}');
   }
   let index = 0;
   for (const [id, value] of secrets) {
@@ -51,4 +59,64 @@ export async function removeSecretFiles(files: readonly SecretFile[]): Promise<v
 
 export function secretArgs(files: readonly SecretFile[]): string[] {
   return files.flatMap((file) => ['--secret', `id=${file.id},src=${file.path}`]);
+}
+
+/**
+ * `secret-files` (id → path of a file the workflow already has): the builder reads the file
+ * itself. Checked before the build so a typo fails with the input's name, not deep in a RUN step.
+ */
+export function secretFileArgs(secretFiles: Map<string, string>): string[] {
+  const example = 'npmrc=${{ runner.temp }}/.npmrc';
+  const args: string[] = [];
+  for (const [id, path] of secretFiles) {
+    checkSecretId('secret-files', id, example);
+    if (/[,"]/.test(path)) {
+      throw new InputError(
+        'secret-files',
+        `has the path '${path}' for '${id}', which contains a comma or a quote; builders cannot take it in --secret.`,
+        example,
+      );
+    }
+    if (!existsSync(path) || !statSync(path).isFile()) {
+      throw new InputError(
+        'secret-files',
+        `names '${path}' for '${id}', which is not a file.`,
+        example,
+      );
+    }
+    args.push('--secret', `id=${id},src=${path}`);
+  }
+  return args;
+}
+
+/**
+ * `secret-envs` (id → environment variable): the builder reads the variable from its own
+ * environment. Its value is masked in the log; a variable that is not set is warned about, since
+ * a RUN step's secret mount is optional by default and would silently find no file.
+ */
+export function secretEnvArgs(
+  secretEnvs: Map<string, string>,
+  env: Record<string, string | undefined>,
+): { args: string[]; warnings: string[] } {
+  const example = 'github_token=GITHUB_TOKEN';
+  const args: string[] = [];
+  const warnings: string[] = [];
+  for (const [id, name] of secretEnvs) {
+    checkSecretId('secret-envs', id, example);
+    if (!ENV_NAME.test(name)) {
+      throw new InputError(
+        'secret-envs',
+        `maps '${id}' to '${name}', which is not an environment variable name.`,
+        example,
+      );
+    }
+    const value = env[name];
+    if (value === undefined || value === '') {
+      warnings.push(
+        `secret-envs: the environment variable ${name} (secret '${id}') is not set, so the build gets no such secret.`,
+      );
+    } else registerSecretWithDerivations(value);
+    args.push('--secret', `id=${id},env=${name}`);
+  }
+  return { args, warnings };
 }

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildRequest } from '../../../src/image/builders/build-request.js';
 import {
   buildahBuildArgs,
+  buildahLocalDigestArgs,
   buildahPushArgs,
   refuseUnsupportedByBuildah,
 } from '../../../src/image/builders/buildah.js';
@@ -117,11 +118,17 @@ describeWithTool(BUILDAH, 'buildah builder', () => {
         expect(await manifestDigest(registry.host, 'multi', 'latest')).toBe(result.digest);
       });
 
-      it('builds without pushing when push is false', async () => {
+      it('builds without pushing when push is false, and tells the digest a push gives', async () => {
         const tag = `${registry.host}/local-only:1`;
         const result = await build(request({ tags: [tag], push: false }));
         expect(result.pushed).toEqual([]);
-        expect(result.digest).toBeUndefined();
+        expect(result.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+        expect(result.warnings).toEqual([]);
+        expect(JSON.parse(result.metadata)).toEqual({
+          'containerimage.config.digest': result.imageId,
+          'containerimage.digest': result.digest,
+          'image.name': tag,
+        });
         expect(await manifestDigest(registry.host, 'local-only', '1')).toBeUndefined();
         const inspected = execFileSync(
           'buildah',
@@ -131,6 +138,59 @@ describeWithTool(BUILDAH, 'buildah builder', () => {
           },
         );
         expect(`sha256:${inspected.toString().trim()}`).toBe(result.imageId);
+
+        // A later push of that very image lands under the digest reported before it.
+        execFileSync('buildah', ['push', '--tls-verify=false', result.imageId, `docker://${tag}`], {
+          env: { ...process.env, ...buildah.env },
+          stdio: 'ignore',
+        });
+        expect(await manifestDigest(registry.host, 'local-only', '1')).toBe(result.digest);
+      });
+
+      it('tells the digest of a multi-platform list without pushing it', async () => {
+        const result = await build(
+          request({ tags: [], push: false, platforms: ['linux/amd64', 'linux/arm64'] }),
+        );
+        expect(result.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+        execFileSync(
+          'buildah',
+          [
+            'manifest',
+            'push',
+            '--all',
+            '--tls-verify=false',
+            result.imageId,
+            `docker://${registry.host}/local-list:1`,
+          ],
+          { env: { ...process.env, ...buildah.env }, stdio: 'ignore' },
+        );
+        expect(await manifestDigest(registry.host, 'local-list', '1')).toBe(result.digest);
+      });
+
+      it('builds named build-contexts, and no-cache rebuilds what the layer cache would reuse', async () => {
+        const extra = await makeContext({ 'data.txt': 'extra data\n' });
+        const context = await makeContext({
+          Containerfile: 'FROM scratch\nCOPY --from=extra data.txt /data.txt\n',
+        });
+        try {
+          const tag = `${registry.host}/contexts:1`;
+          const contexts = {
+            context,
+            file: join(context, 'Containerfile'),
+            tags: [tag],
+            buildContexts: [`extra=${extra}`],
+          };
+          const first = await build(request({ ...contexts, push: true }));
+          const files = await readImageFiles(registry.host, 'contexts', '1');
+          expect(files.get('data.txt')).toBe('extra data\n');
+          const cached = await build(request(contexts));
+          expect(cached.imageId).toBe(first.imageId);
+          const rebuilt = await build(request({ ...contexts, noCache: true }));
+          expect(rebuilt.imageId).not.toBe(first.imageId);
+        } finally {
+          await rm(extra, { recursive: true, force: true });
+          await rm(context, { recursive: true, force: true });
+        }
       });
 
       it('reports a broken Containerfile with buildah’s own last words', async () => {
@@ -188,6 +248,93 @@ describeWithTool(BUILDAH, 'buildah builder', () => {
             expect(text).toContain(`::add-mask::${secret}`);
             expect(withoutMaskCommands(text)).not.toContain(secret);
             expect(await readdir(runnerTemp)).toEqual([]);
+          } finally {
+            await rm(context, { recursive: true, force: true });
+          }
+        });
+      });
+
+      describeWithTool(GCC, 'with a RUN step that copies a file', () => {
+        it('passes secret-envs from the environment, masked', async () => {
+          const secret = `env-secret-${Date.now()}`;
+          const context = await secretCopyingContext('env_token');
+          try {
+            const { text } = await captureStdout(() =>
+              build(
+                request({
+                  context,
+                  file: join(context, 'Containerfile'),
+                  tags: [`${registry.host}/secret-env:1`],
+                  push: true,
+                  secretEnvs: new Map([['env_token', 'SLIPWAY_SECRET_ENV']]),
+                  env: { ...buildah.env, SLIPWAY_SECRET_ENV: secret },
+                }),
+              ),
+            );
+            const files = await readImageFiles(registry.host, 'secret-env', '1');
+            expect(files.get('secret-copy')).toBe(secret);
+            expect(text).toContain('--secret id=env_token,env=SLIPWAY_SECRET_ENV');
+            expect(withoutMaskCommands(text)).not.toContain(secret);
+          } finally {
+            await rm(context, { recursive: true, force: true });
+          }
+        });
+
+        it('passes secret-files by their path', async () => {
+          const context = await secretCopyingContext('npmrc');
+          const secretFile = join(context, 'npmrc.txt');
+          await writeFile(secretFile, '//registry.example/:_authToken=abc\n');
+          try {
+            await build(
+              request({
+                context,
+                file: join(context, 'Containerfile'),
+                tags: [`${registry.host}/secret-file:1`],
+                push: true,
+                secretFiles: new Map([['npmrc', secretFile]]),
+              }),
+            );
+            const files = await readImageFiles(registry.host, 'secret-file', '1');
+            expect(files.get('secret-copy')).toBe('//registry.example/:_authToken=abc\n');
+          } finally {
+            await rm(context, { recursive: true, force: true });
+          }
+        });
+
+        it('writes add-hosts into /etc/hosts of RUN steps; network none leaves it alone', async () => {
+          const context = await secretCopyingContext('unused');
+          await writeFile(join(context, 'hosts'), '');
+          await writeFile(
+            join(context, 'Containerfile'),
+            [
+              'FROM scratch',
+              'COPY copy-file /copy-file',
+              // A scratch image has no /etc/hosts for buildah to mount its own over.
+              'COPY hosts /etc/hosts',
+              'RUN ["/copy-file", "/etc/hosts", "/hosts-copy"]',
+              '',
+            ].join('\n'),
+          );
+          const hostsOf = async (repository: string, overrides: Partial<BuildRequest>) => {
+            await build(
+              request({
+                context,
+                file: join(context, 'Containerfile'),
+                tags: [`${registry.host}/${repository}:1`],
+                push: true,
+                addHosts: ['db.internal:10.1.2.3', 'cache.internal=10.1.2.4'],
+                ...overrides,
+              }),
+            );
+            return (await readImageFiles(registry.host, repository, '1')).get('hosts-copy');
+          };
+          try {
+            const hosts = await hostsOf('hosts', { network: 'host' });
+            expect(hosts).toMatch(/10\.1\.2\.3\s+db\.internal/);
+            expect(hosts).toMatch(/10\.1\.2\.4\s+cache\.internal/);
+            // Without a network buildah writes no hosts file: the image's empty one is seen
+            // (no-cache, since the network is not part of the layer cache's key).
+            expect(await hostsOf('hosts-none', { network: 'none', noCache: true })).toBe('');
           } finally {
             await rm(context, { recursive: true, force: true });
           }
@@ -389,6 +536,104 @@ describe('buildah build arguments', () => {
     expect(result.args.join(' ')).not.toContain('hunter22');
   });
 
+  // One build-push-action input per row, mapped to buildah's option.
+  it.each<[string, Partial<BuildRequest>, string[]]>([
+    ['no-cache', { noCache: true }, ['--no-cache']],
+    ['pull: always, not only when missing', { pull: true }, ['--pull=always']],
+    ['network', { network: 'host' }, ['--network', 'host']],
+    ["buildx's default network is buildah's default", { network: 'default' }, []],
+    [
+      'add-hosts, in the host:ip form buildah takes',
+      { addHosts: ['db:10.0.0.2', 'cache=10.0.0.3'] },
+      ['--add-host', 'db:10.0.0.2', '--add-host', 'cache:10.0.0.3'],
+    ],
+    ['shm-size', { shmSize: '1g' }, ['--shm-size', '1g']],
+    [
+      'ulimit',
+      { ulimits: ['nofile=1024:1024', 'nproc=64'] },
+      ['--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=64'],
+    ],
+    [
+      'build-contexts',
+      { buildContexts: ['extra=./extra', 'alpine=docker-image://alpine:3.20'] },
+      ['--build-context', 'extra=./extra', '--build-context', 'alpine=docker-image://alpine:3.20'],
+    ],
+    ['ssh', { ssh: ['default', 'key=/k'] }, ['--ssh', 'default', '--ssh', 'key=/k']],
+    [
+      'outputs of type local',
+      { outputs: ['type=local,dest=out'] },
+      ['--output', 'type=local,dest=out'],
+    ],
+    [
+      'outputs of type tar',
+      { outputs: ['type=tar,dest=o.tar'] },
+      ['--output', 'type=tar,dest=o.tar'],
+    ],
+    [
+      'secret-files',
+      { secretFiles: new Map([['npmrc', FIXTURE_FILE]]) },
+      ['--secret', `id=npmrc,src=${FIXTURE_FILE}`],
+    ],
+    ['load: the image stays in local storage anyway', { load: true }, []],
+  ])('maps %s', (_name, overrides, extra) => {
+    const result = buildahBuildArgs(buildRequest(overrides), {
+      secretFiles: [],
+      iidFile: '/s/iid',
+    });
+    expect(result.args).toEqual(['build', '--layers', '--iidfile', '/s/iid', ...extra, 'ctx']);
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('passes secret-envs as env secrets', () => {
+    const result = buildahBuildArgs(buildRequest(), {
+      secretFiles: [],
+      secretEnvArgs: ['--secret', 'id=gh,env=GH_TOKEN'],
+      iidFile: '/s/iid',
+    });
+    expect(result.args).toEqual([
+      'build',
+      '--layers',
+      '--iidfile',
+      '/s/iid',
+      '--secret',
+      'id=gh,env=GH_TOKEN',
+      'ctx',
+    ]);
+  });
+
+  it.each<[string, { imageId: string; manifestList?: string }, string[]]>([
+    [
+      'an image: a gzip-compressed dir copy keeps its manifest type',
+      { imageId: 'sha256:1' },
+      [
+        'push',
+        '--quiet',
+        '--compression-format',
+        'gzip',
+        '--digestfile',
+        '/s/d',
+        'sha256:1',
+        'dir:/s/copy',
+      ],
+    ],
+    [
+      'a manifest list: an OCI layout with every image',
+      { imageId: 'sha256:1', manifestList: 'localhost/list' },
+      [
+        'manifest',
+        'push',
+        '--all',
+        '--quiet',
+        '--digestfile',
+        '/s/d',
+        'localhost/list',
+        'oci:/s/copy:latest',
+      ],
+    ],
+  ])('learns the digest of %s without a registry', (_name, source, args) => {
+    expect(buildahLocalDigestArgs(source, '/s/copy', '/s/d')).toEqual(args);
+  });
+
   it.each<[string, Partial<BuildRequest>, { imageId: string; manifestList?: string }, string[]]>([
     [
       'an image',
@@ -421,6 +666,8 @@ describe('buildah build arguments', () => {
       { provenance: 'true', sbom: 'true' },
       'provenance (true) and sbom (true)',
     ],
+    ['attests', { attests: ['type=sbom', 'type=provenance,disabled=true'] }, 'attests (type=sbom)'],
+    ['attests switched off', { attests: ['type=sbom,disabled=true', 'type=x,false'] }, undefined],
   ])('refuses attestations: %s', (_name, overrides, refused) => {
     const attempt = () => refuseUnsupportedByBuildah(buildRequest(overrides));
     if (refused === undefined) expect(attempt).not.toThrow();
@@ -428,5 +675,34 @@ describe('buildah build arguments', () => {
       expect(attempt).toThrow(
         `buildah cannot attach attestations, but the inputs ask for ${refused}.`,
       );
+  });
+
+  it.each<[string, Partial<BuildRequest>, string | undefined]>([
+    [
+      'a buildx builder',
+      { builder: 'ci' },
+      "Input 'builder' names the buildx builder 'ci', which engine: buildah does not use; builder needs engine: docker with buildx.",
+    ],
+    [
+      'no-cache-filters',
+      { noCacheFilters: ['test', 'lint'] },
+      "Input 'no-cache-filters' (test,lint) needs engine: docker with buildx; buildah has no such option.",
+    ],
+    [
+      'an image exporter',
+      { outputs: ['type=registry,name=r/a'] },
+      "Input 'outputs' asks for type=registry,name=r/a, but buildah's --output writes only type=local and type=tar; other exporters need engine: docker with buildx.",
+    ],
+    [
+      'two exporters',
+      { outputs: ['type=local,dest=a', 'type=tar,dest=b'] },
+      "Input 'outputs' lists 2 exporters, but buildah writes one --output; several need engine: docker with buildx.",
+    ],
+    ['a local exporter', { outputs: ['type=local,dest=a'] }, undefined],
+    ['a bare directory (local)', { outputs: ['out'] }, undefined],
+  ])('refuses what only buildx has: %s', (_name, overrides, message) => {
+    const attempt = () => refuseUnsupportedByBuildah(buildRequest(overrides));
+    if (message === undefined) expect(attempt).not.toThrow();
+    else expect(attempt).toThrow(message);
   });
 });

@@ -12,7 +12,10 @@ import {
   hasBuildx,
   inputsNeedingBuildx,
 } from '../../../src/image/builders/docker.js';
+import { buildxAttestArgs } from '../../../src/image/builders/attestations.js';
+import { buildMetadata, buildxMetadataText } from '../../../src/image/builders/build-metadata.js';
 import { build, login, logout } from '../../../src/image/builders/index.js';
+import { secretEnvArgs, secretFileArgs } from '../../../src/image/builders/secret-files.js';
 import { captureStdout } from '../../support/capture-stdout.js';
 import { startPodmanService, type PodmanService } from '../../support/podman.js';
 import {
@@ -87,6 +90,11 @@ describeWithTool(DOCKER_CLI, 'docker builder', () => {
           expect(result.imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
           expect(result.pushed).toEqual(tags);
           expect(result.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+          expect(JSON.parse(result.metadata)).toEqual({
+            'containerimage.config.digest': result.imageId,
+            'containerimage.digest': result.digest,
+            'image.name': tags.join(','),
+          });
           expect(await listTags(registry.host, 'web')).toEqual(['main', 'sha-1234567']);
           for (const tag of ['main', 'sha-1234567']) {
             expect(await manifestDigest(registry.host, 'web', tag)).toBe(result.digest);
@@ -223,9 +231,20 @@ const secretFiles = [{ id: 'token', path: '/runner/temp/build-secret-1' }];
 describe('docker buildx arguments', () => {
   const plan = { secretFiles, iidFile: '/s/iid', metadataFile: '/s/meta.json' };
   const head = ['buildx', 'build', '--iidfile', '/s/iid', '--metadata-file', '/s/meta.json'];
+  const defaultProvenance = ['--attest', 'type=provenance,mode=min,inline-only=true'];
 
   it.each<[string, Partial<BuildRequest>, string[]]>([
-    ['plain build', {}, [...head, '--secret', 'id=token,src=/runner/temp/build-secret-1', 'ctx']],
+    [
+      'plain build',
+      {},
+      [
+        ...head,
+        '--secret',
+        'id=token,src=/runner/temp/build-secret-1',
+        ...defaultProvenance,
+        'ctx',
+      ],
+    ],
     [
       'everything buildx takes, pushed',
       {
@@ -264,8 +283,10 @@ describe('docker buildx arguments', () => {
         'type=gha',
         '--cache-to',
         'type=gha,mode=max',
-        '--provenance=false',
-        '--sbom=true',
+        '--attest',
+        'type=provenance,disabled=true',
+        '--attest',
+        'type=sbom,disabled=false',
         '--push',
         'ctx',
       ],
@@ -279,6 +300,7 @@ describe('docker buildx arguments', () => {
         '127.0.0.1:5000/a:1',
         '--secret',
         'id=token,src=/runner/temp/build-secret-1',
+        ...defaultProvenance,
         '--output',
         'type=image,push=true,registry.insecure=true',
         'ctx',
@@ -286,6 +308,223 @@ describe('docker buildx arguments', () => {
     ],
   ])('%s', (_name, overrides, args) => {
     expect(buildxArgs(buildRequest({ engine: 'docker', ...overrides }), plan)).toEqual(args);
+  });
+
+  // One build-push-action input per row, default provenance off to keep each row to its input.
+  it.each<[string, Partial<BuildRequest>, string[]]>([
+    ['load', { load: true }, [...head, '--load', 'ctx']],
+    [
+      'outputs (an image exporter)',
+      { outputs: ['type=registry,name=r/a:1'] },
+      [...head, '--output', 'type=registry,name=r/a:1', 'ctx'],
+    ],
+    ['no-cache', { noCache: true }, [...head, '--no-cache', 'ctx']],
+    [
+      'no-cache-filters',
+      { noCacheFilters: ['test', 'lint'] },
+      [...head, '--no-cache-filter', 'test', '--no-cache-filter', 'lint', 'ctx'],
+    ],
+    ['pull', { pull: true }, [...head, '--pull', 'ctx']],
+    [
+      'build-contexts',
+      { buildContexts: ['alpine=docker-image://alpine:3.20', 'src=./src'] },
+      [
+        ...head,
+        '--build-context',
+        'alpine=docker-image://alpine:3.20',
+        '--build-context',
+        'src=./src',
+        'ctx',
+      ],
+    ],
+    [
+      'ssh',
+      { ssh: ['default', 'github=/home/runner/.ssh/id'] },
+      [...head, '--ssh', 'default', '--ssh', 'github=/home/runner/.ssh/id', 'ctx'],
+    ],
+    [
+      'secret-files',
+      { secretFiles: new Map([['npmrc', FIXTURE_FILE]]) },
+      [...head, '--secret', `id=npmrc,src=${FIXTURE_FILE}`, 'ctx'],
+    ],
+    ['shm-size', { shmSize: '2g' }, [...head, '--shm-size', '2g', 'ctx']],
+    [
+      'ulimit',
+      { ulimits: ['nofile=1024:1024', 'nproc=512'] },
+      [...head, '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=512', 'ctx'],
+    ],
+    ['network', { network: 'host' }, [...head, '--network', 'host', 'ctx']],
+    [
+      'add-hosts',
+      { addHosts: ['docker:10.180.0.1', 'db=10.0.0.2'] },
+      [...head, '--add-host', 'docker:10.180.0.1', '--add-host', 'db=10.0.0.2', 'ctx'],
+    ],
+    [
+      'attests',
+      { attests: ['type=sbom,generator=image', 'type=custom,true'] },
+      [
+        ...head,
+        '--attest',
+        'type=sbom,generator=image',
+        '--attest',
+        'type=custom,disabled=false',
+        'ctx',
+      ],
+    ],
+  ])('%s', (_name, overrides, args) => {
+    const request = buildRequest({ engine: 'docker', defaultAttestations: false, ...overrides });
+    expect(buildxArgs(request, { ...plan, secretFiles: [] })).toEqual(args);
+  });
+
+  it('builder names the buildx builder instance', () => {
+    const request = buildRequest({ engine: 'docker', builder: 'ci', defaultAttestations: false });
+    expect(buildxArgs(request, { ...plan, secretFiles: [] })).toEqual([
+      'buildx',
+      'build',
+      '--builder',
+      'ci',
+      '--iidfile',
+      '/s/iid',
+      '--metadata-file',
+      '/s/meta.json',
+      'ctx',
+    ]);
+  });
+
+  it.each([['type=local,dest=out'], ['type=tar,dest=out.tar'], ['out-dir'], ['-']])(
+    'writes no image id file for outputs: %s',
+    (output) => {
+      const request = buildRequest({ engine: 'docker', outputs: [output] });
+      expect(buildxArgs(request, { ...plan, secretFiles: [] })).toEqual([
+        'buildx',
+        'build',
+        '--metadata-file',
+        '/s/meta.json',
+        ...defaultProvenance,
+        '--output',
+        output,
+        'ctx',
+      ]);
+    },
+  );
+
+  it('secret-envs come as env secrets, masked, and an unset variable is warned about', async () => {
+    const value = 'env-secret-value-4d1c';
+    const { text } = await captureStdout(async () => {
+      const envs = secretEnvArgs(
+        new Map([
+          ['gh', 'GH_TOKEN'],
+          ['npm', 'NPM_TOKEN'],
+        ]),
+        { GH_TOKEN: value },
+      );
+      expect(envs.args).toEqual([
+        '--secret',
+        'id=gh,env=GH_TOKEN',
+        '--secret',
+        'id=npm,env=NPM_TOKEN',
+      ]);
+      expect(envs.warnings).toEqual([
+        "secret-envs: the environment variable NPM_TOKEN (secret 'npm') is not set, so the build gets no such secret.",
+      ]);
+      const request = buildRequest({ engine: 'docker', defaultAttestations: false });
+      expect(buildxArgs(request, { ...plan, secretFiles: [], secretEnvArgs: envs.args })).toEqual([
+        ...head,
+        '--secret',
+        'id=gh,env=GH_TOKEN',
+        '--secret',
+        'id=npm,env=NPM_TOKEN',
+        'ctx',
+      ]);
+    });
+    expect(text).toContain(`::add-mask::${value}`);
+  });
+
+  it.each<[string, Map<string, string>, RegExp]>([
+    [
+      'a missing file',
+      new Map([['npmrc', '/nonexistent/.npmrc']]),
+      /^Input 'secret-files' names '\/nonexistent\/\.npmrc' for 'npmrc', which is not a file\./,
+    ],
+    [
+      'a comma in the path',
+      new Map([['npmrc', '/a,b']]),
+      /^Input 'secret-files' has the path '\/a,b' for 'npmrc', which contains a comma or a quote/,
+    ],
+    ['a bad id', new Map([['a,b', FIXTURE_FILE]]), /^Input 'secret-files' has the secret id 'a,b'/],
+  ])('refuses secret-files with %s', (_name, files, message) => {
+    expect(() => secretFileArgs(files)).toThrow(message);
+  });
+
+  it('refuses a secret-envs entry that is not a variable name', () => {
+    expect(() => secretEnvArgs(new Map([['gh', 'GH-TOKEN']]), {})).toThrow(
+      "Input 'secret-envs' maps 'gh' to 'GH-TOKEN', which is not an environment variable name.",
+    );
+  });
+});
+
+const RUN_URL = 'https://github.com/octo-org/app/actions/runs/42/attempts/1';
+
+describe("build-push-action's provenance", () => {
+  it.each<[string, Partial<BuildRequest>, string[]]>([
+    [
+      'default for a public repository: max mode, the run as builder',
+      { repositoryPrivate: false },
+      [`type=provenance,mode=max,builder-id=${RUN_URL}`],
+    ],
+    [
+      'default for a private repository: buildx’s own, inline only',
+      { repositoryPrivate: true },
+      [`type=provenance,mode=min,inline-only=true,builder-id=${RUN_URL}`],
+    ],
+    [
+      'default when visibility is unknown: the private form',
+      {},
+      [`type=provenance,mode=min,inline-only=true,builder-id=${RUN_URL}`],
+    ],
+    [
+      'default outside a workflow run: no builder-id',
+      { repositoryPrivate: false, provenanceBuilderId: undefined },
+      ['type=provenance,mode=max'],
+    ],
+    ['none with BUILDX_NO_DEFAULT_ATTESTATIONS', { defaultAttestations: false }, []],
+    ['none when loading into docker', { repositoryPrivate: false, load: true }, []],
+    ['none with a docker exporter', { outputs: ['type=docker,dest=img.tar'] }, []],
+    [
+      'default with a registry exporter',
+      { repositoryPrivate: false, outputs: ['type=registry'] },
+      [`type=provenance,mode=max,builder-id=${RUN_URL}`],
+    ],
+    [
+      'explicit attributes get the builder-id',
+      { provenance: 'mode=max' },
+      [`type=provenance,mode=max,builder-id=${RUN_URL}`],
+    ],
+    [
+      'explicit builder-id is kept',
+      { provenance: 'mode=min,builder-id=https://ci.example/1' },
+      ['type=provenance,mode=min,builder-id=https://ci.example/1'],
+    ],
+    ['explicit true', { provenance: 'true' }, [`type=provenance,builder-id=${RUN_URL}`]],
+    ['explicit false', { provenance: 'false', load: true }, ['type=provenance,disabled=true']],
+    [
+      'a provenance entry in attests replaces the default',
+      { repositoryPrivate: false, attests: ['type=provenance,mode=min'] },
+      [`type=provenance,mode=min,builder-id=${RUN_URL}`],
+    ],
+    [
+      'the provenance input wins over an attests entry',
+      { provenance: 'false', attests: ['type=provenance,mode=max', 'type=sbom'] },
+      ['type=provenance,disabled=true', 'type=sbom'],
+    ],
+    [
+      'the sbom input wins over an attests entry',
+      { sbom: 'generator=image', attests: ['type=sbom,false'], defaultAttestations: false },
+      ['type=sbom,generator=image'],
+    ],
+  ])('%s', (_name, overrides, attests) => {
+    const request = buildRequest({ engine: 'docker', provenanceBuilderId: RUN_URL, ...overrides });
+    expect(buildxAttestArgs(request)).toEqual(attests.flatMap((attest) => ['--attest', attest]));
   });
 });
 
@@ -309,6 +548,39 @@ describe('classic docker build', () => {
     ],
     ['secrets without --secret', { secrets: new Map([['a', 'b']]) }, false, ['secrets']],
     ['secrets with --secret', { secrets: new Map([['a', 'b']]) }, true, []],
+    [
+      'secret files and envs without --secret',
+      { secretFiles: new Map([['a', 'f']]), secretEnvs: new Map([['b', 'B']]) },
+      false,
+      ['secret-files', 'secret-envs'],
+    ],
+    [
+      'secret files and envs with --secret',
+      { secretFiles: new Map([['a', 'f']]), secretEnvs: new Map([['b', 'B']]) },
+      true,
+      [],
+    ],
+    ['a buildx builder', { builder: 'ci' }, false, ['builder (ci)']],
+    ['attests', { attests: ['type=sbom'] }, false, ['attests']],
+    ['attests switched off', { attests: ['type=sbom,disabled=true'] }, false, []],
+    ['outputs', { outputs: ['type=local,dest=out'] }, false, ['outputs']],
+    ['no-cache-filters', { noCacheFilters: ['test'] }, false, ['no-cache-filters']],
+    ['build-contexts', { buildContexts: ['a=./a'] }, false, ['build-contexts']],
+    ['ssh', { ssh: ['default'] }, false, ['ssh']],
+    [
+      'what the classic builder has too',
+      {
+        load: true,
+        noCache: true,
+        pull: true,
+        network: 'host',
+        addHosts: ['a:10.0.0.1'],
+        shmSize: '1g',
+        ulimits: ['nofile=10:10'],
+      },
+      false,
+      [],
+    ],
   ])('needs buildx for %s', (_name, overrides, classicHasSecrets, needs) => {
     expect(inputsNeedingBuildx(buildRequest(overrides), classicHasSecrets)).toEqual(needs);
   });
@@ -361,6 +633,38 @@ describe('classic docker build', () => {
       ],
     ],
     [
+      'no-cache, pull, network, add-hosts, shm-size, ulimit and secret-files; load changes nothing',
+      {
+        load: true,
+        noCache: true,
+        pull: true,
+        network: 'none',
+        addHosts: ['db:10.0.0.2'],
+        shmSize: '1g',
+        ulimits: ['nofile=1024:1024'],
+        secretFiles: new Map([['npmrc', FIXTURE_FILE]]),
+      },
+      [
+        'build',
+        '--iidfile',
+        '/s/iid',
+        '--no-cache',
+        '--pull',
+        '--network',
+        'none',
+        '--add-host',
+        'db:10.0.0.2',
+        '--shm-size',
+        '1g',
+        '--ulimit',
+        'nofile=1024:1024',
+        '--secret',
+        `id=npmrc,src=${FIXTURE_FILE}`,
+        'ctx',
+      ],
+      [],
+    ],
+    [
       'annotations it cannot set',
       { annotations: ['manifest:a=1', 'b=2'] },
       ['build', '--iidfile', '/s/iid', 'ctx'],
@@ -408,5 +712,32 @@ describe('digests reported by docker', () => {
     ['an empty file', '', undefined],
   ])('from buildx metadata: %s', (_name, json, digest) => {
     expect(digestFromBuildxMetadata(json)).toBe(digest);
+  });
+});
+
+describe('metadata of a build', () => {
+  it.each<[string, string | undefined, string]>([
+    [
+      "buildx's file, pretty-printed",
+      `{"containerimage.digest":"${DIGEST}","image.name":"r/a:1"}`,
+      `{\n  "containerimage.digest": "${DIGEST}",\n  "image.name": "r/a:1"\n}`,
+    ],
+    ['no file', undefined, '{}'],
+    ['a null file', 'null', '{}'],
+  ])('buildx: %s', (_name, file, text) => {
+    expect(buildxMetadataText(file)).toBe(text);
+  });
+
+  it('says what other engines can tell, under buildx’s keys', () => {
+    expect(
+      JSON.parse(
+        buildMetadata({ imageId: OTHER_DIGEST, digest: DIGEST, names: ['r/a:1', 'r/a:2'] }),
+      ),
+    ).toEqual({
+      'containerimage.config.digest': OTHER_DIGEST,
+      'containerimage.digest': DIGEST,
+      'image.name': 'r/a:1,r/a:2',
+    });
+    expect(JSON.parse(buildMetadata({ imageId: '', names: [] }))).toEqual({});
   });
 });
