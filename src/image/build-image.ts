@@ -5,7 +5,7 @@ import { build } from './builders/index.js';
 import { pushLocalImage } from './builders/push-local.js';
 import type { Settings } from './inputs.js';
 import type { Metadata } from './metadata/index.js';
-import { loginIfAsked, type RegistryClients } from './registries.js';
+import { prepareBuilder, type RegistryAccess, type RegistryClients } from './registries.js';
 import { checkImmutable, DEFAULT_IMMUTABLE } from './registry/immutable.js';
 import { planPush } from './registry/push-plan.js';
 import type { ImageOutcome } from './summary.js';
@@ -24,15 +24,17 @@ export async function buildImage(
   metadata: Metadata,
   registries: RegistryClients,
   base: ImageOutcome,
+  access: RegistryAccess,
   repositoryPrivate: boolean | undefined,
 ): Promise<ImageOutcome> {
   if (settings.push) {
     const skipped = await checkBeforePush(settings, metadata, registries, base);
     if (skipped) return skipped;
   }
-  await loginIfAsked(settings);
+  const env = await prepareBuilder(settings, access);
   const result = await build({
     ...settings.build,
+    env,
     labels: metadata.labels,
     annotations: metadata.annotations,
     tags: metadata.tags,
@@ -104,13 +106,15 @@ export async function pushBuiltImage(
   metadata: Metadata,
   registries: RegistryClients,
   base: ImageOutcome,
+  access: RegistryAccess,
 ): Promise<ImageOutcome> {
   const skipped = await checkBeforePush(settings, metadata, registries, base);
   if (skipped) return skipped;
-  await loginIfAsked(settings);
+  const env = await prepareBuilder(settings, access);
   const started = Date.now();
   const result = await pushLocalImage({
     engine: settings.build.engine,
+    env,
     tags: metadata.tags,
     insecureRegistries: settings.insecureRegistries,
     timeoutMs: BUILD_TIMEOUT_MS,

@@ -14,7 +14,13 @@ import {
 import { mergeImages } from './merge-image.js';
 import { setMetadataOutputs } from './metadata-outputs.js';
 import { promoteImage } from './promote-image.js';
-import { registryClients, type RegistryClients } from './registries.js';
+import {
+  findRegistryCredentials,
+  registryClients,
+  type RegistryAccess,
+  type RegistryClients,
+} from './registries.js';
+import { renderPromoteSource } from './promote-source.js';
 import { gitTags, repositoryInfo } from './repository.js';
 import { buildSummary, verdictLine, type ImageOutcome } from './summary.js';
 
@@ -31,8 +37,22 @@ export async function run(): Promise<void> {
     for (const warning of metadata.warnings) core.warning(warning);
     setMetadataOutputs(metadata, settings);
 
-    const registries = registryClients(settings);
-    const outcome = await act(settings, context, metadata, registries, {
+    // promote-from's {{sha}} names the commit the tags were computed for.
+    const promoteSource =
+      settings.task === 'promote'
+        ? renderPromoteSource(settings.promoteFrom as string, settings.metadata, {
+            ...github,
+            ref: context.ref,
+            sha: context.sha,
+          })
+        : undefined;
+    // Every registry the run names, so that credential helpers run once, before any request.
+    const access = await findRegistryCredentials(settings, [
+      ...metadata.tags,
+      ...(promoteSource ? [promoteSource] : []),
+    ]);
+    const registries = registryClients(settings, access);
+    const outcome = await act(settings, context, metadata, promoteSource, registries, access, {
       kind: 'metadata',
       refs: [],
       tags: metadata.tags,
@@ -66,21 +86,20 @@ async function act(
   settings: Settings,
   context: MetadataContext,
   metadata: Metadata,
+  promoteSource: string | undefined,
   registries: RegistryClients,
+  access: RegistryAccess,
   base: ImageOutcome,
 ): Promise<ImageOutcome> {
   switch (settings.task) {
-    case 'promote': {
-      // promote-from's {{sha}} names the commit the tags were computed for.
-      const github = { ...readGitHubContext(), ref: context.ref, sha: context.sha };
-      return promoteImage(settings, github, registries, base);
-    }
+    case 'promote':
+      return promoteImage(settings, promoteSource as string, registries, base);
     case 'merge':
       return mergeImages(settings, registries, base);
     case 'build':
-      return buildImage(settings, metadata, registries, base, repositoryPrivate(context));
+      return buildImage(settings, metadata, registries, base, access, repositoryPrivate(context));
     case 'push-built':
-      return pushBuiltImage(settings, metadata, registries, base);
+      return pushBuiltImage(settings, metadata, registries, base, access);
     case 'metadata':
       return base;
   }

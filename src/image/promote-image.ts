@@ -1,8 +1,6 @@
 import { InputError } from '../core/errors.js';
-import type { GitHubContext } from '../core/github.js';
 import { formatReference, parseReference, type ImageReference } from '../core/image-reference.js';
 import type { Settings } from './inputs.js';
-import { renderPromoteSource } from './promote-source.js';
 import type { RegistryClients } from './registries.js';
 import { DEFAULT_IMMUTABLE } from './registry/immutable.js';
 import { planPromotion, promote, type PromotionPlan } from './registry/promote.js';
@@ -17,11 +15,10 @@ import { parseTarget } from './targets.js';
  */
 export async function promoteImage(
   settings: Settings,
-  github: GitHubContext,
+  sourceText: string,
   registries: RegistryClients,
   base: ImageOutcome,
 ): Promise<ImageOutcome> {
-  const sourceText = renderPromoteSource(settings.promoteFrom as string, settings.metadata, github);
   let source: ImageReference;
   try {
     source = parseReference(sourceText);

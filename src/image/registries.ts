@@ -1,28 +1,89 @@
+import * as core from '@actions/core';
 import type { Settings } from './inputs.js';
 import { login } from './builders/index.js';
-import { RegistryClient } from './registry/client.js';
+import { registryCacheReference } from './builders/references.js';
+import { RegistryClient, type RegistryCredentials } from './registry/client.js';
+import {
+  canonicalRegistry,
+  CredentialStore,
+  type StoredCredentials,
+} from './registry/credential-store.js';
+import { writeCredentialFile } from '../core/credentials.js';
+import { escapeUntrusted } from '../core/log.js';
+import { parseReference, type ImageReference } from '../core/image-reference.js';
 import { loginState } from './state.js';
 
 /**
- * Who the action is towards each registry: one client per registry, with the credentials the
- * settings give for it, and the builder's own login before it builds or pushes.
+ * Who the action is towards each registry: one client per registry, with the credentials found
+ * for it (the inputs, then the containers auth files, then docker's config.json; see
+ * registry/credential-store.ts), and the builder given the same credentials before it builds or
+ * pushes.
  */
 
 export type RegistryClients = (registry: string) => RegistryClient;
 
-export function registryClients(settings: Settings): RegistryClients {
+/** What was found before the first request: credentials per registry, as references name it. */
+export interface RegistryAccess {
+  store: CredentialStore;
+  credentials: Map<string, StoredCredentials>;
+}
+
+/**
+ * Looks up credentials for every registry the run talks to: `references` (the computed tags, the
+ * rendered promote-from source; text or parsed), registry caches, and the `registry` input's own registry. Credential
+ * helpers run here, once per registry, so that the clients can be made synchronously later.
+ * Repository-scoped keys (`host/namespace/repo`) are matched against the first repository the run
+ * names on each registry.
+ */
+export async function findRegistryCredentials(
+  settings: Settings,
+  references: ReadonlyArray<ImageReference | string>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RegistryAccess> {
+  const store = CredentialStore.load({ env, inputs: settings.login });
+  const credentials = new Map<string, StoredCredentials>();
+  // Metadata alone talks to no registry: no helper runs, nothing is logged.
+  if (settings.task === 'metadata') return { store, credentials };
+  const wanted = new Map<string, string | undefined>();
+  const parsed = [...references, ...cacheReferences(settings)].flatMap((reference) => {
+    const value = typeof reference === 'string' ? tryParse(reference) : reference;
+    return value ? [value] : [];
+  });
+  for (const reference of parsed) {
+    if (!wanted.has(reference.registry)) wanted.set(reference.registry, reference.repository);
+  }
+  if (
+    settings.login &&
+    ![...wanted.keys()].some((r) => sameRegistry(r, settings.login!.registry))
+  ) {
+    wanted.set(settings.login.registry, undefined);
+  }
+  for (const [registry, repository] of wanted) {
+    const found = await store.lookup(registry, repository);
+    if (!found) {
+      core.debug(`No credentials for ${registry}; looked in ${store.searched}.`);
+      continue;
+    }
+    credentials.set(registry, found);
+    core.info(
+      `Registry ${registry}: using the credentials of '${escapeUntrusted(found.username)}' from ${escapeUntrusted(found.source)}.`,
+    );
+  }
+  return { store, credentials };
+}
+
+/**
+ * One client per registry. With `access` (findRegistryCredentials), each gets the credentials
+ * found for it; without, only the inputs' registry has credentials.
+ */
+export function registryClients(settings: Settings, access?: RegistryAccess): RegistryClients {
   const clients = new Map<string, RegistryClient>();
   return (registry) => {
     let client = clients.get(registry);
     if (!client) {
-      const credentials =
-        settings.login && settings.login.registry === registry ? settings.login : undefined;
       client = new RegistryClient({
         registry,
-        credentials: credentials && {
-          username: credentials.username,
-          password: credentials.password,
-        },
+        credentials: clientCredentials(settings, registry, access),
         insecure: settings.insecureRegistries.includes(registry) ? true : undefined,
       });
       clients.set(registry, client);
@@ -31,6 +92,67 @@ export function registryClients(settings: Settings): RegistryClients {
   };
 }
 
+function clientCredentials(
+  settings: Settings,
+  registry: string,
+  access: RegistryAccess | undefined,
+): RegistryCredentials | undefined {
+  const found = access?.credentials.get(registry);
+  if (found?.identityToken) {
+    // Exchanging a refresh token is an OAuth2 flow the registry client does not implement.
+    core.debug(
+      `Registry ${registry}: the identity token from ${found.source} is left to the builder; tag checks and promotion go without credentials.`,
+    );
+  } else if (found) {
+    return { username: found.username, password: found.password };
+  }
+  const login = settings.login;
+  return login && sameRegistry(login.registry, registry)
+    ? { username: login.username, password: login.password }
+    : undefined;
+}
+
+/**
+ * Extra environment for the builder processes (BuildRequest.env). buildah reads REGISTRY_AUTH_FILE
+ * (or ${XDG_RUNTIME_DIR}/containers/auth.json) first and falls back to
+ * ~/.config/containers/auth.json and docker's config.json itself, including `credHelpers`; it
+ * does not run docker's `credsStore` (buildah 1.28). So buildah gets a private copy of its first
+ * auth file with every credential found here written in (0600 under RUNNER_TEMP, removed by the
+ * post step): what it pushes with is then what the tags were checked with, and the inputs need no
+ * `buildah login` that would write to the user's auth file. docker reads its own config.json
+ * (credsStore included) and is logged in with the inputs, so it needs nothing.
+ */
+export async function builderEnvironment(
+  settings: Settings,
+  access: RegistryAccess,
+): Promise<Record<string, string>> {
+  if (settings.build.engine !== 'buildah' || access.credentials.size === 0) return {};
+  const path = await writeCredentialFile(
+    'auth.json',
+    access.store.mergedAuthFile([...access.credentials.values()]),
+  );
+  core.debug(
+    `buildah reads registry credentials from ${path} (a copy of ${access.store.primaryPath}).`,
+  );
+  return { REGISTRY_AUTH_FILE: path };
+}
+
+/**
+ * Readies the builder before it builds or pushes, and returns the extra environment to give its
+ * processes (BuildRequest.env, the push of a loaded image): docker is logged in with the inputs;
+ * buildah gets its private auth file instead (builderEnvironment), which carries the inputs too,
+ * so no `buildah login` writes to the user's own auth file.
+ */
+export async function prepareBuilder(
+  settings: Settings,
+  access: RegistryAccess,
+): Promise<Record<string, string>> {
+  if (settings.build.engine === 'buildah') return builderEnvironment(settings, access);
+  await loginIfAsked(settings);
+  return {};
+}
+
+/** Logs the builder in with the inputs (and saves for the post step whom to log out). */
 export async function loginIfAsked(settings: Settings): Promise<void> {
   if (!settings.login) return;
   const { registry, username, password } = settings.login;
@@ -38,4 +160,24 @@ export async function loginIfAsked(settings: Settings): Promise<void> {
     insecure: settings.insecureRegistries.includes(registry),
   });
   loginState.save({ engine: settings.build.engine, registry });
+}
+
+function sameRegistry(a: string, b: string): boolean {
+  return canonicalRegistry(a) === canonicalRegistry(b);
+}
+
+/** Registries the build's cache-from and cache-to name: the builder needs credentials there too. */
+function cacheReferences(settings: Settings): string[] {
+  return [...settings.build.cacheFrom, ...settings.build.cacheTo].flatMap(
+    (spec) => registryCacheReference(spec) ?? [],
+  );
+}
+
+/** A bad reference is reported later, by whoever uses it, with the input it came from. */
+function tryParse(text: string): ImageReference | undefined {
+  try {
+    return parseReference(text);
+  } catch {
+    return undefined;
+  }
 }

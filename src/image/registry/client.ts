@@ -6,6 +6,7 @@ import {
   type HttpResponse,
 } from '../../core/http.js';
 import { RegistryAuth, repositoryScope, type RegistryCredentials } from './auth.js';
+import { describeCredentialSearch } from './credential-store.js';
 import { digestOf, MANIFEST_ACCEPT, resolveMediaType } from './manifest.js';
 import { isLoopbackRegistry } from '../../core/image-reference.js';
 
@@ -255,7 +256,7 @@ export class RegistryClient {
           : `Registry ${this.registry} refused to ${what} without credentials (HTTP ${error.status}).`,
         this.credentials
           ? 'Check the password (or access token) and that the account may pull and push this repository; registries also answer this way for a repository that does not exist.'
-          : 'Set the username and password inputs to an account that may pull and push this repository.',
+          : `Set the username and password inputs (and registry) to an account that may pull and push this repository, or log in to the registry in an earlier step (docker/login-action, redhat-actions/podman-login). No credentials for it were found in ${describeCredentialSearch()}.`,
         { cause: error },
       );
     }
