@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8592);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2764);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8592:
+/***/ 2764:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31953,6 +31953,46 @@ function formatFailure(actionName, thrown) {
     return `${message}\n${BUG_HINT}`;
 }
 
+;// CONCATENATED MODULE: ./src/image/builders/build-metadata.ts
+
+/**
+ * The `metadata` of a build result for engines without buildx's metadata file: the keys buildx
+ * uses for what the engine can tell, so a workflow reads `containerimage.digest` either way.
+ */
+function build_metadata_buildMetadata(facts) {
+    const metadata = {};
+    if (facts.imageId)
+        metadata['containerimage.config.digest'] = facts.imageId;
+    if (facts.digest)
+        metadata['containerimage.digest'] = facts.digest;
+    if (facts.names.length > 0)
+        metadata['image.name'] = facts.names.join(',');
+    return JSON.stringify(metadata, null, 2);
+}
+/** buildx's metadata file, pretty-printed as build-push-action outputs it; `{}` when absent. */
+function build_metadata_buildxMetadataText(fileText) {
+    const text = fileText?.trim();
+    if (!text || text === 'null')
+        return '{}';
+    try {
+        return JSON.stringify(JSON.parse(text), null, 2);
+    }
+    catch {
+        return text;
+    }
+}
+/** A file's text, trimmed, or undefined when the builder did not write it. */
+async function build_metadata_readOptionalFile(path) {
+    try {
+        return (await readFile(path, 'utf8')).trim();
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/core/duration.ts
@@ -32500,15 +32540,21 @@ async function builder_process_withScratchDirectory(body) {
 
 
 
+
 /** Ids become part of `id=<id>,src=<path>`, so a comma or '=' would change the option's meaning. */
 const SECRET_ID = /^[A-Za-z0-9_.-]+$/;
+/** Environment variable names as shells and builders take them. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+function checkSecretId(input, id, example) {
+    if (!SECRET_ID.test(id)) {
+        throw new InputError(input, `has the secret id '${id}', which may only contain letters, digits, '.', '_' and '-'.`, example);
+    }
+}
 async function secret_files_writeSecretFiles(secrets) {
     const files = [];
     for (const [id, value] of secrets) {
         registerSecretWithDerivations(value);
-        if (!SECRET_ID.test(id)) {
-            throw new InputError('secrets', `has the secret id '${id}', which may only contain letters, digits, '.', '_' and '-'.`, 'GIT_AUTH_TOKEN=${{ secrets.GITHUB_TOKEN }}');
-        }
+        checkSecretId('secrets', id, 'GIT_AUTH_TOKEN=${{ secrets.GITHUB_TOKEN }}');
     }
     let index = 0;
     for (const [id, value] of secrets) {
@@ -32529,6 +32575,49 @@ async function secret_files_removeSecretFiles(files) {
 function secret_files_secretArgs(files) {
     return files.flatMap((file) => ['--secret', `id=${file.id},src=${file.path}`]);
 }
+/**
+ * `secret-files` (id → path of a file the workflow already has): the builder reads the file
+ * itself. Checked before the build so a typo fails with the input's name, not deep in a RUN step.
+ */
+function secret_files_secretFileArgs(secretFiles) {
+    const example = 'npmrc=${{ runner.temp }}/.npmrc';
+    const args = [];
+    for (const [id, path] of secretFiles) {
+        checkSecretId('secret-files', id, example);
+        if (/[,"]/.test(path)) {
+            throw new InputError('secret-files', `has the path '${path}' for '${id}', which contains a comma or a quote; builders cannot take it in --secret.`, example);
+        }
+        if (!existsSync(path) || !statSync(path).isFile()) {
+            throw new InputError('secret-files', `names '${path}' for '${id}', which is not a file.`, example);
+        }
+        args.push('--secret', `id=${id},src=${path}`);
+    }
+    return args;
+}
+/**
+ * `secret-envs` (id → environment variable): the builder reads the variable from its own
+ * environment. Its value is masked in the log; a variable that is not set is warned about, since
+ * a RUN step's secret mount is optional by default and would silently find no file.
+ */
+function secret_files_secretEnvArgs(secretEnvs, env) {
+    const example = 'github_token=GITHUB_TOKEN';
+    const args = [];
+    const warnings = [];
+    for (const [id, name] of secretEnvs) {
+        checkSecretId('secret-envs', id, example);
+        if (!ENV_NAME.test(name)) {
+            throw new InputError('secret-envs', `maps '${id}' to '${name}', which is not an environment variable name.`, example);
+        }
+        const value = env[name];
+        if (value === undefined || value === '') {
+            warnings.push(`secret-envs: the environment variable ${name} (secret '${id}') is not set, so the build gets no such secret.`);
+        }
+        else
+            registerSecretWithDerivations(value);
+        args.push('--secret', `id=${id},env=${name}`);
+    }
+    return { args, warnings };
+}
 
 ;// CONCATENATED MODULE: ./src/image/builders/buildah.ts
 
@@ -32538,15 +32627,36 @@ function secret_files_secretArgs(files) {
 
 
 
+
+
+/** The exporters buildah 1.28's `--output` has. */
+const BUILDAH_EXPORTERS = (/* unused pure expression or super */ null && (['local', 'tar']));
+/** Inputs buildah has no option for fail before anything runs, naming the engine that has one. */
 function refuseUnsupportedByBuildah(request) {
+    if (request.builder) {
+        throw new ActionError(`Input 'builder' names the buildx builder '${request.builder}', which engine: buildah does not use; builder needs engine: docker with buildx.`, 'Remove builder, or use engine: docker.');
+    }
     const refused = [];
     if (asksForAttestation(request.provenance))
         refused.push(`provenance (${request.provenance})`);
     if (asksForAttestation(request.sbom))
         refused.push(`sbom (${request.sbom})`);
-    if (refused.length === 0)
-        return;
-    throw new ActionError(`buildah cannot attach attestations, but the inputs ask for ${refused.join(' and ')}.`, "Use builder: docker with buildx for attestations, or set them to 'false' for buildah.");
+    const attests = asksForAnyAttestation(request);
+    if (attests.length > 0)
+        refused.push(`attests (${attests.join('; ')})`);
+    if (refused.length > 0) {
+        throw new ActionError(`buildah cannot attach attestations, but the inputs ask for ${refused.join(' and ')}.`, "Use engine: docker with buildx for attestations, or set them to 'false' for buildah.");
+    }
+    if (request.noCacheFilters.length > 0) {
+        throw new ActionError(`Input 'no-cache-filters' (${request.noCacheFilters.join(',')}) needs engine: docker with buildx; buildah has no such option.`, 'Use no-cache: true to rebuild every stage with buildah, or engine: docker.');
+    }
+    const unsupported = request.outputs.filter((output) => !BUILDAH_EXPORTERS.includes(exporterType(output)));
+    if (unsupported.length > 0) {
+        throw new ActionError(`Input 'outputs' asks for ${unsupported.join('; ')}, but buildah's --output writes only type=local and type=tar; other exporters need engine: docker with buildx.`, 'With buildah use push: true to push the image, or outputs: type=local,dest=<dir> / type=tar,dest=<file>.');
+    }
+    if (request.outputs.length > 1) {
+        throw new ActionError(`Input 'outputs' lists ${request.outputs.length} exporters, but buildah writes one --output; several need engine: docker with buildx.`, 'Keep one output for buildah.');
+    }
 }
 function buildahBuildArgs(request, plan) {
     const warnings = [];
@@ -32569,8 +32679,29 @@ function buildahBuildArgs(request, plan) {
     for (const [name, value] of request.buildArgs)
         args.push('--build-arg', `${name}=${value}`);
     args.push(...secretArgs(plan.secretFiles));
+    args.push(...secretFileArgs(request.secretFiles), ...(plan.secretEnvArgs ?? []));
     for (const label of request.labels)
         args.push('--label', label);
+    if (request.noCache)
+        args.push('--no-cache');
+    // buildah's plain --pull only pulls what is missing or older; build-push-action's means always.
+    if (request.pull)
+        args.push('--pull=always');
+    // buildx's `default` network is buildah's default (private) too.
+    if (request.network && request.network !== 'default')
+        args.push('--network', request.network);
+    for (const host of request.addHosts)
+        args.push('--add-host', buildahHost(host));
+    if (request.shmSize)
+        args.push('--shm-size', request.shmSize);
+    for (const ulimit of request.ulimits)
+        args.push('--ulimit', ulimit);
+    for (const context of request.buildContexts)
+        args.push('--build-context', context);
+    for (const ssh of request.ssh)
+        args.push('--ssh', ssh);
+    for (const output of request.outputs)
+        args.push('--output', output);
     const skippedAnnotations = [];
     for (const annotation of request.annotations) {
         const { levels, entry } = splitAnnotationLevels(annotation);
@@ -32607,6 +32738,11 @@ function buildahBuildArgs(request, plan) {
     args.push(request.context);
     return { args, warnings };
 }
+/** buildx also takes `host=ip`; buildah only `host:ip`. */
+function buildahHost(entry) {
+    const equals = entry.indexOf('=');
+    return equals > 0 ? `${entry.slice(0, equals)}:${entry.slice(equals + 1)}` : entry;
+}
 function isManifestLevel(level) {
     return level === 'manifest' || level.startsWith('manifest[');
 }
@@ -32625,20 +32761,55 @@ function buildahPushArgs(request, source, tag, digestFile) {
         ]
         : ['push', ...tls, '--digestfile', digestFile, source.imageId, `docker://${tag}`];
 }
+/**
+ * Where to copy a built image to learn, without a registry, the digest a push will give. Local
+ * storage keeps layers uncompressed, so the stored manifest's digest is not the pushed one; a
+ * copy compresses the layers as a push does. A single image goes to a `dir:` copy with gzip, which
+ * keeps the manifest type (OCI or Docker, whatever BUILDAH_FORMAT made); a manifest list to an
+ * OCI layout, which `manifest push --all` fills as it fills a registry.
+ */
+function buildahLocalDigestArgs(source, directory, digestFile) {
+    return source.manifestList
+        ? [
+            'manifest',
+            'push',
+            '--all',
+            '--quiet',
+            '--digestfile',
+            digestFile,
+            source.manifestList,
+            `oci:${directory}:latest`,
+        ]
+        : [
+            'push',
+            '--quiet',
+            '--compression-format',
+            'gzip',
+            '--digestfile',
+            digestFile,
+            source.imageId,
+            `dir:${directory}`,
+        ];
+}
 async function buildah_buildWithBuildah(request) {
     const started = Date.now();
     const deadline = new Deadline(request.timeoutMs);
     refuseUnsupportedByBuildah(request);
     const step = { deadline, env: request.env };
+    const envSecrets = secretEnvArgs(request.secretEnvs, { ...process.env, ...request.env });
+    // Checked before any secret is written, so a bad path fails fast and leaves nothing behind.
+    secretFileArgs(request.secretFiles);
     return withScratchDirectory(async (scratch) => {
         const multiPlatform = request.platforms.length > 1;
         const plan = {
             secretFiles: await writeSecretFiles(request.secrets),
+            secretEnvArgs: envSecrets.args,
             iidFile: join(scratch, 'image-id'),
             // A fresh name each time: --manifest adds to an existing list instead of replacing it.
             manifestList: multiPlatform ? `localhost/slipway-build-${randomUUID()}` : undefined,
         };
         const { args, warnings } = buildahBuildArgs(request, plan);
+        warnings.unshift(...envSecrets.warnings);
         try {
             await runBuilderStep('buildah build', 'buildah', args, { ...step, streamOutput: true });
         }
@@ -32650,12 +32821,12 @@ async function buildah_buildWithBuildah(request) {
         const imageId = plan.manifestList
             ? await manifestListId(plan.manifestList, step).catch(() => plan.manifestList)
             : (await readFile(plan.iidFile, 'utf8')).trim();
+        const source = { imageId, manifestList: plan.manifestList };
         const pushed = [];
         let digest;
         if (request.push) {
             for (const [index, tag] of request.tags.entries()) {
                 const digestFile = join(scratch, `digest-${index}`);
-                const source = { imageId, manifestList: plan.manifestList };
                 await runPushStep(`buildah push ${tag}`, 'buildah', buildahPushArgs(request, source, tag, digestFile), { ...step, streamOutput: true });
                 const tagDigest = (await readFile(digestFile, 'utf8')).trim();
                 if (digest === undefined)
@@ -32666,15 +32837,35 @@ async function buildah_buildWithBuildah(request) {
                 pushed.push(tag);
             }
         }
+        else {
+            digest = await localDigest(source, scratch, step).catch((error) => {
+                warnings.push(`buildah could not tell the image's digest without a push: ${error.message.split('\n')[0]}`);
+                return undefined;
+            });
+        }
         return {
             builder: 'buildah',
             imageId,
             digest,
+            metadata: buildMetadata({
+                imageId: plan.manifestList ? undefined : imageId,
+                digest,
+                names: request.tags,
+            }),
             pushed,
             durationMs: Date.now() - started,
             warnings,
         };
     });
+}
+async function localDigest(source, scratch, step) {
+    const digestFile = join(scratch, 'local-digest');
+    await runBuilderStep('buildah push (to learn the digest)', 'buildah', buildahLocalDigestArgs(source, join(scratch, 'local-copy'), digestFile), step);
+    const digest = (await readFile(digestFile, 'utf8').catch(() => '')).trim();
+    if (!/^sha256:[0-9a-f]{64}$/.test(digest)) {
+        throw new ActionError(`it wrote '${digest}' instead of a digest.`);
+    }
+    return digest;
 }
 /**
  * The id of the list itself. Asked for by reference filter: a plain `buildah images <list>`
@@ -32698,22 +32889,40 @@ async function manifestListId(name, step) {
 
 
 
+
+/** Exporters that write files, not an image: buildx writes no image id for them. */
+function exportsFilesOnly(request) {
+    return request.outputs.some((output) => ['local', 'tar'].includes(exporterType(output)));
+}
 function buildxArgs(request, plan) {
-    const args = ['buildx', 'build', '--iidfile', plan.iidFile, '--metadata-file', plan.metadataFile];
+    const args = ['buildx', 'build'];
+    if (request.builder)
+        args.push('--builder', request.builder);
+    if (!exportsFilesOnly(request))
+        args.push('--iidfile', plan.iidFile);
+    args.push('--metadata-file', plan.metadataFile);
     args.push(...commonBuildArgs(request));
     if (request.platforms.length > 0)
         args.push('--platform', request.platforms.join(','));
     args.push(...secretArgs(plan.secretFiles));
+    args.push(...secretFileArgs(request.secretFiles), ...(plan.secretEnvArgs ?? []));
     for (const annotation of request.annotations)
         args.push('--annotation', annotation);
     for (const spec of request.cacheFrom)
         args.push('--cache-from', spec);
     for (const spec of request.cacheTo)
         args.push('--cache-to', spec);
-    if (request.provenance !== undefined)
-        args.push(`--provenance=${request.provenance}`);
-    if (request.sbom !== undefined)
-        args.push(`--sbom=${request.sbom}`);
+    for (const filter of request.noCacheFilters)
+        args.push('--no-cache-filter', filter);
+    for (const context of request.buildContexts)
+        args.push('--build-context', context);
+    for (const ssh of request.ssh)
+        args.push('--ssh', ssh);
+    args.push(...buildxAttestArgs(request));
+    for (const output of request.outputs)
+        args.push('--output', output);
+    if (request.load)
+        args.push('--load');
     if (request.push) {
         const insecure = request.tags.some((tag) => isInsecureReference(tag, request.insecureRegistries));
         // --push cannot reach a plain-HTTP registry; the image exporter can, and names the image from -t.
@@ -32728,6 +32937,8 @@ function buildxArgs(request, plan) {
 /** What the classic builder cannot do; each needs BuildKit, which comes with buildx. */
 function inputsNeedingBuildx(request, classicHasSecrets) {
     const needs = [];
+    if (request.builder)
+        needs.push(`builder (${request.builder})`);
     if (request.platforms.length > 1)
         needs.push(`platforms (${request.platforms.join(',')})`);
     if (request.cacheTo.length > 0)
@@ -32736,8 +32947,24 @@ function inputsNeedingBuildx(request, classicHasSecrets) {
         needs.push('provenance');
     if (asksForAttestation(request.sbom))
         needs.push('sbom');
-    if (request.secrets.size > 0 && !classicHasSecrets)
-        needs.push('secrets');
+    if (asksForAnyAttestation(request).length > 0)
+        needs.push('attests');
+    if (!classicHasSecrets) {
+        if (request.secrets.size > 0)
+            needs.push('secrets');
+        if (request.secretFiles.size > 0)
+            needs.push('secret-files');
+        if (request.secretEnvs.size > 0)
+            needs.push('secret-envs');
+    }
+    if (request.outputs.length > 0)
+        needs.push('outputs');
+    if (request.noCacheFilters.length > 0)
+        needs.push('no-cache-filters');
+    if (request.buildContexts.length > 0)
+        needs.push('build-contexts');
+    if (request.ssh.length > 0)
+        needs.push('ssh');
     return needs;
 }
 function classicBuildArgs(request, plan) {
@@ -32746,6 +32973,7 @@ function classicBuildArgs(request, plan) {
     if (request.platforms.length === 1)
         args.push('--platform', request.platforms[0]);
     args.push(...secretArgs(plan.secretFiles));
+    args.push(...secretFileArgs(request.secretFiles), ...(plan.secretEnvArgs ?? []));
     for (const spec of request.cacheFrom) {
         const reference = registryCacheReference(spec);
         if (reference === undefined) {
@@ -32760,6 +32988,7 @@ function classicBuildArgs(request, plan) {
     args.push(request.context);
     return { args, warnings };
 }
+/** Options the classic builder and buildx spell alike. */
 function commonBuildArgs(request) {
     const args = [];
     const file = request.file ?? containerfileWithoutDockerfile(request.context);
@@ -32773,6 +33002,18 @@ function commonBuildArgs(request) {
         args.push('--label', label);
     for (const tag of request.tags)
         args.push('-t', tag);
+    if (request.noCache)
+        args.push('--no-cache');
+    if (request.pull)
+        args.push('--pull');
+    if (request.network)
+        args.push('--network', request.network);
+    for (const host of request.addHosts)
+        args.push('--add-host', host);
+    if (request.shmSize)
+        args.push('--shm-size', request.shmSize);
+    for (const ulimit of request.ulimits)
+        args.push('--ulimit', ulimit);
     return args;
 }
 /** docker only looks for `Dockerfile`; podman and buildah users often have a `Containerfile`. */
@@ -32849,18 +33090,22 @@ async function docker_buildWithDocker(request) {
     if (!buildx) {
         const needs = inputsNeedingBuildx(request, await classicBuildTakesSecrets(request.env));
         if (needs.length > 0) {
-            throw new ActionError(`Docker buildx is not installed, and the classic docker builder cannot handle ${needs.join(', ')}.`, 'Install buildx before this step (docker/setup-buildx-action), remove those inputs, or use builder: buildah.');
+            throw new ActionError(`Docker buildx is not installed, and the classic docker builder cannot handle ${needs.join(', ')}.`, 'Install buildx before this step (docker/setup-buildx-action), remove those inputs, or use engine: buildah.');
         }
     }
+    const envSecrets = secretEnvArgs(request.secretEnvs, { ...process.env, ...request.env });
+    // Checked before any secret is written, so a bad path fails fast and leaves nothing behind.
+    secretFileArgs(request.secretFiles);
     return withScratchDirectory(async (scratch) => {
         const secretFiles = await writeSecretFiles(request.secrets);
         const plan = {
             secretFiles,
+            secretEnvArgs: envSecrets.args,
             iidFile: join(scratch, 'image-id'),
             metadataFile: join(scratch, 'metadata.json'),
         };
         const step = { deadline, env: request.env };
-        const warnings = [];
+        const warnings = [...envSecrets.warnings];
         try {
             if (buildx) {
                 await runBuilderStep('docker buildx build', 'docker', buildxArgs(request, plan), {
@@ -32880,14 +33125,24 @@ async function docker_buildWithDocker(request) {
         finally {
             await removeSecretFiles(secretFiles);
         }
-        const imageId = (await readFile(plan.iidFile, 'utf8')).trim();
+        const imageId = (await readOptionalFile(plan.iidFile)) ?? '';
+        if (buildx) {
+            const metadata = buildxMetadataText(await readOptionalFile(plan.metadataFile));
+            return {
+                builder: 'docker buildx',
+                imageId,
+                // buildx reports the manifest digest whenever it made an image, pushed or not.
+                digest: digestFromBuildxMetadata(metadata),
+                metadata,
+                pushed: request.push ? [...request.tags] : [],
+                durationMs: Date.now() - started,
+                warnings,
+            };
+        }
+        // The classic image store has no manifest until a push makes one.
         let digest;
         const pushed = [];
-        if (request.push && buildx) {
-            digest = digestFromBuildxMetadata(await readFile(plan.metadataFile, 'utf8'));
-            pushed.push(...request.tags);
-        }
-        else if (request.push) {
+        if (request.push) {
             for (const tag of request.tags) {
                 const output = await runPushStep(`docker push ${tag}`, 'docker', ['push', tag], {
                     ...step,
@@ -32905,9 +33160,10 @@ async function docker_buildWithDocker(request) {
             }
         }
         return {
-            builder: buildx ? 'docker buildx' : 'docker',
+            builder: 'docker',
             imageId,
             digest,
+            metadata: buildMetadata({ imageId, digest, names: request.tags }),
             pushed,
             durationMs: Date.now() - started,
             warnings,
@@ -32961,7 +33217,7 @@ async function logout(builder, registry, options = {}) {
 
 
 async function build(request) {
-    return request.builder === 'buildah' ? buildWithBuildah(request) : buildWithDocker(request);
+    return request.engine === 'buildah' ? buildWithBuildah(request) : buildWithDocker(request);
 }
 
 // EXTERNAL MODULE: external "node:stream"
@@ -33135,14 +33391,14 @@ function fieldProblem(value, fields) {
 }
 
 ;// CONCATENATED MODULE: ./src/image/state.ts
-/** State main saves for post: which builder logged in to which registry. */
+/** State main saves for post: which engine logged in to which registry. */
 
 const loginState = stepState('image-login', (value) => {
-    const problem = fieldProblem(value, { builder: 'string', registry: 'string' });
+    const problem = fieldProblem(value, { engine: 'string', registry: 'string' });
     if (problem)
         return problem;
-    const { builder } = value;
-    return builder === 'docker' || builder === 'buildah' ? undefined : `unknown builder '${builder}'`;
+    const { engine } = value;
+    return engine === 'docker' || engine === 'buildah' ? undefined : `unknown engine '${engine}'`;
 });
 
 ;// CONCATENATED MODULE: ./src/image/post.ts
@@ -33155,8 +33411,8 @@ async function run() {
     await runPost('image', async () => {
         const saved = loginState.read();
         if (saved) {
-            const { builder, registry } = saved;
-            await logout(builder, registry);
+            const { engine, registry } = saved;
+            await logout(engine, registry);
             info(`Logged out of ${registry}.`);
         }
         await removeCredentialFiles();
