@@ -1,5 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as core from '@actions/core';
-import { ActionError } from '../core/errors.js';
+import { ActionError, InputError } from '../core/errors.js';
 import { formatReference } from '../core/image-reference.js';
 import { build } from './builders/index.js';
 import { pushLocalImage } from './builders/push-local.js';
@@ -7,6 +10,7 @@ import type { Settings } from './inputs.js';
 import type { Metadata } from './metadata/index.js';
 import { prepareBuilder, type RegistryAccess, type RegistryClients } from './registries.js';
 import { checkImmutable, DEFAULT_IMMUTABLE } from './registry/immutable.js';
+import { pushLayoutByDigest } from './registry/push-layout.js';
 import { planPush } from './registry/push-plan.js';
 import type { ImageOutcome } from './summary.js';
 import { parseTarget } from './targets.js';
@@ -27,6 +31,9 @@ export async function buildImage(
   access: RegistryAccess,
   repositoryPrivate: boolean | undefined,
 ): Promise<ImageOutcome> {
+  if (settings.pushByDigest) {
+    return buildAndPushByDigest(settings, metadata, registries, base, access, repositoryPrivate);
+  }
   if (settings.push) {
     const skipped = await checkBeforePush(settings, metadata, registries, base);
     if (skipped) return skipped;
@@ -130,4 +137,86 @@ export async function pushBuiltImage(
     durationMs: Date.now() - started,
     notes: [`Pushed the image an earlier step built (${result.imageId}) without rebuilding it.`],
   };
+}
+
+/**
+ * A matrix leg of a multi-platform build: the image goes to each image's repository by digest,
+ * with no tag, and the merge job (merge-digests) tags the joined index. buildx pushes it itself;
+ * buildah leaves the image as it would push it on disk, and the registry client pushes that.
+ */
+async function buildAndPushByDigest(
+  settings: Settings,
+  metadata: Metadata,
+  registries: RegistryClients,
+  base: ImageOutcome,
+  access: RegistryAccess,
+  repositoryPrivate: boolean | undefined,
+): Promise<ImageOutcome> {
+  if (metadata.images.length === 0) {
+    throw new InputError(
+      'images',
+      'is required with push-by-digest: it names the repositories the image is pushed to.',
+      'ghcr.io/octo-org/app',
+    );
+  }
+  const repositories = metadata.images.map((image) => parseTarget(image));
+  const env = await prepareBuilder(settings, access);
+  const buildah = settings.build.engine === 'buildah';
+  const layout = buildah ? await mkdtemp(join(scratchRoot(), 'slipway-layout-')) : undefined;
+  try {
+    const byDigest = `type=image,"name=${metadata.images.join(',')}",push-by-digest=true,name-canonical=true,push=true`;
+    const result = await build({
+      ...settings.build,
+      env,
+      outputs: buildah ? settings.build.outputs : [...settings.build.outputs, byDigest],
+      labels: metadata.labels,
+      annotations: metadata.annotations,
+      tags: buildah ? metadata.tags : [],
+      push: false,
+      layoutDirectory: layout,
+      timeoutMs: BUILD_TIMEOUT_MS,
+      insecureRegistries: settings.insecureRegistries,
+      repositoryPrivate,
+    });
+    for (const warning of result.warnings) core.warning(warning);
+    if (!result.digest) {
+      throw new ActionError(`${result.builder} pushed by digest but did not report the digest.`);
+    }
+    if (layout) {
+      for (const { registry, repository } of repositories) {
+        const pushed = await pushLayoutByDigest(registries(registry), repository, {
+          directory: layout,
+          format: settings.build.platforms.length > 1 ? 'oci' : 'dir',
+        });
+        if (pushed !== result.digest) {
+          throw new ActionError(
+            `buildah reported ${result.digest}, but the copy pushed to ${registry}/${repository} is ${pushed}.`,
+          );
+        }
+      }
+    }
+    const refs = repositories.map(
+      ({ registry, repository }) => `${registry}/${repository}@${result.digest}`,
+    );
+    return {
+      ...base,
+      kind: 'pushed',
+      digest: result.digest,
+      imageId: result.imageId,
+      buildMetadata: result.metadata,
+      refs,
+      builder: result.builder,
+      durationMs: result.durationMs,
+      notes: [
+        'Pushed by digest without tags (push-by-digest): list this digest in merge-digests of the merge job.',
+      ],
+    };
+  } finally {
+    if (layout) await rm(layout, { recursive: true, force: true });
+  }
+}
+
+/** RUNNER_TEMP on a runner (cleaned after the job), else the system's temporary directory. */
+function scratchRoot(): string {
+  return process.env.RUNNER_TEMP || tmpdir();
 }

@@ -13,6 +13,8 @@ export interface Settings {
   /** What the action does with the metadata it computed; see readTask. */
   task: ImageTask;
   push: boolean;
+  /** Push the build by digest only, to each image's repository, for a later merge-digests. */
+  pushByDigest: boolean;
   build: BuildInputs;
   login?: { registry: string; username: string; password: string };
   promoteFrom?: string;
@@ -48,6 +50,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     },
     task: readTask(promoteFrom, mergeDigests, push),
     push,
+    pushByDigest: readBoolean('push-by-digest', false),
     build: readBuildInputs(),
     login: readLogin(),
     promoteFrom,

@@ -88,6 +88,55 @@ describeWithTool(
       expect(pushed.main.summary).toMatch(/without rebuilding/);
     }, 300_000);
 
+    it('matrix legs push their platform by digest; the merge job tags one index of both', async () => {
+      const workspace = await buildContext();
+      const leg = (platform: string) =>
+        runAction(IMAGE, {
+          ...tagPush,
+          workspace,
+          env: { ...tagPush.env, ...containers.env },
+          inputs: {
+            images: `${registry.host}/octo/legs`,
+            engine: 'buildah',
+            platforms: platform,
+            'push-by-digest': 'true',
+          },
+          timeoutMs: 180_000,
+        });
+      const amd64 = await leg('linux/amd64');
+      expect(amd64.main.exitCode, amd64.main.stdout).toBe(0);
+      const arm64 = await leg('linux/arm64');
+      expect(arm64.main.exitCode, arm64.main.stdout).toBe(0);
+      const digests = [amd64.main.outputs.digest, arm64.main.outputs.digest];
+      expect(amd64.main.outputs.refs).toBe(`${registry.host}/octo/legs@${digests[0]}`);
+      // By digest only: no leg wrote a tag.
+      expect((await registryDigest(registry, 'octo/legs', '1.2.3')).status).toBe(404);
+
+      const merge = await runAction(IMAGE, {
+        ...tagPush,
+        workspace,
+        inputs: {
+          images: `${registry.host}/octo/legs`,
+          tags: 'type=semver,pattern={{version}}',
+          'merge-digests': digests.join('\n'),
+        },
+      });
+      expect(merge.main.exitCode, merge.main.stdout).toBe(0);
+      const index = await new RegistryClient({ registry: registry.host }).getManifest(
+        'octo/legs',
+        '1.2.3',
+      );
+      const entries = (
+        JSON.parse(index!.bytes.toString()) as {
+          manifests: Array<{ digest: string; platform: { architecture: string } }>;
+        }
+      ).manifests.map((entry) => [entry.platform.architecture, entry.digest]);
+      expect(entries).toEqual([
+        ['amd64', digests[0]],
+        ['arm64', digests[1]],
+      ]);
+    }, 400_000);
+
     it('says which step is missing when there is no local image to push', async () => {
       const run = await runAction(IMAGE, {
         ...mainPush,

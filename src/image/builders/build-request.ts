@@ -69,6 +69,11 @@ export interface BuildRequest {
   /** `host:ip` entries for /etc/hosts of RUN steps. */
   addHosts: string[];
   push: boolean;
+  /**
+   * buildah, without push: leave the image, compressed as a push would send it, in this directory
+   * (a `dir:` copy, or an OCI layout for several platforms) for the caller to push by digest.
+   */
+  layoutDirectory?: string;
   /** Budget for the whole build including pushes. */
   timeoutMs: number;
   /** Registries (`host[:port]`) spoken to over plain HTTP / without TLS verification. */

@@ -281,7 +281,9 @@ export async function buildWithBuildah(request: BuildRequest): Promise<BuildResu
         pushed.push(tag);
       }
     } else {
-      digest = await localDigest(source, scratch, step).catch((error: unknown) => {
+      const copy = request.layoutDirectory ?? join(scratch, 'local-copy');
+      digest = await localDigest(source, copy, scratch, step).catch((error: unknown) => {
+        if (request.layoutDirectory) throw error;
         warnings.push(
           `buildah could not tell the image's digest without a push: ${(error as Error).message.split('\n')[0]}`,
         );
@@ -306,6 +308,7 @@ export async function buildWithBuildah(request: BuildRequest): Promise<BuildResu
 
 async function localDigest(
   source: { imageId: string; manifestList?: string },
+  copy: string,
   scratch: string,
   step: { deadline: Deadline; env?: Record<string, string> },
 ): Promise<string | undefined> {
@@ -313,7 +316,7 @@ async function localDigest(
   await runBuilderStep(
     'buildah push (to learn the digest)',
     'buildah',
-    buildahLocalDigestArgs(source, join(scratch, 'local-copy'), digestFile),
+    buildahLocalDigestArgs(source, copy, digestFile),
     step,
   );
   const digest = (await readFile(digestFile, 'utf8').catch(() => '')).trim();
