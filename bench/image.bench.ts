@@ -39,7 +39,7 @@ describe('release promotion', () => {
               ...tagPush,
               workspace,
               env: { ...tagPush.env, ...containers.env },
-              inputs: { images: repository, tags: 'type=sha', push: 'true', builder: 'buildah' },
+              inputs: { images: repository, tags: 'type=sha', push: 'true', engine: 'buildah' },
               timeoutMs: 300_000,
             }),
           );

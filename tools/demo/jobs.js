@@ -99,7 +99,7 @@ async function image(context) {
   const build = await run(context, 'image', {
     event: pushEvent(context.sha, 'refs/heads/main'),
     env: env.buildahEnv,
-    inputs: { images, tags: 'type=sha', push: 'true', builder: 'buildah' },
+    inputs: { images, tags: 'type=sha', push: 'true', engine: 'buildah' },
   });
   const summaries = [{ step: 'image (push to main: build)', markdown: build.main.summary }];
   const built = { tag: `sha-${context.sha.slice(0, 7)}`, digest: build.main.outputs.digest };

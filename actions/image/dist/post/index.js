@@ -32838,7 +32838,10 @@ async function buildah_buildWithBuildah(request) {
             }
         }
         else {
-            digest = await localDigest(source, scratch, step).catch((error) => {
+            const copy = request.layoutDirectory ?? join(scratch, 'local-copy');
+            digest = await localDigest(source, copy, scratch, step).catch((error) => {
+                if (request.layoutDirectory)
+                    throw error;
                 warnings.push(`buildah could not tell the image's digest without a push: ${error.message.split('\n')[0]}`);
                 return undefined;
             });
@@ -32858,9 +32861,9 @@ async function buildah_buildWithBuildah(request) {
         };
     });
 }
-async function localDigest(source, scratch, step) {
+async function localDigest(source, copy, scratch, step) {
     const digestFile = join(scratch, 'local-digest');
-    await runBuilderStep('buildah push (to learn the digest)', 'buildah', buildahLocalDigestArgs(source, join(scratch, 'local-copy'), digestFile), step);
+    await runBuilderStep('buildah push (to learn the digest)', 'buildah', buildahLocalDigestArgs(source, copy, digestFile), step);
     const digest = (await readFile(digestFile, 'utf8').catch(() => '')).trim();
     if (!/^sha256:[0-9a-f]{64}$/.test(digest)) {
         throw new ActionError(`it wrote '${digest}' instead of a digest.`);
