@@ -18,24 +18,30 @@ import { parseTarget } from './targets.js';
 /** A build may take long (a cold cache, several platforms); a hung builder may not take forever. */
 const BUILD_TIMEOUT_MS = 60 * 60_000;
 
+/** One build step's inputs, metadata and registry access, shared by the ways to build. */
+export interface BuildRun {
+  settings: Settings;
+  metadata: Metadata;
+  registries: RegistryClients;
+  access: RegistryAccess;
+  /** The outcome so far (the metadata), completed by the build. */
+  base: ImageOutcome;
+  /** The event's word on visibility; build-push-action's default provenance depends on it. */
+  repositoryPrivate?: boolean;
+}
+
 /**
  * Builds the image and, with `push`, writes it to every computed tag. Before building, the tags
  * are read from the registry: skip-existing stops at an existing first tag, and a push that would
  * move an immutable tag is refused while nothing has been built or pushed yet.
  */
-export async function buildImage(
-  settings: Settings,
-  metadata: Metadata,
-  registries: RegistryClients,
-  base: ImageOutcome,
-  access: RegistryAccess,
-  repositoryPrivate: boolean | undefined,
-): Promise<ImageOutcome> {
+export async function buildImage(run: BuildRun): Promise<ImageOutcome> {
+  const { settings, metadata, base, access, repositoryPrivate } = run;
   if (settings.pushByDigest) {
-    return buildAndPushByDigest(settings, metadata, registries, base, access, repositoryPrivate);
+    return buildAndPushByDigest(run);
   }
   if (settings.push) {
-    const skipped = await checkBeforePush(settings, metadata, registries, base);
+    const skipped = await checkBeforePush(run);
     if (skipped) return skipped;
   }
   const env = await prepareBuilder(settings, access);
@@ -67,12 +73,8 @@ export async function buildImage(
  * Reads the tags from the registry before anything is built or pushed: skip-existing stops at
  * an existing first tag (the skipped outcome), and moving an immutable tag is refused.
  */
-async function checkBeforePush(
-  settings: Settings,
-  metadata: Metadata,
-  registries: RegistryClients,
-  base: ImageOutcome,
-): Promise<ImageOutcome | undefined> {
+async function checkBeforePush(run: BuildRun): Promise<ImageOutcome | undefined> {
+  const { settings, metadata, registries, base } = run;
   if (metadata.tags.length === 0) {
     throw new ActionError(
       'There is no tag to push: the tags rules produced none for this event.',
@@ -108,14 +110,9 @@ async function checkBeforePush(
  * build: false with push: true — the image an earlier step of this job built and loaded is
  * pushed under the computed tags without rebuilding (build → test → push).
  */
-export async function pushBuiltImage(
-  settings: Settings,
-  metadata: Metadata,
-  registries: RegistryClients,
-  base: ImageOutcome,
-  access: RegistryAccess,
-): Promise<ImageOutcome> {
-  const skipped = await checkBeforePush(settings, metadata, registries, base);
+export async function pushBuiltImage(run: BuildRun): Promise<ImageOutcome> {
+  const { settings, metadata, base, access } = run;
+  const skipped = await checkBeforePush(run);
   if (skipped) return skipped;
   const env = await prepareBuilder(settings, access);
   const started = Date.now();
@@ -144,14 +141,8 @@ export async function pushBuiltImage(
  * with no tag, and the merge job (merge-digests) tags the joined index. buildx pushes it itself;
  * buildah leaves the image as it would push it on disk, and the registry client pushes that.
  */
-async function buildAndPushByDigest(
-  settings: Settings,
-  metadata: Metadata,
-  registries: RegistryClients,
-  base: ImageOutcome,
-  access: RegistryAccess,
-  repositoryPrivate: boolean | undefined,
-): Promise<ImageOutcome> {
+async function buildAndPushByDigest(run: BuildRun): Promise<ImageOutcome> {
+  const { settings, metadata, registries, base, access, repositoryPrivate } = run;
   if (metadata.images.length === 0) {
     throw new InputError(
       'images',

@@ -5,49 +5,10 @@ import { readBoolean, readEnum, readString } from '../core/inputs.js';
 import { registerSecretWithDerivations } from '../core/secrets.js';
 import { refuseUnsupportedByBuildah } from './builders/buildah.js';
 import { csvPairs, readCsvList } from './builders/csv-list.js';
-import type { EngineName } from './builders/index.js';
+import type { BuildInputs, EngineName } from './builders/index.js';
 import { parseBool } from './builders/references.js';
 
-/**
- * The inputs build-push-action has: what to build and how; passed whole to the builder. List
- * inputs are read as build-push-action reads them (CSV, see builders/csv-list.ts).
- */
-export interface BuildInputs {
-  engine: EngineName;
-  context: string;
-  file?: string;
-  target?: string;
-  platforms: string[];
-  buildArgs: Map<string, string>;
-  /** `secrets`: id → value. */
-  secrets: Map<string, string>;
-  /** `secret-files`: id → path. */
-  secretFiles: Map<string, string>;
-  /** `secret-envs`: id → environment variable name. */
-  secretEnvs: Map<string, string>;
-  cacheFrom: string[];
-  cacheTo: string[];
-  provenance?: string;
-  sbom?: string;
-  attests: string[];
-  /** The workflow run's URL, recorded as the provenance's builder-id. */
-  provenanceBuilderId?: string;
-  /** False when BUILDX_NO_DEFAULT_ATTESTATIONS is true. */
-  defaultAttestations: boolean;
-  /** buildx builder name. */
-  builder?: string;
-  load: boolean;
-  outputs: string[];
-  noCache: boolean;
-  noCacheFilters: string[];
-  pull: boolean;
-  buildContexts: string[];
-  ssh: string[];
-  shmSize?: string;
-  ulimits: string[];
-  network?: string;
-  addHosts: string[];
-}
+export type { BuildInputs };
 
 /**
  * Reads every build input. `secrets` is read as CSV like build-push-action (a quoted value may

@@ -97,9 +97,16 @@ async function act(
     case 'merge':
       return mergeImages(settings, registries, base);
     case 'build':
-      return buildImage(settings, metadata, registries, base, access, repositoryPrivate(context));
+      return buildImage({
+        settings,
+        metadata,
+        registries,
+        access,
+        base,
+        repositoryPrivate: repositoryPrivate(context),
+      });
     case 'push-built':
-      return pushBuiltImage(settings, metadata, registries, base, access);
+      return pushBuiltImage({ settings, metadata, registries, access, base });
     case 'metadata':
       return base;
   }

@@ -6,7 +6,8 @@
 /** The program that builds: the docker CLI (buildx when present) or buildah. */
 export type EngineName = 'docker' | 'buildah';
 
-export interface BuildRequest {
+/** The build-push-action inputs, read once from the step (build-inputs.ts). */
+export interface BuildInputs {
   engine: EngineName;
   context: string;
   file?: string;
@@ -19,12 +20,6 @@ export interface BuildRequest {
   secretFiles: Map<string, string>;
   /** Secret id → name of an environment variable holding it (`--secret id=<id>,env=<VAR>`). */
   secretEnvs: Map<string, string>;
-  /** `key=value` lines. */
-  labels: string[];
-  /** `key=value`, optionally prefixed by a metadata-action level such as `manifest:`. */
-  annotations: string[];
-  /** Full references (`registry/name:tag`). */
-  tags: string[];
   cacheFrom: string[];
   cacheTo: string[];
   /** build-push-action's `provenance`: true, false, or attributes such as `mode=max`. */
@@ -40,11 +35,6 @@ export interface BuildRequest {
   provenanceBuilderId?: string;
   /** False when BUILDX_NO_DEFAULT_ATTESTATIONS is set to a true value: no default provenance. */
   defaultAttestations: boolean;
-  /**
-   * `payload.repository.private` of the event: the default provenance of buildx is `mode=max`
-   * for public repositories and `mode=min,inline-only=true` otherwise (also when unknown).
-   */
-  repositoryPrivate?: boolean;
   /** A buildx builder instance (`docker buildx build --builder NAME`); docker engine only. */
   builder?: string;
   /** Load the result into the docker image store (buildx `--load`). */
@@ -68,6 +58,21 @@ export interface BuildRequest {
   network?: string;
   /** `host:ip` entries for /etc/hosts of RUN steps. */
   addHosts: string[];
+}
+
+/** The inputs plus what this run adds: the computed tags and labels, and where to push. */
+export interface BuildRequest extends BuildInputs {
+  /** `key=value` lines. */
+  labels: string[];
+  /** `key=value`, optionally prefixed by a metadata-action level such as `manifest:`. */
+  annotations: string[];
+  /** Full references (`registry/name:tag`). */
+  tags: string[];
+  /**
+   * `payload.repository.private` of the event: the default provenance of buildx is `mode=max`
+   * for public repositories and `mode=min,inline-only=true` otherwise (also when unknown).
+   */
+  repositoryPrivate?: boolean;
   push: boolean;
   /**
    * buildah, without push: leave the image, compressed as a push would send it, in this directory

@@ -3,6 +3,7 @@ import { buildWithBuildah } from './buildah.js';
 import { buildWithDocker } from './docker.js';
 
 export type {
+  BuildInputs,
   BuildRequest,
   BuildResult,
   EngineName,
