@@ -3,11 +3,8 @@ import type { Settings } from './inputs.js';
 import { login } from './builders/index.js';
 import { registryCacheReference } from './builders/references.js';
 import { RegistryClient, type RegistryCredentials } from './registry/client.js';
-import {
-  canonicalRegistry,
-  CredentialStore,
-  type StoredCredentials,
-} from './registry/credential-store.js';
+import { canonicalRegistry } from './registry/auth-files.js';
+import { CredentialStore, type StoredCredentials } from './registry/credential-store.js';
 import { writeCredentialFile } from '../core/credentials.js';
 import { escapeUntrusted } from '../core/log.js';
 import { parseReference, type ImageReference } from '../core/image-reference.js';
