@@ -5,7 +5,13 @@ import { ActionError } from '../../core/errors.js';
 import { asksForAnyAttestation } from './attestations.js';
 import { buildMetadata } from './build-metadata.js';
 import type { BuildRequest, BuildResult } from './build-request.js';
-import { Deadline, runBuilderStep, runPushStep, withScratchDirectory } from './builder-process.js';
+import {
+  Deadline,
+  pushEachTag,
+  runBuilderStep,
+  runPushStep,
+  withScratchDirectory,
+} from './builder-process.js';
 import {
   asksForAttestation,
   exporterType,
@@ -174,7 +180,7 @@ function isManifestLevel(level: string): boolean {
 }
 
 export function buildahPushArgs(
-  request: BuildRequest,
+  request: Pick<BuildRequest, 'insecureRegistries'>,
   source: { imageId: string; manifestList?: string },
   tag: string,
   digestFile: string,
@@ -229,6 +235,23 @@ export function buildahLocalDigestArgs(
       ];
 }
 
+/** `buildah push` of the image (or list) to one tag; the digest the registry got. */
+export async function pushWithBuildah(
+  request: Pick<BuildRequest, 'insecureRegistries'>,
+  source: { imageId: string; manifestList?: string },
+  tag: string,
+  digestFile: string,
+  step: { deadline: Deadline; env?: Record<string, string> },
+): Promise<string> {
+  await runPushStep(
+    `buildah push ${tag}`,
+    'buildah',
+    buildahPushArgs(request, source, tag, digestFile),
+    { ...step, streamOutput: true },
+  );
+  return (await readFile(digestFile, 'utf8')).trim();
+}
+
 export async function buildWithBuildah(request: BuildRequest): Promise<BuildResult> {
   const started = Date.now();
   const deadline = new Deadline(request.timeoutMs);
@@ -265,21 +288,12 @@ export async function buildWithBuildah(request: BuildRequest): Promise<BuildResu
     const pushed: string[] = [];
     let digest: string | undefined;
     if (request.push) {
-      for (const [index, tag] of request.tags.entries()) {
-        const digestFile = join(scratch, `digest-${index}`);
-        await runPushStep(
-          `buildah push ${tag}`,
-          'buildah',
-          buildahPushArgs(request, source, tag, digestFile),
-          { ...step, streamOutput: true },
-        );
-        const tagDigest = (await readFile(digestFile, 'utf8')).trim();
-        if (digest === undefined) digest = tagDigest;
-        else if (tagDigest !== digest) {
-          warnings.push(`${tag} was pushed as ${tagDigest}, not ${digest} like ${pushed[0]}.`);
-        }
-        pushed.push(tag);
-      }
+      const pushing = await pushEachTag(request.tags, (tag, index) =>
+        pushWithBuildah(request, source, tag, join(scratch, `digest-${index}`), step),
+      );
+      digest = pushing.digest;
+      pushed.push(...pushing.pushed);
+      warnings.push(...pushing.warnings);
     } else {
       const copy = request.layoutDirectory ?? join(scratch, 'local-copy');
       digest = await localDigest(source, copy, scratch, step).catch((error: unknown) => {

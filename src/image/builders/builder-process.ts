@@ -129,3 +129,33 @@ export async function withScratchDirectory<T>(body: (directory: string) => Promi
     await rm(directory, { recursive: true, force: true });
   }
 }
+
+export interface PushedTags {
+  /** The digest the first tag got; absent when no push reported one. */
+  digest?: string;
+  pushed: string[];
+  warnings: string[];
+}
+
+/**
+ * Pushes the tags one after another with `pushOne`, which answers the digest the registry got.
+ * Every tag should end at one digest; one that did not (or reported none) is warned about.
+ */
+export async function pushEachTag(
+  tags: readonly string[],
+  pushOne: (tag: string, index: number) => Promise<string | undefined>,
+): Promise<PushedTags> {
+  const result: PushedTags = { pushed: [], warnings: [] };
+  for (const [index, tag] of tags.entries()) {
+    const tagDigest = await pushOne(tag, index);
+    if (tagDigest === undefined) result.warnings.push(`The push of ${tag} reported no digest.`);
+    else if (result.digest === undefined) result.digest = tagDigest;
+    else if (tagDigest !== result.digest) {
+      result.warnings.push(
+        `${tag} was pushed as ${tagDigest}, not ${result.digest} like ${result.pushed[0]}.`,
+      );
+    }
+    result.pushed.push(tag);
+  }
+  return result;
+}

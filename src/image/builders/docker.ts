@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { ActionError } from '../../core/errors.js';
 import { execute } from '../../core/exec.js';
 import type { BuildRequest, BuildResult } from './build-request.js';
-import { Deadline, runBuilderStep, runPushStep, withScratchDirectory } from './builder-process.js';
+import {
+  Deadline,
+  pushEachTag,
+  runBuilderStep,
+  runPushStep,
+  withScratchDirectory,
+} from './builder-process.js';
 import { asksForAnyAttestation, buildxAttestArgs } from './attestations.js';
 import { buildMetadata, buildxMetadataText, readOptionalFile } from './build-metadata.js';
 import {
@@ -263,24 +269,10 @@ export async function buildWithDocker(request: BuildRequest): Promise<BuildResul
     }
 
     // The classic image store has no manifest until a push makes one.
-    let digest: string | undefined;
-    const pushed: string[] = [];
-    if (request.push) {
-      for (const tag of request.tags) {
-        const output = await runPushStep(`docker push ${tag}`, 'docker', ['push', tag], {
-          ...step,
-          streamOutput: true,
-        });
-        const tagDigest =
-          digestFromPushOutput(output.stdout) ?? (await digestFromInspect(tag, step));
-        if (tagDigest === undefined) warnings.push(`docker push ${tag} did not report a digest.`);
-        else if (digest === undefined) digest = tagDigest;
-        else if (tagDigest !== digest) {
-          warnings.push(`${tag} was pushed as ${tagDigest}, not ${digest} like ${pushed[0]}.`);
-        }
-        pushed.push(tag);
-      }
-    }
+    const { digest, pushed, ...pushing } = request.push
+      ? await pushEachTag(request.tags, (tag) => pushWithDocker(tag, step))
+      : { digest: undefined, pushed: [], warnings: [] };
+    warnings.push(...pushing.warnings);
     return {
       builder: 'docker',
       imageId,
@@ -291,6 +283,18 @@ export async function buildWithDocker(request: BuildRequest): Promise<BuildResul
       warnings,
     };
   });
+}
+
+/** `docker push` of one local tag; the digest from its output, else from the image's RepoDigests. */
+export async function pushWithDocker(
+  tag: string,
+  step: { deadline: Deadline; env?: Record<string, string> },
+): Promise<string | undefined> {
+  const output = await runPushStep(`docker push ${tag}`, 'docker', ['push', tag], {
+    ...step,
+    streamOutput: true,
+  });
+  return digestFromPushOutput(output.stdout) ?? (await digestFromInspect(tag, step));
 }
 
 async function digestFromInspect(

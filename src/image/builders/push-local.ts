@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ActionError } from '../../core/errors.js';
 import type { EngineName } from './build-request.js';
-import { Deadline, runBuilderStep, runPushStep, withScratchDirectory } from './builder-process.js';
-import { digestFromPushOutput } from './docker.js';
-import { isInsecureReference } from './references.js';
+import { pushWithBuildah } from './buildah.js';
+import { Deadline, pushEachTag, runBuilderStep, withScratchDirectory } from './builder-process.js';
+import { pushWithDocker } from './docker.js';
 
 /**
  * Build → test → push: an earlier step built the image into the engine's local store (load:
@@ -37,21 +36,15 @@ export async function pushLocalImage(request: LocalPushRequest): Promise<LocalPu
   }
   const imageId = await localImageId(request.engine, first, step);
   return withScratchDirectory(async (scratch) => {
-    const warnings: string[] = [];
-    const pushed: string[] = [];
-    let digest: string | undefined;
-    for (const [index, tag] of request.tags.entries()) {
-      const tagDigest =
-        request.engine === 'buildah'
-          ? await pushWithBuildah(first, tag, join(scratch, `digest-${index}`), request, step)
-          : await pushWithDocker(tag, step);
-      if (digest === undefined) digest = tagDigest;
-      else if (tagDigest !== digest) {
-        warnings.push(`${tag} was pushed as ${tagDigest}, not ${digest} like ${pushed[0]}.`);
-      }
-      pushed.push(tag);
+    const { digest, pushed, warnings } = await pushEachTag(request.tags, (tag, index) =>
+      request.engine === 'buildah'
+        ? pushWithBuildah(request, { imageId: first }, tag, join(scratch, `digest-${index}`), step)
+        : pushWithDocker(tag, step),
+    );
+    if (digest === undefined) {
+      throw new ActionError(`${request.engine} pushed ${first} but reported no digest.`);
     }
-    return { imageId, digest: digest as string, pushed, warnings };
+    return { imageId, digest, pushed, warnings };
   });
 }
 
@@ -77,34 +70,4 @@ async function localImageId(
     );
   }
   return id.startsWith('sha256:') ? id : `sha256:${id}`;
-}
-
-async function pushWithDocker(
-  tag: string,
-  step: { deadline: Deadline; env?: Record<string, string> },
-): Promise<string> {
-  const output = await runPushStep(`docker push ${tag}`, 'docker', ['push', tag], {
-    ...step,
-    streamOutput: true,
-  });
-  const digest = digestFromPushOutput(output.stdout);
-  if (digest === undefined) throw new ActionError(`docker push ${tag} did not report a digest.`);
-  return digest;
-}
-
-async function pushWithBuildah(
-  source: string,
-  tag: string,
-  digestFile: string,
-  request: LocalPushRequest,
-  step: { deadline: Deadline; env?: Record<string, string> },
-): Promise<string> {
-  const tls = isInsecureReference(tag, request.insecureRegistries) ? ['--tls-verify=false'] : [];
-  await runPushStep(
-    `buildah push ${tag}`,
-    'buildah',
-    ['push', ...tls, '--digestfile', digestFile, source, `docker://${tag}`],
-    { ...step, streamOutput: true },
-  );
-  return (await readFile(digestFile, 'utf8')).trim();
 }
