@@ -32533,6 +32533,25 @@ async function builder_process_withScratchDirectory(body) {
         await rm(directory, { recursive: true, force: true });
     }
 }
+/**
+ * Pushes the tags one after another with `pushOne`, which answers the digest the registry got.
+ * Every tag should end at one digest; one that did not (or reported none) is warned about.
+ */
+async function builder_process_pushEachTag(tags, pushOne) {
+    const result = { pushed: [], warnings: [] };
+    for (const [index, tag] of tags.entries()) {
+        const tagDigest = await pushOne(tag, index);
+        if (tagDigest === undefined)
+            result.warnings.push(`The push of ${tag} reported no digest.`);
+        else if (result.digest === undefined)
+            result.digest = tagDigest;
+        else if (tagDigest !== result.digest) {
+            result.warnings.push(`${tag} was pushed as ${tagDigest}, not ${result.digest} like ${result.pushed[0]}.`);
+        }
+        result.pushed.push(tag);
+    }
+    return result;
+}
 
 ;// CONCATENATED MODULE: ./src/image/builders/secret-files.ts
 
@@ -32791,6 +32810,11 @@ function buildahLocalDigestArgs(source, directory, digestFile) {
             `dir:${directory}`,
         ];
 }
+/** `buildah push` of the image (or list) to one tag; the digest the registry got. */
+async function pushWithBuildah(request, source, tag, digestFile, step) {
+    await runPushStep(`buildah push ${tag}`, 'buildah', buildahPushArgs(request, source, tag, digestFile), { ...step, streamOutput: true });
+    return (await readFile(digestFile, 'utf8')).trim();
+}
 async function buildah_buildWithBuildah(request) {
     const started = Date.now();
     const deadline = new Deadline(request.timeoutMs);
@@ -32825,17 +32849,10 @@ async function buildah_buildWithBuildah(request) {
         const pushed = [];
         let digest;
         if (request.push) {
-            for (const [index, tag] of request.tags.entries()) {
-                const digestFile = join(scratch, `digest-${index}`);
-                await runPushStep(`buildah push ${tag}`, 'buildah', buildahPushArgs(request, source, tag, digestFile), { ...step, streamOutput: true });
-                const tagDigest = (await readFile(digestFile, 'utf8')).trim();
-                if (digest === undefined)
-                    digest = tagDigest;
-                else if (tagDigest !== digest) {
-                    warnings.push(`${tag} was pushed as ${tagDigest}, not ${digest} like ${pushed[0]}.`);
-                }
-                pushed.push(tag);
-            }
+            const pushing = await pushEachTag(request.tags, (tag, index) => pushWithBuildah(request, source, tag, join(scratch, `digest-${index}`), step));
+            digest = pushing.digest;
+            pushed.push(...pushing.pushed);
+            warnings.push(...pushing.warnings);
         }
         else {
             const copy = request.layoutDirectory ?? join(scratch, 'local-copy');
@@ -33143,25 +33160,10 @@ async function docker_buildWithDocker(request) {
             };
         }
         // The classic image store has no manifest until a push makes one.
-        let digest;
-        const pushed = [];
-        if (request.push) {
-            for (const tag of request.tags) {
-                const output = await runPushStep(`docker push ${tag}`, 'docker', ['push', tag], {
-                    ...step,
-                    streamOutput: true,
-                });
-                const tagDigest = digestFromPushOutput(output.stdout) ?? (await digestFromInspect(tag, step));
-                if (tagDigest === undefined)
-                    warnings.push(`docker push ${tag} did not report a digest.`);
-                else if (digest === undefined)
-                    digest = tagDigest;
-                else if (tagDigest !== digest) {
-                    warnings.push(`${tag} was pushed as ${tagDigest}, not ${digest} like ${pushed[0]}.`);
-                }
-                pushed.push(tag);
-            }
-        }
+        const { digest, pushed, ...pushing } = request.push
+            ? await pushEachTag(request.tags, (tag) => pushWithDocker(tag, step))
+            : { digest: undefined, pushed: [], warnings: [] };
+        warnings.push(...pushing.warnings);
         return {
             builder: 'docker',
             imageId,
@@ -33172,6 +33174,14 @@ async function docker_buildWithDocker(request) {
             warnings,
         };
     });
+}
+/** `docker push` of one local tag; the digest from its output, else from the image's RepoDigests. */
+async function pushWithDocker(tag, step) {
+    const output = await runPushStep(`docker push ${tag}`, 'docker', ['push', tag], {
+        ...step,
+        streamOutput: true,
+    });
+    return digestFromPushOutput(output.stdout) ?? (await digestFromInspect(tag, step));
 }
 async function digestFromInspect(tag, step) {
     const result = await runBuilderStep('docker image inspect', 'docker', ['image', 'inspect', '--format', '{{json .RepoDigests}}', tag], step);
