@@ -5,14 +5,14 @@ import { createOctokit, type GitHubContext } from '../core/github.js';
 import { downloadBaselineArtifact } from './baseline-artifact.js';
 import { compareWithBaseline, type BaselineComparison } from './gate.js';
 import type { Settings } from './inputs.js';
-import { parseBaselineLines } from './result.js';
-import type { totalsOf } from './totals.js';
+import type { Headline } from './headline.js';
+import { parseBaselineRate } from './result.js';
 
 /** The baseline to compare with: a file, or the newest artifact the default branch uploaded. */
 export async function readBaseline(
   settings: Settings,
   github: GitHubContext | undefined,
-  totals: ReturnType<typeof totalsOf>,
+  headline: Headline,
   notes: string[],
 ): Promise<BaselineComparison | undefined> {
   if (settings.baselineFile) {
@@ -25,11 +25,7 @@ export async function readBaseline(
         `Input 'baseline-file' (${settings.baselineFile}) could not be read: ${describeThrown(error)}`,
       );
     }
-    return compareWithBaseline(
-      totals,
-      settings.baselineFile,
-      parseBaselineLines(text, settings.baselineFile, 'baseline-file'),
-    );
+    return compare(headline, settings.baselineFile, text, 'baseline-file', notes);
   }
   if (settings.baselineArtifact && github) {
     const octokit = createOctokit(requireToken(settings, 'baseline-artifact'));
@@ -44,13 +40,21 @@ export async function readBaseline(
       return undefined;
     }
     const origin = `artifact ${settings.baselineArtifact}`;
-    return compareWithBaseline(
-      totals,
-      origin,
-      parseBaselineLines(found.text, origin, 'baseline-artifact'),
-    );
+    return compare(headline, origin, found.text, 'baseline-artifact', notes);
   }
   return undefined;
+}
+
+function compare(
+  headline: Headline,
+  origin: string,
+  text: string,
+  input: string,
+  notes: string[],
+): BaselineComparison | undefined {
+  const before = parseBaselineRate(text, origin, input, headline.definition);
+  if (before.note) notes.push(before.note);
+  return compareWithBaseline(headline, origin, before.ratio);
 }
 
 export function requireToken(settings: Settings, purpose: string): string {

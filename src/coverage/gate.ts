@@ -1,22 +1,30 @@
+import type { Headline } from './headline.js';
 import type { CoverageTotals, PatchCoverage, Ratio } from './totals.js';
 import { formatPercent, percent } from './totals.js';
+import { unmatchedFailure, type UnmatchedChanges } from './unmatched.js';
 
 export interface Gates {
   minTotal?: number;
+  minBranches?: number;
   minPatch?: number;
+  /** With 'fail' (the default), min-patch fails when it measured nothing but unmatched files. */
+  unmatchedChanges?: UnmatchedChanges;
   maxDrop?: number;
 }
 
+/** The totals, with the headline rate that min-total and max-drop judge (lines when absent). */
+export type MeasuredTotals = CoverageTotals & { headline?: Headline };
+
 export interface BaselineComparison {
   origin: string;
-  /** The baseline's line coverage, percent. */
+  /** The baseline's headline rate (line coverage unless headline says otherwise), percent. */
   lineRate: number;
   /** Current minus baseline, in percentage points (negative = dropped). */
   delta: number;
 }
 
 export interface GateOutcome {
-  gate: 'min-total' | 'min-patch' | 'max-drop' | 'coverable-lines';
+  gate: 'min-total' | 'min-branches' | 'min-patch' | 'max-drop' | 'coverable-lines';
   passed: boolean;
   message: string;
 }
@@ -31,10 +39,10 @@ export interface CoverageVerdict {
 /**
  * Judges the numbers against the gates. Comparisons use exact ratios, not the two-decimal rates
  * shown, so 79.999% does not pass min-total 80. A patch with no coverable changed lines passes
- * min-patch: there is nothing to cover.
+ * min-patch: there is nothing to cover, unless changed source files appear in no report.
  */
 export function evaluateCoverage(
-  totals: CoverageTotals,
+  totals: MeasuredTotals,
   patch: PatchCoverage | undefined,
   baseline: BaselineComparison | undefined,
   gates: Gates,
@@ -47,16 +55,28 @@ export function evaluateCoverage(
       message: 'the reports contain no coverable lines, so nothing was measured',
     });
   }
-  if (gates.minTotal !== undefined && totals.lines.total > 0) {
-    const passed = exactPercent(totals.lines) >= gates.minTotal;
+  const headline = totals.headline ?? totals.lines;
+  if (gates.minTotal !== undefined && headline.total > 0) {
+    const passed = exactPercent(headline) >= gates.minTotal;
     outcomes.push({
       gate: 'min-total',
       passed,
-      message: `total line coverage ${formatPercent(totals.lines)} (${totals.lines.covered} of ${totals.lines.total} lines) ${passed ? '≥' : '<'} min-total ${gates.minTotal}%`,
+      message: `${describeTotal(totals)} ${formatPercent(headline)} (${headline.covered} of ${headline.total} lines) ${passed ? '≥' : '<'} min-total ${gates.minTotal}%`,
     });
   }
+  if (gates.minBranches !== undefined && totals.lines.total > 0) {
+    outcomes.push(branchOutcome(totals.branches, gates.minBranches));
+  }
   if (gates.minPatch !== undefined && patch) {
-    if (patch.total === 0) {
+    const unmatched = patch.filesWithoutCoverage.length > 0;
+    if (patch.total === 0 && unmatched && (gates.unmatchedChanges ?? 'fail') === 'fail') {
+      // Changed source code that no report mentions is not "nothing to cover".
+      outcomes.push({
+        gate: 'min-patch',
+        passed: false,
+        message: unmatchedFailure(patch, gates.minPatch),
+      });
+    } else if (patch.total === 0) {
       outcomes.push({
         gate: 'min-patch',
         passed: true,
@@ -81,22 +101,46 @@ export function evaluateCoverage(
     outcomes.push({
       gate: 'max-drop',
       passed,
-      message: `line coverage ${change} against the baseline (${baseline.lineRate.toFixed(2)}% → ${formatPercent(totals.lines)}) ${passed ? 'within' : 'exceeds'} max-drop ${gates.maxDrop}`,
+      message: `${describeTotal(totals)} ${change} against the baseline (${baseline.lineRate.toFixed(2)}% → ${formatPercent(headline)}) ${passed ? 'within' : 'exceeds'} max-drop ${gates.maxDrop}`,
     });
   }
   const reasons = outcomes.filter((outcome) => !outcome.passed).map((outcome) => outcome.message);
   return { passed: reasons.length === 0, outcomes, reasons };
 }
 
+/** `current` and `before` are the same measure: both headline rates of one definition. */
 export function compareWithBaseline(
-  totals: CoverageTotals,
+  current: Ratio,
   origin: string,
-  baselineLines: Ratio,
+  before: Ratio,
 ): BaselineComparison | undefined {
-  const before = percent(baselineLines);
-  if (before === undefined || totals.lines.total === 0) return undefined;
-  const lineRate = exactPercent(baselineLines);
-  return { origin, lineRate, delta: exactPercent(totals.lines) - lineRate };
+  if (percent(before) === undefined || current.total === 0) return undefined;
+  const lineRate = exactPercent(before);
+  return { origin, lineRate, delta: exactPercent(current) - lineRate };
+}
+
+/** Reports without branch data cannot meet a branch gate: that fails rather than passing unseen. */
+function branchOutcome(branches: Ratio, minBranches: number): GateOutcome {
+  if (branches.total === 0) {
+    return {
+      gate: 'min-branches',
+      passed: false,
+      message:
+        'the reports contain no branches, so min-branches cannot be checked (measure branches, e.g. coverage run --branch or c8, or remove min-branches)',
+    };
+  }
+  const passed = exactPercent(branches) >= minBranches;
+  return {
+    gate: 'min-branches',
+    passed,
+    message: `branch coverage ${formatPercent(branches)} (${branches.covered} of ${branches.total} branches) ${passed ? '≥' : '<'} min-branches ${minBranches}%`,
+  };
+}
+
+function describeTotal(totals: MeasuredTotals): string {
+  return totals.headline?.definition === 'codecov'
+    ? 'total coverage (Codecov: partial lines missed)'
+    : 'total line coverage';
 }
 
 function exactPercent(ratio: Ratio): number {

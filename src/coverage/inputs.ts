@@ -10,16 +10,27 @@ import {
   readUrl,
 } from '../core/inputs.js';
 import { COVERAGE_FORMATS, type CoverageFormat } from './model.js';
+import { HEADLINE_DEFINITIONS, type HeadlineDefinition } from './headline.js';
 import type { PathFix } from './path-fixes.js';
+import { UNMATCHED_CHANGES, type UnmatchedChanges } from './unmatched.js';
 
 /** Everything the action was asked to do, read and validated once. */
 export interface Settings {
   /** Globs; empty means: search the usual report locations. */
   files: string[];
   format: CoverageFormat | 'auto';
+  /** How many reports must be read (matrix shards); undefined: no check. */
+  expectedReports?: number;
   pathFixes: PathFix[];
+  /** Names this coverage step: keys the pull request comment and heads the summary. */
+  name?: string;
   minTotal?: number;
+  minBranches?: number;
   minPatch?: number;
+  /** What changed source files that appear in no report do to patch coverage. */
+  unmatchedChanges: UnmatchedChanges;
+  /** How the headline rate (min-total, max-drop, badge) counts a line with a branch not taken. */
+  headline: HeadlineDefinition;
   maxDrop?: number;
   baseRef?: string;
   baselineFile?: string;
@@ -38,7 +49,6 @@ export interface CodecovSettings {
   url: string;
   useOidc: boolean;
   flags: string[];
-  name?: string;
   failOnUploadError: boolean;
 }
 
@@ -65,12 +75,17 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return {
     files: readList('files'),
     format: readEnum('format', ['auto', ...COVERAGE_FORMATS], 'auto'),
+    expectedReports: readExpectedReports(),
     pathFixes: [...readMap('path-fixes', { example: '/app=.' })].map(([from, to]) => ({
       from,
       to,
     })),
+    name: readName(),
     minTotal: readNumber('min-total', { ...PERCENT, example: '80' }),
+    minBranches: readNumber('min-branches', { ...PERCENT, example: '70' }),
+    headline: readEnum('headline', HEADLINE_DEFINITIONS, 'lines'),
     minPatch: readNumber('min-patch', { ...PERCENT, example: '90' }),
+    unmatchedChanges: readEnum('unmatched-changes', UNMATCHED_CHANGES, 'fail'),
     maxDrop,
     baseRef: readString('base-ref'),
     baselineFile,
@@ -103,7 +118,24 @@ function readCodecov(): CodecovSettings {
     url: url.replace(/\/+$/, ''),
     useOidc: readBoolean('use-oidc', false),
     flags,
-    name: readString('name'),
     failOnUploadError: readBoolean('fail-on-upload-error', true),
   };
+}
+
+/** One line of plain text: it is shown in the summary heading and the comment. */
+function readName(): string | undefined {
+  const name = readString('name');
+  if (name !== undefined && (/[\r\n]/.test(name) || name.length > 100)) {
+    throw new InputError('name', 'must be one line of at most 100 characters.', 'backend');
+  }
+  return name;
+}
+
+/** A count of reports, so 0 or 2.5 are mistakes; empty means no check. */
+function readExpectedReports(): number | undefined {
+  const expected = readNumber('expected-reports', { min: 1, max: 1000, example: '3' });
+  if (expected !== undefined && !Number.isInteger(expected)) {
+    throw new InputError('expected-reports', `must be a whole number, got ${expected}.`, '3');
+  }
+  return expected;
 }

@@ -43,6 +43,10 @@ export const COVERAGE_FORMATS = [
   'go',
   'istanbul',
   'llvm-cov',
+  'coveragepy-json',
+  'coverlet',
+  'opencover',
+  'simplecov',
 ] as const;
 export type CoverageFormat = (typeof COVERAGE_FORMATS)[number];
 

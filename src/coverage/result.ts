@@ -1,5 +1,6 @@
 import { ActionError } from '../core/errors.js';
 import type { BaselineComparison, CoverageVerdict } from './gate.js';
+import type { Headline, HeadlineDefinition } from './headline.js';
 import type { CoverageTotals, FileTotals, PatchCoverage, Ratio } from './totals.js';
 import { percent } from './totals.js';
 
@@ -12,9 +13,13 @@ type RatioJson = Ratio & { rate: number | null };
 
 export interface CoverageResult {
   schema: typeof RESULT_SCHEMA;
+  /** The `name` input: which coverage step of the workflow this is. */
+  name?: string;
   passed: boolean;
   reasons: string[];
   totals: Record<keyof CoverageTotals, RatioJson>;
+  /** The rate min-total, max-drop and the badge use; `definition` says how it counts. */
+  headline: RatioJson & Pick<Headline, 'definition' | 'partials'>;
   patch: (RatioJson & { uncovered: PatchCoverage['uncovered'] }) | null;
   baseline: BaselineComparison | null;
   files: Array<{ path: string; lines: RatioJson }>;
@@ -24,8 +29,10 @@ export interface CoverageResult {
 }
 
 export function buildResult(input: {
+  name?: string;
   verdict: CoverageVerdict;
   totals: CoverageTotals;
+  headline: Headline;
   patch?: PatchCoverage;
   baseline?: BaselineComparison;
   files: FileTotals[];
@@ -35,12 +42,18 @@ export function buildResult(input: {
   const ranked = [...input.files].sort((a, b) => rank(a.lines) - rank(b.lines));
   return {
     schema: RESULT_SCHEMA,
+    ...(input.name && { name: input.name }),
     passed: input.verdict.passed,
     reasons: input.verdict.reasons,
     totals: {
       lines: withRate(input.totals.lines),
       branches: withRate(input.totals.branches),
       functions: withRate(input.totals.functions),
+    },
+    headline: {
+      definition: input.headline.definition,
+      partials: input.headline.partials,
+      ...withRate(input.headline),
     },
     patch: input.patch ? { ...withRate(input.patch), uncovered: input.patch.uncovered } : null,
     baseline: input.baseline ?? null,
@@ -67,6 +80,7 @@ export function outputsFrom(result: CoverageResult): Record<string, string> {
     'functions-covered': String(result.totals.functions.covered),
     'functions-total': String(result.totals.functions.total),
     'function-rate': rate(result.totals.functions),
+    'headline-rate': rate(result.headline),
     'patch-covered': result.patch ? String(result.patch.covered) : '',
     'patch-total': result.patch ? String(result.patch.total) : '',
     'patch-rate': rate(result.patch),
@@ -74,9 +88,46 @@ export function outputsFrom(result: CoverageResult): Record<string, string> {
   };
 }
 
-/** Reads a previous run's `result` JSON; the error names the input it came from. */
-export function parseBaselineLines(text: string, origin: string, input: string): Ratio {
-  const hint = `Save this action's result output on the default branch, e.g. echo '\${{ steps.coverage.outputs.result }}' > coverage-result.json, and restore it here.`;
+export interface BaselineRate {
+  ratio: Ratio;
+  /** Set when the baseline lacks this definition's headline and its line rate stands in. */
+  note?: string;
+}
+
+/**
+ * Reads a previous run's `result` JSON for its headline of the same definition; the error names
+ * the input it came from. Results written before the headline existed hold line coverage only.
+ */
+export function parseBaselineRate(
+  text: string,
+  origin: string,
+  input: string,
+  definition: HeadlineDefinition,
+): BaselineRate {
+  const result = parseResult(text, origin, input);
+  const lines = result.totals?.lines;
+  if (!isRatio(lines)) {
+    throw new ActionError(
+      `Input '${input}' (${origin}) has no valid totals.lines counts.`,
+      BASELINE_HINT,
+    );
+  }
+  const headline = result.headline;
+  if (headline?.definition === definition && isRatio(headline)) {
+    return { ratio: { covered: headline.covered, total: headline.total } };
+  }
+  const ratio = { covered: lines.covered, total: lines.total };
+  if (definition === 'lines') return { ratio };
+  return {
+    ratio,
+    note: `The baseline (${origin}) has no ${definition} headline rate, so max-drop compared with its line coverage.`,
+  };
+}
+
+const BASELINE_HINT = `Save this action's result output on the default branch, e.g. echo '\${{ steps.coverage.outputs.result }}' > coverage-result.json, and restore it here.`;
+
+function parseResult(text: string, origin: string, input: string): Partial<CoverageResult> {
+  const hint = BASELINE_HINT;
   if (Buffer.byteLength(text) > MAX_BASELINE_BYTES) {
     throw new ActionError(
       `Input '${input}' (${origin}) is larger than 8 MiB; it is not a coverage result.`,
@@ -96,16 +147,16 @@ export function parseBaselineLines(text: string, origin: string, input: string):
       hint,
     );
   }
-  const lines = result.totals?.lines;
-  if (
-    !lines ||
-    !Number.isInteger(lines.covered) ||
-    !Number.isInteger(lines.total) ||
-    lines.covered > lines.total
-  ) {
-    throw new ActionError(`Input '${input}' (${origin}) has no valid totals.lines counts.`, hint);
-  }
-  return { covered: lines.covered, total: lines.total };
+  return result;
+}
+
+function isRatio(value: Partial<Ratio> | undefined | null): value is Ratio {
+  return (
+    !!value &&
+    Number.isInteger(value.covered) &&
+    Number.isInteger(value.total) &&
+    (value.covered as number) <= (value.total as number)
+  );
 }
 
 function withRate(ratio: Ratio): RatioJson {

@@ -1,17 +1,32 @@
+import { createHash } from 'node:crypto';
 import { JobSummary, markup } from '../core/summary.js';
 import type { CoverageVerdict } from './gate.js';
 import type { CoverageResult } from './result.js';
+import { describeHeadline } from './headline.js';
 import { formatPercent, lineRanges, type Ratio } from './totals.js';
 
 const LEAST_COVERED_FILES = 20;
 const MAX_UNCOVERED_ROWS = 100;
 
 export function verdictLine(result: CoverageResult, verdict: CoverageVerdict): string {
-  const total = formatPercent(result.totals.lines);
+  const total = formatPercent(result.headline);
   const patch = result.patch ? `, patch ${formatPercent(result.patch)}` : '';
   const delta = result.baseline ? `, ${signed(result.baseline.delta)} vs baseline` : '';
-  if (verdict.passed) return `Coverage ${total}${patch}${delta}: gates passed`;
-  return `Coverage gate failed: ${verdict.reasons[0]}${verdict.reasons.length > 1 ? ` (and ${verdict.reasons.length - 1} more)` : ''}`;
+  const title = result.name ? `Coverage (${result.name})` : 'Coverage';
+  if (verdict.passed) return `${title} ${total}${patch}${delta}: gates passed`;
+  return `${title} gate failed: ${verdict.reasons[0]}${verdict.reasons.length > 1 ? ` (and ${verdict.reasons.length - 1} more)` : ''}`;
+}
+
+/**
+ * The sticky comment's key: one comment per `name`, so two coverage steps (two packages, two
+ * languages) keep their own. Names that are not key-safe get a hash so two never share a key.
+ */
+export function commentKey(name: string | undefined): string {
+  if (!name) return 'coverage';
+  const slug = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  if (slug === name) return `coverage-${slug}`;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `coverage-${slug ? `${slug}-` : ''}${hash}`;
 }
 
 export function buildSummary(
@@ -22,6 +37,9 @@ export function buildSummary(
   const summary = new JobSummary();
   summary.verdict(verdict.passed ? 'success' : 'failure', verdictLine(result, verdict));
   const rows = [
+    ...(result.headline.definition === 'codecov'
+      ? [ratioRow('Lines, partials as missed (Codecov)', result.headline)]
+      : []),
     ratioRow('Lines', result.totals.lines),
     ratioRow('Branches', result.totals.branches),
     ratioRow('Functions', result.totals.functions),
@@ -35,7 +53,7 @@ export function buildSummary(
       ),
     );
   }
-  for (const note of notes) summary.note(note);
+  for (const note of [describeHeadline(result.headline), ...notes]) summary.note(note);
 
   const uncovered = result.patch?.uncovered ?? [];
   if (uncovered.length > 0) {

@@ -43,24 +43,49 @@ export interface UncoveredChange {
 export interface PatchCoverage extends Ratio {
   /** Files with changed coverable lines, and the uncovered ones among them. */
   uncovered: UncoveredChange[];
-  /** Changed files that no report mentions (not counted: nothing says they are coverable). */
+  /**
+   * Changed source files (an extension of the files the reports cover) that no report mentions.
+   * Counted as uncovered when asked to; otherwise they are not in covered or total.
+   */
   filesWithoutCoverage: string[];
+  /** A path-fixes line that would map the reports' paths onto filesWithoutCoverage, if one shows. */
+  suggestedPathFix?: string;
+}
+
+export interface PatchOptions {
+  /**
+   * Count every added or modified line of a changed source file that no report mentions as an
+   * uncovered changed line: with nothing to say which of its lines are coverable, all are.
+   */
+  unmatchedAsUncovered?: boolean;
 }
 
 /**
  * Patch coverage: of the lines this change added or modified that are coverable, how many ran.
  * A changed line that no report lists (a comment, a blank line) is not coverable and not counted.
+ * A changed file no report mentions counts only when it is source code (README.md, workflow YAML
+ * never do), and then only with unmatchedAsUncovered.
  */
 export function patchCoverage(
   files: readonly FileCoverage[],
   changed: ChangedLines,
+  options: PatchOptions = {},
 ): PatchCoverage {
   const byPath = new Map(files.map((file) => [file.path, file]));
+  const source = sourceExtensions(files);
   const patch: PatchCoverage = { covered: 0, total: 0, uncovered: [], filesWithoutCoverage: [] };
   for (const path of [...changed.keys()].sort()) {
     const file = byPath.get(path);
     if (!file) {
+      if (!source.has(extensionOf(path))) continue;
       patch.filesWithoutCoverage.push(path);
+      if (options.unmatchedAsUncovered) {
+        const lines = (changed.get(path) ?? []).flatMap(({ start, end }) =>
+          Array.from({ length: end - start + 1 }, (_, index) => start + index),
+        );
+        patch.total += lines.length;
+        if (lines.length > 0) patch.uncovered.push({ path, lines });
+      }
       continue;
     }
     const missed: number[] = [];
@@ -73,6 +98,20 @@ export function patchCoverage(
     if (missed.length > 0) patch.uncovered.push({ path, lines: missed });
   }
   return patch;
+}
+
+/** The extensions (".java", lower case) of the files the reports cover: what counts as source. */
+export function sourceExtensions(files: readonly FileCoverage[]): Set<string> {
+  const extensions = new Set(files.map((file) => extensionOf(file.path)));
+  // A report naming an extensionless file (a script) must not make every Makefile source.
+  extensions.delete('');
+  return extensions;
+}
+
+function extensionOf(path: string): string {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot).toLowerCase() : '';
 }
 
 /**

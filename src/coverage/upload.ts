@@ -26,7 +26,7 @@ export async function upload(
       token: codecov.token,
       useOidc: codecov.useOidc,
       flags: codecov.flags,
-      name: codecov.name,
+      name: settings.name,
       context: readGitHubContext(),
       networkFiles: await trackedFiles(settings.workspace),
     });

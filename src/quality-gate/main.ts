@@ -103,7 +103,8 @@ async function changedLines(
 ): Promise<ChangedLinesAgainstBase> {
   const base = chooseBase(settings.baseRef, github);
   core.info(`new-only: comparing with ${base.description}`);
-  return changedLinesAgainst(base.ref, settings.workspace);
+  // A shallow checkout (actions/checkout's default) gets the base fetched rather than failing.
+  return changedLinesAgainst(base.ref, settings.workspace, { fetchMissing: true });
 }
 
 /** The findings that count (with new-only, those on changed lines) and what else the summary lists. */

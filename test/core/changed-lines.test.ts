@@ -356,5 +356,74 @@ describeWithTool(
         rmSync(plainDir, { recursive: true, force: true });
       }
     });
+
+    describe('with fetchMissing in a shallow checkout', () => {
+      /** origin as GitHub holds it: the branches plus refs/pull/1/merge, the test merge. */
+      let origin = '';
+      let baseSha = '';
+      let headSha = '';
+      let mergeSha = '';
+      beforeAll(() => {
+        origin = join(root, 'origin.git');
+        git(root, 'clone', '-q', '--bare', repo, origin);
+        baseSha = git(origin, 'rev-parse', 'main').trim();
+        headSha = git(origin, 'rev-parse', 'feature').trim();
+        const merger = join(root, 'merger');
+        git(root, 'clone', '-q', origin, merger);
+        git(merger, 'checkout', '-q', '--detach', baseSha);
+        git(merger, 'merge', '-q', '--no-ff', '-m', 'Merge feature into main', headSha);
+        mergeSha = git(merger, 'rev-parse', 'HEAD').trim();
+        git(merger, 'push', '-q', 'origin', `${mergeSha}:refs/pull/1/merge`);
+      });
+
+      /** What actions/checkout runs with the default fetch-depth: 1. */
+      const checkout = (name: string, sha: string, url = `file://${origin}`) => {
+        const dir = join(root, name);
+        git(root, 'init', '-q', dir);
+        git(dir, 'remote', 'add', 'origin', url);
+        git(dir, 'fetch', '-q', '--no-tags', '--depth=1', 'origin', `+${sha}:refs/remotes/ci`);
+        git(dir, 'checkout', '-q', '--detach', 'refs/remotes/ci');
+        return dir;
+      };
+
+      it("fetches only the pull request's base commit when HEAD is GitHub's merge commit", async () => {
+        const dir = checkout('pr-merge', mergeSha);
+        const result = await changedLinesAgainst(baseSha, dir, { fetchMissing: true });
+        expect(plain(result.lines)).toEqual(FEATURE_CHANGES);
+        expect(result.mergeBase).toBe(baseSha);
+        expect(result.fetched).toEqual([`the base commit ${baseSha.slice(0, 7)}`]);
+        // Still shallow: no history beyond the two commits was needed.
+        expect(git(dir, 'rev-list', '--count', baseSha, 'HEAD').trim()).toBe('2');
+      });
+
+      it('deepens a head-commit checkout until the merge base appears, so main moving on does not count', async () => {
+        const dir = checkout('pr-head', headSha);
+        const result = await changedLinesAgainst('main', dir, { fetchMissing: true });
+        expect(plain(result.lines)).toEqual(FEATURE_CHANGES);
+        expect(result.mergeBase).toBe(git(repo, 'merge-base', 'main', 'feature').trim());
+        expect(result.fetched[0]).toBe(`the base commit ${baseSha.slice(0, 7)}`);
+        expect(result.fetched[1]).toMatch(/older commits to reach the merge base/);
+      });
+
+      it('says the fetch failed and how to check out instead when origin cannot be reached', async () => {
+        const dir = checkout('pr-offline', mergeSha);
+        git(dir, 'remote', 'set-url', 'origin', `file://${join(root, 'gone.git')}`);
+        const attempt = changedLinesAgainst(baseSha, dir, { fetchMissing: true });
+        await expect(attempt).rejects.toThrow(
+          /Cannot find base-ref '[0-9a-f]{40}' in the checkout \(the checkout is shallow, and git fetch failed \(exit code 128\)/,
+        );
+        await expect(attempt).rejects.toMatchObject({
+          hint: expect.stringMatching(/fetch-depth: 0/),
+        });
+      });
+
+      it('fetches nothing unless asked to', async () => {
+        const dir = checkout('pr-no-fetch', mergeSha);
+        await expect(changedLinesAgainst(baseSha, dir)).rejects.toThrow(
+          /the checkout is shallow\)\./,
+        );
+        expect(git(dir, 'rev-list', '--count', '--all').trim()).toBe('1');
+      });
+    });
   },
 );

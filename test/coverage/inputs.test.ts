@@ -21,6 +21,10 @@ describe('coverage inputs', () => {
       'baseline-file': 'baseline.json',
       codecov: 'true',
       flags: 'unit,backend',
+      name: 'backend',
+      'min-branches': '70',
+      headline: 'codecov',
+      'expected-reports': '3',
     });
     expect(settings).toMatchObject({
       files: ['coverage/lcov.info', 'target/cobertura.xml'],
@@ -29,7 +33,11 @@ describe('coverage inputs', () => {
         { from: '/app', to: '.' },
         { from: '/build/src', to: 'src' },
       ],
+      name: 'backend',
       minTotal: 80,
+      minBranches: 70,
+      headline: 'codecov',
+      expectedReports: 3,
       minPatch: 92.5,
       maxDrop: 0.5,
       codecov: {
@@ -43,6 +51,9 @@ describe('coverage inputs', () => {
 
   it.each([
     { inputs: { format: 'xml' }, message: "Input 'format' must be one of auto, lcov, cobertura" },
+    { inputs: { headline: 'partial' }, message: "Input 'headline' must be one of lines, codecov" },
+    { inputs: { 'min-branches': '-1' }, message: "Input 'min-branches' must be between 0 and 100" },
+    { inputs: { name: 'api\nweb' }, message: "Input 'name' must be one line of at most 100" },
     { inputs: { 'min-total': '80%' }, message: "Input 'min-total' must be a number, got '80%'." },
     {
       inputs: { 'min-patch': '101' },
@@ -63,6 +74,18 @@ describe('coverage inputs', () => {
       message: "Input 'codecov-url' must be an http(s) URL",
     },
     { inputs: { comment: 'yes' }, message: "Input 'comment' must be true or false" },
+    {
+      inputs: { 'expected-reports': '0' },
+      message: "Input 'expected-reports' must be between 1 and 1000, got 0.",
+    },
+    {
+      inputs: { 'expected-reports': '2.5' },
+      message: "Input 'expected-reports' must be a whole number, got 2.5.",
+    },
+    {
+      inputs: { 'expected-reports': 'three' },
+      message: "Input 'expected-reports' must be a number, got 'three'.",
+    },
   ])('refuses $inputs', ({ inputs, message }) => {
     let error: unknown;
     try {

@@ -48,13 +48,60 @@ describe('patch coverage', () => {
     expect(patchCoverage(files, lines)).toMatchObject({ covered, total, uncovered });
   });
 
-  it('lists changed files no report mentions instead of counting them', () => {
-    const lines = new Map([['README.md', [{ start: 1, end: 3 }]]]);
+  const changes = (entries: Record<string, Array<[number, number]>>) =>
+    new Map(
+      Object.entries(entries).map(([path, ranges]) => [
+        path,
+        ranges.map(([start, end]) => ({ start, end })),
+      ]),
+    );
+
+  it('lists changed source files no report mentions instead of counting them', () => {
+    const lines = changes({ 'src/new.ts': [[1, 3]], 'src/a.ts': [[2, 2]] });
     expect(patchCoverage(files, lines)).toEqual({
+      covered: 0,
+      total: 1,
+      uncovered: [{ path: 'src/a.ts', lines: [2] }],
+      filesWithoutCoverage: ['src/new.ts'],
+    });
+  });
+
+  it.each([
+    ['documentation', 'README.md'],
+    ['a workflow', '.github/workflows/ci.yml'],
+    ['a file without an extension', 'Makefile'],
+    ['another language', 'tools/gen.py'],
+  ])('never counts %s (%s), whose extension no report covers', (_, path) => {
+    const lines = changes({ [path]: [[1, 3]] });
+    expect(patchCoverage(files, lines, { unmatchedAsUncovered: true })).toEqual({
       covered: 0,
       total: 0,
       uncovered: [],
-      filesWithoutCoverage: ['README.md'],
+      filesWithoutCoverage: [],
+    });
+  });
+
+  it('matches extensions whatever their case', () => {
+    const lines = changes({ 'src/Legacy.TS': [[1, 1]] });
+    expect(patchCoverage(files, lines).filesWithoutCoverage).toEqual(['src/Legacy.TS']);
+  });
+
+  it('counts every changed line of an unmatched source file as uncovered when asked to', () => {
+    const lines = changes({
+      'src/new.ts': [
+        [1, 3],
+        [7, 7],
+      ],
+      'src/a.ts': [[1, 2]],
+    });
+    expect(patchCoverage(files, lines, { unmatchedAsUncovered: true })).toEqual({
+      covered: 1,
+      total: 6,
+      uncovered: [
+        { path: 'src/a.ts', lines: [2] },
+        { path: 'src/new.ts', lines: [1, 2, 3, 7] },
+      ],
+      filesWithoutCoverage: ['src/new.ts'],
     });
   });
 });

@@ -130,6 +130,40 @@ describe('coverage bundle: pull request comment', () => {
     );
   });
 
+  it('keeps one comment per name, so two coverage steps never overwrite each other', async () => {
+    const comments = github().issueComments();
+    const workspace = await pullRequestCheckout();
+    const step = (name: string, minTotal: string) =>
+      runAction(COVERAGE, {
+        workspace,
+        event: pullRequest,
+        githubToken: GITHUB_TOKEN,
+        env: { GITHUB_API_URL: github().url },
+        inputs: {
+          files: 'lcov.info',
+          'base-ref': 'main',
+          comment: 'true',
+          name,
+          'min-total': minTotal,
+        },
+      });
+    expect((await step('backend', '90')).main.exitCode).toBe(1);
+    expect((await step('web app', '50')).main.exitCode).toBe(0);
+    const rerun = await step('backend', '60');
+    expect(rerun.main.exitCode).toBe(0);
+    expect(rerun.main.summary).toMatch(/^<h3>✅ Coverage \(backend\) 66\.66%/);
+    const bodies = comments
+      .list({ owner: 'octo-org', repo: 'octo-service', issueNumber: 42 })
+      .map((comment) => comment.body);
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]).toMatch(
+      /^<!-- slipway:coverage-backend -->\n<h3>✅ Coverage \(backend\) 66\.66%, patch 50\.00%: gates passed<\/h3>/,
+    );
+    expect(bodies[1]).toMatch(
+      /^<!-- slipway:coverage-web-app-[0-9a-f]{8} -->\n<h3>✅ Coverage \(web app\)/,
+    );
+  });
+
   it('compares with the newest baseline artifact from the default branch and fails max-drop', async () => {
     const artifacts = await ArtifactStore.attach(github());
     const baseline = (covered: number) =>

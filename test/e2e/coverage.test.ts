@@ -81,6 +81,40 @@ describe('coverage bundle', () => {
     expect(run.main.summary).toMatch(/^<h3>✅ Coverage 75\.00%: gates passed<\/h3>/);
   });
 
+  it("gates Codecov's headline (partial lines missed) and branch coverage when asked", async () => {
+    // Lines 1-4 ran; line 2 has a branch never taken, so Codecov counts 3 of 5 lines.
+    const report = [
+      'TN:',
+      'SF:src/a.js',
+      ...['1,1', '2,4', '3,1', '4,1', '5,0'].map((hits) => `DA:${hits}`),
+      'BRDA:2,0,0,4',
+      'BRDA:2,0,1,0',
+      'BRDA:5,1,0,-',
+      'BRDA:5,1,1,-',
+      'end_of_record',
+      '',
+    ].join('\n');
+    const workspace = await workspaceWith({ 'src/a.js': source(5), 'lcov.info': report });
+    const run = await runAction(COVERAGE, {
+      workspace,
+      inputs: { files: 'lcov.info', headline: 'codecov', 'min-total': '70', 'min-branches': '20' },
+    });
+    expect(run.main.exitCode).toBe(1);
+    expect(run.main.outputs).toMatchObject({
+      'line-rate': '80.00',
+      'headline-rate': '60.00',
+      'branch-rate': '25.00',
+      passed: 'false',
+    });
+    expect(failure(run.main)).toContain(
+      'total coverage (Codecov: partial lines missed) 60.00% (3 of 5 lines) < min-total 70%',
+    );
+    expect(run.main.summary).toContain('✅ min-branches: branch coverage 25.00% (1 of 4 branches)');
+    expect(run.main.summary).toContain(
+      'hits ÷ (hits + partials + misses); 1 line ran with a branch never taken',
+    );
+  });
+
   it('merges an LCOV and a Cobertura report of the same file line by line', async () => {
     const workspace = await workspaceWith({
       'src/a.py': source(4),
@@ -253,10 +287,16 @@ describe('coverage bundle', () => {
       message: 'No coverage report matched files: build/**/lcov.info',
     },
     {
-      name: 'garbage',
+      name: 'garbage named in files',
+      files: { 'coverage.out': '\u0000\u0001binary garbage' },
+      inputs: { files: 'coverage.out' },
+      message: 'Could not tell the coverage format of coverage.out',
+    },
+    {
+      name: 'only garbage where the search looks',
       files: { 'coverage.out': '\u0000\u0001binary garbage' },
       inputs: {},
-      message: 'Could not tell the coverage format of coverage.out',
+      message: 'coverage.out (not a coverage report we read)',
     },
     {
       name: 'truncated XML',

@@ -35642,7 +35642,7 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5897);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1535);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35651,7 +35651,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5897:
+/***/ 1535:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38854,674 +38854,6 @@ function asYamlValue(example) {
         .split('\n')
         .map((line) => `  ${line}`)
         .join('\n')}`;
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/core/duration.ts
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-const DURATION = /^(?:\d+(?:ms|h|m|s))+$/;
-const PART = /(\d+)(ms|h|m|s)/g;
-/**
- * Parses Go-style durations such as `90s`, `5m`, `1h30m` or `250ms` into milliseconds.
- * Returns undefined for anything else, including a bare number, whose unit would be a guess.
- */
-function duration_parseDuration(text) {
-    const compact = text.trim().toLowerCase();
-    if (!DURATION.test(compact))
-        return undefined;
-    let total = 0;
-    for (const [, amount, unit] of compact.matchAll(PART)) {
-        total += Number(amount) * UNIT_MS[unit];
-    }
-    return total;
-}
-/** Renders milliseconds the way users write them, e.g. 5400000 -> `1h30m`. */
-function duration_formatDuration(ms) {
-    if (ms < 1_000)
-        return `${Math.round(ms)}ms`;
-    let rest = Math.round(ms / 1_000);
-    const hours = Math.floor(rest / 3_600);
-    rest -= hours * 3_600;
-    const minutes = Math.floor(rest / 60);
-    const seconds = rest - minutes * 60;
-    const parts = [hours && `${hours}h`, minutes && `${minutes}m`, seconds && `${seconds}s`];
-    return parts.filter(Boolean).join('') || '0s';
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/core/log.ts
-/**
- * Untrusted text in the log. The runner reads workflow commands from every line an action
- * prints: `::name::` after leading whitespace, and the legacy `##[name]` anywhere in a line. Text a
- * pull request controls (file and test names, messages, paths, program output) must never be
- * read as one, or it could stop command processing, register masks or save state.
- *
- * - Short untrusted values inside our own log lines go through `escapeUntrusted`.
- * - Whole program output goes between stop-commands markers with `UntrustedOutput`.
- */
-
-// eslint-disable-next-line no-control-regex -- matching control characters is the point here
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
-/**
- * Makes untrusted text safe to print on one log line: line breaks and control characters are
- * shown as escapes (so the text cannot start a line of its own), `##[` and a leading `::` are
- * broken up so that the runner cannot read them as a command. Readers still recognise the text.
- */
-function log_escapeUntrusted(text) {
-    return text
-        .replace(/\\/g, '\\\\')
-        .replace(/\r/g, '\\r')
-        .replace(/\n/g, '\\n')
-        .replace(/\t/g, '\\t')
-        .replace(CONTROL, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`)
-        .replace(/##\[/g, '##\\[')
-        .replace(/^(\s*)::/, '$1\\::');
-}
-/**
- * Prints untrusted program output as text: the runner stops reading commands at
- * `::stop-commands::TOKEN` until a line `::TOKEN::`. The token is random, so the output cannot
- * resume commands itself, and the resume marker always starts a line of its own, even when the
- * output does not end with a newline (else the marker would be swallowed into the last line and
- * commands would stay off for the rest of the step).
- */
-class UntrustedOutput {
-    write;
-    token = randomUUID();
-    atLineStart = true;
-    closed = false;
-    constructor(write = (text) => process.stdout.write(text)) {
-        this.write = write;
-        this.write(`::stop-commands::${this.token}\n`);
-    }
-    /** Passes a chunk of the program's output through unchanged. */
-    print = (chunk) => {
-        if (this.closed || chunk === '')
-            return;
-        this.write(chunk);
-        this.atLineStart = chunk.endsWith('\n');
-    };
-    /** Ends the untrusted block: commands are read again from the next line on. */
-    close() {
-        if (this.closed)
-            return;
-        this.closed = true;
-        this.write(`${this.atLineStart ? '' : '\n'}::${this.token}::\n`);
-    }
-}
-/** Prints a finished program's untrusted output in one stop-commands block. */
-function printUntrusted(text, write) {
-    const output = new UntrustedOutput(write);
-    output.print(text.endsWith('\n') || text === '' ? text : `${text}\n`);
-    output.close();
-}
-/** Runs `body` with untrusted output printed through one stop-commands block. */
-async function withUntrustedOutput(body, write) {
-    const output = new UntrustedOutput(write);
-    try {
-        return await body(output.print);
-    }
-    finally {
-        output.close();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/exec.ts
-
-
-
-
-
-
-class exec_ExecError extends errors_ActionError {
-    result;
-    constructor(result, hint) {
-        const how = result.timedOut
-            ? `timed out after ${duration_formatDuration(result.durationMs)} and was stopped`
-            : result.signal
-                ? `was killed by ${result.signal}`
-                : `exited with code ${result.exitCode}`;
-        const detail = lastLines(result.stderr || result.stdout, 5);
-        super(`${result.commandLine} ${how}${detail ? `:\n${detail}` : '.'}`, hint);
-        this.result = result;
-    }
-}
-const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
-function exec_execute(program, args, options = {}) {
-    const commandLine = formatCommandLine(program, args);
-    if (options.echo !== false)
-        info(`[command]${log_escapeUntrusted(commandLine)}`);
-    const env = buildEnv(options);
-    const started = Date.now();
-    const group = options.processGroup === true && process.platform !== 'win32';
-    const killGraceMs = options.killGraceMs ?? 5_000;
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(program, [...args], {
-            cwd: options.cwd,
-            env,
-            shell: false,
-            stdio: ['pipe', 'pipe', 'pipe'],
-            // Its own process group (and session): the group's id is the child's pid.
-            detached: group,
-        });
-        const groupId = group ? child.pid : undefined;
-        if (groupId !== undefined) {
-            liveGroups.add(groupId);
-            installExitHook();
-        }
-        const signalChild = (signal) => {
-            if (groupId !== undefined)
-                signalGroup(groupId, signal);
-            else
-                child.kill(signal);
-        };
-        const stdout = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
-        const stderr = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
-        let timedOut = false;
-        let stopped = false;
-        let killTimer;
-        let closeTimer;
-        const terminate = () => {
-            if (killTimer !== undefined)
-                return;
-            signalChild('SIGTERM');
-            killTimer = setTimeout(() => {
-                signalChild('SIGKILL');
-                // A process outside our reach (one that left the group, or any descendant without
-                // processGroup) may still hold the pipes open; 'close' must not wait for it.
-                closeTimer = setTimeout(() => {
-                    child.stdout.destroy();
-                    child.stderr.destroy();
-                }, Math.min(killGraceMs, STREAM_GRACE_MS));
-            }, killGraceMs);
-        };
-        const timeoutTimer = options.timeoutMs === undefined
-            ? undefined
-            : setTimeout(() => {
-                timedOut = true;
-                terminate();
-            }, options.timeoutMs);
-        const onAbort = () => {
-            if (timedOut)
-                return;
-            stopped = true;
-            terminate();
-        };
-        if (options.signal?.aborted)
-            onAbort();
-        else
-            options.signal?.addEventListener('abort', onAbort, { once: true });
-        child.stdout.on('data', (chunk) => {
-            stdout.add(chunk);
-            options.onStdout?.(secrets_maskSecrets(chunk.toString('utf8')));
-        });
-        child.stderr.on('data', (chunk) => {
-            stderr.add(chunk);
-            options.onStderr?.(secrets_maskSecrets(chunk.toString('utf8')));
-        });
-        // A program that exits without reading its input closes the pipe; that is not our failure.
-        child.stdin.on('error', () => undefined);
-        child.stdin.end(options.stdin ?? '');
-        const settle = () => {
-            clearTimeout(timeoutTimer);
-            clearTimeout(killTimer);
-            clearTimeout(closeTimer);
-            options.signal?.removeEventListener('abort', onAbort);
-            if (groupId !== undefined)
-                exec_endGroup(groupId, killGraceMs);
-        };
-        child.on('error', (error) => {
-            settle();
-            if (error.code === 'ENOENT') {
-                reject(new errors_ActionError(`Could not run '${program}': it was not found on PATH.`, `Install ${program} in an earlier step, or check the spelling of the program name.`));
-            }
-            else {
-                reject(new errors_ActionError(`Could not run '${program}': ${error.message}`));
-            }
-        });
-        child.on('close', (exitCode, signal) => {
-            settle();
-            const result = {
-                commandLine,
-                exitCode,
-                signal,
-                stdout: secrets_maskSecrets(stdout.text()),
-                stderr: secrets_maskSecrets(stderr.text()),
-                stdoutTruncated: stdout.truncated,
-                timedOut,
-                ...(stopped ? { stopped } : {}),
-                durationMs: Date.now() - started,
-            };
-            const ok = stopped ||
-                (!timedOut &&
-                    (options.okExitCodes === 'any' || (options.okExitCodes ?? [0]).includes(exitCode ?? -1)));
-            if (ok)
-                resolve(result);
-            else
-                reject(new exec_ExecError(result));
-        });
-    });
-}
-/** After SIGKILL, how long the output pipes may stay open before they are closed from our side. */
-const STREAM_GRACE_MS = 1_000;
-/** Process groups started with processGroup that may still have members. */
-const liveGroups = new Set();
-let exitHookInstalled = false;
-function signalGroup(groupId, signal) {
-    try {
-        process.kill(-groupId, signal);
-        return true;
-    }
-    catch {
-        // ESRCH: nothing is left in the group.
-        return false;
-    }
-}
-/**
- * The program has ended; what it left running in its group is stopped too (SIGTERM, then SIGKILL
- * after the grace), so nothing it started outlives it unseen.
- */
-function exec_endGroup(groupId, killGraceMs) {
-    if (!signalGroup(groupId, 'SIGTERM')) {
-        liveGroups.delete(groupId);
-        return;
-    }
-    const timer = setTimeout(() => {
-        signalGroup(groupId, 'SIGKILL');
-        liveGroups.delete(groupId);
-    }, killGraceMs);
-    timer.unref();
-}
-/**
- * A detached group does not die with us: when this process exits (a cancelled run ends with
- * process.exit) before a group was stopped, it is killed here. Only synchronous work runs on
- * 'exit', so there is no grace: SIGKILL. A SIGKILL of this process itself cannot be caught.
- */
-function installExitHook() {
-    if (exitHookInstalled)
-        return;
-    exitHookInstalled = true;
-    process.on('exit', killLiveGroups);
-}
-/** Kills every process group started with processGroup that may still run; exported for tests. */
-function killLiveGroups() {
-    for (const groupId of liveGroups)
-        signalGroup(groupId, 'SIGKILL');
-    liveGroups.clear();
-}
-function buildEnv(options) {
-    const env = options.inheritEnv === false ? {} : { ...process.env };
-    for (const [key, value] of Object.entries(options.env ?? {})) {
-        if (value === undefined)
-            delete env[key];
-        else
-            env[key] = value;
-    }
-    return env;
-}
-/** Keeps the head and the tail of large output: errors usually sit at the end. */
-class OutputBuffer {
-    limit;
-    head = [];
-    headBytes = 0;
-    tail = [];
-    tailBytes = 0;
-    dropped = 0;
-    constructor(limit) {
-        this.limit = limit;
-    }
-    add(chunk) {
-        const half = Math.floor(this.limit / 2);
-        if (this.headBytes < half) {
-            const take = chunk.subarray(0, half - this.headBytes);
-            this.head.push(take);
-            this.headBytes += take.length;
-            chunk = chunk.subarray(take.length);
-        }
-        if (chunk.length === 0)
-            return;
-        this.tail.push(chunk);
-        this.tailBytes += chunk.length;
-        let excess = this.tailBytes - (this.limit - half);
-        while (excess > 0) {
-            const first = this.tail[0];
-            const cut = Math.min(excess, first.length);
-            if (cut === first.length)
-                this.tail.shift();
-            else
-                this.tail[0] = first.subarray(cut);
-            this.tailBytes -= cut;
-            this.dropped += cut;
-            excess -= cut;
-        }
-    }
-    get truncated() {
-        return this.dropped > 0;
-    }
-    text() {
-        const head = Buffer.concat(this.head).toString('utf8');
-        const tail = Buffer.concat(this.tail).toString('utf8');
-        if (this.dropped === 0)
-            return head + tail;
-        return `${head}\n[... ${this.dropped} bytes of output omitted ...]\n${tail}`;
-    }
-}
-/** The command line as the log shows it: quoted like a shell would need, secrets masked. */
-function formatCommandLine(program, args) {
-    return secrets_maskSecrets([program, ...args].map(quoteForDisplay).join(' '));
-}
-function quoteForDisplay(arg) {
-    return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-function lastLines(text, count) {
-    return text.trimEnd().split('\n').slice(-count).join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/core/changed-lines.ts
-/**
- * Which lines a change added or modified (quality-gate's new-only, coverage's patch): read from `git diff --unified=0`
- * between the merge base of `base-ref` and HEAD, on the new side of each file.
- */
-
-
-const HUNK_HEADER = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
-/** Only the first character of a hunk line matters; a longer tail is never kept in memory. */
-const MAX_KEPT_LINE = 64 * 1024;
-/**
- * Reads unified diff text incrementally, so a diff of any size needs memory only for the
- * changed-line ranges. Hunk bodies are consumed by their declared line counts: an added line
- * whose text is "++ b/x" shows up as "+++ b/x" and must not be taken for a file header.
- */
-class UnifiedDiffReader {
-    lines = new Map();
-    file;
-    oldLeft = 0;
-    newLeft = 0;
-    newLine = 0;
-    pending = '';
-    push(text) {
-        let from = 0;
-        for (;;) {
-            const end = text.indexOf('\n', from);
-            if (end < 0)
-                break;
-            this.line(this.pending + text.slice(from, end));
-            this.pending = '';
-            from = end + 1;
-        }
-        if (this.pending.length < MAX_KEPT_LINE) {
-            this.pending += text.slice(from, from + MAX_KEPT_LINE - this.pending.length);
-        }
-    }
-    finish() {
-        if (this.pending)
-            this.line(this.pending);
-        this.pending = '';
-        for (const [file, ranges] of this.lines)
-            this.lines.set(file, mergeRanges(ranges));
-        return this.lines;
-    }
-    line(line) {
-        if (this.oldLeft > 0 || this.newLeft > 0) {
-            if (this.hunkLine(line))
-                return;
-            // Not a hunk line although the header promised more: the diff was cut; read on as headers.
-            this.oldLeft = this.newLeft = 0;
-        }
-        const header = line.endsWith('\r') ? line.slice(0, -1) : line;
-        if (header.startsWith('diff --git ')) {
-            this.file = undefined;
-        }
-        else if (header.startsWith('+++ ')) {
-            this.file = newSidePath(header.slice(4));
-        }
-        else if (header.startsWith('@@ ')) {
-            const match = HUNK_HEADER.exec(header);
-            if (!match)
-                return;
-            this.oldLeft = match[1] === undefined ? 1 : Number(match[1]);
-            this.newLine = Number(match[2]);
-            this.newLeft = match[3] === undefined ? 1 : Number(match[3]);
-        }
-        // Everything else (index, mode, rename, "Binary files ... differ", "\ No newline") adds no lines.
-    }
-    /** Returns false when the line cannot belong to a hunk body. */
-    hunkLine(line) {
-        switch (line[0]) {
-            case '+':
-                if (this.file !== undefined)
-                    this.record(this.file, this.newLine);
-                this.newLine += 1;
-                this.newLeft -= 1;
-                return true;
-            case '-':
-                this.oldLeft -= 1;
-                return true;
-            case ' ':
-            case undefined: // a context line whose single space was stripped in transit
-                this.newLine += 1;
-                this.oldLeft -= 1;
-                this.newLeft -= 1;
-                return true;
-            case '\\': // "\ No newline at end of file"
-                return true;
-            default:
-                return false;
-        }
-    }
-    record(file, line) {
-        let ranges = this.lines.get(file);
-        if (!ranges)
-            this.lines.set(file, (ranges = []));
-        const last = ranges[ranges.length - 1];
-        if (last && last.end + 1 === line)
-            last.end = line;
-        else
-            ranges.push({ start: line, end: line });
-    }
-}
-/** The added and modified lines of a unified diff, per file of the new side. */
-function parseUnifiedDiff(text) {
-    const reader = new UnifiedDiffReader();
-    reader.push(text);
-    return reader.finish();
-}
-/** True when any line of [line, endLine] was added or modified in `file`. */
-function touchesChangedLines(changed, file, line, endLine = line) {
-    const ranges = changed.get(file.replace(/^(?:\.\/)+/, ''));
-    if (!ranges)
-        return false;
-    const last = Math.max(line, endLine);
-    // Binary search for the first range that ends at or after `line`.
-    let low = 0;
-    let high = ranges.length;
-    while (low < high) {
-        const middle = (low + high) >> 1;
-        if (ranges[middle].end < line)
-            low = middle + 1;
-        else
-            high = middle;
-    }
-    return low < ranges.length && ranges[low].start <= last;
-}
-function mergeRanges(ranges) {
-    const sorted = [...ranges].sort((a, b) => a.start - b.start);
-    const merged = [];
-    for (const range of sorted) {
-        const last = merged[merged.length - 1];
-        if (last && range.start <= last.end + 1)
-            last.end = Math.max(last.end, range.end);
-        else
-            merged.push({ ...range });
-    }
-    return merged;
-}
-/** The path on a "+++ " line: undefined for /dev/null (a deleted file). */
-function newSidePath(field) {
-    let path;
-    if (field.startsWith('"')) {
-        path = unquoteC(field);
-    }
-    else {
-        // Git ends the name with a tab when it contains a space, as GNU diff does before a timestamp.
-        const tab = field.indexOf('\t');
-        path = tab < 0 ? field : field.slice(0, tab);
-    }
-    if (path === '/dev/null')
-        return undefined;
-    return path.startsWith('b/') ? path.slice(2) : path;
-}
-const C_ESCAPES = {
-    a: 7,
-    b: 8,
-    t: 9,
-    n: 10,
-    v: 11,
-    f: 12,
-    r: 13,
-    '"': 34,
-    '\\': 92,
-};
-/**
- * Git quotes a path that holds control characters, a quote, a backslash or (with the default
- * core.quotePath) bytes above 0x7f, as a C string with octal escapes for the raw UTF-8 bytes.
- */
-function unquoteC(field) {
-    const bytes = [];
-    for (let index = 1; index < field.length; index += 1) {
-        const char = field[index];
-        if (char === '"')
-            break;
-        if (char !== '\\') {
-            bytes.push(...Buffer.from(char, 'utf8'));
-            continue;
-        }
-        const next = field[index + 1] ?? '';
-        const octal = /^[0-7]{3}/.exec(field.slice(index + 1, index + 4));
-        if (octal) {
-            bytes.push(parseInt(octal[0], 8));
-            index += 3;
-        }
-        else {
-            bytes.push(C_ESCAPES[next] ?? next.charCodeAt(0));
-            index += 1;
-        }
-    }
-    return Buffer.from(bytes).toString('utf8');
-}
-/**
- * The base to compare with: `base-ref` when given, else the pull request's base commit (or a merge
- * queue's base). Other events have nothing to compare with, so base-ref is required there.
- */
-function chooseBase(baseRefInput, context) {
-    const given = baseRefInput?.trim();
-    if (given) {
-        // A leading dash would reach git as an option rather than a revision.
-        if (given.startsWith('-') || /[\s\0]/.test(given)) {
-            throw new errors_InputError('base-ref', `must be a branch, tag or commit, got '${given}'`, 'origin/main');
-        }
-        return { ref: given, description: given };
-    }
-    const pr = context.pullRequest;
-    if (pr) {
-        return {
-            ref: pr.baseSha,
-            description: `the pull request's base ${pr.baseRef} (${pr.baseSha.slice(0, 7)})`,
-        };
-    }
-    const mergeGroup = context.payload.merge_group;
-    if (typeof mergeGroup?.base_sha === 'string') {
-        const baseSha = mergeGroup.base_sha;
-        return { ref: baseSha, description: `the merge queue's base (${baseSha.slice(0, 7)})` };
-    }
-    throw new errors_InputError('base-ref', `must be set to say which lines are new when the run is not for a pull request ` +
-        `(this is a ${context.eventName} event, which has no base to compare with)`, 'main');
-}
-const CHECKOUT_HINT = 'Comparing with the base needs the history of both sides: check out with actions/checkout and fetch-depth: 0 ' +
-    '(or fetch the base branch, e.g. git fetch origin main), or set base-ref to a commit that ' +
-    'the checkout contains.';
-/**
- * Lines added or modified since `baseRef`, from real git. Rename detection stays on so that a
- * moved file's untouched lines do not count as new.
- */
-async function changedLinesAgainst(baseRef, workspace, options = {}) {
-    const timeoutMs = options.timeoutMs ?? 120_000;
-    const git = (args, extra = {}) => exec_execute('git', args, { cwd: workspace, okExitCodes: 'any', timeoutMs, echo: false, ...extra });
-    const inside = await git(['rev-parse', '--is-inside-work-tree']);
-    if (inside.exitCode !== 0)
-        throw notARepository(workspace, inside);
-    const head = await resolveCommit(git, options.head ?? 'HEAD');
-    if (!head)
-        throw new errors_ActionError(`${workspace} has no commit checked out.`);
-    const baseSha = await resolveCommit(git, baseRef);
-    if (!baseSha) {
-        throw new errors_ActionError(`Cannot find base-ref '${baseRef}' in the checkout${await shallowNote(git)}.`, CHECKOUT_HINT);
-    }
-    const mergeBase = await git(['merge-base', baseSha, head]);
-    if (mergeBase.exitCode !== 0 || !mergeBase.stdout.trim()) {
-        throw new errors_ActionError(`Found no common history between base-ref '${baseRef}' and HEAD` +
-            `${await shallowNote(git)}.`, CHECKOUT_HINT);
-    }
-    const from = mergeBase.stdout.trim();
-    const reader = new UnifiedDiffReader();
-    const diff = await git([
-        '-c',
-        'core.quotePath=true',
-        'diff',
-        '--unified=0',
-        '--no-color',
-        '--no-ext-diff',
-        '--no-textconv',
-        '--find-renames',
-        // Paths relative to the workspace, as the findings are, even when it is a subdirectory.
-        '--relative',
-        // Fixed prefixes whatever diff.noprefix or diff.mnemonicPrefix say.
-        '--src-prefix=a/',
-        '--dst-prefix=b/',
-        from,
-        head,
-        '--',
-    ], 
-    // The reader keeps what it needs; the captured copy is only for the error message.
-    { echo: true, maxOutputBytes: 64 * 1024, onStdout: (text) => reader.push(text) });
-    if (diff.exitCode !== 0) {
-        throw new errors_ActionError(`git diff ${from.slice(0, 7)} ${head.slice(0, 7)} failed ` +
-            `(${describeExit(diff)}): ${lastLine(diff.stderr)}`);
-    }
-    return { lines: reader.finish(), baseSha, mergeBase: from };
-}
-async function resolveCommit(git, ref) {
-    const candidates = [ref];
-    // After actions/checkout, branches exist only as remote-tracking refs: main is origin/main.
-    if (!/^[0-9a-f]{7,64}$/i.test(ref) && !ref.startsWith('refs/') && !ref.startsWith('origin/')) {
-        candidates.push(`origin/${ref}`);
-    }
-    for (const candidate of candidates) {
-        const result = await git(['rev-parse', '--verify', '--quiet', `${candidate}^{commit}`]);
-        if (result.exitCode === 0 && result.stdout.trim())
-            return result.stdout.trim();
-    }
-    return undefined;
-}
-async function shallowNote(git) {
-    const result = await git(['rev-parse', '--is-shallow-repository']);
-    return result.stdout.trim() === 'true' ? ' (the checkout is shallow)' : '';
-}
-function notARepository(workspace, result) {
-    if (/dubious ownership/.test(result.stderr)) {
-        return new errors_ActionError(`git refuses to read ${workspace} because another user owns it.`, `Mark it safe in an earlier step: git config --global --add safe.directory "${workspace}"`);
-    }
-    return new errors_ActionError(`Comparing with the base needs a git checkout, but ${workspace} is not inside a git repository: ` +
-        lastLine(result.stderr), `Check out the repository with actions/checkout (fetch-depth: 0) before this step.`);
-}
-function describeExit(result) {
-    if (result.timedOut)
-        return 'timed out';
-    return result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`;
-}
-function lastLine(text) {
-    return text.trim().split('\n').pop() ?? '';
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -44880,67 +44212,6 @@ function resetResultOutputWritten() {
     resultWritten = false;
 }
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./src/core/reports/source.ts
-
-
-/** JSON and text reports are read whole; anything bigger than this is not a plausible report. */
-const MAX_TEXT_REPORT_BYTES = 64 * 1024 * 1024;
-function fileSource(path) {
-    return {
-        origin: path,
-        open: () => (0,external_node_fs_namespaceObject.createReadStream)(path),
-        readText: (maxBytes) => collect((0,external_node_fs_namespaceObject.createReadStream)(path), maxBytes, path),
-    };
-}
-function textSource(text, origin) {
-    return {
-        origin,
-        open: () => Readable.from([Buffer.from(text, 'utf8')]),
-        readText: async (maxBytes) => {
-            if (Buffer.byteLength(text, 'utf8') > maxBytes)
-                throw tooLarge(origin, maxBytes);
-            return text;
-        },
-    };
-}
-async function collect(stream, maxBytes, origin) {
-    const chunks = [];
-    let size = 0;
-    try {
-        for await (const chunk of stream) {
-            size += chunk.length;
-            if (size > maxBytes) {
-                stream.destroy();
-                throw tooLarge(origin, maxBytes);
-            }
-            chunks.push(chunk);
-        }
-    }
-    catch (error) {
-        if (error instanceof ReportError)
-            throw error;
-        throw new ReportError(origin, `could not be read: ${error.message}`);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-function tooLarge(origin, maxBytes) {
-    return new ReportError(origin, `is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB and was not read.`);
-}
-/**
- * A report that cannot be read (malformed, truncated, hostile, wrong shape). The check it belongs
- * to fails with this message rather than the action crashing.
- */
-class ReportError extends Error {
-    origin;
-    constructor(origin, problem) {
-        super(`${origin}: ${problem}`);
-        this.origin = origin;
-        this.name = 'ReportError';
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/core/summary.ts
 
 
@@ -48719,6 +47990,766 @@ function decodeUtf8(bytes, origin) {
     }
 }
 
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/core/duration.ts
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+const DURATION = /^(?:\d+(?:ms|h|m|s))+$/;
+const PART = /(\d+)(ms|h|m|s)/g;
+/**
+ * Parses Go-style durations such as `90s`, `5m`, `1h30m` or `250ms` into milliseconds.
+ * Returns undefined for anything else, including a bare number, whose unit would be a guess.
+ */
+function duration_parseDuration(text) {
+    const compact = text.trim().toLowerCase();
+    if (!DURATION.test(compact))
+        return undefined;
+    let total = 0;
+    for (const [, amount, unit] of compact.matchAll(PART)) {
+        total += Number(amount) * UNIT_MS[unit];
+    }
+    return total;
+}
+/** Renders milliseconds the way users write them, e.g. 5400000 -> `1h30m`. */
+function duration_formatDuration(ms) {
+    if (ms < 1_000)
+        return `${Math.round(ms)}ms`;
+    let rest = Math.round(ms / 1_000);
+    const hours = Math.floor(rest / 3_600);
+    rest -= hours * 3_600;
+    const minutes = Math.floor(rest / 60);
+    const seconds = rest - minutes * 60;
+    const parts = [hours && `${hours}h`, minutes && `${minutes}m`, seconds && `${seconds}s`];
+    return parts.filter(Boolean).join('') || '0s';
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/core/log.ts
+/**
+ * Untrusted text in the log. The runner reads workflow commands from every line an action
+ * prints: `::name::` after leading whitespace, and the legacy `##[name]` anywhere in a line. Text a
+ * pull request controls (file and test names, messages, paths, program output) must never be
+ * read as one, or it could stop command processing, register masks or save state.
+ *
+ * - Short untrusted values inside our own log lines go through `escapeUntrusted`.
+ * - Whole program output goes between stop-commands markers with `UntrustedOutput`.
+ */
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point here
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+/**
+ * Makes untrusted text safe to print on one log line: line breaks and control characters are
+ * shown as escapes (so the text cannot start a line of its own), `##[` and a leading `::` are
+ * broken up so that the runner cannot read them as a command. Readers still recognise the text.
+ */
+function log_escapeUntrusted(text) {
+    return text
+        .replace(/\\/g, '\\\\')
+        .replace(/\r/g, '\\r')
+        .replace(/\n/g, '\\n')
+        .replace(/\t/g, '\\t')
+        .replace(CONTROL, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`)
+        .replace(/##\[/g, '##\\[')
+        .replace(/^(\s*)::/, '$1\\::');
+}
+/**
+ * Prints untrusted program output as text: the runner stops reading commands at
+ * `::stop-commands::TOKEN` until a line `::TOKEN::`. The token is random, so the output cannot
+ * resume commands itself, and the resume marker always starts a line of its own, even when the
+ * output does not end with a newline (else the marker would be swallowed into the last line and
+ * commands would stay off for the rest of the step).
+ */
+class UntrustedOutput {
+    write;
+    token = randomUUID();
+    atLineStart = true;
+    closed = false;
+    constructor(write = (text) => process.stdout.write(text)) {
+        this.write = write;
+        this.write(`::stop-commands::${this.token}\n`);
+    }
+    /** Passes a chunk of the program's output through unchanged. */
+    print = (chunk) => {
+        if (this.closed || chunk === '')
+            return;
+        this.write(chunk);
+        this.atLineStart = chunk.endsWith('\n');
+    };
+    /** Ends the untrusted block: commands are read again from the next line on. */
+    close() {
+        if (this.closed)
+            return;
+        this.closed = true;
+        this.write(`${this.atLineStart ? '' : '\n'}::${this.token}::\n`);
+    }
+}
+/** Prints a finished program's untrusted output in one stop-commands block. */
+function printUntrusted(text, write) {
+    const output = new UntrustedOutput(write);
+    output.print(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+    output.close();
+}
+/** Runs `body` with untrusted output printed through one stop-commands block. */
+async function withUntrustedOutput(body, write) {
+    const output = new UntrustedOutput(write);
+    try {
+        return await body(output.print);
+    }
+    finally {
+        output.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/exec.ts
+
+
+
+
+
+
+class exec_ExecError extends errors_ActionError {
+    result;
+    constructor(result, hint) {
+        const how = result.timedOut
+            ? `timed out after ${duration_formatDuration(result.durationMs)} and was stopped`
+            : result.signal
+                ? `was killed by ${result.signal}`
+                : `exited with code ${result.exitCode}`;
+        const detail = lastLines(result.stderr || result.stdout, 5);
+        super(`${result.commandLine} ${how}${detail ? `:\n${detail}` : '.'}`, hint);
+        this.result = result;
+    }
+}
+const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
+function exec_execute(program, args, options = {}) {
+    const commandLine = formatCommandLine(program, args);
+    if (options.echo !== false)
+        info(`[command]${log_escapeUntrusted(commandLine)}`);
+    const env = buildEnv(options);
+    const started = Date.now();
+    const group = options.processGroup === true && process.platform !== 'win32';
+    const killGraceMs = options.killGraceMs ?? 5_000;
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)(program, [...args], {
+            cwd: options.cwd,
+            env,
+            shell: false,
+            stdio: ['pipe', 'pipe', 'pipe'],
+            // Its own process group (and session): the group's id is the child's pid.
+            detached: group,
+        });
+        const groupId = group ? child.pid : undefined;
+        if (groupId !== undefined) {
+            liveGroups.add(groupId);
+            installExitHook();
+        }
+        const signalChild = (signal) => {
+            if (groupId !== undefined)
+                signalGroup(groupId, signal);
+            else
+                child.kill(signal);
+        };
+        const stdout = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
+        const stderr = new OutputBuffer(options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT);
+        let timedOut = false;
+        let stopped = false;
+        let killTimer;
+        let closeTimer;
+        const terminate = () => {
+            if (killTimer !== undefined)
+                return;
+            signalChild('SIGTERM');
+            killTimer = setTimeout(() => {
+                signalChild('SIGKILL');
+                // A process outside our reach (one that left the group, or any descendant without
+                // processGroup) may still hold the pipes open; 'close' must not wait for it.
+                closeTimer = setTimeout(() => {
+                    child.stdout.destroy();
+                    child.stderr.destroy();
+                }, Math.min(killGraceMs, STREAM_GRACE_MS));
+            }, killGraceMs);
+        };
+        const timeoutTimer = options.timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                timedOut = true;
+                terminate();
+            }, options.timeoutMs);
+        const onAbort = () => {
+            if (timedOut)
+                return;
+            stopped = true;
+            terminate();
+        };
+        if (options.signal?.aborted)
+            onAbort();
+        else
+            options.signal?.addEventListener('abort', onAbort, { once: true });
+        child.stdout.on('data', (chunk) => {
+            stdout.add(chunk);
+            options.onStdout?.(secrets_maskSecrets(chunk.toString('utf8')));
+        });
+        child.stderr.on('data', (chunk) => {
+            stderr.add(chunk);
+            options.onStderr?.(secrets_maskSecrets(chunk.toString('utf8')));
+        });
+        // A program that exits without reading its input closes the pipe; that is not our failure.
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(options.stdin ?? '');
+        const settle = () => {
+            clearTimeout(timeoutTimer);
+            clearTimeout(killTimer);
+            clearTimeout(closeTimer);
+            options.signal?.removeEventListener('abort', onAbort);
+            if (groupId !== undefined)
+                exec_endGroup(groupId, killGraceMs);
+        };
+        child.on('error', (error) => {
+            settle();
+            if (error.code === 'ENOENT') {
+                reject(new errors_ActionError(`Could not run '${program}': it was not found on PATH.`, `Install ${program} in an earlier step, or check the spelling of the program name.`));
+            }
+            else {
+                reject(new errors_ActionError(`Could not run '${program}': ${error.message}`));
+            }
+        });
+        child.on('close', (exitCode, signal) => {
+            settle();
+            const result = {
+                commandLine,
+                exitCode,
+                signal,
+                stdout: secrets_maskSecrets(stdout.text()),
+                stderr: secrets_maskSecrets(stderr.text()),
+                stdoutTruncated: stdout.truncated,
+                timedOut,
+                ...(stopped ? { stopped } : {}),
+                durationMs: Date.now() - started,
+            };
+            const ok = stopped ||
+                (!timedOut &&
+                    (options.okExitCodes === 'any' || (options.okExitCodes ?? [0]).includes(exitCode ?? -1)));
+            if (ok)
+                resolve(result);
+            else
+                reject(new exec_ExecError(result));
+        });
+    });
+}
+/** After SIGKILL, how long the output pipes may stay open before they are closed from our side. */
+const STREAM_GRACE_MS = 1_000;
+/** Process groups started with processGroup that may still have members. */
+const liveGroups = new Set();
+let exitHookInstalled = false;
+function signalGroup(groupId, signal) {
+    try {
+        process.kill(-groupId, signal);
+        return true;
+    }
+    catch {
+        // ESRCH: nothing is left in the group.
+        return false;
+    }
+}
+/**
+ * The program has ended; what it left running in its group is stopped too (SIGTERM, then SIGKILL
+ * after the grace), so nothing it started outlives it unseen.
+ */
+function exec_endGroup(groupId, killGraceMs) {
+    if (!signalGroup(groupId, 'SIGTERM')) {
+        liveGroups.delete(groupId);
+        return;
+    }
+    const timer = setTimeout(() => {
+        signalGroup(groupId, 'SIGKILL');
+        liveGroups.delete(groupId);
+    }, killGraceMs);
+    timer.unref();
+}
+/**
+ * A detached group does not die with us: when this process exits (a cancelled run ends with
+ * process.exit) before a group was stopped, it is killed here. Only synchronous work runs on
+ * 'exit', so there is no grace: SIGKILL. A SIGKILL of this process itself cannot be caught.
+ */
+function installExitHook() {
+    if (exitHookInstalled)
+        return;
+    exitHookInstalled = true;
+    process.on('exit', killLiveGroups);
+}
+/** Kills every process group started with processGroup that may still run; exported for tests. */
+function killLiveGroups() {
+    for (const groupId of liveGroups)
+        signalGroup(groupId, 'SIGKILL');
+    liveGroups.clear();
+}
+function buildEnv(options) {
+    const env = options.inheritEnv === false ? {} : { ...process.env };
+    for (const [key, value] of Object.entries(options.env ?? {})) {
+        if (value === undefined)
+            delete env[key];
+        else
+            env[key] = value;
+    }
+    return env;
+}
+/** Keeps the head and the tail of large output: errors usually sit at the end. */
+class OutputBuffer {
+    limit;
+    head = [];
+    headBytes = 0;
+    tail = [];
+    tailBytes = 0;
+    dropped = 0;
+    constructor(limit) {
+        this.limit = limit;
+    }
+    add(chunk) {
+        const half = Math.floor(this.limit / 2);
+        if (this.headBytes < half) {
+            const take = chunk.subarray(0, half - this.headBytes);
+            this.head.push(take);
+            this.headBytes += take.length;
+            chunk = chunk.subarray(take.length);
+        }
+        if (chunk.length === 0)
+            return;
+        this.tail.push(chunk);
+        this.tailBytes += chunk.length;
+        let excess = this.tailBytes - (this.limit - half);
+        while (excess > 0) {
+            const first = this.tail[0];
+            const cut = Math.min(excess, first.length);
+            if (cut === first.length)
+                this.tail.shift();
+            else
+                this.tail[0] = first.subarray(cut);
+            this.tailBytes -= cut;
+            this.dropped += cut;
+            excess -= cut;
+        }
+    }
+    get truncated() {
+        return this.dropped > 0;
+    }
+    text() {
+        const head = Buffer.concat(this.head).toString('utf8');
+        const tail = Buffer.concat(this.tail).toString('utf8');
+        if (this.dropped === 0)
+            return head + tail;
+        return `${head}\n[... ${this.dropped} bytes of output omitted ...]\n${tail}`;
+    }
+}
+/** The command line as the log shows it: quoted like a shell would need, secrets masked. */
+function formatCommandLine(program, args) {
+    return secrets_maskSecrets([program, ...args].map(quoteForDisplay).join(' '));
+}
+function quoteForDisplay(arg) {
+    return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+function lastLines(text, count) {
+    return text.trimEnd().split('\n').slice(-count).join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/core/changed-lines.ts
+/**
+ * Which lines a change added or modified (quality-gate's new-only, coverage's patch): read from `git diff --unified=0`
+ * between the merge base of `base-ref` and HEAD, on the new side of each file.
+ */
+
+
+const HUNK_HEADER = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+/** Only the first character of a hunk line matters; a longer tail is never kept in memory. */
+const MAX_KEPT_LINE = 64 * 1024;
+/**
+ * Reads unified diff text incrementally, so a diff of any size needs memory only for the
+ * changed-line ranges. Hunk bodies are consumed by their declared line counts: an added line
+ * whose text is "++ b/x" shows up as "+++ b/x" and must not be taken for a file header.
+ */
+class UnifiedDiffReader {
+    lines = new Map();
+    file;
+    oldLeft = 0;
+    newLeft = 0;
+    newLine = 0;
+    pending = '';
+    push(text) {
+        let from = 0;
+        for (;;) {
+            const end = text.indexOf('\n', from);
+            if (end < 0)
+                break;
+            this.line(this.pending + text.slice(from, end));
+            this.pending = '';
+            from = end + 1;
+        }
+        if (this.pending.length < MAX_KEPT_LINE) {
+            this.pending += text.slice(from, from + MAX_KEPT_LINE - this.pending.length);
+        }
+    }
+    finish() {
+        if (this.pending)
+            this.line(this.pending);
+        this.pending = '';
+        for (const [file, ranges] of this.lines)
+            this.lines.set(file, mergeRanges(ranges));
+        return this.lines;
+    }
+    line(line) {
+        if (this.oldLeft > 0 || this.newLeft > 0) {
+            if (this.hunkLine(line))
+                return;
+            // Not a hunk line although the header promised more: the diff was cut; read on as headers.
+            this.oldLeft = this.newLeft = 0;
+        }
+        const header = line.endsWith('\r') ? line.slice(0, -1) : line;
+        if (header.startsWith('diff --git ')) {
+            this.file = undefined;
+        }
+        else if (header.startsWith('+++ ')) {
+            this.file = newSidePath(header.slice(4));
+        }
+        else if (header.startsWith('@@ ')) {
+            const match = HUNK_HEADER.exec(header);
+            if (!match)
+                return;
+            this.oldLeft = match[1] === undefined ? 1 : Number(match[1]);
+            this.newLine = Number(match[2]);
+            this.newLeft = match[3] === undefined ? 1 : Number(match[3]);
+        }
+        // Everything else (index, mode, rename, "Binary files ... differ", "\ No newline") adds no lines.
+    }
+    /** Returns false when the line cannot belong to a hunk body. */
+    hunkLine(line) {
+        switch (line[0]) {
+            case '+':
+                if (this.file !== undefined)
+                    this.record(this.file, this.newLine);
+                this.newLine += 1;
+                this.newLeft -= 1;
+                return true;
+            case '-':
+                this.oldLeft -= 1;
+                return true;
+            case ' ':
+            case undefined: // a context line whose single space was stripped in transit
+                this.newLine += 1;
+                this.oldLeft -= 1;
+                this.newLeft -= 1;
+                return true;
+            case '\\': // "\ No newline at end of file"
+                return true;
+            default:
+                return false;
+        }
+    }
+    record(file, line) {
+        let ranges = this.lines.get(file);
+        if (!ranges)
+            this.lines.set(file, (ranges = []));
+        const last = ranges[ranges.length - 1];
+        if (last && last.end + 1 === line)
+            last.end = line;
+        else
+            ranges.push({ start: line, end: line });
+    }
+}
+/** The added and modified lines of a unified diff, per file of the new side. */
+function parseUnifiedDiff(text) {
+    const reader = new UnifiedDiffReader();
+    reader.push(text);
+    return reader.finish();
+}
+/** True when any line of [line, endLine] was added or modified in `file`. */
+function touchesChangedLines(changed, file, line, endLine = line) {
+    const ranges = changed.get(file.replace(/^(?:\.\/)+/, ''));
+    if (!ranges)
+        return false;
+    const last = Math.max(line, endLine);
+    // Binary search for the first range that ends at or after `line`.
+    let low = 0;
+    let high = ranges.length;
+    while (low < high) {
+        const middle = (low + high) >> 1;
+        if (ranges[middle].end < line)
+            low = middle + 1;
+        else
+            high = middle;
+    }
+    return low < ranges.length && ranges[low].start <= last;
+}
+function mergeRanges(ranges) {
+    const sorted = [...ranges].sort((a, b) => a.start - b.start);
+    const merged = [];
+    for (const range of sorted) {
+        const last = merged[merged.length - 1];
+        if (last && range.start <= last.end + 1)
+            last.end = Math.max(last.end, range.end);
+        else
+            merged.push({ ...range });
+    }
+    return merged;
+}
+/** The path on a "+++ " line: undefined for /dev/null (a deleted file). */
+function newSidePath(field) {
+    let path;
+    if (field.startsWith('"')) {
+        path = unquoteC(field);
+    }
+    else {
+        // Git ends the name with a tab when it contains a space, as GNU diff does before a timestamp.
+        const tab = field.indexOf('\t');
+        path = tab < 0 ? field : field.slice(0, tab);
+    }
+    if (path === '/dev/null')
+        return undefined;
+    return path.startsWith('b/') ? path.slice(2) : path;
+}
+const C_ESCAPES = {
+    a: 7,
+    b: 8,
+    t: 9,
+    n: 10,
+    v: 11,
+    f: 12,
+    r: 13,
+    '"': 34,
+    '\\': 92,
+};
+/**
+ * Git quotes a path that holds control characters, a quote, a backslash or (with the default
+ * core.quotePath) bytes above 0x7f, as a C string with octal escapes for the raw UTF-8 bytes.
+ */
+function unquoteC(field) {
+    const bytes = [];
+    for (let index = 1; index < field.length; index += 1) {
+        const char = field[index];
+        if (char === '"')
+            break;
+        if (char !== '\\') {
+            bytes.push(...Buffer.from(char, 'utf8'));
+            continue;
+        }
+        const next = field[index + 1] ?? '';
+        const octal = /^[0-7]{3}/.exec(field.slice(index + 1, index + 4));
+        if (octal) {
+            bytes.push(parseInt(octal[0], 8));
+            index += 3;
+        }
+        else {
+            bytes.push(C_ESCAPES[next] ?? next.charCodeAt(0));
+            index += 1;
+        }
+    }
+    return Buffer.from(bytes).toString('utf8');
+}
+/**
+ * The base to compare with: `base-ref` when given, else the pull request's base commit (or a merge
+ * queue's base). Other events have nothing to compare with, so base-ref is required there.
+ */
+function chooseBase(baseRefInput, context) {
+    const given = baseRefInput?.trim();
+    if (given) {
+        // A leading dash would reach git as an option rather than a revision.
+        if (given.startsWith('-') || /[\s\0]/.test(given)) {
+            throw new errors_InputError('base-ref', `must be a branch, tag or commit, got '${given}'`, 'origin/main');
+        }
+        return { ref: given, description: given };
+    }
+    const pr = context.pullRequest;
+    if (pr) {
+        return {
+            ref: pr.baseSha,
+            description: `the pull request's base ${pr.baseRef} (${pr.baseSha.slice(0, 7)})`,
+        };
+    }
+    const mergeGroup = context.payload.merge_group;
+    if (typeof mergeGroup?.base_sha === 'string') {
+        const baseSha = mergeGroup.base_sha;
+        return { ref: baseSha, description: `the merge queue's base (${baseSha.slice(0, 7)})` };
+    }
+    throw new errors_InputError('base-ref', `must be set to say which lines are new when the run is not for a pull request ` +
+        `(this is a ${context.eventName} event, which has no base to compare with)`, 'main');
+}
+const CHECKOUT_HINT = 'Comparing with the base needs the history of both sides: check out with actions/checkout and fetch-depth: 0 ' +
+    '(or fetch the base branch, e.g. git fetch origin main), or set base-ref to a commit that ' +
+    'the checkout contains.';
+/**
+ * Lines added or modified since `baseRef`, from real git. Rename detection stays on so that a
+ * moved file's untouched lines do not count as new.
+ */
+async function changedLinesAgainst(baseRef, workspace, options = {}) {
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    const git = (args, extra = {}) => exec_execute('git', args, { cwd: workspace, okExitCodes: 'any', timeoutMs, echo: false, ...extra });
+    const inside = await git(['rev-parse', '--is-inside-work-tree']);
+    if (inside.exitCode !== 0)
+        throw notARepository(workspace, inside);
+    const head = await resolveCommit(git, options.head ?? 'HEAD');
+    if (!head)
+        throw new errors_ActionError(`${workspace} has no commit checked out.`);
+    const fetcher = options.fetchMissing && (await isShallow(git)) ? new Fetcher(git) : undefined;
+    let baseSha = await resolveCommit(git, baseRef);
+    if (!baseSha && fetcher)
+        baseSha = await fetcher.base(baseRef);
+    if (!baseSha) {
+        throw new errors_ActionError(`Cannot find base-ref '${baseRef}' in the checkout${await shallowNote(git, fetcher)}.`, CHECKOUT_HINT);
+    }
+    let from = await mergeBaseOf(git, baseSha, head);
+    if (!from && fetcher)
+        from = await fetcher.mergeBase(baseSha, head);
+    if (!from) {
+        throw new errors_ActionError(`Found no common history between base-ref '${baseRef}' and HEAD` +
+            `${await shallowNote(git, fetcher)}.`, CHECKOUT_HINT);
+    }
+    const reader = new UnifiedDiffReader();
+    const diff = await git([
+        '-c',
+        'core.quotePath=true',
+        'diff',
+        '--unified=0',
+        '--no-color',
+        '--no-ext-diff',
+        '--no-textconv',
+        '--find-renames',
+        // Paths relative to the workspace, as the findings are, even when it is a subdirectory.
+        '--relative',
+        // Fixed prefixes whatever diff.noprefix or diff.mnemonicPrefix say.
+        '--src-prefix=a/',
+        '--dst-prefix=b/',
+        from,
+        head,
+        '--',
+    ], 
+    // The reader keeps what it needs; the captured copy is only for the error message.
+    { echo: true, maxOutputBytes: 64 * 1024, onStdout: (text) => reader.push(text) });
+    if (diff.exitCode !== 0) {
+        throw new errors_ActionError(`git diff ${from.slice(0, 7)} ${head.slice(0, 7)} failed ` +
+            `(${describeExit(diff)}): ${lastLine(diff.stderr)}`);
+    }
+    return { lines: reader.finish(), baseSha, mergeBase: from, fetched: fetcher?.fetched ?? [] };
+}
+/**
+ * Where the diff starts. When HEAD's first parent is the base, that is the base itself: the
+ * commit actions/checkout checks out for a pull request is GitHub's merge of the head into the
+ * base (refs/pull/N/merge), and in a shallow checkout git cannot walk from it to its parents,
+ * but the raw commit still names them. Otherwise git merge-base, which needs connected history.
+ */
+async function mergeBaseOf(git, baseSha, head) {
+    const commit = await git(['cat-file', 'commit', head]);
+    const headers = commit.stdout.split('\n\n')[0] ?? '';
+    const firstParent = /^parent ([0-9a-f]+)$/m.exec(headers)?.[1];
+    if (commit.exitCode === 0 && firstParent === baseSha)
+        return baseSha;
+    const result = await git(['merge-base', baseSha, head]);
+    return result.exitCode === 0 && result.stdout.trim() ? result.stdout.trim() : undefined;
+}
+/** Older history fetched per step while the merge base is missing: ~2,700 commits at most. */
+const DEEPEN_STEPS = [32, 128, 512, 2048];
+const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+/** Fetches from origin just what a shallow checkout lacks, and remembers why it stopped. */
+class Fetcher {
+    git;
+    fetched = [];
+    failure;
+    constructor(git) {
+        this.git = git;
+    }
+    /** Fetches the base commit alone (depth 1); undefined when it cannot be fetched. */
+    async base(baseRef) {
+        const refspec = baseRefspec(baseRef);
+        if (!refspec) {
+            this.failure = `'${baseRef}' is neither a full commit SHA nor a branch, so it was not fetched`;
+            return undefined;
+        }
+        if (!(await this.fetch(['--depth=1', 'origin', refspec])))
+            return undefined;
+        const sha = await resolveCommit(this.git, refspec.split(':')[1] ?? refspec);
+        if (sha)
+            this.fetched.push(`the base commit ${sha.slice(0, 7)}`);
+        return sha;
+    }
+    /** Deepens both sides in bounded steps until they meet. */
+    async mergeBase(baseSha, head) {
+        let depth = 0;
+        for (const step of DEEPEN_STEPS) {
+            // --deepen moves every shallow boundary, HEAD's too, even when HEAD is a local commit
+            // that origin does not have: naming the base is enough.
+            if (!(await this.fetch([`--deepen=${step}`, 'origin', baseSha])))
+                return undefined;
+            depth += step;
+            const found = await mergeBaseOf(this.git, baseSha, head);
+            if (found) {
+                this.fetched.push(`up to ${depth} older commits to reach the merge base`);
+                return found;
+            }
+            if (!(await isShallow(this.git)))
+                break;
+        }
+        this.failure ??= `no merge base within ${depth} commits of history fetched from origin`;
+        return undefined;
+    }
+    async fetch(args) {
+        const result = await this.git(['fetch', '--no-tags', '--no-recurse-submodules', ...args], {
+            echo: true,
+            // A missing credential must fail the fetch, not wait for someone to type a password.
+            env: { GIT_TERMINAL_PROMPT: '0' },
+        });
+        if (result.exitCode === 0)
+            return true;
+        this.failure = `git fetch failed (${describeExit(result)}): ${lastLine(result.stderr)}`;
+        return false;
+    }
+}
+/** A commit SHA is fetched as itself; a branch name (main, origin/main) into origin/<name>. */
+function baseRefspec(baseRef) {
+    if (FULL_SHA.test(baseRef))
+        return baseRef;
+    if (/^[0-9a-f]{7,39}$/i.test(baseRef) || baseRef.startsWith('refs/tags/'))
+        return undefined;
+    const branch = baseRef.replace(/^(?:refs\/heads\/|refs\/remotes\/origin\/|origin\/)/, '');
+    if (branch.startsWith('refs/') || branch.includes(':'))
+        return undefined;
+    return `+refs/heads/${branch}:refs/remotes/origin/${branch}`;
+}
+async function resolveCommit(git, ref) {
+    const candidates = [ref];
+    // After actions/checkout, branches exist only as remote-tracking refs: main is origin/main.
+    if (!/^[0-9a-f]{7,64}$/i.test(ref) && !ref.startsWith('refs/') && !ref.startsWith('origin/')) {
+        candidates.push(`origin/${ref}`);
+    }
+    for (const candidate of candidates) {
+        const result = await git(['rev-parse', '--verify', '--quiet', `${candidate}^{commit}`]);
+        if (result.exitCode === 0 && result.stdout.trim())
+            return result.stdout.trim();
+    }
+    return undefined;
+}
+async function isShallow(git) {
+    const result = await git(['rev-parse', '--is-shallow-repository']);
+    return result.stdout.trim() === 'true';
+}
+async function shallowNote(git, fetcher) {
+    if (fetcher?.failure)
+        return ` (the checkout is shallow, and ${fetcher.failure})`;
+    return (await isShallow(git)) ? ' (the checkout is shallow)' : '';
+}
+function notARepository(workspace, result) {
+    if (/dubious ownership/.test(result.stderr)) {
+        return new errors_ActionError(`git refuses to read ${workspace} because another user owns it.`, `Mark it safe in an earlier step: git config --global --add safe.directory "${workspace}"`);
+    }
+    return new errors_ActionError(`Comparing with the base needs a git checkout, but ${workspace} is not inside a git repository: ` +
+        lastLine(result.stderr), `Check out the repository with actions/checkout (fetch-depth: 0) before this step.`);
+}
+function describeExit(result) {
+    if (result.timedOut)
+        return 'timed out';
+    return result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`;
+}
+function lastLine(text) {
+    return text.trim().split('\n').pop() ?? '';
+}
+
 ;// CONCATENATED MODULE: ./src/coverage/totals.ts
 
 /** Σcovered / Σtotal over the merged lines: never an average of per-file rates. */
@@ -48744,14 +48775,25 @@ function fileTotals(file) {
 /**
  * Patch coverage: of the lines this change added or modified that are coverable, how many ran.
  * A changed line that no report lists (a comment, a blank line) is not coverable and not counted.
+ * A changed file no report mentions counts only when it is source code (README.md, workflow YAML
+ * never do), and then only with unmatchedAsUncovered.
  */
-function patchCoverage(files, changed) {
+function patchCoverage(files, changed, options = {}) {
     const byPath = new Map(files.map((file) => [file.path, file]));
+    const source = sourceExtensions(files);
     const patch = { covered: 0, total: 0, uncovered: [], filesWithoutCoverage: [] };
     for (const path of [...changed.keys()].sort()) {
         const file = byPath.get(path);
         if (!file) {
+            if (!source.has(extensionOf(path)))
+                continue;
             patch.filesWithoutCoverage.push(path);
+            if (options.unmatchedAsUncovered) {
+                const lines = (changed.get(path) ?? []).flatMap(({ start, end }) => Array.from({ length: end - start + 1 }, (_, index) => start + index));
+                patch.total += lines.length;
+                if (lines.length > 0)
+                    patch.uncovered.push({ path, lines });
+            }
             continue;
         }
         const missed = [];
@@ -48768,6 +48810,18 @@ function patchCoverage(files, changed) {
             patch.uncovered.push({ path, lines: missed });
     }
     return patch;
+}
+/** The extensions (".java", lower case) of the files the reports cover: what counts as source. */
+function sourceExtensions(files) {
+    const extensions = new Set(files.map((file) => extensionOf(file.path)));
+    // A report naming an extensionless file (a script) must not make every Makefile source.
+    extensions.delete('');
+    return extensions;
+}
+function extensionOf(path) {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    const dot = name.lastIndexOf('.');
+    return dot > 0 ? name.slice(dot).toLowerCase() : '';
 }
 /**
  * A percentage with two decimals, rounded down so a report never claims more than was covered
@@ -48809,12 +48863,69 @@ function add(into, from) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/coverage/unmatched.ts
+/** What happens to changed source files that appear in no report (the unmatched-changes input). */
+const UNMATCHED_CHANGES = ['fail', 'uncovered', 'ignore'];
+/** How many unmatched files a message names before it says "and N more". */
+const NAMED = 5;
+/** The message of a min-patch gate that measured nothing because no changed file matched. */
+function unmatchedFailure(patch, minPatch) {
+    const files = patch.filesWithoutCoverage;
+    const fix = patch.suggestedPathFix
+        ? `the reports seem to name them by other paths: map them with path-fixes: ${patch.suggestedPathFix}`
+        : `if the reports name them by other paths, map those onto the repository with path-fixes (e.g. /app=. for a container)`;
+    return (`min-patch ${minPatch}% measured nothing: ${files.length} changed source file(s) appear in no coverage report ` +
+        `(${nameFew(files)}); ${fix}, or set unmatched-changes: uncovered to count their lines as uncovered`);
+}
+function nameFew(paths) {
+    const named = paths.slice(0, NAMED).join(', ');
+    return paths.length > NAMED ? `${named} and ${paths.length - NAMED} more` : named;
+}
+/**
+ * A `from=to` line that would turn report paths (pass those naming no file of the checkout) into
+ * the changed files' paths, from the pair sharing the most trailing directories: report
+ * com/acme/Foo.java and changed file svc/src/main/java/com/acme/Bar.java give
+ * com=svc/src/main/java/com. Undefined when no pair shares a directory, or the shared part
+ * already starts at the same place in both.
+ */
+function suggestPathFix(unmatched, reportPaths) {
+    let best;
+    for (const changed of unmatched) {
+        const to = changed.split('/').slice(0, -1);
+        for (const reported of reportPaths) {
+            if (reported.startsWith('/') || reported.startsWith('../'))
+                continue;
+            const from = reported.split('/').slice(0, -1);
+            let shared = 0;
+            while (shared < from.length &&
+                shared < to.length &&
+                from[from.length - 1 - shared] === to[to.length - 1 - shared]) {
+                shared += 1;
+            }
+            if (shared === 0 || (shared === from.length && shared === to.length))
+                continue;
+            if (!best || shared > best.shared)
+                best = { shared, from, to };
+        }
+    }
+    if (!best)
+        return undefined;
+    // path-fixes rewrite a prefix, never an empty one: when the report path is a whole suffix of
+    // the file's, the first shared directory becomes the prefix on both sides.
+    const keep = best.from.length - best.shared;
+    const cut = keep > 0 ? keep : 1;
+    const from = best.from.slice(0, cut).join('/');
+    const to = best.to.slice(0, best.to.length - best.from.length + cut).join('/') || '.';
+    return `${from}=${to}`;
+}
+
 ;// CONCATENATED MODULE: ./src/coverage/gate.ts
+
 
 /**
  * Judges the numbers against the gates. Comparisons use exact ratios, not the two-decimal rates
  * shown, so 79.999% does not pass min-total 80. A patch with no coverable changed lines passes
- * min-patch: there is nothing to cover.
+ * min-patch: there is nothing to cover, unless changed source files appear in no report.
  */
 function evaluateCoverage(totals, patch, baseline, gates) {
     const outcomes = [];
@@ -48825,16 +48936,29 @@ function evaluateCoverage(totals, patch, baseline, gates) {
             message: 'the reports contain no coverable lines, so nothing was measured',
         });
     }
-    if (gates.minTotal !== undefined && totals.lines.total > 0) {
-        const passed = exactPercent(totals.lines) >= gates.minTotal;
+    const headline = totals.headline ?? totals.lines;
+    if (gates.minTotal !== undefined && headline.total > 0) {
+        const passed = exactPercent(headline) >= gates.minTotal;
         outcomes.push({
             gate: 'min-total',
             passed,
-            message: `total line coverage ${totals_formatPercent(totals.lines)} (${totals.lines.covered} of ${totals.lines.total} lines) ${passed ? '≥' : '<'} min-total ${gates.minTotal}%`,
+            message: `${describeTotal(totals)} ${totals_formatPercent(headline)} (${headline.covered} of ${headline.total} lines) ${passed ? '≥' : '<'} min-total ${gates.minTotal}%`,
         });
     }
+    if (gates.minBranches !== undefined && totals.lines.total > 0) {
+        outcomes.push(branchOutcome(totals.branches, gates.minBranches));
+    }
     if (gates.minPatch !== undefined && patch) {
-        if (patch.total === 0) {
+        const unmatched = patch.filesWithoutCoverage.length > 0;
+        if (patch.total === 0 && unmatched && (gates.unmatchedChanges ?? 'fail') === 'fail') {
+            // Changed source code that no report mentions is not "nothing to cover".
+            outcomes.push({
+                gate: 'min-patch',
+                passed: false,
+                message: unmatchedFailure(patch, gates.minPatch),
+            });
+        }
+        else if (patch.total === 0) {
             outcomes.push({
                 gate: 'min-patch',
                 passed: true,
@@ -48859,18 +48983,39 @@ function evaluateCoverage(totals, patch, baseline, gates) {
         outcomes.push({
             gate: 'max-drop',
             passed,
-            message: `line coverage ${change} against the baseline (${baseline.lineRate.toFixed(2)}% → ${totals_formatPercent(totals.lines)}) ${passed ? 'within' : 'exceeds'} max-drop ${gates.maxDrop}`,
+            message: `${describeTotal(totals)} ${change} against the baseline (${baseline.lineRate.toFixed(2)}% → ${totals_formatPercent(headline)}) ${passed ? 'within' : 'exceeds'} max-drop ${gates.maxDrop}`,
         });
     }
     const reasons = outcomes.filter((outcome) => !outcome.passed).map((outcome) => outcome.message);
     return { passed: reasons.length === 0, outcomes, reasons };
 }
-function compareWithBaseline(totals, origin, baselineLines) {
-    const before = percent(baselineLines);
-    if (before === undefined || totals.lines.total === 0)
+/** `current` and `before` are the same measure: both headline rates of one definition. */
+function compareWithBaseline(current, origin, before) {
+    if (percent(before) === undefined || current.total === 0)
         return undefined;
-    const lineRate = exactPercent(baselineLines);
-    return { origin, lineRate, delta: exactPercent(totals.lines) - lineRate };
+    const lineRate = exactPercent(before);
+    return { origin, lineRate, delta: exactPercent(current) - lineRate };
+}
+/** Reports without branch data cannot meet a branch gate: that fails rather than passing unseen. */
+function branchOutcome(branches, minBranches) {
+    if (branches.total === 0) {
+        return {
+            gate: 'min-branches',
+            passed: false,
+            message: 'the reports contain no branches, so min-branches cannot be checked (measure branches, e.g. coverage run --branch or c8, or remove min-branches)',
+        };
+    }
+    const passed = exactPercent(branches) >= minBranches;
+    return {
+        gate: 'min-branches',
+        passed,
+        message: `branch coverage ${totals_formatPercent(branches)} (${branches.covered} of ${branches.total} branches) ${passed ? '≥' : '<'} min-branches ${minBranches}%`,
+    };
+}
+function describeTotal(totals) {
+    return totals.headline?.definition === 'codecov'
+        ? 'total coverage (Codecov: partial lines missed)'
+        : 'total line coverage';
 }
 function exactPercent(ratio) {
     return (ratio.covered / ratio.total) * 100;
@@ -48887,12 +49032,18 @@ function buildResult(input) {
     const ranked = [...input.files].sort((a, b) => rank(a.lines) - rank(b.lines));
     return {
         schema: RESULT_SCHEMA,
+        ...(input.name && { name: input.name }),
         passed: input.verdict.passed,
         reasons: input.verdict.reasons,
         totals: {
             lines: withRate(input.totals.lines),
             branches: withRate(input.totals.branches),
             functions: withRate(input.totals.functions),
+        },
+        headline: {
+            definition: input.headline.definition,
+            partials: input.headline.partials,
+            ...withRate(input.headline),
         },
         patch: input.patch ? { ...withRate(input.patch), uncovered: input.patch.uncovered } : null,
         baseline: input.baseline ?? null,
@@ -48917,15 +49068,38 @@ function outputsFrom(result) {
         'functions-covered': String(result.totals.functions.covered),
         'functions-total': String(result.totals.functions.total),
         'function-rate': rate(result.totals.functions),
+        'headline-rate': rate(result.headline),
         'patch-covered': result.patch ? String(result.patch.covered) : '',
         'patch-total': result.patch ? String(result.patch.total) : '',
         'patch-rate': rate(result.patch),
         passed: String(result.passed),
     };
 }
-/** Reads a previous run's `result` JSON; the error names the input it came from. */
-function parseBaselineLines(text, origin, input) {
-    const hint = `Save this action's result output on the default branch, e.g. echo '\${{ steps.coverage.outputs.result }}' > coverage-result.json, and restore it here.`;
+/**
+ * Reads a previous run's `result` JSON for its headline of the same definition; the error names
+ * the input it came from. Results written before the headline existed hold line coverage only.
+ */
+function parseBaselineRate(text, origin, input, definition) {
+    const result = parseResult(text, origin, input);
+    const lines = result.totals?.lines;
+    if (!isRatio(lines)) {
+        throw new errors_ActionError(`Input '${input}' (${origin}) has no valid totals.lines counts.`, BASELINE_HINT);
+    }
+    const headline = result.headline;
+    if (headline?.definition === definition && isRatio(headline)) {
+        return { ratio: { covered: headline.covered, total: headline.total } };
+    }
+    const ratio = { covered: lines.covered, total: lines.total };
+    if (definition === 'lines')
+        return { ratio };
+    return {
+        ratio,
+        note: `The baseline (${origin}) has no ${definition} headline rate, so max-drop compared with its line coverage.`,
+    };
+}
+const BASELINE_HINT = `Save this action's result output on the default branch, e.g. echo '\${{ steps.coverage.outputs.result }}' > coverage-result.json, and restore it here.`;
+function parseResult(text, origin, input) {
+    const hint = BASELINE_HINT;
     if (Buffer.byteLength(text) > MAX_BASELINE_BYTES) {
         throw new errors_ActionError(`Input '${input}' (${origin}) is larger than 8 MiB; it is not a coverage result.`, hint);
     }
@@ -48940,14 +49114,13 @@ function parseBaselineLines(text, origin, input) {
     if (result?.schema !== RESULT_SCHEMA) {
         throw new errors_ActionError(`Input '${input}' (${origin}) is not a Slipway coverage result (no "schema": "${RESULT_SCHEMA}").`, hint);
     }
-    const lines = result.totals?.lines;
-    if (!lines ||
-        !Number.isInteger(lines.covered) ||
-        !Number.isInteger(lines.total) ||
-        lines.covered > lines.total) {
-        throw new errors_ActionError(`Input '${input}' (${origin}) has no valid totals.lines counts.`, hint);
-    }
-    return { covered: lines.covered, total: lines.total };
+    return result;
+}
+function isRatio(value) {
+    return (!!value &&
+        Number.isInteger(value.covered) &&
+        Number.isInteger(value.total) &&
+        value.covered <= value.total);
 }
 function withRate(ratio) {
     return { covered: ratio.covered, total: ratio.total, rate: percent(ratio) ?? null };
@@ -48965,7 +49138,7 @@ function rank(ratio) {
 
 
 /** The baseline to compare with: a file, or the newest artifact the default branch uploaded. */
-async function readBaseline(settings, github, totals, notes) {
+async function readBaseline(settings, github, headline, notes) {
     if (settings.baselineFile) {
         const path = (0,external_node_path_namespaceObject.resolve)(settings.workspace, settings.baselineFile);
         let text;
@@ -48975,7 +49148,7 @@ async function readBaseline(settings, github, totals, notes) {
         catch (error) {
             throw new errors_ActionError(`Input 'baseline-file' (${settings.baselineFile}) could not be read: ${errors_describeThrown(error)}`);
         }
-        return compareWithBaseline(totals, settings.baselineFile, parseBaselineLines(text, settings.baselineFile, 'baseline-file'));
+        return compare(headline, settings.baselineFile, text, 'baseline-file', notes);
     }
     if (settings.baselineArtifact && github) {
         const octokit = createOctokit(requireToken(settings, 'baseline-artifact'));
@@ -48990,9 +49163,15 @@ async function readBaseline(settings, github, totals, notes) {
             return undefined;
         }
         const origin = `artifact ${settings.baselineArtifact}`;
-        return compareWithBaseline(totals, origin, parseBaselineLines(found.text, origin, 'baseline-artifact'));
+        return compare(headline, origin, found.text, 'baseline-artifact', notes);
     }
     return undefined;
+}
+function compare(headline, origin, text, input, notes) {
+    const before = parseBaselineRate(text, origin, input, headline.definition);
+    if (before.note)
+        notes.push(before.note);
+    return compareWithBaseline(headline, origin, before.ratio);
 }
 function requireToken(settings, purpose) {
     if (!settings.githubToken) {
@@ -49327,7 +49506,7 @@ async function upload(settings, files, notes) {
             token: codecov.token,
             useOidc: codecov.useOidc,
             flags: codecov.flags,
-            name: codecov.name,
+            name: settings.name,
             context: readGitHubContext(),
             networkFiles: await trackedFiles(settings.workspace),
         });
@@ -49351,6 +49530,67 @@ async function trackedFiles(workspace) {
         echo: false,
     }).catch(() => undefined);
     return listed?.exitCode === 0 ? listed.stdout.split('\n').filter(Boolean) : [];
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/core/reports/source.ts
+
+
+/** JSON and text reports are read whole; anything bigger than this is not a plausible report. */
+const MAX_TEXT_REPORT_BYTES = 64 * 1024 * 1024;
+function fileSource(path) {
+    return {
+        origin: path,
+        open: () => (0,external_node_fs_namespaceObject.createReadStream)(path),
+        readText: (maxBytes) => collect((0,external_node_fs_namespaceObject.createReadStream)(path), maxBytes, path),
+    };
+}
+function textSource(text, origin) {
+    return {
+        origin,
+        open: () => Readable.from([Buffer.from(text, 'utf8')]),
+        readText: async (maxBytes) => {
+            if (Buffer.byteLength(text, 'utf8') > maxBytes)
+                throw tooLarge(origin, maxBytes);
+            return text;
+        },
+    };
+}
+async function collect(stream, maxBytes, origin) {
+    const chunks = [];
+    let size = 0;
+    try {
+        for await (const chunk of stream) {
+            size += chunk.length;
+            if (size > maxBytes) {
+                stream.destroy();
+                throw tooLarge(origin, maxBytes);
+            }
+            chunks.push(chunk);
+        }
+    }
+    catch (error) {
+        if (error instanceof ReportError)
+            throw error;
+        throw new ReportError(origin, `could not be read: ${error.message}`);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+function tooLarge(origin, maxBytes) {
+    return new ReportError(origin, `is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB and was not read.`);
+}
+/**
+ * A report that cannot be read (malformed, truncated, hostile, wrong shape). The check it belongs
+ * to fails with this message rather than the action crashing.
+ */
+class ReportError extends Error {
+    origin;
+    constructor(origin, problem) {
+        super(`${origin}: ${problem}`);
+        this.origin = origin;
+        this.name = 'ReportError';
+    }
 }
 
 ;// CONCATENATED MODULE: external "url"
@@ -50251,12 +50491,17 @@ const COVERAGE_FORMATS = [
     'go',
     'istanbul',
     'llvm-cov',
+    'coveragepy-json',
+    'coverlet',
+    'opencover',
+    'simplecov',
 ];
 function emptyFile(path) {
     return { path, lines: new Map(), branches: new Map(), functions: new Map() };
 }
 
 ;// CONCATENATED MODULE: ./src/coverage/discover.ts
+
 
 
 
@@ -50268,12 +50513,45 @@ const USUAL_LOCATIONS = [
     '**/coverage.xml',
     '**/cobertura.xml',
     '**/cobertura-coverage.xml',
+    '**/coverage.cobertura.xml',
+    '**/coverage.opencover.xml',
     '**/jacoco*.xml',
     '**/clover.xml',
     '**/coverage-final.json',
     '**/coverage.out',
     '**/cover.out',
     '**/coverage.json',
+    '**/.resultset.json',
+];
+/**
+ * When one run wrote the same coverage in several formats into one directory (c8: lcov.info,
+ * cobertura-coverage.xml and coverage-final.json; coverage.py: coverage.xml, coverage.json and
+ * coverage.lcov), the default search reads only the most faithful of them: merging them all would
+ * count every branch twice under different positions. Most faithful first:
+ * - The tools' own data first: llvm-cov export, istanbul (c8, nyc, Jest), coverage.py JSON
+ *   (executed and missing arcs), coverlet and SimpleCov JSON keep every branch apart and the
+ *   functions' hits; an lcov or cobertura file beside them was derived from them.
+ * - opencover keeps each branch point's own visit count (coverlet writes it from its JSON).
+ * - lcov keeps each branch's own count (BRDA) and each function's hits.
+ * - clover keeps a condition's true and false counts and the methods.
+ * - jacoco and cobertura only say how many of a line's branches were taken, not which, so a
+ *   merge can no longer line branches up; jacoco also keeps method hits.
+ * - go profiles have no branches or functions at all.
+ * A format missing from this list (a newly added one) ranks after all of these; the test of this
+ * module fails until it is placed.
+ */
+const READ_PREFERENCE = [
+    'llvm-cov',
+    'istanbul',
+    'coveragepy-json',
+    'coverlet',
+    'simplecov',
+    'opencover',
+    'lcov',
+    'clover',
+    'jacoco',
+    'cobertura',
+    'go',
 ];
 const NEVER_SEARCHED = ['**/node_modules/**', '**/.git/**', '**/vendor/**'];
 async function findReportFiles(patterns, workspace) {
@@ -50304,6 +50582,39 @@ async function detectFormat(path, sniffers) {
     finally {
         await handle.close();
     }
+}
+function discover_rank(format) {
+    const index = READ_PREFERENCE.indexOf(format);
+    return index >= 0 ? index : READ_PREFERENCE.length + COVERAGE_FORMATS.indexOf(format);
+}
+/**
+ * Keeps, in each directory, the reports of the most faithful format there (all of them: two
+ * lcov files side by side are two runs) and skips the others, saying which report was read
+ * instead. Paths keep the order they came in.
+ */
+function onePerDirectory(found) {
+    const best = new Map();
+    for (const report of found) {
+        const directory = (0,external_node_path_namespaceObject.dirname)(report.path);
+        const current = best.get(directory);
+        if (!current || discover_rank(report.format) < discover_rank(current.format))
+            best.set(directory, report);
+    }
+    const chosen = [];
+    const skipped = [];
+    for (const report of found) {
+        const winner = best.get((0,external_node_path_namespaceObject.dirname)(report.path));
+        if (winner.format === report.format) {
+            chosen.push(report);
+        }
+        else {
+            skipped.push({
+                path: report.path,
+                reason: `the same directory has ${winner.path}, read instead (${winner.format} keeps more than ${report.format}; one format per directory, so nothing is counted twice)`,
+            });
+        }
+    }
+    return { chosen, skipped };
 }
 
 ;// CONCATENATED MODULE: ./src/core/reports/paths.ts
@@ -51004,6 +51315,380 @@ function isInsideWorkspace(path) {
     return !(path === '..' || path.startsWith('../') || /^(?:\/|[A-Za-z]:\/)/.test(path));
 }
 
+;// CONCATENATED MODULE: ./src/core/reports/json.ts
+
+
+/** Reads a whole JSON report; an empty or malformed document is a ReportError naming the format. */
+async function readJsonReport(source, format) {
+    const text = await source.readText(MAX_TEXT_REPORT_BYTES);
+    if (text.trim() === '') {
+        throw new ReportError(source.origin, `is empty, expected ${format} JSON output.`);
+    }
+    try {
+        return JSON.parse(stripByteOrderMark(text));
+    }
+    catch (error) {
+        throw new ReportError(source.origin, `is not valid JSON (${error.message}), expected ${format} JSON output.`);
+    }
+}
+function stripByteOrderMark(text) {
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function objectOrUndefined(value) {
+    return isObject(value) ? value : undefined;
+}
+function arrayOrEmpty(value) {
+    return Array.isArray(value) ? value : [];
+}
+function stringOrUndefined(value) {
+    return typeof value === 'string' ? value : undefined;
+}
+/** Positive whole numbers only: line and column numbers are 1-based, anything else is noise. */
+function positiveIntegerOrUndefined(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+/**
+ * Why a field a parser reads has the wrong JSON type, in words that say where, e.g.
+ * `results[0].messages must be an array`; undefined when the field is absent (undefined or
+ * null, which tools write for "none") or of that type.
+ * Parsers turn the problem into their own report error, so every format refuses a malformed
+ * shape the same way instead of skipping the field.
+ */
+function shapeProblem(value, type, where) {
+    if (value === undefined || value === null)
+        return undefined;
+    const ok = type === 'object'
+        ? isObject(value)
+        : type === 'array'
+            ? Array.isArray(value)
+            : typeof value === type;
+    return ok
+        ? undefined
+        : `${where} must be ${type === 'array' || type === 'object' ? 'an' : 'a'} ${type}`;
+}
+
+;// CONCATENATED MODULE: ./src/coverage/formats/coveragepy-json.ts
+
+
+
+
+
+/**
+ * coverage.py's `coverage json` report (6.x and 7.x; `meta.format` 2 and 3).
+ *
+ * - A file's coverable lines are its statements: `executed_lines` (hit once: coverage.py keeps
+ *   no counts) and `missing_lines` (0). `excluded_lines` are not coverable, and coverage.py lists
+ *   an excluded line that ran (a `def` marked `# pragma: no cover`) among the executed ones too.
+ * - Before 7.13.1 coverage.py listed a module docstring among `executed_lines` although it is no
+ *   statement (its issue 2105): when a file's executed lines exceed its own `covered_lines` by
+ *   exactly one, that extra line is the first executed one and is dropped, so the totals equal
+ *   the ones coverage.py printed.
+ * - Branches (`--branch`) are `[from, to]` arcs: each is a branch on line `from`, taken when it
+ *   is among `executed_branches`; a negative or 0 `to` is an exit from the function.
+ * - Functions come from 7.x's `functions` regions: a named region ran when one of its
+ *   statements ran. The region "" is the module's own code, not a function.
+ * - Paths are relative to the directory coverage ran in (absolute when outside it).
+ */
+async function parseCoveragePyJson(source, context) {
+    const document = await readJsonReport(source, 'coverage.py');
+    if (!isObject(document) || !isObject(document.meta) || !isObject(document.files)) {
+        throw new ReportError(source.origin, 'is not a coverage.py JSON report (expected "meta" and "files" objects, as `coverage json` writes).');
+    }
+    const files = new Map();
+    const statements = { covered: 0, total: 0 };
+    for (const [name, value] of Object.entries(document.files)) {
+        const where = `files[${JSON.stringify(name)}]`;
+        const problem = isObject(value) ? shapeErrors(value, where) : `${where} must be an object`;
+        if (problem !== undefined) {
+            throw new ReportError(source.origin, `${problem}, as coverage.py writes its JSON report; the report is malformed.`);
+        }
+        const entry = value;
+        const path = toRepositoryPath(name, context.workspace);
+        const file = files.get(path) ?? emptyFile(path);
+        files.set(path, file);
+        readLines(entry, file);
+        readBranches(entry, file);
+        file.functions = functionMap(functionsOf(entry));
+    }
+    for (const file of files.values()) {
+        for (const hits of file.lines.values()) {
+            statements.total += 1;
+            if (hits > 0)
+                statements.covered += 1;
+        }
+    }
+    return {
+        format: 'coveragepy-json',
+        origin: source.origin,
+        files: [...files.values()],
+        statements,
+    };
+}
+/**
+ * `{"meta": {... "version" ...}, "files": {"<path>": {"executed_lines": ...`: coverage.py writes
+ * meta first and executed_lines first in each file, so both are within the first bytes.
+ */
+function looksLikeCoveragePyJson(head) {
+    return (/^\s*\{\s*"meta"\s*:\s*\{/.test(head.replace(/^\uFEFF/, '')) &&
+        /"(?:version|format)"\s*:/.test(head) &&
+        /"files"\s*:\s*\{/.test(head) &&
+        /"executed_lines"\s*:/.test(head));
+}
+const LINE_LISTS = ['executed_lines', 'missing_lines', 'excluded_lines'];
+const ARC_LISTS = ['executed_branches', 'missing_branches'];
+function shapeErrors(entry, where) {
+    for (const key of LINE_LISTS) {
+        const problem = numberList(entry[key], `${where}.${key}`);
+        if (problem !== undefined)
+            return problem;
+    }
+    for (const key of ARC_LISTS) {
+        const arcs = entry[key];
+        const problem = shapeProblem(arcs, 'array', `${where}.${key}`);
+        if (problem !== undefined)
+            return problem;
+        for (const [index, arc] of (Array.isArray(arcs) ? arcs : []).entries()) {
+            if (!Array.isArray(arc) || arc.length !== 2 || !arc.every((n) => typeof n === 'number')) {
+                return `${where}.${key}[${index}] must be a [from, to] pair of line numbers`;
+            }
+        }
+    }
+    const problem = shapeProblem(entry.summary, 'object', `${where}.summary`) ??
+        shapeProblem(entry.functions, 'object', `${where}.functions`);
+    if (problem !== undefined)
+        return problem;
+    for (const [name, region] of Object.entries(isObject(entry.functions) ? entry.functions : {})) {
+        const at = `${where}.functions[${JSON.stringify(name)}]`;
+        if (!isObject(region))
+            return `${at} must be an object`;
+        for (const key of LINE_LISTS) {
+            const listProblem = numberList(region[key], `${at}.${key}`);
+            if (listProblem !== undefined)
+                return listProblem;
+        }
+    }
+    return undefined;
+}
+function numberList(value, where) {
+    const problem = shapeProblem(value, 'array', where);
+    if (problem !== undefined)
+        return problem;
+    for (const [index, item] of (Array.isArray(value) ? value : []).entries()) {
+        if (typeof item !== 'number')
+            return `${where}[${index}] must be a number`;
+    }
+    return undefined;
+}
+function lineSet(value) {
+    const lines = new Set();
+    for (const item of Array.isArray(value) ? value : []) {
+        if (typeof item === 'number' && Number.isSafeInteger(item) && item > 0)
+            lines.add(item);
+    }
+    return lines;
+}
+/** Executed statements: executed lines that are not excluded (nor missing, which no tool writes). */
+function executedStatements(entry) {
+    const excluded = lineSet(entry.excluded_lines);
+    const missing = lineSet(entry.missing_lines);
+    return [...lineSet(entry.executed_lines)]
+        .filter((line) => !excluded.has(line) && !missing.has(line))
+        .sort((a, b) => a - b);
+}
+function readLines(entry, file) {
+    let executed = executedStatements(entry);
+    const reported = isObject(entry.summary) ? entry.summary.covered_lines : undefined;
+    // The module docstring coverage.py < 7.13.1 listed as executed (see the comment at the top).
+    if (typeof reported === 'number' && executed.length === reported + 1)
+        executed = executed.slice(1);
+    const excluded = lineSet(entry.excluded_lines);
+    for (const line of lineSet(entry.missing_lines)) {
+        if (!excluded.has(line) && !file.lines.has(line))
+            file.lines.set(line, 0);
+    }
+    for (const line of executed)
+        file.lines.set(line, 1);
+}
+function readBranches(entry, file) {
+    const arcs = [];
+    for (const [key, taken] of [
+        ['executed_branches', 1],
+        ['missing_branches', 0],
+    ]) {
+        for (const arc of Array.isArray(entry[key]) ? entry[key] : []) {
+            const from = arc[0];
+            if (Number.isSafeInteger(from) && from > 0)
+                arcs.push([from, taken]);
+        }
+    }
+    for (const [line, taken] of arcs) {
+        const existing = file.branches.get(line) ?? [];
+        existing.push(taken);
+        file.branches.set(line, existing);
+    }
+}
+function functionsOf(entry) {
+    if (!isObject(entry.functions))
+        return [];
+    const found = [];
+    for (const [name, value] of Object.entries(entry.functions)) {
+        // "" holds the module-level code outside every function.
+        if (name === '' || !isObject(value))
+            continue;
+        const executed = executedStatements(value);
+        const excluded = lineSet(value.excluded_lines);
+        const missing = [...lineSet(value.missing_lines)].filter((line) => !excluded.has(line));
+        // A function whose every statement is excluded is excluded itself.
+        if (executed.length === 0 && missing.length === 0)
+            continue;
+        const start = value.start_line;
+        const line = typeof start === 'number' && Number.isSafeInteger(start) && start > 0
+            ? start
+            : Math.min(...executed, ...missing);
+        found.push({ name, line, hits: executed.length > 0 ? 1 : 0 });
+    }
+    return found;
+}
+
+;// CONCATENATED MODULE: ./src/coverage/formats/coverlet.ts
+
+
+
+
+/**
+ * Coverlet's own `coverage.json` (`/p:CoverletOutputFormat=json`, the default of the msbuild and
+ * console drivers): module (`Shop.dll`) → source document (an absolute path on the build
+ * machine) → class → method → `{"Lines": {"<line>": hits}, "Branches": [{Line, Hits, ...}]}`.
+ *
+ * - A line's hits are the highest any method gives it (a lambda's lines also appear under the
+ *   compiler-generated method that holds it); a document in two modules (a shared source linked
+ *   into two assemblies) is one file.
+ * - Each entry of `Branches` is one branch on its `Line`, taken when `Hits > 0`, as Coverlet's
+ *   own summary counts them.
+ * - Every method with lines is a function, run when one of its lines ran (Coverlet's method
+ *   coverage); methods of one name in a file (overloads) are told apart by their first line.
+ */
+async function parseCoverlet(source, context) {
+    const document = await readJsonReport(source, 'Coverlet');
+    if (!isObject(document)) {
+        throw new ReportError(source.origin, 'is not a JSON object of modules; expected Coverlet coverage.json.');
+    }
+    const files = new Map();
+    const budget = new BranchBudget(source.origin);
+    for (const [moduleName, documents] of Object.entries(document)) {
+        const moduleAt = JSON.stringify(moduleName);
+        if (!isObject(documents))
+            coverlet_malformed(source.origin, `module ${moduleAt} must be an object`);
+        for (const [documentPath, classes] of Object.entries(documents)) {
+            const at = `${moduleAt} → ${JSON.stringify(documentPath)}`;
+            if (!isObject(classes))
+                coverlet_malformed(source.origin, `document ${at} must be an object`);
+            const path = toRepositoryPath(documentPath, context.workspace);
+            let file = files.get(path);
+            if (!file) {
+                file = {
+                    path,
+                    lines: new Map(),
+                    branches: new Map(),
+                    functions: new Map(),
+                    functionList: [],
+                };
+                files.set(path, file);
+            }
+            // The branches of every method of this document: a line can hold branches of two methods
+            // (a lambda inside an expression), and Coverlet counts both.
+            const branches = new Map();
+            for (const [className, methods] of Object.entries(classes)) {
+                if (!isObject(methods))
+                    coverlet_malformed(source.origin, `class ${JSON.stringify(className)} in ${at} must be an object`);
+                for (const [methodName, method] of Object.entries(methods)) {
+                    const where = `method ${JSON.stringify(methodName)} in ${at}`;
+                    const problem = isObject(method)
+                        ? coverlet_shapeErrors(method, where)
+                        : `${where} must be an object`;
+                    if (problem !== undefined)
+                        coverlet_malformed(source.origin, problem);
+                    readMethod(method, methodName, file, branches);
+                }
+            }
+            // The same document in two modules is the same code: its branches merge position by position.
+            for (const [line, { covered, missed }] of branches) {
+                mergeBranches(file.branches, line, budget.taken(line, covered, missed));
+            }
+        }
+    }
+    return { format: 'coverlet', origin: source.origin, files: finishedFiles(files.values()) };
+}
+/**
+ * `{"<module>.dll": {"<path>": {"<class>": {"<method>": {"Lines": …`: the first key names an
+ * assembly and the first method starts with Lines, which no other JSON format has.
+ */
+function looksLikeCoverlet(head) {
+    const string = String.raw `"(?:[^"\\]|\\.)*"`;
+    const opening = new RegExp(String.raw `^\s*\{\s*"(?:[^"\\]|\\.)*\.(?:dll|exe)"\s*:\s*\{\s*${string}\s*:\s*\{\s*${string}\s*:\s*\{\s*${string}\s*:\s*\{\s*"(?:Lines|Branches)"\s*:`, 'i');
+    return opening.test(head.replace(/^\uFEFF/, ''));
+}
+function coverlet_malformed(origin, problem) {
+    throw new ReportError(origin, `${problem}, as Coverlet writes coverage.json; the report is malformed.`);
+}
+function coverlet_shapeErrors(method, where) {
+    const problem = shapeProblem(method.Lines, 'object', `${where}.Lines`) ??
+        shapeProblem(method.Branches, 'array', `${where}.Branches`);
+    if (problem !== undefined)
+        return problem;
+    for (const [line, hits] of Object.entries(isObject(method.Lines) ? method.Lines : {})) {
+        const hitsProblem = shapeProblem(hits, 'number', `${where}.Lines[${JSON.stringify(line)}]`);
+        if (hitsProblem !== undefined)
+            return hitsProblem;
+    }
+    for (const [index, branch] of (Array.isArray(method.Branches) ? method.Branches : []).entries()) {
+        const at = `${where}.Branches[${index}]`;
+        if (!isObject(branch))
+            return `${at} must be an object`;
+        const branchProblem = shapeProblem(branch.Line, 'number', `${at}.Line`) ??
+            shapeProblem(branch.Hits, 'number', `${at}.Hits`);
+        if (branchProblem !== undefined)
+            return branchProblem;
+    }
+    return undefined;
+}
+function readMethod(method, name, file, branches) {
+    let firstLine;
+    let highest;
+    for (const [key, value] of Object.entries(isObject(method.Lines) ? method.Lines : {})) {
+        const line = coverlet_positiveInteger(Number(key));
+        if (line === undefined)
+            continue;
+        const hits = coverlet_count(value);
+        keepHighest(file.lines, line, hits);
+        firstLine = Math.min(firstLine ?? line, line);
+        highest = Math.max(highest ?? 0, hits);
+    }
+    for (const branch of Array.isArray(method.Branches) ? method.Branches : []) {
+        const line = coverlet_positiveInteger(branch.Line);
+        if (line === undefined)
+            continue;
+        const tally = branches.get(line) ?? { covered: 0, missed: 0 };
+        if (coverlet_count(branch.Hits) > 0)
+            tally.covered += 1;
+        else
+            tally.missed += 1;
+        branches.set(line, tally);
+    }
+    // Coverlet leaves methods without lines out of its own method figures too.
+    if (highest !== undefined)
+        file.functionList.push({ name, line: firstLine, hits: highest });
+}
+function coverlet_positiveInteger(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+function coverlet_count(value) {
+    return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
+}
+
 ;// CONCATENATED MODULE: external "node:string_decoder"
 const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 ;// CONCATENATED MODULE: ./src/coverage/formats/lcov.ts
@@ -51520,61 +52205,6 @@ function go_quote(text) {
     return JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…` : text);
 }
 
-;// CONCATENATED MODULE: ./src/core/reports/json.ts
-
-
-/** Reads a whole JSON report; an empty or malformed document is a ReportError naming the format. */
-async function readJsonReport(source, format) {
-    const text = await source.readText(MAX_TEXT_REPORT_BYTES);
-    if (text.trim() === '') {
-        throw new ReportError(source.origin, `is empty, expected ${format} JSON output.`);
-    }
-    try {
-        return JSON.parse(stripByteOrderMark(text));
-    }
-    catch (error) {
-        throw new ReportError(source.origin, `is not valid JSON (${error.message}), expected ${format} JSON output.`);
-    }
-}
-function stripByteOrderMark(text) {
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function objectOrUndefined(value) {
-    return isObject(value) ? value : undefined;
-}
-function arrayOrEmpty(value) {
-    return Array.isArray(value) ? value : [];
-}
-function stringOrUndefined(value) {
-    return typeof value === 'string' ? value : undefined;
-}
-/** Positive whole numbers only: line and column numbers are 1-based, anything else is noise. */
-function positiveIntegerOrUndefined(value) {
-    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
-}
-/**
- * Why a field a parser reads has the wrong JSON type, in words that say where, e.g.
- * `results[0].messages must be an array`; undefined when the field is absent (undefined or
- * null, which tools write for "none") or of that type.
- * Parsers turn the problem into their own report error, so every format refuses a malformed
- * shape the same way instead of skipping the field.
- */
-function shapeProblem(value, type, where) {
-    if (value === undefined || value === null)
-        return undefined;
-    const ok = type === 'object'
-        ? isObject(value)
-        : type === 'array'
-            ? Array.isArray(value)
-            : typeof value === type;
-    return ok
-        ? undefined
-        : `${where} must be ${type === 'array' || type === 'object' ? 'an' : 'a'} ${type}`;
-}
-
 ;// CONCATENATED MODULE: ./src/coverage/formats/istanbul.ts
 
 
@@ -51599,7 +52229,7 @@ async function parseIstanbul(source, context) {
         if (!entry) {
             throw new ReportError(source.origin, `entry ${JSON.stringify(key)} has no statementMap/s; expected Istanbul coverage-final.json.`);
         }
-        const problem = shapeErrors(entry, `entry ${JSON.stringify(key)}`);
+        const problem = istanbul_shapeErrors(entry, `entry ${JSON.stringify(key)}`);
         if (problem !== undefined) {
             throw new ReportError(source.origin, `${problem}, as Istanbul writes coverage-final.json; the report is malformed.`);
         }
@@ -51609,7 +52239,7 @@ async function parseIstanbul(source, context) {
             files.set(path, (file = emptyFile(path)));
         readStatements(entry, file, statements);
         readFunctions(entry, file);
-        readBranches(entry, file);
+        istanbul_readBranches(entry, file);
     }
     return { format: 'istanbul', origin: source.origin, files: [...files.values()], statements };
 }
@@ -51625,7 +52255,7 @@ function fileEntry(value) {
     return entry;
 }
 /** The first field of a file entry this parser reads that has the wrong type, and where. */
-function shapeErrors(entry, where) {
+function istanbul_shapeErrors(entry, where) {
     const first = shapeProblem(entry.path, 'string', `${where}.path`) ??
         shapeProblem(entry.fnMap, 'object', `${where}.fnMap`) ??
         shapeProblem(entry.f, 'object', `${where}.f`) ??
@@ -51697,7 +52327,7 @@ function readFunctions(entry, file) {
         file.functions.set(key, (file.functions.get(key) ?? 0) + fn.hits);
     }
 }
-function readBranches(entry, file) {
+function istanbul_readBranches(entry, file) {
     if (!isObject(entry.branchMap) || !isObject(entry.b))
         return;
     const map = entry.branchMap;
@@ -51737,7 +52367,7 @@ function istanbul_countOf(value) {
  * JaCoCo XML (report.dtd): `report → group* → package → class/method + sourcefile/line`.
  *
  * - A file is `package/@name + '/' + sourcefile/@name`, the path below the source folder
- *   (src/main/java is not in the report); path-fixes map it onto the repository.
+ *   (src/main/java is not in the report); resolve-paths.ts finds it in the repository.
  * - A line (`nr`) counts as covered when one of its instructions ran (`ci > 0`), as JaCoCo's own
  *   LINE counter does; its hit count is `ci`. Lines without instructions are not coverable.
  * - A line's branches are `cb` taken and `mb` missed ones, in that order.
@@ -51894,7 +52524,7 @@ async function parseLlvmCov(source, context) {
             let file = files.get(path);
             if (!file)
                 files.set(path, (file = emptyFile(path)));
-            readLines(entry, file, source.origin);
+            llvm_cov_readLines(entry, file, source.origin);
             llvm_cov_readBranches(entry, file);
         }
         llvm_cov_readFunctions(arrayOrEmpty(export_.functions), files, context.workspace);
@@ -51955,7 +52585,7 @@ function looksLikeLlvmCov(head) {
 }
 /** Line numbers beyond this are not source a compiler saw; refusing them bounds memory. */
 const MAX_LINE = 10_000_000;
-function readLines(entry, file, origin) {
+function llvm_cov_readLines(entry, file, origin) {
     const segments = [];
     for (const raw of arrayOrEmpty(entry.segments)) {
         const segment = segmentOf(raw);
@@ -52116,7 +52746,314 @@ function llvm_cov_countOf(value) {
     return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
 }
 
+;// CONCATENATED MODULE: ./src/coverage/formats/opencover.ts
+
+
+
+/**
+ * OpenCover XML, as OpenCover.Console and `coverlet --format opencover`
+ * (`coverage.opencover.xml`) write it: `CoverageSession → Modules → Module → Files/File[uid,
+ * fullPath]` and `Classes → Class → Methods → Method → SequencePoints/BranchPoints`.
+ *
+ * - Modules, classes and methods marked `skippedDueTo` (filtered, no PDB) are not read.
+ * - A line is the start line (`sl`) of a sequence point; its hits are the highest `vc` of the
+ *   points starting on it, so it is covered when one of them ran.
+ * - Each branch point is one branch on its `sl`, taken when `vc > 0`.
+ * - A point belongs to the file its `fileid` names, or else to its method's `FileRef`.
+ * - Every method with a file is a function, run when one of its sequence points ran (else its
+ *   MethodPoint's `vc`, else `visited`).
+ * - Paths (`fullPath`) are absolute on the build machine; those inside the workspace become
+ *   relative, others are kept for path-fixes.
+ */
+function looksLikeOpenCover(head) {
+    return /<CoverageSession\b/.test(head);
+}
+/** Where the PDB hides compiler-generated code; no source line has this number. */
+const HIDDEN_LINE = 0xfeefee;
+async function parseOpenCover(source, context) {
+    const files = new Map();
+    const budget = new BranchBudget(context.origin);
+    const stack = [];
+    /** uid → repository path, for the module being read. */
+    let uids = new Map();
+    /** Branches of the module being read, per path: within a module a line's points add up. */
+    let moduleBranches = new Map();
+    /** Depth at which something skipped started; nothing below it is read. */
+    let skippedAt;
+    let method;
+    const fileFor = (path) => {
+        let file = files.get(path);
+        if (!file) {
+            file = {
+                path,
+                lines: new Map(),
+                branches: new Map(),
+                functions: new Map(),
+                functionList: [],
+            };
+            files.set(path, file);
+        }
+        return file;
+    };
+    const pathOf = (attributes) => {
+        const uid = attributes.fileid ?? method?.fileRef;
+        return uid === undefined ? undefined : uids.get(uid);
+    };
+    await readXmlReport(withoutExternalDtd(source), { origin: context.origin, formatName: 'OpenCover', roots: ['CoverageSession'] }, {
+        open({ name, attributes }) {
+            const parent = stack.at(-1);
+            stack.push(name);
+            if (skippedAt !== undefined)
+                return;
+            if ((name === 'Module' || name === 'Class' || name === 'Method') &&
+                attributes.skippedDueTo !== undefined) {
+                skippedAt = stack.length;
+                return;
+            }
+            if (name === 'Module') {
+                uids = new Map();
+                moduleBranches = new Map();
+            }
+            else if (name === 'File' && parent === 'Files') {
+                const fullPath = attributes.fullPath?.trim();
+                if (attributes.uid !== undefined && fullPath) {
+                    uids.set(attributes.uid, ownCopy(toRepositoryPath(fullPath, context.workspace)));
+                }
+            }
+            else if (name === 'Method' && parent === 'Methods') {
+                method = {
+                    name: new CappedText(),
+                    readingName: false,
+                    visited: attributes.visited === 'true',
+                };
+            }
+            else if (method && parent === 'Method') {
+                if (name === 'Name')
+                    method.readingName = true;
+                else if (name === 'FileRef')
+                    method.fileRef = attributes.uid;
+                else if (name === 'MethodPoint')
+                    method.methodPointHits = nonNegativeNumber(attributes.vc);
+            }
+            else if (name === 'SequencePoint' && parent === 'SequencePoints') {
+                const line = lineNumber(attributes.sl);
+                const path = pathOf(attributes);
+                if (line === undefined || line === HIDDEN_LINE || path === undefined)
+                    return;
+                const hits = nonNegativeNumber(attributes.vc);
+                keepHighest(fileFor(path).lines, line, hits);
+                if (method && (method.fileRef === undefined || uids.get(method.fileRef) === path)) {
+                    method.highest = Math.max(method.highest ?? 0, hits);
+                    method.firstLine = Math.min(method.firstLine ?? line, line);
+                }
+            }
+            else if (name === 'BranchPoint' && parent === 'BranchPoints') {
+                const line = lineNumber(attributes.sl);
+                const path = pathOf(attributes);
+                if (line === undefined || line === HIDDEN_LINE || path === undefined)
+                    return;
+                let byLine = moduleBranches.get(path);
+                if (!byLine)
+                    moduleBranches.set(path, (byLine = new Map()));
+                const tally = byLine.get(line) ?? { covered: 0, missed: 0 };
+                if (nonNegativeNumber(attributes.vc) > 0)
+                    tally.covered += 1;
+                else
+                    tally.missed += 1;
+                byLine.set(line, tally);
+            }
+        },
+        close(name) {
+            const depth = stack.length;
+            stack.pop();
+            if (skippedAt !== undefined) {
+                if (depth === skippedAt)
+                    skippedAt = undefined;
+                return;
+            }
+            if (name === 'Name' && method)
+                method.readingName = false;
+            else if (name === 'Method' && method) {
+                closeMethod(method, uids, fileFor);
+                method = undefined;
+            }
+            else if (name === 'Module') {
+                // Two modules built from one source (linked files, multi-targeting) are the same code.
+                for (const [path, byLine] of moduleBranches) {
+                    const file = fileFor(path);
+                    for (const [line, { covered, missed }] of byLine) {
+                        mergeBranches(file.branches, line, budget.taken(line, covered, missed));
+                    }
+                }
+                moduleBranches = new Map();
+            }
+        },
+        text(text) {
+            if (method?.readingName && skippedAt === undefined)
+                method.name.append(text);
+        },
+    });
+    return { format: 'opencover', origin: context.origin, files: finishedFiles(files.values()) };
+}
+function closeMethod(method, uids, fileFor) {
+    const path = method.fileRef === undefined ? undefined : uids.get(method.fileRef);
+    // Abstract and extern methods have no file and no code to run.
+    if (path === undefined)
+        return;
+    const hits = method.highest ?? method.methodPointHits ?? (method.visited ? 1 : 0);
+    fileFor(path).functionList.push({
+        name: method.name.value() || '(unnamed)',
+        line: method.firstLine,
+        hits,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/coverage/formats/simplecov.ts
+
+
+
+
+
+/**
+ * SimpleCov's `coverage/.resultset.json`: command name (RSpec, Minitest, …) →
+ * `{"coverage": {"<absolute path>": …}, "timestamp": …}`. A file is either the array of line
+ * counts SimpleCov before 0.18 wrote, or `{"lines": [...], "branches": {...}}`.
+ *
+ * - Entry i of `lines` is line i + 1; `null` is a line that is not code.
+ * - Branches: `{"[:if, 0, 7, 6, 12, 9]": {"[:then, 1, 8, …]": hits, …}}`, each inner entry
+ *   one branch, put on the line where its condition starts (the third number).
+ * - Several commands in one resultset are merged as SimpleCov merges them: counts add up, and
+ *   a line one run calls code and another does not is code only when it ran. SimpleCov also
+ *   drops results older than its merge_timeout; here every result in the file counts, because
+ *   the file is read after the fact.
+ * - Paths are absolute on the machine that ran the tests.
+ */
+async function parseSimpleCov(source, context) {
+    const document = await readJsonReport(source, 'SimpleCov .resultset');
+    if (!isObject(document)) {
+        throw new ReportError(source.origin, 'is not a JSON object of commands; expected SimpleCov coverage/.resultset.json.');
+    }
+    const merged = new Map();
+    let branchCount = 0;
+    for (const [command, result] of Object.entries(document)) {
+        const at = `command ${JSON.stringify(command)}`;
+        if (!isObject(result) || !isObject(result.coverage)) {
+            simplecov_malformed(source.origin, `${at} must be an object with a "coverage" object`);
+        }
+        for (const [path, coverage] of Object.entries(result.coverage)) {
+            const where = `${at}, file ${JSON.stringify(path)}`;
+            const entry = simplecov_fileEntry(coverage, where, source.origin);
+            const key = toRepositoryPath(path, context.workspace);
+            const file = merged.get(key) ?? { lines: [], branches: new Map() };
+            merged.set(key, file);
+            file.lines = combineLines(file.lines, entry.lines);
+            branchCount += combineBranches(file.branches, entry.branches, where, source.origin);
+            if (branchCount > MAX_BRANCHES_PER_REPORT) {
+                throw new ReportError(source.origin, `claims more than ${MAX_BRANCHES_PER_REPORT} branches; it was not read further.`);
+            }
+        }
+    }
+    const files = [];
+    for (const [path, { lines, branches }] of merged) {
+        files.push(toFileCoverage(path, lines, branches, source.origin));
+    }
+    return { format: 'simplecov', origin: source.origin, files };
+}
+/**
+ * `{"<command>": {"coverage": {"<path>": {"lines"` or `…: [` (before 0.18): a command
+ * object whose first key is coverage, which SimpleCov always writes first.
+ */
+function looksLikeSimpleCov(head) {
+    const string = String.raw `"(?:[^"\\]|\\.)*"`;
+    const opening = new RegExp(String.raw `^\s*\{\s*${string}\s*:\s*\{\s*"coverage"\s*:\s*\{\s*(?:\}|${string}\s*:\s*(?:\[|\{\s*"lines"\s*:))`);
+    return opening.test(head.replace(/^\uFEFF/, ''));
+}
+function simplecov_malformed(origin, problem) {
+    throw new ReportError(origin, `${problem}, as SimpleCov writes coverage/.resultset.json; the report is malformed.`);
+}
+function simplecov_fileEntry(coverage, where, origin) {
+    const lines = Array.isArray(coverage)
+        ? coverage
+        : isObject(coverage)
+            ? coverage.lines
+            : undefined;
+    if (!Array.isArray(lines)) {
+        simplecov_malformed(origin, `${where} must be an array of line counts or an object with a "lines" array`);
+    }
+    for (const [index, count] of lines.entries()) {
+        if (count !== null && typeof count !== 'number') {
+            simplecov_malformed(origin, `${where}, line ${index + 1} must be a number or null`);
+        }
+    }
+    const branches = isObject(coverage) ? coverage.branches : undefined;
+    if (branches !== undefined && branches !== null && !isObject(branches)) {
+        simplecov_malformed(origin, `${where}.branches must be an object`);
+    }
+    return {
+        lines: lines.map((count) => (typeof count === 'number' ? count : null)),
+        branches: isObject(branches) ? branches : {},
+    };
+}
+/** SimpleCov::Combine::LinesCombiner: a sum, except that 0 with "not code" stays not code. */
+function combineLines(a, b) {
+    if (a.length === 0)
+        return b;
+    return Array.from({ length: Math.max(a.length, b.length) }, (_, index) => {
+        const first = a[index] ?? null;
+        const second = b[index] ?? null;
+        const sum = (first ?? 0) + (second ?? 0);
+        return sum === 0 && (first === null || second === null) ? null : sum;
+    });
+}
+/** Adds one run's branches into the merged ones; returns how many new branches it saw. */
+function combineBranches(merged, branches, where, origin) {
+    let added = 0;
+    for (const [condition, inner] of Object.entries(branches)) {
+        const line = conditionLine(condition);
+        if (!isObject(inner))
+            simplecov_malformed(origin, `${where}, branch ${condition} must be an object`);
+        if (line === undefined)
+            continue;
+        const entry = merged.get(condition) ?? { line, branches: new Map() };
+        merged.set(condition, entry);
+        for (const [branch, hits] of Object.entries(inner)) {
+            if (typeof hits !== 'number') {
+                simplecov_malformed(origin, `${where}, branch ${condition} ${branch} must be a number`);
+            }
+            if (!entry.branches.has(branch))
+                added += 1;
+            entry.branches.set(branch, (entry.branches.get(branch) ?? 0) + Math.max(0, hits));
+        }
+    }
+    return added;
+}
+/** "[:if, 0, 7, 6, 12, 9]" is [type, id, start line, start column, end line, end column]. */
+function conditionLine(key) {
+    const match = /^\[\s*:?\w+\s*,\s*\d+\s*,\s*(\d+)\s*,/.exec(key);
+    const line = match ? Number(match[1]) : Number.NaN;
+    return Number.isSafeInteger(line) && line > 0 ? line : undefined;
+}
+function toFileCoverage(path, lines, branches, origin) {
+    const file = emptyFile(path);
+    for (const [index, count] of lines.entries()) {
+        if (count !== null)
+            file.lines.set(index + 1, Math.max(0, count));
+    }
+    for (const { line, branches: inner } of branches.values()) {
+        const taken = [...(file.branches.get(line) ?? []), ...inner.values()];
+        if (taken.length > MAX_BRANCHES_PER_LINE) {
+            throw new ReportError(origin, `claims ${taken.length} branches on line ${line} of ${path}; more than ${MAX_BRANCHES_PER_LINE} on one line is not a real report.`);
+        }
+        file.branches.set(line, taken);
+    }
+    return file;
+}
+
 ;// CONCATENATED MODULE: ./src/coverage/formats/index.ts
+
+
+
+
 
 
 
@@ -52132,6 +53069,10 @@ const PARSERS = {
     go: parseGo,
     istanbul: parseIstanbul,
     'llvm-cov': parseLlvmCov,
+    'coveragepy-json': parseCoveragePyJson,
+    coverlet: parseCoverlet,
+    opencover: parseOpenCover,
+    simplecov: parseSimpleCov,
 };
 /** Content sniffers for format: auto, asked in COVERAGE_FORMATS order. */
 const SNIFFERS = {
@@ -52142,9 +53083,117 @@ const SNIFFERS = {
     go: looksLikeGo,
     istanbul: looksLikeIstanbul,
     'llvm-cov': looksLikeLlvmCov,
+    'coveragepy-json': looksLikeCoveragePyJson,
+    coverlet: looksLikeCoverlet,
+    opencover: looksLikeOpenCover,
+    simplecov: looksLikeSimpleCov,
 };
 function parseCoverage(format, source, context) {
     return PARSERS[format](source, context);
+}
+
+;// CONCATENATED MODULE: ./src/coverage/read-reports.ts
+
+
+
+
+
+
+
+
+const MAX_LISTED = 10;
+/**
+ * Finds and reads the coverage reports. Explicit `files` are all read, and one that is not a
+ * report we know is an error. The default search is a guess, so it reads what it can: files it
+ * cannot recognise are skipped, and in each directory only the most faithful format is read.
+ */
+async function readReports(settings) {
+    const { workspace } = settings;
+    const paths = await findReportFiles(settings.files, workspace);
+    const origins = paths.map((path) => (0,external_node_path_namespaceObject.relative)(workspace, path) || path);
+    const { chosen, skipped } = settings.files.length > 0
+        ? { chosen: await explicitFormats(origins, settings), skipped: [] }
+        : await searchedFormats(origins, settings);
+    for (const skip of skipped)
+        info(log_escapeUntrusted(`Skipped ${skip.path}: ${skip.reason}.`));
+    if (chosen.length === 0) {
+        throw new errors_ActionError(`No coverage report we can read was found in the usual places: ${describeSkipped(skipped)}.`, 'Set files to the report, e.g. files: coverage/lcov.info (and format if it is not recognised).');
+    }
+    checkExpected(settings.expectedReports, chosen, skipped);
+    const reports = [];
+    for (const { path: origin, format } of chosen) {
+        try {
+            reports.push(await parseCoverage(format, fileSource((0,external_node_path_namespaceObject.resolve)(workspace, origin)), { workspace, origin }));
+        }
+        catch (error) {
+            if (error instanceof ReportError) {
+                throw new errors_ActionError(`Could not read the ${format} report ${error.message}`, 'Check that the test step finished writing it.');
+            }
+            throw error;
+        }
+        info(`Read ${log_escapeUntrusted(origin)} as ${format}.`);
+    }
+    return { reports, files: chosen.map(({ path }) => (0,external_node_path_namespaceObject.resolve)(workspace, path)), skipped };
+}
+/** Summary notes for what the default search left out, so nobody wonders where a report went. */
+function skippedNotes(skipped) {
+    if (skipped.length === 0)
+        return [];
+    return [`Not read (${skipped.length}): ${describeSkipped(skipped)}.`];
+}
+async function explicitFormats(origins, settings) {
+    const found = [];
+    for (const origin of origins) {
+        const format = settings.format === 'auto'
+            ? await detectFormat((0,external_node_path_namespaceObject.resolve)(settings.workspace, origin), SNIFFERS)
+            : settings.format;
+        if (!format) {
+            throw new errors_ActionError(`Could not tell the coverage format of ${origin}: it looks like none of ${COVERAGE_FORMATS.join(', ')}.`, 'Set format to the report format, e.g. format: lcov, or leave the file out of files.');
+        }
+        found.push({ path: origin, format });
+    }
+    return found;
+}
+async function searchedFormats(origins, settings) {
+    const found = [];
+    const skipped = [];
+    for (const origin of origins) {
+        const detected = await detectFormat((0,external_node_path_namespaceObject.resolve)(settings.workspace, origin), SNIFFERS);
+        if (settings.format !== 'auto' && detected !== undefined && detected !== settings.format) {
+            skipped.push({
+                path: origin,
+                reason: `its content is ${detected}, and format is ${settings.format}`,
+            });
+        }
+        else if (settings.format !== 'auto') {
+            // format is there for reports the sniffers miss, so what they cannot tell is taken at its word.
+            found.push({ path: origin, format: settings.format });
+        }
+        else if (detected === undefined) {
+            skipped.push({ path: origin, reason: 'not a coverage report we read' });
+        }
+        else {
+            found.push({ path: origin, format: detected });
+        }
+    }
+    const perDirectory = onePerDirectory(found);
+    return { chosen: perDirectory.chosen, skipped: [...skipped, ...perDirectory.skipped] };
+}
+/** A matrix leg that failed to upload its report must not pass as a smaller, merged total. */
+function checkExpected(expected, chosen, skipped) {
+    if (expected === undefined || chosen.length >= expected)
+        return;
+    const notRead = skipped.length > 0 ? ` Not read: ${describeSkipped(skipped)}.` : '';
+    throw new errors_ActionError(`expected-reports is ${expected}, but ${chosen.length} of ${expected} coverage reports were found: ${listed(chosen.map(({ path }) => path))}.${notRead}`, 'Check that every matrix leg wrote and uploaded its report under a distinct artifact and file name (download-artifact with merge-multiple: true overwrites files with the same name), and that files matches them all, e.g. files: coverage-*/lcov.info.');
+}
+function describeSkipped(skipped) {
+    return listed(skipped.map(({ path, reason }) => `${path} (${reason})`), '; ');
+}
+function listed(items, separator = ', ') {
+    const shown = items.slice(0, MAX_LISTED).join(separator);
+    return items.length > MAX_LISTED
+        ? `${shown}${separator}and ${items.length - MAX_LISTED} more`
+        : shown;
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -53114,7 +54163,45 @@ function readKubeconfigInputs(contextExample) {
     return { kubeconfig, context };
 }
 
+;// CONCATENATED MODULE: ./src/coverage/headline.ts
+/**
+ * How the headline rate counts a line that ran while one of its branches did not:
+ * - `lines`: as covered — the line ran (lcov, Istanbul and coverage.py's line figure);
+ * - `codecov`: as a miss — Codecov's coverage is hits ÷ (hits + partials + misses), and that is
+ *   the number people compare with when they move from Codecov.
+ */
+const HEADLINE_DEFINITIONS = ['lines', 'codecov'];
+function headlineOf(files, lines, definition) {
+    const partials = partialLines(files);
+    const covered = definition === 'codecov' ? lines.covered - partials : lines.covered;
+    return { definition, covered, total: lines.total, partials };
+}
+/** A partial line is coverable, ran, and has a branch that was never taken. */
+function partialLines(files) {
+    let partials = 0;
+    for (const file of files) {
+        for (const [line, taken] of file.branches) {
+            if ((file.lines.get(line) ?? 0) > 0 && taken.some((hits) => hits === 0))
+                partials += 1;
+        }
+    }
+    return partials;
+}
+/** One sentence for the summary: which number the headline is, so nobody has to guess. */
+function describeHeadline(headline) {
+    const partials = headline.partials === 1 ? '1 line ran' : `${headline.partials} lines ran`;
+    if (headline.definition === 'codecov') {
+        return `The headline rate is Codecov's: hits ÷ (hits + partials + misses); ${partials} with a branch never taken and count${headline.partials === 1 ? 's' : ''} as missed.`;
+    }
+    const switchHint = headline.partials > 0
+        ? ` ${partials} with a branch never taken; headline: codecov counts such lines as missed, as Codecov does.`
+        : '';
+    return `The headline rate is lines that ran ÷ coverable lines.${switchHint}`;
+}
+
 ;// CONCATENATED MODULE: ./src/coverage/inputs.ts
+
+
 
 
 
@@ -53132,12 +54219,17 @@ function readSettings(env = process.env) {
     return {
         files: readList('files'),
         format: readEnum('format', ['auto', ...COVERAGE_FORMATS], 'auto'),
+        expectedReports: readExpectedReports(),
         pathFixes: [...readMap('path-fixes', { example: '/app=.' })].map(([from, to]) => ({
             from,
             to,
         })),
+        name: readName(),
         minTotal: readNumber('min-total', { ...PERCENT, example: '80' }),
+        minBranches: readNumber('min-branches', { ...PERCENT, example: '70' }),
+        headline: readEnum('headline', HEADLINE_DEFINITIONS, 'lines'),
         minPatch: readNumber('min-patch', { ...PERCENT, example: '90' }),
+        unmatchedChanges: readEnum('unmatched-changes', UNMATCHED_CHANGES, 'fail'),
         maxDrop,
         baseRef: readString('base-ref'),
         baselineFile,
@@ -53165,9 +54257,24 @@ function readCodecov() {
         url: url.replace(/\/+$/, ''),
         useOidc: readBoolean('use-oidc', false),
         flags,
-        name: readString('name'),
         failOnUploadError: readBoolean('fail-on-upload-error', true),
     };
+}
+/** One line of plain text: it is shown in the summary heading and the comment. */
+function readName() {
+    const name = readString('name');
+    if (name !== undefined && (/[\r\n]/.test(name) || name.length > 100)) {
+        throw new errors_InputError('name', 'must be one line of at most 100 characters.', 'backend');
+    }
+    return name;
+}
+/** A count of reports, so 0 or 2.5 are mistakes; empty means no check. */
+function readExpectedReports() {
+    const expected = readNumber('expected-reports', { min: 1, max: 1000, example: '3' });
+    if (expected !== undefined && !Number.isInteger(expected)) {
+        throw new errors_InputError('expected-reports', `must be a whole number, got ${expected}.`, '3');
+    }
+    return expected;
 }
 
 ;// CONCATENATED MODULE: ./src/coverage/merge.ts
@@ -53198,20 +54305,263 @@ function mergeReports(reports) {
     return [...merged.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+;// CONCATENATED MODULE: ./src/coverage/repository-files.ts
+
+
+/** Never part of a repository's sources, and often huge. */
+const NEVER_LISTED = ['**/node_modules/**', '**/.git/**'];
+/**
+ * The workspace's files, workspace-relative with forward slashes: what git tracks plus untracked
+ * files it does not ignore (sources a build step generated still count), or, when the workspace
+ * is not a git work tree, every file outside node_modules and .git.
+ */
+async function listRepositoryFiles(workspace) {
+    const listed = await exec_execute('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: workspace, okExitCodes: 'any', timeoutMs: 60_000, maxOutputBytes: 256 * 1024 * 1024 }).catch(() => undefined);
+    if (listed?.exitCode === 0 && !listed.stdoutTruncated) {
+        // -z: names come unquoted, whatever characters they hold.
+        return [...new Set(listed.stdout.split('\0').filter((path) => path !== ''))];
+    }
+    return glob(['**/*'], {
+        cwd: workspace,
+        onlyFiles: true,
+        dot: true,
+        followSymbolicLinks: false,
+        ignore: NEVER_LISTED,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/coverage/resolve-paths.ts
+
+
+/** Where JaCoCo's package paths start, below a Gradle or Maven module. */
+const JVM_SOURCE_ROOTS = ['src/main/java', 'src/main/kotlin', 'src/test/java', 'src/test/kotlin'];
+const JVM_BUILD_DIRECTORIES = new Set(['build', 'target']);
+async function resolveReportPaths(reports, workspace, listFiles) {
+    const exists = existenceIn(workspace);
+    let index;
+    const suffixIndex = async () => (index ??= new SuffixIndex(await listFiles()));
+    const resolved = new Set();
+    const ambiguous = [];
+    const out = [];
+    for (const report of reports) {
+        const directory = reportDirectory(report.origin, workspace);
+        const anchors = [
+            ...(report.format === 'jacoco' ? jvmSourceRoots(directory) : []),
+            ...ancestors(directory),
+        ];
+        const files = [];
+        for (const file of report.files) {
+            if (isAbsolutePath(file.path)) {
+                files.push(file);
+                continue;
+            }
+            let found = anchors
+                .map((anchor) => external_node_path_namespaceObject.posix.normalize(external_node_path_namespaceObject.posix.join(anchor, file.path)))
+                .find((candidate) => isInside(candidate) && exists(candidate));
+            if (!found) {
+                const match = (await suffixIndex()).match(file.path, directory);
+                if (match.length === 1)
+                    found = match[0];
+                else if (match.length > 1) {
+                    ambiguous.push({ path: file.path, report: report.origin, candidates: match });
+                }
+            }
+            if (!found) {
+                files.push(file);
+                continue;
+            }
+            const moved = found === file.path ? file : { ...file, path: found };
+            resolved.add(moved);
+            files.push(moved);
+        }
+        out.push({ ...report, files });
+    }
+    return { reports: out, resolved, ambiguous };
+}
+/**
+ * The repository files a path most probably names: those sharing the most trailing parts with
+ * it, narrowed to those under the nearest ancestor of the report's directory. One element when
+ * the match is clear, several when it is ambiguous, none when nothing matched.
+ */
+class SuffixIndex {
+    byName = new Map();
+    constructor(files) {
+        for (const file of files) {
+            const parts = file.split('/');
+            const name = parts.at(-1) ?? '';
+            const list = this.byName.get(name);
+            if (list)
+                list.push(parts);
+            else
+                this.byName.set(name, [parts]);
+        }
+    }
+    match(path, reportDirectory) {
+        const wanted = path.split('/').filter((part) => part !== '' && part !== '.' && part !== '..');
+        const name = wanted.at(-1);
+        if (name === undefined)
+            return [];
+        const needed = Math.min(2, wanted.length);
+        let best = 0;
+        let matches = [];
+        for (const parts of this.byName.get(name) ?? []) {
+            const shared = sharedSuffix(parts, wanted);
+            if (shared < needed || shared < best)
+                continue;
+            if (shared > best)
+                [best, matches] = [shared, []];
+            matches.push(parts);
+        }
+        const paths = matches.map((parts) => parts.join('/'));
+        if (paths.length <= 1 || reportDirectory === undefined)
+            return paths;
+        for (const anchor of ancestors(reportDirectory)) {
+            const under = paths.filter((candidate) => anchor === '' || candidate.startsWith(`${anchor}/`));
+            if (under.length > 0)
+                return under;
+        }
+        return paths;
+    }
+}
+function sharedSuffix(a, b) {
+    let shared = 0;
+    while (shared < a.length &&
+        shared < b.length &&
+        a[a.length - 1 - shared] === b[b.length - 1 - shared])
+        shared += 1;
+    return shared;
+}
+/** The report's directory, workspace-relative ('' for the root), or undefined outside it. */
+function reportDirectory(origin, workspace) {
+    const directory = (0,external_node_path_namespaceObject.relative)(workspace, (0,external_node_path_namespaceObject.resolve)(workspace, origin, '..'))
+        .split(external_node_path_namespaceObject.sep)
+        .join('/');
+    if (directory === '..' || directory.startsWith('../') || (0,external_node_path_namespaceObject.isAbsolute)(directory))
+        return undefined;
+    return directory;
+}
+/** "packages/a/coverage" → ["packages/a/coverage", "packages/a", "packages", ""]. */
+function ancestors(directory) {
+    if (directory === undefined || directory === '')
+        return [''];
+    const parts = directory.split('/');
+    return [...parts.map((_, index) => parts.slice(0, parts.length - index).join('/')), ''];
+}
+/** app/build/reports/jacoco/test → app/src/main/java, app/src/main/kotlin, ... */
+function jvmSourceRoots(directory) {
+    if (directory === undefined)
+        return [];
+    const parts = directory === '' ? [] : directory.split('/');
+    let build = -1;
+    parts.forEach((part, index) => {
+        if (JVM_BUILD_DIRECTORIES.has(part))
+            build = index;
+    });
+    const module = build === -1 ? directory : parts.slice(0, build).join('/');
+    return JVM_SOURCE_ROOTS.map((root) => external_node_path_namespaceObject.posix.join(module, root));
+}
+function existenceIn(workspace) {
+    const known = new Map();
+    return (path) => {
+        let found = known.get(path);
+        if (found === undefined) {
+            try {
+                found = (0,external_node_fs_namespaceObject.statSync)((0,external_node_path_namespaceObject.join)(workspace, path), { throwIfNoEntry: false })?.isFile() ?? false;
+            }
+            catch {
+                found = false; // a file where the path wants a directory (ENOTDIR), or no permission
+            }
+            known.set(path, found);
+        }
+        return found;
+    };
+}
+function isAbsolutePath(path) {
+    return path.startsWith('/') || /^[A-Za-z]:\//.test(path);
+}
+function isInside(path) {
+    return path !== '..' && !path.startsWith('../') && !isAbsolutePath(path);
+}
+
 ;// CONCATENATED MODULE: ./src/coverage/path-fixes.ts
 
 
 
+
+
+
+
+/**
+ * Makes every report path repository-relative: first the automatic resolution (the report's
+ * directory, then the repository's files, see resolve-paths.ts), then the user's path-fixes on
+ * whatever that left unresolved (absolute paths from a container or another checkout, paths
+ * matching nothing or several files). A path the resolution found is not rewritten again.
+ */
+async function fixReportPaths(reports, fixes, workspace, listFiles = () => listRepositoryFiles(workspace)) {
+    let files;
+    const listOnce = () => (files ??= listFiles());
+    const resolution = await resolveReportPaths(reports, workspace, listOnce);
+    const fixed = applyPathFixes(resolution.reports, fixes, workspace, resolution.resolved);
+    const unresolved = [];
+    resolution.reports.forEach((report, reportIndex) => {
+        const directory = reportDirectory(report.origin, workspace);
+        report.files.forEach((file, fileIndex) => {
+            if (resolution.resolved.has(file))
+                return;
+            const final = fixed[reportIndex].files[fileIndex].path;
+            const review = reviewPaths([final], workspace);
+            if (review.outside.length + review.missing.length > 0) {
+                unresolved.push({ path: file.path, directory });
+            }
+        });
+    });
+    const stillUnresolved = new Set(unresolved.map(({ path }) => path));
+    const ambiguous = resolution.ambiguous.filter(({ path }) => stillUnresolved.has(path));
+    const suggestions = [];
+    if (unresolved.length > 0) {
+        const index = new SuffixIndex(await listOnce());
+        const seen = new Set();
+        for (const { path, directory } of unresolved) {
+            const match = index.match(path, directory);
+            const suggestion = match.length === 1 ? fixBetween(path, match[0]) : undefined;
+            if (!suggestion || seen.has(`${suggestion.from}=${suggestion.to}`))
+                continue;
+            seen.add(`${suggestion.from}=${suggestion.to}`);
+            suggestions.push(suggestion);
+        }
+    }
+    const moved = [...resolution.resolved].length;
+    info(`Report paths: ${moved} found in the repository, ${unresolved.length} not (${ambiguous.length} of them ambiguous).`);
+    for (const { path, candidates } of ambiguous.slice(0, 10)) {
+        info(log_escapeUntrusted(`  ${path} matches ${candidates.join(', ')}`));
+    }
+    return { reports: fixed, ambiguous, suggestions };
+}
+/** /app/src/a.ts and src/a.ts → /app=. (the prefixes before the parts they share). */
+function fixBetween(reported, repositoryFile) {
+    const from = reported.split('/');
+    const to = repositoryFile.split('/');
+    let shared = 0;
+    while (shared < from.length - 1 &&
+        shared < to.length &&
+        from.at(-1 - shared) === to.at(-1 - shared))
+        shared += 1;
+    const prefix = from.slice(0, from.length - shared).join('/');
+    if (prefix === '' || shared === 0)
+        return undefined;
+    return { from: prefix, to: to.slice(0, to.length - shared).join('/') || '.' };
+}
 /**
  * Rewrites report paths with the user's `from=to` prefixes (the longest matching prefix wins, at
  * a path boundary), then makes them repository-relative. Reports produced in a container or
- * another checkout say /app/src/x.ts where the repository has src/x.ts.
+ * another checkout say /app/src/x.ts where the repository has src/x.ts. Files in `keep` (found
+ * by the automatic resolution) are left as they are.
  */
-function applyPathFixes(reports, fixes, workspace) {
+function applyPathFixes(reports, fixes, workspace, keep = new Set()) {
     const ordered = [...fixes].sort((a, b) => b.from.length - a.from.length);
     return reports.map((report) => ({
         ...report,
-        files: report.files.map((file) => ({ ...file, path: fixPath(file.path, ordered, workspace) })),
+        files: report.files.map((file) => keep.has(file) ? file : { ...file, path: fixPath(file.path, ordered, workspace) }),
     }));
 }
 function fixPath(path, fixes, workspace) {
@@ -53237,23 +54587,82 @@ function reviewPaths(paths, workspace) {
     return review;
 }
 
+;// CONCATENATED MODULE: ./src/coverage/path-notes.ts
+
+const path_notes_NAMED = 5;
+/**
+ * What the summary says about paths that did not resolve: which, and the path-fixes line that
+ * would map them (worked out from the repository's files when one matched, else the usual one).
+ */
+function pathNotes(review, fixing) {
+    const notes = [];
+    const suggested = fixing.suggestions.length > 0
+        ? fixing.suggestions
+            .slice(0, 3)
+            .map(({ from, to }) => `${from}=${to}`)
+            .join(' and ')
+        : undefined;
+    if (review.outside.length > 0) {
+        notes.push(`${review.outside.length} file(s) lie outside the repository and are left out of every total: ${named(review.outside)}. ${suggested ? `The repository's files suggest path-fixes: ${suggested}.` : 'Map them with path-fixes, e.g. /app=. if the tests ran in a container.'}`);
+    }
+    const ambiguous = new Set(fixing.ambiguous.map(({ path }) => path));
+    const missing = review.missing.filter((path) => !ambiguous.has(path));
+    if (missing.length > 0) {
+        notes.push(`${missing.length} file(s) in the reports were not found in the checkout, neither beside the report nor by name among the repository's files, and count as written: ${named(missing)}. ${suggested ? `The repository's files suggest path-fixes: ${suggested}.` : 'If they live elsewhere, map them with path-fixes, e.g. build/src=src.'}`);
+    }
+    if (fixing.ambiguous.length > 0) {
+        const examples = fixing.ambiguous
+            .slice(0, 3)
+            .map(({ path, candidates }) => `${path} (${candidates.slice(0, 3).join(' or ')})`)
+            .join(', ');
+        const first = fixing.ambiguous[0];
+        const fix = fixBetween(first.path, first.candidates[0]);
+        const say = fix ? `Say which with path-fixes, e.g. ${fix.from}=${fix.to}, or write` : 'Write';
+        notes.push(`${fixing.ambiguous.length} report path(s) matched several repository files equally well and were kept as written: ${examples}. ${say} each package's report inside the package.`);
+    }
+    return notes;
+}
+function named(paths) {
+    const more = paths.length > path_notes_NAMED ? ` and ${paths.length - path_notes_NAMED} more` : '';
+    return `${paths.slice(0, path_notes_NAMED).join(', ')}${more}`;
+}
+
 ;// CONCATENATED MODULE: ./src/coverage/summary.ts
+
+
 
 
 const LEAST_COVERED_FILES = 20;
 const MAX_UNCOVERED_ROWS = 100;
 function verdictLine(result, verdict) {
-    const total = totals_formatPercent(result.totals.lines);
+    const total = totals_formatPercent(result.headline);
     const patch = result.patch ? `, patch ${totals_formatPercent(result.patch)}` : '';
     const delta = result.baseline ? `, ${signed(result.baseline.delta)} vs baseline` : '';
+    const title = result.name ? `Coverage (${result.name})` : 'Coverage';
     if (verdict.passed)
-        return `Coverage ${total}${patch}${delta}: gates passed`;
-    return `Coverage gate failed: ${verdict.reasons[0]}${verdict.reasons.length > 1 ? ` (and ${verdict.reasons.length - 1} more)` : ''}`;
+        return `${title} ${total}${patch}${delta}: gates passed`;
+    return `${title} gate failed: ${verdict.reasons[0]}${verdict.reasons.length > 1 ? ` (and ${verdict.reasons.length - 1} more)` : ''}`;
+}
+/**
+ * The sticky comment's key: one comment per `name`, so two coverage steps (two packages, two
+ * languages) keep their own. Names that are not key-safe get a hash so two never share a key.
+ */
+function commentKey(name) {
+    if (!name)
+        return 'coverage';
+    const slug = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+    if (slug === name)
+        return `coverage-${slug}`;
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(name).digest('hex').slice(0, 8);
+    return `coverage-${slug ? `${slug}-` : ''}${hash}`;
 }
 function buildSummary(result, verdict, notes) {
     const summary = new JobSummary();
     summary.verdict(verdict.passed ? 'success' : 'failure', verdictLine(result, verdict));
     const rows = [
+        ...(result.headline.definition === 'codecov'
+            ? [ratioRow('Lines, partials as missed (Codecov)', result.headline)]
+            : []),
         ratioRow('Lines', result.totals.lines),
         ratioRow('Branches', result.totals.branches),
         ratioRow('Functions', result.totals.functions),
@@ -53264,7 +54673,7 @@ function buildSummary(result, verdict, notes) {
     if (verdict.outcomes.length > 0) {
         summary.list(verdict.outcomes.map((outcome) => `${outcome.passed ? '✅' : '❌'} ${outcome.gate}: ${outcome.message}`));
     }
-    for (const note of notes)
+    for (const note of [describeHeadline(result.headline), ...notes])
         summary.note(note);
     const uncovered = result.patch?.uncovered ?? [];
     if (uncovered.length > 0) {
@@ -53298,6 +54707,78 @@ function ratioRow(label, ratio) {
 }
 function signed(points) {
     return `${points >= 0 ? '+' : '−'}${Math.abs(points).toFixed(2)} points`;
+}
+
+;// CONCATENATED MODULE: ./src/coverage/patch.ts
+/**
+ * Patch coverage as the action measures it: which lines the change touched (from git, fetching
+ * what a shallow checkout lacks), how many of them the reports say ran, and what became of the
+ * changed source files that no report mentions.
+ */
+
+
+
+
+
+
+/**
+ * Patch coverage is measured for min-patch, for the comment, or wherever base-ref asks for it;
+ * a pull request with only min-total set does not need the base's history at all. When only the
+ * comment wants it and git cannot tell the changed lines, the patch is left out with a note:
+ * a missing patch must never fail a gate that does not use it.
+ */
+async function computePatch(settings, github, files, notes) {
+    const needed = settings.minPatch !== undefined;
+    const wanted = needed || settings.comment || settings.baseRef !== undefined;
+    if (!wanted || !github)
+        return undefined;
+    if (!settings.baseRef && !github.pullRequest && !github.payload.merge_group) {
+        // One workflow usually serves pull requests and pushes; a push has no base to gate against.
+        if (needed) {
+            notes.push(`min-patch was not applied: this ${github.eventName} run has no pull request base to compare with (set base-ref to measure patch coverage here).`);
+        }
+        return undefined;
+    }
+    const base = chooseBase(settings.baseRef, github);
+    let diff;
+    try {
+        diff = await changedLinesAgainst(base.ref, settings.workspace, { fetchMissing: true });
+    }
+    catch (error) {
+        if (needed || !(error instanceof errors_ActionError) || error instanceof errors_InputError)
+            throw error;
+        notes.push(`Patch coverage was not measured: ${error.message}${error.hint ? ` ${error.hint}` : ''}`);
+        return undefined;
+    }
+    const mode = settings.unmatchedChanges ?? 'fail';
+    const patch = patchCoverage(files, diff.lines, { unmatchedAsUncovered: mode === 'uncovered' });
+    notes.push(`Patch coverage compares with ${base.description}.`);
+    if (diff.fetched.length > 0) {
+        notes.push(`The checkout is shallow: fetched ${diff.fetched.join(' and ')} from origin.`);
+    }
+    const unmatched = patch.filesWithoutCoverage;
+    if (unmatched.length > 0) {
+        // Only report paths that name no file of the checkout can be the ones that were meant.
+        const stray = files
+            .map((file) => file.path)
+            .filter((path) => !(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(settings.workspace, path)));
+        patch.suggestedPathFix = suggestPathFix(unmatched, stray);
+        // With fail and nothing measured, the min-patch gate itself names the files.
+        const gateSaysSo = mode === 'fail' && needed && patch.total === 0;
+        if (!gateSaysSo)
+            notes.push(unmatchedNote(patch, mode));
+    }
+    return patch;
+}
+function unmatchedNote(patch, mode) {
+    const files = patch.filesWithoutCoverage;
+    const what = mode === 'uncovered'
+        ? 'every changed line of them counts as uncovered (unmatched-changes: uncovered)'
+        : 'they are not counted';
+    const fix = patch.suggestedPathFix
+        ? ` If the reports cover them under other paths, path-fixes: ${patch.suggestedPathFix} would map them.`
+        : '';
+    return `${files.length} changed source file(s) appear in no report and ${what}: ${nameFew(files)}.${fix}`;
 }
 
 ;// CONCATENATED MODULE: ./src/core/github-permissions.ts
@@ -53380,23 +54861,27 @@ async function run() {
     await runMain('coverage', async () => {
         const settings = readSettings();
         const { workspace } = settings;
-        const files = await findReportFiles(settings.files, workspace);
-        const reports = applyPathFixes(await readReports(files, settings), settings.pathFixes, workspace);
+        const { reports: read, files, skipped } = await readReports(settings);
+        const fixing = await fixReportPaths(read, settings.pathFixes, workspace);
+        const { reports } = fixing;
         const merged = mergeReports(reports);
         const review = reviewPaths(merged.map((file) => file.path), workspace);
         const outside = new Set(review.outside);
         const inside = merged.filter((file) => !outside.has(file.path));
         const totals = totalsOf(inside);
-        const notes = pathNotes(review);
+        const headline = headlineOf(inside, totals.lines, settings.headline);
+        const notes = [...skippedNotes(skipped), ...pathNotes(review, fixing)];
         const github = needsGitHub(settings)
             ? await withPullRequest(readGitHubContext(), settings.githubToken ?? '', settings.pullRequest)
             : undefined;
         const patch = await computePatch(settings, github, inside, notes);
-        const baseline = await readBaseline(settings, github, totals, notes);
-        const verdict = evaluateCoverage(totals, patch, baseline, settings);
+        const baseline = await readBaseline(settings, github, headline, notes);
+        const verdict = evaluateCoverage({ ...totals, headline }, patch, baseline, settings);
         const result = buildResult({
+            name: settings.name,
             verdict,
             totals,
+            headline,
             patch,
             baseline,
             files: inside.map(fileTotals),
@@ -53408,7 +54893,7 @@ async function run() {
         annotateUncovered(patch);
         if (settings.badgePath) {
             const badgeFile = (0,external_node_path_namespaceObject.resolve)(workspace, settings.badgePath);
-            await (0,promises_namespaceObject.writeFile)(badgeFile, renderBadge('coverage', result.totals.lines.rate ?? undefined));
+            await (0,promises_namespaceObject.writeFile)(badgeFile, renderBadge('coverage', result.headline.rate ?? undefined));
             notes.push(`Badge written to ${(0,external_node_path_namespaceObject.relative)(workspace, badgeFile)}.`);
         }
         const uploadFailure = settings.codecov ? await upload(settings, files, notes) : undefined;
@@ -53427,27 +54912,6 @@ async function run() {
         info(log_escapeUntrusted(verdictLine(result, verdict)));
     });
 }
-async function readReports(files, settings) {
-    const reports = [];
-    for (const file of files) {
-        const origin = (0,external_node_path_namespaceObject.relative)(settings.workspace, file) || file;
-        const format = settings.format === 'auto' ? await detectFormat(file, SNIFFERS) : settings.format;
-        if (!format) {
-            throw new errors_ActionError(`Could not tell the coverage format of ${origin}: it looks like none of lcov, cobertura, jacoco, clover, go, istanbul or llvm-cov.`, 'Set format to the report format, e.g. format: lcov, or leave the file out of files.');
-        }
-        try {
-            reports.push(await parseCoverage(format, fileSource(file), { workspace: settings.workspace, origin }));
-        }
-        catch (error) {
-            if (error instanceof ReportError) {
-                throw new errors_ActionError(`Could not read the ${format} report ${error.message}`, 'Check that the test step finished writing it.');
-            }
-            throw error;
-        }
-        info(`Read ${log_escapeUntrusted(origin)} as ${format}.`);
-    }
-    return reports;
-}
 function needsGitHub(settings) {
     return (settings.comment ||
         settings.pullRequest > 0 ||
@@ -53457,27 +54921,6 @@ function needsGitHub(settings) {
         settings.codecov !== undefined ||
         process.env.GITHUB_EVENT_NAME === 'pull_request' ||
         process.env.GITHUB_EVENT_NAME === 'pull_request_target');
-}
-/** Patch coverage is measured on pull requests, or wherever base-ref or min-patch asks for it. */
-async function computePatch(settings, github, files, notes) {
-    const wanted = settings.minPatch !== undefined ||
-        settings.baseRef !== undefined ||
-        github?.pullRequest !== undefined;
-    if (!wanted || !github)
-        return undefined;
-    if (!settings.baseRef && !github.pullRequest && !github.payload.merge_group) {
-        // One workflow usually serves pull requests and pushes; a push has no base to gate against.
-        notes.push(`min-patch was not applied: this ${github.eventName} run has no pull request base to compare with (set base-ref to measure patch coverage here).`);
-        return undefined;
-    }
-    const base = chooseBase(settings.baseRef, github);
-    const diff = await changedLinesAgainst(base.ref, settings.workspace);
-    const patch = patchCoverage(files, diff.lines);
-    notes.push(`Patch coverage compares with ${base.description}.`);
-    if (patch.filesWithoutCoverage.length > 0) {
-        notes.push(`${patch.filesWithoutCoverage.length} changed file(s) appear in no report and are not counted: ${patch.filesWithoutCoverage.slice(0, 10).join(', ')}.`);
-    }
-    return patch;
 }
 function annotateUncovered(patch) {
     if (!patch)
@@ -53510,20 +54953,10 @@ async function comment(settings, github, body) {
         owner: github.repository.owner,
         repo: github.repository.repo,
         issueNumber: github.pullRequest.number,
-        key: 'coverage',
+        key: commentKey(settings.name),
         body,
     });
     info(`comment: ${posted.action} ${posted.url}`);
-}
-function pathNotes(review) {
-    const notes = [];
-    if (review.outside.length > 0) {
-        notes.push(`${review.outside.length} file(s) lie outside the repository and are left out of every total: ${review.outside.slice(0, 5).join(', ')}. Map them with path-fixes, e.g. /app=. if the tests ran in a container.`);
-    }
-    if (review.missing.length > 0) {
-        notes.push(`${review.missing.length} file(s) in the reports do not exist in the checkout: ${review.missing.slice(0, 5).join(', ')}.`);
-    }
-    return notes;
 }
 
 

@@ -45827,16 +45827,20 @@ async function changedLinesAgainst(baseRef, workspace, options = {}) {
     const head = await resolveCommit(git, options.head ?? 'HEAD');
     if (!head)
         throw new errors_ActionError(`${workspace} has no commit checked out.`);
-    const baseSha = await resolveCommit(git, baseRef);
+    const fetcher = options.fetchMissing && (await isShallow(git)) ? new Fetcher(git) : undefined;
+    let baseSha = await resolveCommit(git, baseRef);
+    if (!baseSha && fetcher)
+        baseSha = await fetcher.base(baseRef);
     if (!baseSha) {
-        throw new errors_ActionError(`Cannot find base-ref '${baseRef}' in the checkout${await shallowNote(git)}.`, CHECKOUT_HINT);
+        throw new errors_ActionError(`Cannot find base-ref '${baseRef}' in the checkout${await shallowNote(git, fetcher)}.`, CHECKOUT_HINT);
     }
-    const mergeBase = await git(['merge-base', baseSha, head]);
-    if (mergeBase.exitCode !== 0 || !mergeBase.stdout.trim()) {
+    let from = await mergeBaseOf(git, baseSha, head);
+    if (!from && fetcher)
+        from = await fetcher.mergeBase(baseSha, head);
+    if (!from) {
         throw new errors_ActionError(`Found no common history between base-ref '${baseRef}' and HEAD` +
-            `${await shallowNote(git)}.`, CHECKOUT_HINT);
+            `${await shallowNote(git, fetcher)}.`, CHECKOUT_HINT);
     }
-    const from = mergeBase.stdout.trim();
     const reader = new UnifiedDiffReader();
     const diff = await git([
         '-c',
@@ -45862,7 +45866,90 @@ async function changedLinesAgainst(baseRef, workspace, options = {}) {
         throw new errors_ActionError(`git diff ${from.slice(0, 7)} ${head.slice(0, 7)} failed ` +
             `(${describeExit(diff)}): ${lastLine(diff.stderr)}`);
     }
-    return { lines: reader.finish(), baseSha, mergeBase: from };
+    return { lines: reader.finish(), baseSha, mergeBase: from, fetched: fetcher?.fetched ?? [] };
+}
+/**
+ * Where the diff starts. When HEAD's first parent is the base, that is the base itself: the
+ * commit actions/checkout checks out for a pull request is GitHub's merge of the head into the
+ * base (refs/pull/N/merge), and in a shallow checkout git cannot walk from it to its parents,
+ * but the raw commit still names them. Otherwise git merge-base, which needs connected history.
+ */
+async function mergeBaseOf(git, baseSha, head) {
+    const commit = await git(['cat-file', 'commit', head]);
+    const headers = commit.stdout.split('\n\n')[0] ?? '';
+    const firstParent = /^parent ([0-9a-f]+)$/m.exec(headers)?.[1];
+    if (commit.exitCode === 0 && firstParent === baseSha)
+        return baseSha;
+    const result = await git(['merge-base', baseSha, head]);
+    return result.exitCode === 0 && result.stdout.trim() ? result.stdout.trim() : undefined;
+}
+/** Older history fetched per step while the merge base is missing: ~2,700 commits at most. */
+const DEEPEN_STEPS = [32, 128, 512, 2048];
+const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+/** Fetches from origin just what a shallow checkout lacks, and remembers why it stopped. */
+class Fetcher {
+    git;
+    fetched = [];
+    failure;
+    constructor(git) {
+        this.git = git;
+    }
+    /** Fetches the base commit alone (depth 1); undefined when it cannot be fetched. */
+    async base(baseRef) {
+        const refspec = baseRefspec(baseRef);
+        if (!refspec) {
+            this.failure = `'${baseRef}' is neither a full commit SHA nor a branch, so it was not fetched`;
+            return undefined;
+        }
+        if (!(await this.fetch(['--depth=1', 'origin', refspec])))
+            return undefined;
+        const sha = await resolveCommit(this.git, refspec.split(':')[1] ?? refspec);
+        if (sha)
+            this.fetched.push(`the base commit ${sha.slice(0, 7)}`);
+        return sha;
+    }
+    /** Deepens both sides in bounded steps until they meet. */
+    async mergeBase(baseSha, head) {
+        let depth = 0;
+        for (const step of DEEPEN_STEPS) {
+            // --deepen moves every shallow boundary, HEAD's too, even when HEAD is a local commit
+            // that origin does not have: naming the base is enough.
+            if (!(await this.fetch([`--deepen=${step}`, 'origin', baseSha])))
+                return undefined;
+            depth += step;
+            const found = await mergeBaseOf(this.git, baseSha, head);
+            if (found) {
+                this.fetched.push(`up to ${depth} older commits to reach the merge base`);
+                return found;
+            }
+            if (!(await isShallow(this.git)))
+                break;
+        }
+        this.failure ??= `no merge base within ${depth} commits of history fetched from origin`;
+        return undefined;
+    }
+    async fetch(args) {
+        const result = await this.git(['fetch', '--no-tags', '--no-recurse-submodules', ...args], {
+            echo: true,
+            // A missing credential must fail the fetch, not wait for someone to type a password.
+            env: { GIT_TERMINAL_PROMPT: '0' },
+        });
+        if (result.exitCode === 0)
+            return true;
+        this.failure = `git fetch failed (${describeExit(result)}): ${lastLine(result.stderr)}`;
+        return false;
+    }
+}
+/** A commit SHA is fetched as itself; a branch name (main, origin/main) into origin/<name>. */
+function baseRefspec(baseRef) {
+    if (FULL_SHA.test(baseRef))
+        return baseRef;
+    if (/^[0-9a-f]{7,39}$/i.test(baseRef) || baseRef.startsWith('refs/tags/'))
+        return undefined;
+    const branch = baseRef.replace(/^(?:refs\/heads\/|refs\/remotes\/origin\/|origin\/)/, '');
+    if (branch.startsWith('refs/') || branch.includes(':'))
+        return undefined;
+    return `+refs/heads/${branch}:refs/remotes/origin/${branch}`;
 }
 async function resolveCommit(git, ref) {
     const candidates = [ref];
@@ -45877,9 +45964,14 @@ async function resolveCommit(git, ref) {
     }
     return undefined;
 }
-async function shallowNote(git) {
+async function isShallow(git) {
     const result = await git(['rev-parse', '--is-shallow-repository']);
-    return result.stdout.trim() === 'true' ? ' (the checkout is shallow)' : '';
+    return result.stdout.trim() === 'true';
+}
+async function shallowNote(git, fetcher) {
+    if (fetcher?.failure)
+        return ` (the checkout is shallow, and ${fetcher.failure})`;
+    return (await isShallow(git)) ? ' (the checkout is shallow)' : '';
 }
 function notARepository(workspace, result) {
     if (/dubious ownership/.test(result.stderr)) {
@@ -50468,7 +50560,8 @@ async function run() {
 async function changedLines(settings, github) {
     const base = chooseBase(settings.baseRef, github);
     info(`new-only: comparing with ${base.description}`);
-    return changedLinesAgainst(base.ref, settings.workspace);
+    // A shallow checkout (actions/checkout's default) gets the base fetched rather than failing.
+    return changedLinesAgainst(base.ref, settings.workspace, { fetchMissing: true });
 }
 /** The findings that count (with new-only, those on changed lines) and what else the summary lists. */
 function gatherDetails(runs, diff) {

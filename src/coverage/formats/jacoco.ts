@@ -17,7 +17,7 @@ import {
  * JaCoCo XML (report.dtd): `report → group* → package → class/method + sourcefile/line`.
  *
  * - A file is `package/@name + '/' + sourcefile/@name`, the path below the source folder
- *   (src/main/java is not in the report); path-fixes map it onto the repository.
+ *   (src/main/java is not in the report); resolve-paths.ts finds it in the repository.
  * - A line (`nr`) counts as covered when one of its instructions ran (`ci > 0`), as JaCoCo's own
  *   LINE counter does; its hit count is `ci`. Lines without instructions are not coverable.
  * - A line's branches are `cb` taken and `mb` missed ones, in that order.

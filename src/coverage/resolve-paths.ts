@@ -1,0 +1,192 @@
+import { statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep, posix } from 'node:path';
+import type { CoverageReport, FileCoverage } from './model.js';
+
+/**
+ * Finds where a report's relative paths live in the repository, before path-fixes. A package's
+ * test run (c8 in packages/a) writes paths relative to the package, so two packages both say
+ * src/index.js; JaCoCo writes package paths (com/acme/Foo.java) without the source folder.
+ *
+ * A relative path is looked up, first existing wins:
+ * 1. under the report's own directory and each parent up to the workspace (nearest first), after
+ *    a JaCoCo report's module source roots (src/main/java, ... of the module whose build/ or
+ *    target/ holds it);
+ * 2. by longest-suffix match against the repository's files, as Codecov fixes paths: the files
+ *    sharing the most trailing path parts (at least two, or the whole path when it has one) win;
+ *    a tie goes to the file under the nearest ancestor of the report's directory; a tie left after
+ *    that is ambiguous, and the path is kept as written.
+ * Absolute paths (outside the workspace: parsers already made those inside it relative) are left
+ * to path-fixes, since a guess there would as easily match a system header as a source.
+ */
+
+export interface AmbiguousPath {
+  /** The path as the report gave it. */
+  path: string;
+  /** The report that gave it, workspace-relative. */
+  report: string;
+  /** The repository files it matched equally well. */
+  candidates: string[];
+}
+
+export interface PathResolution {
+  reports: CoverageReport[];
+  /** Files found in the repository; path-fixes leave these alone. */
+  resolved: ReadonlySet<FileCoverage>;
+  ambiguous: AmbiguousPath[];
+}
+
+/** Where JaCoCo's package paths start, below a Gradle or Maven module. */
+const JVM_SOURCE_ROOTS = ['src/main/java', 'src/main/kotlin', 'src/test/java', 'src/test/kotlin'];
+const JVM_BUILD_DIRECTORIES = new Set(['build', 'target']);
+
+export async function resolveReportPaths(
+  reports: readonly CoverageReport[],
+  workspace: string,
+  listFiles: () => Promise<readonly string[]>,
+): Promise<PathResolution> {
+  const exists = existenceIn(workspace);
+  let index: SuffixIndex | undefined;
+  const suffixIndex = async () => (index ??= new SuffixIndex(await listFiles()));
+  const resolved = new Set<FileCoverage>();
+  const ambiguous: AmbiguousPath[] = [];
+  const out: CoverageReport[] = [];
+  for (const report of reports) {
+    const directory = reportDirectory(report.origin, workspace);
+    const anchors = [
+      ...(report.format === 'jacoco' ? jvmSourceRoots(directory) : []),
+      ...ancestors(directory),
+    ];
+    const files: FileCoverage[] = [];
+    for (const file of report.files) {
+      if (isAbsolutePath(file.path)) {
+        files.push(file);
+        continue;
+      }
+      let found = anchors
+        .map((anchor) => posix.normalize(posix.join(anchor, file.path)))
+        .find((candidate) => isInside(candidate) && exists(candidate));
+      if (!found) {
+        const match = (await suffixIndex()).match(file.path, directory);
+        if (match.length === 1) found = match[0];
+        else if (match.length > 1) {
+          ambiguous.push({ path: file.path, report: report.origin, candidates: match });
+        }
+      }
+      if (!found) {
+        files.push(file);
+        continue;
+      }
+      const moved = found === file.path ? file : { ...file, path: found };
+      resolved.add(moved);
+      files.push(moved);
+    }
+    out.push({ ...report, files });
+  }
+  return { reports: out, resolved, ambiguous };
+}
+
+/**
+ * The repository files a path most probably names: those sharing the most trailing parts with
+ * it, narrowed to those under the nearest ancestor of the report's directory. One element when
+ * the match is clear, several when it is ambiguous, none when nothing matched.
+ */
+export class SuffixIndex {
+  private readonly byName = new Map<string, string[][]>();
+
+  constructor(files: readonly string[]) {
+    for (const file of files) {
+      const parts = file.split('/');
+      const name = parts.at(-1) ?? '';
+      const list = this.byName.get(name);
+      if (list) list.push(parts);
+      else this.byName.set(name, [parts]);
+    }
+  }
+
+  match(path: string, reportDirectory?: string): string[] {
+    const wanted = path.split('/').filter((part) => part !== '' && part !== '.' && part !== '..');
+    const name = wanted.at(-1);
+    if (name === undefined) return [];
+    const needed = Math.min(2, wanted.length);
+    let best = 0;
+    let matches: string[][] = [];
+    for (const parts of this.byName.get(name) ?? []) {
+      const shared = sharedSuffix(parts, wanted);
+      if (shared < needed || shared < best) continue;
+      if (shared > best) [best, matches] = [shared, []];
+      matches.push(parts);
+    }
+    const paths = matches.map((parts) => parts.join('/'));
+    if (paths.length <= 1 || reportDirectory === undefined) return paths;
+    for (const anchor of ancestors(reportDirectory)) {
+      const under = paths.filter(
+        (candidate) => anchor === '' || candidate.startsWith(`${anchor}/`),
+      );
+      if (under.length > 0) return under;
+    }
+    return paths;
+  }
+}
+
+function sharedSuffix(a: readonly string[], b: readonly string[]): number {
+  let shared = 0;
+  while (
+    shared < a.length &&
+    shared < b.length &&
+    a[a.length - 1 - shared] === b[b.length - 1 - shared]
+  )
+    shared += 1;
+  return shared;
+}
+
+/** The report's directory, workspace-relative ('' for the root), or undefined outside it. */
+export function reportDirectory(origin: string, workspace: string): string | undefined {
+  const directory = relative(workspace, resolve(workspace, origin, '..'))
+    .split(sep)
+    .join('/');
+  if (directory === '..' || directory.startsWith('../') || isAbsolute(directory)) return undefined;
+  return directory;
+}
+
+/** "packages/a/coverage" → ["packages/a/coverage", "packages/a", "packages", ""]. */
+export function ancestors(directory: string | undefined): string[] {
+  if (directory === undefined || directory === '') return [''];
+  const parts = directory.split('/');
+  return [...parts.map((_, index) => parts.slice(0, parts.length - index).join('/')), ''];
+}
+
+/** app/build/reports/jacoco/test → app/src/main/java, app/src/main/kotlin, ... */
+export function jvmSourceRoots(directory: string | undefined): string[] {
+  if (directory === undefined) return [];
+  const parts = directory === '' ? [] : directory.split('/');
+  let build = -1;
+  parts.forEach((part, index) => {
+    if (JVM_BUILD_DIRECTORIES.has(part)) build = index;
+  });
+  const module = build === -1 ? directory : parts.slice(0, build).join('/');
+  return JVM_SOURCE_ROOTS.map((root) => posix.join(module, root));
+}
+
+function existenceIn(workspace: string): (path: string) => boolean {
+  const known = new Map<string, boolean>();
+  return (path) => {
+    let found = known.get(path);
+    if (found === undefined) {
+      try {
+        found = statSync(join(workspace, path), { throwIfNoEntry: false })?.isFile() ?? false;
+      } catch {
+        found = false; // a file where the path wants a directory (ENOTDIR), or no permission
+      }
+      known.set(path, found);
+    }
+    return found;
+  };
+}
+
+function isAbsolutePath(path: string): boolean {
+  return path.startsWith('/') || /^[A-Za-z]:\//.test(path);
+}
+
+function isInside(path: string): boolean {
+  return path !== '..' && !path.startsWith('../') && !isAbsolutePath(path);
+}
