@@ -34,7 +34,7 @@ const COMMENT_WRITE = { what: 'comment on the pull request', permission: 'pull-r
 const COMMENT_BUDGET_BYTES = 60_000;
 
 export async function run(): Promise<void> {
-  await runMain('coverage', async () => {
+  await runMain(stepTitle(), async () => {
     const settings = readSettings();
     const { workspace } = settings;
     const { reports: read, files, skipped } = await readReports(settings);
@@ -99,6 +99,12 @@ export async function run(): Promise<void> {
     if (uploadFailure) throw uploadFailure;
     core.info(escapeUntrusted(verdictLine(result, verdict)));
   });
+}
+
+/** A failure before the summary still says which coverage step it was (packages, matrix merges). */
+function stepTitle(): string {
+  const name = core.getInput('name');
+  return name && !/[\r\n]/.test(name) && name.length <= 100 ? `coverage (${name})` : 'coverage';
 }
 
 function needsGitHub(settings: Settings): boolean {

@@ -128,7 +128,8 @@ export class SuffixIndex {
   }
 }
 
-function sharedSuffix(a: readonly string[], b: readonly string[]): number {
+/** How many trailing path parts two split paths have in common. */
+export function sharedSuffix(a: readonly string[], b: readonly string[]): number {
   let shared = 0;
   while (
     shared < a.length &&

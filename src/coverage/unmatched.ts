@@ -3,6 +3,7 @@
  * message of a min-patch gate that measured nothing because of them, and the path-fixes line
  * that would probably map them.
  */
+import { sharedSuffix } from './resolve-paths.js';
 import type { PatchCoverage } from './totals.js';
 
 /** What happens to changed source files that appear in no report (the unmatched-changes input). */
@@ -46,14 +47,7 @@ export function suggestPathFix(
     for (const reported of reportPaths) {
       if (reported.startsWith('/') || reported.startsWith('../')) continue;
       const from = reported.split('/').slice(0, -1);
-      let shared = 0;
-      while (
-        shared < from.length &&
-        shared < to.length &&
-        from[from.length - 1 - shared] === to[to.length - 1 - shared]
-      ) {
-        shared += 1;
-      }
+      const shared = sharedSuffix(from, to);
       if (shared === 0 || (shared === from.length && shared === to.length)) continue;
       if (!best || shared > best.shared) best = { shared, from, to };
     }

@@ -119,9 +119,12 @@ describeWithTool(COVERAGE_PY, 'coverage bundle merging matrix shards made by cov
 
     const checked = await runAction(COVERAGE, {
       workspace,
-      inputs: { ...inputs, 'expected-reports': '3' },
+      inputs: { ...inputs, 'expected-reports': '3', name: 'unit' },
     });
     expect(checked.main.exitCode).toBe(1);
+    expect(checked.main.summary, 'the failure names the coverage step').toMatch(
+      /^<h3>❌ coverage \(unit\) failed: expected-reports is 3/,
+    );
     expect(failure(checked.main)).toContain(
       'expected-reports is 3, but 2 of 3 coverage reports were found: coverage-grade/coverage.lcov, coverage-sign/coverage.lcov.',
     );

@@ -48863,7 +48863,167 @@ function add(into, from) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/coverage/resolve-paths.ts
+
+
+/** Where JaCoCo's package paths start, below a Gradle or Maven module. */
+const JVM_SOURCE_ROOTS = ['src/main/java', 'src/main/kotlin', 'src/test/java', 'src/test/kotlin'];
+const JVM_BUILD_DIRECTORIES = new Set(['build', 'target']);
+async function resolveReportPaths(reports, workspace, listFiles) {
+    const exists = existenceIn(workspace);
+    let index;
+    const suffixIndex = async () => (index ??= new SuffixIndex(await listFiles()));
+    const resolved = new Set();
+    const ambiguous = [];
+    const out = [];
+    for (const report of reports) {
+        const directory = reportDirectory(report.origin, workspace);
+        const anchors = [
+            ...(report.format === 'jacoco' ? jvmSourceRoots(directory) : []),
+            ...ancestors(directory),
+        ];
+        const files = [];
+        for (const file of report.files) {
+            if (isAbsolutePath(file.path)) {
+                files.push(file);
+                continue;
+            }
+            let found = anchors
+                .map((anchor) => external_node_path_namespaceObject.posix.normalize(external_node_path_namespaceObject.posix.join(anchor, file.path)))
+                .find((candidate) => isInside(candidate) && exists(candidate));
+            if (!found) {
+                const match = (await suffixIndex()).match(file.path, directory);
+                if (match.length === 1)
+                    found = match[0];
+                else if (match.length > 1) {
+                    ambiguous.push({ path: file.path, report: report.origin, candidates: match });
+                }
+            }
+            if (!found) {
+                files.push(file);
+                continue;
+            }
+            const moved = found === file.path ? file : { ...file, path: found };
+            resolved.add(moved);
+            files.push(moved);
+        }
+        out.push({ ...report, files });
+    }
+    return { reports: out, resolved, ambiguous };
+}
+/**
+ * The repository files a path most probably names: those sharing the most trailing parts with
+ * it, narrowed to those under the nearest ancestor of the report's directory. One element when
+ * the match is clear, several when it is ambiguous, none when nothing matched.
+ */
+class SuffixIndex {
+    byName = new Map();
+    constructor(files) {
+        for (const file of files) {
+            const parts = file.split('/');
+            const name = parts.at(-1) ?? '';
+            const list = this.byName.get(name);
+            if (list)
+                list.push(parts);
+            else
+                this.byName.set(name, [parts]);
+        }
+    }
+    match(path, reportDirectory) {
+        const wanted = path.split('/').filter((part) => part !== '' && part !== '.' && part !== '..');
+        const name = wanted.at(-1);
+        if (name === undefined)
+            return [];
+        const needed = Math.min(2, wanted.length);
+        let best = 0;
+        let matches = [];
+        for (const parts of this.byName.get(name) ?? []) {
+            const shared = sharedSuffix(parts, wanted);
+            if (shared < needed || shared < best)
+                continue;
+            if (shared > best)
+                [best, matches] = [shared, []];
+            matches.push(parts);
+        }
+        const paths = matches.map((parts) => parts.join('/'));
+        if (paths.length <= 1 || reportDirectory === undefined)
+            return paths;
+        for (const anchor of ancestors(reportDirectory)) {
+            const under = paths.filter((candidate) => anchor === '' || candidate.startsWith(`${anchor}/`));
+            if (under.length > 0)
+                return under;
+        }
+        return paths;
+    }
+}
+/** How many trailing path parts two split paths have in common. */
+function sharedSuffix(a, b) {
+    let shared = 0;
+    while (shared < a.length &&
+        shared < b.length &&
+        a[a.length - 1 - shared] === b[b.length - 1 - shared])
+        shared += 1;
+    return shared;
+}
+/** The report's directory, workspace-relative ('' for the root), or undefined outside it. */
+function reportDirectory(origin, workspace) {
+    const directory = (0,external_node_path_namespaceObject.relative)(workspace, (0,external_node_path_namespaceObject.resolve)(workspace, origin, '..'))
+        .split(external_node_path_namespaceObject.sep)
+        .join('/');
+    if (directory === '..' || directory.startsWith('../') || (0,external_node_path_namespaceObject.isAbsolute)(directory))
+        return undefined;
+    return directory;
+}
+/** "packages/a/coverage" → ["packages/a/coverage", "packages/a", "packages", ""]. */
+function ancestors(directory) {
+    if (directory === undefined || directory === '')
+        return [''];
+    const parts = directory.split('/');
+    return [...parts.map((_, index) => parts.slice(0, parts.length - index).join('/')), ''];
+}
+/** app/build/reports/jacoco/test → app/src/main/java, app/src/main/kotlin, ... */
+function jvmSourceRoots(directory) {
+    if (directory === undefined)
+        return [];
+    const parts = directory === '' ? [] : directory.split('/');
+    let build = -1;
+    parts.forEach((part, index) => {
+        if (JVM_BUILD_DIRECTORIES.has(part))
+            build = index;
+    });
+    const module = build === -1 ? directory : parts.slice(0, build).join('/');
+    return JVM_SOURCE_ROOTS.map((root) => external_node_path_namespaceObject.posix.join(module, root));
+}
+function existenceIn(workspace) {
+    const known = new Map();
+    return (path) => {
+        let found = known.get(path);
+        if (found === undefined) {
+            try {
+                found = (0,external_node_fs_namespaceObject.statSync)((0,external_node_path_namespaceObject.join)(workspace, path), { throwIfNoEntry: false })?.isFile() ?? false;
+            }
+            catch {
+                found = false; // a file where the path wants a directory (ENOTDIR), or no permission
+            }
+            known.set(path, found);
+        }
+        return found;
+    };
+}
+function isAbsolutePath(path) {
+    return path.startsWith('/') || /^[A-Za-z]:\//.test(path);
+}
+function isInside(path) {
+    return path !== '..' && !path.startsWith('../') && !isAbsolutePath(path);
+}
+
 ;// CONCATENATED MODULE: ./src/coverage/unmatched.ts
+/**
+ * Changed source files that appear in no coverage report: the unmatched-changes setting, the
+ * message of a min-patch gate that measured nothing because of them, and the path-fixes line
+ * that would probably map them.
+ */
+
 /** What happens to changed source files that appear in no report (the unmatched-changes input). */
 const UNMATCHED_CHANGES = ['fail', 'uncovered', 'ignore'];
 /** How many unmatched files a message names before it says "and N more". */
@@ -48896,12 +49056,7 @@ function suggestPathFix(unmatched, reportPaths) {
             if (reported.startsWith('/') || reported.startsWith('../'))
                 continue;
             const from = reported.split('/').slice(0, -1);
-            let shared = 0;
-            while (shared < from.length &&
-                shared < to.length &&
-                from[from.length - 1 - shared] === to[to.length - 1 - shared]) {
-                shared += 1;
-            }
+            const shared = sharedSuffix(from, to);
             if (shared === 0 || (shared === from.length && shared === to.length))
                 continue;
             if (!best || shared > best.shared)
@@ -50834,6 +50989,15 @@ function malformed(shape, sawRoot, line, error) {
 /** What the XML coverage formats (Cobertura, JaCoCo, Clover) share: functions, branches, numbers, DTDs. */
 
 
+/** The file being read at `path`, created empty on first sight. */
+function fileInProgress(files, path) {
+    let file = files.get(path);
+    if (!file) {
+        file = { path, lines: new Map(), branches: new Map(), functions: new Map(), functionList: [] };
+        files.set(path, file);
+    }
+    return file;
+}
 function finishedFiles(files) {
     return [...files].map(({ path, lines, branches, functionList }) => ({
         path,
@@ -50999,18 +51163,7 @@ async function parseClover(source, context) {
     let file;
     const fileFor = (reported) => {
         const path = ownCopy(toRepositoryPath(reported, context.workspace));
-        let found = files.get(path);
-        if (!found) {
-            found = {
-                path,
-                lines: new Map(),
-                branches: new Map(),
-                functions: new Map(),
-                functionList: [],
-            };
-            files.set(path, found);
-        }
-        return found;
+        return fileInProgress(files, path);
     };
     const readLine = (target, attributes) => {
         const line = lineNumber(attributes.num);
@@ -51587,17 +51740,7 @@ async function parseCoverlet(source, context) {
             if (!isObject(classes))
                 coverlet_malformed(source.origin, `document ${at} must be an object`);
             const path = toRepositoryPath(documentPath, context.workspace);
-            let file = files.get(path);
-            if (!file) {
-                file = {
-                    path,
-                    lines: new Map(),
-                    branches: new Map(),
-                    functions: new Map(),
-                    functionList: [],
-                };
-                files.set(path, file);
-            }
+            const file = fileInProgress(files, path);
             // The branches of every method of this document: a line can hold branches of two methods
             // (a lambda inside an expression), and Coverlet counts both.
             const branches = new Map();
@@ -52391,18 +52534,7 @@ async function parseJacoco(source, context) {
     const fileFor = (name) => {
         const path = packageName ? `${packageName.replace(/\/+$/, '')}/${name}` : name;
         const repositoryPath = ownCopy(toRepositoryPath(path, context.workspace));
-        let file = files.get(repositoryPath);
-        if (!file) {
-            file = {
-                path: repositoryPath,
-                lines: new Map(),
-                branches: new Map(),
-                functions: new Map(),
-                functionList: [],
-            };
-            files.set(repositoryPath, file);
-        }
-        return file;
+        return fileInProgress(files, repositoryPath);
     };
     await readXmlReport(withoutExternalDtd(source), { origin: context.origin, formatName: 'JaCoCo', roots: ['report'] }, {
         open({ name, attributes }) {
@@ -52781,20 +52913,7 @@ async function parseOpenCover(source, context) {
     /** Depth at which something skipped started; nothing below it is read. */
     let skippedAt;
     let method;
-    const fileFor = (path) => {
-        let file = files.get(path);
-        if (!file) {
-            file = {
-                path,
-                lines: new Map(),
-                branches: new Map(),
-                functions: new Map(),
-                functionList: [],
-            };
-            files.set(path, file);
-        }
-        return file;
-    };
+    const fileFor = (path) => fileInProgress(files, path);
     const pathOf = (attributes) => {
         const uid = attributes.fileid ?? method?.fileRef;
         return uid === undefined ? undefined : uids.get(uid);
@@ -54330,159 +54449,6 @@ async function listRepositoryFiles(workspace) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/coverage/resolve-paths.ts
-
-
-/** Where JaCoCo's package paths start, below a Gradle or Maven module. */
-const JVM_SOURCE_ROOTS = ['src/main/java', 'src/main/kotlin', 'src/test/java', 'src/test/kotlin'];
-const JVM_BUILD_DIRECTORIES = new Set(['build', 'target']);
-async function resolveReportPaths(reports, workspace, listFiles) {
-    const exists = existenceIn(workspace);
-    let index;
-    const suffixIndex = async () => (index ??= new SuffixIndex(await listFiles()));
-    const resolved = new Set();
-    const ambiguous = [];
-    const out = [];
-    for (const report of reports) {
-        const directory = reportDirectory(report.origin, workspace);
-        const anchors = [
-            ...(report.format === 'jacoco' ? jvmSourceRoots(directory) : []),
-            ...ancestors(directory),
-        ];
-        const files = [];
-        for (const file of report.files) {
-            if (isAbsolutePath(file.path)) {
-                files.push(file);
-                continue;
-            }
-            let found = anchors
-                .map((anchor) => external_node_path_namespaceObject.posix.normalize(external_node_path_namespaceObject.posix.join(anchor, file.path)))
-                .find((candidate) => isInside(candidate) && exists(candidate));
-            if (!found) {
-                const match = (await suffixIndex()).match(file.path, directory);
-                if (match.length === 1)
-                    found = match[0];
-                else if (match.length > 1) {
-                    ambiguous.push({ path: file.path, report: report.origin, candidates: match });
-                }
-            }
-            if (!found) {
-                files.push(file);
-                continue;
-            }
-            const moved = found === file.path ? file : { ...file, path: found };
-            resolved.add(moved);
-            files.push(moved);
-        }
-        out.push({ ...report, files });
-    }
-    return { reports: out, resolved, ambiguous };
-}
-/**
- * The repository files a path most probably names: those sharing the most trailing parts with
- * it, narrowed to those under the nearest ancestor of the report's directory. One element when
- * the match is clear, several when it is ambiguous, none when nothing matched.
- */
-class SuffixIndex {
-    byName = new Map();
-    constructor(files) {
-        for (const file of files) {
-            const parts = file.split('/');
-            const name = parts.at(-1) ?? '';
-            const list = this.byName.get(name);
-            if (list)
-                list.push(parts);
-            else
-                this.byName.set(name, [parts]);
-        }
-    }
-    match(path, reportDirectory) {
-        const wanted = path.split('/').filter((part) => part !== '' && part !== '.' && part !== '..');
-        const name = wanted.at(-1);
-        if (name === undefined)
-            return [];
-        const needed = Math.min(2, wanted.length);
-        let best = 0;
-        let matches = [];
-        for (const parts of this.byName.get(name) ?? []) {
-            const shared = sharedSuffix(parts, wanted);
-            if (shared < needed || shared < best)
-                continue;
-            if (shared > best)
-                [best, matches] = [shared, []];
-            matches.push(parts);
-        }
-        const paths = matches.map((parts) => parts.join('/'));
-        if (paths.length <= 1 || reportDirectory === undefined)
-            return paths;
-        for (const anchor of ancestors(reportDirectory)) {
-            const under = paths.filter((candidate) => anchor === '' || candidate.startsWith(`${anchor}/`));
-            if (under.length > 0)
-                return under;
-        }
-        return paths;
-    }
-}
-function sharedSuffix(a, b) {
-    let shared = 0;
-    while (shared < a.length &&
-        shared < b.length &&
-        a[a.length - 1 - shared] === b[b.length - 1 - shared])
-        shared += 1;
-    return shared;
-}
-/** The report's directory, workspace-relative ('' for the root), or undefined outside it. */
-function reportDirectory(origin, workspace) {
-    const directory = (0,external_node_path_namespaceObject.relative)(workspace, (0,external_node_path_namespaceObject.resolve)(workspace, origin, '..'))
-        .split(external_node_path_namespaceObject.sep)
-        .join('/');
-    if (directory === '..' || directory.startsWith('../') || (0,external_node_path_namespaceObject.isAbsolute)(directory))
-        return undefined;
-    return directory;
-}
-/** "packages/a/coverage" → ["packages/a/coverage", "packages/a", "packages", ""]. */
-function ancestors(directory) {
-    if (directory === undefined || directory === '')
-        return [''];
-    const parts = directory.split('/');
-    return [...parts.map((_, index) => parts.slice(0, parts.length - index).join('/')), ''];
-}
-/** app/build/reports/jacoco/test → app/src/main/java, app/src/main/kotlin, ... */
-function jvmSourceRoots(directory) {
-    if (directory === undefined)
-        return [];
-    const parts = directory === '' ? [] : directory.split('/');
-    let build = -1;
-    parts.forEach((part, index) => {
-        if (JVM_BUILD_DIRECTORIES.has(part))
-            build = index;
-    });
-    const module = build === -1 ? directory : parts.slice(0, build).join('/');
-    return JVM_SOURCE_ROOTS.map((root) => external_node_path_namespaceObject.posix.join(module, root));
-}
-function existenceIn(workspace) {
-    const known = new Map();
-    return (path) => {
-        let found = known.get(path);
-        if (found === undefined) {
-            try {
-                found = (0,external_node_fs_namespaceObject.statSync)((0,external_node_path_namespaceObject.join)(workspace, path), { throwIfNoEntry: false })?.isFile() ?? false;
-            }
-            catch {
-                found = false; // a file where the path wants a directory (ENOTDIR), or no permission
-            }
-            known.set(path, found);
-        }
-        return found;
-    };
-}
-function isAbsolutePath(path) {
-    return path.startsWith('/') || /^[A-Za-z]:\//.test(path);
-}
-function isInside(path) {
-    return path !== '..' && !path.startsWith('../') && !isAbsolutePath(path);
-}
-
 ;// CONCATENATED MODULE: ./src/coverage/path-fixes.ts
 
 
@@ -54858,7 +54824,7 @@ async function tryOptionalWrite(write, github, body) {
 const COMMENT_WRITE = { what: 'comment on the pull request', permission: 'pull-requests: write' };
 const COMMENT_BUDGET_BYTES = 60_000;
 async function run() {
-    await runMain('coverage', async () => {
+    await runMain(stepTitle(), async () => {
         const settings = readSettings();
         const { workspace } = settings;
         const { reports: read, files, skipped } = await readReports(settings);
@@ -54911,6 +54877,11 @@ async function run() {
             throw uploadFailure;
         info(log_escapeUntrusted(verdictLine(result, verdict)));
     });
+}
+/** A failure before the summary still says which coverage step it was (packages, matrix merges). */
+function stepTitle() {
+    const name = getInput('name');
+    return name && !/[\r\n]/.test(name) && name.length <= 100 ? `coverage (${name})` : 'coverage';
 }
 function needsGitHub(settings) {
     return (settings.comment ||

@@ -9,6 +9,7 @@ import {
   nonNegativeNumber,
   withoutExternalDtd,
   finishedFiles,
+  fileInProgress,
   type FileInProgress,
 } from './xml-common.js';
 
@@ -47,18 +48,7 @@ export async function parseClover(
 
   const fileFor = (reported: string): FileInProgress => {
     const path = ownCopy(toRepositoryPath(reported, context.workspace));
-    let found = files.get(path);
-    if (!found) {
-      found = {
-        path,
-        lines: new Map(),
-        branches: new Map(),
-        functions: new Map(),
-        functionList: [],
-      };
-      files.set(path, found);
-    }
-    return found;
+    return fileInProgress(files, path);
   };
 
   const readLine = (target: FileInProgress, attributes: Record<string, string>): void => {

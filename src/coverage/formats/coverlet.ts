@@ -12,6 +12,7 @@ import {
   finishedFiles,
   keepHighest,
   mergeBranches,
+  fileInProgress,
   type FileInProgress,
 } from './xml-common.js';
 
@@ -48,17 +49,7 @@ export async function parseCoverlet(
       const at = `${moduleAt} → ${JSON.stringify(documentPath)}`;
       if (!isObject(classes)) malformed(source.origin, `document ${at} must be an object`);
       const path = toRepositoryPath(documentPath, context.workspace);
-      let file = files.get(path);
-      if (!file) {
-        file = {
-          path,
-          lines: new Map(),
-          branches: new Map(),
-          functions: new Map(),
-          functionList: [],
-        };
-        files.set(path, file);
-      }
+      const file = fileInProgress(files, path);
       // The branches of every method of this document: a line can hold branches of two methods
       // (a lambda inside an expression), and Coverlet counts both.
       const branches = new Map<number, { covered: number; missed: number }>();

@@ -10,6 +10,7 @@ import {
   nonNegativeNumber,
   withoutExternalDtd,
   finishedFiles,
+  fileInProgress,
   type FileInProgress,
 } from './xml-common.js';
 
@@ -55,18 +56,7 @@ export async function parseJacoco(
   const fileFor = (name: string) => {
     const path = packageName ? `${packageName.replace(/\/+$/, '')}/${name}` : name;
     const repositoryPath = ownCopy(toRepositoryPath(path, context.workspace));
-    let file = files.get(repositoryPath);
-    if (!file) {
-      file = {
-        path: repositoryPath,
-        lines: new Map(),
-        branches: new Map(),
-        functions: new Map(),
-        functionList: [],
-      };
-      files.set(repositoryPath, file);
-    }
-    return file;
+    return fileInProgress(files, repositoryPath);
   };
 
   await readXmlReport(

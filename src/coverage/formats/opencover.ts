@@ -15,6 +15,7 @@ import {
   mergeBranches,
   nonNegativeNumber,
   withoutExternalDtd,
+  fileInProgress,
   type FileInProgress,
 } from './xml-common.js';
 
@@ -68,20 +69,7 @@ export async function parseOpenCover(
   let skippedAt: number | undefined;
   let method: MethodInProgress | undefined;
 
-  const fileFor = (path: string): FileInProgress => {
-    let file = files.get(path);
-    if (!file) {
-      file = {
-        path,
-        lines: new Map(),
-        branches: new Map(),
-        functions: new Map(),
-        functionList: [],
-      };
-      files.set(path, file);
-    }
-    return file;
-  };
+  const fileFor = (path: string): FileInProgress => fileInProgress(files, path);
   const pathOf = (attributes: Record<string, string>): string | undefined => {
     const uid = attributes.fileid ?? method?.fileRef;
     return uid === undefined ? undefined : uids.get(uid);

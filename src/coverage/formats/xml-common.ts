@@ -6,6 +6,16 @@ import type { FileCoverage } from '../model.js';
 /** A file while its report is read: functions are keyed only once every entry is known. */
 export type FileInProgress = FileCoverage & { functionList: FunctionEntry[] };
 
+/** The file being read at `path`, created empty on first sight. */
+export function fileInProgress(files: Map<string, FileInProgress>, path: string): FileInProgress {
+  let file = files.get(path);
+  if (!file) {
+    file = { path, lines: new Map(), branches: new Map(), functions: new Map(), functionList: [] };
+    files.set(path, file);
+  }
+  return file;
+}
+
 export function finishedFiles(files: Iterable<FileInProgress>): FileCoverage[] {
   return [...files].map(({ path, lines, branches, functionList }) => ({
     path,
