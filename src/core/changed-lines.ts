@@ -202,6 +202,11 @@ function unquoteC(field: string): string {
 export interface BaseChoice {
   ref: string;
   description: string;
+  /**
+   * The pull request's head commit when the base came from the event rather than base-ref: pass it
+   * to changedLinesAgainst, which then takes the base from GitHub's merge commit (see there).
+   */
+  pullRequestHead?: string;
 }
 
 type BaseContext = Pick<GitHubContext, 'eventName' | 'pullRequest' | 'payload'>;
@@ -228,6 +233,7 @@ export function chooseBase(baseRefInput: string | undefined, context: BaseContex
     return {
       ref: pr.baseSha,
       description: `the pull request's base ${pr.baseRef} (${pr.baseSha.slice(0, 7)})`,
+      pullRequestHead: pr.headSha,
     };
   }
   const mergeGroup = context.payload.merge_group as Record<string, unknown> | undefined;
@@ -245,12 +251,14 @@ export function chooseBase(baseRefInput: string | undefined, context: BaseContex
 
 export interface ChangedLinesAgainstBase {
   lines: ChangedLines;
-  /** The commit base-ref resolved to. */
+  /** The commit the base resolved to: base-ref's, or the merge commit's first parent (baseFromMerge). */
   baseSha: string;
   /** Where HEAD's branch left the base: the diff starts here, so base-side commits don't count. */
   mergeBase: string;
   /** What fetchMissing fetched, for the log or summary ("the base commit 1a2b3c4"); empty if nothing. */
   fetched: string[];
+  /** True when the base is HEAD's first parent, found through pullRequestHead, not baseRef. */
+  baseFromMerge: boolean;
 }
 
 export interface ChangedLinesOptions {
@@ -264,6 +272,14 @@ export interface ChangedLinesOptions {
    * steps until the merge base appears. Off unless asked for, since it talks to the network.
    */
   fetchMissing?: boolean;
+  /**
+   * The pull request's head commit (the event's pull_request.head.sha), for a base that came from
+   * the event. GitHub may build refs/pull/N/merge on a newer base than the event's base.sha (the
+   * base branch moved on); diffing from the old base.sha would count the base branch's newer
+   * commits as the pull request's. So when HEAD is a merge commit whose second parent is this
+   * commit, the base is HEAD's first parent: what GitHub really merged into.
+   */
+  pullRequestHead?: string;
 }
 
 const CHECKOUT_HINT =
@@ -272,7 +288,8 @@ const CHECKOUT_HINT =
   'the checkout contains.';
 
 /**
- * Lines added or modified since `baseRef`, from real git. Rename detection stays on so that a
+ * Lines added or modified since `baseRef` (or the merge commit's base, see pullRequestHead), from
+ * real git. Rename detection stays on so that a
  * moved file's untouched lines do not count as new.
  */
 export async function changedLinesAgainst(
@@ -290,11 +307,16 @@ export async function changedLinesAgainst(
   const head = await resolveCommit(git, options.head ?? 'HEAD');
   if (!head) throw new ActionError(`${workspace} has no commit checked out.`);
   const fetcher = options.fetchMissing && (await isShallow(git)) ? new Fetcher(git) : undefined;
-  let baseSha = await resolveCommit(git, baseRef);
-  if (!baseSha && fetcher) baseSha = await fetcher.base(baseRef);
+  const mergedInto = options.pullRequestHead
+    ? await mergedBase(git, head, options.pullRequestHead)
+    : undefined;
+  const ref = mergedInto ?? baseRef;
+  let baseSha = await resolveCommit(git, ref);
+  if (!baseSha && fetcher) baseSha = await fetcher.base(ref);
   if (!baseSha) {
+    const what = mergedInto ? `the merge commit's base ${ref}` : `base-ref '${ref}'`;
     throw new ActionError(
-      `Cannot find base-ref '${baseRef}' in the checkout${await shallowNote(git, fetcher)}.`,
+      `Cannot find ${what} in the checkout${await shallowNote(git, fetcher)}.`,
       CHECKOUT_HINT,
     );
   }
@@ -302,7 +324,7 @@ export async function changedLinesAgainst(
   if (!from && fetcher) from = await fetcher.mergeBase(baseSha, head);
   if (!from) {
     throw new ActionError(
-      `Found no common history between base-ref '${baseRef}' and HEAD` +
+      `Found no common history between base-ref '${ref}' and HEAD` +
         `${await shallowNote(git, fetcher)}.`,
       CHECKOUT_HINT,
     );
@@ -337,7 +359,13 @@ export async function changedLinesAgainst(
         `(${describeExit(diff)}): ${lastLine(diff.stderr)}`,
     );
   }
-  return { lines: reader.finish(), baseSha, mergeBase: from, fetched: fetcher?.fetched ?? [] };
+  return {
+    lines: reader.finish(),
+    baseSha,
+    mergeBase: from,
+    fetched: fetcher?.fetched ?? [],
+    baseFromMerge: mergedInto !== undefined,
+  };
 }
 
 type Git = (args: string[], extra?: ExecOptions) => Promise<ExecResult>;
@@ -349,12 +377,28 @@ type Git = (args: string[], extra?: ExecOptions) => Promise<ExecResult>;
  * but the raw commit still names them. Otherwise git merge-base, which needs connected history.
  */
 async function mergeBaseOf(git: Git, baseSha: string, head: string): Promise<string | undefined> {
-  const commit = await git(['cat-file', 'commit', head]);
-  const headers = commit.stdout.split('\n\n')[0] ?? '';
-  const firstParent = /^parent ([0-9a-f]+)$/m.exec(headers)?.[1];
-  if (commit.exitCode === 0 && firstParent === baseSha) return baseSha;
+  if ((await parentsOf(git, head))[0] === baseSha) return baseSha;
   const result = await git(['merge-base', baseSha, head]);
   return result.exitCode === 0 && result.stdout.trim() ? result.stdout.trim() : undefined;
+}
+
+/** HEAD's first parent when HEAD merges exactly `pullRequestHead` into it (refs/pull/N/merge). */
+async function mergedBase(
+  git: Git,
+  head: string,
+  pullRequestHead: string,
+): Promise<string | undefined> {
+  const parents = await parentsOf(git, head);
+  const merges = parents.length === 2 && parents[1] === pullRequestHead.trim().toLowerCase();
+  return merges ? parents[0] : undefined;
+}
+
+/** A commit's parents from its raw object, which a shallow checkout has even when they are not. */
+async function parentsOf(git: Git, commit: string): Promise<string[]> {
+  const raw = await git(['cat-file', 'commit', commit]);
+  if (raw.exitCode !== 0) return [];
+  const headers = raw.stdout.split('\n\n')[0] ?? '';
+  return [...headers.matchAll(/^parent ([0-9a-f]+)$/gm)].map((match) => match[1]);
 }
 
 /** Older history fetched per step while the merge base is missing: ~2,700 commits at most. */

@@ -26,7 +26,9 @@ export const USUAL_LOCATIONS = [
  * When one run wrote the same coverage in several formats into one directory (c8: lcov.info,
  * cobertura-coverage.xml and coverage-final.json; coverage.py: coverage.xml, coverage.json and
  * coverage.lcov), the default search reads only the most faithful of them: merging them all would
- * count every branch twice under different positions. Most faithful first:
+ * count every branch twice under different positions. A report of another tool in the same
+ * directory (coverage.py's coverage.xml beside cargo llvm-cov's lcov.info) covers other files and
+ * is read as well. Most faithful first:
  * - The tools' own data first: llvm-cov export, istanbul (c8, nyc, Jest), coverage.py JSON
  *   (executed and missing arcs), coverlet and SimpleCov JSON keep every branch apart and the
  *   functions' hits; an lcov or cobertura file beside them was derived from them.
@@ -105,38 +107,82 @@ export interface SkippedReport {
   reason: string;
 }
 
+/** A report the default search has read, with the source paths its parser wrote. */
+export interface ReadCandidate extends FoundReport {
+  sources: readonly string[];
+}
+
 function rank(format: CoverageFormat): number {
   const index = READ_PREFERENCE.indexOf(format);
   return index >= 0 ? index : READ_PREFERENCE.length + COVERAGE_FORMATS.indexOf(format);
 }
 
 /**
- * Keeps, in each directory, the reports of the most faithful format there (all of them: two
- * lcov files side by side are two runs) and skips the others, saying which report was read
- * instead. Paths keep the order they came in.
+ * Skips, in each directory, a report that covers the same source files as a report of a more
+ * faithful format kept there (the same coverage written twice), saying which report was read
+ * instead. Reports of one format are all kept (unit.lcov and e2e.lcov are two runs), and so are
+ * reports of disjoint files (two tools' reports side by side). Paths keep the order they came in.
  */
-export function onePerDirectory(found: readonly FoundReport[]): {
-  chosen: FoundReport[];
-  skipped: SkippedReport[];
-} {
-  const best = new Map<string, FoundReport>();
-  for (const report of found) {
+export function distinctPerDirectory<T extends ReadCandidate>(
+  found: readonly T[],
+): { chosen: T[]; skipped: SkippedReport[] } {
+  const kept = new Map<string, { report: T; index: SourceIndex }[]>();
+  const skips = new Map<T, SkippedReport>();
+  for (const report of [...found].sort((a, b) => rank(a.format) - rank(b.format))) {
     const directory = dirname(report.path);
-    const current = best.get(directory);
-    if (!current || rank(report.format) < rank(current.format)) best.set(directory, report);
-  }
-  const chosen: FoundReport[] = [];
-  const skipped: SkippedReport[] = [];
-  for (const report of found) {
-    const winner = best.get(dirname(report.path)) as FoundReport;
-    if (winner.format === report.format) {
-      chosen.push(report);
-    } else {
-      skipped.push({
+    const here = kept.get(directory) ?? [];
+    let twin: { report: T; shared: string } | undefined;
+    for (const other of here) {
+      if (other.report.format === report.format) continue;
+      const shared = report.sources.find((source) => other.index.has(source));
+      if (shared !== undefined) {
+        twin = { report: other.report, shared };
+        break;
+      }
+    }
+    if (twin) {
+      skips.set(report, {
         path: report.path,
-        reason: `the same directory has ${winner.path}, read instead (${winner.format} keeps more than ${report.format}; one format per directory, so nothing is counted twice)`,
+        reason: `${twin.report.path} covers the same files (both name ${twin.shared}) and is read instead: ${twin.report.format} keeps more than ${report.format}, and reading both would count that coverage twice`,
       });
+    } else {
+      kept.set(directory, [...here, { report, index: new SourceIndex(report.sources) }]);
     }
   }
-  return { chosen, skipped };
+  return {
+    chosen: found.filter((report) => !skips.has(report)),
+    skipped: found.flatMap((report) => skips.get(report) ?? []),
+  };
+}
+
+/**
+ * Formats write one file's path differently (absolute, relative to a source root, to the report),
+ * so two reports name the same file when their last two path components agree, or the name alone
+ * when either path has just one component.
+ */
+class SourceIndex {
+  private readonly tails = new Set<string>();
+  private readonly names = new Set<string>();
+  private readonly bareNames = new Set<string>();
+
+  constructor(sources: readonly string[]) {
+    for (const source of sources) {
+      const parts = components(source);
+      const name = parts.at(-1) ?? '';
+      this.names.add(name);
+      if (parts.length < 2) this.bareNames.add(name);
+      else this.tails.add(parts.slice(-2).join('/'));
+    }
+  }
+
+  has(source: string): boolean {
+    const parts = components(source);
+    const name = parts.at(-1) ?? '';
+    if (parts.length < 2) return this.names.has(name);
+    return this.tails.has(parts.slice(-2).join('/')) || this.bareNames.has(name);
+  }
+}
+
+function components(path: string): string[] {
+  return path.split(/[\\/]+/).filter((part) => part !== '' && part !== '.');
 }

@@ -1,13 +1,16 @@
 import type { Headline } from './headline.js';
 import type { CoverageTotals, PatchCoverage, Ratio } from './totals.js';
 import { formatPercent, percent } from './totals.js';
-import { unmatchedFailure, type UnmatchedChanges } from './unmatched.js';
+import { unmatchedFailsGate, unmatchedFailure, type UnmatchedChanges } from './unmatched.js';
 
 export interface Gates {
   minTotal?: number;
   minBranches?: number;
   minPatch?: number;
-  /** With 'fail' (the default), min-patch fails when it measured nothing but unmatched files. */
+  /**
+   * With 'fail' (the default), min-patch fails when it measured nothing but unmatched files while
+   * some report paths name no file of the checkout.
+   */
   unmatchedChanges?: UnmatchedChanges;
   maxDrop?: number;
 }
@@ -39,7 +42,8 @@ export interface CoverageVerdict {
 /**
  * Judges the numbers against the gates. Comparisons use exact ratios, not the two-decimal rates
  * shown, so 79.999% does not pass min-total 80. A patch with no coverable changed lines passes
- * min-patch: there is nothing to cover, unless changed source files appear in no report.
+ * min-patch: there is nothing to cover, unless changed source files appear in no report while
+ * report paths name no file of the checkout (see unmatchedFailsGate).
  */
 export function evaluateCoverage(
   totals: MeasuredTotals,
@@ -68,9 +72,8 @@ export function evaluateCoverage(
     outcomes.push(branchOutcome(totals.branches, gates.minBranches));
   }
   if (gates.minPatch !== undefined && patch) {
-    const unmatched = patch.filesWithoutCoverage.length > 0;
-    if (patch.total === 0 && unmatched && (gates.unmatchedChanges ?? 'fail') === 'fail') {
-      // Changed source code that no report mentions is not "nothing to cover".
+    if (unmatchedFailsGate(patch, gates.unmatchedChanges ?? 'fail')) {
+      // Changed source code that the reports probably name by other paths is not "nothing to cover".
       outcomes.push({
         gate: 'min-patch',
         passed: false,

@@ -23,7 +23,7 @@ import { fixReportPaths, reviewPaths } from './path-fixes.js';
 import { pathNotes } from './path-notes.js';
 import { buildResult, outputsFrom } from './result.js';
 import { headlineOf } from './headline.js';
-import { buildSummary, commentKey, verdictLine } from './summary.js';
+import { buildSummary, commentKey, failureHint, verdictLine } from './summary.js';
 import { fileTotals, lineRanges, totalsOf, type PatchCoverage } from './totals.js';
 import { computePatch } from './patch.js';
 import { escapeUntrusted } from '../core/log.js';
@@ -54,7 +54,7 @@ export async function run(): Promise<void> {
     const github = needsGitHub(settings)
       ? await withPullRequest(readGitHubContext(), settings.githubToken ?? '', settings.pullRequest)
       : undefined;
-    const patch = await computePatch(settings, github, inside, notes);
+    const patch = await computePatch(settings, github, inside, notes, review.outside);
     const baseline = await readBaseline(settings, github, headline, notes);
     const verdict = evaluateCoverage({ ...totals, headline }, patch, baseline, settings);
     const result = buildResult({
@@ -91,10 +91,7 @@ export async function run(): Promise<void> {
     }
 
     if (!verdict.passed) {
-      throw new ActionError(
-        verdict.reasons.join('; '),
-        'The job summary lists the uncovered changed lines and the least-covered files.',
-      );
+      throw new ActionError(verdict.reasons.join('; '), failureHint(verdict));
     }
     if (uploadFailure) throw uploadFailure;
     core.info(escapeUntrusted(verdictLine(result, verdict)));

@@ -7,6 +7,12 @@
 export interface FileCoverage {
   /** Repository-relative with forward slashes once path-fixes have been applied. */
   path: string;
+  /**
+   * The path as the report wrote it, when the parser already rewrote it (a Cobertura filename
+   * under a <source> root outside the workspace, /app/svc/calc.py kept as svc/calc.py):
+   * path-fixes match this first, so /app=backend works as documented.
+   */
+  reportedPath?: string;
   /** Coverable line → hit count (0 = not covered). */
   lines: Map<number, number>;
   /**

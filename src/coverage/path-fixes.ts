@@ -30,13 +30,18 @@ export interface PathFixing {
   ambiguous: AmbiguousPath[];
   /** path-fixes lines that would map what stayed unresolved onto files of the repository. */
   suggestions: PathFix[];
+  /** path-fixes lines that matched no report path (a typo, or a prefix of another machine). */
+  unusedFixes: PathFix[];
+  /** A few report paths as the reports wrote them, to compare an unused fix with. */
+  reportedPaths: string[];
 }
 
 /**
- * Makes every report path repository-relative: first the automatic resolution (the report's
- * directory, then the repository's files, see resolve-paths.ts), then the user's path-fixes on
- * whatever that left unresolved (absolute paths from a container or another checkout, paths
- * matching nothing or several files). A path the resolution found is not rewritten again.
+ * Makes every report path repository-relative. The user's path-fixes come first: a path whose
+ * prefix a fix matches (as the report wrote it, see FileCoverage.reportedPath) is rewritten by it
+ * and made repository-relative, whatever the automatic resolution would have found. The paths
+ * no fix matched are resolved automatically (the report's directory and its parents, then the
+ * repository's files, see resolve-paths.ts).
  */
 export async function fixReportPaths(
   reports: readonly CoverageReport[],
@@ -46,8 +51,21 @@ export async function fixReportPaths(
 ): Promise<PathFixing> {
   let files: Promise<readonly string[]> | undefined;
   const listOnce = () => (files ??= listFiles());
-  const resolution = await resolveReportPaths(reports, workspace, listOnce);
-  const fixed = applyPathFixes(resolution.reports, fixes, workspace, resolution.resolved);
+  const explicit = applyExplicitFixes(reports, fixes, workspace);
+  const resolution = await resolveReportPaths(
+    explicit.reports,
+    workspace,
+    listOnce,
+    explicit.fixed,
+  );
+  const fixed = resolution.reports.map((report) => ({
+    ...report,
+    files: report.files.map((file) =>
+      resolution.resolved.has(file) || explicit.fixed.has(file)
+        ? file
+        : { ...file, path: toRepositoryPath(file.path, workspace) },
+    ),
+  }));
 
   const unresolved: { path: string; directory?: string }[] = [];
   resolution.reports.forEach((report, reportIndex) => {
@@ -57,7 +75,7 @@ export async function fixReportPaths(
       const final = fixed[reportIndex].files[fileIndex].path;
       const review = reviewPaths([final], workspace);
       if (review.outside.length + review.missing.length > 0) {
-        unresolved.push({ path: file.path, directory });
+        unresolved.push({ path: reports[reportIndex].files[fileIndex].path, directory });
       }
     });
   });
@@ -77,12 +95,68 @@ export async function fixReportPaths(
   }
   const moved = [...resolution.resolved].length;
   core.info(
-    `Report paths: ${moved} found in the repository, ${unresolved.length} not (${ambiguous.length} of them ambiguous).`,
+    `Report paths: ${explicit.fixed.size} mapped by path-fixes, ${moved} found in the repository, ${unresolved.length} not (${ambiguous.length} of them ambiguous).`,
   );
-  for (const { path, candidates } of ambiguous.slice(0, 10)) {
-    core.info(escapeUntrusted(`  ${path} matches ${candidates.join(', ')}`));
+  warnAmbiguous(ambiguous);
+  return {
+    reports: fixed,
+    ambiguous,
+    suggestions,
+    unusedFixes: explicit.unused,
+    reportedPaths: explicit.unused.length > 0 ? samplePaths(reports) : [],
+  };
+}
+
+/**
+ * Ambiguous paths are kept as written, so every report naming one merges into one file that is
+ * none of the candidates: that must not pass unseen.
+ */
+function warnAmbiguous(ambiguous: readonly AmbiguousPath[]): void {
+  if (ambiguous.length === 0) return;
+  const byPath = groupAmbiguous(ambiguous);
+  const named = byPath
+    .slice(0, 5)
+    .map(
+      ({ path, reports, candidates }) =>
+        `${path} (in ${reports.join(', ')}) matches ${candidates.join(', ')}`,
+    )
+    .join('; ');
+  const more = byPath.length > 5 ? ` and ${byPath.length - 5} more` : '';
+  core.warning(
+    escapeUntrusted(
+      `${byPath.length} report path(s) matched several repository files and were kept as written, so reports naming them merge into one file: ${named}${more}. The job summary says how to tell them apart.`,
+    ),
+    { title: 'Coverage report paths are ambiguous' },
+  );
+}
+
+/** One entry per ambiguous path, with every report that named it. */
+export function groupAmbiguous(
+  ambiguous: readonly AmbiguousPath[],
+): { path: string; reports: string[]; candidates: string[] }[] {
+  const byPath = new Map<string, { path: string; reports: string[]; candidates: string[] }>();
+  for (const { path, report, candidates } of ambiguous) {
+    const entry = byPath.get(path);
+    if (!entry) byPath.set(path, { path, reports: [report], candidates: [...candidates] });
+    else {
+      if (!entry.reports.includes(report)) entry.reports.push(report);
+      for (const candidate of candidates)
+        if (!entry.candidates.includes(candidate)) entry.candidates.push(candidate);
+    }
   }
-  return { reports: fixed, ambiguous, suggestions };
+  return [...byPath.values()];
+}
+
+/** The first few distinct paths as the reports wrote them. */
+function samplePaths(reports: readonly CoverageReport[]): string[] {
+  const paths = new Set<string>();
+  for (const report of reports) {
+    for (const file of report.files) {
+      paths.add(file.reportedPath ?? file.path);
+      if (paths.size >= 3) return [...paths];
+    }
+  }
+  return [...paths];
 }
 
 /** /app/src/a.ts and src/a.ts → /app=. (the prefixes before the parts they share). */
@@ -104,34 +178,78 @@ export function fixBetween(reported: string, repositoryFile: string): PathFix | 
 /**
  * Rewrites report paths with the user's `from=to` prefixes (the longest matching prefix wins, at
  * a path boundary), then makes them repository-relative. Reports produced in a container or
- * another checkout say /app/src/x.ts where the repository has src/x.ts. Files in `keep` (found
- * by the automatic resolution) are left as they are.
+ * another checkout say /app/src/x.ts where the repository has src/x.ts. A path no fix matches is
+ * only made repository-relative.
  */
 export function applyPathFixes(
   reports: readonly CoverageReport[],
   fixes: readonly PathFix[],
   workspace: string,
-  keep: ReadonlySet<FileCoverage> = new Set(),
 ): CoverageReport[] {
-  const ordered = [...fixes].sort((a, b) => b.from.length - a.from.length);
-  return reports.map((report) => ({
+  const applied = applyExplicitFixes(reports, fixes, workspace);
+  return applied.reports.map((report) => ({
     ...report,
     files: report.files.map((file) =>
-      keep.has(file) ? file : { ...file, path: fixPath(file.path, ordered, workspace) },
+      applied.fixed.has(file) ? file : { ...file, path: toRepositoryPath(file.path, workspace) },
     ),
   }));
 }
 
-function fixPath(path: string, fixes: readonly PathFix[], workspace: string): string {
-  for (const { from, to } of fixes) {
-    const prefix = from.replace(/\/+$/, '');
-    if (path === prefix || path.startsWith(`${prefix}/`)) {
-      const rest = path.slice(prefix.length).replace(/^\/+/, '');
-      const replaced = to === '' || to === '.' ? rest : `${to.replace(/\/+$/, '')}/${rest}`;
-      return toRepositoryPath(replaced, workspace);
-    }
-  }
-  return toRepositoryPath(path, workspace);
+interface ExplicitFixing {
+  /** The reports with the files a fix matched rewritten; other files are untouched. */
+  reports: CoverageReport[];
+  /** The rewritten files. */
+  fixed: ReadonlySet<FileCoverage>;
+  /** Fixes that matched no path. */
+  unused: PathFix[];
+}
+
+function applyExplicitFixes(
+  reports: readonly CoverageReport[],
+  fixes: readonly PathFix[],
+  workspace: string,
+): ExplicitFixing {
+  const rules = fixes
+    .map((fix) => ({ fix, from: normaliseFixPath(fix.from), to: normaliseFixPath(fix.to) }))
+    .sort((a, b) => b.from.length - a.from.length);
+  const used = new Set<PathFix>();
+  const fixed = new Set<FileCoverage>();
+  const out = reports.map((report) => ({
+    ...report,
+    files: report.files.map((file) => {
+      for (const written of [file.reportedPath, file.path]) {
+        if (written === undefined) continue;
+        const path = written.replace(/\\/g, '/');
+        const rule = rules.find(({ from }) => startsWithPrefix(path, from));
+        if (!rule) continue;
+        used.add(rule.fix);
+        const rest = path.slice(rule.from.length).replace(/^\/+/, '');
+        const to = rule.to.replace(/\/+$/, '');
+        const replaced = to === '' || to === '.' ? rest : `${to}/${rest}`;
+        const moved = { ...file, path: toRepositoryPath(replaced, workspace) };
+        fixed.add(moved);
+        return moved;
+      }
+      return file;
+    }),
+  }));
+  return { reports: out, fixed, unused: fixes.filter((fix) => !used.has(fix)) };
+}
+
+/** As report paths are normalised: forward slashes, no trailing slash, no leading ./ . */
+export function normaliseFixPath(path: string): string {
+  const slashed = path.trim().replace(/\\/g, '/');
+  const bare = slashed.replace(/^(?:\.\/)+/, '').replace(/\/+$/, '');
+  return bare === '' && slashed.startsWith('/') ? '/' : bare;
+}
+
+/** At a path boundary; Windows paths (C:/...) compare without regard to case, as Windows does. */
+function startsWithPrefix(path: string, prefix: string): boolean {
+  if (prefix === '') return false;
+  const windows = /^[A-Za-z]:\//.test(prefix) || /^[A-Za-z]:$/.test(prefix);
+  const [p, f] = windows ? [path.toLowerCase(), prefix.toLowerCase()] : [path, prefix];
+  if (f === '/') return p.startsWith('/');
+  return p === f || p.startsWith(`${f}/`);
 }
 
 /** Splits the merged paths into those outside the repository and those missing from the checkout. */

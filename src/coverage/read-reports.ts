@@ -5,8 +5,8 @@ import { escapeUntrusted } from '../core/log.js';
 import { ReportError, fileSource } from '../core/reports/source.js';
 import {
   detectFormat,
+  distinctPerDirectory,
   findReportFiles,
-  onePerDirectory,
   type FoundReport,
   type SkippedReport,
 } from './discover.js';
@@ -28,8 +28,9 @@ const MAX_LISTED = 10;
 
 /**
  * Finds and reads the coverage reports. Explicit `files` are all read, and one that is not a
- * report we know is an error. The default search is a guess, so it reads what it can: files it
- * cannot recognise are skipped, and in each directory only the most faithful format is read.
+ * report we know, or cannot be read, is an error. The default search is a guess, so it reads what
+ * it can: files it cannot recognise or parse are skipped, and in each directory a report holding
+ * the same files as a more faithful format's report there is skipped.
  */
 export async function readReports(settings: ReadSettings): Promise<ReadReports> {
   const { workspace } = settings;
@@ -37,8 +38,8 @@ export async function readReports(settings: ReadSettings): Promise<ReadReports> 
   const origins = paths.map((path) => relative(workspace, path) || path);
   const { chosen, skipped } =
     settings.files.length > 0
-      ? { chosen: await explicitFormats(origins, settings), skipped: [] }
-      : await searchedFormats(origins, settings);
+      ? { chosen: await readExplicit(origins, settings), skipped: [] }
+      : await readSearched(origins, settings);
   for (const skip of skipped) core.info(escapeUntrusted(`Skipped ${skip.path}: ${skip.reason}.`));
   if (chosen.length === 0) {
     throw new ActionError(
@@ -47,25 +48,66 @@ export async function readReports(settings: ReadSettings): Promise<ReadReports> 
     );
   }
   checkExpected(settings.expectedReports, chosen, skipped);
+  for (const { path, format } of chosen) core.info(`Read ${escapeUntrusted(path)} as ${format}.`);
+  return {
+    reports: chosen.map(({ report }) => report),
+    files: chosen.map(({ path }) => resolve(workspace, path)),
+    skipped,
+  };
+}
 
-  const reports: CoverageReport[] = [];
-  for (const { path: origin, format } of chosen) {
+interface ReadReport extends FoundReport {
+  report: CoverageReport;
+  sources: string[];
+}
+
+async function parse(found: FoundReport, workspace: string): Promise<ReadReport> {
+  const source = fileSource(resolve(workspace, found.path));
+  const report = await parseCoverage(found.format, source, { workspace, origin: found.path });
+  return { ...found, report, sources: report.files.map((file) => file.path) };
+}
+
+async function readExplicit(origins: string[], settings: ReadSettings): Promise<ReadReport[]> {
+  const read: ReadReport[] = [];
+  for (const found of await explicitFormats(origins, settings)) {
     try {
-      reports.push(
-        await parseCoverage(format, fileSource(resolve(workspace, origin)), { workspace, origin }),
-      );
+      read.push(await parse(found, settings.workspace));
     } catch (error) {
       if (error instanceof ReportError) {
         throw new ActionError(
-          `Could not read the ${format} report ${error.message}`,
+          `Could not read the ${found.format} report ${error.message}`,
           'Check that the test step finished writing it.',
         );
       }
       throw error;
     }
-    core.info(`Read ${escapeUntrusted(origin)} as ${format}.`);
   }
-  return { reports, files: chosen.map(({ path }) => resolve(workspace, path)), skipped };
+  return read;
+}
+
+/** Reads every file the search found that it can; what it cannot read is skipped with the reason. */
+async function readSearched(
+  origins: string[],
+  settings: ReadSettings,
+): Promise<{ chosen: ReadReport[]; skipped: SkippedReport[] }> {
+  const { found, skipped } = await searchedFormats(origins, settings);
+  const read: ReadReport[] = [];
+  for (const candidate of found) {
+    try {
+      read.push(await parse(candidate, settings.workspace));
+    } catch (error) {
+      if (!(error instanceof ReportError)) throw error;
+      const problem = error.message.startsWith(`${error.origin}: `)
+        ? error.message.slice(error.origin.length + 2)
+        : error.message;
+      skipped.push({
+        path: candidate.path,
+        reason: `not readable as ${candidate.format}: ${problem.replace(/\.$/, '')}`,
+      });
+    }
+  }
+  const distinct = distinctPerDirectory(read);
+  return { chosen: distinct.chosen, skipped: [...skipped, ...distinct.skipped] };
 }
 
 /** Summary notes for what the default search left out, so nobody wonders where a report went. */
@@ -95,7 +137,7 @@ async function explicitFormats(origins: string[], settings: ReadSettings): Promi
 async function searchedFormats(
   origins: string[],
   settings: ReadSettings,
-): Promise<{ chosen: FoundReport[]; skipped: SkippedReport[] }> {
+): Promise<{ found: FoundReport[]; skipped: SkippedReport[] }> {
   const found: FoundReport[] = [];
   const skipped: SkippedReport[] = [];
   for (const origin of origins) {
@@ -114,8 +156,7 @@ async function searchedFormats(
       found.push({ path: origin, format: detected });
     }
   }
-  const perDirectory = onePerDirectory(found);
-  return { chosen: perDirectory.chosen, skipped: [...skipped, ...perDirectory.skipped] };
+  return { found, skipped };
 }
 
 /** A matrix leg that failed to upload its report must not pass as a smaller, merged total. */

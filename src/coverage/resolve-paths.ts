@@ -3,7 +3,8 @@ import { isAbsolute, join, relative, resolve, sep, posix } from 'node:path';
 import type { CoverageReport, FileCoverage } from './model.js';
 
 /**
- * Finds where a report's relative paths live in the repository, before path-fixes. A package's
+ * Finds where a report's relative paths live in the repository, for the paths no path-fixes
+ * rule matched (an explicit rule wins over every guess made here). A package's
  * test run (c8 in packages/a) writes paths relative to the package, so two packages both say
  * src/index.js; JaCoCo writes package paths (com/acme/Foo.java) without the source folder.
  *
@@ -12,7 +13,8 @@ import type { CoverageReport, FileCoverage } from './model.js';
  *    a JaCoCo report's module source roots (src/main/java, ... of the module whose build/ or
  *    target/ holds it);
  * 2. by longest-suffix match against the repository's files, as Codecov fixes paths: the files
- *    sharing the most trailing path parts (at least two, or the whole path when it has one) win;
+ *    sharing the most trailing path parts win, at least two: the file name and its folder, or,
+ *    for a bare file name, the name alone (so it resolves only when the tie-break below leaves one);
  *    a tie goes to the file under the nearest ancestor of the report's directory; a tie left after
  *    that is ambiguous, and the path is kept as written.
  * Absolute paths (outside the workspace: parsers already made those inside it relative) are left
@@ -43,6 +45,8 @@ export async function resolveReportPaths(
   reports: readonly CoverageReport[],
   workspace: string,
   listFiles: () => Promise<readonly string[]>,
+  /** Files already mapped by path-fixes: kept as they are. */
+  skip: ReadonlySet<FileCoverage> = new Set(),
 ): Promise<PathResolution> {
   const exists = existenceIn(workspace);
   let index: SuffixIndex | undefined;
@@ -58,7 +62,7 @@ export async function resolveReportPaths(
     ];
     const files: FileCoverage[] = [];
     for (const file of report.files) {
-      if (isAbsolutePath(file.path)) {
+      if (skip.has(file) || isAbsolutePath(file.path)) {
         files.push(file);
         continue;
       }
@@ -69,7 +73,10 @@ export async function resolveReportPaths(
         const match = (await suffixIndex()).match(file.path, directory);
         if (match.length === 1) found = match[0];
         else if (match.length > 1) {
-          ambiguous.push({ path: file.path, report: report.origin, candidates: match });
+          const origin = relative(workspace, resolve(workspace, report.origin))
+            .split(sep)
+            .join('/');
+          ambiguous.push({ path: file.path, report: origin || report.origin, candidates: match });
         }
       }
       if (!found) {

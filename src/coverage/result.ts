@@ -118,6 +118,11 @@ export function parseBaselineRate(
   }
   const ratio = { covered: lines.covered, total: lines.total };
   if (definition === 'lines') return { ratio };
+  // Every result records its partial lines, so Codecov's rate can be had from a lines baseline.
+  const partials = headline?.partials;
+  if (Number.isInteger(partials) && (partials as number) <= lines.covered) {
+    return { ratio: { covered: lines.covered - (partials as number), total: lines.total } };
+  }
   return {
     ratio,
     note: `The baseline (${origin}) has no ${definition} headline rate, so max-drop compared with its line coverage.`,

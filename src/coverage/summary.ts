@@ -17,6 +17,22 @@ export function verdictLine(result: CoverageResult, verdict: CoverageVerdict): s
   return `${title} gate failed: ${verdict.reasons[0]}${verdict.reasons.length > 1 ? ` (and ${verdict.reasons.length - 1} more)` : ''}`;
 }
 
+/** What to look at next, for the gates that failed: each failure points where its answer is. */
+export function failureHint(verdict: CoverageVerdict): string {
+  const failed = new Set(verdict.outcomes.filter((o) => !o.passed).map((o) => o.gate));
+  const hints: string[] = [];
+  if (failed.has('coverable-lines')) {
+    hints.push(
+      'Check that the reports are the ones the tests wrote and that their paths map onto the repository (the job summary notes what was read and what was not).',
+    );
+  }
+  if (failed.has('min-patch')) hints.push('The job summary lists the uncovered changed lines.');
+  if (failed.has('min-total') || failed.has('max-drop') || failed.has('min-branches')) {
+    hints.push('The job summary lists the least-covered files.');
+  }
+  return hints.join(' ');
+}
+
 /**
  * The sticky comment's key: one comment per `name`, so two coverage steps (two packages, two
  * languages) keep their own. Names that are not key-safe get a hash so two never share a key.

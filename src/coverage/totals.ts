@@ -50,6 +50,12 @@ export interface PatchCoverage extends Ratio {
   filesWithoutCoverage: string[];
   /** A path-fixes line that would map the reports' paths onto filesWithoutCoverage, if one shows. */
   suggestedPathFix?: string;
+  /**
+   * Report paths that name no file of the checkout, set when filesWithoutCoverage is not empty:
+   * the sign that the reports' paths failed to map. Without any, an unmatched changed file is one
+   * no report was meant to cover (a test, a configuration file, a file excluded from coverage).
+   */
+  strayReportPaths?: string[];
 }
 
 export interface PatchOptions {

@@ -13,15 +13,32 @@ export type UnmatchedChanges = (typeof UNMATCHED_CHANGES)[number];
 /** How many unmatched files a message names before it says "and N more". */
 const NAMED = 5;
 
+/**
+ * Whether unmatched changed files fail min-patch: with unmatched-changes: fail, when nothing was
+ * measured, and only when some report paths name no file of the checkout, so the reports' paths
+ * most likely failed to map. A pull request that changes only tests or configuration (files of a
+ * covered language that no report was meant to cover) has nothing to check and passes.
+ */
+export function unmatchedFailsGate(patch: PatchCoverage, mode: UnmatchedChanges): boolean {
+  return (
+    mode === 'fail' &&
+    patch.total === 0 &&
+    patch.filesWithoutCoverage.length > 0 &&
+    (patch.strayReportPaths?.length ?? 0) > 0
+  );
+}
+
 /** The message of a min-patch gate that measured nothing because no changed file matched. */
 export function unmatchedFailure(patch: PatchCoverage, minPatch: number): string {
   const files = patch.filesWithoutCoverage;
+  const stray = patch.strayReportPaths ?? [];
   const fix = patch.suggestedPathFix
     ? `the reports seem to name them by other paths: map them with path-fixes: ${patch.suggestedPathFix}`
     : `if the reports name them by other paths, map those onto the repository with path-fixes (e.g. /app=. for a container)`;
   return (
     `min-patch ${minPatch}% measured nothing: ${files.length} changed source file(s) appear in no coverage report ` +
-    `(${nameFew(files)}); ${fix}, or set unmatched-changes: uncovered to count their lines as uncovered`
+    `(${nameFew(files)}), while ${stray.length} report path(s) name no file in the checkout (${nameFew(stray)}); ` +
+    `${fix}, or set unmatched-changes: uncovered to count their lines as uncovered`
   );
 }
 

@@ -104,7 +104,8 @@ async function changedLines(
   const base = chooseBase(settings.baseRef, github);
   core.info(`new-only: comparing with ${base.description}`);
   // A shallow checkout (actions/checkout's default) gets the base fetched rather than failing.
-  return changedLinesAgainst(base.ref, settings.workspace, { fetchMissing: true });
+  const { pullRequestHead } = base;
+  return changedLinesAgainst(base.ref, settings.workspace, { fetchMissing: true, pullRequestHead });
 }
 
 /** The findings that count (with new-only, those on changed lines) and what else the summary lists. */

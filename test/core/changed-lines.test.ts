@@ -192,6 +192,7 @@ describe('chooseBase', () => {
       expected: {
         ref: 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3',
         description: "the pull request's base main (a94a8fe)",
+        pullRequestHead: 'b'.repeat(40),
       },
     },
     {
@@ -363,6 +364,8 @@ describeWithTool(
       let baseSha = '';
       let headSha = '';
       let mergeSha = '';
+      let newBaseSha = '';
+      let newMergeSha = '';
       beforeAll(() => {
         origin = join(root, 'origin.git');
         git(root, 'clone', '-q', '--bare', repo, origin);
@@ -374,6 +377,16 @@ describeWithTool(
         git(merger, 'merge', '-q', '--no-ff', '-m', 'Merge feature into main', headSha);
         mergeSha = git(merger, 'rev-parse', 'HEAD').trim();
         git(merger, 'push', '-q', 'origin', `${mergeSha}:refs/pull/1/merge`);
+        // main moves on after the event was sent: GitHub builds the merge commit (pull request 2,
+        // the same head) on the new tip, while the event still names baseSha.
+        git(merger, 'checkout', '-q', '--detach', baseSha);
+        write(merger, 'app/later.ts', 'export const later = 1;\n');
+        git(merger, 'add', '-A');
+        git(merger, 'commit', '-q', '-m', 'main moves on again');
+        newBaseSha = git(merger, 'rev-parse', 'HEAD').trim();
+        git(merger, 'merge', '-q', '--no-ff', '-m', 'Merge feature into the new main', headSha);
+        newMergeSha = git(merger, 'rev-parse', 'HEAD').trim();
+        git(merger, 'push', '-q', 'origin', `${newMergeSha}:refs/pull/2/merge`);
       });
 
       /** What actions/checkout runs with the default fetch-depth: 1. */
@@ -414,6 +427,60 @@ describeWithTool(
         );
         await expect(attempt).rejects.toMatchObject({
           hint: expect.stringMatching(/fetch-depth: 0/),
+        });
+      });
+
+      describe("when GitHub merged into a newer base than the event's base.sha", () => {
+        it('without pullRequestHead, counts what main did since the event as changed', async () => {
+          const dir = checkout('stale-unaware', newMergeSha);
+          const result = await changedLinesAgainst(baseSha, dir, { fetchMissing: true });
+          expect(plain(result.lines)).toEqual({ ...FEATURE_CHANGES, 'app/later.ts': [[1, 1]] });
+          expect(result.baseFromMerge).toBe(false);
+        });
+
+        it("compares a shallow checkout with the merge commit's first parent, fetching only it", async () => {
+          const dir = checkout('stale-shallow', newMergeSha);
+          const result = await changedLinesAgainst(baseSha, dir, {
+            fetchMissing: true,
+            pullRequestHead: headSha,
+          });
+          expect(plain(result.lines)).toEqual(FEATURE_CHANGES);
+          expect(result).toMatchObject({
+            baseSha: newBaseSha,
+            mergeBase: newBaseSha,
+            baseFromMerge: true,
+            fetched: [`the base commit ${newBaseSha.slice(0, 7)}`],
+          });
+          expect(git(dir, 'rev-list', '--count', 'HEAD').trim()).toBe('1');
+        });
+
+        it('compares a full checkout (fetch-depth: 0) with the first parent too', async () => {
+          const dir = join(root, 'stale-full');
+          git(root, 'clone', '-q', '--no-checkout', `file://${origin}`, dir);
+          git(dir, 'fetch', '-q', 'origin', '+refs/pull/2/merge:refs/remotes/pull/2/merge');
+          git(dir, 'checkout', '-q', '--detach', newMergeSha);
+          const result = await changedLinesAgainst(baseSha, dir, {
+            fetchMissing: true,
+            pullRequestHead: headSha,
+          });
+          expect(plain(result.lines)).toEqual(FEATURE_CHANGES);
+          expect(result).toMatchObject({ baseSha: newBaseSha, baseFromMerge: true, fetched: [] });
+        });
+
+        it('keeps the given base when HEAD is not a merge of the pull request head', async () => {
+          const dir = checkout('stale-other-head', newMergeSha);
+          const result = await changedLinesAgainst(baseSha, dir, {
+            fetchMissing: true,
+            pullRequestHead: 'f'.repeat(40),
+          });
+          expect(result).toMatchObject({ baseSha, baseFromMerge: false });
+          const head = checkout('stale-head-checkout', headSha);
+          const fromHead = await changedLinesAgainst(baseSha, head, {
+            fetchMissing: true,
+            pullRequestHead: headSha,
+          });
+          expect(plain(fromHead.lines)).toEqual(FEATURE_CHANGES);
+          expect(fromHead).toMatchObject({ baseSha, baseFromMerge: false });
         });
       });
 

@@ -60,6 +60,9 @@ describeWithTool({ program: 'git', debianPackage: 'git' }, 'computePatch with re
   let origin = '';
   let baseSha = '';
   let mergeSha = '';
+  let featureSha = '';
+  let newBaseSha = '';
+  let newMergeSha = '';
   // Tests must not depend on (or sign with) the developer's own git configuration.
   const gitEnv = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
   const git = (cwd: string, ...args: string[]) =>
@@ -76,6 +79,7 @@ describeWithTool({ program: 'git', debianPackage: 'git' }, 'computePatch with re
   const lines = (count: number) =>
     Array.from({ length: count }, (_, i) => `  int line${i + 1};\n`).join('');
   const GREETER = 'svc/src/main/java/com/acme/Greeter.java';
+  const CLOCK = 'svc/src/main/java/com/acme/Clock.java';
 
   /**
    * origin as GitHub holds it: main, a pull request that adds Greeter.java lines 6-9 and a
@@ -101,15 +105,26 @@ describeWithTool({ program: 'git', debianPackage: 'git' }, 'computePatch with re
     git(work, 'checkout', '-q', '--detach', 'main');
     git(work, 'merge', '-q', '--no-ff', '-m', 'Merge feature', 'feature');
     mergeSha = git(work, 'rev-parse', 'HEAD').trim();
+    featureSha = git(work, 'rev-parse', 'feature').trim();
+    // Later main changes a source file, and GitHub merges the same head into the new tip while
+    // the event still names the base it was sent with (baseSha).
+    git(work, 'checkout', '-q', '--detach', 'main');
+    write(work, CLOCK, 'class Clock {}\n');
+    git(work, 'add', '-A');
+    git(work, 'commit', '-q', '-m', 'main moves on with source');
+    newBaseSha = git(work, 'rev-parse', 'HEAD').trim();
+    git(work, 'merge', '-q', '--no-ff', '-m', 'Merge feature into the new main', 'feature');
+    newMergeSha = git(work, 'rev-parse', 'HEAD').trim();
     origin = join(root, 'origin.git');
     git(root, 'clone', '-q', '--bare', work, origin);
     git(origin, 'update-ref', 'refs/pull/1/merge', mergeSha);
+    git(origin, 'update-ref', 'refs/pull/2/merge', newMergeSha);
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   let checkouts = 0;
   /** actions/checkout on a pull_request with the default fetch-depth: 1. */
-  const shallowCheckout = (url = `file://${origin}`) => {
+  const shallowCheckout = (url = `file://${origin}`, sha = mergeSha) => {
     const dir = join(root, `checkout-${++checkouts}`);
     git(root, 'init', '-q', dir);
     git(dir, 'remote', 'add', 'origin', url);
@@ -120,7 +135,7 @@ describeWithTool({ program: 'git', debianPackage: 'git' }, 'computePatch with re
       '--no-tags',
       '--depth=1',
       'origin',
-      `+${mergeSha}:refs/remotes/pull/1/merge`,
+      `+${sha}:refs/remotes/pull/1/merge`,
     );
     git(dir, 'checkout', '-q', '--detach', 'refs/remotes/pull/1/merge');
     return dir;
@@ -131,12 +146,12 @@ describeWithTool({ program: 'git', debianPackage: 'git' }, 'computePatch with re
     return dir;
   };
 
-  const pullRequest = (): GitHubContext =>
+  const pullRequest = (headSha = 'f'.repeat(40)): GitHubContext =>
     ({
       eventName: 'pull_request',
       pullRequest: {
         number: 1,
-        headSha: 'f'.repeat(40),
+        headSha,
         headRef: 'feature',
         baseRef: 'main',
         baseSha,
@@ -229,6 +244,27 @@ describeWithTool({ program: 'git', debianPackage: 'git' }, 'computePatch with re
     await expect(attempt).rejects.toMatchObject({ hint: expect.stringMatching(/fetch-depth: 0/) });
   });
 
+  it("compares with the base GitHub merged into when main moved on after the event's base.sha", async () => {
+    const notes: string[] = [];
+    const dir = shallowCheckout(undefined, newMergeSha);
+    const patch = await computePatch(
+      settings(dir, { minPatch: 80 }),
+      pullRequest(featureSha),
+      resolved,
+      notes,
+    );
+    expect(patch).toMatchObject({ covered: 2, total: 4, filesWithoutCoverage: [] });
+    expect(notes).toContain(
+      `Patch coverage compares with ${newBaseSha.slice(0, 7)}, the base GitHub merged the pull request into ` +
+        `(the first parent of the checked-out merge commit); the event's base commit ${baseSha.slice(0, 7)} ` +
+        `is older, and the commits since then are not the pull request's.`,
+    );
+    expect(notes).toContain(
+      `The checkout is shallow: fetched the base commit ${newBaseSha.slice(0, 7)} from origin.`,
+    );
+    expect(notes.join('\n')).not.toContain(CLOCK);
+  });
+
   describe('changed source files that match no report', () => {
     const judge = async (mode: UnmatchedChanges, reports = jacocoShaped) => {
       const notes: string[] = [];
@@ -243,7 +279,8 @@ describeWithTool({ program: 'git', debianPackage: 'git' }, 'computePatch with re
       expect(patch).toMatchObject({ covered: 0, total: 0, filesWithoutCoverage: [GREETER] });
       expect(verdict.passed).toBe(false);
       expect(verdict.reasons).toEqual([
-        `min-patch 80% measured nothing: 1 changed source file(s) appear in no coverage report (${GREETER}); ` +
+        `min-patch 80% measured nothing: 1 changed source file(s) appear in no coverage report (${GREETER}), ` +
+          'while 1 report path(s) name no file in the checkout (com/acme/Greeter.java); ' +
           'the reports seem to name them by other paths: map them with path-fixes: com=svc/src/main/java/com, ' +
           'or set unmatched-changes: uncovered to count their lines as uncovered',
       ]);
@@ -270,6 +307,49 @@ describeWithTool({ program: 'git', debianPackage: 'git' }, 'computePatch with re
       const { verdict, notes } = await judge('ignore');
       expect(verdict.passed).toBe(true);
       expect(notes.some((note) => note.includes(`are not counted: ${GREETER}`))).toBe(true);
+    });
+
+    /** A pull request that only adds a test: the report covers Greeter lines it did not change. */
+    const testsOnly = async (outside: string[] = []) => {
+      const reports = [
+        file(GREETER, [
+          [1, 1],
+          [2, 0],
+        ]),
+      ];
+      const dir = shallowCheckout();
+      write(dir, GREETER_TEST, 'class GreeterTest {}\n');
+      git(dir, 'add', '-A');
+      git(dir, 'commit', '-q', '-m', 'a test');
+      const notes: string[] = [];
+      const gates = settings(dir, { minPatch: 80 });
+      const patch = await computePatch(gates, pullRequest(), reports, notes, outside);
+      const verdict = evaluateCoverage(totalsOf(reports), patch, undefined, gates);
+      return { patch, notes, verdict };
+    };
+    const GREETER_TEST = 'svc/src/test/java/com/acme/GreeterTest.java';
+
+    it('fail: a pull request that changes only tests passes min-patch, the test file in a note', async () => {
+      const { patch, notes, verdict } = await testsOnly();
+      expect(patch).toMatchObject({ total: 0, filesWithoutCoverage: [GREETER_TEST] });
+      expect(verdict.passed).toBe(true);
+      expect(verdict.outcomes).toContainEqual({
+        gate: 'min-patch',
+        passed: true,
+        message: 'no coverable lines changed, so min-patch has nothing to check',
+      });
+      expect(notes).toContain(
+        `1 changed source file(s) are not in any report (tests, configuration or files excluded from coverage) and are not counted: ${GREETER_TEST}.`,
+      );
+      expect(notes.join('\n')).not.toContain('path-fixes');
+    });
+
+    it('fail: report paths outside the repository are evidence too, and the message names them', async () => {
+      const { verdict } = await testsOnly(['/app/svc/Billing.java']);
+      expect(verdict.passed).toBe(false);
+      expect(verdict.reasons[0]).toContain(
+        `appear in no coverage report (${GREETER_TEST}), while 1 report path(s) name no file in the checkout (/app/svc/Billing.java);`,
+      );
     });
 
     it('fail lists unmatched files in a note when other changed lines were measured', async () => {

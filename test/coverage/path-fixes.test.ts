@@ -1,17 +1,22 @@
 import { spawnSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCobertura } from '../../src/coverage/formats/cobertura.js';
+import { parseCoverlet } from '../../src/coverage/formats/coverlet.js';
 import { parseJacoco } from '../../src/coverage/formats/jacoco.js';
 import { parseLcov } from '../../src/coverage/formats/lcov.js';
 import { mergeReports } from '../../src/coverage/merge.js';
 import type { CoverageReport } from '../../src/coverage/model.js';
 import { applyPathFixes, fixReportPaths, reviewPaths } from '../../src/coverage/path-fixes.js';
+import { pathNotes } from '../../src/coverage/path-notes.js';
 import { totalsOf, type CoverageTotals } from '../../src/coverage/totals.js';
 import { fileSource } from '../../src/core/reports/source.js';
+import { captureStdout } from '../support/capture-stdout.js';
 import { describeWithTool } from '../support/tools.js';
+import { annotationsFrom } from '../support/workflow-commands.js';
 import { file, report } from './build.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -74,32 +79,172 @@ describe('path fixes', () => {
     expect(fixed[0].files[0].path).toBe('/application/a.ts');
   });
 
-  it('applies path-fixes only to what the automatic resolution left, and suggests the fix it lacked', async () => {
+  it('lets an explicit path-fixes rule win over the file the automatic resolution would pick', async () => {
+    // The repository root has a src/index.js of its own (one line); the report is package a's.
+    const ws = await mkdtemp(join(scratch, 'explicit-'));
+    for (const path of ['src/index.js', 'packages/a/src/index.js', 'lib/util.js']) {
+      await mkdir(join(ws, dirname(path)), { recursive: true });
+      await writeFile(join(ws, path), '');
+    }
+    const listed = () =>
+      Promise.resolve(['src/index.js', 'packages/a/src/index.js', 'lib/util.js']);
+    const reports = [
+      report(
+        [
+          file('src/index.js', [
+            [1, 1],
+            [2, 1],
+            [3, 0],
+          ]),
+          file('lib/util.js', [[1, 1]]),
+          file('/app/lib/util.js', [[1, 1]]),
+        ],
+        'coverage-a/lcov.info',
+      ),
+    ];
+    const without = await fixReportPaths(reports, [], ws, listed);
+    expect(without.reports[0].files[0].path).toBe('src/index.js');
+
     const fixing = await fixReportPaths(
-      [
-        report(
-          [
-            // Found beside the report: a fix for src would otherwise have moved it.
-            file('src/a.ts', [[1, 1]]),
-            file('/app/src/a.ts', [[1, 1]]),
-            file('/build/gen/b.ts', [[1, 1]]),
-          ],
-          'lcov.info',
-        ),
-      ],
-      [
-        { from: 'src', to: 'lib' },
-        { from: '/build/gen', to: 'gen' },
-      ],
-      workspace,
-      () => Promise.resolve(['src/a.ts']),
+      reports,
+      [{ from: 'src', to: 'packages/a/src' }],
+      ws,
+      listed,
     );
     expect(fixing.reports[0].files.map((f) => f.path)).toEqual([
-      'src/a.ts',
-      '/app/src/a.ts',
-      'gen/b.ts',
+      'packages/a/src/index.js',
+      'lib/util.js',
+      '/app/lib/util.js',
     ]);
+    expect(
+      totalsOf(mergeReports(fixing.reports).filter((f) => !f.path.startsWith('/'))).lines,
+    ).toEqual({
+      covered: 3,
+      total: 4,
+    });
     expect(fixing.suggestions).toEqual([{ from: '/app', to: '.' }]);
+    expect(fixing.unusedFixes).toEqual([]);
+  });
+
+  it('matches Windows path-fixes against coverlet paths, backslashes and drive letter case aside', async () => {
+    const ws = await mkdtemp(join(scratch, 'windows-'));
+    await mkdir(join(ws, 'src/Shop'), { recursive: true });
+    await writeFile(join(ws, 'src/Shop/Cart.cs'), '');
+    const json = JSON.stringify({
+      'Shop.dll': {
+        'C:\\agent\\_work\\1\\s\\src\\Shop\\Cart.cs': {
+          'Shop.Cart': {
+            'System.Void Shop.Cart::Add()': { Lines: { '3': 1, '4': 0 }, Branches: [] },
+          },
+        },
+      },
+    });
+    await writeFile(join(ws, 'coverage.json'), json);
+    const parsed = await parseCoverlet(fileSource(join(ws, 'coverage.json')), {
+      workspace: ws,
+      origin: 'coverage.json',
+    });
+    for (const from of [
+      'C:\\agent\\_work\\1\\s',
+      'c:\\agent\\_work\\1\\s\\',
+      'C:/agent/_work/1/s',
+    ]) {
+      const fixing = await fixReportPaths([parsed], [{ from, to: '.' }], ws, () =>
+        Promise.resolve(['src/Shop/Cart.cs']),
+      );
+      const merged = mergeReports(fixing.reports);
+      expect(
+        merged.map((f) => f.path),
+        from,
+      ).toEqual(['src/Shop/Cart.cs']);
+      expect(reviewPaths(['src/Shop/Cart.cs'], ws)).toEqual({ outside: [], missing: [] });
+      expect(totalsOf(merged).lines).toEqual({ covered: 1, total: 2 });
+      expect(fixing.unusedFixes).toEqual([]);
+    }
+  });
+
+  it('names a path-fixes rule that matched nothing, with paths as the reports wrote them', async () => {
+    const fixing = await fixReportPaths(
+      [report([file('C:/agent/_work/1/s/src/Shop/Cart.cs', [[1, 1]])], 'coverage.json')],
+      [{ from: 'D:\\build', to: '.' }],
+      workspace,
+      () => Promise.resolve([]),
+    );
+    expect(fixing.unusedFixes).toEqual([{ from: 'D:\\build', to: '.' }]);
+    expect(
+      pathNotes({ outside: ['C:/agent/_work/1/s/src/Shop/Cart.cs'], missing: [] }, fixing)[0],
+    ).toBe(
+      "path-fixes rule D:\\build=. matched no report path; the reports' paths look like C:/agent/_work/1/s/src/Shop/Cart.cs.",
+    );
+  });
+
+  it('applies a container fix to a Cobertura report whose <source> lies outside the workspace', async () => {
+    const ws = await mkdtemp(join(scratch, 'cobertura-app-'));
+    for (const path of ['backend/svc/calc.py', 'worker/svc/calc.py']) {
+      await mkdir(join(ws, dirname(path)), { recursive: true });
+      await writeFile(join(ws, path), 'def add(a, b):\n    return a + b\n');
+    }
+    await writeFile(
+      join(ws, 'coverage.xml'),
+      `<?xml version="1.0" ?>
+<coverage version="6.5.0" line-rate="0.5" branch-rate="0">
+  <sources><source>/app</source></sources>
+  <packages><package name="svc"><classes>
+    <class name="calc.py" filename="svc/calc.py">
+      <methods/>
+      <lines><line number="1" hits="1"/><line number="2" hits="0"/></lines>
+    </class>
+  </classes></package></packages>
+</coverage>
+`,
+    );
+    const parsed = await parseCobertura(fileSource(join(ws, 'coverage.xml')), {
+      workspace: ws,
+      origin: 'coverage.xml',
+    });
+    const listed = () => Promise.resolve(['backend/svc/calc.py', 'worker/svc/calc.py']);
+    const fixing = await fixReportPaths([parsed], [{ from: '/app', to: 'backend' }], ws, listed);
+    expect(fixing.reports[0].files.map((f) => f.path)).toEqual(['backend/svc/calc.py']);
+    expect(fixing.ambiguous).toEqual([]);
+    expect(fixing.unusedFixes).toEqual([]);
+    // A fix on the path the parser kept still works too.
+    const relative = await fixReportPaths(
+      [parsed],
+      [{ from: 'svc', to: 'worker/svc' }],
+      ws,
+      listed,
+    );
+    expect(relative.reports[0].files.map((f) => f.path)).toEqual(['worker/svc/calc.py']);
+  });
+
+  it('warns about ambiguous paths that several reports share, and names each once', async () => {
+    const ws = await mkdtemp(join(scratch, 'artifacts-'));
+    for (const path of ['packages/a/src/index.js', 'packages/b/src/index.js']) {
+      await mkdir(join(ws, dirname(path)), { recursive: true });
+      await writeFile(join(ws, path), '');
+    }
+    const reports = ['a', 'b'].map((leg) =>
+      report([file('src/index.js', [[1, 1]])], `coverage-${leg}/lcov.info`),
+    );
+    let fixing: Awaited<ReturnType<typeof fixReportPaths>> | undefined;
+    const { commands } = await captureStdout(async () => {
+      fixing = await fixReportPaths(reports, [], ws, () =>
+        Promise.resolve(['packages/a/src/index.js', 'packages/b/src/index.js']),
+      );
+    });
+    expect(annotationsFrom(commands)).toEqual([
+      {
+        level: 'warning',
+        title: 'Coverage report paths are ambiguous',
+        message:
+          '1 report path(s) matched several repository files and were kept as written, so reports naming them merge into one file: src/index.js (in coverage-a/lcov.info, coverage-b/lcov.info) matches packages/a/src/index.js, packages/b/src/index.js. The job summary says how to tell them apart.',
+      },
+    ]);
+    const notes = pathNotes({ outside: [], missing: ['src/index.js'] }, fixing!);
+    expect(notes).toEqual([
+      "1 report path(s) matched several repository files equally well and were kept as written: src/index.js (packages/a/src/index.js or packages/b/src/index.js). Several reports (coverage-a/lcov.info, coverage-b/lcov.info) name src/index.js, and they merge into one file: download each leg's report into its package directory (actions/download-artifact with path: packages/a/coverage) so it resolves there, or run one coverage step per package with name.",
+    ]);
+    expect(notes.join(' ')).not.toContain('src=packages/a/src');
   });
 });
 

@@ -13,6 +13,7 @@ import { totalsOf } from '../../src/coverage/totals.js';
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const C8 = join(REPO, 'node_modules/c8/bin/c8.js');
+const FIXTURES = join(REPO, 'test/fixtures/coverage');
 
 let scratch: string;
 /** What c8 wrote in one run: lcov.info, cobertura-coverage.xml, coverage-final.json and a summary. */
@@ -111,7 +112,7 @@ describe('readReports, default search', () => {
     expect(notes[0]).toContain('Not read (3): ');
     expect(notes[0]).toContain('tools/coverage.json (not a coverage report we read)');
     expect(notes[0]).toContain(
-      'coverage/lcov.info (the same directory has coverage/coverage-final.json, read instead',
+      'coverage/lcov.info (coverage/coverage-final.json covers the same files (',
     );
   });
 
@@ -119,6 +120,72 @@ describe('readReports, default search', () => {
     const root = await workspace([], { 'coverage.json': NOT_COVERAGE });
     await expect(readReports(settings(root))).rejects.toThrow(
       'No coverage report we can read was found in the usual places: coverage.json (not a coverage report we read).',
+    );
+  });
+
+  it('reads both reports of a polyglot root: coverage.py’s XML of the Python files, llvm-cov’s LCOV of the C ones', async () => {
+    const root = await workspace([], {
+      'coverage.xml': await readFile(join(FIXTURES, 'cobertura/coveragepy-6.5-branch.xml'), 'utf8'),
+      'lcov.info': await readFile(join(FIXTURES, 'lcov/llvm-cov.info'), 'utf8'),
+    });
+    const read = await readReports(settings(root));
+
+    expect(origins(read, root)).toEqual(['cobertura: coverage.xml', 'lcov: lcov.info']);
+    expect(read.skipped).toEqual([]);
+    const python = await readReports(settings(root, { files: ['coverage.xml'] }));
+    const c = await readReports(settings(root, { files: ['lcov.info'] }));
+    expect(totalsOf(mergeReports(read.reports)).lines.total).toBe(
+      totalsOf(mergeReports(python.reports)).lines.total +
+        totalsOf(mergeReports(c.reports)).lines.total,
+    );
+  });
+
+  it('reads one of coverage.py’s XML and LCOV of one run, naming the report that covers the same files; branches equal coverage.py’s own', async () => {
+    const root = await workspace([], {
+      'coverage.xml': await readFile(join(FIXTURES, 'cobertura/coveragepy-6.5-branch.xml'), 'utf8'),
+      'coverage.lcov': await readFile(
+        join(FIXTURES, 'cobertura/coveragepy-6.5-branch.lcov'),
+        'utf8',
+      ),
+    });
+    const read = await readReports(settings(root));
+
+    expect(origins(read, root)).toEqual(['lcov: coverage.lcov']);
+    expect(read.skipped).toEqual([
+      {
+        path: 'coverage.xml',
+        reason: expect.stringMatching(
+          /^coverage\.lcov covers the same files \(both name .+\.py\) and is read instead: lcov keeps more than cobertura/,
+        ),
+      },
+    ]);
+    const own = JSON.parse(
+      await readFile(join(FIXTURES, 'cobertura/coveragepy-6.5-branch.totals.json'), 'utf8'),
+    ).totals as { num_branches: number; covered_branches: number };
+    expect(totalsOf(mergeReports(read.reports)).branches).toEqual({
+      covered: own.covered_branches,
+      total: own.num_branches,
+    });
+  });
+
+  it('with format set, skips a file that does not parse as that format, says why, and reads the rest', async () => {
+    const root = await workspace(['coverage'], { 'config/coverage.json': '{"threshold": 80}\n' });
+    const read = await readReports(settings(root, { format: 'lcov' }));
+
+    expect(origins(read, root)).toEqual(['lcov: coverage/lcov.info']);
+    expect(read.skipped).toContainEqual({
+      path: 'config/coverage.json',
+      reason: expect.stringMatching(/^not readable as lcov: line 1 is not an LCOV record/),
+    });
+    expect(skippedNotes(read.skipped)[0]).toContain(
+      'config/coverage.json (not readable as lcov: line 1 is not an LCOV record',
+    );
+  });
+
+  it('with format set and nothing that parses as it, fails naming each file and why', async () => {
+    const root = await workspace([], { 'config/coverage.json': '{"threshold": 80}\n' });
+    await expect(readReports(settings(root, { format: 'lcov' }))).rejects.toThrow(
+      /^No coverage report we can read was found in the usual places: config\/coverage\.json \(not readable as lcov: line 1 is not an LCOV record/,
     );
   });
 
@@ -155,6 +222,14 @@ describe('readReports, explicit files', () => {
       readReports(settings(root, { files: ['coverage/lcov.info', 'coverage.json'] })),
     ).rejects.toThrow(
       `Could not tell the coverage format of coverage.json: it looks like none of ${COVERAGE_FORMATS.join(', ')}.`,
+    );
+  });
+  it('a file that does not parse as format is an error', async () => {
+    const root = await workspace([], { 'config/coverage.json': '{"threshold": 80}\n' });
+    await expect(
+      readReports(settings(root, { files: ['config/coverage.json'], format: 'lcov' })),
+    ).rejects.toThrow(
+      /^Could not read the lcov report .*config\/coverage\.json: line 1 is not an LCOV record/,
     );
   });
 });

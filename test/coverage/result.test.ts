@@ -19,6 +19,14 @@ describe('baseline results', () => {
     { text: WITH_CODECOV_HEADLINE, ratio: { covered: 8, total: 10 } },
     { text: WITH_CODECOV_HEADLINE, definition: 'codecov', ratio: { covered: 7, total: 10 } },
     {
+      text: WITH_CODECOV_HEADLINE.replace(
+        '"definition":"codecov","covered":7',
+        '"definition":"lines","covered":8',
+      ),
+      definition: 'codecov',
+      ratio: { covered: 7, total: 10 },
+    },
+    {
       text: LINES_ONLY,
       definition: 'codecov',
       ratio: { covered: 8, total: 10 },

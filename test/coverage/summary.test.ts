@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateCoverage } from '../../src/coverage/gate.js';
+import { evaluateCoverage, type GateOutcome } from '../../src/coverage/gate.js';
 import { headlineOf } from '../../src/coverage/headline.js';
 import { buildResult } from '../../src/coverage/result.js';
-import { buildSummary, commentKey, verdictLine } from '../../src/coverage/summary.js';
+import { buildSummary, commentKey, failureHint, verdictLine } from '../../src/coverage/summary.js';
 import { totalsOf } from '../../src/coverage/totals.js';
 import { file } from './build.js';
 
@@ -76,5 +76,31 @@ describe('commentKey', () => {
     expect(b).toMatch(/^coverage-web-app-[0-9a-f]{8}$/);
     expect(a).not.toBe(b);
     expect(commentKey('🚀')).toMatch(/^coverage-[0-9a-f]{8}$/);
+  });
+});
+
+describe('failureHint', () => {
+  const verdict = (...gates: Array<GateOutcome['gate']>) =>
+    evaluateCoverageOf(gates.map((gate) => ({ gate, passed: false, message: gate })));
+  const evaluateCoverageOf = (outcomes: GateOutcome[]) => ({
+    passed: false,
+    outcomes,
+    reasons: [],
+  });
+
+  it('points at the uncovered lines only when min-patch failed', () => {
+    expect(failureHint(verdict('min-patch'))).toBe(
+      'The job summary lists the uncovered changed lines.',
+    );
+    expect(failureHint(verdict('min-branches'))).toBe(
+      'The job summary lists the least-covered files.',
+    );
+  });
+
+  it('sends an empty measurement to the reports and their paths', () => {
+    expect(failureHint(verdict('coverable-lines'))).toContain(
+      'their paths map onto the repository',
+    );
+    expect(failureHint(verdict('coverable-lines'))).not.toContain('uncovered changed lines');
   });
 });

@@ -195,6 +195,8 @@ describe('coverage bundle, default search where c8 wrote three formats at once',
       'istanbul: coverage/coverage-final.json',
     ]);
     expect(result.main.summary).toContain('Not read (2)');
-    expect(result.main.summary).toContain('coverage/lcov.info (the same directory has');
+    expect(result.main.summary).toContain(
+      'coverage/lcov.info (coverage/coverage-final.json covers the same files',
+    );
   });
 });

@@ -12,7 +12,6 @@ import { runAction, type EventSpec } from '../support/runner.js';
 import { describeWithTool } from '../support/tools.js';
 
 const COVERAGE = join(REPO_ROOT, 'actions/coverage');
-const JAVA_DEMO = join(REPO_ROOT, 'test/fixtures/coverage/projects/java-demo/src/main/java');
 /** Written by JaCoCo 0.8.6 for java-demo: packages com/example/shop and com/example/util. */
 const JACOCO_REPORT = join(REPO_ROOT, 'test/fixtures/coverage/jacoco/jacoco-0.8.6.xml');
 
@@ -38,6 +37,8 @@ function failure(step: { annotations: Array<{ level: string; message: string }> 
 
 interface PullRequest {
   origin: string;
+  /** Where the pull request left main: an event sent before main moved on still names it. */
+  forkSha: string;
   baseSha: string;
   headSha: string;
   mergeSha: string;
@@ -51,6 +52,7 @@ function pullRequestOrigin(
   root: string,
   base: (work: string) => void,
   change: (work: string) => void,
+  mainMoves = (work: string) => write(work, 'CHANGELOG.md', 'main moved on\n'),
 ): PullRequest {
   mkdirSync(root, { recursive: true });
   const work = join(root, 'work');
@@ -58,12 +60,13 @@ function pullRequestOrigin(
   base(work);
   git(work, 'add', '-A');
   git(work, 'commit', '-q', '-m', 'base');
+  const forkSha = git(work, 'rev-parse', 'HEAD').trim();
   git(work, 'checkout', '-q', '-b', 'feature');
   change(work);
   git(work, 'add', '-A');
   git(work, 'commit', '-q', '-m', 'the pull request');
   git(work, 'checkout', '-q', 'main');
-  write(work, 'CHANGELOG.md', 'main moved on\n');
+  mainMoves(work);
   git(work, 'add', '-A');
   git(work, 'commit', '-q', '-m', 'main moves on');
   const baseSha = git(work, 'rev-parse', 'main').trim();
@@ -75,7 +78,7 @@ function pullRequestOrigin(
   git(root, 'clone', '-q', '--bare', work, origin);
   git(origin, 'update-ref', 'refs/pull/7/merge', mergeSha);
   git(origin, 'update-ref', 'refs/pull/7/head', headSha);
-  return { origin, baseSha, headSha, mergeSha };
+  return { origin, forkSha, baseSha, headSha, mergeSha };
 }
 
 /** What actions/checkout does for a pull_request event with the default fetch-depth: 1. */
@@ -95,7 +98,8 @@ function shallowCheckout(pr: PullRequest, dir: string): string {
   return dir;
 }
 
-function pullRequestEvent(pr: PullRequest): EventSpec {
+/** The event names `baseSha` as the base: pr.forkSha when it was sent before main moved on. */
+function pullRequestEvent(pr: PullRequest, baseSha = pr.baseSha): EventSpec {
   const repo = { full_name: 'octo-org/octo-service' };
   return {
     name: 'pull_request',
@@ -107,7 +111,7 @@ function pullRequestEvent(pr: PullRequest): EventSpec {
       pull_request: {
         number: 7,
         head: { sha: pr.headSha, ref: 'feature', repo },
-        base: { sha: pr.baseSha, ref: 'main', repo },
+        base: { sha: baseSha, ref: 'main', repo },
       },
       repository: repo,
     },
@@ -255,13 +259,127 @@ describeWithTool(
       });
     });
 
+    it("compares with the base GitHub merged into when main moved on after the event's base.sha", async () => {
+      const pr = pullRequestOrigin(
+        join(root, 'stale'),
+        (work) => {
+          write(work, 'package.json', '{ "type": "module" }\n');
+          write(
+            work,
+            'src/greet.js',
+            'export function greet(name) {\n  return `hello ${name}`;\n}\n',
+          );
+          write(
+            work,
+            'test/greet.test.js',
+            "import { test } from 'node:test';\nimport { greet } from '../src/greet.js';\ntest('greets', () => greet('you'));\n",
+          );
+        },
+        (work) => {
+          write(
+            work,
+            'src/greet.js',
+            readFileSync(join(work, 'src/greet.js'), 'utf8') +
+              'export function farewell(name) {\n  return `bye ${name}`;\n}\n',
+          );
+          write(
+            work,
+            'test/greet.test.js',
+            readFileSync(join(work, 'test/greet.test.js'), 'utf8') +
+              "test('says bye', async () => (await import('../src/greet.js')).farewell('you'));\n",
+          );
+        },
+        // Another pull request's change, merged after this event was sent.
+        (work) => write(work, 'src/other.js', 'export const other = 1;\n'),
+      );
+      const workspace = shallowCheckout(pr, join(root, 'stale-checkout'));
+      mkdirSync(join(workspace, 'coverage'));
+      execFileSync(
+        process.execPath,
+        [
+          '--test',
+          '--experimental-test-coverage',
+          '--test-reporter=lcov',
+          '--test-reporter-destination=coverage/lcov.info',
+          'test/greet.test.js',
+        ],
+        { cwd: workspace, stdio: 'ignore' },
+      );
+
+      const run = await runAction(COVERAGE, {
+        workspace,
+        event: pullRequestEvent(pr, pr.forkSha),
+        inputs: { files: 'coverage/lcov.info', 'min-patch': '50' },
+      });
+
+      expect(run.main.exitCode, failure(run.main)).toBe(0);
+      expect(run.main.summary).toContain(
+        `Patch coverage compares with ${pr.baseSha.slice(0, 7)}, the base GitHub merged the pull request into`,
+      );
+      expect(run.main.summary).toContain(
+        `The checkout is shallow: fetched the base commit ${pr.baseSha.slice(0, 7)} from origin.`,
+      );
+      expect(run.main.summary).not.toContain('src/other.js');
+      expect(run.main.summary).not.toContain('older commits');
+    });
+
+    it('passes min-patch when the pull request changes only tests, naming them in a note', async () => {
+      const pr = pullRequestOrigin(
+        join(root, 'python'),
+        (work) => {
+          write(work, 'svc/calc.py', 'def add(a, b):\n    return a + b\n');
+          write(
+            work,
+            'tests/test_calc.py',
+            'from svc.calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n',
+          );
+        },
+        (work) => {
+          write(
+            work,
+            'tests/test_calc.py',
+            readFileSync(join(work, 'tests/test_calc.py'), 'utf8') +
+              '\n\ndef test_add_negative():\n    assert add(-1, -2) == -3\n',
+          );
+        },
+      );
+      const workspace = shallowCheckout(pr, join(root, 'python-checkout'));
+      // What coverage run --source=svc && coverage xml write: the tests are not measured.
+      write(
+        workspace,
+        'coverage.xml',
+        [
+          '<?xml version="1.0" ?>',
+          '<coverage version="7.4.0" lines-valid="2" lines-covered="2" line-rate="1" branches-valid="0" branches-covered="0" branch-rate="1" complexity="0">',
+          `<sources><source>${workspace}</source></sources>`,
+          '<packages><package name="svc" line-rate="1" branch-rate="1" complexity="0"><classes>',
+          '<class name="calc.py" filename="svc/calc.py" complexity="0" line-rate="1" branch-rate="1"><methods/>',
+          '<lines><line number="1" hits="1"/><line number="2" hits="1"/></lines></class>',
+          '</classes></package></packages></coverage>',
+          '',
+        ].join('\n'),
+      );
+
+      const run = await runAction(COVERAGE, {
+        workspace,
+        event: pullRequestEvent(pr),
+        inputs: { files: 'coverage.xml', 'min-patch': '80' },
+      });
+
+      expect(run.main.exitCode, failure(run.main)).toBe(0);
+      expect(run.main.summary).toContain('min-patch has nothing to check');
+      expect(run.main.summary).toContain(
+        'are not in any report (tests, configuration or files excluded from coverage) and are not counted: tests/test_calc.py.',
+      );
+    });
+
     describe('a Gradle-style JaCoCo report', () => {
-      it('fails min-patch when no changed source file is in the report, naming them and path-fixes', async () => {
+      it('fails min-patch when no changed source file is in the report and its paths name no file, naming both', async () => {
         const pr = pullRequestOrigin(
           join(root, 'java'),
           (work) => {
-            // An aggregate report at the root; the sources it was made from live in shop/.
-            cpSync(JAVA_DEMO, join(work, 'shop/src/main/java'), { recursive: true });
+            // The aggregate report's package paths (com/example/shop/...) name no file of this
+            // checkout: the evidence that the report's paths failed to map onto the repository.
             write(work, 'build.gradle', "plugins { id 'jacoco' }\n");
           },
           (work) => {
@@ -292,6 +410,8 @@ describeWithTool(
         expect(message).toContain(
           'min-patch 80% measured nothing: 1 changed source file(s) appear in no coverage report (billing/src/main/java/com/example/billing/Invoice.java)',
         );
+        // Both sides: the changed file, and the report paths that name no file of the checkout.
+        expect(message).toContain('report path(s) name no file in the checkout (com/example/');
         expect(message).toContain('path-fixes');
         expect(message).toContain('unmatched-changes: uncovered');
         expect(message).not.toContain('README.md');

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,5 +66,48 @@ describe('coverage bundle on a monorepo whose packages each ran c8', () => {
     expect(run.main.summary).toContain('packages/a/src/index.js');
     expect(run.main.summary).toContain('packages/b/src/index.js');
     expect(run.main.summary).not.toContain('not found in the checkout');
+  });
+  it('warns when artifact downloads leave both packages saying src/index.js, and says where to put them', async () => {
+    for (const name of ['a', 'b']) {
+      await mkdir(join(workspace, `coverage-${name}`), { recursive: true });
+      await cp(
+        join(workspace, `packages/${name}/coverage/lcov.info`),
+        join(workspace, `coverage-${name}/lcov.info`),
+      );
+    }
+    try {
+      const run = await runAction(COVERAGE, {
+        workspace,
+        inputs: { files: 'coverage-*/lcov.info' },
+      });
+      expect(run.main.exitCode).toBe(0);
+      expect(run.main.annotations).toContainEqual(
+        expect.objectContaining({
+          level: 'warning',
+          title: 'Coverage report paths are ambiguous',
+          message: expect.stringContaining(
+            'src/index.js (in coverage-a/lcov.info, coverage-b/lcov.info) matches packages/a/src/index.js, packages/b/src/index.js',
+          ),
+        }),
+      );
+      expect(run.main.summary).toContain('path: packages/a/coverage');
+      expect(run.main.summary).not.toContain('src=packages/a/src');
+      expect(run.main.summary.match(/src\/index\.js \(packages/g)).toHaveLength(1);
+
+      // An explicit rule wins: package a's report alone, mapped onto package a.
+      const fixed = await runAction(COVERAGE, {
+        workspace,
+        inputs: { files: 'coverage-a/lcov.info', 'path-fixes': 'src=packages/a/src' },
+      });
+      const a = await c8Lines(workspace, 'a');
+      expect(fixed.main.outputs).toMatchObject({
+        'lines-covered': String(a.covered),
+        'lines-total': String(a.total),
+      });
+      expect(fixed.main.summary).toContain('packages/a/src/index.js');
+    } finally {
+      await rm(join(workspace, 'coverage-a'), { recursive: true, force: true });
+      await rm(join(workspace, 'coverage-b'), { recursive: true, force: true });
+    }
   });
 });

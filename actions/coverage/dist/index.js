@@ -48562,6 +48562,7 @@ function chooseBase(baseRefInput, context) {
         return {
             ref: pr.baseSha,
             description: `the pull request's base ${pr.baseRef} (${pr.baseSha.slice(0, 7)})`,
+            pullRequestHead: pr.headSha,
         };
     }
     const mergeGroup = context.payload.merge_group;
@@ -48576,7 +48577,8 @@ const CHECKOUT_HINT = 'Comparing with the base needs the history of both sides: 
     '(or fetch the base branch, e.g. git fetch origin main), or set base-ref to a commit that ' +
     'the checkout contains.';
 /**
- * Lines added or modified since `baseRef`, from real git. Rename detection stays on so that a
+ * Lines added or modified since `baseRef` (or the merge commit's base, see pullRequestHead), from
+ * real git. Rename detection stays on so that a
  * moved file's untouched lines do not count as new.
  */
 async function changedLinesAgainst(baseRef, workspace, options = {}) {
@@ -48589,17 +48591,22 @@ async function changedLinesAgainst(baseRef, workspace, options = {}) {
     if (!head)
         throw new errors_ActionError(`${workspace} has no commit checked out.`);
     const fetcher = options.fetchMissing && (await isShallow(git)) ? new Fetcher(git) : undefined;
-    let baseSha = await resolveCommit(git, baseRef);
+    const mergedInto = options.pullRequestHead
+        ? await mergedBase(git, head, options.pullRequestHead)
+        : undefined;
+    const ref = mergedInto ?? baseRef;
+    let baseSha = await resolveCommit(git, ref);
     if (!baseSha && fetcher)
-        baseSha = await fetcher.base(baseRef);
+        baseSha = await fetcher.base(ref);
     if (!baseSha) {
-        throw new errors_ActionError(`Cannot find base-ref '${baseRef}' in the checkout${await shallowNote(git, fetcher)}.`, CHECKOUT_HINT);
+        const what = mergedInto ? `the merge commit's base ${ref}` : `base-ref '${ref}'`;
+        throw new errors_ActionError(`Cannot find ${what} in the checkout${await shallowNote(git, fetcher)}.`, CHECKOUT_HINT);
     }
     let from = await mergeBaseOf(git, baseSha, head);
     if (!from && fetcher)
         from = await fetcher.mergeBase(baseSha, head);
     if (!from) {
-        throw new errors_ActionError(`Found no common history between base-ref '${baseRef}' and HEAD` +
+        throw new errors_ActionError(`Found no common history between base-ref '${ref}' and HEAD` +
             `${await shallowNote(git, fetcher)}.`, CHECKOUT_HINT);
     }
     const reader = new UnifiedDiffReader();
@@ -48627,7 +48634,13 @@ async function changedLinesAgainst(baseRef, workspace, options = {}) {
         throw new errors_ActionError(`git diff ${from.slice(0, 7)} ${head.slice(0, 7)} failed ` +
             `(${describeExit(diff)}): ${lastLine(diff.stderr)}`);
     }
-    return { lines: reader.finish(), baseSha, mergeBase: from, fetched: fetcher?.fetched ?? [] };
+    return {
+        lines: reader.finish(),
+        baseSha,
+        mergeBase: from,
+        fetched: fetcher?.fetched ?? [],
+        baseFromMerge: mergedInto !== undefined,
+    };
 }
 /**
  * Where the diff starts. When HEAD's first parent is the base, that is the base itself: the
@@ -48636,13 +48649,24 @@ async function changedLinesAgainst(baseRef, workspace, options = {}) {
  * but the raw commit still names them. Otherwise git merge-base, which needs connected history.
  */
 async function mergeBaseOf(git, baseSha, head) {
-    const commit = await git(['cat-file', 'commit', head]);
-    const headers = commit.stdout.split('\n\n')[0] ?? '';
-    const firstParent = /^parent ([0-9a-f]+)$/m.exec(headers)?.[1];
-    if (commit.exitCode === 0 && firstParent === baseSha)
+    if ((await parentsOf(git, head))[0] === baseSha)
         return baseSha;
     const result = await git(['merge-base', baseSha, head]);
     return result.exitCode === 0 && result.stdout.trim() ? result.stdout.trim() : undefined;
+}
+/** HEAD's first parent when HEAD merges exactly `pullRequestHead` into it (refs/pull/N/merge). */
+async function mergedBase(git, head, pullRequestHead) {
+    const parents = await parentsOf(git, head);
+    const merges = parents.length === 2 && parents[1] === pullRequestHead.trim().toLowerCase();
+    return merges ? parents[0] : undefined;
+}
+/** A commit's parents from its raw object, which a shallow checkout has even when they are not. */
+async function parentsOf(git, commit) {
+    const raw = await git(['cat-file', 'commit', commit]);
+    if (raw.exitCode !== 0)
+        return [];
+    const headers = raw.stdout.split('\n\n')[0] ?? '';
+    return [...headers.matchAll(/^parent ([0-9a-f]+)$/gm)].map((match) => match[1]);
 }
 /** Older history fetched per step while the merge base is missing: ~2,700 commits at most. */
 const DEEPEN_STEPS = [32, 128, 512, 2048];
@@ -48869,7 +48893,9 @@ function add(into, from) {
 /** Where JaCoCo's package paths start, below a Gradle or Maven module. */
 const JVM_SOURCE_ROOTS = ['src/main/java', 'src/main/kotlin', 'src/test/java', 'src/test/kotlin'];
 const JVM_BUILD_DIRECTORIES = new Set(['build', 'target']);
-async function resolveReportPaths(reports, workspace, listFiles) {
+async function resolveReportPaths(reports, workspace, listFiles, 
+/** Files already mapped by path-fixes: kept as they are. */
+skip = new Set()) {
     const exists = existenceIn(workspace);
     let index;
     const suffixIndex = async () => (index ??= new SuffixIndex(await listFiles()));
@@ -48884,7 +48910,7 @@ async function resolveReportPaths(reports, workspace, listFiles) {
         ];
         const files = [];
         for (const file of report.files) {
-            if (isAbsolutePath(file.path)) {
+            if (skip.has(file) || isAbsolutePath(file.path)) {
                 files.push(file);
                 continue;
             }
@@ -48896,7 +48922,10 @@ async function resolveReportPaths(reports, workspace, listFiles) {
                 if (match.length === 1)
                     found = match[0];
                 else if (match.length > 1) {
-                    ambiguous.push({ path: file.path, report: report.origin, candidates: match });
+                    const origin = (0,external_node_path_namespaceObject.relative)(workspace, (0,external_node_path_namespaceObject.resolve)(workspace, report.origin))
+                        .split(external_node_path_namespaceObject.sep)
+                        .join('/');
+                    ambiguous.push({ path: file.path, report: origin || report.origin, candidates: match });
                 }
             }
             if (!found) {
@@ -49028,14 +49057,28 @@ function isInside(path) {
 const UNMATCHED_CHANGES = ['fail', 'uncovered', 'ignore'];
 /** How many unmatched files a message names before it says "and N more". */
 const NAMED = 5;
+/**
+ * Whether unmatched changed files fail min-patch: with unmatched-changes: fail, when nothing was
+ * measured, and only when some report paths name no file of the checkout, so the reports' paths
+ * most likely failed to map. A pull request that changes only tests or configuration (files of a
+ * covered language that no report was meant to cover) has nothing to check and passes.
+ */
+function unmatchedFailsGate(patch, mode) {
+    return (mode === 'fail' &&
+        patch.total === 0 &&
+        patch.filesWithoutCoverage.length > 0 &&
+        (patch.strayReportPaths?.length ?? 0) > 0);
+}
 /** The message of a min-patch gate that measured nothing because no changed file matched. */
 function unmatchedFailure(patch, minPatch) {
     const files = patch.filesWithoutCoverage;
+    const stray = patch.strayReportPaths ?? [];
     const fix = patch.suggestedPathFix
         ? `the reports seem to name them by other paths: map them with path-fixes: ${patch.suggestedPathFix}`
         : `if the reports name them by other paths, map those onto the repository with path-fixes (e.g. /app=. for a container)`;
     return (`min-patch ${minPatch}% measured nothing: ${files.length} changed source file(s) appear in no coverage report ` +
-        `(${nameFew(files)}); ${fix}, or set unmatched-changes: uncovered to count their lines as uncovered`);
+        `(${nameFew(files)}), while ${stray.length} report path(s) name no file in the checkout (${nameFew(stray)}); ` +
+        `${fix}, or set unmatched-changes: uncovered to count their lines as uncovered`);
 }
 function nameFew(paths) {
     const named = paths.slice(0, NAMED).join(', ');
@@ -49080,7 +49123,8 @@ function suggestPathFix(unmatched, reportPaths) {
 /**
  * Judges the numbers against the gates. Comparisons use exact ratios, not the two-decimal rates
  * shown, so 79.999% does not pass min-total 80. A patch with no coverable changed lines passes
- * min-patch: there is nothing to cover, unless changed source files appear in no report.
+ * min-patch: there is nothing to cover, unless changed source files appear in no report while
+ * report paths name no file of the checkout (see unmatchedFailsGate).
  */
 function evaluateCoverage(totals, patch, baseline, gates) {
     const outcomes = [];
@@ -49104,9 +49148,8 @@ function evaluateCoverage(totals, patch, baseline, gates) {
         outcomes.push(branchOutcome(totals.branches, gates.minBranches));
     }
     if (gates.minPatch !== undefined && patch) {
-        const unmatched = patch.filesWithoutCoverage.length > 0;
-        if (patch.total === 0 && unmatched && (gates.unmatchedChanges ?? 'fail') === 'fail') {
-            // Changed source code that no report mentions is not "nothing to cover".
+        if (unmatchedFailsGate(patch, gates.unmatchedChanges ?? 'fail')) {
+            // Changed source code that the reports probably name by other paths is not "nothing to cover".
             outcomes.push({
                 gate: 'min-patch',
                 passed: false,
@@ -49247,6 +49290,11 @@ function parseBaselineRate(text, origin, input, definition) {
     const ratio = { covered: lines.covered, total: lines.total };
     if (definition === 'lines')
         return { ratio };
+    // Every result records its partial lines, so Codecov's rate can be had from a lines baseline.
+    const partials = headline?.partials;
+    if (Number.isInteger(partials) && partials <= lines.covered) {
+        return { ratio: { covered: lines.covered - partials, total: lines.total } };
+    }
     return {
         ratio,
         note: `The baseline (${origin}) has no ${definition} headline rate, so max-drop compared with its line coverage.`,
@@ -50682,7 +50730,9 @@ const USUAL_LOCATIONS = [
  * When one run wrote the same coverage in several formats into one directory (c8: lcov.info,
  * cobertura-coverage.xml and coverage-final.json; coverage.py: coverage.xml, coverage.json and
  * coverage.lcov), the default search reads only the most faithful of them: merging them all would
- * count every branch twice under different positions. Most faithful first:
+ * count every branch twice under different positions. A report of another tool in the same
+ * directory (coverage.py's coverage.xml beside cargo llvm-cov's lcov.info) covers other files and
+ * is read as well. Most faithful first:
  * - The tools' own data first: llvm-cov export, istanbul (c8, nyc, Jest), coverage.py JSON
  *   (executed and missing arcs), coverlet and SimpleCov JSON keep every branch apart and the
  *   functions' hits; an lcov or cobertura file beside them was derived from them.
@@ -50743,33 +50793,72 @@ function discover_rank(format) {
     return index >= 0 ? index : READ_PREFERENCE.length + COVERAGE_FORMATS.indexOf(format);
 }
 /**
- * Keeps, in each directory, the reports of the most faithful format there (all of them: two
- * lcov files side by side are two runs) and skips the others, saying which report was read
- * instead. Paths keep the order they came in.
+ * Skips, in each directory, a report that covers the same source files as a report of a more
+ * faithful format kept there (the same coverage written twice), saying which report was read
+ * instead. Reports of one format are all kept (unit.lcov and e2e.lcov are two runs), and so are
+ * reports of disjoint files (two tools' reports side by side). Paths keep the order they came in.
  */
-function onePerDirectory(found) {
-    const best = new Map();
-    for (const report of found) {
+function distinctPerDirectory(found) {
+    const kept = new Map();
+    const skips = new Map();
+    for (const report of [...found].sort((a, b) => discover_rank(a.format) - discover_rank(b.format))) {
         const directory = (0,external_node_path_namespaceObject.dirname)(report.path);
-        const current = best.get(directory);
-        if (!current || discover_rank(report.format) < discover_rank(current.format))
-            best.set(directory, report);
-    }
-    const chosen = [];
-    const skipped = [];
-    for (const report of found) {
-        const winner = best.get((0,external_node_path_namespaceObject.dirname)(report.path));
-        if (winner.format === report.format) {
-            chosen.push(report);
+        const here = kept.get(directory) ?? [];
+        let twin;
+        for (const other of here) {
+            if (other.report.format === report.format)
+                continue;
+            const shared = report.sources.find((source) => other.index.has(source));
+            if (shared !== undefined) {
+                twin = { report: other.report, shared };
+                break;
+            }
         }
-        else {
-            skipped.push({
+        if (twin) {
+            skips.set(report, {
                 path: report.path,
-                reason: `the same directory has ${winner.path}, read instead (${winner.format} keeps more than ${report.format}; one format per directory, so nothing is counted twice)`,
+                reason: `${twin.report.path} covers the same files (both name ${twin.shared}) and is read instead: ${twin.report.format} keeps more than ${report.format}, and reading both would count that coverage twice`,
             });
         }
+        else {
+            kept.set(directory, [...here, { report, index: new SourceIndex(report.sources) }]);
+        }
     }
-    return { chosen, skipped };
+    return {
+        chosen: found.filter((report) => !skips.has(report)),
+        skipped: found.flatMap((report) => skips.get(report) ?? []),
+    };
+}
+/**
+ * Formats write one file's path differently (absolute, relative to a source root, to the report),
+ * so two reports name the same file when their last two path components agree, or the name alone
+ * when either path has just one component.
+ */
+class SourceIndex {
+    tails = new Set();
+    names = new Set();
+    bareNames = new Set();
+    constructor(sources) {
+        for (const source of sources) {
+            const parts = components(source);
+            const name = parts.at(-1) ?? '';
+            this.names.add(name);
+            if (parts.length < 2)
+                this.bareNames.add(name);
+            else
+                this.tails.add(parts.slice(-2).join('/'));
+        }
+    }
+    has(source) {
+        const parts = components(source);
+        const name = parts.at(-1) ?? '';
+        if (parts.length < 2)
+            return this.names.has(name);
+        return this.tails.has(parts.slice(-2).join('/')) || this.bareNames.has(name);
+    }
+}
+function components(path) {
+    return path.split(/[\\/]+/).filter((part) => part !== '' && part !== '.');
 }
 
 ;// CONCATENATED MODULE: ./src/core/reports/paths.ts
@@ -50780,7 +50869,7 @@ function onePerDirectory(found) {
  * relative paths that climb out of it, are kept (normalised) rather than guessed at. Relative
  * paths are taken as relative to `directory`, where the tool ran, when that is given.
  */
-function toRepositoryPath(path, workspace, directory) {
+function paths_toRepositoryPath(path, workspace, directory) {
     const candidate = isFileUri(path) ? fileUriToPath(path) : path;
     let normalised = normalise(candidate);
     if (!paths_isAbsolute(normalised)) {
@@ -51162,7 +51251,7 @@ async function parseClover(source, context) {
     let inProject = false;
     let file;
     const fileFor = (reported) => {
-        const path = ownCopy(toRepositoryPath(reported, context.workspace));
+        const path = ownCopy(paths_toRepositoryPath(reported, context.workspace));
         return fileInProgress(files, path);
     };
     const readLine = (target, attributes) => {
@@ -51271,9 +51360,11 @@ async function parseCobertura(source, context) {
     const files = new Map();
     const resolver = new SourceRoots(reader.roots, context.workspace);
     for (const [filename, accumulated] of reader.files) {
-        const path = await resolver.resolve(filename);
+        const { path, reportedPath } = await resolver.resolve(filename);
         const { lines, branches, functionList } = accumulated;
         const file = { path, lines, branches, functions: functionMap(functionList) };
+        if (reportedPath !== undefined)
+            file.reportedPath = reportedPath;
         const existing = files.get(path);
         if (existing)
             mergeInto(existing, file);
@@ -51421,7 +51512,9 @@ function conditionCoverage(value) {
  * inside the workspace wins; when several do (coverage.py with `source = src, scripts`), the one
  * where the file exists. When no root is inside the workspace (a report made in a container or
  * another checkout), the root's trailing folders are tried against the workspace (/app/src →
- * src/), and failing that the filename is kept as written, for path-fixes to map.
+ * src/), and failing that the filename is kept as written. Either way the root joined with the
+ * filename (/app/svc/calc.py) is kept as the file's reportedPath, the path path-fixes match first,
+ * so /app=backend maps it even where the guess found svc/calc.py in two places.
  */
 class SourceRoots {
     workspace;
@@ -51432,20 +51525,30 @@ class SourceRoots {
     }
     async resolve(filename) {
         const plain = filename.replace(/\\/g, '/');
-        if (/^(?:\/|[A-Za-z]:\/|file:)/i.test(plain))
-            return toRepositoryPath(plain, this.workspace);
+        if (/^(?:\/|[A-Za-z]:\/|file:)/i.test(plain)) {
+            return { path: paths_toRepositoryPath(plain, this.workspace) };
+        }
         const inside = [
             ...new Set(this.roots
-                .map((root) => toRepositoryPath(`${root}/${plain}`, this.workspace))
+                .map((root) => paths_toRepositoryPath(`${root}/${plain}`, this.workspace))
                 .filter(isInsideWorkspace)),
         ];
         if (inside.length === 1)
-            return inside[0];
+            return { path: inside[0] };
         if (inside.length > 1)
-            return (await this.firstExisting(inside)) ?? inside[0];
-        const relative = toRepositoryPath(plain, this.workspace);
-        const guesses = this.roots.flatMap((root) => trailingFolders(root).map((folders) => external_node_path_namespaceObject.posix.join(folders, plain)));
-        return (await this.firstExisting([...guesses.filter(isInsideWorkspace), relative])) ?? relative;
+            return { path: (await this.firstExisting(inside)) ?? inside[0] };
+        const relative = paths_toRepositoryPath(plain, this.workspace);
+        const guesses = this.roots.flatMap((root) => trailingFolders(root).map((folders) => ({ root, path: external_node_path_namespaceObject.posix.join(folders, plain) })));
+        const found = await this.firstExisting(guesses.map(({ path }) => path).filter(isInsideWorkspace));
+        // The root the file was found under; with one root, that one. With several and no file
+        // found, which root the report meant is unknown, so there is nothing to keep.
+        const root = found
+            ? guesses.find(({ path }) => path === found)?.root
+            : this.roots.length === 1
+                ? this.roots[0]
+                : undefined;
+        const reportedPath = root === undefined ? undefined : `${root.replace(/\/+$/, '')}/${plain.replace(/^\.\//, '')}`;
+        return { path: found ?? relative, reportedPath };
     }
     async firstExisting(paths) {
         for (const path of paths) {
@@ -51559,7 +51662,7 @@ async function parseCoveragePyJson(source, context) {
             throw new ReportError(source.origin, `${problem}, as coverage.py writes its JSON report; the report is malformed.`);
         }
         const entry = value;
-        const path = toRepositoryPath(name, context.workspace);
+        const path = paths_toRepositoryPath(name, context.workspace);
         const file = files.get(path) ?? emptyFile(path);
         files.set(path, file);
         readLines(entry, file);
@@ -51739,7 +51842,7 @@ async function parseCoverlet(source, context) {
             const at = `${moduleAt} → ${JSON.stringify(documentPath)}`;
             if (!isObject(classes))
                 coverlet_malformed(source.origin, `document ${at} must be an object`);
-            const path = toRepositoryPath(documentPath, context.workspace);
+            const path = paths_toRepositoryPath(documentPath, context.workspace);
             const file = fileInProgress(files, path);
             // The branches of every method of this document: a line can hold branches of two methods
             // (a lambda inside an expression), and Coverlet counts both.
@@ -51979,7 +52082,7 @@ class LcovReader {
         this.sawRecord = true;
         this.record = {
             // Kept strings are copied: a slice would pin the whole chunk it was cut from.
-            path: ownCopy(toRepositoryPath(path.trim(), this.workspace)),
+            path: ownCopy(paths_toRepositoryPath(path.trim(), this.workspace)),
             lines: new Map(),
             branches: new Map(),
             functions: new Map(),
@@ -52342,7 +52445,7 @@ function repositoryPathOf(importPath, modules, workspace) {
         }
     }
     const path = importPath.startsWith('_/') ? importPath.slice(1) : importPath;
-    return toRepositoryPath(path, workspace);
+    return paths_toRepositoryPath(path, workspace);
 }
 function go_quote(text) {
     return JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…` : text);
@@ -52376,7 +52479,7 @@ async function parseIstanbul(source, context) {
         if (problem !== undefined) {
             throw new ReportError(source.origin, `${problem}, as Istanbul writes coverage-final.json; the report is malformed.`);
         }
-        const path = toRepositoryPath(stringOrUndefined(entry.path) ?? key, context.workspace);
+        const path = paths_toRepositoryPath(stringOrUndefined(entry.path) ?? key, context.workspace);
         let file = files.get(path);
         if (!file)
             files.set(path, (file = emptyFile(path)));
@@ -52533,7 +52636,7 @@ async function parseJacoco(source, context) {
     let sourceFile;
     const fileFor = (name) => {
         const path = packageName ? `${packageName.replace(/\/+$/, '')}/${name}` : name;
-        const repositoryPath = ownCopy(toRepositoryPath(path, context.workspace));
+        const repositoryPath = ownCopy(paths_toRepositoryPath(path, context.workspace));
         return fileInProgress(files, repositoryPath);
     };
     await readXmlReport(withoutExternalDtd(source), { origin: context.origin, formatName: 'JaCoCo', roots: ['report'] }, {
@@ -52652,7 +52755,7 @@ async function parseLlvmCov(source, context) {
             if (filename === undefined) {
                 throw new ReportError(source.origin, 'has a file entry without "filename".');
             }
-            const path = toRepositoryPath(filename, context.workspace);
+            const path = paths_toRepositoryPath(filename, context.workspace);
             let file = files.get(path);
             if (!file)
                 files.set(path, (file = emptyFile(path)));
@@ -52834,7 +52937,7 @@ function llvm_cov_readFunctions(functions, files, workspace) {
         if (name === undefined || filename === undefined || !start || !isPositiveInteger(start[0])) {
             continue;
         }
-        const file = files.get(toRepositoryPath(filename, workspace));
+        const file = files.get(paths_toRepositoryPath(filename, workspace));
         if (!file)
             continue; // its file was left out of the export (-ignore-filename-regex)
         let inFile = groups.get(file);
@@ -52936,7 +53039,7 @@ async function parseOpenCover(source, context) {
             else if (name === 'File' && parent === 'Files') {
                 const fullPath = attributes.fullPath?.trim();
                 if (attributes.uid !== undefined && fullPath) {
-                    uids.set(attributes.uid, ownCopy(toRepositoryPath(fullPath, context.workspace)));
+                    uids.set(attributes.uid, ownCopy(paths_toRepositoryPath(fullPath, context.workspace)));
                 }
             }
             else if (name === 'Method' && parent === 'Methods') {
@@ -53062,7 +53165,7 @@ async function parseSimpleCov(source, context) {
         for (const [path, coverage] of Object.entries(result.coverage)) {
             const where = `${at}, file ${JSON.stringify(path)}`;
             const entry = simplecov_fileEntry(coverage, where, source.origin);
-            const key = toRepositoryPath(path, context.workspace);
+            const key = paths_toRepositoryPath(path, context.workspace);
             const file = merged.get(key) ?? { lines: [], branches: new Map() };
             merged.set(key, file);
             file.lines = combineLines(file.lines, entry.lines);
@@ -53223,36 +53326,73 @@ function parseCoverage(format, source, context) {
 const MAX_LISTED = 10;
 /**
  * Finds and reads the coverage reports. Explicit `files` are all read, and one that is not a
- * report we know is an error. The default search is a guess, so it reads what it can: files it
- * cannot recognise are skipped, and in each directory only the most faithful format is read.
+ * report we know, or cannot be read, is an error. The default search is a guess, so it reads what
+ * it can: files it cannot recognise or parse are skipped, and in each directory a report holding
+ * the same files as a more faithful format's report there is skipped.
  */
 async function readReports(settings) {
     const { workspace } = settings;
     const paths = await findReportFiles(settings.files, workspace);
     const origins = paths.map((path) => (0,external_node_path_namespaceObject.relative)(workspace, path) || path);
     const { chosen, skipped } = settings.files.length > 0
-        ? { chosen: await explicitFormats(origins, settings), skipped: [] }
-        : await searchedFormats(origins, settings);
+        ? { chosen: await readExplicit(origins, settings), skipped: [] }
+        : await readSearched(origins, settings);
     for (const skip of skipped)
         info(log_escapeUntrusted(`Skipped ${skip.path}: ${skip.reason}.`));
     if (chosen.length === 0) {
         throw new errors_ActionError(`No coverage report we can read was found in the usual places: ${describeSkipped(skipped)}.`, 'Set files to the report, e.g. files: coverage/lcov.info (and format if it is not recognised).');
     }
     checkExpected(settings.expectedReports, chosen, skipped);
-    const reports = [];
-    for (const { path: origin, format } of chosen) {
+    for (const { path, format } of chosen)
+        info(`Read ${log_escapeUntrusted(path)} as ${format}.`);
+    return {
+        reports: chosen.map(({ report }) => report),
+        files: chosen.map(({ path }) => (0,external_node_path_namespaceObject.resolve)(workspace, path)),
+        skipped,
+    };
+}
+async function read_reports_parse(found, workspace) {
+    const source = fileSource((0,external_node_path_namespaceObject.resolve)(workspace, found.path));
+    const report = await parseCoverage(found.format, source, { workspace, origin: found.path });
+    return { ...found, report, sources: report.files.map((file) => file.path) };
+}
+async function readExplicit(origins, settings) {
+    const read = [];
+    for (const found of await explicitFormats(origins, settings)) {
         try {
-            reports.push(await parseCoverage(format, fileSource((0,external_node_path_namespaceObject.resolve)(workspace, origin)), { workspace, origin }));
+            read.push(await read_reports_parse(found, settings.workspace));
         }
         catch (error) {
             if (error instanceof ReportError) {
-                throw new errors_ActionError(`Could not read the ${format} report ${error.message}`, 'Check that the test step finished writing it.');
+                throw new errors_ActionError(`Could not read the ${found.format} report ${error.message}`, 'Check that the test step finished writing it.');
             }
             throw error;
         }
-        info(`Read ${log_escapeUntrusted(origin)} as ${format}.`);
     }
-    return { reports, files: chosen.map(({ path }) => (0,external_node_path_namespaceObject.resolve)(workspace, path)), skipped };
+    return read;
+}
+/** Reads every file the search found that it can; what it cannot read is skipped with the reason. */
+async function readSearched(origins, settings) {
+    const { found, skipped } = await searchedFormats(origins, settings);
+    const read = [];
+    for (const candidate of found) {
+        try {
+            read.push(await read_reports_parse(candidate, settings.workspace));
+        }
+        catch (error) {
+            if (!(error instanceof ReportError))
+                throw error;
+            const problem = error.message.startsWith(`${error.origin}: `)
+                ? error.message.slice(error.origin.length + 2)
+                : error.message;
+            skipped.push({
+                path: candidate.path,
+                reason: `not readable as ${candidate.format}: ${problem.replace(/\.$/, '')}`,
+            });
+        }
+    }
+    const distinct = distinctPerDirectory(read);
+    return { chosen: distinct.chosen, skipped: [...skipped, ...distinct.skipped] };
 }
 /** Summary notes for what the default search left out, so nobody wonders where a report went. */
 function skippedNotes(skipped) {
@@ -53295,8 +53435,7 @@ async function searchedFormats(origins, settings) {
             found.push({ path: origin, format: detected });
         }
     }
-    const perDirectory = onePerDirectory(found);
-    return { chosen: perDirectory.chosen, skipped: [...skipped, ...perDirectory.skipped] };
+    return { found, skipped };
 }
 /** A matrix leg that failed to upload its report must not pass as a smaller, merged total. */
 function checkExpected(expected, chosen, skipped) {
@@ -54458,16 +54597,23 @@ async function listRepositoryFiles(workspace) {
 
 
 /**
- * Makes every report path repository-relative: first the automatic resolution (the report's
- * directory, then the repository's files, see resolve-paths.ts), then the user's path-fixes on
- * whatever that left unresolved (absolute paths from a container or another checkout, paths
- * matching nothing or several files). A path the resolution found is not rewritten again.
+ * Makes every report path repository-relative. The user's path-fixes come first: a path whose
+ * prefix a fix matches (as the report wrote it, see FileCoverage.reportedPath) is rewritten by it
+ * and made repository-relative, whatever the automatic resolution would have found. The paths
+ * no fix matched are resolved automatically (the report's directory and its parents, then the
+ * repository's files, see resolve-paths.ts).
  */
 async function fixReportPaths(reports, fixes, workspace, listFiles = () => listRepositoryFiles(workspace)) {
     let files;
     const listOnce = () => (files ??= listFiles());
-    const resolution = await resolveReportPaths(reports, workspace, listOnce);
-    const fixed = applyPathFixes(resolution.reports, fixes, workspace, resolution.resolved);
+    const explicit = applyExplicitFixes(reports, fixes, workspace);
+    const resolution = await resolveReportPaths(explicit.reports, workspace, listOnce, explicit.fixed);
+    const fixed = resolution.reports.map((report) => ({
+        ...report,
+        files: report.files.map((file) => resolution.resolved.has(file) || explicit.fixed.has(file)
+            ? file
+            : { ...file, path: paths_toRepositoryPath(file.path, workspace) }),
+    }));
     const unresolved = [];
     resolution.reports.forEach((report, reportIndex) => {
         const directory = reportDirectory(report.origin, workspace);
@@ -54477,7 +54623,7 @@ async function fixReportPaths(reports, fixes, workspace, listFiles = () => listR
             const final = fixed[reportIndex].files[fileIndex].path;
             const review = reviewPaths([final], workspace);
             if (review.outside.length + review.missing.length > 0) {
-                unresolved.push({ path: file.path, directory });
+                unresolved.push({ path: reports[reportIndex].files[fileIndex].path, directory });
             }
         });
     });
@@ -54497,11 +54643,59 @@ async function fixReportPaths(reports, fixes, workspace, listFiles = () => listR
         }
     }
     const moved = [...resolution.resolved].length;
-    info(`Report paths: ${moved} found in the repository, ${unresolved.length} not (${ambiguous.length} of them ambiguous).`);
-    for (const { path, candidates } of ambiguous.slice(0, 10)) {
-        info(log_escapeUntrusted(`  ${path} matches ${candidates.join(', ')}`));
+    info(`Report paths: ${explicit.fixed.size} mapped by path-fixes, ${moved} found in the repository, ${unresolved.length} not (${ambiguous.length} of them ambiguous).`);
+    warnAmbiguous(ambiguous);
+    return {
+        reports: fixed,
+        ambiguous,
+        suggestions,
+        unusedFixes: explicit.unused,
+        reportedPaths: explicit.unused.length > 0 ? samplePaths(reports) : [],
+    };
+}
+/**
+ * Ambiguous paths are kept as written, so every report naming one merges into one file that is
+ * none of the candidates: that must not pass unseen.
+ */
+function warnAmbiguous(ambiguous) {
+    if (ambiguous.length === 0)
+        return;
+    const byPath = groupAmbiguous(ambiguous);
+    const named = byPath
+        .slice(0, 5)
+        .map(({ path, reports, candidates }) => `${path} (in ${reports.join(', ')}) matches ${candidates.join(', ')}`)
+        .join('; ');
+    const more = byPath.length > 5 ? ` and ${byPath.length - 5} more` : '';
+    warning(log_escapeUntrusted(`${byPath.length} report path(s) matched several repository files and were kept as written, so reports naming them merge into one file: ${named}${more}. The job summary says how to tell them apart.`), { title: 'Coverage report paths are ambiguous' });
+}
+/** One entry per ambiguous path, with every report that named it. */
+function groupAmbiguous(ambiguous) {
+    const byPath = new Map();
+    for (const { path, report, candidates } of ambiguous) {
+        const entry = byPath.get(path);
+        if (!entry)
+            byPath.set(path, { path, reports: [report], candidates: [...candidates] });
+        else {
+            if (!entry.reports.includes(report))
+                entry.reports.push(report);
+            for (const candidate of candidates)
+                if (!entry.candidates.includes(candidate))
+                    entry.candidates.push(candidate);
+        }
     }
-    return { reports: fixed, ambiguous, suggestions };
+    return [...byPath.values()];
+}
+/** The first few distinct paths as the reports wrote them. */
+function samplePaths(reports) {
+    const paths = new Set();
+    for (const report of reports) {
+        for (const file of report.files) {
+            paths.add(file.reportedPath ?? file.path);
+            if (paths.size >= 3)
+                return [...paths];
+        }
+    }
+    return [...paths];
 }
 /** /app/src/a.ts and src/a.ts → /app=. (the prefixes before the parts they share). */
 function fixBetween(reported, repositoryFile) {
@@ -54520,26 +54714,60 @@ function fixBetween(reported, repositoryFile) {
 /**
  * Rewrites report paths with the user's `from=to` prefixes (the longest matching prefix wins, at
  * a path boundary), then makes them repository-relative. Reports produced in a container or
- * another checkout say /app/src/x.ts where the repository has src/x.ts. Files in `keep` (found
- * by the automatic resolution) are left as they are.
+ * another checkout say /app/src/x.ts where the repository has src/x.ts. A path no fix matches is
+ * only made repository-relative.
  */
-function applyPathFixes(reports, fixes, workspace, keep = new Set()) {
-    const ordered = [...fixes].sort((a, b) => b.from.length - a.from.length);
-    return reports.map((report) => ({
+function applyPathFixes(reports, fixes, workspace) {
+    const applied = applyExplicitFixes(reports, fixes, workspace);
+    return applied.reports.map((report) => ({
         ...report,
-        files: report.files.map((file) => keep.has(file) ? file : { ...file, path: fixPath(file.path, ordered, workspace) }),
+        files: report.files.map((file) => applied.fixed.has(file) ? file : { ...file, path: toRepositoryPath(file.path, workspace) }),
     }));
 }
-function fixPath(path, fixes, workspace) {
-    for (const { from, to } of fixes) {
-        const prefix = from.replace(/\/+$/, '');
-        if (path === prefix || path.startsWith(`${prefix}/`)) {
-            const rest = path.slice(prefix.length).replace(/^\/+/, '');
-            const replaced = to === '' || to === '.' ? rest : `${to.replace(/\/+$/, '')}/${rest}`;
-            return toRepositoryPath(replaced, workspace);
-        }
-    }
-    return toRepositoryPath(path, workspace);
+function applyExplicitFixes(reports, fixes, workspace) {
+    const rules = fixes
+        .map((fix) => ({ fix, from: normaliseFixPath(fix.from), to: normaliseFixPath(fix.to) }))
+        .sort((a, b) => b.from.length - a.from.length);
+    const used = new Set();
+    const fixed = new Set();
+    const out = reports.map((report) => ({
+        ...report,
+        files: report.files.map((file) => {
+            for (const written of [file.reportedPath, file.path]) {
+                if (written === undefined)
+                    continue;
+                const path = written.replace(/\\/g, '/');
+                const rule = rules.find(({ from }) => startsWithPrefix(path, from));
+                if (!rule)
+                    continue;
+                used.add(rule.fix);
+                const rest = path.slice(rule.from.length).replace(/^\/+/, '');
+                const to = rule.to.replace(/\/+$/, '');
+                const replaced = to === '' || to === '.' ? rest : `${to}/${rest}`;
+                const moved = { ...file, path: paths_toRepositoryPath(replaced, workspace) };
+                fixed.add(moved);
+                return moved;
+            }
+            return file;
+        }),
+    }));
+    return { reports: out, fixed, unused: fixes.filter((fix) => !used.has(fix)) };
+}
+/** As report paths are normalised: forward slashes, no trailing slash, no leading ./ . */
+function normaliseFixPath(path) {
+    const slashed = path.trim().replace(/\\/g, '/');
+    const bare = slashed.replace(/^(?:\.\/)+/, '').replace(/\/+$/, '');
+    return bare === '' && slashed.startsWith('/') ? '/' : bare;
+}
+/** At a path boundary; Windows paths (C:/...) compare without regard to case, as Windows does. */
+function startsWithPrefix(path, prefix) {
+    if (prefix === '')
+        return false;
+    const windows = /^[A-Za-z]:\//.test(prefix) || /^[A-Za-z]:$/.test(prefix);
+    const [p, f] = windows ? [path.toLowerCase(), prefix.toLowerCase()] : [path, prefix];
+    if (f === '/')
+        return p.startsWith('/');
+    return p === f || p.startsWith(`${f}/`);
 }
 /** Splits the merged paths into those outside the repository and those missing from the checkout. */
 function reviewPaths(paths, workspace) {
@@ -54555,6 +54783,7 @@ function reviewPaths(paths, workspace) {
 
 ;// CONCATENATED MODULE: ./src/coverage/path-notes.ts
 
+
 const path_notes_NAMED = 5;
 /**
  * What the summary says about paths that did not resolve: which, and the path-fixes line that
@@ -54562,6 +54791,12 @@ const path_notes_NAMED = 5;
  */
 function pathNotes(review, fixing) {
     const notes = [];
+    for (const { from, to } of fixing.unusedFixes ?? []) {
+        const looks = fixing.reportedPaths?.length
+            ? `; the reports' paths look like ${fixing.reportedPaths.join(', ')}`
+            : '';
+        notes.push(`path-fixes rule ${from}=${to} matched no report path${looks}.`);
+    }
     const suggested = fixing.suggestions.length > 0
         ? fixing.suggestions
             .slice(0, 3)
@@ -54576,21 +54811,40 @@ function pathNotes(review, fixing) {
     if (missing.length > 0) {
         notes.push(`${missing.length} file(s) in the reports were not found in the checkout, neither beside the report nor by name among the repository's files, and count as written: ${named(missing)}. ${suggested ? `The repository's files suggest path-fixes: ${suggested}.` : 'If they live elsewhere, map them with path-fixes, e.g. build/src=src.'}`);
     }
-    if (fixing.ambiguous.length > 0) {
-        const examples = fixing.ambiguous
-            .slice(0, 3)
-            .map(({ path, candidates }) => `${path} (${candidates.slice(0, 3).join(' or ')})`)
-            .join(', ');
-        const first = fixing.ambiguous[0];
-        const fix = fixBetween(first.path, first.candidates[0]);
-        const say = fix ? `Say which with path-fixes, e.g. ${fix.from}=${fix.to}, or write` : 'Write';
-        notes.push(`${fixing.ambiguous.length} report path(s) matched several repository files equally well and were kept as written: ${examples}. ${say} each package's report inside the package.`);
-    }
+    if (fixing.ambiguous.length > 0)
+        notes.push(ambiguousNote(fixing.ambiguous));
     return notes;
 }
 function named(paths) {
     const more = paths.length > path_notes_NAMED ? ` and ${paths.length - path_notes_NAMED} more` : '';
     return `${paths.slice(0, path_notes_NAMED).join(', ')}${more}`;
+}
+/**
+ * One entry per path. A path-fixes line is only offered when one report named the path: when
+ * several did (coverage-a/lcov.info and coverage-b/lcov.info both saying src/index.js), a fix
+ * rewrites the path in all of them alike and would map every report onto one package.
+ */
+function ambiguousNote(ambiguous) {
+    const byPath = groupAmbiguous(ambiguous);
+    const examples = byPath
+        .slice(0, 3)
+        .map(({ path, candidates }) => `${path} (${candidates.slice(0, 3).join(' or ')})`)
+        .join(', ');
+    const more = byPath.length > 3 ? ` and ${byPath.length - 3} more` : '';
+    const shared = byPath.find(({ reports }) => reports.length > 1);
+    let advice;
+    if (shared) {
+        const candidate = shared.candidates[0].split('/');
+        const directory = candidate.slice(0, -sharedSuffix(candidate, shared.path.split('/')));
+        const example = directory.length > 0 ? `${directory.join('/')}/coverage` : 'packages/a/coverage';
+        advice = `Several reports (${shared.reports.slice(0, 3).join(', ')}) name ${shared.path}, and they merge into one file: download each leg's report into its package directory (actions/download-artifact with path: ${example}) so it resolves there, or run one coverage step per package with name.`;
+    }
+    else {
+        const first = byPath[0];
+        const fix = fixBetween(first.path, first.candidates[0]);
+        advice = `${fix ? `Say which with path-fixes, e.g. ${fix.from}=${fix.to}, or write` : 'Write'} each package's report inside the package.`;
+    }
+    return `${byPath.length} report path(s) matched several repository files equally well and were kept as written: ${examples}${more}. ${advice}`;
 }
 
 ;// CONCATENATED MODULE: ./src/coverage/summary.ts
@@ -54608,6 +54862,20 @@ function verdictLine(result, verdict) {
     if (verdict.passed)
         return `${title} ${total}${patch}${delta}: gates passed`;
     return `${title} gate failed: ${verdict.reasons[0]}${verdict.reasons.length > 1 ? ` (and ${verdict.reasons.length - 1} more)` : ''}`;
+}
+/** What to look at next, for the gates that failed: each failure points where its answer is. */
+function failureHint(verdict) {
+    const failed = new Set(verdict.outcomes.filter((o) => !o.passed).map((o) => o.gate));
+    const hints = [];
+    if (failed.has('coverable-lines')) {
+        hints.push('Check that the reports are the ones the tests wrote and that their paths map onto the repository (the job summary notes what was read and what was not).');
+    }
+    if (failed.has('min-patch'))
+        hints.push('The job summary lists the uncovered changed lines.');
+    if (failed.has('min-total') || failed.has('max-drop') || failed.has('min-branches')) {
+        hints.push('The job summary lists the least-covered files.');
+    }
+    return hints.join(' ');
 }
 /**
  * The sticky comment's key: one comment per `name`, so two coverage steps (two packages, two
@@ -54691,9 +54959,11 @@ function signed(points) {
  * Patch coverage is measured for min-patch, for the comment, or wherever base-ref asks for it;
  * a pull request with only min-total set does not need the base's history at all. When only the
  * comment wants it and git cannot tell the changed lines, the patch is left out with a note:
- * a missing patch must never fail a gate that does not use it.
+ * a missing patch must never fail a gate that does not use it. `outside` are the report paths
+ * left out for lying outside the repository: like the paths naming no file, a sign of reports
+ * whose paths failed to map.
  */
-async function computePatch(settings, github, files, notes) {
+async function computePatch(settings, github, files, notes, outside = []) {
     const needed = settings.minPatch !== undefined;
     const wanted = needed || settings.comment || settings.baseRef !== undefined;
     if (!wanted || !github)
@@ -54708,7 +54978,10 @@ async function computePatch(settings, github, files, notes) {
     const base = chooseBase(settings.baseRef, github);
     let diff;
     try {
-        diff = await changedLinesAgainst(base.ref, settings.workspace, { fetchMissing: true });
+        diff = await changedLinesAgainst(base.ref, settings.workspace, {
+            fetchMissing: true,
+            pullRequestHead: base.pullRequestHead,
+        });
     }
     catch (error) {
         if (needed || !(error instanceof errors_ActionError) || error instanceof errors_InputError)
@@ -54718,7 +54991,7 @@ async function computePatch(settings, github, files, notes) {
     }
     const mode = settings.unmatchedChanges ?? 'fail';
     const patch = patchCoverage(files, diff.lines, { unmatchedAsUncovered: mode === 'uncovered' });
-    notes.push(`Patch coverage compares with ${base.description}.`);
+    notes.push(`Patch coverage compares with ${comparedWith(base, diff)}.`);
     if (diff.fetched.length > 0) {
         notes.push(`The checkout is shallow: fetched ${diff.fetched.join(' and ')} from origin.`);
     }
@@ -54728,9 +55001,10 @@ async function computePatch(settings, github, files, notes) {
         const stray = files
             .map((file) => file.path)
             .filter((path) => !(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(settings.workspace, path)));
+        patch.strayReportPaths = [...stray, ...outside];
         patch.suggestedPathFix = suggestPathFix(unmatched, stray);
-        // With fail and nothing measured, the min-patch gate itself names the files.
-        const gateSaysSo = mode === 'fail' && needed && patch.total === 0;
+        // When it fails, the min-patch gate itself names the files.
+        const gateSaysSo = needed && unmatchedFailsGate(patch, mode);
         if (!gateSaysSo)
             notes.push(unmatchedNote(patch, mode));
     }
@@ -54741,10 +55015,24 @@ function unmatchedNote(patch, mode) {
     const what = mode === 'uncovered'
         ? 'every changed line of them counts as uncovered (unmatched-changes: uncovered)'
         : 'they are not counted';
+    if (mode !== 'uncovered' && (patch.strayReportPaths ?? []).length === 0) {
+        // Every report path names a file of the checkout: nothing suggests a mapping went wrong.
+        return `${files.length} changed source file(s) are not in any report (tests, configuration or files excluded from coverage) and are not counted: ${nameFew(files)}.`;
+    }
     const fix = patch.suggestedPathFix
         ? ` If the reports cover them under other paths, path-fixes: ${patch.suggestedPathFix} would map them.`
         : '';
     return `${files.length} changed source file(s) appear in no report and ${what}: ${nameFew(files)}.${fix}`;
+}
+/**
+ * Which commit the patch was measured against. GitHub may have merged the pull request into a
+ * newer base than the event's base.sha; then the summary names the commit really compared with.
+ */
+function comparedWith(base, diff) {
+    if (!diff.baseFromMerge || diff.baseSha === base.ref)
+        return base.description;
+    return (`${diff.baseSha.slice(0, 7)}, the base GitHub merged the pull request into (the first parent of the checked-out merge commit); ` +
+        `the event's base commit ${base.ref.slice(0, 7)} is older, and the commits since then are not the pull request's`);
 }
 
 ;// CONCATENATED MODULE: ./src/core/github-permissions.ts
@@ -54840,7 +55128,7 @@ async function run() {
         const github = needsGitHub(settings)
             ? await withPullRequest(readGitHubContext(), settings.githubToken ?? '', settings.pullRequest)
             : undefined;
-        const patch = await computePatch(settings, github, inside, notes);
+        const patch = await computePatch(settings, github, inside, notes, review.outside);
         const baseline = await readBaseline(settings, github, headline, notes);
         const verdict = evaluateCoverage({ ...totals, headline }, patch, baseline, settings);
         const result = buildResult({
@@ -54871,7 +55159,7 @@ async function run() {
             await tryOptionalWrite(COMMENT_WRITE, github, () => comment(settings, github, commentBody));
         }
         if (!verdict.passed) {
-            throw new errors_ActionError(verdict.reasons.join('; '), 'The job summary lists the uncovered changed lines and the least-covered files.');
+            throw new errors_ActionError(verdict.reasons.join('; '), failureHint(verdict));
         }
         if (uploadFailure)
             throw uploadFailure;

@@ -45801,6 +45801,7 @@ function chooseBase(baseRefInput, context) {
         return {
             ref: pr.baseSha,
             description: `the pull request's base ${pr.baseRef} (${pr.baseSha.slice(0, 7)})`,
+            pullRequestHead: pr.headSha,
         };
     }
     const mergeGroup = context.payload.merge_group;
@@ -45815,7 +45816,8 @@ const CHECKOUT_HINT = 'Comparing with the base needs the history of both sides: 
     '(or fetch the base branch, e.g. git fetch origin main), or set base-ref to a commit that ' +
     'the checkout contains.';
 /**
- * Lines added or modified since `baseRef`, from real git. Rename detection stays on so that a
+ * Lines added or modified since `baseRef` (or the merge commit's base, see pullRequestHead), from
+ * real git. Rename detection stays on so that a
  * moved file's untouched lines do not count as new.
  */
 async function changedLinesAgainst(baseRef, workspace, options = {}) {
@@ -45828,17 +45830,22 @@ async function changedLinesAgainst(baseRef, workspace, options = {}) {
     if (!head)
         throw new errors_ActionError(`${workspace} has no commit checked out.`);
     const fetcher = options.fetchMissing && (await isShallow(git)) ? new Fetcher(git) : undefined;
-    let baseSha = await resolveCommit(git, baseRef);
+    const mergedInto = options.pullRequestHead
+        ? await mergedBase(git, head, options.pullRequestHead)
+        : undefined;
+    const ref = mergedInto ?? baseRef;
+    let baseSha = await resolveCommit(git, ref);
     if (!baseSha && fetcher)
-        baseSha = await fetcher.base(baseRef);
+        baseSha = await fetcher.base(ref);
     if (!baseSha) {
-        throw new errors_ActionError(`Cannot find base-ref '${baseRef}' in the checkout${await shallowNote(git, fetcher)}.`, CHECKOUT_HINT);
+        const what = mergedInto ? `the merge commit's base ${ref}` : `base-ref '${ref}'`;
+        throw new errors_ActionError(`Cannot find ${what} in the checkout${await shallowNote(git, fetcher)}.`, CHECKOUT_HINT);
     }
     let from = await mergeBaseOf(git, baseSha, head);
     if (!from && fetcher)
         from = await fetcher.mergeBase(baseSha, head);
     if (!from) {
-        throw new errors_ActionError(`Found no common history between base-ref '${baseRef}' and HEAD` +
+        throw new errors_ActionError(`Found no common history between base-ref '${ref}' and HEAD` +
             `${await shallowNote(git, fetcher)}.`, CHECKOUT_HINT);
     }
     const reader = new UnifiedDiffReader();
@@ -45866,7 +45873,13 @@ async function changedLinesAgainst(baseRef, workspace, options = {}) {
         throw new errors_ActionError(`git diff ${from.slice(0, 7)} ${head.slice(0, 7)} failed ` +
             `(${describeExit(diff)}): ${lastLine(diff.stderr)}`);
     }
-    return { lines: reader.finish(), baseSha, mergeBase: from, fetched: fetcher?.fetched ?? [] };
+    return {
+        lines: reader.finish(),
+        baseSha,
+        mergeBase: from,
+        fetched: fetcher?.fetched ?? [],
+        baseFromMerge: mergedInto !== undefined,
+    };
 }
 /**
  * Where the diff starts. When HEAD's first parent is the base, that is the base itself: the
@@ -45875,13 +45888,24 @@ async function changedLinesAgainst(baseRef, workspace, options = {}) {
  * but the raw commit still names them. Otherwise git merge-base, which needs connected history.
  */
 async function mergeBaseOf(git, baseSha, head) {
-    const commit = await git(['cat-file', 'commit', head]);
-    const headers = commit.stdout.split('\n\n')[0] ?? '';
-    const firstParent = /^parent ([0-9a-f]+)$/m.exec(headers)?.[1];
-    if (commit.exitCode === 0 && firstParent === baseSha)
+    if ((await parentsOf(git, head))[0] === baseSha)
         return baseSha;
     const result = await git(['merge-base', baseSha, head]);
     return result.exitCode === 0 && result.stdout.trim() ? result.stdout.trim() : undefined;
+}
+/** HEAD's first parent when HEAD merges exactly `pullRequestHead` into it (refs/pull/N/merge). */
+async function mergedBase(git, head, pullRequestHead) {
+    const parents = await parentsOf(git, head);
+    const merges = parents.length === 2 && parents[1] === pullRequestHead.trim().toLowerCase();
+    return merges ? parents[0] : undefined;
+}
+/** A commit's parents from its raw object, which a shallow checkout has even when they are not. */
+async function parentsOf(git, commit) {
+    const raw = await git(['cat-file', 'commit', commit]);
+    if (raw.exitCode !== 0)
+        return [];
+    const headers = raw.stdout.split('\n\n')[0] ?? '';
+    return [...headers.matchAll(/^parent ([0-9a-f]+)$/gm)].map((match) => match[1]);
 }
 /** Older history fetched per step while the merge base is missing: ~2,700 commits at most. */
 const DEEPEN_STEPS = [32, 128, 512, 2048];
@@ -50561,7 +50585,8 @@ async function changedLines(settings, github) {
     const base = chooseBase(settings.baseRef, github);
     info(`new-only: comparing with ${base.description}`);
     // A shallow checkout (actions/checkout's default) gets the base fetched rather than failing.
-    return changedLinesAgainst(base.ref, settings.workspace, { fetchMissing: true });
+    const { pullRequestHead } = base;
+    return changedLinesAgainst(base.ref, settings.workspace, { fetchMissing: true, pullRequestHead });
 }
 /** The findings that count (with new-only, those on changed lines) and what else the summary lists. */
 function gatherDetails(runs, diff) {

@@ -55,9 +55,10 @@ export async function parseCobertura(
   const files = new Map<string, FileCoverage>();
   const resolver = new SourceRoots(reader.roots, context.workspace);
   for (const [filename, accumulated] of reader.files) {
-    const path = await resolver.resolve(filename);
+    const { path, reportedPath } = await resolver.resolve(filename);
     const { lines, branches, functionList } = accumulated;
-    const file = { path, lines, branches, functions: functionMap(functionList) };
+    const file: FileCoverage = { path, lines, branches, functions: functionMap(functionList) };
+    if (reportedPath !== undefined) file.reportedPath = reportedPath;
     const existing = files.get(path);
     if (existing) mergeInto(existing, file);
     else files.set(path, file);
@@ -230,7 +231,9 @@ function conditionCoverage(
  * inside the workspace wins; when several do (coverage.py with `source = src, scripts`), the one
  * where the file exists. When no root is inside the workspace (a report made in a container or
  * another checkout), the root's trailing folders are tried against the workspace (/app/src →
- * src/), and failing that the filename is kept as written, for path-fixes to map.
+ * src/), and failing that the filename is kept as written. Either way the root joined with the
+ * filename (/app/svc/calc.py) is kept as the file's reportedPath, the path path-fixes match first,
+ * so /app=backend maps it even where the guess found svc/calc.py in two places.
  */
 class SourceRoots {
   private readonly roots: string[];
@@ -242,9 +245,11 @@ class SourceRoots {
     this.roots = [...new Set(roots.map((root) => root.replace(/\\/g, '/')))];
   }
 
-  async resolve(filename: string): Promise<string> {
+  async resolve(filename: string): Promise<{ path: string; reportedPath?: string }> {
     const plain = filename.replace(/\\/g, '/');
-    if (/^(?:\/|[A-Za-z]:\/|file:)/i.test(plain)) return toRepositoryPath(plain, this.workspace);
+    if (/^(?:\/|[A-Za-z]:\/|file:)/i.test(plain)) {
+      return { path: toRepositoryPath(plain, this.workspace) };
+    }
     const inside = [
       ...new Set(
         this.roots
@@ -252,13 +257,25 @@ class SourceRoots {
           .filter(isInsideWorkspace),
       ),
     ];
-    if (inside.length === 1) return inside[0];
-    if (inside.length > 1) return (await this.firstExisting(inside)) ?? inside[0];
+    if (inside.length === 1) return { path: inside[0] };
+    if (inside.length > 1) return { path: (await this.firstExisting(inside)) ?? inside[0] };
     const relative = toRepositoryPath(plain, this.workspace);
     const guesses = this.roots.flatMap((root) =>
-      trailingFolders(root).map((folders) => posix.join(folders, plain)),
+      trailingFolders(root).map((folders) => ({ root, path: posix.join(folders, plain) })),
     );
-    return (await this.firstExisting([...guesses.filter(isInsideWorkspace), relative])) ?? relative;
+    const found = await this.firstExisting(
+      guesses.map(({ path }) => path).filter(isInsideWorkspace),
+    );
+    // The root the file was found under; with one root, that one. With several and no file
+    // found, which root the report meant is unknown, so there is nothing to keep.
+    const root = found
+      ? guesses.find(({ path }) => path === found)?.root
+      : this.roots.length === 1
+        ? this.roots[0]
+        : undefined;
+    const reportedPath =
+      root === undefined ? undefined : `${root.replace(/\/+$/, '')}/${plain.replace(/^\.\//, '')}`;
+    return { path: found ?? relative, reportedPath };
   }
 
   private async firstExisting(paths: readonly string[]): Promise<string | undefined> {
