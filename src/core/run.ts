@@ -15,6 +15,11 @@ export interface RunMainOptions {
    * given the failure message; `outcome: 'failed'` and `error` are always set.
    */
   failureResult?: (error: string) => Record<string, unknown>;
+  /**
+   * Plain outputs the action promises even on failure (coverage's `passed: false`), set with the
+   * failure `result` when the step failed before setting its own.
+   */
+  failureOutputs?: Record<string, string>;
 }
 
 /**
@@ -63,6 +68,9 @@ async function reportFailure(
   }
   if (!resultOutputWritten()) {
     try {
+      for (const [name, value] of Object.entries(options.failureOutputs ?? {})) {
+        core.setOutput(name, value);
+      }
       setResultOutput({ ...options.failureResult?.(error), outcome: 'failed', error });
     } catch (problem) {
       core.warning(maskSecrets(`could not set the result output: ${describeThrown(problem)}`));

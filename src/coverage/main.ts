@@ -1,5 +1,5 @@
-import { writeFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { emitAnnotations, type Finding as Annotation } from '../core/annotations.js';
 import { ActionError } from '../core/errors.js';
@@ -15,16 +15,12 @@ import { runMain } from '../core/run.js';
 import { renderBadge } from './badge.js';
 import { readBaseline, requireToken } from './baseline.js';
 import { upload } from './upload.js';
-import { readReports, skippedNotes } from './read-reports.js';
 import { evaluateCoverage } from './gate.js';
 import { readSettings, type Settings } from './inputs.js';
-import { mergeReports } from './merge.js';
-import { fixReportPaths, reviewPaths } from './path-fixes.js';
-import { pathNotes } from './path-notes.js';
+import { measureCoverage } from './measure.js';
 import { buildResult, outputsFrom } from './result.js';
-import { headlineOf } from './headline.js';
 import { buildSummary, commentKey, failureHint, verdictLine } from './summary.js';
-import { fileTotals, lineRanges, totalsOf, type PatchCoverage } from './totals.js';
+import { fileTotals, lineRanges, type PatchCoverage } from './totals.js';
 import { computePatch } from './patch.js';
 import { escapeUntrusted } from '../core/log.js';
 import { tryOptionalWrite } from '../core/github-permissions.js';
@@ -34,68 +30,60 @@ const COMMENT_WRITE = { what: 'comment on the pull request', permission: 'pull-r
 const COMMENT_BUDGET_BYTES = 60_000;
 
 export async function run(): Promise<void> {
-  await runMain(stepTitle(), async () => {
-    const settings = readSettings();
-    const { workspace } = settings;
-    const { reports: read, files, skipped } = await readReports(settings);
-    const fixing = await fixReportPaths(read, settings.pathFixes, workspace);
-    const { reports } = fixing;
-    const merged = mergeReports(reports);
-    const review = reviewPaths(
-      merged.map((file) => file.path),
-      workspace,
-    );
-    const outside = new Set(review.outside);
-    const inside = merged.filter((file) => !outside.has(file.path));
-    const totals = totalsOf(inside);
-    const headline = headlineOf(inside, totals.lines, settings.headline);
-    const notes = [...skippedNotes(skipped), ...pathNotes(review, fixing)];
+  await runMain(stepTitle(), runCoverage, { failureOutputs: { passed: 'false' } });
+}
 
-    const github = needsGitHub(settings)
-      ? await withPullRequest(readGitHubContext(), settings.githubToken ?? '', settings.pullRequest)
-      : undefined;
-    const patch = await computePatch(settings, github, inside, notes, review.outside);
-    const baseline = await readBaseline(settings, github, headline, notes);
-    const verdict = evaluateCoverage({ ...totals, headline }, patch, baseline, settings);
-    const result = buildResult({
-      name: settings.name,
-      verdict,
-      totals,
-      headline,
-      patch,
-      baseline,
-      files: inside.map(fileTotals),
-      reports: reports.map(
-        (report, index) => `${report.format}: ${relative(workspace, files[index]) || files[index]}`,
-      ),
-      commit: process.env.GITHUB_SHA,
-    });
-    setOutputs(outputsFrom(result));
-    setResultOutput(result);
+async function runCoverage(): Promise<void> {
+  const settings = readSettings();
+  const { workspace } = settings;
+  const measured = await measureCoverage(settings);
+  const { totals, headline, notes } = measured;
 
-    annotateUncovered(patch);
-    if (settings.badgePath) {
-      const badgeFile = resolve(workspace, settings.badgePath);
-      await writeFile(badgeFile, renderBadge('coverage', result.headline.rate ?? undefined));
-      notes.push(`Badge written to ${relative(workspace, badgeFile)}.`);
-    }
-    const uploadFailure = settings.codecov ? await upload(settings, files, notes) : undefined;
-    const summary = buildSummary(result, verdict, notes);
-    const commentBody = settings.comment ? summary.render(COMMENT_BUDGET_BYTES) : '';
-    // The summary first: a comment is optional and may be refused (fork pull requests).
-    await summary.write();
-    if (settings.comment) {
-      await tryOptionalWrite(COMMENT_WRITE, github, () =>
-        comment(settings, github as GitHubContext, commentBody),
-      );
-    }
-
-    if (!verdict.passed) {
-      throw new ActionError(verdict.reasons.join('; '), failureHint(verdict));
-    }
-    if (uploadFailure) throw uploadFailure;
-    core.info(escapeUntrusted(verdictLine(result, verdict)));
+  const github = needsGitHub(settings)
+    ? await withPullRequest(readGitHubContext(), settings.githubToken ?? '', settings.pullRequest)
+    : undefined;
+  const patch = await computePatch(settings, github, measured.files, notes, measured.outside);
+  const baseline = await readBaseline(settings, github, headline, notes);
+  const verdict = evaluateCoverage({ ...totals, headline }, patch, baseline, settings);
+  const result = buildResult({
+    name: settings.name,
+    verdict,
+    totals,
+    headline,
+    patch,
+    baseline,
+    files: measured.files.map(fileTotals),
+    reports: measured.reportsRead,
+    commit: process.env.GITHUB_SHA,
   });
+  setOutputs(outputsFrom(result));
+  setResultOutput(result);
+
+  annotateUncovered(patch);
+  if (settings.badgePath) {
+    const badgeFile = resolve(workspace, settings.badgePath);
+    await mkdir(dirname(badgeFile), { recursive: true });
+    await writeFile(badgeFile, renderBadge('coverage', result.headline.rate ?? undefined));
+    notes.push(`Badge written to ${relative(workspace, badgeFile)}.`);
+  }
+  const uploadFailure = settings.codecov
+    ? await upload(settings, measured.reportFiles, notes)
+    : undefined;
+  const summary = buildSummary(result, verdict, notes);
+  const commentBody = settings.comment ? summary.render(COMMENT_BUDGET_BYTES) : '';
+  // The summary first: a comment is optional and may be refused (fork pull requests).
+  await summary.write();
+  if (settings.comment) {
+    await tryOptionalWrite(COMMENT_WRITE, github, () =>
+      comment(settings, github as GitHubContext, commentBody),
+    );
+  }
+
+  if (!verdict.passed) {
+    throw new ActionError(verdict.reasons.join('; '), failureHint(verdict));
+  }
+  if (uploadFailure) throw uploadFailure;
+  core.info(escapeUntrusted(verdictLine(result, verdict)));
 }
 
 /** A failure before the summary still says which coverage step it was (packages, matrix merges). */

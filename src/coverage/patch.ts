@@ -11,6 +11,7 @@ import type { GitHubContext } from '../core/github.js';
 import type { Settings } from './inputs.js';
 import type { FileCoverage } from './model.js';
 import { patchCoverage, type PatchCoverage } from './totals.js';
+import { sharedSuffix } from './resolve-paths.js';
 import { nameFew, suggestPathFix, unmatchedFailsGate, type UnmatchedChanges } from './unmatched.js';
 
 type PatchSettings = Pick<
@@ -23,8 +24,8 @@ type PatchSettings = Pick<
  * a pull request with only min-total set does not need the base's history at all. When only the
  * comment wants it and git cannot tell the changed lines, the patch is left out with a note:
  * a missing patch must never fail a gate that does not use it. `outside` are the report paths
- * left out for lying outside the repository: like the paths naming no file, a sign of reports
- * whose paths failed to map.
+ * left out for lying outside the repository: those ending like a changed file are, like the paths
+ * naming no file, a sign of reports whose paths failed to map.
  */
 export async function computePatch(
   settings: PatchSettings,
@@ -71,13 +72,23 @@ export async function computePatch(
     const stray = files
       .map((file) => file.path)
       .filter((path) => !existsSync(join(settings.workspace, path)));
-    patch.strayReportPaths = [...stray, ...outside];
+    // An absolute path outside the repository is usually a system header or an installed
+    // package, not a sign of failed mapping, unless it ends like a changed file (/app/src/x.ts).
+    patch.strayReportPaths = [
+      ...stray,
+      ...outside.filter((path) => endsLikeOneOf(path, unmatched)),
+    ];
     patch.suggestedPathFix = suggestPathFix(unmatched, stray);
     // When it fails, the min-patch gate itself names the files.
     const gateSaysSo = needed && unmatchedFailsGate(patch, mode);
     if (!gateSaysSo) notes.push(unmatchedNote(patch, mode));
   }
   return patch;
+}
+
+function endsLikeOneOf(path: string, changed: readonly string[]): boolean {
+  const parts = path.split('/');
+  return changed.some((file) => sharedSuffix(parts, file.split('/')) >= 2);
 }
 
 function unmatchedNote(patch: PatchCoverage, mode: UnmatchedChanges): string {

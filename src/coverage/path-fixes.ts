@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import * as core from '@actions/core';
 import { escapeUntrusted } from '../core/log.js';
 import { toRepositoryPath } from '../core/reports/paths.js';
@@ -210,7 +210,11 @@ function applyExplicitFixes(
   workspace: string,
 ): ExplicitFixing {
   const rules = fixes
-    .map((fix) => ({ fix, from: normaliseFixPath(fix.from), to: normaliseFixPath(fix.to) }))
+    .map((fix) => ({
+      fix,
+      from: normaliseFixPath(insideWorkspace(fix.from, workspace)),
+      to: normaliseFixPath(fix.to),
+    }))
     .sort((a, b) => b.from.length - a.from.length);
   const used = new Set<PathFix>();
   const fixed = new Set<FileCoverage>();
@@ -234,6 +238,20 @@ function applyExplicitFixes(
     }),
   }));
   return { reports: out, fixed, unused: fixes.filter((fix) => !used.has(fix)) };
+}
+
+/**
+ * Parsers make absolute paths inside the workspace relative before any rule runs, so a rule
+ * written with the workspace's absolute path (<workspace>/dist=src) is made relative too.
+ */
+function insideWorkspace(from: string, workspace: string): string {
+  const relativePath = relative(workspace, from);
+  const inside =
+    isAbsolute(from) &&
+    relativePath !== '' &&
+    !relativePath.startsWith('..') &&
+    !isAbsolute(relativePath);
+  return inside ? relativePath.split(sep).join('/') : from;
 }
 
 /** As report paths are normalised: forward slashes, no trailing slash, no leading ./ . */

@@ -26,7 +26,11 @@ export function failureHint(verdict: CoverageVerdict): string {
       'Check that the reports are the ones the tests wrote and that their paths map onto the repository (the job summary notes what was read and what was not).',
     );
   }
-  if (failed.has('min-patch')) hints.push('The job summary lists the uncovered changed lines.');
+  if (failed.has('min-patch')) {
+    hints.push(
+      'The job summary lists the uncovered changed lines and the changed files no report covers.',
+    );
+  }
   if (failed.has('min-total') || failed.has('max-drop') || failed.has('min-branches')) {
     hints.push('The job summary lists the least-covered files.');
   }

@@ -344,12 +344,21 @@ describeWithTool({ program: 'git', debianPackage: 'git' }, 'computePatch with re
       expect(notes.join('\n')).not.toContain('path-fixes');
     });
 
-    it('fail: report paths outside the repository are evidence too, and the message names them', async () => {
-      const { verdict } = await testsOnly(['/app/svc/Billing.java']);
+    it('fail: a report path outside the repository ending like the changed file is evidence, and the message names it', async () => {
+      const container = '/app/src/test/java/com/acme/GreeterTest.java';
+      const { verdict } = await testsOnly([container]);
       expect(verdict.passed).toBe(false);
       expect(verdict.reasons[0]).toContain(
-        `appear in no coverage report (${GREETER_TEST}), while 1 report path(s) name no file in the checkout (/app/svc/Billing.java);`,
+        `appear in no coverage report (${GREETER_TEST}), while 1 report path(s) name no file in the checkout (${container});`,
       );
+    });
+
+    it('fail: system headers and installed packages outside the repository are no evidence', async () => {
+      const { verdict } = await testsOnly([
+        '/usr/include/c++/12/bits/stl_vector.h',
+        '/usr/lib/python3/dist-packages/_distutils_hack/__init__.py',
+      ]);
+      expect(verdict.passed).toBe(true);
     });
 
     it('fail lists unmatched files in a note when other changed lines were measured', async () => {

@@ -79,6 +79,16 @@ describe('path fixes', () => {
     expect(fixed[0].files[0].path).toBe('/application/a.ts');
   });
 
+  it('matches a rule written with the workspace path against paths the parser made relative', () => {
+    // An LCOV SF:<workspace>/dist/a.ts is dist/a.ts by the time rules run.
+    const fixed = applyPathFixes(
+      [report([file('dist/a.ts', [[1, 1]])])],
+      [{ from: join(workspace, 'dist'), to: 'src' }],
+      workspace,
+    );
+    expect(fixed[0].files[0].path).toBe('src/a.ts');
+  });
+
   it('lets an explicit path-fixes rule win over the file the automatic resolution would pick', async () => {
     // The repository root has a src/index.js of its own (one line); the report is package a's.
     const ws = await mkdtemp(join(scratch, 'explicit-'));

@@ -90,7 +90,7 @@ describe('failureHint', () => {
 
   it('points at the uncovered lines only when min-patch failed', () => {
     expect(failureHint(verdict('min-patch'))).toBe(
-      'The job summary lists the uncovered changed lines.',
+      'The job summary lists the uncovered changed lines and the changed files no report covers.',
     );
     expect(failureHint(verdict('min-branches'))).toBe(
       'The job summary lists the least-covered files.',

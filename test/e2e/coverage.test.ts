@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -97,9 +97,17 @@ describe('coverage bundle', () => {
     const workspace = await workspaceWith({ 'src/a.js': source(5), 'lcov.info': report });
     const run = await runAction(COVERAGE, {
       workspace,
-      inputs: { files: 'lcov.info', headline: 'codecov', 'min-total': '70', 'min-branches': '20' },
+      inputs: {
+        files: 'lcov.info',
+        headline: 'codecov',
+        'min-total': '70',
+        'min-branches': '20',
+        'badge-path': 'badges/coverage.svg',
+      },
     });
     expect(run.main.exitCode).toBe(1);
+    // The badge shows the headline, in a folder the action makes.
+    expect(await readFile(join(workspace, 'badges/coverage.svg'), 'utf8')).toContain('60%');
     expect(run.main.outputs).toMatchObject({
       'line-rate': '80.00',
       'headline-rate': '60.00',
@@ -328,5 +336,6 @@ describe('coverage bundle', () => {
     expect(run.main.stderr).toBe('');
     expect(failure(run.main)).toMatch(/^coverage failed: /);
     expect(failure(run.main)).toContain(message);
+    expect(run.main.outputs.passed, 'passed is set even when the step fails early').toBe('false');
   });
 });

@@ -35642,7 +35642,7 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1535);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2922);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35651,7 +35651,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1535:
+/***/ 2922:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44499,6 +44499,9 @@ async function reportFailure(actionName, thrown, options) {
     }
     if (!resultOutputWritten()) {
         try {
+            for (const [name, value] of Object.entries(options.failureOutputs ?? {})) {
+                setOutput(name, value);
+            }
             setResultOutput({ ...options.failureResult?.(error), outcome: 'failed', error });
         }
         catch (problem) {
@@ -49735,65 +49738,1208 @@ async function trackedFiles(workspace) {
     return listed?.exitCode === 0 ? listed.stdout.split('\n').filter(Boolean) : [];
 }
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./src/core/reports/source.ts
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/core/image-reference.ts
+/**
+ * Image references as Docker and the OCI distribution spec write them:
+ * `[host[:port]/]repository[:tag][@algorithm:hex]`.
+ *
+ * Docker Hub short names are normalised the way `docker pull` reads them: `nginx`,
+ * `library/nginx`, `docker.io/nginx` and `index.docker.io/library/nginx` all name
+ * `library/nginx` on registry-1.docker.io, the host that actually serves the Hub's API.
+ */
 
-
-/** JSON and text reports are read whole; anything bigger than this is not a plausible report. */
-const MAX_TEXT_REPORT_BYTES = 64 * 1024 * 1024;
-function fileSource(path) {
-    return {
-        origin: path,
-        open: () => (0,external_node_fs_namespaceObject.createReadStream)(path),
-        readText: (maxBytes) => collect((0,external_node_fs_namespaceObject.createReadStream)(path), maxBytes, path),
-    };
-}
-function textSource(text, origin) {
-    return {
-        origin,
-        open: () => Readable.from([Buffer.from(text, 'utf8')]),
-        readText: async (maxBytes) => {
-            if (Buffer.byteLength(text, 'utf8') > maxBytes)
-                throw tooLarge(origin, maxBytes);
-            return text;
-        },
-    };
-}
-async function collect(stream, maxBytes, origin) {
-    const chunks = [];
-    let size = 0;
+/** The host that serves Docker Hub's registry API. */
+const DOCKER_HUB_REGISTRY = 'registry-1.docker.io';
+const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', DOCKER_HUB_REGISTRY]);
+const EXAMPLE = 'ghcr.io/my-org/my-app:sha-1a2b3c4';
+/**
+ * Parses the value of an input that holds one image reference; a bad value is an InputError
+ * naming the input, so the same reference gets the same answer in every action.
+ */
+function image_reference_parseImageReferenceInput(input, text, example = EXAMPLE) {
     try {
-        for await (const chunk of stream) {
-            size += chunk.length;
-            if (size > maxBytes) {
-                stream.destroy();
-                throw tooLarge(origin, maxBytes);
-            }
-            chunks.push(chunk);
-        }
+        return parseReference(text);
     }
     catch (error) {
-        if (error instanceof ReportError)
-            throw error;
-        throw new ReportError(origin, `could not be read: ${error.message}`);
+        if (error instanceof InvalidReferenceError)
+            throw new InputError(input, error.problem, example);
+        throw error;
     }
-    return Buffer.concat(chunks).toString('utf8');
-}
-function tooLarge(origin, maxBytes) {
-    return new ReportError(origin, `is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB and was not read.`);
 }
 /**
- * A report that cannot be read (malformed, truncated, hostile, wrong shape). The check it belongs
- * to fails with this message rather than the action crashing.
+ * Says what is wrong with a reference in words that read after "Input 'name' ", so the caller
+ * can wrap it in an InputError that names the input: `new InputError(input, e.problem, e.example)`.
  */
-class ReportError extends Error {
-    origin;
-    constructor(origin, problem) {
-        super(`${origin}: ${problem}`);
-        this.origin = origin;
-        this.name = 'ReportError';
+class InvalidReferenceError extends Error {
+    text;
+    reason;
+    example = EXAMPLE;
+    constructor(text, reason) {
+        super(`'${text}' is not a valid image reference: ${reason}.`);
+        this.text = text;
+        this.reason = reason;
+        this.name = 'InvalidReferenceError';
     }
+    get problem() {
+        return `has an invalid image reference '${this.text}': ${this.reason}.`;
+    }
+}
+// The grammar of distribution's reference package and the OCI spec's repository name rule.
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const HOST_AND_PORT = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?$`);
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const DIGEST = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):(.+)$/;
+/** Algorithms we can verify, with the exact length of their lowercase hex encoding. */
+const DIGEST_HEX_LENGTH = { sha256: 64, sha512: 128 };
+/** Docker's limit on a whole name, registry host included. */
+const NAME_MAX_LENGTH = 255;
+function parseReference(text) {
+    const fail = (reason) => {
+        throw new InvalidReferenceError(text, reason);
+    };
+    const trimmed = text.trim();
+    if (trimmed === '')
+        fail('it is empty');
+    if (/\s/.test(trimmed))
+        fail('it contains whitespace');
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+        fail('write it without a URL scheme such as https://');
+    }
+    let rest = trimmed;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at !== -1) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        checkDigest(digest, fail);
+    }
+    let tag;
+    const colon = rest.lastIndexOf(':');
+    if (colon > rest.lastIndexOf('/')) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag)) {
+            fail(tag === ''
+                ? 'the tag after ":" is empty'
+                : `tag '${tag}' must start with a letter, digit or "_" and contain only letters, digits, "_", "." and "-" (at most 128 characters)`);
+        }
+    }
+    if (rest.length > NAME_MAX_LENGTH)
+        fail(`the name is longer than ${NAME_MAX_LENGTH} characters`);
+    const { registry, repository } = splitRegistry(rest, fail);
+    return { registry, repository, ...(tag !== undefined && { tag }), ...(digest && { digest }) };
+}
+function checkDigest(digest, fail) {
+    const match = DIGEST.exec(digest);
+    if (!match)
+        fail(`digest '${digest}' must look like sha256:<64 hex digits>`);
+    const [, algorithm, hex] = match;
+    const length = DIGEST_HEX_LENGTH[algorithm];
+    if (length === undefined) {
+        fail(`digest algorithm '${algorithm}' is not supported (use sha256 or sha512)`);
+    }
+    if (hex.length !== length || !/^[a-f0-9]+$/.test(hex)) {
+        fail(`a ${algorithm} digest has exactly ${length} lowercase hex digits, got '${hex}'`);
+    }
+}
+function splitRegistry(name, fail) {
+    if (name === '')
+        fail('the repository name is missing');
+    const slash = name.indexOf('/');
+    const first = slash === -1 ? '' : name.slice(0, slash);
+    // Docker's rule: the first component names a registry only if it could not be a path.
+    const isHost = first !== '' &&
+        (first.includes('.') || first.includes(':') || first === 'localhost' || /[A-Z]/.test(first));
+    const host = isHost ? first : 'docker.io';
+    let repository = isHost ? name.slice(slash + 1) : name;
+    if (isHost && !HOST_AND_PORT.test(host))
+        fail(`'${host}' is not a valid registry host[:port]`);
+    if (repository === '')
+        fail('the repository name after the registry is missing');
+    for (const component of repository.split('/')) {
+        if (component === '')
+            fail('the repository name has an empty path component ("//" or a trailing "/")');
+        if (PATH_COMPONENT.test(component))
+            continue;
+        if (PATH_COMPONENT.test(component.toLowerCase())) {
+            fail(`repository names must be lowercase ('${repository.toLowerCase()}')`);
+        }
+        fail(`'${component}' is not a valid repository path component: use lowercase letters and digits, separated by ".", "_", "__" or "-"`);
+    }
+    const registry = host.toLowerCase();
+    if (DOCKER_HUB_ALIASES.has(registry)) {
+        if (!repository.includes('/'))
+            repository = `library/${repository}`;
+        return { registry: DOCKER_HUB_REGISTRY, repository };
+    }
+    return { registry, repository };
+}
+/** The reference as users write it; Docker Hub is shown as docker.io, its documented name. */
+function formatReference(reference) {
+    const host = reference.registry === DOCKER_HUB_REGISTRY ? 'docker.io' : reference.registry;
+    const tag = reference.tag === undefined ? '' : `:${reference.tag}`;
+    const digest = reference.digest === undefined ? '' : `@${reference.digest}`;
+    return `${host}/${reference.repository}${tag}${digest}`;
+}
+/** What the registry API addresses a manifest by: the digest when known, else the tag. */
+function manifestReference(reference) {
+    return reference.digest ?? reference.tag;
+}
+/**
+ * Hosts reached over plain HTTP without being told: the loopback interface, where test and
+ * CI-service registries run and nothing crosses a network. Docker treats 127.0.0.0/8 the same.
+ */
+function isLoopbackRegistry(registry) {
+    const host = registry.startsWith('[')
+        ? registry.slice(0, registry.indexOf(']') + 1)
+        : registry.split(':')[0];
+    return host === 'localhost' || host === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(host);
+}
+
+;// CONCATENATED MODULE: ./src/core/kubernetes-name.ts
+/**
+ * Kubernetes object names, as Kubernetes validates them (k8s.io/apimachinery validation):
+ *
+ * - `label`: a DNS-1123 label (RFC 1123): at most 63 lowercase letters, digits and '-', starting
+ *   and ending with a letter or digit. Namespaces, containers, and most names that end up in a
+ *   label value or a DNS name.
+ * - `subdomain`: a DNS-1123 subdomain: DNS-1123 labels joined by '.', at most 253 characters.
+ *   Deployments, StatefulSets, DaemonSets, ConfigMaps, HTTPRoutes, Ingresses.
+ * - `label-1035`: a DNS-1035 label (RFC 1035): a DNS-1123 label that starts with a letter.
+ *   Services.
+ *
+ * One grammar for every action, so the same name gets the same answer everywhere.
+ */
+
+const MAX_LENGTH = {
+    label: 63,
+    subdomain: 253,
+    'label-1035': 63,
+};
+const DESCRIPTION = {
+    label: "a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit)",
+    subdomain: "a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit)",
+    'label-1035': "a DNS-1035 label (lowercase letters, digits and '-', starting with a letter and ending with a letter or digit)",
+};
+/** What Kubernetes calls the grammar, with its limit: for messages and docs. */
+function describeKubernetesName(rule) {
+    const max = Math.min(rule.maxLength ?? Infinity, MAX_LENGTH[rule.kind]);
+    return `${DESCRIPTION[rule.kind]}, at most ${max} characters`;
+}
+/** Why `name` is not a valid name of that kind, or undefined when it is. */
+function kubernetesNameProblem(name, rule) {
+    const max = Math.min(rule.maxLength ?? Infinity, MAX_LENGTH[rule.kind]);
+    if (name === '')
+        return 'it is empty';
+    if (name.length > max)
+        return `it is ${name.length} characters long, the limit is ${max}`;
+    if (/[A-Z]/.test(name) && kubernetesNameProblem(name.toLowerCase(), rule) === undefined) {
+        return `it has uppercase letters ('${name.toLowerCase()}' would do)`;
+    }
+    const bad = /[^a-z0-9.-]/.exec(name) ?? (rule.kind === 'subdomain' ? null : /\./.exec(name));
+    if (bad)
+        return `it contains '${bad[0]}'`;
+    const parts = rule.kind === 'subdomain' ? name.split('.') : [name];
+    for (const part of parts) {
+        if (part === '')
+            return 'it has an empty part between dots, or starts or ends with a dot';
+        if (!/^[a-z0-9]/.test(part) || !/[a-z0-9]$/.test(part)) {
+            return rule.kind === 'subdomain'
+                ? `its part '${part}' must start and end with a letter or digit`
+                : 'it must start and end with a letter or digit';
+        }
+    }
+    if (rule.kind === 'label-1035' && !/^[a-z]/.test(name))
+        return 'it must start with a letter';
+    return undefined;
+}
+/** True when `name` is valid for the rule. */
+function isKubernetesName(name, rule) {
+    return kubernetesNameProblem(name, rule) === undefined;
+}
+/**
+ * Checks the name an input gives; a bad one is an InputError naming the input, what it must be
+ * (`what`, e.g. "a namespace name") and why this value is not.
+ */
+function kubernetes_name_checkKubernetesNameInput(input, name, rule) {
+    const problem = kubernetesNameProblem(name, rule);
+    if (problem === undefined)
+        return name;
+    throw new InputError(input, `must be ${rule.what}, ${describeKubernetesName(rule)}; '${name}' is not: ${problem}.`, rule.example);
+}
+
+;// CONCATENATED MODULE: ./src/core/url.ts
+/**
+ * URLs the actions call or link to: absolute http or https URLs with a host, as WHATWG URL parses
+ * them. One grammar for every action, so the same URL gets the same answer everywhere.
+ */
+
+/** Why `text` is not an absolute http(s) URL, or undefined when it is one. */
+function httpUrlProblem(text) {
+    if (text.trim() === '')
+        return 'it is empty';
+    if (/\s/.test(text.trim()))
+        return 'it contains whitespace';
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(text.trim())) {
+        return 'it has no scheme; start it with https:// or http://';
+    }
+    let url;
+    try {
+        url = new URL(text.trim());
+    }
+    catch {
+        return 'it cannot be parsed as a URL';
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        return `its scheme is ${url.protocol.slice(0, -1)}, not http or https`;
+    }
+    if (url.hostname === '')
+        return 'it has no host';
+    return undefined;
+}
+/** Parses an absolute http(s) URL; undefined when it is not one (httpUrlProblem says why). */
+function parseHttpUrl(text) {
+    return httpUrlProblem(text) === undefined ? new URL(text.trim()) : undefined;
+}
+/**
+ * Checks the URL an input gives and returns it trimmed; a bad one is an InputError naming the
+ * input. With `secret`, the value is not repeated in the message (webhooks are credentials).
+ */
+function checkUrlInput(input, text, options) {
+    const problem = httpUrlProblem(text);
+    if (problem === undefined)
+        return text.trim();
+    const shown = options.secret ? 'the value given' : `'${text.trim()}'`;
+    throw new errors_InputError(input, `must be an http(s) URL; ${shown} is not: ${problem}.`, options.example);
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/core/credentials.ts
+
+
+
+
+
+
+
+/**
+ * Credential files (kubeconfigs, registry auth) live under RUNNER_TEMP, readable only by the
+ * runner user, and the post step removes them: RUNNER_TEMP is emptied between jobs on hosted
+ * runners, but self-hosted runners may keep it.
+ */
+const STATE_KEY = 'slipway-credential-files';
+const written = (/* unused pure expression or super */ null && ([]));
+async function credentials_writeCredentialFile(fileName, content) {
+    const runnerTemp = process.env.RUNNER_TEMP;
+    if (!runnerTemp) {
+        throw new ActionError('RUNNER_TEMP is not set, so there is no private place for credential files.', 'Run this action on a GitHub Actions runner, or set RUNNER_TEMP to a private directory.');
+    }
+    if (fileName.includes('/') || fileName.includes('\\') || fileName.startsWith('.')) {
+        throw new ActionError(`Credential file name '${fileName}' must be a plain file name.`);
+    }
+    const directory = await mkdtemp(join(runnerTemp, `${OWNED_TEMP_PREFIX}credentials-`));
+    await chmod(directory, 0o700);
+    const path = join(directory, fileName);
+    await writeFile(path, content, { mode: 0o600 });
+    // The mode given to writeFile is filtered through the umask; make it exact.
+    await chmod(path, 0o600);
+    written.push(directory);
+    core.saveState(STATE_KEY, JSON.stringify(written));
+    return path;
+}
+/** The prefix of every directory this suite creates under RUNNER_TEMP. */
+const OWNED_TEMP_PREFIX = 'slipway-';
+/**
+ * A private directory under RUNNER_TEMP for files that must not outlive the job step (rendered
+ * manifests holding Secret data, kubectl's cache), recorded so that the post step removes it
+ * with the credential files. Outside a runner (no RUNNER_TEMP) it goes to the system temp folder
+ * and is not recorded.
+ */
+function credentials_ownedTempDirectory(purpose) {
+    const runnerTemp = process.env.RUNNER_TEMP;
+    const directory = mkdtempSync(join(runnerTemp || tmpdir(), `${OWNED_TEMP_PREFIX}${purpose}-`));
+    chmodSync(directory, 0o700);
+    if (runnerTemp) {
+        written.push(directory);
+        core.saveState(STATE_KEY, JSON.stringify(written));
+    }
+    return directory;
+}
+/**
+ * Whether a post step may delete `path`: only a directory this suite created directly under
+ * RUNNER_TEMP. Saved state is read back from the environment, so a post step checks what it is
+ * told to delete instead of trusting it.
+ */
+function isOwnedTempDirectory(path, runnerTemp = process.env.RUNNER_TEMP) {
+    if (!runnerTemp || !isAbsolute(path))
+        return false;
+    const resolved = resolve(path);
+    return (dirname(resolved) === resolve(runnerTemp) && basename(resolved).startsWith(OWNED_TEMP_PREFIX));
+}
+/**
+ * For post steps: removes every directory main recorded (credentials, manifests, caches) and any
+ * this step made; never throws.
+ */
+async function removeCredentialFiles() {
+    let directories;
+    try {
+        directories = JSON.parse(core.getState(STATE_KEY) || '[]');
+    }
+    catch {
+        directories = [];
+    }
+    const removed = [];
+    // What main recorded, and what this step made itself (a post step's own kubectl cache).
+    const recorded = Array.isArray(directories) ? directories : [];
+    for (const directory of new Set([...recorded, ...written])) {
+        if (typeof directory !== 'string')
+            continue;
+        if (!isOwnedTempDirectory(directory)) {
+            core.warning(`Not removing ${escapeUntrusted(directory)}: a post step removes only what its main step ` +
+                `created (a ${OWNED_TEMP_PREFIX}* directory directly under RUNNER_TEMP).`);
+            continue;
+        }
+        try {
+            await rm(directory, { recursive: true, force: true });
+            removed.push(directory);
+        }
+        catch (error) {
+            core.warning(`Could not remove credential directory ${directory}: ${String(error)}`);
+        }
+    }
+    return removed;
+}
+
+;// CONCATENATED MODULE: ./src/core/kube-recovery.ts
+/**
+ * Recovery through a flaky API server: on a path that puts the cluster back (a rollback, a revert,
+ * finishing a promotion) one failed kubectl call must not end the attempt, or a two-second API
+ * blip leaves a half-deployed service. Transient failures are retried with backoff until the work
+ * is done or its deadline passes; a refusal that another try cannot change ends it at once.
+ */
+
+
+
+
+
+/** What kubectl prints when the API server, or the way to it, failed rather than refused. */
+const TRANSIENT_KUBECTL_ERRORS = (/* unused pure expression or super */ null && ([
+    /Error from server \((InternalError|ServiceUnavailable|TooManyRequests|Timeout|ServerTimeout|Conflict)\)/,
+    /an error on the server \(.*\) has prevented the request from succeeding/,
+    // `kubectl set image` words a failed PATCH in its own way, without "Error from server".
+    /Internal error occurred/,
+    /the server is currently unable to handle the request/,
+    /the server has received too many requests/,
+    /the object has been modified; please apply your changes/,
+    /connection to the server .* was refused|connection refused|connection reset|broken pipe/i,
+    /Unable to connect to the server/,
+    /i\/o timeout|TLS handshake timeout|context deadline exceeded|Client\.Timeout|http2: client connection lost/,
+    /unexpected EOF|: EOF\s*$/m,
+    /etcdserver: (request timed out|leader changed)/,
+    // The schema kubectl validates with could not be fetched: the server's failure, not a refusal.
+    /failed to download openapi/,
+]));
+/** A failed kubectl call worth another try: the server faulted, was unreachable or too slow. */
+function kube_recovery_isTransientKubeError(error) {
+    // A failure explained in other words keeps the kubectl failure as its cause.
+    let current = error;
+    for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+        // Its work was retried already; retrying around it again would multiply the attempts.
+        if (current instanceof RetryError)
+            return false;
+        if (current instanceof ExecError) {
+            const { result } = current;
+            // Cut short by its own per-call timeout, e.g. an API server that answers slowly.
+            if (result.timedOut)
+                return true;
+            return TRANSIENT_KUBECTL_ERRORS.some((pattern) => pattern.test(result.stderr));
+        }
+        current = current.cause;
+    }
+    return false;
+}
+/**
+ * Runs `work` until it succeeds, retrying transient kubectl failures with backoff; `work` must be
+ * safe to repeat (read the cluster, change only what still differs). Throws the last error when
+ * the deadline passes, or at once for an error that is not transient.
+ */
+async function untilRecovered(what, work, options) {
+    const now = options.now ?? Date.now;
+    if (now() >= options.deadlineAt) {
+        throw new ActionError(`${what} was not started: its deadline had already passed.`);
+    }
+    return retry(() => work(), {
+        maxAttempts: Number.POSITIVE_INFINITY,
+        baseDelayMs: options.baseDelayMs ?? 250,
+        maxDelayMs: options.maxDelayMs ?? 2_000,
+        deadlineMs: Math.max(0, options.deadlineAt - now()),
+        shouldRetry: options.shouldRetry ?? kube_recovery_isTransientKubeError,
+        sleep: options.sleep,
+        now,
+        onRetry: (event) => core.info(escapeUntrusted(`${what}: attempt ${event.nextAttempt} in ${formatSeconds(event.delayMs)} (${kube_recovery_lastLine(describeThrown(event.error))})`)),
+    });
+}
+/** The last non-empty line of kubectl's (or any program's) message: the one that says why. */
+function kube_recovery_lastLine(text) {
+    const lines = text
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean);
+    return lines.at(-1) ?? text;
+}
+
+;// CONCATENATED MODULE: ./src/core/kubectl.ts
+/**
+ * The kubectl adapter: every cluster call goes through the real kubectl with an argument array,
+ * a private kubeconfig and a private discovery cache, so nothing a user typed becomes a command
+ * and nothing cached by one run is trusted by the next.
+ */
+
+
+
+
+
+
+
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+/** kubectl needs a moment beyond its own --timeout to print the outcome and exit. */
+const STATUS_GRACE_MS = 15_000;
+class Kubectl {
+    program;
+    globalArgs;
+    timeoutMs;
+    options;
+    constructor(options) {
+        this.options = options;
+        this.program =
+            options.program ?? (existsSync('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl');
+        this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+        // Recorded for the post step, which removes it: nothing of ours outlives the job's steps.
+        const cacheDir = options.cacheDir ?? ownedTempDirectory('kube-cache');
+        this.options = { ...options, cacheDir };
+        this.globalArgs = ['--kubeconfig', options.kubeconfigPath, '--cache-dir', cacheDir];
+        if (options.context)
+            this.globalArgs.push('--context', options.context);
+        if (options.namespace)
+            this.globalArgs.push('--namespace', options.namespace);
+    }
+    /** The same kubectl (kubeconfig, cache) with another deadline, e.g. for a rollback's own budget. */
+    withDeadline(deadlineAt) {
+        return new Kubectl({ ...this.options, deadlineAt });
+    }
+    forgetDiscovery() {
+        const cacheDir = this.options.cacheDir;
+        if (cacheDir)
+            rmSync(cacheDir, { recursive: true, force: true });
+    }
+    /** Time left before the deadline; Infinity without one. */
+    remainingMs() {
+        return this.options.deadlineAt === undefined ? Infinity : this.options.deadlineAt - Date.now();
+    }
+    async run(args, options = {}) {
+        const remaining = this.remainingMs();
+        if (remaining <= 0) {
+            throw new ActionError(`kubectl ${args[0] ?? ''} was not started: the time allowed for this step ran out.`, 'Raise the timeout, or check that the API server answers (kubectl cluster-info).');
+        }
+        const result = await execute(this.program, [...this.globalArgs, ...args], {
+            timeoutMs: Math.min(options.timeoutMs ?? this.timeoutMs, remaining),
+            stdin: options.stdin,
+            okExitCodes: 'any',
+        });
+        const failed = result.timedOut || result.exitCode !== 0;
+        const error = failed ? new ExecError(result, kubectl_hintFor(result.stderr)) : undefined;
+        // kubectl may have cached a discovery answer the fault spoiled; the next call asks afresh.
+        if (error && isTransientKubeError(error))
+            this.forgetDiscovery();
+        if (error && !options.allowFailure)
+            throw error;
+        return result;
+    }
+    async json(args, options = {}) {
+        const result = await this.run([...args, '-o', 'json'], options);
+        return parseJson(result);
+    }
+    /** `kubectl apply` of files or directories; a server dry run checks everything, changes nothing. */
+    async apply(files, options = {}) {
+        if (files.length === 0)
+            throw new ActionError('There are no manifest files to apply.');
+        const args = ['apply', ...files.flatMap((file) => ['-f', file])];
+        if (options.serverSide)
+            args.push('--server-side', '--field-manager=slipway');
+        if (options.dryRun === 'server')
+            args.push('--dry-run=server');
+        return (await this.run(args)).stdout;
+    }
+    async setImage(kindName, container, image, options = {}) {
+        const args = ['set', 'image', kindName, `${container}=${image}`];
+        if (options.dryRun === 'server')
+            args.push('--dry-run=server');
+        return (await this.run(args)).stdout;
+    }
+    /** Waits up to timeoutMs; a timeout or a missed progress deadline is an answer, not an error. */
+    async rolloutStatus(kindName, timeoutMs) {
+        const result = await this.run(['rollout', 'status', kindName, '--watch=true', `--timeout=${Math.max(1, timeoutMs)}ms`], { timeoutMs: timeoutMs + STATUS_GRACE_MS, allowFailure: true });
+        if (!result.timedOut && result.exitCode === 0) {
+            return { done: true, reason: 'rolled-out', message: kubectl_lastLine(result.stdout) };
+        }
+        const said = kubectl_lastLine(result.stderr).replace(/^error:\s*/, '');
+        if (result.timedOut || /timed out waiting for the condition/.test(result.stderr)) {
+            const progress = kubectl_lastLine(result.stdout);
+            return {
+                done: false,
+                reason: 'timed-out',
+                message: progress ? `timed out; last seen: ${progress}` : `timed out: ${said}`,
+            };
+        }
+        if (/exceeded its progress deadline/.test(result.stderr)) {
+            return { done: false, reason: 'progress-deadline-exceeded', message: said };
+        }
+        throw new ExecError(result, kubectl_hintFor(result.stderr));
+    }
+    async rolloutUndo(kindName, toRevision) {
+        const args = ['rollout', 'undo', kindName];
+        if (toRevision !== undefined)
+            args.push(`--to-revision=${toRevision}`);
+        return (await this.run(args)).stdout;
+    }
+    async rolloutHistory(kindName) {
+        const { stdout } = await this.run(['rollout', 'history', kindName]);
+        return parseRolloutHistory(stdout);
+    }
+    async annotate(kindName, annotations, options = {}) {
+        const pairs = Object.entries(annotations).map(([key, value]) => `${key}=${value}`);
+        const args = ['annotate', kindName, ...pairs, '--overwrite'];
+        if (options.dryRun === 'server')
+            args.push('--dry-run=server');
+        return (await this.run(args)).stdout;
+    }
+    /** The object as JSON, or undefined when it does not exist. */
+    async getIfExists(kindName) {
+        const result = await this.run(['get', kindName, '--ignore-not-found', '-o', 'json']);
+        if (result.stdout.trim() === '')
+            return undefined;
+        return parseJson(result);
+    }
+    /** `kubectl apply` of one object given in memory, through stdin (no file to clean up). */
+    async applyObject(object, options = {}) {
+        const args = ['apply', '-f', '-'];
+        if (options.dryRun === 'server')
+            args.push('--dry-run=server');
+        return (await this.run(args, { stdin: JSON.stringify(object) })).stdout;
+    }
+    /**
+     * Custom resources refuse strategic merge patches, so callers choose: `merge` replaces lists
+     * wholesale, `json` is a list of operations.
+     */
+    async patch(kindName, type, patch) {
+        const args = ['patch', kindName, '--type', type, '-p', JSON.stringify(patch)];
+        return (await this.run(args)).stdout;
+    }
+    async scale(kindName, replicas) {
+        return (await this.run(['scale', kindName, `--replicas=${replicas}`])).stdout;
+    }
+    /** Deleting what is already gone is not an error: cleanup must be safe to repeat. */
+    async deleteIfExists(kindNames) {
+        if (kindNames.length === 0)
+            return '';
+        return (await this.run(['delete', ...kindNames, '--ignore-not-found'])).stdout;
+    }
+    /** A raw API path, e.g. the service proxy; the answer is returned as text. */
+    async getRaw(path, options = {}) {
+        if (!path.startsWith('/')) {
+            throw new ActionError(`API path '${path}' must start with '/'.`);
+        }
+        return (await this.run(['get', '--raw', path], options)).stdout;
+    }
+}
+function parseJson(result) {
+    try {
+        return JSON.parse(result.stdout);
+    }
+    catch (error) {
+        const start = result.stdout.trim().slice(0, 200);
+        throw new ActionError(`${result.commandLine} printed something that is not JSON (${describeThrown(error)}): ${start || '(nothing)'}`, 'A kubectl plugin or wrapper may be printing extra text; use a plain kubectl binary.');
+    }
+}
+/** `kubectl rollout history` prints a REVISION / CHANGE-CAUSE table. */
+function parseRolloutHistory(text) {
+    const revisions = [];
+    for (const line of text.split('\n')) {
+        const match = /^(\d+)\s+(.*)$/.exec(line.trim());
+        if (!match)
+            continue;
+        const cause = match[2].trim();
+        revisions.push({
+            revision: Number(match[1]),
+            changeCause: cause === '' || cause === '<none>' ? undefined : cause,
+        });
+    }
+    return revisions;
+}
+function kubectl_lastLine(text) {
+    return text.trim().split('\n').at(-1)?.trim() ?? '';
+}
+function kubectl_hintFor(stderr) {
+    if (/Unauthorized|must be logged in|provide credentials/i.test(stderr)) {
+        return 'The kubeconfig credentials were refused; check that its token or certificate is current.';
+    }
+    if (/forbidden/i.test(stderr)) {
+        return 'The kubeconfig user lacks permission for this; grant it with a Role and RoleBinding.';
+    }
+    if (/connection refused|no such host|i\/o timeout|Unable to connect/i.test(stderr)) {
+        return 'The API server could not be reached; check the server URL in the kubeconfig and the network.';
+    }
+    if (/NotFound|not found/.test(stderr)) {
+        return 'Check the name, the kind and the namespace.';
+    }
+    return undefined;
+}
+const KUBECONFIG_EXAMPLE = '${{ secrets.KUBECONFIG }}';
+/**
+ * Accepts the kubeconfig as YAML or as base64 of it (how many teams store it in a secret), writes
+ * it to a private file, and masks every credential in it, including encodings they travel in.
+ */
+async function writeKubeconfig(input) {
+    const { config, text, encoded } = decodeKubeconfig(input);
+    // The whole base64 blob carries every credential in it; plain YAML lines are mostly harmless.
+    if (encoded)
+        registerSecret(input.trim());
+    registerKubeconfigSecrets(config);
+    const path = await writeCredentialFile('kubeconfig', text);
+    const current = config['current-context'];
+    return { path, currentContext: typeof current === 'string' ? current : undefined };
+}
+/**
+ * A kubeconfig input is usable without the context input only when it names a current-context;
+ * checked up front so the step says so instead of kubectl failing against localhost:8080.
+ */
+function kubectl_checkKubeconfigContext(input, context) {
+    if (!input?.trim() || context)
+        return;
+    const current = decodeKubeconfig(input).config['current-context'];
+    if (typeof current === 'string' && current.trim() !== '')
+        return;
+    throw new InputError('kubeconfig', "has no current-context, and the context input is not set, so there is no cluster to talk to. Set current-context in the kubeconfig, or set the context input to one of the kubeconfig's contexts.", KUBECONFIG_EXAMPLE);
+}
+function decodeKubeconfig(input) {
+    const text = input.trim();
+    if (text === '')
+        throw new InputError('kubeconfig', 'is empty.', KUBECONFIG_EXAMPLE);
+    const plain = asKubeconfig(text);
+    if (plain)
+        return { config: plain, text: `${text}\n`, encoded: false };
+    if (/^[A-Za-z0-9+/=\s_-]+$/.test(text)) {
+        const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
+        const config = asKubeconfig(decoded);
+        if (config)
+            return { config, text: decoded, encoded: true };
+    }
+    throw new InputError('kubeconfig', 'is neither a kubeconfig in YAML nor base64 of one (it needs clusters, users and contexts).', KUBECONFIG_EXAMPLE);
+}
+function asKubeconfig(text) {
+    let parsed;
+    try {
+        parsed = YAML.parse(text, { maxAliasCount: 100 });
+    }
+    catch {
+        return undefined;
+    }
+    if (!isMapping(parsed))
+        return undefined;
+    const hasLists = ['clusters', 'users', 'contexts'].some((key) => Array.isArray(parsed[key]));
+    return hasLists || parsed.kind === 'Config' ? parsed : undefined;
+}
+const SECRET_USER_FIELDS = (/* unused pure expression or super */ null && (['token', 'password', 'client-key-data']));
+const SECRET_PROVIDER_FIELDS = (/* unused pure expression or super */ null && (['id-token', 'refresh-token', 'access-token', 'client-secret']));
+function registerKubeconfigSecrets(config) {
+    const users = Array.isArray(config.users) ? config.users : [];
+    for (const entry of users) {
+        const user = isMapping(entry) && isMapping(entry.user) ? entry.user : undefined;
+        if (!user)
+            continue;
+        for (const field of SECRET_USER_FIELDS) {
+            const value = user[field];
+            if (typeof value !== 'string')
+                continue;
+            registerSecretWithDerivations(value);
+            // The key's base64 is what the file holds; its PEM is what a debug log would show.
+            if (field === 'client-key-data')
+                registerSecret(Buffer.from(value, 'base64').toString());
+        }
+        if (typeof user.username === 'string' && typeof user.password === 'string') {
+            registerSecret(Buffer.from(`${user.username}:${user.password}`).toString('base64'));
+        }
+        const provider = isMapping(user['auth-provider']) ? user['auth-provider'].config : undefined;
+        if (isMapping(provider)) {
+            for (const field of SECRET_PROVIDER_FIELDS) {
+                const value = provider[field];
+                if (typeof value === 'string')
+                    registerSecretWithDerivations(value);
+            }
+        }
+    }
+}
+function isMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/** The one way every action sets kubectl up: the kubeconfig input (or KUBECONFIG), context, namespace. */
+async function connectKubectl(inputs, options = {}) {
+    const target = {
+        kubeconfigPath: await resolveKubeconfig(inputs.kubeconfig),
+        context: inputs.context,
+        namespace: inputs.namespace,
+    };
+    return { kubectl: kubectlFor(target, options), target };
+}
+/** kubectl for a target saved earlier, e.g. by main for its post step. */
+function kubectlFor(target, options = {}) {
+    return new Kubectl({ ...target, deadlineAt: options.deadlineAt });
+}
+/**
+ * The kubeconfig a step uses: the input (written to a private file), else the first file named by
+ * KUBECONFIG, as set by an earlier step such as azure/k8s-set-context.
+ */
+async function resolveKubeconfig(input) {
+    if (input)
+        return (await writeKubeconfig(input)).path;
+    const fromEnvironment = process.env.KUBECONFIG?.split(delimiter).find(Boolean);
+    if (fromEnvironment)
+        return fromEnvironment;
+    throw new ActionError('There is no kubeconfig: the kubeconfig input is empty and KUBECONFIG is not set.', 'Pass one from a secret, e.g. kubeconfig: ${{ secrets.KUBECONFIG }}, or set KUBECONFIG in an earlier step.');
+}
+
+;// CONCATENATED MODULE: ./src/core/inputs.ts
+
+
+
+
+
+
+
+
+function raw(name, options, example) {
+    const value = getInput(name);
+    if (value !== '')
+        return value;
+    if (options?.required)
+        throw new errors_InputError(name, 'is required but was not set.', example);
+    return undefined;
+}
+function readString(name, options = {}) {
+    const example = options.example ?? 'some-value';
+    const value = raw(name, options, example) ?? options.default;
+    if (value !== undefined && options.pattern && !options.pattern.test(value)) {
+        throw new errors_InputError(name, `must match ${options.pattern}, got '${value}'.`, example);
+    }
+    return value;
+}
+function readRequiredString(name, options = {}) {
+    return readString(name, { ...options, required: true });
+}
+/** Only true/false in any letter case: 'yes' or '1' are rejected rather than guessed at. */
+function readBoolean(name, defaultValue) {
+    const value = raw(name, undefined, 'true');
+    if (value === undefined)
+        return defaultValue;
+    const lower = value.toLowerCase();
+    if (lower === 'true')
+        return true;
+    if (lower === 'false')
+        return false;
+    throw new errors_InputError(name, `must be true or false, got '${value}'.`, String(!defaultValue));
+}
+function readInteger(name, options) {
+    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = options;
+    const example = String(options.default);
+    const value = raw(name, undefined, example);
+    if (value === undefined)
+        return options.default;
+    if (!/^[-+]?\d+$/.test(value)) {
+        throw new errors_InputError(name, `must be a whole number, got '${value}'.`, example);
+    }
+    const parsed = Number(value);
+    if (parsed < min || parsed > max) {
+        throw new errors_InputError(name, `must be between ${min} and ${max}, got ${value}.`, example);
+    }
+    return parsed;
+}
+/** A decimal number such as a percentage (`80`, `92.5`); undefined when the input is empty. */
+function readNumber(name, options) {
+    const value = raw(name, undefined, options.example);
+    if (value === undefined)
+        return undefined;
+    if (!/^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) {
+        throw new errors_InputError(name, `must be a number, got '${value}'.`, options.example);
+    }
+    const parsed = Number(value);
+    const { min = -Infinity, max = Infinity } = options;
+    if (parsed < min || parsed > max) {
+        throw new errors_InputError(name, `must be between ${min} and ${max}, got ${value}.`, options.example);
+    }
+    return parsed;
+}
+/** Durations carry a unit (`90s`, `5m`, `1h30m`); returns milliseconds. */
+function readDuration(name, options) {
+    const example = options.default;
+    const value = raw(name, undefined, example) ?? options.default;
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+        const hint = /^\d+(\.\d+)?$/.test(value.trim())
+            ? ` A bare number has no unit: write '${value.trim()}s' for seconds or '${value.trim()}m' for minutes.`
+            : ' Use a number followed by h, m, s or ms.';
+        throw new InputError(name, `must be a duration such as 90s, 5m or 1h30m, got '${value}'.${hint}`, example);
+    }
+    if (options.minMs !== undefined && ms < options.minMs) {
+        throw new InputError(name, `must be at least ${formatDuration(options.minMs)}, got '${value}'.`, example);
+    }
+    if (options.maxMs !== undefined && ms > options.maxMs) {
+        throw new InputError(name, `must be at most ${formatDuration(options.maxMs)}, got '${value}'.`, example);
+    }
+    return ms;
+}
+function readEnum(name, allowed, defaultValue) {
+    const value = raw(name, undefined, defaultValue);
+    if (value === undefined)
+        return defaultValue;
+    const match = allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
+    if (match === undefined) {
+        throw new errors_InputError(name, `must be one of ${allowed.join(', ')}, got '${value}'.`, defaultValue);
+    }
+    return match;
+}
+/**
+ * Lists are newline- or comma-separated, like metadata-action's; lines starting with `#` are
+ * comments. `commas: false` keeps commas inside items (for values that contain them).
+ */
+function readList(name, options = {}) {
+    const value = getInput(name);
+    const lines = value.split(/\r?\n/).filter((line) => !line.trim().startsWith('#'));
+    const items = options.commas === false ? lines : lines.flatMap((line) => line.split(','));
+    return items.map((item) => item.trim()).filter((item) => item !== '');
+}
+/** `key=value` lines (or comma-separated pairs); a repeated key is an error, not a silent override. */
+function readMap(name, options = {}) {
+    const example = options.example ?? 'team=payments';
+    const result = new Map();
+    for (const item of readList(name, { commas: false })) {
+        const separator = item.indexOf('=');
+        if (separator <= 0) {
+            throw new errors_InputError(name, `has '${item}', which is not a key=value pair.`, example);
+        }
+        const key = item.slice(0, separator).trim();
+        if (result.has(key))
+            throw new errors_InputError(name, `sets '${key}' more than once.`, example);
+        result.set(key, item.slice(separator + 1).trim());
+    }
+    return result;
+}
+/** A YAML (or JSON) value; `check` narrows it and returns a problem description, or undefined. */
+function readYaml(name, options) {
+    const value = core.getInput(name);
+    if (value === '')
+        return options.default;
+    let parsed;
+    try {
+        parsed = YAML.parse(value, { maxAliasCount: 100 });
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        throw new InputError(name, `is not valid YAML: ${reason}`, options.example);
+    }
+    const problem = options.check?.(parsed);
+    if (problem)
+        throw new InputError(name, problem, options.example);
+    return parsed;
+}
+/**
+ * One image reference (`ghcr.io/acme/web:1.2.3`, `…@sha256:…`), checked by core's one grammar;
+ * returns the trimmed text as given, or undefined when the input is empty and not required.
+ */
+function readImageReference(name, options) {
+    const value = presentOrMissing(name, core.getInput(name).trim(), options);
+    if (value !== undefined)
+        parseImageReferenceInput(name, value, options.example);
+    return value;
+}
+/**
+ * The value, or undefined when empty; an empty required input is the one error every reader
+ * gives for it.
+ */
+function presentOrMissing(name, value, options) {
+    if (value !== undefined && value !== '')
+        return value;
+    if (options.required) {
+        throw new errors_InputError(name, options.requiredProblem ?? 'is required but was not set.', options.example);
+    }
+    return undefined;
+}
+/**
+ * A Kubernetes object name of the kind the object needs (see kubernetes-name.ts); `what` says
+ * which object, e.g. "a namespace name". Undefined when empty and not required.
+ */
+function readKubernetesName(name, options) {
+    const value = presentOrMissing(name, core.getInput(name).trim(), options);
+    return value === undefined ? undefined : checkKubernetesNameInput(name, value, options);
+}
+/**
+ * An absolute http(s) URL, trimmed; undefined when empty and not required. With `secret`, a bad
+ * value is not repeated in the error (webhook URLs are credentials).
+ */
+function readUrl(name, options) {
+    const value = presentOrMissing(name, getInput(name).trim() || options.default, options);
+    return value === undefined ? undefined : checkUrlInput(name, value, options);
+}
+/**
+ * The kubeconfig and context inputs every cluster action has, checked together: without a context
+ * input the kubeconfig must name a current-context.
+ */
+function readKubeconfigInputs(contextExample) {
+    const kubeconfig = readString('kubeconfig', { example: '${{ secrets.KUBECONFIG }}' });
+    const context = readString('context', { example: contextExample })?.trim() || undefined;
+    checkKubeconfigContext(kubeconfig, context);
+    return { kubeconfig, context };
+}
+
+;// CONCATENATED MODULE: ./src/coverage/model.ts
+/**
+ * Coverage as every format reads into it: per file, which lines are coverable and how often each
+ * ran, the branches on each line, and the functions. Totals are always recomputed from this,
+ * never taken from a report's own summary lines.
+ */
+const COVERAGE_FORMATS = [
+    'lcov',
+    'cobertura',
+    'jacoco',
+    'clover',
+    'go',
+    'istanbul',
+    'llvm-cov',
+    'coveragepy-json',
+    'coverlet',
+    'opencover',
+    'simplecov',
+];
+function emptyFile(path) {
+    return { path, lines: new Map(), branches: new Map(), functions: new Map() };
+}
+
+;// CONCATENATED MODULE: ./src/coverage/headline.ts
+/**
+ * How the headline rate counts a line that ran while one of its branches did not:
+ * - `lines`: as covered — the line ran (lcov, Istanbul and coverage.py's line figure);
+ * - `codecov`: as a miss — Codecov's coverage is hits ÷ (hits + partials + misses), and that is
+ *   the number people compare with when they move from Codecov.
+ */
+const HEADLINE_DEFINITIONS = ['lines', 'codecov'];
+function headlineOf(files, lines, definition) {
+    const partials = partialLines(files);
+    const covered = definition === 'codecov' ? lines.covered - partials : lines.covered;
+    return { definition, covered, total: lines.total, partials };
+}
+/** A partial line is coverable, ran, and has a branch that was never taken. */
+function partialLines(files) {
+    let partials = 0;
+    for (const file of files) {
+        for (const [line, taken] of file.branches) {
+            if ((file.lines.get(line) ?? 0) > 0 && taken.some((hits) => hits === 0))
+                partials += 1;
+        }
+    }
+    return partials;
+}
+/** One sentence for the summary: which number the headline is, so nobody has to guess. */
+function describeHeadline(headline) {
+    const partials = headline.partials === 1 ? '1 line ran' : `${headline.partials} lines ran`;
+    if (headline.definition === 'codecov') {
+        return `The headline rate is Codecov's: hits ÷ (hits + partials + misses); ${partials} with a branch never taken and count${headline.partials === 1 ? 's' : ''} as missed.`;
+    }
+    const switchHint = headline.partials > 0
+        ? ` ${partials} with a branch never taken; headline: codecov counts such lines as missed, as Codecov does.`
+        : '';
+    return `The headline rate is lines that ran ÷ coverable lines.${switchHint}`;
+}
+
+;// CONCATENATED MODULE: ./src/coverage/inputs.ts
+
+
+
+
+
+const PERCENT = { min: 0, max: 100 };
+function readSettings(env = process.env) {
+    const baselineFile = readString('baseline-file');
+    const baselineArtifact = readString('baseline-artifact');
+    if (baselineFile && baselineArtifact) {
+        throw new errors_InputError('baseline-file', 'and baseline-artifact are both set; choose one.', 'coverage-baseline/result.json');
+    }
+    const maxDrop = readNumber('max-drop', { ...PERCENT, example: '0.5' });
+    if (maxDrop !== undefined && !baselineFile && !baselineArtifact) {
+        throw new errors_InputError('max-drop', 'needs a baseline to compare with: set baseline-file or baseline-artifact.', '0.5');
+    }
+    return {
+        files: readList('files'),
+        format: readEnum('format', ['auto', ...COVERAGE_FORMATS], 'auto'),
+        expectedReports: readExpectedReports(),
+        pathFixes: [...readMap('path-fixes', { example: '/app=.' })].map(([from, to]) => ({
+            from,
+            to,
+        })),
+        name: readName(),
+        minTotal: readNumber('min-total', { ...PERCENT, example: '80' }),
+        minBranches: readNumber('min-branches', { ...PERCENT, example: '70' }),
+        headline: readEnum('headline', HEADLINE_DEFINITIONS, 'lines'),
+        minPatch: readNumber('min-patch', { ...PERCENT, example: '90' }),
+        unmatchedChanges: readEnum('unmatched-changes', UNMATCHED_CHANGES, 'fail'),
+        maxDrop,
+        baseRef: readString('base-ref'),
+        baselineFile,
+        baselineArtifact,
+        codecov: readBoolean('codecov', false) ? readCodecov() : undefined,
+        comment: readBoolean('comment', false),
+        pullRequest: readInteger('pull-request', { default: 0, min: 0 }),
+        badgePath: readString('badge-path'),
+        githubToken: readString('github-token'),
+        workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    };
+}
+function readCodecov() {
+    const url = readUrl('codecov-url', {
+        default: 'https://ingest.codecov.io',
+        example: 'https://ingest.codecov.io',
+    });
+    const flags = readList('flags');
+    const badFlag = flags.find((flag) => !/^[\w.-]+$/.test(flag));
+    if (badFlag) {
+        throw new errors_InputError('flags', `has '${badFlag}'; Codecov flags use letters, digits, '_', '.' and '-' only.`, 'unit,backend');
+    }
+    return {
+        token: readString('codecov-token'),
+        url: url.replace(/\/+$/, ''),
+        useOidc: readBoolean('use-oidc', false),
+        flags,
+        failOnUploadError: readBoolean('fail-on-upload-error', true),
+    };
+}
+/** One line of plain text: it is shown in the summary heading and the comment. */
+function readName() {
+    const name = readString('name');
+    if (name !== undefined && (/[\r\n]/.test(name) || name.length > 100)) {
+        throw new errors_InputError('name', 'must be one line of at most 100 characters.', 'backend');
+    }
+    return name;
+}
+/** A count of reports, so 0 or 2.5 are mistakes; empty means no check. */
+function readExpectedReports() {
+    const expected = readNumber('expected-reports', { min: 1, max: 1000, example: '3' });
+    if (expected !== undefined && !Number.isInteger(expected)) {
+        throw new errors_InputError('expected-reports', `must be a whole number, got ${expected}.`, '3');
+    }
+    return expected;
+}
+
+;// CONCATENATED MODULE: ./src/coverage/merge.ts
+
+/**
+ * Merges every report line by line: a file that appears in several reports (matrix jobs,
+ * monorepos, unit and integration runs) becomes one file whose lines are the union, with hits
+ * summed, so a line is covered when any report covered it. Branch counts are summed position by
+ * position and functions by key, the way lcov and Istanbul merge.
+ */
+function mergeReports(reports) {
+    const merged = new Map();
+    for (const report of reports) {
+        for (const file of report.files) {
+            const target = merged.get(file.path) ?? emptyFile(file.path);
+            merged.set(file.path, target);
+            for (const [line, hits] of file.lines)
+                target.lines.set(line, (target.lines.get(line) ?? 0) + hits);
+            for (const [line, taken] of file.branches) {
+                const existing = target.branches.get(line) ?? [];
+                const length = Math.max(existing.length, taken.length);
+                target.branches.set(line, Array.from({ length }, (_, index) => (existing[index] ?? 0) + (taken[index] ?? 0)));
+            }
+            for (const [name, hits] of file.functions)
+                target.functions.set(name, (target.functions.get(name) ?? 0) + hits);
+        }
+    }
+    return [...merged.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+;// CONCATENATED MODULE: ./src/core/reports/paths.ts
+
+/**
+ * Makes a path from a report repository-relative with forward slashes, the way annotations need
+ * it. Accepts plain paths (POSIX or Windows) and file:// URIs. Paths outside the workspace, and
+ * relative paths that climb out of it, are kept (normalised) rather than guessed at. Relative
+ * paths are taken as relative to `directory`, where the tool ran, when that is given.
+ */
+function paths_toRepositoryPath(path, workspace, directory) {
+    const candidate = isFileUri(path) ? fileUriToPath(path) : path;
+    let normalised = normalise(candidate);
+    if (!paths_isAbsolute(normalised)) {
+        // A tool run in a subdirectory reports paths relative to it, not to the repository.
+        if (!directory || normalise(directory) === normalise(workspace))
+            return normalised;
+        normalised = external_node_path_namespaceObject.posix.join(normalise(directory), normalised);
+    }
+    const root = normalise(workspace).replace(/\/+$/, '');
+    const inside = relativeTo(normalised, root);
+    return inside ?? normalised;
+}
+function isFileUri(text) {
+    return /^file:/i.test(text);
+}
+/** file:///home/a%20b/x.rs -> /home/a b/x.rs; file:///C:/x -> C:/x; file://host/share -> //host/share. */
+function fileUriToPath(uri) {
+    let url;
+    try {
+        url = new URL(uri);
+    }
+    catch {
+        return uri;
+    }
+    const pathname = safeDecode(url.pathname);
+    const windowsDrive = /^\/[A-Za-z]:(\/|$)/.test(pathname);
+    if (url.host !== '' && url.host !== 'localhost')
+        return `//${url.host}${pathname}`;
+    return windowsDrive ? pathname.slice(1) : pathname;
+}
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+function normalise(path) {
+    const slashed = path.trim().replace(/\\/g, '/');
+    const unc = slashed.startsWith('//');
+    const collapsed = external_node_path_namespaceObject.posix.normalize(slashed);
+    const withoutDot = collapsed.startsWith('./') ? collapsed.slice(2) : collapsed;
+    // posix.normalize keeps a leading "//" already; keep UNC roots intact either way.
+    return unc && !withoutDot.startsWith('//') ? `/${withoutDot}` : withoutDot;
+}
+function paths_isAbsolute(path) {
+    return path.startsWith('/') || /^[A-Za-z]:\//.test(path);
+}
+function relativeTo(path, root) {
+    if (root === '')
+        return undefined;
+    // Windows paths compare without regard to case (drive letters come in both cases).
+    const windows = /^[A-Za-z]:\//.test(root);
+    const comparablePath = windows ? path.toLowerCase() : path;
+    const comparableRoot = windows ? root.toLowerCase() : root;
+    const prefix = comparableRoot.endsWith('/') ? comparableRoot : `${comparableRoot}/`;
+    if (!comparablePath.startsWith(prefix))
+        return undefined;
+    const relative = path.slice(prefix.length);
+    return relative === '' ? undefined : relative;
 }
 
 ;// CONCATENATED MODULE: external "url"
@@ -50680,27 +51826,365 @@ function globSync(globInput, options) {
 //#endregion
 
 
-;// CONCATENATED MODULE: ./src/coverage/model.ts
+;// CONCATENATED MODULE: ./src/coverage/repository-files.ts
+
+
+/** Never part of a repository's sources, and often huge. */
+const NEVER_LISTED = ['**/node_modules/**', '**/.git/**'];
 /**
- * Coverage as every format reads into it: per file, which lines are coverable and how often each
- * ran, the branches on each line, and the functions. Totals are always recomputed from this,
- * never taken from a report's own summary lines.
+ * The workspace's files, workspace-relative with forward slashes: what git tracks plus untracked
+ * files it does not ignore (sources a build step generated still count), or, when the workspace
+ * is not a git work tree, every file outside node_modules and .git.
  */
-const COVERAGE_FORMATS = [
-    'lcov',
-    'cobertura',
-    'jacoco',
-    'clover',
-    'go',
-    'istanbul',
-    'llvm-cov',
-    'coveragepy-json',
-    'coverlet',
-    'opencover',
-    'simplecov',
-];
-function emptyFile(path) {
-    return { path, lines: new Map(), branches: new Map(), functions: new Map() };
+async function listRepositoryFiles(workspace) {
+    const listed = await exec_execute('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: workspace, okExitCodes: 'any', timeoutMs: 60_000, maxOutputBytes: 256 * 1024 * 1024 }).catch(() => undefined);
+    if (listed?.exitCode === 0 && !listed.stdoutTruncated) {
+        // -z: names come unquoted, whatever characters they hold.
+        return [...new Set(listed.stdout.split('\0').filter((path) => path !== ''))];
+    }
+    return glob(['**/*'], {
+        cwd: workspace,
+        onlyFiles: true,
+        dot: true,
+        followSymbolicLinks: false,
+        ignore: NEVER_LISTED,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/coverage/path-fixes.ts
+
+
+
+
+
+
+
+/**
+ * Makes every report path repository-relative. The user's path-fixes come first: a path whose
+ * prefix a fix matches (as the report wrote it, see FileCoverage.reportedPath) is rewritten by it
+ * and made repository-relative, whatever the automatic resolution would have found. The paths
+ * no fix matched are resolved automatically (the report's directory and its parents, then the
+ * repository's files, see resolve-paths.ts).
+ */
+async function fixReportPaths(reports, fixes, workspace, listFiles = () => listRepositoryFiles(workspace)) {
+    let files;
+    const listOnce = () => (files ??= listFiles());
+    const explicit = applyExplicitFixes(reports, fixes, workspace);
+    const resolution = await resolveReportPaths(explicit.reports, workspace, listOnce, explicit.fixed);
+    const fixed = resolution.reports.map((report) => ({
+        ...report,
+        files: report.files.map((file) => resolution.resolved.has(file) || explicit.fixed.has(file)
+            ? file
+            : { ...file, path: paths_toRepositoryPath(file.path, workspace) }),
+    }));
+    const unresolved = [];
+    resolution.reports.forEach((report, reportIndex) => {
+        const directory = reportDirectory(report.origin, workspace);
+        report.files.forEach((file, fileIndex) => {
+            if (resolution.resolved.has(file))
+                return;
+            const final = fixed[reportIndex].files[fileIndex].path;
+            const review = reviewPaths([final], workspace);
+            if (review.outside.length + review.missing.length > 0) {
+                unresolved.push({ path: reports[reportIndex].files[fileIndex].path, directory });
+            }
+        });
+    });
+    const stillUnresolved = new Set(unresolved.map(({ path }) => path));
+    const ambiguous = resolution.ambiguous.filter(({ path }) => stillUnresolved.has(path));
+    const suggestions = [];
+    if (unresolved.length > 0) {
+        const index = new SuffixIndex(await listOnce());
+        const seen = new Set();
+        for (const { path, directory } of unresolved) {
+            const match = index.match(path, directory);
+            const suggestion = match.length === 1 ? fixBetween(path, match[0]) : undefined;
+            if (!suggestion || seen.has(`${suggestion.from}=${suggestion.to}`))
+                continue;
+            seen.add(`${suggestion.from}=${suggestion.to}`);
+            suggestions.push(suggestion);
+        }
+    }
+    const moved = [...resolution.resolved].length;
+    info(`Report paths: ${explicit.fixed.size} mapped by path-fixes, ${moved} found in the repository, ${unresolved.length} not (${ambiguous.length} of them ambiguous).`);
+    warnAmbiguous(ambiguous);
+    return {
+        reports: fixed,
+        ambiguous,
+        suggestions,
+        unusedFixes: explicit.unused,
+        reportedPaths: explicit.unused.length > 0 ? samplePaths(reports) : [],
+    };
+}
+/**
+ * Ambiguous paths are kept as written, so every report naming one merges into one file that is
+ * none of the candidates: that must not pass unseen.
+ */
+function warnAmbiguous(ambiguous) {
+    if (ambiguous.length === 0)
+        return;
+    const byPath = groupAmbiguous(ambiguous);
+    const named = byPath
+        .slice(0, 5)
+        .map(({ path, reports, candidates }) => `${path} (in ${reports.join(', ')}) matches ${candidates.join(', ')}`)
+        .join('; ');
+    const more = byPath.length > 5 ? ` and ${byPath.length - 5} more` : '';
+    warning(log_escapeUntrusted(`${byPath.length} report path(s) matched several repository files and were kept as written, so reports naming them merge into one file: ${named}${more}. The job summary says how to tell them apart.`), { title: 'Coverage report paths are ambiguous' });
+}
+/** One entry per ambiguous path, with every report that named it. */
+function groupAmbiguous(ambiguous) {
+    const byPath = new Map();
+    for (const { path, report, candidates } of ambiguous) {
+        const entry = byPath.get(path);
+        if (!entry)
+            byPath.set(path, { path, reports: [report], candidates: [...candidates] });
+        else {
+            if (!entry.reports.includes(report))
+                entry.reports.push(report);
+            for (const candidate of candidates)
+                if (!entry.candidates.includes(candidate))
+                    entry.candidates.push(candidate);
+        }
+    }
+    return [...byPath.values()];
+}
+/** The first few distinct paths as the reports wrote them. */
+function samplePaths(reports) {
+    const paths = new Set();
+    for (const report of reports) {
+        for (const file of report.files) {
+            paths.add(file.reportedPath ?? file.path);
+            if (paths.size >= 3)
+                return [...paths];
+        }
+    }
+    return [...paths];
+}
+/** /app/src/a.ts and src/a.ts → /app=. (the prefixes before the parts they share). */
+function fixBetween(reported, repositoryFile) {
+    const from = reported.split('/');
+    const to = repositoryFile.split('/');
+    let shared = 0;
+    while (shared < from.length - 1 &&
+        shared < to.length &&
+        from.at(-1 - shared) === to.at(-1 - shared))
+        shared += 1;
+    const prefix = from.slice(0, from.length - shared).join('/');
+    if (prefix === '' || shared === 0)
+        return undefined;
+    return { from: prefix, to: to.slice(0, to.length - shared).join('/') || '.' };
+}
+/**
+ * Rewrites report paths with the user's `from=to` prefixes (the longest matching prefix wins, at
+ * a path boundary), then makes them repository-relative. Reports produced in a container or
+ * another checkout say /app/src/x.ts where the repository has src/x.ts. A path no fix matches is
+ * only made repository-relative.
+ */
+function applyPathFixes(reports, fixes, workspace) {
+    const applied = applyExplicitFixes(reports, fixes, workspace);
+    return applied.reports.map((report) => ({
+        ...report,
+        files: report.files.map((file) => applied.fixed.has(file) ? file : { ...file, path: toRepositoryPath(file.path, workspace) }),
+    }));
+}
+function applyExplicitFixes(reports, fixes, workspace) {
+    const rules = fixes
+        .map((fix) => ({
+        fix,
+        from: normaliseFixPath(insideWorkspace(fix.from, workspace)),
+        to: normaliseFixPath(fix.to),
+    }))
+        .sort((a, b) => b.from.length - a.from.length);
+    const used = new Set();
+    const fixed = new Set();
+    const out = reports.map((report) => ({
+        ...report,
+        files: report.files.map((file) => {
+            for (const written of [file.reportedPath, file.path]) {
+                if (written === undefined)
+                    continue;
+                const path = written.replace(/\\/g, '/');
+                const rule = rules.find(({ from }) => startsWithPrefix(path, from));
+                if (!rule)
+                    continue;
+                used.add(rule.fix);
+                const rest = path.slice(rule.from.length).replace(/^\/+/, '');
+                const to = rule.to.replace(/\/+$/, '');
+                const replaced = to === '' || to === '.' ? rest : `${to}/${rest}`;
+                const moved = { ...file, path: paths_toRepositoryPath(replaced, workspace) };
+                fixed.add(moved);
+                return moved;
+            }
+            return file;
+        }),
+    }));
+    return { reports: out, fixed, unused: fixes.filter((fix) => !used.has(fix)) };
+}
+/**
+ * Parsers make absolute paths inside the workspace relative before any rule runs, so a rule
+ * written with the workspace's absolute path (<workspace>/dist=src) is made relative too.
+ */
+function insideWorkspace(from, workspace) {
+    const relativePath = (0,external_node_path_namespaceObject.relative)(workspace, from);
+    const inside = (0,external_node_path_namespaceObject.isAbsolute)(from) &&
+        relativePath !== '' &&
+        !relativePath.startsWith('..') &&
+        !(0,external_node_path_namespaceObject.isAbsolute)(relativePath);
+    return inside ? relativePath.split(external_node_path_namespaceObject.sep).join('/') : from;
+}
+/** As report paths are normalised: forward slashes, no trailing slash, no leading ./ . */
+function normaliseFixPath(path) {
+    const slashed = path.trim().replace(/\\/g, '/');
+    const bare = slashed.replace(/^(?:\.\/)+/, '').replace(/\/+$/, '');
+    return bare === '' && slashed.startsWith('/') ? '/' : bare;
+}
+/** At a path boundary; Windows paths (C:/...) compare without regard to case, as Windows does. */
+function startsWithPrefix(path, prefix) {
+    if (prefix === '')
+        return false;
+    const windows = /^[A-Za-z]:\//.test(prefix) || /^[A-Za-z]:$/.test(prefix);
+    const [p, f] = windows ? [path.toLowerCase(), prefix.toLowerCase()] : [path, prefix];
+    if (f === '/')
+        return p.startsWith('/');
+    return p === f || p.startsWith(`${f}/`);
+}
+/** Splits the merged paths into those outside the repository and those missing from the checkout. */
+function reviewPaths(paths, workspace) {
+    const review = { outside: [], missing: [] };
+    for (const path of paths) {
+        if ((0,external_node_path_namespaceObject.isAbsolute)(path) || path.startsWith('../') || /^[A-Za-z]:\//.test(path))
+            review.outside.push(path);
+        else if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(workspace, path)))
+            review.missing.push(path);
+    }
+    return review;
+}
+
+;// CONCATENATED MODULE: ./src/coverage/path-notes.ts
+
+
+const path_notes_NAMED = 5;
+/**
+ * What the summary says about paths that did not resolve: which, and the path-fixes line that
+ * would map them (worked out from the repository's files when one matched, else the usual one).
+ */
+function pathNotes(review, fixing) {
+    const notes = [];
+    for (const { from, to } of fixing.unusedFixes ?? []) {
+        const looks = fixing.reportedPaths?.length
+            ? `; the reports' paths look like ${fixing.reportedPaths.join(', ')}`
+            : '';
+        notes.push(`path-fixes rule ${from}=${to} matched no report path${looks}.`);
+    }
+    const suggested = fixing.suggestions.length > 0
+        ? fixing.suggestions
+            .slice(0, 3)
+            .map(({ from, to }) => `${from}=${to}`)
+            .join(' and ')
+        : undefined;
+    if (review.outside.length > 0) {
+        notes.push(`${review.outside.length} file(s) lie outside the repository and are left out of every total: ${named(review.outside)}. ${suggested ? `The repository's files suggest path-fixes: ${suggested}.` : 'Map them with path-fixes, e.g. /app=. if the tests ran in a container.'}`);
+    }
+    const ambiguous = new Set(fixing.ambiguous.map(({ path }) => path));
+    const missing = review.missing.filter((path) => !ambiguous.has(path));
+    if (missing.length > 0) {
+        notes.push(`${missing.length} file(s) in the reports were not found in the checkout, neither beside the report nor by name among the repository's files, and count as written: ${named(missing)}. ${suggested ? `The repository's files suggest path-fixes: ${suggested}.` : 'If they live elsewhere, map them with path-fixes, e.g. build/src=src.'}`);
+    }
+    if (fixing.ambiguous.length > 0)
+        notes.push(ambiguousNote(fixing.ambiguous));
+    return notes;
+}
+function named(paths) {
+    const more = paths.length > path_notes_NAMED ? ` and ${paths.length - path_notes_NAMED} more` : '';
+    return `${paths.slice(0, path_notes_NAMED).join(', ')}${more}`;
+}
+/**
+ * One entry per path. A path-fixes line is only offered when one report named the path: when
+ * several did (coverage-a/lcov.info and coverage-b/lcov.info both saying src/index.js), a fix
+ * rewrites the path in all of them alike and would map every report onto one package.
+ */
+function ambiguousNote(ambiguous) {
+    const byPath = groupAmbiguous(ambiguous);
+    const examples = byPath
+        .slice(0, 3)
+        .map(({ path, candidates }) => `${path} (${candidates.slice(0, 3).join(' or ')})`)
+        .join(', ');
+    const more = byPath.length > 3 ? ` and ${byPath.length - 3} more` : '';
+    const shared = byPath.find(({ reports }) => reports.length > 1);
+    let advice;
+    if (shared) {
+        const candidate = shared.candidates[0].split('/');
+        const directory = candidate.slice(0, -sharedSuffix(candidate, shared.path.split('/')));
+        const example = directory.length > 0 ? `${directory.join('/')}/coverage` : 'packages/a/coverage';
+        advice = `Several reports (${shared.reports.slice(0, 3).join(', ')}) name ${shared.path}, and they merge into one file: download each leg's report into its package directory (actions/download-artifact with path: ${example}) so it resolves there, or run one coverage step per package with name.`;
+    }
+    else {
+        const first = byPath[0];
+        const fix = fixBetween(first.path, first.candidates[0]);
+        advice = `${fix ? `Say which with path-fixes, e.g. ${fix.from}=${fix.to}, or write` : 'Write'} each package's report inside the package.`;
+    }
+    return `${byPath.length} report path(s) matched several repository files equally well and were kept as written: ${examples}${more}. ${advice}`;
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/core/reports/source.ts
+
+
+/** JSON and text reports are read whole; anything bigger than this is not a plausible report. */
+const MAX_TEXT_REPORT_BYTES = 64 * 1024 * 1024;
+function fileSource(path) {
+    return {
+        origin: path,
+        open: () => (0,external_node_fs_namespaceObject.createReadStream)(path),
+        readText: (maxBytes) => collect((0,external_node_fs_namespaceObject.createReadStream)(path), maxBytes, path),
+    };
+}
+function textSource(text, origin) {
+    return {
+        origin,
+        open: () => Readable.from([Buffer.from(text, 'utf8')]),
+        readText: async (maxBytes) => {
+            if (Buffer.byteLength(text, 'utf8') > maxBytes)
+                throw tooLarge(origin, maxBytes);
+            return text;
+        },
+    };
+}
+async function collect(stream, maxBytes, origin) {
+    const chunks = [];
+    let size = 0;
+    try {
+        for await (const chunk of stream) {
+            size += chunk.length;
+            if (size > maxBytes) {
+                stream.destroy();
+                throw tooLarge(origin, maxBytes);
+            }
+            chunks.push(chunk);
+        }
+    }
+    catch (error) {
+        if (error instanceof ReportError)
+            throw error;
+        throw new ReportError(origin, `could not be read: ${error.message}`);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+function tooLarge(origin, maxBytes) {
+    return new ReportError(origin, `is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB and was not read.`);
+}
+/**
+ * A report that cannot be read (malformed, truncated, hostile, wrong shape). The check it belongs
+ * to fails with this message rather than the action crashing.
+ */
+class ReportError extends Error {
+    origin;
+    constructor(origin, problem) {
+        super(`${origin}: ${problem}`);
+        this.origin = origin;
+        this.name = 'ReportError';
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/coverage/discover.ts
@@ -50738,7 +52222,8 @@ const USUAL_LOCATIONS = [
  *   functions' hits; an lcov or cobertura file beside them was derived from them.
  * - opencover keeps each branch point's own visit count (coverlet writes it from its JSON).
  * - lcov keeps each branch's own count (BRDA) and each function's hits.
- * - clover keeps a condition's true and false counts and the methods.
+ * - clover keeps a condition's true and false counts and the methods, but Istanbul's clover.xml
+ *   (Jest, c8) means other things by them, so the XML formats beside it are trusted first.
  * - jacoco and cobertura only say how many of a line's branches were taken, not which, so a
  *   merge can no longer line branches up; jacoco also keeps method hits.
  * - go profiles have no branches or functions at all.
@@ -50753,9 +52238,9 @@ const READ_PREFERENCE = [
     'simplecov',
     'opencover',
     'lcov',
-    'clover',
     'jacoco',
     'cobertura',
+    'clover',
     'go',
 ];
 const NEVER_SEARCHED = ['**/node_modules/**', '**/.git/**', '**/vendor/**'];
@@ -50859,78 +52344,6 @@ class SourceIndex {
 }
 function components(path) {
     return path.split(/[\\/]+/).filter((part) => part !== '' && part !== '.');
-}
-
-;// CONCATENATED MODULE: ./src/core/reports/paths.ts
-
-/**
- * Makes a path from a report repository-relative with forward slashes, the way annotations need
- * it. Accepts plain paths (POSIX or Windows) and file:// URIs. Paths outside the workspace, and
- * relative paths that climb out of it, are kept (normalised) rather than guessed at. Relative
- * paths are taken as relative to `directory`, where the tool ran, when that is given.
- */
-function paths_toRepositoryPath(path, workspace, directory) {
-    const candidate = isFileUri(path) ? fileUriToPath(path) : path;
-    let normalised = normalise(candidate);
-    if (!paths_isAbsolute(normalised)) {
-        // A tool run in a subdirectory reports paths relative to it, not to the repository.
-        if (!directory || normalise(directory) === normalise(workspace))
-            return normalised;
-        normalised = external_node_path_namespaceObject.posix.join(normalise(directory), normalised);
-    }
-    const root = normalise(workspace).replace(/\/+$/, '');
-    const inside = relativeTo(normalised, root);
-    return inside ?? normalised;
-}
-function isFileUri(text) {
-    return /^file:/i.test(text);
-}
-/** file:///home/a%20b/x.rs -> /home/a b/x.rs; file:///C:/x -> C:/x; file://host/share -> //host/share. */
-function fileUriToPath(uri) {
-    let url;
-    try {
-        url = new URL(uri);
-    }
-    catch {
-        return uri;
-    }
-    const pathname = safeDecode(url.pathname);
-    const windowsDrive = /^\/[A-Za-z]:(\/|$)/.test(pathname);
-    if (url.host !== '' && url.host !== 'localhost')
-        return `//${url.host}${pathname}`;
-    return windowsDrive ? pathname.slice(1) : pathname;
-}
-function safeDecode(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
-function normalise(path) {
-    const slashed = path.trim().replace(/\\/g, '/');
-    const unc = slashed.startsWith('//');
-    const collapsed = external_node_path_namespaceObject.posix.normalize(slashed);
-    const withoutDot = collapsed.startsWith('./') ? collapsed.slice(2) : collapsed;
-    // posix.normalize keeps a leading "//" already; keep UNC roots intact either way.
-    return unc && !withoutDot.startsWith('//') ? `/${withoutDot}` : withoutDot;
-}
-function paths_isAbsolute(path) {
-    return path.startsWith('/') || /^[A-Za-z]:\//.test(path);
-}
-function relativeTo(path, root) {
-    if (root === '')
-        return undefined;
-    // Windows paths compare without regard to case (drive letters come in both cases).
-    const windows = /^[A-Za-z]:\//.test(root);
-    const comparablePath = windows ? path.toLowerCase() : path;
-    const comparableRoot = windows ? root.toLowerCase() : root;
-    const prefix = comparableRoot.endsWith('/') ? comparableRoot : `${comparableRoot}/`;
-    if (!comparablePath.startsWith(prefix))
-        return undefined;
-    const relative = path.slice(prefix.length);
-    return relative === '' ? undefined : relative;
 }
 
 // EXTERNAL MODULE: external "node:util"
@@ -53454,287 +54867,7 @@ function listed(items, separator = ', ') {
         : shown;
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/core/image-reference.ts
-/**
- * Image references as Docker and the OCI distribution spec write them:
- * `[host[:port]/]repository[:tag][@algorithm:hex]`.
- *
- * Docker Hub short names are normalised the way `docker pull` reads them: `nginx`,
- * `library/nginx`, `docker.io/nginx` and `index.docker.io/library/nginx` all name
- * `library/nginx` on registry-1.docker.io, the host that actually serves the Hub's API.
- */
-
-/** The host that serves Docker Hub's registry API. */
-const DOCKER_HUB_REGISTRY = 'registry-1.docker.io';
-const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', DOCKER_HUB_REGISTRY]);
-const EXAMPLE = 'ghcr.io/my-org/my-app:sha-1a2b3c4';
-/**
- * Parses the value of an input that holds one image reference; a bad value is an InputError
- * naming the input, so the same reference gets the same answer in every action.
- */
-function image_reference_parseImageReferenceInput(input, text, example = EXAMPLE) {
-    try {
-        return parseReference(text);
-    }
-    catch (error) {
-        if (error instanceof InvalidReferenceError)
-            throw new InputError(input, error.problem, example);
-        throw error;
-    }
-}
-/**
- * Says what is wrong with a reference in words that read after "Input 'name' ", so the caller
- * can wrap it in an InputError that names the input: `new InputError(input, e.problem, e.example)`.
- */
-class InvalidReferenceError extends Error {
-    text;
-    reason;
-    example = EXAMPLE;
-    constructor(text, reason) {
-        super(`'${text}' is not a valid image reference: ${reason}.`);
-        this.text = text;
-        this.reason = reason;
-        this.name = 'InvalidReferenceError';
-    }
-    get problem() {
-        return `has an invalid image reference '${this.text}': ${this.reason}.`;
-    }
-}
-// The grammar of distribution's reference package and the OCI spec's repository name rule.
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const HOST_AND_PORT = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?$`);
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const DIGEST = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):(.+)$/;
-/** Algorithms we can verify, with the exact length of their lowercase hex encoding. */
-const DIGEST_HEX_LENGTH = { sha256: 64, sha512: 128 };
-/** Docker's limit on a whole name, registry host included. */
-const NAME_MAX_LENGTH = 255;
-function parseReference(text) {
-    const fail = (reason) => {
-        throw new InvalidReferenceError(text, reason);
-    };
-    const trimmed = text.trim();
-    if (trimmed === '')
-        fail('it is empty');
-    if (/\s/.test(trimmed))
-        fail('it contains whitespace');
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
-        fail('write it without a URL scheme such as https://');
-    }
-    let rest = trimmed;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at !== -1) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        checkDigest(digest, fail);
-    }
-    let tag;
-    const colon = rest.lastIndexOf(':');
-    if (colon > rest.lastIndexOf('/')) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!TAG.test(tag)) {
-            fail(tag === ''
-                ? 'the tag after ":" is empty'
-                : `tag '${tag}' must start with a letter, digit or "_" and contain only letters, digits, "_", "." and "-" (at most 128 characters)`);
-        }
-    }
-    if (rest.length > NAME_MAX_LENGTH)
-        fail(`the name is longer than ${NAME_MAX_LENGTH} characters`);
-    const { registry, repository } = splitRegistry(rest, fail);
-    return { registry, repository, ...(tag !== undefined && { tag }), ...(digest && { digest }) };
-}
-function checkDigest(digest, fail) {
-    const match = DIGEST.exec(digest);
-    if (!match)
-        fail(`digest '${digest}' must look like sha256:<64 hex digits>`);
-    const [, algorithm, hex] = match;
-    const length = DIGEST_HEX_LENGTH[algorithm];
-    if (length === undefined) {
-        fail(`digest algorithm '${algorithm}' is not supported (use sha256 or sha512)`);
-    }
-    if (hex.length !== length || !/^[a-f0-9]+$/.test(hex)) {
-        fail(`a ${algorithm} digest has exactly ${length} lowercase hex digits, got '${hex}'`);
-    }
-}
-function splitRegistry(name, fail) {
-    if (name === '')
-        fail('the repository name is missing');
-    const slash = name.indexOf('/');
-    const first = slash === -1 ? '' : name.slice(0, slash);
-    // Docker's rule: the first component names a registry only if it could not be a path.
-    const isHost = first !== '' &&
-        (first.includes('.') || first.includes(':') || first === 'localhost' || /[A-Z]/.test(first));
-    const host = isHost ? first : 'docker.io';
-    let repository = isHost ? name.slice(slash + 1) : name;
-    if (isHost && !HOST_AND_PORT.test(host))
-        fail(`'${host}' is not a valid registry host[:port]`);
-    if (repository === '')
-        fail('the repository name after the registry is missing');
-    for (const component of repository.split('/')) {
-        if (component === '')
-            fail('the repository name has an empty path component ("//" or a trailing "/")');
-        if (PATH_COMPONENT.test(component))
-            continue;
-        if (PATH_COMPONENT.test(component.toLowerCase())) {
-            fail(`repository names must be lowercase ('${repository.toLowerCase()}')`);
-        }
-        fail(`'${component}' is not a valid repository path component: use lowercase letters and digits, separated by ".", "_", "__" or "-"`);
-    }
-    const registry = host.toLowerCase();
-    if (DOCKER_HUB_ALIASES.has(registry)) {
-        if (!repository.includes('/'))
-            repository = `library/${repository}`;
-        return { registry: DOCKER_HUB_REGISTRY, repository };
-    }
-    return { registry, repository };
-}
-/** The reference as users write it; Docker Hub is shown as docker.io, its documented name. */
-function formatReference(reference) {
-    const host = reference.registry === DOCKER_HUB_REGISTRY ? 'docker.io' : reference.registry;
-    const tag = reference.tag === undefined ? '' : `:${reference.tag}`;
-    const digest = reference.digest === undefined ? '' : `@${reference.digest}`;
-    return `${host}/${reference.repository}${tag}${digest}`;
-}
-/** What the registry API addresses a manifest by: the digest when known, else the tag. */
-function manifestReference(reference) {
-    return reference.digest ?? reference.tag;
-}
-/**
- * Hosts reached over plain HTTP without being told: the loopback interface, where test and
- * CI-service registries run and nothing crosses a network. Docker treats 127.0.0.0/8 the same.
- */
-function isLoopbackRegistry(registry) {
-    const host = registry.startsWith('[')
-        ? registry.slice(0, registry.indexOf(']') + 1)
-        : registry.split(':')[0];
-    return host === 'localhost' || host === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(host);
-}
-
-;// CONCATENATED MODULE: ./src/core/kubernetes-name.ts
-/**
- * Kubernetes object names, as Kubernetes validates them (k8s.io/apimachinery validation):
- *
- * - `label`: a DNS-1123 label (RFC 1123): at most 63 lowercase letters, digits and '-', starting
- *   and ending with a letter or digit. Namespaces, containers, and most names that end up in a
- *   label value or a DNS name.
- * - `subdomain`: a DNS-1123 subdomain: DNS-1123 labels joined by '.', at most 253 characters.
- *   Deployments, StatefulSets, DaemonSets, ConfigMaps, HTTPRoutes, Ingresses.
- * - `label-1035`: a DNS-1035 label (RFC 1035): a DNS-1123 label that starts with a letter.
- *   Services.
- *
- * One grammar for every action, so the same name gets the same answer everywhere.
- */
-
-const MAX_LENGTH = {
-    label: 63,
-    subdomain: 253,
-    'label-1035': 63,
-};
-const DESCRIPTION = {
-    label: "a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit)",
-    subdomain: "a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit)",
-    'label-1035': "a DNS-1035 label (lowercase letters, digits and '-', starting with a letter and ending with a letter or digit)",
-};
-/** What Kubernetes calls the grammar, with its limit: for messages and docs. */
-function describeKubernetesName(rule) {
-    const max = Math.min(rule.maxLength ?? Infinity, MAX_LENGTH[rule.kind]);
-    return `${DESCRIPTION[rule.kind]}, at most ${max} characters`;
-}
-/** Why `name` is not a valid name of that kind, or undefined when it is. */
-function kubernetesNameProblem(name, rule) {
-    const max = Math.min(rule.maxLength ?? Infinity, MAX_LENGTH[rule.kind]);
-    if (name === '')
-        return 'it is empty';
-    if (name.length > max)
-        return `it is ${name.length} characters long, the limit is ${max}`;
-    if (/[A-Z]/.test(name) && kubernetesNameProblem(name.toLowerCase(), rule) === undefined) {
-        return `it has uppercase letters ('${name.toLowerCase()}' would do)`;
-    }
-    const bad = /[^a-z0-9.-]/.exec(name) ?? (rule.kind === 'subdomain' ? null : /\./.exec(name));
-    if (bad)
-        return `it contains '${bad[0]}'`;
-    const parts = rule.kind === 'subdomain' ? name.split('.') : [name];
-    for (const part of parts) {
-        if (part === '')
-            return 'it has an empty part between dots, or starts or ends with a dot';
-        if (!/^[a-z0-9]/.test(part) || !/[a-z0-9]$/.test(part)) {
-            return rule.kind === 'subdomain'
-                ? `its part '${part}' must start and end with a letter or digit`
-                : 'it must start and end with a letter or digit';
-        }
-    }
-    if (rule.kind === 'label-1035' && !/^[a-z]/.test(name))
-        return 'it must start with a letter';
-    return undefined;
-}
-/** True when `name` is valid for the rule. */
-function isKubernetesName(name, rule) {
-    return kubernetesNameProblem(name, rule) === undefined;
-}
-/**
- * Checks the name an input gives; a bad one is an InputError naming the input, what it must be
- * (`what`, e.g. "a namespace name") and why this value is not.
- */
-function kubernetes_name_checkKubernetesNameInput(input, name, rule) {
-    const problem = kubernetesNameProblem(name, rule);
-    if (problem === undefined)
-        return name;
-    throw new InputError(input, `must be ${rule.what}, ${describeKubernetesName(rule)}; '${name}' is not: ${problem}.`, rule.example);
-}
-
-;// CONCATENATED MODULE: ./src/core/url.ts
-/**
- * URLs the actions call or link to: absolute http or https URLs with a host, as WHATWG URL parses
- * them. One grammar for every action, so the same URL gets the same answer everywhere.
- */
-
-/** Why `text` is not an absolute http(s) URL, or undefined when it is one. */
-function httpUrlProblem(text) {
-    if (text.trim() === '')
-        return 'it is empty';
-    if (/\s/.test(text.trim()))
-        return 'it contains whitespace';
-    if (!/^[a-z][a-z0-9+.-]*:/i.test(text.trim())) {
-        return 'it has no scheme; start it with https:// or http://';
-    }
-    let url;
-    try {
-        url = new URL(text.trim());
-    }
-    catch {
-        return 'it cannot be parsed as a URL';
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        return `its scheme is ${url.protocol.slice(0, -1)}, not http or https`;
-    }
-    if (url.hostname === '')
-        return 'it has no host';
-    return undefined;
-}
-/** Parses an absolute http(s) URL; undefined when it is not one (httpUrlProblem says why). */
-function parseHttpUrl(text) {
-    return httpUrlProblem(text) === undefined ? new URL(text.trim()) : undefined;
-}
-/**
- * Checks the URL an input gives and returns it trimmed; a bad one is an InputError naming the
- * input. With `secret`, the value is not repeated in the message (webhooks are credentials).
- */
-function checkUrlInput(input, text, options) {
-    const problem = httpUrlProblem(text);
-    if (problem === undefined)
-        return text.trim();
-    const shown = options.secret ? 'the value given' : `'${text.trim()}'`;
-    throw new errors_InputError(input, `must be an http(s) URL; ${shown} is not: ${problem}.`, options.example);
-}
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/core/credentials.ts
+;// CONCATENATED MODULE: ./src/coverage/measure.ts
 
 
 
@@ -53742,1109 +54875,24 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 
 
-/**
- * Credential files (kubeconfigs, registry auth) live under RUNNER_TEMP, readable only by the
- * runner user, and the post step removes them: RUNNER_TEMP is emptied between jobs on hosted
- * runners, but self-hosted runners may keep it.
- */
-const STATE_KEY = 'slipway-credential-files';
-const written = (/* unused pure expression or super */ null && ([]));
-async function credentials_writeCredentialFile(fileName, content) {
-    const runnerTemp = process.env.RUNNER_TEMP;
-    if (!runnerTemp) {
-        throw new ActionError('RUNNER_TEMP is not set, so there is no private place for credential files.', 'Run this action on a GitHub Actions runner, or set RUNNER_TEMP to a private directory.');
-    }
-    if (fileName.includes('/') || fileName.includes('\\') || fileName.startsWith('.')) {
-        throw new ActionError(`Credential file name '${fileName}' must be a plain file name.`);
-    }
-    const directory = await mkdtemp(join(runnerTemp, `${OWNED_TEMP_PREFIX}credentials-`));
-    await chmod(directory, 0o700);
-    const path = join(directory, fileName);
-    await writeFile(path, content, { mode: 0o600 });
-    // The mode given to writeFile is filtered through the umask; make it exact.
-    await chmod(path, 0o600);
-    written.push(directory);
-    core.saveState(STATE_KEY, JSON.stringify(written));
-    return path;
-}
-/** The prefix of every directory this suite creates under RUNNER_TEMP. */
-const OWNED_TEMP_PREFIX = 'slipway-';
-/**
- * A private directory under RUNNER_TEMP for files that must not outlive the job step (rendered
- * manifests holding Secret data, kubectl's cache), recorded so that the post step removes it
- * with the credential files. Outside a runner (no RUNNER_TEMP) it goes to the system temp folder
- * and is not recorded.
- */
-function credentials_ownedTempDirectory(purpose) {
-    const runnerTemp = process.env.RUNNER_TEMP;
-    const directory = mkdtempSync(join(runnerTemp || tmpdir(), `${OWNED_TEMP_PREFIX}${purpose}-`));
-    chmodSync(directory, 0o700);
-    if (runnerTemp) {
-        written.push(directory);
-        core.saveState(STATE_KEY, JSON.stringify(written));
-    }
-    return directory;
-}
-/**
- * Whether a post step may delete `path`: only a directory this suite created directly under
- * RUNNER_TEMP. Saved state is read back from the environment, so a post step checks what it is
- * told to delete instead of trusting it.
- */
-function isOwnedTempDirectory(path, runnerTemp = process.env.RUNNER_TEMP) {
-    if (!runnerTemp || !isAbsolute(path))
-        return false;
-    const resolved = resolve(path);
-    return (dirname(resolved) === resolve(runnerTemp) && basename(resolved).startsWith(OWNED_TEMP_PREFIX));
-}
-/**
- * For post steps: removes every directory main recorded (credentials, manifests, caches) and any
- * this step made; never throws.
- */
-async function removeCredentialFiles() {
-    let directories;
-    try {
-        directories = JSON.parse(core.getState(STATE_KEY) || '[]');
-    }
-    catch {
-        directories = [];
-    }
-    const removed = [];
-    // What main recorded, and what this step made itself (a post step's own kubectl cache).
-    const recorded = Array.isArray(directories) ? directories : [];
-    for (const directory of new Set([...recorded, ...written])) {
-        if (typeof directory !== 'string')
-            continue;
-        if (!isOwnedTempDirectory(directory)) {
-            core.warning(`Not removing ${escapeUntrusted(directory)}: a post step removes only what its main step ` +
-                `created (a ${OWNED_TEMP_PREFIX}* directory directly under RUNNER_TEMP).`);
-            continue;
-        }
-        try {
-            await rm(directory, { recursive: true, force: true });
-            removed.push(directory);
-        }
-        catch (error) {
-            core.warning(`Could not remove credential directory ${directory}: ${String(error)}`);
-        }
-    }
-    return removed;
-}
-
-;// CONCATENATED MODULE: ./src/core/kube-recovery.ts
-/**
- * Recovery through a flaky API server: on a path that puts the cluster back (a rollback, a revert,
- * finishing a promotion) one failed kubectl call must not end the attempt, or a two-second API
- * blip leaves a half-deployed service. Transient failures are retried with backoff until the work
- * is done or its deadline passes; a refusal that another try cannot change ends it at once.
- */
-
-
-
-
-
-/** What kubectl prints when the API server, or the way to it, failed rather than refused. */
-const TRANSIENT_KUBECTL_ERRORS = (/* unused pure expression or super */ null && ([
-    /Error from server \((InternalError|ServiceUnavailable|TooManyRequests|Timeout|ServerTimeout|Conflict)\)/,
-    /an error on the server \(.*\) has prevented the request from succeeding/,
-    // `kubectl set image` words a failed PATCH in its own way, without "Error from server".
-    /Internal error occurred/,
-    /the server is currently unable to handle the request/,
-    /the server has received too many requests/,
-    /the object has been modified; please apply your changes/,
-    /connection to the server .* was refused|connection refused|connection reset|broken pipe/i,
-    /Unable to connect to the server/,
-    /i\/o timeout|TLS handshake timeout|context deadline exceeded|Client\.Timeout|http2: client connection lost/,
-    /unexpected EOF|: EOF\s*$/m,
-    /etcdserver: (request timed out|leader changed)/,
-    // The schema kubectl validates with could not be fetched: the server's failure, not a refusal.
-    /failed to download openapi/,
-]));
-/** A failed kubectl call worth another try: the server faulted, was unreachable or too slow. */
-function kube_recovery_isTransientKubeError(error) {
-    // A failure explained in other words keeps the kubectl failure as its cause.
-    let current = error;
-    for (let depth = 0; current instanceof Error && depth < 5; depth++) {
-        // Its work was retried already; retrying around it again would multiply the attempts.
-        if (current instanceof RetryError)
-            return false;
-        if (current instanceof ExecError) {
-            const { result } = current;
-            // Cut short by its own per-call timeout, e.g. an API server that answers slowly.
-            if (result.timedOut)
-                return true;
-            return TRANSIENT_KUBECTL_ERRORS.some((pattern) => pattern.test(result.stderr));
-        }
-        current = current.cause;
-    }
-    return false;
-}
-/**
- * Runs `work` until it succeeds, retrying transient kubectl failures with backoff; `work` must be
- * safe to repeat (read the cluster, change only what still differs). Throws the last error when
- * the deadline passes, or at once for an error that is not transient.
- */
-async function untilRecovered(what, work, options) {
-    const now = options.now ?? Date.now;
-    if (now() >= options.deadlineAt) {
-        throw new ActionError(`${what} was not started: its deadline had already passed.`);
-    }
-    return retry(() => work(), {
-        maxAttempts: Number.POSITIVE_INFINITY,
-        baseDelayMs: options.baseDelayMs ?? 250,
-        maxDelayMs: options.maxDelayMs ?? 2_000,
-        deadlineMs: Math.max(0, options.deadlineAt - now()),
-        shouldRetry: options.shouldRetry ?? kube_recovery_isTransientKubeError,
-        sleep: options.sleep,
-        now,
-        onRetry: (event) => core.info(escapeUntrusted(`${what}: attempt ${event.nextAttempt} in ${formatSeconds(event.delayMs)} (${kube_recovery_lastLine(describeThrown(event.error))})`)),
-    });
-}
-/** The last non-empty line of kubectl's (or any program's) message: the one that says why. */
-function kube_recovery_lastLine(text) {
-    const lines = text
-        .split('\n')
-        .map((line) => line.trim())
-        .filter(Boolean);
-    return lines.at(-1) ?? text;
-}
-
-;// CONCATENATED MODULE: ./src/core/kubectl.ts
-/**
- * The kubectl adapter: every cluster call goes through the real kubectl with an argument array,
- * a private kubeconfig and a private discovery cache, so nothing a user typed becomes a command
- * and nothing cached by one run is trusted by the next.
- */
-
-
-
-
-
-
-
-
-const DEFAULT_TIMEOUT_MS = 60_000;
-/** kubectl needs a moment beyond its own --timeout to print the outcome and exit. */
-const STATUS_GRACE_MS = 15_000;
-class Kubectl {
-    program;
-    globalArgs;
-    timeoutMs;
-    options;
-    constructor(options) {
-        this.options = options;
-        this.program =
-            options.program ?? (existsSync('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl');
-        this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-        // Recorded for the post step, which removes it: nothing of ours outlives the job's steps.
-        const cacheDir = options.cacheDir ?? ownedTempDirectory('kube-cache');
-        this.options = { ...options, cacheDir };
-        this.globalArgs = ['--kubeconfig', options.kubeconfigPath, '--cache-dir', cacheDir];
-        if (options.context)
-            this.globalArgs.push('--context', options.context);
-        if (options.namespace)
-            this.globalArgs.push('--namespace', options.namespace);
-    }
-    /** The same kubectl (kubeconfig, cache) with another deadline, e.g. for a rollback's own budget. */
-    withDeadline(deadlineAt) {
-        return new Kubectl({ ...this.options, deadlineAt });
-    }
-    forgetDiscovery() {
-        const cacheDir = this.options.cacheDir;
-        if (cacheDir)
-            rmSync(cacheDir, { recursive: true, force: true });
-    }
-    /** Time left before the deadline; Infinity without one. */
-    remainingMs() {
-        return this.options.deadlineAt === undefined ? Infinity : this.options.deadlineAt - Date.now();
-    }
-    async run(args, options = {}) {
-        const remaining = this.remainingMs();
-        if (remaining <= 0) {
-            throw new ActionError(`kubectl ${args[0] ?? ''} was not started: the time allowed for this step ran out.`, 'Raise the timeout, or check that the API server answers (kubectl cluster-info).');
-        }
-        const result = await execute(this.program, [...this.globalArgs, ...args], {
-            timeoutMs: Math.min(options.timeoutMs ?? this.timeoutMs, remaining),
-            stdin: options.stdin,
-            okExitCodes: 'any',
-        });
-        const failed = result.timedOut || result.exitCode !== 0;
-        const error = failed ? new ExecError(result, kubectl_hintFor(result.stderr)) : undefined;
-        // kubectl may have cached a discovery answer the fault spoiled; the next call asks afresh.
-        if (error && isTransientKubeError(error))
-            this.forgetDiscovery();
-        if (error && !options.allowFailure)
-            throw error;
-        return result;
-    }
-    async json(args, options = {}) {
-        const result = await this.run([...args, '-o', 'json'], options);
-        return parseJson(result);
-    }
-    /** `kubectl apply` of files or directories; a server dry run checks everything, changes nothing. */
-    async apply(files, options = {}) {
-        if (files.length === 0)
-            throw new ActionError('There are no manifest files to apply.');
-        const args = ['apply', ...files.flatMap((file) => ['-f', file])];
-        if (options.serverSide)
-            args.push('--server-side', '--field-manager=slipway');
-        if (options.dryRun === 'server')
-            args.push('--dry-run=server');
-        return (await this.run(args)).stdout;
-    }
-    async setImage(kindName, container, image, options = {}) {
-        const args = ['set', 'image', kindName, `${container}=${image}`];
-        if (options.dryRun === 'server')
-            args.push('--dry-run=server');
-        return (await this.run(args)).stdout;
-    }
-    /** Waits up to timeoutMs; a timeout or a missed progress deadline is an answer, not an error. */
-    async rolloutStatus(kindName, timeoutMs) {
-        const result = await this.run(['rollout', 'status', kindName, '--watch=true', `--timeout=${Math.max(1, timeoutMs)}ms`], { timeoutMs: timeoutMs + STATUS_GRACE_MS, allowFailure: true });
-        if (!result.timedOut && result.exitCode === 0) {
-            return { done: true, reason: 'rolled-out', message: kubectl_lastLine(result.stdout) };
-        }
-        const said = kubectl_lastLine(result.stderr).replace(/^error:\s*/, '');
-        if (result.timedOut || /timed out waiting for the condition/.test(result.stderr)) {
-            const progress = kubectl_lastLine(result.stdout);
-            return {
-                done: false,
-                reason: 'timed-out',
-                message: progress ? `timed out; last seen: ${progress}` : `timed out: ${said}`,
-            };
-        }
-        if (/exceeded its progress deadline/.test(result.stderr)) {
-            return { done: false, reason: 'progress-deadline-exceeded', message: said };
-        }
-        throw new ExecError(result, kubectl_hintFor(result.stderr));
-    }
-    async rolloutUndo(kindName, toRevision) {
-        const args = ['rollout', 'undo', kindName];
-        if (toRevision !== undefined)
-            args.push(`--to-revision=${toRevision}`);
-        return (await this.run(args)).stdout;
-    }
-    async rolloutHistory(kindName) {
-        const { stdout } = await this.run(['rollout', 'history', kindName]);
-        return parseRolloutHistory(stdout);
-    }
-    async annotate(kindName, annotations, options = {}) {
-        const pairs = Object.entries(annotations).map(([key, value]) => `${key}=${value}`);
-        const args = ['annotate', kindName, ...pairs, '--overwrite'];
-        if (options.dryRun === 'server')
-            args.push('--dry-run=server');
-        return (await this.run(args)).stdout;
-    }
-    /** The object as JSON, or undefined when it does not exist. */
-    async getIfExists(kindName) {
-        const result = await this.run(['get', kindName, '--ignore-not-found', '-o', 'json']);
-        if (result.stdout.trim() === '')
-            return undefined;
-        return parseJson(result);
-    }
-    /** `kubectl apply` of one object given in memory, through stdin (no file to clean up). */
-    async applyObject(object, options = {}) {
-        const args = ['apply', '-f', '-'];
-        if (options.dryRun === 'server')
-            args.push('--dry-run=server');
-        return (await this.run(args, { stdin: JSON.stringify(object) })).stdout;
-    }
-    /**
-     * Custom resources refuse strategic merge patches, so callers choose: `merge` replaces lists
-     * wholesale, `json` is a list of operations.
-     */
-    async patch(kindName, type, patch) {
-        const args = ['patch', kindName, '--type', type, '-p', JSON.stringify(patch)];
-        return (await this.run(args)).stdout;
-    }
-    async scale(kindName, replicas) {
-        return (await this.run(['scale', kindName, `--replicas=${replicas}`])).stdout;
-    }
-    /** Deleting what is already gone is not an error: cleanup must be safe to repeat. */
-    async deleteIfExists(kindNames) {
-        if (kindNames.length === 0)
-            return '';
-        return (await this.run(['delete', ...kindNames, '--ignore-not-found'])).stdout;
-    }
-    /** A raw API path, e.g. the service proxy; the answer is returned as text. */
-    async getRaw(path, options = {}) {
-        if (!path.startsWith('/')) {
-            throw new ActionError(`API path '${path}' must start with '/'.`);
-        }
-        return (await this.run(['get', '--raw', path], options)).stdout;
-    }
-}
-function parseJson(result) {
-    try {
-        return JSON.parse(result.stdout);
-    }
-    catch (error) {
-        const start = result.stdout.trim().slice(0, 200);
-        throw new ActionError(`${result.commandLine} printed something that is not JSON (${describeThrown(error)}): ${start || '(nothing)'}`, 'A kubectl plugin or wrapper may be printing extra text; use a plain kubectl binary.');
-    }
-}
-/** `kubectl rollout history` prints a REVISION / CHANGE-CAUSE table. */
-function parseRolloutHistory(text) {
-    const revisions = [];
-    for (const line of text.split('\n')) {
-        const match = /^(\d+)\s+(.*)$/.exec(line.trim());
-        if (!match)
-            continue;
-        const cause = match[2].trim();
-        revisions.push({
-            revision: Number(match[1]),
-            changeCause: cause === '' || cause === '<none>' ? undefined : cause,
-        });
-    }
-    return revisions;
-}
-function kubectl_lastLine(text) {
-    return text.trim().split('\n').at(-1)?.trim() ?? '';
-}
-function kubectl_hintFor(stderr) {
-    if (/Unauthorized|must be logged in|provide credentials/i.test(stderr)) {
-        return 'The kubeconfig credentials were refused; check that its token or certificate is current.';
-    }
-    if (/forbidden/i.test(stderr)) {
-        return 'The kubeconfig user lacks permission for this; grant it with a Role and RoleBinding.';
-    }
-    if (/connection refused|no such host|i\/o timeout|Unable to connect/i.test(stderr)) {
-        return 'The API server could not be reached; check the server URL in the kubeconfig and the network.';
-    }
-    if (/NotFound|not found/.test(stderr)) {
-        return 'Check the name, the kind and the namespace.';
-    }
-    return undefined;
-}
-const KUBECONFIG_EXAMPLE = '${{ secrets.KUBECONFIG }}';
-/**
- * Accepts the kubeconfig as YAML or as base64 of it (how many teams store it in a secret), writes
- * it to a private file, and masks every credential in it, including encodings they travel in.
- */
-async function writeKubeconfig(input) {
-    const { config, text, encoded } = decodeKubeconfig(input);
-    // The whole base64 blob carries every credential in it; plain YAML lines are mostly harmless.
-    if (encoded)
-        registerSecret(input.trim());
-    registerKubeconfigSecrets(config);
-    const path = await writeCredentialFile('kubeconfig', text);
-    const current = config['current-context'];
-    return { path, currentContext: typeof current === 'string' ? current : undefined };
-}
-/**
- * A kubeconfig input is usable without the context input only when it names a current-context;
- * checked up front so the step says so instead of kubectl failing against localhost:8080.
- */
-function kubectl_checkKubeconfigContext(input, context) {
-    if (!input?.trim() || context)
-        return;
-    const current = decodeKubeconfig(input).config['current-context'];
-    if (typeof current === 'string' && current.trim() !== '')
-        return;
-    throw new InputError('kubeconfig', "has no current-context, and the context input is not set, so there is no cluster to talk to. Set current-context in the kubeconfig, or set the context input to one of the kubeconfig's contexts.", KUBECONFIG_EXAMPLE);
-}
-function decodeKubeconfig(input) {
-    const text = input.trim();
-    if (text === '')
-        throw new InputError('kubeconfig', 'is empty.', KUBECONFIG_EXAMPLE);
-    const plain = asKubeconfig(text);
-    if (plain)
-        return { config: plain, text: `${text}\n`, encoded: false };
-    if (/^[A-Za-z0-9+/=\s_-]+$/.test(text)) {
-        const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
-        const config = asKubeconfig(decoded);
-        if (config)
-            return { config, text: decoded, encoded: true };
-    }
-    throw new InputError('kubeconfig', 'is neither a kubeconfig in YAML nor base64 of one (it needs clusters, users and contexts).', KUBECONFIG_EXAMPLE);
-}
-function asKubeconfig(text) {
-    let parsed;
-    try {
-        parsed = YAML.parse(text, { maxAliasCount: 100 });
-    }
-    catch {
-        return undefined;
-    }
-    if (!isMapping(parsed))
-        return undefined;
-    const hasLists = ['clusters', 'users', 'contexts'].some((key) => Array.isArray(parsed[key]));
-    return hasLists || parsed.kind === 'Config' ? parsed : undefined;
-}
-const SECRET_USER_FIELDS = (/* unused pure expression or super */ null && (['token', 'password', 'client-key-data']));
-const SECRET_PROVIDER_FIELDS = (/* unused pure expression or super */ null && (['id-token', 'refresh-token', 'access-token', 'client-secret']));
-function registerKubeconfigSecrets(config) {
-    const users = Array.isArray(config.users) ? config.users : [];
-    for (const entry of users) {
-        const user = isMapping(entry) && isMapping(entry.user) ? entry.user : undefined;
-        if (!user)
-            continue;
-        for (const field of SECRET_USER_FIELDS) {
-            const value = user[field];
-            if (typeof value !== 'string')
-                continue;
-            registerSecretWithDerivations(value);
-            // The key's base64 is what the file holds; its PEM is what a debug log would show.
-            if (field === 'client-key-data')
-                registerSecret(Buffer.from(value, 'base64').toString());
-        }
-        if (typeof user.username === 'string' && typeof user.password === 'string') {
-            registerSecret(Buffer.from(`${user.username}:${user.password}`).toString('base64'));
-        }
-        const provider = isMapping(user['auth-provider']) ? user['auth-provider'].config : undefined;
-        if (isMapping(provider)) {
-            for (const field of SECRET_PROVIDER_FIELDS) {
-                const value = provider[field];
-                if (typeof value === 'string')
-                    registerSecretWithDerivations(value);
-            }
-        }
-    }
-}
-function isMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-/** The one way every action sets kubectl up: the kubeconfig input (or KUBECONFIG), context, namespace. */
-async function connectKubectl(inputs, options = {}) {
-    const target = {
-        kubeconfigPath: await resolveKubeconfig(inputs.kubeconfig),
-        context: inputs.context,
-        namespace: inputs.namespace,
-    };
-    return { kubectl: kubectlFor(target, options), target };
-}
-/** kubectl for a target saved earlier, e.g. by main for its post step. */
-function kubectlFor(target, options = {}) {
-    return new Kubectl({ ...target, deadlineAt: options.deadlineAt });
-}
-/**
- * The kubeconfig a step uses: the input (written to a private file), else the first file named by
- * KUBECONFIG, as set by an earlier step such as azure/k8s-set-context.
- */
-async function resolveKubeconfig(input) {
-    if (input)
-        return (await writeKubeconfig(input)).path;
-    const fromEnvironment = process.env.KUBECONFIG?.split(delimiter).find(Boolean);
-    if (fromEnvironment)
-        return fromEnvironment;
-    throw new ActionError('There is no kubeconfig: the kubeconfig input is empty and KUBECONFIG is not set.', 'Pass one from a secret, e.g. kubeconfig: ${{ secrets.KUBECONFIG }}, or set KUBECONFIG in an earlier step.');
-}
-
-;// CONCATENATED MODULE: ./src/core/inputs.ts
-
-
-
-
-
-
-
-
-function raw(name, options, example) {
-    const value = getInput(name);
-    if (value !== '')
-        return value;
-    if (options?.required)
-        throw new errors_InputError(name, 'is required but was not set.', example);
-    return undefined;
-}
-function readString(name, options = {}) {
-    const example = options.example ?? 'some-value';
-    const value = raw(name, options, example) ?? options.default;
-    if (value !== undefined && options.pattern && !options.pattern.test(value)) {
-        throw new errors_InputError(name, `must match ${options.pattern}, got '${value}'.`, example);
-    }
-    return value;
-}
-function readRequiredString(name, options = {}) {
-    return readString(name, { ...options, required: true });
-}
-/** Only true/false in any letter case: 'yes' or '1' are rejected rather than guessed at. */
-function readBoolean(name, defaultValue) {
-    const value = raw(name, undefined, 'true');
-    if (value === undefined)
-        return defaultValue;
-    const lower = value.toLowerCase();
-    if (lower === 'true')
-        return true;
-    if (lower === 'false')
-        return false;
-    throw new errors_InputError(name, `must be true or false, got '${value}'.`, String(!defaultValue));
-}
-function readInteger(name, options) {
-    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = options;
-    const example = String(options.default);
-    const value = raw(name, undefined, example);
-    if (value === undefined)
-        return options.default;
-    if (!/^[-+]?\d+$/.test(value)) {
-        throw new errors_InputError(name, `must be a whole number, got '${value}'.`, example);
-    }
-    const parsed = Number(value);
-    if (parsed < min || parsed > max) {
-        throw new errors_InputError(name, `must be between ${min} and ${max}, got ${value}.`, example);
-    }
-    return parsed;
-}
-/** A decimal number such as a percentage (`80`, `92.5`); undefined when the input is empty. */
-function readNumber(name, options) {
-    const value = raw(name, undefined, options.example);
-    if (value === undefined)
-        return undefined;
-    if (!/^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) {
-        throw new errors_InputError(name, `must be a number, got '${value}'.`, options.example);
-    }
-    const parsed = Number(value);
-    const { min = -Infinity, max = Infinity } = options;
-    if (parsed < min || parsed > max) {
-        throw new errors_InputError(name, `must be between ${min} and ${max}, got ${value}.`, options.example);
-    }
-    return parsed;
-}
-/** Durations carry a unit (`90s`, `5m`, `1h30m`); returns milliseconds. */
-function readDuration(name, options) {
-    const example = options.default;
-    const value = raw(name, undefined, example) ?? options.default;
-    const ms = parseDuration(value);
-    if (ms === undefined) {
-        const hint = /^\d+(\.\d+)?$/.test(value.trim())
-            ? ` A bare number has no unit: write '${value.trim()}s' for seconds or '${value.trim()}m' for minutes.`
-            : ' Use a number followed by h, m, s or ms.';
-        throw new InputError(name, `must be a duration such as 90s, 5m or 1h30m, got '${value}'.${hint}`, example);
-    }
-    if (options.minMs !== undefined && ms < options.minMs) {
-        throw new InputError(name, `must be at least ${formatDuration(options.minMs)}, got '${value}'.`, example);
-    }
-    if (options.maxMs !== undefined && ms > options.maxMs) {
-        throw new InputError(name, `must be at most ${formatDuration(options.maxMs)}, got '${value}'.`, example);
-    }
-    return ms;
-}
-function readEnum(name, allowed, defaultValue) {
-    const value = raw(name, undefined, defaultValue);
-    if (value === undefined)
-        return defaultValue;
-    const match = allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
-    if (match === undefined) {
-        throw new errors_InputError(name, `must be one of ${allowed.join(', ')}, got '${value}'.`, defaultValue);
-    }
-    return match;
-}
-/**
- * Lists are newline- or comma-separated, like metadata-action's; lines starting with `#` are
- * comments. `commas: false` keeps commas inside items (for values that contain them).
- */
-function readList(name, options = {}) {
-    const value = getInput(name);
-    const lines = value.split(/\r?\n/).filter((line) => !line.trim().startsWith('#'));
-    const items = options.commas === false ? lines : lines.flatMap((line) => line.split(','));
-    return items.map((item) => item.trim()).filter((item) => item !== '');
-}
-/** `key=value` lines (or comma-separated pairs); a repeated key is an error, not a silent override. */
-function readMap(name, options = {}) {
-    const example = options.example ?? 'team=payments';
-    const result = new Map();
-    for (const item of readList(name, { commas: false })) {
-        const separator = item.indexOf('=');
-        if (separator <= 0) {
-            throw new errors_InputError(name, `has '${item}', which is not a key=value pair.`, example);
-        }
-        const key = item.slice(0, separator).trim();
-        if (result.has(key))
-            throw new errors_InputError(name, `sets '${key}' more than once.`, example);
-        result.set(key, item.slice(separator + 1).trim());
-    }
-    return result;
-}
-/** A YAML (or JSON) value; `check` narrows it and returns a problem description, or undefined. */
-function readYaml(name, options) {
-    const value = core.getInput(name);
-    if (value === '')
-        return options.default;
-    let parsed;
-    try {
-        parsed = YAML.parse(value, { maxAliasCount: 100 });
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-        throw new InputError(name, `is not valid YAML: ${reason}`, options.example);
-    }
-    const problem = options.check?.(parsed);
-    if (problem)
-        throw new InputError(name, problem, options.example);
-    return parsed;
-}
-/**
- * One image reference (`ghcr.io/acme/web:1.2.3`, `…@sha256:…`), checked by core's one grammar;
- * returns the trimmed text as given, or undefined when the input is empty and not required.
- */
-function readImageReference(name, options) {
-    const value = presentOrMissing(name, core.getInput(name).trim(), options);
-    if (value !== undefined)
-        parseImageReferenceInput(name, value, options.example);
-    return value;
-}
-/**
- * The value, or undefined when empty; an empty required input is the one error every reader
- * gives for it.
- */
-function presentOrMissing(name, value, options) {
-    if (value !== undefined && value !== '')
-        return value;
-    if (options.required) {
-        throw new errors_InputError(name, options.requiredProblem ?? 'is required but was not set.', options.example);
-    }
-    return undefined;
-}
-/**
- * A Kubernetes object name of the kind the object needs (see kubernetes-name.ts); `what` says
- * which object, e.g. "a namespace name". Undefined when empty and not required.
- */
-function readKubernetesName(name, options) {
-    const value = presentOrMissing(name, core.getInput(name).trim(), options);
-    return value === undefined ? undefined : checkKubernetesNameInput(name, value, options);
-}
-/**
- * An absolute http(s) URL, trimmed; undefined when empty and not required. With `secret`, a bad
- * value is not repeated in the error (webhook URLs are credentials).
- */
-function readUrl(name, options) {
-    const value = presentOrMissing(name, getInput(name).trim() || options.default, options);
-    return value === undefined ? undefined : checkUrlInput(name, value, options);
-}
-/**
- * The kubeconfig and context inputs every cluster action has, checked together: without a context
- * input the kubeconfig must name a current-context.
- */
-function readKubeconfigInputs(contextExample) {
-    const kubeconfig = readString('kubeconfig', { example: '${{ secrets.KUBECONFIG }}' });
-    const context = readString('context', { example: contextExample })?.trim() || undefined;
-    checkKubeconfigContext(kubeconfig, context);
-    return { kubeconfig, context };
-}
-
-;// CONCATENATED MODULE: ./src/coverage/headline.ts
-/**
- * How the headline rate counts a line that ran while one of its branches did not:
- * - `lines`: as covered — the line ran (lcov, Istanbul and coverage.py's line figure);
- * - `codecov`: as a miss — Codecov's coverage is hits ÷ (hits + partials + misses), and that is
- *   the number people compare with when they move from Codecov.
- */
-const HEADLINE_DEFINITIONS = ['lines', 'codecov'];
-function headlineOf(files, lines, definition) {
-    const partials = partialLines(files);
-    const covered = definition === 'codecov' ? lines.covered - partials : lines.covered;
-    return { definition, covered, total: lines.total, partials };
-}
-/** A partial line is coverable, ran, and has a branch that was never taken. */
-function partialLines(files) {
-    let partials = 0;
-    for (const file of files) {
-        for (const [line, taken] of file.branches) {
-            if ((file.lines.get(line) ?? 0) > 0 && taken.some((hits) => hits === 0))
-                partials += 1;
-        }
-    }
-    return partials;
-}
-/** One sentence for the summary: which number the headline is, so nobody has to guess. */
-function describeHeadline(headline) {
-    const partials = headline.partials === 1 ? '1 line ran' : `${headline.partials} lines ran`;
-    if (headline.definition === 'codecov') {
-        return `The headline rate is Codecov's: hits ÷ (hits + partials + misses); ${partials} with a branch never taken and count${headline.partials === 1 ? 's' : ''} as missed.`;
-    }
-    const switchHint = headline.partials > 0
-        ? ` ${partials} with a branch never taken; headline: codecov counts such lines as missed, as Codecov does.`
-        : '';
-    return `The headline rate is lines that ran ÷ coverable lines.${switchHint}`;
-}
-
-;// CONCATENATED MODULE: ./src/coverage/inputs.ts
-
-
-
-
-
-const PERCENT = { min: 0, max: 100 };
-function readSettings(env = process.env) {
-    const baselineFile = readString('baseline-file');
-    const baselineArtifact = readString('baseline-artifact');
-    if (baselineFile && baselineArtifact) {
-        throw new errors_InputError('baseline-file', 'and baseline-artifact are both set; choose one.', 'coverage-baseline/result.json');
-    }
-    const maxDrop = readNumber('max-drop', { ...PERCENT, example: '0.5' });
-    if (maxDrop !== undefined && !baselineFile && !baselineArtifact) {
-        throw new errors_InputError('max-drop', 'needs a baseline to compare with: set baseline-file or baseline-artifact.', '0.5');
-    }
+async function measureCoverage(settings) {
+    const { workspace } = settings;
+    const read = await readReports(settings);
+    const fixing = await fixReportPaths(read.reports, settings.pathFixes, workspace);
+    const merged = mergeReports(fixing.reports);
+    const review = reviewPaths(merged.map((file) => file.path), workspace);
+    const outside = new Set(review.outside);
+    const files = merged.filter((file) => !outside.has(file.path));
+    const totals = totalsOf(files);
     return {
-        files: readList('files'),
-        format: readEnum('format', ['auto', ...COVERAGE_FORMATS], 'auto'),
-        expectedReports: readExpectedReports(),
-        pathFixes: [...readMap('path-fixes', { example: '/app=.' })].map(([from, to]) => ({
-            from,
-            to,
-        })),
-        name: readName(),
-        minTotal: readNumber('min-total', { ...PERCENT, example: '80' }),
-        minBranches: readNumber('min-branches', { ...PERCENT, example: '70' }),
-        headline: readEnum('headline', HEADLINE_DEFINITIONS, 'lines'),
-        minPatch: readNumber('min-patch', { ...PERCENT, example: '90' }),
-        unmatchedChanges: readEnum('unmatched-changes', UNMATCHED_CHANGES, 'fail'),
-        maxDrop,
-        baseRef: readString('base-ref'),
-        baselineFile,
-        baselineArtifact,
-        codecov: readBoolean('codecov', false) ? readCodecov() : undefined,
-        comment: readBoolean('comment', false),
-        pullRequest: readInteger('pull-request', { default: 0, min: 0 }),
-        badgePath: readString('badge-path'),
-        githubToken: readString('github-token'),
-        workspace: env.GITHUB_WORKSPACE || process.cwd(),
+        files,
+        outside: review.outside,
+        totals,
+        headline: headlineOf(files, totals.lines, settings.headline),
+        reportFiles: read.files,
+        reportsRead: fixing.reports.map((report, index) => `${report.format}: ${(0,external_node_path_namespaceObject.relative)(workspace, read.files[index]) || read.files[index]}`),
+        notes: [...skippedNotes(read.skipped), ...pathNotes(review, fixing)],
     };
-}
-function readCodecov() {
-    const url = readUrl('codecov-url', {
-        default: 'https://ingest.codecov.io',
-        example: 'https://ingest.codecov.io',
-    });
-    const flags = readList('flags');
-    const badFlag = flags.find((flag) => !/^[\w.-]+$/.test(flag));
-    if (badFlag) {
-        throw new errors_InputError('flags', `has '${badFlag}'; Codecov flags use letters, digits, '_', '.' and '-' only.`, 'unit,backend');
-    }
-    return {
-        token: readString('codecov-token'),
-        url: url.replace(/\/+$/, ''),
-        useOidc: readBoolean('use-oidc', false),
-        flags,
-        failOnUploadError: readBoolean('fail-on-upload-error', true),
-    };
-}
-/** One line of plain text: it is shown in the summary heading and the comment. */
-function readName() {
-    const name = readString('name');
-    if (name !== undefined && (/[\r\n]/.test(name) || name.length > 100)) {
-        throw new errors_InputError('name', 'must be one line of at most 100 characters.', 'backend');
-    }
-    return name;
-}
-/** A count of reports, so 0 or 2.5 are mistakes; empty means no check. */
-function readExpectedReports() {
-    const expected = readNumber('expected-reports', { min: 1, max: 1000, example: '3' });
-    if (expected !== undefined && !Number.isInteger(expected)) {
-        throw new errors_InputError('expected-reports', `must be a whole number, got ${expected}.`, '3');
-    }
-    return expected;
-}
-
-;// CONCATENATED MODULE: ./src/coverage/merge.ts
-
-/**
- * Merges every report line by line: a file that appears in several reports (matrix jobs,
- * monorepos, unit and integration runs) becomes one file whose lines are the union, with hits
- * summed, so a line is covered when any report covered it. Branch counts are summed position by
- * position and functions by key, the way lcov and Istanbul merge.
- */
-function mergeReports(reports) {
-    const merged = new Map();
-    for (const report of reports) {
-        for (const file of report.files) {
-            const target = merged.get(file.path) ?? emptyFile(file.path);
-            merged.set(file.path, target);
-            for (const [line, hits] of file.lines)
-                target.lines.set(line, (target.lines.get(line) ?? 0) + hits);
-            for (const [line, taken] of file.branches) {
-                const existing = target.branches.get(line) ?? [];
-                const length = Math.max(existing.length, taken.length);
-                target.branches.set(line, Array.from({ length }, (_, index) => (existing[index] ?? 0) + (taken[index] ?? 0)));
-            }
-            for (const [name, hits] of file.functions)
-                target.functions.set(name, (target.functions.get(name) ?? 0) + hits);
-        }
-    }
-    return [...merged.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-;// CONCATENATED MODULE: ./src/coverage/repository-files.ts
-
-
-/** Never part of a repository's sources, and often huge. */
-const NEVER_LISTED = ['**/node_modules/**', '**/.git/**'];
-/**
- * The workspace's files, workspace-relative with forward slashes: what git tracks plus untracked
- * files it does not ignore (sources a build step generated still count), or, when the workspace
- * is not a git work tree, every file outside node_modules and .git.
- */
-async function listRepositoryFiles(workspace) {
-    const listed = await exec_execute('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: workspace, okExitCodes: 'any', timeoutMs: 60_000, maxOutputBytes: 256 * 1024 * 1024 }).catch(() => undefined);
-    if (listed?.exitCode === 0 && !listed.stdoutTruncated) {
-        // -z: names come unquoted, whatever characters they hold.
-        return [...new Set(listed.stdout.split('\0').filter((path) => path !== ''))];
-    }
-    return glob(['**/*'], {
-        cwd: workspace,
-        onlyFiles: true,
-        dot: true,
-        followSymbolicLinks: false,
-        ignore: NEVER_LISTED,
-    });
-}
-
-;// CONCATENATED MODULE: ./src/coverage/path-fixes.ts
-
-
-
-
-
-
-
-/**
- * Makes every report path repository-relative. The user's path-fixes come first: a path whose
- * prefix a fix matches (as the report wrote it, see FileCoverage.reportedPath) is rewritten by it
- * and made repository-relative, whatever the automatic resolution would have found. The paths
- * no fix matched are resolved automatically (the report's directory and its parents, then the
- * repository's files, see resolve-paths.ts).
- */
-async function fixReportPaths(reports, fixes, workspace, listFiles = () => listRepositoryFiles(workspace)) {
-    let files;
-    const listOnce = () => (files ??= listFiles());
-    const explicit = applyExplicitFixes(reports, fixes, workspace);
-    const resolution = await resolveReportPaths(explicit.reports, workspace, listOnce, explicit.fixed);
-    const fixed = resolution.reports.map((report) => ({
-        ...report,
-        files: report.files.map((file) => resolution.resolved.has(file) || explicit.fixed.has(file)
-            ? file
-            : { ...file, path: paths_toRepositoryPath(file.path, workspace) }),
-    }));
-    const unresolved = [];
-    resolution.reports.forEach((report, reportIndex) => {
-        const directory = reportDirectory(report.origin, workspace);
-        report.files.forEach((file, fileIndex) => {
-            if (resolution.resolved.has(file))
-                return;
-            const final = fixed[reportIndex].files[fileIndex].path;
-            const review = reviewPaths([final], workspace);
-            if (review.outside.length + review.missing.length > 0) {
-                unresolved.push({ path: reports[reportIndex].files[fileIndex].path, directory });
-            }
-        });
-    });
-    const stillUnresolved = new Set(unresolved.map(({ path }) => path));
-    const ambiguous = resolution.ambiguous.filter(({ path }) => stillUnresolved.has(path));
-    const suggestions = [];
-    if (unresolved.length > 0) {
-        const index = new SuffixIndex(await listOnce());
-        const seen = new Set();
-        for (const { path, directory } of unresolved) {
-            const match = index.match(path, directory);
-            const suggestion = match.length === 1 ? fixBetween(path, match[0]) : undefined;
-            if (!suggestion || seen.has(`${suggestion.from}=${suggestion.to}`))
-                continue;
-            seen.add(`${suggestion.from}=${suggestion.to}`);
-            suggestions.push(suggestion);
-        }
-    }
-    const moved = [...resolution.resolved].length;
-    info(`Report paths: ${explicit.fixed.size} mapped by path-fixes, ${moved} found in the repository, ${unresolved.length} not (${ambiguous.length} of them ambiguous).`);
-    warnAmbiguous(ambiguous);
-    return {
-        reports: fixed,
-        ambiguous,
-        suggestions,
-        unusedFixes: explicit.unused,
-        reportedPaths: explicit.unused.length > 0 ? samplePaths(reports) : [],
-    };
-}
-/**
- * Ambiguous paths are kept as written, so every report naming one merges into one file that is
- * none of the candidates: that must not pass unseen.
- */
-function warnAmbiguous(ambiguous) {
-    if (ambiguous.length === 0)
-        return;
-    const byPath = groupAmbiguous(ambiguous);
-    const named = byPath
-        .slice(0, 5)
-        .map(({ path, reports, candidates }) => `${path} (in ${reports.join(', ')}) matches ${candidates.join(', ')}`)
-        .join('; ');
-    const more = byPath.length > 5 ? ` and ${byPath.length - 5} more` : '';
-    warning(log_escapeUntrusted(`${byPath.length} report path(s) matched several repository files and were kept as written, so reports naming them merge into one file: ${named}${more}. The job summary says how to tell them apart.`), { title: 'Coverage report paths are ambiguous' });
-}
-/** One entry per ambiguous path, with every report that named it. */
-function groupAmbiguous(ambiguous) {
-    const byPath = new Map();
-    for (const { path, report, candidates } of ambiguous) {
-        const entry = byPath.get(path);
-        if (!entry)
-            byPath.set(path, { path, reports: [report], candidates: [...candidates] });
-        else {
-            if (!entry.reports.includes(report))
-                entry.reports.push(report);
-            for (const candidate of candidates)
-                if (!entry.candidates.includes(candidate))
-                    entry.candidates.push(candidate);
-        }
-    }
-    return [...byPath.values()];
-}
-/** The first few distinct paths as the reports wrote them. */
-function samplePaths(reports) {
-    const paths = new Set();
-    for (const report of reports) {
-        for (const file of report.files) {
-            paths.add(file.reportedPath ?? file.path);
-            if (paths.size >= 3)
-                return [...paths];
-        }
-    }
-    return [...paths];
-}
-/** /app/src/a.ts and src/a.ts → /app=. (the prefixes before the parts they share). */
-function fixBetween(reported, repositoryFile) {
-    const from = reported.split('/');
-    const to = repositoryFile.split('/');
-    let shared = 0;
-    while (shared < from.length - 1 &&
-        shared < to.length &&
-        from.at(-1 - shared) === to.at(-1 - shared))
-        shared += 1;
-    const prefix = from.slice(0, from.length - shared).join('/');
-    if (prefix === '' || shared === 0)
-        return undefined;
-    return { from: prefix, to: to.slice(0, to.length - shared).join('/') || '.' };
-}
-/**
- * Rewrites report paths with the user's `from=to` prefixes (the longest matching prefix wins, at
- * a path boundary), then makes them repository-relative. Reports produced in a container or
- * another checkout say /app/src/x.ts where the repository has src/x.ts. A path no fix matches is
- * only made repository-relative.
- */
-function applyPathFixes(reports, fixes, workspace) {
-    const applied = applyExplicitFixes(reports, fixes, workspace);
-    return applied.reports.map((report) => ({
-        ...report,
-        files: report.files.map((file) => applied.fixed.has(file) ? file : { ...file, path: toRepositoryPath(file.path, workspace) }),
-    }));
-}
-function applyExplicitFixes(reports, fixes, workspace) {
-    const rules = fixes
-        .map((fix) => ({ fix, from: normaliseFixPath(fix.from), to: normaliseFixPath(fix.to) }))
-        .sort((a, b) => b.from.length - a.from.length);
-    const used = new Set();
-    const fixed = new Set();
-    const out = reports.map((report) => ({
-        ...report,
-        files: report.files.map((file) => {
-            for (const written of [file.reportedPath, file.path]) {
-                if (written === undefined)
-                    continue;
-                const path = written.replace(/\\/g, '/');
-                const rule = rules.find(({ from }) => startsWithPrefix(path, from));
-                if (!rule)
-                    continue;
-                used.add(rule.fix);
-                const rest = path.slice(rule.from.length).replace(/^\/+/, '');
-                const to = rule.to.replace(/\/+$/, '');
-                const replaced = to === '' || to === '.' ? rest : `${to}/${rest}`;
-                const moved = { ...file, path: paths_toRepositoryPath(replaced, workspace) };
-                fixed.add(moved);
-                return moved;
-            }
-            return file;
-        }),
-    }));
-    return { reports: out, fixed, unused: fixes.filter((fix) => !used.has(fix)) };
-}
-/** As report paths are normalised: forward slashes, no trailing slash, no leading ./ . */
-function normaliseFixPath(path) {
-    const slashed = path.trim().replace(/\\/g, '/');
-    const bare = slashed.replace(/^(?:\.\/)+/, '').replace(/\/+$/, '');
-    return bare === '' && slashed.startsWith('/') ? '/' : bare;
-}
-/** At a path boundary; Windows paths (C:/...) compare without regard to case, as Windows does. */
-function startsWithPrefix(path, prefix) {
-    if (prefix === '')
-        return false;
-    const windows = /^[A-Za-z]:\//.test(prefix) || /^[A-Za-z]:$/.test(prefix);
-    const [p, f] = windows ? [path.toLowerCase(), prefix.toLowerCase()] : [path, prefix];
-    if (f === '/')
-        return p.startsWith('/');
-    return p === f || p.startsWith(`${f}/`);
-}
-/** Splits the merged paths into those outside the repository and those missing from the checkout. */
-function reviewPaths(paths, workspace) {
-    const review = { outside: [], missing: [] };
-    for (const path of paths) {
-        if ((0,external_node_path_namespaceObject.isAbsolute)(path) || path.startsWith('../') || /^[A-Za-z]:\//.test(path))
-            review.outside.push(path);
-        else if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(workspace, path)))
-            review.missing.push(path);
-    }
-    return review;
-}
-
-;// CONCATENATED MODULE: ./src/coverage/path-notes.ts
-
-
-const path_notes_NAMED = 5;
-/**
- * What the summary says about paths that did not resolve: which, and the path-fixes line that
- * would map them (worked out from the repository's files when one matched, else the usual one).
- */
-function pathNotes(review, fixing) {
-    const notes = [];
-    for (const { from, to } of fixing.unusedFixes ?? []) {
-        const looks = fixing.reportedPaths?.length
-            ? `; the reports' paths look like ${fixing.reportedPaths.join(', ')}`
-            : '';
-        notes.push(`path-fixes rule ${from}=${to} matched no report path${looks}.`);
-    }
-    const suggested = fixing.suggestions.length > 0
-        ? fixing.suggestions
-            .slice(0, 3)
-            .map(({ from, to }) => `${from}=${to}`)
-            .join(' and ')
-        : undefined;
-    if (review.outside.length > 0) {
-        notes.push(`${review.outside.length} file(s) lie outside the repository and are left out of every total: ${named(review.outside)}. ${suggested ? `The repository's files suggest path-fixes: ${suggested}.` : 'Map them with path-fixes, e.g. /app=. if the tests ran in a container.'}`);
-    }
-    const ambiguous = new Set(fixing.ambiguous.map(({ path }) => path));
-    const missing = review.missing.filter((path) => !ambiguous.has(path));
-    if (missing.length > 0) {
-        notes.push(`${missing.length} file(s) in the reports were not found in the checkout, neither beside the report nor by name among the repository's files, and count as written: ${named(missing)}. ${suggested ? `The repository's files suggest path-fixes: ${suggested}.` : 'If they live elsewhere, map them with path-fixes, e.g. build/src=src.'}`);
-    }
-    if (fixing.ambiguous.length > 0)
-        notes.push(ambiguousNote(fixing.ambiguous));
-    return notes;
-}
-function named(paths) {
-    const more = paths.length > path_notes_NAMED ? ` and ${paths.length - path_notes_NAMED} more` : '';
-    return `${paths.slice(0, path_notes_NAMED).join(', ')}${more}`;
-}
-/**
- * One entry per path. A path-fixes line is only offered when one report named the path: when
- * several did (coverage-a/lcov.info and coverage-b/lcov.info both saying src/index.js), a fix
- * rewrites the path in all of them alike and would map every report onto one package.
- */
-function ambiguousNote(ambiguous) {
-    const byPath = groupAmbiguous(ambiguous);
-    const examples = byPath
-        .slice(0, 3)
-        .map(({ path, candidates }) => `${path} (${candidates.slice(0, 3).join(' or ')})`)
-        .join(', ');
-    const more = byPath.length > 3 ? ` and ${byPath.length - 3} more` : '';
-    const shared = byPath.find(({ reports }) => reports.length > 1);
-    let advice;
-    if (shared) {
-        const candidate = shared.candidates[0].split('/');
-        const directory = candidate.slice(0, -sharedSuffix(candidate, shared.path.split('/')));
-        const example = directory.length > 0 ? `${directory.join('/')}/coverage` : 'packages/a/coverage';
-        advice = `Several reports (${shared.reports.slice(0, 3).join(', ')}) name ${shared.path}, and they merge into one file: download each leg's report into its package directory (actions/download-artifact with path: ${example}) so it resolves there, or run one coverage step per package with name.`;
-    }
-    else {
-        const first = byPath[0];
-        const fix = fixBetween(first.path, first.candidates[0]);
-        advice = `${fix ? `Say which with path-fixes, e.g. ${fix.from}=${fix.to}, or write` : 'Write'} each package's report inside the package.`;
-    }
-    return `${byPath.length} report path(s) matched several repository files equally well and were kept as written: ${examples}${more}. ${advice}`;
 }
 
 ;// CONCATENATED MODULE: ./src/coverage/summary.ts
@@ -54870,8 +54918,9 @@ function failureHint(verdict) {
     if (failed.has('coverable-lines')) {
         hints.push('Check that the reports are the ones the tests wrote and that their paths map onto the repository (the job summary notes what was read and what was not).');
     }
-    if (failed.has('min-patch'))
-        hints.push('The job summary lists the uncovered changed lines.');
+    if (failed.has('min-patch')) {
+        hints.push('The job summary lists the uncovered changed lines and the changed files no report covers.');
+    }
     if (failed.has('min-total') || failed.has('max-drop') || failed.has('min-branches')) {
         hints.push('The job summary lists the least-covered files.');
     }
@@ -54955,13 +55004,14 @@ function signed(points) {
 
 
 
+
 /**
  * Patch coverage is measured for min-patch, for the comment, or wherever base-ref asks for it;
  * a pull request with only min-total set does not need the base's history at all. When only the
  * comment wants it and git cannot tell the changed lines, the patch is left out with a note:
  * a missing patch must never fail a gate that does not use it. `outside` are the report paths
- * left out for lying outside the repository: like the paths naming no file, a sign of reports
- * whose paths failed to map.
+ * left out for lying outside the repository: those ending like a changed file are, like the paths
+ * naming no file, a sign of reports whose paths failed to map.
  */
 async function computePatch(settings, github, files, notes, outside = []) {
     const needed = settings.minPatch !== undefined;
@@ -55001,7 +55051,12 @@ async function computePatch(settings, github, files, notes, outside = []) {
         const stray = files
             .map((file) => file.path)
             .filter((path) => !(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(settings.workspace, path)));
-        patch.strayReportPaths = [...stray, ...outside];
+        // An absolute path outside the repository is usually a system header or an installed
+        // package, not a sign of failed mapping, unless it ends like a changed file (/app/src/x.ts).
+        patch.strayReportPaths = [
+            ...stray,
+            ...outside.filter((path) => endsLikeOneOf(path, unmatched)),
+        ];
         patch.suggestedPathFix = suggestPathFix(unmatched, stray);
         // When it fails, the min-patch gate itself names the files.
         const gateSaysSo = needed && unmatchedFailsGate(patch, mode);
@@ -55009,6 +55064,10 @@ async function computePatch(settings, github, files, notes, outside = []) {
             notes.push(unmatchedNote(patch, mode));
     }
     return patch;
+}
+function endsLikeOneOf(path, changed) {
+    const parts = path.split('/');
+    return changed.some((file) => sharedSuffix(parts, file.split('/')) >= 2);
 }
 function unmatchedNote(patch, mode) {
     const files = patch.filesWithoutCoverage;
@@ -55105,66 +55164,58 @@ async function tryOptionalWrite(write, github, body) {
 
 
 
-
-
-
-
 const COMMENT_WRITE = { what: 'comment on the pull request', permission: 'pull-requests: write' };
 const COMMENT_BUDGET_BYTES = 60_000;
 async function run() {
-    await runMain(stepTitle(), async () => {
-        const settings = readSettings();
-        const { workspace } = settings;
-        const { reports: read, files, skipped } = await readReports(settings);
-        const fixing = await fixReportPaths(read, settings.pathFixes, workspace);
-        const { reports } = fixing;
-        const merged = mergeReports(reports);
-        const review = reviewPaths(merged.map((file) => file.path), workspace);
-        const outside = new Set(review.outside);
-        const inside = merged.filter((file) => !outside.has(file.path));
-        const totals = totalsOf(inside);
-        const headline = headlineOf(inside, totals.lines, settings.headline);
-        const notes = [...skippedNotes(skipped), ...pathNotes(review, fixing)];
-        const github = needsGitHub(settings)
-            ? await withPullRequest(readGitHubContext(), settings.githubToken ?? '', settings.pullRequest)
-            : undefined;
-        const patch = await computePatch(settings, github, inside, notes, review.outside);
-        const baseline = await readBaseline(settings, github, headline, notes);
-        const verdict = evaluateCoverage({ ...totals, headline }, patch, baseline, settings);
-        const result = buildResult({
-            name: settings.name,
-            verdict,
-            totals,
-            headline,
-            patch,
-            baseline,
-            files: inside.map(fileTotals),
-            reports: reports.map((report, index) => `${report.format}: ${(0,external_node_path_namespaceObject.relative)(workspace, files[index]) || files[index]}`),
-            commit: process.env.GITHUB_SHA,
-        });
-        setOutputs(outputsFrom(result));
-        setResultOutput(result);
-        annotateUncovered(patch);
-        if (settings.badgePath) {
-            const badgeFile = (0,external_node_path_namespaceObject.resolve)(workspace, settings.badgePath);
-            await (0,promises_namespaceObject.writeFile)(badgeFile, renderBadge('coverage', result.headline.rate ?? undefined));
-            notes.push(`Badge written to ${(0,external_node_path_namespaceObject.relative)(workspace, badgeFile)}.`);
-        }
-        const uploadFailure = settings.codecov ? await upload(settings, files, notes) : undefined;
-        const summary = buildSummary(result, verdict, notes);
-        const commentBody = settings.comment ? summary.render(COMMENT_BUDGET_BYTES) : '';
-        // The summary first: a comment is optional and may be refused (fork pull requests).
-        await summary.write();
-        if (settings.comment) {
-            await tryOptionalWrite(COMMENT_WRITE, github, () => comment(settings, github, commentBody));
-        }
-        if (!verdict.passed) {
-            throw new errors_ActionError(verdict.reasons.join('; '), failureHint(verdict));
-        }
-        if (uploadFailure)
-            throw uploadFailure;
-        info(log_escapeUntrusted(verdictLine(result, verdict)));
+    await runMain(stepTitle(), runCoverage, { failureOutputs: { passed: 'false' } });
+}
+async function runCoverage() {
+    const settings = readSettings();
+    const { workspace } = settings;
+    const measured = await measureCoverage(settings);
+    const { totals, headline, notes } = measured;
+    const github = needsGitHub(settings)
+        ? await withPullRequest(readGitHubContext(), settings.githubToken ?? '', settings.pullRequest)
+        : undefined;
+    const patch = await computePatch(settings, github, measured.files, notes, measured.outside);
+    const baseline = await readBaseline(settings, github, headline, notes);
+    const verdict = evaluateCoverage({ ...totals, headline }, patch, baseline, settings);
+    const result = buildResult({
+        name: settings.name,
+        verdict,
+        totals,
+        headline,
+        patch,
+        baseline,
+        files: measured.files.map(fileTotals),
+        reports: measured.reportsRead,
+        commit: process.env.GITHUB_SHA,
     });
+    setOutputs(outputsFrom(result));
+    setResultOutput(result);
+    annotateUncovered(patch);
+    if (settings.badgePath) {
+        const badgeFile = (0,external_node_path_namespaceObject.resolve)(workspace, settings.badgePath);
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(badgeFile), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(badgeFile, renderBadge('coverage', result.headline.rate ?? undefined));
+        notes.push(`Badge written to ${(0,external_node_path_namespaceObject.relative)(workspace, badgeFile)}.`);
+    }
+    const uploadFailure = settings.codecov
+        ? await upload(settings, measured.reportFiles, notes)
+        : undefined;
+    const summary = buildSummary(result, verdict, notes);
+    const commentBody = settings.comment ? summary.render(COMMENT_BUDGET_BYTES) : '';
+    // The summary first: a comment is optional and may be refused (fork pull requests).
+    await summary.write();
+    if (settings.comment) {
+        await tryOptionalWrite(COMMENT_WRITE, github, () => comment(settings, github, commentBody));
+    }
+    if (!verdict.passed) {
+        throw new errors_ActionError(verdict.reasons.join('; '), failureHint(verdict));
+    }
+    if (uploadFailure)
+        throw uploadFailure;
+    info(log_escapeUntrusted(verdictLine(result, verdict)));
 }
 /** A failure before the summary still says which coverage step it was (packages, matrix merges). */
 function stepTitle() {

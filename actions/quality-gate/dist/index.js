@@ -45009,6 +45009,9 @@ async function reportFailure(actionName, thrown, options) {
     }
     if (!resultOutputWritten()) {
         try {
+            for (const [name, value] of Object.entries(options.failureOutputs ?? {})) {
+                setOutput(name, value);
+            }
             setResultOutput({ ...options.failureResult?.(error), outcome: 'failed', error });
         }
         catch (problem) {

@@ -32771,6 +32771,9 @@ async function reportFailure(actionName, thrown, options) {
     }
     if (!resultOutputWritten()) {
         try {
+            for (const [name, value] of Object.entries(options.failureOutputs ?? {})) {
+                core.setOutput(name, value);
+            }
             setResultOutput({ ...options.failureResult?.(error), outcome: 'failed', error });
         }
         catch (problem) {
