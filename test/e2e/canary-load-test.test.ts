@@ -80,7 +80,9 @@ describeWithTool(
       } finally {
         await s.stop();
       }
-    });
+      // Two whole canaries in real time (an aborted one, then a promoted one): on a busy 2-core
+      // runner they can take longer than the default minute between them.
+    }, 150_000);
 
     it('runs a load-test command without a shell during each step and leaves no process behind', async () => {
       const s = await startScenario(world, 'istio', HEALTHY, { ratePerSecond: 0 });
