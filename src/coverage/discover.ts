@@ -34,8 +34,7 @@ export const USUAL_LOCATIONS = [
  *   functions' hits; an lcov or cobertura file beside them was derived from them.
  * - opencover keeps each branch point's own visit count (coverlet writes it from its JSON).
  * - lcov keeps each branch's own count (BRDA) and each function's hits.
- * - clover keeps a condition's true and false counts and the methods, but Istanbul's clover.xml
- *   (Jest, c8) means other things by them, so the XML formats beside it are trusted first.
+ * - clover keeps a condition's true and false counts and the methods.
  * - jacoco and cobertura only say how many of a line's branches were taken, not which, so a
  *   merge can no longer line branches up; jacoco also keeps method hits.
  * - go profiles have no branches or functions at all.
@@ -50,9 +49,9 @@ export const READ_PREFERENCE: readonly CoverageFormat[] = [
   'simplecov',
   'opencover',
   'lcov',
+  'clover',
   'jacoco',
   'cobertura',
-  'clover',
   'go',
 ];
 

@@ -52222,8 +52222,7 @@ const USUAL_LOCATIONS = [
  *   functions' hits; an lcov or cobertura file beside them was derived from them.
  * - opencover keeps each branch point's own visit count (coverlet writes it from its JSON).
  * - lcov keeps each branch's own count (BRDA) and each function's hits.
- * - clover keeps a condition's true and false counts and the methods, but Istanbul's clover.xml
- *   (Jest, c8) means other things by them, so the XML formats beside it are trusted first.
+ * - clover keeps a condition's true and false counts and the methods.
  * - jacoco and cobertura only say how many of a line's branches were taken, not which, so a
  *   merge can no longer line branches up; jacoco also keeps method hits.
  * - go profiles have no branches or functions at all.
@@ -52238,9 +52237,9 @@ const READ_PREFERENCE = [
     'simplecov',
     'opencover',
     'lcov',
+    'clover',
     'jacoco',
     'cobertura',
-    'clover',
     'go',
 ];
 const NEVER_SEARCHED = ['**/node_modules/**', '**/.git/**', '**/vendor/**'];
@@ -52667,20 +52666,31 @@ async function parseClover(source, context) {
         const path = ownCopy(paths_toRepositoryPath(reported, context.workspace));
         return fileInProgress(files, path);
     };
+    const readStatement = (target, line, attributes) => {
+        const count = nonNegativeNumber(attributes.count);
+        keepHighest(target.lines, line, count);
+        statements.total += 1;
+        if (count > 0)
+            statements.covered += 1;
+    };
     const readLine = (target, attributes) => {
         const line = lineNumber(attributes.num);
         if (line === undefined)
             return;
         switch (attributes.type) {
-            case 'stmt': {
-                const count = nonNegativeNumber(attributes.count);
-                keepHighest(target.lines, line, count);
-                statements.total += 1;
-                if (count > 0)
-                    statements.covered += 1;
+            case 'stmt':
+                readStatement(target, line, attributes);
                 break;
-            }
             case 'cond': {
+                if (attributes.count !== undefined) {
+                    // Istanbul's clover reporter (Jest, c8, nyc) writes a statement line that has branches
+                    // as type="cond" with the line's count, truecount = branches taken and falsecount =
+                    // branches never taken. OpenClover's condition lines carry no count.
+                    readStatement(target, line, attributes);
+                    const taken = branchBudget.taken(line, nonNegativeNumber(attributes.truecount), nonNegativeNumber(attributes.falsecount));
+                    target.branches.set(line, [...(target.branches.get(line) ?? []), ...taken]);
+                    break;
+                }
                 const whenTrue = nonNegativeNumber(attributes.truecount);
                 const whenFalse = nonNegativeNumber(attributes.falsecount);
                 // Budgeted like any branch, then the pair keeps its real counts. Two conditions on one

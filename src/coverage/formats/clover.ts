@@ -51,18 +51,38 @@ export async function parseClover(
     return fileInProgress(files, path);
   };
 
+  const readStatement = (
+    target: FileInProgress,
+    line: number,
+    attributes: Record<string, string>,
+  ): void => {
+    const count = nonNegativeNumber(attributes.count);
+    keepHighest(target.lines, line, count);
+    statements.total += 1;
+    if (count > 0) statements.covered += 1;
+  };
+
   const readLine = (target: FileInProgress, attributes: Record<string, string>): void => {
     const line = lineNumber(attributes.num);
     if (line === undefined) return;
     switch (attributes.type) {
-      case 'stmt': {
-        const count = nonNegativeNumber(attributes.count);
-        keepHighest(target.lines, line, count);
-        statements.total += 1;
-        if (count > 0) statements.covered += 1;
+      case 'stmt':
+        readStatement(target, line, attributes);
         break;
-      }
       case 'cond': {
+        if (attributes.count !== undefined) {
+          // Istanbul's clover reporter (Jest, c8, nyc) writes a statement line that has branches
+          // as type="cond" with the line's count, truecount = branches taken and falsecount =
+          // branches never taken. OpenClover's condition lines carry no count.
+          readStatement(target, line, attributes);
+          const taken = branchBudget.taken(
+            line,
+            nonNegativeNumber(attributes.truecount),
+            nonNegativeNumber(attributes.falsecount),
+          );
+          target.branches.set(line, [...(target.branches.get(line) ?? []), ...taken]);
+          break;
+        }
         const whenTrue = nonNegativeNumber(attributes.truecount);
         const whenFalse = nonNegativeNumber(attributes.falsecount);
         // Budgeted like any branch, then the pair keeps its real counts. Two conditions on one

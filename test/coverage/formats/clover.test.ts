@@ -245,3 +245,48 @@ function onPath(program: string): string {
   const directories = (process.env.PATH ?? '').split(delimiter);
   return directories.map((directory) => join(directory, program)).find(existsSync) ?? program;
 }
+
+describe("Istanbul's clover.xml (c8, Jest, nyc)", () => {
+  const C8 = join(REPO, 'node_modules/c8/bin/c8.js');
+  let project: string;
+  beforeAll(async () => {
+    project = await mkdtemp(join(tmpdir(), 'slipway-istanbul-clover-'));
+    await cp(join(REPO, 'test/fixtures/coverage/projects/js-demo'), project, { recursive: true });
+    const reporters = ['--reporter=clover', '--reporter=json-summary'];
+    const ran = spawnSync(
+      process.execPath,
+      [
+        C8,
+        '--all',
+        '--src',
+        'src',
+        '--include',
+        'src/**',
+        ...reporters,
+        process.execPath,
+        'run.js',
+      ],
+      { cwd: project, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(ran.status, ran.stderr).toBe(0);
+  }, 60_000);
+  afterAll(() => rm(project, { recursive: true, force: true }));
+
+  it('reads a cond line as a statement that ran, with truecount of its branches taken', async () => {
+    const xml = await readFile(join(project, 'coverage/clover.xml'), 'utf8');
+    expect(xml, 'c8 wrote statement lines with branches').toMatch(/type="cond" [^>]*truecount/);
+    const summary = JSON.parse(
+      await readFile(join(project, 'coverage/coverage-summary.json'), 'utf8'),
+    ).total;
+    const report = await parseClover(fileSource(join(project, 'coverage/clover.xml')), {
+      workspace: project,
+      origin: 'coverage/clover.xml',
+    });
+    const totals = totalsOf(report.files);
+    expect(totals.lines).toEqual({ covered: summary.lines.covered, total: summary.lines.total });
+    expect(totals.branches).toEqual({
+      covered: summary.branches.covered,
+      total: summary.branches.total,
+    });
+  });
+});
