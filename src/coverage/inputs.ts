@@ -123,9 +123,13 @@ function readCodecov(): CodecovSettings {
 }
 
 /** One line of plain text: it is shown in the summary heading and the comment. */
+export function isStepName(name: string): boolean {
+  return !/[\r\n]/.test(name) && name.length <= 100;
+}
+
 function readName(): string | undefined {
   const name = readString('name');
-  if (name !== undefined && (/[\r\n]/.test(name) || name.length > 100)) {
+  if (name !== undefined && !isStepName(name)) {
     throw new InputError('name', 'must be one line of at most 100 characters.', 'backend');
   }
   return name;

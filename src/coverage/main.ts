@@ -16,7 +16,7 @@ import { renderBadge } from './badge.js';
 import { readBaseline, requireToken } from './baseline.js';
 import { upload } from './upload.js';
 import { evaluateCoverage } from './gate.js';
-import { readSettings, type Settings } from './inputs.js';
+import { isStepName, readSettings, type Settings } from './inputs.js';
 import { measureCoverage } from './measure.js';
 import { buildResult, outputsFrom } from './result.js';
 import { buildSummary, commentKey, failureHint, verdictLine } from './summary.js';
@@ -89,7 +89,7 @@ async function runCoverage(): Promise<void> {
 /** A failure before the summary still says which coverage step it was (packages, matrix merges). */
 function stepTitle(): string {
   const name = core.getInput('name');
-  return name && !/[\r\n]/.test(name) && name.length <= 100 ? `coverage (${name})` : 'coverage';
+  return name && isStepName(name) ? `coverage (${name})` : 'coverage';
 }
 
 function needsGitHub(settings: Settings): boolean {

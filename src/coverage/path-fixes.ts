@@ -8,6 +8,7 @@ import { listRepositoryFiles } from './repository-files.js';
 import {
   reportDirectory,
   resolveReportPaths,
+  sharedSuffix,
   SuffixIndex,
   type AmbiguousPath,
 } from './resolve-paths.js';
@@ -163,13 +164,8 @@ function samplePaths(reports: readonly CoverageReport[]): string[] {
 export function fixBetween(reported: string, repositoryFile: string): PathFix | undefined {
   const from = reported.split('/');
   const to = repositoryFile.split('/');
-  let shared = 0;
-  while (
-    shared < from.length - 1 &&
-    shared < to.length &&
-    from.at(-1 - shared) === to.at(-1 - shared)
-  )
-    shared += 1;
+  // At least one leading part of the reported path stays: it is the prefix to rewrite.
+  const shared = Math.min(sharedSuffix(from, to), from.length - 1);
   const prefix = from.slice(0, from.length - shared).join('/');
   if (prefix === '' || shared === 0) return undefined;
   return { from: prefix, to: to.slice(0, to.length - shared).join('/') || '.' };

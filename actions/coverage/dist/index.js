@@ -50826,9 +50826,12 @@ function readCodecov() {
     };
 }
 /** One line of plain text: it is shown in the summary heading and the comment. */
+function isStepName(name) {
+    return !/[\r\n]/.test(name) && name.length <= 100;
+}
 function readName() {
     const name = readString('name');
-    if (name !== undefined && (/[\r\n]/.test(name) || name.length > 100)) {
+    if (name !== undefined && !isStepName(name)) {
         throw new errors_InputError('name', 'must be one line of at most 100 characters.', 'backend');
     }
     return name;
@@ -51964,11 +51967,8 @@ function samplePaths(reports) {
 function fixBetween(reported, repositoryFile) {
     const from = reported.split('/');
     const to = repositoryFile.split('/');
-    let shared = 0;
-    while (shared < from.length - 1 &&
-        shared < to.length &&
-        from.at(-1 - shared) === to.at(-1 - shared))
-        shared += 1;
+    // At least one leading part of the reported path stays: it is the prefix to rewrite.
+    const shared = Math.min(sharedSuffix(from, to), from.length - 1);
     const prefix = from.slice(0, from.length - shared).join('/');
     if (prefix === '' || shared === 0)
         return undefined;
@@ -55230,7 +55230,7 @@ async function runCoverage() {
 /** A failure before the summary still says which coverage step it was (packages, matrix merges). */
 function stepTitle() {
     const name = getInput('name');
-    return name && !/[\r\n]/.test(name) && name.length <= 100 ? `coverage (${name})` : 'coverage';
+    return name && isStepName(name) ? `coverage (${name})` : 'coverage';
 }
 function needsGitHub(settings) {
     return (settings.comment ||
