@@ -1,3 +1,4 @@
+import { readStepName } from '../core/step-name.js';
 import { InputError } from '../core/errors.js';
 import {
   readBoolean,
@@ -80,7 +81,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       from,
       to,
     })),
-    name: readName(),
+    name: readStepName('backend'),
     minTotal: readNumber('min-total', { ...PERCENT, example: '80' }),
     minBranches: readNumber('min-branches', { ...PERCENT, example: '70' }),
     headline: readEnum('headline', HEADLINE_DEFINITIONS, 'lines'),
@@ -120,19 +121,6 @@ function readCodecov(): CodecovSettings {
     flags,
     failOnUploadError: readBoolean('fail-on-upload-error', true),
   };
-}
-
-/** One line of plain text: it is shown in the summary heading and the comment. */
-export function isStepName(name: string): boolean {
-  return !/[\r\n]/.test(name) && name.length <= 100;
-}
-
-function readName(): string | undefined {
-  const name = readString('name');
-  if (name !== undefined && !isStepName(name)) {
-    throw new InputError('name', 'must be one line of at most 100 characters.', 'backend');
-  }
-  return name;
 }
 
 /** A count of reports, so 0 or 2.5 are mistakes; empty means no check. */

@@ -16,10 +16,11 @@ import { renderBadge } from './badge.js';
 import { readBaseline, requireToken } from './baseline.js';
 import { upload } from './upload.js';
 import { evaluateCoverage } from './gate.js';
-import { isStepName, readSettings, type Settings } from './inputs.js';
+import { readSettings, type Settings } from './inputs.js';
+import { commentKey, stepTitle } from '../core/step-name.js';
 import { measureCoverage } from './measure.js';
 import { buildResult, outputsFrom } from './result.js';
-import { buildSummary, commentKey, failureHint, verdictLine } from './summary.js';
+import { buildSummary, failureHint, verdictLine } from './summary.js';
 import { fileTotals, lineRanges, type PatchCoverage } from './totals.js';
 import { computePatch } from './patch.js';
 import { escapeUntrusted } from '../core/log.js';
@@ -30,7 +31,7 @@ const COMMENT_WRITE = { what: 'comment on the pull request', permission: 'pull-r
 const COMMENT_BUDGET_BYTES = 60_000;
 
 export async function run(): Promise<void> {
-  await runMain(stepTitle(), runCoverage, { failureOutputs: { passed: 'false' } });
+  await runMain(stepTitle('coverage'), runCoverage, { failureOutputs: { passed: 'false' } });
 }
 
 async function runCoverage(): Promise<void> {
@@ -86,12 +87,6 @@ async function runCoverage(): Promise<void> {
   core.info(escapeUntrusted(verdictLine(result, verdict)));
 }
 
-/** A failure before the summary still says which coverage step it was (packages, matrix merges). */
-function stepTitle(): string {
-  const name = core.getInput('name');
-  return name && isStepName(name) ? `coverage (${name})` : 'coverage';
-}
-
 function needsGitHub(settings: Settings): boolean {
   return (
     settings.comment ||
@@ -137,7 +132,7 @@ async function comment(settings: Settings, github: GitHubContext, body: string):
     owner: github.repository.owner,
     repo: github.repository.repo,
     issueNumber: github.pullRequest.number,
-    key: commentKey(settings.name),
+    key: commentKey('coverage', settings.name),
     body,
   });
   core.info(`comment: ${posted.action} ${posted.url}`);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { JobSummary, markup } from '../core/summary.js';
 import type { CoverageVerdict } from './gate.js';
 import type { CoverageResult } from './result.js';
@@ -35,18 +34,6 @@ export function failureHint(verdict: CoverageVerdict): string {
     hints.push('The job summary lists the least-covered files.');
   }
   return hints.join(' ');
-}
-
-/**
- * The sticky comment's key: one comment per `name`, so two coverage steps (two packages, two
- * languages) keep their own. Names that are not key-safe get a hash so two never share a key.
- */
-export function commentKey(name: string | undefined): string {
-  if (!name) return 'coverage';
-  const slug = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
-  if (slug === name) return `coverage-${slug}`;
-  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
-  return `coverage-${slug ? `${slug}-` : ''}${hash}`;
 }
 
 export function buildSummary(

@@ -10,12 +10,15 @@ import {
   readString,
   readYaml,
 } from '../core/inputs.js';
+import { readStepName } from '../core/step-name.js';
 import { splitCommandLine } from '../core/command-line.js';
 import type { Thresholds } from './gate.js';
 import { FORMATS, type AuditSeverity, type ReportFormat } from './model.js';
 
 /** Everything the action was asked to do, read and validated once. */
 export interface Settings {
+  /** Tells matrix legs and repeated steps apart: it keys the comment, the check run and the summary. */
+  name?: string;
   checks: CheckSpec[];
   reports: ReportSpec[];
   thresholds: Thresholds;
@@ -89,6 +92,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   }
   const maxWarnings = readString('max-warnings');
   return {
+    name: readStepName('linux'),
     checks,
     reports,
     thresholds: {

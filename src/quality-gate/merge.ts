@@ -1,4 +1,5 @@
 import type { AuditResults, ParsedReport, TestResults } from './model.js';
+import { slowestOf } from './parsers/test-tally.js';
 
 /** Reads several report files of one check (a glob may match many) as one report. */
 export function mergeReports(reports: ParsedReport[]): ParsedReport {
@@ -16,7 +17,11 @@ function mergeTests(results: TestResults[]): TestResults {
   for (const { totals: part } of results) {
     for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += part[key];
   }
-  return { totals, notable: results.flatMap((result) => result.notable) };
+  return {
+    totals,
+    notable: results.flatMap((result) => result.notable),
+    slowest: slowestOf(results.map((result) => result.slowest)),
+  };
 }
 
 function mergeAudits(audits: AuditResults[]): AuditResults {

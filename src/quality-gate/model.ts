@@ -53,6 +53,8 @@ export interface TestResults {
   totals: TestTotals;
   /** Only failed and flaky cases are kept, to bound memory on huge reports. */
   notable: TestCase[];
+  /** The slowest cases that ran (passed, failed or flaky), slowest first; a few at most. */
+  slowest: TestCase[];
 }
 
 export type AuditSeverity = 'info' | 'low' | 'moderate' | 'high' | 'critical';

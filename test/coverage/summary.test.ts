@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateCoverage, type GateOutcome } from '../../src/coverage/gate.js';
 import { headlineOf } from '../../src/coverage/headline.js';
 import { buildResult } from '../../src/coverage/result.js';
-import { buildSummary, commentKey, failureHint, verdictLine } from '../../src/coverage/summary.js';
+import { buildSummary, failureHint, verdictLine } from '../../src/coverage/summary.js';
 import { totalsOf } from '../../src/coverage/totals.js';
 import { file } from './build.js';
 
@@ -59,23 +59,6 @@ describe('coverage summary', () => {
 
   it('says how the line headline is computed too', () => {
     expect(summaryOf({}).html).toContain('The headline rate is lines that ran ÷ coverable lines.');
-  });
-});
-
-describe('commentKey', () => {
-  it.each([
-    [undefined, 'coverage'],
-    ['backend', 'coverage-backend'],
-    ['py-3.12', 'coverage-py-3.12'],
-  ])('%s → %s', (name, key) => expect(commentKey(name)).toBe(key));
-
-  it('keeps names that are not key-safe apart with a hash', () => {
-    const a = commentKey('web app');
-    const b = commentKey('web/app');
-    expect(a).toMatch(/^coverage-web-app-[0-9a-f]{8}$/);
-    expect(b).toMatch(/^coverage-web-app-[0-9a-f]{8}$/);
-    expect(a).not.toBe(b);
-    expect(commentKey('🚀')).toMatch(/^coverage-[0-9a-f]{8}$/);
   });
 });
 

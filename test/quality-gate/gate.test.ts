@@ -31,6 +31,7 @@ function tests(total: number, failed: number, skipped = 0): ParsedReport['tests'
   return {
     totals: { total, passed: total - failed - skipped, failed, skipped, flaky: 0 },
     notable: [],
+    slowest: [],
   };
 }
 
@@ -459,6 +460,7 @@ describe('evaluateGate details', () => {
             tests: {
               totals: { total: 12, passed: 8, failed: 1, skipped: 2, flaky: 1 },
               notable: [],
+              slowest: [],
             },
           },
         }),

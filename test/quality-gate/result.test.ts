@@ -44,7 +44,11 @@ const SEED_CHECKS: CheckRun[] = [
     origin: 'report',
     report: {
       findings: [],
-      tests: { totals: { total: 10, passed: 9, failed: 0, skipped: 1, flaky: 0 }, notable: [] },
+      tests: {
+        totals: { total: 10, passed: 9, failed: 0, skipped: 1, flaky: 0 },
+        notable: [],
+        slowest: [],
+      },
     },
     thresholds: {},
   },
@@ -143,6 +147,7 @@ describe('buildResult', () => {
               tests: {
                 totals: { total: 9, passed: 9 - c.failed, failed: c.failed, skipped: 0, flaky: 0 },
                 notable: [],
+                slowest: [],
               },
               audit: {
                 counts: { info: 0, low: 0, moderate: 0, high: c.high, critical: 0 },

@@ -1,4 +1,5 @@
-import type { ParseContext, ParsedReport, TestCase, TestOutcome, TestTotals } from '../model.js';
+import type { ParseContext, ParsedReport, TestCase, TestOutcome } from '../model.js';
+import { TestTally } from './test-tally.js';
 import type { ReportSource } from '../../core/reports/source.js';
 import { toRepositoryPath } from '../../core/reports/paths.js';
 import { CappedText, ownCopy, readXmlReport } from '../../core/reports/xml-stream.js';
@@ -9,9 +10,6 @@ import type { XmlElement } from '../../core/reports/xml-stream.js';
  * vitest and others. The counts in suite attributes are often missing or wrong, so totals are
  * recounted from the test cases. Only failed and flaky cases are kept, to bound memory.
  */
-
-/** Failed and flaky cases kept for annotations and the summary; the rest are only counted. */
-export const MAX_NOTABLE_TESTS = 1000;
 
 /** Joins the names of nested suites. */
 export const SUITE_SEPARATOR = ' › ';
@@ -29,7 +27,7 @@ export async function parseJunit(
     { origin: context.origin, formatName: 'JUnit', roots: ['testsuites', 'testsuite'] },
     reader,
   );
-  return { findings: [], tests: { totals: reader.totals, notable: reader.notable } };
+  return { findings: [], tests: reader.tally.results() };
 }
 
 /** What one failure-like element (failure, error, flakyFailure...) said. */
@@ -51,8 +49,7 @@ interface OpenCase {
 }
 
 class JunitReader {
-  readonly totals: TestTotals = { total: 0, passed: 0, failed: 0, skipped: 0, flaky: 0 };
-  readonly notable: TestCase[] = [];
+  readonly tally = new TestTally();
   private readonly suites: string[] = [];
   private readonly pytestSuites: boolean[] = [];
   private current: OpenCase | undefined;
@@ -132,14 +129,8 @@ class JunitReader {
 
   private finishCase(testCase: OpenCase): void {
     const outcome = outcomeOf(testCase);
-    this.totals.total += 1;
-    if (outcome === 'failed') this.totals.failed += 1;
-    else if (outcome === 'skipped') this.totals.skipped += 1;
-    else this.totals.passed += 1;
-    if (outcome === 'flaky') this.totals.flaky += 1;
-    if ((outcome === 'failed' || outcome === 'flaky') && this.notable.length < MAX_NOTABLE_TESTS) {
-      this.notable.push(this.describe(testCase, outcome));
-    }
+    const durationMs = secondsToMs(testCase.attributes.time);
+    this.tally.add(outcome, durationMs, () => this.describe(testCase, outcome));
   }
 
   private describe(testCase: OpenCase, outcome: TestOutcome): TestCase {
