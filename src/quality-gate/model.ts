@@ -10,6 +10,8 @@ export interface Finding {
   source: string;
   /** Rule or code, e.g. "clippy::needless_return", "no-unused-vars", "SC2086". */
   rule?: string;
+  /** The rule's documentation, when the tool's report names it (SARIF helpUri, clippy's link). */
+  ruleUrl?: string;
   severity: Severity;
   message: string;
   /** Longer text for the annotation body, e.g. clippy's rendered diagnostic (capped in length). */
