@@ -11,6 +11,8 @@
  *   and for other formats when the command exited non-zero yet its report shows nothing at all:
  *   then the tool most likely broke before checking anything, and passing would hide that.
  *   Otherwise a non-zero exit is expected (clippy -D warnings, npm audit) and the limits decide.
+ * - A test report without a single test fails it unless fail-on-empty is false: a glob that caught
+ *   the wrong file or a runner that found no tests must not read as green.
  * - With a baseline, a count that grew since the baseline's run of the same check fails it.
  * The gate passes when every check passes; with no checks at all it fails, since nothing passed.
  */
@@ -36,6 +38,8 @@ export interface Thresholds {
   maxWarnings?: number;
   maxTestFailures?: number;
   failOnAudit?: AuditSeverity | 'none';
+  /** A test report with no tests fails the check (a broken glob, a runner that found nothing). */
+  failOnEmpty?: boolean;
 }
 
 /** Thresholds after inheritance; an undefined number means no limit. */
@@ -44,6 +48,7 @@ export interface Limits {
   maxWarnings: number | undefined;
   maxTestFailures: number | undefined;
   failOnAudit: AuditSeverity | 'none';
+  failOnEmpty: boolean;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = {
@@ -51,6 +56,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = {
   maxWarnings: undefined,
   maxTestFailures: 0,
   failOnAudit: 'high',
+  failOnEmpty: true,
 };
 
 /** What the orchestrator hands over for each check. */
@@ -189,6 +195,7 @@ export function resolveLimits(base: Limits, own: Thresholds): Limits {
     maxWarnings: limit(own.maxWarnings, base.maxWarnings),
     maxTestFailures: limit(own.maxTestFailures, base.maxTestFailures),
     failOnAudit: own.failOnAudit ?? base.failOnAudit,
+    failOnEmpty: own.failOnEmpty ?? base.failOnEmpty,
   };
 }
 
@@ -218,6 +225,8 @@ function judgeCheck(check: CheckRun, globalLimits: Limits, options: GateOptions)
       `exited with code ${check.exitCode} but its report shows no problems; ` +
         'the tool probably failed before checking anything',
     );
+  } else if (limits.failOnEmpty && check.report.tests?.totals.total === 0) {
+    reasons.push('its report has no tests (fail-on-empty: true)');
   }
   reasons.push(...limitBreaches(counts, limits));
 

@@ -1,4 +1,3 @@
-import { isAbsolute, relative, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { parseDuration } from '../core/duration.js';
 import { InputError } from '../core/errors.js';
@@ -13,6 +12,7 @@ import {
 import { readStepName } from '../core/step-name.js';
 import { splitCommandLine } from '../core/command-line.js';
 import type { Thresholds } from './gate.js';
+import { AUDIT_LEVELS, ItemReader, requireUniqueNames, THRESHOLD_KEYS } from './items.js';
 import { FORMATS, type AuditSeverity, type ReportFormat } from './model.js';
 
 /** Everything the action was asked to do, read and validated once. */
@@ -26,6 +26,8 @@ export interface Settings {
   baseRef?: string;
   baselinePath?: string;
   comment: boolean;
+  /** Upload the findings to GitHub code scanning (needs security-events: write). */
+  uploadSarif: boolean;
   /** The pull request to report on when the event has none (workflow_run); 0 for the event's own. */
   pullRequest: number;
   githubToken?: string;
@@ -51,10 +53,17 @@ export interface CheckSpec {
 export interface ReportSpec {
   name: string;
   format: ReportFormat;
+  /** Relative to `directory`, else to the workspace. */
   glob: string;
+  /**
+   * Absolute; where the tool ran, so relative paths in the report start there. Absent: they start
+   * at the workspace, or beside the report when the file is not found there.
+   */
+  directory?: string;
+  thresholds: Thresholds;
 }
 
-export const AUDIT_LEVELS = ['none', 'info', 'low', 'moderate', 'high', 'critical'] as const;
+const READABLE_FORMATS = FORMATS.filter((format) => format !== 'exit-code');
 const DEFAULT_CHECK_TIMEOUT = '20m';
 const CHECK_KEYS = [
   'name',
@@ -64,11 +73,9 @@ const CHECK_KEYS = [
   'report',
   'timeout',
   'working-directory',
-  'max-errors',
-  'max-warnings',
-  'max-test-failures',
-  'fail-on-audit',
+  ...THRESHOLD_KEYS,
 ];
+const REPORT_KEYS = ['name', 'format', 'report', 'working-directory', ...THRESHOLD_KEYS];
 const CHECKS_EXAMPLE = [
   '- name: clippy',
   '  run: cargo clippy --all-targets --message-format=json -- -D warnings',
@@ -78,11 +85,23 @@ const CHECKS_EXAMPLE = [
   '  format: junit',
   '  report: target/nextest/ci/junit.xml',
 ].join('\n');
+const REPORTS_EXAMPLE = [
+  '- name: python tests',
+  '  format: junit',
+  '  report: junit.xml',
+  '  working-directory: py',
+].join('\n');
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const checks = readChecks(workspace, env);
-  const reports = readReports();
+  const reports = readReports(workspace);
+  requireUniqueNames(
+    reports,
+    'reports',
+    REPORTS_EXAMPLE,
+    requireUniqueNames(checks, 'checks', CHECKS_EXAMPLE),
+  );
   if (checks.length === 0 && reports.length === 0) {
     throw new InputError(
       'checks',
@@ -101,11 +120,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
         maxWarnings === undefined ? undefined : readInteger('max-warnings', { default: 0, min: 0 }),
       maxTestFailures: readInteger('max-test-failures', { default: 0, min: 0 }),
       failOnAudit: readEnum('fail-on-audit', AUDIT_LEVELS, 'high') as AuditSeverity | 'none',
+      failOnEmpty: readBoolean('fail-on-empty', true),
     },
     newOnly: readBoolean('new-only', false),
     baseRef: readString('base-ref'),
     baselinePath: readString('baseline'),
     comment: readBoolean('comment', false),
+    uploadSarif: readBoolean('upload-sarif', false),
     pullRequest: readInteger('pull-request', { default: 0, min: 0 }),
     githubToken: readString('github-token'),
     workspace,
@@ -121,19 +142,7 @@ function readChecks(workspace: string, env: NodeJS.ProcessEnv): CheckSpec[] {
         ? undefined
         : 'must be a YAML list of checks (items starting with "- ").',
   }) as unknown[];
-  const names = new Set<string>();
-  return items.map((item, index) => {
-    const check = readCheck(item, index, workspace, env);
-    if (names.has(check.name)) {
-      throw new InputError(
-        'checks',
-        `has two checks named '${check.name}'; names must be unique.`,
-        CHECKS_EXAMPLE,
-      );
-    }
-    names.add(check.name);
-    return check;
-  });
+  return items.map((item, index) => readCheck(item, index, workspace, env));
 }
 
 function readCheck(
@@ -142,42 +151,13 @@ function readCheck(
   workspace: string,
   env: NodeJS.ProcessEnv,
 ): CheckSpec {
-  const where = `item ${index + 1}`;
-  const fail = (problem: string): never => {
-    throw new InputError('checks', `${where}: ${problem}`, CHECKS_EXAMPLE);
-  };
-  if (typeof item !== 'object' || item === null || Array.isArray(item))
-    fail('must be a mapping with name, run and format.');
-  const fields = item as Record<string, unknown>;
-  const unknown = Object.keys(fields).filter((key) => !CHECK_KEYS.includes(key));
-  if (unknown.length > 0)
-    fail(`has unknown key(s) ${unknown.join(', ')}; known keys are ${CHECK_KEYS.join(', ')}.`);
-
-  const text = (key: string, required = false): string | undefined => {
-    const value = fields[key];
-    if (value === undefined || value === null || value === '')
-      return required ? fail(`needs '${key}'.`) : undefined;
-    // `run: true` is YAML for a boolean, but the user meant the command: scalars are text here.
-    if (!['string', 'number', 'boolean'].includes(typeof value))
-      fail(`'${key}' must be text, got ${JSON.stringify(value)}.`);
-    return String(value);
-  };
-  const count = (key: string): number | undefined => {
-    const value = fields[key];
-    if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-      fail(`'${key}' must be a whole number of 0 or more, got ${JSON.stringify(value)}.`);
-    }
-    return value as number;
-  };
-
-  const name = text('name', true) as string;
-  const commandLine = text('run', true) as string;
-  const format = (text('format') ?? 'exit-code') as ReportFormat;
-  if (!FORMATS.includes(format)) fail(`format '${format}' is not one of ${FORMATS.join(', ')}.`);
-  const shell = text('shell');
+  const reader = new ItemReader('checks', index, item, CHECKS_EXAMPLE, CHECK_KEYS);
+  const name = reader.text('name', true) as string;
+  const commandLine = reader.text('run', true) as string;
+  const format = reader.format('exit-code');
+  const shell = reader.text('shell');
   if (shell !== undefined && shell !== 'bash')
-    fail(`shell '${shell}' is not supported; the only shell is bash.`);
+    reader.fail(`shell '${shell}' is not supported; the only shell is bash.`);
 
   let command: CheckCommand;
   if (shell === 'bash') {
@@ -185,42 +165,46 @@ function readCheck(
   } else {
     const split = splitCommandLine(commandLine, env);
     if ('problem' in split) {
-      return fail(
+      return reader.fail(
         `run '${commandLine}' ${split.problem}. Checks run without a shell; add 'shell: bash' to the item to run it through bash.`,
       );
     }
     command = { kind: 'exec', ...split };
   }
 
-  const timeoutText = text('timeout') ?? DEFAULT_CHECK_TIMEOUT;
+  const timeoutText = reader.text('timeout') ?? DEFAULT_CHECK_TIMEOUT;
   const timeoutMs = parseDuration(timeoutText);
   if (timeoutMs === undefined || timeoutMs === 0)
-    fail(`timeout '${timeoutText}' is not a duration such as 90s, 10m or 1h.`);
+    reader.fail(`timeout '${timeoutText}' is not a duration such as 90s, 10m or 1h.`);
 
-  const failOnAudit = text('fail-on-audit');
-  if (failOnAudit !== undefined && !(AUDIT_LEVELS as readonly string[]).includes(failOnAudit)) {
-    fail(`fail-on-audit '${failOnAudit}' is not one of ${AUDIT_LEVELS.join(', ')}.`);
-  }
-  const directory = text('working-directory') ?? '.';
   return {
     name,
     command,
     commandLine,
     format,
-    report: text('report'),
+    report: reader.text('report'),
     timeoutMs: timeoutMs as number,
-    workingDirectory: resolveInside(workspace, directory, fail),
-    thresholds: {
-      maxErrors: count('max-errors'),
-      maxWarnings: count('max-warnings'),
-      maxTestFailures: count('max-test-failures'),
-      failOnAudit: failOnAudit as AuditSeverity | 'none' | undefined,
-    },
+    workingDirectory: reader.directory(workspace) ?? workspace,
+    thresholds: reader.thresholds(),
   };
 }
 
-/** `reports` lines are `<format>: <path or glob>`, e.g. `junit: target/nextest/**\/junit.xml`. */
-function readReports(): ReportSpec[] {
+/**
+ * `reports` is either a YAML list of entries with their own keys, or one `<format>: <path or glob>`
+ * per line (the short form), e.g. `junit: target/nextest/**\/junit.xml`.
+ */
+function readReports(workspace: string): ReportSpec[] {
+  const text = core.getInput('reports');
+  if (/^\s*-\s/m.test(text.replace(/^\s*#.*$/gm, ''))) {
+    const items = readYaml<unknown[]>('reports', {
+      example: REPORTS_EXAMPLE,
+      check: (value) =>
+        Array.isArray(value)
+          ? undefined
+          : 'must be a YAML list of entries, or one <format>: <path or glob> per line.',
+    }) as unknown[];
+    return items.map((item, index) => readReportEntry(item, index, workspace));
+  }
   const example = 'junit: target/nextest/ci/junit.xml';
   return readList('reports', { commas: false }).map((line) => {
     const separator = line.indexOf(':');
@@ -234,28 +218,32 @@ function readReports(): ReportSpec[] {
       );
     }
     if (!FORMATS.includes(format) || format === 'exit-code') {
-      const readable = FORMATS.filter((candidate) => candidate !== 'exit-code');
       throw new InputError(
         'reports',
-        `has unknown format '${format}'; use one of ${readable.join(', ')}.`,
+        `has unknown format '${format}'; use one of ${READABLE_FORMATS.join(', ')}.`,
         example,
       );
     }
-    return { name: `${format}: ${glob}`, format, glob };
+    return { name: `${format}: ${glob}`, format, glob, thresholds: {} };
   });
 }
 
-function resolveInside(
-  workspace: string,
-  directory: string,
-  fail: (problem: string) => never,
-): string {
-  const resolved = resolve(workspace, directory);
-  const fromWorkspace = relative(workspace, resolved);
-  if (fromWorkspace.startsWith('..') || isAbsolute(fromWorkspace)) {
-    fail(`working-directory '${directory}' is outside the workspace.`);
+function readReportEntry(item: unknown, index: number, workspace: string): ReportSpec {
+  const reader = new ItemReader('reports', index, item, REPORTS_EXAMPLE, REPORT_KEYS);
+  const format = reader.format();
+  if (format === 'exit-code') {
+    reader.fail(
+      `format 'exit-code' needs a command; use one of ${READABLE_FORMATS.join(', ')}, or move it to checks.`,
+    );
   }
-  return resolved;
+  const glob = reader.text('report', true) as string;
+  return {
+    name: reader.text('name') ?? `${format}: ${glob}`,
+    format,
+    glob,
+    directory: reader.directory(workspace),
+    thresholds: reader.thresholds(),
+  };
 }
 
 /** Logged once so a reader of the log sees how the inputs were understood. */

@@ -9,6 +9,7 @@ import type { CheckSpec, ReportSpec } from './inputs.js';
 import { mergeReports } from './merge.js';
 import { ReportError, type ParsedReport, type ReportFormat } from './model.js';
 import { parseReport } from './parsers/index.js';
+import { anchorBesideReport } from './report-paths.js';
 import { fileSource, MAX_TEXT_REPORT_BYTES, textSource } from '../core/reports/source.js';
 
 const EMPTY: ParsedReport = { findings: [] };
@@ -61,9 +62,23 @@ export async function runCheck(spec: CheckSpec, workspace: string): Promise<Chec
 
 /** Reads reports an earlier step produced. Never throws: problems fail the entry instead. */
 export async function readReport(spec: ReportSpec, workspace: string): Promise<CheckRun> {
-  const base = { name: spec.name, format: spec.format, origin: 'report' as const, thresholds: {} };
+  const base = {
+    name: spec.name,
+    format: spec.format,
+    origin: 'report' as const,
+    thresholds: spec.thresholds,
+  };
   try {
-    return { ...base, report: await readReportFiles(spec.format, spec.glob, workspace, workspace) };
+    const directory = spec.directory ?? workspace;
+    const besideReport = spec.directory === undefined;
+    const report = await readReportFiles(
+      spec.format,
+      spec.glob,
+      directory,
+      workspace,
+      besideReport,
+    );
+    return { ...base, report };
   } catch (error) {
     return { ...base, report: EMPTY, problem: describeThrown(error) };
   }
@@ -115,6 +130,7 @@ async function readReportFiles(
   pattern: string,
   directory: string,
   workspace: string,
+  besideReport = false,
 ): Promise<ParsedReport> {
   const files = await glob(pattern, { cwd: directory, absolute: true, onlyFiles: true, dot: true });
   if (files.length === 0) {
@@ -122,13 +138,12 @@ async function readReportFiles(
   }
   const reports: ParsedReport[] = [];
   for (const file of files.sort()) {
-    reports.push(
-      await parseReport(format, fileSource(file), {
-        workspace,
-        origin: relative(workspace, file),
-        directory,
-      }),
-    );
+    const report = await parseReport(format, fileSource(file), {
+      workspace,
+      origin: relative(workspace, file),
+      directory,
+    });
+    reports.push(besideReport ? anchorBesideReport(report, file, workspace) : report);
   }
   return mergeReports(reports);
 }

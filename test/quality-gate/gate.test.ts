@@ -265,6 +265,32 @@ describe('evaluateGate verdicts', () => {
       reasons: [],
     },
     {
+      name: 'a test report without a single test fails: fail-on-empty is true by default',
+      checks: [
+        check('tests', 'junit', { origin: 'report', report: { findings: [], tests: tests(0, 0) } }),
+      ],
+      passed: false,
+      reasons: ['tests: its report has no tests (fail-on-empty: true)'],
+    },
+    {
+      name: 'fail-on-empty: false lets a check with no tests pass',
+      checks: [
+        check('tests', 'junit', {
+          origin: 'report',
+          report: { findings: [], tests: tests(0, 0) },
+          thresholds: { failOnEmpty: false },
+        }),
+      ],
+      passed: true,
+      reasons: [],
+    },
+    {
+      name: 'a lint report with no findings is not empty in the fail-on-empty sense',
+      checks: [check('lint', 'checkstyle', { origin: 'report', report: { findings: [] } })],
+      passed: true,
+      reasons: [],
+    },
+    {
       name: 'a high vulnerability fails under the default fail-on-audit high',
       checks: [npmAudit({ high: 1, moderate: 4 })],
       passed: false,
@@ -443,10 +469,12 @@ describe('evaluateGate details', () => {
       maxWarnings: undefined,
       maxTestFailures: 0,
       failOnAudit: 'high',
+      failOnEmpty: true,
     });
+    const common = { maxTestFailures: 0, failOnEmpty: true };
     expect(verdict.checks.map((c) => c.limits)).toEqual([
-      { maxErrors: 1, maxWarnings: 3, maxTestFailures: 0, failOnAudit: 'high' },
-      { maxErrors: undefined, maxWarnings: undefined, maxTestFailures: 0, failOnAudit: 'critical' },
+      { maxErrors: 1, maxWarnings: 3, failOnAudit: 'high', ...common },
+      { maxErrors: undefined, maxWarnings: undefined, failOnAudit: 'critical', ...common },
     ]);
   });
 
@@ -607,6 +635,7 @@ describe('evaluateGate properties', () => {
       const index = Math.min(order.length - 1, order.indexOf(limits.failOnAudit) + by);
       return { failOnAudit: order[index] };
     }
+    if (key === 'failOnEmpty') return { failOnEmpty: false };
     const current = limits[key];
     return { [key]: current === undefined || by > 4 ? Infinity : current + by };
   }
@@ -615,6 +644,7 @@ describe('evaluateGate properties', () => {
     'maxWarnings',
     'maxTestFailures',
     'failOnAudit',
+    'failOnEmpty',
   );
 
   it('raising any limit, globally or on one check, never turns a passing gate into a failing one', () => {

@@ -51,6 +51,7 @@ describe('quality-gate inputs', () => {
           maxWarnings: 3,
           maxTestFailures: undefined,
           failOnAudit: undefined,
+          failOnEmpty: undefined,
         },
       }),
       expect.objectContaining({
@@ -75,15 +76,51 @@ describe('quality-gate inputs', () => {
         name: 'junit: target/nextest/**/junit.xml',
         format: 'junit',
         glob: 'target/nextest/**/junit.xml',
+        thresholds: {},
       },
-      { name: 'sarif: codeql.sarif', format: 'sarif', glob: 'codeql.sarif' },
+      { name: 'sarif: codeql.sarif', format: 'sarif', glob: 'codeql.sarif', thresholds: {} },
     ]);
     expect(settings.thresholds).toEqual({
       maxErrors: 0,
       maxWarnings: 10,
       maxTestFailures: 0,
       failOnAudit: 'moderate',
+      failOnEmpty: true,
     });
+  });
+
+  it('reads reports entries with their own directory, name and thresholds', () => {
+    const settings = withInputs({
+      reports: [
+        '# the Rust and Python halves of the repository',
+        '- name: rust lint',
+        '  format: clippy',
+        '  report: clippy.json',
+        '  working-directory: rust',
+        '  max-warnings: 5',
+        '- format: junit',
+        '  report: out/*.xml',
+        '  working-directory: py',
+        '  fail-on-empty: false',
+      ].join('\n'),
+      'fail-on-empty': 'true',
+    });
+    expect(settings.reports).toEqual([
+      {
+        name: 'rust lint',
+        format: 'clippy',
+        glob: 'clippy.json',
+        directory: `${WORKSPACE}/rust`,
+        thresholds: expect.objectContaining({ maxWarnings: 5, failOnEmpty: undefined }),
+      },
+      {
+        name: 'junit: out/*.xml',
+        format: 'junit',
+        glob: 'out/*.xml',
+        directory: `${WORKSPACE}/py`,
+        thresholds: expect.objectContaining({ failOnEmpty: false }),
+      },
+    ]);
   });
 
   it('has no warning limit unless max-warnings is set', () => {
@@ -131,13 +168,46 @@ describe('quality-gate inputs', () => {
     },
     {
       inputs: { checks: '- name: a\n  run: x\n- name: a\n  run: y' },
-      message: "has two checks named 'a'",
+      message: "has two entries named 'a'; names must be unique",
+    },
+    {
+      inputs: {
+        checks: '- name: a\n  run: x',
+        reports: '- name: a\n  format: junit\n  report: j.xml',
+      },
+      message:
+        "Input 'reports' has two entries named 'a'; names must be unique across checks and reports",
+    },
+    {
+      inputs: { reports: '- format: junit' },
+      message: "Input 'reports' item 1: needs 'report'.",
+    },
+    {
+      inputs: { reports: '- report: a.xml' },
+      message: "Input 'reports' item 1: needs 'format'.",
+    },
+    {
+      inputs: { reports: '- format: junit\n  report: a.xml\n  run: pytest' },
+      message:
+        "Input 'reports' item 1: has unknown key(s) run; known keys are name, format, report",
+    },
+    {
+      inputs: { reports: '- format: exit-code\n  report: a' },
+      message: "item 1: format 'exit-code' needs a command",
+    },
+    {
+      inputs: { reports: '- format: junit\n  report: a.xml\n  fail-on-empty: maybe' },
+      message: 'item 1: \'fail-on-empty\' must be true or false, got "maybe".',
+    },
+    {
+      inputs: { reports: '- format: junit\n  report: a.xml\n  working-directory: /etc' },
+      message: "working-directory '/etc' is outside the workspace",
     },
     {
       inputs: { reports: 'target/junit.xml' },
       message: "Input 'reports' has 'target/junit.xml', which is not '<format>: <path or glob>'.",
     },
-    { inputs: { reports: 'xunit: a.xml' }, message: "Input 'reports' has unknown format 'xunit'" },
+    { inputs: { reports: 'xml: a.xml' }, message: "Input 'reports' has unknown format 'xml'" },
     {
       inputs: { reports: 'exit-code: a' },
       message: "Input 'reports' has unknown format 'exit-code'",
