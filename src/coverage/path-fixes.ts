@@ -4,7 +4,7 @@ import * as core from '@actions/core';
 import { escapeUntrusted } from '../core/log.js';
 import { toRepositoryPath } from '../core/reports/paths.js';
 import type { CoverageReport, FileCoverage } from './model.js';
-import { listRepositoryFiles } from './repository-files.js';
+import { listRepositoryFiles } from '../core/repository-files.js';
 import {
   reportDirectory,
   resolveReportPaths,

@@ -125,6 +125,14 @@ export interface CheckVerdict {
   durationMs?: number;
   newOnly?: NewOnlyCheck;
   baseline?: BaselineCheck;
+  /** What the check's report can speak to, so a lint row shows no test or vulnerability count. */
+  measures: Measures;
+}
+
+export interface Measures {
+  findings: boolean;
+  tests: boolean;
+  vulnerabilities: boolean;
 }
 
 export interface GateVerdict {
@@ -238,6 +246,7 @@ function judgeCheck(check: CheckRun, globalLimits: Limits, options: GateOptions)
     counts,
     limits,
     reasons,
+    measures: measuresOf(check),
   };
   if (check.problem !== undefined) verdict.problem = check.problem;
   if (check.exitCode !== undefined) verdict.exitCode = check.exitCode;
@@ -303,6 +312,17 @@ function showsNothing(report: ParsedReport): boolean {
     (tests === undefined || (tests.total === 0 && tests.failed === 0)) &&
     vulnerabilities === 0
   );
+}
+
+function measuresOf({ format, report }: CheckRun): Measures {
+  const tests = report.tests !== undefined;
+  const vulnerabilities = report.audit !== undefined;
+  return {
+    // Test and audit reports never carry lint findings unless a tool put some there.
+    findings: report.findings.length > 0 || (format !== 'exit-code' && !tests && !vulnerabilities),
+    tests,
+    vulnerabilities,
+  };
 }
 
 function limitBreaches(counts: Counts, limits: Limits): string[] {

@@ -14,19 +14,22 @@ import { readBaseline } from './baseline.js';
 import {
   changedLinesAgainst,
   chooseBase,
-  touchesChangedLines,
   type ChangedLinesAgainstBase,
 } from '../core/changed-lines.js';
 import { publishCheckRun } from './check-run.js';
-import { evaluateGate, selectNewFindings, type CheckRun, type GateVerdict } from './gate.js';
+import { shareWithCodeScanning } from './code-scanning.js';
+import { evaluateGate, type CheckRun, type GateVerdict } from './gate.js';
 import { describeSettings, readSettings, type Settings } from './inputs.js';
 import { buildResult, outputsFrom } from './result.js';
 import { readReport, runCheck } from './run-checks.js';
-import { buildSummary, verdictLine, type SummaryDetails } from './summary.js';
+import { buildSummary, verdictLine } from './summary.js';
 import { escapeUntrusted } from '../core/log.js';
 import { permissionWarning, tryOptionalWrite } from '../core/github-permissions.js';
+import { sourceLinker, type SourceLinker } from '../core/source-links.js';
+import { commentKey, stepTitle, titleWithName } from '../core/step-name.js';
+import { annotationsOf, gatherDetails } from './details.js';
 
-const CHECK_RUN_NAME = 'quality-gate';
+const ACTION = 'quality-gate';
 const COMMENT_WRITE = { what: 'comment on the pull request', permission: 'pull-requests: write' };
 const CHECK_RUN_WRITE = {
   what: 'write the check run with the annotations beyond the step limit',
@@ -35,66 +38,66 @@ const CHECK_RUN_WRITE = {
 const COMMENT_BUDGET_BYTES = 60_000;
 
 export async function run(): Promise<void> {
-  await runMain('quality-gate', async () => {
-    const settings = readSettings();
-    describeSettings(settings);
-    const baseline = settings.baselinePath ? await readBaseline(settings.baselinePath) : undefined;
-    const github =
-      settings.newOnly || settings.comment || settings.pullRequest
-        ? await withPullRequest(
-            readGitHubContext(),
-            settings.githubToken ?? '',
-            settings.pullRequest,
-          )
-        : undefined;
-    const diff = settings.newOnly
-      ? await changedLines(settings, github as GitHubContext)
+  await runMain(stepTitle(ACTION), runGate, { failureOutputs: { passed: 'false' } });
+}
+
+async function runGate(): Promise<void> {
+  const settings = readSettings();
+  describeSettings(settings);
+  const baseline = settings.baselinePath ? await readBaseline(settings.baselinePath) : undefined;
+  const github =
+    settings.newOnly || settings.comment || settings.pullRequest
+      ? await withPullRequest(readGitHubContext(), settings.githubToken ?? '', settings.pullRequest)
       : undefined;
+  const diff = settings.newOnly ? await changedLines(settings, github as GitHubContext) : undefined;
 
-    const runs: CheckRun[] = [];
-    for (const check of settings.checks) runs.push(await runCheck(check, settings.workspace));
-    for (const report of settings.reports) runs.push(await readReport(report, settings.workspace));
-    const verdict = evaluateGate(runs, settings.thresholds, {
-      changedLines: diff?.lines,
-      baseline,
-    });
-
-    // Outputs first, so later steps see them even though the gate fails below.
-    setOutputs({ ...outputsFrom(verdict) });
-    setResultOutput(
-      buildResult(verdict, {
-        commit: process.env.GITHUB_SHA,
-        ref: process.env.GITHUB_REF,
-        baseRef: diff ? settings.baseRef : undefined,
-        mergeBase: diff?.mergeBase,
-      }),
-    );
-
-    const details = gatherDetails(runs, diff);
-    const annotations = [
-      ...details.findings.map((finding) => toAnnotation(finding, diff)),
-      ...details.failingTests.filter((test) => test.file).map(testAnnotation),
-    ];
-    details.notes.push(...(await annotate(annotations, verdict, settings, github)));
-    const summary = buildSummary(verdict, details);
-    const commentBody = settings.comment ? summary.render(COMMENT_BUDGET_BYTES) : '';
-    // The summary first: a comment is optional and may be refused (fork pull requests).
-    await summary.write();
-    if (settings.comment) {
-      await tryOptionalWrite(COMMENT_WRITE, github, () =>
-        comment(settings, github as GitHubContext, commentBody),
-      );
-    }
-
-    if (!verdict.passed) {
-      const failed = verdict.checks.filter((check) => !check.passed).length;
-      throw new ActionError(
-        `${failed} of ${verdict.checks.length} checks failed: ${verdict.reasons.join('; ')}`,
-        'The job summary lists every check with its counts, the failing tests and the findings.',
-      );
-    }
-    core.info(escapeUntrusted(verdictLine(verdict)));
+  const runs: CheckRun[] = [];
+  for (const check of settings.checks) runs.push(await runCheck(check, settings.workspace));
+  for (const report of settings.reports) runs.push(await readReport(report, settings.workspace));
+  const verdict = evaluateGate(runs, settings.thresholds, {
+    changedLines: diff?.lines,
+    baseline,
   });
+
+  // Outputs first, so later steps see them even though the gate fails below.
+  setOutputs({ ...outputsFrom(verdict) });
+  setResultOutput(
+    buildResult(verdict, {
+      commit: process.env.GITHUB_SHA,
+      ref: process.env.GITHUB_REF,
+      baseRef: diff ? settings.baseRef : undefined,
+      mergeBase: diff?.mergeBase,
+    }),
+  );
+
+  const details = gatherDetails(runs, diff);
+  details.notes.push(...(await annotate(annotationsOf(details, diff), verdict, settings, github)));
+  const summary = buildSummary(verdict, details, { name: settings.name, link: linkToCode(github) });
+  const commentBody = settings.comment ? summary.render(COMMENT_BUDGET_BYTES) : '';
+  // The summary first: a comment is optional and may be refused (fork pull requests).
+  await summary.write();
+  if (settings.comment) {
+    await tryOptionalWrite(COMMENT_WRITE, github, () =>
+      comment(settings, github as GitHubContext, commentBody),
+    );
+  }
+  // After the summary and comment: code scanning is optional and only ever warns.
+  await shareWithCodeScanning(details.findings, {
+    name: settings.name,
+    upload: settings.uploadSarif,
+    githubToken: settings.githubToken,
+    github,
+    namedPullRequest: settings.pullRequest > 0,
+  });
+
+  if (!verdict.passed) {
+    const failed = verdict.checks.filter((check) => !check.passed).length;
+    throw new ActionError(
+      `${failed} of ${verdict.checks.length} checks failed: ${verdict.reasons.join('; ')}`,
+      'The job summary lists every check with its counts, the failing tests and the findings.',
+    );
+  }
+  core.info(escapeUntrusted(verdictLine(verdict, settings.name)));
 }
 
 async function changedLines(
@@ -106,62 +109,6 @@ async function changedLines(
   // A shallow checkout (actions/checkout's default) gets the base fetched rather than failing.
   const { pullRequestHead } = base;
   return changedLinesAgainst(base.ref, settings.workspace, { fetchMissing: true, pullRequestHead });
-}
-
-/** The findings that count (with new-only, those on changed lines) and what else the summary lists. */
-function gatherDetails(
-  runs: CheckRun[],
-  diff: ChangedLinesAgainstBase | undefined,
-): SummaryDetails {
-  const details: SummaryDetails = {
-    failingTests: [],
-    findings: [],
-    vulnerabilities: [],
-    notes: [],
-  };
-  for (const run of runs) {
-    const counted = diff
-      ? selectNewFindings(run.report.findings, diff.lines).kept
-      : run.report.findings;
-    details.findings.push(...counted.map((finding) => ({ ...finding, check: run.name })));
-    const failing = run.report.tests?.notable.filter((test) => test.outcome === 'failed') ?? [];
-    details.failingTests.push(...failing.map((test) => ({ ...test, check: run.name })));
-    details.vulnerabilities.push(
-      ...(run.report.audit?.vulnerabilities ?? []).map((item) => ({ ...item, check: run.name })),
-    );
-  }
-  return details;
-}
-
-function toAnnotation(
-  finding: SummaryDetails['findings'][number],
-  diff: ChangedLinesAgainstBase | undefined,
-): Annotation {
-  const onChangedLine =
-    diff !== undefined && finding.file !== undefined && finding.line !== undefined
-      ? touchesChangedLines(diff.lines, finding.file, finding.line, finding.endLine ?? finding.line)
-      : undefined;
-  return {
-    level: finding.severity,
-    message: finding.message,
-    title: [finding.check, finding.rule].filter(Boolean).join(': '),
-    file: finding.file,
-    line: finding.line,
-    endLine: finding.endLine,
-    column: finding.column,
-    endColumn: finding.endColumn,
-    onChangedLine,
-  };
-}
-
-function testAnnotation(test: SummaryDetails['failingTests'][number]): Annotation {
-  return {
-    level: 'error',
-    title: `${test.check}: test failed: ${test.name}`,
-    message: [test.message, test.details].filter(Boolean).join('\n\n') || 'failed',
-    file: test.file,
-    line: test.line,
-  };
 }
 
 /**
@@ -183,25 +130,39 @@ async function annotate(
   ];
   if (!settings.githubToken) return notes;
   const context = github ?? readGitHubContext();
+  // One check run per name: matrix legs must not replace each other's verdict.
+  const checkRunName = titleWithName(ACTION, settings.name);
   const outcome = await publishCheckRun(createOctokit(settings.githubToken), {
     owner: context.repository.owner,
     repo: context.repository.repo,
     headSha: context.pullRequest?.headSha ?? context.sha,
-    name: CHECK_RUN_NAME,
+    name: checkRunName,
     passed: verdict.passed,
-    title: verdictLine(verdict),
-    summary: verdict.reasons.join('\n') || verdictLine(verdict),
+    title: verdictLine(verdict, settings.name),
+    summary: verdict.reasons.join('\n') || verdictLine(verdict, settings.name),
     annotations: rest,
   });
   notes.push(
     outcome.published
-      ? `The other ${outcome.annotated} are annotations of the check run '${CHECK_RUN_NAME}'.`
+      ? `The other ${outcome.annotated} are annotations of the check run '${checkRunName}'.`
       : `They could not go to a check run: ${outcome.reason}.`,
   );
   if (!outcome.published && outcome.refusal !== undefined) {
     core.warning(permissionWarning(CHECK_RUN_WRITE, outcome.refusal, context));
   }
   return notes;
+}
+
+/** Links in the summary show the code as the checks saw it: a pull request's head commit. */
+function linkToCode(github: GitHubContext | undefined): SourceLinker | undefined {
+  let context = github;
+  try {
+    context ??= readGitHubContext();
+  } catch {
+    return undefined; // Not on a runner (a local run without GITHUB_REPOSITORY): plain paths.
+  }
+  const sha = context.pullRequest?.headSha ?? context.sha;
+  return sourceLinker({ serverUrl: context.serverUrl, repository: context.repository, sha });
 }
 
 async function comment(settings: Settings, github: GitHubContext, body: string): Promise<void> {
@@ -219,7 +180,7 @@ async function comment(settings: Settings, github: GitHubContext, body: string):
     owner: github.repository.owner,
     repo: github.repository.repo,
     issueNumber: github.pullRequest.number,
-    key: 'quality-gate',
+    key: commentKey(ACTION, settings.name),
     body,
   });
   core.info(`comment: ${posted.action} ${posted.url}`);

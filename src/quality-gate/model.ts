@@ -93,6 +93,11 @@ export const FORMATS = [
   'rustfmt',
   'cargo-audit',
   'npm-audit',
+  'go-test-json',
+  'mocha-json',
+  'trx',
+  'nunit',
+  'xunit',
   'exit-code',
 ] as const;
 export type ReportFormat = (typeof FORMATS)[number];

@@ -10,6 +10,7 @@ import { mergeReports } from './merge.js';
 import { ReportError, type ParsedReport, type ReportFormat } from './model.js';
 import { parseReport } from './parsers/index.js';
 import { anchorBesideReport } from './report-paths.js';
+import { locateFailingTests } from './test-locations.js';
 import { fileSource, MAX_TEXT_REPORT_BYTES, textSource } from '../core/reports/source.js';
 
 const EMPTY: ParsedReport = { findings: [] };
@@ -38,9 +39,11 @@ export async function runCheck(spec: CheckSpec, workspace: string): Promise<Chec
     const exitCode = result.exitCode ?? -1;
     const durationMs = Date.now() - started;
     try {
-      const report = spec.report
+      const parsed = spec.report
         ? await readReportFiles(spec.format, spec.report, spec.workingDirectory, workspace)
         : await readStdout(spec, result, workspace);
+      const directory = spec.workingDirectory;
+      const report = await locateFailingTests(parsed, { workspace, directory });
       return { ...base, report, exitCode, durationMs };
     } catch (error) {
       const problem =
@@ -78,7 +81,7 @@ export async function readReport(spec: ReportSpec, workspace: string): Promise<C
       workspace,
       besideReport,
     );
-    return { ...base, report };
+    return { ...base, report: await locateFailingTests(report, { workspace, directory }) };
   } catch (error) {
     return { ...base, report: EMPTY, problem: describeThrown(error) };
   }

@@ -1,122 +1,117 @@
 import { formatDuration } from '../core/duration.js';
+import type { SourceLinker } from '../core/source-links.js';
 import { JobSummary, markup, type Inline } from '../core/summary.js';
 import { AUDIT_SEVERITIES, type CheckVerdict, type Counts, type GateVerdict } from './gate.js';
 import type { Finding, TestCase, Vulnerability } from './model.js';
+import { addTestSections, where } from './summary-tests.js';
+
+type OfCheck<T> = T & { check: string };
 
 /** What the summary lists beyond the verdict's counts, gathered from the checks' reports. */
 export interface SummaryDetails {
-  failingTests: Array<TestCase & { check: string }>;
-  findings: Array<Finding & { check: string }>;
-  vulnerabilities: Array<Vulnerability & { check: string }>;
+  failingTests: OfCheck<TestCase>[];
+  /** Failed at first, passed on a rerun. */
+  flakyTests: OfCheck<TestCase>[];
+  /** Slowest first, across every check. */
+  slowestTests: OfCheck<TestCase>[];
+  findings: OfCheck<Finding>[];
+  vulnerabilities: OfCheck<Vulnerability>[];
   /** Annotation notes, e.g. "12 warnings not annotated; they are in the check run". */
   notes: string[];
 }
 
+/** Who is reporting and where the code can be seen. */
+export interface SummaryContext {
+  /** The `name` input: tells matrix legs apart in the heading. */
+  name?: string;
+  /** Links files and lines to the commit the checks ran on, when the run knows its repository. */
+  link?: SourceLinker;
+}
+
 const MAX_ROWS = 100;
 const SEVERITY_ORDER = { error: 0, warning: 1, notice: 2 } as const;
+const NOT_MEASURED = '—';
 
-export function verdictLine(verdict: GateVerdict): string {
+export function verdictLine(verdict: GateVerdict, name?: string): string {
   const { totals } = verdict;
+  const gate = name ? `Quality gate (${name})` : 'Quality gate';
   const checks = verdict.checks.length;
   if (verdict.passed) {
     const tests = totals.tests > 0 ? `, ${plural(totals.tests, 'test')} passed` : '';
-    return `Quality gate passed: ${plural(checks, 'check')}, ${plural(totals.errors, 'error')}, ${plural(totals.warnings, 'warning')}${tests}`;
+    return `${gate} passed: ${plural(checks, 'check')}, ${plural(totals.errors, 'error')}, ${plural(totals.warnings, 'warning')}${tests}`;
   }
   const failed = verdict.checks.filter((check) => !check.passed);
   const first = failed[0]?.reasons[0] ?? verdict.reasons[0] ?? 'see below';
-  return `Quality gate failed: ${failed.length} of ${plural(checks, 'check')} failed — ${failed[0]?.name ?? 'gate'}: ${first}`;
+  return `${gate} failed: ${failed.length} of ${plural(checks, 'check')} failed — ${failed[0]?.name ?? 'gate'}: ${first}`;
 }
 
-export function buildSummary(verdict: GateVerdict, details: SummaryDetails): JobSummary {
+export function buildSummary(
+  verdict: GateVerdict,
+  details: SummaryDetails,
+  context: SummaryContext = {},
+): JobSummary {
   const summary = new JobSummary();
-  summary.verdict(verdict.passed ? 'success' : 'failure', verdictLine(verdict));
-  summary.table(
-    ['Check', 'Result', 'Errors', 'Warnings', 'Tests', 'Vulnerabilities', 'Time'],
-    verdict.checks.map(checkRow),
-  );
-  if (verdict.reasons.length > 0) summary.list(verdict.reasons);
+  summary.verdict(verdict.passed ? 'success' : 'failure', verdictLine(verdict, context.name));
+  addCheckTable(summary, verdict.checks);
+  // Each check's reasons are in its row; only what belongs to no check is listed apart.
+  const ofChecks = new Set(verdict.checks.flatMap((c) => c.reasons.map((r) => `${c.name}: ${r}`)));
+  const gateReasons = verdict.reasons.filter((reason) => !ofChecks.has(reason));
+  if (gateReasons.length > 0) summary.list(gateReasons);
   for (const note of gateNotes(verdict, details)) summary.note(note);
 
-  if (details.failingTests.length > 0) {
-    summary.details(`Failing tests (${details.failingTests.length})`, (content) => {
-      content.table(
-        ['Check', 'Test', 'Message'],
-        details.failingTests
-          .slice(0, MAX_ROWS)
-          .map((test) => [
-            test.check,
-            markup.code([test.suite, test.name].filter(Boolean).join(' › ')),
-            test.message ?? '',
-          ]),
-      );
-      if (details.failingTests.length > MAX_ROWS)
-        content.paragraph(`${details.failingTests.length - MAX_ROWS} more not listed.`);
-    });
-  }
-  if (details.findings.length > 0) {
-    const sorted = [...details.findings].sort(
-      (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
-    );
-    summary.details(`Findings (${details.findings.length})`, (content) => {
-      content.table(
-        ['Severity', 'Where', 'Rule', 'Message'],
-        sorted
-          .slice(0, MAX_ROWS)
-          .map((finding) => [
-            finding.severity,
-            where(finding),
-            finding.rule ?? finding.source,
-            finding.message,
-          ]),
-      );
-      if (sorted.length > MAX_ROWS)
-        content.paragraph(
-          `${sorted.length - MAX_ROWS} more not listed; the top ${MAX_ROWS} by severity are shown.`,
-        );
-    });
-  }
-  if (details.vulnerabilities.length > 0) {
-    summary.details(`Vulnerabilities (${details.vulnerabilities.length})`, (content) => {
-      content.table(
-        ['Severity', 'Package', 'Advisory', 'Title'],
-        details.vulnerabilities
-          .slice(0, MAX_ROWS)
-          .map((vulnerability) => [
-            vulnerability.severity,
-            vulnerability.version
-              ? `${vulnerability.package} ${vulnerability.version}`
-              : vulnerability.package,
-            vulnerability.url ? markup.link(vulnerability.id, vulnerability.url) : vulnerability.id,
-            vulnerability.title,
-          ]),
-      );
-    });
-  }
+  addTestSections(summary, details, context.link);
+  if (details.findings.length > 0) addFindings(summary, details.findings, context.link);
+  if (details.vulnerabilities.length > 0) addVulnerabilities(summary, details.vulnerabilities);
   return summary;
 }
 
-function checkRow(check: CheckVerdict): Inline[] {
-  const { counts, limits } = check;
+/** Columns only for what some check measures; a cell is "—" where its check cannot speak to it. */
+function addCheckTable(summary: JobSummary, checks: readonly CheckVerdict[]): void {
+  const any = (measure: keyof CheckVerdict['measures']) => checks.some((c) => c.measures[measure]);
+  const columns: Array<[string, (check: CheckVerdict) => Inline]> = [
+    ['Check', (check) => markup.strong(check.name)],
+    ['Result', resultCell],
+  ];
+  if (any('findings')) {
+    columns.push(['Errors', (c) => measured(c, 'findings', c.counts.errors, c.limits.maxErrors)]);
+    columns.push([
+      'Warnings',
+      (c) => measured(c, 'findings', c.counts.warnings, c.limits.maxWarnings),
+    ]);
+  }
+  if (any('tests'))
+    columns.push(['Tests', (c) => (c.measures.tests ? testsCell(c.counts) : NOT_MEASURED)]);
+  if (any('vulnerabilities')) {
+    columns.push([
+      'Vulnerabilities',
+      (c) => (c.measures.vulnerabilities ? vulnerabilitiesCell(c.counts) : NOT_MEASURED),
+    ]);
+  }
+  columns.push(['Time', (c) => (c.durationMs === undefined ? '' : formatDuration(c.durationMs))]);
+  summary.table(
+    columns.map(([header]) => header),
+    checks.map((check) => columns.map(([, cell]) => cell(check))),
+  );
+}
+
+function resultCell(check: CheckVerdict): string {
   const result = check.passed
     ? '✅ passed'
     : `❌ ${check.problem ? 'could not be evaluated' : 'failed'}`;
-  return [
-    markup.strong(check.name),
-    check.reasons.length > 0 ? `${result}: ${check.reasons.join('; ')}` : result,
-    againstLimit(counts.errors, limits.maxErrors),
-    againstLimit(counts.warnings, limits.maxWarnings),
-    testsCell(counts),
-    vulnerabilitiesCell(counts),
-    check.durationMs === undefined ? '' : formatDuration(check.durationMs),
-  ];
+  return check.reasons.length > 0 ? `${result}: ${check.reasons.join('; ')}` : result;
 }
 
-function againstLimit(count: number, limit: number | undefined): string {
+function measured(
+  check: CheckVerdict,
+  measure: keyof CheckVerdict['measures'],
+  count: number,
+  limit: number | undefined,
+): string {
+  if (!check.measures[measure]) return NOT_MEASURED;
   return limit === undefined ? String(count) : `${count} / max ${limit}`;
 }
 
 function testsCell(counts: Counts): string {
-  if (counts.tests === 0) return '—';
   const parts = [`${counts.testFailures} failed of ${counts.tests}`];
   if (counts.testsSkipped > 0) parts.push(`${counts.testsSkipped} skipped`);
   if (counts.flaky > 0) parts.push(`${counts.flaky} flaky`);
@@ -131,6 +126,48 @@ function vulnerabilitiesCell(counts: Counts): string {
   return severities
     .map((severity) => `${counts.vulnerabilitiesBySeverity[severity]} ${severity}`)
     .join(', ');
+}
+
+function addFindings(summary: JobSummary, findings: OfCheck<Finding>[], link?: SourceLinker): void {
+  const sorted = [...findings].sort(
+    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
+  );
+  summary.details(`Findings (${findings.length})`, (content) => {
+    content.table(
+      ['Severity', 'Where', 'Rule', 'Message'],
+      sorted.slice(0, MAX_ROWS).map((finding) => {
+        const rule = finding.rule ?? finding.source;
+        return [
+          finding.severity,
+          where(finding, link),
+          finding.ruleUrl ? markup.link(rule, finding.ruleUrl) : rule,
+          finding.message,
+        ];
+      }),
+    );
+    if (sorted.length > MAX_ROWS)
+      content.paragraph(
+        `${sorted.length - MAX_ROWS} more not listed; the top ${MAX_ROWS} by severity are shown.`,
+      );
+  });
+}
+
+function addVulnerabilities(summary: JobSummary, vulnerabilities: OfCheck<Vulnerability>[]): void {
+  summary.details(`Vulnerabilities (${vulnerabilities.length})`, (content) => {
+    content.table(
+      ['Severity', 'Package', 'Advisory', 'Title'],
+      vulnerabilities
+        .slice(0, MAX_ROWS)
+        .map((vulnerability) => [
+          vulnerability.severity,
+          vulnerability.version
+            ? `${vulnerability.package} ${vulnerability.version}`
+            : vulnerability.package,
+          vulnerability.url ? markup.link(vulnerability.id, vulnerability.url) : vulnerability.id,
+          vulnerability.title,
+        ]),
+    );
+  });
 }
 
 function gateNotes(verdict: GateVerdict, details: SummaryDetails): string[] {
@@ -159,11 +196,6 @@ function gateNotes(verdict: GateVerdict, details: SummaryDetails): string[] {
   return [...notes, ...details.notes];
 }
 
-function where(finding: Finding): Inline {
-  if (!finding.file) return '';
-  return markup.code(finding.line ? `${finding.file}:${finding.line}` : finding.file);
-}
-
-function plural(count: number, noun: string): string {
+export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkUrlInput, httpUrlProblem, parseHttpUrl } from '../../src/core/url.js';
+import {
+  MAX_LINK_CHARS,
+  checkUrlInput,
+  httpUrlProblem,
+  parseHttpUrl,
+  reportLinkOrUndefined,
+} from '../../src/core/url.js';
 
 describe('httpUrlProblem', () => {
   it.each<[string, string | undefined]>([
@@ -48,5 +54,27 @@ describe('checkUrlInput', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('SECRET');
     }
+  });
+});
+
+describe('reportLinkOrUndefined', () => {
+  it.each<[string, unknown, string | undefined]>([
+    [
+      'an https link',
+      'https://eslint.org/docs/latest/rules/eqeqeq',
+      'https://eslint.org/docs/latest/rules/eqeqeq',
+    ],
+    ['an http link', 'http://127.0.0.1:8080/rules', 'http://127.0.0.1:8080/rules'],
+    ['whitespace inside', 'https://example.com/a b', undefined],
+    ['a host in capitals is lower-cased', 'https://Example.COM/x', 'https://example.com/x'],
+    ['javascript:', 'javascript:alert(1)', undefined],
+    ['data:', 'data:text/html,<script>alert(1)</script>', undefined],
+    ['a relative path', 'docs/rules/x.md', undefined],
+    ['a protocol-relative URL', '//example.com/x', undefined],
+    ['credentials in the URL', 'https://token@example.com/x', undefined],
+    ['not a string', { href: 'https://example.com' }, undefined],
+    ['a huge URL', `https://example.com/${'x'.repeat(MAX_LINK_CHARS)}`, undefined],
+  ])('%s', (_case, value, expected) => {
+    expect(reportLinkOrUndefined(value)).toBe(expected);
   });
 });

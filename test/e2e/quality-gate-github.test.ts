@@ -78,6 +78,49 @@ describe('quality-gate bundle against the fake GitHub API', () => {
     expect(comments.list(target)).toHaveLength(1);
   });
 
+  it('keeps two matrix legs apart: one comment and one check run per name', async () => {
+    const comments = github().issueComments();
+    const checkRuns = new CheckRunStore();
+    checkRuns.register(github());
+    const failingLeg = checkstyle(
+      Array.from({ length: 12 }, (_, index) => ({
+        file: `src/win${index}.ts`,
+        line: index + 1,
+        severity: 'error',
+      })),
+    );
+
+    const linux = await gate({ name: 'linux' })();
+    const windows = await runAction(QUALITY_GATE, {
+      workspace: await makeWorkspace({ 'lint.xml': failingLeg }),
+      githubToken: TOKEN,
+      event: pullRequest,
+      env: { GITHUB_API_URL: github().url },
+      inputs: { reports: 'checkstyle: lint.xml', comment: 'true', name: 'windows' },
+    });
+    // The passing leg runs again last, as a re-run would: it must not hide the failing leg.
+    await gate({ name: 'linux' })();
+
+    expect(linux.main.exitCode).toBe(0);
+    expect(windows.main.exitCode).toBe(1);
+    expect(
+      windows.main.annotations.find((a) => a.message.startsWith('quality-gate (windows) failed')),
+    ).toBeDefined();
+    const bodies = comments.list(target).map((comment) => comment.body);
+    expect(bodies).toHaveLength(2);
+    expect(bodies.find((body) => body.includes('slipway:quality-gate-linux'))).toMatch(
+      /✅ Quality gate \(linux\) passed/,
+    );
+    expect(bodies.find((body) => body.includes('slipway:quality-gate-windows'))).toMatch(
+      /❌ Quality gate \(windows\) failed/,
+    );
+    const latest = new Map(checkRuns.runs.map((run) => [run.name, run.conclusion]));
+    expect(Object.fromEntries(latest)).toEqual({
+      'quality-gate (linux)': 'success',
+      'quality-gate (windows)': 'failure',
+    });
+  });
+
   it('says so in the summary when the token may not write check runs, and still passes', async () => {
     github().issueComments();
     github().on('POST /repos/{owner}/{repo}/check-runs', () => ({

@@ -131,8 +131,8 @@ describe('quality-gate bundle: bad input and hostile reports fail cleanly', () =
   it.each<{ name: string; inputs: Record<string, string>; message: string }>([
     {
       name: 'unknown format',
-      inputs: { checks: '- name: a\n  run: true\n  format: xunit' },
-      message: "Input 'checks' item 1: format 'xunit' is not one of",
+      inputs: { checks: '- name: a\n  run: true\n  format: xml' },
+      message: "Input 'checks' item 1: format 'xml' is not one of",
     },
     {
       name: 'malformed YAML',
@@ -152,7 +152,8 @@ describe('quality-gate bundle: bad input and hostile reports fail cleanly', () =
     const [error] = errorsOf(run.main);
     expect(error).toContain(message);
     expect(error).toContain('For example: checks:');
-    expect(run.main.outputs.passed).toBeUndefined();
+    // A later `if: steps.gate.outputs.passed == 'true'` must not read an early failure as a pass.
+    expect(run.main.outputs.passed).toBe('false');
   });
 
   const billionLaughs = [

@@ -3,7 +3,10 @@
  * types; declaring the API here as well, and assigning the JS functions to these declarations,
  * makes tsc fail when the two drift apart.
  */
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import * as env from '../../tools/canary-env/index.js';
 import type { TrafficMode } from '../../src/canary/types.js';
 
@@ -174,4 +177,53 @@ export function childProcessIds(): number[] {
     if (Number(parent) === process.pid && state !== 'Z') children.push(Number(entry));
   }
   return children;
+}
+
+/**
+ * Whether `pid` still runs. A killed orphan stays a zombie where nothing reaps orphans (a
+ * container whose PID 1 does not); it runs no more.
+ */
+export function processRuns(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Polls until `pid` no longer runs; false if it still does after `ms`. */
+export async function endsWithin(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (processRuns(pid)) {
+    if (Date.now() > deadline) return false;
+    await sleep(50);
+  }
+  return true;
+}
+
+const CANARY_ENV_DIR = fileURLToPath(new URL('../../tools/canary-env/', import.meta.url));
+
+/**
+ * Runs `script`, an ES module body that may import `./<module>.js` from tools/canary-env, in a
+ * Node process of its own; resolves with the first line it prints, after killing that process
+ * outright, as a test worker dies: none of its own clean-up runs.
+ */
+export async function firstLineOfKilledOwner(script: string): Promise<string> {
+  const owner = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: CANARY_ENV_DIR,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    owner.stdout.setEncoding('utf8');
+    owner.stdout.on('data', (chunk: string) => {
+      out += chunk;
+      if (out.includes('\n')) resolve(out.split('\n')[0]);
+    });
+    owner.once('exit', (code) => reject(new Error(`the owner exited first (${code})`)));
+  });
+  const exited = new Promise((resolve) => owner.once('exit', resolve));
+  owner.kill('SIGKILL');
+  await exited;
+  return line;
 }

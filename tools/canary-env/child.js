@@ -1,12 +1,54 @@
 // @ts-check
 /**
  * Child processes for the canary environment: started from argument arrays (never a shell),
- * with the tail of their stderr kept for error messages, and stopped so that none outlives a test.
+ * with the tail of their stderr kept for error messages, and stopped so that none outlives a test,
+ * even one whose process is killed before it can stop them.
  */
 import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 
 const TAIL_CHARS = 4000;
+
+/**
+ * The path of `program` as spawn would find it on the PATH, or undefined.
+ * @param {string} program
+ */
+function findProgram(program) {
+  const candidates = program.includes('/')
+    ? [program]
+    : (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir || '.', program));
+  return candidates.find((candidate) => {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** @type {string | undefined | null} null until looked up */
+let setprivPath = null;
+
+/**
+ * How to start `program` so that the kernel kills it when the process that started it dies
+ * without stopping it (a test worker killed or crashed, a run interrupted): util-linux's setpriv
+ * sets the parent-death signal and then execs the program in place, keeping its pid. Without it
+ * an orphaned Prometheus keeps scraping its targets' ports long after they are freed, and the
+ * next server to get such a port (another test's fake API) receives its GET /metrics.
+ * @param {string} program
+ * @param {string[]} args
+ * @returns {[string, string[]]}
+ */
+function tiedToParent(program, args) {
+  if (setprivPath === null) {
+    setprivPath = process.platform === 'linux' ? findProgram('setpriv') : undefined;
+  }
+  if (!setprivPath) return [program, args];
+  return [setprivPath, ['--pdeathsig', 'SIGKILL', '--', program, ...args]];
+}
 
 /**
  * @typedef {object} Child
@@ -25,7 +67,9 @@ const TAIL_CHARS = 4000;
  * @returns {Promise<Child>} once the process has been spawned (or rejects if it could not be)
  */
 export function startChild(program, args, options = {}) {
-  const child = spawn(program, args, {
+  // Looked up here because, once setpriv runs, a missing program is only an exit code 127.
+  if (!findProgram(program)) return Promise.reject(notFound(program, options.missingHint));
+  const child = spawn(...tiedToParent(program, args), {
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -44,14 +88,11 @@ export function startChild(program, args, options = {}) {
   });
   return new Promise((resolve, reject) => {
     child.once('error', (error) => {
-      const hint = options.missingHint ? ` ${options.missingHint}` : '';
       const missing = /** @type {NodeJS.ErrnoException} */ (error).code === 'ENOENT';
       reject(
-        new Error(
-          missing
-            ? `${program} was not found.${hint}`
-            : `${program} could not be started: ${error.message}`,
-        ),
+        missing
+          ? notFound(program, options.missingHint)
+          : new Error(`${program} could not be started: ${error.message}`),
       );
     });
     child.once('spawn', () => {
@@ -72,6 +113,14 @@ export function startChild(program, args, options = {}) {
       });
     });
   });
+}
+
+/**
+ * @param {string} program
+ * @param {string | undefined} hint
+ */
+function notFound(program, hint) {
+  return new Error(`${program} was not found.${hint ? ` ${hint}` : ''}`);
 }
 
 /**

@@ -46330,6 +46330,21 @@ function checkUrlInput(input, text, options) {
     const shown = options.secret ? 'the value given' : `'${text.trim()}'`;
     throw new errors_InputError(input, `must be an http(s) URL; ${shown} is not: ${problem}.`, options.example);
 }
+/** Longer links are not documentation pages but noise that would eat the job summary's budget. */
+const MAX_LINK_CHARS = 2_048;
+/**
+ * A link taken from a report (a rule's documentation): an absolute http(s) URL, normalised, or
+ * undefined. Anything else a report may hold there (javascript:, relative paths, credentials in
+ * the URL, huge text) would be unsafe or useless as a link, so it is dropped, not an error.
+ */
+function reportLinkOrUndefined(value) {
+    if (typeof value !== 'string' || value.length > MAX_LINK_CHARS)
+        return undefined;
+    const url = parseHttpUrl(value);
+    if (url === undefined || url.username !== '' || url.password !== '')
+        return undefined;
+    return url.href.length > MAX_LINK_CHARS ? undefined : url.href;
+}
 
 ;// CONCATENATED MODULE: ./src/core/inputs.ts
 

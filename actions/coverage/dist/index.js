@@ -35642,7 +35642,7 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2922);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1864);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -35651,7 +35651,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2922:
+/***/ 1864:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50015,6 +50015,21 @@ function checkUrlInput(input, text, options) {
     const shown = options.secret ? 'the value given' : `'${text.trim()}'`;
     throw new errors_InputError(input, `must be an http(s) URL; ${shown} is not: ${problem}.`, options.example);
 }
+/** Longer links are not documentation pages but noise that would eat the job summary's budget. */
+const MAX_LINK_CHARS = 2_048;
+/**
+ * A link taken from a report (a rule's documentation): an absolute http(s) URL, normalised, or
+ * undefined. Anything else a report may hold there (javascript:, relative paths, credentials in
+ * the URL, huge text) would be unsafe or useless as a link, so it is dropped, not an error.
+ */
+function reportLinkOrUndefined(value) {
+    if (typeof value !== 'string' || value.length > MAX_LINK_CHARS)
+        return undefined;
+    const url = parseHttpUrl(value);
+    if (url === undefined || url.username !== '' || url.password !== '')
+        return undefined;
+    return url.href.length > MAX_LINK_CHARS ? undefined : url.href;
+}
 
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
@@ -50705,6 +50720,54 @@ function readKubeconfigInputs(contextExample) {
     return { kubeconfig, context };
 }
 
+;// CONCATENATED MODULE: ./src/core/step-name.ts
+/**
+ * The `name` input two actions share: it tells apart two steps of one action in a job or two legs
+ * of a matrix, so each keeps its own sticky comment, check run and summary heading.
+ */
+
+
+
+
+const step_name_MAX_LENGTH = 100;
+/** One line of plain text: it is shown in the summary heading and the comment. */
+function isStepName(name) {
+    return !/[\r\n]/.test(name) && name.length <= step_name_MAX_LENGTH;
+}
+/** Reads the `name` input; `example` is a right value for the error message. */
+function readStepName(example) {
+    const name = readString('name');
+    if (name !== undefined && !isStepName(name)) {
+        throw new errors_InputError('name', `must be one line of at most ${step_name_MAX_LENGTH} characters.`, example);
+    }
+    return name;
+}
+/** "coverage (backend)", or the action alone without a name. */
+function titleWithName(action, name) {
+    return name ? `${action} (${name})` : action;
+}
+/**
+ * The title a failure carries even when it happens before the inputs were read, so a matrix leg
+ * that failed early still says which leg it was. An invalid name is left out, not repeated.
+ */
+function stepTitle(action) {
+    const name = getInput('name');
+    return titleWithName(action, name && isStepName(name) ? name : undefined);
+}
+/**
+ * The sticky comment's key: one comment per `name`. Names that are not key-safe get a hash so two
+ * never share a key.
+ */
+function commentKey(action, name) {
+    if (!name)
+        return action;
+    const slug = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+    if (slug === name)
+        return `${action}-${slug}`;
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(name).digest('hex').slice(0, 8);
+    return `${action}-${slug ? `${slug}-` : ''}${hash}`;
+}
+
 ;// CONCATENATED MODULE: ./src/coverage/model.ts
 /**
  * Coverage as every format reads into it: per file, which lines are coverable and how often each
@@ -50770,6 +50833,7 @@ function describeHeadline(headline) {
 
 
 
+
 const PERCENT = { min: 0, max: 100 };
 function readSettings(env = process.env) {
     const baselineFile = readString('baseline-file');
@@ -50789,7 +50853,7 @@ function readSettings(env = process.env) {
             from,
             to,
         })),
-        name: readName(),
+        name: readStepName('backend'),
         minTotal: readNumber('min-total', { ...PERCENT, example: '80' }),
         minBranches: readNumber('min-branches', { ...PERCENT, example: '70' }),
         headline: readEnum('headline', HEADLINE_DEFINITIONS, 'lines'),
@@ -50824,17 +50888,6 @@ function readCodecov() {
         flags,
         failOnUploadError: readBoolean('fail-on-upload-error', true),
     };
-}
-/** One line of plain text: it is shown in the summary heading and the comment. */
-function isStepName(name) {
-    return !/[\r\n]/.test(name) && name.length <= 100;
-}
-function readName() {
-    const name = readString('name');
-    if (name !== undefined && !isStepName(name)) {
-        throw new errors_InputError('name', 'must be one line of at most 100 characters.', 'backend');
-    }
-    return name;
 }
 /** A count of reports, so 0 or 2.5 are mistakes; empty means no check. */
 function readExpectedReports() {
@@ -51829,7 +51882,7 @@ function globSync(globInput, options) {
 //#endregion
 
 
-;// CONCATENATED MODULE: ./src/coverage/repository-files.ts
+;// CONCATENATED MODULE: ./src/core/repository-files.ts
 
 
 /** Never part of a repository's sources, and often huge. */
@@ -54909,7 +54962,6 @@ async function measureCoverage(settings) {
 
 
 
-
 const LEAST_COVERED_FILES = 20;
 const MAX_UNCOVERED_ROWS = 100;
 function verdictLine(result, verdict) {
@@ -54935,19 +54987,6 @@ function failureHint(verdict) {
         hints.push('The job summary lists the least-covered files.');
     }
     return hints.join(' ');
-}
-/**
- * The sticky comment's key: one comment per `name`, so two coverage steps (two packages, two
- * languages) keep their own. Names that are not key-safe get a hash so two never share a key.
- */
-function commentKey(name) {
-    if (!name)
-        return 'coverage';
-    const slug = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
-    if (slug === name)
-        return `coverage-${slug}`;
-    const hash = (0,external_node_crypto_.createHash)('sha256').update(name).digest('hex').slice(0, 8);
-    return `coverage-${slug ? `${slug}-` : ''}${hash}`;
 }
 function buildSummary(result, verdict, notes) {
     const summary = new JobSummary();
@@ -55174,10 +55213,11 @@ async function tryOptionalWrite(write, github, body) {
 
 
 
+
 const COMMENT_WRITE = { what: 'comment on the pull request', permission: 'pull-requests: write' };
 const COMMENT_BUDGET_BYTES = 60_000;
 async function run() {
-    await runMain(stepTitle(), runCoverage, { failureOutputs: { passed: 'false' } });
+    await runMain(stepTitle('coverage'), runCoverage, { failureOutputs: { passed: 'false' } });
 }
 async function runCoverage() {
     const settings = readSettings();
@@ -55227,11 +55267,6 @@ async function runCoverage() {
         throw uploadFailure;
     info(log_escapeUntrusted(verdictLine(result, verdict)));
 }
-/** A failure before the summary still says which coverage step it was (packages, matrix merges). */
-function stepTitle() {
-    const name = getInput('name');
-    return name && isStepName(name) ? `coverage (${name})` : 'coverage';
-}
 function needsGitHub(settings) {
     return (settings.comment ||
         settings.pullRequest > 0 ||
@@ -55273,7 +55308,7 @@ async function comment(settings, github, body) {
         owner: github.repository.owner,
         repo: github.repository.repo,
         issueNumber: github.pullRequest.number,
-        key: commentKey(settings.name),
+        key: commentKey('coverage', settings.name),
         body,
     });
     info(`comment: ${posted.action} ${posted.url}`);

@@ -36156,7 +36156,7 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(309);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1310);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -36165,7 +36165,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 309:
+/***/ 1310:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46148,255 +46148,12 @@ function cap(text, max) {
     return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-;// CONCATENATED MODULE: ./src/quality-gate/gate.ts
-
-/** Mildest first. */
-const AUDIT_SEVERITIES = [
-    'info',
-    'low',
-    'moderate',
-    'high',
-    'critical',
-];
-const DEFAULT_LIMITS = {
-    maxErrors: 0,
-    maxWarnings: undefined,
-    maxTestFailures: 0,
-    failOnAudit: 'high',
-};
-function evaluateGate(checks, global, options = {}) {
-    const globalLimits = resolveLimits(DEFAULT_LIMITS, global);
-    const verdicts = checks.map((check) => judgeCheck(check, globalLimits, options));
-    const reasons = verdicts.flatMap((check) => check.reasons.map((reason) => `${check.name}: ${reason}`));
-    if (checks.length === 0)
-        reasons.push('no checks were evaluated: give checks or reports');
-    const verdict = {
-        passed: reasons.length === 0,
-        checks: verdicts,
-        totals: sumCounts(verdicts.map((check) => check.counts)),
-        limits: globalLimits,
-        reasons,
-    };
-    if (options.changedLines) {
-        verdict.newOnly = {
-            setAside: sum(verdicts.map((check) => check.newOnly?.setAside ?? 0)),
-            withoutLocation: sum(verdicts.map((check) => check.newOnly?.withoutLocation ?? 0)),
-            filesChanged: options.changedLines.size,
-        };
-    }
-    if (options.baseline)
-        verdict.baseline = summarizeBaseline(verdicts, options.baseline);
-    return verdict;
-}
-/** `base` overridden by every field `own` sets; Infinity becomes "no limit". */
-function resolveLimits(base, own) {
-    const limit = (value, inherited) => value === undefined ? inherited : Number.isFinite(value) ? value : undefined;
-    return {
-        maxErrors: limit(own.maxErrors, base.maxErrors),
-        maxWarnings: limit(own.maxWarnings, base.maxWarnings),
-        maxTestFailures: limit(own.maxTestFailures, base.maxTestFailures),
-        failOnAudit: own.failOnAudit ?? base.failOnAudit,
-    };
-}
-function judgeCheck(check, globalLimits, options) {
-    const limits = resolveLimits(globalLimits, check.thresholds);
-    const selection = options.changedLines
-        ? selectNewFindings(check.report.findings, options.changedLines)
-        : undefined;
-    const counts = countReport(check.report, selection?.kept ?? check.report.findings);
-    const reasons = [];
-    if (check.problem !== undefined) {
-        reasons.push(`could not be evaluated: ${check.problem}`);
-    }
-    else if (check.format === 'exit-code') {
-        if (check.exitCode === undefined) {
-            reasons.push('has no exit code to judge: the exit-code format needs a command to run');
-        }
-        else if (check.exitCode !== 0) {
-            reasons.push(`exited with code ${check.exitCode}`);
-        }
-    }
-    else if (check.origin === 'run' &&
-        check.exitCode !== undefined &&
-        check.exitCode !== 0 &&
-        showsNothing(check.report)) {
-        reasons.push(`exited with code ${check.exitCode} but its report shows no problems; ` +
-            'the tool probably failed before checking anything');
-    }
-    reasons.push(...limitBreaches(counts, limits));
-    const verdict = {
-        name: check.name,
-        format: check.format,
-        origin: check.origin,
-        passed: false,
-        counts,
-        limits,
-        reasons,
-    };
-    if (check.problem !== undefined)
-        verdict.problem = check.problem;
-    if (check.exitCode !== undefined)
-        verdict.exitCode = check.exitCode;
-    if (check.durationMs !== undefined)
-        verdict.durationMs = check.durationMs;
-    if (selection) {
-        verdict.newOnly = {
-            setAside: selection.setAside.length,
-            setAsideBySeverity: countBySeverity(selection.setAside),
-            withoutLocation: selection.withoutLocation,
-        };
-    }
-    if (options.baseline) {
-        verdict.baseline = compareWithBaseline(counts, options.baseline.checks.get(check.name));
-        reasons.push(...verdict.baseline.regressions.map((change) => `${RATCHET_LABELS[change.count]} grew from ${change.from} to ${change.to} (baseline)`));
-    }
-    verdict.passed = reasons.length === 0;
-    return verdict;
-}
-/** Splits findings into those the change is responsible for and those it inherited. */
-function selectNewFindings(findings, changed) {
-    const selection = { kept: [], setAside: [], withoutLocation: 0 };
-    for (const finding of findings) {
-        const line = finding.line;
-        if (!finding.file || line === undefined || !Number.isInteger(line) || line < 1) {
-            selection.withoutLocation += 1;
-            selection.kept.push(finding);
-        }
-        else if (touchesChangedLines(changed, finding.file, line, finding.endLine ?? line)) {
-            selection.kept.push(finding);
-        }
-        else {
-            selection.setAside.push(finding);
-        }
-    }
-    return selection;
-}
-/**
- * Nothing at all: no findings, no failed or even run tests, no vulnerabilities. A tool that
- * exits non-zero with such a report did not do its job (a config error, a crash, no lockfile).
- */
-function showsNothing(report) {
-    const tests = report.tests?.totals;
-    const vulnerabilities = sum(Object.values(report.audit?.counts ?? {})) + (report.audit?.vulnerabilities.length ?? 0);
-    return (report.findings.length === 0 &&
-        (tests === undefined || (tests.total === 0 && tests.failed === 0)) &&
-        vulnerabilities === 0);
-}
-function limitBreaches(counts, limits) {
-    const reasons = [];
-    const over = (count, limit, noun, input) => {
-        if (limit !== undefined && count > limit) {
-            reasons.push(`${count} ${plural(count, noun)} > ${input} ${limit}`);
-        }
-    };
-    over(counts.errors, limits.maxErrors, 'error', 'max-errors');
-    over(counts.warnings, limits.maxWarnings, 'warning', 'max-warnings');
-    over(counts.testFailures, limits.maxTestFailures, 'test failure', 'max-test-failures');
-    if (limits.failOnAudit !== 'none') {
-        const failing = AUDIT_SEVERITIES.slice(AUDIT_SEVERITIES.indexOf(limits.failOnAudit));
-        const count = sum(failing.map((severity) => counts.vulnerabilitiesBySeverity[severity]));
-        if (count > 0) {
-            // At "info" every severity fails, and listing all five says nothing.
-            const which = limits.failOnAudit === 'info' ? '' : `${failing.join('/')} `;
-            reasons.push(`${count} ${which}${plural(count, 'vulnerability', 'vulnerabilities')}, ` +
-                `fail-on-audit: ${limits.failOnAudit}`);
-        }
-    }
-    return reasons;
-}
-function countReport(report, findings) {
-    const bySeverity = countBySeverity(findings);
-    const tests = report.tests?.totals;
-    const vulnerabilitiesBySeverity = emptyAuditCounts();
-    for (const severity of AUDIT_SEVERITIES) {
-        vulnerabilitiesBySeverity[severity] = report.audit?.counts[severity] ?? 0;
-    }
-    return {
-        errors: bySeverity.error,
-        warnings: bySeverity.warning,
-        notices: bySeverity.notice,
-        tests: tests?.total ?? 0,
-        testFailures: tests?.failed ?? 0,
-        testsSkipped: tests?.skipped ?? 0,
-        flaky: tests?.flaky ?? 0,
-        vulnerabilities: sum(Object.values(vulnerabilitiesBySeverity)),
-        vulnerabilitiesBySeverity,
-    };
-}
-function sumCounts(all) {
-    const total = countReport({ findings: [] }, []);
-    for (const counts of all) {
-        total.errors += counts.errors;
-        total.warnings += counts.warnings;
-        total.notices += counts.notices;
-        total.tests += counts.tests;
-        total.testFailures += counts.testFailures;
-        total.testsSkipped += counts.testsSkipped;
-        total.flaky += counts.flaky;
-        total.vulnerabilities += counts.vulnerabilities;
-        for (const severity of AUDIT_SEVERITIES) {
-            total.vulnerabilitiesBySeverity[severity] += counts.vulnerabilitiesBySeverity[severity];
-        }
-    }
-    return total;
-}
-const RATCHETED_COUNTS = [
-    'errors',
-    'warnings',
-    'testFailures',
-    'vulnerabilities',
-];
-const RATCHET_LABELS = {
-    errors: 'errors',
-    warnings: 'warnings',
-    testFailures: 'test failures',
-    vulnerabilities: 'vulnerabilities',
-};
-function compareWithBaseline(counts, before) {
-    const comparison = {
-        compared: before !== undefined,
-        regressions: [],
-        improvements: [],
-    };
-    if (!before)
-        return comparison;
-    for (const count of RATCHETED_COUNTS) {
-        const change = { count, from: before[count], to: counts[count] };
-        if (change.to > change.from)
-            comparison.regressions.push(change);
-        else if (change.to < change.from)
-            comparison.improvements.push(change);
-    }
-    return comparison;
-}
-function summarizeBaseline(verdicts, baseline) {
-    const present = new Set(verdicts.map((check) => check.name));
-    return {
-        origin: baseline.origin,
-        regressions: verdicts.flatMap((check) => (check.baseline?.regressions ?? []).map((change) => ({ check: check.name, ...change }))),
-        improvements: verdicts.flatMap((check) => (check.baseline?.improvements ?? []).map((change) => ({ check: check.name, ...change }))),
-        newChecks: verdicts.filter((check) => !check.baseline?.compared).map((check) => check.name),
-        missingChecks: [...baseline.checks.keys()].filter((name) => !present.has(name)),
-    };
-}
-function countBySeverity(findings) {
-    const counts = { error: 0, warning: 0, notice: 0 };
-    for (const finding of findings)
-        counts[finding.severity] += 1;
-    return counts;
-}
-function emptyAuditCounts() {
-    return { info: 0, low: 0, moderate: 0, high: 0, critical: 0 };
-}
-function sum(values) {
-    return values.reduce((total, value) => total + value, 0);
-}
-function plural(count, singular, many = `${singular}s`) {
-    return count === 1 ? singular : many;
-}
-
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/core/image-reference.ts
@@ -46674,9 +46431,22 @@ function url_checkUrlInput(input, text, options) {
     const shown = options.secret ? 'the value given' : `'${text.trim()}'`;
     throw new InputError(input, `must be an http(s) URL; ${shown} is not: ${problem}.`, options.example);
 }
+/** Longer links are not documentation pages but noise that would eat the job summary's budget. */
+const MAX_LINK_CHARS = 2_048;
+/**
+ * A link taken from a report (a rule's documentation): an absolute http(s) URL, normalised, or
+ * undefined. Anything else a report may hold there (javascript:, relative paths, credentials in
+ * the URL, huge text) would be unsafe or useless as a link, so it is dropped, not an error.
+ */
+function reportLinkOrUndefined(value) {
+    if (typeof value !== 'string' || value.length > MAX_LINK_CHARS)
+        return undefined;
+    const url = parseHttpUrl(value);
+    if (url === undefined || url.username !== '' || url.password !== '')
+        return undefined;
+    return url.href.length > MAX_LINK_CHARS ? undefined : url.href;
+}
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/core/credentials.ts
 
 
@@ -47522,6 +47292,607 @@ function readKubeconfigInputs(contextExample) {
     return { kubeconfig, context };
 }
 
+;// CONCATENATED MODULE: ./src/core/step-name.ts
+/**
+ * The `name` input two actions share: it tells apart two steps of one action in a job or two legs
+ * of a matrix, so each keeps its own sticky comment, check run and summary heading.
+ */
+
+
+
+
+const step_name_MAX_LENGTH = 100;
+/** One line of plain text: it is shown in the summary heading and the comment. */
+function isStepName(name) {
+    return !/[\r\n]/.test(name) && name.length <= step_name_MAX_LENGTH;
+}
+/** Reads the `name` input; `example` is a right value for the error message. */
+function readStepName(example) {
+    const name = readString('name');
+    if (name !== undefined && !isStepName(name)) {
+        throw new errors_InputError('name', `must be one line of at most ${step_name_MAX_LENGTH} characters.`, example);
+    }
+    return name;
+}
+/** "coverage (backend)", or the action alone without a name. */
+function titleWithName(action, name) {
+    return name ? `${action} (${name})` : action;
+}
+/**
+ * The title a failure carries even when it happens before the inputs were read, so a matrix leg
+ * that failed early still says which leg it was. An invalid name is left out, not repeated.
+ */
+function stepTitle(action) {
+    const name = getInput('name');
+    return titleWithName(action, name && isStepName(name) ? name : undefined);
+}
+/**
+ * The sticky comment's key: one comment per `name`. Names that are not key-safe get a hash so two
+ * never share a key.
+ */
+function commentKey(action, name) {
+    if (!name)
+        return action;
+    const slug = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+    if (slug === name)
+        return `${action}-${slug}`;
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(name).digest('hex').slice(0, 8);
+    return `${action}-${slug ? `${slug}-` : ''}${hash}`;
+}
+
+;// CONCATENATED MODULE: ./src/quality-gate/code-scanning.ts
+/**
+ * The gate's findings as a SARIF 2.1.0 log for GitHub code scanning, so they appear in the
+ * Security tab and as pull request alerts. The log is always written to RUNNER_TEMP (output
+ * `sarif-file`, for github/codeql-action/upload-sarif); with `upload-sarif` it is also uploaded.
+ *
+ * What code scanning accepts shapes the log:
+ * - Every result needs a location in the repository: findings without a file (a tool's summary
+ *   line, a crashed command) or with a path outside the repository are left out and counted.
+ * - One run per tool (`source`), each with its own category (`automationDetails.id`): since
+ *   2025-07 an upload whose runs share a category is rejected. The category starts with the
+ *   step's `name`, so matrix legs do not replace each other's analyses.
+ * - At most 20 runs per upload, and GitHub keeps only the 5,000 most severe results of a run:
+ *   we cut there ourselves, errors last, so what is kept is ours to say.
+ * - At most 10 MB gzipped: results are cut, least severe first, until the log fits.
+ * No partialFingerprints: GitHub computes them from the checked-out files on upload.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+const SARIF_LIMITS = {
+    runs: 20,
+    /** GitHub rejects 25,000 and stores only the top 5,000 of a run. */
+    resultsPerRun: 5_000,
+    gzippedBytes: 10 * 1024 * 1024,
+};
+const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+const code_scanning_LEVELS = { error: 'error', warning: 'warning', notice: 'note' };
+const RANK = { error: 0, warning: 1, notice: 2 };
+const UPLOAD = {
+    what: 'upload the findings to code scanning',
+    permission: 'security-events: write',
+};
+/** The category prefix of every run: `quality-gate/<name>/`, or `quality-gate/` without a name. */
+function categoryOf(name) {
+    return name ? `quality-gate/${name}/` : 'quality-gate/';
+}
+/** Builds the log from the findings the gate counted, within GitHub's limits. */
+function buildSarif(findings, name, limits = SARIF_LIMITS) {
+    const notes = [];
+    const located = findings.filter((finding) => uriOf(finding.file) !== undefined);
+    const unlocated = findings.length - located.length;
+    if (unlocated > 0) {
+        notes.push(`${count(unlocated, 'finding')} without a file in the repository ${unlocated === 1 ? 'is' : 'are'} not in the SARIF: code scanning needs a location for every result.`);
+    }
+    // Most severe tools first, so the runs that would go over GitHub's limit are the mildest.
+    const bySource = groupBySource(located);
+    const sources = [...bySource.keys()].sort((a, b) => compareTools(bySource.get(a) ?? [], bySource.get(b) ?? []));
+    const keptSources = sources.slice(0, limits.runs);
+    const cutSources = sources.slice(limits.runs);
+    if (cutSources.length > 0) {
+        const lost = cutSources.reduce((sum, source) => sum + (bySource.get(source)?.length ?? 0), 0);
+        notes.push(`${count(cutSources.length, 'tool')} (${cutSources.join(', ')}) with ${count(lost, 'finding')} ${cutSources.length === 1 ? 'is' : 'are'} not in the SARIF: code scanning takes at most ${limits.runs} runs per upload.`);
+    }
+    let perRun = keptSources.map((source) => {
+        const sorted = [...(bySource.get(source) ?? [])].sort(bySeverity);
+        if (sorted.length > limits.resultsPerRun) {
+            notes.push(`${count(sorted.length - limits.resultsPerRun, 'finding')} of ${source} ${sorted.length - limits.resultsPerRun === 1 ? 'is' : 'are'} not in the SARIF: code scanning keeps the ${limits.resultsPerRun.toLocaleString('en-US')} most severe results of a tool.`);
+        }
+        return { source, findings: sorted.slice(0, limits.resultsPerRun) };
+    });
+    const category = categoryOf(name);
+    const render = () => ({
+        $schema: SCHEMA,
+        version: '2.1.0',
+        runs: perRun.map((run) => toRun(run.source, run.findings, category)),
+    });
+    let log = render();
+    let gzipped = (0,external_node_zlib_.gzipSync)(JSON.stringify(log));
+    const before = total(perRun);
+    // Cut the least severe results across all runs until the gzipped log fits; a few rounds at most.
+    while (gzipped.length > limits.gzippedBytes && total(perRun) > 0) {
+        const keep = Math.floor((total(perRun) * limits.gzippedBytes * 0.9) / gzipped.length);
+        perRun = keepMostSevere(perRun, keep);
+        log = render();
+        gzipped = (0,external_node_zlib_.gzipSync)(JSON.stringify(log));
+    }
+    const after = total(perRun);
+    if (after < before) {
+        notes.push(`${count(before - after, 'finding')} of the least severe ${before - after === 1 ? 'is' : 'are'} not in the SARIF: code scanning takes at most ${limits.gzippedBytes / 1024 / 1024} MB gzipped.`);
+    }
+    return { log, gzipped, results: after, notes };
+}
+function toRun(source, findings, category) {
+    const rules = [];
+    const ruleIndex = new Map();
+    const results = findings.map((finding) => {
+        // A result needs a rule to be tracked as one alert across analyses; tools without rule ids
+        // (rustfmt) report under the tool's own name.
+        const id = finding.rule || source;
+        let index = ruleIndex.get(id);
+        if (index === undefined) {
+            index = rules.length;
+            ruleIndex.set(id, index);
+            rules.push({ id, shortDescription: { text: secrets_maskSecrets(id) } });
+        }
+        const rule = rules[index];
+        if (rule.helpUri === undefined && finding.ruleUrl && isHttpUrl(finding.ruleUrl)) {
+            rule.helpUri = finding.ruleUrl;
+        }
+        return {
+            ruleId: id,
+            ruleIndex: index,
+            level: code_scanning_LEVELS[finding.severity],
+            message: { text: secrets_maskSecrets(finding.message.trim() || id) },
+            locations: [
+                {
+                    physicalLocation: {
+                        artifactLocation: { uri: uriOf(finding.file), uriBaseId: '%SRCROOT%' },
+                        region: regionOf(finding),
+                    },
+                },
+            ],
+        };
+    });
+    return {
+        tool: { driver: { name: source, rules } },
+        automationDetails: { id: `${category}${source}/` },
+        results,
+    };
+}
+/**
+ * SARIF regions are 1-based with an exclusive end column, as the tools' reports we read are.
+ * A finding on a whole file points at its first line: code scanning needs a start line.
+ */
+function regionOf(finding) {
+    const startLine = finding.line ?? 1;
+    const region = { startLine };
+    const endLine = finding.endLine !== undefined && finding.endLine >= startLine ? finding.endLine : undefined;
+    if (endLine !== undefined)
+        region.endLine = endLine;
+    if (finding.line !== undefined && finding.column !== undefined) {
+        region.startColumn = finding.column;
+        const sameLine = (endLine ?? startLine) === startLine;
+        if (finding.endColumn !== undefined && (!sameLine || finding.endColumn >= finding.column)) {
+            region.endColumn = finding.endColumn;
+        }
+    }
+    return region;
+}
+/** A repository-relative URI reference, or undefined for no file or one outside the repository. */
+function uriOf(file) {
+    if (!file)
+        return undefined;
+    const path = file.replace(/\\/g, '/').replace(/^\.\//, '');
+    if ((0,external_node_path_namespaceObject.isAbsolute)(path) || /^[A-Za-z]:\//.test(path) || path === '..' || path.startsWith('../')) {
+        return undefined;
+    }
+    // encodeURI leaves '?' and '#', which would end the path of a URI.
+    return encodeURI(path).replace(/[?#]/g, (char) => encodeURIComponent(char));
+}
+function isHttpUrl(text) {
+    return /^https?:\/\/\S+$/.test(text);
+}
+function groupBySource(findings) {
+    const groups = new Map();
+    for (const finding of findings) {
+        const source = finding.source || 'quality-gate';
+        groups.set(source, [...(groups.get(source) ?? []), finding]);
+    }
+    return groups;
+}
+function compareTools(a, b) {
+    const errors = (list) => list.filter((finding) => finding.severity === 'error').length;
+    return errors(b) - errors(a) || b.length - a.length;
+}
+function bySeverity(a, b) {
+    return RANK[a.severity] - RANK[b.severity];
+}
+function total(perRun) {
+    return perRun.reduce((sum, run) => sum + run.findings.length, 0);
+}
+/** Keeps the `keep` most severe findings over all runs; each run's list is already sorted. */
+function keepMostSevere(perRun, keep) {
+    const all = perRun.flatMap((run, runIndex) => run.findings.map((finding, order) => ({ finding, runIndex, order })));
+    all.sort((a, b) => bySeverity(a.finding, b.finding) || a.order - b.order || a.runIndex - b.runIndex);
+    const kept = new Set(all.slice(0, Math.max(0, keep)).map((entry) => entry.finding));
+    return perRun.map((run) => ({
+        source: run.source,
+        findings: run.findings.filter((finding) => kept.has(finding)),
+    }));
+}
+function count(n, noun) {
+    return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+}
+/**
+ * As github/codeql-action does: the run's own ref and commit (on pull_request, the merge ref
+ * refs/pull/N/merge and its merge commit). A pull request named by the `pull-request` input
+ * (a workflow_run reporting for a fork) is the run's subject instead: its head ref and commit,
+ * so its findings do not land on the default branch the workflow_run runs on.
+ */
+function uploadTarget(github, namedPullRequest) {
+    const { owner, repo } = github.repository;
+    if (namedPullRequest && github.pullRequest) {
+        const { number, headSha } = github.pullRequest;
+        return { owner, repo, commitSha: headSha, ref: `refs/pull/${number}/head` };
+    }
+    if (!github.ref || !/^refs\/(heads|tags|pull)\//.test(github.ref)) {
+        return {
+            problem: `the ${github.eventName} event's ref (${github.ref ?? 'none'}) is not a branch, tag or pull request, which code scanning files analyses under`,
+        };
+    }
+    return { owner, repo, commitSha: github.sha, ref: github.ref };
+}
+/** Uploads the gzipped log; a refusal or an error becomes a warning, never a failure. */
+async function uploadSarif(octokit, target, gzipped, github) {
+    try {
+        const { data } = await octokit.rest.codeScanning.uploadSarif({
+            owner: target.owner,
+            repo: target.repo,
+            commit_sha: target.commitSha,
+            ref: target.ref,
+            sarif: gzipped.toString('base64'),
+            tool_name: 'quality-gate',
+        });
+        return { uploaded: true, id: data.id ?? '', url: data.url ?? '' };
+    }
+    catch (error) {
+        return { uploaded: false, warning: secrets_maskSecrets(uploadWarning(error, github)) };
+    }
+}
+function uploadWarning(error, github) {
+    const answer = errors_describeThrown(error);
+    const status = error?.status;
+    if (isPermissionRefusal(error) &&
+        /advanced security|code security|code scanning is not enabled/i.test(answer)) {
+        return (`Could not ${UPLOAD.what}: code scanning is not enabled for this repository (GitHub answered ${String(status)}: ${answer}). ` +
+            `Private repositories need GitHub Code Security (Advanced Security) turned on in the repository's settings; ` +
+            `or set upload-sarif: false. The job summary has the full report.`);
+    }
+    if (isPermissionRefusal(error))
+        return permissionWarning(UPLOAD, error, github);
+    return `Could not ${UPLOAD.what}: ${answer}. The gate's verdict does not depend on it; the SARIF file (output sarif-file) can be uploaded by a later step.`;
+}
+/**
+ * Writes the SARIF file (output `sarif-file`) and, when asked, uploads it (output `sarif-id`).
+ * Never throws: code scanning is an extra view on findings the gate has already judged.
+ */
+async function shareWithCodeScanning(findings, options) {
+    try {
+        const built = buildSarif(findings, options.name);
+        for (const note of built.notes)
+            info(`code scanning: ${note}`);
+        const directory = options.runnerTemp ?? (process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)());
+        await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
+        const file = (0,external_node_path_namespaceObject.join)(directory, `${commentKey('quality-gate', options.name)}.sarif`);
+        await (0,promises_namespaceObject.writeFile)(file, JSON.stringify(built.log, null, 1));
+        setOutputs({ 'sarif-file': file });
+        info(log_escapeUntrusted(`code scanning: wrote ${count(built.results, 'result')} in ${count(built.log.runs.length, 'run')} to ${file}`));
+        if (!options.upload)
+            return;
+        await upload(built, options);
+    }
+    catch (error) {
+        warning(secrets_maskSecrets(`Could not write or upload the findings for code scanning: ${errors_describeThrown(error)}`));
+    }
+}
+async function upload(built, options) {
+    if (built.log.runs.length === 0) {
+        info('code scanning: no finding has a location in the repository, so nothing was uploaded.');
+        return;
+    }
+    if (!options.githubToken) {
+        warning('upload-sarif is true but github-token is empty. Pass github-token: ${{ github.token }} and give the job `permissions: security-events: write`.');
+        return;
+    }
+    const github = options.github ?? readGitHubContext();
+    const target = uploadTarget(github, options.namedPullRequest);
+    if ('problem' in target) {
+        warning(`Could not ${UPLOAD.what}: ${target.problem}.`);
+        return;
+    }
+    const outcome = await uploadSarif(createOctokit(options.githubToken), target, built.gzipped, github);
+    if (!outcome.uploaded) {
+        warning(outcome.warning);
+        return;
+    }
+    setOutputs({ 'sarif-id': outcome.id });
+    info(log_escapeUntrusted(`code scanning: uploaded as ${outcome.id} for ${target.ref} at ${target.commitSha}; GitHub processes it in the background (${outcome.url}).`));
+}
+
+;// CONCATENATED MODULE: ./src/quality-gate/gate.ts
+
+/** Mildest first. */
+const AUDIT_SEVERITIES = [
+    'info',
+    'low',
+    'moderate',
+    'high',
+    'critical',
+];
+const DEFAULT_LIMITS = {
+    maxErrors: 0,
+    maxWarnings: undefined,
+    maxTestFailures: 0,
+    failOnAudit: 'high',
+    failOnEmpty: true,
+};
+function evaluateGate(checks, global, options = {}) {
+    const globalLimits = resolveLimits(DEFAULT_LIMITS, global);
+    const verdicts = checks.map((check) => judgeCheck(check, globalLimits, options));
+    const reasons = verdicts.flatMap((check) => check.reasons.map((reason) => `${check.name}: ${reason}`));
+    if (checks.length === 0)
+        reasons.push('no checks were evaluated: give checks or reports');
+    const verdict = {
+        passed: reasons.length === 0,
+        checks: verdicts,
+        totals: sumCounts(verdicts.map((check) => check.counts)),
+        limits: globalLimits,
+        reasons,
+    };
+    if (options.changedLines) {
+        verdict.newOnly = {
+            setAside: sum(verdicts.map((check) => check.newOnly?.setAside ?? 0)),
+            withoutLocation: sum(verdicts.map((check) => check.newOnly?.withoutLocation ?? 0)),
+            filesChanged: options.changedLines.size,
+        };
+    }
+    if (options.baseline)
+        verdict.baseline = summarizeBaseline(verdicts, options.baseline);
+    return verdict;
+}
+/** `base` overridden by every field `own` sets; Infinity becomes "no limit". */
+function resolveLimits(base, own) {
+    const limit = (value, inherited) => value === undefined ? inherited : Number.isFinite(value) ? value : undefined;
+    return {
+        maxErrors: limit(own.maxErrors, base.maxErrors),
+        maxWarnings: limit(own.maxWarnings, base.maxWarnings),
+        maxTestFailures: limit(own.maxTestFailures, base.maxTestFailures),
+        failOnAudit: own.failOnAudit ?? base.failOnAudit,
+        failOnEmpty: own.failOnEmpty ?? base.failOnEmpty,
+    };
+}
+function judgeCheck(check, globalLimits, options) {
+    const limits = resolveLimits(globalLimits, check.thresholds);
+    const selection = options.changedLines
+        ? selectNewFindings(check.report.findings, options.changedLines)
+        : undefined;
+    const counts = countReport(check.report, selection?.kept ?? check.report.findings);
+    const reasons = [];
+    if (check.problem !== undefined) {
+        reasons.push(`could not be evaluated: ${check.problem}`);
+    }
+    else if (check.format === 'exit-code') {
+        if (check.exitCode === undefined) {
+            reasons.push('has no exit code to judge: the exit-code format needs a command to run');
+        }
+        else if (check.exitCode !== 0) {
+            reasons.push(`exited with code ${check.exitCode}`);
+        }
+    }
+    else if (check.origin === 'run' &&
+        check.exitCode !== undefined &&
+        check.exitCode !== 0 &&
+        showsNothing(check.report)) {
+        reasons.push(`exited with code ${check.exitCode} but its report shows no problems; ` +
+            'the tool probably failed before checking anything');
+    }
+    else if (limits.failOnEmpty && check.report.tests?.totals.total === 0) {
+        reasons.push('its report has no tests (fail-on-empty: true)');
+    }
+    reasons.push(...limitBreaches(counts, limits));
+    const verdict = {
+        name: check.name,
+        format: check.format,
+        origin: check.origin,
+        passed: false,
+        counts,
+        limits,
+        reasons,
+        measures: measuresOf(check),
+    };
+    if (check.problem !== undefined)
+        verdict.problem = check.problem;
+    if (check.exitCode !== undefined)
+        verdict.exitCode = check.exitCode;
+    if (check.durationMs !== undefined)
+        verdict.durationMs = check.durationMs;
+    if (selection) {
+        verdict.newOnly = {
+            setAside: selection.setAside.length,
+            setAsideBySeverity: countBySeverity(selection.setAside),
+            withoutLocation: selection.withoutLocation,
+        };
+    }
+    if (options.baseline) {
+        verdict.baseline = compareWithBaseline(counts, options.baseline.checks.get(check.name));
+        reasons.push(...verdict.baseline.regressions.map((change) => `${RATCHET_LABELS[change.count]} grew from ${change.from} to ${change.to} (baseline)`));
+    }
+    verdict.passed = reasons.length === 0;
+    return verdict;
+}
+/** Splits findings into those the change is responsible for and those it inherited. */
+function selectNewFindings(findings, changed) {
+    const selection = { kept: [], setAside: [], withoutLocation: 0 };
+    for (const finding of findings) {
+        const line = finding.line;
+        if (!finding.file || line === undefined || !Number.isInteger(line) || line < 1) {
+            selection.withoutLocation += 1;
+            selection.kept.push(finding);
+        }
+        else if (touchesChangedLines(changed, finding.file, line, finding.endLine ?? line)) {
+            selection.kept.push(finding);
+        }
+        else {
+            selection.setAside.push(finding);
+        }
+    }
+    return selection;
+}
+/**
+ * Nothing at all: no findings, no failed or even run tests, no vulnerabilities. A tool that
+ * exits non-zero with such a report did not do its job (a config error, a crash, no lockfile).
+ */
+function showsNothing(report) {
+    const tests = report.tests?.totals;
+    const vulnerabilities = sum(Object.values(report.audit?.counts ?? {})) + (report.audit?.vulnerabilities.length ?? 0);
+    return (report.findings.length === 0 &&
+        (tests === undefined || (tests.total === 0 && tests.failed === 0)) &&
+        vulnerabilities === 0);
+}
+function measuresOf({ format, report }) {
+    const tests = report.tests !== undefined;
+    const vulnerabilities = report.audit !== undefined;
+    return {
+        // Test and audit reports never carry lint findings unless a tool put some there.
+        findings: report.findings.length > 0 || (format !== 'exit-code' && !tests && !vulnerabilities),
+        tests,
+        vulnerabilities,
+    };
+}
+function limitBreaches(counts, limits) {
+    const reasons = [];
+    const over = (count, limit, noun, input) => {
+        if (limit !== undefined && count > limit) {
+            reasons.push(`${count} ${plural(count, noun)} > ${input} ${limit}`);
+        }
+    };
+    over(counts.errors, limits.maxErrors, 'error', 'max-errors');
+    over(counts.warnings, limits.maxWarnings, 'warning', 'max-warnings');
+    over(counts.testFailures, limits.maxTestFailures, 'test failure', 'max-test-failures');
+    if (limits.failOnAudit !== 'none') {
+        const failing = AUDIT_SEVERITIES.slice(AUDIT_SEVERITIES.indexOf(limits.failOnAudit));
+        const count = sum(failing.map((severity) => counts.vulnerabilitiesBySeverity[severity]));
+        if (count > 0) {
+            // At "info" every severity fails, and listing all five says nothing.
+            const which = limits.failOnAudit === 'info' ? '' : `${failing.join('/')} `;
+            reasons.push(`${count} ${which}${plural(count, 'vulnerability', 'vulnerabilities')}, ` +
+                `fail-on-audit: ${limits.failOnAudit}`);
+        }
+    }
+    return reasons;
+}
+function countReport(report, findings) {
+    const bySeverity = countBySeverity(findings);
+    const tests = report.tests?.totals;
+    const vulnerabilitiesBySeverity = emptyAuditCounts();
+    for (const severity of AUDIT_SEVERITIES) {
+        vulnerabilitiesBySeverity[severity] = report.audit?.counts[severity] ?? 0;
+    }
+    return {
+        errors: bySeverity.error,
+        warnings: bySeverity.warning,
+        notices: bySeverity.notice,
+        tests: tests?.total ?? 0,
+        testFailures: tests?.failed ?? 0,
+        testsSkipped: tests?.skipped ?? 0,
+        flaky: tests?.flaky ?? 0,
+        vulnerabilities: sum(Object.values(vulnerabilitiesBySeverity)),
+        vulnerabilitiesBySeverity,
+    };
+}
+function sumCounts(all) {
+    const total = countReport({ findings: [] }, []);
+    for (const counts of all) {
+        total.errors += counts.errors;
+        total.warnings += counts.warnings;
+        total.notices += counts.notices;
+        total.tests += counts.tests;
+        total.testFailures += counts.testFailures;
+        total.testsSkipped += counts.testsSkipped;
+        total.flaky += counts.flaky;
+        total.vulnerabilities += counts.vulnerabilities;
+        for (const severity of AUDIT_SEVERITIES) {
+            total.vulnerabilitiesBySeverity[severity] += counts.vulnerabilitiesBySeverity[severity];
+        }
+    }
+    return total;
+}
+const RATCHETED_COUNTS = [
+    'errors',
+    'warnings',
+    'testFailures',
+    'vulnerabilities',
+];
+const RATCHET_LABELS = {
+    errors: 'errors',
+    warnings: 'warnings',
+    testFailures: 'test failures',
+    vulnerabilities: 'vulnerabilities',
+};
+function compareWithBaseline(counts, before) {
+    const comparison = {
+        compared: before !== undefined,
+        regressions: [],
+        improvements: [],
+    };
+    if (!before)
+        return comparison;
+    for (const count of RATCHETED_COUNTS) {
+        const change = { count, from: before[count], to: counts[count] };
+        if (change.to > change.from)
+            comparison.regressions.push(change);
+        else if (change.to < change.from)
+            comparison.improvements.push(change);
+    }
+    return comparison;
+}
+function summarizeBaseline(verdicts, baseline) {
+    const present = new Set(verdicts.map((check) => check.name));
+    return {
+        origin: baseline.origin,
+        regressions: verdicts.flatMap((check) => (check.baseline?.regressions ?? []).map((change) => ({ check: check.name, ...change }))),
+        improvements: verdicts.flatMap((check) => (check.baseline?.improvements ?? []).map((change) => ({ check: check.name, ...change }))),
+        newChecks: verdicts.filter((check) => !check.baseline?.compared).map((check) => check.name),
+        missingChecks: [...baseline.checks.keys()].filter((name) => !present.has(name)),
+    };
+}
+function countBySeverity(findings) {
+    const counts = { error: 0, warning: 0, notice: 0 };
+    for (const finding of findings)
+        counts[finding.severity] += 1;
+    return counts;
+}
+function emptyAuditCounts() {
+    return { info: 0, low: 0, moderate: 0, high: 0, critical: 0 };
+}
+function sum(values) {
+    return values.reduce((total, value) => total + value, 0);
+}
+function plural(count, singular, many = `${singular}s`) {
+    return count === 1 ? singular : many;
+}
+
 // EXTERNAL MODULE: ./node_modules/shell-quote/index.js
 var shell_quote = __nccwpck_require__(6591);
 ;// CONCATENATED MODULE: ./src/core/command-line.ts
@@ -47624,9 +47995,130 @@ const FORMATS = [
     'rustfmt',
     'cargo-audit',
     'npm-audit',
+    'go-test-json',
+    'mocha-json',
+    'trx',
+    'nunit',
+    'xunit',
     'exit-code',
 ];
 
+
+;// CONCATENATED MODULE: ./src/quality-gate/items.ts
+/**
+ * The keys `checks` and `reports` entries share (name, format, report, working-directory and the
+ * thresholds), read the same way for both so one mistake gets one message wherever it is made.
+ */
+
+
+
+const AUDIT_LEVELS = ['none', 'info', 'low', 'moderate', 'high', 'critical'];
+/** Per-entry overrides of the global thresholds. */
+const THRESHOLD_KEYS = [
+    'max-errors',
+    'max-warnings',
+    'max-test-failures',
+    'fail-on-audit',
+    'fail-on-empty',
+];
+/** One item of a YAML list input, with the input's name and the item's number for messages. */
+class ItemReader {
+    input;
+    index;
+    example;
+    fields;
+    constructor(input, index, item, example, knownKeys) {
+        this.input = input;
+        this.index = index;
+        this.example = example;
+        if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+            this.fail(`must be a mapping with ${knownKeys.slice(0, 3).join(', ')}.`);
+        }
+        this.fields = item;
+        const unknown = Object.keys(this.fields).filter((key) => !knownKeys.includes(key));
+        if (unknown.length > 0) {
+            this.fail(`has unknown key(s) ${unknown.join(', ')}; known keys are ${knownKeys.join(', ')}.`);
+        }
+    }
+    fail(problem) {
+        throw new errors_InputError(this.input, `item ${this.index + 1}: ${problem}`, this.example);
+    }
+    text(key, required = false) {
+        const value = this.fields[key];
+        if (value === undefined || value === null || value === '') {
+            return required ? this.fail(`needs '${key}'.`) : undefined;
+        }
+        // `run: true` is YAML for a boolean, but the user meant the command: scalars are text here.
+        if (!['string', 'number', 'boolean'].includes(typeof value)) {
+            this.fail(`'${key}' must be text, got ${JSON.stringify(value)}.`);
+        }
+        return String(value);
+    }
+    format(fallback) {
+        const format = (this.text('format', fallback === undefined) ?? fallback);
+        if (!FORMATS.includes(format)) {
+            this.fail(`format '${format}' is not one of ${FORMATS.join(', ')}.`);
+        }
+        return format;
+    }
+    /** The entry's directory, absolute; it must stay inside the workspace. */
+    directory(workspace) {
+        const directory = this.text('working-directory');
+        if (directory === undefined)
+            return undefined;
+        const resolved = (0,external_node_path_namespaceObject.resolve)(workspace, directory);
+        const fromWorkspace = (0,external_node_path_namespaceObject.relative)(workspace, resolved);
+        if (fromWorkspace.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(fromWorkspace)) {
+            this.fail(`working-directory '${directory}' is outside the workspace.`);
+        }
+        return resolved;
+    }
+    thresholds() {
+        const failOnAudit = this.text('fail-on-audit');
+        if (failOnAudit !== undefined && !AUDIT_LEVELS.includes(failOnAudit)) {
+            this.fail(`fail-on-audit '${failOnAudit}' is not one of ${AUDIT_LEVELS.join(', ')}.`);
+        }
+        return {
+            maxErrors: this.count('max-errors'),
+            maxWarnings: this.count('max-warnings'),
+            maxTestFailures: this.count('max-test-failures'),
+            failOnAudit: failOnAudit,
+            failOnEmpty: this.flag('fail-on-empty'),
+        };
+    }
+    count(key) {
+        const value = this.fields[key];
+        if (value === undefined || value === null)
+            return undefined;
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+            this.fail(`'${key}' must be a whole number of 0 or more, got ${JSON.stringify(value)}.`);
+        }
+        return value;
+    }
+    flag(key) {
+        const value = this.fields[key];
+        if (value === undefined || value === null)
+            return undefined;
+        if (value === true || value === 'true')
+            return true;
+        if (value === false || value === 'false')
+            return false;
+        return this.fail(`'${key}' must be true or false, got ${JSON.stringify(value)}.`);
+    }
+}
+/**
+ * Names must be unique across checks and reports: they key the summary rows and the baseline.
+ * Returns the names taken so far, for the next input.
+ */
+function requireUniqueNames(items, input, example, taken = new Set()) {
+    for (const item of items) {
+        if (taken.has(item.name)) {
+            throw new errors_InputError(input, `has two entries named '${item.name}'; names must be unique across checks and reports.`, example);
+        }
+        taken.add(item.name);
+    }
+    return taken;
+}
 
 ;// CONCATENATED MODULE: ./src/quality-gate/inputs.ts
 
@@ -47636,7 +48128,8 @@ const FORMATS = [
 
 
 
-const AUDIT_LEVELS = ['none', 'info', 'low', 'moderate', 'high', 'critical'];
+
+const READABLE_FORMATS = FORMATS.filter((format) => format !== 'exit-code');
 const DEFAULT_CHECK_TIMEOUT = '20m';
 const CHECK_KEYS = [
     'name',
@@ -47646,11 +48139,9 @@ const CHECK_KEYS = [
     'report',
     'timeout',
     'working-directory',
-    'max-errors',
-    'max-warnings',
-    'max-test-failures',
-    'fail-on-audit',
+    ...THRESHOLD_KEYS,
 ];
+const REPORT_KEYS = ['name', 'format', 'report', 'working-directory', ...THRESHOLD_KEYS];
 const CHECKS_EXAMPLE = [
     '- name: clippy',
     '  run: cargo clippy --all-targets --message-format=json -- -D warnings',
@@ -47660,15 +48151,23 @@ const CHECKS_EXAMPLE = [
     '  format: junit',
     '  report: target/nextest/ci/junit.xml',
 ].join('\n');
+const REPORTS_EXAMPLE = [
+    '- name: python tests',
+    '  format: junit',
+    '  report: junit.xml',
+    '  working-directory: py',
+].join('\n');
 function readSettings(env = process.env) {
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
     const checks = readChecks(workspace, env);
-    const reports = readReports();
+    const reports = readReports(workspace);
+    requireUniqueNames(reports, 'reports', REPORTS_EXAMPLE, requireUniqueNames(checks, 'checks', CHECKS_EXAMPLE));
     if (checks.length === 0 && reports.length === 0) {
         throw new errors_InputError('checks', 'and reports are both empty, so there is nothing to gate on.', CHECKS_EXAMPLE);
     }
     const maxWarnings = readString('max-warnings');
     return {
+        name: readStepName('linux'),
         checks,
         reports,
         thresholds: {
@@ -47676,11 +48175,13 @@ function readSettings(env = process.env) {
             maxWarnings: maxWarnings === undefined ? undefined : readInteger('max-warnings', { default: 0, min: 0 }),
             maxTestFailures: readInteger('max-test-failures', { default: 0, min: 0 }),
             failOnAudit: readEnum('fail-on-audit', AUDIT_LEVELS, 'high'),
+            failOnEmpty: readBoolean('fail-on-empty', true),
         },
         newOnly: readBoolean('new-only', false),
         baseRef: readString('base-ref'),
         baselinePath: readString('baseline'),
         comment: readBoolean('comment', false),
+        uploadSarif: readBoolean('upload-sarif', false),
         pullRequest: readInteger('pull-request', { default: 0, min: 0 }),
         githubToken: readString('github-token'),
         workspace,
@@ -47694,53 +48195,16 @@ function readChecks(workspace, env) {
             ? undefined
             : 'must be a YAML list of checks (items starting with "- ").',
     });
-    const names = new Set();
-    return items.map((item, index) => {
-        const check = readCheck(item, index, workspace, env);
-        if (names.has(check.name)) {
-            throw new errors_InputError('checks', `has two checks named '${check.name}'; names must be unique.`, CHECKS_EXAMPLE);
-        }
-        names.add(check.name);
-        return check;
-    });
+    return items.map((item, index) => readCheck(item, index, workspace, env));
 }
 function readCheck(item, index, workspace, env) {
-    const where = `item ${index + 1}`;
-    const fail = (problem) => {
-        throw new errors_InputError('checks', `${where}: ${problem}`, CHECKS_EXAMPLE);
-    };
-    if (typeof item !== 'object' || item === null || Array.isArray(item))
-        fail('must be a mapping with name, run and format.');
-    const fields = item;
-    const unknown = Object.keys(fields).filter((key) => !CHECK_KEYS.includes(key));
-    if (unknown.length > 0)
-        fail(`has unknown key(s) ${unknown.join(', ')}; known keys are ${CHECK_KEYS.join(', ')}.`);
-    const text = (key, required = false) => {
-        const value = fields[key];
-        if (value === undefined || value === null || value === '')
-            return required ? fail(`needs '${key}'.`) : undefined;
-        // `run: true` is YAML for a boolean, but the user meant the command: scalars are text here.
-        if (!['string', 'number', 'boolean'].includes(typeof value))
-            fail(`'${key}' must be text, got ${JSON.stringify(value)}.`);
-        return String(value);
-    };
-    const count = (key) => {
-        const value = fields[key];
-        if (value === undefined || value === null)
-            return undefined;
-        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-            fail(`'${key}' must be a whole number of 0 or more, got ${JSON.stringify(value)}.`);
-        }
-        return value;
-    };
-    const name = text('name', true);
-    const commandLine = text('run', true);
-    const format = (text('format') ?? 'exit-code');
-    if (!FORMATS.includes(format))
-        fail(`format '${format}' is not one of ${FORMATS.join(', ')}.`);
-    const shell = text('shell');
+    const reader = new ItemReader('checks', index, item, CHECKS_EXAMPLE, CHECK_KEYS);
+    const name = reader.text('name', true);
+    const commandLine = reader.text('run', true);
+    const format = reader.format('exit-code');
+    const shell = reader.text('shell');
     if (shell !== undefined && shell !== 'bash')
-        fail(`shell '${shell}' is not supported; the only shell is bash.`);
+        reader.fail(`shell '${shell}' is not supported; the only shell is bash.`);
     let command;
     if (shell === 'bash') {
         command = { kind: 'bash', script: commandLine };
@@ -47748,37 +48212,40 @@ function readCheck(item, index, workspace, env) {
     else {
         const split = splitCommandLine(commandLine, env);
         if ('problem' in split) {
-            return fail(`run '${commandLine}' ${split.problem}. Checks run without a shell; add 'shell: bash' to the item to run it through bash.`);
+            return reader.fail(`run '${commandLine}' ${split.problem}. Checks run without a shell; add 'shell: bash' to the item to run it through bash.`);
         }
         command = { kind: 'exec', ...split };
     }
-    const timeoutText = text('timeout') ?? DEFAULT_CHECK_TIMEOUT;
+    const timeoutText = reader.text('timeout') ?? DEFAULT_CHECK_TIMEOUT;
     const timeoutMs = duration_parseDuration(timeoutText);
     if (timeoutMs === undefined || timeoutMs === 0)
-        fail(`timeout '${timeoutText}' is not a duration such as 90s, 10m or 1h.`);
-    const failOnAudit = text('fail-on-audit');
-    if (failOnAudit !== undefined && !AUDIT_LEVELS.includes(failOnAudit)) {
-        fail(`fail-on-audit '${failOnAudit}' is not one of ${AUDIT_LEVELS.join(', ')}.`);
-    }
-    const directory = text('working-directory') ?? '.';
+        reader.fail(`timeout '${timeoutText}' is not a duration such as 90s, 10m or 1h.`);
     return {
         name,
         command,
         commandLine,
         format,
-        report: text('report'),
+        report: reader.text('report'),
         timeoutMs: timeoutMs,
-        workingDirectory: resolveInside(workspace, directory, fail),
-        thresholds: {
-            maxErrors: count('max-errors'),
-            maxWarnings: count('max-warnings'),
-            maxTestFailures: count('max-test-failures'),
-            failOnAudit: failOnAudit,
-        },
+        workingDirectory: reader.directory(workspace) ?? workspace,
+        thresholds: reader.thresholds(),
     };
 }
-/** `reports` lines are `<format>: <path or glob>`, e.g. `junit: target/nextest/**\/junit.xml`. */
-function readReports() {
+/**
+ * `reports` is either a YAML list of entries with their own keys, or one `<format>: <path or glob>`
+ * per line (the short form), e.g. `junit: target/nextest/**\/junit.xml`.
+ */
+function readReports(workspace) {
+    const text = getInput('reports');
+    if (/^\s*-\s/m.test(text.replace(/^\s*#.*$/gm, ''))) {
+        const items = readYaml('reports', {
+            example: REPORTS_EXAMPLE,
+            check: (value) => Array.isArray(value)
+                ? undefined
+                : 'must be a YAML list of entries, or one <format>: <path or glob> per line.',
+        });
+        return items.map((item, index) => readReportEntry(item, index, workspace));
+    }
     const example = 'junit: target/nextest/ci/junit.xml';
     return readList('reports', { commas: false }).map((line) => {
         const separator = line.indexOf(':');
@@ -47788,19 +48255,25 @@ function readReports() {
             throw new errors_InputError('reports', `has '${line}', which is not '<format>: <path or glob>'.`, example);
         }
         if (!FORMATS.includes(format) || format === 'exit-code') {
-            const readable = FORMATS.filter((candidate) => candidate !== 'exit-code');
-            throw new errors_InputError('reports', `has unknown format '${format}'; use one of ${readable.join(', ')}.`, example);
+            throw new errors_InputError('reports', `has unknown format '${format}'; use one of ${READABLE_FORMATS.join(', ')}.`, example);
         }
-        return { name: `${format}: ${glob}`, format, glob };
+        return { name: `${format}: ${glob}`, format, glob, thresholds: {} };
     });
 }
-function resolveInside(workspace, directory, fail) {
-    const resolved = (0,external_node_path_namespaceObject.resolve)(workspace, directory);
-    const fromWorkspace = (0,external_node_path_namespaceObject.relative)(workspace, resolved);
-    if (fromWorkspace.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(fromWorkspace)) {
-        fail(`working-directory '${directory}' is outside the workspace.`);
+function readReportEntry(item, index, workspace) {
+    const reader = new ItemReader('reports', index, item, REPORTS_EXAMPLE, REPORT_KEYS);
+    const format = reader.format();
+    if (format === 'exit-code') {
+        reader.fail(`format 'exit-code' needs a command; use one of ${READABLE_FORMATS.join(', ')}, or move it to checks.`);
     }
-    return resolved;
+    const glob = reader.text('report', true);
+    return {
+        name: reader.text('name') ?? `${format}: ${glob}`,
+        format,
+        glob,
+        directory: reader.directory(workspace),
+        thresholds: reader.thresholds(),
+    };
 }
 /** Logged once so a reader of the log sees how the inputs were understood. */
 function describeSettings(settings) {
@@ -48694,7 +49167,68 @@ function globSync(globInput, options) {
 //#endregion
 
 
+;// CONCATENATED MODULE: ./src/quality-gate/parsers/test-tally.ts
+/** Failed and flaky cases kept for annotations and the summary; the rest are only counted. */
+const MAX_NOTABLE_TESTS = 1000;
+/** How many of the slowest cases a report keeps for the summary. */
+const SLOWEST_TESTS = 10;
+/**
+ * Counts test cases as a parser reads them, whatever the format, and keeps only what the summary
+ * and annotations need: failed and flaky cases (bounded) and the slowest few. Memory stays small on
+ * reports with hundreds of thousands of cases.
+ */
+class TestTally {
+    totals = { total: 0, passed: 0, failed: 0, skipped: 0, flaky: 0 };
+    notable = [];
+    /** Slowest first; at most SLOWEST_TESTS. */
+    slowest = [];
+    /** `describe` builds the full case only when it is kept. */
+    add(outcome, durationMs, describe) {
+        this.totals.total += 1;
+        if (outcome === 'failed')
+            this.totals.failed += 1;
+        else if (outcome === 'skipped')
+            this.totals.skipped += 1;
+        else
+            this.totals.passed += 1;
+        if (outcome === 'flaky')
+            this.totals.flaky += 1;
+        const notable = (outcome === 'failed' || outcome === 'flaky') && this.notable.length < MAX_NOTABLE_TESTS;
+        const slow = outcome !== 'skipped' && durationMs !== undefined && isAmongSlowest(this.slowest, durationMs);
+        if (!notable && !slow)
+            return;
+        const described = describe();
+        if (notable)
+            this.notable.push(described);
+        if (slow)
+            insertSlow(this.slowest, described);
+    }
+    results() {
+        return { totals: { ...this.totals }, notable: this.notable, slowest: this.slowest };
+    }
+}
+/** Merges the slowest lists of several reports of one check. */
+function slowestOf(lists) {
+    const slowest = [];
+    for (const list of lists)
+        for (const test of list)
+            if (isAmongSlowest(slowest, test.durationMs ?? 0))
+                insertSlow(slowest, test);
+    return slowest;
+}
+function isAmongSlowest(slowest, durationMs) {
+    return (durationMs > 0 &&
+        (slowest.length < SLOWEST_TESTS || durationMs > (slowest.at(-1)?.durationMs ?? 0)));
+}
+function insertSlow(slowest, test) {
+    const at = slowest.findIndex((other) => (other.durationMs ?? 0) < (test.durationMs ?? 0));
+    slowest.splice(at === -1 ? slowest.length : at, 0, test);
+    if (slowest.length > SLOWEST_TESTS)
+        slowest.pop();
+}
+
 ;// CONCATENATED MODULE: ./src/quality-gate/merge.ts
+
 /** Reads several report files of one check (a glob may match many) as one report. */
 function mergeReports(reports) {
     const tests = reports.flatMap((report) => (report.tests ? [report.tests] : []));
@@ -48711,7 +49245,11 @@ function mergeTests(results) {
         for (const key of Object.keys(totals))
             totals[key] += part[key];
     }
-    return { totals, notable: results.flatMap((result) => result.notable) };
+    return {
+        totals,
+        notable: results.flatMap((result) => result.notable),
+        slowest: slowestOf(results.map((result) => result.slowest)),
+    };
 }
 function mergeAudits(audits) {
     const counts = { info: 0, low: 0, moderate: 0, high: 0, critical: 0 };
@@ -49262,6 +49800,7 @@ function checkstyle_positiveInteger(value) {
 
 
 
+
 /**
  * `cargo clippy --message-format=json` (also `cargo check`/`cargo build`): one JSON object per
  * line, of which only "compiler-message" lines matter. Summary diagnostics ("3 warnings
@@ -49369,14 +49908,28 @@ function clippy_toFinding(diagnostic, context) {
         return undefined;
     const level = stringOrUndefined(diagnostic.level) ?? 'error';
     const rendered = stringOrUndefined(diagnostic.rendered);
+    const ruleUrl = documentationLink(diagnostic);
     return {
         source: code?.startsWith('clippy::') ? 'clippy' : 'rustc',
         ...(code !== undefined && { rule: code }),
+        ...(ruleUrl !== undefined && { ruleUrl }),
         severity: clippy_LEVELS[level] ?? 'error',
         message: text_capText(stringOrUndefined(diagnostic.message) ?? code ?? 'compiler diagnostic'),
         ...(rendered !== undefined && { details: text_capText(rendered.trimEnd(), MAX_DETAILS_CHARS) }),
         ...(span ?? {}),
     };
+}
+// Clippy adds this child to each lint's diagnostic; rustc's own lints and error codes carry no
+// link (their JSON has only the `rustc --explain` text), so they get none.
+const FURTHER_INFORMATION = /^for further information visit (\S+)$/;
+function documentationLink(diagnostic) {
+    for (const child of arrayOrEmpty(diagnostic.children)) {
+        const message = stringOrUndefined(objectOrUndefined(child)?.message);
+        const match = message === undefined ? null : FURTHER_INFORMATION.exec(message.trim());
+        if (match)
+            return reportLinkOrUndefined(match[1]);
+    }
+    return undefined;
 }
 function primarySpan(diagnostic, context) {
     const spans = arrayOrEmpty(diagnostic.spans).filter(isObject);
@@ -49419,10 +49972,12 @@ function isOutside(span, context) {
 
 
 
+
 /**
  * ESLint's `json` formatter (an array of lint results) or `json-with-metadata` ({results,
  * metadata}). Severity 2 is an error and 1 a warning; fatal messages (parse errors, with no rule)
  * are errors whatever their severity. Suppressed messages are not findings, as in ESLint's counts.
+ * Only json-with-metadata names each rule's documentation (metadata.rulesMeta[rule].docs.url).
  */
 async function parseEslint(source, context) {
     const report = await readJsonReport(source, 'ESLint');
@@ -49434,6 +49989,7 @@ async function parseEslint(source, context) {
     if (results === undefined) {
         throw new ReportError(source.origin, 'is not ESLint JSON output: expected an array of results (eslint -f json) or {"results": [...]} (eslint -f json-with-metadata).');
     }
+    const ruleUrls = new RuleDocumentation(isObject(report) ? report.metadata : undefined);
     const findings = [];
     const malformed = (where, expected) => new ReportError(source.origin, `is not ESLint JSON output: ${where} ${expected}, as eslint -f json writes it.`);
     for (const [index, result] of results.entries()) {
@@ -49459,14 +50015,31 @@ async function parseEslint(source, context) {
             ? undefined
             : toRepositoryPath(filePath, context.workspace, context.directory);
         for (const message of arrayOrEmpty(result.messages)) {
-            const finding = eslint_toFinding(message, file);
+            const finding = eslint_toFinding(message, file, ruleUrls);
             if (finding)
                 findings.push(finding);
         }
     }
     return { findings };
 }
-function eslint_toFinding(message, file) {
+/**
+ * Rule documentation links from json-with-metadata. Not shape-checked like the results: a bad
+ * link costs only the link, not the findings.
+ */
+class RuleDocumentation {
+    rulesMeta;
+    constructor(metadata) {
+        this.rulesMeta = objectOrUndefined(objectOrUndefined(metadata)?.rulesMeta) ?? {};
+    }
+    url(rule) {
+        // Own keys only: a rule id such as "constructor" must not reach Object.prototype.
+        if (rule === undefined || !Object.hasOwn(this.rulesMeta, rule))
+            return undefined;
+        const docs = objectOrUndefined(objectOrUndefined(this.rulesMeta[rule])?.docs);
+        return reportLinkOrUndefined(docs?.url);
+    }
+}
+function eslint_toFinding(message, file, ruleUrls) {
     const fatal = message.fatal === true;
     const severity = fatal || message.severity === 2 ? 'error' : message.severity === 1 ? 'warning' : undefined;
     if (severity === undefined)
@@ -49476,9 +50049,11 @@ function eslint_toFinding(message, file) {
     const column = positiveIntegerOrUndefined(message.column);
     const endLine = positiveIntegerOrUndefined(message.endLine);
     const endColumn = positiveIntegerOrUndefined(message.endColumn);
+    const ruleUrl = ruleUrls.url(rule);
     return {
         source: 'eslint',
         ...(rule !== undefined && { rule }),
+        ...(ruleUrl !== undefined && { ruleUrl }),
         severity,
         message: text_capText(stringOrUndefined(message.message) ?? 'ESLint problem'),
         ...(file !== undefined && { file }),
@@ -49491,7 +50066,477 @@ function eslint_toFinding(message, file) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/core/reports/lines.ts
+
+
+/** No line of a JSON-lines report needs more; longer ones are cut as they arrive. */
+const MAX_LINE_CHARS = 1024 * 1024;
+/**
+ * Reads a report line by line from its stream, so that a report of any size (`go test -json`
+ * of a big repository runs to hundreds of MB) needs memory for one line at a time, never for
+ * the whole file. A line longer than `maxLineChars` is kept only up to that length. Lines are
+ * handed to a plain callback rather than yielded: a million-line report would otherwise spend
+ * most of its time switching between promises.
+ */
+async function readReportLines(source, onLine, maxLineChars = MAX_LINE_CHARS) {
+    const decoder = new external_node_util_.TextDecoder('utf-8');
+    let pending = '';
+    let truncated = false;
+    let number = 0;
+    let first = true;
+    // The caller's own errors pass through as they are; only reading problems are reworded.
+    let thrownByCallback;
+    const emit = (text) => {
+        number += 1;
+        let line = text;
+        if (line.length > maxLineChars) {
+            line = line.slice(0, maxLineChars);
+            truncated = true;
+        }
+        if (line.endsWith('\r'))
+            line = line.slice(0, -1);
+        const wasTruncated = truncated;
+        truncated = false;
+        try {
+            onLine({ number, text: line, truncated: wasTruncated });
+        }
+        catch (error) {
+            thrownByCallback = error;
+            throw error;
+        }
+    };
+    const stream = source.open();
+    try {
+        for await (const chunk of stream) {
+            let text = decoder.decode(chunk, { stream: true });
+            if (first && text !== '') {
+                first = false;
+                if (text.charCodeAt(0) === 0xfeff)
+                    text = text.slice(1);
+            }
+            let start = 0;
+            for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+                const piece = text.slice(start, end);
+                start = end + 1;
+                emit(truncated ? pending : pending + piece);
+                pending = '';
+            }
+            if (!truncated)
+                pending += text.slice(start);
+            if (pending.length > maxLineChars) {
+                pending = pending.slice(0, maxLineChars);
+                truncated = true;
+            }
+        }
+        pending += decoder.decode();
+    }
+    catch (error) {
+        if (error instanceof ReportError || error === thrownByCallback)
+            throw error;
+        throw new ReportError(source.origin, `could not be read: ${error.message}`);
+    }
+    finally {
+        stream.destroy();
+    }
+    if (pending !== '')
+        emit(pending);
+}
+
+;// CONCATENATED MODULE: ./src/quality-gate/parsers/go-modules.ts
+
+
+
+/**
+ * Finds go.work or go.mod in the directory `go test` ran in, or the nearest parent up to the
+ * workspace (go test may run in a package directory below the module root). A go.work lists
+ * several modules; a go.mod is one. Nothing found means no package is mapped.
+ */
+async function findGoModules(workspace, directory) {
+    const modules = await loadModules((0,external_node_path_namespaceObject.resolve)(workspace), (0,external_node_path_namespaceObject.resolve)(directory ?? workspace));
+    // Longest module path first, so that a nested module wins over the one that contains it.
+    modules.sort((a, b) => b.path.length - a.path.length);
+    return {
+        fileOf(importPath, fileName) {
+            const module = modules.find((candidate) => importPath === candidate.path || importPath.startsWith(`${candidate.path}/`));
+            if (module === undefined)
+                return undefined;
+            const below = importPath.slice(module.path.length + 1);
+            const file = external_node_path_namespaceObject.posix.join(toPosix(module.directory), below, fileName);
+            return toRepositoryPath(file, workspace);
+        },
+    };
+}
+async function loadModules(workspace, start) {
+    const inside = start === workspace || start.startsWith(`${workspace.replace(/[\\/]+$/, '')}/`);
+    for (let directory = start;; directory = (0,external_node_path_namespaceObject.dirname)(directory)) {
+        const work = await readOptional((0,external_node_path_namespaceObject.join)(directory, 'go.work'));
+        if (work !== undefined)
+            return workspaceModules(directory, work);
+        const mod = await readOptional((0,external_node_path_namespaceObject.join)(directory, 'go.mod'));
+        if (mod !== undefined) {
+            const path = modulePath(mod);
+            return path === undefined ? [] : [{ path, directory }];
+        }
+        // Never look above the repository: a go.mod there belongs to something else.
+        if (!inside || directory === workspace || (0,external_node_path_namespaceObject.dirname)(directory) === directory)
+            return [];
+    }
+}
+async function workspaceModules(directory, goWork) {
+    const modules = [];
+    for (const use of useDirectives(goWork)) {
+        const moduleDirectory = (0,external_node_path_namespaceObject.resolve)(directory, use);
+        const mod = await readOptional((0,external_node_path_namespaceObject.join)(moduleDirectory, 'go.mod'));
+        const path = mod === undefined ? undefined : modulePath(mod);
+        if (path !== undefined)
+            modules.push({ path, directory: moduleDirectory });
+    }
+    return modules;
+}
+/** The module path of a go.mod: `module example.com/app` (possibly quoted). */
+function modulePath(goMod) {
+    const match = /^\s*module\s+("?)([^\s"]+)\1\s*$/m.exec(withoutComments(goMod));
+    return match?.[2];
+}
+/** The directories a go.work uses: `use ./a` and `use ( ./a ./b )`. */
+function useDirectives(goWork) {
+    const text = withoutComments(goWork);
+    const directories = [];
+    for (const block of text.matchAll(/^\s*use\s*\(([^)]*)\)/gm))
+        directories.push(...block[1].split(/\s+/).filter((entry) => entry !== ''));
+    for (const single of text.matchAll(/^\s*use\s+([^\s(]+)\s*$/gm))
+        directories.push(single[1]);
+    return directories.map((entry) => entry.replace(/^"(.*)"$/, '$1'));
+}
+function withoutComments(text) {
+    return text.replace(/\/\/[^\n]*/g, '');
+}
+async function readOptional(path) {
+    try {
+        return await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+function toPosix(path) {
+    return path.replace(/\\/g, '/');
+}
+
+;// CONCATENATED MODULE: ./src/quality-gate/parsers/go-test-json.ts
+
+
+
+
+
+
+
+/**
+ * `go test -json` (test2json events, one JSON object a line), read as a stream so that the
+ * report of a big repository never sits in memory whole.
+ *
+ * Counting follows `go test -v`: every test go prints a "--- PASS/FAIL/SKIP" line for counts,
+ * subtests ("TestSub/negative") and their parents alike, as gotestsum does too. A failed subtest
+ * therefore fails its parent as well; the parent's message names the subtests that failed.
+ * Benchmark results ("bench") are not tests. A package that fails with no failing test of its
+ * own (it did not build, TestMain or init failed, the binary exited) counts as one failed case
+ * named after what happened, so that it can never pass silently; a test that was still running
+ * when its package ended (panic, os.Exit, timeout) or when the report ended counts as failed.
+ *
+ * Text that is not JSON is read for build failures and otherwise ignored: go < 1.24 prints
+ * "FAIL pkg [build failed]" as text on stdout and the compiler's errors on stderr (in the report
+ * when stderr is merged into it); go ≥ 1.24 reports both as JSON (build-output, FailedBuild).
+ */
+const FORMAT = 'go test -json';
+async function parseGoTestJson(source, context) {
+    const reader = new GoTestReader(await findGoModules(context.workspace, context.directory), source.origin);
+    await readReportLines(source, (line) => reader.read(line));
+    return { findings: [], tests: reader.finish() };
+}
+/** Lines that only frame a test's output: go's own headers and result lines. */
+const FRAMING = /^\s*(?:=== (?:RUN|PAUSE|CONT|NAME)\b|--- (?:PASS|FAIL|SKIP|BENCH):|(?:PASS|FAIL)\s*$)/;
+/** "    calc_test.go:12: got 3": go prints the file relative to the package directory. */
+const TEST_FILE_LINE = /^\s+([\w.+-]+_test\.go):(\d+): /;
+/** Go's package result lines, e.g. "FAIL\texample.com/app/calc [build failed]". */
+const PACKAGE_NOT_BUILT = /^FAIL\s+(\S+)\s+\[(build failed|setup failed)\]\s*$/;
+/** Go's header above a package's build errors: "# example.com/app/calc [example.com/app/calc.test]". */
+const BUILD_HEADER = /^# (\S+)/;
+/** Enough for the packages of a monorepo; more build outputs are not kept. */
+const MAX_BUILD_OUTPUTS = 200;
+const MAX_LISTED_SUBTESTS = 5;
+class GoTestReader {
+    modules;
+    origin;
+    tally = new TestTally();
+    running = new Map();
+    packages = new Map();
+    /** Build output by import path (JSON build-output, or "# pkg" blocks of merged stderr). */
+    buildOutputs = new Map();
+    reportedBuildFailures = new Set();
+    textBlock;
+    events = 0;
+    constructor(modules, origin) {
+        this.modules = modules;
+        this.origin = origin;
+    }
+    read(line) {
+        const event = this.parse(line);
+        if (event === undefined) {
+            this.readText(line.text);
+            return;
+        }
+        this.events += 1;
+        const action = event.Action;
+        const importPath = event.ImportPath;
+        if (importPath !== undefined && action === 'build-output') {
+            this.buildOutputOf(importPath)?.append(event.Output ?? '');
+            return;
+        }
+        const packagePath = event.Package ?? '';
+        const test = event.Test;
+        if (test === undefined || test === '')
+            this.packageEvent(packagePath, action, event);
+        else
+            this.testEvent(packagePath, test, action, event);
+    }
+    finish() {
+        for (const open of [...this.running.values()]) {
+            this.finishTest(open, 'failed', undefined, 'the report ended before this test finished');
+        }
+        if (this.events === 0 && this.reportedBuildFailures.size === 0) {
+            throw new ReportError(this.origin, `has no ${FORMAT} events: run go test with -json, and check that go could build the packages (it prints build errors to stderr).`);
+        }
+        return this.tally.results();
+    }
+    parse(line) {
+        const text = line.text.trim();
+        if (!text.startsWith('{'))
+            return undefined;
+        const fail = (problem) => {
+            throw new ReportError(this.origin, `is not ${FORMAT} output: line ${line.number}: ${problem}, as go test -json writes it.`);
+        };
+        if (line.truncated)
+            fail('the line is too long to be a test event');
+        let value;
+        try {
+            value = JSON.parse(text);
+        }
+        catch (error) {
+            return fail(`not valid JSON (${error.message})`);
+        }
+        if (!isObject(value))
+            return fail('not a JSON object');
+        if (typeof value.Action !== 'string')
+            fail('Action must be a string');
+        const problem = shapeProblem(value.Package, 'string', 'Package') ??
+            shapeProblem(value.Test, 'string', 'Test') ??
+            shapeProblem(value.Output, 'string', 'Output') ??
+            shapeProblem(value.Elapsed, 'number', 'Elapsed') ??
+            shapeProblem(value.ImportPath, 'string', 'ImportPath') ??
+            shapeProblem(value.FailedBuild, 'string', 'FailedBuild');
+        if (problem !== undefined)
+            fail(problem);
+        return value;
+    }
+    /** Text between the events: go's build errors when stderr is merged into the report. */
+    readText(text) {
+        const notBuilt = PACKAGE_NOT_BUILT.exec(text);
+        if (notBuilt !== null) {
+            this.textBlock = undefined;
+            this.buildFailure(notBuilt[1], notBuilt[2], this.buildOutputs.get(notBuilt[1]));
+            return;
+        }
+        const header = BUILD_HEADER.exec(text);
+        if (header !== null)
+            this.textBlock = this.buildOutputOf(header[1]);
+        this.textBlock?.append(`${text}\n`);
+    }
+    testEvent(packagePath, name, action, event) {
+        const key = `${packagePath}\u0000${name}`;
+        this.packageOf(packagePath);
+        if (action === 'run') {
+            this.running.set(key, this.openTest(packagePath, name));
+            return;
+        }
+        if (action === 'output') {
+            let open = this.running.get(key);
+            if (open === undefined) {
+                // Benchmarks print "--- FAIL: BenchmarkX" without a "run" event first.
+                open = this.openTest(packagePath, name);
+                this.running.set(key, open);
+            }
+            this.appendOutput(open, event.Output ?? '');
+            return;
+        }
+        if (action !== 'pass' && action !== 'fail' && action !== 'skip')
+            return;
+        const open = this.running.get(key) ?? this.openTest(packagePath, name);
+        this.running.delete(key);
+        const outcome = action === 'pass' ? 'passed' : action === 'fail' ? 'failed' : 'skipped';
+        this.finishTest(open, outcome, event.Elapsed);
+    }
+    packageEvent(packagePath, action, event) {
+        if (action === 'output') {
+            const output = event.Output ?? '';
+            const notBuilt = PACKAGE_NOT_BUILT.exec(output.trimEnd());
+            if (notBuilt === null)
+                this.packageOf(packagePath).output.append(output);
+            else
+                this.packageOf(packagePath).notBuilt = notBuilt[2];
+            return;
+        }
+        if (action !== 'pass' && action !== 'fail' && action !== 'skip')
+            return;
+        const open = this.packageOf(packagePath);
+        this.packages.delete(packagePath);
+        const failed = action === 'fail';
+        const unfinished = [...this.running.values()].filter((test) => test.packagePath === packagePath);
+        for (const test of unfinished) {
+            this.running.delete(`${packagePath}\u0000${test.name}`);
+            // go's "ok" is its verdict on the package; a missing result then is a gap in the stream.
+            if (!failed)
+                this.finishTest(test, 'passed');
+            else
+                this.finishTest(test, 'failed', undefined, 'the test binary stopped while this test ran (panic, os.Exit or timeout)', open.output.value());
+        }
+        if (!failed)
+            return;
+        const failedBuild = event.FailedBuild;
+        if (failedBuild !== undefined) {
+            this.buildFailure(packagePath, 'build failed', this.buildOutputs.get(failedBuild));
+        }
+        else if (open.notBuilt !== undefined) {
+            this.buildFailure(packagePath, open.notBuilt, this.buildOutputs.get(packagePath));
+        }
+        else if (open.failedTests === 0 && unfinished.length === 0) {
+            this.packageFailure(packagePath, open.output.value());
+        }
+    }
+    openTest(packagePath, name) {
+        return {
+            packagePath,
+            name,
+            output: new CappedText(),
+            failedSubtests: [],
+            failedSubtestCount: 0,
+        };
+    }
+    packageOf(packagePath) {
+        let open = this.packages.get(packagePath);
+        if (open === undefined) {
+            open = { output: new CappedText(), failedTests: 0 };
+            this.packages.set(packagePath, open);
+        }
+        return open;
+    }
+    buildOutputOf(importPath) {
+        let output = this.buildOutputs.get(importPath);
+        if (output === undefined && this.buildOutputs.size < MAX_BUILD_OUTPUTS) {
+            output = new CappedText();
+            this.buildOutputs.set(importPath, output);
+        }
+        return output;
+    }
+    appendOutput(open, output) {
+        if (FRAMING.test(output))
+            return;
+        if (open.location === undefined) {
+            const found = TEST_FILE_LINE.exec(output);
+            if (found !== null) {
+                open.location = { fileName: ownCopy(found[1]), line: Number.parseInt(found[2], 10) };
+            }
+        }
+        open.output.append(output);
+    }
+    finishTest(open, outcome, elapsed, why, packageOutput) {
+        if (outcome === 'failed') {
+            const packageState = this.packages.get(open.packagePath);
+            if (packageState !== undefined)
+                packageState.failedTests += 1;
+            const parent = this.running.get(`${open.packagePath}\u0000${open.name.slice(0, open.name.lastIndexOf('/'))}`);
+            if (open.name.includes('/') && parent !== undefined) {
+                parent.failedSubtestCount += 1;
+                if (parent.failedSubtests.length < MAX_LISTED_SUBTESTS)
+                    parent.failedSubtests.push(open.name);
+            }
+        }
+        const durationMs = elapsed === undefined ? undefined : Math.round(elapsed * 1000);
+        this.tally.add(outcome, durationMs, () => {
+            const output = open.output.value();
+            const details = [output, packageOutput ?? ''].filter((text) => text !== '').join('\n');
+            const message = why ??
+                firstLine(output) ??
+                (open.failedSubtestCount > 0
+                    ? subtestsMessage(open.failedSubtests, open.failedSubtestCount)
+                    : undefined);
+            const described = {
+                suite: ownCopy(open.packagePath),
+                classname: ownCopy(open.packagePath),
+                name: ownCopy(open.name),
+                outcome,
+            };
+            if (durationMs !== undefined)
+                described.durationMs = durationMs;
+            if (message !== undefined)
+                described.message = text_capText(message, text_MAX_MESSAGE_CHARS);
+            if (details !== '')
+                described.details = details;
+            const file = open.location && this.modules.fileOf(open.packagePath, open.location.fileName);
+            if (file !== undefined && open.location !== undefined) {
+                described.file = ownCopy(file);
+                described.line = open.location.line;
+            }
+            return described;
+        });
+    }
+    buildFailure(packagePath, what, output) {
+        if (this.reportedBuildFailures.has(packagePath))
+            return;
+        this.reportedBuildFailures.add(packagePath);
+        const text = output?.value() ?? '';
+        const message = text !== ''
+            ? text
+            : `${what}; go printed the errors to stderr (merge it into the report with 2>&1 to see them here)`;
+        this.tally.add('failed', undefined, () => ({
+            suite: ownCopy(packagePath),
+            classname: ownCopy(packagePath),
+            name: `[${what}]`,
+            outcome: 'failed',
+            message: text_capText(message, text_MAX_MESSAGE_CHARS),
+            ...(text !== '' && { details: text }),
+        }));
+    }
+    packageFailure(packagePath, output) {
+        const meaningful = output
+            .split('\n')
+            .filter((line) => !/^(?:FAIL|ok|PASS)\b/.test(line.trim()))
+            .join('\n')
+            .trim();
+        this.tally.add('failed', undefined, () => ({
+            suite: ownCopy(packagePath),
+            classname: ownCopy(packagePath),
+            name: '[package failed]',
+            outcome: 'failed',
+            message: text_capText(firstLine(meaningful) ??
+                'the test binary failed without a failing test (TestMain, init or os.Exit)', text_MAX_MESSAGE_CHARS),
+            ...(output !== '' && { details: output }),
+        }));
+    }
+}
+function firstLine(text) {
+    return text
+        .split('\n')
+        .map((line) => line.trim())
+        .find((line) => line !== '');
+}
+function subtestsMessage(names, count) {
+    const listed = names.join(', ');
+    const more = count > names.length ? ` and ${count - names.length} more` : '';
+    return `subtests failed: ${listed}${more}`;
+}
+
 ;// CONCATENATED MODULE: ./src/quality-gate/parsers/junit.ts
+
 
 
 /**
@@ -49499,8 +50544,6 @@ function eslint_toFinding(message, file) {
  * vitest and others. The counts in suite attributes are often missing or wrong, so totals are
  * recounted from the test cases. Only failed and flaky cases are kept, to bound memory.
  */
-/** Failed and flaky cases kept for annotations and the summary; the rest are only counted. */
-const MAX_NOTABLE_TESTS = 1000;
 /** Joins the names of nested suites. */
 const SUITE_SEPARATOR = ' › ';
 const FAILED_RESULTS = new Set(['failure', 'error', 'rerunFailure', 'rerunError']);
@@ -49508,13 +50551,12 @@ const FLAKY_RESULTS = new Set(['flakyFailure', 'flakyError']);
 async function parseJunit(source, context) {
     const reader = new JunitReader(context.workspace, context.directory);
     await readXmlReport(source, { origin: context.origin, formatName: 'JUnit', roots: ['testsuites', 'testsuite'] }, reader);
-    return { findings: [], tests: { totals: reader.totals, notable: reader.notable } };
+    return { findings: [], tests: reader.tally.results() };
 }
 class JunitReader {
     workspace;
     directory;
-    totals = { total: 0, passed: 0, failed: 0, skipped: 0, flaky: 0 };
-    notable = [];
+    tally = new TestTally();
     suites = [];
     pytestSuites = [];
     current;
@@ -49592,18 +50634,8 @@ class JunitReader {
     }
     finishCase(testCase) {
         const outcome = outcomeOf(testCase);
-        this.totals.total += 1;
-        if (outcome === 'failed')
-            this.totals.failed += 1;
-        else if (outcome === 'skipped')
-            this.totals.skipped += 1;
-        else
-            this.totals.passed += 1;
-        if (outcome === 'flaky')
-            this.totals.flaky += 1;
-        if ((outcome === 'failed' || outcome === 'flaky') && this.notable.length < MAX_NOTABLE_TESTS) {
-            this.notable.push(this.describe(testCase, outcome));
-        }
+        const durationMs = secondsToMs(testCase.attributes.time);
+        this.tally.add(outcome, durationMs, () => this.describe(testCase, outcome));
     }
     describe(testCase, outcome) {
         const { attributes } = testCase;
@@ -49612,8 +50644,8 @@ class JunitReader {
         const systemErr = testCase.systemErr.value();
         const systemOut = testCase.systemOut.value();
         const details = body || systemErr || systemOut;
-        const message = result?.message?.trim() || firstLine(body) || firstLine(details);
-        const location = this.locate(testCase, [message, body, systemErr, systemOut]);
+        const message = result?.message?.trim() || junit_firstLine(body) || junit_firstLine(details);
+        const location = this.locate(testCase);
         const described = {
             suite: ownCopy(testCase.suite),
             name: ownCopy(attributes.name ?? ''),
@@ -49634,7 +50666,11 @@ class JunitReader {
             described.line = location.line;
         return described;
     }
-    locate(testCase, texts) {
+    /**
+     * Where the report says the test is. Reports without file attributes are placed later, from
+     * their failure text and class names (test-locations.ts).
+     */
+    locate(testCase) {
         const { file, line } = testCase.attributes;
         if (file) {
             const parsed = line === undefined ? undefined : Number.parseInt(line, 10);
@@ -49644,15 +50680,6 @@ class JunitReader {
                 file: ownCopy(toRepositoryPath(file, this.workspace, this.directory)),
                 line: shifted !== undefined && Number.isInteger(shifted) && shifted > 0 ? shifted : undefined,
             };
-        }
-        for (const text of texts) {
-            const found = locationInText(text);
-            if (found !== undefined) {
-                return {
-                    file: ownCopy(toRepositoryPath(found.file, this.workspace, this.directory)),
-                    line: found.line,
-                };
-            }
         }
         return {};
     }
@@ -49666,31 +50693,11 @@ function outcomeOf(testCase) {
         return 'skipped';
     return 'passed';
 }
-// Rust ≥ 1.73: "panicked at src/lib.rs:12:5:"; older: "panicked at 'message', src/lib.rs:12:5".
-// vitest marks the failing line of its stack excerpt with "❯ demo.spec.ts:14:33".
-const PATH = String.raw `((?:[A-Za-z]:)?[^\s:'"]+):(\d+):\d+`;
-const LOCATION_PATTERNS = [
-    new RegExp(String.raw `panicked at ${PATH}`),
-    new RegExp(String.raw `panicked at '[\s\S]*?', ${PATH}`),
-    new RegExp(String.raw `❯ ${PATH}`),
-];
-/**
- * Where a test failed, read from its failure text: Rust panics (nextest and cargo2junit reports
- * carry no file/line) and vitest's stack marker.
- */
-function locationInText(text) {
-    for (const pattern of LOCATION_PATTERNS) {
-        const match = pattern.exec(text);
-        if (match !== null)
-            return { file: match[1], line: Number.parseInt(match[2], 10) };
-    }
-    return undefined;
-}
 /**
  * The first line of a failure text. A Rust panic's first line only says where it happened
  * ("thread 't' panicked at src/lib.rs:4:5:"), so the line that says what happened is added.
  */
-function firstLine(text) {
+function junit_firstLine(text) {
     const lines = text
         .split('\n')
         .map((line) => line.trim())
@@ -49707,6 +50714,185 @@ function secondsToMs(time) {
     if (time === undefined || !/^\s*\d+(\.\d+)?\s*$/.test(time))
         return undefined;
     return Math.round(Number.parseFloat(time) * 1000);
+}
+
+;// CONCATENATED MODULE: ./src/quality-gate/parsers/mocha-json.ts
+
+
+
+
+
+
+/**
+ * Mocha's JSON reporter (`mocha --reporter json`): { stats, tests, pending, failures, passes }.
+ *
+ * Cases are counted from `tests` (every test that ended, pending ones included), plus the
+ * failures that are not tests: a failing hook ('"before each" hook for "x"') appears only in
+ * `failures`, and the tests it stopped appear nowhere, as in mocha's own stats. So passed,
+ * failed and skipped equal stats.passes, stats.failures and stats.pending. A test that passed
+ * after `--retries` / this.retries() has currentRetry > 0 and is flaky.
+ *
+ * The report is one JSON document, read whole like every JSON report. Mocha writes it to
+ * stdout after anything the tests printed with console.log, so such text before it is skipped.
+ */
+const mocha_json_FORMAT = 'mocha JSON';
+const HINT = 'as mocha --reporter json writes it';
+async function parseMochaJson(source, context) {
+    const report = parseDocument(await source.readText(MAX_TEXT_REPORT_BYTES), source.origin);
+    const problem = mocha_json_shapeErrors(report);
+    if (problem !== undefined) {
+        throw new ReportError(source.origin, `is not ${mocha_json_FORMAT} output: ${problem}, ${HINT}.`);
+    }
+    // shapeErrors has checked these lists and the fields read from their entries.
+    const lists = report;
+    const failures = new Multiset(lists.failures);
+    const pending = new Multiset(lists.pending);
+    const tally = new TestTally();
+    for (const test of lists.tests) {
+        const failure = failures.take(test);
+        const outcome = failure !== undefined
+            ? 'failed'
+            : pending.take(test) !== undefined
+                ? 'skipped'
+                : retries(test) > 0
+                    ? 'flaky'
+                    : 'passed';
+        add(tally, failure ?? test, outcome, context);
+    }
+    // What is left failed without being a test that ended: hooks, mostly.
+    for (const failure of failures.rest())
+        add(tally, failure, 'failed', context);
+    return { findings: [], tests: tally.results() };
+}
+function parseDocument(text, origin) {
+    const body = stripByteOrderMark(text);
+    if (body.trim() === '') {
+        throw new ReportError(origin, `is empty, expected ${mocha_json_FORMAT} output (${HINT}).`);
+    }
+    try {
+        return JSON.parse(body);
+    }
+    catch (error) {
+        // console.log output of the tests comes before the report on stdout.
+        const start = body.search(/^\{\s*"stats"\s*:/m);
+        if (start > 0) {
+            try {
+                return JSON.parse(body.slice(start));
+            }
+            catch (later) {
+                throw notJson(origin, body, later, start);
+            }
+        }
+        throw notJson(origin, body, error, 0);
+    }
+}
+function notJson(origin, text, error, offset) {
+    const message = error.message;
+    const position = /position (\d+)/.exec(message);
+    const where = position === null ? '' : ` at line ${lineAt(text, offset + Number.parseInt(position[1], 10))}`;
+    return new ReportError(origin, `is not valid JSON${where} (${message}), expected ${mocha_json_FORMAT} output (${HINT}).`);
+}
+function lineAt(text, index) {
+    let line = 1;
+    for (let at = text.indexOf('\n'); at !== -1 && at < index; at = text.indexOf('\n', at + 1))
+        line += 1;
+    return line;
+}
+/** The first field this parser reads that is missing or of the wrong type. */
+function mocha_json_shapeErrors(report) {
+    if (!isObject(report))
+        return 'the document must be an object';
+    if (!isObject(report.stats))
+        return 'stats must be an object';
+    for (const list of ['tests', 'pending', 'failures']) {
+        if (!Array.isArray(report[list]))
+            return `${list} must be an array`;
+        for (const [index, test] of report[list].entries()) {
+            const where = `${list}[${index}]`;
+            if (!isObject(test))
+                return `${where} must be an object`;
+            const problem = (typeof test.title === 'string' ? undefined : `${where}.title must be a string`) ??
+                shapeProblem(test.fullTitle, 'string', `${where}.fullTitle`) ??
+                shapeProblem(test.file, 'string', `${where}.file`) ??
+                shapeProblem(test.duration, 'number', `${where}.duration`) ??
+                shapeProblem(test.currentRetry, 'number', `${where}.currentRetry`) ??
+                shapeProblem(test.err, 'object', `${where}.err`) ??
+                (isObject(test.err)
+                    ? (shapeProblem(test.err.message, 'string', `${where}.err.message`) ??
+                        shapeProblem(test.err.stack, 'string', `${where}.err.stack`))
+                    : undefined);
+            if (problem !== undefined)
+                return problem;
+        }
+    }
+    return undefined;
+}
+/**
+ * The JSON reporter writes each test once per list it is in, as separate copies; a test is
+ * found again in `failures` or `pending` by its title, full title and file. Tests may share
+ * all three, so copies are counted, not just looked up.
+ */
+class Multiset {
+    entries = new Map();
+    constructor(items) {
+        for (const item of items) {
+            const key = identity(item);
+            const list = this.entries.get(key);
+            if (list === undefined)
+                this.entries.set(key, [item]);
+            else
+                list.push(item);
+        }
+    }
+    take(test) {
+        const list = this.entries.get(identity(test));
+        return list?.shift();
+    }
+    *rest() {
+        for (const list of this.entries.values())
+            yield* list;
+    }
+}
+function identity(test) {
+    return JSON.stringify([test.title, test.fullTitle, test.file]);
+}
+function retries(test) {
+    return typeof test.currentRetry === 'number' ? test.currentRetry : 0;
+}
+function add(tally, test, outcome, context) {
+    const duration = typeof test.duration === 'number' ? Math.round(test.duration) : undefined;
+    tally.add(outcome, duration, () => describe(test, outcome, duration, context));
+}
+function describe(test, outcome, durationMs, context) {
+    const title = test.title;
+    const fullTitle = stringOrUndefined(test.fullTitle) ?? title;
+    const suite = fullTitle.endsWith(title) ? fullTitle.slice(0, -title.length).trim() : '';
+    const err = isObject(test.err) ? test.err : {};
+    const message = stringOrUndefined(err.message)?.trim();
+    const stack = stringOrUndefined(err.stack)?.trim();
+    const file = stringOrUndefined(test.file);
+    const described = { suite, name: title, outcome };
+    if (durationMs !== undefined)
+        described.durationMs = durationMs;
+    if (outcome === 'failed') {
+        described.message = text_capText(message || mocha_json_firstLine(stack) || 'failed', text_MAX_MESSAGE_CHARS);
+        if (stack)
+            described.details = text_capText(stack, MAX_DETAILS_CHARS);
+    }
+    else if (outcome === 'flaky') {
+        const count = retries(test);
+        described.message = `passed after ${count} ${count === 1 ? 'retry' : 'retries'}`;
+    }
+    if (file !== undefined && file !== '') {
+        described.file = toRepositoryPath(file, context.workspace, context.directory);
+    }
+    return described;
+}
+function mocha_json_firstLine(text) {
+    return text
+        ?.split('\n')
+        .map((line) => line.trim())
+        .find((line) => line !== '');
 }
 
 ;// CONCATENATED MODULE: ./src/quality-gate/parsers/npm-audit.ts
@@ -49842,6 +51028,279 @@ function advisories(packages) {
     return [...byId.values()];
 }
 
+;// CONCATENATED MODULE: ./src/quality-gate/parsers/dotnet-text.ts
+
+/**
+ * Small pieces the .NET test report readers (TRX, NUnit 3, xUnit.net v2) share: their texts come
+ * in child elements rather than attributes, and their durations in two notations.
+ */
+/** The first non-blank line of a text, trimmed; "" when there is none. */
+function dotnet_text_firstLine(text) {
+    for (const line of text.split('\n')) {
+        const trimmed = line.trim();
+        if (trimmed !== '')
+            return trimmed;
+    }
+    return '';
+}
+/** A text cut to the report text limit, like every kept message. */
+function capped(text) {
+    const capper = new CappedText();
+    capper.append(text);
+    return capper.value();
+}
+/** "0.0123" seconds (NUnit `duration`, xUnit `time`) in whole milliseconds. */
+function dotnet_text_secondsToMs(time) {
+    if (time === undefined || !/^\s*\d+(\.\d+)?\s*$/.test(time))
+        return undefined;
+    return Math.round(Number.parseFloat(time) * 1000);
+}
+/**
+ * A .NET TimeSpan as TRX writes it ("c" format: [d.]hh:mm:ss[.fffffff]), e.g. "00:00:00.0012345",
+ * in whole milliseconds.
+ */
+function timeSpanToMs(span) {
+    const match = /^\s*(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?\s*$/.exec(span ?? '');
+    if (match === null)
+        return undefined;
+    const [, days = '0', hours = '0', minutes = '0', seconds = '0', fraction = ''] = match;
+    const wholeSeconds = ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60 + Number(seconds);
+    return Math.round((wholeSeconds + Number(`0.${fraction || '0'}`)) * 1000);
+}
+/** The file name at the end of a POSIX or Windows path: the test assembly "Calc.Tests.dll". */
+function fileName(path) {
+    return path.split(/[\\/]/).at(-1) ?? path;
+}
+/**
+ * Where the character data of an element belongs, keyed by its path below the element being read
+ * (e.g. "failure/message"). Paths not listed are dropped, and so are repeats of a path already read
+ * (NUnit lists one <assertion> per failed assert; the first speaks for the test).
+ */
+class TextRouter {
+    keys;
+    path = [];
+    sinks = new Map();
+    finished = new Set();
+    constructor(keys) {
+        this.keys = keys;
+    }
+    open(name) {
+        this.path.push(name);
+    }
+    close() {
+        const key = this.path.join('/');
+        if (this.sinks.has(key))
+            this.finished.add(key);
+        this.path.pop();
+    }
+    /** True when no element below the one being read is open. */
+    get atTop() {
+        return this.path.length === 0;
+    }
+    text(text) {
+        const key = this.path.join('/');
+        if (!this.keys.includes(key) || this.finished.has(key))
+            return;
+        let sink = this.sinks.get(key);
+        if (sink === undefined) {
+            sink = new CappedText();
+            this.sinks.set(key, sink);
+        }
+        sink.append(text);
+    }
+    /** The text read at a path, trimmed and capped; "" when there was none. */
+    value(key) {
+        // .NET writes Windows line ends, and the TRX writer escapes their CR as &#xD;.
+        return this.sinks.get(key)?.value().replace(/\r\n?/g, '\n') ?? '';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/quality-gate/parsers/nunit.ts
+
+
+
+
+/**
+ * NUnit 3 test results (`nunit3-console --result`, the NUnit engine, `dotnet test` with the NUnit
+ * adapter's result option), counted as nunit3-console's summary counts them. A suite's own result,
+ * failure and stack trace come before its children, so what a failed one-time setup or teardown
+ * means for the tests below it is known when they are read.
+ */
+/** Suites that stand for one method: their cases' names already say it ("Adds(2,2,4)"). */
+const METHOD_SUITES = new Set(['ParameterizedMethod', 'Theory', 'GenericMethod']);
+/** nunit3-console counts every test below such a fixture whose teardown errored as an error. */
+const TEARDOWN_FIXTURES = new Set(['TestFixture', 'SetUpFixture']);
+const CASE_TEXTS = [
+    'failure/message',
+    'failure/stack-trace',
+    'assertions/assertion/message',
+    'assertions/assertion/stack-trace',
+    'output',
+];
+const SUITE_TEXTS = ['failure/message', 'failure/stack-trace'];
+async function parseNunit(source, context) {
+    const reader = new NunitReader();
+    await readXmlReport(source, { origin: context.origin, formatName: 'NUnit 3', roots: ['test-run'] }, reader);
+    return { findings: [], tests: reader.tally.results() };
+}
+class NunitReader {
+    tally = new TestTally();
+    depth = 0;
+    suites = [];
+    current;
+    open({ name, attributes }) {
+        this.depth += 1;
+        const testCase = this.current;
+        if (testCase !== undefined) {
+            testCase.texts.open(name);
+        }
+        else if (name === 'test-suite') {
+            const { result, label, site, type = '' } = attributes;
+            this.suites.push({
+                attributes,
+                depth: this.depth,
+                texts: new TextRouter(SUITE_TEXTS),
+                setUpFailed: result === 'Failed' && site === 'SetUp',
+                tearDownFailed: TEARDOWN_FIXTURES.has(type) &&
+                    result === 'Failed' &&
+                    label === 'Error' &&
+                    site === 'TearDown',
+                failuresBelow: 0,
+            });
+        }
+        else if (name === 'test-case') {
+            this.current = { attributes, depth: this.depth, texts: new TextRouter(CASE_TEXTS) };
+        }
+        else {
+            this.suites.at(-1)?.texts.open(name);
+        }
+    }
+    close(name) {
+        const testCase = this.current;
+        const suite = this.suites.at(-1);
+        if (testCase !== undefined && testCase.depth === this.depth) {
+            this.current = undefined;
+            this.finishCase(testCase);
+        }
+        else if (testCase !== undefined) {
+            testCase.texts.close();
+        }
+        else if (name === 'test-suite' && suite?.depth === this.depth) {
+            this.suites.pop();
+            this.finishSuite(suite);
+        }
+        else {
+            suite?.texts.close();
+        }
+        this.depth -= 1;
+    }
+    text(text) {
+        if (this.current !== undefined)
+            this.current.texts.text(text);
+        else
+            this.suites.at(-1)?.texts.text(text);
+    }
+    finishCase(testCase) {
+        const { attributes } = testCase;
+        const setUp = this.suites.findLast((suite) => suite.setUpFailed);
+        const tearDown = this.suites.findLast((suite) => suite.tearDownFailed);
+        // The console counts an ignored or explicit test below a failed teardown as skipped, not error.
+        const failedBy = setUp !== undefined
+            ? { suite: setUp, step: 'OneTimeSetUp' }
+            : tearDown !== undefined && attributes.result !== 'Skipped'
+                ? { suite: tearDown, step: 'OneTimeTearDown' }
+                : undefined;
+        const outcome = failedBy === undefined ? nunit_outcomeOf(attributes.result) : 'failed';
+        if (outcome === 'failed')
+            for (const suite of this.suites)
+                suite.failuresBelow += 1;
+        const durationMs = dotnet_text_secondsToMs(attributes.duration);
+        this.tally.add(outcome, durationMs, () => this.describeCase(testCase, outcome, durationMs, failedBy));
+    }
+    describeCase({ attributes, texts }, outcome, durationMs, failedBy) {
+        const name = attributes.name ?? '';
+        const stackTrace = texts.value('failure/stack-trace') || texts.value('assertions/assertion/stack-trace');
+        // A test failed by its fixture has no stack trace of its own; the fixture's shows where.
+        const fixtureTrace = failedBy?.suite.texts.value('failure/stack-trace') ?? '';
+        const details = stackTrace || fixtureTrace || texts.value('output');
+        let message = texts.value('failure/message') ||
+            texts.value('assertions/assertion/message') ||
+            dotnet_text_firstLine(stackTrace);
+        if (failedBy !== undefined && (attributes.result !== 'Failed' || !message)) {
+            // NUnit words it "OneTimeSetUp: <the fixture's message>" on the tests it fails itself.
+            const why = failedBy.suite.texts.value('failure/message');
+            message = why ? `${failedBy.step}: ${why}` : `${failedBy.step} failed`;
+        }
+        const described = { suite: this.suitePath(), name: ownCopy(name), outcome };
+        const classname = attributes.classname || classOf(attributes.fullname, name);
+        if (classname)
+            described.classname = ownCopy(classname);
+        if (durationMs !== undefined)
+            described.durationMs = durationMs;
+        if (outcome !== 'passed' && message)
+            described.message = capped(message);
+        if (outcome !== 'passed' && details)
+            described.details = details;
+        return described;
+    }
+    /**
+     * A suite that failed on its own (one-time setup or teardown, an invalid fixture, an assembly
+     * that could not be loaded) with no failed test below it would otherwise pass unnoticed.
+     */
+    finishSuite(suite) {
+        const { result, label, site, type, name = '' } = suite.attributes;
+        const failedItself = result === 'Failed' &&
+            (site === 'SetUp' ||
+                site === 'TearDown' ||
+                label === 'Invalid' ||
+                (type === 'Assembly' && label === 'Error'));
+        if (!failedItself || suite.failuresBelow > 0)
+            return;
+        for (const parent of this.suites)
+            parent.failuresBelow += 1;
+        this.tally.add('failed', undefined, () => {
+            const details = suite.texts.value('failure/stack-trace');
+            const message = suite.texts.value('failure/message') || `${site ?? label ?? 'suite'} failed`;
+            const described = {
+                suite: this.suitePath(),
+                name: ownCopy(name),
+                outcome: 'failed',
+                message: capped(message),
+            };
+            const classname = suite.attributes.classname;
+            if (classname)
+                described.classname = ownCopy(classname);
+            if (details)
+                described.details = details;
+            return described;
+        });
+    }
+    suitePath() {
+        return ownCopy(this.suites
+            .filter((suite) => !METHOD_SUITES.has(suite.attributes.type ?? ''))
+            .map((suite) => suite.attributes.name ?? '')
+            .filter((name) => name !== '')
+            .join(SUITE_SEPARATOR));
+    }
+}
+/**
+ * Passed and Warning ran and did not fail; Skipped (Ignored, Explicit) and Inconclusive give no
+ * verdict, nor does a result NUnit does not define.
+ */
+function nunit_outcomeOf(result) {
+    if (result === 'Failed')
+        return 'failed';
+    if (result === 'Passed' || result === 'Warning')
+        return 'passed';
+    return 'skipped';
+}
+/** "Calc.Tests.CalcTests.Adds(2,2,4)" named "Adds(2,2,4)" belongs to "Calc.Tests.CalcTests". */
+function classOf(fullname, name) {
+    if (!fullname || !name || !fullname.endsWith(`.${name}`))
+        return undefined;
+    return fullname.slice(0, -name.length - 1);
+}
+
 ;// CONCATENATED MODULE: ./src/quality-gate/parsers/rustfmt.ts
 
 
@@ -49950,12 +51409,14 @@ function rustfmt_toFinding(entry) {
 
 
 
+
 /**
  * SARIF 2.1.0 logs (CodeQL, ESLint's SARIF formatter, clippy-sarif, Semgrep...). A result's level
  * is resolved the way the standard says (§3.27.10): results of a kind other than "fail" have no
  * level and are dropped; otherwise the result's own level, else the invocation's override, else
  * the rule's default configuration, else "warning". Accepted suppressions drop a result, as code
  * scanning does. Tool notifications of level "error" (ESLint puts parse errors there) are findings.
+ * A result links its rule's documentation when the rule's helpUri is an http(s) URL.
  */
 async function parseSarif(source, context) {
     const log = await readJsonReport(source, 'SARIF');
@@ -50062,9 +51523,12 @@ function parseRun(run, context) {
         const severity = sarif_LEVELS[level];
         if (severity === undefined)
             continue;
+        // Not shape-checked like the fields above: a bad link costs only the link, not the findings.
+        const ruleUrl = reportLinkOrUndefined(rule?.helpUri);
         findings.push({
             source: sourceName,
             ...(ruleId !== undefined && { rule: ruleId }),
+            ...(ruleUrl !== undefined && { ruleUrl }),
             severity,
             message: text_capText(messageText(result.message, rule) ?? ruleId ?? 'SARIF result'),
             ...locator.locate(arrayOrEmpty(result.locations)[0]),
@@ -50236,7 +51700,314 @@ class Locator {
     }
 }
 
+;// CONCATENATED MODULE: ./src/quality-gate/parsers/trx.ts
+
+
+
+/**
+ * Visual Studio test results (TRX), as `dotnet test --logger trx` (the vstest TRX logger),
+ * vstest.console and Microsoft.Testing.Platform write them. Results come first and the test
+ * definitions (class, assembly) after them, so the few kept cases are completed when their
+ * definitions arrive; nothing else is held.
+ */
+const OUTCOMES_PASSED = new Set(['Passed', 'PassedButRunAborted', 'Warning', 'Completed']);
+/** Never ran, or ran without a verdict: the vstest logger writes a skipped test as NotExecuted. */
+const OUTCOMES_SKIPPED = new Set(['NotExecuted', 'NotRunnable', 'Inconclusive', 'Pending']);
+/**
+ * Everything else did not pass: Failed, Error, Timeout, Aborted, Disconnected, InProgress (the run
+ * ended while the test ran). The TRX writer leaves out attributes that hold their type's default,
+ * and Error is the first value of its outcome enum, so a result without `outcome` is an Error.
+ */
+const DEFAULT_OUTCOME = 'Error';
+/** Definitions kept when a writer puts TestDefinitions before Results; beyond it, no classnames. */
+const MAX_EARLY_DEFINITIONS = 100_000;
+const TEXTS = [
+    'Output/ErrorInfo/Message',
+    'Output/ErrorInfo/StackTrace',
+    'Output/StdErr',
+    'Output/StdOut',
+];
+async function parseTrx(source, context) {
+    const reader = new TrxReader();
+    await readXmlReport(source, { origin: context.origin, formatName: 'TRX', roots: ['TestRun'] }, reader);
+    return { findings: [], tests: reader.tally.results() };
+}
+class TrxReader {
+    tally = new TestTally();
+    elements = [];
+    results = [];
+    resultsSeen = false;
+    /** Test ids of the cases described so far; those still kept are completed by their definition. */
+    testIds = new WeakMap();
+    keptById;
+    earlyDefinitions = new Map();
+    definitionId;
+    open({ name, attributes }) {
+        const parent = this.elements.at(-1);
+        this.elements.push(name);
+        const result = this.results.at(-1);
+        if (parent === 'Results' || (parent === 'InnerResults' && result !== undefined)) {
+            this.resultsSeen = true;
+            this.results.push({
+                attributes,
+                depth: this.elements.length,
+                texts: new TextRouter(TEXTS),
+                innerResults: 0,
+            });
+        }
+        else if (result !== undefined) {
+            result.texts.open(name);
+        }
+        else if (name === 'UnitTest' && parent === 'TestDefinitions') {
+            this.definitionId = attributes.id;
+        }
+        else if (name === 'TestMethod' && this.definitionId !== undefined) {
+            this.define(this.definitionId, {
+                classname: attributes.className,
+                assembly: attributes.codeBase ?? attributes.storage,
+            });
+        }
+    }
+    close(name) {
+        const result = this.results.at(-1);
+        if (result !== undefined && result.depth === this.elements.length) {
+            this.results.pop();
+            this.finishResult(result);
+        }
+        else if (result !== undefined) {
+            result.texts.close();
+        }
+        else if (name === 'UnitTest') {
+            this.definitionId = undefined;
+        }
+        this.elements.pop();
+    }
+    text(text) {
+        this.results.at(-1)?.texts.text(text);
+    }
+    finishResult(result) {
+        // A data-driven test's parent only sums up its rows; `dotnet test` counts the rows.
+        if (result.innerResults > 0) {
+            const parent = this.results.at(-1);
+            if (parent !== undefined)
+                parent.innerResults += result.innerResults;
+            return;
+        }
+        const parent = this.results.at(-1);
+        if (parent !== undefined)
+            parent.innerResults += 1;
+        const trxOutcome = result.attributes.outcome ?? DEFAULT_OUTCOME;
+        const outcome = OUTCOMES_PASSED.has(trxOutcome)
+            ? 'passed'
+            : OUTCOMES_SKIPPED.has(trxOutcome)
+                ? 'skipped'
+                : 'failed';
+        const durationMs = timeSpanToMs(result.attributes.duration);
+        this.tally.add(outcome, durationMs, () => this.describe(result, outcome, trxOutcome, durationMs));
+    }
+    describe(result, outcome, trxOutcome, durationMs) {
+        const { attributes, texts } = result;
+        const stackTrace = texts.value('Output/ErrorInfo/StackTrace');
+        const details = stackTrace || texts.value('Output/StdErr') || texts.value('Output/StdOut');
+        const message = texts.value('Output/ErrorInfo/Message') ||
+            dotnet_text_firstLine(details) ||
+            // A timeout or an aborted test often comes without any text; its outcome says what happened.
+            (trxOutcome === 'Failed' ? '' : trxOutcome);
+        const described = {
+            suite: '',
+            name: ownCopy(attributes.testName ?? ''),
+            outcome,
+        };
+        if (durationMs !== undefined)
+            described.durationMs = durationMs;
+        if (outcome !== 'passed' && message)
+            described.message = capped(message);
+        if (outcome !== 'passed' && details)
+            described.details = details;
+        const testId = attributes.testId;
+        if (testId !== undefined) {
+            this.testIds.set(described, ownCopy(testId));
+            const early = this.earlyDefinitions.get(testId);
+            if (early !== undefined)
+                complete(described, early);
+        }
+        return described;
+    }
+    define(testId, definition) {
+        if (!this.resultsSeen) {
+            if (this.earlyDefinitions.size < MAX_EARLY_DEFINITIONS) {
+                this.earlyDefinitions.set(ownCopy(testId), {
+                    classname: definition.classname && ownCopy(definition.classname),
+                    assembly: definition.assembly && ownCopy(definition.assembly),
+                });
+            }
+            return;
+        }
+        // The results are read: only the cases the tally kept still need their class and assembly.
+        this.keptById ??= this.indexKept();
+        for (const test of this.keptById.get(testId) ?? [])
+            complete(test, definition);
+    }
+    indexKept() {
+        const { notable, slowest } = this.tally.results();
+        const index = new Map();
+        for (const test of new Set([...notable, ...slowest])) {
+            const id = this.testIds.get(test);
+            if (id === undefined)
+                continue;
+            const list = index.get(id) ?? [];
+            list.push(test);
+            index.set(id, list);
+        }
+        return index;
+    }
+}
+function complete(test, { classname, assembly }) {
+    // MSTest v1 wrote assembly-qualified names: "Calc.Tests.CalcTests, Calc.Tests, Version=1.0.0.0".
+    const className = classname?.split(',')[0]?.trim();
+    if (className)
+        test.classname = ownCopy(className);
+    if (assembly)
+        test.suite = ownCopy(fileName(assembly));
+}
+
+;// CONCATENATED MODULE: ./src/quality-gate/parsers/xunit.ts
+
+
+
+
+/**
+ * xUnit.net v2 XML (the xunit console runner's `-xml`, `dotnet test --logger xunit`, and v3
+ * runners, which keep the format). Tests are counted as the console counts them; the assembly's
+ * <errors> (a fixture's or a class's cleanup that threw, a fatal error) fail no test there, so each
+ * is added as a failed case named after what failed, or the gate would pass a broken run.
+ */
+/** "NotRun" (schema 2+): an explicit test that was not asked for. */
+const RESULTS = {
+    Pass: 'passed',
+    Fail: 'failed',
+    Skip: 'skipped',
+    NotRun: 'skipped',
+};
+/** How an error's `type` reads after its name, e.g. "Calc.Tests.DbFixture (class cleanup)". */
+const ERROR_KINDS = {
+    'assembly-cleanup': 'assembly cleanup',
+    'test-collection-cleanup': 'collection cleanup',
+    'test-class-cleanup': 'class cleanup',
+    'test-method-cleanup': 'method cleanup',
+    'test-case-cleanup': 'test case cleanup',
+    'test-cleanup': 'test cleanup',
+    fatal: 'fatal error',
+};
+const xunit_TEXTS = ['failure/message', 'failure/stack-trace', 'output'];
+async function parseXunit(source, context) {
+    const reader = new XunitReader(context.workspace, context.directory);
+    await readXmlReport(source, { origin: context.origin, formatName: 'xUnit.net v2', roots: ['assemblies'] }, reader);
+    return { findings: [], tests: reader.tally.results() };
+}
+class XunitReader {
+    workspace;
+    directory;
+    tally = new TestTally();
+    depth = 0;
+    assembly = '';
+    current;
+    constructor(workspace, directory) {
+        this.workspace = workspace;
+        this.directory = directory;
+    }
+    open({ name, attributes }) {
+        this.depth += 1;
+        const item = this.current;
+        if (item !== undefined) {
+            if (name === 'failure' && item.texts.atTop)
+                item.exceptionType = attributes['exception-type'];
+            item.texts.open(name);
+        }
+        else if (name === 'assembly') {
+            this.assembly = ownCopy(fileName(attributes.name ?? ''));
+        }
+        else if (name === 'test' || name === 'error') {
+            this.current = {
+                kind: name,
+                attributes,
+                depth: this.depth,
+                texts: new TextRouter(xunit_TEXTS),
+            };
+        }
+    }
+    close(name) {
+        const item = this.current;
+        if (item !== undefined && item.depth === this.depth) {
+            this.current = undefined;
+            if (item.kind === 'test')
+                this.finishTest(item);
+            else
+                this.finishError(item);
+        }
+        else if (item !== undefined) {
+            item.texts.close();
+        }
+        else if (name === 'assembly') {
+            this.assembly = '';
+        }
+        this.depth -= 1;
+    }
+    text(text) {
+        this.current?.texts.text(text);
+    }
+    finishTest(test) {
+        const { attributes } = test;
+        // A result this format does not define is not taken for a pass.
+        const outcome = RESULTS[attributes.result ?? ''] ?? 'failed';
+        const durationMs = dotnet_text_secondsToMs(attributes.time);
+        this.tally.add(outcome, durationMs, () => {
+            const described = this.describe(test, attributes.name ?? '', outcome);
+            if (attributes.type)
+                described.classname = ownCopy(attributes.type);
+            if (durationMs !== undefined)
+                described.durationMs = durationMs;
+            // Only v1-era runners and some loggers state where a test is; never guessed here.
+            const file = attributes['source-file'];
+            if (file) {
+                described.file = ownCopy(toRepositoryPath(file, this.workspace, this.directory));
+                const line = Number.parseInt(attributes['source-line'] ?? '', 10);
+                if (Number.isInteger(line) && line > 0)
+                    described.line = line;
+            }
+            return described;
+        });
+    }
+    finishError(error) {
+        const { type = '', name } = error.attributes;
+        const kind = ERROR_KINDS[type] ?? (type || 'error');
+        this.tally.add('failed', undefined, () => {
+            const described = this.describe(error, `${name || 'unknown'} (${kind})`, 'failed');
+            // A class cleanup names the class whose fixture failed.
+            if (type === 'test-class-cleanup' && name)
+                described.classname = ownCopy(name);
+            return described;
+        });
+    }
+    describe({ texts, exceptionType }, name, outcome) {
+        const stackTrace = texts.value('failure/stack-trace');
+        const details = stackTrace || texts.value('output');
+        const message = texts.value('failure/message') || exceptionType || dotnet_text_firstLine(stackTrace);
+        const described = { suite: this.assembly, name: ownCopy(name), outcome };
+        if (outcome !== 'passed' && message)
+            described.message = capped(message);
+        if (outcome !== 'passed' && details)
+            described.details = details;
+        return described;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/quality-gate/parsers/index.ts
+
+
+
+
+
 
 
 
@@ -50254,6 +52025,11 @@ const PARSERS = {
     rustfmt: parseRustfmt,
     'cargo-audit': parseCargoAudit,
     'npm-audit': parseNpmAudit,
+    'go-test-json': parseGoTestJson,
+    'mocha-json': parseMochaJson,
+    trx: parseTrx,
+    nunit: parseNunit,
+    xunit: parseXunit,
     // Only the command's exit status counts; there is nothing to read.
     'exit-code': async () => ({ findings: [] }),
 };
@@ -50261,7 +52037,508 @@ function parseReport(format, source, context) {
     return PARSERS[format](source, context);
 }
 
+;// CONCATENATED MODULE: ./src/quality-gate/report-paths.ts
+
+
+/**
+ * Tools write paths relative to where they ran, which is often where their report lies: a clippy
+ * report written in rust/ says src/lib.rs, meaning rust/src/lib.rs. A path a report names that is
+ * no file of the workspace is looked for beside the report (its folder, then each parent up to the
+ * workspace) and taken from the nearest folder that has it; otherwise it is kept as it was.
+ * Used when a `reports` entry gives no working-directory.
+ */
+function anchorBesideReport(report, reportFile, workspace) {
+    const folders = foldersUpTo((0,external_node_path_namespaceObject.dirname)(reportFile), workspace);
+    if (folders.length === 0)
+        return report;
+    const found = new Map();
+    const anchor = (path) => {
+        if ((0,external_node_path_namespaceObject.isAbsolute)(path) || /^[A-Za-z]:/.test(path) || path.startsWith('..'))
+            return path;
+        let anchored = found.get(path);
+        if (anchored === undefined) {
+            const folder = (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(workspace, path))
+                ? undefined
+                : folders.find((candidate) => (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(workspace, candidate, path)));
+            anchored = folder === undefined ? path : `${folder}/${path}`;
+            found.set(path, anchored);
+        }
+        return anchored;
+    };
+    const move = (item) => item.file === undefined ? item : { ...item, file: anchor(item.file) };
+    return {
+        ...report,
+        findings: report.findings.map(move),
+        ...(report.tests && {
+            tests: {
+                ...report.tests,
+                notable: report.tests.notable.map(move),
+                slowest: report.tests.slowest.map(move),
+            },
+        }),
+    };
+}
+/** Workspace-relative folders from `folder` up to (not including) the workspace root, nearest first. */
+function foldersUpTo(folder, workspace) {
+    const folders = [];
+    let current = (0,external_node_path_namespaceObject.relative)(workspace, folder);
+    if (current.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(current))
+        return folders;
+    while (current !== '' && current !== '.') {
+        folders.push(current.split('\\').join('/'));
+        current = (0,external_node_path_namespaceObject.dirname)(current) === '.' ? '' : (0,external_node_path_namespaceObject.dirname)(current);
+    }
+    return folders;
+}
+
+;// CONCATENATED MODULE: ./src/core/repository-files.ts
+
+
+/** Never part of a repository's sources, and often huge. */
+const NEVER_LISTED = ['**/node_modules/**', '**/.git/**'];
+/**
+ * The workspace's files, workspace-relative with forward slashes: what git tracks plus untracked
+ * files it does not ignore (sources a build step generated still count), or, when the workspace
+ * is not a git work tree, every file outside node_modules and .git.
+ */
+async function listRepositoryFiles(workspace) {
+    const listed = await exec_execute('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: workspace, okExitCodes: 'any', timeoutMs: 60_000, maxOutputBytes: 256 * 1024 * 1024 }).catch(() => undefined);
+    if (listed?.exitCode === 0 && !listed.stdoutTruncated) {
+        // -z: names come unquoted, whatever characters they hold.
+        return [...new Set(listed.stdout.split('\0').filter((path) => path !== ''))];
+    }
+    return glob(['**/*'], {
+        cwd: workspace,
+        onlyFiles: true,
+        dot: true,
+        followSymbolicLinks: false,
+        ignore: NEVER_LISTED,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/quality-gate/stack-frames.ts
+/**
+ * Source locations named in a failing test's text: assertion locations, stack frames and panic
+ * lines, in the order the text names them. Which of them is the repository's, and which the
+ * test's, is decided elsewhere (test-locations.ts) against the files git tracks.
+ */
+/** A path up to the `:line` after it; a drive letter's colon is part of the path. */
+const PATH = String.raw `((?:[A-Za-z]:)?[^\s:'"()<>]+)`;
+const pathFrame = (path, line) => path && line ? { path, line: Number.parseInt(line, 10), kind: 'path' } : undefined;
+const PATTERNS = [
+    // pytest's "tests/test_calc.py:10: AssertionError" and Go's "    calc_test.go:12: got 3":
+    // a line that starts with a file name (it has an extension) and its line number.
+    {
+        regex: /^[ \t]*((?:[A-Za-z]:)?[^\s:'"()<>]+\.\w+):(\d+):(?:\d+:)?(?=\s|$)/gm,
+        frame: (match) => pathFrame(match[1], match[2]),
+    },
+    // Python tracebacks: File "/repo/tests/test_calc.py", line 10, in test_add
+    {
+        regex: /File "([^"\n]+)", line (\d+)/g,
+        frame: (match) => pathFrame(match[1], match[2]),
+    },
+    // Node (Jest, Mocha, node:test): "at fn (/abs/a.test.js:10:5)", "at /abs/a.js:3:9",
+    // "at file:///abs/a.mjs:3:9". Paths may hold spaces inside the parentheses.
+    {
+        regex: /^[ \t]*at (?:[^\n]*? \(([^()\n]+?)|((?:file:\/\/)?[^\s()]+?)):(\d+):(\d+)\)?[ \t]*$/gm,
+        frame: (match) => pathFrame(match[1] ?? match[2], match[3]),
+    },
+    // JVM: "at com.example.CalcTest.adds(CalcTest.java:12)", with an optional module or class
+    // loader prefix ("java.base/", "app//").
+    {
+        regex: /^[ \t]*at (?:\S*\/)?([\w$.]+)\.[\w$<>-]+\(([\w$-]+\.(?:java|kt|kts|scala|groovy)):(\d+)\)/gm,
+        frame: (match) => {
+            const [, className = '', file = '', line = ''] = match;
+            // The class's package names the folders; the class itself may be nested (Outer$Inner).
+            const packageFolders = className.split('.').slice(0, -1);
+            return {
+                path: [...packageFolders, file].join('/'),
+                line: Number.parseInt(line, 10),
+                kind: 'package',
+            };
+        },
+    },
+    // .NET: "at Calc.Tests.CalcTests.Adds() in /src/Calc.Tests/CalcTests.cs:line 14", also with
+    // Windows paths (D:\a\app\app\tests\CalcTests.cs) and spaces.
+    {
+        regex: /\bin ((?:[A-Za-z]:)?[^\n:]+?):line (\d+)/g,
+        frame: (match) => pathFrame(match[1], match[2]),
+    },
+    // Rust ≥ 1.73: "panicked at src/lib.rs:12:5:"; older: "panicked at 'message', src/lib.rs:12:5".
+    {
+        regex: new RegExp(String.raw `panicked at (?:'[\s\S]*?', )?${PATH}:(\d+):\d+`, 'g'),
+        frame: (match) => pathFrame(match[1], match[2]),
+    },
+    // vitest marks the failing line of its stack excerpt with "❯ demo.spec.ts:14:33".
+    {
+        regex: new RegExp(String.raw `❯ ${PATH}:(\d+):\d+`, 'g'),
+        frame: (match) => pathFrame(match[1], match[2]),
+    },
+];
+/** Every location the text names, in the order it names them. */
+function framesIn(text) {
+    const found = [];
+    for (const { regex, frame } of PATTERNS) {
+        for (const match of text.matchAll(regex)) {
+            const parsed = frame(match);
+            if (parsed && Number.isInteger(parsed.line) && parsed.line > 0) {
+                found.push({ index: match.index, frame: parsed });
+            }
+        }
+    }
+    return found.sort((a, b) => a.index - b.index).map(({ frame }) => frame);
+}
+/**
+ * Frames that are never the repository's own code: installed packages, runtimes, toolchains.
+ * Files under them can be tracked (a committed virtualenv or vendored modules) and still are
+ * not where a test failed.
+ */
+const OUTSIDE_CODE = [
+    /(^|[/\\])(node_modules|site-packages|dist-packages|\.venv|venv|\.tox|\.nox|\.yarn)([/\\]|$)/,
+    /(^|[/\\])\.(cargo|rustup|m2|gradle|nuget)([/\\]|$)/,
+    /^(node|internal|bun|deno):|^internal[/\\]|^<[^>]*>$/,
+    /^\/(usr|opt\/hostedtoolcache|rustc|Library\/Frameworks)\//,
+];
+const OUTSIDE_PACKAGES = /^(java|javax|jdk|sun|com\/sun|kotlin|kotlinx|scala|org\/junit|junit|org\/testng|org\/gradle|org\/apache\/maven|org\/opentest4j|org\/assertj)\//;
+function isOutsideCode(frame) {
+    if (frame.kind === 'package')
+        return OUTSIDE_PACKAGES.test(frame.path);
+    return OUTSIDE_CODE.some((pattern) => pattern.test(frame.path));
+}
+
+;// CONCATENATED MODULE: ./src/quality-gate/test-declarations.ts
+/**
+ * Finds the line where a test is declared in its source file, from the test's name as a report
+ * gives it: `def test_add`, `void adds(`, `fun adds(`, `func TestAdd(`, `fn adds(`, or
+ * `it('adds', ...)`. Only a declaration found exactly once counts: a guessed line is worse than
+ * an annotation on the file.
+ */
+const SCRIPT = /\.[cm]?[jt]sx?$|\.(vue|svelte)$/;
+function declarationLine(source, file, testName) {
+    const lines = source.split(/\r?\n/);
+    if (SCRIPT.test(file))
+        return titleLine(lines, testName);
+    const name = functionName(testName);
+    if (name === undefined)
+        return undefined;
+    const declaration = declarationPattern(file, escapeRegExp(name));
+    return declaration === undefined ? undefined : onlyMatch(lines, declaration);
+}
+/**
+ * The function behind a test name: "test_add[1-2]" (pytest parameters), "adds()" and "adds(int)"
+ * (JUnit 5), "Calc.Tests.CalcTests.Adds(a: 1)" (.NET full names), "TestAdd/negative" (Go
+ * subtests), "tests::adds" (Rust).
+ */
+function functionName(testName) {
+    const bare = testName
+        .replace(/[[(].*$/s, '')
+        .split('/')[0]
+        .trim();
+    const name = bare.split(/::|\./).at(-1) ?? '';
+    return /^[A-Za-z_$][\w$]*$/.test(name) ? name : undefined;
+}
+function declarationPattern(file, name) {
+    const extension = /\.(\w+)$/.exec(file)?.[1]?.toLowerCase();
+    switch (extension) {
+        case 'py':
+            return new RegExp(String.raw `^\s*(?:async\s+)?def\s+${name}\s*\(`);
+        case 'go':
+            return new RegExp(String.raw `^func\s+(?:\([^)]*\)\s*)?${name}\s*\(`);
+        case 'rs':
+            return new RegExp(String.raw `^\s*(?:pub(?:\([^)]*\))?\s+)?(?:async\s+)?fn\s+${name}\s*[<(]`);
+        case 'kt':
+        case 'kts':
+            return new RegExp(String.raw `\bfun\s+(?:${name}|\x60${name}\x60)\s*\(`);
+        case 'scala':
+        case 'groovy':
+            return new RegExp(String.raw `\bdef\s+${name}\b`);
+        case 'java':
+        case 'cs':
+        case 'vb':
+        case 'fs':
+            // A method declaration: modifiers and a return type before the name, not a call such as
+            // "return adds(" or "new Adds(".
+            return new RegExp(String.raw `^\s*(?!(?:return|new|throw|await|else|yield|case)\b)(?:[\w<>[\],.?@]+\s+)+${name}\s*\(`);
+        default:
+            return undefined;
+    }
+}
+/**
+ * JavaScript tests are declared by title: it('adds', ...). Reports join the describe blocks to
+ * the title ("Calc adds", "Calc › adds", "Calc > adds"), so the title is the name's end: the part
+ * after the last separator, then ever shorter runs of trailing words.
+ */
+function titleLine(lines, testName) {
+    for (const title of candidateTitles(testName)) {
+        const call = new RegExp(String.raw `\b(?:it|test|specify)(?:\.\w+)*\s*\(\s*(['"\x60])${escapeRegExp(title)}\1`);
+        const matches = matchingLines(lines, call);
+        if (matches.length === 1)
+            return matches[0];
+        if (matches.length > 1)
+            return undefined;
+    }
+    return undefined;
+}
+function candidateTitles(testName) {
+    const name = testName.trim();
+    const lastPart = name.split(/\s+[›>]\s+/).at(-1) ?? name;
+    const words = lastPart.split(/\s+/);
+    const titles = [name, lastPart];
+    // One word alone would match too easily; a one-word name is tried whole above.
+    for (let start = 1; start <= words.length - 2; start += 1) {
+        titles.push(words.slice(start).join(' '));
+    }
+    return [...new Set(titles.filter((title) => title !== ''))];
+}
+function onlyMatch(lines, pattern) {
+    const matches = matchingLines(lines, pattern);
+    return matches.length === 1 ? matches[0] : undefined;
+}
+/** 1-based numbers of the lines that match. */
+function matchingLines(lines, pattern) {
+    return lines.flatMap((line, index) => (pattern.test(line) ? [index + 1] : []));
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+;// CONCATENATED MODULE: ./src/quality-gate/test-locations.ts
+
+
+
+
+
+
+
+
+
+async function locateFailingTests(report, context) {
+    const tests = report.tests;
+    if (!tests?.notable.some(needsLocation))
+        return report;
+    try {
+        const locator = new TestLocator(await repositoryIndex(context.workspace), context);
+        const notable = [];
+        for (const test of tests.notable) {
+            notable.push(needsLocation(test) ? await locator.locate(test) : test);
+        }
+        return { ...report, tests: { ...tests, notable } };
+    }
+    catch (error) {
+        // Locations only place annotations; the results stand without them.
+        info(log_escapeUntrusted(`Could not place failing tests on their lines: ${errors_describeThrown(error)}`));
+        return report;
+    }
+}
+function needsLocation(test) {
+    const failing = test.outcome === 'failed' || test.outcome === 'flaky';
+    return failing && (test.file === undefined || test.line === undefined);
+}
+/** The repository's files, listed at most once per workspace and run, and only when needed. */
+const listings = new Map();
+function repositoryIndex(workspace) {
+    let listing = listings.get(workspace);
+    if (listing === undefined) {
+        listing = listRepositoryFiles(workspace).then((files) => new RepositoryIndex(files));
+        listings.set(workspace, listing);
+    }
+    return listing;
+}
+/** Repository-relative paths with forward slashes, looked up whole or by their last parts. */
+class RepositoryIndex {
+    files;
+    byName = new Map();
+    constructor(files) {
+        this.files = new Set(files);
+        for (const file of this.files) {
+            const name = external_node_path_namespaceObject.posix.basename(file);
+            const same = this.byName.get(name);
+            if (same)
+                same.push(file);
+            else
+                this.byName.set(name, [file]);
+        }
+    }
+    has(file) {
+        return this.files.has(file);
+    }
+    /** Files whose path is `suffix` or ends with "/suffix". */
+    endingWith(suffix) {
+        const candidates = this.byName.get(external_node_path_namespaceObject.posix.basename(suffix)) ?? [];
+        return candidates.filter((file) => file === suffix || file.endsWith(`/${suffix}`));
+    }
+}
+const SOURCE_EXTENSIONS = ['py', 'java', 'kt', 'scala', 'groovy'];
+const DOTNET_EXTENSIONS = ['cs', 'fs', 'vb'];
+/** Files bigger than this are not searched for a test's declaration. */
+const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
+class TestLocator {
+    index;
+    context;
+    directory;
+    sources = new Map();
+    constructor(index, context) {
+        this.index = index;
+        this.context = context;
+        this.directory = insideWorkspace(context.workspace, context.directory);
+    }
+    async locate(test) {
+        const frames = [test.message, test.details].flatMap((text) => (text ? framesIn(text) : []));
+        const located = frames
+            .filter((frame) => !isOutsideCode(frame))
+            .flatMap((frame) => {
+            const file = this.resolve(frame, test.classname);
+            return file === undefined ? [] : [{ file, line: frame.line }];
+        });
+        if (test.file !== undefined) {
+            // The report named the file but not the line: a frame in that file gives it.
+            const file = test.file;
+            const line = located.find((frame) => frame.file === file)?.line ?? (await this.declaredAt(file, test));
+            return line === undefined ? test : { ...test, line };
+        }
+        const chosen = located.find((frame) => isTestFile(frame.file)) ?? located[0];
+        if (chosen !== undefined)
+            return { ...test, file: chosen.file, line: chosen.line };
+        const file = this.fileOfTest(test);
+        if (file === undefined)
+            return test;
+        const line = await this.declaredAt(file, test);
+        return line === undefined ? { ...test, file } : { ...test, file, line };
+    }
+    /** The repository file a frame names, when the repository has exactly one it can be. */
+    resolve(frame, hint) {
+        if (frame.kind === 'package')
+            return this.bySuffix(frame.path, hint);
+        const { workspace, directory } = this.context;
+        const inDirectory = toRepositoryPath(frame.path, workspace, directory);
+        if (this.index.has(inDirectory))
+            return inDirectory;
+        const atRoot = toRepositoryPath(frame.path, workspace);
+        if (this.index.has(atRoot))
+            return atRoot;
+        const parts = atRoot.split('/').filter((part) => part !== '' && part !== '..');
+        if (!isAbsolutePath(atRoot)) {
+            // Relative to a root we do not know (pytest's rootdir, Go's package folder).
+            return this.bySuffix(parts.join('/'), hint);
+        }
+        // Written on another machine or in a container (/src/app/...): the longest tail the
+        // repository holds, of at least a folder and a file, so that a runtime's "case.py" is not
+        // taken for the repository's.
+        for (let start = 0; start <= parts.length - 2; start += 1) {
+            const tail = parts.slice(start).join('/');
+            if (this.index.endingWith(tail).length > 0)
+                return this.bySuffix(tail, hint);
+        }
+        return undefined;
+    }
+    /**
+     * The one file ending with `suffix`; among several, the one under the check's directory or in
+     * the package the hint names (Go's classname is the package's import path).
+     */
+    bySuffix(suffix, hint) {
+        const files = this.index.endingWith(suffix);
+        if (files.length <= 1)
+            return files[0];
+        const narrowed = [
+            (file) => this.directory !== '' && file.startsWith(`${this.directory}/`),
+            (file) => hint !== undefined && hint.includes('/') && hint.endsWith(`/${external_node_path_namespaceObject.posix.dirname(file)}`),
+        ];
+        for (const keep of narrowed) {
+            const kept = files.filter(keep);
+            if (kept.length === 1)
+                return kept[0];
+        }
+        return undefined;
+    }
+    /**
+     * The file a test's class name or suite names: a path (jest-junit's {filepath} templates,
+     * vitest's suite), a module or class ("tests.test_calc.TestCalc", "com.example.CalcTest"), or a
+     * .NET class, whose file is named after the class ("Calc.Tests.CalcTests" → CalcTests.cs).
+     */
+    fileOfTest(test) {
+        for (const name of [test.classname, test.suite]) {
+            const trimmed = name?.trim();
+            if (!trimmed)
+                continue;
+            const file = looksLikePath(trimmed)
+                ? this.resolve({ path: trimmed, line: 1, kind: 'path' })
+                : this.fileOfClass(trimmed);
+            if (file !== undefined)
+                return file;
+        }
+        return undefined;
+    }
+    fileOfClass(name) {
+        if (!/^[\w$]+(\.[\w$+]+)*$/.test(name))
+            return undefined;
+        // Nested classes: Java's Outer$Inner, .NET's Outer+Inner live in Outer's file.
+        const parts = name.split('.').map((part) => part.replace(/[$+].*$/, ''));
+        // A Python test class sits in its module: "tests.test_calc.TestCalc" → tests/test_calc.py.
+        for (let count = parts.length; count >= Math.max(1, parts.length - 2); count -= 1) {
+            const base = parts.slice(0, count).join('/');
+            for (const extension of SOURCE_EXTENSIONS) {
+                const file = this.bySuffix(`${base}.${extension}`);
+                if (file !== undefined)
+                    return file;
+            }
+        }
+        const className = parts.at(-1) ?? '';
+        for (const extension of DOTNET_EXTENSIONS) {
+            const file = this.bySuffix(`${className}.${extension}`);
+            if (file !== undefined)
+                return file;
+        }
+        return undefined;
+    }
+    async declaredAt(file, test) {
+        const source = await this.source(file);
+        return source === undefined ? undefined : declarationLine(source, file, test.name);
+    }
+    source(file) {
+        let source = this.sources.get(file);
+        if (source === undefined) {
+            source = readSource((0,external_node_path_namespaceObject.join)(this.context.workspace, file));
+            this.sources.set(file, source);
+        }
+        return source;
+    }
+}
+async function readSource(path) {
+    try {
+        if ((await (0,promises_namespaceObject.stat)(path)).size > MAX_SOURCE_BYTES)
+            return undefined;
+        return await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+const TEST_FOLDER = /(^|\/)(tests?|__tests__|specs?|e2e|testing|[^/]+\.Tests?)\//i;
+const TEST_NAME = /^test_.*\.py$|_test\.(py|go|rb|exs)$|\.(test|spec)\.[cm]?[jt]sx?$|(Tests?|Spec|IT)\.(java|kt|scala|groovy|cs|fs|vb)$|_spec\.rb$/;
+/** Test code rather than the code under test: the frame to prefer. */
+function isTestFile(file) {
+    return TEST_FOLDER.test(file) || TEST_NAME.test(external_node_path_namespaceObject.posix.basename(file));
+}
+const PATH_EXTENSION = /\.(py|[cm]?[jt]sx?|go|rs|java|kt|scala|groovy|cs|fs|vb|rb|php|swift|ex|exs)$/;
+function looksLikePath(name) {
+    return !/\s/.test(name) && (/[/\\]/.test(name) || PATH_EXTENSION.test(name));
+}
+function isAbsolutePath(path) {
+    return path.startsWith('/') || /^[A-Za-z]:\//.test(path);
+}
+/** The directory relative to the workspace with forward slashes; '' when it is the root or outside. */
+function insideWorkspace(workspace, directory) {
+    if (directory === undefined)
+        return '';
+    const inside = (0,external_node_path_namespaceObject.relative)(workspace, directory);
+    if (inside === '' || inside.startsWith('..') || isAbsolutePath(inside))
+        return '';
+    return inside.split(external_node_path_namespaceObject.sep).join('/');
+}
+
 ;// CONCATENATED MODULE: ./src/quality-gate/run-checks.ts
+
+
 
 
 
@@ -50297,9 +52574,11 @@ async function runCheck(spec, workspace) {
         const exitCode = result.exitCode ?? -1;
         const durationMs = Date.now() - started;
         try {
-            const report = spec.report
+            const parsed = spec.report
                 ? await readReportFiles(spec.format, spec.report, spec.workingDirectory, workspace)
                 : await readStdout(spec, result, workspace);
+            const directory = spec.workingDirectory;
+            const report = await locateFailingTests(parsed, { workspace, directory });
             return { ...base, report, exitCode, durationMs };
         }
         catch (error) {
@@ -50321,9 +52600,17 @@ async function runCheck(spec, workspace) {
 }
 /** Reads reports an earlier step produced. Never throws: problems fail the entry instead. */
 async function readReport(spec, workspace) {
-    const base = { name: spec.name, format: spec.format, origin: 'report', thresholds: {} };
+    const base = {
+        name: spec.name,
+        format: spec.format,
+        origin: 'report',
+        thresholds: spec.thresholds,
+    };
     try {
-        return { ...base, report: await readReportFiles(spec.format, spec.glob, workspace, workspace) };
+        const directory = spec.directory ?? workspace;
+        const besideReport = spec.directory === undefined;
+        const report = await readReportFiles(spec.format, spec.glob, directory, workspace, besideReport);
+        return { ...base, report: await locateFailingTests(report, { workspace, directory }) };
     }
     catch (error) {
         return { ...base, report: EMPTY, problem: errors_describeThrown(error) };
@@ -50360,112 +52647,160 @@ async function readStdout(spec, result, workspace) {
         directory: spec.workingDirectory,
     });
 }
-async function readReportFiles(format, pattern, directory, workspace) {
+async function readReportFiles(format, pattern, directory, workspace, besideReport = false) {
     const files = await glob(pattern, { cwd: directory, absolute: true, onlyFiles: true, dot: true });
     if (files.length === 0) {
         throw new errors_ActionError(`report '${pattern}' matched no files in ${(0,external_node_path_namespaceObject.join)(directory)}.`);
     }
     const reports = [];
     for (const file of files.sort()) {
-        reports.push(await parseReport(format, fileSource(file), {
+        const report = await parseReport(format, fileSource(file), {
             workspace,
             origin: (0,external_node_path_namespaceObject.relative)(workspace, file),
             directory,
-        }));
+        });
+        reports.push(besideReport ? anchorBesideReport(report, file, workspace) : report);
     }
     return mergeReports(reports);
+}
+
+;// CONCATENATED MODULE: ./src/quality-gate/summary-tests.ts
+
+
+
+const MAX_ROWS = 100;
+/** The summary's test sections: failing tests, flaky tests by name, and the slowest tests. */
+function addTestSections(summary, details, link) {
+    const { failingTests, flakyTests, slowestTests } = details;
+    if (failingTests.length > 0) {
+        summary.details(`Failing tests (${failingTests.length})`, (content) => {
+            content.table(['Check', 'Test', 'Class', 'Where', 'Message'], failingTests
+                .slice(0, MAX_ROWS)
+                .map((test) => [
+                test.check,
+                markup.code(testLabel(test)),
+                test.classname ? markup.code(test.classname) : '',
+                where(test, link),
+                test.message ?? '',
+            ]));
+            if (failingTests.length > MAX_ROWS)
+                content.paragraph(`${failingTests.length - MAX_ROWS} more not listed.`);
+        });
+    }
+    if (flakyTests.length > 0) {
+        summary.details(`Flaky tests (${flakyTests.length}): failed, then passed on a rerun`, (content) => {
+            content.table(['Check', 'Test', 'Class', 'Where', 'First failure'], flakyTests
+                .slice(0, MAX_ROWS)
+                .map((test) => [
+                test.check,
+                markup.code(testLabel(test)),
+                test.classname ? markup.code(test.classname) : '',
+                where(test, link),
+                test.message ?? '',
+            ]));
+            if (flakyTests.length > MAX_ROWS)
+                content.paragraph(`${flakyTests.length - MAX_ROWS} more not listed.`);
+        });
+    }
+    if (slowestTests.length > 0) {
+        summary.details(`Slowest tests (${slowestTests.length})`, (content) => {
+            content.table(['Check', 'Test', 'Class', 'Time'], slowestTests.map((test) => [
+                test.check,
+                markup.code(testLabel(test)),
+                test.classname ? markup.code(test.classname) : '',
+                duration_formatDuration(test.durationMs ?? 0),
+            ]));
+        });
+    }
+}
+/** Suite path and test name, e.g. "calc › adds › handles negatives". */
+function testLabel(test) {
+    return [test.suite, test.name].filter(Boolean).join(SUITE_SEPARATOR);
+}
+/** `file:line`, linked to the line at the commit when the run knows where the code is. */
+function where(item, link) {
+    if (!item.file)
+        return '';
+    const text = markup.code(item.line ? `${item.file}:${item.line}` : item.file);
+    const href = link?.(item.file, item.line);
+    return href ? markup.link(item.line ? `${item.file}:${item.line}` : item.file, href) : text;
 }
 
 ;// CONCATENATED MODULE: ./src/quality-gate/summary.ts
 
 
 
-const MAX_ROWS = 100;
+
+const summary_MAX_ROWS = 100;
 const SEVERITY_ORDER = { error: 0, warning: 1, notice: 2 };
-function verdictLine(verdict) {
+const NOT_MEASURED = '—';
+function verdictLine(verdict, name) {
     const { totals } = verdict;
+    const gate = name ? `Quality gate (${name})` : 'Quality gate';
     const checks = verdict.checks.length;
     if (verdict.passed) {
         const tests = totals.tests > 0 ? `, ${summary_plural(totals.tests, 'test')} passed` : '';
-        return `Quality gate passed: ${summary_plural(checks, 'check')}, ${summary_plural(totals.errors, 'error')}, ${summary_plural(totals.warnings, 'warning')}${tests}`;
+        return `${gate} passed: ${summary_plural(checks, 'check')}, ${summary_plural(totals.errors, 'error')}, ${summary_plural(totals.warnings, 'warning')}${tests}`;
     }
     const failed = verdict.checks.filter((check) => !check.passed);
     const first = failed[0]?.reasons[0] ?? verdict.reasons[0] ?? 'see below';
-    return `Quality gate failed: ${failed.length} of ${summary_plural(checks, 'check')} failed — ${failed[0]?.name ?? 'gate'}: ${first}`;
+    return `${gate} failed: ${failed.length} of ${summary_plural(checks, 'check')} failed — ${failed[0]?.name ?? 'gate'}: ${first}`;
 }
-function buildSummary(verdict, details) {
+function buildSummary(verdict, details, context = {}) {
     const summary = new JobSummary();
-    summary.verdict(verdict.passed ? 'success' : 'failure', verdictLine(verdict));
-    summary.table(['Check', 'Result', 'Errors', 'Warnings', 'Tests', 'Vulnerabilities', 'Time'], verdict.checks.map(checkRow));
-    if (verdict.reasons.length > 0)
-        summary.list(verdict.reasons);
+    summary.verdict(verdict.passed ? 'success' : 'failure', verdictLine(verdict, context.name));
+    addCheckTable(summary, verdict.checks);
+    // Each check's reasons are in its row; only what belongs to no check is listed apart.
+    const ofChecks = new Set(verdict.checks.flatMap((c) => c.reasons.map((r) => `${c.name}: ${r}`)));
+    const gateReasons = verdict.reasons.filter((reason) => !ofChecks.has(reason));
+    if (gateReasons.length > 0)
+        summary.list(gateReasons);
     for (const note of gateNotes(verdict, details))
         summary.note(note);
-    if (details.failingTests.length > 0) {
-        summary.details(`Failing tests (${details.failingTests.length})`, (content) => {
-            content.table(['Check', 'Test', 'Message'], details.failingTests
-                .slice(0, MAX_ROWS)
-                .map((test) => [
-                test.check,
-                markup.code([test.suite, test.name].filter(Boolean).join(' › ')),
-                test.message ?? '',
-            ]));
-            if (details.failingTests.length > MAX_ROWS)
-                content.paragraph(`${details.failingTests.length - MAX_ROWS} more not listed.`);
-        });
-    }
-    if (details.findings.length > 0) {
-        const sorted = [...details.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
-        summary.details(`Findings (${details.findings.length})`, (content) => {
-            content.table(['Severity', 'Where', 'Rule', 'Message'], sorted
-                .slice(0, MAX_ROWS)
-                .map((finding) => [
-                finding.severity,
-                where(finding),
-                finding.rule ?? finding.source,
-                finding.message,
-            ]));
-            if (sorted.length > MAX_ROWS)
-                content.paragraph(`${sorted.length - MAX_ROWS} more not listed; the top ${MAX_ROWS} by severity are shown.`);
-        });
-    }
-    if (details.vulnerabilities.length > 0) {
-        summary.details(`Vulnerabilities (${details.vulnerabilities.length})`, (content) => {
-            content.table(['Severity', 'Package', 'Advisory', 'Title'], details.vulnerabilities
-                .slice(0, MAX_ROWS)
-                .map((vulnerability) => [
-                vulnerability.severity,
-                vulnerability.version
-                    ? `${vulnerability.package} ${vulnerability.version}`
-                    : vulnerability.package,
-                vulnerability.url ? markup.link(vulnerability.id, vulnerability.url) : vulnerability.id,
-                vulnerability.title,
-            ]));
-        });
-    }
+    addTestSections(summary, details, context.link);
+    if (details.findings.length > 0)
+        addFindings(summary, details.findings, context.link);
+    if (details.vulnerabilities.length > 0)
+        addVulnerabilities(summary, details.vulnerabilities);
     return summary;
 }
-function checkRow(check) {
-    const { counts, limits } = check;
+/** Columns only for what some check measures; a cell is "—" where its check cannot speak to it. */
+function addCheckTable(summary, checks) {
+    const any = (measure) => checks.some((c) => c.measures[measure]);
+    const columns = [
+        ['Check', (check) => markup.strong(check.name)],
+        ['Result', resultCell],
+    ];
+    if (any('findings')) {
+        columns.push(['Errors', (c) => measured(c, 'findings', c.counts.errors, c.limits.maxErrors)]);
+        columns.push([
+            'Warnings',
+            (c) => measured(c, 'findings', c.counts.warnings, c.limits.maxWarnings),
+        ]);
+    }
+    if (any('tests'))
+        columns.push(['Tests', (c) => (c.measures.tests ? testsCell(c.counts) : NOT_MEASURED)]);
+    if (any('vulnerabilities')) {
+        columns.push([
+            'Vulnerabilities',
+            (c) => (c.measures.vulnerabilities ? vulnerabilitiesCell(c.counts) : NOT_MEASURED),
+        ]);
+    }
+    columns.push(['Time', (c) => (c.durationMs === undefined ? '' : duration_formatDuration(c.durationMs))]);
+    summary.table(columns.map(([header]) => header), checks.map((check) => columns.map(([, cell]) => cell(check))));
+}
+function resultCell(check) {
     const result = check.passed
         ? '✅ passed'
         : `❌ ${check.problem ? 'could not be evaluated' : 'failed'}`;
-    return [
-        markup.strong(check.name),
-        check.reasons.length > 0 ? `${result}: ${check.reasons.join('; ')}` : result,
-        againstLimit(counts.errors, limits.maxErrors),
-        againstLimit(counts.warnings, limits.maxWarnings),
-        testsCell(counts),
-        vulnerabilitiesCell(counts),
-        check.durationMs === undefined ? '' : duration_formatDuration(check.durationMs),
-    ];
+    return check.reasons.length > 0 ? `${result}: ${check.reasons.join('; ')}` : result;
 }
-function againstLimit(count, limit) {
+function measured(check, measure, count, limit) {
+    if (!check.measures[measure])
+        return NOT_MEASURED;
     return limit === undefined ? String(count) : `${count} / max ${limit}`;
 }
 function testsCell(counts) {
-    if (counts.tests === 0)
-        return '—';
     const parts = [`${counts.testFailures} failed of ${counts.tests}`];
     if (counts.testsSkipped > 0)
         parts.push(`${counts.testsSkipped} skipped`);
@@ -50482,6 +52817,36 @@ function vulnerabilitiesCell(counts) {
     return severities
         .map((severity) => `${counts.vulnerabilitiesBySeverity[severity]} ${severity}`)
         .join(', ');
+}
+function addFindings(summary, findings, link) {
+    const sorted = [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+    summary.details(`Findings (${findings.length})`, (content) => {
+        content.table(['Severity', 'Where', 'Rule', 'Message'], sorted.slice(0, summary_MAX_ROWS).map((finding) => {
+            const rule = finding.rule ?? finding.source;
+            return [
+                finding.severity,
+                where(finding, link),
+                finding.ruleUrl ? markup.link(rule, finding.ruleUrl) : rule,
+                finding.message,
+            ];
+        }));
+        if (sorted.length > summary_MAX_ROWS)
+            content.paragraph(`${sorted.length - summary_MAX_ROWS} more not listed; the top ${summary_MAX_ROWS} by severity are shown.`);
+    });
+}
+function addVulnerabilities(summary, vulnerabilities) {
+    summary.details(`Vulnerabilities (${vulnerabilities.length})`, (content) => {
+        content.table(['Severity', 'Package', 'Advisory', 'Title'], vulnerabilities
+            .slice(0, summary_MAX_ROWS)
+            .map((vulnerability) => [
+            vulnerability.severity,
+            vulnerability.version
+                ? `${vulnerability.package} ${vulnerability.version}`
+                : vulnerability.package,
+            vulnerability.url ? markup.link(vulnerability.id, vulnerability.url) : vulnerability.id,
+            vulnerability.title,
+        ]));
+    });
 }
 function gateNotes(verdict, details) {
     const notes = [];
@@ -50503,13 +52868,89 @@ function gateNotes(verdict, details) {
     }
     return [...notes, ...details.notes];
 }
-function where(finding) {
-    if (!finding.file)
-        return '';
-    return markup.code(finding.line ? `${finding.file}:${finding.line}` : finding.file);
-}
 function summary_plural(count, noun) {
     return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/source-links.ts
+function sourceLinker(commit) {
+    const base = `${commit.serverUrl}/${encodeURIComponent(commit.repository.owner)}/${encodeURIComponent(commit.repository.repo)}/blob/${commit.sha}/`;
+    return (file, line) => {
+        const segments = file.split('/');
+        // Absolute, drive-letter and climbing paths name files outside the repository.
+        if (file === '' ||
+            /^[A-Za-z]:/.test(file) ||
+            segments.some((s) => s === '' || s === '..' || s === '.'))
+            return undefined;
+        const anchor = line !== undefined && Number.isInteger(line) && line > 0 ? `#L${line}` : '';
+        return `${base}${segments.map(encodeURIComponent).join('/')}${anchor}`;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/quality-gate/details.ts
+
+
+
+
+function gatherDetails(runs, diff) {
+    const details = {
+        failingTests: [],
+        flakyTests: [],
+        slowestTests: [],
+        findings: [],
+        vulnerabilities: [],
+        notes: [],
+    };
+    for (const run of runs) {
+        const ofCheck = (item) => ({ ...item, check: run.name });
+        const counted = diff
+            ? selectNewFindings(run.report.findings, diff.lines).kept
+            : run.report.findings;
+        details.findings.push(...counted.map(ofCheck));
+        const notable = run.report.tests?.notable ?? [];
+        details.failingTests.push(...notable.filter((t) => t.outcome === 'failed').map(ofCheck));
+        details.flakyTests.push(...notable.filter((t) => t.outcome === 'flaky').map(ofCheck));
+        details.vulnerabilities.push(...(run.report.audit?.vulnerabilities ?? []).map(ofCheck));
+    }
+    const slowest = runs.map((run) => (run.report.tests?.slowest ?? []).map((t) => ({ ...t, check: run.name })));
+    details.slowestTests = slowestOf(slowest);
+    return details;
+}
+/** Findings on their lines; failed tests as errors and flaky ones as warnings where they are known. */
+function annotationsOf(details, diff) {
+    return [
+        ...details.findings.map((finding) => findingAnnotation(finding, diff)),
+        ...details.failingTests
+            .filter((test) => test.file)
+            .map((test) => testAnnotation(test, 'failed')),
+        ...details.flakyTests.filter((test) => test.file).map((test) => testAnnotation(test, 'flaky')),
+    ];
+}
+function findingAnnotation(finding, diff) {
+    const onChangedLine = diff !== undefined && finding.file !== undefined && finding.line !== undefined
+        ? touchesChangedLines(diff.lines, finding.file, finding.line, finding.endLine ?? finding.line)
+        : undefined;
+    return {
+        level: finding.severity,
+        message: finding.message,
+        title: [finding.check, finding.rule].filter(Boolean).join(': '),
+        file: finding.file,
+        line: finding.line,
+        endLine: finding.endLine,
+        column: finding.column,
+        endColumn: finding.endColumn,
+        onChangedLine,
+    };
+}
+function testAnnotation(test, outcome) {
+    const what = outcome === 'failed' ? 'test failed' : 'flaky test (failed, then passed on a rerun)';
+    return {
+        level: outcome === 'failed' ? 'error' : 'warning',
+        title: `${test.check}: ${what}: ${testLabel(test)}`,
+        message: [test.message, test.details].filter(Boolean).join('\n\n') || outcome,
+        file: test.file,
+        line: test.line,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/quality-gate/main.ts
@@ -50529,7 +52970,11 @@ function summary_plural(count, noun) {
 
 
 
-const CHECK_RUN_NAME = 'quality-gate';
+
+
+
+
+const ACTION = 'quality-gate';
 const COMMENT_WRITE = { what: 'comment on the pull request', permission: 'pull-requests: write' };
 const CHECK_RUN_WRITE = {
     what: 'write the check run with the annotations beyond the step limit',
@@ -50537,52 +52982,55 @@ const CHECK_RUN_WRITE = {
 };
 const COMMENT_BUDGET_BYTES = 60_000;
 async function run() {
-    await runMain('quality-gate', async () => {
-        const settings = readSettings();
-        describeSettings(settings);
-        const baseline = settings.baselinePath ? await readBaseline(settings.baselinePath) : undefined;
-        const github = settings.newOnly || settings.comment || settings.pullRequest
-            ? await withPullRequest(readGitHubContext(), settings.githubToken ?? '', settings.pullRequest)
-            : undefined;
-        const diff = settings.newOnly
-            ? await changedLines(settings, github)
-            : undefined;
-        const runs = [];
-        for (const check of settings.checks)
-            runs.push(await runCheck(check, settings.workspace));
-        for (const report of settings.reports)
-            runs.push(await readReport(report, settings.workspace));
-        const verdict = evaluateGate(runs, settings.thresholds, {
-            changedLines: diff?.lines,
-            baseline,
-        });
-        // Outputs first, so later steps see them even though the gate fails below.
-        setOutputs({ ...outputsFrom(verdict) });
-        setResultOutput(buildResult(verdict, {
-            commit: process.env.GITHUB_SHA,
-            ref: process.env.GITHUB_REF,
-            baseRef: diff ? settings.baseRef : undefined,
-            mergeBase: diff?.mergeBase,
-        }));
-        const details = gatherDetails(runs, diff);
-        const annotations = [
-            ...details.findings.map((finding) => toAnnotation(finding, diff)),
-            ...details.failingTests.filter((test) => test.file).map(testAnnotation),
-        ];
-        details.notes.push(...(await annotate(annotations, verdict, settings, github)));
-        const summary = buildSummary(verdict, details);
-        const commentBody = settings.comment ? summary.render(COMMENT_BUDGET_BYTES) : '';
-        // The summary first: a comment is optional and may be refused (fork pull requests).
-        await summary.write();
-        if (settings.comment) {
-            await tryOptionalWrite(COMMENT_WRITE, github, () => comment(settings, github, commentBody));
-        }
-        if (!verdict.passed) {
-            const failed = verdict.checks.filter((check) => !check.passed).length;
-            throw new errors_ActionError(`${failed} of ${verdict.checks.length} checks failed: ${verdict.reasons.join('; ')}`, 'The job summary lists every check with its counts, the failing tests and the findings.');
-        }
-        info(log_escapeUntrusted(verdictLine(verdict)));
+    await runMain(stepTitle(ACTION), runGate, { failureOutputs: { passed: 'false' } });
+}
+async function runGate() {
+    const settings = readSettings();
+    describeSettings(settings);
+    const baseline = settings.baselinePath ? await readBaseline(settings.baselinePath) : undefined;
+    const github = settings.newOnly || settings.comment || settings.pullRequest
+        ? await withPullRequest(readGitHubContext(), settings.githubToken ?? '', settings.pullRequest)
+        : undefined;
+    const diff = settings.newOnly ? await changedLines(settings, github) : undefined;
+    const runs = [];
+    for (const check of settings.checks)
+        runs.push(await runCheck(check, settings.workspace));
+    for (const report of settings.reports)
+        runs.push(await readReport(report, settings.workspace));
+    const verdict = evaluateGate(runs, settings.thresholds, {
+        changedLines: diff?.lines,
+        baseline,
     });
+    // Outputs first, so later steps see them even though the gate fails below.
+    setOutputs({ ...outputsFrom(verdict) });
+    setResultOutput(buildResult(verdict, {
+        commit: process.env.GITHUB_SHA,
+        ref: process.env.GITHUB_REF,
+        baseRef: diff ? settings.baseRef : undefined,
+        mergeBase: diff?.mergeBase,
+    }));
+    const details = gatherDetails(runs, diff);
+    details.notes.push(...(await annotate(annotationsOf(details, diff), verdict, settings, github)));
+    const summary = buildSummary(verdict, details, { name: settings.name, link: linkToCode(github) });
+    const commentBody = settings.comment ? summary.render(COMMENT_BUDGET_BYTES) : '';
+    // The summary first: a comment is optional and may be refused (fork pull requests).
+    await summary.write();
+    if (settings.comment) {
+        await tryOptionalWrite(COMMENT_WRITE, github, () => comment(settings, github, commentBody));
+    }
+    // After the summary and comment: code scanning is optional and only ever warns.
+    await shareWithCodeScanning(details.findings, {
+        name: settings.name,
+        upload: settings.uploadSarif,
+        githubToken: settings.githubToken,
+        github,
+        namedPullRequest: settings.pullRequest > 0,
+    });
+    if (!verdict.passed) {
+        const failed = verdict.checks.filter((check) => !check.passed).length;
+        throw new errors_ActionError(`${failed} of ${verdict.checks.length} checks failed: ${verdict.reasons.join('; ')}`, 'The job summary lists every check with its counts, the failing tests and the findings.');
+    }
+    info(log_escapeUntrusted(verdictLine(verdict, settings.name)));
 }
 async function changedLines(settings, github) {
     const base = chooseBase(settings.baseRef, github);
@@ -50590,50 +53038,6 @@ async function changedLines(settings, github) {
     // A shallow checkout (actions/checkout's default) gets the base fetched rather than failing.
     const { pullRequestHead } = base;
     return changedLinesAgainst(base.ref, settings.workspace, { fetchMissing: true, pullRequestHead });
-}
-/** The findings that count (with new-only, those on changed lines) and what else the summary lists. */
-function gatherDetails(runs, diff) {
-    const details = {
-        failingTests: [],
-        findings: [],
-        vulnerabilities: [],
-        notes: [],
-    };
-    for (const run of runs) {
-        const counted = diff
-            ? selectNewFindings(run.report.findings, diff.lines).kept
-            : run.report.findings;
-        details.findings.push(...counted.map((finding) => ({ ...finding, check: run.name })));
-        const failing = run.report.tests?.notable.filter((test) => test.outcome === 'failed') ?? [];
-        details.failingTests.push(...failing.map((test) => ({ ...test, check: run.name })));
-        details.vulnerabilities.push(...(run.report.audit?.vulnerabilities ?? []).map((item) => ({ ...item, check: run.name })));
-    }
-    return details;
-}
-function toAnnotation(finding, diff) {
-    const onChangedLine = diff !== undefined && finding.file !== undefined && finding.line !== undefined
-        ? touchesChangedLines(diff.lines, finding.file, finding.line, finding.endLine ?? finding.line)
-        : undefined;
-    return {
-        level: finding.severity,
-        message: finding.message,
-        title: [finding.check, finding.rule].filter(Boolean).join(': '),
-        file: finding.file,
-        line: finding.line,
-        endLine: finding.endLine,
-        column: finding.column,
-        endColumn: finding.endColumn,
-        onChangedLine,
-    };
-}
-function testAnnotation(test) {
-    return {
-        level: 'error',
-        title: `${test.check}: test failed: ${test.name}`,
-        message: [test.message, test.details].filter(Boolean).join('\n\n') || 'failed',
-        file: test.file,
-        line: test.line,
-    };
 }
 /**
  * Annotates within the step's limits; what GitHub would drop goes to a check run when the token
@@ -50651,23 +53055,37 @@ async function annotate(annotations, verdict, settings, github) {
     if (!settings.githubToken)
         return notes;
     const context = github ?? readGitHubContext();
+    // One check run per name: matrix legs must not replace each other's verdict.
+    const checkRunName = titleWithName(ACTION, settings.name);
     const outcome = await publishCheckRun(createOctokit(settings.githubToken), {
         owner: context.repository.owner,
         repo: context.repository.repo,
         headSha: context.pullRequest?.headSha ?? context.sha,
-        name: CHECK_RUN_NAME,
+        name: checkRunName,
         passed: verdict.passed,
-        title: verdictLine(verdict),
-        summary: verdict.reasons.join('\n') || verdictLine(verdict),
+        title: verdictLine(verdict, settings.name),
+        summary: verdict.reasons.join('\n') || verdictLine(verdict, settings.name),
         annotations: rest,
     });
     notes.push(outcome.published
-        ? `The other ${outcome.annotated} are annotations of the check run '${CHECK_RUN_NAME}'.`
+        ? `The other ${outcome.annotated} are annotations of the check run '${checkRunName}'.`
         : `They could not go to a check run: ${outcome.reason}.`);
     if (!outcome.published && outcome.refusal !== undefined) {
         warning(permissionWarning(CHECK_RUN_WRITE, outcome.refusal, context));
     }
     return notes;
+}
+/** Links in the summary show the code as the checks saw it: a pull request's head commit. */
+function linkToCode(github) {
+    let context = github;
+    try {
+        context ??= readGitHubContext();
+    }
+    catch {
+        return undefined; // Not on a runner (a local run without GITHUB_REPOSITORY): plain paths.
+    }
+    const sha = context.pullRequest?.headSha ?? context.sha;
+    return sourceLinker({ serverUrl: context.serverUrl, repository: context.repository, sha });
 }
 async function comment(settings, github, body) {
     if (!github.pullRequest) {
@@ -50681,7 +53099,7 @@ async function comment(settings, github, body) {
         owner: github.repository.owner,
         repo: github.repository.repo,
         issueNumber: github.pullRequest.number,
-        key: 'quality-gate',
+        key: commentKey(ACTION, settings.name),
         body,
     });
     info(`comment: ${posted.action} ${posted.url}`);

@@ -17,6 +17,7 @@ import {
 import { toRepositoryPath } from '../../core/reports/paths.js';
 import { MAX_TEXT_REPORT_BYTES, type ReportSource } from '../../core/reports/source.js';
 import { MAX_DETAILS_CHARS, capText } from '../../core/reports/text.js';
+import { reportLinkOrUndefined } from '../../core/url.js';
 
 /**
  * `cargo clippy --message-format=json` (also `cargo check`/`cargo build`): one JSON object per
@@ -130,14 +131,29 @@ function toFinding(diagnostic: JsonObject, context: ParseContext): Finding | und
   if (code === undefined && span === undefined) return undefined;
   const level = stringOrUndefined(diagnostic.level) ?? 'error';
   const rendered = stringOrUndefined(diagnostic.rendered);
+  const ruleUrl = documentationLink(diagnostic);
   return {
     source: code?.startsWith('clippy::') ? 'clippy' : 'rustc',
     ...(code !== undefined && { rule: code }),
+    ...(ruleUrl !== undefined && { ruleUrl }),
     severity: LEVELS[level] ?? 'error',
     message: capText(stringOrUndefined(diagnostic.message) ?? code ?? 'compiler diagnostic'),
     ...(rendered !== undefined && { details: capText(rendered.trimEnd(), MAX_DETAILS_CHARS) }),
     ...(span ?? {}),
   };
+}
+
+// Clippy adds this child to each lint's diagnostic; rustc's own lints and error codes carry no
+// link (their JSON has only the `rustc --explain` text), so they get none.
+const FURTHER_INFORMATION = /^for further information visit (\S+)$/;
+
+function documentationLink(diagnostic: JsonObject): string | undefined {
+  for (const child of arrayOrEmpty(diagnostic.children)) {
+    const message = stringOrUndefined(objectOrUndefined(child)?.message);
+    const match = message === undefined ? null : FURTHER_INFORMATION.exec(message.trim());
+    if (match) return reportLinkOrUndefined(match[1]);
+  }
+  return undefined;
 }
 
 type Location = Pick<Finding, 'file' | 'line' | 'endLine' | 'column' | 'endColumn'>;

@@ -2,6 +2,7 @@ import { ReportError, type Finding, type ParseContext, type ParsedReport } from 
 import {
   arrayOrEmpty,
   isObject,
+  objectOrUndefined,
   positiveIntegerOrUndefined,
   readJsonReport,
   stringOrUndefined,
@@ -10,11 +11,13 @@ import {
 import { toRepositoryPath } from '../../core/reports/paths.js';
 import type { ReportSource } from '../../core/reports/source.js';
 import { capText } from '../../core/reports/text.js';
+import { reportLinkOrUndefined } from '../../core/url.js';
 
 /**
  * ESLint's `json` formatter (an array of lint results) or `json-with-metadata` ({results,
  * metadata}). Severity 2 is an error and 1 a warning; fatal messages (parse errors, with no rule)
  * are errors whatever their severity. Suppressed messages are not findings, as in ESLint's counts.
+ * Only json-with-metadata names each rule's documentation (metadata.rulesMeta[rule].docs.url).
  */
 export async function parseEslint(
   source: ReportSource,
@@ -32,6 +35,7 @@ export async function parseEslint(
       'is not ESLint JSON output: expected an array of results (eslint -f json) or {"results": [...]} (eslint -f json-with-metadata).',
     );
   }
+  const ruleUrls = new RuleDocumentation(isObject(report) ? report.metadata : undefined);
   const findings: Finding[] = [];
   const malformed = (where: string, expected: string) =>
     new ReportError(
@@ -64,14 +68,37 @@ export async function parseEslint(
         ? undefined
         : toRepositoryPath(filePath, context.workspace, context.directory);
     for (const message of arrayOrEmpty(result.messages)) {
-      const finding = toFinding(message as JsonObject, file);
+      const finding = toFinding(message as JsonObject, file, ruleUrls);
       if (finding) findings.push(finding);
     }
   }
   return { findings };
 }
 
-function toFinding(message: JsonObject, file: string | undefined): Finding | undefined {
+/**
+ * Rule documentation links from json-with-metadata. Not shape-checked like the results: a bad
+ * link costs only the link, not the findings.
+ */
+class RuleDocumentation {
+  private readonly rulesMeta: JsonObject;
+
+  constructor(metadata: unknown) {
+    this.rulesMeta = objectOrUndefined(objectOrUndefined(metadata)?.rulesMeta) ?? {};
+  }
+
+  url(rule: string | undefined): string | undefined {
+    // Own keys only: a rule id such as "constructor" must not reach Object.prototype.
+    if (rule === undefined || !Object.hasOwn(this.rulesMeta, rule)) return undefined;
+    const docs = objectOrUndefined(objectOrUndefined(this.rulesMeta[rule])?.docs);
+    return reportLinkOrUndefined(docs?.url);
+  }
+}
+
+function toFinding(
+  message: JsonObject,
+  file: string | undefined,
+  ruleUrls: RuleDocumentation,
+): Finding | undefined {
   const fatal = message.fatal === true;
   const severity =
     fatal || message.severity === 2 ? 'error' : message.severity === 1 ? 'warning' : undefined;
@@ -81,9 +108,11 @@ function toFinding(message: JsonObject, file: string | undefined): Finding | und
   const column = positiveIntegerOrUndefined(message.column);
   const endLine = positiveIntegerOrUndefined(message.endLine);
   const endColumn = positiveIntegerOrUndefined(message.endColumn);
+  const ruleUrl = ruleUrls.url(rule);
   return {
     source: 'eslint',
     ...(rule !== undefined && { rule }),
+    ...(ruleUrl !== undefined && { ruleUrl }),
     severity,
     message: capText(stringOrUndefined(message.message) ?? 'ESLint problem'),
     ...(file !== undefined && { file }),

@@ -141,7 +141,7 @@ class JunitReader {
     const systemOut = testCase.systemOut.value();
     const details = body || systemErr || systemOut;
     const message = result?.message?.trim() || firstLine(body) || firstLine(details);
-    const location = this.locate(testCase, [message, body, systemErr, systemOut]);
+    const location = this.locate(testCase);
     const described: TestCase = {
       suite: ownCopy(testCase.suite),
       name: ownCopy(attributes.name ?? ''),
@@ -157,7 +157,11 @@ class JunitReader {
     return described;
   }
 
-  private locate(testCase: OpenCase, texts: string[]): { file?: string; line?: number } {
+  /**
+   * Where the report says the test is. Reports without file attributes are placed later, from
+   * their failure text and class names (test-locations.ts).
+   */
+  private locate(testCase: OpenCase): { file?: string; line?: number } {
     const { file, line } = testCase.attributes;
     if (file) {
       const parsed = line === undefined ? undefined : Number.parseInt(line, 10);
@@ -169,15 +173,6 @@ class JunitReader {
           shifted !== undefined && Number.isInteger(shifted) && shifted > 0 ? shifted : undefined,
       };
     }
-    for (const text of texts) {
-      const found = locationInText(text);
-      if (found !== undefined) {
-        return {
-          file: ownCopy(toRepositoryPath(found.file, this.workspace, this.directory)),
-          line: found.line,
-        };
-      }
-    }
     return {};
   }
 }
@@ -187,27 +182,6 @@ function outcomeOf(testCase: OpenCase): TestOutcome {
   if (testCase.flaky !== undefined) return 'flaky';
   if (testCase.skipped) return 'skipped';
   return 'passed';
-}
-
-// Rust ≥ 1.73: "panicked at src/lib.rs:12:5:"; older: "panicked at 'message', src/lib.rs:12:5".
-// vitest marks the failing line of its stack excerpt with "❯ demo.spec.ts:14:33".
-const PATH = String.raw`((?:[A-Za-z]:)?[^\s:'"]+):(\d+):\d+`;
-const LOCATION_PATTERNS = [
-  new RegExp(String.raw`panicked at ${PATH}`),
-  new RegExp(String.raw`panicked at '[\s\S]*?', ${PATH}`),
-  new RegExp(String.raw`❯ ${PATH}`),
-];
-
-/**
- * Where a test failed, read from its failure text: Rust panics (nextest and cargo2junit reports
- * carry no file/line) and vitest's stack marker.
- */
-export function locationInText(text: string): { file: string; line: number } | undefined {
-  for (const pattern of LOCATION_PATTERNS) {
-    const match = pattern.exec(text);
-    if (match !== null) return { file: match[1]!, line: Number.parseInt(match[2]!, 10) };
-  }
-  return undefined;
 }
 
 /**

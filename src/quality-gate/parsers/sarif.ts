@@ -23,6 +23,7 @@ import {
 } from '../../core/reports/paths.js';
 import type { ReportSource } from '../../core/reports/source.js';
 import { capText } from '../../core/reports/text.js';
+import { reportLinkOrUndefined } from '../../core/url.js';
 
 /**
  * SARIF 2.1.0 logs (CodeQL, ESLint's SARIF formatter, clippy-sarif, Semgrep...). A result's level
@@ -30,6 +31,7 @@ import { capText } from '../../core/reports/text.js';
  * level and are dropped; otherwise the result's own level, else the invocation's override, else
  * the rule's default configuration, else "warning". Accepted suppressions drop a result, as code
  * scanning does. Tool notifications of level "error" (ESLint puts parse errors there) are findings.
+ * A result links its rule's documentation when the rule's helpUri is an http(s) URL.
  */
 export async function parseSarif(
   source: ReportSource,
@@ -139,9 +141,12 @@ function parseRun(run: JsonObject, context: ParseContext): Finding[] {
       'warning';
     const severity = LEVELS[level];
     if (severity === undefined) continue;
+    // Not shape-checked like the fields above: a bad link costs only the link, not the findings.
+    const ruleUrl = reportLinkOrUndefined(rule?.helpUri);
     findings.push({
       source: sourceName,
       ...(ruleId !== undefined && { rule: ruleId }),
+      ...(ruleUrl !== undefined && { ruleUrl }),
       severity,
       message: capText(messageText(result.message, rule) ?? ruleId ?? 'SARIF result'),
       ...locator.locate(arrayOrEmpty(result.locations)[0]),

@@ -53,6 +53,7 @@ function compilerMessage(diagnostic: {
   message: string;
   code?: string | null;
   spans?: Record<string, unknown>[];
+  children?: { level: string; message: string }[];
   target?: string;
 }): string {
   return JSON.stringify({
@@ -72,7 +73,14 @@ function compilerMessage(diagnostic: {
     message: {
       $message_type: 'diagnostic',
       rendered: `${diagnostic.level}: ${diagnostic.message}\n`,
-      children: [],
+      children: (diagnostic.children ?? []).map((child) => ({
+        children: [],
+        code: null,
+        level: child.level,
+        message: child.message,
+        rendered: null,
+        spans: [],
+      })),
       code: diagnostic.code ? { code: diagnostic.code, explanation: null } : null,
       level: diagnostic.level,
       message: diagnostic.message,
@@ -91,13 +99,14 @@ const needlessReturn = compilerMessage({
 
 type Summary = Pick<
   Finding,
-  'source' | 'rule' | 'severity' | 'message' | 'file' | 'line' | 'column'
+  'source' | 'rule' | 'ruleUrl' | 'severity' | 'message' | 'file' | 'line' | 'column'
 >;
 
 function summarise(findings: Finding[]): Summary[] {
-  return findings.map(({ source, rule, severity, message, file, line, column }) => ({
+  return findings.map(({ source, rule, ruleUrl, severity, message, file, line, column }) => ({
     source,
     ...(rule !== undefined && { rule }),
+    ...(ruleUrl !== undefined && { ruleUrl }),
     severity,
     message,
     ...(file !== undefined && { file }),
@@ -353,6 +362,86 @@ describe('parseClippy on cargo JSON streams', () => {
       ],
     ],
     [
+      "a clippy lint links the page its 'for further information' help names",
+      [
+        compilerMessage({
+          level: 'warning',
+          message: 'length comparison to zero',
+          code: 'clippy::len_zero',
+          spans: [span({ file: 'src/lib.rs', line: 14, column: 5 })],
+          children: [
+            {
+              level: 'help',
+              message:
+                'for further information visit https://rust-lang.github.io/rust-clippy/master/index.html#len_zero',
+            },
+            { level: 'note', message: '`#[warn(clippy::len_zero)]` on by default' },
+          ],
+        }),
+        FINISHED,
+      ],
+      [
+        {
+          source: 'clippy',
+          rule: 'clippy::len_zero',
+          ruleUrl: 'https://rust-lang.github.io/rust-clippy/master/index.html#len_zero',
+          severity: 'warning',
+          message: 'length comparison to zero',
+          file: 'src/lib.rs',
+          line: 14,
+          column: 5,
+        },
+      ],
+    ],
+    [
+      'a link that is not http(s) is dropped, and other notes are not links',
+      [
+        compilerMessage({
+          level: 'warning',
+          message: 'm',
+          code: 'clippy::odd',
+          spans: [span({ file: 'src/lib.rs', line: 1 })],
+          children: [
+            { level: 'help', message: 'for further information visit javascript:alert(1)' },
+          ],
+        }),
+        compilerMessage({
+          level: 'warning',
+          message: 'n',
+          code: 'unused_doc_comments',
+          spans: [span({ file: 'src/lib.rs', line: 2 })],
+          children: [
+            {
+              level: 'note',
+              message:
+                'for more information, see issue #57571 <https://github.com/rust-lang/rust/issues/57571>',
+            },
+          ],
+        }),
+        FINISHED,
+      ],
+      [
+        {
+          source: 'clippy',
+          rule: 'clippy::odd',
+          severity: 'warning',
+          message: 'm',
+          file: 'src/lib.rs',
+          line: 1,
+          column: 1,
+        },
+        {
+          source: 'rustc',
+          rule: 'unused_doc_comments',
+          severity: 'warning',
+          message: 'n',
+          file: 'src/lib.rs',
+          line: 2,
+          column: 1,
+        },
+      ],
+    ],
+    [
       'a clean build has no findings',
       [JSON.stringify({ reason: 'compiler-artifact' }), FINISHED],
       [],
@@ -445,6 +534,7 @@ describe('parseClippy on the captured rust-demo reports', () => {
         {
           source: 'clippy',
           rule: 'clippy::needless_return',
+          ruleUrl: 'https://rust-lang.github.io/rust-clippy/rust-1.95.0/index.html#needless_return',
           severity,
           message: 'unneeded `return` statement',
           file: 'src/lib.rs',
@@ -454,6 +544,7 @@ describe('parseClippy on the captured rust-demo reports', () => {
         {
           source: 'clippy',
           rule: 'clippy::len_zero',
+          ruleUrl: 'https://rust-lang.github.io/rust-clippy/rust-1.95.0/index.html#len_zero',
           severity,
           message: 'length comparison to zero',
           file: 'src/lib.rs',
@@ -547,6 +638,22 @@ describeWithTool(
         ).toEqual(printed.map((entry) => ({ ...entry, severity })).sort(byText));
       },
     );
+
+    it('links each clippy lint to the page clippy itself prints for it', async () => {
+      const report = await parseText(cargoClippy('json', []).stdout, workspace);
+      const printed = [
+        ...cargoClippy('human', []).stderr.matchAll(/= help: for further information visit (\S+)/g),
+      ].map((match) => match[1]);
+      expect(printed.length).toBeGreaterThan(0);
+      const linked = report.findings.flatMap((finding) =>
+        finding.ruleUrl === undefined ? [] : [finding.ruleUrl],
+      );
+      expect(new Set(linked)).toEqual(new Set(printed));
+      // rustc's own lints (dead_code) carry no link in cargo's JSON.
+      expect(
+        report.findings.filter((finding) => finding.source === 'rustc').map((f) => f.ruleUrl),
+      ).toEqual([undefined]);
+    });
 
     it('counts what the "generated N warnings (M duplicates)" summaries add up to', async () => {
       const report = await parseText(cargoClippy('json', []).stdout, workspace);

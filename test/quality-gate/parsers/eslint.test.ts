@@ -175,6 +175,47 @@ describe('parseEslint', () => {
         },
       ],
     ],
+    [
+      'json-with-metadata links a rule to its docs.url, only when it is an http(s) URL',
+      {
+        results: [
+          lintResult(`${WORKSPACE}/src/e.js`, [
+            { ruleId: 'eqeqeq', severity: 1, message: 'a', line: 1, column: 1 },
+            { ruleId: 'local/evil', severity: 1, message: 'b', line: 2, column: 1 },
+            { ruleId: 'local/relative', severity: 1, message: 'c', line: 3, column: 1 },
+            { ruleId: 'local/no-docs', severity: 1, message: 'd', line: 4, column: 1 },
+            { ruleId: 'constructor', severity: 1, message: 'e', line: 5, column: 1 },
+          ]),
+        ],
+        metadata: {
+          rulesMeta: {
+            eqeqeq: { docs: { url: 'https://eslint.org/docs/latest/rules/eqeqeq' } },
+            'local/evil': { docs: { url: 'javascript:alert(1)' } },
+            'local/relative': { docs: { url: '/docs/rules/relative' } },
+            'local/no-docs': { type: 'problem' },
+          },
+        },
+      },
+      [
+        {
+          rule: 'eqeqeq',
+          ruleUrl: 'https://eslint.org/docs/latest/rules/eqeqeq',
+          severity: 'warning',
+          message: 'a',
+          file: 'src/e.js',
+          line: 1,
+          column: 1,
+        },
+        ...['local/evil', 'local/relative', 'local/no-docs', 'constructor'].map((rule, index) => ({
+          rule,
+          severity: 'warning' as const,
+          message: 'bcde'[index],
+          file: 'src/e.js',
+          line: index + 2,
+          column: 1,
+        })),
+      ],
+    ],
     ['no files linted', [], []],
   ])('%s', async (_case, report, expected) => {
     const { findings } = await parseText(JSON.stringify(report));
@@ -291,5 +332,35 @@ describe('real eslint on the eslint-demo project', () => {
     expect(new Set(findings.map((finding) => finding.file))).toEqual(
       new Set(['src/broken.js', 'src/cart.js']),
     );
+  });
+
+  it('-f json-with-metadata links each rule to the docs URL ESLint gives for it', async () => {
+    const output = eslint('json-with-metadata');
+    const { findings } = await parseEslint(textSource(output, 'eslint -f json-with-metadata'), {
+      workspace,
+      origin: 'json-with-metadata',
+    });
+    const { builtinRules } = require('eslint/use-at-your-own-risk') as {
+      builtinRules: Map<string, { meta?: { docs?: { url?: string } } }>;
+    };
+    const links = findings.map((finding) => [finding.rule ?? '(parse error)', finding.ruleUrl]);
+    expect(links).toEqual(
+      findings.map((finding) =>
+        finding.rule === undefined
+          ? ['(parse error)', undefined]
+          : [finding.rule, builtinRules.get(finding.rule)?.meta?.docs?.url],
+      ),
+    );
+    expect(links).toContainEqual(['eqeqeq', 'https://eslint.org/docs/latest/rules/eqeqeq']);
+    expect(findings.filter((finding) => finding.ruleUrl !== undefined)).toHaveLength(5);
+  });
+
+  it('-f json has no docs URLs', async () => {
+    const { findings } = await parseEslint(textSource(eslint('json'), 'eslint -f json'), {
+      workspace,
+      origin: 'json',
+    });
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.map((finding) => finding.ruleUrl).filter(Boolean)).toEqual([]);
   });
 });

@@ -280,6 +280,61 @@ describe('parseSarif: locations', () => {
   });
 });
 
+describe('parseSarif: rule documentation links', () => {
+  const linked = [
+    { id: 'L1', helpUri: 'https://example.com/rules/L1' },
+    { id: 'L2', helpUri: 'javascript:alert(document.cookie)' },
+    { id: 'L3', helpUri: 'rules/L3.html' },
+    { id: 'L4', helpUri: 'https://user:secret@example.com/rules/L4' },
+    { id: 'L5', helpUri: 42 },
+    { id: 'L6' },
+  ];
+  const run = { tool: { driver: { name: 'Linty', rules: linked } } };
+
+  it.each<[string, Json, string | undefined]>([
+    ['the rule found by ruleIndex', result({ ruleIndex: 0 }), 'https://example.com/rules/L1'],
+    ['the rule found by ruleId', result({ ruleId: 'L1' }), 'https://example.com/rules/L1'],
+    [
+      'the rule found by a rule reference',
+      result({ rule: { id: 'L1', index: 0 } }),
+      'https://example.com/rules/L1',
+    ],
+    [
+      "a hierarchical ruleId takes its parent's link",
+      result({ ruleId: 'L1/x' }),
+      'https://example.com/rules/L1',
+    ],
+    ['a javascript: helpUri is dropped', result({ ruleId: 'L2' }), undefined],
+    ['a relative helpUri is dropped', result({ ruleId: 'L3' }), undefined],
+    ['a helpUri with credentials is dropped', result({ ruleId: 'L4' }), undefined],
+    ['a helpUri that is not a string is dropped', result({ ruleId: 'L5' }), undefined],
+    ['a rule without helpUri', result({ ruleId: 'L6' }), undefined],
+    ['an unknown rule', result({ ruleId: 'nope' }), undefined],
+  ])('%s', async (_case, entry, expected) => {
+    const { findings } = await parseText(JSON.stringify(log([entry], run)));
+    expect(findings).toHaveLength(1);
+    expect(findings[0].ruleUrl).toBe(expected);
+  });
+
+  it('a rule in a tool extension, by toolComponent index', async () => {
+    const sarif = log([result({ rule: { index: 0, toolComponent: { index: 0 } } })], {
+      tool: {
+        driver: { name: 'CodeQL', rules: [{ id: 'other', helpUri: 'https://example.com/other' }] },
+        extensions: [
+          {
+            name: 'codeql/js-queries',
+            rules: [{ id: 'js/xss', helpUri: 'https://codeql.github.com/js-xss' }],
+          },
+        ],
+      },
+    });
+    const { findings } = await parseText(JSON.stringify(sarif));
+    expect(findings.map(({ rule, ruleUrl }) => ({ rule, ruleUrl }))).toEqual([
+      { rule: 'js/xss', ruleUrl: 'https://codeql.github.com/js-xss' },
+    ]);
+  });
+});
+
 describe('parseSarif: logs', () => {
   it('error-level tool notifications are errors; others are not findings', async () => {
     const run = {
@@ -354,6 +409,15 @@ describe('parseSarif: logs', () => {
       'ESLint warning src/cart.js:13:3 no-console',
       'ESLint error src/cart.js:14:10 no-undef',
       'ESLint error src/broken.js:2:17 ESL0999',
+    ]);
+    // The formatter's helpUri per rule; the parse error is a tool notification with no rule.
+    expect(findings.map((f) => f.ruleUrl)).toEqual([
+      'https://eslint.org/docs/latest/rules/eqeqeq',
+      'https://eslint.org/docs/latest/rules/prefer-const',
+      'https://eslint.org/docs/latest/rules/no-unused-vars',
+      'https://eslint.org/docs/latest/rules/no-console',
+      'https://eslint.org/docs/latest/rules/no-undef',
+      undefined,
     ]);
   });
 });

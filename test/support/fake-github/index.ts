@@ -11,6 +11,7 @@ export {
   type StoredArtifact,
 } from './artifacts.js';
 export { CheckRunStore, type StoredCheckRun } from './check-runs.js';
+export { CodeScanningStore, type StoredSarifUpload } from './code-scanning.js';
 export { DeploymentStore, type StoredDeployment } from './deployments.js';
 export { githubUser } from './github-user.js';
 export {

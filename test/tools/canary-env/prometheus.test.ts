@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
+  endsWithin,
+  firstLineOfKilledOwner,
   PROMETHEUS_TOOL,
   processExists,
+  processRuns,
   startPrometheus,
   startSampleServiceProcess,
   type RunningPrometheus,
@@ -103,6 +106,29 @@ describeWithTool(PROMETHEUS_TOOL, 'Prometheus for the canary environment', () =>
     });
     await expect(missing).rejects.toThrow(/was not found\. Install it with `apt-get install/);
   });
+
+  it('ends with its targets when its owner is killed: no Prometheus scrapes freed ports', async () => {
+    // A test worker killed mid-test never calls stop(). Were Prometheus to outlive it, it would
+    // keep scraping its targets' ports, and the next server given one of them (another test's
+    // fake GitHub) would get GET /metrics every second.
+    const pids = (
+      await firstLineOfKilledOwner(
+        "import { startPrometheus } from './prometheus.js';\n" +
+          "import { startSampleServiceProcess } from './sample-service.js';\n" +
+          'const service = await startSampleServiceProcess({ errorRate: 0, latencyMs: 0, jitterMs: 0 });\n' +
+          `const prometheus = await startPrometheus({ dir: ${JSON.stringify(join(dir, 'orphaned'))}, targets: [{ url: service.url }] });\n` +
+          'console.log(`${prometheus.pid} ${service.pid}`);',
+      )
+    )
+      .split(' ')
+      .map(Number);
+    try {
+      expect(pids).toHaveLength(2);
+      for (const pid of pids) expect(await endsWithin(pid, 5000), `pid ${pid}`).toBe(true);
+    } finally {
+      for (const pid of pids.filter(processRuns)) process.kill(pid, 'SIGKILL');
+    }
+  }, 60_000);
 
   it('stop() ends the process and a second stop() is harmless', async () => {
     const second = await startPrometheus({ dir: join(dir, 'second'), targets: [] });

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listRepositoryFiles } from '../../src/coverage/repository-files.js';
+import { listRepositoryFiles } from '../../src/core/repository-files.js';
 
 const FILES = {
   'src/a.js': '',

@@ -1,5 +1,5 @@
 import { glob } from 'tinyglobby';
-import { execute } from '../core/exec.js';
+import { execute } from './exec.js';
 
 /** Never part of a repository's sources, and often huge. */
 const NEVER_LISTED = ['**/node_modules/**', '**/.git/**'];

@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { SarifLog } from '../../src/quality-gate/code-scanning.js';
+import { REPO_ROOT } from '../../tools/actions.js';
+import { CodeScanningStore, useFakeGitHub } from '../support/fake-github/index.js';
+import { runAction } from '../support/runner.js';
+import { QUALITY_GATE, checkstyle, makeWorkspace } from './quality-gate-support.js';
+
+const TOKEN = 'ghs_qualityGateSarifToken01';
+const MERGE_SHA = '3f786850e387550fdab836ed7e6dc881de23001b';
+const pullRequest = {
+  name: 'pull_request',
+  ref: 'refs/pull/42/merge',
+  sha: MERGE_SHA,
+  payload: JSON.parse(
+    readFileSync(join(REPO_ROOT, 'test/fixtures/events/pull_request-opened.json'), 'utf8'),
+  ),
+};
+
+const lint = checkstyle([
+  { file: 'src/payments/retry.ts', line: 12, severity: 'error', rule: 'no-floating-promises' },
+  { file: 'src/payments/retry.ts', line: 30, severity: 'warning', rule: 'max-len' },
+  { file: 'src/api/handler.ts', line: 7, severity: 'info', rule: 'prefer-const' },
+]);
+
+describe('quality-gate bundle: findings to GitHub code scanning', () => {
+  const github = useFakeGitHub({ token: TOKEN });
+
+  async function gate(inputs: Record<string, string>) {
+    return runAction(QUALITY_GATE, {
+      workspace: await makeWorkspace({ 'lint.xml': lint }),
+      githubToken: TOKEN,
+      event: pullRequest,
+      env: { GITHUB_API_URL: github().url },
+      inputs: { reports: 'checkstyle: lint.xml', 'max-errors': '1', ...inputs },
+    });
+  }
+
+  it('uploads one SARIF for the merge ref whose results are the checkstyle findings', async () => {
+    const store = new CodeScanningStore();
+    store.register(github());
+
+    const run = await gate({ 'upload-sarif': 'true' });
+
+    expect(run.main.exitCode).toBe(0);
+    expect(store.uploads).toHaveLength(1);
+    const [upload] = store.uploads;
+    expect(upload).toMatchObject({
+      owner: 'octo-org',
+      repo: 'octo-service',
+      ref: 'refs/pull/42/merge',
+      commitSha: MERGE_SHA,
+    });
+    // Read as the log code scanning would parse, whatever produced it.
+    const { version, runs } = upload!.sarif as unknown as SarifLog;
+    expect(version).toBe('2.1.0');
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.tool.driver.name).toBe('checkstyle');
+    expect(runs[0]!.automationDetails).toEqual({ id: 'quality-gate/checkstyle/' });
+    const results = runs[0]!.results.map((result) => ({
+      rule: result.ruleId,
+      level: result.level,
+      message: result.message.text,
+      uri: result.locations[0]!.physicalLocation.artifactLocation.uri,
+      line: result.locations[0]!.physicalLocation.region.startLine,
+    }));
+    expect(results).toEqual([
+      {
+        rule: 'no-floating-promises',
+        level: 'error',
+        message: 'problem at 12',
+        uri: 'src/payments/retry.ts',
+        line: 12,
+      },
+      {
+        rule: 'max-len',
+        level: 'warning',
+        message: 'problem at 30',
+        uri: 'src/payments/retry.ts',
+        line: 30,
+      },
+      {
+        rule: 'prefer-const',
+        level: 'note',
+        message: 'problem at 7',
+        uri: 'src/api/handler.ts',
+        line: 7,
+      },
+    ]);
+
+    expect(run.main.outputs['sarif-id']).toBe(upload!.id);
+    const file = run.main.outputs['sarif-file']!;
+    expect(file.startsWith(run.runnerTemp)).toBe(true);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(upload!.sarif);
+    expect(run.main.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual(
+      ['problem at 30'],
+    );
+  });
+
+  it('warns with the permission to grant when the token may not upload, and still passes', async () => {
+    github().on('POST /repos/{owner}/{repo}/code-scanning/sarifs', () => ({
+      status: 403,
+      body: {
+        message: 'Resource not accessible by integration',
+        documentation_url:
+          'https://docs.github.com/rest/code-scanning/code-scanning#upload-an-analysis-as-sarif-data',
+      },
+    }));
+
+    const run = await gate({ 'upload-sarif': 'true' });
+
+    expect(run.main.exitCode).toBe(0);
+    const warning = run.main.annotations.find((a) => a.message.includes('code scanning'));
+    expect(warning?.level).toBe('warning');
+    expect(warning?.message).toContain('Resource not accessible by integration');
+    expect(warning?.message).toContain('permissions: security-events: write');
+    expect(run.main.outputs['sarif-id']).toBeUndefined();
+    expect(run.main.outputs['sarif-file']).toBeTruthy();
+  });
+
+  it('makes no request with upload-sarif false, but still writes the file', async () => {
+    const run = await gate({});
+
+    expect(run.main.exitCode).toBe(0);
+    expect(github().callsTo('code-scanning/upload-sarif')).toEqual([]);
+    const sarif = JSON.parse(readFileSync(run.main.outputs['sarif-file']!, 'utf8'));
+    expect(sarif.runs[0].results).toHaveLength(3);
+  });
+});
