@@ -6,6 +6,7 @@ import { parseImageReferenceInput } from './image-reference.js';
 import { checkKubernetesNameInput, type KubernetesNameRule } from './kubernetes-name.js';
 import { checkUrlInput } from './url.js';
 import { checkKubeconfigContext } from './kubectl.js';
+import { registerSecretWithDerivations } from './secrets.js';
 
 /**
  * Readers for action inputs. Each returns a typed value or throws InputError naming the input,
@@ -22,6 +23,16 @@ function raw(name: string, options: ReadOptions | undefined, example: string): s
   if (value !== '') return value;
   if (options?.required) throw new InputError(name, 'is required but was not set.', example);
   return undefined;
+}
+
+/**
+ * A token or password input. It is registered as a secret the moment it is read, so everything
+ * written after (the summary, a comment, outputs) has it masked even before any client uses it.
+ */
+export function readSecret(name: string): string | undefined {
+  const value = core.getInput(name).trim() || undefined;
+  registerSecretWithDerivations(value);
+  return value;
 }
 
 export function readString(

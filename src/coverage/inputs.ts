@@ -9,6 +9,7 @@ import {
   readNumber,
   readString,
   readUrl,
+  readSecret,
 } from '../core/inputs.js';
 import { COVERAGE_FORMATS, type CoverageFormat } from './model.js';
 import { HEADLINE_DEFINITIONS, type HeadlineDefinition } from './headline.js';
@@ -95,7 +96,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     comment: readBoolean('comment', false),
     pullRequest: readInteger('pull-request', { default: 0, min: 0 }),
     badgePath: readString('badge-path'),
-    githubToken: readString('github-token'),
+    githubToken: readSecret('github-token'),
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
   };
 }
@@ -115,7 +116,7 @@ function readCodecov(): CodecovSettings {
     );
   }
   return {
-    token: readString('codecov-token'),
+    token: readSecret('codecov-token'),
     url: url.replace(/\/+$/, ''),
     useOidc: readBoolean('use-oidc', false),
     flags,

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { InputError } from '../core/errors.js';
-import { readBoolean, readList, readString } from '../core/inputs.js';
+import { readBoolean, readList, readString, readSecret } from '../core/inputs.js';
 import { registerSecretWithDerivations } from '../core/secrets.js';
 import { parseTagPattern } from './registry/immutable.js';
 import { readBuildInputs, type BuildInputs } from './build-inputs.js';
@@ -58,7 +58,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     skipExisting: readBoolean('skip-existing', false),
     immutableTags: readImmutable(),
     insecureRegistries: readList('insecure-registries'),
-    githubToken: readString('github-token'),
+    githubToken: readSecret('github-token'),
     // build-push-action's switch (DOCKER_BUILD_SUMMARY=false) means the same here.
     summary: readBoolean('summary', !/^false$/i.test(env.DOCKER_BUILD_SUMMARY ?? '')),
     workspace: env.GITHUB_WORKSPACE || process.cwd(),

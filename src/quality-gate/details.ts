@@ -83,8 +83,15 @@ function testAnnotation(
   return {
     level: outcome === 'failed' ? 'error' : 'warning',
     title: `${test.check}: ${what}: ${testLabel(test)}`,
-    message: [test.message, test.details].filter(Boolean).join('\n\n') || outcome,
+    message: failureText(test) || outcome,
     file: test.file,
     line: test.line,
   };
+}
+
+/** The message, then the details unless they only repeat it (Go's output, mocha's assertion). */
+function failureText({ message, details }: { message?: string; details?: string }): string {
+  if (!details?.trim()) return message ?? '';
+  if (!message || details.trim().startsWith(message.trim())) return details;
+  return `${message}\n\n${details}`;
 }

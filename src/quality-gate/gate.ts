@@ -18,7 +18,15 @@
  */
 import type { Baseline, BaselineCounts } from './baseline.js';
 import { touchesChangedLines, type ChangedLines } from '../core/changed-lines.js';
-import type { AuditSeverity, Finding, ParsedReport, ReportFormat, Severity } from './model.js';
+import {
+  AUDIT_FORMATS,
+  TEST_FORMATS,
+  type AuditSeverity,
+  type Finding,
+  type ParsedReport,
+  type ReportFormat,
+  type Severity,
+} from './model.js';
 
 /** Mildest first. */
 export const AUDIT_SEVERITIES: readonly AuditSeverity[] = [
@@ -73,6 +81,8 @@ export interface CheckRun {
   problem?: string;
   /** Per-check overrides from the `checks` item. */
   thresholds: Thresholds;
+  /** Something the reader should know about a check that passed, e.g. that no report was found. */
+  note?: string;
 }
 
 export interface Counts {
@@ -127,6 +137,7 @@ export interface CheckVerdict {
   baseline?: BaselineCheck;
   /** What the check's report can speak to, so a lint row shows no test or vulnerability count. */
   measures: Measures;
+  note?: string;
 }
 
 export interface Measures {
@@ -249,6 +260,7 @@ function judgeCheck(check: CheckRun, globalLimits: Limits, options: GateOptions)
     measures: measuresOf(check),
   };
   if (check.problem !== undefined) verdict.problem = check.problem;
+  if (check.note !== undefined) verdict.note = check.note;
   if (check.exitCode !== undefined) verdict.exitCode = check.exitCode;
   if (check.durationMs !== undefined) verdict.durationMs = check.durationMs;
   if (selection) {
@@ -315,8 +327,10 @@ function showsNothing(report: ParsedReport): boolean {
 }
 
 function measuresOf({ format, report }: CheckRun): Measures {
-  const tests = report.tests !== undefined;
-  const vulnerabilities = report.audit !== undefined;
+  // By the format too: a check that could not be evaluated has an empty report but still is a
+  // test (or audit) check, and its row should say so.
+  const tests = report.tests !== undefined || TEST_FORMATS.has(format);
+  const vulnerabilities = report.audit !== undefined || AUDIT_FORMATS.has(format);
   return {
     // Test and audit reports never carry lint findings unless a tool put some there.
     findings: report.findings.length > 0 || (format !== 'exit-code' && !tests && !vulnerabilities),

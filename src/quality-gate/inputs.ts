@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import * as core from '@actions/core';
 import { parseDuration } from '../core/duration.js';
 import { InputError } from '../core/errors.js';
@@ -8,6 +9,7 @@ import {
   readList,
   readString,
   readYaml,
+  readSecret,
 } from '../core/inputs.js';
 import { readStepName } from '../core/step-name.js';
 import { splitCommandLine } from '../core/command-line.js';
@@ -128,7 +130,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     comment: readBoolean('comment', false),
     uploadSarif: readBoolean('upload-sarif', false),
     pullRequest: readInteger('pull-request', { default: 0, min: 0 }),
-    githubToken: readString('github-token'),
+    githubToken: readSecret('github-token'),
     workspace,
   };
 }
@@ -217,6 +219,13 @@ function readReports(workspace: string): ReportSpec[] {
         example,
       );
     }
+    if (REPORT_KEYS.includes(format)) {
+      throw new InputError(
+        'reports',
+        `has '${line}', which looks like a key of an entry; write entries as a YAML list, each starting with '- '.`,
+        REPORTS_EXAMPLE,
+      );
+    }
     if (!FORMATS.includes(format) || format === 'exit-code') {
       throw new InputError(
         'reports',
@@ -237,8 +246,11 @@ function readReportEntry(item: unknown, index: number, workspace: string): Repor
     );
   }
   const glob = reader.text('report', true) as string;
+  const directory = reader.text('working-directory');
+  // Two entries may read the same file name in different folders; their default names differ.
+  const where = directory === undefined ? glob : posix.join(directory, glob);
   return {
-    name: reader.text('name') ?? `${format}: ${glob}`,
+    name: reader.text('name') ?? `${format}: ${where}`,
     format,
     glob,
     directory: reader.directory(workspace),

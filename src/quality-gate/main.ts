@@ -52,8 +52,11 @@ async function runGate(): Promise<void> {
   const diff = settings.newOnly ? await changedLines(settings, github as GitHubContext) : undefined;
 
   const runs: CheckRun[] = [];
-  for (const check of settings.checks) runs.push(await runCheck(check, settings.workspace));
-  for (const report of settings.reports) runs.push(await readReport(report, settings.workspace));
+  const { workspace, thresholds } = settings;
+  const failOnEmpty = thresholds.failOnEmpty ?? true;
+  for (const check of settings.checks) runs.push(await runCheck(check, workspace, failOnEmpty));
+  for (const report of settings.reports)
+    runs.push(await readReport(report, workspace, failOnEmpty));
   const verdict = evaluateGate(runs, settings.thresholds, {
     changedLines: diff?.lines,
     baseline,
@@ -63,6 +66,7 @@ async function runGate(): Promise<void> {
   setOutputs({ ...outputsFrom(verdict) });
   setResultOutput(
     buildResult(verdict, {
+      name: settings.name,
       commit: process.env.GITHUB_SHA,
       ref: process.env.GITHUB_REF,
       baseRef: diff ? settings.baseRef : undefined,
@@ -82,7 +86,7 @@ async function runGate(): Promise<void> {
     );
   }
   // After the summary and comment: code scanning is optional and only ever warns.
-  await shareWithCodeScanning(details.findings, {
+  await shareWithCodeScanning(verdict.checks, details.findings, {
     name: settings.name,
     upload: settings.uploadSarif,
     githubToken: settings.githubToken,

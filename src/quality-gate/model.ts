@@ -102,6 +102,18 @@ export const FORMATS = [
 ] as const;
 export type ReportFormat = (typeof FORMATS)[number];
 
+/** Formats that report test results (and nothing else); fail-on-empty speaks about these. */
+export const TEST_FORMATS: ReadonlySet<ReportFormat> = new Set([
+  'junit',
+  'trx',
+  'nunit',
+  'xunit',
+  'go-test-json',
+  'mocha-json',
+]);
+/** Formats that report vulnerabilities. */
+export const AUDIT_FORMATS: ReadonlySet<ReportFormat> = new Set(['cargo-audit', 'npm-audit']);
+
 /** Where a report's file paths are made repository-relative. */
 export interface ParseContext {
   /** Absolute path of the repository root (GITHUB_WORKSPACE). */

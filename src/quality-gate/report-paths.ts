@@ -4,9 +4,10 @@ import type { ParsedReport } from './model.js';
 
 /**
  * Tools write paths relative to where they ran, which is often where their report lies: a clippy
- * report written in rust/ says src/lib.rs, meaning rust/src/lib.rs. A path a report names that is
- * no file of the workspace is looked for beside the report (its folder, then each parent up to the
- * workspace) and taken from the nearest folder that has it; otherwise it is kept as it was.
+ * report written in rust/ says src/lib.rs, meaning rust/src/lib.rs. A relative path a report names
+ * is looked for beside the report (its folder, then each parent below the workspace) and taken
+ * from the nearest folder that has it, even when the workspace root has a file of that name too
+ * (monorepos repeat names: conftest.py, src/lib.rs); otherwise it is kept as it was.
  * Used when a `reports` entry gives no working-directory.
  */
 export function anchorBesideReport(
@@ -21,9 +22,9 @@ export function anchorBesideReport(
     if (isAbsolute(path) || /^[A-Za-z]:/.test(path) || path.startsWith('..')) return path;
     let anchored = found.get(path);
     if (anchored === undefined) {
-      const folder = existsSync(join(workspace, path))
-        ? undefined
-        : folders.find((candidate) => existsSync(join(workspace, candidate, path)));
+      // Beside the report first: a tool that ran at the root and wrote its report into a
+      // folder finds nothing there and falls through to the root.
+      const folder = folders.find((candidate) => existsSync(join(workspace, candidate, path)));
       anchored = folder === undefined ? path : `${folder}/${path}`;
       found.set(path, anchored);
     }
@@ -45,7 +46,7 @@ export function anchorBesideReport(
 }
 
 /** Workspace-relative folders from `folder` up to (not including) the workspace root, nearest first. */
-function foldersUpTo(folder: string, workspace: string): string[] {
+export function foldersUpTo(folder: string, workspace: string): string[] {
   const folders: string[] = [];
   let current = relative(workspace, folder);
   if (current.startsWith('..') || isAbsolute(current)) return folders;

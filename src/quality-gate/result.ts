@@ -39,6 +39,8 @@ export interface CheckResult {
 
 /** What the run was about, for readers of the JSON; all optional. */
 export interface ResultContext {
+  /** The `name` input: which matrix leg or gate this result is. */
+  name?: string;
   /** The commit the checks ran on. */
   commit?: string;
   ref?: string;
@@ -49,6 +51,7 @@ export interface ResultContext {
 
 export interface GateResult {
   schema: typeof RESULT_SCHEMA;
+  name?: string;
   passed: boolean;
   reasons: string[];
   totals: Counts;
@@ -62,6 +65,7 @@ export interface GateResult {
 export function buildResult(verdict: GateVerdict, context: ResultContext = {}): GateResult {
   const result: GateResult = {
     schema: RESULT_SCHEMA,
+    ...(context.name !== undefined && { name: context.name }),
     passed: verdict.passed,
     reasons: verdict.reasons,
     totals: verdict.totals,

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as core from '@actions/core';
 import { glob } from 'tinyglobby';
@@ -7,16 +8,45 @@ import { withUntrustedOutput } from '../core/log.js';
 import type { CheckRun } from './gate.js';
 import type { CheckSpec, ReportSpec } from './inputs.js';
 import { mergeReports } from './merge.js';
-import { ReportError, type ParsedReport, type ReportFormat } from './model.js';
+import { ReportError, TEST_FORMATS, type ParsedReport, type ReportFormat } from './model.js';
 import { parseReport } from './parsers/index.js';
 import { anchorBesideReport } from './report-paths.js';
 import { locateFailingTests } from './test-locations.js';
 import { fileSource, MAX_TEXT_REPORT_BYTES, textSource } from '../core/reports/source.js';
 
 const EMPTY: ParsedReport = { findings: [] };
+const NO_TESTS: ParsedReport = {
+  findings: [],
+  tests: {
+    totals: { total: 0, passed: 0, failed: 0, skipped: 0, flaky: 0 },
+    notable: [],
+    slowest: [],
+  },
+};
+
+/** A glob that matched nothing: a failure, unless a test check may be empty (fail-on-empty: false). */
+class NoReportError extends ActionError {}
+
+/**
+ * With fail-on-empty: false a test check whose report is missing passes with a note, as
+ * dorny/test-reporter's fail-on-empty: false does; other checks still fail.
+ */
+function missingReportAllowed(
+  error: unknown,
+  format: ReportFormat,
+  failOnEmpty: boolean,
+): string | undefined {
+  if (!(error instanceof NoReportError) || failOnEmpty || !TEST_FORMATS.has(format))
+    return undefined;
+  return `${error.message} Passed anyway: fail-on-empty is false.`;
+}
 
 /** Runs one check's command and reads its report. Never throws: problems fail the check instead. */
-export async function runCheck(spec: CheckSpec, workspace: string): Promise<CheckRun> {
+export async function runCheck(
+  spec: CheckSpec,
+  workspace: string,
+  failOnEmpty: boolean,
+): Promise<CheckRun> {
   const started = Date.now();
   const base = {
     name: spec.name,
@@ -39,13 +69,21 @@ export async function runCheck(spec: CheckSpec, workspace: string): Promise<Chec
     const exitCode = result.exitCode ?? -1;
     const durationMs = Date.now() - started;
     try {
-      const parsed = spec.report
+      // Report files are placed one by one as they are read; stdout here.
+      const report = spec.report
         ? await readReportFiles(spec.format, spec.report, spec.workingDirectory, workspace)
-        : await readStdout(spec, result, workspace);
-      const directory = spec.workingDirectory;
-      const report = await locateFailingTests(parsed, { workspace, directory });
+        : await locateFailingTests(await readStdout(spec, result, workspace), {
+            workspace,
+            directory: spec.workingDirectory,
+          });
       return { ...base, report, exitCode, durationMs };
     } catch (error) {
+      const note = missingReportAllowed(
+        error,
+        spec.format,
+        spec.thresholds.failOnEmpty ?? failOnEmpty,
+      );
+      if (note !== undefined) return { ...base, report: NO_TESTS, exitCode, durationMs, note };
       const problem =
         error instanceof ReportError || error instanceof ActionError
           ? error.message
@@ -64,7 +102,11 @@ export async function runCheck(spec: CheckSpec, workspace: string): Promise<Chec
 }
 
 /** Reads reports an earlier step produced. Never throws: problems fail the entry instead. */
-export async function readReport(spec: ReportSpec, workspace: string): Promise<CheckRun> {
+export async function readReport(
+  spec: ReportSpec,
+  workspace: string,
+  failOnEmpty: boolean,
+): Promise<CheckRun> {
   const base = {
     name: spec.name,
     format: spec.format,
@@ -81,8 +123,14 @@ export async function readReport(spec: ReportSpec, workspace: string): Promise<C
       workspace,
       besideReport,
     );
-    return { ...base, report: await locateFailingTests(report, { workspace, directory }) };
+    return { ...base, report };
   } catch (error) {
+    const note = missingReportAllowed(
+      error,
+      spec.format,
+      spec.thresholds.failOnEmpty ?? failOnEmpty,
+    );
+    if (note !== undefined) return { ...base, report: NO_TESTS, note };
     return { ...base, report: EMPTY, problem: describeThrown(error) };
   }
 }
@@ -137,16 +185,30 @@ async function readReportFiles(
 ): Promise<ParsedReport> {
   const files = await glob(pattern, { cwd: directory, absolute: true, onlyFiles: true, dot: true });
   if (files.length === 0) {
-    throw new ActionError(`report '${pattern}' matched no files in ${join(directory)}.`);
+    throw new NoReportError(`report '${pattern}' matched no files in ${join(directory)}.`);
   }
   const reports: ParsedReport[] = [];
   for (const file of files.sort()) {
+    // A test runner that found nothing to run may leave an empty file: no tests, not malformed.
+    if (TEST_FORMATS.has(format) && (await stat(file)).size === 0) {
+      reports.push(NO_TESTS);
+      continue;
+    }
     const report = await parseReport(format, fileSource(file), {
       workspace,
       origin: relative(workspace, file),
       directory,
     });
-    reports.push(besideReport ? anchorBesideReport(report, file, workspace) : report);
+    // Each file on its own: relative paths in its failure text start beside it when no
+    // directory was given.
+    reports.push(
+      besideReport
+        ? await locateFailingTests(anchorBesideReport(report, file, workspace), {
+            workspace,
+            reportFile: file,
+          })
+        : await locateFailingTests(report, { workspace, directory }),
+    );
   }
   return mergeReports(reports);
 }

@@ -66,6 +66,12 @@ const PATTERNS: Pattern[] = [
     regex: /\bin ((?:[A-Za-z]:)?[^\n:]+?):line (\d+)/g,
     frame: (match) => pathFrame(match[1], match[2]),
   },
+  // Go's goroutine traces (panics, timeouts): "\t/home/runner/work/app/app/calc/calc_test.go:8 +0x2e",
+  // no colon after the line. The tab and the line's end delimit the path, which may hold spaces.
+  {
+    regex: /^\t((?:[A-Za-z]:)?[^\t\n]+?\.go):(\d+)(?: \+0x[\da-f]+)?[ \t]*$/gm,
+    frame: (match) => pathFrame(match[1], match[2]),
+  },
   // Rust ≥ 1.73: "panicked at src/lib.rs:12:5:"; older: "panicked at 'message', src/lib.rs:12:5".
   {
     regex: new RegExp(String.raw`panicked at (?:'[\s\S]*?', )?${PATH}:(\d+):\d+`, 'g'),
@@ -100,6 +106,8 @@ export function framesIn(text: string): Frame[] {
 const OUTSIDE_CODE = [
   /(^|[/\\])(node_modules|site-packages|dist-packages|\.venv|venv|\.tox|\.nox|\.yarn)([/\\]|$)/,
   /(^|[/\\])\.(cargo|rustup|m2|gradle|nuget)([/\\]|$)/,
+  // Go's module cache (GOPATH/pkg/mod) holds dependencies, never the repository's code.
+  /(^|[/\\])pkg[/\\]mod[/\\]/,
   /^(node|internal|bun|deno):|^internal[/\\]|^<[^>]*>$/,
   /^\/(usr|opt\/hostedtoolcache|rustc|Library\/Frameworks)\//,
 ];

@@ -1,6 +1,7 @@
 import { formatDuration } from '../core/duration.js';
 import type { SourceLinker } from '../core/source-links.js';
-import { markup, type Inline, type JobSummary } from '../core/summary.js';
+import { markup, type Inline, type JobSummary, type SummaryContent } from '../core/summary.js';
+import type { Counts } from './gate.js';
 import type { TestCase } from './model.js';
 import { SUITE_SEPARATOR } from './parsers/junit.js';
 import type { SummaryDetails } from './summary.js';
@@ -11,46 +12,21 @@ const MAX_ROWS = 100;
 export function addTestSections(
   summary: JobSummary,
   details: SummaryDetails,
+  totals: Pick<Counts, 'testFailures' | 'flaky'>,
   link: SourceLinker | undefined,
 ): void {
   const { failingTests, flakyTests, slowestTests } = details;
+  // The counts come from the totals: reports keep only the first 1,000 such tests in detail.
+  const failed = Math.max(totals.testFailures, failingTests.length);
+  const flaky = Math.max(totals.flaky, flakyTests.length);
   if (failingTests.length > 0) {
-    summary.details(`Failing tests (${failingTests.length})`, (content) => {
-      content.table(
-        ['Check', 'Test', 'Class', 'Where', 'Message'],
-        failingTests
-          .slice(0, MAX_ROWS)
-          .map((test) => [
-            test.check,
-            markup.code(testLabel(test)),
-            test.classname ? markup.code(test.classname) : '',
-            where(test, link),
-            test.message ?? '',
-          ]),
-      );
-      if (failingTests.length > MAX_ROWS)
-        content.paragraph(`${failingTests.length - MAX_ROWS} more not listed.`);
-    });
+    summary.details(`Failing tests (${failed})`, (content) =>
+      testTable(content, failingTests, failed, 'Message', link),
+    );
   }
   if (flakyTests.length > 0) {
-    summary.details(
-      `Flaky tests (${flakyTests.length}): failed, then passed on a rerun`,
-      (content) => {
-        content.table(
-          ['Check', 'Test', 'Class', 'Where', 'First failure'],
-          flakyTests
-            .slice(0, MAX_ROWS)
-            .map((test) => [
-              test.check,
-              markup.code(testLabel(test)),
-              test.classname ? markup.code(test.classname) : '',
-              where(test, link),
-              test.message ?? '',
-            ]),
-        );
-        if (flakyTests.length > MAX_ROWS)
-          content.paragraph(`${flakyTests.length - MAX_ROWS} more not listed.`);
-      },
+    summary.details(`Flaky tests (${flaky}): failed, then passed on a rerun`, (content) =>
+      testTable(content, flakyTests, flaky, 'First failure', link),
     );
   }
   if (slowestTests.length > 0) {
@@ -66,6 +42,30 @@ export function addTestSections(
       );
     });
   }
+}
+
+/** One row per test with its class, place and failure message; at most MAX_ROWS. */
+function testTable(
+  content: SummaryContent,
+  tests: SummaryDetails['failingTests'],
+  total: number,
+  messageHeader: string,
+  link: SourceLinker | undefined,
+): void {
+  content.table(
+    ['Check', 'Test', 'Class', 'Where', messageHeader],
+    tests
+      .slice(0, MAX_ROWS)
+      .map((test) => [
+        test.check,
+        markup.code(testLabel(test)),
+        test.classname ? markup.code(test.classname) : '',
+        where(test, link),
+        test.message ?? '',
+      ]),
+  );
+  const shown = Math.min(tests.length, MAX_ROWS);
+  if (total > shown) content.paragraph(`${total - shown} more not listed.`);
 }
 
 /** Suite path and test name, e.g. "calc › adds › handles negatives". */

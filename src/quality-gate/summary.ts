@@ -37,7 +37,7 @@ export function verdictLine(verdict: GateVerdict, name?: string): string {
   const gate = name ? `Quality gate (${name})` : 'Quality gate';
   const checks = verdict.checks.length;
   if (verdict.passed) {
-    const tests = totals.tests > 0 ? `, ${plural(totals.tests, 'test')} passed` : '';
+    const tests = totals.tests > 0 ? `, ${testsLine(totals)}` : '';
     return `${gate} passed: ${plural(checks, 'check')}, ${plural(totals.errors, 'error')}, ${plural(totals.warnings, 'warning')}${tests}`;
   }
   const failed = verdict.checks.filter((check) => !check.passed);
@@ -59,7 +59,7 @@ export function buildSummary(
   if (gateReasons.length > 0) summary.list(gateReasons);
   for (const note of gateNotes(verdict, details)) summary.note(note);
 
-  addTestSections(summary, details, context.link);
+  addTestSections(summary, details, verdict.totals, context.link);
   if (details.findings.length > 0) addFindings(summary, details.findings, context.link);
   if (details.vulnerabilities.length > 0) addVulnerabilities(summary, details.vulnerabilities);
   return summary;
@@ -87,18 +87,31 @@ function addCheckTable(summary: JobSummary, checks: readonly CheckVerdict[]): vo
       (c) => (c.measures.vulnerabilities ? vulnerabilitiesCell(c.counts) : NOT_MEASURED),
     ]);
   }
-  columns.push(['Time', (c) => (c.durationMs === undefined ? '' : formatDuration(c.durationMs))]);
+  if (checks.some((check) => check.durationMs !== undefined)) {
+    columns.push([
+      'Time',
+      (c) => (c.durationMs === undefined ? NOT_MEASURED : formatDuration(c.durationMs)),
+    ]);
+  }
   summary.table(
     columns.map(([header]) => header),
     checks.map((check) => columns.map(([, cell]) => cell(check))),
   );
 }
 
+/** Passed tests first; the failures a limit allowed and the skipped ones after. */
+function testsLine(totals: Counts): string {
+  const passed = totals.tests - totals.testFailures - totals.testsSkipped;
+  const parts = [`${plural(passed, 'test')} passed`];
+  if (totals.testFailures > 0) parts.push(`${totals.testFailures} failed`);
+  if (totals.testsSkipped > 0) parts.push(`${totals.testsSkipped} skipped`);
+  return parts.join(', ');
+}
+
 function resultCell(check: CheckVerdict): string {
-  const result = check.passed
-    ? '✅ passed'
-    : `❌ ${check.problem ? 'could not be evaluated' : 'failed'}`;
-  return check.reasons.length > 0 ? `${result}: ${check.reasons.join('; ')}` : result;
+  if (check.passed) return check.note ? `✅ passed: ${check.note}` : '✅ passed';
+  // The problem's reason already says "could not be evaluated"; say it once.
+  return `❌ failed: ${check.reasons.join('; ')}`;
 }
 
 function measured(

@@ -1,5 +1,6 @@
+import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { join, posix, relative, sep } from 'node:path';
+import { dirname, join, posix, relative, sep } from 'node:path';
 import * as core from '@actions/core';
 import { describeThrown } from '../core/errors.js';
 import { escapeUntrusted } from '../core/log.js';
@@ -7,6 +8,7 @@ import { listRepositoryFiles } from '../core/repository-files.js';
 import { toRepositoryPath } from '../core/reports/paths.js';
 import type { ParsedReport, TestCase } from './model.js';
 import { framesIn, isOutsideCode, type Frame } from './stack-frames.js';
+import { foldersUpTo } from './report-paths.js';
 import { declarationLine } from './test-declarations.js';
 
 /**
@@ -28,6 +30,11 @@ export interface LocateContext {
   workspace: string;
   /** Absolute directory the tool ran in; relative paths in its text start there. */
   directory?: string;
+  /**
+   * Absolute path of a report read with no directory given: the tool most likely ran beside it,
+   * so relative paths are looked for in its folder and each parent, nearest first.
+   */
+  reportFile?: string;
 }
 
 export async function locateFailingTests(
@@ -101,24 +108,33 @@ const DOTNET_EXTENSIONS = ['cs', 'fs', 'vb'];
 const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
 
 export class TestLocator {
-  private readonly directory: string;
+  /**
+   * Workspace-relative folders where relative paths in the text start, nearest first: the
+   * directory the tool ran in, or the report's folder and its parents. The root comes after them.
+   */
+  private readonly folders: string[];
   private readonly sources = new Map<string, Promise<string | undefined>>();
+  private readonly lineCounts = new Map<string, Promise<number | undefined>>();
 
   constructor(
     private readonly index: RepositoryIndex,
     private readonly context: LocateContext,
   ) {
-    this.directory = insideWorkspace(context.workspace, context.directory);
+    const directory = insideWorkspace(context.workspace, context.directory);
+    if (directory !== '') this.folders = [directory];
+    else if (context.reportFile !== undefined)
+      this.folders = foldersUpTo(dirname(context.reportFile), context.workspace);
+    else this.folders = [];
   }
 
   async locate(test: TestCase): Promise<TestCase> {
     const frames = [test.message, test.details].flatMap((text) => (text ? framesIn(text) : []));
-    const located = frames
-      .filter((frame) => !isOutsideCode(frame))
-      .flatMap((frame) => {
-        const file = this.resolve(frame, test.classname);
-        return file === undefined ? [] : [{ file, line: frame.line }];
-      });
+    const located: { file: string; line: number }[] = [];
+    for (const frame of frames) {
+      if (isOutsideCode(frame)) continue;
+      const file = await this.resolve(frame, test.classname);
+      if (file !== undefined) located.push({ file, line: frame.line });
+    }
     if (test.file !== undefined) {
       // The report named the file but not the line: a frame in that file gives it.
       const file = test.file;
@@ -128,49 +144,69 @@ export class TestLocator {
     }
     const chosen = located.find((frame) => isTestFile(frame.file)) ?? located[0];
     if (chosen !== undefined) return { ...test, file: chosen.file, line: chosen.line };
-    const file = this.fileOfTest(test);
+    const file = await this.fileOfTest(test);
     if (file === undefined) return test;
     const line = await this.declaredAt(file, test);
     return line === undefined ? { ...test, file } : { ...test, file, line };
   }
 
-  /** The repository file a frame names, when the repository has exactly one it can be. */
-  resolve(frame: Frame, hint?: string): string | undefined {
-    if (frame.kind === 'package') return this.bySuffix(frame.path, hint);
-    const { workspace, directory } = this.context;
-    const inDirectory = toRepositoryPath(frame.path, workspace, directory);
-    if (this.index.has(inDirectory)) return inDirectory;
+  /**
+   * The repository file a frame names, when the repository has exactly one it can be: one that
+   * has the frame's line (a file shorter than that is another file of the same name).
+   */
+  async resolve(frame: Frame, hint?: string): Promise<string | undefined> {
+    if (frame.kind === 'package') return this.bySuffix(frame.path, frame.line, hint);
+    const { workspace } = this.context;
     const atRoot = toRepositoryPath(frame.path, workspace);
-    if (this.index.has(atRoot)) return atRoot;
-    const parts = atRoot.split('/').filter((part) => part !== '' && part !== '..');
     if (!isAbsolutePath(atRoot)) {
+      // Where the tool ran first: a monorepo's root may hold files of the same names.
+      const candidates = [...this.folders.map((folder) => posix.join(folder, atRoot)), atRoot];
+      for (const candidate of candidates) {
+        if (this.index.has(candidate) && (await this.hasLine(candidate, frame.line))) {
+          return candidate;
+        }
+      }
       // Relative to a root we do not know (pytest's rootdir, Go's package folder).
-      return this.bySuffix(parts.join('/'), hint);
+      const parts = atRoot.split('/').filter((part) => part !== '' && part !== '..');
+      return this.bySuffix(parts.join('/'), frame.line, hint);
     }
+    if (this.index.has(atRoot) && (await this.hasLine(atRoot, frame.line))) return atRoot;
     // Written on another machine or in a container (/src/app/...): the longest tail the
     // repository holds, of at least a folder and a file, so that a runtime's "case.py" is not
     // taken for the repository's.
+    const parts = atRoot.split('/').filter((part) => part !== '');
     for (let start = 0; start <= parts.length - 2; start += 1) {
-      const tail = parts.slice(start).join('/');
-      if (this.index.endingWith(tail).length > 0) return this.bySuffix(tail, hint);
+      const files = await this.withLine(parts.slice(start).join('/'), frame.line);
+      if (files.length > 0) return this.chooseAmong(files, hint);
     }
     return undefined;
   }
 
+  /** The one file ending with `suffix` that has `line`, or the one preferred among several. */
+  private async bySuffix(suffix: string, line: number, hint?: string): Promise<string | undefined> {
+    return this.chooseAmong(await this.withLine(suffix, line), hint);
+  }
+
+  private async withLine(suffix: string, line: number): Promise<string[]> {
+    const files: string[] = [];
+    for (const file of this.index.endingWith(suffix)) {
+      if (await this.hasLine(file, line)) files.push(file);
+    }
+    return files;
+  }
+
   /**
-   * The one file ending with `suffix`; among several, the one under the check's directory or in
-   * the package the hint names (Go's classname is the package's import path).
+   * Among several files, the one under the nearest folder where the tool ran, or in the package
+   * the hint names (Go's classname is the package's import path).
    */
-  private bySuffix(suffix: string, hint?: string): string | undefined {
-    const files = this.index.endingWith(suffix);
+  private chooseAmong(files: string[], hint?: string): string | undefined {
     if (files.length <= 1) return files[0];
-    const narrowed = [
-      (file: string) => this.directory !== '' && file.startsWith(`${this.directory}/`),
-      (file: string) =>
-        hint !== undefined && hint.includes('/') && hint.endsWith(`/${posix.dirname(file)}`),
-    ];
-    for (const keep of narrowed) {
-      const kept = files.filter(keep);
+    for (const folder of this.folders) {
+      const kept = files.filter((file) => file.startsWith(`${folder}/`));
+      if (kept.length === 1) return kept[0];
+    }
+    if (hint !== undefined && hint.includes('/')) {
+      const kept = files.filter((file) => hint.endsWith(`/${posix.dirname(file)}`));
       if (kept.length === 1) return kept[0];
     }
     return undefined;
@@ -181,19 +217,19 @@ export class TestLocator {
    * vitest's suite), a module or class ("tests.test_calc.TestCalc", "com.example.CalcTest"), or a
    * .NET class, whose file is named after the class ("Calc.Tests.CalcTests" → CalcTests.cs).
    */
-  fileOfTest(test: TestCase): string | undefined {
+  async fileOfTest(test: TestCase): Promise<string | undefined> {
     for (const name of [test.classname, test.suite]) {
       const trimmed = name?.trim();
       if (!trimmed) continue;
       const file = looksLikePath(trimmed)
-        ? this.resolve({ path: trimmed, line: 1, kind: 'path' })
-        : this.fileOfClass(trimmed);
+        ? await this.resolve({ path: trimmed, line: 1, kind: 'path' })
+        : await this.fileOfClass(trimmed);
       if (file !== undefined) return file;
     }
     return undefined;
   }
 
-  private fileOfClass(name: string): string | undefined {
+  private async fileOfClass(name: string): Promise<string | undefined> {
     if (!/^[\w$]+(\.[\w$+]+)*$/.test(name)) return undefined;
     // Nested classes: Java's Outer$Inner, .NET's Outer+Inner live in Outer's file.
     const parts = name.split('.').map((part) => part.replace(/[$+].*$/, ''));
@@ -201,16 +237,27 @@ export class TestLocator {
     for (let count = parts.length; count >= Math.max(1, parts.length - 2); count -= 1) {
       const base = parts.slice(0, count).join('/');
       for (const extension of SOURCE_EXTENSIONS) {
-        const file = this.bySuffix(`${base}.${extension}`);
+        const file = await this.bySuffix(`${base}.${extension}`, 1);
         if (file !== undefined) return file;
       }
     }
     const className = parts.at(-1) ?? '';
     for (const extension of DOTNET_EXTENSIONS) {
-      const file = this.bySuffix(`${className}.${extension}`);
+      const file = await this.bySuffix(`${className}.${extension}`, 1);
       if (file !== undefined) return file;
     }
     return undefined;
+  }
+
+  /** False only when the file is known to end before `line`; an unreadable file may have it. */
+  private async hasLine(file: string, line: number): Promise<boolean> {
+    let count = this.lineCounts.get(file);
+    if (count === undefined) {
+      count = countLines(join(this.context.workspace, file));
+      this.lineCounts.set(file, count);
+    }
+    const lines = await count;
+    return lines === undefined || line <= Math.max(lines, 1);
   }
 
   private async declaredAt(file: string, test: TestCase): Promise<number | undefined> {
@@ -227,6 +274,25 @@ export class TestLocator {
     return source;
   }
 }
+
+/** The file's number of lines (a last line without a newline counts); undefined if unreadable. */
+async function countLines(path: string): Promise<number | undefined> {
+  try {
+    let newlines = 0;
+    let last = NEWLINE;
+    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+      for (let at = chunk.indexOf(NEWLINE); at !== -1; at = chunk.indexOf(NEWLINE, at + 1)) {
+        newlines += 1;
+      }
+      if (chunk.length > 0) last = chunk[chunk.length - 1]!;
+    }
+    return last === NEWLINE ? newlines : newlines + 1;
+  } catch {
+    return undefined;
+  }
+}
+
+const NEWLINE = 0x0a;
 
 async function readSource(path: string): Promise<string | undefined> {
   try {

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SarifLog } from '../../src/quality-gate/code-scanning.js';
+import type { SarifLog } from '../../src/quality-gate/sarif-log.js';
 import { REPO_ROOT } from '../../tools/actions.js';
 import { CodeScanningStore, useFakeGitHub } from '../support/fake-github/index.js';
 import { runAction } from '../support/runner.js';
-import { QUALITY_GATE, checkstyle, makeWorkspace } from './quality-gate-support.js';
+import { QUALITY_GATE, checkstyle, junit, makeWorkspace } from './quality-gate-support.js';
 
 const TOKEN = 'ghs_qualityGateSarifToken01';
 const MERGE_SHA = '3f786850e387550fdab836ed7e6dc881de23001b';
@@ -18,6 +18,9 @@ const pullRequest = {
   ),
 };
 
+/** The category of the reports entry `checkstyle: lint.xml`: its name slugged, with its hash. */
+const LINT_CATEGORY = 'quality-gate/checkstyle-lint.xml-474fdd9c/';
+
 const lint = checkstyle([
   { file: 'src/payments/retry.ts', line: 12, severity: 'error', rule: 'no-floating-promises' },
   { file: 'src/payments/retry.ts', line: 30, severity: 'warning', rule: 'max-len' },
@@ -27,9 +30,12 @@ const lint = checkstyle([
 describe('quality-gate bundle: findings to GitHub code scanning', () => {
   const github = useFakeGitHub({ token: TOKEN });
 
-  async function gate(inputs: Record<string, string>) {
+  async function gate(
+    inputs: Record<string, string>,
+    files: Record<string, string> = { 'lint.xml': lint },
+  ) {
     return runAction(QUALITY_GATE, {
-      workspace: await makeWorkspace({ 'lint.xml': lint }),
+      workspace: await makeWorkspace(files),
       githubToken: TOKEN,
       event: pullRequest,
       env: { GITHUB_API_URL: github().url },
@@ -57,7 +63,7 @@ describe('quality-gate bundle: findings to GitHub code scanning', () => {
     expect(version).toBe('2.1.0');
     expect(runs).toHaveLength(1);
     expect(runs[0]!.tool.driver.name).toBe('checkstyle');
-    expect(runs[0]!.automationDetails).toEqual({ id: 'quality-gate/checkstyle/' });
+    expect(runs[0]!.automationDetails).toEqual({ id: LINT_CATEGORY });
     const results = runs[0]!.results.map((result) => ({
       rule: result.ruleId,
       level: result.level,
@@ -95,6 +101,55 @@ describe('quality-gate bundle: findings to GitHub code scanning', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(upload!.sarif);
     expect(run.main.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual(
       ['problem at 30'],
+    );
+  });
+
+  it('closes fixed alerts: a run that finds nothing uploads an empty analysis in the same category', async () => {
+    const store = new CodeScanningStore();
+    store.register(github());
+    const oneWarning = checkstyle([
+      { file: 'src/payments/retry.ts', line: 30, severity: 'warning', rule: 'max-len' },
+    ]);
+
+    const first = await gate({ 'upload-sarif': 'true' }, { 'lint.xml': oneWarning });
+    const fixed = await gate({ 'upload-sarif': 'true' }, { 'lint.xml': '<checkstyle/>' });
+
+    expect([first.main.exitCode, fixed.main.exitCode]).toEqual([0, 0]);
+    expect(store.uploads).toHaveLength(2);
+    const analyses = store.uploads.map((upload) =>
+      (upload.sarif as unknown as SarifLog).runs.map((run) => ({
+        tool: run.tool.driver.name,
+        category: run.automationDetails.id,
+        results: run.results.length,
+      })),
+    );
+    expect(analyses).toEqual([
+      [{ tool: 'checkstyle', category: LINT_CATEGORY, results: 1 }],
+      [{ tool: 'checkstyle', category: LINT_CATEGORY, results: 0 }],
+    ]);
+    expect(fixed.main.outputs['sarif-id']).toBe(store.uploads[1]!.id);
+  });
+
+  it('leaves a check whose report is missing out of the upload, so its alerts stay open', async () => {
+    const store = new CodeScanningStore();
+    store.register(github());
+
+    const run = await gate(
+      {
+        'upload-sarif': 'true',
+        reports: 'checkstyle: lint.xml\ncheckstyle: eslint.xml\njunit: tests.xml',
+      },
+      { 'lint.xml': lint, 'tests.xml': junit([{ name: 'retries' }]) },
+    );
+
+    // The missing report fails the gate, yet the evaluated check's analysis still goes up; the
+    // test report measures no findings and has no run either.
+    expect(run.main.exitCode).toBe(1);
+    expect(store.uploads).toHaveLength(1);
+    const { runs } = store.uploads[0]!.sarif as unknown as SarifLog;
+    expect(runs.map((sarifRun) => sarifRun.automationDetails.id)).toEqual([LINT_CATEGORY]);
+    expect(run.main.log).toContain(
+      'checkstyle: eslint.xml) could not be evaluated and has no run in the SARIF',
     );
   });
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../tools/actions.js';
 import { CheckRunStore, useFakeGitHub } from '../support/fake-github/index.js';
 import { runAction } from '../support/runner.js';
-import { QUALITY_GATE, checkstyle, makeWorkspace } from './quality-gate-support.js';
+import { QUALITY_GATE, checkstyle, junit, makeWorkspace } from './quality-gate-support.js';
 
 const TOKEN = 'ghs_qualityGateTestToken01';
 const pullRequest = {
@@ -119,6 +119,24 @@ describe('quality-gate bundle against the fake GitHub API', () => {
       'quality-gate (linux)': 'success',
       'quality-gate (windows)': 'failure',
     });
+  });
+
+  it('masks the token in the summary and the comment even when a test prints it', async () => {
+    const comments = github().issueComments();
+    const run = await runAction(QUALITY_GATE, {
+      workspace: await makeWorkspace({
+        'junit.xml': junit([{ name: 'leaks', failure: `Authorization: token ${TOKEN}` }]),
+      }),
+      githubToken: TOKEN,
+      event: pullRequest,
+      env: { GITHUB_API_URL: github().url },
+      inputs: { reports: 'junit: junit.xml', comment: 'true' },
+    });
+    expect(run.main.exitCode).toBe(1);
+    const [comment] = comments.list(target);
+    expect(comment.body).toContain('Authorization: token ***');
+    expect(comment.body).not.toContain(TOKEN);
+    expect(run.main.summary).not.toContain(TOKEN);
   });
 
   it('says so in the summary when the token may not write check runs, and still passes', async () => {

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runAction } from '../support/runner.js';
 import { describeWithTool } from '../support/tools.js';
+import { REPO_ROOT } from '../../tools/actions.js';
 import { FIXTURES, QUALITY_GATE, junit, makeWorkspace } from './quality-gate-support.js';
 
 const run = promisify(execFile);
@@ -97,6 +98,24 @@ describe('quality-gate bundle: reports written in a subfolder', () => {
     });
     expect(allowed.main.exitCode).toBe(0);
   });
+
+  it('with fail-on-empty: false, a missing or 0-byte test report passes and says so', async () => {
+    const workspace = await makeWorkspace({ 'out/empty.xml': '' });
+    const inputs = { reports: 'junit: out/empty.xml\njunit: none/*.xml' };
+    const strict = await runAction(QUALITY_GATE, { workspace, inputs });
+    expect(strict.main.exitCode).toBe(1);
+    expect(strict.main.summary).toContain('its report has no tests (fail-on-empty: true)');
+    expect(strict.main.summary).toContain(
+      'could not be evaluated: report &#39;none/*.xml&#39; matched no files',
+    );
+
+    const lenient = await runAction(QUALITY_GATE, {
+      workspace,
+      inputs: { ...inputs, 'fail-on-empty': 'false' },
+    });
+    expect(lenient.main.exitCode).toBe(0);
+    expect(lenient.main.summary).toContain('Passed anyway: fail-on-empty is false.');
+  });
 });
 
 describeWithTool(
@@ -123,3 +142,64 @@ describeWithTool(
     });
   },
 );
+
+describeWithTool(
+  { program: 'go', debianPackage: 'golang-go', versionArgs: ['version'] },
+  'quality-gate bundle: go test -json as a check',
+  () => {
+    it('counts go test as go does and annotates the failing test at its t.Errorf line', async () => {
+      const workspace = await makeWorkspace({}, ['go-demo']);
+      const gate = await runAction(QUALITY_GATE, {
+        workspace,
+        env: {
+          // No network, no toolchain download, no VCS stamping (the copy is not a repository).
+          GOTOOLCHAIN: 'local',
+          GOCACHE: join(workspace, '.go/cache'),
+          GOPATH: join(workspace, '.go/path'),
+          GOFLAGS: '-buildvcs=false',
+          GOPROXY: 'off',
+        },
+        inputs: {
+          name: 'go',
+          checks: [
+            '- name: go tests',
+            '  run: go test -json ./...',
+            '  format: go-test-json',
+            '  working-directory: go-demo',
+          ].join('\n'),
+        },
+        timeoutMs: 240_000,
+      });
+      expect(gate.main.exitCode).toBe(1);
+      expect(gate.main.outputs).toMatchObject({ passed: 'false', 'test-failures': '5' });
+      const errors = gate.main.annotations.filter((a) => a.file === 'go-demo/calc/calc_test.go');
+      expect(errors.map((a) => a.line)).toContain(13); // t.Errorf in TestSubNegative
+      expect(gate.main.summary).toContain('Quality gate (go) failed');
+    }, 260_000);
+  },
+);
+
+describe('quality-gate bundle: mocha --reporter json as a check', () => {
+  it('counts what mocha counts and names the test that passed on a retry as flaky', async () => {
+    const workspace = await makeWorkspace({}, ['mocha-demo']);
+    const mocha = join(REPO_ROOT, 'node_modules/mocha/bin/mocha.js');
+    const gate = await runAction(QUALITY_GATE, {
+      workspace,
+      inputs: {
+        checks: [
+          '- name: mocha',
+          `  run: node ${mocha} --reporter json --reporter-option output=mocha.json`,
+          '  format: mocha-json',
+          '  report: mocha.json',
+          '  working-directory: mocha-demo',
+        ].join('\n'),
+        'max-test-failures': '100',
+      },
+    });
+    expect(gate.main.exitCode).toBe(0);
+    expect(Number(gate.main.outputs['test-failures'])).toBeGreaterThan(0);
+    expect(gate.main.summary).toMatch(/Flaky tests \(1\)/);
+    const flaky = gate.main.annotations.filter((a) => a.level === 'warning');
+    expect(flaky[0]?.file).toMatch(/^mocha-demo\/test\/retry\.spec\.js$/);
+  });
+});

@@ -83,3 +83,42 @@ describeWithTool(
     });
   },
 );
+
+describeWithTool(
+  { program: 'pytest-3', debianPackage: 'python3-pytest' },
+  'quality-gate bundle: failing tests in a monorepo',
+  () => {
+    it('a report read from a service folder: the service files, not the root copies', async () => {
+      const broken = '@pytest.fixture\ndef database():\n    raise ConnectionError("down")\n';
+      const workspace = await makeWorkspace({
+        // The root has its own conftest.py and tests/test_calc.py, shorter than the service's.
+        'conftest.py': `import pytest\n\n\n${broken}`,
+        'tests/test_calc.py': 'def test_root():\n    assert True\n',
+        'services/py/pytest.ini': '[pytest]\naddopts = -p no:cacheprovider\n',
+        'services/py/conftest.py': `import pytest\n${broken}`,
+        'services/py/tests/test_calc.py': `${TEST_CALC}\n\ndef test_query(database):\n    pass\n`,
+      });
+      execFileSync('git', ['init', '-q'], { cwd: workspace });
+      execFileSync('git', ['add', '.'], { cwd: workspace });
+      try {
+        execFileSync('pytest-3', ['--junitxml=out/junit.xml'], {
+          cwd: join(workspace, 'services/py'),
+          env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+        });
+      } catch {
+        // pytest exits 1 when a test fails; the report is what matters.
+      }
+      const run = await runAction(QUALITY_GATE, {
+        workspace,
+        inputs: { reports: 'junit: services/py/out/junit.xml' },
+      });
+
+      const failures = run.main.annotations.filter((a) => a.title?.includes('test failed'));
+      const placed = failures.map(({ file, line }) => `${file}:${line}`).sort();
+      expect(placed).toEqual([
+        'services/py/conftest.py:4',
+        `services/py/tests/test_calc.py:${ASSERT_LINE}`,
+      ]);
+    });
+  },
+);

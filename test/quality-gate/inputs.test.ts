@@ -114,7 +114,7 @@ describe('quality-gate inputs', () => {
         thresholds: expect.objectContaining({ maxWarnings: 5, failOnEmpty: undefined }),
       },
       {
-        name: 'junit: out/*.xml',
+        name: 'junit: py/out/*.xml',
         format: 'junit',
         glob: 'out/*.xml',
         directory: `${WORKSPACE}/py`,
@@ -177,6 +177,11 @@ describe('quality-gate inputs', () => {
       },
       message:
         "Input 'reports' has two entries named 'a'; names must be unique across checks and reports",
+    },
+    {
+      inputs: { reports: 'format: junit\nreport: a.xml' },
+      message:
+        "Input 'reports' has 'format: junit', which looks like a key of an entry; write entries as a YAML list, each starting with '- '.",
     },
     {
       inputs: { reports: '- format: junit' },

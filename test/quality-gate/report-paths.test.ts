@@ -9,7 +9,8 @@ describe('anchorBesideReport', () => {
   let workspace: string;
   beforeAll(async () => {
     workspace = await mkdtemp(join(tmpdir(), 'report-paths-'));
-    for (const file of ['rust/src/lib.rs', 'README.md', 'py/tests/test_calc.py', 'py/app/x.py']) {
+    const files = ['rust/src/lib.rs', 'README.md', 'py/tests/test_calc.py', 'tests/test_calc.py'];
+    for (const file of files) {
       await mkdir(dirname(join(workspace, file)), { recursive: true });
       await writeFile(join(workspace, file), '');
     }
@@ -46,7 +47,10 @@ describe('anchorBesideReport', () => {
     };
     const anchored = anchorBesideReport(tests, join(workspace, 'py/junit.xml'), workspace);
     expect(anchored.tests?.notable[0]?.file).toBe('py/tests/test_calc.py');
+    // The root has a tests/test_calc.py too; the report's own folder wins.
     const atRoot = anchorBesideReport(tests, join(workspace, 'junit.xml'), workspace);
     expect(atRoot.tests?.notable[0]?.file).toBe('tests/test_calc.py');
+    const ranAtRoot = anchorBesideReport(tests, join(workspace, 'reports/junit.xml'), workspace);
+    expect(ranAtRoot.tests?.notable[0]?.file).toBe('tests/test_calc.py');
   });
 });

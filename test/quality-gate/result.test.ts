@@ -103,6 +103,12 @@ describe('buildResult', () => {
     expect(result.checks[2]).not.toHaveProperty('exitCode');
   });
 
+  it('names the matrix leg it belongs to, and has no name key without one', () => {
+    const verdict = evaluateGate(SEED_CHECKS, {});
+    expect(buildResult(verdict, { ...SEED_RUN, name: 'linux' }).name).toBe('linux');
+    expect(buildResult(verdict, SEED_RUN)).not.toHaveProperty('name');
+  });
+
   it('survives a JSON round trip unchanged: nothing undefined or infinite', () => {
     const verdict = evaluateGate(
       [{ ...SEED_CHECKS[1], thresholds: { maxWarnings: Infinity } }],

@@ -59,6 +59,16 @@ describe('framesIn', () => {
       [at('calc_test.go', 12), at('calc_test.go', 15)],
     ],
     [
+      "a Go panic's goroutine trace: no colon after the line, paths with spaces",
+      'panic: assignment to entry in nil map [recovered]\n\tpanic: assignment to entry in nil map\n\ngoroutine 7 [running]:\ntesting.tRunner.func1.2({0x5a1f40, 0x5e9f30})\n\t/usr/local/go/src/testing/testing.go:1632 +0x230\nexample.com/app/panicky.TestMap(0xc000007040?)\n\t/home/runner/work/my app/my app/panicky/p_test.go:8 +0x2e\nC:/a/app/app/panicky/w_test.go:3\n\tC:/a/app/app/panicky/w_test.go:4\ncreated by testing.(*T).Run in goroutine 1\n\t/usr/local/go/src/testing/testing.go:1742 +0x390',
+      [
+        at('/usr/local/go/src/testing/testing.go', 1632),
+        at('/home/runner/work/my app/my app/panicky/p_test.go', 8),
+        at('C:/a/app/app/panicky/w_test.go', 4),
+        at('/usr/local/go/src/testing/testing.go', 1742),
+      ],
+    ],
+    [
       'a Rust panic (1.73 and later)',
       "thread 'tests::adds' panicked at src/lib.rs:48:9:\nassertion failed",
       [at('src/lib.rs', 48)],
@@ -91,6 +101,10 @@ describe('isOutsideCode', () => {
     [at('node:internal/timers', 1), true],
     [at('/opt/hostedtoolcache/node/20/x64/lib/x.js', 1), true],
     [at('/home/runner/.cargo/registry/src/x/lib.rs', 1), true],
+    [
+      at('/home/runner/go/pkg/mod/github.com/stretchr/testify@v1.9.0/assert/assertions.go', 1),
+      true,
+    ],
     [at('java/lang/Thread.java', 1, 'package'), true],
     [at('org/junit/jupiter/api/Assertions.java', 1, 'package'), true],
     [at('com/example/CalcTest.java', 1, 'package'), false],

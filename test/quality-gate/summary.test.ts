@@ -108,4 +108,63 @@ describe('quality-gate summary', () => {
       /Slowest tests \(2\)[\s\S]*calc › test_big<\/code>.*4s[\s\S]*calc › test_divide<\/code>.*900ms/,
     );
   });
+
+  it('counts passed tests as passed, not every test that ran', () => {
+    const mixed = run('pytest', 'junit', {
+      findings: [],
+      tests: {
+        totals: { total: 3, passed: 1, failed: 1, skipped: 1, flaky: 0 },
+        notable: [testCase('test_divide', { outcome: 'failed' })],
+        slowest: [],
+      },
+    });
+    const verdict = evaluateGate([{ ...mixed, thresholds: { maxTestFailures: 1 } }], {});
+    expect(verdictLine(verdict)).toBe(
+      'Quality gate passed: 1 check, 0 errors, 0 warnings, 1 test passed, 1 failed, 1 skipped',
+    );
+  });
+
+  it('counts failing tests from the totals when a report kept only the first of them', () => {
+    const kept = Array.from({ length: 150 }, (_, i) => testCase(`t${i}`, { outcome: 'failed' }));
+    const huge = run('pytest', 'junit', {
+      findings: [],
+      tests: {
+        totals: { total: 5000, passed: 1000, failed: 4000, skipped: 0, flaky: 0 },
+        notable: kept,
+        slowest: [],
+      },
+    });
+    const html = render([huge]);
+    expect(html).toContain('Failing tests (4000)');
+    expect(html).toContain('3900 more not listed.');
+  });
+
+  it('says once that a check could not be evaluated, and shows no Time column for reports', () => {
+    const broken: CheckRun = {
+      ...run('pytest', 'junit', { findings: [] }),
+      problem: 'junit.xml is empty',
+    };
+    const html = render([broken]);
+    expect(html).toContain('❌ failed: could not be evaluated: junit.xml is empty');
+    expect(html).not.toContain('could not be evaluated: could not be evaluated');
+    expect(html).not.toContain('<th>Time</th>');
+    expect(html).not.toContain('<th>Errors</th>');
+    expect(html).toContain('<th>Tests</th>');
+  });
+
+  it('shows why a check passed without a report', () => {
+    const missing: CheckRun = {
+      ...run('pytest', 'junit', {
+        findings: [],
+        tests: {
+          totals: { total: 0, passed: 0, failed: 0, skipped: 0, flaky: 0 },
+          notable: [],
+          slowest: [],
+        },
+      }),
+      thresholds: { failOnEmpty: false },
+      note: "report 'out/*.xml' matched no files. Passed anyway: fail-on-empty is false.",
+    };
+    expect(render([missing])).toContain('✅ passed: report &#39;out/*.xml&#39; matched no files.');
+  });
 });

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fileSource } from '../../src/core/reports/source.js';
+import { fileSource, textSource } from '../../src/core/reports/source.js';
 import type { TestCase } from '../../src/quality-gate/model.js';
+import { parseGoTestJson } from '../../src/quality-gate/parsers/go-test-json.js';
 import { parseJunit } from '../../src/quality-gate/parsers/junit.js';
 import {
   RepositoryIndex,
@@ -185,6 +186,58 @@ describe('TestLocator from the failure text', () => {
   ])('$case', async ({ files, test, workspace, directory, expected }) => {
     const located = await locator(files, workspace, directory).locate(failed(test));
     expect({ file: located.file, line: located.line }).toEqual(expected);
+  });
+});
+
+describe('TestLocator in a monorepo whose root has files of the same names', () => {
+  const padded = (lines: number, last: string) => `${'\n'.repeat(lines - 1)}${last}\n`;
+  const FILES = {
+    'conftest.py': padded(6, 'import os'),
+    'tests/test_calc.py': padded(2, 'assert True'),
+    'services/py/conftest.py': padded(4, '    raise ConnectionError("down")'),
+    'services/py/tests/test_calc.py': padded(29, '    assert total == -4'),
+  };
+  const TEXT = 'E   ConnectionError\n\nconftest.py:4: ConnectionError';
+  const ASSERT = 'E   assert -3 == -4\n\ntests/test_calc.py:29: AssertionError';
+
+  async function place(details: string, context: { reportFile?: string; directory?: string }) {
+    const workspace = await gitWorkspace(FILES);
+    const placer = new TestLocator(new RepositoryIndex(Object.keys(FILES)), {
+      workspace,
+      ...(context.reportFile && { reportFile: join(workspace, context.reportFile) }),
+      ...(context.directory && { directory: join(workspace, context.directory) }),
+    });
+    const located = await placer.locate(failed({ details }));
+    return { file: located.file, line: located.line };
+  }
+
+  it('a report read with no directory: beside the report before the root', async () => {
+    const reportFile = 'services/py/out/junit.xml';
+    expect(await place(TEXT, { reportFile })).toEqual({ file: 'services/py/conftest.py', line: 4 });
+    expect(await place(ASSERT, { reportFile })).toEqual({
+      file: 'services/py/tests/test_calc.py',
+      line: 29,
+    });
+  });
+
+  it('a report at the root: the root file, when it has the line', async () => {
+    expect(await place(TEXT, { reportFile: 'junit.xml' })).toEqual({
+      file: 'conftest.py',
+      line: 4,
+    });
+  });
+
+  it('the directory the tool ran in before the root', async () => {
+    expect(await place(TEXT, { directory: 'services/py' })).toEqual({
+      file: 'services/py/conftest.py',
+      line: 4,
+    });
+  });
+
+  it('never a line beyond the end of the file: the next file that has it', async () => {
+    // The root's tests/test_calc.py has 2 lines; the service's copy is the one with line 29.
+    expect(await place(ASSERT, {})).toEqual({ file: 'services/py/tests/test_calc.py', line: 29 });
+    expect(await place('tests/test_calc.py:31: AssertionError', {})).toEqual({});
   });
 });
 
@@ -411,6 +464,46 @@ describeWithTool(
           code: 'raise ConnectionError("database is not reachable")',
         },
       ]);
+    });
+  },
+);
+
+describeWithTool(
+  { program: 'go', debianPackage: 'golang-go', versionArgs: ['version'] },
+  'locateFailingTests on a real go test -json run',
+  () => {
+    it('puts a panicking test on its line in the goroutine trace, in a folder with a space', async () => {
+      const workspace = await gitWorkspace({ 'README.md': 'demo\n' });
+      const project = join(workspace, 'services/go demo');
+      await cp(join(FIXTURES, 'projects/go-demo'), project, { recursive: true });
+      execFileSync('git', ['add', '.'], { cwd: workspace });
+      const cache = await mkdtemp(join(tmpdir(), 'slipway-locations-go-'));
+      workspaces.push(cache);
+      const run = spawnSync('go', ['test', '-json', './panics/'], {
+        cwd: project,
+        encoding: 'utf8',
+        timeout: 300_000,
+        // No network, no toolchain download, no VCS stamping.
+        env: {
+          ...process.env,
+          GOTOOLCHAIN: 'local',
+          GOCACHE: join(cache, 'cache'),
+          GOPATH: join(cache, 'path'),
+          GOFLAGS: '-buildvcs=false',
+          GOPROXY: 'off',
+        },
+      });
+      expect(run.stdout).toMatch(/panics_test\.go:\d+ \+0x/);
+
+      const context = { workspace, origin: 'stdout of go', directory: project };
+      const parsed = await locateFailingTests(
+        await parseGoTestJson(textSource(run.stdout, 'stdout of go'), context),
+        context,
+      );
+      const source = (await readFile(join(project, 'panics/panics_test.go'), 'utf8')).split('\n');
+      const panicked = parsed.tests?.notable.find((test) => test.name === 'TestFirstOfNone');
+      expect(panicked).toMatchObject({ file: 'services/go demo/panics/panics_test.go' });
+      expect(source[(panicked?.line ?? 0) - 1]?.trim()).toBe('First(nil)');
     });
   },
 );

@@ -1,7 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { expect } from 'vitest';
 import { ReportError } from '../../src/core/reports/source.js';
+import type { ReportSource } from '../../src/core/reports/source.js';
 
 /** Reports that must be refused cleanly, shared by every XML parser's safety tests. */
 
@@ -23,6 +25,15 @@ export function garbage(size: number): Buffer {
     bytes[index] = state >>> 24;
   }
   return bytes;
+}
+
+/** A report that can only be streamed, in the pieces given: an XML reader never reads one whole. */
+export function streamedSource(origin: string, chunks: () => Iterable<Buffer>): ReportSource {
+  return {
+    origin,
+    open: () => Readable.from(chunks()),
+    readText: () => Promise.reject(new Error(`${origin} must be streamed, not read whole`)),
+  };
 }
 
 /** The message of the ReportError a parse must end in. */

@@ -42749,7 +42749,7 @@ function secrets_registerSecret(value) {
  * and Kubernetes secrets, URL encoding for query strings), because a transformed secret is not
  * masked by the runner.
  */
-function registerSecretWithDerivations(value) {
+function secrets_registerSecretWithDerivations(value) {
     if (!value)
         return;
     secrets_registerSecret(value);
@@ -43991,7 +43991,7 @@ function registerKubeconfigSecrets(config) {
             const value = user[field];
             if (typeof value !== 'string')
                 continue;
-            registerSecretWithDerivations(value);
+            secrets_registerSecretWithDerivations(value);
             // The key's base64 is what the file holds; its PEM is what a debug log would show.
             if (field === 'client-key-data')
                 secrets_registerSecret(Buffer.from(value, 'base64').toString());
@@ -44004,7 +44004,7 @@ function registerKubeconfigSecrets(config) {
             for (const field of SECRET_PROVIDER_FIELDS) {
                 const value = provider[field];
                 if (typeof value === 'string')
-                    registerSecretWithDerivations(value);
+                    secrets_registerSecretWithDerivations(value);
             }
         }
     }
@@ -46355,6 +46355,7 @@ function reportLinkOrUndefined(value) {
 
 
 
+
 function raw(name, options, example) {
     const value = getInput(name);
     if (value !== '')
@@ -46362,6 +46363,15 @@ function raw(name, options, example) {
     if (options?.required)
         throw new errors_InputError(name, 'is required but was not set.', example);
     return undefined;
+}
+/**
+ * A token or password input. It is registered as a secret the moment it is read, so everything
+ * written after (the summary, a comment, outputs) has it masked even before any client uses it.
+ */
+function readSecret(name) {
+    const value = core.getInput(name).trim() || undefined;
+    registerSecretWithDerivations(value);
+    return value;
 }
 function readString(name, options = {}) {
     const example = options.example ?? 'some-value';

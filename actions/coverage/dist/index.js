@@ -50537,6 +50537,7 @@ async function resolveKubeconfig(input) {
 
 
 
+
 function raw(name, options, example) {
     const value = getInput(name);
     if (value !== '')
@@ -50544,6 +50545,15 @@ function raw(name, options, example) {
     if (options?.required)
         throw new errors_InputError(name, 'is required but was not set.', example);
     return undefined;
+}
+/**
+ * A token or password input. It is registered as a secret the moment it is read, so everything
+ * written after (the summary, a comment, outputs) has it masked even before any client uses it.
+ */
+function readSecret(name) {
+    const value = getInput(name).trim() || undefined;
+    secrets_registerSecretWithDerivations(value);
+    return value;
 }
 function readString(name, options = {}) {
     const example = options.example ?? 'some-value';
@@ -50867,7 +50877,7 @@ function readSettings(env = process.env) {
         comment: readBoolean('comment', false),
         pullRequest: readInteger('pull-request', { default: 0, min: 0 }),
         badgePath: readString('badge-path'),
-        githubToken: readString('github-token'),
+        githubToken: readSecret('github-token'),
         workspace: env.GITHUB_WORKSPACE || process.cwd(),
     };
 }
@@ -50882,7 +50892,7 @@ function readCodecov() {
         throw new errors_InputError('flags', `has '${badFlag}'; Codecov flags use letters, digits, '_', '.' and '-' only.`, 'unit,backend');
     }
     return {
-        token: readString('codecov-token'),
+        token: readSecret('codecov-token'),
         url: url.replace(/\/+$/, ''),
         useOidc: readBoolean('use-oidc', false),
         flags,

@@ -36156,7 +36156,7 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1310);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9339);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -36165,7 +36165,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1310:
+/***/ 9339:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45042,6 +45042,7 @@ const RESULT_SCHEMA = 'slipway.quality-gate/v1';
 function buildResult(verdict, context = {}) {
     const result = {
         schema: RESULT_SCHEMA,
+        ...(context.name !== undefined && { name: context.name }),
         passed: verdict.passed,
         reasons: verdict.reasons,
         totals: verdict.totals,
@@ -46152,8 +46153,6 @@ function cap(text, max) {
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/core/image-reference.ts
@@ -47109,6 +47108,7 @@ async function resolveKubeconfig(input) {
 
 
 
+
 function raw(name, options, example) {
     const value = getInput(name);
     if (value !== '')
@@ -47116,6 +47116,15 @@ function raw(name, options, example) {
     if (options?.required)
         throw new errors_InputError(name, 'is required but was not set.', example);
     return undefined;
+}
+/**
+ * A token or password input. It is registered as a secret the moment it is read, so everything
+ * written after (the summary, a comment, outputs) has it masked even before any client uses it.
+ */
+function readSecret(name) {
+    const value = getInput(name).trim() || undefined;
+    secrets_registerSecretWithDerivations(value);
+    return value;
 }
 function readString(name, options = {}) {
     const example = options.example ?? 'some-value';
@@ -47340,31 +47349,28 @@ function commentKey(action, name) {
     return `${action}-${slug ? `${slug}-` : ''}${hash}`;
 }
 
-;// CONCATENATED MODULE: ./src/quality-gate/code-scanning.ts
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/quality-gate/sarif-log.ts
 /**
- * The gate's findings as a SARIF 2.1.0 log for GitHub code scanning, so they appear in the
- * Security tab and as pull request alerts. The log is always written to RUNNER_TEMP (output
- * `sarif-file`, for github/codeql-action/upload-sarif); with `upload-sarif` it is also uploaded.
+ * The gate's findings as a SARIF 2.1.0 log for GitHub code scanning. Pure: no I/O happens here.
  *
- * What code scanning accepts shapes the log:
+ * What code scanning does with a log shapes it:
+ * - It files analyses in sets by ref, tool and category, and closes an alert when the next analysis
+ *   of its set arrives without it. So every check that measures findings gets one run, even an
+ *   empty one (that is how its fixed alerts close), in its own category
+ *   `quality-gate/<name>/<check>/`, under a tool name that does not depend on what was found: the
+ *   check's format. Since 2025-07 an upload whose runs share a category is rejected, and the
+ *   step's `name` in the category keeps matrix legs from replacing each other's analyses.
+ * - A check that could not be evaluated (timeout, missing report) gets no run: an empty one would
+ *   close all its alerts although nothing was checked. Test and audit reports get none either.
  * - Every result needs a location in the repository: findings without a file (a tool's summary
  *   line, a crashed command) or with a path outside the repository are left out and counted.
- * - One run per tool (`source`), each with its own category (`automationDetails.id`): since
- *   2025-07 an upload whose runs share a category is rejected. The category starts with the
- *   step's `name`, so matrix legs do not replace each other's analyses.
  * - At most 20 runs per upload, and GitHub keeps only the 5,000 most severe results of a run:
  *   we cut there ourselves, errors last, so what is kept is ours to say.
  * - At most 10 MB gzipped: results are cut, least severe first, until the log fits.
  * No partialFingerprints: GitHub computes them from the checked-out files on upload.
  */
-
-
-
-
-
-
-
-
 
 
 
@@ -47376,45 +47382,72 @@ const SARIF_LIMITS = {
     gzippedBytes: 10 * 1024 * 1024,
 };
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-const code_scanning_LEVELS = { error: 'error', warning: 'warning', notice: 'note' };
+const sarif_log_LEVELS = { error: 'error', warning: 'warning', notice: 'note' };
 const RANK = { error: 0, warning: 1, notice: 2 };
-const UPLOAD = {
-    what: 'upload the findings to code scanning',
-    permission: 'security-events: write',
-};
 /** The category prefix of every run: `quality-gate/<name>/`, or `quality-gate/` without a name. */
 function categoryOf(name) {
     return name ? `quality-gate/${name}/` : 'quality-gate/';
 }
-/** Builds the log from the findings the gate counted, within GitHub's limits. */
-function buildSarif(findings, name, limits = SARIF_LIMITS) {
+/**
+ * A check's category, the same on every run so its next analysis replaces the last one. Names that
+ * are not category-safe (spaces, slashes, `checkstyle: lint.xml`) get a hash of the name, so two
+ * names that slug alike never share a category.
+ */
+function runCategory(name, check) {
+    const slug = check.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+|-+$/g, '');
+    if (slug === check)
+        return `${categoryOf(name)}${slug}/`;
+    const hash = (0,external_node_crypto_.createHash)('sha256').update(check).digest('hex').slice(0, 8);
+    return `${categoryOf(name)}${slug ? `${slug}-` : ''}${hash}/`;
+}
+/**
+ * Builds the log from the judged checks and the findings the gate counted (each naming its check),
+ * within GitHub's limits.
+ */
+function buildSarif(checks, findings, name, limits = SARIF_LIMITS) {
     const notes = [];
-    const located = findings.filter((finding) => uriOf(finding.file) !== undefined);
-    const unlocated = findings.length - located.length;
+    const unevaluated = checks.filter((check) => check.measures.findings && check.problem !== undefined);
+    if (unevaluated.length > 0) {
+        const one = unevaluated.length === 1;
+        notes.push(`${count(unevaluated.length, 'check')} (${names(unevaluated)}) could not be evaluated and ${one ? 'has' : 'have'} no run in the SARIF, so ${one ? 'its' : 'their'} code scanning alerts stay as they were.`);
+    }
+    const runs = new Map();
+    for (const check of checks) {
+        if (check.measures.findings && check.problem === undefined)
+            runs.set(check.name, { check, findings: [] });
+    }
+    let unlocated = 0;
+    for (const finding of findings) {
+        const run = runs.get(finding.check);
+        if (run === undefined)
+            continue;
+        if (uriOf(finding.file) === undefined)
+            unlocated += 1;
+        else
+            run.findings.push(finding);
+    }
     if (unlocated > 0) {
         notes.push(`${count(unlocated, 'finding')} without a file in the repository ${unlocated === 1 ? 'is' : 'are'} not in the SARIF: code scanning needs a location for every result.`);
     }
-    // Most severe tools first, so the runs that would go over GitHub's limit are the mildest.
-    const bySource = groupBySource(located);
-    const sources = [...bySource.keys()].sort((a, b) => compareTools(bySource.get(a) ?? [], bySource.get(b) ?? []));
-    const keptSources = sources.slice(0, limits.runs);
-    const cutSources = sources.slice(limits.runs);
-    if (cutSources.length > 0) {
-        const lost = cutSources.reduce((sum, source) => sum + (bySource.get(source)?.length ?? 0), 0);
-        notes.push(`${count(cutSources.length, 'tool')} (${cutSources.join(', ')}) with ${count(lost, 'finding')} ${cutSources.length === 1 ? 'is' : 'are'} not in the SARIF: code scanning takes at most ${limits.runs} runs per upload.`);
+    // Most severe checks first, so the runs that would go over GitHub's limit are the mildest.
+    const ordered = [...runs.values()].sort((a, b) => compareChecks(a.findings, b.findings));
+    const cut = ordered.slice(limits.runs);
+    if (cut.length > 0) {
+        const lost = cut.reduce((sum, run) => sum + run.findings.length, 0);
+        notes.push(`${count(cut.length, 'check')} (${names(cut.map((run) => run.check))}) with ${count(lost, 'finding')} ${cut.length === 1 ? 'is' : 'are'} not in the SARIF: code scanning takes at most ${limits.runs} runs per upload.`);
     }
-    let perRun = keptSources.map((source) => {
-        const sorted = [...(bySource.get(source) ?? [])].sort(bySeverity);
-        if (sorted.length > limits.resultsPerRun) {
-            notes.push(`${count(sorted.length - limits.resultsPerRun, 'finding')} of ${source} ${sorted.length - limits.resultsPerRun === 1 ? 'is' : 'are'} not in the SARIF: code scanning keeps the ${limits.resultsPerRun.toLocaleString('en-US')} most severe results of a tool.`);
+    let perRun = ordered.slice(0, limits.runs).map((run) => {
+        const sorted = [...run.findings].sort(bySeverity);
+        const over = sorted.length - limits.resultsPerRun;
+        if (over > 0) {
+            notes.push(`${count(over, 'finding')} of ${run.check.name} ${over === 1 ? 'is' : 'are'} not in the SARIF: code scanning keeps the ${limits.resultsPerRun.toLocaleString('en-US')} most severe results of a check.`);
         }
-        return { source, findings: sorted.slice(0, limits.resultsPerRun) };
+        return { check: run.check, findings: sorted.slice(0, limits.resultsPerRun) };
     });
-    const category = categoryOf(name);
     const render = () => ({
         $schema: SCHEMA,
         version: '2.1.0',
-        runs: perRun.map((run) => toRun(run.source, run.findings, category)),
+        runs: perRun.map((run) => toRun(run.check.format, runCategory(name, run.check.name), run.findings)),
     });
     let log = render();
     let gzipped = (0,external_node_zlib_.gzipSync)(JSON.stringify(log));
@@ -47432,13 +47465,13 @@ function buildSarif(findings, name, limits = SARIF_LIMITS) {
     }
     return { log, gzipped, results: after, notes };
 }
-function toRun(source, findings, category) {
+function toRun(tool, category, findings) {
     const rules = [];
     const ruleIndex = new Map();
     const results = findings.map((finding) => {
         // A result needs a rule to be tracked as one alert across analyses; tools without rule ids
         // (rustfmt) report under the tool's own name.
-        const id = finding.rule || source;
+        const id = finding.rule || finding.source || tool;
         let index = ruleIndex.get(id);
         if (index === undefined) {
             index = rules.length;
@@ -47452,7 +47485,7 @@ function toRun(source, findings, category) {
         return {
             ruleId: id,
             ruleIndex: index,
-            level: code_scanning_LEVELS[finding.severity],
+            level: sarif_log_LEVELS[finding.severity],
             message: { text: secrets_maskSecrets(finding.message.trim() || id) },
             locations: [
                 {
@@ -47464,11 +47497,7 @@ function toRun(source, findings, category) {
             ],
         };
     });
-    return {
-        tool: { driver: { name: source, rules } },
-        automationDetails: { id: `${category}${source}/` },
-        results,
-    };
+    return { tool: { driver: { name: tool, rules } }, automationDetails: { id: category }, results };
 }
 /**
  * SARIF regions are 1-based with an exclusive end column, as the tools' reports we read are.
@@ -47503,15 +47532,7 @@ function uriOf(file) {
 function isHttpUrl(text) {
     return /^https?:\/\/\S+$/.test(text);
 }
-function groupBySource(findings) {
-    const groups = new Map();
-    for (const finding of findings) {
-        const source = finding.source || 'quality-gate';
-        groups.set(source, [...(groups.get(source) ?? []), finding]);
-    }
-    return groups;
-}
-function compareTools(a, b) {
+function compareChecks(a, b) {
     const errors = (list) => list.filter((finding) => finding.severity === 'error').length;
     return errors(b) - errors(a) || b.length - a.length;
 }
@@ -47527,13 +47548,40 @@ function keepMostSevere(perRun, keep) {
     all.sort((a, b) => bySeverity(a.finding, b.finding) || a.order - b.order || a.runIndex - b.runIndex);
     const kept = new Set(all.slice(0, Math.max(0, keep)).map((entry) => entry.finding));
     return perRun.map((run) => ({
-        source: run.source,
+        check: run.check,
         findings: run.findings.filter((finding) => kept.has(finding)),
     }));
+}
+function names(checks) {
+    return checks.map((check) => check.name).join(', ');
 }
 function count(n, noun) {
     return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }
+
+;// CONCATENATED MODULE: ./src/quality-gate/code-scanning.ts
+/**
+ * Shares the gate's findings with GitHub code scanning, so they appear in the Security tab and as
+ * pull request alerts. The SARIF log (built in sarif-log.ts) is always written to RUNNER_TEMP
+ * (output `sarif-file`, for github/codeql-action/upload-sarif); with `upload-sarif` it is also
+ * uploaded (output `sarif-id`). Everything here only ever warns: the verdict is already made.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+const UPLOAD = {
+    what: 'upload the findings to code scanning',
+    permission: 'security-events: write',
+};
 /**
  * As github/codeql-action does: the run's own ref and commit (on pull_request, the merge ref
  * refs/pull/N/merge and its merge commit). A pull request named by the `pull-request` input
@@ -47585,13 +47633,15 @@ function uploadWarning(error, github) {
 }
 /**
  * Writes the SARIF file (output `sarif-file`) and, when asked, uploads it (output `sarif-id`).
+ * `checks` are the judged checks (the verdict's), `findings` the counted ones with their check's
+ * name: every check that measured findings gets a run, so an empty one closes its fixed alerts.
  * Never throws: code scanning is an extra view on findings the gate has already judged.
  */
-async function shareWithCodeScanning(findings, options) {
+async function shareWithCodeScanning(checks, findings, options) {
     try {
-        const built = buildSarif(findings, options.name);
+        const built = buildSarif(checks, findings, options.name);
         for (const note of built.notes)
-            info(`code scanning: ${note}`);
+            info(log_escapeUntrusted(`code scanning: ${note}`));
         const directory = options.runnerTemp ?? (process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)());
         await (0,promises_namespaceObject.mkdir)(directory, { recursive: true });
         const file = (0,external_node_path_namespaceObject.join)(directory, `${commentKey('quality-gate', options.name)}.sarif`);
@@ -47607,8 +47657,9 @@ async function shareWithCodeScanning(findings, options) {
     }
 }
 async function upload(built, options) {
+    // A run without results is still uploaded: it is what closes the alerts its check fixed.
     if (built.log.runs.length === 0) {
-        info('code scanning: no finding has a location in the repository, so nothing was uploaded.');
+        info('code scanning: no check that measures lint findings could be evaluated, so nothing was uploaded.');
         return;
     }
     if (!options.githubToken) {
@@ -47630,7 +47681,103 @@ async function upload(built, options) {
     info(log_escapeUntrusted(`code scanning: uploaded as ${outcome.id} for ${target.ref} at ${target.commitSha}; GitHub processes it in the background (${outcome.url}).`));
 }
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/core/reports/source.ts
+
+
+/** JSON and text reports are read whole; anything bigger than this is not a plausible report. */
+const MAX_TEXT_REPORT_BYTES = 64 * 1024 * 1024;
+function fileSource(path) {
+    return {
+        origin: path,
+        open: () => (0,external_node_fs_namespaceObject.createReadStream)(path),
+        readText: (maxBytes) => collect((0,external_node_fs_namespaceObject.createReadStream)(path), maxBytes, path),
+    };
+}
+function textSource(text, origin) {
+    return {
+        origin,
+        open: () => external_node_stream_.Readable.from([Buffer.from(text, 'utf8')]),
+        readText: async (maxBytes) => {
+            if (Buffer.byteLength(text, 'utf8') > maxBytes)
+                throw source_tooLarge(origin, maxBytes);
+            return text;
+        },
+    };
+}
+async function collect(stream, maxBytes, origin) {
+    const chunks = [];
+    let size = 0;
+    try {
+        for await (const chunk of stream) {
+            size += chunk.length;
+            if (size > maxBytes) {
+                stream.destroy();
+                throw source_tooLarge(origin, maxBytes);
+            }
+            chunks.push(chunk);
+        }
+    }
+    catch (error) {
+        if (error instanceof ReportError)
+            throw error;
+        throw new ReportError(origin, `could not be read: ${error.message}`);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+function source_tooLarge(origin, maxBytes) {
+    return new ReportError(origin, `is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB and was not read.`);
+}
+/**
+ * A report that cannot be read (malformed, truncated, hostile, wrong shape). The check it belongs
+ * to fails with this message rather than the action crashing.
+ */
+class ReportError extends Error {
+    origin;
+    constructor(origin, problem) {
+        super(`${origin}: ${problem}`);
+        this.origin = origin;
+        this.name = 'ReportError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/quality-gate/model.ts
+/**
+ * What every report parser produces, whatever the tool: findings (lint and format problems),
+ * test results, and vulnerabilities. The gate, the annotations and the summary read only this.
+ */
+const FORMATS = [
+    'junit',
+    'sarif',
+    'checkstyle',
+    'eslint',
+    'clippy',
+    'rustfmt',
+    'cargo-audit',
+    'npm-audit',
+    'go-test-json',
+    'mocha-json',
+    'trx',
+    'nunit',
+    'xunit',
+    'exit-code',
+];
+/** Formats that report test results (and nothing else); fail-on-empty speaks about these. */
+const TEST_FORMATS = new Set([
+    'junit',
+    'trx',
+    'nunit',
+    'xunit',
+    'go-test-json',
+    'mocha-json',
+]);
+/** Formats that report vulnerabilities. */
+const AUDIT_FORMATS = new Set(['cargo-audit', 'npm-audit']);
+
+
 ;// CONCATENATED MODULE: ./src/quality-gate/gate.ts
+
 
 /** Mildest first. */
 const AUDIT_SEVERITIES = [
@@ -47723,6 +47870,8 @@ function judgeCheck(check, globalLimits, options) {
     };
     if (check.problem !== undefined)
         verdict.problem = check.problem;
+    if (check.note !== undefined)
+        verdict.note = check.note;
     if (check.exitCode !== undefined)
         verdict.exitCode = check.exitCode;
     if (check.durationMs !== undefined)
@@ -47771,8 +47920,10 @@ function showsNothing(report) {
         vulnerabilities === 0);
 }
 function measuresOf({ format, report }) {
-    const tests = report.tests !== undefined;
-    const vulnerabilities = report.audit !== undefined;
+    // By the format too: a check that could not be evaluated has an empty report but still is a
+    // test (or audit) check, and its row should say so.
+    const tests = report.tests !== undefined || TEST_FORMATS.has(format);
+    const vulnerabilities = report.audit !== undefined || AUDIT_FORMATS.has(format);
     return {
         // Test and audit reports never carry lint findings unless a tool put some there.
         findings: report.findings.length > 0 || (format !== 'exit-code' && !tests && !vulnerabilities),
@@ -47920,90 +48071,6 @@ function splitCommandLine(commandLine, env = process.env) {
     return { program, args };
 }
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./src/core/reports/source.ts
-
-
-/** JSON and text reports are read whole; anything bigger than this is not a plausible report. */
-const MAX_TEXT_REPORT_BYTES = 64 * 1024 * 1024;
-function fileSource(path) {
-    return {
-        origin: path,
-        open: () => (0,external_node_fs_namespaceObject.createReadStream)(path),
-        readText: (maxBytes) => collect((0,external_node_fs_namespaceObject.createReadStream)(path), maxBytes, path),
-    };
-}
-function textSource(text, origin) {
-    return {
-        origin,
-        open: () => external_node_stream_.Readable.from([Buffer.from(text, 'utf8')]),
-        readText: async (maxBytes) => {
-            if (Buffer.byteLength(text, 'utf8') > maxBytes)
-                throw source_tooLarge(origin, maxBytes);
-            return text;
-        },
-    };
-}
-async function collect(stream, maxBytes, origin) {
-    const chunks = [];
-    let size = 0;
-    try {
-        for await (const chunk of stream) {
-            size += chunk.length;
-            if (size > maxBytes) {
-                stream.destroy();
-                throw source_tooLarge(origin, maxBytes);
-            }
-            chunks.push(chunk);
-        }
-    }
-    catch (error) {
-        if (error instanceof ReportError)
-            throw error;
-        throw new ReportError(origin, `could not be read: ${error.message}`);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-function source_tooLarge(origin, maxBytes) {
-    return new ReportError(origin, `is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB and was not read.`);
-}
-/**
- * A report that cannot be read (malformed, truncated, hostile, wrong shape). The check it belongs
- * to fails with this message rather than the action crashing.
- */
-class ReportError extends Error {
-    origin;
-    constructor(origin, problem) {
-        super(`${origin}: ${problem}`);
-        this.origin = origin;
-        this.name = 'ReportError';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/quality-gate/model.ts
-/**
- * What every report parser produces, whatever the tool: findings (lint and format problems),
- * test results, and vulnerabilities. The gate, the annotations and the summary read only this.
- */
-const FORMATS = [
-    'junit',
-    'sarif',
-    'checkstyle',
-    'eslint',
-    'clippy',
-    'rustfmt',
-    'cargo-audit',
-    'npm-audit',
-    'go-test-json',
-    'mocha-json',
-    'trx',
-    'nunit',
-    'xunit',
-    'exit-code',
-];
-
-
 ;// CONCATENATED MODULE: ./src/quality-gate/items.ts
 /**
  * The keys `checks` and `reports` entries share (name, format, report, working-directory and the
@@ -48129,6 +48196,7 @@ function requireUniqueNames(items, input, example, taken = new Set()) {
 
 
 
+
 const READABLE_FORMATS = FORMATS.filter((format) => format !== 'exit-code');
 const DEFAULT_CHECK_TIMEOUT = '20m';
 const CHECK_KEYS = [
@@ -48183,7 +48251,7 @@ function readSettings(env = process.env) {
         comment: readBoolean('comment', false),
         uploadSarif: readBoolean('upload-sarif', false),
         pullRequest: readInteger('pull-request', { default: 0, min: 0 }),
-        githubToken: readString('github-token'),
+        githubToken: readSecret('github-token'),
         workspace,
     };
 }
@@ -48254,6 +48322,9 @@ function readReports(workspace) {
         if (separator <= 0 || glob === '') {
             throw new errors_InputError('reports', `has '${line}', which is not '<format>: <path or glob>'.`, example);
         }
+        if (REPORT_KEYS.includes(format)) {
+            throw new errors_InputError('reports', `has '${line}', which looks like a key of an entry; write entries as a YAML list, each starting with '- '.`, REPORTS_EXAMPLE);
+        }
         if (!FORMATS.includes(format) || format === 'exit-code') {
             throw new errors_InputError('reports', `has unknown format '${format}'; use one of ${READABLE_FORMATS.join(', ')}.`, example);
         }
@@ -48267,8 +48338,11 @@ function readReportEntry(item, index, workspace) {
         reader.fail(`format 'exit-code' needs a command; use one of ${READABLE_FORMATS.join(', ')}, or move it to checks.`);
     }
     const glob = reader.text('report', true);
+    const directory = reader.text('working-directory');
+    // Two entries may read the same file name in different folders; their default names differ.
+    const where = directory === undefined ? glob : external_node_path_namespaceObject.posix.join(directory, glob);
     return {
-        name: reader.text('name') ?? `${format}: ${glob}`,
+        name: reader.text('name') ?? `${format}: ${where}`,
         format,
         glob,
         directory: reader.directory(workspace),
@@ -50269,6 +50343,11 @@ class GoTestReader {
     origin;
     tally = new TestTally();
     running = new Map();
+    /**
+     * Failed tests kept as notable, until their package ends. Go ≥ 1.20 reports a parent of
+     * parallel subtests (t.Run + t.Parallel) before the subtests it waited for.
+     */
+    failedParents = new Map();
     packages = new Map();
     /** Build output by import path (JSON build-output, or "# pkg" blocks of merged stderr). */
     buildOutputs = new Map();
@@ -50389,6 +50468,9 @@ class GoTestReader {
             return;
         const open = this.packageOf(packagePath);
         this.packages.delete(packagePath);
+        for (const [key, test] of this.failedParents)
+            if (test.packagePath === packagePath)
+                this.failedParents.delete(key);
         const failed = action === 'fail';
         const unfinished = [...this.running.values()].filter((test) => test.packagePath === packagePath);
         for (const test of unfinished) {
@@ -50453,19 +50535,19 @@ class GoTestReader {
             const packageState = this.packages.get(open.packagePath);
             if (packageState !== undefined)
                 packageState.failedTests += 1;
-            const parent = this.running.get(`${open.packagePath}\u0000${open.name.slice(0, open.name.lastIndexOf('/'))}`);
-            if (open.name.includes('/') && parent !== undefined) {
-                parent.failedSubtestCount += 1;
-                if (parent.failedSubtests.length < MAX_LISTED_SUBTESTS)
-                    parent.failedSubtests.push(open.name);
+            if (open.name.includes('/')) {
+                const parentKey = `${open.packagePath}\u0000${open.name.slice(0, open.name.lastIndexOf('/'))}`;
+                const parent = this.running.get(parentKey) ?? this.failedParents.get(parentKey);
+                if (parent !== undefined)
+                    failedSubtest(parent, open.name);
             }
         }
         const durationMs = elapsed === undefined ? undefined : Math.round(elapsed * 1000);
         this.tally.add(outcome, durationMs, () => {
             const output = open.output.value();
             const details = [output, packageOutput ?? ''].filter((text) => text !== '').join('\n');
-            const message = why ??
-                firstLine(output) ??
+            const ownMessage = why ?? firstLine(output);
+            const message = ownMessage ??
                 (open.failedSubtestCount > 0
                     ? subtestsMessage(open.failedSubtests, open.failedSubtestCount)
                     : undefined);
@@ -50485,6 +50567,11 @@ class GoTestReader {
             if (file !== undefined && open.location !== undefined) {
                 described.file = ownCopy(file);
                 described.line = open.location.line;
+            }
+            if (outcome === 'failed' && ownMessage === undefined) {
+                // Its message may yet come from subtests that finish after it.
+                open.failedCase = described;
+                this.failedParents.set(`${open.packagePath}\u0000${open.name}`, open);
             }
             return described;
         });
@@ -50529,13 +50616,59 @@ function firstLine(text) {
         .map((line) => line.trim())
         .find((line) => line !== '');
 }
+/** Counts a failed subtest for its parent, and updates the parent's case when it has one. */
+function failedSubtest(parent, name) {
+    parent.failedSubtestCount += 1;
+    if (parent.failedSubtests.length < MAX_LISTED_SUBTESTS)
+        parent.failedSubtests.push(name);
+    if (parent.failedCase !== undefined) {
+        parent.failedCase.message = text_capText(subtestsMessage(parent.failedSubtests, parent.failedSubtestCount), text_MAX_MESSAGE_CHARS);
+    }
+}
 function subtestsMessage(names, count) {
     const listed = names.join(', ');
     const more = count > names.length ? ` and ${count - names.length} more` : '';
     return `subtests failed: ${listed}${more}`;
 }
 
+;// CONCATENATED MODULE: ./src/quality-gate/parsers/test-xml.ts
+
+/**
+ * What the XML test report readers (JUnit, TRX, NUnit 3, xUnit.net v2) share: each streams its
+ * report into a TestTally, and their durations and messages are read and cut alike.
+ */
+/** Streams a report through a reader; what the reader tallied is the report's test results. */
+async function readTestXml(source, context, shape, reader) {
+    await readXmlReport(source, { origin: context.origin, ...shape }, reader);
+    return { findings: [], tests: reader.tally.results() };
+}
+/** "0.0123" seconds (JUnit and xUnit `time`, NUnit `duration`) in whole milliseconds. */
+function secondsToMs(time) {
+    if (time === undefined || !/^\s*\d+(\.\d+)?\s*$/.test(time))
+        return undefined;
+    return Math.round(Number.parseFloat(time) * 1000);
+}
+/** A text cut to the report text limit, like every kept message. */
+function capped(text) {
+    const capper = new CappedText();
+    capper.append(text);
+    return capper.value();
+}
+/**
+ * Gives a case that did not pass its message and details. A passing case is kept only for being
+ * slow, and what it printed says nothing about a failure.
+ */
+function addFailureText(test, message, details) {
+    if (test.outcome === 'passed')
+        return;
+    if (message)
+        test.message = capped(message);
+    if (details)
+        test.details = details;
+}
+
 ;// CONCATENATED MODULE: ./src/quality-gate/parsers/junit.ts
+
 
 
 
@@ -50550,8 +50683,7 @@ const FAILED_RESULTS = new Set(['failure', 'error', 'rerunFailure', 'rerunError'
 const FLAKY_RESULTS = new Set(['flakyFailure', 'flakyError']);
 async function parseJunit(source, context) {
     const reader = new JunitReader(context.workspace, context.directory);
-    await readXmlReport(source, { origin: context.origin, formatName: 'JUnit', roots: ['testsuites', 'testsuite'] }, reader);
-    return { findings: [], tests: reader.tally.results() };
+    return readTestXml(source, context, { formatName: 'JUnit', roots: ['testsuites', 'testsuite'] }, reader);
 }
 class JunitReader {
     workspace;
@@ -50657,7 +50789,7 @@ class JunitReader {
         if (durationMs !== undefined)
             described.durationMs = durationMs;
         if (message)
-            described.message = junit_cap(message);
+            described.message = capped(message);
         if (details)
             described.details = details;
         if (location.file !== undefined)
@@ -50704,16 +50836,6 @@ function junit_firstLine(text) {
         .filter((line) => line !== '');
     const [first = '', second] = lines;
     return /panicked at \S+:$/.test(first) && second !== undefined ? `${first} ${second}` : first;
-}
-function junit_cap(text) {
-    const capper = new CappedText();
-    capper.append(text);
-    return capper.value();
-}
-function secondsToMs(time) {
-    if (time === undefined || !/^\s*\d+(\.\d+)?\s*$/.test(time))
-        return undefined;
-    return Math.round(Number.parseFloat(time) * 1000);
 }
 
 ;// CONCATENATED MODULE: ./src/quality-gate/parsers/mocha-json.ts
@@ -51032,7 +51154,8 @@ function advisories(packages) {
 
 /**
  * Small pieces the .NET test report readers (TRX, NUnit 3, xUnit.net v2) share: their texts come
- * in child elements rather than attributes, and their durations in two notations.
+ * in child elements rather than attributes, and TRX writes durations as .NET TimeSpans. What JUnit
+ * shares with them too is in test-xml.ts.
  */
 /** The first non-blank line of a text, trimmed; "" when there is none. */
 function dotnet_text_firstLine(text) {
@@ -51042,18 +51165,6 @@ function dotnet_text_firstLine(text) {
             return trimmed;
     }
     return '';
-}
-/** A text cut to the report text limit, like every kept message. */
-function capped(text) {
-    const capper = new CappedText();
-    capper.append(text);
-    return capper.value();
-}
-/** "0.0123" seconds (NUnit `duration`, xUnit `time`) in whole milliseconds. */
-function dotnet_text_secondsToMs(time) {
-    if (time === undefined || !/^\s*\d+(\.\d+)?\s*$/.test(time))
-        return undefined;
-    return Math.round(Number.parseFloat(time) * 1000);
 }
 /**
  * A .NET TimeSpan as TRX writes it ("c" format: [d.]hh:mm:ss[.fffffff]), e.g. "00:00:00.0012345",
@@ -51120,6 +51231,7 @@ class TextRouter {
 
 
 
+
 /**
  * NUnit 3 test results (`nunit3-console --result`, the NUnit engine, `dotnet test` with the NUnit
  * adapter's result option), counted as nunit3-console's summary counts them. A suite's own result,
@@ -51139,9 +51251,7 @@ const CASE_TEXTS = [
 ];
 const SUITE_TEXTS = ['failure/message', 'failure/stack-trace'];
 async function parseNunit(source, context) {
-    const reader = new NunitReader();
-    await readXmlReport(source, { origin: context.origin, formatName: 'NUnit 3', roots: ['test-run'] }, reader);
-    return { findings: [], tests: reader.tally.results() };
+    return readTestXml(source, context, { formatName: 'NUnit 3', roots: ['test-run'] }, new NunitReader());
 }
 class NunitReader {
     tally = new TestTally();
@@ -51214,7 +51324,7 @@ class NunitReader {
         if (outcome === 'failed')
             for (const suite of this.suites)
                 suite.failuresBelow += 1;
-        const durationMs = dotnet_text_secondsToMs(attributes.duration);
+        const durationMs = secondsToMs(attributes.duration);
         this.tally.add(outcome, durationMs, () => this.describeCase(testCase, outcome, durationMs, failedBy));
     }
     describeCase({ attributes, texts }, outcome, durationMs, failedBy) {
@@ -51237,10 +51347,7 @@ class NunitReader {
             described.classname = ownCopy(classname);
         if (durationMs !== undefined)
             described.durationMs = durationMs;
-        if (outcome !== 'passed' && message)
-            described.message = capped(message);
-        if (outcome !== 'passed' && details)
-            described.details = details;
+        addFailureText(described, message, details);
         return described;
     }
     /**
@@ -51704,6 +51811,7 @@ class Locator {
 
 
 
+
 /**
  * Visual Studio test results (TRX), as `dotnet test --logger trx` (the vstest TRX logger),
  * vstest.console and Microsoft.Testing.Platform write them. Results come first and the test
@@ -51728,9 +51836,7 @@ const TEXTS = [
     'Output/StdOut',
 ];
 async function parseTrx(source, context) {
-    const reader = new TrxReader();
-    await readXmlReport(source, { origin: context.origin, formatName: 'TRX', roots: ['TestRun'] }, reader);
-    return { findings: [], tests: reader.tally.results() };
+    return readTestXml(source, context, { formatName: 'TRX', roots: ['TestRun'] }, new TrxReader());
 }
 class TrxReader {
     tally = new TestTally();
@@ -51820,10 +51926,7 @@ class TrxReader {
         };
         if (durationMs !== undefined)
             described.durationMs = durationMs;
-        if (outcome !== 'passed' && message)
-            described.message = capped(message);
-        if (outcome !== 'passed' && details)
-            described.details = details;
+        addFailureText(described, message, details);
         const testId = attributes.testId;
         if (testId !== undefined) {
             this.testIds.set(described, ownCopy(testId));
@@ -51876,6 +51979,7 @@ function complete(test, { classname, assembly }) {
 
 
 
+
 /**
  * xUnit.net v2 XML (the xunit console runner's `-xml`, `dotnet test --logger xunit`, and v3
  * runners, which keep the format). Tests are counted as the console counts them; the assembly's
@@ -51902,8 +52006,7 @@ const ERROR_KINDS = {
 const xunit_TEXTS = ['failure/message', 'failure/stack-trace', 'output'];
 async function parseXunit(source, context) {
     const reader = new XunitReader(context.workspace, context.directory);
-    await readXmlReport(source, { origin: context.origin, formatName: 'xUnit.net v2', roots: ['assemblies'] }, reader);
-    return { findings: [], tests: reader.tally.results() };
+    return readTestXml(source, context, { formatName: 'xUnit.net v2', roots: ['assemblies'] }, reader);
 }
 class XunitReader {
     workspace;
@@ -51960,7 +52063,7 @@ class XunitReader {
         const { attributes } = test;
         // A result this format does not define is not taken for a pass.
         const outcome = RESULTS[attributes.result ?? ''] ?? 'failed';
-        const durationMs = dotnet_text_secondsToMs(attributes.time);
+        const durationMs = secondsToMs(attributes.time);
         this.tally.add(outcome, durationMs, () => {
             const described = this.describe(test, attributes.name ?? '', outcome);
             if (attributes.type)
@@ -51994,10 +52097,7 @@ class XunitReader {
         const details = stackTrace || texts.value('output');
         const message = texts.value('failure/message') || exceptionType || dotnet_text_firstLine(stackTrace);
         const described = { suite: this.assembly, name: ownCopy(name), outcome };
-        if (outcome !== 'passed' && message)
-            described.message = capped(message);
-        if (outcome !== 'passed' && details)
-            described.details = details;
+        addFailureText(described, message, details);
         return described;
     }
 }
@@ -52042,9 +52142,10 @@ function parseReport(format, source, context) {
 
 /**
  * Tools write paths relative to where they ran, which is often where their report lies: a clippy
- * report written in rust/ says src/lib.rs, meaning rust/src/lib.rs. A path a report names that is
- * no file of the workspace is looked for beside the report (its folder, then each parent up to the
- * workspace) and taken from the nearest folder that has it; otherwise it is kept as it was.
+ * report written in rust/ says src/lib.rs, meaning rust/src/lib.rs. A relative path a report names
+ * is looked for beside the report (its folder, then each parent below the workspace) and taken
+ * from the nearest folder that has it, even when the workspace root has a file of that name too
+ * (monorepos repeat names: conftest.py, src/lib.rs); otherwise it is kept as it was.
  * Used when a `reports` entry gives no working-directory.
  */
 function anchorBesideReport(report, reportFile, workspace) {
@@ -52057,9 +52158,9 @@ function anchorBesideReport(report, reportFile, workspace) {
             return path;
         let anchored = found.get(path);
         if (anchored === undefined) {
-            const folder = (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(workspace, path))
-                ? undefined
-                : folders.find((candidate) => (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(workspace, candidate, path)));
+            // Beside the report first: a tool that ran at the root and wrote its report into a
+            // folder finds nothing there and falls through to the root.
+            const folder = folders.find((candidate) => (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(workspace, candidate, path)));
             anchored = folder === undefined ? path : `${folder}/${path}`;
             found.set(path, anchored);
         }
@@ -52164,6 +52265,12 @@ const PATTERNS = [
         regex: /\bin ((?:[A-Za-z]:)?[^\n:]+?):line (\d+)/g,
         frame: (match) => pathFrame(match[1], match[2]),
     },
+    // Go's goroutine traces (panics, timeouts): "\t/home/runner/work/app/app/calc/calc_test.go:8 +0x2e",
+    // no colon after the line. The tab and the line's end delimit the path, which may hold spaces.
+    {
+        regex: /^\t((?:[A-Za-z]:)?[^\t\n]+?\.go):(\d+)(?: \+0x[\da-f]+)?[ \t]*$/gm,
+        frame: (match) => pathFrame(match[1], match[2]),
+    },
     // Rust ≥ 1.73: "panicked at src/lib.rs:12:5:"; older: "panicked at 'message', src/lib.rs:12:5".
     {
         regex: new RegExp(String.raw `panicked at (?:'[\s\S]*?', )?${PATH}:(\d+):\d+`, 'g'),
@@ -52196,6 +52303,8 @@ function framesIn(text) {
 const OUTSIDE_CODE = [
     /(^|[/\\])(node_modules|site-packages|dist-packages|\.venv|venv|\.tox|\.nox|\.yarn)([/\\]|$)/,
     /(^|[/\\])\.(cargo|rustup|m2|gradle|nuget)([/\\]|$)/,
+    // Go's module cache (GOPATH/pkg/mod) holds dependencies, never the repository's code.
+    /(^|[/\\])pkg[/\\]mod[/\\]/,
     /^(node|internal|bun|deno):|^internal[/\\]|^<[^>]*>$/,
     /^\/(usr|opt\/hostedtoolcache|rustc|Library\/Frameworks)\//,
 ];
@@ -52312,6 +52421,8 @@ function escapeRegExp(text) {
 
 
 
+
+
 async function locateFailingTests(report, context) {
     const tests = report.tests;
     if (!tests?.notable.some(needsLocation))
@@ -52375,21 +52486,34 @@ const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
 class TestLocator {
     index;
     context;
-    directory;
+    /**
+     * Workspace-relative folders where relative paths in the text start, nearest first: the
+     * directory the tool ran in, or the report's folder and its parents. The root comes after them.
+     */
+    folders;
     sources = new Map();
+    lineCounts = new Map();
     constructor(index, context) {
         this.index = index;
         this.context = context;
-        this.directory = insideWorkspace(context.workspace, context.directory);
+        const directory = insideWorkspace(context.workspace, context.directory);
+        if (directory !== '')
+            this.folders = [directory];
+        else if (context.reportFile !== undefined)
+            this.folders = foldersUpTo((0,external_node_path_namespaceObject.dirname)(context.reportFile), context.workspace);
+        else
+            this.folders = [];
     }
     async locate(test) {
         const frames = [test.message, test.details].flatMap((text) => (text ? framesIn(text) : []));
-        const located = frames
-            .filter((frame) => !isOutsideCode(frame))
-            .flatMap((frame) => {
-            const file = this.resolve(frame, test.classname);
-            return file === undefined ? [] : [{ file, line: frame.line }];
-        });
+        const located = [];
+        for (const frame of frames) {
+            if (isOutsideCode(frame))
+                continue;
+            const file = await this.resolve(frame, test.classname);
+            if (file !== undefined)
+                located.push({ file, line: frame.line });
+        }
         if (test.file !== undefined) {
             // The report named the file but not the line: a frame in that file gives it.
             const file = test.file;
@@ -52399,52 +52523,72 @@ class TestLocator {
         const chosen = located.find((frame) => isTestFile(frame.file)) ?? located[0];
         if (chosen !== undefined)
             return { ...test, file: chosen.file, line: chosen.line };
-        const file = this.fileOfTest(test);
+        const file = await this.fileOfTest(test);
         if (file === undefined)
             return test;
         const line = await this.declaredAt(file, test);
         return line === undefined ? { ...test, file } : { ...test, file, line };
     }
-    /** The repository file a frame names, when the repository has exactly one it can be. */
-    resolve(frame, hint) {
+    /**
+     * The repository file a frame names, when the repository has exactly one it can be: one that
+     * has the frame's line (a file shorter than that is another file of the same name).
+     */
+    async resolve(frame, hint) {
         if (frame.kind === 'package')
-            return this.bySuffix(frame.path, hint);
-        const { workspace, directory } = this.context;
-        const inDirectory = toRepositoryPath(frame.path, workspace, directory);
-        if (this.index.has(inDirectory))
-            return inDirectory;
+            return this.bySuffix(frame.path, frame.line, hint);
+        const { workspace } = this.context;
         const atRoot = toRepositoryPath(frame.path, workspace);
-        if (this.index.has(atRoot))
-            return atRoot;
-        const parts = atRoot.split('/').filter((part) => part !== '' && part !== '..');
         if (!isAbsolutePath(atRoot)) {
+            // Where the tool ran first: a monorepo's root may hold files of the same names.
+            const candidates = [...this.folders.map((folder) => external_node_path_namespaceObject.posix.join(folder, atRoot)), atRoot];
+            for (const candidate of candidates) {
+                if (this.index.has(candidate) && (await this.hasLine(candidate, frame.line))) {
+                    return candidate;
+                }
+            }
             // Relative to a root we do not know (pytest's rootdir, Go's package folder).
-            return this.bySuffix(parts.join('/'), hint);
+            const parts = atRoot.split('/').filter((part) => part !== '' && part !== '..');
+            return this.bySuffix(parts.join('/'), frame.line, hint);
         }
+        if (this.index.has(atRoot) && (await this.hasLine(atRoot, frame.line)))
+            return atRoot;
         // Written on another machine or in a container (/src/app/...): the longest tail the
         // repository holds, of at least a folder and a file, so that a runtime's "case.py" is not
         // taken for the repository's.
+        const parts = atRoot.split('/').filter((part) => part !== '');
         for (let start = 0; start <= parts.length - 2; start += 1) {
-            const tail = parts.slice(start).join('/');
-            if (this.index.endingWith(tail).length > 0)
-                return this.bySuffix(tail, hint);
+            const files = await this.withLine(parts.slice(start).join('/'), frame.line);
+            if (files.length > 0)
+                return this.chooseAmong(files, hint);
         }
         return undefined;
     }
+    /** The one file ending with `suffix` that has `line`, or the one preferred among several. */
+    async bySuffix(suffix, line, hint) {
+        return this.chooseAmong(await this.withLine(suffix, line), hint);
+    }
+    async withLine(suffix, line) {
+        const files = [];
+        for (const file of this.index.endingWith(suffix)) {
+            if (await this.hasLine(file, line))
+                files.push(file);
+        }
+        return files;
+    }
     /**
-     * The one file ending with `suffix`; among several, the one under the check's directory or in
-     * the package the hint names (Go's classname is the package's import path).
+     * Among several files, the one under the nearest folder where the tool ran, or in the package
+     * the hint names (Go's classname is the package's import path).
      */
-    bySuffix(suffix, hint) {
-        const files = this.index.endingWith(suffix);
+    chooseAmong(files, hint) {
         if (files.length <= 1)
             return files[0];
-        const narrowed = [
-            (file) => this.directory !== '' && file.startsWith(`${this.directory}/`),
-            (file) => hint !== undefined && hint.includes('/') && hint.endsWith(`/${external_node_path_namespaceObject.posix.dirname(file)}`),
-        ];
-        for (const keep of narrowed) {
-            const kept = files.filter(keep);
+        for (const folder of this.folders) {
+            const kept = files.filter((file) => file.startsWith(`${folder}/`));
+            if (kept.length === 1)
+                return kept[0];
+        }
+        if (hint !== undefined && hint.includes('/')) {
+            const kept = files.filter((file) => hint.endsWith(`/${external_node_path_namespaceObject.posix.dirname(file)}`));
             if (kept.length === 1)
                 return kept[0];
         }
@@ -52455,20 +52599,20 @@ class TestLocator {
      * vitest's suite), a module or class ("tests.test_calc.TestCalc", "com.example.CalcTest"), or a
      * .NET class, whose file is named after the class ("Calc.Tests.CalcTests" → CalcTests.cs).
      */
-    fileOfTest(test) {
+    async fileOfTest(test) {
         for (const name of [test.classname, test.suite]) {
             const trimmed = name?.trim();
             if (!trimmed)
                 continue;
             const file = looksLikePath(trimmed)
-                ? this.resolve({ path: trimmed, line: 1, kind: 'path' })
-                : this.fileOfClass(trimmed);
+                ? await this.resolve({ path: trimmed, line: 1, kind: 'path' })
+                : await this.fileOfClass(trimmed);
             if (file !== undefined)
                 return file;
         }
         return undefined;
     }
-    fileOfClass(name) {
+    async fileOfClass(name) {
         if (!/^[\w$]+(\.[\w$+]+)*$/.test(name))
             return undefined;
         // Nested classes: Java's Outer$Inner, .NET's Outer+Inner live in Outer's file.
@@ -52477,18 +52621,28 @@ class TestLocator {
         for (let count = parts.length; count >= Math.max(1, parts.length - 2); count -= 1) {
             const base = parts.slice(0, count).join('/');
             for (const extension of SOURCE_EXTENSIONS) {
-                const file = this.bySuffix(`${base}.${extension}`);
+                const file = await this.bySuffix(`${base}.${extension}`, 1);
                 if (file !== undefined)
                     return file;
             }
         }
         const className = parts.at(-1) ?? '';
         for (const extension of DOTNET_EXTENSIONS) {
-            const file = this.bySuffix(`${className}.${extension}`);
+            const file = await this.bySuffix(`${className}.${extension}`, 1);
             if (file !== undefined)
                 return file;
         }
         return undefined;
+    }
+    /** False only when the file is known to end before `line`; an unreadable file may have it. */
+    async hasLine(file, line) {
+        let count = this.lineCounts.get(file);
+        if (count === undefined) {
+            count = countLines((0,external_node_path_namespaceObject.join)(this.context.workspace, file));
+            this.lineCounts.set(file, count);
+        }
+        const lines = await count;
+        return lines === undefined || line <= Math.max(lines, 1);
     }
     async declaredAt(file, test) {
         const source = await this.source(file);
@@ -52503,6 +52657,25 @@ class TestLocator {
         return source;
     }
 }
+/** The file's number of lines (a last line without a newline counts); undefined if unreadable. */
+async function countLines(path) {
+    try {
+        let newlines = 0;
+        let last = NEWLINE;
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path)) {
+            for (let at = chunk.indexOf(NEWLINE); at !== -1; at = chunk.indexOf(NEWLINE, at + 1)) {
+                newlines += 1;
+            }
+            if (chunk.length > 0)
+                last = chunk[chunk.length - 1];
+        }
+        return last === NEWLINE ? newlines : newlines + 1;
+    }
+    catch {
+        return undefined;
+    }
+}
+const NEWLINE = 0x0a;
 async function readSource(path) {
     try {
         if ((await (0,promises_namespaceObject.stat)(path)).size > MAX_SOURCE_BYTES)
@@ -52549,9 +52722,30 @@ function insideWorkspace(workspace, directory) {
 
 
 
+
 const EMPTY = { findings: [] };
+const NO_TESTS = {
+    findings: [],
+    tests: {
+        totals: { total: 0, passed: 0, failed: 0, skipped: 0, flaky: 0 },
+        notable: [],
+        slowest: [],
+    },
+};
+/** A glob that matched nothing: a failure, unless a test check may be empty (fail-on-empty: false). */
+class NoReportError extends errors_ActionError {
+}
+/**
+ * With fail-on-empty: false a test check whose report is missing passes with a note, as
+ * dorny/test-reporter's fail-on-empty: false does; other checks still fail.
+ */
+function missingReportAllowed(error, format, failOnEmpty) {
+    if (!(error instanceof NoReportError) || failOnEmpty || !TEST_FORMATS.has(format))
+        return undefined;
+    return `${error.message} Passed anyway: fail-on-empty is false.`;
+}
 /** Runs one check's command and reads its report. Never throws: problems fail the check instead. */
-async function runCheck(spec, workspace) {
+async function runCheck(spec, workspace, failOnEmpty) {
     const started = Date.now();
     const base = {
         name: spec.name,
@@ -52574,14 +52768,19 @@ async function runCheck(spec, workspace) {
         const exitCode = result.exitCode ?? -1;
         const durationMs = Date.now() - started;
         try {
-            const parsed = spec.report
+            // Report files are placed one by one as they are read; stdout here.
+            const report = spec.report
                 ? await readReportFiles(spec.format, spec.report, spec.workingDirectory, workspace)
-                : await readStdout(spec, result, workspace);
-            const directory = spec.workingDirectory;
-            const report = await locateFailingTests(parsed, { workspace, directory });
+                : await locateFailingTests(await readStdout(spec, result, workspace), {
+                    workspace,
+                    directory: spec.workingDirectory,
+                });
             return { ...base, report, exitCode, durationMs };
         }
         catch (error) {
+            const note = missingReportAllowed(error, spec.format, spec.thresholds.failOnEmpty ?? failOnEmpty);
+            if (note !== undefined)
+                return { ...base, report: NO_TESTS, exitCode, durationMs, note };
             const problem = error instanceof ReportError || error instanceof errors_ActionError
                 ? error.message
                 : errors_describeThrown(error);
@@ -52599,7 +52798,7 @@ async function runCheck(spec, workspace) {
     }
 }
 /** Reads reports an earlier step produced. Never throws: problems fail the entry instead. */
-async function readReport(spec, workspace) {
+async function readReport(spec, workspace, failOnEmpty) {
     const base = {
         name: spec.name,
         format: spec.format,
@@ -52610,9 +52809,12 @@ async function readReport(spec, workspace) {
         const directory = spec.directory ?? workspace;
         const besideReport = spec.directory === undefined;
         const report = await readReportFiles(spec.format, spec.glob, directory, workspace, besideReport);
-        return { ...base, report: await locateFailingTests(report, { workspace, directory }) };
+        return { ...base, report };
     }
     catch (error) {
+        const note = missingReportAllowed(error, spec.format, spec.thresholds.failOnEmpty ?? failOnEmpty);
+        if (note !== undefined)
+            return { ...base, report: NO_TESTS, note };
         return { ...base, report: EMPTY, problem: errors_describeThrown(error) };
     }
 }
@@ -52650,16 +52852,28 @@ async function readStdout(spec, result, workspace) {
 async function readReportFiles(format, pattern, directory, workspace, besideReport = false) {
     const files = await glob(pattern, { cwd: directory, absolute: true, onlyFiles: true, dot: true });
     if (files.length === 0) {
-        throw new errors_ActionError(`report '${pattern}' matched no files in ${(0,external_node_path_namespaceObject.join)(directory)}.`);
+        throw new NoReportError(`report '${pattern}' matched no files in ${(0,external_node_path_namespaceObject.join)(directory)}.`);
     }
     const reports = [];
     for (const file of files.sort()) {
+        // A test runner that found nothing to run may leave an empty file: no tests, not malformed.
+        if (TEST_FORMATS.has(format) && (await (0,promises_namespaceObject.stat)(file)).size === 0) {
+            reports.push(NO_TESTS);
+            continue;
+        }
         const report = await parseReport(format, fileSource(file), {
             workspace,
             origin: (0,external_node_path_namespaceObject.relative)(workspace, file),
             directory,
         });
-        reports.push(besideReport ? anchorBesideReport(report, file, workspace) : report);
+        // Each file on its own: relative paths in its failure text start beside it when no
+        // directory was given.
+        reports.push(besideReport
+            ? await locateFailingTests(anchorBesideReport(report, file, workspace), {
+                workspace,
+                reportFile: file,
+            })
+            : await locateFailingTests(report, { workspace, directory }));
     }
     return mergeReports(reports);
 }
@@ -52670,37 +52884,16 @@ async function readReportFiles(format, pattern, directory, workspace, besideRepo
 
 const MAX_ROWS = 100;
 /** The summary's test sections: failing tests, flaky tests by name, and the slowest tests. */
-function addTestSections(summary, details, link) {
+function addTestSections(summary, details, totals, link) {
     const { failingTests, flakyTests, slowestTests } = details;
+    // The counts come from the totals: reports keep only the first 1,000 such tests in detail.
+    const failed = Math.max(totals.testFailures, failingTests.length);
+    const flaky = Math.max(totals.flaky, flakyTests.length);
     if (failingTests.length > 0) {
-        summary.details(`Failing tests (${failingTests.length})`, (content) => {
-            content.table(['Check', 'Test', 'Class', 'Where', 'Message'], failingTests
-                .slice(0, MAX_ROWS)
-                .map((test) => [
-                test.check,
-                markup.code(testLabel(test)),
-                test.classname ? markup.code(test.classname) : '',
-                where(test, link),
-                test.message ?? '',
-            ]));
-            if (failingTests.length > MAX_ROWS)
-                content.paragraph(`${failingTests.length - MAX_ROWS} more not listed.`);
-        });
+        summary.details(`Failing tests (${failed})`, (content) => testTable(content, failingTests, failed, 'Message', link));
     }
     if (flakyTests.length > 0) {
-        summary.details(`Flaky tests (${flakyTests.length}): failed, then passed on a rerun`, (content) => {
-            content.table(['Check', 'Test', 'Class', 'Where', 'First failure'], flakyTests
-                .slice(0, MAX_ROWS)
-                .map((test) => [
-                test.check,
-                markup.code(testLabel(test)),
-                test.classname ? markup.code(test.classname) : '',
-                where(test, link),
-                test.message ?? '',
-            ]));
-            if (flakyTests.length > MAX_ROWS)
-                content.paragraph(`${flakyTests.length - MAX_ROWS} more not listed.`);
-        });
+        summary.details(`Flaky tests (${flaky}): failed, then passed on a rerun`, (content) => testTable(content, flakyTests, flaky, 'First failure', link));
     }
     if (slowestTests.length > 0) {
         summary.details(`Slowest tests (${slowestTests.length})`, (content) => {
@@ -52712,6 +52905,21 @@ function addTestSections(summary, details, link) {
             ]));
         });
     }
+}
+/** One row per test with its class, place and failure message; at most MAX_ROWS. */
+function testTable(content, tests, total, messageHeader, link) {
+    content.table(['Check', 'Test', 'Class', 'Where', messageHeader], tests
+        .slice(0, MAX_ROWS)
+        .map((test) => [
+        test.check,
+        markup.code(testLabel(test)),
+        test.classname ? markup.code(test.classname) : '',
+        where(test, link),
+        test.message ?? '',
+    ]));
+    const shown = Math.min(tests.length, MAX_ROWS);
+    if (total > shown)
+        content.paragraph(`${total - shown} more not listed.`);
 }
 /** Suite path and test name, e.g. "calc › adds › handles negatives". */
 function testLabel(test) {
@@ -52739,7 +52947,7 @@ function verdictLine(verdict, name) {
     const gate = name ? `Quality gate (${name})` : 'Quality gate';
     const checks = verdict.checks.length;
     if (verdict.passed) {
-        const tests = totals.tests > 0 ? `, ${summary_plural(totals.tests, 'test')} passed` : '';
+        const tests = totals.tests > 0 ? `, ${testsLine(totals)}` : '';
         return `${gate} passed: ${summary_plural(checks, 'check')}, ${summary_plural(totals.errors, 'error')}, ${summary_plural(totals.warnings, 'warning')}${tests}`;
     }
     const failed = verdict.checks.filter((check) => !check.passed);
@@ -52757,7 +52965,7 @@ function buildSummary(verdict, details, context = {}) {
         summary.list(gateReasons);
     for (const note of gateNotes(verdict, details))
         summary.note(note);
-    addTestSections(summary, details, context.link);
+    addTestSections(summary, details, verdict.totals, context.link);
     if (details.findings.length > 0)
         addFindings(summary, details.findings, context.link);
     if (details.vulnerabilities.length > 0)
@@ -52786,14 +52994,29 @@ function addCheckTable(summary, checks) {
             (c) => (c.measures.vulnerabilities ? vulnerabilitiesCell(c.counts) : NOT_MEASURED),
         ]);
     }
-    columns.push(['Time', (c) => (c.durationMs === undefined ? '' : duration_formatDuration(c.durationMs))]);
+    if (checks.some((check) => check.durationMs !== undefined)) {
+        columns.push([
+            'Time',
+            (c) => (c.durationMs === undefined ? NOT_MEASURED : duration_formatDuration(c.durationMs)),
+        ]);
+    }
     summary.table(columns.map(([header]) => header), checks.map((check) => columns.map(([, cell]) => cell(check))));
 }
+/** Passed tests first; the failures a limit allowed and the skipped ones after. */
+function testsLine(totals) {
+    const passed = totals.tests - totals.testFailures - totals.testsSkipped;
+    const parts = [`${summary_plural(passed, 'test')} passed`];
+    if (totals.testFailures > 0)
+        parts.push(`${totals.testFailures} failed`);
+    if (totals.testsSkipped > 0)
+        parts.push(`${totals.testsSkipped} skipped`);
+    return parts.join(', ');
+}
 function resultCell(check) {
-    const result = check.passed
-        ? '✅ passed'
-        : `❌ ${check.problem ? 'could not be evaluated' : 'failed'}`;
-    return check.reasons.length > 0 ? `${result}: ${check.reasons.join('; ')}` : result;
+    if (check.passed)
+        return check.note ? `✅ passed: ${check.note}` : '✅ passed';
+    // The problem's reason already says "could not be evaluated"; say it once.
+    return `❌ failed: ${check.reasons.join('; ')}`;
 }
 function measured(check, measure, count, limit) {
     if (!check.measures[measure])
@@ -52947,10 +53170,18 @@ function testAnnotation(test, outcome) {
     return {
         level: outcome === 'failed' ? 'error' : 'warning',
         title: `${test.check}: ${what}: ${testLabel(test)}`,
-        message: [test.message, test.details].filter(Boolean).join('\n\n') || outcome,
+        message: failureText(test) || outcome,
         file: test.file,
         line: test.line,
     };
+}
+/** The message, then the details unless they only repeat it (Go's output, mocha's assertion). */
+function failureText({ message, details }) {
+    if (!details?.trim())
+        return message ?? '';
+    if (!message || details.trim().startsWith(message.trim()))
+        return details;
+    return `${message}\n\n${details}`;
 }
 
 ;// CONCATENATED MODULE: ./src/quality-gate/main.ts
@@ -52993,10 +53224,12 @@ async function runGate() {
         : undefined;
     const diff = settings.newOnly ? await changedLines(settings, github) : undefined;
     const runs = [];
+    const { workspace, thresholds } = settings;
+    const failOnEmpty = thresholds.failOnEmpty ?? true;
     for (const check of settings.checks)
-        runs.push(await runCheck(check, settings.workspace));
+        runs.push(await runCheck(check, workspace, failOnEmpty));
     for (const report of settings.reports)
-        runs.push(await readReport(report, settings.workspace));
+        runs.push(await readReport(report, workspace, failOnEmpty));
     const verdict = evaluateGate(runs, settings.thresholds, {
         changedLines: diff?.lines,
         baseline,
@@ -53004,6 +53237,7 @@ async function runGate() {
     // Outputs first, so later steps see them even though the gate fails below.
     setOutputs({ ...outputsFrom(verdict) });
     setResultOutput(buildResult(verdict, {
+        name: settings.name,
         commit: process.env.GITHUB_SHA,
         ref: process.env.GITHUB_REF,
         baseRef: diff ? settings.baseRef : undefined,
@@ -53019,7 +53253,7 @@ async function runGate() {
         await tryOptionalWrite(COMMENT_WRITE, github, () => comment(settings, github, commentBody));
     }
     // After the summary and comment: code scanning is optional and only ever warns.
-    await shareWithCodeScanning(details.findings, {
+    await shareWithCodeScanning(verdict.checks, details.findings, {
         name: settings.name,
         upload: settings.uploadSarif,
         githubToken: settings.githubToken,

@@ -2,7 +2,8 @@ import { CappedText } from '../../core/reports/xml-stream.js';
 
 /**
  * Small pieces the .NET test report readers (TRX, NUnit 3, xUnit.net v2) share: their texts come
- * in child elements rather than attributes, and their durations in two notations.
+ * in child elements rather than attributes, and TRX writes durations as .NET TimeSpans. What JUnit
+ * shares with them too is in test-xml.ts.
  */
 
 /** The first non-blank line of a text, trimmed; "" when there is none. */
@@ -12,19 +13,6 @@ export function firstLine(text: string): string {
     if (trimmed !== '') return trimmed;
   }
   return '';
-}
-
-/** A text cut to the report text limit, like every kept message. */
-export function capped(text: string): string {
-  const capper = new CappedText();
-  capper.append(text);
-  return capper.value();
-}
-
-/** "0.0123" seconds (NUnit `duration`, xUnit `time`) in whole milliseconds. */
-export function secondsToMs(time: string | undefined): number | undefined {
-  if (time === undefined || !/^\s*\d+(\.\d+)?\s*$/.test(time)) return undefined;
-  return Math.round(Number.parseFloat(time) * 1000);
 }
 
 /**

@@ -1,10 +1,5 @@
-import {
-  ReportError,
-  type ParseContext,
-  type ParsedReport,
-  type TestCase,
-  type TestOutcome,
-} from '../model.js';
+import { ReportError } from '../model.js';
+import type { ParseContext, ParsedReport, TestCase, TestOutcome } from '../model.js';
 import { isObject, shapeProblem, type JsonObject } from '../../core/reports/json.js';
 import { readReportLines, type ReportLine } from '../../core/reports/lines.js';
 import type { ReportSource } from '../../core/reports/source.js';
@@ -54,6 +49,8 @@ interface OpenTest {
   /** The first few subtests that failed, and how many did. */
   failedSubtests: string[];
   failedSubtestCount: number;
+  /** The case kept for it once it failed, while its package runs: subtests may still fail. */
+  failedCase?: TestCase;
 }
 
 interface OpenPackage {
@@ -79,6 +76,11 @@ const MAX_LISTED_SUBTESTS = 5;
 class GoTestReader {
   private readonly tally = new TestTally();
   private readonly running = new Map<string, OpenTest>();
+  /**
+   * Failed tests kept as notable, until their package ends. Go ≥ 1.20 reports a parent of
+   * parallel subtests (t.Run + t.Parallel) before the subtests it waited for.
+   */
+  private readonly failedParents = new Map<string, OpenTest>();
   private readonly packages = new Map<string, OpenPackage>();
   /** Build output by import path (JSON build-output, or "# pkg" blocks of merged stderr). */
   private readonly buildOutputs = new Map<string, CappedText>();
@@ -201,6 +203,8 @@ class GoTestReader {
     if (action !== 'pass' && action !== 'fail' && action !== 'skip') return;
     const open = this.packageOf(packagePath);
     this.packages.delete(packagePath);
+    for (const [key, test] of this.failedParents)
+      if (test.packagePath === packagePath) this.failedParents.delete(key);
     const failed = action === 'fail';
     const unfinished = [...this.running.values()].filter(
       (test) => test.packagePath === packagePath,
@@ -278,22 +282,19 @@ class GoTestReader {
     if (outcome === 'failed') {
       const packageState = this.packages.get(open.packagePath);
       if (packageState !== undefined) packageState.failedTests += 1;
-      const parent = this.running.get(
-        `${open.packagePath}\u0000${open.name.slice(0, open.name.lastIndexOf('/'))}`,
-      );
-      if (open.name.includes('/') && parent !== undefined) {
-        parent.failedSubtestCount += 1;
-        if (parent.failedSubtests.length < MAX_LISTED_SUBTESTS)
-          parent.failedSubtests.push(open.name);
+      if (open.name.includes('/')) {
+        const parentKey = `${open.packagePath}\u0000${open.name.slice(0, open.name.lastIndexOf('/'))}`;
+        const parent = this.running.get(parentKey) ?? this.failedParents.get(parentKey);
+        if (parent !== undefined) failedSubtest(parent, open.name);
       }
     }
     const durationMs = elapsed === undefined ? undefined : Math.round(elapsed * 1000);
     this.tally.add(outcome, durationMs, () => {
       const output = open.output.value();
       const details = [output, packageOutput ?? ''].filter((text) => text !== '').join('\n');
+      const ownMessage = why ?? firstLine(output);
       const message =
-        why ??
-        firstLine(output) ??
+        ownMessage ??
         (open.failedSubtestCount > 0
           ? subtestsMessage(open.failedSubtests, open.failedSubtestCount)
           : undefined);
@@ -310,6 +311,11 @@ class GoTestReader {
       if (file !== undefined && open.location !== undefined) {
         described.file = ownCopy(file);
         described.line = open.location.line;
+      }
+      if (outcome === 'failed' && ownMessage === undefined) {
+        // Its message may yet come from subtests that finish after it.
+        open.failedCase = described;
+        this.failedParents.set(`${open.packagePath}\u0000${open.name}`, open);
       }
       return described;
     });
@@ -359,6 +365,18 @@ function firstLine(text: string): string | undefined {
     .split('\n')
     .map((line) => line.trim())
     .find((line) => line !== '');
+}
+
+/** Counts a failed subtest for its parent, and updates the parent's case when it has one. */
+function failedSubtest(parent: OpenTest, name: string): void {
+  parent.failedSubtestCount += 1;
+  if (parent.failedSubtests.length < MAX_LISTED_SUBTESTS) parent.failedSubtests.push(name);
+  if (parent.failedCase !== undefined) {
+    parent.failedCase.message = capText(
+      subtestsMessage(parent.failedSubtests, parent.failedSubtestCount),
+      MAX_MESSAGE_CHARS,
+    );
+  }
 }
 
 function subtestsMessage(names: string[], count: number): string {

@@ -1,8 +1,9 @@
 import type { ParseContext, ParsedReport, TestCase, TestOutcome } from '../model.js';
 import { TestTally } from './test-tally.js';
+import { capped, readTestXml, secondsToMs } from './test-xml.js';
 import type { ReportSource } from '../../core/reports/source.js';
 import { toRepositoryPath } from '../../core/reports/paths.js';
-import { CappedText, ownCopy, readXmlReport } from '../../core/reports/xml-stream.js';
+import { CappedText, ownCopy } from '../../core/reports/xml-stream.js';
 import type { XmlElement } from '../../core/reports/xml-stream.js';
 
 /**
@@ -22,12 +23,12 @@ export async function parseJunit(
   context: ParseContext,
 ): Promise<ParsedReport> {
   const reader = new JunitReader(context.workspace, context.directory);
-  await readXmlReport(
+  return readTestXml(
     source,
-    { origin: context.origin, formatName: 'JUnit', roots: ['testsuites', 'testsuite'] },
+    context,
+    { formatName: 'JUnit', roots: ['testsuites', 'testsuite'] },
     reader,
   );
-  return { findings: [], tests: reader.tally.results() };
 }
 
 /** What one failure-like element (failure, error, flakyFailure...) said. */
@@ -150,7 +151,7 @@ class JunitReader {
     if (attributes.classname) described.classname = ownCopy(attributes.classname);
     const durationMs = secondsToMs(attributes.time);
     if (durationMs !== undefined) described.durationMs = durationMs;
-    if (message) described.message = cap(message);
+    if (message) described.message = capped(message);
     if (details) described.details = details;
     if (location.file !== undefined) described.file = location.file;
     if (location.line !== undefined) described.line = location.line;
@@ -195,15 +196,4 @@ function firstLine(text: string): string {
     .filter((line) => line !== '');
   const [first = '', second] = lines;
   return /panicked at \S+:$/.test(first) && second !== undefined ? `${first} ${second}` : first;
-}
-
-function cap(text: string): string {
-  const capper = new CappedText();
-  capper.append(text);
-  return capper.value();
-}
-
-function secondsToMs(time: string | undefined): number | undefined {
-  if (time === undefined || !/^\s*\d+(\.\d+)?\s*$/.test(time)) return undefined;
-  return Math.round(Number.parseFloat(time) * 1000);
 }

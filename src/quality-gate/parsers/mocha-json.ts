@@ -1,10 +1,5 @@
-import {
-  ReportError,
-  type ParseContext,
-  type ParsedReport,
-  type TestCase,
-  type TestOutcome,
-} from '../model.js';
+import { ReportError } from '../model.js';
+import type { ParseContext, ParsedReport, TestCase, TestOutcome } from '../model.js';
 import {
   isObject,
   shapeProblem,

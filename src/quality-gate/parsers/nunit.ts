@@ -1,9 +1,10 @@
 import type { ParseContext, ParsedReport, TestCase, TestOutcome } from '../model.js';
 import { SUITE_SEPARATOR } from './junit.js';
 import { TestTally } from './test-tally.js';
-import { capped, firstLine, secondsToMs, TextRouter } from './dotnet-text.js';
+import { firstLine, TextRouter } from './dotnet-text.js';
+import { addFailureText, capped, readTestXml, secondsToMs } from './test-xml.js';
 import type { ReportSource } from '../../core/reports/source.js';
-import { ownCopy, readXmlReport } from '../../core/reports/xml-stream.js';
+import { ownCopy } from '../../core/reports/xml-stream.js';
 import type { XmlElement } from '../../core/reports/xml-stream.js';
 
 /**
@@ -31,13 +32,12 @@ export async function parseNunit(
   source: ReportSource,
   context: ParseContext,
 ): Promise<ParsedReport> {
-  const reader = new NunitReader();
-  await readXmlReport(
+  return readTestXml(
     source,
-    { origin: context.origin, formatName: 'NUnit 3', roots: ['test-run'] },
-    reader,
+    context,
+    { formatName: 'NUnit 3', roots: ['test-run'] },
+    new NunitReader(),
   );
-  return { findings: [], tests: reader.tally.results() };
 }
 
 interface OpenSuite {
@@ -162,8 +162,7 @@ class NunitReader {
     const classname = attributes.classname || classOf(attributes.fullname, name);
     if (classname) described.classname = ownCopy(classname);
     if (durationMs !== undefined) described.durationMs = durationMs;
-    if (outcome !== 'passed' && message) described.message = capped(message);
-    if (outcome !== 'passed' && details) described.details = details;
+    addFailureText(described, message, details);
     return described;
   }
 

@@ -1,8 +1,9 @@
 import type { ParseContext, ParsedReport, TestCase, TestOutcome } from '../model.js';
 import { TestTally } from './test-tally.js';
-import { capped, fileName, firstLine, TextRouter, timeSpanToMs } from './dotnet-text.js';
+import { fileName, firstLine, TextRouter, timeSpanToMs } from './dotnet-text.js';
+import { addFailureText, readTestXml } from './test-xml.js';
 import type { ReportSource } from '../../core/reports/source.js';
-import { ownCopy, readXmlReport } from '../../core/reports/xml-stream.js';
+import { ownCopy } from '../../core/reports/xml-stream.js';
 import type { XmlElement } from '../../core/reports/xml-stream.js';
 
 /**
@@ -33,13 +34,7 @@ const TEXTS = [
 ] as const;
 
 export async function parseTrx(source: ReportSource, context: ParseContext): Promise<ParsedReport> {
-  const reader = new TrxReader();
-  await readXmlReport(
-    source,
-    { origin: context.origin, formatName: 'TRX', roots: ['TestRun'] },
-    reader,
-  );
-  return { findings: [], tests: reader.tally.results() };
+  return readTestXml(source, context, { formatName: 'TRX', roots: ['TestRun'] }, new TrxReader());
 }
 
 /** A <UnitTestResult> (or another test type's result) being read. */
@@ -150,8 +145,7 @@ class TrxReader {
       outcome,
     };
     if (durationMs !== undefined) described.durationMs = durationMs;
-    if (outcome !== 'passed' && message) described.message = capped(message);
-    if (outcome !== 'passed' && details) described.details = details;
+    addFailureText(described, message, details);
     const testId = attributes.testId;
     if (testId !== undefined) {
       this.testIds.set(described, ownCopy(testId));

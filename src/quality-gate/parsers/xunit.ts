@@ -1,9 +1,10 @@
 import type { ParseContext, ParsedReport, TestCase, TestOutcome } from '../model.js';
 import { TestTally } from './test-tally.js';
-import { capped, fileName, firstLine, secondsToMs, TextRouter } from './dotnet-text.js';
+import { fileName, firstLine, TextRouter } from './dotnet-text.js';
+import { addFailureText, readTestXml, secondsToMs } from './test-xml.js';
 import type { ReportSource } from '../../core/reports/source.js';
 import { toRepositoryPath } from '../../core/reports/paths.js';
-import { ownCopy, readXmlReport } from '../../core/reports/xml-stream.js';
+import { ownCopy } from '../../core/reports/xml-stream.js';
 import type { XmlElement } from '../../core/reports/xml-stream.js';
 
 /**
@@ -39,12 +40,12 @@ export async function parseXunit(
   context: ParseContext,
 ): Promise<ParsedReport> {
   const reader = new XunitReader(context.workspace, context.directory);
-  await readXmlReport(
+  return readTestXml(
     source,
-    { origin: context.origin, formatName: 'xUnit.net v2', roots: ['assemblies'] },
+    context,
+    { formatName: 'xUnit.net v2', roots: ['assemblies'] },
     reader,
   );
-  return { findings: [], tests: reader.tally.results() };
 }
 
 /** A <test> or an <error> being read. */
@@ -144,8 +145,7 @@ class XunitReader {
     const details = stackTrace || texts.value('output');
     const message = texts.value('failure/message') || exceptionType || firstLine(stackTrace);
     const described: TestCase = { suite: this.assembly, name: ownCopy(name), outcome };
-    if (outcome !== 'passed' && message) described.message = capped(message);
-    if (outcome !== 'passed' && details) described.details = details;
+    addFailureText(described, message, details);
     return described;
   }
 }

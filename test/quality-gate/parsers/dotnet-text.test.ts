@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   fileName,
   firstLine,
-  secondsToMs,
   TextRouter,
   timeSpanToMs,
 } from '../../../src/quality-gate/parsers/dotnet-text.js';
@@ -22,19 +21,6 @@ describe('timeSpanToMs reads TRX durations', () => {
     ['00:61', undefined],
   ])('%s is %s ms', (span, expected) => {
     expect(timeSpanToMs(span)).toBe(expected);
-  });
-});
-
-describe('secondsToMs reads NUnit and xUnit durations', () => {
-  it.each<[string | undefined, number | undefined]>([
-    ['0.0274190', 27],
-    ['0', 0],
-    ['12', 12_000],
-    ['1,5', undefined],
-    ['NaN', undefined],
-    [undefined, undefined],
-  ])('%s is %s ms', (time, expected) => {
-    expect(secondsToMs(time)).toBe(expected);
   });
 });
 

@@ -113,6 +113,44 @@ describe('parseGoTestJson on test2json events', () => {
     expect(find(tests!.notable, 'TestSub').message).toBe('subtests failed: TestSub/negative');
   });
 
+  it.each([
+    ['its subtests first (go < 1.20)', false],
+    ['itself first, as go ≥ 1.20 reports parallel subtests', true],
+  ])(
+    'a parent of parallel subtests names those that failed, reported %s',
+    async (_, parentFirst) => {
+      const parent = [
+        output('TestTable', '--- FAIL: TestTable (0.00s)'),
+        event('fail', { Test: 'TestTable', Elapsed: 0 }),
+      ];
+      const subtests = ['two', 'three'].flatMap((name) => [
+        output(`TestTable/${name}`, `    --- FAIL: TestTable/${name} (0.00s)`),
+        event('fail', { Test: `TestTable/${name}`, Elapsed: 0 }),
+      ]);
+      const { tests } = await parseText([
+        event('run', { Test: 'TestTable' }),
+        ...['one', 'two', 'three'].flatMap((name) => [
+          event('run', { Test: `TestTable/${name}` }),
+          output(`TestTable/${name}`, `=== PAUSE TestTable/${name}`),
+          event('pause', { Test: `TestTable/${name}` }),
+        ]),
+        ...['two', 'three'].flatMap((name) => [
+          event('cont', { Test: `TestTable/${name}` }),
+          output(`TestTable/${name}`, `    table_test.go:11: ${name} is wrong`),
+        ]),
+        ...(parentFirst ? [...parent, ...subtests] : [...subtests, ...parent]),
+        output('TestTable/one', '    --- PASS: TestTable/one (0.00s)'),
+        event('pass', { Test: 'TestTable/one', Elapsed: 0 }),
+        ...PACKAGE_FAIL,
+      ]);
+      expect(tests?.totals).toEqual({ total: 4, passed: 1, failed: 3, skipped: 0, flaky: 0 });
+      expect(find(tests!.notable, 'TestTable').message).toBe(
+        'subtests failed: TestTable/two, TestTable/three',
+      );
+      expect(find(tests!.notable, 'TestTable/two').message).toBe('table_test.go:11: two is wrong');
+    },
+  );
+
   it('keeps a failing test output as details without go framing lines, capped in length', async () => {
     const noise = Array.from(
       { length: 2000 },

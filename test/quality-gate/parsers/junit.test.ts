@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestCase, TestTotals } from '../../../src/quality-gate/model.js';
@@ -10,6 +9,7 @@ import { parseJunit } from '../../../src/quality-gate/parsers/junit.js';
 import { MAX_NOTABLE_TESTS } from '../../../src/quality-gate/parsers/test-tally.js';
 import { fileSource, textSource } from '../../../src/core/reports/source.js';
 import type { ReportSource } from '../../../src/core/reports/source.js';
+import { streamedSource } from '../../support/hostile-xml.js';
 import { describeWithTool } from '../../support/tools.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -335,11 +335,7 @@ describe('parseJunit on a stream of 100,000 test cases', () => {
       }
       yield Buffer.from('</testsuite>\n</testsuites>\n');
     }
-    return {
-      origin: 'generated.xml',
-      open: () => Readable.from(chunks()),
-      readText: () => Promise.reject(new Error('an XML report must be streamed, not read whole')),
-    };
+    return streamedSource('generated.xml', chunks);
   }
 
   it('counts every case and keeps only the first failures', async () => {

@@ -1,32 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { TestCase, TestTotals } from '../../../src/quality-gate/model.js';
 import { parseNunit } from '../../../src/quality-gate/parsers/nunit.js';
-import { fileSource, textSource } from '../../../src/core/reports/source.js';
-import type { ReportSource } from '../../../src/core/reports/source.js';
-import { billionLaughs, malformedXmlCases, refusal } from '../../support/hostile-xml.js';
+import {
+  consoleCounts,
+  dotnetParser,
+  itRefusesHostileReports,
+  oneCase,
+  totals,
+} from './dotnet-support.js';
 
-const FIXTURES = fileURLToPath(new URL('../../fixtures/quality-gate/nunit/', import.meta.url));
-const WORKSPACE = '/home/runner/work/app/app';
-
-function totals(total: number, passed: number, failed: number, skipped: number): TestTotals {
-  return { total, passed, failed, skipped, flaky: 0 };
-}
-
-function parseFixture(name: string) {
-  const path = join(FIXTURES, name);
-  return parseNunit(fileSource(path), { workspace: WORKSPACE, origin: path });
-}
-
-function parseXml(xml: string) {
-  return parseNunit(textSource(xml, 'TestResult.xml'), {
-    workspace: WORKSPACE,
-    origin: 'TestResult.xml',
-  });
-}
+const nunit = dotnetParser(parseNunit, 'nunit', 'TestResult.xml');
+const { parseFixture, parseXml } = nunit;
 
 /** A run with one assembly and one fixture around the given test cases. */
 function fixture(cases: string, fixtureAttributes = 'result="Failed" site="Child"'): string {
@@ -44,8 +28,7 @@ function fixture(cases: string, fixtureAttributes = 'result="Failed" site="Child
  * in our terms: a warning ran and did not fail; an inconclusive test gave no verdict.
  */
 function consoleSummary(name: string): TestTotals {
-  const text = readFileSync(join(FIXTURES, name), 'utf8');
-  const count = (word: string) => Number(new RegExp(`${word}: (\\d+)`).exec(text)?.[1]);
+  const count = consoleCounts(nunit.readFixture(name));
   return totals(
     count('Test Count'),
     count('Passed') + count('Warnings'),
@@ -128,13 +111,7 @@ describe('parseNunit decides each outcome as nunit3-console counts it', () => {
     ['result="Unheard of"', 'skipped'],
   ])('<test-case %s> is %s', async (attributes, expected) => {
     const report = await parseXml(fixture(`<test-case name="t" ${attributes} />`));
-    const { total, passed, failed, skipped } = report.tests!.totals;
-    expect({ total, passed, failed, skipped }).toEqual({
-      total: 1,
-      passed: expected === 'passed' ? 1 : 0,
-      failed: expected === 'failed' ? 1 : 0,
-      skipped: expected === 'skipped' ? 1 : 0,
-    });
+    expect(report.tests?.totals).toEqual(oneCase(expected));
   });
 
   it('counts the tests below a fixture whose OneTimeTearDown errored as failed, ignored ones aside', async () => {
@@ -230,31 +207,14 @@ describe('parseNunit on suites that fail without a failed test below them', () =
 });
 
 describe('a hostile or broken NUnit report', () => {
-  const valid = readFileSync(join(FIXTURES, 'calc-nunit3.xml'), 'utf8');
-
-  it.each<[string, () => string | Buffer, RegExp]>([
-    [
-      'billion laughs',
-      () => billionLaughs('test-run'),
-      /DOCTYPE declaration; DTDs are not accepted/,
-    ],
-    [
+  itRefusesHostileReports(nunit, {
+    root: 'test-run',
+    valid: 'calc-nunit3.xml',
+    lookAlike: [
       'an NUnit 2 result file',
       () => '<?xml version="1.0"?>\n<test-results name="a.dll" total="0"></test-results>',
       /has the root element <test-results>, not <test-run>; it is not a NUnit 3 report/,
     ],
-    ['an empty file', () => '', /is empty; expected a NUnit 3 XML report/],
-    ...malformedXmlCases('test-run', valid),
-  ])('%s', { timeout: 10_000 }, async (_case, content, expected) => {
-    const source: ReportSource = {
-      origin: 'TestResult.xml',
-      open: () => Readable.from([Buffer.from(content())]),
-      readText: () => Promise.reject(new Error('must be streamed')),
-    };
-    const message = await refusal(
-      parseNunit(source, { workspace: WORKSPACE, origin: 'TestResult.xml' }),
-    );
-    expect(message).toMatch(/^TestResult\.xml: /);
-    expect(message).toMatch(expected);
+    empty: /is empty; expected a NUnit 3 XML report/,
   });
 });

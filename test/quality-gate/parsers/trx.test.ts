@@ -1,31 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { TestCase, TestTotals } from '../../../src/quality-gate/model.js';
 import { parseTrx } from '../../../src/quality-gate/parsers/trx.js';
 import { MAX_NOTABLE_TESTS } from '../../../src/quality-gate/parsers/test-tally.js';
-import { fileSource, textSource } from '../../../src/core/reports/source.js';
-import type { ReportSource } from '../../../src/core/reports/source.js';
-import { billionLaughs, malformedXmlCases, refusal } from '../../support/hostile-xml.js';
+import {
+  consoleCounts,
+  dotnetParser,
+  itRefusesHostileReports,
+  oneCase,
+  totals,
+} from './dotnet-support.js';
 
-const FIXTURES = fileURLToPath(new URL('../../fixtures/quality-gate/trx/', import.meta.url));
-const WORKSPACE = '/home/runner/work/app/app';
+const trx = dotnetParser(parseTrx, 'trx', 'results.trx');
+const { parseFixture, parseXml } = trx;
 const NS = 'xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010"';
-
-function totals(total: number, passed: number, failed: number, skipped: number): TestTotals {
-  return { total, passed, failed, skipped, flaky: 0 };
-}
-
-function parseFixture(name: string) {
-  const path = join(FIXTURES, name);
-  return parseTrx(fileSource(path), { workspace: WORKSPACE, origin: path });
-}
-
-function parseXml(xml: string) {
-  return parseTrx(textSource(xml, 'results.trx'), { workspace: WORKSPACE, origin: 'results.trx' });
-}
 
 /** `<TestRun><Results>…</Results></TestRun>` around result elements. */
 function run(results: string, after = ''): string {
@@ -34,8 +21,7 @@ function run(results: string, after = ''): string {
 
 /** The summary line `dotnet test` prints per test assembly. */
 function dotnetTestSummary(name: string): TestTotals {
-  const line = readFileSync(join(FIXTURES, name), 'utf8');
-  const count = (word: string) => Number(new RegExp(`${word}:\\s+(\\d+)`).exec(line)?.[1]);
+  const count = consoleCounts(trx.readFixture(name));
   return totals(count('Total'), count('Passed'), count('Failed'), count('Skipped'));
 }
 
@@ -101,8 +87,7 @@ describe('parseTrx on a dotnet test (vstest TRX logger) report of MSTest tests',
   });
 
   it('reads the same report with a UTF-8 byte order mark, as .NET writes by default', async () => {
-    const text = readFileSync(join(FIXTURES, 'calc-mstest.trx'), 'utf8');
-    const report = await parseXml(`\uFEFF${text}`);
+    const report = await parseXml(`\uFEFF${trx.readFixture('calc-mstest.trx')}`);
     expect(report.tests?.totals).toEqual(totals(7, 3, 3, 1));
   });
 });
@@ -154,13 +139,7 @@ describe('parseTrx on every TRX outcome, definitions before results', () => {
     ['outcome="Pending"', 'skipped'],
   ])('<UnitTestResult %s> is %s', async (outcome, expected) => {
     const report = await parseXml(run(`<UnitTestResult testName="t" ${outcome} />`));
-    const { total, passed, failed, skipped } = report.tests!.totals;
-    expect({ total, passed, failed, skipped }).toEqual({
-      total: 1,
-      passed: expected === 'passed' ? 1 : 0,
-      failed: expected === 'failed' ? 1 : 0,
-      skipped: expected === 'skipped' ? 1 : 0,
-    });
+    expect(report.tests?.totals).toEqual(oneCase(expected));
   });
 });
 
@@ -219,40 +198,33 @@ describe('parseTrx on a stream of 100,000 results', () => {
   const RESULTS = 100_000;
   const PER_CHUNK = 1000;
 
-  function generated(): ReportSource {
+  function* chunks(): Generator<Buffer> {
     const id = (index: number) => `00000000-0000-0000-0000-${String(index).padStart(12, '0')}`;
-    function* chunks(): Generator<Buffer> {
-      yield Buffer.from(`<?xml version="1.0" encoding="utf-8"?>\n<TestRun ${NS}>\n<Results>\n`);
-      for (let start = 0; start < RESULTS; start += PER_CHUNK) {
-        let chunk = '';
-        for (let index = start; index < start + PER_CHUNK; index += 1) {
-          const outcome = index % 50 === 0 ? 'Failed' : index % 40 === 1 ? 'NotExecuted' : 'Passed';
-          chunk += `<UnitTestResult testId="${id(index)}" testName="Case_${index}" duration="00:00:00.0010000" outcome="${outcome}">`;
-          if (outcome === 'Failed')
-            chunk += `<Output><ErrorInfo><Message>case ${index} failed</Message></ErrorInfo></Output>`;
-          chunk += '</UnitTestResult>\n';
-        }
-        yield Buffer.from(chunk);
+    yield Buffer.from(`<?xml version="1.0" encoding="utf-8"?>\n<TestRun ${NS}>\n<Results>\n`);
+    for (let start = 0; start < RESULTS; start += PER_CHUNK) {
+      let chunk = '';
+      for (let index = start; index < start + PER_CHUNK; index += 1) {
+        const outcome = index % 50 === 0 ? 'Failed' : index % 40 === 1 ? 'NotExecuted' : 'Passed';
+        chunk += `<UnitTestResult testId="${id(index)}" testName="Case_${index}" duration="00:00:00.0010000" outcome="${outcome}">`;
+        if (outcome === 'Failed')
+          chunk += `<Output><ErrorInfo><Message>case ${index} failed</Message></ErrorInfo></Output>`;
+        chunk += '</UnitTestResult>\n';
       }
-      yield Buffer.from('</Results>\n<TestDefinitions>\n');
-      for (let start = 0; start < RESULTS; start += PER_CHUNK) {
-        let chunk = '';
-        for (let index = start; index < start + PER_CHUNK; index += 1) {
-          chunk += `<UnitTest name="Case_${index}" id="${id(index)}"><TestMethod codeBase="/b/Big.Tests.dll" className="Big.Tests.Class${index % 7}" name="Case_${index}" /></UnitTest>\n`;
-        }
-        yield Buffer.from(chunk);
-      }
-      yield Buffer.from('</TestDefinitions>\n</TestRun>\n');
+      yield Buffer.from(chunk);
     }
-    return {
-      origin: 'big.trx',
-      open: () => Readable.from(chunks()),
-      readText: () => Promise.reject(new Error('a TRX report must be streamed, not read whole')),
-    };
+    yield Buffer.from('</Results>\n<TestDefinitions>\n');
+    for (let start = 0; start < RESULTS; start += PER_CHUNK) {
+      let chunk = '';
+      for (let index = start; index < start + PER_CHUNK; index += 1) {
+        chunk += `<UnitTest name="Case_${index}" id="${id(index)}"><TestMethod codeBase="/b/Big.Tests.dll" className="Big.Tests.Class${index % 7}" name="Case_${index}" /></UnitTest>\n`;
+      }
+      yield Buffer.from(chunk);
+    }
+    yield Buffer.from('</TestDefinitions>\n</TestRun>\n');
   }
 
   it('counts every result and completes the kept failures from their definitions', async () => {
-    const report = await parseTrx(generated(), { workspace: WORKSPACE, origin: 'big.trx' });
+    const report = await trx.parseStream(chunks);
     const failed = RESULTS / 50;
     const skipped = RESULTS / 40;
     expect(report.tests?.totals).toEqual(
@@ -275,31 +247,14 @@ describe('parseTrx on a stream of 100,000 results', () => {
 });
 
 describe('a hostile or broken TRX report', () => {
-  const valid = readFileSync(join(FIXTURES, 'calc-mstest.trx'), 'utf8');
-
-  it.each<[string, () => string | Buffer, RegExp]>([
-    [
-      'billion laughs',
-      () => billionLaughs('TestRun'),
-      /DOCTYPE declaration; DTDs are not accepted/,
-    ],
-    [
+  itRefusesHostileReports(trx, {
+    root: 'TestRun',
+    valid: 'calc-mstest.trx',
+    lookAlike: [
       'a JUnit report',
       () => '<?xml version="1.0"?>\n<testsuites><testsuite name="a"/></testsuites>',
       /has the root element <testsuites>, not <TestRun>; it is not a TRX report/,
     ],
-    ['an empty file', () => '', /is empty; expected a TRX XML report/],
-    ...malformedXmlCases('TestRun', valid),
-  ])('%s', { timeout: 10_000 }, async (_case, content, expected) => {
-    const source: ReportSource = {
-      origin: 'results.trx',
-      open: () => Readable.from([Buffer.from(content())]),
-      readText: () => Promise.reject(new Error('must be streamed')),
-    };
-    const message = await refusal(
-      parseTrx(source, { workspace: WORKSPACE, origin: 'results.trx' }),
-    );
-    expect(message).toMatch(/^results\.trx: /);
-    expect(message).toMatch(expected);
+    empty: /is empty; expected a TRX XML report/,
   });
 });

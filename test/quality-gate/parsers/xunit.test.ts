@@ -1,32 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { TestCase, TestTotals } from '../../../src/quality-gate/model.js';
 import { parseXunit } from '../../../src/quality-gate/parsers/xunit.js';
-import { fileSource, textSource } from '../../../src/core/reports/source.js';
-import type { ReportSource } from '../../../src/core/reports/source.js';
-import { billionLaughs, malformedXmlCases, refusal } from '../../support/hostile-xml.js';
+import {
+  consoleCounts,
+  dotnetParser,
+  itRefusesHostileReports,
+  oneCase,
+  totals,
+} from './dotnet-support.js';
 
-const FIXTURES = fileURLToPath(new URL('../../fixtures/quality-gate/xunit/', import.meta.url));
-const WORKSPACE = '/home/runner/work/app/app';
-
-function totals(total: number, passed: number, failed: number, skipped: number): TestTotals {
-  return { total, passed, failed, skipped, flaky: 0 };
-}
-
-function parseFixture(name: string) {
-  const path = join(FIXTURES, name);
-  return parseXunit(fileSource(path), { workspace: WORKSPACE, origin: path });
-}
-
-function parseXml(xml: string) {
-  return parseXunit(textSource(xml, 'results.xml'), {
-    workspace: WORKSPACE,
-    origin: 'results.xml',
-  });
-}
+const xunit = dotnetParser(parseXunit, 'xunit', 'results.xml');
+const { parseFixture, parseXml } = xunit;
 
 /** One assembly around the given children (<errors>, <collection>). */
 function assembly(children: string, name = '/w/bin/Calc.Tests.dll'): string {
@@ -44,8 +28,7 @@ function collection(tests: string): string {
  * each error is added here as one more failed case.
  */
 function consoleSummary(name: string): TestTotals {
-  const text = readFileSync(join(FIXTURES, name), 'utf8');
-  const count = (word: string) => Number(new RegExp(`${word}: (\\d+)`).exec(text)?.[1]);
+  const count = consoleCounts(xunit.readFixture(name));
   const [total, errors, failed, skipped] = ['Total', 'Errors', 'Failed', 'Skipped'].map(count);
   return totals(total! + errors!, total! - failed! - skipped!, failed! + errors!, skipped!);
 }
@@ -115,13 +98,7 @@ describe('parseXunit reads each result and error', () => {
     ['Unknown', 'failed'],
   ])('result="%s" is %s', async (result, expected) => {
     const report = await parseXml(collection(`<test name="t" result="${result}" time="0.1" />`));
-    const { total, passed, failed, skipped } = report.tests!.totals;
-    expect({ total, passed, failed, skipped }).toEqual({
-      total: 1,
-      passed: expected === 'passed' ? 1 : 0,
-      failed: expected === 'failed' ? 1 : 0,
-      skipped: expected === 'skipped' ? 1 : 0,
-    });
+    expect(report.tests?.totals).toEqual(oneCase(expected));
   });
 
   it.each<[string, string]>([
@@ -196,31 +173,14 @@ describe('parseXunit reads each result and error', () => {
 });
 
 describe('a hostile or broken xUnit report', () => {
-  const valid = readFileSync(join(FIXTURES, 'calc-xunit2.xml'), 'utf8');
-
-  it.each<[string, () => string | Buffer, RegExp]>([
-    [
-      'billion laughs',
-      () => billionLaughs('assemblies'),
-      /DOCTYPE declaration; DTDs are not accepted/,
-    ],
-    [
+  itRefusesHostileReports(xunit, {
+    root: 'assemblies',
+    valid: 'calc-xunit2.xml',
+    lookAlike: [
       'an xUnit.net v1 report',
       () => '<?xml version="1.0"?>\n<assembly name="a.dll" total="0"></assembly>',
       /has the root element <assembly>, not <assemblies>; it is not a xUnit\.net v2 report/,
     ],
-    ['an empty file', () => '', /is empty; expected a xUnit\.net v2 XML report/],
-    ...malformedXmlCases('assemblies', valid),
-  ])('%s', { timeout: 10_000 }, async (_case, content, expected) => {
-    const source: ReportSource = {
-      origin: 'results.xml',
-      open: () => Readable.from([Buffer.from(content())]),
-      readText: () => Promise.reject(new Error('must be streamed')),
-    };
-    const message = await refusal(
-      parseXunit(source, { workspace: WORKSPACE, origin: 'results.xml' }),
-    );
-    expect(message).toMatch(/^results\.xml: /);
-    expect(message).toMatch(expected);
+    empty: /is empty; expected a xUnit\.net v2 XML report/,
   });
 });
