@@ -42,9 +42,17 @@ export function stepTitle(action: string): string {
  * never share a key.
  */
 export function commentKey(action: string, name: string | undefined): string {
-  if (!name) return action;
+  return name ? `${action}-${keySlug(name)}` : action;
+}
+
+/**
+ * `name` as letters, digits, `.`, `_` and `-`, for keys and categories that must stay the same
+ * from run to run. A name that is not safe as it is gets a hash of itself appended, so two names
+ * that slug alike (`a b`, `a/b`) never share a key.
+ */
+export function keySlug(name: string): string {
   const slug = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
-  if (slug === name) return `${action}-${slug}`;
+  if (slug === name) return slug;
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
-  return `${action}-${slug ? `${slug}-` : ''}${hash}`;
+  return slug ? `${slug}-${hash}` : hash;
 }

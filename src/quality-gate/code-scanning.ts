@@ -121,8 +121,9 @@ export interface CodeScanningOptions {
 
 /**
  * Writes the SARIF file (output `sarif-file`) and, when asked, uploads it (output `sarif-id`).
- * `checks` are the judged checks (the verdict's), `findings` the counted ones with their check's
- * name: every check that measured findings gets a run, so an empty one closes its fixed alerts.
+ * `checks` are the judged checks (the verdict's), `findings` all their findings, counted or not,
+ * with their check's name: every evaluated check that measures findings gets a run, so an empty
+ * one closes its fixed alerts.
  * Never throws: code scanning is an extra view on findings the gate has already judged.
  */
 export async function shareWithCodeScanning(

@@ -131,6 +131,11 @@ export interface CheckVerdict {
   /** Why it failed, one sentence each, e.g. "3 errors > max-errors 0". Empty when it passed. */
   reasons: string[];
   problem?: string;
+  /**
+   * False when the report says nothing about the code: the check has a `problem`, or its tool
+   * exited non-zero with an empty report. Its counts are zeros, not a clean result.
+   */
+  evaluated: boolean;
   exitCode?: number;
   durationMs?: number;
   newOnly?: NewOnlyCheck;
@@ -225,6 +230,7 @@ function judgeCheck(check: CheckRun, globalLimits: Limits, options: GateOptions)
     : undefined;
   const counts = countReport(check.report, selection?.kept ?? check.report.findings);
   const reasons: string[] = [];
+  let evaluated = check.problem === undefined;
 
   if (check.problem !== undefined) {
     reasons.push(`could not be evaluated: ${check.problem}`);
@@ -240,6 +246,7 @@ function judgeCheck(check: CheckRun, globalLimits: Limits, options: GateOptions)
     check.exitCode !== 0 &&
     showsNothing(check.report)
   ) {
+    evaluated = false;
     reasons.push(
       `exited with code ${check.exitCode} but its report shows no problems; ` +
         'the tool probably failed before checking anything',
@@ -257,6 +264,7 @@ function judgeCheck(check: CheckRun, globalLimits: Limits, options: GateOptions)
     counts,
     limits,
     reasons,
+    evaluated,
     measures: measuresOf(check),
   };
   if (check.problem !== undefined) verdict.problem = check.problem;

@@ -58,8 +58,8 @@ export interface ReportSpec {
   /** Relative to `directory`, else to the workspace. */
   glob: string;
   /**
-   * Absolute; where the tool ran, so relative paths in the report start there. Absent: they start
-   * at the workspace, or beside the report when the file is not found there.
+   * Absolute; where the tool ran, so relative paths in the report start there. Absent: they are
+   * looked for beside the report first, then at the workspace root (report-paths.ts).
    */
   directory?: string;
   thresholds: Thresholds;

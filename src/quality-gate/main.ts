@@ -16,7 +16,7 @@ import {
   chooseBase,
   type ChangedLinesAgainstBase,
 } from '../core/changed-lines.js';
-import { publishCheckRun } from './check-run.js';
+import { MAX_CHECK_RUN_ANNOTATIONS, publishCheckRun } from './check-run.js';
 import { shareWithCodeScanning } from './code-scanning.js';
 import { evaluateGate, type CheckRun, type GateVerdict } from './gate.js';
 import { describeSettings, readSettings, type Settings } from './inputs.js';
@@ -75,24 +75,34 @@ async function runGate(): Promise<void> {
   );
 
   const details = gatherDetails(runs, diff);
-  details.notes.push(...(await annotate(annotationsOf(details, diff), verdict, settings, github)));
+  // One check run per name: matrix legs must not replace each other's verdict.
+  const checkRunName = settings.githubToken ? titleWithName(ACTION, settings.name) : undefined;
+  const overflow = annotateStep(annotationsOf(details, diff), checkRunName);
+  details.notes.push(...overflow.notes);
   const summary = buildSummary(verdict, details, { name: settings.name, link: linkToCode(github) });
   const commentBody = settings.comment ? summary.render(COMMENT_BUDGET_BYTES) : '';
   // The summary first: a comment is optional and may be refused (fork pull requests).
   await summary.write();
-  if (settings.comment) {
-    await tryOptionalWrite(COMMENT_WRITE, github, () =>
-      comment(settings, github as GitHubContext, commentBody),
-    );
-  }
-  // After the summary and comment: code scanning is optional and only ever warns.
-  await shareWithCodeScanning(verdict.checks, details.findings, {
+  // Before the comment, whose errors end the step: code scanning never throws, and its file is an
+  // output of every run. Every finding goes in, new-only or not: one left out would close its alert.
+  const allFindings = runs.flatMap((run) =>
+    run.report.findings.map((finding) => ({ ...finding, check: run.name })),
+  );
+  await shareWithCodeScanning(verdict.checks, allFindings, {
     name: settings.name,
     upload: settings.uploadSarif,
     githubToken: settings.githubToken,
     github,
     namedPullRequest: settings.pullRequest > 0,
   });
+  if (checkRunName !== undefined && overflow.rest.length > 0) {
+    await publishRest(overflow.rest, checkRunName, verdict, settings, github);
+  }
+  if (settings.comment) {
+    await tryOptionalWrite(COMMENT_WRITE, github, () =>
+      comment(settings, github as GitHubContext, commentBody),
+    );
+  }
 
   if (!verdict.passed) {
     const failed = verdict.checks.filter((check) => !check.passed).length;
@@ -116,45 +126,56 @@ async function changedLines(
 }
 
 /**
- * Annotates within the step's limits; what GitHub would drop goes to a check run when the token
- * allows. Returns notes for the summary.
+ * Annotates within the step's limits and returns what GitHub would drop, with the notes the
+ * summary gives about it. The rest goes to a check run only after the summary is written.
  */
-async function annotate(
+function annotateStep(
   annotations: Annotation[],
-  verdict: GateVerdict,
-  settings: Settings,
-  github: GitHubContext | undefined,
-): Promise<string[]> {
+  checkRunName: string | undefined,
+): { rest: Annotation[]; notes: string[] } {
   const selection = emitAnnotations(annotations, { seeAlso: 'all are listed in the job summary' });
   const shown = new Set(selection.shown);
   const rest = annotations.filter((annotation) => !shown.has(annotation));
-  if (rest.length === 0) return [];
+  if (rest.length === 0) return { rest, notes: [] };
   const notes = [
     `${rest.length} of ${annotations.length} findings were not annotated on the step: GitHub shows 10 per level.`,
   ];
-  if (!settings.githubToken) return notes;
+  notes.push(
+    checkRunName === undefined
+      ? 'Give the step a github-token to have them annotated in a check run.'
+      : `They go to the check run '${checkRunName}' (up to ${MAX_CHECK_RUN_ANNOTATIONS}), which needs \`permissions: checks: write\`; a warning says so when GitHub refuses.`,
+  );
+  return { rest, notes };
+}
+
+/** The annotations beyond the step's limit, as a check run; a refusal only warns. */
+async function publishRest(
+  rest: Annotation[],
+  name: string,
+  verdict: GateVerdict,
+  settings: Settings,
+  github: GitHubContext | undefined,
+): Promise<void> {
   const context = github ?? readGitHubContext();
-  // One check run per name: matrix legs must not replace each other's verdict.
-  const checkRunName = titleWithName(ACTION, settings.name);
-  const outcome = await publishCheckRun(createOctokit(settings.githubToken), {
+  const outcome = await publishCheckRun(createOctokit(settings.githubToken as string), {
     owner: context.repository.owner,
     repo: context.repository.repo,
     headSha: context.pullRequest?.headSha ?? context.sha,
-    name: checkRunName,
+    name,
     passed: verdict.passed,
     title: verdictLine(verdict, settings.name),
     summary: verdict.reasons.join('\n') || verdictLine(verdict, settings.name),
     annotations: rest,
   });
-  notes.push(
-    outcome.published
-      ? `The other ${outcome.annotated} are annotations of the check run '${checkRunName}'.`
-      : `They could not go to a check run: ${outcome.reason}.`,
-  );
-  if (!outcome.published && outcome.refusal !== undefined) {
+  if (outcome.published) {
+    core.info(`check run '${name}': ${outcome.annotated} annotations, ${outcome.url}`);
+  } else if (outcome.refusal !== undefined) {
     core.warning(permissionWarning(CHECK_RUN_WRITE, outcome.refusal, context));
+  } else {
+    core.warning(
+      `The annotations beyond the step's limit could not go to a check run: ${outcome.reason}.`,
+    );
   }
-  return notes;
 }
 
 /** Links in the summary show the code as the checks saw it: a pull request's head commit. */

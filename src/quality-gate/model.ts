@@ -122,6 +122,11 @@ export interface ParseContext {
   origin: string;
   /** Absolute directory the tool ran in; relative paths in its report start there. Default: workspace. */
   directory?: string;
+  /**
+   * Absolute path of the report file when nothing says where the tool ran (a `reports` line, an
+   * entry without working-directory): relative paths are then looked for beside it first.
+   */
+  reportFile?: string;
 }
 
 export { ReportError } from '../core/reports/source.js';

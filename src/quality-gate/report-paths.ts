@@ -1,48 +1,43 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
-import type { ParsedReport } from './model.js';
+import { toRepositoryPath } from '../core/reports/paths.js';
+import type { ParseContext } from './model.js';
+
+/** Paths already looked up per report, so a report naming one file 10,000 times checks it once. */
+const lookedUp = new WeakMap<ParseContext, Map<string, string>>();
 
 /**
- * Tools write paths relative to where they ran, which is often where their report lies: a clippy
- * report written in rust/ says src/lib.rs, meaning rust/src/lib.rs. A relative path a report names
- * is looked for beside the report (its folder, then each parent below the workspace) and taken
- * from the nearest folder that has it, even when the workspace root has a file of that name too
- * (monorepos repeat names: conftest.py, src/lib.rs); otherwise it is kept as it was.
- * Used when a `reports` entry gives no working-directory.
+ * A path a report names, made repository-relative. Tools write relative paths from where they ran,
+ * which is often where their report lies: a clippy report written in rust/ says src/lib.rs,
+ * meaning rust/src/lib.rs. So when the report was read without a working-directory
+ * (`context.reportFile` set), a relative path is looked for beside the report first (its folder,
+ * then each parent below the workspace), nearest first, even when the workspace root has a file of
+ * that name too (monorepos repeat names: conftest.py, src/lib.rs); else it is taken from the root.
+ * Absolute paths (eslint's, file:// URIs) name their file already and are only made relative.
  */
-export function anchorBesideReport(
-  report: ParsedReport,
-  reportFile: string,
-  workspace: string,
-): ParsedReport {
-  const folders = foldersUpTo(dirname(reportFile), workspace);
-  if (folders.length === 0) return report;
-  const found = new Map<string, string>();
-  const anchor = (path: string): string => {
-    if (isAbsolute(path) || /^[A-Za-z]:/.test(path) || path.startsWith('..')) return path;
-    let anchored = found.get(path);
-    if (anchored === undefined) {
-      // Beside the report first: a tool that ran at the root and wrote its report into a
-      // folder finds nothing there and falls through to the root.
-      const folder = folders.find((candidate) => existsSync(join(workspace, candidate, path)));
-      anchored = folder === undefined ? path : `${folder}/${path}`;
-      found.set(path, anchored);
-    }
-    return anchored;
-  };
-  const move = <T extends { file?: string }>(item: T): T =>
-    item.file === undefined ? item : { ...item, file: anchor(item.file) };
-  return {
-    ...report,
-    findings: report.findings.map(move),
-    ...(report.tests && {
-      tests: {
-        ...report.tests,
-        notable: report.tests.notable.map(move),
-        slowest: report.tests.slowest.map(move),
-      },
-    }),
-  };
+export function reportPath(path: string, context: ParseContext): string {
+  const { workspace, directory, reportFile } = context;
+  if (reportFile === undefined || namesItsFile(path)) {
+    return toRepositoryPath(path, workspace, directory);
+  }
+  const fromRoot = toRepositoryPath(path, workspace);
+  if (fromRoot.startsWith('../') || fromRoot === '..') return fromRoot;
+  let cache = lookedUp.get(context);
+  if (cache === undefined) lookedUp.set(context, (cache = new Map()));
+  let found = cache.get(fromRoot);
+  if (found === undefined) {
+    const folder = foldersUpTo(dirname(reportFile), workspace).find((candidate) =>
+      existsSync(join(workspace, candidate, fromRoot)),
+    );
+    found = folder === undefined ? fromRoot : `${folder}/${fromRoot}`;
+    cache.set(fromRoot, found);
+  }
+  return found;
+}
+
+/** Absolute POSIX or Windows paths, UNC paths and file:// URIs. */
+function namesItsFile(path: string): boolean {
+  return /^(?:file:|\/|\\\\|[A-Za-z]:[\\/])/i.test(path);
 }
 
 /** Workspace-relative folders from `folder` up to (not including) the workspace root, nearest first. */

@@ -10,7 +10,6 @@ import type { CheckSpec, ReportSpec } from './inputs.js';
 import { mergeReports } from './merge.js';
 import { ReportError, TEST_FORMATS, type ParsedReport, type ReportFormat } from './model.js';
 import { parseReport } from './parsers/index.js';
-import { anchorBesideReport } from './report-paths.js';
 import { locateFailingTests } from './test-locations.js';
 import { fileSource, MAX_TEXT_REPORT_BYTES, textSource } from '../core/reports/source.js';
 
@@ -169,6 +168,9 @@ async function readStdout(
       `was larger than ${MAX_TEXT_REPORT_BYTES / 1024 / 1024} MiB; write the report to a file and set 'report'.`,
     );
   }
+  // A test runner that found nothing to run may print nothing: no tests, not a malformed report
+  // (fail-on-empty decides; a non-zero exit with it still fails the check).
+  if (TEST_FORMATS.has(spec.format) && result.stdout.trim() === '') return NO_TESTS;
   return parseReport(spec.format, textSource(result.stdout, origin), {
     workspace,
     origin,
@@ -194,20 +196,20 @@ async function readReportFiles(
       reports.push(NO_TESTS);
       continue;
     }
+    // Each file on its own: without a directory, relative paths in it (and in its failure
+    // text) are looked for beside it first.
+    const reportFile = besideReport ? file : undefined;
     const report = await parseReport(format, fileSource(file), {
       workspace,
       origin: relative(workspace, file),
       directory,
+      reportFile,
     });
-    // Each file on its own: relative paths in its failure text start beside it when no
-    // directory was given.
     reports.push(
-      besideReport
-        ? await locateFailingTests(anchorBesideReport(report, file, workspace), {
-            workspace,
-            reportFile: file,
-          })
-        : await locateFailingTests(report, { workspace, directory }),
+      await locateFailingTests(
+        report,
+        reportFile ? { workspace, reportFile } : { workspace, directory },
+      ),
     );
   }
   return mergeReports(reports);

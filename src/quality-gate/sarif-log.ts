@@ -8,19 +8,22 @@
  *   `quality-gate/<name>/<check>/`, under a tool name that does not depend on what was found: the
  *   check's format. Since 2025-07 an upload whose runs share a category is rejected, and the
  *   step's `name` in the category keeps matrix legs from replacing each other's analyses.
- * - A check that could not be evaluated (timeout, missing report) gets no run: an empty one would
- *   close all its alerts although nothing was checked. Test and audit reports get none either.
+ * - A check that was not evaluated (timeout, missing report, a tool that exited non-zero with an
+ *   empty report) gets no run: an empty one would close all its alerts although nothing was
+ *   checked. Test and audit reports get none either.
  * - Every result needs a location in the repository: findings without a file (a tool's summary
  *   line, a crashed command) or with a path outside the repository are left out and counted.
  * - At most 20 runs per upload, and GitHub keeps only the 5,000 most severe results of a run:
  *   we cut there ourselves, errors last, so what is kept is ours to say.
  * - At most 10 MB gzipped: results are cut, least severe first, until the log fits.
+ * - Every finding of a check goes in, with new-only too: a finding on an unchanged line that is
+ *   missing from the log would read as fixed and close its alert.
  * No partialFingerprints: GitHub computes them from the checked-out files on upload.
  */
-import { createHash } from 'node:crypto';
 import { isAbsolute } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { maskSecrets } from '../core/secrets.js';
+import { keySlug } from '../core/step-name.js';
 import type { CheckVerdict } from './gate.js';
 import type { Finding, Severity } from './model.js';
 
@@ -33,7 +36,7 @@ export const SARIF_LIMITS = {
 export type SarifLimits = typeof SARIF_LIMITS;
 
 /** What the log needs to know of a judged check; a CheckVerdict is one. */
-export type SarifCheck = Pick<CheckVerdict, 'name' | 'format' | 'problem'> & {
+export type SarifCheck = Pick<CheckVerdict, 'name' | 'format' | 'evaluated'> & {
   measures: Pick<CheckVerdict['measures'], 'findings'>;
 };
 
@@ -96,10 +99,7 @@ export function categoryOf(name: string | undefined): string {
  * names that slug alike never share a category.
  */
 export function runCategory(name: string | undefined, check: string): string {
-  const slug = check.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+|-+$/g, '');
-  if (slug === check) return `${categoryOf(name)}${slug}/`;
-  const hash = createHash('sha256').update(check).digest('hex').slice(0, 8);
-  return `${categoryOf(name)}${slug ? `${slug}-` : ''}${hash}/`;
+  return `${categoryOf(name)}${keySlug(check)}/`;
 }
 
 interface PlannedRun {
@@ -108,8 +108,8 @@ interface PlannedRun {
 }
 
 /**
- * Builds the log from the judged checks and the findings the gate counted (each naming its check),
- * within GitHub's limits.
+ * Builds the log from the judged checks and all their findings (each naming its check), within
+ * GitHub's limits.
  */
 export function buildSarif(
   checks: readonly SarifCheck[],
@@ -118,9 +118,7 @@ export function buildSarif(
   limits: SarifLimits = SARIF_LIMITS,
 ): BuiltSarif {
   const notes: string[] = [];
-  const unevaluated = checks.filter(
-    (check) => check.measures.findings && check.problem !== undefined,
-  );
+  const unevaluated = checks.filter((check) => check.measures.findings && !check.evaluated);
   if (unevaluated.length > 0) {
     const one = unevaluated.length === 1;
     notes.push(
@@ -130,8 +128,7 @@ export function buildSarif(
 
   const runs = new Map<string, PlannedRun>();
   for (const check of checks) {
-    if (check.measures.findings && check.problem === undefined)
-      runs.set(check.name, { check, findings: [] });
+    if (check.measures.findings && check.evaluated) runs.set(check.name, { check, findings: [] });
   }
   let unlocated = 0;
   for (const finding of findings) {
@@ -208,9 +205,8 @@ function toRun(tool: string, category: string, findings: Finding[]): SarifRun {
       rules.push({ id, shortDescription: { text: maskSecrets(id) } });
     }
     const rule = rules[index];
-    if (rule.helpUri === undefined && finding.ruleUrl && isHttpUrl(finding.ruleUrl)) {
-      rule.helpUri = finding.ruleUrl;
-    }
+    // Parsers keep only http(s) rule links (reportLinkOrUndefined), so ruleUrl is one.
+    if (rule.helpUri === undefined && finding.ruleUrl) rule.helpUri = finding.ruleUrl;
     return {
       ruleId: id,
       ruleIndex: index,
@@ -260,10 +256,6 @@ function uriOf(file: string | undefined): string | undefined {
   }
   // encodeURI leaves '?' and '#', which would end the path of a URI.
   return encodeURI(path).replace(/[?#]/g, (char) => encodeURIComponent(char));
-}
-
-function isHttpUrl(text: string): boolean {
-  return /^https?:\/\/\S+$/.test(text);
 }
 
 function compareChecks(a: Finding[], b: Finding[]): number {

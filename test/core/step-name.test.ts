@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commentKey, isStepName, titleWithName } from '../../src/core/step-name.js';
+import { commentKey, isStepName, keySlug, titleWithName } from '../../src/core/step-name.js';
 
 describe('commentKey', () => {
   it.each([
@@ -15,6 +15,17 @@ describe('commentKey', () => {
     expect(b).toMatch(/^coverage-web-app-[0-9a-f]{8}$/);
     expect(a).not.toBe(b);
     expect(commentKey('coverage', '🚀')).toMatch(/^coverage-[0-9a-f]{8}$/);
+  });
+});
+
+describe('keySlug', () => {
+  it('keeps a safe name as it is and hashes the others', () => {
+    expect(keySlug('py-3.12')).toBe('py-3.12');
+    expect(keySlug('web app')).toMatch(/^web-app-[0-9a-f]{8}$/);
+    expect(keySlug('../etc')).toMatch(/^etc-[0-9a-f]{8}$/);
+    expect(keySlug('🚀')).toMatch(/^[0-9a-f]{8}$/);
+    // The comment key is the action and this slug, so both stay the same for a name.
+    expect(commentKey('coverage', 'web app')).toBe(`coverage-${keySlug('web app')}`);
   });
 });
 

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SarifLog } from '../../src/quality-gate/sarif-log.js';
@@ -151,6 +152,89 @@ describe('quality-gate bundle: findings to GitHub code scanning', () => {
     expect(run.main.log).toContain(
       'checkstyle: eslint.xml) could not be evaluated and has no run in the SARIF',
     );
+  });
+
+  it('uploads nothing for a check whose tool crashed before checking, so its alerts stay open', async () => {
+    const store = new CodeScanningStore();
+    store.register(github());
+
+    // The linter exits 2 and leaves an empty report: it checked nothing, it did not fix anything.
+    const run = await gate({
+      'upload-sarif': 'true',
+      reports: '',
+      checks: `- name: lint\n  run: "echo '<checkstyle/>'; exit 2"\n  shell: bash\n  format: checkstyle`,
+    });
+
+    expect(run.main.exitCode).toBe(1);
+    expect(store.uploads).toEqual([]);
+    expect(run.main.log).toContain(
+      '1 check (lint) could not be evaluated and has no run in the SARIF',
+    );
+    const sarif = JSON.parse(readFileSync(run.main.outputs['sarif-file']!, 'utf8'));
+    expect(sarif.runs).toEqual([]);
+  });
+
+  it('keeps the findings new-only does not count in the SARIF, so their alerts stay open', async () => {
+    const workspace = await makeWorkspace({ 'deploy.sh': '#!/bin/sh\necho $1\n' });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=t@example.com', ...args], {
+        cwd: workspace,
+      });
+    git('init', '-q', '-b', 'main');
+    git('add', '.');
+    git('commit', '-q', '-m', 'base');
+    git('checkout', '-q', '-b', 'feature');
+    writeFileSync(join(workspace, 'deploy.sh'), '#!/bin/sh\necho $1\ncd /tmp/work\n');
+    git('commit', '-q', '-am', 'feature');
+    // One old warning (line 2, unchanged) and one new (line 3); the report itself is not committed.
+    writeFileSync(
+      join(workspace, 'lint.xml'),
+      checkstyle([
+        { file: 'deploy.sh', line: 2, severity: 'warning', rule: 'SC2086' },
+        { file: 'deploy.sh', line: 3, severity: 'warning', rule: 'SC2164' },
+      ]),
+    );
+
+    const run = await runAction(QUALITY_GATE, {
+      workspace,
+      inputs: {
+        checks: '- name: lint\n  run: cat lint.xml\n  format: checkstyle',
+        'new-only': 'true',
+        'base-ref': 'main',
+        'max-warnings': '0',
+      },
+    });
+
+    // Counted: the new one only. In the SARIF: both.
+    expect(run.main.outputs).toMatchObject({ passed: 'false', warnings: '1' });
+    const sarif = JSON.parse(readFileSync(run.main.outputs['sarif-file']!, 'utf8')) as SarifLog;
+    expect(sarif.runs[0]!.results.map((result) => result.ruleId).sort()).toEqual([
+      'SC2086',
+      'SC2164',
+    ]);
+  });
+
+  it('still writes and uploads the SARIF when the comment fails', async () => {
+    const store = new CodeScanningStore();
+    store.register(github());
+    github().issueComments();
+    github().on('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', () => ({
+      status: 422,
+      body: {
+        message: 'Validation Failed',
+        documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
+      },
+    }));
+
+    const run = await gate({ 'upload-sarif': 'true', comment: 'true' });
+
+    // The comment's error fails the step; code scanning was done before it.
+    expect(run.main.exitCode).toBe(1);
+    expect(run.main.log).toContain('Validation Failed');
+    expect(store.uploads).toHaveLength(1);
+    expect(run.main.outputs['sarif-id']).toBe(store.uploads[0]!.id);
+    const file = run.main.outputs['sarif-file']!;
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(store.uploads[0]!.sarif);
   });
 
   it('warns with the permission to grant when the token may not upload, and still passes', async () => {

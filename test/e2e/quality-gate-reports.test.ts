@@ -99,6 +99,19 @@ describe('quality-gate bundle: reports written in a subfolder', () => {
     expect(allowed.main.exitCode).toBe(0);
   });
 
+  it('reads a test check that printed nothing as no tests: fail-on-empty decides', async () => {
+    const workspace = await makeWorkspace();
+    const checks = '- name: mocha\n  run: node -e ""\n  format: mocha-json';
+    const strict = await runAction(QUALITY_GATE, { workspace, inputs: { checks } });
+    expect(strict.main.exitCode).toBe(1);
+    expect(strict.main.summary).toContain('its report has no tests (fail-on-empty: true)');
+    const lenient = await runAction(QUALITY_GATE, {
+      workspace,
+      inputs: { checks, 'fail-on-empty': 'false' },
+    });
+    expect(lenient.main.exitCode).toBe(0);
+  });
+
   it('with fail-on-empty: false, a missing or 0-byte test report passes and says so', async () => {
     const workspace = await makeWorkspace({ 'out/empty.xml': '' });
     const inputs = { reports: 'junit: out/empty.xml\njunit: none/*.xml' };

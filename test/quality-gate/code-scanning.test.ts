@@ -16,7 +16,7 @@ function logOfOneFinding(name?: string) {
     line: 3,
   };
   return buildSarif(
-    [{ name: 'lint', format: 'eslint', measures: { findings: true } }],
+    [{ name: 'lint', format: 'eslint', evaluated: true, measures: { findings: true } }],
     [finding],
     name,
   );

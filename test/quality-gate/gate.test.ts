@@ -579,6 +579,27 @@ describe('evaluateGate details', () => {
     expect(verdict.passed).toBe(false);
   });
 
+  it('marks a check not evaluated when its report says nothing about the code', () => {
+    const verdict = evaluateGate(
+      [
+        eslint(many(2, 'error')),
+        check('clean', 'eslint'),
+        check('clippy', 'clippy', { exitCode: 101 }),
+        check('fmt', 'rustfmt', { problem: 'timed out after 5m and was stopped' }),
+        check('lint', 'checkstyle', { origin: 'report', exitCode: undefined }),
+      ],
+      {},
+    );
+    // Not evaluated: the limit breach of eslint still is a result, a crash before checking is not.
+    expect(verdict.checks.map((c) => [c.name, c.evaluated])).toEqual([
+      ['eslint', true],
+      ['clean', true],
+      ['clippy', false],
+      ['fmt', false],
+      ['lint', true],
+    ]);
+  });
+
   it('leaves newOnly and baseline out when they were not asked for', () => {
     const verdict = evaluateGate([eslint([])], {});
     expect(verdict.newOnly).toBeUndefined();

@@ -1,9 +1,13 @@
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { forgetSecretsForTesting, registerSecret } from '../../src/core/secrets.js';
+import { keySlug } from '../../src/core/step-name.js';
+import { evaluateGate, type CheckRun } from '../../src/quality-gate/gate.js';
+import type { ReportFormat } from '../../src/quality-gate/model.js';
 import {
   SARIF_LIMITS,
   buildSarif,
+  categoryOf,
   runCategory,
   type CheckFinding,
   type SarifCheck,
@@ -11,7 +15,7 @@ import {
 } from '../../src/quality-gate/sarif-log.js';
 
 function check(name: string, overrides: Partial<SarifCheck> = {}): SarifCheck {
-  return { name, format: 'eslint', measures: { findings: true }, ...overrides };
+  return { name, format: 'eslint', evaluated: true, measures: { findings: true }, ...overrides };
 }
 
 function finding(overrides: Partial<CheckFinding> = {}): CheckFinding {
@@ -25,6 +29,11 @@ function finding(overrides: Partial<CheckFinding> = {}): CheckFinding {
     line: 3,
     ...overrides,
   };
+}
+
+/** A check as the orchestrator hands it to the gate: ran, exited 0, found nothing. */
+function gateRun(name: string, format: ReportFormat): CheckRun {
+  return { name, format, origin: 'run', exitCode: 0, report: { findings: [] }, thresholds: {} };
 }
 
 /** The log of one eslint check named lint, for the tests about single results. */
@@ -145,12 +154,30 @@ describe('buildSarif', () => {
     const built = buildSarif(
       [
         check('lint'),
-        check('clippy', { format: 'clippy', problem: 'timed out after 20m' }),
-        check('fmt', { format: 'rustfmt', problem: 'no report matched target/fmt.json' }),
+        check('clippy', { format: 'clippy', evaluated: false }),
+        check('fmt', { format: 'rustfmt', evaluated: false }),
       ],
       [finding()],
       undefined,
     );
+    expect(built.log.runs.map((run) => run.automationDetails.id)).toEqual(['quality-gate/lint/']);
+    expect(built.notes).toEqual([
+      '2 checks (clippy, fmt) could not be evaluated and have no run in the SARIF, so their code scanning alerts stay as they were.',
+    ]);
+  });
+
+  it('gives no run to a check whose tool exited non-zero with an empty report', () => {
+    // As the gate judges them: clippy crashed before checking anything (exit 101, no findings),
+    // so an empty run would close all its alerts; fmt timed out.
+    const runs: CheckRun[] = [
+      { ...gateRun('lint', 'eslint'), exitCode: 1, report: { findings: [finding()] } },
+      { ...gateRun('clippy', 'clippy'), exitCode: 101 },
+      { ...gateRun('fmt', 'rustfmt'), problem: 'timed out after 20m' },
+    ];
+    const verdict = evaluateGate(runs, {});
+
+    const built = buildSarif(verdict.checks, [finding()], undefined);
+
     expect(built.log.runs.map((run) => run.automationDetails.id)).toEqual(['quality-gate/lint/']);
     expect(built.notes).toEqual([
       '2 checks (clippy, fmt) could not be evaluated and have no run in the SARIF, so their code scanning alerts stay as they were.',
@@ -165,7 +192,7 @@ describe('buildSarif', () => {
         check('build', {
           format: 'exit-code',
           measures: { findings: false },
-          problem: 'timed out',
+          evaluated: false,
         }),
       ],
       [],
@@ -319,8 +346,17 @@ describe('runCategory', () => {
     },
     { name: undefined, check: '../../etc', category: 'quality-gate/etc-74ccf3c5/' },
     { name: undefined, check: '✓ ✓', category: 'quality-gate/d01f146a/' },
+    // Trailing characters that are not safe become a dash before the hash, as in comment keys.
+    { name: undefined, check: 'lint (strict)', category: 'quality-gate/lint-strict--d0b880eb/' },
   ])('files $check of $name under $category', ({ name, check: checkName, category }) => {
     expect(runCategory(name, checkName)).toBe(category);
+  });
+
+  it('slugs check names as the sticky comment key slugs step names', () => {
+    // One rule for both, so a name's key and its category never drift apart.
+    for (const checkName of ['lint', 'checkstyle: lint.xml', 'lint ', 'a b!', '✓']) {
+      expect(runCategory('linux', checkName)).toBe(`${categoryOf('linux')}${keySlug(checkName)}/`);
+    }
   });
 
   it('gives two checks whose names slug alike two categories', () => {

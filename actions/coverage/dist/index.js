@@ -50769,13 +50769,19 @@ function stepTitle(action) {
  * never share a key.
  */
 function commentKey(action, name) {
-    if (!name)
-        return action;
+    return name ? `${action}-${keySlug(name)}` : action;
+}
+/**
+ * `name` as letters, digits, `.`, `_` and `-`, for keys and categories that must stay the same
+ * from run to run. A name that is not safe as it is gets a hash of itself appended, so two names
+ * that slug alike (`a b`, `a/b`) never share a key.
+ */
+function keySlug(name) {
     const slug = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
     if (slug === name)
-        return `${action}-${slug}`;
+        return slug;
     const hash = (0,external_node_crypto_.createHash)('sha256').update(name).digest('hex').slice(0, 8);
-    return `${action}-${slug ? `${slug}-` : ''}${hash}`;
+    return slug ? `${slug}-${hash}` : hash;
 }
 
 ;// CONCATENATED MODULE: ./src/coverage/model.ts

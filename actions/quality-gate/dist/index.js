@@ -47340,13 +47340,19 @@ function stepTitle(action) {
  * never share a key.
  */
 function commentKey(action, name) {
-    if (!name)
-        return action;
+    return name ? `${action}-${keySlug(name)}` : action;
+}
+/**
+ * `name` as letters, digits, `.`, `_` and `-`, for keys and categories that must stay the same
+ * from run to run. A name that is not safe as it is gets a hash of itself appended, so two names
+ * that slug alike (`a b`, `a/b`) never share a key.
+ */
+function keySlug(name) {
     const slug = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
     if (slug === name)
-        return `${action}-${slug}`;
+        return slug;
     const hash = (0,external_node_crypto_.createHash)('sha256').update(name).digest('hex').slice(0, 8);
-    return `${action}-${slug ? `${slug}-` : ''}${hash}`;
+    return slug ? `${slug}-${hash}` : hash;
 }
 
 // EXTERNAL MODULE: external "node:zlib"
@@ -47362,13 +47368,16 @@ var external_node_zlib_ = __nccwpck_require__(8522);
  *   `quality-gate/<name>/<check>/`, under a tool name that does not depend on what was found: the
  *   check's format. Since 2025-07 an upload whose runs share a category is rejected, and the
  *   step's `name` in the category keeps matrix legs from replacing each other's analyses.
- * - A check that could not be evaluated (timeout, missing report) gets no run: an empty one would
- *   close all its alerts although nothing was checked. Test and audit reports get none either.
+ * - A check that was not evaluated (timeout, missing report, a tool that exited non-zero with an
+ *   empty report) gets no run: an empty one would close all its alerts although nothing was
+ *   checked. Test and audit reports get none either.
  * - Every result needs a location in the repository: findings without a file (a tool's summary
  *   line, a crashed command) or with a path outside the repository are left out and counted.
  * - At most 20 runs per upload, and GitHub keeps only the 5,000 most severe results of a run:
  *   we cut there ourselves, errors last, so what is kept is ours to say.
  * - At most 10 MB gzipped: results are cut, least severe first, until the log fits.
+ * - Every finding of a check goes in, with new-only too: a finding on an unchanged line that is
+ *   missing from the log would read as fixed and close its alert.
  * No partialFingerprints: GitHub computes them from the checked-out files on upload.
  */
 
@@ -47394,26 +47403,22 @@ function categoryOf(name) {
  * names that slug alike never share a category.
  */
 function runCategory(name, check) {
-    const slug = check.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+|-+$/g, '');
-    if (slug === check)
-        return `${categoryOf(name)}${slug}/`;
-    const hash = (0,external_node_crypto_.createHash)('sha256').update(check).digest('hex').slice(0, 8);
-    return `${categoryOf(name)}${slug ? `${slug}-` : ''}${hash}/`;
+    return `${categoryOf(name)}${keySlug(check)}/`;
 }
 /**
- * Builds the log from the judged checks and the findings the gate counted (each naming its check),
- * within GitHub's limits.
+ * Builds the log from the judged checks and all their findings (each naming its check), within
+ * GitHub's limits.
  */
 function buildSarif(checks, findings, name, limits = SARIF_LIMITS) {
     const notes = [];
-    const unevaluated = checks.filter((check) => check.measures.findings && check.problem !== undefined);
+    const unevaluated = checks.filter((check) => check.measures.findings && !check.evaluated);
     if (unevaluated.length > 0) {
         const one = unevaluated.length === 1;
         notes.push(`${count(unevaluated.length, 'check')} (${names(unevaluated)}) could not be evaluated and ${one ? 'has' : 'have'} no run in the SARIF, so ${one ? 'its' : 'their'} code scanning alerts stay as they were.`);
     }
     const runs = new Map();
     for (const check of checks) {
-        if (check.measures.findings && check.problem === undefined)
+        if (check.measures.findings && check.evaluated)
             runs.set(check.name, { check, findings: [] });
     }
     let unlocated = 0;
@@ -47479,9 +47484,9 @@ function toRun(tool, category, findings) {
             rules.push({ id, shortDescription: { text: secrets_maskSecrets(id) } });
         }
         const rule = rules[index];
-        if (rule.helpUri === undefined && finding.ruleUrl && isHttpUrl(finding.ruleUrl)) {
+        // Parsers keep only http(s) rule links (reportLinkOrUndefined), so ruleUrl is one.
+        if (rule.helpUri === undefined && finding.ruleUrl)
             rule.helpUri = finding.ruleUrl;
-        }
         return {
             ruleId: id,
             ruleIndex: index,
@@ -47528,9 +47533,6 @@ function uriOf(file) {
     }
     // encodeURI leaves '?' and '#', which would end the path of a URI.
     return encodeURI(path).replace(/[?#]/g, (char) => encodeURIComponent(char));
-}
-function isHttpUrl(text) {
-    return /^https?:\/\/\S+$/.test(text);
 }
 function compareChecks(a, b) {
     const errors = (list) => list.filter((finding) => finding.severity === 'error').length;
@@ -47633,8 +47635,9 @@ function uploadWarning(error, github) {
 }
 /**
  * Writes the SARIF file (output `sarif-file`) and, when asked, uploads it (output `sarif-id`).
- * `checks` are the judged checks (the verdict's), `findings` the counted ones with their check's
- * name: every check that measured findings gets a run, so an empty one closes its fixed alerts.
+ * `checks` are the judged checks (the verdict's), `findings` all their findings, counted or not,
+ * with their check's name: every evaluated check that measures findings gets a run, so an empty
+ * one closes its fixed alerts.
  * Never throws: code scanning is an extra view on findings the gate has already judged.
  */
 async function shareWithCodeScanning(checks, findings, options) {
@@ -47836,6 +47839,7 @@ function judgeCheck(check, globalLimits, options) {
         : undefined;
     const counts = countReport(check.report, selection?.kept ?? check.report.findings);
     const reasons = [];
+    let evaluated = check.problem === undefined;
     if (check.problem !== undefined) {
         reasons.push(`could not be evaluated: ${check.problem}`);
     }
@@ -47851,6 +47855,7 @@ function judgeCheck(check, globalLimits, options) {
         check.exitCode !== undefined &&
         check.exitCode !== 0 &&
         showsNothing(check.report)) {
+        evaluated = false;
         reasons.push(`exited with code ${check.exitCode} but its report shows no problems; ` +
             'the tool probably failed before checking anything');
     }
@@ -47866,6 +47871,7 @@ function judgeCheck(check, globalLimits, options) {
         counts,
         limits,
         reasons,
+        evaluated,
         measures: measuresOf(check),
     };
     if (check.problem !== undefined)
@@ -49642,6 +49648,57 @@ function relativeTo(path, root) {
     return relative === '' ? undefined : relative;
 }
 
+;// CONCATENATED MODULE: ./src/quality-gate/report-paths.ts
+
+
+
+/** Paths already looked up per report, so a report naming one file 10,000 times checks it once. */
+const lookedUp = new WeakMap();
+/**
+ * A path a report names, made repository-relative. Tools write relative paths from where they ran,
+ * which is often where their report lies: a clippy report written in rust/ says src/lib.rs,
+ * meaning rust/src/lib.rs. So when the report was read without a working-directory
+ * (`context.reportFile` set), a relative path is looked for beside the report first (its folder,
+ * then each parent below the workspace), nearest first, even when the workspace root has a file of
+ * that name too (monorepos repeat names: conftest.py, src/lib.rs); else it is taken from the root.
+ * Absolute paths (eslint's, file:// URIs) name their file already and are only made relative.
+ */
+function reportPath(path, context) {
+    const { workspace, directory, reportFile } = context;
+    if (reportFile === undefined || namesItsFile(path)) {
+        return toRepositoryPath(path, workspace, directory);
+    }
+    const fromRoot = toRepositoryPath(path, workspace);
+    if (fromRoot.startsWith('../') || fromRoot === '..')
+        return fromRoot;
+    let cache = lookedUp.get(context);
+    if (cache === undefined)
+        lookedUp.set(context, (cache = new Map()));
+    let found = cache.get(fromRoot);
+    if (found === undefined) {
+        const folder = foldersUpTo((0,external_node_path_namespaceObject.dirname)(reportFile), workspace).find((candidate) => (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(workspace, candidate, fromRoot)));
+        found = folder === undefined ? fromRoot : `${folder}/${fromRoot}`;
+        cache.set(fromRoot, found);
+    }
+    return found;
+}
+/** Absolute POSIX or Windows paths, UNC paths and file:// URIs. */
+function namesItsFile(path) {
+    return /^(?:file:|\/|\\\\|[A-Za-z]:[\\/])/i.test(path);
+}
+/** Workspace-relative folders from `folder` up to (not including) the workspace root, nearest first. */
+function foldersUpTo(folder, workspace) {
+    const folders = [];
+    let current = (0,external_node_path_namespaceObject.relative)(workspace, folder);
+    if (current.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(current))
+        return folders;
+    while (current !== '' && current !== '.') {
+        folders.push(current.split('\\').join('/'));
+        current = (0,external_node_path_namespaceObject.dirname)(current) === '.' ? '' : (0,external_node_path_namespaceObject.dirname)(current);
+    }
+    return folders;
+}
+
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 // EXTERNAL MODULE: ./node_modules/saxes/saxes.js
@@ -49815,9 +49872,7 @@ async function parseCheckstyle(source, context) {
     await readXmlReport(source, { origin: context.origin, formatName: 'Checkstyle', roots: ['checkstyle'] }, {
         open({ name, attributes }) {
             if (name === 'file') {
-                file = attributes.name
-                    ? ownCopy(toRepositoryPath(attributes.name, context.workspace, context.directory))
-                    : undefined;
+                file = attributes.name ? ownCopy(reportPath(attributes.name, context)) : undefined;
             }
             else if (name === 'error') {
                 const finding = toFinding(attributes, file);
@@ -50026,7 +50081,7 @@ function primarySpan(diagnostic, context) {
     const column = positiveIntegerOrUndefined(span.column_start);
     const endColumn = positiveIntegerOrUndefined(span.column_end);
     return {
-        file: toRepositoryPath(fileName, context.workspace, context.directory),
+        file: reportPath(fileName, context),
         line,
         ...(endLine !== undefined && endLine >= line && { endLine }),
         ...(column !== undefined && { column }),
@@ -50037,7 +50092,7 @@ function isOutside(span, context) {
     const fileName = stringOrUndefined(span.file_name) ?? '';
     if (fileName.startsWith('<'))
         return true;
-    const relative = toRepositoryPath(fileName, context.workspace, context.directory);
+    const relative = reportPath(fileName, context);
     return relative.startsWith('/') || /^[A-Za-z]:\//.test(relative) || relative.startsWith('../');
 }
 
@@ -50085,9 +50140,7 @@ async function parseEslint(source, context) {
             }
         }
         const filePath = stringOrUndefined(result.filePath);
-        const file = filePath === undefined
-            ? undefined
-            : toRepositoryPath(filePath, context.workspace, context.directory);
+        const file = filePath === undefined ? undefined : reportPath(filePath, context);
         for (const message of arrayOrEmpty(result.messages)) {
             const finding = eslint_toFinding(message, file, ruleUrls);
             if (finding)
@@ -50682,21 +50735,19 @@ const SUITE_SEPARATOR = ' › ';
 const FAILED_RESULTS = new Set(['failure', 'error', 'rerunFailure', 'rerunError']);
 const FLAKY_RESULTS = new Set(['flakyFailure', 'flakyError']);
 async function parseJunit(source, context) {
-    const reader = new JunitReader(context.workspace, context.directory);
+    const reader = new JunitReader(context);
     return readTestXml(source, context, { formatName: 'JUnit', roots: ['testsuites', 'testsuite'] }, reader);
 }
 class JunitReader {
-    workspace;
-    directory;
+    context;
     tally = new TestTally();
     suites = [];
     pytestSuites = [];
     current;
     /** One entry per element open inside the current case: where its character data goes. */
     inside = [];
-    constructor(workspace, directory) {
-        this.workspace = workspace;
-        this.directory = directory;
+    constructor(context) {
+        this.context = context;
     }
     open({ name, attributes }) {
         const testCase = this.current;
@@ -50809,7 +50860,7 @@ class JunitReader {
             // pytest's xunit1 `line` comes from the 0-based location of the test function.
             const shifted = parsed !== undefined && testCase.fromPytest ? parsed + 1 : parsed;
             return {
-                file: ownCopy(toRepositoryPath(file, this.workspace, this.directory)),
+                file: ownCopy(reportPath(file, this.context)),
                 line: shifted !== undefined && Number.isInteger(shifted) && shifted > 0 ? shifted : undefined,
             };
         }
@@ -51006,7 +51057,7 @@ function describe(test, outcome, durationMs, context) {
         described.message = `passed after ${count} ${count === 1 ? 'retry' : 'retries'}`;
     }
     if (file !== undefined && file !== '') {
-        described.file = toRepositoryPath(file, context.workspace, context.directory);
+        described.file = reportPath(file, context);
     }
     return described;
 }
@@ -51424,7 +51475,7 @@ async function parseRustfmt(source, context) {
     const text = stripAnsi(await source.readText(MAX_TEXT_REPORT_BYTES));
     const files = new Map();
     const fileFor = (path) => {
-        const file = toRepositoryPath(path, context.workspace, context.directory);
+        const file = reportPath(path, context);
         let entry = files.get(file);
         if (!entry) {
             entry = { file, hunks: 0, newlineStyle: false, diff: [], diffChars: 0 };
@@ -51512,6 +51563,7 @@ function rustfmt_toFinding(entry) {
 }
 
 ;// CONCATENATED MODULE: ./src/quality-gate/parsers/sarif.ts
+
 
 
 
@@ -51786,7 +51838,7 @@ class Locator {
         if (uri === undefined)
             return undefined;
         const resolved = this.resolve(uri, baseId, 0);
-        return toRepositoryPath(resolved, this.context.workspace, this.context.directory);
+        return reportPath(resolved, this.context);
     }
     /**
      * A relative uri under a uriBaseId that originalUriBaseIds maps to a file:// URI becomes an
@@ -52005,19 +52057,17 @@ const ERROR_KINDS = {
 };
 const xunit_TEXTS = ['failure/message', 'failure/stack-trace', 'output'];
 async function parseXunit(source, context) {
-    const reader = new XunitReader(context.workspace, context.directory);
+    const reader = new XunitReader(context);
     return readTestXml(source, context, { formatName: 'xUnit.net v2', roots: ['assemblies'] }, reader);
 }
 class XunitReader {
-    workspace;
-    directory;
+    context;
     tally = new TestTally();
     depth = 0;
     assembly = '';
     current;
-    constructor(workspace, directory) {
-        this.workspace = workspace;
-        this.directory = directory;
+    constructor(context) {
+        this.context = context;
     }
     open({ name, attributes }) {
         this.depth += 1;
@@ -52073,7 +52123,7 @@ class XunitReader {
             // Only v1-era runners and some loggers state where a test is; never guessed here.
             const file = attributes['source-file'];
             if (file) {
-                described.file = ownCopy(toRepositoryPath(file, this.workspace, this.directory));
+                described.file = ownCopy(reportPath(file, this.context));
                 const line = Number.parseInt(attributes['source-line'] ?? '', 10);
                 if (Number.isInteger(line) && line > 0)
                     described.line = line;
@@ -52135,61 +52185,6 @@ const PARSERS = {
 };
 function parseReport(format, source, context) {
     return PARSERS[format](source, context);
-}
-
-;// CONCATENATED MODULE: ./src/quality-gate/report-paths.ts
-
-
-/**
- * Tools write paths relative to where they ran, which is often where their report lies: a clippy
- * report written in rust/ says src/lib.rs, meaning rust/src/lib.rs. A relative path a report names
- * is looked for beside the report (its folder, then each parent below the workspace) and taken
- * from the nearest folder that has it, even when the workspace root has a file of that name too
- * (monorepos repeat names: conftest.py, src/lib.rs); otherwise it is kept as it was.
- * Used when a `reports` entry gives no working-directory.
- */
-function anchorBesideReport(report, reportFile, workspace) {
-    const folders = foldersUpTo((0,external_node_path_namespaceObject.dirname)(reportFile), workspace);
-    if (folders.length === 0)
-        return report;
-    const found = new Map();
-    const anchor = (path) => {
-        if ((0,external_node_path_namespaceObject.isAbsolute)(path) || /^[A-Za-z]:/.test(path) || path.startsWith('..'))
-            return path;
-        let anchored = found.get(path);
-        if (anchored === undefined) {
-            // Beside the report first: a tool that ran at the root and wrote its report into a
-            // folder finds nothing there and falls through to the root.
-            const folder = folders.find((candidate) => (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(workspace, candidate, path)));
-            anchored = folder === undefined ? path : `${folder}/${path}`;
-            found.set(path, anchored);
-        }
-        return anchored;
-    };
-    const move = (item) => item.file === undefined ? item : { ...item, file: anchor(item.file) };
-    return {
-        ...report,
-        findings: report.findings.map(move),
-        ...(report.tests && {
-            tests: {
-                ...report.tests,
-                notable: report.tests.notable.map(move),
-                slowest: report.tests.slowest.map(move),
-            },
-        }),
-    };
-}
-/** Workspace-relative folders from `folder` up to (not including) the workspace root, nearest first. */
-function foldersUpTo(folder, workspace) {
-    const folders = [];
-    let current = (0,external_node_path_namespaceObject.relative)(workspace, folder);
-    if (current.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(current))
-        return folders;
-    while (current !== '' && current !== '.') {
-        folders.push(current.split('\\').join('/'));
-        current = (0,external_node_path_namespaceObject.dirname)(current) === '.' ? '' : (0,external_node_path_namespaceObject.dirname)(current);
-    }
-    return folders;
 }
 
 ;// CONCATENATED MODULE: ./src/core/repository-files.ts
@@ -52722,7 +52717,6 @@ function insideWorkspace(workspace, directory) {
 
 
 
-
 const EMPTY = { findings: [] };
 const NO_TESTS = {
     findings: [],
@@ -52843,6 +52837,10 @@ async function readStdout(spec, result, workspace) {
     if (result.stdoutTruncated) {
         throw new ReportError(origin, `was larger than ${MAX_TEXT_REPORT_BYTES / 1024 / 1024} MiB; write the report to a file and set 'report'.`);
     }
+    // A test runner that found nothing to run may print nothing: no tests, not a malformed report
+    // (fail-on-empty decides; a non-zero exit with it still fails the check).
+    if (TEST_FORMATS.has(spec.format) && result.stdout.trim() === '')
+        return NO_TESTS;
     return parseReport(spec.format, textSource(result.stdout, origin), {
         workspace,
         origin,
@@ -52861,19 +52859,16 @@ async function readReportFiles(format, pattern, directory, workspace, besideRepo
             reports.push(NO_TESTS);
             continue;
         }
+        // Each file on its own: without a directory, relative paths in it (and in its failure
+        // text) are looked for beside it first.
+        const reportFile = besideReport ? file : undefined;
         const report = await parseReport(format, fileSource(file), {
             workspace,
             origin: (0,external_node_path_namespaceObject.relative)(workspace, file),
             directory,
+            reportFile,
         });
-        // Each file on its own: relative paths in its failure text start beside it when no
-        // directory was given.
-        reports.push(besideReport
-            ? await locateFailingTests(anchorBesideReport(report, file, workspace), {
-                workspace,
-                reportFile: file,
-            })
-            : await locateFailingTests(report, { workspace, directory }));
+        reports.push(await locateFailingTests(report, reportFile ? { workspace, reportFile } : { workspace, directory }));
     }
     return mergeReports(reports);
 }
@@ -53244,22 +53239,30 @@ async function runGate() {
         mergeBase: diff?.mergeBase,
     }));
     const details = gatherDetails(runs, diff);
-    details.notes.push(...(await annotate(annotationsOf(details, diff), verdict, settings, github)));
+    // One check run per name: matrix legs must not replace each other's verdict.
+    const checkRunName = settings.githubToken ? titleWithName(ACTION, settings.name) : undefined;
+    const overflow = annotateStep(annotationsOf(details, diff), checkRunName);
+    details.notes.push(...overflow.notes);
     const summary = buildSummary(verdict, details, { name: settings.name, link: linkToCode(github) });
     const commentBody = settings.comment ? summary.render(COMMENT_BUDGET_BYTES) : '';
     // The summary first: a comment is optional and may be refused (fork pull requests).
     await summary.write();
-    if (settings.comment) {
-        await tryOptionalWrite(COMMENT_WRITE, github, () => comment(settings, github, commentBody));
-    }
-    // After the summary and comment: code scanning is optional and only ever warns.
-    await shareWithCodeScanning(verdict.checks, details.findings, {
+    // Before the comment, whose errors end the step: code scanning never throws, and its file is an
+    // output of every run. Every finding goes in, new-only or not: one left out would close its alert.
+    const allFindings = runs.flatMap((run) => run.report.findings.map((finding) => ({ ...finding, check: run.name })));
+    await shareWithCodeScanning(verdict.checks, allFindings, {
         name: settings.name,
         upload: settings.uploadSarif,
         githubToken: settings.githubToken,
         github,
         namedPullRequest: settings.pullRequest > 0,
     });
+    if (checkRunName !== undefined && overflow.rest.length > 0) {
+        await publishRest(overflow.rest, checkRunName, verdict, settings, github);
+    }
+    if (settings.comment) {
+        await tryOptionalWrite(COMMENT_WRITE, github, () => comment(settings, github, commentBody));
+    }
     if (!verdict.passed) {
         const failed = verdict.checks.filter((check) => !check.passed).length;
         throw new errors_ActionError(`${failed} of ${verdict.checks.length} checks failed: ${verdict.reasons.join('; ')}`, 'The job summary lists every check with its counts, the failing tests and the findings.');
@@ -53274,40 +53277,45 @@ async function changedLines(settings, github) {
     return changedLinesAgainst(base.ref, settings.workspace, { fetchMissing: true, pullRequestHead });
 }
 /**
- * Annotates within the step's limits; what GitHub would drop goes to a check run when the token
- * allows. Returns notes for the summary.
+ * Annotates within the step's limits and returns what GitHub would drop, with the notes the
+ * summary gives about it. The rest goes to a check run only after the summary is written.
  */
-async function annotate(annotations, verdict, settings, github) {
+function annotateStep(annotations, checkRunName) {
     const selection = emitAnnotations(annotations, { seeAlso: 'all are listed in the job summary' });
     const shown = new Set(selection.shown);
     const rest = annotations.filter((annotation) => !shown.has(annotation));
     if (rest.length === 0)
-        return [];
+        return { rest, notes: [] };
     const notes = [
         `${rest.length} of ${annotations.length} findings were not annotated on the step: GitHub shows 10 per level.`,
     ];
-    if (!settings.githubToken)
-        return notes;
+    notes.push(checkRunName === undefined
+        ? 'Give the step a github-token to have them annotated in a check run.'
+        : `They go to the check run '${checkRunName}' (up to ${MAX_CHECK_RUN_ANNOTATIONS}), which needs \`permissions: checks: write\`; a warning says so when GitHub refuses.`);
+    return { rest, notes };
+}
+/** The annotations beyond the step's limit, as a check run; a refusal only warns. */
+async function publishRest(rest, name, verdict, settings, github) {
     const context = github ?? readGitHubContext();
-    // One check run per name: matrix legs must not replace each other's verdict.
-    const checkRunName = titleWithName(ACTION, settings.name);
     const outcome = await publishCheckRun(createOctokit(settings.githubToken), {
         owner: context.repository.owner,
         repo: context.repository.repo,
         headSha: context.pullRequest?.headSha ?? context.sha,
-        name: checkRunName,
+        name,
         passed: verdict.passed,
         title: verdictLine(verdict, settings.name),
         summary: verdict.reasons.join('\n') || verdictLine(verdict, settings.name),
         annotations: rest,
     });
-    notes.push(outcome.published
-        ? `The other ${outcome.annotated} are annotations of the check run '${checkRunName}'.`
-        : `They could not go to a check run: ${outcome.reason}.`);
-    if (!outcome.published && outcome.refusal !== undefined) {
+    if (outcome.published) {
+        info(`check run '${name}': ${outcome.annotated} annotations, ${outcome.url}`);
+    }
+    else if (outcome.refusal !== undefined) {
         warning(permissionWarning(CHECK_RUN_WRITE, outcome.refusal, context));
     }
-    return notes;
+    else {
+        warning(`The annotations beyond the step's limit could not go to a check run: ${outcome.reason}.`);
+    }
 }
 /** Links in the summary show the code as the checks saw it: a pull request's head commit. */
 function linkToCode(github) {

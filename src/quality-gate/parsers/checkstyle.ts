@@ -1,6 +1,6 @@
 import type { Finding, ParseContext, ParsedReport, Severity } from '../model.js';
 import type { ReportSource } from '../../core/reports/source.js';
-import { toRepositoryPath } from '../../core/reports/paths.js';
+import { reportPath } from '../report-paths.js';
 import { CappedText, ownCopy, readXmlReport } from '../../core/reports/xml-stream.js';
 import type { XmlElement } from '../../core/reports/xml-stream.js';
 
@@ -42,9 +42,7 @@ export async function parseCheckstyle(
     {
       open({ name, attributes }: XmlElement) {
         if (name === 'file') {
-          file = attributes.name
-            ? ownCopy(toRepositoryPath(attributes.name, context.workspace, context.directory))
-            : undefined;
+          file = attributes.name ? ownCopy(reportPath(attributes.name, context)) : undefined;
         } else if (name === 'error') {
           const finding = toFinding(attributes, file);
           if (finding !== undefined) findings.push(finding);

@@ -14,7 +14,7 @@ import {
   stringOrUndefined,
   type JsonObject,
 } from '../../core/reports/json.js';
-import { toRepositoryPath } from '../../core/reports/paths.js';
+import { reportPath } from '../report-paths.js';
 import { MAX_TEXT_REPORT_BYTES, type ReportSource } from '../../core/reports/source.js';
 import { MAX_DETAILS_CHARS, capText } from '../../core/reports/text.js';
 import { reportLinkOrUndefined } from '../../core/url.js';
@@ -176,7 +176,7 @@ function primarySpan(diagnostic: JsonObject, context: ParseContext): Location | 
   const column = positiveIntegerOrUndefined(span.column_start);
   const endColumn = positiveIntegerOrUndefined(span.column_end);
   return {
-    file: toRepositoryPath(fileName, context.workspace, context.directory),
+    file: reportPath(fileName, context),
     line,
     ...(endLine !== undefined && endLine >= line && { endLine }),
     ...(column !== undefined && { column }),
@@ -187,6 +187,6 @@ function primarySpan(diagnostic: JsonObject, context: ParseContext): Location | 
 function isOutside(span: JsonObject, context: ParseContext): boolean {
   const fileName = stringOrUndefined(span.file_name) ?? '';
   if (fileName.startsWith('<')) return true;
-  const relative = toRepositoryPath(fileName, context.workspace, context.directory);
+  const relative = reportPath(fileName, context);
   return relative.startsWith('/') || /^[A-Za-z]:\//.test(relative) || relative.startsWith('../');
 }

@@ -8,7 +8,7 @@ import {
   stringOrUndefined,
   type JsonObject,
 } from '../../core/reports/json.js';
-import { toRepositoryPath } from '../../core/reports/paths.js';
+import { reportPath } from '../report-paths.js';
 import type { ReportSource } from '../../core/reports/source.js';
 import { capText } from '../../core/reports/text.js';
 import { reportLinkOrUndefined } from '../../core/url.js';
@@ -63,10 +63,7 @@ export async function parseEslint(
       }
     }
     const filePath = stringOrUndefined(result.filePath);
-    const file =
-      filePath === undefined
-        ? undefined
-        : toRepositoryPath(filePath, context.workspace, context.directory);
+    const file = filePath === undefined ? undefined : reportPath(filePath, context);
     for (const message of arrayOrEmpty(result.messages)) {
       const finding = toFinding(message as JsonObject, file, ruleUrls);
       if (finding) findings.push(finding);

@@ -2,7 +2,7 @@ import type { ParseContext, ParsedReport, TestCase, TestOutcome } from '../model
 import { TestTally } from './test-tally.js';
 import { capped, readTestXml, secondsToMs } from './test-xml.js';
 import type { ReportSource } from '../../core/reports/source.js';
-import { toRepositoryPath } from '../../core/reports/paths.js';
+import { reportPath } from '../report-paths.js';
 import { CappedText, ownCopy } from '../../core/reports/xml-stream.js';
 import type { XmlElement } from '../../core/reports/xml-stream.js';
 
@@ -22,7 +22,7 @@ export async function parseJunit(
   source: ReportSource,
   context: ParseContext,
 ): Promise<ParsedReport> {
-  const reader = new JunitReader(context.workspace, context.directory);
+  const reader = new JunitReader(context);
   return readTestXml(
     source,
     context,
@@ -57,10 +57,7 @@ class JunitReader {
   /** One entry per element open inside the current case: where its character data goes. */
   private readonly inside: (CappedText | undefined)[] = [];
 
-  constructor(
-    private readonly workspace: string,
-    private readonly directory?: string,
-  ) {}
+  constructor(private readonly context: ParseContext) {}
 
   open({ name, attributes }: XmlElement): void {
     const testCase = this.current;
@@ -169,7 +166,7 @@ class JunitReader {
       // pytest's xunit1 `line` comes from the 0-based location of the test function.
       const shifted = parsed !== undefined && testCase.fromPytest ? parsed + 1 : parsed;
       return {
-        file: ownCopy(toRepositoryPath(file, this.workspace, this.directory)),
+        file: ownCopy(reportPath(file, this.context)),
         line:
           shifted !== undefined && Number.isInteger(shifted) && shifted > 0 ? shifted : undefined,
       };

@@ -7,7 +7,7 @@ import {
   stripByteOrderMark,
   type JsonObject,
 } from '../../core/reports/json.js';
-import { toRepositoryPath } from '../../core/reports/paths.js';
+import { reportPath } from '../report-paths.js';
 import { MAX_TEXT_REPORT_BYTES, type ReportSource } from '../../core/reports/source.js';
 import { MAX_DETAILS_CHARS, MAX_MESSAGE_CHARS, capText } from '../../core/reports/text.js';
 import { TestTally } from './test-tally.js';
@@ -188,7 +188,7 @@ function describe(
     described.message = `passed after ${count} ${count === 1 ? 'retry' : 'retries'}`;
   }
   if (file !== undefined && file !== '') {
-    described.file = toRepositoryPath(file, context.workspace, context.directory);
+    described.file = reportPath(file, context);
   }
   return described;
 }

@@ -1,5 +1,5 @@
 import { ReportError, type Finding, type ParseContext, type ParsedReport } from '../model.js';
-import { toRepositoryPath } from '../../core/reports/paths.js';
+import { reportPath } from '../report-paths.js';
 import { MAX_TEXT_REPORT_BYTES, type ReportSource } from '../../core/reports/source.js';
 import { MAX_DETAILS_CHARS, capText, stripAnsi } from '../../core/reports/text.js';
 
@@ -17,7 +17,7 @@ export async function parseRustfmt(
   const text = stripAnsi(await source.readText(MAX_TEXT_REPORT_BYTES));
   const files = new Map<string, FileDiff>();
   const fileFor = (path: string): FileDiff => {
-    const file = toRepositoryPath(path, context.workspace, context.directory);
+    const file = reportPath(path, context);
     let entry = files.get(file);
     if (!entry) {
       entry = { file, hunks: 0, newlineStyle: false, diff: [], diffChars: 0 };

@@ -15,15 +15,11 @@ import {
   stringOrUndefined,
   type JsonObject,
 } from '../../core/reports/json.js';
-import {
-  fileUriToPath,
-  isFileUri,
-  safeDecode,
-  toRepositoryPath,
-} from '../../core/reports/paths.js';
+import { fileUriToPath, isFileUri, safeDecode } from '../../core/reports/paths.js';
 import type { ReportSource } from '../../core/reports/source.js';
 import { capText } from '../../core/reports/text.js';
 import { reportLinkOrUndefined } from '../../core/url.js';
+import { reportPath } from '../report-paths.js';
 
 /**
  * SARIF 2.1.0 logs (CodeQL, ESLint's SARIF formatter, clippy-sarif, Semgrep...). A result's level
@@ -303,7 +299,7 @@ class Locator {
     }
     if (uri === undefined) return undefined;
     const resolved = this.resolve(uri, baseId, 0);
-    return toRepositoryPath(resolved, this.context.workspace, this.context.directory);
+    return reportPath(resolved, this.context);
   }
 
   /**

@@ -3,7 +3,7 @@ import { TestTally } from './test-tally.js';
 import { fileName, firstLine, TextRouter } from './dotnet-text.js';
 import { addFailureText, readTestXml, secondsToMs } from './test-xml.js';
 import type { ReportSource } from '../../core/reports/source.js';
-import { toRepositoryPath } from '../../core/reports/paths.js';
+import { reportPath } from '../report-paths.js';
 import { ownCopy } from '../../core/reports/xml-stream.js';
 import type { XmlElement } from '../../core/reports/xml-stream.js';
 
@@ -39,7 +39,7 @@ export async function parseXunit(
   source: ReportSource,
   context: ParseContext,
 ): Promise<ParsedReport> {
-  const reader = new XunitReader(context.workspace, context.directory);
+  const reader = new XunitReader(context);
   return readTestXml(
     source,
     context,
@@ -64,10 +64,7 @@ class XunitReader {
   private assembly = '';
   private current: OpenItem | undefined;
 
-  constructor(
-    private readonly workspace: string,
-    private readonly directory?: string,
-  ) {}
+  constructor(private readonly context: ParseContext) {}
 
   open({ name, attributes }: XmlElement): void {
     this.depth += 1;
@@ -117,7 +114,7 @@ class XunitReader {
       // Only v1-era runners and some loggers state where a test is; never guessed here.
       const file = attributes['source-file'];
       if (file) {
-        described.file = ownCopy(toRepositoryPath(file, this.workspace, this.directory));
+        described.file = ownCopy(reportPath(file, this.context));
         const line = Number.parseInt(attributes['source-line'] ?? '', 10);
         if (Number.isInteger(line) && line > 0) described.line = line;
       }

@@ -73,7 +73,8 @@ describeWithTool(
   'kubectl rollout against kube-sim',
   () => {
     it('rollout status waits for the rollout and reports success', async () => {
-      await apply('app:1');
+      // 2.5 s to ready: still rolling when kubectl starts, however busy the machine (300 ms was not).
+      await apply('slow:1');
       const result = await rolloutStatus('--timeout=20s');
       expect(result).toMatchObject({ code: 0 });
       expect(result.stdout).toContain('deployment "web" successfully rolled out');
