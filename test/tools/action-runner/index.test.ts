@@ -47,6 +47,20 @@ async function probe(main: string, post = ''): Promise<string> {
   return dir;
 }
 
+/** Aborts once main says it is ready (or gave up waiting, so no main is left running). */
+async function abortWhenReady(workspace: string, controller: AbortController): Promise<number> {
+  try {
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(join(workspace, 'ready'))) {
+      if (Date.now() > deadline) throw new Error('main never said it was ready');
+      await sleep(20);
+    }
+  } finally {
+    controller.abort();
+  }
+  return Date.now();
+}
+
 describe('token', () => {
   it('gives every run a token and a fake GitHub API that accepts it', async () => {
     const action = await probe(`
@@ -142,10 +156,14 @@ describe('cancellation', () => {
       fs.writeFileSync('child.pid', String(child.pid));
       process.on('SIGINT', () => console.log('cleaning up slowly'));
       process.on('SIGTERM', () => console.log('still cleaning'));
+      fs.writeFileSync('ready', 'yes');
       setTimeout(() => fs.writeFileSync('finished', 'yes'), 30_000);
     `);
-    const started = Date.now();
-    const run = await runAction(action, { cancelMainAfterMs: 300, post: false });
+    const workspace = await mkdtemp(join(tmpdir(), 'harness-slow-clean-up-'));
+    const cancel = new AbortController();
+    const running = runAction(action, { workspace, signal: cancel.signal, post: false });
+    const started = await abortWhenReady(workspace, cancel);
+    const run = await running;
     const elapsed = Date.now() - started;
     expect(run.main.cancelled).toBe(true);
     expect(run.main.killed).toBe(true);
@@ -161,9 +179,15 @@ describe('cancellation', () => {
   it('lets a clean-up that finishes within the grace period end the step itself', async () => {
     const action = await probe(`
       process.on('SIGINT', () => setTimeout(() => { console.log('cleaned'); process.exit(1); }, 500));
+      fs.writeFileSync('ready', 'yes');
       setTimeout(() => {}, 60_000);
     `);
-    const run = await runAction(action, { cancelMainAfterMs: 200, post: false });
+    // Cancelled once its handler is in place: a fixed delay races Node's start on a busy machine.
+    const workspace = await mkdtemp(join(tmpdir(), 'harness-grace-'));
+    const cancel = new AbortController();
+    const running = runAction(action, { workspace, signal: cancel.signal, post: false });
+    await abortWhenReady(workspace, cancel);
+    const run = await running;
     expect(run.main).toMatchObject({ cancelled: true, killed: false, exitCode: 1 });
     expect(run.main.log).toBe('cleaned');
   });
@@ -187,20 +211,6 @@ describe('hard kills', () => {
     fs.writeFileSync('post-saw.json', JSON.stringify(Object.fromEntries(state)));
     console.log('post ran');
   `;
-
-  /** Aborts once main says it is ready (or gave up waiting, so no main is left running). */
-  async function abortWhenReady(workspace: string, controller: AbortController): Promise<number> {
-    try {
-      const deadline = Date.now() + 10_000;
-      while (!existsSync(join(workspace, 'ready'))) {
-        if (Date.now() > deadline) throw new Error('main never said it was ready');
-        await sleep(20);
-      }
-    } finally {
-      controller.abort();
-    }
-    return Date.now();
-  }
 
   async function expectTreeGone(workspace: string): Promise<void> {
     const childPid = Number(await readFile(join(workspace, 'child.pid'), 'utf8'));
