@@ -196,8 +196,21 @@ function readCheck(
  * per line (the short form), e.g. `junit: target/nextest/**\/junit.xml`.
  */
 function readReports(workspace: string): ReportSpec[] {
-  const text = core.getInput('reports');
-  if (/^\s*-\s/m.test(text.replace(/^\s*#.*$/gm, ''))) {
+  const lines = core
+    .getInput('reports')
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '' && !line.trim().startsWith('#'));
+  const listItems = lines.filter((line) => /^\s*-(\s|$)/.test(line));
+  if (listItems.length > 0) {
+    // Entries are list items and their indented keys; a line form line among them is a mix-up.
+    const stray = lines.find((line) => !/^\s*-(\s|$)/.test(line) && !/^\s/.test(line));
+    if (stray !== undefined) {
+      throw new InputError(
+        'reports',
+        `mixes the two forms: '${stray.trim()}' is a '<format>: <path>' line among list entries; write every report as an entry.`,
+        REPORTS_EXAMPLE,
+      );
+    }
     const items = readYaml<unknown[]>('reports', {
       example: REPORTS_EXAMPLE,
       check: (value) =>

@@ -92,10 +92,12 @@ export class ItemReader {
   }
 
   private count(key: string): number | undefined {
-    const value = this.fields[key];
-    if (value === undefined || value === null) return undefined;
+    const given = this.fields[key];
+    if (given === undefined || given === null) return undefined;
+    // '3' is what a user who quotes every YAML value writes; it means 3.
+    const value = typeof given === 'string' && /^\s*\d+\s*$/.test(given) ? Number(given) : given;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-      this.fail(`'${key}' must be a whole number of 0 or more, got ${JSON.stringify(value)}.`);
+      this.fail(`'${key}' must be a whole number of 0 or more, got ${JSON.stringify(given)}.`);
     }
     return value;
   }

@@ -138,7 +138,7 @@ function annotateStep(
   const rest = annotations.filter((annotation) => !shown.has(annotation));
   if (rest.length === 0) return { rest, notes: [] };
   const notes = [
-    `${rest.length} of ${annotations.length} findings were not annotated on the step: GitHub shows 10 per level.`,
+    `${rest.length} of ${annotations.length} annotations (findings and failing tests) were not shown on the step: GitHub shows 10 per level.`,
   ];
   notes.push(
     checkRunName === undefined

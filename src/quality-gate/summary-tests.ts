@@ -2,6 +2,7 @@ import { formatDuration } from '../core/duration.js';
 import type { SourceLinker } from '../core/source-links.js';
 import { markup, type Inline, type JobSummary, type SummaryContent } from '../core/summary.js';
 import type { Counts } from './gate.js';
+import { MAX_NOTABLE_TESTS } from './parsers/test-tally.js';
 import type { TestCase } from './model.js';
 import { SUITE_SEPARATOR } from './parsers/junit.js';
 import type { SummaryDetails } from './summary.js';
@@ -66,6 +67,11 @@ function testTable(
   );
   const shown = Math.min(tests.length, MAX_ROWS);
   if (total > shown) content.paragraph(`${total - shown} more not listed.`);
+  if (total > tests.length) {
+    content.paragraph(
+      `Reports keep the first ${MAX_NOTABLE_TESTS} such tests each in detail; ${total - tests.length} more are counted but neither listed nor annotated.`,
+    );
+  }
 }
 
 /** Suite path and test name, e.g. "calc › adds › handles negatives". */

@@ -79,8 +79,14 @@ function addCheckTable(summary: JobSummary, checks: readonly CheckVerdict[]): vo
       (c) => measured(c, 'findings', c.counts.warnings, c.limits.maxWarnings),
     ]);
   }
-  if (any('tests'))
-    columns.push(['Tests', (c) => (c.measures.tests ? testsCell(c.counts) : NOT_MEASURED)]);
+  if (any('tests')) {
+    // "0 failed of 0" would read as a clean run for a report that could not be read.
+    const tests = (c: CheckVerdict) =>
+      c.measures.tests && c.problem === undefined && c.note === undefined
+        ? testsCell(c.counts)
+        : NOT_MEASURED;
+    columns.push(['Tests', tests]);
+  }
   if (any('vulnerabilities')) {
     columns.push([
       'Vulnerabilities',
@@ -205,6 +211,17 @@ function gateNotes(verdict: GateVerdict, details: SummaryDetails): string[] {
         ? `; improved: ${changes(verdict.baseline.improvements)}`
         : '';
     notes.push(`Baseline ${verdict.baseline.origin}: ${grew}${shrank}.`);
+    // A renamed check (a new name, working-directory or glob) is not compared: say so, or the
+    // ratchet would stop without a word.
+    const { newChecks, missingChecks } = verdict.baseline;
+    if (newChecks.length > 0) {
+      notes.push(
+        `Not compared, the baseline has no check of that name: ${newChecks.join(', ')}` +
+          (missingChecks.length > 0
+            ? `; the baseline's ${missingChecks.join(', ')} did not run.`
+            : '.'),
+      );
+    }
   }
   return [...notes, ...details.notes];
 }

@@ -89,6 +89,13 @@ describe('quality-gate inputs', () => {
     });
   });
 
+  it('reads a quoted number in an entry as the number', () => {
+    const settings = withInputs({
+      reports: "- format: junit\n  report: a.xml\n  max-test-failures: '2'",
+    });
+    expect(settings.reports[0]?.thresholds.maxTestFailures).toBe(2);
+  });
+
   it('reads reports entries with their own directory, name and thresholds', () => {
     const settings = withInputs({
       reports: [
@@ -182,6 +189,15 @@ describe('quality-gate inputs', () => {
       inputs: { reports: 'format: junit\nreport: a.xml' },
       message:
         "Input 'reports' has 'format: junit', which looks like a key of an entry; write entries as a YAML list, each starting with '- '.",
+    },
+    {
+      inputs: { reports: 'junit: j.xml\n- format: junit\n  report: k.xml' },
+      message:
+        "Input 'reports' mixes the two forms: 'junit: j.xml' is a '<format>: <path>' line among list entries",
+    },
+    {
+      inputs: { reports: '- format: junit\n  report: a.xml\n  max-test-failures: three' },
+      message: 'item 1: \'max-test-failures\' must be a whole number of 0 or more, got "three".',
     },
     {
       inputs: { reports: '- format: junit' },

@@ -150,6 +150,7 @@ describe('quality-gate summary', () => {
     expect(html).not.toContain('<th>Time</th>');
     expect(html).not.toContain('<th>Errors</th>');
     expect(html).toContain('<th>Tests</th>');
+    expect(html).not.toContain('0 failed of 0');
   });
 
   it('shows why a check passed without a report', () => {
@@ -166,5 +167,19 @@ describe('quality-gate summary', () => {
       note: "report 'out/*.xml' matched no files. Passed anyway: fail-on-empty is false.",
     };
     expect(render([missing])).toContain('✅ passed: report &#39;out/*.xml&#39; matched no files.');
+  });
+
+  it('says which checks a baseline could not compare, so a renamed check does not slip through', () => {
+    const baseline = {
+      origin: 'baseline.json',
+      checks: new Map([
+        ['junit: out/junit.xml', { errors: 0, warnings: 0, testFailures: 0, vulnerabilities: 0 }],
+      ]),
+    };
+    const verdict = evaluateGate([tests], { maxTestFailures: 5 }, { baseline });
+    const html = buildSummary(verdict, gatherDetails([tests], undefined)).render();
+    expect(html).toContain(
+      'Not compared, the baseline has no check of that name: pytest; the baseline&#39;s junit: out/junit.xml did not run.',
+    );
   });
 });

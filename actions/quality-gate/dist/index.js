@@ -48160,11 +48160,13 @@ class ItemReader {
         };
     }
     count(key) {
-        const value = this.fields[key];
-        if (value === undefined || value === null)
+        const given = this.fields[key];
+        if (given === undefined || given === null)
             return undefined;
+        // '3' is what a user who quotes every YAML value writes; it means 3.
+        const value = typeof given === 'string' && /^\s*\d+\s*$/.test(given) ? Number(given) : given;
         if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-            this.fail(`'${key}' must be a whole number of 0 or more, got ${JSON.stringify(value)}.`);
+            this.fail(`'${key}' must be a whole number of 0 or more, got ${JSON.stringify(given)}.`);
         }
         return value;
     }
@@ -48310,8 +48312,16 @@ function readCheck(item, index, workspace, env) {
  * per line (the short form), e.g. `junit: target/nextest/**\/junit.xml`.
  */
 function readReports(workspace) {
-    const text = getInput('reports');
-    if (/^\s*-\s/m.test(text.replace(/^\s*#.*$/gm, ''))) {
+    const lines = getInput('reports')
+        .split(/\r?\n/)
+        .filter((line) => line.trim() !== '' && !line.trim().startsWith('#'));
+    const listItems = lines.filter((line) => /^\s*-(\s|$)/.test(line));
+    if (listItems.length > 0) {
+        // Entries are list items and their indented keys; a line form line among them is a mix-up.
+        const stray = lines.find((line) => !/^\s*-(\s|$)/.test(line) && !/^\s/.test(line));
+        if (stray !== undefined) {
+            throw new errors_InputError('reports', `mixes the two forms: '${stray.trim()}' is a '<format>: <path>' line among list entries; write every report as an entry.`, REPORTS_EXAMPLE);
+        }
         const items = readYaml('reports', {
             example: REPORTS_EXAMPLE,
             check: (value) => Array.isArray(value)
@@ -52877,6 +52887,7 @@ async function readReportFiles(format, pattern, directory, workspace, besideRepo
 
 
 
+
 const MAX_ROWS = 100;
 /** The summary's test sections: failing tests, flaky tests by name, and the slowest tests. */
 function addTestSections(summary, details, totals, link) {
@@ -52915,6 +52926,9 @@ function testTable(content, tests, total, messageHeader, link) {
     const shown = Math.min(tests.length, MAX_ROWS);
     if (total > shown)
         content.paragraph(`${total - shown} more not listed.`);
+    if (total > tests.length) {
+        content.paragraph(`Reports keep the first ${MAX_NOTABLE_TESTS} such tests each in detail; ${total - tests.length} more are counted but neither listed nor annotated.`);
+    }
 }
 /** Suite path and test name, e.g. "calc › adds › handles negatives". */
 function testLabel(test) {
@@ -52981,8 +52995,13 @@ function addCheckTable(summary, checks) {
             (c) => measured(c, 'findings', c.counts.warnings, c.limits.maxWarnings),
         ]);
     }
-    if (any('tests'))
-        columns.push(['Tests', (c) => (c.measures.tests ? testsCell(c.counts) : NOT_MEASURED)]);
+    if (any('tests')) {
+        // "0 failed of 0" would read as a clean run for a report that could not be read.
+        const tests = (c) => c.measures.tests && c.problem === undefined && c.note === undefined
+            ? testsCell(c.counts)
+            : NOT_MEASURED;
+        columns.push(['Tests', tests]);
+    }
     if (any('vulnerabilities')) {
         columns.push([
             'Vulnerabilities',
@@ -53083,6 +53102,15 @@ function gateNotes(verdict, details) {
             ? `; improved: ${changes(verdict.baseline.improvements)}`
             : '';
         notes.push(`Baseline ${verdict.baseline.origin}: ${grew}${shrank}.`);
+        // A renamed check (a new name, working-directory or glob) is not compared: say so, or the
+        // ratchet would stop without a word.
+        const { newChecks, missingChecks } = verdict.baseline;
+        if (newChecks.length > 0) {
+            notes.push(`Not compared, the baseline has no check of that name: ${newChecks.join(', ')}` +
+                (missingChecks.length > 0
+                    ? `; the baseline's ${missingChecks.join(', ')} did not run.`
+                    : '.'));
+        }
     }
     return [...notes, ...details.notes];
 }
@@ -53287,7 +53315,7 @@ function annotateStep(annotations, checkRunName) {
     if (rest.length === 0)
         return { rest, notes: [] };
     const notes = [
-        `${rest.length} of ${annotations.length} findings were not annotated on the step: GitHub shows 10 per level.`,
+        `${rest.length} of ${annotations.length} annotations (findings and failing tests) were not shown on the step: GitHub shows 10 per level.`,
     ];
     notes.push(checkRunName === undefined
         ? 'Give the step a github-token to have them annotated in a check run.'
