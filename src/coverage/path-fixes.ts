@@ -145,7 +145,12 @@ export function groupAmbiguous(
         if (!entry.candidates.includes(candidate)) entry.candidates.push(candidate);
     }
   }
-  return [...byPath.values()];
+  // Sorted: file listings and report reads finish in any order, and messages must not vary.
+  return [...byPath.values()].map((entry) => ({
+    ...entry,
+    reports: [...entry.reports].sort(),
+    candidates: [...entry.candidates].sort(),
+  }));
 }
 
 /** The first few distinct paths as the reports wrote them. */

@@ -52018,7 +52018,12 @@ function groupAmbiguous(ambiguous) {
                     entry.candidates.push(candidate);
         }
     }
-    return [...byPath.values()];
+    // Sorted: file listings and report reads finish in any order, and messages must not vary.
+    return [...byPath.values()].map((entry) => ({
+        ...entry,
+        reports: [...entry.reports].sort(),
+        candidates: [...entry.candidates].sort(),
+    }));
 }
 /** The first few distinct paths as the reports wrote them. */
 function samplePaths(reports) {
