@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Kubectl } from '../core/kubectl.js';
-import { workloadRef, type Mapping, type WorkloadKind } from './manifests.js';
+import { workloadRef, type Mapping, type WorkloadKind } from '../core/manifests.js';
 
 export interface WorkloadName {
   kind: WorkloadKind;

@@ -8,7 +8,7 @@
 import { describeThrown } from '../core/errors.js';
 import type { Kubectl, RolloutStatus } from '../core/kubectl.js';
 import { untilRecovered } from '../core/kube-recovery.js';
-import type { Mapping } from './manifests.js';
+import type { Mapping } from '../core/manifests.js';
 import {
   asMapping,
   getWorkload,
@@ -17,7 +17,7 @@ import {
   type WorkloadName,
   type WorkloadSnapshot,
 } from './engine-snapshot.js';
-import { workloadRef } from './manifests.js';
+import { workloadRef } from '../core/manifests.js';
 
 export { snapshot, type WorkloadName, type WorkloadSnapshot } from './engine-snapshot.js';
 

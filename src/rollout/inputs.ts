@@ -17,7 +17,7 @@ import {
 } from '../core/inputs.js';
 import { checkKubernetesNameInput } from '../core/kubernetes-name.js';
 import { registerSecret } from '../core/secrets.js';
-import { parseImageOverrides, WORKLOAD_KINDS } from './manifests.js';
+import { parseImageOverrides, WORKLOAD_KINDS } from '../core/manifests.js';
 import { parseSmokeTests, type SmokeTest } from './smoke-tests.js';
 
 export interface SetImageTarget {

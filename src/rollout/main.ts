@@ -19,7 +19,7 @@ import {
   type WorkloadName,
   type WorkloadSnapshot,
 } from './engine.js';
-import { startDeployment, type DeploymentHandle } from './github-deployment.js';
+import { startDeployment, type DeploymentHandle } from '../core/github-deployment.js';
 import { readSettings, type Settings } from './inputs.js';
 import {
   findWorkloads,
@@ -28,8 +28,8 @@ import {
   substituteImages,
   WORKLOAD_KINDS,
   type ManifestDocument,
-} from './manifests.js';
-import { formatOutcome, notifyWebhook, type RolloutStatus } from './notify.js';
+} from '../core/manifests.js';
+import { formatOutcome, notifyWebhook, type RolloutStatus } from '../core/notify.js';
 import { runSmokeTest, type SmokeResult } from './smoke-tests.js';
 import { serviceProxy } from './service-proxy.js';
 import { recovering, rolloutState, type RolloutState } from './state.js';

@@ -6,7 +6,7 @@ import { formatDuration } from '../core/duration.js';
 import { JobSummary, markup, type VerdictStatus } from '../core/summary.js';
 import { addDiagnostics, type Diagnostics } from './diagnostics.js';
 import type { RollbackResult, WaitResult, WorkloadSnapshot } from './engine.js';
-import type { RolloutStatus } from './notify.js';
+import type { RolloutStatus } from '../core/notify.js';
 import type { SmokeResult } from './smoke-tests.js';
 
 export interface WorkloadReport {

@@ -3,10 +3,10 @@
  * where. Recording it is a courtesy: a token that may not write deployments, or an API hiccup,
  * turns it off with a note for the summary and never fails the deploy itself.
  */
-import { describeThrown } from '../core/errors.js';
-import type { GitHubClient } from '../core/github.js';
-import { maskSecrets } from '../core/secrets.js';
-import { isPermissionRefusal } from '../core/github-permissions.js';
+import { describeThrown } from './errors.js';
+import type { GitHubClient } from './github.js';
+import { maskSecrets } from './secrets.js';
+import { isPermissionRefusal } from './github-permissions.js';
 
 export interface DeploymentRequest {
   owner: string;

@@ -8,7 +8,7 @@ import {
   notifyWebhook,
   type RolloutOutcome,
   type SlackMessage,
-} from '../../src/rollout/notify.js';
+} from '../../src/core/notify.js';
 
 const RUN_URL = 'https://github.com/octo-org/octo-service/actions/runs/4242';
 

@@ -11,7 +11,7 @@ import {
   readManifests,
   renderManifests,
   substituteImages,
-} from '../../src/rollout/manifests.js';
+} from '../../src/core/manifests.js';
 
 const WEB = `apiVersion: apps/v1
 kind: Deployment

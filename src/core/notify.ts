@@ -4,10 +4,10 @@
  * note, and a failed notification is reported, never fatal: the deploy already happened.
  */
 import * as core from '@actions/core';
-import { describeThrown } from '../core/errors.js';
-import { HttpError, httpRequest, type HttpRequestOptions } from '../core/http.js';
-import { formatRetry } from '../core/retry.js';
-import { maskSecrets, registerSecret } from '../core/secrets.js';
+import { describeThrown } from './errors.js';
+import { HttpError, httpRequest, type HttpRequestOptions } from './http.js';
+import { formatRetry } from './retry.js';
+import { maskSecrets, registerSecret } from './secrets.js';
 
 export type RolloutStatus = 'succeeded' | 'rolled-back' | 'failed';
 

@@ -5,7 +5,7 @@ import {
   fitStatusDescription,
   startDeployment,
   type DeploymentRequest,
-} from '../../src/rollout/github-deployment.js';
+} from '../../src/core/github-deployment.js';
 import { DeploymentStore, useFakeGitHub } from '../support/fake-github/index.js';
 
 const TOKEN = 'ghs_rollout_deploy_token';

@@ -6,7 +6,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import YAML from 'yaml';
-import { ActionError, InputError, describeThrown } from '../core/errors.js';
+import { ActionError, InputError, describeThrown } from './errors.js';
 
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
