@@ -8,22 +8,37 @@ import * as core from '@actions/core';
 import { formatDuration } from '../core/duration.js';
 import { ActionError, describeThrown } from '../core/errors.js';
 import { untilRecovered } from '../core/kube-recovery.js';
+import { escapeUntrusted } from '../core/log.js';
 import type { Kubectl } from '../core/kubectl.js';
 import { ClusterLock } from './cluster-lock.js';
+import { applyConfigCopies } from './cluster/config-copies.js';
+import { promoteRelease } from './cluster/promote-release.js';
+import { prepareRelease, releaseToPromote, stableRunsCanary } from './cluster/release-canary.js';
+import type { RenderedRelease } from './release.js';
+import type { ReleaseSource } from './source-input.js';
+import { canaryName } from './names.js';
 import {
-  canaryName,
   describeOwner,
   isStale,
   readClusterState,
   sameRun,
   writeClusterState,
-  type CanaryPhase,
   type ClusterState,
   type RunOwner,
 } from './cluster/cluster-state.js';
+import { holdStableHpas, planStableHolds, type HpaRestore } from './cluster/hpa.js';
 import { CanaryPodHealth, listPods, selectorText } from './cluster/pod-health.js';
-import { finishPromotion, observe, promoteStable, revertToStable } from './cluster/revert.js';
+import {
+  finishPromotion,
+  observe,
+  promoteStable,
+  revertToStable,
+  type CanaryNames,
+  type PromotionReport,
+} from './cluster/revert.js';
 import { trafficProvider, type TrafficProvider } from './cluster/traffic/index.js';
+import { usesRoute } from './cluster/traffic/traffic-modes.js';
+import { canaryReplicas, sizeCanary } from './cluster/traffic/replicas.js';
 import {
   canarySelector,
   checkServiceSelection,
@@ -35,25 +50,18 @@ import {
   type LabelSelector,
   type StableSnapshot,
 } from './cluster/workload.js';
+import type { CanaryClusterPort, ResumedCanary } from './run-canary-ports.js';
 import type { CanaryRunState } from './state.js';
-import type { CanaryReport, CleanupReport, Settings, StepRecord, TrafficMode } from './types.js';
+import { targetOf, type CanaryTarget } from './target.js';
+import type { CanaryReport, CleanupReport, Settings, StepRecord } from './types.js';
 
 /** What the cluster side needs to know; the post step rebuilds it from the saved run state. */
-export interface CanaryTarget {
-  namespace: string | undefined;
-  deployment: string;
-  container: string | undefined;
-  service: string | undefined;
-  traffic: TrafficMode;
-  route: string | undefined;
+/** The canary's target and what it runs; the settings are one, the post step makes one. */
+export interface CanaryClusterTarget extends CanaryTarget {
   image: string | undefined;
+  /** A whole release (manifests or kustomize) the canary runs instead of `image`. */
+  source?: ReleaseSource;
   timeoutMs: number;
-}
-
-export interface ResumedCanary {
-  weight: number;
-  canaryImage: string;
-  phase: CanaryPhase;
 }
 
 /** How this run relates to canaries: who it is, how long its lease lasts, how long recovery may take. */
@@ -78,18 +86,15 @@ const SHIFT_RETRY_MS = 30_000;
 /** Reading the cluster's state for a report once a recovery has run out of time. */
 const OBSERVE_BUDGET_MS = 10_000;
 
-export interface PromotionReport extends CleanupReport {
-  promoted: boolean;
-  problem: string | undefined;
-}
-
-export class CanaryCluster {
+export class CanaryCluster implements CanaryClusterPort {
   private readonly lock = new ClusterLock();
-  private readonly target: CanaryTarget;
+  private readonly target: CanaryClusterTarget;
   private stable: StableSnapshot | undefined;
   private provider: TrafficProvider | undefined;
   private state: ClusterState | undefined;
   private readonly steps: StepRecord[] = [];
+  /** The rendered release (begin, or a promote job's re-render); undefined for an image canary. */
+  private release: RenderedRelease | undefined;
   private promotionStarted = false;
   private leaseTimer: NodeJS.Timeout | undefined;
   private creating = false;
@@ -100,7 +105,7 @@ export class CanaryCluster {
 
   constructor(
     private readonly kubectl: Kubectl,
-    target: CanaryTarget,
+    target: CanaryClusterTarget,
     private readonly run: CanaryRunOptions,
   ) {
     this.target = target;
@@ -110,7 +115,7 @@ export class CanaryCluster {
   static fromRunState(kubectl: Kubectl, state: CanaryRunState): CanaryCluster {
     return new CanaryCluster(
       kubectl,
-      { ...state, image: undefined },
+      { ...state.target, image: undefined, timeoutMs: state.timeoutMs },
       {
         owner: state.owner,
         leaseMs: state.leaseMs,
@@ -125,6 +130,11 @@ export class CanaryCluster {
   /** The namespace the metrics are labelled with: the input, else the kubeconfig's, else default. */
   get namespace(): string {
     return this.target.namespace ?? this.stable?.namespace ?? 'default';
+  }
+
+  get canaryRelease(): Pick<CanaryReport, 'canaryImage' | 'canaryChange'> | undefined {
+    const release = this.state?.release;
+    return release && { canaryImage: this.state?.canaryImage ?? '', canaryChange: release.change };
   }
 
   get stableImage(): string | undefined {
@@ -166,22 +176,37 @@ export class CanaryCluster {
 
   /** Creates the canary without traffic and waits until it is ready. */
   async begin(): Promise<void> {
-    const { deployment, service, image } = this.target;
-    if (!service || !image) throw new ActionError('service and image are required to start.');
+    const { deployment, service, image, source } = this.target;
+    if (!service || (!image && !source)) {
+      throw new ActionError('service and image (or manifests) are required to start.');
+    }
     const running = await readClusterState(this.kubectl, deployment);
     if (running) await this.clearStale(running);
-    const stable = await readStable(this.kubectl, deployment, this.target.container);
+    const stable = await readStable(this.kubectl, deployment, this.target.container, {
+      firstWhenUnclear: source !== undefined,
+    });
     this.stable = stable;
-    if (stable.image === image) {
+    const release = source
+      ? await prepareRelease(this.kubectl, source, stable, this.target.container)
+      : undefined;
+    this.release = release?.rendered;
+    if (!release && stable.image === image) {
       throw new ActionError(
         `Deployment ${deployment} already runs ${image}; there is nothing to compare.`,
         'Pass the new image in the image input.',
       );
     }
+    const canaryImage = release?.canaryImage ?? (image as string);
     const stableService = await readService(this.kubectl, service);
     checkServiceSelection(this.target.traffic, stableService, stable);
     const provider = this.providerFor(undefined);
     await provider.prepare();
+    const hpaHolds = await planStableHolds(
+      this.kubectl,
+      this.namespace,
+      deployment,
+      stable.replicas,
+    );
     this.state = {
       version: 1,
       deployment,
@@ -191,7 +216,9 @@ export class CanaryCluster {
       route: this.target.route,
       stableImage: stable.image,
       stableRevision: stable.revision,
-      canaryImage: image,
+      canaryImage,
+      ...(release ? { release: release.record } : {}),
+      ...(hpaHolds.length > 0 ? { hpaHolds } : {}),
       weight: 0,
       stepIndex: -1,
       startedAt: new Date().toISOString(),
@@ -201,7 +228,7 @@ export class CanaryCluster {
       leaseSeconds: Math.round(this.run.leaseMs / 1_000),
       renewedAt: new Date().toISOString(),
     };
-    const router = this.target.traffic !== 'replicas';
+    const router = usesRoute(this.target.traffic);
     this.run.acting?.();
     this.creating = true;
     // Applying the same objects again changes nothing, so an API fault here is simply retried.
@@ -212,15 +239,31 @@ export class CanaryCluster {
           const state = this.state as ClusterState;
           await createCanary(this.kubectl, {
             stable,
-            image,
-            replicas: router ? stable.replicas : 0,
+            image: canaryImage,
+            // A router's canary is ready before its first traffic; replicas mode's pods are traffic.
+            replicas: canaryReplicas(stable.replicas, 0, router ? 1 : 0),
             state,
+            template: release?.rendered.canaryTemplate,
           });
+          // After the Deployment, whose state names them: a run cut short here still reverts
+          // them. Pods wait for config they reference, so the order costs no failed start.
+          if (release) {
+            await applyConfigCopies(
+              this.kubectl,
+              release.rendered.copies,
+              deployment,
+              this.target.namespace,
+            );
+          }
           if (router) await createCanaryService(this.kubectl, stableService, deployment);
         },
         { deadlineAt: Date.now() + SHIFT_RETRY_MS },
       ),
     );
+    // Only now: the canary's state, which says how to undo it, exists on the cluster.
+    await this.changing("Holding stable's HPA", async () => {
+      for (const line of await holdStableHpas(this.kubectl, hpaHolds)) this.note(line);
+    });
     this.startLease();
     if (router) await this.waitCanaryReady();
   }
@@ -281,6 +324,10 @@ export class CanaryCluster {
         `The canary of ${state.deployment} (image ${state.canaryImage} at ${state.weight}%) belongs to ${describeOwner(state)}, which is still ${state.phase === 'paused' ? 'waiting for promote or abort' : 'alive'}; this run changed nothing.`,
         `Run mode: ${intent} from a job of that workflow run, or set force: true to take the canary over.`,
       );
+    }
+    // Before anything changes: a promote job must promote the very release the canary ran.
+    if (intent === 'promote') {
+      this.release = await releaseToPromote(state, this.target.source, this.target.image);
     }
     this.state = state;
     this.stable = await readStable(this.kubectl, state.deployment, state.container);
@@ -379,7 +426,13 @@ export class CanaryCluster {
    */
   async shiftTo(weight: number): Promise<number> {
     const provider = this.providerFor(this.state?.originalRoute);
-    const router = provider.mode !== 'replicas';
+    const router = usesRoute(provider.mode);
+    // Sized for its weight of stable's replicas now: more pods before more traffic, fewer after.
+    const size = (only: 'grow' | 'shrink') =>
+      this.changing('Sizing the canary', () =>
+        sizeCanary(this.kubectl, this.target.deployment, weight, { floor: 1, only }),
+      );
+    if (router) await size('grow');
     if (router) await this.waitCanaryReady();
     const deadlineAt = Date.now() + SHIFT_RETRY_MS;
     const achieved = await this.lock.run(() =>
@@ -387,6 +440,7 @@ export class CanaryCluster {
         deadlineAt,
       }),
     );
+    if (router) await size('shrink');
     if (!router) await this.waitCanaryReady();
     const stepIndex = (this.state?.stepIndex ?? -1) + 1;
     await untilRecovered(
@@ -427,16 +481,34 @@ export class CanaryCluster {
     const report = await this.lock
       .run(async () => {
         try {
+          const release = this.state?.release;
+          if (release) {
+            if (!this.release) throw new ActionError('The release to promote was not rendered.');
+            return await promoteRelease(
+              this.kubectl,
+              this.providerFor(this.state?.originalRoute),
+              this.targetNow(),
+              {
+                documents: this.release.documents,
+                template: release.template,
+                stableImage: this.stableImage,
+                timeoutMs: this.target.timeoutMs,
+                retryUntil: Date.now() + this.run.recoveryTimeoutMs,
+                hpa: this.hpaRestore(),
+              },
+            );
+          }
           return await promoteStable(
             this.kubectl,
             this.providerFor(this.state?.originalRoute),
-            this.names(),
+            this.targetNow(),
             {
               image: this.state?.canaryImage ?? this.target.image ?? '',
               stableImage: this.stableImage,
               stableRevision: this.state?.stableRevision,
               timeoutMs: this.target.timeoutMs,
               retryUntil: Date.now() + this.run.recoveryTimeoutMs,
+              hpa: this.hpaRestore(),
             },
           );
         } finally {
@@ -491,7 +563,7 @@ export class CanaryCluster {
     const stable = await this.recovering('Reading stable', (kubectl) =>
       readStable(kubectl, found.deployment, found.container),
     );
-    if (stable.image === found.canaryImage) {
+    if (stableRunsCanary(found, stable)) {
       const healthy = await this.recovering('Waiting for stable', (kubectl) =>
         kubectl.rolloutStatus(`deployment/${found.deployment}`, this.target.timeoutMs),
       );
@@ -506,7 +578,7 @@ export class CanaryCluster {
       // Undo renumbers the revision it restores, so a retry first checks it is still needed.
       await this.recovering('Rolling stable back', async (kubectl) => {
         const now = await readStable(kubectl, found.deployment, found.container);
-        if (now.image !== found.canaryImage) return;
+        if (!stableRunsCanary(found, now)) return;
         await kubectl.rolloutUndo(
           `deployment/${found.deployment}`,
           found.stableRevision || undefined,
@@ -526,7 +598,7 @@ export class CanaryCluster {
       return await observe(
         kubectl,
         this.providerFor(this.state?.originalRoute, kubectl),
-        this.names(),
+        this.targetNow(),
         this.state?.stableImage ?? this.stable?.image,
       );
     } catch (error) {
@@ -592,10 +664,13 @@ export class CanaryCluster {
     return finishPromotion(
       kubectl,
       this.providerFor(this.state?.originalRoute, kubectl),
-      this.names(),
+      this.targetNow(),
       {
         timeoutMs: this.target.timeoutMs,
-        image: this.state?.canaryImage,
+        // A release is checked by its whole template; canaryImage may list several containers.
+        image: this.state?.release ? undefined : this.state?.canaryImage,
+        template: this.state?.release?.template,
+        hpa: this.hpaRestore(),
       },
     );
   }
@@ -605,12 +680,32 @@ export class CanaryCluster {
     return revertToStable(
       kubectl,
       this.providerFor(this.state?.originalRoute, kubectl),
-      this.names(),
+      this.targetNow(),
       {
         stableImage: this.state?.stableImage ?? this.stable?.image,
         timeoutMs: this.target.timeoutMs,
+        hpa: this.hpaRestore(),
       },
     );
+  }
+
+  /** A change in turn with the others, retried through API faults. */
+  private changing<T>(what: string, work: () => Promise<T>): Promise<T> {
+    return this.lock.run(() =>
+      untilRecovered(what, work, { deadlineAt: Date.now() + SHIFT_RETRY_MS }),
+    );
+  }
+
+  /** Stable's HPAs as the canary's state recorded them, for whichever path ends the canary. */
+  private hpaRestore(): HpaRestore {
+    return { holds: this.state?.hpaHolds, note: (line) => this.note(line) };
+  }
+
+  /** A line for the report (once, however often a retried step says it) and for the log. */
+  private note(line: string): void {
+    if (this.notes.includes(line)) return;
+    this.notes.push(line);
+    core.info(escapeUntrusted(line));
   }
 
   /** The canary's state without the ownership check: for this run's own cleanup. */
@@ -625,13 +720,21 @@ export class CanaryCluster {
     }
   }
 
-  private names() {
+  /**
+   * The target as the canary's own state records it once one was found or started (a later job's
+   * inputs may say otherwise; the cluster's record wins), else as this run's inputs say.
+   */
+  private targetNow(): CanaryTarget & Pick<CanaryNames, 'copies'> {
+    const recorded = this.state;
+    if (!recorded) {
+      return {
+        ...targetOf(this.target),
+        container: this.stable?.container ?? this.target.container,
+      };
+    }
     return {
-      deployment: this.target.deployment,
-      service: this.state?.service ?? this.target.service,
-      route: this.state?.route ?? this.target.route,
-      traffic: this.state?.traffic ?? this.target.traffic,
-      container: this.state?.container ?? this.stable?.container ?? this.target.container,
+      ...targetOf({ ...recorded, namespace: this.target.namespace }),
+      copies: recorded.release?.copies,
     };
   }
 
@@ -648,13 +751,8 @@ export class CanaryCluster {
   }
 
   private createProvider(kubectl: Kubectl, snapshot: unknown): TrafficProvider {
-    const names = this.names();
     return trafficProvider(kubectl, {
-      mode: names.traffic,
-      namespace: this.target.namespace,
-      service: names.service ?? '',
-      route: names.route,
-      deployment: this.target.deployment,
+      ...targetOf(this.targetNow()),
       stableReplicas: this.stable?.replicas ?? 1,
       snapshot,
     });

@@ -9,7 +9,6 @@ import {
   readBoolean,
   readDuration,
   readEnum,
-  readImageReference,
   readInteger,
   readKubeconfigInputs,
   readKubernetesName,
@@ -32,14 +31,16 @@ import {
   parseSteps,
   toChecks,
 } from './input-grammar.js';
+import { readNoticeInputs } from '../core/notice-inputs.js';
 import { readLoadTest } from './load-test-input.js';
 import { readMargins, readWarmUp } from './margin-input.js';
+import { routeKind, TRAFFIC_MODES, usesRoute } from './cluster/traffic/traffic-modes.js';
 import { readMetricNames } from './metric-inputs.js';
+import { readCanarySource } from './source-input.js';
+import { CANARY_SUFFIX, roomForSuffix } from './names.js';
 import type { CanaryMode, PrometheusSettings, Settings, TrafficMode } from './types.js';
 
 const MODES: readonly CanaryMode[] = ['auto', 'start', 'promote', 'abort'];
-const TRAFFIC_MODES: readonly TrafficMode[] = ['replicas', 'gateway-api', 'nginx', 'istio'];
-const CANARY_SUFFIX = '-canary';
 
 interface NameRule extends KubernetesNameRule {
   what: string;
@@ -75,10 +76,10 @@ export function readSettings(): Settings {
       what: 'a container name',
       example: 'web',
     }),
-    image: readImage(needed),
+    ...readCanarySource(needed),
     service: readName('service', needed, {
       kind: 'label-1035',
-      maxLength: 63 - CANARY_SUFFIX.length,
+      maxLength: roomForSuffix(63),
       what: `a Service name short enough to take the '${CANARY_SUFFIX}' suffix`,
       example: 'web',
     }),
@@ -109,6 +110,8 @@ export function readSettings(): Settings {
     onStale: readEnum('on-stale', ON_STALE, 'abort'),
     force: readModeFlag('force', mode, ['promote', 'abort']),
     staleOnly: readModeFlag('stale-only', mode, ['abort']),
+    // A GitHub Deployment and a webhook notice per decision, as rollout records them.
+    ...readNoticeInputs('production'),
   };
 }
 
@@ -129,14 +132,6 @@ function readName(name: string, required: boolean, rule: NameRule): string | und
   return readKubernetesName(name, { ...rule, required });
 }
 
-function readImage(required: boolean): string | undefined {
-  return readImageReference('image', {
-    example: 'ghcr.io/acme/web:1.2.3',
-    required,
-    requiredProblem: 'is required: it is the new image the canary runs.',
-  });
-}
-
 function readPauseAt(mode: CanaryMode, steps: readonly number[]): number {
   const given = readString('pause-at', { example: String(steps[0]) })?.trim();
   if (!given) return steps[0];
@@ -155,29 +150,23 @@ function readPauseAt(mode: CanaryMode, steps: readonly number[]): number {
 }
 
 function readRoute(traffic: TrafficMode): string | undefined {
-  const kind = {
-    replicas: '',
-    'gateway-api': 'HTTPRoute',
-    nginx: 'Ingress',
-    istio: 'VirtualService',
-  };
   const route = readName('route', false, {
     kind: 'subdomain',
-    maxLength: 253 - CANARY_SUFFIX.length,
+    maxLength: roomForSuffix(253),
     what: 'the name of a route object',
     example: 'web',
   });
-  if (traffic === 'replicas' && route !== undefined) {
+  if (!usesRoute(traffic) && route !== undefined) {
     throw new InputError(
       'route',
       'is only for traffic gateway-api, nginx or istio; traffic replicas splits by pod counts behind the stable Service and writes no route. Remove route, or set traffic.',
       'gateway-api',
     );
   }
-  if (traffic !== 'replicas' && route === undefined) {
+  if (usesRoute(traffic) && route === undefined) {
     throw new InputError(
       'route',
-      `is required with traffic ${traffic}: name the ${kind[traffic]} that sends traffic to the service.`,
+      `is required with traffic ${traffic}: name the ${routeKind(traffic)} that sends traffic to the service.`,
       'web',
     );
   }

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { ActionError } from '../core/errors.js';
 import { readGitHubContext } from '../core/github.js';
+import { readClusterIdentity } from '../core/cluster-identity.js';
 import { connectKubectl } from '../core/kubectl.js';
 import { setOutputs, setResultOutput } from '../core/outputs.js';
 import { runMain } from '../core/run.js';
@@ -8,8 +9,11 @@ import { onCancel } from '../core/cancellation.js';
 import { describeThrown } from '../core/errors.js';
 import { CanaryCluster } from './canary-cluster.js';
 import { readSettings } from './inputs.js';
-import { runCanary } from './modes.js';
+import { CanaryNotices } from './notices.js';
+import { runCanary } from './run-canary.js';
+import { prometheusMetrics } from './run-canary-ports.js';
 import { canaryRunState, type CanaryRunState } from './state.js';
+import { targetOf } from './target.js';
 import type { RunOwner } from './cluster/cluster-state.js';
 import { buildSummary, resultOf, stepsOutput, verdictLine } from './summary.js';
 import type { CanaryReport, Settings } from './types.js';
@@ -18,15 +22,11 @@ export async function run(): Promise<void> {
   await runMain('canary', async () => {
     const started = Date.now();
     const settings = readSettings();
-    const { kubectl, target } = await connectKubectl(settings);
+    const { kubectl, target: kube, cluster: clusterIdentity } = await connectKubectl(settings);
     let state: CanaryRunState = {
       phase: 'running',
-      ...target,
-      deployment: settings.deployment,
-      container: settings.container,
-      service: settings.service,
-      traffic: settings.traffic,
-      route: settings.route,
+      ...kube,
+      target: targetOf(settings),
       timeoutMs: settings.timeoutMs,
       owner: runOwner(),
       mode: settings.mode,
@@ -50,10 +50,18 @@ export async function run(): Promise<void> {
         canaryRunState.save(state);
       },
     });
+    const notices = await CanaryNotices.open(settings, clusterIdentity);
     const cancellation = onCancel(() => cancelled(cluster, settings, state, started));
     let report: CanaryReport;
     try {
-      report = await runCanary(settings, cluster, cancellation, {
+      report = await runCanary(settings, {
+        cluster,
+        metrics: settings.prometheus && prometheusMetrics(settings.prometheus),
+        clock: {
+          now: () => Date.now(),
+          sleep: (ms) => cancellation.sleep(ms),
+          cancelled: () => cancellation.cancelled,
+        },
         promoting: () => {
           state = { ...state, phase: 'promoting' };
           canaryRunState.save(state);
@@ -73,7 +81,9 @@ export async function run(): Promise<void> {
     }
     report.durationMs = Date.now() - started;
     canaryRunState.save({ ...state, phase: 'settled' });
+    report.cluster = clusterIdentity;
     await publish(report);
+    await notices.finish(report, failed(report, settings));
     const verdict = verdictLine(report);
     if (failed(report, settings)) {
       throw new ActionError(verdict, hintFor(report));
@@ -122,9 +132,9 @@ function runOwner(): RunOwner {
 /** The runner kills a cancelled step 10 s after SIGINT: the revert stops short of that to report. */
 const CANCEL_GRACE_MS = 7_000;
 
-async function publishQuietly(report: CanaryReport): Promise<void> {
+async function publishQuietly(report: CanaryReport, state: CanaryRunState): Promise<void> {
   try {
-    await publish(report);
+    await publish({ ...report, cluster: readClusterIdentity(state.kubeconfigPath, state.context) });
   } catch (error) {
     // The revert is what had to happen within the grace period; say why the report could not.
     core.warning(`Could not report the cancellation: ${describeThrown(error)}`);
@@ -142,12 +152,15 @@ async function cancelled(
     core.warning(
       'The canary was cancelled during promotion; the post step finishes the promotion.',
     );
-    await publishQuietly({
-      ...cluster.emptyReport(settings),
-      reason: 'the run was cancelled during promotion; the post step finishes the promotion',
-      steps: cluster.stepsSoFar(),
-      durationMs: Date.now() - started,
-    });
+    await publishQuietly(
+      {
+        ...cluster.emptyReport(settings),
+        reason: 'the run was cancelled during promotion; the post step finishes the promotion',
+        steps: cluster.stepsSoFar(),
+        durationMs: Date.now() - started,
+      },
+      state,
+    );
     core.setFailed('canary failed: the run was cancelled during promotion.');
     process.exit(1);
   }
@@ -162,7 +175,7 @@ async function cancelled(
     durationMs: Date.now() - started,
     cleanup: cleanup.report,
   };
-  await publishQuietly(report);
+  await publishQuietly(report, state);
   core.setFailed(`canary failed: ${verdictLine(report)}`);
   process.exit(1);
 }

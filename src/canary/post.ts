@@ -33,7 +33,9 @@ export async function run(): Promise<void> {
 async function finish(state: CanaryRunState): Promise<void> {
   if (!state.acting) {
     core.info(
-      escapeUntrusted(`The main step changed no canary of ${state.deployment}; nothing to finish.`),
+      escapeUntrusted(
+        `The main step changed no canary of ${state.target.deployment}; nothing to finish.`,
+      ),
     );
     return;
   }
@@ -43,23 +45,27 @@ async function finish(state: CanaryRunState): Promise<void> {
   try {
     // The API fault that stopped main may not be over yet.
     found = await untilRecovered(
-      `Reading the canary of ${state.deployment}`,
-      () => readClusterState(kubectl, state.deployment),
+      `Reading the canary of ${state.target.deployment}`,
+      () => readClusterState(kubectl, state.target.deployment),
       { deadlineAt },
     );
   } catch (error) {
-    core.warning(`Could not read the canary of ${state.deployment}: ${describeThrown(error)}`);
+    core.warning(
+      `Could not read the canary of ${state.target.deployment}: ${describeThrown(error)}`,
+    );
     return;
   }
   if (!found) {
-    core.info(escapeUntrusted(`No canary of ${state.deployment} is left; nothing to finish.`));
+    core.info(
+      escapeUntrusted(`No canary of ${state.target.deployment} is left; nothing to finish.`),
+    );
     return;
   }
   // An abort acts on a canary another job owns; every other mode only on one it owns itself.
   if (state.mode !== 'abort' && !ownedBy(found, state.owner)) {
     core.info(
       escapeUntrusted(
-        `The canary of ${state.deployment} belongs to ${describeOwner(found)}, not to this job; left as it is.`,
+        `The canary of ${state.target.deployment} belongs to ${describeOwner(found)}, not to this job; left as it is.`,
       ),
     );
     return;

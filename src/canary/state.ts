@@ -4,8 +4,9 @@
  * only a canary this job owns, as the canary's own state on the cluster says.
  */
 import { fieldProblem, stepState } from '../core/step-state.js';
-import type { CanaryTarget } from './canary-cluster.js';
+import type { KubeTarget } from '../core/kubectl.js';
 import type { RunOwner } from './cluster/cluster-state.js';
+import type { CanaryTarget } from './target.js';
 import type { CanaryMode } from './types.js';
 
 /**
@@ -15,11 +16,12 @@ import type { CanaryMode } from './types.js';
  */
 export type CanaryRunPhase = 'running' | 'promoting' | 'settled';
 
-/** The cluster target without the image: post never creates anything, it only finishes. */
-export interface CanaryRunState extends Omit<CanaryTarget, 'image'> {
+/** Where and what the canary is, without the image: post never creates anything, it only finishes. */
+export interface CanaryRunState extends KubeTarget {
   phase: CanaryRunPhase;
-  kubeconfigPath: string;
-  context: string | undefined;
+  target: CanaryTarget;
+  /** Longest wait for one rollout while finishing. */
+  timeoutMs: number;
   owner: RunOwner;
   leaseMs: number;
   recoveryTimeoutMs: number;
@@ -39,14 +41,20 @@ export const canaryRunState = stepState<CanaryRunState>('canary', (value) => {
   const problem = fieldProblem(value, {
     phase: 'string',
     kubeconfigPath: 'string',
-    deployment: 'string',
     mode: 'string',
+    timeoutMs: 'number',
     leaseMs: 'number',
     recoveryTimeoutMs: 'number',
     recoveryDeadlineAt: 'number?',
   });
   if (problem) return problem;
-  const { phase, owner } = value as { phase: string; owner?: { runId?: unknown } };
+  const { phase, owner, target } = value as {
+    phase: string;
+    owner?: { runId?: unknown };
+    target?: unknown;
+  };
+  const targetProblem = fieldProblem(target, { deployment: 'string', traffic: 'string' });
+  if (targetProblem) return `'target': ${targetProblem}`;
   if (!PHASES.includes(phase)) return `unknown phase '${phase}'`;
   return typeof owner?.runId === 'string' ? undefined : "'owner' is not a run";
 });

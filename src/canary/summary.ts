@@ -3,6 +3,7 @@
  * and `steps` outputs. All are pure functions of the CanaryReport, so the log, the summary and the
  * JSON can never tell different stories.
  */
+import { describeCluster } from '../core/cluster-identity.js';
 import { JobSummary, markup, type Inline, type VerdictStatus } from '../core/summary.js';
 import {
   comparison,
@@ -164,8 +165,14 @@ function reasonSaid(report: CanaryReport, verdict: string): boolean {
 function context(report: CanaryReport): Inline {
   const parts: Inline[] = [markup.code(report.deployment)];
   if (report.namespace) parts.push(' in ', markup.code(report.namespace));
+  // A matrix over clusters runs this step once per cluster: each summary names its own.
+  if (report.cluster?.context) parts.push(' on cluster ', markup.code(report.cluster.context));
+  if (report.cluster?.server) {
+    parts.push(report.cluster.context ? ' at ' : ' on ', markup.code(report.cluster.server));
+  }
   parts.push(': ', report.stableImage ? markup.code(report.stableImage) : 'unknown image');
   parts.push(' → ', markup.code(report.canaryImage));
+  if (report.canaryChange?.length) parts.push(` (release: ${report.canaryChange.join('; ')})`);
   parts.push(` · traffic ${report.traffic} · mode ${report.mode} · ${duration(report.durationMs)}`);
   if (report.detectionMs !== undefined) {
     parts.push(` · regression detected ${duration(report.detectionMs)} after the first traffic`);
@@ -280,10 +287,18 @@ export function resultOf(report: CanaryReport): object {
     mode: report.mode,
     traffic: report.traffic,
     namespace: report.namespace ?? null,
+    cluster: report.cluster
+      ? {
+          context: report.cluster.context ?? null,
+          server: report.cluster.server ?? null,
+          name: describeCluster(report.cluster) ?? null,
+        }
+      : null,
     deployment: report.deployment,
     container: report.container,
     stableImage: report.stableImage ?? null,
     canaryImage: report.canaryImage,
+    canaryChange: report.canaryChange ?? null,
     finalWeight: report.finalWeight,
     durationMs: report.durationMs,
     detectionMs: report.detectionMs ?? null,

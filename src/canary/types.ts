@@ -3,7 +3,10 @@
  * and what a run did. Kept in one place so the judge, the engine and the summary cannot drift.
  */
 
+import type { ClusterIdentity } from '../core/cluster-identity.js';
+import type { NoticeSettings } from '../core/notice-inputs.js';
 import type { Margin } from './judge/judge.js';
+import type { CanaryTarget } from './target.js';
 
 export type { Margin };
 export type CanaryMode = 'auto' | 'start' | 'promote' | 'abort';
@@ -96,7 +99,10 @@ export interface CanaryReport {
   deployment: string;
   container: string;
   stableImage: string | undefined;
+  /** The chosen container's image; for a release without one, `container=image` for each. */
   canaryImage: string;
+  /** A canary of a whole release: its change, line by line (images per container, env/config). */
+  canaryChange?: string[];
   steps: StepRecord[];
   finalWeight: number;
   durationMs: number;
@@ -109,6 +115,8 @@ export interface CanaryReport {
   notes: string[];
   /** Which series were compared as canary and as stable (the metrics source's description). */
   metricsSource?: string;
+  /** Which cluster this step worked on; a matrix over clusters has one summary per cluster. */
+  cluster?: ClusterIdentity;
 }
 
 /** A user's PromQL check from the `checks` input, judged on the canary at the end of each step. */
@@ -148,22 +156,17 @@ export interface PrometheusSettings {
 }
 
 /** Every input, read and checked once. */
-export interface Settings {
+/** The target fields (namespace, deployment, container, service, traffic, route) are its own. */
+export interface Settings extends NoticeSettings, CanaryTarget {
   kubeconfig: string | undefined;
   context: string | undefined;
-  namespace: string | undefined;
-  deployment: string;
-  container: string | undefined;
-  /** The new image; undefined only in abort mode. */
+  /** The new image (the one-line shortcut); undefined with `source` and in abort mode. */
   image: string | undefined;
-  /** The stable Service; undefined only in abort mode. */
-  service: string | undefined;
+  /** The whole release (manifests or kustomize, images substituted); undefined with `image`. */
+  source?: import('./source-input.js').ReleaseSource;
   mode: CanaryMode;
   /** Weight where `start` stops; 0 = canary created without traffic. Defaults to steps[0]. */
   pauseAt: number;
-  traffic: TrafficMode;
-  /** HTTPRoute / Ingress / VirtualService name; undefined in replicas mode. */
-  route: string | undefined;
   steps: number[];
   intervalMs: number;
   checkIntervalMs: number;

@@ -18,9 +18,18 @@ export interface DeploymentRequest {
   description: string;
   /** Where to follow the deploy, usually the workflow run. */
   logUrl?: string;
+  /**
+   * Stored with the deployment; a later job finds the deployment an earlier one left in progress
+   * by it (see resumeDeployment).
+   */
+  payload?: Record<string, unknown>;
 }
 
-export type FinalDeploymentState = 'success' | 'failure' | 'error';
+/**
+ * GitHub's documented end states: `success` and `failure` (or `error` when the deploy could not
+ * finish), and `inactive` for a deployment that is no longer what runs in the environment.
+ */
+export type FinalDeploymentState = 'success' | 'failure' | 'error' | 'inactive';
 
 export interface DeploymentHandle {
   /** The GitHub Deployment's id; undefined when none was recorded. */
@@ -95,6 +104,7 @@ export async function startDeployment(
       auto_merge: false,
       required_contexts: [],
       transient_environment: false,
+      ...(request.payload ? { payload: request.payload } : {}),
     });
     if (response.status !== 201 || !('id' in response.data)) {
       return skipped(
@@ -106,22 +116,7 @@ export async function startDeployment(
     return skipped(describeDeploymentFailure('No GitHub deployment was recorded', thrown));
   }
 
-  const post = async (
-    state: 'in_progress' | FinalDeploymentState,
-    description: string,
-    logUrl: string | undefined,
-  ) => {
-    await octokit.rest.repos.createDeploymentStatus({
-      ...repository,
-      deployment_id: id,
-      state,
-      description: fitStatusDescription(description),
-      environment: request.environment,
-      ...(logUrl ? { log_url: logUrl } : {}),
-      ...(request.environmentUrl ? { environment_url: request.environmentUrl } : {}),
-    });
-  };
-
+  const post = statusPoster(octokit, request, id);
   try {
     await post('in_progress', request.description, request.logUrl);
   } catch (thrown) {
@@ -130,12 +125,45 @@ export async function startDeployment(
       describeDeploymentFailure(`GitHub deployment ${id} could not be marked in progress`, thrown),
     );
   }
+  return handleFor(id, post, request.logUrl);
+}
+
+type StatusPoster = (
+  state: 'in_progress' | FinalDeploymentState,
+  description: string,
+  logUrl: string | undefined,
+) => Promise<void>;
+
+function statusPoster(
+  octokit: GitHubClient,
+  target: Pick<DeploymentRequest, 'owner' | 'repo' | 'environment' | 'environmentUrl'>,
+  id: number,
+): StatusPoster {
+  return async (state, description, logUrl) => {
+    await octokit.rest.repos.createDeploymentStatus({
+      owner: target.owner,
+      repo: target.repo,
+      deployment_id: id,
+      state,
+      description: fitStatusDescription(description),
+      environment: target.environment,
+      ...(logUrl ? { log_url: logUrl } : {}),
+      ...(target.environmentUrl ? { environment_url: target.environmentUrl } : {}),
+    });
+  };
+}
+
+function handleFor(
+  id: number,
+  post: StatusPoster,
+  defaultLogUrl: string | undefined,
+): DeploymentHandle {
   return {
     id,
     skippedBecause: undefined,
     finish: async (state, description, logUrl) => {
       try {
-        await post(state, description, logUrl ?? request.logUrl);
+        await post(state, description, logUrl ?? defaultLogUrl);
         return undefined;
       } catch (thrown) {
         return describeDeploymentFailure(
@@ -145,4 +173,67 @@ export async function startDeployment(
       }
     },
   };
+}
+
+export interface DeploymentSearch {
+  owner: string;
+  repo: string;
+  environment: string;
+  environmentUrl?: string;
+  logUrl?: string;
+  /** Whether a deployment's stored payload marks it as the one to finish. */
+  matches(payload: unknown): boolean;
+}
+
+/** How many of the environment's newest deployments are looked at; older ones are long finished. */
+export const DEPLOYMENTS_SEARCHED = 30;
+/** States in which a deployment still waits for its end. */
+const UNFINISHED = new Set(['in_progress', 'queued', 'pending']);
+
+/**
+ * Finds the newest deployment of the environment that `matches` and is not finished yet, e.g. one
+ * an earlier job started and left in progress for a later job to end. Resolves to a handle like
+ * startDeployment's; when none is found or the API refuses, the handle says why and does nothing.
+ */
+export async function resumeDeployment(
+  octokit: GitHubClient,
+  search: DeploymentSearch,
+): Promise<DeploymentHandle> {
+  const repository = { owner: search.owner, repo: search.repo };
+  try {
+    const { data: deployments } = await octokit.rest.repos.listDeployments({
+      ...repository,
+      environment: search.environment,
+      per_page: DEPLOYMENTS_SEARCHED,
+    });
+    for (const deployment of deployments) {
+      if (!search.matches(parsePayload(deployment.payload))) continue;
+      const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
+        ...repository,
+        deployment_id: deployment.id,
+        per_page: 1,
+      });
+      // GitHub lists statuses newest first; a deployment without any is still pending.
+      const latest = statuses[0]?.state ?? 'pending';
+      if (!UNFINISHED.has(latest)) continue;
+      return handleFor(deployment.id, statusPoster(octokit, search, deployment.id), search.logUrl);
+    }
+    return skipped(
+      `No GitHub deployment was finished: no unfinished deployment of this workload was found in ${search.environment}.`,
+    );
+  } catch (thrown) {
+    return skipped(
+      describeDeploymentFailure('The started GitHub deployment could not be looked up', thrown),
+    );
+  }
+}
+
+/** GitHub stores the payload as given: an object, or a string that may hold JSON. */
+function parsePayload(payload: unknown): unknown {
+  if (typeof payload !== 'string') return payload;
+  try {
+    return JSON.parse(payload) as unknown;
+  } catch {
+    return payload;
+  }
 }

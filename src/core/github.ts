@@ -183,6 +183,14 @@ export function readGitHubContext(env: NodeJS.ProcessEnv = process.env): GitHubC
   };
 }
 
+/** The workflow run's page (this attempt's, after a re-run): where a reader follows a deploy. */
+export function workflowRunUrl(context: GitHubContext): string {
+  const run = `${context.serverUrl}/${context.repository.fullName}/actions/runs/${context.runId}`;
+  return context.runAttempt && context.runAttempt > 1
+    ? `${run}/attempts/${context.runAttempt}`
+    : run;
+}
+
 export type GitHubClient = ReturnType<typeof getOctokit>;
 
 export interface OctokitOptions {

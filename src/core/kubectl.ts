@@ -6,6 +6,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import YAML from 'yaml';
+import { readClusterIdentity, type ClusterIdentity } from './cluster-identity.js';
 import { ownedTempDirectory, writeCredentialFile } from './credentials.js';
 import { ActionError, InputError, describeThrown } from './errors.js';
 import { execute, ExecError, type ExecResult } from './exec.js';
@@ -63,8 +64,7 @@ export class Kubectl {
 
   constructor(options: KubectlOptions) {
     this.options = options;
-    this.program =
-      options.program ?? (existsSync('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl');
+    this.program = options.program ?? defaultKubectlProgram();
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     // Recorded for the post step, which removes it: nothing of ours outlives the job's steps.
     const cacheDir = options.cacheDir ?? ownedTempDirectory('kube-cache');
@@ -77,6 +77,20 @@ export class Kubectl {
   /** The same kubectl (kubeconfig, cache) with another deadline, e.g. for a rollback's own budget. */
   withDeadline(deadlineAt: number | undefined): Kubectl {
     return new Kubectl({ ...this.options, deadlineAt });
+  }
+
+  /**
+   * The same kubectl working in another namespace, for objects that name their own; undefined
+   * keeps this one's (the namespace input, else the context's).
+   */
+  inNamespace(namespace: string | undefined): Kubectl {
+    if (namespace === undefined || namespace === this.options.namespace) return this;
+    return new Kubectl({ ...this.options, namespace });
+  }
+
+  /** The namespace given with --namespace; undefined: the context's. */
+  get namespace(): string | undefined {
+    return this.options.namespace;
   }
 
   private forgetDiscovery(): void {
@@ -192,8 +206,12 @@ export class Kubectl {
   }
 
   /** `kubectl apply` of one object given in memory, through stdin (no file to clean up). */
-  async applyObject(object: object, options: { dryRun?: DryRun } = {}): Promise<string> {
+  async applyObject(
+    object: object,
+    options: { dryRun?: DryRun; serverSide?: boolean } = {},
+  ): Promise<string> {
     const args = ['apply', '-f', '-'];
+    if (options.serverSide) args.push('--server-side', '--field-manager=slipway');
     if (options.dryRun === 'server') args.push('--dry-run=server');
     return (await this.run(args, { stdin: JSON.stringify(object) })).stdout;
   }
@@ -228,6 +246,11 @@ export class Kubectl {
     }
     return (await this.run(['get', '--raw', path], options)).stdout;
   }
+}
+
+/** /usr/bin/kubectl when it exists (not a wrapper earlier on PATH), else `kubectl` on PATH. */
+export function defaultKubectlProgram(): string {
+  return existsSync('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl';
 }
 
 function parseJson<T>(result: ExecResult): T {
@@ -402,13 +425,15 @@ export async function connectKubectl(
     namespace: string | undefined;
   },
   options: { deadlineAt?: number } = {},
-): Promise<{ kubectl: Kubectl; target: KubeTarget }> {
+): Promise<{ kubectl: Kubectl; target: KubeTarget; cluster: ClusterIdentity }> {
   const target: KubeTarget = {
     kubeconfigPath: await resolveKubeconfig(inputs.kubeconfig),
     context: inputs.context,
     namespace: inputs.namespace,
   };
-  return { kubectl: kubectlFor(target, options), target };
+  // Named in the summary, so each leg of a many-cluster matrix says which cluster it changed.
+  const cluster = readClusterIdentity(target.kubeconfigPath, target.context);
+  return { kubectl: kubectlFor(target, options), target, cluster };
 }
 
 /** kubectl for a target saved earlier, e.g. by main for its post step. */

@@ -17,6 +17,8 @@ export interface ManifestDocument {
   file: string;
   /** Position in its file, from 0. */
   index: number;
+  /** Position in the `items` of the List document it came from, from 0. */
+  item?: number;
   object: Mapping;
 }
 
@@ -101,35 +103,61 @@ export function parseManifestText(text: string, file: string): ManifestDocument[
         'Each YAML document must be one object with apiVersion, kind and metadata.',
       );
     }
-    parsed.push({ file, index, object: value as Mapping });
+    parsed.push(...unpackList({ file, index, object: value as Mapping }));
   });
   return parsed;
+}
+
+/**
+ * `kind: List` (and any `*List` with `items`, as `kubectl get -o yaml` prints) holds objects that
+ * kubectl applies one by one; they are unpacked so each is seen, substituted and watched.
+ */
+function unpackList(document: ManifestDocument): ManifestDocument[] {
+  const { kind, items } = document.object;
+  if (typeof kind !== 'string' || !kind.endsWith('List') || !Array.isArray(items)) {
+    return [document];
+  }
+  return items.flatMap((item: unknown, position) => {
+    const object = asMapping(item);
+    if (!object) {
+      throw new ActionError(
+        `${document.file} (document ${document.index + 1}, item ${position + 1} of its ${kind}) is not a Kubernetes object.`,
+        'Each item of a List must be one object with apiVersion, kind and metadata.',
+      );
+    }
+    return unpackList({ ...document, item: position, object });
+  });
 }
 
 /** Files named directly, the manifests in directories (not recursive, as kubectl -f), and globs. */
 export async function expandManifestPaths(
   patterns: readonly string[],
   cwd: string,
+  input = 'manifests',
 ): Promise<string[]> {
   const files: string[] = [];
   for (const pattern of patterns) {
-    const matches = /[*?[]/.test(pattern)
+    const matches = isGlob(pattern)
       ? await expandGlob(pattern, cwd)
-      : await expandPath(resolve(cwd, pattern), pattern);
+      : await expandPath(resolve(cwd, pattern), pattern, input);
     if (matches.length === 0) {
-      throw new InputError('manifests', `'${pattern}' matches no manifest files.`, 'k8s/*.yaml');
+      throw new InputError(input, `'${pattern}' matches no manifest files.`, 'k8s/*.yaml');
     }
     for (const file of matches) if (!files.includes(file)) files.push(file);
   }
   return files;
 }
 
-async function expandPath(path: string, pattern: string): Promise<string[]> {
+export function isGlob(pattern: string): boolean {
+  return /[*?[]/.test(pattern);
+}
+
+async function expandPath(path: string, pattern: string, input: string): Promise<string[]> {
   let info;
   try {
     info = await stat(path);
   } catch {
-    throw new InputError('manifests', `'${pattern}' does not exist.`, 'k8s/deployment.yaml');
+    throw new InputError(input, `'${pattern}' does not exist.`, 'k8s/deployment.yaml');
   }
   if (!info.isDirectory()) return [path];
   const entries = await readdir(path, { withFileTypes: true });
@@ -188,9 +216,10 @@ function globRegex(glob: string): RegExp {
 export async function readManifests(
   patterns: readonly string[],
   cwd: string,
+  input = 'manifests',
 ): Promise<ManifestDocument[]> {
   const documents: ManifestDocument[] = [];
-  for (const file of await expandManifestPaths(patterns, cwd)) {
+  for (const file of await expandManifestPaths(patterns, cwd, input)) {
     let text: string;
     try {
       text = await readFile(file, 'utf8');
@@ -218,6 +247,29 @@ export function findWorkloads(documents: readonly ManifestDocument[]): Workload[
   return workloads;
 }
 
+/** Which object a manifest document is, as the API server names it. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  /** undefined: the kubectl context's namespace (or a cluster-scoped object). */
+  namespace: string | undefined;
+}
+
+/** The objects the documents describe, in manifest order; documents without kind or name skipped. */
+export function objectRefs(documents: readonly ManifestDocument[]): ObjectRef[] {
+  const refs: ObjectRef[] = [];
+  for (const { object } of documents) {
+    const metadata = asMapping(object.metadata);
+    const { apiVersion, kind } = object;
+    if (typeof apiVersion !== 'string' || typeof kind !== 'string') continue;
+    if (typeof metadata?.name !== 'string' || metadata.name === '') continue;
+    const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
+    refs.push({ apiVersion, kind, name: metadata.name, namespace });
+  }
+  return refs;
+}
+
 export function workloadRef(workload: Pick<Workload, 'kind' | 'name'>): string {
   return `${workload.kind.toLowerCase()}/${workload.name}`;
 }
@@ -240,8 +292,8 @@ export function substituteImages(
   }));
   const changes: ImageChange[] = [];
   const used = new Set<string>();
-  for (const workload of findWorkloads(copies)) {
-    const podSpec = asMapping(asMapping(asMapping(workload.document.object.spec)?.template)?.spec);
+  for (const target of podTemplates(copies)) {
+    const podSpec = target.podSpec;
     for (const [field, initContainer] of [
       ['initContainers', true],
       ['containers', false],
@@ -256,8 +308,8 @@ export function substituteImages(
         used.add(repository);
         if (replacement === container.image) continue;
         changes.push({
-          workload: workloadRef(workload),
-          namespace: workload.namespace,
+          workload: target.ref,
+          namespace: target.namespace,
           container: String(container.name),
           initContainer,
           from: container.image,
@@ -271,9 +323,44 @@ export function substituteImages(
   return { documents: copies, changes, unused };
 }
 
-/** One multi-document YAML stream, for writing the substituted manifests to a file for kubectl. */
+/**
+ * The pod specs images are substituted in: workloads', and Jobs' and CronJobs' (a migration Job
+ * runs the release's image, so `images` must reach it too).
+ */
+function podTemplates(
+  documents: readonly ManifestDocument[],
+): Array<{ ref: string; namespace: string | undefined; podSpec: Mapping | undefined }> {
+  const workloads = new Set(findWorkloads(documents).map((workload) => workload.document));
+  const found = [];
+  for (const document of documents) {
+    const { kind } = document.object;
+    const spec = asMapping(document.object.spec);
+    const template =
+      workloads.has(document) || kind === 'Job'
+        ? asMapping(spec?.template)
+        : kind === 'CronJob'
+          ? asMapping(asMapping(asMapping(spec?.jobTemplate)?.spec)?.template)
+          : undefined;
+    if (!template) continue;
+    const metadata = asMapping(document.object.metadata);
+    found.push({
+      ref: `${String(kind).toLowerCase()}/${String(metadata?.name)}`,
+      namespace: typeof metadata?.namespace === 'string' ? metadata.namespace : undefined,
+      podSpec: asMapping(template.spec),
+    });
+  }
+  return found;
+}
+
+/**
+ * One multi-document YAML stream, for writing the substituted manifests to a file for kubectl.
+ * Written as YAML 1.1, which kubectl reads: strings such as `on`, `yes` or `0x1F` are quoted, or
+ * kubectl would turn them into booleans and numbers and the API server would refuse the object.
+ */
 export function renderManifests(documents: readonly ManifestDocument[]): string {
-  return documents.map((document) => YAML.stringify(document.object)).join('---\n');
+  return documents
+    .map((document) => YAML.stringify(document.object, { version: '1.1' }))
+    .join('---\n');
 }
 
 function asMapping(value: unknown): Mapping | undefined {

@@ -1,15 +1,20 @@
 /**
- * The deploy's outcome as a Slack-compatible incoming-webhook message. A webhook URL is a
+ * A deploy's outcome as a Slack-compatible incoming-webhook message. A webhook URL is a
  * credential (Slack's carries its secret in the path), so only its host ever reaches a log or a
  * note, and a failed notification is reported, never fatal: the deploy already happened.
+ *
+ * The words are the caller's: each action says in its own terms what happened (a rollout rolled
+ * back, a canary was aborted at 25%); this module only lays them out, escapes them and sends them.
  */
 import * as core from '@actions/core';
 import { describeThrown } from './errors.js';
+import { neutralizeMentions } from './github.js';
 import { HttpError, httpRequest, type HttpRequestOptions } from './http.js';
 import { formatRetry } from './retry.js';
 import { maskSecrets, registerSecret } from './secrets.js';
 
-export type RolloutStatus = 'succeeded' | 'rolled-back' | 'failed';
+/** How the outcome reads at a glance; it picks the message's leading mark. */
+export type NoticeTone = 'success' | 'reverted' | 'failure' | 'waiting';
 
 export interface WorkloadChange {
   name: string;
@@ -18,10 +23,14 @@ export interface WorkloadChange {
   to: string;
 }
 
-export interface RolloutOutcome {
-  status: RolloutStatus;
+export interface DeployNotice {
+  tone: NoticeTone;
+  /** Plain text, escaped here: what happened, e.g. "Rollout to staging failed". */
+  headline: string;
   environment: string;
   workloads: WorkloadChange[];
+  /** Further plain-text lines shown after the workloads, e.g. the reason for a decision. */
+  details?: string[];
   runUrl: string;
 }
 
@@ -37,16 +46,26 @@ export interface SlackMessage {
 
 /** Slack shows up to 50 blocks and 3,000 characters per section; a long list is cut well before. */
 export const MAX_LISTED_WORKLOADS = 20;
+/** A detail line (a reason quoting a pod's message, say) is cut so the section stays readable. */
+export const MAX_DETAIL_LENGTH = 500;
 
-const MARK: Record<RolloutStatus, string> = {
-  succeeded: '✅',
-  'rolled-back': '↩️',
-  failed: '❌',
+const MARK: Record<NoticeTone, string> = {
+  success: '✅',
+  reverted: '↩️',
+  failure: '❌',
+  waiting: '⏸️',
 };
 
-/** Slack's mrkdwn treats these three as control characters (its docs ask for HTML entities). */
+/**
+ * Slack's mrkdwn treats `&`, `<` and `>` as control characters (its docs ask for HTML entities),
+ * so `<!channel>` or `<@U123>` in a workload name or a reason cannot ping anyone. Receivers such
+ * as Mattermost also notify on a bare `@channel` or `@name`: a zero-width joiner after the `@`
+ * keeps the text as it reads while no receiver sees a mention.
+ */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return neutralizeMentions(
+    text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+  );
 }
 
 /** A `<url|label>` link; the URL must not contain the characters that end or split it. */
@@ -55,41 +74,45 @@ function link(url: string, label: string): string {
   return `<${safeUrl}|${escapeMrkdwn(label)}>`;
 }
 
-function headline(outcome: RolloutOutcome): string {
-  const environment = outcome.environment;
-  if (outcome.status === 'rolled-back')
-    return `Rollout to ${environment} failed and was rolled back`;
-  if (outcome.status === 'failed') return `Rollout to ${environment} failed`;
-  const images = [...new Set(outcome.workloads.map((w) => w.to))];
-  const [only] = images;
-  if (images.length === 1 && only !== undefined) return `Deployed ${only} to ${environment}`;
-  const count = outcome.workloads.length;
-  return count === 0
-    ? `Deployed to ${environment}`
-    : `Deployed ${count} workloads to ${environment}`;
-}
-
 function workloadLine(change: WorkloadChange): string {
   const from = change.from === undefined ? '_first deploy_' : `\`${escapeMrkdwn(change.from)}\``;
   return `• *${escapeMrkdwn(change.name)}*: ${from} → \`${escapeMrkdwn(change.to)}\``;
 }
 
-export function formatOutcome(outcome: RolloutOutcome): SlackMessage {
-  const title = `${MARK[outcome.status]} ${escapeMrkdwn(headline(outcome))}`;
-  const runLink = link(outcome.runUrl, 'workflow run');
+function detailLine(text: string): string {
+  const chars = Array.from(text.replace(/\s+/g, ' ').trim());
+  const cut =
+    chars.length > MAX_DETAIL_LENGTH
+      ? `${chars.slice(0, MAX_DETAIL_LENGTH - 1).join('')}…`
+      : chars.join('');
+  return escapeMrkdwn(cut);
+}
+
+/** The images a set of workloads moves to, in order of first appearance. */
+export function targetImages(workloads: readonly WorkloadChange[]): string[] {
+  return [...new Set(workloads.map((w) => w.to))];
+}
+
+export function formatNotice(notice: DeployNotice): SlackMessage {
+  const title = `${MARK[notice.tone]} ${escapeMrkdwn(notice.headline)}`;
+  const runLink = link(notice.runUrl, 'workflow run');
   const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: `*${title}*` } }];
-  if (outcome.workloads.length > 0) {
-    const listed = outcome.workloads.slice(0, MAX_LISTED_WORKLOADS).map(workloadLine);
-    const rest = outcome.workloads.length - listed.length;
+  if (notice.workloads.length > 0) {
+    const listed = notice.workloads.slice(0, MAX_LISTED_WORKLOADS).map(workloadLine);
+    const rest = notice.workloads.length - listed.length;
     if (rest > 0) listed.push(`…and ${rest} more (see the workflow run)`);
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: listed.join('\n') } });
+  }
+  const details = (notice.details ?? []).filter((line) => line.trim() !== '').map(detailLine);
+  if (details.length > 0) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: details.join('\n') } });
   }
   blocks.push({
     type: 'context',
     elements: [
       {
         type: 'mrkdwn',
-        text: `Environment: *${escapeMrkdwn(outcome.environment)}* · ${runLink}`,
+        text: `Environment: *${escapeMrkdwn(notice.environment)}* · ${runLink}`,
       },
     ],
   });

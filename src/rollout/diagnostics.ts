@@ -4,6 +4,7 @@
  * Pure functions of that JSON, so the summary can be tested without a cluster.
  */
 import { markup, type SummaryContent } from '../core/summary.js';
+import type { PodLog } from './pod-logs.js';
 
 export interface PodProblem {
   pod: string;
@@ -29,6 +30,8 @@ export interface WarningEvent {
 export interface Diagnostics {
   pods: PodProblem[];
   events: WarningEvent[];
+  /** The last lines of the failing containers (pod-logs.ts); read after the pods and events. */
+  logs?: PodLog[];
 }
 
 type Json = Record<string, unknown>;

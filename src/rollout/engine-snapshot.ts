@@ -9,10 +9,14 @@ import { workloadRef, type Mapping, type WorkloadKind } from '../core/manifests.
 export interface WorkloadName {
   kind: WorkloadKind;
   name: string;
+  /** Where it lives, when the manifest or the namespace input says; else the context's. */
+  namespace?: string;
+  /** More than one namespace is involved: reports name it namespace/kind/name. */
+  qualified?: boolean;
 }
 
 export interface WorkloadSnapshot extends WorkloadName {
-  /** As kubectl names it, e.g. deployment/web. */
+  /** As reports name it: deployment/web, or shop/deployment/web when namespaces differ. */
   ref: string;
   exists: boolean;
   /** The rollout history number `rollout undo --to-revision` accepts; undefined when unknown. */
@@ -35,10 +39,25 @@ export async function snapshot(
   return Promise.all(workloads.map((workload) => snapshotOne(kubectl, workload)));
 }
 
-async function snapshotOne(kubectl: Kubectl, workload: WorkloadName): Promise<WorkloadSnapshot> {
+/** How reports and results name a workload; unique among the workloads of one step. */
+export function reportRef(workload: WorkloadName): string {
   const ref = workloadRef(workload);
-  const object = await getWorkload(kubectl, ref);
-  const base = { kind: workload.kind, name: workload.name, ref };
+  return workload.qualified && workload.namespace ? `${workload.namespace}/${ref}` : ref;
+}
+
+async function snapshotOne(
+  defaultKubectl: Kubectl,
+  workload: WorkloadName,
+): Promise<WorkloadSnapshot> {
+  const kubectl = defaultKubectl.inNamespace(workload.namespace);
+  const object = await getWorkload(kubectl, workloadRef(workload));
+  const base = {
+    kind: workload.kind,
+    name: workload.name,
+    ...(workload.namespace === undefined ? {} : { namespace: workload.namespace }),
+    ...(workload.qualified ? { qualified: true } : {}),
+    ref: reportRef(workload),
+  };
   if (!object) {
     return {
       ...base,

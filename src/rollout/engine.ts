@@ -2,8 +2,8 @@
  * The rollout engine: waits for workloads to roll out and puts back what a failed deploy changed.
  *
  * Workloads live in the Kubectl adapter's namespace. A workload that did not exist before the
- * deploy is left in place when the deploy fails: there is no earlier revision to return to, and
- * deleting it could take down something users already reach; the report says so instead.
+ * deploy has no earlier revision to return to: it is not undone here but removed with the other
+ * objects the deploy created (core/kube-objects.ts), only while it is still the one it created.
  */
 import { describeThrown } from '../core/errors.js';
 import type { Kubectl, RolloutStatus } from '../core/kubectl.js';
@@ -13,13 +13,38 @@ import {
   asMapping,
   getWorkload,
   imagesOf,
+  reportRef,
   templateHash,
   type WorkloadName,
   type WorkloadSnapshot,
 } from './engine-snapshot.js';
 import { workloadRef } from '../core/manifests.js';
 
-export { snapshot, type WorkloadName, type WorkloadSnapshot } from './engine-snapshot.js';
+export {
+  reportRef,
+  snapshot,
+  type WorkloadName,
+  type WorkloadSnapshot,
+} from './engine-snapshot.js';
+
+/** A workload as kubectl names it in its own namespace, and as reports name it. */
+interface Target {
+  kubectl: Kubectl;
+  /** e.g. deployment/web, for kubectl in the workload's namespace. */
+  ref: string;
+  /** e.g. shop/deployment/web when namespaces differ; else the same as ref. */
+  report: string;
+  namespace: string | undefined;
+}
+
+function targetOf(kubectl: Kubectl, workload: WorkloadName): Target {
+  return {
+    kubectl: kubectl.inNamespace(workload.namespace),
+    ref: workloadRef(workload),
+    report: reportRef(workload),
+    namespace: workload.namespace,
+  };
+}
 
 export interface WaitResult {
   workload: string;
@@ -36,12 +61,10 @@ export async function waitAll(
   workloads: readonly WorkloadName[],
   timeoutMs: number,
 ): Promise<WaitResult[]> {
-  return Promise.all(
-    workloads.map((workload) => waitOne(kubectl, workloadRef(workload), timeoutMs)),
-  );
+  return Promise.all(workloads.map((workload) => waitOne(targetOf(kubectl, workload), timeoutMs)));
 }
 
-async function waitOne(kubectl: Kubectl, ref: string, timeoutMs: number): Promise<WaitResult> {
+async function waitOne({ kubectl, ref, report }: Target, timeoutMs: number): Promise<WaitResult> {
   const started = Date.now();
   let status: Pick<WaitResult, 'done' | 'reason' | 'message'>;
   try {
@@ -55,7 +78,8 @@ async function waitOne(kubectl: Kubectl, ref: string, timeoutMs: number): Promis
     status = { done: false, reason: 'error', message: describeThrown(error) };
   }
   const durationMs = Date.now() - started;
-  return { workload: ref, ...status, durationMs, readyReplicas: await readyReplicas(kubectl, ref) };
+  const ready = await readyReplicas(kubectl, ref);
+  return { workload: report, ...status, durationMs, readyReplicas: ready };
 }
 
 async function readyReplicas(kubectl: Kubectl, ref: string): Promise<number | undefined> {
@@ -75,8 +99,12 @@ function readyOf(workload: Mapping | undefined): number | undefined {
 }
 
 export interface RollbackResult {
+  /** As reports name it (see reportRef). */
   workload: string;
-  outcome: 'rolled-back' | 'first-deploy' | 'failed';
+  /** The workload's own namespace when it names one; undefined: kubectl's default. */
+  namespace?: string;
+  /** created: it did not exist before, so it is removed with the objects the deploy created. */
+  outcome: 'rolled-back' | 'created' | 'failed';
   /** The revision gone back to (its number as it was before the deploy). */
   revision: number | undefined;
   /** What the workload runs now, container name to image. */
@@ -100,23 +128,27 @@ export async function rollBack(
   const bounded = kubectl.withDeadline(deadlineAt);
   return Promise.all(
     changedWorkloads.map(async (workload) => {
-      const ref = workloadRef(workload);
-      const previous = before.find((entry) => entry.ref === ref);
+      const target = targetOf(bounded, workload);
+      const previous = before.find((entry) => entry.ref === target.report);
+      const where = workload.namespace === undefined ? {} : { namespace: workload.namespace };
       try {
-        return await rollBackOne(bounded, ref, previous, deadlineAt);
+        return { ...(await rollBackOne(target, previous, deadlineAt)), ...where };
       } catch (error) {
-        return failed(ref, previous, `rollback failed: ${describeThrown(error)}`);
+        return {
+          ...failed(target.report, previous, `rollback failed: ${describeThrown(error)}`),
+          ...where,
+        };
       }
     }),
   );
 }
 
 async function rollBackOne(
-  kubectl: Kubectl,
-  ref: string,
+  target: Target,
   previous: WorkloadSnapshot | undefined,
   deadlineAt: number,
 ): Promise<RollbackResult> {
+  const ref = target.report;
   if (!previous) {
     return failed(
       ref,
@@ -127,10 +159,10 @@ async function rollBackOne(
   if (!previous.exists) {
     return {
       workload: ref,
-      outcome: 'first-deploy',
+      outcome: 'created',
       revision: undefined,
       images: {},
-      message: 'first deploy: no previous revision, left in place',
+      message: 'created by this deploy: no revision to undo; removed with the objects it created',
       wait: undefined,
     };
   }
@@ -144,32 +176,31 @@ async function rollBackOne(
   }
   return untilRecovered(
     `Rolling back ${ref}`,
-    () => undoAndCheck(kubectl, ref, previous, revision, deadlineAt),
+    () => undoAndCheck(target, previous, revision, deadlineAt),
     { deadlineAt },
   );
 }
 
 async function undoAndCheck(
-  kubectl: Kubectl,
-  ref: string,
+  { kubectl, ref: kubectlRef, report: ref }: Target,
   previous: WorkloadSnapshot,
   revision: number,
   deadlineAt: number,
 ): Promise<RollbackResult> {
-  const live = await getWorkload(kubectl, ref);
+  const live = await getWorkload(kubectl, kubectlRef);
   if (!live) return failed(ref, previous, 'it no longer exists, so there is nothing to roll back');
   // Undo renumbers the revision it restores, so a repeated undo checks the template instead.
   if (templateHash(live) !== previous.templateHash) {
     const brokenRevision = asMapping(live.status).updateRevision;
-    await kubectl.rolloutUndo(ref, revision);
+    await kubectl.rolloutUndo(kubectlRef, revision);
     if (previous.kind === 'StatefulSet' && typeof brokenRevision === 'string') {
-      await forceStatefulSetRollback(kubectl, ref, brokenRevision, previous.revisionName);
+      await forceStatefulSetRollback(kubectl, kubectlRef, brokenRevision, previous.revisionName);
     }
   }
   const started = Date.now();
   // A transient failure of the watch itself is thrown, so the whole check is tried again.
-  const status = await kubectl.rolloutStatus(ref, Math.max(1, deadlineAt - Date.now()));
-  const now = await getWorkload(kubectl, ref);
+  const status = await kubectl.rolloutStatus(kubectlRef, Math.max(1, deadlineAt - Date.now()));
+  const now = await getWorkload(kubectl, kubectlRef);
   const wait: WaitResult = {
     workload: ref,
     ...status,

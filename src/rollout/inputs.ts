@@ -12,12 +12,11 @@ import {
   readKubernetesName,
   readList,
   readString,
-  readUrl,
   readYaml,
 } from '../core/inputs.js';
 import { checkKubernetesNameInput } from '../core/kubernetes-name.js';
-import { registerSecret } from '../core/secrets.js';
 import { parseImageOverrides, WORKLOAD_KINDS } from '../core/manifests.js';
+import { readNoticeInputs, type NoticeSettings } from '../core/notice-inputs.js';
 import { parseSmokeTests, type SmokeTest } from './smoke-tests.js';
 
 export interface SetImageTarget {
@@ -27,12 +26,16 @@ export interface SetImageTarget {
   image: string;
 }
 
-export interface Settings {
+export interface Settings extends NoticeSettings {
   /** The raw input (YAML or base64); undefined means use the environment's KUBECONFIG. */
   kubeconfig: string | undefined;
   context: string | undefined;
   namespace: string | undefined;
   manifests: string[];
+  /** A kustomization directory to render and deploy, instead of manifests. */
+  kustomize: string | undefined;
+  /** Manifests (usually Jobs, e.g. a migration) that run to completion before any workload changes. */
+  preDeploy: string[];
   /** Repository → image, from `images` lines. */
   images: Map<string, string>;
   setImage: SetImageTarget | undefined;
@@ -43,10 +46,6 @@ export interface Settings {
   rollbackOnFailure: boolean;
   /** How long a rollback may keep retrying through API faults, main and post together. */
   recoveryTimeoutMs: number;
-  environment: string | undefined;
-  environmentUrl: string | undefined;
-  notifyWebhook: string | undefined;
-  githubToken: string | undefined;
 }
 
 export function readSettings(): Settings {
@@ -60,40 +59,45 @@ export function readSettings(): Settings {
   for (const image of images.values()) {
     parseImageReferenceInput('images', image, 'ghcr.io/acme/web=ghcr.io/acme/web:v2');
   }
+  const kustomize = readString('kustomize', { example: 'k8s/overlays/production' })?.trim();
+  const preDeploy = readList('pre-deploy', { commas: false });
+  if (kustomize && manifests.length > 0) {
+    throw new InputError(
+      'kustomize',
+      'and manifests are both set; a step deploys one of them. List a kustomization directory in manifests, or render it with kustomize alone.',
+      'k8s/overlays/production',
+    );
+  }
   const setImage = readSetImage();
-  if (manifests.length === 0 && !setImage) {
+  const fromFiles = manifests.length > 0 || Boolean(kustomize);
+  if (setImage && (kustomize || preDeploy.length > 0)) {
+    throw new InputError(
+      'deployment',
+      'sets one image, so it cannot be combined with kustomize or pre-deploy.',
+      'web',
+    );
+  }
+  if (!fromFiles && !setImage) {
     throw new InputError(
       'manifests',
       'is empty and no deployment/image was given, so there is nothing to deploy.',
       'k8s/*.yaml',
     );
   }
-  if (images.size > 0 && manifests.length === 0) {
+  if (images.size > 0 && !fromFiles) {
     throw new InputError(
       'images',
       'substitutes images in manifests, but no manifests were given; use deployment, container and image for a set-image deploy.',
       'ghcr.io/acme/web=ghcr.io/acme/web:v2',
     );
   }
-  const notifyWebhook = readUrl('notify-webhook', {
-    example: 'https://hooks.slack.com/services/T000/B000/XXXX',
-    secret: true,
-  });
-  // A Slack webhook URL is a credential: whoever has it can post to the channel.
-  registerSecret(notifyWebhook);
-  const environment = readString('environment', { example: 'staging' })?.trim() || undefined;
-  const environmentUrl = readUrl('environment-url', { example: 'https://staging.example.com' });
-  if (environmentUrl && !environment) {
-    throw new InputError(
-      'environment',
-      'must be set when environment-url is, because the URL belongs to a GitHub environment.',
-      'staging',
-    );
-  }
+  const notices = readNoticeInputs('staging');
   return {
     ...readKubeconfigInputs('staging-cluster'),
     namespace,
     manifests,
+    kustomize: kustomize || undefined,
+    preDeploy,
     images,
     setImage,
     dryRun: readBoolean('dry-run', true),
@@ -110,10 +114,7 @@ export function readSettings(): Settings {
       minMs: 1_000,
       maxMs: 6 * 3_600_000,
     }),
-    environment,
-    environmentUrl,
-    notifyWebhook,
-    githubToken: readString('github-token', { example: '${{ github.token }}' }),
+    ...notices,
   };
 }
 

@@ -1,17 +1,18 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { ownedTempDirectory } from '../core/credentials.js';
 import * as core from '@actions/core';
 import { ActionError, describeThrown } from '../core/errors.js';
 import { createOctokit, readGitHubContext, type GitHubContext } from '../core/github.js';
 import { connectKubectl, type Kubectl } from '../core/kubectl.js';
+import {
+  describeCluster,
+  readClusterIdentity,
+  type ClusterIdentity,
+} from '../core/cluster-identity.js';
 import { onCancel } from '../core/cancellation.js';
 import { setOutputs, setResultOutput } from '../core/outputs.js';
 import { runMain } from '../core/run.js';
 import { JobSummary } from '../core/summary.js';
 import { diagnose, type Diagnostics } from './diagnostics.js';
 import {
-  rollBack,
   snapshot,
   waitAll,
   type RollbackResult,
@@ -21,30 +22,41 @@ import {
 } from './engine.js';
 import { startDeployment, type DeploymentHandle } from '../core/github-deployment.js';
 import { readSettings, type Settings } from './inputs.js';
-import {
-  findWorkloads,
-  readManifests,
-  renderManifests,
-  substituteImages,
-  WORKLOAD_KINDS,
-  type ManifestDocument,
-} from '../core/manifests.js';
-import { formatOutcome, notifyWebhook, type RolloutStatus } from '../core/notify.js';
+import { planDeploy, type Plan } from './plan.js';
+import type { ObjectRef } from '../core/manifests.js';
+import { applyInOrder, dryRunApply } from './apply.js';
+import { jobLine } from './jobs-report.js';
+import type { JobResult } from './jobs.js';
+import { notifyWebhook } from '../core/notify.js';
+import { formatOutcome, type RolloutStatus } from './notice.js';
 import { runSmokeTest, type SmokeResult } from './smoke-tests.js';
 import { serviceProxy } from './service-proxy.js';
 import { recovering, rolloutState, type RolloutState } from './state.js';
 import {
   buildSummary,
+  clusterJson,
   finishCommand,
   resultOf,
   verdictLine,
   workloadImage,
   type RecoveryReport,
   type RolloutReport,
+  whereLine,
 } from './summary.js';
-import { runUrl, traceabilityPatch, withTraceability } from './traceability.js';
+import { runUrl, traceabilityPatch } from './traceability.js';
 import { escapeUntrusted, printUntrusted } from '../core/log.js';
 import { untilRecovered } from '../core/kube-recovery.js';
+import type { ObjectRestoreResult } from '../core/kube-objects.js';
+import {
+  recordApplied,
+  recoverAll,
+  recoveryFinished,
+  somethingRestored,
+  trackObjects,
+  type TrackedObjects,
+} from './recovery.js';
+import { objectName } from './restore-report.js';
+import { failingContainers, readPodLogs } from './pod-logs.js';
 
 /** Reading pods and events for the summary after a failure: a few quick calls. */
 const DIAGNOSTICS_BUDGET_MS = 10_000;
@@ -52,11 +64,6 @@ const DIAGNOSTICS_BUDGET_MS = 10_000;
 const REPORT_BUDGET_MS = 10_000;
 /** A cancelled step is killed 10 s after SIGINT: the handler stops short of that to report. */
 const CANCEL_BUDGET_MS = 7_000;
-
-/** What to deploy: a manifest file to apply, or one container's image to set. */
-type Plan =
-  | { kind: 'apply'; file: string; workloads: WorkloadName[] }
-  | { kind: 'set-image'; workload: WorkloadName; ref: string; container: string; image: string };
 
 export async function run(): Promise<void> {
   await runMain(
@@ -66,12 +73,20 @@ export async function run(): Promise<void> {
       const settings = readSettings();
       const github = readGitHubContext();
       // Every cluster call of the deploy ends within `timeout`, however the API server behaves.
-      const { kubectl, target } = await connectKubectl(settings, {
+      const { kubectl, target, cluster } = await connectKubectl(settings, {
         deadlineAt: Date.now() + settings.timeoutMs,
       });
+      const clusterName = describeCluster(cluster);
+      if (clusterName) core.info(escapeUntrusted(`Deploying to cluster ${clusterName}`));
       const plan = await planDeploy(settings, github);
       const workloads = plan.kind === 'apply' ? plan.workloads : [plan.workload];
       const before = await snapshot(kubectl, workloads);
+      // The other objects as they were (ConfigMaps, Secrets, Services…), for a restore.
+      const tracked = await trackObjects(
+        kubectl,
+        objectsOf(plan),
+        Date.now() + Math.max(0, kubectl.remainingMs()),
+      );
       const state: RolloutState = {
         phase: 'deploying',
         ...target,
@@ -79,15 +94,20 @@ export async function run(): Promise<void> {
         recoveryTimeoutMs: settings.recoveryTimeoutMs,
         before,
         changed: workloads,
+        objectsFile: tracked.file,
       };
       rolloutState.save(state);
-      if (settings.dryRun) await dryRun(kubectl, plan, github);
+      if (settings.dryRun) {
+        await dryRun(kubectl, plan, github, { cluster, namespace: settings.namespace });
+      }
 
       const deployment = await recordDeployment(settings, github);
-      const cancellation = onCancel(() => cancel(kubectl, settings, state, started));
+      const cancellation = onCancel(() => cancel(kubectl, settings, state, started, tracked));
       let outcome: DeployOutcome;
+      // Filled in as each Job finishes, so a deploy that fails later still reports them.
+      const jobs: JobResult[] = [];
       try {
-        outcome = await deploy(kubectl, settings, plan, github, state);
+        outcome = await deploy(kubectl, settings, plan, github, state, tracked, jobs);
       } finally {
         cancellation.stop();
       }
@@ -100,14 +120,17 @@ export async function run(): Promise<void> {
       const report: RolloutReport = {
         status: outcome.status,
         namespace: settings.namespace,
+        cluster,
         workloads: before.map((entry, index) => ({
           ref: entry.ref,
           before: entry,
           after: after?.[index],
           wait: outcome.waits.find((wait) => wait.workload === entry.ref),
         })),
+        jobs,
         smokeTests: outcome.smokeTests,
         rollback: outcome.rollback,
+        restored: outcome.restored,
         recovery: outcome.recovery,
         failure: outcome.failure,
         diagnostics: outcome.diagnostics,
@@ -146,71 +169,19 @@ const ROLLOUT_FAILURE = {
   failureResult: (error: string) => ({ status: 'failed', rolledBack: false, failure: error }),
 };
 
-async function planDeploy(settings: Settings, github: GitHubContext): Promise<Plan> {
-  if (settings.setImage) {
-    const [kind, name] = settings.setImage.workload.split('/');
-    const known = WORKLOAD_KINDS.find((candidate) => candidate.toLowerCase() === kind);
-    if (!known) throw new ActionError(`Unknown workload kind in ${settings.setImage.workload}.`);
-    return {
-      kind: 'set-image',
-      workload: { kind: known, name },
-      ref: settings.setImage.workload,
-      container: settings.setImage.container,
-      image: settings.setImage.image,
-    };
-  }
-  const cwd = process.env.GITHUB_WORKSPACE || process.cwd();
-  const substitution = substituteImages(
-    await readManifests(settings.manifests, cwd),
-    settings.images,
-  );
-  for (const name of substitution.unused) {
-    core.warning(`images: no container in the manifests uses ${name}, so it was not substituted.`);
-  }
-  const found = findWorkloads(substitution.documents);
-  checkNamespaces(found, settings.namespace);
-  const patch = traceabilityPatch(github, [...new Set(substitution.changes.map((c) => c.to))]);
-  const workloadDocuments = new Set(found.map((workload) => workload.document));
-  const documents: ManifestDocument[] = substitution.documents.map((document) =>
-    workloadDocuments.has(document)
-      ? { ...document, object: withTraceability(document.object, patch) }
-      : document,
-  );
-  // The rendered manifests may hold Secret data: the post step removes the directory.
-  const directory = ownedTempDirectory('manifests');
-  const file = join(directory, 'manifests.yaml');
-  await writeFile(file, renderManifests(documents));
-  return {
-    kind: 'apply',
-    file,
-    workloads: found.map(({ kind, name }) => ({ kind, name })),
-  };
-}
-
-/** The engine works in one namespace; a manifest elsewhere would be deployed but never watched. */
-function checkNamespaces(
-  workloads: ReturnType<typeof findWorkloads>,
-  namespace: string | undefined,
-): void {
-  const named = [...new Set(workloads.map((w) => w.namespace).filter((n) => n !== undefined))];
-  const expected = namespace ?? named[0];
-  const stray = workloads.filter((w) => w.namespace !== undefined && w.namespace !== expected);
-  if (named.length > 1 || stray.length > 0) {
-    throw new ActionError(
-      `The manifests put workloads in namespace(s) ${named.join(', ')}, but one rollout deploys to one namespace${namespace ? ` (${namespace})` : ''}.`,
-      'Remove metadata.namespace from the manifests and set the namespace input, or use one step per namespace.',
-    );
-  }
-}
-
-async function dryRun(kubectl: Kubectl, plan: Plan, github: GitHubContext): Promise<void> {
+async function dryRun(
+  kubectl: Kubectl,
+  plan: Plan,
+  github: GitHubContext,
+  where: { cluster: ClusterIdentity; namespace: string | undefined },
+): Promise<void> {
   try {
     // Only a refusal counts: an API fault on the way is retried within the deploy's timeout.
     await untilRecovered(
       'The server-side dry run',
       async () => {
         if (plan.kind === 'apply') {
-          await kubectl.apply([plan.file], { dryRun: 'server' });
+          await dryRunApply(kubectl, plan);
         } else {
           await kubectl.setImage(plan.ref, plan.container, plan.image, { dryRun: 'server' });
           await kubectl.annotate(plan.ref, annotationsFor(github, plan.image), {
@@ -223,8 +194,17 @@ async function dryRun(kubectl: Kubectl, plan: Plan, github: GitHubContext): Prom
   } catch (error) {
     const problem = `the API server rejected the deploy in a server-side dry run; nothing was changed: ${describeThrown(error)}`;
     setOutputs({ status: 'failed', 'rolled-back': 'false' });
-    setResultOutput({ status: 'failed', rolledBack: false, failure: problem, changed: false });
-    await new JobSummary().verdict('failure', `Failed: ${problem}`).write();
+    setResultOutput({
+      status: 'failed',
+      rolledBack: false,
+      failure: problem,
+      changed: false,
+      cluster: clusterJson(where.cluster),
+    });
+    const summary = new JobSummary().verdict('failure', `Failed: ${problem}`);
+    const whereText = whereLine(where.cluster, where.namespace);
+    if (whereText) summary.paragraph(whereText);
+    await summary.write();
     throw new ActionError(
       problem,
       'Fix the manifests or the image named above; the cluster still runs what it ran before.',
@@ -241,9 +221,15 @@ interface DeployOutcome {
   waits: WaitResult[];
   smokeTests: SmokeResult[];
   rollback: RollbackResult[];
+  restored: ObjectRestoreResult[];
   recovery: RecoveryReport | undefined;
   failure: string | undefined;
   diagnostics: Diagnostics | undefined;
+}
+
+/** The objects of an apply plan (none for set-image, which changes one workload only). */
+function objectsOf(plan: Plan): ObjectRef[] {
+  return plan.kind === 'apply' ? plan.objects : [];
 }
 
 async function deploy(
@@ -252,6 +238,8 @@ async function deploy(
   plan: Plan,
   github: GitHubContext,
   state: RolloutState,
+  tracked: TrackedObjects,
+  jobs: JobResult[],
 ): Promise<DeployOutcome> {
   const started = Date.now();
   const workloads = plan.kind === 'apply' ? plan.workloads : [plan.workload];
@@ -259,10 +247,20 @@ async function deploy(
   let smokeTests: SmokeResult[] = [];
   let failure: string | undefined;
   try {
-    await change(kubectl, plan, settings, github);
-    waits = await waitAll(kubectl, workloads, Math.max(1, kubectl.remainingMs()));
+    try {
+      await change(kubectl, plan, settings, github, jobs);
+    } finally {
+      // Which objects this step created, even when the apply failed half way: a restore deletes
+      // only those. A budget of its own, as the deploy's time may be what ran out.
+      await recordApplied(kubectl, tracked, Date.now() + REPORT_BUDGET_MS);
+    }
+    // A failed Job stops the deploy before any workload changed.
+    const failedJob = jobs.find((job) => job.outcome === 'failed');
+    waits = failedJob ? [] : await waitAll(kubectl, workloads, Math.max(1, kubectl.remainingMs()));
     const stuck = waits.find((wait) => !wait.done);
-    if (stuck) {
+    if (failedJob) {
+      failure = jobLine(failedJob);
+    } else if (stuck) {
       failure = `${stuck.workload} did not become ready: ${stuck.message}`;
     } else if (settings.smokeTests.length > 0) {
       const options = await serviceProxy(state.kubeconfigPath, settings);
@@ -279,6 +277,7 @@ async function deploy(
       waits,
       smokeTests,
       rollback: [],
+      restored: [],
       recovery: undefined,
       failure,
       diagnostics: undefined,
@@ -297,37 +296,46 @@ async function deploy(
       waits,
       smokeTests,
       rollback: [],
+      restored: [],
       recovery: undefined,
       failure,
       diagnostics,
     };
   }
-  const { rollback, recovery } = await recover(kubectl, settings, state);
+  const { rollback, restored, recovery } = await recover(kubectl, settings, state, tracked);
   const status =
-    recovery.finished && rollback.some((r) => r.outcome === 'rolled-back')
+    recovery.finished && somethingRestored({ rollback, objects: restored })
       ? 'rolled-back'
       : 'failed';
-  return { status, waits, smokeTests, rollback, recovery, failure, diagnostics };
+  return { status, waits, smokeTests, rollback, restored, recovery, failure, diagnostics };
 }
 
 /**
- * Rolls back every changed workload, retrying through API faults until the recovery deadline.
- * The deadline is saved first, so a post step after a cancellation continues to the same one.
+ * Rolls back every changed workload, then restores the other objects and removes those this step
+ * created, retrying through API faults until the recovery deadline. The deadline is saved first,
+ * so a post step after a cancellation continues to the same one.
  */
 async function recover(
   kubectl: Kubectl,
   settings: Settings,
   state: RolloutState,
+  tracked: TrackedObjects,
   stopAt?: number,
-): Promise<{ rollback: RollbackResult[]; recovery: RecoveryReport }> {
+): Promise<{
+  rollback: RollbackResult[];
+  restored: ObjectRestoreResult[];
+  recovery: RecoveryReport;
+}> {
   // In place: a cancellation arriving now continues to the same deadline, and so does post.
   const marked = Object.assign(state, recovering(state));
   rolloutState.save(marked);
   const deadlineAt = Math.min(marked.recoveryDeadlineAt ?? Infinity, stopAt ?? Infinity);
-  const rollback = await rollBack(kubectl, state.before, state.changed, deadlineAt);
-  const finished = rollback.every((result) => result.outcome !== 'failed');
+  const results = await recoverAll(kubectl, state.before, state.changed, tracked, deadlineAt);
+  const { rollback } = results;
+  const finished = recoveryFinished(results);
   return {
     rollback,
+    restored: results.objects,
     recovery: {
       finished,
       durationMs: Date.now() - (marked.recoveryStartedAt ?? Date.now()),
@@ -346,15 +354,11 @@ async function change(
   plan: Plan,
   settings: Settings,
   github: GitHubContext,
+  jobs: JobResult[],
 ): Promise<void> {
   const deadlineAt = Date.now() + Math.max(0, kubectl.remainingMs());
   if (plan.kind === 'apply') {
-    const applied = await untilRecovered(
-      'Applying the manifests',
-      () => kubectl.apply([plan.file], { serverSide: settings.serverSide }),
-      { deadlineAt },
-    );
-    printUntrusted(applied);
+    await applyInOrder(kubectl, plan, settings.serverSide, jobs);
     return;
   }
   printUntrusted(
@@ -381,10 +385,16 @@ async function diagnoseQuietly(
       kubectl.json<unknown>(['get', 'pods']),
       kubectl.json<unknown>(['get', 'events']),
     ]);
-    return diagnose(pods, events, {
+    const diagnostics = diagnose(pods, events, {
       objects: workloads.map((w) => w.name),
       sinceMs: Date.now() - since + 60_000,
     });
+    // The last lines of the failing containers usually say why; each log says why it is missing.
+    const targets = failingContainers(
+      pods,
+      diagnostics.pods.map((pod) => pod.pod),
+    );
+    return { ...diagnostics, logs: await readPodLogs(kubectl, targets) };
   } catch (error) {
     core.warning(`Could not read pods and events for diagnostics: ${describeThrown(error)}`);
     return undefined;
@@ -412,25 +422,34 @@ async function cancel(
   settings: Settings,
   state: RolloutState,
   started: number,
+  tracked: TrackedObjects,
 ): Promise<void> {
   core.warning('The rollout was cancelled while it was changing the cluster.');
   let report: RolloutReport | undefined;
   if (settings.rollbackOnFailure) {
     core.info('Rolling back what this run changed; the post step finishes it if time runs out.');
-    const { rollback, recovery } = await recover(
+    const { rollback, restored, recovery } = await recover(
       kubectl,
       settings,
       state,
+      tracked,
       Date.now() + CANCEL_BUDGET_MS,
     );
     for (const result of rollback) {
       core.info(escapeUntrusted(`${result.workload}: ${result.message}`));
     }
+    for (const result of restored) {
+      core.info(escapeUntrusted(`${objectName(result)}: ${result.message}`));
+    }
     if (recovery.finished) rolloutState.save({ ...state, phase: 'settled' });
-    report = cancelledReport(settings, state, started, rollback, {
-      ...recovery,
-      command: undefined,
-    });
+    report = cancelledReport(
+      settings,
+      state,
+      started,
+      rollback,
+      { ...recovery, command: undefined },
+      restored,
+    );
   } else {
     rolloutState.save({ ...state, phase: 'settled' });
     report = cancelledReport(settings, state, started, [], undefined);
@@ -452,12 +471,15 @@ function cancelledReport(
   started: number,
   rollback: RollbackResult[],
   recovery: RecoveryReport | undefined,
+  restored: ObjectRestoreResult[] = [],
 ): RolloutReport {
   const finished = recovery?.finished ?? false;
   return {
     status:
-      finished && rollback.some((r) => r.outcome === 'rolled-back') ? 'rolled-back' : 'failed',
+      finished && somethingRestored({ rollback, objects: restored }) ? 'rolled-back' : 'failed',
+    restored,
     namespace: settings.namespace,
+    cluster: readClusterIdentity(state.kubeconfigPath, state.context),
     workloads: state.before.map((entry) => ({
       ref: entry.ref,
       before: entry,

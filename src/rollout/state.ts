@@ -1,7 +1,7 @@
 /**
  * What main saves for post before it changes anything: if main is cancelled or killed half way,
- * post can still put every changed workload back to the revision it had before, within the same
- * recovery deadline main was working to.
+ * post can still put every changed workload back to the revision it had before, and every other
+ * object back to its content, within the same recovery deadline main was working to.
  */
 import type { KubeTarget } from '../core/kubectl.js';
 import { fieldProblem, stepState } from '../core/step-state.js';
@@ -25,6 +25,11 @@ export interface RolloutState extends KubeTarget {
   recoveryDeadlineAt?: number;
   before: WorkloadSnapshot[];
   changed: WorkloadName[];
+  /**
+   * The private 0600 file with the other objects as they were before (core/kube-objects.ts):
+   * they may hold Secret data, so the state holds only where they are.
+   */
+  objectsFile?: string;
 }
 
 export const rolloutState = stepState<RolloutState>('rollout', (value) => {
@@ -37,6 +42,7 @@ export const rolloutState = stepState<RolloutState>('rollout', (value) => {
     recoveryDeadlineAt: 'number?',
     before: 'array',
     changed: 'array',
+    objectsFile: 'string?',
   });
   if (problem) return problem;
   const { phase } = value as { phase: string };

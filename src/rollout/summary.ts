@@ -2,12 +2,23 @@
  * The rollout's report: the verdict line, the job summary and the `result` output, all pure
  * functions of what main found, so each outcome reads the same in the log, the summary and JSON.
  */
+import { describeCluster, type ClusterIdentity } from '../core/cluster-identity.js';
 import { formatDuration } from '../core/duration.js';
-import { JobSummary, markup, type VerdictStatus } from '../core/summary.js';
+import {
+  JobSummary,
+  markup,
+  type Inline,
+  type SafeHtml,
+  type VerdictStatus,
+} from '../core/summary.js';
 import { addDiagnostics, type Diagnostics } from './diagnostics.js';
+import type { ObjectRestoreResult } from '../core/kube-objects.js';
+import { addPodLogs } from './pod-logs.js';
+import { addRestoredObjects, restoredClause } from './restore-report.js';
 import type { RollbackResult, WaitResult, WorkloadSnapshot } from './engine.js';
-import type { RolloutStatus } from '../core/notify.js';
+import type { RolloutStatus } from './notice.js';
 import type { SmokeResult } from './smoke-tests.js';
+import { addJobs, type JobResult } from './jobs-report.js';
 
 export interface WorkloadReport {
   ref: string;
@@ -20,9 +31,15 @@ export interface WorkloadReport {
 export interface RolloutReport {
   status: RolloutStatus;
   namespace: string | undefined;
+  /** Which cluster this step changed; a matrix over clusters has one summary per cluster. */
+  cluster?: ClusterIdentity;
   workloads: WorkloadReport[];
+  /** Jobs run before the workloads changed (migrations), in the order they ran. */
+  jobs?: JobResult[];
   smokeTests: SmokeResult[];
   rollback: RollbackResult[];
+  /** The other objects of the manifests, put back or removed after a failure. */
+  restored?: ObjectRestoreResult[];
   /** How the rollback went, once one was needed. */
   recovery: RecoveryReport | undefined;
   /** Why the deploy failed; undefined when it succeeded. */
@@ -34,7 +51,7 @@ export interface RolloutReport {
 }
 
 export interface RecoveryReport {
-  /** Every changed workload is back on its revision from before (or was a first deploy). */
+  /** Every changed workload is back on its revision, every other object verified as it was. */
   finished: boolean;
   /** From the start of the rollback to its end, retries through API faults included. */
   durationMs: number;
@@ -51,22 +68,21 @@ export function finishCommand(
   rollback: readonly RollbackResult[],
   target: { context: string | undefined; namespace: string | undefined },
 ): string | undefined {
-  const where = [
-    ...(target.context ? ['--context', target.context] : []),
-    ...(target.namespace ? ['-n', target.namespace] : []),
-  ];
   const commands = rollback
     .filter((result) => result.outcome === 'failed' && result.revision !== undefined)
-    .map((result) =>
-      [
+    .map((result) => {
+      // Each workload in its own namespace; reports may name it namespace/kind/name.
+      const namespace = result.namespace ?? target.namespace;
+      return [
         'kubectl',
-        ...where,
+        ...(target.context ? ['--context', target.context] : []),
+        ...(namespace ? ['-n', namespace] : []),
         'rollout',
         'undo',
-        result.workload,
+        result.workload.split('/').slice(-2).join('/'),
         `--to-revision=${result.revision}`,
-      ].join(' '),
-    );
+      ].join(' ');
+    });
   return commands.length > 0 ? commands.join(' && ') : undefined;
 }
 
@@ -130,18 +146,20 @@ export function verdictLine(report: RolloutReport): string {
   }
   if (report.status === 'rolled-back') {
     const targets = report.rollback
+      .filter((r) => r.outcome === 'rolled-back')
       .map((r) => `${r.workload} to revision ${r.revision ?? '?'} (${describeImages(r.images)})`)
       .join(', ');
-    return `Rolled back ${targets}${report.failure ? ` after: ${report.failure}` : ''}`;
+    const objects = restoredClause(report.restored ?? []);
+    return `Rolled back ${targets || 'the deploy'}${objects}${report.failure ? ` after: ${report.failure}` : ''}`;
   }
-  const rollback = rollbackTail(report.rollback);
+  const rollback = rollbackTail(report.rollback) + restoredClause(report.restored ?? []);
   return `Failed: ${report.failure ?? 'the rollout did not finish'}${rollback}`;
 }
 
 function rollbackTail(results: readonly RollbackResult[]): string {
   if (results.length === 0) return '';
   const failed = results.filter((r) => r.outcome === 'failed');
-  if (failed.length === 0) return '; rolled back what could be, first deploys were left in place';
+  if (failed.length === 0) return '';
   return `; rollback failed for ${failed.map((r) => `${r.workload} (${r.message})`).join(', ')}`;
 }
 
@@ -160,6 +178,8 @@ const STATUS_ICON: Record<RolloutStatus, VerdictStatus> = {
 export function buildSummary(report: RolloutReport): JobSummary {
   const summary = new JobSummary();
   summary.verdict(STATUS_ICON[report.status], verdictLine(report));
+  const where = whereLine(report.cluster, report.namespace);
+  if (where) summary.paragraph(where);
   summary.table(
     ['workload', 'image', 'revision', 'ready', 'duration'],
     report.workloads.map((workload) => [
@@ -170,6 +190,7 @@ export function buildSummary(report: RolloutReport): JobSummary {
       workload.wait ? formatDuration(workload.wait.durationMs) : '',
     ]),
   );
+  addJobs(summary, report.jobs ?? []);
   if (report.smokeTests.length > 0) {
     summary.heading('Smoke tests', 4);
     summary.table(
@@ -191,6 +212,10 @@ export function buildSummary(report: RolloutReport): JobSummary {
     );
     if (report.recovery) summary.paragraph(recoveryLine(report.recovery));
   }
+  addRestoredObjects(summary, report.restored ?? []);
+  if (report.rollback.length === 0 && report.recovery && (report.restored ?? []).length > 0) {
+    summary.paragraph(recoveryLine(report.recovery));
+  }
   for (const note of report.notes) summary.note(note);
   const diagnostics = report.diagnostics;
   if (diagnostics && (diagnostics.pods.length > 0 || diagnostics.events.length > 0)) {
@@ -198,6 +223,8 @@ export function buildSummary(report: RolloutReport): JobSummary {
       addDiagnostics(content, diagnostics),
     );
   }
+  // One collapsed block per pod, after the tables: the lines that usually say why.
+  addPodLogs(summary, diagnostics?.logs ?? []);
   return summary;
 }
 
@@ -232,6 +259,7 @@ export function resultOf(report: RolloutReport): object {
     status: report.status,
     rolledBack: report.status === 'rolled-back',
     namespace: report.namespace,
+    cluster: clusterJson(report.cluster),
     failure: report.failure,
     durationMs: report.durationMs,
     workloads: report.workloads.map((w) => ({
@@ -241,8 +269,10 @@ export function resultOf(report: RolloutReport): object {
       after: w.after,
       wait: w.wait,
     })),
+    jobs: report.jobs ?? [],
     smokeTests: report.smokeTests,
     rollback: report.rollback,
+    restored: report.restored ?? [],
     recovery: report.recovery,
     diagnostics: report.diagnostics,
     notes: report.notes,
@@ -251,4 +281,33 @@ export function resultOf(report: RolloutReport): object {
 
 function isString(value: string | undefined): value is string {
   return typeof value === 'string';
+}
+
+/**
+ * The line under the verdict: which cluster and namespace, so the summaries of a matrix over
+ * clusters tell their legs apart. Undefined when neither is known.
+ */
+export function whereLine(
+  cluster: ClusterIdentity | undefined,
+  namespace: string | undefined,
+): SafeHtml | undefined {
+  const parts: Inline[] = [];
+  if (cluster?.context) parts.push('Cluster ', markup.code(cluster.context));
+  if (cluster?.server) {
+    parts.push(parts.length > 0 ? ' at ' : 'API server ', markup.code(cluster.server));
+  }
+  if (namespace) {
+    parts.push(parts.length > 0 ? ', namespace ' : 'Namespace ', markup.code(namespace));
+  }
+  return parts.length > 0 ? markup.join(...parts) : undefined;
+}
+
+/** In `result`: `{ context, server }` (null when unknown) and `name`, the phrase the log uses. */
+export function clusterJson(cluster: ClusterIdentity | undefined): object | null {
+  if (!cluster) return null;
+  return {
+    context: cluster.context ?? null,
+    server: cluster.server ?? null,
+    name: describeCluster(cluster) ?? null,
+  };
 }

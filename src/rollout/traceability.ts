@@ -3,7 +3,7 @@
  * workflow run, commit, ref and actor. `kubernetes.io/change-cause` is what `kubectl rollout
  * history` shows, so the same story is readable from the cluster without this action.
  */
-import type { GitHubContext } from '../core/github.js';
+import { workflowRunUrl, type GitHubContext } from '../core/github.js';
 
 export const ANNOTATION_PREFIX = 'slipway';
 
@@ -23,12 +23,8 @@ export interface TraceabilityPatch {
   spec: { template: { metadata: { annotations: Annotations } } };
 }
 
-export function runUrl(context: GitHubContext): string {
-  const run = `${context.serverUrl}/${context.repository.fullName}/actions/runs/${context.runId}`;
-  return context.runAttempt && context.runAttempt > 1
-    ? `${run}/attempts/${context.runAttempt}`
-    : run;
-}
+/** Shared with canary, which links its notices to the run the same way. */
+export const runUrl = workflowRunUrl;
 
 /** The pod template's annotations; the workload carries these plus the change cause. */
 export function podTemplateAnnotations(context: GitHubContext): Annotations {

@@ -81,8 +81,41 @@ describe('canary inputs', () => {
       onStale: 'abort',
       force: false,
       staleOnly: false,
+      environment: undefined,
+      environmentUrl: undefined,
+      notifyWebhook: undefined,
+      githubToken: undefined,
     };
     expect(readSettings()).toEqual(expected);
+  });
+
+  it('reads the notice inputs as rollout does and masks the webhook', async () => {
+    const webhook = 'https://hooks.slack.com/services/T1/B2/canarysecretpart';
+    withInputs({
+      ...minimal,
+      environment: ' production ',
+      'environment-url': 'https://shop.example.com',
+      'notify-webhook': webhook,
+      'github-token': 'ghs_canarytoken',
+    });
+    let settings: Settings | undefined;
+    const { commands } = await captureStdout(() => (settings = readSettings()));
+    expect(settings).toMatchObject({
+      environment: 'production',
+      environmentUrl: 'https://shop.example.com',
+      notifyWebhook: webhook,
+      githubToken: 'ghs_canarytoken',
+    });
+    expect(commands).toContainEqual(
+      expect.objectContaining({ command: 'add-mask', message: webhook }),
+    );
+    expect(maskSecrets(`posting to ${webhook}`)).toBe('posting to ***');
+    const error = failureOf({
+      ...minimal,
+      environment: '',
+      'environment-url': 'https://shop.example.com',
+    });
+    expect(error.input).toBe('environment');
   });
 
   it('reads every input and masks the Prometheus header values', async () => {

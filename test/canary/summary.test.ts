@@ -401,10 +401,12 @@ describe('canary summary', () => {
       'mode',
       'traffic',
       'namespace',
+      'cluster',
       'deployment',
       'container',
       'stableImage',
       'canaryImage',
+      'canaryChange',
       'finalWeight',
       'durationMs',
       'detectionMs',
@@ -415,7 +417,9 @@ describe('canary summary', () => {
     ]);
     expect(json).toMatchObject({
       namespace: null,
+      cluster: null,
       stableImage: null,
+      canaryChange: null,
       cleanup: null,
       metricsSource: null,
     });
@@ -435,5 +439,44 @@ describe('canary summary', () => {
       },
     ]);
     expect(json.steps).toEqual(JSON.parse(stepsOutput(aborted)));
+  });
+});
+
+describe('the cluster in the line under the verdict', () => {
+  const lines = (rendered: string) => rendered.split('\n').filter((line) => line.trim() !== '');
+
+  it.each([
+    {
+      name: 'context and API server',
+      cluster: { context: 'eu-west', server: 'api.eu.example.com:6443' },
+      phrase:
+        '<code>web</code> in <code>shop</code> on cluster <code>eu-west</code> at <code>api.eu.example.com:6443</code>: ',
+    },
+    {
+      name: 'an API server only',
+      cluster: { context: undefined, server: 'api.eu.example.com' },
+      phrase: '<code>web</code> in <code>shop</code> on <code>api.eu.example.com</code>: ',
+    },
+    {
+      name: 'a hostile context, escaped',
+      cluster: { context: HOSTILE, server: undefined },
+      phrase: 'on cluster <code>&lt;img src=x onerror=alert(1)&gt;</code>: ',
+    },
+  ])('$name', ({ cluster, phrase }) => {
+    const rendered = lines(buildSummary(report({ cluster })).render());
+    expect(rendered[1]).toContain(phrase);
+    expect(rendered.join('\n')).not.toContain('<img');
+  });
+
+  it('is in result, null when unknown', () => {
+    const cluster = { context: 'eu-west', server: 'api.eu.example.com:6443' };
+    expect(resultOf(report({ cluster }))).toMatchObject({
+      cluster: {
+        context: 'eu-west',
+        server: 'api.eu.example.com:6443',
+        name: 'eu-west (api.eu.example.com:6443)',
+      },
+    });
+    expect(resultOf(report({}))).toMatchObject({ cluster: null });
   });
 });

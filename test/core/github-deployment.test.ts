@@ -3,6 +3,7 @@ import { createOctokit } from '../../src/core/github.js';
 import {
   describeDeploymentFailure,
   fitStatusDescription,
+  resumeDeployment,
   startDeployment,
   type DeploymentRequest,
 } from '../../src/core/github-deployment.js';
@@ -171,6 +172,68 @@ describe('startDeployment', () => {
     );
     expect(note).toMatch(/may not write deployments/);
     expect(deployments.deployments[0]?.statuses.map((s) => s.state)).toEqual(['in_progress']);
+  });
+});
+
+describe('resumeDeployment', () => {
+  const github = useFakeGitHub({ token: TOKEN });
+  afterEach(() => vi.restoreAllMocks());
+  const client = () => {
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const octokit = createOctokit(TOKEN, { baseUrl: github().url, retries: 0 });
+    vi.restoreAllMocks();
+    return octokit;
+  };
+  const marked = (workload: string) => ({ ...request, payload: { canary: { workload } } });
+  const search = {
+    owner: 'octo-org',
+    repo: 'octo-service',
+    environment: 'staging',
+    environmentUrl: 'https://staging.example.com/',
+    logUrl: `${RUN_URL}/attempts/2`,
+    matches: (payload: unknown) =>
+      (payload as { canary?: { workload?: string } }).canary?.workload === 'web',
+  };
+
+  it('finishes the in-progress deployment an earlier job started, not a new one', async () => {
+    const deployments = new DeploymentStore();
+    deployments.register(github());
+    const started = await startDeployment(client(), marked('web'));
+    await startDeployment(client(), marked('worker'));
+    const resumed = await resumeDeployment(client(), search);
+    expect(resumed.id).toBe(started.id);
+    expect(await resumed.finish('inactive', 'aborted on request at 25%')).toBeUndefined();
+    expect(deployments.deployments).toHaveLength(2);
+    expect(deployments.deployments[0]?.statuses.map((s) => [s.state, s.logUrl])).toEqual([
+      ['in_progress', RUN_URL],
+      ['inactive', `${RUN_URL}/attempts/2`],
+    ]);
+    expect(deployments.deployments[1]?.statuses.map((s) => s.state)).toEqual(['in_progress']);
+  });
+
+  it('passes over finished deployments and those of other environments', async () => {
+    const deployments = new DeploymentStore();
+    deployments.register(github());
+    const other = await startDeployment(client(), { ...marked('web'), environment: 'qa' });
+    const done = await startDeployment(client(), marked('web'));
+    await done.finish('success', 'promoted');
+    const resumed = await resumeDeployment(client(), search);
+    expect(resumed.id).toBeUndefined();
+    expect(resumed.skippedBecause).toBe(
+      'No GitHub deployment was finished: no unfinished deployment of this workload was found in staging.',
+    );
+    expect(other.id).toBeDefined();
+    expect(deployments.deployments.map((d) => d.statuses.length)).toEqual([1, 2]);
+  });
+
+  it('says why when the token may not read deployments', async () => {
+    new DeploymentStore().register(github());
+    github().failNext('GET /repos/{owner}/{repo}/deployments', forbidden);
+    const resumed = await resumeDeployment(client(), search);
+    expect(resumed.id).toBeUndefined();
+    expect(resumed.skippedBecause).toMatch(
+      /^The started GitHub deployment could not be looked up: .*permissions: deployments: write/,
+    );
   });
 });
 

@@ -1,3 +1,4 @@
+import YAML from 'yaml';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +115,42 @@ describe('manifest documents', () => {
     expect(typeof document.object.data).toBe('string');
   });
 
+  it('unpacks a List (and any *List with items) into its objects, nested ones too', () => {
+    const text = `apiVersion: v1
+kind: List
+items:
+  - { apiVersion: v1, kind: ConfigMap, metadata: { name: a } }
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata: { name: web }
+    spec: { template: { spec: { containers: [{ name: web, image: 'ghcr.io/acme/web:v1' }] } } }
+---
+apiVersion: v1
+kind: ServiceList
+items:
+  - { apiVersion: v1, kind: Service, metadata: { name: s } }
+`;
+    const documents = parseManifestText(text, 'list.yaml');
+    expect(documents.map((d) => [d.object.kind, d.index, d.item])).toEqual([
+      ['ConfigMap', 0, 0],
+      ['Deployment', 0, 1],
+      ['Service', 1, 0],
+    ]);
+    const substituted = substituteImages(
+      documents,
+      parseImageOverrides(['ghcr.io/acme/web=ghcr.io/acme/web:v2']),
+    );
+    expect(substituted.changes.map((change) => change.workload)).toEqual(['deployment/web']);
+  });
+
+  it('keeps a *List kind without items as one object, and refuses an item that is not one', () => {
+    const [document] = parseManifestText('kind: NetworkPolicyList\nmetadata: { name: x }\n', 'x');
+    expect(document.object.kind).toBe('NetworkPolicyList');
+    expect(() => parseManifestText('kind: List\nitems: [3]\n', 'l.yaml')).toThrow(
+      'l.yaml (document 1, item 1 of its List) is not a Kubernetes object',
+    );
+  });
+
   it('finds Deployments, StatefulSets and DaemonSets with their namespaces', () => {
     const workloads = findWorkloads(parseManifestText(WEB, 'web.yaml'));
     expect(workloads.map(({ kind, name, namespace }) => ({ kind, name, namespace }))).toEqual([
@@ -189,6 +226,15 @@ describe('image substitution', () => {
     expect(JSON.stringify(again[0].object)).toContain('"image":"web:v9"');
     expect(JSON.stringify(again[0].object)).toContain('"image":"envoyproxy/envoy:v1.30"');
   });
+
+  it('renders strings kubectl would read as booleans or numbers quoted (kubectl reads YAML 1.1)', () => {
+    const data = { debug: 'on', cache: 'yes', mask: '0x1F', off: 'off', ratio: '1_000' };
+    const text = renderManifests([
+      { file: 'cm.yaml', index: 0, object: { apiVersion: 'v1', kind: 'ConfigMap', data } },
+    ]);
+    const read = YAML.parseAllDocuments(text, { version: '1.1' }).map((doc) => doc.toJS());
+    expect(read[0].data).toEqual(data);
+  });
 });
 
 describe('reading manifest files', () => {
@@ -224,5 +270,12 @@ describe('reading manifest files', () => {
     expect(thrown).toBeInstanceOf(InputError);
     expect((thrown as InputError).input).toBe('manifests');
     expect((thrown as InputError).message).toContain(problem);
+  });
+
+  it('names the input it reads for', async () => {
+    const thrown = await readManifests(['jobs/*.yaml'], root, 'pre-deploy').catch(
+      (e: unknown) => e,
+    );
+    expect((thrown as InputError).input).toBe('pre-deploy');
   });
 });

@@ -3,84 +3,93 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { maskSecrets } from '../../src/core/secrets.js';
 import {
-  escapeMrkdwn,
-  formatOutcome,
+  formatNotice,
+  MAX_DETAIL_LENGTH,
   notifyWebhook,
-  type RolloutOutcome,
   type SlackMessage,
 } from '../../src/core/notify.js';
 
 const RUN_URL = 'https://github.com/octo-org/octo-service/actions/runs/4242';
 
-describe('formatOutcome', () => {
+describe('formatNotice', () => {
   const web = { name: 'web', from: 'example/app:v1', to: 'example/app:v2' };
-  const worker = { name: 'worker', from: 'example/app:v1', to: 'example/app:v2' };
-  const cron = { name: 'cron', from: 'example/cron:3', to: 'example/cron:4' };
 
-  it.each<{ outcome: Omit<RolloutOutcome, 'runUrl'>; text: string; lines: string | undefined }>([
-    {
-      outcome: { status: 'succeeded', environment: 'staging', workloads: [web] },
-      text: `✅ Deployed example/app:v2 to staging (<${RUN_URL}|workflow run>)`,
-      lines: '• *web*: `example/app:v1` → `example/app:v2`',
-    },
-    {
-      outcome: { status: 'succeeded', environment: 'staging', workloads: [web, worker] },
-      text: `✅ Deployed example/app:v2 to staging (<${RUN_URL}|workflow run>)`,
-      lines:
-        '• *web*: `example/app:v1` → `example/app:v2`\n' +
-        '• *worker*: `example/app:v1` → `example/app:v2`',
-    },
-    {
-      outcome: { status: 'succeeded', environment: 'production', workloads: [web, cron] },
-      text: `✅ Deployed 2 workloads to production (<${RUN_URL}|workflow run>)`,
-      lines:
-        '• *web*: `example/app:v1` → `example/app:v2`\n• *cron*: `example/cron:3` → `example/cron:4`',
-    },
-    {
-      outcome: { status: 'succeeded', environment: 'staging', workloads: [] },
-      text: `✅ Deployed to staging (<${RUN_URL}|workflow run>)`,
-      lines: undefined,
-    },
-    {
-      outcome: { status: 'rolled-back', environment: 'staging', workloads: [web] },
-      text: `↩️ Rollout to staging failed and was rolled back (<${RUN_URL}|workflow run>)`,
-      lines: '• *web*: `example/app:v1` → `example/app:v2`',
-    },
-    {
-      outcome: {
-        status: 'failed',
-        environment: 'staging',
-        workloads: [{ name: 'web', from: undefined, to: 'example/app:v1' }],
-      },
-      text: `❌ Rollout to staging failed (<${RUN_URL}|workflow run>)`,
-      lines: '• *web*: _first deploy_ → `example/app:v1`',
-    },
-    {
-      outcome: {
-        status: 'failed',
-        environment: 'qa <eu> & us',
-        workloads: [{ name: 'web', from: 'a&b', to: '<c>' }],
-      },
-      text: `❌ Rollout to qa &lt;eu&gt; &amp; us failed (<${RUN_URL}|workflow run>)`,
-      lines: '• *web*: `a&amp;b` → `&lt;c&gt;`',
-    },
-  ])('$outcome.status to $outcome.environment: $text', ({ outcome, text, lines }) => {
-    const message = formatOutcome({ ...outcome, runUrl: RUN_URL });
-    expect(message.text).toBe(text);
-    const sections = (message.blocks ?? []).flatMap((block) =>
-      block.type === 'section' ? [block.text.text] : [],
-    );
-    expect(sections[0]).toBe(`*${text.replace(/ \(<.*$/, '')}*`);
-    expect(sections[1]).toBe(lines);
-    expect(message.blocks?.at(-1)).toEqual({
-      type: 'context',
-      elements: [
-        {
-          type: 'mrkdwn',
-          text: `Environment: *${escapeMrkdwn(outcome.environment)}* · <${RUN_URL}|workflow run>`,
-        },
-      ],
+  it.each([
+    { tone: 'success', mark: '✅' },
+    { tone: 'reverted', mark: '↩️' },
+    { tone: 'failure', mark: '❌' },
+    { tone: 'waiting', mark: '⏸️' },
+  ] as const)("leads a $tone notice with $mark and the caller's headline", ({ tone, mark }) => {
+    const message = formatNotice({
+      tone,
+      headline: 'Canary of example/app:v2 in qa <eu> & us',
+      environment: 'qa',
+      workloads: [web],
+      runUrl: RUN_URL,
     });
+    expect(message.text).toBe(
+      `${mark} Canary of example/app:v2 in qa &lt;eu&gt; &amp; us (<${RUN_URL}|workflow run>)`,
+    );
+    expect(message.blocks?.[1]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: '• *web*: `example/app:v1` → `example/app:v2`' },
+    });
+  });
+
+  it('shows the details after the workloads, one line each, blank ones dropped', () => {
+    const message = formatNotice({
+      tone: 'failure',
+      headline: 'Canary aborted',
+      environment: 'production',
+      workloads: [web],
+      details: ['Weights reached: 10% → 25%', '  ', 'Reason: error rate 4% > 1%\n(stable 0%)'],
+      runUrl: RUN_URL,
+    });
+    expect(message.blocks?.map((block) => block.type)).toEqual([
+      'section',
+      'section',
+      'section',
+      'context',
+    ]);
+    expect(message.blocks?.[2]).toEqual({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: 'Weights reached: 10% → 25%\nReason: error rate 4% &gt; 1% (stable 0%)',
+      },
+    });
+  });
+
+  it('cuts a very long detail line', () => {
+    const message = formatNotice({
+      tone: 'failure',
+      headline: 'Canary aborted',
+      environment: 'production',
+      workloads: [],
+      details: ['x'.repeat(2_000)],
+      runUrl: RUN_URL,
+    });
+    const details = message.blocks?.[1];
+    const text = details?.type === 'section' ? details.text.text : '';
+    expect(Array.from(text)).toHaveLength(MAX_DETAIL_LENGTH);
+    expect(text.endsWith('…')).toBe(true);
+  });
+
+  it('keeps names, images and reasons from mentioning anyone', () => {
+    const message = formatNotice({
+      tone: 'failure',
+      headline: 'Canary of @channel aborted',
+      environment: '<!here>',
+      workloads: [{ name: '@oncall', from: 'a', to: '<@U024BE7LH>' }],
+      details: ['Reason: ping @here and <!channel>; mail ops@example.com'],
+      runUrl: RUN_URL,
+    });
+    const everything = JSON.stringify(message);
+    expect(everything).not.toMatch(/@(channel|here|oncall|U024)/);
+    expect(everything).not.toMatch(/<[!@]/);
+    expect(everything).toContain('@\u200dchannel');
+    // An e-mail address is no mention and stays as it is.
+    expect(everything).toContain('ops@example.com');
   });
 
   it.each([
@@ -93,8 +102,9 @@ describe('formatOutcome', () => {
       from: 'example/app:v1',
       to: 'example/app:v2',
     }));
-    const message = formatOutcome({
-      status: 'succeeded',
+    const message = formatNotice({
+      tone: 'success',
+      headline: 'Deployed to staging',
       environment: 'staging',
       workloads,
       runUrl: RUN_URL,
@@ -106,8 +116,9 @@ describe('formatOutcome', () => {
   });
 
   it('keeps a run URL from breaking its link', () => {
-    const message = formatOutcome({
-      status: 'failed',
+    const message = formatNotice({
+      tone: 'failure',
+      headline: 'Rollout to staging failed',
       environment: 'staging',
       workloads: [],
       runUrl: 'https://ci.example/run?a=1|2>3',
@@ -129,8 +140,9 @@ describe('notifyWebhook', () => {
   const received: Received[] = [];
   let answers: number[] = [];
   const SECRET_PATH = '/services/T0SLIPWAY/B0ROLLOUT/xoxSecretWebhookPart';
-  const message: SlackMessage = formatOutcome({
-    status: 'succeeded',
+  const message: SlackMessage = formatNotice({
+    tone: 'success',
+    headline: 'Deployed example/app:v2 to staging',
     environment: 'staging',
     workloads: [{ name: 'web', from: 'example/app:v1', to: 'example/app:v2' }],
     runUrl: RUN_URL,

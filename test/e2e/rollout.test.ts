@@ -333,7 +333,7 @@ describeWithTool(
       ]);
     });
 
-    it('a first deploy that fails is reported as a first deploy with status failed', async () => {
+    it('a first deploy that fails removes the workload it created and counts as rolled back', async () => {
       await cluster('first', []);
       const run = await deploy({
         namespace: 'first',
@@ -341,8 +341,9 @@ describeWithTool(
       });
 
       expect(run.main.exitCode).toBe(1);
-      expectOutputsSet(run.main, 'failed', false);
-      expect(run.main.summary).toMatch(/first deploy/i);
+      expectOutputsSet(run.main, 'rolled-back', true);
+      expect(await imageOf('first', 'web')).toMatch(/^<missing: .*(NotFound|not found)/);
+      expect(run.main.summary).toMatch(/first\/Deployment\/web<\/code><\/td><td>removed/);
     });
 
     it('a cancelled run (SIGINT, then SIGTERM) restores the previous image by the end of post', async () => {

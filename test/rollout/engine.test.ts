@@ -168,14 +168,14 @@ describeWithTool(KUBECTL_TOOL, 'rollout engine against kube-sim', () => {
     expect(elapsed).toBeLessThan(results[0].durationMs + results[1].durationMs);
   });
 
-  it('leaves a failed first deploy in place and says there was no previous revision', async () => {
+  it('does not undo a workload the deploy created: it is left for the removal of created objects', async () => {
     const workload = { kind: 'Deployment', name } as const;
     const before = await snapshot(kubectl, [workload]);
     await deploy('Deployment', name, 'stuck:1');
     expect((await waitAll(kubectl, [workload], 3_000))[0].done).toBe(false);
     const [result] = await rollBack(kubectl, before, [workload], Date.now() + 5_000);
-    expect(result).toMatchObject({ outcome: 'first-deploy' });
-    expect(result.message).toContain('first deploy: no previous revision');
+    expect(result).toMatchObject({ outcome: 'created' });
+    expect(result.message).toContain('removed with the objects it created');
     expect(await snapshot(kubectl, [workload])).toMatchObject([
       { exists: true, images: { main: 'stuck:1' } },
     ]);
@@ -193,5 +193,51 @@ describeWithTool(KUBECTL_TOOL, 'rollout engine against kube-sim', () => {
     const results = await rollBack(kubectl, before, [changed], Date.now() + 10_000);
     expect(results.map((result) => result.workload)).toEqual([`deployment/${changed.name}`]);
     expect(await snapshot(kubectl, [untouched])).toMatchObject([{ images: { main: 'good:2' } }]);
+  });
+});
+
+describeWithTool(KUBECTL_TOOL, 'rollout engine across namespaces', () => {
+  it('snapshots, waits for and rolls back each workload in its own namespace', async () => {
+    // The same name in two namespaces: only the namespace tells them apart.
+    await kubectl.applyObject({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: `${name}-ns` },
+    });
+    const other = kubectl.inNamespace(`${name}-ns`);
+    const file = join(dir, `${name}.yaml`);
+    const apply = async (target: Kubectl, image: string) => {
+      await writeFile(file, manifest('Deployment', name, image, 2));
+      await target.apply([file]);
+    };
+    await apply(kubectl, 'good:1');
+    await apply(other, 'good:1');
+    const workloads: WorkloadName[] = [
+      { kind: 'Deployment', name, namespace: 'default', qualified: true },
+      { kind: 'Deployment', name, namespace: `${name}-ns`, qualified: true },
+    ];
+    expect((await waitAll(kubectl, workloads, 10_000)).map((w) => w.done)).toEqual([true, true]);
+    const before = await snapshot(kubectl, workloads);
+    expect(before.map((entry) => entry.ref)).toEqual([
+      `default/deployment/${name}`,
+      `${name}-ns/deployment/${name}`,
+    ]);
+
+    await apply(other, 'stuck:2');
+    const waits = await waitAll(kubectl, workloads, 3_000);
+    expect(waits.map((wait) => [wait.workload, wait.done])).toEqual([
+      [`default/deployment/${name}`, true],
+      [`${name}-ns/deployment/${name}`, false],
+    ]);
+    const [result] = await rollBack(kubectl, before, [workloads[1]], Date.now() + 10_000);
+    expect(result).toMatchObject({
+      workload: `${name}-ns/deployment/${name}`,
+      namespace: `${name}-ns`,
+      outcome: 'rolled-back',
+      images: { main: 'good:1' },
+    });
+    const after = await snapshot(kubectl, workloads);
+    expect(after.map((entry) => entry.images.main)).toEqual(['good:1', 'good:1']);
+    expect(after[1].revision).toBe(3);
   });
 });

@@ -23,6 +23,8 @@ describe('rollout inputs', () => {
       context: undefined,
       namespace: undefined,
       manifests: ['k8s/web.yaml'],
+      kustomize: undefined,
+      preDeploy: [],
       images: new Map(),
       setImage: undefined,
       dryRun: true,
@@ -38,12 +40,18 @@ describe('rollout inputs', () => {
     });
   });
 
+  it('reads a kustomization directory', () => {
+    withInputs({ kustomize: ' k8s/overlays/prod ', images: 'web=web:2' });
+    expect(readSettings()).toMatchObject({ kustomize: 'k8s/overlays/prod', manifests: [] });
+  });
+
   it('reads every input', async () => {
     withInputs({
       kubeconfig: 'a2luZDogQ29uZmln',
       context: 'staging',
       namespace: 'shop',
       manifests: 'k8s/*.yaml\nextra/',
+      'pre-deploy': 'jobs/migrate.yaml',
       images:
         'ghcr.io/acme/web=ghcr.io/acme/web@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
       'dry-run': 'false',
@@ -63,6 +71,7 @@ describe('rollout inputs', () => {
       context: 'staging',
       namespace: 'shop',
       manifests: ['k8s/*.yaml', 'extra/'],
+      preDeploy: ['jobs/migrate.yaml'],
       images: new Map([
         [
           'ghcr.io/acme/web',
@@ -101,6 +110,16 @@ describe('rollout inputs', () => {
 
   it.each([
     { inputs: {}, input: 'manifests', problem: 'nothing to deploy' },
+    {
+      inputs: { kustomize: 'k8s/overlays/prod', manifests: 'k8s' },
+      input: 'kustomize',
+      problem: 'and manifests are both set',
+    },
+    {
+      inputs: { 'pre-deploy': 'jobs/', deployment: 'web', container: 'web', image: 'web:2' },
+      input: 'deployment',
+      problem: 'cannot be combined with kustomize or pre-deploy',
+    },
     {
       inputs: { images: 'web=web:2', deployment: 'web', container: 'web', image: 'web:2' },
       input: 'images',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ObjectRestoreResult } from '../../src/core/kube-objects.js';
 import type { Diagnostics } from '../../src/rollout/diagnostics.js';
 import type { RollbackResult, WaitResult, WorkloadSnapshot } from '../../src/rollout/engine.js';
 import type { SmokeResult } from '../../src/rollout/smoke-tests.js';
@@ -92,6 +93,22 @@ const undoneToRevision3: RollbackResult = {
   images: { app: APP_1_0 },
   message: 'back on revision 3, 3/3 ready',
   wait: rolledOut('deployment/web', 3, 20_000),
+};
+
+const configRestored: ObjectRestoreResult = {
+  object: 'ConfigMap/app-config',
+  namespace: 'shop',
+  outcome: 'restored',
+  verified: true,
+  message: 'previous content restored and verified',
+};
+
+const webRemoved: ObjectRestoreResult = {
+  object: 'Deployment/web',
+  namespace: 'shop',
+  outcome: 'removed',
+  verified: true,
+  message: 'created by this deploy; removed and verified gone',
 };
 
 const smokeTests: SmokeResult[] = [
@@ -264,47 +281,81 @@ const rows: Row[] = [
     },
   },
   {
-    name: 'a failed first deploy, left in place',
+    name: 'a failed first deploy: what it created is removed, the ConfigMap it changed restored',
     report: report({
-      status: 'failed',
+      status: 'rolled-back',
       failure: 'deployment/web did not become ready',
       workloads: [
         {
           ref: 'deployment/web',
           before: snap('deployment/web', undefined, {}, undefined),
-          after: snap('deployment/web', 1, { app: APP_1_1 }, 2),
+          after: undefined,
           wait: stuck('deployment/web', 0, 300_000),
         },
       ],
-      rollback: [
+      rollback: [],
+      restored: [configRestored, webRemoved],
+      recovery: { finished: true, durationMs: 2_000, deadlineMs: 300_000, command: undefined },
+    }),
+    firstLine:
+      '<h3>⚠️ Rolled back the deploy; restored shop/ConfigMap/app-config; removed shop/Deployment/web after: deployment/web did not become ready</h3>',
+    contains: [
+      '<h4>Objects restored</h4>',
+      '<td><code>shop/ConfigMap/app-config</code></td><td>restored</td><td>✅</td><td>previous content restored and verified</td>',
+      '<td><code>shop/Deployment/web</code></td><td>removed</td><td>✅</td>',
+      '<p>The rollback finished in 2s.</p>',
+    ],
+    absent: ['Deployed', 'left in place', 'first deploy'],
+    result: {
+      status: 'rolled-back',
+      rolledBack: true,
+      restored: [configRestored, webRemoved],
+    },
+  },
+  {
+    name: 'a replaced migration Job: the new one removed, the old one not re-created, said so',
+    report: report({
+      status: 'rolled-back',
+      failure: 'job/migrate failed',
+      rollback: [undoneToRevision3],
+      restored: [
         {
-          workload: 'deployment/web',
-          outcome: 'first-deploy',
-          revision: undefined,
-          images: {},
-          message: 'nothing to go back to; left in place',
-          wait: undefined,
+          object: 'Job/migrate',
+          namespace: undefined,
+          outcome: 'not-recreated',
+          verified: true,
+          message: "this deploy's Job was removed; the Job it replaced is not re-created",
+        },
+      ],
+    }),
+    firstLine: `<h3>⚠️ Rolled back deployment/web to revision 3 (image ${APP_1_0}); removed Job/migrate after: job/migrate failed</h3>`,
+    contains: [
+      '<td><code>Job/migrate</code></td><td>removed, old Job not re-created</td><td>✅</td>',
+      'running an old migration again can harm data',
+    ],
+    absent: [],
+    result: { status: 'rolled-back' },
+  },
+  {
+    name: 'an object that could not be restored fails the verdict and names it',
+    report: report({
+      status: 'failed',
+      failure: 'deployment/web did not become ready',
+      rollback: [undoneToRevision3],
+      restored: [
+        {
+          ...configRestored,
+          outcome: 'failed',
+          verified: false,
+          message: 'restored, but data still differ',
         },
       ],
     }),
     firstLine:
-      '<h3>❌ Failed: deployment/web did not become ready; rolled back what could be, first deploys were left in place</h3>',
-    contains: [
-      `<td>new → <code>${APP_1_1}</code></td><td>— → 1</td><td>0/2 (progress-deadline-exceeded)</td><td>5m</td>`,
-      '<td>first-deploy</td><td>nothing to go back to; left in place</td>',
-    ],
-    absent: ['Deployed', 'Rolled back deployment/web'],
-    result: {
-      status: 'failed',
-      rolledBack: false,
-      failure: 'deployment/web did not become ready',
-      workloads: [
-        expect.objectContaining({
-          image: APP_1_1,
-          before: expect.objectContaining({ exists: false, revision: undefined }),
-        }),
-      ],
-    },
+      '<h3>❌ Failed: deployment/web did not become ready; NOT restored: shop/ConfigMap/app-config</h3>',
+    contains: ['<td>failed</td><td>❌</td><td>restored, but data still differ</td>'],
+    absent: [],
+    result: { status: 'failed', restored: [expect.objectContaining({ verified: false })] },
   },
   {
     name: 'a deploy rejected by the server-side dry run',
@@ -357,6 +408,42 @@ const rows: Row[] = [
     result: { status: 'failed', diagnostics: pullFailure },
   },
   {
+    name: 'pod log tails, one collapsed block per pod, escaped',
+    report: report({
+      status: 'failed',
+      failure: 'deployment/web did not become ready',
+      diagnostics: {
+        ...pullFailure,
+        logs: [
+          {
+            pod: 'web-6f7c-abcde',
+            container: 'app',
+            previous: true,
+            text: `config: LEVEL=${HOSTILE} is not a level\nexiting`,
+            problem: undefined,
+          },
+          {
+            pod: 'web-6f7c-fghij',
+            container: 'app',
+            previous: false,
+            text: undefined,
+            problem: 'could not be read: container "app" is waiting to start',
+          },
+        ],
+      },
+    }),
+    firstLine: '<h3>❌ Failed: deployment/web did not become ready</h3>',
+    contains: [
+      '<details><summary>Log tail of pod web-6f7c-abcde</summary>',
+      '<code>app</code> (previous instance, before its restart): last 20 lines',
+      '<pre><code>config: LEVEL=&lt;img src=x onerror=alert(1)&gt; is not a level\nexiting</code></pre>',
+      '<details><summary>Log tail of pod web-6f7c-fghij</summary>',
+      'could not be read: container &quot;app&quot; is waiting to start',
+    ],
+    absent: ['<img'],
+    result: { status: 'failed' },
+  },
+  {
     name: 'a hostile image name, escaped everywhere',
     report: report({
       workloads: [{ ...webUpgrade, after: snap('deployment/web', 4, { app: HOSTILE }) }],
@@ -391,5 +478,63 @@ describe('rollout summary', () => {
     const details = /<details><summary>[^<]*<\/summary>([\s\S]*?)<\/details>/.exec(rendered);
     expect(details?.[1]).toMatch(pattern);
     expect(rendered.replace(details?.[0] ?? '', '')).not.toMatch(pattern);
+  });
+});
+
+describe('the cluster under the verdict', () => {
+  const eu = { context: 'eu-west', server: 'api.eu.example.com:6443' };
+  const lines = (rendered: string) => rendered.split('\n').filter((line) => line.trim() !== '');
+
+  it.each([
+    {
+      name: 'context, API server and namespace',
+      cluster: eu,
+      namespace: 'shop',
+      line: '<p>Cluster <code>eu-west</code> at <code>api.eu.example.com:6443</code>, namespace <code>shop</code></p>',
+    },
+    {
+      name: 'a context without a server',
+      cluster: { context: 'eu-west', server: undefined },
+      namespace: undefined,
+      line: '<p>Cluster <code>eu-west</code></p>',
+    },
+    {
+      name: 'a server without a context',
+      cluster: { context: undefined, server: 'api.eu.example.com' },
+      namespace: 'shop',
+      line: '<p>API server <code>api.eu.example.com</code>, namespace <code>shop</code></p>',
+    },
+    {
+      name: 'no cluster, a namespace',
+      cluster: undefined,
+      namespace: 'shop',
+      line: '<p>Namespace <code>shop</code></p>',
+    },
+    {
+      name: 'a hostile context name, escaped',
+      cluster: { context: HOSTILE, server: undefined },
+      namespace: undefined,
+      line: '<p>Cluster <code>&lt;img src=x onerror=alert(1)&gt;</code></p>',
+    },
+  ])('$name: the line after the verdict', ({ cluster, namespace, line }) => {
+    const rendered = lines(buildSummary(report({ cluster, namespace })).render());
+    expect(rendered[0]).toMatch(/^<h3>✅ Deployed /);
+    expect(rendered[1]).toBe(line);
+  });
+
+  it('has no such line when neither cluster nor namespace is known', () => {
+    const rendered = lines(buildSummary(report({ namespace: undefined })).render());
+    expect(rendered[1]).toMatch(/^<table>/);
+  });
+
+  it('is in result, with the phrase the log uses', () => {
+    expect(resultOf(report({ cluster: eu }))).toMatchObject({
+      cluster: {
+        context: 'eu-west',
+        server: 'api.eu.example.com:6443',
+        name: 'eu-west (api.eu.example.com:6443)',
+      },
+    });
+    expect(resultOf(report({}))).toMatchObject({ cluster: null });
   });
 });

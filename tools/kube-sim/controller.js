@@ -1,9 +1,9 @@
 // @ts-check
 /**
- * Runs the deployment, ReplicaSet, StatefulSet and DaemonSet controllers and the fake kubelet against an
- * ObjectStore: a pass runs all three, and passes repeat while the previous one changed anything
- * (every write comes back as a store 'change'). A tick starts a pass too, because time alone
- * moves pods along and progress deadlines expire.
+ * Runs the deployment, ReplicaSet, StatefulSet, DaemonSet, Job and HPA controllers and the fake
+ * kubelet against an ObjectStore: a pass runs them all, and passes repeat while the previous one
+ * changed anything (every write comes back as a store 'change'). A tick starts a pass too,
+ * because time alone moves pods along and progress deadlines expire.
  */
 import { clearInterval, setImmediate, setInterval } from 'node:timers';
 import { parseBehaviours } from './behaviours.js';
@@ -13,6 +13,8 @@ import { createKubelet } from './kubelet.js';
 import { createReplicaSetController } from './replicaset-controller.js';
 import { createStatefulSetController } from './statefulset-controller.js';
 import { createDaemonSetController } from './daemonset-controller.js';
+import { createJobController } from './job-controller.js';
+import { createHpaController } from './hpa-controller.js';
 
 // Bounds one burst of passes so the HTTP server is never starved; the tick resumes the work.
 const MAX_PASSES_PER_RUN = 50;
@@ -38,6 +40,8 @@ export function startControllers(store, { behaviours, tickMs = 100, now = () => 
     createReplicaSetController(context),
     createStatefulSetController(context),
     createDaemonSetController(context),
+    createJobController(context),
+    createHpaController(context),
     createKubelet(context),
   ];
 

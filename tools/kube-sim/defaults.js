@@ -82,8 +82,25 @@ export function applyDefaults(resource, object) {
   } else if (resource === 'replicasets') {
     fill(spec, { replicas: 1 });
     defaultPodSpec(spec.template?.spec);
+  } else if (resource === 'jobs') {
+    // As SetDefaults_Job: both counts 1 only when both are unset (a work queue sets parallelism).
+    if (spec.completions === undefined && spec.parallelism === undefined) spec.completions = 1;
+    fill(spec, {
+      parallelism: 1,
+      backoffLimit: 6,
+      completionMode: 'NonIndexed',
+      suspend: false,
+      ...(spec.podFailurePolicy ? {} : { podReplacementPolicy: 'TerminatingOrFailed' }),
+    });
+    const templateLabels = spec.template?.metadata?.labels;
+    if (templateLabels && Object.keys(object.metadata?.labels ?? {}).length === 0) {
+      object.metadata = { ...object.metadata, labels: { ...templateLabels } };
+    }
+    defaultPodSpec(spec.template?.spec);
   } else if (resource === 'pods') {
     defaultPodSpec(spec);
+  } else if (resource === 'horizontalpodautoscalers') {
+    fill(spec, { minReplicas: 1 });
   } else if (resource === 'services') {
     fill(spec, { type: 'ClusterIP', sessionAffinity: 'None' });
     for (const port of spec.ports ?? []) fill(port, { protocol: 'TCP', targetPort: port.port });

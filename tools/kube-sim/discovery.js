@@ -44,6 +44,8 @@ const IN_CATEGORY_ALL = new Set([
   'replicasets',
   'statefulsets',
   'daemonsets',
+  'jobs',
+  'horizontalpodautoscalers',
 ]);
 
 const SUBRESOURCE_SHAPES = {

@@ -10,6 +10,8 @@ import { behaviourFor } from './behaviours.js';
 import { canonicalJson, fnv32a } from './hash.js';
 import { isoSeconds } from './events.js';
 import { isRetryable } from './replicaset-controller.js';
+import { effectiveKind, runOnceStatus, runsOnce } from './kubelet-batch.js';
+import { resolvePodEnv } from './pod-env.js';
 
 export const NODE_NAME = 'kube-sim-node';
 const HOST_IP = '10.89.0.2';
@@ -17,6 +19,8 @@ const CRASH_CYCLE_MS = 1000;
 const CRASH_RUN_MS = 200;
 const PULL_BACKOFF_CYCLE_MS = 1000;
 const RESTART_BACKOFF_MS = 500;
+/** The wait between a crash and the next start; the Job controller's pod back-off uses it too. */
+export const CRASH_BACKOFF_MS = CRASH_CYCLE_MS - CRASH_RUN_MS;
 
 /**
  * 64 hex characters derived from a text, standing in for digests and container ids.
@@ -74,9 +78,11 @@ function podCondition(type, ok, sinceMs, unready) {
  * @param {import('./behaviours.js').Behaviour} behaviour
  * @param {number} startMs when the kubelet first saw the pod
  * @param {number} nowMs
+ * @param {Map<string, string>} [configErrors] containers whose environment cannot be built, with
+ *   the kubelet's message: they stay Waiting in CreateContainerConfigError
  * @returns {{ status: any, happenings: Happening[], logs: LogLine[] }}
  */
-export function podView(pod, behaviour, startMs, nowMs) {
+export function podView(pod, behaviour, startMs, nowMs, configErrors = new Map()) {
   const elapsed = nowMs - startMs;
   const containers = pod.spec.containers ?? [];
   const startAfter = behaviour.readyAfterMs;
@@ -90,6 +96,10 @@ export function podView(pod, behaviour, startMs, nowMs) {
   let phase = 'Pending';
   /** @type {number | undefined} when Ready last changed, for behaviours whose readiness comes and goes */
   let readyChangedMs;
+  const kind = effectiveKind(pod, behaviour);
+  const once = runsOnce(pod, behaviour);
+  /** @type {number[]} when each container that ran to completion finished */
+  const finishedAts = [];
 
   const containerStatuses = containers.map((/** @type {any} */ container) => {
     const image = container.image ?? '';
@@ -144,8 +154,34 @@ export function podView(pod, behaviour, startMs, nowMs) {
       'Pulled',
       `Successfully pulled image "${image}" in ${seconds}s (${seconds}s including waiting)`,
     );
+    const configError = configErrors.get(container.name);
+    if (configError !== undefined) {
+      happen(`config-error:${configError}`, 'Failed', `Error: ${configError}`, 'Warning');
+      return {
+        ...base,
+        state: { waiting: { reason: 'CreateContainerConfigError', message: configError } },
+      };
+    }
     phase = 'Running';
-    if (behaviour.kind === 'crash-loop') {
+    if (once) {
+      const run = runOnceStatus({
+        base,
+        name: container.name,
+        image,
+        imageID,
+        containerID: containerID(0),
+        startedAt,
+        sinceStart: elapsed - startAfter,
+        behaviour,
+        logs,
+      });
+      happen('created-0', 'Created', `Created container ${container.name}`);
+      happen('started-0', 'Started', `Started container ${container.name}`);
+      if (run.finishedAt !== undefined) finishedAts.push(run.finishedAt);
+      else if (run.status.ready) readyChangedMs = startedAt;
+      return run.status;
+    }
+    if (kind === 'crash-loop') {
       const cycle = Math.floor((elapsed - startAfter) / CRASH_CYCLE_MS);
       const cycleStart = startedAt + cycle * CRASH_CYCLE_MS;
       const running = elapsed - startAfter - cycle * CRASH_CYCLE_MS < CRASH_RUN_MS;
@@ -284,12 +320,32 @@ export function podView(pod, behaviour, startMs, nowMs) {
     };
   });
 
+  // A container that could not be created keeps the pod Pending, whatever the others do.
+  if (configErrors.size > 0 && containers.some((/** @type {any} */ c) => configErrors.has(c.name)))
+    phase = 'Pending';
   const unready = containerStatuses
     .filter((/** @type {any} */ c) => !c.ready)
     .map((/** @type {any} */ c) => c.name);
   const ready = containers.length > 0 && unready.length === 0;
+  // Once every container has run to completion the pod is terminal and its sandbox is gone.
+  const finished = containers.length > 0 && finishedAts.length === containers.length;
+  if (finished) {
+    const allZero = containerStatuses.every(
+      (/** @type {any} */ c) => c.state.terminated?.exitCode === 0,
+    );
+    phase = allZero ? 'Succeeded' : 'Failed';
+    readyChangedMs = Math.max(...finishedAts);
+  }
   const readySince = readyChangedMs ?? (ready ? startedAt : startMs);
-  const sandboxReady = started;
+  const sandboxReady = started && !finished;
+  /** @param {'Ready' | 'ContainersReady'} type */
+  const readiness = (type) =>
+    finished
+      ? {
+          ...podCondition(type, false, readySince, []),
+          reason: phase === 'Succeeded' ? 'PodCompleted' : 'PodFailed',
+        }
+      : podCondition(type, ready, readySince, unready);
   return {
     status: {
       phase,
@@ -297,12 +353,12 @@ export function podView(pod, behaviour, startMs, nowMs) {
         podCondition(
           'PodReadyToStartContainers',
           sandboxReady,
-          sandboxReady ? startedAt : startMs,
+          finished ? readySince : sandboxReady ? startedAt : startMs,
           [],
         ),
         podCondition('Initialized', true, startMs, []),
-        podCondition('Ready', ready, readySince, unready),
-        podCondition('ContainersReady', ready, readySince, unready),
+        readiness('Ready'),
+        readiness('ContainersReady'),
         podCondition('PodScheduled', true, startMs, []),
       ],
       hostIP: HOST_IP,
@@ -322,15 +378,22 @@ export function podView(pod, behaviour, startMs, nowMs) {
  * @param {{ store: any, now: () => number, recorder: import('./events.js').EventRecorder, retry: () => void, behaviours: import('./behaviours.js').Behaviour[] }} context
  */
 export function createKubelet({ store, now, recorder, retry, behaviours }) {
-  /** @type {Map<string, { startMs: number, done: Set<string> }>} by pod uid */
+  /** @type {Map<string, { startMs: number, done: Set<string> } & import('./pod-env.js').PodEnv>} by pod uid */
   const seen = new Map();
 
   /** @param {any} pod */
   function syncPod(pod) {
     let state = seen.get(pod.metadata.uid);
     if (!state) {
-      state = { startMs: now(), done: new Set() };
+      // The environment is read once, when the kubelet first sees the pod, as containers start.
+      state = { startMs: now(), done: new Set(), ...resolvePodEnv(store, pod) };
       seen.set(pod.metadata.uid, state);
+    } else if (state.errors.size > 0) {
+      // The kubelet retries a container config error; once the reference resolves, the
+      // containers start from there as if the pod were new.
+      const again = resolvePodEnv(store, pod);
+      if (again.errors.size === 0) state.startMs = now();
+      Object.assign(state, again);
     }
     if (!pod.spec.nodeName) {
       pod = store.update('pods', { ...pod, spec: { ...pod.spec, nodeName: NODE_NAME } });
@@ -340,8 +403,12 @@ export function createKubelet({ store, now, recorder, retry, behaviours }) {
         component: 'default-scheduler',
       });
     }
-    const images = (pod.spec.containers ?? []).map((/** @type {any} */ c) => c.image ?? '');
-    const view = podView(pod, behaviourFor(behaviours, images), state.startMs, now());
+    const containers = (pod.spec.containers ?? []).map((/** @type {any} */ c) => ({
+      image: c.image ?? '',
+      env: state.envs[c.name] ?? {},
+    }));
+    const behaviour = behaviourFor(behaviours, containers);
+    const view = podView(pod, behaviour, state.startMs, now(), state.errors);
     if (canonicalJson(view.status) !== canonicalJson(pod.status ?? {})) {
       pod = store.update('pods', { ...pod, status: view.status }, { subresource: 'status' });
     }

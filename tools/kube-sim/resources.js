@@ -42,6 +42,16 @@ export const RESOURCE_KINDS = [
   row('daemonsets', 'DaemonSet', 'apps', 'v1', true, ['ds'], ['status']),
   row('controllerrevisions', 'ControllerRevision', 'apps', 'v1', true, [], []),
   row('ingresses', 'Ingress', 'networking.k8s.io', 'v1', true, ['ing'], ['status']),
+  row('jobs', 'Job', 'batch', 'v1', true, [], ['status']),
+  row(
+    'horizontalpodautoscalers',
+    'HorizontalPodAutoscaler',
+    'autoscaling',
+    'v2',
+    true,
+    ['hpa'],
+    ['status'],
+  ),
   {
     ...row('httproutes', 'HTTPRoute', 'gateway.networking.k8s.io', 'v1', true, [], ['status']),
     builtin: false,

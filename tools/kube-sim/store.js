@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID, randomBytes } from 'node:crypto';
 import { kindByResource, qualifiedName } from './resources.js';
 import { applyDefaults } from './defaults.js';
+import { invalidMessage, prepareJobCreate, validateJob } from './job-api.js';
 
 /** @type {<T>(value: T) => T} */
 const deepCopy = globalThis.structuredClone;
@@ -23,7 +24,7 @@ export class StoreError extends Error {
    * @param {number} status HTTP status code
    * @param {string} reason Kubernetes StatusReason (NotFound, AlreadyExists, Conflict, Invalid, BadRequest)
    * @param {string} message
-   * @param {{ name?: string, group?: string, kind?: string }} [details]
+   * @param {{ name?: string, group?: string, kind?: string, causes?: object[] }} [details]
    */
   constructor(status, reason, message, details) {
     super(message);
@@ -161,6 +162,7 @@ export class ObjectStore extends EventEmitter {
       );
     }
     meta.uid = randomUUID();
+    admit(kind, stored, undefined);
     if (options.dryRun) delete meta.resourceVersion;
     else meta.resourceVersion = this.nextRevision();
     if (stored.spec !== undefined) meta.generation = 1;
@@ -221,6 +223,7 @@ export class ObjectStore extends EventEmitter {
         const changed = JSON.stringify(current.spec) !== JSON.stringify(next.spec);
         next.metadata.generation = (generation ?? 0) + (changed ? 1 : 0) || 1;
       }
+      admit(kind, next, current);
     }
     if (options.dryRun) {
       next.metadata.resourceVersion = current.metadata.resourceVersion;
@@ -322,6 +325,24 @@ export class ObjectStore extends EventEmitter {
     const event = { type, resource, object: deepCopy(object) };
     this.emit('change', event);
   }
+}
+
+/**
+ * The kind-specific create preparation and validation of the API server's registry strategies
+ * (only Jobs have any). A problem is a 422 Invalid with the field causes kubectl prints.
+ * @param {import('./resources.js').ResourceKind} kind @param {any} object @param {any} current
+ */
+function admit(kind, object, current) {
+  if (kind.resource !== 'jobs') return;
+  if (!current) prepareJobCreate(object);
+  const errors = validateJob(object, current);
+  if (errors.length === 0) return;
+  throw new StoreError(422, 'Invalid', invalidMessage(object, errors), {
+    name: object.metadata.name,
+    group: kind.group,
+    kind: kind.kind,
+    causes: errors,
+  });
 }
 
 /** @param {any} o */

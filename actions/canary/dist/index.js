@@ -844,6 +844,1536 @@ class DecodedURL extends URL {
 
 /***/ }),
 
+/***/ 3251:
+/***/ (function(module) {
+
+/**
+  * This file contains the Bottleneck library (MIT), compiled to ES2017, and without Clustering support.
+  * https://github.com/SGrondin/bottleneck
+  */
+(function (global, factory) {
+	 true ? module.exports = factory() :
+	0;
+}(this, (function () { 'use strict';
+
+	var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
+
+	function getCjsExportFromNamespace (n) {
+		return n && n['default'] || n;
+	}
+
+	var load = function(received, defaults, onto = {}) {
+	  var k, ref, v;
+	  for (k in defaults) {
+	    v = defaults[k];
+	    onto[k] = (ref = received[k]) != null ? ref : v;
+	  }
+	  return onto;
+	};
+
+	var overwrite = function(received, defaults, onto = {}) {
+	  var k, v;
+	  for (k in received) {
+	    v = received[k];
+	    if (defaults[k] !== void 0) {
+	      onto[k] = v;
+	    }
+	  }
+	  return onto;
+	};
+
+	var parser = {
+		load: load,
+		overwrite: overwrite
+	};
+
+	var DLList;
+
+	DLList = class DLList {
+	  constructor(incr, decr) {
+	    this.incr = incr;
+	    this.decr = decr;
+	    this._first = null;
+	    this._last = null;
+	    this.length = 0;
+	  }
+
+	  push(value) {
+	    var node;
+	    this.length++;
+	    if (typeof this.incr === "function") {
+	      this.incr();
+	    }
+	    node = {
+	      value,
+	      prev: this._last,
+	      next: null
+	    };
+	    if (this._last != null) {
+	      this._last.next = node;
+	      this._last = node;
+	    } else {
+	      this._first = this._last = node;
+	    }
+	    return void 0;
+	  }
+
+	  shift() {
+	    var value;
+	    if (this._first == null) {
+	      return;
+	    } else {
+	      this.length--;
+	      if (typeof this.decr === "function") {
+	        this.decr();
+	      }
+	    }
+	    value = this._first.value;
+	    if ((this._first = this._first.next) != null) {
+	      this._first.prev = null;
+	    } else {
+	      this._last = null;
+	    }
+	    return value;
+	  }
+
+	  first() {
+	    if (this._first != null) {
+	      return this._first.value;
+	    }
+	  }
+
+	  getArray() {
+	    var node, ref, results;
+	    node = this._first;
+	    results = [];
+	    while (node != null) {
+	      results.push((ref = node, node = node.next, ref.value));
+	    }
+	    return results;
+	  }
+
+	  forEachShift(cb) {
+	    var node;
+	    node = this.shift();
+	    while (node != null) {
+	      (cb(node), node = this.shift());
+	    }
+	    return void 0;
+	  }
+
+	  debug() {
+	    var node, ref, ref1, ref2, results;
+	    node = this._first;
+	    results = [];
+	    while (node != null) {
+	      results.push((ref = node, node = node.next, {
+	        value: ref.value,
+	        prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
+	        next: (ref2 = ref.next) != null ? ref2.value : void 0
+	      }));
+	    }
+	    return results;
+	  }
+
+	};
+
+	var DLList_1 = DLList;
+
+	var Events;
+
+	Events = class Events {
+	  constructor(instance) {
+	    this.instance = instance;
+	    this._events = {};
+	    if ((this.instance.on != null) || (this.instance.once != null) || (this.instance.removeAllListeners != null)) {
+	      throw new Error("An Emitter already exists for this object");
+	    }
+	    this.instance.on = (name, cb) => {
+	      return this._addListener(name, "many", cb);
+	    };
+	    this.instance.once = (name, cb) => {
+	      return this._addListener(name, "once", cb);
+	    };
+	    this.instance.removeAllListeners = (name = null) => {
+	      if (name != null) {
+	        return delete this._events[name];
+	      } else {
+	        return this._events = {};
+	      }
+	    };
+	  }
+
+	  _addListener(name, status, cb) {
+	    var base;
+	    if ((base = this._events)[name] == null) {
+	      base[name] = [];
+	    }
+	    this._events[name].push({cb, status});
+	    return this.instance;
+	  }
+
+	  listenerCount(name) {
+	    if (this._events[name] != null) {
+	      return this._events[name].length;
+	    } else {
+	      return 0;
+	    }
+	  }
+
+	  async trigger(name, ...args) {
+	    var e, promises;
+	    try {
+	      if (name !== "debug") {
+	        this.trigger("debug", `Event triggered: ${name}`, args);
+	      }
+	      if (this._events[name] == null) {
+	        return;
+	      }
+	      this._events[name] = this._events[name].filter(function(listener) {
+	        return listener.status !== "none";
+	      });
+	      promises = this._events[name].map(async(listener) => {
+	        var e, returned;
+	        if (listener.status === "none") {
+	          return;
+	        }
+	        if (listener.status === "once") {
+	          listener.status = "none";
+	        }
+	        try {
+	          returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
+	          if (typeof (returned != null ? returned.then : void 0) === "function") {
+	            return (await returned);
+	          } else {
+	            return returned;
+	          }
+	        } catch (error) {
+	          e = error;
+	          {
+	            this.trigger("error", e);
+	          }
+	          return null;
+	        }
+	      });
+	      return ((await Promise.all(promises))).find(function(x) {
+	        return x != null;
+	      });
+	    } catch (error) {
+	      e = error;
+	      {
+	        this.trigger("error", e);
+	      }
+	      return null;
+	    }
+	  }
+
+	};
+
+	var Events_1 = Events;
+
+	var DLList$1, Events$1, Queues;
+
+	DLList$1 = DLList_1;
+
+	Events$1 = Events_1;
+
+	Queues = class Queues {
+	  constructor(num_priorities) {
+	    var i;
+	    this.Events = new Events$1(this);
+	    this._length = 0;
+	    this._lists = (function() {
+	      var j, ref, results;
+	      results = [];
+	      for (i = j = 1, ref = num_priorities; (1 <= ref ? j <= ref : j >= ref); i = 1 <= ref ? ++j : --j) {
+	        results.push(new DLList$1((() => {
+	          return this.incr();
+	        }), (() => {
+	          return this.decr();
+	        })));
+	      }
+	      return results;
+	    }).call(this);
+	  }
+
+	  incr() {
+	    if (this._length++ === 0) {
+	      return this.Events.trigger("leftzero");
+	    }
+	  }
+
+	  decr() {
+	    if (--this._length === 0) {
+	      return this.Events.trigger("zero");
+	    }
+	  }
+
+	  push(job) {
+	    return this._lists[job.options.priority].push(job);
+	  }
+
+	  queued(priority) {
+	    if (priority != null) {
+	      return this._lists[priority].length;
+	    } else {
+	      return this._length;
+	    }
+	  }
+
+	  shiftAll(fn) {
+	    return this._lists.forEach(function(list) {
+	      return list.forEachShift(fn);
+	    });
+	  }
+
+	  getFirst(arr = this._lists) {
+	    var j, len, list;
+	    for (j = 0, len = arr.length; j < len; j++) {
+	      list = arr[j];
+	      if (list.length > 0) {
+	        return list;
+	      }
+	    }
+	    return [];
+	  }
+
+	  shiftLastFrom(priority) {
+	    return this.getFirst(this._lists.slice(priority).reverse()).shift();
+	  }
+
+	};
+
+	var Queues_1 = Queues;
+
+	var BottleneckError;
+
+	BottleneckError = class BottleneckError extends Error {};
+
+	var BottleneckError_1 = BottleneckError;
+
+	var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
+
+	NUM_PRIORITIES = 10;
+
+	DEFAULT_PRIORITY = 5;
+
+	parser$1 = parser;
+
+	BottleneckError$1 = BottleneckError_1;
+
+	Job = class Job {
+	  constructor(task, args, options, jobDefaults, rejectOnDrop, Events, _states, Promise) {
+	    this.task = task;
+	    this.args = args;
+	    this.rejectOnDrop = rejectOnDrop;
+	    this.Events = Events;
+	    this._states = _states;
+	    this.Promise = Promise;
+	    this.options = parser$1.load(options, jobDefaults);
+	    this.options.priority = this._sanitizePriority(this.options.priority);
+	    if (this.options.id === jobDefaults.id) {
+	      this.options.id = `${this.options.id}-${this._randomIndex()}`;
+	    }
+	    this.promise = new this.Promise((_resolve, _reject) => {
+	      this._resolve = _resolve;
+	      this._reject = _reject;
+	    });
+	    this.retryCount = 0;
+	  }
+
+	  _sanitizePriority(priority) {
+	    var sProperty;
+	    sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
+	    if (sProperty < 0) {
+	      return 0;
+	    } else if (sProperty > NUM_PRIORITIES - 1) {
+	      return NUM_PRIORITIES - 1;
+	    } else {
+	      return sProperty;
+	    }
+	  }
+
+	  _randomIndex() {
+	    return Math.random().toString(36).slice(2);
+	  }
+
+	  doDrop({error, message = "This job has been dropped by Bottleneck"} = {}) {
+	    if (this._states.remove(this.options.id)) {
+	      if (this.rejectOnDrop) {
+	        this._reject(error != null ? error : new BottleneckError$1(message));
+	      }
+	      this.Events.trigger("dropped", {args: this.args, options: this.options, task: this.task, promise: this.promise});
+	      return true;
+	    } else {
+	      return false;
+	    }
+	  }
+
+	  _assertStatus(expected) {
+	    var status;
+	    status = this._states.jobStatus(this.options.id);
+	    if (!(status === expected || (expected === "DONE" && status === null))) {
+	      throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
+	    }
+	  }
+
+	  doReceive() {
+	    this._states.start(this.options.id);
+	    return this.Events.trigger("received", {args: this.args, options: this.options});
+	  }
+
+	  doQueue(reachedHWM, blocked) {
+	    this._assertStatus("RECEIVED");
+	    this._states.next(this.options.id);
+	    return this.Events.trigger("queued", {args: this.args, options: this.options, reachedHWM, blocked});
+	  }
+
+	  doRun() {
+	    if (this.retryCount === 0) {
+	      this._assertStatus("QUEUED");
+	      this._states.next(this.options.id);
+	    } else {
+	      this._assertStatus("EXECUTING");
+	    }
+	    return this.Events.trigger("scheduled", {args: this.args, options: this.options});
+	  }
+
+	  async doExecute(chained, clearGlobalState, run, free) {
+	    var error, eventInfo, passed;
+	    if (this.retryCount === 0) {
+	      this._assertStatus("RUNNING");
+	      this._states.next(this.options.id);
+	    } else {
+	      this._assertStatus("EXECUTING");
+	    }
+	    eventInfo = {args: this.args, options: this.options, retryCount: this.retryCount};
+	    this.Events.trigger("executing", eventInfo);
+	    try {
+	      passed = (await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args)));
+	      if (clearGlobalState()) {
+	        this.doDone(eventInfo);
+	        await free(this.options, eventInfo);
+	        this._assertStatus("DONE");
+	        return this._resolve(passed);
+	      }
+	    } catch (error1) {
+	      error = error1;
+	      return this._onFailure(error, eventInfo, clearGlobalState, run, free);
+	    }
+	  }
+
+	  doExpire(clearGlobalState, run, free) {
+	    var error, eventInfo;
+	    if (this._states.jobStatus(this.options.id === "RUNNING")) {
+	      this._states.next(this.options.id);
+	    }
+	    this._assertStatus("EXECUTING");
+	    eventInfo = {args: this.args, options: this.options, retryCount: this.retryCount};
+	    error = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
+	    return this._onFailure(error, eventInfo, clearGlobalState, run, free);
+	  }
+
+	  async _onFailure(error, eventInfo, clearGlobalState, run, free) {
+	    var retry, retryAfter;
+	    if (clearGlobalState()) {
+	      retry = (await this.Events.trigger("failed", error, eventInfo));
+	      if (retry != null) {
+	        retryAfter = ~~retry;
+	        this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
+	        this.retryCount++;
+	        return run(retryAfter);
+	      } else {
+	        this.doDone(eventInfo);
+	        await free(this.options, eventInfo);
+	        this._assertStatus("DONE");
+	        return this._reject(error);
+	      }
+	    }
+	  }
+
+	  doDone(eventInfo) {
+	    this._assertStatus("EXECUTING");
+	    this._states.next(this.options.id);
+	    return this.Events.trigger("done", eventInfo);
+	  }
+
+	};
+
+	var Job_1 = Job;
+
+	var BottleneckError$2, LocalDatastore, parser$2;
+
+	parser$2 = parser;
+
+	BottleneckError$2 = BottleneckError_1;
+
+	LocalDatastore = class LocalDatastore {
+	  constructor(instance, storeOptions, storeInstanceOptions) {
+	    this.instance = instance;
+	    this.storeOptions = storeOptions;
+	    this.clientId = this.instance._randomIndex();
+	    parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
+	    this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
+	    this._running = 0;
+	    this._done = 0;
+	    this._unblockTime = 0;
+	    this.ready = this.Promise.resolve();
+	    this.clients = {};
+	    this._startHeartbeat();
+	  }
+
+	  _startHeartbeat() {
+	    var base;
+	    if ((this.heartbeat == null) && (((this.storeOptions.reservoirRefreshInterval != null) && (this.storeOptions.reservoirRefreshAmount != null)) || ((this.storeOptions.reservoirIncreaseInterval != null) && (this.storeOptions.reservoirIncreaseAmount != null)))) {
+	      return typeof (base = (this.heartbeat = setInterval(() => {
+	        var amount, incr, maximum, now, reservoir;
+	        now = Date.now();
+	        if ((this.storeOptions.reservoirRefreshInterval != null) && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+	          this._lastReservoirRefresh = now;
+	          this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
+	          this.instance._drainAll(this.computeCapacity());
+	        }
+	        if ((this.storeOptions.reservoirIncreaseInterval != null) && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+	          ({
+	            reservoirIncreaseAmount: amount,
+	            reservoirIncreaseMaximum: maximum,
+	            reservoir
+	          } = this.storeOptions);
+	          this._lastReservoirIncrease = now;
+	          incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
+	          if (incr > 0) {
+	            this.storeOptions.reservoir += incr;
+	            return this.instance._drainAll(this.computeCapacity());
+	          }
+	        }
+	      }, this.heartbeatInterval))).unref === "function" ? base.unref() : void 0;
+	    } else {
+	      return clearInterval(this.heartbeat);
+	    }
+	  }
+
+	  async __publish__(message) {
+	    await this.yieldLoop();
+	    return this.instance.Events.trigger("message", message.toString());
+	  }
+
+	  async __disconnect__(flush) {
+	    await this.yieldLoop();
+	    clearInterval(this.heartbeat);
+	    return this.Promise.resolve();
+	  }
+
+	  yieldLoop(t = 0) {
+	    return new this.Promise(function(resolve, reject) {
+	      return setTimeout(resolve, t);
+	    });
+	  }
+
+	  computePenalty() {
+	    var ref;
+	    return (ref = this.storeOptions.penalty) != null ? ref : (15 * this.storeOptions.minTime) || 5000;
+	  }
+
+	  async __updateSettings__(options) {
+	    await this.yieldLoop();
+	    parser$2.overwrite(options, options, this.storeOptions);
+	    this._startHeartbeat();
+	    this.instance._drainAll(this.computeCapacity());
+	    return true;
+	  }
+
+	  async __running__() {
+	    await this.yieldLoop();
+	    return this._running;
+	  }
+
+	  async __queued__() {
+	    await this.yieldLoop();
+	    return this.instance.queued();
+	  }
+
+	  async __done__() {
+	    await this.yieldLoop();
+	    return this._done;
+	  }
+
+	  async __groupCheck__(time) {
+	    await this.yieldLoop();
+	    return (this._nextRequest + this.timeout) < time;
+	  }
+
+	  computeCapacity() {
+	    var maxConcurrent, reservoir;
+	    ({maxConcurrent, reservoir} = this.storeOptions);
+	    if ((maxConcurrent != null) && (reservoir != null)) {
+	      return Math.min(maxConcurrent - this._running, reservoir);
+	    } else if (maxConcurrent != null) {
+	      return maxConcurrent - this._running;
+	    } else if (reservoir != null) {
+	      return reservoir;
+	    } else {
+	      return null;
+	    }
+	  }
+
+	  conditionsCheck(weight) {
+	    var capacity;
+	    capacity = this.computeCapacity();
+	    return (capacity == null) || weight <= capacity;
+	  }
+
+	  async __incrementReservoir__(incr) {
+	    var reservoir;
+	    await this.yieldLoop();
+	    reservoir = this.storeOptions.reservoir += incr;
+	    this.instance._drainAll(this.computeCapacity());
+	    return reservoir;
+	  }
+
+	  async __currentReservoir__() {
+	    await this.yieldLoop();
+	    return this.storeOptions.reservoir;
+	  }
+
+	  isBlocked(now) {
+	    return this._unblockTime >= now;
+	  }
+
+	  check(weight, now) {
+	    return this.conditionsCheck(weight) && (this._nextRequest - now) <= 0;
+	  }
+
+	  async __check__(weight) {
+	    var now;
+	    await this.yieldLoop();
+	    now = Date.now();
+	    return this.check(weight, now);
+	  }
+
+	  async __register__(index, weight, expiration) {
+	    var now, wait;
+	    await this.yieldLoop();
+	    now = Date.now();
+	    if (this.conditionsCheck(weight)) {
+	      this._running += weight;
+	      if (this.storeOptions.reservoir != null) {
+	        this.storeOptions.reservoir -= weight;
+	      }
+	      wait = Math.max(this._nextRequest - now, 0);
+	      this._nextRequest = now + wait + this.storeOptions.minTime;
+	      return {
+	        success: true,
+	        wait,
+	        reservoir: this.storeOptions.reservoir
+	      };
+	    } else {
+	      return {
+	        success: false
+	      };
+	    }
+	  }
+
+	  strategyIsBlock() {
+	    return this.storeOptions.strategy === 3;
+	  }
+
+	  async __submit__(queueLength, weight) {
+	    var blocked, now, reachedHWM;
+	    await this.yieldLoop();
+	    if ((this.storeOptions.maxConcurrent != null) && weight > this.storeOptions.maxConcurrent) {
+	      throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
+	    }
+	    now = Date.now();
+	    reachedHWM = (this.storeOptions.highWater != null) && queueLength === this.storeOptions.highWater && !this.check(weight, now);
+	    blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
+	    if (blocked) {
+	      this._unblockTime = now + this.computePenalty();
+	      this._nextRequest = this._unblockTime + this.storeOptions.minTime;
+	      this.instance._dropAllQueued();
+	    }
+	    return {
+	      reachedHWM,
+	      blocked,
+	      strategy: this.storeOptions.strategy
+	    };
+	  }
+
+	  async __free__(index, weight) {
+	    await this.yieldLoop();
+	    this._running -= weight;
+	    this._done += weight;
+	    this.instance._drainAll(this.computeCapacity());
+	    return {
+	      running: this._running
+	    };
+	  }
+
+	};
+
+	var LocalDatastore_1 = LocalDatastore;
+
+	var BottleneckError$3, States;
+
+	BottleneckError$3 = BottleneckError_1;
+
+	States = class States {
+	  constructor(status1) {
+	    this.status = status1;
+	    this._jobs = {};
+	    this.counts = this.status.map(function() {
+	      return 0;
+	    });
+	  }
+
+	  next(id) {
+	    var current, next;
+	    current = this._jobs[id];
+	    next = current + 1;
+	    if ((current != null) && next < this.status.length) {
+	      this.counts[current]--;
+	      this.counts[next]++;
+	      return this._jobs[id]++;
+	    } else if (current != null) {
+	      this.counts[current]--;
+	      return delete this._jobs[id];
+	    }
+	  }
+
+	  start(id) {
+	    var initial;
+	    initial = 0;
+	    this._jobs[id] = initial;
+	    return this.counts[initial]++;
+	  }
+
+	  remove(id) {
+	    var current;
+	    current = this._jobs[id];
+	    if (current != null) {
+	      this.counts[current]--;
+	      delete this._jobs[id];
+	    }
+	    return current != null;
+	  }
+
+	  jobStatus(id) {
+	    var ref;
+	    return (ref = this.status[this._jobs[id]]) != null ? ref : null;
+	  }
+
+	  statusJobs(status) {
+	    var k, pos, ref, results, v;
+	    if (status != null) {
+	      pos = this.status.indexOf(status);
+	      if (pos < 0) {
+	        throw new BottleneckError$3(`status must be one of ${this.status.join(', ')}`);
+	      }
+	      ref = this._jobs;
+	      results = [];
+	      for (k in ref) {
+	        v = ref[k];
+	        if (v === pos) {
+	          results.push(k);
+	        }
+	      }
+	      return results;
+	    } else {
+	      return Object.keys(this._jobs);
+	    }
+	  }
+
+	  statusCounts() {
+	    return this.counts.reduce(((acc, v, i) => {
+	      acc[this.status[i]] = v;
+	      return acc;
+	    }), {});
+	  }
+
+	};
+
+	var States_1 = States;
+
+	var DLList$2, Sync;
+
+	DLList$2 = DLList_1;
+
+	Sync = class Sync {
+	  constructor(name, Promise) {
+	    this.schedule = this.schedule.bind(this);
+	    this.name = name;
+	    this.Promise = Promise;
+	    this._running = 0;
+	    this._queue = new DLList$2();
+	  }
+
+	  isEmpty() {
+	    return this._queue.length === 0;
+	  }
+
+	  async _tryToRun() {
+	    var args, cb, error, reject, resolve, returned, task;
+	    if ((this._running < 1) && this._queue.length > 0) {
+	      this._running++;
+	      ({task, args, resolve, reject} = this._queue.shift());
+	      cb = (await (async function() {
+	        try {
+	          returned = (await task(...args));
+	          return function() {
+	            return resolve(returned);
+	          };
+	        } catch (error1) {
+	          error = error1;
+	          return function() {
+	            return reject(error);
+	          };
+	        }
+	      })());
+	      this._running--;
+	      this._tryToRun();
+	      return cb();
+	    }
+	  }
+
+	  schedule(task, ...args) {
+	    var promise, reject, resolve;
+	    resolve = reject = null;
+	    promise = new this.Promise(function(_resolve, _reject) {
+	      resolve = _resolve;
+	      return reject = _reject;
+	    });
+	    this._queue.push({task, args, resolve, reject});
+	    this._tryToRun();
+	    return promise;
+	  }
+
+	};
+
+	var Sync_1 = Sync;
+
+	var version = "2.19.5";
+	var version$1 = {
+		version: version
+	};
+
+	var version$2 = /*#__PURE__*/Object.freeze({
+		version: version,
+		default: version$1
+	});
+
+	var require$$2 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
+
+	var require$$3 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
+
+	var require$$4 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
+
+	var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
+
+	parser$3 = parser;
+
+	Events$2 = Events_1;
+
+	RedisConnection$1 = require$$2;
+
+	IORedisConnection$1 = require$$3;
+
+	Scripts$1 = require$$4;
+
+	Group = (function() {
+	  class Group {
+	    constructor(limiterOptions = {}) {
+	      this.deleteKey = this.deleteKey.bind(this);
+	      this.limiterOptions = limiterOptions;
+	      parser$3.load(this.limiterOptions, this.defaults, this);
+	      this.Events = new Events$2(this);
+	      this.instances = {};
+	      this.Bottleneck = Bottleneck_1;
+	      this._startAutoCleanup();
+	      this.sharedConnection = this.connection != null;
+	      if (this.connection == null) {
+	        if (this.limiterOptions.datastore === "redis") {
+	          this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, {Events: this.Events}));
+	        } else if (this.limiterOptions.datastore === "ioredis") {
+	          this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, {Events: this.Events}));
+	        }
+	      }
+	    }
+
+	    key(key = "") {
+	      var ref;
+	      return (ref = this.instances[key]) != null ? ref : (() => {
+	        var limiter;
+	        limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+	          id: `${this.id}-${key}`,
+	          timeout: this.timeout,
+	          connection: this.connection
+	        }));
+	        this.Events.trigger("created", limiter, key);
+	        return limiter;
+	      })();
+	    }
+
+	    async deleteKey(key = "") {
+	      var deleted, instance;
+	      instance = this.instances[key];
+	      if (this.connection) {
+	        deleted = (await this.connection.__runCommand__(['del', ...Scripts$1.allKeys(`${this.id}-${key}`)]));
+	      }
+	      if (instance != null) {
+	        delete this.instances[key];
+	        await instance.disconnect();
+	      }
+	      return (instance != null) || deleted > 0;
+	    }
+
+	    limiters() {
+	      var k, ref, results, v;
+	      ref = this.instances;
+	      results = [];
+	      for (k in ref) {
+	        v = ref[k];
+	        results.push({
+	          key: k,
+	          limiter: v
+	        });
+	      }
+	      return results;
+	    }
+
+	    keys() {
+	      return Object.keys(this.instances);
+	    }
+
+	    async clusterKeys() {
+	      var cursor, end, found, i, k, keys, len, next, start;
+	      if (this.connection == null) {
+	        return this.Promise.resolve(this.keys());
+	      }
+	      keys = [];
+	      cursor = null;
+	      start = `b_${this.id}-`.length;
+	      end = "_settings".length;
+	      while (cursor !== 0) {
+	        [next, found] = (await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 10000]));
+	        cursor = ~~next;
+	        for (i = 0, len = found.length; i < len; i++) {
+	          k = found[i];
+	          keys.push(k.slice(start, -end));
+	        }
+	      }
+	      return keys;
+	    }
+
+	    _startAutoCleanup() {
+	      var base;
+	      clearInterval(this.interval);
+	      return typeof (base = (this.interval = setInterval(async() => {
+	        var e, k, ref, results, time, v;
+	        time = Date.now();
+	        ref = this.instances;
+	        results = [];
+	        for (k in ref) {
+	          v = ref[k];
+	          try {
+	            if ((await v._store.__groupCheck__(time))) {
+	              results.push(this.deleteKey(k));
+	            } else {
+	              results.push(void 0);
+	            }
+	          } catch (error) {
+	            e = error;
+	            results.push(v.Events.trigger("error", e));
+	          }
+	        }
+	        return results;
+	      }, this.timeout / 2))).unref === "function" ? base.unref() : void 0;
+	    }
+
+	    updateSettings(options = {}) {
+	      parser$3.overwrite(options, this.defaults, this);
+	      parser$3.overwrite(options, options, this.limiterOptions);
+	      if (options.timeout != null) {
+	        return this._startAutoCleanup();
+	      }
+	    }
+
+	    disconnect(flush = true) {
+	      var ref;
+	      if (!this.sharedConnection) {
+	        return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
+	      }
+	    }
+
+	  }
+	  Group.prototype.defaults = {
+	    timeout: 1000 * 60 * 5,
+	    connection: null,
+	    Promise: Promise,
+	    id: "group-key"
+	  };
+
+	  return Group;
+
+	}).call(commonjsGlobal);
+
+	var Group_1 = Group;
+
+	var Batcher, Events$3, parser$4;
+
+	parser$4 = parser;
+
+	Events$3 = Events_1;
+
+	Batcher = (function() {
+	  class Batcher {
+	    constructor(options = {}) {
+	      this.options = options;
+	      parser$4.load(this.options, this.defaults, this);
+	      this.Events = new Events$3(this);
+	      this._arr = [];
+	      this._resetPromise();
+	      this._lastFlush = Date.now();
+	    }
+
+	    _resetPromise() {
+	      return this._promise = new this.Promise((res, rej) => {
+	        return this._resolve = res;
+	      });
+	    }
+
+	    _flush() {
+	      clearTimeout(this._timeout);
+	      this._lastFlush = Date.now();
+	      this._resolve();
+	      this.Events.trigger("batch", this._arr);
+	      this._arr = [];
+	      return this._resetPromise();
+	    }
+
+	    add(data) {
+	      var ret;
+	      this._arr.push(data);
+	      ret = this._promise;
+	      if (this._arr.length === this.maxSize) {
+	        this._flush();
+	      } else if ((this.maxTime != null) && this._arr.length === 1) {
+	        this._timeout = setTimeout(() => {
+	          return this._flush();
+	        }, this.maxTime);
+	      }
+	      return ret;
+	    }
+
+	  }
+	  Batcher.prototype.defaults = {
+	    maxTime: null,
+	    maxSize: null,
+	    Promise: Promise
+	  };
+
+	  return Batcher;
+
+	}).call(commonjsGlobal);
+
+	var Batcher_1 = Batcher;
+
+	var require$$4$1 = () => console.log('You must import the full version of Bottleneck in order to use this feature.');
+
+	var require$$8 = getCjsExportFromNamespace(version$2);
+
+	var Bottleneck, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5,
+	  splice = [].splice;
+
+	NUM_PRIORITIES$1 = 10;
+
+	DEFAULT_PRIORITY$1 = 5;
+
+	parser$5 = parser;
+
+	Queues$1 = Queues_1;
+
+	Job$1 = Job_1;
+
+	LocalDatastore$1 = LocalDatastore_1;
+
+	RedisDatastore$1 = require$$4$1;
+
+	Events$4 = Events_1;
+
+	States$1 = States_1;
+
+	Sync$1 = Sync_1;
+
+	Bottleneck = (function() {
+	  class Bottleneck {
+	    constructor(options = {}, ...invalid) {
+	      var storeInstanceOptions, storeOptions;
+	      this._addToQueue = this._addToQueue.bind(this);
+	      this._validateOptions(options, invalid);
+	      parser$5.load(options, this.instanceDefaults, this);
+	      this._queues = new Queues$1(NUM_PRIORITIES$1);
+	      this._scheduled = {};
+	      this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
+	      this._limiter = null;
+	      this.Events = new Events$4(this);
+	      this._submitLock = new Sync$1("submit", this.Promise);
+	      this._registerLock = new Sync$1("register", this.Promise);
+	      storeOptions = parser$5.load(options, this.storeDefaults, {});
+	      this._store = (function() {
+	        if (this.datastore === "redis" || this.datastore === "ioredis" || (this.connection != null)) {
+	          storeInstanceOptions = parser$5.load(options, this.redisStoreDefaults, {});
+	          return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
+	        } else if (this.datastore === "local") {
+	          storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
+	          return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
+	        } else {
+	          throw new Bottleneck.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
+	        }
+	      }).call(this);
+	      this._queues.on("leftzero", () => {
+	        var ref;
+	        return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
+	      });
+	      this._queues.on("zero", () => {
+	        var ref;
+	        return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
+	      });
+	    }
+
+	    _validateOptions(options, invalid) {
+	      if (!((options != null) && typeof options === "object" && invalid.length === 0)) {
+	        throw new Bottleneck.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
+	      }
+	    }
+
+	    ready() {
+	      return this._store.ready;
+	    }
+
+	    clients() {
+	      return this._store.clients;
+	    }
+
+	    channel() {
+	      return `b_${this.id}`;
+	    }
+
+	    channel_client() {
+	      return `b_${this.id}_${this._store.clientId}`;
+	    }
+
+	    publish(message) {
+	      return this._store.__publish__(message);
+	    }
+
+	    disconnect(flush = true) {
+	      return this._store.__disconnect__(flush);
+	    }
+
+	    chain(_limiter) {
+	      this._limiter = _limiter;
+	      return this;
+	    }
+
+	    queued(priority) {
+	      return this._queues.queued(priority);
+	    }
+
+	    clusterQueued() {
+	      return this._store.__queued__();
+	    }
+
+	    empty() {
+	      return this.queued() === 0 && this._submitLock.isEmpty();
+	    }
+
+	    running() {
+	      return this._store.__running__();
+	    }
+
+	    done() {
+	      return this._store.__done__();
+	    }
+
+	    jobStatus(id) {
+	      return this._states.jobStatus(id);
+	    }
+
+	    jobs(status) {
+	      return this._states.statusJobs(status);
+	    }
+
+	    counts() {
+	      return this._states.statusCounts();
+	    }
+
+	    _randomIndex() {
+	      return Math.random().toString(36).slice(2);
+	    }
+
+	    check(weight = 1) {
+	      return this._store.__check__(weight);
+	    }
+
+	    _clearGlobalState(index) {
+	      if (this._scheduled[index] != null) {
+	        clearTimeout(this._scheduled[index].expiration);
+	        delete this._scheduled[index];
+	        return true;
+	      } else {
+	        return false;
+	      }
+	    }
+
+	    async _free(index, job, options, eventInfo) {
+	      var e, running;
+	      try {
+	        ({running} = (await this._store.__free__(index, options.weight)));
+	        this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
+	        if (running === 0 && this.empty()) {
+	          return this.Events.trigger("idle");
+	        }
+	      } catch (error1) {
+	        e = error1;
+	        return this.Events.trigger("error", e);
+	      }
+	    }
+
+	    _run(index, job, wait) {
+	      var clearGlobalState, free, run;
+	      job.doRun();
+	      clearGlobalState = this._clearGlobalState.bind(this, index);
+	      run = this._run.bind(this, index, job);
+	      free = this._free.bind(this, index, job);
+	      return this._scheduled[index] = {
+	        timeout: setTimeout(() => {
+	          return job.doExecute(this._limiter, clearGlobalState, run, free);
+	        }, wait),
+	        expiration: job.options.expiration != null ? setTimeout(function() {
+	          return job.doExpire(clearGlobalState, run, free);
+	        }, wait + job.options.expiration) : void 0,
+	        job: job
+	      };
+	    }
+
+	    _drainOne(capacity) {
+	      return this._registerLock.schedule(() => {
+	        var args, index, next, options, queue;
+	        if (this.queued() === 0) {
+	          return this.Promise.resolve(null);
+	        }
+	        queue = this._queues.getFirst();
+	        ({options, args} = next = queue.first());
+	        if ((capacity != null) && options.weight > capacity) {
+	          return this.Promise.resolve(null);
+	        }
+	        this.Events.trigger("debug", `Draining ${options.id}`, {args, options});
+	        index = this._randomIndex();
+	        return this._store.__register__(index, options.weight, options.expiration).then(({success, wait, reservoir}) => {
+	          var empty;
+	          this.Events.trigger("debug", `Drained ${options.id}`, {success, args, options});
+	          if (success) {
+	            queue.shift();
+	            empty = this.empty();
+	            if (empty) {
+	              this.Events.trigger("empty");
+	            }
+	            if (reservoir === 0) {
+	              this.Events.trigger("depleted", empty);
+	            }
+	            this._run(index, next, wait);
+	            return this.Promise.resolve(options.weight);
+	          } else {
+	            return this.Promise.resolve(null);
+	          }
+	        });
+	      });
+	    }
+
+	    _drainAll(capacity, total = 0) {
+	      return this._drainOne(capacity).then((drained) => {
+	        var newCapacity;
+	        if (drained != null) {
+	          newCapacity = capacity != null ? capacity - drained : capacity;
+	          return this._drainAll(newCapacity, total + drained);
+	        } else {
+	          return this.Promise.resolve(total);
+	        }
+	      }).catch((e) => {
+	        return this.Events.trigger("error", e);
+	      });
+	    }
+
+	    _dropAllQueued(message) {
+	      return this._queues.shiftAll(function(job) {
+	        return job.doDrop({message});
+	      });
+	    }
+
+	    stop(options = {}) {
+	      var done, waitForExecuting;
+	      options = parser$5.load(options, this.stopDefaults);
+	      waitForExecuting = (at) => {
+	        var finished;
+	        finished = () => {
+	          var counts;
+	          counts = this._states.counts;
+	          return (counts[0] + counts[1] + counts[2] + counts[3]) === at;
+	        };
+	        return new this.Promise((resolve, reject) => {
+	          if (finished()) {
+	            return resolve();
+	          } else {
+	            return this.on("done", () => {
+	              if (finished()) {
+	                this.removeAllListeners("done");
+	                return resolve();
+	              }
+	            });
+	          }
+	        });
+	      };
+	      done = options.dropWaitingJobs ? (this._run = function(index, next) {
+	        return next.doDrop({
+	          message: options.dropErrorMessage
+	        });
+	      }, this._drainOne = () => {
+	        return this.Promise.resolve(null);
+	      }, this._registerLock.schedule(() => {
+	        return this._submitLock.schedule(() => {
+	          var k, ref, v;
+	          ref = this._scheduled;
+	          for (k in ref) {
+	            v = ref[k];
+	            if (this.jobStatus(v.job.options.id) === "RUNNING") {
+	              clearTimeout(v.timeout);
+	              clearTimeout(v.expiration);
+	              v.job.doDrop({
+	                message: options.dropErrorMessage
+	              });
+	            }
+	          }
+	          this._dropAllQueued(options.dropErrorMessage);
+	          return waitForExecuting(0);
+	        });
+	      })) : this.schedule({
+	        priority: NUM_PRIORITIES$1 - 1,
+	        weight: 0
+	      }, () => {
+	        return waitForExecuting(1);
+	      });
+	      this._receive = function(job) {
+	        return job._reject(new Bottleneck.prototype.BottleneckError(options.enqueueErrorMessage));
+	      };
+	      this.stop = () => {
+	        return this.Promise.reject(new Bottleneck.prototype.BottleneckError("stop() has already been called"));
+	      };
+	      return done;
+	    }
+
+	    async _addToQueue(job) {
+	      var args, blocked, error, options, reachedHWM, shifted, strategy;
+	      ({args, options} = job);
+	      try {
+	        ({reachedHWM, blocked, strategy} = (await this._store.__submit__(this.queued(), options.weight)));
+	      } catch (error1) {
+	        error = error1;
+	        this.Events.trigger("debug", `Could not queue ${options.id}`, {args, options, error});
+	        job.doDrop({error});
+	        return false;
+	      }
+	      if (blocked) {
+	        job.doDrop();
+	        return true;
+	      } else if (reachedHWM) {
+	        shifted = strategy === Bottleneck.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck.prototype.strategy.OVERFLOW ? job : void 0;
+	        if (shifted != null) {
+	          shifted.doDrop();
+	        }
+	        if ((shifted == null) || strategy === Bottleneck.prototype.strategy.OVERFLOW) {
+	          if (shifted == null) {
+	            job.doDrop();
+	          }
+	          return reachedHWM;
+	        }
+	      }
+	      job.doQueue(reachedHWM, blocked);
+	      this._queues.push(job);
+	      await this._drainAll();
+	      return reachedHWM;
+	    }
+
+	    _receive(job) {
+	      if (this._states.jobStatus(job.options.id) != null) {
+	        job._reject(new Bottleneck.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
+	        return false;
+	      } else {
+	        job.doReceive();
+	        return this._submitLock.schedule(this._addToQueue, job);
+	      }
+	    }
+
+	    submit(...args) {
+	      var cb, fn, job, options, ref, ref1, task;
+	      if (typeof args[0] === "function") {
+	        ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
+	        options = parser$5.load({}, this.jobDefaults);
+	      } else {
+	        ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
+	        options = parser$5.load(options, this.jobDefaults);
+	      }
+	      task = (...args) => {
+	        return new this.Promise(function(resolve, reject) {
+	          return fn(...args, function(...args) {
+	            return (args[0] != null ? reject : resolve)(args);
+	          });
+	        });
+	      };
+	      job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+	      job.promise.then(function(args) {
+	        return typeof cb === "function" ? cb(...args) : void 0;
+	      }).catch(function(args) {
+	        if (Array.isArray(args)) {
+	          return typeof cb === "function" ? cb(...args) : void 0;
+	        } else {
+	          return typeof cb === "function" ? cb(args) : void 0;
+	        }
+	      });
+	      return this._receive(job);
+	    }
+
+	    schedule(...args) {
+	      var job, options, task;
+	      if (typeof args[0] === "function") {
+	        [task, ...args] = args;
+	        options = {};
+	      } else {
+	        [options, task, ...args] = args;
+	      }
+	      job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+	      this._receive(job);
+	      return job.promise;
+	    }
+
+	    wrap(fn) {
+	      var schedule, wrapped;
+	      schedule = this.schedule.bind(this);
+	      wrapped = function(...args) {
+	        return schedule(fn.bind(this), ...args);
+	      };
+	      wrapped.withOptions = function(options, ...args) {
+	        return schedule(options, fn, ...args);
+	      };
+	      return wrapped;
+	    }
+
+	    async updateSettings(options = {}) {
+	      await this._store.__updateSettings__(parser$5.overwrite(options, this.storeDefaults));
+	      parser$5.overwrite(options, this.instanceDefaults, this);
+	      return this;
+	    }
+
+	    currentReservoir() {
+	      return this._store.__currentReservoir__();
+	    }
+
+	    incrementReservoir(incr = 0) {
+	      return this._store.__incrementReservoir__(incr);
+	    }
+
+	  }
+	  Bottleneck.default = Bottleneck;
+
+	  Bottleneck.Events = Events$4;
+
+	  Bottleneck.version = Bottleneck.prototype.version = require$$8.version;
+
+	  Bottleneck.strategy = Bottleneck.prototype.strategy = {
+	    LEAK: 1,
+	    OVERFLOW: 2,
+	    OVERFLOW_PRIORITY: 4,
+	    BLOCK: 3
+	  };
+
+	  Bottleneck.BottleneckError = Bottleneck.prototype.BottleneckError = BottleneckError_1;
+
+	  Bottleneck.Group = Bottleneck.prototype.Group = Group_1;
+
+	  Bottleneck.RedisConnection = Bottleneck.prototype.RedisConnection = require$$2;
+
+	  Bottleneck.IORedisConnection = Bottleneck.prototype.IORedisConnection = require$$3;
+
+	  Bottleneck.Batcher = Bottleneck.prototype.Batcher = Batcher_1;
+
+	  Bottleneck.prototype.jobDefaults = {
+	    priority: DEFAULT_PRIORITY$1,
+	    weight: 1,
+	    expiration: null,
+	    id: "<no-id>"
+	  };
+
+	  Bottleneck.prototype.storeDefaults = {
+	    maxConcurrent: null,
+	    minTime: 0,
+	    highWater: null,
+	    strategy: Bottleneck.prototype.strategy.LEAK,
+	    penalty: null,
+	    reservoir: null,
+	    reservoirRefreshInterval: null,
+	    reservoirRefreshAmount: null,
+	    reservoirIncreaseInterval: null,
+	    reservoirIncreaseAmount: null,
+	    reservoirIncreaseMaximum: null
+	  };
+
+	  Bottleneck.prototype.localStoreDefaults = {
+	    Promise: Promise,
+	    timeout: null,
+	    heartbeatInterval: 250
+	  };
+
+	  Bottleneck.prototype.redisStoreDefaults = {
+	    Promise: Promise,
+	    timeout: null,
+	    heartbeatInterval: 5000,
+	    clientTimeout: 10000,
+	    Redis: null,
+	    clientOptions: {},
+	    clusterNodes: null,
+	    clearDatastore: false,
+	    connection: null
+	  };
+
+	  Bottleneck.prototype.instanceDefaults = {
+	    datastore: "local",
+	    connection: null,
+	    id: "<no-id>",
+	    rejectOnDrop: true,
+	    trackDoneStatus: false,
+	    Promise: Promise
+	  };
+
+	  Bottleneck.prototype.stopDefaults = {
+	    enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
+	    dropWaitingJobs: true,
+	    dropErrorMessage: "This limiter has been stopped."
+	  };
+
+	  return Bottleneck;
+
+	}).call(commonjsGlobal);
+
+	var Bottleneck_1 = Bottleneck;
+
+	var lib = Bottleneck_1;
+
+	return lib;
+
+})));
+
+
+/***/ }),
+
 /***/ 2453:
 /***/ (function(module) {
 
@@ -34709,7 +36239,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6532);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7301);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34718,7 +36248,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6532:
+/***/ 7301:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35856,7 +37386,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile: summary_writeFile } = external_fs_namespaceObject.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -35917,7 +37447,7 @@ class Summary {
         return summary_awaiter(this, void 0, void 0, function* () {
             const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
             const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
+            const writeFunc = overwrite ? summary_writeFile : appendFile;
             yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
             return this.emptyBuffer();
         });
@@ -36179,7 +37709,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm: io_util_rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod: io_util_chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm: io_util_rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -42683,7 +44213,7 @@ const defaults = {
         fetch: getProxyFetch(baseUrl)
     }
 };
-const utils_GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
+const GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
 
 /**
  * Convience function to correctly format Octokit Options to pass into the constructor.
@@ -42691,15 +44221,15 @@ const utils_GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(
  * @param     token    the repo PAT or GITHUB_TOKEN
  * @param     options  other options to set
  */
-function utils_getOctokitOptions(token, options) {
+function getOctokitOptions(token, options) {
     const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
     // Auth
-    const auth = Utils.getAuthString(token, opts);
+    const auth = getAuthString(token, opts);
     if (auth) {
         opts.auth = auth;
     }
     // Orchestration ID
-    const userAgent = Utils.getUserAgentWithOrchestrationId(opts.userAgent);
+    const userAgent = getUserAgentWithOrchestrationId(opts.userAgent);
     if (userAgent) {
         opts.userAgent = userAgent;
     }
@@ -42716,11 +44246,96 @@ const github_context = new Context();
  * @param     token    the repo PAT or GITHUB_TOKEN
  * @param     options  other options to set
  */
-function github_getOctokit(token, options, ...additionalPlugins) {
+function getOctokit(token, options, ...additionalPlugins) {
     const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+// EXTERNAL MODULE: ./node_modules/bottleneck/light.js
+var light = __nccwpck_require__(3251);
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
+// pkg/dist-src/version.js
+var plugin_retry_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/error-request.js
+function isRequestError(error) {
+  return error.request !== void 0;
+}
+async function errorRequest(state, octokit, error, options) {
+  if (!isRequestError(error) || !error?.request.request) {
+    throw error;
+  }
+  if (error.status >= 400 && !state.doNotRetry.includes(error.status)) {
+    const retries = options.request.retries != null ? options.request.retries : state.retries;
+    const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
+    throw octokit.retry.retryRequest(error, retries, retryAfter);
+  }
+  throw error;
+}
+
+// pkg/dist-src/wrap-request.js
+
+
+async function wrapRequest(state, octokit, request, options) {
+  const limiter = new light();
+  limiter.on("failed", function(error, info) {
+    const maxRetries = ~~error.request.request?.retries;
+    const after = ~~error.request.request?.retryAfter;
+    options.request.retryCount = info.retryCount + 1;
+    if (maxRetries > info.retryCount) {
+      return after * state.retryAfterBaseValue;
+    }
+  });
+  return limiter.schedule(
+    requestWithGraphqlErrorHandling.bind(null, state, octokit, request),
+    options
+  );
+}
+async function requestWithGraphqlErrorHandling(state, octokit, request, options) {
+  const response = await request(options);
+  if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
+    response.data.errors[0].message
+  )) {
+    const error = new RequestError(response.data.errors[0].message, 500, {
+      request: options,
+      response
+    });
+    return errorRequest(state, octokit, error, options);
+  }
+  return response;
+}
+
+// pkg/dist-src/index.js
+function retry(octokit, octokitOptions) {
+  const state = Object.assign(
+    {
+      enabled: true,
+      retryAfterBaseValue: 1e3,
+      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
+      retries: 3
+    },
+    octokitOptions.retry
+  );
+  const retryPlugin = {
+    retry: {
+      retryRequest: (error, retries, retryAfter) => {
+        error.request.request = Object.assign({}, error.request.request, {
+          retries,
+          retryAfter
+        });
+        return error;
+      }
+    }
+  };
+  if (state.enabled) {
+    octokit.hook.error("request", errorRequest.bind(null, state, retryPlugin));
+    octokit.hook.wrap("request", wrapRequest.bind(null, state, retryPlugin));
+  }
+  return retryPlugin;
+}
+retry.VERSION = plugin_retry_dist_bundle_VERSION;
+
+
 ;// CONCATENATED MODULE: ./src/core/secrets.ts
 
 /**
@@ -42731,7 +44346,7 @@ function github_getOctokit(token, options, ...additionalPlugins) {
 const registered = new Set();
 /** Shorter values would mask ordinary words everywhere; the runner warns about them too. */
 const MIN_SECRET_LENGTH = 4;
-function secrets_registerSecret(value) {
+function registerSecret(value) {
     if (!value || value.length < MIN_SECRET_LENGTH || registered.has(value))
         return;
     registered.add(value);
@@ -42752,9 +44367,9 @@ function secrets_registerSecret(value) {
 function secrets_registerSecretWithDerivations(value) {
     if (!value)
         return;
-    secrets_registerSecret(value);
-    secrets_registerSecret(Buffer.from(value).toString('base64'));
-    secrets_registerSecret(encodeURIComponent(value));
+    registerSecret(value);
+    registerSecret(Buffer.from(value).toString('base64'));
+    registerSecret(encodeURIComponent(value));
 }
 function secrets_maskSecrets(text) {
     let masked = text;
@@ -42890,6 +44505,13 @@ function readGitHubContext(env = process.env) {
         payload,
     };
 }
+/** The workflow run's page (this attempt's, after a re-run): where a reader follows a deploy. */
+function workflowRunUrl(context) {
+    const run = `${context.serverUrl}/${context.repository.fullName}/actions/runs/${context.runId}`;
+    return context.runAttempt && context.runAttempt > 1
+        ? `${run}/attempts/${context.runAttempt}`
+        : run;
+}
 /**
  * Every 4xx is final. That includes 429 and rate-limit 403s: GitHub asks clients to wait for the
  * reset time or a minute before retrying secondary limits, which a few seconds of backoff would
@@ -42900,7 +44522,7 @@ const CLIENT_ERRORS = Array.from({ length: 100 }, (_, i) => 400 + i);
 /** An authenticated Octokit (REST methods and pagination) that retries 5xx and network errors. */
 function createOctokit(token, options = {}) {
     if (!token.trim()) {
-        throw new ActionError('No GitHub token was given.', 'Pass one, e.g. github-token: ${{ github.token }}, and give the job the permissions it needs.');
+        throw new errors_ActionError('No GitHub token was given.', 'Pass one, e.g. github-token: ${{ github.token }}, and give the job the permissions it needs.');
     }
     registerSecret(token);
     const env = options.env ?? process.env;
@@ -43015,10 +44637,72 @@ async function withPullRequest(github, token, number) {
     return { ...github, pullRequest };
 }
 
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/core/cluster-identity.ts
+/**
+ * Which cluster a step talks to. A workflow that deploys to many clusters runs the same step once
+ * per cluster, and a reader of the run must see which cluster each summary is about: the
+ * kubeconfig context and the API server's host say that without showing any credential.
+ */
+
+
+/** The identity in a parsed kubeconfig; parts it does not name are undefined. */
+function clusterIdentity(config, context) {
+    const kubeconfig = cluster_identity_asMapping(config);
+    const current = kubeconfig['current-context'];
+    const name = context || (typeof current === 'string' && current !== '' ? current : undefined);
+    const clusterName = cluster_identity_asMapping(namedEntry(kubeconfig.contexts, name)?.context).cluster;
+    const cluster = cluster_identity_asMapping(namedEntry(kubeconfig.clusters, typeof clusterName === 'string' ? clusterName : undefined)
+        ?.cluster);
+    return { context: name, server: hostOf(cluster.server) };
+}
+/**
+ * The identity of the kubeconfig file kubectl is given. It only labels the report, so a file that
+ * cannot be read or parsed gives what is known (the context input) instead of an error.
+ */
+function readClusterIdentity(kubeconfigPath, context) {
+    try {
+        return clusterIdentity(dist.parse((0,external_node_fs_namespaceObject.readFileSync)(kubeconfigPath, 'utf8'), { maxAliasCount: 100 }), context);
+    }
+    catch {
+        return { context: context || undefined, server: undefined };
+    }
+}
+/** One phrase for logs and summaries: `eu-west (api.eu.example.com:6443)`; undefined when unknown. */
+function describeCluster(identity) {
+    if (!identity?.context && !identity?.server)
+        return undefined;
+    if (!identity.server)
+        return identity.context;
+    if (!identity.context)
+        return identity.server;
+    return `${identity.context} (${identity.server})`;
+}
+function namedEntry(list, name) {
+    if (name === undefined || !Array.isArray(list))
+        return undefined;
+    return list.map(cluster_identity_asMapping).find((entry) => entry.name === name);
+}
+/** Only host and port: a path or a user name in the URL says nothing about which cluster it is. */
+function hostOf(server) {
+    if (typeof server !== 'string' || server.trim() === '')
+        return undefined;
+    try {
+        return new URL(server.trim()).host || undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function cluster_identity_asMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : {};
+}
+
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:os"
@@ -43142,7 +44826,7 @@ const OWNED_TEMP_PREFIX = 'slipway-';
  * with the credential files. Outside a runner (no RUNNER_TEMP) it goes to the system temp folder
  * and is not recorded.
  */
-function ownedTempDirectory(purpose) {
+function credentials_ownedTempDirectory(purpose) {
     const runnerTemp = process.env.RUNNER_TEMP;
     const directory = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), `${OWNED_TEMP_PREFIX}${purpose}-`));
     (0,external_node_fs_namespaceObject.chmodSync)(directory, 0o700);
@@ -43157,7 +44841,7 @@ function ownedTempDirectory(purpose) {
  * RUNNER_TEMP. Saved state is read back from the environment, so a post step checks what it is
  * told to delete instead of trusting it.
  */
-function isOwnedTempDirectory(path, runnerTemp = process.env.RUNNER_TEMP) {
+function credentials_isOwnedTempDirectory(path, runnerTemp = process.env.RUNNER_TEMP) {
     if (!runnerTemp || !isAbsolute(path))
         return false;
     const resolved = resolve(path);
@@ -43181,7 +44865,7 @@ async function removeCredentialFiles() {
     for (const directory of new Set([...recorded, ...written])) {
         if (typeof directory !== 'string')
             continue;
-        if (!isOwnedTempDirectory(directory)) {
+        if (!credentials_isOwnedTempDirectory(directory)) {
             core.warning(`Not removing ${escapeUntrusted(directory)}: a post step removes only what its main step ` +
                 `created (a ${OWNED_TEMP_PREFIX}* directory directly under RUNNER_TEMP).`);
             continue;
@@ -43731,6 +45415,7 @@ function lastLine(text) {
 
 
 
+
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** kubectl needs a moment beyond its own --timeout to print the outcome and exit. */
 const STATUS_GRACE_MS = 15_000;
@@ -43741,11 +45426,10 @@ class Kubectl {
     options;
     constructor(options) {
         this.options = options;
-        this.program =
-            options.program ?? ((0,external_node_fs_namespaceObject.existsSync)('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl');
+        this.program = options.program ?? defaultKubectlProgram();
         this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
         // Recorded for the post step, which removes it: nothing of ours outlives the job's steps.
-        const cacheDir = options.cacheDir ?? ownedTempDirectory('kube-cache');
+        const cacheDir = options.cacheDir ?? credentials_ownedTempDirectory('kube-cache');
         this.options = { ...options, cacheDir };
         this.globalArgs = ['--kubeconfig', options.kubeconfigPath, '--cache-dir', cacheDir];
         if (options.context)
@@ -43756,6 +45440,19 @@ class Kubectl {
     /** The same kubectl (kubeconfig, cache) with another deadline, e.g. for a rollback's own budget. */
     withDeadline(deadlineAt) {
         return new Kubectl({ ...this.options, deadlineAt });
+    }
+    /**
+     * The same kubectl working in another namespace, for objects that name their own; undefined
+     * keeps this one's (the namespace input, else the context's).
+     */
+    inNamespace(namespace) {
+        if (namespace === undefined || namespace === this.options.namespace)
+            return this;
+        return new Kubectl({ ...this.options, namespace });
+    }
+    /** The namespace given with --namespace; undefined: the context's. */
+    get namespace() {
+        return this.options.namespace;
     }
     forgetDiscovery() {
         const cacheDir = this.options.cacheDir;
@@ -43853,6 +45550,8 @@ class Kubectl {
     /** `kubectl apply` of one object given in memory, through stdin (no file to clean up). */
     async applyObject(object, options = {}) {
         const args = ['apply', '-f', '-'];
+        if (options.serverSide)
+            args.push('--server-side', '--field-manager=slipway');
         if (options.dryRun === 'server')
             args.push('--dry-run=server');
         return (await this.run(args, { stdin: JSON.stringify(object) })).stdout;
@@ -43881,6 +45580,10 @@ class Kubectl {
         }
         return (await this.run(['get', '--raw', path], options)).stdout;
     }
+}
+/** /usr/bin/kubectl when it exists (not a wrapper earlier on PATH), else `kubectl` on PATH. */
+function defaultKubectlProgram() {
+    return (0,external_node_fs_namespaceObject.existsSync)('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl';
 }
 function parseJson(result) {
     try {
@@ -43933,7 +45636,7 @@ async function writeKubeconfig(input) {
     const { config, text, encoded } = decodeKubeconfig(input);
     // The whole base64 blob carries every credential in it; plain YAML lines are mostly harmless.
     if (encoded)
-        secrets_registerSecret(input.trim());
+        registerSecret(input.trim());
     registerKubeconfigSecrets(config);
     const path = await writeCredentialFile('kubeconfig', text);
     const current = config['current-context'];
@@ -43994,10 +45697,10 @@ function registerKubeconfigSecrets(config) {
             secrets_registerSecretWithDerivations(value);
             // The key's base64 is what the file holds; its PEM is what a debug log would show.
             if (field === 'client-key-data')
-                secrets_registerSecret(Buffer.from(value, 'base64').toString());
+                registerSecret(Buffer.from(value, 'base64').toString());
         }
         if (typeof user.username === 'string' && typeof user.password === 'string') {
-            secrets_registerSecret(Buffer.from(`${user.username}:${user.password}`).toString('base64'));
+            registerSecret(Buffer.from(`${user.username}:${user.password}`).toString('base64'));
         }
         const provider = isMapping(user['auth-provider']) ? user['auth-provider'].config : undefined;
         if (isMapping(provider)) {
@@ -44019,7 +45722,9 @@ async function connectKubectl(inputs, options = {}) {
         context: inputs.context,
         namespace: inputs.namespace,
     };
-    return { kubectl: kubectlFor(target, options), target };
+    // Named in the summary, so each leg of a many-cluster matrix says which cluster it changed.
+    const cluster = readClusterIdentity(target.kubeconfigPath, target.context);
+    return { kubectl: kubectlFor(target, options), target, cluster };
 }
 /** kubectl for a target saved earlier, e.g. by main for its post step. */
 function kubectlFor(target, options = {}) {
@@ -44448,347 +46153,231 @@ class ClusterLock {
     }
 }
 
-;// CONCATENATED MODULE: ./src/canary/cluster/cluster-state.ts
+;// CONCATENATED MODULE: ./src/canary/names.ts
 /**
- * A canary run can span jobs (`mode: start` today, `promote` or `abort` after a person looked), so
- * what the run needs to continue lives on the canary Deployment itself: it exists exactly as long
- * as the canary does, and deleting the canary forgets the run.
+ * The one place canary object names are made. Everything a canary run creates is named after the
+ * stable object it stands beside plus one suffix, so the revert, the post step, the metrics
+ * queries and a later job all find the same objects, and input checks can leave room for it.
+ */
+/** Appended to a stable object's name to name its canary twin. */
+const CANARY_SUFFIX = '-canary';
+/** The canary twin of any stable object (a ConfigMap or Secret copy, a canary Ingress, …). */
+function canaryCopyName(stableName) {
+    return `${stableName}${CANARY_SUFFIX}`;
+}
+/** The canary Deployment of stable Deployment `deployment`; it carries the run's state. */
+function names_canaryName(deployment) {
+    return canaryCopyName(deployment);
+}
+/** The Service that selects only the canary's pods (router modes). */
+function canaryServiceName(service) {
+    return canaryCopyName(service);
+}
+/** The longest stable name whose canary twin still fits in `limit` characters. */
+function roomForSuffix(limit) {
+    return limit - CANARY_SUFFIX.length;
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/hpa.ts
+/**
+ * Stable's HorizontalPodAutoscaler during a canary. As traffic moves to the canary, stable's load
+ * falls and its HPA would shrink it; an abort then sends all traffic back to too few pods. So the
+ * canary holds the HPA: minReplicas is raised to stable's replicas from before the canary (never
+ * lowered) and put back when the canary ends. What it was is kept in the canary's ClusterState,
+ * so whichever job ends the canary (promote, abort, the post step, a later run clearing a stale
+ * canary) restores it.
  */
 
-const STATE_ANNOTATION = 'canary.slipway.dev/state';
-const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-const MANAGED_BY = 'slipway';
-const STABLE_LABEL = 'canary.slipway.dev/stable';
-const TRAFFIC_MODES = ['replicas', 'gateway-api', 'nginx', 'istio'];
-/** True when the canary's owner stopped renewing its lease: its runner is gone. */
-function isStale(state, now = Date.now()) {
-    if (state.phase === 'paused' || state.leaseSeconds === undefined || !state.renewedAt) {
-        return false;
-    }
-    const renewed = Date.parse(state.renewedAt);
-    return Number.isFinite(renewed) && now > renewed + state.leaseSeconds * 1_000;
-}
-/** Any job or attempt of the same workflow run may continue the canary. */
-function sameRun(state, owner) {
-    return state.owner?.runId === owner.runId;
-}
-/** This very job attempt created or took over the canary (the post step's test). */
-function ownedBy(state, owner) {
-    return (sameRun(state, owner) &&
-        state.owner?.runAttempt === owner.runAttempt &&
-        state.owner?.job === owner.job);
-}
-function describeOwner(state) {
-    const owner = state.owner;
-    if (!owner)
-        return 'an earlier Slipway run';
-    return `run ${owner.runId} (attempt ${owner.runAttempt}) of workflow '${owner.workflow}', job '${owner.job}' in ${owner.repository}`;
-}
-function cluster_state_canaryName(deployment) {
-    return `${deployment}-canary`;
-}
-function stateAnnotation(state) {
-    return { [STATE_ANNOTATION]: JSON.stringify(state) };
-}
-async function writeClusterState(kubectl, state) {
-    await kubectl.annotate(`deployment/${cluster_state_canaryName(state.deployment)}`, stateAnnotation(state));
-}
-/** undefined when there is no canary, i.e. no run to continue. */
-async function readClusterState(kubectl, deployment) {
-    const name = cluster_state_canaryName(deployment);
-    const canary = await kubectl.getIfExists(`deployment/${name}`);
-    if (!canary)
-        return undefined;
-    const labels = canary.metadata.labels ?? {};
-    if (labels[MANAGED_BY_LABEL] !== MANAGED_BY || labels[STABLE_LABEL] !== deployment) {
-        throw new errors_ActionError(`Deployment '${name}' exists but was not created by Slipway for '${deployment}' (it lacks the labels ${MANAGED_BY_LABEL}=${MANAGED_BY} and ${STABLE_LABEL}=${deployment}).`, `Slipway names its canary '${name}'; rename or remove that Deployment before running a canary of '${deployment}'.`);
-    }
-    const text = canary.metadata.annotations?.[STATE_ANNOTATION];
-    if (text === undefined) {
-        throw new errors_ActionError(`Canary Deployment '${name}' has no ${STATE_ANNOTATION} annotation, so the run it belongs to cannot be continued.`, 'Run the action with mode: abort to remove the canary, then start again.');
-    }
-    return parseClusterState(text, name);
-}
-function parseClusterState(text, where) {
-    let value;
+
+/** kubectl's name for the kind, fully qualified so no other group's "hpa" can be meant. */
+const KIND = 'horizontalpodautoscalers.v2.autoscaling';
+/**
+ * The HPAs that scale Deployment `deployment` in `namespace`; none when the cluster serves no
+ * autoscaling/v2 (the API answers 404). Read through the raw path, so that a discovery hiccup
+ * cannot be mistaken for a missing API.
+ */
+async function findStableHpas(kubectl, namespace, deployment) {
+    let text;
     try {
-        value = JSON.parse(text);
+        text = await kubectl.getRaw(`/apis/autoscaling/v2/namespaces/${encodeURIComponent(namespace)}/horizontalpodautoscalers`);
     }
-    catch {
-        value = undefined;
+    catch (error) {
+        if (error instanceof ExecError && /\(NotFound\)/.test(error.result.stderr))
+            return [];
+        throw error;
     }
-    const problem = stateProblem(value);
-    if (problem) {
-        throw new errors_ActionError(`The ${STATE_ANNOTATION} annotation on '${where}' is not a state this version of Slipway can read: ${problem}.`, 'Run the action with mode: abort to remove the canary, then start again.');
-    }
-    return value;
+    const list = JSON.parse(text);
+    return (list.items ?? []).filter((hpa) => {
+        const ref = hpa.spec.scaleTargetRef;
+        const group = (ref?.apiVersion ?? '').split('/')[0];
+        return ref?.kind === 'Deployment' && ref.name === deployment && group === 'apps';
+    });
 }
-function stateProblem(value) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value))
-        return 'not a JSON object';
-    const state = value;
-    if (state.version !== 1)
-        return `version ${JSON.stringify(state.version)} (expected 1)`;
-    const strings = ['deployment', 'container', 'service', 'stableImage', 'canaryImage', 'startedAt'];
-    for (const field of strings) {
-        if (typeof state[field] !== 'string')
-            return `'${field}' is not text`;
+/** The bounds that keep stable at `stableReplicas` or more; never lower than the HPA's own. */
+function planHold(hpa, stableReplicas) {
+    const minReplicas = hpa.spec.minReplicas ?? 1;
+    const maxReplicas = hpa.spec.maxReplicas;
+    const heldMinReplicas = Math.max(minReplicas, stableReplicas);
+    return {
+        name: hpa.metadata.name,
+        minReplicas,
+        maxReplicas,
+        heldMinReplicas,
+        heldMaxReplicas: Math.max(maxReplicas, heldMinReplicas),
+    };
+}
+/** Raises the HPA's bounds to the hold's, then checks the HPA has them. Safe to repeat. */
+async function holdHpa(kubectl, hold) {
+    const live = await readHpa(kubectl, hold.name);
+    if (!live)
+        return;
+    const min = live.spec.minReplicas ?? 1;
+    const wanted = {
+        minReplicas: Math.max(min, hold.heldMinReplicas),
+        maxReplicas: Math.max(live.spec.maxReplicas, hold.heldMaxReplicas, min),
+    };
+    await setBounds(kubectl, hold.name, live, wanted);
+}
+/**
+ * Puts back what the canary changed: a bound is restored only while it still has the value the
+ * canary gave it, so a change someone made to the HPA meanwhile stays. Safe to repeat; a deleted
+ * HPA has nothing to restore. Returns what it did, for the report.
+ */
+async function restoreHpa(kubectl, hold) {
+    if (!changes(hold))
+        return undefined;
+    const held = `Stable's HPA ${hold.name} was held at minReplicas ${hold.heldMinReplicas} during the canary`;
+    const live = await readHpa(kubectl, hold.name);
+    if (!live)
+        return `${held}; it no longer exists, so there was nothing to restore.`;
+    const min = live.spec.minReplicas ?? 1;
+    const max = live.spec.maxReplicas;
+    const wanted = {
+        minReplicas: min === hold.heldMinReplicas ? hold.minReplicas : min,
+        maxReplicas: max === hold.heldMaxReplicas ? hold.maxReplicas : max,
+    };
+    // A maxReplicas someone lowered meanwhile may sit below the original minReplicas.
+    wanted.minReplicas = Math.min(wanted.minReplicas, wanted.maxReplicas);
+    await setBounds(kubectl, hold.name, live, wanted);
+    const kept = wanted.minReplicas === hold.minReplicas ? '' : ' (changed by someone else meanwhile)';
+    return `${held}, and restored to minReplicas ${wanted.minReplicas}${kept}.`;
+}
+/** The holds to record for stable's HPAs before the canary changes anything. */
+async function planStableHolds(kubectl, namespace, deployment, stableReplicas) {
+    const hpas = await findStableHpas(kubectl, namespace, deployment);
+    return hpas.map((hpa) => planHold(hpa, stableReplicas));
+}
+/** Holds every HPA (once the canary, which records them, exists); returns lines for the report. */
+async function holdStableHpas(kubectl, holds) {
+    for (const hold of holds)
+        if (changes(hold))
+            await holdHpa(kubectl, hold);
+    return holds.map(describeHold);
+}
+/** Restores every HPA the canary held; returns lines for the report. Safe to repeat. */
+async function restoreStableHpas(kubectl, holds) {
+    const notes = [];
+    for (const hold of holds ?? []) {
+        const note = await restoreHpa(kubectl, hold);
+        if (note)
+            notes.push(note);
     }
-    for (const field of ['stableRevision', 'weight', 'stepIndex']) {
-        if (typeof state[field] !== 'number')
-            return `'${field}' is not a number`;
+    return notes;
+}
+function changes(hold) {
+    return hold.heldMinReplicas !== hold.minReplicas || hold.heldMaxReplicas !== hold.maxReplicas;
+}
+/** What holding the HPA means, for the report at the start of the canary. */
+function describeHold(hold) {
+    if (!changes(hold)) {
+        return `Stable's HPA ${hold.name} already keeps stable at ${hold.minReplicas} or more replicas; left as it is.`;
     }
-    if (!TRAFFIC_MODES.includes(state.traffic))
-        return "'traffic' is not a mode";
-    if (state.route !== undefined && typeof state.route !== 'string')
-        return "'route' is not text";
-    if (state.phase !== undefined &&
-        !['running', 'paused', 'promoting'].includes(state.phase)) {
-        return "'phase' is not a phase";
-    }
-    if (state.leaseSeconds !== undefined && typeof state.leaseSeconds !== 'number') {
-        return "'leaseSeconds' is not a number";
-    }
-    if (state.renewedAt !== undefined &&
-        (typeof state.renewedAt !== 'string' || !Number.isFinite(Date.parse(state.renewedAt)))) {
-        return "'renewedAt' is not a time";
-    }
-    if (state.owner !== undefined) {
-        const owner = state.owner;
-        const texts = ['runId', 'repository', 'workflow', 'job'];
-        if (typeof owner?.runAttempt !== 'number' ||
-            texts.some((field) => typeof owner[field] !== 'string')) {
-            return "'owner' is not a run";
+    const max = hold.heldMaxReplicas === hold.maxReplicas
+        ? ''
+        : ` and maxReplicas from ${hold.maxReplicas} to ${hold.heldMaxReplicas}`;
+    return `Stable's HPA ${hold.name} is held at minReplicas ${hold.heldMinReplicas} (was ${hold.minReplicas})${max} during the canary, so stable cannot shrink while traffic moves to the canary.`;
+}
+/** A parse check for ClusterState: undefined when `value` is a list of holds. */
+function hpaHoldsProblem(value) {
+    if (!Array.isArray(value))
+        return "'hpaHolds' is not a list";
+    const numbers = ['minReplicas', 'maxReplicas', 'heldMinReplicas', 'heldMaxReplicas'];
+    for (const entry of value) {
+        if (typeof entry?.name !== 'string' || numbers.some((key) => !Number.isInteger(entry[key]))) {
+            return "'hpaHolds' has an entry that is not an HPA hold";
         }
     }
     return undefined;
 }
-
-;// CONCATENATED MODULE: ./src/canary/cluster/pod-health.ts
+function readHpa(kubectl, name) {
+    return kubectl.getIfExists(`${KIND}/${name}`);
+}
+/** Patches only the bounds that differ, then reads them back: the revert is verified, not assumed. */
+async function setBounds(kubectl, name, live, wanted) {
+    const patch = {};
+    if ((live.spec.minReplicas ?? 1) !== wanted.minReplicas)
+        patch.minReplicas = wanted.minReplicas;
+    if (live.spec.maxReplicas !== wanted.maxReplicas)
+        patch.maxReplicas = wanted.maxReplicas;
+    if (Object.keys(patch).length === 0)
+        return;
+    await kubectl.patch(`${KIND}/${name}`, 'merge', { spec: patch });
+    const after = await readHpa(kubectl, name);
+    if (!after)
+        return;
+    const min = after.spec.minReplicas ?? 1;
+    if (min !== wanted.minReplicas || after.spec.maxReplicas !== wanted.maxReplicas) {
+        throw new errors_ActionError(`HPA ${name} has minReplicas ${min} and maxReplicas ${after.spec.maxReplicas} after Slipway set them to ${wanted.minReplicas} and ${wanted.maxReplicas}; something else manages it.`, 'Check what else writes the HPA (a GitOps controller?) and set its bounds by hand.');
+    }
+}
 /**
- * The canary's pods as evidence: a container that restarts, waits in a crash loop or cannot get
- * its image, or a pod that stays not ready, aborts the step whatever the metrics say — a canary
- * that is OOMKilled every few minutes can still look as good as stable in Prometheus between
- * restarts. The judgement over pod JSON is pure (`judgePods`); `CanaryPodHealth` lists the pods
- * at every check and keeps what it has to remember between checks.
+ * Called once all traffic is back on stable and before the canary Deployment (which carries the
+ * holds) is deleted, so a revert cut short can still find what to restore.
+ */
+async function restoreHeldHpas(kubectl, restore) {
+    if (!restore)
+        return;
+    for (const line of await restoreStableHpas(kubectl, restore.holds))
+        restore.note(line);
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/traffic/index.ts
+/**
+ * Traffic providers move requests between stable and canary through whatever the cluster routes
+ * with. Each one remembers what it changed so that giving traffic back to stable leaves the route
+ * exactly as the user wrote it.
  */
 
 
-
-
-/** Waiting reasons that do not go away by waiting: the canary is broken, not slow to start. */
-const FATAL_WAITING_REASONS = [
-    'CrashLoopBackOff',
-    'ImagePullBackOff',
-    'ErrImagePull',
-    'CreateContainerConfigError',
-    'InvalidImageName',
-];
-/**
- * How long a canary pod may be not ready before that aborts the step: the longer of 30 s and
- * two check intervals. A pod is legitimately not ready for a moment when it is replaced (a node
- * drained, an eviction, in replicas mode a pod added by a scale that the shift has not waited for
- * yet), and a readiness probe needs a few periods to pass; 30 s covers that for ordinary probes,
- * and two check intervals make sure at least two checks in a row saw the pod not ready. A pod
- * that stays not ready longer is not serving its share, which the metrics do not show.
- */
-function notReadyGraceMs(checkIntervalMs) {
-    return Math.max(30_000, 2 * checkIntervalMs);
+function trafficProvider(kubectl, options) {
+    return TRAFFIC[options.traffic].provider(kubectl, options);
 }
-function emptyMemory() {
-    return { restarts: new Map(), notReadySince: new Map() };
-}
-/** The restart counts to judge later checks against; not-ready clocks start here too. */
-function takeBaseline(pods, now) {
-    const memory = emptyMemory();
-    for (const pod of live(pods)) {
-        const name = pod.metadata?.name ?? '';
-        for (const container of pod.status?.containerStatuses ?? []) {
-            memory.restarts.set(`${name}/${container.name ?? ''}`, container.restartCount ?? 0);
-        }
+/** What a router mode's provider needs; throws when the route to shift traffic on is not set. */
+function routerOptions(options) {
+    if (!options.route) {
+        throw new errors_ActionError(`Traffic mode '${options.traffic}' needs the name of the route to shift traffic on, and 'route' is empty.`, `Set 'route' to the ${routeKind(options.traffic)} that sends traffic to Service '${options.service ?? ''}'.`);
     }
-    trackReadiness(pods, memory, now);
-    return memory;
+    return {
+        namespace: options.namespace,
+        deployment: options.deployment,
+        // Only abort without a recorded canary lacks it; restoring a route then needs no Service.
+        service: options.service ?? '',
+        route: options.route,
+        snapshot: options.snapshot,
+    };
 }
-/** At most this many problems are named in one reason; the rest are counted. */
-const MAX_NAMED = 3;
-const MAX_MESSAGE = 160;
-/**
- * Why the canary's pods are unhealthy now, or undefined. Updates `memory.notReadySince`.
- * Every piece of cluster text in the sentence (pod and container names, reasons, messages) is
- * escaped with escapeUntrusted, because the reason is logged as it is.
- */
-function judgePods(pods, memory, now, graceMs) {
-    trackReadiness(pods, memory, now);
-    const problems = [];
-    const sorted = [...live(pods)].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
-    for (const pod of sorted) {
-        const name = pod.metadata?.name ?? '';
-        const podText = `canary pod ${log_escapeUntrusted(name)}`;
-        let containerProblem = false;
-        const containers = [
-            ...(pod.status?.containerStatuses ?? []).map((status) => ({ status, init: false })),
-            ...(pod.status?.initContainerStatuses ?? []).map((status) => ({ status, init: true })),
-        ];
-        for (const { status, init } of containers) {
-            const said = [];
-            // Init containers may fail and be retried before the app starts (waiting for a dependency);
-            // only their crash loops count, and a pod stuck in init shows as not ready.
-            if (!init) {
-                const before = memory.restarts.get(`${name}/${status.name ?? ''}`) ?? 0;
-                const restarts = (status.restartCount ?? 0) - before;
-                if (restarts > 0) {
-                    said.push(`restarted ${restarts} ${restarts === 1 ? 'time' : 'times'}${lastTermination(status)}`);
-                }
-            }
-            const waiting = status.state?.waiting?.reason;
-            if (waiting !== undefined && FATAL_WAITING_REASONS.includes(waiting)) {
-                const message = status.state?.waiting?.message;
-                said.push(`is in ${log_escapeUntrusted(waiting)}${message ? ` (${log_escapeUntrusted(clip(message))})` : ''}`);
-            }
-            if (said.length === 0)
-                continue;
-            containerProblem = true;
-            const what = init ? 'init container' : 'container';
-            problems.push(`${podText} ${what} ${log_escapeUntrusted(status.name ?? '?')} ${said.join(' and ')}`);
-        }
-        if (containerProblem)
-            continue;
-        const since = memory.notReadySince.get(name);
-        if (since !== undefined && now - since >= graceMs) {
-            const ready = readyCondition(pod);
-            const why = ready?.message ?? ready?.reason;
-            problems.push(`${podText} has not been ready for ${Math.round((now - since) / 1000)}s${why ? ` (${log_escapeUntrusted(clip(why))})` : ''}`);
-        }
-    }
-    if (problems.length === 0)
-        return undefined;
-    const named = problems.slice(0, MAX_NAMED).join('; ');
-    const more = problems.length - MAX_NAMED;
-    return more > 0 ? `${named}; and ${more} more ${more === 1 ? 'problem' : 'problems'}` : named;
-}
-/** Pods on their way out (deleted, or ended: evicted) are not judged. */
-function live(pods) {
-    return pods.filter((pod) => !pod.metadata?.deletionTimestamp &&
-        pod.status?.phase !== 'Succeeded' &&
-        pod.status?.phase !== 'Failed');
-}
-function readyCondition(pod) {
-    return pod.status?.conditions?.find((condition) => condition.type === 'Ready');
-}
-/** Starts the clock for pods seen not ready; stops it for pods ready again or gone. */
-function trackReadiness(pods, memory, now) {
-    const seen = new Set();
-    for (const pod of live(pods)) {
-        const name = pod.metadata?.name ?? '';
-        seen.add(name);
-        // A pod with no Ready condition yet (not scheduled) is not ready either.
-        if (readyCondition(pod)?.status === 'True')
-            memory.notReadySince.delete(name);
-        else if (!memory.notReadySince.has(name))
-            memory.notReadySince.set(name, now);
-    }
-    for (const name of memory.notReadySince.keys()) {
-        if (!seen.has(name))
-            memory.notReadySince.delete(name);
+function checkWeight(weight) {
+    if (!Number.isInteger(weight) || weight < 0 || weight > 100) {
+        throw new errors_ActionError(`A canary weight must be an integer from 0 to 100, not ${weight}.`);
     }
 }
-function lastTermination(status) {
-    const terminated = status.lastState?.terminated;
-    if (!terminated)
-        return '';
-    const parts = [
-        terminated.reason ? log_escapeUntrusted(terminated.reason) : undefined,
-        terminated.exitCode !== undefined ? `exit code ${terminated.exitCode}` : undefined,
-    ].filter(Boolean);
-    return parts.length > 0 ? ` (last: ${parts.join(', ')})` : '';
+/** Percent of `canary` in `canary + stable`, rounded; 0 when neither gets anything. */
+function share(canary, stable) {
+    const total = canary + stable;
+    return total > 0 ? Math.round((100 * canary) / total) : 0;
 }
-function clip(text) {
-    const line = text.trim();
-    return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE - 1)}…` : line;
-}
-/** `matchLabels` and `matchExpressions` in the form `kubectl get -l` takes. */
-function selectorText(selector) {
-    const terms = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
-    for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
-        if (operator === 'In')
-            terms.push(`${key} in (${values.join(',')})`);
-        else if (operator === 'NotIn')
-            terms.push(`${key} notin (${values.join(',')})`);
-        else if (operator === 'Exists')
-            terms.push(key);
-        else if (operator === 'DoesNotExist')
-            terms.push(`!${key}`);
-    }
-    return terms.join(',');
-}
-/** One `kubectl get pods` should not hold up a check for long. */
-const LIST_TIMEOUT_MS = 15_000;
-async function listPods(kubectl, selector) {
-    const list = await kubectl.json(['get', 'pods', '-l', selector], {
-        timeoutMs: LIST_TIMEOUT_MS,
-    });
-    return list.items ?? [];
-}
-/**
- * The canary's pods over one progression: `baseline()` once before the first step, `check()` at
- * every check. Neither throws. A transient API failure of the listing is not evidence against
- * the canary: the check says nothing and the next one looks again. A listing that fails for
- * another reason (e.g. the kubeconfig's user may not list pods) aborts, because the canary
- * cannot be judged healthy without it.
- */
-class CanaryPodHealth {
-    list;
-    options;
-    memory;
-    failing = false;
-    now;
-    log;
-    constructor(list, options) {
-        this.list = list;
-        this.options = options;
-        this.now = options.now ?? Date.now;
-        this.log = options.log ?? ((line) => info(line));
-    }
-    /**
-     * Restart counts from now on count against the canary. When the pods cannot be listed here,
-     * the first check that lists them takes the baseline instead.
-     */
-    async baseline() {
-        const pods = await this.tryList();
-        if (Array.isArray(pods))
-            this.memory = takeBaseline(pods, this.now());
-    }
-    async check() {
-        const pods = await this.tryList();
-        if (!Array.isArray(pods))
-            return pods.reason;
-        if (!this.memory) {
-            this.memory = takeBaseline(pods, this.now());
-            return undefined;
-        }
-        return judgePods(pods, this.memory, this.now(), this.options.graceMs);
-    }
-    async tryList() {
-        try {
-            const pods = await this.list();
-            this.failing = false;
-            return pods;
-        }
-        catch (error) {
-            const said = log_escapeUntrusted(lastLine(errors_describeThrown(error)));
-            if (isTransientKubeError(error)) {
-                if (!this.failing) {
-                    this.log(`Could not list the canary's pods (${said}); the next check looks again.`);
-                }
-                this.failing = true;
-                return { reason: undefined };
-            }
-            return {
-                reason: `could not list the canary's pods to check their health (${said}); the kubeconfig's user needs list on pods in the namespace`,
-            };
-        }
-    }
+function missingRoute(kind, route, service) {
+    return new errors_ActionError(`${kind} '${route}' does not exist in the target namespace.`, `Check the 'route' and 'namespace' inputs: 'route' must name the ${kind} that sends traffic to Service '${service}'.`);
 }
 
 // EXTERNAL MODULE: external "node:util"
@@ -44801,6 +46390,7 @@ var external_node_util_ = __nccwpck_require__(7975);
  * user's own route and giving traffic back restores it exactly. Custom resources refuse strategic
  * merge patches, so changes go in as merge patches, which replace the list as a whole.
  */
+
 
 
 class SplitRouteProvider {
@@ -44878,12 +46468,13 @@ class SplitRouteProvider {
 
 
 
+
 class GatewayApiProvider extends SplitRouteProvider {
     mode = 'gateway-api';
     constructor(kubectl, options) {
         super(kubectl, options, {
             resource: 'httproute.gateway.networking.k8s.io',
-            kind: 'HTTPRoute',
+            kind: routeKind('gateway-api'),
             field: 'rules',
             noStableRoute: ({ route, service }) => new errors_ActionError(`HTTPRoute '${route}' has no rule with a backendRef to Service '${service}', so no traffic could be shifted.`, `Point 'route' at the HTTPRoute whose backendRefs name '${service}', or fix 'service'.`),
         });
@@ -44961,6 +46552,7 @@ class GatewayApiProvider extends SplitRouteProvider {
 
 
 
+
 /** Istio's weights are percentages: a lone destination without one gets everything. */
 const WHOLE = 100;
 class IstioProvider extends SplitRouteProvider {
@@ -44968,7 +46560,7 @@ class IstioProvider extends SplitRouteProvider {
     constructor(kubectl, options) {
         super(kubectl, options, {
             resource: 'virtualservice.networking.istio.io',
-            kind: 'VirtualService',
+            kind: routeKind('istio'),
             field: 'http',
             noStableRoute: ({ route, service }) => new errors_ActionError(`VirtualService '${route}' has no HTTP route to host '${service}' (or its .svc.cluster.local name), so no traffic could be shifted.`, `Point 'route' at the VirtualService whose http routes send to '${service}', or fix 'service'.`),
         });
@@ -45056,6 +46648,7 @@ class IstioProvider extends SplitRouteProvider {
 
 
 
+
 const CANARY_ANNOTATION = 'nginx.ingress.kubernetes.io/canary';
 const CANARY_WEIGHT_ANNOTATION = 'nginx.ingress.kubernetes.io/canary-weight';
 const CANARY_WEIGHT_TOTAL_ANNOTATION = 'nginx.ingress.kubernetes.io/canary-weight-total';
@@ -45069,7 +46662,7 @@ class NginxProvider {
     constructor(kubectl, options) {
         this.kubectl = kubectl;
         this.options = options;
-        this.canaryIngress = `${options.route}-canary`;
+        this.canaryIngress = canaryCopyName(options.route);
     }
     async prepare() {
         const original = await this.kubectl.getIfExists(`ingress/${this.options.route}`);
@@ -45162,22 +46755,48 @@ class NginxProvider {
 
 ;// CONCATENATED MODULE: ./src/canary/cluster/traffic/replicas.ts
 /**
- * Replicas mode: the stable Service selects stable's and the canary's pods alike, so the canary's
- * share is its share of the pods. Stable keeps its R replicas; the canary gets c = R·w/(100−w).
+ * How many pods the canary runs, in every traffic mode: enough for its weight of what stable's
+ * pods serve, c = clamp(ceil(w/100 · S), 1, S), with S stable's replicas as they are at each shift
+ * (an HPA may have moved them). A router sends the canary w% and it is sized for that; at 100% it
+ * is sized for all traffic. Replicas mode has no router: the stable Service selects both
+ * Deployments' pods, so the canary's share is its share of the pods, c / (S + c), which is the
+ * weight it reports (at most 50%, when the canary matches stable).
  */
 
 
 
 /**
- * Pods for a weight. 100% cannot be had without scaling stable down, so it keeps the largest
- * share reached so far (at least one pod); the achieved weight tells the truth about it.
+ * Canary pods for `weight` percent of the traffic `stableReplicas` pods serve. At weight 0 a
+ * router's canary keeps one pod (`floor` 1), ready before any traffic reaches it; replicas mode's
+ * has none, since any pod of it takes a share.
  */
-function canaryReplicas(stableReplicas, weight, current) {
-    if (weight === 0)
-        return 0;
-    if (weight >= 100)
-        return Math.max(current, 1);
-    return Math.max(1, Math.round((stableReplicas * weight) / (100 - weight)));
+function canaryReplicas(stableReplicas, weight, floor = 0) {
+    if (weight <= 0)
+        return floor;
+    const most = Math.max(stableReplicas, 1);
+    return Math.min(most, Math.max(1, Math.ceil((weight * stableReplicas) / 100)));
+}
+/**
+ * Scales the canary for `weight` with stable's replicas read now. `only` limits the change to one
+ * direction, so a router grows the canary before it sends it more traffic and shrinks it after
+ * it sent it less.
+ */
+async function sizeCanary(kubectl, deployment, weight, options) {
+    const name = `deployment/${names_canaryName(deployment)}`;
+    const canary = await kubectl.getIfExists(name);
+    if (!canary) {
+        throw new errors_ActionError(`${name} does not exist, so its replicas cannot be set.`, 'Create the canary Deployment before shifting traffic to it.');
+    }
+    const stable = await kubectl.getIfExists(`deployment/${deployment}`);
+    const stableReplicas = stable?.spec.replicas ?? 0;
+    const current = canary.spec.replicas ?? 0;
+    const wanted = canaryReplicas(stableReplicas, weight, options.floor);
+    const skip = wanted === current ||
+        (options.only === 'grow' && wanted < current) ||
+        (options.only === 'shrink' && wanted > current);
+    if (!skip)
+        await kubectl.scale(name, wanted);
+    return { canary: skip ? current : wanted, stable: stableReplicas };
 }
 class ReplicasProvider {
     kubectl;
@@ -45187,7 +46806,7 @@ class ReplicasProvider {
     constructor(kubectl, options) {
         this.kubectl = kubectl;
         this.options = options;
-        this.canary = `deployment/${cluster_state_canaryName(options.deployment)}`;
+        this.canary = `deployment/${names_canaryName(options.deployment)}`;
     }
     async prepare() {
         if (this.options.stableReplicas > 0)
@@ -45196,17 +46815,10 @@ class ReplicasProvider {
     }
     async setWeight(weight) {
         checkWeight(weight);
-        const canary = await this.kubectl.getIfExists(this.canary);
-        if (!canary) {
-            throw new errors_ActionError(`${this.canary} does not exist, so its replicas cannot be set.`, 'Create the canary Deployment before shifting traffic to it.');
-        }
-        const { stableReplicas } = this.options;
-        const replicas = canaryReplicas(stableReplicas, weight, canary.spec.replicas ?? 0);
         // The caller waits for the new pods outside its cluster lock, so a cancellation can revert
         // without waiting for them.
-        if (replicas !== canary.spec.replicas)
-            await this.kubectl.scale(this.canary, replicas);
-        return share(replicas, stableReplicas);
+        const size = await sizeCanary(this.kubectl, this.options.deployment, weight, { floor: 0 });
+        return share(size.canary, size.stable);
     }
     /** Scaling to 0 first takes the canary's pods out of the Service even if the deletion fails. */
     async restoreStable() {
@@ -45232,65 +46844,1279 @@ class ReplicasProvider {
     }
 }
 
-;// CONCATENATED MODULE: ./src/canary/cluster/traffic/index.ts
+;// CONCATENATED MODULE: ./src/canary/cluster/traffic/traffic-modes.ts
+
+
+
+
+
+// The factories are functions so that the table never touches a provider class while the
+// modules that import each other (providers use helpers of index.ts) are still loading.
+const TRAFFIC = {
+    replicas: {
+        routeKind: undefined,
+        provider: (kubectl, options) => new ReplicasProvider(kubectl, {
+            deployment: options.deployment,
+            stableReplicas: options.stableReplicas,
+        }),
+    },
+    'gateway-api': {
+        routeKind: 'HTTPRoute',
+        provider: (kubectl, options) => new GatewayApiProvider(kubectl, routerOptions(options)),
+    },
+    nginx: {
+        routeKind: 'Ingress',
+        provider: (kubectl, options) => new NginxProvider(kubectl, routerOptions(options)),
+    },
+    istio: {
+        routeKind: 'VirtualService',
+        provider: (kubectl, options) => new IstioProvider(kubectl, routerOptions(options)),
+    },
+};
+/** Every `traffic` value, in the order the docs list them. */
+const TRAFFIC_MODES = Object.keys(TRAFFIC);
 /**
- * Traffic providers move requests between stable and canary through whatever the cluster routes
- * with. Each one remembers what it changed so that giving traffic back to stable leaves the route
- * exactly as the user wrote it.
+ * A router mode: traffic is split by a route between the stable Service and a canary Service,
+ * so `route` is required and the canary Service exists.
+ */
+function usesRoute(mode) {
+    return TRAFFIC[mode].routeKind !== undefined;
+}
+/** The kind `route` names in `mode` ('' in replicas mode), for messages. */
+function routeKind(mode) {
+    return TRAFFIC[mode].routeKind ?? '';
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/cluster-state.ts
+/**
+ * A canary run can span jobs (`mode: start` today, `promote` or `abort` after a person looked), so
+ * what the run needs to continue lives on the canary Deployment itself: it exists exactly as long
+ * as the canary does, and deleting the canary forgets the run.
+ */
+
+
+
+
+const STATE_ANNOTATION = 'canary.slipway.dev/state';
+const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+const MANAGED_BY = 'slipway';
+const STABLE_LABEL = 'canary.slipway.dev/stable';
+/** True when the canary's owner stopped renewing its lease: its runner is gone. */
+function isStale(state, now = Date.now()) {
+    if (state.phase === 'paused' || state.leaseSeconds === undefined || !state.renewedAt) {
+        return false;
+    }
+    const renewed = Date.parse(state.renewedAt);
+    return Number.isFinite(renewed) && now > renewed + state.leaseSeconds * 1_000;
+}
+/** Any job or attempt of the same workflow run may continue the canary. */
+function sameRun(state, owner) {
+    return state.owner?.runId === owner.runId;
+}
+/** This very job attempt created or took over the canary (the post step's test). */
+function ownedBy(state, owner) {
+    return (sameRun(state, owner) &&
+        state.owner?.runAttempt === owner.runAttempt &&
+        state.owner?.job === owner.job);
+}
+function describeOwner(state) {
+    const owner = state.owner;
+    if (!owner)
+        return 'an earlier Slipway run';
+    return `run ${owner.runId} (attempt ${owner.runAttempt}) of workflow '${owner.workflow}', job '${owner.job}' in ${owner.repository}`;
+}
+function stateAnnotation(state) {
+    return { [STATE_ANNOTATION]: JSON.stringify(state) };
+}
+async function writeClusterState(kubectl, state) {
+    await kubectl.annotate(`deployment/${names_canaryName(state.deployment)}`, stateAnnotation(state));
+}
+/** undefined when there is no canary, i.e. no run to continue. */
+async function readClusterState(kubectl, deployment) {
+    const name = names_canaryName(deployment);
+    const canary = await kubectl.getIfExists(`deployment/${name}`);
+    if (!canary)
+        return undefined;
+    const labels = canary.metadata.labels ?? {};
+    if (labels[MANAGED_BY_LABEL] !== MANAGED_BY || labels[STABLE_LABEL] !== deployment) {
+        throw new errors_ActionError(`Deployment '${name}' exists but was not created by Slipway for '${deployment}' (it lacks the labels ${MANAGED_BY_LABEL}=${MANAGED_BY} and ${STABLE_LABEL}=${deployment}).`, `Slipway names its canary '${name}'; rename or remove that Deployment before running a canary of '${deployment}'.`);
+    }
+    const text = canary.metadata.annotations?.[STATE_ANNOTATION];
+    if (text === undefined) {
+        throw new errors_ActionError(`Canary Deployment '${name}' has no ${STATE_ANNOTATION} annotation, so the run it belongs to cannot be continued.`, 'Run the action with mode: abort to remove the canary, then start again.');
+    }
+    return parseClusterState(text, name);
+}
+function parseClusterState(text, where) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        value = undefined;
+    }
+    const problem = stateProblem(value);
+    if (problem) {
+        throw new errors_ActionError(`The ${STATE_ANNOTATION} annotation on '${where}' is not a state this version of Slipway can read: ${problem}.`, 'Run the action with mode: abort to remove the canary, then start again.');
+    }
+    return value;
+}
+function stateProblem(value) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+        return 'not a JSON object';
+    const state = value;
+    if (state.version !== 1)
+        return `version ${JSON.stringify(state.version)} (expected 1)`;
+    const strings = ['deployment', 'container', 'service', 'stableImage', 'canaryImage', 'startedAt'];
+    for (const field of strings) {
+        if (typeof state[field] !== 'string')
+            return `'${field}' is not text`;
+    }
+    for (const field of ['stableRevision', 'weight', 'stepIndex']) {
+        if (typeof state[field] !== 'number')
+            return `'${field}' is not a number`;
+    }
+    if (!TRAFFIC_MODES.includes(state.traffic))
+        return "'traffic' is not a mode";
+    if (state.route !== undefined && typeof state.route !== 'string')
+        return "'route' is not text";
+    if (state.phase !== undefined &&
+        !['running', 'paused', 'promoting'].includes(state.phase)) {
+        return "'phase' is not a phase";
+    }
+    if (state.leaseSeconds !== undefined && typeof state.leaseSeconds !== 'number') {
+        return "'leaseSeconds' is not a number";
+    }
+    if (state.renewedAt !== undefined &&
+        (typeof state.renewedAt !== 'string' || !Number.isFinite(Date.parse(state.renewedAt)))) {
+        return "'renewedAt' is not a time";
+    }
+    if (state.release !== undefined && releaseProblem(state.release)) {
+        return "'release' is not a release record";
+    }
+    if (state.hpaHolds !== undefined) {
+        const problem = hpaHoldsProblem(state.hpaHolds);
+        if (problem)
+            return problem;
+    }
+    if (state.owner !== undefined) {
+        const owner = state.owner;
+        const texts = ['runId', 'repository', 'workflow', 'job'];
+        if (typeof owner?.runAttempt !== 'number' ||
+            texts.some((field) => typeof owner[field] !== 'string')) {
+            return "'owner' is not a run";
+        }
+    }
+    return undefined;
+}
+function releaseProblem(value) {
+    const release = value;
+    return (typeof release?.digest !== 'string' ||
+        !Array.isArray(release.copies) ||
+        release.copies.some((copy) => typeof copy !== 'string') ||
+        !Array.isArray(release.images) ||
+        !Array.isArray(release.change) ||
+        typeof release.template !== 'object' ||
+        release.template === null);
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/workload.ts
+/**
+ * The canary's workload: a copy of the stable Deployment with the new image and `track: canary`
+ * on its pods, and for router modes a Service that selects only those pods.
+ */
+
+
+
+const TRACK_LABEL = 'track';
+const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+async function readStable(kubectl, deployment, container, options = {}) {
+    const object = await kubectl.getIfExists(`deployment/${deployment}`);
+    if (!object) {
+        throw new errors_ActionError(`Deployment '${deployment}' does not exist in the target namespace.`, "Check the 'deployment' and 'namespace' inputs (and the kubeconfig's context).");
+    }
+    const containers = object.spec.template.spec.containers;
+    const names = containers.map((entry) => entry.name);
+    const chosen = pickContainer(deployment, containers, container);
+    return {
+        name: deployment,
+        namespace: object.metadata.namespace,
+        container: chosen.name,
+        image: chosen.image,
+        replicas: object.spec.replicas ?? 1,
+        podLabels: { ...(object.spec.template.metadata?.labels ?? {}) },
+        selector: structuredClone(object.spec.selector),
+        revision: Number(object.metadata.annotations?.[REVISION_ANNOTATION] ?? 0) || 0,
+        spec: structuredClone(object.spec),
+    };
+    function pickContainer(name, list, wanted) {
+        if (wanted !== undefined) {
+            const found = list.find((entry) => entry.name === wanted);
+            if (found)
+                return found;
+            throw new errors_ActionError(`Deployment '${name}' has no container '${wanted}'; its containers are: ${names.join(', ')}.`, "Set the 'container' input to one of those names.");
+        }
+        // A release's canary changes the whole template; the container only names what is reported.
+        if (list.length === 1 || options.firstWhenUnclear)
+            return list[0];
+        throw new errors_ActionError(`Deployment '${name}' has ${list.length} containers (${names.join(', ')}), so it is not clear which one gets the new image.`, "Set the 'container' input to one of those names.");
+    }
+}
+async function readService(kubectl, name) {
+    const object = await kubectl.getIfExists(`service/${name}`);
+    if (!object) {
+        throw new errors_ActionError(`Service '${name}' does not exist in the target namespace.`, "Check the 'service' and 'namespace' inputs: it must be the Service that sends traffic to the stable Deployment.");
+    }
+    return { name, selector: object.spec.selector ?? {}, ports: object.spec.ports ?? [] };
+}
+/** The canary's pods carry the stable pods' labels, so dashboards and policies still apply. */
+function canaryPodLabels(stable) {
+    return { ...stable.podLabels, [TRACK_LABEL]: 'canary' };
+}
+/** The canary Deployment's selector: stable's, narrowed to `track: canary`. */
+function canarySelector(stable) {
+    const selector = {
+        ...structuredClone(stable.selector),
+        matchLabels: { ...(stable.selector.matchLabels ?? {}), [TRACK_LABEL]: 'canary' },
+    };
+    // An expression on `track` was written for stable's pods and could exclude the canary's own.
+    const expressions = selector.matchExpressions?.filter((entry) => entry.key !== TRACK_LABEL);
+    if (expressions?.length)
+        selector.matchExpressions = expressions;
+    else
+        delete selector.matchExpressions;
+    return selector;
+}
+function ownershipLabels(stable) {
+    return { [MANAGED_BY_LABEL]: MANAGED_BY, [STABLE_LABEL]: stable };
+}
+/** Applies the canary Deployment; running it again with the same inputs changes nothing. */
+async function createCanary(kubectl, canary) {
+    const { stable } = canary;
+    const spec = structuredClone(stable.spec);
+    delete spec.paused;
+    spec.replicas = canary.replicas;
+    spec.selector = canarySelector(stable);
+    spec.template = canary.template
+        ? {
+            ...structuredClone(canary.template),
+            metadata: {
+                ...(canary.template.metadata ?? {}),
+                labels: canaryPodLabels({ podLabels: canary.template.metadata?.labels ?? {} }),
+            },
+        }
+        : {
+            ...spec.template,
+            metadata: { ...(spec.template.metadata ?? {}), labels: canaryPodLabels(stable) },
+            spec: {
+                ...spec.template.spec,
+                containers: spec.template.spec.containers.map((entry) => entry.name === stable.container ? { ...entry, image: canary.image } : entry),
+            },
+        };
+    const name = names_canaryName(stable.name);
+    await kubectl.applyObject({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: {
+            name,
+            ...(stable.namespace ? { namespace: stable.namespace } : {}),
+            labels: ownershipLabels(stable.name),
+            annotations: stateAnnotation(canary.state),
+        },
+        spec,
+    });
+    return `deployment/${name}`;
+}
+async function scaleCanary(kubectl, stable, replicas) {
+    await kubectl.scale(`deployment/${canaryName(stable)}`, replicas);
+}
+/** Throws an ActionError when the workload is not rolled out within timeoutMs. */
+async function waitReady(kubectl, kindName, timeoutMs) {
+    const status = await kubectl.rolloutStatus(kindName, timeoutMs);
+    if (status.done)
+        return status;
+    throw new errors_ActionError(`${kindName} did not become ready within ${Math.round(timeoutMs / 1000)}s: ${status.message}`, `Look at its pods (kubectl describe ${kindName}; kubectl get pods -l ${TRACK_LABEL}=canary) for image pull errors, crashes or failing readiness probes.`);
+}
+/** For router modes: a Service with stable's ports that selects only the canary's pods. */
+async function createCanaryService(kubectl, stableService, stableDeployment) {
+    const name = names_canaryName(stableService.name);
+    await kubectl.applyObject({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name, labels: ownershipLabels(stableDeployment) },
+        spec: {
+            selector: { ...stableService.selector, [TRACK_LABEL]: 'canary' },
+            ports: stableService.ports.map((port) => {
+                const { name: portName, port: number, targetPort, protocol, appProtocol } = port;
+                return { name: portName, port: number, targetPort, protocol, appProtocol };
+            }),
+        },
+    });
+    return `service/${name}`;
+}
+function selects(selector, labels) {
+    const entries = Object.entries(selector);
+    return entries.length > 0 && entries.every(([key, value]) => labels[key] === value);
+}
+/**
+ * Router modes split traffic between two Services, so the stable one must not also reach the
+ * canary's pods; replicas mode relies on the opposite.
+ */
+function checkServiceSelection(mode, service, stable) {
+    const selector = Object.entries(service.selector)
+        .map(([key, value]) => `${key}=${value}`)
+        .join(',');
+    const reachesCanary = selects(service.selector, canaryPodLabels(stable));
+    if (mode === 'replicas') {
+        if (reachesCanary)
+            return;
+        throw new errors_ActionError(`Service '${service.name}' (selector ${selector || 'none'}) would not select the canary's pods, so in replicas mode the canary would get no traffic.`, `Remove '${TRACK_LABEL}' from the Service's selector, or use a router mode (gateway-api, nginx, istio).`);
+    }
+    if (!reachesCanary)
+        return;
+    throw new errors_ActionError(`Service '${service.name}' (selector ${selector}) also selects the canary's pods, so in ${mode} mode the canary would get traffic through the stable Service too and the weights would be wrong.`, `Add '${TRACK_LABEL}: stable' to the pod labels of Deployment '${stable.name}' (spec.template.metadata.labels) and to the selector of Service '${service.name}', roll that out, then run the canary again. The Deployment's spec.selector can stay as it is.`);
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/config-copies.ts
+
+/** The fields that are a ConfigMap's or Secret's content. */
+const CONTENT = ['data', 'binaryData', 'stringData', 'type', 'immutable'];
+function copyObject(copy, stable, namespace) {
+    const object = {
+        apiVersion: 'v1',
+        kind: copy.kind,
+        metadata: {
+            name: copy.copyName,
+            ...(namespace ? { namespace } : {}),
+            labels: ownershipLabels(stable),
+        },
+    };
+    for (const field of CONTENT) {
+        if (copy.object[field] !== undefined)
+            object[field] = structuredClone(copy.object[field]);
+    }
+    return object;
+}
+/** kind/name of a copy, as kubectl and the leftover check name it. */
+function copyRef(copy) {
+    return `${copy.kind.toLowerCase()}/${copy.copyName}`;
+}
+/** Applies every copy; applying them again changes nothing. */
+async function applyConfigCopies(kubectl, copies, stable, namespace) {
+    for (const copy of copies)
+        await kubectl.applyObject(copyObject(copy, stable, namespace));
+}
+
+;// CONCATENATED MODULE: ./src/core/kube-object-content.ts
+/** Set by the server; keeping them would make a replace conflict or a create fail. */
+const SERVER_METADATA = [
+    'uid',
+    'resourceVersion',
+    'generation',
+    'creationTimestamp',
+    'managedFields',
+    'selfLink',
+    'deletionTimestamp',
+    'deletionGracePeriodSeconds',
+];
+/** What an object means to its users; compared to verify a restore. */
+const CONTENT_FIELDS = ['data', 'stringData', 'binaryData', 'spec', 'type', 'immutable'];
+/** `Kind.version.group/name` for kubectl, so a kind served by two groups is never mistaken. */
+function resourceOf(ref) {
+    const [group, version] = ref.apiVersion.includes('/')
+        ? ref.apiVersion.split('/', 2)
+        : ['', ref.apiVersion];
+    return group ? `${ref.kind}.${version}.${group}/${ref.name}` : `${ref.kind}/${ref.name}`;
+}
+function describeRef(ref) {
+    return `${ref.kind}/${ref.name}`;
+}
+/** The object as it would be written back: no status, no fields the server sets. */
+function withoutServerFields(object) {
+    const copy = structuredClone(object);
+    delete copy.status;
+    const metadata = kube_object_content_asMapping(copy.metadata);
+    for (const field of SERVER_METADATA)
+        delete metadata[field];
+    // The last-applied annotation is kept on purpose: restored with the object, the next
+    // `kubectl apply` diffs against what was applied before this step, not against the bad change.
+    return copy;
+}
+/** The fields a restore puts back and a verification compares. */
+function meaningful(object) {
+    const metadata = kube_object_content_asMapping(object.metadata);
+    const picked = {
+        metadata: { labels: metadata.labels, annotations: metadata.annotations },
+    };
+    for (const field of CONTENT_FIELDS)
+        picked[field] = object[field];
+    return picked;
+}
+/**
+ * An RFC 7386 merge patch turning `from` into `to`: changed values set, removed keys null, lists
+ * replaced whole; undefined when nothing differs.
+ */
+function mergePatch(from, to) {
+    if (isPlainMapping(from) && isPlainMapping(to)) {
+        const patch = {};
+        for (const [key, value] of Object.entries(to)) {
+            if (value === undefined)
+                continue;
+            const inner = mergePatch(from[key], value);
+            if (inner !== undefined)
+                patch[key] = inner;
+        }
+        for (const [key, value] of Object.entries(from)) {
+            if (value !== undefined && to[key] === undefined)
+                patch[key] = null;
+        }
+        return Object.keys(patch).length > 0 ? patch : undefined;
+    }
+    if (to === undefined)
+        return from === undefined ? undefined : null;
+    return sameJson(from, to) ? undefined : to;
+}
+function isPlainMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/**
+ * The meaningful parts in which `live` differs from `previous`: content fields, labels and
+ * annotations. Names only, never values, since a Secret's values must not reach any report.
+ */
+function differences(previous, live) {
+    const fields = [];
+    for (const field of CONTENT_FIELDS) {
+        if (!sameJson(previous[field], live[field]))
+            fields.push(field);
+    }
+    for (const field of ['labels', 'annotations']) {
+        if (!sameJson(kube_object_content_asMapping(previous.metadata)[field], kube_object_content_asMapping(live.metadata)[field])) {
+            fields.push(`metadata.${field}`);
+        }
+    }
+    return fields;
+}
+function sameJson(a, b) {
+    return canonical(a) === canonical(b);
+}
+/** Key order ignored, and an empty mapping the same as none (the server drops empty ones). */
+function canonical(value) {
+    const normalise = (item) => {
+        if (Array.isArray(item))
+            return item.map(normalise);
+        if (item !== null && typeof item === 'object') {
+            const entries = Object.entries(item)
+                .filter(([, inner]) => inner !== undefined)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([key, inner]) => [key, normalise(inner)]);
+            return entries.length === 0 ? undefined : Object.fromEntries(entries);
+        }
+        return item;
+    };
+    return JSON.stringify(normalise(value) ?? null);
+}
+function uidOf(object) {
+    const uid = kube_object_content_asMapping(object.metadata).uid;
+    return typeof uid === 'string' ? uid : undefined;
+}
+function kube_object_content_asMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : {};
+}
+
+;// CONCATENATED MODULE: ./src/core/kube-objects.ts
+/**
+ * Putting back every object a step changed, not only its workloads: a failed deploy must not
+ * leave a bad ConfigMap, Secret or Service behind, and must remove what it created.
+ *
+ * Before the change each object is read (`get --ignore-not-found`): one that existed is kept
+ * without the fields the server sets, one that did not is marked as to be created by the step.
+ * After the change the uid of each object is recorded, so a restore deletes an object only while
+ * it is still the one this step created. Restoring never throws: each object gets its own
+ * verified answer, retried through API faults until the recovery deadline.
+ *
+ * Snapshots may hold Secret data, so they stay in memory and in a 0600 file in a private
+ * directory (for a post step to continue), never in the step state, logs or reports.
  */
 
 
 
 
 
-function trafficProvider(kubectl, options) {
-    if (options.mode === 'replicas') {
-        return new ReplicasProvider(kubectl, {
-            deployment: options.deployment,
-            stableReplicas: options.stableReplicas,
+
+
+
+
+/**
+ * Jobs are never re-created: a Job runs when it is created, and running an old migration again
+ * after a newer one may harm the data it migrated.
+ */
+const NOT_RECREATED_KINDS = new Set(['Job']);
+const DELETE_POLL_MS = 300;
+function scoped(kubectl, ref) {
+    return ref.namespace ? kubectl.inNamespace(ref.namespace) : kubectl;
+}
+async function read(kubectl, ref) {
+    return scoped(kubectl, ref).getIfExists(resourceOf(ref));
+}
+/** Reads each object before the change; an API fault is retried until `deadlineAt`. */
+async function snapshotObjects(kubectl, refs, deadlineAt) {
+    return mapLimited(refs, async (ref) => {
+        const live = await untilRecovered(`Reading ${describeRef(ref)}`, () => read(kubectl, ref), {
+            deadlineAt,
+        });
+        return {
+            ref,
+            previous: live ? withoutServerFields(live) : undefined,
+            previousUid: live ? uidOf(live) : undefined,
+        };
+    });
+}
+/**
+ * After the change: the uid each object has now, the proof of which object this step created or
+ * replaced. An object that cannot be read keeps no uid and is then never deleted.
+ */
+async function recordAppliedUids(kubectl, snapshots, deadlineAt) {
+    await mapLimited(snapshots, async (snapshot) => {
+        try {
+            const live = await untilRecovered(`Reading ${describeRef(snapshot.ref)}`, () => read(kubectl, snapshot.ref), { deadlineAt });
+            snapshot.appliedUid = live ? uidOf(live) : undefined;
+        }
+        catch {
+            // Unknown ownership: the restore leaves such an object in place and says why.
+        }
+    });
+}
+/** A private 0600 file for the snapshots (they may hold Secret data); returns its path. */
+async function saveSnapshots(snapshots, path) {
+    const file = path ?? join(ownedTempDirectory('objects'), 'objects.json');
+    await writeFile(file, JSON.stringify(snapshots), { mode: 0o600 });
+    await chmod(file, 0o600);
+    return file;
+}
+/** Reads what saveSnapshots wrote, only from a directory this suite owns. */
+async function loadSnapshots(path) {
+    if (!isOwnedTempDirectory(dirname(path))) {
+        throw new ActionError(`Not reading object snapshots from ${path}: only a file in a directory this step created is trusted.`);
+    }
+    const parsed = JSON.parse(await readFile(path, 'utf8'));
+    if (!Array.isArray(parsed) || !parsed.every(isSnapshot)) {
+        throw new ActionError(`The object snapshots in ${path} are not in the expected form.`);
+    }
+    return parsed;
+}
+function isSnapshot(value) {
+    const ref = asMapping(asMapping(value).ref);
+    return typeof ref.kind === 'string' && typeof ref.name === 'string';
+}
+/**
+ * Puts every snapshot object back: objects that existed get their previous content, then
+ * objects this step created are deleted (only while they are still the ones it created). Each is
+ * read back to verify. Never throws.
+ */
+async function restoreObjects(kubectl, snapshots, deadlineAt) {
+    const bounded = kubectl.withDeadline(deadlineAt);
+    const results = new Map();
+    const phase = async (selected, work) => {
+        await mapLimited(selected, async (snapshot) => results.set(snapshot, await guarded(snapshot, work)));
+    };
+    // What existed goes back first, so nothing left points at an object about to be removed.
+    await phase(snapshots.filter((snapshot) => snapshot.previous !== undefined), (snapshot) => restoreOne(bounded, snapshot, deadlineAt));
+    await phase(snapshots.filter((snapshot) => snapshot.previous === undefined), (snapshot) => removeCreated(bounded, snapshot, deadlineAt));
+    // Reported in the order the manifests list them.
+    return snapshots.map((snapshot) => results.get(snapshot));
+}
+async function guarded(snapshot, work) {
+    try {
+        return await work(snapshot);
+    }
+    catch (error) {
+        return result(snapshot, 'failed', false, redact(snapshot, lastLine(errors_describeThrown(error))));
+    }
+}
+async function restoreOne(kubectl, snapshot, deadlineAt) {
+    const previous = snapshot.previous;
+    const what = `Restoring ${describeRef(snapshot.ref)}`;
+    const live = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+    const liveUid = live ? uidOf(live) : undefined;
+    if (NOT_RECREATED_KINDS.has(snapshot.ref.kind) && liveUid !== snapshot.previousUid) {
+        return replaceJob(kubectl, snapshot, live, deadlineAt);
+    }
+    if (live && differences(previous, live).length === 0) {
+        return result(snapshot, 'unchanged', true, 'unchanged by this deploy');
+    }
+    await untilRecovered(what, () => writeBack(kubectl, snapshot, previous), { deadlineAt });
+    const after = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+    if (!after)
+        return result(snapshot, 'failed', false, 'it is gone after the restore');
+    const left = differences(previous, after);
+    if (left.length > 0) {
+        return result(snapshot, 'failed', false, `restored, but ${left.join(', ')} still differ`);
+    }
+    return result(snapshot, 'restored', true, 'previous content restored and verified');
+}
+/**
+ * Patches the meaningful fields back (or re-creates the object if it is gone); deletes and
+ * creates it when a field cannot change in place. A JSON merge patch rather than `kubectl
+ * replace`: replace and create rewrite the last-applied annotation, which must come back as it
+ * was. The patch goes through stdin, as it may hold Secret data.
+ */
+async function writeBack(kubectl, snapshot, previous) {
+    const client = scoped(kubectl, snapshot.ref);
+    let live = await read(kubectl, snapshot.ref);
+    if (!live) {
+        await client.run(['create', '-f', '-'], { stdin: JSON.stringify(previous) });
+        live = await read(kubectl, snapshot.ref);
+        if (!live)
+            return;
+    }
+    try {
+        await patchBack(client, snapshot.ref, live, previous);
+    }
+    catch (error) {
+        if (!isImmutableRefusal(error))
+            throw error;
+        await client.run(['delete', resourceOf(snapshot.ref), '--ignore-not-found', '--wait=true']);
+        await client.run(['create', '-f', '-'], { stdin: JSON.stringify(previous) });
+        const created = await read(kubectl, snapshot.ref);
+        if (created)
+            await patchBack(client, snapshot.ref, created, previous);
+    }
+}
+async function patchBack(client, ref, live, previous) {
+    const patch = mergePatch(meaningful(live), meaningful(previous));
+    if (patch === undefined)
+        return;
+    // The live resourceVersion: a concurrent change is a conflict, retried on a fresh read.
+    kube_object_content_asMapping(patch.metadata ?? (patch.metadata = {})).resourceVersion =
+        kube_object_content_asMapping(live.metadata).resourceVersion;
+    // A file, not an argument: the patch may hold Secret data, and arguments are visible to all.
+    const file = (0,external_node_path_namespaceObject.join)(privateDirectory(), `patch-${(0,external_node_crypto_.randomUUID)()}.json`);
+    await (0,promises_namespaceObject.writeFile)(file, JSON.stringify(patch), { mode: 0o600 });
+    try {
+        await client.run(['patch', resourceOf(ref), '--type', 'merge', '--patch-file', file]);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(file, { force: true });
+    }
+}
+let patchDirectory;
+/** Created once per process and removed by the post step with the other private files. */
+function privateDirectory() {
+    patchDirectory ??= credentials_ownedTempDirectory('restore');
+    return patchDirectory;
+}
+/** Words the API server uses when an update touches a field that cannot change. */
+function isImmutableRefusal(error) {
+    if (!(error instanceof ExecError))
+        return false;
+    return /field is immutable|is immutable|updates to .* are forbidden|may not change once set/i.test(error.result.stderr);
+}
+/**
+ * A Job this step replaced (the old one deleted, a new one created): the new one is removed, the
+ * old one is not re-created, since that would run an old migration again.
+ */
+async function replaceJob(kubectl, snapshot, live, deadlineAt) {
+    const why = 'the Job it replaced is not re-created (re-running an old Job can harm data)';
+    if (live && uidOf(live) === snapshot.appliedUid) {
+        await deleteOwned(kubectl, snapshot, deadlineAt);
+        return result(snapshot, 'not-recreated', true, `this deploy's Job was removed; ${why}`);
+    }
+    return result(snapshot, 'not-recreated', true, live ? `a Job this deploy does not own is there now, left in place; ${why}` : why);
+}
+async function removeCreated(kubectl, snapshot, deadlineAt) {
+    const what = `Removing ${describeRef(snapshot.ref)}`;
+    const live = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+    if (!live)
+        return result(snapshot, 'absent', true, 'not created, nothing to remove');
+    if (snapshot.appliedUid === undefined) {
+        return result(snapshot, 'left', false, 'it did not exist before, but which object this deploy created was never recorded, so it was left in place');
+    }
+    if (uidOf(live) !== snapshot.appliedUid) {
+        return result(snapshot, 'left', false, 'it was replaced by someone else after this deploy created it, so it was left in place');
+    }
+    await deleteOwned(kubectl, snapshot, deadlineAt);
+    return result(snapshot, 'removed', true, 'created by this deploy; removed and verified gone');
+}
+/** Deletes the object while its uid is the one recorded after the change, then waits it out. */
+async function deleteOwned(kubectl, snapshot, deadlineAt) {
+    const what = `Removing ${describeRef(snapshot.ref)}`;
+    const client = scoped(kubectl, snapshot.ref);
+    await untilRecovered(what, async () => {
+        const live = await read(kubectl, snapshot.ref);
+        if (!live || uidOf(live) !== snapshot.appliedUid)
+            return;
+        await client.run(['delete', resourceOf(snapshot.ref), '--ignore-not-found', '--wait=false']);
+    }, { deadlineAt });
+    // Finalizers may hold it for a while: it counts as removed once it can no longer be read.
+    for (;;) {
+        const live = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+        if (!live || uidOf(live) !== snapshot.appliedUid)
+            return;
+        if (Date.now() + DELETE_POLL_MS >= deadlineAt) {
+            throw new errors_ActionError('deleted, but it was still there at the recovery deadline');
+        }
+        await new Promise((resolve) => setTimeout(resolve, DELETE_POLL_MS));
+    }
+}
+/** A kubectl message about a Secret may quote its values; they are cut out of any report. */
+function redact(snapshot, text) {
+    if (snapshot.ref.kind !== 'Secret' || !snapshot.previous)
+        return text;
+    const values = Object.values(kube_object_content_asMapping(snapshot.previous.data))
+        .filter((value) => typeof value === 'string' && value.length >= 4)
+        .flatMap((value) => [value, Buffer.from(value, 'base64').toString('utf8')])
+        .filter((value) => value.length >= 4)
+        .sort((a, b) => b.length - a.length);
+    return values.reduce((masked, value) => masked.split(value).join('***'), text);
+}
+function result(snapshot, outcome, verified, message) {
+    return {
+        object: describeRef(snapshot.ref),
+        namespace: snapshot.ref.namespace,
+        outcome,
+        verified,
+        message,
+    };
+}
+/** True when every object is as it was (or, for a replaced Job, as safe as it can be). */
+function allRestored(results) {
+    return results.every((entry) => entry.verified);
+}
+/** kubectl calls at once: enough to be quick, few enough not to swamp a two-core runner. */
+const CONCURRENCY = 6;
+async function mapLimited(items, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/core/manifests.ts
+/**
+ * Manifests to deploy: read from files, directories and globs, with `images` lines substituted
+ * into the workloads' containers. YAML is parsed as data only (no custom tags), so a manifest can
+ * never make this action run anything.
+ */
+
+
+
+
+const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
+const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
+const IMAGES_EXAMPLE = 'ghcr.io/acme/web=ghcr.io/acme/web@sha256:…';
+/** `name=ref` lines; `name` is an image repository, `ref` the image to put in its place. */
+function parseImageOverrides(lines) {
+    const overrides = new Map();
+    for (const line of lines) {
+        const separator = line.indexOf('=');
+        const name = line.slice(0, separator).trim();
+        const ref = line.slice(separator + 1).trim();
+        if (separator <= 0 || !name || !ref) {
+            throw new errors_InputError('images', `has '${line}', which is not a name=ref line.`, IMAGES_EXAMPLE);
+        }
+        if (/\s/.test(ref) || /\s/.test(name)) {
+            throw new errors_InputError('images', `has '${line}', whose image contains a space.`, IMAGES_EXAMPLE);
+        }
+        const repository = imageRepository(name);
+        if (overrides.has(repository)) {
+            throw new errors_InputError('images', `sets '${repository}' more than once.`, IMAGES_EXAMPLE);
+        }
+        overrides.set(repository, ref);
+    }
+    return overrides;
+}
+/** The image without its tag or digest: `reg:5000/app:v1@sha256:…` → `reg:5000/app`. */
+function imageRepository(image) {
+    const withoutDigest = image.split('@')[0];
+    const lastSlash = withoutDigest.lastIndexOf('/');
+    const colon = withoutDigest.indexOf(':', lastSlash + 1);
+    return colon === -1 ? withoutDigest : withoutDigest.slice(0, colon);
+}
+function parseManifestText(text, file) {
+    const documents = dist.parseAllDocuments(text);
+    if (!Array.isArray(documents)) {
+        throw new errors_ActionError(`${file} could not be read as YAML.`);
+    }
+    const parsed = [];
+    documents.forEach((document, index) => {
+        const error = document.errors[0];
+        if (error) {
+            throw new errors_ActionError(`${file} (document ${index + 1}) is not valid YAML: ${error.message.split('\n')[0]}`, 'Check the indentation and quoting around the line named.');
+        }
+        const value = document.toJS({ maxAliasCount: 100 });
+        // An empty document (a stray `---`) is allowed, as kubectl allows it.
+        if (value === null || value === undefined)
+            return;
+        if (typeof value !== 'object' || Array.isArray(value)) {
+            throw new errors_ActionError(`${file} (document ${index + 1}) is not a Kubernetes object: it is a ${Array.isArray(value) ? 'list' : typeof value}, not a mapping.`, 'Each YAML document must be one object with apiVersion, kind and metadata.');
+        }
+        parsed.push(...unpackList({ file, index, object: value }));
+    });
+    return parsed;
+}
+/**
+ * `kind: List` (and any `*List` with `items`, as `kubectl get -o yaml` prints) holds objects that
+ * kubectl applies one by one; they are unpacked so each is seen, substituted and watched.
+ */
+function unpackList(document) {
+    const { kind, items } = document.object;
+    if (typeof kind !== 'string' || !kind.endsWith('List') || !Array.isArray(items)) {
+        return [document];
+    }
+    return items.flatMap((item, position) => {
+        const object = manifests_asMapping(item);
+        if (!object) {
+            throw new errors_ActionError(`${document.file} (document ${document.index + 1}, item ${position + 1} of its ${kind}) is not a Kubernetes object.`, 'Each item of a List must be one object with apiVersion, kind and metadata.');
+        }
+        return unpackList({ ...document, item: position, object });
+    });
+}
+/** Files named directly, the manifests in directories (not recursive, as kubectl -f), and globs. */
+async function expandManifestPaths(patterns, cwd, input = 'manifests') {
+    const files = [];
+    for (const pattern of patterns) {
+        const matches = manifests_isGlob(pattern)
+            ? await expandGlob(pattern, cwd)
+            : await expandPath((0,external_node_path_namespaceObject.resolve)(cwd, pattern), pattern, input);
+        if (matches.length === 0) {
+            throw new errors_InputError(input, `'${pattern}' matches no manifest files.`, 'k8s/*.yaml');
+        }
+        for (const file of matches)
+            if (!files.includes(file))
+                files.push(file);
+    }
+    return files;
+}
+function manifests_isGlob(pattern) {
+    return /[*?[]/.test(pattern);
+}
+async function expandPath(path, pattern, input) {
+    let info;
+    try {
+        info = await (0,promises_namespaceObject.stat)(path);
+    }
+    catch {
+        throw new errors_InputError(input, `'${pattern}' does not exist.`, 'k8s/deployment.yaml');
+    }
+    if (!info.isDirectory())
+        return [path];
+    const entries = await (0,promises_namespaceObject.readdir)(path, { withFileTypes: true });
+    return entries
+        .filter((entry) => entry.isFile() && MANIFEST_EXTENSIONS.test(entry.name))
+        .map((entry) => (0,external_node_path_namespaceObject.join)(path, entry.name))
+        .sort();
+}
+/** `*` and `?` stay within a path segment; `**` spans any number of directories. */
+async function expandGlob(pattern, cwd) {
+    const absolute = (0,external_node_path_namespaceObject.resolve)(cwd, pattern);
+    const segments = absolute.split(external_node_path_namespaceObject.sep);
+    const firstWild = segments.findIndex((segment) => /[*?[]/.test(segment));
+    const base = segments.slice(0, firstWild).join(external_node_path_namespaceObject.sep) || external_node_path_namespaceObject.sep;
+    const matcher = globRegex(segments.slice(firstWild).join('/'));
+    const found = [];
+    await walk(base, async (file) => {
+        if (matcher.test((0,external_node_path_namespaceObject.relative)(base, file).split(external_node_path_namespaceObject.sep).join('/')))
+            found.push(file);
+    });
+    return found.sort();
+}
+async function walk(directory, visit) {
+    let entries;
+    try {
+        entries = await (0,promises_namespaceObject.readdir)(directory, { withFileTypes: true });
+    }
+    catch {
+        return;
+    }
+    for (const entry of entries) {
+        const path = (0,external_node_path_namespaceObject.join)(directory, entry.name);
+        if (entry.isDirectory() && entry.name !== '.git' && entry.name !== 'node_modules') {
+            await walk(path, visit);
+        }
+        else if (entry.isFile()) {
+            await visit(path);
+        }
+    }
+}
+function globRegex(glob) {
+    let source = '';
+    for (let i = 0; i < glob.length; i++) {
+        const char = glob[i];
+        if (char === '*' && glob[i + 1] === '*') {
+            const slash = glob[i + 2] === '/';
+            source += slash ? '(?:.*/)?' : '.*';
+            i += slash ? 2 : 1;
+        }
+        else if (char === '*')
+            source += '[^/]*';
+        else if (char === '?')
+            source += '[^/]';
+        else
+            source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+    return new RegExp(`^${source}$`);
+}
+async function manifests_readManifests(patterns, cwd, input = 'manifests') {
+    const documents = [];
+    for (const file of await expandManifestPaths(patterns, cwd, input)) {
+        let text;
+        try {
+            text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
+        }
+        catch (error) {
+            throw new errors_ActionError(`Cannot read manifest ${file}: ${errors_describeThrown(error)}`);
+        }
+        documents.push(...parseManifestText(text, (0,external_node_path_namespaceObject.relative)(cwd, file) || file));
+    }
+    return documents;
+}
+function findWorkloads(documents) {
+    const workloads = [];
+    for (const document of documents) {
+        const kind = document.object.kind;
+        if (!WORKLOAD_KINDS.includes(kind))
+            continue;
+        const metadata = manifests_asMapping(document.object.metadata);
+        const name = metadata?.name;
+        if (typeof name !== 'string' || name === '') {
+            throw new errors_ActionError(`A ${String(kind)} in ${document.file} has no metadata.name.`);
+        }
+        const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
+        workloads.push({ kind: kind, name, namespace, document });
+    }
+    return workloads;
+}
+/** The objects the documents describe, in manifest order; documents without kind or name skipped. */
+function objectRefs(documents) {
+    const refs = [];
+    for (const { object } of documents) {
+        const metadata = manifests_asMapping(object.metadata);
+        const { apiVersion, kind } = object;
+        if (typeof apiVersion !== 'string' || typeof kind !== 'string')
+            continue;
+        if (typeof metadata?.name !== 'string' || metadata.name === '')
+            continue;
+        const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
+        refs.push({ apiVersion, kind, name: metadata.name, namespace });
+    }
+    return refs;
+}
+function workloadRef(workload) {
+    return `${workload.kind.toLowerCase()}/${workload.name}`;
+}
+function substituteImages(documents, overrides) {
+    const copies = documents.map((document) => ({
+        ...document,
+        object: structuredClone(document.object),
+    }));
+    const changes = [];
+    const used = new Set();
+    for (const target of podTemplates(copies)) {
+        const podSpec = target.podSpec;
+        for (const [field, initContainer] of [
+            ['initContainers', true],
+            ['containers', false],
+        ]) {
+            const containers = podSpec?.[field];
+            if (!Array.isArray(containers))
+                continue;
+            for (const container of containers.map(manifests_asMapping)) {
+                if (!container || typeof container.image !== 'string')
+                    continue;
+                const repository = imageRepository(container.image);
+                const replacement = overrides.get(repository);
+                if (replacement === undefined)
+                    continue;
+                used.add(repository);
+                if (replacement === container.image)
+                    continue;
+                changes.push({
+                    workload: target.ref,
+                    namespace: target.namespace,
+                    container: String(container.name),
+                    initContainer,
+                    from: container.image,
+                    to: replacement,
+                });
+                container.image = replacement;
+            }
+        }
+    }
+    const unused = [...overrides.keys()].filter((name) => !used.has(name));
+    return { documents: copies, changes, unused };
+}
+/**
+ * The pod specs images are substituted in: workloads', and Jobs' and CronJobs' (a migration Job
+ * runs the release's image, so `images` must reach it too).
+ */
+function podTemplates(documents) {
+    const workloads = new Set(findWorkloads(documents).map((workload) => workload.document));
+    const found = [];
+    for (const document of documents) {
+        const { kind } = document.object;
+        const spec = manifests_asMapping(document.object.spec);
+        const template = workloads.has(document) || kind === 'Job'
+            ? manifests_asMapping(spec?.template)
+            : kind === 'CronJob'
+                ? manifests_asMapping(manifests_asMapping(manifests_asMapping(spec?.jobTemplate)?.spec)?.template)
+                : undefined;
+        if (!template)
+            continue;
+        const metadata = manifests_asMapping(document.object.metadata);
+        found.push({
+            ref: `${String(kind).toLowerCase()}/${String(metadata?.name)}`,
+            namespace: typeof metadata?.namespace === 'string' ? metadata.namespace : undefined,
+            podSpec: manifests_asMapping(template.spec),
         });
     }
-    if (!options.route) {
-        throw new errors_ActionError(`Traffic mode '${options.mode}' needs the name of the route to shift traffic on, and 'route' is empty.`, `Set 'route' to the ${routeKind(options.mode)} that sends traffic to Service '${options.service}'.`);
+    return found;
+}
+/**
+ * One multi-document YAML stream, for writing the substituted manifests to a file for kubectl.
+ * Written as YAML 1.1, which kubectl reads: strings such as `on`, `yes` or `0x1F` are quoted, or
+ * kubectl would turn them into booleans and numbers and the API server would refuse the object.
+ */
+function renderManifests(documents) {
+    return documents
+        .map((document) => YAML.stringify(document.object, { version: '1.1' }))
+        .join('---\n');
+}
+function manifests_asMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/canary-template.ts
+/**
+ * The canary of a whole release: from rendered manifests, the stable Deployment's new pod
+ * template (every container, env, resources, volumes) and copies of the ConfigMaps and Secrets it
+ * references, renamed for the canary so the canary's config never touches stable's. Pure: the
+ * cluster side applies what this returns.
+ */
+
+
+
+/** The Deployment named `name` among the documents; the error lists the Deployments there are. */
+function findDeployment(documents, name) {
+    const deployments = documents
+        .map((document) => document.object)
+        .filter((object) => object.kind === 'Deployment');
+    const found = deployments.find((object) => canary_template_asMapping(object.metadata)?.name === name);
+    if (found)
+        return found;
+    const names = deployments.map((object) => String(canary_template_asMapping(object.metadata)?.name));
+    throw new errors_ActionError(`The manifests have no Deployment '${name}' (the deployment input), so there is no new pod template for its canary; Deployments found: ${names.join(', ') || 'none'}.`, "Set 'deployment' to the stable Deployment the manifests define, or add it to manifests / the kustomization.");
+}
+/** The pod template, its references and the copies the canary gets. */
+function deriveCanary(documents, name) {
+    const deployment = findDeployment(documents, name);
+    const template = canary_template_asMapping(canary_template_asMapping(deployment.spec)?.template);
+    const spec = canary_template_asMapping(template?.spec);
+    if (!template || !spec || !Array.isArray(spec.containers) || spec.containers.length === 0) {
+        throw new errors_ActionError(`Deployment '${name}' in the manifests has no spec.template.spec.containers.`, 'Check the manifest: a Deployment needs a pod template with at least one container.');
     }
-    const router = {
-        namespace: options.namespace,
-        deployment: options.deployment,
-        service: options.service,
-        route: options.route,
-        snapshot: options.snapshot,
+    const namespace = canary_template_asMapping(deployment.metadata)?.namespace;
+    const referenced = referencedConfig(spec);
+    const copies = [];
+    for (const document of documents) {
+        const object = document.object;
+        const kind = object.kind;
+        if (kind !== 'ConfigMap' && kind !== 'Secret')
+            continue;
+        const metadata = canary_template_asMapping(object.metadata);
+        const objectName = metadata?.name;
+        if (typeof objectName !== 'string' || metadata?.namespace !== namespace)
+            continue;
+        if (!referenced[kind].has(objectName))
+            continue;
+        copies.push({ kind, name: objectName, copyName: canaryCopyName(objectName), object });
+    }
+    const renames = {
+        ConfigMap: new Map(copies.filter((c) => c.kind === 'ConfigMap').map((c) => [c.name, c.copyName])),
+        Secret: new Map(copies.filter((c) => c.kind === 'Secret').map((c) => [c.name, c.copyName])),
     };
-    switch (options.mode) {
-        case 'gateway-api':
-            return new GatewayApiProvider(kubectl, router);
-        case 'nginx':
-            return new NginxProvider(kubectl, router);
-        case 'istio':
-            return new IstioProvider(kubectl, router);
+    const rendered = structuredClone(template);
+    const canaryTemplate = structuredClone(rendered);
+    rewriteReferences(canaryTemplate.spec, renames);
+    return { template: rendered, canaryTemplate, copies, images: templateImages(rendered) };
+}
+/** Every place a pod spec names a ConfigMap or Secret, as (holder, field) pairs. */
+function eachReference(spec, visit) {
+    for (const field of ['initContainers', 'containers']) {
+        for (const container of mappings(spec[field])) {
+            for (const variable of mappings(container.env)) {
+                const from = canary_template_asMapping(variable.valueFrom);
+                const configMap = canary_template_asMapping(from?.configMapKeyRef);
+                if (configMap)
+                    visit('ConfigMap', configMap, 'name');
+                const secret = canary_template_asMapping(from?.secretKeyRef);
+                if (secret)
+                    visit('Secret', secret, 'name');
+            }
+            for (const source of mappings(container.envFrom)) {
+                const configMap = canary_template_asMapping(source.configMapRef);
+                if (configMap)
+                    visit('ConfigMap', configMap, 'name');
+                const secret = canary_template_asMapping(source.secretRef);
+                if (secret)
+                    visit('Secret', secret, 'name');
+            }
+        }
+    }
+    for (const volume of mappings(spec.volumes)) {
+        const configMap = canary_template_asMapping(volume.configMap);
+        if (configMap)
+            visit('ConfigMap', configMap, 'name');
+        const secret = canary_template_asMapping(volume.secret);
+        if (secret)
+            visit('Secret', secret, 'secretName');
+        for (const source of mappings(canary_template_asMapping(volume.projected)?.sources)) {
+            const projectedMap = canary_template_asMapping(source.configMap);
+            if (projectedMap)
+                visit('ConfigMap', projectedMap, 'name');
+            const projectedSecret = canary_template_asMapping(source.secret);
+            if (projectedSecret)
+                visit('Secret', projectedSecret, 'name');
+        }
     }
 }
-function routeKind(mode) {
-    if (mode === 'gateway-api')
-        return 'HTTPRoute';
-    if (mode === 'nginx')
-        return 'Ingress';
-    return 'VirtualService';
+/** The ConfigMaps and Secrets a pod spec references by name. */
+function referencedConfig(spec) {
+    const found = { ConfigMap: new Set(), Secret: new Set() };
+    eachReference(spec, (kind, holder, field) => {
+        if (typeof holder[field] === 'string')
+            found[kind].add(holder[field]);
+    });
+    return found;
 }
-function checkWeight(weight) {
-    if (!Number.isInteger(weight) || weight < 0 || weight > 100) {
-        throw new errors_ActionError(`A canary weight must be an integer from 0 to 100, not ${weight}.`);
+/** Points the references named in `renames` at their new names, in place. */
+function rewriteReferences(spec, renames) {
+    eachReference(spec, (kind, holder, field) => {
+        const renamed = typeof holder[field] === 'string' ? renames[kind].get(holder[field]) : undefined;
+        if (renamed !== undefined)
+            holder[field] = renamed;
+    });
+}
+function templateImages(template) {
+    const images = [];
+    for (const [field, init] of [
+        ['initContainers', true],
+        ['containers', false],
+    ]) {
+        for (const container of mappings(template.spec[field])) {
+            images.push({ container: String(container.name), image: String(container.image), init });
+        }
     }
+    return images;
 }
-/** Percent of `canary` in `canary + stable`, rounded; 0 when neither gets anything. */
-function share(canary, stable) {
-    const total = canary + stable;
-    return total > 0 ? Math.round((100 * canary) / total) : 0;
+/**
+ * What the rendered release is, independent of key order and formatting: a later job that
+ * renders the same manifests gets the same digest, and any change in them a different one.
+ */
+function manifestsDigest(documents) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for (const document of documents)
+        hash.update(canonicalJson(document.object)).update('\n');
+    return `sha256:${hash.digest('hex')}`;
 }
-function missingRoute(kind, route, service) {
-    return new errors_ActionError(`${kind} '${route}' does not exist in the target namespace.`, `Check the 'route' and 'namespace' inputs: 'route' must name the ${kind} that sends traffic to Service '${service}'.`);
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (value !== null && typeof value === 'object') {
+        const entries = Object.entries(value)
+            .filter(([, entry]) => entry !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
+    }
+    return JSON.stringify(value) ?? 'null';
 }
-function canaryServiceName(service) {
-    return `${service}-canary`;
+/**
+ * True when every field the manifest sets has that value on the live object. The API server adds
+ * defaults (imagePullPolicy, protocol, …) the manifest leaves out, so equality would never hold;
+ * lists must match element by element, so an added or removed container is a difference.
+ */
+function coveredBy(wanted, live) {
+    if (Array.isArray(wanted)) {
+        return (Array.isArray(live) &&
+            live.length === wanted.length &&
+            wanted.every((entry, index) => coveredBy(entry, live[index])));
+    }
+    if (wanted !== null && typeof wanted === 'object') {
+        const liveMapping = canary_template_asMapping(live);
+        if (!liveMapping)
+            return false;
+        return Object.entries(wanted).every(([key, entry]) => entry === undefined || coveredBy(entry, liveMapping[key]));
+    }
+    // Quantities and ports may come back as numbers or text; "1" and 1 mean the same here.
+    return (wanted === live || (live !== undefined && live !== null && String(wanted) === String(live)));
+}
+/** A ConfigMap's or Secret's content as the manifest gives it, in the API's encoding. */
+function configContent(object) {
+    const content = {};
+    for (const field of ['data', 'binaryData', 'type', 'immutable']) {
+        if (object[field] !== undefined)
+            content[field] = object[field];
+    }
+    const stringData = canary_template_asMapping(object.stringData);
+    if (stringData) {
+        // The API server folds stringData into data, base64-encoded; compare in that form.
+        const data = { ...(canary_template_asMapping(content.data) ?? {}) };
+        for (const [key, value] of Object.entries(stringData)) {
+            data[key] = Buffer.from(String(value)).toString('base64');
+        }
+        content.data = data;
+    }
+    return content;
+}
+/** True when the live object already holds the content the manifest gives it. */
+function sameConfig(object, live) {
+    if (!live)
+        return false;
+    const wanted = configContent(object);
+    const has = (field) => canary_template_asMapping(wanted[field]) ?? {};
+    const liveHas = (field) => canary_template_asMapping(live[field]) ?? {};
+    return ['data', 'binaryData'].every((field) => {
+        const a = has(field);
+        const b = liveHas(field);
+        return (Object.keys(a).length === Object.keys(b).length &&
+            Object.entries(a).every(([key, value]) => String(value) === String(b[key])));
+    });
+}
+/** The canary's change as a reviewer reads it: images per container, added or removed ones, env. */
+function describeChange(stable, canary) {
+    const before = new Map((stable ? templateImages(stable) : []).map((c) => [c.container, c.image]));
+    const lines = [];
+    for (const { container, image, init } of templateImages(canary)) {
+        const was = before.get(container);
+        const what = init ? 'init container' : 'container';
+        if (was === undefined)
+            lines.push(`${what} ${container} added (${image})`);
+        else if (was !== image)
+            lines.push(`${what} ${container}: ${was} → ${image}`);
+        before.delete(container);
+    }
+    for (const [container] of before)
+        lines.push(`container ${container} removed`);
+    return lines;
+}
+function mappings(value) {
+    return Array.isArray(value)
+        ? value.map(canary_template_asMapping).filter((entry) => entry !== undefined)
+        : [];
+}
+function canary_template_asMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/canary/cluster/revert.ts
@@ -45303,13 +48129,16 @@ function canaryServiceName(service) {
 
 
 
+
+
+
 /** kind/name of everything a canary run creates. */
 function canaryObjects(names, provider) {
-    const objects = [`deployment/${cluster_state_canaryName(names.deployment)}`];
-    if (names.traffic !== 'replicas' && names.service) {
+    const objects = [`deployment/${names_canaryName(names.deployment)}`];
+    if (usesRoute(names.traffic) && names.service) {
         objects.push(`service/${canaryServiceName(names.service)}`);
     }
-    return [...objects, ...provider.objects()];
+    return [...objects, ...provider.objects(), ...(names.copies ?? [])];
 }
 /**
  * The canary Deployment carries the run's state and ownership, so it goes last: a revert cut
@@ -45328,6 +48157,7 @@ async function findLeftovers(kubectl, kindNames) {
 /** Abort: stable gets all traffic, the canary goes, and stable is checked to run what it ran. */
 async function revertToStable(kubectl, provider, names, options) {
     await giveTrafficBack(provider);
+    await restoreHeldHpas(kubectl, options.hpa);
     const objects = canaryObjects(names, provider);
     await deleteCanaryObjects(kubectl, objects);
     return verify(kubectl, provider, names, objects, options.stableImage, options.timeoutMs);
@@ -45364,9 +48194,18 @@ async function promoteStable(kubectl, provider, names, options) {
 /** After stable runs the new image (also when a cancelled promotion left it so): clean up. */
 async function finishPromotion(kubectl, provider, names, options) {
     await giveTrafficBack(provider);
+    await restoreHeldHpas(kubectl, options.hpa);
     const objects = canaryObjects(names, provider);
     await deleteCanaryObjects(kubectl, objects);
-    return verify(kubectl, provider, names, objects, options.image, options.timeoutMs);
+    const report = await verify(kubectl, provider, names, objects, options.image, options.timeoutMs);
+    if (!options.template)
+        return report;
+    // A release promotion is done only when stable runs the manifests' template, not one image.
+    const view = await kubectl.getIfExists(`deployment/${names.deployment}`);
+    return {
+        ...report,
+        stableHealthy: report.stableHealthy && coveredBy(options.template, view?.spec.template),
+    };
 }
 async function giveTrafficBack(provider) {
     try {
@@ -45409,152 +48248,532 @@ async function containerOf(kubectl, names) {
     throw new errors_ActionError(`Cannot tell which container of Deployment '${names.deployment}' to promote: there is no canary state and it has ${containers.length} containers.`, "Set the 'container' input.");
 }
 
-;// CONCATENATED MODULE: ./src/canary/cluster/workload.ts
+;// CONCATENATED MODULE: ./src/canary/cluster/promote-release.ts
 /**
- * The canary's workload: a copy of the stable Deployment with the new image and `track: canary`
- * on its pods, and for router modes a Service that selects only those pods.
+ * Promoting a canary of a whole release: stable gets exactly the rendered manifests (every object,
+ * images substituted) with `kubectl apply`, as the team's own deploy would, so a GitOps controller
+ * sees no drift. Every object the apply touches is read first; when stable does not roll out,
+ * each is put back (and what the apply created removed) before traffic and canary are reverted,
+ * so the cluster ends fully on the release or exactly as it was.
  */
 
 
 
-const TRACK_LABEL = 'track';
-const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
-async function readStable(kubectl, deployment, container) {
-    const object = await kubectl.getIfExists(`deployment/${deployment}`);
-    if (!object) {
-        throw new errors_ActionError(`Deployment '${deployment}' does not exist in the target namespace.`, "Check the 'deployment' and 'namespace' inputs (and the kubeconfig's context).");
+
+
+
+
+
+
+async function promoteRelease(kubectl, provider, names, options) {
+    const stable = `deployment/${names.deployment}`;
+    const retrying = (what, work) => untilRecovered(what, work, { deadlineAt: options.retryUntil });
+    const snapshots = await snapshotObjects(kubectl, objectRefs(options.documents), options.retryUntil);
+    const directory = await writeRelease(options.documents);
+    let problem;
+    try {
+        // Applying the same manifests again changes nothing, so an API fault is simply retried.
+        await retrying('Applying the release to stable', () => kubectl.apply([directory]));
     }
-    const containers = object.spec.template.spec.containers;
-    const names = containers.map((entry) => entry.name);
-    const chosen = pickContainer(deployment, containers, container);
-    return {
-        name: deployment,
-        namespace: object.metadata.namespace,
-        container: chosen.name,
-        image: chosen.image,
-        replicas: object.spec.replicas ?? 1,
-        podLabels: { ...(object.spec.template.metadata?.labels ?? {}) },
-        selector: structuredClone(object.spec.selector),
-        revision: Number(object.metadata.annotations?.[REVISION_ANNOTATION] ?? 0) || 0,
-        spec: structuredClone(object.spec),
-    };
-    function pickContainer(name, list, wanted) {
-        if (wanted !== undefined) {
-            const found = list.find((entry) => entry.name === wanted);
-            if (found)
-                return found;
-            throw new errors_ActionError(`Deployment '${name}' has no container '${wanted}'; its containers are: ${names.join(', ')}.`, "Set the 'container' input to one of those names.");
+    catch (error) {
+        problem = `the manifests could not be applied (${errors_describeThrown(error)})`;
+    }
+    await recordAppliedUids(kubectl, snapshots, options.retryUntil);
+    if (!problem) {
+        const rollout = await retrying('Waiting for stable', () => kubectl.rolloutStatus(stable, options.timeoutMs));
+        if (rollout.done) {
+            const cleanup = await retrying('Finishing the promotion', () => finishPromotion(kubectl, provider, names, {
+                timeoutMs: options.timeoutMs,
+                template: options.template,
+                hpa: options.hpa,
+            }));
+            return { ...cleanup, promoted: true, problem: undefined };
         }
-        if (list.length === 1)
-            return list[0];
-        throw new errors_ActionError(`Deployment '${name}' has ${list.length} containers (${names.join(', ')}), so it is not clear which one gets the new image.`, "Set the 'container' input to one of those names.");
+        problem = `stable did not roll out with the release (${rollout.message})`;
     }
-}
-async function readService(kubectl, name) {
-    const object = await kubectl.getIfExists(`service/${name}`);
-    if (!object) {
-        throw new errors_ActionError(`Service '${name}' does not exist in the target namespace.`, "Check the 'service' and 'namespace' inputs: it must be the Service that sends traffic to the stable Deployment.");
-    }
-    return { name, selector: object.spec.selector ?? {}, ports: object.spec.ports ?? [] };
-}
-/** The canary's pods carry the stable pods' labels, so dashboards and policies still apply. */
-function canaryPodLabels(stable) {
-    return { ...stable.podLabels, [TRACK_LABEL]: 'canary' };
-}
-/** The canary Deployment's selector: stable's, narrowed to `track: canary`. */
-function canarySelector(stable) {
-    const selector = {
-        ...structuredClone(stable.selector),
-        matchLabels: { ...(stable.selector.matchLabels ?? {}), [TRACK_LABEL]: 'canary' },
+    const restored = await restoreObjects(kubectl, snapshots, options.retryUntil);
+    // The restored Deployment rolls back to its old pods; traffic returns only once they serve.
+    await retrying('Waiting for stable to roll back', () => kubectl.rolloutStatus(stable, options.timeoutMs));
+    const cleanup = await retrying('Putting all traffic back on stable', () => revertToStable(kubectl, provider, names, {
+        stableImage: options.stableImage,
+        timeoutMs: options.timeoutMs,
+        hpa: options.hpa,
+    }));
+    return {
+        ...cleanup,
+        promoted: false,
+        problem: `${problem}; ${describeRestore(restored)} and the canary was removed.`,
     };
-    // An expression on `track` was written for stable's pods and could exclude the canary's own.
-    const expressions = selector.matchExpressions?.filter((entry) => entry.key !== TRACK_LABEL);
-    if (expressions?.length)
-        selector.matchExpressions = expressions;
-    else
-        delete selector.matchExpressions;
-    return selector;
-}
-function ownershipLabels(stable) {
-    return { [MANAGED_BY_LABEL]: MANAGED_BY, [STABLE_LABEL]: stable };
-}
-/** Applies the canary Deployment; running it again with the same inputs changes nothing. */
-async function createCanary(kubectl, canary) {
-    const { stable } = canary;
-    const spec = structuredClone(stable.spec);
-    delete spec.paused;
-    spec.replicas = canary.replicas;
-    spec.selector = canarySelector(stable);
-    spec.template = {
-        ...spec.template,
-        metadata: { ...(spec.template.metadata ?? {}), labels: canaryPodLabels(stable) },
-        spec: {
-            ...spec.template.spec,
-            containers: spec.template.spec.containers.map((entry) => entry.name === stable.container ? { ...entry, image: canary.image } : entry),
-        },
-    };
-    const name = cluster_state_canaryName(stable.name);
-    await kubectl.applyObject({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: {
-            name,
-            ...(stable.namespace ? { namespace: stable.namespace } : {}),
-            labels: ownershipLabels(stable.name),
-            annotations: stateAnnotation(canary.state),
-        },
-        spec,
-    });
-    return `deployment/${name}`;
-}
-async function scaleCanary(kubectl, stable, replicas) {
-    await kubectl.scale(`deployment/${canaryName(stable)}`, replicas);
-}
-/** Throws an ActionError when the workload is not rolled out within timeoutMs. */
-async function waitReady(kubectl, kindName, timeoutMs) {
-    const status = await kubectl.rolloutStatus(kindName, timeoutMs);
-    if (status.done)
-        return status;
-    throw new errors_ActionError(`${kindName} did not become ready within ${Math.round(timeoutMs / 1000)}s: ${status.message}`, `Look at its pods (kubectl describe ${kindName}; kubectl get pods -l ${TRACK_LABEL}=canary) for image pull errors, crashes or failing readiness probes.`);
-}
-/** For router modes: a Service with stable's ports that selects only the canary's pods. */
-async function createCanaryService(kubectl, stableService, stableDeployment) {
-    const name = cluster_state_canaryName(stableService.name);
-    await kubectl.applyObject({
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: { name, labels: ownershipLabels(stableDeployment) },
-        spec: {
-            selector: { ...stableService.selector, [TRACK_LABEL]: 'canary' },
-            ports: stableService.ports.map((port) => {
-                const { name: portName, port: number, targetPort, protocol, appProtocol } = port;
-                return { name: portName, port: number, targetPort, protocol, appProtocol };
-            }),
-        },
-    });
-    return `service/${name}`;
-}
-function selects(selector, labels) {
-    const entries = Object.entries(selector);
-    return entries.length > 0 && entries.every(([key, value]) => labels[key] === value);
 }
 /**
- * Router modes split traffic between two Services, so the stable one must not also reach the
- * canary's pods; replicas mode relies on the opposite.
+ * One JSON file per object, numbered so kubectl applies them in manifest order. JSON, not YAML:
+ * kubectl reads YAML 1.1, where a value like `on` written plain would turn into a boolean. A
+ * private directory, since the manifests may hold Secrets.
  */
-function checkServiceSelection(mode, service, stable) {
-    const selector = Object.entries(service.selector)
-        .map(([key, value]) => `${key}=${value}`)
-        .join(',');
-    const reachesCanary = selects(service.selector, canaryPodLabels(stable));
-    if (mode === 'replicas') {
-        if (reachesCanary)
-            return;
-        throw new errors_ActionError(`Service '${service.name}' (selector ${selector || 'none'}) would not select the canary's pods, so in replicas mode the canary would get no traffic.`, `Remove '${TRACK_LABEL}' from the Service's selector, or use a router mode (gateway-api, nginx, istio).`);
+async function writeRelease(documents) {
+    const directory = credentials_ownedTempDirectory('canary-release');
+    const width = String(documents.length).length;
+    await Promise.all(documents.map((document, index) => (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(directory, `${String(index).padStart(width, '0')}.json`), JSON.stringify(document.object), { mode: 0o600 })));
+    return directory;
+}
+/** One clause on what the restore did, naming objects that could not be put back. */
+function describeRestore(results) {
+    const changed = results.filter((entry) => entry.outcome === 'restored').length;
+    const removed = results.filter((entry) => entry.outcome === 'removed').length;
+    const done = `every object it changed was restored (${changed} restored, ${removed} created ones removed)`;
+    if (allRestored(results))
+        return done;
+    const failed = results
+        .filter((entry) => !entry.verified)
+        .map((entry) => `${entry.object}: ${entry.message}`)
+        .join('; ');
+    return `the restore left objects not as they were (${log_escapeUntrusted(failed)})`;
+}
+
+;// CONCATENATED MODULE: ./src/core/kustomize.ts
+/**
+ * Kustomizations rendered with kubectl's built-in kustomize (`kubectl kustomize <dir>`), so there
+ * is nothing to download and the version is the one `kubectl apply -k` would use. Plugins, exec
+ * functions and Helm stay off (kubectl's defaults), so rendering a pull request's kustomization
+ * runs nothing it names.
+ */
+
+
+
+
+
+
+
+/** The names kustomize looks for in a directory, in its own order. */
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const kustomize_DEFAULT_TIMEOUT_MS = 60_000;
+/** kubectl's message is usually one line; a runaway one is cut so the summary stays readable. */
+const MAX_MESSAGE = 2_000;
+/** True when the directory holds a kustomization file, i.e. `kubectl apply -k` would render it. */
+async function isKustomizationDirectory(directory) {
+    let names;
+    try {
+        names = await (0,promises_namespaceObject.readdir)(directory);
     }
-    if (!reachesCanary)
-        return;
-    throw new errors_ActionError(`Service '${service.name}' (selector ${selector}) also selects the canary's pods, so in ${mode} mode the canary would get traffic through the stable Service too and the weights would be wrong.`, `Add '${TRACK_LABEL}: stable' to the pod labels of Deployment '${stable.name}' (spec.template.metadata.labels) and to the selector of Service '${service.name}', roll that out, then run the canary again. The Deployment's spec.selector can stay as it is.`);
+    catch {
+        return false;
+    }
+    return KUSTOMIZATION_FILES.some((name) => names.includes(name));
+}
+/**
+ * The objects a kustomization renders to, parsed as manifest documents. `directory` is relative
+ * to `cwd` (the workspace) or absolute; documents are labelled with it for messages.
+ */
+async function renderKustomization(directory, cwd, options = {}) {
+    const input = options.input ?? 'kustomize';
+    const path = (0,external_node_path_namespaceObject.resolve)(cwd, directory);
+    const label = (0,external_node_path_namespaceObject.relative)(cwd, path) || '.';
+    const info = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
+    if (!info) {
+        throw new errors_InputError(input, `names '${directory}', which does not exist.`, 'k8s/overlays/prod');
+    }
+    if (!info.isDirectory() || !(await isKustomizationDirectory(path))) {
+        throw new errors_InputError(input, `names '${directory}', which is not a directory with a kustomization.yaml.`, 'k8s/overlays/prod');
+    }
+    const result = await execute(options.program ?? defaultKubectlProgram(), ['kustomize', path], {
+        cwd,
+        timeoutMs: options.timeoutMs ?? kustomize_DEFAULT_TIMEOUT_MS,
+        okExitCodes: 'any',
+    });
+    if (result.timedOut || result.exitCode !== 0) {
+        const said = result.timedOut
+            ? `it did not finish within ${Math.round((options.timeoutMs ?? kustomize_DEFAULT_TIMEOUT_MS) / 1000)} s`
+            : kubectlMessage(result.stderr || result.stdout);
+        throw new errors_ActionError(`kustomize could not render ${log_escapeUntrusted(label)}: ${said}`, 'Run `kubectl kustomize` on that directory locally to see the same error, and fix the kustomization.');
+    }
+    return parseManifestText(result.stdout, `${label} (kustomize)`);
+}
+/**
+ * The documents `manifests`-style patterns name (files, directories, globs), in order. A directory
+ * holding a kustomization is rendered, as `kubectl apply -k` would, instead of being read as
+ * loose files that kustomize never meant to be applied (and the server would refuse).
+ */
+async function readManifestsOrKustomizations(patterns, cwd, input = 'manifests') {
+    const documents = [];
+    const rendered = [];
+    let plain = [];
+    const flush = async () => {
+        if (plain.length > 0)
+            documents.push(...(await readManifests(plain, cwd, input)));
+        plain = [];
+    };
+    for (const pattern of patterns) {
+        if (!isGlob(pattern) && (await isKustomizationDirectory(resolve(cwd, pattern)))) {
+            await flush();
+            documents.push(...(await renderKustomization(pattern, cwd, { input })));
+            rendered.push(pattern);
+        }
+        else {
+            plain.push(pattern);
+        }
+    }
+    await flush();
+    return { documents, rendered };
+}
+const KLOG_ESCAPES = { n: '\n', t: '\t', r: '\r' };
+/**
+ * kubectl's own words on one escaped line: the `err="…"` of its klog line
+ * (`E1205 … run.go:72] "command failed" err="…"`), or its `error: …` line.
+ */
+function kubectlMessage(text) {
+    const klog = /\berr="((?:[^"\\]|\\.)*)"/.exec(text);
+    const raw = klog
+        ? klog[1].replace(/\\(.)/g, (_, c) => KLOG_ESCAPES[c] ?? c)
+        : text.trim().replace(/^error:\s*/i, '');
+    const message = raw.trim() || 'kubectl printed no reason';
+    const cut = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message;
+    return log_escapeUntrusted(cut);
+}
+
+;// CONCATENATED MODULE: ./src/canary/release.ts
+/**
+ * Renders the release a canary runs from its source (manifests or a kustomization, with `images`
+ * substituted) into what the cluster side needs: the documents promotion applies, their digest,
+ * and the canary's pod template and config copies.
+ */
+
+
+
+
+
+/** `cwd` is the workspace the paths are relative to. */
+async function renderRelease(source, deployment, cwd) {
+    const read = source.kustomize
+        ? await renderKustomization(source.kustomize, cwd)
+        : await manifests_readManifests(source.manifests, cwd);
+    const { documents, unused } = substituteImages(read, source.images);
+    for (const name of unused) {
+        core_warning(`images names ${log_escapeUntrusted(name)}, which no container in the manifests uses; check for a typo.`);
+    }
+    return { ...deriveCanary(documents, deployment), documents, digest: manifestsDigest(documents) };
+}
+/** The directory manifests and kustomize paths are relative to: the checked-out repository. */
+function workspace() {
+    return process.env.GITHUB_WORKSPACE || process.cwd();
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/release-canary.ts
+/**
+ * The cluster-side decisions for a canary of a whole release: whether the release changes
+ * anything stable runs, what its state records, whether a later promote job renders the same
+ * release, and whether stable already runs it (an interrupted promotion).
+ */
+
+
+
+
+/** Renders the release and refuses one that changes nothing stable runs. */
+async function prepareRelease(kubectl, source, stable, container) {
+    const rendered = await renderRelease(source, stable.name, workspace());
+    const changedConfig = [];
+    for (const copy of rendered.copies) {
+        const live = await kubectl.getIfExists(`${copy.kind.toLowerCase()}/${copy.name}`);
+        if (!sameConfig(copy.object, live))
+            changedConfig.push(`${copy.kind} ${copy.name} changed`);
+    }
+    const stableTemplate = stable.spec.template;
+    const change = describeChange(stableTemplate, rendered.template);
+    if (!coveredBy(withoutImages(rendered.template), withoutImages(stableTemplate))) {
+        change.push('pod template changed (env, resources, volumes or other fields)');
+    }
+    change.push(...changedConfig);
+    if (change.length === 0 && coveredBy(rendered.template, stableTemplate)) {
+        throw new errors_ActionError(`Deployment ${stable.name} already runs what the manifests render (same pod template and config); there is nothing to compare.`, 'Pass the manifests of the new release (or set images to the new image).');
+    }
+    return {
+        rendered,
+        canaryImage: canaryImageOf(rendered.images, container ?? stable.container),
+        record: {
+            digest: rendered.digest,
+            copies: rendered.copies.map(copyRef),
+            images: rendered.images,
+            change,
+            template: rendered.template,
+        },
+    };
+}
+/** The chosen container's image when the release has it, else `name=image` for each container. */
+function canaryImageOf(images, container) {
+    const running = images.filter((entry) => !entry.init);
+    const chosen = running.find((entry) => entry.container === container);
+    if (chosen)
+        return chosen.image;
+    return running.map((entry) => `${entry.container}=${entry.image}`).join(', ');
+}
+/**
+ * A promote job renders its own workspace's manifests; it may promote only the release the
+ * canary was judged on, and only the way it was started (one image, or a release).
+ */
+async function releaseToPromote(state, source, image) {
+    if (!state.release) {
+        if (!source)
+            return undefined;
+        throw new errors_ActionError(`The canary of ${state.deployment} runs one new image (${state.canaryImage}), not a release from manifests; promoting manifests would put changes on stable the canary never ran.`, 'Promote it with the image input (the image it was started with), or abort it and start a canary from the manifests.');
+    }
+    if (!source) {
+        throw new errors_ActionError(`The canary of ${state.deployment} runs a release rendered from manifests${image ? `; the image input (${image}) would promote one image only` : ''}.`, 'Promote it with the same manifests (or kustomize) and images inputs it was started with.');
+    }
+    const rendered = await renderRelease(source, state.deployment, workspace());
+    if (rendered.digest !== state.release.digest) {
+        throw new errors_ActionError(`The manifests this job renders (${rendered.digest}) differ from the release the canary was started and judged with (${state.release.digest}), so they were not promoted; nothing was changed.`, 'Promote from the same commit and inputs as the start job (check out the same ref), or abort this canary and start a new one.');
+    }
+    return rendered;
+}
+/** Whether stable's live pod template is the canary's: for an interrupted promotion. */
+function stableRunsCanary(found, stable) {
+    if (found.release)
+        return coveredBy(found.release.template, stable.spec.template);
+    return stable.image === found.canaryImage;
+}
+function withoutImages(template) {
+    const copy = structuredClone(template);
+    for (const field of ['initContainers', 'containers']) {
+        const containers = copy.spec?.[field];
+        if (!Array.isArray(containers))
+            continue;
+        for (const container of containers)
+            delete container.image;
+    }
+    return copy;
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/pod-health.ts
+/**
+ * The canary's pods as evidence: a container that restarts, waits in a crash loop or cannot get
+ * its image, or a pod that stays not ready, aborts the step whatever the metrics say — a canary
+ * that is OOMKilled every few minutes can still look as good as stable in Prometheus between
+ * restarts. The judgement over pod JSON is pure (`judgePods`); `CanaryPodHealth` lists the pods
+ * at every check and keeps what it has to remember between checks.
+ */
+
+
+
+
+/** Waiting reasons that do not go away by waiting: the canary is broken, not slow to start. */
+const FATAL_WAITING_REASONS = [
+    'CrashLoopBackOff',
+    'ImagePullBackOff',
+    'ErrImagePull',
+    'CreateContainerConfigError',
+    'InvalidImageName',
+];
+/**
+ * How long a canary pod may be not ready before that aborts the step: the longer of 30 s and
+ * two check intervals. A pod is legitimately not ready for a moment when it is replaced (a node
+ * drained, an eviction, in replicas mode a pod added by a scale that the shift has not waited for
+ * yet), and a readiness probe needs a few periods to pass; 30 s covers that for ordinary probes,
+ * and two check intervals make sure at least two checks in a row saw the pod not ready. A pod
+ * that stays not ready longer is not serving its share, which the metrics do not show.
+ */
+function notReadyGraceMs(checkIntervalMs) {
+    return Math.max(30_000, 2 * checkIntervalMs);
+}
+function emptyMemory() {
+    return { restarts: new Map(), notReadySince: new Map() };
+}
+/** The restart counts to judge later checks against; not-ready clocks start here too. */
+function takeBaseline(pods, now) {
+    const memory = emptyMemory();
+    for (const pod of live(pods)) {
+        const name = pod.metadata?.name ?? '';
+        for (const container of pod.status?.containerStatuses ?? []) {
+            memory.restarts.set(`${name}/${container.name ?? ''}`, container.restartCount ?? 0);
+        }
+    }
+    trackReadiness(pods, memory, now);
+    return memory;
+}
+/** At most this many problems are named in one reason; the rest are counted. */
+const MAX_NAMED = 3;
+const pod_health_MAX_MESSAGE = 160;
+/**
+ * Why the canary's pods are unhealthy now, or undefined. Updates `memory.notReadySince`.
+ * Every piece of cluster text in the sentence (pod and container names, reasons, messages) is
+ * escaped with escapeUntrusted, because the reason is logged as it is.
+ */
+function judgePods(pods, memory, now, graceMs) {
+    trackReadiness(pods, memory, now);
+    const problems = [];
+    const sorted = [...live(pods)].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+    for (const pod of sorted) {
+        const name = pod.metadata?.name ?? '';
+        const podText = `canary pod ${log_escapeUntrusted(name)}`;
+        let containerProblem = false;
+        const containers = [
+            ...(pod.status?.containerStatuses ?? []).map((status) => ({ status, init: false })),
+            ...(pod.status?.initContainerStatuses ?? []).map((status) => ({ status, init: true })),
+        ];
+        for (const { status, init } of containers) {
+            const said = [];
+            // Init containers may fail and be retried before the app starts (waiting for a dependency);
+            // only their crash loops count, and a pod stuck in init shows as not ready.
+            if (!init) {
+                const before = memory.restarts.get(`${name}/${status.name ?? ''}`) ?? 0;
+                const restarts = (status.restartCount ?? 0) - before;
+                if (restarts > 0) {
+                    said.push(`restarted ${restarts} ${restarts === 1 ? 'time' : 'times'}${lastTermination(status)}`);
+                }
+            }
+            const waiting = status.state?.waiting?.reason;
+            if (waiting !== undefined && FATAL_WAITING_REASONS.includes(waiting)) {
+                const message = status.state?.waiting?.message;
+                said.push(`is in ${log_escapeUntrusted(waiting)}${message ? ` (${log_escapeUntrusted(clip(message))})` : ''}`);
+            }
+            if (said.length === 0)
+                continue;
+            containerProblem = true;
+            const what = init ? 'init container' : 'container';
+            problems.push(`${podText} ${what} ${log_escapeUntrusted(status.name ?? '?')} ${said.join(' and ')}`);
+        }
+        if (containerProblem)
+            continue;
+        const since = memory.notReadySince.get(name);
+        if (since !== undefined && now - since >= graceMs) {
+            const ready = readyCondition(pod);
+            const why = ready?.message ?? ready?.reason;
+            problems.push(`${podText} has not been ready for ${Math.round((now - since) / 1000)}s${why ? ` (${log_escapeUntrusted(clip(why))})` : ''}`);
+        }
+    }
+    if (problems.length === 0)
+        return undefined;
+    const named = problems.slice(0, MAX_NAMED).join('; ');
+    const more = problems.length - MAX_NAMED;
+    return more > 0 ? `${named}; and ${more} more ${more === 1 ? 'problem' : 'problems'}` : named;
+}
+/** Pods on their way out (deleted, or ended: evicted) are not judged. */
+function live(pods) {
+    return pods.filter((pod) => !pod.metadata?.deletionTimestamp &&
+        pod.status?.phase !== 'Succeeded' &&
+        pod.status?.phase !== 'Failed');
+}
+function readyCondition(pod) {
+    return pod.status?.conditions?.find((condition) => condition.type === 'Ready');
+}
+/** Starts the clock for pods seen not ready; stops it for pods ready again or gone. */
+function trackReadiness(pods, memory, now) {
+    const seen = new Set();
+    for (const pod of live(pods)) {
+        const name = pod.metadata?.name ?? '';
+        seen.add(name);
+        // A pod with no Ready condition yet (not scheduled) is not ready either.
+        if (readyCondition(pod)?.status === 'True')
+            memory.notReadySince.delete(name);
+        else if (!memory.notReadySince.has(name))
+            memory.notReadySince.set(name, now);
+    }
+    for (const name of memory.notReadySince.keys()) {
+        if (!seen.has(name))
+            memory.notReadySince.delete(name);
+    }
+}
+function lastTermination(status) {
+    const terminated = status.lastState?.terminated;
+    if (!terminated)
+        return '';
+    const parts = [
+        terminated.reason ? log_escapeUntrusted(terminated.reason) : undefined,
+        terminated.exitCode !== undefined ? `exit code ${terminated.exitCode}` : undefined,
+    ].filter(Boolean);
+    return parts.length > 0 ? ` (last: ${parts.join(', ')})` : '';
+}
+function clip(text) {
+    const line = text.trim();
+    return line.length > pod_health_MAX_MESSAGE ? `${line.slice(0, pod_health_MAX_MESSAGE - 1)}…` : line;
+}
+/** `matchLabels` and `matchExpressions` in the form `kubectl get -l` takes. */
+function selectorText(selector) {
+    const terms = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
+    for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
+        if (operator === 'In')
+            terms.push(`${key} in (${values.join(',')})`);
+        else if (operator === 'NotIn')
+            terms.push(`${key} notin (${values.join(',')})`);
+        else if (operator === 'Exists')
+            terms.push(key);
+        else if (operator === 'DoesNotExist')
+            terms.push(`!${key}`);
+    }
+    return terms.join(',');
+}
+/** One `kubectl get pods` should not hold up a check for long. */
+const LIST_TIMEOUT_MS = 15_000;
+async function listPods(kubectl, selector) {
+    const list = await kubectl.json(['get', 'pods', '-l', selector], {
+        timeoutMs: LIST_TIMEOUT_MS,
+    });
+    return list.items ?? [];
+}
+/**
+ * The canary's pods over one progression: `baseline()` once before the first step, `check()` at
+ * every check. Neither throws. A transient API failure of the listing is not evidence against
+ * the canary: the check says nothing and the next one looks again. A listing that fails for
+ * another reason (e.g. the kubeconfig's user may not list pods) aborts, because the canary
+ * cannot be judged healthy without it.
+ */
+class CanaryPodHealth {
+    list;
+    options;
+    memory;
+    failing = false;
+    now;
+    log;
+    constructor(list, options) {
+        this.list = list;
+        this.options = options;
+        this.now = options.now ?? Date.now;
+        this.log = options.log ?? ((line) => info(line));
+    }
+    /**
+     * Restart counts from now on count against the canary. When the pods cannot be listed here,
+     * the first check that lists them takes the baseline instead.
+     */
+    async baseline() {
+        const pods = await this.tryList();
+        if (Array.isArray(pods))
+            this.memory = takeBaseline(pods, this.now());
+    }
+    async check() {
+        const pods = await this.tryList();
+        if (!Array.isArray(pods))
+            return pods.reason;
+        if (!this.memory) {
+            this.memory = takeBaseline(pods, this.now());
+            return undefined;
+        }
+        return judgePods(pods, this.memory, this.now(), this.options.graceMs);
+    }
+    async tryList() {
+        try {
+            const pods = await this.list();
+            this.failing = false;
+            return pods;
+        }
+        catch (error) {
+            const said = log_escapeUntrusted(lastLine(errors_describeThrown(error)));
+            if (isTransientKubeError(error)) {
+                if (!this.failing) {
+                    this.log(`Could not list the canary's pods (${said}); the next check looks again.`);
+                }
+                this.failing = true;
+                return { reason: undefined };
+            }
+            return {
+                reason: `could not list the canary's pods to check their health (${said}); the kubeconfig's user needs list on pods in the namespace`,
+            };
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/canary/target.ts
+/** The target of anything that is one (Settings), as a record of its own to save or pass on. */
+function targetOf(from) {
+    const { namespace, deployment, container, service, traffic, route } = from;
+    return { namespace, deployment, container, service, traffic, route };
 }
 
 ;// CONCATENATED MODULE: ./src/canary/canary-cluster.ts
@@ -45564,6 +48783,15 @@ function checkServiceSelection(mode, service, stable) {
  * continues from the cluster itself, and it serialises changes so a cancellation's revert can
  * never be overtaken by a weight change that was already in flight.
  */
+
+
+
+
+
+
+
+
+
 
 
 
@@ -45587,6 +48815,8 @@ class CanaryCluster {
     provider;
     state;
     steps = [];
+    /** The rendered release (begin, or a promote job's re-render); undefined for an image canary. */
+    release;
     promotionStarted = false;
     leaseTimer;
     creating = false;
@@ -45601,7 +48831,7 @@ class CanaryCluster {
         this.recoveryDeadlineAt = run.recoveryDeadlineAt;
     }
     static fromRunState(kubectl, state) {
-        return new CanaryCluster(kubectl, { ...state, image: undefined }, {
+        return new CanaryCluster(kubectl, { ...state.target, image: undefined, timeoutMs: state.timeoutMs }, {
             owner: state.owner,
             leaseMs: state.leaseMs,
             recoveryTimeoutMs: state.recoveryTimeoutMs,
@@ -45613,6 +48843,10 @@ class CanaryCluster {
     /** The namespace the metrics are labelled with: the input, else the kubeconfig's, else default. */
     get namespace() {
         return this.target.namespace ?? this.stable?.namespace ?? 'default';
+    }
+    get canaryRelease() {
+        const release = this.state?.release;
+        return release && { canaryImage: this.state?.canaryImage ?? '', canaryChange: release.change };
     }
     get stableImage() {
         return this.state?.stableImage ?? this.stable?.image;
@@ -45648,21 +48882,30 @@ class CanaryCluster {
     }
     /** Creates the canary without traffic and waits until it is ready. */
     async begin() {
-        const { deployment, service, image } = this.target;
-        if (!service || !image)
-            throw new errors_ActionError('service and image are required to start.');
+        const { deployment, service, image, source } = this.target;
+        if (!service || (!image && !source)) {
+            throw new errors_ActionError('service and image (or manifests) are required to start.');
+        }
         const running = await readClusterState(this.kubectl, deployment);
         if (running)
             await this.clearStale(running);
-        const stable = await readStable(this.kubectl, deployment, this.target.container);
+        const stable = await readStable(this.kubectl, deployment, this.target.container, {
+            firstWhenUnclear: source !== undefined,
+        });
         this.stable = stable;
-        if (stable.image === image) {
+        const release = source
+            ? await prepareRelease(this.kubectl, source, stable, this.target.container)
+            : undefined;
+        this.release = release?.rendered;
+        if (!release && stable.image === image) {
             throw new errors_ActionError(`Deployment ${deployment} already runs ${image}; there is nothing to compare.`, 'Pass the new image in the image input.');
         }
+        const canaryImage = release?.canaryImage ?? image;
         const stableService = await readService(this.kubectl, service);
         checkServiceSelection(this.target.traffic, stableService, stable);
         const provider = this.providerFor(undefined);
         await provider.prepare();
+        const hpaHolds = await planStableHolds(this.kubectl, this.namespace, deployment, stable.replicas);
         this.state = {
             version: 1,
             deployment,
@@ -45672,7 +48915,9 @@ class CanaryCluster {
             route: this.target.route,
             stableImage: stable.image,
             stableRevision: stable.revision,
-            canaryImage: image,
+            canaryImage,
+            ...(release ? { release: release.record } : {}),
+            ...(hpaHolds.length > 0 ? { hpaHolds } : {}),
             weight: 0,
             stepIndex: -1,
             startedAt: new Date().toISOString(),
@@ -45682,7 +48927,7 @@ class CanaryCluster {
             leaseSeconds: Math.round(this.run.leaseMs / 1_000),
             renewedAt: new Date().toISOString(),
         };
-        const router = this.target.traffic !== 'replicas';
+        const router = usesRoute(this.target.traffic);
         this.run.acting?.();
         this.creating = true;
         // Applying the same objects again changes nothing, so an API fault here is simply retried.
@@ -45690,13 +48935,25 @@ class CanaryCluster {
             const state = this.state;
             await createCanary(this.kubectl, {
                 stable,
-                image,
-                replicas: router ? stable.replicas : 0,
+                image: canaryImage,
+                // A router's canary is ready before its first traffic; replicas mode's pods are traffic.
+                replicas: canaryReplicas(stable.replicas, 0, router ? 1 : 0),
                 state,
+                template: release?.rendered.canaryTemplate,
             });
+            // After the Deployment, whose state names them: a run cut short here still reverts
+            // them. Pods wait for config they reference, so the order costs no failed start.
+            if (release) {
+                await applyConfigCopies(this.kubectl, release.rendered.copies, deployment, this.target.namespace);
+            }
             if (router)
                 await createCanaryService(this.kubectl, stableService, deployment);
         }, { deadlineAt: Date.now() + SHIFT_RETRY_MS }));
+        // Only now: the canary's state, which says how to undo it, exists on the cluster.
+        await this.changing("Holding stable's HPA", async () => {
+            for (const line of await holdStableHpas(this.kubectl, hpaHolds))
+                this.note(line);
+        });
         this.startLease();
         if (router)
             await this.waitCanaryReady();
@@ -45742,6 +48999,10 @@ class CanaryCluster {
             return undefined;
         if (!sameRun(state, this.run.owner) && !isStale(state) && !this.run.force && state.owner) {
             throw new errors_ActionError(`The canary of ${state.deployment} (image ${state.canaryImage} at ${state.weight}%) belongs to ${describeOwner(state)}, which is still ${state.phase === 'paused' ? 'waiting for promote or abort' : 'alive'}; this run changed nothing.`, `Run mode: ${intent} from a job of that workflow run, or set force: true to take the canary over.`);
+        }
+        // Before anything changes: a promote job must promote the very release the canary ran.
+        if (intent === 'promote') {
+            this.release = await releaseToPromote(state, this.target.source, this.target.image);
         }
         this.state = state;
         this.stable = await readStable(this.kubectl, state.deployment, state.container);
@@ -45828,13 +49089,19 @@ class CanaryCluster {
      */
     async shiftTo(weight) {
         const provider = this.providerFor(this.state?.originalRoute);
-        const router = provider.mode !== 'replicas';
+        const router = usesRoute(provider.mode);
+        // Sized for its weight of stable's replicas now: more pods before more traffic, fewer after.
+        const size = (only) => this.changing('Sizing the canary', () => sizeCanary(this.kubectl, this.target.deployment, weight, { floor: 1, only }));
+        if (router)
+            await size('grow');
         if (router)
             await this.waitCanaryReady();
         const deadlineAt = Date.now() + SHIFT_RETRY_MS;
         const achieved = await this.lock.run(() => untilRecovered(`Shifting ${weight}% of traffic`, () => provider.setWeight(weight), {
             deadlineAt,
         }));
+        if (router)
+            await size('shrink');
         if (!router)
             await this.waitCanaryReady();
         const stepIndex = (this.state?.stepIndex ?? -1) + 1;
@@ -45863,12 +49130,26 @@ class CanaryCluster {
         const report = await this.lock
             .run(async () => {
             try {
-                return await promoteStable(this.kubectl, this.providerFor(this.state?.originalRoute), this.names(), {
+                const release = this.state?.release;
+                if (release) {
+                    if (!this.release)
+                        throw new errors_ActionError('The release to promote was not rendered.');
+                    return await promoteRelease(this.kubectl, this.providerFor(this.state?.originalRoute), this.targetNow(), {
+                        documents: this.release.documents,
+                        template: release.template,
+                        stableImage: this.stableImage,
+                        timeoutMs: this.target.timeoutMs,
+                        retryUntil: Date.now() + this.run.recoveryTimeoutMs,
+                        hpa: this.hpaRestore(),
+                    });
+                }
+                return await promoteStable(this.kubectl, this.providerFor(this.state?.originalRoute), this.targetNow(), {
                     image: this.state?.canaryImage ?? this.target.image ?? '',
                     stableImage: this.stableImage,
                     stableRevision: this.state?.stableRevision,
                     timeoutMs: this.target.timeoutMs,
                     retryUntil: Date.now() + this.run.recoveryTimeoutMs,
+                    hpa: this.hpaRestore(),
                 });
             }
             finally {
@@ -45916,7 +49197,7 @@ class CanaryCluster {
         if (found.phase !== 'promoting')
             return { cleanup: await this.revert(), finished: false };
         const stable = await this.recovering('Reading stable', (kubectl) => readStable(kubectl, found.deployment, found.container));
-        if (stable.image === found.canaryImage) {
+        if (stableRunsCanary(found, stable)) {
             const healthy = await this.recovering('Waiting for stable', (kubectl) => kubectl.rolloutStatus(`deployment/${found.deployment}`, this.target.timeoutMs));
             if (healthy.done) {
                 const cleanup = await this.lock.run(() => this.recovering('Finishing the promotion', (kubectl) => this.finishPromotionWith(kubectl)));
@@ -45925,7 +49206,7 @@ class CanaryCluster {
             // Undo renumbers the revision it restores, so a retry first checks it is still needed.
             await this.recovering('Rolling stable back', async (kubectl) => {
                 const now = await readStable(kubectl, found.deployment, found.container);
-                if (now.image !== found.canaryImage)
+                if (!stableRunsCanary(found, now))
                     return;
                 await kubectl.rolloutUndo(`deployment/${found.deployment}`, found.stableRevision || undefined);
             });
@@ -45939,7 +49220,7 @@ class CanaryCluster {
     async observe() {
         const kubectl = this.kubectl.withDeadline(Date.now() + OBSERVE_BUDGET_MS);
         try {
-            return await observe(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.names(), this.state?.stableImage ?? this.stable?.image);
+            return await observe(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.targetNow(), this.state?.stableImage ?? this.stable?.image);
         }
         catch (error) {
             core_warning(`Could not read what the cluster runs now: ${errors_describeThrown(error)}`);
@@ -45992,18 +49273,37 @@ class CanaryCluster {
         }
     }
     finishPromotionWith(kubectl) {
-        return finishPromotion(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.names(), {
+        return finishPromotion(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.targetNow(), {
             timeoutMs: this.target.timeoutMs,
-            image: this.state?.canaryImage,
+            // A release is checked by its whole template; canaryImage may list several containers.
+            image: this.state?.release ? undefined : this.state?.canaryImage,
+            template: this.state?.release?.template,
+            hpa: this.hpaRestore(),
         });
     }
     async revertWith(kubectl) {
         if (!this.state)
             await this.resumeQuietly();
-        return revertToStable(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.names(), {
+        return revertToStable(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.targetNow(), {
             stableImage: this.state?.stableImage ?? this.stable?.image,
             timeoutMs: this.target.timeoutMs,
+            hpa: this.hpaRestore(),
         });
+    }
+    /** A change in turn with the others, retried through API faults. */
+    changing(what, work) {
+        return this.lock.run(() => untilRecovered(what, work, { deadlineAt: Date.now() + SHIFT_RETRY_MS }));
+    }
+    /** Stable's HPAs as the canary's state recorded them, for whichever path ends the canary. */
+    hpaRestore() {
+        return { holds: this.state?.hpaHolds, note: (line) => this.note(line) };
+    }
+    /** A line for the report (once, however often a retried step says it) and for the log. */
+    note(line) {
+        if (this.notes.includes(line))
+            return;
+        this.notes.push(line);
+        info(log_escapeUntrusted(line));
     }
     /** The canary's state without the ownership check: for this run's own cleanup. */
     async resumeQuietly() {
@@ -46018,13 +49318,21 @@ class CanaryCluster {
             core_warning(`Could not read the canary's saved state: ${errors_describeThrown(error)}`);
         }
     }
-    names() {
+    /**
+     * The target as the canary's own state records it once one was found or started (a later job's
+     * inputs may say otherwise; the cluster's record wins), else as this run's inputs say.
+     */
+    targetNow() {
+        const recorded = this.state;
+        if (!recorded) {
+            return {
+                ...targetOf(this.target),
+                container: this.stable?.container ?? this.target.container,
+            };
+        }
         return {
-            deployment: this.target.deployment,
-            service: this.state?.service ?? this.target.service,
-            route: this.state?.route ?? this.target.route,
-            traffic: this.state?.traffic ?? this.target.traffic,
-            container: this.state?.container ?? this.stable?.container ?? this.target.container,
+            ...targetOf({ ...recorded, namespace: this.target.namespace }),
+            copies: recorded.release?.copies,
         };
     }
     /**
@@ -46039,19 +49347,14 @@ class CanaryCluster {
         return this.provider;
     }
     createProvider(kubectl, snapshot) {
-        const names = this.names();
         return trafficProvider(kubectl, {
-            mode: names.traffic,
-            namespace: this.target.namespace,
-            service: names.service ?? '',
-            route: names.route,
-            deployment: this.target.deployment,
+            ...targetOf(this.targetNow()),
             stableReplicas: this.stable?.replicas ?? 1,
             snapshot,
         });
     }
     async waitCanaryReady() {
-        await untilRecovered('Waiting for the canary', () => waitReady(this.kubectl, `deployment/${cluster_state_canaryName(this.target.deployment)}`, this.target.timeoutMs), { deadlineAt: Date.now() + this.target.timeoutMs });
+        await untilRecovered('Waiting for the canary', () => waitReady(this.kubectl, `deployment/${names_canaryName(this.target.deployment)}`, this.target.timeoutMs), { deadlineAt: Date.now() + this.target.timeoutMs });
     }
 }
 
@@ -46729,6 +50032,34 @@ function isNumber(value) {
     return typeof value === 'number' && isFinite(value);
 }
 
+;// CONCATENATED MODULE: ./src/core/notice-inputs.ts
+/**
+ * The inputs that tell people about a deploy, read the same way by every deploying action: a
+ * GitHub environment to record Deployments in (with its URL and the token that may write them),
+ * and a Slack-compatible webhook for the outcome.
+ */
+
+
+
+function readNoticeInputs(environmentExample) {
+    const notifyWebhook = readUrl('notify-webhook', {
+        example: 'https://hooks.slack.com/services/T000/B000/XXXX',
+        secret: true,
+    });
+    // A Slack webhook URL is a credential: whoever has it can post to the channel.
+    registerSecret(notifyWebhook);
+    const environment = readString('environment', { example: environmentExample })?.trim() || undefined;
+    const environmentUrl = readUrl('environment-url', {
+        example: `https://${environmentExample}.example.com`,
+    });
+    if (environmentUrl && !environment) {
+        throw new errors_InputError('environment', 'must be set when environment-url is, because the URL belongs to a GitHub environment.', environmentExample);
+    }
+    const githubToken = readString('github-token', { example: '${{ github.token }}' });
+    registerSecret(githubToken);
+    return { environment, environmentUrl, notifyWebhook, githubToken };
+}
+
 // EXTERNAL MODULE: ./node_modules/shell-quote/index.js
 var shell_quote = __nccwpck_require__(6591);
 ;// CONCATENATED MODULE: ./src/core/command-line.ts
@@ -46808,7 +50139,7 @@ function parseLoadTest(text, ratePerSecond, env = process.env, cwd = process.cwd
         const url = checkUrlInput('load-test', given, { example: LOAD_TEST_URL_EXAMPLE });
         // Credentials in the URL become basic auth; they are as secret as any header.
         const { username, password } = new URL(url);
-        secrets_registerSecret(password);
+        registerSecret(password);
         // Basic auth sends them decoded; a % that does not decode would fail only at the first step.
         for (const [part, text] of [
             ['password', password],
@@ -46818,7 +50149,7 @@ function parseLoadTest(text, ratePerSecond, env = process.env, cwd = process.cwd
                 continue;
             throw new errors_InputError('load-test', `has a ${part} in its URL that cannot be decoded: it is sent as basic auth after decoding its %XX escapes, and a % there must begin one (two hex digits, UTF-8). Write a literal % as %25.`, 'http://loadtest:pa%25ss@web.example.com/');
         }
-        secrets_registerSecret(decodeURIComponent(password));
+        registerSecret(decodeURIComponent(password));
         return { kind: 'url', url, ratePerSecond: ratePerSecond ?? DEFAULT_LOAD_TEST_RATE };
     }
     if (/^[a-z0-9.-]+:\d+(\/\S*)?$/i.test(given)) {
@@ -46930,7 +50261,6 @@ function promqlString(value) {
 
 
 
-
 const METRICS_PRESETS = ['app', 'istio', 'nginx'];
 /** Labels each preset selects itself, so metrics-selector must not match on them. */
 function reservedLabels(names) {
@@ -47012,7 +50342,7 @@ function appSeriesSource(names, namespace, stable) {
  */
 function istioSeriesSource(extra, context) {
     const { namespace, deployment } = context;
-    const canary = cluster_state_canaryName(deployment);
+    const canary = names_canaryName(deployment);
     const reporter = /(^|,)reporter(=|!=|=~|!~)"/.test(extra) ? [] : ['reporter="destination"'];
     const matchers = [
         ...reporter,
@@ -47305,6 +50635,49 @@ function readSelector(names) {
     return parsed;
 }
 
+;// CONCATENATED MODULE: ./src/canary/source-input.ts
+/**
+ * What the canary runs: one new image (`image`, the shortcut), or a whole release rendered from
+ * `manifests` or a `kustomize` directory with `images` substituted, as rollout reads them. Exactly
+ * one is given, so it is never unclear which of them the canary and the promotion follow.
+ */
+
+
+
+
+const source_input_IMAGES_EXAMPLE = 'ghcr.io/acme/web=ghcr.io/acme/web:1.2.3';
+/**
+ * `required`: the mode needs a canary source (every mode but abort). The result holds `image` or
+ * `source`, never both.
+ */
+function readCanarySource(required) {
+    const image = readImageReference('image', { example: 'ghcr.io/acme/web:1.2.3' });
+    const manifests = readList('manifests', { commas: false });
+    const kustomize = readString('kustomize', { example: 'k8s/overlays/production' })?.trim();
+    const images = parseImageOverrides(readList('images', { commas: false }));
+    for (const ref of images.values())
+        parseImageReferenceInput('images', ref, source_input_IMAGES_EXAMPLE);
+    const given = [
+        image !== undefined && 'image',
+        manifests.length > 0 && 'manifests',
+        kustomize && 'kustomize',
+    ].filter((name) => typeof name === 'string');
+    if (given.length > 1) {
+        throw new errors_InputError(given[1], `cannot be combined with ${given[0]}: the canary runs either one new image (image) or a whole release (manifests or kustomize, with images substituted). Set exactly one of them.`, given.includes('image') ? 'k8s/' : 'k8s/overlays/production');
+    }
+    if (images.size > 0 && (image !== undefined || given.length === 0)) {
+        throw new errors_InputError('images', 'substitutes images in manifests or a kustomization, but neither manifests nor kustomize is set; for one new image use the image input alone.', source_input_IMAGES_EXAMPLE);
+    }
+    if (given.length === 0) {
+        if (!required)
+            return { image: undefined, source: undefined };
+        throw new errors_InputError('image', 'is required (or manifests, or kustomize): it is what the canary runs. image is one new image for the container; manifests or kustomize give the whole release (env, config, sidecars).', 'ghcr.io/acme/web:1.2.3');
+    }
+    if (image !== undefined)
+        return { image, source: undefined };
+    return { image: undefined, source: { manifests, kustomize: kustomize || undefined, images } };
+}
+
 ;// CONCATENATED MODULE: ./src/canary/inputs.ts
 /**
  * Every input of the canary action, read and checked up front into one Settings object, so a
@@ -47319,12 +50692,14 @@ function readSelector(names) {
 
 
 
+
+
+
+
 const MODES = ['auto', 'start', 'promote', 'abort'];
-const inputs_TRAFFIC_MODES = ['replicas', 'gateway-api', 'nginx', 'istio'];
-const CANARY_SUFFIX = '-canary';
 function readSettings() {
     const mode = readEnum('mode', MODES, 'auto');
-    const traffic = readEnum('traffic', inputs_TRAFFIC_MODES, 'replicas');
+    const traffic = readEnum('traffic', TRAFFIC_MODES, 'replicas');
     const steps = parseSteps(readList('steps'));
     const intervalMs = readDuration('interval', {
         default: '60s',
@@ -47351,10 +50726,10 @@ function readSettings() {
             what: 'a container name',
             example: 'web',
         }),
-        image: readImage(needed),
+        ...readCanarySource(needed),
         service: readName('service', needed, {
             kind: 'label-1035',
-            maxLength: 63 - CANARY_SUFFIX.length,
+            maxLength: roomForSuffix(63),
             what: `a Service name short enough to take the '${CANARY_SUFFIX}' suffix`,
             example: 'web',
         }),
@@ -47385,6 +50760,8 @@ function readSettings() {
         onStale: readEnum('on-stale', ON_STALE, 'abort'),
         force: readModeFlag('force', mode, ['promote', 'abort']),
         staleOnly: readModeFlag('stale-only', mode, ['abort']),
+        // A GitHub Deployment and a webhook notice per decision, as rollout records them.
+        ...readNoticeInputs('production'),
     };
 }
 const ON_STALE = ['abort', 'fail'];
@@ -47398,13 +50775,6 @@ function readModeFlag(name, mode, modes) {
 }
 function readName(name, required, rule) {
     return readKubernetesName(name, { ...rule, required });
-}
-function readImage(required) {
-    return readImageReference('image', {
-        example: 'ghcr.io/acme/web:1.2.3',
-        required,
-        requiredProblem: 'is required: it is the new image the canary runs.',
-    });
 }
 function readPauseAt(mode, steps) {
     const given = readString('pause-at', { example: String(steps[0]) })?.trim();
@@ -47420,23 +50790,17 @@ function readPauseAt(mode, steps) {
     return pauseAt;
 }
 function readRoute(traffic) {
-    const kind = {
-        replicas: '',
-        'gateway-api': 'HTTPRoute',
-        nginx: 'Ingress',
-        istio: 'VirtualService',
-    };
     const route = readName('route', false, {
         kind: 'subdomain',
-        maxLength: 253 - CANARY_SUFFIX.length,
+        maxLength: roomForSuffix(253),
         what: 'the name of a route object',
         example: 'web',
     });
-    if (traffic === 'replicas' && route !== undefined) {
+    if (!usesRoute(traffic) && route !== undefined) {
         throw new errors_InputError('route', 'is only for traffic gateway-api, nginx or istio; traffic replicas splits by pod counts behind the stable Service and writes no route. Remove route, or set traffic.', 'gateway-api');
     }
-    if (traffic !== 'replicas' && route === undefined) {
-        throw new errors_InputError('route', `is required with traffic ${traffic}: name the ${kind[traffic]} that sends traffic to the service.`, 'web');
+    if (usesRoute(traffic) && route === undefined) {
+        throw new errors_InputError('route', `is required with traffic ${traffic}: name the ${routeKind(traffic)} that sends traffic to the service.`, 'web');
     }
     return route;
 }
@@ -47465,12 +50829,12 @@ function readPrometheus(required) {
         return undefined;
     const parsed = new URL(url);
     // Basic-auth credentials in the URL are as secret as an Authorization header.
-    secrets_registerSecret(parsed.password);
-    secrets_registerSecret(safeDecode(parsed.password));
+    registerSecret(parsed.password);
+    registerSecret(safeDecode(parsed.password));
     const headers = parseHeaders(readList('prometheus-headers', { commas: false }));
     for (const value of headers.values()) {
-        secrets_registerSecret(value);
-        secrets_registerSecret(credentialPart(value));
+        registerSecret(value);
+        registerSecret(credentialPart(value));
     }
     return { url: url.replace(/\/+$/, ''), headers };
 }
@@ -47487,6 +50851,210 @@ function safeDecode(text) {
     }
     catch {
         return text;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/github-permissions.ts
+/**
+ * Optional writes to GitHub (pull request comments, check runs, deployment records) need
+ * permissions a token may not have: a pull request from a fork always gets a read-only token.
+ * Such a refusal must not decide a step's outcome; it becomes one warning that names the missing
+ * permission and says why, and the step goes on with its own verdict.
+ */
+
+
+/** HTTP status of an Octokit RequestError (or anything shaped like one). */
+function statusOf(error) {
+    const status = error?.status;
+    return typeof status === 'number' ? status : undefined;
+}
+/**
+ * Whether GitHub refused the write for lack of permission: 403, or 404 where the token may not
+ * even see the target (GitHub answers 404 instead of 403 to hide what a token cannot read).
+ */
+function isPermissionRefusal(error) {
+    const status = statusOf(error);
+    return status === 403 || status === 404;
+}
+/** The warning for a refused write: the permission, and why a fork cannot have it. */
+function permissionWarning(write, error, github) {
+    const answer = `GitHub answered ${statusOf(error)}: ${describeThrown(error)}`;
+    const why = github?.pullRequest?.fromFork
+        ? `This pull request comes from a fork, and GitHub gives workflows of fork pull requests a ` +
+            `read-only token whatever the workflow asks for, so \`${write.permission}\` cannot be ` +
+            `granted here. The job summary has the full report; to ${write.what} for forks, use the ` +
+            `pull_request_target or workflow_run set-up described in the action's README.`
+        : `Give the job \`permissions: ${write.permission}\` (and pass github-token).`;
+    return `Could not ${write.what}: the token lacks \`${write.permission}\` (${answer}). ${why}`;
+}
+/**
+ * Runs an optional write. A permission refusal becomes a warning and `undefined`; any other
+ * failure is thrown, since it says something is broken rather than not allowed.
+ */
+async function tryOptionalWrite(write, github, body) {
+    try {
+        return await body();
+    }
+    catch (error) {
+        if (!isPermissionRefusal(error))
+            throw error;
+        core.warning(permissionWarning(write, error, github));
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/github-deployment.ts
+/**
+ * The deploy as a GitHub Deployment, so the environment page and the pull request show what runs
+ * where. Recording it is a courtesy: a token that may not write deployments, or an API hiccup,
+ * turns it off with a note for the summary and never fails the deploy itself.
+ */
+
+
+
+/** GitHub refuses deployment status descriptions longer than this. */
+const MAX_STATUS_DESCRIPTION = 140;
+function fitStatusDescription(description) {
+    const chars = Array.from(description.replace(/\s+/g, ' ').trim());
+    if (chars.length <= MAX_STATUS_DESCRIPTION)
+        return chars.join('');
+    return `${chars.slice(0, MAX_STATUS_DESCRIPTION - 1).join('')}…`;
+}
+const PERMISSION_HINT = 'give the job `permissions: deployments: write` (and `contents: read`) to record it';
+/** Turns a failed API call into the sentence the summary shows. */
+function describeDeploymentFailure(what, thrown) {
+    const { status } = (thrown ?? {});
+    const message = errors_describeThrown(thrown);
+    const forbidden = isPermissionRefusal(thrown) || /Resource not accessible by integration/i.test(message);
+    if (forbidden) {
+        return secrets_maskSecrets(`${what}: the token may not write deployments (${conciseMessage(message)}); ${PERMISSION_HINT}.`);
+    }
+    if (status === 401) {
+        return secrets_maskSecrets(`${what}: GitHub did not accept the token (${conciseMessage(message)}).`);
+    }
+    return secrets_maskSecrets(`${what}: ${conciseMessage(message)}.`);
+}
+/** Octokit appends " - <documentation URL>" to GitHub's message; the summary needs only the message. */
+function conciseMessage(text) {
+    const line = text.split('\n')[0] ?? '';
+    return line.replace(/ - https?:\/\/\S+$/, '').replace(/[.\s]+$/, '');
+}
+function skipped(reason) {
+    return {
+        id: undefined,
+        skippedBecause: reason,
+        finish: () => Promise.resolve(undefined),
+    };
+}
+/** Creates the deployment and marks it in progress; see DeploymentHandle for what comes back. */
+async function startDeployment(octokit, request) {
+    const repository = { owner: request.owner, repo: request.repo };
+    let id;
+    try {
+        const response = await octokit.rest.repos.createDeployment({
+            ...repository,
+            ref: request.ref,
+            environment: request.environment,
+            description: request.description,
+            // The commit is already built and tested; GitHub must neither merge into it nor re-check it.
+            auto_merge: false,
+            required_contexts: [],
+            transient_environment: false,
+            ...(request.payload ? { payload: request.payload } : {}),
+        });
+        if (response.status !== 201 || !('id' in response.data)) {
+            return skipped(`No GitHub deployment was recorded: GitHub answered ${response.status} without one.`);
+        }
+        id = response.data.id;
+    }
+    catch (thrown) {
+        return skipped(describeDeploymentFailure('No GitHub deployment was recorded', thrown));
+    }
+    const post = statusPoster(octokit, request, id);
+    try {
+        await post('in_progress', request.description, request.logUrl);
+    }
+    catch (thrown) {
+        // The deployment exists but would sit "pending" forever; say so rather than pretend.
+        return skipped(describeDeploymentFailure(`GitHub deployment ${id} could not be marked in progress`, thrown));
+    }
+    return handleFor(id, post, request.logUrl);
+}
+function statusPoster(octokit, target, id) {
+    return async (state, description, logUrl) => {
+        await octokit.rest.repos.createDeploymentStatus({
+            owner: target.owner,
+            repo: target.repo,
+            deployment_id: id,
+            state,
+            description: fitStatusDescription(description),
+            environment: target.environment,
+            ...(logUrl ? { log_url: logUrl } : {}),
+            ...(target.environmentUrl ? { environment_url: target.environmentUrl } : {}),
+        });
+    };
+}
+function handleFor(id, post, defaultLogUrl) {
+    return {
+        id,
+        skippedBecause: undefined,
+        finish: async (state, description, logUrl) => {
+            try {
+                await post(state, description, logUrl ?? defaultLogUrl);
+                return undefined;
+            }
+            catch (thrown) {
+                return describeDeploymentFailure(`The status of GitHub deployment ${id} could not be set to ${state}`, thrown);
+            }
+        },
+    };
+}
+/** How many of the environment's newest deployments are looked at; older ones are long finished. */
+const DEPLOYMENTS_SEARCHED = 30;
+/** States in which a deployment still waits for its end. */
+const UNFINISHED = new Set(['in_progress', 'queued', 'pending']);
+/**
+ * Finds the newest deployment of the environment that `matches` and is not finished yet, e.g. one
+ * an earlier job started and left in progress for a later job to end. Resolves to a handle like
+ * startDeployment's; when none is found or the API refuses, the handle says why and does nothing.
+ */
+async function resumeDeployment(octokit, search) {
+    const repository = { owner: search.owner, repo: search.repo };
+    try {
+        const { data: deployments } = await octokit.rest.repos.listDeployments({
+            ...repository,
+            environment: search.environment,
+            per_page: DEPLOYMENTS_SEARCHED,
+        });
+        for (const deployment of deployments) {
+            if (!search.matches(parsePayload(deployment.payload)))
+                continue;
+            const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
+                ...repository,
+                deployment_id: deployment.id,
+                per_page: 1,
+            });
+            // GitHub lists statuses newest first; a deployment without any is still pending.
+            const latest = statuses[0]?.state ?? 'pending';
+            if (!UNFINISHED.has(latest))
+                continue;
+            return handleFor(deployment.id, statusPoster(octokit, search, deployment.id), search.logUrl);
+        }
+        return skipped(`No GitHub deployment was finished: no unfinished deployment of this workload was found in ${search.environment}.`);
+    }
+    catch (thrown) {
+        return skipped(describeDeploymentFailure('The started GitHub deployment could not be looked up', thrown));
+    }
+}
+/** GitHub stores the payload as given: an object, or a string that may hold JSON. */
+function parsePayload(payload) {
+    if (typeof payload !== 'string')
+        return payload;
+    try {
+        return JSON.parse(payload);
+    }
+    catch {
+        return payload;
     }
 }
 
@@ -47713,8 +51281,8 @@ function moveUserinfoToHeader(url, headers) {
     const user = decodeURIComponent(url.username);
     const password = decodeURIComponent(url.password);
     const token = Buffer.from(`${user}:${password}`).toString('base64');
-    secrets_registerSecret(password);
-    secrets_registerSecret(token);
+    registerSecret(password);
+    registerSecret(token);
     if (!headers.has('authorization'))
         headers.set('authorization', `Basic ${token}`);
     const bare = new URL(url);
@@ -47759,539 +51327,753 @@ function parseRetryAfter(value, now = Date.now()) {
     return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-;// CONCATENATED MODULE: ./src/canary/metrics/prometheus.ts
+;// CONCATENATED MODULE: ./src/core/notify.ts
+/**
+ * A deploy's outcome as a Slack-compatible incoming-webhook message. A webhook URL is a
+ * credential (Slack's carries its secret in the path), so only its host ever reaches a log or a
+ * note, and a failed notification is reported, never fatal: the deploy already happened.
+ *
+ * The words are the caller's: each action says in its own terms what happened (a rollout rolled
+ * back, a canary was aborted at 25%); this module only lays them out, escapes them and sends them.
+ */
 
 
 
-class PrometheusError extends errors_ActionError {
-    query;
-    constructor(message, query, hint, options) {
-        super(secrets_maskSecrets(message), hint, options);
-        this.query = query;
-    }
+
+
+
+/** Slack shows up to 50 blocks and 3,000 characters per section; a long list is cut well before. */
+const MAX_LISTED_WORKLOADS = 20;
+/** A detail line (a reason quoting a pod's message, say) is cut so the section stays readable. */
+const MAX_DETAIL_LENGTH = 500;
+const MARK = {
+    success: '✅',
+    reverted: '↩️',
+    failure: '❌',
+    waiting: '⏸️',
+};
+/**
+ * Slack's mrkdwn treats `&`, `<` and `>` as control characters (its docs ask for HTML entities),
+ * so `<!channel>` or `<@U123>` in a workload name or a reason cannot ping anyone. Receivers such
+ * as Mattermost also notify on a bare `@channel` or `@name`: a zero-width joiner after the `@`
+ * keeps the text as it reads while no receiver sees a mention.
+ */
+function escapeMrkdwn(text) {
+    return neutralizeMentions(text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
 }
-/** Two tries at most: the canary loop asks again at the next check anyway, and must stay on time. */
-const ATTEMPTS = 2;
-const RETRY_DELAY_MS = 250;
-/** The HTTP instant-query API (GET /api/v1/query), which every Prometheus-compatible server has. */
-class PrometheusClient {
-    baseUrl;
-    shownUrl;
-    headers;
-    timeoutMs;
-    constructor(options) {
-        const base = URL.canParse(options.url) ? new URL(options.url) : undefined;
-        // `prometheus:9090` parses as a URL with the scheme "prometheus:".
-        if (base?.protocol !== 'http:' && base?.protocol !== 'https:') {
-            throw new errors_ActionError(`The Prometheus URL '${options.url}' is not an http(s) URL.`, 'Give the base URL with its scheme, e.g. http://prometheus.monitoring:9090.');
-        }
-        if (!base.pathname.endsWith('/'))
-            base.pathname += '/';
-        this.baseUrl = base;
-        this.shownUrl = redactUrl(this.baseUrl);
-        this.headers = Object.fromEntries(options.headers instanceof Map ? options.headers : Object.entries(options.headers ?? {}));
-        for (const value of Object.values(this.headers))
-            secrets_registerSecret(value);
-        this.timeoutMs = options.timeoutMs ?? 5_000;
-    }
-    async query(promql) {
-        return this.readResult(promql, await this.ask(promql, undefined));
-    }
-    /**
-     * Every raw sample of the series `selector` matches within `rangeSeconds` before `atSeconds`
-     * (a range vector evaluated at that instant): what aligning counters at one instant needs.
-     */
-    async series(selector, rangeSeconds, atSeconds) {
-        const promql = `${selector}[${Math.max(1, Math.ceil(rangeSeconds))}s]`;
-        return this.readMatrix(promql, await this.ask(promql, atSeconds));
-    }
-    async ask(promql, atSeconds) {
-        const url = new URL('api/v1/query', this.baseUrl);
-        url.searchParams.set('query', promql);
-        if (atSeconds !== undefined)
-            url.searchParams.set('time', atSeconds.toFixed(3));
-        let body;
-        try {
-            const response = await httpRequest({
-                url,
-                headers: { accept: 'application/json', ...this.headers },
-                timeoutMs: this.timeoutMs,
-                retry: {
-                    maxAttempts: ATTEMPTS,
-                    baseDelayMs: RETRY_DELAY_MS,
-                    maxDelayMs: RETRY_DELAY_MS,
-                    deadlineMs: ATTEMPTS * this.timeoutMs + RETRY_DELAY_MS,
-                },
-            });
-            body = response.json();
-        }
-        catch (error) {
-            throw this.describeFailure(promql, error);
-        }
-        return body;
-    }
-    describeFailure(promql, error) {
-        if (error instanceof HttpError && error.status !== undefined) {
-            const explained = explainErrorBody(error.bodyExcerpt);
-            const detail = explained ?? error.problem;
-            return new PrometheusError(`Prometheus at ${this.shownUrl} answered HTTP ${error.status} to the query ${promql}: ${detail}`, promql, error.status === 400 || error.status === 422
-                ? 'Check the PromQL: Prometheus could not run it.'
-                : error.status === 401 || error.status === 403
-                    ? 'Check prometheus-headers: the credentials are missing or not allowed to query.'
-                    : 'Check that Prometheus is healthy; the next check will ask again.', { cause: error });
-        }
-        if (error instanceof HttpError) {
-            return new PrometheusError(`Prometheus at ${this.shownUrl} is unreachable: ${error.problem}`, promql, 'Check prometheus-url and that Prometheus is running and reachable from the runner.', { cause: error });
-        }
-        return new PrometheusError(`Prometheus at ${this.shownUrl} gave an unreadable answer to the query ${promql}: ${errors_describeThrown(error)}`, promql, 'Check that prometheus-url points at Prometheus itself, not at a UI or a proxy login page.', { cause: error });
-    }
-    failure(promql, problem, hint) {
-        return new PrometheusError(`Prometheus at ${this.shownUrl} ${problem} for the query ${promql}`, promql, hint);
-    }
-    /** The `data` of a successful answer. */
-    dataOf(promql, body) {
-        const answer = body;
-        if (answer?.status === 'error') {
-            throw this.failure(promql, `returned an error (${String(answer.errorType)}: ${String(answer.error)})`);
-        }
-        if (answer?.status !== 'success' || typeof answer.data !== 'object' || answer.data === null) {
-            throw this.failure(promql, 'returned something that is not a Prometheus API answer');
-        }
-        return answer.data;
-    }
-    readMatrix(promql, body) {
-        const { resultType, result } = this.dataOf(promql, body);
-        if (resultType !== 'matrix' || !Array.isArray(result)) {
-            throw this.failure(promql, `returned a ${String(resultType)} instead of a range vector`);
-        }
-        return result.map((entry) => ({
-            labels: { ...entry.metric },
-            points: (Array.isArray(entry.values) ? entry.values : [])
-                .map((pair) => (Array.isArray(pair) ? [Number(pair[0]), parseValue(pair[1])] : [NaN, NaN]))
-                .filter(([at, value]) => Number.isFinite(at) && Number.isFinite(value))
-                .map(([at, value]) => ({ atSeconds: at, value })),
-        }));
-    }
-    readResult(promql, body) {
-        const fail = (problem, hint) => this.failure(promql, problem, hint);
-        const { resultType, result } = this.dataOf(promql, body);
-        if (resultType === 'scalar' && Array.isArray(result)) {
-            const value = parseValue(result[1]);
-            return Number.isNaN(value) ? [] : [{ labels: {}, value }];
-        }
-        if (resultType !== 'vector' || !Array.isArray(result)) {
-            throw fail(`returned a ${String(resultType)} instead of an instant vector`, 'Write the query so that it gives one value per series at one instant (no [range] at the end).');
-        }
-        const samples = [];
-        for (const entry of result) {
-            const value = parseValue(entry.value?.[1]);
-            // NaN is what 0/0 gives, e.g. an error ratio without requests: no data, not a number.
-            if (!Number.isNaN(value))
-                samples.push({ labels: { ...entry.metric }, value });
-        }
-        return samples;
-    }
+/** A `<url|label>` link; the URL must not contain the characters that end or split it. */
+function notify_link(url, label) {
+    const safeUrl = url.replace(/[|<>]/g, (c) => encodeURIComponent(c));
+    return `<${safeUrl}|${escapeMrkdwn(label)}>`;
 }
-/** Prometheus writes sample values as strings, with +Inf, -Inf and NaN spelled out. */
-function parseValue(raw) {
-    if (raw === '+Inf')
-        return Infinity;
-    if (raw === '-Inf')
-        return -Infinity;
-    return typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+function workloadLine(change) {
+    const from = change.from === undefined ? '_first deploy_' : `\`${escapeMrkdwn(change.from)}\``;
+    return `• *${escapeMrkdwn(change.name)}*: ${from} → \`${escapeMrkdwn(change.to)}\``;
 }
-/** Prometheus explains a refused query in its JSON error body. */
-function explainErrorBody(excerpt) {
-    if (!excerpt)
-        return undefined;
+function detailLine(text) {
+    const chars = Array.from(text.replace(/\s+/g, ' ').trim());
+    const cut = chars.length > MAX_DETAIL_LENGTH
+        ? `${chars.slice(0, MAX_DETAIL_LENGTH - 1).join('')}…`
+        : chars.join('');
+    return escapeMrkdwn(cut);
+}
+/** The images a set of workloads moves to, in order of first appearance. */
+function targetImages(workloads) {
+    return [...new Set(workloads.map((w) => w.to))];
+}
+function formatNotice(notice) {
+    const title = `${MARK[notice.tone]} ${escapeMrkdwn(notice.headline)}`;
+    const runLink = notify_link(notice.runUrl, 'workflow run');
+    const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: `*${title}*` } }];
+    if (notice.workloads.length > 0) {
+        const listed = notice.workloads.slice(0, MAX_LISTED_WORKLOADS).map(workloadLine);
+        const rest = notice.workloads.length - listed.length;
+        if (rest > 0)
+            listed.push(`…and ${rest} more (see the workflow run)`);
+        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: listed.join('\n') } });
+    }
+    const details = (notice.details ?? []).filter((line) => line.trim() !== '').map(detailLine);
+    if (details.length > 0) {
+        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: details.join('\n') } });
+    }
+    blocks.push({
+        type: 'context',
+        elements: [
+            {
+                type: 'mrkdwn',
+                text: `Environment: *${escapeMrkdwn(notice.environment)}* · ${runLink}`,
+            },
+        ],
+    });
+    return { text: `${title} (${runLink})`, blocks };
+}
+/**
+ * POSTs the message; retries network failures and 5xx answers, never 4xx. Resolves to a note for
+ * the summary when it could not be delivered, and never rejects.
+ */
+async function notifyWebhook(url, message, options = {}) {
+    let parsed;
     try {
-        const body = JSON.parse(excerpt);
-        if (body.status === 'error')
-            return `${String(body.errorType)}: ${String(body.error)}`;
+        parsed = new URL(url);
     }
     catch {
-        // Not JSON, or cut short: the caller quotes the excerpt instead.
+        return 'No notification was sent: notify-webhook is not a URL.';
     }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/canary/metrics/checks.ts
-
-
-const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
-const KNOWN = ['namespace', 'track', 'interval'];
-/** Fills in {{namespace}}, {{track}} and {{interval}}; any other placeholder is a mistake. */
-function renderQuery(query, variables) {
-    const unknown = [...query.matchAll(PLACEHOLDER)]
-        .map((match) => match[1])
-        .filter((name) => !KNOWN.includes(name));
-    if (unknown.length > 0) {
-        const names = [...new Set(unknown)].map((name) => `{{${name}}}`).join(', ');
-        throw new errors_InputError('checks', `has a query with unknown placeholder${unknown.length > 1 ? 's' : ''} ${names}; the known ones are {{namespace}}, {{track}} and {{interval}}`, `- name: error-ratio\n  query: sum(rate(http_requests_total{namespace="{{namespace}}",track="{{track}}",code=~"5.."}[{{interval}}]))\n  max: 0.01`);
+    protectWebhook(url, parsed);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+        return `No notification was sent: notify-webhook must be an http(s) URL, not ${parsed.protocol}.`;
     }
-    return query.replace(PLACEHOLDER, (_, name) => variables[name]);
-}
-/**
- * Runs every check once. A check must give exactly one value: no data is a failure (a canary
- * that serves nothing must not pass), and several series are a failure too, because which one
- * to compare with the limits would be a guess.
- */
-async function runChecks(client, checks, variables) {
-    return Promise.all(checks.map(async (check) => {
-        const base = { name: check.name, min: check.min, max: check.max };
-        const failed = (message, value, inconclusive = false) => ({
-            ...base,
-            value,
-            passed: false,
-            message: `check '${check.name}' ${message}`,
-            inconclusive,
+    const host = parsed.host;
+    try {
+        await httpRequest({
+            method: 'POST',
+            url: parsed,
+            body: message,
+            timeoutMs: options.timeoutMs ?? 10_000,
+            retry: {
+                maxAttempts: 3,
+                deadlineMs: 60_000,
+                // The default retry log line shows the URL's path, which is this webhook's secret.
+                onRetry: (event) => {
+                    const error = event.error instanceof HttpError ? event.error.problem : event.error;
+                    info(hideWebhook(`Webhook ${host}: ${formatRetry({ ...event, error })}`, parsed));
+                },
+                ...options.retry,
+            },
         });
-        let samples;
-        try {
-            samples = await client.query(renderQuery(check.query, variables));
-        }
-        catch (error) {
-            if (error instanceof PrometheusError)
-                return failed(`could not be run: ${error.message}`, undefined, true);
-            throw error;
-        }
-        if (samples.length === 0)
-            return failed('returned no data', undefined, true);
-        if (samples.length > 1) {
-            return failed(`returned ${samples.length} series instead of one value; aggregate it, e.g. with sum(...)`);
-        }
-        const { value } = samples[0];
-        if (check.min !== undefined && !(value >= check.min)) {
-            return failed(`is ${formatValue(value)}, below the minimum ${check.min}`, value);
-        }
-        if (check.max !== undefined && !(value <= check.max)) {
-            return failed(`is ${formatValue(value)}, above the maximum ${check.max}`, value);
-        }
-        return { ...base, value, passed: true, message: undefined, inconclusive: false };
-    }));
-}
-function formatValue(value) {
-    return Number.isFinite(value) ? String(Number(value.toPrecision(4))) : String(value);
-}
-
-;// CONCATENATED MODULE: ./src/canary/metrics/series-counter.ts
-/** Gaps remembered for the scrape interval. */
-const GAPS_KEPT = 5;
-/**
- * One counter series' samples, corrected for restarts (a drop means the process counted again
- * from zero), read at any instant by linear interpolation between the samples around it.
- */
-class SeriesCounter {
-    track;
-    role;
-    bornAtZero;
-    /** Restart-corrected, oldest first; only what later instants can still need is kept. */
-    points = [];
-    lastRaw;
-    offset = 0;
-    gaps = [];
-    alignedValue;
-    constructor(track, role, 
-    /** The series began at zero after the last aligned instant (see the collector). */
-    bornAtZero = false) {
-        this.track = track;
-        this.role = role;
-        this.bornAtZero = bornAtZero;
-    }
-    /** Takes a range's samples, oldest first; samples already seen are skipped. */
-    add(samples) {
-        for (const { atSeconds: at, value: raw } of samples) {
-            const newest = this.points.at(-1);
-            if (newest !== undefined && at <= newest.at)
-                continue;
-            if (this.lastRaw !== undefined && raw < this.lastRaw)
-                this.offset += this.lastRaw;
-            this.lastRaw = raw;
-            if (newest !== undefined) {
-                this.gaps.push(at - newest.at);
-                if (this.gaps.length > GAPS_KEPT)
-                    this.gaps.shift();
-            }
-            this.points.push({ at, value: raw + this.offset });
-        }
-    }
-    get newestAt() {
-        return this.points.at(-1)?.at;
-    }
-    /** The median of the latest gaps between samples: the series' scrape interval. */
-    get typicalGap() {
-        if (this.gaps.length === 0)
-            return undefined;
-        const sorted = [...this.gaps].sort((a, b) => a - b);
-        return sorted[Math.floor(sorted.length / 2)];
-    }
-    /**
-     * The counter at `at`: interpolated between the samples around it, the first sample's value
-     * before it (a series counts from its first sample) and the newest value after the newest.
-     */
-    valueAt(at) {
-        const points = this.points;
-        if (points.length === 0)
-            return undefined;
-        if (at <= points[0].at)
-            return points[0].value;
-        const last = points[points.length - 1];
-        if (at >= last.at)
-            return last.value;
-        let index = points.length - 1;
-        while (index > 0 && points[index - 1].at >= at)
-            index -= 1;
-        const before = points[index - 1];
-        const after = points[index];
-        return (before.value + ((after.value - before.value) * (at - before.at)) / (after.at - before.at));
-    }
-    /**
-     * How much the counter grew from the previous aligned instant to `at` (0 the first time the
-     * collector aligns); a series first seen now counts from `previous`, or its first sample, or
-     * from zero when it was born at zero.
-     */
-    advanceTo(at, previous) {
-        const value = this.valueAt(at);
-        if (value === undefined)
-            return 0;
-        const from = this.alignedValue ??
-            (this.bornAtZero ? 0 : previous === undefined ? value : (this.valueAt(previous) ?? value));
-        this.alignedValue = value;
-        this.forgetBefore(at);
-        return Math.max(0, value - from);
-    }
-    /** Keeps the newest sample at or before `at` and everything after it. */
-    forgetBefore(at) {
-        let keepFrom = 0;
-        while (keepFrom + 1 < this.points.length && this.points[keepFrom + 1].at <= at)
-            keepFrom += 1;
-        if (keepFrom > 0)
-            this.points = this.points.slice(keepFrom);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/canary/metrics/collector.ts
-
-/** The range of the first read, long enough to see each series' scrape interval. */
-const FIRST_RANGE_SECONDS = 120;
-/** The longest range asked for, however long Prometheus was away. */
-const MAX_RANGE_SECONDS = 900;
-/**
- * Turns raw counter series into counts per track, cumulative since the first read, all measured
- * at one instant.
- *
- * Pods are scraped at different moments, so the newest sample of a canary series and of a stable
- * series can be many seconds apart: a dependency blip both tracks suffered then shows in stable's
- * counters a scrape before it shows in the canary's, which looks like a canary problem at the next
- * check. So every read fetches each series' raw samples (a range vector, evaluated at an explicit
- * time) and reads every counter at the same aligned instant: the newest moment every live series
- * has been scraped at or after, interpolating linearly between the two samples around it. A
- * counter that drops restarted (a pod restart), and counts on from zero as rate() does. A series
- * that appears after the first read starts from its first sample, as increase() does: an old
- * series that only now matches, or was not scraped before, must not add its whole history.
- */
-class MetricsCollector {
-    client;
-    source;
-    options;
-    counters = new Map();
-    /** Request series' label sets without the status: a series is known for each. */
-    podsWithRequests = new Set();
-    alignedAt;
-    lastReadAt;
-    scrapeIntervalSeconds;
-    totals = { canary: emptyCounts(), stable: emptyCounts() };
-    now;
-    constructor(client, source, options) {
-        this.client = client;
-        this.source = source;
-        this.options = options;
-        this.now = options.now ?? Date.now;
-    }
-    queries() {
-        return { requests: this.source.requestSelector, latency: this.source.latencySelector };
-    }
-    /** The scrape interval the samples show (the median gap between a series' samples). */
-    get scrapeIntervalMs() {
-        return this.scrapeIntervalSeconds === undefined
-            ? undefined
-            : Math.round(this.scrapeIntervalSeconds * 1000);
-    }
-    /**
-     * The first call sets the baseline and returns zeros; a failed read changes nothing. Without
-     * new samples the last observation comes back unchanged.
-     */
-    async read() {
-        const atSeconds = this.now() / 1000;
-        const rangeSeconds = this.rangeFor(atSeconds);
-        const [requests, latency] = await Promise.all([
-            this.client.series(this.source.requestSelector, rangeSeconds, atSeconds),
-            this.client.series(this.source.latencySelector, rangeSeconds, atSeconds),
-        ]);
-        this.lastReadAt = atSeconds;
-        this.take(requests, 'requests');
-        this.take(latency, 'latency');
-        for (const { labels } of requests)
-            this.podsWithRequests.add(this.withoutStatus(labels));
-        this.scrapeIntervalSeconds = medianGap(this.counters.values()) ?? this.scrapeIntervalSeconds;
-        const aligned = this.alignedInstant();
-        if (aligned !== undefined && (this.alignedAt === undefined || aligned > this.alignedAt)) {
-            const previous = this.alignedAt;
-            this.alignedAt = aligned;
-            this.advance(aligned, previous);
-        }
-        return this.observation();
-    }
-    rangeFor(atSeconds) {
-        if (this.alignedAt === undefined || this.scrapeIntervalSeconds === undefined) {
-            return FIRST_RANGE_SECONDS;
-        }
-        const since = atSeconds - Math.min(this.alignedAt, this.lastReadAt ?? this.alignedAt);
-        const wanted = since + 3 * this.scrapeIntervalSeconds + this.options.checkIntervalMs / 1000;
-        return Math.min(MAX_RANGE_SECONDS, Math.max(10, wanted));
-    }
-    take(answer, kind) {
-        for (const { labels, points } of answer) {
-            const track = this.source.trackOf(labels);
-            if (track === undefined || points.length === 0)
-                continue;
-            const key = `${kind}${seriesKey(labels)}`;
-            let counter = this.counters.get(key);
-            if (!counter) {
-                const role = roleOf(kind, labels, this.source);
-                if (role === undefined)
-                    continue;
-                counter = new SeriesCounter(track, role, this.bornSinceLastRead(kind, labels));
-                this.counters.set(key, counter);
-            }
-            counter.add(points);
-        }
-    }
-    /**
-     * Client libraries create a labelled series at its first increment: a pod's first 5xx series
-     * appears mid-run while its 200 series was there before. Such a series counted from zero; any
-     * other new series (a pod only now found) counts from its first sample.
-     */
-    bornSinceLastRead(kind, labels) {
-        if (kind !== 'requests' || this.alignedAt === undefined)
-            return false;
-        return this.podsWithRequests.has(this.withoutStatus(labels));
-    }
-    withoutStatus(labels) {
-        return seriesKey(labels, this.source.statusLabel);
-    }
-    /**
-     * The newest instant every live series has a sample at or after. A series whose newest sample
-     * is older than two scrape intervals (and a check) is gone — its pod was replaced — and does
-     * not hold the others back.
-     */
-    alignedInstant() {
-        const interval = this.scrapeIntervalSeconds ?? 0;
-        // Measured from the newest sample, not the runner's clock, which may be skewed from
-        // Prometheus' by more than a scrape interval.
-        let newestOfAll = -Infinity;
-        for (const counter of this.counters.values()) {
-            newestOfAll = Math.max(newestOfAll, counter.newestAt ?? -Infinity);
-        }
-        const liveSince = newestOfAll - (2 * interval + this.options.checkIntervalMs / 1000);
-        let aligned;
-        for (const counter of this.counters.values()) {
-            const newest = counter.newestAt;
-            if (newest === undefined || newest < liveSince)
-                continue;
-            aligned = aligned === undefined ? newest : Math.min(aligned, newest);
-        }
-        return aligned;
-    }
-    advance(aligned, previous) {
-        for (const counter of this.counters.values()) {
-            const grown = counter.advanceTo(aligned, previous);
-            const increase = previous === undefined ? 0 : grown;
-            const counts = this.totals[counter.track];
-            const role = counter.role;
-            // Every bound is listed from the start, so the judge's bucket tests include each one.
-            if (role.kind === 'latency' && role.le !== Infinity && !counts.buckets.has(role.le)) {
-                counts.buckets.set(role.le, 0);
-            }
-            if (increase <= 0)
-                continue;
-            if (role.kind === 'requests') {
-                counts.requests += increase;
-                if (role.error)
-                    counts.errors += increase;
-            }
-            else if (role.le === Infinity) {
-                counts.latencyCount += increase;
-            }
-            else {
-                counts.buckets.set(role.le, (counts.buckets.get(role.le) ?? 0) + increase);
-            }
-        }
-    }
-    observation() {
-        return {
-            atMs: Math.round((this.alignedAt ?? this.now() / 1000) * 1000),
-            canary: toCounts(this.totals.canary),
-            stable: toCounts(this.totals.stable),
-            scrapeIntervalMs: this.scrapeIntervalMs,
-        };
-    }
-}
-function roleOf(kind, labels, source) {
-    if (kind === 'requests')
-        return { kind, error: source.isError(labels) };
-    const le = labels.le;
-    const bound = le === '+Inf' ? Infinity : Number(le) * source.leSeconds;
-    if (le === undefined || le.trim() === '' || Number.isNaN(bound))
         return undefined;
-    return { kind, le: bound };
+    }
+    catch (thrown) {
+        const problem = thrown instanceof HttpError ? thrown.problem : errors_describeThrown(thrown);
+        const status = thrown instanceof HttpError ? thrown.status : undefined;
+        const hint = status === 403 || status === 404 || status === 410
+            ? ' The webhook may have been removed or revoked; check the notify-webhook secret.'
+            : '';
+        return hideWebhook(`Could not send the notification to ${host}: ${problem}.${hint}`, parsed);
+    }
 }
-function emptyCounts() {
-    return { requests: 0, errors: 0, buckets: new Map(), latencyCount: 0 };
+/** Registers the URL and the parts that carry its secret, so the runner masks them too. */
+function protectWebhook(url, parsed) {
+    registerSecret(url);
+    registerSecret(parsed.href);
+    registerSecret(parsed.pathname.length > 1 ? parsed.pathname : undefined);
+    registerSecret(parsed.search.length > 1 ? parsed.search.slice(1) : undefined);
 }
-function toCounts(totals) {
+function hideWebhook(text, parsed) {
+    let hidden = text.split(parsed.href).join(parsed.host);
+    if (parsed.pathname.length > 1)
+        hidden = hidden.split(parsed.pathname).join('/***');
+    return secrets_maskSecrets(hidden);
+}
+
+;// CONCATENATED MODULE: ./src/canary/summary-format.ts
+/**
+ * How the canary's figures read in the verdict, the table and the charts: one place, so the same
+ * error rate never shows as 0.4% in one and 0.004 in the other.
+ */
+
+const NO_VALUE = '—';
+/** 0.048 -> `4.8%`, 0.0004 -> `0.04%`; small rates keep a digit that is not zero. */
+function percent(rate) {
+    if (rate === undefined || !Number.isFinite(rate))
+        return NO_VALUE;
+    const value = rate * 100;
+    if (value === 0)
+        return '0%';
+    const digits = value >= 10 ? 0 : value >= 0.1 ? 1 : 2;
+    return `${Number(value.toFixed(digits))}%`;
+}
+function latency(ms) {
+    if (ms === undefined || !Number.isFinite(ms))
+        return NO_VALUE;
+    if (ms >= 1_000)
+        return `${Number((ms / 1_000).toFixed(2))}s`;
+    return `${Number(ms.toFixed(ms < 10 ? 1 : 0))}ms`;
+}
+function count(value) {
+    return Math.round(value).toLocaleString('en-US');
+}
+/** Anytime-valid p-values are reported down to 0.001; smaller ones say only that. */
+function pValue(p) {
+    if (p === undefined || !Number.isFinite(p))
+        return NO_VALUE;
+    if (p < 0.001)
+        return '< 0.001';
+    return String(Number(p.toFixed(3)));
+}
+/** `5m 12s`: formatDuration with a space between units, easier to read in a sentence. */
+function duration(ms) {
+    return formatDuration(ms).replace(/([a-z])(?=\d)/g, '$1 ');
+}
+/** `25%`, or `10% (achieved 25%)` where pod counts could not give the weight asked for. */
+function weight(step) {
+    return step.achievedWeight === step.weight
+        ? `${step.weight}%`
+        : `${step.weight}% (achieved ${step.achievedWeight}%)`;
+}
+/** `canary 5xx 0.1% vs stable 0.2%, p95 48ms vs 45ms over 1,204 canary requests`. */
+function comparison(canary, stable) {
+    if (canary.requests === 0)
+        return 'no canary requests yet';
+    return (`canary 5xx ${percent(canary.errorRate)} vs stable ${percent(stable.errorRate)}, ` +
+        `p95 ${latency(canary.p95Ms)} vs ${latency(stable.p95Ms)} ` +
+        `over ${count(canary.requests)} canary requests`);
+}
+const PALETTE = { canary: '#d1242f', stable: '#0969da' };
+/**
+ * A Mermaid xychart of one figure for both tracks over the steps. xychart-beta has no legend, so
+ * the colours are fixed and named in the title. Steps without a value for either track are left
+ * out rather than drawn as 0, which would look like a perfect canary.
+ */
+function stepChart(steps, figure) {
+    const points = steps
+        .map((step) => ({
+        label: `${step.achievedWeight}%`,
+        canary: figure.value(step.canary),
+        stable: figure.value(step.stable),
+    }))
+        .filter((point) => isFiniteNumber(point.canary) && isFiniteNumber(point.stable));
+    // One point draws no line; the table already says everything about a single step.
+    if (points.length < 2)
+        return undefined;
+    const top = niceCeiling(Math.max(...points.flatMap((point) => [point.canary, point.stable])));
+    const series = (values) => `[${values.map((value) => round(value)).join(', ')}]`;
+    const source = [
+        `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${PALETTE.canary}, ${PALETTE.stable}"}}}}%%`,
+        'xychart-beta',
+        `  title "${figure.title}: canary (red) vs stable (blue)"`,
+        `  x-axis "weight" [${points.map((point) => `"${point.label}"`).join(', ')}]`,
+        `  y-axis "${figure.axis}" 0 --> ${top}`,
+        `  line ${series(points.map((point) => point.canary))}`,
+        `  line ${series(points.map((point) => point.stable))}`,
+    ].join('\n');
+    return { source, omitted: steps.length - points.length };
+}
+function isFiniteNumber(value) {
+    return value !== undefined && Number.isFinite(value);
+}
+function round(value) {
+    return Number(value.toFixed(3));
+}
+/** The next 1, 2 or 5 × 10^k above the value, so the axis ends on a round number. */
+function niceCeiling(value) {
+    if (!(value > 0))
+        return 1;
+    const magnitude = 10 ** Math.floor(Math.log10(value));
+    const step = [1, 2, 5, 10, 20].find((factor) => factor * magnitude >= value * 1.1) ?? 20;
+    return round(step * magnitude);
+}
+
+;// CONCATENATED MODULE: ./src/canary/summary.ts
+/**
+ * The canary's report as a reader meets it: the verdict line, the job summary, and the `result`
+ * and `steps` outputs. All are pure functions of the CanaryReport, so the log, the summary and the
+ * JSON can never tell different stories.
+ */
+
+
+
+function verdictLine(report) {
+    const last = report.steps.at(-1);
+    switch (report.decision) {
+        case 'promoted': {
+            const after = report.steps.length === 0 ? '' : ` after ${plural(report.steps.length, 'step')}`;
+            const headline = `Promoted ${report.deployment} to ${report.canaryImage}${after} in ${duration(report.durationMs)}`;
+            return `${headline}${cleanupProblems(report.cleanup)}`;
+        }
+        case 'paused':
+            return last
+                ? `Paused at ${weight(last)}: ${comparison(last.canary, last.stable)}`
+                : `Paused: ${report.reason}`;
+        case 'started':
+            return `Started canary ${report.canaryImage} beside ${report.deployment}, with no traffic yet`;
+        case 'aborted':
+            return `${abortHeadline(report, last)}${cleanupProblems(report.cleanup)}`;
+        case 'kept':
+            return `Left ${report.deployment} as it is: ${report.reason}`;
+    }
+}
+function abortHeadline(report, last) {
+    if (wasCancelled(report)) {
+        const where = last ? ` at ${weight(last)}` : ' before any traffic';
+        return `Cancelled${where}${isClean(report.cleanup) ? '; all traffic is back on stable and the canary is removed' : ''}`;
+    }
+    if (last?.decision === 'aborted' && last.reason)
+        return `Aborted at ${weight(last)}: ${last.reason}`;
+    // The engine's reasons may begin with the verb themselves ("aborted on request at 25%").
+    const rest = report.reason.replace(/^aborted\b\s*/i, '');
+    if (rest !== report.reason)
+        return `Aborted ${rest}`;
+    return last ? `Aborted at ${weight(last)}: ${report.reason}` : `Aborted: ${report.reason}`;
+}
+function wasCancelled(report) {
+    return report.steps.some((step) => step.decision === 'cancelled');
+}
+function isClean(cleanup) {
+    return (cleanup !== undefined &&
+        cleanup.stableHealthy &&
+        cleanup.leftoverObjects.length === 0 &&
+        cleanup.canaryWeight === 0);
+}
+/** Said in the verdict, because a half-reverted cluster is the one thing a reader must not miss. */
+function cleanupProblems(cleanup) {
+    if (!cleanup)
+        return '';
+    const problems = [
+        cleanup.stableHealthy ? '' : 'stable is not healthy',
+        cleanup.leftoverObjects.length === 0
+            ? ''
+            : `${plural(cleanup.leftoverObjects.length, 'canary object')} left (${cleanup.leftoverObjects.join(', ')})`,
+        cleanup.canaryWeight === 0 ? '' : `the canary still gets ${cleanup.canaryWeight}% of traffic`,
+    ].filter(Boolean);
+    return problems.length === 0 ? '' : ` — cleanup incomplete: ${problems.join(', ')}`;
+}
+function verdictStatus(report) {
+    if (report.decision === 'promoted')
+        return isClean(report.cleanup) ? 'success' : 'warning';
+    if (report.decision === 'started' || report.decision === 'paused' || report.decision === 'kept') {
+        return 'neutral';
+    }
+    // An abort someone asked for succeeded when stable is healthy again.
+    const requested = report.mode === 'abort' && report.cleanup?.stableHealthy === true;
+    return requested ? 'success' : 'failure';
+}
+const DECISION_ICONS = {
+    passed: '✅',
+    aborted: '❌',
+    paused: '⏸️',
+    cancelled: '⛔',
+};
+function buildSummary(report) {
+    const summary = new JobSummary();
+    const verdict = verdictLine(report);
+    summary.verdict(verdictStatus(report), verdict);
+    summary.paragraph(summary_context(report));
+    if (!reasonSaid(report, verdict))
+        summary.paragraph(`Why: ${report.reason}`);
+    if (report.steps.length > 0) {
+        summary.table([
+            'weight',
+            'requests (canary / stable)',
+            '5xx (canary / stable)',
+            'p95 (canary / stable)',
+            'p-value',
+            'checks',
+            'time',
+            'decision',
+        ], report.steps.map(stepRow));
+    }
+    for (const warning of sloWarnings(report.steps))
+        summary.paragraph(`⚠️ ${warning}`);
+    addCharts(summary, report.steps);
+    if (report.decision === 'aborted' || (report.cleanup && !isClean(report.cleanup))) {
+        addCleanup(summary, report.cleanup);
+    }
+    const checked = report.steps.filter((step) => step.checks.length > 0);
+    if (checked.length > 0) {
+        summary.details('Custom checks at the end of each step', (content) => content.table(['weight', 'check', 'value', 'allowed', 'result'], checked.flatMap((step) => step.checks.map((check) => checkRow(step, check)))));
+    }
+    if (report.metricsSource) {
+        const source = report.metricsSource;
+        summary.details('Series compared', (content) => content.paragraph(source));
+    }
+    if (report.notes.length > 0) {
+        summary.details(`Notes (${report.notes.length})`, (content) => content.list(report.notes));
+    }
+    return summary;
+}
+/** Each step's warnings (stable breaching a limit too), said once per weight. */
+function sloWarnings(steps) {
+    return steps.flatMap((step) => [...new Set(step.warnings ?? [])].map((warning) => `At ${weight(step)}: ${warning}.`));
+}
+/** The report's reason usually wraps the deciding step's reason, which the verdict already quotes. */
+function reasonSaid(report, verdict) {
+    const reason = report.reason.toLowerCase();
+    const stepReason = report.steps.at(-1)?.reason?.toLowerCase();
+    const said = (text) => verdict.toLowerCase().includes(text);
+    return said(reason) || (!!stepReason && reason.includes(stepReason) && said(stepReason));
+}
+function summary_context(report) {
+    const parts = [markup.code(report.deployment)];
+    if (report.namespace)
+        parts.push(' in ', markup.code(report.namespace));
+    // A matrix over clusters runs this step once per cluster: each summary names its own.
+    if (report.cluster?.context)
+        parts.push(' on cluster ', markup.code(report.cluster.context));
+    if (report.cluster?.server) {
+        parts.push(report.cluster.context ? ' at ' : ' on ', markup.code(report.cluster.server));
+    }
+    parts.push(': ', report.stableImage ? markup.code(report.stableImage) : 'unknown image');
+    parts.push(' → ', markup.code(report.canaryImage));
+    if (report.canaryChange?.length)
+        parts.push(` (release: ${report.canaryChange.join('; ')})`);
+    parts.push(` · traffic ${report.traffic} · mode ${report.mode} · ${duration(report.durationMs)}`);
+    if (report.detectionMs !== undefined) {
+        parts.push(` · regression detected ${duration(report.detectionMs)} after the first traffic`);
+    }
+    return markup.join(...parts);
+}
+function stepRow(step) {
+    const failed = step.checks.filter((check) => !check.passed);
+    const checks = step.checks.length === 0
+        ? NO_VALUE
+        : failed.length === 0
+            ? `✅ ${step.checks.length} passed`
+            : failed.map((check) => `❌ ${check.name} = ${checkValue(check)}`).join('\n');
+    return [
+        weight(step),
+        `${count(step.canary.requests)} / ${count(step.stable.requests)}`,
+        `${percent(step.canary.errorRate)} / ${percent(step.stable.errorRate)}`,
+        `${latency(step.canary.p95Ms)} / ${latency(step.stable.p95Ms)}`,
+        pValue(step.pValue),
+        checks,
+        duration(step.durationMs),
+        `${DECISION_ICONS[step.decision]} ${step.decision}${step.reason ? `: ${step.reason}` : ''}`,
+    ];
+}
+function checkValue(check) {
+    return check.value === undefined ? 'no data' : String(check.value);
+}
+function checkRow(step, check) {
+    const allowed = [
+        check.min === undefined ? '' : `≥ ${check.min}`,
+        check.max === undefined ? '' : `≤ ${check.max}`,
+    ].filter(Boolean);
+    return [
+        weight(step),
+        markup.code(check.name),
+        checkValue(check),
+        allowed.join(', '),
+        check.passed ? '✅ passed' : '❌ failed',
+    ];
+}
+function addCharts(summary, steps) {
+    const charts = [
+        stepChart(steps, {
+            title: '5xx rate per step (%)',
+            axis: '5xx %',
+            value: (stats) => (stats.errorRate === undefined ? undefined : stats.errorRate * 100),
+        }),
+        stepChart(steps, { title: 'p95 latency per step (ms)', axis: 'ms', value: (s) => s.p95Ms }),
+    ];
+    for (const chart of charts) {
+        if (!chart)
+            continue;
+        summary.mermaid(chart.source);
+        if (chart.omitted > 0) {
+            summary.note(`${plural(chart.omitted, 'step')} without figures for both tracks ${chart.omitted === 1 ? 'is' : 'are'} left out of the chart above.`);
+        }
+    }
+}
+function addCleanup(summary, cleanup) {
+    summary.heading('Cleanup', 4);
+    if (!cleanup) {
+        summary.paragraph('⚠️ The cleanup was not verified: run this action with mode: abort to put all traffic back on stable and remove the canary.');
+        return;
+    }
+    if (cleanup.recoveryMs !== undefined) {
+        summary.paragraph(`Putting the cluster back took ${duration(cleanup.recoveryMs)}, retries through API errors included.`);
+    }
+    summary.table(['stable image', 'stable healthy', 'canary weight', 'canary objects left'], [
+        [
+            cleanup.stableImage ? markup.code(cleanup.stableImage) : 'unknown',
+            cleanup.stableHealthy ? '✅ yes' : '❌ no',
+            `${cleanup.canaryWeight === 0 ? '✅' : '❌'} ${cleanup.canaryWeight}%`,
+            cleanup.leftoverObjects.length === 0
+                ? '✅ none'
+                : markup.join('❌ ', ...cleanup.leftoverObjects.flatMap(listedCode)),
+        ],
+    ]);
+}
+function listedCode(name, index) {
+    return index === 0 ? [markup.code(name)] : [', ', markup.code(name)];
+}
+function plural(amount, noun) {
+    return `${amount} ${noun}${amount === 1 ? '' : 's'}`;
+}
+/**
+ * The `result` output. Every key is always present (null when unknown), so `jq .stableImage`
+ * and friends never meet a missing key; the names are part of the action's contract.
+ */
+function resultOf(report) {
     return {
-        requests: totals.requests,
-        errors: totals.errors,
-        buckets: [...totals.buckets].sort(([a], [b]) => a - b).map(([le, count]) => ({ le, count })),
-        latencyCount: totals.latencyCount,
+        decision: report.decision,
+        verdict: verdictLine(report),
+        reason: report.reason,
+        cancelled: wasCancelled(report),
+        mode: report.mode,
+        traffic: report.traffic,
+        namespace: report.namespace ?? null,
+        cluster: report.cluster
+            ? {
+                context: report.cluster.context ?? null,
+                server: report.cluster.server ?? null,
+                name: describeCluster(report.cluster) ?? null,
+            }
+            : null,
+        deployment: report.deployment,
+        container: report.container,
+        stableImage: report.stableImage ?? null,
+        canaryImage: report.canaryImage,
+        canaryChange: report.canaryChange ?? null,
+        finalWeight: report.finalWeight,
+        durationMs: report.durationMs,
+        detectionMs: report.detectionMs ?? null,
+        steps: report.steps.map(stepJson),
+        cleanup: report.cleanup
+            ? {
+                stableImage: report.cleanup.stableImage ?? null,
+                stableHealthy: report.cleanup.stableHealthy,
+                leftoverObjects: report.cleanup.leftoverObjects,
+                canaryWeight: report.cleanup.canaryWeight,
+                recoveryMs: report.cleanup.recoveryMs ?? null,
+            }
+            : null,
+        notes: report.notes,
+        metricsSource: report.metricsSource ?? null,
     };
 }
-function medianGap(counters) {
-    const gaps = [];
-    for (const counter of counters) {
-        const gap = counter.typicalGap;
-        if (gap !== undefined)
-            gaps.push(gap);
-    }
-    if (gaps.length === 0)
-        return undefined;
-    gaps.sort((a, b) => a - b);
-    return gaps[Math.floor(gaps.length / 2)];
+/** The `steps` output: a JSON array with one object per step, keys as in `result.steps`. */
+function stepsOutput(report) {
+    return JSON.stringify(report.steps.map(stepJson));
 }
-/** The series' identity: its labels, sorted, leaving out `except`. */
-function seriesKey(labels, except) {
-    const entries = Object.entries(labels).filter(([name]) => name !== except);
-    return JSON.stringify(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+function stepJson(step) {
+    const stats = (window) => ({
+        requests: window.requests,
+        errorRate: window.errorRate ?? null,
+        p95Ms: window.p95Ms ?? null,
+    });
+    return {
+        weight: step.weight,
+        achievedWeight: step.achievedWeight,
+        startedAt: step.startedAt,
+        durationMs: step.durationMs,
+        canary: stats(step.canary),
+        stable: stats(step.stable),
+        pValue: step.pValue ?? null,
+        checks: step.checks.map((check) => ({
+            name: check.name,
+            value: check.value ?? null,
+            min: check.min ?? null,
+            max: check.max ?? null,
+            passed: check.passed,
+        })),
+        decision: step.decision,
+        reason: step.reason ?? null,
+        warnings: step.warnings ?? [],
+    };
 }
 
-;// CONCATENATED MODULE: ./src/canary/metrics/series-check.ts
+;// CONCATENATED MODULE: ./src/canary/notices.ts
 /**
- * A warning when no request series match the selector: the comparison would then see no traffic
- * and every step would wait for `min-requests` until its timeout. The usual cause is series that
- * do not carry the Deployment's pod labels (a ServiceMonitor without podTargetLabels, say).
- * Prometheus failing here says nothing: the steps ask again.
+ * Who hears about a canary besides the job summary: a GitHub Deployment in the `environment`
+ * (so the environment page and the pull request show what runs where) and one webhook message per
+ * decision. Both are courtesies: a refusal or an outage of either is a warning, never a failure,
+ * and both happen after the summary and outputs are written, so they can delay nothing a later
+ * step reads.
+ *
+ * One canary may span jobs (start, then promote or abort behind a review), so the Deployment that
+ * start opens carries a payload naming the canary's cluster, namespace and workload; the later
+ * job finds that same Deployment and finishes it rather than recording a second one.
  */
-async function missingSeriesWarning(client, source) {
-    try {
-        const found = await client.query(`count(${source.requestSelector})`);
-        if ((found[0]?.value ?? 0) > 0)
+
+
+
+
+
+
+
+
+
+/** The payload key that marks a Deployment as this action's canary. */
+const PAYLOAD_KEY = 'slipway-canary';
+function canaryMarker(settings, cluster) {
+    return {
+        server: cluster?.server ?? null,
+        namespace: settings.namespace ?? null,
+        deployment: settings.deployment,
+    };
+}
+function isMarked(payload, marker) {
+    if (payload === null || typeof payload !== 'object')
+        return false;
+    const found = payload[PAYLOAD_KEY];
+    return (found?.deployment === marker.deployment &&
+        (found.namespace ?? null) === marker.namespace &&
+        (found.server ?? null) === marker.server);
+}
+/**
+ * The Deployment's end for a decision; undefined leaves it as it is (a started or paused canary
+ * waits for the job that promotes or aborts it; `kept` changed nothing).
+ *
+ * An abort the user asked for, which put stable back healthy, ends as `inactive`: GitHub documents
+ * that state for a deployment that is no longer what runs in the environment, which is exactly
+ * what a withdrawn canary is. `failure` would tell the environment page and the pull request that
+ * the release broke, which nobody observed. Any other abort (judged worse than stable, a canary
+ * that never got ready, a cleanup that did not finish) is a `failure`.
+ */
+function deploymentState(report, stepFailed) {
+    switch (report.decision) {
+        case 'promoted':
+            return 'success';
+        case 'aborted':
+            return report.mode === 'abort' && !stepFailed ? 'inactive' : 'failure';
+        default:
             return undefined;
     }
-    catch {
-        return undefined;
+}
+function tone(report) {
+    if (report.decision === 'promoted')
+        return 'success';
+    if (report.decision === 'aborted') {
+        const clean = report.cleanup?.stableHealthy && report.cleanup.leftoverObjects.length === 0;
+        return clean ? 'reverted' : 'failure';
     }
-    return `Prometheus has no series matching ${source.requestSelector}, so the canary would be judged on no traffic. If your series do not carry the stable Deployment's pod labels, set metrics-selector to matchers they do carry, e.g. app="web".`;
+    return 'waiting';
+}
+function headline(report, environment) {
+    const what = `Canary of ${report.canaryImage || 'the new version'} for ${report.deployment}`;
+    switch (report.decision) {
+        case 'promoted':
+            return `${what} promoted in ${environment}`;
+        case 'aborted':
+            return `${what} aborted in ${environment}`;
+        case 'paused':
+            return `${what} paused at ${report.finalWeight}% in ${environment}`;
+        default:
+            return `${what} started in ${environment}, without traffic yet`;
+    }
+}
+/** The webhook message for a decision; undefined for `kept`, where nothing was decided or changed. */
+function canaryNotice(report, environment, runUrl) {
+    // A reaper (abort with stale-only) that finds nothing stale runs on a schedule; telling the
+    // channel each time that nothing happened would bury the notices that matter.
+    if (report.decision === 'kept')
+        return undefined;
+    const weights = report.steps.map(weight);
+    return {
+        tone: tone(report),
+        headline: headline(report, environment),
+        environment,
+        workloads: report.canaryImage
+            ? [{ name: report.deployment, from: report.stableImage ?? 'unknown', to: report.canaryImage }]
+            : [],
+        details: [
+            `Decision: ${report.decision}`,
+            `Weights reached: ${weights.length > 0 ? weights.join(' → ') : 'none'}`,
+            `Reason: ${report.reason}`,
+        ],
+        runUrl,
+    };
+}
+class CanaryNotices {
+    settings;
+    github;
+    octokit;
+    marker;
+    opened;
+    constructor(settings, github, octokit, marker, 
+    /** What auto and start opened before the canary began; promote and abort find theirs. */
+    opened) {
+        this.settings = settings;
+        this.github = github;
+        this.octokit = octokit;
+        this.marker = marker;
+        this.opened = opened;
+    }
+    /**
+     * Before the canary begins: auto and start record the Deployment in progress, so the environment
+     * shows the canary while it runs. Never throws.
+     */
+    static async open(settings, cluster) {
+        const github = readGitHubContext();
+        const marker = canaryMarker(settings, cluster);
+        const octokit = settings.environment && settings.githubToken
+            ? createOctokit(settings.githubToken)
+            : undefined;
+        let opened;
+        if (octokit && (settings.mode === 'auto' || settings.mode === 'start')) {
+            opened = await startDeployment(octokit, {
+                ...deploymentTarget(settings, github),
+                ref: github.sha,
+                description: fitStatusDescription(`Slipway canary of ${settings.image ?? 'a new version'} for ${settings.deployment}`),
+                payload: { [PAYLOAD_KEY]: marker },
+            });
+            if (opened.skippedBecause)
+                warn(opened.skippedBecause);
+        }
+        return new CanaryNotices(settings, github, octokit, marker, opened);
+    }
+    /** After the summary: the Deployment's status and the webhook message. Never throws. */
+    async finish(report, stepFailed) {
+        try {
+            await this.finishDeployment(report, stepFailed);
+        }
+        catch (error) {
+            warn(`The GitHub deployment could not be updated: ${errors_describeThrown(error)}`);
+        }
+        try {
+            await this.notify(report);
+        }
+        catch (error) {
+            warn(`The notification could not be sent: ${errors_describeThrown(error)}`);
+        }
+    }
+    async finishDeployment(report, stepFailed) {
+        const state = deploymentState(report, stepFailed);
+        if (!this.octokit || !state)
+            return;
+        let handle = this.opened ?? (await this.find());
+        if (handle.id === undefined && this.opened === undefined && state === 'success') {
+            // A promotion whose start recorded nothing (no environment then, or no permission): the
+            // environment now runs the new version, so it gets its Deployment all the same.
+            handle = await startDeployment(this.octokit, {
+                ...deploymentTarget(this.settings, this.github),
+                ref: this.github.sha,
+                description: fitStatusDescription(`Slipway canary of ${report.canaryImage} for ${report.deployment}`),
+                payload: { [PAYLOAD_KEY]: this.marker },
+            });
+        }
+        if (handle.skippedBecause && handle !== this.opened)
+            warn(handle.skippedBecause);
+        const note = await handle.finish(state, verdictLine(report));
+        if (note)
+            warn(note);
+    }
+    find() {
+        const octokit = this.octokit;
+        return resumeDeployment(octokit, {
+            ...deploymentTarget(this.settings, this.github),
+            matches: (payload) => isMarked(payload, this.marker),
+        });
+    }
+    async notify(report) {
+        const webhook = this.settings.notifyWebhook;
+        if (!webhook)
+            return;
+        const environment = this.settings.environment ??
+            report.namespace ??
+            describeCluster(report.cluster) ??
+            'the cluster';
+        const notice = canaryNotice(report, environment, workflowRunUrl(this.github));
+        if (!notice)
+            return;
+        const note = await notifyWebhook(webhook, formatNotice(notice));
+        if (note)
+            warn(note);
+    }
+}
+function deploymentTarget(settings, github) {
+    return {
+        owner: github.repository.owner,
+        repo: github.repository.repo,
+        environment: settings.environment,
+        environmentUrl: settings.environmentUrl,
+        logUrl: workflowRunUrl(github),
+    };
+}
+function warn(text) {
+    core_warning(log_escapeUntrusted(text));
 }
 
 // EXTERNAL MODULE: external "node:perf_hooks"
@@ -48882,8 +52664,8 @@ class SequentialJudge {
         if (worse) {
             reason =
                 latency === undefined || errors.pValue <= latency.pValue
-                    ? `canary 5xx ${percent(errors.canaryRate)} vs stable ${percent(errors.stableRate)}, ${formatP(pValue)}`
-                    : `canary slower than ${formatMs(latency.boundMs)} for ${percent(latency.canarySlowShare)} of requests vs stable ${percent(latency.stableSlowShare)}, ${formatP(pValue)}`;
+                    ? `canary 5xx ${judge_percent(errors.canaryRate)} vs stable ${judge_percent(errors.stableRate)}, ${formatP(pValue)}`
+                    : `canary slower than ${formatMs(latency.boundMs)} for ${judge_percent(latency.canarySlowShare)} of requests vs stable ${judge_percent(latency.stableSlowShare)}, ${formatP(pValue)}`;
         }
         return { worse, pValue, errors, latency, reason, judgedAtMs: observation.atMs };
     }
@@ -49026,7 +52808,7 @@ function slowerThan(counts, le) {
 function judge_share(part, whole) {
     return part === undefined || whole <= 0 ? undefined : Math.min(1, part / whole);
 }
-function percent(fraction) {
+function judge_percent(fraction) {
     if (fraction === undefined)
         return 'n/a';
     const value = fraction * 100;
@@ -49188,7 +52970,7 @@ function checkSlo(window, limits) {
     };
     const { errors, requests, latencyCount } = window.canary;
     const errorLimit = limitPercent(limits.maxErrorRate);
-    judge(canary.errorRate !== undefined && canary.errorRate > limits.maxErrorRate, reference.errorRate !== undefined && reference.errorRate > limits.maxErrorRate, `canary 5xx ${percent(canary.errorRate)} is above the ${errorLimit} limit`, `stable's 5xx ${percent(reference.errorRate)} is above the ${errorLimit} limit too (canary ${percent(canary.errorRate)}): the service breaches its SLO, so the canary is judged only against stable`, () => lowerBound(errors, requests, limits.alpha) > limits.maxErrorRate, requests, () => moreThanItsShare({ events: errors, trials: requests }, { events: window.stable.errors, trials: window.stable.requests }, limits.alpha));
+    judge(canary.errorRate !== undefined && canary.errorRate > limits.maxErrorRate, reference.errorRate !== undefined && reference.errorRate > limits.maxErrorRate, `canary 5xx ${judge_percent(canary.errorRate)} is above the ${errorLimit} limit`, `stable's 5xx ${judge_percent(reference.errorRate)} is above the ${errorLimit} limit too (canary ${judge_percent(canary.errorRate)}): the service breaches its SLO, so the canary is judged only against stable`, () => lowerBound(errors, requests, limits.alpha) > limits.maxErrorRate, requests, () => moreThanItsShare({ events: errors, trials: requests }, { events: window.stable.errors, trials: window.stable.requests }, limits.alpha));
     const latencyLimit = formatMs(limits.maxLatencyP95Ms);
     judge(canary.p95Ms !== undefined && canary.p95Ms > limits.maxLatencyP95Ms, reference.p95Ms !== undefined && reference.p95Ms > limits.maxLatencyP95Ms, `canary p95 latency ${canary.p95Ms === undefined ? 'n/a' : formatMs(canary.p95Ms)} is above the ${latencyLimit} limit`, `stable's p95 latency ${reference.p95Ms === undefined ? 'n/a' : formatMs(reference.p95Ms)} is above the ${latencyLimit} limit too (canary ${canary.p95Ms === undefined ? 'n/a' : formatMs(canary.p95Ms)}): the service breaches its SLO, so the canary is judged only against stable`, () => {
         const slow = slowerThanInterpolated(window.canary, limits.maxLatencyP95Ms / 1000);
@@ -49497,10 +53279,12 @@ function cancelled(steps, finalWeight) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/canary/modes.ts
+;// CONCATENATED MODULE: ./src/canary/run-canary.ts
 /**
- * The four modes as one flow: auto runs the whole progression; start stops at pause-at and leaves
- * the canary for a later job; promote continues from where start stopped; abort reverts.
+ * Runs one canary in the mode asked for, as one flow: auto runs the whole progression; start
+ * stops at pause-at and leaves the canary for a later job; promote continues from where start
+ * stopped; abort reverts (or finishes a promotion under way). It reaches the cluster, Prometheus
+ * and the clock only through its ports (run-canary-ports.ts).
  */
 
 
@@ -49510,15 +53294,13 @@ function cancelled(steps, finalWeight) {
 
 
 
-
-
-
-async function runCanary(settings, cluster, cancellation, hooks) {
+async function runCanary(settings, ports) {
+    const { cluster } = ports;
     const base = cluster.emptyReport(settings);
     base.notes = cluster.notes;
     if (settings.mode === 'abort')
         return abortOnRequest(base, cluster, settings.staleOnly);
-    const prometheus = await checkPrometheus(settings);
+    const metrics = await checkPrometheus(settings, ports.metrics);
     let weights;
     if (settings.mode === 'promote') {
         const found = await cluster.resume('promote');
@@ -49542,9 +53324,10 @@ async function runCanary(settings, cluster, cancellation, hooks) {
                 : settings.steps;
     }
     base.stableImage = cluster.stableImage;
+    Object.assign(base, cluster.canaryRelease ?? {});
     const source = comparedSeries(settings, cluster);
     base.metricsSource = source.description;
-    const result = await runProgression(weights, settings, cluster, cancellation, prometheus, source);
+    const result = await runProgression(weights, settings, cluster, ports.clock, metrics, source);
     if (result.end === 'cancelled')
         return { ...base, steps: result.steps };
     if (result.end === 'aborted') {
@@ -49567,7 +53350,7 @@ async function runCanary(settings, cluster, cancellation, hooks) {
         await cluster.pause();
         return paused(base, result, settings.pauseAt);
     }
-    hooks.promoting();
+    ports.promoting();
     const cleanup = await cluster.promote();
     const decision = cleanup.promoted ? 'promoted' : 'aborted';
     return {
@@ -49680,30 +53463,18 @@ function paused(base, result, pauseAt) {
         finalWeight: result.finalWeight,
     };
 }
-async function checkPrometheus(settings) {
-    if (!settings.prometheus) {
+async function checkPrometheus(settings, metrics) {
+    if (!metrics) {
         throw new errors_ActionError(`prometheus-url is required in mode ${settings.mode}.`);
     }
-    const client = new PrometheusClient({
-        url: settings.prometheus.url,
-        headers: settings.prometheus.headers,
-    });
-    try {
-        await client.query('vector(1)');
-    }
-    catch (error) {
-        throw new errors_ActionError(`Prometheus does not answer, so nothing was changed in the cluster: ${errors_describeThrown(error)}`, 'Check prometheus-url (and prometheus-headers if it needs authentication), e.g. http://prometheus.monitoring:9090.');
-    }
-    return client;
+    await metrics.reachable();
+    return metrics;
 }
 /** Which series are compared, now that the stable Deployment (and its selector) is known. */
 function comparedSeries(settings, cluster) {
     const source = seriesSourceFor(settings.metrics, {
+        ...targetOf(settings),
         namespace: cluster.namespace,
-        deployment: settings.deployment,
-        service: settings.service,
-        traffic: settings.traffic,
-        route: settings.route,
         stableSelector: cluster.stableSelector,
     });
     for (const warning of source.warnings ?? [])
@@ -49711,14 +53482,12 @@ function comparedSeries(settings, cluster) {
     info(`Comparing ${log_escapeUntrusted(source.description)}.`);
     return source;
 }
-async function runProgression(weights, settings, cluster, cancellation, client, source) {
+async function runProgression(weights, settings, cluster, clock, metrics, source) {
     const namespace = cluster.namespace;
-    const collector = new MetricsCollector(client, source, {
-        checkIntervalMs: settings.checkIntervalMs,
-    });
+    const readMetrics = metrics.reader(source, settings.checkIntervalMs);
     const loadTest = settings.loadTest &&
         new LoadTestRunner(settings.loadTest, { note: (line) => cluster.notes.push(line) });
-    const missing = await missingSeriesWarning(client, source);
+    const missing = await metrics.missingSeries(source);
     if (missing)
         core_warning(log_escapeUntrusted(missing));
     // Restarts from here on count against the canary; pod health never throws.
@@ -49728,18 +53497,590 @@ async function runProgression(weights, settings, cluster, cancellation, client, 
         duringStep: loadTest && ((weight) => loadTest.duringStep(weight)),
         shiftTo: (weight) => cluster.shiftTo(weight),
         canaryHealth: () => pods.check(),
-        readMetrics: () => collector.read(),
-        runChecks: (seconds) => runChecks(client, settings.checks, { namespace, track: 'canary', interval: `${seconds}s` }),
+        readMetrics,
+        runChecks: (seconds) => metrics.runChecks(settings.checks, {
+            namespace,
+            track: 'canary',
+            interval: `${seconds}s`,
+        }),
         stepFinished: (record) => {
             info(`Step ${record.weight}%: ${record.decision}${record.reason ? ` (${record.reason})` : ''}.`);
             for (const warning of record.warnings ?? [])
                 core_warning(`At ${record.weight}%: ${warning}.`);
             cluster.recordStep(record);
         },
-        now: () => Date.now(),
-        sleep: (ms) => cancellation.sleep(ms),
-        cancelled: () => cancellation.cancelled,
+        now: () => clock.now(),
+        sleep: (ms) => clock.sleep(ms),
+        cancelled: () => clock.cancelled(),
     });
+}
+
+;// CONCATENATED MODULE: ./src/canary/metrics/prometheus.ts
+
+
+
+class PrometheusError extends errors_ActionError {
+    query;
+    constructor(message, query, hint, options) {
+        super(secrets_maskSecrets(message), hint, options);
+        this.query = query;
+    }
+}
+/** Two tries at most: the canary loop asks again at the next check anyway, and must stay on time. */
+const ATTEMPTS = 2;
+const RETRY_DELAY_MS = 250;
+/** The HTTP instant-query API (GET /api/v1/query), which every Prometheus-compatible server has. */
+class PrometheusClient {
+    baseUrl;
+    shownUrl;
+    headers;
+    timeoutMs;
+    constructor(options) {
+        const base = URL.canParse(options.url) ? new URL(options.url) : undefined;
+        // `prometheus:9090` parses as a URL with the scheme "prometheus:".
+        if (base?.protocol !== 'http:' && base?.protocol !== 'https:') {
+            throw new errors_ActionError(`The Prometheus URL '${options.url}' is not an http(s) URL.`, 'Give the base URL with its scheme, e.g. http://prometheus.monitoring:9090.');
+        }
+        if (!base.pathname.endsWith('/'))
+            base.pathname += '/';
+        this.baseUrl = base;
+        this.shownUrl = redactUrl(this.baseUrl);
+        this.headers = Object.fromEntries(options.headers instanceof Map ? options.headers : Object.entries(options.headers ?? {}));
+        for (const value of Object.values(this.headers))
+            registerSecret(value);
+        this.timeoutMs = options.timeoutMs ?? 5_000;
+    }
+    async query(promql) {
+        return this.readResult(promql, await this.ask(promql, undefined));
+    }
+    /**
+     * Every raw sample of the series `selector` matches within `rangeSeconds` before `atSeconds`
+     * (a range vector evaluated at that instant): what aligning counters at one instant needs.
+     */
+    async series(selector, rangeSeconds, atSeconds) {
+        const promql = `${selector}[${Math.max(1, Math.ceil(rangeSeconds))}s]`;
+        return this.readMatrix(promql, await this.ask(promql, atSeconds));
+    }
+    async ask(promql, atSeconds) {
+        const url = new URL('api/v1/query', this.baseUrl);
+        url.searchParams.set('query', promql);
+        if (atSeconds !== undefined)
+            url.searchParams.set('time', atSeconds.toFixed(3));
+        let body;
+        try {
+            const response = await httpRequest({
+                url,
+                headers: { accept: 'application/json', ...this.headers },
+                timeoutMs: this.timeoutMs,
+                retry: {
+                    maxAttempts: ATTEMPTS,
+                    baseDelayMs: RETRY_DELAY_MS,
+                    maxDelayMs: RETRY_DELAY_MS,
+                    deadlineMs: ATTEMPTS * this.timeoutMs + RETRY_DELAY_MS,
+                },
+            });
+            body = response.json();
+        }
+        catch (error) {
+            throw this.describeFailure(promql, error);
+        }
+        return body;
+    }
+    describeFailure(promql, error) {
+        if (error instanceof HttpError && error.status !== undefined) {
+            const explained = explainErrorBody(error.bodyExcerpt);
+            const detail = explained ?? error.problem;
+            return new PrometheusError(`Prometheus at ${this.shownUrl} answered HTTP ${error.status} to the query ${promql}: ${detail}`, promql, error.status === 400 || error.status === 422
+                ? 'Check the PromQL: Prometheus could not run it.'
+                : error.status === 401 || error.status === 403
+                    ? 'Check prometheus-headers: the credentials are missing or not allowed to query.'
+                    : 'Check that Prometheus is healthy; the next check will ask again.', { cause: error });
+        }
+        if (error instanceof HttpError) {
+            return new PrometheusError(`Prometheus at ${this.shownUrl} is unreachable: ${error.problem}`, promql, 'Check prometheus-url and that Prometheus is running and reachable from the runner.', { cause: error });
+        }
+        return new PrometheusError(`Prometheus at ${this.shownUrl} gave an unreadable answer to the query ${promql}: ${errors_describeThrown(error)}`, promql, 'Check that prometheus-url points at Prometheus itself, not at a UI or a proxy login page.', { cause: error });
+    }
+    failure(promql, problem, hint) {
+        return new PrometheusError(`Prometheus at ${this.shownUrl} ${problem} for the query ${promql}`, promql, hint);
+    }
+    /** The `data` of a successful answer. */
+    dataOf(promql, body) {
+        const answer = body;
+        if (answer?.status === 'error') {
+            throw this.failure(promql, `returned an error (${String(answer.errorType)}: ${String(answer.error)})`);
+        }
+        if (answer?.status !== 'success' || typeof answer.data !== 'object' || answer.data === null) {
+            throw this.failure(promql, 'returned something that is not a Prometheus API answer');
+        }
+        return answer.data;
+    }
+    readMatrix(promql, body) {
+        const { resultType, result } = this.dataOf(promql, body);
+        if (resultType !== 'matrix' || !Array.isArray(result)) {
+            throw this.failure(promql, `returned a ${String(resultType)} instead of a range vector`);
+        }
+        return result.map((entry) => ({
+            labels: { ...entry.metric },
+            points: (Array.isArray(entry.values) ? entry.values : [])
+                .map((pair) => (Array.isArray(pair) ? [Number(pair[0]), parseValue(pair[1])] : [NaN, NaN]))
+                .filter(([at, value]) => Number.isFinite(at) && Number.isFinite(value))
+                .map(([at, value]) => ({ atSeconds: at, value })),
+        }));
+    }
+    readResult(promql, body) {
+        const fail = (problem, hint) => this.failure(promql, problem, hint);
+        const { resultType, result } = this.dataOf(promql, body);
+        if (resultType === 'scalar' && Array.isArray(result)) {
+            const value = parseValue(result[1]);
+            return Number.isNaN(value) ? [] : [{ labels: {}, value }];
+        }
+        if (resultType !== 'vector' || !Array.isArray(result)) {
+            throw fail(`returned a ${String(resultType)} instead of an instant vector`, 'Write the query so that it gives one value per series at one instant (no [range] at the end).');
+        }
+        const samples = [];
+        for (const entry of result) {
+            const value = parseValue(entry.value?.[1]);
+            // NaN is what 0/0 gives, e.g. an error ratio without requests: no data, not a number.
+            if (!Number.isNaN(value))
+                samples.push({ labels: { ...entry.metric }, value });
+        }
+        return samples;
+    }
+}
+/** Prometheus writes sample values as strings, with +Inf, -Inf and NaN spelled out. */
+function parseValue(raw) {
+    if (raw === '+Inf')
+        return Infinity;
+    if (raw === '-Inf')
+        return -Infinity;
+    return typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+}
+/** Prometheus explains a refused query in its JSON error body. */
+function explainErrorBody(excerpt) {
+    if (!excerpt)
+        return undefined;
+    try {
+        const body = JSON.parse(excerpt);
+        if (body.status === 'error')
+            return `${String(body.errorType)}: ${String(body.error)}`;
+    }
+    catch {
+        // Not JSON, or cut short: the caller quotes the excerpt instead.
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/canary/metrics/checks.ts
+
+
+const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
+const KNOWN = ['namespace', 'track', 'interval'];
+/** Fills in {{namespace}}, {{track}} and {{interval}}; any other placeholder is a mistake. */
+function renderQuery(query, variables) {
+    const unknown = [...query.matchAll(PLACEHOLDER)]
+        .map((match) => match[1])
+        .filter((name) => !KNOWN.includes(name));
+    if (unknown.length > 0) {
+        const names = [...new Set(unknown)].map((name) => `{{${name}}}`).join(', ');
+        throw new errors_InputError('checks', `has a query with unknown placeholder${unknown.length > 1 ? 's' : ''} ${names}; the known ones are {{namespace}}, {{track}} and {{interval}}`, `- name: error-ratio\n  query: sum(rate(http_requests_total{namespace="{{namespace}}",track="{{track}}",code=~"5.."}[{{interval}}]))\n  max: 0.01`);
+    }
+    return query.replace(PLACEHOLDER, (_, name) => variables[name]);
+}
+/**
+ * Runs every check once. A check must give exactly one value: no data is a failure (a canary
+ * that serves nothing must not pass), and several series are a failure too, because which one
+ * to compare with the limits would be a guess.
+ */
+async function runChecks(client, checks, variables) {
+    return Promise.all(checks.map(async (check) => {
+        const base = { name: check.name, min: check.min, max: check.max };
+        const failed = (message, value, inconclusive = false) => ({
+            ...base,
+            value,
+            passed: false,
+            message: `check '${check.name}' ${message}`,
+            inconclusive,
+        });
+        let samples;
+        try {
+            samples = await client.query(renderQuery(check.query, variables));
+        }
+        catch (error) {
+            if (error instanceof PrometheusError)
+                return failed(`could not be run: ${error.message}`, undefined, true);
+            throw error;
+        }
+        if (samples.length === 0)
+            return failed('returned no data', undefined, true);
+        if (samples.length > 1) {
+            return failed(`returned ${samples.length} series instead of one value; aggregate it, e.g. with sum(...)`);
+        }
+        const { value } = samples[0];
+        if (check.min !== undefined && !(value >= check.min)) {
+            return failed(`is ${formatValue(value)}, below the minimum ${check.min}`, value);
+        }
+        if (check.max !== undefined && !(value <= check.max)) {
+            return failed(`is ${formatValue(value)}, above the maximum ${check.max}`, value);
+        }
+        return { ...base, value, passed: true, message: undefined, inconclusive: false };
+    }));
+}
+function formatValue(value) {
+    return Number.isFinite(value) ? String(Number(value.toPrecision(4))) : String(value);
+}
+
+;// CONCATENATED MODULE: ./src/canary/metrics/series-counter.ts
+/** Gaps remembered for the scrape interval. */
+const GAPS_KEPT = 5;
+/**
+ * One counter series' samples, corrected for restarts (a drop means the process counted again
+ * from zero), read at any instant by linear interpolation between the samples around it.
+ */
+class SeriesCounter {
+    track;
+    role;
+    bornAtZero;
+    /** Restart-corrected, oldest first; only what later instants can still need is kept. */
+    points = [];
+    lastRaw;
+    offset = 0;
+    gaps = [];
+    alignedValue;
+    constructor(track, role, 
+    /** The series began at zero after the last aligned instant (see the collector). */
+    bornAtZero = false) {
+        this.track = track;
+        this.role = role;
+        this.bornAtZero = bornAtZero;
+    }
+    /** Takes a range's samples, oldest first; samples already seen are skipped. */
+    add(samples) {
+        for (const { atSeconds: at, value: raw } of samples) {
+            const newest = this.points.at(-1);
+            if (newest !== undefined && at <= newest.at)
+                continue;
+            if (this.lastRaw !== undefined && raw < this.lastRaw)
+                this.offset += this.lastRaw;
+            this.lastRaw = raw;
+            if (newest !== undefined) {
+                this.gaps.push(at - newest.at);
+                if (this.gaps.length > GAPS_KEPT)
+                    this.gaps.shift();
+            }
+            this.points.push({ at, value: raw + this.offset });
+        }
+    }
+    get newestAt() {
+        return this.points.at(-1)?.at;
+    }
+    /** The median of the latest gaps between samples: the series' scrape interval. */
+    get typicalGap() {
+        if (this.gaps.length === 0)
+            return undefined;
+        const sorted = [...this.gaps].sort((a, b) => a - b);
+        return sorted[Math.floor(sorted.length / 2)];
+    }
+    /**
+     * The counter at `at`: interpolated between the samples around it, the first sample's value
+     * before it (a series counts from its first sample) and the newest value after the newest.
+     */
+    valueAt(at) {
+        const points = this.points;
+        if (points.length === 0)
+            return undefined;
+        if (at <= points[0].at)
+            return points[0].value;
+        const last = points[points.length - 1];
+        if (at >= last.at)
+            return last.value;
+        let index = points.length - 1;
+        while (index > 0 && points[index - 1].at >= at)
+            index -= 1;
+        const before = points[index - 1];
+        const after = points[index];
+        return (before.value + ((after.value - before.value) * (at - before.at)) / (after.at - before.at));
+    }
+    /**
+     * How much the counter grew from the previous aligned instant to `at` (0 the first time the
+     * collector aligns); a series first seen now counts from `previous`, or its first sample, or
+     * from zero when it was born at zero.
+     */
+    advanceTo(at, previous) {
+        const value = this.valueAt(at);
+        if (value === undefined)
+            return 0;
+        const from = this.alignedValue ??
+            (this.bornAtZero ? 0 : previous === undefined ? value : (this.valueAt(previous) ?? value));
+        this.alignedValue = value;
+        this.forgetBefore(at);
+        return Math.max(0, value - from);
+    }
+    /** Keeps the newest sample at or before `at` and everything after it. */
+    forgetBefore(at) {
+        let keepFrom = 0;
+        while (keepFrom + 1 < this.points.length && this.points[keepFrom + 1].at <= at)
+            keepFrom += 1;
+        if (keepFrom > 0)
+            this.points = this.points.slice(keepFrom);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/canary/metrics/collector.ts
+
+/** The range of the first read, long enough to see each series' scrape interval. */
+const FIRST_RANGE_SECONDS = 120;
+/** The longest range asked for, however long Prometheus was away. */
+const MAX_RANGE_SECONDS = 900;
+/**
+ * Turns raw counter series into counts per track, cumulative since the first read, all measured
+ * at one instant.
+ *
+ * Pods are scraped at different moments, so the newest sample of a canary series and of a stable
+ * series can be many seconds apart: a dependency blip both tracks suffered then shows in stable's
+ * counters a scrape before it shows in the canary's, which looks like a canary problem at the next
+ * check. So every read fetches each series' raw samples (a range vector, evaluated at an explicit
+ * time) and reads every counter at the same aligned instant: the newest moment every live series
+ * has been scraped at or after, interpolating linearly between the two samples around it. A
+ * counter that drops restarted (a pod restart), and counts on from zero as rate() does. A series
+ * that appears after the first read starts from its first sample, as increase() does: an old
+ * series that only now matches, or was not scraped before, must not add its whole history.
+ */
+class MetricsCollector {
+    client;
+    source;
+    options;
+    counters = new Map();
+    /** Request series' label sets without the status: a series is known for each. */
+    podsWithRequests = new Set();
+    alignedAt;
+    lastReadAt;
+    scrapeIntervalSeconds;
+    totals = { canary: emptyCounts(), stable: emptyCounts() };
+    now;
+    constructor(client, source, options) {
+        this.client = client;
+        this.source = source;
+        this.options = options;
+        this.now = options.now ?? Date.now;
+    }
+    queries() {
+        return { requests: this.source.requestSelector, latency: this.source.latencySelector };
+    }
+    /** The scrape interval the samples show (the median gap between a series' samples). */
+    get scrapeIntervalMs() {
+        return this.scrapeIntervalSeconds === undefined
+            ? undefined
+            : Math.round(this.scrapeIntervalSeconds * 1000);
+    }
+    /**
+     * The first call sets the baseline and returns zeros; a failed read changes nothing. Without
+     * new samples the last observation comes back unchanged.
+     */
+    async read() {
+        const atSeconds = this.now() / 1000;
+        const rangeSeconds = this.rangeFor(atSeconds);
+        const [requests, latency] = await Promise.all([
+            this.client.series(this.source.requestSelector, rangeSeconds, atSeconds),
+            this.client.series(this.source.latencySelector, rangeSeconds, atSeconds),
+        ]);
+        this.lastReadAt = atSeconds;
+        this.take(requests, 'requests');
+        this.take(latency, 'latency');
+        for (const { labels } of requests)
+            this.podsWithRequests.add(this.withoutStatus(labels));
+        this.scrapeIntervalSeconds = medianGap(this.counters.values()) ?? this.scrapeIntervalSeconds;
+        const aligned = this.alignedInstant();
+        if (aligned !== undefined && (this.alignedAt === undefined || aligned > this.alignedAt)) {
+            const previous = this.alignedAt;
+            this.alignedAt = aligned;
+            this.advance(aligned, previous);
+        }
+        return this.observation();
+    }
+    rangeFor(atSeconds) {
+        if (this.alignedAt === undefined || this.scrapeIntervalSeconds === undefined) {
+            return FIRST_RANGE_SECONDS;
+        }
+        const since = atSeconds - Math.min(this.alignedAt, this.lastReadAt ?? this.alignedAt);
+        const wanted = since + 3 * this.scrapeIntervalSeconds + this.options.checkIntervalMs / 1000;
+        return Math.min(MAX_RANGE_SECONDS, Math.max(10, wanted));
+    }
+    take(answer, kind) {
+        for (const { labels, points } of answer) {
+            const track = this.source.trackOf(labels);
+            if (track === undefined || points.length === 0)
+                continue;
+            const key = `${kind}${seriesKey(labels)}`;
+            let counter = this.counters.get(key);
+            if (!counter) {
+                const role = roleOf(kind, labels, this.source);
+                if (role === undefined)
+                    continue;
+                counter = new SeriesCounter(track, role, this.bornSinceLastRead(kind, labels));
+                this.counters.set(key, counter);
+            }
+            counter.add(points);
+        }
+    }
+    /**
+     * Client libraries create a labelled series at its first increment: a pod's first 5xx series
+     * appears mid-run while its 200 series was there before. Such a series counted from zero; any
+     * other new series (a pod only now found) counts from its first sample.
+     */
+    bornSinceLastRead(kind, labels) {
+        if (kind !== 'requests' || this.alignedAt === undefined)
+            return false;
+        return this.podsWithRequests.has(this.withoutStatus(labels));
+    }
+    withoutStatus(labels) {
+        return seriesKey(labels, this.source.statusLabel);
+    }
+    /**
+     * The newest instant every live series has a sample at or after. A series whose newest sample
+     * is older than two scrape intervals (and a check) is gone — its pod was replaced — and does
+     * not hold the others back.
+     */
+    alignedInstant() {
+        const interval = this.scrapeIntervalSeconds ?? 0;
+        // Measured from the newest sample, not the runner's clock, which may be skewed from
+        // Prometheus' by more than a scrape interval.
+        let newestOfAll = -Infinity;
+        for (const counter of this.counters.values()) {
+            newestOfAll = Math.max(newestOfAll, counter.newestAt ?? -Infinity);
+        }
+        const liveSince = newestOfAll - (2 * interval + this.options.checkIntervalMs / 1000);
+        let aligned;
+        for (const counter of this.counters.values()) {
+            const newest = counter.newestAt;
+            if (newest === undefined || newest < liveSince)
+                continue;
+            aligned = aligned === undefined ? newest : Math.min(aligned, newest);
+        }
+        return aligned;
+    }
+    advance(aligned, previous) {
+        for (const counter of this.counters.values()) {
+            const grown = counter.advanceTo(aligned, previous);
+            const increase = previous === undefined ? 0 : grown;
+            const counts = this.totals[counter.track];
+            const role = counter.role;
+            // Every bound is listed from the start, so the judge's bucket tests include each one.
+            if (role.kind === 'latency' && role.le !== Infinity && !counts.buckets.has(role.le)) {
+                counts.buckets.set(role.le, 0);
+            }
+            if (increase <= 0)
+                continue;
+            if (role.kind === 'requests') {
+                counts.requests += increase;
+                if (role.error)
+                    counts.errors += increase;
+            }
+            else if (role.le === Infinity) {
+                counts.latencyCount += increase;
+            }
+            else {
+                counts.buckets.set(role.le, (counts.buckets.get(role.le) ?? 0) + increase);
+            }
+        }
+    }
+    observation() {
+        return {
+            atMs: Math.round((this.alignedAt ?? this.now() / 1000) * 1000),
+            canary: toCounts(this.totals.canary),
+            stable: toCounts(this.totals.stable),
+            scrapeIntervalMs: this.scrapeIntervalMs,
+        };
+    }
+}
+function roleOf(kind, labels, source) {
+    if (kind === 'requests')
+        return { kind, error: source.isError(labels) };
+    const le = labels.le;
+    const bound = le === '+Inf' ? Infinity : Number(le) * source.leSeconds;
+    if (le === undefined || le.trim() === '' || Number.isNaN(bound))
+        return undefined;
+    return { kind, le: bound };
+}
+function emptyCounts() {
+    return { requests: 0, errors: 0, buckets: new Map(), latencyCount: 0 };
+}
+function toCounts(totals) {
+    return {
+        requests: totals.requests,
+        errors: totals.errors,
+        buckets: [...totals.buckets].sort(([a], [b]) => a - b).map(([le, count]) => ({ le, count })),
+        latencyCount: totals.latencyCount,
+    };
+}
+function medianGap(counters) {
+    const gaps = [];
+    for (const counter of counters) {
+        const gap = counter.typicalGap;
+        if (gap !== undefined)
+            gaps.push(gap);
+    }
+    if (gaps.length === 0)
+        return undefined;
+    gaps.sort((a, b) => a - b);
+    return gaps[Math.floor(gaps.length / 2)];
+}
+/** The series' identity: its labels, sorted, leaving out `except`. */
+function seriesKey(labels, except) {
+    const entries = Object.entries(labels).filter(([name]) => name !== except);
+    return JSON.stringify(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+;// CONCATENATED MODULE: ./src/canary/metrics/series-check.ts
+/**
+ * A warning when no request series match the selector: the comparison would then see no traffic
+ * and every step would wait for `min-requests` until its timeout. The usual cause is series that
+ * do not carry the Deployment's pod labels (a ServiceMonitor without podTargetLabels, say).
+ * Prometheus failing here says nothing: the steps ask again.
+ */
+async function missingSeriesWarning(client, source) {
+    try {
+        const found = await client.query(`count(${source.requestSelector})`);
+        if ((found[0]?.value ?? 0) > 0)
+            return undefined;
+    }
+    catch {
+        return undefined;
+    }
+    return `Prometheus has no series matching ${source.requestSelector}, so the canary would be judged on no traffic. If your series do not carry the stable Deployment's pod labels, set metrics-selector to matchers they do carry, e.g. app="web".`;
+}
+
+;// CONCATENATED MODULE: ./src/canary/run-canary-ports.ts
+/**
+ * What running a canary needs from the world, as ports (like progression.ts has): the cluster
+ * side, Prometheus and a clock. main.ts plugs in CanaryCluster, the Prometheus client and the
+ * cancellation's clock; the unit tests plug in fakes held in memory, so start, promote and abort
+ * are tested without a cluster and in milliseconds.
+ */
+
+
+
+
+
+/** The real Prometheus behind the MetricsPort. */
+function prometheusMetrics(settings) {
+    const client = new PrometheusClient({ url: settings.url, headers: settings.headers });
+    return {
+        async reachable() {
+            try {
+                await client.query('vector(1)');
+            }
+            catch (error) {
+                throw new errors_ActionError(`Prometheus does not answer, so nothing was changed in the cluster: ${errors_describeThrown(error)}`, 'Check prometheus-url (and prometheus-headers if it needs authentication), e.g. http://prometheus.monitoring:9090.');
+            }
+        },
+        missingSeries: (source) => missingSeriesWarning(client, source),
+        reader(source, checkIntervalMs) {
+            const collector = new MetricsCollector(client, source, { checkIntervalMs });
+            return () => collector.read();
+        },
+        runChecks: (checks, variables) => runChecks(client, checks, variables),
+    };
 }
 
 // EXTERNAL MODULE: external "node:stream"
@@ -49924,402 +54265,28 @@ const canaryRunState = stepState('canary', (value) => {
     const problem = fieldProblem(value, {
         phase: 'string',
         kubeconfigPath: 'string',
-        deployment: 'string',
         mode: 'string',
+        timeoutMs: 'number',
         leaseMs: 'number',
         recoveryTimeoutMs: 'number',
         recoveryDeadlineAt: 'number?',
     });
     if (problem)
         return problem;
-    const { phase, owner } = value;
+    const { phase, owner, target } = value;
+    const targetProblem = fieldProblem(target, { deployment: 'string', traffic: 'string' });
+    if (targetProblem)
+        return `'target': ${targetProblem}`;
     if (!PHASES.includes(phase))
         return `unknown phase '${phase}'`;
     return typeof owner?.runId === 'string' ? undefined : "'owner' is not a run";
 });
 
-;// CONCATENATED MODULE: ./src/canary/summary-format.ts
-/**
- * How the canary's figures read in the verdict, the table and the charts: one place, so the same
- * error rate never shows as 0.4% in one and 0.004 in the other.
- */
-
-const NO_VALUE = '—';
-/** 0.048 -> `4.8%`, 0.0004 -> `0.04%`; small rates keep a digit that is not zero. */
-function summary_format_percent(rate) {
-    if (rate === undefined || !Number.isFinite(rate))
-        return NO_VALUE;
-    const value = rate * 100;
-    if (value === 0)
-        return '0%';
-    const digits = value >= 10 ? 0 : value >= 0.1 ? 1 : 2;
-    return `${Number(value.toFixed(digits))}%`;
-}
-function latency(ms) {
-    if (ms === undefined || !Number.isFinite(ms))
-        return NO_VALUE;
-    if (ms >= 1_000)
-        return `${Number((ms / 1_000).toFixed(2))}s`;
-    return `${Number(ms.toFixed(ms < 10 ? 1 : 0))}ms`;
-}
-function count(value) {
-    return Math.round(value).toLocaleString('en-US');
-}
-/** Anytime-valid p-values are reported down to 0.001; smaller ones say only that. */
-function pValue(p) {
-    if (p === undefined || !Number.isFinite(p))
-        return NO_VALUE;
-    if (p < 0.001)
-        return '< 0.001';
-    return String(Number(p.toFixed(3)));
-}
-/** `5m 12s`: formatDuration with a space between units, easier to read in a sentence. */
-function duration(ms) {
-    return formatDuration(ms).replace(/([a-z])(?=\d)/g, '$1 ');
-}
-/** `25%`, or `10% (achieved 25%)` where pod counts could not give the weight asked for. */
-function weight(step) {
-    return step.achievedWeight === step.weight
-        ? `${step.weight}%`
-        : `${step.weight}% (achieved ${step.achievedWeight}%)`;
-}
-/** `canary 5xx 0.1% vs stable 0.2%, p95 48ms vs 45ms over 1,204 canary requests`. */
-function comparison(canary, stable) {
-    if (canary.requests === 0)
-        return 'no canary requests yet';
-    return (`canary 5xx ${summary_format_percent(canary.errorRate)} vs stable ${summary_format_percent(stable.errorRate)}, ` +
-        `p95 ${latency(canary.p95Ms)} vs ${latency(stable.p95Ms)} ` +
-        `over ${count(canary.requests)} canary requests`);
-}
-const PALETTE = { canary: '#d1242f', stable: '#0969da' };
-/**
- * A Mermaid xychart of one figure for both tracks over the steps. xychart-beta has no legend, so
- * the colours are fixed and named in the title. Steps without a value for either track are left
- * out rather than drawn as 0, which would look like a perfect canary.
- */
-function stepChart(steps, figure) {
-    const points = steps
-        .map((step) => ({
-        label: `${step.achievedWeight}%`,
-        canary: figure.value(step.canary),
-        stable: figure.value(step.stable),
-    }))
-        .filter((point) => isFiniteNumber(point.canary) && isFiniteNumber(point.stable));
-    // One point draws no line; the table already says everything about a single step.
-    if (points.length < 2)
-        return undefined;
-    const top = niceCeiling(Math.max(...points.flatMap((point) => [point.canary, point.stable])));
-    const series = (values) => `[${values.map((value) => round(value)).join(', ')}]`;
-    const source = [
-        `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${PALETTE.canary}, ${PALETTE.stable}"}}}}%%`,
-        'xychart-beta',
-        `  title "${figure.title}: canary (red) vs stable (blue)"`,
-        `  x-axis "weight" [${points.map((point) => `"${point.label}"`).join(', ')}]`,
-        `  y-axis "${figure.axis}" 0 --> ${top}`,
-        `  line ${series(points.map((point) => point.canary))}`,
-        `  line ${series(points.map((point) => point.stable))}`,
-    ].join('\n');
-    return { source, omitted: steps.length - points.length };
-}
-function isFiniteNumber(value) {
-    return value !== undefined && Number.isFinite(value);
-}
-function round(value) {
-    return Number(value.toFixed(3));
-}
-/** The next 1, 2 or 5 × 10^k above the value, so the axis ends on a round number. */
-function niceCeiling(value) {
-    if (!(value > 0))
-        return 1;
-    const magnitude = 10 ** Math.floor(Math.log10(value));
-    const step = [1, 2, 5, 10, 20].find((factor) => factor * magnitude >= value * 1.1) ?? 20;
-    return round(step * magnitude);
-}
-
-;// CONCATENATED MODULE: ./src/canary/summary.ts
-/**
- * The canary's report as a reader meets it: the verdict line, the job summary, and the `result`
- * and `steps` outputs. All are pure functions of the CanaryReport, so the log, the summary and the
- * JSON can never tell different stories.
- */
-
-
-function verdictLine(report) {
-    const last = report.steps.at(-1);
-    switch (report.decision) {
-        case 'promoted': {
-            const after = report.steps.length === 0 ? '' : ` after ${plural(report.steps.length, 'step')}`;
-            const headline = `Promoted ${report.deployment} to ${report.canaryImage}${after} in ${duration(report.durationMs)}`;
-            return `${headline}${cleanupProblems(report.cleanup)}`;
-        }
-        case 'paused':
-            return last
-                ? `Paused at ${weight(last)}: ${comparison(last.canary, last.stable)}`
-                : `Paused: ${report.reason}`;
-        case 'started':
-            return `Started canary ${report.canaryImage} beside ${report.deployment}, with no traffic yet`;
-        case 'aborted':
-            return `${abortHeadline(report, last)}${cleanupProblems(report.cleanup)}`;
-        case 'kept':
-            return `Left ${report.deployment} as it is: ${report.reason}`;
-    }
-}
-function abortHeadline(report, last) {
-    if (wasCancelled(report)) {
-        const where = last ? ` at ${weight(last)}` : ' before any traffic';
-        return `Cancelled${where}${isClean(report.cleanup) ? '; all traffic is back on stable and the canary is removed' : ''}`;
-    }
-    if (last?.decision === 'aborted' && last.reason)
-        return `Aborted at ${weight(last)}: ${last.reason}`;
-    // The engine's reasons may begin with the verb themselves ("aborted on request at 25%").
-    const rest = report.reason.replace(/^aborted\b\s*/i, '');
-    if (rest !== report.reason)
-        return `Aborted ${rest}`;
-    return last ? `Aborted at ${weight(last)}: ${report.reason}` : `Aborted: ${report.reason}`;
-}
-function wasCancelled(report) {
-    return report.steps.some((step) => step.decision === 'cancelled');
-}
-function isClean(cleanup) {
-    return (cleanup !== undefined &&
-        cleanup.stableHealthy &&
-        cleanup.leftoverObjects.length === 0 &&
-        cleanup.canaryWeight === 0);
-}
-/** Said in the verdict, because a half-reverted cluster is the one thing a reader must not miss. */
-function cleanupProblems(cleanup) {
-    if (!cleanup)
-        return '';
-    const problems = [
-        cleanup.stableHealthy ? '' : 'stable is not healthy',
-        cleanup.leftoverObjects.length === 0
-            ? ''
-            : `${plural(cleanup.leftoverObjects.length, 'canary object')} left (${cleanup.leftoverObjects.join(', ')})`,
-        cleanup.canaryWeight === 0 ? '' : `the canary still gets ${cleanup.canaryWeight}% of traffic`,
-    ].filter(Boolean);
-    return problems.length === 0 ? '' : ` — cleanup incomplete: ${problems.join(', ')}`;
-}
-function verdictStatus(report) {
-    if (report.decision === 'promoted')
-        return isClean(report.cleanup) ? 'success' : 'warning';
-    if (report.decision === 'started' || report.decision === 'paused' || report.decision === 'kept') {
-        return 'neutral';
-    }
-    // An abort someone asked for succeeded when stable is healthy again.
-    const requested = report.mode === 'abort' && report.cleanup?.stableHealthy === true;
-    return requested ? 'success' : 'failure';
-}
-const DECISION_ICONS = {
-    passed: '✅',
-    aborted: '❌',
-    paused: '⏸️',
-    cancelled: '⛔',
-};
-function buildSummary(report) {
-    const summary = new JobSummary();
-    const verdict = verdictLine(report);
-    summary.verdict(verdictStatus(report), verdict);
-    summary.paragraph(summary_context(report));
-    if (!reasonSaid(report, verdict))
-        summary.paragraph(`Why: ${report.reason}`);
-    if (report.steps.length > 0) {
-        summary.table([
-            'weight',
-            'requests (canary / stable)',
-            '5xx (canary / stable)',
-            'p95 (canary / stable)',
-            'p-value',
-            'checks',
-            'time',
-            'decision',
-        ], report.steps.map(stepRow));
-    }
-    for (const warning of sloWarnings(report.steps))
-        summary.paragraph(`⚠️ ${warning}`);
-    addCharts(summary, report.steps);
-    if (report.decision === 'aborted' || (report.cleanup && !isClean(report.cleanup))) {
-        addCleanup(summary, report.cleanup);
-    }
-    const checked = report.steps.filter((step) => step.checks.length > 0);
-    if (checked.length > 0) {
-        summary.details('Custom checks at the end of each step', (content) => content.table(['weight', 'check', 'value', 'allowed', 'result'], checked.flatMap((step) => step.checks.map((check) => checkRow(step, check)))));
-    }
-    if (report.metricsSource) {
-        const source = report.metricsSource;
-        summary.details('Series compared', (content) => content.paragraph(source));
-    }
-    if (report.notes.length > 0) {
-        summary.details(`Notes (${report.notes.length})`, (content) => content.list(report.notes));
-    }
-    return summary;
-}
-/** Each step's warnings (stable breaching a limit too), said once per weight. */
-function sloWarnings(steps) {
-    return steps.flatMap((step) => [...new Set(step.warnings ?? [])].map((warning) => `At ${weight(step)}: ${warning}.`));
-}
-/** The report's reason usually wraps the deciding step's reason, which the verdict already quotes. */
-function reasonSaid(report, verdict) {
-    const reason = report.reason.toLowerCase();
-    const stepReason = report.steps.at(-1)?.reason?.toLowerCase();
-    const said = (text) => verdict.toLowerCase().includes(text);
-    return said(reason) || (!!stepReason && reason.includes(stepReason) && said(stepReason));
-}
-function summary_context(report) {
-    const parts = [markup.code(report.deployment)];
-    if (report.namespace)
-        parts.push(' in ', markup.code(report.namespace));
-    parts.push(': ', report.stableImage ? markup.code(report.stableImage) : 'unknown image');
-    parts.push(' → ', markup.code(report.canaryImage));
-    parts.push(` · traffic ${report.traffic} · mode ${report.mode} · ${duration(report.durationMs)}`);
-    if (report.detectionMs !== undefined) {
-        parts.push(` · regression detected ${duration(report.detectionMs)} after the first traffic`);
-    }
-    return markup.join(...parts);
-}
-function stepRow(step) {
-    const failed = step.checks.filter((check) => !check.passed);
-    const checks = step.checks.length === 0
-        ? NO_VALUE
-        : failed.length === 0
-            ? `✅ ${step.checks.length} passed`
-            : failed.map((check) => `❌ ${check.name} = ${checkValue(check)}`).join('\n');
-    return [
-        weight(step),
-        `${count(step.canary.requests)} / ${count(step.stable.requests)}`,
-        `${summary_format_percent(step.canary.errorRate)} / ${summary_format_percent(step.stable.errorRate)}`,
-        `${latency(step.canary.p95Ms)} / ${latency(step.stable.p95Ms)}`,
-        pValue(step.pValue),
-        checks,
-        duration(step.durationMs),
-        `${DECISION_ICONS[step.decision]} ${step.decision}${step.reason ? `: ${step.reason}` : ''}`,
-    ];
-}
-function checkValue(check) {
-    return check.value === undefined ? 'no data' : String(check.value);
-}
-function checkRow(step, check) {
-    const allowed = [
-        check.min === undefined ? '' : `≥ ${check.min}`,
-        check.max === undefined ? '' : `≤ ${check.max}`,
-    ].filter(Boolean);
-    return [
-        weight(step),
-        markup.code(check.name),
-        checkValue(check),
-        allowed.join(', '),
-        check.passed ? '✅ passed' : '❌ failed',
-    ];
-}
-function addCharts(summary, steps) {
-    const charts = [
-        stepChart(steps, {
-            title: '5xx rate per step (%)',
-            axis: '5xx %',
-            value: (stats) => (stats.errorRate === undefined ? undefined : stats.errorRate * 100),
-        }),
-        stepChart(steps, { title: 'p95 latency per step (ms)', axis: 'ms', value: (s) => s.p95Ms }),
-    ];
-    for (const chart of charts) {
-        if (!chart)
-            continue;
-        summary.mermaid(chart.source);
-        if (chart.omitted > 0) {
-            summary.note(`${plural(chart.omitted, 'step')} without figures for both tracks ${chart.omitted === 1 ? 'is' : 'are'} left out of the chart above.`);
-        }
-    }
-}
-function addCleanup(summary, cleanup) {
-    summary.heading('Cleanup', 4);
-    if (!cleanup) {
-        summary.paragraph('⚠️ The cleanup was not verified: run this action with mode: abort to put all traffic back on stable and remove the canary.');
-        return;
-    }
-    if (cleanup.recoveryMs !== undefined) {
-        summary.paragraph(`Putting the cluster back took ${duration(cleanup.recoveryMs)}, retries through API errors included.`);
-    }
-    summary.table(['stable image', 'stable healthy', 'canary weight', 'canary objects left'], [
-        [
-            cleanup.stableImage ? markup.code(cleanup.stableImage) : 'unknown',
-            cleanup.stableHealthy ? '✅ yes' : '❌ no',
-            `${cleanup.canaryWeight === 0 ? '✅' : '❌'} ${cleanup.canaryWeight}%`,
-            cleanup.leftoverObjects.length === 0
-                ? '✅ none'
-                : markup.join('❌ ', ...cleanup.leftoverObjects.flatMap(listedCode)),
-        ],
-    ]);
-}
-function listedCode(name, index) {
-    return index === 0 ? [markup.code(name)] : [', ', markup.code(name)];
-}
-function plural(amount, noun) {
-    return `${amount} ${noun}${amount === 1 ? '' : 's'}`;
-}
-/**
- * The `result` output. Every key is always present (null when unknown), so `jq .stableImage`
- * and friends never meet a missing key; the names are part of the action's contract.
- */
-function resultOf(report) {
-    return {
-        decision: report.decision,
-        verdict: verdictLine(report),
-        reason: report.reason,
-        cancelled: wasCancelled(report),
-        mode: report.mode,
-        traffic: report.traffic,
-        namespace: report.namespace ?? null,
-        deployment: report.deployment,
-        container: report.container,
-        stableImage: report.stableImage ?? null,
-        canaryImage: report.canaryImage,
-        finalWeight: report.finalWeight,
-        durationMs: report.durationMs,
-        detectionMs: report.detectionMs ?? null,
-        steps: report.steps.map(stepJson),
-        cleanup: report.cleanup
-            ? {
-                stableImage: report.cleanup.stableImage ?? null,
-                stableHealthy: report.cleanup.stableHealthy,
-                leftoverObjects: report.cleanup.leftoverObjects,
-                canaryWeight: report.cleanup.canaryWeight,
-                recoveryMs: report.cleanup.recoveryMs ?? null,
-            }
-            : null,
-        notes: report.notes,
-        metricsSource: report.metricsSource ?? null,
-    };
-}
-/** The `steps` output: a JSON array with one object per step, keys as in `result.steps`. */
-function stepsOutput(report) {
-    return JSON.stringify(report.steps.map(stepJson));
-}
-function stepJson(step) {
-    const stats = (window) => ({
-        requests: window.requests,
-        errorRate: window.errorRate ?? null,
-        p95Ms: window.p95Ms ?? null,
-    });
-    return {
-        weight: step.weight,
-        achievedWeight: step.achievedWeight,
-        startedAt: step.startedAt,
-        durationMs: step.durationMs,
-        canary: stats(step.canary),
-        stable: stats(step.stable),
-        pValue: step.pValue ?? null,
-        checks: step.checks.map((check) => ({
-            name: check.name,
-            value: check.value ?? null,
-            min: check.min ?? null,
-            max: check.max ?? null,
-            passed: check.passed,
-        })),
-        decision: step.decision,
-        reason: step.reason ?? null,
-        warnings: step.warnings ?? [],
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/canary/main.ts
+
+
+
+
 
 
 
@@ -50337,15 +54304,11 @@ async function run() {
     await runMain('canary', async () => {
         const started = Date.now();
         const settings = readSettings();
-        const { kubectl, target } = await connectKubectl(settings);
+        const { kubectl, target: kube, cluster: clusterIdentity } = await connectKubectl(settings);
         let state = {
             phase: 'running',
-            ...target,
-            deployment: settings.deployment,
-            container: settings.container,
-            service: settings.service,
-            traffic: settings.traffic,
-            route: settings.route,
+            ...kube,
+            target: targetOf(settings),
             timeoutMs: settings.timeoutMs,
             owner: runOwner(),
             mode: settings.mode,
@@ -50369,10 +54332,18 @@ async function run() {
                 canaryRunState.save(state);
             },
         });
+        const notices = await CanaryNotices.open(settings, clusterIdentity);
         const cancellation = onCancel(() => main_cancelled(cluster, settings, state, started));
         let report;
         try {
-            report = await runCanary(settings, cluster, cancellation, {
+            report = await runCanary(settings, {
+                cluster,
+                metrics: settings.prometheus && prometheusMetrics(settings.prometheus),
+                clock: {
+                    now: () => Date.now(),
+                    sleep: (ms) => cancellation.sleep(ms),
+                    cancelled: () => cancellation.cancelled,
+                },
                 promoting: () => {
                     state = { ...state, phase: 'promoting' };
                     canaryRunState.save(state);
@@ -50396,7 +54367,9 @@ async function run() {
         }
         report.durationMs = Date.now() - started;
         canaryRunState.save({ ...state, phase: 'settled' });
+        report.cluster = clusterIdentity;
         await publish(report);
+        await notices.finish(report, failed(report, settings));
         const verdict = verdictLine(report);
         if (failed(report, settings)) {
             throw new errors_ActionError(verdict, main_hintFor(report));
@@ -50441,9 +54414,9 @@ function runOwner() {
 }
 /** The runner kills a cancelled step 10 s after SIGINT: the revert stops short of that to report. */
 const CANCEL_GRACE_MS = 7_000;
-async function publishQuietly(report) {
+async function publishQuietly(report, state) {
     try {
-        await publish(report);
+        await publish({ ...report, cluster: readClusterIdentity(state.kubeconfigPath, state.context) });
     }
     catch (error) {
         // The revert is what had to happen within the grace period; say why the report could not.
@@ -50459,7 +54432,7 @@ async function main_cancelled(cluster, settings, state, started) {
             reason: 'the run was cancelled during promotion; the post step finishes the promotion',
             steps: cluster.stepsSoFar(),
             durationMs: Date.now() - started,
-        });
+        }, state);
         setFailed('canary failed: the run was cancelled during promotion.');
         process.exit(1);
     }
@@ -50475,7 +54448,7 @@ async function main_cancelled(cluster, settings, state, started) {
         durationMs: Date.now() - started,
         cleanup: cleanup.report,
     };
-    await publishQuietly(report);
+    await publishQuietly(report, state);
     setFailed(`canary failed: ${verdictLine(report)}`);
     process.exit(1);
 }

@@ -36156,7 +36156,7 @@ exports.isNCNameChar = isNCNameChar;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9339);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(933);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -36165,7 +36165,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9339:
+/***/ 933:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44570,6 +44570,13 @@ function readGitHubContext(env = process.env) {
         payload,
     };
 }
+/** The workflow run's page (this attempt's, after a re-run): where a reader follows a deploy. */
+function workflowRunUrl(context) {
+    const run = `${context.serverUrl}/${context.repository.fullName}/actions/runs/${context.runId}`;
+    return context.runAttempt && context.runAttempt > 1
+        ? `${run}/attempts/${context.runAttempt}`
+        : run;
+}
 /**
  * Every 4xx is final. That includes 429 and rate-limit 403s: GitHub asks clients to wait for the
  * reset time or a minute before retrying secondary limits, which a few seconds of backoff would
@@ -46446,6 +46453,68 @@ function reportLinkOrUndefined(value) {
     return url.href.length > MAX_LINK_CHARS ? undefined : url.href;
 }
 
+;// CONCATENATED MODULE: ./src/core/cluster-identity.ts
+/**
+ * Which cluster a step talks to. A workflow that deploys to many clusters runs the same step once
+ * per cluster, and a reader of the run must see which cluster each summary is about: the
+ * kubeconfig context and the API server's host say that without showing any credential.
+ */
+
+
+/** The identity in a parsed kubeconfig; parts it does not name are undefined. */
+function clusterIdentity(config, context) {
+    const kubeconfig = asMapping(config);
+    const current = kubeconfig['current-context'];
+    const name = context || (typeof current === 'string' && current !== '' ? current : undefined);
+    const clusterName = asMapping(namedEntry(kubeconfig.contexts, name)?.context).cluster;
+    const cluster = asMapping(namedEntry(kubeconfig.clusters, typeof clusterName === 'string' ? clusterName : undefined)
+        ?.cluster);
+    return { context: name, server: hostOf(cluster.server) };
+}
+/**
+ * The identity of the kubeconfig file kubectl is given. It only labels the report, so a file that
+ * cannot be read or parsed gives what is known (the context input) instead of an error.
+ */
+function cluster_identity_readClusterIdentity(kubeconfigPath, context) {
+    try {
+        return clusterIdentity(YAML.parse(readFileSync(kubeconfigPath, 'utf8'), { maxAliasCount: 100 }), context);
+    }
+    catch {
+        return { context: context || undefined, server: undefined };
+    }
+}
+/** One phrase for logs and summaries: `eu-west (api.eu.example.com:6443)`; undefined when unknown. */
+function describeCluster(identity) {
+    if (!identity?.context && !identity?.server)
+        return undefined;
+    if (!identity.server)
+        return identity.context;
+    if (!identity.context)
+        return identity.server;
+    return `${identity.context} (${identity.server})`;
+}
+function namedEntry(list, name) {
+    if (name === undefined || !Array.isArray(list))
+        return undefined;
+    return list.map(asMapping).find((entry) => entry.name === name);
+}
+/** Only host and port: a path or a user name in the URL says nothing about which cluster it is. */
+function hostOf(server) {
+    if (typeof server !== 'string' || server.trim() === '')
+        return undefined;
+    try {
+        return new URL(server.trim()).host || undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function asMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : {};
+}
+
 ;// CONCATENATED MODULE: ./src/core/credentials.ts
 
 
@@ -46792,6 +46861,7 @@ function kube_recovery_lastLine(text) {
 
 
 
+
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** kubectl needs a moment beyond its own --timeout to print the outcome and exit. */
 const STATUS_GRACE_MS = 15_000;
@@ -46802,8 +46872,7 @@ class Kubectl {
     options;
     constructor(options) {
         this.options = options;
-        this.program =
-            options.program ?? (existsSync('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl');
+        this.program = options.program ?? defaultKubectlProgram();
         this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
         // Recorded for the post step, which removes it: nothing of ours outlives the job's steps.
         const cacheDir = options.cacheDir ?? ownedTempDirectory('kube-cache');
@@ -46817,6 +46886,19 @@ class Kubectl {
     /** The same kubectl (kubeconfig, cache) with another deadline, e.g. for a rollback's own budget. */
     withDeadline(deadlineAt) {
         return new Kubectl({ ...this.options, deadlineAt });
+    }
+    /**
+     * The same kubectl working in another namespace, for objects that name their own; undefined
+     * keeps this one's (the namespace input, else the context's).
+     */
+    inNamespace(namespace) {
+        if (namespace === undefined || namespace === this.options.namespace)
+            return this;
+        return new Kubectl({ ...this.options, namespace });
+    }
+    /** The namespace given with --namespace; undefined: the context's. */
+    get namespace() {
+        return this.options.namespace;
     }
     forgetDiscovery() {
         const cacheDir = this.options.cacheDir;
@@ -46914,6 +46996,8 @@ class Kubectl {
     /** `kubectl apply` of one object given in memory, through stdin (no file to clean up). */
     async applyObject(object, options = {}) {
         const args = ['apply', '-f', '-'];
+        if (options.serverSide)
+            args.push('--server-side', '--field-manager=slipway');
         if (options.dryRun === 'server')
             args.push('--dry-run=server');
         return (await this.run(args, { stdin: JSON.stringify(object) })).stdout;
@@ -46942,6 +47026,10 @@ class Kubectl {
         }
         return (await this.run(['get', '--raw', path], options)).stdout;
     }
+}
+/** /usr/bin/kubectl when it exists (not a wrapper earlier on PATH), else `kubectl` on PATH. */
+function defaultKubectlProgram() {
+    return existsSync('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl';
 }
 function parseJson(result) {
     try {
@@ -47080,7 +47168,9 @@ async function connectKubectl(inputs, options = {}) {
         context: inputs.context,
         namespace: inputs.namespace,
     };
-    return { kubectl: kubectlFor(target, options), target };
+    // Named in the summary, so each leg of a many-cluster matrix says which cluster it changed.
+    const cluster = readClusterIdentity(target.kubeconfigPath, target.context);
+    return { kubectl: kubectlFor(target, options), target, cluster };
 }
 /** kubectl for a target saved earlier, e.g. by main for its post step. */
 function kubectlFor(target, options = {}) {

@@ -30745,7 +30745,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1985);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1991);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30754,7 +30754,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1985:
+/***/ 1991:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -30763,14 +30763,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -30795,7 +30787,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -33606,7 +33598,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -33614,7 +33606,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -33622,7 +33614,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -33765,180 +33757,8 @@ function asYamlValue(example) {
         .join('\n')}`;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/core/log.ts
-/**
- * Untrusted text in the log. The runner reads workflow commands from every line an action
- * prints: `::name::` after leading whitespace, and the legacy `##[name]` anywhere in a line. Text a
- * pull request controls (file and test names, messages, paths, program output) must never be
- * read as one, or it could stop command processing, register masks or save state.
- *
- * - Short untrusted values inside our own log lines go through `escapeUntrusted`.
- * - Whole program output goes between stop-commands markers with `UntrustedOutput`.
- */
-
-// eslint-disable-next-line no-control-regex -- matching control characters is the point here
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
-/**
- * Makes untrusted text safe to print on one log line: line breaks and control characters are
- * shown as escapes (so the text cannot start a line of its own), `##[` and a leading `::` are
- * broken up so that the runner cannot read them as a command. Readers still recognise the text.
- */
-function log_escapeUntrusted(text) {
-    return text
-        .replace(/\\/g, '\\\\')
-        .replace(/\r/g, '\\r')
-        .replace(/\n/g, '\\n')
-        .replace(/\t/g, '\\t')
-        .replace(CONTROL, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`)
-        .replace(/##\[/g, '##\\[')
-        .replace(/^(\s*)::/, '$1\\::');
-}
-/**
- * Prints untrusted program output as text: the runner stops reading commands at
- * `::stop-commands::TOKEN` until a line `::TOKEN::`. The token is random, so the output cannot
- * resume commands itself, and the resume marker always starts a line of its own, even when the
- * output does not end with a newline (else the marker would be swallowed into the last line and
- * commands would stay off for the rest of the step).
- */
-class UntrustedOutput {
-    write;
-    token = (0,external_node_crypto_.randomUUID)();
-    atLineStart = true;
-    closed = false;
-    constructor(write = (text) => process.stdout.write(text)) {
-        this.write = write;
-        this.write(`::stop-commands::${this.token}\n`);
-    }
-    /** Passes a chunk of the program's output through unchanged. */
-    print = (chunk) => {
-        if (this.closed || chunk === '')
-            return;
-        this.write(chunk);
-        this.atLineStart = chunk.endsWith('\n');
-    };
-    /** Ends the untrusted block: commands are read again from the next line on. */
-    close() {
-        if (this.closed)
-            return;
-        this.closed = true;
-        this.write(`${this.atLineStart ? '' : '\n'}::${this.token}::\n`);
-    }
-}
-/** Prints a finished program's untrusted output in one stop-commands block. */
-function printUntrusted(text, write) {
-    const output = new UntrustedOutput(write);
-    output.print(text.endsWith('\n') || text === '' ? text : `${text}\n`);
-    output.close();
-}
-/** Runs `body` with untrusted output printed through one stop-commands block. */
-async function withUntrustedOutput(body, write) {
-    const output = new UntrustedOutput(write);
-    try {
-        return await body(output.print);
-    }
-    finally {
-        output.close();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/credentials.ts
-
-
-
-
-
-
-
-/**
- * Credential files (kubeconfigs, registry auth) live under RUNNER_TEMP, readable only by the
- * runner user, and the post step removes them: RUNNER_TEMP is emptied between jobs on hosted
- * runners, but self-hosted runners may keep it.
- */
-const STATE_KEY = 'slipway-credential-files';
-const written = [];
-async function writeCredentialFile(fileName, content) {
-    const runnerTemp = process.env.RUNNER_TEMP;
-    if (!runnerTemp) {
-        throw new errors_ActionError('RUNNER_TEMP is not set, so there is no private place for credential files.', 'Run this action on a GitHub Actions runner, or set RUNNER_TEMP to a private directory.');
-    }
-    if (fileName.includes('/') || fileName.includes('\\') || fileName.startsWith('.')) {
-        throw new errors_ActionError(`Credential file name '${fileName}' must be a plain file name.`);
-    }
-    const directory = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(runnerTemp, `${OWNED_TEMP_PREFIX}credentials-`));
-    await (0,promises_namespaceObject.chmod)(directory, 0o700);
-    const path = (0,external_node_path_namespaceObject.join)(directory, fileName);
-    await (0,promises_namespaceObject.writeFile)(path, content, { mode: 0o600 });
-    // The mode given to writeFile is filtered through the umask; make it exact.
-    await (0,promises_namespaceObject.chmod)(path, 0o600);
-    written.push(directory);
-    saveState(STATE_KEY, JSON.stringify(written));
-    return path;
-}
-/** The prefix of every directory this suite creates under RUNNER_TEMP. */
-const OWNED_TEMP_PREFIX = 'slipway-';
-/**
- * A private directory under RUNNER_TEMP for files that must not outlive the job step (rendered
- * manifests holding Secret data, kubectl's cache), recorded so that the post step removes it
- * with the credential files. Outside a runner (no RUNNER_TEMP) it goes to the system temp folder
- * and is not recorded.
- */
-function ownedTempDirectory(purpose) {
-    const runnerTemp = process.env.RUNNER_TEMP;
-    const directory = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), `${OWNED_TEMP_PREFIX}${purpose}-`));
-    (0,external_node_fs_namespaceObject.chmodSync)(directory, 0o700);
-    if (runnerTemp) {
-        written.push(directory);
-        saveState(STATE_KEY, JSON.stringify(written));
-    }
-    return directory;
-}
-/**
- * Whether a post step may delete `path`: only a directory this suite created directly under
- * RUNNER_TEMP. Saved state is read back from the environment, so a post step checks what it is
- * told to delete instead of trusting it.
- */
-function isOwnedTempDirectory(path, runnerTemp = process.env.RUNNER_TEMP) {
-    if (!runnerTemp || !isAbsolute(path))
-        return false;
-    const resolved = resolve(path);
-    return (dirname(resolved) === resolve(runnerTemp) && basename(resolved).startsWith(OWNED_TEMP_PREFIX));
-}
-/**
- * For post steps: removes every directory main recorded (credentials, manifests, caches) and any
- * this step made; never throws.
- */
-async function removeCredentialFiles() {
-    let directories;
-    try {
-        directories = JSON.parse(core.getState(STATE_KEY) || '[]');
-    }
-    catch {
-        directories = [];
-    }
-    const removed = [];
-    // What main recorded, and what this step made itself (a post step's own kubectl cache).
-    const recorded = Array.isArray(directories) ? directories : [];
-    for (const directory of new Set([...recorded, ...written])) {
-        if (typeof directory !== 'string')
-            continue;
-        if (!isOwnedTempDirectory(directory)) {
-            core.warning(`Not removing ${escapeUntrusted(directory)}: a post step removes only what its main step ` +
-                `created (a ${OWNED_TEMP_PREFIX}* directory directly under RUNNER_TEMP).`);
-            continue;
-        }
-        try {
-            await rm(directory, { recursive: true, force: true });
-            removed.push(directory);
-        }
-        catch (error) {
-            core.warning(`Could not remove credential directory ${directory}: ${String(error)}`);
-        }
-    }
-    return removed;
-}
-
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
 
@@ -39191,6 +39011,13 @@ function readGitHubContext(env = process.env) {
         payload,
     };
 }
+/** The workflow run's page (this attempt's, after a re-run): where a reader follows a deploy. */
+function workflowRunUrl(context) {
+    const run = `${context.serverUrl}/${context.repository.fullName}/actions/runs/${context.runId}`;
+    return context.runAttempt && context.runAttempt > 1
+        ? `${run}/attempts/${context.runAttempt}`
+        : run;
+}
 /**
  * Every 4xx is final. That includes 429 and rate-limit 403s: GitHub asks clients to wait for the
  * reset time or a minute before retrying secondary limits, which a few seconds of backoff would
@@ -39316,8 +39143,250 @@ async function withPullRequest(github, token, number) {
     return { ...github, pullRequest };
 }
 
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/core/cluster-identity.ts
+/**
+ * Which cluster a step talks to. A workflow that deploys to many clusters runs the same step once
+ * per cluster, and a reader of the run must see which cluster each summary is about: the
+ * kubeconfig context and the API server's host say that without showing any credential.
+ */
+
+
+/** The identity in a parsed kubeconfig; parts it does not name are undefined. */
+function clusterIdentity(config, context) {
+    const kubeconfig = cluster_identity_asMapping(config);
+    const current = kubeconfig['current-context'];
+    const name = context || (typeof current === 'string' && current !== '' ? current : undefined);
+    const clusterName = cluster_identity_asMapping(namedEntry(kubeconfig.contexts, name)?.context).cluster;
+    const cluster = cluster_identity_asMapping(namedEntry(kubeconfig.clusters, typeof clusterName === 'string' ? clusterName : undefined)
+        ?.cluster);
+    return { context: name, server: hostOf(cluster.server) };
+}
+/**
+ * The identity of the kubeconfig file kubectl is given. It only labels the report, so a file that
+ * cannot be read or parsed gives what is known (the context input) instead of an error.
+ */
+function readClusterIdentity(kubeconfigPath, context) {
+    try {
+        return clusterIdentity(dist.parse((0,external_node_fs_namespaceObject.readFileSync)(kubeconfigPath, 'utf8'), { maxAliasCount: 100 }), context);
+    }
+    catch {
+        return { context: context || undefined, server: undefined };
+    }
+}
+/** One phrase for logs and summaries: `eu-west (api.eu.example.com:6443)`; undefined when unknown. */
+function describeCluster(identity) {
+    if (!identity?.context && !identity?.server)
+        return undefined;
+    if (!identity.server)
+        return identity.context;
+    if (!identity.context)
+        return identity.server;
+    return `${identity.context} (${identity.server})`;
+}
+function namedEntry(list, name) {
+    if (name === undefined || !Array.isArray(list))
+        return undefined;
+    return list.map(cluster_identity_asMapping).find((entry) => entry.name === name);
+}
+/** Only host and port: a path or a user name in the URL says nothing about which cluster it is. */
+function hostOf(server) {
+    if (typeof server !== 'string' || server.trim() === '')
+        return undefined;
+    try {
+        return new URL(server.trim()).host || undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function cluster_identity_asMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : {};
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/core/log.ts
+/**
+ * Untrusted text in the log. The runner reads workflow commands from every line an action
+ * prints: `::name::` after leading whitespace, and the legacy `##[name]` anywhere in a line. Text a
+ * pull request controls (file and test names, messages, paths, program output) must never be
+ * read as one, or it could stop command processing, register masks or save state.
+ *
+ * - Short untrusted values inside our own log lines go through `escapeUntrusted`.
+ * - Whole program output goes between stop-commands markers with `UntrustedOutput`.
+ */
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point here
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+/**
+ * Makes untrusted text safe to print on one log line: line breaks and control characters are
+ * shown as escapes (so the text cannot start a line of its own), `##[` and a leading `::` are
+ * broken up so that the runner cannot read them as a command. Readers still recognise the text.
+ */
+function log_escapeUntrusted(text) {
+    return text
+        .replace(/\\/g, '\\\\')
+        .replace(/\r/g, '\\r')
+        .replace(/\n/g, '\\n')
+        .replace(/\t/g, '\\t')
+        .replace(CONTROL, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`)
+        .replace(/##\[/g, '##\\[')
+        .replace(/^(\s*)::/, '$1\\::');
+}
+/**
+ * Prints untrusted program output as text: the runner stops reading commands at
+ * `::stop-commands::TOKEN` until a line `::TOKEN::`. The token is random, so the output cannot
+ * resume commands itself, and the resume marker always starts a line of its own, even when the
+ * output does not end with a newline (else the marker would be swallowed into the last line and
+ * commands would stay off for the rest of the step).
+ */
+class UntrustedOutput {
+    write;
+    token = (0,external_node_crypto_.randomUUID)();
+    atLineStart = true;
+    closed = false;
+    constructor(write = (text) => process.stdout.write(text)) {
+        this.write = write;
+        this.write(`::stop-commands::${this.token}\n`);
+    }
+    /** Passes a chunk of the program's output through unchanged. */
+    print = (chunk) => {
+        if (this.closed || chunk === '')
+            return;
+        this.write(chunk);
+        this.atLineStart = chunk.endsWith('\n');
+    };
+    /** Ends the untrusted block: commands are read again from the next line on. */
+    close() {
+        if (this.closed)
+            return;
+        this.closed = true;
+        this.write(`${this.atLineStart ? '' : '\n'}::${this.token}::\n`);
+    }
+}
+/** Prints a finished program's untrusted output in one stop-commands block. */
+function printUntrusted(text, write) {
+    const output = new UntrustedOutput(write);
+    output.print(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+    output.close();
+}
+/** Runs `body` with untrusted output printed through one stop-commands block. */
+async function withUntrustedOutput(body, write) {
+    const output = new UntrustedOutput(write);
+    try {
+        return await body(output.print);
+    }
+    finally {
+        output.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/credentials.ts
+
+
+
+
+
+
+
+/**
+ * Credential files (kubeconfigs, registry auth) live under RUNNER_TEMP, readable only by the
+ * runner user, and the post step removes them: RUNNER_TEMP is emptied between jobs on hosted
+ * runners, but self-hosted runners may keep it.
+ */
+const STATE_KEY = 'slipway-credential-files';
+const written = [];
+async function writeCredentialFile(fileName, content) {
+    const runnerTemp = process.env.RUNNER_TEMP;
+    if (!runnerTemp) {
+        throw new errors_ActionError('RUNNER_TEMP is not set, so there is no private place for credential files.', 'Run this action on a GitHub Actions runner, or set RUNNER_TEMP to a private directory.');
+    }
+    if (fileName.includes('/') || fileName.includes('\\') || fileName.startsWith('.')) {
+        throw new errors_ActionError(`Credential file name '${fileName}' must be a plain file name.`);
+    }
+    const directory = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(runnerTemp, `${OWNED_TEMP_PREFIX}credentials-`));
+    await (0,promises_namespaceObject.chmod)(directory, 0o700);
+    const path = (0,external_node_path_namespaceObject.join)(directory, fileName);
+    await (0,promises_namespaceObject.writeFile)(path, content, { mode: 0o600 });
+    // The mode given to writeFile is filtered through the umask; make it exact.
+    await (0,promises_namespaceObject.chmod)(path, 0o600);
+    written.push(directory);
+    saveState(STATE_KEY, JSON.stringify(written));
+    return path;
+}
+/** The prefix of every directory this suite creates under RUNNER_TEMP. */
+const OWNED_TEMP_PREFIX = 'slipway-';
+/**
+ * A private directory under RUNNER_TEMP for files that must not outlive the job step (rendered
+ * manifests holding Secret data, kubectl's cache), recorded so that the post step removes it
+ * with the credential files. Outside a runner (no RUNNER_TEMP) it goes to the system temp folder
+ * and is not recorded.
+ */
+function ownedTempDirectory(purpose) {
+    const runnerTemp = process.env.RUNNER_TEMP;
+    const directory = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), `${OWNED_TEMP_PREFIX}${purpose}-`));
+    (0,external_node_fs_namespaceObject.chmodSync)(directory, 0o700);
+    if (runnerTemp) {
+        written.push(directory);
+        saveState(STATE_KEY, JSON.stringify(written));
+    }
+    return directory;
+}
+/**
+ * Whether a post step may delete `path`: only a directory this suite created directly under
+ * RUNNER_TEMP. Saved state is read back from the environment, so a post step checks what it is
+ * told to delete instead of trusting it.
+ */
+function credentials_isOwnedTempDirectory(path, runnerTemp = process.env.RUNNER_TEMP) {
+    if (!runnerTemp || !isAbsolute(path))
+        return false;
+    const resolved = resolve(path);
+    return (dirname(resolved) === resolve(runnerTemp) && basename(resolved).startsWith(OWNED_TEMP_PREFIX));
+}
+/**
+ * For post steps: removes every directory main recorded (credentials, manifests, caches) and any
+ * this step made; never throws.
+ */
+async function removeCredentialFiles() {
+    let directories;
+    try {
+        directories = JSON.parse(core.getState(STATE_KEY) || '[]');
+    }
+    catch {
+        directories = [];
+    }
+    const removed = [];
+    // What main recorded, and what this step made itself (a post step's own kubectl cache).
+    const recorded = Array.isArray(directories) ? directories : [];
+    for (const directory of new Set([...recorded, ...written])) {
+        if (typeof directory !== 'string')
+            continue;
+        if (!credentials_isOwnedTempDirectory(directory)) {
+            core.warning(`Not removing ${escapeUntrusted(directory)}: a post step removes only what its main step ` +
+                `created (a ${OWNED_TEMP_PREFIX}* directory directly under RUNNER_TEMP).`);
+            continue;
+        }
+        try {
+            await rm(directory, { recursive: true, force: true });
+            removed.push(directory);
+        }
+        catch (error) {
+            core.warning(`Could not remove credential directory ${directory}: ${String(error)}`);
+        }
+    }
+    return removed;
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/core/duration.ts
@@ -39852,6 +39921,7 @@ function lastLine(text) {
 
 
 
+
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** kubectl needs a moment beyond its own --timeout to print the outcome and exit. */
 const STATUS_GRACE_MS = 15_000;
@@ -39862,8 +39932,7 @@ class Kubectl {
     options;
     constructor(options) {
         this.options = options;
-        this.program =
-            options.program ?? ((0,external_node_fs_namespaceObject.existsSync)('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl');
+        this.program = options.program ?? defaultKubectlProgram();
         this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
         // Recorded for the post step, which removes it: nothing of ours outlives the job's steps.
         const cacheDir = options.cacheDir ?? ownedTempDirectory('kube-cache');
@@ -39877,6 +39946,19 @@ class Kubectl {
     /** The same kubectl (kubeconfig, cache) with another deadline, e.g. for a rollback's own budget. */
     withDeadline(deadlineAt) {
         return new Kubectl({ ...this.options, deadlineAt });
+    }
+    /**
+     * The same kubectl working in another namespace, for objects that name their own; undefined
+     * keeps this one's (the namespace input, else the context's).
+     */
+    inNamespace(namespace) {
+        if (namespace === undefined || namespace === this.options.namespace)
+            return this;
+        return new Kubectl({ ...this.options, namespace });
+    }
+    /** The namespace given with --namespace; undefined: the context's. */
+    get namespace() {
+        return this.options.namespace;
     }
     forgetDiscovery() {
         const cacheDir = this.options.cacheDir;
@@ -39974,6 +40056,8 @@ class Kubectl {
     /** `kubectl apply` of one object given in memory, through stdin (no file to clean up). */
     async applyObject(object, options = {}) {
         const args = ['apply', '-f', '-'];
+        if (options.serverSide)
+            args.push('--server-side', '--field-manager=slipway');
         if (options.dryRun === 'server')
             args.push('--dry-run=server');
         return (await this.run(args, { stdin: JSON.stringify(object) })).stdout;
@@ -40002,6 +40086,10 @@ class Kubectl {
         }
         return (await this.run(['get', '--raw', path], options)).stdout;
     }
+}
+/** /usr/bin/kubectl when it exists (not a wrapper earlier on PATH), else `kubectl` on PATH. */
+function defaultKubectlProgram() {
+    return (0,external_node_fs_namespaceObject.existsSync)('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl';
 }
 function parseJson(result) {
     try {
@@ -40140,7 +40228,9 @@ async function connectKubectl(inputs, options = {}) {
         context: inputs.context,
         namespace: inputs.namespace,
     };
-    return { kubectl: kubectlFor(target, options), target };
+    // Named in the summary, so each leg of a many-cluster matrix says which cluster it changed.
+    const cluster = readClusterIdentity(target.kubeconfigPath, target.context);
+    return { kubectl: kubectlFor(target, options), target, cluster };
 }
 /** kubectl for a target saved earlier, e.g. by main for its post step. */
 function kubectlFor(target, options = {}) {
@@ -40722,7 +40812,7 @@ function stringOr(value) {
     return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-;// CONCATENATED MODULE: ./src/rollout/manifests.ts
+;// CONCATENATED MODULE: ./src/core/manifests.ts
 /**
  * Manifests to deploy: read from files, directories and globs, with `images` lines substituted
  * into the workloads' containers. YAML is parsed as data only (no custom tags), so a manifest can
@@ -40781,19 +40871,36 @@ function parseManifestText(text, file) {
         if (typeof value !== 'object' || Array.isArray(value)) {
             throw new errors_ActionError(`${file} (document ${index + 1}) is not a Kubernetes object: it is a ${Array.isArray(value) ? 'list' : typeof value}, not a mapping.`, 'Each YAML document must be one object with apiVersion, kind and metadata.');
         }
-        parsed.push({ file, index, object: value });
+        parsed.push(...unpackList({ file, index, object: value }));
     });
     return parsed;
 }
+/**
+ * `kind: List` (and any `*List` with `items`, as `kubectl get -o yaml` prints) holds objects that
+ * kubectl applies one by one; they are unpacked so each is seen, substituted and watched.
+ */
+function unpackList(document) {
+    const { kind, items } = document.object;
+    if (typeof kind !== 'string' || !kind.endsWith('List') || !Array.isArray(items)) {
+        return [document];
+    }
+    return items.flatMap((item, position) => {
+        const object = manifests_asMapping(item);
+        if (!object) {
+            throw new errors_ActionError(`${document.file} (document ${document.index + 1}, item ${position + 1} of its ${kind}) is not a Kubernetes object.`, 'Each item of a List must be one object with apiVersion, kind and metadata.');
+        }
+        return unpackList({ ...document, item: position, object });
+    });
+}
 /** Files named directly, the manifests in directories (not recursive, as kubectl -f), and globs. */
-async function expandManifestPaths(patterns, cwd) {
+async function expandManifestPaths(patterns, cwd, input = 'manifests') {
     const files = [];
     for (const pattern of patterns) {
-        const matches = /[*?[]/.test(pattern)
+        const matches = isGlob(pattern)
             ? await expandGlob(pattern, cwd)
-            : await expandPath((0,external_node_path_namespaceObject.resolve)(cwd, pattern), pattern);
+            : await expandPath((0,external_node_path_namespaceObject.resolve)(cwd, pattern), pattern, input);
         if (matches.length === 0) {
-            throw new errors_InputError('manifests', `'${pattern}' matches no manifest files.`, 'k8s/*.yaml');
+            throw new errors_InputError(input, `'${pattern}' matches no manifest files.`, 'k8s/*.yaml');
         }
         for (const file of matches)
             if (!files.includes(file))
@@ -40801,13 +40908,16 @@ async function expandManifestPaths(patterns, cwd) {
     }
     return files;
 }
-async function expandPath(path, pattern) {
+function isGlob(pattern) {
+    return /[*?[]/.test(pattern);
+}
+async function expandPath(path, pattern, input) {
     let info;
     try {
         info = await (0,promises_namespaceObject.stat)(path);
     }
     catch {
-        throw new errors_InputError('manifests', `'${pattern}' does not exist.`, 'k8s/deployment.yaml');
+        throw new errors_InputError(input, `'${pattern}' does not exist.`, 'k8s/deployment.yaml');
     }
     if (!info.isDirectory())
         return [path];
@@ -40867,9 +40977,9 @@ function globRegex(glob) {
     }
     return new RegExp(`^${source}$`);
 }
-async function readManifests(patterns, cwd) {
+async function readManifests(patterns, cwd, input = 'manifests') {
     const documents = [];
-    for (const file of await expandManifestPaths(patterns, cwd)) {
+    for (const file of await expandManifestPaths(patterns, cwd, input)) {
         let text;
         try {
             text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
@@ -40887,7 +40997,7 @@ function findWorkloads(documents) {
         const kind = document.object.kind;
         if (!WORKLOAD_KINDS.includes(kind))
             continue;
-        const metadata = asMapping(document.object.metadata);
+        const metadata = manifests_asMapping(document.object.metadata);
         const name = metadata?.name;
         if (typeof name !== 'string' || name === '') {
             throw new errors_ActionError(`A ${String(kind)} in ${document.file} has no metadata.name.`);
@@ -40896,6 +41006,21 @@ function findWorkloads(documents) {
         workloads.push({ kind: kind, name, namespace, document });
     }
     return workloads;
+}
+/** The objects the documents describe, in manifest order; documents without kind or name skipped. */
+function objectRefs(documents) {
+    const refs = [];
+    for (const { object } of documents) {
+        const metadata = manifests_asMapping(object.metadata);
+        const { apiVersion, kind } = object;
+        if (typeof apiVersion !== 'string' || typeof kind !== 'string')
+            continue;
+        if (typeof metadata?.name !== 'string' || metadata.name === '')
+            continue;
+        const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
+        refs.push({ apiVersion, kind, name: metadata.name, namespace });
+    }
+    return refs;
 }
 function workloadRef(workload) {
     return `${workload.kind.toLowerCase()}/${workload.name}`;
@@ -40907,8 +41032,8 @@ function substituteImages(documents, overrides) {
     }));
     const changes = [];
     const used = new Set();
-    for (const workload of findWorkloads(copies)) {
-        const podSpec = asMapping(asMapping(asMapping(workload.document.object.spec)?.template)?.spec);
+    for (const target of podTemplates(copies)) {
+        const podSpec = target.podSpec;
         for (const [field, initContainer] of [
             ['initContainers', true],
             ['containers', false],
@@ -40916,7 +41041,7 @@ function substituteImages(documents, overrides) {
             const containers = podSpec?.[field];
             if (!Array.isArray(containers))
                 continue;
-            for (const container of containers.map(asMapping)) {
+            for (const container of containers.map(manifests_asMapping)) {
                 if (!container || typeof container.image !== 'string')
                     continue;
                 const repository = imageRepository(container.image);
@@ -40927,8 +41052,8 @@ function substituteImages(documents, overrides) {
                 if (replacement === container.image)
                     continue;
                 changes.push({
-                    workload: workloadRef(workload),
-                    namespace: workload.namespace,
+                    workload: target.ref,
+                    namespace: target.namespace,
                     container: String(container.name),
                     initContainer,
                     from: container.image,
@@ -40941,11 +41066,43 @@ function substituteImages(documents, overrides) {
     const unused = [...overrides.keys()].filter((name) => !used.has(name));
     return { documents: copies, changes, unused };
 }
-/** One multi-document YAML stream, for writing the substituted manifests to a file for kubectl. */
-function renderManifests(documents) {
-    return documents.map((document) => dist.stringify(document.object)).join('---\n');
+/**
+ * The pod specs images are substituted in: workloads', and Jobs' and CronJobs' (a migration Job
+ * runs the release's image, so `images` must reach it too).
+ */
+function podTemplates(documents) {
+    const workloads = new Set(findWorkloads(documents).map((workload) => workload.document));
+    const found = [];
+    for (const document of documents) {
+        const { kind } = document.object;
+        const spec = manifests_asMapping(document.object.spec);
+        const template = workloads.has(document) || kind === 'Job'
+            ? manifests_asMapping(spec?.template)
+            : kind === 'CronJob'
+                ? manifests_asMapping(manifests_asMapping(manifests_asMapping(spec?.jobTemplate)?.spec)?.template)
+                : undefined;
+        if (!template)
+            continue;
+        const metadata = manifests_asMapping(document.object.metadata);
+        found.push({
+            ref: `${String(kind).toLowerCase()}/${String(metadata?.name)}`,
+            namespace: typeof metadata?.namespace === 'string' ? metadata.namespace : undefined,
+            podSpec: manifests_asMapping(template.spec),
+        });
+    }
+    return found;
 }
-function asMapping(value) {
+/**
+ * One multi-document YAML stream, for writing the substituted manifests to a file for kubectl.
+ * Written as YAML 1.1, which kubectl reads: strings such as `on`, `yes` or `0x1F` are quoted, or
+ * kubectl would turn them into booleans and numbers and the API server would refuse the object.
+ */
+function renderManifests(documents) {
+    return documents
+        .map((document) => dist.stringify(document.object, { version: '1.1' }))
+        .join('---\n');
+}
+function manifests_asMapping(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value)
         ? value
         : undefined;
@@ -40962,10 +41119,21 @@ const DEPLOYMENT_REVISION = 'deployment.kubernetes.io/revision';
 async function snapshot(kubectl, workloads) {
     return Promise.all(workloads.map((workload) => snapshotOne(kubectl, workload)));
 }
-async function snapshotOne(kubectl, workload) {
+/** How reports and results name a workload; unique among the workloads of one step. */
+function reportRef(workload) {
     const ref = workloadRef(workload);
-    const object = await getWorkload(kubectl, ref);
-    const base = { kind: workload.kind, name: workload.name, ref };
+    return workload.qualified && workload.namespace ? `${workload.namespace}/${ref}` : ref;
+}
+async function snapshotOne(defaultKubectl, workload) {
+    const kubectl = defaultKubectl.inNamespace(workload.namespace);
+    const object = await getWorkload(kubectl, workloadRef(workload));
+    const base = {
+        kind: workload.kind,
+        name: workload.name,
+        ...(workload.namespace === undefined ? {} : { namespace: workload.namespace }),
+        ...(workload.qualified ? { qualified: true } : {}),
+        ref: reportRef(workload),
+    };
     if (!object) {
         return {
             ...base,
@@ -41072,18 +41240,26 @@ function engine_snapshot_asMapping(value) {
  * The rollout engine: waits for workloads to roll out and puts back what a failed deploy changed.
  *
  * Workloads live in the Kubectl adapter's namespace. A workload that did not exist before the
- * deploy is left in place when the deploy fails: there is no earlier revision to return to, and
- * deleting it could take down something users already reach; the report says so instead.
+ * deploy has no earlier revision to return to: it is not undone here but removed with the other
+ * objects the deploy created (core/kube-objects.ts), only while it is still the one it created.
  */
 
 
 
 
 
-async function waitAll(kubectl, workloads, timeoutMs) {
-    return Promise.all(workloads.map((workload) => waitOne(kubectl, workloadRef(workload), timeoutMs)));
+function targetOf(kubectl, workload) {
+    return {
+        kubectl: kubectl.inNamespace(workload.namespace),
+        ref: workloadRef(workload),
+        report: reportRef(workload),
+        namespace: workload.namespace,
+    };
 }
-async function waitOne(kubectl, ref, timeoutMs) {
+async function waitAll(kubectl, workloads, timeoutMs) {
+    return Promise.all(workloads.map((workload) => waitOne(targetOf(kubectl, workload), timeoutMs)));
+}
+async function waitOne({ kubectl, ref, report }, timeoutMs) {
     const started = Date.now();
     let status;
     try {
@@ -41094,7 +41270,8 @@ async function waitOne(kubectl, ref, timeoutMs) {
         status = { done: false, reason: 'error', message: errors_describeThrown(error) };
     }
     const durationMs = Date.now() - started;
-    return { workload: ref, ...status, durationMs, readyReplicas: await readyReplicas(kubectl, ref) };
+    const ready = await readyReplicas(kubectl, ref);
+    return { workload: report, ...status, durationMs, readyReplicas: ready };
 }
 async function readyReplicas(kubectl, ref) {
     try {
@@ -41121,27 +41298,32 @@ function readyOf(workload) {
 async function rollBack(kubectl, before, changedWorkloads, deadlineAt) {
     const bounded = kubectl.withDeadline(deadlineAt);
     return Promise.all(changedWorkloads.map(async (workload) => {
-        const ref = workloadRef(workload);
-        const previous = before.find((entry) => entry.ref === ref);
+        const target = targetOf(bounded, workload);
+        const previous = before.find((entry) => entry.ref === target.report);
+        const where = workload.namespace === undefined ? {} : { namespace: workload.namespace };
         try {
-            return await rollBackOne(bounded, ref, previous, deadlineAt);
+            return { ...(await rollBackOne(target, previous, deadlineAt)), ...where };
         }
         catch (error) {
-            return failed(ref, previous, `rollback failed: ${errors_describeThrown(error)}`);
+            return {
+                ...failed(target.report, previous, `rollback failed: ${errors_describeThrown(error)}`),
+                ...where,
+            };
         }
     }));
 }
-async function rollBackOne(kubectl, ref, previous, deadlineAt) {
+async function rollBackOne(target, previous, deadlineAt) {
+    const ref = target.report;
     if (!previous) {
         return failed(ref, undefined, 'no snapshot was taken before the deploy, so it was left as it is');
     }
     if (!previous.exists) {
         return {
             workload: ref,
-            outcome: 'first-deploy',
+            outcome: 'created',
             revision: undefined,
             images: {},
-            message: 'first deploy: no previous revision, left in place',
+            message: 'created by this deploy: no revision to undo; removed with the objects it created',
             wait: undefined,
         };
     }
@@ -41149,24 +41331,24 @@ async function rollBackOne(kubectl, ref, previous, deadlineAt) {
     if (revision === undefined) {
         return failed(ref, previous, 'its revision before the deploy is unknown, so it was left as it is');
     }
-    return untilRecovered(`Rolling back ${ref}`, () => undoAndCheck(kubectl, ref, previous, revision, deadlineAt), { deadlineAt });
+    return untilRecovered(`Rolling back ${ref}`, () => undoAndCheck(target, previous, revision, deadlineAt), { deadlineAt });
 }
-async function undoAndCheck(kubectl, ref, previous, revision, deadlineAt) {
-    const live = await getWorkload(kubectl, ref);
+async function undoAndCheck({ kubectl, ref: kubectlRef, report: ref }, previous, revision, deadlineAt) {
+    const live = await getWorkload(kubectl, kubectlRef);
     if (!live)
         return failed(ref, previous, 'it no longer exists, so there is nothing to roll back');
     // Undo renumbers the revision it restores, so a repeated undo checks the template instead.
     if (templateHash(live) !== previous.templateHash) {
         const brokenRevision = engine_snapshot_asMapping(live.status).updateRevision;
-        await kubectl.rolloutUndo(ref, revision);
+        await kubectl.rolloutUndo(kubectlRef, revision);
         if (previous.kind === 'StatefulSet' && typeof brokenRevision === 'string') {
-            await forceStatefulSetRollback(kubectl, ref, brokenRevision, previous.revisionName);
+            await forceStatefulSetRollback(kubectl, kubectlRef, brokenRevision, previous.revisionName);
         }
     }
     const started = Date.now();
     // A transient failure of the watch itself is thrown, so the whole check is tried again.
-    const status = await kubectl.rolloutStatus(ref, Math.max(1, deadlineAt - Date.now()));
-    const now = await getWorkload(kubectl, ref);
+    const status = await kubectl.rolloutStatus(kubectlRef, Math.max(1, deadlineAt - Date.now()));
+    const now = await getWorkload(kubectl, kubectlRef);
     const wait = {
         workload: ref,
         ...status,
@@ -41309,7 +41491,7 @@ async function tryOptionalWrite(write, github, body) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/rollout/github-deployment.ts
+;// CONCATENATED MODULE: ./src/core/github-deployment.ts
 /**
  * The deploy as a GitHub Deployment, so the environment page and the pull request show what runs
  * where. Recording it is a courtesy: a token that may not write deployments, or an API hiccup,
@@ -41366,6 +41548,7 @@ async function startDeployment(octokit, request) {
             auto_merge: false,
             required_contexts: [],
             transient_environment: false,
+            ...(request.payload ? { payload: request.payload } : {}),
         });
         if (response.status !== 201 || !('id' in response.data)) {
             return skipped(`No GitHub deployment was recorded: GitHub answered ${response.status} without one.`);
@@ -41375,17 +41558,7 @@ async function startDeployment(octokit, request) {
     catch (thrown) {
         return skipped(describeDeploymentFailure('No GitHub deployment was recorded', thrown));
     }
-    const post = async (state, description, logUrl) => {
-        await octokit.rest.repos.createDeploymentStatus({
-            ...repository,
-            deployment_id: id,
-            state,
-            description: fitStatusDescription(description),
-            environment: request.environment,
-            ...(logUrl ? { log_url: logUrl } : {}),
-            ...(request.environmentUrl ? { environment_url: request.environmentUrl } : {}),
-        });
-    };
+    const post = statusPoster(octokit, request, id);
     try {
         await post('in_progress', request.description, request.logUrl);
     }
@@ -41393,12 +41566,29 @@ async function startDeployment(octokit, request) {
         // The deployment exists but would sit "pending" forever; say so rather than pretend.
         return skipped(describeDeploymentFailure(`GitHub deployment ${id} could not be marked in progress`, thrown));
     }
+    return handleFor(id, post, request.logUrl);
+}
+function statusPoster(octokit, target, id) {
+    return async (state, description, logUrl) => {
+        await octokit.rest.repos.createDeploymentStatus({
+            owner: target.owner,
+            repo: target.repo,
+            deployment_id: id,
+            state,
+            description: fitStatusDescription(description),
+            environment: target.environment,
+            ...(logUrl ? { log_url: logUrl } : {}),
+            ...(target.environmentUrl ? { environment_url: target.environmentUrl } : {}),
+        });
+    };
+}
+function handleFor(id, post, defaultLogUrl) {
     return {
         id,
         skippedBecause: undefined,
         finish: async (state, description, logUrl) => {
             try {
-                await post(state, description, logUrl ?? request.logUrl);
+                await post(state, description, logUrl ?? defaultLogUrl);
                 return undefined;
             }
             catch (thrown) {
@@ -41406,6 +41596,54 @@ async function startDeployment(octokit, request) {
             }
         },
     };
+}
+/** How many of the environment's newest deployments are looked at; older ones are long finished. */
+const DEPLOYMENTS_SEARCHED = 30;
+/** States in which a deployment still waits for its end. */
+const UNFINISHED = new Set(['in_progress', 'queued', 'pending']);
+/**
+ * Finds the newest deployment of the environment that `matches` and is not finished yet, e.g. one
+ * an earlier job started and left in progress for a later job to end. Resolves to a handle like
+ * startDeployment's; when none is found or the API refuses, the handle says why and does nothing.
+ */
+async function resumeDeployment(octokit, search) {
+    const repository = { owner: search.owner, repo: search.repo };
+    try {
+        const { data: deployments } = await octokit.rest.repos.listDeployments({
+            ...repository,
+            environment: search.environment,
+            per_page: DEPLOYMENTS_SEARCHED,
+        });
+        for (const deployment of deployments) {
+            if (!search.matches(parsePayload(deployment.payload)))
+                continue;
+            const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
+                ...repository,
+                deployment_id: deployment.id,
+                per_page: 1,
+            });
+            // GitHub lists statuses newest first; a deployment without any is still pending.
+            const latest = statuses[0]?.state ?? 'pending';
+            if (!UNFINISHED.has(latest))
+                continue;
+            return handleFor(deployment.id, statusPoster(octokit, search, deployment.id), search.logUrl);
+        }
+        return skipped(`No GitHub deployment was finished: no unfinished deployment of this workload was found in ${search.environment}.`);
+    }
+    catch (thrown) {
+        return skipped(describeDeploymentFailure('The started GitHub deployment could not be looked up', thrown));
+    }
+}
+/** GitHub stores the payload as given: an object, or a string that may hold JSON. */
+function parsePayload(payload) {
+    if (typeof payload !== 'string')
+        return payload;
+    try {
+        return JSON.parse(payload);
+    }
+    catch {
+        return payload;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/core/image-reference.ts
@@ -41901,6 +42139,34 @@ function readKubeconfigInputs(contextExample) {
     return { kubeconfig, context };
 }
 
+;// CONCATENATED MODULE: ./src/core/notice-inputs.ts
+/**
+ * The inputs that tell people about a deploy, read the same way by every deploying action: a
+ * GitHub environment to record Deployments in (with its URL and the token that may write them),
+ * and a Slack-compatible webhook for the outcome.
+ */
+
+
+
+function readNoticeInputs(environmentExample) {
+    const notifyWebhook = readUrl('notify-webhook', {
+        example: 'https://hooks.slack.com/services/T000/B000/XXXX',
+        secret: true,
+    });
+    // A Slack webhook URL is a credential: whoever has it can post to the channel.
+    registerSecret(notifyWebhook);
+    const environment = readString('environment', { example: environmentExample })?.trim() || undefined;
+    const environmentUrl = readUrl('environment-url', {
+        example: `https://${environmentExample}.example.com`,
+    });
+    if (environmentUrl && !environment) {
+        throw new errors_InputError('environment', 'must be set when environment-url is, because the URL belongs to a GitHub environment.', environmentExample);
+    }
+    const githubToken = readString('github-token', { example: '${{ github.token }}' });
+    registerSecret(githubToken);
+    return { environment, environmentUrl, notifyWebhook, githubToken };
+}
+
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/rollout/smoke-tests.ts
@@ -42256,28 +42522,29 @@ function readSettings() {
     for (const image of images.values()) {
         parseImageReferenceInput('images', image, 'ghcr.io/acme/web=ghcr.io/acme/web:v2');
     }
+    const kustomize = readString('kustomize', { example: 'k8s/overlays/production' })?.trim();
+    const preDeploy = readList('pre-deploy', { commas: false });
+    if (kustomize && manifests.length > 0) {
+        throw new errors_InputError('kustomize', 'and manifests are both set; a step deploys one of them. List a kustomization directory in manifests, or render it with kustomize alone.', 'k8s/overlays/production');
+    }
     const setImage = readSetImage();
-    if (manifests.length === 0 && !setImage) {
+    const fromFiles = manifests.length > 0 || Boolean(kustomize);
+    if (setImage && (kustomize || preDeploy.length > 0)) {
+        throw new errors_InputError('deployment', 'sets one image, so it cannot be combined with kustomize or pre-deploy.', 'web');
+    }
+    if (!fromFiles && !setImage) {
         throw new errors_InputError('manifests', 'is empty and no deployment/image was given, so there is nothing to deploy.', 'k8s/*.yaml');
     }
-    if (images.size > 0 && manifests.length === 0) {
+    if (images.size > 0 && !fromFiles) {
         throw new errors_InputError('images', 'substitutes images in manifests, but no manifests were given; use deployment, container and image for a set-image deploy.', 'ghcr.io/acme/web=ghcr.io/acme/web:v2');
     }
-    const notifyWebhook = readUrl('notify-webhook', {
-        example: 'https://hooks.slack.com/services/T000/B000/XXXX',
-        secret: true,
-    });
-    // A Slack webhook URL is a credential: whoever has it can post to the channel.
-    registerSecret(notifyWebhook);
-    const environment = readString('environment', { example: 'staging' })?.trim() || undefined;
-    const environmentUrl = readUrl('environment-url', { example: 'https://staging.example.com' });
-    if (environmentUrl && !environment) {
-        throw new errors_InputError('environment', 'must be set when environment-url is, because the URL belongs to a GitHub environment.', 'staging');
-    }
+    const notices = readNoticeInputs('staging');
     return {
         ...readKubeconfigInputs('staging-cluster'),
         namespace,
         manifests,
+        kustomize: kustomize || undefined,
+        preDeploy,
         images,
         setImage,
         dryRun: readBoolean('dry-run', true),
@@ -42292,10 +42559,7 @@ function readSettings() {
             minMs: 1_000,
             maxMs: 6 * 3_600_000,
         }),
-        environment,
-        environmentUrl,
-        notifyWebhook,
-        githubToken: readString('github-token', { example: '${{ github.token }}' }),
+        ...notices,
     };
 }
 function readSetImage() {
@@ -42334,6 +42598,569 @@ function inputs_workloadRef(value) {
         example: 'web',
     });
     return `${kind}/${name}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/kustomize.ts
+/**
+ * Kustomizations rendered with kubectl's built-in kustomize (`kubectl kustomize <dir>`), so there
+ * is nothing to download and the version is the one `kubectl apply -k` would use. Plugins, exec
+ * functions and Helm stay off (kubectl's defaults), so rendering a pull request's kustomization
+ * runs nothing it names.
+ */
+
+
+
+
+
+
+
+/** The names kustomize looks for in a directory, in its own order. */
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const kustomize_DEFAULT_TIMEOUT_MS = 60_000;
+/** kubectl's message is usually one line; a runaway one is cut so the summary stays readable. */
+const MAX_MESSAGE = 2_000;
+/** True when the directory holds a kustomization file, i.e. `kubectl apply -k` would render it. */
+async function isKustomizationDirectory(directory) {
+    let names;
+    try {
+        names = await (0,promises_namespaceObject.readdir)(directory);
+    }
+    catch {
+        return false;
+    }
+    return KUSTOMIZATION_FILES.some((name) => names.includes(name));
+}
+/**
+ * The objects a kustomization renders to, parsed as manifest documents. `directory` is relative
+ * to `cwd` (the workspace) or absolute; documents are labelled with it for messages.
+ */
+async function renderKustomization(directory, cwd, options = {}) {
+    const input = options.input ?? 'kustomize';
+    const path = (0,external_node_path_namespaceObject.resolve)(cwd, directory);
+    const label = (0,external_node_path_namespaceObject.relative)(cwd, path) || '.';
+    const info = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
+    if (!info) {
+        throw new errors_InputError(input, `names '${directory}', which does not exist.`, 'k8s/overlays/prod');
+    }
+    if (!info.isDirectory() || !(await isKustomizationDirectory(path))) {
+        throw new errors_InputError(input, `names '${directory}', which is not a directory with a kustomization.yaml.`, 'k8s/overlays/prod');
+    }
+    const result = await execute(options.program ?? defaultKubectlProgram(), ['kustomize', path], {
+        cwd,
+        timeoutMs: options.timeoutMs ?? kustomize_DEFAULT_TIMEOUT_MS,
+        okExitCodes: 'any',
+    });
+    if (result.timedOut || result.exitCode !== 0) {
+        const said = result.timedOut
+            ? `it did not finish within ${Math.round((options.timeoutMs ?? kustomize_DEFAULT_TIMEOUT_MS) / 1000)} s`
+            : kubectlMessage(result.stderr || result.stdout);
+        throw new errors_ActionError(`kustomize could not render ${log_escapeUntrusted(label)}: ${said}`, 'Run `kubectl kustomize` on that directory locally to see the same error, and fix the kustomization.');
+    }
+    return parseManifestText(result.stdout, `${label} (kustomize)`);
+}
+/**
+ * The documents `manifests`-style patterns name (files, directories, globs), in order. A directory
+ * holding a kustomization is rendered, as `kubectl apply -k` would, instead of being read as
+ * loose files that kustomize never meant to be applied (and the server would refuse).
+ */
+async function readManifestsOrKustomizations(patterns, cwd, input = 'manifests') {
+    const documents = [];
+    const rendered = [];
+    let plain = [];
+    const flush = async () => {
+        if (plain.length > 0)
+            documents.push(...(await readManifests(plain, cwd, input)));
+        plain = [];
+    };
+    for (const pattern of patterns) {
+        if (!isGlob(pattern) && (await isKustomizationDirectory((0,external_node_path_namespaceObject.resolve)(cwd, pattern)))) {
+            await flush();
+            documents.push(...(await renderKustomization(pattern, cwd, { input })));
+            rendered.push(pattern);
+        }
+        else {
+            plain.push(pattern);
+        }
+    }
+    await flush();
+    return { documents, rendered };
+}
+const KLOG_ESCAPES = { n: '\n', t: '\t', r: '\r' };
+/**
+ * kubectl's own words on one escaped line: the `err="…"` of its klog line
+ * (`E1205 … run.go:72] "command failed" err="…"`), or its `error: …` line.
+ */
+function kubectlMessage(text) {
+    const klog = /\berr="((?:[^"\\]|\\.)*)"/.exec(text);
+    const raw = klog
+        ? klog[1].replace(/\\(.)/g, (_, c) => KLOG_ESCAPES[c] ?? c)
+        : text.trim().replace(/^error:\s*/i, '');
+    const message = raw.trim() || 'kubectl printed no reason';
+    const cut = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message;
+    return log_escapeUntrusted(cut);
+}
+
+;// CONCATENATED MODULE: ./src/rollout/traceability.ts
+/**
+ * Who deployed what: annotations on each workload and its pod template that lead back to the
+ * workflow run, commit, ref and actor. `kubernetes.io/change-cause` is what `kubectl rollout
+ * history` shows, so the same story is readable from the cluster without this action.
+ */
+
+const ANNOTATION_PREFIX = 'slipway';
+const ANNOTATIONS = {
+    runUrl: `${ANNOTATION_PREFIX}/run-url`,
+    commit: `${ANNOTATION_PREFIX}/commit`,
+    ref: `${ANNOTATION_PREFIX}/ref`,
+    actor: `${ANNOTATION_PREFIX}/actor`,
+    changeCause: 'kubernetes.io/change-cause',
+};
+/** Shared with canary, which links its notices to the run the same way. */
+const runUrl = workflowRunUrl;
+/** The pod template's annotations; the workload carries these plus the change cause. */
+function podTemplateAnnotations(context) {
+    const annotations = {
+        [ANNOTATIONS.runUrl]: runUrl(context),
+        [ANNOTATIONS.commit]: context.sha,
+        [ANNOTATIONS.actor]: context.actor,
+    };
+    if (context.ref)
+        annotations[ANNOTATIONS.ref] = context.ref;
+    return annotations;
+}
+/** One line for `kubectl rollout history`, e.g. "v1.2.3 (3f2a9c1) by octocat: example/app:v2 — <run>". */
+function changeCause(context, images = []) {
+    const what = context.refName ?? context.sha.slice(0, 7);
+    const commit = context.refName ? ` (${context.sha.slice(0, 7)})` : '';
+    const shown = images.length > 0 ? `: ${images.join(', ')}` : '';
+    return `${what}${commit} by ${context.actor}${shown} — ${runUrl(context)}`;
+}
+function traceabilityPatch(context, images = []) {
+    const template = podTemplateAnnotations(context);
+    return {
+        metadata: {
+            annotations: { ...template, [ANNOTATIONS.changeCause]: changeCause(context, images) },
+        },
+        spec: { template: { metadata: { annotations: template } } },
+    };
+}
+/**
+ * The patch merged into a manifest object, so that one apply both deploys and annotates: a
+ * separate annotate afterwards would start a second rollout for the pod template change.
+ */
+function withTraceability(object, patch) {
+    return mergePatch(object, patch);
+}
+function mergePatch(target, patch) {
+    const result = traceability_isMapping(target) ? { ...target } : {};
+    for (const [key, value] of Object.entries(patch)) {
+        if (value === null)
+            delete result[key];
+        else if (traceability_isMapping(value))
+            result[key] = mergePatch(result[key], value);
+        else
+            result[key] = value;
+    }
+    return result;
+}
+function traceability_isMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: ./src/rollout/plan.ts
+/**
+ * What a rollout deploys, decided before the cluster is touched: the manifests (or a rendered
+ * kustomization, or one container's image), split into what goes first (every object that is not a
+ * workload, then the Jobs, which run to completion) and the workloads, each batch to be applied in
+ * its own namespace.
+ */
+
+
+
+
+
+
+
+
+
+async function planDeploy(settings, github) {
+    if (settings.setImage) {
+        const [kind, name] = settings.setImage.workload.split('/');
+        const known = WORKLOAD_KINDS.find((candidate) => candidate.toLowerCase() === kind);
+        if (!known)
+            throw new errors_ActionError(`Unknown workload kind in ${settings.setImage.workload}.`);
+        return {
+            kind: 'set-image',
+            workload: { kind: known, name },
+            ref: settings.setImage.workload,
+            container: settings.setImage.container,
+            image: settings.setImage.image,
+        };
+    }
+    const { main, preDeploy } = await readSources(settings);
+    const substitution = substituteImages([...preDeploy, ...main], settings.images);
+    for (const name of substitution.unused) {
+        warning(`images: no container in the manifests uses ${name}, so it was not substituted.`);
+    }
+    const documents = substitution.documents;
+    const preDeployDocuments = new Set(documents.slice(0, preDeploy.length));
+    const found = findWorkloads(documents);
+    const stray = found.find((workload) => preDeployDocuments.has(workload.document));
+    if (stray) {
+        throw new errors_ActionError(`pre-deploy holds ${stray.kind} ${stray.name} (${stray.document.file}); pre-deploy is for what must finish before the workloads change.`, 'Move workloads to manifests (or the kustomization); keep Jobs and what they need in pre-deploy.');
+    }
+    const patch = traceabilityPatch(github, [...new Set(substitution.changes.map((c) => c.to))]);
+    const workloadDocuments = new Set(found.map((workload) => workload.document));
+    const traced = documents.map((document) => workloadDocuments.has(document)
+        ? { ...document, object: withTraceability(document.object, patch) }
+        : document);
+    const namespaceOf = (document) => {
+        const namespace = document.object.metadata?.namespace;
+        return typeof namespace === 'string' && namespace !== '' ? namespace : settings.namespace;
+    };
+    const isJob = (document) => document.object.kind === 'Job' && String(document.object.apiVersion).startsWith('batch/');
+    const jobDocuments = traced.filter(isJob);
+    const namespaces = new Set([...found.map((w) => w.document), ...jobDocuments].map((d) => namespaceOf(d) ?? ''));
+    const qualified = namespaces.size > 1;
+    const workloads = found.map(({ kind, name, document }) => ({
+        kind,
+        name,
+        ...withNamespace(namespaceOf(document)),
+        ...(qualified ? { qualified: true } : {}),
+    }));
+    const jobs = jobDocuments.map((document) => {
+        const name = String(document.object.metadata.name);
+        const namespace = namespaceOf(document);
+        return {
+            name,
+            namespace,
+            ref: qualified && namespace ? `${namespace}/job/${name}` : `job/${name}`,
+            object: document.object,
+        };
+    });
+    // The rendered manifests may hold Secret data: the post step removes the directory.
+    const directory = ownedTempDirectory('manifests');
+    const tracedWorkloads = new Set(traced.filter((_, index) => workloadDocuments.has(documents[index])));
+    const setupDocuments = traced.filter((d) => !isJob(d) && !tracedWorkloads.has(d));
+    const ordered = jobs.length > 0 ? [...setupDocuments, ...jobDocuments, ...tracedWorkloads] : traced;
+    return {
+        kind: 'apply',
+        setup: jobs.length > 0 ? await writeBatches(directory, 'setup', setupDocuments, namespaceOf) : [],
+        jobs,
+        rest: await writeBatches(directory, 'manifests', jobs.length > 0 ? [...tracedWorkloads] : traced, namespaceOf),
+        workloads,
+        objects: objectRefs(ordered).map((ref) => ({
+            ...ref,
+            namespace: ref.namespace ?? settings.namespace,
+        })),
+    };
+}
+function withNamespace(namespace) {
+    return namespace === undefined ? {} : { namespace };
+}
+/** The documents of `manifests` or `kustomize`, and of `pre-deploy`; notices for what was rendered. */
+async function readSources(settings) {
+    const cwd = process.env.GITHUB_WORKSPACE || process.cwd();
+    let main;
+    if (settings.kustomize) {
+        main = await renderKustomization(settings.kustomize, cwd);
+    }
+    else {
+        const read = await readManifestsOrKustomizations(settings.manifests, cwd);
+        noticeRendered('manifests', read.rendered);
+        main = read.documents;
+    }
+    let preDeploy = [];
+    if (settings.preDeploy.length > 0) {
+        const read = await readManifestsOrKustomizations(settings.preDeploy, cwd, 'pre-deploy');
+        noticeRendered('pre-deploy', read.rendered);
+        preDeploy = read.documents;
+    }
+    return { main, preDeploy };
+}
+function noticeRendered(input, directories) {
+    for (const directory of directories) {
+        notice(log_escapeUntrusted(`${input}: ${directory} holds a kustomization, so it was rendered with kubectl kustomize, as kubectl apply -k would.`));
+    }
+}
+/**
+ * One file per namespace: kubectl refuses an object whose namespace differs from --namespace, so
+ * each batch is applied with its own. Objects without one (cluster-scoped ones such as a
+ * Namespace among them) go first, so a namespace the manifests create exists before its objects.
+ */
+async function writeBatches(directory, prefix, documents, namespaceOf) {
+    const groups = new Map();
+    for (const document of documents) {
+        const explicit = document.object.metadata?.namespace;
+        const key = typeof explicit === 'string' && explicit !== '' ? namespaceOf(document) : undefined;
+        groups.set(key, [...(groups.get(key) ?? []), document]);
+    }
+    // Not sort(): it always puts undefined last, whatever the comparator says.
+    const keys = [...groups.keys()];
+    if (groups.has(undefined))
+        keys.unshift(...keys.splice(keys.indexOf(undefined), 1));
+    const batches = [];
+    for (const [index, namespace] of keys.entries()) {
+        const file = (0,external_node_path_namespaceObject.join)(directory, `${prefix}-${index}.yaml`);
+        await (0,promises_namespaceObject.writeFile)(file, renderManifests(groups.get(namespace) ?? []));
+        batches.push({ namespace, file });
+    }
+    return batches;
+}
+
+;// CONCATENATED MODULE: ./src/rollout/jobs.ts
+/**
+ * Jobs that must finish before any workload changes (a database migration, a cache warm-up): each
+ * is applied, replaced when its pod template changed (a Job's template is immutable, so applying
+ * a new image would be refused), and waited for until it completes or fails.
+ *
+ * An identical Job that already completed is left as it is: it ran this very template, and
+ * running a migration twice is not always harmless. An identical Job that failed is run again,
+ * since re-running the deploy is how a team retries it.
+ */
+
+
+
+
+const jobs_POLL_MS = 500;
+const LOG_LINES = 20;
+const IMMUTABLE = /field is immutable/i;
+/** Runs the Jobs one after another, in manifest order, stopping at the first that fails. */
+async function runJobs(kubectl, jobs, options, onResult = () => { }) {
+    const results = [];
+    for (const job of jobs) {
+        const result = await runJob(kubectl.inNamespace(job.namespace), job, options);
+        results.push(result);
+        onResult(result);
+        if (result.outcome === 'failed')
+            break;
+    }
+    return results;
+}
+async function runJob(kubectl, job, options) {
+    const started = Date.now();
+    const done = (outcome, replaced, message) => ({
+        ref: job.ref,
+        namespace: job.namespace,
+        outcome,
+        replaced,
+        durationMs: Date.now() - started,
+        message,
+        logTail: undefined,
+    });
+    try {
+        let replaced = false;
+        const applied = await applyJob(kubectl, job, options);
+        if (applied === 'immutable') {
+            await replace(kubectl, job, options);
+            replaced = true;
+        }
+        else if (applied === 'unchanged') {
+            const state = jobState(await kubectl.getIfExists(`job/${job.name}`));
+            if (state.outcome === 'complete') {
+                return done('unchanged', false, 'identical to the Job that already completed; left as it is');
+            }
+            if (state.outcome === 'failed') {
+                await replace(kubectl, job, options);
+                replaced = true;
+            }
+        }
+        const state = await waitForJob(kubectl, job.name, options);
+        if (state.outcome === 'complete')
+            return done('completed', replaced, 'completed');
+        const message = state.outcome === 'failed'
+            ? state.reason
+            : `did not complete before the timeout${state.reason ? ` (${state.reason})` : ''}`;
+        return { ...done('failed', replaced, message), logTail: await logTail(kubectl, job.name) };
+    }
+    catch (error) {
+        return done('failed', false, `could not be run: ${errors_describeThrown(error)}`);
+    }
+}
+/** `kubectl apply` of the Job; a changed template is refused by the server as immutable. */
+async function applyJob(kubectl, job, options) {
+    return untilRecovered(`Applying ${job.ref}`, async () => {
+        try {
+            const said = await kubectl.applyObject(job.object, { serverSide: options.serverSide });
+            return /\bunchanged\b/.test(said) ? 'unchanged' : 'applied';
+        }
+        catch (error) {
+            if (error instanceof ExecError && IMMUTABLE.test(error.result.stderr))
+                return 'immutable';
+            throw error;
+        }
+    }, { deadlineAt: options.deadlineAt });
+}
+/**
+ * The server-side dry run of a Job. One whose template changed would be refused as immutable by
+ * an apply, though the deploy replaces it: it is checked as a create under a generated name
+ * instead, which the server validates the same way and never stores.
+ */
+async function dryRunJob(kubectl, job, serverSide) {
+    const target = kubectl.inNamespace(job.namespace);
+    try {
+        await target.applyObject(job.object, { dryRun: 'server', serverSide });
+    }
+    catch (error) {
+        if (!(error instanceof ExecError) || !IMMUTABLE.test(error.result.stderr))
+            throw error;
+        const metadata = { ...engine_snapshot_asMapping(job.object.metadata), generateName: `${job.name}-` };
+        delete metadata.name;
+        await target.run(['create', '-f', '-', '--dry-run=server'], {
+            stdin: JSON.stringify({ ...job.object, metadata }),
+        });
+    }
+}
+/** Deletes the Job with its pods (foreground: gone only once they are) and creates it anew. */
+async function replace(kubectl, job, options) {
+    await untilRecovered(`Deleting ${job.ref} to create it anew`, () => kubectl.run([
+        'delete',
+        `job/${job.name}`,
+        '--ignore-not-found',
+        '--cascade=foreground',
+        '--wait=true',
+        `--timeout=${Math.max(1, options.deadlineAt - Date.now())}ms`,
+    ]), { deadlineAt: options.deadlineAt });
+    const applied = await applyJob(kubectl, job, options);
+    if (applied === 'immutable') {
+        throw new Error(`${job.ref} was deleted, yet creating it anew was refused as immutable`);
+    }
+}
+/** A Job's conditions: Complete or Failed once it finished (SuccessCriteriaMet/FailureTarget come first). */
+function jobState(job) {
+    const conditions = engine_snapshot_asMapping(job?.status).conditions;
+    for (const entry of Array.isArray(conditions) ? conditions : []) {
+        const condition = engine_snapshot_asMapping(entry);
+        if (condition.status !== 'True')
+            continue;
+        if (condition.type === 'Complete')
+            return { outcome: 'complete', reason: '' };
+        if (condition.type === 'Failed') {
+            const reason = [condition.reason, condition.message].filter((part) => typeof part === 'string' && part !== '');
+            return { outcome: 'failed', reason: reason.join(': ') || 'the Job failed' };
+        }
+    }
+    const status = engine_snapshot_asMapping(job?.status);
+    const failed = typeof status.failed === 'number' ? status.failed : 0;
+    return { outcome: 'running', reason: failed > 0 ? `${failed} pod(s) failed so far` : '' };
+}
+async function waitForJob(kubectl, name, options) {
+    let last = { outcome: 'running', reason: '' };
+    while (Date.now() < options.deadlineAt) {
+        try {
+            const job = await kubectl.getIfExists(`job/${name}`);
+            if (!job)
+                return { outcome: 'failed', reason: 'it was deleted while it ran' };
+            last = jobState(job);
+            if (last.outcome !== 'running')
+                return last;
+        }
+        catch (error) {
+            // An API fault while polling is waited through, as rollout status waits through a dropped watch.
+            if (!isTransientKubeError(error))
+                throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? jobs_POLL_MS));
+    }
+    return last;
+}
+/** The last lines of the Job's pod; undefined when they cannot be read. */
+async function logTail(kubectl, name) {
+    try {
+        const result = await kubectl
+            .withDeadline(Date.now() + 10_000)
+            .run(['logs', `job/${name}`, `--tail=${LOG_LINES}`, '--all-containers=true'], {
+            allowFailure: true,
+        });
+        const text = result.exitCode === 0 ? result.stdout.trimEnd() : '';
+        return text === '' ? undefined : text;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rollout/jobs-report.ts
+/**
+ * Jobs in the rollout's report: one line per Job for the log and the verdict, a table row per Job
+ * in the summary, and the log tail of a Job that failed.
+ */
+
+
+/** completed in N s, or failed: reason. */
+function jobLine(result) {
+    const replaced = result.replaced ? ' (created anew: its template changed or it had failed)' : '';
+    if (result.outcome === 'completed') {
+        return `${result.ref} completed in ${formatDuration(result.durationMs)}${replaced}`;
+    }
+    if (result.outcome === 'unchanged')
+        return `${result.ref}: ${result.message}`;
+    return `${result.ref} failed: ${result.message}${replaced}`;
+}
+function addJobs(summary, jobs) {
+    if (jobs.length === 0)
+        return;
+    summary.heading('Jobs, run before the workloads changed', 4);
+    summary.table(['job', 'outcome', 'detail'], jobs.map((job) => [
+        markup.code(job.ref),
+        job.outcome === 'failed' ? `❌ failed` : `✅ ${job.outcome}`,
+        jobLine(job)
+            .slice(job.ref.length)
+            .replace(/^:?\s*/, ''),
+    ]));
+    for (const job of jobs) {
+        const tail = job.logTail;
+        if (tail)
+            summary.details(`Log tail of ${job.ref}`, (content) => content.code(tail));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rollout/apply.ts
+/**
+ * Applying an apply plan in its order: every object that is not a workload, then the Jobs (each
+ * run to completion), then the workloads; each batch of manifests with kubectl working in the
+ * batch's namespace. The dry run checks the same batches and Jobs without changing anything.
+ */
+
+
+
+
+
+/**
+ * The server-side dry run of every batch and Job (a client-side apply, as the dry run always
+ * was); throws what the server refused.
+ */
+async function dryRunApply(kubectl, plan) {
+    for (const batch of plan.setup) {
+        await kubectl.inNamespace(batch.namespace).apply([batch.file], { dryRun: 'server' });
+    }
+    for (const job of plan.jobs)
+        await dryRunJob(kubectl, job, false);
+    for (const batch of plan.rest) {
+        await kubectl.inNamespace(batch.namespace).apply([batch.file], { dryRun: 'server' });
+    }
+}
+/**
+ * Applies the plan; `jobs` receives each Job's result as it is known, so a caller that fails
+ * later still reports them. The workloads are not touched when a Job fails.
+ */
+async function applyInOrder(kubectl, plan, serverSide, jobs) {
+    const deadlineAt = Date.now() + Math.max(0, kubectl.remainingMs());
+    await applyBatches(kubectl, plan.setup, serverSide, deadlineAt);
+    await runJobs(kubectl, plan.jobs, { serverSide, deadlineAt }, (result) => {
+        jobs.push(result);
+        info(log_escapeUntrusted(jobLine(result)));
+    });
+    if (jobs.some((result) => result.outcome === 'failed'))
+        return;
+    await applyBatches(kubectl, plan.rest, serverSide, deadlineAt);
+}
+/** Applying the same manifests again changes nothing, so an API fault here is retried. */
+async function applyBatches(kubectl, batches, serverSide, deadlineAt) {
+    for (const batch of batches) {
+        const applied = await untilRecovered('Applying the manifests', () => kubectl.inNamespace(batch.namespace).apply([batch.file], { serverSide }), { deadlineAt });
+        printUntrusted(applied);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/core/http.ts
@@ -42605,12 +43432,16 @@ function parseRetryAfter(value, now = Date.now()) {
     return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-;// CONCATENATED MODULE: ./src/rollout/notify.ts
+;// CONCATENATED MODULE: ./src/core/notify.ts
 /**
- * The deploy's outcome as a Slack-compatible incoming-webhook message. A webhook URL is a
+ * A deploy's outcome as a Slack-compatible incoming-webhook message. A webhook URL is a
  * credential (Slack's carries its secret in the path), so only its host ever reaches a log or a
  * note, and a failed notification is reported, never fatal: the deploy already happened.
+ *
+ * The words are the caller's: each action says in its own terms what happened (a rollout rolled
+ * back, a canary was aborted at 25%); this module only lays them out, escapes them and sends them.
  */
+
 
 
 
@@ -42618,56 +43449,64 @@ function parseRetryAfter(value, now = Date.now()) {
 
 /** Slack shows up to 50 blocks and 3,000 characters per section; a long list is cut well before. */
 const MAX_LISTED_WORKLOADS = 20;
+/** A detail line (a reason quoting a pod's message, say) is cut so the section stays readable. */
+const MAX_DETAIL_LENGTH = 500;
 const MARK = {
-    succeeded: '✅',
-    'rolled-back': '↩️',
-    failed: '❌',
+    success: '✅',
+    reverted: '↩️',
+    failure: '❌',
+    waiting: '⏸️',
 };
-/** Slack's mrkdwn treats these three as control characters (its docs ask for HTML entities). */
+/**
+ * Slack's mrkdwn treats `&`, `<` and `>` as control characters (its docs ask for HTML entities),
+ * so `<!channel>` or `<@U123>` in a workload name or a reason cannot ping anyone. Receivers such
+ * as Mattermost also notify on a bare `@channel` or `@name`: a zero-width joiner after the `@`
+ * keeps the text as it reads while no receiver sees a mention.
+ */
 function escapeMrkdwn(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    return neutralizeMentions(text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
 }
 /** A `<url|label>` link; the URL must not contain the characters that end or split it. */
 function notify_link(url, label) {
     const safeUrl = url.replace(/[|<>]/g, (c) => encodeURIComponent(c));
     return `<${safeUrl}|${escapeMrkdwn(label)}>`;
 }
-function headline(outcome) {
-    const environment = outcome.environment;
-    if (outcome.status === 'rolled-back')
-        return `Rollout to ${environment} failed and was rolled back`;
-    if (outcome.status === 'failed')
-        return `Rollout to ${environment} failed`;
-    const images = [...new Set(outcome.workloads.map((w) => w.to))];
-    const [only] = images;
-    if (images.length === 1 && only !== undefined)
-        return `Deployed ${only} to ${environment}`;
-    const count = outcome.workloads.length;
-    return count === 0
-        ? `Deployed to ${environment}`
-        : `Deployed ${count} workloads to ${environment}`;
-}
 function workloadLine(change) {
     const from = change.from === undefined ? '_first deploy_' : `\`${escapeMrkdwn(change.from)}\``;
     return `• *${escapeMrkdwn(change.name)}*: ${from} → \`${escapeMrkdwn(change.to)}\``;
 }
-function formatOutcome(outcome) {
-    const title = `${MARK[outcome.status]} ${escapeMrkdwn(headline(outcome))}`;
-    const runLink = notify_link(outcome.runUrl, 'workflow run');
+function detailLine(text) {
+    const chars = Array.from(text.replace(/\s+/g, ' ').trim());
+    const cut = chars.length > MAX_DETAIL_LENGTH
+        ? `${chars.slice(0, MAX_DETAIL_LENGTH - 1).join('')}…`
+        : chars.join('');
+    return escapeMrkdwn(cut);
+}
+/** The images a set of workloads moves to, in order of first appearance. */
+function targetImages(workloads) {
+    return [...new Set(workloads.map((w) => w.to))];
+}
+function formatNotice(notice) {
+    const title = `${MARK[notice.tone]} ${escapeMrkdwn(notice.headline)}`;
+    const runLink = notify_link(notice.runUrl, 'workflow run');
     const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: `*${title}*` } }];
-    if (outcome.workloads.length > 0) {
-        const listed = outcome.workloads.slice(0, MAX_LISTED_WORKLOADS).map(workloadLine);
-        const rest = outcome.workloads.length - listed.length;
+    if (notice.workloads.length > 0) {
+        const listed = notice.workloads.slice(0, MAX_LISTED_WORKLOADS).map(workloadLine);
+        const rest = notice.workloads.length - listed.length;
         if (rest > 0)
             listed.push(`…and ${rest} more (see the workflow run)`);
         blocks.push({ type: 'section', text: { type: 'mrkdwn', text: listed.join('\n') } });
+    }
+    const details = (notice.details ?? []).filter((line) => line.trim() !== '').map(detailLine);
+    if (details.length > 0) {
+        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: details.join('\n') } });
     }
     blocks.push({
         type: 'context',
         elements: [
             {
                 type: 'mrkdwn',
-                text: `Environment: *${escapeMrkdwn(outcome.environment)}* · ${runLink}`,
+                text: `Environment: *${escapeMrkdwn(notice.environment)}* · ${runLink}`,
             },
         ],
     });
@@ -42730,6 +43569,42 @@ function hideWebhook(text, parsed) {
     if (parsed.pathname.length > 1)
         hidden = hidden.split(parsed.pathname).join('/***');
     return secrets_maskSecrets(hidden);
+}
+
+;// CONCATENATED MODULE: ./src/rollout/notice.ts
+/**
+ * The rollout's outcome in its own words for the webhook notice; src/core/notify.ts lays the
+ * message out and sends it.
+ */
+
+const TONE = {
+    succeeded: 'success',
+    'rolled-back': 'reverted',
+    failed: 'failure',
+};
+function headline(outcome) {
+    const environment = outcome.environment;
+    if (outcome.status === 'rolled-back')
+        return `Rollout to ${environment} failed and was rolled back`;
+    if (outcome.status === 'failed')
+        return `Rollout to ${environment} failed`;
+    const images = targetImages(outcome.workloads);
+    const [only] = images;
+    if (images.length === 1 && only !== undefined)
+        return `Deployed ${only} to ${environment}`;
+    const count = outcome.workloads.length;
+    return count === 0
+        ? `Deployed to ${environment}`
+        : `Deployed ${count} workloads to ${environment}`;
+}
+function formatOutcome(outcome) {
+    return formatNotice({
+        tone: TONE[outcome.status],
+        headline: headline(outcome),
+        environment: outcome.environment,
+        workloads: outcome.workloads,
+        runUrl: outcome.runUrl,
+    });
 }
 
 // EXTERNAL MODULE: external "node:http"
@@ -42989,6 +43864,7 @@ const rolloutState = stepState('rollout', (value) => {
         recoveryDeadlineAt: 'number?',
         before: 'array',
         changed: 'array',
+        objectsFile: 'string?',
     });
     if (problem)
         return problem;
@@ -43007,6 +43883,186 @@ function recovering(state, now = Date.now()) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/rollout/pod-logs.ts
+
+
+
+const TAIL_LINES = 20;
+/** Pods whose logs are read: the first few explain the failure; the rest repeat it. */
+const MAX_PODS = 5;
+/** Per container and in total, so that logs never crowd the rest out of the summary. */
+const MAX_LOG_BYTES = 4 * 1024;
+const MAX_TOTAL_BYTES = 24 * 1024;
+const LOG_CALL_TIMEOUT_MS = 5_000;
+/** Waiting reasons of a container that has not run yet. */
+const NO_LOG = /^(ContainerCreating|PodInitializing|ErrImagePull|ImagePullBackOff|InvalidImageName|CreateContainerConfigError)$/;
+/**
+ * The containers of the given pods that are not ready or did not succeed, in pod order, at most
+ * MAX_PODS pods. Init containers count: a failing one keeps the pod from starting.
+ */
+function failingContainers(podList, pods) {
+    const wanted = new Set(pods.slice(0, MAX_PODS));
+    const targets = [];
+    for (const pod of pod_logs_array(pod_logs_object(podList).items).map(pod_logs_object)) {
+        const name = pod_logs_object(pod.metadata).name;
+        if (typeof name !== 'string' || !wanted.has(name))
+            continue;
+        const status = pod_logs_object(pod.status);
+        const statuses = [...pod_logs_array(status.initContainerStatuses), ...pod_logs_array(status.containerStatuses)];
+        for (const entry of statuses.map(pod_logs_object)) {
+            if (typeof entry.name !== 'string' || succeeded(entry) || entry.ready === true)
+                continue;
+            // A container that never started (its image not pulled yet) has no log to read.
+            const waiting = pod_logs_object(pod_logs_object(entry.state).waiting).reason;
+            if (Number(entry.restartCount) === 0 && typeof waiting === 'string' && NO_LOG.test(waiting)) {
+                continue;
+            }
+            targets.push({ pod: name, container: entry.name, previous: Number(entry.restartCount) > 0 });
+        }
+    }
+    return targets;
+}
+function succeeded(entry) {
+    return pod_logs_object(pod_logs_object(entry.state).terminated).exitCode === 0;
+}
+/** Reads each tail with `kubectl logs`; a log that cannot be read says why. Never throws. */
+async function readPodLogs(kubectl, targets) {
+    let budget = MAX_TOTAL_BYTES;
+    const logs = [];
+    for (const target of targets) {
+        if (budget <= 0) {
+            logs.push({
+                ...target,
+                text: undefined,
+                problem: 'not read: the size limit for logs was reached',
+            });
+            continue;
+        }
+        const log = await readOne(kubectl, target);
+        const cut = cutToBytes(log.text ?? '', Math.min(MAX_LOG_BYTES, budget));
+        budget -= Buffer.byteLength(cut.text);
+        logs.push(cut.cut
+            ? { ...log, text: cut.text, problem: 'only the last part is shown (size limit)' }
+            : log);
+    }
+    return logs;
+}
+async function readOne(kubectl, target) {
+    const args = ['logs', target.pod, '-c', target.container, `--tail=${TAIL_LINES}`];
+    try {
+        const { stdout } = await kubectl.run(target.previous ? [...args, '--previous'] : args, {
+            timeoutMs: LOG_CALL_TIMEOUT_MS,
+        });
+        return { ...target, text: clean(stdout), problem: stdout.trim() ? undefined : 'empty log' };
+    }
+    catch (error) {
+        if (target.previous) {
+            // The previous instance's log may be gone already; the current one still helps.
+            const current = await readOne(kubectl, { ...target, previous: false });
+            if (current.text !== undefined)
+                return current;
+        }
+        return {
+            ...target,
+            text: undefined,
+            problem: `could not be read: ${lastLine(errors_describeThrown(error))}`,
+        };
+    }
+}
+/** Terminal colours and other control characters make no sense in a summary. */
+function clean(text) {
+    return (text
+        // eslint-disable-next-line no-control-regex
+        .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '')
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+        .replace(/\n+$/, ''));
+}
+/** The end of the text within `limit` bytes, starting at a whole line when it was cut. */
+function cutToBytes(text, limit) {
+    const bytes = Buffer.from(text);
+    if (bytes.length <= limit)
+        return { text, cut: false };
+    const tail = bytes
+        .subarray(bytes.length - limit)
+        .toString('utf8')
+        .replace(/^\uFFFD+/, '');
+    const newline = tail.indexOf('\n');
+    return { text: newline >= 0 ? tail.slice(newline + 1) : tail, cut: true };
+}
+/** One collapsed block per pod, each container's tail escaped as preformatted text. */
+function addPodLogs(content, logs) {
+    const pods = [...new Set(logs.map((log) => log.pod))];
+    for (const pod of pods) {
+        content.details(`Log tail of pod ${pod}`, (inner) => {
+            for (const log of logs.filter((entry) => entry.pod === pod)) {
+                const which = log.previous ? ' (previous instance, before its restart)' : '';
+                inner.paragraph(markup.join('container ', markup.code(log.container), `${which}: last ${TAIL_LINES} lines`, log.problem ? ` — ${log.problem}` : ''));
+                if (log.text)
+                    inner.code(log.text);
+            }
+        });
+    }
+}
+function pod_logs_object(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : {};
+}
+function pod_logs_array(value) {
+    return Array.isArray(value) ? value : [];
+}
+
+;// CONCATENATED MODULE: ./src/rollout/restore-report.ts
+
+const OUTCOME_WORDS = {
+    restored: 'restored',
+    unchanged: 'unchanged',
+    removed: 'removed',
+    absent: 'not created',
+    left: 'left in place',
+    'not-recreated': 'removed, old Job not re-created',
+    failed: 'failed',
+};
+function objectName(result) {
+    return result.namespace ? `${result.namespace}/${result.object}` : result.object;
+}
+/** The table of restored and removed objects, with a note when an old Job was not re-created. */
+function addRestoredObjects(content, results) {
+    if (results.length === 0)
+        return;
+    content.heading('Objects restored', 4);
+    content.table(['object', 'outcome', 'verified', 'detail'], results.map((result) => [
+        markup.code(objectName(result)),
+        OUTCOME_WORDS[result.outcome],
+        result.verified ? '✅' : '❌',
+        result.message,
+    ]));
+    if (results.some((result) => result.outcome === 'not-recreated')) {
+        content.note('A Job this deploy replaced is not re-created: a Job runs when it is created, and running an old migration again can harm data. Run it yourself if you need it.');
+    }
+}
+/** "; restored ConfigMap/app; removed Service/new" — for the verdict line; empty when none. */
+function restoredClause(results) {
+    const named = (outcomes) => results.filter((result) => outcomes.includes(result.outcome)).map(objectName);
+    const restored = named(['restored']);
+    const removed = named(['removed', 'not-recreated']);
+    const failed = named(['failed', 'left']);
+    return [
+        restored.length > 0 ? `restored ${list(restored)}` : '',
+        removed.length > 0 ? `removed ${list(removed)}` : '',
+        failed.length > 0 ? `NOT restored: ${list(failed)}` : '',
+    ]
+        .filter(Boolean)
+        .map((part) => `; ${part}`)
+        .join('');
+}
+function list(names) {
+    return names.length <= 4
+        ? names.join(', ')
+        : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+}
+
 ;// CONCATENATED MODULE: ./src/rollout/summary.ts
 /**
  * The rollout's report: the verdict line, the job summary and the `result` output, all pure
@@ -43015,22 +44071,27 @@ function recovering(state, now = Date.now()) {
 
 
 
+
+
+
+
 /** The kubectl commands that finish a rollback that ran out of time, joined to run as one. */
 function finishCommand(rollback, target) {
-    const where = [
-        ...(target.context ? ['--context', target.context] : []),
-        ...(target.namespace ? ['-n', target.namespace] : []),
-    ];
     const commands = rollback
         .filter((result) => result.outcome === 'failed' && result.revision !== undefined)
-        .map((result) => [
-        'kubectl',
-        ...where,
-        'rollout',
-        'undo',
-        result.workload,
-        `--to-revision=${result.revision}`,
-    ].join(' '));
+        .map((result) => {
+        // Each workload in its own namespace; reports may name it namespace/kind/name.
+        const namespace = result.namespace ?? target.namespace;
+        return [
+            'kubectl',
+            ...(target.context ? ['--context', target.context] : []),
+            ...(namespace ? ['-n', namespace] : []),
+            'rollout',
+            'undo',
+            result.workload.split('/').slice(-2).join('/'),
+            `--to-revision=${result.revision}`,
+        ].join(' ');
+    });
     return commands.length > 0 ? commands.join(' && ') : undefined;
 }
 /** One sentence on the rollback: how long it took, or what is left and how to finish it. */
@@ -43083,11 +44144,13 @@ function verdictLine(report) {
     }
     if (report.status === 'rolled-back') {
         const targets = report.rollback
+            .filter((r) => r.outcome === 'rolled-back')
             .map((r) => `${r.workload} to revision ${r.revision ?? '?'} (${summary_describeImages(r.images)})`)
             .join(', ');
-        return `Rolled back ${targets}${report.failure ? ` after: ${report.failure}` : ''}`;
+        const objects = restoredClause(report.restored ?? []);
+        return `Rolled back ${targets || 'the deploy'}${objects}${report.failure ? ` after: ${report.failure}` : ''}`;
     }
-    const rollback = rollbackTail(report.rollback);
+    const rollback = rollbackTail(report.rollback) + restoredClause(report.restored ?? []);
     return `Failed: ${report.failure ?? 'the rollout did not finish'}${rollback}`;
 }
 function rollbackTail(results) {
@@ -43095,7 +44158,7 @@ function rollbackTail(results) {
         return '';
     const failed = results.filter((r) => r.outcome === 'failed');
     if (failed.length === 0)
-        return '; rolled back what could be, first deploys were left in place';
+        return '';
     return `; rollback failed for ${failed.map((r) => `${r.workload} (${r.message})`).join(', ')}`;
 }
 function summary_describeImages(images) {
@@ -43112,6 +44175,9 @@ const STATUS_ICON = {
 function buildSummary(report) {
     const summary = new JobSummary();
     summary.verdict(STATUS_ICON[report.status], verdictLine(report));
+    const where = whereLine(report.cluster, report.namespace);
+    if (where)
+        summary.paragraph(where);
     summary.table(['workload', 'image', 'revision', 'ready', 'duration'], report.workloads.map((workload) => [
         markup.code(workload.ref),
         imageCell(workload),
@@ -43119,6 +44185,7 @@ function buildSummary(report) {
         `${readiness(workload)}${workload.wait && !workload.wait.done ? ` (${workload.wait.reason})` : ''}`,
         workload.wait ? formatDuration(workload.wait.durationMs) : '',
     ]));
+    addJobs(summary, report.jobs ?? []);
     if (report.smokeTests.length > 0) {
         summary.heading('Smoke tests', 4);
         summary.table(['test', 'status', 'latency', 'attempts', 'problem'], report.smokeTests.map((test) => [
@@ -43135,12 +44202,18 @@ function buildSummary(report) {
         if (report.recovery)
             summary.paragraph(recoveryLine(report.recovery));
     }
+    addRestoredObjects(summary, report.restored ?? []);
+    if (report.rollback.length === 0 && report.recovery && (report.restored ?? []).length > 0) {
+        summary.paragraph(recoveryLine(report.recovery));
+    }
     for (const note of report.notes)
         summary.note(note);
     const diagnostics = report.diagnostics;
     if (diagnostics && (diagnostics.pods.length > 0 || diagnostics.events.length > 0)) {
         summary.details('Diagnostics: pods and warning events', (content) => addDiagnostics(content, diagnostics));
     }
+    // One collapsed block per pod, after the tables: the lines that usually say why.
+    addPodLogs(summary, diagnostics?.logs ?? []);
     return summary;
 }
 function imageCell(workload) {
@@ -43171,6 +44244,7 @@ function resultOf(report) {
         status: report.status,
         rolledBack: report.status === 'rolled-back',
         namespace: report.namespace,
+        cluster: clusterJson(report.cluster),
         failure: report.failure,
         durationMs: report.durationMs,
         workloads: report.workloads.map((w) => ({
@@ -43180,8 +44254,10 @@ function resultOf(report) {
             after: w.after,
             wait: w.wait,
         })),
+        jobs: report.jobs ?? [],
         smokeTests: report.smokeTests,
         rollback: report.rollback,
+        restored: report.restored ?? [],
         recovery: report.recovery,
         diagnostics: report.diagnostics,
         notes: report.notes,
@@ -43190,73 +44266,517 @@ function resultOf(report) {
 function isString(value) {
     return typeof value === 'string';
 }
-
-;// CONCATENATED MODULE: ./src/rollout/traceability.ts
-const ANNOTATION_PREFIX = 'slipway';
-const ANNOTATIONS = {
-    runUrl: `${ANNOTATION_PREFIX}/run-url`,
-    commit: `${ANNOTATION_PREFIX}/commit`,
-    ref: `${ANNOTATION_PREFIX}/ref`,
-    actor: `${ANNOTATION_PREFIX}/actor`,
-    changeCause: 'kubernetes.io/change-cause',
-};
-function runUrl(context) {
-    const run = `${context.serverUrl}/${context.repository.fullName}/actions/runs/${context.runId}`;
-    return context.runAttempt && context.runAttempt > 1
-        ? `${run}/attempts/${context.runAttempt}`
-        : run;
+/**
+ * The line under the verdict: which cluster and namespace, so the summaries of a matrix over
+ * clusters tell their legs apart. Undefined when neither is known.
+ */
+function whereLine(cluster, namespace) {
+    const parts = [];
+    if (cluster?.context)
+        parts.push('Cluster ', markup.code(cluster.context));
+    if (cluster?.server) {
+        parts.push(parts.length > 0 ? ' at ' : 'API server ', markup.code(cluster.server));
+    }
+    if (namespace) {
+        parts.push(parts.length > 0 ? ', namespace ' : 'Namespace ', markup.code(namespace));
+    }
+    return parts.length > 0 ? markup.join(...parts) : undefined;
 }
-/** The pod template's annotations; the workload carries these plus the change cause. */
-function podTemplateAnnotations(context) {
-    const annotations = {
-        [ANNOTATIONS.runUrl]: runUrl(context),
-        [ANNOTATIONS.commit]: context.sha,
-        [ANNOTATIONS.actor]: context.actor,
-    };
-    if (context.ref)
-        annotations[ANNOTATIONS.ref] = context.ref;
-    return annotations;
-}
-/** One line for `kubectl rollout history`, e.g. "v1.2.3 (3f2a9c1) by octocat: example/app:v2 — <run>". */
-function changeCause(context, images = []) {
-    const what = context.refName ?? context.sha.slice(0, 7);
-    const commit = context.refName ? ` (${context.sha.slice(0, 7)})` : '';
-    const shown = images.length > 0 ? `: ${images.join(', ')}` : '';
-    return `${what}${commit} by ${context.actor}${shown} — ${runUrl(context)}`;
-}
-function traceabilityPatch(context, images = []) {
-    const template = podTemplateAnnotations(context);
+/** In `result`: `{ context, server }` (null when unknown) and `name`, the phrase the log uses. */
+function clusterJson(cluster) {
+    if (!cluster)
+        return null;
     return {
-        metadata: {
-            annotations: { ...template, [ANNOTATIONS.changeCause]: changeCause(context, images) },
-        },
-        spec: { template: { metadata: { annotations: template } } },
+        context: cluster.context ?? null,
+        server: cluster.server ?? null,
+        name: describeCluster(cluster) ?? null,
     };
+}
+
+;// CONCATENATED MODULE: ./src/core/kube-object-content.ts
+/** Set by the server; keeping them would make a replace conflict or a create fail. */
+const SERVER_METADATA = [
+    'uid',
+    'resourceVersion',
+    'generation',
+    'creationTimestamp',
+    'managedFields',
+    'selfLink',
+    'deletionTimestamp',
+    'deletionGracePeriodSeconds',
+];
+/** What an object means to its users; compared to verify a restore. */
+const CONTENT_FIELDS = ['data', 'stringData', 'binaryData', 'spec', 'type', 'immutable'];
+/** `Kind.version.group/name` for kubectl, so a kind served by two groups is never mistaken. */
+function resourceOf(ref) {
+    const [group, version] = ref.apiVersion.includes('/')
+        ? ref.apiVersion.split('/', 2)
+        : ['', ref.apiVersion];
+    return group ? `${ref.kind}.${version}.${group}/${ref.name}` : `${ref.kind}/${ref.name}`;
+}
+function describeRef(ref) {
+    return `${ref.kind}/${ref.name}`;
+}
+/** The object as it would be written back: no status, no fields the server sets. */
+function withoutServerFields(object) {
+    const copy = structuredClone(object);
+    delete copy.status;
+    const metadata = kube_object_content_asMapping(copy.metadata);
+    for (const field of SERVER_METADATA)
+        delete metadata[field];
+    // The last-applied annotation is kept on purpose: restored with the object, the next
+    // `kubectl apply` diffs against what was applied before this step, not against the bad change.
+    return copy;
+}
+/** The fields a restore puts back and a verification compares. */
+function meaningful(object) {
+    const metadata = kube_object_content_asMapping(object.metadata);
+    const picked = {
+        metadata: { labels: metadata.labels, annotations: metadata.annotations },
+    };
+    for (const field of CONTENT_FIELDS)
+        picked[field] = object[field];
+    return picked;
 }
 /**
- * The patch merged into a manifest object, so that one apply both deploys and annotates: a
- * separate annotate afterwards would start a second rollout for the pod template change.
+ * An RFC 7386 merge patch turning `from` into `to`: changed values set, removed keys null, lists
+ * replaced whole; undefined when nothing differs.
  */
-function withTraceability(object, patch) {
-    return mergePatch(object, patch);
-}
-function mergePatch(target, patch) {
-    const result = traceability_isMapping(target) ? { ...target } : {};
-    for (const [key, value] of Object.entries(patch)) {
-        if (value === null)
-            delete result[key];
-        else if (traceability_isMapping(value))
-            result[key] = mergePatch(result[key], value);
-        else
-            result[key] = value;
+function kube_object_content_mergePatch(from, to) {
+    if (isPlainMapping(from) && isPlainMapping(to)) {
+        const patch = {};
+        for (const [key, value] of Object.entries(to)) {
+            if (value === undefined)
+                continue;
+            const inner = kube_object_content_mergePatch(from[key], value);
+            if (inner !== undefined)
+                patch[key] = inner;
+        }
+        for (const [key, value] of Object.entries(from)) {
+            if (value !== undefined && to[key] === undefined)
+                patch[key] = null;
+        }
+        return Object.keys(patch).length > 0 ? patch : undefined;
     }
-    return result;
+    if (to === undefined)
+        return from === undefined ? undefined : null;
+    return sameJson(from, to) ? undefined : to;
 }
-function traceability_isMapping(value) {
+function isPlainMapping(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/**
+ * The meaningful parts in which `live` differs from `previous`: content fields, labels and
+ * annotations. Names only, never values, since a Secret's values must not reach any report.
+ */
+function differences(previous, live) {
+    const fields = [];
+    for (const field of CONTENT_FIELDS) {
+        if (!sameJson(previous[field], live[field]))
+            fields.push(field);
+    }
+    for (const field of ['labels', 'annotations']) {
+        if (!sameJson(kube_object_content_asMapping(previous.metadata)[field], kube_object_content_asMapping(live.metadata)[field])) {
+            fields.push(`metadata.${field}`);
+        }
+    }
+    return fields;
+}
+function sameJson(a, b) {
+    return canonical(a) === canonical(b);
+}
+/** Key order ignored, and an empty mapping the same as none (the server drops empty ones). */
+function canonical(value) {
+    const normalise = (item) => {
+        if (Array.isArray(item))
+            return item.map(normalise);
+        if (item !== null && typeof item === 'object') {
+            const entries = Object.entries(item)
+                .filter(([, inner]) => inner !== undefined)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([key, inner]) => [key, normalise(inner)]);
+            return entries.length === 0 ? undefined : Object.fromEntries(entries);
+        }
+        return item;
+    };
+    return JSON.stringify(normalise(value) ?? null);
+}
+function uidOf(object) {
+    const uid = kube_object_content_asMapping(object.metadata).uid;
+    return typeof uid === 'string' ? uid : undefined;
+}
+function kube_object_content_asMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : {};
+}
+
+;// CONCATENATED MODULE: ./src/core/kube-objects.ts
+/**
+ * Putting back every object a step changed, not only its workloads: a failed deploy must not
+ * leave a bad ConfigMap, Secret or Service behind, and must remove what it created.
+ *
+ * Before the change each object is read (`get --ignore-not-found`): one that existed is kept
+ * without the fields the server sets, one that did not is marked as to be created by the step.
+ * After the change the uid of each object is recorded, so a restore deletes an object only while
+ * it is still the one this step created. Restoring never throws: each object gets its own
+ * verified answer, retried through API faults until the recovery deadline.
+ *
+ * Snapshots may hold Secret data, so they stay in memory and in a 0600 file in a private
+ * directory (for a post step to continue), never in the step state, logs or reports.
+ */
+
+
+
+
+
+
+
+
+
+/**
+ * Jobs are never re-created: a Job runs when it is created, and running an old migration again
+ * after a newer one may harm the data it migrated.
+ */
+const NOT_RECREATED_KINDS = new Set(['Job']);
+const DELETE_POLL_MS = 300;
+function scoped(kubectl, ref) {
+    return ref.namespace ? kubectl.inNamespace(ref.namespace) : kubectl;
+}
+async function read(kubectl, ref) {
+    return scoped(kubectl, ref).getIfExists(resourceOf(ref));
+}
+/** Reads each object before the change; an API fault is retried until `deadlineAt`. */
+async function snapshotObjects(kubectl, refs, deadlineAt) {
+    return mapLimited(refs, async (ref) => {
+        const live = await untilRecovered(`Reading ${describeRef(ref)}`, () => read(kubectl, ref), {
+            deadlineAt,
+        });
+        return {
+            ref,
+            previous: live ? withoutServerFields(live) : undefined,
+            previousUid: live ? uidOf(live) : undefined,
+        };
+    });
+}
+/**
+ * After the change: the uid each object has now, the proof of which object this step created or
+ * replaced. An object that cannot be read keeps no uid and is then never deleted.
+ */
+async function recordAppliedUids(kubectl, snapshots, deadlineAt) {
+    await mapLimited(snapshots, async (snapshot) => {
+        try {
+            const live = await untilRecovered(`Reading ${describeRef(snapshot.ref)}`, () => read(kubectl, snapshot.ref), { deadlineAt });
+            snapshot.appliedUid = live ? uidOf(live) : undefined;
+        }
+        catch {
+            // Unknown ownership: the restore leaves such an object in place and says why.
+        }
+    });
+}
+/** A private 0600 file for the snapshots (they may hold Secret data); returns its path. */
+async function saveSnapshots(snapshots, path) {
+    const file = path ?? (0,external_node_path_namespaceObject.join)(ownedTempDirectory('objects'), 'objects.json');
+    await (0,promises_namespaceObject.writeFile)(file, JSON.stringify(snapshots), { mode: 0o600 });
+    await (0,promises_namespaceObject.chmod)(file, 0o600);
+    return file;
+}
+/** Reads what saveSnapshots wrote, only from a directory this suite owns. */
+async function kube_objects_loadSnapshots(path) {
+    if (!isOwnedTempDirectory(dirname(path))) {
+        throw new ActionError(`Not reading object snapshots from ${path}: only a file in a directory this step created is trusted.`);
+    }
+    const parsed = JSON.parse(await readFile(path, 'utf8'));
+    if (!Array.isArray(parsed) || !parsed.every(isSnapshot)) {
+        throw new ActionError(`The object snapshots in ${path} are not in the expected form.`);
+    }
+    return parsed;
+}
+function isSnapshot(value) {
+    const ref = asMapping(asMapping(value).ref);
+    return typeof ref.kind === 'string' && typeof ref.name === 'string';
+}
+/**
+ * Puts every snapshot object back: objects that existed get their previous content, then
+ * objects this step created are deleted (only while they are still the ones it created). Each is
+ * read back to verify. Never throws.
+ */
+async function restoreObjects(kubectl, snapshots, deadlineAt) {
+    const bounded = kubectl.withDeadline(deadlineAt);
+    const results = new Map();
+    const phase = async (selected, work) => {
+        await mapLimited(selected, async (snapshot) => results.set(snapshot, await guarded(snapshot, work)));
+    };
+    // What existed goes back first, so nothing left points at an object about to be removed.
+    await phase(snapshots.filter((snapshot) => snapshot.previous !== undefined), (snapshot) => restoreOne(bounded, snapshot, deadlineAt));
+    await phase(snapshots.filter((snapshot) => snapshot.previous === undefined), (snapshot) => removeCreated(bounded, snapshot, deadlineAt));
+    // Reported in the order the manifests list them.
+    return snapshots.map((snapshot) => results.get(snapshot));
+}
+async function guarded(snapshot, work) {
+    try {
+        return await work(snapshot);
+    }
+    catch (error) {
+        return result(snapshot, 'failed', false, redact(snapshot, lastLine(errors_describeThrown(error))));
+    }
+}
+async function restoreOne(kubectl, snapshot, deadlineAt) {
+    const previous = snapshot.previous;
+    const what = `Restoring ${describeRef(snapshot.ref)}`;
+    const live = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+    const liveUid = live ? uidOf(live) : undefined;
+    if (NOT_RECREATED_KINDS.has(snapshot.ref.kind) && liveUid !== snapshot.previousUid) {
+        return replaceJob(kubectl, snapshot, live, deadlineAt);
+    }
+    if (live && differences(previous, live).length === 0) {
+        return result(snapshot, 'unchanged', true, 'unchanged by this deploy');
+    }
+    await untilRecovered(what, () => writeBack(kubectl, snapshot, previous), { deadlineAt });
+    const after = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+    if (!after)
+        return result(snapshot, 'failed', false, 'it is gone after the restore');
+    const left = differences(previous, after);
+    if (left.length > 0) {
+        return result(snapshot, 'failed', false, `restored, but ${left.join(', ')} still differ`);
+    }
+    return result(snapshot, 'restored', true, 'previous content restored and verified');
+}
+/**
+ * Patches the meaningful fields back (or re-creates the object if it is gone); deletes and
+ * creates it when a field cannot change in place. A JSON merge patch rather than `kubectl
+ * replace`: replace and create rewrite the last-applied annotation, which must come back as it
+ * was. The patch goes through stdin, as it may hold Secret data.
+ */
+async function writeBack(kubectl, snapshot, previous) {
+    const client = scoped(kubectl, snapshot.ref);
+    let live = await read(kubectl, snapshot.ref);
+    if (!live) {
+        await client.run(['create', '-f', '-'], { stdin: JSON.stringify(previous) });
+        live = await read(kubectl, snapshot.ref);
+        if (!live)
+            return;
+    }
+    try {
+        await patchBack(client, snapshot.ref, live, previous);
+    }
+    catch (error) {
+        if (!isImmutableRefusal(error))
+            throw error;
+        await client.run(['delete', resourceOf(snapshot.ref), '--ignore-not-found', '--wait=true']);
+        await client.run(['create', '-f', '-'], { stdin: JSON.stringify(previous) });
+        const created = await read(kubectl, snapshot.ref);
+        if (created)
+            await patchBack(client, snapshot.ref, created, previous);
+    }
+}
+async function patchBack(client, ref, live, previous) {
+    const patch = kube_object_content_mergePatch(meaningful(live), meaningful(previous));
+    if (patch === undefined)
+        return;
+    // The live resourceVersion: a concurrent change is a conflict, retried on a fresh read.
+    kube_object_content_asMapping(patch.metadata ?? (patch.metadata = {})).resourceVersion =
+        kube_object_content_asMapping(live.metadata).resourceVersion;
+    // A file, not an argument: the patch may hold Secret data, and arguments are visible to all.
+    const file = (0,external_node_path_namespaceObject.join)(privateDirectory(), `patch-${(0,external_node_crypto_.randomUUID)()}.json`);
+    await (0,promises_namespaceObject.writeFile)(file, JSON.stringify(patch), { mode: 0o600 });
+    try {
+        await client.run(['patch', resourceOf(ref), '--type', 'merge', '--patch-file', file]);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(file, { force: true });
+    }
+}
+let patchDirectory;
+/** Created once per process and removed by the post step with the other private files. */
+function privateDirectory() {
+    patchDirectory ??= ownedTempDirectory('restore');
+    return patchDirectory;
+}
+/** Words the API server uses when an update touches a field that cannot change. */
+function isImmutableRefusal(error) {
+    if (!(error instanceof ExecError))
+        return false;
+    return /field is immutable|is immutable|updates to .* are forbidden|may not change once set/i.test(error.result.stderr);
+}
+/**
+ * A Job this step replaced (the old one deleted, a new one created): the new one is removed, the
+ * old one is not re-created, since that would run an old migration again.
+ */
+async function replaceJob(kubectl, snapshot, live, deadlineAt) {
+    const why = 'the Job it replaced is not re-created (re-running an old Job can harm data)';
+    if (live && uidOf(live) === snapshot.appliedUid) {
+        await deleteOwned(kubectl, snapshot, deadlineAt);
+        return result(snapshot, 'not-recreated', true, `this deploy's Job was removed; ${why}`);
+    }
+    return result(snapshot, 'not-recreated', true, live ? `a Job this deploy does not own is there now, left in place; ${why}` : why);
+}
+async function removeCreated(kubectl, snapshot, deadlineAt) {
+    const what = `Removing ${describeRef(snapshot.ref)}`;
+    const live = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+    if (!live)
+        return result(snapshot, 'absent', true, 'not created, nothing to remove');
+    if (snapshot.appliedUid === undefined) {
+        return result(snapshot, 'left', false, 'it did not exist before, but which object this deploy created was never recorded, so it was left in place');
+    }
+    if (uidOf(live) !== snapshot.appliedUid) {
+        return result(snapshot, 'left', false, 'it was replaced by someone else after this deploy created it, so it was left in place');
+    }
+    await deleteOwned(kubectl, snapshot, deadlineAt);
+    return result(snapshot, 'removed', true, 'created by this deploy; removed and verified gone');
+}
+/** Deletes the object while its uid is the one recorded after the change, then waits it out. */
+async function deleteOwned(kubectl, snapshot, deadlineAt) {
+    const what = `Removing ${describeRef(snapshot.ref)}`;
+    const client = scoped(kubectl, snapshot.ref);
+    await untilRecovered(what, async () => {
+        const live = await read(kubectl, snapshot.ref);
+        if (!live || uidOf(live) !== snapshot.appliedUid)
+            return;
+        await client.run(['delete', resourceOf(snapshot.ref), '--ignore-not-found', '--wait=false']);
+    }, { deadlineAt });
+    // Finalizers may hold it for a while: it counts as removed once it can no longer be read.
+    for (;;) {
+        const live = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+        if (!live || uidOf(live) !== snapshot.appliedUid)
+            return;
+        if (Date.now() + DELETE_POLL_MS >= deadlineAt) {
+            throw new errors_ActionError('deleted, but it was still there at the recovery deadline');
+        }
+        await new Promise((resolve) => setTimeout(resolve, DELETE_POLL_MS));
+    }
+}
+/** A kubectl message about a Secret may quote its values; they are cut out of any report. */
+function redact(snapshot, text) {
+    if (snapshot.ref.kind !== 'Secret' || !snapshot.previous)
+        return text;
+    const values = Object.values(kube_object_content_asMapping(snapshot.previous.data))
+        .filter((value) => typeof value === 'string' && value.length >= 4)
+        .flatMap((value) => [value, Buffer.from(value, 'base64').toString('utf8')])
+        .filter((value) => value.length >= 4)
+        .sort((a, b) => b.length - a.length);
+    return values.reduce((masked, value) => masked.split(value).join('***'), text);
+}
+function result(snapshot, outcome, verified, message) {
+    return {
+        object: describeRef(snapshot.ref),
+        namespace: snapshot.ref.namespace,
+        outcome,
+        verified,
+        message,
+    };
+}
+/** True when every object is as it was (or, for a replaced Job, as safe as it can be). */
+function allRestored(results) {
+    return results.every((entry) => entry.verified);
+}
+/** kubectl calls at once: enough to be quick, few enough not to swamp a two-core runner. */
+const CONCURRENCY = 6;
+async function mapLimited(items, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/rollout/recovery.ts
+/**
+ * Putting the cluster back after a failed or cancelled deploy, in an order that never leaves new
+ * pods reading old config or old pods reading new config for long: workloads are undone to their
+ * revisions first (so the pods stop reading the new ConfigMaps and Secrets), then the objects that
+ * existed get their previous content back, then the objects this step created are removed.
+ * Shared by main (after a failure or on cancellation) and post (to finish what main began).
+ */
+
+
+
+
+/** Reads every object before the deploy changes anything, and keeps the snapshots for post. */
+async function trackObjects(kubectl, refs, deadlineAt) {
+    if (refs.length === 0)
+        return { snapshots: [], file: undefined };
+    const snapshots = await snapshotObjects(kubectl, refs, deadlineAt);
+    return { snapshots, file: await saveSnapshots(snapshots) };
+}
+/**
+ * Right after the change (whether it went through or not): which objects this step now owns.
+ * Never throws; an object it could not read is left in place by a restore, never deleted.
+ */
+async function recordApplied(kubectl, tracked, deadlineAt) {
+    const unrecorded = tracked.snapshots.filter((snapshot) => snapshot.appliedUid === undefined);
+    if (unrecorded.length === 0)
+        return;
+    await recordAppliedUids(kubectl, unrecorded, deadlineAt);
+    try {
+        if (tracked.file)
+            await saveSnapshots(tracked.snapshots, tracked.file);
+    }
+    catch {
+        // Main still holds them in memory; only a post step after a cancellation would miss them.
+    }
+}
+/** Post reads main's snapshots back; a missing or unreadable file means objects are not restored. */
+async function loadTracked(file) {
+    if (!file)
+        return { snapshots: [], file };
+    return { snapshots: await loadSnapshots(file), file };
+}
+function isWorkload(ref) {
+    return WORKLOAD_KINDS.includes(ref.kind);
+}
+function sameWorkload(ref, workload) {
+    const namespace = workload.namespace;
+    return ref.kind === workload.kind && ref.name === workload.name && ref.namespace === namespace;
+}
+/**
+ * Undoes the workloads that existed, then restores and removes the other objects, each until
+ * `deadlineAt`. Never throws: every workload and object gets its own answer.
+ */
+async function recoverAll(kubectl, before, changed, tracked, deadlineAt) {
+    // A workload this step created has no revision to undo: it is removed with the other objects
+    // it created, when the object snapshots know it.
+    const createdWorkloads = tracked.snapshots.filter((snapshot) => isWorkload(snapshot.ref) && snapshot.previous === undefined);
+    const undone = changed.filter((workload) => !createdWorkloads.some((snapshot) => sameWorkload(snapshot.ref, workload)));
+    const rollback = await rollBack(kubectl, before, undone, deadlineAt);
+    // Workloads that existed are the engine's: `rollout undo` puts their revision back.
+    const objects = tracked.snapshots.filter((snapshot) => !(isWorkload(snapshot.ref) && snapshot.previous !== undefined));
+    let restored;
+    try {
+        restored = await restoreObjects(kubectl, objects, deadlineAt);
+    }
+    catch (error) {
+        // restoreObjects answers per object and does not throw; this is a last guard for the report.
+        restored = objects.map((snapshot) => ({
+            object: `${snapshot.ref.kind}/${snapshot.ref.name}`,
+            namespace: snapshot.ref.namespace,
+            outcome: 'failed',
+            verified: false,
+            message: `not restored: ${errors_describeThrown(error)}`,
+        }));
+    }
+    return { rollback, objects: restored };
+}
+/** Every workload back (or a first deploy) and every object verified as it was. */
+function recoveryFinished(results) {
+    return (results.rollback.every((result) => result.outcome !== 'failed') && allRestored(results.objects));
+}
+/** Something was actually put back or removed, so the deploy counts as rolled back. */
+function somethingRestored(results) {
+    return (results.rollback.some((result) => result.outcome === 'rolled-back') ||
+        results.objects.some((result) => ['restored', 'removed', 'not-recreated'].includes(result.outcome)));
 }
 
 ;// CONCATENATED MODULE: ./src/rollout/main.ts
+
+
+
+
 
 
 
@@ -43293,12 +44813,17 @@ async function run() {
         const settings = readSettings();
         const github = readGitHubContext();
         // Every cluster call of the deploy ends within `timeout`, however the API server behaves.
-        const { kubectl, target } = await connectKubectl(settings, {
+        const { kubectl, target, cluster } = await connectKubectl(settings, {
             deadlineAt: Date.now() + settings.timeoutMs,
         });
+        const clusterName = describeCluster(cluster);
+        if (clusterName)
+            info(log_escapeUntrusted(`Deploying to cluster ${clusterName}`));
         const plan = await planDeploy(settings, github);
         const workloads = plan.kind === 'apply' ? plan.workloads : [plan.workload];
         const before = await snapshot(kubectl, workloads);
+        // The other objects as they were (ConfigMaps, Secrets, Services…), for a restore.
+        const tracked = await trackObjects(kubectl, objectsOf(plan), Date.now() + Math.max(0, kubectl.remainingMs()));
         const state = {
             phase: 'deploying',
             ...target,
@@ -43306,15 +44831,19 @@ async function run() {
             recoveryTimeoutMs: settings.recoveryTimeoutMs,
             before,
             changed: workloads,
+            objectsFile: tracked.file,
         };
         rolloutState.save(state);
-        if (settings.dryRun)
-            await dryRun(kubectl, plan, github);
+        if (settings.dryRun) {
+            await dryRun(kubectl, plan, github, { cluster, namespace: settings.namespace });
+        }
         const deployment = await recordDeployment(settings, github);
-        const cancellation = onCancel(() => cancel(kubectl, settings, state, started));
+        const cancellation = onCancel(() => cancel(kubectl, settings, state, started, tracked));
         let outcome;
+        // Filled in as each Job finishes, so a deploy that fails later still reports them.
+        const jobs = [];
         try {
-            outcome = await deploy(kubectl, settings, plan, github, state);
+            outcome = await deploy(kubectl, settings, plan, github, state, tracked, jobs);
         }
         finally {
             cancellation.stop();
@@ -43324,14 +44853,17 @@ async function run() {
         const report = {
             status: outcome.status,
             namespace: settings.namespace,
+            cluster,
             workloads: before.map((entry, index) => ({
                 ref: entry.ref,
                 before: entry,
                 after: after?.[index],
                 wait: outcome.waits.find((wait) => wait.workload === entry.ref),
             })),
+            jobs,
             smokeTests: outcome.smokeTests,
             rollback: outcome.rollback,
+            restored: outcome.restored,
             recovery: outcome.recovery,
             failure: outcome.failure,
             diagnostics: outcome.diagnostics,
@@ -43361,57 +44893,12 @@ async function run() {
 const ROLLOUT_FAILURE = {
     failureResult: (error) => ({ status: 'failed', rolledBack: false, failure: error }),
 };
-async function planDeploy(settings, github) {
-    if (settings.setImage) {
-        const [kind, name] = settings.setImage.workload.split('/');
-        const known = WORKLOAD_KINDS.find((candidate) => candidate.toLowerCase() === kind);
-        if (!known)
-            throw new errors_ActionError(`Unknown workload kind in ${settings.setImage.workload}.`);
-        return {
-            kind: 'set-image',
-            workload: { kind: known, name },
-            ref: settings.setImage.workload,
-            container: settings.setImage.container,
-            image: settings.setImage.image,
-        };
-    }
-    const cwd = process.env.GITHUB_WORKSPACE || process.cwd();
-    const substitution = substituteImages(await readManifests(settings.manifests, cwd), settings.images);
-    for (const name of substitution.unused) {
-        warning(`images: no container in the manifests uses ${name}, so it was not substituted.`);
-    }
-    const found = findWorkloads(substitution.documents);
-    checkNamespaces(found, settings.namespace);
-    const patch = traceabilityPatch(github, [...new Set(substitution.changes.map((c) => c.to))]);
-    const workloadDocuments = new Set(found.map((workload) => workload.document));
-    const documents = substitution.documents.map((document) => workloadDocuments.has(document)
-        ? { ...document, object: withTraceability(document.object, patch) }
-        : document);
-    // The rendered manifests may hold Secret data: the post step removes the directory.
-    const directory = ownedTempDirectory('manifests');
-    const file = (0,external_node_path_namespaceObject.join)(directory, 'manifests.yaml');
-    await (0,promises_namespaceObject.writeFile)(file, renderManifests(documents));
-    return {
-        kind: 'apply',
-        file,
-        workloads: found.map(({ kind, name }) => ({ kind, name })),
-    };
-}
-/** The engine works in one namespace; a manifest elsewhere would be deployed but never watched. */
-function checkNamespaces(workloads, namespace) {
-    const named = [...new Set(workloads.map((w) => w.namespace).filter((n) => n !== undefined))];
-    const expected = namespace ?? named[0];
-    const stray = workloads.filter((w) => w.namespace !== undefined && w.namespace !== expected);
-    if (named.length > 1 || stray.length > 0) {
-        throw new errors_ActionError(`The manifests put workloads in namespace(s) ${named.join(', ')}, but one rollout deploys to one namespace${namespace ? ` (${namespace})` : ''}.`, 'Remove metadata.namespace from the manifests and set the namespace input, or use one step per namespace.');
-    }
-}
-async function dryRun(kubectl, plan, github) {
+async function dryRun(kubectl, plan, github, where) {
     try {
         // Only a refusal counts: an API fault on the way is retried within the deploy's timeout.
         await untilRecovered('The server-side dry run', async () => {
             if (plan.kind === 'apply') {
-                await kubectl.apply([plan.file], { dryRun: 'server' });
+                await dryRunApply(kubectl, plan);
             }
             else {
                 await kubectl.setImage(plan.ref, plan.container, plan.image, { dryRun: 'server' });
@@ -43424,25 +44911,51 @@ async function dryRun(kubectl, plan, github) {
     catch (error) {
         const problem = `the API server rejected the deploy in a server-side dry run; nothing was changed: ${errors_describeThrown(error)}`;
         setOutputs({ status: 'failed', 'rolled-back': 'false' });
-        setResultOutput({ status: 'failed', rolledBack: false, failure: problem, changed: false });
-        await new JobSummary().verdict('failure', `Failed: ${problem}`).write();
+        setResultOutput({
+            status: 'failed',
+            rolledBack: false,
+            failure: problem,
+            changed: false,
+            cluster: clusterJson(where.cluster),
+        });
+        const summary = new JobSummary().verdict('failure', `Failed: ${problem}`);
+        const whereText = whereLine(where.cluster, where.namespace);
+        if (whereText)
+            summary.paragraph(whereText);
+        await summary.write();
         throw new errors_ActionError(problem, 'Fix the manifests or the image named above; the cluster still runs what it ran before.');
     }
 }
 function annotationsFor(github, image) {
     return traceabilityPatch(github, [image]).metadata.annotations;
 }
-async function deploy(kubectl, settings, plan, github, state) {
+/** The objects of an apply plan (none for set-image, which changes one workload only). */
+function objectsOf(plan) {
+    return plan.kind === 'apply' ? plan.objects : [];
+}
+async function deploy(kubectl, settings, plan, github, state, tracked, jobs) {
     const started = Date.now();
     const workloads = plan.kind === 'apply' ? plan.workloads : [plan.workload];
     let waits = [];
     let smokeTests = [];
     let failure;
     try {
-        await change(kubectl, plan, settings, github);
-        waits = await waitAll(kubectl, workloads, Math.max(1, kubectl.remainingMs()));
+        try {
+            await change(kubectl, plan, settings, github, jobs);
+        }
+        finally {
+            // Which objects this step created, even when the apply failed half way: a restore deletes
+            // only those. A budget of its own, as the deploy's time may be what ran out.
+            await recordApplied(kubectl, tracked, Date.now() + REPORT_BUDGET_MS);
+        }
+        // A failed Job stops the deploy before any workload changed.
+        const failedJob = jobs.find((job) => job.outcome === 'failed');
+        waits = failedJob ? [] : await waitAll(kubectl, workloads, Math.max(1, kubectl.remainingMs()));
         const stuck = waits.find((wait) => !wait.done);
-        if (stuck) {
+        if (failedJob) {
+            failure = jobLine(failedJob);
+        }
+        else if (stuck) {
             failure = `${stuck.workload} did not become ready: ${stuck.message}`;
         }
         else if (settings.smokeTests.length > 0) {
@@ -43462,6 +44975,7 @@ async function deploy(kubectl, settings, plan, github, state) {
             waits,
             smokeTests,
             rollback: [],
+            restored: [],
             recovery: undefined,
             failure,
             diagnostics: undefined,
@@ -43476,30 +44990,34 @@ async function deploy(kubectl, settings, plan, github, state) {
             waits,
             smokeTests,
             rollback: [],
+            restored: [],
             recovery: undefined,
             failure,
             diagnostics,
         };
     }
-    const { rollback, recovery } = await recover(kubectl, settings, state);
-    const status = recovery.finished && rollback.some((r) => r.outcome === 'rolled-back')
+    const { rollback, restored, recovery } = await recover(kubectl, settings, state, tracked);
+    const status = recovery.finished && somethingRestored({ rollback, objects: restored })
         ? 'rolled-back'
         : 'failed';
-    return { status, waits, smokeTests, rollback, recovery, failure, diagnostics };
+    return { status, waits, smokeTests, rollback, restored, recovery, failure, diagnostics };
 }
 /**
- * Rolls back every changed workload, retrying through API faults until the recovery deadline.
- * The deadline is saved first, so a post step after a cancellation continues to the same one.
+ * Rolls back every changed workload, then restores the other objects and removes those this step
+ * created, retrying through API faults until the recovery deadline. The deadline is saved first,
+ * so a post step after a cancellation continues to the same one.
  */
-async function recover(kubectl, settings, state, stopAt) {
+async function recover(kubectl, settings, state, tracked, stopAt) {
     // In place: a cancellation arriving now continues to the same deadline, and so does post.
     const marked = Object.assign(state, recovering(state));
     rolloutState.save(marked);
     const deadlineAt = Math.min(marked.recoveryDeadlineAt ?? Infinity, stopAt ?? Infinity);
-    const rollback = await rollBack(kubectl, state.before, state.changed, deadlineAt);
-    const finished = rollback.every((result) => result.outcome !== 'failed');
+    const results = await recoverAll(kubectl, state.before, state.changed, tracked, deadlineAt);
+    const { rollback } = results;
+    const finished = recoveryFinished(results);
     return {
         rollback,
+        restored: results.objects,
         recovery: {
             finished,
             durationMs: Date.now() - (marked.recoveryStartedAt ?? Date.now()),
@@ -43512,11 +45030,10 @@ async function recover(kubectl, settings, state, stopAt) {
  * Applying the same manifests (or setting the same image) again changes nothing, so an API fault
  * here is retried within the deploy's own timeout instead of failing the deploy.
  */
-async function change(kubectl, plan, settings, github) {
+async function change(kubectl, plan, settings, github, jobs) {
     const deadlineAt = Date.now() + Math.max(0, kubectl.remainingMs());
     if (plan.kind === 'apply') {
-        const applied = await untilRecovered('Applying the manifests', () => kubectl.apply([plan.file], { serverSide: settings.serverSide }), { deadlineAt });
-        printUntrusted(applied);
+        await applyInOrder(kubectl, plan, settings.serverSide, jobs);
         return;
     }
     printUntrusted(await untilRecovered(`Setting the image of ${plan.ref}`, () => kubectl.setImage(plan.ref, plan.container, plan.image), { deadlineAt }));
@@ -43528,10 +45045,13 @@ async function diagnoseQuietly(kubectl, workloads, since) {
             kubectl.json(['get', 'pods']),
             kubectl.json(['get', 'events']),
         ]);
-        return diagnose(pods, events, {
+        const diagnostics = diagnose(pods, events, {
             objects: workloads.map((w) => w.name),
             sinceMs: Date.now() - since + 60_000,
         });
+        // The last lines of the failing containers usually say why; each log says why it is missing.
+        const targets = failingContainers(pods, diagnostics.pods.map((pod) => pod.pod));
+        return { ...diagnostics, logs: await readPodLogs(kubectl, targets) };
     }
     catch (error) {
         warning(`Could not read pods and events for diagnostics: ${errors_describeThrown(error)}`);
@@ -43551,21 +45071,21 @@ async function snapshotQuietly(kubectl, workloads) {
  * Cancelled while changing the cluster: roll back for as long as the runner allows, report, and
  * leave the rest to post, which continues to the same recovery deadline.
  */
-async function cancel(kubectl, settings, state, started) {
+async function cancel(kubectl, settings, state, started, tracked) {
     warning('The rollout was cancelled while it was changing the cluster.');
     let report;
     if (settings.rollbackOnFailure) {
         info('Rolling back what this run changed; the post step finishes it if time runs out.');
-        const { rollback, recovery } = await recover(kubectl, settings, state, Date.now() + CANCEL_BUDGET_MS);
+        const { rollback, restored, recovery } = await recover(kubectl, settings, state, tracked, Date.now() + CANCEL_BUDGET_MS);
         for (const result of rollback) {
             info(log_escapeUntrusted(`${result.workload}: ${result.message}`));
         }
+        for (const result of restored) {
+            info(log_escapeUntrusted(`${objectName(result)}: ${result.message}`));
+        }
         if (recovery.finished)
             rolloutState.save({ ...state, phase: 'settled' });
-        report = cancelledReport(settings, state, started, rollback, {
-            ...recovery,
-            command: undefined,
-        });
+        report = cancelledReport(settings, state, started, rollback, { ...recovery, command: undefined }, restored);
     }
     else {
         rolloutState.save({ ...state, phase: 'settled' });
@@ -43582,11 +45102,13 @@ async function cancel(kubectl, settings, state, started) {
     setFailed(`rollout failed: ${verdictLine(report)}`);
     process.exit(1);
 }
-function cancelledReport(settings, state, started, rollback, recovery) {
+function cancelledReport(settings, state, started, rollback, recovery, restored = []) {
     const finished = recovery?.finished ?? false;
     return {
-        status: finished && rollback.some((r) => r.outcome === 'rolled-back') ? 'rolled-back' : 'failed',
+        status: finished && somethingRestored({ rollback, objects: restored }) ? 'rolled-back' : 'failed',
+        restored,
         namespace: settings.namespace,
+        cluster: readClusterIdentity(state.kubeconfigPath, state.context),
         workloads: state.before.map((entry) => ({
             ref: entry.ref,
             before: entry,

@@ -5,14 +5,17 @@
  */
 import { ActionError } from '../../core/errors.js';
 import type { Kubectl } from '../../core/kubectl.js';
+import { canaryName } from '../names.js';
+import type { ContainerImage, PodTemplate } from './canary-template.js';
+import { hpaHoldsProblem, type HpaHold } from './hpa.js';
+import type { CanaryTarget } from '../target.js';
 import type { TrafficMode } from '../types.js';
+import { TRAFFIC_MODES } from './traffic/traffic-modes.js';
 
 export const STATE_ANNOTATION = 'canary.slipway.dev/state';
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'slipway';
 export const STABLE_LABEL = 'canary.slipway.dev/stable';
-
-const TRAFFIC_MODES: readonly TrafficMode[] = ['replicas', 'gateway-api', 'nginx', 'istio'];
 
 /** The workflow run a canary belongs to: only it may revert or promote the canary on its own. */
 export interface RunOwner {
@@ -31,15 +34,14 @@ export interface RunOwner {
  */
 export type CanaryPhase = 'running' | 'paused' | 'promoting';
 
-export interface ClusterState {
+/**
+ * The canary's target is recorded at the top level (version 1's fields), resolved: the container
+ * and Service are known once the canary exists. The namespace is the canary Deployment's own.
+ */
+export interface ClusterState extends Omit<CanaryTarget, 'namespace' | 'container' | 'service'> {
   version: 1;
-  /** The stable Deployment. */
-  deployment: string;
   container: string;
-  /** The stable Service. */
   service: string;
-  traffic: TrafficMode;
-  route: string | undefined;
   stableImage: string;
   stableRevision: number;
   canaryImage: string;
@@ -56,6 +58,24 @@ export interface ClusterState {
   /** While running or promoting the owner renews renewedAt; a lease not renewed in time is stale. */
   leaseSeconds?: number;
   renewedAt?: string;
+  /** Set when the canary runs a whole release (manifests or kustomize) instead of one image. */
+  release?: ReleaseRecord;
+  /** Stable's HPAs as they were before the canary held them; restored when the canary ends. */
+  hpaHolds?: HpaHold[];
+}
+
+/** What a canary of a whole release runs, so a later job promotes (or reverts) exactly that. */
+export interface ReleaseRecord {
+  /** Digest of the rendered manifests: a later promote must render the same release. */
+  digest: string;
+  /** kind/name of the ConfigMap and Secret copies the canary's pods use. */
+  copies: string[];
+  /** Every container's image, for the report. */
+  images: ContainerImage[];
+  /** The change as a reviewer reads it (images per container, env/config). */
+  change: string[];
+  /** The Deployment's pod template as the manifests have it: stable runs the release once it has it. */
+  template: PodTemplate;
 }
 
 /** True when the canary's owner stopped renewing its lease: its runner is gone. */
@@ -85,10 +105,6 @@ export function describeOwner(state: ClusterState): string {
   const owner = state.owner;
   if (!owner) return 'an earlier Slipway run';
   return `run ${owner.runId} (attempt ${owner.runAttempt}) of workflow '${owner.workflow}', job '${owner.job}' in ${owner.repository}`;
-}
-
-export function canaryName(deployment: string): string {
-  return `${deployment}-canary`;
 }
 
 export function stateAnnotation(state: ClusterState): Record<string, string> {
@@ -174,6 +190,13 @@ function stateProblem(value: unknown): string | undefined {
   ) {
     return "'renewedAt' is not a time";
   }
+  if (state.release !== undefined && releaseProblem(state.release)) {
+    return "'release' is not a release record";
+  }
+  if (state.hpaHolds !== undefined) {
+    const problem = hpaHoldsProblem(state.hpaHolds);
+    if (problem) return problem;
+  }
   if (state.owner !== undefined) {
     const owner = state.owner as Record<string, unknown> | null;
     const texts = ['runId', 'repository', 'workflow', 'job'];
@@ -185,4 +208,17 @@ function stateProblem(value: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+function releaseProblem(value: unknown): boolean {
+  const release = value as Partial<Record<keyof ReleaseRecord, unknown>> | null;
+  return (
+    typeof release?.digest !== 'string' ||
+    !Array.isArray(release.copies) ||
+    release.copies.some((copy) => typeof copy !== 'string') ||
+    !Array.isArray(release.images) ||
+    !Array.isArray(release.change) ||
+    typeof release.template !== 'object' ||
+    release.template === null
+  );
 }

@@ -6,25 +6,32 @@
 import { ActionError, describeThrown } from '../../core/errors.js';
 import { untilRecovered } from '../../core/kube-recovery.js';
 import type { Kubectl } from '../../core/kubectl.js';
-import type { CleanupReport, TrafficMode } from '../types.js';
-import { canaryName, readClusterState } from './cluster-state.js';
-import { canaryServiceName, type TrafficProvider } from './traffic/index.js';
+import type { CanaryTarget } from '../target.js';
+import type { CleanupReport } from '../types.js';
+import { canaryName, canaryServiceName } from '../names.js';
+import { coveredBy, type PodTemplate } from './canary-template.js';
+import { readClusterState } from './cluster-state.js';
+import { restoreHeldHpas, type HpaRestore } from './hpa.js';
+import type { TrafficProvider } from './traffic/index.js';
+import { usesRoute } from './traffic/traffic-modes.js';
 
-export interface CanaryNames {
-  /** The stable Deployment. */
-  deployment: string;
-  /** The stable Service; its `-canary` twin exists in router modes. */
-  service: string | undefined;
-  route: string | undefined;
-  traffic: TrafficMode;
-  /** The stable container the image is set on; read from the canary's state when not given. */
+/**
+ * The canary's target as ending it needs it: the stable Service's `-canary` twin exists in router
+ * modes; the container is read from the canary's state when not given.
+ */
+export interface CanaryNames extends Omit<CanaryTarget, 'namespace' | 'container'> {
+  namespace?: string;
   container?: string;
+  /** kind/name of the ConfigMap and Secret copies a canary of a whole release uses. */
+  copies?: readonly string[];
 }
 
 export interface RevertOptions {
   /** The image stable must still run; undefined skips that check. */
   stableImage: string | undefined;
   timeoutMs: number;
+  /** Stable's HPAs the canary held, put back once traffic is back on stable. */
+  hpa?: HpaRestore;
 }
 
 export interface PromoteOptions {
@@ -36,6 +43,7 @@ export interface PromoteOptions {
   stableRevision?: number;
   /** Until when each call may be retried through API faults (epoch ms). */
   retryUntil: number;
+  hpa?: HpaRestore;
 }
 
 export interface PromotionReport extends CleanupReport {
@@ -51,10 +59,10 @@ interface DeploymentView {
 /** kind/name of everything a canary run creates. */
 export function canaryObjects(names: CanaryNames, provider: TrafficProvider): string[] {
   const objects = [`deployment/${canaryName(names.deployment)}`];
-  if (names.traffic !== 'replicas' && names.service) {
+  if (usesRoute(names.traffic) && names.service) {
     objects.push(`service/${canaryServiceName(names.service)}`);
   }
-  return [...objects, ...provider.objects()];
+  return [...objects, ...provider.objects(), ...(names.copies ?? [])];
 }
 
 /**
@@ -83,6 +91,7 @@ export async function revertToStable(
   options: RevertOptions,
 ): Promise<CleanupReport> {
   await giveTrafficBack(provider);
+  await restoreHeldHpas(kubectl, options.hpa);
   const objects = canaryObjects(names, provider);
   await deleteCanaryObjects(kubectl, objects);
   return verify(kubectl, provider, names, objects, options.stableImage, options.timeoutMs);
@@ -140,12 +149,22 @@ export async function finishPromotion(
   kubectl: Kubectl,
   provider: TrafficProvider,
   names: CanaryNames,
-  options: { timeoutMs: number; image?: string },
+  options: { timeoutMs: number; image?: string; template?: PodTemplate; hpa?: HpaRestore },
 ): Promise<CleanupReport> {
   await giveTrafficBack(provider);
+  await restoreHeldHpas(kubectl, options.hpa);
   const objects = canaryObjects(names, provider);
   await deleteCanaryObjects(kubectl, objects);
-  return verify(kubectl, provider, names, objects, options.image, options.timeoutMs);
+  const report = await verify(kubectl, provider, names, objects, options.image, options.timeoutMs);
+  if (!options.template) return report;
+  // A release promotion is done only when stable runs the manifests' template, not one image.
+  const view = await kubectl.getIfExists<{ spec: { template: unknown } }>(
+    `deployment/${names.deployment}`,
+  );
+  return {
+    ...report,
+    stableHealthy: report.stableHealthy && coveredBy(options.template, view?.spec.template),
+  };
 }
 
 async function giveTrafficBack(provider: TrafficProvider): Promise<void> {

@@ -5,16 +5,15 @@
 import { ActionError } from '../../core/errors.js';
 import type { Kubectl, RolloutStatus } from '../../core/kubectl.js';
 import type { TrafficMode } from '../types.js';
+import { canaryName } from '../names.js';
 import {
-  canaryName,
   MANAGED_BY,
   MANAGED_BY_LABEL,
   STABLE_LABEL,
   stateAnnotation,
   type ClusterState,
 } from './cluster-state.js';
-
-export { canaryName } from './cluster-state.js';
+import type { PodTemplate } from './canary-template.js';
 
 export const TRACK_LABEL = 'track';
 const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
@@ -76,6 +75,7 @@ export async function readStable(
   kubectl: Kubectl,
   deployment: string,
   container?: string,
+  options: { firstWhenUnclear?: boolean } = {},
 ): Promise<StableSnapshot> {
   const object = await kubectl.getIfExists<DeploymentObject>(`deployment/${deployment}`);
   if (!object) {
@@ -108,7 +108,8 @@ export async function readStable(
         "Set the 'container' input to one of those names.",
       );
     }
-    if (list.length === 1) return list[0];
+    // A release's canary changes the whole template; the container only names what is reported.
+    if (list.length === 1 || options.firstWhenUnclear) return list[0];
     throw new ActionError(
       `Deployment '${name}' has ${list.length} containers (${names.join(', ')}), so it is not clear which one gets the new image.`,
       "Set the 'container' input to one of those names.",
@@ -130,7 +131,7 @@ export async function readService(kubectl: Kubectl, name: string): Promise<Servi
 }
 
 /** The canary's pods carry the stable pods' labels, so dashboards and policies still apply. */
-export function canaryPodLabels(stable: StableSnapshot): Labels {
+export function canaryPodLabels(stable: Pick<StableSnapshot, 'podLabels'>): Labels {
   return { ...stable.podLabels, [TRACK_LABEL]: 'canary' };
 }
 
@@ -147,7 +148,7 @@ export function canarySelector(stable: StableSnapshot): LabelSelector {
   return selector;
 }
 
-function ownershipLabels(stable: string): Labels {
+export function ownershipLabels(stable: string): Labels {
   return { [MANAGED_BY_LABEL]: MANAGED_BY, [STABLE_LABEL]: stable };
 }
 
@@ -156,6 +157,11 @@ export interface CanaryWorkload {
   image: string;
   replicas: number;
   state: ClusterState;
+  /**
+   * A whole release's pod template (references already pointing at the canary's config copies);
+   * without it the canary is stable's template with `image` in stable's container.
+   */
+  template?: PodTemplate;
 }
 
 /** Applies the canary Deployment; running it again with the same inputs changes nothing. */
@@ -165,16 +171,24 @@ export async function createCanary(kubectl: Kubectl, canary: CanaryWorkload): Pr
   delete spec.paused;
   spec.replicas = canary.replicas;
   spec.selector = canarySelector(stable);
-  spec.template = {
-    ...spec.template,
-    metadata: { ...(spec.template.metadata ?? {}), labels: canaryPodLabels(stable) },
-    spec: {
-      ...spec.template.spec,
-      containers: spec.template.spec.containers.map((entry) =>
-        entry.name === stable.container ? { ...entry, image: canary.image } : entry,
-      ),
-    },
-  };
+  spec.template = canary.template
+    ? {
+        ...(structuredClone(canary.template) as unknown as DeploymentSpec['template']),
+        metadata: {
+          ...(canary.template.metadata ?? {}),
+          labels: canaryPodLabels({ podLabels: canary.template.metadata?.labels ?? {} }),
+        },
+      }
+    : {
+        ...spec.template,
+        metadata: { ...(spec.template.metadata ?? {}), labels: canaryPodLabels(stable) },
+        spec: {
+          ...spec.template.spec,
+          containers: spec.template.spec.containers.map((entry) =>
+            entry.name === stable.container ? { ...entry, image: canary.image } : entry,
+          ),
+        },
+      };
   const name = canaryName(stable.name);
   await kubectl.applyObject({
     apiVersion: 'apps/v1',

@@ -4,10 +4,10 @@
  * metrics, Istio's standard metrics, or ingress-nginx's.
  */
 import { ActionError } from '../../core/errors.js';
-import { canaryName } from '../cluster/cluster-state.js';
-import { canaryServiceName } from '../cluster/traffic/index.js';
+import { canaryName, canaryServiceName } from '../names.js';
 import { TRACK_LABEL } from '../cluster/workload.js';
-import type { MetricNames, TrafficMode } from '../types.js';
+import type { CanaryTarget } from '../target.js';
+import type { MetricNames } from '../types.js';
 import { promqlString } from './promql.js';
 
 export type Track = 'canary' | 'stable';
@@ -39,17 +39,16 @@ export interface LabelSelector {
   matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
 }
 
-/** What the sources need to know about the workload whose tracks are compared. */
-export interface SourceContext {
+/**
+ * What the sources need to know about the workload whose tracks are compared: its target (the
+ * canary's Deployment and Service are the stable ones' names.ts twins; nginx reads the route).
+ */
+export interface SourceContext extends Pick<
+  CanaryTarget,
+  'deployment' | 'service' | 'traffic' | 'route'
+> {
   /** The namespace the workload runs in (and its metrics are labelled with). */
   namespace: string;
-  /** The stable Deployment; the canary's is `<deployment>-canary`. */
-  deployment: string;
-  /** The stable Service; the canary's is `<service>-canary`. */
-  service: string | undefined;
-  /** How traffic is shifted, and the Ingress (nginx) or route object it is shifted in. */
-  traffic: TrafficMode;
-  route: string | undefined;
   /** The stable Deployment's spec.selector; undefined when it was not read. */
   stableSelector: LabelSelector | undefined;
 }

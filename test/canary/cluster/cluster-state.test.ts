@@ -104,6 +104,14 @@ describe('parseClusterState', () => {
     ['a paused state without a lease', state({ phase: 'paused', leaseSeconds: undefined })],
     ['a promoting state', state({ phase: 'promoting' })],
     ['a replicas canary without a route', { ...OLD_STATE, traffic: 'replicas', route: undefined }],
+    [
+      "a state that holds stable's HPA",
+      state({
+        hpaHolds: [
+          { name: 'web', minReplicas: 1, maxReplicas: 10, heldMinReplicas: 4, heldMaxReplicas: 10 },
+        ],
+      }),
+    ],
   ])('accepts %s', (_case, canary) => {
     expect(parseClusterState(JSON.stringify(canary), 'web-canary')).toEqual(canary);
   });
@@ -129,6 +137,15 @@ describe('parseClusterState', () => {
       'a missing canary image',
       JSON.stringify({ ...OLD_STATE, canaryImage: undefined }),
       "'canaryImage'",
+    ],
+    ['HPA holds that are not a list', JSON.stringify({ ...state(), hpaHolds: {} }), "'hpaHolds'"],
+    [
+      'an HPA hold without its original minReplicas',
+      JSON.stringify({
+        ...state(),
+        hpaHolds: [{ name: 'web', maxReplicas: 10, heldMinReplicas: 4, heldMaxReplicas: 10 }],
+      }),
+      "'hpaHolds'",
     ],
     ['another version', JSON.stringify({ ...OLD_STATE, version: 2 }), 'version 2'],
     ['a list', '[]', 'not a JSON object'],

@@ -53,11 +53,9 @@ async function canaryRunning(prefix: string, mode: TrafficMode, image: string) {
   };
   const provider = () =>
     trafficProvider(kubectl, {
-      mode,
+      ...names,
       namespace,
-      service: 'web',
-      route: names.route,
-      deployment: 'web',
+      container: undefined,
       stableReplicas: stable.replicas,
     });
   const first = provider();

@@ -23,6 +23,8 @@ export interface StoredDeployment {
   requiredContexts: string[] | undefined;
   transientEnvironment: boolean;
   productionEnvironment: boolean;
+  /** What the client attached (an object, or a JSON string, as GitHub accepts both). */
+  payload: unknown;
   statuses: StoredDeploymentStatus[];
 }
 
@@ -31,6 +33,13 @@ const NOT_FOUND: FakeResponse = {
   status: 404,
   body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' },
 };
+
+/** GitHub's paging: `per_page` (default 30, at most 100) items of page `page` (from 1). */
+function page<T>(items: T[], query: Record<string, unknown>): T[] {
+  const perPage = Math.min(Number(query.per_page ?? 30), 100);
+  const start = (Number(query.page ?? 1) - 1) * perPage;
+  return items.slice(start, start + perPage);
+}
 
 export class DeploymentStore {
   readonly deployments: StoredDeployment[] = [];
@@ -55,10 +64,39 @@ export class DeploymentStore {
         transientEnvironment: (body.transient_environment as boolean | undefined) ?? false,
         productionEnvironment:
           (body.production_environment as boolean | undefined) ?? environment === 'production',
+        payload: body.payload ?? {},
         statuses: [],
       };
       this.deployments.push(deployment);
       return { status: 201, body: this.renderDeployment(deployment, request) };
+    });
+    // Newest first, filtered as GitHub filters: sha, ref, task and environment must all match.
+    fake.on('GET /repos/{owner}/{repo}/deployments', (request) => {
+      const query = request.query as Record<string, unknown>;
+      const matching = this.deployments
+        .filter(
+          (d) =>
+            (query.sha === undefined || d.sha === query.sha) &&
+            (query.ref === undefined || d.ref === query.ref) &&
+            (query.task === undefined || d.task === query.task) &&
+            (query.environment === undefined || d.environment === query.environment),
+        )
+        .reverse();
+      return {
+        status: 200,
+        body: page(matching, query).map((d) => this.renderDeployment(d, request)),
+      };
+    });
+    fake.on('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', (request) => {
+      const deployment = this.deployments.find((d) => d.id === request.params.deployment_id);
+      if (!deployment) return NOT_FOUND;
+      const newestFirst = [...deployment.statuses].reverse();
+      return {
+        status: 200,
+        body: page(newestFirst, request.query as Record<string, unknown>).map((status) =>
+          this.renderStatus(deployment, status, request),
+        ),
+      };
     });
     fake.on('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', (request) => {
       const deployment = this.deployments.find((d) => d.id === request.params.deployment_id);
@@ -104,7 +142,7 @@ export class DeploymentStore {
       sha: deployment.sha,
       ref: deployment.ref,
       task: deployment.task,
-      payload: {},
+      payload: deployment.payload,
       original_environment: deployment.environment,
       environment: deployment.environment,
       description: deployment.description,

@@ -13,9 +13,11 @@ import { KIND_SCHEMAS, scaleSchema } from './schemas.js';
 const SCHEMA_PREFIX = {
   '': 'io.k8s.api.core.v1',
   apps: 'io.k8s.api.apps.v1',
+  batch: 'io.k8s.api.batch.v1',
   'networking.k8s.io': 'io.k8s.api.networking.v1',
   'gateway.networking.k8s.io': 'io.k8s.networking.gateway.v1',
   'networking.istio.io': 'io.istio.networking.v1',
+  autoscaling: 'io.k8s.api.autoscaling.v2',
 };
 
 /** @param {ResourceKind} kind */

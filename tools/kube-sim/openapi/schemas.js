@@ -289,12 +289,44 @@ export const KIND_SCHEMAS = {
     status: open,
   }),
   controllerrevisions: kindSchema({ data: open, revision: int }),
+  jobs: kindSchema({
+    spec: obj({
+      parallelism: int,
+      completions: int,
+      activeDeadlineSeconds: int,
+      podFailurePolicy: open,
+      successPolicy: open,
+      backoffLimit: int,
+      backoffLimitPerIndex: int,
+      maxFailedIndexes: int,
+      selector: labelSelector,
+      manualSelector: bool,
+      template: podTemplate,
+      ttlSecondsAfterFinished: int,
+      completionMode: str,
+      suspend: bool,
+      podReplacementPolicy: str,
+      managedBy: str,
+    }),
+    status: open,
+  }),
   ingresses: kindSchema({
     spec: obj({ ingressClassName: str, defaultBackend: open, tls: list(open), rules: list(open) }),
     status: open,
   }),
   httproutes: kindSchema({ spec: open, status: open }),
   virtualservices: kindSchema({ spec: open, status: open }),
+  // metrics and behavior are kept as given: kube-sim has no metrics, only a recommendation.
+  horizontalpodautoscalers: kindSchema({
+    spec: obj({
+      scaleTargetRef: obj({ apiVersion: str, kind: str, name: str }),
+      minReplicas: int,
+      maxReplicas: int,
+      metrics: list(open),
+      behavior: open,
+    }),
+    status: open,
+  }),
 };
 
 /** The Scale subresource body (autoscaling/v1). */

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2621);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8380);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2621:
+/***/ 8380:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31513,7 +31513,7 @@ const OWNED_TEMP_PREFIX = 'slipway-';
  * with the credential files. Outside a runner (no RUNNER_TEMP) it goes to the system temp folder
  * and is not recorded.
  */
-function ownedTempDirectory(purpose) {
+function credentials_ownedTempDirectory(purpose) {
     const runnerTemp = process.env.RUNNER_TEMP;
     const directory = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), `${OWNED_TEMP_PREFIX}${purpose}-`));
     (0,external_node_fs_namespaceObject.chmodSync)(directory, 0o700);
@@ -31528,7 +31528,7 @@ function ownedTempDirectory(purpose) {
  * RUNNER_TEMP. Saved state is read back from the environment, so a post step checks what it is
  * told to delete instead of trusting it.
  */
-function isOwnedTempDirectory(path, runnerTemp = process.env.RUNNER_TEMP) {
+function credentials_isOwnedTempDirectory(path, runnerTemp = process.env.RUNNER_TEMP) {
     if (!runnerTemp || !(0,external_node_path_namespaceObject.isAbsolute)(path))
         return false;
     const resolved = (0,external_node_path_namespaceObject.resolve)(path);
@@ -31552,7 +31552,7 @@ async function removeCredentialFiles() {
     for (const directory of new Set([...recorded, ...written])) {
         if (typeof directory !== 'string')
             continue;
-        if (!isOwnedTempDirectory(directory)) {
+        if (!credentials_isOwnedTempDirectory(directory)) {
             warning(`Not removing ${escapeUntrusted(directory)}: a post step removes only what its main step ` +
                 `created (a ${OWNED_TEMP_PREFIX}* directory directly under RUNNER_TEMP).`);
             continue;
@@ -32138,12 +32138,75 @@ function lastLine(text) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/core/cluster-identity.ts
+/**
+ * Which cluster a step talks to. A workflow that deploys to many clusters runs the same step once
+ * per cluster, and a reader of the run must see which cluster each summary is about: the
+ * kubeconfig context and the API server's host say that without showing any credential.
+ */
+
+
+/** The identity in a parsed kubeconfig; parts it does not name are undefined. */
+function clusterIdentity(config, context) {
+    const kubeconfig = cluster_identity_asMapping(config);
+    const current = kubeconfig['current-context'];
+    const name = context || (typeof current === 'string' && current !== '' ? current : undefined);
+    const clusterName = cluster_identity_asMapping(namedEntry(kubeconfig.contexts, name)?.context).cluster;
+    const cluster = cluster_identity_asMapping(namedEntry(kubeconfig.clusters, typeof clusterName === 'string' ? clusterName : undefined)
+        ?.cluster);
+    return { context: name, server: hostOf(cluster.server) };
+}
+/**
+ * The identity of the kubeconfig file kubectl is given. It only labels the report, so a file that
+ * cannot be read or parsed gives what is known (the context input) instead of an error.
+ */
+function cluster_identity_readClusterIdentity(kubeconfigPath, context) {
+    try {
+        return clusterIdentity(YAML.parse(readFileSync(kubeconfigPath, 'utf8'), { maxAliasCount: 100 }), context);
+    }
+    catch {
+        return { context: context || undefined, server: undefined };
+    }
+}
+/** One phrase for logs and summaries: `eu-west (api.eu.example.com:6443)`; undefined when unknown. */
+function describeCluster(identity) {
+    if (!identity?.context && !identity?.server)
+        return undefined;
+    if (!identity.server)
+        return identity.context;
+    if (!identity.context)
+        return identity.server;
+    return `${identity.context} (${identity.server})`;
+}
+function namedEntry(list, name) {
+    if (name === undefined || !Array.isArray(list))
+        return undefined;
+    return list.map(cluster_identity_asMapping).find((entry) => entry.name === name);
+}
+/** Only host and port: a path or a user name in the URL says nothing about which cluster it is. */
+function hostOf(server) {
+    if (typeof server !== 'string' || server.trim() === '')
+        return undefined;
+    try {
+        return new URL(server.trim()).host || undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function cluster_identity_asMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : {};
+}
+
 ;// CONCATENATED MODULE: ./src/core/kubectl.ts
 /**
  * The kubectl adapter: every cluster call goes through the real kubectl with an argument array,
  * a private kubeconfig and a private discovery cache, so nothing a user typed becomes a command
  * and nothing cached by one run is trusted by the next.
  */
+
 
 
 
@@ -32162,11 +32225,10 @@ class Kubectl {
     options;
     constructor(options) {
         this.options = options;
-        this.program =
-            options.program ?? ((0,external_node_fs_namespaceObject.existsSync)('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl');
+        this.program = options.program ?? defaultKubectlProgram();
         this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
         // Recorded for the post step, which removes it: nothing of ours outlives the job's steps.
-        const cacheDir = options.cacheDir ?? ownedTempDirectory('kube-cache');
+        const cacheDir = options.cacheDir ?? credentials_ownedTempDirectory('kube-cache');
         this.options = { ...options, cacheDir };
         this.globalArgs = ['--kubeconfig', options.kubeconfigPath, '--cache-dir', cacheDir];
         if (options.context)
@@ -32177,6 +32239,19 @@ class Kubectl {
     /** The same kubectl (kubeconfig, cache) with another deadline, e.g. for a rollback's own budget. */
     withDeadline(deadlineAt) {
         return new Kubectl({ ...this.options, deadlineAt });
+    }
+    /**
+     * The same kubectl working in another namespace, for objects that name their own; undefined
+     * keeps this one's (the namespace input, else the context's).
+     */
+    inNamespace(namespace) {
+        if (namespace === undefined || namespace === this.options.namespace)
+            return this;
+        return new Kubectl({ ...this.options, namespace });
+    }
+    /** The namespace given with --namespace; undefined: the context's. */
+    get namespace() {
+        return this.options.namespace;
     }
     forgetDiscovery() {
         const cacheDir = this.options.cacheDir;
@@ -32274,6 +32349,8 @@ class Kubectl {
     /** `kubectl apply` of one object given in memory, through stdin (no file to clean up). */
     async applyObject(object, options = {}) {
         const args = ['apply', '-f', '-'];
+        if (options.serverSide)
+            args.push('--server-side', '--field-manager=slipway');
         if (options.dryRun === 'server')
             args.push('--dry-run=server');
         return (await this.run(args, { stdin: JSON.stringify(object) })).stdout;
@@ -32302,6 +32379,10 @@ class Kubectl {
         }
         return (await this.run(['get', '--raw', path], options)).stdout;
     }
+}
+/** /usr/bin/kubectl when it exists (not a wrapper earlier on PATH), else `kubectl` on PATH. */
+function defaultKubectlProgram() {
+    return (0,external_node_fs_namespaceObject.existsSync)('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl';
 }
 function parseJson(result) {
     try {
@@ -32440,7 +32521,9 @@ async function connectKubectl(inputs, options = {}) {
         context: inputs.context,
         namespace: inputs.namespace,
     };
-    return { kubectl: kubectlFor(target, options), target };
+    // Named in the summary, so each leg of a many-cluster matrix says which cluster it changed.
+    const cluster = readClusterIdentity(target.kubeconfigPath, target.context);
+    return { kubectl: kubectlFor(target, options), target, cluster };
 }
 /** kubectl for a target saved earlier, e.g. by main for its post step. */
 function kubectlFor(target, options = {}) {
@@ -32813,347 +32896,231 @@ class ClusterLock {
     }
 }
 
-;// CONCATENATED MODULE: ./src/canary/cluster/cluster-state.ts
+;// CONCATENATED MODULE: ./src/canary/names.ts
 /**
- * A canary run can span jobs (`mode: start` today, `promote` or `abort` after a person looked), so
- * what the run needs to continue lives on the canary Deployment itself: it exists exactly as long
- * as the canary does, and deleting the canary forgets the run.
+ * The one place canary object names are made. Everything a canary run creates is named after the
+ * stable object it stands beside plus one suffix, so the revert, the post step, the metrics
+ * queries and a later job all find the same objects, and input checks can leave room for it.
+ */
+/** Appended to a stable object's name to name its canary twin. */
+const CANARY_SUFFIX = '-canary';
+/** The canary twin of any stable object (a ConfigMap or Secret copy, a canary Ingress, …). */
+function canaryCopyName(stableName) {
+    return `${stableName}${CANARY_SUFFIX}`;
+}
+/** The canary Deployment of stable Deployment `deployment`; it carries the run's state. */
+function names_canaryName(deployment) {
+    return canaryCopyName(deployment);
+}
+/** The Service that selects only the canary's pods (router modes). */
+function canaryServiceName(service) {
+    return canaryCopyName(service);
+}
+/** The longest stable name whose canary twin still fits in `limit` characters. */
+function roomForSuffix(limit) {
+    return limit - CANARY_SUFFIX.length;
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/hpa.ts
+/**
+ * Stable's HorizontalPodAutoscaler during a canary. As traffic moves to the canary, stable's load
+ * falls and its HPA would shrink it; an abort then sends all traffic back to too few pods. So the
+ * canary holds the HPA: minReplicas is raised to stable's replicas from before the canary (never
+ * lowered) and put back when the canary ends. What it was is kept in the canary's ClusterState,
+ * so whichever job ends the canary (promote, abort, the post step, a later run clearing a stale
+ * canary) restores it.
  */
 
-const STATE_ANNOTATION = 'canary.slipway.dev/state';
-const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-const MANAGED_BY = 'slipway';
-const STABLE_LABEL = 'canary.slipway.dev/stable';
-const TRAFFIC_MODES = ['replicas', 'gateway-api', 'nginx', 'istio'];
-/** True when the canary's owner stopped renewing its lease: its runner is gone. */
-function isStale(state, now = Date.now()) {
-    if (state.phase === 'paused' || state.leaseSeconds === undefined || !state.renewedAt) {
-        return false;
-    }
-    const renewed = Date.parse(state.renewedAt);
-    return Number.isFinite(renewed) && now > renewed + state.leaseSeconds * 1_000;
-}
-/** Any job or attempt of the same workflow run may continue the canary. */
-function sameRun(state, owner) {
-    return state.owner?.runId === owner.runId;
-}
-/** This very job attempt created or took over the canary (the post step's test). */
-function ownedBy(state, owner) {
-    return (sameRun(state, owner) &&
-        state.owner?.runAttempt === owner.runAttempt &&
-        state.owner?.job === owner.job);
-}
-function describeOwner(state) {
-    const owner = state.owner;
-    if (!owner)
-        return 'an earlier Slipway run';
-    return `run ${owner.runId} (attempt ${owner.runAttempt}) of workflow '${owner.workflow}', job '${owner.job}' in ${owner.repository}`;
-}
-function cluster_state_canaryName(deployment) {
-    return `${deployment}-canary`;
-}
-function stateAnnotation(state) {
-    return { [STATE_ANNOTATION]: JSON.stringify(state) };
-}
-async function writeClusterState(kubectl, state) {
-    await kubectl.annotate(`deployment/${cluster_state_canaryName(state.deployment)}`, stateAnnotation(state));
-}
-/** undefined when there is no canary, i.e. no run to continue. */
-async function readClusterState(kubectl, deployment) {
-    const name = cluster_state_canaryName(deployment);
-    const canary = await kubectl.getIfExists(`deployment/${name}`);
-    if (!canary)
-        return undefined;
-    const labels = canary.metadata.labels ?? {};
-    if (labels[MANAGED_BY_LABEL] !== MANAGED_BY || labels[STABLE_LABEL] !== deployment) {
-        throw new errors_ActionError(`Deployment '${name}' exists but was not created by Slipway for '${deployment}' (it lacks the labels ${MANAGED_BY_LABEL}=${MANAGED_BY} and ${STABLE_LABEL}=${deployment}).`, `Slipway names its canary '${name}'; rename or remove that Deployment before running a canary of '${deployment}'.`);
-    }
-    const text = canary.metadata.annotations?.[STATE_ANNOTATION];
-    if (text === undefined) {
-        throw new errors_ActionError(`Canary Deployment '${name}' has no ${STATE_ANNOTATION} annotation, so the run it belongs to cannot be continued.`, 'Run the action with mode: abort to remove the canary, then start again.');
-    }
-    return parseClusterState(text, name);
-}
-function parseClusterState(text, where) {
-    let value;
+
+/** kubectl's name for the kind, fully qualified so no other group's "hpa" can be meant. */
+const KIND = 'horizontalpodautoscalers.v2.autoscaling';
+/**
+ * The HPAs that scale Deployment `deployment` in `namespace`; none when the cluster serves no
+ * autoscaling/v2 (the API answers 404). Read through the raw path, so that a discovery hiccup
+ * cannot be mistaken for a missing API.
+ */
+async function findStableHpas(kubectl, namespace, deployment) {
+    let text;
     try {
-        value = JSON.parse(text);
+        text = await kubectl.getRaw(`/apis/autoscaling/v2/namespaces/${encodeURIComponent(namespace)}/horizontalpodautoscalers`);
     }
-    catch {
-        value = undefined;
+    catch (error) {
+        if (error instanceof ExecError && /\(NotFound\)/.test(error.result.stderr))
+            return [];
+        throw error;
     }
-    const problem = stateProblem(value);
-    if (problem) {
-        throw new errors_ActionError(`The ${STATE_ANNOTATION} annotation on '${where}' is not a state this version of Slipway can read: ${problem}.`, 'Run the action with mode: abort to remove the canary, then start again.');
-    }
-    return value;
+    const list = JSON.parse(text);
+    return (list.items ?? []).filter((hpa) => {
+        const ref = hpa.spec.scaleTargetRef;
+        const group = (ref?.apiVersion ?? '').split('/')[0];
+        return ref?.kind === 'Deployment' && ref.name === deployment && group === 'apps';
+    });
 }
-function stateProblem(value) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value))
-        return 'not a JSON object';
-    const state = value;
-    if (state.version !== 1)
-        return `version ${JSON.stringify(state.version)} (expected 1)`;
-    const strings = ['deployment', 'container', 'service', 'stableImage', 'canaryImage', 'startedAt'];
-    for (const field of strings) {
-        if (typeof state[field] !== 'string')
-            return `'${field}' is not text`;
+/** The bounds that keep stable at `stableReplicas` or more; never lower than the HPA's own. */
+function planHold(hpa, stableReplicas) {
+    const minReplicas = hpa.spec.minReplicas ?? 1;
+    const maxReplicas = hpa.spec.maxReplicas;
+    const heldMinReplicas = Math.max(minReplicas, stableReplicas);
+    return {
+        name: hpa.metadata.name,
+        minReplicas,
+        maxReplicas,
+        heldMinReplicas,
+        heldMaxReplicas: Math.max(maxReplicas, heldMinReplicas),
+    };
+}
+/** Raises the HPA's bounds to the hold's, then checks the HPA has them. Safe to repeat. */
+async function holdHpa(kubectl, hold) {
+    const live = await readHpa(kubectl, hold.name);
+    if (!live)
+        return;
+    const min = live.spec.minReplicas ?? 1;
+    const wanted = {
+        minReplicas: Math.max(min, hold.heldMinReplicas),
+        maxReplicas: Math.max(live.spec.maxReplicas, hold.heldMaxReplicas, min),
+    };
+    await setBounds(kubectl, hold.name, live, wanted);
+}
+/**
+ * Puts back what the canary changed: a bound is restored only while it still has the value the
+ * canary gave it, so a change someone made to the HPA meanwhile stays. Safe to repeat; a deleted
+ * HPA has nothing to restore. Returns what it did, for the report.
+ */
+async function restoreHpa(kubectl, hold) {
+    if (!changes(hold))
+        return undefined;
+    const held = `Stable's HPA ${hold.name} was held at minReplicas ${hold.heldMinReplicas} during the canary`;
+    const live = await readHpa(kubectl, hold.name);
+    if (!live)
+        return `${held}; it no longer exists, so there was nothing to restore.`;
+    const min = live.spec.minReplicas ?? 1;
+    const max = live.spec.maxReplicas;
+    const wanted = {
+        minReplicas: min === hold.heldMinReplicas ? hold.minReplicas : min,
+        maxReplicas: max === hold.heldMaxReplicas ? hold.maxReplicas : max,
+    };
+    // A maxReplicas someone lowered meanwhile may sit below the original minReplicas.
+    wanted.minReplicas = Math.min(wanted.minReplicas, wanted.maxReplicas);
+    await setBounds(kubectl, hold.name, live, wanted);
+    const kept = wanted.minReplicas === hold.minReplicas ? '' : ' (changed by someone else meanwhile)';
+    return `${held}, and restored to minReplicas ${wanted.minReplicas}${kept}.`;
+}
+/** The holds to record for stable's HPAs before the canary changes anything. */
+async function planStableHolds(kubectl, namespace, deployment, stableReplicas) {
+    const hpas = await findStableHpas(kubectl, namespace, deployment);
+    return hpas.map((hpa) => planHold(hpa, stableReplicas));
+}
+/** Holds every HPA (once the canary, which records them, exists); returns lines for the report. */
+async function holdStableHpas(kubectl, holds) {
+    for (const hold of holds)
+        if (changes(hold))
+            await holdHpa(kubectl, hold);
+    return holds.map(describeHold);
+}
+/** Restores every HPA the canary held; returns lines for the report. Safe to repeat. */
+async function restoreStableHpas(kubectl, holds) {
+    const notes = [];
+    for (const hold of holds ?? []) {
+        const note = await restoreHpa(kubectl, hold);
+        if (note)
+            notes.push(note);
     }
-    for (const field of ['stableRevision', 'weight', 'stepIndex']) {
-        if (typeof state[field] !== 'number')
-            return `'${field}' is not a number`;
+    return notes;
+}
+function changes(hold) {
+    return hold.heldMinReplicas !== hold.minReplicas || hold.heldMaxReplicas !== hold.maxReplicas;
+}
+/** What holding the HPA means, for the report at the start of the canary. */
+function describeHold(hold) {
+    if (!changes(hold)) {
+        return `Stable's HPA ${hold.name} already keeps stable at ${hold.minReplicas} or more replicas; left as it is.`;
     }
-    if (!TRAFFIC_MODES.includes(state.traffic))
-        return "'traffic' is not a mode";
-    if (state.route !== undefined && typeof state.route !== 'string')
-        return "'route' is not text";
-    if (state.phase !== undefined &&
-        !['running', 'paused', 'promoting'].includes(state.phase)) {
-        return "'phase' is not a phase";
-    }
-    if (state.leaseSeconds !== undefined && typeof state.leaseSeconds !== 'number') {
-        return "'leaseSeconds' is not a number";
-    }
-    if (state.renewedAt !== undefined &&
-        (typeof state.renewedAt !== 'string' || !Number.isFinite(Date.parse(state.renewedAt)))) {
-        return "'renewedAt' is not a time";
-    }
-    if (state.owner !== undefined) {
-        const owner = state.owner;
-        const texts = ['runId', 'repository', 'workflow', 'job'];
-        if (typeof owner?.runAttempt !== 'number' ||
-            texts.some((field) => typeof owner[field] !== 'string')) {
-            return "'owner' is not a run";
+    const max = hold.heldMaxReplicas === hold.maxReplicas
+        ? ''
+        : ` and maxReplicas from ${hold.maxReplicas} to ${hold.heldMaxReplicas}`;
+    return `Stable's HPA ${hold.name} is held at minReplicas ${hold.heldMinReplicas} (was ${hold.minReplicas})${max} during the canary, so stable cannot shrink while traffic moves to the canary.`;
+}
+/** A parse check for ClusterState: undefined when `value` is a list of holds. */
+function hpaHoldsProblem(value) {
+    if (!Array.isArray(value))
+        return "'hpaHolds' is not a list";
+    const numbers = ['minReplicas', 'maxReplicas', 'heldMinReplicas', 'heldMaxReplicas'];
+    for (const entry of value) {
+        if (typeof entry?.name !== 'string' || numbers.some((key) => !Number.isInteger(entry[key]))) {
+            return "'hpaHolds' has an entry that is not an HPA hold";
         }
     }
     return undefined;
 }
-
-;// CONCATENATED MODULE: ./src/canary/cluster/pod-health.ts
+function readHpa(kubectl, name) {
+    return kubectl.getIfExists(`${KIND}/${name}`);
+}
+/** Patches only the bounds that differ, then reads them back: the revert is verified, not assumed. */
+async function setBounds(kubectl, name, live, wanted) {
+    const patch = {};
+    if ((live.spec.minReplicas ?? 1) !== wanted.minReplicas)
+        patch.minReplicas = wanted.minReplicas;
+    if (live.spec.maxReplicas !== wanted.maxReplicas)
+        patch.maxReplicas = wanted.maxReplicas;
+    if (Object.keys(patch).length === 0)
+        return;
+    await kubectl.patch(`${KIND}/${name}`, 'merge', { spec: patch });
+    const after = await readHpa(kubectl, name);
+    if (!after)
+        return;
+    const min = after.spec.minReplicas ?? 1;
+    if (min !== wanted.minReplicas || after.spec.maxReplicas !== wanted.maxReplicas) {
+        throw new errors_ActionError(`HPA ${name} has minReplicas ${min} and maxReplicas ${after.spec.maxReplicas} after Slipway set them to ${wanted.minReplicas} and ${wanted.maxReplicas}; something else manages it.`, 'Check what else writes the HPA (a GitOps controller?) and set its bounds by hand.');
+    }
+}
 /**
- * The canary's pods as evidence: a container that restarts, waits in a crash loop or cannot get
- * its image, or a pod that stays not ready, aborts the step whatever the metrics say — a canary
- * that is OOMKilled every few minutes can still look as good as stable in Prometheus between
- * restarts. The judgement over pod JSON is pure (`judgePods`); `CanaryPodHealth` lists the pods
- * at every check and keeps what it has to remember between checks.
+ * Called once all traffic is back on stable and before the canary Deployment (which carries the
+ * holds) is deleted, so a revert cut short can still find what to restore.
+ */
+async function restoreHeldHpas(kubectl, restore) {
+    if (!restore)
+        return;
+    for (const line of await restoreStableHpas(kubectl, restore.holds))
+        restore.note(line);
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/traffic/index.ts
+/**
+ * Traffic providers move requests between stable and canary through whatever the cluster routes
+ * with. Each one remembers what it changed so that giving traffic back to stable leaves the route
+ * exactly as the user wrote it.
  */
 
 
-
-
-/** Waiting reasons that do not go away by waiting: the canary is broken, not slow to start. */
-const FATAL_WAITING_REASONS = [
-    'CrashLoopBackOff',
-    'ImagePullBackOff',
-    'ErrImagePull',
-    'CreateContainerConfigError',
-    'InvalidImageName',
-];
-/**
- * How long a canary pod may be not ready before that aborts the step: the longer of 30 s and
- * two check intervals. A pod is legitimately not ready for a moment when it is replaced (a node
- * drained, an eviction, in replicas mode a pod added by a scale that the shift has not waited for
- * yet), and a readiness probe needs a few periods to pass; 30 s covers that for ordinary probes,
- * and two check intervals make sure at least two checks in a row saw the pod not ready. A pod
- * that stays not ready longer is not serving its share, which the metrics do not show.
- */
-function notReadyGraceMs(checkIntervalMs) {
-    return Math.max(30_000, 2 * checkIntervalMs);
+function trafficProvider(kubectl, options) {
+    return TRAFFIC[options.traffic].provider(kubectl, options);
 }
-function emptyMemory() {
-    return { restarts: new Map(), notReadySince: new Map() };
-}
-/** The restart counts to judge later checks against; not-ready clocks start here too. */
-function takeBaseline(pods, now) {
-    const memory = emptyMemory();
-    for (const pod of live(pods)) {
-        const name = pod.metadata?.name ?? '';
-        for (const container of pod.status?.containerStatuses ?? []) {
-            memory.restarts.set(`${name}/${container.name ?? ''}`, container.restartCount ?? 0);
-        }
+/** What a router mode's provider needs; throws when the route to shift traffic on is not set. */
+function routerOptions(options) {
+    if (!options.route) {
+        throw new errors_ActionError(`Traffic mode '${options.traffic}' needs the name of the route to shift traffic on, and 'route' is empty.`, `Set 'route' to the ${routeKind(options.traffic)} that sends traffic to Service '${options.service ?? ''}'.`);
     }
-    trackReadiness(pods, memory, now);
-    return memory;
+    return {
+        namespace: options.namespace,
+        deployment: options.deployment,
+        // Only abort without a recorded canary lacks it; restoring a route then needs no Service.
+        service: options.service ?? '',
+        route: options.route,
+        snapshot: options.snapshot,
+    };
 }
-/** At most this many problems are named in one reason; the rest are counted. */
-const MAX_NAMED = 3;
-const MAX_MESSAGE = 160;
-/**
- * Why the canary's pods are unhealthy now, or undefined. Updates `memory.notReadySince`.
- * Every piece of cluster text in the sentence (pod and container names, reasons, messages) is
- * escaped with escapeUntrusted, because the reason is logged as it is.
- */
-function judgePods(pods, memory, now, graceMs) {
-    trackReadiness(pods, memory, now);
-    const problems = [];
-    const sorted = [...live(pods)].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
-    for (const pod of sorted) {
-        const name = pod.metadata?.name ?? '';
-        const podText = `canary pod ${escapeUntrusted(name)}`;
-        let containerProblem = false;
-        const containers = [
-            ...(pod.status?.containerStatuses ?? []).map((status) => ({ status, init: false })),
-            ...(pod.status?.initContainerStatuses ?? []).map((status) => ({ status, init: true })),
-        ];
-        for (const { status, init } of containers) {
-            const said = [];
-            // Init containers may fail and be retried before the app starts (waiting for a dependency);
-            // only their crash loops count, and a pod stuck in init shows as not ready.
-            if (!init) {
-                const before = memory.restarts.get(`${name}/${status.name ?? ''}`) ?? 0;
-                const restarts = (status.restartCount ?? 0) - before;
-                if (restarts > 0) {
-                    said.push(`restarted ${restarts} ${restarts === 1 ? 'time' : 'times'}${lastTermination(status)}`);
-                }
-            }
-            const waiting = status.state?.waiting?.reason;
-            if (waiting !== undefined && FATAL_WAITING_REASONS.includes(waiting)) {
-                const message = status.state?.waiting?.message;
-                said.push(`is in ${escapeUntrusted(waiting)}${message ? ` (${escapeUntrusted(clip(message))})` : ''}`);
-            }
-            if (said.length === 0)
-                continue;
-            containerProblem = true;
-            const what = init ? 'init container' : 'container';
-            problems.push(`${podText} ${what} ${escapeUntrusted(status.name ?? '?')} ${said.join(' and ')}`);
-        }
-        if (containerProblem)
-            continue;
-        const since = memory.notReadySince.get(name);
-        if (since !== undefined && now - since >= graceMs) {
-            const ready = readyCondition(pod);
-            const why = ready?.message ?? ready?.reason;
-            problems.push(`${podText} has not been ready for ${Math.round((now - since) / 1000)}s${why ? ` (${escapeUntrusted(clip(why))})` : ''}`);
-        }
-    }
-    if (problems.length === 0)
-        return undefined;
-    const named = problems.slice(0, MAX_NAMED).join('; ');
-    const more = problems.length - MAX_NAMED;
-    return more > 0 ? `${named}; and ${more} more ${more === 1 ? 'problem' : 'problems'}` : named;
-}
-/** Pods on their way out (deleted, or ended: evicted) are not judged. */
-function live(pods) {
-    return pods.filter((pod) => !pod.metadata?.deletionTimestamp &&
-        pod.status?.phase !== 'Succeeded' &&
-        pod.status?.phase !== 'Failed');
-}
-function readyCondition(pod) {
-    return pod.status?.conditions?.find((condition) => condition.type === 'Ready');
-}
-/** Starts the clock for pods seen not ready; stops it for pods ready again or gone. */
-function trackReadiness(pods, memory, now) {
-    const seen = new Set();
-    for (const pod of live(pods)) {
-        const name = pod.metadata?.name ?? '';
-        seen.add(name);
-        // A pod with no Ready condition yet (not scheduled) is not ready either.
-        if (readyCondition(pod)?.status === 'True')
-            memory.notReadySince.delete(name);
-        else if (!memory.notReadySince.has(name))
-            memory.notReadySince.set(name, now);
-    }
-    for (const name of memory.notReadySince.keys()) {
-        if (!seen.has(name))
-            memory.notReadySince.delete(name);
+function checkWeight(weight) {
+    if (!Number.isInteger(weight) || weight < 0 || weight > 100) {
+        throw new errors_ActionError(`A canary weight must be an integer from 0 to 100, not ${weight}.`);
     }
 }
-function lastTermination(status) {
-    const terminated = status.lastState?.terminated;
-    if (!terminated)
-        return '';
-    const parts = [
-        terminated.reason ? escapeUntrusted(terminated.reason) : undefined,
-        terminated.exitCode !== undefined ? `exit code ${terminated.exitCode}` : undefined,
-    ].filter(Boolean);
-    return parts.length > 0 ? ` (last: ${parts.join(', ')})` : '';
+/** Percent of `canary` in `canary + stable`, rounded; 0 when neither gets anything. */
+function share(canary, stable) {
+    const total = canary + stable;
+    return total > 0 ? Math.round((100 * canary) / total) : 0;
 }
-function clip(text) {
-    const line = text.trim();
-    return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE - 1)}…` : line;
-}
-/** `matchLabels` and `matchExpressions` in the form `kubectl get -l` takes. */
-function selectorText(selector) {
-    const terms = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
-    for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
-        if (operator === 'In')
-            terms.push(`${key} in (${values.join(',')})`);
-        else if (operator === 'NotIn')
-            terms.push(`${key} notin (${values.join(',')})`);
-        else if (operator === 'Exists')
-            terms.push(key);
-        else if (operator === 'DoesNotExist')
-            terms.push(`!${key}`);
-    }
-    return terms.join(',');
-}
-/** One `kubectl get pods` should not hold up a check for long. */
-const LIST_TIMEOUT_MS = 15_000;
-async function listPods(kubectl, selector) {
-    const list = await kubectl.json(['get', 'pods', '-l', selector], {
-        timeoutMs: LIST_TIMEOUT_MS,
-    });
-    return list.items ?? [];
-}
-/**
- * The canary's pods over one progression: `baseline()` once before the first step, `check()` at
- * every check. Neither throws. A transient API failure of the listing is not evidence against
- * the canary: the check says nothing and the next one looks again. A listing that fails for
- * another reason (e.g. the kubeconfig's user may not list pods) aborts, because the canary
- * cannot be judged healthy without it.
- */
-class CanaryPodHealth {
-    list;
-    options;
-    memory;
-    failing = false;
-    now;
-    log;
-    constructor(list, options) {
-        this.list = list;
-        this.options = options;
-        this.now = options.now ?? Date.now;
-        this.log = options.log ?? ((line) => info(line));
-    }
-    /**
-     * Restart counts from now on count against the canary. When the pods cannot be listed here,
-     * the first check that lists them takes the baseline instead.
-     */
-    async baseline() {
-        const pods = await this.tryList();
-        if (Array.isArray(pods))
-            this.memory = takeBaseline(pods, this.now());
-    }
-    async check() {
-        const pods = await this.tryList();
-        if (!Array.isArray(pods))
-            return pods.reason;
-        if (!this.memory) {
-            this.memory = takeBaseline(pods, this.now());
-            return undefined;
-        }
-        return judgePods(pods, this.memory, this.now(), this.options.graceMs);
-    }
-    async tryList() {
-        try {
-            const pods = await this.list();
-            this.failing = false;
-            return pods;
-        }
-        catch (error) {
-            const said = escapeUntrusted(lastLine(errors_describeThrown(error)));
-            if (isTransientKubeError(error)) {
-                if (!this.failing) {
-                    this.log(`Could not list the canary's pods (${said}); the next check looks again.`);
-                }
-                this.failing = true;
-                return { reason: undefined };
-            }
-            return {
-                reason: `could not list the canary's pods to check their health (${said}); the kubeconfig's user needs list on pods in the namespace`,
-            };
-        }
-    }
+function missingRoute(kind, route, service) {
+    return new errors_ActionError(`${kind} '${route}' does not exist in the target namespace.`, `Check the 'route' and 'namespace' inputs: 'route' must name the ${kind} that sends traffic to Service '${service}'.`);
 }
 
 // EXTERNAL MODULE: external "node:util"
@@ -33166,6 +33133,7 @@ var external_node_util_ = __nccwpck_require__(7975);
  * user's own route and giving traffic back restores it exactly. Custom resources refuse strategic
  * merge patches, so changes go in as merge patches, which replace the list as a whole.
  */
+
 
 
 class SplitRouteProvider {
@@ -33243,12 +33211,13 @@ class SplitRouteProvider {
 
 
 
+
 class GatewayApiProvider extends SplitRouteProvider {
     mode = 'gateway-api';
     constructor(kubectl, options) {
         super(kubectl, options, {
             resource: 'httproute.gateway.networking.k8s.io',
-            kind: 'HTTPRoute',
+            kind: routeKind('gateway-api'),
             field: 'rules',
             noStableRoute: ({ route, service }) => new errors_ActionError(`HTTPRoute '${route}' has no rule with a backendRef to Service '${service}', so no traffic could be shifted.`, `Point 'route' at the HTTPRoute whose backendRefs name '${service}', or fix 'service'.`),
         });
@@ -33326,6 +33295,7 @@ class GatewayApiProvider extends SplitRouteProvider {
 
 
 
+
 /** Istio's weights are percentages: a lone destination without one gets everything. */
 const WHOLE = 100;
 class IstioProvider extends SplitRouteProvider {
@@ -33333,7 +33303,7 @@ class IstioProvider extends SplitRouteProvider {
     constructor(kubectl, options) {
         super(kubectl, options, {
             resource: 'virtualservice.networking.istio.io',
-            kind: 'VirtualService',
+            kind: routeKind('istio'),
             field: 'http',
             noStableRoute: ({ route, service }) => new errors_ActionError(`VirtualService '${route}' has no HTTP route to host '${service}' (or its .svc.cluster.local name), so no traffic could be shifted.`, `Point 'route' at the VirtualService whose http routes send to '${service}', or fix 'service'.`),
         });
@@ -33421,6 +33391,7 @@ class IstioProvider extends SplitRouteProvider {
 
 
 
+
 const CANARY_ANNOTATION = 'nginx.ingress.kubernetes.io/canary';
 const CANARY_WEIGHT_ANNOTATION = 'nginx.ingress.kubernetes.io/canary-weight';
 const CANARY_WEIGHT_TOTAL_ANNOTATION = 'nginx.ingress.kubernetes.io/canary-weight-total';
@@ -33434,7 +33405,7 @@ class NginxProvider {
     constructor(kubectl, options) {
         this.kubectl = kubectl;
         this.options = options;
-        this.canaryIngress = `${options.route}-canary`;
+        this.canaryIngress = canaryCopyName(options.route);
     }
     async prepare() {
         const original = await this.kubectl.getIfExists(`ingress/${this.options.route}`);
@@ -33527,22 +33498,48 @@ class NginxProvider {
 
 ;// CONCATENATED MODULE: ./src/canary/cluster/traffic/replicas.ts
 /**
- * Replicas mode: the stable Service selects stable's and the canary's pods alike, so the canary's
- * share is its share of the pods. Stable keeps its R replicas; the canary gets c = R·w/(100−w).
+ * How many pods the canary runs, in every traffic mode: enough for its weight of what stable's
+ * pods serve, c = clamp(ceil(w/100 · S), 1, S), with S stable's replicas as they are at each shift
+ * (an HPA may have moved them). A router sends the canary w% and it is sized for that; at 100% it
+ * is sized for all traffic. Replicas mode has no router: the stable Service selects both
+ * Deployments' pods, so the canary's share is its share of the pods, c / (S + c), which is the
+ * weight it reports (at most 50%, when the canary matches stable).
  */
 
 
 
 /**
- * Pods for a weight. 100% cannot be had without scaling stable down, so it keeps the largest
- * share reached so far (at least one pod); the achieved weight tells the truth about it.
+ * Canary pods for `weight` percent of the traffic `stableReplicas` pods serve. At weight 0 a
+ * router's canary keeps one pod (`floor` 1), ready before any traffic reaches it; replicas mode's
+ * has none, since any pod of it takes a share.
  */
-function canaryReplicas(stableReplicas, weight, current) {
-    if (weight === 0)
-        return 0;
-    if (weight >= 100)
-        return Math.max(current, 1);
-    return Math.max(1, Math.round((stableReplicas * weight) / (100 - weight)));
+function canaryReplicas(stableReplicas, weight, floor = 0) {
+    if (weight <= 0)
+        return floor;
+    const most = Math.max(stableReplicas, 1);
+    return Math.min(most, Math.max(1, Math.ceil((weight * stableReplicas) / 100)));
+}
+/**
+ * Scales the canary for `weight` with stable's replicas read now. `only` limits the change to one
+ * direction, so a router grows the canary before it sends it more traffic and shrinks it after
+ * it sent it less.
+ */
+async function sizeCanary(kubectl, deployment, weight, options) {
+    const name = `deployment/${names_canaryName(deployment)}`;
+    const canary = await kubectl.getIfExists(name);
+    if (!canary) {
+        throw new errors_ActionError(`${name} does not exist, so its replicas cannot be set.`, 'Create the canary Deployment before shifting traffic to it.');
+    }
+    const stable = await kubectl.getIfExists(`deployment/${deployment}`);
+    const stableReplicas = stable?.spec.replicas ?? 0;
+    const current = canary.spec.replicas ?? 0;
+    const wanted = canaryReplicas(stableReplicas, weight, options.floor);
+    const skip = wanted === current ||
+        (options.only === 'grow' && wanted < current) ||
+        (options.only === 'shrink' && wanted > current);
+    if (!skip)
+        await kubectl.scale(name, wanted);
+    return { canary: skip ? current : wanted, stable: stableReplicas };
 }
 class ReplicasProvider {
     kubectl;
@@ -33552,7 +33549,7 @@ class ReplicasProvider {
     constructor(kubectl, options) {
         this.kubectl = kubectl;
         this.options = options;
-        this.canary = `deployment/${cluster_state_canaryName(options.deployment)}`;
+        this.canary = `deployment/${names_canaryName(options.deployment)}`;
     }
     async prepare() {
         if (this.options.stableReplicas > 0)
@@ -33561,17 +33558,10 @@ class ReplicasProvider {
     }
     async setWeight(weight) {
         checkWeight(weight);
-        const canary = await this.kubectl.getIfExists(this.canary);
-        if (!canary) {
-            throw new errors_ActionError(`${this.canary} does not exist, so its replicas cannot be set.`, 'Create the canary Deployment before shifting traffic to it.');
-        }
-        const { stableReplicas } = this.options;
-        const replicas = canaryReplicas(stableReplicas, weight, canary.spec.replicas ?? 0);
         // The caller waits for the new pods outside its cluster lock, so a cancellation can revert
         // without waiting for them.
-        if (replicas !== canary.spec.replicas)
-            await this.kubectl.scale(this.canary, replicas);
-        return share(replicas, stableReplicas);
+        const size = await sizeCanary(this.kubectl, this.options.deployment, weight, { floor: 0 });
+        return share(size.canary, size.stable);
     }
     /** Scaling to 0 first takes the canary's pods out of the Service even if the deletion fails. */
     async restoreStable() {
@@ -33597,65 +33587,1279 @@ class ReplicasProvider {
     }
 }
 
-;// CONCATENATED MODULE: ./src/canary/cluster/traffic/index.ts
+;// CONCATENATED MODULE: ./src/canary/cluster/traffic/traffic-modes.ts
+
+
+
+
+
+// The factories are functions so that the table never touches a provider class while the
+// modules that import each other (providers use helpers of index.ts) are still loading.
+const TRAFFIC = {
+    replicas: {
+        routeKind: undefined,
+        provider: (kubectl, options) => new ReplicasProvider(kubectl, {
+            deployment: options.deployment,
+            stableReplicas: options.stableReplicas,
+        }),
+    },
+    'gateway-api': {
+        routeKind: 'HTTPRoute',
+        provider: (kubectl, options) => new GatewayApiProvider(kubectl, routerOptions(options)),
+    },
+    nginx: {
+        routeKind: 'Ingress',
+        provider: (kubectl, options) => new NginxProvider(kubectl, routerOptions(options)),
+    },
+    istio: {
+        routeKind: 'VirtualService',
+        provider: (kubectl, options) => new IstioProvider(kubectl, routerOptions(options)),
+    },
+};
+/** Every `traffic` value, in the order the docs list them. */
+const TRAFFIC_MODES = Object.keys(TRAFFIC);
 /**
- * Traffic providers move requests between stable and canary through whatever the cluster routes
- * with. Each one remembers what it changed so that giving traffic back to stable leaves the route
- * exactly as the user wrote it.
+ * A router mode: traffic is split by a route between the stable Service and a canary Service,
+ * so `route` is required and the canary Service exists.
+ */
+function usesRoute(mode) {
+    return TRAFFIC[mode].routeKind !== undefined;
+}
+/** The kind `route` names in `mode` ('' in replicas mode), for messages. */
+function routeKind(mode) {
+    return TRAFFIC[mode].routeKind ?? '';
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/cluster-state.ts
+/**
+ * A canary run can span jobs (`mode: start` today, `promote` or `abort` after a person looked), so
+ * what the run needs to continue lives on the canary Deployment itself: it exists exactly as long
+ * as the canary does, and deleting the canary forgets the run.
+ */
+
+
+
+
+const STATE_ANNOTATION = 'canary.slipway.dev/state';
+const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+const MANAGED_BY = 'slipway';
+const STABLE_LABEL = 'canary.slipway.dev/stable';
+/** True when the canary's owner stopped renewing its lease: its runner is gone. */
+function isStale(state, now = Date.now()) {
+    if (state.phase === 'paused' || state.leaseSeconds === undefined || !state.renewedAt) {
+        return false;
+    }
+    const renewed = Date.parse(state.renewedAt);
+    return Number.isFinite(renewed) && now > renewed + state.leaseSeconds * 1_000;
+}
+/** Any job or attempt of the same workflow run may continue the canary. */
+function sameRun(state, owner) {
+    return state.owner?.runId === owner.runId;
+}
+/** This very job attempt created or took over the canary (the post step's test). */
+function ownedBy(state, owner) {
+    return (sameRun(state, owner) &&
+        state.owner?.runAttempt === owner.runAttempt &&
+        state.owner?.job === owner.job);
+}
+function describeOwner(state) {
+    const owner = state.owner;
+    if (!owner)
+        return 'an earlier Slipway run';
+    return `run ${owner.runId} (attempt ${owner.runAttempt}) of workflow '${owner.workflow}', job '${owner.job}' in ${owner.repository}`;
+}
+function stateAnnotation(state) {
+    return { [STATE_ANNOTATION]: JSON.stringify(state) };
+}
+async function writeClusterState(kubectl, state) {
+    await kubectl.annotate(`deployment/${names_canaryName(state.deployment)}`, stateAnnotation(state));
+}
+/** undefined when there is no canary, i.e. no run to continue. */
+async function readClusterState(kubectl, deployment) {
+    const name = names_canaryName(deployment);
+    const canary = await kubectl.getIfExists(`deployment/${name}`);
+    if (!canary)
+        return undefined;
+    const labels = canary.metadata.labels ?? {};
+    if (labels[MANAGED_BY_LABEL] !== MANAGED_BY || labels[STABLE_LABEL] !== deployment) {
+        throw new errors_ActionError(`Deployment '${name}' exists but was not created by Slipway for '${deployment}' (it lacks the labels ${MANAGED_BY_LABEL}=${MANAGED_BY} and ${STABLE_LABEL}=${deployment}).`, `Slipway names its canary '${name}'; rename or remove that Deployment before running a canary of '${deployment}'.`);
+    }
+    const text = canary.metadata.annotations?.[STATE_ANNOTATION];
+    if (text === undefined) {
+        throw new errors_ActionError(`Canary Deployment '${name}' has no ${STATE_ANNOTATION} annotation, so the run it belongs to cannot be continued.`, 'Run the action with mode: abort to remove the canary, then start again.');
+    }
+    return parseClusterState(text, name);
+}
+function parseClusterState(text, where) {
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        value = undefined;
+    }
+    const problem = stateProblem(value);
+    if (problem) {
+        throw new errors_ActionError(`The ${STATE_ANNOTATION} annotation on '${where}' is not a state this version of Slipway can read: ${problem}.`, 'Run the action with mode: abort to remove the canary, then start again.');
+    }
+    return value;
+}
+function stateProblem(value) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+        return 'not a JSON object';
+    const state = value;
+    if (state.version !== 1)
+        return `version ${JSON.stringify(state.version)} (expected 1)`;
+    const strings = ['deployment', 'container', 'service', 'stableImage', 'canaryImage', 'startedAt'];
+    for (const field of strings) {
+        if (typeof state[field] !== 'string')
+            return `'${field}' is not text`;
+    }
+    for (const field of ['stableRevision', 'weight', 'stepIndex']) {
+        if (typeof state[field] !== 'number')
+            return `'${field}' is not a number`;
+    }
+    if (!TRAFFIC_MODES.includes(state.traffic))
+        return "'traffic' is not a mode";
+    if (state.route !== undefined && typeof state.route !== 'string')
+        return "'route' is not text";
+    if (state.phase !== undefined &&
+        !['running', 'paused', 'promoting'].includes(state.phase)) {
+        return "'phase' is not a phase";
+    }
+    if (state.leaseSeconds !== undefined && typeof state.leaseSeconds !== 'number') {
+        return "'leaseSeconds' is not a number";
+    }
+    if (state.renewedAt !== undefined &&
+        (typeof state.renewedAt !== 'string' || !Number.isFinite(Date.parse(state.renewedAt)))) {
+        return "'renewedAt' is not a time";
+    }
+    if (state.release !== undefined && releaseProblem(state.release)) {
+        return "'release' is not a release record";
+    }
+    if (state.hpaHolds !== undefined) {
+        const problem = hpaHoldsProblem(state.hpaHolds);
+        if (problem)
+            return problem;
+    }
+    if (state.owner !== undefined) {
+        const owner = state.owner;
+        const texts = ['runId', 'repository', 'workflow', 'job'];
+        if (typeof owner?.runAttempt !== 'number' ||
+            texts.some((field) => typeof owner[field] !== 'string')) {
+            return "'owner' is not a run";
+        }
+    }
+    return undefined;
+}
+function releaseProblem(value) {
+    const release = value;
+    return (typeof release?.digest !== 'string' ||
+        !Array.isArray(release.copies) ||
+        release.copies.some((copy) => typeof copy !== 'string') ||
+        !Array.isArray(release.images) ||
+        !Array.isArray(release.change) ||
+        typeof release.template !== 'object' ||
+        release.template === null);
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/workload.ts
+/**
+ * The canary's workload: a copy of the stable Deployment with the new image and `track: canary`
+ * on its pods, and for router modes a Service that selects only those pods.
+ */
+
+
+
+const TRACK_LABEL = 'track';
+const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+async function readStable(kubectl, deployment, container, options = {}) {
+    const object = await kubectl.getIfExists(`deployment/${deployment}`);
+    if (!object) {
+        throw new errors_ActionError(`Deployment '${deployment}' does not exist in the target namespace.`, "Check the 'deployment' and 'namespace' inputs (and the kubeconfig's context).");
+    }
+    const containers = object.spec.template.spec.containers;
+    const names = containers.map((entry) => entry.name);
+    const chosen = pickContainer(deployment, containers, container);
+    return {
+        name: deployment,
+        namespace: object.metadata.namespace,
+        container: chosen.name,
+        image: chosen.image,
+        replicas: object.spec.replicas ?? 1,
+        podLabels: { ...(object.spec.template.metadata?.labels ?? {}) },
+        selector: structuredClone(object.spec.selector),
+        revision: Number(object.metadata.annotations?.[REVISION_ANNOTATION] ?? 0) || 0,
+        spec: structuredClone(object.spec),
+    };
+    function pickContainer(name, list, wanted) {
+        if (wanted !== undefined) {
+            const found = list.find((entry) => entry.name === wanted);
+            if (found)
+                return found;
+            throw new errors_ActionError(`Deployment '${name}' has no container '${wanted}'; its containers are: ${names.join(', ')}.`, "Set the 'container' input to one of those names.");
+        }
+        // A release's canary changes the whole template; the container only names what is reported.
+        if (list.length === 1 || options.firstWhenUnclear)
+            return list[0];
+        throw new errors_ActionError(`Deployment '${name}' has ${list.length} containers (${names.join(', ')}), so it is not clear which one gets the new image.`, "Set the 'container' input to one of those names.");
+    }
+}
+async function readService(kubectl, name) {
+    const object = await kubectl.getIfExists(`service/${name}`);
+    if (!object) {
+        throw new errors_ActionError(`Service '${name}' does not exist in the target namespace.`, "Check the 'service' and 'namespace' inputs: it must be the Service that sends traffic to the stable Deployment.");
+    }
+    return { name, selector: object.spec.selector ?? {}, ports: object.spec.ports ?? [] };
+}
+/** The canary's pods carry the stable pods' labels, so dashboards and policies still apply. */
+function canaryPodLabels(stable) {
+    return { ...stable.podLabels, [TRACK_LABEL]: 'canary' };
+}
+/** The canary Deployment's selector: stable's, narrowed to `track: canary`. */
+function canarySelector(stable) {
+    const selector = {
+        ...structuredClone(stable.selector),
+        matchLabels: { ...(stable.selector.matchLabels ?? {}), [TRACK_LABEL]: 'canary' },
+    };
+    // An expression on `track` was written for stable's pods and could exclude the canary's own.
+    const expressions = selector.matchExpressions?.filter((entry) => entry.key !== TRACK_LABEL);
+    if (expressions?.length)
+        selector.matchExpressions = expressions;
+    else
+        delete selector.matchExpressions;
+    return selector;
+}
+function ownershipLabels(stable) {
+    return { [MANAGED_BY_LABEL]: MANAGED_BY, [STABLE_LABEL]: stable };
+}
+/** Applies the canary Deployment; running it again with the same inputs changes nothing. */
+async function createCanary(kubectl, canary) {
+    const { stable } = canary;
+    const spec = structuredClone(stable.spec);
+    delete spec.paused;
+    spec.replicas = canary.replicas;
+    spec.selector = canarySelector(stable);
+    spec.template = canary.template
+        ? {
+            ...structuredClone(canary.template),
+            metadata: {
+                ...(canary.template.metadata ?? {}),
+                labels: canaryPodLabels({ podLabels: canary.template.metadata?.labels ?? {} }),
+            },
+        }
+        : {
+            ...spec.template,
+            metadata: { ...(spec.template.metadata ?? {}), labels: canaryPodLabels(stable) },
+            spec: {
+                ...spec.template.spec,
+                containers: spec.template.spec.containers.map((entry) => entry.name === stable.container ? { ...entry, image: canary.image } : entry),
+            },
+        };
+    const name = names_canaryName(stable.name);
+    await kubectl.applyObject({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: {
+            name,
+            ...(stable.namespace ? { namespace: stable.namespace } : {}),
+            labels: ownershipLabels(stable.name),
+            annotations: stateAnnotation(canary.state),
+        },
+        spec,
+    });
+    return `deployment/${name}`;
+}
+async function scaleCanary(kubectl, stable, replicas) {
+    await kubectl.scale(`deployment/${canaryName(stable)}`, replicas);
+}
+/** Throws an ActionError when the workload is not rolled out within timeoutMs. */
+async function waitReady(kubectl, kindName, timeoutMs) {
+    const status = await kubectl.rolloutStatus(kindName, timeoutMs);
+    if (status.done)
+        return status;
+    throw new errors_ActionError(`${kindName} did not become ready within ${Math.round(timeoutMs / 1000)}s: ${status.message}`, `Look at its pods (kubectl describe ${kindName}; kubectl get pods -l ${TRACK_LABEL}=canary) for image pull errors, crashes or failing readiness probes.`);
+}
+/** For router modes: a Service with stable's ports that selects only the canary's pods. */
+async function createCanaryService(kubectl, stableService, stableDeployment) {
+    const name = names_canaryName(stableService.name);
+    await kubectl.applyObject({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name, labels: ownershipLabels(stableDeployment) },
+        spec: {
+            selector: { ...stableService.selector, [TRACK_LABEL]: 'canary' },
+            ports: stableService.ports.map((port) => {
+                const { name: portName, port: number, targetPort, protocol, appProtocol } = port;
+                return { name: portName, port: number, targetPort, protocol, appProtocol };
+            }),
+        },
+    });
+    return `service/${name}`;
+}
+function selects(selector, labels) {
+    const entries = Object.entries(selector);
+    return entries.length > 0 && entries.every(([key, value]) => labels[key] === value);
+}
+/**
+ * Router modes split traffic between two Services, so the stable one must not also reach the
+ * canary's pods; replicas mode relies on the opposite.
+ */
+function checkServiceSelection(mode, service, stable) {
+    const selector = Object.entries(service.selector)
+        .map(([key, value]) => `${key}=${value}`)
+        .join(',');
+    const reachesCanary = selects(service.selector, canaryPodLabels(stable));
+    if (mode === 'replicas') {
+        if (reachesCanary)
+            return;
+        throw new errors_ActionError(`Service '${service.name}' (selector ${selector || 'none'}) would not select the canary's pods, so in replicas mode the canary would get no traffic.`, `Remove '${TRACK_LABEL}' from the Service's selector, or use a router mode (gateway-api, nginx, istio).`);
+    }
+    if (!reachesCanary)
+        return;
+    throw new errors_ActionError(`Service '${service.name}' (selector ${selector}) also selects the canary's pods, so in ${mode} mode the canary would get traffic through the stable Service too and the weights would be wrong.`, `Add '${TRACK_LABEL}: stable' to the pod labels of Deployment '${stable.name}' (spec.template.metadata.labels) and to the selector of Service '${service.name}', roll that out, then run the canary again. The Deployment's spec.selector can stay as it is.`);
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/config-copies.ts
+
+/** The fields that are a ConfigMap's or Secret's content. */
+const CONTENT = ['data', 'binaryData', 'stringData', 'type', 'immutable'];
+function copyObject(copy, stable, namespace) {
+    const object = {
+        apiVersion: 'v1',
+        kind: copy.kind,
+        metadata: {
+            name: copy.copyName,
+            ...(namespace ? { namespace } : {}),
+            labels: ownershipLabels(stable),
+        },
+    };
+    for (const field of CONTENT) {
+        if (copy.object[field] !== undefined)
+            object[field] = structuredClone(copy.object[field]);
+    }
+    return object;
+}
+/** kind/name of a copy, as kubectl and the leftover check name it. */
+function copyRef(copy) {
+    return `${copy.kind.toLowerCase()}/${copy.copyName}`;
+}
+/** Applies every copy; applying them again changes nothing. */
+async function applyConfigCopies(kubectl, copies, stable, namespace) {
+    for (const copy of copies)
+        await kubectl.applyObject(copyObject(copy, stable, namespace));
+}
+
+;// CONCATENATED MODULE: ./src/core/kube-object-content.ts
+/** Set by the server; keeping them would make a replace conflict or a create fail. */
+const SERVER_METADATA = [
+    'uid',
+    'resourceVersion',
+    'generation',
+    'creationTimestamp',
+    'managedFields',
+    'selfLink',
+    'deletionTimestamp',
+    'deletionGracePeriodSeconds',
+];
+/** What an object means to its users; compared to verify a restore. */
+const CONTENT_FIELDS = ['data', 'stringData', 'binaryData', 'spec', 'type', 'immutable'];
+/** `Kind.version.group/name` for kubectl, so a kind served by two groups is never mistaken. */
+function resourceOf(ref) {
+    const [group, version] = ref.apiVersion.includes('/')
+        ? ref.apiVersion.split('/', 2)
+        : ['', ref.apiVersion];
+    return group ? `${ref.kind}.${version}.${group}/${ref.name}` : `${ref.kind}/${ref.name}`;
+}
+function describeRef(ref) {
+    return `${ref.kind}/${ref.name}`;
+}
+/** The object as it would be written back: no status, no fields the server sets. */
+function withoutServerFields(object) {
+    const copy = structuredClone(object);
+    delete copy.status;
+    const metadata = kube_object_content_asMapping(copy.metadata);
+    for (const field of SERVER_METADATA)
+        delete metadata[field];
+    // The last-applied annotation is kept on purpose: restored with the object, the next
+    // `kubectl apply` diffs against what was applied before this step, not against the bad change.
+    return copy;
+}
+/** The fields a restore puts back and a verification compares. */
+function meaningful(object) {
+    const metadata = kube_object_content_asMapping(object.metadata);
+    const picked = {
+        metadata: { labels: metadata.labels, annotations: metadata.annotations },
+    };
+    for (const field of CONTENT_FIELDS)
+        picked[field] = object[field];
+    return picked;
+}
+/**
+ * An RFC 7386 merge patch turning `from` into `to`: changed values set, removed keys null, lists
+ * replaced whole; undefined when nothing differs.
+ */
+function mergePatch(from, to) {
+    if (isPlainMapping(from) && isPlainMapping(to)) {
+        const patch = {};
+        for (const [key, value] of Object.entries(to)) {
+            if (value === undefined)
+                continue;
+            const inner = mergePatch(from[key], value);
+            if (inner !== undefined)
+                patch[key] = inner;
+        }
+        for (const [key, value] of Object.entries(from)) {
+            if (value !== undefined && to[key] === undefined)
+                patch[key] = null;
+        }
+        return Object.keys(patch).length > 0 ? patch : undefined;
+    }
+    if (to === undefined)
+        return from === undefined ? undefined : null;
+    return sameJson(from, to) ? undefined : to;
+}
+function isPlainMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/**
+ * The meaningful parts in which `live` differs from `previous`: content fields, labels and
+ * annotations. Names only, never values, since a Secret's values must not reach any report.
+ */
+function differences(previous, live) {
+    const fields = [];
+    for (const field of CONTENT_FIELDS) {
+        if (!sameJson(previous[field], live[field]))
+            fields.push(field);
+    }
+    for (const field of ['labels', 'annotations']) {
+        if (!sameJson(kube_object_content_asMapping(previous.metadata)[field], kube_object_content_asMapping(live.metadata)[field])) {
+            fields.push(`metadata.${field}`);
+        }
+    }
+    return fields;
+}
+function sameJson(a, b) {
+    return canonical(a) === canonical(b);
+}
+/** Key order ignored, and an empty mapping the same as none (the server drops empty ones). */
+function canonical(value) {
+    const normalise = (item) => {
+        if (Array.isArray(item))
+            return item.map(normalise);
+        if (item !== null && typeof item === 'object') {
+            const entries = Object.entries(item)
+                .filter(([, inner]) => inner !== undefined)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([key, inner]) => [key, normalise(inner)]);
+            return entries.length === 0 ? undefined : Object.fromEntries(entries);
+        }
+        return item;
+    };
+    return JSON.stringify(normalise(value) ?? null);
+}
+function uidOf(object) {
+    const uid = kube_object_content_asMapping(object.metadata).uid;
+    return typeof uid === 'string' ? uid : undefined;
+}
+function kube_object_content_asMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : {};
+}
+
+;// CONCATENATED MODULE: ./src/core/kube-objects.ts
+/**
+ * Putting back every object a step changed, not only its workloads: a failed deploy must not
+ * leave a bad ConfigMap, Secret or Service behind, and must remove what it created.
+ *
+ * Before the change each object is read (`get --ignore-not-found`): one that existed is kept
+ * without the fields the server sets, one that did not is marked as to be created by the step.
+ * After the change the uid of each object is recorded, so a restore deletes an object only while
+ * it is still the one this step created. Restoring never throws: each object gets its own
+ * verified answer, retried through API faults until the recovery deadline.
+ *
+ * Snapshots may hold Secret data, so they stay in memory and in a 0600 file in a private
+ * directory (for a post step to continue), never in the step state, logs or reports.
  */
 
 
 
 
 
-function trafficProvider(kubectl, options) {
-    if (options.mode === 'replicas') {
-        return new ReplicasProvider(kubectl, {
-            deployment: options.deployment,
-            stableReplicas: options.stableReplicas,
+
+
+
+
+/**
+ * Jobs are never re-created: a Job runs when it is created, and running an old migration again
+ * after a newer one may harm the data it migrated.
+ */
+const NOT_RECREATED_KINDS = new Set(['Job']);
+const DELETE_POLL_MS = 300;
+function scoped(kubectl, ref) {
+    return ref.namespace ? kubectl.inNamespace(ref.namespace) : kubectl;
+}
+async function read(kubectl, ref) {
+    return scoped(kubectl, ref).getIfExists(resourceOf(ref));
+}
+/** Reads each object before the change; an API fault is retried until `deadlineAt`. */
+async function snapshotObjects(kubectl, refs, deadlineAt) {
+    return mapLimited(refs, async (ref) => {
+        const live = await untilRecovered(`Reading ${describeRef(ref)}`, () => read(kubectl, ref), {
+            deadlineAt,
+        });
+        return {
+            ref,
+            previous: live ? withoutServerFields(live) : undefined,
+            previousUid: live ? uidOf(live) : undefined,
+        };
+    });
+}
+/**
+ * After the change: the uid each object has now, the proof of which object this step created or
+ * replaced. An object that cannot be read keeps no uid and is then never deleted.
+ */
+async function recordAppliedUids(kubectl, snapshots, deadlineAt) {
+    await mapLimited(snapshots, async (snapshot) => {
+        try {
+            const live = await untilRecovered(`Reading ${describeRef(snapshot.ref)}`, () => read(kubectl, snapshot.ref), { deadlineAt });
+            snapshot.appliedUid = live ? uidOf(live) : undefined;
+        }
+        catch {
+            // Unknown ownership: the restore leaves such an object in place and says why.
+        }
+    });
+}
+/** A private 0600 file for the snapshots (they may hold Secret data); returns its path. */
+async function saveSnapshots(snapshots, path) {
+    const file = path ?? join(ownedTempDirectory('objects'), 'objects.json');
+    await writeFile(file, JSON.stringify(snapshots), { mode: 0o600 });
+    await chmod(file, 0o600);
+    return file;
+}
+/** Reads what saveSnapshots wrote, only from a directory this suite owns. */
+async function loadSnapshots(path) {
+    if (!isOwnedTempDirectory(dirname(path))) {
+        throw new ActionError(`Not reading object snapshots from ${path}: only a file in a directory this step created is trusted.`);
+    }
+    const parsed = JSON.parse(await readFile(path, 'utf8'));
+    if (!Array.isArray(parsed) || !parsed.every(isSnapshot)) {
+        throw new ActionError(`The object snapshots in ${path} are not in the expected form.`);
+    }
+    return parsed;
+}
+function isSnapshot(value) {
+    const ref = asMapping(asMapping(value).ref);
+    return typeof ref.kind === 'string' && typeof ref.name === 'string';
+}
+/**
+ * Puts every snapshot object back: objects that existed get their previous content, then
+ * objects this step created are deleted (only while they are still the ones it created). Each is
+ * read back to verify. Never throws.
+ */
+async function restoreObjects(kubectl, snapshots, deadlineAt) {
+    const bounded = kubectl.withDeadline(deadlineAt);
+    const results = new Map();
+    const phase = async (selected, work) => {
+        await mapLimited(selected, async (snapshot) => results.set(snapshot, await guarded(snapshot, work)));
+    };
+    // What existed goes back first, so nothing left points at an object about to be removed.
+    await phase(snapshots.filter((snapshot) => snapshot.previous !== undefined), (snapshot) => restoreOne(bounded, snapshot, deadlineAt));
+    await phase(snapshots.filter((snapshot) => snapshot.previous === undefined), (snapshot) => removeCreated(bounded, snapshot, deadlineAt));
+    // Reported in the order the manifests list them.
+    return snapshots.map((snapshot) => results.get(snapshot));
+}
+async function guarded(snapshot, work) {
+    try {
+        return await work(snapshot);
+    }
+    catch (error) {
+        return result(snapshot, 'failed', false, redact(snapshot, lastLine(errors_describeThrown(error))));
+    }
+}
+async function restoreOne(kubectl, snapshot, deadlineAt) {
+    const previous = snapshot.previous;
+    const what = `Restoring ${describeRef(snapshot.ref)}`;
+    const live = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+    const liveUid = live ? uidOf(live) : undefined;
+    if (NOT_RECREATED_KINDS.has(snapshot.ref.kind) && liveUid !== snapshot.previousUid) {
+        return replaceJob(kubectl, snapshot, live, deadlineAt);
+    }
+    if (live && differences(previous, live).length === 0) {
+        return result(snapshot, 'unchanged', true, 'unchanged by this deploy');
+    }
+    await untilRecovered(what, () => writeBack(kubectl, snapshot, previous), { deadlineAt });
+    const after = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+    if (!after)
+        return result(snapshot, 'failed', false, 'it is gone after the restore');
+    const left = differences(previous, after);
+    if (left.length > 0) {
+        return result(snapshot, 'failed', false, `restored, but ${left.join(', ')} still differ`);
+    }
+    return result(snapshot, 'restored', true, 'previous content restored and verified');
+}
+/**
+ * Patches the meaningful fields back (or re-creates the object if it is gone); deletes and
+ * creates it when a field cannot change in place. A JSON merge patch rather than `kubectl
+ * replace`: replace and create rewrite the last-applied annotation, which must come back as it
+ * was. The patch goes through stdin, as it may hold Secret data.
+ */
+async function writeBack(kubectl, snapshot, previous) {
+    const client = scoped(kubectl, snapshot.ref);
+    let live = await read(kubectl, snapshot.ref);
+    if (!live) {
+        await client.run(['create', '-f', '-'], { stdin: JSON.stringify(previous) });
+        live = await read(kubectl, snapshot.ref);
+        if (!live)
+            return;
+    }
+    try {
+        await patchBack(client, snapshot.ref, live, previous);
+    }
+    catch (error) {
+        if (!isImmutableRefusal(error))
+            throw error;
+        await client.run(['delete', resourceOf(snapshot.ref), '--ignore-not-found', '--wait=true']);
+        await client.run(['create', '-f', '-'], { stdin: JSON.stringify(previous) });
+        const created = await read(kubectl, snapshot.ref);
+        if (created)
+            await patchBack(client, snapshot.ref, created, previous);
+    }
+}
+async function patchBack(client, ref, live, previous) {
+    const patch = mergePatch(meaningful(live), meaningful(previous));
+    if (patch === undefined)
+        return;
+    // The live resourceVersion: a concurrent change is a conflict, retried on a fresh read.
+    kube_object_content_asMapping(patch.metadata ?? (patch.metadata = {})).resourceVersion =
+        kube_object_content_asMapping(live.metadata).resourceVersion;
+    // A file, not an argument: the patch may hold Secret data, and arguments are visible to all.
+    const file = (0,external_node_path_namespaceObject.join)(privateDirectory(), `patch-${(0,external_node_crypto_.randomUUID)()}.json`);
+    await (0,promises_namespaceObject.writeFile)(file, JSON.stringify(patch), { mode: 0o600 });
+    try {
+        await client.run(['patch', resourceOf(ref), '--type', 'merge', '--patch-file', file]);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(file, { force: true });
+    }
+}
+let patchDirectory;
+/** Created once per process and removed by the post step with the other private files. */
+function privateDirectory() {
+    patchDirectory ??= credentials_ownedTempDirectory('restore');
+    return patchDirectory;
+}
+/** Words the API server uses when an update touches a field that cannot change. */
+function isImmutableRefusal(error) {
+    if (!(error instanceof ExecError))
+        return false;
+    return /field is immutable|is immutable|updates to .* are forbidden|may not change once set/i.test(error.result.stderr);
+}
+/**
+ * A Job this step replaced (the old one deleted, a new one created): the new one is removed, the
+ * old one is not re-created, since that would run an old migration again.
+ */
+async function replaceJob(kubectl, snapshot, live, deadlineAt) {
+    const why = 'the Job it replaced is not re-created (re-running an old Job can harm data)';
+    if (live && uidOf(live) === snapshot.appliedUid) {
+        await deleteOwned(kubectl, snapshot, deadlineAt);
+        return result(snapshot, 'not-recreated', true, `this deploy's Job was removed; ${why}`);
+    }
+    return result(snapshot, 'not-recreated', true, live ? `a Job this deploy does not own is there now, left in place; ${why}` : why);
+}
+async function removeCreated(kubectl, snapshot, deadlineAt) {
+    const what = `Removing ${describeRef(snapshot.ref)}`;
+    const live = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+    if (!live)
+        return result(snapshot, 'absent', true, 'not created, nothing to remove');
+    if (snapshot.appliedUid === undefined) {
+        return result(snapshot, 'left', false, 'it did not exist before, but which object this deploy created was never recorded, so it was left in place');
+    }
+    if (uidOf(live) !== snapshot.appliedUid) {
+        return result(snapshot, 'left', false, 'it was replaced by someone else after this deploy created it, so it was left in place');
+    }
+    await deleteOwned(kubectl, snapshot, deadlineAt);
+    return result(snapshot, 'removed', true, 'created by this deploy; removed and verified gone');
+}
+/** Deletes the object while its uid is the one recorded after the change, then waits it out. */
+async function deleteOwned(kubectl, snapshot, deadlineAt) {
+    const what = `Removing ${describeRef(snapshot.ref)}`;
+    const client = scoped(kubectl, snapshot.ref);
+    await untilRecovered(what, async () => {
+        const live = await read(kubectl, snapshot.ref);
+        if (!live || uidOf(live) !== snapshot.appliedUid)
+            return;
+        await client.run(['delete', resourceOf(snapshot.ref), '--ignore-not-found', '--wait=false']);
+    }, { deadlineAt });
+    // Finalizers may hold it for a while: it counts as removed once it can no longer be read.
+    for (;;) {
+        const live = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+        if (!live || uidOf(live) !== snapshot.appliedUid)
+            return;
+        if (Date.now() + DELETE_POLL_MS >= deadlineAt) {
+            throw new errors_ActionError('deleted, but it was still there at the recovery deadline');
+        }
+        await new Promise((resolve) => setTimeout(resolve, DELETE_POLL_MS));
+    }
+}
+/** A kubectl message about a Secret may quote its values; they are cut out of any report. */
+function redact(snapshot, text) {
+    if (snapshot.ref.kind !== 'Secret' || !snapshot.previous)
+        return text;
+    const values = Object.values(kube_object_content_asMapping(snapshot.previous.data))
+        .filter((value) => typeof value === 'string' && value.length >= 4)
+        .flatMap((value) => [value, Buffer.from(value, 'base64').toString('utf8')])
+        .filter((value) => value.length >= 4)
+        .sort((a, b) => b.length - a.length);
+    return values.reduce((masked, value) => masked.split(value).join('***'), text);
+}
+function result(snapshot, outcome, verified, message) {
+    return {
+        object: describeRef(snapshot.ref),
+        namespace: snapshot.ref.namespace,
+        outcome,
+        verified,
+        message,
+    };
+}
+/** True when every object is as it was (or, for a replaced Job, as safe as it can be). */
+function allRestored(results) {
+    return results.every((entry) => entry.verified);
+}
+/** kubectl calls at once: enough to be quick, few enough not to swamp a two-core runner. */
+const CONCURRENCY = 6;
+async function mapLimited(items, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/core/manifests.ts
+/**
+ * Manifests to deploy: read from files, directories and globs, with `images` lines substituted
+ * into the workloads' containers. YAML is parsed as data only (no custom tags), so a manifest can
+ * never make this action run anything.
+ */
+
+
+
+
+const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
+const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
+const IMAGES_EXAMPLE = 'ghcr.io/acme/web=ghcr.io/acme/web@sha256:…';
+/** `name=ref` lines; `name` is an image repository, `ref` the image to put in its place. */
+function parseImageOverrides(lines) {
+    const overrides = new Map();
+    for (const line of lines) {
+        const separator = line.indexOf('=');
+        const name = line.slice(0, separator).trim();
+        const ref = line.slice(separator + 1).trim();
+        if (separator <= 0 || !name || !ref) {
+            throw new InputError('images', `has '${line}', which is not a name=ref line.`, IMAGES_EXAMPLE);
+        }
+        if (/\s/.test(ref) || /\s/.test(name)) {
+            throw new InputError('images', `has '${line}', whose image contains a space.`, IMAGES_EXAMPLE);
+        }
+        const repository = imageRepository(name);
+        if (overrides.has(repository)) {
+            throw new InputError('images', `sets '${repository}' more than once.`, IMAGES_EXAMPLE);
+        }
+        overrides.set(repository, ref);
+    }
+    return overrides;
+}
+/** The image without its tag or digest: `reg:5000/app:v1@sha256:…` → `reg:5000/app`. */
+function imageRepository(image) {
+    const withoutDigest = image.split('@')[0];
+    const lastSlash = withoutDigest.lastIndexOf('/');
+    const colon = withoutDigest.indexOf(':', lastSlash + 1);
+    return colon === -1 ? withoutDigest : withoutDigest.slice(0, colon);
+}
+function parseManifestText(text, file) {
+    const documents = dist.parseAllDocuments(text);
+    if (!Array.isArray(documents)) {
+        throw new errors_ActionError(`${file} could not be read as YAML.`);
+    }
+    const parsed = [];
+    documents.forEach((document, index) => {
+        const error = document.errors[0];
+        if (error) {
+            throw new errors_ActionError(`${file} (document ${index + 1}) is not valid YAML: ${error.message.split('\n')[0]}`, 'Check the indentation and quoting around the line named.');
+        }
+        const value = document.toJS({ maxAliasCount: 100 });
+        // An empty document (a stray `---`) is allowed, as kubectl allows it.
+        if (value === null || value === undefined)
+            return;
+        if (typeof value !== 'object' || Array.isArray(value)) {
+            throw new errors_ActionError(`${file} (document ${index + 1}) is not a Kubernetes object: it is a ${Array.isArray(value) ? 'list' : typeof value}, not a mapping.`, 'Each YAML document must be one object with apiVersion, kind and metadata.');
+        }
+        parsed.push(...unpackList({ file, index, object: value }));
+    });
+    return parsed;
+}
+/**
+ * `kind: List` (and any `*List` with `items`, as `kubectl get -o yaml` prints) holds objects that
+ * kubectl applies one by one; they are unpacked so each is seen, substituted and watched.
+ */
+function unpackList(document) {
+    const { kind, items } = document.object;
+    if (typeof kind !== 'string' || !kind.endsWith('List') || !Array.isArray(items)) {
+        return [document];
+    }
+    return items.flatMap((item, position) => {
+        const object = manifests_asMapping(item);
+        if (!object) {
+            throw new errors_ActionError(`${document.file} (document ${document.index + 1}, item ${position + 1} of its ${kind}) is not a Kubernetes object.`, 'Each item of a List must be one object with apiVersion, kind and metadata.');
+        }
+        return unpackList({ ...document, item: position, object });
+    });
+}
+/** Files named directly, the manifests in directories (not recursive, as kubectl -f), and globs. */
+async function expandManifestPaths(patterns, cwd, input = 'manifests') {
+    const files = [];
+    for (const pattern of patterns) {
+        const matches = manifests_isGlob(pattern)
+            ? await expandGlob(pattern, cwd)
+            : await expandPath((0,external_node_path_namespaceObject.resolve)(cwd, pattern), pattern, input);
+        if (matches.length === 0) {
+            throw new errors_InputError(input, `'${pattern}' matches no manifest files.`, 'k8s/*.yaml');
+        }
+        for (const file of matches)
+            if (!files.includes(file))
+                files.push(file);
+    }
+    return files;
+}
+function manifests_isGlob(pattern) {
+    return /[*?[]/.test(pattern);
+}
+async function expandPath(path, pattern, input) {
+    let info;
+    try {
+        info = await (0,promises_namespaceObject.stat)(path);
+    }
+    catch {
+        throw new errors_InputError(input, `'${pattern}' does not exist.`, 'k8s/deployment.yaml');
+    }
+    if (!info.isDirectory())
+        return [path];
+    const entries = await (0,promises_namespaceObject.readdir)(path, { withFileTypes: true });
+    return entries
+        .filter((entry) => entry.isFile() && MANIFEST_EXTENSIONS.test(entry.name))
+        .map((entry) => (0,external_node_path_namespaceObject.join)(path, entry.name))
+        .sort();
+}
+/** `*` and `?` stay within a path segment; `**` spans any number of directories. */
+async function expandGlob(pattern, cwd) {
+    const absolute = (0,external_node_path_namespaceObject.resolve)(cwd, pattern);
+    const segments = absolute.split(external_node_path_namespaceObject.sep);
+    const firstWild = segments.findIndex((segment) => /[*?[]/.test(segment));
+    const base = segments.slice(0, firstWild).join(external_node_path_namespaceObject.sep) || external_node_path_namespaceObject.sep;
+    const matcher = globRegex(segments.slice(firstWild).join('/'));
+    const found = [];
+    await walk(base, async (file) => {
+        if (matcher.test((0,external_node_path_namespaceObject.relative)(base, file).split(external_node_path_namespaceObject.sep).join('/')))
+            found.push(file);
+    });
+    return found.sort();
+}
+async function walk(directory, visit) {
+    let entries;
+    try {
+        entries = await (0,promises_namespaceObject.readdir)(directory, { withFileTypes: true });
+    }
+    catch {
+        return;
+    }
+    for (const entry of entries) {
+        const path = (0,external_node_path_namespaceObject.join)(directory, entry.name);
+        if (entry.isDirectory() && entry.name !== '.git' && entry.name !== 'node_modules') {
+            await walk(path, visit);
+        }
+        else if (entry.isFile()) {
+            await visit(path);
+        }
+    }
+}
+function globRegex(glob) {
+    let source = '';
+    for (let i = 0; i < glob.length; i++) {
+        const char = glob[i];
+        if (char === '*' && glob[i + 1] === '*') {
+            const slash = glob[i + 2] === '/';
+            source += slash ? '(?:.*/)?' : '.*';
+            i += slash ? 2 : 1;
+        }
+        else if (char === '*')
+            source += '[^/]*';
+        else if (char === '?')
+            source += '[^/]';
+        else
+            source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+    return new RegExp(`^${source}$`);
+}
+async function manifests_readManifests(patterns, cwd, input = 'manifests') {
+    const documents = [];
+    for (const file of await expandManifestPaths(patterns, cwd, input)) {
+        let text;
+        try {
+            text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
+        }
+        catch (error) {
+            throw new errors_ActionError(`Cannot read manifest ${file}: ${errors_describeThrown(error)}`);
+        }
+        documents.push(...parseManifestText(text, (0,external_node_path_namespaceObject.relative)(cwd, file) || file));
+    }
+    return documents;
+}
+function findWorkloads(documents) {
+    const workloads = [];
+    for (const document of documents) {
+        const kind = document.object.kind;
+        if (!WORKLOAD_KINDS.includes(kind))
+            continue;
+        const metadata = manifests_asMapping(document.object.metadata);
+        const name = metadata?.name;
+        if (typeof name !== 'string' || name === '') {
+            throw new errors_ActionError(`A ${String(kind)} in ${document.file} has no metadata.name.`);
+        }
+        const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
+        workloads.push({ kind: kind, name, namespace, document });
+    }
+    return workloads;
+}
+/** The objects the documents describe, in manifest order; documents without kind or name skipped. */
+function objectRefs(documents) {
+    const refs = [];
+    for (const { object } of documents) {
+        const metadata = manifests_asMapping(object.metadata);
+        const { apiVersion, kind } = object;
+        if (typeof apiVersion !== 'string' || typeof kind !== 'string')
+            continue;
+        if (typeof metadata?.name !== 'string' || metadata.name === '')
+            continue;
+        const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
+        refs.push({ apiVersion, kind, name: metadata.name, namespace });
+    }
+    return refs;
+}
+function workloadRef(workload) {
+    return `${workload.kind.toLowerCase()}/${workload.name}`;
+}
+function substituteImages(documents, overrides) {
+    const copies = documents.map((document) => ({
+        ...document,
+        object: structuredClone(document.object),
+    }));
+    const changes = [];
+    const used = new Set();
+    for (const target of podTemplates(copies)) {
+        const podSpec = target.podSpec;
+        for (const [field, initContainer] of [
+            ['initContainers', true],
+            ['containers', false],
+        ]) {
+            const containers = podSpec?.[field];
+            if (!Array.isArray(containers))
+                continue;
+            for (const container of containers.map(manifests_asMapping)) {
+                if (!container || typeof container.image !== 'string')
+                    continue;
+                const repository = imageRepository(container.image);
+                const replacement = overrides.get(repository);
+                if (replacement === undefined)
+                    continue;
+                used.add(repository);
+                if (replacement === container.image)
+                    continue;
+                changes.push({
+                    workload: target.ref,
+                    namespace: target.namespace,
+                    container: String(container.name),
+                    initContainer,
+                    from: container.image,
+                    to: replacement,
+                });
+                container.image = replacement;
+            }
+        }
+    }
+    const unused = [...overrides.keys()].filter((name) => !used.has(name));
+    return { documents: copies, changes, unused };
+}
+/**
+ * The pod specs images are substituted in: workloads', and Jobs' and CronJobs' (a migration Job
+ * runs the release's image, so `images` must reach it too).
+ */
+function podTemplates(documents) {
+    const workloads = new Set(findWorkloads(documents).map((workload) => workload.document));
+    const found = [];
+    for (const document of documents) {
+        const { kind } = document.object;
+        const spec = manifests_asMapping(document.object.spec);
+        const template = workloads.has(document) || kind === 'Job'
+            ? manifests_asMapping(spec?.template)
+            : kind === 'CronJob'
+                ? manifests_asMapping(manifests_asMapping(manifests_asMapping(spec?.jobTemplate)?.spec)?.template)
+                : undefined;
+        if (!template)
+            continue;
+        const metadata = manifests_asMapping(document.object.metadata);
+        found.push({
+            ref: `${String(kind).toLowerCase()}/${String(metadata?.name)}`,
+            namespace: typeof metadata?.namespace === 'string' ? metadata.namespace : undefined,
+            podSpec: manifests_asMapping(template.spec),
         });
     }
-    if (!options.route) {
-        throw new errors_ActionError(`Traffic mode '${options.mode}' needs the name of the route to shift traffic on, and 'route' is empty.`, `Set 'route' to the ${routeKind(options.mode)} that sends traffic to Service '${options.service}'.`);
+    return found;
+}
+/**
+ * One multi-document YAML stream, for writing the substituted manifests to a file for kubectl.
+ * Written as YAML 1.1, which kubectl reads: strings such as `on`, `yes` or `0x1F` are quoted, or
+ * kubectl would turn them into booleans and numbers and the API server would refuse the object.
+ */
+function renderManifests(documents) {
+    return documents
+        .map((document) => YAML.stringify(document.object, { version: '1.1' }))
+        .join('---\n');
+}
+function manifests_asMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/canary-template.ts
+/**
+ * The canary of a whole release: from rendered manifests, the stable Deployment's new pod
+ * template (every container, env, resources, volumes) and copies of the ConfigMaps and Secrets it
+ * references, renamed for the canary so the canary's config never touches stable's. Pure: the
+ * cluster side applies what this returns.
+ */
+
+
+
+/** The Deployment named `name` among the documents; the error lists the Deployments there are. */
+function findDeployment(documents, name) {
+    const deployments = documents
+        .map((document) => document.object)
+        .filter((object) => object.kind === 'Deployment');
+    const found = deployments.find((object) => canary_template_asMapping(object.metadata)?.name === name);
+    if (found)
+        return found;
+    const names = deployments.map((object) => String(canary_template_asMapping(object.metadata)?.name));
+    throw new errors_ActionError(`The manifests have no Deployment '${name}' (the deployment input), so there is no new pod template for its canary; Deployments found: ${names.join(', ') || 'none'}.`, "Set 'deployment' to the stable Deployment the manifests define, or add it to manifests / the kustomization.");
+}
+/** The pod template, its references and the copies the canary gets. */
+function deriveCanary(documents, name) {
+    const deployment = findDeployment(documents, name);
+    const template = canary_template_asMapping(canary_template_asMapping(deployment.spec)?.template);
+    const spec = canary_template_asMapping(template?.spec);
+    if (!template || !spec || !Array.isArray(spec.containers) || spec.containers.length === 0) {
+        throw new errors_ActionError(`Deployment '${name}' in the manifests has no spec.template.spec.containers.`, 'Check the manifest: a Deployment needs a pod template with at least one container.');
     }
-    const router = {
-        namespace: options.namespace,
-        deployment: options.deployment,
-        service: options.service,
-        route: options.route,
-        snapshot: options.snapshot,
+    const namespace = canary_template_asMapping(deployment.metadata)?.namespace;
+    const referenced = referencedConfig(spec);
+    const copies = [];
+    for (const document of documents) {
+        const object = document.object;
+        const kind = object.kind;
+        if (kind !== 'ConfigMap' && kind !== 'Secret')
+            continue;
+        const metadata = canary_template_asMapping(object.metadata);
+        const objectName = metadata?.name;
+        if (typeof objectName !== 'string' || metadata?.namespace !== namespace)
+            continue;
+        if (!referenced[kind].has(objectName))
+            continue;
+        copies.push({ kind, name: objectName, copyName: canaryCopyName(objectName), object });
+    }
+    const renames = {
+        ConfigMap: new Map(copies.filter((c) => c.kind === 'ConfigMap').map((c) => [c.name, c.copyName])),
+        Secret: new Map(copies.filter((c) => c.kind === 'Secret').map((c) => [c.name, c.copyName])),
     };
-    switch (options.mode) {
-        case 'gateway-api':
-            return new GatewayApiProvider(kubectl, router);
-        case 'nginx':
-            return new NginxProvider(kubectl, router);
-        case 'istio':
-            return new IstioProvider(kubectl, router);
+    const rendered = structuredClone(template);
+    const canaryTemplate = structuredClone(rendered);
+    rewriteReferences(canaryTemplate.spec, renames);
+    return { template: rendered, canaryTemplate, copies, images: templateImages(rendered) };
+}
+/** Every place a pod spec names a ConfigMap or Secret, as (holder, field) pairs. */
+function eachReference(spec, visit) {
+    for (const field of ['initContainers', 'containers']) {
+        for (const container of mappings(spec[field])) {
+            for (const variable of mappings(container.env)) {
+                const from = canary_template_asMapping(variable.valueFrom);
+                const configMap = canary_template_asMapping(from?.configMapKeyRef);
+                if (configMap)
+                    visit('ConfigMap', configMap, 'name');
+                const secret = canary_template_asMapping(from?.secretKeyRef);
+                if (secret)
+                    visit('Secret', secret, 'name');
+            }
+            for (const source of mappings(container.envFrom)) {
+                const configMap = canary_template_asMapping(source.configMapRef);
+                if (configMap)
+                    visit('ConfigMap', configMap, 'name');
+                const secret = canary_template_asMapping(source.secretRef);
+                if (secret)
+                    visit('Secret', secret, 'name');
+            }
+        }
+    }
+    for (const volume of mappings(spec.volumes)) {
+        const configMap = canary_template_asMapping(volume.configMap);
+        if (configMap)
+            visit('ConfigMap', configMap, 'name');
+        const secret = canary_template_asMapping(volume.secret);
+        if (secret)
+            visit('Secret', secret, 'secretName');
+        for (const source of mappings(canary_template_asMapping(volume.projected)?.sources)) {
+            const projectedMap = canary_template_asMapping(source.configMap);
+            if (projectedMap)
+                visit('ConfigMap', projectedMap, 'name');
+            const projectedSecret = canary_template_asMapping(source.secret);
+            if (projectedSecret)
+                visit('Secret', projectedSecret, 'name');
+        }
     }
 }
-function routeKind(mode) {
-    if (mode === 'gateway-api')
-        return 'HTTPRoute';
-    if (mode === 'nginx')
-        return 'Ingress';
-    return 'VirtualService';
+/** The ConfigMaps and Secrets a pod spec references by name. */
+function referencedConfig(spec) {
+    const found = { ConfigMap: new Set(), Secret: new Set() };
+    eachReference(spec, (kind, holder, field) => {
+        if (typeof holder[field] === 'string')
+            found[kind].add(holder[field]);
+    });
+    return found;
 }
-function checkWeight(weight) {
-    if (!Number.isInteger(weight) || weight < 0 || weight > 100) {
-        throw new errors_ActionError(`A canary weight must be an integer from 0 to 100, not ${weight}.`);
+/** Points the references named in `renames` at their new names, in place. */
+function rewriteReferences(spec, renames) {
+    eachReference(spec, (kind, holder, field) => {
+        const renamed = typeof holder[field] === 'string' ? renames[kind].get(holder[field]) : undefined;
+        if (renamed !== undefined)
+            holder[field] = renamed;
+    });
+}
+function templateImages(template) {
+    const images = [];
+    for (const [field, init] of [
+        ['initContainers', true],
+        ['containers', false],
+    ]) {
+        for (const container of mappings(template.spec[field])) {
+            images.push({ container: String(container.name), image: String(container.image), init });
+        }
     }
+    return images;
 }
-/** Percent of `canary` in `canary + stable`, rounded; 0 when neither gets anything. */
-function share(canary, stable) {
-    const total = canary + stable;
-    return total > 0 ? Math.round((100 * canary) / total) : 0;
+/**
+ * What the rendered release is, independent of key order and formatting: a later job that
+ * renders the same manifests gets the same digest, and any change in them a different one.
+ */
+function manifestsDigest(documents) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for (const document of documents)
+        hash.update(canonicalJson(document.object)).update('\n');
+    return `sha256:${hash.digest('hex')}`;
 }
-function missingRoute(kind, route, service) {
-    return new errors_ActionError(`${kind} '${route}' does not exist in the target namespace.`, `Check the 'route' and 'namespace' inputs: 'route' must name the ${kind} that sends traffic to Service '${service}'.`);
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (value !== null && typeof value === 'object') {
+        const entries = Object.entries(value)
+            .filter(([, entry]) => entry !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
+    }
+    return JSON.stringify(value) ?? 'null';
 }
-function canaryServiceName(service) {
-    return `${service}-canary`;
+/**
+ * True when every field the manifest sets has that value on the live object. The API server adds
+ * defaults (imagePullPolicy, protocol, …) the manifest leaves out, so equality would never hold;
+ * lists must match element by element, so an added or removed container is a difference.
+ */
+function coveredBy(wanted, live) {
+    if (Array.isArray(wanted)) {
+        return (Array.isArray(live) &&
+            live.length === wanted.length &&
+            wanted.every((entry, index) => coveredBy(entry, live[index])));
+    }
+    if (wanted !== null && typeof wanted === 'object') {
+        const liveMapping = canary_template_asMapping(live);
+        if (!liveMapping)
+            return false;
+        return Object.entries(wanted).every(([key, entry]) => entry === undefined || coveredBy(entry, liveMapping[key]));
+    }
+    // Quantities and ports may come back as numbers or text; "1" and 1 mean the same here.
+    return (wanted === live || (live !== undefined && live !== null && String(wanted) === String(live)));
+}
+/** A ConfigMap's or Secret's content as the manifest gives it, in the API's encoding. */
+function configContent(object) {
+    const content = {};
+    for (const field of ['data', 'binaryData', 'type', 'immutable']) {
+        if (object[field] !== undefined)
+            content[field] = object[field];
+    }
+    const stringData = canary_template_asMapping(object.stringData);
+    if (stringData) {
+        // The API server folds stringData into data, base64-encoded; compare in that form.
+        const data = { ...(canary_template_asMapping(content.data) ?? {}) };
+        for (const [key, value] of Object.entries(stringData)) {
+            data[key] = Buffer.from(String(value)).toString('base64');
+        }
+        content.data = data;
+    }
+    return content;
+}
+/** True when the live object already holds the content the manifest gives it. */
+function sameConfig(object, live) {
+    if (!live)
+        return false;
+    const wanted = configContent(object);
+    const has = (field) => canary_template_asMapping(wanted[field]) ?? {};
+    const liveHas = (field) => canary_template_asMapping(live[field]) ?? {};
+    return ['data', 'binaryData'].every((field) => {
+        const a = has(field);
+        const b = liveHas(field);
+        return (Object.keys(a).length === Object.keys(b).length &&
+            Object.entries(a).every(([key, value]) => String(value) === String(b[key])));
+    });
+}
+/** The canary's change as a reviewer reads it: images per container, added or removed ones, env. */
+function describeChange(stable, canary) {
+    const before = new Map((stable ? templateImages(stable) : []).map((c) => [c.container, c.image]));
+    const lines = [];
+    for (const { container, image, init } of templateImages(canary)) {
+        const was = before.get(container);
+        const what = init ? 'init container' : 'container';
+        if (was === undefined)
+            lines.push(`${what} ${container} added (${image})`);
+        else if (was !== image)
+            lines.push(`${what} ${container}: ${was} → ${image}`);
+        before.delete(container);
+    }
+    for (const [container] of before)
+        lines.push(`container ${container} removed`);
+    return lines;
+}
+function mappings(value) {
+    return Array.isArray(value)
+        ? value.map(canary_template_asMapping).filter((entry) => entry !== undefined)
+        : [];
+}
+function canary_template_asMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/canary/cluster/revert.ts
@@ -33668,13 +34872,16 @@ function canaryServiceName(service) {
 
 
 
+
+
+
 /** kind/name of everything a canary run creates. */
 function canaryObjects(names, provider) {
-    const objects = [`deployment/${cluster_state_canaryName(names.deployment)}`];
-    if (names.traffic !== 'replicas' && names.service) {
+    const objects = [`deployment/${names_canaryName(names.deployment)}`];
+    if (usesRoute(names.traffic) && names.service) {
         objects.push(`service/${canaryServiceName(names.service)}`);
     }
-    return [...objects, ...provider.objects()];
+    return [...objects, ...provider.objects(), ...(names.copies ?? [])];
 }
 /**
  * The canary Deployment carries the run's state and ownership, so it goes last: a revert cut
@@ -33693,6 +34900,7 @@ async function findLeftovers(kubectl, kindNames) {
 /** Abort: stable gets all traffic, the canary goes, and stable is checked to run what it ran. */
 async function revertToStable(kubectl, provider, names, options) {
     await giveTrafficBack(provider);
+    await restoreHeldHpas(kubectl, options.hpa);
     const objects = canaryObjects(names, provider);
     await deleteCanaryObjects(kubectl, objects);
     return verify(kubectl, provider, names, objects, options.stableImage, options.timeoutMs);
@@ -33729,9 +34937,18 @@ async function promoteStable(kubectl, provider, names, options) {
 /** After stable runs the new image (also when a cancelled promotion left it so): clean up. */
 async function finishPromotion(kubectl, provider, names, options) {
     await giveTrafficBack(provider);
+    await restoreHeldHpas(kubectl, options.hpa);
     const objects = canaryObjects(names, provider);
     await deleteCanaryObjects(kubectl, objects);
-    return verify(kubectl, provider, names, objects, options.image, options.timeoutMs);
+    const report = await verify(kubectl, provider, names, objects, options.image, options.timeoutMs);
+    if (!options.template)
+        return report;
+    // A release promotion is done only when stable runs the manifests' template, not one image.
+    const view = await kubectl.getIfExists(`deployment/${names.deployment}`);
+    return {
+        ...report,
+        stableHealthy: report.stableHealthy && coveredBy(options.template, view?.spec.template),
+    };
 }
 async function giveTrafficBack(provider) {
     try {
@@ -33774,152 +34991,532 @@ async function containerOf(kubectl, names) {
     throw new errors_ActionError(`Cannot tell which container of Deployment '${names.deployment}' to promote: there is no canary state and it has ${containers.length} containers.`, "Set the 'container' input.");
 }
 
-;// CONCATENATED MODULE: ./src/canary/cluster/workload.ts
+;// CONCATENATED MODULE: ./src/canary/cluster/promote-release.ts
 /**
- * The canary's workload: a copy of the stable Deployment with the new image and `track: canary`
- * on its pods, and for router modes a Service that selects only those pods.
+ * Promoting a canary of a whole release: stable gets exactly the rendered manifests (every object,
+ * images substituted) with `kubectl apply`, as the team's own deploy would, so a GitOps controller
+ * sees no drift. Every object the apply touches is read first; when stable does not roll out,
+ * each is put back (and what the apply created removed) before traffic and canary are reverted,
+ * so the cluster ends fully on the release or exactly as it was.
  */
 
 
 
-const TRACK_LABEL = 'track';
-const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
-async function readStable(kubectl, deployment, container) {
-    const object = await kubectl.getIfExists(`deployment/${deployment}`);
-    if (!object) {
-        throw new errors_ActionError(`Deployment '${deployment}' does not exist in the target namespace.`, "Check the 'deployment' and 'namespace' inputs (and the kubeconfig's context).");
+
+
+
+
+
+
+async function promoteRelease(kubectl, provider, names, options) {
+    const stable = `deployment/${names.deployment}`;
+    const retrying = (what, work) => untilRecovered(what, work, { deadlineAt: options.retryUntil });
+    const snapshots = await snapshotObjects(kubectl, objectRefs(options.documents), options.retryUntil);
+    const directory = await writeRelease(options.documents);
+    let problem;
+    try {
+        // Applying the same manifests again changes nothing, so an API fault is simply retried.
+        await retrying('Applying the release to stable', () => kubectl.apply([directory]));
     }
-    const containers = object.spec.template.spec.containers;
-    const names = containers.map((entry) => entry.name);
-    const chosen = pickContainer(deployment, containers, container);
-    return {
-        name: deployment,
-        namespace: object.metadata.namespace,
-        container: chosen.name,
-        image: chosen.image,
-        replicas: object.spec.replicas ?? 1,
-        podLabels: { ...(object.spec.template.metadata?.labels ?? {}) },
-        selector: structuredClone(object.spec.selector),
-        revision: Number(object.metadata.annotations?.[REVISION_ANNOTATION] ?? 0) || 0,
-        spec: structuredClone(object.spec),
-    };
-    function pickContainer(name, list, wanted) {
-        if (wanted !== undefined) {
-            const found = list.find((entry) => entry.name === wanted);
-            if (found)
-                return found;
-            throw new errors_ActionError(`Deployment '${name}' has no container '${wanted}'; its containers are: ${names.join(', ')}.`, "Set the 'container' input to one of those names.");
+    catch (error) {
+        problem = `the manifests could not be applied (${errors_describeThrown(error)})`;
+    }
+    await recordAppliedUids(kubectl, snapshots, options.retryUntil);
+    if (!problem) {
+        const rollout = await retrying('Waiting for stable', () => kubectl.rolloutStatus(stable, options.timeoutMs));
+        if (rollout.done) {
+            const cleanup = await retrying('Finishing the promotion', () => finishPromotion(kubectl, provider, names, {
+                timeoutMs: options.timeoutMs,
+                template: options.template,
+                hpa: options.hpa,
+            }));
+            return { ...cleanup, promoted: true, problem: undefined };
         }
-        if (list.length === 1)
-            return list[0];
-        throw new errors_ActionError(`Deployment '${name}' has ${list.length} containers (${names.join(', ')}), so it is not clear which one gets the new image.`, "Set the 'container' input to one of those names.");
+        problem = `stable did not roll out with the release (${rollout.message})`;
     }
-}
-async function readService(kubectl, name) {
-    const object = await kubectl.getIfExists(`service/${name}`);
-    if (!object) {
-        throw new errors_ActionError(`Service '${name}' does not exist in the target namespace.`, "Check the 'service' and 'namespace' inputs: it must be the Service that sends traffic to the stable Deployment.");
-    }
-    return { name, selector: object.spec.selector ?? {}, ports: object.spec.ports ?? [] };
-}
-/** The canary's pods carry the stable pods' labels, so dashboards and policies still apply. */
-function canaryPodLabels(stable) {
-    return { ...stable.podLabels, [TRACK_LABEL]: 'canary' };
-}
-/** The canary Deployment's selector: stable's, narrowed to `track: canary`. */
-function canarySelector(stable) {
-    const selector = {
-        ...structuredClone(stable.selector),
-        matchLabels: { ...(stable.selector.matchLabels ?? {}), [TRACK_LABEL]: 'canary' },
+    const restored = await restoreObjects(kubectl, snapshots, options.retryUntil);
+    // The restored Deployment rolls back to its old pods; traffic returns only once they serve.
+    await retrying('Waiting for stable to roll back', () => kubectl.rolloutStatus(stable, options.timeoutMs));
+    const cleanup = await retrying('Putting all traffic back on stable', () => revertToStable(kubectl, provider, names, {
+        stableImage: options.stableImage,
+        timeoutMs: options.timeoutMs,
+        hpa: options.hpa,
+    }));
+    return {
+        ...cleanup,
+        promoted: false,
+        problem: `${problem}; ${describeRestore(restored)} and the canary was removed.`,
     };
-    // An expression on `track` was written for stable's pods and could exclude the canary's own.
-    const expressions = selector.matchExpressions?.filter((entry) => entry.key !== TRACK_LABEL);
-    if (expressions?.length)
-        selector.matchExpressions = expressions;
-    else
-        delete selector.matchExpressions;
-    return selector;
-}
-function ownershipLabels(stable) {
-    return { [MANAGED_BY_LABEL]: MANAGED_BY, [STABLE_LABEL]: stable };
-}
-/** Applies the canary Deployment; running it again with the same inputs changes nothing. */
-async function createCanary(kubectl, canary) {
-    const { stable } = canary;
-    const spec = structuredClone(stable.spec);
-    delete spec.paused;
-    spec.replicas = canary.replicas;
-    spec.selector = canarySelector(stable);
-    spec.template = {
-        ...spec.template,
-        metadata: { ...(spec.template.metadata ?? {}), labels: canaryPodLabels(stable) },
-        spec: {
-            ...spec.template.spec,
-            containers: spec.template.spec.containers.map((entry) => entry.name === stable.container ? { ...entry, image: canary.image } : entry),
-        },
-    };
-    const name = cluster_state_canaryName(stable.name);
-    await kubectl.applyObject({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: {
-            name,
-            ...(stable.namespace ? { namespace: stable.namespace } : {}),
-            labels: ownershipLabels(stable.name),
-            annotations: stateAnnotation(canary.state),
-        },
-        spec,
-    });
-    return `deployment/${name}`;
-}
-async function scaleCanary(kubectl, stable, replicas) {
-    await kubectl.scale(`deployment/${canaryName(stable)}`, replicas);
-}
-/** Throws an ActionError when the workload is not rolled out within timeoutMs. */
-async function waitReady(kubectl, kindName, timeoutMs) {
-    const status = await kubectl.rolloutStatus(kindName, timeoutMs);
-    if (status.done)
-        return status;
-    throw new errors_ActionError(`${kindName} did not become ready within ${Math.round(timeoutMs / 1000)}s: ${status.message}`, `Look at its pods (kubectl describe ${kindName}; kubectl get pods -l ${TRACK_LABEL}=canary) for image pull errors, crashes or failing readiness probes.`);
-}
-/** For router modes: a Service with stable's ports that selects only the canary's pods. */
-async function createCanaryService(kubectl, stableService, stableDeployment) {
-    const name = cluster_state_canaryName(stableService.name);
-    await kubectl.applyObject({
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: { name, labels: ownershipLabels(stableDeployment) },
-        spec: {
-            selector: { ...stableService.selector, [TRACK_LABEL]: 'canary' },
-            ports: stableService.ports.map((port) => {
-                const { name: portName, port: number, targetPort, protocol, appProtocol } = port;
-                return { name: portName, port: number, targetPort, protocol, appProtocol };
-            }),
-        },
-    });
-    return `service/${name}`;
-}
-function selects(selector, labels) {
-    const entries = Object.entries(selector);
-    return entries.length > 0 && entries.every(([key, value]) => labels[key] === value);
 }
 /**
- * Router modes split traffic between two Services, so the stable one must not also reach the
- * canary's pods; replicas mode relies on the opposite.
+ * One JSON file per object, numbered so kubectl applies them in manifest order. JSON, not YAML:
+ * kubectl reads YAML 1.1, where a value like `on` written plain would turn into a boolean. A
+ * private directory, since the manifests may hold Secrets.
  */
-function checkServiceSelection(mode, service, stable) {
-    const selector = Object.entries(service.selector)
-        .map(([key, value]) => `${key}=${value}`)
-        .join(',');
-    const reachesCanary = selects(service.selector, canaryPodLabels(stable));
-    if (mode === 'replicas') {
-        if (reachesCanary)
-            return;
-        throw new errors_ActionError(`Service '${service.name}' (selector ${selector || 'none'}) would not select the canary's pods, so in replicas mode the canary would get no traffic.`, `Remove '${TRACK_LABEL}' from the Service's selector, or use a router mode (gateway-api, nginx, istio).`);
+async function writeRelease(documents) {
+    const directory = credentials_ownedTempDirectory('canary-release');
+    const width = String(documents.length).length;
+    await Promise.all(documents.map((document, index) => (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(directory, `${String(index).padStart(width, '0')}.json`), JSON.stringify(document.object), { mode: 0o600 })));
+    return directory;
+}
+/** One clause on what the restore did, naming objects that could not be put back. */
+function describeRestore(results) {
+    const changed = results.filter((entry) => entry.outcome === 'restored').length;
+    const removed = results.filter((entry) => entry.outcome === 'removed').length;
+    const done = `every object it changed was restored (${changed} restored, ${removed} created ones removed)`;
+    if (allRestored(results))
+        return done;
+    const failed = results
+        .filter((entry) => !entry.verified)
+        .map((entry) => `${entry.object}: ${entry.message}`)
+        .join('; ');
+    return `the restore left objects not as they were (${escapeUntrusted(failed)})`;
+}
+
+;// CONCATENATED MODULE: ./src/core/kustomize.ts
+/**
+ * Kustomizations rendered with kubectl's built-in kustomize (`kubectl kustomize <dir>`), so there
+ * is nothing to download and the version is the one `kubectl apply -k` would use. Plugins, exec
+ * functions and Helm stay off (kubectl's defaults), so rendering a pull request's kustomization
+ * runs nothing it names.
+ */
+
+
+
+
+
+
+
+/** The names kustomize looks for in a directory, in its own order. */
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const kustomize_DEFAULT_TIMEOUT_MS = 60_000;
+/** kubectl's message is usually one line; a runaway one is cut so the summary stays readable. */
+const MAX_MESSAGE = 2_000;
+/** True when the directory holds a kustomization file, i.e. `kubectl apply -k` would render it. */
+async function isKustomizationDirectory(directory) {
+    let names;
+    try {
+        names = await (0,promises_namespaceObject.readdir)(directory);
     }
-    if (!reachesCanary)
-        return;
-    throw new errors_ActionError(`Service '${service.name}' (selector ${selector}) also selects the canary's pods, so in ${mode} mode the canary would get traffic through the stable Service too and the weights would be wrong.`, `Add '${TRACK_LABEL}: stable' to the pod labels of Deployment '${stable.name}' (spec.template.metadata.labels) and to the selector of Service '${service.name}', roll that out, then run the canary again. The Deployment's spec.selector can stay as it is.`);
+    catch {
+        return false;
+    }
+    return KUSTOMIZATION_FILES.some((name) => names.includes(name));
+}
+/**
+ * The objects a kustomization renders to, parsed as manifest documents. `directory` is relative
+ * to `cwd` (the workspace) or absolute; documents are labelled with it for messages.
+ */
+async function renderKustomization(directory, cwd, options = {}) {
+    const input = options.input ?? 'kustomize';
+    const path = (0,external_node_path_namespaceObject.resolve)(cwd, directory);
+    const label = (0,external_node_path_namespaceObject.relative)(cwd, path) || '.';
+    const info = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
+    if (!info) {
+        throw new errors_InputError(input, `names '${directory}', which does not exist.`, 'k8s/overlays/prod');
+    }
+    if (!info.isDirectory() || !(await isKustomizationDirectory(path))) {
+        throw new errors_InputError(input, `names '${directory}', which is not a directory with a kustomization.yaml.`, 'k8s/overlays/prod');
+    }
+    const result = await execute(options.program ?? defaultKubectlProgram(), ['kustomize', path], {
+        cwd,
+        timeoutMs: options.timeoutMs ?? kustomize_DEFAULT_TIMEOUT_MS,
+        okExitCodes: 'any',
+    });
+    if (result.timedOut || result.exitCode !== 0) {
+        const said = result.timedOut
+            ? `it did not finish within ${Math.round((options.timeoutMs ?? kustomize_DEFAULT_TIMEOUT_MS) / 1000)} s`
+            : kubectlMessage(result.stderr || result.stdout);
+        throw new errors_ActionError(`kustomize could not render ${escapeUntrusted(label)}: ${said}`, 'Run `kubectl kustomize` on that directory locally to see the same error, and fix the kustomization.');
+    }
+    return parseManifestText(result.stdout, `${label} (kustomize)`);
+}
+/**
+ * The documents `manifests`-style patterns name (files, directories, globs), in order. A directory
+ * holding a kustomization is rendered, as `kubectl apply -k` would, instead of being read as
+ * loose files that kustomize never meant to be applied (and the server would refuse).
+ */
+async function readManifestsOrKustomizations(patterns, cwd, input = 'manifests') {
+    const documents = [];
+    const rendered = [];
+    let plain = [];
+    const flush = async () => {
+        if (plain.length > 0)
+            documents.push(...(await readManifests(plain, cwd, input)));
+        plain = [];
+    };
+    for (const pattern of patterns) {
+        if (!isGlob(pattern) && (await isKustomizationDirectory(resolve(cwd, pattern)))) {
+            await flush();
+            documents.push(...(await renderKustomization(pattern, cwd, { input })));
+            rendered.push(pattern);
+        }
+        else {
+            plain.push(pattern);
+        }
+    }
+    await flush();
+    return { documents, rendered };
+}
+const KLOG_ESCAPES = { n: '\n', t: '\t', r: '\r' };
+/**
+ * kubectl's own words on one escaped line: the `err="…"` of its klog line
+ * (`E1205 … run.go:72] "command failed" err="…"`), or its `error: …` line.
+ */
+function kubectlMessage(text) {
+    const klog = /\berr="((?:[^"\\]|\\.)*)"/.exec(text);
+    const raw = klog
+        ? klog[1].replace(/\\(.)/g, (_, c) => KLOG_ESCAPES[c] ?? c)
+        : text.trim().replace(/^error:\s*/i, '');
+    const message = raw.trim() || 'kubectl printed no reason';
+    const cut = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message;
+    return escapeUntrusted(cut);
+}
+
+;// CONCATENATED MODULE: ./src/canary/release.ts
+/**
+ * Renders the release a canary runs from its source (manifests or a kustomization, with `images`
+ * substituted) into what the cluster side needs: the documents promotion applies, their digest,
+ * and the canary's pod template and config copies.
+ */
+
+
+
+
+
+/** `cwd` is the workspace the paths are relative to. */
+async function renderRelease(source, deployment, cwd) {
+    const read = source.kustomize
+        ? await renderKustomization(source.kustomize, cwd)
+        : await manifests_readManifests(source.manifests, cwd);
+    const { documents, unused } = substituteImages(read, source.images);
+    for (const name of unused) {
+        warning(`images names ${escapeUntrusted(name)}, which no container in the manifests uses; check for a typo.`);
+    }
+    return { ...deriveCanary(documents, deployment), documents, digest: manifestsDigest(documents) };
+}
+/** The directory manifests and kustomize paths are relative to: the checked-out repository. */
+function workspace() {
+    return process.env.GITHUB_WORKSPACE || process.cwd();
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/release-canary.ts
+/**
+ * The cluster-side decisions for a canary of a whole release: whether the release changes
+ * anything stable runs, what its state records, whether a later promote job renders the same
+ * release, and whether stable already runs it (an interrupted promotion).
+ */
+
+
+
+
+/** Renders the release and refuses one that changes nothing stable runs. */
+async function prepareRelease(kubectl, source, stable, container) {
+    const rendered = await renderRelease(source, stable.name, workspace());
+    const changedConfig = [];
+    for (const copy of rendered.copies) {
+        const live = await kubectl.getIfExists(`${copy.kind.toLowerCase()}/${copy.name}`);
+        if (!sameConfig(copy.object, live))
+            changedConfig.push(`${copy.kind} ${copy.name} changed`);
+    }
+    const stableTemplate = stable.spec.template;
+    const change = describeChange(stableTemplate, rendered.template);
+    if (!coveredBy(withoutImages(rendered.template), withoutImages(stableTemplate))) {
+        change.push('pod template changed (env, resources, volumes or other fields)');
+    }
+    change.push(...changedConfig);
+    if (change.length === 0 && coveredBy(rendered.template, stableTemplate)) {
+        throw new errors_ActionError(`Deployment ${stable.name} already runs what the manifests render (same pod template and config); there is nothing to compare.`, 'Pass the manifests of the new release (or set images to the new image).');
+    }
+    return {
+        rendered,
+        canaryImage: canaryImageOf(rendered.images, container ?? stable.container),
+        record: {
+            digest: rendered.digest,
+            copies: rendered.copies.map(copyRef),
+            images: rendered.images,
+            change,
+            template: rendered.template,
+        },
+    };
+}
+/** The chosen container's image when the release has it, else `name=image` for each container. */
+function canaryImageOf(images, container) {
+    const running = images.filter((entry) => !entry.init);
+    const chosen = running.find((entry) => entry.container === container);
+    if (chosen)
+        return chosen.image;
+    return running.map((entry) => `${entry.container}=${entry.image}`).join(', ');
+}
+/**
+ * A promote job renders its own workspace's manifests; it may promote only the release the
+ * canary was judged on, and only the way it was started (one image, or a release).
+ */
+async function releaseToPromote(state, source, image) {
+    if (!state.release) {
+        if (!source)
+            return undefined;
+        throw new errors_ActionError(`The canary of ${state.deployment} runs one new image (${state.canaryImage}), not a release from manifests; promoting manifests would put changes on stable the canary never ran.`, 'Promote it with the image input (the image it was started with), or abort it and start a canary from the manifests.');
+    }
+    if (!source) {
+        throw new errors_ActionError(`The canary of ${state.deployment} runs a release rendered from manifests${image ? `; the image input (${image}) would promote one image only` : ''}.`, 'Promote it with the same manifests (or kustomize) and images inputs it was started with.');
+    }
+    const rendered = await renderRelease(source, state.deployment, workspace());
+    if (rendered.digest !== state.release.digest) {
+        throw new errors_ActionError(`The manifests this job renders (${rendered.digest}) differ from the release the canary was started and judged with (${state.release.digest}), so they were not promoted; nothing was changed.`, 'Promote from the same commit and inputs as the start job (check out the same ref), or abort this canary and start a new one.');
+    }
+    return rendered;
+}
+/** Whether stable's live pod template is the canary's: for an interrupted promotion. */
+function stableRunsCanary(found, stable) {
+    if (found.release)
+        return coveredBy(found.release.template, stable.spec.template);
+    return stable.image === found.canaryImage;
+}
+function withoutImages(template) {
+    const copy = structuredClone(template);
+    for (const field of ['initContainers', 'containers']) {
+        const containers = copy.spec?.[field];
+        if (!Array.isArray(containers))
+            continue;
+        for (const container of containers)
+            delete container.image;
+    }
+    return copy;
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/pod-health.ts
+/**
+ * The canary's pods as evidence: a container that restarts, waits in a crash loop or cannot get
+ * its image, or a pod that stays not ready, aborts the step whatever the metrics say — a canary
+ * that is OOMKilled every few minutes can still look as good as stable in Prometheus between
+ * restarts. The judgement over pod JSON is pure (`judgePods`); `CanaryPodHealth` lists the pods
+ * at every check and keeps what it has to remember between checks.
+ */
+
+
+
+
+/** Waiting reasons that do not go away by waiting: the canary is broken, not slow to start. */
+const FATAL_WAITING_REASONS = [
+    'CrashLoopBackOff',
+    'ImagePullBackOff',
+    'ErrImagePull',
+    'CreateContainerConfigError',
+    'InvalidImageName',
+];
+/**
+ * How long a canary pod may be not ready before that aborts the step: the longer of 30 s and
+ * two check intervals. A pod is legitimately not ready for a moment when it is replaced (a node
+ * drained, an eviction, in replicas mode a pod added by a scale that the shift has not waited for
+ * yet), and a readiness probe needs a few periods to pass; 30 s covers that for ordinary probes,
+ * and two check intervals make sure at least two checks in a row saw the pod not ready. A pod
+ * that stays not ready longer is not serving its share, which the metrics do not show.
+ */
+function notReadyGraceMs(checkIntervalMs) {
+    return Math.max(30_000, 2 * checkIntervalMs);
+}
+function emptyMemory() {
+    return { restarts: new Map(), notReadySince: new Map() };
+}
+/** The restart counts to judge later checks against; not-ready clocks start here too. */
+function takeBaseline(pods, now) {
+    const memory = emptyMemory();
+    for (const pod of live(pods)) {
+        const name = pod.metadata?.name ?? '';
+        for (const container of pod.status?.containerStatuses ?? []) {
+            memory.restarts.set(`${name}/${container.name ?? ''}`, container.restartCount ?? 0);
+        }
+    }
+    trackReadiness(pods, memory, now);
+    return memory;
+}
+/** At most this many problems are named in one reason; the rest are counted. */
+const MAX_NAMED = 3;
+const pod_health_MAX_MESSAGE = 160;
+/**
+ * Why the canary's pods are unhealthy now, or undefined. Updates `memory.notReadySince`.
+ * Every piece of cluster text in the sentence (pod and container names, reasons, messages) is
+ * escaped with escapeUntrusted, because the reason is logged as it is.
+ */
+function judgePods(pods, memory, now, graceMs) {
+    trackReadiness(pods, memory, now);
+    const problems = [];
+    const sorted = [...live(pods)].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+    for (const pod of sorted) {
+        const name = pod.metadata?.name ?? '';
+        const podText = `canary pod ${escapeUntrusted(name)}`;
+        let containerProblem = false;
+        const containers = [
+            ...(pod.status?.containerStatuses ?? []).map((status) => ({ status, init: false })),
+            ...(pod.status?.initContainerStatuses ?? []).map((status) => ({ status, init: true })),
+        ];
+        for (const { status, init } of containers) {
+            const said = [];
+            // Init containers may fail and be retried before the app starts (waiting for a dependency);
+            // only their crash loops count, and a pod stuck in init shows as not ready.
+            if (!init) {
+                const before = memory.restarts.get(`${name}/${status.name ?? ''}`) ?? 0;
+                const restarts = (status.restartCount ?? 0) - before;
+                if (restarts > 0) {
+                    said.push(`restarted ${restarts} ${restarts === 1 ? 'time' : 'times'}${lastTermination(status)}`);
+                }
+            }
+            const waiting = status.state?.waiting?.reason;
+            if (waiting !== undefined && FATAL_WAITING_REASONS.includes(waiting)) {
+                const message = status.state?.waiting?.message;
+                said.push(`is in ${escapeUntrusted(waiting)}${message ? ` (${escapeUntrusted(clip(message))})` : ''}`);
+            }
+            if (said.length === 0)
+                continue;
+            containerProblem = true;
+            const what = init ? 'init container' : 'container';
+            problems.push(`${podText} ${what} ${escapeUntrusted(status.name ?? '?')} ${said.join(' and ')}`);
+        }
+        if (containerProblem)
+            continue;
+        const since = memory.notReadySince.get(name);
+        if (since !== undefined && now - since >= graceMs) {
+            const ready = readyCondition(pod);
+            const why = ready?.message ?? ready?.reason;
+            problems.push(`${podText} has not been ready for ${Math.round((now - since) / 1000)}s${why ? ` (${escapeUntrusted(clip(why))})` : ''}`);
+        }
+    }
+    if (problems.length === 0)
+        return undefined;
+    const named = problems.slice(0, MAX_NAMED).join('; ');
+    const more = problems.length - MAX_NAMED;
+    return more > 0 ? `${named}; and ${more} more ${more === 1 ? 'problem' : 'problems'}` : named;
+}
+/** Pods on their way out (deleted, or ended: evicted) are not judged. */
+function live(pods) {
+    return pods.filter((pod) => !pod.metadata?.deletionTimestamp &&
+        pod.status?.phase !== 'Succeeded' &&
+        pod.status?.phase !== 'Failed');
+}
+function readyCondition(pod) {
+    return pod.status?.conditions?.find((condition) => condition.type === 'Ready');
+}
+/** Starts the clock for pods seen not ready; stops it for pods ready again or gone. */
+function trackReadiness(pods, memory, now) {
+    const seen = new Set();
+    for (const pod of live(pods)) {
+        const name = pod.metadata?.name ?? '';
+        seen.add(name);
+        // A pod with no Ready condition yet (not scheduled) is not ready either.
+        if (readyCondition(pod)?.status === 'True')
+            memory.notReadySince.delete(name);
+        else if (!memory.notReadySince.has(name))
+            memory.notReadySince.set(name, now);
+    }
+    for (const name of memory.notReadySince.keys()) {
+        if (!seen.has(name))
+            memory.notReadySince.delete(name);
+    }
+}
+function lastTermination(status) {
+    const terminated = status.lastState?.terminated;
+    if (!terminated)
+        return '';
+    const parts = [
+        terminated.reason ? escapeUntrusted(terminated.reason) : undefined,
+        terminated.exitCode !== undefined ? `exit code ${terminated.exitCode}` : undefined,
+    ].filter(Boolean);
+    return parts.length > 0 ? ` (last: ${parts.join(', ')})` : '';
+}
+function clip(text) {
+    const line = text.trim();
+    return line.length > pod_health_MAX_MESSAGE ? `${line.slice(0, pod_health_MAX_MESSAGE - 1)}…` : line;
+}
+/** `matchLabels` and `matchExpressions` in the form `kubectl get -l` takes. */
+function selectorText(selector) {
+    const terms = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
+    for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
+        if (operator === 'In')
+            terms.push(`${key} in (${values.join(',')})`);
+        else if (operator === 'NotIn')
+            terms.push(`${key} notin (${values.join(',')})`);
+        else if (operator === 'Exists')
+            terms.push(key);
+        else if (operator === 'DoesNotExist')
+            terms.push(`!${key}`);
+    }
+    return terms.join(',');
+}
+/** One `kubectl get pods` should not hold up a check for long. */
+const LIST_TIMEOUT_MS = 15_000;
+async function listPods(kubectl, selector) {
+    const list = await kubectl.json(['get', 'pods', '-l', selector], {
+        timeoutMs: LIST_TIMEOUT_MS,
+    });
+    return list.items ?? [];
+}
+/**
+ * The canary's pods over one progression: `baseline()` once before the first step, `check()` at
+ * every check. Neither throws. A transient API failure of the listing is not evidence against
+ * the canary: the check says nothing and the next one looks again. A listing that fails for
+ * another reason (e.g. the kubeconfig's user may not list pods) aborts, because the canary
+ * cannot be judged healthy without it.
+ */
+class CanaryPodHealth {
+    list;
+    options;
+    memory;
+    failing = false;
+    now;
+    log;
+    constructor(list, options) {
+        this.list = list;
+        this.options = options;
+        this.now = options.now ?? Date.now;
+        this.log = options.log ?? ((line) => info(line));
+    }
+    /**
+     * Restart counts from now on count against the canary. When the pods cannot be listed here,
+     * the first check that lists them takes the baseline instead.
+     */
+    async baseline() {
+        const pods = await this.tryList();
+        if (Array.isArray(pods))
+            this.memory = takeBaseline(pods, this.now());
+    }
+    async check() {
+        const pods = await this.tryList();
+        if (!Array.isArray(pods))
+            return pods.reason;
+        if (!this.memory) {
+            this.memory = takeBaseline(pods, this.now());
+            return undefined;
+        }
+        return judgePods(pods, this.memory, this.now(), this.options.graceMs);
+    }
+    async tryList() {
+        try {
+            const pods = await this.list();
+            this.failing = false;
+            return pods;
+        }
+        catch (error) {
+            const said = escapeUntrusted(lastLine(errors_describeThrown(error)));
+            if (isTransientKubeError(error)) {
+                if (!this.failing) {
+                    this.log(`Could not list the canary's pods (${said}); the next check looks again.`);
+                }
+                this.failing = true;
+                return { reason: undefined };
+            }
+            return {
+                reason: `could not list the canary's pods to check their health (${said}); the kubeconfig's user needs list on pods in the namespace`,
+            };
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/canary/target.ts
+/** The target of anything that is one (Settings), as a record of its own to save or pass on. */
+function targetOf(from) {
+    const { namespace, deployment, container, service, traffic, route } = from;
+    return { namespace, deployment, container, service, traffic, route };
 }
 
 ;// CONCATENATED MODULE: ./src/canary/canary-cluster.ts
@@ -33929,6 +35526,15 @@ function checkServiceSelection(mode, service, stable) {
  * continues from the cluster itself, and it serialises changes so a cancellation's revert can
  * never be overtaken by a weight change that was already in flight.
  */
+
+
+
+
+
+
+
+
+
 
 
 
@@ -33952,6 +35558,8 @@ class CanaryCluster {
     provider;
     state;
     steps = [];
+    /** The rendered release (begin, or a promote job's re-render); undefined for an image canary. */
+    release;
     promotionStarted = false;
     leaseTimer;
     creating = false;
@@ -33966,7 +35574,7 @@ class CanaryCluster {
         this.recoveryDeadlineAt = run.recoveryDeadlineAt;
     }
     static fromRunState(kubectl, state) {
-        return new CanaryCluster(kubectl, { ...state, image: undefined }, {
+        return new CanaryCluster(kubectl, { ...state.target, image: undefined, timeoutMs: state.timeoutMs }, {
             owner: state.owner,
             leaseMs: state.leaseMs,
             recoveryTimeoutMs: state.recoveryTimeoutMs,
@@ -33978,6 +35586,10 @@ class CanaryCluster {
     /** The namespace the metrics are labelled with: the input, else the kubeconfig's, else default. */
     get namespace() {
         return this.target.namespace ?? this.stable?.namespace ?? 'default';
+    }
+    get canaryRelease() {
+        const release = this.state?.release;
+        return release && { canaryImage: this.state?.canaryImage ?? '', canaryChange: release.change };
     }
     get stableImage() {
         return this.state?.stableImage ?? this.stable?.image;
@@ -34013,21 +35625,30 @@ class CanaryCluster {
     }
     /** Creates the canary without traffic and waits until it is ready. */
     async begin() {
-        const { deployment, service, image } = this.target;
-        if (!service || !image)
-            throw new errors_ActionError('service and image are required to start.');
+        const { deployment, service, image, source } = this.target;
+        if (!service || (!image && !source)) {
+            throw new errors_ActionError('service and image (or manifests) are required to start.');
+        }
         const running = await readClusterState(this.kubectl, deployment);
         if (running)
             await this.clearStale(running);
-        const stable = await readStable(this.kubectl, deployment, this.target.container);
+        const stable = await readStable(this.kubectl, deployment, this.target.container, {
+            firstWhenUnclear: source !== undefined,
+        });
         this.stable = stable;
-        if (stable.image === image) {
+        const release = source
+            ? await prepareRelease(this.kubectl, source, stable, this.target.container)
+            : undefined;
+        this.release = release?.rendered;
+        if (!release && stable.image === image) {
             throw new errors_ActionError(`Deployment ${deployment} already runs ${image}; there is nothing to compare.`, 'Pass the new image in the image input.');
         }
+        const canaryImage = release?.canaryImage ?? image;
         const stableService = await readService(this.kubectl, service);
         checkServiceSelection(this.target.traffic, stableService, stable);
         const provider = this.providerFor(undefined);
         await provider.prepare();
+        const hpaHolds = await planStableHolds(this.kubectl, this.namespace, deployment, stable.replicas);
         this.state = {
             version: 1,
             deployment,
@@ -34037,7 +35658,9 @@ class CanaryCluster {
             route: this.target.route,
             stableImage: stable.image,
             stableRevision: stable.revision,
-            canaryImage: image,
+            canaryImage,
+            ...(release ? { release: release.record } : {}),
+            ...(hpaHolds.length > 0 ? { hpaHolds } : {}),
             weight: 0,
             stepIndex: -1,
             startedAt: new Date().toISOString(),
@@ -34047,7 +35670,7 @@ class CanaryCluster {
             leaseSeconds: Math.round(this.run.leaseMs / 1_000),
             renewedAt: new Date().toISOString(),
         };
-        const router = this.target.traffic !== 'replicas';
+        const router = usesRoute(this.target.traffic);
         this.run.acting?.();
         this.creating = true;
         // Applying the same objects again changes nothing, so an API fault here is simply retried.
@@ -34055,13 +35678,25 @@ class CanaryCluster {
             const state = this.state;
             await createCanary(this.kubectl, {
                 stable,
-                image,
-                replicas: router ? stable.replicas : 0,
+                image: canaryImage,
+                // A router's canary is ready before its first traffic; replicas mode's pods are traffic.
+                replicas: canaryReplicas(stable.replicas, 0, router ? 1 : 0),
                 state,
+                template: release?.rendered.canaryTemplate,
             });
+            // After the Deployment, whose state names them: a run cut short here still reverts
+            // them. Pods wait for config they reference, so the order costs no failed start.
+            if (release) {
+                await applyConfigCopies(this.kubectl, release.rendered.copies, deployment, this.target.namespace);
+            }
             if (router)
                 await createCanaryService(this.kubectl, stableService, deployment);
         }, { deadlineAt: Date.now() + SHIFT_RETRY_MS }));
+        // Only now: the canary's state, which says how to undo it, exists on the cluster.
+        await this.changing("Holding stable's HPA", async () => {
+            for (const line of await holdStableHpas(this.kubectl, hpaHolds))
+                this.note(line);
+        });
         this.startLease();
         if (router)
             await this.waitCanaryReady();
@@ -34107,6 +35742,10 @@ class CanaryCluster {
             return undefined;
         if (!sameRun(state, this.run.owner) && !isStale(state) && !this.run.force && state.owner) {
             throw new errors_ActionError(`The canary of ${state.deployment} (image ${state.canaryImage} at ${state.weight}%) belongs to ${describeOwner(state)}, which is still ${state.phase === 'paused' ? 'waiting for promote or abort' : 'alive'}; this run changed nothing.`, `Run mode: ${intent} from a job of that workflow run, or set force: true to take the canary over.`);
+        }
+        // Before anything changes: a promote job must promote the very release the canary ran.
+        if (intent === 'promote') {
+            this.release = await releaseToPromote(state, this.target.source, this.target.image);
         }
         this.state = state;
         this.stable = await readStable(this.kubectl, state.deployment, state.container);
@@ -34193,13 +35832,19 @@ class CanaryCluster {
      */
     async shiftTo(weight) {
         const provider = this.providerFor(this.state?.originalRoute);
-        const router = provider.mode !== 'replicas';
+        const router = usesRoute(provider.mode);
+        // Sized for its weight of stable's replicas now: more pods before more traffic, fewer after.
+        const size = (only) => this.changing('Sizing the canary', () => sizeCanary(this.kubectl, this.target.deployment, weight, { floor: 1, only }));
+        if (router)
+            await size('grow');
         if (router)
             await this.waitCanaryReady();
         const deadlineAt = Date.now() + SHIFT_RETRY_MS;
         const achieved = await this.lock.run(() => untilRecovered(`Shifting ${weight}% of traffic`, () => provider.setWeight(weight), {
             deadlineAt,
         }));
+        if (router)
+            await size('shrink');
         if (!router)
             await this.waitCanaryReady();
         const stepIndex = (this.state?.stepIndex ?? -1) + 1;
@@ -34228,12 +35873,26 @@ class CanaryCluster {
         const report = await this.lock
             .run(async () => {
             try {
-                return await promoteStable(this.kubectl, this.providerFor(this.state?.originalRoute), this.names(), {
+                const release = this.state?.release;
+                if (release) {
+                    if (!this.release)
+                        throw new errors_ActionError('The release to promote was not rendered.');
+                    return await promoteRelease(this.kubectl, this.providerFor(this.state?.originalRoute), this.targetNow(), {
+                        documents: this.release.documents,
+                        template: release.template,
+                        stableImage: this.stableImage,
+                        timeoutMs: this.target.timeoutMs,
+                        retryUntil: Date.now() + this.run.recoveryTimeoutMs,
+                        hpa: this.hpaRestore(),
+                    });
+                }
+                return await promoteStable(this.kubectl, this.providerFor(this.state?.originalRoute), this.targetNow(), {
                     image: this.state?.canaryImage ?? this.target.image ?? '',
                     stableImage: this.stableImage,
                     stableRevision: this.state?.stableRevision,
                     timeoutMs: this.target.timeoutMs,
                     retryUntil: Date.now() + this.run.recoveryTimeoutMs,
+                    hpa: this.hpaRestore(),
                 });
             }
             finally {
@@ -34281,7 +35940,7 @@ class CanaryCluster {
         if (found.phase !== 'promoting')
             return { cleanup: await this.revert(), finished: false };
         const stable = await this.recovering('Reading stable', (kubectl) => readStable(kubectl, found.deployment, found.container));
-        if (stable.image === found.canaryImage) {
+        if (stableRunsCanary(found, stable)) {
             const healthy = await this.recovering('Waiting for stable', (kubectl) => kubectl.rolloutStatus(`deployment/${found.deployment}`, this.target.timeoutMs));
             if (healthy.done) {
                 const cleanup = await this.lock.run(() => this.recovering('Finishing the promotion', (kubectl) => this.finishPromotionWith(kubectl)));
@@ -34290,7 +35949,7 @@ class CanaryCluster {
             // Undo renumbers the revision it restores, so a retry first checks it is still needed.
             await this.recovering('Rolling stable back', async (kubectl) => {
                 const now = await readStable(kubectl, found.deployment, found.container);
-                if (now.image !== found.canaryImage)
+                if (!stableRunsCanary(found, now))
                     return;
                 await kubectl.rolloutUndo(`deployment/${found.deployment}`, found.stableRevision || undefined);
             });
@@ -34304,7 +35963,7 @@ class CanaryCluster {
     async observe() {
         const kubectl = this.kubectl.withDeadline(Date.now() + OBSERVE_BUDGET_MS);
         try {
-            return await observe(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.names(), this.state?.stableImage ?? this.stable?.image);
+            return await observe(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.targetNow(), this.state?.stableImage ?? this.stable?.image);
         }
         catch (error) {
             warning(`Could not read what the cluster runs now: ${errors_describeThrown(error)}`);
@@ -34357,18 +36016,37 @@ class CanaryCluster {
         }
     }
     finishPromotionWith(kubectl) {
-        return finishPromotion(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.names(), {
+        return finishPromotion(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.targetNow(), {
             timeoutMs: this.target.timeoutMs,
-            image: this.state?.canaryImage,
+            // A release is checked by its whole template; canaryImage may list several containers.
+            image: this.state?.release ? undefined : this.state?.canaryImage,
+            template: this.state?.release?.template,
+            hpa: this.hpaRestore(),
         });
     }
     async revertWith(kubectl) {
         if (!this.state)
             await this.resumeQuietly();
-        return revertToStable(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.names(), {
+        return revertToStable(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.targetNow(), {
             stableImage: this.state?.stableImage ?? this.stable?.image,
             timeoutMs: this.target.timeoutMs,
+            hpa: this.hpaRestore(),
         });
+    }
+    /** A change in turn with the others, retried through API faults. */
+    changing(what, work) {
+        return this.lock.run(() => untilRecovered(what, work, { deadlineAt: Date.now() + SHIFT_RETRY_MS }));
+    }
+    /** Stable's HPAs as the canary's state recorded them, for whichever path ends the canary. */
+    hpaRestore() {
+        return { holds: this.state?.hpaHolds, note: (line) => this.note(line) };
+    }
+    /** A line for the report (once, however often a retried step says it) and for the log. */
+    note(line) {
+        if (this.notes.includes(line))
+            return;
+        this.notes.push(line);
+        info(escapeUntrusted(line));
     }
     /** The canary's state without the ownership check: for this run's own cleanup. */
     async resumeQuietly() {
@@ -34383,13 +36061,21 @@ class CanaryCluster {
             warning(`Could not read the canary's saved state: ${errors_describeThrown(error)}`);
         }
     }
-    names() {
+    /**
+     * The target as the canary's own state records it once one was found or started (a later job's
+     * inputs may say otherwise; the cluster's record wins), else as this run's inputs say.
+     */
+    targetNow() {
+        const recorded = this.state;
+        if (!recorded) {
+            return {
+                ...targetOf(this.target),
+                container: this.stable?.container ?? this.target.container,
+            };
+        }
         return {
-            deployment: this.target.deployment,
-            service: this.state?.service ?? this.target.service,
-            route: this.state?.route ?? this.target.route,
-            traffic: this.state?.traffic ?? this.target.traffic,
-            container: this.state?.container ?? this.stable?.container ?? this.target.container,
+            ...targetOf({ ...recorded, namespace: this.target.namespace }),
+            copies: recorded.release?.copies,
         };
     }
     /**
@@ -34404,19 +36090,14 @@ class CanaryCluster {
         return this.provider;
     }
     createProvider(kubectl, snapshot) {
-        const names = this.names();
         return trafficProvider(kubectl, {
-            mode: names.traffic,
-            namespace: this.target.namespace,
-            service: names.service ?? '',
-            route: names.route,
-            deployment: this.target.deployment,
+            ...targetOf(this.targetNow()),
             stableReplicas: this.stable?.replicas ?? 1,
             snapshot,
         });
     }
     async waitCanaryReady() {
-        await untilRecovered('Waiting for the canary', () => waitReady(this.kubectl, `deployment/${cluster_state_canaryName(this.target.deployment)}`, this.target.timeoutMs), { deadlineAt: Date.now() + this.target.timeoutMs });
+        await untilRecovered('Waiting for the canary', () => waitReady(this.kubectl, `deployment/${names_canaryName(this.target.deployment)}`, this.target.timeoutMs), { deadlineAt: Date.now() + this.target.timeoutMs });
     }
 }
 
@@ -34602,15 +36283,18 @@ const canaryRunState = stepState('canary', (value) => {
     const problem = fieldProblem(value, {
         phase: 'string',
         kubeconfigPath: 'string',
-        deployment: 'string',
         mode: 'string',
+        timeoutMs: 'number',
         leaseMs: 'number',
         recoveryTimeoutMs: 'number',
         recoveryDeadlineAt: 'number?',
     });
     if (problem)
         return problem;
-    const { phase, owner } = value;
+    const { phase, owner, target } = value;
+    const targetProblem = fieldProblem(target, { deployment: 'string', traffic: 'string' });
+    if (targetProblem)
+        return `'target': ${targetProblem}`;
     if (!PHASES.includes(phase))
         return `unknown phase '${phase}'`;
     return typeof owner?.runId === 'string' ? undefined : "'owner' is not a run";
@@ -34650,7 +36334,7 @@ async function run() {
  */
 async function finish(state) {
     if (!state.acting) {
-        info(escapeUntrusted(`The main step changed no canary of ${state.deployment}; nothing to finish.`));
+        info(escapeUntrusted(`The main step changed no canary of ${state.target.deployment}; nothing to finish.`));
         return;
     }
     const deadlineAt = state.recoveryDeadlineAt ?? Date.now() + state.recoveryTimeoutMs;
@@ -34658,19 +36342,19 @@ async function finish(state) {
     let found;
     try {
         // The API fault that stopped main may not be over yet.
-        found = await untilRecovered(`Reading the canary of ${state.deployment}`, () => readClusterState(kubectl, state.deployment), { deadlineAt });
+        found = await untilRecovered(`Reading the canary of ${state.target.deployment}`, () => readClusterState(kubectl, state.target.deployment), { deadlineAt });
     }
     catch (error) {
-        warning(`Could not read the canary of ${state.deployment}: ${errors_describeThrown(error)}`);
+        warning(`Could not read the canary of ${state.target.deployment}: ${errors_describeThrown(error)}`);
         return;
     }
     if (!found) {
-        info(escapeUntrusted(`No canary of ${state.deployment} is left; nothing to finish.`));
+        info(escapeUntrusted(`No canary of ${state.target.deployment} is left; nothing to finish.`));
         return;
     }
     // An abort acts on a canary another job owns; every other mode only on one it owns itself.
     if (state.mode !== 'abort' && !ownedBy(found, state.owner)) {
-        info(escapeUntrusted(`The canary of ${state.deployment} belongs to ${describeOwner(found)}, not to this job; left as it is.`));
+        info(escapeUntrusted(`The canary of ${state.target.deployment} belongs to ${describeOwner(found)}, not to this job; left as it is.`));
         return;
     }
     info(`The canary did not finish (${state.phase}); finishing it now.`);
@@ -37516,7 +39200,6 @@ exports.prettifyError = prettifyError;
 /***/ 8815:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var composer = __nccwpck_require__(9984);
@@ -37538,35 +39221,35 @@ var visit = __nccwpck_require__(204);
 
 
 
-__webpack_unused_export__ = composer.Composer;
-__webpack_unused_export__ = Document.Document;
-__webpack_unused_export__ = Schema.Schema;
-__webpack_unused_export__ = errors.YAMLError;
-__webpack_unused_export__ = errors.YAMLParseError;
-__webpack_unused_export__ = errors.YAMLWarning;
-__webpack_unused_export__ = Alias.Alias;
-__webpack_unused_export__ = identity.isAlias;
-__webpack_unused_export__ = identity.isCollection;
-__webpack_unused_export__ = identity.isDocument;
-__webpack_unused_export__ = identity.isMap;
-__webpack_unused_export__ = identity.isNode;
-__webpack_unused_export__ = identity.isPair;
-__webpack_unused_export__ = identity.isScalar;
-__webpack_unused_export__ = identity.isSeq;
-__webpack_unused_export__ = Pair.Pair;
-__webpack_unused_export__ = Scalar.Scalar;
-__webpack_unused_export__ = YAMLMap.YAMLMap;
-__webpack_unused_export__ = YAMLSeq.YAMLSeq;
-__webpack_unused_export__ = cst;
-__webpack_unused_export__ = lexer.Lexer;
-__webpack_unused_export__ = lineCounter.LineCounter;
-__webpack_unused_export__ = parser.Parser;
-__webpack_unused_export__ = publicApi.parse;
-__webpack_unused_export__ = publicApi.parseAllDocuments;
-__webpack_unused_export__ = publicApi.parseDocument;
-__webpack_unused_export__ = publicApi.stringify;
-__webpack_unused_export__ = visit.visit;
-__webpack_unused_export__ = visit.visitAsync;
+exports.Composer = composer.Composer;
+exports.Document = Document.Document;
+exports.Schema = Schema.Schema;
+exports.YAMLError = errors.YAMLError;
+exports.YAMLParseError = errors.YAMLParseError;
+exports.YAMLWarning = errors.YAMLWarning;
+exports.Alias = Alias.Alias;
+exports.isAlias = identity.isAlias;
+exports.isCollection = identity.isCollection;
+exports.isDocument = identity.isDocument;
+exports.isMap = identity.isMap;
+exports.isNode = identity.isNode;
+exports.isPair = identity.isPair;
+exports.isScalar = identity.isScalar;
+exports.isSeq = identity.isSeq;
+exports.Pair = Pair.Pair;
+exports.Scalar = Scalar.Scalar;
+exports.YAMLMap = YAMLMap.YAMLMap;
+exports.YAMLSeq = YAMLSeq.YAMLSeq;
+exports.CST = cst;
+exports.Lexer = lexer.Lexer;
+exports.LineCounter = lineCounter.LineCounter;
+exports.Parser = parser.Parser;
+exports.parse = publicApi.parse;
+exports.parseAllDocuments = publicApi.parseAllDocuments;
+exports.parseDocument = publicApi.parseDocument;
+exports.stringify = publicApi.stringify;
+exports.visit = visit.visit;
+exports.visitAsync = visit.visitAsync;
 
 
 /***/ }),

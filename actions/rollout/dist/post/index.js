@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8742);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2033);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8742:
+/***/ 2033:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31513,7 +31513,7 @@ const OWNED_TEMP_PREFIX = 'slipway-';
  * with the credential files. Outside a runner (no RUNNER_TEMP) it goes to the system temp folder
  * and is not recorded.
  */
-function ownedTempDirectory(purpose) {
+function credentials_ownedTempDirectory(purpose) {
     const runnerTemp = process.env.RUNNER_TEMP;
     const directory = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), `${OWNED_TEMP_PREFIX}${purpose}-`));
     (0,external_node_fs_namespaceObject.chmodSync)(directory, 0o700);
@@ -31570,6 +31570,68 @@ async function removeCredentialFiles() {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/core/cluster-identity.ts
+/**
+ * Which cluster a step talks to. A workflow that deploys to many clusters runs the same step once
+ * per cluster, and a reader of the run must see which cluster each summary is about: the
+ * kubeconfig context and the API server's host say that without showing any credential.
+ */
+
+
+/** The identity in a parsed kubeconfig; parts it does not name are undefined. */
+function clusterIdentity(config, context) {
+    const kubeconfig = asMapping(config);
+    const current = kubeconfig['current-context'];
+    const name = context || (typeof current === 'string' && current !== '' ? current : undefined);
+    const clusterName = asMapping(namedEntry(kubeconfig.contexts, name)?.context).cluster;
+    const cluster = asMapping(namedEntry(kubeconfig.clusters, typeof clusterName === 'string' ? clusterName : undefined)
+        ?.cluster);
+    return { context: name, server: hostOf(cluster.server) };
+}
+/**
+ * The identity of the kubeconfig file kubectl is given. It only labels the report, so a file that
+ * cannot be read or parsed gives what is known (the context input) instead of an error.
+ */
+function cluster_identity_readClusterIdentity(kubeconfigPath, context) {
+    try {
+        return clusterIdentity(dist.parse((0,external_node_fs_namespaceObject.readFileSync)(kubeconfigPath, 'utf8'), { maxAliasCount: 100 }), context);
+    }
+    catch {
+        return { context: context || undefined, server: undefined };
+    }
+}
+/** One phrase for logs and summaries: `eu-west (api.eu.example.com:6443)`; undefined when unknown. */
+function cluster_identity_describeCluster(identity) {
+    if (!identity?.context && !identity?.server)
+        return undefined;
+    if (!identity.server)
+        return identity.context;
+    if (!identity.context)
+        return identity.server;
+    return `${identity.context} (${identity.server})`;
+}
+function namedEntry(list, name) {
+    if (name === undefined || !Array.isArray(list))
+        return undefined;
+    return list.map(asMapping).find((entry) => entry.name === name);
+}
+/** Only host and port: a path or a user name in the URL says nothing about which cluster it is. */
+function hostOf(server) {
+    if (typeof server !== 'string' || server.trim() === '')
+        return undefined;
+    try {
+        return new URL(server.trim()).host || undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function asMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : {};
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/core/duration.ts
@@ -32126,11 +32188,11 @@ async function kube_recovery_untilRecovered(what, work, options) {
         shouldRetry: options.shouldRetry ?? isTransientKubeError,
         sleep: options.sleep,
         now,
-        onRetry: (event) => info(escapeUntrusted(`${what}: attempt ${event.nextAttempt} in ${formatSeconds(event.delayMs)} (${lastLine(errors_describeThrown(event.error))})`)),
+        onRetry: (event) => info(escapeUntrusted(`${what}: attempt ${event.nextAttempt} in ${formatSeconds(event.delayMs)} (${kube_recovery_lastLine(errors_describeThrown(event.error))})`)),
     });
 }
 /** The last non-empty line of kubectl's (or any program's) message: the one that says why. */
-function lastLine(text) {
+function kube_recovery_lastLine(text) {
     const lines = text
         .split('\n')
         .map((line) => line.trim())
@@ -32152,6 +32214,7 @@ function lastLine(text) {
 
 
 
+
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** kubectl needs a moment beyond its own --timeout to print the outcome and exit. */
 const STATUS_GRACE_MS = 15_000;
@@ -32162,11 +32225,10 @@ class Kubectl {
     options;
     constructor(options) {
         this.options = options;
-        this.program =
-            options.program ?? ((0,external_node_fs_namespaceObject.existsSync)('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl');
+        this.program = options.program ?? defaultKubectlProgram();
         this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
         // Recorded for the post step, which removes it: nothing of ours outlives the job's steps.
-        const cacheDir = options.cacheDir ?? ownedTempDirectory('kube-cache');
+        const cacheDir = options.cacheDir ?? credentials_ownedTempDirectory('kube-cache');
         this.options = { ...options, cacheDir };
         this.globalArgs = ['--kubeconfig', options.kubeconfigPath, '--cache-dir', cacheDir];
         if (options.context)
@@ -32177,6 +32239,19 @@ class Kubectl {
     /** The same kubectl (kubeconfig, cache) with another deadline, e.g. for a rollback's own budget. */
     withDeadline(deadlineAt) {
         return new Kubectl({ ...this.options, deadlineAt });
+    }
+    /**
+     * The same kubectl working in another namespace, for objects that name their own; undefined
+     * keeps this one's (the namespace input, else the context's).
+     */
+    inNamespace(namespace) {
+        if (namespace === undefined || namespace === this.options.namespace)
+            return this;
+        return new Kubectl({ ...this.options, namespace });
+    }
+    /** The namespace given with --namespace; undefined: the context's. */
+    get namespace() {
+        return this.options.namespace;
     }
     forgetDiscovery() {
         const cacheDir = this.options.cacheDir;
@@ -32274,6 +32349,8 @@ class Kubectl {
     /** `kubectl apply` of one object given in memory, through stdin (no file to clean up). */
     async applyObject(object, options = {}) {
         const args = ['apply', '-f', '-'];
+        if (options.serverSide)
+            args.push('--server-side', '--field-manager=slipway');
         if (options.dryRun === 'server')
             args.push('--dry-run=server');
         return (await this.run(args, { stdin: JSON.stringify(object) })).stdout;
@@ -32302,6 +32379,10 @@ class Kubectl {
         }
         return (await this.run(['get', '--raw', path], options)).stdout;
     }
+}
+/** /usr/bin/kubectl when it exists (not a wrapper earlier on PATH), else `kubectl` on PATH. */
+function defaultKubectlProgram() {
+    return (0,external_node_fs_namespaceObject.existsSync)('/usr/bin/kubectl') ? '/usr/bin/kubectl' : 'kubectl';
 }
 function parseJson(result) {
     try {
@@ -32440,7 +32521,9 @@ async function connectKubectl(inputs, options = {}) {
         context: inputs.context,
         namespace: inputs.namespace,
     };
-    return { kubectl: kubectlFor(target, options), target };
+    // Named in the summary, so each leg of a many-cluster matrix says which cluster it changed.
+    const cluster = readClusterIdentity(target.kubeconfigPath, target.context);
+    return { kubectl: kubectlFor(target, options), target, cluster };
 }
 /** kubectl for a target saved earlier, e.g. by main for its post step. */
 function kubectlFor(target, options = {}) {
@@ -32799,7 +32882,399 @@ function formatFailure(actionName, thrown) {
     return `${message}\n${BUG_HINT}`;
 }
 
-;// CONCATENATED MODULE: ./src/rollout/manifests.ts
+;// CONCATENATED MODULE: ./src/core/kube-object-content.ts
+/** Set by the server; keeping them would make a replace conflict or a create fail. */
+const SERVER_METADATA = (/* unused pure expression or super */ null && ([
+    'uid',
+    'resourceVersion',
+    'generation',
+    'creationTimestamp',
+    'managedFields',
+    'selfLink',
+    'deletionTimestamp',
+    'deletionGracePeriodSeconds',
+]));
+/** What an object means to its users; compared to verify a restore. */
+const CONTENT_FIELDS = ['data', 'stringData', 'binaryData', 'spec', 'type', 'immutable'];
+/** `Kind.version.group/name` for kubectl, so a kind served by two groups is never mistaken. */
+function resourceOf(ref) {
+    const [group, version] = ref.apiVersion.includes('/')
+        ? ref.apiVersion.split('/', 2)
+        : ['', ref.apiVersion];
+    return group ? `${ref.kind}.${version}.${group}/${ref.name}` : `${ref.kind}/${ref.name}`;
+}
+function kube_object_content_describeRef(ref) {
+    return `${ref.kind}/${ref.name}`;
+}
+/** The object as it would be written back: no status, no fields the server sets. */
+function kube_object_content_withoutServerFields(object) {
+    const copy = structuredClone(object);
+    delete copy.status;
+    const metadata = kube_object_content_asMapping(copy.metadata);
+    for (const field of SERVER_METADATA)
+        delete metadata[field];
+    // The last-applied annotation is kept on purpose: restored with the object, the next
+    // `kubectl apply` diffs against what was applied before this step, not against the bad change.
+    return copy;
+}
+/** The fields a restore puts back and a verification compares. */
+function meaningful(object) {
+    const metadata = kube_object_content_asMapping(object.metadata);
+    const picked = {
+        metadata: { labels: metadata.labels, annotations: metadata.annotations },
+    };
+    for (const field of CONTENT_FIELDS)
+        picked[field] = object[field];
+    return picked;
+}
+/**
+ * An RFC 7386 merge patch turning `from` into `to`: changed values set, removed keys null, lists
+ * replaced whole; undefined when nothing differs.
+ */
+function mergePatch(from, to) {
+    if (isPlainMapping(from) && isPlainMapping(to)) {
+        const patch = {};
+        for (const [key, value] of Object.entries(to)) {
+            if (value === undefined)
+                continue;
+            const inner = mergePatch(from[key], value);
+            if (inner !== undefined)
+                patch[key] = inner;
+        }
+        for (const [key, value] of Object.entries(from)) {
+            if (value !== undefined && to[key] === undefined)
+                patch[key] = null;
+        }
+        return Object.keys(patch).length > 0 ? patch : undefined;
+    }
+    if (to === undefined)
+        return from === undefined ? undefined : null;
+    return sameJson(from, to) ? undefined : to;
+}
+function isPlainMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/**
+ * The meaningful parts in which `live` differs from `previous`: content fields, labels and
+ * annotations. Names only, never values, since a Secret's values must not reach any report.
+ */
+function differences(previous, live) {
+    const fields = [];
+    for (const field of CONTENT_FIELDS) {
+        if (!sameJson(previous[field], live[field]))
+            fields.push(field);
+    }
+    for (const field of ['labels', 'annotations']) {
+        if (!sameJson(kube_object_content_asMapping(previous.metadata)[field], kube_object_content_asMapping(live.metadata)[field])) {
+            fields.push(`metadata.${field}`);
+        }
+    }
+    return fields;
+}
+function sameJson(a, b) {
+    return canonical(a) === canonical(b);
+}
+/** Key order ignored, and an empty mapping the same as none (the server drops empty ones). */
+function canonical(value) {
+    const normalise = (item) => {
+        if (Array.isArray(item))
+            return item.map(normalise);
+        if (item !== null && typeof item === 'object') {
+            const entries = Object.entries(item)
+                .filter(([, inner]) => inner !== undefined)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([key, inner]) => [key, normalise(inner)]);
+            return entries.length === 0 ? undefined : Object.fromEntries(entries);
+        }
+        return item;
+    };
+    return JSON.stringify(normalise(value) ?? null);
+}
+function kube_object_content_uidOf(object) {
+    const uid = kube_object_content_asMapping(object.metadata).uid;
+    return typeof uid === 'string' ? uid : undefined;
+}
+function kube_object_content_asMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : {};
+}
+
+;// CONCATENATED MODULE: ./src/core/kube-objects.ts
+/**
+ * Putting back every object a step changed, not only its workloads: a failed deploy must not
+ * leave a bad ConfigMap, Secret or Service behind, and must remove what it created.
+ *
+ * Before the change each object is read (`get --ignore-not-found`): one that existed is kept
+ * without the fields the server sets, one that did not is marked as to be created by the step.
+ * After the change the uid of each object is recorded, so a restore deletes an object only while
+ * it is still the one this step created. Restoring never throws: each object gets its own
+ * verified answer, retried through API faults until the recovery deadline.
+ *
+ * Snapshots may hold Secret data, so they stay in memory and in a 0600 file in a private
+ * directory (for a post step to continue), never in the step state, logs or reports.
+ */
+
+
+
+
+
+
+
+
+
+/**
+ * Jobs are never re-created: a Job runs when it is created, and running an old migration again
+ * after a newer one may harm the data it migrated.
+ */
+const NOT_RECREATED_KINDS = new Set(['Job']);
+const DELETE_POLL_MS = 300;
+function scoped(kubectl, ref) {
+    return ref.namespace ? kubectl.inNamespace(ref.namespace) : kubectl;
+}
+async function read(kubectl, ref) {
+    return scoped(kubectl, ref).getIfExists(resourceOf(ref));
+}
+/** Reads each object before the change; an API fault is retried until `deadlineAt`. */
+async function kube_objects_snapshotObjects(kubectl, refs, deadlineAt) {
+    return mapLimited(refs, async (ref) => {
+        const live = await untilRecovered(`Reading ${describeRef(ref)}`, () => read(kubectl, ref), {
+            deadlineAt,
+        });
+        return {
+            ref,
+            previous: live ? withoutServerFields(live) : undefined,
+            previousUid: live ? uidOf(live) : undefined,
+        };
+    });
+}
+/**
+ * After the change: the uid each object has now, the proof of which object this step created or
+ * replaced. An object that cannot be read keeps no uid and is then never deleted.
+ */
+async function kube_objects_recordAppliedUids(kubectl, snapshots, deadlineAt) {
+    await mapLimited(snapshots, async (snapshot) => {
+        try {
+            const live = await untilRecovered(`Reading ${describeRef(snapshot.ref)}`, () => read(kubectl, snapshot.ref), { deadlineAt });
+            snapshot.appliedUid = live ? uidOf(live) : undefined;
+        }
+        catch {
+            // Unknown ownership: the restore leaves such an object in place and says why.
+        }
+    });
+}
+/** A private 0600 file for the snapshots (they may hold Secret data); returns its path. */
+async function kube_objects_saveSnapshots(snapshots, path) {
+    const file = path ?? join(ownedTempDirectory('objects'), 'objects.json');
+    await writeFile(file, JSON.stringify(snapshots), { mode: 0o600 });
+    await chmod(file, 0o600);
+    return file;
+}
+/** Reads what saveSnapshots wrote, only from a directory this suite owns. */
+async function loadSnapshots(path) {
+    if (!isOwnedTempDirectory((0,external_node_path_namespaceObject.dirname)(path))) {
+        throw new errors_ActionError(`Not reading object snapshots from ${path}: only a file in a directory this step created is trusted.`);
+    }
+    const parsed = JSON.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8'));
+    if (!Array.isArray(parsed) || !parsed.every(isSnapshot)) {
+        throw new errors_ActionError(`The object snapshots in ${path} are not in the expected form.`);
+    }
+    return parsed;
+}
+function isSnapshot(value) {
+    const ref = kube_object_content_asMapping(kube_object_content_asMapping(value).ref);
+    return typeof ref.kind === 'string' && typeof ref.name === 'string';
+}
+/**
+ * Puts every snapshot object back: objects that existed get their previous content, then
+ * objects this step created are deleted (only while they are still the ones it created). Each is
+ * read back to verify. Never throws.
+ */
+async function restoreObjects(kubectl, snapshots, deadlineAt) {
+    const bounded = kubectl.withDeadline(deadlineAt);
+    const results = new Map();
+    const phase = async (selected, work) => {
+        await mapLimited(selected, async (snapshot) => results.set(snapshot, await guarded(snapshot, work)));
+    };
+    // What existed goes back first, so nothing left points at an object about to be removed.
+    await phase(snapshots.filter((snapshot) => snapshot.previous !== undefined), (snapshot) => restoreOne(bounded, snapshot, deadlineAt));
+    await phase(snapshots.filter((snapshot) => snapshot.previous === undefined), (snapshot) => removeCreated(bounded, snapshot, deadlineAt));
+    // Reported in the order the manifests list them.
+    return snapshots.map((snapshot) => results.get(snapshot));
+}
+async function guarded(snapshot, work) {
+    try {
+        return await work(snapshot);
+    }
+    catch (error) {
+        return result(snapshot, 'failed', false, redact(snapshot, kube_recovery_lastLine(errors_describeThrown(error))));
+    }
+}
+async function restoreOne(kubectl, snapshot, deadlineAt) {
+    const previous = snapshot.previous;
+    const what = `Restoring ${kube_object_content_describeRef(snapshot.ref)}`;
+    const live = await kube_recovery_untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+    const liveUid = live ? kube_object_content_uidOf(live) : undefined;
+    if (NOT_RECREATED_KINDS.has(snapshot.ref.kind) && liveUid !== snapshot.previousUid) {
+        return replaceJob(kubectl, snapshot, live, deadlineAt);
+    }
+    if (live && differences(previous, live).length === 0) {
+        return result(snapshot, 'unchanged', true, 'unchanged by this deploy');
+    }
+    await kube_recovery_untilRecovered(what, () => writeBack(kubectl, snapshot, previous), { deadlineAt });
+    const after = await kube_recovery_untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+    if (!after)
+        return result(snapshot, 'failed', false, 'it is gone after the restore');
+    const left = differences(previous, after);
+    if (left.length > 0) {
+        return result(snapshot, 'failed', false, `restored, but ${left.join(', ')} still differ`);
+    }
+    return result(snapshot, 'restored', true, 'previous content restored and verified');
+}
+/**
+ * Patches the meaningful fields back (or re-creates the object if it is gone); deletes and
+ * creates it when a field cannot change in place. A JSON merge patch rather than `kubectl
+ * replace`: replace and create rewrite the last-applied annotation, which must come back as it
+ * was. The patch goes through stdin, as it may hold Secret data.
+ */
+async function writeBack(kubectl, snapshot, previous) {
+    const client = scoped(kubectl, snapshot.ref);
+    let live = await read(kubectl, snapshot.ref);
+    if (!live) {
+        await client.run(['create', '-f', '-'], { stdin: JSON.stringify(previous) });
+        live = await read(kubectl, snapshot.ref);
+        if (!live)
+            return;
+    }
+    try {
+        await patchBack(client, snapshot.ref, live, previous);
+    }
+    catch (error) {
+        if (!isImmutableRefusal(error))
+            throw error;
+        await client.run(['delete', resourceOf(snapshot.ref), '--ignore-not-found', '--wait=true']);
+        await client.run(['create', '-f', '-'], { stdin: JSON.stringify(previous) });
+        const created = await read(kubectl, snapshot.ref);
+        if (created)
+            await patchBack(client, snapshot.ref, created, previous);
+    }
+}
+async function patchBack(client, ref, live, previous) {
+    const patch = mergePatch(meaningful(live), meaningful(previous));
+    if (patch === undefined)
+        return;
+    // The live resourceVersion: a concurrent change is a conflict, retried on a fresh read.
+    kube_object_content_asMapping(patch.metadata ?? (patch.metadata = {})).resourceVersion =
+        kube_object_content_asMapping(live.metadata).resourceVersion;
+    // A file, not an argument: the patch may hold Secret data, and arguments are visible to all.
+    const file = (0,external_node_path_namespaceObject.join)(privateDirectory(), `patch-${(0,external_node_crypto_.randomUUID)()}.json`);
+    await (0,promises_namespaceObject.writeFile)(file, JSON.stringify(patch), { mode: 0o600 });
+    try {
+        await client.run(['patch', resourceOf(ref), '--type', 'merge', '--patch-file', file]);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(file, { force: true });
+    }
+}
+let patchDirectory;
+/** Created once per process and removed by the post step with the other private files. */
+function privateDirectory() {
+    patchDirectory ??= credentials_ownedTempDirectory('restore');
+    return patchDirectory;
+}
+/** Words the API server uses when an update touches a field that cannot change. */
+function isImmutableRefusal(error) {
+    if (!(error instanceof ExecError))
+        return false;
+    return /field is immutable|is immutable|updates to .* are forbidden|may not change once set/i.test(error.result.stderr);
+}
+/**
+ * A Job this step replaced (the old one deleted, a new one created): the new one is removed, the
+ * old one is not re-created, since that would run an old migration again.
+ */
+async function replaceJob(kubectl, snapshot, live, deadlineAt) {
+    const why = 'the Job it replaced is not re-created (re-running an old Job can harm data)';
+    if (live && kube_object_content_uidOf(live) === snapshot.appliedUid) {
+        await deleteOwned(kubectl, snapshot, deadlineAt);
+        return result(snapshot, 'not-recreated', true, `this deploy's Job was removed; ${why}`);
+    }
+    return result(snapshot, 'not-recreated', true, live ? `a Job this deploy does not own is there now, left in place; ${why}` : why);
+}
+async function removeCreated(kubectl, snapshot, deadlineAt) {
+    const what = `Removing ${kube_object_content_describeRef(snapshot.ref)}`;
+    const live = await kube_recovery_untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+    if (!live)
+        return result(snapshot, 'absent', true, 'not created, nothing to remove');
+    if (snapshot.appliedUid === undefined) {
+        return result(snapshot, 'left', false, 'it did not exist before, but which object this deploy created was never recorded, so it was left in place');
+    }
+    if (kube_object_content_uidOf(live) !== snapshot.appliedUid) {
+        return result(snapshot, 'left', false, 'it was replaced by someone else after this deploy created it, so it was left in place');
+    }
+    await deleteOwned(kubectl, snapshot, deadlineAt);
+    return result(snapshot, 'removed', true, 'created by this deploy; removed and verified gone');
+}
+/** Deletes the object while its uid is the one recorded after the change, then waits it out. */
+async function deleteOwned(kubectl, snapshot, deadlineAt) {
+    const what = `Removing ${kube_object_content_describeRef(snapshot.ref)}`;
+    const client = scoped(kubectl, snapshot.ref);
+    await kube_recovery_untilRecovered(what, async () => {
+        const live = await read(kubectl, snapshot.ref);
+        if (!live || kube_object_content_uidOf(live) !== snapshot.appliedUid)
+            return;
+        await client.run(['delete', resourceOf(snapshot.ref), '--ignore-not-found', '--wait=false']);
+    }, { deadlineAt });
+    // Finalizers may hold it for a while: it counts as removed once it can no longer be read.
+    for (;;) {
+        const live = await kube_recovery_untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+        if (!live || kube_object_content_uidOf(live) !== snapshot.appliedUid)
+            return;
+        if (Date.now() + DELETE_POLL_MS >= deadlineAt) {
+            throw new errors_ActionError('deleted, but it was still there at the recovery deadline');
+        }
+        await new Promise((resolve) => setTimeout(resolve, DELETE_POLL_MS));
+    }
+}
+/** A kubectl message about a Secret may quote its values; they are cut out of any report. */
+function redact(snapshot, text) {
+    if (snapshot.ref.kind !== 'Secret' || !snapshot.previous)
+        return text;
+    const values = Object.values(kube_object_content_asMapping(snapshot.previous.data))
+        .filter((value) => typeof value === 'string' && value.length >= 4)
+        .flatMap((value) => [value, Buffer.from(value, 'base64').toString('utf8')])
+        .filter((value) => value.length >= 4)
+        .sort((a, b) => b.length - a.length);
+    return values.reduce((masked, value) => masked.split(value).join('***'), text);
+}
+function result(snapshot, outcome, verified, message) {
+    return {
+        object: kube_object_content_describeRef(snapshot.ref),
+        namespace: snapshot.ref.namespace,
+        outcome,
+        verified,
+        message,
+    };
+}
+/** True when every object is as it was (or, for a replaced Job, as safe as it can be). */
+function allRestored(results) {
+    return results.every((entry) => entry.verified);
+}
+/** kubectl calls at once: enough to be quick, few enough not to swamp a two-core runner. */
+const CONCURRENCY = 6;
+async function mapLimited(items, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/core/manifests.ts
 /**
  * Manifests to deploy: read from files, directories and globs, with `images` lines substituted
  * into the workloads' containers. YAML is parsed as data only (no custom tags), so a manifest can
@@ -32809,7 +33284,7 @@ function formatFailure(actionName, thrown) {
 
 
 
-const WORKLOAD_KINDS = (/* unused pure expression or super */ null && (['Deployment', 'StatefulSet', 'DaemonSet']));
+const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
 const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
 const IMAGES_EXAMPLE = 'ghcr.io/acme/web=ghcr.io/acme/web@sha256:…';
 /** `name=ref` lines; `name` is an image repository, `ref` the image to put in its place. */
@@ -32858,19 +33333,36 @@ function parseManifestText(text, file) {
         if (typeof value !== 'object' || Array.isArray(value)) {
             throw new ActionError(`${file} (document ${index + 1}) is not a Kubernetes object: it is a ${Array.isArray(value) ? 'list' : typeof value}, not a mapping.`, 'Each YAML document must be one object with apiVersion, kind and metadata.');
         }
-        parsed.push({ file, index, object: value });
+        parsed.push(...unpackList({ file, index, object: value }));
     });
     return parsed;
 }
+/**
+ * `kind: List` (and any `*List` with `items`, as `kubectl get -o yaml` prints) holds objects that
+ * kubectl applies one by one; they are unpacked so each is seen, substituted and watched.
+ */
+function unpackList(document) {
+    const { kind, items } = document.object;
+    if (typeof kind !== 'string' || !kind.endsWith('List') || !Array.isArray(items)) {
+        return [document];
+    }
+    return items.flatMap((item, position) => {
+        const object = manifests_asMapping(item);
+        if (!object) {
+            throw new ActionError(`${document.file} (document ${document.index + 1}, item ${position + 1} of its ${kind}) is not a Kubernetes object.`, 'Each item of a List must be one object with apiVersion, kind and metadata.');
+        }
+        return unpackList({ ...document, item: position, object });
+    });
+}
 /** Files named directly, the manifests in directories (not recursive, as kubectl -f), and globs. */
-async function expandManifestPaths(patterns, cwd) {
+async function expandManifestPaths(patterns, cwd, input = 'manifests') {
     const files = [];
     for (const pattern of patterns) {
-        const matches = /[*?[]/.test(pattern)
+        const matches = isGlob(pattern)
             ? await expandGlob(pattern, cwd)
-            : await expandPath(resolve(cwd, pattern), pattern);
+            : await expandPath(resolve(cwd, pattern), pattern, input);
         if (matches.length === 0) {
-            throw new InputError('manifests', `'${pattern}' matches no manifest files.`, 'k8s/*.yaml');
+            throw new InputError(input, `'${pattern}' matches no manifest files.`, 'k8s/*.yaml');
         }
         for (const file of matches)
             if (!files.includes(file))
@@ -32878,13 +33370,16 @@ async function expandManifestPaths(patterns, cwd) {
     }
     return files;
 }
-async function expandPath(path, pattern) {
+function isGlob(pattern) {
+    return /[*?[]/.test(pattern);
+}
+async function expandPath(path, pattern, input) {
     let info;
     try {
         info = await stat(path);
     }
     catch {
-        throw new InputError('manifests', `'${pattern}' does not exist.`, 'k8s/deployment.yaml');
+        throw new InputError(input, `'${pattern}' does not exist.`, 'k8s/deployment.yaml');
     }
     if (!info.isDirectory())
         return [path];
@@ -32944,9 +33439,9 @@ function globRegex(glob) {
     }
     return new RegExp(`^${source}$`);
 }
-async function readManifests(patterns, cwd) {
+async function readManifests(patterns, cwd, input = 'manifests') {
     const documents = [];
-    for (const file of await expandManifestPaths(patterns, cwd)) {
+    for (const file of await expandManifestPaths(patterns, cwd, input)) {
         let text;
         try {
             text = await readFile(file, 'utf8');
@@ -32964,7 +33459,7 @@ function findWorkloads(documents) {
         const kind = document.object.kind;
         if (!WORKLOAD_KINDS.includes(kind))
             continue;
-        const metadata = asMapping(document.object.metadata);
+        const metadata = manifests_asMapping(document.object.metadata);
         const name = metadata?.name;
         if (typeof name !== 'string' || name === '') {
             throw new ActionError(`A ${String(kind)} in ${document.file} has no metadata.name.`);
@@ -32973,6 +33468,21 @@ function findWorkloads(documents) {
         workloads.push({ kind: kind, name, namespace, document });
     }
     return workloads;
+}
+/** The objects the documents describe, in manifest order; documents without kind or name skipped. */
+function objectRefs(documents) {
+    const refs = [];
+    for (const { object } of documents) {
+        const metadata = manifests_asMapping(object.metadata);
+        const { apiVersion, kind } = object;
+        if (typeof apiVersion !== 'string' || typeof kind !== 'string')
+            continue;
+        if (typeof metadata?.name !== 'string' || metadata.name === '')
+            continue;
+        const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
+        refs.push({ apiVersion, kind, name: metadata.name, namespace });
+    }
+    return refs;
 }
 function manifests_workloadRef(workload) {
     return `${workload.kind.toLowerCase()}/${workload.name}`;
@@ -32984,8 +33494,8 @@ function substituteImages(documents, overrides) {
     }));
     const changes = [];
     const used = new Set();
-    for (const workload of findWorkloads(copies)) {
-        const podSpec = asMapping(asMapping(asMapping(workload.document.object.spec)?.template)?.spec);
+    for (const target of podTemplates(copies)) {
+        const podSpec = target.podSpec;
         for (const [field, initContainer] of [
             ['initContainers', true],
             ['containers', false],
@@ -32993,7 +33503,7 @@ function substituteImages(documents, overrides) {
             const containers = podSpec?.[field];
             if (!Array.isArray(containers))
                 continue;
-            for (const container of containers.map(asMapping)) {
+            for (const container of containers.map(manifests_asMapping)) {
                 if (!container || typeof container.image !== 'string')
                     continue;
                 const repository = imageRepository(container.image);
@@ -33004,8 +33514,8 @@ function substituteImages(documents, overrides) {
                 if (replacement === container.image)
                     continue;
                 changes.push({
-                    workload: manifests_workloadRef(workload),
-                    namespace: workload.namespace,
+                    workload: target.ref,
+                    namespace: target.namespace,
                     container: String(container.name),
                     initContainer,
                     from: container.image,
@@ -33018,11 +33528,43 @@ function substituteImages(documents, overrides) {
     const unused = [...overrides.keys()].filter((name) => !used.has(name));
     return { documents: copies, changes, unused };
 }
-/** One multi-document YAML stream, for writing the substituted manifests to a file for kubectl. */
-function renderManifests(documents) {
-    return documents.map((document) => YAML.stringify(document.object)).join('---\n');
+/**
+ * The pod specs images are substituted in: workloads', and Jobs' and CronJobs' (a migration Job
+ * runs the release's image, so `images` must reach it too).
+ */
+function podTemplates(documents) {
+    const workloads = new Set(findWorkloads(documents).map((workload) => workload.document));
+    const found = [];
+    for (const document of documents) {
+        const { kind } = document.object;
+        const spec = manifests_asMapping(document.object.spec);
+        const template = workloads.has(document) || kind === 'Job'
+            ? manifests_asMapping(spec?.template)
+            : kind === 'CronJob'
+                ? manifests_asMapping(manifests_asMapping(manifests_asMapping(spec?.jobTemplate)?.spec)?.template)
+                : undefined;
+        if (!template)
+            continue;
+        const metadata = manifests_asMapping(document.object.metadata);
+        found.push({
+            ref: `${String(kind).toLowerCase()}/${String(metadata?.name)}`,
+            namespace: typeof metadata?.namespace === 'string' ? metadata.namespace : undefined,
+            podSpec: manifests_asMapping(template.spec),
+        });
+    }
+    return found;
 }
-function asMapping(value) {
+/**
+ * One multi-document YAML stream, for writing the substituted manifests to a file for kubectl.
+ * Written as YAML 1.1, which kubectl reads: strings such as `on`, `yes` or `0x1F` are quoted, or
+ * kubectl would turn them into booleans and numbers and the API server would refuse the object.
+ */
+function renderManifests(documents) {
+    return documents
+        .map((document) => YAML.stringify(document.object, { version: '1.1' }))
+        .join('---\n');
+}
+function manifests_asMapping(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value)
         ? value
         : undefined;
@@ -33039,10 +33581,21 @@ const DEPLOYMENT_REVISION = 'deployment.kubernetes.io/revision';
 async function snapshot(kubectl, workloads) {
     return Promise.all(workloads.map((workload) => snapshotOne(kubectl, workload)));
 }
-async function snapshotOne(kubectl, workload) {
-    const ref = workloadRef(workload);
-    const object = await engine_snapshot_getWorkload(kubectl, ref);
-    const base = { kind: workload.kind, name: workload.name, ref };
+/** How reports and results name a workload; unique among the workloads of one step. */
+function reportRef(workload) {
+    const ref = manifests_workloadRef(workload);
+    return workload.qualified && workload.namespace ? `${workload.namespace}/${ref}` : ref;
+}
+async function snapshotOne(defaultKubectl, workload) {
+    const kubectl = defaultKubectl.inNamespace(workload.namespace);
+    const object = await engine_snapshot_getWorkload(kubectl, workloadRef(workload));
+    const base = {
+        kind: workload.kind,
+        name: workload.name,
+        ...(workload.namespace === undefined ? {} : { namespace: workload.namespace }),
+        ...(workload.qualified ? { qualified: true } : {}),
+        ref: reportRef(workload),
+    };
     if (!object) {
         return {
             ...base,
@@ -33149,18 +33702,26 @@ function engine_snapshot_asMapping(value) {
  * The rollout engine: waits for workloads to roll out and puts back what a failed deploy changed.
  *
  * Workloads live in the Kubectl adapter's namespace. A workload that did not exist before the
- * deploy is left in place when the deploy fails: there is no earlier revision to return to, and
- * deleting it could take down something users already reach; the report says so instead.
+ * deploy has no earlier revision to return to: it is not undone here but removed with the other
+ * objects the deploy created (core/kube-objects.ts), only while it is still the one it created.
  */
 
 
 
 
 
-async function waitAll(kubectl, workloads, timeoutMs) {
-    return Promise.all(workloads.map((workload) => waitOne(kubectl, workloadRef(workload), timeoutMs)));
+function targetOf(kubectl, workload) {
+    return {
+        kubectl: kubectl.inNamespace(workload.namespace),
+        ref: manifests_workloadRef(workload),
+        report: reportRef(workload),
+        namespace: workload.namespace,
+    };
 }
-async function waitOne(kubectl, ref, timeoutMs) {
+async function waitAll(kubectl, workloads, timeoutMs) {
+    return Promise.all(workloads.map((workload) => waitOne(targetOf(kubectl, workload), timeoutMs)));
+}
+async function waitOne({ kubectl, ref, report }, timeoutMs) {
     const started = Date.now();
     let status;
     try {
@@ -33171,7 +33732,8 @@ async function waitOne(kubectl, ref, timeoutMs) {
         status = { done: false, reason: 'error', message: describeThrown(error) };
     }
     const durationMs = Date.now() - started;
-    return { workload: ref, ...status, durationMs, readyReplicas: await readyReplicas(kubectl, ref) };
+    const ready = await readyReplicas(kubectl, ref);
+    return { workload: report, ...status, durationMs, readyReplicas: ready };
 }
 async function readyReplicas(kubectl, ref) {
     try {
@@ -33198,27 +33760,32 @@ function readyOf(workload) {
 async function rollBack(kubectl, before, changedWorkloads, deadlineAt) {
     const bounded = kubectl.withDeadline(deadlineAt);
     return Promise.all(changedWorkloads.map(async (workload) => {
-        const ref = manifests_workloadRef(workload);
-        const previous = before.find((entry) => entry.ref === ref);
+        const target = targetOf(bounded, workload);
+        const previous = before.find((entry) => entry.ref === target.report);
+        const where = workload.namespace === undefined ? {} : { namespace: workload.namespace };
         try {
-            return await rollBackOne(bounded, ref, previous, deadlineAt);
+            return { ...(await rollBackOne(target, previous, deadlineAt)), ...where };
         }
         catch (error) {
-            return failed(ref, previous, `rollback failed: ${errors_describeThrown(error)}`);
+            return {
+                ...failed(target.report, previous, `rollback failed: ${errors_describeThrown(error)}`),
+                ...where,
+            };
         }
     }));
 }
-async function rollBackOne(kubectl, ref, previous, deadlineAt) {
+async function rollBackOne(target, previous, deadlineAt) {
+    const ref = target.report;
     if (!previous) {
         return failed(ref, undefined, 'no snapshot was taken before the deploy, so it was left as it is');
     }
     if (!previous.exists) {
         return {
             workload: ref,
-            outcome: 'first-deploy',
+            outcome: 'created',
             revision: undefined,
             images: {},
-            message: 'first deploy: no previous revision, left in place',
+            message: 'created by this deploy: no revision to undo; removed with the objects it created',
             wait: undefined,
         };
     }
@@ -33226,24 +33793,24 @@ async function rollBackOne(kubectl, ref, previous, deadlineAt) {
     if (revision === undefined) {
         return failed(ref, previous, 'its revision before the deploy is unknown, so it was left as it is');
     }
-    return kube_recovery_untilRecovered(`Rolling back ${ref}`, () => undoAndCheck(kubectl, ref, previous, revision, deadlineAt), { deadlineAt });
+    return kube_recovery_untilRecovered(`Rolling back ${ref}`, () => undoAndCheck(target, previous, revision, deadlineAt), { deadlineAt });
 }
-async function undoAndCheck(kubectl, ref, previous, revision, deadlineAt) {
-    const live = await engine_snapshot_getWorkload(kubectl, ref);
+async function undoAndCheck({ kubectl, ref: kubectlRef, report: ref }, previous, revision, deadlineAt) {
+    const live = await engine_snapshot_getWorkload(kubectl, kubectlRef);
     if (!live)
         return failed(ref, previous, 'it no longer exists, so there is nothing to roll back');
     // Undo renumbers the revision it restores, so a repeated undo checks the template instead.
     if (templateHash(live) !== previous.templateHash) {
         const brokenRevision = engine_snapshot_asMapping(live.status).updateRevision;
-        await kubectl.rolloutUndo(ref, revision);
+        await kubectl.rolloutUndo(kubectlRef, revision);
         if (previous.kind === 'StatefulSet' && typeof brokenRevision === 'string') {
-            await forceStatefulSetRollback(kubectl, ref, brokenRevision, previous.revisionName);
+            await forceStatefulSetRollback(kubectl, kubectlRef, brokenRevision, previous.revisionName);
         }
     }
     const started = Date.now();
     // A transient failure of the watch itself is thrown, so the whole check is tried again.
-    const status = await kubectl.rolloutStatus(ref, Math.max(1, deadlineAt - Date.now()));
-    const now = await engine_snapshot_getWorkload(kubectl, ref);
+    const status = await kubectl.rolloutStatus(kubectlRef, Math.max(1, deadlineAt - Date.now()));
+    const now = await engine_snapshot_getWorkload(kubectl, kubectlRef);
     const wait = {
         workload: ref,
         ...status,
@@ -33335,6 +33902,143 @@ function describeImages(images) {
     if (entries.length === 1)
         return `image ${entries[0][1]}`;
     return `images ${entries.map(([name, image]) => `${name}=${image}`).join(', ')}`;
+}
+
+;// CONCATENATED MODULE: ./src/rollout/recovery.ts
+/**
+ * Putting the cluster back after a failed or cancelled deploy, in an order that never leaves new
+ * pods reading old config or old pods reading new config for long: workloads are undone to their
+ * revisions first (so the pods stop reading the new ConfigMaps and Secrets), then the objects that
+ * existed get their previous content back, then the objects this step created are removed.
+ * Shared by main (after a failure or on cancellation) and post (to finish what main began).
+ */
+
+
+
+
+/** Reads every object before the deploy changes anything, and keeps the snapshots for post. */
+async function trackObjects(kubectl, refs, deadlineAt) {
+    if (refs.length === 0)
+        return { snapshots: [], file: undefined };
+    const snapshots = await snapshotObjects(kubectl, refs, deadlineAt);
+    return { snapshots, file: await saveSnapshots(snapshots) };
+}
+/**
+ * Right after the change (whether it went through or not): which objects this step now owns.
+ * Never throws; an object it could not read is left in place by a restore, never deleted.
+ */
+async function recordApplied(kubectl, tracked, deadlineAt) {
+    const unrecorded = tracked.snapshots.filter((snapshot) => snapshot.appliedUid === undefined);
+    if (unrecorded.length === 0)
+        return;
+    await recordAppliedUids(kubectl, unrecorded, deadlineAt);
+    try {
+        if (tracked.file)
+            await saveSnapshots(tracked.snapshots, tracked.file);
+    }
+    catch {
+        // Main still holds them in memory; only a post step after a cancellation would miss them.
+    }
+}
+/** Post reads main's snapshots back; a missing or unreadable file means objects are not restored. */
+async function loadTracked(file) {
+    if (!file)
+        return { snapshots: [], file };
+    return { snapshots: await loadSnapshots(file), file };
+}
+function isWorkload(ref) {
+    return WORKLOAD_KINDS.includes(ref.kind);
+}
+function sameWorkload(ref, workload) {
+    const namespace = workload.namespace;
+    return ref.kind === workload.kind && ref.name === workload.name && ref.namespace === namespace;
+}
+/**
+ * Undoes the workloads that existed, then restores and removes the other objects, each until
+ * `deadlineAt`. Never throws: every workload and object gets its own answer.
+ */
+async function recoverAll(kubectl, before, changed, tracked, deadlineAt) {
+    // A workload this step created has no revision to undo: it is removed with the other objects
+    // it created, when the object snapshots know it.
+    const createdWorkloads = tracked.snapshots.filter((snapshot) => isWorkload(snapshot.ref) && snapshot.previous === undefined);
+    const undone = changed.filter((workload) => !createdWorkloads.some((snapshot) => sameWorkload(snapshot.ref, workload)));
+    const rollback = await rollBack(kubectl, before, undone, deadlineAt);
+    // Workloads that existed are the engine's: `rollout undo` puts their revision back.
+    const objects = tracked.snapshots.filter((snapshot) => !(isWorkload(snapshot.ref) && snapshot.previous !== undefined));
+    let restored;
+    try {
+        restored = await restoreObjects(kubectl, objects, deadlineAt);
+    }
+    catch (error) {
+        // restoreObjects answers per object and does not throw; this is a last guard for the report.
+        restored = objects.map((snapshot) => ({
+            object: `${snapshot.ref.kind}/${snapshot.ref.name}`,
+            namespace: snapshot.ref.namespace,
+            outcome: 'failed',
+            verified: false,
+            message: `not restored: ${errors_describeThrown(error)}`,
+        }));
+    }
+    return { rollback, objects: restored };
+}
+/** Every workload back (or a first deploy) and every object verified as it was. */
+function recoveryFinished(results) {
+    return (results.rollback.every((result) => result.outcome !== 'failed') && allRestored(results.objects));
+}
+/** Something was actually put back or removed, so the deploy counts as rolled back. */
+function somethingRestored(results) {
+    return (results.rollback.some((result) => result.outcome === 'rolled-back') ||
+        results.objects.some((result) => ['restored', 'removed', 'not-recreated'].includes(result.outcome)));
+}
+
+;// CONCATENATED MODULE: ./src/rollout/restore-report.ts
+
+const OUTCOME_WORDS = {
+    restored: 'restored',
+    unchanged: 'unchanged',
+    removed: 'removed',
+    absent: 'not created',
+    left: 'left in place',
+    'not-recreated': 'removed, old Job not re-created',
+    failed: 'failed',
+};
+function objectName(result) {
+    return result.namespace ? `${result.namespace}/${result.object}` : result.object;
+}
+/** The table of restored and removed objects, with a note when an old Job was not re-created. */
+function restore_report_addRestoredObjects(content, results) {
+    if (results.length === 0)
+        return;
+    content.heading('Objects restored', 4);
+    content.table(['object', 'outcome', 'verified', 'detail'], results.map((result) => [
+        summary_markup.code(objectName(result)),
+        OUTCOME_WORDS[result.outcome],
+        result.verified ? '✅' : '❌',
+        result.message,
+    ]));
+    if (results.some((result) => result.outcome === 'not-recreated')) {
+        content.note('A Job this deploy replaced is not re-created: a Job runs when it is created, and running an old migration again can harm data. Run it yourself if you need it.');
+    }
+}
+/** "; restored ConfigMap/app; removed Service/new" — for the verdict line; empty when none. */
+function restore_report_restoredClause(results) {
+    const named = (outcomes) => results.filter((result) => outcomes.includes(result.outcome)).map(objectName);
+    const restored = named(['restored']);
+    const removed = named(['removed', 'not-recreated']);
+    const failed = named(['failed', 'left']);
+    return [
+        restored.length > 0 ? `restored ${list(restored)}` : '',
+        removed.length > 0 ? `removed ${list(removed)}` : '',
+        failed.length > 0 ? `NOT restored: ${list(failed)}` : '',
+    ]
+        .filter(Boolean)
+        .map((part) => `; ${part}`)
+        .join('');
+}
+function list(names) {
+    return names.length <= 4
+        ? names.join(', ')
+        : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
 }
 
 // EXTERNAL MODULE: external "node:stream"
@@ -33520,6 +34224,7 @@ const rolloutState = stepState('rollout', (value) => {
         recoveryDeadlineAt: 'number?',
         before: 'array',
         changed: 'array',
+        objectsFile: 'string?',
     });
     if (problem)
         return problem;
@@ -33705,6 +34410,171 @@ function stringOr(value) {
     return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+;// CONCATENATED MODULE: ./src/rollout/pod-logs.ts
+
+
+
+const TAIL_LINES = 20;
+/** Pods whose logs are read: the first few explain the failure; the rest repeat it. */
+const MAX_PODS = 5;
+/** Per container and in total, so that logs never crowd the rest out of the summary. */
+const MAX_LOG_BYTES = (/* unused pure expression or super */ null && (4 * 1024));
+const MAX_TOTAL_BYTES = (/* unused pure expression or super */ null && (24 * 1024));
+const LOG_CALL_TIMEOUT_MS = 5_000;
+/** Waiting reasons of a container that has not run yet. */
+const NO_LOG = /^(ContainerCreating|PodInitializing|ErrImagePull|ImagePullBackOff|InvalidImageName|CreateContainerConfigError)$/;
+/**
+ * The containers of the given pods that are not ready or did not succeed, in pod order, at most
+ * MAX_PODS pods. Init containers count: a failing one keeps the pod from starting.
+ */
+function failingContainers(podList, pods) {
+    const wanted = new Set(pods.slice(0, MAX_PODS));
+    const targets = [];
+    for (const pod of pod_logs_array(pod_logs_object(podList).items).map(pod_logs_object)) {
+        const name = pod_logs_object(pod.metadata).name;
+        if (typeof name !== 'string' || !wanted.has(name))
+            continue;
+        const status = pod_logs_object(pod.status);
+        const statuses = [...pod_logs_array(status.initContainerStatuses), ...pod_logs_array(status.containerStatuses)];
+        for (const entry of statuses.map(pod_logs_object)) {
+            if (typeof entry.name !== 'string' || succeeded(entry) || entry.ready === true)
+                continue;
+            // A container that never started (its image not pulled yet) has no log to read.
+            const waiting = pod_logs_object(pod_logs_object(entry.state).waiting).reason;
+            if (Number(entry.restartCount) === 0 && typeof waiting === 'string' && NO_LOG.test(waiting)) {
+                continue;
+            }
+            targets.push({ pod: name, container: entry.name, previous: Number(entry.restartCount) > 0 });
+        }
+    }
+    return targets;
+}
+function succeeded(entry) {
+    return pod_logs_object(pod_logs_object(entry.state).terminated).exitCode === 0;
+}
+/** Reads each tail with `kubectl logs`; a log that cannot be read says why. Never throws. */
+async function readPodLogs(kubectl, targets) {
+    let budget = MAX_TOTAL_BYTES;
+    const logs = [];
+    for (const target of targets) {
+        if (budget <= 0) {
+            logs.push({
+                ...target,
+                text: undefined,
+                problem: 'not read: the size limit for logs was reached',
+            });
+            continue;
+        }
+        const log = await readOne(kubectl, target);
+        const cut = cutToBytes(log.text ?? '', Math.min(MAX_LOG_BYTES, budget));
+        budget -= Buffer.byteLength(cut.text);
+        logs.push(cut.cut
+            ? { ...log, text: cut.text, problem: 'only the last part is shown (size limit)' }
+            : log);
+    }
+    return logs;
+}
+async function readOne(kubectl, target) {
+    const args = ['logs', target.pod, '-c', target.container, `--tail=${TAIL_LINES}`];
+    try {
+        const { stdout } = await kubectl.run(target.previous ? [...args, '--previous'] : args, {
+            timeoutMs: LOG_CALL_TIMEOUT_MS,
+        });
+        return { ...target, text: clean(stdout), problem: stdout.trim() ? undefined : 'empty log' };
+    }
+    catch (error) {
+        if (target.previous) {
+            // The previous instance's log may be gone already; the current one still helps.
+            const current = await readOne(kubectl, { ...target, previous: false });
+            if (current.text !== undefined)
+                return current;
+        }
+        return {
+            ...target,
+            text: undefined,
+            problem: `could not be read: ${lastLine(describeThrown(error))}`,
+        };
+    }
+}
+/** Terminal colours and other control characters make no sense in a summary. */
+function clean(text) {
+    return (text
+        // eslint-disable-next-line no-control-regex
+        .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '')
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+        .replace(/\n+$/, ''));
+}
+/** The end of the text within `limit` bytes, starting at a whole line when it was cut. */
+function cutToBytes(text, limit) {
+    const bytes = Buffer.from(text);
+    if (bytes.length <= limit)
+        return { text, cut: false };
+    const tail = bytes
+        .subarray(bytes.length - limit)
+        .toString('utf8')
+        .replace(/^\uFFFD+/, '');
+    const newline = tail.indexOf('\n');
+    return { text: newline >= 0 ? tail.slice(newline + 1) : tail, cut: true };
+}
+/** One collapsed block per pod, each container's tail escaped as preformatted text. */
+function pod_logs_addPodLogs(content, logs) {
+    const pods = [...new Set(logs.map((log) => log.pod))];
+    for (const pod of pods) {
+        content.details(`Log tail of pod ${pod}`, (inner) => {
+            for (const log of logs.filter((entry) => entry.pod === pod)) {
+                const which = log.previous ? ' (previous instance, before its restart)' : '';
+                inner.paragraph(markup.join('container ', markup.code(log.container), `${which}: last ${TAIL_LINES} lines`, log.problem ? ` — ${log.problem}` : ''));
+                if (log.text)
+                    inner.code(log.text);
+            }
+        });
+    }
+}
+function pod_logs_object(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value
+        : {};
+}
+function pod_logs_array(value) {
+    return Array.isArray(value) ? value : [];
+}
+
+;// CONCATENATED MODULE: ./src/rollout/jobs-report.ts
+/**
+ * Jobs in the rollout's report: one line per Job for the log and the verdict, a table row per Job
+ * in the summary, and the log tail of a Job that failed.
+ */
+
+
+/** completed in N s, or failed: reason. */
+function jobLine(result) {
+    const replaced = result.replaced ? ' (created anew: its template changed or it had failed)' : '';
+    if (result.outcome === 'completed') {
+        return `${result.ref} completed in ${formatDuration(result.durationMs)}${replaced}`;
+    }
+    if (result.outcome === 'unchanged')
+        return `${result.ref}: ${result.message}`;
+    return `${result.ref} failed: ${result.message}${replaced}`;
+}
+function jobs_report_addJobs(summary, jobs) {
+    if (jobs.length === 0)
+        return;
+    summary.heading('Jobs, run before the workloads changed', 4);
+    summary.table(['job', 'outcome', 'detail'], jobs.map((job) => [
+        markup.code(job.ref),
+        job.outcome === 'failed' ? `❌ failed` : `✅ ${job.outcome}`,
+        jobLine(job)
+            .slice(job.ref.length)
+            .replace(/^:?\s*/, ''),
+    ]));
+    for (const job of jobs) {
+        const tail = job.logTail;
+        if (tail)
+            summary.details(`Log tail of ${job.ref}`, (content) => content.code(tail));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/rollout/summary.ts
 /**
  * The rollout's report: the verdict line, the job summary and the `result` output, all pure
@@ -33713,22 +34583,27 @@ function stringOr(value) {
 
 
 
+
+
+
+
 /** The kubectl commands that finish a rollback that ran out of time, joined to run as one. */
 function finishCommand(rollback, target) {
-    const where = [
-        ...(target.context ? ['--context', target.context] : []),
-        ...(target.namespace ? ['-n', target.namespace] : []),
-    ];
     const commands = rollback
         .filter((result) => result.outcome === 'failed' && result.revision !== undefined)
-        .map((result) => [
-        'kubectl',
-        ...where,
-        'rollout',
-        'undo',
-        result.workload,
-        `--to-revision=${result.revision}`,
-    ].join(' '));
+        .map((result) => {
+        // Each workload in its own namespace; reports may name it namespace/kind/name.
+        const namespace = result.namespace ?? target.namespace;
+        return [
+            'kubectl',
+            ...(target.context ? ['--context', target.context] : []),
+            ...(namespace ? ['-n', namespace] : []),
+            'rollout',
+            'undo',
+            result.workload.split('/').slice(-2).join('/'),
+            `--to-revision=${result.revision}`,
+        ].join(' ');
+    });
     return commands.length > 0 ? commands.join(' && ') : undefined;
 }
 /** One sentence on the rollback: how long it took, or what is left and how to finish it. */
@@ -33781,11 +34656,13 @@ function verdictLine(report) {
     }
     if (report.status === 'rolled-back') {
         const targets = report.rollback
+            .filter((r) => r.outcome === 'rolled-back')
             .map((r) => `${r.workload} to revision ${r.revision ?? '?'} (${summary_describeImages(r.images)})`)
             .join(', ');
-        return `Rolled back ${targets}${report.failure ? ` after: ${report.failure}` : ''}`;
+        const objects = restoredClause(report.restored ?? []);
+        return `Rolled back ${targets || 'the deploy'}${objects}${report.failure ? ` after: ${report.failure}` : ''}`;
     }
-    const rollback = rollbackTail(report.rollback);
+    const rollback = rollbackTail(report.rollback) + restoredClause(report.restored ?? []);
     return `Failed: ${report.failure ?? 'the rollout did not finish'}${rollback}`;
 }
 function rollbackTail(results) {
@@ -33793,7 +34670,7 @@ function rollbackTail(results) {
         return '';
     const failed = results.filter((r) => r.outcome === 'failed');
     if (failed.length === 0)
-        return '; rolled back what could be, first deploys were left in place';
+        return '';
     return `; rollback failed for ${failed.map((r) => `${r.workload} (${r.message})`).join(', ')}`;
 }
 function summary_describeImages(images) {
@@ -33810,6 +34687,9 @@ const STATUS_ICON = {
 function buildSummary(report) {
     const summary = new JobSummary();
     summary.verdict(STATUS_ICON[report.status], verdictLine(report));
+    const where = whereLine(report.cluster, report.namespace);
+    if (where)
+        summary.paragraph(where);
     summary.table(['workload', 'image', 'revision', 'ready', 'duration'], report.workloads.map((workload) => [
         markup.code(workload.ref),
         imageCell(workload),
@@ -33817,6 +34697,7 @@ function buildSummary(report) {
         `${readiness(workload)}${workload.wait && !workload.wait.done ? ` (${workload.wait.reason})` : ''}`,
         workload.wait ? formatDuration(workload.wait.durationMs) : '',
     ]));
+    addJobs(summary, report.jobs ?? []);
     if (report.smokeTests.length > 0) {
         summary.heading('Smoke tests', 4);
         summary.table(['test', 'status', 'latency', 'attempts', 'problem'], report.smokeTests.map((test) => [
@@ -33833,12 +34714,18 @@ function buildSummary(report) {
         if (report.recovery)
             summary.paragraph(recoveryLine(report.recovery));
     }
+    addRestoredObjects(summary, report.restored ?? []);
+    if (report.rollback.length === 0 && report.recovery && (report.restored ?? []).length > 0) {
+        summary.paragraph(recoveryLine(report.recovery));
+    }
     for (const note of report.notes)
         summary.note(note);
     const diagnostics = report.diagnostics;
     if (diagnostics && (diagnostics.pods.length > 0 || diagnostics.events.length > 0)) {
         summary.details('Diagnostics: pods and warning events', (content) => addDiagnostics(content, diagnostics));
     }
+    // One collapsed block per pod, after the tables: the lines that usually say why.
+    addPodLogs(summary, diagnostics?.logs ?? []);
     return summary;
 }
 function imageCell(workload) {
@@ -33869,6 +34756,7 @@ function resultOf(report) {
         status: report.status,
         rolledBack: report.status === 'rolled-back',
         namespace: report.namespace,
+        cluster: clusterJson(report.cluster),
         failure: report.failure,
         durationMs: report.durationMs,
         workloads: report.workloads.map((w) => ({
@@ -33878,8 +34766,10 @@ function resultOf(report) {
             after: w.after,
             wait: w.wait,
         })),
+        jobs: report.jobs ?? [],
         smokeTests: report.smokeTests,
         rollback: report.rollback,
+        restored: report.restored ?? [],
         recovery: report.recovery,
         diagnostics: report.diagnostics,
         notes: report.notes,
@@ -33888,8 +34778,36 @@ function resultOf(report) {
 function isString(value) {
     return typeof value === 'string';
 }
+/**
+ * The line under the verdict: which cluster and namespace, so the summaries of a matrix over
+ * clusters tell their legs apart. Undefined when neither is known.
+ */
+function whereLine(cluster, namespace) {
+    const parts = [];
+    if (cluster?.context)
+        parts.push('Cluster ', summary_markup.code(cluster.context));
+    if (cluster?.server) {
+        parts.push(parts.length > 0 ? ' at ' : 'API server ', summary_markup.code(cluster.server));
+    }
+    if (namespace) {
+        parts.push(parts.length > 0 ? ', namespace ' : 'Namespace ', summary_markup.code(namespace));
+    }
+    return parts.length > 0 ? summary_markup.join(...parts) : undefined;
+}
+/** In `result`: `{ context, server }` (null when unknown) and `name`, the phrase the log uses. */
+function clusterJson(cluster) {
+    if (!cluster)
+        return null;
+    return {
+        context: cluster.context ?? null,
+        server: cluster.server ?? null,
+        name: describeCluster(cluster) ?? null,
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/rollout/post.ts
+
+
 
 
 
@@ -33914,9 +34832,10 @@ async function run() {
     });
 }
 /**
- * Main was cancelled or killed before it settled: undo to the snapshot revisions, retrying through
- * API faults until the deadline main's rollback began with (or a full recovery-timeout from now
- * when main never got to start one). A workload already back on its template is only checked.
+ * Main was cancelled or killed before it settled: undo to the snapshot revisions and put the other
+ * objects back, retrying through API faults until the deadline main's rollback began with (or a
+ * full recovery-timeout from now when main never got to start one). What is already back is only
+ * checked.
  */
 async function finishRollback(saved) {
     const state = recovering(saved);
@@ -33924,29 +34843,50 @@ async function finishRollback(saved) {
     const deadlineAt = state.recoveryDeadlineAt ?? Date.now();
     const started = Date.now();
     try {
-        const results = await rollBack(kubectlFor(state), state.before, state.changed, deadlineAt);
-        for (const result of results) {
+        let tracked = { snapshots: [], file: undefined };
+        try {
+            tracked = await loadTracked(state.objectsFile);
+        }
+        catch (error) {
+            warning(`Could not read the objects as they were before: ${errors_describeThrown(error)}`);
+        }
+        const kubectl = kubectlFor(state);
+        const results = await recoverAll(kubectl, state.before, state.changed, tracked, deadlineAt);
+        for (const result of results.rollback) {
             const line = `${result.workload}: ${result.message}`;
             if (result.outcome === 'failed')
-                warning(line);
+                warning(escapeUntrusted(line));
             else
                 info(escapeUntrusted(line));
         }
-        const finished = results.every((result) => result.outcome !== 'failed');
+        for (const result of results.objects) {
+            const line = `${objectName(result)}: ${result.message}`;
+            if (result.verified)
+                info(escapeUntrusted(line));
+            else
+                warning(escapeUntrusted(line));
+        }
+        const finished = recoveryFinished(results);
         const line = recoveryLine({
             finished,
             durationMs: Date.now() - (state.recoveryStartedAt ?? started),
             deadlineMs: state.recoveryTimeoutMs,
-            command: finished ? undefined : finishCommand(results, state),
+            command: finished ? undefined : finishCommand(results.rollback, state),
         });
         if (finished)
             info(escapeUntrusted(line));
         else
-            error(line);
-        await new summary_JobSummary()
-            .verdict(finished ? 'warning' : 'failure', `Post step: ${line}`)
-            .table(['workload', 'outcome', 'detail'], results.map((r) => [r.workload, r.outcome, r.message]))
-            .write();
+            error(escapeUntrusted(line));
+        const summary = new summary_JobSummary().verdict(finished ? 'warning' : 'failure', `Post step: ${line}`);
+        // Read before the post step removes the kubeconfig: which cluster this leg put back.
+        const where = whereLine(cluster_identity_readClusterIdentity(state.kubeconfigPath, state.context), state.namespace);
+        if (where)
+            summary.paragraph(where);
+        if (results.rollback.length > 0) {
+            summary.table(['workload', 'outcome', 'detail'], results.rollback.map((r) => [r.workload, r.outcome, r.message]));
+        }
+        restore_report_addRestoredObjects(summary, results.objects);
+        await summary.write();
     }
     catch (error) {
         warning(`Could not finish the rollback: ${errors_describeThrown(error)}`);
@@ -36770,7 +37710,6 @@ exports.prettifyError = prettifyError;
 /***/ 8815:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var composer = __nccwpck_require__(9984);
@@ -36792,35 +37731,35 @@ var visit = __nccwpck_require__(204);
 
 
 
-__webpack_unused_export__ = composer.Composer;
-__webpack_unused_export__ = Document.Document;
-__webpack_unused_export__ = Schema.Schema;
-__webpack_unused_export__ = errors.YAMLError;
-__webpack_unused_export__ = errors.YAMLParseError;
-__webpack_unused_export__ = errors.YAMLWarning;
-__webpack_unused_export__ = Alias.Alias;
-__webpack_unused_export__ = identity.isAlias;
-__webpack_unused_export__ = identity.isCollection;
-__webpack_unused_export__ = identity.isDocument;
-__webpack_unused_export__ = identity.isMap;
-__webpack_unused_export__ = identity.isNode;
-__webpack_unused_export__ = identity.isPair;
-__webpack_unused_export__ = identity.isScalar;
-__webpack_unused_export__ = identity.isSeq;
-__webpack_unused_export__ = Pair.Pair;
-__webpack_unused_export__ = Scalar.Scalar;
-__webpack_unused_export__ = YAMLMap.YAMLMap;
-__webpack_unused_export__ = YAMLSeq.YAMLSeq;
-__webpack_unused_export__ = cst;
-__webpack_unused_export__ = lexer.Lexer;
-__webpack_unused_export__ = lineCounter.LineCounter;
-__webpack_unused_export__ = parser.Parser;
-__webpack_unused_export__ = publicApi.parse;
-__webpack_unused_export__ = publicApi.parseAllDocuments;
-__webpack_unused_export__ = publicApi.parseDocument;
-__webpack_unused_export__ = publicApi.stringify;
-__webpack_unused_export__ = visit.visit;
-__webpack_unused_export__ = visit.visitAsync;
+exports.Composer = composer.Composer;
+exports.Document = Document.Document;
+exports.Schema = Schema.Schema;
+exports.YAMLError = errors.YAMLError;
+exports.YAMLParseError = errors.YAMLParseError;
+exports.YAMLWarning = errors.YAMLWarning;
+exports.Alias = Alias.Alias;
+exports.isAlias = identity.isAlias;
+exports.isCollection = identity.isCollection;
+exports.isDocument = identity.isDocument;
+exports.isMap = identity.isMap;
+exports.isNode = identity.isNode;
+exports.isPair = identity.isPair;
+exports.isScalar = identity.isScalar;
+exports.isSeq = identity.isSeq;
+exports.Pair = Pair.Pair;
+exports.Scalar = Scalar.Scalar;
+exports.YAMLMap = YAMLMap.YAMLMap;
+exports.YAMLSeq = YAMLSeq.YAMLSeq;
+exports.CST = cst;
+exports.Lexer = lexer.Lexer;
+exports.LineCounter = lineCounter.LineCounter;
+exports.Parser = parser.Parser;
+exports.parse = publicApi.parse;
+exports.parseAllDocuments = publicApi.parseAllDocuments;
+exports.parseDocument = publicApi.parseDocument;
+exports.stringify = publicApi.stringify;
+exports.visit = visit.visit;
+exports.visitAsync = visit.visitAsync;
 
 
 /***/ }),

@@ -7,6 +7,7 @@ import type { Kubectl } from '../../../core/kubectl.js';
 import type { TrafficMode } from '../../types.js';
 import { share, type RouterOptions } from './index.js';
 import { SplitRouteProvider } from './split-route.js';
+import { routeKind } from './traffic-modes.js';
 
 interface BackendRef {
   group?: string;
@@ -29,7 +30,7 @@ export class GatewayApiProvider extends SplitRouteProvider<Rule> {
   constructor(kubectl: Kubectl, options: RouterOptions) {
     super(kubectl, options, {
       resource: 'httproute.gateway.networking.k8s.io',
-      kind: 'HTTPRoute',
+      kind: routeKind('gateway-api'),
       field: 'rules',
       noStableRoute: ({ route, service }) =>
         new ActionError(

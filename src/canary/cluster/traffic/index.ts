@@ -6,10 +6,8 @@
 import { ActionError } from '../../../core/errors.js';
 import type { Kubectl } from '../../../core/kubectl.js';
 import type { TrafficMode } from '../../types.js';
-import { GatewayApiProvider } from './gateway-api.js';
-import { IstioProvider } from './istio.js';
-import { NginxProvider } from './nginx.js';
-import { ReplicasProvider } from './replicas.js';
+import type { CanaryTarget } from '../../target.js';
+import { routeKind, TRAFFIC } from './traffic-modes.js';
 
 export interface TrafficProvider {
   readonly mode: TrafficMode;
@@ -27,62 +25,41 @@ export interface TrafficProvider {
   snapshot(): unknown;
 }
 
-export interface TrafficOptions {
-  mode: TrafficMode;
-  namespace: string | undefined;
-  /** The stable Service. */
-  service: string;
-  /** HTTPRoute / Ingress / VirtualService; required by the router modes. */
-  route: string | undefined;
-  /** The stable Deployment. */
-  deployment: string;
+/** The canary's target (its `traffic` picks the provider, router modes need `route`) and more. */
+export interface TrafficOptions extends CanaryTarget {
   stableReplicas: number;
   /** ClusterState.originalRoute from an earlier job of the same run. */
   snapshot?: unknown;
 }
 
-export interface RouterOptions {
-  namespace: string | undefined;
-  deployment: string;
+/** A router mode's target: the route is known to be set. */
+export interface RouterOptions extends Pick<CanaryTarget, 'namespace' | 'deployment'> {
+  /** The stable Service. */
   service: string;
   route: string;
   snapshot: unknown;
 }
 
 export function trafficProvider(kubectl: Kubectl, options: TrafficOptions): TrafficProvider {
-  if (options.mode === 'replicas') {
-    return new ReplicasProvider(kubectl, {
-      deployment: options.deployment,
-      stableReplicas: options.stableReplicas,
-    });
-  }
+  return TRAFFIC[options.traffic].provider(kubectl, options);
+}
+
+/** What a router mode's provider needs; throws when the route to shift traffic on is not set. */
+export function routerOptions(options: TrafficOptions): RouterOptions {
   if (!options.route) {
     throw new ActionError(
-      `Traffic mode '${options.mode}' needs the name of the route to shift traffic on, and 'route' is empty.`,
-      `Set 'route' to the ${routeKind(options.mode)} that sends traffic to Service '${options.service}'.`,
+      `Traffic mode '${options.traffic}' needs the name of the route to shift traffic on, and 'route' is empty.`,
+      `Set 'route' to the ${routeKind(options.traffic)} that sends traffic to Service '${options.service ?? ''}'.`,
     );
   }
-  const router: RouterOptions = {
+  return {
     namespace: options.namespace,
     deployment: options.deployment,
-    service: options.service,
+    // Only abort without a recorded canary lacks it; restoring a route then needs no Service.
+    service: options.service ?? '',
     route: options.route,
     snapshot: options.snapshot,
   };
-  switch (options.mode) {
-    case 'gateway-api':
-      return new GatewayApiProvider(kubectl, router);
-    case 'nginx':
-      return new NginxProvider(kubectl, router);
-    case 'istio':
-      return new IstioProvider(kubectl, router);
-  }
-}
-
-function routeKind(mode: TrafficMode): string {
-  if (mode === 'gateway-api') return 'HTTPRoute';
-  if (mode === 'nginx') return 'Ingress';
-  return 'VirtualService';
 }
 
 export function checkWeight(weight: number): void {
@@ -102,8 +79,4 @@ export function missingRoute(kind: string, route: string, service: string): Acti
     `${kind} '${route}' does not exist in the target namespace.`,
     `Check the 'route' and 'namespace' inputs: 'route' must name the ${kind} that sends traffic to Service '${service}'.`,
   );
-}
-
-export function canaryServiceName(service: string): string {
-  return `${service}-canary`;
 }

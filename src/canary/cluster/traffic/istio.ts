@@ -8,6 +8,7 @@ import type { Kubectl } from '../../../core/kubectl.js';
 import type { TrafficMode } from '../../types.js';
 import { share, type RouterOptions } from './index.js';
 import { SplitRouteProvider } from './split-route.js';
+import { routeKind } from './traffic-modes.js';
 
 interface Destination {
   destination: { host: string; subset?: string; [field: string]: unknown };
@@ -29,7 +30,7 @@ export class IstioProvider extends SplitRouteProvider<HttpRoute> {
   constructor(kubectl: Kubectl, options: RouterOptions) {
     super(kubectl, options, {
       resource: 'virtualservice.networking.istio.io',
-      kind: 'VirtualService',
+      kind: routeKind('istio'),
       field: 'http',
       noStableRoute: ({ route, service }) =>
         new ActionError(

@@ -6,9 +6,9 @@
 import { ActionError } from '../../../core/errors.js';
 import type { Kubectl } from '../../../core/kubectl.js';
 import type { TrafficMode } from '../../types.js';
+import { canaryCopyName, canaryServiceName } from '../../names.js';
 import { MANAGED_BY, MANAGED_BY_LABEL, STABLE_LABEL } from '../cluster-state.js';
 import {
-  canaryServiceName,
   checkWeight,
   missingRoute,
   share,
@@ -54,7 +54,7 @@ export class NginxProvider implements TrafficProvider {
     private readonly kubectl: Kubectl,
     private readonly options: RouterOptions,
   ) {
-    this.canaryIngress = `${options.route}-canary`;
+    this.canaryIngress = canaryCopyName(options.route);
   }
 
   async prepare(): Promise<void> {

@@ -9,7 +9,8 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ActionError } from '../../../core/errors.js';
 import type { Kubectl } from '../../../core/kubectl.js';
 import type { TrafficMode } from '../../types.js';
-import { canaryServiceName, checkWeight, missingRoute, type RouterOptions } from './index.js';
+import { canaryServiceName } from '../../names.js';
+import { checkWeight, missingRoute, type RouterOptions } from './index.js';
 import type { TrafficProvider } from './index.js';
 
 export interface RouteShape {

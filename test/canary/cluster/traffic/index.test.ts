@@ -28,8 +28,9 @@ let cluster: ClusterSim;
 async function routed(prefix: string) {
   const { namespace, kubectl } = await namespaceIn(cluster, prefix);
   await given(kubectl, routeObjects(namespace));
-  const options = (mode: TrafficOptions['mode'], snapshot?: unknown): TrafficOptions => ({
-    mode,
+  const options = (traffic: TrafficOptions['traffic'], snapshot?: unknown): TrafficOptions => ({
+    traffic,
+    container: undefined,
     namespace,
     service: 'web',
     route: 'web',
@@ -200,14 +201,15 @@ describeWithTool(KUBECTL_TOOL, 'traffic providers against kube-sim', () => {
     expect(await specOf(kubectl, VIRTUALSERVICE)).toEqual(original);
   });
 
-  it('replicas mode approximates weights with canary pods beside all of stable’s', async () => {
+  it('replicas mode sizes the canary for its weight of stable’s pods, never past stable', async () => {
     const { namespace, kubectl } = await namespaceIn(cluster, 'replicas');
     await given(kubectl, [stableDeployment({ trackStable: false, replicas: 4 })]);
     const stable = await readStable(kubectl, 'web');
     const state = { version: 1, deployment: 'web' } as ClusterState;
     await createCanary(kubectl, { stable, image: `${GOOD}:v2`, replicas: 0, state });
     const provider = trafficProvider(kubectl, {
-      mode: 'replicas',
+      traffic: 'replicas',
+      container: undefined,
       namespace,
       service: 'web',
       route: undefined,
@@ -222,10 +224,13 @@ describeWithTool(KUBECTL_TOOL, 'traffic providers against kube-sim', () => {
     await ready();
     expect(canaryPods()).toBe(1);
     expect(await provider.canaryWeight()).toBe(20);
-    expect(await provider.setWeight(50)).toBe(50);
+    // The canary is sized for its weight of stable's pods (2 of 4), a true pod share of 33%.
+    expect(await provider.setWeight(50)).toBe(33);
     await ready();
-    expect(canaryPods()).toBe(4);
+    expect(canaryPods()).toBe(2);
+    // At 100% it is sized for all traffic, and never grows past stable.
     expect(await provider.setWeight(100)).toBe(50);
+    await ready();
     expect(canaryPods()).toBe(4);
     await expect(stableCounts(kubectl)).resolves.toMatchObject({ replicas: 4, readyReplicas: 4 });
 

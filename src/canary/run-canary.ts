@@ -1,37 +1,32 @@
 /**
- * The four modes as one flow: auto runs the whole progression; start stops at pause-at and leaves
- * the canary for a later job; promote continues from where start stopped; abort reverts.
+ * Runs one canary in the mode asked for, as one flow: auto runs the whole progression; start
+ * stops at pause-at and leaves the canary for a later job; promote continues from where start
+ * stopped; abort reverts (or finishes a promotion under way). It reaches the cluster, Prometheus
+ * and the clock only through its ports (run-canary-ports.ts).
  */
 import * as core from '@actions/core';
 import { ActionError, describeThrown } from '../core/errors.js';
-import type { Cancellation } from '../core/cancellation.js';
 import { escapeUntrusted } from '../core/log.js';
-import type { CanaryCluster } from './canary-cluster.js';
 import { notReadyGraceMs } from './cluster/pod-health.js';
-import { runChecks } from './metrics/checks.js';
-import { MetricsCollector } from './metrics/collector.js';
-import { missingSeriesWarning } from './metrics/series-check.js';
 import { seriesSourceFor, type SeriesSource } from './metrics/sources.js';
-import { PrometheusClient } from './metrics/prometheus.js';
 import { LoadTestRunner } from './load-test.js';
 import { progress, type ProgressionResult } from './progression.js';
+import type {
+  AbortEnd,
+  CanaryClusterPort,
+  Clock,
+  MetricsPort,
+  RunCanaryPorts,
+} from './run-canary-ports.js';
+import { targetOf } from './target.js';
 import type { CanaryReport, CleanupReport, Decision, Settings } from './types.js';
 
-export interface ModeHooks {
-  /** Called just before stable gets the new image: from then on, finishing means promoting. */
-  promoting(): void;
-}
-
-export async function runCanary(
-  settings: Settings,
-  cluster: CanaryCluster,
-  cancellation: Cancellation,
-  hooks: ModeHooks,
-): Promise<CanaryReport> {
+export async function runCanary(settings: Settings, ports: RunCanaryPorts): Promise<CanaryReport> {
+  const { cluster } = ports;
   const base = cluster.emptyReport(settings);
   base.notes = cluster.notes;
   if (settings.mode === 'abort') return abortOnRequest(base, cluster, settings.staleOnly);
-  const prometheus = await checkPrometheus(settings);
+  const metrics = await checkPrometheus(settings, ports.metrics);
   let weights: number[];
   if (settings.mode === 'promote') {
     const found = await cluster.resume('promote');
@@ -59,9 +54,10 @@ export async function runCanary(
         : settings.steps;
   }
   base.stableImage = cluster.stableImage;
+  Object.assign(base, cluster.canaryRelease ?? {});
   const source = comparedSeries(settings, cluster);
   base.metricsSource = source.description;
-  const result = await runProgression(weights, settings, cluster, cancellation, prometheus, source);
+  const result = await runProgression(weights, settings, cluster, ports.clock, metrics, source);
   if (result.end === 'cancelled') return { ...base, steps: result.steps };
   if (result.end === 'aborted') {
     core.error(`Aborting the canary ${result.reason ?? ''}`);
@@ -83,7 +79,7 @@ export async function runCanary(
     await cluster.pause();
     return paused(base, result, settings.pauseAt);
   }
-  hooks.promoting();
+  ports.promoting();
   const cleanup = await cluster.promote();
   const decision: Decision = cleanup.promoted ? 'promoted' : 'aborted';
   return {
@@ -104,8 +100,8 @@ export async function runCanary(
  * and the step's failure says how to finish (mode: abort).
  */
 async function putBack(
-  cluster: CanaryCluster,
-  how: () => Promise<{ cleanup: CleanupReport; finished: boolean }>,
+  cluster: CanaryClusterPort,
+  how: () => Promise<AbortEnd>,
 ): Promise<CleanupReport | undefined> {
   try {
     const { cleanup } = await how();
@@ -122,7 +118,7 @@ async function putBack(
  * retries, a canary that never gets ready), the run reverts it and reports an abort.
  */
 async function startCanary(
-  cluster: CanaryCluster,
+  cluster: CanaryClusterPort,
   base: CanaryReport,
 ): Promise<CanaryReport | undefined> {
   try {
@@ -143,7 +139,7 @@ async function startCanary(
 /** mode: abort, from whatever phase the canary is in; says whether it reverted or promoted. */
 async function abortOnRequest(
   base: CanaryReport,
-  cluster: CanaryCluster,
+  cluster: CanaryClusterPort,
   staleOnly: boolean,
 ): Promise<CanaryReport> {
   if (staleOnly) {
@@ -210,33 +206,22 @@ function paused(base: CanaryReport, result: ProgressionResult, pauseAt: number):
   };
 }
 
-async function checkPrometheus(settings: Settings): Promise<PrometheusClient> {
-  if (!settings.prometheus) {
+async function checkPrometheus(
+  settings: Settings,
+  metrics: MetricsPort | undefined,
+): Promise<MetricsPort> {
+  if (!metrics) {
     throw new ActionError(`prometheus-url is required in mode ${settings.mode}.`);
   }
-  const client = new PrometheusClient({
-    url: settings.prometheus.url,
-    headers: settings.prometheus.headers,
-  });
-  try {
-    await client.query('vector(1)');
-  } catch (error) {
-    throw new ActionError(
-      `Prometheus does not answer, so nothing was changed in the cluster: ${describeThrown(error)}`,
-      'Check prometheus-url (and prometheus-headers if it needs authentication), e.g. http://prometheus.monitoring:9090.',
-    );
-  }
-  return client;
+  await metrics.reachable();
+  return metrics;
 }
 
 /** Which series are compared, now that the stable Deployment (and its selector) is known. */
-function comparedSeries(settings: Settings, cluster: CanaryCluster): SeriesSource {
+function comparedSeries(settings: Settings, cluster: CanaryClusterPort): SeriesSource {
   const source = seriesSourceFor(settings.metrics, {
+    ...targetOf(settings),
     namespace: cluster.namespace,
-    deployment: settings.deployment,
-    service: settings.service,
-    traffic: settings.traffic,
-    route: settings.route,
     stableSelector: cluster.stableSelector,
   });
   for (const warning of source.warnings ?? []) core.warning(escapeUntrusted(warning));
@@ -247,19 +232,17 @@ function comparedSeries(settings: Settings, cluster: CanaryCluster): SeriesSourc
 async function runProgression(
   weights: number[],
   settings: Settings,
-  cluster: CanaryCluster,
-  cancellation: Cancellation,
-  client: PrometheusClient,
+  cluster: CanaryClusterPort,
+  clock: Clock,
+  metrics: MetricsPort,
   source: SeriesSource,
 ): Promise<ProgressionResult> {
   const namespace = cluster.namespace;
-  const collector = new MetricsCollector(client, source, {
-    checkIntervalMs: settings.checkIntervalMs,
-  });
+  const readMetrics = metrics.reader(source, settings.checkIntervalMs);
   const loadTest =
     settings.loadTest &&
     new LoadTestRunner(settings.loadTest, { note: (line) => cluster.notes.push(line) });
-  const missing = await missingSeriesWarning(client, source);
+  const missing = await metrics.missingSeries(source);
   if (missing) core.warning(escapeUntrusted(missing));
   // Restarts from here on count against the canary; pod health never throws.
   const pods = cluster.podHealth(notReadyGraceMs(settings.checkIntervalMs));
@@ -268,9 +251,13 @@ async function runProgression(
     duringStep: loadTest && ((weight) => loadTest.duringStep(weight)),
     shiftTo: (weight) => cluster.shiftTo(weight),
     canaryHealth: () => pods.check(),
-    readMetrics: () => collector.read(),
+    readMetrics,
     runChecks: (seconds) =>
-      runChecks(client, settings.checks, { namespace, track: 'canary', interval: `${seconds}s` }),
+      metrics.runChecks(settings.checks, {
+        namespace,
+        track: 'canary',
+        interval: `${seconds}s`,
+      }),
     stepFinished: (record) => {
       core.info(
         `Step ${record.weight}%: ${record.decision}${record.reason ? ` (${record.reason})` : ''}.`,
@@ -279,8 +266,8 @@ async function runProgression(
         core.warning(`At ${record.weight}%: ${warning}.`);
       cluster.recordStep(record);
     },
-    now: () => Date.now(),
-    sleep: (ms) => cancellation.sleep(ms),
-    cancelled: () => cancellation.cancelled,
+    now: () => clock.now(),
+    sleep: (ms) => clock.sleep(ms),
+    cancelled: () => clock.cancelled(),
   });
 }

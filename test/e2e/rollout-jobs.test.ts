@@ -1,0 +1,273 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { startKubeSim } from '../../tools/kube-sim/server.js';
+import { runAction } from '../support/runner.js';
+import { describeWithTool } from '../support/tools.js';
+
+const ROLLOUT = fileURLToPath(new URL('../../actions/rollout', import.meta.url));
+const KUBECTL = '/usr/bin/kubectl';
+
+const behaviours = [
+  { image: 'good/*', 'ready-after': '200ms' },
+  { image: 'broken/*', 'crash-loop': true },
+];
+
+let sim: Awaited<ReturnType<typeof startKubeSim>>;
+let dir: string;
+let count = 0;
+
+function kubectl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      KUBECTL,
+      ['--kubeconfig', join(dir, 'kubeconfig'), '--cache-dir', join(dir, 'cache'), ...args],
+      { timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+async function getJson<T>(namespace: string, what: string): Promise<T> {
+  const result = await kubectl('get', '-n', namespace, what, '-o', 'json');
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as T;
+}
+
+const yaml = (...documents: object[]) =>
+  documents.map((document) => YAML.stringify(document)).join('---\n');
+
+function deployment(name: string, image: string, namespace?: string) {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, ...(namespace ? { namespace } : {}) },
+    spec: {
+      replicas: 1,
+      progressDeadlineSeconds: 5,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          containers: [{ name, image, envFrom: [{ configMapRef: { name: `${name}-config` } }] }],
+        },
+      },
+    },
+  };
+}
+
+function job(name: string, image: string) {
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name },
+    spec: {
+      backoffLimit: 0,
+      template: {
+        spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image }] },
+      },
+    },
+  };
+}
+
+const configMap = (name: string, greeting: string, namespace?: string) => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, ...(namespace ? { namespace } : {}) },
+  data: { GREETING: greeting },
+});
+
+/** A base (Deployment, its ConfigMap, a migration Job) and an overlay for `namespace`. */
+async function kustomization(namespace: string, greeting: string): Promise<string> {
+  const root = join(dir, `app-${++count}`);
+  await mkdir(join(root, 'base'), { recursive: true });
+  await mkdir(join(root, 'overlay'), { recursive: true });
+  await writeFile(
+    join(root, 'base', 'app.yaml'),
+    yaml(
+      deployment('web', 'ghcr.io/acme/web:latest'),
+      configMap('web-config', 'hello'),
+      job('migrate', 'ghcr.io/acme/web:latest'),
+    ),
+  );
+  await writeFile(join(root, 'base', 'kustomization.yaml'), 'resources: [app.yaml]\n');
+  await writeFile(
+    join(root, 'overlay', 'kustomization.yaml'),
+    YAML.stringify({
+      resources: ['../base'],
+      namespace,
+      patches: [
+        {
+          target: { kind: 'ConfigMap', name: 'web-config' },
+          patch: YAML.stringify([{ op: 'replace', path: '/data/GREETING', value: greeting }]),
+        },
+      ],
+    }),
+  );
+  return join(root, 'overlay');
+}
+
+async function createNamespace(namespace: string): Promise<void> {
+  const file = join(dir, `ns-${namespace}.yaml`);
+  await writeFile(
+    file,
+    yaml({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }),
+  );
+  const applied = await kubectl('apply', '-f', file);
+  expect(applied.code, applied.stderr).toBe(0);
+}
+
+function deploy(inputs: Record<string, string>) {
+  return runAction(ROLLOUT, {
+    timeoutMs: 90_000,
+    inputs: { kubeconfig: sim.kubeconfig, timeout: '45s', ...inputs },
+  });
+}
+
+async function imageOf(namespace: string): Promise<string> {
+  const web = await getJson<{
+    spec: { template: { spec: { containers: Array<{ image: string }> } } };
+  }>(namespace, 'deployment/web');
+  return web.spec.template.spec.containers[0].image;
+}
+
+interface Job {
+  status: { completionTime?: string; conditions?: Array<{ type: string; status: string }> };
+}
+interface ReplicaSetList {
+  items: Array<{
+    metadata: { creationTimestamp: string };
+    spec: { template: { spec: { containers: Array<{ image: string }> } } };
+  }>;
+}
+
+describeWithTool(
+  { program: KUBECTL, debianPackage: 'kubectl', versionArgs: ['version', '--client'] },
+  'rollout of kustomizations, Jobs, Lists and namespaces against kube-sim',
+  () => {
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'slipway-rollout-jobs-'));
+      sim = await startKubeSim({ config: { behaviours }, kubeconfigPath: join(dir, 'kubeconfig') });
+    });
+
+    afterAll(async () => {
+      await sim?.stop();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    it('renders a kustomize overlay, runs its migration Job to completion first, then rolls', async () => {
+      await createNamespace('shop');
+      const first = await deploy({
+        kustomize: await kustomization('shop', 'hello'),
+        images: 'ghcr.io/acme/web=good/web:v1',
+      });
+      expect(first.main.exitCode, first.main.stdout).toBe(0);
+
+      const second = await deploy({
+        kustomize: await kustomization('shop', 'bonjour'),
+        images: 'ghcr.io/acme/web=good/web:v2',
+      });
+      expect(second.main.exitCode, second.main.stdout).toBe(0);
+      expect(second.main.outputs.status).toBe('succeeded');
+      expect(await imageOf('shop')).toBe('good/web:v2');
+      const config = await getJson<{ data: { GREETING: string } }>('shop', 'configmap/web-config');
+      expect(config.data.GREETING).toBe('bonjour');
+
+      // The Job's template changed (a new image), so it was replaced and ran again, to completion
+      // before the Deployment's new ReplicaSet was created.
+      const migrate = await getJson<Job>('shop', 'job/migrate');
+      expect(migrate.status.conditions).toContainEqual(
+        expect.objectContaining({ type: 'Complete', status: 'True' }),
+      );
+      const replicaSets = await getJson<ReplicaSetList>('shop', 'replicasets');
+      const newSet = replicaSets.items.find(
+        (set) => set.spec.template.spec.containers[0].image === 'good/web:v2',
+      );
+      expect(newSet).toBeDefined();
+      expect(Date.parse(migrate.status.completionTime ?? '')).toBeLessThanOrEqual(
+        Date.parse(newSet?.metadata.creationTimestamp ?? ''),
+      );
+      const result = JSON.parse(second.main.outputs.result) as {
+        jobs: Array<{ ref: string; outcome: string; replaced: boolean }>;
+      };
+      expect(result.jobs).toEqual([
+        expect.objectContaining({ ref: 'job/migrate', outcome: 'completed', replaced: true }),
+      ]);
+      expect(second.main.summary).toContain('job/migrate');
+      expect(second.main.summary).toMatch(/completed in/);
+    });
+
+    it('fails the step when the migration Job fails, with its reason and log; the workloads never change', async () => {
+      await createNamespace('failing');
+      const good = await deploy({
+        kustomize: await kustomization('failing', 'hello'),
+        images: 'ghcr.io/acme/web=good/web:v1',
+      });
+      expect(good.main.exitCode, good.main.stdout).toBe(0);
+      const overlay = await kustomization('failing', 'broken value');
+      const manifests = join(overlay, '..', 'base', 'app.yaml');
+      // The migration runs a broken image; the Deployment would get a good one.
+      await writeFile(
+        manifests,
+        yaml(
+          deployment('web', 'ghcr.io/acme/web:latest'),
+          configMap('web-config', 'hello'),
+          job('migrate', 'broken/migrate:v2'),
+        ),
+      );
+      const run = await deploy({ kustomize: overlay, images: 'ghcr.io/acme/web=good/web:v2' });
+
+      expect(run.main.exitCode).not.toBe(0);
+      expect(run.main.outputs.status).not.toBe('succeeded');
+      expect(run.main.summary).toContain('job/migrate failed');
+      expect(run.main.summary).toContain('BackoffLimitExceeded');
+      expect(run.main.summary).toContain('exited with code 1');
+      expect(await imageOf('failing')).toBe('good/web:v1');
+      // The ConfigMap applied before the Job ran is put back too.
+      const config = await getJson<{ data: { GREETING: string } }>(
+        'failing',
+        'configmap/web-config',
+      );
+      expect(config.data.GREETING).toBe('hello');
+      const replicaSets = await getJson<ReplicaSetList>('failing', 'replicasets');
+      expect(replicaSets.items.map((set) => set.spec.template.spec.containers[0].image)).toEqual([
+        'good/web:v1',
+      ]);
+    });
+
+    it('deploys a kind: List manifest into two namespaces in one step', async () => {
+      await createNamespace('north');
+      await createNamespace('south');
+      const file = join(dir, 'list.yaml');
+      await writeFile(
+        file,
+        yaml({
+          apiVersion: 'v1',
+          kind: 'List',
+          items: [
+            configMap('web-config', 'north', 'north'),
+            deployment('web', 'ghcr.io/acme/web:latest', 'north'),
+            configMap('web-config', 'south', 'south'),
+            deployment('web', 'ghcr.io/acme/web:latest', 'south'),
+          ],
+        }),
+      );
+      const run = await deploy({ manifests: file, images: 'ghcr.io/acme/web=good/web:v3' });
+
+      expect(run.main.exitCode, run.main.stdout).toBe(0);
+      expect(await imageOf('north')).toBe('good/web:v3');
+      expect(await imageOf('south')).toBe('good/web:v3');
+      expect(Object.keys(JSON.parse(run.main.outputs.images) as object).sort()).toEqual([
+        'north/deployment/web',
+        'south/deployment/web',
+      ]);
+    });
+  },
+);
