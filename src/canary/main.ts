@@ -10,11 +10,12 @@ import { describeThrown } from '../core/errors.js';
 import { CanaryCluster } from './canary-cluster.js';
 import { readSettings } from './inputs.js';
 import { CanaryNotices } from './notices.js';
+import { emptyReport } from './report.js';
 import { runCanary } from './run-canary.js';
 import { prometheusMetrics } from './run-canary-ports.js';
 import { canaryRunState, type CanaryRunState } from './state.js';
 import { targetOf } from './target.js';
-import type { RunOwner } from './cluster/cluster-state.js';
+import { readClusterState, type RunOwner } from './cluster/cluster-state.js';
 import { buildSummary, resultOf, stepsOutput, verdictLine } from './summary.js';
 import type { CanaryReport, Settings } from './types.js';
 
@@ -49,9 +50,16 @@ export async function run(): Promise<void> {
         state = { ...state, recoveryDeadlineAt: deadlineAt };
         canaryRunState.save(state);
       },
+      promotionSaved: (path) => {
+        state = { ...state, promotionSnapshotsPath: path };
+        canaryRunState.save(state);
+      },
     });
-    const notices = await CanaryNotices.open(settings, clusterIdentity);
-    const cancellation = onCancel(() => cancelled(cluster, settings, state, started));
+    const notices = await CanaryNotices.open(settings, clusterIdentity, {
+      owner: state.owner,
+      canaryOwner: async () => (await readClusterState(kubectl, settings.deployment))?.owner,
+    });
+    const cancellation = onCancel(() => cancelled(cluster, settings, state, started, notices));
     let report: CanaryReport;
     try {
       report = await runCanary(settings, {
@@ -69,8 +77,13 @@ export async function run(): Promise<void> {
       });
     } catch (error) {
       cluster.stopLease();
-      if (!cancellation.cancelled) throw error;
-      report = cluster.emptyReport(settings);
+      if (!cancellation.cancelled) {
+        // Refused, or an outage the run could not outlast: the Deployment opened for this run
+        // must not stay in progress; post puts back whatever the cluster was left with.
+        await notices.abandon(`Canary failed: ${describeThrown(error)}`);
+        throw error;
+      }
+      report = emptyReport(settings, cluster);
     } finally {
       if (!cancellation.cancelled) cancellation.stop();
     }
@@ -141,11 +154,28 @@ async function publishQuietly(report: CanaryReport, state: CanaryRunState): Prom
   }
 }
 
+/** What is left of the runner's 10 s after the revert's 7 s and the report, for the Deployment. */
+const CANCEL_NOTICE_MS = 1_500;
+
+/** Ends this run's GitHub Deployment, but never past the grace period: the revert came first. */
+async function abandonWithin(notices: CanaryNotices, why: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      core.warning('The GitHub deployment could not be marked failed before the runner stops.');
+      resolve();
+    }, CANCEL_NOTICE_MS);
+  });
+  await Promise.race([notices.abandon(why), late]);
+  clearTimeout(timer);
+}
+
 async function cancelled(
   cluster: CanaryCluster,
   settings: Settings,
   state: CanaryRunState,
   started: number,
+  notices: CanaryNotices,
 ): Promise<void> {
   if (cluster.promoting) {
     // Stable is already rolling out the new image; reverting now would race it. Post finishes.
@@ -154,12 +184,16 @@ async function cancelled(
     );
     await publishQuietly(
       {
-        ...cluster.emptyReport(settings),
+        ...emptyReport(settings, cluster),
         reason: 'the run was cancelled during promotion; the post step finishes the promotion',
         steps: cluster.stepsSoFar(),
         durationMs: Date.now() - started,
       },
       state,
+    );
+    await abandonWithin(
+      notices,
+      'Cancelled during promotion; the post step finishes it or rolls stable back.',
     );
     core.setFailed('canary failed: the run was cancelled during promotion.');
     process.exit(1);
@@ -168,7 +202,7 @@ async function cancelled(
   const cleanup = await cluster.revertAfterCancel(CANCEL_GRACE_MS);
   if (cleanup.settled) canaryRunState.save({ ...state, phase: 'settled' });
   const report: CanaryReport = {
-    ...cluster.emptyReport(settings),
+    ...emptyReport(settings, cluster),
     decision: 'aborted',
     reason: 'the run was cancelled',
     steps: cluster.stepsSoFar(),
@@ -176,6 +210,7 @@ async function cancelled(
     cleanup: cleanup.report,
   };
   await publishQuietly(report, state);
+  await abandonWithin(notices, `Cancelled: ${verdictLine(report)}`);
   core.setFailed(`canary failed: ${verdictLine(report)}`);
   process.exit(1);
 }

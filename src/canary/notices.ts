@@ -31,6 +31,7 @@ import { formatNotice, notifyWebhook, type DeployNotice, type NoticeTone } from 
 import { weight } from './summary-format.js';
 import { verdictLine } from './summary.js';
 import type { CanaryReport, Settings } from './types.js';
+import type { RunOwner } from './cluster/cluster-state.js';
 
 /** The payload key that marks a Deployment as this action's canary. */
 export const PAYLOAD_KEY = 'slipway-canary';
@@ -40,27 +41,54 @@ export interface CanaryMarker {
   server: string | null;
   namespace: string | null;
   deployment: string;
+  /**
+   * The job that opened it: the canary's state records the same job as its owner, so a later
+   * promote or abort finishes the Deployment of the canary it acts on, never an earlier run's
+   * left in progress (a runner that was lost). Absent on Deployments of older versions.
+   */
+  run?: CanaryRun;
+}
+
+/** A RunOwner's identity, as the payload stores it. */
+export interface CanaryRun {
+  runId: string;
+  runAttempt: number;
+  job: string;
+}
+
+function runOf(owner: RunOwner): CanaryRun {
+  return { runId: owner.runId, runAttempt: owner.runAttempt, job: owner.job };
 }
 
 export function canaryMarker(
   settings: Settings,
   cluster: ClusterIdentity | undefined,
+  owner?: RunOwner,
 ): CanaryMarker {
   return {
     server: cluster?.server ?? null,
     namespace: settings.namespace ?? null,
     deployment: settings.deployment,
+    ...(owner ? { run: runOf(owner) } : {}),
   };
 }
 
-function isMarked(payload: unknown, marker: CanaryMarker): boolean {
+/**
+ * Whether a Deployment's payload marks it as the canary of this workload; with `run`, only as the
+ * one that run opened (the owner the canary's state records).
+ */
+function isMarked(payload: unknown, marker: CanaryMarker, run: CanaryRun | undefined): boolean {
   if (payload === null || typeof payload !== 'object') return false;
   const found = (payload as Record<string, unknown>)[PAYLOAD_KEY] as
     Partial<CanaryMarker> | undefined;
   return (
     found?.deployment === marker.deployment &&
     (found.namespace ?? null) === marker.namespace &&
-    (found.server ?? null) === marker.server
+    (found.server ?? null) === marker.server &&
+    (run === undefined ||
+      (found.run?.runId === run.runId &&
+        found.run.runAttempt === run.runAttempt &&
+        found.run.job === run.job))
   );
 }
 
@@ -145,7 +173,12 @@ export class CanaryNotices {
     private readonly marker: CanaryMarker,
     /** What auto and start opened before the canary began; promote and abort find theirs. */
     private readonly opened: DeploymentHandle | undefined,
+    /** For promote and abort: the run the canary's state names as its owner, when it names one. */
+    private readonly canaryRun: CanaryRun | undefined,
   ) {}
+
+  /** Set once the Deployment got its end, so a later failure does not post a second one. */
+  private ended = false;
 
   /**
    * Before the canary begins: auto and start record the Deployment in progress, so the environment
@@ -154,9 +187,15 @@ export class CanaryNotices {
   static async open(
     settings: Settings,
     cluster: ClusterIdentity | undefined,
+    run: {
+      /** This job. */
+      owner?: RunOwner;
+      /** The owner the canary's state records; read by promote and abort before they act. */
+      canaryOwner?: () => Promise<RunOwner | undefined>;
+    } = {},
   ): Promise<CanaryNotices> {
     const github = readGitHubContext();
-    const marker = canaryMarker(settings, cluster);
+    const marker = canaryMarker(settings, cluster, run.owner);
     const octokit =
       settings.environment && settings.githubToken
         ? createOctokit(settings.githubToken)
@@ -173,11 +212,38 @@ export class CanaryNotices {
       });
       if (opened.skippedBecause) warn(opened.skippedBecause);
     }
-    return new CanaryNotices(settings, github, octokit, marker, opened);
+    let canaryRun: CanaryRun | undefined;
+    if (octokit && !opened && run.canaryOwner) {
+      try {
+        const owner = await run.canaryOwner();
+        canaryRun = owner && runOf(owner);
+      } catch {
+        // The run itself reads the canary again and says what is wrong; without its owner the
+        // Deployment is found by workload alone, as before owners were recorded.
+      }
+    }
+    return new CanaryNotices(settings, github, octokit, marker, opened, canaryRun);
+  }
+
+  /**
+   * The run ended without a report (it threw, or was cancelled): the Deployment this job opened
+   * gets `failure` with why, instead of staying in progress forever. A Deployment a later job
+   * was to finish (promote, abort) is not this job's to end. Never throws.
+   */
+  async abandon(why: string): Promise<void> {
+    if (!this.opened || this.opened.id === undefined || this.ended) return;
+    this.ended = true;
+    try {
+      const note = await this.opened.finish('failure', fitStatusDescription(why));
+      if (note) warn(note);
+    } catch (error) {
+      warn(`The GitHub deployment could not be updated: ${describeThrown(error)}`);
+    }
   }
 
   /** After the summary: the Deployment's status and the webhook message. Never throws. */
   async finish(report: CanaryReport, stepFailed: boolean): Promise<void> {
+    this.ended = true;
     try {
       await this.finishDeployment(report, stepFailed);
     } catch (error) {
@@ -215,7 +281,7 @@ export class CanaryNotices {
     const octokit = this.octokit as GitHubClient;
     return resumeDeployment(octokit, {
       ...deploymentTarget(this.settings, this.github),
-      matches: (payload) => isMarked(payload, this.marker),
+      matches: (payload) => isMarked(payload, this.marker, this.canaryRun),
     });
   }
 

@@ -51,7 +51,9 @@ async function finish(state: CanaryRunState): Promise<void> {
     );
   } catch (error) {
     core.warning(
-      `Could not read the canary of ${state.target.deployment}: ${describeThrown(error)}`,
+      escapeUntrusted(
+        `Could not read the canary of ${state.target.deployment}: ${describeThrown(error)}`,
+      ),
     );
     return;
   }
@@ -78,7 +80,7 @@ async function finish(state: CanaryRunState): Promise<void> {
     const { cleanup, finished } = await cluster.abort();
     await report(cleanup, finished, cluster.recoveryTookMs());
   } catch (error) {
-    core.warning(`Could not put the cluster back: ${describeThrown(error)}`);
+    core.warning(escapeUntrusted(`Could not put the cluster back: ${describeThrown(error)}`));
     await new JobSummary()
       .verdict(
         'failure',
@@ -93,6 +95,6 @@ async function report(cleanup: CleanupReport, promoted: boolean, tookMs: number 
   const done = promoted ? 'finished the promotion' : 'put all traffic back on stable';
   const line = `The post step ${done}${tookMs === undefined ? '' : ` in ${Math.round(tookMs / 100) / 10}s`}: stable ${cleanup.stableImage ?? '(unknown image)'}, healthy: ${cleanup.stableHealthy}; canary weight ${cleanup.canaryWeight}%; leftover canary objects: ${cleanup.leftoverObjects.join(', ') || 'none'}.`;
   if (clean) core.info(escapeUntrusted(line));
-  else core.warning(line);
+  else core.warning(escapeUntrusted(line));
   await new JobSummary().verdict(clean ? 'warning' : 'failure', line).write();
 }

@@ -6,6 +6,7 @@
  */
 import { ActionError, describeThrown } from '../core/errors.js';
 import type { PromotionReport } from './cluster/revert.js';
+import type { ReportFacts } from './report.js';
 import type { CanaryPhase } from './cluster/cluster-state.js';
 import { runChecks, type CheckOutcome, type QueryVariables } from './metrics/checks.js';
 import { MetricsCollector } from './metrics/collector.js';
@@ -18,7 +19,6 @@ import type {
   CustomCheck,
   Observation,
   PrometheusSettings,
-  Settings,
   StepRecord,
 } from './types.js';
 
@@ -44,18 +44,16 @@ export interface PodHealthPort {
 }
 
 /** The cluster side of one canary (CanaryCluster): every change it makes, and what it knows. */
-export interface CanaryClusterPort {
+export interface CanaryClusterPort extends ReportFacts {
   /** What this run did about a stale canary it found, for the report. */
   readonly notes: string[];
   /** begin() got as far as creating canary objects. */
   readonly created: boolean;
-  readonly stableImage: string | undefined;
   /** A canary of a whole release: what it runs and what changed, once started or resumed. */
   readonly canaryRelease?: Pick<CanaryReport, 'canaryImage' | 'canaryChange'> | undefined;
   /** The namespace the metrics are labelled with. */
   readonly namespace: string;
   readonly stableSelector: LabelSelector | undefined;
-  emptyReport(settings: Settings): CanaryReport;
   /** Creates the canary without traffic and waits until it is ready. */
   begin(): Promise<void>;
   /** The canary a previous job left; undefined when there is none. */

@@ -18,12 +18,13 @@ import type {
   MetricsPort,
   RunCanaryPorts,
 } from './run-canary-ports.js';
+import { emptyReport } from './report.js';
 import { targetOf } from './target.js';
 import type { CanaryReport, CleanupReport, Decision, Settings } from './types.js';
 
 export async function runCanary(settings: Settings, ports: RunCanaryPorts): Promise<CanaryReport> {
   const { cluster } = ports;
-  const base = cluster.emptyReport(settings);
+  const base = emptyReport(settings, cluster);
   base.notes = cluster.notes;
   if (settings.mode === 'abort') return abortOnRequest(base, cluster, settings.staleOnly);
   const metrics = await checkPrometheus(settings, ports.metrics);

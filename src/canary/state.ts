@@ -33,6 +33,8 @@ export interface CanaryRunState extends KubeTarget {
   acting?: boolean;
   /** Set once a recovery began in main: post keeps to the same deadline. */
   recoveryDeadlineAt?: number;
+  /** Main's private 0600 file with what a release's promotion changes, for post to put back. */
+  promotionSnapshotsPath?: string;
 }
 
 const PHASES: readonly string[] = ['running', 'promoting', 'settled'];
@@ -46,6 +48,7 @@ export const canaryRunState = stepState<CanaryRunState>('canary', (value) => {
     leaseMs: 'number',
     recoveryTimeoutMs: 'number',
     recoveryDeadlineAt: 'number?',
+    promotionSnapshotsPath: 'string?',
   });
   if (problem) return problem;
   const { phase, owner, target } = value as {

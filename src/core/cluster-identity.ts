@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
+import { asMapping, type Mapping } from './mapping.js';
 
 export interface ClusterIdentity {
   /** The context used: the context input, else the kubeconfig's current-context. */
@@ -12,8 +13,6 @@ export interface ClusterIdentity {
   /** The API server's host and port from that context's cluster, e.g. api.eu.example.com:6443. */
   server: string | undefined;
 }
-
-type Mapping = Record<string, unknown>;
 
 /** The identity in a parsed kubeconfig; parts it does not name are undefined. */
 export function clusterIdentity(config: unknown, context: string | undefined): ClusterIdentity {
@@ -67,10 +66,4 @@ function hostOf(server: unknown): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function asMapping(value: unknown): Mapping {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Mapping)
-    : {};
 }

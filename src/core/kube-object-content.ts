@@ -2,7 +2,8 @@
  * What an object's content is, apart from how the server keeps it: the fields a restore writes
  * back and a verification compares, and the merge patch between two versions. Pure functions.
  */
-import type { Mapping, ObjectRef } from './manifests.js';
+import type { ObjectRef } from './manifests.js';
+import { asMapping, isMapping, type Mapping } from './mapping.js';
 
 /** Set by the server; keeping them would make a replace conflict or a create fail. */
 const SERVER_METADATA = [
@@ -57,7 +58,7 @@ export function meaningful(object: Mapping): Mapping {
  * replaced whole; undefined when nothing differs.
  */
 export function mergePatch(from: unknown, to: unknown): unknown {
-  if (isPlainMapping(from) && isPlainMapping(to)) {
+  if (isMapping(from) && isMapping(to)) {
     const patch: Mapping = {};
     for (const [key, value] of Object.entries(to)) {
       if (value === undefined) continue;
@@ -71,10 +72,6 @@ export function mergePatch(from: unknown, to: unknown): unknown {
   }
   if (to === undefined) return from === undefined ? undefined : null;
   return sameJson(from, to) ? undefined : to;
-}
-
-export function isPlainMapping(value: unknown): value is Mapping {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**
@@ -117,10 +114,4 @@ function canonical(value: unknown): string {
 export function uidOf(object: Mapping): string | undefined {
   const uid = asMapping(object.metadata).uid;
   return typeof uid === 'string' ? uid : undefined;
-}
-
-export function asMapping(value: unknown): Mapping {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Mapping)
-    : {};
 }

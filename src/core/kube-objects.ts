@@ -20,7 +20,6 @@ import { ExecError } from './exec.js';
 import type { Kubectl } from './kubectl.js';
 import { lastLine, untilRecovered } from './kube-recovery.js';
 import {
-  asMapping,
   describeRef,
   differences,
   meaningful,
@@ -29,7 +28,8 @@ import {
   uidOf,
   withoutServerFields,
 } from './kube-object-content.js';
-import type { Mapping, ObjectRef } from './manifests.js';
+import type { ObjectRef } from './manifests.js';
+import { asMapping, type Mapping } from './mapping.js';
 
 export { describeRef, differences, mergePatch, resourceOf, withoutServerFields };
 
@@ -143,6 +143,15 @@ function isSnapshot(value: unknown): value is ObjectSnapshot {
   return typeof ref.kind === 'string' && typeof ref.name === 'string';
 }
 
+export interface RestoreOptions {
+  /**
+   * Runs once the objects that existed are back and before the created ones are removed: a
+   * caller undoes its workloads here, so the pods the undo starts read the restored ConfigMaps and
+   * Secrets, and nothing they still use is removed under them. It must not throw.
+   */
+  betweenPhases?: () => Promise<void>;
+}
+
 /**
  * Puts every snapshot object back: objects that existed get their previous content, then
  * objects this step created are deleted (only while they are still the ones it created). Each is
@@ -152,6 +161,7 @@ export async function restoreObjects(
   kubectl: Kubectl,
   snapshots: readonly ObjectSnapshot[],
   deadlineAt: number,
+  options: RestoreOptions = {},
 ): Promise<ObjectRestoreResult[]> {
   const bounded = kubectl.withDeadline(deadlineAt);
   const results = new Map<ObjectSnapshot, ObjectRestoreResult>();
@@ -168,6 +178,7 @@ export async function restoreObjects(
     snapshots.filter((snapshot) => snapshot.previous !== undefined),
     (snapshot) => restoreOne(bounded, snapshot, deadlineAt),
   );
+  await options.betweenPhases?.();
   await phase(
     snapshots.filter((snapshot) => snapshot.previous === undefined),
     (snapshot) => removeCreated(bounded, snapshot, deadlineAt),

@@ -8,9 +8,11 @@ import { delimiter } from 'node:path';
 import YAML from 'yaml';
 import { readClusterIdentity, type ClusterIdentity } from './cluster-identity.js';
 import { ownedTempDirectory, writeCredentialFile } from './credentials.js';
+import type { ChangeGate } from './change-gate.js';
 import { ActionError, InputError, describeThrown } from './errors.js';
 import { execute, ExecError, type ExecResult } from './exec.js';
 import { isTransientKubeError } from './kube-recovery.js';
+import { isMapping, type Mapping } from './mapping.js';
 import { registerSecret, registerSecretWithDerivations } from './secrets.js';
 
 export interface KubectlOptions {
@@ -29,6 +31,8 @@ export interface KubectlOptions {
    * timeout.
    */
   deadlineAt?: number;
+  /** Once closed (the run was cancelled), no call starts: see change-gate.ts. */
+  gate?: ChangeGate;
 }
 
 export interface RunOptions {
@@ -79,6 +83,11 @@ export class Kubectl {
     return new Kubectl({ ...this.options, deadlineAt });
   }
 
+  /** The same kubectl, whose calls stop once `gate` closes; undefined: calls never stop. */
+  withGate(gate: ChangeGate | undefined): Kubectl {
+    return new Kubectl({ ...this.options, gate });
+  }
+
   /**
    * The same kubectl working in another namespace, for objects that name their own; undefined
    * keeps this one's (the namespace input, else the context's).
@@ -86,6 +95,11 @@ export class Kubectl {
   inNamespace(namespace: string | undefined): Kubectl {
     if (namespace === undefined || namespace === this.options.namespace) return this;
     return new Kubectl({ ...this.options, namespace });
+  }
+
+  /** Its gate closed: the run was cancelled, and no further call of this kubectl starts. */
+  get stopped(): boolean {
+    return this.options.gate?.closed ?? false;
   }
 
   /** The namespace given with --namespace; undefined: the context's. */
@@ -111,11 +125,13 @@ export class Kubectl {
         'Raise the timeout, or check that the API server answers (kubectl cluster-info).',
       );
     }
-    const result = await execute(this.program, [...this.globalArgs, ...args], {
-      timeoutMs: Math.min(options.timeoutMs ?? this.timeoutMs, remaining),
-      stdin: options.stdin,
-      okExitCodes: 'any',
-    });
+    const call = () =>
+      execute(this.program, [...this.globalArgs, ...args], {
+        timeoutMs: Math.min(options.timeoutMs ?? this.timeoutMs, remaining),
+        stdin: options.stdin,
+        okExitCodes: 'any',
+      });
+    const result = await (this.options.gate ? this.options.gate.run(args, call) : call());
     const failed = result.timedOut || result.exitCode !== 0;
     const error = failed ? new ExecError(result, hintFor(result.stderr)) : undefined;
     // kubectl may have cached a discovery answer the fault spoiled; the next call asks afresh.
@@ -321,8 +337,6 @@ export async function writeKubeconfig(input: string): Promise<WrittenKubeconfig>
   return { path, currentContext: typeof current === 'string' ? current : undefined };
 }
 
-type Mapping = Record<string, unknown>;
-
 export interface DecodedKubeconfig {
   config: Mapping;
   /** The YAML text, as the user wrote it. */
@@ -404,10 +418,6 @@ function registerKubeconfigSecrets(config: Mapping): void {
       }
     }
   }
-}
-
-function isMapping(value: unknown): value is Mapping {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Where a step's cluster is; saved for the post step, which must talk to the same cluster. */

@@ -7,11 +7,13 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import YAML from 'yaml';
 import { ActionError, InputError, describeThrown } from './errors.js';
+import { registerManifestSecrets } from './manifest-secrets.js';
+import { asMapping, mappingOrUndefined, type Mapping } from './mapping.js';
 
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
-export type Mapping = Record<string, unknown>;
+export type { Mapping };
 
 export interface ManifestDocument {
   file: string;
@@ -105,6 +107,8 @@ export function parseManifestText(text: string, file: string): ManifestDocument[
     }
     parsed.push(...unpackList({ file, index, object: value as Mapping }));
   });
+  // Masked from the moment they are read, before any log or summary could show them.
+  registerManifestSecrets(parsed.map((document) => document.object));
   return parsed;
 }
 
@@ -118,7 +122,7 @@ function unpackList(document: ManifestDocument): ManifestDocument[] {
     return [document];
   }
   return items.flatMap((item: unknown, position) => {
-    const object = asMapping(item);
+    const object = mappingOrUndefined(item);
     if (!object) {
       throw new ActionError(
         `${document.file} (document ${document.index + 1}, item ${position + 1} of its ${kind}) is not a Kubernetes object.`,
@@ -237,11 +241,11 @@ export function findWorkloads(documents: readonly ManifestDocument[]): Workload[
     const kind = document.object.kind;
     if (!WORKLOAD_KINDS.includes(kind as WorkloadKind)) continue;
     const metadata = asMapping(document.object.metadata);
-    const name = metadata?.name;
+    const name = metadata.name;
     if (typeof name !== 'string' || name === '') {
       throw new ActionError(`A ${String(kind)} in ${document.file} has no metadata.name.`);
     }
-    const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
+    const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
     workloads.push({ kind: kind as WorkloadKind, name, namespace, document });
   }
   return workloads;
@@ -263,7 +267,7 @@ export function objectRefs(documents: readonly ManifestDocument[]): ObjectRef[] 
     const metadata = asMapping(object.metadata);
     const { apiVersion, kind } = object;
     if (typeof apiVersion !== 'string' || typeof kind !== 'string') continue;
-    if (typeof metadata?.name !== 'string' || metadata.name === '') continue;
+    if (typeof metadata.name !== 'string' || metadata.name === '') continue;
     const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
     refs.push({ apiVersion, kind, name: metadata.name, namespace });
   }
@@ -300,7 +304,7 @@ export function substituteImages(
     ] as const) {
       const containers = podSpec?.[field];
       if (!Array.isArray(containers)) continue;
-      for (const container of containers.map(asMapping)) {
+      for (const container of containers.map(mappingOrUndefined)) {
         if (!container || typeof container.image !== 'string') continue;
         const repository = imageRepository(container.image);
         const replacement = overrides.get(repository);
@@ -337,15 +341,15 @@ function podTemplates(
     const spec = asMapping(document.object.spec);
     const template =
       workloads.has(document) || kind === 'Job'
-        ? asMapping(spec?.template)
+        ? mappingOrUndefined(spec.template)
         : kind === 'CronJob'
-          ? asMapping(asMapping(asMapping(spec?.jobTemplate)?.spec)?.template)
+          ? mappingOrUndefined(asMapping(asMapping(spec.jobTemplate).spec).template)
           : undefined;
     if (!template) continue;
     const metadata = asMapping(document.object.metadata);
     found.push({
-      ref: `${String(kind).toLowerCase()}/${String(metadata?.name)}`,
-      namespace: typeof metadata?.namespace === 'string' ? metadata.namespace : undefined,
+      ref: `${String(kind).toLowerCase()}/${String(metadata.name)}`,
+      namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
       podSpec: asMapping(template.spec),
     });
   }
@@ -361,10 +365,4 @@ export function renderManifests(documents: readonly ManifestDocument[]): string 
   return documents
     .map((document) => YAML.stringify(document.object, { version: '1.1' }))
     .join('---\n');
-}
-
-function asMapping(value: unknown): Mapping | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Mapping)
-    : undefined;
 }

@@ -3,10 +3,13 @@
  * print: the pods that are not ready with the reason Kubernetes gives, and recent warnings.
  * Pure functions of that JSON, so the summary can be tested without a cluster.
  */
+import { asArray, asMapping, type Mapping } from '../core/mapping.js';
 import { markup, type SummaryContent } from '../core/summary.js';
 import type { PodLog } from './pod-logs.js';
 
 export interface PodProblem {
+  /** Set when the diagnostics were read namespace by namespace; undefined: kubectl's default. */
+  namespace?: string;
   pod: string;
   phase: string;
   /** CrashLoopBackOff, ImagePullBackOff, ErrImagePull, other waiting reasons, NotReady, Pending… */
@@ -19,6 +22,7 @@ export interface PodProblem {
 }
 
 export interface WarningEvent {
+  namespace?: string;
   /** Kind/name, e.g. Pod/web-6f7c-abcde. */
   object: string;
   reason: string;
@@ -34,8 +38,6 @@ export interface Diagnostics {
   logs?: PodLog[];
 }
 
-type Json = Record<string, unknown>;
-
 /** Reasons in the order they explain a failure best: a pull error beats "not ready". */
 const WAITING_PRIORITY = ['ErrImagePull', 'ImagePullBackOff', 'CrashLoopBackOff'];
 
@@ -45,8 +47,8 @@ export function notReadyPods(
 ): PodProblem[] {
   const problems: PodProblem[] = [];
   for (const pod of itemsOf(podList)) {
-    const metadata = object(pod.metadata);
-    const labels = object(metadata.labels);
+    const metadata = asMapping(pod.metadata);
+    const labels = asMapping(metadata.labels);
     const wanted = Object.entries(options.matchLabels ?? {});
     if (!wanted.every(([key, value]) => labels[key] === value)) continue;
     if (metadata.deletionTimestamp) continue;
@@ -56,29 +58,30 @@ export function notReadyPods(
   return problems.sort((a, b) => a.pod.localeCompare(b.pod));
 }
 
-function podProblem(pod: Json): PodProblem | undefined {
-  const status = object(pod.status);
+function podProblem(pod: Mapping): PodProblem | undefined {
+  const status = asMapping(pod.status);
   const phase = typeof status.phase === 'string' ? status.phase : 'Unknown';
   if (phase === 'Succeeded') return undefined;
-  const conditions = array(status.conditions).map(object);
+  const conditions = asArray(status.conditions).map(asMapping);
   const ready = conditions.find((condition) => condition.type === 'Ready');
   if (phase === 'Running' && ready?.status === 'True') return undefined;
 
-  const statuses = [...array(status.initContainerStatuses), ...array(status.containerStatuses)].map(
-    object,
-  );
-  const name = String(object(pod.metadata).name ?? '?');
+  const statuses = [
+    ...asArray(status.initContainerStatuses),
+    ...asArray(status.containerStatuses),
+  ].map(asMapping);
+  const name = String(asMapping(pod.metadata).name ?? '?');
   const restarts = statuses.reduce((sum, s) => sum + (Number(s.restartCount) || 0), 0);
   const base = { pod: name, phase, restarts };
 
   const waiting = statuses
-    .map((s) => ({ s, waiting: object(object(s.state).waiting) }))
+    .map((s) => ({ s, waiting: asMapping(asMapping(s.state).waiting) }))
     .filter(
       ({ waiting }) => typeof waiting.reason === 'string' && waiting.reason !== 'ContainerCreating',
     )
     .sort((a, b) => rank(String(a.waiting.reason)) - rank(String(b.waiting.reason)))[0];
   if (waiting) {
-    const lastExit = object(object(waiting.s.lastState).terminated);
+    const lastExit = asMapping(asMapping(waiting.s.lastState).terminated);
     const exit =
       lastExit.exitCode !== undefined
         ? `last exit code ${String(lastExit.exitCode)}${lastExit.reason ? ` (${String(lastExit.reason)})` : ''}`
@@ -133,7 +136,7 @@ export function recentWarnings(
   const warnings: WarningEvent[] = [];
   for (const event of itemsOf(eventList)) {
     if (event.type !== 'Warning') continue;
-    const involved = object(event.involvedObject);
+    const involved = asMapping(event.involvedObject);
     const name = String(involved.name ?? '');
     if (objects && !objects.some((owner) => name === owner || name.startsWith(`${owner}-`)))
       continue;
@@ -186,6 +189,12 @@ export function addDiagnostics(
   options: { maxRows?: number } = {},
 ): void {
   const maxRows = options.maxRows ?? 30;
+  // With pods from several namespaces, each name says which.
+  const namespaces = new Set(
+    [...diagnostics.pods, ...diagnostics.events].map((entry) => entry.namespace),
+  );
+  const where = (entry: { namespace?: string }, name: string) =>
+    namespaces.size > 1 && entry.namespace !== undefined ? `${entry.namespace}/${name}` : name;
   if (diagnostics.pods.length > 0) {
     content.paragraph(markup.strong(describeProblems(diagnostics.pods)));
     content.table(
@@ -193,7 +202,7 @@ export function addDiagnostics(
       diagnostics.pods
         .slice(0, maxRows)
         .map((pod) => [
-          markup.code(pod.pod),
+          markup.code(where(pod, pod.pod)),
           pod.reason,
           pod.container
             ? markup.code(pod.image ? `${pod.container} (${pod.image})` : pod.container)
@@ -212,23 +221,18 @@ export function addDiagnostics(
       ['object', 'reason', 'count', 'message'],
       diagnostics.events
         .slice(0, maxRows)
-        .map((event) => [markup.code(event.object), event.reason, event.count, event.message]),
+        .map((event) => [
+          markup.code(where(event, event.object)),
+          event.reason,
+          event.count,
+          event.message,
+        ]),
     );
   }
 }
 
-function itemsOf(list: unknown): Json[] {
-  return array(object(list).items).map(object);
-}
-
-function object(value: unknown): Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Json)
-    : {};
-}
-
-function array(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
+function itemsOf(list: unknown): Mapping[] {
+  return asArray(asMapping(list).items).map(asMapping);
 }
 
 function stringOr(value: unknown): string | undefined {

@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Kubectl } from '../core/kubectl.js';
-import { workloadRef, type Mapping, type WorkloadKind } from '../core/manifests.js';
+import { workloadRef, type WorkloadKind } from '../core/manifests.js';
+import { asMapping, type Mapping } from '../core/mapping.js';
 
 export interface WorkloadName {
   kind: WorkloadKind;
@@ -171,10 +172,4 @@ function annotationsOf(object: Mapping): Record<string, unknown> {
 
 function parseRevision(value: unknown): number | undefined {
   return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
-}
-
-export function asMapping(value: unknown): Mapping {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Mapping)
-    : {};
 }

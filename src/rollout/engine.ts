@@ -8,9 +8,8 @@
 import { describeThrown } from '../core/errors.js';
 import type { Kubectl, RolloutStatus } from '../core/kubectl.js';
 import { untilRecovered } from '../core/kube-recovery.js';
-import type { Mapping } from '../core/manifests.js';
+import { asMapping, type Mapping } from '../core/mapping.js';
 import {
-  asMapping,
   getWorkload,
   imagesOf,
   reportRef,

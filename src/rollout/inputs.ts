@@ -3,7 +3,6 @@
  * fails the step before anything touches the cluster.
  */
 import { InputError } from '../core/errors.js';
-import { parseImageReferenceInput } from '../core/image-reference.js';
 import {
   readBoolean,
   readDuration,
@@ -15,7 +14,8 @@ import {
   readYaml,
 } from '../core/inputs.js';
 import { checkKubernetesNameInput } from '../core/kubernetes-name.js';
-import { parseImageOverrides, WORKLOAD_KINDS } from '../core/manifests.js';
+import { WORKLOAD_KINDS } from '../core/manifests.js';
+import { readReleaseSource } from '../core/release-source.js';
 import { readNoticeInputs, type NoticeSettings } from '../core/notice-inputs.js';
 import { parseSmokeTests, type SmokeTest } from './smoke-tests.js';
 
@@ -54,20 +54,10 @@ export function readSettings(): Settings {
     what: 'a namespace name',
     example: 'staging',
   });
-  const manifests = readList('manifests', { commas: false });
-  const images = parseImageOverrides(readList('images', { commas: false }));
-  for (const image of images.values()) {
-    parseImageReferenceInput('images', image, 'ghcr.io/acme/web=ghcr.io/acme/web:v2');
-  }
-  const kustomize = readString('kustomize', { example: 'k8s/overlays/production' })?.trim();
+  const { manifests, kustomize, images } = readReleaseSource({
+    instead: 'use deployment, container and image for a set-image deploy.',
+  });
   const preDeploy = readList('pre-deploy', { commas: false });
-  if (kustomize && manifests.length > 0) {
-    throw new InputError(
-      'kustomize',
-      'and manifests are both set; a step deploys one of them. List a kustomization directory in manifests, or render it with kustomize alone.',
-      'k8s/overlays/production',
-    );
-  }
   const setImage = readSetImage();
   const fromFiles = manifests.length > 0 || Boolean(kustomize);
   if (setImage && (kustomize || preDeploy.length > 0)) {
@@ -84,19 +74,12 @@ export function readSettings(): Settings {
       'k8s/*.yaml',
     );
   }
-  if (images.size > 0 && !fromFiles) {
-    throw new InputError(
-      'images',
-      'substitutes images in manifests, but no manifests were given; use deployment, container and image for a set-image deploy.',
-      'ghcr.io/acme/web=ghcr.io/acme/web:v2',
-    );
-  }
   const notices = readNoticeInputs('staging');
   return {
     ...readKubeconfigInputs('staging-cluster'),
     namespace,
     manifests,
-    kustomize: kustomize || undefined,
+    kustomize,
     preDeploy,
     images,
     setImage,

@@ -11,8 +11,7 @@ import { describeThrown } from '../core/errors.js';
 import { ExecError } from '../core/exec.js';
 import type { Kubectl } from '../core/kubectl.js';
 import { isTransientKubeError, untilRecovered } from '../core/kube-recovery.js';
-import type { Mapping } from '../core/manifests.js';
-import { asMapping } from './engine-snapshot.js';
+import { asMapping, type Mapping } from '../core/mapping.js';
 
 export interface PlannedJob {
   name: string;
@@ -53,13 +52,13 @@ export async function runJobs(
   kubectl: Kubectl,
   jobs: readonly PlannedJob[],
   options: JobRunOptions,
-  onResult: (result: JobResult) => void = () => {},
+  onResult: (result: JobResult, job: PlannedJob) => void | Promise<void> = () => {},
 ): Promise<JobResult[]> {
   const results: JobResult[] = [];
   for (const job of jobs) {
     const result = await runJob(kubectl.inNamespace(job.namespace), job, options);
     results.push(result);
-    onResult(result);
+    await onResult(result, job);
     if (result.outcome === 'failed') break;
   }
   return results;
@@ -112,18 +111,28 @@ async function runJob(
   }
 }
 
-/** `kubectl apply` of the Job; a changed template is refused by the server as immutable. */
+/**
+ * `kubectl apply` of the Job; a changed template is refused by the server as immutable. So a Job
+ * that existed before and whose apply was accepted has the same template: it is unchanged. (The
+ * apply's own words cannot tell: server-side apply never says "unchanged".) Whether it existed is
+ * read once, before any attempt, so a retried apply never takes its own Job for an earlier one.
+ */
 async function applyJob(
   kubectl: Kubectl,
   job: PlannedJob,
   options: JobRunOptions,
 ): Promise<'applied' | 'unchanged' | 'immutable'> {
+  const existed = await untilRecovered(
+    `Reading ${job.ref}`,
+    async () => (await kubectl.getIfExists<Mapping>(`job/${job.name}`)) !== undefined,
+    { deadlineAt: options.deadlineAt },
+  );
   return untilRecovered(
     `Applying ${job.ref}`,
     async () => {
       try {
-        const said = await kubectl.applyObject(job.object, { serverSide: options.serverSide });
-        return /\bunchanged\b/.test(said) ? 'unchanged' : 'applied';
+        await kubectl.applyObject(job.object, { serverSide: options.serverSide });
+        return existed ? 'unchanged' : 'applied';
       } catch (error) {
         if (error instanceof ExecError && IMMUTABLE.test(error.result.stderr)) return 'immutable';
         throw error;

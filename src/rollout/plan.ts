@@ -10,7 +10,8 @@ import * as core from '@actions/core';
 import { ownedTempDirectory } from '../core/credentials.js';
 import { ActionError } from '../core/errors.js';
 import type { GitHubContext } from '../core/github.js';
-import { readManifestsOrKustomizations, renderKustomization } from '../core/kustomize.js';
+import { readManifestsOrKustomizations } from '../core/kustomize.js';
+import { noticeRendered, readReleaseDocuments } from '../core/release-source.js';
 import { escapeUntrusted } from '../core/log.js';
 import {
   findWorkloads,
@@ -30,6 +31,8 @@ import { traceabilityPatch, withTraceability } from './traceability.js';
 export interface ApplyBatch {
   namespace: string | undefined;
   file: string;
+  /** The objects in the file, named as `objects` of the plan names them. */
+  objects: ObjectRef[];
 }
 
 export type Plan =
@@ -62,7 +65,11 @@ export async function planDeploy(settings: Settings, github: GitHubContext): Pro
   const { main, preDeploy } = await readSources(settings);
   const substitution = substituteImages([...preDeploy, ...main], settings.images);
   for (const name of substitution.unused) {
-    core.warning(`images: no container in the manifests uses ${name}, so it was not substituted.`);
+    core.warning(
+      escapeUntrusted(
+        `images: no container in the manifests uses ${name}, so it was not substituted.`,
+      ),
+    );
   }
   const documents = substitution.documents;
   const preDeployDocuments = new Set(documents.slice(0, preDeploy.length));
@@ -119,20 +126,28 @@ export async function planDeploy(settings: Settings, github: GitHubContext): Pro
   return {
     kind: 'apply',
     setup:
-      jobs.length > 0 ? await writeBatches(directory, 'setup', setupDocuments, namespaceOf) : [],
+      jobs.length > 0
+        ? await writeBatches(directory, 'setup', setupDocuments, namespaceOf, settings.namespace)
+        : [],
     jobs,
     rest: await writeBatches(
       directory,
       'manifests',
       jobs.length > 0 ? [...tracedWorkloads] : traced,
       namespaceOf,
+      settings.namespace,
     ),
     workloads,
-    objects: objectRefs(ordered).map((ref) => ({
-      ...ref,
-      namespace: ref.namespace ?? settings.namespace,
-    })),
+    objects: refsIn(ordered, settings.namespace),
   };
+}
+
+/** The objects of the documents, each in its own namespace or the namespace input. */
+function refsIn(
+  documents: readonly ManifestDocument[],
+  namespace: string | undefined,
+): ObjectRef[] {
+  return objectRefs(documents).map((ref) => ({ ...ref, namespace: ref.namespace ?? namespace }));
 }
 
 function withNamespace(namespace: string | undefined): { namespace?: string } {
@@ -144,14 +159,8 @@ async function readSources(
   settings: Settings,
 ): Promise<{ main: ManifestDocument[]; preDeploy: ManifestDocument[] }> {
   const cwd = process.env.GITHUB_WORKSPACE || process.cwd();
-  let main: ManifestDocument[];
-  if (settings.kustomize) {
-    main = await renderKustomization(settings.kustomize, cwd);
-  } else {
-    const read = await readManifestsOrKustomizations(settings.manifests, cwd);
-    noticeRendered('manifests', read.rendered);
-    main = read.documents;
-  }
+  // The same reader as the canary's, so manifests and kustomize mean the same objects in both.
+  const main = await readReleaseDocuments(settings, cwd);
   let preDeploy: ManifestDocument[] = [];
   if (settings.preDeploy.length > 0) {
     const read = await readManifestsOrKustomizations(settings.preDeploy, cwd, 'pre-deploy');
@@ -159,16 +168,6 @@ async function readSources(
     preDeploy = read.documents;
   }
   return { main, preDeploy };
-}
-
-function noticeRendered(input: string, directories: readonly string[]): void {
-  for (const directory of directories) {
-    core.notice(
-      escapeUntrusted(
-        `${input}: ${directory} holds a kustomization, so it was rendered with kubectl kustomize, as kubectl apply -k would.`,
-      ),
-    );
-  }
 }
 
 /**
@@ -181,6 +180,7 @@ async function writeBatches(
   prefix: string,
   documents: readonly ManifestDocument[],
   namespaceOf: (document: ManifestDocument) => string | undefined,
+  defaultNamespace: string | undefined,
 ): Promise<ApplyBatch[]> {
   const groups = new Map<string | undefined, ManifestDocument[]>();
   for (const document of documents) {
@@ -194,8 +194,9 @@ async function writeBatches(
   const batches: ApplyBatch[] = [];
   for (const [index, namespace] of keys.entries()) {
     const file = join(directory, `${prefix}-${index}.yaml`);
-    await writeFile(file, renderManifests(groups.get(namespace) ?? []));
-    batches.push({ namespace, file });
+    const group = groups.get(namespace) ?? [];
+    await writeFile(file, renderManifests(group));
+    batches.push({ namespace, file, objects: refsIn(group, defaultNamespace) });
   }
   return batches;
 }

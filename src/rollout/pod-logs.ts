@@ -3,12 +3,15 @@
  * ready (a missing setting, a refused connection, a stack trace). Read for the pods the
  * diagnostics found not ready or failed, bounded in number and size, for the job summary.
  */
+import { asArray, asMapping, type Mapping } from '../core/mapping.js';
 import type { Kubectl } from '../core/kubectl.js';
 import { describeThrown } from '../core/errors.js';
 import { lastLine } from '../core/kube-recovery.js';
 import { markup, type SummaryContent } from '../core/summary.js';
 
 export interface LogTarget {
+  /** The pod's namespace; undefined: kubectl's default. */
+  namespace?: string;
   pod: string;
   container: string;
   /** It restarted: the previous instance's log holds the crash. */
@@ -30,8 +33,6 @@ const MAX_LOG_BYTES = 4 * 1024;
 const MAX_TOTAL_BYTES = 24 * 1024;
 const LOG_CALL_TIMEOUT_MS = 5_000;
 
-type Json = Record<string, unknown>;
-
 /** Waiting reasons of a container that has not run yet. */
 const NO_LOG =
   /^(ContainerCreating|PodInitializing|ErrImagePull|ImagePullBackOff|InvalidImageName|CreateContainerConfigError)$/;
@@ -40,29 +41,41 @@ const NO_LOG =
  * The containers of the given pods that are not ready or did not succeed, in pod order, at most
  * MAX_PODS pods. Init containers count: a failing one keeps the pod from starting.
  */
-export function failingContainers(podList: unknown, pods: readonly string[]): LogTarget[] {
+export function failingContainers(
+  podList: unknown,
+  pods: readonly string[],
+  namespace?: string,
+): LogTarget[] {
   const wanted = new Set(pods.slice(0, MAX_PODS));
   const targets: LogTarget[] = [];
-  for (const pod of array(object(podList).items).map(object)) {
-    const name = object(pod.metadata).name;
+  for (const pod of asArray(asMapping(podList).items).map(asMapping)) {
+    const name = asMapping(pod.metadata).name;
     if (typeof name !== 'string' || !wanted.has(name)) continue;
-    const status = object(pod.status);
-    const statuses = [...array(status.initContainerStatuses), ...array(status.containerStatuses)];
-    for (const entry of statuses.map(object)) {
+    const status = asMapping(pod.status);
+    const statuses = [
+      ...asArray(status.initContainerStatuses),
+      ...asArray(status.containerStatuses),
+    ];
+    for (const entry of statuses.map(asMapping)) {
       if (typeof entry.name !== 'string' || succeeded(entry) || entry.ready === true) continue;
       // A container that never started (its image not pulled yet) has no log to read.
-      const waiting = object(object(entry.state).waiting).reason;
+      const waiting = asMapping(asMapping(entry.state).waiting).reason;
       if (Number(entry.restartCount) === 0 && typeof waiting === 'string' && NO_LOG.test(waiting)) {
         continue;
       }
-      targets.push({ pod: name, container: entry.name, previous: Number(entry.restartCount) > 0 });
+      targets.push({
+        ...(namespace === undefined ? {} : { namespace }),
+        pod: name,
+        container: entry.name,
+        previous: Number(entry.restartCount) > 0,
+      });
     }
   }
   return targets;
 }
 
-function succeeded(entry: Json): boolean {
-  return object(object(entry.state).terminated).exitCode === 0;
+function succeeded(entry: Mapping): boolean {
+  return asMapping(asMapping(entry.state).terminated).exitCode === 0;
 }
 
 /** Reads each tail with `kubectl logs`; a log that cannot be read says why. Never throws. */
@@ -96,7 +109,8 @@ export async function readPodLogs(
 async function readOne(kubectl: Kubectl, target: LogTarget): Promise<PodLog> {
   const args = ['logs', target.pod, '-c', target.container, `--tail=${TAIL_LINES}`];
   try {
-    const { stdout } = await kubectl.run(target.previous ? [...args, '--previous'] : args, {
+    const scoped = kubectl.inNamespace(target.namespace);
+    const { stdout } = await scoped.run(target.previous ? [...args, '--previous'] : args, {
       timeoutMs: LOG_CALL_TIMEOUT_MS,
     });
     return { ...target, text: clean(stdout), problem: stdout.trim() ? undefined : 'empty log' };
@@ -138,12 +152,18 @@ function cutToBytes(text: string, limit: number): { text: string; cut: boolean }
   return { text: newline >= 0 ? tail.slice(newline + 1) : tail, cut: true };
 }
 
-/** One collapsed block per pod, each container's tail escaped as preformatted text. */
+/**
+ * One collapsed block per pod, each container's tail escaped as preformatted text. Pods are
+ * named with their namespace when the logs come from several.
+ */
 export function addPodLogs(content: SummaryContent, logs: readonly PodLog[]): void {
-  const pods = [...new Set(logs.map((log) => log.pod))];
+  const qualified = new Set(logs.map((log) => log.namespace)).size > 1;
+  const nameOf = (log: PodLog) =>
+    qualified && log.namespace !== undefined ? `${log.namespace}/${log.pod}` : log.pod;
+  const pods = [...new Set(logs.map(nameOf))];
   for (const pod of pods) {
     content.details(`Log tail of pod ${pod}`, (inner) => {
-      for (const log of logs.filter((entry) => entry.pod === pod)) {
+      for (const log of logs.filter((entry) => nameOf(entry) === pod)) {
         const which = log.previous ? ' (previous instance, before its restart)' : '';
         inner.paragraph(
           markup.join(
@@ -157,14 +177,4 @@ export function addPodLogs(content: SummaryContent, logs: readonly PodLog[]): vo
       }
     });
   }
-}
-
-function object(value: unknown): Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Json)
-    : {};
-}
-
-function array(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
 }

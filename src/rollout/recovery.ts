@@ -1,8 +1,9 @@
 /**
- * Putting the cluster back after a failed or cancelled deploy, in an order that never leaves new
- * pods reading old config or old pods reading new config for long: workloads are undone to their
- * revisions first (so the pods stop reading the new ConfigMaps and Secrets), then the objects that
- * existed get their previous content back, then the objects this step created are removed.
+ * Putting the cluster back after a failed or cancelled deploy. The objects that existed get their
+ * previous content back first, because pods read ConfigMaps and Secrets when they start: the pods
+ * `rollout undo` starts must find the old values, or they get no more ready than the new ones did.
+ * Then the workloads are undone and waited for, and only then are the objects this step created
+ * removed, once no pod of the old revision can still need them.
  * Shared by main (after a failure or on cancellation) and post (to finish what main began).
  */
 import { describeThrown } from '../core/errors.js';
@@ -49,17 +50,24 @@ export async function trackObjects(
 }
 
 /**
- * Right after the change (whether it went through or not): which objects this step now owns.
- * Never throws; an object it could not read is left in place by a restore, never deleted.
+ * Right after a batch or Job was applied (`applied`: its objects), or after the change stopped
+ * however it stopped (no `applied`: every object not recorded yet): which objects this step now
+ * owns, saved at once for a post step should main be killed. Never throws; an object it could
+ * not read is left in place by a restore, never deleted.
  */
 export async function recordApplied(
   kubectl: Kubectl,
   tracked: TrackedObjects,
   deadlineAt: number,
+  applied?: readonly ObjectRef[],
 ): Promise<void> {
-  const unrecorded = tracked.snapshots.filter((snapshot) => snapshot.appliedUid === undefined);
-  if (unrecorded.length === 0) return;
-  await recordAppliedUids(kubectl, unrecorded, deadlineAt);
+  const selected = tracked.snapshots.filter((snapshot) =>
+    applied
+      ? applied.some((ref) => sameObject(ref, snapshot.ref))
+      : snapshot.appliedUid === undefined,
+  );
+  if (selected.length === 0) return;
+  await recordAppliedUids(kubectl, selected, deadlineAt);
   try {
     if (tracked.file) await saveSnapshots(tracked.snapshots, tracked.file);
   } catch {
@@ -73,6 +81,11 @@ export async function loadTracked(file: string | undefined): Promise<TrackedObje
   return { snapshots: await loadSnapshots(file), file };
 }
 
+/** The same object; apiVersion aside, as one object may be written under several versions. */
+function sameObject(a: ObjectRef, b: ObjectRef): boolean {
+  return a.kind === b.kind && a.name === b.name && a.namespace === b.namespace;
+}
+
 function isWorkload(ref: ObjectRef): boolean {
   return (WORKLOAD_KINDS as readonly string[]).includes(ref.kind);
 }
@@ -83,8 +96,9 @@ function sameWorkload(ref: ObjectRef, workload: WorkloadName): boolean {
 }
 
 /**
- * Undoes the workloads that existed, then restores and removes the other objects, each until
- * `deadlineAt`. Never throws: every workload and object gets its own answer.
+ * Restores the objects that existed, undoes the workloads that existed and waits for them, then
+ * removes the objects this step created, all until `deadlineAt`. Never throws: every workload
+ * and object gets its own answer.
  */
 export async function recoverAll(
   kubectl: Kubectl,
@@ -101,14 +115,18 @@ export async function recoverAll(
   const undone = changed.filter(
     (workload) => !createdWorkloads.some((snapshot) => sameWorkload(snapshot.ref, workload)),
   );
-  const rollback = await rollBack(kubectl, before, undone, deadlineAt);
+  // rollBack never throws; it runs between restoring and removing objects (see the header).
+  let rollback: RollbackResult[] | undefined;
+  const undo = async () => {
+    rollback = await rollBack(kubectl, before, undone, deadlineAt);
+  };
   // Workloads that existed are the engine's: `rollout undo` puts their revision back.
   const objects = tracked.snapshots.filter(
     (snapshot) => !(isWorkload(snapshot.ref) && snapshot.previous !== undefined),
   );
   let restored: ObjectRestoreResult[];
   try {
-    restored = await restoreObjects(kubectl, objects, deadlineAt);
+    restored = await restoreObjects(kubectl, objects, deadlineAt, { betweenPhases: undo });
   } catch (error) {
     // restoreObjects answers per object and does not throw; this is a last guard for the report.
     restored = objects.map((snapshot) => ({
@@ -119,7 +137,8 @@ export async function recoverAll(
       message: `not restored: ${describeThrown(error)}`,
     }));
   }
-  return { rollback, objects: restored };
+  if (rollback === undefined) await undo();
+  return { rollback: rollback ?? [], objects: restored };
 }
 
 /** Every workload back (or a first deploy) and every object verified as it was. */

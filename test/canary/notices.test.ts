@@ -242,6 +242,66 @@ describe('CanaryNotices', () => {
     expect(deployments.deployments[0]?.statuses[1]?.description).toMatch(/^Aborted at 25%/);
   });
 
+  const owner = (runId: string) => ({
+    runId,
+    runAttempt: 1,
+    repository: 'octo-org/octo-service',
+    workflow: 'deploy',
+    job: 'canary',
+  });
+
+  it('a run that throws or is cancelled ends its Deployment as a failure saying why, once', async () => {
+    const deployments = new DeploymentStore();
+    deployments.register(github());
+    await captureStdout(async () => {
+      const notices = await CanaryNotices.open(settings('start'), CLUSTER, { owner: owner('777') });
+      await notices.abandon('Canary failed: a canary of web belongs to run 776 and is still alive');
+      // A second end (the thrown error after a cancel) posts nothing more.
+      await notices.abandon('Cancelled');
+    });
+    expect(deployments.deployments.map((d) => d.statuses.map((s) => s.state))).toEqual([
+      ['in_progress', 'failure'],
+    ]);
+    expect(deployments.deployments[0]?.statuses[1]?.description).toMatch(
+      /^Canary failed: a canary of web belongs to run 776/,
+    );
+    // A promote job that fails leaves the started canary's Deployment to the job that ends it.
+    const promote = await CanaryNotices.open(settings('promote'), CLUSTER);
+    await promote.abandon('Canary failed: digest differs');
+    expect(deployments.deployments[0]?.statuses).toHaveLength(2);
+  });
+
+  it("promote finishes the Deployment of the canary's owner, not an earlier run's left in progress", async () => {
+    const deployments = new DeploymentStore();
+    deployments.register(github());
+    const paused = report({ decision: 'paused', finalWeight: 25, steps: [step(10), step(25)] });
+    // Run 775's runner was lost while its Deployment was in progress; run 776 started the canary.
+    for (const runId of ['775', '776']) {
+      await captureStdout(async () => {
+        const notices = await CanaryNotices.open(settings('start'), CLUSTER, {
+          owner: owner(runId),
+        });
+        await notices.finish({ ...paused, mode: 'start' }, false);
+      });
+    }
+    // GitHub lists the newest first; make the lost run's the newest to be sure it is skipped.
+    deployments.deployments.reverse();
+    await captureStdout(async () => {
+      const notices = await CanaryNotices.open(settings('promote'), CLUSTER, {
+        owner: owner('777'),
+        canaryOwner: () => Promise.resolve(owner('776')),
+      });
+      await notices.finish({ ...report(), mode: 'promote' }, false);
+    });
+    const states = Object.fromEntries(
+      deployments.deployments.map((d) => [
+        (d.payload as Record<string, { run: { runId: string } }>)[PAYLOAD_KEY].run.runId,
+        d.statuses.map((s) => s.state),
+      ]),
+    );
+    expect(states).toEqual({ '775': ['in_progress'], '776': ['in_progress', 'success'] });
+  });
+
   it('warns, and finishes the rest, when GitHub refuses and the webhook is gone', async () => {
     new DeploymentStore().register(github());
     github().failNext('POST /repos/{owner}/{repo}/deployments', {

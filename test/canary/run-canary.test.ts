@@ -10,7 +10,6 @@ import type {
 import type { PromotionReport } from '../../src/canary/cluster/revert.js';
 import type { CanaryPhase } from '../../src/canary/cluster/cluster-state.js';
 import type {
-  CanaryReport,
   CleanupReport,
   Observation,
   Settings,
@@ -114,23 +113,10 @@ function fakeWorld(world: World) {
     },
     namespace: 'production',
     stableSelector: { matchLabels: { app: 'web' } },
-    emptyReport: (settings): CanaryReport => ({
-      decision: 'aborted',
-      reason: '',
-      mode: settings.mode,
-      traffic: settings.traffic,
-      namespace: settings.namespace,
-      deployment: settings.deployment,
-      container: 'web',
-      stableImage: world.stableImage,
-      canaryImage: settings.image ?? world.canary?.image ?? '',
-      steps: [],
-      finalWeight: 0,
-      durationMs: 0,
-      detectionMs: undefined,
-      cleanup: undefined,
-      notes: [],
-    }),
+    container: 'web',
+    get canaryImage() {
+      return world.canary?.image;
+    },
     begin: () => {
       calls.push('begin');
       if (world.beginFails === 'before') return Promise.reject(new ActionError('no such Service'));

@@ -65,19 +65,19 @@ describe('readCanarySource', () => {
       'manifests with kustomize',
       { manifests: 'k8s/', kustomize: 'k8s/prod' },
       'kustomize',
-      /cannot be combined with manifests/,
+      /and manifests are both set/,
     ],
     [
       'images without manifests',
       { images: 'a/b=a/b:2' },
       'images',
-      /neither manifests nor kustomize/,
+      /no manifests were given and kustomize is not set/,
     ],
     [
       'images with image',
       { image: 'a/b:1', images: 'a/b=a/b:2' },
       'images',
-      /neither manifests nor kustomize/,
+      /no manifests were given and kustomize is not set/,
     ],
     ['nothing at all', {}, 'image', /is required \(or manifests, or kustomize\)/],
     [

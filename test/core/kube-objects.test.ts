@@ -169,6 +169,27 @@ describeWithTool(
       expect(JSON.stringify(results)).not.toContain(Buffer.from(SECRET_VALUE).toString('base64'));
     });
 
+    it('runs the caller between restoring what existed and removing what the change created', async () => {
+      await apply(configMap('kept', { LEVEL: 'info' }));
+      const refs = [refOf(configMap('kept', {})), refOf(configMap('created', {}))];
+      const snapshots = await snapshotObjects(kubectl, refs, Date.now() + 10_000);
+      await apply(configMap('kept', { LEVEL: 'broken' }), configMap('created', { a: '1' }));
+      await recordAppliedUids(kubectl, snapshots, Date.now() + 10_000);
+
+      // What a workload undone here would find: the old content, and nothing removed yet.
+      let seen: Array<KubeObject | undefined> = [];
+      const results = await quietly(() =>
+        restoreObjects(kubectl, snapshots, Date.now() + 20_000, {
+          betweenPhases: async () => {
+            seen = [await get(refs[0]), await get(refs[1])];
+          },
+        }),
+      );
+      expect(seen[0]?.data).toEqual({ LEVEL: 'info' });
+      expect(seen[1]?.data).toEqual({ a: '1' });
+      expect(results.map((r) => r.outcome)).toEqual(['restored', 'removed']);
+    });
+
     it('never deletes an object someone else re-created after the change', async () => {
       const ref = refOf(configMap('shared', {}));
       const snapshots = await snapshotObjects(kubectl, [ref], Date.now() + 10_000);

@@ -6,7 +6,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import YAML from 'yaml';
+import { yamlDocuments } from '../support/kube.js';
 import { describeWithTool } from '../support/tools.js';
 import {
   canaryObjects,
@@ -68,10 +68,7 @@ const NEW = { greeting: 'hi there', feature: 'on', sidecar: true };
 
 async function writeRelease(dir: string, objects: object[]): Promise<void> {
   await mkdir(join(dir, 'k8s'), { recursive: true });
-  await writeFile(
-    join(dir, 'k8s', 'web.yaml'),
-    objects.map((object) => YAML.stringify(object)).join('---\n'),
-  );
+  await writeFile(join(dir, 'k8s', 'web.yaml'), yamlDocuments(objects));
 }
 
 /** The scenario's stable, first deployed from the old release (so it reads web-config). */
@@ -203,6 +200,81 @@ describeWithTool(
           cleanup: { stableHealthy: boolean; leftoverObjects: string[] };
         };
         expect(result.cleanup).toMatchObject({ stableHealthy: true, leftoverObjects: [] });
+      } finally {
+        await s.stop();
+      }
+    }, 120_000);
+
+    it("refuses, changing nothing, when the copy's name is a user's own ConfigMap", async () => {
+      const { s, workspace } = await releaseScenario(HEALTHY);
+      const before = structuredClone(stableContainers(s.namespace));
+      const mine = {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'web-config-canary', labels: { team: 'search' } },
+        data: { OWNER: 'search-team' },
+      };
+      const file = join(workspace, 'mine.json');
+      await writeFile(file, JSON.stringify(mine));
+      const created = await world.kubectl(['create', '-f', file], s.namespace);
+      expect(created.code, created.stderr).toBe(0);
+      try {
+        const run = await s.run(withRelease, { workspace });
+        expect(run.main.exitCode).toBe(1);
+        expect(run.main.stdout).toMatch(
+          /ConfigMap 'web-config-canary' already exists and was not created by Slipway/,
+        );
+        expect(configData(s.namespace, 'web-config-canary')).toEqual({ OWNER: 'search-team' });
+        const labels = (
+          world.sim.store.get('configmaps', s.namespace, 'web-config-canary') as {
+            metadata: { labels: Record<string, string> };
+          }
+        ).metadata.labels;
+        expect(labels).toEqual({ team: 'search' });
+        expect(stableContainers(s.namespace)).toEqual(before);
+        expect(world.sim.store.get('deployments', s.namespace, 'web-canary')).toBeUndefined();
+      } finally {
+        await s.stop();
+      }
+    });
+
+    it('judges a release that only removes an env var, and copies a ConfigMap that names its namespace', async () => {
+      const s = await startScenario(world, 'replicas', HEALTHY);
+      const workspace = await mkdtemp(join(world.dir, 'workspace-'));
+      await writeRelease(workspace, release({ greeting: 'hello', feature: 'enabled' }));
+      const applied = await world.kubectl(['apply', '-f', join(workspace, 'k8s')], s.namespace);
+      expect(applied.code, applied.stderr).toBe(0);
+      const status = await world.kubectl(
+        ['rollout', 'status', 'deployment/web', '--timeout=20s'],
+        s.namespace,
+      );
+      expect(status.code, status.stderr).toBe(0);
+      // The new release drops FEATURE_SEARCH; its ConfigMap says its namespace, the Deployment not.
+      const [deployment, config] = release({ greeting: 'hello' }) as [object, { metadata: object }];
+      const namespaced = { ...config, metadata: { ...config.metadata, namespace: s.namespace } };
+      await writeRelease(workspace, [deployment, namespaced]);
+      try {
+        const start = await s.run(
+          { ...withRelease, mode: 'start', 'pause-at': '0' },
+          { workspace },
+        );
+        expect(start.main.exitCode, start.main.stdout).toBe(0);
+        expect(start.main.outputs.decision).toBe('started');
+        const result = JSON.parse(start.main.outputs.result) as { canaryChange: string[] };
+        expect(result.canaryChange).toEqual(['container app: env removed']);
+        // The canary reads its own copy of web-config, not stable's.
+        expect(configData(s.namespace, 'web-config-canary')).toEqual({ GREETING: 'hello' });
+        const canary = world.sim.store.get('deployments', s.namespace, 'web-canary') as StableView;
+        expect(canary.spec.template.spec.containers[0].envFrom).toEqual([
+          { configMapRef: { name: 'web-config-canary' } },
+        ]);
+        expect(canary.spec.template.spec.containers[0].env).toBeUndefined();
+
+        const promote = await s.run({ ...withRelease, mode: 'promote' }, { workspace });
+        expect(promote.main.exitCode, promote.main.stdout).toBe(0);
+        expect(promote.main.outputs.decision).toBe('promoted');
+        expect(stableContainers(s.namespace)[0].env).toBeUndefined();
+        expect(canaryObjects(world, s.namespace)).toEqual([]);
       } finally {
         await s.stop();
       }

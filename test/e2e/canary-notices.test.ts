@@ -32,7 +32,7 @@ let receiver: Server;
 let webhook: string;
 const received: Array<{ path: string; message: SlackMessage }> = [];
 
-async function canary(behaviour: Behaviour) {
+async function canary(behaviour: Behaviour, inputs: Record<string, string> = {}) {
   const scenario = await startScenario(world, 'replicas', behaviour);
   try {
     const run = await scenario.run(
@@ -40,6 +40,7 @@ async function canary(behaviour: Behaviour) {
         environment: 'production',
         'environment-url': 'https://shop.example.com',
         'notify-webhook': webhook,
+        ...inputs,
       },
       { secrets: [webhook] },
     );
@@ -140,6 +141,19 @@ describeWithTool(
         expect(JSON.stringify(message?.blocks)).toMatch(/Reason: aborted at \d+%: .*5xx/);
         // The summary and outputs came first: the notice only follows them.
         expect(JSON.parse(run.main.outputs.result)).toMatchObject({ decision: 'aborted' });
+      },
+      RUN_TIMEOUT_MS,
+    );
+
+    it(
+      'ends the Deployment as a failure saying why when the run throws, instead of leaving it in progress',
+      async () => {
+        const { run } = await canary(HEALTHY, { deployment: 'webshop' });
+        expect(run.main.exitCode).toBe(1);
+        const [deployment] = run.deployments?.deployments ?? [];
+        expect(run.deployments?.deployments).toHaveLength(1);
+        expect(deployment?.statuses.map((s) => s.state)).toEqual(['in_progress', 'failure']);
+        expect(deployment?.statuses[1]?.description).toMatch(/^Canary failed: .*webshop/);
       },
       RUN_TIMEOUT_MS,
     );

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { readActionMetadata } from '../../tools/action-metadata.js';
 import { startKubeSim } from '../../tools/kube-sim/server.js';
-import { KUBECTL, runKubectl } from '../support/kube-sim.js';
+import { KUBECTL, kubeAt, yamlDocuments } from '../support/kube.js';
+import { runKubectl } from '../support/kube-sim.js';
 import { runAction, type StepResult } from '../support/runner.js';
 import { describeWithTool } from '../support/tools.js';
 
@@ -221,9 +222,6 @@ function manifests(image: string): object[] {
   ];
 }
 
-const yamlDocuments = (documents: object[]) =>
-  documents.map((document) => YAML.stringify(document)).join('---\n');
-
 /** The summary's lines that carry text: the verdict first, then the cluster line. */
 const summaryLines = (step: StepResult | undefined) =>
   (step?.summary ?? '').split('\n').filter((line) => line.trim() !== '');
@@ -330,16 +328,9 @@ describeWithTool(
         const cluster: Cluster = { name, sim, kubeconfig, server: new URL(sim.url).host, dir };
         clusters.set(name, cluster);
         // The release before: what every cluster runs when the tag is pushed.
-        await writeFile(
-          join(dir, 'before.yaml'),
-          yamlDocuments([
-            { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } },
-            ...manifests(`${IMAGE}:v1.2.0`),
-          ]),
-        );
-        const applied = await runKubectl(dir, ['apply', '-f', join(dir, 'before.yaml')], NAMESPACE);
-        expect(applied.code, applied.stderr).toBe(0);
-        expect(await rolledOut(cluster)).toBe(true);
+        await kubeAt(dir).createNamespace(NAMESPACE, manifests(`${IMAGE}:v1.2.0`), [
+          'deployment/web',
+        ]);
       }
     });
 

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,43 +5,22 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { startKubeSim } from '../../tools/kube-sim/server.js';
+import { KUBECTL, kubeAt, yamlDocuments, type Kube } from '../support/kube.js';
 import { runAction } from '../support/runner.js';
 import { describeWithTool } from '../support/tools.js';
 
 const ROLLOUT = fileURLToPath(new URL('../../actions/rollout', import.meta.url));
-const KUBECTL = '/usr/bin/kubectl';
 
 const behaviours = [
   { image: 'good/*', 'ready-after': '200ms' },
   { image: 'broken/*', 'crash-loop': true },
+  { image: 'slow/*', 'ready-after': '60s' },
 ];
 
 let sim: Awaited<ReturnType<typeof startKubeSim>>;
 let dir: string;
+let kube: Kube;
 let count = 0;
-
-function kubectl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      KUBECTL,
-      ['--kubeconfig', join(dir, 'kubeconfig'), '--cache-dir', join(dir, 'cache'), ...args],
-      { timeout: 30_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-async function getJson<T>(namespace: string, what: string): Promise<T> {
-  const result = await kubectl('get', '-n', namespace, what, '-o', 'json');
-  expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as T;
-}
-
-const yaml = (...documents: object[]) =>
-  documents.map((document) => YAML.stringify(document)).join('---\n');
 
 function deployment(name: string, image: string, namespace?: string) {
   return {
@@ -63,11 +41,11 @@ function deployment(name: string, image: string, namespace?: string) {
   };
 }
 
-function job(name: string, image: string) {
+function job(name: string, image: string, namespace?: string) {
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
-    metadata: { name },
+    metadata: { name, ...(namespace ? { namespace } : {}) },
     spec: {
       backoffLimit: 0,
       template: {
@@ -91,11 +69,11 @@ async function kustomization(namespace: string, greeting: string): Promise<strin
   await mkdir(join(root, 'overlay'), { recursive: true });
   await writeFile(
     join(root, 'base', 'app.yaml'),
-    yaml(
+    yamlDocuments([
       deployment('web', 'ghcr.io/acme/web:latest'),
       configMap('web-config', 'hello'),
       job('migrate', 'ghcr.io/acme/web:latest'),
-    ),
+    ]),
   );
   await writeFile(join(root, 'base', 'kustomization.yaml'), 'resources: [app.yaml]\n');
   await writeFile(
@@ -114,16 +92,6 @@ async function kustomization(namespace: string, greeting: string): Promise<strin
   return join(root, 'overlay');
 }
 
-async function createNamespace(namespace: string): Promise<void> {
-  const file = join(dir, `ns-${namespace}.yaml`);
-  await writeFile(
-    file,
-    yaml({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }),
-  );
-  const applied = await kubectl('apply', '-f', file);
-  expect(applied.code, applied.stderr).toBe(0);
-}
-
 function deploy(inputs: Record<string, string>) {
   return runAction(ROLLOUT, {
     timeoutMs: 90_000,
@@ -132,7 +100,7 @@ function deploy(inputs: Record<string, string>) {
 }
 
 async function imageOf(namespace: string): Promise<string> {
-  const web = await getJson<{
+  const web = await kube.getJson<{
     spec: { template: { spec: { containers: Array<{ image: string }> } } };
   }>(namespace, 'deployment/web');
   return web.spec.template.spec.containers[0].image;
@@ -155,6 +123,7 @@ describeWithTool(
     beforeAll(async () => {
       dir = await mkdtemp(join(tmpdir(), 'slipway-rollout-jobs-'));
       sim = await startKubeSim({ config: { behaviours }, kubeconfigPath: join(dir, 'kubeconfig') });
+      kube = kubeAt(dir);
     });
 
     afterAll(async () => {
@@ -163,7 +132,7 @@ describeWithTool(
     });
 
     it('renders a kustomize overlay, runs its migration Job to completion first, then rolls', async () => {
-      await createNamespace('shop');
+      await kube.createNamespace('shop');
       const first = await deploy({
         kustomize: await kustomization('shop', 'hello'),
         images: 'ghcr.io/acme/web=good/web:v1',
@@ -177,16 +146,19 @@ describeWithTool(
       expect(second.main.exitCode, second.main.stdout).toBe(0);
       expect(second.main.outputs.status).toBe('succeeded');
       expect(await imageOf('shop')).toBe('good/web:v2');
-      const config = await getJson<{ data: { GREETING: string } }>('shop', 'configmap/web-config');
+      const config = await kube.getJson<{ data: { GREETING: string } }>(
+        'shop',
+        'configmap/web-config',
+      );
       expect(config.data.GREETING).toBe('bonjour');
 
       // The Job's template changed (a new image), so it was replaced and ran again, to completion
       // before the Deployment's new ReplicaSet was created.
-      const migrate = await getJson<Job>('shop', 'job/migrate');
+      const migrate = await kube.getJson<Job>('shop', 'job/migrate');
       expect(migrate.status.conditions).toContainEqual(
         expect.objectContaining({ type: 'Complete', status: 'True' }),
       );
-      const replicaSets = await getJson<ReplicaSetList>('shop', 'replicasets');
+      const replicaSets = await kube.getJson<ReplicaSetList>('shop', 'replicasets');
       const newSet = replicaSets.items.find(
         (set) => set.spec.template.spec.containers[0].image === 'good/web:v2',
       );
@@ -205,7 +177,7 @@ describeWithTool(
     });
 
     it('fails the step when the migration Job fails, with its reason and log; the workloads never change', async () => {
-      await createNamespace('failing');
+      await kube.createNamespace('failing');
       const good = await deploy({
         kustomize: await kustomization('failing', 'hello'),
         images: 'ghcr.io/acme/web=good/web:v1',
@@ -216,11 +188,11 @@ describeWithTool(
       // The migration runs a broken image; the Deployment would get a good one.
       await writeFile(
         manifests,
-        yaml(
+        yamlDocuments([
           deployment('web', 'ghcr.io/acme/web:latest'),
           configMap('web-config', 'hello'),
           job('migrate', 'broken/migrate:v2'),
-        ),
+        ]),
       );
       const run = await deploy({ kustomize: overlay, images: 'ghcr.io/acme/web=good/web:v2' });
 
@@ -231,33 +203,34 @@ describeWithTool(
       expect(run.main.summary).toContain('exited with code 1');
       expect(await imageOf('failing')).toBe('good/web:v1');
       // The ConfigMap applied before the Job ran is put back too.
-      const config = await getJson<{ data: { GREETING: string } }>(
+      const config = await kube.getJson<{ data: { GREETING: string } }>(
         'failing',
         'configmap/web-config',
       );
       expect(config.data.GREETING).toBe('hello');
-      const replicaSets = await getJson<ReplicaSetList>('failing', 'replicasets');
+      const replicaSets = await kube.getJson<ReplicaSetList>('failing', 'replicasets');
       expect(replicaSets.items.map((set) => set.spec.template.spec.containers[0].image)).toEqual([
         'good/web:v1',
       ]);
     });
 
     it('deploys a kind: List manifest into two namespaces in one step', async () => {
-      await createNamespace('north');
-      await createNamespace('south');
-      const file = join(dir, 'list.yaml');
-      await writeFile(
-        file,
-        yaml({
-          apiVersion: 'v1',
-          kind: 'List',
-          items: [
-            configMap('web-config', 'north', 'north'),
-            deployment('web', 'ghcr.io/acme/web:latest', 'north'),
-            configMap('web-config', 'south', 'south'),
-            deployment('web', 'ghcr.io/acme/web:latest', 'south'),
-          ],
-        }),
+      await kube.createNamespace('north');
+      await kube.createNamespace('south');
+      const file = await kube.writeManifests(
+        [
+          {
+            apiVersion: 'v1',
+            kind: 'List',
+            items: [
+              configMap('web-config', 'north', 'north'),
+              deployment('web', 'ghcr.io/acme/web:latest', 'north'),
+              configMap('web-config', 'south', 'south'),
+              deployment('web', 'ghcr.io/acme/web:latest', 'south'),
+            ],
+          },
+        ],
+        'list',
       );
       const run = await deploy({ manifests: file, images: 'ghcr.io/acme/web=good/web:v3' });
 
@@ -268,6 +241,79 @@ describeWithTool(
         'north/deployment/web',
         'south/deployment/web',
       ]);
+    });
+
+    it('a failed deploy into two namespaces shows the failing pods and log tails of both', async () => {
+      await kube.createNamespace('east');
+      await kube.createNamespace('west');
+      const file = await kube.writeManifests(
+        ['east', 'west'].flatMap((namespace) => [
+          configMap('web-config', namespace, namespace),
+          deployment('web', 'broken/web:v1', namespace),
+        ]),
+        'broken',
+      );
+      const run = await deploy({ manifests: file, 'rollback-on-failure': 'false' });
+
+      expect(run.main.exitCode).toBe(1);
+      const summary = run.main.summary;
+      // Pods are read in each workload's namespace, and named with it.
+      expect(summary).toMatch(/<code>east\/web-[a-z0-9-]+<\/code><\/td><td>CrashLoopBackOff/);
+      expect(summary).toMatch(/<code>west\/web-[a-z0-9-]+<\/code><\/td><td>CrashLoopBackOff/);
+      expect(summary).toMatch(/<summary>Log tail of pod east\/web-[a-z0-9-]+<\/summary>/);
+      expect(summary).toMatch(/<summary>Log tail of pod west\/web-[a-z0-9-]+<\/summary>/);
+      expect(summary).toContain('exiting with code 1');
+    });
+
+    it('cancelled while a Job runs: the objects it created so far, the Job among them, are removed', async () => {
+      const namespace = 'cancelled-jobs';
+      await kube.createNamespace(namespace);
+      const cancel = new AbortController();
+      // Cancelled once the Job, applied after the new ConfigMap, is running.
+      const watcher = (async () => {
+        for (let tries = 0; tries < 300 && !cancel.signal.aborted; tries++) {
+          if (await kube.getObject(namespace, 'job/slow-migrate')) {
+            cancel.abort();
+            return;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      })();
+      const run = await runAction(ROLLOUT, {
+        timeoutMs: 90_000,
+        signal: cancel.signal,
+        inputs: {
+          kubeconfig: sim.kubeconfig,
+          namespace,
+          timeout: '45s',
+          manifests: await kube.writeManifests([
+            configMap('web-config', 'hello'),
+            job('slow-migrate', 'slow/migrate:v1'),
+            deployment('web', 'good/web:v1'),
+          ]),
+        },
+      });
+      cancel.abort();
+      await watcher;
+
+      expect(run.main.cancelled).toBe(true);
+      const result = JSON.parse(run.main.outputs.result) as {
+        restored: Array<{ object: string; outcome: string; message: string }>;
+      };
+      // Every object created so far was recorded, so none is left for want of knowing it; on a
+      // slow runner the post step finishes removing what the grace period could not.
+      expect(
+        result.restored.filter(({ outcome }) => outcome === 'left'),
+        run.main.stdout,
+      ).toEqual([]);
+      expect(result.restored.map(({ object }) => object)).toEqual([
+        'ConfigMap/web-config',
+        'Job/slow-migrate',
+        'Deployment/web',
+      ]);
+      expect(run.post?.exitCode).toBe(0);
+      expect(await kube.getObject(namespace, 'configmap/web-config')).toBeUndefined();
+      expect(await kube.getObject(namespace, 'job/slow-migrate')).toBeUndefined();
     });
   },
 );

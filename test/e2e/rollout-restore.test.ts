@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import YAML from 'yaml';
 import { startKubeSim } from '../../tools/kube-sim/server.js';
+import { KUBECTL, kubeAt, type Kube } from '../support/kube.js';
 import { runAction, type ActionRun } from '../support/runner.js';
 import { describeWithTool } from '../support/tools.js';
 
@@ -16,7 +15,6 @@ import { describeWithTool } from '../support/tools.js';
  */
 
 const ROLLOUT = fileURLToPath(new URL('../../actions/rollout', import.meta.url));
-const KUBECTL = '/usr/bin/kubectl';
 const SECRET_VALUE = 'db-password-from-the-step';
 
 // The pods read LEVEL from the ConfigMap; kube-sim keeps a pod whose LEVEL is broken unready.
@@ -28,23 +26,7 @@ const behaviours = [
 
 let sim: Awaited<ReturnType<typeof startKubeSim>>;
 let dir: string;
-let fileCount = 0;
-
-function kubectl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      KUBECTL,
-      ['--kubeconfig', join(dir, 'kubeconfig'), '--cache-dir', join(dir, 'cache'), ...args],
-      { timeout: 30_000 },
-      (error, stdout, stderr) =>
-        resolve({
-          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
-          stdout,
-          stderr,
-        }),
-    );
-  });
-}
+let kube: Kube;
 
 const configMap = (level: string) => ({
   apiVersion: 'v1',
@@ -68,8 +50,17 @@ const secret = (name: string) => ({
   data: { password: Buffer.from(SECRET_VALUE).toString('base64') },
 });
 
-/** A Deployment whose pods take LEVEL from the ConfigMap; `release` changes the pod template. */
-function deployment(image: string, release: string, progressDeadlineSeconds = 2) {
+/**
+ * A Deployment whose pods take LEVEL from the ConfigMap; `release` changes the pod template.
+ * `strategy` Recreate replaces every pod at once, so none of the old ones is kept to hide a pod
+ * that cannot get ready.
+ */
+function deployment(
+  image: string,
+  release: string,
+  progressDeadlineSeconds = 2,
+  strategy?: { type: 'Recreate' },
+) {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -77,6 +68,7 @@ function deployment(image: string, release: string, progressDeadlineSeconds = 2)
     spec: {
       replicas: 2,
       progressDeadlineSeconds,
+      ...(strategy ? { strategy } : {}),
       selector: { matchLabels: { app: 'web' } },
       template: {
         metadata: { labels: { app: 'web' }, annotations: { release } },
@@ -99,62 +91,9 @@ function deployment(image: string, release: string, progressDeadlineSeconds = 2)
   };
 }
 
-async function writeManifests(documents: object[]): Promise<string> {
-  const file = join(dir, `manifests-${++fileCount}.yaml`);
-  await writeFile(file, documents.map((document) => YAML.stringify(document)).join('---\n'));
-  return file;
-}
-
-/** A fresh namespace holding the given objects, its Deployment rolled out. */
-async function cluster(namespace: string, documents: object[]): Promise<void> {
-  const namespaced = documents.map((document) => ({
-    ...document,
-    metadata: { ...(document as { metadata: object }).metadata, namespace },
-  }));
-  const file = await writeManifests([
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
-    ...namespaced,
-  ]);
-  const applied = await kubectl('apply', '-f', file);
-  expect(applied.code, applied.stderr).toBe(0);
-  const status = await kubectl(
-    'rollout',
-    'status',
-    '-n',
-    namespace,
-    'deployment/web',
-    '--timeout=20s',
-  );
-  expect(status.code, status.stderr).toBe(0);
-}
-
-/** The parts of an object these tests read. */
-interface KubeObject {
-  metadata: { uid?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  data?: Record<string, string>;
-  spec?: {
-    ports?: Array<{ port: number }>;
-    template?: { spec: { containers: Array<{ image: string }> } };
-  };
-}
-
-async function getObject(namespace: string, resource: string): Promise<KubeObject | undefined> {
-  const result = await kubectl(
-    'get',
-    '-n',
-    namespace,
-    resource,
-    '--ignore-not-found',
-    '-o',
-    'json',
-  );
-  expect(result.code, result.stderr).toBe(0);
-  return result.stdout.trim() ? (JSON.parse(result.stdout) as KubeObject) : undefined;
-}
-
 /** What a user compares: the content and the annotations `kubectl apply` diffs against. */
 async function meaningful(namespace: string, resource: string) {
-  const object = await getObject(namespace, resource);
+  const object = await kube.getObject(namespace, resource);
   return object
     ? {
         data: object.data,
@@ -184,6 +123,7 @@ describeWithTool(
     beforeAll(async () => {
       dir = await mkdtemp(join(tmpdir(), 'slipway-rollout-restore-'));
       sim = await startKubeSim({ config: { behaviours }, kubeconfigPath: join(dir, 'kubeconfig') });
+      kube = kubeAt(dir);
     });
 
     afterAll(async () => {
@@ -193,11 +133,11 @@ describeWithTool(
 
     it('a broken ConfigMap value: workload undone, ConfigMap and Service restored exactly, new objects removed, pod log tail shown', async () => {
       const namespace = 'restore';
-      await cluster(namespace, [
-        configMap('info'),
-        service('web', 80),
-        deployment('good/app:v1', 'r1'),
-      ]);
+      await kube.createNamespace(
+        namespace,
+        [configMap('info'), service('web', 80), deployment('good/app:v1', 'r1')],
+        ['deployment/web'],
+      );
       const configBefore = await meaningful(namespace, 'configmap/app-config');
       const serviceBefore = await meaningful(namespace, 'service/web');
 
@@ -207,7 +147,7 @@ describeWithTool(
           kubeconfig: sim.kubeconfig,
           namespace,
           timeout: '60s',
-          manifests: await writeManifests([
+          manifests: await kube.writeManifests([
             configMap('broken-level'),
             service('web', 8080),
             service('web-admin', 9090),
@@ -221,9 +161,9 @@ describeWithTool(
       expect(run.main.outputs.status).toBe('rolled-back');
       expect(await meaningful(namespace, 'configmap/app-config')).toEqual(configBefore);
       expect(await meaningful(namespace, 'service/web')).toEqual(serviceBefore);
-      expect(await getObject(namespace, 'service/web-admin')).toBeUndefined();
-      expect(await getObject(namespace, 'secret/web-db')).toBeUndefined();
-      const web = await getObject(namespace, 'deployment/web');
+      expect(await kube.getObject(namespace, 'service/web-admin')).toBeUndefined();
+      expect(await kube.getObject(namespace, 'secret/web-db')).toBeUndefined();
+      const web = await kube.getObject(namespace, 'deployment/web');
       expect(web?.spec?.template?.spec.containers[0].image).toBe('good/app:v1');
 
       const result = JSON.parse(run.main.outputs.result) as {
@@ -250,16 +190,15 @@ describeWithTool(
       expect(run.post?.exitCode).toBe(0);
     });
 
-    it('a failed first deploy removes everything it created', async () => {
-      const namespace = 'first-restore';
-      const created = await kubectl(
-        'apply',
-        '-f',
-        await writeManifests([
-          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
-        ]),
+    it('every pod replaced (Recreate): the ConfigMap is restored before the undo, so the pods it starts get ready', async () => {
+      const namespace = 'restore-recreate';
+      const recreate = { type: 'Recreate' } as const;
+      await kube.createNamespace(
+        namespace,
+        [configMap('info'), deployment('good/app:v1', 'r1', 2, recreate)],
+        ['deployment/web'],
       );
-      expect(created.code, created.stderr).toBe(0);
+      const configBefore = await meaningful(namespace, 'configmap/app-config');
 
       const run = await runAction(ROLLOUT, {
         timeoutMs: 120_000,
@@ -267,7 +206,39 @@ describeWithTool(
           kubeconfig: sim.kubeconfig,
           namespace,
           timeout: '60s',
-          manifests: await writeManifests([
+          // Pods started by the undo while the ConfigMap is still broken would never get ready.
+          'recovery-timeout': '20s',
+          manifests: await kube.writeManifests([
+            configMap('broken-level'),
+            deployment('good/app:v2', 'r2', 2, recreate),
+          ]),
+        },
+      });
+
+      expect(run.main.exitCode, run.main.stdout).toBe(1);
+      expect(run.main.outputs.status, run.main.summary).toBe('rolled-back');
+      expect(await meaningful(namespace, 'configmap/app-config')).toEqual(configBefore);
+      const result = JSON.parse(run.main.outputs.result) as {
+        rollback: Array<{ workload: string; outcome: string }>;
+      };
+      expect(result.rollback.map(({ workload, outcome }) => [workload, outcome])).toEqual([
+        ['deployment/web', 'rolled-back'],
+      ]);
+      await kube.rolloutStatus(namespace, 'deployment/web');
+      expect(run.post?.exitCode).toBe(0);
+    });
+
+    it('a failed first deploy removes everything it created', async () => {
+      const namespace = 'first-restore';
+      await kube.createNamespace(namespace);
+
+      const run = await runAction(ROLLOUT, {
+        timeoutMs: 120_000,
+        inputs: {
+          kubeconfig: sim.kubeconfig,
+          namespace,
+          timeout: '60s',
+          manifests: await kube.writeManifests([
             configMap('broken-level'),
             deployment('good/app:v1', 'r1'),
           ]),
@@ -276,8 +247,8 @@ describeWithTool(
 
       expect(run.main.exitCode).toBe(1);
       expect(run.main.outputs.status).toBe('rolled-back');
-      expect(await getObject(namespace, 'deployment/web')).toBeUndefined();
-      expect(await getObject(namespace, 'configmap/app-config')).toBeUndefined();
+      expect(await kube.getObject(namespace, 'deployment/web')).toBeUndefined();
+      expect(await kube.getObject(namespace, 'configmap/app-config')).toBeUndefined();
       expect(run.main.summary).toMatch(
         /<code>first-restore\/Deployment\/web<\/code><\/td><td>removed/,
       );
@@ -285,14 +256,18 @@ describeWithTool(
 
     it('main killed mid-deploy: post restores the ConfigMap and removes what main created', async () => {
       const namespace = 'restore-killed';
-      await cluster(namespace, [configMap('info'), deployment('good/app:v1', 'r1', 600)]);
+      await kube.createNamespace(
+        namespace,
+        [configMap('info'), deployment('good/app:v1', 'r1', 600)],
+        ['deployment/web'],
+      );
       const configBefore = await meaningful(namespace, 'configmap/app-config');
 
       const kill = new AbortController();
       // Killed once the change is in the cluster and main waits for the slow pods.
       const watcher = (async () => {
         for (let tries = 0; tries < 200 && !kill.signal.aborted; tries++) {
-          const config = await getObject(namespace, 'configmap/app-config');
+          const config = await kube.getObject(namespace, 'configmap/app-config');
           if (config?.data?.LEVEL === 'debug') {
             await new Promise((resolve) => setTimeout(resolve, 3_000));
             kill.abort();
@@ -308,7 +283,7 @@ describeWithTool(
           kubeconfig: sim.kubeconfig,
           namespace,
           timeout: '90s',
-          manifests: await writeManifests([
+          manifests: await kube.writeManifests([
             configMap('debug'),
             service('web-admin', 9090),
             deployment('slow/app:v2', 'r2', 600),
@@ -322,8 +297,8 @@ describeWithTool(
       expect(run.post?.exitCode).toBe(0);
       expect(run.post?.summary).toContain('Objects restored');
       expect(await meaningful(namespace, 'configmap/app-config')).toEqual(configBefore);
-      expect(await getObject(namespace, 'service/web-admin')).toBeUndefined();
-      const web = await getObject(namespace, 'deployment/web');
+      expect(await kube.getObject(namespace, 'service/web-admin')).toBeUndefined();
+      const web = await kube.getObject(namespace, 'deployment/web');
       expect(web?.spec?.template?.spec.containers[0].image).toBe('good/app:v1');
     });
   },

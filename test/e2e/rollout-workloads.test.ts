@@ -2,14 +2,13 @@
  * StatefulSets and DaemonSets through the rollout bundle, as a user deploys them: rolled to a new
  * image, and rolled back from a broken one with every pod verified back on the old image.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import YAML from 'yaml';
 import { startKubeSim } from '../../tools/kube-sim/server.js';
-import { KUBECTL, runKubectl } from '../support/kube-sim.js';
+import { KUBECTL, kubeAt, type Kube } from '../support/kube.js';
 import { runAction, type ActionRun } from '../support/runner.js';
 import { describeWithTool } from '../support/tools.js';
 
@@ -21,7 +20,7 @@ type Kind = 'StatefulSet' | 'DaemonSet';
 
 let sim: Awaited<ReturnType<typeof startKubeSim>>;
 let dir: string;
-let count = 0;
+let kube: Kube;
 
 function workload(kind: Kind, name: string, image: string): object {
   const template = {
@@ -41,23 +40,13 @@ function workload(kind: Kind, name: string, image: string): object {
   return { apiVersion: 'apps/v1', kind, metadata: { name }, spec };
 }
 
-async function write(name: string, documents: object[]): Promise<string> {
-  const file = join(dir, `${name}-${++count}.yaml`);
-  await writeFile(file, documents.map((document) => YAML.stringify(document)).join('---\n'));
-  return file;
-}
-
 /** A namespace of its own, with the workload on its first image and rolled out. */
 async function existing(namespace: string, kind: Kind, name: string): Promise<void> {
-  const file = await write(name, [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
-    { ...workload(kind, name, `${GOOD}:v1`), metadata: { name, namespace } },
-  ]);
-  const applied = await runKubectl(dir, ['apply', '-f', file], namespace);
-  expect(applied.code, applied.stderr).toBe(0);
-  const ref = `${kind.toLowerCase()}/${name}`;
-  const status = await runKubectl(dir, ['rollout', 'status', ref, '--timeout=30s'], namespace);
-  expect(status.code, status.stderr).toBe(0);
+  await kube.createNamespace(
+    namespace,
+    [workload(kind, name, `${GOOD}:v1`)],
+    [`${kind.toLowerCase()}/${name}`],
+  );
 }
 
 interface PodView {
@@ -68,11 +57,7 @@ interface PodView {
 }
 
 async function pods(namespace: string, name: string): Promise<PodView[]> {
-  const result = await runKubectl(
-    dir,
-    ['get', 'pods', '-l', `app=${name}`, '-o', 'json'],
-    namespace,
-  );
+  const result = await kube.kubectl(['get', 'pods', '-l', `app=${name}`, '-o', 'json'], namespace);
   expect(result.code, result.stderr).toBe(0);
   const list = JSON.parse(result.stdout) as {
     items: {
@@ -93,7 +78,10 @@ async function pods(namespace: string, name: string): Promise<PodView[]> {
 
 /** The rollout step with the workload's manifest, its image substituted as the example does. */
 async function deploy(namespace: string, kind: Kind, name: string, image: string, timeout: string) {
-  const manifests = await write(name, [workload(kind, name, 'registry.example/db:placeholder')]);
+  const manifests = await kube.writeManifests(
+    [workload(kind, name, 'registry.example/db:placeholder')],
+    name,
+  );
   return runAction(ROLLOUT, {
     timeoutMs: 120_000,
     inputs: {
@@ -133,6 +121,7 @@ describeWithTool(
         },
         kubeconfigPath: join(dir, 'kubeconfig'),
       });
+      kube = kubeAt(dir);
     });
 
     afterAll(async () => {

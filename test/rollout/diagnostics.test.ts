@@ -169,4 +169,23 @@ describe('diagnostics in the summary', () => {
     expect(html).toContain('Recent warning events');
     expect(html).not.toContain('"example/app:missing"');
   });
+
+  it('names pods and events with their namespace when they come from several', () => {
+    const diagnostics = diagnose(pods, events, { objects: ['pull'] });
+    const inEast = <T extends object>(entry: T) => ({ ...entry, namespace: 'east' });
+    const inWest = <T extends object>(entry: T) => ({ ...entry, namespace: 'west' });
+    const summary = new JobSummary().verdict('failure', 'failed');
+    addDiagnostics(summary, {
+      pods: [...diagnostics.pods.map(inEast), ...diagnostics.pods.map(inWest)],
+      events: diagnostics.events.map(inWest),
+    });
+    const html = summary.render();
+    const pod = diagnostics.pods[0].pod;
+    expect(html).toContain(`<code>east/${pod}</code>`);
+    expect(html).toContain(`<code>west/${pod}</code>`);
+
+    const single = new JobSummary().verdict('failure', 'failed');
+    addDiagnostics(single, { pods: diagnostics.pods.map(inEast), events: [] });
+    expect(single.render()).toContain(`<code>${pod}</code>`);
+  });
 });

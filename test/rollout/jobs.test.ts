@@ -111,6 +111,25 @@ describeWithTool(KUBECTL_TOOL, 'running Jobs against kube-sim', () => {
     expect(live?.spec.template.spec.containers[0].image).toBe('good:2');
   });
 
+  it('with server-side apply, an identical completed Job is left as it is, not run again', async () => {
+    const name = `ssa${++counter}`;
+    const serverSide = { ...options(), serverSide: true };
+    const [first] = await runJobs(kubectl, [planned(name, 'good:1')], serverSide);
+    expect(first).toMatchObject({ outcome: 'completed', replaced: false });
+    const uid = (await kubectl.getIfExists<{ metadata: { uid: string } }>(`job/${name}`))?.metadata
+      .uid;
+
+    // Server-side apply never prints "unchanged": the Job's own state before the apply decides.
+    const [again] = await runJobs(kubectl, [planned(name, 'good:1')], {
+      ...options(),
+      serverSide: true,
+    });
+    expect(again).toMatchObject({ outcome: 'unchanged', replaced: false });
+    expect(again.message).toContain('already completed');
+    const live = await kubectl.getIfExists<{ metadata: { uid: string } }>(`job/${name}`);
+    expect(live?.metadata.uid).toBe(uid);
+  });
+
   it('reports a failed Job with its reason and log tail, and stops before the next', async () => {
     const name = `broken${++counter}`;
     const results = await runJobs(

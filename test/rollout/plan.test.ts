@@ -116,6 +116,14 @@ describe('planning a deploy', () => {
       'shop/Job/migrate',
       'shop/Deployment/web',
     ]);
+    // Each batch names its objects as the plan does, so each is recorded as soon as it lands.
+    const named = (batch: ApplyPlan['setup'][number]) =>
+      batch.objects.map((o) => `${o.namespace}/${o.kind}/${o.name}`);
+    expect(named(plan.setup[0])).toEqual([
+      'shop/ConfigMap/migrate-env',
+      'shop/ConfigMap/web-config',
+    ]);
+    expect(named(plan.rest[0])).toEqual(['shop/Deployment/web']);
   });
 
   it('applies everything at once when there is no Job, as before', async () => {

@@ -1,36 +1,16 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { kubectlAt, type KubectlResult } from './kube.js';
 
-/** The real kubectl the simulator tests drive, and how they run it. */
-export const KUBECTL = '/usr/bin/kubectl';
-
-export interface KubectlResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+/** The real kubectl the simulator tests drive, and how they run it (see kube.ts). */
+export { KUBECTL, type KubectlResult } from './kube.js';
 
 /**
- * Runs kubectl against the kubeconfig kube-sim wrote into `dir`, with a cache dir of its own
- * there (kubectl caches discovery on disk), and resolves with the exit code instead of throwing.
+ * Runs kubectl against the kubeconfig kube-sim wrote into `dir`, in `namespace`, and resolves
+ * with the exit code instead of throwing.
  */
 export function runKubectl(
   dir: string,
   args: string[],
   namespace = 'default',
 ): Promise<KubectlResult> {
-  const base = [
-    '--kubeconfig',
-    join(dir, 'kubeconfig'),
-    '--cache-dir',
-    join(dir, 'cache'),
-    '-n',
-    namespace,
-  ];
-  return new Promise((resolve) => {
-    execFile(KUBECTL, [...base, ...args], { timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return kubectlAt(dir, args, namespace);
 }

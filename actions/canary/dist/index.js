@@ -36239,7 +36239,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7301);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6468);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -36248,7 +36248,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7301:
+/***/ 6468:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36281,7 +36281,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -37386,7 +37386,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile: summary_writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -37447,7 +37447,7 @@ class Summary {
         return summary_awaiter(this, void 0, void 0, function* () {
             const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
             const filePath = yield this.filePath();
-            const writeFunc = overwrite ? summary_writeFile : appendFile;
+            const writeFunc = overwrite ? writeFile : appendFile;
             yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
             return this.emptyBuffer();
         });
@@ -37709,7 +37709,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod: io_util_chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm: io_util_rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm: io_util_rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -39092,7 +39092,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function core_error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -39100,7 +39100,7 @@ function core_error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function core_warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -39108,7 +39108,7 @@ function core_warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -44639,6 +44639,36 @@ async function withPullRequest(github, token, number) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/core/mapping.ts
+/**
+ * Reading parsed YAML and JSON (manifests, kubectl output, kubeconfigs) whose shape is not
+ * trusted: one place decides what counts as a mapping, so every reader treats an array, null or
+ * scalar where a mapping belongs the same way.
+ */
+/** A mapping, not null, an array or a scalar. */
+function isMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/**
+ * The value as a mapping, or an empty one when it is not: for reading nested fields where a
+ * missing level means the same as an empty one (`asMapping(object.metadata).name`).
+ */
+function asMapping(value) {
+    return isMapping(value) ? value : {};
+}
+/** The value as a mapping, or undefined when it is not: for callers that must tell the two apart. */
+function mappingOrUndefined(value) {
+    return isMapping(value) ? value : undefined;
+}
+/** The value as an array, or an empty one when it is not. */
+function asArray(value) {
+    return Array.isArray(value) ? value : [];
+}
+/** The mapping entries of a list, skipping anything else (`spec.containers`, `items`). */
+function mappingsOf(value) {
+    return asArray(value).filter(isMapping);
+}
+
 ;// CONCATENATED MODULE: ./src/core/cluster-identity.ts
 /**
  * Which cluster a step talks to. A workflow that deploys to many clusters runs the same step once
@@ -44647,13 +44677,14 @@ var dist = __nccwpck_require__(8815);
  */
 
 
+
 /** The identity in a parsed kubeconfig; parts it does not name are undefined. */
 function clusterIdentity(config, context) {
-    const kubeconfig = cluster_identity_asMapping(config);
+    const kubeconfig = asMapping(config);
     const current = kubeconfig['current-context'];
     const name = context || (typeof current === 'string' && current !== '' ? current : undefined);
-    const clusterName = cluster_identity_asMapping(namedEntry(kubeconfig.contexts, name)?.context).cluster;
-    const cluster = cluster_identity_asMapping(namedEntry(kubeconfig.clusters, typeof clusterName === 'string' ? clusterName : undefined)
+    const clusterName = asMapping(namedEntry(kubeconfig.contexts, name)?.context).cluster;
+    const cluster = asMapping(namedEntry(kubeconfig.clusters, typeof clusterName === 'string' ? clusterName : undefined)
         ?.cluster);
     return { context: name, server: hostOf(cluster.server) };
 }
@@ -44682,7 +44713,7 @@ function describeCluster(identity) {
 function namedEntry(list, name) {
     if (name === undefined || !Array.isArray(list))
         return undefined;
-    return list.map(cluster_identity_asMapping).find((entry) => entry.name === name);
+    return list.map(asMapping).find((entry) => entry.name === name);
 }
 /** Only host and port: a path or a user name in the URL says nothing about which cluster it is. */
 function hostOf(server) {
@@ -44694,11 +44725,6 @@ function hostOf(server) {
     catch {
         return undefined;
     }
-}
-function cluster_identity_asMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : {};
 }
 
 ;// CONCATENATED MODULE: external "node:path"
@@ -44826,7 +44852,7 @@ const OWNED_TEMP_PREFIX = 'slipway-';
  * with the credential files. Outside a runner (no RUNNER_TEMP) it goes to the system temp folder
  * and is not recorded.
  */
-function credentials_ownedTempDirectory(purpose) {
+function ownedTempDirectory(purpose) {
     const runnerTemp = process.env.RUNNER_TEMP;
     const directory = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), `${OWNED_TEMP_PREFIX}${purpose}-`));
     (0,external_node_fs_namespaceObject.chmodSync)(directory, 0o700);
@@ -44841,11 +44867,11 @@ function credentials_ownedTempDirectory(purpose) {
  * RUNNER_TEMP. Saved state is read back from the environment, so a post step checks what it is
  * told to delete instead of trusting it.
  */
-function credentials_isOwnedTempDirectory(path, runnerTemp = process.env.RUNNER_TEMP) {
-    if (!runnerTemp || !isAbsolute(path))
+function isOwnedTempDirectory(path, runnerTemp = process.env.RUNNER_TEMP) {
+    if (!runnerTemp || !(0,external_node_path_namespaceObject.isAbsolute)(path))
         return false;
-    const resolved = resolve(path);
-    return (dirname(resolved) === resolve(runnerTemp) && basename(resolved).startsWith(OWNED_TEMP_PREFIX));
+    const resolved = (0,external_node_path_namespaceObject.resolve)(path);
+    return ((0,external_node_path_namespaceObject.dirname)(resolved) === (0,external_node_path_namespaceObject.resolve)(runnerTemp) && (0,external_node_path_namespaceObject.basename)(resolved).startsWith(OWNED_TEMP_PREFIX));
 }
 /**
  * For post steps: removes every directory main recorded (credentials, manifests, caches) and any
@@ -44865,7 +44891,7 @@ async function removeCredentialFiles() {
     for (const directory of new Set([...recorded, ...written])) {
         if (typeof directory !== 'string')
             continue;
-        if (!credentials_isOwnedTempDirectory(directory)) {
+        if (!isOwnedTempDirectory(directory)) {
             core.warning(`Not removing ${escapeUntrusted(directory)}: a post step removes only what its main step ` +
                 `created (a ${OWNED_TEMP_PREFIX}* directory directly under RUNNER_TEMP).`);
             continue;
@@ -45416,6 +45442,7 @@ function lastLine(text) {
 
 
 
+
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** kubectl needs a moment beyond its own --timeout to print the outcome and exit. */
 const STATUS_GRACE_MS = 15_000;
@@ -45429,7 +45456,7 @@ class Kubectl {
         this.program = options.program ?? defaultKubectlProgram();
         this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
         // Recorded for the post step, which removes it: nothing of ours outlives the job's steps.
-        const cacheDir = options.cacheDir ?? credentials_ownedTempDirectory('kube-cache');
+        const cacheDir = options.cacheDir ?? ownedTempDirectory('kube-cache');
         this.options = { ...options, cacheDir };
         this.globalArgs = ['--kubeconfig', options.kubeconfigPath, '--cache-dir', cacheDir];
         if (options.context)
@@ -45441,6 +45468,10 @@ class Kubectl {
     withDeadline(deadlineAt) {
         return new Kubectl({ ...this.options, deadlineAt });
     }
+    /** The same kubectl, whose calls stop once `gate` closes; undefined: calls never stop. */
+    withGate(gate) {
+        return new Kubectl({ ...this.options, gate });
+    }
     /**
      * The same kubectl working in another namespace, for objects that name their own; undefined
      * keeps this one's (the namespace input, else the context's).
@@ -45449,6 +45480,10 @@ class Kubectl {
         if (namespace === undefined || namespace === this.options.namespace)
             return this;
         return new Kubectl({ ...this.options, namespace });
+    }
+    /** Its gate closed: the run was cancelled, and no further call of this kubectl starts. */
+    get stopped() {
+        return this.options.gate?.closed ?? false;
     }
     /** The namespace given with --namespace; undefined: the context's. */
     get namespace() {
@@ -45468,11 +45503,12 @@ class Kubectl {
         if (remaining <= 0) {
             throw new errors_ActionError(`kubectl ${args[0] ?? ''} was not started: the time allowed for this step ran out.`, 'Raise the timeout, or check that the API server answers (kubectl cluster-info).');
         }
-        const result = await execute(this.program, [...this.globalArgs, ...args], {
+        const call = () => execute(this.program, [...this.globalArgs, ...args], {
             timeoutMs: Math.min(options.timeoutMs ?? this.timeoutMs, remaining),
             stdin: options.stdin,
             okExitCodes: 'any',
         });
+        const result = await (this.options.gate ? this.options.gate.run(args, call) : call());
         const failed = result.timedOut || result.exitCode !== 0;
         const error = failed ? new ExecError(result, hintFor(result.stderr)) : undefined;
         // kubectl may have cached a discovery answer the fault spoiled; the next call asks afresh.
@@ -45711,9 +45747,6 @@ function registerKubeconfigSecrets(config) {
             }
         }
     }
-}
-function isMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 /** The one way every action sets kubectl up: the kubeconfig input (or KUBECONFIG), context, namespace. */
 async function connectKubectl(inputs, options = {}) {
@@ -46139,20 +46172,6 @@ function onCancel(handler) {
     return new Cancellation(handler);
 }
 
-;// CONCATENATED MODULE: ./src/canary/cluster-lock.ts
-/**
- * The canary's cluster changes run one at a time, in call order: a cancellation's revert, a lease
- * renewal and a weight change main had in flight never interleave, so none lands after the revert.
- */
-class ClusterLock {
-    tail = Promise.resolve();
-    run(change) {
-        const result = this.tail.then(change);
-        this.tail = result.catch(() => undefined);
-        return result;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/canary/names.ts
 /**
  * The one place canary object names are made. Everything a canary run creates is named after the
@@ -46193,8 +46212,9 @@ function roomForSuffix(limit) {
 const KIND = 'horizontalpodautoscalers.v2.autoscaling';
 /**
  * The HPAs that scale Deployment `deployment` in `namespace`; none when the cluster serves no
- * autoscaling/v2 (the API answers 404). Read through the raw path, so that a discovery hiccup
- * cannot be mistaken for a missing API.
+ * autoscaling/v2 (the API answers 404), 'forbidden' when the kubeconfig's user may not list them
+ * (the canary then runs without holding them). Read through the raw path, so that a discovery
+ * hiccup cannot be mistaken for a missing API.
  */
 async function findStableHpas(kubectl, namespace, deployment) {
     let text;
@@ -46204,6 +46224,8 @@ async function findStableHpas(kubectl, namespace, deployment) {
     catch (error) {
         if (error instanceof ExecError && /\(NotFound\)/.test(error.result.stderr))
             return [];
+        if (error instanceof ExecError && /\(Forbidden\)/.test(error.result.stderr))
+            return 'forbidden';
         throw error;
     }
     const list = JSON.parse(text);
@@ -46262,10 +46284,19 @@ async function restoreHpa(kubectl, hold) {
     const kept = wanted.minReplicas === hold.minReplicas ? '' : ' (changed by someone else meanwhile)';
     return `${held}, and restored to minReplicas ${wanted.minReplicas}${kept}.`;
 }
-/** The holds to record for stable's HPAs before the canary changes anything. */
+/**
+ * Plans a hold for each HPA of stable. A user without access to HPAs (a common least-privilege
+ * setup) is no reason to refuse the canary: it runs without a hold, and the report says so.
+ */
 async function planStableHolds(kubectl, namespace, deployment, stableReplicas) {
     const hpas = await findStableHpas(kubectl, namespace, deployment);
-    return hpas.map((hpa) => planHold(hpa, stableReplicas));
+    if (hpas === 'forbidden') {
+        return {
+            holds: [],
+            unseen: `The kubeconfig's user may not list HorizontalPodAutoscalers in namespace ${namespace}, so an HPA scaling stable (if there is one) is not held during the canary and may shrink stable as traffic moves to the canary. Allow get, list and patch on horizontalpodautoscalers (group autoscaling) in that namespace to have it held.`,
+        };
+    }
+    return { holds: hpas.map((hpa) => planHold(hpa, stableReplicas)), unseen: undefined };
 }
 /** Holds every HPA (once the canary, which records them, exists); returns lines for the report. */
 async function holdStableHpas(kubectl, holds) {
@@ -46339,6 +46370,478 @@ async function restoreHeldHpas(kubectl, restore) {
         return;
     for (const line of await restoreStableHpas(kubectl, restore.holds))
         restore.note(line);
+}
+
+;// CONCATENATED MODULE: ./src/core/kube-object-content.ts
+
+/** Set by the server; keeping them would make a replace conflict or a create fail. */
+const SERVER_METADATA = [
+    'uid',
+    'resourceVersion',
+    'generation',
+    'creationTimestamp',
+    'managedFields',
+    'selfLink',
+    'deletionTimestamp',
+    'deletionGracePeriodSeconds',
+];
+/** What an object means to its users; compared to verify a restore. */
+const CONTENT_FIELDS = ['data', 'stringData', 'binaryData', 'spec', 'type', 'immutable'];
+/** `Kind.version.group/name` for kubectl, so a kind served by two groups is never mistaken. */
+function resourceOf(ref) {
+    const [group, version] = ref.apiVersion.includes('/')
+        ? ref.apiVersion.split('/', 2)
+        : ['', ref.apiVersion];
+    return group ? `${ref.kind}.${version}.${group}/${ref.name}` : `${ref.kind}/${ref.name}`;
+}
+function describeRef(ref) {
+    return `${ref.kind}/${ref.name}`;
+}
+/** The object as it would be written back: no status, no fields the server sets. */
+function withoutServerFields(object) {
+    const copy = structuredClone(object);
+    delete copy.status;
+    const metadata = asMapping(copy.metadata);
+    for (const field of SERVER_METADATA)
+        delete metadata[field];
+    // The last-applied annotation is kept on purpose: restored with the object, the next
+    // `kubectl apply` diffs against what was applied before this step, not against the bad change.
+    return copy;
+}
+/** The fields a restore puts back and a verification compares. */
+function meaningful(object) {
+    const metadata = asMapping(object.metadata);
+    const picked = {
+        metadata: { labels: metadata.labels, annotations: metadata.annotations },
+    };
+    for (const field of CONTENT_FIELDS)
+        picked[field] = object[field];
+    return picked;
+}
+/**
+ * An RFC 7386 merge patch turning `from` into `to`: changed values set, removed keys null, lists
+ * replaced whole; undefined when nothing differs.
+ */
+function mergePatch(from, to) {
+    if (isMapping(from) && isMapping(to)) {
+        const patch = {};
+        for (const [key, value] of Object.entries(to)) {
+            if (value === undefined)
+                continue;
+            const inner = mergePatch(from[key], value);
+            if (inner !== undefined)
+                patch[key] = inner;
+        }
+        for (const [key, value] of Object.entries(from)) {
+            if (value !== undefined && to[key] === undefined)
+                patch[key] = null;
+        }
+        return Object.keys(patch).length > 0 ? patch : undefined;
+    }
+    if (to === undefined)
+        return from === undefined ? undefined : null;
+    return sameJson(from, to) ? undefined : to;
+}
+/**
+ * The meaningful parts in which `live` differs from `previous`: content fields, labels and
+ * annotations. Names only, never values, since a Secret's values must not reach any report.
+ */
+function differences(previous, live) {
+    const fields = [];
+    for (const field of CONTENT_FIELDS) {
+        if (!sameJson(previous[field], live[field]))
+            fields.push(field);
+    }
+    for (const field of ['labels', 'annotations']) {
+        if (!sameJson(asMapping(previous.metadata)[field], asMapping(live.metadata)[field])) {
+            fields.push(`metadata.${field}`);
+        }
+    }
+    return fields;
+}
+function sameJson(a, b) {
+    return canonical(a) === canonical(b);
+}
+/** Key order ignored, and an empty mapping the same as none (the server drops empty ones). */
+function canonical(value) {
+    const normalise = (item) => {
+        if (Array.isArray(item))
+            return item.map(normalise);
+        if (item !== null && typeof item === 'object') {
+            const entries = Object.entries(item)
+                .filter(([, inner]) => inner !== undefined)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([key, inner]) => [key, normalise(inner)]);
+            return entries.length === 0 ? undefined : Object.fromEntries(entries);
+        }
+        return item;
+    };
+    return JSON.stringify(normalise(value) ?? null);
+}
+function uidOf(object) {
+    const uid = asMapping(object.metadata).uid;
+    return typeof uid === 'string' ? uid : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/core/kube-objects.ts
+/**
+ * Putting back every object a step changed, not only its workloads: a failed deploy must not
+ * leave a bad ConfigMap, Secret or Service behind, and must remove what it created.
+ *
+ * Before the change each object is read (`get --ignore-not-found`): one that existed is kept
+ * without the fields the server sets, one that did not is marked as to be created by the step.
+ * After the change the uid of each object is recorded, so a restore deletes an object only while
+ * it is still the one this step created. Restoring never throws: each object gets its own
+ * verified answer, retried through API faults until the recovery deadline.
+ *
+ * Snapshots may hold Secret data, so they stay in memory and in a 0600 file in a private
+ * directory (for a post step to continue), never in the step state, logs or reports.
+ */
+
+
+
+
+
+
+
+
+
+
+/**
+ * Jobs are never re-created: a Job runs when it is created, and running an old migration again
+ * after a newer one may harm the data it migrated.
+ */
+const NOT_RECREATED_KINDS = new Set(['Job']);
+const DELETE_POLL_MS = 300;
+function scoped(kubectl, ref) {
+    return ref.namespace ? kubectl.inNamespace(ref.namespace) : kubectl;
+}
+async function read(kubectl, ref) {
+    return scoped(kubectl, ref).getIfExists(resourceOf(ref));
+}
+/** Reads each object before the change; an API fault is retried until `deadlineAt`. */
+async function snapshotObjects(kubectl, refs, deadlineAt) {
+    return mapLimited(refs, async (ref) => {
+        const live = await untilRecovered(`Reading ${describeRef(ref)}`, () => read(kubectl, ref), {
+            deadlineAt,
+        });
+        return {
+            ref,
+            previous: live ? withoutServerFields(live) : undefined,
+            previousUid: live ? uidOf(live) : undefined,
+        };
+    });
+}
+/**
+ * After the change: the uid each object has now, the proof of which object this step created or
+ * replaced. An object that cannot be read keeps no uid and is then never deleted.
+ */
+async function recordAppliedUids(kubectl, snapshots, deadlineAt) {
+    await mapLimited(snapshots, async (snapshot) => {
+        try {
+            const live = await untilRecovered(`Reading ${describeRef(snapshot.ref)}`, () => read(kubectl, snapshot.ref), { deadlineAt });
+            snapshot.appliedUid = live ? uidOf(live) : undefined;
+        }
+        catch {
+            // Unknown ownership: the restore leaves such an object in place and says why.
+        }
+    });
+}
+/** A private 0600 file for the snapshots (they may hold Secret data); returns its path. */
+async function saveSnapshots(snapshots, path) {
+    const file = path ?? (0,external_node_path_namespaceObject.join)(ownedTempDirectory('objects'), 'objects.json');
+    await (0,promises_namespaceObject.writeFile)(file, JSON.stringify(snapshots), { mode: 0o600 });
+    await (0,promises_namespaceObject.chmod)(file, 0o600);
+    return file;
+}
+/** Reads what saveSnapshots wrote, only from a directory this suite owns. */
+async function loadSnapshots(path) {
+    if (!isOwnedTempDirectory((0,external_node_path_namespaceObject.dirname)(path))) {
+        throw new errors_ActionError(`Not reading object snapshots from ${path}: only a file in a directory this step created is trusted.`);
+    }
+    const parsed = JSON.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8'));
+    if (!Array.isArray(parsed) || !parsed.every(isSnapshot)) {
+        throw new errors_ActionError(`The object snapshots in ${path} are not in the expected form.`);
+    }
+    return parsed;
+}
+function isSnapshot(value) {
+    const ref = asMapping(asMapping(value).ref);
+    return typeof ref.kind === 'string' && typeof ref.name === 'string';
+}
+/**
+ * Puts every snapshot object back: objects that existed get their previous content, then
+ * objects this step created are deleted (only while they are still the ones it created). Each is
+ * read back to verify. Never throws.
+ */
+async function restoreObjects(kubectl, snapshots, deadlineAt, options = {}) {
+    const bounded = kubectl.withDeadline(deadlineAt);
+    const results = new Map();
+    const phase = async (selected, work) => {
+        await mapLimited(selected, async (snapshot) => results.set(snapshot, await guarded(snapshot, work)));
+    };
+    // What existed goes back first, so nothing left points at an object about to be removed.
+    await phase(snapshots.filter((snapshot) => snapshot.previous !== undefined), (snapshot) => restoreOne(bounded, snapshot, deadlineAt));
+    await options.betweenPhases?.();
+    await phase(snapshots.filter((snapshot) => snapshot.previous === undefined), (snapshot) => removeCreated(bounded, snapshot, deadlineAt));
+    // Reported in the order the manifests list them.
+    return snapshots.map((snapshot) => results.get(snapshot));
+}
+async function guarded(snapshot, work) {
+    try {
+        return await work(snapshot);
+    }
+    catch (error) {
+        return result(snapshot, 'failed', false, redact(snapshot, lastLine(errors_describeThrown(error))));
+    }
+}
+async function restoreOne(kubectl, snapshot, deadlineAt) {
+    const previous = snapshot.previous;
+    const what = `Restoring ${describeRef(snapshot.ref)}`;
+    const live = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+    const liveUid = live ? uidOf(live) : undefined;
+    if (NOT_RECREATED_KINDS.has(snapshot.ref.kind) && liveUid !== snapshot.previousUid) {
+        return replaceJob(kubectl, snapshot, live, deadlineAt);
+    }
+    if (live && differences(previous, live).length === 0) {
+        return result(snapshot, 'unchanged', true, 'unchanged by this deploy');
+    }
+    await untilRecovered(what, () => writeBack(kubectl, snapshot, previous), { deadlineAt });
+    const after = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+    if (!after)
+        return result(snapshot, 'failed', false, 'it is gone after the restore');
+    const left = differences(previous, after);
+    if (left.length > 0) {
+        return result(snapshot, 'failed', false, `restored, but ${left.join(', ')} still differ`);
+    }
+    return result(snapshot, 'restored', true, 'previous content restored and verified');
+}
+/**
+ * Patches the meaningful fields back (or re-creates the object if it is gone); deletes and
+ * creates it when a field cannot change in place. A JSON merge patch rather than `kubectl
+ * replace`: replace and create rewrite the last-applied annotation, which must come back as it
+ * was. The patch goes through stdin, as it may hold Secret data.
+ */
+async function writeBack(kubectl, snapshot, previous) {
+    const client = scoped(kubectl, snapshot.ref);
+    let live = await read(kubectl, snapshot.ref);
+    if (!live) {
+        await client.run(['create', '-f', '-'], { stdin: JSON.stringify(previous) });
+        live = await read(kubectl, snapshot.ref);
+        if (!live)
+            return;
+    }
+    try {
+        await patchBack(client, snapshot.ref, live, previous);
+    }
+    catch (error) {
+        if (!isImmutableRefusal(error))
+            throw error;
+        await client.run(['delete', resourceOf(snapshot.ref), '--ignore-not-found', '--wait=true']);
+        await client.run(['create', '-f', '-'], { stdin: JSON.stringify(previous) });
+        const created = await read(kubectl, snapshot.ref);
+        if (created)
+            await patchBack(client, snapshot.ref, created, previous);
+    }
+}
+async function patchBack(client, ref, live, previous) {
+    const patch = mergePatch(meaningful(live), meaningful(previous));
+    if (patch === undefined)
+        return;
+    // The live resourceVersion: a concurrent change is a conflict, retried on a fresh read.
+    asMapping(patch.metadata ?? (patch.metadata = {})).resourceVersion =
+        asMapping(live.metadata).resourceVersion;
+    // A file, not an argument: the patch may hold Secret data, and arguments are visible to all.
+    const file = (0,external_node_path_namespaceObject.join)(privateDirectory(), `patch-${(0,external_node_crypto_.randomUUID)()}.json`);
+    await (0,promises_namespaceObject.writeFile)(file, JSON.stringify(patch), { mode: 0o600 });
+    try {
+        await client.run(['patch', resourceOf(ref), '--type', 'merge', '--patch-file', file]);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(file, { force: true });
+    }
+}
+let patchDirectory;
+/** Created once per process and removed by the post step with the other private files. */
+function privateDirectory() {
+    patchDirectory ??= ownedTempDirectory('restore');
+    return patchDirectory;
+}
+/** Words the API server uses when an update touches a field that cannot change. */
+function isImmutableRefusal(error) {
+    if (!(error instanceof ExecError))
+        return false;
+    return /field is immutable|is immutable|updates to .* are forbidden|may not change once set/i.test(error.result.stderr);
+}
+/**
+ * A Job this step replaced (the old one deleted, a new one created): the new one is removed, the
+ * old one is not re-created, since that would run an old migration again.
+ */
+async function replaceJob(kubectl, snapshot, live, deadlineAt) {
+    const why = 'the Job it replaced is not re-created (re-running an old Job can harm data)';
+    if (live && uidOf(live) === snapshot.appliedUid) {
+        await deleteOwned(kubectl, snapshot, deadlineAt);
+        return result(snapshot, 'not-recreated', true, `this deploy's Job was removed; ${why}`);
+    }
+    return result(snapshot, 'not-recreated', true, live ? `a Job this deploy does not own is there now, left in place; ${why}` : why);
+}
+async function removeCreated(kubectl, snapshot, deadlineAt) {
+    const what = `Removing ${describeRef(snapshot.ref)}`;
+    const live = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+    if (!live)
+        return result(snapshot, 'absent', true, 'not created, nothing to remove');
+    if (snapshot.appliedUid === undefined) {
+        return result(snapshot, 'left', false, 'it did not exist before, but which object this deploy created was never recorded, so it was left in place');
+    }
+    if (uidOf(live) !== snapshot.appliedUid) {
+        return result(snapshot, 'left', false, 'it was replaced by someone else after this deploy created it, so it was left in place');
+    }
+    await deleteOwned(kubectl, snapshot, deadlineAt);
+    return result(snapshot, 'removed', true, 'created by this deploy; removed and verified gone');
+}
+/** Deletes the object while its uid is the one recorded after the change, then waits it out. */
+async function deleteOwned(kubectl, snapshot, deadlineAt) {
+    const what = `Removing ${describeRef(snapshot.ref)}`;
+    const client = scoped(kubectl, snapshot.ref);
+    await untilRecovered(what, async () => {
+        const live = await read(kubectl, snapshot.ref);
+        if (!live || uidOf(live) !== snapshot.appliedUid)
+            return;
+        await client.run(['delete', resourceOf(snapshot.ref), '--ignore-not-found', '--wait=false']);
+    }, { deadlineAt });
+    // Finalizers may hold it for a while: it counts as removed once it can no longer be read.
+    for (;;) {
+        const live = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+        if (!live || uidOf(live) !== snapshot.appliedUid)
+            return;
+        if (Date.now() + DELETE_POLL_MS >= deadlineAt) {
+            throw new errors_ActionError('deleted, but it was still there at the recovery deadline');
+        }
+        await new Promise((resolve) => setTimeout(resolve, DELETE_POLL_MS));
+    }
+}
+/** A kubectl message about a Secret may quote its values; they are cut out of any report. */
+function redact(snapshot, text) {
+    if (snapshot.ref.kind !== 'Secret' || !snapshot.previous)
+        return text;
+    const values = Object.values(asMapping(snapshot.previous.data))
+        .filter((value) => typeof value === 'string' && value.length >= 4)
+        .flatMap((value) => [value, Buffer.from(value, 'base64').toString('utf8')])
+        .filter((value) => value.length >= 4)
+        .sort((a, b) => b.length - a.length);
+    return values.reduce((masked, value) => masked.split(value).join('***'), text);
+}
+function result(snapshot, outcome, verified, message) {
+    return {
+        object: describeRef(snapshot.ref),
+        namespace: snapshot.ref.namespace,
+        outcome,
+        verified,
+        message,
+    };
+}
+/** True when every object is as it was (or, for a replaced Job, as safe as it can be). */
+function allRestored(results) {
+    return results.every((entry) => entry.verified);
+}
+/** kubectl calls at once: enough to be quick, few enough not to swamp a two-core runner. */
+const CONCURRENCY = 6;
+async function mapLimited(items, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/promotion-record.ts
+/**
+ * What promoting a release is about to change, kept where whichever job ends an interrupted
+ * promotion can find it. Main holds the snapshots in memory; its post step reads them from a
+ * private 0600 file (its path is in the run state); a later job (`mode: abort`, or a run clearing
+ * a stale canary) reads them from the canary's ClusterState. The state is an annotation anyone
+ * who can read Deployments can read, so it never holds a Secret's earlier content: such a Secret
+ * is named there instead, and a later job says it could not put it back.
+ */
+
+
+
+
+
+/** Kept well below the 256 KiB all of an object's annotations may take together. */
+const MAX_RECORD_CHARS = 96_000;
+function promotionRecord(snapshots) {
+    const secret = (snapshot) => snapshot.ref.kind === 'Secret' && snapshot.previous !== undefined;
+    const withheld = snapshots.filter(secret).map((snapshot) => describeRef(snapshot.ref));
+    // A Secret the promotion creates has no earlier content to hide; it is recorded to be removed.
+    const recorded = snapshots.filter((snapshot) => !secret(snapshot));
+    if (JSON.stringify(recorded).length > MAX_RECORD_CHARS)
+        return { withheld };
+    return { snapshots: recorded, withheld };
+}
+/** A parse check for ClusterState: undefined when `value` is a promotion record. */
+function promotionRecordProblem(value) {
+    const record = value;
+    const withheld = record?.withheld;
+    if (!Array.isArray(withheld) || withheld.some((entry) => typeof entry !== 'string')) {
+        return "'promotion' is not a promotion record";
+    }
+    const snapshots = record?.snapshots;
+    if (snapshots === undefined)
+        return undefined;
+    const isSnapshot = (entry) => {
+        const ref = entry?.ref;
+        return typeof ref?.kind === 'string' && typeof ref.name === 'string';
+    };
+    return Array.isArray(snapshots) && snapshots.every(isSnapshot)
+        ? undefined
+        : "'promotion' has snapshots that are not objects";
+}
+/**
+ * The snapshots to restore and, when they are the state's partial record, a note on what a later
+ * job cannot put back. Undefined when there is nothing (a canary started by an older version).
+ */
+async function promotionSnapshots(sources) {
+    if (sources.memory)
+        return { snapshots: sources.memory, missing: undefined };
+    if (sources.file) {
+        try {
+            return { snapshots: await loadSnapshots(sources.file), missing: undefined };
+        }
+        catch (error) {
+            core_warning(log_escapeUntrusted(`Could not read the promotion's saved objects: ${errors_describeThrown(error)}`));
+        }
+    }
+    const record = sources.record;
+    if (!record)
+        return undefined;
+    const missing = [];
+    if (!record.snapshots)
+        missing.push('the objects it changed were too large to record');
+    if (record.withheld.length > 0) {
+        missing.push(`${record.withheld.join(', ')} kept no earlier content on the cluster (a Secret's data is never written to the canary's state)`);
+    }
+    return {
+        snapshots: record.snapshots ?? [],
+        missing: missing.length === 0
+            ? undefined
+            : `This job could not put back everything the interrupted promotion changed: ${missing.join('; ')}. Restore those from your source of truth.`,
+    };
+}
+/**
+ * Puts back every object the promotion changed (the stable Deployment among them); never throws. An object created by the apply is removed only with the uid it has now,
+ * read here when the interrupted promotion never recorded it.
+ */
+async function restorePromotion(kubectl, snapshots, deadlineAt) {
+    const unrecorded = snapshots.filter((snapshot) => snapshot.appliedUid === undefined);
+    if (unrecorded.length > 0)
+        await recordAppliedUids(kubectl, unrecorded, deadlineAt);
+    return restoreObjects(kubectl, snapshots, deadlineAt);
 }
 
 ;// CONCATENATED MODULE: ./src/canary/cluster/traffic/index.ts
@@ -46897,6 +47400,7 @@ function routeKind(mode) {
 
 
 
+
 const STATE_ANNOTATION = 'canary.slipway.dev/state';
 const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 const MANAGED_BY = 'slipway';
@@ -46996,6 +47500,11 @@ function stateProblem(value) {
     }
     if (state.hpaHolds !== undefined) {
         const problem = hpaHoldsProblem(state.hpaHolds);
+        if (problem)
+            return problem;
+    }
+    if (state.promotion !== undefined) {
+        const problem = promotionRecordProblem(state.promotion);
         if (problem)
             return problem;
     }
@@ -47178,6 +47687,13 @@ function checkServiceSelection(mode, service, stable) {
 }
 
 ;// CONCATENATED MODULE: ./src/canary/cluster/config-copies.ts
+/**
+ * The canary's own ConfigMaps and Secrets: copies of the release's, named for the canary, so the
+ * canary's new config is judged without touching what stable's pods read. They are canary
+ * objects: labelled like the canary Deployment, deleted by the revert, checked as leftovers.
+ */
+
+
 
 /** The fields that are a ConfigMap's or Secret's content. */
 const CONTENT = ['data', 'binaryData', 'stringData', 'type', 'immutable'];
@@ -47201,402 +47717,77 @@ function copyObject(copy, stable, namespace) {
 function copyRef(copy) {
     return `${copy.kind.toLowerCase()}/${copy.copyName}`;
 }
+/** True when the object carries the labels Slipway puts on the canary copies of `stable`. */
+function isCanaryCopy(object, stable) {
+    const labels = object.metadata?.labels ?? {};
+    return labels[MANAGED_BY_LABEL] === MANAGED_BY && labels[STABLE_LABEL] === stable;
+}
+/**
+ * Refuses, before anything changes, a copy name that is taken by an object Slipway did not create
+ * for this canary: applying over it would merge the release's data into someone's own ConfigMap
+ * or Secret, and the revert would then delete it.
+ */
+async function checkCopiesFree(kubectl, copies, stable) {
+    for (const copy of copies) {
+        const live = await kubectl.getIfExists(copyRef(copy));
+        if (!live || isCanaryCopy(live, stable))
+            continue;
+        throw new errors_ActionError(`${copy.kind} '${copy.copyName}' already exists and was not created by Slipway for the canary of '${stable}' (it lacks the labels ${MANAGED_BY_LABEL}=${MANAGED_BY} and ${STABLE_LABEL}=${stable}); the canary needs that name for its copy, so nothing was changed.`, `Rename or remove that ${copy.kind}, then run the canary again.`);
+    }
+}
+/**
+ * Of the copies a canary recorded (kind/name), those that exist and carry its labels: only those
+ * are deleted and counted as leftovers, never an object of the same name someone else owns.
+ */
+async function ownedCopies(kubectl, refs, stable) {
+    const found = await Promise.all(refs.map(async (ref) => {
+        const live = await kubectl.getIfExists(ref);
+        return live && isCanaryCopy(live, stable) ? ref : '';
+    }));
+    return found.filter((ref) => ref !== '');
+}
 /** Applies every copy; applying them again changes nothing. */
 async function applyConfigCopies(kubectl, copies, stable, namespace) {
+    // Checked again right before writing: the name may have been taken since the release was read.
+    await checkCopiesFree(kubectl, copies, stable);
     for (const copy of copies)
         await kubectl.applyObject(copyObject(copy, stable, namespace));
 }
 
-;// CONCATENATED MODULE: ./src/core/kube-object-content.ts
-/** Set by the server; keeping them would make a replace conflict or a create fail. */
-const SERVER_METADATA = [
-    'uid',
-    'resourceVersion',
-    'generation',
-    'creationTimestamp',
-    'managedFields',
-    'selfLink',
-    'deletionTimestamp',
-    'deletionGracePeriodSeconds',
-];
-/** What an object means to its users; compared to verify a restore. */
-const CONTENT_FIELDS = ['data', 'stringData', 'binaryData', 'spec', 'type', 'immutable'];
-/** `Kind.version.group/name` for kubectl, so a kind served by two groups is never mistaken. */
-function resourceOf(ref) {
-    const [group, version] = ref.apiVersion.includes('/')
-        ? ref.apiVersion.split('/', 2)
-        : ['', ref.apiVersion];
-    return group ? `${ref.kind}.${version}.${group}/${ref.name}` : `${ref.kind}/${ref.name}`;
-}
-function describeRef(ref) {
-    return `${ref.kind}/${ref.name}`;
-}
-/** The object as it would be written back: no status, no fields the server sets. */
-function withoutServerFields(object) {
-    const copy = structuredClone(object);
-    delete copy.status;
-    const metadata = kube_object_content_asMapping(copy.metadata);
-    for (const field of SERVER_METADATA)
-        delete metadata[field];
-    // The last-applied annotation is kept on purpose: restored with the object, the next
-    // `kubectl apply` diffs against what was applied before this step, not against the bad change.
-    return copy;
-}
-/** The fields a restore puts back and a verification compares. */
-function meaningful(object) {
-    const metadata = kube_object_content_asMapping(object.metadata);
-    const picked = {
-        metadata: { labels: metadata.labels, annotations: metadata.annotations },
-    };
-    for (const field of CONTENT_FIELDS)
-        picked[field] = object[field];
-    return picked;
-}
+;// CONCATENATED MODULE: ./src/core/manifest-secrets.ts
 /**
- * An RFC 7386 merge patch turning `from` into `to`: changed values set, removed keys null, lists
- * replaced whole; undefined when nothing differs.
+ * The values of the Secrets a step deploys are secrets of the run: a pod or Job that prints one
+ * (a migration echoing its DATABASE_URL) must not show it in the log or the job summary. Each is
+ * registered as it is read, in the forms it travels in: as written in stringData, decoded from
+ * data, and base64 (what `kubectl get -o yaml` prints).
  */
-function mergePatch(from, to) {
-    if (isPlainMapping(from) && isPlainMapping(to)) {
-        const patch = {};
-        for (const [key, value] of Object.entries(to)) {
-            if (value === undefined)
+
+
+/** registerSecret skips shorter values, as the runner does; their encodings are skipped too. */
+const MIN_LENGTH = 4;
+function registerValue(value) {
+    if (value.length >= MIN_LENGTH)
+        secrets_registerSecretWithDerivations(value);
+}
+/** Registers every value of the Secret objects among `objects`; other objects are ignored. */
+function registerManifestSecrets(objects) {
+    for (const object of objects) {
+        if (object.kind !== 'Secret')
+            continue;
+        for (const value of Object.values(asMapping(object.stringData))) {
+            if (typeof value === 'string')
+                registerValue(value);
+        }
+        for (const value of Object.values(asMapping(object.data))) {
+            if (typeof value !== 'string')
                 continue;
-            const inner = mergePatch(from[key], value);
-            if (inner !== undefined)
-                patch[key] = inner;
-        }
-        for (const [key, value] of Object.entries(from)) {
-            if (value !== undefined && to[key] === undefined)
-                patch[key] = null;
-        }
-        return Object.keys(patch).length > 0 ? patch : undefined;
-    }
-    if (to === undefined)
-        return from === undefined ? undefined : null;
-    return sameJson(from, to) ? undefined : to;
-}
-function isPlainMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-/**
- * The meaningful parts in which `live` differs from `previous`: content fields, labels and
- * annotations. Names only, never values, since a Secret's values must not reach any report.
- */
-function differences(previous, live) {
-    const fields = [];
-    for (const field of CONTENT_FIELDS) {
-        if (!sameJson(previous[field], live[field]))
-            fields.push(field);
-    }
-    for (const field of ['labels', 'annotations']) {
-        if (!sameJson(kube_object_content_asMapping(previous.metadata)[field], kube_object_content_asMapping(live.metadata)[field])) {
-            fields.push(`metadata.${field}`);
+            const decoded = Buffer.from(value, 'base64').toString('utf8');
+            if (decoded.length < MIN_LENGTH)
+                continue;
+            registerSecret(value.replace(/\s+/g, ''));
+            registerValue(decoded);
         }
     }
-    return fields;
-}
-function sameJson(a, b) {
-    return canonical(a) === canonical(b);
-}
-/** Key order ignored, and an empty mapping the same as none (the server drops empty ones). */
-function canonical(value) {
-    const normalise = (item) => {
-        if (Array.isArray(item))
-            return item.map(normalise);
-        if (item !== null && typeof item === 'object') {
-            const entries = Object.entries(item)
-                .filter(([, inner]) => inner !== undefined)
-                .sort(([a], [b]) => a.localeCompare(b))
-                .map(([key, inner]) => [key, normalise(inner)]);
-            return entries.length === 0 ? undefined : Object.fromEntries(entries);
-        }
-        return item;
-    };
-    return JSON.stringify(normalise(value) ?? null);
-}
-function uidOf(object) {
-    const uid = kube_object_content_asMapping(object.metadata).uid;
-    return typeof uid === 'string' ? uid : undefined;
-}
-function kube_object_content_asMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : {};
-}
-
-;// CONCATENATED MODULE: ./src/core/kube-objects.ts
-/**
- * Putting back every object a step changed, not only its workloads: a failed deploy must not
- * leave a bad ConfigMap, Secret or Service behind, and must remove what it created.
- *
- * Before the change each object is read (`get --ignore-not-found`): one that existed is kept
- * without the fields the server sets, one that did not is marked as to be created by the step.
- * After the change the uid of each object is recorded, so a restore deletes an object only while
- * it is still the one this step created. Restoring never throws: each object gets its own
- * verified answer, retried through API faults until the recovery deadline.
- *
- * Snapshots may hold Secret data, so they stay in memory and in a 0600 file in a private
- * directory (for a post step to continue), never in the step state, logs or reports.
- */
-
-
-
-
-
-
-
-
-
-/**
- * Jobs are never re-created: a Job runs when it is created, and running an old migration again
- * after a newer one may harm the data it migrated.
- */
-const NOT_RECREATED_KINDS = new Set(['Job']);
-const DELETE_POLL_MS = 300;
-function scoped(kubectl, ref) {
-    return ref.namespace ? kubectl.inNamespace(ref.namespace) : kubectl;
-}
-async function read(kubectl, ref) {
-    return scoped(kubectl, ref).getIfExists(resourceOf(ref));
-}
-/** Reads each object before the change; an API fault is retried until `deadlineAt`. */
-async function snapshotObjects(kubectl, refs, deadlineAt) {
-    return mapLimited(refs, async (ref) => {
-        const live = await untilRecovered(`Reading ${describeRef(ref)}`, () => read(kubectl, ref), {
-            deadlineAt,
-        });
-        return {
-            ref,
-            previous: live ? withoutServerFields(live) : undefined,
-            previousUid: live ? uidOf(live) : undefined,
-        };
-    });
-}
-/**
- * After the change: the uid each object has now, the proof of which object this step created or
- * replaced. An object that cannot be read keeps no uid and is then never deleted.
- */
-async function recordAppliedUids(kubectl, snapshots, deadlineAt) {
-    await mapLimited(snapshots, async (snapshot) => {
-        try {
-            const live = await untilRecovered(`Reading ${describeRef(snapshot.ref)}`, () => read(kubectl, snapshot.ref), { deadlineAt });
-            snapshot.appliedUid = live ? uidOf(live) : undefined;
-        }
-        catch {
-            // Unknown ownership: the restore leaves such an object in place and says why.
-        }
-    });
-}
-/** A private 0600 file for the snapshots (they may hold Secret data); returns its path. */
-async function saveSnapshots(snapshots, path) {
-    const file = path ?? join(ownedTempDirectory('objects'), 'objects.json');
-    await writeFile(file, JSON.stringify(snapshots), { mode: 0o600 });
-    await chmod(file, 0o600);
-    return file;
-}
-/** Reads what saveSnapshots wrote, only from a directory this suite owns. */
-async function loadSnapshots(path) {
-    if (!isOwnedTempDirectory(dirname(path))) {
-        throw new ActionError(`Not reading object snapshots from ${path}: only a file in a directory this step created is trusted.`);
-    }
-    const parsed = JSON.parse(await readFile(path, 'utf8'));
-    if (!Array.isArray(parsed) || !parsed.every(isSnapshot)) {
-        throw new ActionError(`The object snapshots in ${path} are not in the expected form.`);
-    }
-    return parsed;
-}
-function isSnapshot(value) {
-    const ref = asMapping(asMapping(value).ref);
-    return typeof ref.kind === 'string' && typeof ref.name === 'string';
-}
-/**
- * Puts every snapshot object back: objects that existed get their previous content, then
- * objects this step created are deleted (only while they are still the ones it created). Each is
- * read back to verify. Never throws.
- */
-async function restoreObjects(kubectl, snapshots, deadlineAt) {
-    const bounded = kubectl.withDeadline(deadlineAt);
-    const results = new Map();
-    const phase = async (selected, work) => {
-        await mapLimited(selected, async (snapshot) => results.set(snapshot, await guarded(snapshot, work)));
-    };
-    // What existed goes back first, so nothing left points at an object about to be removed.
-    await phase(snapshots.filter((snapshot) => snapshot.previous !== undefined), (snapshot) => restoreOne(bounded, snapshot, deadlineAt));
-    await phase(snapshots.filter((snapshot) => snapshot.previous === undefined), (snapshot) => removeCreated(bounded, snapshot, deadlineAt));
-    // Reported in the order the manifests list them.
-    return snapshots.map((snapshot) => results.get(snapshot));
-}
-async function guarded(snapshot, work) {
-    try {
-        return await work(snapshot);
-    }
-    catch (error) {
-        return result(snapshot, 'failed', false, redact(snapshot, lastLine(errors_describeThrown(error))));
-    }
-}
-async function restoreOne(kubectl, snapshot, deadlineAt) {
-    const previous = snapshot.previous;
-    const what = `Restoring ${describeRef(snapshot.ref)}`;
-    const live = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
-    const liveUid = live ? uidOf(live) : undefined;
-    if (NOT_RECREATED_KINDS.has(snapshot.ref.kind) && liveUid !== snapshot.previousUid) {
-        return replaceJob(kubectl, snapshot, live, deadlineAt);
-    }
-    if (live && differences(previous, live).length === 0) {
-        return result(snapshot, 'unchanged', true, 'unchanged by this deploy');
-    }
-    await untilRecovered(what, () => writeBack(kubectl, snapshot, previous), { deadlineAt });
-    const after = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
-    if (!after)
-        return result(snapshot, 'failed', false, 'it is gone after the restore');
-    const left = differences(previous, after);
-    if (left.length > 0) {
-        return result(snapshot, 'failed', false, `restored, but ${left.join(', ')} still differ`);
-    }
-    return result(snapshot, 'restored', true, 'previous content restored and verified');
-}
-/**
- * Patches the meaningful fields back (or re-creates the object if it is gone); deletes and
- * creates it when a field cannot change in place. A JSON merge patch rather than `kubectl
- * replace`: replace and create rewrite the last-applied annotation, which must come back as it
- * was. The patch goes through stdin, as it may hold Secret data.
- */
-async function writeBack(kubectl, snapshot, previous) {
-    const client = scoped(kubectl, snapshot.ref);
-    let live = await read(kubectl, snapshot.ref);
-    if (!live) {
-        await client.run(['create', '-f', '-'], { stdin: JSON.stringify(previous) });
-        live = await read(kubectl, snapshot.ref);
-        if (!live)
-            return;
-    }
-    try {
-        await patchBack(client, snapshot.ref, live, previous);
-    }
-    catch (error) {
-        if (!isImmutableRefusal(error))
-            throw error;
-        await client.run(['delete', resourceOf(snapshot.ref), '--ignore-not-found', '--wait=true']);
-        await client.run(['create', '-f', '-'], { stdin: JSON.stringify(previous) });
-        const created = await read(kubectl, snapshot.ref);
-        if (created)
-            await patchBack(client, snapshot.ref, created, previous);
-    }
-}
-async function patchBack(client, ref, live, previous) {
-    const patch = mergePatch(meaningful(live), meaningful(previous));
-    if (patch === undefined)
-        return;
-    // The live resourceVersion: a concurrent change is a conflict, retried on a fresh read.
-    kube_object_content_asMapping(patch.metadata ?? (patch.metadata = {})).resourceVersion =
-        kube_object_content_asMapping(live.metadata).resourceVersion;
-    // A file, not an argument: the patch may hold Secret data, and arguments are visible to all.
-    const file = (0,external_node_path_namespaceObject.join)(privateDirectory(), `patch-${(0,external_node_crypto_.randomUUID)()}.json`);
-    await (0,promises_namespaceObject.writeFile)(file, JSON.stringify(patch), { mode: 0o600 });
-    try {
-        await client.run(['patch', resourceOf(ref), '--type', 'merge', '--patch-file', file]);
-    }
-    finally {
-        await (0,promises_namespaceObject.rm)(file, { force: true });
-    }
-}
-let patchDirectory;
-/** Created once per process and removed by the post step with the other private files. */
-function privateDirectory() {
-    patchDirectory ??= credentials_ownedTempDirectory('restore');
-    return patchDirectory;
-}
-/** Words the API server uses when an update touches a field that cannot change. */
-function isImmutableRefusal(error) {
-    if (!(error instanceof ExecError))
-        return false;
-    return /field is immutable|is immutable|updates to .* are forbidden|may not change once set/i.test(error.result.stderr);
-}
-/**
- * A Job this step replaced (the old one deleted, a new one created): the new one is removed, the
- * old one is not re-created, since that would run an old migration again.
- */
-async function replaceJob(kubectl, snapshot, live, deadlineAt) {
-    const why = 'the Job it replaced is not re-created (re-running an old Job can harm data)';
-    if (live && uidOf(live) === snapshot.appliedUid) {
-        await deleteOwned(kubectl, snapshot, deadlineAt);
-        return result(snapshot, 'not-recreated', true, `this deploy's Job was removed; ${why}`);
-    }
-    return result(snapshot, 'not-recreated', true, live ? `a Job this deploy does not own is there now, left in place; ${why}` : why);
-}
-async function removeCreated(kubectl, snapshot, deadlineAt) {
-    const what = `Removing ${describeRef(snapshot.ref)}`;
-    const live = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
-    if (!live)
-        return result(snapshot, 'absent', true, 'not created, nothing to remove');
-    if (snapshot.appliedUid === undefined) {
-        return result(snapshot, 'left', false, 'it did not exist before, but which object this deploy created was never recorded, so it was left in place');
-    }
-    if (uidOf(live) !== snapshot.appliedUid) {
-        return result(snapshot, 'left', false, 'it was replaced by someone else after this deploy created it, so it was left in place');
-    }
-    await deleteOwned(kubectl, snapshot, deadlineAt);
-    return result(snapshot, 'removed', true, 'created by this deploy; removed and verified gone');
-}
-/** Deletes the object while its uid is the one recorded after the change, then waits it out. */
-async function deleteOwned(kubectl, snapshot, deadlineAt) {
-    const what = `Removing ${describeRef(snapshot.ref)}`;
-    const client = scoped(kubectl, snapshot.ref);
-    await untilRecovered(what, async () => {
-        const live = await read(kubectl, snapshot.ref);
-        if (!live || uidOf(live) !== snapshot.appliedUid)
-            return;
-        await client.run(['delete', resourceOf(snapshot.ref), '--ignore-not-found', '--wait=false']);
-    }, { deadlineAt });
-    // Finalizers may hold it for a while: it counts as removed once it can no longer be read.
-    for (;;) {
-        const live = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
-        if (!live || uidOf(live) !== snapshot.appliedUid)
-            return;
-        if (Date.now() + DELETE_POLL_MS >= deadlineAt) {
-            throw new errors_ActionError('deleted, but it was still there at the recovery deadline');
-        }
-        await new Promise((resolve) => setTimeout(resolve, DELETE_POLL_MS));
-    }
-}
-/** A kubectl message about a Secret may quote its values; they are cut out of any report. */
-function redact(snapshot, text) {
-    if (snapshot.ref.kind !== 'Secret' || !snapshot.previous)
-        return text;
-    const values = Object.values(kube_object_content_asMapping(snapshot.previous.data))
-        .filter((value) => typeof value === 'string' && value.length >= 4)
-        .flatMap((value) => [value, Buffer.from(value, 'base64').toString('utf8')])
-        .filter((value) => value.length >= 4)
-        .sort((a, b) => b.length - a.length);
-    return values.reduce((masked, value) => masked.split(value).join('***'), text);
-}
-function result(snapshot, outcome, verified, message) {
-    return {
-        object: describeRef(snapshot.ref),
-        namespace: snapshot.ref.namespace,
-        outcome,
-        verified,
-        message,
-    };
-}
-/** True when every object is as it was (or, for a replaced Job, as safe as it can be). */
-function allRestored(results) {
-    return results.every((entry) => entry.verified);
-}
-/** kubectl calls at once: enough to be quick, few enough not to swamp a two-core runner. */
-const CONCURRENCY = 6;
-async function mapLimited(items, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await work(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-    return results;
 }
 
 ;// CONCATENATED MODULE: ./src/core/manifests.ts
@@ -47605,6 +47796,8 @@ async function mapLimited(items, work) {
  * into the workloads' containers. YAML is parsed as data only (no custom tags), so a manifest can
  * never make this action run anything.
  */
+
+
 
 
 
@@ -47660,6 +47853,8 @@ function parseManifestText(text, file) {
         }
         parsed.push(...unpackList({ file, index, object: value }));
     });
+    // Masked from the moment they are read, before any log or summary could show them.
+    registerManifestSecrets(parsed.map((document) => document.object));
     return parsed;
 }
 /**
@@ -47672,7 +47867,7 @@ function unpackList(document) {
         return [document];
     }
     return items.flatMap((item, position) => {
-        const object = manifests_asMapping(item);
+        const object = mappingOrUndefined(item);
         if (!object) {
             throw new errors_ActionError(`${document.file} (document ${document.index + 1}, item ${position + 1} of its ${kind}) is not a Kubernetes object.`, 'Each item of a List must be one object with apiVersion, kind and metadata.');
         }
@@ -47683,7 +47878,7 @@ function unpackList(document) {
 async function expandManifestPaths(patterns, cwd, input = 'manifests') {
     const files = [];
     for (const pattern of patterns) {
-        const matches = manifests_isGlob(pattern)
+        const matches = isGlob(pattern)
             ? await expandGlob(pattern, cwd)
             : await expandPath((0,external_node_path_namespaceObject.resolve)(cwd, pattern), pattern, input);
         if (matches.length === 0) {
@@ -47695,7 +47890,7 @@ async function expandManifestPaths(patterns, cwd, input = 'manifests') {
     }
     return files;
 }
-function manifests_isGlob(pattern) {
+function isGlob(pattern) {
     return /[*?[]/.test(pattern);
 }
 async function expandPath(path, pattern, input) {
@@ -47764,7 +47959,7 @@ function globRegex(glob) {
     }
     return new RegExp(`^${source}$`);
 }
-async function manifests_readManifests(patterns, cwd, input = 'manifests') {
+async function readManifests(patterns, cwd, input = 'manifests') {
     const documents = [];
     for (const file of await expandManifestPaths(patterns, cwd, input)) {
         let text;
@@ -47784,12 +47979,12 @@ function findWorkloads(documents) {
         const kind = document.object.kind;
         if (!WORKLOAD_KINDS.includes(kind))
             continue;
-        const metadata = manifests_asMapping(document.object.metadata);
-        const name = metadata?.name;
+        const metadata = asMapping(document.object.metadata);
+        const name = metadata.name;
         if (typeof name !== 'string' || name === '') {
             throw new errors_ActionError(`A ${String(kind)} in ${document.file} has no metadata.name.`);
         }
-        const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
+        const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
         workloads.push({ kind: kind, name, namespace, document });
     }
     return workloads;
@@ -47798,11 +47993,11 @@ function findWorkloads(documents) {
 function objectRefs(documents) {
     const refs = [];
     for (const { object } of documents) {
-        const metadata = manifests_asMapping(object.metadata);
+        const metadata = asMapping(object.metadata);
         const { apiVersion, kind } = object;
         if (typeof apiVersion !== 'string' || typeof kind !== 'string')
             continue;
-        if (typeof metadata?.name !== 'string' || metadata.name === '')
+        if (typeof metadata.name !== 'string' || metadata.name === '')
             continue;
         const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
         refs.push({ apiVersion, kind, name: metadata.name, namespace });
@@ -47828,7 +48023,7 @@ function substituteImages(documents, overrides) {
             const containers = podSpec?.[field];
             if (!Array.isArray(containers))
                 continue;
-            for (const container of containers.map(manifests_asMapping)) {
+            for (const container of containers.map(mappingOrUndefined)) {
                 if (!container || typeof container.image !== 'string')
                     continue;
                 const repository = imageRepository(container.image);
@@ -47862,19 +48057,19 @@ function podTemplates(documents) {
     const found = [];
     for (const document of documents) {
         const { kind } = document.object;
-        const spec = manifests_asMapping(document.object.spec);
+        const spec = asMapping(document.object.spec);
         const template = workloads.has(document) || kind === 'Job'
-            ? manifests_asMapping(spec?.template)
+            ? mappingOrUndefined(spec.template)
             : kind === 'CronJob'
-                ? manifests_asMapping(manifests_asMapping(manifests_asMapping(spec?.jobTemplate)?.spec)?.template)
+                ? mappingOrUndefined(asMapping(asMapping(spec.jobTemplate).spec).template)
                 : undefined;
         if (!template)
             continue;
-        const metadata = manifests_asMapping(document.object.metadata);
+        const metadata = asMapping(document.object.metadata);
         found.push({
-            ref: `${String(kind).toLowerCase()}/${String(metadata?.name)}`,
-            namespace: typeof metadata?.namespace === 'string' ? metadata.namespace : undefined,
-            podSpec: manifests_asMapping(template.spec),
+            ref: `${String(kind).toLowerCase()}/${String(metadata.name)}`,
+            namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
+            podSpec: asMapping(template.spec),
         });
     }
     return found;
@@ -47888,1474 +48083,6 @@ function renderManifests(documents) {
     return documents
         .map((document) => YAML.stringify(document.object, { version: '1.1' }))
         .join('---\n');
-}
-function manifests_asMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/canary/cluster/canary-template.ts
-/**
- * The canary of a whole release: from rendered manifests, the stable Deployment's new pod
- * template (every container, env, resources, volumes) and copies of the ConfigMaps and Secrets it
- * references, renamed for the canary so the canary's config never touches stable's. Pure: the
- * cluster side applies what this returns.
- */
-
-
-
-/** The Deployment named `name` among the documents; the error lists the Deployments there are. */
-function findDeployment(documents, name) {
-    const deployments = documents
-        .map((document) => document.object)
-        .filter((object) => object.kind === 'Deployment');
-    const found = deployments.find((object) => canary_template_asMapping(object.metadata)?.name === name);
-    if (found)
-        return found;
-    const names = deployments.map((object) => String(canary_template_asMapping(object.metadata)?.name));
-    throw new errors_ActionError(`The manifests have no Deployment '${name}' (the deployment input), so there is no new pod template for its canary; Deployments found: ${names.join(', ') || 'none'}.`, "Set 'deployment' to the stable Deployment the manifests define, or add it to manifests / the kustomization.");
-}
-/** The pod template, its references and the copies the canary gets. */
-function deriveCanary(documents, name) {
-    const deployment = findDeployment(documents, name);
-    const template = canary_template_asMapping(canary_template_asMapping(deployment.spec)?.template);
-    const spec = canary_template_asMapping(template?.spec);
-    if (!template || !spec || !Array.isArray(spec.containers) || spec.containers.length === 0) {
-        throw new errors_ActionError(`Deployment '${name}' in the manifests has no spec.template.spec.containers.`, 'Check the manifest: a Deployment needs a pod template with at least one container.');
-    }
-    const namespace = canary_template_asMapping(deployment.metadata)?.namespace;
-    const referenced = referencedConfig(spec);
-    const copies = [];
-    for (const document of documents) {
-        const object = document.object;
-        const kind = object.kind;
-        if (kind !== 'ConfigMap' && kind !== 'Secret')
-            continue;
-        const metadata = canary_template_asMapping(object.metadata);
-        const objectName = metadata?.name;
-        if (typeof objectName !== 'string' || metadata?.namespace !== namespace)
-            continue;
-        if (!referenced[kind].has(objectName))
-            continue;
-        copies.push({ kind, name: objectName, copyName: canaryCopyName(objectName), object });
-    }
-    const renames = {
-        ConfigMap: new Map(copies.filter((c) => c.kind === 'ConfigMap').map((c) => [c.name, c.copyName])),
-        Secret: new Map(copies.filter((c) => c.kind === 'Secret').map((c) => [c.name, c.copyName])),
-    };
-    const rendered = structuredClone(template);
-    const canaryTemplate = structuredClone(rendered);
-    rewriteReferences(canaryTemplate.spec, renames);
-    return { template: rendered, canaryTemplate, copies, images: templateImages(rendered) };
-}
-/** Every place a pod spec names a ConfigMap or Secret, as (holder, field) pairs. */
-function eachReference(spec, visit) {
-    for (const field of ['initContainers', 'containers']) {
-        for (const container of mappings(spec[field])) {
-            for (const variable of mappings(container.env)) {
-                const from = canary_template_asMapping(variable.valueFrom);
-                const configMap = canary_template_asMapping(from?.configMapKeyRef);
-                if (configMap)
-                    visit('ConfigMap', configMap, 'name');
-                const secret = canary_template_asMapping(from?.secretKeyRef);
-                if (secret)
-                    visit('Secret', secret, 'name');
-            }
-            for (const source of mappings(container.envFrom)) {
-                const configMap = canary_template_asMapping(source.configMapRef);
-                if (configMap)
-                    visit('ConfigMap', configMap, 'name');
-                const secret = canary_template_asMapping(source.secretRef);
-                if (secret)
-                    visit('Secret', secret, 'name');
-            }
-        }
-    }
-    for (const volume of mappings(spec.volumes)) {
-        const configMap = canary_template_asMapping(volume.configMap);
-        if (configMap)
-            visit('ConfigMap', configMap, 'name');
-        const secret = canary_template_asMapping(volume.secret);
-        if (secret)
-            visit('Secret', secret, 'secretName');
-        for (const source of mappings(canary_template_asMapping(volume.projected)?.sources)) {
-            const projectedMap = canary_template_asMapping(source.configMap);
-            if (projectedMap)
-                visit('ConfigMap', projectedMap, 'name');
-            const projectedSecret = canary_template_asMapping(source.secret);
-            if (projectedSecret)
-                visit('Secret', projectedSecret, 'name');
-        }
-    }
-}
-/** The ConfigMaps and Secrets a pod spec references by name. */
-function referencedConfig(spec) {
-    const found = { ConfigMap: new Set(), Secret: new Set() };
-    eachReference(spec, (kind, holder, field) => {
-        if (typeof holder[field] === 'string')
-            found[kind].add(holder[field]);
-    });
-    return found;
-}
-/** Points the references named in `renames` at their new names, in place. */
-function rewriteReferences(spec, renames) {
-    eachReference(spec, (kind, holder, field) => {
-        const renamed = typeof holder[field] === 'string' ? renames[kind].get(holder[field]) : undefined;
-        if (renamed !== undefined)
-            holder[field] = renamed;
-    });
-}
-function templateImages(template) {
-    const images = [];
-    for (const [field, init] of [
-        ['initContainers', true],
-        ['containers', false],
-    ]) {
-        for (const container of mappings(template.spec[field])) {
-            images.push({ container: String(container.name), image: String(container.image), init });
-        }
-    }
-    return images;
-}
-/**
- * What the rendered release is, independent of key order and formatting: a later job that
- * renders the same manifests gets the same digest, and any change in them a different one.
- */
-function manifestsDigest(documents) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for (const document of documents)
-        hash.update(canonicalJson(document.object)).update('\n');
-    return `sha256:${hash.digest('hex')}`;
-}
-function canonicalJson(value) {
-    if (Array.isArray(value))
-        return `[${value.map(canonicalJson).join(',')}]`;
-    if (value !== null && typeof value === 'object') {
-        const entries = Object.entries(value)
-            .filter(([, entry]) => entry !== undefined)
-            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-        return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
-    }
-    return JSON.stringify(value) ?? 'null';
-}
-/**
- * True when every field the manifest sets has that value on the live object. The API server adds
- * defaults (imagePullPolicy, protocol, …) the manifest leaves out, so equality would never hold;
- * lists must match element by element, so an added or removed container is a difference.
- */
-function coveredBy(wanted, live) {
-    if (Array.isArray(wanted)) {
-        return (Array.isArray(live) &&
-            live.length === wanted.length &&
-            wanted.every((entry, index) => coveredBy(entry, live[index])));
-    }
-    if (wanted !== null && typeof wanted === 'object') {
-        const liveMapping = canary_template_asMapping(live);
-        if (!liveMapping)
-            return false;
-        return Object.entries(wanted).every(([key, entry]) => entry === undefined || coveredBy(entry, liveMapping[key]));
-    }
-    // Quantities and ports may come back as numbers or text; "1" and 1 mean the same here.
-    return (wanted === live || (live !== undefined && live !== null && String(wanted) === String(live)));
-}
-/** A ConfigMap's or Secret's content as the manifest gives it, in the API's encoding. */
-function configContent(object) {
-    const content = {};
-    for (const field of ['data', 'binaryData', 'type', 'immutable']) {
-        if (object[field] !== undefined)
-            content[field] = object[field];
-    }
-    const stringData = canary_template_asMapping(object.stringData);
-    if (stringData) {
-        // The API server folds stringData into data, base64-encoded; compare in that form.
-        const data = { ...(canary_template_asMapping(content.data) ?? {}) };
-        for (const [key, value] of Object.entries(stringData)) {
-            data[key] = Buffer.from(String(value)).toString('base64');
-        }
-        content.data = data;
-    }
-    return content;
-}
-/** True when the live object already holds the content the manifest gives it. */
-function sameConfig(object, live) {
-    if (!live)
-        return false;
-    const wanted = configContent(object);
-    const has = (field) => canary_template_asMapping(wanted[field]) ?? {};
-    const liveHas = (field) => canary_template_asMapping(live[field]) ?? {};
-    return ['data', 'binaryData'].every((field) => {
-        const a = has(field);
-        const b = liveHas(field);
-        return (Object.keys(a).length === Object.keys(b).length &&
-            Object.entries(a).every(([key, value]) => String(value) === String(b[key])));
-    });
-}
-/** The canary's change as a reviewer reads it: images per container, added or removed ones, env. */
-function describeChange(stable, canary) {
-    const before = new Map((stable ? templateImages(stable) : []).map((c) => [c.container, c.image]));
-    const lines = [];
-    for (const { container, image, init } of templateImages(canary)) {
-        const was = before.get(container);
-        const what = init ? 'init container' : 'container';
-        if (was === undefined)
-            lines.push(`${what} ${container} added (${image})`);
-        else if (was !== image)
-            lines.push(`${what} ${container}: ${was} → ${image}`);
-        before.delete(container);
-    }
-    for (const [container] of before)
-        lines.push(`container ${container} removed`);
-    return lines;
-}
-function mappings(value) {
-    return Array.isArray(value)
-        ? value.map(canary_template_asMapping).filter((entry) => entry !== undefined)
-        : [];
-}
-function canary_template_asMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/canary/cluster/revert.ts
-/**
- * Ending a canary either way: traffic goes back to stable before anything it might still reach
- * is deleted, and the result is checked on the cluster rather than assumed. Every function here
- * is safe to repeat, because the post step repeats whatever main could not finish.
- */
-
-
-
-
-
-
-
-/** kind/name of everything a canary run creates. */
-function canaryObjects(names, provider) {
-    const objects = [`deployment/${names_canaryName(names.deployment)}`];
-    if (usesRoute(names.traffic) && names.service) {
-        objects.push(`service/${canaryServiceName(names.service)}`);
-    }
-    return [...objects, ...provider.objects(), ...(names.copies ?? [])];
-}
-/**
- * The canary Deployment carries the run's state and ownership, so it goes last: a revert cut
- * short by an API fault can always be found and finished from it.
- */
-async function deleteCanaryObjects(kubectl, objects) {
-    const [deployment, ...others] = objects;
-    await kubectl.deleteIfExists(others);
-    await kubectl.deleteIfExists([deployment]);
-}
-/** The objects of `kindNames` that still exist. */
-async function findLeftovers(kubectl, kindNames) {
-    const found = await Promise.all(kindNames.map(async (kindName) => ((await kubectl.getIfExists(kindName)) ? kindName : '')));
-    return found.filter((kindName) => kindName !== '');
-}
-/** Abort: stable gets all traffic, the canary goes, and stable is checked to run what it ran. */
-async function revertToStable(kubectl, provider, names, options) {
-    await giveTrafficBack(provider);
-    await restoreHeldHpas(kubectl, options.hpa);
-    const objects = canaryObjects(names, provider);
-    await deleteCanaryObjects(kubectl, objects);
-    return verify(kubectl, provider, names, objects, options.stableImage, options.timeoutMs);
-}
-/**
- * Promote: stable takes the canary's image. When stable cannot roll out with it, stable is rolled
- * back and the canary reverted; the report says so (promoted: false) instead of throwing, so the
- * caller can still show what was cleaned up.
- */
-async function promoteStable(kubectl, provider, names, options) {
-    const stable = `deployment/${names.deployment}`;
-    const retrying = (what, work) => untilRecovered(what, work, { deadlineAt: options.retryUntil });
-    const container = await retrying('Reading the container to promote', () => containerOf(kubectl, names));
-    await retrying('Giving stable the new image', () => kubectl.setImage(stable, container, options.image));
-    const rollout = await retrying('Waiting for stable', () => kubectl.rolloutStatus(stable, options.timeoutMs));
-    if (rollout.done) {
-        const cleanup = await retrying('Finishing the promotion', () => finishPromotion(kubectl, provider, { ...names, container }, options));
-        return { ...cleanup, promoted: true, problem: undefined };
-    }
-    let undone = `was rolled back${options.stableImage ? ` to ${options.stableImage}` : ''}`;
-    try {
-        await retrying('Rolling stable back', () => kubectl.rolloutUndo(stable, options.stableRevision || undefined));
-    }
-    catch (error) {
-        undone = `could not be rolled back (${errors_describeThrown(error)})`;
-    }
-    const cleanup = await retrying('Putting all traffic back on stable', () => revertToStable(kubectl, provider, { ...names, container }, options));
-    return {
-        ...cleanup,
-        promoted: false,
-        problem: `Stable did not roll out with ${options.image} (${rollout.message}); it ${undone} and the canary was removed.`,
-    };
-}
-/** After stable runs the new image (also when a cancelled promotion left it so): clean up. */
-async function finishPromotion(kubectl, provider, names, options) {
-    await giveTrafficBack(provider);
-    await restoreHeldHpas(kubectl, options.hpa);
-    const objects = canaryObjects(names, provider);
-    await deleteCanaryObjects(kubectl, objects);
-    const report = await verify(kubectl, provider, names, objects, options.image, options.timeoutMs);
-    if (!options.template)
-        return report;
-    // A release promotion is done only when stable runs the manifests' template, not one image.
-    const view = await kubectl.getIfExists(`deployment/${names.deployment}`);
-    return {
-        ...report,
-        stableHealthy: report.stableHealthy && coveredBy(options.template, view?.spec.template),
-    };
-}
-async function giveTrafficBack(provider) {
-    try {
-        await provider.restoreStable();
-    }
-    catch (error) {
-        throw new errors_ActionError(`Traffic could not be given back to stable (${errors_describeThrown(error)}), so the canary was left running to keep serving its share.`, 'Fix the cause, then run the action with mode: abort to finish the revert.', { cause: error });
-    }
-}
-/** What the cluster looks like now, for a report after a recovery that ran out of time. */
-async function observe(kubectl, provider, names, stableImage) {
-    return verify(kubectl, provider, names, canaryObjects(names, provider), stableImage, 1_000);
-}
-async function verify(kubectl, provider, names, objects, expectedImage, timeoutMs) {
-    const stable = `deployment/${names.deployment}`;
-    const view = await kubectl.getIfExists(stable);
-    const images = view?.spec.template.spec.containers ?? [];
-    const container = names.container
-        ? images.find((entry) => entry.name === names.container)
-        : (images.find((entry) => entry.image === expectedImage) ?? images[0]);
-    const rollout = view ? await kubectl.rolloutStatus(stable, timeoutMs) : undefined;
-    const stableImage = container?.image;
-    return {
-        stableImage,
-        stableHealthy: rollout?.done === true && (expectedImage === undefined || stableImage === expectedImage),
-        leftoverObjects: await findLeftovers(kubectl, objects),
-        canaryWeight: await provider.canaryWeight(),
-    };
-}
-async function containerOf(kubectl, names) {
-    if (names.container)
-        return names.container;
-    const state = await readClusterState(kubectl, names.deployment);
-    if (state)
-        return state.container;
-    const view = await kubectl.getIfExists(`deployment/${names.deployment}`);
-    const containers = view?.spec.template.spec.containers ?? [];
-    if (containers.length === 1)
-        return containers[0].name;
-    throw new errors_ActionError(`Cannot tell which container of Deployment '${names.deployment}' to promote: there is no canary state and it has ${containers.length} containers.`, "Set the 'container' input.");
-}
-
-;// CONCATENATED MODULE: ./src/canary/cluster/promote-release.ts
-/**
- * Promoting a canary of a whole release: stable gets exactly the rendered manifests (every object,
- * images substituted) with `kubectl apply`, as the team's own deploy would, so a GitOps controller
- * sees no drift. Every object the apply touches is read first; when stable does not roll out,
- * each is put back (and what the apply created removed) before traffic and canary are reverted,
- * so the cluster ends fully on the release or exactly as it was.
- */
-
-
-
-
-
-
-
-
-
-async function promoteRelease(kubectl, provider, names, options) {
-    const stable = `deployment/${names.deployment}`;
-    const retrying = (what, work) => untilRecovered(what, work, { deadlineAt: options.retryUntil });
-    const snapshots = await snapshotObjects(kubectl, objectRefs(options.documents), options.retryUntil);
-    const directory = await writeRelease(options.documents);
-    let problem;
-    try {
-        // Applying the same manifests again changes nothing, so an API fault is simply retried.
-        await retrying('Applying the release to stable', () => kubectl.apply([directory]));
-    }
-    catch (error) {
-        problem = `the manifests could not be applied (${errors_describeThrown(error)})`;
-    }
-    await recordAppliedUids(kubectl, snapshots, options.retryUntil);
-    if (!problem) {
-        const rollout = await retrying('Waiting for stable', () => kubectl.rolloutStatus(stable, options.timeoutMs));
-        if (rollout.done) {
-            const cleanup = await retrying('Finishing the promotion', () => finishPromotion(kubectl, provider, names, {
-                timeoutMs: options.timeoutMs,
-                template: options.template,
-                hpa: options.hpa,
-            }));
-            return { ...cleanup, promoted: true, problem: undefined };
-        }
-        problem = `stable did not roll out with the release (${rollout.message})`;
-    }
-    const restored = await restoreObjects(kubectl, snapshots, options.retryUntil);
-    // The restored Deployment rolls back to its old pods; traffic returns only once they serve.
-    await retrying('Waiting for stable to roll back', () => kubectl.rolloutStatus(stable, options.timeoutMs));
-    const cleanup = await retrying('Putting all traffic back on stable', () => revertToStable(kubectl, provider, names, {
-        stableImage: options.stableImage,
-        timeoutMs: options.timeoutMs,
-        hpa: options.hpa,
-    }));
-    return {
-        ...cleanup,
-        promoted: false,
-        problem: `${problem}; ${describeRestore(restored)} and the canary was removed.`,
-    };
-}
-/**
- * One JSON file per object, numbered so kubectl applies them in manifest order. JSON, not YAML:
- * kubectl reads YAML 1.1, where a value like `on` written plain would turn into a boolean. A
- * private directory, since the manifests may hold Secrets.
- */
-async function writeRelease(documents) {
-    const directory = credentials_ownedTempDirectory('canary-release');
-    const width = String(documents.length).length;
-    await Promise.all(documents.map((document, index) => (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(directory, `${String(index).padStart(width, '0')}.json`), JSON.stringify(document.object), { mode: 0o600 })));
-    return directory;
-}
-/** One clause on what the restore did, naming objects that could not be put back. */
-function describeRestore(results) {
-    const changed = results.filter((entry) => entry.outcome === 'restored').length;
-    const removed = results.filter((entry) => entry.outcome === 'removed').length;
-    const done = `every object it changed was restored (${changed} restored, ${removed} created ones removed)`;
-    if (allRestored(results))
-        return done;
-    const failed = results
-        .filter((entry) => !entry.verified)
-        .map((entry) => `${entry.object}: ${entry.message}`)
-        .join('; ');
-    return `the restore left objects not as they were (${log_escapeUntrusted(failed)})`;
-}
-
-;// CONCATENATED MODULE: ./src/core/kustomize.ts
-/**
- * Kustomizations rendered with kubectl's built-in kustomize (`kubectl kustomize <dir>`), so there
- * is nothing to download and the version is the one `kubectl apply -k` would use. Plugins, exec
- * functions and Helm stay off (kubectl's defaults), so rendering a pull request's kustomization
- * runs nothing it names.
- */
-
-
-
-
-
-
-
-/** The names kustomize looks for in a directory, in its own order. */
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-const kustomize_DEFAULT_TIMEOUT_MS = 60_000;
-/** kubectl's message is usually one line; a runaway one is cut so the summary stays readable. */
-const MAX_MESSAGE = 2_000;
-/** True when the directory holds a kustomization file, i.e. `kubectl apply -k` would render it. */
-async function isKustomizationDirectory(directory) {
-    let names;
-    try {
-        names = await (0,promises_namespaceObject.readdir)(directory);
-    }
-    catch {
-        return false;
-    }
-    return KUSTOMIZATION_FILES.some((name) => names.includes(name));
-}
-/**
- * The objects a kustomization renders to, parsed as manifest documents. `directory` is relative
- * to `cwd` (the workspace) or absolute; documents are labelled with it for messages.
- */
-async function renderKustomization(directory, cwd, options = {}) {
-    const input = options.input ?? 'kustomize';
-    const path = (0,external_node_path_namespaceObject.resolve)(cwd, directory);
-    const label = (0,external_node_path_namespaceObject.relative)(cwd, path) || '.';
-    const info = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
-    if (!info) {
-        throw new errors_InputError(input, `names '${directory}', which does not exist.`, 'k8s/overlays/prod');
-    }
-    if (!info.isDirectory() || !(await isKustomizationDirectory(path))) {
-        throw new errors_InputError(input, `names '${directory}', which is not a directory with a kustomization.yaml.`, 'k8s/overlays/prod');
-    }
-    const result = await execute(options.program ?? defaultKubectlProgram(), ['kustomize', path], {
-        cwd,
-        timeoutMs: options.timeoutMs ?? kustomize_DEFAULT_TIMEOUT_MS,
-        okExitCodes: 'any',
-    });
-    if (result.timedOut || result.exitCode !== 0) {
-        const said = result.timedOut
-            ? `it did not finish within ${Math.round((options.timeoutMs ?? kustomize_DEFAULT_TIMEOUT_MS) / 1000)} s`
-            : kubectlMessage(result.stderr || result.stdout);
-        throw new errors_ActionError(`kustomize could not render ${log_escapeUntrusted(label)}: ${said}`, 'Run `kubectl kustomize` on that directory locally to see the same error, and fix the kustomization.');
-    }
-    return parseManifestText(result.stdout, `${label} (kustomize)`);
-}
-/**
- * The documents `manifests`-style patterns name (files, directories, globs), in order. A directory
- * holding a kustomization is rendered, as `kubectl apply -k` would, instead of being read as
- * loose files that kustomize never meant to be applied (and the server would refuse).
- */
-async function readManifestsOrKustomizations(patterns, cwd, input = 'manifests') {
-    const documents = [];
-    const rendered = [];
-    let plain = [];
-    const flush = async () => {
-        if (plain.length > 0)
-            documents.push(...(await readManifests(plain, cwd, input)));
-        plain = [];
-    };
-    for (const pattern of patterns) {
-        if (!isGlob(pattern) && (await isKustomizationDirectory(resolve(cwd, pattern)))) {
-            await flush();
-            documents.push(...(await renderKustomization(pattern, cwd, { input })));
-            rendered.push(pattern);
-        }
-        else {
-            plain.push(pattern);
-        }
-    }
-    await flush();
-    return { documents, rendered };
-}
-const KLOG_ESCAPES = { n: '\n', t: '\t', r: '\r' };
-/**
- * kubectl's own words on one escaped line: the `err="…"` of its klog line
- * (`E1205 … run.go:72] "command failed" err="…"`), or its `error: …` line.
- */
-function kubectlMessage(text) {
-    const klog = /\berr="((?:[^"\\]|\\.)*)"/.exec(text);
-    const raw = klog
-        ? klog[1].replace(/\\(.)/g, (_, c) => KLOG_ESCAPES[c] ?? c)
-        : text.trim().replace(/^error:\s*/i, '');
-    const message = raw.trim() || 'kubectl printed no reason';
-    const cut = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message;
-    return log_escapeUntrusted(cut);
-}
-
-;// CONCATENATED MODULE: ./src/canary/release.ts
-/**
- * Renders the release a canary runs from its source (manifests or a kustomization, with `images`
- * substituted) into what the cluster side needs: the documents promotion applies, their digest,
- * and the canary's pod template and config copies.
- */
-
-
-
-
-
-/** `cwd` is the workspace the paths are relative to. */
-async function renderRelease(source, deployment, cwd) {
-    const read = source.kustomize
-        ? await renderKustomization(source.kustomize, cwd)
-        : await manifests_readManifests(source.manifests, cwd);
-    const { documents, unused } = substituteImages(read, source.images);
-    for (const name of unused) {
-        core_warning(`images names ${log_escapeUntrusted(name)}, which no container in the manifests uses; check for a typo.`);
-    }
-    return { ...deriveCanary(documents, deployment), documents, digest: manifestsDigest(documents) };
-}
-/** The directory manifests and kustomize paths are relative to: the checked-out repository. */
-function workspace() {
-    return process.env.GITHUB_WORKSPACE || process.cwd();
-}
-
-;// CONCATENATED MODULE: ./src/canary/cluster/release-canary.ts
-/**
- * The cluster-side decisions for a canary of a whole release: whether the release changes
- * anything stable runs, what its state records, whether a later promote job renders the same
- * release, and whether stable already runs it (an interrupted promotion).
- */
-
-
-
-
-/** Renders the release and refuses one that changes nothing stable runs. */
-async function prepareRelease(kubectl, source, stable, container) {
-    const rendered = await renderRelease(source, stable.name, workspace());
-    const changedConfig = [];
-    for (const copy of rendered.copies) {
-        const live = await kubectl.getIfExists(`${copy.kind.toLowerCase()}/${copy.name}`);
-        if (!sameConfig(copy.object, live))
-            changedConfig.push(`${copy.kind} ${copy.name} changed`);
-    }
-    const stableTemplate = stable.spec.template;
-    const change = describeChange(stableTemplate, rendered.template);
-    if (!coveredBy(withoutImages(rendered.template), withoutImages(stableTemplate))) {
-        change.push('pod template changed (env, resources, volumes or other fields)');
-    }
-    change.push(...changedConfig);
-    if (change.length === 0 && coveredBy(rendered.template, stableTemplate)) {
-        throw new errors_ActionError(`Deployment ${stable.name} already runs what the manifests render (same pod template and config); there is nothing to compare.`, 'Pass the manifests of the new release (or set images to the new image).');
-    }
-    return {
-        rendered,
-        canaryImage: canaryImageOf(rendered.images, container ?? stable.container),
-        record: {
-            digest: rendered.digest,
-            copies: rendered.copies.map(copyRef),
-            images: rendered.images,
-            change,
-            template: rendered.template,
-        },
-    };
-}
-/** The chosen container's image when the release has it, else `name=image` for each container. */
-function canaryImageOf(images, container) {
-    const running = images.filter((entry) => !entry.init);
-    const chosen = running.find((entry) => entry.container === container);
-    if (chosen)
-        return chosen.image;
-    return running.map((entry) => `${entry.container}=${entry.image}`).join(', ');
-}
-/**
- * A promote job renders its own workspace's manifests; it may promote only the release the
- * canary was judged on, and only the way it was started (one image, or a release).
- */
-async function releaseToPromote(state, source, image) {
-    if (!state.release) {
-        if (!source)
-            return undefined;
-        throw new errors_ActionError(`The canary of ${state.deployment} runs one new image (${state.canaryImage}), not a release from manifests; promoting manifests would put changes on stable the canary never ran.`, 'Promote it with the image input (the image it was started with), or abort it and start a canary from the manifests.');
-    }
-    if (!source) {
-        throw new errors_ActionError(`The canary of ${state.deployment} runs a release rendered from manifests${image ? `; the image input (${image}) would promote one image only` : ''}.`, 'Promote it with the same manifests (or kustomize) and images inputs it was started with.');
-    }
-    const rendered = await renderRelease(source, state.deployment, workspace());
-    if (rendered.digest !== state.release.digest) {
-        throw new errors_ActionError(`The manifests this job renders (${rendered.digest}) differ from the release the canary was started and judged with (${state.release.digest}), so they were not promoted; nothing was changed.`, 'Promote from the same commit and inputs as the start job (check out the same ref), or abort this canary and start a new one.');
-    }
-    return rendered;
-}
-/** Whether stable's live pod template is the canary's: for an interrupted promotion. */
-function stableRunsCanary(found, stable) {
-    if (found.release)
-        return coveredBy(found.release.template, stable.spec.template);
-    return stable.image === found.canaryImage;
-}
-function withoutImages(template) {
-    const copy = structuredClone(template);
-    for (const field of ['initContainers', 'containers']) {
-        const containers = copy.spec?.[field];
-        if (!Array.isArray(containers))
-            continue;
-        for (const container of containers)
-            delete container.image;
-    }
-    return copy;
-}
-
-;// CONCATENATED MODULE: ./src/canary/cluster/pod-health.ts
-/**
- * The canary's pods as evidence: a container that restarts, waits in a crash loop or cannot get
- * its image, or a pod that stays not ready, aborts the step whatever the metrics say — a canary
- * that is OOMKilled every few minutes can still look as good as stable in Prometheus between
- * restarts. The judgement over pod JSON is pure (`judgePods`); `CanaryPodHealth` lists the pods
- * at every check and keeps what it has to remember between checks.
- */
-
-
-
-
-/** Waiting reasons that do not go away by waiting: the canary is broken, not slow to start. */
-const FATAL_WAITING_REASONS = [
-    'CrashLoopBackOff',
-    'ImagePullBackOff',
-    'ErrImagePull',
-    'CreateContainerConfigError',
-    'InvalidImageName',
-];
-/**
- * How long a canary pod may be not ready before that aborts the step: the longer of 30 s and
- * two check intervals. A pod is legitimately not ready for a moment when it is replaced (a node
- * drained, an eviction, in replicas mode a pod added by a scale that the shift has not waited for
- * yet), and a readiness probe needs a few periods to pass; 30 s covers that for ordinary probes,
- * and two check intervals make sure at least two checks in a row saw the pod not ready. A pod
- * that stays not ready longer is not serving its share, which the metrics do not show.
- */
-function notReadyGraceMs(checkIntervalMs) {
-    return Math.max(30_000, 2 * checkIntervalMs);
-}
-function emptyMemory() {
-    return { restarts: new Map(), notReadySince: new Map() };
-}
-/** The restart counts to judge later checks against; not-ready clocks start here too. */
-function takeBaseline(pods, now) {
-    const memory = emptyMemory();
-    for (const pod of live(pods)) {
-        const name = pod.metadata?.name ?? '';
-        for (const container of pod.status?.containerStatuses ?? []) {
-            memory.restarts.set(`${name}/${container.name ?? ''}`, container.restartCount ?? 0);
-        }
-    }
-    trackReadiness(pods, memory, now);
-    return memory;
-}
-/** At most this many problems are named in one reason; the rest are counted. */
-const MAX_NAMED = 3;
-const pod_health_MAX_MESSAGE = 160;
-/**
- * Why the canary's pods are unhealthy now, or undefined. Updates `memory.notReadySince`.
- * Every piece of cluster text in the sentence (pod and container names, reasons, messages) is
- * escaped with escapeUntrusted, because the reason is logged as it is.
- */
-function judgePods(pods, memory, now, graceMs) {
-    trackReadiness(pods, memory, now);
-    const problems = [];
-    const sorted = [...live(pods)].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
-    for (const pod of sorted) {
-        const name = pod.metadata?.name ?? '';
-        const podText = `canary pod ${log_escapeUntrusted(name)}`;
-        let containerProblem = false;
-        const containers = [
-            ...(pod.status?.containerStatuses ?? []).map((status) => ({ status, init: false })),
-            ...(pod.status?.initContainerStatuses ?? []).map((status) => ({ status, init: true })),
-        ];
-        for (const { status, init } of containers) {
-            const said = [];
-            // Init containers may fail and be retried before the app starts (waiting for a dependency);
-            // only their crash loops count, and a pod stuck in init shows as not ready.
-            if (!init) {
-                const before = memory.restarts.get(`${name}/${status.name ?? ''}`) ?? 0;
-                const restarts = (status.restartCount ?? 0) - before;
-                if (restarts > 0) {
-                    said.push(`restarted ${restarts} ${restarts === 1 ? 'time' : 'times'}${lastTermination(status)}`);
-                }
-            }
-            const waiting = status.state?.waiting?.reason;
-            if (waiting !== undefined && FATAL_WAITING_REASONS.includes(waiting)) {
-                const message = status.state?.waiting?.message;
-                said.push(`is in ${log_escapeUntrusted(waiting)}${message ? ` (${log_escapeUntrusted(clip(message))})` : ''}`);
-            }
-            if (said.length === 0)
-                continue;
-            containerProblem = true;
-            const what = init ? 'init container' : 'container';
-            problems.push(`${podText} ${what} ${log_escapeUntrusted(status.name ?? '?')} ${said.join(' and ')}`);
-        }
-        if (containerProblem)
-            continue;
-        const since = memory.notReadySince.get(name);
-        if (since !== undefined && now - since >= graceMs) {
-            const ready = readyCondition(pod);
-            const why = ready?.message ?? ready?.reason;
-            problems.push(`${podText} has not been ready for ${Math.round((now - since) / 1000)}s${why ? ` (${log_escapeUntrusted(clip(why))})` : ''}`);
-        }
-    }
-    if (problems.length === 0)
-        return undefined;
-    const named = problems.slice(0, MAX_NAMED).join('; ');
-    const more = problems.length - MAX_NAMED;
-    return more > 0 ? `${named}; and ${more} more ${more === 1 ? 'problem' : 'problems'}` : named;
-}
-/** Pods on their way out (deleted, or ended: evicted) are not judged. */
-function live(pods) {
-    return pods.filter((pod) => !pod.metadata?.deletionTimestamp &&
-        pod.status?.phase !== 'Succeeded' &&
-        pod.status?.phase !== 'Failed');
-}
-function readyCondition(pod) {
-    return pod.status?.conditions?.find((condition) => condition.type === 'Ready');
-}
-/** Starts the clock for pods seen not ready; stops it for pods ready again or gone. */
-function trackReadiness(pods, memory, now) {
-    const seen = new Set();
-    for (const pod of live(pods)) {
-        const name = pod.metadata?.name ?? '';
-        seen.add(name);
-        // A pod with no Ready condition yet (not scheduled) is not ready either.
-        if (readyCondition(pod)?.status === 'True')
-            memory.notReadySince.delete(name);
-        else if (!memory.notReadySince.has(name))
-            memory.notReadySince.set(name, now);
-    }
-    for (const name of memory.notReadySince.keys()) {
-        if (!seen.has(name))
-            memory.notReadySince.delete(name);
-    }
-}
-function lastTermination(status) {
-    const terminated = status.lastState?.terminated;
-    if (!terminated)
-        return '';
-    const parts = [
-        terminated.reason ? log_escapeUntrusted(terminated.reason) : undefined,
-        terminated.exitCode !== undefined ? `exit code ${terminated.exitCode}` : undefined,
-    ].filter(Boolean);
-    return parts.length > 0 ? ` (last: ${parts.join(', ')})` : '';
-}
-function clip(text) {
-    const line = text.trim();
-    return line.length > pod_health_MAX_MESSAGE ? `${line.slice(0, pod_health_MAX_MESSAGE - 1)}…` : line;
-}
-/** `matchLabels` and `matchExpressions` in the form `kubectl get -l` takes. */
-function selectorText(selector) {
-    const terms = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
-    for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
-        if (operator === 'In')
-            terms.push(`${key} in (${values.join(',')})`);
-        else if (operator === 'NotIn')
-            terms.push(`${key} notin (${values.join(',')})`);
-        else if (operator === 'Exists')
-            terms.push(key);
-        else if (operator === 'DoesNotExist')
-            terms.push(`!${key}`);
-    }
-    return terms.join(',');
-}
-/** One `kubectl get pods` should not hold up a check for long. */
-const LIST_TIMEOUT_MS = 15_000;
-async function listPods(kubectl, selector) {
-    const list = await kubectl.json(['get', 'pods', '-l', selector], {
-        timeoutMs: LIST_TIMEOUT_MS,
-    });
-    return list.items ?? [];
-}
-/**
- * The canary's pods over one progression: `baseline()` once before the first step, `check()` at
- * every check. Neither throws. A transient API failure of the listing is not evidence against
- * the canary: the check says nothing and the next one looks again. A listing that fails for
- * another reason (e.g. the kubeconfig's user may not list pods) aborts, because the canary
- * cannot be judged healthy without it.
- */
-class CanaryPodHealth {
-    list;
-    options;
-    memory;
-    failing = false;
-    now;
-    log;
-    constructor(list, options) {
-        this.list = list;
-        this.options = options;
-        this.now = options.now ?? Date.now;
-        this.log = options.log ?? ((line) => info(line));
-    }
-    /**
-     * Restart counts from now on count against the canary. When the pods cannot be listed here,
-     * the first check that lists them takes the baseline instead.
-     */
-    async baseline() {
-        const pods = await this.tryList();
-        if (Array.isArray(pods))
-            this.memory = takeBaseline(pods, this.now());
-    }
-    async check() {
-        const pods = await this.tryList();
-        if (!Array.isArray(pods))
-            return pods.reason;
-        if (!this.memory) {
-            this.memory = takeBaseline(pods, this.now());
-            return undefined;
-        }
-        return judgePods(pods, this.memory, this.now(), this.options.graceMs);
-    }
-    async tryList() {
-        try {
-            const pods = await this.list();
-            this.failing = false;
-            return pods;
-        }
-        catch (error) {
-            const said = log_escapeUntrusted(lastLine(errors_describeThrown(error)));
-            if (isTransientKubeError(error)) {
-                if (!this.failing) {
-                    this.log(`Could not list the canary's pods (${said}); the next check looks again.`);
-                }
-                this.failing = true;
-                return { reason: undefined };
-            }
-            return {
-                reason: `could not list the canary's pods to check their health (${said}); the kubeconfig's user needs list on pods in the namespace`,
-            };
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/canary/target.ts
-/** The target of anything that is one (Settings), as a record of its own to save or pass on. */
-function targetOf(from) {
-    const { namespace, deployment, container, service, traffic, route } = from;
-    return { namespace, deployment, container, service, traffic, route };
-}
-
-;// CONCATENATED MODULE: ./src/canary/canary-cluster.ts
-/**
- * One canary's cluster side, as the modes use it: begin, shift, promote, revert. It keeps the run's
- * progress in the canary Deployment's annotation so a later job (promote, abort, or the post step)
- * continues from the cluster itself, and it serialises changes so a cancellation's revert can
- * never be overtaken by a weight change that was already in flight.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** A shift that fails on an API fault is tried again for this long before the canary aborts. */
-const SHIFT_RETRY_MS = 30_000;
-/** Reading the cluster's state for a report once a recovery has run out of time. */
-const OBSERVE_BUDGET_MS = 10_000;
-class CanaryCluster {
-    kubectl;
-    run;
-    lock = new ClusterLock();
-    target;
-    stable;
-    provider;
-    state;
-    steps = [];
-    /** The rendered release (begin, or a promote job's re-render); undefined for an image canary. */
-    release;
-    promotionStarted = false;
-    leaseTimer;
-    creating = false;
-    recoveryDeadlineAt;
-    recoveryStartedAt;
-    /** What this run did about a stale canary it found, for the report. */
-    notes = [];
-    constructor(kubectl, target, run) {
-        this.kubectl = kubectl;
-        this.run = run;
-        this.target = target;
-        this.recoveryDeadlineAt = run.recoveryDeadlineAt;
-    }
-    static fromRunState(kubectl, state) {
-        return new CanaryCluster(kubectl, { ...state.target, image: undefined, timeoutMs: state.timeoutMs }, {
-            owner: state.owner,
-            leaseMs: state.leaseMs,
-            recoveryTimeoutMs: state.recoveryTimeoutMs,
-            onStale: 'fail',
-            force: false,
-            recoveryDeadlineAt: state.recoveryDeadlineAt,
-        });
-    }
-    /** The namespace the metrics are labelled with: the input, else the kubeconfig's, else default. */
-    get namespace() {
-        return this.target.namespace ?? this.stable?.namespace ?? 'default';
-    }
-    get canaryRelease() {
-        const release = this.state?.release;
-        return release && { canaryImage: this.state?.canaryImage ?? '', canaryChange: release.change };
-    }
-    get stableImage() {
-        return this.state?.stableImage ?? this.stable?.image;
-    }
-    /** The stable Deployment's spec.selector, once read: it picks stable's own metric series. */
-    get stableSelector() {
-        return this.stable?.selector;
-    }
-    emptyReport(settings) {
-        return {
-            decision: 'aborted',
-            reason: '',
-            mode: settings.mode,
-            traffic: settings.traffic,
-            namespace: settings.namespace,
-            deployment: settings.deployment,
-            container: this.stable?.container ?? settings.container ?? '',
-            stableImage: this.stableImage,
-            canaryImage: settings.image ?? this.state?.canaryImage ?? '',
-            steps: [],
-            finalWeight: 0,
-            durationMs: 0,
-            detectionMs: undefined,
-            cleanup: undefined,
-            notes: [],
-        };
-    }
-    recordStep(step) {
-        this.steps.push(step);
-    }
-    stepsSoFar() {
-        return [...this.steps];
-    }
-    /** Creates the canary without traffic and waits until it is ready. */
-    async begin() {
-        const { deployment, service, image, source } = this.target;
-        if (!service || (!image && !source)) {
-            throw new errors_ActionError('service and image (or manifests) are required to start.');
-        }
-        const running = await readClusterState(this.kubectl, deployment);
-        if (running)
-            await this.clearStale(running);
-        const stable = await readStable(this.kubectl, deployment, this.target.container, {
-            firstWhenUnclear: source !== undefined,
-        });
-        this.stable = stable;
-        const release = source
-            ? await prepareRelease(this.kubectl, source, stable, this.target.container)
-            : undefined;
-        this.release = release?.rendered;
-        if (!release && stable.image === image) {
-            throw new errors_ActionError(`Deployment ${deployment} already runs ${image}; there is nothing to compare.`, 'Pass the new image in the image input.');
-        }
-        const canaryImage = release?.canaryImage ?? image;
-        const stableService = await readService(this.kubectl, service);
-        checkServiceSelection(this.target.traffic, stableService, stable);
-        const provider = this.providerFor(undefined);
-        await provider.prepare();
-        const hpaHolds = await planStableHolds(this.kubectl, this.namespace, deployment, stable.replicas);
-        this.state = {
-            version: 1,
-            deployment,
-            container: stable.container,
-            service,
-            traffic: this.target.traffic,
-            route: this.target.route,
-            stableImage: stable.image,
-            stableRevision: stable.revision,
-            canaryImage,
-            ...(release ? { release: release.record } : {}),
-            ...(hpaHolds.length > 0 ? { hpaHolds } : {}),
-            weight: 0,
-            stepIndex: -1,
-            startedAt: new Date().toISOString(),
-            originalRoute: provider.snapshot(),
-            owner: this.run.owner,
-            phase: 'running',
-            leaseSeconds: Math.round(this.run.leaseMs / 1_000),
-            renewedAt: new Date().toISOString(),
-        };
-        const router = usesRoute(this.target.traffic);
-        this.run.acting?.();
-        this.creating = true;
-        // Applying the same objects again changes nothing, so an API fault here is simply retried.
-        await this.lock.run(() => untilRecovered('Creating the canary', async () => {
-            const state = this.state;
-            await createCanary(this.kubectl, {
-                stable,
-                image: canaryImage,
-                // A router's canary is ready before its first traffic; replicas mode's pods are traffic.
-                replicas: canaryReplicas(stable.replicas, 0, router ? 1 : 0),
-                state,
-                template: release?.rendered.canaryTemplate,
-            });
-            // After the Deployment, whose state names them: a run cut short here still reverts
-            // them. Pods wait for config they reference, so the order costs no failed start.
-            if (release) {
-                await applyConfigCopies(this.kubectl, release.rendered.copies, deployment, this.target.namespace);
-            }
-            if (router)
-                await createCanaryService(this.kubectl, stableService, deployment);
-        }, { deadlineAt: Date.now() + SHIFT_RETRY_MS }));
-        // Only now: the canary's state, which says how to undo it, exists on the cluster.
-        await this.changing("Holding stable's HPA", async () => {
-            for (const line of await holdStableHpas(this.kubectl, hpaHolds))
-                this.note(line);
-        });
-        this.startLease();
-        if (router)
-            await this.waitCanaryReady();
-    }
-    /**
-     * Another canary of this Deployment exists. One whose owner still renews its lease (or that is
-     * paused for a person) is not ours to touch: this run stops without changing anything. A stale
-     * one is put back first, as `on-stale` says.
-     */
-    async clearStale(found) {
-        const { deployment } = this.target;
-        const what = `A canary of ${deployment} (image ${found.canaryImage} at ${found.weight}%, ${found.phase ?? 'running'}, started ${found.startedAt}) belongs to ${describeOwner(found)}`;
-        if (!isStale(found)) {
-            throw new errors_ActionError(`${what} and is still ${found.phase === 'paused' ? 'waiting for promote or abort' : 'alive'}; this run changed nothing.`, 'Finish it first with mode: promote or mode: abort from that workflow run (or set force: true on that step), then run this one again.');
-        }
-        const expired = `${what}, whose runner stopped renewing its lease at ${found.renewedAt}`;
-        if (this.run.onStale === 'fail') {
-            throw new errors_ActionError(`${expired}; on-stale is fail, so this run changed nothing.`, 'Run this action with mode: abort to put the cluster back, or set on-stale: abort.');
-        }
-        core_warning(`${expired}; putting the cluster back before this run starts its own.`);
-        this.state = found;
-        this.stable = await readStable(this.kubectl, found.deployment, found.container);
-        const { cleanup, finished } = await this.abortFound(found);
-        if (cleanup.leftoverObjects.length > 0 || !cleanup.stableHealthy) {
-            throw new errors_ActionError(`${expired}; it could not be put back (leftover: ${cleanup.leftoverObjects.join(', ') || 'none'}, stable healthy: ${cleanup.stableHealthy}), so this run changed nothing else.`, 'Run this action with mode: abort to finish, then run this one again.');
-        }
-        this.notes.push(`${expired}; this run ${finished ? `finished its promotion (stable runs ${cleanup.stableImage})` : 'reverted it (all traffic back on stable)'} before starting.`);
-        this.state = undefined;
-        this.stable = undefined;
-        this.provider = undefined;
-    }
-    /** begin() got as far as creating canary objects: a failure from then on has to revert them. */
-    get created() {
-        return this.creating;
-    }
-    /**
-     * Continues a canary a previous job started; undefined when there is none. Only a job of the run
-     * that owns it may continue it, unless its lease expired or `force` is set.
-     */
-    async resume(intent) {
-        const state = await readClusterState(this.kubectl, this.target.deployment);
-        if (!state)
-            return undefined;
-        if (!sameRun(state, this.run.owner) && !isStale(state) && !this.run.force && state.owner) {
-            throw new errors_ActionError(`The canary of ${state.deployment} (image ${state.canaryImage} at ${state.weight}%) belongs to ${describeOwner(state)}, which is still ${state.phase === 'paused' ? 'waiting for promote or abort' : 'alive'}; this run changed nothing.`, `Run mode: ${intent} from a job of that workflow run, or set force: true to take the canary over.`);
-        }
-        // Before anything changes: a promote job must promote the very release the canary ran.
-        if (intent === 'promote') {
-            this.release = await releaseToPromote(state, this.target.source, this.target.image);
-        }
-        this.state = state;
-        this.stable = await readStable(this.kubectl, state.deployment, state.container);
-        return {
-            weight: state.weight,
-            canaryImage: state.canaryImage,
-            phase: state.phase ?? 'running',
-        };
-    }
-    /**
-     * This job drives the canary from now on (mode promote, once it checked what it found): it
-     * becomes the owner, and its post step the one that reverts if it stops half way.
-     */
-    async takeOver() {
-        this.run.acting?.();
-        await untilRecovered('Taking the canary over', () => this.writeState({ owner: this.run.owner, phase: 'running' }), { deadlineAt: Date.now() + SHIFT_RETRY_MS });
-        this.startLease();
-    }
-    /** Who owns the canary when it is alive; false when it is stale, undefined when there is none. */
-    async liveOwner() {
-        const state = await readClusterState(this.kubectl, this.target.deployment);
-        if (!state)
-            return undefined;
-        return isStale(state) ? false : describeOwner(state);
-    }
-    /** `mode: start` is done: the canary waits for a person, with no lease to expire meanwhile. */
-    async pause() {
-        this.stopLease();
-        await this.writeState({ phase: 'paused' });
-    }
-    /** Keeps the lease on the canary's state alive while this run drives it. */
-    startLease() {
-        this.stopLease();
-        const every = Math.max(1_000, Math.floor(this.run.leaseMs / 4));
-        let failing = false;
-        const timer = setInterval(() => {
-            this.renewLease(timer).then(() => (failing = false), (error) => {
-                // Once per outage: a lease not renewed for `lease` makes a live canary look stale.
-                if (!failing)
-                    core_warning(`Could not renew the canary's lease: ${errors_describeThrown(error)}`);
-                failing = true;
-            });
-        }, every);
-        timer.unref();
-        this.leaseTimer = timer;
-    }
-    /**
-     * A renewal waits its turn behind the change in flight; by then a promotion or revert may have
-     * ended the lease and deleted the canary, so it renews only while its timer is still the lease.
-     */
-    renewLease(timer) {
-        return this.lock.run(async () => {
-            if (this.leaseTimer !== timer)
-                return;
-            await this.writeStateNow({});
-        });
-    }
-    stopLease() {
-        if (this.leaseTimer)
-            clearInterval(this.leaseTimer);
-        this.leaseTimer = undefined;
-    }
-    /** Writes the canary's state with `changes` and a renewed lease, in turn with other changes. */
-    writeState(changes) {
-        return this.lock.run(() => this.writeStateNow(changes));
-    }
-    async writeStateNow(changes) {
-        if (!this.state)
-            return;
-        const next = {
-            ...this.state,
-            ...changes,
-            leaseSeconds: Math.round(this.run.leaseMs / 1_000),
-            renewedAt: new Date().toISOString(),
-        };
-        await writeClusterState(this.kubectl, next);
-        this.state = next;
-    }
-    /**
-     * Only the change itself holds the lock: a cancellation must not wait for pods to start. Weight
-     * never moves to canary pods that are not ready: a router sends it to the canary Service at
-     * once, so the canary is awaited first; in replicas mode the weight is new pods, which the
-     * Service sends traffic to only once they are ready, so they are awaited after the scale.
-     */
-    async shiftTo(weight) {
-        const provider = this.providerFor(this.state?.originalRoute);
-        const router = usesRoute(provider.mode);
-        // Sized for its weight of stable's replicas now: more pods before more traffic, fewer after.
-        const size = (only) => this.changing('Sizing the canary', () => sizeCanary(this.kubectl, this.target.deployment, weight, { floor: 1, only }));
-        if (router)
-            await size('grow');
-        if (router)
-            await this.waitCanaryReady();
-        const deadlineAt = Date.now() + SHIFT_RETRY_MS;
-        const achieved = await this.lock.run(() => untilRecovered(`Shifting ${weight}% of traffic`, () => provider.setWeight(weight), {
-            deadlineAt,
-        }));
-        if (router)
-            await size('shrink');
-        if (!router)
-            await this.waitCanaryReady();
-        const stepIndex = (this.state?.stepIndex ?? -1) + 1;
-        await untilRecovered('Recording the step on the canary', () => this.writeState({ weight: achieved, stepIndex }), { deadlineAt: Date.now() + SHIFT_RETRY_MS });
-        info(`The canary now gets ${achieved}% of traffic.`);
-        return achieved;
-    }
-    /** The canary pods' health for the progression's checks (restarts, crash loops, not ready). */
-    podHealth(graceMs) {
-        return new CanaryPodHealth(() => {
-            if (!this.stable)
-                throw new errors_ActionError('The canary has not been started or resumed.');
-            return listPods(this.kubectl, selectorText(canarySelector(this.stable)));
-        }, { graceMs });
-    }
-    /** Once stable is getting the new image, a cancellation leaves the finish to the post step. */
-    get promoting() {
-        return this.promotionStarted;
-    }
-    /** Stable takes the canary's image; a later abort sees phase promoting and finishes it. */
-    async promote() {
-        this.promotionStarted = true;
-        await untilRecovered('Marking the canary as promoting', () => this.writeState({ phase: 'promoting' }), {
-            deadlineAt: Date.now() + SHIFT_RETRY_MS,
-        });
-        const report = await this.lock
-            .run(async () => {
-            try {
-                const release = this.state?.release;
-                if (release) {
-                    if (!this.release)
-                        throw new errors_ActionError('The release to promote was not rendered.');
-                    return await promoteRelease(this.kubectl, this.providerFor(this.state?.originalRoute), this.targetNow(), {
-                        documents: this.release.documents,
-                        template: release.template,
-                        stableImage: this.stableImage,
-                        timeoutMs: this.target.timeoutMs,
-                        retryUntil: Date.now() + this.run.recoveryTimeoutMs,
-                        hpa: this.hpaRestore(),
-                    });
-                }
-                return await promoteStable(this.kubectl, this.providerFor(this.state?.originalRoute), this.targetNow(), {
-                    image: this.state?.canaryImage ?? this.target.image ?? '',
-                    stableImage: this.stableImage,
-                    stableRevision: this.state?.stableRevision,
-                    timeoutMs: this.target.timeoutMs,
-                    retryUntil: Date.now() + this.run.recoveryTimeoutMs,
-                    hpa: this.hpaRestore(),
-                });
-            }
-            finally {
-                // The canary (and its state) may be gone now: no renewal queued behind us may write it.
-                this.stopLease();
-            }
-        })
-            .catch(async (error) => {
-            // Stable may already have the new image: end consistently, through API faults — finish
-            // the promotion when stable runs it healthily, else roll stable back and revert.
-            core_warning(`The promotion was interrupted (${errors_describeThrown(error)}); ending it consistently.`);
-            const found = this.state ? { ...this.state, phase: 'promoting' } : undefined;
-            if (!found)
-                throw error;
-            const { cleanup, finished } = await this.abortFound(found);
-            return {
-                ...cleanup,
-                promoted: finished,
-                problem: finished ? undefined : errors_describeThrown(error),
-            };
-        });
-        this.stopLease();
-        return report;
-    }
-    revert() {
-        this.stopLease();
-        return this.lock.run(() => this.recovering('Putting all traffic back on stable', (kubectl) => this.revertWith(kubectl)));
-    }
-    /**
-     * `mode: abort` from any phase: before promotion the canary is reverted; once stable has the
-     * canary's image and is healthy, the promotion is finished instead (stable is not rolled back
-     * under live traffic); otherwise stable goes back to its revision from before the canary.
-     */
-    async abort() {
-        this.run.acting?.();
-        if (!this.state)
-            await this.resumeQuietly();
-        const found = this.state;
-        if (!found)
-            return { cleanup: await this.revert(), finished: false };
-        return this.abortFound(found);
-    }
-    async abortFound(found) {
-        this.stopLease();
-        if (found.phase !== 'promoting')
-            return { cleanup: await this.revert(), finished: false };
-        const stable = await this.recovering('Reading stable', (kubectl) => readStable(kubectl, found.deployment, found.container));
-        if (stableRunsCanary(found, stable)) {
-            const healthy = await this.recovering('Waiting for stable', (kubectl) => kubectl.rolloutStatus(`deployment/${found.deployment}`, this.target.timeoutMs));
-            if (healthy.done) {
-                const cleanup = await this.lock.run(() => this.recovering('Finishing the promotion', (kubectl) => this.finishPromotionWith(kubectl)));
-                return { cleanup, finished: true };
-            }
-            // Undo renumbers the revision it restores, so a retry first checks it is still needed.
-            await this.recovering('Rolling stable back', async (kubectl) => {
-                const now = await readStable(kubectl, found.deployment, found.container);
-                if (!stableRunsCanary(found, now))
-                    return;
-                await kubectl.rolloutUndo(`deployment/${found.deployment}`, found.stableRevision || undefined);
-            });
-        }
-        return { cleanup: await this.revert(), finished: false };
-    }
-    /**
-     * The cluster as it is now, object by object (stable, traffic, canary objects left), read within
-     * a few seconds; undefined when even that fails. For a report after a recovery ran out of time.
-     */
-    async observe() {
-        const kubectl = this.kubectl.withDeadline(Date.now() + OBSERVE_BUDGET_MS);
-        try {
-            return await observe(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.targetNow(), this.state?.stableImage ?? this.stable?.image);
-        }
-        catch (error) {
-            core_warning(`Could not read what the cluster runs now: ${errors_describeThrown(error)}`);
-            return undefined;
-        }
-    }
-    /** How long the recovery took so far (for the report), once one began. */
-    recoveryTookMs() {
-        return this.recoveryStartedAt === undefined ? undefined : Date.now() - this.recoveryStartedAt;
-    }
-    /**
-     * Runs recovery work with kubectl bound to the recovery deadline, retrying through API faults.
-     * The deadline starts with the first recovery and is kept for the rest of the run (and post).
-     */
-    async recovering(what, work) {
-        if (this.recoveryDeadlineAt === undefined) {
-            this.recoveryDeadlineAt = Date.now() + this.run.recoveryTimeoutMs;
-            this.run.recoveryStarted?.(this.recoveryDeadlineAt);
-        }
-        this.recoveryStartedAt ??= Date.now();
-        const deadlineAt = this.recoveryDeadlineAt;
-        const kubectl = this.kubectl.withDeadline(deadlineAt);
-        try {
-            return await untilRecovered(what, () => work(kubectl), { deadlineAt });
-        }
-        catch (error) {
-            throw new errors_ActionError(`${what} did not finish within the ${formatDuration(this.run.recoveryTimeoutMs)} recovery deadline: ${errors_describeThrown(error)}`, `The cluster may be half way: run this action with mode: abort (namespace ${this.namespace}, deployment ${this.target.deployment}) to finish.`, { cause: error });
-        }
-    }
-    /** For the signal handler: whatever main was changing finishes first, then everything reverts. */
-    async revertAfterCancel(graceMs) {
-        let timer;
-        const outOfTime = new Promise((resolve) => {
-            timer = setTimeout(() => resolve(undefined), graceMs);
-        });
-        try {
-            const report = await Promise.race([this.revert(), outOfTime]);
-            if (!report) {
-                core_warning('The revert did not finish within the grace period; the post step continues it.');
-                return { settled: false, report: undefined };
-            }
-            return { settled: report.leftoverObjects.length === 0 && report.stableHealthy, report };
-        }
-        catch (error) {
-            core_warning(`The revert did not finish; the post step will retry: ${errors_describeThrown(error)}`);
-            return { settled: false, report: undefined };
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-    finishPromotionWith(kubectl) {
-        return finishPromotion(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.targetNow(), {
-            timeoutMs: this.target.timeoutMs,
-            // A release is checked by its whole template; canaryImage may list several containers.
-            image: this.state?.release ? undefined : this.state?.canaryImage,
-            template: this.state?.release?.template,
-            hpa: this.hpaRestore(),
-        });
-    }
-    async revertWith(kubectl) {
-        if (!this.state)
-            await this.resumeQuietly();
-        return revertToStable(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.targetNow(), {
-            stableImage: this.state?.stableImage ?? this.stable?.image,
-            timeoutMs: this.target.timeoutMs,
-            hpa: this.hpaRestore(),
-        });
-    }
-    /** A change in turn with the others, retried through API faults. */
-    changing(what, work) {
-        return this.lock.run(() => untilRecovered(what, work, { deadlineAt: Date.now() + SHIFT_RETRY_MS }));
-    }
-    /** Stable's HPAs as the canary's state recorded them, for whichever path ends the canary. */
-    hpaRestore() {
-        return { holds: this.state?.hpaHolds, note: (line) => this.note(line) };
-    }
-    /** A line for the report (once, however often a retried step says it) and for the log. */
-    note(line) {
-        if (this.notes.includes(line))
-            return;
-        this.notes.push(line);
-        info(log_escapeUntrusted(line));
-    }
-    /** The canary's state without the ownership check: for this run's own cleanup. */
-    async resumeQuietly() {
-        try {
-            const state = await readClusterState(this.kubectl, this.target.deployment);
-            if (!state)
-                return;
-            this.state = state;
-            this.stable = await readStable(this.kubectl, state.deployment, state.container);
-        }
-        catch (error) {
-            core_warning(`Could not read the canary's saved state: ${errors_describeThrown(error)}`);
-        }
-    }
-    /**
-     * The target as the canary's own state records it once one was found or started (a later job's
-     * inputs may say otherwise; the cluster's record wins), else as this run's inputs say.
-     */
-    targetNow() {
-        const recorded = this.state;
-        if (!recorded) {
-            return {
-                ...targetOf(this.target),
-                container: this.stable?.container ?? this.target.container,
-            };
-        }
-        return {
-            ...targetOf({ ...recorded, namespace: this.target.namespace }),
-            copies: recorded.release?.copies,
-        };
-    }
-    /**
-     * The traffic provider; with `kubectl`, one bound to it (a recovery's deadline) that restores
-     * the same snapshot.
-     */
-    providerFor(snapshot, kubectl) {
-        if (kubectl) {
-            return this.createProvider(kubectl, this.provider ? this.provider.snapshot() : snapshot);
-        }
-        this.provider ??= this.createProvider(this.kubectl, snapshot);
-        return this.provider;
-    }
-    createProvider(kubectl, snapshot) {
-        return trafficProvider(kubectl, {
-            ...targetOf(this.targetNow()),
-            stableReplicas: this.stable?.replicas ?? 1,
-            snapshot,
-        });
-    }
-    async waitCanaryReady() {
-        await untilRecovered('Waiting for the canary', () => waitReady(this.kubectl, `deployment/${names_canaryName(this.target.deployment)}`, this.target.timeoutMs), { deadlineAt: Date.now() + this.target.timeoutMs });
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/core/image-reference.ts
@@ -49849,6 +48576,1849 @@ function readKubeconfigInputs(contextExample) {
     const context = readString('context', { example: contextExample })?.trim() || undefined;
     checkKubeconfigContext(kubeconfig, context);
     return { kubeconfig, context };
+}
+
+;// CONCATENATED MODULE: ./src/core/kustomize.ts
+/**
+ * Kustomizations rendered with kubectl's built-in kustomize (`kubectl kustomize <dir>`), so there
+ * is nothing to download and the version is the one `kubectl apply -k` would use. Plugins, exec
+ * functions and Helm stay off (kubectl's defaults), so rendering a pull request's kustomization
+ * runs nothing it names.
+ */
+
+
+
+
+
+
+
+/** The names kustomize looks for in a directory, in its own order. */
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const kustomize_DEFAULT_TIMEOUT_MS = 60_000;
+/** kubectl's message is usually one line; a runaway one is cut so the summary stays readable. */
+const MAX_MESSAGE = 2_000;
+/** True when the directory holds a kustomization file, i.e. `kubectl apply -k` would render it. */
+async function isKustomizationDirectory(directory) {
+    let names;
+    try {
+        names = await (0,promises_namespaceObject.readdir)(directory);
+    }
+    catch {
+        return false;
+    }
+    return KUSTOMIZATION_FILES.some((name) => names.includes(name));
+}
+/**
+ * The objects a kustomization renders to, parsed as manifest documents. `directory` is relative
+ * to `cwd` (the workspace) or absolute; documents are labelled with it for messages.
+ */
+async function renderKustomization(directory, cwd, options = {}) {
+    const input = options.input ?? 'kustomize';
+    const path = (0,external_node_path_namespaceObject.resolve)(cwd, directory);
+    const label = (0,external_node_path_namespaceObject.relative)(cwd, path) || '.';
+    const info = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
+    if (!info) {
+        throw new errors_InputError(input, `names '${directory}', which does not exist.`, 'k8s/overlays/prod');
+    }
+    if (!info.isDirectory() || !(await isKustomizationDirectory(path))) {
+        throw new errors_InputError(input, `names '${directory}', which is not a directory with a kustomization.yaml.`, 'k8s/overlays/prod');
+    }
+    const result = await execute(options.program ?? defaultKubectlProgram(), ['kustomize', path], {
+        cwd,
+        timeoutMs: options.timeoutMs ?? kustomize_DEFAULT_TIMEOUT_MS,
+        okExitCodes: 'any',
+    });
+    if (result.timedOut || result.exitCode !== 0) {
+        const said = result.timedOut
+            ? `it did not finish within ${Math.round((options.timeoutMs ?? kustomize_DEFAULT_TIMEOUT_MS) / 1000)} s`
+            : kubectlMessage(result.stderr || result.stdout);
+        throw new errors_ActionError(`kustomize could not render ${log_escapeUntrusted(label)}: ${said}`, 'Run `kubectl kustomize` on that directory locally to see the same error, and fix the kustomization.');
+    }
+    return parseManifestText(result.stdout, `${label} (kustomize)`);
+}
+/**
+ * The documents `manifests`-style patterns name (files, directories, globs), in order. A directory
+ * holding a kustomization is rendered, as `kubectl apply -k` would, instead of being read as
+ * loose files that kustomize never meant to be applied (and the server would refuse).
+ */
+async function readManifestsOrKustomizations(patterns, cwd, input = 'manifests') {
+    const documents = [];
+    const rendered = [];
+    let plain = [];
+    const flush = async () => {
+        if (plain.length > 0)
+            documents.push(...(await readManifests(plain, cwd, input)));
+        plain = [];
+    };
+    for (const pattern of patterns) {
+        if (!isGlob(pattern) && (await isKustomizationDirectory((0,external_node_path_namespaceObject.resolve)(cwd, pattern)))) {
+            await flush();
+            documents.push(...(await renderKustomization(pattern, cwd, { input })));
+            rendered.push(pattern);
+        }
+        else {
+            plain.push(pattern);
+        }
+    }
+    await flush();
+    return { documents, rendered };
+}
+const KLOG_ESCAPES = { n: '\n', t: '\t', r: '\r' };
+/**
+ * kubectl's own words on one escaped line: the `err="…"` of its klog line
+ * (`E1205 … run.go:72] "command failed" err="…"`), or its `error: …` line.
+ */
+function kubectlMessage(text) {
+    const klog = /\berr="((?:[^"\\]|\\.)*)"/.exec(text);
+    const raw = klog
+        ? klog[1].replace(/\\(.)/g, (_, c) => KLOG_ESCAPES[c] ?? c)
+        : text.trim().replace(/^error:\s*/i, '');
+    const message = raw.trim() || 'kubectl printed no reason';
+    const cut = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message;
+    return log_escapeUntrusted(cut);
+}
+
+;// CONCATENATED MODULE: ./src/core/release-source.ts
+/**
+ * The release an action deploys from files: `manifests` (files, directories, globs; a directory
+ * holding a kustomization is rendered) or one `kustomize` directory, with `images` substituted.
+ * Rollout and canary read and render it here, so the same inputs mean the same objects in both.
+ */
+
+
+
+
+
+
+
+const release_source_IMAGES_EXAMPLE = 'ghcr.io/acme/web=ghcr.io/acme/web:1.2.3';
+/**
+ * Reads `manifests`, `kustomize` and `images`; empty when none is set. Refuses both manifests and
+ * kustomize, and images with neither (`instead` says what the action offers for one new image).
+ */
+function readReleaseSource(options) {
+    const manifests = readList('manifests', { commas: false });
+    const kustomize = readString('kustomize', { example: 'k8s/overlays/production' })?.trim();
+    const images = parseImageOverrides(readList('images', { commas: false }));
+    for (const image of images.values())
+        parseImageReferenceInput('images', image, release_source_IMAGES_EXAMPLE);
+    if (kustomize && manifests.length > 0) {
+        throw new errors_InputError('kustomize', 'and manifests are both set; a step deploys one release. List the kustomization directory in manifests (it is rendered, as kubectl apply -k would), or use kustomize alone.', 'k8s/overlays/production');
+    }
+    if (images.size > 0 && manifests.length === 0 && !kustomize) {
+        throw new errors_InputError('images', `substitutes images in manifests or a kustomization, but no manifests were given and kustomize is not set; ${options.instead}`, release_source_IMAGES_EXAMPLE);
+    }
+    return { manifests, kustomize: kustomize || undefined, images };
+}
+/** Whether the source names any release at all. */
+function hasRelease(source) {
+    return source.manifests.length > 0 || source.kustomize !== undefined;
+}
+/** The input the release came from, for messages about its objects. */
+function releaseInput(source) {
+    return source.kustomize ? 'kustomize' : 'manifests';
+}
+/**
+ * The release's documents, images not yet substituted, relative to `cwd` (the workspace). A
+ * notice says which `manifests` entries were rendered as kustomizations.
+ */
+async function readReleaseDocuments(source, cwd) {
+    if (source.kustomize)
+        return renderKustomization(source.kustomize, cwd);
+    const read = await readManifestsOrKustomizations(source.manifests, cwd);
+    noticeRendered('manifests', read.rendered);
+    return read.documents;
+}
+/** Says which entries of `input` were kustomization directories, rendered rather than read. */
+function noticeRendered(input, directories) {
+    for (const directory of directories) {
+        notice(log_escapeUntrusted(`${input}: ${directory} holds a kustomization, so it was rendered with kubectl kustomize, as kubectl apply -k would.`));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/canary-template.ts
+/**
+ * The canary of a whole release: from rendered manifests, the stable Deployment's new pod
+ * template (every container, env, resources, volumes) and copies of the ConfigMaps and Secrets it
+ * references, renamed for the canary so the canary's config never touches stable's. Pure: the
+ * cluster side applies what this returns.
+ */
+
+
+
+
+/** The Deployment named `name` among the documents; the error lists the Deployments there are. */
+function findDeployment(documents, name) {
+    const deployments = documents
+        .map((document) => document.object)
+        .filter((object) => object.kind === 'Deployment');
+    const found = deployments.find((object) => asMapping(object.metadata).name === name);
+    if (found)
+        return found;
+    const names = deployments.map((object) => String(asMapping(object.metadata).name));
+    throw new errors_ActionError(`The manifests have no Deployment '${name}' (the deployment input), so there is no new pod template for its canary; Deployments found: ${names.join(', ') || 'none'}.`, "Set 'deployment' to the stable Deployment the manifests define, or add it to manifests / the kustomization.");
+}
+/**
+ * The pod template, its references and the copies the canary gets. `namespace` is the one the
+ * canary runs in (the input, else the kubeconfig's): an object whose manifest names no namespace
+ * lands there, so it is the same namespace as a Deployment that names it explicitly.
+ */
+function deriveCanary(documents, name, namespace) {
+    const deployment = findDeployment(documents, name);
+    const template = mappingOrUndefined(asMapping(deployment.spec).template);
+    const spec = mappingOrUndefined(template?.spec);
+    if (!template || !spec || !Array.isArray(spec.containers) || spec.containers.length === 0) {
+        throw new errors_ActionError(`Deployment '${name}' in the manifests has no spec.template.spec.containers.`, 'Check the manifest: a Deployment needs a pod template with at least one container.');
+    }
+    const target = namespaceOf(deployment, namespace);
+    const referenced = referencedConfig(spec);
+    const copies = [];
+    for (const document of documents) {
+        const object = document.object;
+        const kind = object.kind;
+        if (kind !== 'ConfigMap' && kind !== 'Secret')
+            continue;
+        const metadata = asMapping(object.metadata);
+        const objectName = metadata.name;
+        if (typeof objectName !== 'string' || namespaceOf(object, namespace) !== target)
+            continue;
+        if (!referenced[kind].has(objectName))
+            continue;
+        copies.push({ kind, name: objectName, copyName: canaryCopyName(objectName), object });
+    }
+    const renames = {
+        ConfigMap: new Map(copies.filter((c) => c.kind === 'ConfigMap').map((c) => [c.name, c.copyName])),
+        Secret: new Map(copies.filter((c) => c.kind === 'Secret').map((c) => [c.name, c.copyName])),
+    };
+    const rendered = structuredClone(template);
+    const canaryTemplate = structuredClone(rendered);
+    rewriteReferences(canaryTemplate.spec, renames);
+    return { template: rendered, canaryTemplate, copies, images: templateImages(rendered) };
+}
+/** The namespace an object lands in: its own, else the one it is applied to. */
+function namespaceOf(object, applied) {
+    const own = asMapping(object.metadata).namespace;
+    return typeof own === 'string' && own !== '' ? own : applied;
+}
+/** Every place a pod spec names a ConfigMap or Secret, as (holder, field) pairs. */
+function eachReference(spec, visit) {
+    for (const field of ['initContainers', 'containers']) {
+        for (const container of mappingsOf(spec[field])) {
+            for (const variable of mappingsOf(container.env)) {
+                const from = asMapping(variable.valueFrom);
+                const configMap = mappingOrUndefined(from.configMapKeyRef);
+                if (configMap)
+                    visit('ConfigMap', configMap, 'name');
+                const secret = mappingOrUndefined(from.secretKeyRef);
+                if (secret)
+                    visit('Secret', secret, 'name');
+            }
+            for (const source of mappingsOf(container.envFrom)) {
+                const configMap = mappingOrUndefined(source.configMapRef);
+                if (configMap)
+                    visit('ConfigMap', configMap, 'name');
+                const secret = mappingOrUndefined(source.secretRef);
+                if (secret)
+                    visit('Secret', secret, 'name');
+            }
+        }
+    }
+    for (const volume of mappingsOf(spec.volumes)) {
+        const configMap = mappingOrUndefined(volume.configMap);
+        if (configMap)
+            visit('ConfigMap', configMap, 'name');
+        const secret = mappingOrUndefined(volume.secret);
+        if (secret)
+            visit('Secret', secret, 'secretName');
+        for (const source of mappingsOf(asMapping(volume.projected).sources)) {
+            const projectedMap = mappingOrUndefined(source.configMap);
+            if (projectedMap)
+                visit('ConfigMap', projectedMap, 'name');
+            const projectedSecret = mappingOrUndefined(source.secret);
+            if (projectedSecret)
+                visit('Secret', projectedSecret, 'name');
+        }
+    }
+}
+/** The ConfigMaps and Secrets a pod spec references by name. */
+function referencedConfig(spec) {
+    const found = { ConfigMap: new Set(), Secret: new Set() };
+    eachReference(spec, (kind, holder, field) => {
+        if (typeof holder[field] === 'string')
+            found[kind].add(holder[field]);
+    });
+    return found;
+}
+/** Points the references named in `renames` at their new names, in place. */
+function rewriteReferences(spec, renames) {
+    eachReference(spec, (kind, holder, field) => {
+        const renamed = typeof holder[field] === 'string' ? renames[kind].get(holder[field]) : undefined;
+        if (renamed !== undefined)
+            holder[field] = renamed;
+    });
+}
+function templateImages(template) {
+    const images = [];
+    for (const [field, init] of [
+        ['initContainers', true],
+        ['containers', false],
+    ]) {
+        for (const container of mappingsOf(template.spec[field])) {
+            images.push({ container: String(container.name), image: String(container.image), init });
+        }
+    }
+    return images;
+}
+/**
+ * What the rendered release is, independent of key order and formatting: a later job that
+ * renders the same manifests gets the same digest, and any change in them a different one.
+ */
+function manifestsDigest(documents) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for (const document of documents)
+        hash.update(canonicalJson(document.object)).update('\n');
+    return `sha256:${hash.digest('hex')}`;
+}
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (value !== null && typeof value === 'object') {
+        const entries = Object.entries(value)
+            .filter(([, entry]) => entry !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
+    }
+    return JSON.stringify(value) ?? 'null';
+}
+/**
+ * True when every field the manifest sets has that value on the live object. The API server adds
+ * defaults (imagePullPolicy, protocol, …) the manifest leaves out, so equality would never hold;
+ * lists must match element by element, so an added or removed container is a difference.
+ */
+function coveredBy(wanted, live) {
+    if (Array.isArray(wanted)) {
+        return (Array.isArray(live) &&
+            live.length === wanted.length &&
+            wanted.every((entry, index) => coveredBy(entry, live[index])));
+    }
+    if (wanted !== null && typeof wanted === 'object') {
+        const liveMapping = mappingOrUndefined(live);
+        if (!liveMapping)
+            return false;
+        return Object.entries(wanted).every(([key, entry]) => entry === undefined || coveredBy(entry, liveMapping[key]));
+    }
+    // Quantities and ports may come back as numbers or text; "1" and 1 mean the same here.
+    return (wanted === live || (live !== undefined && live !== null && String(wanted) === String(live)));
+}
+/** A ConfigMap's or Secret's content as the manifest gives it, in the API's encoding. */
+function configContent(object) {
+    const content = {};
+    for (const field of ['data', 'binaryData', 'type', 'immutable']) {
+        if (object[field] !== undefined)
+            content[field] = object[field];
+    }
+    const stringData = mappingOrUndefined(object.stringData);
+    if (stringData) {
+        // The API server folds stringData into data, base64-encoded; compare in that form.
+        const data = { ...asMapping(content.data) };
+        for (const [key, value] of Object.entries(stringData)) {
+            data[key] = Buffer.from(String(value)).toString('base64');
+        }
+        content.data = data;
+    }
+    return content;
+}
+/** True when the live object already holds the content the manifest gives it. */
+function sameConfig(object, live) {
+    if (!live)
+        return false;
+    const wanted = configContent(object);
+    const has = (field) => asMapping(wanted[field]);
+    const liveHas = (field) => asMapping(live[field]);
+    return ['data', 'binaryData'].every((field) => {
+        const a = has(field);
+        const b = liveHas(field);
+        return (Object.keys(a).length === Object.keys(b).length &&
+            Object.entries(a).every(([key, value]) => String(value) === String(b[key])));
+    });
+}
+/** The canary's change as a reviewer reads it: images per container, added or removed ones, env. */
+function describeChange(stable, canary) {
+    const before = new Map((stable ? templateImages(stable) : []).map((c) => [c.container, c.image]));
+    const lines = [];
+    for (const { container, image, init } of templateImages(canary)) {
+        const was = before.get(container);
+        const what = init ? 'init container' : 'container';
+        if (was === undefined)
+            lines.push(`${what} ${container} added (${image})`);
+        else if (was !== image)
+            lines.push(`${what} ${container}: ${was} → ${image}`);
+        before.delete(container);
+    }
+    for (const [container] of before)
+        lines.push(`container ${container} removed`);
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/canary/release.ts
+/**
+ * Renders the release a canary runs from its source (manifests or a kustomization, with `images`
+ * substituted, read as rollout reads them) into what the cluster side needs: the documents
+ * promotion applies, their digest, and the canary's pod template and config copies.
+ */
+
+
+
+
+
+
+
+/**
+ * `cwd` is the workspace the paths are relative to; `namespace` the canary's, when known (a
+ * promote job's render is checked by its digest against the start's, which was checked).
+ */
+async function renderRelease(source, deployment, cwd, namespace) {
+    const read = await readReleaseDocuments(source, cwd);
+    checkCanaryRelease(read, releaseInput(source), namespace);
+    const { documents, unused } = substituteImages(read, source.images);
+    for (const name of unused) {
+        core_warning(`images names ${log_escapeUntrusted(name)}, which no container in the manifests uses; check for a typo.`);
+    }
+    return {
+        ...deriveCanary(documents, deployment, namespace),
+        documents,
+        digest: manifestsDigest(documents),
+    };
+}
+/**
+ * Kinds a canary cannot carry. A Job runs once when it is created and its pod template cannot be
+ * changed, so promotion's apply would fail on a changed one and nothing would wait for it to
+ * complete; a CronJob starts such Jobs on its own schedule, outside the canary's judgement.
+ */
+const ONE_OFF_KINDS = new Set(['Job', 'CronJob']);
+/**
+ * Refuses, before anything changes, a release the canary could not promote and put back whole:
+ * Jobs and CronJobs, and objects in another namespace than the canary's (promotion applies and
+ * restores the release in the canary's namespace only).
+ */
+function checkCanaryRelease(documents, input, namespace) {
+    for (const { object, file } of documents) {
+        const kind = String(object.kind ?? '');
+        const metadata = asMapping(object.metadata);
+        const name = String(metadata.name ?? '');
+        if (ONE_OFF_KINDS.has(kind)) {
+            throw new errors_InputError(input, `holds ${kind} ${name} (${file}), which a canary cannot run: a Job runs once when created and cannot be changed afterwards, so promoting it would fail and nothing would wait for it. Run it in a separate step before the canary (the rollout action's pre-deploy input runs Jobs such as migrations to completion) and leave it out of the canary's ${input}.`, input === 'kustomize' ? 'k8s/overlays/production' : 'k8s/app/');
+        }
+        const own = metadata.namespace;
+        if (namespace !== undefined && typeof own === 'string' && own !== namespace) {
+            throw new errors_InputError(input, `puts ${kind} ${name} (${file}) in namespace ${own}, but the canary runs in namespace ${namespace}; a canary's release is the objects of its own namespace, which promotion applies and can put back. Deploy the other namespace's objects in a separate step (the rollout action deploys several namespaces) or drop their metadata.namespace.`, input === 'kustomize' ? 'k8s/overlays/production' : 'k8s/app/');
+        }
+    }
+}
+/** The directory manifests and kustomize paths are relative to: the checked-out repository. */
+function workspace() {
+    return process.env.GITHUB_WORKSPACE || process.cwd();
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/template-removals.ts
+/**
+ * What a release takes away from stable's pod template: an env var, args, resources, a probe, a
+ * volume. coveredBy only asks whether what the manifests set is live, so a release that only
+ * removes something would look like no change at all, and the canary would judge nothing.
+ *
+ * The live template cannot be compared for equality: the API server fills in defaults the
+ * manifests leave out (imagePullPolicy, terminationMessagePath, a probe's periodSeconds, …). So a
+ * field counts as removed when the manifests no longer set it and either
+ * - the previous manifests set it: kubectl's last-applied-configuration annotation on stable holds
+ *   them exactly, without defaults, whenever stable was deployed with `kubectl apply`; or
+ * - stable has it live and it is one of the fields below, which the API server never fills in on
+ *   its own, so only a manifest (or a person) put it there.
+ * Either way applying the release at promotion changes what stable runs, so the canary must judge
+ * it. An admission webhook that adds one of these fields would only make a canary run that changes
+ * nothing, never let a change through unjudged.
+ */
+
+const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
+/** Container fields with no server default. */
+const CONTAINER_FIELDS = [
+    'command',
+    'args',
+    'env',
+    'envFrom',
+    'ports',
+    'resources',
+    'volumeMounts',
+    'volumeDevices',
+    'livenessProbe',
+    'readinessProbe',
+    'startupProbe',
+    'lifecycle',
+    'workingDir',
+    'securityContext',
+];
+/** Pod spec fields with no server default in a Deployment's template. */
+const POD_FIELDS = [
+    'volumes',
+    'imagePullSecrets',
+    'nodeSelector',
+    'tolerations',
+    'affinity',
+    'hostAliases',
+    'topologySpreadConstraints',
+];
+/** The pod template the previous `kubectl apply` gave stable, when stable records one. */
+function lastAppliedTemplate(deployment) {
+    const metadata = asMapping(asMapping(deployment).metadata);
+    const text = asMapping(metadata.annotations)[LAST_APPLIED_ANNOTATION];
+    if (typeof text !== 'string')
+        return undefined;
+    try {
+        const template = mappingOrUndefined(asMapping(asMapping(JSON.parse(text)).spec).template);
+        return template && mappingOrUndefined(template.spec)
+            ? template
+            : undefined;
+    }
+    catch {
+        // Not JSON: kubectl did not write it, so it says nothing about the previous manifests.
+        return undefined;
+    }
+}
+/**
+ * What stable has that the rendered template drops, as a reviewer reads it ("container app: env
+ * removed"); empty when nothing is removed. `previous` is stable's last-applied template, if any.
+ */
+function removedFields(rendered, live, previous) {
+    const lines = new Set();
+    for (const line of ownedRemovals(rendered, live))
+        lines.add(line);
+    if (previous) {
+        for (const path of missingPaths(previous, rendered, ''))
+            lines.add(`${path} removed`);
+    }
+    return [...lines];
+}
+function present(value) {
+    if (value === undefined || value === null || value === '')
+        return false;
+    if (Array.isArray(value))
+        return value.length > 0;
+    if (typeof value === 'object')
+        return Object.keys(value).length > 0;
+    return true;
+}
+function containersByName(spec, field) {
+    return new Map(mappingsOf(spec[field]).map((container) => [String(container.name), container]));
+}
+/** The fields of CONTAINER_FIELDS / POD_FIELDS stable has live and the release drops. */
+function ownedRemovals(rendered, live) {
+    const lines = [];
+    const wantedSpec = asMapping(rendered.spec);
+    const liveSpec = asMapping(live.spec);
+    for (const field of POD_FIELDS) {
+        if (present(liveSpec[field]) && !present(wantedSpec[field])) {
+            lines.push(`spec.${field} removed`);
+        }
+    }
+    for (const [listField, what] of [
+        ['initContainers', 'init container'],
+        ['containers', 'container'],
+    ]) {
+        const wanted = containersByName(wantedSpec, listField);
+        for (const [name, container] of containersByName(liveSpec, listField)) {
+            // A container the release drops altogether is reported by describeChange.
+            const kept = wanted.get(name);
+            if (!kept)
+                continue;
+            for (const field of CONTAINER_FIELDS) {
+                if (present(container[field]) && !present(kept[field])) {
+                    lines.push(`${what} ${name}: ${field} removed`);
+                }
+            }
+        }
+    }
+    return lines;
+}
+/**
+ * Paths set in `before` (manifests, so no defaults) that `after` no longer sets. Containers are
+ * matched by name and named in the path; other lists count as one value, removed only when the
+ * release drops the whole field (a changed list is a change coveredBy reports).
+ */
+function missingPaths(before, after, path) {
+    const beforeMapping = mappingOrUndefined(before);
+    if (!beforeMapping)
+        return present(before) && !present(after) ? [path] : [];
+    const afterMapping = mappingOrUndefined(after);
+    if (!afterMapping)
+        return present(after) ? [] : [path];
+    const paths = [];
+    for (const [key, value] of Object.entries(beforeMapping)) {
+        const where = path ? `${path}.${key}` : key;
+        if ((key === 'containers' || key === 'initContainers') && Array.isArray(value)) {
+            const kept = containersByName(afterMapping, key);
+            const what = key === 'containers' ? 'container' : 'init container';
+            for (const container of mappingsOf(value)) {
+                const name = String(container.name);
+                const match = kept.get(name);
+                // Images are the change describeChange reports; a dropped container it reports as well.
+                if (!match)
+                    continue;
+                const fields = { ...container };
+                delete fields.image;
+                for (const missing of missingPaths(fields, match, '')) {
+                    paths.push(`${what} ${name}: ${missing}`);
+                }
+            }
+            continue;
+        }
+        paths.push(...missingPaths(value, afterMapping[key], where));
+    }
+    return paths;
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/release-canary.ts
+/**
+ * The cluster-side decisions for a canary of a whole release: whether the release changes
+ * anything stable runs, what its state records, whether a later promote job renders the same
+ * release, and whether stable already runs it (an interrupted promotion).
+ */
+
+
+
+
+
+/** Renders the release and refuses one that changes nothing stable runs. */
+async function prepareRelease(kubectl, source, stable, container) {
+    const rendered = await renderRelease(source, stable.name, workspace(), stable.namespace);
+    await checkCopiesFree(kubectl, rendered.copies, stable.name);
+    const changedConfig = [];
+    for (const copy of rendered.copies) {
+        const live = await kubectl.getIfExists(`${copy.kind.toLowerCase()}/${copy.name}`);
+        if (!sameConfig(copy.object, live))
+            changedConfig.push(`${copy.kind} ${copy.name} changed`);
+    }
+    const stableTemplate = stable.spec.template;
+    const change = describeChange(stableTemplate, rendered.template);
+    if (!coveredBy(withoutImages(rendered.template), withoutImages(stableTemplate))) {
+        change.push('pod template changed (env, resources, volumes or other fields)');
+    }
+    // The other way round: what stable has that the release drops (see template-removals.ts).
+    const live = await kubectl.getIfExists(`deployment/${stable.name}`);
+    change.push(...removedFields(withoutImages(rendered.template), withoutImages(stableTemplate), live && lastAppliedTemplate(live)));
+    change.push(...changedConfig);
+    if (change.length === 0 && coveredBy(rendered.template, stableTemplate)) {
+        throw new errors_ActionError(`Deployment ${stable.name} already runs what the manifests render (same pod template and config); there is nothing to compare.`, 'Pass the manifests of the new release (or set images to the new image).');
+    }
+    return {
+        rendered,
+        canaryImage: canaryImageOf(rendered.images, container ?? stable.container),
+        record: {
+            digest: rendered.digest,
+            copies: rendered.copies.map(copyRef),
+            images: rendered.images,
+            change,
+            template: rendered.template,
+        },
+    };
+}
+/** The chosen container's image when the release has it, else `name=image` for each container. */
+function canaryImageOf(images, container) {
+    const running = images.filter((entry) => !entry.init);
+    const chosen = running.find((entry) => entry.container === container);
+    if (chosen)
+        return chosen.image;
+    return running.map((entry) => `${entry.container}=${entry.image}`).join(', ');
+}
+/**
+ * A promote job renders its own workspace's manifests; it may promote only the release the
+ * canary was judged on, and only the way it was started (one image, or a release).
+ */
+async function releaseToPromote(state, source, image) {
+    if (!state.release) {
+        if (!source)
+            return undefined;
+        throw new errors_ActionError(`The canary of ${state.deployment} runs one new image (${state.canaryImage}), not a release from manifests; promoting manifests would put changes on stable the canary never ran.`, 'Promote it with the image input (the image it was started with), or abort it and start a canary from the manifests.');
+    }
+    if (!source) {
+        throw new errors_ActionError(`The canary of ${state.deployment} runs a release rendered from manifests${image ? `; the image input (${image}) would promote one image only` : ''}.`, 'Promote it with the same manifests (or kustomize) and images inputs it was started with.');
+    }
+    const rendered = await renderRelease(source, state.deployment, workspace());
+    if (rendered.digest !== state.release.digest) {
+        throw new errors_ActionError(`The manifests this job renders (${rendered.digest}) differ from the release the canary was started and judged with (${state.release.digest}), so they were not promoted; nothing was changed.`, 'Promote from the same commit and inputs as the start job (check out the same ref), or abort this canary and start a new one.');
+    }
+    return rendered;
+}
+/** Whether stable's live pod template is the canary's: for an interrupted promotion. */
+function stableRunsCanary(found, stable) {
+    if (found.release)
+        return coveredBy(found.release.template, stable.spec.template);
+    return stable.image === found.canaryImage;
+}
+function withoutImages(template) {
+    const copy = structuredClone(template);
+    for (const field of ['initContainers', 'containers']) {
+        const containers = copy.spec?.[field];
+        if (!Array.isArray(containers))
+            continue;
+        for (const container of containers)
+            delete container.image;
+    }
+    return copy;
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/pod-health.ts
+/**
+ * The canary's pods as evidence: a container that restarts, waits in a crash loop or cannot get
+ * its image, or a pod that stays not ready, aborts the step whatever the metrics say — a canary
+ * that is OOMKilled every few minutes can still look as good as stable in Prometheus between
+ * restarts. The judgement over pod JSON is pure (`judgePods`); `CanaryPodHealth` lists the pods
+ * at every check and keeps what it has to remember between checks.
+ */
+
+
+
+
+/** Waiting reasons that do not go away by waiting: the canary is broken, not slow to start. */
+const FATAL_WAITING_REASONS = [
+    'CrashLoopBackOff',
+    'ImagePullBackOff',
+    'ErrImagePull',
+    'CreateContainerConfigError',
+    'InvalidImageName',
+];
+/**
+ * How long a canary pod may be not ready before that aborts the step: the longer of 30 s and
+ * two check intervals. A pod is legitimately not ready for a moment when it is replaced (a node
+ * drained, an eviction, in replicas mode a pod added by a scale that the shift has not waited for
+ * yet), and a readiness probe needs a few periods to pass; 30 s covers that for ordinary probes,
+ * and two check intervals make sure at least two checks in a row saw the pod not ready. A pod
+ * that stays not ready longer is not serving its share, which the metrics do not show.
+ */
+function notReadyGraceMs(checkIntervalMs) {
+    return Math.max(30_000, 2 * checkIntervalMs);
+}
+function emptyMemory() {
+    return { restarts: new Map(), notReadySince: new Map() };
+}
+/** The restart counts to judge later checks against; not-ready clocks start here too. */
+function takeBaseline(pods, now) {
+    const memory = emptyMemory();
+    for (const pod of live(pods)) {
+        const name = pod.metadata?.name ?? '';
+        for (const container of pod.status?.containerStatuses ?? []) {
+            memory.restarts.set(`${name}/${container.name ?? ''}`, container.restartCount ?? 0);
+        }
+    }
+    trackReadiness(pods, memory, now);
+    return memory;
+}
+/** At most this many problems are named in one reason; the rest are counted. */
+const MAX_NAMED = 3;
+const pod_health_MAX_MESSAGE = 160;
+/**
+ * Why the canary's pods are unhealthy now, or undefined. Updates `memory.notReadySince`.
+ * Every piece of cluster text in the sentence (pod and container names, reasons, messages) is
+ * escaped with escapeUntrusted, because the reason is logged as it is.
+ */
+function judgePods(pods, memory, now, graceMs) {
+    trackReadiness(pods, memory, now);
+    const problems = [];
+    const sorted = [...live(pods)].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+    for (const pod of sorted) {
+        const name = pod.metadata?.name ?? '';
+        const podText = `canary pod ${log_escapeUntrusted(name)}`;
+        let containerProblem = false;
+        const containers = [
+            ...(pod.status?.containerStatuses ?? []).map((status) => ({ status, init: false })),
+            ...(pod.status?.initContainerStatuses ?? []).map((status) => ({ status, init: true })),
+        ];
+        for (const { status, init } of containers) {
+            const said = [];
+            // Init containers may fail and be retried before the app starts (waiting for a dependency);
+            // only their crash loops count, and a pod stuck in init shows as not ready.
+            if (!init) {
+                const before = memory.restarts.get(`${name}/${status.name ?? ''}`) ?? 0;
+                const restarts = (status.restartCount ?? 0) - before;
+                if (restarts > 0) {
+                    said.push(`restarted ${restarts} ${restarts === 1 ? 'time' : 'times'}${lastTermination(status)}`);
+                }
+            }
+            const waiting = status.state?.waiting?.reason;
+            if (waiting !== undefined && FATAL_WAITING_REASONS.includes(waiting)) {
+                const message = status.state?.waiting?.message;
+                said.push(`is in ${log_escapeUntrusted(waiting)}${message ? ` (${log_escapeUntrusted(clip(message))})` : ''}`);
+            }
+            if (said.length === 0)
+                continue;
+            containerProblem = true;
+            const what = init ? 'init container' : 'container';
+            problems.push(`${podText} ${what} ${log_escapeUntrusted(status.name ?? '?')} ${said.join(' and ')}`);
+        }
+        if (containerProblem)
+            continue;
+        const since = memory.notReadySince.get(name);
+        if (since !== undefined && now - since >= graceMs) {
+            const ready = readyCondition(pod);
+            const why = ready?.message ?? ready?.reason;
+            problems.push(`${podText} has not been ready for ${Math.round((now - since) / 1000)}s${why ? ` (${log_escapeUntrusted(clip(why))})` : ''}`);
+        }
+    }
+    if (problems.length === 0)
+        return undefined;
+    const named = problems.slice(0, MAX_NAMED).join('; ');
+    const more = problems.length - MAX_NAMED;
+    return more > 0 ? `${named}; and ${more} more ${more === 1 ? 'problem' : 'problems'}` : named;
+}
+/** Pods on their way out (deleted, or ended: evicted) are not judged. */
+function live(pods) {
+    return pods.filter((pod) => !pod.metadata?.deletionTimestamp &&
+        pod.status?.phase !== 'Succeeded' &&
+        pod.status?.phase !== 'Failed');
+}
+function readyCondition(pod) {
+    return pod.status?.conditions?.find((condition) => condition.type === 'Ready');
+}
+/** Starts the clock for pods seen not ready; stops it for pods ready again or gone. */
+function trackReadiness(pods, memory, now) {
+    const seen = new Set();
+    for (const pod of live(pods)) {
+        const name = pod.metadata?.name ?? '';
+        seen.add(name);
+        // A pod with no Ready condition yet (not scheduled) is not ready either.
+        if (readyCondition(pod)?.status === 'True')
+            memory.notReadySince.delete(name);
+        else if (!memory.notReadySince.has(name))
+            memory.notReadySince.set(name, now);
+    }
+    for (const name of memory.notReadySince.keys()) {
+        if (!seen.has(name))
+            memory.notReadySince.delete(name);
+    }
+}
+function lastTermination(status) {
+    const terminated = status.lastState?.terminated;
+    if (!terminated)
+        return '';
+    const parts = [
+        terminated.reason ? log_escapeUntrusted(terminated.reason) : undefined,
+        terminated.exitCode !== undefined ? `exit code ${terminated.exitCode}` : undefined,
+    ].filter(Boolean);
+    return parts.length > 0 ? ` (last: ${parts.join(', ')})` : '';
+}
+function clip(text) {
+    const line = text.trim();
+    return line.length > pod_health_MAX_MESSAGE ? `${line.slice(0, pod_health_MAX_MESSAGE - 1)}…` : line;
+}
+/** `matchLabels` and `matchExpressions` in the form `kubectl get -l` takes. */
+function selectorText(selector) {
+    const terms = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
+    for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
+        if (operator === 'In')
+            terms.push(`${key} in (${values.join(',')})`);
+        else if (operator === 'NotIn')
+            terms.push(`${key} notin (${values.join(',')})`);
+        else if (operator === 'Exists')
+            terms.push(key);
+        else if (operator === 'DoesNotExist')
+            terms.push(`!${key}`);
+    }
+    return terms.join(',');
+}
+/** One `kubectl get pods` should not hold up a check for long. */
+const LIST_TIMEOUT_MS = 15_000;
+async function listPods(kubectl, selector) {
+    const list = await kubectl.json(['get', 'pods', '-l', selector], {
+        timeoutMs: LIST_TIMEOUT_MS,
+    });
+    return list.items ?? [];
+}
+/**
+ * The canary's pods over one progression: `baseline()` once before the first step, `check()` at
+ * every check. Neither throws. A transient API failure of the listing is not evidence against
+ * the canary: the check says nothing and the next one looks again. A listing that fails for
+ * another reason (e.g. the kubeconfig's user may not list pods) aborts, because the canary
+ * cannot be judged healthy without it.
+ */
+class CanaryPodHealth {
+    list;
+    options;
+    memory;
+    failing = false;
+    now;
+    log;
+    constructor(list, options) {
+        this.list = list;
+        this.options = options;
+        this.now = options.now ?? Date.now;
+        this.log = options.log ?? ((line) => info(line));
+    }
+    /**
+     * Restart counts from now on count against the canary. When the pods cannot be listed here,
+     * the first check that lists them takes the baseline instead.
+     */
+    async baseline() {
+        const pods = await this.tryList();
+        if (Array.isArray(pods))
+            this.memory = takeBaseline(pods, this.now());
+    }
+    async check() {
+        const pods = await this.tryList();
+        if (!Array.isArray(pods))
+            return pods.reason;
+        if (!this.memory) {
+            this.memory = takeBaseline(pods, this.now());
+            return undefined;
+        }
+        return judgePods(pods, this.memory, this.now(), this.options.graceMs);
+    }
+    async tryList() {
+        try {
+            const pods = await this.list();
+            this.failing = false;
+            return pods;
+        }
+        catch (error) {
+            const said = log_escapeUntrusted(lastLine(errors_describeThrown(error)));
+            if (isTransientKubeError(error)) {
+                if (!this.failing) {
+                    this.log(`Could not list the canary's pods (${said}); the next check looks again.`);
+                }
+                this.failing = true;
+                return { reason: undefined };
+            }
+            return {
+                reason: `could not list the canary's pods to check their health (${said}); the kubeconfig's user needs list on pods in the namespace`,
+            };
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster-lock.ts
+/**
+ * The canary's cluster changes run one at a time, in call order: a cancellation's revert, a lease
+ * renewal and a weight change main had in flight never interleave, so none lands after the revert.
+ */
+class ClusterLock {
+    tail = Promise.resolve();
+    run(change) {
+        const result = this.tail.then(change);
+        this.tail = result.catch(() => undefined);
+        return result;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/lease.ts
+/**
+ * The lease on a canary's state: while a run drives the canary it renews `renewedAt` every quarter
+ * of the lease, so a canary whose runner died is seen as stale by the next run and one that is
+ * alive is left alone.
+ */
+
+
+
+class CanaryLease {
+    lock;
+    leaseMs;
+    renew;
+    timer;
+    /** `renew` writes the state with a fresh renewedAt; it runs in turn with the other changes. */
+    constructor(lock, leaseMs, renew) {
+        this.lock = lock;
+        this.leaseMs = leaseMs;
+        this.renew = renew;
+    }
+    start() {
+        this.stop();
+        const every = Math.max(1_000, Math.floor(this.leaseMs / 4));
+        let failing = false;
+        const timer = setInterval(() => {
+            this.renewIfCurrent(timer).then(() => (failing = false), (error) => {
+                // Once per outage: a lease not renewed for `lease` makes a live canary look stale.
+                if (!failing) {
+                    core_warning(log_escapeUntrusted(`Could not renew the canary's lease: ${errors_describeThrown(error)}`));
+                }
+                failing = true;
+            });
+        }, every);
+        timer.unref();
+        this.timer = timer;
+    }
+    stop() {
+        if (this.timer)
+            clearInterval(this.timer);
+        this.timer = undefined;
+    }
+    /**
+     * A renewal waits its turn behind the change in flight; by then a promotion or revert may have
+     * ended the lease and deleted the canary, so it renews only while its timer is still the lease.
+     */
+    renewIfCurrent(timer) {
+        return this.lock.run(async () => {
+            if (this.timer !== timer)
+                return;
+            await this.renew();
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/revert.ts
+/**
+ * Ending a canary either way: traffic goes back to stable before anything it might still reach
+ * is deleted, and the result is checked on the cluster rather than assumed. Every function here
+ * is safe to repeat, because the post step repeats whatever main could not finish.
+ */
+
+
+
+
+
+
+
+
+/** kind/name of everything a canary run creates, but its config copies (see ownedCopies). */
+function canaryObjects(names, provider) {
+    const objects = [`deployment/${names_canaryName(names.deployment)}`];
+    if (usesRoute(names.traffic) && names.service) {
+        objects.push(`service/${canaryServiceName(names.service)}`);
+    }
+    return [...objects, ...provider.objects()];
+}
+/**
+ * The canary Deployment carries the run's state and ownership, so it goes last: a revert cut
+ * short by an API fault can always be found and finished from it. The ConfigMap and Secret
+ * copies are deleted only while they carry the canary's labels: a name in the state is not proof
+ * that the object there is still the canary's.
+ */
+async function deleteCanaryObjects(kubectl, objects, names) {
+    const [deployment, ...others] = objects;
+    const copies = await ownedCopies(kubectl, names.copies ?? [], names.deployment);
+    await kubectl.deleteIfExists([...others, ...copies]);
+    await kubectl.deleteIfExists([deployment]);
+}
+/** The objects of `kindNames` that still exist. */
+async function findLeftovers(kubectl, kindNames) {
+    const found = await Promise.all(kindNames.map(async (kindName) => ((await kubectl.getIfExists(kindName)) ? kindName : '')));
+    return found.filter((kindName) => kindName !== '');
+}
+/** Abort: stable gets all traffic, the canary goes, and stable is checked to run what it ran. */
+async function revertToStable(kubectl, provider, names, options) {
+    await giveTrafficBack(provider);
+    await restoreHeldHpas(kubectl, options.hpa);
+    const objects = canaryObjects(names, provider);
+    await deleteCanaryObjects(kubectl, objects, names);
+    return verify(kubectl, provider, names, objects, options.stableImage, options.timeoutMs);
+}
+/**
+ * Promote: stable takes the canary's image. When stable cannot roll out with it, stable is rolled
+ * back and the canary reverted; the report says so (promoted: false) instead of throwing, so the
+ * caller can still show what was cleaned up.
+ */
+async function promoteStable(kubectl, provider, names, options) {
+    const stable = `deployment/${names.deployment}`;
+    const retrying = (what, work) => untilRecovered(what, work, { deadlineAt: options.retryUntil });
+    const container = await retrying('Reading the container to promote', () => containerOf(kubectl, names));
+    await retrying('Giving stable the new image', () => kubectl.setImage(stable, container, options.image));
+    const rollout = await retrying('Waiting for stable', () => kubectl.rolloutStatus(stable, options.timeoutMs));
+    if (rollout.done) {
+        const cleanup = await retrying('Finishing the promotion', () => finishPromotion(kubectl, provider, { ...names, container }, options));
+        return { ...cleanup, promoted: true, problem: undefined };
+    }
+    let undone = `was rolled back${options.stableImage ? ` to ${options.stableImage}` : ''}`;
+    try {
+        await retrying('Rolling stable back', () => kubectl.rolloutUndo(stable, options.stableRevision || undefined));
+    }
+    catch (error) {
+        undone = `could not be rolled back (${errors_describeThrown(error)})`;
+    }
+    const cleanup = await retrying('Putting all traffic back on stable', () => revertToStable(kubectl, provider, { ...names, container }, options));
+    return {
+        ...cleanup,
+        promoted: false,
+        problem: `Stable did not roll out with ${options.image} (${rollout.message}); it ${undone} and the canary was removed.`,
+    };
+}
+/** After stable runs the new image (also when a cancelled promotion left it so): clean up. */
+async function finishPromotion(kubectl, provider, names, options) {
+    await giveTrafficBack(provider);
+    await restoreHeldHpas(kubectl, options.hpa);
+    const objects = canaryObjects(names, provider);
+    await deleteCanaryObjects(kubectl, objects, names);
+    const report = await verify(kubectl, provider, names, objects, options.image, options.timeoutMs);
+    if (!options.template)
+        return report;
+    // A release promotion is done only when stable runs the manifests' template, not one image.
+    const view = await kubectl.getIfExists(`deployment/${names.deployment}`);
+    return {
+        ...report,
+        stableHealthy: report.stableHealthy && coveredBy(options.template, view?.spec.template),
+    };
+}
+async function giveTrafficBack(provider) {
+    try {
+        await provider.restoreStable();
+    }
+    catch (error) {
+        throw new errors_ActionError(`Traffic could not be given back to stable (${errors_describeThrown(error)}), so the canary was left running to keep serving its share.`, 'Fix the cause, then run the action with mode: abort to finish the revert.', { cause: error });
+    }
+}
+/** What the cluster looks like now, for a report after a recovery that ran out of time. */
+async function observe(kubectl, provider, names, stableImage) {
+    return verify(kubectl, provider, names, canaryObjects(names, provider), stableImage, 1_000);
+}
+async function verify(kubectl, provider, names, objects, expectedImage, timeoutMs) {
+    const stable = `deployment/${names.deployment}`;
+    const view = await kubectl.getIfExists(stable);
+    const images = view?.spec.template.spec.containers ?? [];
+    const container = names.container
+        ? images.find((entry) => entry.name === names.container)
+        : (images.find((entry) => entry.image === expectedImage) ?? images[0]);
+    const rollout = view ? await kubectl.rolloutStatus(stable, timeoutMs) : undefined;
+    const stableImage = container?.image;
+    return {
+        stableImage,
+        stableHealthy: rollout?.done === true && (expectedImage === undefined || stableImage === expectedImage),
+        leftoverObjects: [
+            ...(await findLeftovers(kubectl, objects)),
+            ...(await ownedCopies(kubectl, names.copies ?? [], names.deployment)),
+        ],
+        canaryWeight: await provider.canaryWeight(),
+    };
+}
+async function containerOf(kubectl, names) {
+    if (names.container)
+        return names.container;
+    const state = await readClusterState(kubectl, names.deployment);
+    if (state)
+        return state.container;
+    const view = await kubectl.getIfExists(`deployment/${names.deployment}`);
+    const containers = view?.spec.template.spec.containers ?? [];
+    if (containers.length === 1)
+        return containers[0].name;
+    throw new errors_ActionError(`Cannot tell which container of Deployment '${names.deployment}' to promote: there is no canary state and it has ${containers.length} containers.`, "Set the 'container' input.");
+}
+
+;// CONCATENATED MODULE: ./src/canary/target.ts
+/** The target of anything that is one (Settings), as a record of its own to save or pass on. */
+function targetOf(from) {
+    const { namespace, deployment, container, service, traffic, route } = from;
+    return { namespace, deployment, container, service, traffic, route };
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/canary-base.ts
+/**
+ * What every part of one canary's cluster side shares: its target and run options, the canary's
+ * state as last read or written (and its lease), the lock that serialises changes, and recovery
+ * bound to one deadline. CanaryEnding (promote, revert, abort) and CanaryCluster (start, shift,
+ * resume) build on it.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** A shift that fails on an API fault is tried again for this long before the canary aborts. */
+const SHIFT_RETRY_MS = 30_000;
+/** Reading the cluster's state for a report once a recovery has run out of time. */
+const OBSERVE_BUDGET_MS = 10_000;
+class CanaryClusterBase {
+    kubectl;
+    run;
+    lock = new ClusterLock();
+    target;
+    stable;
+    provider;
+    state;
+    /** The rendered release (begin, or a promote job's re-render); undefined for an image canary. */
+    release;
+    lease;
+    recoveryDeadlineAt;
+    recoveryStartedAt;
+    /** What this run did about a stale canary it found, for the report. */
+    notes = [];
+    constructor(kubectl, target, run) {
+        this.kubectl = kubectl;
+        this.run = run;
+        this.target = target;
+        this.recoveryDeadlineAt = run.recoveryDeadlineAt;
+        this.lease = new CanaryLease(this.lock, run.leaseMs, () => this.writeStateNow({}));
+    }
+    /** The namespace the metrics are labelled with: the input, else the kubeconfig's, else default. */
+    get namespace() {
+        return this.target.namespace ?? this.stable?.namespace ?? 'default';
+    }
+    get stableImage() {
+        return this.state?.stableImage ?? this.stable?.image;
+    }
+    /** The lease ends: a promotion, revert or pause is under way or done. */
+    stopLease() {
+        this.lease.stop();
+    }
+    /** Writes the canary's state with `changes` and a renewed lease, in turn with other changes. */
+    writeState(changes) {
+        return this.lock.run(() => this.writeStateNow(changes));
+    }
+    async writeStateNow(changes) {
+        if (!this.state)
+            return;
+        const next = {
+            ...this.state,
+            ...changes,
+            leaseSeconds: Math.round(this.run.leaseMs / 1_000),
+            renewedAt: new Date().toISOString(),
+        };
+        await writeClusterState(this.kubectl, next);
+        this.state = next;
+    }
+    /**
+     * The cluster as it is now, object by object (stable, traffic, canary objects left), read within
+     * a few seconds; undefined when even that fails. For a report after a recovery ran out of time.
+     */
+    async observe() {
+        const kubectl = this.kubectl.withDeadline(Date.now() + OBSERVE_BUDGET_MS);
+        try {
+            return await observe(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.targetNow(), this.state?.stableImage ?? this.stable?.image);
+        }
+        catch (error) {
+            core_warning(`Could not read what the cluster runs now: ${errors_describeThrown(error)}`);
+            return undefined;
+        }
+    }
+    /** How long the recovery took so far (for the report), once one began. */
+    recoveryTookMs() {
+        return this.recoveryStartedAt === undefined ? undefined : Date.now() - this.recoveryStartedAt;
+    }
+    /**
+     * Runs recovery work with kubectl bound to the recovery deadline, retrying through API faults.
+     * The deadline starts with the first recovery and is kept for the rest of the run (and post).
+     */
+    async recovering(what, work) {
+        if (this.recoveryDeadlineAt === undefined) {
+            this.recoveryDeadlineAt = Date.now() + this.run.recoveryTimeoutMs;
+            this.run.recoveryStarted?.(this.recoveryDeadlineAt);
+        }
+        this.recoveryStartedAt ??= Date.now();
+        const deadlineAt = this.recoveryDeadlineAt;
+        const kubectl = this.kubectl.withDeadline(deadlineAt);
+        try {
+            return await untilRecovered(what, () => work(kubectl), { deadlineAt });
+        }
+        catch (error) {
+            throw new errors_ActionError(`${what} did not finish within the ${formatDuration(this.run.recoveryTimeoutMs)} recovery deadline: ${errors_describeThrown(error)}`, `The cluster may be half way: run this action with mode: abort (namespace ${this.namespace}, deployment ${this.target.deployment}) to finish.`, { cause: error });
+        }
+    }
+    /** A change in turn with the others, retried through API faults. */
+    changing(what, work) {
+        return this.lock.run(() => untilRecovered(what, work, { deadlineAt: Date.now() + SHIFT_RETRY_MS }));
+    }
+    /** Stable's HPAs as the canary's state recorded them, for whichever path ends the canary. */
+    hpaRestore() {
+        return { holds: this.state?.hpaHolds, note: (line) => this.note(line) };
+    }
+    /** A line for the report (once, however often a retried step says it) and for the log. */
+    note(line) {
+        if (this.notes.includes(line))
+            return;
+        this.notes.push(line);
+        info(log_escapeUntrusted(line));
+    }
+    /** The canary's state without the ownership check: for this run's own cleanup. */
+    async resumeQuietly() {
+        try {
+            const state = await readClusterState(this.kubectl, this.target.deployment);
+            if (!state)
+                return;
+            this.state = state;
+            this.stable = await readStable(this.kubectl, state.deployment, state.container);
+        }
+        catch (error) {
+            core_warning(`Could not read the canary's saved state: ${errors_describeThrown(error)}`);
+        }
+    }
+    /**
+     * The target as the canary's own state records it once one was found or started (a later job's
+     * inputs may say otherwise; the cluster's record wins), else as this run's inputs say.
+     */
+    targetNow() {
+        const recorded = this.state;
+        if (!recorded) {
+            return {
+                ...targetOf(this.target),
+                container: this.stable?.container ?? this.target.container,
+            };
+        }
+        return {
+            ...targetOf({ ...recorded, namespace: this.target.namespace }),
+            copies: recorded.release?.copies,
+        };
+    }
+    /**
+     * The traffic provider; with `kubectl`, one bound to it (a recovery's deadline) that restores
+     * the same snapshot.
+     */
+    providerFor(snapshot, kubectl) {
+        if (kubectl) {
+            return this.createProvider(kubectl, this.provider ? this.provider.snapshot() : snapshot);
+        }
+        this.provider ??= this.createProvider(this.kubectl, snapshot);
+        return this.provider;
+    }
+    createProvider(kubectl, snapshot) {
+        return trafficProvider(kubectl, {
+            ...targetOf(this.targetNow()),
+            stableReplicas: this.stable?.replicas ?? 1,
+            snapshot,
+        });
+    }
+    async waitCanaryReady() {
+        await untilRecovered('Waiting for the canary', () => waitReady(this.kubectl, `deployment/${names_canaryName(this.target.deployment)}`, this.target.timeoutMs), { deadlineAt: Date.now() + this.target.timeoutMs });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/promote-release.ts
+/**
+ * Promoting a canary of a whole release: stable gets exactly the rendered manifests (every object,
+ * images substituted) with `kubectl apply`, as the team's own deploy would, so a GitOps controller
+ * sees no drift. Every object the apply touches is read first; when stable does not roll out,
+ * each is put back (and what the apply created removed) before traffic and canary are reverted,
+ * so the cluster ends fully on the release or exactly as it was.
+ */
+
+
+
+
+
+
+
+
+
+async function promoteRelease(kubectl, provider, names, options) {
+    const stable = `deployment/${names.deployment}`;
+    const retrying = (what, work) => untilRecovered(what, work, { deadlineAt: options.retryUntil });
+    const snapshots = options.snapshots ??
+        (await snapshotObjects(kubectl, objectRefs(options.documents), options.retryUntil));
+    const directory = await writeRelease(options.documents);
+    let problem;
+    try {
+        // Applying the same manifests again changes nothing, so an API fault is simply retried.
+        await retrying('Applying the release to stable', () => kubectl.apply([directory]));
+    }
+    catch (error) {
+        problem = `the manifests could not be applied (${errors_describeThrown(error)})`;
+    }
+    await recordAppliedUids(kubectl, snapshots, options.retryUntil);
+    if (!problem) {
+        const rollout = await retrying('Waiting for stable', () => kubectl.rolloutStatus(stable, options.timeoutMs));
+        if (rollout.done) {
+            const cleanup = await retrying('Finishing the promotion', () => finishPromotion(kubectl, provider, names, {
+                timeoutMs: options.timeoutMs,
+                template: options.template,
+                hpa: options.hpa,
+            }));
+            return { ...cleanup, promoted: true, problem: undefined };
+        }
+        problem = `stable did not roll out with the release (${rollout.message})`;
+    }
+    const restored = await restoreObjects(kubectl, snapshots, options.retryUntil);
+    // The restored Deployment rolls back to its old pods; traffic returns only once they serve.
+    await retrying('Waiting for stable to roll back', () => kubectl.rolloutStatus(stable, options.timeoutMs));
+    const cleanup = await retrying('Putting all traffic back on stable', () => revertToStable(kubectl, provider, names, {
+        stableImage: options.stableImage,
+        timeoutMs: options.timeoutMs,
+        hpa: options.hpa,
+    }));
+    return {
+        ...cleanup,
+        promoted: false,
+        problem: `${problem}; ${describeRestore(restored)} and the canary was removed.`,
+    };
+}
+/**
+ * One JSON file per object, numbered so kubectl applies them in manifest order. JSON, not YAML:
+ * kubectl reads YAML 1.1, where a value like `on` written plain would turn into a boolean. A
+ * private directory, since the manifests may hold Secrets.
+ */
+async function writeRelease(documents) {
+    const directory = ownedTempDirectory('canary-release');
+    const width = String(documents.length).length;
+    await Promise.all(documents.map((document, index) => (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(directory, `${String(index).padStart(width, '0')}.json`), JSON.stringify(document.object), { mode: 0o600 })));
+    return directory;
+}
+/** One clause on what the restore did, naming objects that could not be put back. */
+function describeRestore(results) {
+    const changed = results.filter((entry) => entry.outcome === 'restored').length;
+    const removed = results.filter((entry) => entry.outcome === 'removed').length;
+    const done = `every object it changed was restored (${changed} restored, ${removed} created ones removed)`;
+    if (allRestored(results))
+        return done;
+    const failed = results
+        .filter((entry) => !entry.verified)
+        .map((entry) => `${entry.object}: ${entry.message}`)
+        .join('; ');
+    return `the restore left objects not as they were (${log_escapeUntrusted(failed)})`;
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/canary-ending.ts
+/**
+ * How a canary ends: promotion (of one image or of a whole release, whose objects are read first
+ * and kept where whoever ends an interrupted promotion finds them), revert, and `mode: abort` from
+ * any phase, which finishes a promotion stable already runs healthily and otherwise puts the
+ * cluster back as it was.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+class CanaryEnding extends CanaryClusterBase {
+    promotionStarted = false;
+    /** What a release's promotion is about to change, as it was (main only). */
+    promotionSnapshots;
+    /** Once stable is getting the new image, a cancellation leaves the finish to the post step. */
+    get promoting() {
+        return this.promotionStarted;
+    }
+    /** Stable takes the canary's image; a later abort sees phase promoting and finishes it. */
+    async promote() {
+        this.promotionStarted = true;
+        const promotion = await this.snapshotPromotion();
+        await untilRecovered('Marking the canary as promoting', () => this.writeState({ phase: 'promoting', ...promotion }), {
+            deadlineAt: Date.now() + SHIFT_RETRY_MS,
+        });
+        const report = await this.lock
+            .run(async () => {
+            try {
+                const release = this.state?.release;
+                if (release) {
+                    if (!this.release)
+                        throw new errors_ActionError('The release to promote was not rendered.');
+                    return await promoteRelease(this.kubectl, this.providerFor(this.state?.originalRoute), this.targetNow(), {
+                        documents: this.release.documents,
+                        template: release.template,
+                        stableImage: this.stableImage,
+                        timeoutMs: this.target.timeoutMs,
+                        retryUntil: Date.now() + this.run.recoveryTimeoutMs,
+                        hpa: this.hpaRestore(),
+                        snapshots: this.promotionSnapshots,
+                    });
+                }
+                return await promoteStable(this.kubectl, this.providerFor(this.state?.originalRoute), this.targetNow(), {
+                    image: this.state?.canaryImage ?? this.target.image ?? '',
+                    stableImage: this.stableImage,
+                    stableRevision: this.state?.stableRevision,
+                    timeoutMs: this.target.timeoutMs,
+                    retryUntil: Date.now() + this.run.recoveryTimeoutMs,
+                    hpa: this.hpaRestore(),
+                });
+            }
+            finally {
+                // The canary (and its state) may be gone now: no renewal queued behind us may write it.
+                this.stopLease();
+            }
+        })
+            .catch(async (error) => {
+            // Stable may already have the new image: end consistently, through API faults — finish
+            // the promotion when stable runs it healthily, else roll stable back and revert.
+            core_warning(`The promotion was interrupted (${errors_describeThrown(error)}); ending it consistently.`);
+            const found = this.state ? { ...this.state, phase: 'promoting' } : undefined;
+            if (!found)
+                throw error;
+            const { cleanup, finished } = await this.abortFound(found);
+            return {
+                ...cleanup,
+                promoted: finished,
+                problem: finished ? undefined : errors_describeThrown(error),
+            };
+        });
+        this.stopLease();
+        return report;
+    }
+    revert() {
+        this.stopLease();
+        return this.lock.run(() => this.recovering('Putting all traffic back on stable', (kubectl) => this.revertWith(kubectl)));
+    }
+    /**
+     * `mode: abort` from any phase: before promotion the canary is reverted; once stable has the
+     * canary's image and is healthy, the promotion is finished instead (stable is not rolled back
+     * under live traffic); otherwise stable goes back to its revision from before the canary.
+     */
+    async abort() {
+        this.run.acting?.();
+        if (!this.state)
+            await this.resumeQuietly();
+        const found = this.state;
+        if (!found)
+            return { cleanup: await this.revert(), finished: false };
+        return this.abortFound(found);
+    }
+    async abortFound(found) {
+        this.stopLease();
+        if (found.phase !== 'promoting')
+            return { cleanup: await this.revert(), finished: false };
+        const stable = await this.recovering('Reading stable', (kubectl) => readStable(kubectl, found.deployment, found.container));
+        const runsCanary = stableRunsCanary(found, stable);
+        if (runsCanary) {
+            const healthy = await this.recovering('Waiting for stable', (kubectl) => kubectl.rolloutStatus(`deployment/${found.deployment}`, this.target.timeoutMs));
+            if (healthy.done) {
+                const cleanup = await this.lock.run(() => this.recovering('Finishing the promotion', (kubectl) => this.finishPromotionWith(kubectl)));
+                return { cleanup, finished: true };
+            }
+        }
+        // A release's apply may have changed config even when stable's template is not the new one.
+        if (found.release && (await this.restorePromotion(found))) {
+            return { cleanup: await this.revert(), finished: false };
+        }
+        if (runsCanary) {
+            // Undo renumbers the revision it restores, so a retry first checks it is still needed.
+            await this.recovering('Rolling stable back', async (kubectl) => {
+                const now = await readStable(kubectl, found.deployment, found.container);
+                if (!stableRunsCanary(found, now))
+                    return;
+                await kubectl.rolloutUndo(`deployment/${found.deployment}`, found.stableRevision || undefined);
+            });
+        }
+        return { cleanup: await this.revert(), finished: false };
+    }
+    /** For the signal handler: whatever main was changing finishes first, then everything reverts. */
+    async revertAfterCancel(graceMs) {
+        let timer;
+        const outOfTime = new Promise((resolve) => {
+            timer = setTimeout(() => resolve(undefined), graceMs);
+        });
+        try {
+            const report = await Promise.race([this.revert(), outOfTime]);
+            if (!report) {
+                core_warning('The revert did not finish within the grace period; the post step continues it.');
+                return { settled: false, report: undefined };
+            }
+            return { settled: report.leftoverObjects.length === 0 && report.stableHealthy, report };
+        }
+        catch (error) {
+            core_warning(`The revert did not finish; the post step will retry: ${errors_describeThrown(error)}`);
+            return { settled: false, report: undefined };
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    finishPromotionWith(kubectl) {
+        return finishPromotion(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.targetNow(), {
+            timeoutMs: this.target.timeoutMs,
+            // A release is checked by its whole template; canaryImage may list several containers.
+            image: this.state?.release ? undefined : this.state?.canaryImage,
+            template: this.state?.release?.template,
+            hpa: this.hpaRestore(),
+        });
+    }
+    async revertWith(kubectl) {
+        if (!this.state)
+            await this.resumeQuietly();
+        return revertToStable(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.targetNow(), {
+            stableImage: this.state?.stableImage ?? this.stable?.image,
+            timeoutMs: this.target.timeoutMs,
+            hpa: this.hpaRestore(),
+        });
+    }
+    /**
+     * Before a release's promotion: reads every object the apply will change and keeps what it read
+     * where whoever ends an interrupted promotion finds it (memory, main's private file for post,
+     * the canary's state without Secret content for a later job).
+     */
+    async snapshotPromotion() {
+        if (!this.state?.release || !this.release)
+            return {};
+        const snapshots = await snapshotObjects(this.kubectl, objectRefs(this.release.documents), Date.now() + this.run.recoveryTimeoutMs);
+        this.promotionSnapshots = snapshots;
+        this.run.promotionSaved?.(await saveSnapshots(snapshots));
+        return { promotion: promotionRecord(snapshots) };
+    }
+    /**
+     * Puts back every object an interrupted release promotion changed, stable's Deployment among
+     * them, and waits for stable to roll back; false when nothing recorded what it changed.
+     */
+    async restorePromotion(found) {
+        const restore = await promotionSnapshots({
+            memory: this.promotionSnapshots,
+            file: this.run.promotionSnapshotsPath,
+            record: found.promotion,
+        });
+        if (!restore)
+            return false;
+        const results = await this.recovering('Restoring what the promotion changed', (kubectl) => restorePromotion(kubectl, restore.snapshots, this.recoveryDeadlineAt ?? Date.now()));
+        const clause = describeRestore(results);
+        this.note(`The interrupted promotion was rolled back: ${clause}.`);
+        if (restore.missing) {
+            core_warning(log_escapeUntrusted(restore.missing));
+            this.notes.push(restore.missing);
+        }
+        await this.recovering('Waiting for stable to roll back', (kubectl) => kubectl.rolloutStatus(`deployment/${found.deployment}`, this.target.timeoutMs));
+        return true;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/canary/canary-cluster.ts
+/**
+ * One canary's cluster side, as the modes use it: begin, shift, promote, revert. It keeps the run's
+ * progress in the canary Deployment's annotation so a later job (promote, abort, or the post step)
+ * continues from the cluster itself, and it serialises changes so a cancellation's revert can
+ * never be overtaken by a weight change that was already in flight.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+class CanaryCluster extends CanaryEnding {
+    steps = [];
+    creating = false;
+    static fromRunState(kubectl, state) {
+        return new CanaryCluster(kubectl, { ...state.target, image: undefined, timeoutMs: state.timeoutMs }, {
+            owner: state.owner,
+            leaseMs: state.leaseMs,
+            recoveryTimeoutMs: state.recoveryTimeoutMs,
+            onStale: 'fail',
+            force: false,
+            recoveryDeadlineAt: state.recoveryDeadlineAt,
+            promotionSnapshotsPath: state.promotionSnapshotsPath,
+        });
+    }
+    get canaryRelease() {
+        const release = this.state?.release;
+        return release && { canaryImage: this.state?.canaryImage ?? '', canaryChange: release.change };
+    }
+    /** The stable Deployment's spec.selector, once read: it picks stable's own metric series. */
+    get stableSelector() {
+        return this.stable?.selector;
+    }
+    /** Stable's container the canary compares, once stable was read. */
+    get container() {
+        return this.stable?.container;
+    }
+    /** The image of the canary this run started or found. */
+    get canaryImage() {
+        return this.state?.canaryImage;
+    }
+    recordStep(step) {
+        this.steps.push(step);
+    }
+    stepsSoFar() {
+        return [...this.steps];
+    }
+    /** Creates the canary without traffic and waits until it is ready. */
+    async begin() {
+        const { deployment, service, image, source } = this.target;
+        if (!service || (!image && !source)) {
+            throw new errors_ActionError('service and image (or manifests) are required to start.');
+        }
+        const running = await readClusterState(this.kubectl, deployment);
+        if (running)
+            await this.clearStale(running);
+        const stable = await readStable(this.kubectl, deployment, this.target.container, {
+            firstWhenUnclear: source !== undefined,
+        });
+        this.stable = stable;
+        const release = source
+            ? await prepareRelease(this.kubectl, source, stable, this.target.container)
+            : undefined;
+        this.release = release?.rendered;
+        if (!release && stable.image === image) {
+            throw new errors_ActionError(`Deployment ${deployment} already runs ${image}; there is nothing to compare.`, 'Pass the new image in the image input.');
+        }
+        const canaryImage = release?.canaryImage ?? image;
+        const stableService = await readService(this.kubectl, service);
+        checkServiceSelection(this.target.traffic, stableService, stable);
+        const provider = this.providerFor(undefined);
+        await provider.prepare();
+        const { holds: hpaHolds, unseen } = await planStableHolds(this.kubectl, this.namespace, deployment, stable.replicas);
+        if (unseen) {
+            core_warning(log_escapeUntrusted(unseen));
+            this.notes.push(unseen);
+        }
+        this.state = {
+            version: 1,
+            deployment,
+            container: stable.container,
+            service,
+            traffic: this.target.traffic,
+            route: this.target.route,
+            stableImage: stable.image,
+            stableRevision: stable.revision,
+            canaryImage,
+            ...(release ? { release: release.record } : {}),
+            ...(hpaHolds.length > 0 ? { hpaHolds } : {}),
+            weight: 0,
+            stepIndex: -1,
+            startedAt: new Date().toISOString(),
+            originalRoute: provider.snapshot(),
+            owner: this.run.owner,
+            phase: 'running',
+            leaseSeconds: Math.round(this.run.leaseMs / 1_000),
+            renewedAt: new Date().toISOString(),
+        };
+        const router = usesRoute(this.target.traffic);
+        this.run.acting?.();
+        this.creating = true;
+        // Applying the same objects again changes nothing, so an API fault here is simply retried.
+        await this.lock.run(() => untilRecovered('Creating the canary', async () => {
+            const state = this.state;
+            await createCanary(this.kubectl, {
+                stable,
+                image: canaryImage,
+                // A router's canary is ready before its first traffic; replicas mode's pods are traffic.
+                replicas: canaryReplicas(stable.replicas, 0, router ? 1 : 0),
+                state,
+                template: release?.rendered.canaryTemplate,
+            });
+            // After the Deployment, whose state names them: a run cut short here still reverts
+            // them. Pods wait for config they reference, so the order costs no failed start.
+            if (release) {
+                await applyConfigCopies(this.kubectl, release.rendered.copies, deployment, this.target.namespace);
+            }
+            if (router)
+                await createCanaryService(this.kubectl, stableService, deployment);
+        }, { deadlineAt: Date.now() + SHIFT_RETRY_MS }));
+        // Only now: the canary's state, which says how to undo it, exists on the cluster.
+        await this.changing("Holding stable's HPA", async () => {
+            for (const line of await holdStableHpas(this.kubectl, hpaHolds))
+                this.note(line);
+        });
+        this.lease.start();
+        if (router)
+            await this.waitCanaryReady();
+    }
+    /**
+     * Another canary of this Deployment exists. One whose owner still renews its lease (or that is
+     * paused for a person) is not ours to touch: this run stops without changing anything. A stale
+     * one is put back first, as `on-stale` says.
+     */
+    async clearStale(found) {
+        const { deployment } = this.target;
+        const what = `A canary of ${deployment} (image ${found.canaryImage} at ${found.weight}%, ${found.phase ?? 'running'}, started ${found.startedAt}) belongs to ${describeOwner(found)}`;
+        if (!isStale(found)) {
+            throw new errors_ActionError(`${what} and is still ${found.phase === 'paused' ? 'waiting for promote or abort' : 'alive'}; this run changed nothing.`, 'Finish it first with mode: promote or mode: abort from that workflow run (or set force: true on that step), then run this one again.');
+        }
+        const expired = `${what}, whose runner stopped renewing its lease at ${found.renewedAt}`;
+        if (this.run.onStale === 'fail') {
+            throw new errors_ActionError(`${expired}; on-stale is fail, so this run changed nothing.`, 'Run this action with mode: abort to put the cluster back, or set on-stale: abort.');
+        }
+        core_warning(`${expired}; putting the cluster back before this run starts its own.`);
+        this.state = found;
+        this.stable = await readStable(this.kubectl, found.deployment, found.container);
+        const { cleanup, finished } = await this.abortFound(found);
+        if (cleanup.leftoverObjects.length > 0 || !cleanup.stableHealthy) {
+            throw new errors_ActionError(`${expired}; it could not be put back (leftover: ${cleanup.leftoverObjects.join(', ') || 'none'}, stable healthy: ${cleanup.stableHealthy}), so this run changed nothing else.`, 'Run this action with mode: abort to finish, then run this one again.');
+        }
+        this.notes.push(`${expired}; this run ${finished ? `finished its promotion (stable runs ${cleanup.stableImage})` : 'reverted it (all traffic back on stable)'} before starting.`);
+        this.state = undefined;
+        this.stable = undefined;
+        this.provider = undefined;
+    }
+    /** begin() got as far as creating canary objects: a failure from then on has to revert them. */
+    get created() {
+        return this.creating;
+    }
+    /**
+     * Continues a canary a previous job started; undefined when there is none. Only a job of the run
+     * that owns it may continue it, unless its lease expired or `force` is set.
+     */
+    async resume(intent) {
+        const state = await readClusterState(this.kubectl, this.target.deployment);
+        if (!state)
+            return undefined;
+        if (!sameRun(state, this.run.owner) && !isStale(state) && !this.run.force && state.owner) {
+            throw new errors_ActionError(`The canary of ${state.deployment} (image ${state.canaryImage} at ${state.weight}%) belongs to ${describeOwner(state)}, which is still ${state.phase === 'paused' ? 'waiting for promote or abort' : 'alive'}; this run changed nothing.`, `Run mode: ${intent} from a job of that workflow run, or set force: true to take the canary over.`);
+        }
+        // Before anything changes: a promote job must promote the very release the canary ran.
+        if (intent === 'promote') {
+            this.release = await releaseToPromote(state, this.target.source, this.target.image);
+        }
+        this.state = state;
+        this.stable = await readStable(this.kubectl, state.deployment, state.container);
+        return {
+            weight: state.weight,
+            canaryImage: state.canaryImage,
+            phase: state.phase ?? 'running',
+        };
+    }
+    /**
+     * This job drives the canary from now on (mode promote, once it checked what it found): it
+     * becomes the owner, and its post step the one that reverts if it stops half way.
+     */
+    async takeOver() {
+        this.run.acting?.();
+        await untilRecovered('Taking the canary over', () => this.writeState({ owner: this.run.owner, phase: 'running' }), { deadlineAt: Date.now() + SHIFT_RETRY_MS });
+        this.lease.start();
+    }
+    /** Who owns the canary when it is alive; false when it is stale, undefined when there is none. */
+    async liveOwner() {
+        const state = await readClusterState(this.kubectl, this.target.deployment);
+        if (!state)
+            return undefined;
+        return isStale(state) ? false : describeOwner(state);
+    }
+    /** `mode: start` is done: the canary waits for a person, with no lease to expire meanwhile. */
+    async pause() {
+        this.stopLease();
+        await this.writeState({ phase: 'paused' });
+    }
+    /**
+     * Only the change itself holds the lock: a cancellation must not wait for pods to start. Weight
+     * never moves to canary pods that are not ready: a router sends it to the canary Service at
+     * once, so the canary is awaited first; in replicas mode the weight is new pods, which the
+     * Service sends traffic to only once they are ready, so they are awaited after the scale.
+     */
+    async shiftTo(weight) {
+        const provider = this.providerFor(this.state?.originalRoute);
+        const router = usesRoute(provider.mode);
+        // Sized for its weight of stable's replicas now: more pods before more traffic, fewer after.
+        const size = (only) => this.changing('Sizing the canary', () => sizeCanary(this.kubectl, this.target.deployment, weight, { floor: 1, only }));
+        if (router)
+            await size('grow');
+        if (router)
+            await this.waitCanaryReady();
+        const deadlineAt = Date.now() + SHIFT_RETRY_MS;
+        const achieved = await this.lock.run(() => untilRecovered(`Shifting ${weight}% of traffic`, () => provider.setWeight(weight), {
+            deadlineAt,
+        }));
+        if (router)
+            await size('shrink');
+        if (!router)
+            await this.waitCanaryReady();
+        const stepIndex = (this.state?.stepIndex ?? -1) + 1;
+        await untilRecovered('Recording the step on the canary', () => this.writeState({ weight: achieved, stepIndex }), { deadlineAt: Date.now() + SHIFT_RETRY_MS });
+        info(`The canary now gets ${achieved}% of traffic.`);
+        return achieved;
+    }
+    /** The canary pods' health for the progression's checks (restarts, crash loops, not ready). */
+    podHealth(graceMs) {
+        return new CanaryPodHealth(() => {
+            if (!this.stable)
+                throw new errors_ActionError('The canary has not been started or resumed.');
+            return listPods(this.kubectl, selectorText(canarySelector(this.stable)));
+        }, { graceMs });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/canary/input-grammar.ts
@@ -50638,44 +51208,30 @@ function readSelector(names) {
 ;// CONCATENATED MODULE: ./src/canary/source-input.ts
 /**
  * What the canary runs: one new image (`image`, the shortcut), or a whole release rendered from
- * `manifests` or a `kustomize` directory with `images` substituted, as rollout reads them. Exactly
- * one is given, so it is never unclear which of them the canary and the promotion follow.
+ * `manifests` or a `kustomize` directory with `images` substituted, read as rollout reads them
+ * (src/core/release-source.ts). Exactly one is given, so it is never unclear which of them the
+ * canary and the promotion follow.
  */
 
 
 
-
-const source_input_IMAGES_EXAMPLE = 'ghcr.io/acme/web=ghcr.io/acme/web:1.2.3';
 /**
  * `required`: the mode needs a canary source (every mode but abort). The result holds `image` or
  * `source`, never both.
  */
 function readCanarySource(required) {
     const image = readImageReference('image', { example: 'ghcr.io/acme/web:1.2.3' });
-    const manifests = readList('manifests', { commas: false });
-    const kustomize = readString('kustomize', { example: 'k8s/overlays/production' })?.trim();
-    const images = parseImageOverrides(readList('images', { commas: false }));
-    for (const ref of images.values())
-        parseImageReferenceInput('images', ref, source_input_IMAGES_EXAMPLE);
-    const given = [
-        image !== undefined && 'image',
-        manifests.length > 0 && 'manifests',
-        kustomize && 'kustomize',
-    ].filter((name) => typeof name === 'string');
-    if (given.length > 1) {
-        throw new errors_InputError(given[1], `cannot be combined with ${given[0]}: the canary runs either one new image (image) or a whole release (manifests or kustomize, with images substituted). Set exactly one of them.`, given.includes('image') ? 'k8s/' : 'k8s/overlays/production');
-    }
-    if (images.size > 0 && (image !== undefined || given.length === 0)) {
-        throw new errors_InputError('images', 'substitutes images in manifests or a kustomization, but neither manifests nor kustomize is set; for one new image use the image input alone.', source_input_IMAGES_EXAMPLE);
-    }
-    if (given.length === 0) {
-        if (!required)
-            return { image: undefined, source: undefined };
-        throw new errors_InputError('image', 'is required (or manifests, or kustomize): it is what the canary runs. image is one new image for the container; manifests or kustomize give the whole release (env, config, sidecars).', 'ghcr.io/acme/web:1.2.3');
+    const source = readReleaseSource({ instead: 'for one new image use the image input alone.' });
+    if (image !== undefined && hasRelease(source)) {
+        throw new errors_InputError(source.kustomize ? 'kustomize' : 'manifests', 'cannot be combined with image: the canary runs either one new image (image) or a whole release (manifests or kustomize, with images substituted). Set exactly one of them.', 'k8s/');
     }
     if (image !== undefined)
         return { image, source: undefined };
-    return { image: undefined, source: { manifests, kustomize: kustomize || undefined, images } };
+    if (hasRelease(source))
+        return { image: undefined, source };
+    if (!required)
+        return { image: undefined, source: undefined };
+    throw new errors_InputError('image', 'is required (or manifests, or kustomize): it is what the canary runs. image is one new image for the container; manifests or kustomize give the whole release (env, config, sidecars).', 'ghcr.io/acme/web:1.2.3');
 }
 
 ;// CONCATENATED MODULE: ./src/canary/inputs.ts
@@ -51887,20 +52443,32 @@ function stepJson(step) {
 
 /** The payload key that marks a Deployment as this action's canary. */
 const PAYLOAD_KEY = 'slipway-canary';
-function canaryMarker(settings, cluster) {
+function runOf(owner) {
+    return { runId: owner.runId, runAttempt: owner.runAttempt, job: owner.job };
+}
+function canaryMarker(settings, cluster, owner) {
     return {
         server: cluster?.server ?? null,
         namespace: settings.namespace ?? null,
         deployment: settings.deployment,
+        ...(owner ? { run: runOf(owner) } : {}),
     };
 }
-function isMarked(payload, marker) {
+/**
+ * Whether a Deployment's payload marks it as the canary of this workload; with `run`, only as the
+ * one that run opened (the owner the canary's state records).
+ */
+function isMarked(payload, marker, run) {
     if (payload === null || typeof payload !== 'object')
         return false;
     const found = payload[PAYLOAD_KEY];
     return (found?.deployment === marker.deployment &&
         (found.namespace ?? null) === marker.namespace &&
-        (found.server ?? null) === marker.server);
+        (found.server ?? null) === marker.server &&
+        (run === undefined ||
+            (found.run?.runId === run.runId &&
+                found.run.runAttempt === run.runAttempt &&
+                found.run.job === run.job)));
 }
 /**
  * The Deployment's end for a decision; undefined leaves it as it is (a started or paused canary
@@ -51972,22 +52540,28 @@ class CanaryNotices {
     octokit;
     marker;
     opened;
+    canaryRun;
     constructor(settings, github, octokit, marker, 
     /** What auto and start opened before the canary began; promote and abort find theirs. */
-    opened) {
+    opened, 
+    /** For promote and abort: the run the canary's state names as its owner, when it names one. */
+    canaryRun) {
         this.settings = settings;
         this.github = github;
         this.octokit = octokit;
         this.marker = marker;
         this.opened = opened;
+        this.canaryRun = canaryRun;
     }
+    /** Set once the Deployment got its end, so a later failure does not post a second one. */
+    ended = false;
     /**
      * Before the canary begins: auto and start record the Deployment in progress, so the environment
      * shows the canary while it runs. Never throws.
      */
-    static async open(settings, cluster) {
+    static async open(settings, cluster, run = {}) {
         const github = readGitHubContext();
-        const marker = canaryMarker(settings, cluster);
+        const marker = canaryMarker(settings, cluster, run.owner);
         const octokit = settings.environment && settings.githubToken
             ? createOctokit(settings.githubToken)
             : undefined;
@@ -52002,10 +52576,40 @@ class CanaryNotices {
             if (opened.skippedBecause)
                 warn(opened.skippedBecause);
         }
-        return new CanaryNotices(settings, github, octokit, marker, opened);
+        let canaryRun;
+        if (octokit && !opened && run.canaryOwner) {
+            try {
+                const owner = await run.canaryOwner();
+                canaryRun = owner && runOf(owner);
+            }
+            catch {
+                // The run itself reads the canary again and says what is wrong; without its owner the
+                // Deployment is found by workload alone, as before owners were recorded.
+            }
+        }
+        return new CanaryNotices(settings, github, octokit, marker, opened, canaryRun);
+    }
+    /**
+     * The run ended without a report (it threw, or was cancelled): the Deployment this job opened
+     * gets `failure` with why, instead of staying in progress forever. A Deployment a later job
+     * was to finish (promote, abort) is not this job's to end. Never throws.
+     */
+    async abandon(why) {
+        if (!this.opened || this.opened.id === undefined || this.ended)
+            return;
+        this.ended = true;
+        try {
+            const note = await this.opened.finish('failure', fitStatusDescription(why));
+            if (note)
+                warn(note);
+        }
+        catch (error) {
+            warn(`The GitHub deployment could not be updated: ${errors_describeThrown(error)}`);
+        }
     }
     /** After the summary: the Deployment's status and the webhook message. Never throws. */
     async finish(report, stepFailed) {
+        this.ended = true;
         try {
             await this.finishDeployment(report, stepFailed);
         }
@@ -52044,7 +52648,7 @@ class CanaryNotices {
         const octokit = this.octokit;
         return resumeDeployment(octokit, {
             ...deploymentTarget(this.settings, this.github),
-            matches: (payload) => isMarked(payload, this.marker),
+            matches: (payload) => isMarked(payload, this.marker, this.canaryRun),
         });
     }
     async notify(report) {
@@ -52074,6 +52678,28 @@ function deploymentTarget(settings, github) {
 }
 function warn(text) {
     core_warning(log_escapeUntrusted(text));
+}
+
+;// CONCATENATED MODULE: ./src/canary/report.ts
+/** An aborted report with nothing measured yet: the run fills in what happens. */
+function emptyReport(settings, facts) {
+    return {
+        decision: 'aborted',
+        reason: '',
+        mode: settings.mode,
+        traffic: settings.traffic,
+        namespace: settings.namespace,
+        deployment: settings.deployment,
+        container: facts.container ?? settings.container ?? '',
+        stableImage: facts.stableImage,
+        canaryImage: settings.image ?? facts.canaryImage ?? '',
+        steps: [],
+        finalWeight: 0,
+        durationMs: 0,
+        detectionMs: undefined,
+        cleanup: undefined,
+        notes: [],
+    };
 }
 
 // EXTERNAL MODULE: external "node:perf_hooks"
@@ -53294,9 +53920,10 @@ function cancelled(steps, finalWeight) {
 
 
 
+
 async function runCanary(settings, ports) {
     const { cluster } = ports;
-    const base = cluster.emptyReport(settings);
+    const base = emptyReport(settings, cluster);
     base.notes = cluster.notes;
     if (settings.mode === 'abort')
         return abortOnRequest(base, cluster, settings.staleOnly);
@@ -54270,6 +54897,7 @@ const canaryRunState = stepState('canary', (value) => {
         leaseMs: 'number',
         recoveryTimeoutMs: 'number',
         recoveryDeadlineAt: 'number?',
+        promotionSnapshotsPath: 'string?',
     });
     if (problem)
         return problem;
@@ -54283,6 +54911,8 @@ const canaryRunState = stepState('canary', (value) => {
 });
 
 ;// CONCATENATED MODULE: ./src/canary/main.ts
+
+
 
 
 
@@ -54331,9 +54961,16 @@ async function run() {
                 state = { ...state, recoveryDeadlineAt: deadlineAt };
                 canaryRunState.save(state);
             },
+            promotionSaved: (path) => {
+                state = { ...state, promotionSnapshotsPath: path };
+                canaryRunState.save(state);
+            },
         });
-        const notices = await CanaryNotices.open(settings, clusterIdentity);
-        const cancellation = onCancel(() => main_cancelled(cluster, settings, state, started));
+        const notices = await CanaryNotices.open(settings, clusterIdentity, {
+            owner: state.owner,
+            canaryOwner: async () => (await readClusterState(kubectl, settings.deployment))?.owner,
+        });
+        const cancellation = onCancel(() => main_cancelled(cluster, settings, state, started, notices));
         let report;
         try {
             report = await runCanary(settings, {
@@ -54352,9 +54989,13 @@ async function run() {
         }
         catch (error) {
             cluster.stopLease();
-            if (!cancellation.cancelled)
+            if (!cancellation.cancelled) {
+                // Refused, or an outage the run could not outlast: the Deployment opened for this run
+                // must not stay in progress; post puts back whatever the cluster was left with.
+                await notices.abandon(`Canary failed: ${errors_describeThrown(error)}`);
                 throw error;
-            report = cluster.emptyReport(settings);
+            }
+            report = emptyReport(settings, cluster);
         }
         finally {
             if (!cancellation.cancelled)
@@ -54423,16 +55064,31 @@ async function publishQuietly(report, state) {
         core_warning(`Could not report the cancellation: ${errors_describeThrown(error)}`);
     }
 }
-async function main_cancelled(cluster, settings, state, started) {
+/** What is left of the runner's 10 s after the revert's 7 s and the report, for the Deployment. */
+const CANCEL_NOTICE_MS = 1_500;
+/** Ends this run's GitHub Deployment, but never past the grace period: the revert came first. */
+async function abandonWithin(notices, why) {
+    let timer;
+    const late = new Promise((resolve) => {
+        timer = setTimeout(() => {
+            core_warning('The GitHub deployment could not be marked failed before the runner stops.');
+            resolve();
+        }, CANCEL_NOTICE_MS);
+    });
+    await Promise.race([notices.abandon(why), late]);
+    clearTimeout(timer);
+}
+async function main_cancelled(cluster, settings, state, started, notices) {
     if (cluster.promoting) {
         // Stable is already rolling out the new image; reverting now would race it. Post finishes.
         core_warning('The canary was cancelled during promotion; the post step finishes the promotion.');
         await publishQuietly({
-            ...cluster.emptyReport(settings),
+            ...emptyReport(settings, cluster),
             reason: 'the run was cancelled during promotion; the post step finishes the promotion',
             steps: cluster.stepsSoFar(),
             durationMs: Date.now() - started,
         }, state);
+        await abandonWithin(notices, 'Cancelled during promotion; the post step finishes it or rolls stable back.');
         setFailed('canary failed: the run was cancelled during promotion.');
         process.exit(1);
     }
@@ -54441,7 +55097,7 @@ async function main_cancelled(cluster, settings, state, started) {
     if (cleanup.settled)
         canaryRunState.save({ ...state, phase: 'settled' });
     const report = {
-        ...cluster.emptyReport(settings),
+        ...emptyReport(settings, cluster),
         decision: 'aborted',
         reason: 'the run was cancelled',
         steps: cluster.stepsSoFar(),
@@ -54449,6 +55105,7 @@ async function main_cancelled(cluster, settings, state, started) {
         cleanup: cleanup.report,
     };
     await publishQuietly(report, state);
+    await abandonWithin(notices, `Cancelled: ${verdictLine(report)}`);
     setFailed(`canary failed: ${verdictLine(report)}`);
     process.exit(1);
 }

@@ -46461,6 +46461,7 @@ function reportLinkOrUndefined(value) {
  */
 
 
+
 /** The identity in a parsed kubeconfig; parts it does not name are undefined. */
 function clusterIdentity(config, context) {
     const kubeconfig = asMapping(config);
@@ -46508,11 +46509,6 @@ function hostOf(server) {
     catch {
         return undefined;
     }
-}
-function asMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : {};
 }
 
 ;// CONCATENATED MODULE: ./src/core/credentials.ts
@@ -46862,6 +46858,7 @@ function kube_recovery_lastLine(text) {
 
 
 
+
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** kubectl needs a moment beyond its own --timeout to print the outcome and exit. */
 const STATUS_GRACE_MS = 15_000;
@@ -46887,6 +46884,10 @@ class Kubectl {
     withDeadline(deadlineAt) {
         return new Kubectl({ ...this.options, deadlineAt });
     }
+    /** The same kubectl, whose calls stop once `gate` closes; undefined: calls never stop. */
+    withGate(gate) {
+        return new Kubectl({ ...this.options, gate });
+    }
     /**
      * The same kubectl working in another namespace, for objects that name their own; undefined
      * keeps this one's (the namespace input, else the context's).
@@ -46895,6 +46896,10 @@ class Kubectl {
         if (namespace === undefined || namespace === this.options.namespace)
             return this;
         return new Kubectl({ ...this.options, namespace });
+    }
+    /** Its gate closed: the run was cancelled, and no further call of this kubectl starts. */
+    get stopped() {
+        return this.options.gate?.closed ?? false;
     }
     /** The namespace given with --namespace; undefined: the context's. */
     get namespace() {
@@ -46914,11 +46919,12 @@ class Kubectl {
         if (remaining <= 0) {
             throw new ActionError(`kubectl ${args[0] ?? ''} was not started: the time allowed for this step ran out.`, 'Raise the timeout, or check that the API server answers (kubectl cluster-info).');
         }
-        const result = await execute(this.program, [...this.globalArgs, ...args], {
+        const call = () => execute(this.program, [...this.globalArgs, ...args], {
             timeoutMs: Math.min(options.timeoutMs ?? this.timeoutMs, remaining),
             stdin: options.stdin,
             okExitCodes: 'any',
         });
+        const result = await (this.options.gate ? this.options.gate.run(args, call) : call());
         const failed = result.timedOut || result.exitCode !== 0;
         const error = failed ? new ExecError(result, hintFor(result.stderr)) : undefined;
         // kubectl may have cached a discovery answer the fault spoiled; the next call asks afresh.
@@ -47157,9 +47163,6 @@ function registerKubeconfigSecrets(config) {
             }
         }
     }
-}
-function isMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 /** The one way every action sets kubectl up: the kubeconfig input (or KUBECONFIG), context, namespace. */
 async function connectKubectl(inputs, options = {}) {

@@ -30745,7 +30745,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1991);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6663);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -30754,7 +30754,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1991:
+/***/ 6663:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -39147,6 +39147,36 @@ async function withPullRequest(github, token, number) {
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/core/mapping.ts
+/**
+ * Reading parsed YAML and JSON (manifests, kubectl output, kubeconfigs) whose shape is not
+ * trusted: one place decides what counts as a mapping, so every reader treats an array, null or
+ * scalar where a mapping belongs the same way.
+ */
+/** A mapping, not null, an array or a scalar. */
+function isMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/**
+ * The value as a mapping, or an empty one when it is not: for reading nested fields where a
+ * missing level means the same as an empty one (`asMapping(object.metadata).name`).
+ */
+function mapping_asMapping(value) {
+    return isMapping(value) ? value : {};
+}
+/** The value as a mapping, or undefined when it is not: for callers that must tell the two apart. */
+function mappingOrUndefined(value) {
+    return isMapping(value) ? value : undefined;
+}
+/** The value as an array, or an empty one when it is not. */
+function asArray(value) {
+    return Array.isArray(value) ? value : [];
+}
+/** The mapping entries of a list, skipping anything else (`spec.containers`, `items`). */
+function mappingsOf(value) {
+    return asArray(value).filter(isMapping);
+}
+
 ;// CONCATENATED MODULE: ./src/core/cluster-identity.ts
 /**
  * Which cluster a step talks to. A workflow that deploys to many clusters runs the same step once
@@ -39155,13 +39185,14 @@ var dist = __nccwpck_require__(8815);
  */
 
 
+
 /** The identity in a parsed kubeconfig; parts it does not name are undefined. */
 function clusterIdentity(config, context) {
-    const kubeconfig = cluster_identity_asMapping(config);
+    const kubeconfig = mapping_asMapping(config);
     const current = kubeconfig['current-context'];
     const name = context || (typeof current === 'string' && current !== '' ? current : undefined);
-    const clusterName = cluster_identity_asMapping(namedEntry(kubeconfig.contexts, name)?.context).cluster;
-    const cluster = cluster_identity_asMapping(namedEntry(kubeconfig.clusters, typeof clusterName === 'string' ? clusterName : undefined)
+    const clusterName = mapping_asMapping(namedEntry(kubeconfig.contexts, name)?.context).cluster;
+    const cluster = mapping_asMapping(namedEntry(kubeconfig.clusters, typeof clusterName === 'string' ? clusterName : undefined)
         ?.cluster);
     return { context: name, server: hostOf(cluster.server) };
 }
@@ -39190,7 +39221,7 @@ function describeCluster(identity) {
 function namedEntry(list, name) {
     if (name === undefined || !Array.isArray(list))
         return undefined;
-    return list.map(cluster_identity_asMapping).find((entry) => entry.name === name);
+    return list.map(mapping_asMapping).find((entry) => entry.name === name);
 }
 /** Only host and port: a path or a user name in the URL says nothing about which cluster it is. */
 function hostOf(server) {
@@ -39202,11 +39233,6 @@ function hostOf(server) {
     catch {
         return undefined;
     }
-}
-function cluster_identity_asMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : {};
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -39922,6 +39948,7 @@ function lastLine(text) {
 
 
 
+
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** kubectl needs a moment beyond its own --timeout to print the outcome and exit. */
 const STATUS_GRACE_MS = 15_000;
@@ -39947,6 +39974,10 @@ class Kubectl {
     withDeadline(deadlineAt) {
         return new Kubectl({ ...this.options, deadlineAt });
     }
+    /** The same kubectl, whose calls stop once `gate` closes; undefined: calls never stop. */
+    withGate(gate) {
+        return new Kubectl({ ...this.options, gate });
+    }
     /**
      * The same kubectl working in another namespace, for objects that name their own; undefined
      * keeps this one's (the namespace input, else the context's).
@@ -39955,6 +39986,10 @@ class Kubectl {
         if (namespace === undefined || namespace === this.options.namespace)
             return this;
         return new Kubectl({ ...this.options, namespace });
+    }
+    /** Its gate closed: the run was cancelled, and no further call of this kubectl starts. */
+    get stopped() {
+        return this.options.gate?.closed ?? false;
     }
     /** The namespace given with --namespace; undefined: the context's. */
     get namespace() {
@@ -39974,11 +40009,12 @@ class Kubectl {
         if (remaining <= 0) {
             throw new errors_ActionError(`kubectl ${args[0] ?? ''} was not started: the time allowed for this step ran out.`, 'Raise the timeout, or check that the API server answers (kubectl cluster-info).');
         }
-        const result = await execute(this.program, [...this.globalArgs, ...args], {
+        const call = () => execute(this.program, [...this.globalArgs, ...args], {
             timeoutMs: Math.min(options.timeoutMs ?? this.timeoutMs, remaining),
             stdin: options.stdin,
             okExitCodes: 'any',
         });
+        const result = await (this.options.gate ? this.options.gate.run(args, call) : call());
         const failed = result.timedOut || result.exitCode !== 0;
         const error = failed ? new ExecError(result, hintFor(result.stderr)) : undefined;
         // kubectl may have cached a discovery answer the fault spoiled; the next call asks afresh.
@@ -40218,9 +40254,6 @@ function registerKubeconfigSecrets(config) {
         }
     }
 }
-function isMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 /** The one way every action sets kubectl up: the kubeconfig input (or KUBECONFIG), context, namespace. */
 async function connectKubectl(inputs, options = {}) {
     const target = {
@@ -40247,62 +40280,6 @@ async function resolveKubeconfig(input) {
     if (fromEnvironment)
         return fromEnvironment;
     throw new errors_ActionError('There is no kubeconfig: the kubeconfig input is empty and KUBECONFIG is not set.', 'Pass one from a secret, e.g. kubeconfig: ${{ secrets.KUBECONFIG }}, or set KUBECONFIG in an earlier step.');
-}
-
-;// CONCATENATED MODULE: ./src/core/cancellation.ts
-/**
- * Cancellation as GitHub's runner does it: SIGINT, then SIGTERM 7.5 s later, then the process
- * tree is killed at 10 s. One handler per step runs on the first signal (the second must not
- * start it again); waits in the step end early so the handler has the grace period to itself.
- */
-class Cancellation {
-    handler;
-    signalled = false;
-    waiters = [];
-    listener = () => this.trigger();
-    /** Settles when the handler has finished; it normally ends the process first. */
-    done = new Promise(() => undefined);
-    constructor(handler) {
-        this.handler = handler;
-        process.on('SIGINT', this.listener);
-        process.on('SIGTERM', this.listener);
-    }
-    get cancelled() {
-        return this.signalled;
-    }
-    /** Resolves true after ms, or false as soon as a cancellation arrives. */
-    sleep(ms) {
-        if (this.signalled)
-            return Promise.resolve(false);
-        return new Promise((resolve) => {
-            const timer = setTimeout(() => {
-                this.waiters.splice(this.waiters.indexOf(wake), 1);
-                resolve(true);
-            }, ms);
-            const wake = () => {
-                clearTimeout(timer);
-                resolve(false);
-            };
-            this.waiters.push(wake);
-        });
-    }
-    /** No longer listens: the step is past the part a cancellation has to undo. */
-    stop() {
-        process.off('SIGINT', this.listener);
-        process.off('SIGTERM', this.listener);
-    }
-    trigger() {
-        if (this.signalled)
-            return;
-        this.signalled = true;
-        for (const wake of this.waiters.splice(0))
-            wake();
-        this.done = this.handler();
-    }
-}
-/** Calls `handler` once on the runner's first cancellation signal, until `stop()`. */
-function onCancel(handler) {
-    return new Cancellation(handler);
 }
 
 ;// CONCATENATED MODULE: ./src/core/outputs.ts
@@ -40652,13 +40629,14 @@ function formatFailure(actionName, thrown) {
  * Pure functions of that JSON, so the summary can be tested without a cluster.
  */
 
+
 /** Reasons in the order they explain a failure best: a pull error beats "not ready". */
 const WAITING_PRIORITY = ['ErrImagePull', 'ImagePullBackOff', 'CrashLoopBackOff'];
 function notReadyPods(podList, options = {}) {
     const problems = [];
     for (const pod of itemsOf(podList)) {
-        const metadata = object(pod.metadata);
-        const labels = object(metadata.labels);
+        const metadata = mapping_asMapping(pod.metadata);
+        const labels = mapping_asMapping(metadata.labels);
         const wanted = Object.entries(options.matchLabels ?? {});
         if (!wanted.every(([key, value]) => labels[key] === value))
             continue;
@@ -40671,24 +40649,27 @@ function notReadyPods(podList, options = {}) {
     return problems.sort((a, b) => a.pod.localeCompare(b.pod));
 }
 function podProblem(pod) {
-    const status = object(pod.status);
+    const status = mapping_asMapping(pod.status);
     const phase = typeof status.phase === 'string' ? status.phase : 'Unknown';
     if (phase === 'Succeeded')
         return undefined;
-    const conditions = array(status.conditions).map(object);
+    const conditions = asArray(status.conditions).map(mapping_asMapping);
     const ready = conditions.find((condition) => condition.type === 'Ready');
     if (phase === 'Running' && ready?.status === 'True')
         return undefined;
-    const statuses = [...array(status.initContainerStatuses), ...array(status.containerStatuses)].map(object);
-    const name = String(object(pod.metadata).name ?? '?');
+    const statuses = [
+        ...asArray(status.initContainerStatuses),
+        ...asArray(status.containerStatuses),
+    ].map(mapping_asMapping);
+    const name = String(mapping_asMapping(pod.metadata).name ?? '?');
     const restarts = statuses.reduce((sum, s) => sum + (Number(s.restartCount) || 0), 0);
     const base = { pod: name, phase, restarts };
     const waiting = statuses
-        .map((s) => ({ s, waiting: object(object(s.state).waiting) }))
+        .map((s) => ({ s, waiting: mapping_asMapping(mapping_asMapping(s.state).waiting) }))
         .filter(({ waiting }) => typeof waiting.reason === 'string' && waiting.reason !== 'ContainerCreating')
         .sort((a, b) => rank(String(a.waiting.reason)) - rank(String(b.waiting.reason)))[0];
     if (waiting) {
-        const lastExit = object(object(waiting.s.lastState).terminated);
+        const lastExit = mapping_asMapping(mapping_asMapping(waiting.s.lastState).terminated);
         const exit = lastExit.exitCode !== undefined
             ? `last exit code ${String(lastExit.exitCode)}${lastExit.reason ? ` (${String(lastExit.reason)})` : ''}`
             : undefined;
@@ -40736,7 +40717,7 @@ function recentWarnings(eventList, options = {}) {
     for (const event of itemsOf(eventList)) {
         if (event.type !== 'Warning')
             continue;
-        const involved = object(event.involvedObject);
+        const involved = mapping_asMapping(event.involvedObject);
         const name = String(involved.name ?? '');
         if (objects && !objects.some((owner) => name === owner || name.startsWith(`${owner}-`)))
             continue;
@@ -40773,12 +40754,15 @@ function describeProblems(pods) {
 /** Adds the pods table and the events table (both escaped by SummaryContent) to a summary. */
 function addDiagnostics(content, diagnostics, options = {}) {
     const maxRows = options.maxRows ?? 30;
+    // With pods from several namespaces, each name says which.
+    const namespaces = new Set([...diagnostics.pods, ...diagnostics.events].map((entry) => entry.namespace));
+    const where = (entry, name) => namespaces.size > 1 && entry.namespace !== undefined ? `${entry.namespace}/${name}` : name;
     if (diagnostics.pods.length > 0) {
         content.paragraph(markup.strong(describeProblems(diagnostics.pods)));
         content.table(['pod', 'reason', 'container', 'restarts', 'detail'], diagnostics.pods
             .slice(0, maxRows)
             .map((pod) => [
-            markup.code(pod.pod),
+            markup.code(where(pod, pod.pod)),
             pod.reason,
             pod.container
                 ? markup.code(pod.image ? `${pod.container} (${pod.image})` : pod.container)
@@ -40794,22 +40778,250 @@ function addDiagnostics(content, diagnostics, options = {}) {
         content.paragraph(markup.strong('Recent warning events'));
         content.table(['object', 'reason', 'count', 'message'], diagnostics.events
             .slice(0, maxRows)
-            .map((event) => [markup.code(event.object), event.reason, event.count, event.message]));
+            .map((event) => [
+            markup.code(where(event, event.object)),
+            event.reason,
+            event.count,
+            event.message,
+        ]));
     }
 }
 function itemsOf(list) {
-    return array(object(list).items).map(object);
-}
-function object(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : {};
-}
-function array(value) {
-    return Array.isArray(value) ? value : [];
+    return asArray(mapping_asMapping(list).items).map(mapping_asMapping);
 }
 function stringOr(value) {
     return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/rollout/pod-logs.ts
+/**
+ * The last lines a failing container printed: usually the one thing that says why a pod is not
+ * ready (a missing setting, a refused connection, a stack trace). Read for the pods the
+ * diagnostics found not ready or failed, bounded in number and size, for the job summary.
+ */
+
+
+
+
+const TAIL_LINES = 20;
+/** Pods whose logs are read: the first few explain the failure; the rest repeat it. */
+const MAX_PODS = 5;
+/** Per container and in total, so that logs never crowd the rest out of the summary. */
+const MAX_LOG_BYTES = 4 * 1024;
+const MAX_TOTAL_BYTES = 24 * 1024;
+const LOG_CALL_TIMEOUT_MS = 5_000;
+/** Waiting reasons of a container that has not run yet. */
+const NO_LOG = /^(ContainerCreating|PodInitializing|ErrImagePull|ImagePullBackOff|InvalidImageName|CreateContainerConfigError)$/;
+/**
+ * The containers of the given pods that are not ready or did not succeed, in pod order, at most
+ * MAX_PODS pods. Init containers count: a failing one keeps the pod from starting.
+ */
+function failingContainers(podList, pods, namespace) {
+    const wanted = new Set(pods.slice(0, MAX_PODS));
+    const targets = [];
+    for (const pod of asArray(mapping_asMapping(podList).items).map(mapping_asMapping)) {
+        const name = mapping_asMapping(pod.metadata).name;
+        if (typeof name !== 'string' || !wanted.has(name))
+            continue;
+        const status = mapping_asMapping(pod.status);
+        const statuses = [
+            ...asArray(status.initContainerStatuses),
+            ...asArray(status.containerStatuses),
+        ];
+        for (const entry of statuses.map(mapping_asMapping)) {
+            if (typeof entry.name !== 'string' || succeeded(entry) || entry.ready === true)
+                continue;
+            // A container that never started (its image not pulled yet) has no log to read.
+            const waiting = mapping_asMapping(mapping_asMapping(entry.state).waiting).reason;
+            if (Number(entry.restartCount) === 0 && typeof waiting === 'string' && NO_LOG.test(waiting)) {
+                continue;
+            }
+            targets.push({
+                ...(namespace === undefined ? {} : { namespace }),
+                pod: name,
+                container: entry.name,
+                previous: Number(entry.restartCount) > 0,
+            });
+        }
+    }
+    return targets;
+}
+function succeeded(entry) {
+    return mapping_asMapping(mapping_asMapping(entry.state).terminated).exitCode === 0;
+}
+/** Reads each tail with `kubectl logs`; a log that cannot be read says why. Never throws. */
+async function readPodLogs(kubectl, targets) {
+    let budget = MAX_TOTAL_BYTES;
+    const logs = [];
+    for (const target of targets) {
+        if (budget <= 0) {
+            logs.push({
+                ...target,
+                text: undefined,
+                problem: 'not read: the size limit for logs was reached',
+            });
+            continue;
+        }
+        const log = await readOne(kubectl, target);
+        const cut = cutToBytes(log.text ?? '', Math.min(MAX_LOG_BYTES, budget));
+        budget -= Buffer.byteLength(cut.text);
+        logs.push(cut.cut
+            ? { ...log, text: cut.text, problem: 'only the last part is shown (size limit)' }
+            : log);
+    }
+    return logs;
+}
+async function readOne(kubectl, target) {
+    const args = ['logs', target.pod, '-c', target.container, `--tail=${TAIL_LINES}`];
+    try {
+        const scoped = kubectl.inNamespace(target.namespace);
+        const { stdout } = await scoped.run(target.previous ? [...args, '--previous'] : args, {
+            timeoutMs: LOG_CALL_TIMEOUT_MS,
+        });
+        return { ...target, text: clean(stdout), problem: stdout.trim() ? undefined : 'empty log' };
+    }
+    catch (error) {
+        if (target.previous) {
+            // The previous instance's log may be gone already; the current one still helps.
+            const current = await readOne(kubectl, { ...target, previous: false });
+            if (current.text !== undefined)
+                return current;
+        }
+        return {
+            ...target,
+            text: undefined,
+            problem: `could not be read: ${lastLine(errors_describeThrown(error))}`,
+        };
+    }
+}
+/** Terminal colours and other control characters make no sense in a summary. */
+function clean(text) {
+    return (text
+        // eslint-disable-next-line no-control-regex
+        .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '')
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+        .replace(/\n+$/, ''));
+}
+/** The end of the text within `limit` bytes, starting at a whole line when it was cut. */
+function cutToBytes(text, limit) {
+    const bytes = Buffer.from(text);
+    if (bytes.length <= limit)
+        return { text, cut: false };
+    const tail = bytes
+        .subarray(bytes.length - limit)
+        .toString('utf8')
+        .replace(/^\uFFFD+/, '');
+    const newline = tail.indexOf('\n');
+    return { text: newline >= 0 ? tail.slice(newline + 1) : tail, cut: true };
+}
+/**
+ * One collapsed block per pod, each container's tail escaped as preformatted text. Pods are
+ * named with their namespace when the logs come from several.
+ */
+function addPodLogs(content, logs) {
+    const qualified = new Set(logs.map((log) => log.namespace)).size > 1;
+    const nameOf = (log) => qualified && log.namespace !== undefined ? `${log.namespace}/${log.pod}` : log.pod;
+    const pods = [...new Set(logs.map(nameOf))];
+    for (const pod of pods) {
+        content.details(`Log tail of pod ${pod}`, (inner) => {
+            for (const log of logs.filter((entry) => nameOf(entry) === pod)) {
+                const which = log.previous ? ' (previous instance, before its restart)' : '';
+                inner.paragraph(markup.join('container ', markup.code(log.container), `${which}: last ${TAIL_LINES} lines`, log.problem ? ` — ${log.problem}` : ''));
+                if (log.text)
+                    inner.code(log.text);
+            }
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rollout/failure-diagnostics.ts
+/**
+ * After a failed deploy: the pods that are not ready, recent warnings and the failing containers'
+ * log tails, read in each namespace the workloads live in (kubectl reads one namespace at a time,
+ * and workloads of a deploy may live in several). Never throws: diagnostics only explain.
+ */
+
+
+
+
+
+/** Warnings kept in all, newest first, as one namespace alone would keep them. */
+const EVENT_LIMIT = 20;
+async function diagnoseFailure(kubectl, workloads, since) {
+    const groups = new Map();
+    for (const workload of workloads) {
+        const namespace = workload.namespace ?? kubectl.namespace;
+        groups.set(namespace, [...(groups.get(namespace) ?? []), workload]);
+    }
+    const found = { pods: [], events: [] };
+    const targets = [];
+    let read = false;
+    for (const [namespace, group] of groups) {
+        const scoped = kubectl.inNamespace(namespace);
+        try {
+            const [pods, events] = await Promise.all([
+                scoped.json(['get', 'pods']),
+                scoped.json(['get', 'events']),
+            ]);
+            const diagnostics = diagnose(pods, events, {
+                objects: group.map((w) => w.name),
+                sinceMs: Date.now() - since + 60_000,
+            });
+            const tag = namespace === undefined ? {} : { namespace };
+            found.pods.push(...diagnostics.pods.map((pod) => ({ ...tag, ...pod })));
+            found.events.push(...diagnostics.events.map((event) => ({ ...tag, ...event })));
+            // The last lines of the failing containers usually say why.
+            targets.push(...failingContainers(pods, diagnostics.pods.map((pod) => pod.pod), namespace));
+            read = true;
+        }
+        catch (error) {
+            const where = namespace === undefined ? '' : ` in namespace ${namespace}`;
+            warning(log_escapeUntrusted(`Could not read pods and events${where} for diagnostics: ${errors_describeThrown(error)}`));
+        }
+    }
+    if (!read)
+        return undefined;
+    found.events.sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? ''));
+    found.events.splice(EVENT_LIMIT);
+    // Each log says why it is missing, when it is.
+    return { ...found, logs: await readPodLogs(kubectl, targets) };
+}
+
+;// CONCATENATED MODULE: ./src/core/manifest-secrets.ts
+/**
+ * The values of the Secrets a step deploys are secrets of the run: a pod or Job that prints one
+ * (a migration echoing its DATABASE_URL) must not show it in the log or the job summary. Each is
+ * registered as it is read, in the forms it travels in: as written in stringData, decoded from
+ * data, and base64 (what `kubectl get -o yaml` prints).
+ */
+
+
+/** registerSecret skips shorter values, as the runner does; their encodings are skipped too. */
+const MIN_LENGTH = 4;
+function registerValue(value) {
+    if (value.length >= MIN_LENGTH)
+        secrets_registerSecretWithDerivations(value);
+}
+/** Registers every value of the Secret objects among `objects`; other objects are ignored. */
+function registerManifestSecrets(objects) {
+    for (const object of objects) {
+        if (object.kind !== 'Secret')
+            continue;
+        for (const value of Object.values(mapping_asMapping(object.stringData))) {
+            if (typeof value === 'string')
+                registerValue(value);
+        }
+        for (const value of Object.values(mapping_asMapping(object.data))) {
+            if (typeof value !== 'string')
+                continue;
+            const decoded = Buffer.from(value, 'base64').toString('utf8');
+            if (decoded.length < MIN_LENGTH)
+                continue;
+            registerSecret(value.replace(/\s+/g, ''));
+            registerValue(decoded);
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/core/manifests.ts
@@ -40818,6 +41030,8 @@ function stringOr(value) {
  * into the workloads' containers. YAML is parsed as data only (no custom tags), so a manifest can
  * never make this action run anything.
  */
+
+
 
 
 
@@ -40873,6 +41087,8 @@ function parseManifestText(text, file) {
         }
         parsed.push(...unpackList({ file, index, object: value }));
     });
+    // Masked from the moment they are read, before any log or summary could show them.
+    registerManifestSecrets(parsed.map((document) => document.object));
     return parsed;
 }
 /**
@@ -40885,7 +41101,7 @@ function unpackList(document) {
         return [document];
     }
     return items.flatMap((item, position) => {
-        const object = manifests_asMapping(item);
+        const object = mappingOrUndefined(item);
         if (!object) {
             throw new errors_ActionError(`${document.file} (document ${document.index + 1}, item ${position + 1} of its ${kind}) is not a Kubernetes object.`, 'Each item of a List must be one object with apiVersion, kind and metadata.');
         }
@@ -40997,12 +41213,12 @@ function findWorkloads(documents) {
         const kind = document.object.kind;
         if (!WORKLOAD_KINDS.includes(kind))
             continue;
-        const metadata = manifests_asMapping(document.object.metadata);
-        const name = metadata?.name;
+        const metadata = mapping_asMapping(document.object.metadata);
+        const name = metadata.name;
         if (typeof name !== 'string' || name === '') {
             throw new errors_ActionError(`A ${String(kind)} in ${document.file} has no metadata.name.`);
         }
-        const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
+        const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
         workloads.push({ kind: kind, name, namespace, document });
     }
     return workloads;
@@ -41011,11 +41227,11 @@ function findWorkloads(documents) {
 function objectRefs(documents) {
     const refs = [];
     for (const { object } of documents) {
-        const metadata = manifests_asMapping(object.metadata);
+        const metadata = mapping_asMapping(object.metadata);
         const { apiVersion, kind } = object;
         if (typeof apiVersion !== 'string' || typeof kind !== 'string')
             continue;
-        if (typeof metadata?.name !== 'string' || metadata.name === '')
+        if (typeof metadata.name !== 'string' || metadata.name === '')
             continue;
         const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
         refs.push({ apiVersion, kind, name: metadata.name, namespace });
@@ -41041,7 +41257,7 @@ function substituteImages(documents, overrides) {
             const containers = podSpec?.[field];
             if (!Array.isArray(containers))
                 continue;
-            for (const container of containers.map(manifests_asMapping)) {
+            for (const container of containers.map(mappingOrUndefined)) {
                 if (!container || typeof container.image !== 'string')
                     continue;
                 const repository = imageRepository(container.image);
@@ -41075,19 +41291,19 @@ function podTemplates(documents) {
     const found = [];
     for (const document of documents) {
         const { kind } = document.object;
-        const spec = manifests_asMapping(document.object.spec);
+        const spec = mapping_asMapping(document.object.spec);
         const template = workloads.has(document) || kind === 'Job'
-            ? manifests_asMapping(spec?.template)
+            ? mappingOrUndefined(spec.template)
             : kind === 'CronJob'
-                ? manifests_asMapping(manifests_asMapping(manifests_asMapping(spec?.jobTemplate)?.spec)?.template)
+                ? mappingOrUndefined(mapping_asMapping(mapping_asMapping(spec.jobTemplate).spec).template)
                 : undefined;
         if (!template)
             continue;
-        const metadata = manifests_asMapping(document.object.metadata);
+        const metadata = mapping_asMapping(document.object.metadata);
         found.push({
-            ref: `${String(kind).toLowerCase()}/${String(metadata?.name)}`,
-            namespace: typeof metadata?.namespace === 'string' ? metadata.namespace : undefined,
-            podSpec: manifests_asMapping(template.spec),
+            ref: `${String(kind).toLowerCase()}/${String(metadata.name)}`,
+            namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
+            podSpec: mapping_asMapping(template.spec),
         });
     }
     return found;
@@ -41102,17 +41318,13 @@ function renderManifests(documents) {
         .map((document) => dist.stringify(document.object, { version: '1.1' }))
         .join('---\n');
 }
-function manifests_asMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : undefined;
-}
 
 ;// CONCATENATED MODULE: ./src/rollout/engine-snapshot.ts
 /**
  * What a workload looked like before a deploy: enough to roll it back to exactly that revision and
  * to prove afterwards that it is running the same images again.
  */
+
 
 
 const DEPLOYMENT_REVISION = 'deployment.kubernetes.io/revision';
@@ -41151,7 +41363,7 @@ async function snapshotOne(defaultKubectl, workload) {
             revisionName: undefined,
         }
         : await controllerRevision(kubectl, object, workload.kind);
-    const spec = engine_snapshot_asMapping(object.spec);
+    const spec = mapping_asMapping(object.spec);
     return {
         ...base,
         exists: true,
@@ -41165,12 +41377,12 @@ async function snapshotOne(defaultKubectl, workload) {
 /** The live object, or undefined when it does not exist. */
 async function getWorkload(kubectl, ref) {
     const { stdout } = await kubectl.run(['get', ref, '--ignore-not-found', '-o', 'json']);
-    return stdout.trim() === '' ? undefined : engine_snapshot_asMapping(JSON.parse(stdout));
+    return stdout.trim() === '' ? undefined : mapping_asMapping(JSON.parse(stdout));
 }
 /** A digest of the workload's pod template, the same whatever order the API server gave its keys. */
 function templateHash(object) {
     return (0,external_node_crypto_.createHash)('sha256')
-        .update(canonicalJson(engine_snapshot_asMapping(object.spec).template ?? null))
+        .update(canonicalJson(mapping_asMapping(object.spec).template ?? null))
         .digest('hex')
         .slice(0, 16);
 }
@@ -41188,11 +41400,11 @@ function canonicalJson(value) {
     return JSON.stringify(value);
 }
 function imagesOf(object) {
-    const podSpec = engine_snapshot_asMapping(engine_snapshot_asMapping(engine_snapshot_asMapping(object.spec).template).spec);
+    const podSpec = mapping_asMapping(mapping_asMapping(mapping_asMapping(object.spec).template).spec);
     const images = {};
     for (const list of [podSpec.initContainers, podSpec.containers]) {
         for (const entry of Array.isArray(list) ? list : []) {
-            const container = engine_snapshot_asMapping(entry);
+            const container = mapping_asMapping(entry);
             if (typeof container.name === 'string' && typeof container.image === 'string') {
                 images[container.name] = container.image;
             }
@@ -41205,34 +41417,29 @@ function imagesOf(object) {
  * renumbers the revision of the running template to the highest, so the highest is the current.
  */
 async function controllerRevision(kubectl, object, kind) {
-    const uid = engine_snapshot_asMapping(object.metadata).uid;
+    const uid = mapping_asMapping(object.metadata).uid;
     const list = await kubectl.json(['get', 'controllerrevisions']);
     const owned = (list.items ?? []).filter((item) => {
-        const owners = engine_snapshot_asMapping(item.metadata).ownerReferences;
-        return Array.isArray(owners) && owners.some((owner) => engine_snapshot_asMapping(owner).uid === uid);
+        const owners = mapping_asMapping(item.metadata).ownerReferences;
+        return Array.isArray(owners) && owners.some((owner) => mapping_asMapping(owner).uid === uid);
     });
-    const updateRevision = engine_snapshot_asMapping(object.status).updateRevision;
+    const updateRevision = mapping_asMapping(object.status).updateRevision;
     const chosen = kind === 'StatefulSet' && typeof updateRevision === 'string'
-        ? owned.find((item) => engine_snapshot_asMapping(item.metadata).name === updateRevision)
+        ? owned.find((item) => mapping_asMapping(item.metadata).name === updateRevision)
         : owned.reduce((best, item) => (!best || Number(item.revision) > Number(best.revision) ? item : best), undefined);
     if (!chosen)
         return { revision: undefined, revisionName: undefined };
-    const name = engine_snapshot_asMapping(chosen.metadata).name;
+    const name = mapping_asMapping(chosen.metadata).name;
     return {
         revision: typeof chosen.revision === 'number' ? chosen.revision : undefined,
         revisionName: typeof name === 'string' ? name : undefined,
     };
 }
 function annotationsOf(object) {
-    return engine_snapshot_asMapping(engine_snapshot_asMapping(object.metadata).annotations);
+    return mapping_asMapping(mapping_asMapping(object.metadata).annotations);
 }
 function parseRevision(value) {
     return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
-}
-function engine_snapshot_asMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : {};
 }
 
 ;// CONCATENATED MODULE: ./src/rollout/engine.ts
@@ -41243,6 +41450,7 @@ function engine_snapshot_asMapping(value) {
  * deploy has no earlier revision to return to: it is not undone here but removed with the other
  * objects the deploy created (core/kube-objects.ts), only while it is still the one it created.
  */
+
 
 
 
@@ -41284,7 +41492,7 @@ async function readyReplicas(kubectl, ref) {
 function readyOf(workload) {
     if (!workload)
         return undefined;
-    const status = engine_snapshot_asMapping(workload.status);
+    const status = mapping_asMapping(workload.status);
     // DaemonSets count ready pods as numberReady; the others as readyReplicas.
     const ready = status.readyReplicas ?? status.numberReady ?? 0;
     return typeof ready === 'number' ? ready : undefined;
@@ -41339,7 +41547,7 @@ async function undoAndCheck({ kubectl, ref: kubectlRef, report: ref }, previous,
         return failed(ref, previous, 'it no longer exists, so there is nothing to roll back');
     // Undo renumbers the revision it restores, so a repeated undo checks the template instead.
     if (templateHash(live) !== previous.templateHash) {
-        const brokenRevision = engine_snapshot_asMapping(live.status).updateRevision;
+        const brokenRevision = mapping_asMapping(live.status).updateRevision;
         await kubectl.rolloutUndo(kubectlRef, revision);
         if (previous.kind === 'StatefulSet' && typeof brokenRevision === 'string') {
             await forceStatefulSetRollback(kubectl, kubectlRef, brokenRevision, previous.revisionName);
@@ -41393,7 +41601,7 @@ async function forceStatefulSetRollback(kubectl, ref, brokenRevision, restoredRe
         return;
     const deadline = Date.now() + REVISION_SETTLE_MS;
     for (;;) {
-        const status = engine_snapshot_asMapping((await getWorkload(kubectl, ref))?.status);
+        const status = mapping_asMapping((await getWorkload(kubectl, ref))?.status);
         if (status.updateRevision !== brokenRevision)
             break;
         if (Date.now() > deadline)
@@ -41408,18 +41616,18 @@ async function forceStatefulSetRollback(kubectl, ref, brokenRevision, restoredRe
     ]);
     // Ready pods of the broken revision are replaced by the controller in its own order.
     const names = (pods.items ?? [])
-        .map(engine_snapshot_asMapping)
+        .map(mapping_asMapping)
         .filter((pod) => !isReady(pod))
-        .map((pod) => engine_snapshot_asMapping(pod.metadata).name)
+        .map((pod) => mapping_asMapping(pod.metadata).name)
         .filter((name) => typeof name === 'string');
     if (names.length > 0)
         await kubectl.run(['delete', 'pod', ...names, '--ignore-not-found']);
 }
 function isReady(pod) {
-    const conditions = engine_snapshot_asMapping(pod.status).conditions;
+    const conditions = mapping_asMapping(pod.status).conditions;
     return (Array.isArray(conditions) &&
         conditions.some((entry) => {
-            const condition = engine_snapshot_asMapping(entry);
+            const condition = mapping_asMapping(entry);
             return condition.type === 'Ready' && condition.status === 'True';
         }));
 }
@@ -41440,210 +41648,6 @@ function describeImages(images) {
     if (entries.length === 1)
         return `image ${entries[0][1]}`;
     return `images ${entries.map(([name, image]) => `${name}=${image}`).join(', ')}`;
-}
-
-;// CONCATENATED MODULE: ./src/core/github-permissions.ts
-/**
- * Optional writes to GitHub (pull request comments, check runs, deployment records) need
- * permissions a token may not have: a pull request from a fork always gets a read-only token.
- * Such a refusal must not decide a step's outcome; it becomes one warning that names the missing
- * permission and says why, and the step goes on with its own verdict.
- */
-
-
-/** HTTP status of an Octokit RequestError (or anything shaped like one). */
-function statusOf(error) {
-    const status = error?.status;
-    return typeof status === 'number' ? status : undefined;
-}
-/**
- * Whether GitHub refused the write for lack of permission: 403, or 404 where the token may not
- * even see the target (GitHub answers 404 instead of 403 to hide what a token cannot read).
- */
-function isPermissionRefusal(error) {
-    const status = statusOf(error);
-    return status === 403 || status === 404;
-}
-/** The warning for a refused write: the permission, and why a fork cannot have it. */
-function permissionWarning(write, error, github) {
-    const answer = `GitHub answered ${statusOf(error)}: ${describeThrown(error)}`;
-    const why = github?.pullRequest?.fromFork
-        ? `This pull request comes from a fork, and GitHub gives workflows of fork pull requests a ` +
-            `read-only token whatever the workflow asks for, so \`${write.permission}\` cannot be ` +
-            `granted here. The job summary has the full report; to ${write.what} for forks, use the ` +
-            `pull_request_target or workflow_run set-up described in the action's README.`
-        : `Give the job \`permissions: ${write.permission}\` (and pass github-token).`;
-    return `Could not ${write.what}: the token lacks \`${write.permission}\` (${answer}). ${why}`;
-}
-/**
- * Runs an optional write. A permission refusal becomes a warning and `undefined`; any other
- * failure is thrown, since it says something is broken rather than not allowed.
- */
-async function tryOptionalWrite(write, github, body) {
-    try {
-        return await body();
-    }
-    catch (error) {
-        if (!isPermissionRefusal(error))
-            throw error;
-        core.warning(permissionWarning(write, error, github));
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/github-deployment.ts
-/**
- * The deploy as a GitHub Deployment, so the environment page and the pull request show what runs
- * where. Recording it is a courtesy: a token that may not write deployments, or an API hiccup,
- * turns it off with a note for the summary and never fails the deploy itself.
- */
-
-
-
-/** GitHub refuses deployment status descriptions longer than this. */
-const MAX_STATUS_DESCRIPTION = 140;
-function fitStatusDescription(description) {
-    const chars = Array.from(description.replace(/\s+/g, ' ').trim());
-    if (chars.length <= MAX_STATUS_DESCRIPTION)
-        return chars.join('');
-    return `${chars.slice(0, MAX_STATUS_DESCRIPTION - 1).join('')}…`;
-}
-const PERMISSION_HINT = 'give the job `permissions: deployments: write` (and `contents: read`) to record it';
-/** Turns a failed API call into the sentence the summary shows. */
-function describeDeploymentFailure(what, thrown) {
-    const { status } = (thrown ?? {});
-    const message = errors_describeThrown(thrown);
-    const forbidden = isPermissionRefusal(thrown) || /Resource not accessible by integration/i.test(message);
-    if (forbidden) {
-        return secrets_maskSecrets(`${what}: the token may not write deployments (${conciseMessage(message)}); ${PERMISSION_HINT}.`);
-    }
-    if (status === 401) {
-        return secrets_maskSecrets(`${what}: GitHub did not accept the token (${conciseMessage(message)}).`);
-    }
-    return secrets_maskSecrets(`${what}: ${conciseMessage(message)}.`);
-}
-/** Octokit appends " - <documentation URL>" to GitHub's message; the summary needs only the message. */
-function conciseMessage(text) {
-    const line = text.split('\n')[0] ?? '';
-    return line.replace(/ - https?:\/\/\S+$/, '').replace(/[.\s]+$/, '');
-}
-function skipped(reason) {
-    return {
-        id: undefined,
-        skippedBecause: reason,
-        finish: () => Promise.resolve(undefined),
-    };
-}
-/** Creates the deployment and marks it in progress; see DeploymentHandle for what comes back. */
-async function startDeployment(octokit, request) {
-    const repository = { owner: request.owner, repo: request.repo };
-    let id;
-    try {
-        const response = await octokit.rest.repos.createDeployment({
-            ...repository,
-            ref: request.ref,
-            environment: request.environment,
-            description: request.description,
-            // The commit is already built and tested; GitHub must neither merge into it nor re-check it.
-            auto_merge: false,
-            required_contexts: [],
-            transient_environment: false,
-            ...(request.payload ? { payload: request.payload } : {}),
-        });
-        if (response.status !== 201 || !('id' in response.data)) {
-            return skipped(`No GitHub deployment was recorded: GitHub answered ${response.status} without one.`);
-        }
-        id = response.data.id;
-    }
-    catch (thrown) {
-        return skipped(describeDeploymentFailure('No GitHub deployment was recorded', thrown));
-    }
-    const post = statusPoster(octokit, request, id);
-    try {
-        await post('in_progress', request.description, request.logUrl);
-    }
-    catch (thrown) {
-        // The deployment exists but would sit "pending" forever; say so rather than pretend.
-        return skipped(describeDeploymentFailure(`GitHub deployment ${id} could not be marked in progress`, thrown));
-    }
-    return handleFor(id, post, request.logUrl);
-}
-function statusPoster(octokit, target, id) {
-    return async (state, description, logUrl) => {
-        await octokit.rest.repos.createDeploymentStatus({
-            owner: target.owner,
-            repo: target.repo,
-            deployment_id: id,
-            state,
-            description: fitStatusDescription(description),
-            environment: target.environment,
-            ...(logUrl ? { log_url: logUrl } : {}),
-            ...(target.environmentUrl ? { environment_url: target.environmentUrl } : {}),
-        });
-    };
-}
-function handleFor(id, post, defaultLogUrl) {
-    return {
-        id,
-        skippedBecause: undefined,
-        finish: async (state, description, logUrl) => {
-            try {
-                await post(state, description, logUrl ?? defaultLogUrl);
-                return undefined;
-            }
-            catch (thrown) {
-                return describeDeploymentFailure(`The status of GitHub deployment ${id} could not be set to ${state}`, thrown);
-            }
-        },
-    };
-}
-/** How many of the environment's newest deployments are looked at; older ones are long finished. */
-const DEPLOYMENTS_SEARCHED = 30;
-/** States in which a deployment still waits for its end. */
-const UNFINISHED = new Set(['in_progress', 'queued', 'pending']);
-/**
- * Finds the newest deployment of the environment that `matches` and is not finished yet, e.g. one
- * an earlier job started and left in progress for a later job to end. Resolves to a handle like
- * startDeployment's; when none is found or the API refuses, the handle says why and does nothing.
- */
-async function resumeDeployment(octokit, search) {
-    const repository = { owner: search.owner, repo: search.repo };
-    try {
-        const { data: deployments } = await octokit.rest.repos.listDeployments({
-            ...repository,
-            environment: search.environment,
-            per_page: DEPLOYMENTS_SEARCHED,
-        });
-        for (const deployment of deployments) {
-            if (!search.matches(parsePayload(deployment.payload)))
-                continue;
-            const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
-                ...repository,
-                deployment_id: deployment.id,
-                per_page: 1,
-            });
-            // GitHub lists statuses newest first; a deployment without any is still pending.
-            const latest = statuses[0]?.state ?? 'pending';
-            if (!UNFINISHED.has(latest))
-                continue;
-            return handleFor(deployment.id, statusPoster(octokit, search, deployment.id), search.logUrl);
-        }
-        return skipped(`No GitHub deployment was finished: no unfinished deployment of this workload was found in ${search.environment}.`);
-    }
-    catch (thrown) {
-        return skipped(describeDeploymentFailure('The started GitHub deployment could not be looked up', thrown));
-    }
-}
-/** GitHub stores the payload as given: an object, or a string that may hold JSON. */
-function parsePayload(payload) {
-    if (typeof payload !== 'string')
-        return payload;
-    try {
-        return JSON.parse(payload);
-    }
-    catch {
-        return payload;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/core/image-reference.ts
@@ -42139,6 +42143,164 @@ function readKubeconfigInputs(contextExample) {
     return { kubeconfig, context };
 }
 
+;// CONCATENATED MODULE: ./src/core/kustomize.ts
+/**
+ * Kustomizations rendered with kubectl's built-in kustomize (`kubectl kustomize <dir>`), so there
+ * is nothing to download and the version is the one `kubectl apply -k` would use. Plugins, exec
+ * functions and Helm stay off (kubectl's defaults), so rendering a pull request's kustomization
+ * runs nothing it names.
+ */
+
+
+
+
+
+
+
+/** The names kustomize looks for in a directory, in its own order. */
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const kustomize_DEFAULT_TIMEOUT_MS = 60_000;
+/** kubectl's message is usually one line; a runaway one is cut so the summary stays readable. */
+const MAX_MESSAGE = 2_000;
+/** True when the directory holds a kustomization file, i.e. `kubectl apply -k` would render it. */
+async function isKustomizationDirectory(directory) {
+    let names;
+    try {
+        names = await (0,promises_namespaceObject.readdir)(directory);
+    }
+    catch {
+        return false;
+    }
+    return KUSTOMIZATION_FILES.some((name) => names.includes(name));
+}
+/**
+ * The objects a kustomization renders to, parsed as manifest documents. `directory` is relative
+ * to `cwd` (the workspace) or absolute; documents are labelled with it for messages.
+ */
+async function renderKustomization(directory, cwd, options = {}) {
+    const input = options.input ?? 'kustomize';
+    const path = (0,external_node_path_namespaceObject.resolve)(cwd, directory);
+    const label = (0,external_node_path_namespaceObject.relative)(cwd, path) || '.';
+    const info = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
+    if (!info) {
+        throw new errors_InputError(input, `names '${directory}', which does not exist.`, 'k8s/overlays/prod');
+    }
+    if (!info.isDirectory() || !(await isKustomizationDirectory(path))) {
+        throw new errors_InputError(input, `names '${directory}', which is not a directory with a kustomization.yaml.`, 'k8s/overlays/prod');
+    }
+    const result = await execute(options.program ?? defaultKubectlProgram(), ['kustomize', path], {
+        cwd,
+        timeoutMs: options.timeoutMs ?? kustomize_DEFAULT_TIMEOUT_MS,
+        okExitCodes: 'any',
+    });
+    if (result.timedOut || result.exitCode !== 0) {
+        const said = result.timedOut
+            ? `it did not finish within ${Math.round((options.timeoutMs ?? kustomize_DEFAULT_TIMEOUT_MS) / 1000)} s`
+            : kubectlMessage(result.stderr || result.stdout);
+        throw new errors_ActionError(`kustomize could not render ${log_escapeUntrusted(label)}: ${said}`, 'Run `kubectl kustomize` on that directory locally to see the same error, and fix the kustomization.');
+    }
+    return parseManifestText(result.stdout, `${label} (kustomize)`);
+}
+/**
+ * The documents `manifests`-style patterns name (files, directories, globs), in order. A directory
+ * holding a kustomization is rendered, as `kubectl apply -k` would, instead of being read as
+ * loose files that kustomize never meant to be applied (and the server would refuse).
+ */
+async function readManifestsOrKustomizations(patterns, cwd, input = 'manifests') {
+    const documents = [];
+    const rendered = [];
+    let plain = [];
+    const flush = async () => {
+        if (plain.length > 0)
+            documents.push(...(await readManifests(plain, cwd, input)));
+        plain = [];
+    };
+    for (const pattern of patterns) {
+        if (!isGlob(pattern) && (await isKustomizationDirectory((0,external_node_path_namespaceObject.resolve)(cwd, pattern)))) {
+            await flush();
+            documents.push(...(await renderKustomization(pattern, cwd, { input })));
+            rendered.push(pattern);
+        }
+        else {
+            plain.push(pattern);
+        }
+    }
+    await flush();
+    return { documents, rendered };
+}
+const KLOG_ESCAPES = { n: '\n', t: '\t', r: '\r' };
+/**
+ * kubectl's own words on one escaped line: the `err="…"` of its klog line
+ * (`E1205 … run.go:72] "command failed" err="…"`), or its `error: …` line.
+ */
+function kubectlMessage(text) {
+    const klog = /\berr="((?:[^"\\]|\\.)*)"/.exec(text);
+    const raw = klog
+        ? klog[1].replace(/\\(.)/g, (_, c) => KLOG_ESCAPES[c] ?? c)
+        : text.trim().replace(/^error:\s*/i, '');
+    const message = raw.trim() || 'kubectl printed no reason';
+    const cut = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message;
+    return log_escapeUntrusted(cut);
+}
+
+;// CONCATENATED MODULE: ./src/core/release-source.ts
+/**
+ * The release an action deploys from files: `manifests` (files, directories, globs; a directory
+ * holding a kustomization is rendered) or one `kustomize` directory, with `images` substituted.
+ * Rollout and canary read and render it here, so the same inputs mean the same objects in both.
+ */
+
+
+
+
+
+
+
+const release_source_IMAGES_EXAMPLE = 'ghcr.io/acme/web=ghcr.io/acme/web:1.2.3';
+/**
+ * Reads `manifests`, `kustomize` and `images`; empty when none is set. Refuses both manifests and
+ * kustomize, and images with neither (`instead` says what the action offers for one new image).
+ */
+function readReleaseSource(options) {
+    const manifests = readList('manifests', { commas: false });
+    const kustomize = readString('kustomize', { example: 'k8s/overlays/production' })?.trim();
+    const images = parseImageOverrides(readList('images', { commas: false }));
+    for (const image of images.values())
+        parseImageReferenceInput('images', image, release_source_IMAGES_EXAMPLE);
+    if (kustomize && manifests.length > 0) {
+        throw new errors_InputError('kustomize', 'and manifests are both set; a step deploys one release. List the kustomization directory in manifests (it is rendered, as kubectl apply -k would), or use kustomize alone.', 'k8s/overlays/production');
+    }
+    if (images.size > 0 && manifests.length === 0 && !kustomize) {
+        throw new errors_InputError('images', `substitutes images in manifests or a kustomization, but no manifests were given and kustomize is not set; ${options.instead}`, release_source_IMAGES_EXAMPLE);
+    }
+    return { manifests, kustomize: kustomize || undefined, images };
+}
+/** Whether the source names any release at all. */
+function hasRelease(source) {
+    return source.manifests.length > 0 || source.kustomize !== undefined;
+}
+/** The input the release came from, for messages about its objects. */
+function releaseInput(source) {
+    return source.kustomize ? 'kustomize' : 'manifests';
+}
+/**
+ * The release's documents, images not yet substituted, relative to `cwd` (the workspace). A
+ * notice says which `manifests` entries were rendered as kustomizations.
+ */
+async function readReleaseDocuments(source, cwd) {
+    if (source.kustomize)
+        return renderKustomization(source.kustomize, cwd);
+    const read = await readManifestsOrKustomizations(source.manifests, cwd);
+    noticeRendered('manifests', read.rendered);
+    return read.documents;
+}
+/** Says which entries of `input` were kustomization directories, rendered rather than read. */
+function noticeRendered(input, directories) {
+    for (const directory of directories) {
+        notice(log_escapeUntrusted(`${input}: ${directory} holds a kustomization, so it was rendered with kubectl kustomize, as kubectl apply -k would.`));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/notice-inputs.ts
 /**
  * The inputs that tell people about a deploy, read the same way by every deploying action: a
@@ -42517,16 +42679,10 @@ function readSettings() {
         what: 'a namespace name',
         example: 'staging',
     });
-    const manifests = readList('manifests', { commas: false });
-    const images = parseImageOverrides(readList('images', { commas: false }));
-    for (const image of images.values()) {
-        parseImageReferenceInput('images', image, 'ghcr.io/acme/web=ghcr.io/acme/web:v2');
-    }
-    const kustomize = readString('kustomize', { example: 'k8s/overlays/production' })?.trim();
+    const { manifests, kustomize, images } = readReleaseSource({
+        instead: 'use deployment, container and image for a set-image deploy.',
+    });
     const preDeploy = readList('pre-deploy', { commas: false });
-    if (kustomize && manifests.length > 0) {
-        throw new errors_InputError('kustomize', 'and manifests are both set; a step deploys one of them. List a kustomization directory in manifests, or render it with kustomize alone.', 'k8s/overlays/production');
-    }
     const setImage = readSetImage();
     const fromFiles = manifests.length > 0 || Boolean(kustomize);
     if (setImage && (kustomize || preDeploy.length > 0)) {
@@ -42535,15 +42691,12 @@ function readSettings() {
     if (!fromFiles && !setImage) {
         throw new errors_InputError('manifests', 'is empty and no deployment/image was given, so there is nothing to deploy.', 'k8s/*.yaml');
     }
-    if (images.size > 0 && !fromFiles) {
-        throw new errors_InputError('images', 'substitutes images in manifests, but no manifests were given; use deployment, container and image for a set-image deploy.', 'ghcr.io/acme/web=ghcr.io/acme/web:v2');
-    }
     const notices = readNoticeInputs('staging');
     return {
         ...readKubeconfigInputs('staging-cluster'),
         namespace,
         manifests,
-        kustomize: kustomize || undefined,
+        kustomize,
         preDeploy,
         images,
         setImage,
@@ -42598,106 +42751,6 @@ function inputs_workloadRef(value) {
         example: 'web',
     });
     return `${kind}/${name}`;
-}
-
-;// CONCATENATED MODULE: ./src/core/kustomize.ts
-/**
- * Kustomizations rendered with kubectl's built-in kustomize (`kubectl kustomize <dir>`), so there
- * is nothing to download and the version is the one `kubectl apply -k` would use. Plugins, exec
- * functions and Helm stay off (kubectl's defaults), so rendering a pull request's kustomization
- * runs nothing it names.
- */
-
-
-
-
-
-
-
-/** The names kustomize looks for in a directory, in its own order. */
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
-const kustomize_DEFAULT_TIMEOUT_MS = 60_000;
-/** kubectl's message is usually one line; a runaway one is cut so the summary stays readable. */
-const MAX_MESSAGE = 2_000;
-/** True when the directory holds a kustomization file, i.e. `kubectl apply -k` would render it. */
-async function isKustomizationDirectory(directory) {
-    let names;
-    try {
-        names = await (0,promises_namespaceObject.readdir)(directory);
-    }
-    catch {
-        return false;
-    }
-    return KUSTOMIZATION_FILES.some((name) => names.includes(name));
-}
-/**
- * The objects a kustomization renders to, parsed as manifest documents. `directory` is relative
- * to `cwd` (the workspace) or absolute; documents are labelled with it for messages.
- */
-async function renderKustomization(directory, cwd, options = {}) {
-    const input = options.input ?? 'kustomize';
-    const path = (0,external_node_path_namespaceObject.resolve)(cwd, directory);
-    const label = (0,external_node_path_namespaceObject.relative)(cwd, path) || '.';
-    const info = await (0,promises_namespaceObject.stat)(path).catch(() => undefined);
-    if (!info) {
-        throw new errors_InputError(input, `names '${directory}', which does not exist.`, 'k8s/overlays/prod');
-    }
-    if (!info.isDirectory() || !(await isKustomizationDirectory(path))) {
-        throw new errors_InputError(input, `names '${directory}', which is not a directory with a kustomization.yaml.`, 'k8s/overlays/prod');
-    }
-    const result = await execute(options.program ?? defaultKubectlProgram(), ['kustomize', path], {
-        cwd,
-        timeoutMs: options.timeoutMs ?? kustomize_DEFAULT_TIMEOUT_MS,
-        okExitCodes: 'any',
-    });
-    if (result.timedOut || result.exitCode !== 0) {
-        const said = result.timedOut
-            ? `it did not finish within ${Math.round((options.timeoutMs ?? kustomize_DEFAULT_TIMEOUT_MS) / 1000)} s`
-            : kubectlMessage(result.stderr || result.stdout);
-        throw new errors_ActionError(`kustomize could not render ${log_escapeUntrusted(label)}: ${said}`, 'Run `kubectl kustomize` on that directory locally to see the same error, and fix the kustomization.');
-    }
-    return parseManifestText(result.stdout, `${label} (kustomize)`);
-}
-/**
- * The documents `manifests`-style patterns name (files, directories, globs), in order. A directory
- * holding a kustomization is rendered, as `kubectl apply -k` would, instead of being read as
- * loose files that kustomize never meant to be applied (and the server would refuse).
- */
-async function readManifestsOrKustomizations(patterns, cwd, input = 'manifests') {
-    const documents = [];
-    const rendered = [];
-    let plain = [];
-    const flush = async () => {
-        if (plain.length > 0)
-            documents.push(...(await readManifests(plain, cwd, input)));
-        plain = [];
-    };
-    for (const pattern of patterns) {
-        if (!isGlob(pattern) && (await isKustomizationDirectory((0,external_node_path_namespaceObject.resolve)(cwd, pattern)))) {
-            await flush();
-            documents.push(...(await renderKustomization(pattern, cwd, { input })));
-            rendered.push(pattern);
-        }
-        else {
-            plain.push(pattern);
-        }
-    }
-    await flush();
-    return { documents, rendered };
-}
-const KLOG_ESCAPES = { n: '\n', t: '\t', r: '\r' };
-/**
- * kubectl's own words on one escaped line: the `err="…"` of its klog line
- * (`E1205 … run.go:72] "command failed" err="…"`), or its `error: …` line.
- */
-function kubectlMessage(text) {
-    const klog = /\berr="((?:[^"\\]|\\.)*)"/.exec(text);
-    const raw = klog
-        ? klog[1].replace(/\\(.)/g, (_, c) => KLOG_ESCAPES[c] ?? c)
-        : text.trim().replace(/^error:\s*/i, '');
-    const message = raw.trim() || 'kubectl printed no reason';
-    const cut = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}…` : message;
-    return log_escapeUntrusted(cut);
 }
 
 ;// CONCATENATED MODULE: ./src/rollout/traceability.ts
@@ -42783,6 +42836,7 @@ function traceability_isMapping(value) {
 
 
 
+
 async function planDeploy(settings, github) {
     if (settings.setImage) {
         const [kind, name] = settings.setImage.workload.split('/');
@@ -42800,7 +42854,7 @@ async function planDeploy(settings, github) {
     const { main, preDeploy } = await readSources(settings);
     const substitution = substituteImages([...preDeploy, ...main], settings.images);
     for (const name of substitution.unused) {
-        warning(`images: no container in the manifests uses ${name}, so it was not substituted.`);
+        warning(log_escapeUntrusted(`images: no container in the manifests uses ${name}, so it was not substituted.`));
     }
     const documents = substitution.documents;
     const preDeployDocuments = new Set(documents.slice(0, preDeploy.length));
@@ -42845,15 +42899,18 @@ async function planDeploy(settings, github) {
     const ordered = jobs.length > 0 ? [...setupDocuments, ...jobDocuments, ...tracedWorkloads] : traced;
     return {
         kind: 'apply',
-        setup: jobs.length > 0 ? await writeBatches(directory, 'setup', setupDocuments, namespaceOf) : [],
+        setup: jobs.length > 0
+            ? await writeBatches(directory, 'setup', setupDocuments, namespaceOf, settings.namespace)
+            : [],
         jobs,
-        rest: await writeBatches(directory, 'manifests', jobs.length > 0 ? [...tracedWorkloads] : traced, namespaceOf),
+        rest: await writeBatches(directory, 'manifests', jobs.length > 0 ? [...tracedWorkloads] : traced, namespaceOf, settings.namespace),
         workloads,
-        objects: objectRefs(ordered).map((ref) => ({
-            ...ref,
-            namespace: ref.namespace ?? settings.namespace,
-        })),
+        objects: refsIn(ordered, settings.namespace),
     };
+}
+/** The objects of the documents, each in its own namespace or the namespace input. */
+function refsIn(documents, namespace) {
+    return objectRefs(documents).map((ref) => ({ ...ref, namespace: ref.namespace ?? namespace }));
 }
 function withNamespace(namespace) {
     return namespace === undefined ? {} : { namespace };
@@ -42861,15 +42918,8 @@ function withNamespace(namespace) {
 /** The documents of `manifests` or `kustomize`, and of `pre-deploy`; notices for what was rendered. */
 async function readSources(settings) {
     const cwd = process.env.GITHUB_WORKSPACE || process.cwd();
-    let main;
-    if (settings.kustomize) {
-        main = await renderKustomization(settings.kustomize, cwd);
-    }
-    else {
-        const read = await readManifestsOrKustomizations(settings.manifests, cwd);
-        noticeRendered('manifests', read.rendered);
-        main = read.documents;
-    }
+    // The same reader as the canary's, so manifests and kustomize mean the same objects in both.
+    const main = await readReleaseDocuments(settings, cwd);
     let preDeploy = [];
     if (settings.preDeploy.length > 0) {
         const read = await readManifestsOrKustomizations(settings.preDeploy, cwd, 'pre-deploy');
@@ -42878,17 +42928,12 @@ async function readSources(settings) {
     }
     return { main, preDeploy };
 }
-function noticeRendered(input, directories) {
-    for (const directory of directories) {
-        notice(log_escapeUntrusted(`${input}: ${directory} holds a kustomization, so it was rendered with kubectl kustomize, as kubectl apply -k would.`));
-    }
-}
 /**
  * One file per namespace: kubectl refuses an object whose namespace differs from --namespace, so
  * each batch is applied with its own. Objects without one (cluster-scoped ones such as a
  * Namespace among them) go first, so a namespace the manifests create exists before its objects.
  */
-async function writeBatches(directory, prefix, documents, namespaceOf) {
+async function writeBatches(directory, prefix, documents, namespaceOf, defaultNamespace) {
     const groups = new Map();
     for (const document of documents) {
         const explicit = document.object.metadata?.namespace;
@@ -42902,10 +42947,50 @@ async function writeBatches(directory, prefix, documents, namespaceOf) {
     const batches = [];
     for (const [index, namespace] of keys.entries()) {
         const file = (0,external_node_path_namespaceObject.join)(directory, `${prefix}-${index}.yaml`);
-        await (0,promises_namespaceObject.writeFile)(file, renderManifests(groups.get(namespace) ?? []));
-        batches.push({ namespace, file });
+        const group = groups.get(namespace) ?? [];
+        await (0,promises_namespaceObject.writeFile)(file, renderManifests(group));
+        batches.push({ namespace, file, objects: refsIn(group, defaultNamespace) });
     }
     return batches;
+}
+
+;// CONCATENATED MODULE: ./src/rollout/dry-run-namespaces.ts
+/**
+ * A server-side dry run stores nothing, so a Namespace the manifests create does not exist for
+ * the objects in it, and the server would refuse each with `namespaces "x" not found` although
+ * the deploy itself would go through. Such a Namespace is dry-run by itself and the objects in it
+ * are left to the deploy, which says so in a notice rather than failing or claiming it checked them.
+ */
+
+
+/**
+ * The namespaces `objects` create that do not exist yet, each dry-run as a create; throws what
+ * the server refused.
+ */
+async function namespacesToCreate(kubectl, objects) {
+    const names = objects
+        .filter((ref) => ref.kind === 'Namespace' && ref.apiVersion === 'v1')
+        .map((ref) => ref.name);
+    const absent = new Set();
+    for (const name of new Set(names)) {
+        if ((await kubectl.getIfExists(`namespace/${name}`)) !== undefined)
+            continue;
+        // As an object (JSON), not `create namespace`, which some servers cannot decode (protobuf).
+        const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+        await kubectl.run(['create', '-f', '-', '--dry-run=server'], {
+            stdin: JSON.stringify(namespace),
+        });
+        absent.add(name);
+    }
+    return absent;
+}
+/** Says which namespaces' objects the dry run could not check, and why. */
+function noticeSkipped(skipped) {
+    if (skipped.size === 0)
+        return;
+    const names = [...skipped].sort().join(', ');
+    notice(log_escapeUntrusted(`The server-side dry run checked the new namespace(s) ${names} but not the objects in them: ` +
+        'they do not exist yet, and a dry run creates nothing. The deploy creates them first.'));
 }
 
 ;// CONCATENATED MODULE: ./src/rollout/jobs.ts
@@ -42931,7 +43016,7 @@ async function runJobs(kubectl, jobs, options, onResult = () => { }) {
     for (const job of jobs) {
         const result = await runJob(kubectl.inNamespace(job.namespace), job, options);
         results.push(result);
-        onResult(result);
+        await onResult(result, job);
         if (result.outcome === 'failed')
             break;
     }
@@ -42977,12 +43062,18 @@ async function runJob(kubectl, job, options) {
         return done('failed', false, `could not be run: ${errors_describeThrown(error)}`);
     }
 }
-/** `kubectl apply` of the Job; a changed template is refused by the server as immutable. */
+/**
+ * `kubectl apply` of the Job; a changed template is refused by the server as immutable. So a Job
+ * that existed before and whose apply was accepted has the same template: it is unchanged. (The
+ * apply's own words cannot tell: server-side apply never says "unchanged".) Whether it existed is
+ * read once, before any attempt, so a retried apply never takes its own Job for an earlier one.
+ */
 async function applyJob(kubectl, job, options) {
+    const existed = await untilRecovered(`Reading ${job.ref}`, async () => (await kubectl.getIfExists(`job/${job.name}`)) !== undefined, { deadlineAt: options.deadlineAt });
     return untilRecovered(`Applying ${job.ref}`, async () => {
         try {
-            const said = await kubectl.applyObject(job.object, { serverSide: options.serverSide });
-            return /\bunchanged\b/.test(said) ? 'unchanged' : 'applied';
+            await kubectl.applyObject(job.object, { serverSide: options.serverSide });
+            return existed ? 'unchanged' : 'applied';
         }
         catch (error) {
             if (error instanceof ExecError && IMMUTABLE.test(error.result.stderr))
@@ -43004,7 +43095,7 @@ async function dryRunJob(kubectl, job, serverSide) {
     catch (error) {
         if (!(error instanceof ExecError) || !IMMUTABLE.test(error.result.stderr))
             throw error;
-        const metadata = { ...engine_snapshot_asMapping(job.object.metadata), generateName: `${job.name}-` };
+        const metadata = { ...mapping_asMapping(job.object.metadata), generateName: `${job.name}-` };
         delete metadata.name;
         await target.run(['create', '-f', '-', '--dry-run=server'], {
             stdin: JSON.stringify({ ...job.object, metadata }),
@@ -43028,9 +43119,9 @@ async function replace(kubectl, job, options) {
 }
 /** A Job's conditions: Complete or Failed once it finished (SuccessCriteriaMet/FailureTarget come first). */
 function jobState(job) {
-    const conditions = engine_snapshot_asMapping(job?.status).conditions;
+    const conditions = mapping_asMapping(job?.status).conditions;
     for (const entry of Array.isArray(conditions) ? conditions : []) {
-        const condition = engine_snapshot_asMapping(entry);
+        const condition = mapping_asMapping(entry);
         if (condition.status !== 'True')
             continue;
         if (condition.type === 'Complete')
@@ -43040,7 +43131,7 @@ function jobState(job) {
             return { outcome: 'failed', reason: reason.join(': ') || 'the Job failed' };
         }
     }
-    const status = engine_snapshot_asMapping(job?.status);
+    const status = mapping_asMapping(job?.status);
     const failed = typeof status.failed === 'number' ? status.failed : 0;
     return { outcome: 'running', reason: failed > 0 ? `${failed} pod(s) failed so far` : '' };
 }
@@ -43126,40 +43217,264 @@ function addJobs(summary, jobs) {
 
 
 
+
 /**
  * The server-side dry run of every batch and Job (a client-side apply, as the dry run always
  * was); throws what the server refused.
  */
 async function dryRunApply(kubectl, plan) {
-    for (const batch of plan.setup) {
+    // Objects in a namespace the manifests create cannot be dry-run: see dry-run-namespaces.ts.
+    const absent = await namespacesToCreate(kubectl, plan.objects);
+    const skipped = new Set();
+    const checkable = (namespace) => {
+        const where = namespace ?? kubectl.namespace;
+        if (where === undefined || !absent.has(where))
+            return true;
+        skipped.add(where);
+        return false;
+    };
+    for (const batch of [...plan.setup, ...plan.rest]) {
+        if (!checkable(batch.namespace))
+            continue;
         await kubectl.inNamespace(batch.namespace).apply([batch.file], { dryRun: 'server' });
     }
-    for (const job of plan.jobs)
-        await dryRunJob(kubectl, job, false);
-    for (const batch of plan.rest) {
-        await kubectl.inNamespace(batch.namespace).apply([batch.file], { dryRun: 'server' });
+    for (const job of plan.jobs) {
+        if (checkable(job.namespace))
+            await dryRunJob(kubectl, job, false);
     }
+    noticeSkipped(skipped);
 }
-/**
- * Applies the plan; `jobs` receives each Job's result as it is known, so a caller that fails
- * later still reports them. The workloads are not touched when a Job fails.
- */
-async function applyInOrder(kubectl, plan, serverSide, jobs) {
+/** Applies the plan. The workloads are not touched when a Job fails. */
+async function applyInOrder(kubectl, plan, { serverSide, jobs, onApplied = async () => { } }) {
     const deadlineAt = Date.now() + Math.max(0, kubectl.remainingMs());
-    await applyBatches(kubectl, plan.setup, serverSide, deadlineAt);
-    await runJobs(kubectl, plan.jobs, { serverSide, deadlineAt }, (result) => {
+    await applyBatches(kubectl, plan.setup, serverSide, deadlineAt, onApplied);
+    await runJobs(kubectl, plan.jobs, { serverSide, deadlineAt }, async (result, job) => {
         jobs.push(result);
         info(log_escapeUntrusted(jobLine(result)));
+        await onApplied([jobObject(job)]);
     });
     if (jobs.some((result) => result.outcome === 'failed'))
         return;
-    await applyBatches(kubectl, plan.rest, serverSide, deadlineAt);
+    await applyBatches(kubectl, plan.rest, serverSide, deadlineAt, onApplied);
+}
+function jobObject(job) {
+    return {
+        apiVersion: String(job.object.apiVersion),
+        kind: 'Job',
+        name: job.name,
+        namespace: job.namespace,
+    };
 }
 /** Applying the same manifests again changes nothing, so an API fault here is retried. */
-async function applyBatches(kubectl, batches, serverSide, deadlineAt) {
+async function applyBatches(kubectl, batches, serverSide, deadlineAt, onApplied) {
     for (const batch of batches) {
         const applied = await untilRecovered('Applying the manifests', () => kubectl.inNamespace(batch.namespace).apply([batch.file], { serverSide }), { deadlineAt });
         printUntrusted(applied);
+        await onApplied(batch.objects);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/github-permissions.ts
+/**
+ * Optional writes to GitHub (pull request comments, check runs, deployment records) need
+ * permissions a token may not have: a pull request from a fork always gets a read-only token.
+ * Such a refusal must not decide a step's outcome; it becomes one warning that names the missing
+ * permission and says why, and the step goes on with its own verdict.
+ */
+
+
+/** HTTP status of an Octokit RequestError (or anything shaped like one). */
+function statusOf(error) {
+    const status = error?.status;
+    return typeof status === 'number' ? status : undefined;
+}
+/**
+ * Whether GitHub refused the write for lack of permission: 403, or 404 where the token may not
+ * even see the target (GitHub answers 404 instead of 403 to hide what a token cannot read).
+ */
+function isPermissionRefusal(error) {
+    const status = statusOf(error);
+    return status === 403 || status === 404;
+}
+/** The warning for a refused write: the permission, and why a fork cannot have it. */
+function permissionWarning(write, error, github) {
+    const answer = `GitHub answered ${statusOf(error)}: ${describeThrown(error)}`;
+    const why = github?.pullRequest?.fromFork
+        ? `This pull request comes from a fork, and GitHub gives workflows of fork pull requests a ` +
+            `read-only token whatever the workflow asks for, so \`${write.permission}\` cannot be ` +
+            `granted here. The job summary has the full report; to ${write.what} for forks, use the ` +
+            `pull_request_target or workflow_run set-up described in the action's README.`
+        : `Give the job \`permissions: ${write.permission}\` (and pass github-token).`;
+    return `Could not ${write.what}: the token lacks \`${write.permission}\` (${answer}). ${why}`;
+}
+/**
+ * Runs an optional write. A permission refusal becomes a warning and `undefined`; any other
+ * failure is thrown, since it says something is broken rather than not allowed.
+ */
+async function tryOptionalWrite(write, github, body) {
+    try {
+        return await body();
+    }
+    catch (error) {
+        if (!isPermissionRefusal(error))
+            throw error;
+        core.warning(permissionWarning(write, error, github));
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/github-deployment.ts
+/**
+ * The deploy as a GitHub Deployment, so the environment page and the pull request show what runs
+ * where. Recording it is a courtesy: a token that may not write deployments, or an API hiccup,
+ * turns it off with a note for the summary and never fails the deploy itself.
+ */
+
+
+
+/** GitHub refuses deployment status descriptions longer than this. */
+const MAX_STATUS_DESCRIPTION = 140;
+function fitStatusDescription(description) {
+    const chars = Array.from(description.replace(/\s+/g, ' ').trim());
+    if (chars.length <= MAX_STATUS_DESCRIPTION)
+        return chars.join('');
+    return `${chars.slice(0, MAX_STATUS_DESCRIPTION - 1).join('')}…`;
+}
+const PERMISSION_HINT = 'give the job `permissions: deployments: write` (and `contents: read`) to record it';
+/** Turns a failed API call into the sentence the summary shows. */
+function describeDeploymentFailure(what, thrown) {
+    const { status } = (thrown ?? {});
+    const message = errors_describeThrown(thrown);
+    const forbidden = isPermissionRefusal(thrown) || /Resource not accessible by integration/i.test(message);
+    if (forbidden) {
+        return secrets_maskSecrets(`${what}: the token may not write deployments (${conciseMessage(message)}); ${PERMISSION_HINT}.`);
+    }
+    if (status === 401) {
+        return secrets_maskSecrets(`${what}: GitHub did not accept the token (${conciseMessage(message)}).`);
+    }
+    return secrets_maskSecrets(`${what}: ${conciseMessage(message)}.`);
+}
+/** Octokit appends " - <documentation URL>" to GitHub's message; the summary needs only the message. */
+function conciseMessage(text) {
+    const line = text.split('\n')[0] ?? '';
+    return line.replace(/ - https?:\/\/\S+$/, '').replace(/[.\s]+$/, '');
+}
+function skipped(reason) {
+    return {
+        id: undefined,
+        skippedBecause: reason,
+        finish: () => Promise.resolve(undefined),
+    };
+}
+/** Creates the deployment and marks it in progress; see DeploymentHandle for what comes back. */
+async function startDeployment(octokit, request) {
+    const repository = { owner: request.owner, repo: request.repo };
+    let id;
+    try {
+        const response = await octokit.rest.repos.createDeployment({
+            ...repository,
+            ref: request.ref,
+            environment: request.environment,
+            description: request.description,
+            // The commit is already built and tested; GitHub must neither merge into it nor re-check it.
+            auto_merge: false,
+            required_contexts: [],
+            transient_environment: false,
+            ...(request.payload ? { payload: request.payload } : {}),
+        });
+        if (response.status !== 201 || !('id' in response.data)) {
+            return skipped(`No GitHub deployment was recorded: GitHub answered ${response.status} without one.`);
+        }
+        id = response.data.id;
+    }
+    catch (thrown) {
+        return skipped(describeDeploymentFailure('No GitHub deployment was recorded', thrown));
+    }
+    const post = statusPoster(octokit, request, id);
+    try {
+        await post('in_progress', request.description, request.logUrl);
+    }
+    catch (thrown) {
+        // The deployment exists but would sit "pending" forever; say so rather than pretend.
+        return skipped(describeDeploymentFailure(`GitHub deployment ${id} could not be marked in progress`, thrown));
+    }
+    return handleFor(id, post, request.logUrl);
+}
+function statusPoster(octokit, target, id) {
+    return async (state, description, logUrl) => {
+        await octokit.rest.repos.createDeploymentStatus({
+            owner: target.owner,
+            repo: target.repo,
+            deployment_id: id,
+            state,
+            description: fitStatusDescription(description),
+            environment: target.environment,
+            ...(logUrl ? { log_url: logUrl } : {}),
+            ...(target.environmentUrl ? { environment_url: target.environmentUrl } : {}),
+        });
+    };
+}
+function handleFor(id, post, defaultLogUrl) {
+    return {
+        id,
+        skippedBecause: undefined,
+        finish: async (state, description, logUrl) => {
+            try {
+                await post(state, description, logUrl ?? defaultLogUrl);
+                return undefined;
+            }
+            catch (thrown) {
+                return describeDeploymentFailure(`The status of GitHub deployment ${id} could not be set to ${state}`, thrown);
+            }
+        },
+    };
+}
+/** How many of the environment's newest deployments are looked at; older ones are long finished. */
+const DEPLOYMENTS_SEARCHED = 30;
+/** States in which a deployment still waits for its end. */
+const UNFINISHED = new Set(['in_progress', 'queued', 'pending']);
+/**
+ * Finds the newest deployment of the environment that `matches` and is not finished yet, e.g. one
+ * an earlier job started and left in progress for a later job to end. Resolves to a handle like
+ * startDeployment's; when none is found or the API refuses, the handle says why and does nothing.
+ */
+async function resumeDeployment(octokit, search) {
+    const repository = { owner: search.owner, repo: search.repo };
+    try {
+        const { data: deployments } = await octokit.rest.repos.listDeployments({
+            ...repository,
+            environment: search.environment,
+            per_page: DEPLOYMENTS_SEARCHED,
+        });
+        for (const deployment of deployments) {
+            if (!search.matches(parsePayload(deployment.payload)))
+                continue;
+            const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
+                ...repository,
+                deployment_id: deployment.id,
+                per_page: 1,
+            });
+            // GitHub lists statuses newest first; a deployment without any is still pending.
+            const latest = statuses[0]?.state ?? 'pending';
+            if (!UNFINISHED.has(latest))
+                continue;
+            return handleFor(deployment.id, statusPoster(octokit, search, deployment.id), search.logUrl);
+        }
+        return skipped(`No GitHub deployment was finished: no unfinished deployment of this workload was found in ${search.environment}.`);
+    }
+    catch (thrown) {
+        return skipped(describeDeploymentFailure('The started GitHub deployment could not be looked up', thrown));
+    }
+}
+/** GitHub stores the payload as given: an object, or a string that may hold JSON. */
+function parsePayload(payload) {
+    if (typeof payload !== 'string')
+        return payload;
+    try {
+        return JSON.parse(payload);
+    }
+    catch {
+        return payload;
     }
 }
 
@@ -43571,448 +43886,6 @@ function hideWebhook(text, parsed) {
     return secrets_maskSecrets(hidden);
 }
 
-;// CONCATENATED MODULE: ./src/rollout/notice.ts
-/**
- * The rollout's outcome in its own words for the webhook notice; src/core/notify.ts lays the
- * message out and sends it.
- */
-
-const TONE = {
-    succeeded: 'success',
-    'rolled-back': 'reverted',
-    failed: 'failure',
-};
-function headline(outcome) {
-    const environment = outcome.environment;
-    if (outcome.status === 'rolled-back')
-        return `Rollout to ${environment} failed and was rolled back`;
-    if (outcome.status === 'failed')
-        return `Rollout to ${environment} failed`;
-    const images = targetImages(outcome.workloads);
-    const [only] = images;
-    if (images.length === 1 && only !== undefined)
-        return `Deployed ${only} to ${environment}`;
-    const count = outcome.workloads.length;
-    return count === 0
-        ? `Deployed to ${environment}`
-        : `Deployed ${count} workloads to ${environment}`;
-}
-function formatOutcome(outcome) {
-    return formatNotice({
-        tone: TONE[outcome.status],
-        headline: headline(outcome),
-        environment: outcome.environment,
-        workloads: outcome.workloads,
-        runUrl: outcome.runUrl,
-    });
-}
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: ./src/rollout/service-proxy.ts
-
-
-
-
-
-/** Smoke tests of a service go through the API server's proxy with the kubeconfig's credentials. */
-async function serviceProxy(kubeconfigPath, settings) {
-    if (!settings.smokeTests.some((test) => test.target.kind === 'service'))
-        return {};
-    const access = await readClusterAccess(kubeconfigPath, settings);
-    return {
-        serviceUrl: (target) => `${access.server}/api/v1/namespaces/${access.namespace}/services/${target.service}:${target.port}/proxy${target.path}`,
-        fetch: proxyFetch(access),
-    };
-}
-async function readClusterAccess(path, settings) {
-    const config = (dist.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8')) ?? {});
-    const named = (list, name, field) => {
-        const found = (Array.isArray(list) ? list : []).find((e) => e.name === name);
-        return (found?.[field] ?? {});
-    };
-    const contextName = settings.context ?? config['current-context'];
-    const context = named(config.contexts, contextName, 'context');
-    const cluster = named(config.clusters, context.cluster, 'cluster');
-    const user = named(config.users, context.user, 'user');
-    if (typeof cluster.server !== 'string') {
-        throw new errors_ActionError(`The kubeconfig has no server for context '${String(contextName)}', so services cannot be smoke-tested.`);
-    }
-    const data = (value) => typeof value === 'string' ? Buffer.from(value, 'base64') : undefined;
-    const file = async (value) => typeof value === 'string' ? await (0,promises_namespaceObject.readFile)(value) : undefined;
-    return {
-        server: cluster.server.replace(/\/+$/, ''),
-        namespace: settings.namespace ?? (typeof context.namespace === 'string' ? context.namespace : 'default'),
-        ca: data(cluster['certificate-authority-data']) ?? (await file(cluster['certificate-authority'])),
-        token: typeof user.token === 'string' ? user.token : undefined,
-        cert: data(user['client-certificate-data']) ?? (await file(user['client-certificate'])),
-        key: data(user['client-key-data']) ?? (await file(user['client-key'])),
-    };
-}
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
-function proxyFetch(access) {
-    return (url, init) => new Promise((resolve, reject) => {
-        const headers = {};
-        new Headers(init.headers).forEach((value, name) => (headers[name] = value));
-        if (access.token)
-            headers.authorization = `Bearer ${access.token}`;
-        const send = url.startsWith('https:') ? external_node_https_namespaceObject.request : external_node_http_.request;
-        const request = send(url, {
-            method: init.method ?? 'GET',
-            headers,
-            ca: access.ca,
-            cert: access.cert,
-            key: access.key,
-            signal: init.signal ?? undefined,
-        }, (response) => {
-            const chunks = [];
-            response.on('data', (chunk) => chunks.push(chunk));
-            response.on('error', reject);
-            response.on('end', () => {
-                const status = response.statusCode ?? 502;
-                const body = NULL_BODY_STATUSES.has(status) ? null : Buffer.concat(chunks);
-                resolve(new Response(body, { status }));
-            });
-        });
-        request.on('error', reject);
-        request.end(typeof init.body === 'string' ? init.body : undefined);
-    });
-}
-
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: ./src/core/reports/source.ts
-
-
-/** JSON and text reports are read whole; anything bigger than this is not a plausible report. */
-const source_MAX_TEXT_REPORT_BYTES = (/* unused pure expression or super */ null && (64 * 1024 * 1024));
-function fileSource(path) {
-    return {
-        origin: path,
-        open: () => createReadStream(path),
-        readText: (maxBytes) => collect(createReadStream(path), maxBytes, path),
-    };
-}
-function textSource(text, origin) {
-    return {
-        origin,
-        open: () => Readable.from([Buffer.from(text, 'utf8')]),
-        readText: async (maxBytes) => {
-            if (Buffer.byteLength(text, 'utf8') > maxBytes)
-                throw tooLarge(origin, maxBytes);
-            return text;
-        },
-    };
-}
-async function collect(stream, maxBytes, origin) {
-    const chunks = [];
-    let size = 0;
-    try {
-        for await (const chunk of stream) {
-            size += chunk.length;
-            if (size > maxBytes) {
-                stream.destroy();
-                throw tooLarge(origin, maxBytes);
-            }
-            chunks.push(chunk);
-        }
-    }
-    catch (error) {
-        if (error instanceof source_ReportError)
-            throw error;
-        throw new source_ReportError(origin, `could not be read: ${error.message}`);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-function tooLarge(origin, maxBytes) {
-    return new source_ReportError(origin, `is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB and was not read.`);
-}
-/**
- * A report that cannot be read (malformed, truncated, hostile, wrong shape). The check it belongs
- * to fails with this message rather than the action crashing.
- */
-class source_ReportError extends Error {
-    origin;
-    constructor(origin, problem) {
-        super(`${origin}: ${problem}`);
-        this.origin = origin;
-        this.name = 'ReportError';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/reports/json.ts
-
-
-/** Reads a whole JSON report; an empty or malformed document is a ReportError naming the format. */
-async function readJsonReport(source, format) {
-    const text = await source.readText(MAX_TEXT_REPORT_BYTES);
-    if (text.trim() === '') {
-        throw new ReportError(source.origin, `is empty, expected ${format} JSON output.`);
-    }
-    try {
-        return JSON.parse(stripByteOrderMark(text));
-    }
-    catch (error) {
-        throw new ReportError(source.origin, `is not valid JSON (${error.message}), expected ${format} JSON output.`);
-    }
-}
-function stripByteOrderMark(text) {
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function objectOrUndefined(value) {
-    return isObject(value) ? value : undefined;
-}
-function arrayOrEmpty(value) {
-    return Array.isArray(value) ? value : [];
-}
-function stringOrUndefined(value) {
-    return typeof value === 'string' ? value : undefined;
-}
-/** Positive whole numbers only: line and column numbers are 1-based, anything else is noise. */
-function positiveIntegerOrUndefined(value) {
-    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
-}
-/**
- * Why a field a parser reads has the wrong JSON type, in words that say where, e.g.
- * `results[0].messages must be an array`; undefined when the field is absent (undefined or
- * null, which tools write for "none") or of that type.
- * Parsers turn the problem into their own report error, so every format refuses a malformed
- * shape the same way instead of skipping the field.
- */
-function shapeProblem(value, type, where) {
-    if (value === undefined || value === null)
-        return undefined;
-    const ok = type === 'object'
-        ? isObject(value)
-        : type === 'array'
-            ? Array.isArray(value)
-            : typeof value === type;
-    return ok
-        ? undefined
-        : `${where} must be ${type === 'array' || type === 'object' ? 'an' : 'a'} ${type}`;
-}
-
-;// CONCATENATED MODULE: ./src/core/step-state.ts
-/**
- * What a main step saves for its post step (core.saveState), typed and checked on the way back:
- * post runs whatever main did, so a state it cannot read is reported and ignored rather than
- * acted on half-understood.
- */
-
-
-/**
- * `problemOf` names what is wrong with a parsed value (e.g. "'phase' is not text"), or returns
- * undefined when it is a T.
- */
-function stepState(key, problemOf) {
-    return {
-        key,
-        save: (state) => saveState(key, JSON.stringify(state)),
-        read: () => {
-            const saved = getState(key);
-            if (!saved)
-                return undefined;
-            let value;
-            try {
-                value = JSON.parse(saved);
-            }
-            catch {
-                warning(`The state the main step saved (${key}) is not JSON; the post step ignores it.`);
-                return undefined;
-            }
-            const problem = isObject(value) ? problemOf(value) : 'it is not a JSON object';
-            if (problem) {
-                warning(`The state the main step saved (${key}) cannot be used: ${problem}.`);
-                return undefined;
-            }
-            return value;
-        },
-    };
-}
-/** The first field of `value` that is not of its expected type, as a problem for stepState. */
-function fieldProblem(value, fields) {
-    if (!isObject(value))
-        return 'it is not a JSON object';
-    for (const [name, type] of Object.entries(fields)) {
-        const field = value[name];
-        const optional = type.endsWith('?');
-        if (optional && field === undefined)
-            continue;
-        const base = type.replace('?', '');
-        const ok = base === 'array' ? Array.isArray(field) : typeof field === base;
-        if (!ok)
-            return `'${name}' is not ${base === 'array' ? 'a list' : `a ${base}`}`;
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/rollout/state.ts
-
-const PHASES = ['deploying', 'recovering', 'settled'];
-const rolloutState = stepState('rollout', (value) => {
-    const problem = fieldProblem(value, {
-        phase: 'string',
-        kubeconfigPath: 'string',
-        rollbackOnFailure: 'boolean',
-        recoveryTimeoutMs: 'number',
-        recoveryStartedAt: 'number?',
-        recoveryDeadlineAt: 'number?',
-        before: 'array',
-        changed: 'array',
-        objectsFile: 'string?',
-    });
-    if (problem)
-        return problem;
-    const { phase } = value;
-    return PHASES.includes(phase) ? undefined : `unknown phase '${phase}'`;
-});
-/** Marks the start of a rollback; post continues it until the same deadline. */
-function recovering(state, now = Date.now()) {
-    if (state.phase === 'recovering' && state.recoveryDeadlineAt !== undefined)
-        return state;
-    return {
-        ...state,
-        phase: 'recovering',
-        recoveryStartedAt: now,
-        recoveryDeadlineAt: now + state.recoveryTimeoutMs,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/rollout/pod-logs.ts
-
-
-
-const TAIL_LINES = 20;
-/** Pods whose logs are read: the first few explain the failure; the rest repeat it. */
-const MAX_PODS = 5;
-/** Per container and in total, so that logs never crowd the rest out of the summary. */
-const MAX_LOG_BYTES = 4 * 1024;
-const MAX_TOTAL_BYTES = 24 * 1024;
-const LOG_CALL_TIMEOUT_MS = 5_000;
-/** Waiting reasons of a container that has not run yet. */
-const NO_LOG = /^(ContainerCreating|PodInitializing|ErrImagePull|ImagePullBackOff|InvalidImageName|CreateContainerConfigError)$/;
-/**
- * The containers of the given pods that are not ready or did not succeed, in pod order, at most
- * MAX_PODS pods. Init containers count: a failing one keeps the pod from starting.
- */
-function failingContainers(podList, pods) {
-    const wanted = new Set(pods.slice(0, MAX_PODS));
-    const targets = [];
-    for (const pod of pod_logs_array(pod_logs_object(podList).items).map(pod_logs_object)) {
-        const name = pod_logs_object(pod.metadata).name;
-        if (typeof name !== 'string' || !wanted.has(name))
-            continue;
-        const status = pod_logs_object(pod.status);
-        const statuses = [...pod_logs_array(status.initContainerStatuses), ...pod_logs_array(status.containerStatuses)];
-        for (const entry of statuses.map(pod_logs_object)) {
-            if (typeof entry.name !== 'string' || succeeded(entry) || entry.ready === true)
-                continue;
-            // A container that never started (its image not pulled yet) has no log to read.
-            const waiting = pod_logs_object(pod_logs_object(entry.state).waiting).reason;
-            if (Number(entry.restartCount) === 0 && typeof waiting === 'string' && NO_LOG.test(waiting)) {
-                continue;
-            }
-            targets.push({ pod: name, container: entry.name, previous: Number(entry.restartCount) > 0 });
-        }
-    }
-    return targets;
-}
-function succeeded(entry) {
-    return pod_logs_object(pod_logs_object(entry.state).terminated).exitCode === 0;
-}
-/** Reads each tail with `kubectl logs`; a log that cannot be read says why. Never throws. */
-async function readPodLogs(kubectl, targets) {
-    let budget = MAX_TOTAL_BYTES;
-    const logs = [];
-    for (const target of targets) {
-        if (budget <= 0) {
-            logs.push({
-                ...target,
-                text: undefined,
-                problem: 'not read: the size limit for logs was reached',
-            });
-            continue;
-        }
-        const log = await readOne(kubectl, target);
-        const cut = cutToBytes(log.text ?? '', Math.min(MAX_LOG_BYTES, budget));
-        budget -= Buffer.byteLength(cut.text);
-        logs.push(cut.cut
-            ? { ...log, text: cut.text, problem: 'only the last part is shown (size limit)' }
-            : log);
-    }
-    return logs;
-}
-async function readOne(kubectl, target) {
-    const args = ['logs', target.pod, '-c', target.container, `--tail=${TAIL_LINES}`];
-    try {
-        const { stdout } = await kubectl.run(target.previous ? [...args, '--previous'] : args, {
-            timeoutMs: LOG_CALL_TIMEOUT_MS,
-        });
-        return { ...target, text: clean(stdout), problem: stdout.trim() ? undefined : 'empty log' };
-    }
-    catch (error) {
-        if (target.previous) {
-            // The previous instance's log may be gone already; the current one still helps.
-            const current = await readOne(kubectl, { ...target, previous: false });
-            if (current.text !== undefined)
-                return current;
-        }
-        return {
-            ...target,
-            text: undefined,
-            problem: `could not be read: ${lastLine(errors_describeThrown(error))}`,
-        };
-    }
-}
-/** Terminal colours and other control characters make no sense in a summary. */
-function clean(text) {
-    return (text
-        // eslint-disable-next-line no-control-regex
-        .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '')
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
-        .replace(/\n+$/, ''));
-}
-/** The end of the text within `limit` bytes, starting at a whole line when it was cut. */
-function cutToBytes(text, limit) {
-    const bytes = Buffer.from(text);
-    if (bytes.length <= limit)
-        return { text, cut: false };
-    const tail = bytes
-        .subarray(bytes.length - limit)
-        .toString('utf8')
-        .replace(/^\uFFFD+/, '');
-    const newline = tail.indexOf('\n');
-    return { text: newline >= 0 ? tail.slice(newline + 1) : tail, cut: true };
-}
-/** One collapsed block per pod, each container's tail escaped as preformatted text. */
-function addPodLogs(content, logs) {
-    const pods = [...new Set(logs.map((log) => log.pod))];
-    for (const pod of pods) {
-        content.details(`Log tail of pod ${pod}`, (inner) => {
-            for (const log of logs.filter((entry) => entry.pod === pod)) {
-                const which = log.previous ? ' (previous instance, before its restart)' : '';
-                inner.paragraph(markup.join('container ', markup.code(log.container), `${which}: last ${TAIL_LINES} lines`, log.problem ? ` — ${log.problem}` : ''));
-                if (log.text)
-                    inner.code(log.text);
-            }
-        });
-    }
-}
-function pod_logs_object(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : {};
-}
-function pod_logs_array(value) {
-    return Array.isArray(value) ? value : [];
-}
-
 ;// CONCATENATED MODULE: ./src/rollout/restore-report.ts
 
 const OUTCOME_WORDS = {
@@ -44293,7 +44166,364 @@ function clusterJson(cluster) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/rollout/notice.ts
+/**
+ * The rollout's outcome told to others: a GitHub Deployment for the environment, and the webhook
+ * notice in the rollout's own words (src/core/notify.ts lays the message out and sends it).
+ */
+
+
+
+
+
+const TONE = {
+    succeeded: 'success',
+    'rolled-back': 'reverted',
+    failed: 'failure',
+};
+function headline(outcome) {
+    const environment = outcome.environment;
+    if (outcome.status === 'rolled-back')
+        return `Rollout to ${environment} failed and was rolled back`;
+    if (outcome.status === 'failed')
+        return `Rollout to ${environment} failed`;
+    const images = targetImages(outcome.workloads);
+    const [only] = images;
+    if (images.length === 1 && only !== undefined)
+        return `Deployed ${only} to ${environment}`;
+    const count = outcome.workloads.length;
+    return count === 0
+        ? `Deployed to ${environment}`
+        : `Deployed ${count} workloads to ${environment}`;
+}
+function formatOutcome(outcome) {
+    return formatNotice({
+        tone: TONE[outcome.status],
+        headline: headline(outcome),
+        environment: outcome.environment,
+        workloads: outcome.workloads,
+        runUrl: outcome.runUrl,
+    });
+}
+/** A GitHub Deployment for the environment, when one is named and a token allows it. */
+async function recordDeployment(settings, github) {
+    if (!settings.environment || !settings.githubToken)
+        return undefined;
+    return startDeployment(createOctokit(settings.githubToken), {
+        owner: github.repository.owner,
+        repo: github.repository.repo,
+        ref: github.sha,
+        environment: settings.environment,
+        environmentUrl: settings.environmentUrl,
+        description: `Slipway rollout of ${github.refName ?? github.sha.slice(0, 7)}`,
+        logUrl: runUrl(github),
+    });
+}
+/**
+ * Tells the GitHub Deployment and the webhook how the rollout ended; what each could not do
+ * becomes a note of the report.
+ */
+async function announce(settings, github, deployment, report) {
+    if (deployment?.skippedBecause)
+        report.notes.push(deployment.skippedBecause);
+    const finished = await deployment?.finish(report.status === 'succeeded' ? 'success' : 'failure', verdictLine(report));
+    if (finished)
+        report.notes.push(finished);
+    if (!settings.notifyWebhook)
+        return;
+    const message = formatOutcome({
+        status: report.status,
+        environment: settings.environment ?? settings.namespace ?? settings.context ?? 'the cluster',
+        workloads: report.workloads.map((workload) => ({
+            name: workload.ref,
+            from: workload.before.exists ? Object.values(workload.before.images)[0] : undefined,
+            to: workloadImage(workload) ?? '',
+        })),
+        runUrl: runUrl(github),
+    });
+    const notified = await notifyWebhook(settings.notifyWebhook, message);
+    if (notified)
+        report.notes.push(notified);
+}
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./src/rollout/service-proxy.ts
+
+
+
+
+
+/** Smoke tests of a service go through the API server's proxy with the kubeconfig's credentials. */
+async function serviceProxy(kubeconfigPath, settings) {
+    if (!settings.smokeTests.some((test) => test.target.kind === 'service'))
+        return {};
+    const access = await readClusterAccess(kubeconfigPath, settings);
+    return {
+        serviceUrl: (target) => `${access.server}/api/v1/namespaces/${access.namespace}/services/${target.service}:${target.port}/proxy${target.path}`,
+        fetch: proxyFetch(access),
+    };
+}
+async function readClusterAccess(path, settings) {
+    const config = (dist.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8')) ?? {});
+    const named = (list, name, field) => {
+        const found = (Array.isArray(list) ? list : []).find((e) => e.name === name);
+        return (found?.[field] ?? {});
+    };
+    const contextName = settings.context ?? config['current-context'];
+    const context = named(config.contexts, contextName, 'context');
+    const cluster = named(config.clusters, context.cluster, 'cluster');
+    const user = named(config.users, context.user, 'user');
+    if (typeof cluster.server !== 'string') {
+        throw new errors_ActionError(`The kubeconfig has no server for context '${String(contextName)}', so services cannot be smoke-tested.`);
+    }
+    const data = (value) => typeof value === 'string' ? Buffer.from(value, 'base64') : undefined;
+    const file = async (value) => typeof value === 'string' ? await (0,promises_namespaceObject.readFile)(value) : undefined;
+    return {
+        server: cluster.server.replace(/\/+$/, ''),
+        namespace: settings.namespace ?? (typeof context.namespace === 'string' ? context.namespace : 'default'),
+        ca: data(cluster['certificate-authority-data']) ?? (await file(cluster['certificate-authority'])),
+        token: typeof user.token === 'string' ? user.token : undefined,
+        cert: data(user['client-certificate-data']) ?? (await file(user['client-certificate'])),
+        key: data(user['client-key-data']) ?? (await file(user['client-key'])),
+    };
+}
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+function proxyFetch(access) {
+    return (url, init) => new Promise((resolve, reject) => {
+        const headers = {};
+        new Headers(init.headers).forEach((value, name) => (headers[name] = value));
+        if (access.token)
+            headers.authorization = `Bearer ${access.token}`;
+        const send = url.startsWith('https:') ? external_node_https_namespaceObject.request : external_node_http_.request;
+        const request = send(url, {
+            method: init.method ?? 'GET',
+            headers,
+            ca: access.ca,
+            cert: access.cert,
+            key: access.key,
+            signal: init.signal ?? undefined,
+        }, (response) => {
+            const chunks = [];
+            response.on('data', (chunk) => chunks.push(chunk));
+            response.on('error', reject);
+            response.on('end', () => {
+                const status = response.statusCode ?? 502;
+                const body = NULL_BODY_STATUSES.has(status) ? null : Buffer.concat(chunks);
+                resolve(new Response(body, { status }));
+            });
+        });
+        request.on('error', reject);
+        request.end(typeof init.body === 'string' ? init.body : undefined);
+    });
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/core/reports/source.ts
+
+
+/** JSON and text reports are read whole; anything bigger than this is not a plausible report. */
+const source_MAX_TEXT_REPORT_BYTES = (/* unused pure expression or super */ null && (64 * 1024 * 1024));
+function fileSource(path) {
+    return {
+        origin: path,
+        open: () => createReadStream(path),
+        readText: (maxBytes) => collect(createReadStream(path), maxBytes, path),
+    };
+}
+function textSource(text, origin) {
+    return {
+        origin,
+        open: () => Readable.from([Buffer.from(text, 'utf8')]),
+        readText: async (maxBytes) => {
+            if (Buffer.byteLength(text, 'utf8') > maxBytes)
+                throw tooLarge(origin, maxBytes);
+            return text;
+        },
+    };
+}
+async function collect(stream, maxBytes, origin) {
+    const chunks = [];
+    let size = 0;
+    try {
+        for await (const chunk of stream) {
+            size += chunk.length;
+            if (size > maxBytes) {
+                stream.destroy();
+                throw tooLarge(origin, maxBytes);
+            }
+            chunks.push(chunk);
+        }
+    }
+    catch (error) {
+        if (error instanceof source_ReportError)
+            throw error;
+        throw new source_ReportError(origin, `could not be read: ${error.message}`);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+function tooLarge(origin, maxBytes) {
+    return new source_ReportError(origin, `is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB and was not read.`);
+}
+/**
+ * A report that cannot be read (malformed, truncated, hostile, wrong shape). The check it belongs
+ * to fails with this message rather than the action crashing.
+ */
+class source_ReportError extends Error {
+    origin;
+    constructor(origin, problem) {
+        super(`${origin}: ${problem}`);
+        this.origin = origin;
+        this.name = 'ReportError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/reports/json.ts
+
+
+/** Reads a whole JSON report; an empty or malformed document is a ReportError naming the format. */
+async function readJsonReport(source, format) {
+    const text = await source.readText(MAX_TEXT_REPORT_BYTES);
+    if (text.trim() === '') {
+        throw new ReportError(source.origin, `is empty, expected ${format} JSON output.`);
+    }
+    try {
+        return JSON.parse(stripByteOrderMark(text));
+    }
+    catch (error) {
+        throw new ReportError(source.origin, `is not valid JSON (${error.message}), expected ${format} JSON output.`);
+    }
+}
+function stripByteOrderMark(text) {
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function objectOrUndefined(value) {
+    return isObject(value) ? value : undefined;
+}
+function arrayOrEmpty(value) {
+    return Array.isArray(value) ? value : [];
+}
+function stringOrUndefined(value) {
+    return typeof value === 'string' ? value : undefined;
+}
+/** Positive whole numbers only: line and column numbers are 1-based, anything else is noise. */
+function positiveIntegerOrUndefined(value) {
+    return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+/**
+ * Why a field a parser reads has the wrong JSON type, in words that say where, e.g.
+ * `results[0].messages must be an array`; undefined when the field is absent (undefined or
+ * null, which tools write for "none") or of that type.
+ * Parsers turn the problem into their own report error, so every format refuses a malformed
+ * shape the same way instead of skipping the field.
+ */
+function shapeProblem(value, type, where) {
+    if (value === undefined || value === null)
+        return undefined;
+    const ok = type === 'object'
+        ? isObject(value)
+        : type === 'array'
+            ? Array.isArray(value)
+            : typeof value === type;
+    return ok
+        ? undefined
+        : `${where} must be ${type === 'array' || type === 'object' ? 'an' : 'a'} ${type}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/step-state.ts
+/**
+ * What a main step saves for its post step (core.saveState), typed and checked on the way back:
+ * post runs whatever main did, so a state it cannot read is reported and ignored rather than
+ * acted on half-understood.
+ */
+
+
+/**
+ * `problemOf` names what is wrong with a parsed value (e.g. "'phase' is not text"), or returns
+ * undefined when it is a T.
+ */
+function stepState(key, problemOf) {
+    return {
+        key,
+        save: (state) => saveState(key, JSON.stringify(state)),
+        read: () => {
+            const saved = getState(key);
+            if (!saved)
+                return undefined;
+            let value;
+            try {
+                value = JSON.parse(saved);
+            }
+            catch {
+                warning(`The state the main step saved (${key}) is not JSON; the post step ignores it.`);
+                return undefined;
+            }
+            const problem = isObject(value) ? problemOf(value) : 'it is not a JSON object';
+            if (problem) {
+                warning(`The state the main step saved (${key}) cannot be used: ${problem}.`);
+                return undefined;
+            }
+            return value;
+        },
+    };
+}
+/** The first field of `value` that is not of its expected type, as a problem for stepState. */
+function fieldProblem(value, fields) {
+    if (!isObject(value))
+        return 'it is not a JSON object';
+    for (const [name, type] of Object.entries(fields)) {
+        const field = value[name];
+        const optional = type.endsWith('?');
+        if (optional && field === undefined)
+            continue;
+        const base = type.replace('?', '');
+        const ok = base === 'array' ? Array.isArray(field) : typeof field === base;
+        if (!ok)
+            return `'${name}' is not ${base === 'array' ? 'a list' : `a ${base}`}`;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/rollout/state.ts
+
+const PHASES = ['deploying', 'recovering', 'settled'];
+const rolloutState = stepState('rollout', (value) => {
+    const problem = fieldProblem(value, {
+        phase: 'string',
+        kubeconfigPath: 'string',
+        rollbackOnFailure: 'boolean',
+        recoveryTimeoutMs: 'number',
+        recoveryStartedAt: 'number?',
+        recoveryDeadlineAt: 'number?',
+        before: 'array',
+        changed: 'array',
+        objectsFile: 'string?',
+    });
+    if (problem)
+        return problem;
+    const { phase } = value;
+    return PHASES.includes(phase) ? undefined : `unknown phase '${phase}'`;
+});
+/** Marks the start of a rollback; post continues it until the same deadline. */
+function recovering(state, now = Date.now()) {
+    if (state.phase === 'recovering' && state.recoveryDeadlineAt !== undefined)
+        return state;
+    return {
+        ...state,
+        phase: 'recovering',
+        recoveryStartedAt: now,
+        recoveryDeadlineAt: now + state.recoveryTimeoutMs,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/core/kube-object-content.ts
+
 /** Set by the server; keeping them would make a replace conflict or a create fail. */
 const SERVER_METADATA = [
     'uid',
@@ -44321,7 +44551,7 @@ function describeRef(ref) {
 function withoutServerFields(object) {
     const copy = structuredClone(object);
     delete copy.status;
-    const metadata = kube_object_content_asMapping(copy.metadata);
+    const metadata = mapping_asMapping(copy.metadata);
     for (const field of SERVER_METADATA)
         delete metadata[field];
     // The last-applied annotation is kept on purpose: restored with the object, the next
@@ -44330,7 +44560,7 @@ function withoutServerFields(object) {
 }
 /** The fields a restore puts back and a verification compares. */
 function meaningful(object) {
-    const metadata = kube_object_content_asMapping(object.metadata);
+    const metadata = mapping_asMapping(object.metadata);
     const picked = {
         metadata: { labels: metadata.labels, annotations: metadata.annotations },
     };
@@ -44343,7 +44573,7 @@ function meaningful(object) {
  * replaced whole; undefined when nothing differs.
  */
 function kube_object_content_mergePatch(from, to) {
-    if (isPlainMapping(from) && isPlainMapping(to)) {
+    if (isMapping(from) && isMapping(to)) {
         const patch = {};
         for (const [key, value] of Object.entries(to)) {
             if (value === undefined)
@@ -44362,9 +44592,6 @@ function kube_object_content_mergePatch(from, to) {
         return from === undefined ? undefined : null;
     return sameJson(from, to) ? undefined : to;
 }
-function isPlainMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 /**
  * The meaningful parts in which `live` differs from `previous`: content fields, labels and
  * annotations. Names only, never values, since a Secret's values must not reach any report.
@@ -44376,7 +44603,7 @@ function differences(previous, live) {
             fields.push(field);
     }
     for (const field of ['labels', 'annotations']) {
-        if (!sameJson(kube_object_content_asMapping(previous.metadata)[field], kube_object_content_asMapping(live.metadata)[field])) {
+        if (!sameJson(mapping_asMapping(previous.metadata)[field], mapping_asMapping(live.metadata)[field])) {
             fields.push(`metadata.${field}`);
         }
     }
@@ -44402,13 +44629,8 @@ function canonical(value) {
     return JSON.stringify(normalise(value) ?? null);
 }
 function uidOf(object) {
-    const uid = kube_object_content_asMapping(object.metadata).uid;
+    const uid = mapping_asMapping(object.metadata).uid;
     return typeof uid === 'string' ? uid : undefined;
-}
-function kube_object_content_asMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : {};
 }
 
 ;// CONCATENATED MODULE: ./src/core/kube-objects.ts
@@ -44425,6 +44647,7 @@ function kube_object_content_asMapping(value) {
  * Snapshots may hold Secret data, so they stay in memory and in a 0600 file in a private
  * directory (for a post step to continue), never in the step state, logs or reports.
  */
+
 
 
 
@@ -44501,7 +44724,7 @@ function isSnapshot(value) {
  * objects this step created are deleted (only while they are still the ones it created). Each is
  * read back to verify. Never throws.
  */
-async function restoreObjects(kubectl, snapshots, deadlineAt) {
+async function restoreObjects(kubectl, snapshots, deadlineAt, options = {}) {
     const bounded = kubectl.withDeadline(deadlineAt);
     const results = new Map();
     const phase = async (selected, work) => {
@@ -44509,6 +44732,7 @@ async function restoreObjects(kubectl, snapshots, deadlineAt) {
     };
     // What existed goes back first, so nothing left points at an object about to be removed.
     await phase(snapshots.filter((snapshot) => snapshot.previous !== undefined), (snapshot) => restoreOne(bounded, snapshot, deadlineAt));
+    await options.betweenPhases?.();
     await phase(snapshots.filter((snapshot) => snapshot.previous === undefined), (snapshot) => removeCreated(bounded, snapshot, deadlineAt));
     // Reported in the order the manifests list them.
     return snapshots.map((snapshot) => results.get(snapshot));
@@ -44575,8 +44799,8 @@ async function patchBack(client, ref, live, previous) {
     if (patch === undefined)
         return;
     // The live resourceVersion: a concurrent change is a conflict, retried on a fresh read.
-    kube_object_content_asMapping(patch.metadata ?? (patch.metadata = {})).resourceVersion =
-        kube_object_content_asMapping(live.metadata).resourceVersion;
+    mapping_asMapping(patch.metadata ?? (patch.metadata = {})).resourceVersion =
+        mapping_asMapping(live.metadata).resourceVersion;
     // A file, not an argument: the patch may hold Secret data, and arguments are visible to all.
     const file = (0,external_node_path_namespaceObject.join)(privateDirectory(), `patch-${(0,external_node_crypto_.randomUUID)()}.json`);
     await (0,promises_namespaceObject.writeFile)(file, JSON.stringify(patch), { mode: 0o600 });
@@ -44650,7 +44874,7 @@ async function deleteOwned(kubectl, snapshot, deadlineAt) {
 function redact(snapshot, text) {
     if (snapshot.ref.kind !== 'Secret' || !snapshot.previous)
         return text;
-    const values = Object.values(kube_object_content_asMapping(snapshot.previous.data))
+    const values = Object.values(mapping_asMapping(snapshot.previous.data))
         .filter((value) => typeof value === 'string' && value.length >= 4)
         .flatMap((value) => [value, Buffer.from(value, 'base64').toString('utf8')])
         .filter((value) => value.length >= 4)
@@ -44687,10 +44911,11 @@ async function mapLimited(items, work) {
 
 ;// CONCATENATED MODULE: ./src/rollout/recovery.ts
 /**
- * Putting the cluster back after a failed or cancelled deploy, in an order that never leaves new
- * pods reading old config or old pods reading new config for long: workloads are undone to their
- * revisions first (so the pods stop reading the new ConfigMaps and Secrets), then the objects that
- * existed get their previous content back, then the objects this step created are removed.
+ * Putting the cluster back after a failed or cancelled deploy. The objects that existed get their
+ * previous content back first, because pods read ConfigMaps and Secrets when they start: the pods
+ * `rollout undo` starts must find the old values, or they get no more ready than the new ones did.
+ * Then the workloads are undone and waited for, and only then are the objects this step created
+ * removed, once no pod of the old revision can still need them.
  * Shared by main (after a failure or on cancellation) and post (to finish what main began).
  */
 
@@ -44705,14 +44930,18 @@ async function trackObjects(kubectl, refs, deadlineAt) {
     return { snapshots, file: await saveSnapshots(snapshots) };
 }
 /**
- * Right after the change (whether it went through or not): which objects this step now owns.
- * Never throws; an object it could not read is left in place by a restore, never deleted.
+ * Right after a batch or Job was applied (`applied`: its objects), or after the change stopped
+ * however it stopped (no `applied`: every object not recorded yet): which objects this step now
+ * owns, saved at once for a post step should main be killed. Never throws; an object it could
+ * not read is left in place by a restore, never deleted.
  */
-async function recordApplied(kubectl, tracked, deadlineAt) {
-    const unrecorded = tracked.snapshots.filter((snapshot) => snapshot.appliedUid === undefined);
-    if (unrecorded.length === 0)
+async function recordApplied(kubectl, tracked, deadlineAt, applied) {
+    const selected = tracked.snapshots.filter((snapshot) => applied
+        ? applied.some((ref) => sameObject(ref, snapshot.ref))
+        : snapshot.appliedUid === undefined);
+    if (selected.length === 0)
         return;
-    await recordAppliedUids(kubectl, unrecorded, deadlineAt);
+    await recordAppliedUids(kubectl, selected, deadlineAt);
     try {
         if (tracked.file)
             await saveSnapshots(tracked.snapshots, tracked.file);
@@ -44727,6 +44956,10 @@ async function loadTracked(file) {
         return { snapshots: [], file };
     return { snapshots: await loadSnapshots(file), file };
 }
+/** The same object; apiVersion aside, as one object may be written under several versions. */
+function sameObject(a, b) {
+    return a.kind === b.kind && a.name === b.name && a.namespace === b.namespace;
+}
 function isWorkload(ref) {
     return WORKLOAD_KINDS.includes(ref.kind);
 }
@@ -44735,20 +44968,25 @@ function sameWorkload(ref, workload) {
     return ref.kind === workload.kind && ref.name === workload.name && ref.namespace === namespace;
 }
 /**
- * Undoes the workloads that existed, then restores and removes the other objects, each until
- * `deadlineAt`. Never throws: every workload and object gets its own answer.
+ * Restores the objects that existed, undoes the workloads that existed and waits for them, then
+ * removes the objects this step created, all until `deadlineAt`. Never throws: every workload
+ * and object gets its own answer.
  */
 async function recoverAll(kubectl, before, changed, tracked, deadlineAt) {
     // A workload this step created has no revision to undo: it is removed with the other objects
     // it created, when the object snapshots know it.
     const createdWorkloads = tracked.snapshots.filter((snapshot) => isWorkload(snapshot.ref) && snapshot.previous === undefined);
     const undone = changed.filter((workload) => !createdWorkloads.some((snapshot) => sameWorkload(snapshot.ref, workload)));
-    const rollback = await rollBack(kubectl, before, undone, deadlineAt);
+    // rollBack never throws; it runs between restoring and removing objects (see the header).
+    let rollback;
+    const undo = async () => {
+        rollback = await rollBack(kubectl, before, undone, deadlineAt);
+    };
     // Workloads that existed are the engine's: `rollout undo` puts their revision back.
     const objects = tracked.snapshots.filter((snapshot) => !(isWorkload(snapshot.ref) && snapshot.previous !== undefined));
     let restored;
     try {
-        restored = await restoreObjects(kubectl, objects, deadlineAt);
+        restored = await restoreObjects(kubectl, objects, deadlineAt, { betweenPhases: undo });
     }
     catch (error) {
         // restoreObjects answers per object and does not throw; this is a last guard for the report.
@@ -44760,7 +44998,9 @@ async function recoverAll(kubectl, before, changed, tracked, deadlineAt) {
             message: `not restored: ${errors_describeThrown(error)}`,
         }));
     }
-    return { rollback, objects: restored };
+    if (rollback === undefined)
+        await undo();
+    return { rollback: rollback ?? [], objects: restored };
 }
 /** Every workload back (or a first deploy) and every object verified as it was. */
 function recoveryFinished(results) {
@@ -44772,242 +45012,66 @@ function somethingRestored(results) {
         results.objects.some((result) => ['restored', 'removed', 'not-recreated'].includes(result.outcome)));
 }
 
-;// CONCATENATED MODULE: ./src/rollout/main.ts
+;// CONCATENATED MODULE: ./src/rollout/changed-workloads.ts
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** Reading pods and events for the summary after a failure: a few quick calls. */
-const DIAGNOSTICS_BUDGET_MS = 10_000;
-/** Reading the workloads for the report after the deploy's own time ran out. */
-const REPORT_BUDGET_MS = 10_000;
-/** A cancelled step is killed 10 s after SIGINT: the handler stops short of that to report. */
-const CANCEL_BUDGET_MS = 7_000;
-async function run() {
-    await runMain('rollout', async () => {
-        const started = Date.now();
-        const settings = readSettings();
-        const github = readGitHubContext();
-        // Every cluster call of the deploy ends within `timeout`, however the API server behaves.
-        const { kubectl, target, cluster } = await connectKubectl(settings, {
-            deadlineAt: Date.now() + settings.timeoutMs,
-        });
-        const clusterName = describeCluster(cluster);
-        if (clusterName)
-            info(log_escapeUntrusted(`Deploying to cluster ${clusterName}`));
-        const plan = await planDeploy(settings, github);
-        const workloads = plan.kind === 'apply' ? plan.workloads : [plan.workload];
-        const before = await snapshot(kubectl, workloads);
-        // The other objects as they were (ConfigMaps, Secrets, Services…), for a restore.
-        const tracked = await trackObjects(kubectl, objectsOf(plan), Date.now() + Math.max(0, kubectl.remainingMs()));
-        const state = {
-            phase: 'deploying',
-            ...target,
-            rollbackOnFailure: settings.rollbackOnFailure,
-            recoveryTimeoutMs: settings.recoveryTimeoutMs,
-            before,
-            changed: workloads,
-            objectsFile: tracked.file,
-        };
-        rolloutState.save(state);
-        if (settings.dryRun) {
-            await dryRun(kubectl, plan, github, { cluster, namespace: settings.namespace });
-        }
-        const deployment = await recordDeployment(settings, github);
-        const cancellation = onCancel(() => cancel(kubectl, settings, state, started, tracked));
-        let outcome;
-        // Filled in as each Job finishes, so a deploy that fails later still reports them.
-        const jobs = [];
-        try {
-            outcome = await deploy(kubectl, settings, plan, github, state, tracked, jobs);
-        }
-        finally {
-            cancellation.stop();
-        }
-        rolloutState.save({ ...state, phase: 'settled' });
-        const after = await snapshotQuietly(kubectl.withDeadline(Date.now() + REPORT_BUDGET_MS), workloads);
-        const report = {
-            status: outcome.status,
-            namespace: settings.namespace,
-            cluster,
-            workloads: before.map((entry, index) => ({
-                ref: entry.ref,
-                before: entry,
-                after: after?.[index],
-                wait: outcome.waits.find((wait) => wait.workload === entry.ref),
-            })),
-            jobs,
-            smokeTests: outcome.smokeTests,
-            rollback: outcome.rollback,
-            restored: outcome.restored,
-            recovery: outcome.recovery,
-            failure: outcome.failure,
-            diagnostics: outcome.diagnostics,
-            durationMs: Date.now() - started,
-            notes: [],
-        };
-        await announce(settings, github, deployment, report);
-        const images = Object.fromEntries(report.workloads.map((workload) => [workload.ref, workloadImage(workload) ?? '']));
-        setOutputs({
-            status: report.status,
-            'rolled-back': String(report.status === 'rolled-back'),
-            revision: report.workloads[0]?.after?.revision ?? '',
-            images: JSON.stringify(images),
-        });
-        setResultOutput(resultOf(report));
-        await buildSummary(report).write();
-        const verdict = verdictLine(report);
-        if (report.status !== 'succeeded') {
-            throw new errors_ActionError(verdict, report.diagnostics
-                ? 'The job summary lists the pods that are not ready and why.'
-                : undefined);
-        }
-        info(verdict);
-    }, ROLLOUT_FAILURE);
-}
-/** A failure before rollout wrote its own `result` (bad kubeconfig, API server unreachable). */
-const ROLLOUT_FAILURE = {
-    failureResult: (error) => ({ status: 'failed', rolledBack: false, failure: error }),
-};
-async function dryRun(kubectl, plan, github, where) {
-    try {
-        // Only a refusal counts: an API fault on the way is retried within the deploy's timeout.
-        await untilRecovered('The server-side dry run', async () => {
-            if (plan.kind === 'apply') {
-                await dryRunApply(kubectl, plan);
-            }
-            else {
-                await kubectl.setImage(plan.ref, plan.container, plan.image, { dryRun: 'server' });
-                await kubectl.annotate(plan.ref, annotationsFor(github, plan.image), {
-                    dryRun: 'server',
-                });
-            }
-        }, { deadlineAt: Date.now() + Math.max(0, kubectl.remainingMs()) });
-    }
-    catch (error) {
-        const problem = `the API server rejected the deploy in a server-side dry run; nothing was changed: ${errors_describeThrown(error)}`;
-        setOutputs({ status: 'failed', 'rolled-back': 'false' });
-        setResultOutput({
-            status: 'failed',
-            rolledBack: false,
-            failure: problem,
-            changed: false,
-            cluster: clusterJson(where.cluster),
-        });
-        const summary = new JobSummary().verdict('failure', `Failed: ${problem}`);
-        const whereText = whereLine(where.cluster, where.namespace);
-        if (whereText)
-            summary.paragraph(whereText);
-        await summary.write();
-        throw new errors_ActionError(problem, 'Fix the manifests or the image named above; the cluster still runs what it ran before.');
-    }
-}
-function annotationsFor(github, image) {
-    return traceabilityPatch(github, [image]).metadata.annotations;
-}
-/** The objects of an apply plan (none for set-image, which changes one workload only). */
-function objectsOf(plan) {
-    return plan.kind === 'apply' ? plan.objects : [];
-}
-async function deploy(kubectl, settings, plan, github, state, tracked, jobs) {
-    const started = Date.now();
-    const workloads = plan.kind === 'apply' ? plan.workloads : [plan.workload];
-    let waits = [];
-    let smokeTests = [];
-    let failure;
-    try {
-        try {
-            await change(kubectl, plan, settings, github, jobs);
-        }
-        finally {
-            // Which objects this step created, even when the apply failed half way: a restore deletes
-            // only those. A budget of its own, as the deploy's time may be what ran out.
-            await recordApplied(kubectl, tracked, Date.now() + REPORT_BUDGET_MS);
-        }
-        // A failed Job stops the deploy before any workload changed.
-        const failedJob = jobs.find((job) => job.outcome === 'failed');
-        waits = failedJob ? [] : await waitAll(kubectl, workloads, Math.max(1, kubectl.remainingMs()));
-        const stuck = waits.find((wait) => !wait.done);
-        if (failedJob) {
-            failure = jobLine(failedJob);
-        }
-        else if (stuck) {
-            failure = `${stuck.workload} did not become ready: ${stuck.message}`;
-        }
-        else if (settings.smokeTests.length > 0) {
-            const options = await serviceProxy(state.kubeconfigPath, settings);
-            smokeTests = await Promise.all(settings.smokeTests.map((t) => runSmokeTest(t, options)));
-            const broken = smokeTests.find((test) => !test.passed);
-            if (broken)
-                failure = `smoke test '${broken.name}' failed: ${broken.problem ?? 'no reason'}`;
-        }
-    }
-    catch (error) {
-        failure = `the deploy did not go through: ${errors_describeThrown(error)}`;
-    }
-    if (failure === undefined) {
-        return {
-            status: 'succeeded',
-            waits,
-            smokeTests,
-            rollback: [],
-            restored: [],
-            recovery: undefined,
-            failure,
-            diagnostics: undefined,
-        };
-    }
-    error(failure);
-    // After the deploy's own time, diagnostics and the rollback get budgets of their own.
-    const diagnostics = await diagnoseQuietly(kubectl.withDeadline(Date.now() + DIAGNOSTICS_BUDGET_MS), workloads, started);
-    if (!settings.rollbackOnFailure) {
-        return {
-            status: 'failed',
-            waits,
-            smokeTests,
-            rollback: [],
-            restored: [],
-            recovery: undefined,
-            failure,
-            diagnostics,
-        };
-    }
-    const { rollback, restored, recovery } = await recover(kubectl, settings, state, tracked);
-    const status = recovery.finished && somethingRestored({ rollback, objects: restored })
-        ? 'rolled-back'
-        : 'failed';
-    return { status, waits, smokeTests, rollback, restored, recovery, failure, diagnostics };
-}
 /**
- * Rolls back every changed workload, then restores the other objects and removes those this step
- * created, retrying through API faults until the recovery deadline. The deadline is saved first,
- * so a post step after a cancellation continues to the same one.
+ * The workloads of `candidates` that differ from their snapshot now. One that cannot be read, or
+ * has no snapshot, counts as changed: rolling back an unchanged workload only checks it again.
+ */
+async function changedWorkloads(kubectl, before, candidates) {
+    const changed = await Promise.all(candidates.map(async (workload) => {
+        const previous = before.find((entry) => entry.ref === reportRef(workload));
+        if (!previous)
+            return true;
+        try {
+            const live = await getWorkload(kubectl.inNamespace(workload.namespace), workloadRef(workload));
+            if (!live)
+                return previous.exists;
+            return !previous.exists || templateHash(live) !== previous.templateHash;
+        }
+        catch {
+            return true;
+        }
+    }));
+    return candidates.filter((_, index) => changed[index]);
+}
+
+;// CONCATENATED MODULE: ./src/rollout/cancel.ts
+/**
+ * Putting the cluster back from main: after a failed deploy (recover) or when the run is
+ * cancelled while it changes the cluster (cancel). Post continues either to the same recovery
+ * deadline should main be stopped first.
+ */
+
+
+
+
+
+
+
+
+
+
+/**
+ * A cancelled step is killed 10 s after SIGINT: the handler stops short of that to report, after
+ * up to 2 s waiting for the deploy's change under way to land (cancel-guard.ts).
+ */
+const CANCEL_BUDGET_MS = 5_500;
+/** Of that, reading which objects the step created (the batch under way when it was cancelled). */
+const RECORD_BUDGET_MS = 3_000;
+/**
+ * Restores the other objects, rolls back every changed workload, then removes the objects this
+ * step created, retrying through API faults until the recovery deadline. The deadline is saved
+ * first, so a post step after a cancellation continues to the same one.
  */
 async function recover(kubectl, settings, state, tracked, stopAt) {
+    // Only the workloads the deploy changed are rolled back and reported; once a rollback began,
+    // one already back on its template still has to be checked, so the list stays as it is.
+    if (state.phase === 'deploying') {
+        const readBy = Math.min(Date.now() + state.recoveryTimeoutMs, stopAt ?? Infinity);
+        state.changed = await changedWorkloads(kubectl.withDeadline(readBy), state.before, state.changed);
+    }
     // In place: a cancellation arriving now continues to the same deadline, and so does post.
     const marked = Object.assign(state, recovering(state));
     rolloutState.save(marked);
@@ -45027,56 +45091,20 @@ async function recover(kubectl, settings, state, tracked, stopAt) {
     };
 }
 /**
- * Applying the same manifests (or setting the same image) again changes nothing, so an API fault
- * here is retried within the deploy's own timeout instead of failing the deploy.
- */
-async function change(kubectl, plan, settings, github, jobs) {
-    const deadlineAt = Date.now() + Math.max(0, kubectl.remainingMs());
-    if (plan.kind === 'apply') {
-        await applyInOrder(kubectl, plan, settings.serverSide, jobs);
-        return;
-    }
-    printUntrusted(await untilRecovered(`Setting the image of ${plan.ref}`, () => kubectl.setImage(plan.ref, plan.container, plan.image), { deadlineAt }));
-    await untilRecovered(`Annotating ${plan.ref}`, () => kubectl.annotate(plan.ref, annotationsFor(github, plan.image)), { deadlineAt });
-}
-async function diagnoseQuietly(kubectl, workloads, since) {
-    try {
-        const [pods, events] = await Promise.all([
-            kubectl.json(['get', 'pods']),
-            kubectl.json(['get', 'events']),
-        ]);
-        const diagnostics = diagnose(pods, events, {
-            objects: workloads.map((w) => w.name),
-            sinceMs: Date.now() - since + 60_000,
-        });
-        // The last lines of the failing containers usually say why; each log says why it is missing.
-        const targets = failingContainers(pods, diagnostics.pods.map((pod) => pod.pod));
-        return { ...diagnostics, logs: await readPodLogs(kubectl, targets) };
-    }
-    catch (error) {
-        warning(`Could not read pods and events for diagnostics: ${errors_describeThrown(error)}`);
-        return undefined;
-    }
-}
-async function snapshotQuietly(kubectl, workloads) {
-    try {
-        return await snapshot(kubectl, workloads);
-    }
-    catch (error) {
-        warning(`Could not read the workloads after the rollout: ${errors_describeThrown(error)}`);
-        return undefined;
-    }
-}
-/**
  * Cancelled while changing the cluster: roll back for as long as the runner allows, report, and
  * leave the rest to post, which continues to the same recovery deadline.
  */
 async function cancel(kubectl, settings, state, started, tracked) {
+    const stopAt = Date.now() + CANCEL_BUDGET_MS;
     warning('The rollout was cancelled while it was changing the cluster.');
+    // The batch or Job under way may have created objects not recorded yet: the process exits
+    // below, so main's own recording never runs, and unrecorded objects would be left in place.
+    const recordBy = Date.now() + RECORD_BUDGET_MS;
+    await recordApplied(kubectl.withDeadline(recordBy), tracked, recordBy);
     let report;
     if (settings.rollbackOnFailure) {
         info('Rolling back what this run changed; the post step finishes it if time runs out.');
-        const { rollback, restored, recovery } = await recover(kubectl, settings, state, tracked, Date.now() + CANCEL_BUDGET_MS);
+        const { rollback, restored, recovery } = await recover(kubectl, settings, state, tracked, stopAt);
         for (const result of rollback) {
             info(log_escapeUntrusted(`${result.workload}: ${result.message}`));
         }
@@ -45124,40 +45152,503 @@ function cancelledReport(settings, state, started, rollback, recovery, restored 
         notes: [],
     };
 }
-async function recordDeployment(settings, github) {
-    if (!settings.environment || !settings.githubToken)
-        return undefined;
-    return startDeployment(createOctokit(settings.githubToken), {
-        owner: github.repository.owner,
-        repo: github.repository.repo,
-        ref: github.sha,
-        environment: settings.environment,
-        environmentUrl: settings.environmentUrl,
-        description: `Slipway rollout of ${github.refName ?? github.sha.slice(0, 7)}`,
-        logUrl: runUrl(github),
-    });
+
+;// CONCATENATED MODULE: ./src/core/cancellation.ts
+/**
+ * Cancellation as GitHub's runner does it: SIGINT, then SIGTERM 7.5 s later, then the process
+ * tree is killed at 10 s. One handler per step runs on the first signal (the second must not
+ * start it again); waits in the step end early so the handler has the grace period to itself.
+ */
+class Cancellation {
+    handler;
+    signalled = false;
+    waiters = [];
+    listener = () => this.trigger();
+    /** Settles when the handler has finished; it normally ends the process first. */
+    done = new Promise(() => undefined);
+    constructor(handler) {
+        this.handler = handler;
+        process.on('SIGINT', this.listener);
+        process.on('SIGTERM', this.listener);
+    }
+    get cancelled() {
+        return this.signalled;
+    }
+    /** Resolves true after ms, or false as soon as a cancellation arrives. */
+    sleep(ms) {
+        if (this.signalled)
+            return Promise.resolve(false);
+        return new Promise((resolve) => {
+            const timer = setTimeout(() => {
+                this.waiters.splice(this.waiters.indexOf(wake), 1);
+                resolve(true);
+            }, ms);
+            const wake = () => {
+                clearTimeout(timer);
+                resolve(false);
+            };
+            this.waiters.push(wake);
+        });
+    }
+    /** No longer listens: the step is past the part a cancellation has to undo. */
+    stop() {
+        process.off('SIGINT', this.listener);
+        process.off('SIGTERM', this.listener);
+    }
+    trigger() {
+        if (this.signalled)
+            return;
+        this.signalled = true;
+        for (const wake of this.waiters.splice(0))
+            wake();
+        this.done = this.handler();
+    }
 }
-async function announce(settings, github, deployment, report) {
-    if (deployment?.skippedBecause)
-        report.notes.push(deployment.skippedBecause);
-    const finished = await deployment?.finish(report.status === 'succeeded' ? 'success' : 'failure', verdictLine(report));
-    if (finished)
-        report.notes.push(finished);
-    if (!settings.notifyWebhook)
-        return;
-    const message = formatOutcome({
-        status: report.status,
-        environment: settings.environment ?? settings.namespace ?? settings.context ?? 'the cluster',
-        workloads: report.workloads.map((workload) => ({
-            name: workload.ref,
-            from: workload.before.exists ? Object.values(workload.before.images)[0] : undefined,
-            to: workloadImage(workload) ?? '',
-        })),
-        runUrl: runUrl(github),
+/** Calls `handler` once on the runner's first cancellation signal, until `stop()`. */
+function onCancel(handler) {
+    return new Cancellation(handler);
+}
+
+;// CONCATENATED MODULE: ./src/core/change-gate.ts
+/**
+ * Stops a step's own kubectl calls once the run is cancelled, so a rollback never races a change
+ * still on its way: after close(), no call through the gate starts, and close() waits for the
+ * changes already under way to land before the rollback reads the cluster.
+ */
+/** Thrown by a kubectl call through a closed gate: the run was cancelled, nothing was sent. */
+class CancelledError extends Error {
+    constructor(command) {
+        super(`kubectl ${command} was not started: the run was cancelled`);
+        this.name = 'CancelledError';
+    }
+}
+/** Commands that only read the cluster; any other may change it. */
+const READS = new Set([
+    'get',
+    'logs',
+    'describe',
+    'version',
+    'api-resources',
+    'api-versions',
+    'cluster-info',
+    'auth',
+    'events',
+    'top',
+    'explain',
+    'diff',
+]);
+/** Whether kubectl with these arguments may change the cluster (a server dry run does not). */
+function mayChange(args) {
+    if (args.includes('--dry-run=server') || args.includes('--dry-run=client'))
+        return false;
+    const [verb, sub] = args;
+    if (verb === undefined || READS.has(verb))
+        return false;
+    return !(verb === 'rollout' && (sub === 'status' || sub === 'history'));
+}
+class ChangeGate {
+    closedFlag = false;
+    inFlight = new Set();
+    get closed() {
+        return this.closedFlag;
+    }
+    /** Runs one kubectl call, or throws CancelledError when the gate is closed. */
+    async run(args, call) {
+        if (this.closedFlag)
+            throw new CancelledError(args[0] ?? '');
+        if (!mayChange(args))
+            return call();
+        const pending = call();
+        const settled = pending.then(() => undefined, () => undefined);
+        this.inFlight.add(settled);
+        try {
+            return await pending;
+        }
+        finally {
+            this.inFlight.delete(settled);
+        }
+    }
+    /**
+     * Lets no further call through and waits up to `maxWaitMs` for the changes under way (a read
+     * in flight is not waited for: its answer no longer matters). False when one still ran then.
+     */
+    async close(maxWaitMs) {
+        this.closedFlag = true;
+        if (this.inFlight.size === 0)
+            return true;
+        let timer;
+        const timedOut = new Promise((resolve) => {
+            timer = setTimeout(() => resolve(false), maxWaitMs);
+        });
+        const landed = Promise.all([...this.inFlight]).then(() => true);
+        try {
+            return await Promise.race([landed, timedOut]);
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rollout/cancel-guard.ts
+/**
+ * The rollout's cancellation, listened for from the first moment of the step. Before the cluster
+ * changes, a cancellation reports that nothing changed; once the deploy began, it rolls back
+ * (cancel.ts). Either way the deploy's own kubectl calls stop first (change-gate.ts), and the
+ * rollback starts only once a change under way has landed, so nothing the deploy sends lands
+ * after it. Main then leaves the report to the handler.
+ */
+
+
+
+
+
+
+
+
+/** Of the 10 s a cancelled step has, how long a change under way may take to land. */
+const IN_FLIGHT_WAIT_MS = 2_000;
+const BEFORE_ANY_CHANGE = 'the run was cancelled before anything changed';
+class RolloutCancellation {
+    exit;
+    /** Closed on cancellation: the deploy's kubectl goes through it. */
+    gate = new ChangeGate();
+    context = {};
+    rollback;
+    cancellation;
+    constructor(exit = (code) => process.exit(code)) {
+        this.exit = exit;
+        this.cancellation = onCancel(() => this.handle());
+    }
+    get cancelled() {
+        return this.cancellation.cancelled;
+    }
+    /** From here on the cluster may change: a cancellation runs `handler` (roll back, report). */
+    changing(handler) {
+        this.rollback = handler;
+    }
+    /** The step is past the part a cancellation has to undo. */
+    stop() {
+        if (!this.cancelled)
+            this.cancellation.stop();
+    }
+    /**
+     * Runs main's work; when the run was cancelled meanwhile, whatever it returned or threw is
+     * dropped and the handler's own report stands (it ends the process).
+     */
+    async unlessCancelled(work) {
+        try {
+            await work();
+            if (!this.cancelled)
+                return;
+        }
+        catch (error) {
+            if (!this.cancelled)
+                throw error;
+        }
+        await this.cancellation.done;
+    }
+    async handle() {
+        if (!(await this.gate.close(IN_FLIGHT_WAIT_MS))) {
+            warning('A change the deploy had sent was still under way when the rollback began.');
+        }
+        if (this.rollback)
+            return this.rollback();
+        await this.reportEarly();
+    }
+    async reportEarly() {
+        warning('The rollout was cancelled before it changed the cluster.');
+        const { state, cluster, namespace } = this.context;
+        try {
+            if (state)
+                rolloutState.save({ ...state, phase: 'settled' });
+            setOutputs({ status: 'failed', 'rolled-back': 'false' });
+            setResultOutput({
+                status: 'failed',
+                rolledBack: false,
+                failure: BEFORE_ANY_CHANGE,
+                changed: false,
+                cluster: clusterJson(cluster),
+            });
+            const summary = new JobSummary().verdict('failure', 'Cancelled before anything changed: the cluster still runs what it ran before.');
+            const where = whereLine(cluster, namespace);
+            if (where)
+                summary.paragraph(where);
+            await summary.write();
+        }
+        catch (error) {
+            warning(`Could not report the cancellation: ${errors_describeThrown(error)}`);
+        }
+        setFailed(`rollout failed: ${BEFORE_ANY_CHANGE}`);
+        this.exit(1);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rollout/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Reading pods and events for the summary after a failure: a few quick calls. */
+const DIAGNOSTICS_BUDGET_MS = 10_000;
+/** Reading the workloads for the report after the deploy's own time ran out. */
+const REPORT_BUDGET_MS = 10_000;
+async function run() {
+    await runMain('rollout', 
+    // Listening for a cancellation from the first moment: see cancel-guard.ts.
+    async () => {
+        const guard = new RolloutCancellation();
+        await guard.unlessCancelled(() => rollout(guard));
+    }, ROLLOUT_FAILURE);
+}
+async function rollout(guard) {
+    const started = Date.now();
+    const settings = readSettings();
+    const github = readGitHubContext();
+    // Every cluster call of the deploy ends within `timeout`, however the API server behaves.
+    const connected = await connectKubectl(settings, {
+        deadlineAt: Date.now() + settings.timeoutMs,
     });
-    const notified = await notifyWebhook(settings.notifyWebhook, message);
-    if (notified)
-        report.notes.push(notified);
+    const { target, cluster } = connected;
+    Object.assign(guard.context, { cluster, namespace: settings.namespace });
+    // The deploy's calls stop on cancellation; the rollback's own (connected.kubectl) do not.
+    const kubectl = connected.kubectl.withGate(guard.gate);
+    const clusterName = describeCluster(cluster);
+    if (clusterName)
+        info(log_escapeUntrusted(`Deploying to cluster ${clusterName}`));
+    const plan = await planDeploy(settings, github);
+    const workloads = plan.kind === 'apply' ? plan.workloads : [plan.workload];
+    const before = await snapshot(kubectl, workloads);
+    // The other objects as they were (ConfigMaps, Secrets, Services…), for a restore.
+    const tracked = await trackObjects(kubectl, objectsOf(plan), Date.now() + Math.max(0, kubectl.remainingMs()));
+    const state = {
+        phase: 'deploying',
+        ...target,
+        rollbackOnFailure: settings.rollbackOnFailure,
+        recoveryTimeoutMs: settings.recoveryTimeoutMs,
+        before,
+        changed: workloads,
+        objectsFile: tracked.file,
+    };
+    rolloutState.save(state);
+    guard.context.state = state;
+    if (settings.dryRun) {
+        await dryRun(kubectl, plan, github, {
+            cluster,
+            namespace: settings.namespace,
+            cancelled: () => guard.cancelled,
+        });
+    }
+    const deployment = await recordDeployment(settings, github);
+    guard.changing(() => cancel(connected.kubectl, settings, state, started, tracked));
+    // Filled in as each Job finishes, so a deploy that fails later still reports them.
+    const jobs = [];
+    const outcome = await deploy(kubectl, settings, plan, github, state, tracked, jobs);
+    guard.stop();
+    // Cancelled meanwhile: the handler rolls back and reports; main's own verdict would be a second.
+    if (guard.cancelled)
+        return;
+    rolloutState.save({ ...state, phase: 'settled' });
+    const after = await snapshotQuietly(kubectl.withDeadline(Date.now() + REPORT_BUDGET_MS), workloads);
+    const report = {
+        status: outcome.status,
+        namespace: settings.namespace,
+        cluster,
+        workloads: before.map((entry, index) => ({
+            ref: entry.ref,
+            before: entry,
+            after: after?.[index],
+            wait: outcome.waits.find((wait) => wait.workload === entry.ref),
+        })),
+        jobs,
+        smokeTests: outcome.smokeTests,
+        rollback: outcome.rollback,
+        restored: outcome.restored,
+        recovery: outcome.recovery,
+        failure: outcome.failure,
+        diagnostics: outcome.diagnostics,
+        durationMs: Date.now() - started,
+        notes: [],
+    };
+    await announce(settings, github, deployment, report);
+    const images = Object.fromEntries(report.workloads.map((workload) => [workload.ref, workloadImage(workload) ?? '']));
+    setOutputs({
+        status: report.status,
+        'rolled-back': String(report.status === 'rolled-back'),
+        revision: report.workloads[0]?.after?.revision ?? '',
+        images: JSON.stringify(images),
+    });
+    setResultOutput(resultOf(report));
+    await buildSummary(report).write();
+    const verdict = verdictLine(report);
+    if (report.status !== 'succeeded') {
+        throw new errors_ActionError(verdict, report.diagnostics ? 'The job summary lists the pods that are not ready and why.' : undefined);
+    }
+    info(verdict);
+}
+/** A failure before rollout wrote its own `result` (bad kubeconfig, API server unreachable). */
+const ROLLOUT_FAILURE = {
+    failureResult: (error) => ({ status: 'failed', rolledBack: false, failure: error }),
+};
+async function dryRun(kubectl, plan, github, where) {
+    try {
+        // Only a refusal counts: an API fault on the way is retried within the deploy's timeout.
+        await untilRecovered('The server-side dry run', async () => {
+            if (plan.kind === 'apply') {
+                await dryRunApply(kubectl, plan);
+            }
+            else {
+                await kubectl.setImage(plan.ref, plan.container, plan.image, { dryRun: 'server' });
+                await kubectl.annotate(plan.ref, annotationsFor(github, plan.image), {
+                    dryRun: 'server',
+                });
+            }
+        }, { deadlineAt: Date.now() + Math.max(0, kubectl.remainingMs()) });
+    }
+    catch (error) {
+        // Cut short by a cancellation, which reports for itself.
+        if (where.cancelled())
+            throw error;
+        const problem = `the API server rejected the deploy in a server-side dry run; nothing was changed: ${errors_describeThrown(error)}`;
+        setOutputs({ status: 'failed', 'rolled-back': 'false' });
+        setResultOutput({
+            status: 'failed',
+            rolledBack: false,
+            failure: problem,
+            changed: false,
+            cluster: clusterJson(where.cluster),
+        });
+        const summary = new JobSummary().verdict('failure', `Failed: ${problem}`);
+        const whereText = whereLine(where.cluster, where.namespace);
+        if (whereText)
+            summary.paragraph(whereText);
+        await summary.write();
+        throw new errors_ActionError(problem, 'Fix the manifests or the image named above; the cluster still runs what it ran before.');
+    }
+}
+function annotationsFor(github, image) {
+    return traceabilityPatch(github, [image]).metadata.annotations;
+}
+/** An outcome with no rollback: the deploy succeeded, or a cancellation's handler undoes it. */
+function nothingUndone() {
+    return { rollback: [], restored: [], recovery: undefined, diagnostics: undefined };
+}
+/** The objects of an apply plan (none for set-image, which changes one workload only). */
+function objectsOf(plan) {
+    return plan.kind === 'apply' ? plan.objects : [];
+}
+async function deploy(kubectl, settings, plan, github, state, tracked, jobs) {
+    const started = Date.now();
+    const workloads = plan.kind === 'apply' ? plan.workloads : [plan.workload];
+    let waits = [];
+    let smokeTests = [];
+    let failure;
+    try {
+        try {
+            await change(kubectl, plan, settings, github, { jobs, tracked });
+        }
+        finally {
+            // Which objects this step created, even when the apply failed half way: a restore deletes
+            // only those. A budget of its own, as the deploy's time may be what ran out.
+            const recordBy = Date.now() + REPORT_BUDGET_MS;
+            await recordApplied(kubectl.withDeadline(recordBy), tracked, recordBy);
+        }
+        // A failed Job stops the deploy before any workload changed.
+        const failedJob = jobs.find((job) => job.outcome === 'failed');
+        waits = failedJob ? [] : await waitAll(kubectl, workloads, Math.max(1, kubectl.remainingMs()));
+        const stuck = waits.find((wait) => !wait.done);
+        if (failedJob) {
+            failure = jobLine(failedJob);
+        }
+        else if (stuck) {
+            failure = `${stuck.workload} did not become ready: ${stuck.message}`;
+        }
+        else if (settings.smokeTests.length > 0) {
+            const options = await serviceProxy(state.kubeconfigPath, settings);
+            smokeTests = await Promise.all(settings.smokeTests.map((t) => runSmokeTest(t, options)));
+            const broken = smokeTests.find((test) => !test.passed);
+            if (broken)
+                failure = `smoke test '${broken.name}' failed: ${broken.problem ?? 'no reason'}`;
+        }
+    }
+    catch (error) {
+        failure = `the deploy did not go through: ${errors_describeThrown(error)}`;
+    }
+    // Cancelled: the cancellation's handler rolls back and reports, not the deploy.
+    if (kubectl.stopped) {
+        return { ...nothingUndone(), status: 'failed', waits, smokeTests, failure };
+    }
+    if (failure === undefined) {
+        return { ...nothingUndone(), status: 'succeeded', waits, smokeTests, failure };
+    }
+    error(log_escapeUntrusted(failure));
+    // After the deploy's own time, diagnostics and the rollback get budgets of their own.
+    const diagnostics = await diagnoseFailure(kubectl.withDeadline(Date.now() + DIAGNOSTICS_BUDGET_MS), workloads, started);
+    if (!settings.rollbackOnFailure) {
+        return {
+            status: 'failed',
+            waits,
+            smokeTests,
+            rollback: [],
+            restored: [],
+            recovery: undefined,
+            failure,
+            diagnostics,
+        };
+    }
+    const { rollback, restored, recovery } = await recover(kubectl, settings, state, tracked);
+    const status = recovery.finished && somethingRestored({ rollback, objects: restored })
+        ? 'rolled-back'
+        : 'failed';
+    return { status, waits, smokeTests, rollback, restored, recovery, failure, diagnostics };
+}
+/**
+ * Applying the same manifests (or setting the same image) again changes nothing, so an API fault
+ * here is retried within the deploy's own timeout instead of failing the deploy.
+ */
+async function change(kubectl, plan, settings, github, { jobs, tracked }) {
+    const deadlineAt = Date.now() + Math.max(0, kubectl.remainingMs());
+    if (plan.kind === 'apply') {
+        await applyInOrder(kubectl, plan, {
+            serverSide: settings.serverSide,
+            jobs,
+            // Recorded as each batch lands, so a cancellation or a killed step knows what it created.
+            onApplied: (objects) => recordApplied(kubectl, tracked, deadlineAt, objects),
+        });
+        return;
+    }
+    printUntrusted(await untilRecovered(`Setting the image of ${plan.ref}`, () => kubectl.setImage(plan.ref, plan.container, plan.image), { deadlineAt }));
+    await untilRecovered(`Annotating ${plan.ref}`, () => kubectl.annotate(plan.ref, annotationsFor(github, plan.image)), { deadlineAt });
+}
+async function snapshotQuietly(kubectl, workloads) {
+    try {
+        return await snapshot(kubectl, workloads);
+    }
+    catch (error) {
+        warning(`Could not read the workloads after the rollout: ${errors_describeThrown(error)}`);
+        return undefined;
+    }
 }
 
 

@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { ActionError } from '../../core/errors.js';
-import type { ManifestDocument, Mapping } from '../../core/manifests.js';
+import type { ManifestDocument } from '../../core/manifests.js';
+import { asMapping, mappingOrUndefined, mappingsOf, type Mapping } from '../../core/mapping.js';
 import { canaryCopyName } from '../names.js';
 
 export interface PodTemplate {
@@ -48,27 +49,35 @@ export function findDeployment(documents: readonly ManifestDocument[], name: str
   const deployments = documents
     .map((document) => document.object)
     .filter((object) => object.kind === 'Deployment');
-  const found = deployments.find((object) => asMapping(object.metadata)?.name === name);
+  const found = deployments.find((object) => asMapping(object.metadata).name === name);
   if (found) return found;
-  const names = deployments.map((object) => String(asMapping(object.metadata)?.name));
+  const names = deployments.map((object) => String(asMapping(object.metadata).name));
   throw new ActionError(
     `The manifests have no Deployment '${name}' (the deployment input), so there is no new pod template for its canary; Deployments found: ${names.join(', ') || 'none'}.`,
     "Set 'deployment' to the stable Deployment the manifests define, or add it to manifests / the kustomization.",
   );
 }
 
-/** The pod template, its references and the copies the canary gets. */
-export function deriveCanary(documents: readonly ManifestDocument[], name: string): CanaryRelease {
+/**
+ * The pod template, its references and the copies the canary gets. `namespace` is the one the
+ * canary runs in (the input, else the kubeconfig's): an object whose manifest names no namespace
+ * lands there, so it is the same namespace as a Deployment that names it explicitly.
+ */
+export function deriveCanary(
+  documents: readonly ManifestDocument[],
+  name: string,
+  namespace?: string,
+): CanaryRelease {
   const deployment = findDeployment(documents, name);
-  const template = asMapping(asMapping(deployment.spec)?.template);
-  const spec = asMapping(template?.spec);
+  const template = mappingOrUndefined(asMapping(deployment.spec).template);
+  const spec = mappingOrUndefined(template?.spec);
   if (!template || !spec || !Array.isArray(spec.containers) || spec.containers.length === 0) {
     throw new ActionError(
       `Deployment '${name}' in the manifests has no spec.template.spec.containers.`,
       'Check the manifest: a Deployment needs a pod template with at least one container.',
     );
   }
-  const namespace = asMapping(deployment.metadata)?.namespace;
+  const target = namespaceOf(deployment, namespace);
   const referenced = referencedConfig(spec);
   const copies: ConfigCopy[] = [];
   for (const document of documents) {
@@ -76,8 +85,8 @@ export function deriveCanary(documents: readonly ManifestDocument[], name: strin
     const kind = object.kind;
     if (kind !== 'ConfigMap' && kind !== 'Secret') continue;
     const metadata = asMapping(object.metadata);
-    const objectName = metadata?.name;
-    if (typeof objectName !== 'string' || metadata?.namespace !== namespace) continue;
+    const objectName = metadata.name;
+    if (typeof objectName !== 'string' || namespaceOf(object, namespace) !== target) continue;
     if (!referenced[kind].has(objectName)) continue;
     copies.push({ kind, name: objectName, copyName: canaryCopyName(objectName), object });
   }
@@ -93,37 +102,43 @@ export function deriveCanary(documents: readonly ManifestDocument[], name: strin
   return { template: rendered, canaryTemplate, copies, images: templateImages(rendered) };
 }
 
+/** The namespace an object lands in: its own, else the one it is applied to. */
+function namespaceOf(object: Mapping, applied: string | undefined): string | undefined {
+  const own = asMapping(object.metadata).namespace;
+  return typeof own === 'string' && own !== '' ? own : applied;
+}
+
 type Renames = Record<ConfigKind, ReadonlyMap<string, string>>;
 type Visit = (kind: ConfigKind, holder: Mapping, field: string) => void;
 
 /** Every place a pod spec names a ConfigMap or Secret, as (holder, field) pairs. */
 function eachReference(spec: Mapping, visit: Visit): void {
   for (const field of ['initContainers', 'containers']) {
-    for (const container of mappings(spec[field])) {
-      for (const variable of mappings(container.env)) {
+    for (const container of mappingsOf(spec[field])) {
+      for (const variable of mappingsOf(container.env)) {
         const from = asMapping(variable.valueFrom);
-        const configMap = asMapping(from?.configMapKeyRef);
+        const configMap = mappingOrUndefined(from.configMapKeyRef);
         if (configMap) visit('ConfigMap', configMap, 'name');
-        const secret = asMapping(from?.secretKeyRef);
+        const secret = mappingOrUndefined(from.secretKeyRef);
         if (secret) visit('Secret', secret, 'name');
       }
-      for (const source of mappings(container.envFrom)) {
-        const configMap = asMapping(source.configMapRef);
+      for (const source of mappingsOf(container.envFrom)) {
+        const configMap = mappingOrUndefined(source.configMapRef);
         if (configMap) visit('ConfigMap', configMap, 'name');
-        const secret = asMapping(source.secretRef);
+        const secret = mappingOrUndefined(source.secretRef);
         if (secret) visit('Secret', secret, 'name');
       }
     }
   }
-  for (const volume of mappings(spec.volumes)) {
-    const configMap = asMapping(volume.configMap);
+  for (const volume of mappingsOf(spec.volumes)) {
+    const configMap = mappingOrUndefined(volume.configMap);
     if (configMap) visit('ConfigMap', configMap, 'name');
-    const secret = asMapping(volume.secret);
+    const secret = mappingOrUndefined(volume.secret);
     if (secret) visit('Secret', secret, 'secretName');
-    for (const source of mappings(asMapping(volume.projected)?.sources)) {
-      const projectedMap = asMapping(source.configMap);
+    for (const source of mappingsOf(asMapping(volume.projected).sources)) {
+      const projectedMap = mappingOrUndefined(source.configMap);
       if (projectedMap) visit('ConfigMap', projectedMap, 'name');
-      const projectedSecret = asMapping(source.secret);
+      const projectedSecret = mappingOrUndefined(source.secret);
       if (projectedSecret) visit('Secret', projectedSecret, 'name');
     }
   }
@@ -153,7 +168,7 @@ export function templateImages(template: PodTemplate): ContainerImage[] {
     ['initContainers', true],
     ['containers', false],
   ] as const) {
-    for (const container of mappings(template.spec[field])) {
+    for (const container of mappingsOf(template.spec[field])) {
       images.push({ container: String(container.name), image: String(container.image), init });
     }
   }
@@ -195,7 +210,7 @@ export function coveredBy(wanted: unknown, live: unknown): boolean {
     );
   }
   if (wanted !== null && typeof wanted === 'object') {
-    const liveMapping = asMapping(live);
+    const liveMapping = mappingOrUndefined(live);
     if (!liveMapping) return false;
     return Object.entries(wanted as Mapping).every(
       ([key, entry]) => entry === undefined || coveredBy(entry, liveMapping[key]),
@@ -213,10 +228,10 @@ export function configContent(object: Mapping): Mapping {
   for (const field of ['data', 'binaryData', 'type', 'immutable']) {
     if (object[field] !== undefined) content[field] = object[field];
   }
-  const stringData = asMapping(object.stringData);
+  const stringData = mappingOrUndefined(object.stringData);
   if (stringData) {
     // The API server folds stringData into data, base64-encoded; compare in that form.
-    const data = { ...(asMapping(content.data) ?? {}) };
+    const data = { ...asMapping(content.data) };
     for (const [key, value] of Object.entries(stringData)) {
       data[key] = Buffer.from(String(value)).toString('base64');
     }
@@ -229,8 +244,8 @@ export function configContent(object: Mapping): Mapping {
 export function sameConfig(object: Mapping, live: Mapping | undefined): boolean {
   if (!live) return false;
   const wanted = configContent(object);
-  const has = (field: string) => asMapping(wanted[field]) ?? {};
-  const liveHas = (field: string) => asMapping(live[field]) ?? {};
+  const has = (field: string) => asMapping(wanted[field]);
+  const liveHas = (field: string) => asMapping(live[field]);
   return ['data', 'binaryData'].every((field) => {
     const a = has(field);
     const b = liveHas(field);
@@ -254,16 +269,4 @@ export function describeChange(stable: PodTemplate | undefined, canary: PodTempl
   }
   for (const [container] of before) lines.push(`container ${container} removed`);
   return lines;
-}
-
-function mappings(value: unknown): Mapping[] {
-  return Array.isArray(value)
-    ? value.map(asMapping).filter((entry): entry is Mapping => entry !== undefined)
-    : [];
-}
-
-function asMapping(value: unknown): Mapping | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Mapping)
-    : undefined;
 }

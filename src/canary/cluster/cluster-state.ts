@@ -8,6 +8,7 @@ import type { Kubectl } from '../../core/kubectl.js';
 import { canaryName } from '../names.js';
 import type { ContainerImage, PodTemplate } from './canary-template.js';
 import { hpaHoldsProblem, type HpaHold } from './hpa.js';
+import { promotionRecordProblem, type PromotionRecord } from './promotion-record.js';
 import type { CanaryTarget } from '../target.js';
 import type { TrafficMode } from '../types.js';
 import { TRAFFIC_MODES } from './traffic/traffic-modes.js';
@@ -62,6 +63,8 @@ export interface ClusterState extends Omit<CanaryTarget, 'namespace' | 'containe
   release?: ReleaseRecord;
   /** Stable's HPAs as they were before the canary held them; restored when the canary ends. */
   hpaHolds?: HpaHold[];
+  /** Set while a release is promoted: what the apply changes, for a later job to put back. */
+  promotion?: PromotionRecord;
 }
 
 /** What a canary of a whole release runs, so a later job promotes (or reverts) exactly that. */
@@ -195,6 +198,10 @@ function stateProblem(value: unknown): string | undefined {
   }
   if (state.hpaHolds !== undefined) {
     const problem = hpaHoldsProblem(state.hpaHolds);
+    if (problem) return problem;
+  }
+  if (state.promotion !== undefined) {
+    const problem = promotionRecordProblem(state.promotion);
     if (problem) return problem;
   }
   if (state.owner !== undefined) {

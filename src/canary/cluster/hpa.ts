@@ -35,14 +35,15 @@ const KIND = 'horizontalpodautoscalers.v2.autoscaling';
 
 /**
  * The HPAs that scale Deployment `deployment` in `namespace`; none when the cluster serves no
- * autoscaling/v2 (the API answers 404). Read through the raw path, so that a discovery hiccup
- * cannot be mistaken for a missing API.
+ * autoscaling/v2 (the API answers 404), 'forbidden' when the kubeconfig's user may not list them
+ * (the canary then runs without holding them). Read through the raw path, so that a discovery
+ * hiccup cannot be mistaken for a missing API.
  */
 export async function findStableHpas(
   kubectl: Kubectl,
   namespace: string,
   deployment: string,
-): Promise<HpaView[]> {
+): Promise<HpaView[] | 'forbidden'> {
   let text: string;
   try {
     text = await kubectl.getRaw(
@@ -50,6 +51,7 @@ export async function findStableHpas(
     );
   } catch (error) {
     if (error instanceof ExecError && /\(NotFound\)/.test(error.result.stderr)) return [];
+    if (error instanceof ExecError && /\(Forbidden\)/.test(error.result.stderr)) return 'forbidden';
     throw error;
   }
   const list = JSON.parse(text) as { items?: HpaView[] };
@@ -110,15 +112,31 @@ export async function restoreHpa(kubectl: Kubectl, hold: HpaHold): Promise<strin
   return `${held}, and restored to minReplicas ${wanted.minReplicas}${kept}.`;
 }
 
-/** The holds to record for stable's HPAs before the canary changes anything. */
+/** What the canary holds of stable's HPAs; `unseen` says why none could be looked at. */
+export interface StableHpaPlan {
+  holds: HpaHold[];
+  /** Set when the user may not list HPAs: a warning for the log and a note for the report. */
+  unseen: string | undefined;
+}
+
+/**
+ * Plans a hold for each HPA of stable. A user without access to HPAs (a common least-privilege
+ * setup) is no reason to refuse the canary: it runs without a hold, and the report says so.
+ */
 export async function planStableHolds(
   kubectl: Kubectl,
   namespace: string,
   deployment: string,
   stableReplicas: number,
-): Promise<HpaHold[]> {
+): Promise<StableHpaPlan> {
   const hpas = await findStableHpas(kubectl, namespace, deployment);
-  return hpas.map((hpa) => planHold(hpa, stableReplicas));
+  if (hpas === 'forbidden') {
+    return {
+      holds: [],
+      unseen: `The kubeconfig's user may not list HorizontalPodAutoscalers in namespace ${namespace}, so an HPA scaling stable (if there is one) is not held during the canary and may shrink stable as traffic moves to the canary. Allow get, list and patch on horizontalpodautoscalers (group autoscaling) in that namespace to have it held.`,
+    };
+  }
+  return { holds: hpas.map((hpa) => planHold(hpa, stableReplicas)), unseen: undefined };
 }
 
 /** Holds every HPA (once the canary, which records them, exists); returns lines for the report. */

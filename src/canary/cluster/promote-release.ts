@@ -16,6 +16,7 @@ import {
   restoreObjects,
   snapshotObjects,
   type ObjectRestoreResult,
+  type ObjectSnapshot,
 } from '../../core/kube-objects.js';
 import type { Kubectl } from '../../core/kubectl.js';
 import { escapeUntrusted } from '../../core/log.js';
@@ -41,6 +42,8 @@ export interface ReleasePromotion {
   retryUntil: number;
   /** Stable's HorizontalPodAutoscalers held during the canary, given back either way. */
   hpa?: HpaRestore;
+  /** The objects as they were, read (and saved for post and later jobs) by the caller. */
+  snapshots?: ObjectSnapshot[];
 }
 
 export async function promoteRelease(
@@ -52,11 +55,9 @@ export async function promoteRelease(
   const stable = `deployment/${names.deployment}`;
   const retrying = <T>(what: string, work: () => Promise<T>) =>
     untilRecovered(what, work, { deadlineAt: options.retryUntil });
-  const snapshots = await snapshotObjects(
-    kubectl,
-    objectRefs(options.documents),
-    options.retryUntil,
-  );
+  const snapshots =
+    options.snapshots ??
+    (await snapshotObjects(kubectl, objectRefs(options.documents), options.retryUntil));
   const directory = await writeRelease(options.documents);
   let problem: string | undefined;
   try {

@@ -7,7 +7,7 @@ import { ActionError } from '../../core/errors.js';
 import type { Kubectl } from '../../core/kubectl.js';
 import type { Mapping } from '../../core/manifests.js';
 import { renderRelease, workspace, type RenderedRelease } from '../release.js';
-import type { ReleaseSource } from '../source-input.js';
+import type { ReleaseSource } from '../../core/release-source.js';
 import {
   coveredBy,
   describeChange,
@@ -16,7 +16,8 @@ import {
   type PodTemplate,
 } from './canary-template.js';
 import type { ClusterState, ReleaseRecord } from './cluster-state.js';
-import { copyRef } from './config-copies.js';
+import { checkCopiesFree, copyRef } from './config-copies.js';
+import { lastAppliedTemplate, removedFields } from './template-removals.js';
 
 export interface PreparedRelease {
   rendered: RenderedRelease;
@@ -27,6 +28,8 @@ export interface PreparedRelease {
 
 interface StableView {
   name: string;
+  /** Its namespace as the API says: the release's objects must all be in it. */
+  namespace: string | undefined;
   container: string;
   spec: { template: unknown };
 }
@@ -38,7 +41,8 @@ export async function prepareRelease(
   stable: StableView,
   container: string | undefined,
 ): Promise<PreparedRelease> {
-  const rendered = await renderRelease(source, stable.name, workspace());
+  const rendered = await renderRelease(source, stable.name, workspace(), stable.namespace);
+  await checkCopiesFree(kubectl, rendered.copies, stable.name);
   const changedConfig: string[] = [];
   for (const copy of rendered.copies) {
     const live = await kubectl.getIfExists<Mapping>(`${copy.kind.toLowerCase()}/${copy.name}`);
@@ -49,6 +53,15 @@ export async function prepareRelease(
   if (!coveredBy(withoutImages(rendered.template), withoutImages(stableTemplate))) {
     change.push('pod template changed (env, resources, volumes or other fields)');
   }
+  // The other way round: what stable has that the release drops (see template-removals.ts).
+  const live = await kubectl.getIfExists<Mapping>(`deployment/${stable.name}`);
+  change.push(
+    ...removedFields(
+      withoutImages(rendered.template),
+      withoutImages(stableTemplate),
+      live && lastAppliedTemplate(live),
+    ),
+  );
   change.push(...changedConfig);
   if (change.length === 0 && coveredBy(rendered.template, stableTemplate)) {
     throw new ActionError(

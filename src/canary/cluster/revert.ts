@@ -11,6 +11,7 @@ import type { CleanupReport } from '../types.js';
 import { canaryName, canaryServiceName } from '../names.js';
 import { coveredBy, type PodTemplate } from './canary-template.js';
 import { readClusterState } from './cluster-state.js';
+import { ownedCopies } from './config-copies.js';
 import { restoreHeldHpas, type HpaRestore } from './hpa.js';
 import type { TrafficProvider } from './traffic/index.js';
 import { usesRoute } from './traffic/traffic-modes.js';
@@ -56,22 +57,29 @@ interface DeploymentView {
   spec: { template: { spec: { containers: Array<{ name: string; image: string }> } } };
 }
 
-/** kind/name of everything a canary run creates. */
+/** kind/name of everything a canary run creates, but its config copies (see ownedCopies). */
 export function canaryObjects(names: CanaryNames, provider: TrafficProvider): string[] {
   const objects = [`deployment/${canaryName(names.deployment)}`];
   if (usesRoute(names.traffic) && names.service) {
     objects.push(`service/${canaryServiceName(names.service)}`);
   }
-  return [...objects, ...provider.objects(), ...(names.copies ?? [])];
+  return [...objects, ...provider.objects()];
 }
 
 /**
  * The canary Deployment carries the run's state and ownership, so it goes last: a revert cut
- * short by an API fault can always be found and finished from it.
+ * short by an API fault can always be found and finished from it. The ConfigMap and Secret
+ * copies are deleted only while they carry the canary's labels: a name in the state is not proof
+ * that the object there is still the canary's.
  */
-async function deleteCanaryObjects(kubectl: Kubectl, objects: string[]): Promise<void> {
+async function deleteCanaryObjects(
+  kubectl: Kubectl,
+  objects: string[],
+  names: CanaryNames,
+): Promise<void> {
   const [deployment, ...others] = objects;
-  await kubectl.deleteIfExists(others);
+  const copies = await ownedCopies(kubectl, names.copies ?? [], names.deployment);
+  await kubectl.deleteIfExists([...others, ...copies]);
   await kubectl.deleteIfExists([deployment]);
 }
 
@@ -93,7 +101,7 @@ export async function revertToStable(
   await giveTrafficBack(provider);
   await restoreHeldHpas(kubectl, options.hpa);
   const objects = canaryObjects(names, provider);
-  await deleteCanaryObjects(kubectl, objects);
+  await deleteCanaryObjects(kubectl, objects, names);
   return verify(kubectl, provider, names, objects, options.stableImage, options.timeoutMs);
 }
 
@@ -154,7 +162,7 @@ export async function finishPromotion(
   await giveTrafficBack(provider);
   await restoreHeldHpas(kubectl, options.hpa);
   const objects = canaryObjects(names, provider);
-  await deleteCanaryObjects(kubectl, objects);
+  await deleteCanaryObjects(kubectl, objects, names);
   const report = await verify(kubectl, provider, names, objects, options.image, options.timeoutMs);
   if (!options.template) return report;
   // A release promotion is done only when stable runs the manifests' template, not one image.
@@ -209,7 +217,10 @@ async function verify(
     stableImage,
     stableHealthy:
       rollout?.done === true && (expectedImage === undefined || stableImage === expectedImage),
-    leftoverObjects: await findLeftovers(kubectl, objects),
+    leftoverObjects: [
+      ...(await findLeftovers(kubectl, objects)),
+      ...(await ownedCopies(kubectl, names.copies ?? [], names.deployment)),
+    ],
     canaryWeight: await provider.canaryWeight(),
   };
 }

@@ -92,6 +92,30 @@ describe('deriveCanary', () => {
     ]);
   });
 
+  it('copies a ConfigMap without metadata.namespace next to a Deployment with one, and the other way round', () => {
+    const inNamespace = (object: ManifestDocument, namespace: string) =>
+      doc({ ...object.object, metadata: { ...(object.object.metadata as object), namespace } });
+    const withNs = deriveCanary(
+      [inNamespace(deployment(podSpec), 'shop'), configMap],
+      'web',
+      'shop',
+    );
+    expect(withNs.copies.map((copy) => copy.name)).toEqual(['web-config']);
+    const mapWithNs = deriveCanary(
+      [deployment(podSpec), inNamespace(configMap, 'shop')],
+      'web',
+      'shop',
+    );
+    expect(mapWithNs.copies.map((copy) => copy.name)).toEqual(['web-config']);
+    // One in another namespace than the canary's is not the one its pods read.
+    const elsewhere = deriveCanary(
+      [deployment(podSpec), inNamespace(configMap, 'other')],
+      'web',
+      'shop',
+    );
+    expect(elsewhere.copies).toEqual([]);
+  });
+
   it('names the Deployments the manifests have when the wanted one is missing', () => {
     expect(() => deriveCanary([deployment(podSpec), configMap], 'api')).toThrow(
       /no Deployment 'api'.*Deployments found: web/,

@@ -48,7 +48,7 @@ it.each([
   },
 );
 
-it('takes a cluster without autoscaling/v2 (404) as one without HPAs, and other errors as errors', async () => {
+it('takes a cluster without autoscaling/v2 (404) as one without HPAs, a 403 as HPAs it cannot see, and other errors as errors', async () => {
   const failing = (stderr: string) =>
     ({
       getRaw: () =>
@@ -69,7 +69,16 @@ it('takes a cluster without autoscaling/v2 (404) as one without HPAs, and other 
   expect(await findStableHpas(failing(notFound), 'default', 'web')).toEqual([]);
   const forbidden =
     'Error from server (Forbidden): horizontalpodautoscalers.autoscaling is forbidden: User "ci" cannot list resource';
-  await expect(findStableHpas(failing(forbidden), 'default', 'web')).rejects.toThrow(/Forbidden/);
+  expect(await findStableHpas(failing(forbidden), 'default', 'web')).toBe('forbidden');
+  // The canary goes on without a hold, and says so with the permission that would allow one.
+  const plan = await planStableHolds(failing(forbidden), 'shop', 'web', 3);
+  expect(plan.holds).toEqual([]);
+  expect(plan.unseen).toContain('may not list HorizontalPodAutoscalers in namespace shop');
+  expect(plan.unseen).toContain('get, list and patch on horizontalpodautoscalers');
+  const unavailable = 'Error from server (ServiceUnavailable): the server is currently unable';
+  await expect(findStableHpas(failing(unavailable), 'default', 'web')).rejects.toThrow(
+    /ServiceUnavailable/,
+  );
 });
 
 let cluster: ClusterSim;
@@ -124,7 +133,7 @@ describeWithTool(KUBECTL_TOOL, "holding stable's HPA against kube-sim", () => {
       hpa('web', 'web', { maxReplicas: 10 }),
       hpa('other', 'api', { minReplicas: 1, maxReplicas: 3 }),
     ]);
-    const holds = await planStableHolds(kubectl, namespace, 'web', 4);
+    const { holds } = await planStableHolds(kubectl, namespace, 'web', 4);
     expect(holds.map((hold) => hold.name)).toEqual(['web']);
 
     expect(await holdStableHpas(kubectl, holds)).toEqual([
@@ -160,7 +169,7 @@ describeWithTool(KUBECTL_TOOL, "holding stable's HPA against kube-sim", () => {
       stableDeployment({ trackStable: false, replicas: 6 }),
       hpa('web', 'web', { minReplicas: 2, maxReplicas: 6 }),
     ]);
-    const holds = await planStableHolds(kubectl, namespace, 'web', 6);
+    const { holds } = await planStableHolds(kubectl, namespace, 'web', 6);
     await holdStableHpas(kubectl, holds);
     expect(await bounds(kubectl)).toEqual({ minReplicas: 6, maxReplicas: 6 });
     await kubectl.patch('horizontalpodautoscalers.v2.autoscaling/web', 'merge', {
@@ -174,9 +183,12 @@ describeWithTool(KUBECTL_TOOL, "holding stable's HPA against kube-sim", () => {
   it('has nothing to hold without an HPA, and nothing to restore once the HPA is gone', async () => {
     const { namespace, kubectl } = await namespaceIn(cluster, 'hpa-none');
     await given(kubectl, [stableDeployment({ trackStable: false, replicas: 2 })]);
-    expect(await planStableHolds(kubectl, namespace, 'web', 2)).toEqual([]);
+    expect(await planStableHolds(kubectl, namespace, 'web', 2)).toEqual({
+      holds: [],
+      unseen: undefined,
+    });
     await given(kubectl, [hpa('web', 'web', { minReplicas: 1, maxReplicas: 4 })]);
-    const holds = await planStableHolds(kubectl, namespace, 'web', 2);
+    const { holds } = await planStableHolds(kubectl, namespace, 'web', 2);
     await holdStableHpas(kubectl, holds);
     await kubectl.deleteIfExists(['horizontalpodautoscalers.v2.autoscaling/web']);
     expect(await restoreStableHpas(kubectl, holds)).toEqual([

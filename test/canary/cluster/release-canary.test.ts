@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import YAML from 'yaml';
 import type { ClusterState } from '../../../src/canary/cluster/cluster-state.js';
+import type { Kubectl } from '../../../src/core/kubectl.js';
 import {
   canaryImageOf,
+  prepareRelease,
   releaseToPromote,
   stableRunsCanary,
 } from '../../../src/canary/cluster/release-canary.js';
@@ -88,6 +90,96 @@ describe('releaseToPromote', () => {
 
   it('leaves an image canary to the image promotion', async () => {
     expect(await releaseToPromote(state(), undefined, 'web:2')).toBeUndefined();
+  });
+});
+
+/** A workspace whose web.yaml holds `objects`. */
+async function workspaceOf(objects: object[]): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'release-canary-'));
+  await writeFile(
+    join(dir, 'web.yaml'),
+    objects.map((object) => YAML.stringify(object)).join('---\n'),
+  );
+  vi.stubEnv('GITHUB_WORKSPACE', dir);
+}
+
+/** A kubectl that only reads, from `objects` by kind/name: prepareRelease must change nothing. */
+function readOnlyCluster(objects: Record<string, object>): Kubectl {
+  return { getIfExists: async (ref: string) => objects[ref] } as unknown as Kubectl;
+}
+
+const webDeployment = (container: Record<string, unknown>) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web' },
+  spec: { template: { spec: { containers: [{ name: 'app', image: 'web:1', ...container }] } } },
+});
+
+const liveTemplate = (container: Record<string, unknown>) => ({
+  spec: {
+    containers: [{ name: 'app', image: 'web:1', imagePullPolicy: 'IfNotPresent', ...container }],
+  },
+});
+
+describe('prepareRelease', () => {
+  const stable = (container: Record<string, unknown>) => ({
+    name: 'web',
+    namespace: 'shop',
+    container: 'app',
+    spec: { template: liveTemplate(container) },
+  });
+
+  it('judges a release that only removes an env var or a probe instead of refusing it', async () => {
+    await workspaceOf([webDeployment({})]);
+    const probe = { httpGet: { path: '/', port: 80 }, periodSeconds: 10 };
+    const live = stable({ env: [{ name: 'DEBUG', value: '1' }], readinessProbe: probe });
+    const prepared = await prepareRelease(readOnlyCluster({}), source, live, undefined);
+    expect(prepared.record.change).toEqual([
+      'container app: env removed',
+      'container app: readinessProbe removed',
+    ]);
+    // The same template without the removed fields is still nothing to compare.
+    await expect(
+      prepareRelease(readOnlyCluster({}), source, stable({}), undefined),
+    ).rejects.toThrow(/already runs what the manifests render/);
+  });
+
+  it("refuses, naming it, a user's own ConfigMap under the copy's name, and leaves a labelled copy be", async () => {
+    const config = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'web-config' },
+      data: { mode: 'slow' },
+    };
+    await workspaceOf([
+      webDeployment({ envFrom: [{ configMapRef: { name: 'web-config' } }] }),
+      config,
+    ]);
+    const live = stable({ envFrom: [{ configMapRef: { name: 'web-config' } }] });
+    const users = { metadata: { name: 'web-config-canary', labels: { team: 'a' } }, data: {} };
+    await expect(
+      prepareRelease(
+        readOnlyCluster({ 'configmap/web-config-canary': users }),
+        source,
+        live,
+        undefined,
+      ),
+    ).rejects.toThrow(
+      /ConfigMap 'web-config-canary' already exists and was not created by Slipway/,
+    );
+    const ours = {
+      metadata: {
+        name: 'web-config-canary',
+        labels: { 'app.kubernetes.io/managed-by': 'slipway', 'canary.slipway.dev/stable': 'web' },
+      },
+    };
+    const prepared = await prepareRelease(
+      readOnlyCluster({ 'configmap/web-config-canary': ours }),
+      source,
+      live,
+      undefined,
+    );
+    expect(prepared.record.copies).toEqual(['configmap/web-config-canary']);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   revertToStable,
   type CanaryNames,
 } from '../../../src/canary/cluster/revert.js';
+import { copyObject } from '../../../src/canary/cluster/config-copies.js';
 import { trafficProvider } from '../../../src/canary/cluster/traffic/index.js';
 import type { TrafficMode } from '../../../src/canary/types.js';
 import {
@@ -126,6 +127,44 @@ describeWithTool(KUBECTL_TOOL, 'reverting and promoting a canary against kube-si
     });
     expect(report).toMatchObject({ stableHealthy: true, leftoverObjects: [], canaryWeight: 0 });
     expect(await findLeftovers(kubectl, objects)).toEqual([]);
+  });
+
+  it("revert deletes the canary's own config copies but never an unlabelled object of a recorded copy name", async () => {
+    const { kubectl, names, provider } = await canaryRunning(
+      'revert-copies',
+      'replicas',
+      `${GOOD}:v2`,
+    );
+    const ownCopy = copyObject(
+      {
+        kind: 'ConfigMap',
+        name: 'web-config',
+        copyName: 'web-config-canary',
+        object: { data: { a: '1' } },
+      },
+      'web',
+      undefined,
+    );
+    await kubectl.applyObject(ownCopy);
+    // Someone's own Secret under a name the state records (a state from before the check, or a
+    // name taken after the copy went): the revert must leave it as it is.
+    await given(kubectl, [
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'web-secret-canary' },
+        stringData: { k: 'mine' },
+      },
+    ]);
+    const copies = ['configmap/web-config-canary', 'secret/web-secret-canary'];
+    const report = await revertToStable(
+      kubectl,
+      provider,
+      { ...names, copies },
+      { stableImage: `${GOOD}:v1`, timeoutMs: 10_000 },
+    );
+    expect(report).toMatchObject({ stableHealthy: true, leftoverObjects: [] });
+    expect(await findLeftovers(kubectl, copies)).toEqual(['secret/web-secret-canary']);
   });
 
   it('promote gives stable the new image, then traffic back to stable, then removes the canary', async () => {

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8380);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9752);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8380:
+/***/ 9752:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31097,7 +31097,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -31243,7 +31243,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -31513,7 +31513,7 @@ const OWNED_TEMP_PREFIX = 'slipway-';
  * with the credential files. Outside a runner (no RUNNER_TEMP) it goes to the system temp folder
  * and is not recorded.
  */
-function credentials_ownedTempDirectory(purpose) {
+function ownedTempDirectory(purpose) {
     const runnerTemp = process.env.RUNNER_TEMP;
     const directory = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), `${OWNED_TEMP_PREFIX}${purpose}-`));
     (0,external_node_fs_namespaceObject.chmodSync)(directory, 0o700);
@@ -31528,7 +31528,7 @@ function credentials_ownedTempDirectory(purpose) {
  * RUNNER_TEMP. Saved state is read back from the environment, so a post step checks what it is
  * told to delete instead of trusting it.
  */
-function credentials_isOwnedTempDirectory(path, runnerTemp = process.env.RUNNER_TEMP) {
+function isOwnedTempDirectory(path, runnerTemp = process.env.RUNNER_TEMP) {
     if (!runnerTemp || !(0,external_node_path_namespaceObject.isAbsolute)(path))
         return false;
     const resolved = (0,external_node_path_namespaceObject.resolve)(path);
@@ -31552,7 +31552,7 @@ async function removeCredentialFiles() {
     for (const directory of new Set([...recorded, ...written])) {
         if (typeof directory !== 'string')
             continue;
-        if (!credentials_isOwnedTempDirectory(directory)) {
+        if (!isOwnedTempDirectory(directory)) {
             warning(`Not removing ${escapeUntrusted(directory)}: a post step removes only what its main step ` +
                 `created (a ${OWNED_TEMP_PREFIX}* directory directly under RUNNER_TEMP).`);
             continue;
@@ -31578,7 +31578,7 @@ const PART = /(\d+)(ms|h|m|s)/g;
  * Parses Go-style durations such as `90s`, `5m`, `1h30m` or `250ms` into milliseconds.
  * Returns undefined for anything else, including a bare number, whose unit would be a guess.
  */
-function parseDuration(text) {
+function duration_parseDuration(text) {
     const compact = text.trim().toLowerCase();
     if (!DURATION.test(compact))
         return undefined;
@@ -31589,7 +31589,7 @@ function parseDuration(text) {
     return total;
 }
 /** Renders milliseconds the way users write them, e.g. 5400000 -> `1h30m`. */
-function formatDuration(ms) {
+function duration_formatDuration(ms) {
     if (ms < 1_000)
         return `${Math.round(ms)}ms`;
     let rest = Math.round(ms / 1_000);
@@ -31615,12 +31615,12 @@ function secrets_registerSecret(value) {
     if (!value || value.length < MIN_SECRET_LENGTH || registered.has(value))
         return;
     registered.add(value);
-    core.setSecret(value);
+    core_setSecret(value);
     // The runner masks whole lines of multi-line values; mask each line here as it does.
     for (const line of value.split(/\r?\n/)) {
         if (line.trim().length >= MIN_SECRET_LENGTH && !registered.has(line)) {
             registered.add(line);
-            core.setSecret(line);
+            core_setSecret(line);
         }
     }
 }
@@ -31660,7 +31660,7 @@ class ExecError extends errors_ActionError {
     result;
     constructor(result, hint) {
         const how = result.timedOut
-            ? `timed out after ${formatDuration(result.durationMs)} and was stopped`
+            ? `timed out after ${duration_formatDuration(result.durationMs)} and was stopped`
             : result.signal
                 ? `was killed by ${result.signal}`
                 : `exited with code ${result.exitCode}`;
@@ -32146,13 +32146,14 @@ var dist = __nccwpck_require__(8815);
  */
 
 
+
 /** The identity in a parsed kubeconfig; parts it does not name are undefined. */
 function clusterIdentity(config, context) {
-    const kubeconfig = cluster_identity_asMapping(config);
+    const kubeconfig = asMapping(config);
     const current = kubeconfig['current-context'];
     const name = context || (typeof current === 'string' && current !== '' ? current : undefined);
-    const clusterName = cluster_identity_asMapping(namedEntry(kubeconfig.contexts, name)?.context).cluster;
-    const cluster = cluster_identity_asMapping(namedEntry(kubeconfig.clusters, typeof clusterName === 'string' ? clusterName : undefined)
+    const clusterName = asMapping(namedEntry(kubeconfig.contexts, name)?.context).cluster;
+    const cluster = asMapping(namedEntry(kubeconfig.clusters, typeof clusterName === 'string' ? clusterName : undefined)
         ?.cluster);
     return { context: name, server: hostOf(cluster.server) };
 }
@@ -32181,7 +32182,7 @@ function describeCluster(identity) {
 function namedEntry(list, name) {
     if (name === undefined || !Array.isArray(list))
         return undefined;
-    return list.map(cluster_identity_asMapping).find((entry) => entry.name === name);
+    return list.map(asMapping).find((entry) => entry.name === name);
 }
 /** Only host and port: a path or a user name in the URL says nothing about which cluster it is. */
 function hostOf(server) {
@@ -32194,11 +32195,6 @@ function hostOf(server) {
         return undefined;
     }
 }
-function cluster_identity_asMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : {};
-}
 
 ;// CONCATENATED MODULE: ./src/core/kubectl.ts
 /**
@@ -32206,6 +32202,7 @@ function cluster_identity_asMapping(value) {
  * a private kubeconfig and a private discovery cache, so nothing a user typed becomes a command
  * and nothing cached by one run is trusted by the next.
  */
+
 
 
 
@@ -32228,7 +32225,7 @@ class Kubectl {
         this.program = options.program ?? defaultKubectlProgram();
         this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
         // Recorded for the post step, which removes it: nothing of ours outlives the job's steps.
-        const cacheDir = options.cacheDir ?? credentials_ownedTempDirectory('kube-cache');
+        const cacheDir = options.cacheDir ?? ownedTempDirectory('kube-cache');
         this.options = { ...options, cacheDir };
         this.globalArgs = ['--kubeconfig', options.kubeconfigPath, '--cache-dir', cacheDir];
         if (options.context)
@@ -32240,6 +32237,10 @@ class Kubectl {
     withDeadline(deadlineAt) {
         return new Kubectl({ ...this.options, deadlineAt });
     }
+    /** The same kubectl, whose calls stop once `gate` closes; undefined: calls never stop. */
+    withGate(gate) {
+        return new Kubectl({ ...this.options, gate });
+    }
     /**
      * The same kubectl working in another namespace, for objects that name their own; undefined
      * keeps this one's (the namespace input, else the context's).
@@ -32248,6 +32249,10 @@ class Kubectl {
         if (namespace === undefined || namespace === this.options.namespace)
             return this;
         return new Kubectl({ ...this.options, namespace });
+    }
+    /** Its gate closed: the run was cancelled, and no further call of this kubectl starts. */
+    get stopped() {
+        return this.options.gate?.closed ?? false;
     }
     /** The namespace given with --namespace; undefined: the context's. */
     get namespace() {
@@ -32267,11 +32272,12 @@ class Kubectl {
         if (remaining <= 0) {
             throw new errors_ActionError(`kubectl ${args[0] ?? ''} was not started: the time allowed for this step ran out.`, 'Raise the timeout, or check that the API server answers (kubectl cluster-info).');
         }
-        const result = await execute(this.program, [...this.globalArgs, ...args], {
+        const call = () => execute(this.program, [...this.globalArgs, ...args], {
             timeoutMs: Math.min(options.timeoutMs ?? this.timeoutMs, remaining),
             stdin: options.stdin,
             okExitCodes: 'any',
         });
+        const result = await (this.options.gate ? this.options.gate.run(args, call) : call());
         const failed = result.timedOut || result.exitCode !== 0;
         const error = failed ? new ExecError(result, hintFor(result.stderr)) : undefined;
         // kubectl may have cached a discovery answer the fault spoiled; the next call asks afresh.
@@ -32445,7 +32451,7 @@ async function writeKubeconfig(input) {
  * A kubeconfig input is usable without the context input only when it names a current-context;
  * checked up front so the step says so instead of kubectl failing against localhost:8080.
  */
-function checkKubeconfigContext(input, context) {
+function kubectl_checkKubeconfigContext(input, context) {
     if (!input?.trim() || context)
         return;
     const current = decodeKubeconfig(input).config['current-context'];
@@ -32510,9 +32516,6 @@ function registerKubeconfigSecrets(config) {
             }
         }
     }
-}
-function isMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 /** The one way every action sets kubectl up: the kubeconfig input (or KUBECONFIG), context, namespace. */
 async function connectKubectl(inputs, options = {}) {
@@ -32882,20 +32885,6 @@ function formatFailure(actionName, thrown) {
     return `${message}\n${BUG_HINT}`;
 }
 
-;// CONCATENATED MODULE: ./src/canary/cluster-lock.ts
-/**
- * The canary's cluster changes run one at a time, in call order: a cancellation's revert, a lease
- * renewal and a weight change main had in flight never interleave, so none lands after the revert.
- */
-class ClusterLock {
-    tail = Promise.resolve();
-    run(change) {
-        const result = this.tail.then(change);
-        this.tail = result.catch(() => undefined);
-        return result;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/canary/names.ts
 /**
  * The one place canary object names are made. Everything a canary run creates is named after the
@@ -32936,8 +32925,9 @@ function roomForSuffix(limit) {
 const KIND = 'horizontalpodautoscalers.v2.autoscaling';
 /**
  * The HPAs that scale Deployment `deployment` in `namespace`; none when the cluster serves no
- * autoscaling/v2 (the API answers 404). Read through the raw path, so that a discovery hiccup
- * cannot be mistaken for a missing API.
+ * autoscaling/v2 (the API answers 404), 'forbidden' when the kubeconfig's user may not list them
+ * (the canary then runs without holding them). Read through the raw path, so that a discovery
+ * hiccup cannot be mistaken for a missing API.
  */
 async function findStableHpas(kubectl, namespace, deployment) {
     let text;
@@ -32947,6 +32937,8 @@ async function findStableHpas(kubectl, namespace, deployment) {
     catch (error) {
         if (error instanceof ExecError && /\(NotFound\)/.test(error.result.stderr))
             return [];
+        if (error instanceof ExecError && /\(Forbidden\)/.test(error.result.stderr))
+            return 'forbidden';
         throw error;
     }
     const list = JSON.parse(text);
@@ -33005,10 +32997,19 @@ async function restoreHpa(kubectl, hold) {
     const kept = wanted.minReplicas === hold.minReplicas ? '' : ' (changed by someone else meanwhile)';
     return `${held}, and restored to minReplicas ${wanted.minReplicas}${kept}.`;
 }
-/** The holds to record for stable's HPAs before the canary changes anything. */
+/**
+ * Plans a hold for each HPA of stable. A user without access to HPAs (a common least-privilege
+ * setup) is no reason to refuse the canary: it runs without a hold, and the report says so.
+ */
 async function planStableHolds(kubectl, namespace, deployment, stableReplicas) {
     const hpas = await findStableHpas(kubectl, namespace, deployment);
-    return hpas.map((hpa) => planHold(hpa, stableReplicas));
+    if (hpas === 'forbidden') {
+        return {
+            holds: [],
+            unseen: `The kubeconfig's user may not list HorizontalPodAutoscalers in namespace ${namespace}, so an HPA scaling stable (if there is one) is not held during the canary and may shrink stable as traffic moves to the canary. Allow get, list and patch on horizontalpodautoscalers (group autoscaling) in that namespace to have it held.`,
+        };
+    }
+    return { holds: hpas.map((hpa) => planHold(hpa, stableReplicas)), unseen: undefined };
 }
 /** Holds every HPA (once the canary, which records them, exists); returns lines for the report. */
 async function holdStableHpas(kubectl, holds) {
@@ -33082,6 +33083,508 @@ async function restoreHeldHpas(kubectl, restore) {
         return;
     for (const line of await restoreStableHpas(kubectl, restore.holds))
         restore.note(line);
+}
+
+;// CONCATENATED MODULE: ./src/core/mapping.ts
+/**
+ * Reading parsed YAML and JSON (manifests, kubectl output, kubeconfigs) whose shape is not
+ * trusted: one place decides what counts as a mapping, so every reader treats an array, null or
+ * scalar where a mapping belongs the same way.
+ */
+/** A mapping, not null, an array or a scalar. */
+function mapping_isMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/**
+ * The value as a mapping, or an empty one when it is not: for reading nested fields where a
+ * missing level means the same as an empty one (`asMapping(object.metadata).name`).
+ */
+function mapping_asMapping(value) {
+    return mapping_isMapping(value) ? value : {};
+}
+/** The value as a mapping, or undefined when it is not: for callers that must tell the two apart. */
+function mappingOrUndefined(value) {
+    return mapping_isMapping(value) ? value : undefined;
+}
+/** The value as an array, or an empty one when it is not. */
+function asArray(value) {
+    return Array.isArray(value) ? value : [];
+}
+/** The mapping entries of a list, skipping anything else (`spec.containers`, `items`). */
+function mappingsOf(value) {
+    return asArray(value).filter(mapping_isMapping);
+}
+
+;// CONCATENATED MODULE: ./src/core/kube-object-content.ts
+
+/** Set by the server; keeping them would make a replace conflict or a create fail. */
+const SERVER_METADATA = [
+    'uid',
+    'resourceVersion',
+    'generation',
+    'creationTimestamp',
+    'managedFields',
+    'selfLink',
+    'deletionTimestamp',
+    'deletionGracePeriodSeconds',
+];
+/** What an object means to its users; compared to verify a restore. */
+const CONTENT_FIELDS = ['data', 'stringData', 'binaryData', 'spec', 'type', 'immutable'];
+/** `Kind.version.group/name` for kubectl, so a kind served by two groups is never mistaken. */
+function resourceOf(ref) {
+    const [group, version] = ref.apiVersion.includes('/')
+        ? ref.apiVersion.split('/', 2)
+        : ['', ref.apiVersion];
+    return group ? `${ref.kind}.${version}.${group}/${ref.name}` : `${ref.kind}/${ref.name}`;
+}
+function describeRef(ref) {
+    return `${ref.kind}/${ref.name}`;
+}
+/** The object as it would be written back: no status, no fields the server sets. */
+function withoutServerFields(object) {
+    const copy = structuredClone(object);
+    delete copy.status;
+    const metadata = mapping_asMapping(copy.metadata);
+    for (const field of SERVER_METADATA)
+        delete metadata[field];
+    // The last-applied annotation is kept on purpose: restored with the object, the next
+    // `kubectl apply` diffs against what was applied before this step, not against the bad change.
+    return copy;
+}
+/** The fields a restore puts back and a verification compares. */
+function meaningful(object) {
+    const metadata = mapping_asMapping(object.metadata);
+    const picked = {
+        metadata: { labels: metadata.labels, annotations: metadata.annotations },
+    };
+    for (const field of CONTENT_FIELDS)
+        picked[field] = object[field];
+    return picked;
+}
+/**
+ * An RFC 7386 merge patch turning `from` into `to`: changed values set, removed keys null, lists
+ * replaced whole; undefined when nothing differs.
+ */
+function mergePatch(from, to) {
+    if (mapping_isMapping(from) && mapping_isMapping(to)) {
+        const patch = {};
+        for (const [key, value] of Object.entries(to)) {
+            if (value === undefined)
+                continue;
+            const inner = mergePatch(from[key], value);
+            if (inner !== undefined)
+                patch[key] = inner;
+        }
+        for (const [key, value] of Object.entries(from)) {
+            if (value !== undefined && to[key] === undefined)
+                patch[key] = null;
+        }
+        return Object.keys(patch).length > 0 ? patch : undefined;
+    }
+    if (to === undefined)
+        return from === undefined ? undefined : null;
+    return sameJson(from, to) ? undefined : to;
+}
+/**
+ * The meaningful parts in which `live` differs from `previous`: content fields, labels and
+ * annotations. Names only, never values, since a Secret's values must not reach any report.
+ */
+function differences(previous, live) {
+    const fields = [];
+    for (const field of CONTENT_FIELDS) {
+        if (!sameJson(previous[field], live[field]))
+            fields.push(field);
+    }
+    for (const field of ['labels', 'annotations']) {
+        if (!sameJson(mapping_asMapping(previous.metadata)[field], mapping_asMapping(live.metadata)[field])) {
+            fields.push(`metadata.${field}`);
+        }
+    }
+    return fields;
+}
+function sameJson(a, b) {
+    return canonical(a) === canonical(b);
+}
+/** Key order ignored, and an empty mapping the same as none (the server drops empty ones). */
+function canonical(value) {
+    const normalise = (item) => {
+        if (Array.isArray(item))
+            return item.map(normalise);
+        if (item !== null && typeof item === 'object') {
+            const entries = Object.entries(item)
+                .filter(([, inner]) => inner !== undefined)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([key, inner]) => [key, normalise(inner)]);
+            return entries.length === 0 ? undefined : Object.fromEntries(entries);
+        }
+        return item;
+    };
+    return JSON.stringify(normalise(value) ?? null);
+}
+function uidOf(object) {
+    const uid = mapping_asMapping(object.metadata).uid;
+    return typeof uid === 'string' ? uid : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/core/kube-objects.ts
+/**
+ * Putting back every object a step changed, not only its workloads: a failed deploy must not
+ * leave a bad ConfigMap, Secret or Service behind, and must remove what it created.
+ *
+ * Before the change each object is read (`get --ignore-not-found`): one that existed is kept
+ * without the fields the server sets, one that did not is marked as to be created by the step.
+ * After the change the uid of each object is recorded, so a restore deletes an object only while
+ * it is still the one this step created. Restoring never throws: each object gets its own
+ * verified answer, retried through API faults until the recovery deadline.
+ *
+ * Snapshots may hold Secret data, so they stay in memory and in a 0600 file in a private
+ * directory (for a post step to continue), never in the step state, logs or reports.
+ */
+
+
+
+
+
+
+
+
+
+
+/**
+ * Jobs are never re-created: a Job runs when it is created, and running an old migration again
+ * after a newer one may harm the data it migrated.
+ */
+const NOT_RECREATED_KINDS = new Set(['Job']);
+const DELETE_POLL_MS = 300;
+function scoped(kubectl, ref) {
+    return ref.namespace ? kubectl.inNamespace(ref.namespace) : kubectl;
+}
+async function read(kubectl, ref) {
+    return scoped(kubectl, ref).getIfExists(resourceOf(ref));
+}
+/** Reads each object before the change; an API fault is retried until `deadlineAt`. */
+async function snapshotObjects(kubectl, refs, deadlineAt) {
+    return mapLimited(refs, async (ref) => {
+        const live = await untilRecovered(`Reading ${describeRef(ref)}`, () => read(kubectl, ref), {
+            deadlineAt,
+        });
+        return {
+            ref,
+            previous: live ? withoutServerFields(live) : undefined,
+            previousUid: live ? uidOf(live) : undefined,
+        };
+    });
+}
+/**
+ * After the change: the uid each object has now, the proof of which object this step created or
+ * replaced. An object that cannot be read keeps no uid and is then never deleted.
+ */
+async function recordAppliedUids(kubectl, snapshots, deadlineAt) {
+    await mapLimited(snapshots, async (snapshot) => {
+        try {
+            const live = await untilRecovered(`Reading ${describeRef(snapshot.ref)}`, () => read(kubectl, snapshot.ref), { deadlineAt });
+            snapshot.appliedUid = live ? uidOf(live) : undefined;
+        }
+        catch {
+            // Unknown ownership: the restore leaves such an object in place and says why.
+        }
+    });
+}
+/** A private 0600 file for the snapshots (they may hold Secret data); returns its path. */
+async function saveSnapshots(snapshots, path) {
+    const file = path ?? (0,external_node_path_namespaceObject.join)(ownedTempDirectory('objects'), 'objects.json');
+    await (0,promises_namespaceObject.writeFile)(file, JSON.stringify(snapshots), { mode: 0o600 });
+    await (0,promises_namespaceObject.chmod)(file, 0o600);
+    return file;
+}
+/** Reads what saveSnapshots wrote, only from a directory this suite owns. */
+async function loadSnapshots(path) {
+    if (!isOwnedTempDirectory((0,external_node_path_namespaceObject.dirname)(path))) {
+        throw new errors_ActionError(`Not reading object snapshots from ${path}: only a file in a directory this step created is trusted.`);
+    }
+    const parsed = JSON.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8'));
+    if (!Array.isArray(parsed) || !parsed.every(isSnapshot)) {
+        throw new errors_ActionError(`The object snapshots in ${path} are not in the expected form.`);
+    }
+    return parsed;
+}
+function isSnapshot(value) {
+    const ref = mapping_asMapping(mapping_asMapping(value).ref);
+    return typeof ref.kind === 'string' && typeof ref.name === 'string';
+}
+/**
+ * Puts every snapshot object back: objects that existed get their previous content, then
+ * objects this step created are deleted (only while they are still the ones it created). Each is
+ * read back to verify. Never throws.
+ */
+async function restoreObjects(kubectl, snapshots, deadlineAt, options = {}) {
+    const bounded = kubectl.withDeadline(deadlineAt);
+    const results = new Map();
+    const phase = async (selected, work) => {
+        await mapLimited(selected, async (snapshot) => results.set(snapshot, await guarded(snapshot, work)));
+    };
+    // What existed goes back first, so nothing left points at an object about to be removed.
+    await phase(snapshots.filter((snapshot) => snapshot.previous !== undefined), (snapshot) => restoreOne(bounded, snapshot, deadlineAt));
+    await options.betweenPhases?.();
+    await phase(snapshots.filter((snapshot) => snapshot.previous === undefined), (snapshot) => removeCreated(bounded, snapshot, deadlineAt));
+    // Reported in the order the manifests list them.
+    return snapshots.map((snapshot) => results.get(snapshot));
+}
+async function guarded(snapshot, work) {
+    try {
+        return await work(snapshot);
+    }
+    catch (error) {
+        return result(snapshot, 'failed', false, redact(snapshot, lastLine(errors_describeThrown(error))));
+    }
+}
+async function restoreOne(kubectl, snapshot, deadlineAt) {
+    const previous = snapshot.previous;
+    const what = `Restoring ${describeRef(snapshot.ref)}`;
+    const live = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+    const liveUid = live ? uidOf(live) : undefined;
+    if (NOT_RECREATED_KINDS.has(snapshot.ref.kind) && liveUid !== snapshot.previousUid) {
+        return replaceJob(kubectl, snapshot, live, deadlineAt);
+    }
+    if (live && differences(previous, live).length === 0) {
+        return result(snapshot, 'unchanged', true, 'unchanged by this deploy');
+    }
+    await untilRecovered(what, () => writeBack(kubectl, snapshot, previous), { deadlineAt });
+    const after = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+    if (!after)
+        return result(snapshot, 'failed', false, 'it is gone after the restore');
+    const left = differences(previous, after);
+    if (left.length > 0) {
+        return result(snapshot, 'failed', false, `restored, but ${left.join(', ')} still differ`);
+    }
+    return result(snapshot, 'restored', true, 'previous content restored and verified');
+}
+/**
+ * Patches the meaningful fields back (or re-creates the object if it is gone); deletes and
+ * creates it when a field cannot change in place. A JSON merge patch rather than `kubectl
+ * replace`: replace and create rewrite the last-applied annotation, which must come back as it
+ * was. The patch goes through stdin, as it may hold Secret data.
+ */
+async function writeBack(kubectl, snapshot, previous) {
+    const client = scoped(kubectl, snapshot.ref);
+    let live = await read(kubectl, snapshot.ref);
+    if (!live) {
+        await client.run(['create', '-f', '-'], { stdin: JSON.stringify(previous) });
+        live = await read(kubectl, snapshot.ref);
+        if (!live)
+            return;
+    }
+    try {
+        await patchBack(client, snapshot.ref, live, previous);
+    }
+    catch (error) {
+        if (!isImmutableRefusal(error))
+            throw error;
+        await client.run(['delete', resourceOf(snapshot.ref), '--ignore-not-found', '--wait=true']);
+        await client.run(['create', '-f', '-'], { stdin: JSON.stringify(previous) });
+        const created = await read(kubectl, snapshot.ref);
+        if (created)
+            await patchBack(client, snapshot.ref, created, previous);
+    }
+}
+async function patchBack(client, ref, live, previous) {
+    const patch = mergePatch(meaningful(live), meaningful(previous));
+    if (patch === undefined)
+        return;
+    // The live resourceVersion: a concurrent change is a conflict, retried on a fresh read.
+    mapping_asMapping(patch.metadata ?? (patch.metadata = {})).resourceVersion =
+        mapping_asMapping(live.metadata).resourceVersion;
+    // A file, not an argument: the patch may hold Secret data, and arguments are visible to all.
+    const file = (0,external_node_path_namespaceObject.join)(privateDirectory(), `patch-${(0,external_node_crypto_.randomUUID)()}.json`);
+    await (0,promises_namespaceObject.writeFile)(file, JSON.stringify(patch), { mode: 0o600 });
+    try {
+        await client.run(['patch', resourceOf(ref), '--type', 'merge', '--patch-file', file]);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(file, { force: true });
+    }
+}
+let patchDirectory;
+/** Created once per process and removed by the post step with the other private files. */
+function privateDirectory() {
+    patchDirectory ??= ownedTempDirectory('restore');
+    return patchDirectory;
+}
+/** Words the API server uses when an update touches a field that cannot change. */
+function isImmutableRefusal(error) {
+    if (!(error instanceof ExecError))
+        return false;
+    return /field is immutable|is immutable|updates to .* are forbidden|may not change once set/i.test(error.result.stderr);
+}
+/**
+ * A Job this step replaced (the old one deleted, a new one created): the new one is removed, the
+ * old one is not re-created, since that would run an old migration again.
+ */
+async function replaceJob(kubectl, snapshot, live, deadlineAt) {
+    const why = 'the Job it replaced is not re-created (re-running an old Job can harm data)';
+    if (live && uidOf(live) === snapshot.appliedUid) {
+        await deleteOwned(kubectl, snapshot, deadlineAt);
+        return result(snapshot, 'not-recreated', true, `this deploy's Job was removed; ${why}`);
+    }
+    return result(snapshot, 'not-recreated', true, live ? `a Job this deploy does not own is there now, left in place; ${why}` : why);
+}
+async function removeCreated(kubectl, snapshot, deadlineAt) {
+    const what = `Removing ${describeRef(snapshot.ref)}`;
+    const live = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+    if (!live)
+        return result(snapshot, 'absent', true, 'not created, nothing to remove');
+    if (snapshot.appliedUid === undefined) {
+        return result(snapshot, 'left', false, 'it did not exist before, but which object this deploy created was never recorded, so it was left in place');
+    }
+    if (uidOf(live) !== snapshot.appliedUid) {
+        return result(snapshot, 'left', false, 'it was replaced by someone else after this deploy created it, so it was left in place');
+    }
+    await deleteOwned(kubectl, snapshot, deadlineAt);
+    return result(snapshot, 'removed', true, 'created by this deploy; removed and verified gone');
+}
+/** Deletes the object while its uid is the one recorded after the change, then waits it out. */
+async function deleteOwned(kubectl, snapshot, deadlineAt) {
+    const what = `Removing ${describeRef(snapshot.ref)}`;
+    const client = scoped(kubectl, snapshot.ref);
+    await untilRecovered(what, async () => {
+        const live = await read(kubectl, snapshot.ref);
+        if (!live || uidOf(live) !== snapshot.appliedUid)
+            return;
+        await client.run(['delete', resourceOf(snapshot.ref), '--ignore-not-found', '--wait=false']);
+    }, { deadlineAt });
+    // Finalizers may hold it for a while: it counts as removed once it can no longer be read.
+    for (;;) {
+        const live = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
+        if (!live || uidOf(live) !== snapshot.appliedUid)
+            return;
+        if (Date.now() + DELETE_POLL_MS >= deadlineAt) {
+            throw new errors_ActionError('deleted, but it was still there at the recovery deadline');
+        }
+        await new Promise((resolve) => setTimeout(resolve, DELETE_POLL_MS));
+    }
+}
+/** A kubectl message about a Secret may quote its values; they are cut out of any report. */
+function redact(snapshot, text) {
+    if (snapshot.ref.kind !== 'Secret' || !snapshot.previous)
+        return text;
+    const values = Object.values(mapping_asMapping(snapshot.previous.data))
+        .filter((value) => typeof value === 'string' && value.length >= 4)
+        .flatMap((value) => [value, Buffer.from(value, 'base64').toString('utf8')])
+        .filter((value) => value.length >= 4)
+        .sort((a, b) => b.length - a.length);
+    return values.reduce((masked, value) => masked.split(value).join('***'), text);
+}
+function result(snapshot, outcome, verified, message) {
+    return {
+        object: describeRef(snapshot.ref),
+        namespace: snapshot.ref.namespace,
+        outcome,
+        verified,
+        message,
+    };
+}
+/** True when every object is as it was (or, for a replaced Job, as safe as it can be). */
+function allRestored(results) {
+    return results.every((entry) => entry.verified);
+}
+/** kubectl calls at once: enough to be quick, few enough not to swamp a two-core runner. */
+const CONCURRENCY = 6;
+async function mapLimited(items, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/promotion-record.ts
+/**
+ * What promoting a release is about to change, kept where whichever job ends an interrupted
+ * promotion can find it. Main holds the snapshots in memory; its post step reads them from a
+ * private 0600 file (its path is in the run state); a later job (`mode: abort`, or a run clearing
+ * a stale canary) reads them from the canary's ClusterState. The state is an annotation anyone
+ * who can read Deployments can read, so it never holds a Secret's earlier content: such a Secret
+ * is named there instead, and a later job says it could not put it back.
+ */
+
+
+
+
+
+/** Kept well below the 256 KiB all of an object's annotations may take together. */
+const MAX_RECORD_CHARS = 96_000;
+function promotionRecord(snapshots) {
+    const secret = (snapshot) => snapshot.ref.kind === 'Secret' && snapshot.previous !== undefined;
+    const withheld = snapshots.filter(secret).map((snapshot) => describeRef(snapshot.ref));
+    // A Secret the promotion creates has no earlier content to hide; it is recorded to be removed.
+    const recorded = snapshots.filter((snapshot) => !secret(snapshot));
+    if (JSON.stringify(recorded).length > MAX_RECORD_CHARS)
+        return { withheld };
+    return { snapshots: recorded, withheld };
+}
+/** A parse check for ClusterState: undefined when `value` is a promotion record. */
+function promotionRecordProblem(value) {
+    const record = value;
+    const withheld = record?.withheld;
+    if (!Array.isArray(withheld) || withheld.some((entry) => typeof entry !== 'string')) {
+        return "'promotion' is not a promotion record";
+    }
+    const snapshots = record?.snapshots;
+    if (snapshots === undefined)
+        return undefined;
+    const isSnapshot = (entry) => {
+        const ref = entry?.ref;
+        return typeof ref?.kind === 'string' && typeof ref.name === 'string';
+    };
+    return Array.isArray(snapshots) && snapshots.every(isSnapshot)
+        ? undefined
+        : "'promotion' has snapshots that are not objects";
+}
+/**
+ * The snapshots to restore and, when they are the state's partial record, a note on what a later
+ * job cannot put back. Undefined when there is nothing (a canary started by an older version).
+ */
+async function promotionSnapshots(sources) {
+    if (sources.memory)
+        return { snapshots: sources.memory, missing: undefined };
+    if (sources.file) {
+        try {
+            return { snapshots: await loadSnapshots(sources.file), missing: undefined };
+        }
+        catch (error) {
+            warning(escapeUntrusted(`Could not read the promotion's saved objects: ${errors_describeThrown(error)}`));
+        }
+    }
+    const record = sources.record;
+    if (!record)
+        return undefined;
+    const missing = [];
+    if (!record.snapshots)
+        missing.push('the objects it changed were too large to record');
+    if (record.withheld.length > 0) {
+        missing.push(`${record.withheld.join(', ')} kept no earlier content on the cluster (a Secret's data is never written to the canary's state)`);
+    }
+    return {
+        snapshots: record.snapshots ?? [],
+        missing: missing.length === 0
+            ? undefined
+            : `This job could not put back everything the interrupted promotion changed: ${missing.join('; ')}. Restore those from your source of truth.`,
+    };
+}
+/**
+ * Puts back every object the promotion changed (the stable Deployment among them); never throws. An object created by the apply is removed only with the uid it has now,
+ * read here when the interrupted promotion never recorded it.
+ */
+async function restorePromotion(kubectl, snapshots, deadlineAt) {
+    const unrecorded = snapshots.filter((snapshot) => snapshot.appliedUid === undefined);
+    if (unrecorded.length > 0)
+        await recordAppliedUids(kubectl, unrecorded, deadlineAt);
+    return restoreObjects(kubectl, snapshots, deadlineAt);
 }
 
 ;// CONCATENATED MODULE: ./src/canary/cluster/traffic/index.ts
@@ -33640,6 +34143,7 @@ function routeKind(mode) {
 
 
 
+
 const STATE_ANNOTATION = 'canary.slipway.dev/state';
 const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 const MANAGED_BY = 'slipway';
@@ -33739,6 +34243,11 @@ function stateProblem(value) {
     }
     if (state.hpaHolds !== undefined) {
         const problem = hpaHoldsProblem(state.hpaHolds);
+        if (problem)
+            return problem;
+    }
+    if (state.promotion !== undefined) {
+        const problem = promotionRecordProblem(state.promotion);
         if (problem)
             return problem;
     }
@@ -33921,6 +34430,13 @@ function checkServiceSelection(mode, service, stable) {
 }
 
 ;// CONCATENATED MODULE: ./src/canary/cluster/config-copies.ts
+/**
+ * The canary's own ConfigMaps and Secrets: copies of the release's, named for the canary, so the
+ * canary's new config is judged without touching what stable's pods read. They are canary
+ * objects: labelled like the canary Deployment, deleted by the revert, checked as leftovers.
+ */
+
+
 
 /** The fields that are a ConfigMap's or Secret's content. */
 const CONTENT = ['data', 'binaryData', 'stringData', 'type', 'immutable'];
@@ -33944,402 +34460,77 @@ function copyObject(copy, stable, namespace) {
 function copyRef(copy) {
     return `${copy.kind.toLowerCase()}/${copy.copyName}`;
 }
+/** True when the object carries the labels Slipway puts on the canary copies of `stable`. */
+function isCanaryCopy(object, stable) {
+    const labels = object.metadata?.labels ?? {};
+    return labels[MANAGED_BY_LABEL] === MANAGED_BY && labels[STABLE_LABEL] === stable;
+}
+/**
+ * Refuses, before anything changes, a copy name that is taken by an object Slipway did not create
+ * for this canary: applying over it would merge the release's data into someone's own ConfigMap
+ * or Secret, and the revert would then delete it.
+ */
+async function checkCopiesFree(kubectl, copies, stable) {
+    for (const copy of copies) {
+        const live = await kubectl.getIfExists(copyRef(copy));
+        if (!live || isCanaryCopy(live, stable))
+            continue;
+        throw new errors_ActionError(`${copy.kind} '${copy.copyName}' already exists and was not created by Slipway for the canary of '${stable}' (it lacks the labels ${MANAGED_BY_LABEL}=${MANAGED_BY} and ${STABLE_LABEL}=${stable}); the canary needs that name for its copy, so nothing was changed.`, `Rename or remove that ${copy.kind}, then run the canary again.`);
+    }
+}
+/**
+ * Of the copies a canary recorded (kind/name), those that exist and carry its labels: only those
+ * are deleted and counted as leftovers, never an object of the same name someone else owns.
+ */
+async function ownedCopies(kubectl, refs, stable) {
+    const found = await Promise.all(refs.map(async (ref) => {
+        const live = await kubectl.getIfExists(ref);
+        return live && isCanaryCopy(live, stable) ? ref : '';
+    }));
+    return found.filter((ref) => ref !== '');
+}
 /** Applies every copy; applying them again changes nothing. */
 async function applyConfigCopies(kubectl, copies, stable, namespace) {
+    // Checked again right before writing: the name may have been taken since the release was read.
+    await checkCopiesFree(kubectl, copies, stable);
     for (const copy of copies)
         await kubectl.applyObject(copyObject(copy, stable, namespace));
 }
 
-;// CONCATENATED MODULE: ./src/core/kube-object-content.ts
-/** Set by the server; keeping them would make a replace conflict or a create fail. */
-const SERVER_METADATA = [
-    'uid',
-    'resourceVersion',
-    'generation',
-    'creationTimestamp',
-    'managedFields',
-    'selfLink',
-    'deletionTimestamp',
-    'deletionGracePeriodSeconds',
-];
-/** What an object means to its users; compared to verify a restore. */
-const CONTENT_FIELDS = ['data', 'stringData', 'binaryData', 'spec', 'type', 'immutable'];
-/** `Kind.version.group/name` for kubectl, so a kind served by two groups is never mistaken. */
-function resourceOf(ref) {
-    const [group, version] = ref.apiVersion.includes('/')
-        ? ref.apiVersion.split('/', 2)
-        : ['', ref.apiVersion];
-    return group ? `${ref.kind}.${version}.${group}/${ref.name}` : `${ref.kind}/${ref.name}`;
-}
-function describeRef(ref) {
-    return `${ref.kind}/${ref.name}`;
-}
-/** The object as it would be written back: no status, no fields the server sets. */
-function withoutServerFields(object) {
-    const copy = structuredClone(object);
-    delete copy.status;
-    const metadata = kube_object_content_asMapping(copy.metadata);
-    for (const field of SERVER_METADATA)
-        delete metadata[field];
-    // The last-applied annotation is kept on purpose: restored with the object, the next
-    // `kubectl apply` diffs against what was applied before this step, not against the bad change.
-    return copy;
-}
-/** The fields a restore puts back and a verification compares. */
-function meaningful(object) {
-    const metadata = kube_object_content_asMapping(object.metadata);
-    const picked = {
-        metadata: { labels: metadata.labels, annotations: metadata.annotations },
-    };
-    for (const field of CONTENT_FIELDS)
-        picked[field] = object[field];
-    return picked;
-}
+;// CONCATENATED MODULE: ./src/core/manifest-secrets.ts
 /**
- * An RFC 7386 merge patch turning `from` into `to`: changed values set, removed keys null, lists
- * replaced whole; undefined when nothing differs.
+ * The values of the Secrets a step deploys are secrets of the run: a pod or Job that prints one
+ * (a migration echoing its DATABASE_URL) must not show it in the log or the job summary. Each is
+ * registered as it is read, in the forms it travels in: as written in stringData, decoded from
+ * data, and base64 (what `kubectl get -o yaml` prints).
  */
-function mergePatch(from, to) {
-    if (isPlainMapping(from) && isPlainMapping(to)) {
-        const patch = {};
-        for (const [key, value] of Object.entries(to)) {
-            if (value === undefined)
+
+
+/** registerSecret skips shorter values, as the runner does; their encodings are skipped too. */
+const MIN_LENGTH = 4;
+function registerValue(value) {
+    if (value.length >= MIN_LENGTH)
+        secrets_registerSecretWithDerivations(value);
+}
+/** Registers every value of the Secret objects among `objects`; other objects are ignored. */
+function registerManifestSecrets(objects) {
+    for (const object of objects) {
+        if (object.kind !== 'Secret')
+            continue;
+        for (const value of Object.values(mapping_asMapping(object.stringData))) {
+            if (typeof value === 'string')
+                registerValue(value);
+        }
+        for (const value of Object.values(mapping_asMapping(object.data))) {
+            if (typeof value !== 'string')
                 continue;
-            const inner = mergePatch(from[key], value);
-            if (inner !== undefined)
-                patch[key] = inner;
-        }
-        for (const [key, value] of Object.entries(from)) {
-            if (value !== undefined && to[key] === undefined)
-                patch[key] = null;
-        }
-        return Object.keys(patch).length > 0 ? patch : undefined;
-    }
-    if (to === undefined)
-        return from === undefined ? undefined : null;
-    return sameJson(from, to) ? undefined : to;
-}
-function isPlainMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-/**
- * The meaningful parts in which `live` differs from `previous`: content fields, labels and
- * annotations. Names only, never values, since a Secret's values must not reach any report.
- */
-function differences(previous, live) {
-    const fields = [];
-    for (const field of CONTENT_FIELDS) {
-        if (!sameJson(previous[field], live[field]))
-            fields.push(field);
-    }
-    for (const field of ['labels', 'annotations']) {
-        if (!sameJson(kube_object_content_asMapping(previous.metadata)[field], kube_object_content_asMapping(live.metadata)[field])) {
-            fields.push(`metadata.${field}`);
+            const decoded = Buffer.from(value, 'base64').toString('utf8');
+            if (decoded.length < MIN_LENGTH)
+                continue;
+            secrets_registerSecret(value.replace(/\s+/g, ''));
+            registerValue(decoded);
         }
     }
-    return fields;
-}
-function sameJson(a, b) {
-    return canonical(a) === canonical(b);
-}
-/** Key order ignored, and an empty mapping the same as none (the server drops empty ones). */
-function canonical(value) {
-    const normalise = (item) => {
-        if (Array.isArray(item))
-            return item.map(normalise);
-        if (item !== null && typeof item === 'object') {
-            const entries = Object.entries(item)
-                .filter(([, inner]) => inner !== undefined)
-                .sort(([a], [b]) => a.localeCompare(b))
-                .map(([key, inner]) => [key, normalise(inner)]);
-            return entries.length === 0 ? undefined : Object.fromEntries(entries);
-        }
-        return item;
-    };
-    return JSON.stringify(normalise(value) ?? null);
-}
-function uidOf(object) {
-    const uid = kube_object_content_asMapping(object.metadata).uid;
-    return typeof uid === 'string' ? uid : undefined;
-}
-function kube_object_content_asMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : {};
-}
-
-;// CONCATENATED MODULE: ./src/core/kube-objects.ts
-/**
- * Putting back every object a step changed, not only its workloads: a failed deploy must not
- * leave a bad ConfigMap, Secret or Service behind, and must remove what it created.
- *
- * Before the change each object is read (`get --ignore-not-found`): one that existed is kept
- * without the fields the server sets, one that did not is marked as to be created by the step.
- * After the change the uid of each object is recorded, so a restore deletes an object only while
- * it is still the one this step created. Restoring never throws: each object gets its own
- * verified answer, retried through API faults until the recovery deadline.
- *
- * Snapshots may hold Secret data, so they stay in memory and in a 0600 file in a private
- * directory (for a post step to continue), never in the step state, logs or reports.
- */
-
-
-
-
-
-
-
-
-
-/**
- * Jobs are never re-created: a Job runs when it is created, and running an old migration again
- * after a newer one may harm the data it migrated.
- */
-const NOT_RECREATED_KINDS = new Set(['Job']);
-const DELETE_POLL_MS = 300;
-function scoped(kubectl, ref) {
-    return ref.namespace ? kubectl.inNamespace(ref.namespace) : kubectl;
-}
-async function read(kubectl, ref) {
-    return scoped(kubectl, ref).getIfExists(resourceOf(ref));
-}
-/** Reads each object before the change; an API fault is retried until `deadlineAt`. */
-async function snapshotObjects(kubectl, refs, deadlineAt) {
-    return mapLimited(refs, async (ref) => {
-        const live = await untilRecovered(`Reading ${describeRef(ref)}`, () => read(kubectl, ref), {
-            deadlineAt,
-        });
-        return {
-            ref,
-            previous: live ? withoutServerFields(live) : undefined,
-            previousUid: live ? uidOf(live) : undefined,
-        };
-    });
-}
-/**
- * After the change: the uid each object has now, the proof of which object this step created or
- * replaced. An object that cannot be read keeps no uid and is then never deleted.
- */
-async function recordAppliedUids(kubectl, snapshots, deadlineAt) {
-    await mapLimited(snapshots, async (snapshot) => {
-        try {
-            const live = await untilRecovered(`Reading ${describeRef(snapshot.ref)}`, () => read(kubectl, snapshot.ref), { deadlineAt });
-            snapshot.appliedUid = live ? uidOf(live) : undefined;
-        }
-        catch {
-            // Unknown ownership: the restore leaves such an object in place and says why.
-        }
-    });
-}
-/** A private 0600 file for the snapshots (they may hold Secret data); returns its path. */
-async function saveSnapshots(snapshots, path) {
-    const file = path ?? join(ownedTempDirectory('objects'), 'objects.json');
-    await writeFile(file, JSON.stringify(snapshots), { mode: 0o600 });
-    await chmod(file, 0o600);
-    return file;
-}
-/** Reads what saveSnapshots wrote, only from a directory this suite owns. */
-async function loadSnapshots(path) {
-    if (!isOwnedTempDirectory(dirname(path))) {
-        throw new ActionError(`Not reading object snapshots from ${path}: only a file in a directory this step created is trusted.`);
-    }
-    const parsed = JSON.parse(await readFile(path, 'utf8'));
-    if (!Array.isArray(parsed) || !parsed.every(isSnapshot)) {
-        throw new ActionError(`The object snapshots in ${path} are not in the expected form.`);
-    }
-    return parsed;
-}
-function isSnapshot(value) {
-    const ref = asMapping(asMapping(value).ref);
-    return typeof ref.kind === 'string' && typeof ref.name === 'string';
-}
-/**
- * Puts every snapshot object back: objects that existed get their previous content, then
- * objects this step created are deleted (only while they are still the ones it created). Each is
- * read back to verify. Never throws.
- */
-async function restoreObjects(kubectl, snapshots, deadlineAt) {
-    const bounded = kubectl.withDeadline(deadlineAt);
-    const results = new Map();
-    const phase = async (selected, work) => {
-        await mapLimited(selected, async (snapshot) => results.set(snapshot, await guarded(snapshot, work)));
-    };
-    // What existed goes back first, so nothing left points at an object about to be removed.
-    await phase(snapshots.filter((snapshot) => snapshot.previous !== undefined), (snapshot) => restoreOne(bounded, snapshot, deadlineAt));
-    await phase(snapshots.filter((snapshot) => snapshot.previous === undefined), (snapshot) => removeCreated(bounded, snapshot, deadlineAt));
-    // Reported in the order the manifests list them.
-    return snapshots.map((snapshot) => results.get(snapshot));
-}
-async function guarded(snapshot, work) {
-    try {
-        return await work(snapshot);
-    }
-    catch (error) {
-        return result(snapshot, 'failed', false, redact(snapshot, lastLine(errors_describeThrown(error))));
-    }
-}
-async function restoreOne(kubectl, snapshot, deadlineAt) {
-    const previous = snapshot.previous;
-    const what = `Restoring ${describeRef(snapshot.ref)}`;
-    const live = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
-    const liveUid = live ? uidOf(live) : undefined;
-    if (NOT_RECREATED_KINDS.has(snapshot.ref.kind) && liveUid !== snapshot.previousUid) {
-        return replaceJob(kubectl, snapshot, live, deadlineAt);
-    }
-    if (live && differences(previous, live).length === 0) {
-        return result(snapshot, 'unchanged', true, 'unchanged by this deploy');
-    }
-    await untilRecovered(what, () => writeBack(kubectl, snapshot, previous), { deadlineAt });
-    const after = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
-    if (!after)
-        return result(snapshot, 'failed', false, 'it is gone after the restore');
-    const left = differences(previous, after);
-    if (left.length > 0) {
-        return result(snapshot, 'failed', false, `restored, but ${left.join(', ')} still differ`);
-    }
-    return result(snapshot, 'restored', true, 'previous content restored and verified');
-}
-/**
- * Patches the meaningful fields back (or re-creates the object if it is gone); deletes and
- * creates it when a field cannot change in place. A JSON merge patch rather than `kubectl
- * replace`: replace and create rewrite the last-applied annotation, which must come back as it
- * was. The patch goes through stdin, as it may hold Secret data.
- */
-async function writeBack(kubectl, snapshot, previous) {
-    const client = scoped(kubectl, snapshot.ref);
-    let live = await read(kubectl, snapshot.ref);
-    if (!live) {
-        await client.run(['create', '-f', '-'], { stdin: JSON.stringify(previous) });
-        live = await read(kubectl, snapshot.ref);
-        if (!live)
-            return;
-    }
-    try {
-        await patchBack(client, snapshot.ref, live, previous);
-    }
-    catch (error) {
-        if (!isImmutableRefusal(error))
-            throw error;
-        await client.run(['delete', resourceOf(snapshot.ref), '--ignore-not-found', '--wait=true']);
-        await client.run(['create', '-f', '-'], { stdin: JSON.stringify(previous) });
-        const created = await read(kubectl, snapshot.ref);
-        if (created)
-            await patchBack(client, snapshot.ref, created, previous);
-    }
-}
-async function patchBack(client, ref, live, previous) {
-    const patch = mergePatch(meaningful(live), meaningful(previous));
-    if (patch === undefined)
-        return;
-    // The live resourceVersion: a concurrent change is a conflict, retried on a fresh read.
-    kube_object_content_asMapping(patch.metadata ?? (patch.metadata = {})).resourceVersion =
-        kube_object_content_asMapping(live.metadata).resourceVersion;
-    // A file, not an argument: the patch may hold Secret data, and arguments are visible to all.
-    const file = (0,external_node_path_namespaceObject.join)(privateDirectory(), `patch-${(0,external_node_crypto_.randomUUID)()}.json`);
-    await (0,promises_namespaceObject.writeFile)(file, JSON.stringify(patch), { mode: 0o600 });
-    try {
-        await client.run(['patch', resourceOf(ref), '--type', 'merge', '--patch-file', file]);
-    }
-    finally {
-        await (0,promises_namespaceObject.rm)(file, { force: true });
-    }
-}
-let patchDirectory;
-/** Created once per process and removed by the post step with the other private files. */
-function privateDirectory() {
-    patchDirectory ??= credentials_ownedTempDirectory('restore');
-    return patchDirectory;
-}
-/** Words the API server uses when an update touches a field that cannot change. */
-function isImmutableRefusal(error) {
-    if (!(error instanceof ExecError))
-        return false;
-    return /field is immutable|is immutable|updates to .* are forbidden|may not change once set/i.test(error.result.stderr);
-}
-/**
- * A Job this step replaced (the old one deleted, a new one created): the new one is removed, the
- * old one is not re-created, since that would run an old migration again.
- */
-async function replaceJob(kubectl, snapshot, live, deadlineAt) {
-    const why = 'the Job it replaced is not re-created (re-running an old Job can harm data)';
-    if (live && uidOf(live) === snapshot.appliedUid) {
-        await deleteOwned(kubectl, snapshot, deadlineAt);
-        return result(snapshot, 'not-recreated', true, `this deploy's Job was removed; ${why}`);
-    }
-    return result(snapshot, 'not-recreated', true, live ? `a Job this deploy does not own is there now, left in place; ${why}` : why);
-}
-async function removeCreated(kubectl, snapshot, deadlineAt) {
-    const what = `Removing ${describeRef(snapshot.ref)}`;
-    const live = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
-    if (!live)
-        return result(snapshot, 'absent', true, 'not created, nothing to remove');
-    if (snapshot.appliedUid === undefined) {
-        return result(snapshot, 'left', false, 'it did not exist before, but which object this deploy created was never recorded, so it was left in place');
-    }
-    if (uidOf(live) !== snapshot.appliedUid) {
-        return result(snapshot, 'left', false, 'it was replaced by someone else after this deploy created it, so it was left in place');
-    }
-    await deleteOwned(kubectl, snapshot, deadlineAt);
-    return result(snapshot, 'removed', true, 'created by this deploy; removed and verified gone');
-}
-/** Deletes the object while its uid is the one recorded after the change, then waits it out. */
-async function deleteOwned(kubectl, snapshot, deadlineAt) {
-    const what = `Removing ${describeRef(snapshot.ref)}`;
-    const client = scoped(kubectl, snapshot.ref);
-    await untilRecovered(what, async () => {
-        const live = await read(kubectl, snapshot.ref);
-        if (!live || uidOf(live) !== snapshot.appliedUid)
-            return;
-        await client.run(['delete', resourceOf(snapshot.ref), '--ignore-not-found', '--wait=false']);
-    }, { deadlineAt });
-    // Finalizers may hold it for a while: it counts as removed once it can no longer be read.
-    for (;;) {
-        const live = await untilRecovered(what, () => read(kubectl, snapshot.ref), { deadlineAt });
-        if (!live || uidOf(live) !== snapshot.appliedUid)
-            return;
-        if (Date.now() + DELETE_POLL_MS >= deadlineAt) {
-            throw new errors_ActionError('deleted, but it was still there at the recovery deadline');
-        }
-        await new Promise((resolve) => setTimeout(resolve, DELETE_POLL_MS));
-    }
-}
-/** A kubectl message about a Secret may quote its values; they are cut out of any report. */
-function redact(snapshot, text) {
-    if (snapshot.ref.kind !== 'Secret' || !snapshot.previous)
-        return text;
-    const values = Object.values(kube_object_content_asMapping(snapshot.previous.data))
-        .filter((value) => typeof value === 'string' && value.length >= 4)
-        .flatMap((value) => [value, Buffer.from(value, 'base64').toString('utf8')])
-        .filter((value) => value.length >= 4)
-        .sort((a, b) => b.length - a.length);
-    return values.reduce((masked, value) => masked.split(value).join('***'), text);
-}
-function result(snapshot, outcome, verified, message) {
-    return {
-        object: describeRef(snapshot.ref),
-        namespace: snapshot.ref.namespace,
-        outcome,
-        verified,
-        message,
-    };
-}
-/** True when every object is as it was (or, for a replaced Job, as safe as it can be). */
-function allRestored(results) {
-    return results.every((entry) => entry.verified);
-}
-/** kubectl calls at once: enough to be quick, few enough not to swamp a two-core runner. */
-const CONCURRENCY = 6;
-async function mapLimited(items, work) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await work(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
-    return results;
 }
 
 ;// CONCATENATED MODULE: ./src/core/manifests.ts
@@ -34352,11 +34543,13 @@ async function mapLimited(items, work) {
 
 
 
+
+
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
 const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
 const IMAGES_EXAMPLE = 'ghcr.io/acme/web=ghcr.io/acme/web@sha256:…';
 /** `name=ref` lines; `name` is an image repository, `ref` the image to put in its place. */
-function parseImageOverrides(lines) {
+function manifests_parseImageOverrides(lines) {
     const overrides = new Map();
     for (const line of lines) {
         const separator = line.indexOf('=');
@@ -34403,6 +34596,8 @@ function parseManifestText(text, file) {
         }
         parsed.push(...unpackList({ file, index, object: value }));
     });
+    // Masked from the moment they are read, before any log or summary could show them.
+    registerManifestSecrets(parsed.map((document) => document.object));
     return parsed;
 }
 /**
@@ -34415,7 +34610,7 @@ function unpackList(document) {
         return [document];
     }
     return items.flatMap((item, position) => {
-        const object = manifests_asMapping(item);
+        const object = mappingOrUndefined(item);
         if (!object) {
             throw new errors_ActionError(`${document.file} (document ${document.index + 1}, item ${position + 1} of its ${kind}) is not a Kubernetes object.`, 'Each item of a List must be one object with apiVersion, kind and metadata.');
         }
@@ -34426,7 +34621,7 @@ function unpackList(document) {
 async function expandManifestPaths(patterns, cwd, input = 'manifests') {
     const files = [];
     for (const pattern of patterns) {
-        const matches = manifests_isGlob(pattern)
+        const matches = isGlob(pattern)
             ? await expandGlob(pattern, cwd)
             : await expandPath((0,external_node_path_namespaceObject.resolve)(cwd, pattern), pattern, input);
         if (matches.length === 0) {
@@ -34438,7 +34633,7 @@ async function expandManifestPaths(patterns, cwd, input = 'manifests') {
     }
     return files;
 }
-function manifests_isGlob(pattern) {
+function isGlob(pattern) {
     return /[*?[]/.test(pattern);
 }
 async function expandPath(path, pattern, input) {
@@ -34507,7 +34702,7 @@ function globRegex(glob) {
     }
     return new RegExp(`^${source}$`);
 }
-async function manifests_readManifests(patterns, cwd, input = 'manifests') {
+async function readManifests(patterns, cwd, input = 'manifests') {
     const documents = [];
     for (const file of await expandManifestPaths(patterns, cwd, input)) {
         let text;
@@ -34527,12 +34722,12 @@ function findWorkloads(documents) {
         const kind = document.object.kind;
         if (!WORKLOAD_KINDS.includes(kind))
             continue;
-        const metadata = manifests_asMapping(document.object.metadata);
-        const name = metadata?.name;
+        const metadata = mapping_asMapping(document.object.metadata);
+        const name = metadata.name;
         if (typeof name !== 'string' || name === '') {
             throw new errors_ActionError(`A ${String(kind)} in ${document.file} has no metadata.name.`);
         }
-        const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
+        const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
         workloads.push({ kind: kind, name, namespace, document });
     }
     return workloads;
@@ -34541,11 +34736,11 @@ function findWorkloads(documents) {
 function objectRefs(documents) {
     const refs = [];
     for (const { object } of documents) {
-        const metadata = manifests_asMapping(object.metadata);
+        const metadata = mapping_asMapping(object.metadata);
         const { apiVersion, kind } = object;
         if (typeof apiVersion !== 'string' || typeof kind !== 'string')
             continue;
-        if (typeof metadata?.name !== 'string' || metadata.name === '')
+        if (typeof metadata.name !== 'string' || metadata.name === '')
             continue;
         const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
         refs.push({ apiVersion, kind, name: metadata.name, namespace });
@@ -34571,7 +34766,7 @@ function substituteImages(documents, overrides) {
             const containers = podSpec?.[field];
             if (!Array.isArray(containers))
                 continue;
-            for (const container of containers.map(manifests_asMapping)) {
+            for (const container of containers.map(mappingOrUndefined)) {
                 if (!container || typeof container.image !== 'string')
                     continue;
                 const repository = imageRepository(container.image);
@@ -34605,19 +34800,19 @@ function podTemplates(documents) {
     const found = [];
     for (const document of documents) {
         const { kind } = document.object;
-        const spec = manifests_asMapping(document.object.spec);
+        const spec = mapping_asMapping(document.object.spec);
         const template = workloads.has(document) || kind === 'Job'
-            ? manifests_asMapping(spec?.template)
+            ? mappingOrUndefined(spec.template)
             : kind === 'CronJob'
-                ? manifests_asMapping(manifests_asMapping(manifests_asMapping(spec?.jobTemplate)?.spec)?.template)
+                ? mappingOrUndefined(mapping_asMapping(mapping_asMapping(spec.jobTemplate).spec).template)
                 : undefined;
         if (!template)
             continue;
-        const metadata = manifests_asMapping(document.object.metadata);
+        const metadata = mapping_asMapping(document.object.metadata);
         found.push({
-            ref: `${String(kind).toLowerCase()}/${String(metadata?.name)}`,
-            namespace: typeof metadata?.namespace === 'string' ? metadata.namespace : undefined,
-            podSpec: manifests_asMapping(template.spec),
+            ref: `${String(kind).toLowerCase()}/${String(metadata.name)}`,
+            namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
+            podSpec: mapping_asMapping(template.spec),
         });
     }
     return found;
@@ -34632,445 +34827,498 @@ function renderManifests(documents) {
         .map((document) => YAML.stringify(document.object, { version: '1.1' }))
         .join('---\n');
 }
-function manifests_asMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : undefined;
-}
 
-;// CONCATENATED MODULE: ./src/canary/cluster/canary-template.ts
+;// CONCATENATED MODULE: ./src/core/image-reference.ts
 /**
- * The canary of a whole release: from rendered manifests, the stable Deployment's new pod
- * template (every container, env, resources, volumes) and copies of the ConfigMaps and Secrets it
- * references, renamed for the canary so the canary's config never touches stable's. Pure: the
- * cluster side applies what this returns.
+ * Image references as Docker and the OCI distribution spec write them:
+ * `[host[:port]/]repository[:tag][@algorithm:hex]`.
+ *
+ * Docker Hub short names are normalised the way `docker pull` reads them: `nginx`,
+ * `library/nginx`, `docker.io/nginx` and `index.docker.io/library/nginx` all name
+ * `library/nginx` on registry-1.docker.io, the host that actually serves the Hub's API.
  */
 
-
-
-/** The Deployment named `name` among the documents; the error lists the Deployments there are. */
-function findDeployment(documents, name) {
-    const deployments = documents
-        .map((document) => document.object)
-        .filter((object) => object.kind === 'Deployment');
-    const found = deployments.find((object) => canary_template_asMapping(object.metadata)?.name === name);
-    if (found)
-        return found;
-    const names = deployments.map((object) => String(canary_template_asMapping(object.metadata)?.name));
-    throw new errors_ActionError(`The manifests have no Deployment '${name}' (the deployment input), so there is no new pod template for its canary; Deployments found: ${names.join(', ') || 'none'}.`, "Set 'deployment' to the stable Deployment the manifests define, or add it to manifests / the kustomization.");
+/** The host that serves Docker Hub's registry API. */
+const DOCKER_HUB_REGISTRY = 'registry-1.docker.io';
+const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', DOCKER_HUB_REGISTRY]);
+const EXAMPLE = 'ghcr.io/my-org/my-app:sha-1a2b3c4';
+/**
+ * Parses the value of an input that holds one image reference; a bad value is an InputError
+ * naming the input, so the same reference gets the same answer in every action.
+ */
+function image_reference_parseImageReferenceInput(input, text, example = EXAMPLE) {
+    try {
+        return parseReference(text);
+    }
+    catch (error) {
+        if (error instanceof InvalidReferenceError)
+            throw new InputError(input, error.problem, example);
+        throw error;
+    }
 }
-/** The pod template, its references and the copies the canary gets. */
-function deriveCanary(documents, name) {
-    const deployment = findDeployment(documents, name);
-    const template = canary_template_asMapping(canary_template_asMapping(deployment.spec)?.template);
-    const spec = canary_template_asMapping(template?.spec);
-    if (!template || !spec || !Array.isArray(spec.containers) || spec.containers.length === 0) {
-        throw new errors_ActionError(`Deployment '${name}' in the manifests has no spec.template.spec.containers.`, 'Check the manifest: a Deployment needs a pod template with at least one container.');
+/**
+ * Says what is wrong with a reference in words that read after "Input 'name' ", so the caller
+ * can wrap it in an InputError that names the input: `new InputError(input, e.problem, e.example)`.
+ */
+class InvalidReferenceError extends Error {
+    text;
+    reason;
+    example = EXAMPLE;
+    constructor(text, reason) {
+        super(`'${text}' is not a valid image reference: ${reason}.`);
+        this.text = text;
+        this.reason = reason;
+        this.name = 'InvalidReferenceError';
     }
-    const namespace = canary_template_asMapping(deployment.metadata)?.namespace;
-    const referenced = referencedConfig(spec);
-    const copies = [];
-    for (const document of documents) {
-        const object = document.object;
-        const kind = object.kind;
-        if (kind !== 'ConfigMap' && kind !== 'Secret')
-            continue;
-        const metadata = canary_template_asMapping(object.metadata);
-        const objectName = metadata?.name;
-        if (typeof objectName !== 'string' || metadata?.namespace !== namespace)
-            continue;
-        if (!referenced[kind].has(objectName))
-            continue;
-        copies.push({ kind, name: objectName, copyName: canaryCopyName(objectName), object });
+    get problem() {
+        return `has an invalid image reference '${this.text}': ${this.reason}.`;
     }
-    const renames = {
-        ConfigMap: new Map(copies.filter((c) => c.kind === 'ConfigMap').map((c) => [c.name, c.copyName])),
-        Secret: new Map(copies.filter((c) => c.kind === 'Secret').map((c) => [c.name, c.copyName])),
+}
+// The grammar of distribution's reference package and the OCI spec's repository name rule.
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const HOST_AND_PORT = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?$`);
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const DIGEST = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):(.+)$/;
+/** Algorithms we can verify, with the exact length of their lowercase hex encoding. */
+const DIGEST_HEX_LENGTH = { sha256: 64, sha512: 128 };
+/** Docker's limit on a whole name, registry host included. */
+const NAME_MAX_LENGTH = 255;
+function parseReference(text) {
+    const fail = (reason) => {
+        throw new InvalidReferenceError(text, reason);
     };
-    const rendered = structuredClone(template);
-    const canaryTemplate = structuredClone(rendered);
-    rewriteReferences(canaryTemplate.spec, renames);
-    return { template: rendered, canaryTemplate, copies, images: templateImages(rendered) };
-}
-/** Every place a pod spec names a ConfigMap or Secret, as (holder, field) pairs. */
-function eachReference(spec, visit) {
-    for (const field of ['initContainers', 'containers']) {
-        for (const container of mappings(spec[field])) {
-            for (const variable of mappings(container.env)) {
-                const from = canary_template_asMapping(variable.valueFrom);
-                const configMap = canary_template_asMapping(from?.configMapKeyRef);
-                if (configMap)
-                    visit('ConfigMap', configMap, 'name');
-                const secret = canary_template_asMapping(from?.secretKeyRef);
-                if (secret)
-                    visit('Secret', secret, 'name');
-            }
-            for (const source of mappings(container.envFrom)) {
-                const configMap = canary_template_asMapping(source.configMapRef);
-                if (configMap)
-                    visit('ConfigMap', configMap, 'name');
-                const secret = canary_template_asMapping(source.secretRef);
-                if (secret)
-                    visit('Secret', secret, 'name');
-            }
+    const trimmed = text.trim();
+    if (trimmed === '')
+        fail('it is empty');
+    if (/\s/.test(trimmed))
+        fail('it contains whitespace');
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+        fail('write it without a URL scheme such as https://');
+    }
+    let rest = trimmed;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at !== -1) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        checkDigest(digest, fail);
+    }
+    let tag;
+    const colon = rest.lastIndexOf(':');
+    if (colon > rest.lastIndexOf('/')) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag)) {
+            fail(tag === ''
+                ? 'the tag after ":" is empty'
+                : `tag '${tag}' must start with a letter, digit or "_" and contain only letters, digits, "_", "." and "-" (at most 128 characters)`);
         }
     }
-    for (const volume of mappings(spec.volumes)) {
-        const configMap = canary_template_asMapping(volume.configMap);
-        if (configMap)
-            visit('ConfigMap', configMap, 'name');
-        const secret = canary_template_asMapping(volume.secret);
-        if (secret)
-            visit('Secret', secret, 'secretName');
-        for (const source of mappings(canary_template_asMapping(volume.projected)?.sources)) {
-            const projectedMap = canary_template_asMapping(source.configMap);
-            if (projectedMap)
-                visit('ConfigMap', projectedMap, 'name');
-            const projectedSecret = canary_template_asMapping(source.secret);
-            if (projectedSecret)
-                visit('Secret', projectedSecret, 'name');
-        }
+    if (rest.length > NAME_MAX_LENGTH)
+        fail(`the name is longer than ${NAME_MAX_LENGTH} characters`);
+    const { registry, repository } = splitRegistry(rest, fail);
+    return { registry, repository, ...(tag !== undefined && { tag }), ...(digest && { digest }) };
+}
+function checkDigest(digest, fail) {
+    const match = DIGEST.exec(digest);
+    if (!match)
+        fail(`digest '${digest}' must look like sha256:<64 hex digits>`);
+    const [, algorithm, hex] = match;
+    const length = DIGEST_HEX_LENGTH[algorithm];
+    if (length === undefined) {
+        fail(`digest algorithm '${algorithm}' is not supported (use sha256 or sha512)`);
+    }
+    if (hex.length !== length || !/^[a-f0-9]+$/.test(hex)) {
+        fail(`a ${algorithm} digest has exactly ${length} lowercase hex digits, got '${hex}'`);
     }
 }
-/** The ConfigMaps and Secrets a pod spec references by name. */
-function referencedConfig(spec) {
-    const found = { ConfigMap: new Set(), Secret: new Set() };
-    eachReference(spec, (kind, holder, field) => {
-        if (typeof holder[field] === 'string')
-            found[kind].add(holder[field]);
-    });
-    return found;
-}
-/** Points the references named in `renames` at their new names, in place. */
-function rewriteReferences(spec, renames) {
-    eachReference(spec, (kind, holder, field) => {
-        const renamed = typeof holder[field] === 'string' ? renames[kind].get(holder[field]) : undefined;
-        if (renamed !== undefined)
-            holder[field] = renamed;
-    });
-}
-function templateImages(template) {
-    const images = [];
-    for (const [field, init] of [
-        ['initContainers', true],
-        ['containers', false],
-    ]) {
-        for (const container of mappings(template.spec[field])) {
-            images.push({ container: String(container.name), image: String(container.image), init });
+function splitRegistry(name, fail) {
+    if (name === '')
+        fail('the repository name is missing');
+    const slash = name.indexOf('/');
+    const first = slash === -1 ? '' : name.slice(0, slash);
+    // Docker's rule: the first component names a registry only if it could not be a path.
+    const isHost = first !== '' &&
+        (first.includes('.') || first.includes(':') || first === 'localhost' || /[A-Z]/.test(first));
+    const host = isHost ? first : 'docker.io';
+    let repository = isHost ? name.slice(slash + 1) : name;
+    if (isHost && !HOST_AND_PORT.test(host))
+        fail(`'${host}' is not a valid registry host[:port]`);
+    if (repository === '')
+        fail('the repository name after the registry is missing');
+    for (const component of repository.split('/')) {
+        if (component === '')
+            fail('the repository name has an empty path component ("//" or a trailing "/")');
+        if (PATH_COMPONENT.test(component))
+            continue;
+        if (PATH_COMPONENT.test(component.toLowerCase())) {
+            fail(`repository names must be lowercase ('${repository.toLowerCase()}')`);
         }
+        fail(`'${component}' is not a valid repository path component: use lowercase letters and digits, separated by ".", "_", "__" or "-"`);
     }
-    return images;
+    const registry = host.toLowerCase();
+    if (DOCKER_HUB_ALIASES.has(registry)) {
+        if (!repository.includes('/'))
+            repository = `library/${repository}`;
+        return { registry: DOCKER_HUB_REGISTRY, repository };
+    }
+    return { registry, repository };
+}
+/** The reference as users write it; Docker Hub is shown as docker.io, its documented name. */
+function formatReference(reference) {
+    const host = reference.registry === DOCKER_HUB_REGISTRY ? 'docker.io' : reference.registry;
+    const tag = reference.tag === undefined ? '' : `:${reference.tag}`;
+    const digest = reference.digest === undefined ? '' : `@${reference.digest}`;
+    return `${host}/${reference.repository}${tag}${digest}`;
+}
+/** What the registry API addresses a manifest by: the digest when known, else the tag. */
+function manifestReference(reference) {
+    return reference.digest ?? reference.tag;
 }
 /**
- * What the rendered release is, independent of key order and formatting: a later job that
- * renders the same manifests gets the same digest, and any change in them a different one.
+ * Hosts reached over plain HTTP without being told: the loopback interface, where test and
+ * CI-service registries run and nothing crosses a network. Docker treats 127.0.0.0/8 the same.
  */
-function manifestsDigest(documents) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for (const document of documents)
-        hash.update(canonicalJson(document.object)).update('\n');
-    return `sha256:${hash.digest('hex')}`;
+function isLoopbackRegistry(registry) {
+    const host = registry.startsWith('[')
+        ? registry.slice(0, registry.indexOf(']') + 1)
+        : registry.split(':')[0];
+    return host === 'localhost' || host === '[::1]' || /^127(?:\.\d{1,3}){3}$/.test(host);
 }
-function canonicalJson(value) {
-    if (Array.isArray(value))
-        return `[${value.map(canonicalJson).join(',')}]`;
-    if (value !== null && typeof value === 'object') {
-        const entries = Object.entries(value)
-            .filter(([, entry]) => entry !== undefined)
-            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-        return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
+
+;// CONCATENATED MODULE: ./src/core/kubernetes-name.ts
+/**
+ * Kubernetes object names, as Kubernetes validates them (k8s.io/apimachinery validation):
+ *
+ * - `label`: a DNS-1123 label (RFC 1123): at most 63 lowercase letters, digits and '-', starting
+ *   and ending with a letter or digit. Namespaces, containers, and most names that end up in a
+ *   label value or a DNS name.
+ * - `subdomain`: a DNS-1123 subdomain: DNS-1123 labels joined by '.', at most 253 characters.
+ *   Deployments, StatefulSets, DaemonSets, ConfigMaps, HTTPRoutes, Ingresses.
+ * - `label-1035`: a DNS-1035 label (RFC 1035): a DNS-1123 label that starts with a letter.
+ *   Services.
+ *
+ * One grammar for every action, so the same name gets the same answer everywhere.
+ */
+
+const MAX_LENGTH = {
+    label: 63,
+    subdomain: 253,
+    'label-1035': 63,
+};
+const DESCRIPTION = {
+    label: "a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit)",
+    subdomain: "a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit)",
+    'label-1035': "a DNS-1035 label (lowercase letters, digits and '-', starting with a letter and ending with a letter or digit)",
+};
+/** What Kubernetes calls the grammar, with its limit: for messages and docs. */
+function describeKubernetesName(rule) {
+    const max = Math.min(rule.maxLength ?? Infinity, MAX_LENGTH[rule.kind]);
+    return `${DESCRIPTION[rule.kind]}, at most ${max} characters`;
+}
+/** Why `name` is not a valid name of that kind, or undefined when it is. */
+function kubernetesNameProblem(name, rule) {
+    const max = Math.min(rule.maxLength ?? Infinity, MAX_LENGTH[rule.kind]);
+    if (name === '')
+        return 'it is empty';
+    if (name.length > max)
+        return `it is ${name.length} characters long, the limit is ${max}`;
+    if (/[A-Z]/.test(name) && kubernetesNameProblem(name.toLowerCase(), rule) === undefined) {
+        return `it has uppercase letters ('${name.toLowerCase()}' would do)`;
     }
-    return JSON.stringify(value) ?? 'null';
+    const bad = /[^a-z0-9.-]/.exec(name) ?? (rule.kind === 'subdomain' ? null : /\./.exec(name));
+    if (bad)
+        return `it contains '${bad[0]}'`;
+    const parts = rule.kind === 'subdomain' ? name.split('.') : [name];
+    for (const part of parts) {
+        if (part === '')
+            return 'it has an empty part between dots, or starts or ends with a dot';
+        if (!/^[a-z0-9]/.test(part) || !/[a-z0-9]$/.test(part)) {
+            return rule.kind === 'subdomain'
+                ? `its part '${part}' must start and end with a letter or digit`
+                : 'it must start and end with a letter or digit';
+        }
+    }
+    if (rule.kind === 'label-1035' && !/^[a-z]/.test(name))
+        return 'it must start with a letter';
+    return undefined;
+}
+/** True when `name` is valid for the rule. */
+function isKubernetesName(name, rule) {
+    return kubernetesNameProblem(name, rule) === undefined;
 }
 /**
- * True when every field the manifest sets has that value on the live object. The API server adds
- * defaults (imagePullPolicy, protocol, …) the manifest leaves out, so equality would never hold;
- * lists must match element by element, so an added or removed container is a difference.
+ * Checks the name an input gives; a bad one is an InputError naming the input, what it must be
+ * (`what`, e.g. "a namespace name") and why this value is not.
  */
-function coveredBy(wanted, live) {
-    if (Array.isArray(wanted)) {
-        return (Array.isArray(live) &&
-            live.length === wanted.length &&
-            wanted.every((entry, index) => coveredBy(entry, live[index])));
-    }
-    if (wanted !== null && typeof wanted === 'object') {
-        const liveMapping = canary_template_asMapping(live);
-        if (!liveMapping)
-            return false;
-        return Object.entries(wanted).every(([key, entry]) => entry === undefined || coveredBy(entry, liveMapping[key]));
-    }
-    // Quantities and ports may come back as numbers or text; "1" and 1 mean the same here.
-    return (wanted === live || (live !== undefined && live !== null && String(wanted) === String(live)));
+function kubernetes_name_checkKubernetesNameInput(input, name, rule) {
+    const problem = kubernetesNameProblem(name, rule);
+    if (problem === undefined)
+        return name;
+    throw new InputError(input, `must be ${rule.what}, ${describeKubernetesName(rule)}; '${name}' is not: ${problem}.`, rule.example);
 }
-/** A ConfigMap's or Secret's content as the manifest gives it, in the API's encoding. */
-function configContent(object) {
-    const content = {};
-    for (const field of ['data', 'binaryData', 'type', 'immutable']) {
-        if (object[field] !== undefined)
-            content[field] = object[field];
+
+;// CONCATENATED MODULE: ./src/core/url.ts
+/**
+ * URLs the actions call or link to: absolute http or https URLs with a host, as WHATWG URL parses
+ * them. One grammar for every action, so the same URL gets the same answer everywhere.
+ */
+
+/** Why `text` is not an absolute http(s) URL, or undefined when it is one. */
+function httpUrlProblem(text) {
+    if (text.trim() === '')
+        return 'it is empty';
+    if (/\s/.test(text.trim()))
+        return 'it contains whitespace';
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(text.trim())) {
+        return 'it has no scheme; start it with https:// or http://';
     }
-    const stringData = canary_template_asMapping(object.stringData);
-    if (stringData) {
-        // The API server folds stringData into data, base64-encoded; compare in that form.
-        const data = { ...(canary_template_asMapping(content.data) ?? {}) };
-        for (const [key, value] of Object.entries(stringData)) {
-            data[key] = Buffer.from(String(value)).toString('base64');
-        }
-        content.data = data;
+    let url;
+    try {
+        url = new URL(text.trim());
     }
-    return content;
+    catch {
+        return 'it cannot be parsed as a URL';
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        return `its scheme is ${url.protocol.slice(0, -1)}, not http or https`;
+    }
+    if (url.hostname === '')
+        return 'it has no host';
+    return undefined;
 }
-/** True when the live object already holds the content the manifest gives it. */
-function sameConfig(object, live) {
-    if (!live)
+/** Parses an absolute http(s) URL; undefined when it is not one (httpUrlProblem says why). */
+function parseHttpUrl(text) {
+    return httpUrlProblem(text) === undefined ? new URL(text.trim()) : undefined;
+}
+/**
+ * Checks the URL an input gives and returns it trimmed; a bad one is an InputError naming the
+ * input. With `secret`, the value is not repeated in the message (webhooks are credentials).
+ */
+function url_checkUrlInput(input, text, options) {
+    const problem = httpUrlProblem(text);
+    if (problem === undefined)
+        return text.trim();
+    const shown = options.secret ? 'the value given' : `'${text.trim()}'`;
+    throw new InputError(input, `must be an http(s) URL; ${shown} is not: ${problem}.`, options.example);
+}
+/** Longer links are not documentation pages but noise that would eat the job summary's budget. */
+const MAX_LINK_CHARS = 2_048;
+/**
+ * A link taken from a report (a rule's documentation): an absolute http(s) URL, normalised, or
+ * undefined. Anything else a report may hold there (javascript:, relative paths, credentials in
+ * the URL, huge text) would be unsafe or useless as a link, so it is dropped, not an error.
+ */
+function reportLinkOrUndefined(value) {
+    if (typeof value !== 'string' || value.length > MAX_LINK_CHARS)
+        return undefined;
+    const url = parseHttpUrl(value);
+    if (url === undefined || url.username !== '' || url.password !== '')
+        return undefined;
+    return url.href.length > MAX_LINK_CHARS ? undefined : url.href;
+}
+
+;// CONCATENATED MODULE: ./src/core/inputs.ts
+
+
+
+
+
+
+
+
+
+function raw(name, options, example) {
+    const value = core.getInput(name);
+    if (value !== '')
+        return value;
+    if (options?.required)
+        throw new InputError(name, 'is required but was not set.', example);
+    return undefined;
+}
+/**
+ * A token or password input. It is registered as a secret the moment it is read, so everything
+ * written after (the summary, a comment, outputs) has it masked even before any client uses it.
+ */
+function readSecret(name) {
+    const value = core.getInput(name).trim() || undefined;
+    registerSecretWithDerivations(value);
+    return value;
+}
+function inputs_readString(name, options = {}) {
+    const example = options.example ?? 'some-value';
+    const value = raw(name, options, example) ?? options.default;
+    if (value !== undefined && options.pattern && !options.pattern.test(value)) {
+        throw new InputError(name, `must match ${options.pattern}, got '${value}'.`, example);
+    }
+    return value;
+}
+function readRequiredString(name, options = {}) {
+    return inputs_readString(name, { ...options, required: true });
+}
+/** Only true/false in any letter case: 'yes' or '1' are rejected rather than guessed at. */
+function readBoolean(name, defaultValue) {
+    const value = raw(name, undefined, 'true');
+    if (value === undefined)
+        return defaultValue;
+    const lower = value.toLowerCase();
+    if (lower === 'true')
+        return true;
+    if (lower === 'false')
         return false;
-    const wanted = configContent(object);
-    const has = (field) => canary_template_asMapping(wanted[field]) ?? {};
-    const liveHas = (field) => canary_template_asMapping(live[field]) ?? {};
-    return ['data', 'binaryData'].every((field) => {
-        const a = has(field);
-        const b = liveHas(field);
-        return (Object.keys(a).length === Object.keys(b).length &&
-            Object.entries(a).every(([key, value]) => String(value) === String(b[key])));
-    });
+    throw new InputError(name, `must be true or false, got '${value}'.`, String(!defaultValue));
 }
-/** The canary's change as a reviewer reads it: images per container, added or removed ones, env. */
-function describeChange(stable, canary) {
-    const before = new Map((stable ? templateImages(stable) : []).map((c) => [c.container, c.image]));
-    const lines = [];
-    for (const { container, image, init } of templateImages(canary)) {
-        const was = before.get(container);
-        const what = init ? 'init container' : 'container';
-        if (was === undefined)
-            lines.push(`${what} ${container} added (${image})`);
-        else if (was !== image)
-            lines.push(`${what} ${container}: ${was} → ${image}`);
-        before.delete(container);
+function readInteger(name, options) {
+    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = options;
+    const example = String(options.default);
+    const value = raw(name, undefined, example);
+    if (value === undefined)
+        return options.default;
+    if (!/^[-+]?\d+$/.test(value)) {
+        throw new InputError(name, `must be a whole number, got '${value}'.`, example);
     }
-    for (const [container] of before)
-        lines.push(`container ${container} removed`);
-    return lines;
-}
-function mappings(value) {
-    return Array.isArray(value)
-        ? value.map(canary_template_asMapping).filter((entry) => entry !== undefined)
-        : [];
-}
-function canary_template_asMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/canary/cluster/revert.ts
-/**
- * Ending a canary either way: traffic goes back to stable before anything it might still reach
- * is deleted, and the result is checked on the cluster rather than assumed. Every function here
- * is safe to repeat, because the post step repeats whatever main could not finish.
- */
-
-
-
-
-
-
-
-/** kind/name of everything a canary run creates. */
-function canaryObjects(names, provider) {
-    const objects = [`deployment/${names_canaryName(names.deployment)}`];
-    if (usesRoute(names.traffic) && names.service) {
-        objects.push(`service/${canaryServiceName(names.service)}`);
+    const parsed = Number(value);
+    if (parsed < min || parsed > max) {
+        throw new InputError(name, `must be between ${min} and ${max}, got ${value}.`, example);
     }
-    return [...objects, ...provider.objects(), ...(names.copies ?? [])];
+    return parsed;
 }
-/**
- * The canary Deployment carries the run's state and ownership, so it goes last: a revert cut
- * short by an API fault can always be found and finished from it.
- */
-async function deleteCanaryObjects(kubectl, objects) {
-    const [deployment, ...others] = objects;
-    await kubectl.deleteIfExists(others);
-    await kubectl.deleteIfExists([deployment]);
+/** A decimal number such as a percentage (`80`, `92.5`); undefined when the input is empty. */
+function readNumber(name, options) {
+    const value = raw(name, undefined, options.example);
+    if (value === undefined)
+        return undefined;
+    if (!/^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(value)) {
+        throw new InputError(name, `must be a number, got '${value}'.`, options.example);
+    }
+    const parsed = Number(value);
+    const { min = -Infinity, max = Infinity } = options;
+    if (parsed < min || parsed > max) {
+        throw new InputError(name, `must be between ${min} and ${max}, got ${value}.`, options.example);
+    }
+    return parsed;
 }
-/** The objects of `kindNames` that still exist. */
-async function findLeftovers(kubectl, kindNames) {
-    const found = await Promise.all(kindNames.map(async (kindName) => ((await kubectl.getIfExists(kindName)) ? kindName : '')));
-    return found.filter((kindName) => kindName !== '');
+/** Durations carry a unit (`90s`, `5m`, `1h30m`); returns milliseconds. */
+function readDuration(name, options) {
+    const example = options.default;
+    const value = raw(name, undefined, example) ?? options.default;
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+        const hint = /^\d+(\.\d+)?$/.test(value.trim())
+            ? ` A bare number has no unit: write '${value.trim()}s' for seconds or '${value.trim()}m' for minutes.`
+            : ' Use a number followed by h, m, s or ms.';
+        throw new InputError(name, `must be a duration such as 90s, 5m or 1h30m, got '${value}'.${hint}`, example);
+    }
+    if (options.minMs !== undefined && ms < options.minMs) {
+        throw new InputError(name, `must be at least ${formatDuration(options.minMs)}, got '${value}'.`, example);
+    }
+    if (options.maxMs !== undefined && ms > options.maxMs) {
+        throw new InputError(name, `must be at most ${formatDuration(options.maxMs)}, got '${value}'.`, example);
+    }
+    return ms;
 }
-/** Abort: stable gets all traffic, the canary goes, and stable is checked to run what it ran. */
-async function revertToStable(kubectl, provider, names, options) {
-    await giveTrafficBack(provider);
-    await restoreHeldHpas(kubectl, options.hpa);
-    const objects = canaryObjects(names, provider);
-    await deleteCanaryObjects(kubectl, objects);
-    return verify(kubectl, provider, names, objects, options.stableImage, options.timeoutMs);
+function readEnum(name, allowed, defaultValue) {
+    const value = raw(name, undefined, defaultValue);
+    if (value === undefined)
+        return defaultValue;
+    const match = allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
+    if (match === undefined) {
+        throw new InputError(name, `must be one of ${allowed.join(', ')}, got '${value}'.`, defaultValue);
+    }
+    return match;
 }
 /**
- * Promote: stable takes the canary's image. When stable cannot roll out with it, stable is rolled
- * back and the canary reverted; the report says so (promoted: false) instead of throwing, so the
- * caller can still show what was cleaned up.
+ * Lists are newline- or comma-separated, like metadata-action's; lines starting with `#` are
+ * comments. `commas: false` keeps commas inside items (for values that contain them).
  */
-async function promoteStable(kubectl, provider, names, options) {
-    const stable = `deployment/${names.deployment}`;
-    const retrying = (what, work) => untilRecovered(what, work, { deadlineAt: options.retryUntil });
-    const container = await retrying('Reading the container to promote', () => containerOf(kubectl, names));
-    await retrying('Giving stable the new image', () => kubectl.setImage(stable, container, options.image));
-    const rollout = await retrying('Waiting for stable', () => kubectl.rolloutStatus(stable, options.timeoutMs));
-    if (rollout.done) {
-        const cleanup = await retrying('Finishing the promotion', () => finishPromotion(kubectl, provider, { ...names, container }, options));
-        return { ...cleanup, promoted: true, problem: undefined };
-    }
-    let undone = `was rolled back${options.stableImage ? ` to ${options.stableImage}` : ''}`;
-    try {
-        await retrying('Rolling stable back', () => kubectl.rolloutUndo(stable, options.stableRevision || undefined));
-    }
-    catch (error) {
-        undone = `could not be rolled back (${errors_describeThrown(error)})`;
-    }
-    const cleanup = await retrying('Putting all traffic back on stable', () => revertToStable(kubectl, provider, { ...names, container }, options));
-    return {
-        ...cleanup,
-        promoted: false,
-        problem: `Stable did not roll out with ${options.image} (${rollout.message}); it ${undone} and the canary was removed.`,
-    };
+function inputs_readList(name, options = {}) {
+    const value = core.getInput(name);
+    const lines = value.split(/\r?\n/).filter((line) => !line.trim().startsWith('#'));
+    const items = options.commas === false ? lines : lines.flatMap((line) => line.split(','));
+    return items.map((item) => item.trim()).filter((item) => item !== '');
 }
-/** After stable runs the new image (also when a cancelled promotion left it so): clean up. */
-async function finishPromotion(kubectl, provider, names, options) {
-    await giveTrafficBack(provider);
-    await restoreHeldHpas(kubectl, options.hpa);
-    const objects = canaryObjects(names, provider);
-    await deleteCanaryObjects(kubectl, objects);
-    const report = await verify(kubectl, provider, names, objects, options.image, options.timeoutMs);
-    if (!options.template)
-        return report;
-    // A release promotion is done only when stable runs the manifests' template, not one image.
-    const view = await kubectl.getIfExists(`deployment/${names.deployment}`);
-    return {
-        ...report,
-        stableHealthy: report.stableHealthy && coveredBy(options.template, view?.spec.template),
-    };
-}
-async function giveTrafficBack(provider) {
-    try {
-        await provider.restoreStable();
-    }
-    catch (error) {
-        throw new errors_ActionError(`Traffic could not be given back to stable (${errors_describeThrown(error)}), so the canary was left running to keep serving its share.`, 'Fix the cause, then run the action with mode: abort to finish the revert.', { cause: error });
-    }
-}
-/** What the cluster looks like now, for a report after a recovery that ran out of time. */
-async function observe(kubectl, provider, names, stableImage) {
-    return verify(kubectl, provider, names, canaryObjects(names, provider), stableImage, 1_000);
-}
-async function verify(kubectl, provider, names, objects, expectedImage, timeoutMs) {
-    const stable = `deployment/${names.deployment}`;
-    const view = await kubectl.getIfExists(stable);
-    const images = view?.spec.template.spec.containers ?? [];
-    const container = names.container
-        ? images.find((entry) => entry.name === names.container)
-        : (images.find((entry) => entry.image === expectedImage) ?? images[0]);
-    const rollout = view ? await kubectl.rolloutStatus(stable, timeoutMs) : undefined;
-    const stableImage = container?.image;
-    return {
-        stableImage,
-        stableHealthy: rollout?.done === true && (expectedImage === undefined || stableImage === expectedImage),
-        leftoverObjects: await findLeftovers(kubectl, objects),
-        canaryWeight: await provider.canaryWeight(),
-    };
-}
-async function containerOf(kubectl, names) {
-    if (names.container)
-        return names.container;
-    const state = await readClusterState(kubectl, names.deployment);
-    if (state)
-        return state.container;
-    const view = await kubectl.getIfExists(`deployment/${names.deployment}`);
-    const containers = view?.spec.template.spec.containers ?? [];
-    if (containers.length === 1)
-        return containers[0].name;
-    throw new errors_ActionError(`Cannot tell which container of Deployment '${names.deployment}' to promote: there is no canary state and it has ${containers.length} containers.`, "Set the 'container' input.");
-}
-
-;// CONCATENATED MODULE: ./src/canary/cluster/promote-release.ts
-/**
- * Promoting a canary of a whole release: stable gets exactly the rendered manifests (every object,
- * images substituted) with `kubectl apply`, as the team's own deploy would, so a GitOps controller
- * sees no drift. Every object the apply touches is read first; when stable does not roll out,
- * each is put back (and what the apply created removed) before traffic and canary are reverted,
- * so the cluster ends fully on the release or exactly as it was.
- */
-
-
-
-
-
-
-
-
-
-async function promoteRelease(kubectl, provider, names, options) {
-    const stable = `deployment/${names.deployment}`;
-    const retrying = (what, work) => untilRecovered(what, work, { deadlineAt: options.retryUntil });
-    const snapshots = await snapshotObjects(kubectl, objectRefs(options.documents), options.retryUntil);
-    const directory = await writeRelease(options.documents);
-    let problem;
-    try {
-        // Applying the same manifests again changes nothing, so an API fault is simply retried.
-        await retrying('Applying the release to stable', () => kubectl.apply([directory]));
-    }
-    catch (error) {
-        problem = `the manifests could not be applied (${errors_describeThrown(error)})`;
-    }
-    await recordAppliedUids(kubectl, snapshots, options.retryUntil);
-    if (!problem) {
-        const rollout = await retrying('Waiting for stable', () => kubectl.rolloutStatus(stable, options.timeoutMs));
-        if (rollout.done) {
-            const cleanup = await retrying('Finishing the promotion', () => finishPromotion(kubectl, provider, names, {
-                timeoutMs: options.timeoutMs,
-                template: options.template,
-                hpa: options.hpa,
-            }));
-            return { ...cleanup, promoted: true, problem: undefined };
+/** `key=value` lines (or comma-separated pairs); a repeated key is an error, not a silent override. */
+function readMap(name, options = {}) {
+    const example = options.example ?? 'team=payments';
+    const result = new Map();
+    for (const item of inputs_readList(name, { commas: false })) {
+        const separator = item.indexOf('=');
+        if (separator <= 0) {
+            throw new InputError(name, `has '${item}', which is not a key=value pair.`, example);
         }
-        problem = `stable did not roll out with the release (${rollout.message})`;
+        const key = item.slice(0, separator).trim();
+        if (result.has(key))
+            throw new InputError(name, `sets '${key}' more than once.`, example);
+        result.set(key, item.slice(separator + 1).trim());
     }
-    const restored = await restoreObjects(kubectl, snapshots, options.retryUntil);
-    // The restored Deployment rolls back to its old pods; traffic returns only once they serve.
-    await retrying('Waiting for stable to roll back', () => kubectl.rolloutStatus(stable, options.timeoutMs));
-    const cleanup = await retrying('Putting all traffic back on stable', () => revertToStable(kubectl, provider, names, {
-        stableImage: options.stableImage,
-        timeoutMs: options.timeoutMs,
-        hpa: options.hpa,
-    }));
-    return {
-        ...cleanup,
-        promoted: false,
-        problem: `${problem}; ${describeRestore(restored)} and the canary was removed.`,
-    };
+    return result;
+}
+/** A YAML (or JSON) value; `check` narrows it and returns a problem description, or undefined. */
+function readYaml(name, options) {
+    const value = core.getInput(name);
+    if (value === '')
+        return options.default;
+    let parsed;
+    try {
+        parsed = YAML.parse(value, { maxAliasCount: 100 });
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        throw new InputError(name, `is not valid YAML: ${reason}`, options.example);
+    }
+    const problem = options.check?.(parsed);
+    if (problem)
+        throw new InputError(name, problem, options.example);
+    return parsed;
 }
 /**
- * One JSON file per object, numbered so kubectl applies them in manifest order. JSON, not YAML:
- * kubectl reads YAML 1.1, where a value like `on` written plain would turn into a boolean. A
- * private directory, since the manifests may hold Secrets.
+ * One image reference (`ghcr.io/acme/web:1.2.3`, `…@sha256:…`), checked by core's one grammar;
+ * returns the trimmed text as given, or undefined when the input is empty and not required.
  */
-async function writeRelease(documents) {
-    const directory = credentials_ownedTempDirectory('canary-release');
-    const width = String(documents.length).length;
-    await Promise.all(documents.map((document, index) => (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(directory, `${String(index).padStart(width, '0')}.json`), JSON.stringify(document.object), { mode: 0o600 })));
-    return directory;
+function readImageReference(name, options) {
+    const value = presentOrMissing(name, core.getInput(name).trim(), options);
+    if (value !== undefined)
+        parseImageReferenceInput(name, value, options.example);
+    return value;
 }
-/** One clause on what the restore did, naming objects that could not be put back. */
-function describeRestore(results) {
-    const changed = results.filter((entry) => entry.outcome === 'restored').length;
-    const removed = results.filter((entry) => entry.outcome === 'removed').length;
-    const done = `every object it changed was restored (${changed} restored, ${removed} created ones removed)`;
-    if (allRestored(results))
-        return done;
-    const failed = results
-        .filter((entry) => !entry.verified)
-        .map((entry) => `${entry.object}: ${entry.message}`)
-        .join('; ');
-    return `the restore left objects not as they were (${escapeUntrusted(failed)})`;
+/**
+ * The value, or undefined when empty; an empty required input is the one error every reader
+ * gives for it.
+ */
+function presentOrMissing(name, value, options) {
+    if (value !== undefined && value !== '')
+        return value;
+    if (options.required) {
+        throw new InputError(name, options.requiredProblem ?? 'is required but was not set.', options.example);
+    }
+    return undefined;
+}
+/**
+ * A Kubernetes object name of the kind the object needs (see kubernetes-name.ts); `what` says
+ * which object, e.g. "a namespace name". Undefined when empty and not required.
+ */
+function readKubernetesName(name, options) {
+    const value = presentOrMissing(name, core.getInput(name).trim(), options);
+    return value === undefined ? undefined : checkKubernetesNameInput(name, value, options);
+}
+/**
+ * An absolute http(s) URL, trimmed; undefined when empty and not required. With `secret`, a bad
+ * value is not repeated in the error (webhook URLs are credentials).
+ */
+function readUrl(name, options) {
+    const value = presentOrMissing(name, core.getInput(name).trim() || options.default, options);
+    return value === undefined ? undefined : checkUrlInput(name, value, options);
+}
+/**
+ * The kubeconfig and context inputs every cluster action has, checked together: without a context
+ * input the kubeconfig must name a current-context.
+ */
+function readKubeconfigInputs(contextExample) {
+    const kubeconfig = inputs_readString('kubeconfig', { example: '${{ secrets.KUBECONFIG }}' });
+    const context = inputs_readString('context', { example: contextExample })?.trim() || undefined;
+    checkKubeconfigContext(kubeconfig, context);
+    return { kubeconfig, context };
 }
 
 ;// CONCATENATED MODULE: ./src/core/kustomize.ts
@@ -35146,7 +35394,7 @@ async function readManifestsOrKustomizations(patterns, cwd, input = 'manifests')
         plain = [];
     };
     for (const pattern of patterns) {
-        if (!isGlob(pattern) && (await isKustomizationDirectory(resolve(cwd, pattern)))) {
+        if (!isGlob(pattern) && (await isKustomizationDirectory((0,external_node_path_namespaceObject.resolve)(cwd, pattern)))) {
             await flush();
             documents.push(...(await renderKustomization(pattern, cwd, { input })));
             rendered.push(pattern);
@@ -35173,31 +35421,501 @@ function kubectlMessage(text) {
     return escapeUntrusted(cut);
 }
 
-;// CONCATENATED MODULE: ./src/canary/release.ts
+;// CONCATENATED MODULE: ./src/core/release-source.ts
 /**
- * Renders the release a canary runs from its source (manifests or a kustomization, with `images`
- * substituted) into what the cluster side needs: the documents promotion applies, their digest,
- * and the canary's pod template and config copies.
+ * The release an action deploys from files: `manifests` (files, directories, globs; a directory
+ * holding a kustomization is rendered) or one `kustomize` directory, with `images` substituted.
+ * Rollout and canary read and render it here, so the same inputs mean the same objects in both.
  */
 
 
 
 
 
-/** `cwd` is the workspace the paths are relative to. */
-async function renderRelease(source, deployment, cwd) {
-    const read = source.kustomize
-        ? await renderKustomization(source.kustomize, cwd)
-        : await manifests_readManifests(source.manifests, cwd);
+
+
+const release_source_IMAGES_EXAMPLE = 'ghcr.io/acme/web=ghcr.io/acme/web:1.2.3';
+/**
+ * Reads `manifests`, `kustomize` and `images`; empty when none is set. Refuses both manifests and
+ * kustomize, and images with neither (`instead` says what the action offers for one new image).
+ */
+function readReleaseSource(options) {
+    const manifests = readList('manifests', { commas: false });
+    const kustomize = readString('kustomize', { example: 'k8s/overlays/production' })?.trim();
+    const images = parseImageOverrides(readList('images', { commas: false }));
+    for (const image of images.values())
+        parseImageReferenceInput('images', image, release_source_IMAGES_EXAMPLE);
+    if (kustomize && manifests.length > 0) {
+        throw new InputError('kustomize', 'and manifests are both set; a step deploys one release. List the kustomization directory in manifests (it is rendered, as kubectl apply -k would), or use kustomize alone.', 'k8s/overlays/production');
+    }
+    if (images.size > 0 && manifests.length === 0 && !kustomize) {
+        throw new InputError('images', `substitutes images in manifests or a kustomization, but no manifests were given and kustomize is not set; ${options.instead}`, release_source_IMAGES_EXAMPLE);
+    }
+    return { manifests, kustomize: kustomize || undefined, images };
+}
+/** Whether the source names any release at all. */
+function hasRelease(source) {
+    return source.manifests.length > 0 || source.kustomize !== undefined;
+}
+/** The input the release came from, for messages about its objects. */
+function releaseInput(source) {
+    return source.kustomize ? 'kustomize' : 'manifests';
+}
+/**
+ * The release's documents, images not yet substituted, relative to `cwd` (the workspace). A
+ * notice says which `manifests` entries were rendered as kustomizations.
+ */
+async function readReleaseDocuments(source, cwd) {
+    if (source.kustomize)
+        return renderKustomization(source.kustomize, cwd);
+    const read = await readManifestsOrKustomizations(source.manifests, cwd);
+    noticeRendered('manifests', read.rendered);
+    return read.documents;
+}
+/** Says which entries of `input` were kustomization directories, rendered rather than read. */
+function noticeRendered(input, directories) {
+    for (const directory of directories) {
+        notice(escapeUntrusted(`${input}: ${directory} holds a kustomization, so it was rendered with kubectl kustomize, as kubectl apply -k would.`));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/canary-template.ts
+/**
+ * The canary of a whole release: from rendered manifests, the stable Deployment's new pod
+ * template (every container, env, resources, volumes) and copies of the ConfigMaps and Secrets it
+ * references, renamed for the canary so the canary's config never touches stable's. Pure: the
+ * cluster side applies what this returns.
+ */
+
+
+
+
+/** The Deployment named `name` among the documents; the error lists the Deployments there are. */
+function findDeployment(documents, name) {
+    const deployments = documents
+        .map((document) => document.object)
+        .filter((object) => object.kind === 'Deployment');
+    const found = deployments.find((object) => mapping_asMapping(object.metadata).name === name);
+    if (found)
+        return found;
+    const names = deployments.map((object) => String(mapping_asMapping(object.metadata).name));
+    throw new errors_ActionError(`The manifests have no Deployment '${name}' (the deployment input), so there is no new pod template for its canary; Deployments found: ${names.join(', ') || 'none'}.`, "Set 'deployment' to the stable Deployment the manifests define, or add it to manifests / the kustomization.");
+}
+/**
+ * The pod template, its references and the copies the canary gets. `namespace` is the one the
+ * canary runs in (the input, else the kubeconfig's): an object whose manifest names no namespace
+ * lands there, so it is the same namespace as a Deployment that names it explicitly.
+ */
+function deriveCanary(documents, name, namespace) {
+    const deployment = findDeployment(documents, name);
+    const template = mappingOrUndefined(mapping_asMapping(deployment.spec).template);
+    const spec = mappingOrUndefined(template?.spec);
+    if (!template || !spec || !Array.isArray(spec.containers) || spec.containers.length === 0) {
+        throw new errors_ActionError(`Deployment '${name}' in the manifests has no spec.template.spec.containers.`, 'Check the manifest: a Deployment needs a pod template with at least one container.');
+    }
+    const target = namespaceOf(deployment, namespace);
+    const referenced = referencedConfig(spec);
+    const copies = [];
+    for (const document of documents) {
+        const object = document.object;
+        const kind = object.kind;
+        if (kind !== 'ConfigMap' && kind !== 'Secret')
+            continue;
+        const metadata = mapping_asMapping(object.metadata);
+        const objectName = metadata.name;
+        if (typeof objectName !== 'string' || namespaceOf(object, namespace) !== target)
+            continue;
+        if (!referenced[kind].has(objectName))
+            continue;
+        copies.push({ kind, name: objectName, copyName: canaryCopyName(objectName), object });
+    }
+    const renames = {
+        ConfigMap: new Map(copies.filter((c) => c.kind === 'ConfigMap').map((c) => [c.name, c.copyName])),
+        Secret: new Map(copies.filter((c) => c.kind === 'Secret').map((c) => [c.name, c.copyName])),
+    };
+    const rendered = structuredClone(template);
+    const canaryTemplate = structuredClone(rendered);
+    rewriteReferences(canaryTemplate.spec, renames);
+    return { template: rendered, canaryTemplate, copies, images: templateImages(rendered) };
+}
+/** The namespace an object lands in: its own, else the one it is applied to. */
+function namespaceOf(object, applied) {
+    const own = mapping_asMapping(object.metadata).namespace;
+    return typeof own === 'string' && own !== '' ? own : applied;
+}
+/** Every place a pod spec names a ConfigMap or Secret, as (holder, field) pairs. */
+function eachReference(spec, visit) {
+    for (const field of ['initContainers', 'containers']) {
+        for (const container of mappingsOf(spec[field])) {
+            for (const variable of mappingsOf(container.env)) {
+                const from = mapping_asMapping(variable.valueFrom);
+                const configMap = mappingOrUndefined(from.configMapKeyRef);
+                if (configMap)
+                    visit('ConfigMap', configMap, 'name');
+                const secret = mappingOrUndefined(from.secretKeyRef);
+                if (secret)
+                    visit('Secret', secret, 'name');
+            }
+            for (const source of mappingsOf(container.envFrom)) {
+                const configMap = mappingOrUndefined(source.configMapRef);
+                if (configMap)
+                    visit('ConfigMap', configMap, 'name');
+                const secret = mappingOrUndefined(source.secretRef);
+                if (secret)
+                    visit('Secret', secret, 'name');
+            }
+        }
+    }
+    for (const volume of mappingsOf(spec.volumes)) {
+        const configMap = mappingOrUndefined(volume.configMap);
+        if (configMap)
+            visit('ConfigMap', configMap, 'name');
+        const secret = mappingOrUndefined(volume.secret);
+        if (secret)
+            visit('Secret', secret, 'secretName');
+        for (const source of mappingsOf(mapping_asMapping(volume.projected).sources)) {
+            const projectedMap = mappingOrUndefined(source.configMap);
+            if (projectedMap)
+                visit('ConfigMap', projectedMap, 'name');
+            const projectedSecret = mappingOrUndefined(source.secret);
+            if (projectedSecret)
+                visit('Secret', projectedSecret, 'name');
+        }
+    }
+}
+/** The ConfigMaps and Secrets a pod spec references by name. */
+function referencedConfig(spec) {
+    const found = { ConfigMap: new Set(), Secret: new Set() };
+    eachReference(spec, (kind, holder, field) => {
+        if (typeof holder[field] === 'string')
+            found[kind].add(holder[field]);
+    });
+    return found;
+}
+/** Points the references named in `renames` at their new names, in place. */
+function rewriteReferences(spec, renames) {
+    eachReference(spec, (kind, holder, field) => {
+        const renamed = typeof holder[field] === 'string' ? renames[kind].get(holder[field]) : undefined;
+        if (renamed !== undefined)
+            holder[field] = renamed;
+    });
+}
+function templateImages(template) {
+    const images = [];
+    for (const [field, init] of [
+        ['initContainers', true],
+        ['containers', false],
+    ]) {
+        for (const container of mappingsOf(template.spec[field])) {
+            images.push({ container: String(container.name), image: String(container.image), init });
+        }
+    }
+    return images;
+}
+/**
+ * What the rendered release is, independent of key order and formatting: a later job that
+ * renders the same manifests gets the same digest, and any change in them a different one.
+ */
+function manifestsDigest(documents) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for (const document of documents)
+        hash.update(canonicalJson(document.object)).update('\n');
+    return `sha256:${hash.digest('hex')}`;
+}
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (value !== null && typeof value === 'object') {
+        const entries = Object.entries(value)
+            .filter(([, entry]) => entry !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([key, entry]) => `${JSON.stringify(key)}:${canonicalJson(entry)}`).join(',')}}`;
+    }
+    return JSON.stringify(value) ?? 'null';
+}
+/**
+ * True when every field the manifest sets has that value on the live object. The API server adds
+ * defaults (imagePullPolicy, protocol, …) the manifest leaves out, so equality would never hold;
+ * lists must match element by element, so an added or removed container is a difference.
+ */
+function coveredBy(wanted, live) {
+    if (Array.isArray(wanted)) {
+        return (Array.isArray(live) &&
+            live.length === wanted.length &&
+            wanted.every((entry, index) => coveredBy(entry, live[index])));
+    }
+    if (wanted !== null && typeof wanted === 'object') {
+        const liveMapping = mappingOrUndefined(live);
+        if (!liveMapping)
+            return false;
+        return Object.entries(wanted).every(([key, entry]) => entry === undefined || coveredBy(entry, liveMapping[key]));
+    }
+    // Quantities and ports may come back as numbers or text; "1" and 1 mean the same here.
+    return (wanted === live || (live !== undefined && live !== null && String(wanted) === String(live)));
+}
+/** A ConfigMap's or Secret's content as the manifest gives it, in the API's encoding. */
+function configContent(object) {
+    const content = {};
+    for (const field of ['data', 'binaryData', 'type', 'immutable']) {
+        if (object[field] !== undefined)
+            content[field] = object[field];
+    }
+    const stringData = mappingOrUndefined(object.stringData);
+    if (stringData) {
+        // The API server folds stringData into data, base64-encoded; compare in that form.
+        const data = { ...mapping_asMapping(content.data) };
+        for (const [key, value] of Object.entries(stringData)) {
+            data[key] = Buffer.from(String(value)).toString('base64');
+        }
+        content.data = data;
+    }
+    return content;
+}
+/** True when the live object already holds the content the manifest gives it. */
+function sameConfig(object, live) {
+    if (!live)
+        return false;
+    const wanted = configContent(object);
+    const has = (field) => mapping_asMapping(wanted[field]);
+    const liveHas = (field) => mapping_asMapping(live[field]);
+    return ['data', 'binaryData'].every((field) => {
+        const a = has(field);
+        const b = liveHas(field);
+        return (Object.keys(a).length === Object.keys(b).length &&
+            Object.entries(a).every(([key, value]) => String(value) === String(b[key])));
+    });
+}
+/** The canary's change as a reviewer reads it: images per container, added or removed ones, env. */
+function describeChange(stable, canary) {
+    const before = new Map((stable ? templateImages(stable) : []).map((c) => [c.container, c.image]));
+    const lines = [];
+    for (const { container, image, init } of templateImages(canary)) {
+        const was = before.get(container);
+        const what = init ? 'init container' : 'container';
+        if (was === undefined)
+            lines.push(`${what} ${container} added (${image})`);
+        else if (was !== image)
+            lines.push(`${what} ${container}: ${was} → ${image}`);
+        before.delete(container);
+    }
+    for (const [container] of before)
+        lines.push(`container ${container} removed`);
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/canary/release.ts
+/**
+ * Renders the release a canary runs from its source (manifests or a kustomization, with `images`
+ * substituted, read as rollout reads them) into what the cluster side needs: the documents
+ * promotion applies, their digest, and the canary's pod template and config copies.
+ */
+
+
+
+
+
+
+
+/**
+ * `cwd` is the workspace the paths are relative to; `namespace` the canary's, when known (a
+ * promote job's render is checked by its digest against the start's, which was checked).
+ */
+async function renderRelease(source, deployment, cwd, namespace) {
+    const read = await readReleaseDocuments(source, cwd);
+    checkCanaryRelease(read, releaseInput(source), namespace);
     const { documents, unused } = substituteImages(read, source.images);
     for (const name of unused) {
         warning(`images names ${escapeUntrusted(name)}, which no container in the manifests uses; check for a typo.`);
     }
-    return { ...deriveCanary(documents, deployment), documents, digest: manifestsDigest(documents) };
+    return {
+        ...deriveCanary(documents, deployment, namespace),
+        documents,
+        digest: manifestsDigest(documents),
+    };
+}
+/**
+ * Kinds a canary cannot carry. A Job runs once when it is created and its pod template cannot be
+ * changed, so promotion's apply would fail on a changed one and nothing would wait for it to
+ * complete; a CronJob starts such Jobs on its own schedule, outside the canary's judgement.
+ */
+const ONE_OFF_KINDS = new Set(['Job', 'CronJob']);
+/**
+ * Refuses, before anything changes, a release the canary could not promote and put back whole:
+ * Jobs and CronJobs, and objects in another namespace than the canary's (promotion applies and
+ * restores the release in the canary's namespace only).
+ */
+function checkCanaryRelease(documents, input, namespace) {
+    for (const { object, file } of documents) {
+        const kind = String(object.kind ?? '');
+        const metadata = mapping_asMapping(object.metadata);
+        const name = String(metadata.name ?? '');
+        if (ONE_OFF_KINDS.has(kind)) {
+            throw new errors_InputError(input, `holds ${kind} ${name} (${file}), which a canary cannot run: a Job runs once when created and cannot be changed afterwards, so promoting it would fail and nothing would wait for it. Run it in a separate step before the canary (the rollout action's pre-deploy input runs Jobs such as migrations to completion) and leave it out of the canary's ${input}.`, input === 'kustomize' ? 'k8s/overlays/production' : 'k8s/app/');
+        }
+        const own = metadata.namespace;
+        if (namespace !== undefined && typeof own === 'string' && own !== namespace) {
+            throw new errors_InputError(input, `puts ${kind} ${name} (${file}) in namespace ${own}, but the canary runs in namespace ${namespace}; a canary's release is the objects of its own namespace, which promotion applies and can put back. Deploy the other namespace's objects in a separate step (the rollout action deploys several namespaces) or drop their metadata.namespace.`, input === 'kustomize' ? 'k8s/overlays/production' : 'k8s/app/');
+        }
+    }
 }
 /** The directory manifests and kustomize paths are relative to: the checked-out repository. */
 function workspace() {
     return process.env.GITHUB_WORKSPACE || process.cwd();
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/template-removals.ts
+/**
+ * What a release takes away from stable's pod template: an env var, args, resources, a probe, a
+ * volume. coveredBy only asks whether what the manifests set is live, so a release that only
+ * removes something would look like no change at all, and the canary would judge nothing.
+ *
+ * The live template cannot be compared for equality: the API server fills in defaults the
+ * manifests leave out (imagePullPolicy, terminationMessagePath, a probe's periodSeconds, …). So a
+ * field counts as removed when the manifests no longer set it and either
+ * - the previous manifests set it: kubectl's last-applied-configuration annotation on stable holds
+ *   them exactly, without defaults, whenever stable was deployed with `kubectl apply`; or
+ * - stable has it live and it is one of the fields below, which the API server never fills in on
+ *   its own, so only a manifest (or a person) put it there.
+ * Either way applying the release at promotion changes what stable runs, so the canary must judge
+ * it. An admission webhook that adds one of these fields would only make a canary run that changes
+ * nothing, never let a change through unjudged.
+ */
+
+const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
+/** Container fields with no server default. */
+const CONTAINER_FIELDS = [
+    'command',
+    'args',
+    'env',
+    'envFrom',
+    'ports',
+    'resources',
+    'volumeMounts',
+    'volumeDevices',
+    'livenessProbe',
+    'readinessProbe',
+    'startupProbe',
+    'lifecycle',
+    'workingDir',
+    'securityContext',
+];
+/** Pod spec fields with no server default in a Deployment's template. */
+const POD_FIELDS = [
+    'volumes',
+    'imagePullSecrets',
+    'nodeSelector',
+    'tolerations',
+    'affinity',
+    'hostAliases',
+    'topologySpreadConstraints',
+];
+/** The pod template the previous `kubectl apply` gave stable, when stable records one. */
+function lastAppliedTemplate(deployment) {
+    const metadata = mapping_asMapping(mapping_asMapping(deployment).metadata);
+    const text = mapping_asMapping(metadata.annotations)[LAST_APPLIED_ANNOTATION];
+    if (typeof text !== 'string')
+        return undefined;
+    try {
+        const template = mappingOrUndefined(mapping_asMapping(mapping_asMapping(JSON.parse(text)).spec).template);
+        return template && mappingOrUndefined(template.spec)
+            ? template
+            : undefined;
+    }
+    catch {
+        // Not JSON: kubectl did not write it, so it says nothing about the previous manifests.
+        return undefined;
+    }
+}
+/**
+ * What stable has that the rendered template drops, as a reviewer reads it ("container app: env
+ * removed"); empty when nothing is removed. `previous` is stable's last-applied template, if any.
+ */
+function removedFields(rendered, live, previous) {
+    const lines = new Set();
+    for (const line of ownedRemovals(rendered, live))
+        lines.add(line);
+    if (previous) {
+        for (const path of missingPaths(previous, rendered, ''))
+            lines.add(`${path} removed`);
+    }
+    return [...lines];
+}
+function present(value) {
+    if (value === undefined || value === null || value === '')
+        return false;
+    if (Array.isArray(value))
+        return value.length > 0;
+    if (typeof value === 'object')
+        return Object.keys(value).length > 0;
+    return true;
+}
+function containersByName(spec, field) {
+    return new Map(mappingsOf(spec[field]).map((container) => [String(container.name), container]));
+}
+/** The fields of CONTAINER_FIELDS / POD_FIELDS stable has live and the release drops. */
+function ownedRemovals(rendered, live) {
+    const lines = [];
+    const wantedSpec = mapping_asMapping(rendered.spec);
+    const liveSpec = mapping_asMapping(live.spec);
+    for (const field of POD_FIELDS) {
+        if (present(liveSpec[field]) && !present(wantedSpec[field])) {
+            lines.push(`spec.${field} removed`);
+        }
+    }
+    for (const [listField, what] of [
+        ['initContainers', 'init container'],
+        ['containers', 'container'],
+    ]) {
+        const wanted = containersByName(wantedSpec, listField);
+        for (const [name, container] of containersByName(liveSpec, listField)) {
+            // A container the release drops altogether is reported by describeChange.
+            const kept = wanted.get(name);
+            if (!kept)
+                continue;
+            for (const field of CONTAINER_FIELDS) {
+                if (present(container[field]) && !present(kept[field])) {
+                    lines.push(`${what} ${name}: ${field} removed`);
+                }
+            }
+        }
+    }
+    return lines;
+}
+/**
+ * Paths set in `before` (manifests, so no defaults) that `after` no longer sets. Containers are
+ * matched by name and named in the path; other lists count as one value, removed only when the
+ * release drops the whole field (a changed list is a change coveredBy reports).
+ */
+function missingPaths(before, after, path) {
+    const beforeMapping = mappingOrUndefined(before);
+    if (!beforeMapping)
+        return present(before) && !present(after) ? [path] : [];
+    const afterMapping = mappingOrUndefined(after);
+    if (!afterMapping)
+        return present(after) ? [] : [path];
+    const paths = [];
+    for (const [key, value] of Object.entries(beforeMapping)) {
+        const where = path ? `${path}.${key}` : key;
+        if ((key === 'containers' || key === 'initContainers') && Array.isArray(value)) {
+            const kept = containersByName(afterMapping, key);
+            const what = key === 'containers' ? 'container' : 'init container';
+            for (const container of mappingsOf(value)) {
+                const name = String(container.name);
+                const match = kept.get(name);
+                // Images are the change describeChange reports; a dropped container it reports as well.
+                if (!match)
+                    continue;
+                const fields = { ...container };
+                delete fields.image;
+                for (const missing of missingPaths(fields, match, '')) {
+                    paths.push(`${what} ${name}: ${missing}`);
+                }
+            }
+            continue;
+        }
+        paths.push(...missingPaths(value, afterMapping[key], where));
+    }
+    return paths;
 }
 
 ;// CONCATENATED MODULE: ./src/canary/cluster/release-canary.ts
@@ -35210,9 +35928,11 @@ function workspace() {
 
 
 
+
 /** Renders the release and refuses one that changes nothing stable runs. */
 async function prepareRelease(kubectl, source, stable, container) {
-    const rendered = await renderRelease(source, stable.name, workspace());
+    const rendered = await renderRelease(source, stable.name, workspace(), stable.namespace);
+    await checkCopiesFree(kubectl, rendered.copies, stable.name);
     const changedConfig = [];
     for (const copy of rendered.copies) {
         const live = await kubectl.getIfExists(`${copy.kind.toLowerCase()}/${copy.name}`);
@@ -35224,6 +35944,9 @@ async function prepareRelease(kubectl, source, stable, container) {
     if (!coveredBy(withoutImages(rendered.template), withoutImages(stableTemplate))) {
         change.push('pod template changed (env, resources, volumes or other fields)');
     }
+    // The other way round: what stable has that the release drops (see template-removals.ts).
+    const live = await kubectl.getIfExists(`deployment/${stable.name}`);
+    change.push(...removedFields(withoutImages(rendered.template), withoutImages(stableTemplate), live && lastAppliedTemplate(live)));
     change.push(...changedConfig);
     if (change.length === 0 && coveredBy(rendered.template, stableTemplate)) {
         throw new errors_ActionError(`Deployment ${stable.name} already runs what the manifests render (same pod template and config); there is nothing to compare.`, 'Pass the manifests of the new release (or set images to the new image).');
@@ -35512,19 +36235,79 @@ class CanaryPodHealth {
     }
 }
 
-;// CONCATENATED MODULE: ./src/canary/target.ts
-/** The target of anything that is one (Settings), as a record of its own to save or pass on. */
-function targetOf(from) {
-    const { namespace, deployment, container, service, traffic, route } = from;
-    return { namespace, deployment, container, service, traffic, route };
+;// CONCATENATED MODULE: ./src/canary/cluster-lock.ts
+/**
+ * The canary's cluster changes run one at a time, in call order: a cancellation's revert, a lease
+ * renewal and a weight change main had in flight never interleave, so none lands after the revert.
+ */
+class ClusterLock {
+    tail = Promise.resolve();
+    run(change) {
+        const result = this.tail.then(change);
+        this.tail = result.catch(() => undefined);
+        return result;
+    }
 }
 
-;// CONCATENATED MODULE: ./src/canary/canary-cluster.ts
+;// CONCATENATED MODULE: ./src/canary/cluster/lease.ts
 /**
- * One canary's cluster side, as the modes use it: begin, shift, promote, revert. It keeps the run's
- * progress in the canary Deployment's annotation so a later job (promote, abort, or the post step)
- * continues from the cluster itself, and it serialises changes so a cancellation's revert can
- * never be overtaken by a weight change that was already in flight.
+ * The lease on a canary's state: while a run drives the canary it renews `renewedAt` every quarter
+ * of the lease, so a canary whose runner died is seen as stale by the next run and one that is
+ * alive is left alone.
+ */
+
+
+
+class CanaryLease {
+    lock;
+    leaseMs;
+    renew;
+    timer;
+    /** `renew` writes the state with a fresh renewedAt; it runs in turn with the other changes. */
+    constructor(lock, leaseMs, renew) {
+        this.lock = lock;
+        this.leaseMs = leaseMs;
+        this.renew = renew;
+    }
+    start() {
+        this.stop();
+        const every = Math.max(1_000, Math.floor(this.leaseMs / 4));
+        let failing = false;
+        const timer = setInterval(() => {
+            this.renewIfCurrent(timer).then(() => (failing = false), (error) => {
+                // Once per outage: a lease not renewed for `lease` makes a live canary look stale.
+                if (!failing) {
+                    warning(escapeUntrusted(`Could not renew the canary's lease: ${errors_describeThrown(error)}`));
+                }
+                failing = true;
+            });
+        }, every);
+        timer.unref();
+        this.timer = timer;
+    }
+    stop() {
+        if (this.timer)
+            clearInterval(this.timer);
+        this.timer = undefined;
+    }
+    /**
+     * A renewal waits its turn behind the change in flight; by then a promotion or revert may have
+     * ended the lease and deleted the canary, so it renews only while its timer is still the lease.
+     */
+    renewIfCurrent(timer) {
+        return this.lock.run(async () => {
+            if (this.timer !== timer)
+                return;
+            await this.renew();
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/revert.ts
+/**
+ * Ending a canary either way: traffic goes back to stable before anything it might still reach
+ * is deleted, and the result is checked on the cluster rather than assumed. Every function here
+ * is safe to repeat, because the post step repeats whatever main could not finish.
  */
 
 
@@ -35532,6 +36315,144 @@ function targetOf(from) {
 
 
 
+
+
+/** kind/name of everything a canary run creates, but its config copies (see ownedCopies). */
+function canaryObjects(names, provider) {
+    const objects = [`deployment/${names_canaryName(names.deployment)}`];
+    if (usesRoute(names.traffic) && names.service) {
+        objects.push(`service/${canaryServiceName(names.service)}`);
+    }
+    return [...objects, ...provider.objects()];
+}
+/**
+ * The canary Deployment carries the run's state and ownership, so it goes last: a revert cut
+ * short by an API fault can always be found and finished from it. The ConfigMap and Secret
+ * copies are deleted only while they carry the canary's labels: a name in the state is not proof
+ * that the object there is still the canary's.
+ */
+async function deleteCanaryObjects(kubectl, objects, names) {
+    const [deployment, ...others] = objects;
+    const copies = await ownedCopies(kubectl, names.copies ?? [], names.deployment);
+    await kubectl.deleteIfExists([...others, ...copies]);
+    await kubectl.deleteIfExists([deployment]);
+}
+/** The objects of `kindNames` that still exist. */
+async function findLeftovers(kubectl, kindNames) {
+    const found = await Promise.all(kindNames.map(async (kindName) => ((await kubectl.getIfExists(kindName)) ? kindName : '')));
+    return found.filter((kindName) => kindName !== '');
+}
+/** Abort: stable gets all traffic, the canary goes, and stable is checked to run what it ran. */
+async function revertToStable(kubectl, provider, names, options) {
+    await giveTrafficBack(provider);
+    await restoreHeldHpas(kubectl, options.hpa);
+    const objects = canaryObjects(names, provider);
+    await deleteCanaryObjects(kubectl, objects, names);
+    return verify(kubectl, provider, names, objects, options.stableImage, options.timeoutMs);
+}
+/**
+ * Promote: stable takes the canary's image. When stable cannot roll out with it, stable is rolled
+ * back and the canary reverted; the report says so (promoted: false) instead of throwing, so the
+ * caller can still show what was cleaned up.
+ */
+async function promoteStable(kubectl, provider, names, options) {
+    const stable = `deployment/${names.deployment}`;
+    const retrying = (what, work) => untilRecovered(what, work, { deadlineAt: options.retryUntil });
+    const container = await retrying('Reading the container to promote', () => containerOf(kubectl, names));
+    await retrying('Giving stable the new image', () => kubectl.setImage(stable, container, options.image));
+    const rollout = await retrying('Waiting for stable', () => kubectl.rolloutStatus(stable, options.timeoutMs));
+    if (rollout.done) {
+        const cleanup = await retrying('Finishing the promotion', () => finishPromotion(kubectl, provider, { ...names, container }, options));
+        return { ...cleanup, promoted: true, problem: undefined };
+    }
+    let undone = `was rolled back${options.stableImage ? ` to ${options.stableImage}` : ''}`;
+    try {
+        await retrying('Rolling stable back', () => kubectl.rolloutUndo(stable, options.stableRevision || undefined));
+    }
+    catch (error) {
+        undone = `could not be rolled back (${errors_describeThrown(error)})`;
+    }
+    const cleanup = await retrying('Putting all traffic back on stable', () => revertToStable(kubectl, provider, { ...names, container }, options));
+    return {
+        ...cleanup,
+        promoted: false,
+        problem: `Stable did not roll out with ${options.image} (${rollout.message}); it ${undone} and the canary was removed.`,
+    };
+}
+/** After stable runs the new image (also when a cancelled promotion left it so): clean up. */
+async function finishPromotion(kubectl, provider, names, options) {
+    await giveTrafficBack(provider);
+    await restoreHeldHpas(kubectl, options.hpa);
+    const objects = canaryObjects(names, provider);
+    await deleteCanaryObjects(kubectl, objects, names);
+    const report = await verify(kubectl, provider, names, objects, options.image, options.timeoutMs);
+    if (!options.template)
+        return report;
+    // A release promotion is done only when stable runs the manifests' template, not one image.
+    const view = await kubectl.getIfExists(`deployment/${names.deployment}`);
+    return {
+        ...report,
+        stableHealthy: report.stableHealthy && coveredBy(options.template, view?.spec.template),
+    };
+}
+async function giveTrafficBack(provider) {
+    try {
+        await provider.restoreStable();
+    }
+    catch (error) {
+        throw new errors_ActionError(`Traffic could not be given back to stable (${errors_describeThrown(error)}), so the canary was left running to keep serving its share.`, 'Fix the cause, then run the action with mode: abort to finish the revert.', { cause: error });
+    }
+}
+/** What the cluster looks like now, for a report after a recovery that ran out of time. */
+async function observe(kubectl, provider, names, stableImage) {
+    return verify(kubectl, provider, names, canaryObjects(names, provider), stableImage, 1_000);
+}
+async function verify(kubectl, provider, names, objects, expectedImage, timeoutMs) {
+    const stable = `deployment/${names.deployment}`;
+    const view = await kubectl.getIfExists(stable);
+    const images = view?.spec.template.spec.containers ?? [];
+    const container = names.container
+        ? images.find((entry) => entry.name === names.container)
+        : (images.find((entry) => entry.image === expectedImage) ?? images[0]);
+    const rollout = view ? await kubectl.rolloutStatus(stable, timeoutMs) : undefined;
+    const stableImage = container?.image;
+    return {
+        stableImage,
+        stableHealthy: rollout?.done === true && (expectedImage === undefined || stableImage === expectedImage),
+        leftoverObjects: [
+            ...(await findLeftovers(kubectl, objects)),
+            ...(await ownedCopies(kubectl, names.copies ?? [], names.deployment)),
+        ],
+        canaryWeight: await provider.canaryWeight(),
+    };
+}
+async function containerOf(kubectl, names) {
+    if (names.container)
+        return names.container;
+    const state = await readClusterState(kubectl, names.deployment);
+    if (state)
+        return state.container;
+    const view = await kubectl.getIfExists(`deployment/${names.deployment}`);
+    const containers = view?.spec.template.spec.containers ?? [];
+    if (containers.length === 1)
+        return containers[0].name;
+    throw new errors_ActionError(`Cannot tell which container of Deployment '${names.deployment}' to promote: there is no canary state and it has ${containers.length} containers.`, "Set the 'container' input.");
+}
+
+;// CONCATENATED MODULE: ./src/canary/target.ts
+/** The target of anything that is one (Settings), as a record of its own to save or pass on. */
+function targetOf(from) {
+    const { namespace, deployment, container, service, traffic, route } = from;
+    return { namespace, deployment, container, service, traffic, route };
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/canary-base.ts
+/**
+ * What every part of one canary's cluster side shares: its target and run options, the canary's
+ * state as last read or written (and its lease), the lock that serialises changes, and recovery
+ * bound to one deadline. CanaryEnding (promote, revert, abort) and CanaryCluster (start, shift,
+ * resume) build on it.
+ */
 
 
 
@@ -35549,7 +36470,7 @@ function targetOf(from) {
 const SHIFT_RETRY_MS = 30_000;
 /** Reading the cluster's state for a report once a recovery has run out of time. */
 const OBSERVE_BUDGET_MS = 10_000;
-class CanaryCluster {
+class CanaryClusterBase {
     kubectl;
     run;
     lock = new ClusterLock();
@@ -35557,12 +36478,9 @@ class CanaryCluster {
     stable;
     provider;
     state;
-    steps = [];
     /** The rendered release (begin, or a promote job's re-render); undefined for an image canary. */
     release;
-    promotionStarted = false;
-    leaseTimer;
-    creating = false;
+    lease;
     recoveryDeadlineAt;
     recoveryStartedAt;
     /** What this run did about a stale canary it found, for the report. */
@@ -35572,241 +36490,18 @@ class CanaryCluster {
         this.run = run;
         this.target = target;
         this.recoveryDeadlineAt = run.recoveryDeadlineAt;
-    }
-    static fromRunState(kubectl, state) {
-        return new CanaryCluster(kubectl, { ...state.target, image: undefined, timeoutMs: state.timeoutMs }, {
-            owner: state.owner,
-            leaseMs: state.leaseMs,
-            recoveryTimeoutMs: state.recoveryTimeoutMs,
-            onStale: 'fail',
-            force: false,
-            recoveryDeadlineAt: state.recoveryDeadlineAt,
-        });
+        this.lease = new CanaryLease(this.lock, run.leaseMs, () => this.writeStateNow({}));
     }
     /** The namespace the metrics are labelled with: the input, else the kubeconfig's, else default. */
     get namespace() {
         return this.target.namespace ?? this.stable?.namespace ?? 'default';
     }
-    get canaryRelease() {
-        const release = this.state?.release;
-        return release && { canaryImage: this.state?.canaryImage ?? '', canaryChange: release.change };
-    }
     get stableImage() {
         return this.state?.stableImage ?? this.stable?.image;
     }
-    /** The stable Deployment's spec.selector, once read: it picks stable's own metric series. */
-    get stableSelector() {
-        return this.stable?.selector;
-    }
-    emptyReport(settings) {
-        return {
-            decision: 'aborted',
-            reason: '',
-            mode: settings.mode,
-            traffic: settings.traffic,
-            namespace: settings.namespace,
-            deployment: settings.deployment,
-            container: this.stable?.container ?? settings.container ?? '',
-            stableImage: this.stableImage,
-            canaryImage: settings.image ?? this.state?.canaryImage ?? '',
-            steps: [],
-            finalWeight: 0,
-            durationMs: 0,
-            detectionMs: undefined,
-            cleanup: undefined,
-            notes: [],
-        };
-    }
-    recordStep(step) {
-        this.steps.push(step);
-    }
-    stepsSoFar() {
-        return [...this.steps];
-    }
-    /** Creates the canary without traffic and waits until it is ready. */
-    async begin() {
-        const { deployment, service, image, source } = this.target;
-        if (!service || (!image && !source)) {
-            throw new errors_ActionError('service and image (or manifests) are required to start.');
-        }
-        const running = await readClusterState(this.kubectl, deployment);
-        if (running)
-            await this.clearStale(running);
-        const stable = await readStable(this.kubectl, deployment, this.target.container, {
-            firstWhenUnclear: source !== undefined,
-        });
-        this.stable = stable;
-        const release = source
-            ? await prepareRelease(this.kubectl, source, stable, this.target.container)
-            : undefined;
-        this.release = release?.rendered;
-        if (!release && stable.image === image) {
-            throw new errors_ActionError(`Deployment ${deployment} already runs ${image}; there is nothing to compare.`, 'Pass the new image in the image input.');
-        }
-        const canaryImage = release?.canaryImage ?? image;
-        const stableService = await readService(this.kubectl, service);
-        checkServiceSelection(this.target.traffic, stableService, stable);
-        const provider = this.providerFor(undefined);
-        await provider.prepare();
-        const hpaHolds = await planStableHolds(this.kubectl, this.namespace, deployment, stable.replicas);
-        this.state = {
-            version: 1,
-            deployment,
-            container: stable.container,
-            service,
-            traffic: this.target.traffic,
-            route: this.target.route,
-            stableImage: stable.image,
-            stableRevision: stable.revision,
-            canaryImage,
-            ...(release ? { release: release.record } : {}),
-            ...(hpaHolds.length > 0 ? { hpaHolds } : {}),
-            weight: 0,
-            stepIndex: -1,
-            startedAt: new Date().toISOString(),
-            originalRoute: provider.snapshot(),
-            owner: this.run.owner,
-            phase: 'running',
-            leaseSeconds: Math.round(this.run.leaseMs / 1_000),
-            renewedAt: new Date().toISOString(),
-        };
-        const router = usesRoute(this.target.traffic);
-        this.run.acting?.();
-        this.creating = true;
-        // Applying the same objects again changes nothing, so an API fault here is simply retried.
-        await this.lock.run(() => untilRecovered('Creating the canary', async () => {
-            const state = this.state;
-            await createCanary(this.kubectl, {
-                stable,
-                image: canaryImage,
-                // A router's canary is ready before its first traffic; replicas mode's pods are traffic.
-                replicas: canaryReplicas(stable.replicas, 0, router ? 1 : 0),
-                state,
-                template: release?.rendered.canaryTemplate,
-            });
-            // After the Deployment, whose state names them: a run cut short here still reverts
-            // them. Pods wait for config they reference, so the order costs no failed start.
-            if (release) {
-                await applyConfigCopies(this.kubectl, release.rendered.copies, deployment, this.target.namespace);
-            }
-            if (router)
-                await createCanaryService(this.kubectl, stableService, deployment);
-        }, { deadlineAt: Date.now() + SHIFT_RETRY_MS }));
-        // Only now: the canary's state, which says how to undo it, exists on the cluster.
-        await this.changing("Holding stable's HPA", async () => {
-            for (const line of await holdStableHpas(this.kubectl, hpaHolds))
-                this.note(line);
-        });
-        this.startLease();
-        if (router)
-            await this.waitCanaryReady();
-    }
-    /**
-     * Another canary of this Deployment exists. One whose owner still renews its lease (or that is
-     * paused for a person) is not ours to touch: this run stops without changing anything. A stale
-     * one is put back first, as `on-stale` says.
-     */
-    async clearStale(found) {
-        const { deployment } = this.target;
-        const what = `A canary of ${deployment} (image ${found.canaryImage} at ${found.weight}%, ${found.phase ?? 'running'}, started ${found.startedAt}) belongs to ${describeOwner(found)}`;
-        if (!isStale(found)) {
-            throw new errors_ActionError(`${what} and is still ${found.phase === 'paused' ? 'waiting for promote or abort' : 'alive'}; this run changed nothing.`, 'Finish it first with mode: promote or mode: abort from that workflow run (or set force: true on that step), then run this one again.');
-        }
-        const expired = `${what}, whose runner stopped renewing its lease at ${found.renewedAt}`;
-        if (this.run.onStale === 'fail') {
-            throw new errors_ActionError(`${expired}; on-stale is fail, so this run changed nothing.`, 'Run this action with mode: abort to put the cluster back, or set on-stale: abort.');
-        }
-        warning(`${expired}; putting the cluster back before this run starts its own.`);
-        this.state = found;
-        this.stable = await readStable(this.kubectl, found.deployment, found.container);
-        const { cleanup, finished } = await this.abortFound(found);
-        if (cleanup.leftoverObjects.length > 0 || !cleanup.stableHealthy) {
-            throw new errors_ActionError(`${expired}; it could not be put back (leftover: ${cleanup.leftoverObjects.join(', ') || 'none'}, stable healthy: ${cleanup.stableHealthy}), so this run changed nothing else.`, 'Run this action with mode: abort to finish, then run this one again.');
-        }
-        this.notes.push(`${expired}; this run ${finished ? `finished its promotion (stable runs ${cleanup.stableImage})` : 'reverted it (all traffic back on stable)'} before starting.`);
-        this.state = undefined;
-        this.stable = undefined;
-        this.provider = undefined;
-    }
-    /** begin() got as far as creating canary objects: a failure from then on has to revert them. */
-    get created() {
-        return this.creating;
-    }
-    /**
-     * Continues a canary a previous job started; undefined when there is none. Only a job of the run
-     * that owns it may continue it, unless its lease expired or `force` is set.
-     */
-    async resume(intent) {
-        const state = await readClusterState(this.kubectl, this.target.deployment);
-        if (!state)
-            return undefined;
-        if (!sameRun(state, this.run.owner) && !isStale(state) && !this.run.force && state.owner) {
-            throw new errors_ActionError(`The canary of ${state.deployment} (image ${state.canaryImage} at ${state.weight}%) belongs to ${describeOwner(state)}, which is still ${state.phase === 'paused' ? 'waiting for promote or abort' : 'alive'}; this run changed nothing.`, `Run mode: ${intent} from a job of that workflow run, or set force: true to take the canary over.`);
-        }
-        // Before anything changes: a promote job must promote the very release the canary ran.
-        if (intent === 'promote') {
-            this.release = await releaseToPromote(state, this.target.source, this.target.image);
-        }
-        this.state = state;
-        this.stable = await readStable(this.kubectl, state.deployment, state.container);
-        return {
-            weight: state.weight,
-            canaryImage: state.canaryImage,
-            phase: state.phase ?? 'running',
-        };
-    }
-    /**
-     * This job drives the canary from now on (mode promote, once it checked what it found): it
-     * becomes the owner, and its post step the one that reverts if it stops half way.
-     */
-    async takeOver() {
-        this.run.acting?.();
-        await untilRecovered('Taking the canary over', () => this.writeState({ owner: this.run.owner, phase: 'running' }), { deadlineAt: Date.now() + SHIFT_RETRY_MS });
-        this.startLease();
-    }
-    /** Who owns the canary when it is alive; false when it is stale, undefined when there is none. */
-    async liveOwner() {
-        const state = await readClusterState(this.kubectl, this.target.deployment);
-        if (!state)
-            return undefined;
-        return isStale(state) ? false : describeOwner(state);
-    }
-    /** `mode: start` is done: the canary waits for a person, with no lease to expire meanwhile. */
-    async pause() {
-        this.stopLease();
-        await this.writeState({ phase: 'paused' });
-    }
-    /** Keeps the lease on the canary's state alive while this run drives it. */
-    startLease() {
-        this.stopLease();
-        const every = Math.max(1_000, Math.floor(this.run.leaseMs / 4));
-        let failing = false;
-        const timer = setInterval(() => {
-            this.renewLease(timer).then(() => (failing = false), (error) => {
-                // Once per outage: a lease not renewed for `lease` makes a live canary look stale.
-                if (!failing)
-                    warning(`Could not renew the canary's lease: ${errors_describeThrown(error)}`);
-                failing = true;
-            });
-        }, every);
-        timer.unref();
-        this.leaseTimer = timer;
-    }
-    /**
-     * A renewal waits its turn behind the change in flight; by then a promotion or revert may have
-     * ended the lease and deleted the canary, so it renews only while its timer is still the lease.
-     */
-    renewLease(timer) {
-        return this.lock.run(async () => {
-            if (this.leaseTimer !== timer)
-                return;
-            await this.writeStateNow({});
-        });
-    }
+    /** The lease ends: a promotion, revert or pause is under way or done. */
     stopLease() {
-        if (this.leaseTimer)
-            clearInterval(this.leaseTimer);
-        this.leaseTimer = undefined;
+        this.lease.stop();
     }
     /** Writes the canary's state with `changes` and a renewed lease, in turn with other changes. */
     writeState(changes) {
@@ -35823,138 +36518,6 @@ class CanaryCluster {
         };
         await writeClusterState(this.kubectl, next);
         this.state = next;
-    }
-    /**
-     * Only the change itself holds the lock: a cancellation must not wait for pods to start. Weight
-     * never moves to canary pods that are not ready: a router sends it to the canary Service at
-     * once, so the canary is awaited first; in replicas mode the weight is new pods, which the
-     * Service sends traffic to only once they are ready, so they are awaited after the scale.
-     */
-    async shiftTo(weight) {
-        const provider = this.providerFor(this.state?.originalRoute);
-        const router = usesRoute(provider.mode);
-        // Sized for its weight of stable's replicas now: more pods before more traffic, fewer after.
-        const size = (only) => this.changing('Sizing the canary', () => sizeCanary(this.kubectl, this.target.deployment, weight, { floor: 1, only }));
-        if (router)
-            await size('grow');
-        if (router)
-            await this.waitCanaryReady();
-        const deadlineAt = Date.now() + SHIFT_RETRY_MS;
-        const achieved = await this.lock.run(() => untilRecovered(`Shifting ${weight}% of traffic`, () => provider.setWeight(weight), {
-            deadlineAt,
-        }));
-        if (router)
-            await size('shrink');
-        if (!router)
-            await this.waitCanaryReady();
-        const stepIndex = (this.state?.stepIndex ?? -1) + 1;
-        await untilRecovered('Recording the step on the canary', () => this.writeState({ weight: achieved, stepIndex }), { deadlineAt: Date.now() + SHIFT_RETRY_MS });
-        info(`The canary now gets ${achieved}% of traffic.`);
-        return achieved;
-    }
-    /** The canary pods' health for the progression's checks (restarts, crash loops, not ready). */
-    podHealth(graceMs) {
-        return new CanaryPodHealth(() => {
-            if (!this.stable)
-                throw new errors_ActionError('The canary has not been started or resumed.');
-            return listPods(this.kubectl, selectorText(canarySelector(this.stable)));
-        }, { graceMs });
-    }
-    /** Once stable is getting the new image, a cancellation leaves the finish to the post step. */
-    get promoting() {
-        return this.promotionStarted;
-    }
-    /** Stable takes the canary's image; a later abort sees phase promoting and finishes it. */
-    async promote() {
-        this.promotionStarted = true;
-        await untilRecovered('Marking the canary as promoting', () => this.writeState({ phase: 'promoting' }), {
-            deadlineAt: Date.now() + SHIFT_RETRY_MS,
-        });
-        const report = await this.lock
-            .run(async () => {
-            try {
-                const release = this.state?.release;
-                if (release) {
-                    if (!this.release)
-                        throw new errors_ActionError('The release to promote was not rendered.');
-                    return await promoteRelease(this.kubectl, this.providerFor(this.state?.originalRoute), this.targetNow(), {
-                        documents: this.release.documents,
-                        template: release.template,
-                        stableImage: this.stableImage,
-                        timeoutMs: this.target.timeoutMs,
-                        retryUntil: Date.now() + this.run.recoveryTimeoutMs,
-                        hpa: this.hpaRestore(),
-                    });
-                }
-                return await promoteStable(this.kubectl, this.providerFor(this.state?.originalRoute), this.targetNow(), {
-                    image: this.state?.canaryImage ?? this.target.image ?? '',
-                    stableImage: this.stableImage,
-                    stableRevision: this.state?.stableRevision,
-                    timeoutMs: this.target.timeoutMs,
-                    retryUntil: Date.now() + this.run.recoveryTimeoutMs,
-                    hpa: this.hpaRestore(),
-                });
-            }
-            finally {
-                // The canary (and its state) may be gone now: no renewal queued behind us may write it.
-                this.stopLease();
-            }
-        })
-            .catch(async (error) => {
-            // Stable may already have the new image: end consistently, through API faults — finish
-            // the promotion when stable runs it healthily, else roll stable back and revert.
-            warning(`The promotion was interrupted (${errors_describeThrown(error)}); ending it consistently.`);
-            const found = this.state ? { ...this.state, phase: 'promoting' } : undefined;
-            if (!found)
-                throw error;
-            const { cleanup, finished } = await this.abortFound(found);
-            return {
-                ...cleanup,
-                promoted: finished,
-                problem: finished ? undefined : errors_describeThrown(error),
-            };
-        });
-        this.stopLease();
-        return report;
-    }
-    revert() {
-        this.stopLease();
-        return this.lock.run(() => this.recovering('Putting all traffic back on stable', (kubectl) => this.revertWith(kubectl)));
-    }
-    /**
-     * `mode: abort` from any phase: before promotion the canary is reverted; once stable has the
-     * canary's image and is healthy, the promotion is finished instead (stable is not rolled back
-     * under live traffic); otherwise stable goes back to its revision from before the canary.
-     */
-    async abort() {
-        this.run.acting?.();
-        if (!this.state)
-            await this.resumeQuietly();
-        const found = this.state;
-        if (!found)
-            return { cleanup: await this.revert(), finished: false };
-        return this.abortFound(found);
-    }
-    async abortFound(found) {
-        this.stopLease();
-        if (found.phase !== 'promoting')
-            return { cleanup: await this.revert(), finished: false };
-        const stable = await this.recovering('Reading stable', (kubectl) => readStable(kubectl, found.deployment, found.container));
-        if (stableRunsCanary(found, stable)) {
-            const healthy = await this.recovering('Waiting for stable', (kubectl) => kubectl.rolloutStatus(`deployment/${found.deployment}`, this.target.timeoutMs));
-            if (healthy.done) {
-                const cleanup = await this.lock.run(() => this.recovering('Finishing the promotion', (kubectl) => this.finishPromotionWith(kubectl)));
-                return { cleanup, finished: true };
-            }
-            // Undo renumbers the revision it restores, so a retry first checks it is still needed.
-            await this.recovering('Rolling stable back', async (kubectl) => {
-                const now = await readStable(kubectl, found.deployment, found.container);
-                if (!stableRunsCanary(found, now))
-                    return;
-                await kubectl.rolloutUndo(`deployment/${found.deployment}`, found.stableRevision || undefined);
-            });
-        }
-        return { cleanup: await this.revert(), finished: false };
     }
     /**
      * The cluster as it is now, object by object (stable, traffic, canary objects left), read within
@@ -35990,48 +36553,8 @@ class CanaryCluster {
             return await untilRecovered(what, () => work(kubectl), { deadlineAt });
         }
         catch (error) {
-            throw new errors_ActionError(`${what} did not finish within the ${formatDuration(this.run.recoveryTimeoutMs)} recovery deadline: ${errors_describeThrown(error)}`, `The cluster may be half way: run this action with mode: abort (namespace ${this.namespace}, deployment ${this.target.deployment}) to finish.`, { cause: error });
+            throw new errors_ActionError(`${what} did not finish within the ${duration_formatDuration(this.run.recoveryTimeoutMs)} recovery deadline: ${errors_describeThrown(error)}`, `The cluster may be half way: run this action with mode: abort (namespace ${this.namespace}, deployment ${this.target.deployment}) to finish.`, { cause: error });
         }
-    }
-    /** For the signal handler: whatever main was changing finishes first, then everything reverts. */
-    async revertAfterCancel(graceMs) {
-        let timer;
-        const outOfTime = new Promise((resolve) => {
-            timer = setTimeout(() => resolve(undefined), graceMs);
-        });
-        try {
-            const report = await Promise.race([this.revert(), outOfTime]);
-            if (!report) {
-                warning('The revert did not finish within the grace period; the post step continues it.');
-                return { settled: false, report: undefined };
-            }
-            return { settled: report.leftoverObjects.length === 0 && report.stableHealthy, report };
-        }
-        catch (error) {
-            warning(`The revert did not finish; the post step will retry: ${errors_describeThrown(error)}`);
-            return { settled: false, report: undefined };
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-    finishPromotionWith(kubectl) {
-        return finishPromotion(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.targetNow(), {
-            timeoutMs: this.target.timeoutMs,
-            // A release is checked by its whole template; canaryImage may list several containers.
-            image: this.state?.release ? undefined : this.state?.canaryImage,
-            template: this.state?.release?.template,
-            hpa: this.hpaRestore(),
-        });
-    }
-    async revertWith(kubectl) {
-        if (!this.state)
-            await this.resumeQuietly();
-        return revertToStable(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.targetNow(), {
-            stableImage: this.state?.stableImage ?? this.stable?.image,
-            timeoutMs: this.target.timeoutMs,
-            hpa: this.hpaRestore(),
-        });
     }
     /** A change in turn with the others, retried through API faults. */
     changing(what, work) {
@@ -36098,6 +36621,546 @@ class CanaryCluster {
     }
     async waitCanaryReady() {
         await untilRecovered('Waiting for the canary', () => waitReady(this.kubectl, `deployment/${names_canaryName(this.target.deployment)}`, this.target.timeoutMs), { deadlineAt: Date.now() + this.target.timeoutMs });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/promote-release.ts
+/**
+ * Promoting a canary of a whole release: stable gets exactly the rendered manifests (every object,
+ * images substituted) with `kubectl apply`, as the team's own deploy would, so a GitOps controller
+ * sees no drift. Every object the apply touches is read first; when stable does not roll out,
+ * each is put back (and what the apply created removed) before traffic and canary are reverted,
+ * so the cluster ends fully on the release or exactly as it was.
+ */
+
+
+
+
+
+
+
+
+
+async function promoteRelease(kubectl, provider, names, options) {
+    const stable = `deployment/${names.deployment}`;
+    const retrying = (what, work) => untilRecovered(what, work, { deadlineAt: options.retryUntil });
+    const snapshots = options.snapshots ??
+        (await snapshotObjects(kubectl, objectRefs(options.documents), options.retryUntil));
+    const directory = await writeRelease(options.documents);
+    let problem;
+    try {
+        // Applying the same manifests again changes nothing, so an API fault is simply retried.
+        await retrying('Applying the release to stable', () => kubectl.apply([directory]));
+    }
+    catch (error) {
+        problem = `the manifests could not be applied (${errors_describeThrown(error)})`;
+    }
+    await recordAppliedUids(kubectl, snapshots, options.retryUntil);
+    if (!problem) {
+        const rollout = await retrying('Waiting for stable', () => kubectl.rolloutStatus(stable, options.timeoutMs));
+        if (rollout.done) {
+            const cleanup = await retrying('Finishing the promotion', () => finishPromotion(kubectl, provider, names, {
+                timeoutMs: options.timeoutMs,
+                template: options.template,
+                hpa: options.hpa,
+            }));
+            return { ...cleanup, promoted: true, problem: undefined };
+        }
+        problem = `stable did not roll out with the release (${rollout.message})`;
+    }
+    const restored = await restoreObjects(kubectl, snapshots, options.retryUntil);
+    // The restored Deployment rolls back to its old pods; traffic returns only once they serve.
+    await retrying('Waiting for stable to roll back', () => kubectl.rolloutStatus(stable, options.timeoutMs));
+    const cleanup = await retrying('Putting all traffic back on stable', () => revertToStable(kubectl, provider, names, {
+        stableImage: options.stableImage,
+        timeoutMs: options.timeoutMs,
+        hpa: options.hpa,
+    }));
+    return {
+        ...cleanup,
+        promoted: false,
+        problem: `${problem}; ${describeRestore(restored)} and the canary was removed.`,
+    };
+}
+/**
+ * One JSON file per object, numbered so kubectl applies them in manifest order. JSON, not YAML:
+ * kubectl reads YAML 1.1, where a value like `on` written plain would turn into a boolean. A
+ * private directory, since the manifests may hold Secrets.
+ */
+async function writeRelease(documents) {
+    const directory = ownedTempDirectory('canary-release');
+    const width = String(documents.length).length;
+    await Promise.all(documents.map((document, index) => (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(directory, `${String(index).padStart(width, '0')}.json`), JSON.stringify(document.object), { mode: 0o600 })));
+    return directory;
+}
+/** One clause on what the restore did, naming objects that could not be put back. */
+function describeRestore(results) {
+    const changed = results.filter((entry) => entry.outcome === 'restored').length;
+    const removed = results.filter((entry) => entry.outcome === 'removed').length;
+    const done = `every object it changed was restored (${changed} restored, ${removed} created ones removed)`;
+    if (allRestored(results))
+        return done;
+    const failed = results
+        .filter((entry) => !entry.verified)
+        .map((entry) => `${entry.object}: ${entry.message}`)
+        .join('; ');
+    return `the restore left objects not as they were (${escapeUntrusted(failed)})`;
+}
+
+;// CONCATENATED MODULE: ./src/canary/cluster/canary-ending.ts
+/**
+ * How a canary ends: promotion (of one image or of a whole release, whose objects are read first
+ * and kept where whoever ends an interrupted promotion finds them), revert, and `mode: abort` from
+ * any phase, which finishes a promotion stable already runs healthily and otherwise puts the
+ * cluster back as it was.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+class CanaryEnding extends CanaryClusterBase {
+    promotionStarted = false;
+    /** What a release's promotion is about to change, as it was (main only). */
+    promotionSnapshots;
+    /** Once stable is getting the new image, a cancellation leaves the finish to the post step. */
+    get promoting() {
+        return this.promotionStarted;
+    }
+    /** Stable takes the canary's image; a later abort sees phase promoting and finishes it. */
+    async promote() {
+        this.promotionStarted = true;
+        const promotion = await this.snapshotPromotion();
+        await untilRecovered('Marking the canary as promoting', () => this.writeState({ phase: 'promoting', ...promotion }), {
+            deadlineAt: Date.now() + SHIFT_RETRY_MS,
+        });
+        const report = await this.lock
+            .run(async () => {
+            try {
+                const release = this.state?.release;
+                if (release) {
+                    if (!this.release)
+                        throw new errors_ActionError('The release to promote was not rendered.');
+                    return await promoteRelease(this.kubectl, this.providerFor(this.state?.originalRoute), this.targetNow(), {
+                        documents: this.release.documents,
+                        template: release.template,
+                        stableImage: this.stableImage,
+                        timeoutMs: this.target.timeoutMs,
+                        retryUntil: Date.now() + this.run.recoveryTimeoutMs,
+                        hpa: this.hpaRestore(),
+                        snapshots: this.promotionSnapshots,
+                    });
+                }
+                return await promoteStable(this.kubectl, this.providerFor(this.state?.originalRoute), this.targetNow(), {
+                    image: this.state?.canaryImage ?? this.target.image ?? '',
+                    stableImage: this.stableImage,
+                    stableRevision: this.state?.stableRevision,
+                    timeoutMs: this.target.timeoutMs,
+                    retryUntil: Date.now() + this.run.recoveryTimeoutMs,
+                    hpa: this.hpaRestore(),
+                });
+            }
+            finally {
+                // The canary (and its state) may be gone now: no renewal queued behind us may write it.
+                this.stopLease();
+            }
+        })
+            .catch(async (error) => {
+            // Stable may already have the new image: end consistently, through API faults — finish
+            // the promotion when stable runs it healthily, else roll stable back and revert.
+            warning(`The promotion was interrupted (${errors_describeThrown(error)}); ending it consistently.`);
+            const found = this.state ? { ...this.state, phase: 'promoting' } : undefined;
+            if (!found)
+                throw error;
+            const { cleanup, finished } = await this.abortFound(found);
+            return {
+                ...cleanup,
+                promoted: finished,
+                problem: finished ? undefined : errors_describeThrown(error),
+            };
+        });
+        this.stopLease();
+        return report;
+    }
+    revert() {
+        this.stopLease();
+        return this.lock.run(() => this.recovering('Putting all traffic back on stable', (kubectl) => this.revertWith(kubectl)));
+    }
+    /**
+     * `mode: abort` from any phase: before promotion the canary is reverted; once stable has the
+     * canary's image and is healthy, the promotion is finished instead (stable is not rolled back
+     * under live traffic); otherwise stable goes back to its revision from before the canary.
+     */
+    async abort() {
+        this.run.acting?.();
+        if (!this.state)
+            await this.resumeQuietly();
+        const found = this.state;
+        if (!found)
+            return { cleanup: await this.revert(), finished: false };
+        return this.abortFound(found);
+    }
+    async abortFound(found) {
+        this.stopLease();
+        if (found.phase !== 'promoting')
+            return { cleanup: await this.revert(), finished: false };
+        const stable = await this.recovering('Reading stable', (kubectl) => readStable(kubectl, found.deployment, found.container));
+        const runsCanary = stableRunsCanary(found, stable);
+        if (runsCanary) {
+            const healthy = await this.recovering('Waiting for stable', (kubectl) => kubectl.rolloutStatus(`deployment/${found.deployment}`, this.target.timeoutMs));
+            if (healthy.done) {
+                const cleanup = await this.lock.run(() => this.recovering('Finishing the promotion', (kubectl) => this.finishPromotionWith(kubectl)));
+                return { cleanup, finished: true };
+            }
+        }
+        // A release's apply may have changed config even when stable's template is not the new one.
+        if (found.release && (await this.restorePromotion(found))) {
+            return { cleanup: await this.revert(), finished: false };
+        }
+        if (runsCanary) {
+            // Undo renumbers the revision it restores, so a retry first checks it is still needed.
+            await this.recovering('Rolling stable back', async (kubectl) => {
+                const now = await readStable(kubectl, found.deployment, found.container);
+                if (!stableRunsCanary(found, now))
+                    return;
+                await kubectl.rolloutUndo(`deployment/${found.deployment}`, found.stableRevision || undefined);
+            });
+        }
+        return { cleanup: await this.revert(), finished: false };
+    }
+    /** For the signal handler: whatever main was changing finishes first, then everything reverts. */
+    async revertAfterCancel(graceMs) {
+        let timer;
+        const outOfTime = new Promise((resolve) => {
+            timer = setTimeout(() => resolve(undefined), graceMs);
+        });
+        try {
+            const report = await Promise.race([this.revert(), outOfTime]);
+            if (!report) {
+                warning('The revert did not finish within the grace period; the post step continues it.');
+                return { settled: false, report: undefined };
+            }
+            return { settled: report.leftoverObjects.length === 0 && report.stableHealthy, report };
+        }
+        catch (error) {
+            warning(`The revert did not finish; the post step will retry: ${errors_describeThrown(error)}`);
+            return { settled: false, report: undefined };
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    finishPromotionWith(kubectl) {
+        return finishPromotion(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.targetNow(), {
+            timeoutMs: this.target.timeoutMs,
+            // A release is checked by its whole template; canaryImage may list several containers.
+            image: this.state?.release ? undefined : this.state?.canaryImage,
+            template: this.state?.release?.template,
+            hpa: this.hpaRestore(),
+        });
+    }
+    async revertWith(kubectl) {
+        if (!this.state)
+            await this.resumeQuietly();
+        return revertToStable(kubectl, this.providerFor(this.state?.originalRoute, kubectl), this.targetNow(), {
+            stableImage: this.state?.stableImage ?? this.stable?.image,
+            timeoutMs: this.target.timeoutMs,
+            hpa: this.hpaRestore(),
+        });
+    }
+    /**
+     * Before a release's promotion: reads every object the apply will change and keeps what it read
+     * where whoever ends an interrupted promotion finds it (memory, main's private file for post,
+     * the canary's state without Secret content for a later job).
+     */
+    async snapshotPromotion() {
+        if (!this.state?.release || !this.release)
+            return {};
+        const snapshots = await snapshotObjects(this.kubectl, objectRefs(this.release.documents), Date.now() + this.run.recoveryTimeoutMs);
+        this.promotionSnapshots = snapshots;
+        this.run.promotionSaved?.(await saveSnapshots(snapshots));
+        return { promotion: promotionRecord(snapshots) };
+    }
+    /**
+     * Puts back every object an interrupted release promotion changed, stable's Deployment among
+     * them, and waits for stable to roll back; false when nothing recorded what it changed.
+     */
+    async restorePromotion(found) {
+        const restore = await promotionSnapshots({
+            memory: this.promotionSnapshots,
+            file: this.run.promotionSnapshotsPath,
+            record: found.promotion,
+        });
+        if (!restore)
+            return false;
+        const results = await this.recovering('Restoring what the promotion changed', (kubectl) => restorePromotion(kubectl, restore.snapshots, this.recoveryDeadlineAt ?? Date.now()));
+        const clause = describeRestore(results);
+        this.note(`The interrupted promotion was rolled back: ${clause}.`);
+        if (restore.missing) {
+            warning(escapeUntrusted(restore.missing));
+            this.notes.push(restore.missing);
+        }
+        await this.recovering('Waiting for stable to roll back', (kubectl) => kubectl.rolloutStatus(`deployment/${found.deployment}`, this.target.timeoutMs));
+        return true;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/canary/canary-cluster.ts
+/**
+ * One canary's cluster side, as the modes use it: begin, shift, promote, revert. It keeps the run's
+ * progress in the canary Deployment's annotation so a later job (promote, abort, or the post step)
+ * continues from the cluster itself, and it serialises changes so a cancellation's revert can
+ * never be overtaken by a weight change that was already in flight.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+class CanaryCluster extends CanaryEnding {
+    steps = [];
+    creating = false;
+    static fromRunState(kubectl, state) {
+        return new CanaryCluster(kubectl, { ...state.target, image: undefined, timeoutMs: state.timeoutMs }, {
+            owner: state.owner,
+            leaseMs: state.leaseMs,
+            recoveryTimeoutMs: state.recoveryTimeoutMs,
+            onStale: 'fail',
+            force: false,
+            recoveryDeadlineAt: state.recoveryDeadlineAt,
+            promotionSnapshotsPath: state.promotionSnapshotsPath,
+        });
+    }
+    get canaryRelease() {
+        const release = this.state?.release;
+        return release && { canaryImage: this.state?.canaryImage ?? '', canaryChange: release.change };
+    }
+    /** The stable Deployment's spec.selector, once read: it picks stable's own metric series. */
+    get stableSelector() {
+        return this.stable?.selector;
+    }
+    /** Stable's container the canary compares, once stable was read. */
+    get container() {
+        return this.stable?.container;
+    }
+    /** The image of the canary this run started or found. */
+    get canaryImage() {
+        return this.state?.canaryImage;
+    }
+    recordStep(step) {
+        this.steps.push(step);
+    }
+    stepsSoFar() {
+        return [...this.steps];
+    }
+    /** Creates the canary without traffic and waits until it is ready. */
+    async begin() {
+        const { deployment, service, image, source } = this.target;
+        if (!service || (!image && !source)) {
+            throw new errors_ActionError('service and image (or manifests) are required to start.');
+        }
+        const running = await readClusterState(this.kubectl, deployment);
+        if (running)
+            await this.clearStale(running);
+        const stable = await readStable(this.kubectl, deployment, this.target.container, {
+            firstWhenUnclear: source !== undefined,
+        });
+        this.stable = stable;
+        const release = source
+            ? await prepareRelease(this.kubectl, source, stable, this.target.container)
+            : undefined;
+        this.release = release?.rendered;
+        if (!release && stable.image === image) {
+            throw new errors_ActionError(`Deployment ${deployment} already runs ${image}; there is nothing to compare.`, 'Pass the new image in the image input.');
+        }
+        const canaryImage = release?.canaryImage ?? image;
+        const stableService = await readService(this.kubectl, service);
+        checkServiceSelection(this.target.traffic, stableService, stable);
+        const provider = this.providerFor(undefined);
+        await provider.prepare();
+        const { holds: hpaHolds, unseen } = await planStableHolds(this.kubectl, this.namespace, deployment, stable.replicas);
+        if (unseen) {
+            warning(escapeUntrusted(unseen));
+            this.notes.push(unseen);
+        }
+        this.state = {
+            version: 1,
+            deployment,
+            container: stable.container,
+            service,
+            traffic: this.target.traffic,
+            route: this.target.route,
+            stableImage: stable.image,
+            stableRevision: stable.revision,
+            canaryImage,
+            ...(release ? { release: release.record } : {}),
+            ...(hpaHolds.length > 0 ? { hpaHolds } : {}),
+            weight: 0,
+            stepIndex: -1,
+            startedAt: new Date().toISOString(),
+            originalRoute: provider.snapshot(),
+            owner: this.run.owner,
+            phase: 'running',
+            leaseSeconds: Math.round(this.run.leaseMs / 1_000),
+            renewedAt: new Date().toISOString(),
+        };
+        const router = usesRoute(this.target.traffic);
+        this.run.acting?.();
+        this.creating = true;
+        // Applying the same objects again changes nothing, so an API fault here is simply retried.
+        await this.lock.run(() => untilRecovered('Creating the canary', async () => {
+            const state = this.state;
+            await createCanary(this.kubectl, {
+                stable,
+                image: canaryImage,
+                // A router's canary is ready before its first traffic; replicas mode's pods are traffic.
+                replicas: canaryReplicas(stable.replicas, 0, router ? 1 : 0),
+                state,
+                template: release?.rendered.canaryTemplate,
+            });
+            // After the Deployment, whose state names them: a run cut short here still reverts
+            // them. Pods wait for config they reference, so the order costs no failed start.
+            if (release) {
+                await applyConfigCopies(this.kubectl, release.rendered.copies, deployment, this.target.namespace);
+            }
+            if (router)
+                await createCanaryService(this.kubectl, stableService, deployment);
+        }, { deadlineAt: Date.now() + SHIFT_RETRY_MS }));
+        // Only now: the canary's state, which says how to undo it, exists on the cluster.
+        await this.changing("Holding stable's HPA", async () => {
+            for (const line of await holdStableHpas(this.kubectl, hpaHolds))
+                this.note(line);
+        });
+        this.lease.start();
+        if (router)
+            await this.waitCanaryReady();
+    }
+    /**
+     * Another canary of this Deployment exists. One whose owner still renews its lease (or that is
+     * paused for a person) is not ours to touch: this run stops without changing anything. A stale
+     * one is put back first, as `on-stale` says.
+     */
+    async clearStale(found) {
+        const { deployment } = this.target;
+        const what = `A canary of ${deployment} (image ${found.canaryImage} at ${found.weight}%, ${found.phase ?? 'running'}, started ${found.startedAt}) belongs to ${describeOwner(found)}`;
+        if (!isStale(found)) {
+            throw new errors_ActionError(`${what} and is still ${found.phase === 'paused' ? 'waiting for promote or abort' : 'alive'}; this run changed nothing.`, 'Finish it first with mode: promote or mode: abort from that workflow run (or set force: true on that step), then run this one again.');
+        }
+        const expired = `${what}, whose runner stopped renewing its lease at ${found.renewedAt}`;
+        if (this.run.onStale === 'fail') {
+            throw new errors_ActionError(`${expired}; on-stale is fail, so this run changed nothing.`, 'Run this action with mode: abort to put the cluster back, or set on-stale: abort.');
+        }
+        warning(`${expired}; putting the cluster back before this run starts its own.`);
+        this.state = found;
+        this.stable = await readStable(this.kubectl, found.deployment, found.container);
+        const { cleanup, finished } = await this.abortFound(found);
+        if (cleanup.leftoverObjects.length > 0 || !cleanup.stableHealthy) {
+            throw new errors_ActionError(`${expired}; it could not be put back (leftover: ${cleanup.leftoverObjects.join(', ') || 'none'}, stable healthy: ${cleanup.stableHealthy}), so this run changed nothing else.`, 'Run this action with mode: abort to finish, then run this one again.');
+        }
+        this.notes.push(`${expired}; this run ${finished ? `finished its promotion (stable runs ${cleanup.stableImage})` : 'reverted it (all traffic back on stable)'} before starting.`);
+        this.state = undefined;
+        this.stable = undefined;
+        this.provider = undefined;
+    }
+    /** begin() got as far as creating canary objects: a failure from then on has to revert them. */
+    get created() {
+        return this.creating;
+    }
+    /**
+     * Continues a canary a previous job started; undefined when there is none. Only a job of the run
+     * that owns it may continue it, unless its lease expired or `force` is set.
+     */
+    async resume(intent) {
+        const state = await readClusterState(this.kubectl, this.target.deployment);
+        if (!state)
+            return undefined;
+        if (!sameRun(state, this.run.owner) && !isStale(state) && !this.run.force && state.owner) {
+            throw new errors_ActionError(`The canary of ${state.deployment} (image ${state.canaryImage} at ${state.weight}%) belongs to ${describeOwner(state)}, which is still ${state.phase === 'paused' ? 'waiting for promote or abort' : 'alive'}; this run changed nothing.`, `Run mode: ${intent} from a job of that workflow run, or set force: true to take the canary over.`);
+        }
+        // Before anything changes: a promote job must promote the very release the canary ran.
+        if (intent === 'promote') {
+            this.release = await releaseToPromote(state, this.target.source, this.target.image);
+        }
+        this.state = state;
+        this.stable = await readStable(this.kubectl, state.deployment, state.container);
+        return {
+            weight: state.weight,
+            canaryImage: state.canaryImage,
+            phase: state.phase ?? 'running',
+        };
+    }
+    /**
+     * This job drives the canary from now on (mode promote, once it checked what it found): it
+     * becomes the owner, and its post step the one that reverts if it stops half way.
+     */
+    async takeOver() {
+        this.run.acting?.();
+        await untilRecovered('Taking the canary over', () => this.writeState({ owner: this.run.owner, phase: 'running' }), { deadlineAt: Date.now() + SHIFT_RETRY_MS });
+        this.lease.start();
+    }
+    /** Who owns the canary when it is alive; false when it is stale, undefined when there is none. */
+    async liveOwner() {
+        const state = await readClusterState(this.kubectl, this.target.deployment);
+        if (!state)
+            return undefined;
+        return isStale(state) ? false : describeOwner(state);
+    }
+    /** `mode: start` is done: the canary waits for a person, with no lease to expire meanwhile. */
+    async pause() {
+        this.stopLease();
+        await this.writeState({ phase: 'paused' });
+    }
+    /**
+     * Only the change itself holds the lock: a cancellation must not wait for pods to start. Weight
+     * never moves to canary pods that are not ready: a router sends it to the canary Service at
+     * once, so the canary is awaited first; in replicas mode the weight is new pods, which the
+     * Service sends traffic to only once they are ready, so they are awaited after the scale.
+     */
+    async shiftTo(weight) {
+        const provider = this.providerFor(this.state?.originalRoute);
+        const router = usesRoute(provider.mode);
+        // Sized for its weight of stable's replicas now: more pods before more traffic, fewer after.
+        const size = (only) => this.changing('Sizing the canary', () => sizeCanary(this.kubectl, this.target.deployment, weight, { floor: 1, only }));
+        if (router)
+            await size('grow');
+        if (router)
+            await this.waitCanaryReady();
+        const deadlineAt = Date.now() + SHIFT_RETRY_MS;
+        const achieved = await this.lock.run(() => untilRecovered(`Shifting ${weight}% of traffic`, () => provider.setWeight(weight), {
+            deadlineAt,
+        }));
+        if (router)
+            await size('shrink');
+        if (!router)
+            await this.waitCanaryReady();
+        const stepIndex = (this.state?.stepIndex ?? -1) + 1;
+        await untilRecovered('Recording the step on the canary', () => this.writeState({ weight: achieved, stepIndex }), { deadlineAt: Date.now() + SHIFT_RETRY_MS });
+        info(`The canary now gets ${achieved}% of traffic.`);
+        return achieved;
+    }
+    /** The canary pods' health for the progression's checks (restarts, crash loops, not ready). */
+    podHealth(graceMs) {
+        return new CanaryPodHealth(() => {
+            if (!this.stable)
+                throw new errors_ActionError('The canary has not been started or resumed.');
+            return listPods(this.kubectl, selectorText(canarySelector(this.stable)));
+        }, { graceMs });
     }
 }
 
@@ -36288,6 +37351,7 @@ const canaryRunState = stepState('canary', (value) => {
         leaseMs: 'number',
         recoveryTimeoutMs: 'number',
         recoveryDeadlineAt: 'number?',
+        promotionSnapshotsPath: 'string?',
     });
     if (problem)
         return problem;
@@ -36345,7 +37409,7 @@ async function finish(state) {
         found = await untilRecovered(`Reading the canary of ${state.target.deployment}`, () => readClusterState(kubectl, state.target.deployment), { deadlineAt });
     }
     catch (error) {
-        warning(`Could not read the canary of ${state.target.deployment}: ${errors_describeThrown(error)}`);
+        warning(escapeUntrusted(`Could not read the canary of ${state.target.deployment}: ${errors_describeThrown(error)}`));
         return;
     }
     if (!found) {
@@ -36366,7 +37430,7 @@ async function finish(state) {
         await report(cleanup, finished, cluster.recoveryTookMs());
     }
     catch (error) {
-        warning(`Could not put the cluster back: ${errors_describeThrown(error)}`);
+        warning(escapeUntrusted(`Could not put the cluster back: ${errors_describeThrown(error)}`));
         await new summary_JobSummary()
             .verdict('failure', `Canary cleanup by the post step did not finish: ${errors_describeThrown(error)}`)
             .write();
@@ -36379,7 +37443,7 @@ async function report(cleanup, promoted, tookMs) {
     if (clean)
         info(escapeUntrusted(line));
     else
-        warning(line);
+        warning(escapeUntrusted(line));
     await new summary_JobSummary().verdict(clean ? 'warning' : 'failure', line).write();
 }
 

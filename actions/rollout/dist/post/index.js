@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2033);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5896);
 
 await (0,_post_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2033:
+/***/ 5896:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31570,6 +31570,36 @@ async function removeCredentialFiles() {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/core/mapping.ts
+/**
+ * Reading parsed YAML and JSON (manifests, kubectl output, kubeconfigs) whose shape is not
+ * trusted: one place decides what counts as a mapping, so every reader treats an array, null or
+ * scalar where a mapping belongs the same way.
+ */
+/** A mapping, not null, an array or a scalar. */
+function mapping_isMapping(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+/**
+ * The value as a mapping, or an empty one when it is not: for reading nested fields where a
+ * missing level means the same as an empty one (`asMapping(object.metadata).name`).
+ */
+function mapping_asMapping(value) {
+    return mapping_isMapping(value) ? value : {};
+}
+/** The value as a mapping, or undefined when it is not: for callers that must tell the two apart. */
+function mapping_mappingOrUndefined(value) {
+    return mapping_isMapping(value) ? value : undefined;
+}
+/** The value as an array, or an empty one when it is not. */
+function mapping_asArray(value) {
+    return Array.isArray(value) ? value : [];
+}
+/** The mapping entries of a list, skipping anything else (`spec.containers`, `items`). */
+function mappingsOf(value) {
+    return mapping_asArray(value).filter(mapping_isMapping);
+}
+
 ;// CONCATENATED MODULE: ./src/core/cluster-identity.ts
 /**
  * Which cluster a step talks to. A workflow that deploys to many clusters runs the same step once
@@ -31578,13 +31608,14 @@ var dist = __nccwpck_require__(8815);
  */
 
 
+
 /** The identity in a parsed kubeconfig; parts it does not name are undefined. */
 function clusterIdentity(config, context) {
-    const kubeconfig = asMapping(config);
+    const kubeconfig = mapping_asMapping(config);
     const current = kubeconfig['current-context'];
     const name = context || (typeof current === 'string' && current !== '' ? current : undefined);
-    const clusterName = asMapping(namedEntry(kubeconfig.contexts, name)?.context).cluster;
-    const cluster = asMapping(namedEntry(kubeconfig.clusters, typeof clusterName === 'string' ? clusterName : undefined)
+    const clusterName = mapping_asMapping(namedEntry(kubeconfig.contexts, name)?.context).cluster;
+    const cluster = mapping_asMapping(namedEntry(kubeconfig.clusters, typeof clusterName === 'string' ? clusterName : undefined)
         ?.cluster);
     return { context: name, server: hostOf(cluster.server) };
 }
@@ -31613,7 +31644,7 @@ function cluster_identity_describeCluster(identity) {
 function namedEntry(list, name) {
     if (name === undefined || !Array.isArray(list))
         return undefined;
-    return list.map(asMapping).find((entry) => entry.name === name);
+    return list.map(mapping_asMapping).find((entry) => entry.name === name);
 }
 /** Only host and port: a path or a user name in the URL says nothing about which cluster it is. */
 function hostOf(server) {
@@ -31625,11 +31656,6 @@ function hostOf(server) {
     catch {
         return undefined;
     }
-}
-function asMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : {};
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -32215,6 +32241,7 @@ function kube_recovery_lastLine(text) {
 
 
 
+
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** kubectl needs a moment beyond its own --timeout to print the outcome and exit. */
 const STATUS_GRACE_MS = 15_000;
@@ -32240,6 +32267,10 @@ class Kubectl {
     withDeadline(deadlineAt) {
         return new Kubectl({ ...this.options, deadlineAt });
     }
+    /** The same kubectl, whose calls stop once `gate` closes; undefined: calls never stop. */
+    withGate(gate) {
+        return new Kubectl({ ...this.options, gate });
+    }
     /**
      * The same kubectl working in another namespace, for objects that name their own; undefined
      * keeps this one's (the namespace input, else the context's).
@@ -32248,6 +32279,10 @@ class Kubectl {
         if (namespace === undefined || namespace === this.options.namespace)
             return this;
         return new Kubectl({ ...this.options, namespace });
+    }
+    /** Its gate closed: the run was cancelled, and no further call of this kubectl starts. */
+    get stopped() {
+        return this.options.gate?.closed ?? false;
     }
     /** The namespace given with --namespace; undefined: the context's. */
     get namespace() {
@@ -32267,11 +32302,12 @@ class Kubectl {
         if (remaining <= 0) {
             throw new errors_ActionError(`kubectl ${args[0] ?? ''} was not started: the time allowed for this step ran out.`, 'Raise the timeout, or check that the API server answers (kubectl cluster-info).');
         }
-        const result = await execute(this.program, [...this.globalArgs, ...args], {
+        const call = () => execute(this.program, [...this.globalArgs, ...args], {
             timeoutMs: Math.min(options.timeoutMs ?? this.timeoutMs, remaining),
             stdin: options.stdin,
             okExitCodes: 'any',
         });
+        const result = await (this.options.gate ? this.options.gate.run(args, call) : call());
         const failed = result.timedOut || result.exitCode !== 0;
         const error = failed ? new ExecError(result, hintFor(result.stderr)) : undefined;
         // kubectl may have cached a discovery answer the fault spoiled; the next call asks afresh.
@@ -32510,9 +32546,6 @@ function registerKubeconfigSecrets(config) {
             }
         }
     }
-}
-function isMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 /** The one way every action sets kubectl up: the kubeconfig input (or KUBECONFIG), context, namespace. */
 async function connectKubectl(inputs, options = {}) {
@@ -32883,6 +32916,7 @@ function formatFailure(actionName, thrown) {
 }
 
 ;// CONCATENATED MODULE: ./src/core/kube-object-content.ts
+
 /** Set by the server; keeping them would make a replace conflict or a create fail. */
 const SERVER_METADATA = (/* unused pure expression or super */ null && ([
     'uid',
@@ -32910,7 +32944,7 @@ function kube_object_content_describeRef(ref) {
 function kube_object_content_withoutServerFields(object) {
     const copy = structuredClone(object);
     delete copy.status;
-    const metadata = kube_object_content_asMapping(copy.metadata);
+    const metadata = asMapping(copy.metadata);
     for (const field of SERVER_METADATA)
         delete metadata[field];
     // The last-applied annotation is kept on purpose: restored with the object, the next
@@ -32919,7 +32953,7 @@ function kube_object_content_withoutServerFields(object) {
 }
 /** The fields a restore puts back and a verification compares. */
 function meaningful(object) {
-    const metadata = kube_object_content_asMapping(object.metadata);
+    const metadata = mapping_asMapping(object.metadata);
     const picked = {
         metadata: { labels: metadata.labels, annotations: metadata.annotations },
     };
@@ -32932,7 +32966,7 @@ function meaningful(object) {
  * replaced whole; undefined when nothing differs.
  */
 function mergePatch(from, to) {
-    if (isPlainMapping(from) && isPlainMapping(to)) {
+    if (mapping_isMapping(from) && mapping_isMapping(to)) {
         const patch = {};
         for (const [key, value] of Object.entries(to)) {
             if (value === undefined)
@@ -32951,9 +32985,6 @@ function mergePatch(from, to) {
         return from === undefined ? undefined : null;
     return sameJson(from, to) ? undefined : to;
 }
-function isPlainMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 /**
  * The meaningful parts in which `live` differs from `previous`: content fields, labels and
  * annotations. Names only, never values, since a Secret's values must not reach any report.
@@ -32965,7 +32996,7 @@ function differences(previous, live) {
             fields.push(field);
     }
     for (const field of ['labels', 'annotations']) {
-        if (!sameJson(kube_object_content_asMapping(previous.metadata)[field], kube_object_content_asMapping(live.metadata)[field])) {
+        if (!sameJson(mapping_asMapping(previous.metadata)[field], mapping_asMapping(live.metadata)[field])) {
             fields.push(`metadata.${field}`);
         }
     }
@@ -32991,13 +33022,8 @@ function canonical(value) {
     return JSON.stringify(normalise(value) ?? null);
 }
 function kube_object_content_uidOf(object) {
-    const uid = kube_object_content_asMapping(object.metadata).uid;
+    const uid = mapping_asMapping(object.metadata).uid;
     return typeof uid === 'string' ? uid : undefined;
-}
-function kube_object_content_asMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : {};
 }
 
 ;// CONCATENATED MODULE: ./src/core/kube-objects.ts
@@ -33014,6 +33040,7 @@ function kube_object_content_asMapping(value) {
  * Snapshots may hold Secret data, so they stay in memory and in a 0600 file in a private
  * directory (for a post step to continue), never in the step state, logs or reports.
  */
+
 
 
 
@@ -33082,7 +33109,7 @@ async function loadSnapshots(path) {
     return parsed;
 }
 function isSnapshot(value) {
-    const ref = kube_object_content_asMapping(kube_object_content_asMapping(value).ref);
+    const ref = mapping_asMapping(mapping_asMapping(value).ref);
     return typeof ref.kind === 'string' && typeof ref.name === 'string';
 }
 /**
@@ -33090,7 +33117,7 @@ function isSnapshot(value) {
  * objects this step created are deleted (only while they are still the ones it created). Each is
  * read back to verify. Never throws.
  */
-async function restoreObjects(kubectl, snapshots, deadlineAt) {
+async function restoreObjects(kubectl, snapshots, deadlineAt, options = {}) {
     const bounded = kubectl.withDeadline(deadlineAt);
     const results = new Map();
     const phase = async (selected, work) => {
@@ -33098,6 +33125,7 @@ async function restoreObjects(kubectl, snapshots, deadlineAt) {
     };
     // What existed goes back first, so nothing left points at an object about to be removed.
     await phase(snapshots.filter((snapshot) => snapshot.previous !== undefined), (snapshot) => restoreOne(bounded, snapshot, deadlineAt));
+    await options.betweenPhases?.();
     await phase(snapshots.filter((snapshot) => snapshot.previous === undefined), (snapshot) => removeCreated(bounded, snapshot, deadlineAt));
     // Reported in the order the manifests list them.
     return snapshots.map((snapshot) => results.get(snapshot));
@@ -33164,8 +33192,8 @@ async function patchBack(client, ref, live, previous) {
     if (patch === undefined)
         return;
     // The live resourceVersion: a concurrent change is a conflict, retried on a fresh read.
-    kube_object_content_asMapping(patch.metadata ?? (patch.metadata = {})).resourceVersion =
-        kube_object_content_asMapping(live.metadata).resourceVersion;
+    mapping_asMapping(patch.metadata ?? (patch.metadata = {})).resourceVersion =
+        mapping_asMapping(live.metadata).resourceVersion;
     // A file, not an argument: the patch may hold Secret data, and arguments are visible to all.
     const file = (0,external_node_path_namespaceObject.join)(privateDirectory(), `patch-${(0,external_node_crypto_.randomUUID)()}.json`);
     await (0,promises_namespaceObject.writeFile)(file, JSON.stringify(patch), { mode: 0o600 });
@@ -33239,7 +33267,7 @@ async function deleteOwned(kubectl, snapshot, deadlineAt) {
 function redact(snapshot, text) {
     if (snapshot.ref.kind !== 'Secret' || !snapshot.previous)
         return text;
-    const values = Object.values(kube_object_content_asMapping(snapshot.previous.data))
+    const values = Object.values(mapping_asMapping(snapshot.previous.data))
         .filter((value) => typeof value === 'string' && value.length >= 4)
         .flatMap((value) => [value, Buffer.from(value, 'base64').toString('utf8')])
         .filter((value) => value.length >= 4)
@@ -33274,12 +33302,50 @@ async function mapLimited(items, work) {
     return results;
 }
 
+;// CONCATENATED MODULE: ./src/core/manifest-secrets.ts
+/**
+ * The values of the Secrets a step deploys are secrets of the run: a pod or Job that prints one
+ * (a migration echoing its DATABASE_URL) must not show it in the log or the job summary. Each is
+ * registered as it is read, in the forms it travels in: as written in stringData, decoded from
+ * data, and base64 (what `kubectl get -o yaml` prints).
+ */
+
+
+/** registerSecret skips shorter values, as the runner does; their encodings are skipped too. */
+const MIN_LENGTH = 4;
+function registerValue(value) {
+    if (value.length >= MIN_LENGTH)
+        registerSecretWithDerivations(value);
+}
+/** Registers every value of the Secret objects among `objects`; other objects are ignored. */
+function manifest_secrets_registerManifestSecrets(objects) {
+    for (const object of objects) {
+        if (object.kind !== 'Secret')
+            continue;
+        for (const value of Object.values(asMapping(object.stringData))) {
+            if (typeof value === 'string')
+                registerValue(value);
+        }
+        for (const value of Object.values(asMapping(object.data))) {
+            if (typeof value !== 'string')
+                continue;
+            const decoded = Buffer.from(value, 'base64').toString('utf8');
+            if (decoded.length < MIN_LENGTH)
+                continue;
+            registerSecret(value.replace(/\s+/g, ''));
+            registerValue(decoded);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/manifests.ts
 /**
  * Manifests to deploy: read from files, directories and globs, with `images` lines substituted
  * into the workloads' containers. YAML is parsed as data only (no custom tags), so a manifest can
  * never make this action run anything.
  */
+
+
 
 
 
@@ -33335,6 +33401,8 @@ function parseManifestText(text, file) {
         }
         parsed.push(...unpackList({ file, index, object: value }));
     });
+    // Masked from the moment they are read, before any log or summary could show them.
+    registerManifestSecrets(parsed.map((document) => document.object));
     return parsed;
 }
 /**
@@ -33347,7 +33415,7 @@ function unpackList(document) {
         return [document];
     }
     return items.flatMap((item, position) => {
-        const object = manifests_asMapping(item);
+        const object = mappingOrUndefined(item);
         if (!object) {
             throw new ActionError(`${document.file} (document ${document.index + 1}, item ${position + 1} of its ${kind}) is not a Kubernetes object.`, 'Each item of a List must be one object with apiVersion, kind and metadata.');
         }
@@ -33459,12 +33527,12 @@ function findWorkloads(documents) {
         const kind = document.object.kind;
         if (!WORKLOAD_KINDS.includes(kind))
             continue;
-        const metadata = manifests_asMapping(document.object.metadata);
-        const name = metadata?.name;
+        const metadata = asMapping(document.object.metadata);
+        const name = metadata.name;
         if (typeof name !== 'string' || name === '') {
             throw new ActionError(`A ${String(kind)} in ${document.file} has no metadata.name.`);
         }
-        const namespace = typeof metadata?.namespace === 'string' ? metadata.namespace : undefined;
+        const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
         workloads.push({ kind: kind, name, namespace, document });
     }
     return workloads;
@@ -33473,11 +33541,11 @@ function findWorkloads(documents) {
 function objectRefs(documents) {
     const refs = [];
     for (const { object } of documents) {
-        const metadata = manifests_asMapping(object.metadata);
+        const metadata = asMapping(object.metadata);
         const { apiVersion, kind } = object;
         if (typeof apiVersion !== 'string' || typeof kind !== 'string')
             continue;
-        if (typeof metadata?.name !== 'string' || metadata.name === '')
+        if (typeof metadata.name !== 'string' || metadata.name === '')
             continue;
         const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : undefined;
         refs.push({ apiVersion, kind, name: metadata.name, namespace });
@@ -33503,7 +33571,7 @@ function substituteImages(documents, overrides) {
             const containers = podSpec?.[field];
             if (!Array.isArray(containers))
                 continue;
-            for (const container of containers.map(manifests_asMapping)) {
+            for (const container of containers.map(mappingOrUndefined)) {
                 if (!container || typeof container.image !== 'string')
                     continue;
                 const repository = imageRepository(container.image);
@@ -33537,19 +33605,19 @@ function podTemplates(documents) {
     const found = [];
     for (const document of documents) {
         const { kind } = document.object;
-        const spec = manifests_asMapping(document.object.spec);
+        const spec = asMapping(document.object.spec);
         const template = workloads.has(document) || kind === 'Job'
-            ? manifests_asMapping(spec?.template)
+            ? mappingOrUndefined(spec.template)
             : kind === 'CronJob'
-                ? manifests_asMapping(manifests_asMapping(manifests_asMapping(spec?.jobTemplate)?.spec)?.template)
+                ? mappingOrUndefined(asMapping(asMapping(spec.jobTemplate).spec).template)
                 : undefined;
         if (!template)
             continue;
-        const metadata = manifests_asMapping(document.object.metadata);
+        const metadata = asMapping(document.object.metadata);
         found.push({
-            ref: `${String(kind).toLowerCase()}/${String(metadata?.name)}`,
-            namespace: typeof metadata?.namespace === 'string' ? metadata.namespace : undefined,
-            podSpec: manifests_asMapping(template.spec),
+            ref: `${String(kind).toLowerCase()}/${String(metadata.name)}`,
+            namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
+            podSpec: asMapping(template.spec),
         });
     }
     return found;
@@ -33564,17 +33632,13 @@ function renderManifests(documents) {
         .map((document) => YAML.stringify(document.object, { version: '1.1' }))
         .join('---\n');
 }
-function manifests_asMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : undefined;
-}
 
 ;// CONCATENATED MODULE: ./src/rollout/engine-snapshot.ts
 /**
  * What a workload looked like before a deploy: enough to roll it back to exactly that revision and
  * to prove afterwards that it is running the same images again.
  */
+
 
 
 const DEPLOYMENT_REVISION = 'deployment.kubernetes.io/revision';
@@ -33613,7 +33677,7 @@ async function snapshotOne(defaultKubectl, workload) {
             revisionName: undefined,
         }
         : await controllerRevision(kubectl, object, workload.kind);
-    const spec = engine_snapshot_asMapping(object.spec);
+    const spec = asMapping(object.spec);
     return {
         ...base,
         exists: true,
@@ -33627,12 +33691,12 @@ async function snapshotOne(defaultKubectl, workload) {
 /** The live object, or undefined when it does not exist. */
 async function engine_snapshot_getWorkload(kubectl, ref) {
     const { stdout } = await kubectl.run(['get', ref, '--ignore-not-found', '-o', 'json']);
-    return stdout.trim() === '' ? undefined : engine_snapshot_asMapping(JSON.parse(stdout));
+    return stdout.trim() === '' ? undefined : mapping_asMapping(JSON.parse(stdout));
 }
 /** A digest of the workload's pod template, the same whatever order the API server gave its keys. */
 function templateHash(object) {
     return (0,external_node_crypto_.createHash)('sha256')
-        .update(canonicalJson(engine_snapshot_asMapping(object.spec).template ?? null))
+        .update(canonicalJson(mapping_asMapping(object.spec).template ?? null))
         .digest('hex')
         .slice(0, 16);
 }
@@ -33650,11 +33714,11 @@ function canonicalJson(value) {
     return JSON.stringify(value);
 }
 function imagesOf(object) {
-    const podSpec = engine_snapshot_asMapping(engine_snapshot_asMapping(engine_snapshot_asMapping(object.spec).template).spec);
+    const podSpec = mapping_asMapping(mapping_asMapping(mapping_asMapping(object.spec).template).spec);
     const images = {};
     for (const list of [podSpec.initContainers, podSpec.containers]) {
         for (const entry of Array.isArray(list) ? list : []) {
-            const container = engine_snapshot_asMapping(entry);
+            const container = mapping_asMapping(entry);
             if (typeof container.name === 'string' && typeof container.image === 'string') {
                 images[container.name] = container.image;
             }
@@ -33667,34 +33731,29 @@ function imagesOf(object) {
  * renumbers the revision of the running template to the highest, so the highest is the current.
  */
 async function controllerRevision(kubectl, object, kind) {
-    const uid = engine_snapshot_asMapping(object.metadata).uid;
+    const uid = asMapping(object.metadata).uid;
     const list = await kubectl.json(['get', 'controllerrevisions']);
     const owned = (list.items ?? []).filter((item) => {
-        const owners = engine_snapshot_asMapping(item.metadata).ownerReferences;
-        return Array.isArray(owners) && owners.some((owner) => engine_snapshot_asMapping(owner).uid === uid);
+        const owners = asMapping(item.metadata).ownerReferences;
+        return Array.isArray(owners) && owners.some((owner) => asMapping(owner).uid === uid);
     });
-    const updateRevision = engine_snapshot_asMapping(object.status).updateRevision;
+    const updateRevision = asMapping(object.status).updateRevision;
     const chosen = kind === 'StatefulSet' && typeof updateRevision === 'string'
-        ? owned.find((item) => engine_snapshot_asMapping(item.metadata).name === updateRevision)
+        ? owned.find((item) => asMapping(item.metadata).name === updateRevision)
         : owned.reduce((best, item) => (!best || Number(item.revision) > Number(best.revision) ? item : best), undefined);
     if (!chosen)
         return { revision: undefined, revisionName: undefined };
-    const name = engine_snapshot_asMapping(chosen.metadata).name;
+    const name = asMapping(chosen.metadata).name;
     return {
         revision: typeof chosen.revision === 'number' ? chosen.revision : undefined,
         revisionName: typeof name === 'string' ? name : undefined,
     };
 }
 function annotationsOf(object) {
-    return engine_snapshot_asMapping(engine_snapshot_asMapping(object.metadata).annotations);
+    return asMapping(asMapping(object.metadata).annotations);
 }
 function parseRevision(value) {
     return typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
-}
-function engine_snapshot_asMapping(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : {};
 }
 
 ;// CONCATENATED MODULE: ./src/rollout/engine.ts
@@ -33705,6 +33764,7 @@ function engine_snapshot_asMapping(value) {
  * deploy has no earlier revision to return to: it is not undone here but removed with the other
  * objects the deploy created (core/kube-objects.ts), only while it is still the one it created.
  */
+
 
 
 
@@ -33746,7 +33806,7 @@ async function readyReplicas(kubectl, ref) {
 function readyOf(workload) {
     if (!workload)
         return undefined;
-    const status = engine_snapshot_asMapping(workload.status);
+    const status = mapping_asMapping(workload.status);
     // DaemonSets count ready pods as numberReady; the others as readyReplicas.
     const ready = status.readyReplicas ?? status.numberReady ?? 0;
     return typeof ready === 'number' ? ready : undefined;
@@ -33801,7 +33861,7 @@ async function undoAndCheck({ kubectl, ref: kubectlRef, report: ref }, previous,
         return failed(ref, previous, 'it no longer exists, so there is nothing to roll back');
     // Undo renumbers the revision it restores, so a repeated undo checks the template instead.
     if (templateHash(live) !== previous.templateHash) {
-        const brokenRevision = engine_snapshot_asMapping(live.status).updateRevision;
+        const brokenRevision = mapping_asMapping(live.status).updateRevision;
         await kubectl.rolloutUndo(kubectlRef, revision);
         if (previous.kind === 'StatefulSet' && typeof brokenRevision === 'string') {
             await forceStatefulSetRollback(kubectl, kubectlRef, brokenRevision, previous.revisionName);
@@ -33855,7 +33915,7 @@ async function forceStatefulSetRollback(kubectl, ref, brokenRevision, restoredRe
         return;
     const deadline = Date.now() + REVISION_SETTLE_MS;
     for (;;) {
-        const status = engine_snapshot_asMapping((await engine_snapshot_getWorkload(kubectl, ref))?.status);
+        const status = mapping_asMapping((await engine_snapshot_getWorkload(kubectl, ref))?.status);
         if (status.updateRevision !== brokenRevision)
             break;
         if (Date.now() > deadline)
@@ -33870,18 +33930,18 @@ async function forceStatefulSetRollback(kubectl, ref, brokenRevision, restoredRe
     ]);
     // Ready pods of the broken revision are replaced by the controller in its own order.
     const names = (pods.items ?? [])
-        .map(engine_snapshot_asMapping)
+        .map(mapping_asMapping)
         .filter((pod) => !isReady(pod))
-        .map((pod) => engine_snapshot_asMapping(pod.metadata).name)
+        .map((pod) => mapping_asMapping(pod.metadata).name)
         .filter((name) => typeof name === 'string');
     if (names.length > 0)
         await kubectl.run(['delete', 'pod', ...names, '--ignore-not-found']);
 }
 function isReady(pod) {
-    const conditions = engine_snapshot_asMapping(pod.status).conditions;
+    const conditions = mapping_asMapping(pod.status).conditions;
     return (Array.isArray(conditions) &&
         conditions.some((entry) => {
-            const condition = engine_snapshot_asMapping(entry);
+            const condition = mapping_asMapping(entry);
             return condition.type === 'Ready' && condition.status === 'True';
         }));
 }
@@ -33906,10 +33966,11 @@ function describeImages(images) {
 
 ;// CONCATENATED MODULE: ./src/rollout/recovery.ts
 /**
- * Putting the cluster back after a failed or cancelled deploy, in an order that never leaves new
- * pods reading old config or old pods reading new config for long: workloads are undone to their
- * revisions first (so the pods stop reading the new ConfigMaps and Secrets), then the objects that
- * existed get their previous content back, then the objects this step created are removed.
+ * Putting the cluster back after a failed or cancelled deploy. The objects that existed get their
+ * previous content back first, because pods read ConfigMaps and Secrets when they start: the pods
+ * `rollout undo` starts must find the old values, or they get no more ready than the new ones did.
+ * Then the workloads are undone and waited for, and only then are the objects this step created
+ * removed, once no pod of the old revision can still need them.
  * Shared by main (after a failure or on cancellation) and post (to finish what main began).
  */
 
@@ -33924,14 +33985,18 @@ async function trackObjects(kubectl, refs, deadlineAt) {
     return { snapshots, file: await saveSnapshots(snapshots) };
 }
 /**
- * Right after the change (whether it went through or not): which objects this step now owns.
- * Never throws; an object it could not read is left in place by a restore, never deleted.
+ * Right after a batch or Job was applied (`applied`: its objects), or after the change stopped
+ * however it stopped (no `applied`: every object not recorded yet): which objects this step now
+ * owns, saved at once for a post step should main be killed. Never throws; an object it could
+ * not read is left in place by a restore, never deleted.
  */
-async function recordApplied(kubectl, tracked, deadlineAt) {
-    const unrecorded = tracked.snapshots.filter((snapshot) => snapshot.appliedUid === undefined);
-    if (unrecorded.length === 0)
+async function recordApplied(kubectl, tracked, deadlineAt, applied) {
+    const selected = tracked.snapshots.filter((snapshot) => applied
+        ? applied.some((ref) => sameObject(ref, snapshot.ref))
+        : snapshot.appliedUid === undefined);
+    if (selected.length === 0)
         return;
-    await recordAppliedUids(kubectl, unrecorded, deadlineAt);
+    await recordAppliedUids(kubectl, selected, deadlineAt);
     try {
         if (tracked.file)
             await saveSnapshots(tracked.snapshots, tracked.file);
@@ -33946,6 +34011,10 @@ async function loadTracked(file) {
         return { snapshots: [], file };
     return { snapshots: await loadSnapshots(file), file };
 }
+/** The same object; apiVersion aside, as one object may be written under several versions. */
+function sameObject(a, b) {
+    return a.kind === b.kind && a.name === b.name && a.namespace === b.namespace;
+}
 function isWorkload(ref) {
     return WORKLOAD_KINDS.includes(ref.kind);
 }
@@ -33954,20 +34023,25 @@ function sameWorkload(ref, workload) {
     return ref.kind === workload.kind && ref.name === workload.name && ref.namespace === namespace;
 }
 /**
- * Undoes the workloads that existed, then restores and removes the other objects, each until
- * `deadlineAt`. Never throws: every workload and object gets its own answer.
+ * Restores the objects that existed, undoes the workloads that existed and waits for them, then
+ * removes the objects this step created, all until `deadlineAt`. Never throws: every workload
+ * and object gets its own answer.
  */
 async function recoverAll(kubectl, before, changed, tracked, deadlineAt) {
     // A workload this step created has no revision to undo: it is removed with the other objects
     // it created, when the object snapshots know it.
     const createdWorkloads = tracked.snapshots.filter((snapshot) => isWorkload(snapshot.ref) && snapshot.previous === undefined);
     const undone = changed.filter((workload) => !createdWorkloads.some((snapshot) => sameWorkload(snapshot.ref, workload)));
-    const rollback = await rollBack(kubectl, before, undone, deadlineAt);
+    // rollBack never throws; it runs between restoring and removing objects (see the header).
+    let rollback;
+    const undo = async () => {
+        rollback = await rollBack(kubectl, before, undone, deadlineAt);
+    };
     // Workloads that existed are the engine's: `rollout undo` puts their revision back.
     const objects = tracked.snapshots.filter((snapshot) => !(isWorkload(snapshot.ref) && snapshot.previous !== undefined));
     let restored;
     try {
-        restored = await restoreObjects(kubectl, objects, deadlineAt);
+        restored = await restoreObjects(kubectl, objects, deadlineAt, { betweenPhases: undo });
     }
     catch (error) {
         // restoreObjects answers per object and does not throw; this is a last guard for the report.
@@ -33979,7 +34053,9 @@ async function recoverAll(kubectl, before, changed, tracked, deadlineAt) {
             message: `not restored: ${errors_describeThrown(error)}`,
         }));
     }
-    return { rollback, objects: restored };
+    if (rollback === undefined)
+        await undo();
+    return { rollback: rollback ?? [], objects: restored };
 }
 /** Every workload back (or a first deploy) and every object verified as it was. */
 function recoveryFinished(results) {
@@ -34250,13 +34326,14 @@ function recovering(state, now = Date.now()) {
  * Pure functions of that JSON, so the summary can be tested without a cluster.
  */
 
+
 /** Reasons in the order they explain a failure best: a pull error beats "not ready". */
 const WAITING_PRIORITY = (/* unused pure expression or super */ null && (['ErrImagePull', 'ImagePullBackOff', 'CrashLoopBackOff']));
 function notReadyPods(podList, options = {}) {
     const problems = [];
     for (const pod of itemsOf(podList)) {
-        const metadata = object(pod.metadata);
-        const labels = object(metadata.labels);
+        const metadata = asMapping(pod.metadata);
+        const labels = asMapping(metadata.labels);
         const wanted = Object.entries(options.matchLabels ?? {});
         if (!wanted.every(([key, value]) => labels[key] === value))
             continue;
@@ -34269,24 +34346,27 @@ function notReadyPods(podList, options = {}) {
     return problems.sort((a, b) => a.pod.localeCompare(b.pod));
 }
 function podProblem(pod) {
-    const status = object(pod.status);
+    const status = asMapping(pod.status);
     const phase = typeof status.phase === 'string' ? status.phase : 'Unknown';
     if (phase === 'Succeeded')
         return undefined;
-    const conditions = array(status.conditions).map(object);
+    const conditions = asArray(status.conditions).map(asMapping);
     const ready = conditions.find((condition) => condition.type === 'Ready');
     if (phase === 'Running' && ready?.status === 'True')
         return undefined;
-    const statuses = [...array(status.initContainerStatuses), ...array(status.containerStatuses)].map(object);
-    const name = String(object(pod.metadata).name ?? '?');
+    const statuses = [
+        ...asArray(status.initContainerStatuses),
+        ...asArray(status.containerStatuses),
+    ].map(asMapping);
+    const name = String(asMapping(pod.metadata).name ?? '?');
     const restarts = statuses.reduce((sum, s) => sum + (Number(s.restartCount) || 0), 0);
     const base = { pod: name, phase, restarts };
     const waiting = statuses
-        .map((s) => ({ s, waiting: object(object(s.state).waiting) }))
+        .map((s) => ({ s, waiting: asMapping(asMapping(s.state).waiting) }))
         .filter(({ waiting }) => typeof waiting.reason === 'string' && waiting.reason !== 'ContainerCreating')
         .sort((a, b) => rank(String(a.waiting.reason)) - rank(String(b.waiting.reason)))[0];
     if (waiting) {
-        const lastExit = object(object(waiting.s.lastState).terminated);
+        const lastExit = asMapping(asMapping(waiting.s.lastState).terminated);
         const exit = lastExit.exitCode !== undefined
             ? `last exit code ${String(lastExit.exitCode)}${lastExit.reason ? ` (${String(lastExit.reason)})` : ''}`
             : undefined;
@@ -34334,7 +34414,7 @@ function recentWarnings(eventList, options = {}) {
     for (const event of itemsOf(eventList)) {
         if (event.type !== 'Warning')
             continue;
-        const involved = object(event.involvedObject);
+        const involved = asMapping(event.involvedObject);
         const name = String(involved.name ?? '');
         if (objects && !objects.some((owner) => name === owner || name.startsWith(`${owner}-`)))
             continue;
@@ -34371,12 +34451,15 @@ function describeProblems(pods) {
 /** Adds the pods table and the events table (both escaped by SummaryContent) to a summary. */
 function diagnostics_addDiagnostics(content, diagnostics, options = {}) {
     const maxRows = options.maxRows ?? 30;
+    // With pods from several namespaces, each name says which.
+    const namespaces = new Set([...diagnostics.pods, ...diagnostics.events].map((entry) => entry.namespace));
+    const where = (entry, name) => namespaces.size > 1 && entry.namespace !== undefined ? `${entry.namespace}/${name}` : name;
     if (diagnostics.pods.length > 0) {
         content.paragraph(markup.strong(describeProblems(diagnostics.pods)));
         content.table(['pod', 'reason', 'container', 'restarts', 'detail'], diagnostics.pods
             .slice(0, maxRows)
             .map((pod) => [
-            markup.code(pod.pod),
+            markup.code(where(pod, pod.pod)),
             pod.reason,
             pod.container
                 ? markup.code(pod.image ? `${pod.container} (${pod.image})` : pod.container)
@@ -34392,25 +34475,28 @@ function diagnostics_addDiagnostics(content, diagnostics, options = {}) {
         content.paragraph(markup.strong('Recent warning events'));
         content.table(['object', 'reason', 'count', 'message'], diagnostics.events
             .slice(0, maxRows)
-            .map((event) => [markup.code(event.object), event.reason, event.count, event.message]));
+            .map((event) => [
+            markup.code(where(event, event.object)),
+            event.reason,
+            event.count,
+            event.message,
+        ]));
     }
 }
 function itemsOf(list) {
-    return array(object(list).items).map(object);
-}
-function object(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : {};
-}
-function array(value) {
-    return Array.isArray(value) ? value : [];
+    return asArray(asMapping(list).items).map(asMapping);
 }
 function stringOr(value) {
     return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/rollout/pod-logs.ts
+/**
+ * The last lines a failing container printed: usually the one thing that says why a pod is not
+ * ready (a missing setting, a refused connection, a stack trace). Read for the pods the
+ * diagnostics found not ready or failed, bounded in number and size, for the job summary.
+ */
+
 
 
 
@@ -34427,30 +34513,38 @@ const NO_LOG = /^(ContainerCreating|PodInitializing|ErrImagePull|ImagePullBackOf
  * The containers of the given pods that are not ready or did not succeed, in pod order, at most
  * MAX_PODS pods. Init containers count: a failing one keeps the pod from starting.
  */
-function failingContainers(podList, pods) {
+function failingContainers(podList, pods, namespace) {
     const wanted = new Set(pods.slice(0, MAX_PODS));
     const targets = [];
-    for (const pod of pod_logs_array(pod_logs_object(podList).items).map(pod_logs_object)) {
-        const name = pod_logs_object(pod.metadata).name;
+    for (const pod of asArray(asMapping(podList).items).map(asMapping)) {
+        const name = asMapping(pod.metadata).name;
         if (typeof name !== 'string' || !wanted.has(name))
             continue;
-        const status = pod_logs_object(pod.status);
-        const statuses = [...pod_logs_array(status.initContainerStatuses), ...pod_logs_array(status.containerStatuses)];
-        for (const entry of statuses.map(pod_logs_object)) {
+        const status = asMapping(pod.status);
+        const statuses = [
+            ...asArray(status.initContainerStatuses),
+            ...asArray(status.containerStatuses),
+        ];
+        for (const entry of statuses.map(asMapping)) {
             if (typeof entry.name !== 'string' || succeeded(entry) || entry.ready === true)
                 continue;
             // A container that never started (its image not pulled yet) has no log to read.
-            const waiting = pod_logs_object(pod_logs_object(entry.state).waiting).reason;
+            const waiting = asMapping(asMapping(entry.state).waiting).reason;
             if (Number(entry.restartCount) === 0 && typeof waiting === 'string' && NO_LOG.test(waiting)) {
                 continue;
             }
-            targets.push({ pod: name, container: entry.name, previous: Number(entry.restartCount) > 0 });
+            targets.push({
+                ...(namespace === undefined ? {} : { namespace }),
+                pod: name,
+                container: entry.name,
+                previous: Number(entry.restartCount) > 0,
+            });
         }
     }
     return targets;
 }
 function succeeded(entry) {
-    return pod_logs_object(pod_logs_object(entry.state).terminated).exitCode === 0;
+    return asMapping(asMapping(entry.state).terminated).exitCode === 0;
 }
 /** Reads each tail with `kubectl logs`; a log that cannot be read says why. Never throws. */
 async function readPodLogs(kubectl, targets) {
@@ -34477,7 +34571,8 @@ async function readPodLogs(kubectl, targets) {
 async function readOne(kubectl, target) {
     const args = ['logs', target.pod, '-c', target.container, `--tail=${TAIL_LINES}`];
     try {
-        const { stdout } = await kubectl.run(target.previous ? [...args, '--previous'] : args, {
+        const scoped = kubectl.inNamespace(target.namespace);
+        const { stdout } = await scoped.run(target.previous ? [...args, '--previous'] : args, {
             timeoutMs: LOG_CALL_TIMEOUT_MS,
         });
         return { ...target, text: clean(stdout), problem: stdout.trim() ? undefined : 'empty log' };
@@ -34517,12 +34612,17 @@ function cutToBytes(text, limit) {
     const newline = tail.indexOf('\n');
     return { text: newline >= 0 ? tail.slice(newline + 1) : tail, cut: true };
 }
-/** One collapsed block per pod, each container's tail escaped as preformatted text. */
+/**
+ * One collapsed block per pod, each container's tail escaped as preformatted text. Pods are
+ * named with their namespace when the logs come from several.
+ */
 function pod_logs_addPodLogs(content, logs) {
-    const pods = [...new Set(logs.map((log) => log.pod))];
+    const qualified = new Set(logs.map((log) => log.namespace)).size > 1;
+    const nameOf = (log) => qualified && log.namespace !== undefined ? `${log.namespace}/${log.pod}` : log.pod;
+    const pods = [...new Set(logs.map(nameOf))];
     for (const pod of pods) {
         content.details(`Log tail of pod ${pod}`, (inner) => {
-            for (const log of logs.filter((entry) => entry.pod === pod)) {
+            for (const log of logs.filter((entry) => nameOf(entry) === pod)) {
                 const which = log.previous ? ' (previous instance, before its restart)' : '';
                 inner.paragraph(markup.join('container ', markup.code(log.container), `${which}: last ${TAIL_LINES} lines`, log.problem ? ` — ${log.problem}` : ''));
                 if (log.text)
@@ -34530,14 +34630,6 @@ function pod_logs_addPodLogs(content, logs) {
             }
         });
     }
-}
-function pod_logs_object(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-        ? value
-        : {};
-}
-function pod_logs_array(value) {
-    return Array.isArray(value) ? value : [];
 }
 
 ;// CONCATENATED MODULE: ./src/rollout/jobs-report.ts
