@@ -58,6 +58,8 @@ const MIN_SKEW_MS = 500;
 const SKEW_ATTEMPTS = 6;
 /** The shared dependency blip: every answer of a blipped service fails at this rate. */
 const BLIP = { errorRate: 0.4, startsAfterMs: 5_000, lastsMs: 2_500 };
+/** The action's default max-error-rate (1%), which the scenario leaves as it is. */
+const SLO_ERROR_RATE = 0.01;
 
 /**
  * The inputs of the skew runs. A new weight is not judged for the warm-up plus one scrape
@@ -259,8 +261,10 @@ describeWithTool(
         const first = steps[0];
         expect(Date.parse(first.startedAt)).toBeLessThan(blip.startedAt);
         expect(Date.parse(steps[1].startedAt), context).toBeGreaterThan(blip.endedAt);
-        expect(first.canary.errorRate ?? 0, context).toBeGreaterThan(0.05);
-        expect(first.stable.errorRate ?? 0, context).toBeGreaterThan(0.05);
+        // Both tracks saw it: each is over the 1% max-error-rate in that window. How much of the
+        // 2.5 s blip a 9 s window holds depends on where the 3 s scrapes fall (5–11% seen).
+        expect(first.canary.errorRate ?? 0, context).toBeGreaterThan(SLO_ERROR_RATE);
+        expect(first.stable.errorRate ?? 0, context).toBeGreaterThan(SLO_ERROR_RATE);
         expect(verdict(run)).toMatch(/Promoted/);
         expectPromoted(scenario);
         // ...and the reader is told the service breached its SLO, not that the canary did.
