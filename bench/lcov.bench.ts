@@ -6,48 +6,17 @@
 import { describe, expect, it } from 'vitest';
 import { runParserContest } from './support/child-process.js';
 import { writePart } from './support/figures.js';
+import { MONOREPO, tracefile } from './support/lcov-tracefile.js';
 import type { ParseCost } from './support/parse-cost.js';
 import { median, MIB, round } from './support/stats.js';
 
-const SOURCES = 20_000;
-const LINES = 300;
-const FUNCTION_EVERY = 20;
-const BRANCH_EVERY = 6;
+const {
+  sources: SOURCES,
+  lines: LINES,
+  functionEvery: FUNCTION_EVERY,
+  branchEvery: BRANCH_EVERY,
+} = MONOREPO;
 const ROUNDS = 3;
-
-/** Lines ≡ 0 (mod 4) never run; every other function runs; a branch pair every 6 lines. */
-function* tracefile(): Generator<string> {
-  for (let source = 0; source < SOURCES; source += 1) {
-    const record = ['TN:bench', `SF:/repo/packages/pkg_${source % 200}/src/module_${source}.ts`];
-    const functions: string[] = [];
-    for (let line = 1; line <= LINES; line += FUNCTION_EVERY) {
-      const name = `fn_${source}_${line}`;
-      record.push(`FN:${line},${line + FUNCTION_EVERY - 1},${name}`);
-      functions.push(`FNDA:${((line - 1) / FUNCTION_EVERY) % 2 === 0 ? 0 : 3},${name}`);
-    }
-    record.push(
-      ...functions,
-      `FNF:${LINES / FUNCTION_EVERY}`,
-      `FNH:${expected.functions.covered / SOURCES}`,
-    );
-    for (let line = 1; line <= LINES; line += 1) {
-      if (line % BRANCH_EVERY === 0) {
-        record.push(
-          `BRDA:${line},0,0,${line % (2 * BRANCH_EVERY) === 0 ? '-' : '2'}`,
-          `BRDA:${line},0,1,0`,
-        );
-      }
-    }
-    record.push(
-      `BRF:${expected.branches.total / SOURCES}`,
-      `BRH:${expected.branches.covered / SOURCES}`,
-    );
-    for (let line = 1; line <= LINES; line += 1)
-      record.push(`DA:${line},${line % 4 === 0 ? 0 : (line % 7) + 1}`);
-    record.push(`LF:${LINES}`, `LH:${expected.lines.covered / SOURCES}`, 'end_of_record', '');
-    yield record.join('\n');
-  }
-}
 
 const expected = {
   lines: { covered: SOURCES * LINES * 0.75, total: SOURCES * LINES },
@@ -67,7 +36,7 @@ describe('LCOV parsing of a 100 MB tracefile', () => {
   it('measures Slipway, lcov-parse and a plain read on the same file', async () => {
     const { fileBytes, costs } = await runParserContest<Findings>({
       name: 'lcov',
-      content: tracefile(),
+      content: tracefile(MONOREPO),
       children: { slipway: 'lcov', 'lcov-parse': 'lcov-parse', read: 'read' },
       rounds: ROUNDS,
       check: (key, findings) => {

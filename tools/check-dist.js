@@ -4,11 +4,13 @@
 // 2. Runs every committed bundle once with no inputs, as the runner would. A main bundle must
 //    fail cleanly (exit 1 with an ::error:: line, nothing on stderr); a post bundle must exit 0.
 //    This catches bundles that build but cannot load, such as a CommonJS build of ESM-only deps.
+// 3. Loads every chunk file (the code a bundle imports only when a run needs it) under Node 24,
+//    and checks that every .js file names a source map that lies beside it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { displayPath, findActions } from './actions.js';
 import { buildAction, inPairs, parseRoot } from './bundle.js';
@@ -103,6 +105,72 @@ export function smokeRunBundle(bundle, phase) {
 }
 
 /**
+ * A chunk is an ES module of webpack module factories: importing it runs none of them, so it
+ * proves the file parses and links under the bundle runtime's Node.
+ * @param {string} chunk
+ * @returns {string | undefined} a problem, or undefined when the chunk loads
+ */
+export function loadChunk(chunk) {
+  const script =
+    'const chunk = await import(process.argv[1]);' +
+    "if (typeof chunk.modules !== 'object') throw new Error('no webpack modules exported');";
+  const result = spawnSync(
+    bundleRuntime().path,
+    ['--input-type=module', '-e', script, pathToFileURL(chunk).href],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+  const stderr = (result.stderr ?? '').trim();
+  return result.status === 0 && stderr === ''
+    ? undefined
+    : `chunk does not load: exit ${result.status}${stderr ? `, stderr: ${errorLine(stderr)}` : ''}`;
+}
+
+/**
+ * Every .js file in dist must end by naming its source map, which must lie beside it and map
+ * that file; every .map must belong to a .js file. A stale or missing map would make the stack
+ * traces of unexpected errors point nowhere.
+ * @param {string} distDir
+ * @returns {string[]} one line per problem, paths relative to distDir
+ */
+export function checkSourceMaps(distDir) {
+  const files = listFiles(distDir);
+  const problems = [];
+  const claimed = new Set();
+  for (const file of files.filter((path) => path.endsWith('.js'))) {
+    const tail = readFileSync(join(distDir, file), 'utf8').slice(-300);
+    const named = /\n\/\/# sourceMappingURL=([^\s/]+\.map)\s*$/.exec(tail)?.[1];
+    if (!named) {
+      problems.push(`${file} names no source map beside it`);
+      continue;
+    }
+    const mapFile = join(dirname(file), named);
+    claimed.add(mapFile);
+    try {
+      const map = JSON.parse(readFileSync(join(distDir, mapFile), 'utf8'));
+      if (map.version !== 3 || map.file !== basename(file) || !map.mappings) {
+        problems.push(`${mapFile} is not a source map of ${file}`);
+      }
+    } catch (error) {
+      problems.push(
+        `${mapFile} (named by ${file}) cannot be read: ${/** @type {Error} */ (error).message}`,
+      );
+    }
+  }
+  for (const file of files.filter((path) => path.endsWith('.map') && !claimed.has(path))) {
+    problems.push(`${file} is no .js file's source map`);
+  }
+  return problems;
+}
+
+/** @param {string} distDir @param {string[]} bundles the entry bundles (absolute paths) @returns {string[]} */
+export function chunkFiles(distDir, bundles) {
+  return listFiles(distDir)
+    .filter((path) => path.endsWith('.js'))
+    .map((path) => join(distDir, path))
+    .filter((path) => !bundles.includes(path));
+}
+
+/**
  * The line of a crash that names the error, e.g. "Error: Cannot find module '@actions/core'".
  * @param {string} stderr
  * @returns {string}
@@ -129,6 +197,14 @@ async function main() {
       const problem = smokeRunBundle(entry.bundle, index === 0 ? 'main' : 'post');
       if (problem) problems.push(`${relative(root, entry.bundle)}: ${problem}`);
     });
+    const dist = join(action.dir, 'dist');
+    for (const problem of checkSourceMaps(dist))
+      problems.push(`${relative(root, dist)}/${problem}`);
+    const bundles = action.entries.map((entry) => entry.bundle);
+    for (const chunk of chunkFiles(dist, bundles)) {
+      const problem = loadChunk(chunk);
+      if (problem) problems.push(`${relative(root, chunk)}: ${problem}`);
+    }
   }
   if (problems.length > 0) {
     console.error(`check-dist found ${problems.length} problem(s):\n- ${problems.join('\n- ')}`);

@@ -58,11 +58,19 @@ export async function runParserContest<Findings>(
   }
 }
 
-async function bundleChild(child: string, outDir: string): Promise<string> {
-  // Type checking is the build's job; the benchmark only needs the code.
+/**
+ * Bundles bench/<child>.child.ts with ncc into outDir; returns its index.js. `flags` default to
+ * skipping type checks (the build's job); a child running the action's own code passes the
+ * actions' NCC_FLAGS, which also resolve ESM-only packages (@actions/core) as the actions do.
+ */
+export async function bundleChild(
+  child: string,
+  outDir: string,
+  flags: readonly string[] = ['--transpile-only'],
+): Promise<string> {
   await run(
     process.execPath,
-    [NCC, 'build', join(REPO, `bench/${child}.child.ts`), '-o', outDir, '-q', '--transpile-only'],
+    [NCC, 'build', join(REPO, `bench/${child}.child.ts`), '-o', outDir, '-q', ...flags],
     { cwd: REPO, maxBuffer: 64 * 1024 * 1024 },
   );
   return join(outDir, 'index.js');

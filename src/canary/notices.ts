@@ -198,7 +198,7 @@ export class CanaryNotices {
     const marker = canaryMarker(settings, cluster, run.owner);
     const octokit =
       settings.environment && settings.githubToken
-        ? createOctokit(settings.githubToken)
+        ? await createOctokit(settings.githubToken)
         : undefined;
     let opened: DeploymentHandle | undefined;
     if (octokit && (settings.mode === 'auto' || settings.mode === 'start')) {

@@ -3,8 +3,7 @@
  * authenticated Octokit that retries what is worth retrying, and sticky pull request comments.
  */
 import { readFileSync } from 'node:fs';
-import { getOctokit } from '@actions/github';
-import { retry } from '@octokit/plugin-retry';
+import type { getOctokit } from '@actions/github';
 import { ActionError, describeThrown } from './errors.js';
 import { registerSecret } from './secrets.js';
 
@@ -211,8 +210,15 @@ export interface OctokitOptions {
  */
 const CLIENT_ERRORS = Array.from({ length: 100 }, (_, i) => 400 + i);
 
-/** An authenticated Octokit (REST methods and pagination) that retries 5xx and network errors. */
-export function createOctokit(token: string, options: OctokitOptions = {}): GitHubClient {
+/**
+ * An authenticated Octokit (REST methods and pagination) that retries 5xx and network errors.
+ * Octokit is loaded here, on first use, not at start-up: most runs never call the API, and its
+ * REST route table is one of the largest parts of every bundle.
+ */
+export async function createOctokit(
+  token: string,
+  options: OctokitOptions = {},
+): Promise<GitHubClient> {
   if (!token.trim()) {
     throw new ActionError(
       'No GitHub token was given.',
@@ -225,6 +231,10 @@ export function createOctokit(token: string, options: OctokitOptions = {}): GitH
     /\/+$/,
     '',
   );
+  const [{ getOctokit }, { retry }] = await Promise.all([
+    import('@actions/github'),
+    import('@octokit/plugin-retry'),
+  ]);
   return getOctokit(
     token,
     {
@@ -373,6 +383,10 @@ export async function withPullRequest(
       'Pass github-token: ${{ github.token }} with pull-requests: read.',
     );
   }
-  const pullRequest = await pullRequestByNumber(createOctokit(token), github.repository, number);
+  const pullRequest = await pullRequestByNumber(
+    await createOctokit(token),
+    github.repository,
+    number,
+  );
   return { ...github, pullRequest };
 }

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { ActionError, describeThrown } from './errors.js';
 import { resetResultOutputWritten, resultOutputWritten, setResultOutput } from './outputs.js';
 import { maskSecrets } from './secrets.js';
+import { sourceMappedStack } from './stack-trace.js';
 import { JobSummary, jobSummaryWritten, resetJobSummaryWritten } from './summary.js';
 
 const BUG_HINT =
@@ -44,7 +45,7 @@ export async function runMain(
     const failure = maskSecrets(formatFailure(actionName, thrown));
     await reportFailure(actionName, thrown, options);
     core.setFailed(failure);
-    if (thrown instanceof Error && thrown.stack) core.debug(maskSecrets(thrown.stack));
+    if (thrown instanceof Error && thrown.stack) core.debug(maskSecrets(debugStack(thrown.stack)));
   }
 }
 
@@ -84,8 +85,13 @@ export async function runPost(actionName: string, post: () => Promise<void>): Pr
     await post();
   } catch (thrown) {
     core.warning(maskSecrets(`${actionName} cleanup did not finish: ${describeThrown(thrown)}`));
-    if (thrown instanceof Error && thrown.stack) core.debug(maskSecrets(thrown.stack));
+    if (thrown instanceof Error && thrown.stack) core.debug(maskSecrets(debugStack(thrown.stack)));
   }
+}
+
+/** Mapped to the sources only when debug logging shows it: reading the map takes time. */
+function debugStack(stack: string): string {
+  return core.isDebug() ? sourceMappedStack(stack) : stack;
 }
 
 export function formatFailure(actionName: string, thrown: unknown): string {

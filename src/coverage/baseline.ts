@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ActionError, describeThrown } from '../core/errors.js';
 import { createOctokit, type GitHubContext } from '../core/github.js';
-import { downloadBaselineArtifact } from './baseline-artifact.js';
 import { compareWithBaseline, type BaselineComparison } from './gate.js';
 import type { Settings } from './inputs.js';
 import type { Headline } from './headline.js';
@@ -28,7 +27,9 @@ export async function readBaseline(
     return compare(headline, settings.baselineFile, text, 'baseline-file', notes);
   }
   if (settings.baselineArtifact && github) {
-    const octokit = createOctokit(requireToken(settings, 'baseline-artifact'));
+    const octokit = await createOctokit(requireToken(settings, 'baseline-artifact'));
+    // Loaded only here: the zip reader is needed by runs that compare with an artifact.
+    const { downloadBaselineArtifact } = await import('./baseline-artifact.js');
     const found = await downloadBaselineArtifact(octokit, {
       owner: github.repository.owner,
       repo: github.repository.repo,

@@ -117,6 +117,11 @@ function rank(format: CoverageFormat): number {
   return index >= 0 ? index : READ_PREFERENCE.length + COVERAGE_FORMATS.indexOf(format);
 }
 
+/** The reports in the order the default search weighs them: most faithful format first. */
+export function byReadPreference<T extends FoundReport>(found: readonly T[]): T[] {
+  return [...found].sort((a, b) => rank(a.format) - rank(b.format));
+}
+
 /**
  * Skips, in each directory, a report that covers the same source files as a report of a more
  * faithful format kept there (the same coverage written twice), saying which report was read
@@ -126,33 +131,58 @@ function rank(format: CoverageFormat): number {
 export function distinctPerDirectory<T extends ReadCandidate>(
   found: readonly T[],
 ): { chosen: T[]; skipped: SkippedReport[] } {
-  const kept = new Map<string, { report: T; index: SourceIndex }[]>();
+  const choice = new DirectoryChoice(found);
   const skips = new Map<T, SkippedReport>();
-  for (const report of [...found].sort((a, b) => rank(a.format) - rank(b.format))) {
-    const directory = dirname(report.path);
-    const here = kept.get(directory) ?? [];
-    let twin: { report: T; shared: string } | undefined;
-    for (const other of here) {
-      if (other.report.format === report.format) continue;
-      const shared = report.sources.find((source) => other.index.has(source));
-      if (shared !== undefined) {
-        twin = { report: other.report, shared };
-        break;
-      }
-    }
-    if (twin) {
-      skips.set(report, {
-        path: report.path,
-        reason: `${twin.report.path} covers the same files (both name ${twin.shared}) and is read instead: ${twin.report.format} keeps more than ${report.format}, and reading both would count that coverage twice`,
-      });
-    } else {
-      kept.set(directory, [...here, { report, index: new SourceIndex(report.sources) }]);
-    }
+  for (const report of byReadPreference(found)) {
+    const skip = choice.consider(report);
+    if (skip) skips.set(report, skip);
   }
   return {
     chosen: found.filter((report) => !skips.has(report)),
     skipped: found.flatMap((report) => skips.get(report) ?? []),
   };
+}
+
+/**
+ * distinctPerDirectory one report at a time, so that a report can be judged as soon as it is
+ * parsed and dropped before the next is read: given the reports in byReadPreference order, every
+ * report that could make one a twin has been considered before it. Only directories holding
+ * reports of several formats can skip anything, so only their reports' paths are kept.
+ */
+export class DirectoryChoice {
+  private readonly mixed = new Set<string>();
+  private readonly kept = new Map<string, { report: ReadCandidate; index: SourceIndex }[]>();
+
+  constructor(candidates: readonly FoundReport[]) {
+    const formats = new Map<string, CoverageFormat>();
+    for (const { path, format } of candidates) {
+      const directory = dirname(path);
+      const seen = formats.get(directory);
+      if (seen === undefined) formats.set(directory, format);
+      else if (seen !== format) this.mixed.add(directory);
+    }
+  }
+
+  /** Undefined when the report is read; else why it is skipped. */
+  consider(report: ReadCandidate): SkippedReport | undefined {
+    const directory = dirname(report.path);
+    if (!this.mixed.has(directory)) return undefined;
+    const here = this.kept.get(directory) ?? [];
+    for (const other of here) {
+      if (other.report.format === report.format) continue;
+      const shared = report.sources.find((source) => other.index.has(source));
+      if (shared !== undefined) {
+        return {
+          path: report.path,
+          reason: `${other.report.path} covers the same files (both name ${shared}) and is read instead: ${other.report.format} keeps more than ${report.format}, and reading both would count that coverage twice`,
+        };
+      }
+    }
+    // Only the path and format are kept of the report itself: its sources live on in the index.
+    const kept = { path: report.path, format: report.format, sources: [] };
+    this.kept.set(directory, [...here, { report: kept, index: new SourceIndex(report.sources) }]);
+    return undefined;
+  }
 }
 
 /**

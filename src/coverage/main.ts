@@ -14,7 +14,6 @@ import { setOutputs, setResultOutput } from '../core/outputs.js';
 import { runMain } from '../core/run.js';
 import { renderBadge } from './badge.js';
 import { readBaseline, requireToken } from './baseline.js';
-import { upload } from './upload.js';
 import { evaluateCoverage } from './gate.js';
 import { readSettings, type Settings } from './inputs.js';
 import { commentKey, stepTitle } from '../core/step-name.js';
@@ -68,7 +67,8 @@ async function runCoverage(): Promise<void> {
     notes.push(`Badge written to ${relative(workspace, badgeFile)}.`);
   }
   const uploadFailure = settings.codecov
-    ? await upload(settings, measured.reportFiles, notes)
+    ? // Loaded only when uploading: most runs never talk to Codecov.
+      await (await import('./upload.js')).upload(settings, measured.reportFiles, notes)
     : undefined;
   const summary = buildSummary(result, verdict, notes);
   const commentBody = settings.comment ? summary.render(COMMENT_BUDGET_BYTES) : '';
@@ -128,7 +128,7 @@ async function comment(settings: Settings, github: GitHubContext, body: string):
     core.info(`comment: a ${github.eventName} event has no pull request to comment on.`);
     return;
   }
-  const posted = await upsertStickyComment(createOctokit(requireToken(settings, 'comment')), {
+  const posted = await upsertStickyComment(await createOctokit(requireToken(settings, 'comment')), {
     owner: github.repository.owner,
     repo: github.repository.repo,
     issueNumber: github.pullRequest.number,

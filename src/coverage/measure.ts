@@ -1,11 +1,11 @@
 import { relative } from 'node:path';
 import type { Settings } from './inputs.js';
 import { headlineOf, type Headline } from './headline.js';
-import { mergeReports } from './merge.js';
+import { CoverageMerger } from './merge.js';
 import type { FileCoverage } from './model.js';
-import { fixReportPaths, reviewPaths } from './path-fixes.js';
+import { PathFixer, reviewPaths } from './path-fixes.js';
 import { pathNotes } from './path-notes.js';
-import { readReports, skippedNotes } from './read-reports.js';
+import { readEachReport, skippedNotes } from './read-reports.js';
 import { totalsOf, type CoverageTotals } from './totals.js';
 
 /** What the reports say, once read, mapped onto the repository and merged. */
@@ -24,11 +24,19 @@ export interface Measurement {
   notes: string[];
 }
 
+/**
+ * Each report is parsed, its paths fixed and its counts merged, then dropped before the next is
+ * read: memory holds the merged files and one report, however many shards a matrix wrote.
+ */
 export async function measureCoverage(settings: Settings): Promise<Measurement> {
   const { workspace } = settings;
-  const read = await readReports(settings);
-  const fixing = await fixReportPaths(read.reports, settings.pathFixes, workspace);
-  const merged = mergeReports(fixing.reports);
+  const fixer = new PathFixer(settings.pathFixes, workspace);
+  const merger = new CoverageMerger();
+  const read = await readEachReport(settings, async (report, position) => {
+    merger.add(await fixer.fix(report, position), { owned: true });
+  });
+  const fixing = await fixer.finish();
+  const merged = merger.files();
   const review = reviewPaths(
     merged.map((file) => file.path),
     workspace,
@@ -41,10 +49,9 @@ export async function measureCoverage(settings: Settings): Promise<Measurement> 
     outside: review.outside,
     totals,
     headline: headlineOf(files, totals.lines, settings.headline),
-    reportFiles: read.files,
-    reportsRead: fixing.reports.map(
-      (report, index) =>
-        `${report.format}: ${relative(workspace, read.files[index]) || read.files[index]}`,
+    reportFiles: read.read.map(({ file }) => file),
+    reportsRead: read.read.map(
+      ({ format, file }) => `${format}: ${relative(workspace, file) || file}`,
     ),
     notes: [...skippedNotes(read.skipped), ...pathNotes(review, fixing)],
   };

@@ -1,4 +1,12 @@
-import { emptyFile, type CoverageReport, type FileCoverage } from './model.js';
+import {
+  BranchTakens,
+  emptyFile,
+  FunctionHits,
+  LineHits,
+  type CompactFileCoverage,
+  type CoverageReport,
+  type FileCoverage,
+} from './model.js';
 
 /**
  * Merges every report line by line: a file that appears in several reports (matrix jobs,
@@ -6,25 +14,62 @@ import { emptyFile, type CoverageReport, type FileCoverage } from './model.js';
  * summed, so a line is covered when any report covered it. Branch counts are summed position by
  * position and functions by key, the way lcov and Istanbul merge.
  */
-export function mergeReports(reports: readonly CoverageReport[]): FileCoverage[] {
-  const merged = new Map<string, FileCoverage>();
-  for (const report of reports) {
+export function mergeReports(reports: readonly CoverageReport[]): CompactFileCoverage[] {
+  const merger = new CoverageMerger();
+  for (const report of reports) merger.add(report);
+  return merger.files();
+}
+
+/**
+ * mergeReports one report at a time, so that a report can be dropped once added: a matrix
+ * fan-in of eight large shards then holds the merged files and one shard, never all eight.
+ * Every sum is commutative, so the order reports come in does not change the result.
+ */
+export class CoverageMerger {
+  private readonly merged = new Map<string, CompactFileCoverage>();
+
+  /**
+   * Adds the report's counts. The report is left as it was, unless `owned` (its caller drops it
+   * once added): then a file seen for the first time is taken over rather than copied, which
+   * saves copying the first shard and the garbage a copy grown line by line leaves behind.
+   */
+  add(report: CoverageReport, { owned = false } = {}): void {
     for (const file of report.files) {
-      const target = merged.get(file.path) ?? emptyFile(file.path);
-      merged.set(file.path, target);
-      for (const [line, hits] of file.lines)
-        target.lines.set(line, (target.lines.get(line) ?? 0) + hits);
-      for (const [line, taken] of file.branches) {
-        const existing = target.branches.get(line) ?? [];
-        const length = Math.max(existing.length, taken.length);
-        target.branches.set(
-          line,
-          Array.from({ length }, (_, index) => (existing[index] ?? 0) + (taken[index] ?? 0)),
-        );
+      const target = this.merged.get(file.path);
+      if (target) addFile(target, file);
+      else if (owned && isCompact(file)) this.merged.set(file.path, takenOver(file));
+      else {
+        const fresh = emptyFile(file.path);
+        addFile(fresh, file);
+        this.merged.set(file.path, fresh);
       }
-      for (const [name, hits] of file.functions)
-        target.functions.set(name, (target.functions.get(name) ?? 0) + hits);
     }
   }
-  return [...merged.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+  /** The merged files, sorted by path. */
+  files(): CompactFileCoverage[] {
+    return [...this.merged.values()].sort((a, b) =>
+      a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+    );
+  }
+}
+
+function isCompact(file: FileCoverage): file is CompactFileCoverage {
+  return (
+    file.lines instanceof LineHits &&
+    file.branches instanceof BranchTakens &&
+    file.functions instanceof FunctionHits
+  );
+}
+
+/** The file's counts under its path alone, as emptyFile makes a merged file. */
+function takenOver({ path, lines, branches, functions }: CompactFileCoverage): CompactFileCoverage {
+  return { path, lines, branches, functions };
+}
+
+/** Sums one file into another with the compact model's summing methods (see model.ts). */
+function addFile(target: CompactFileCoverage, file: FileCoverage): void {
+  for (const [line, hits] of file.lines) target.lines.add(line, hits);
+  for (const [line, taken] of file.branches) target.branches.addPositional(line, taken);
+  target.functions.addAll(file.functions);
 }

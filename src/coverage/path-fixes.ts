@@ -1,22 +1,20 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import * as core from '@actions/core';
 import { escapeUntrusted } from '../core/log.js';
 import { toRepositoryPath } from '../core/reports/paths.js';
-import type { CoverageReport, FileCoverage } from './model.js';
+import type { CoverageReport } from './model.js';
 import { listRepositoryFiles } from '../core/repository-files.js';
+import { ExplicitFixes, type PathFix } from './explicit-fixes.js';
 import {
+  PathResolver,
   reportDirectory,
-  resolveReportPaths,
   sharedSuffix,
-  SuffixIndex,
   type AmbiguousPath,
 } from './resolve-paths.js';
 
-export interface PathFix {
-  from: string;
-  to: string;
-}
+export type { PathFix } from './explicit-fixes.js';
+export { applyPathFixes, normaliseFixPath } from './explicit-fixes.js';
 
 export interface PathReview {
   /** Paths still outside the repository after the fixes: left out of every total. */
@@ -48,64 +46,112 @@ export async function fixReportPaths(
   reports: readonly CoverageReport[],
   fixes: readonly PathFix[],
   workspace: string,
-  listFiles: () => Promise<readonly string[]> = () => listRepositoryFiles(workspace),
+  listFiles?: () => Promise<readonly string[]>,
 ): Promise<PathFixing> {
-  let files: Promise<readonly string[]> | undefined;
-  const listOnce = () => (files ??= listFiles());
-  const explicit = applyExplicitFixes(reports, fixes, workspace);
-  const resolution = await resolveReportPaths(
-    explicit.reports,
-    workspace,
-    listOnce,
-    explicit.fixed,
-  );
-  const fixed = resolution.reports.map((report) => ({
-    ...report,
-    files: report.files.map((file) =>
+  const fixer = new PathFixer(fixes, workspace, listFiles);
+  const fixed: CoverageReport[] = [];
+  for (const report of reports) fixed.push(await fixer.fix(report));
+  return { reports: fixed, ...(await fixer.finish()) };
+}
+
+/** What fixing one report left to say once all are fixed: small, unlike the report. */
+interface FixedReport {
+  position: number;
+  ambiguous: AmbiguousPath[];
+  /** Paths as the report wrote them that name no file of the checkout even after fixing. */
+  unresolved: { path: string; directory?: string }[];
+  /** Its first few paths as written (FileCoverage.reportedPath first). */
+  samples: string[];
+}
+
+/**
+ * fixReportPaths one report at a time, so that each can be merged and dropped before the next is
+ * read; finish() then says what fixReportPaths says of them all, in the order of their
+ * positions, whatever order they came in.
+ */
+export class PathFixer {
+  private readonly explicit: ExplicitFixes;
+  private readonly resolver: PathResolver;
+  private readonly done: FixedReport[] = [];
+  private fixedByRule = 0;
+  private found = 0;
+
+  constructor(
+    fixes: readonly PathFix[],
+    private readonly workspace: string,
+    listFiles: () => Promise<readonly string[]> = () => listRepositoryFiles(workspace),
+  ) {
+    let files: Promise<readonly string[]> | undefined;
+    this.explicit = new ExplicitFixes(fixes, workspace);
+    this.resolver = new PathResolver(workspace, () => (files ??= listFiles()));
+  }
+
+  /** The report with every path fixed; `position` orders what finish() reports. */
+  async fix(report: CoverageReport, position = this.done.length): Promise<CoverageReport> {
+    const { workspace } = this;
+    const explicit = this.explicit.apply(report);
+    const resolution = await this.resolver.resolve(explicit.report, explicit.fixed);
+    const [resolved] = resolution.reports;
+    const files = resolved.files.map((file) =>
       resolution.resolved.has(file) || explicit.fixed.has(file)
         ? file
         : { ...file, path: toRepositoryPath(file.path, workspace) },
-    ),
-  }));
-
-  const unresolved: { path: string; directory?: string }[] = [];
-  resolution.reports.forEach((report, reportIndex) => {
+    );
     const directory = reportDirectory(report.origin, workspace);
-    report.files.forEach((file, fileIndex) => {
+    const unresolved: FixedReport['unresolved'] = [];
+    resolved.files.forEach((file, index) => {
       if (resolution.resolved.has(file)) return;
-      const final = fixed[reportIndex].files[fileIndex].path;
-      const review = reviewPaths([final], workspace);
+      const review = reviewPaths([files[index].path], workspace);
       if (review.outside.length + review.missing.length > 0) {
-        unresolved.push({ path: reports[reportIndex].files[fileIndex].path, directory });
+        unresolved.push({ path: report.files[index].path, directory });
       }
     });
-  });
-  const stillUnresolved = new Set(unresolved.map(({ path }) => path));
-  const ambiguous = resolution.ambiguous.filter(({ path }) => stillUnresolved.has(path));
-  const suggestions: PathFix[] = [];
-  if (unresolved.length > 0) {
-    const index = new SuffixIndex(await listOnce());
-    const seen = new Set<string>();
-    for (const { path, directory } of unresolved) {
-      const match = index.match(path, directory);
-      const suggestion = match.length === 1 ? fixBetween(path, match[0]) : undefined;
-      if (!suggestion || seen.has(`${suggestion.from}=${suggestion.to}`)) continue;
-      seen.add(`${suggestion.from}=${suggestion.to}`);
-      suggestions.push(suggestion);
-    }
+    this.fixedByRule += explicit.fixed.size;
+    this.found += resolution.resolved.size;
+    this.done.push({
+      position,
+      ambiguous: resolution.ambiguous,
+      unresolved,
+      samples: samplePaths([report]),
+    });
+    return { ...resolved, files };
   }
-  const moved = [...resolution.resolved].length;
-  core.info(
-    `Report paths: ${explicit.fixed.size} mapped by path-fixes, ${moved} found in the repository, ${unresolved.length} not (${ambiguous.length} of them ambiguous).`,
-  );
-  warnAmbiguous(ambiguous);
-  return {
-    reports: fixed,
-    ambiguous,
-    suggestions,
-    unusedFixes: explicit.unused,
-    reportedPaths: explicit.unused.length > 0 ? samplePaths(reports) : [],
-  };
+
+  /** What fixReportPaths says besides the reports; logs it, and warns of ambiguous paths. */
+  async finish(): Promise<Omit<PathFixing, 'reports'>> {
+    const done = [...this.done].sort((a, b) => a.position - b.position);
+    const unresolved = done.flatMap((report) => report.unresolved);
+    const stillUnresolved = new Set(unresolved.map(({ path }) => path));
+    const ambiguous = done
+      .flatMap((report) => report.ambiguous)
+      .filter(({ path }) => stillUnresolved.has(path));
+    const suggestions: PathFix[] = [];
+    if (unresolved.length > 0) {
+      const index = await this.resolver.suffixIndex();
+      const seen = new Set<string>();
+      for (const { path, directory } of unresolved) {
+        const match = index.match(path, directory);
+        const suggestion = match.length === 1 ? fixBetween(path, match[0]) : undefined;
+        if (!suggestion || seen.has(`${suggestion.from}=${suggestion.to}`)) continue;
+        seen.add(`${suggestion.from}=${suggestion.to}`);
+        suggestions.push(suggestion);
+      }
+    }
+    core.info(
+      `Report paths: ${this.fixedByRule} mapped by path-fixes, ${this.found} found in the repository, ${unresolved.length} not (${ambiguous.length} of them ambiguous).`,
+    );
+    warnAmbiguous(ambiguous);
+    const unusedFixes = this.explicit.unused();
+    return {
+      ambiguous,
+      suggestions,
+      unusedFixes,
+      reportedPaths:
+        unusedFixes.length > 0
+          ? [...new Set(done.flatMap(({ samples }) => samples))].slice(0, 3)
+          : [],
+    };
+  }
 }
 
 /**
@@ -174,101 +220,6 @@ export function fixBetween(reported: string, repositoryFile: string): PathFix | 
   const prefix = from.slice(0, from.length - shared).join('/');
   if (prefix === '' || shared === 0) return undefined;
   return { from: prefix, to: to.slice(0, to.length - shared).join('/') || '.' };
-}
-
-/**
- * Rewrites report paths with the user's `from=to` prefixes (the longest matching prefix wins, at
- * a path boundary), then makes them repository-relative. Reports produced in a container or
- * another checkout say /app/src/x.ts where the repository has src/x.ts. A path no fix matches is
- * only made repository-relative.
- */
-export function applyPathFixes(
-  reports: readonly CoverageReport[],
-  fixes: readonly PathFix[],
-  workspace: string,
-): CoverageReport[] {
-  const applied = applyExplicitFixes(reports, fixes, workspace);
-  return applied.reports.map((report) => ({
-    ...report,
-    files: report.files.map((file) =>
-      applied.fixed.has(file) ? file : { ...file, path: toRepositoryPath(file.path, workspace) },
-    ),
-  }));
-}
-
-interface ExplicitFixing {
-  /** The reports with the files a fix matched rewritten; other files are untouched. */
-  reports: CoverageReport[];
-  /** The rewritten files. */
-  fixed: ReadonlySet<FileCoverage>;
-  /** Fixes that matched no path. */
-  unused: PathFix[];
-}
-
-function applyExplicitFixes(
-  reports: readonly CoverageReport[],
-  fixes: readonly PathFix[],
-  workspace: string,
-): ExplicitFixing {
-  const rules = fixes
-    .map((fix) => ({
-      fix,
-      from: normaliseFixPath(insideWorkspace(fix.from, workspace)),
-      to: normaliseFixPath(fix.to),
-    }))
-    .sort((a, b) => b.from.length - a.from.length);
-  const used = new Set<PathFix>();
-  const fixed = new Set<FileCoverage>();
-  const out = reports.map((report) => ({
-    ...report,
-    files: report.files.map((file) => {
-      for (const written of [file.reportedPath, file.path]) {
-        if (written === undefined) continue;
-        const path = written.replace(/\\/g, '/');
-        const rule = rules.find(({ from }) => startsWithPrefix(path, from));
-        if (!rule) continue;
-        used.add(rule.fix);
-        const rest = path.slice(rule.from.length).replace(/^\/+/, '');
-        const to = rule.to.replace(/\/+$/, '');
-        const replaced = to === '' || to === '.' ? rest : `${to}/${rest}`;
-        const moved = { ...file, path: toRepositoryPath(replaced, workspace) };
-        fixed.add(moved);
-        return moved;
-      }
-      return file;
-    }),
-  }));
-  return { reports: out, fixed, unused: fixes.filter((fix) => !used.has(fix)) };
-}
-
-/**
- * Parsers make absolute paths inside the workspace relative before any rule runs, so a rule
- * written with the workspace's absolute path (<workspace>/dist=src) is made relative too.
- */
-function insideWorkspace(from: string, workspace: string): string {
-  const relativePath = relative(workspace, from);
-  const inside =
-    isAbsolute(from) &&
-    relativePath !== '' &&
-    !relativePath.startsWith('..') &&
-    !isAbsolute(relativePath);
-  return inside ? relativePath.split(sep).join('/') : from;
-}
-
-/** As report paths are normalised: forward slashes, no trailing slash, no leading ./ . */
-export function normaliseFixPath(path: string): string {
-  const slashed = path.trim().replace(/\\/g, '/');
-  const bare = slashed.replace(/^(?:\.\/)+/, '').replace(/\/+$/, '');
-  return bare === '' && slashed.startsWith('/') ? '/' : bare;
-}
-
-/** At a path boundary; Windows paths (C:/...) compare without regard to case, as Windows does. */
-function startsWithPrefix(path: string, prefix: string): boolean {
-  if (prefix === '') return false;
-  const windows = /^[A-Za-z]:\//.test(prefix) || /^[A-Za-z]:$/.test(prefix);
-  const [p, f] = windows ? [path.toLowerCase(), prefix.toLowerCase()] : [path, prefix];
-  if (f === '/') return p.startsWith('/');
-  return p === f || p.startsWith(`${f}/`);
 }
 
 /** Splits the merged paths into those outside the repository and those missing from the checkout. */

@@ -4,8 +4,9 @@ import { ActionError } from '../core/errors.js';
 import { escapeUntrusted } from '../core/log.js';
 import { ReportError, fileSource } from '../core/reports/source.js';
 import {
+  byReadPreference,
   detectFormat,
-  distinctPerDirectory,
+  DirectoryChoice,
   findReportFiles,
   type FoundReport,
   type SkippedReport,
@@ -24,22 +25,52 @@ export interface ReadReports {
   skipped: SkippedReport[];
 }
 
+/** What is left of a report once it has been handed on: enough for the summary and the upload. */
+export interface ReportRead extends FoundReport {
+  /** Its absolute path. */
+  file: string;
+  /** Its place among the files found: the order reports are listed and merged in. */
+  position: number;
+}
+
+/** Each report read, as it is parsed; `position` as in ReportRead. */
+export type ReportVisitor = (report: CoverageReport, position: number) => void | Promise<void>;
+
 const MAX_LISTED = 10;
 
-/**
- * Finds and reads the coverage reports. Explicit `files` are all read, and one that is not a
- * report we know, or cannot be read, is an error. The default search is a guess, so it reads what
- * it can: files it cannot recognise or parse are skipped, and in each directory a report holding
- * the same files as a more faithful format's report there is skipped.
- */
+/** Finds and reads the coverage reports, all held at once (see readEachReport). */
 export async function readReports(settings: ReadSettings): Promise<ReadReports> {
+  const parsed = new Map<number, CoverageReport>();
+  const { read, skipped } = await readEachReport(settings, (report, position) => {
+    parsed.set(position, report);
+  });
+  return {
+    reports: read.map(({ position }) => parsed.get(position) as CoverageReport),
+    files: read.map(({ file }) => file),
+    skipped,
+  };
+}
+
+/**
+ * Finds and reads the coverage reports, handing each to `visit` as soon as it is parsed and known
+ * to be read, so that a caller can fold it into what it keeps and drop it: a matrix fan-in of
+ * large reports never has more than one in memory. Explicit `files` are all read, and one that is
+ * not a report we know, or cannot be read, is an error. The default search is a guess, so it reads
+ * what it can: files it cannot recognise or parse are skipped, and in each directory a report
+ * holding the same files as a more faithful format's report there is skipped (so those are read
+ * most faithful first; everything returned is in the order the files were found).
+ */
+export async function readEachReport(
+  settings: ReadSettings,
+  visit: ReportVisitor,
+): Promise<{ read: ReportRead[]; skipped: SkippedReport[] }> {
   const { workspace } = settings;
   const paths = await findReportFiles(settings.files, workspace);
   const origins = paths.map((path) => relative(workspace, path) || path);
   const { chosen, skipped } =
     settings.files.length > 0
-      ? { chosen: await readExplicit(origins, settings), skipped: [] }
-      : await readSearched(origins, settings);
+      ? { chosen: await readExplicit(origins, settings, visit), skipped: [] }
+      : await readSearched(origins, settings, visit);
   for (const skip of skipped) core.info(escapeUntrusted(`Skipped ${skip.path}: ${skip.reason}.`));
   if (chosen.length === 0) {
     throw new ActionError(
@@ -50,64 +81,83 @@ export async function readReports(settings: ReadSettings): Promise<ReadReports> 
   checkExpected(settings.expectedReports, chosen, skipped);
   for (const { path, format } of chosen) core.info(`Read ${escapeUntrusted(path)} as ${format}.`);
   return {
-    reports: chosen.map(({ report }) => report),
-    files: chosen.map(({ path }) => resolve(workspace, path)),
+    read: chosen.map((found) => ({ ...found, file: resolve(workspace, found.path) })),
     skipped,
   };
 }
 
-interface ReadReport extends FoundReport {
-  report: CoverageReport;
-  sources: string[];
+interface Candidate extends FoundReport {
+  position: number;
 }
 
-async function parse(found: FoundReport, workspace: string): Promise<ReadReport> {
+function parse(found: FoundReport, workspace: string): Promise<CoverageReport> {
   const source = fileSource(resolve(workspace, found.path));
-  const report = await parseCoverage(found.format, source, { workspace, origin: found.path });
-  return { ...found, report, sources: report.files.map((file) => file.path) };
+  return parseCoverage(found.format, source, { workspace, origin: found.path });
 }
 
-async function readExplicit(origins: string[], settings: ReadSettings): Promise<ReadReport[]> {
-  const read: ReadReport[] = [];
-  for (const found of await explicitFormats(origins, settings)) {
+async function readExplicit(
+  origins: string[],
+  settings: ReadSettings,
+  visit: ReportVisitor,
+): Promise<Candidate[]> {
+  const found = await explicitFormats(origins, settings);
+  for (const [position, candidate] of found.entries()) {
+    let report: CoverageReport;
     try {
-      read.push(await parse(found, settings.workspace));
+      report = await parse(candidate, settings.workspace);
     } catch (error) {
       if (error instanceof ReportError) {
         throw new ActionError(
-          `Could not read the ${found.format} report ${error.message}`,
+          `Could not read the ${candidate.format} report ${error.message}`,
           'Check that the test step finished writing it.',
         );
       }
       throw error;
     }
+    await visit(report, position);
   }
-  return read;
+  return found.map((candidate, position) => ({ ...candidate, position }));
 }
 
-/** Reads every file the search found that it can; what it cannot read is skipped with the reason. */
+/**
+ * Reads every file the search found that it can; what it cannot read is skipped with the reason,
+ * and so is a twin of a more faithful report in its directory (decided before it is handed on).
+ */
 async function readSearched(
   origins: string[],
   settings: ReadSettings,
-): Promise<{ chosen: ReadReport[]; skipped: SkippedReport[] }> {
-  const { found, skipped } = await searchedFormats(origins, settings);
-  const read: ReadReport[] = [];
-  for (const candidate of found) {
+  visit: ReportVisitor,
+): Promise<{ chosen: Candidate[]; skipped: SkippedReport[] }> {
+  const searched = await searchedFormats(origins, settings);
+  const found = searched.found.map((candidate, position) => ({ ...candidate, position }));
+  const choice = new DirectoryChoice(found);
+  const unreadable = new Map<Candidate, SkippedReport>();
+  const twins = new Map<Candidate, SkippedReport>();
+  for (const candidate of byReadPreference(found)) {
+    let report: CoverageReport;
     try {
-      read.push(await parse(candidate, settings.workspace));
+      report = await parse(candidate, settings.workspace);
     } catch (error) {
       if (!(error instanceof ReportError)) throw error;
       const problem = error.message.startsWith(`${error.origin}: `)
         ? error.message.slice(error.origin.length + 2)
         : error.message;
-      skipped.push({
+      unreadable.set(candidate, {
         path: candidate.path,
         reason: `not readable as ${candidate.format}: ${problem.replace(/\.$/, '')}`,
       });
+      continue;
     }
+    const twin = choice.consider({ ...candidate, sources: report.files.map((file) => file.path) });
+    if (twin) twins.set(candidate, twin);
+    else await visit(report, candidate.position);
   }
-  const distinct = distinctPerDirectory(read);
-  return { chosen: distinct.chosen, skipped: [...skipped, ...distinct.skipped] };
+  const inOrder = (skips: Map<Candidate, SkippedReport>) =>
+    found.flatMap((candidate) => skips.get(candidate) ?? []);
+  return {
+    chosen: found.filter((candidate) => !unreadable.has(candidate) && !twins.has(candidate)),
+    skipped: [...searched.skipped, ...inOrder(unreadable), ...inOrder(twins)],
+  };
 }
 
 /** Summary notes for what the default search left out, so nobody wonders where a report went. */

@@ -48,13 +48,47 @@ export async function resolveReportPaths(
   /** Files already mapped by path-fixes: kept as they are. */
   skip: ReadonlySet<FileCoverage> = new Set(),
 ): Promise<PathResolution> {
-  const exists = existenceIn(workspace);
-  let index: SuffixIndex | undefined;
-  const suffixIndex = async () => (index ??= new SuffixIndex(await listFiles()));
+  const resolver = new PathResolver(workspace, listFiles);
   const resolved = new Set<FileCoverage>();
   const ambiguous: AmbiguousPath[] = [];
   const out: CoverageReport[] = [];
   for (const report of reports) {
+    const one = await resolver.resolve(report, skip);
+    for (const file of one.resolved) resolved.add(file);
+    ambiguous.push(...one.ambiguous);
+    out.push(one.reports[0]);
+  }
+  return { reports: out, resolved, ambiguous };
+}
+
+/**
+ * resolveReportPaths one report at a time, for reports read one after another: what it looks up
+ * in the checkout (which paths exist, the repository's files) is found once for them all.
+ */
+export class PathResolver {
+  private readonly exists: (path: string) => boolean;
+  private index: Promise<SuffixIndex> | undefined;
+
+  constructor(
+    private readonly workspace: string,
+    private readonly listFiles: () => Promise<readonly string[]>,
+  ) {
+    this.exists = existenceIn(workspace);
+  }
+
+  /** The repository's files by name, listed on first use. */
+  suffixIndex(): Promise<SuffixIndex> {
+    return (this.index ??= this.listFiles().then((files) => new SuffixIndex(files)));
+  }
+
+  /** PathResolution of one report: `reports` holds that report with its paths resolved. */
+  async resolve(
+    report: CoverageReport,
+    skip: ReadonlySet<FileCoverage> = new Set(),
+  ): Promise<PathResolution> {
+    const { workspace } = this;
+    const resolved = new Set<FileCoverage>();
+    const ambiguous: AmbiguousPath[] = [];
     const directory = reportDirectory(report.origin, workspace);
     const anchors = [
       ...(report.format === 'jacoco' ? jvmSourceRoots(directory) : []),
@@ -68,9 +102,9 @@ export async function resolveReportPaths(
       }
       let found = anchors
         .map((anchor) => posix.normalize(posix.join(anchor, file.path)))
-        .find((candidate) => isInside(candidate) && exists(candidate));
+        .find((candidate) => isInside(candidate) && this.exists(candidate));
       if (!found) {
-        const match = (await suffixIndex()).match(file.path, directory);
+        const match = (await this.suffixIndex()).match(file.path, directory);
         if (match.length === 1) found = match[0];
         else if (match.length > 1) {
           const origin = relative(workspace, resolve(workspace, report.origin))
@@ -87,9 +121,8 @@ export async function resolveReportPaths(
       resolved.add(moved);
       files.push(moved);
     }
-    out.push({ ...report, files });
+    return { reports: [{ ...report, files }], resolved, ambiguous };
   }
-  return { reports: out, resolved, ambiguous };
 }
 
 /**

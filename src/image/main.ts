@@ -2,7 +2,6 @@ import * as core from '@actions/core';
 import { readGitHubContext, type GitHubContext } from '../core/github.js';
 import { setOutputs, setResultOutput } from '../core/outputs.js';
 import { runMain } from '../core/run.js';
-import { buildImage, pushBuiltImage } from './build-image.js';
 import { readSettings, type Settings } from './inputs.js';
 import {
   applyContextSource,
@@ -11,15 +10,8 @@ import {
   type Metadata,
   type MetadataContext,
 } from './metadata/index.js';
-import { mergeImages } from './merge-image.js';
 import { setMetadataOutputs } from './metadata-outputs.js';
-import { promoteImage } from './promote-image.js';
-import {
-  findRegistryCredentials,
-  registryClients,
-  type RegistryAccess,
-  type RegistryClients,
-} from './registries.js';
+import { findRegistryCredentials, type RegistryAccess } from './registry-access.js';
 import { renderPromoteSource } from './promote-source.js';
 import { gitTags, repositoryInfo } from './repository.js';
 import { buildSummary, verdictLine, type ImageOutcome } from './summary.js';
@@ -51,15 +43,15 @@ export async function run(): Promise<void> {
       ...metadata.tags,
       ...(promoteSource ? [promoteSource] : []),
     ]);
-    const registries = registryClients(settings, access);
-    const outcome = await act(settings, context, metadata, promoteSource, registries, access, {
+    const base: ImageOutcome = {
       kind: 'metadata',
       refs: [],
       tags: metadata.tags,
       labels: metadata.labels,
       version: metadata.version.main,
       notes: [],
-    });
+    };
+    const outcome = await runTask(settings, context, metadata, promoteSource, access, base);
 
     setOutputs({
       digest: outcome.digest ?? '',
@@ -82,40 +74,18 @@ function imageAt(metadata: Metadata, digest: string): string {
   return first ? `${first}@${digest}` : '';
 }
 
-async function act(
+/** Builders and the registry client load only when this run builds, pushes, merges or promotes. */
+async function runTask(
   settings: Settings,
   context: MetadataContext,
   metadata: Metadata,
   promoteSource: string | undefined,
-  registries: RegistryClients,
   access: RegistryAccess,
   base: ImageOutcome,
 ): Promise<ImageOutcome> {
-  switch (settings.task) {
-    case 'promote':
-      return promoteImage(settings, promoteSource as string, registries, base);
-    case 'merge':
-      return mergeImages(settings, registries, base);
-    case 'build':
-      return buildImage({
-        settings,
-        metadata,
-        registries,
-        access,
-        base,
-        repositoryPrivate: repositoryPrivate(context),
-      });
-    case 'push-built':
-      return pushBuiltImage({ settings, metadata, registries, access, base });
-    case 'metadata':
-      return base;
-  }
-}
-
-/** The event's word on visibility; build-push-action's default provenance depends on it. */
-function repositoryPrivate(context: MetadataContext): boolean | undefined {
-  const repository = (context.payload as { repository?: { private?: unknown } }).repository;
-  return typeof repository?.private === 'boolean' ? repository.private : undefined;
+  if (settings.task === 'metadata') return base;
+  const { act } = await import('./act.js');
+  return act(settings, context, metadata, promoteSource, access, base);
 }
 
 /** What the tag rules read: the event, or with metadata-context: git the checkout. */

@@ -15,7 +15,7 @@ export async function repositoryInfo(
   const fromPayload = repositoryInfoFromPayload(github.payload);
   if (!token) return fromPayload;
   try {
-    const octokit = createOctokit(token, { retries: 0 });
+    const octokit = await createOctokit(token, { retries: 0 });
     const { data } = await octokit.rest.repos.get({
       owner: github.repository.owner,
       repo: github.repository.repo,

@@ -176,7 +176,7 @@ async function upload(built: BuiltSarif, options: CodeScanningOptions): Promise<
     return;
   }
   const outcome = await uploadSarif(
-    createOctokit(options.githubToken),
+    await createOctokit(options.githubToken),
     target,
     built.gzipped,
     github,

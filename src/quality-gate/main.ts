@@ -157,7 +157,7 @@ async function publishRest(
   github: GitHubContext | undefined,
 ): Promise<void> {
   const context = github ?? readGitHubContext();
-  const outcome = await publishCheckRun(createOctokit(settings.githubToken as string), {
+  const outcome = await publishCheckRun(await createOctokit(settings.githubToken as string), {
     owner: context.repository.owner,
     repo: context.repository.repo,
     headSha: context.pullRequest?.headSha ?? context.sha,
@@ -201,7 +201,7 @@ async function comment(settings: Settings, github: GitHubContext, body: string):
       'Pass github-token: ${{ github.token }} with pull-requests: write.',
     );
   }
-  const posted = await upsertStickyComment(createOctokit(settings.githubToken), {
+  const posted = await upsertStickyComment(await createOctokit(settings.githubToken), {
     owner: github.repository.owner,
     repo: github.repository.repo,
     issueNumber: github.pullRequest.number,

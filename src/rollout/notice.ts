@@ -61,7 +61,7 @@ export async function recordDeployment(
   github: GitHubContext,
 ): Promise<DeploymentHandle | undefined> {
   if (!settings.environment || !settings.githubToken) return undefined;
-  return startDeployment(createOctokit(settings.githubToken), {
+  return startDeployment(await createOctokit(settings.githubToken), {
     owner: github.repository.owner,
     repo: github.repository.repo,
     ref: github.sha,

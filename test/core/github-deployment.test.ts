@@ -35,10 +35,10 @@ describe('startDeployment', () => {
   const github = useFakeGitHub({ token: TOKEN });
   afterEach(() => vi.restoreAllMocks());
 
-  const client = () => {
+  const client = async () => {
     // createOctokit announces the token with ::add-mask::; keep the test output clean.
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const octokit = createOctokit(TOKEN, {
+    const octokit = await createOctokit(TOKEN, {
       baseUrl: github().url,
       retries: 2,
       retryBaseDelayMs: 1,
@@ -58,7 +58,7 @@ describe('startDeployment', () => {
     { state: 'error', description: 'cancelled; rollback finished by the post step' },
   ] as const)('records create, in_progress and $state', async ({ state, description }) => {
     const deployments = store();
-    const handle = await startDeployment(client(), request);
+    const handle = await startDeployment(await client(), request);
     expect(handle.skippedBecause).toBeUndefined();
     expect(await handle.finish(state, description)).toBeUndefined();
 
@@ -85,7 +85,7 @@ describe('startDeployment', () => {
 
   it('links the final status to the log URL given to finish', async () => {
     const deployments = store();
-    const handle = await startDeployment(client(), { ...request, environmentUrl: undefined });
+    const handle = await startDeployment(await client(), { ...request, environmentUrl: undefined });
     await handle.finish('failure', 'smoke test health failed', `${RUN_URL}/job/7`);
     expect(deployments.deployments[0]?.statuses.map((s) => s.logUrl)).toEqual([
       RUN_URL,
@@ -99,7 +99,7 @@ describe('startDeployment', () => {
 
   it('keeps a long description within what GitHub accepts', async () => {
     const deployments = store();
-    const handle = await startDeployment(client(), request);
+    const handle = await startDeployment(await client(), request);
     expect(await handle.finish('failure', `rolled back: ${'pod crash-looping; '.repeat(20)}`)).toBe(
       undefined,
     );
@@ -131,7 +131,7 @@ describe('startDeployment', () => {
   ])('turns a $name into a no-op handle with a reason', async ({ answer, reason }) => {
     const deployments = store();
     github().failNext('POST /repos/{owner}/{repo}/deployments', answer);
-    const handle = await startDeployment(client(), request);
+    const handle = await startDeployment(await client(), request);
     expect(handle.id).toBeUndefined();
     expect(handle.skippedBecause).toMatch(/^No GitHub deployment was recorded: /);
     expect(handle.skippedBecause).toMatch(reason);
@@ -145,7 +145,7 @@ describe('startDeployment', () => {
   it('says how to grant the permission when the token may not write deployments', async () => {
     store();
     github().failNext('POST /repos/{owner}/{repo}/deployments', forbidden);
-    const handle = await startDeployment(client(), request);
+    const handle = await startDeployment(await client(), request);
     expect(handle.skippedBecause).toContain('permissions: deployments: write');
   });
 
@@ -156,7 +156,7 @@ describe('startDeployment', () => {
       { status: 502, body: { message: 'Server Error' } },
       3,
     );
-    const handle = await startDeployment(client(), request);
+    const handle = await startDeployment(await client(), request);
     expect(handle.id).toBeUndefined();
     expect(handle.skippedBecause).toMatch(/^No GitHub deployment was recorded: .*Server Error/);
     expect(github().callsTo('POST /repos/{owner}/{repo}/deployments')).toHaveLength(3);
@@ -164,7 +164,7 @@ describe('startDeployment', () => {
 
   it('reports a final status that could not be set instead of throwing', async () => {
     const deployments = store();
-    const handle = await startDeployment(client(), request);
+    const handle = await startDeployment(await client(), request);
     github().failNext('POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', forbidden);
     const note = await handle.finish('success', 'deployed');
     expect(note).toMatch(
@@ -178,9 +178,9 @@ describe('startDeployment', () => {
 describe('resumeDeployment', () => {
   const github = useFakeGitHub({ token: TOKEN });
   afterEach(() => vi.restoreAllMocks());
-  const client = () => {
+  const client = async () => {
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const octokit = createOctokit(TOKEN, { baseUrl: github().url, retries: 0 });
+    const octokit = await createOctokit(TOKEN, { baseUrl: github().url, retries: 0 });
     vi.restoreAllMocks();
     return octokit;
   };
@@ -198,9 +198,9 @@ describe('resumeDeployment', () => {
   it('finishes the in-progress deployment an earlier job started, not a new one', async () => {
     const deployments = new DeploymentStore();
     deployments.register(github());
-    const started = await startDeployment(client(), marked('web'));
-    await startDeployment(client(), marked('worker'));
-    const resumed = await resumeDeployment(client(), search);
+    const started = await startDeployment(await client(), marked('web'));
+    await startDeployment(await client(), marked('worker'));
+    const resumed = await resumeDeployment(await client(), search);
     expect(resumed.id).toBe(started.id);
     expect(await resumed.finish('inactive', 'aborted on request at 25%')).toBeUndefined();
     expect(deployments.deployments).toHaveLength(2);
@@ -214,10 +214,10 @@ describe('resumeDeployment', () => {
   it('passes over finished deployments and those of other environments', async () => {
     const deployments = new DeploymentStore();
     deployments.register(github());
-    const other = await startDeployment(client(), { ...marked('web'), environment: 'qa' });
-    const done = await startDeployment(client(), marked('web'));
+    const other = await startDeployment(await client(), { ...marked('web'), environment: 'qa' });
+    const done = await startDeployment(await client(), marked('web'));
     await done.finish('success', 'promoted');
-    const resumed = await resumeDeployment(client(), search);
+    const resumed = await resumeDeployment(await client(), search);
     expect(resumed.id).toBeUndefined();
     expect(resumed.skippedBecause).toBe(
       'No GitHub deployment was finished: no unfinished deployment of this workload was found in staging.',
@@ -229,7 +229,7 @@ describe('resumeDeployment', () => {
   it('says why when the token may not read deployments', async () => {
     new DeploymentStore().register(github());
     github().failNext('GET /repos/{owner}/{repo}/deployments', forbidden);
-    const resumed = await resumeDeployment(client(), search);
+    const resumed = await resumeDeployment(await client(), search);
     expect(resumed.id).toBeUndefined();
     expect(resumed.skippedBecause).toMatch(
       /^The started GitHub deployment could not be looked up: .*permissions: deployments: write/,

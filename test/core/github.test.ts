@@ -378,7 +378,9 @@ describe('createOctokit', () => {
       written.push(String(chunk));
       return true;
     });
-    const octokit = createOctokit('ghs_slipway_token', { env: { GITHUB_API_URL: github().url } });
+    const octokit = await createOctokit('ghs_slipway_token', {
+      env: { GITHUB_API_URL: github().url },
+    });
     vi.restoreAllMocks();
     expect(written.join('')).toContain('::add-mask::ghs_slipway_token');
     github().issueComments();
@@ -390,17 +392,17 @@ describe('createOctokit', () => {
     expect(data).toEqual([]);
   });
 
-  it.each(['', '   '])('refuses an empty token %j', (token) => {
-    expect(() => createOctokit(token)).toThrow(/No GitHub token was given/);
+  it.each(['', '   '])('refuses an empty token %j', async (token) => {
+    await expect(createOctokit(token)).rejects.toThrow(/No GitHub token was given/);
   });
 });
 
 describe('upsertStickyComment', () => {
   const github = useFakeGitHub({ token: 'ghs_slipway_token' });
   const target = { owner: 'octo-org', repo: 'octo-service', issueNumber: 42 };
-  const client = (retries = 2) => {
+  const client = async (retries = 2) => {
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const octokit = createOctokit('ghs_slipway_token', {
+    const octokit = await createOctokit('ghs_slipway_token', {
       baseUrl: github().url,
       retries,
       retryBaseDelayMs: 1,
@@ -408,8 +410,8 @@ describe('upsertStickyComment', () => {
     vi.restoreAllMocks();
     return octokit;
   };
-  const upsert = (body: string, key = 'coverage') =>
-    upsertStickyComment(client(), { ...target, key, body });
+  const upsert = async (body: string, key = 'coverage') =>
+    upsertStickyComment(await client(), { ...target, key, body });
 
   it.each([
     { bodies: ['Coverage 81%'], actions: ['created'] },

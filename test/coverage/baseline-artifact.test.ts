@@ -90,7 +90,7 @@ describe('downloadBaselineArtifact', () => {
     },
   ])('picks $name', async ({ artifacts, picked, file }) => {
     const stored = await withArtifacts(...artifacts);
-    const found = await downloadBaselineArtifact(octokit(), { ...where, retry: FAST });
+    const found = await downloadBaselineArtifact(await octokit(), { ...where, retry: FAST });
     expect(found.reason).toBeUndefined();
     expect(found.text).toBe(RESULT);
     expect(found).toMatchObject({
@@ -105,7 +105,7 @@ describe('downloadBaselineArtifact', () => {
       branch: 'main',
       files: { 'coverage-result.json': RESULT },
     });
-    await downloadBaselineArtifact(octokit(), where);
+    await downloadBaselineArtifact(await octokit(), where);
     const download = github().callsTo(
       'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}',
     );
@@ -123,7 +123,9 @@ describe('downloadBaselineArtifact', () => {
 
   it('has a storage stand-in that flags a request carrying a token', async () => {
     await withArtifacts({ name: 'coverage-baseline', branch: 'main', files: { 'r.json': RESULT } });
-    const { headers } = await octokit().rest.actions.downloadArtifact({
+    const { headers } = await (
+      await octokit()
+    ).rest.actions.downloadArtifact({
       owner: 'octo-org',
       repo: 'octo-service',
       artifact_id: store!.artifacts[0]!.id,
@@ -153,7 +155,7 @@ describe('downloadBaselineArtifact', () => {
         files: { 'coverage-result.json': '{}' },
       })),
     );
-    const found = await downloadBaselineArtifact(octokit(), where);
+    const found = await downloadBaselineArtifact(await octokit(), where);
     expect(found.text).toBe(RESULT);
     const pages = github().callsTo('GET /repos/{owner}/{repo}/actions/artifacts');
     expect(pages.map((call) => call.query)).toEqual([
@@ -187,7 +189,7 @@ describe('downloadBaselineArtifact', () => {
     },
   ])('returns a reason and no text for $name', async ({ artifacts, says }) => {
     await withArtifacts(...artifacts);
-    const found = await downloadBaselineArtifact(octokit(), where);
+    const found = await downloadBaselineArtifact(await octokit(), where);
     expect(found.text).toBeUndefined();
     expect(found.reason).toContain(says);
     expect(store!.blobRequests).toEqual([]);
@@ -195,7 +197,7 @@ describe('downloadBaselineArtifact', () => {
 
   it('says so when the default branch is unknown, without calling GitHub', async () => {
     await withArtifacts();
-    const found = await downloadBaselineArtifact(octokit(), { ...where, branch: undefined });
+    const found = await downloadBaselineArtifact(await octokit(), { ...where, branch: undefined });
     expect(found.reason).toContain('default branch is unknown');
     expect(github().calls).toEqual([]);
   });
@@ -210,7 +212,7 @@ describe('downloadBaselineArtifact', () => {
         status,
         body: { message, documentation_url: 'https://docs.github.com/rest' },
       });
-      const error = await downloadBaselineArtifact(octokit(), where).catch((e: unknown) => e);
+      const error = await downloadBaselineArtifact(await octokit(), where).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ActionError);
       expect((error as ActionError).message).toContain(`GitHub answered ${status}`);
       expect((error as ActionError).hint).toContain('actions: read');
@@ -229,7 +231,7 @@ describe('downloadBaselineArtifact', () => {
         },
       },
     );
-    const error = (await downloadBaselineArtifact(octokit(), where).catch(
+    const error = (await downloadBaselineArtifact(await octokit(), where).catch(
       (e: unknown) => e,
     )) as ActionError;
     expect(error.message).toMatch(
@@ -261,7 +263,7 @@ describe('downloadBaselineArtifact', () => {
     },
   ])('refuses $name', async ({ files, says }) => {
     await withArtifacts({ name: 'coverage-baseline', branch: 'main', files });
-    await expect(downloadBaselineArtifact(octokit(), where)).rejects.toThrow(says);
+    await expect(downloadBaselineArtifact(await octokit(), where)).rejects.toThrow(says);
   });
 });
 

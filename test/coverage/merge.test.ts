@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mergeReports } from '../../src/coverage/merge.js';
+import { CoverageMerger, mergeReports } from '../../src/coverage/merge.js';
+import { emptyFile, type CoverageReport } from '../../src/coverage/model.js';
 import { percent, totalsOf } from '../../src/coverage/totals.js';
 import { file, report } from './build.js';
 
@@ -78,5 +79,46 @@ describe('merging reports line by line', () => {
         expect(totalsOf(mergeReports([...reports, ...reports]))).toEqual(forward);
       }),
     );
+  });
+
+  it('merges shards handed over one at a time as it merges them all at once', () => {
+    // As parsers build them (the compact model), so that an owned report's files are taken over.
+    const shard = (hits: number, taken: number): CoverageReport => {
+      const files = ['src/b.ts', 'src/a.ts'].map((path) => {
+        const built = emptyFile(path);
+        built.lines.set(1, hits).set(2, 0);
+        built.branches.set(2, [taken, 0]);
+        built.functions.set('f', hits);
+        return built;
+      });
+      return report(files);
+    };
+    const expected = mergeReports([shard(1, 0), shard(0, 2), shard(3, 0)]);
+    const merger = new CoverageMerger();
+    for (const [hits, taken] of [
+      [1, 0],
+      [0, 2],
+      [3, 0],
+    ])
+      merger.add(shard(hits, taken), { owned: true });
+    const merged = merger.files();
+
+    expect(merged.map((f) => f.path)).toEqual(['src/a.ts', 'src/b.ts']);
+    expect(merged.map((f) => [[...f.lines], [...f.branches], [...f.functions]])).toEqual(
+      expected.map((f) => [[...f.lines], [...f.branches], [...f.functions]]),
+    );
+    expect([...merged[0].lines]).toEqual([
+      [1, 4],
+      [2, 0],
+    ]);
+    expect(merged[0].branches.get(2)).toEqual([2, 0]);
+  });
+
+  it('leaves the reports it merges as they were unless they are handed over', () => {
+    const unit = report([file('src/a.ts', [[1, 1]], [[1, [1, 0]]], [['f', 1]])]);
+    mergeReports([unit, unit]);
+    expect([...unit.files[0].lines]).toEqual([[1, 1]]);
+    expect(unit.files[0].branches.get(1)).toEqual([1, 0]);
+    expect([...unit.files[0].functions]).toEqual([['f', 1]]);
   });
 });

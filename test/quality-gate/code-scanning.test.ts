@@ -104,8 +104,8 @@ describe('uploadSarif', () => {
       retryBaseDelayMs: 1,
     });
   /** Uploads a log with one finding; `run` holds the pull request the run was for, if any. */
-  const uploadOne = (run?: Pick<GitHubContext, 'pullRequest'>) =>
-    uploadSarif(octokit(), target, logOfOneFinding().gzipped, run);
+  const uploadOne = async (run?: Pick<GitHubContext, 'pullRequest'>) =>
+    uploadSarif(await octokit(), target, logOfOneFinding().gzipped, run);
   const refuse = (status: number, message: string) =>
     github().on('POST /repos/{owner}/{repo}/code-scanning/sarifs', () => ({
       status,
@@ -120,7 +120,7 @@ describe('uploadSarif', () => {
     store.register(github());
     const built = logOfOneFinding('backend');
 
-    const outcome = await uploadSarif(octokit(), target, built.gzipped, undefined);
+    const outcome = await uploadSarif(await octokit(), target, built.gzipped, undefined);
 
     expect(outcome).toEqual({
       uploaded: true,

@@ -1,4 +1,4 @@
-import pep440 from '@renovate/pep440';
+import * as pep440 from '@renovatebot/pep440';
 import semver, { type SemVer } from 'semver';
 
 /**

@@ -1,11 +1,11 @@
-import Handlebars from 'handlebars';
-import pep440 from '@renovate/pep440';
+import * as pep440 from '@renovatebot/pep440';
 import semver from 'semver';
 import type { RunFacts } from './event.js';
 import type { Flavor } from './flavor.js';
 import { stripPrefix } from './globals.js';
 import { isHighestPep440, isHighestSemver, looseSemver } from './highest.js';
 import type { TagSpec } from './tag-spec.js';
+import { isLoneExpression } from './template-parser.js';
 import { renderTemplate, type Helpers, type TemplateSite } from './templates.js';
 
 /** What the tag rules need besides the entry itself. */
@@ -245,13 +245,5 @@ function produceRef(spec: TagSpec, evaluation: Evaluation): Produced | undefined
 
 /** A pattern that is exactly `{{raw}}` keeps naming prereleases by their raw text. */
 function isRawStatement(pattern: string): boolean {
-  try {
-    const { body } = Handlebars.parseWithoutProcessing(pattern);
-    const [only] = body;
-    if (body.length !== 1 || only.type !== 'MustacheStatement') return false;
-    const path = (only as hbs.AST.MustacheStatement).path as hbs.AST.PathExpression;
-    return path.parts?.length === 1 && path.parts[0] === 'raw';
-  } catch {
-    return false;
-  }
+  return isLoneExpression(pattern, 'raw');
 }

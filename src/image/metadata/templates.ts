@@ -1,11 +1,19 @@
-import Handlebars from 'handlebars';
-import moment from 'moment-timezone';
+import { formatDate } from './date-format.js';
 import { MetadataError } from './errors.js';
+import {
+  parseTemplate,
+  TemplateSyntaxError,
+  UnsupportedConstructError,
+  type Expression,
+  type Param,
+  type TemplateNode,
+} from './template-parser.js';
+import { isTimeZone } from './time-zones.js';
 
 /**
- * Handlebars templates in metadata-action's vocabulary. Handlebars itself renders them (same
- * escaping, same quirks as metadata-action), but every template is checked first against the
- * names its place allows, so a typo such as `{{brnach}}` is an error instead of an empty string.
+ * Templates in metadata-action's vocabulary, rendered as metadata-action's Handlebars renders
+ * them (same escaping, same quirks), but every template is checked first against the names its
+ * place allows, so a typo such as `{{brnach}}` is an error instead of an empty string.
  */
 
 /** Where a template sits, for error messages. */
@@ -46,36 +54,43 @@ export const VERSION_EXPRESSIONS: Vocabulary = {
   helpers: { raw: 'value', version: 'value', major: 'value', minor: 'value', patch: 'value' },
 };
 
-export type Helpers = Record<string, (...args: unknown[]) => unknown>;
+/** What an expression was written with: `{{name param… key=value…}}`. */
+export interface HelperCall {
+  params: Param[];
+  hash: Readonly<Record<string, Param>>;
+}
 
-const handlebars = Handlebars.create();
+export type Helper = (call: HelperCall) => unknown;
+export type Helpers = Record<string, Helper>;
 
 /** Throws a MetadataError when the template is malformed or uses a name its place does not know. */
 export function checkTemplate(template: string, vocabulary: Vocabulary, site: TemplateSite): void {
   if (!template.includes('{{')) return;
-  let program: hbs.AST.Program;
-  try {
-    program = handlebars.parseWithoutProcessing(template);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    fail(site, `has a template that does not parse (${reason}).`);
-  }
-  for (const statement of program.body) {
-    if (statement.type === 'ContentStatement' || statement.type === 'CommentStatement') continue;
-    if (statement.type !== 'MustacheStatement') {
-      fail(site, `uses a template construct that is not supported ${vocabulary.where}.`);
-    }
-    checkMustache(statement as hbs.AST.MustacheStatement, vocabulary, site);
+  for (const node of parse(template, vocabulary, site)) {
+    if (node.kind === 'expression') checkExpression(node, vocabulary, site);
   }
 }
 
-function checkMustache(
-  mustache: hbs.AST.MustacheStatement,
-  vocabulary: Vocabulary,
-  site: TemplateSite,
-): void {
-  const path = mustache.path as hbs.AST.PathExpression;
-  const name = path.type === 'PathExpression' && !path.data ? path.original : String(path.original);
+/** The parsed template; a syntax error or a construct such as a block is the user's error. */
+function parse(template: string, vocabulary: Vocabulary, site: TemplateSite): TemplateNode[] {
+  try {
+    return parseTemplate(template);
+  } catch (error) {
+    if (error instanceof UnsupportedConstructError) {
+      fail(
+        site,
+        `uses a template construct that is not supported ${vocabulary.where} (${error.message}).`,
+      );
+    }
+    if (error instanceof TemplateSyntaxError) {
+      fail(site, `has a template that does not parse (${error.message}).`);
+    }
+    throw error;
+  }
+}
+
+function checkExpression(expression: Expression, vocabulary: Vocabulary, site: TemplateSite): void {
+  const { name, params, hash } = expression;
   const kind = Object.hasOwn(vocabulary.helpers, name) ? vocabulary.helpers[name] : undefined;
   if (kind === undefined) {
     const known = Object.keys(vocabulary.helpers)
@@ -83,26 +98,21 @@ function checkMustache(
       .join(', ');
     fail(site, `uses {{${name}}}, which is unknown ${vocabulary.where}; known: ${known}.`);
   }
-  const hashPairs = mustache.hash?.pairs ?? [];
   if (kind === 'value') {
-    if (mustache.params.length > 0 || hashPairs.length > 0) {
+    if (params.length > 0 || hash.length > 0) {
       fail(site, `passes arguments to {{${name}}}, which takes none.`);
     }
     return;
   }
-  if (mustache.params.length > 1) {
+  if (params.length > 1) {
     fail(site, `passes more than one format to {{${name}}}; write {{${name} 'YYYYMMDD'}}.`);
   }
-  for (const pair of hashPairs) {
-    if (pair.key !== 'tz') {
-      fail(
-        site,
-        `uses the unknown ${pair.key} attribute in {{${name}}}; only tz='<zone>' is known.`,
-      );
+  for (const { key, value } of hash) {
+    if (key !== 'tz') {
+      fail(site, `uses the unknown ${key} attribute in {{${name}}}; only tz='<zone>' is known.`);
     }
-    const zone = pair.value as hbs.AST.StringLiteral;
-    if (zone.type !== 'StringLiteral' || moment.tz.zone(zone.value) === null) {
-      const written = zone.type === 'StringLiteral' ? `'${zone.value}'` : String(zone.original);
+    if (value.kind !== 'string' || !isTimeZone(value.value)) {
+      const written = value.kind === 'string' ? `'${value.value}'` : value.text;
       fail(
         site,
         `uses tz=${written} in {{${name}}}, which is not an IANA time zone such as 'Europe/Paris'.`,
@@ -115,24 +125,53 @@ function checkMustache(
 export function renderTemplate(template: string, helpers: Helpers, site: TemplateSite): string {
   if (!template.includes('{{')) return template;
   try {
-    return handlebars.compile(template)({}, { helpers });
+    return parseTemplate(template)
+      .map((node) => (node.kind === 'text' ? node.text : renderExpression(node, helpers)))
+      .join('');
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     fail(site, `has a template that cannot be rendered (${reason}).`);
   }
 }
 
+function renderExpression(expression: Expression, helpers: Helpers): string {
+  const { name, params, hash, escaped } = expression;
+  const helper = Object.hasOwn(helpers, name) ? helpers[name] : undefined;
+  if (helper === undefined) {
+    // Handlebars looks a bare name up in an empty context; with arguments it is a missing helper.
+    if (params.length === 0 && hash.length === 0) return '';
+    throw new Error(`Missing helper: "${name}"`);
+  }
+  const value = helper({ params, hash: Object.fromEntries(hash.map((p) => [p.key, p.value])) });
+  const text = value === undefined || value === null ? '' : String(value);
+  return escaped ? escapeHtml(text) : text;
+}
+
+/** What Handlebars' `{{…}}` (unlike `{{{…}}}`) escapes, and how. */
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#x27;',
+  '`': '&#x60;',
+  '=': '&#x3D;',
+};
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"'`=]/g, (character) => HTML_ESCAPES[character]);
+}
+
 /**
- * `{{date 'format' tz='zone'}}` with moment's format tokens, as metadata-action. An unquoted
- * format is a Handlebars path that resolves to nothing, so moment's default ISO format is used,
- * which is what metadata-action produces for it too.
+ * `{{date 'format' tz='zone'}}` with moment's format tokens, as metadata-action. A format that
+ * is not quoted (`{{date YYYY}}` names an empty value in Handlebars) gives moment's default ISO
+ * format, which is what metadata-action produces for it too.
  */
-export function dateHelper(date: Date): (...args: unknown[]) => string {
-  return (...args: unknown[]) => {
-    const options = args[args.length - 1] as { hash?: Record<string, unknown> };
-    const format = args.length > 1 && typeof args[0] === 'string' ? args[0] : undefined;
-    const zone = typeof options.hash?.tz === 'string' ? options.hash.tz : 'UTC';
-    return moment(date).tz(zone).format(format);
+export function dateHelper(date: Date): Helper {
+  return ({ params, hash }) => {
+    const format = params[0]?.kind === 'string' ? params[0].value : undefined;
+    const zone = hash.tz?.kind === 'string' ? hash.tz.value : 'UTC';
+    return formatDate(date, zone, format);
   };
 }
 

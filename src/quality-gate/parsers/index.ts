@@ -1,43 +1,34 @@
 import type { ParseContext, ParsedReport, ReportFormat } from '../model.js';
-import { parseCargoAudit } from './cargo-audit.js';
-import { parseCheckstyle } from './checkstyle.js';
-import { parseClippy } from './clippy.js';
-import { parseEslint } from './eslint.js';
-import { parseGoTestJson } from './go-test-json.js';
-import { parseJunit } from './junit.js';
-import { parseMochaJson } from './mocha-json.js';
-import { parseNpmAudit } from './npm-audit.js';
-import { parseNunit } from './nunit.js';
-import { parseRustfmt } from './rustfmt.js';
-import { parseSarif } from './sarif.js';
-import { parseTrx } from './trx.js';
-import { parseXunit } from './xunit.js';
 import type { ReportSource } from '../../core/reports/source.js';
 
 type Parser = (source: ReportSource, context: ParseContext) => Promise<ParsedReport>;
 
-const PARSERS: Record<ReportFormat, Parser> = {
-  junit: parseJunit,
-  sarif: parseSarif,
-  checkstyle: parseCheckstyle,
-  eslint: parseEslint,
-  clippy: parseClippy,
-  rustfmt: parseRustfmt,
-  'cargo-audit': parseCargoAudit,
-  'npm-audit': parseNpmAudit,
-  'go-test-json': parseGoTestJson,
-  'mocha-json': parseMochaJson,
-  trx: parseTrx,
-  nunit: parseNunit,
-  xunit: parseXunit,
+/**
+ * Each format's parser is loaded when a report of that format is read, so that a run pays only
+ * for the formats it has (cargo-audit's CVSS calculator alone is a sizeable part of the bundle).
+ */
+const PARSERS: Record<ReportFormat, () => Promise<Parser>> = {
+  junit: async () => (await import('./junit.js')).parseJunit,
+  sarif: async () => (await import('./sarif.js')).parseSarif,
+  checkstyle: async () => (await import('./checkstyle.js')).parseCheckstyle,
+  eslint: async () => (await import('./eslint.js')).parseEslint,
+  clippy: async () => (await import('./clippy.js')).parseClippy,
+  rustfmt: async () => (await import('./rustfmt.js')).parseRustfmt,
+  'cargo-audit': async () => (await import('./cargo-audit.js')).parseCargoAudit,
+  'npm-audit': async () => (await import('./npm-audit.js')).parseNpmAudit,
+  'go-test-json': async () => (await import('./go-test-json.js')).parseGoTestJson,
+  'mocha-json': async () => (await import('./mocha-json.js')).parseMochaJson,
+  trx: async () => (await import('./trx.js')).parseTrx,
+  nunit: async () => (await import('./nunit.js')).parseNunit,
+  xunit: async () => (await import('./xunit.js')).parseXunit,
   // Only the command's exit status counts; there is nothing to read.
-  'exit-code': async () => ({ findings: [] }),
+  'exit-code': async () => async () => ({ findings: [] }),
 };
 
-export function parseReport(
+export async function parseReport(
   format: ReportFormat,
   source: ReportSource,
   context: ParseContext,
 ): Promise<ParsedReport> {
-  return PARSERS[format](source, context);
+  return (await PARSERS[format]())(source, context);
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -74,6 +74,37 @@ describe('check-dist on the ESM fixture action', BUNDLING, () => {
     }
   });
 
+  it('builds minified bundles that name the source map written beside them', async () => {
+    for (const [bundle, entry] of [
+      ['index.js', 'echo/src/entry-main.ts'],
+      ['post/index.js', 'echo/src/entry-post.ts'],
+    ]) {
+      const text = await readFile(join(echo(), 'dist', bundle), 'utf8');
+      expect(text.trimEnd().endsWith('//# sourceMappingURL=index.js.map')).toBe(true);
+      // Minified: far fewer lines than the sources and their dependencies.
+      expect(text.split('\n').length).toBeLessThan(50);
+      const map = JSON.parse(await readFile(join(echo(), 'dist', `${bundle}.map`), 'utf8'));
+      expect(map.sources.some((path: string) => path.endsWith(entry))).toBe(true);
+    }
+  });
+
+  it('fails when a source map is missing or belongs to no bundle', async () => {
+    const map = join(echo(), 'dist', 'index.js.map');
+    const original = await readFile(map);
+    await rm(map);
+    await writeFile(join(echo(), 'dist', 'post/stray.js.map'), '{}');
+    try {
+      const result = await tool('check-dist', root);
+      expect(result.code).toBe(1);
+      expect(result.output).toContain('dist: index.js.map is not committed');
+      expect(result.output).toMatch(/dist\/index\.js\.map \(named by index\.js\) cannot be read/);
+      expect(result.output).toContain("dist/post/stray.js.map is no .js file's source map");
+    } finally {
+      await writeFile(map, original);
+      await rm(join(echo(), 'dist', 'post/stray.js.map'));
+    }
+  });
+
   it('fails when a bundle is missing and when a bundle crashes while loading', async () => {
     const post = join(echo(), 'dist/post/index.js');
     const original = await readFile(post, 'utf8');
@@ -94,6 +125,56 @@ describe('check-dist on the ESM fixture action', BUNDLING, () => {
     expect(missing.code).toBe(1);
   });
 });
+
+// One bundle and two check-dist runs: three ncc builds in one test.
+describe(
+  'check-dist on an action that imports code lazily',
+  { timeout: 3 * BUNDLING.timeout },
+  () => {
+    it('loads every chunk file and fails when one cannot load', async () => {
+      const root = await scratchRoot({ name: 'scratch-chunks', type: 'module' });
+      const action = join(root, 'test/fixtures/actions/lazy');
+      await mkdir(join(action, 'src'), { recursive: true });
+      await writeFile(
+        join(action, 'action.yml'),
+        'name: lazy\ndescription: lazy import\nruns:\n  using: node24\n  main: dist/index.js\n',
+      );
+      await cp(
+        join(REPO_ROOT, 'test/fixtures/actions/echo/tsconfig.json'),
+        join(action, 'tsconfig.json'),
+      );
+      await writeFile(
+        join(action, 'src/entry-main.ts'),
+        "import * as core from '@actions/core';\n" +
+          "if (!process.env.INPUT_NAME) core.setFailed('Input required and not supplied: name');\n" +
+          "else core.info((await import('./later.js')).greet(process.env.INPUT_NAME));\n",
+      );
+      await writeFile(
+        join(action, 'src/later.ts'),
+        'export function greet(name: string): string {\n  return `hello ${name}`;\n}\n',
+      );
+      try {
+        expect((await tool('bundle', root)).code).toBe(0);
+        const chunks = (await readdir(join(action, 'dist'))).filter(
+          (file) => file.endsWith('.js') && file !== 'index.js',
+        );
+        expect(chunks).toHaveLength(1);
+        const passing = await tool('check-dist', root);
+        expect(passing.output).toContain('check-dist: 1 action(s) current; every bundle loads');
+        expect(passing.code).toBe(0);
+
+        const chunk = join(action, 'dist', chunks[0] as string);
+        const text = await readFile(chunk, 'utf8');
+        await writeFile(chunk, text.replace('export', 'expert'));
+        const failing = await tool('check-dist', root);
+        expect(failing.code).toBe(1);
+        expect(failing.output).toContain(`${chunks[0]}: chunk does not load: exit 1`);
+      } finally {
+        await rm(root, { recursive: true, force: true });
+      }
+    });
+  },
+);
 
 describe('check-dist on a CommonJS build of an ESM-only dependency', BUNDLING, () => {
   it('fails although ncc built the bundle without complaint', async () => {
