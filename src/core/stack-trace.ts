@@ -18,14 +18,29 @@ const LOCATION = /(file:\/\/\/[^\s()]+?\.js|\/[^\s()]+?\.js):(\d+):(\d+)/g;
 export function sourceMappedStack(stack: string): string {
   const maps = new Map<string, SourceMap | undefined>();
   return stack.replace(LOCATION, (whole, file: string, line: string, column: string) => {
-    const path = file.startsWith('file:') ? fileURLToPath(file) : file;
-    if (!maps.has(path)) maps.set(path, readSourceMap(path));
-    const entry = maps.get(path)?.findEntry(Number(line) - 1, Number(column) - 1);
-    if (!entry || !('originalSource' in entry) || !entry.originalSource) return whole;
-    // ncc names sources webpack://<package>/./src/...: the repository path is what helps.
-    const source = entry.originalSource.replace(/^webpack:\/\/[^/]*\/(?:\.\/)?/, '');
-    return `${source}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+    // A stack starts with the error's message, which may hold any text (a malformed file URL
+    // among it): mapping must never throw while a failure is being reported.
+    try {
+      return mappedFrame(maps, file, Number(line), Number(column)) ?? whole;
+    } catch {
+      return whole;
+    }
   });
+}
+
+function mappedFrame(
+  maps: Map<string, SourceMap | undefined>,
+  file: string,
+  line: number,
+  column: number,
+): string | undefined {
+  const path = file.startsWith('file:') ? fileURLToPath(file) : file;
+  if (!maps.has(path)) maps.set(path, readSourceMap(path));
+  const entry = maps.get(path)?.findEntry(line - 1, column - 1);
+  if (!entry || !('originalSource' in entry) || !entry.originalSource) return undefined;
+  // ncc names sources webpack://<package>/./src/...: the repository path is what helps.
+  const source = entry.originalSource.replace(/^webpack:\/\/[^/]*\/(?:\.\/)?/, '');
+  return `${source}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
 }
 
 function readSourceMap(path: string): SourceMap | undefined {

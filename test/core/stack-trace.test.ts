@@ -68,4 +68,17 @@ describe('sourceMappedStack', () => {
     ].join('\n');
     expect(sourceMappedStack(stack)).toBe(stack);
   });
+
+  it('keeps a message with a malformed file URL as it is and still maps the frames', () => {
+    const stack = [
+      'Error: cannot read file:///a%2F.js:1:1 or file:///b%zz.js:2:2',
+      `    at f (${pathToFileURL(bundle).href}:1:21)`,
+    ].join('\n');
+    expect(sourceMappedStack(stack)).toBe(
+      [
+        'Error: cannot read file:///a%2F.js:1:1 or file:///b%zz.js:2:2',
+        '    at f (src/core/run.ts:42:5)',
+      ].join('\n'),
+    );
+  });
 });
