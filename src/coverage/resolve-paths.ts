@@ -110,7 +110,12 @@ export class PathResolver {
           const origin = relative(workspace, resolve(workspace, report.origin))
             .split(sep)
             .join('/');
-          ambiguous.push({ path: file.path, report: origin || report.origin, candidates: match });
+          // Sorted: the file listing's order must not change what the warning says.
+          ambiguous.push({
+            path: file.path,
+            report: origin || report.origin,
+            candidates: [...match].sort(),
+          });
         }
       }
       if (!found) {
