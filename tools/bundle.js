@@ -15,8 +15,11 @@ const NCC_CLI = join(REPO_ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc',
  * Minified, so that every job parses and compiles less at start-up; the source map is written
  * beside each bundle (index.js.map, named by its sourceMappingURL comment) for reading stack
  * traces. ncc's source-map-register is left out: it would load source-map-support at every start.
+ * No build cache: ncc keeps one per working directory in ~/.cache/ncc, and one left there by a
+ * build of an earlier commit made a machine's fresh build emit chunks without their source maps,
+ * so check-dist failed on the machine and passed on another. A bundle depends on its sources only.
  */
-export const NCC_FLAGS = ['--minify', '--source-map', '--no-source-map-register'];
+export const NCC_FLAGS = ['--minify', '--source-map', '--no-source-map-register', '--no-cache'];
 
 /**
  * Builds one entry into outDir (index.js and its source map, any chunk files and theirs,

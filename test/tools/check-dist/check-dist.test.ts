@@ -22,13 +22,13 @@ async function scratchRoot(packageJson: object): Promise<string> {
   return root;
 }
 
-async function tool(name: 'bundle' | 'check-dist', root: string) {
+async function tool(name: 'bundle' | 'check-dist', root: string, env = process.env) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [
-      join(REPO_ROOT, 'tools', `${name}.js`),
-      '--root',
-      root,
-    ]);
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [join(REPO_ROOT, 'tools', `${name}.js`), '--root', root],
+      { env },
+    );
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };
@@ -133,6 +133,11 @@ describe(
   () => {
     it('loads every chunk file and fails when one cannot load', async () => {
       const root = await scratchRoot({ name: 'scratch-chunks', type: 'module' });
+      // ncc keeps a build cache per working directory under $XDG_CACHE_HOME/ncc. One left by a
+      // build of an earlier commit once made a CI machine's chunks come out without source maps,
+      // so the tools build without it: a bundle must depend on its sources only.
+      const cache = await mkdtemp(join(tmpdir(), 'slipway-ncc-cache-'));
+      const env = { ...process.env, XDG_CACHE_HOME: cache };
       const action = join(root, 'test/fixtures/actions/lazy');
       await mkdir(join(action, 'src'), { recursive: true });
       await writeFile(
@@ -154,14 +159,15 @@ describe(
         'export function greet(name: string): string {\n  return `hello ${name}`;\n}\n',
       );
       try {
-        expect((await tool('bundle', root)).code).toBe(0);
+        expect((await tool('bundle', root, env)).code).toBe(0);
         const chunks = (await readdir(join(action, 'dist'))).filter(
           (file) => file.endsWith('.js') && file !== 'index.js',
         );
         expect(chunks).toHaveLength(1);
-        const passing = await tool('check-dist', root);
+        const passing = await tool('check-dist', root, env);
         expect(passing.output).toContain('check-dist: 1 action(s) current; every bundle loads');
         expect(passing.code).toBe(0);
+        expect(await readdir(cache)).toEqual([]);
 
         const chunk = join(action, 'dist', chunks[0] as string);
         const text = await readFile(chunk, 'utf8');
@@ -171,6 +177,7 @@ describe(
         expect(failing.output).toContain(`${chunks[0]}: chunk does not load: exit 1`);
       } finally {
         await rm(root, { recursive: true, force: true });
+        await rm(cache, { recursive: true, force: true });
       }
     });
   },
