@@ -53,7 +53,8 @@ const SETUPS: Record<
   },
   coverage: {
     inputs: { files: 'lcov.info' },
-    files: { 'lcov.info': 'SF:src/a.ts\nDA:1,1\nDA:2,0\nend_of_record\n' },
+    // The checkout holds the source the report names, as a real one does.
+    files: { 'lcov.info': 'SF:a.ts\nDA:1,1\nDA:2,0\nend_of_record\n', 'a.ts': 'a();\nb();\n' },
     ends: /gates passed/,
   },
   image: {

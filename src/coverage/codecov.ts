@@ -9,6 +9,7 @@ import * as core from '@actions/core';
 import { ActionError, describeThrown, InputError } from '../core/errors.js';
 import type { GitHubContext } from '../core/github.js';
 import { HttpError, httpRequest } from '../core/http.js';
+import { requestOidcToken } from '../core/oidc-token.js';
 import { formatRetry, type RetryOptions } from '../core/retry.js';
 import { maskSecrets, registerSecret, registerSecretWithDerivations } from '../core/secrets.js';
 import { escapeUntrusted } from '../core/log.js';
@@ -285,7 +286,7 @@ async function chooseCredential(
     const audience = oidcAudience(codecovUrl);
     let token: string;
     try {
-      token = await core.getIDToken(audience);
+      token = await requestOidcToken(audience);
     } catch (error) {
       throw new ActionError(
         `Could not get a GitHub OIDC token for Codecov (audience ${audience}): ${describeThrown(error)}`,

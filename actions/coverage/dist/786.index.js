@@ -10,10 +10,10 @@ export const modules = {
 /* harmony export */   j$: () => (/* binding */ HttpError)
 /* harmony export */ });
 /* unused harmony exports HTTP_DEFAULTS, HttpTimeoutError, HttpNetworkError, moveUserinfoToHeader, redactUrl, parseRetryAfter */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8298);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4296);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7253);
-/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8198);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8838);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4296);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7253);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8198);
 
 
 
@@ -26,7 +26,7 @@ const HTTP_DEFAULTS = {
 /** Enough of an error body to recognise the server's explanation without flooding the log. */
 const EXCERPT_CHARS = 300;
 const ERROR_BODY_BYTES = 64 * 1024;
-class HttpError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ {
+class HttpError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ {
     method;
     /** Without userinfo, fragment or query values. */
     url;
@@ -38,14 +38,14 @@ class HttpError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError *
     /** The message without the method and URL in front. */
     problem;
     constructor(fields, options) {
-        super((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecrets */ .QU)(`${fields.method} ${fields.url} ${fields.problem}`), fields.hint ?? hintFor(fields.status), options);
+        super((0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .maskSecrets */ .QU)(`${fields.method} ${fields.url} ${fields.problem}`), fields.hint ?? hintFor(fields.status), options);
         this.method = fields.method;
         this.url = fields.url;
         this.status = fields.status;
         this.bodyExcerpt =
-            fields.bodyExcerpt === undefined ? undefined : (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecrets */ .QU)(fields.bodyExcerpt);
+            fields.bodyExcerpt === undefined ? undefined : (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .maskSecrets */ .QU)(fields.bodyExcerpt);
         this.retryAfterMs = fields.retryAfterMs;
-        this.problem = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecrets */ .QU)(fields.problem);
+        this.problem = (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .maskSecrets */ .QU)(fields.problem);
     }
 }
 /** A per-attempt timeout; named like AbortSignal.timeout's error so isTransient retries it. */
@@ -76,12 +76,12 @@ async function httpRequest(options) {
     const maxResponseBytes = options.maxResponseBytes ?? HTTP_DEFAULTS.maxResponseBytes;
     const target = { method, url, shownUrl, headers, body, maxResponseBytes };
     try {
-        return await (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .retry */ .L5)(({ remainingMs }) => attemptOnce(target, Math.max(1, Math.min(timeoutMs, remainingMs)), options.signal), {
+        return await (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .retry */ .L5)(({ remainingMs }) => attemptOnce(target, Math.max(1, Math.min(timeoutMs, remainingMs)), options.signal), {
             ...HTTP_DEFAULTS.retry,
             requestedDelayMs: (error) => error instanceof HttpError && error.status === 503 ? error.retryAfterMs : undefined,
             onRetry: (event) => {
                 const error = event.error instanceof HttpError ? event.error.problem : event.error;
-                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecrets */ .QU)(`${method} ${shownUrl}: ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .formatRetry */ .eI)({ ...event, error })}`));
+                _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .info */ .pq((0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .maskSecrets */ .QU)(`${method} ${shownUrl}: ${(0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .formatRetry */ .eI)({ ...event, error })}`));
             },
             ...options.retry,
             signal: options.signal,
@@ -92,10 +92,10 @@ async function httpRequest(options) {
             throw error;
         if (error instanceof HttpError)
             throw error;
-        if (error instanceof _retry_js__WEBPACK_IMPORTED_MODULE_2__/* .RetryError */ .J_) {
+        if (error instanceof _retry_js__WEBPACK_IMPORTED_MODULE_1__/* .RetryError */ .J_) {
             const last = error.lastError;
-            const givingUp = (0,_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .describeGivingUp */ .dF)(error.attempts, error.elapsedMs, error.stoppedBecause);
-            const problem = last instanceof HttpError ? last.problem : `failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeThrown */ .YI)(last)}`;
+            const givingUp = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .describeGivingUp */ .dF)(error.attempts, error.elapsedMs, error.stoppedBecause);
+            const problem = last instanceof HttpError ? last.problem : `failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeThrown */ .YI)(last)}`;
             throw new HttpError({
                 method,
                 url: shownUrl,
@@ -105,7 +105,7 @@ async function httpRequest(options) {
                 hint: last instanceof HttpError ? last.hint : UNAVAILABLE_HINT,
             }, { cause: error });
         }
-        throw new HttpError({ method, url: shownUrl, problem: `failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeThrown */ .YI)(error)}` }, { cause: error });
+        throw new HttpError({ method, url: shownUrl, problem: `failed: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeThrown */ .YI)(error)}` }, { cause: error });
     }
 }
 async function attemptOnce(target, timeoutMs, cancel) {
@@ -153,7 +153,7 @@ async function attemptOnce(target, timeoutMs, cancel) {
                 return JSON.parse(body.toString('utf8'));
             }
             catch (error) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ((0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .maskSecrets */ .QU)(`${target.method} ${target.shownUrl} returned a body that is not JSON (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeThrown */ .YI)(error)}): ${excerpt(body)}`));
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ((0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .maskSecrets */ .QU)(`${target.method} ${target.shownUrl} returned a body that is not JSON (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeThrown */ .YI)(error)}): ${excerpt(body)}`));
             }
         },
     };
@@ -216,7 +216,7 @@ function describeNetworkFailure(error) {
     const cause = error.cause;
     const first = error.cause instanceof AggregateError ? error.cause.errors[0] : {};
     const code = [cause.code, first?.code].find((c) => typeof c === 'string');
-    const problem = (code && NETWORK_PROBLEMS[code]) ?? (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeThrown */ .YI)(cause);
+    const problem = (code && NETWORK_PROBLEMS[code]) ?? (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeThrown */ .YI)(cause);
     return new HttpNetworkError(code ? `${problem} (${code})` : problem, code, { cause: error });
 }
 function hintFor(status) {
@@ -236,8 +236,8 @@ function moveUserinfoToHeader(url, headers) {
     const user = decodeURIComponent(url.username);
     const password = decodeURIComponent(url.password);
     const token = Buffer.from(`${user}:${password}`).toString('base64');
-    (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .registerSecret */ .cl)(password);
-    (0,_secrets_js__WEBPACK_IMPORTED_MODULE_3__/* .registerSecret */ .cl)(token);
+    (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .registerSecret */ .cl)(password);
+    (0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .registerSecret */ .cl)(token);
     if (!headers.has('authorization'))
         headers.set('authorization', `Basic ${token}`);
     const bare = new URL(url);

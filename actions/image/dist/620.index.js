@@ -18,8 +18,8 @@ var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
-var lib_core = __webpack_require__(6257);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 5 modules
+var lib_core = __webpack_require__(5049);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(4296);
 // EXTERNAL MODULE: ./src/core/image-reference.ts
@@ -1757,8 +1757,8 @@ function scratchRoot() {
 
 // EXTERNAL MODULE: ./src/core/outputs.ts
 var outputs = __webpack_require__(1533);
-// EXTERNAL MODULE: ./src/core/summary.ts
-var summary = __webpack_require__(1363);
+// EXTERNAL MODULE: ./src/core/summary.ts + 1 modules
+var summary = __webpack_require__(8237);
 ;// CONCATENATED MODULE: ./src/image/partial-write.ts
 
 
