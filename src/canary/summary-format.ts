@@ -4,6 +4,7 @@
  */
 import { formatDuration } from '../core/duration.js';
 import type { StepRecord, WindowStats } from './types.js';
+import { groupDigits } from '../core/numbers.js';
 
 export const NO_VALUE = '—';
 
@@ -23,7 +24,7 @@ export function latency(ms: number | undefined): string {
 }
 
 export function count(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
+  return groupDigits(value);
 }
 
 /** Anytime-valid p-values are reported down to 0.001; smaller ones say only that. */

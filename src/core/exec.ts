@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import * as core from '@actions/core';
 import { ActionError } from './errors.js';
 import { formatDuration } from './duration.js';
@@ -73,7 +72,7 @@ export class ExecError extends ActionError {
 
 const DEFAULT_MAX_OUTPUT = 16 * 1024 * 1024;
 
-export function execute(
+export async function execute(
   program: string,
   args: readonly string[],
   options: ExecOptions = {},
@@ -81,9 +80,12 @@ export function execute(
   const commandLine = formatCommandLine(program, args);
   if (options.echo !== false) core.info(`[command]${escapeUntrusted(commandLine)}`);
   const env = buildEnv(options);
-  const started = Date.now();
   const group = options.processGroup === true && process.platform !== 'win32';
   const killGraceMs = options.killGraceMs ?? 5_000;
+  // Loaded on first use: child_process brings net and dgram with it, about 20 ms of start-up
+  // that the many runs which start no program would pay for nothing.
+  const { spawn } = await import('node:child_process');
+  const started = Date.now();
 
   return new Promise((resolve, reject) => {
     const child = spawn(program, [...args], {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { getOctokit } from '@actions/github';
 import { ActionError, describeThrown } from './errors.js';
 import { registerSecret } from './secrets.js';
+import { groupDigits } from './numbers.js';
 
 export interface RepositoryRef {
   owner: string;
@@ -297,8 +298,8 @@ export function stickyCommentBody(key: string, body: string): string {
   const full = head + body;
   if (full.length <= MAX_COMMENT_LENGTH) return full;
   const note = (cut: number) =>
-    `\n\n---\n_Trimmed ${cut.toLocaleString('en-US')} characters: GitHub limits a comment to ` +
-    `${MAX_COMMENT_LENGTH.toLocaleString('en-US')} characters. The job summary and log have the rest._`;
+    `\n\n---\n_Trimmed ${groupDigits(cut)} characters: GitHub limits a comment to ` +
+    `${groupDigits(MAX_COMMENT_LENGTH)} characters. The job summary and log have the rest._`;
   // The note's length depends on the number in it; reserve room for the longest it can be.
   let keep = MAX_COMMENT_LENGTH - head.length - note(body.length).length;
   // Do not split a surrogate pair: half a character would turn into a replacement sign.

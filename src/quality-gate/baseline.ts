@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { ActionError, describeThrown } from '../core/errors.js';
 import type { RatchetedCount } from './gate.js';
 import { RESULT_SCHEMA } from './result.js';
+import { groupDigits } from '../core/numbers.js';
 
 export type BaselineCounts = Record<RatchetedCount, number>;
 
@@ -145,7 +146,7 @@ function checkSchema(origin: string, schema: unknown): void {
 function tooLarge(origin: string, size: number): ActionError {
   return baselineError(
     origin,
-    `is ${size.toLocaleString('en-US')} bytes, more than the ` +
+    `is ${groupDigits(size)} bytes, more than the ` +
       `${MAX_BASELINE_BYTES / 1024 / 1024} MiB a quality-gate result can plausibly be, so it was not read.`,
   );
 }

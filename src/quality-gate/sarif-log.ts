@@ -26,6 +26,7 @@ import { maskSecrets } from '../core/secrets.js';
 import { keySlug } from '../core/step-name.js';
 import type { CheckVerdict } from './gate.js';
 import type { Finding, Severity } from './model.js';
+import { groupDigits } from '../core/numbers.js';
 
 export const SARIF_LIMITS = {
   runs: 20,
@@ -158,7 +159,7 @@ export function buildSarif(
     const over = sorted.length - limits.resultsPerRun;
     if (over > 0) {
       notes.push(
-        `${count(over, 'finding')} of ${run.check.name} ${over === 1 ? 'is' : 'are'} not in the SARIF: code scanning keeps the ${limits.resultsPerRun.toLocaleString('en-US')} most severe results of a check.`,
+        `${count(over, 'finding')} of ${run.check.name} ${over === 1 ? 'is' : 'are'} not in the SARIF: code scanning keeps the ${groupDigits(limits.resultsPerRun)} most severe results of a check.`,
       );
     }
     return { check: run.check, findings: sorted.slice(0, limits.resultsPerRun) };
@@ -293,5 +294,5 @@ function names(checks: readonly SarifCheck[]): string {
 }
 
 export function count(n: number, noun: string): string {
-  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+  return `${groupDigits(n)} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -304,10 +304,10 @@ var external_node_path_ = __webpack_require__(6760);
 var core = __webpack_require__(8838);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(4296);
-// EXTERNAL MODULE: ./src/core/exec.ts + 1 modules
-var exec = __webpack_require__(5462);
-// EXTERNAL MODULE: ./src/core/github.ts
-var github = __webpack_require__(5108);
+// EXTERNAL MODULE: ./src/core/exec.ts
+var exec = __webpack_require__(2642);
+// EXTERNAL MODULE: ./src/core/github.ts + 1 modules
+var github = __webpack_require__(9727);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __webpack_require__(8522);
 // EXTERNAL MODULE: ./src/core/http.ts

@@ -28,8 +28,8 @@ var image_reference = __webpack_require__(8630);
 var buildah = __webpack_require__(6559);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
-// EXTERNAL MODULE: ./src/core/exec.ts + 1 modules
-var exec = __webpack_require__(5462);
+// EXTERNAL MODULE: ./src/core/exec.ts
+var exec = __webpack_require__(2642);
 // EXTERNAL MODULE: ./src/image/builders/builder-process.ts
 var builder_process = __webpack_require__(817);
 // EXTERNAL MODULE: ./src/image/builders/attestations.ts
