@@ -7,7 +7,7 @@ export function groupDigits(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   const rounded = Math.round(value);
   const digits = String(Math.abs(rounded));
-  // Past 2^53 String() switches to exponent notation; no count we show gets there.
+  // From 1e21 String() switches to exponent notation; no count we show gets there.
   if (!/^\d+$/.test(digits)) return String(rounded);
   const sign = rounded < 0 ? '-' : '';
   return sign + digits.replace(/\B(?=(\d{3})+$)/g, ',');

@@ -129,6 +129,45 @@ export class BranchTakens implements Map<number, number[]> {
   }
 
   /**
+   * Adds every line of `other` as `addPositional` would (the merge of another report's file).
+   * Another BranchTakens is read from its arrays, and a line whose sums fit where its counts
+   * already are is summed in place: shards of one test run list the same branches, so merging
+   * them makes no array or view per line, and this file's arrays never move.
+   */
+  addAll(other: Map<number, number[]>): void {
+    if (!(other instanceof BranchTakens)) {
+      for (const [line, takens] of other) this.addPositional(line, takens);
+      return;
+    }
+    other.settle();
+    const { data: from, capacity: fromCapacity, elsewhere: fromElsewhere } = other;
+    let data = this.data;
+    for (let index = 0, start = 0; index < other.count; index += 1) {
+      const end = from[fromCapacity + index]!;
+      const line = from[index]!;
+      const at = searchLines(data, this.count, line);
+      // Where this line's counts are, read through the one view (widthAt makes views).
+      const first = at <= 0 ? 0 : data[this.capacity + at - 1]!;
+      const into = 2 * this.capacity + first;
+      let fits = at >= 0 && data[this.capacity + at]! - first >= end - start;
+      for (let position = 0; fits && position < end - start; position += 1) {
+        const taken = from[2 * fromCapacity + start + position]!;
+        fits = taken !== fromElsewhere && data[into + position]! + taken < this.elsewhere;
+      }
+      if (fits) {
+        for (let position = 0; position < end - start; position += 1)
+          data[into + position] += from[2 * fromCapacity + start + position]!;
+      } else {
+        this.addPositional(line, other.takensAt(index));
+        data = this.data;
+      }
+      start = end;
+    }
+    // Only lines the typed arrays cannot hold (not integers) are still pending after settle().
+    if (other.pending) for (const [line, takens] of other.pending) this.addPositional(line, takens);
+  }
+
+  /**
    * Adds `count` lines at once: `lines` strictly ascending, line i's counts are
    * takens[ends[i - 1] … ends[i]). Into an empty BranchTakens this allocates exactly what they
    * need, which is how parsers should fill it.
@@ -140,29 +179,30 @@ export class BranchTakens implements Map<number, number[]> {
     count: number,
   ): void {
     if (this.size === 0 && count > 0 && isLine(lines[0]!) && isLine(lines[count - 1]!)) {
-      let narrow = lines[count - 1]! < ELSEWHERE_16 && ends[count - 1]! < ELSEWHERE_16;
-      for (let at = 0; narrow && at < ends[count - 1]!; at += 1) {
-        narrow = takens[at]! < ELSEWHERE_16;
-      }
+      const used = ends[count - 1]!;
+      let narrow = lines[count - 1]! < ELSEWHERE_16 && used < ELSEWHERE_16;
+      for (let at = 0; narrow && at < used; at += 1) narrow = takens[at]! < ELSEWHERE_16;
       this.dataWidth = narrow ? 2 : 4;
-      this.allocate(count, ends[count - 1]!);
       // Written through one view: a fresh view per element would cost more than the element.
-      const data = this.data;
+      const data = this.allocate(count, used);
       for (let index = 0; index < count; index += 1) {
         data[index] = lines[index]!;
         data[count + index] = ends[index]!;
       }
       this.count = count;
-      this.used = small(ends[count - 1]!);
-      for (let index = 0, at = 0; at < this.used; at += 1) {
-        while (at >= ends[index]!) index += 1;
-        const taken = takens[at]!;
-        if (storable(taken) && taken < this.elsewhere) {
-          data[2 * count + at] = taken;
-        } else {
-          const start = index === 0 ? 0 : ends[index - 1]!;
-          this.writeOne(at, lines[index]!, at - start, taken);
+      this.used = small(used);
+      // Each count is stored straight unless it needs an `exact` entry; none widens the data,
+      // whose width was chosen for these counts.
+      const elsewhere = this.elsewhere;
+      const counts = 2 * count;
+      for (let index = 0, start = 0; index < count; index += 1) {
+        const end = ends[index]!;
+        for (let at = start; at < end; at += 1) {
+          const taken = takens[at]!;
+          if (taken >= 0 && taken < elsewhere && Number.isInteger(taken)) data[counts + at] = taken;
+          else this.writeOne(at, lines[index]!, at - start, taken);
         }
+        start = end;
       }
       return;
     }
@@ -208,6 +248,52 @@ export class BranchTakens implements Map<number, number[]> {
 
   [Symbol.iterator](): MapIterator<[number, number[]]> {
     return this.entries();
+  }
+
+  /**
+   * Branches in all and those taken (count > 0), as counting every list values() gives would
+   * say, read straight from the typed arrays: values() builds an array per line, garbage many
+   * times the size of the counts over a monorepo's merged files.
+   */
+  countTaken(): { taken: number; total: number } {
+    const { data, capacity, elsewhere } = this;
+    let taken = 0;
+    let total = this.used;
+    for (let index = 0, start = 0; index < this.count; index += 1) {
+      const end = data[capacity + index]!;
+      for (let at = start; at < end; at += 1) {
+        const stored = data[2 * capacity + at]!;
+        if (stored === elsewhere ? this.exact!.get(data[index]!)!.get(at - start)! > 0 : stored > 0)
+          taken += 1;
+      }
+      start = end;
+    }
+    for (const takens of this.pending?.values() ?? []) {
+      total += takens.length;
+      for (const hits of takens) if (hits > 0) taken += 1;
+    }
+    return { taken, total };
+  }
+
+  /** The lines with a branch never taken (count 0), stored ones ascending, then pending ones. */
+  untakenLines(): number[] {
+    const { data, capacity, elsewhere } = this;
+    const lines: number[] = [];
+    for (let index = 0, start = 0; index < this.count; index += 1) {
+      const end = data[capacity + index]!;
+      for (let at = start; at < end; at += 1) {
+        const stored = data[2 * capacity + at]!;
+        if (
+          stored === elsewhere ? this.exact!.get(data[index]!)!.get(at - start) === 0 : stored === 0
+        ) {
+          lines.push(data[index]!);
+          break;
+        }
+      }
+      start = end;
+    }
+    for (const [line, takens] of this.pending ?? []) if (takens.includes(0)) lines.push(line);
+    return lines;
   }
 
   private *generate(): Generator<[number, number[]], undefined, unknown> {
@@ -325,10 +411,12 @@ export class BranchTakens implements Map<number, number[]> {
     return true;
   }
 
-  private allocate(lines: number, takens: number): void {
-    this.data = slabCounts(2 * lines + takens, this.dataWidth === 2 ? 2 : 4) as
+  private allocate(lines: number, takens: number): Uint16Array | Uint32Array {
+    const data = slabCounts(2 * lines + takens, this.dataWidth === 2 ? 2 : 4) as
       Uint16Array | Uint32Array;
+    this.data = data;
     this.capacity = lines;
+    return data;
   }
 
   private postpone(line: number, takens: number[]): void {
@@ -369,4 +457,18 @@ export class BranchTakens implements Map<number, number[]> {
     this.count = this.used = this.capacity = 0;
     this.exact = undefined;
   }
+}
+
+/** The position of `line` among the first `count` ascending lines of `data`, or -1. */
+function searchLines(data: Uint16Array | Uint32Array, count: number, line: number): number {
+  let low = 0;
+  let high = count - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const at = data[middle]!;
+    if (at === line) return middle;
+    if (at < line) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
 }

@@ -155,6 +155,24 @@ export class FunctionHits implements Map<string, number> {
     this.store(names.join(SEPARATOR), hits, names.length);
   }
 
+  /**
+   * As addNew, with the names given as their UTF-8 bytes joined by the separator,
+   * `joined[0 … byteLength)`, none holding it (the form they are stored in, so a parser that
+   * reads names as bytes makes no string of them).
+   */
+  addJoined(joined: Uint8Array, byteLength: number, hits: ArrayLike<number>, count: number): void {
+    if (this.size > 0) {
+      const text = Buffer.from(joined.buffer, joined.byteOffset, byteLength).toString('utf8');
+      this.addNew(count === 0 ? [] : text.split(SEPARATOR), hits);
+      return;
+    }
+    const bytes = count === 0 ? 0 : byteLength;
+    this.storeCounts(hits, count, bytes);
+    // Copied in a loop: for names this short, two views and a native copy cost more.
+    const names = new Uint8Array(this.dataBuffer, this.dataOffset + count * 4, bytes);
+    for (let at = 0; at < bytes; at += 1) names[at] = joined[at]!;
+  }
+
   /** Sums another file's function counts into this one (see the class comment). */
   addAll(other: Map<string, number>): void {
     if (other instanceof FunctionHits && other.odd === undefined && other.tailNames === undefined) {
@@ -213,6 +231,19 @@ export class FunctionHits implements Map<string, number> {
     return this.entries();
   }
 
+  /** How many functions ran (hits > 0), as counting values() would say, with no generator. */
+  countCovered(): number {
+    const data = this.data;
+    let covered = 0;
+    for (let at = 0; at < this.count; at += 1) {
+      const stored = data[at]!;
+      if (stored === ELSEWHERE ? this.exact!.get(at)! > 0 : stored > 0) covered += 1;
+    }
+    for (const hits of this.tailHits ?? []) if (hits > 0) covered += 1;
+    for (const hits of this.odd?.values() ?? []) if (hits > 0) covered += 1;
+    return covered;
+  }
+
   private positions(): number {
     return this.count + (this.tailNames?.length ?? 0);
   }
@@ -267,12 +298,23 @@ export class FunctionHits implements Map<string, number> {
   /** Replaces everything but `odd` with `count` names (joined) and their counts. */
   private store(joined: string, hits: ArrayLike<number>, count: number): void {
     const bytes = count === 0 ? 0 : Buffer.byteLength(joined, 'utf8');
-    this.data = slabUint32(count + Math.ceil(bytes / 4));
-    this.count = count;
-    this.nameBytes = bytes;
-    this.exact = this.tailNames = this.tailHits = this.index = undefined;
+    this.storeCounts(hits, count, bytes);
     if (bytes > 0) this.nameView().write(joined, 'utf8');
-    for (let at = 0; at < count; at += 1) this.writeAt(at, hits[at]!);
+  }
+
+  /** Replaces everything but `odd` with `count` counts and room for `nameBytes` bytes of names. */
+  private storeCounts(hits: ArrayLike<number>, count: number, nameBytes: number): void {
+    const data = slabUint32(count + Math.ceil(nameBytes / 4));
+    this.data = data;
+    this.count = count;
+    this.nameBytes = nameBytes;
+    this.exact = this.tailNames = this.tailHits = this.index = undefined;
+    for (let at = 0; at < count; at += 1) {
+      const value = hits[at]!;
+      // Through the one view: `this.data` makes a view per access (see the getter).
+      if (storable(value)) data[at] = value;
+      else this.writeAt(at, value);
+    }
   }
 
   /** Stores the tail names with the others. */

@@ -1,4 +1,4 @@
-import type { FileCoverage } from './model.js';
+import { BranchTakens, LineHits, type FileCoverage } from './model.js';
 import type { Ratio } from './totals.js';
 
 /**
@@ -30,6 +30,11 @@ export function headlineOf(
 export function partialLines(files: readonly FileCoverage[]): number {
   let partials = 0;
   for (const file of files) {
+    if (file.lines instanceof LineHits && file.branches instanceof BranchTakens) {
+      // Counted in the typed arrays: iterating would build an array per branch line.
+      partials += file.lines.countRan(file.branches.untakenLines());
+      continue;
+    }
     for (const [line, taken] of file.branches) {
       if ((file.lines.get(line) ?? 0) > 0 && taken.some((hits) => hits === 0)) partials += 1;
     }

@@ -150,6 +150,39 @@ export class LineHits implements Map<number, number> {
     for (let index = 0; index < count; index += 1) this.add(lines[index]!, hits[index]!);
   }
 
+  /**
+   * Adds every line of `other` as `add` would (the merge of another report's file). Another
+   * LineHits is read from its arrays, and a sum that fits where this line already is is
+   * written in place: shards of one test run list the same lines, so merging them makes no
+   * tuple, view or array per line, and this file's arrays never move.
+   */
+  addAll(other: Map<number, number>): void {
+    if (!(other instanceof LineHits)) {
+      for (const [line, hits] of other) this.add(line, hits);
+      return;
+    }
+    other.settle();
+    const { lineKeys: fromKeys, hits: from, absent: fromAbsent, base: fromBase } = other;
+    let hits = this.hits;
+    for (let index = 0; index < other.length; index += 1) {
+      const stored = from[index]!;
+      if (stored === fromAbsent) continue;
+      const line = fromKeys === undefined ? fromBase + index : fromKeys[index]!;
+      const keys = this.lineKeys;
+      const at =
+        keys === undefined ? this.denseIndex(hits, line) : searchKeys(keys, this.length, line);
+      const sum = (at >= 0 ? hits[at]! : this.absent) + stored;
+      // Both below the sentinels, so whole numbers: only the sum's size is left to check.
+      if (stored < fromAbsent - 1 && sum < this.absent - 1) hits[at] = sum;
+      else {
+        this.add(line, stored === fromAbsent - 1 ? other.exact!.get(line)! : stored);
+        hits = this.hits;
+      }
+    }
+    // Only lines the typed arrays cannot hold (not integers) are still pending after settle().
+    if (other.pending) for (const [line, value] of other.pending) this.add(line, value);
+  }
+
   delete(line: number): boolean {
     const index = this.indexOf(line);
     if (index < 0) return this.pending?.delete(line) ?? false;
@@ -197,6 +230,55 @@ export class LineHits implements Map<number, number> {
 
   [Symbol.iterator](): MapIterator<[number, number]> {
     return this.entries();
+  }
+
+  /**
+   * How many lines ran (hits > 0), as counting values() would say, but read straight from the
+   * typed arrays: values() makes a tuple per line, which over a monorepo's merged files is
+   * garbage many times the size of the counts. Pending lines are counted where they wait.
+   */
+  countCovered(): number {
+    const { lineKeys: keys, hits, absent } = this;
+    const elsewhere = absent - 1;
+    let covered = 0;
+    for (let index = 0; index < this.length; index += 1) {
+      const stored = hits[index]!;
+      if (stored === absent) continue;
+      if (stored !== elsewhere) {
+        if (stored > 0) covered += 1;
+      } else if (this.exact!.get(keys === undefined ? this.base + index : keys[index]!)! > 0) {
+        covered += 1;
+      }
+    }
+    if (this.pending) for (const hits of this.pending.values()) if (hits > 0) covered += 1;
+    return covered;
+  }
+
+  /**
+   * How many of `lines` are coverable lines that ran (hits > 0), as `get(line) > 0` for each
+   * would say, with one view of the counts for them all rather than a few per look-up.
+   */
+  countRan(lines: ArrayLike<number>): number {
+    const { lineKeys: keys, hits, absent } = this;
+    let ran = 0;
+    for (let at = 0; at < lines.length; at += 1) {
+      const line = lines[at]!;
+      const index =
+        keys === undefined ? this.denseIndex(hits, line) : searchKeys(keys, this.length, line);
+      const value = index >= 0 ? hits[index]! : absent;
+      if (value === absent) {
+        if ((this.pending?.get(line) ?? 0) > 0) ran += 1;
+      } else if (value === absent - 1 ? this.exact!.get(line)! > 0 : value > 0) ran += 1;
+    }
+    return ran;
+  }
+
+  /** Where the dense layout holds `line` in `hits` (maybe as absent), or -1. */
+  private denseIndex(hits: CountArray, line: number): number {
+    const index = line - this.base;
+    return index >= 0 && index < this.length && index < hits.length && Number.isInteger(index)
+      ? index
+      : -1;
   }
 
   private *generate(withPending = true): Generator<[number, number], undefined, unknown> {
@@ -387,6 +469,20 @@ export class LineHits implements Map<number, number> {
       }
     }
   }
+}
+
+/** The position of `line` among the first `length` ascending `keys`, or -1. */
+function searchKeys(keys: Uint32Array, length: number, line: number): number {
+  let low = 0;
+  let high = length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const at = keys[middle]!;
+    if (at === line) return middle;
+    if (at < line) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
 }
 
 /** A MapIterator over `source`'s items passed through `map`. */

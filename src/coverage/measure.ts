@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import type { Settings } from './inputs.js';
 import { headlineOf, type Headline } from './headline.js';
 import { CoverageMerger } from './merge.js';
@@ -29,6 +30,7 @@ export interface Measurement {
  * read: memory holds the merged files and one report, however many shards a matrix wrote.
  */
 export async function measureCoverage(settings: Settings): Promise<Measurement> {
+  keepYoungGenerationSmall();
   const { workspace } = settings;
   const fixer = new PathFixer(settings.pathFixes, workspace);
   const merger = new CoverageMerger();
@@ -55,4 +57,16 @@ export async function measureCoverage(settings: Settings): Promise<Measurement> 
     ),
     notes: [...skippedNotes(read.skipped), ...pathNotes(review, fixing)],
   };
+}
+
+/**
+ * Stops V8 from growing the young generation from here on. It doubles whenever as many bytes
+ * have survived collections as it holds, and reading report after report makes that happen
+ * until it reaches its maximum (64 MiB a semi-space in Node 24): eight 100 MB shards then peak
+ * about 110 MiB higher than with it left small, for no gain in speed (each shard's files live
+ * until merged, so they are promoted either way). The growth factor is read each time the young
+ * generation would grow, so setting it after start-up takes effect; it changes no result.
+ */
+function keepYoungGenerationSmall(): void {
+  setFlagsFromString('--semi-space-growth-factor=1');
 }

@@ -69,7 +69,7 @@ function takenOver({ path, lines, branches, functions }: CompactFileCoverage): C
 
 /** Sums one file into another with the compact model's summing methods (see model.ts). */
 function addFile(target: CompactFileCoverage, file: FileCoverage): void {
-  for (const [line, hits] of file.lines) target.lines.add(line, hits);
-  for (const [line, taken] of file.branches) target.branches.addPositional(line, taken);
+  target.lines.addAll(file.lines);
+  target.branches.addAll(file.branches);
   target.functions.addAll(file.functions);
 }

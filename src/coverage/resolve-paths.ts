@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep, posix } from 'node:path';
 import type { CoverageReport, FileCoverage } from './model.js';
 
@@ -213,20 +213,44 @@ export function jvmSourceRoots(directory: string | undefined): string[] {
   return JVM_SOURCE_ROOTS.map((root) => posix.join(module, root));
 }
 
+/**
+ * Whether a workspace-relative path is a file, each path stat'ed once. A path whose directory is
+ * not one is answered from the directory, kept once for all its paths: every report tries each
+ * of its paths under its own directory first (coverage-3/src/a.ts), and keeping an answer per
+ * such path would hold one per file of every report until all are read.
+ */
 function existenceIn(workspace: string): (path: string) => boolean {
   const known = new Map<string, boolean>();
+  const directories = new Map<string, boolean>();
+  const isDirectory = (directory: string): boolean => {
+    let found = directories.get(directory);
+    if (found === undefined) {
+      const slash = directory.lastIndexOf('/');
+      found =
+        (slash <= 0 || isDirectory(directory.slice(0, slash))) &&
+        statOf(join(workspace, directory))?.isDirectory() === true;
+      directories.set(directory, found);
+    }
+    return found;
+  };
   return (path) => {
+    const slash = path.lastIndexOf('/');
+    if (slash > 0 && !isDirectory(path.slice(0, slash))) return false;
     let found = known.get(path);
     if (found === undefined) {
-      try {
-        found = statSync(join(workspace, path), { throwIfNoEntry: false })?.isFile() ?? false;
-      } catch {
-        found = false; // a file where the path wants a directory (ENOTDIR), or no permission
-      }
+      found = statOf(join(workspace, path))?.isFile() ?? false;
       known.set(path, found);
     }
     return found;
   };
+}
+
+function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined; // a file where the path wants a directory (ENOTDIR), or no permission
+  }
 }
 
 function isAbsolutePath(path: string): boolean {

@@ -1,6 +1,6 @@
 import type { ChangedLines } from '../core/changed-lines.js';
 import { touchesChangedLines } from '../core/changed-lines.js';
-import type { FileCoverage } from './model.js';
+import { BranchTakens, FunctionHits, LineHits, type FileCoverage } from './model.js';
 
 export interface Ratio {
   covered: number;
@@ -25,13 +25,43 @@ export function totalsOf(files: readonly FileCoverage[]): CoverageTotals {
 }
 
 export function fileTotals(file: FileCoverage): FileTotals {
-  const lines = zero();
-  for (const hits of file.lines.values()) count(lines, hits);
-  const branches = zero();
-  for (const taken of file.branches.values()) for (const hits of taken) count(branches, hits);
-  const functions = zero();
-  for (const hits of file.functions.values()) count(functions, hits);
-  return { path: file.path, lines, branches, functions };
+  return {
+    path: file.path,
+    lines: lineTotals(file.lines),
+    branches: branchTotals(file.branches),
+    functions: functionTotals(file.functions),
+  };
+}
+
+/*
+ * The compact model counts its typed arrays in place; iterating it would make a tuple or an
+ * array per line (see LineHits.countCovered). A Map built by hand is counted by iterating.
+ */
+
+function lineTotals(lines: Map<number, number>): Ratio {
+  if (lines instanceof LineHits) return { covered: lines.countCovered(), total: lines.size };
+  const ratio = zero();
+  for (const hits of lines.values()) count(ratio, hits);
+  return ratio;
+}
+
+function branchTotals(branches: Map<number, number[]>): Ratio {
+  if (branches instanceof BranchTakens) {
+    const { taken, total } = branches.countTaken();
+    return { covered: taken, total };
+  }
+  const ratio = zero();
+  for (const taken of branches.values()) for (const hits of taken) count(ratio, hits);
+  return ratio;
+}
+
+function functionTotals(functions: Map<string, number>): Ratio {
+  if (functions instanceof FunctionHits) {
+    return { covered: functions.countCovered(), total: functions.size };
+  }
+  const ratio = zero();
+  for (const hits of functions.values()) count(ratio, hits);
+  return ratio;
 }
 
 export interface UncoveredChange {

@@ -72,9 +72,13 @@ describe('requestOidcToken', () => {
     const { env, requests } = await tokenService((_request, response) =>
       json(response, 401, { message: 'bad token' }),
     );
-    const error = await requestOidcToken('aud', { env }).catch((thrown: unknown) => thrown);
+    const error = await requestOidcToken('https://ingest.codecov.example', { env }).catch(
+      (thrown: unknown) => thrown,
+    );
     expect(error).toBeInstanceOf(HttpError);
     expect((error as HttpError).status).toBe(401);
+    // Neither the request token nor the audience shows in what the step would log.
+    expect((error as HttpError).message).not.toMatch(/runtime-request-token|codecov\.example/);
     expect(requests).toHaveLength(1);
   });
 });

@@ -311,7 +311,7 @@ describe('uploadToCodecov', () => {
       }
     });
 
-    /** GitHub's token service as @actions/core reaches it: ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN. */
+    /** GitHub's token service as the runner offers it: ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN. */
     async function startIssuer(): Promise<IncomingMessage[]> {
       const requests: IncomingMessage[] = [];
       const server = createServer((request, response) => {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseCobertura } from '../../src/coverage/formats/cobertura.js';
 import { describeHeadline, headlineOf, partialLines } from '../../src/coverage/headline.js';
+import { BranchTakens, FunctionHits, LineHits } from '../../src/coverage/model.js';
 import { totalsOf } from '../../src/coverage/totals.js';
 import { fileSource } from '../../src/core/reports/source.js';
 import { file } from './build.js';
@@ -60,6 +61,39 @@ describe('headline rate', () => {
     const lines = totalsOf(report.files).lines;
     expect(lines).toEqual({ covered: 41, total: 48 });
     expect(headlineOf(report.files, lines, 'codecov').covered).toBe(41 - partialInXml);
+  });
+
+  it('counts the compact model, read in place, as the same file of plain Maps', () => {
+    const plain = file(
+      'b.ts',
+      [
+        [2, 3],
+        [5, 0],
+        [9, 2 ** 40],
+        [7, 1],
+        [1, 1], // before the first line: still pending when counted
+      ],
+      [
+        [2, [1, 0]],
+        [5, [0, 0]],
+        [9, [0.5, 0]],
+        [7, [0, 1, 1]], // before the last line: still pending when counted
+        [3, [2, 2]],
+      ],
+      [
+        ['main', 1],
+        ['helper', 0],
+      ],
+    );
+    const compact = {
+      path: 'b.ts',
+      lines: new LineHits(plain.lines),
+      branches: new BranchTakens(plain.branches),
+      functions: new FunctionHits(plain.functions),
+    };
+    expect(partialLines([compact])).toBe(partialLines([plain]));
+    expect(partialLines([compact])).toBe(3);
+    expect(totalsOf([compact])).toEqual(totalsOf([plain]));
   });
 
   it('says in the summary which number the headline is', () => {

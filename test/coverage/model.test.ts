@@ -256,4 +256,24 @@ describe('FunctionHits', () => {
     merged.addAll(new Map([['other', 2]]));
     expect(Object.fromEntries(merged)).toEqual({ main: 2, helper: 0, other: 2 });
   });
+
+  it('takes names as joined UTF-8 bytes, into an empty map or one with names already', () => {
+    const joined = Buffer.from(['main', 'naïve', 'big'].join('\u0000'), 'utf8');
+    const hits = [1, 0, 2 ** 40];
+    const fresh = new FunctionHits();
+    fresh.addJoined(joined, joined.length, hits, 3);
+    expect([...fresh]).toEqual([
+      ['main', 1],
+      ['naïve', 0],
+      ['big', 2 ** 40],
+    ]);
+
+    const known = new FunctionHits([['naïve', 5]]);
+    known.addJoined(joined, joined.length, hits, 3);
+    expect([...known]).toEqual([
+      ['naïve', 5],
+      ['main', 1],
+      ['big', 2 ** 40],
+    ]);
+  });
 });

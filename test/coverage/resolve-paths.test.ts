@@ -219,6 +219,33 @@ describe('resolveReportPaths', () => {
     ]);
   });
 
+  it('finds files only: not a directory, nor a path through a file or a missing directory', async () => {
+    const result = await resolveReportPaths(
+      [
+        report(
+          [
+            file('packages/a/src', [[1, 1]]),
+            file('packages/b/lib/only-in-b.js/index.js', [[1, 1]]),
+            file('coverage/packages/b/lib/x.js', [[1, 1]]),
+            file('lib/only-in-b.js', [[1, 1]]),
+          ],
+          'packages/b/coverage/lcov.info',
+        ),
+      ],
+      workspace,
+      () => Promise.resolve([]),
+    );
+    expect(paths(result.reports)).toEqual([
+      [
+        'packages/a/src',
+        'packages/b/lib/only-in-b.js/index.js',
+        'coverage/packages/b/lib/x.js',
+        'packages/b/lib/only-in-b.js',
+      ],
+    ]);
+    expect(result.resolved.size).toBe(1);
+  });
+
   it('lists the repository only when the report directories do not settle a path', async () => {
     let listed = 0;
     await resolveReportPaths(

@@ -49,10 +49,7 @@ export function readDetailText(
       // FN:<start>,[<end>,]<name>; names (C++ signatures) may contain commas.
       const match = /^\s*(\d+)\s*,(?:\s*(\d+)\s*,)?(.+)$/.exec(value);
       if (!match) throw malformed();
-      const name = match[3]!;
-      const known = record.functions.get(name);
-      if (known) known.line ??= Number(match[1]);
-      else record.addFunction(name, { line: Number(match[1]), hits: 0 });
+      record.functions.declareName(match[3]!, Number(match[1]));
       return;
     }
     case 'FNDA': {
@@ -60,7 +57,7 @@ export function readDetailText(
       const hits = comma > 0 ? countOf(value.slice(0, comma)) : undefined;
       const name = value.slice(comma + 1);
       if (hits === undefined || name === '') throw malformed();
-      addFunctionHits(record, name, hits);
+      record.functions.hitName(name, hits);
       return;
     }
     case 'FNL': {
@@ -86,13 +83,6 @@ export function readDetailText(
       return;
     }
   }
-}
-
-/** Adds FNDA hits to the record's function of that name (created when FN has not named it). */
-export function addFunctionHits(record: RecordScratch, name: string, hits: number): void {
-  const known = record.functions.get(name);
-  if (known) known.hits += hits;
-  else record.addFunction(name, { hits });
 }
 
 function lineNumberOf(text: string | undefined): number | undefined {

@@ -1,8 +1,10 @@
 import { toRepositoryPath } from '../../core/reports/paths.js';
 import { ReportError } from '../../core/reports/source.js';
 import type { FileCoverage } from '../model.js';
-import { addFunctionHits, quote, readDetailText, type DetailContext } from './lcov-detail.js';
+import { quote, readDetailText, type DetailContext } from './lcov-detail.js';
+import { isAscii, isEndOfRecord, isPlainPath, newlineFrom } from './lcov-bytes.js';
 import { BranchIds, LcovFiles, RecordScratch } from './lcov-record.js';
+import { readBranch, readLineRun } from './lcov-runs.js';
 
 /** Records that carry nothing the totals need (their figures are recomputed, or not modelled). */
 const IGNORED_RECORDS = new Set([
@@ -25,20 +27,20 @@ const IGNORED_KEYS = new Set(
     .filter((key) => key.length <= 4)
     .map((key) => [...key].reduce((code, letter) => code * 256 + letter.charCodeAt(0), 0)),
 );
-const END_OF_RECORD = Buffer.from('end_of_record');
 
 const enum Byte {
   Space = 0x20,
   Comma = 0x2c,
+  CarriageReturn = 0x0d,
   Colon = 0x3a,
   Zero = 0x30,
-  Minus = 0x2d,
   A = 0x41,
   B = 0x42,
   D = 0x44,
   F = 0x46,
   N = 0x4e,
   R = 0x52,
+  S = 0x53,
 }
 
 /** More digits than this may not be exact in a double: such numbers take the string path. */
@@ -46,9 +48,10 @@ const MAX_FAST_DIGITS = 15;
 
 /**
  * Reads a tracefile line by line from its bytes. DA, BRDA, FN and FNDA lines of the usual shape
- * (nearly every line) are parsed from the bytes without making a string, except for function
- * names; every other line, and any of those that is unusual in any way (spaces, signs,
- * exponents, huge numbers, malformed), goes through `readText`, which holds every rule.
+ * (nearly every line) are parsed from the bytes without making a string (DA and BRDA in runs,
+ * see lcov-runs.ts; function names stay bytes, see lcov-functions.ts); every other line, and any
+ * of those that is unusual in any way (spaces, signs, exponents, huge numbers, malformed), goes
+ * through `readText`, which holds every rule.
  */
 export class LcovReader implements DetailContext {
   private readonly files = new LcovFiles();
@@ -57,43 +60,87 @@ export class LcovReader implements DetailContext {
   private inRecord = false;
   private sawRecord = false;
 
+  /** `<workspace>/` when it is plain (see isPlainPath), else ''. */
+  private readonly workspacePrefix: string;
+
   constructor(
     readonly origin: string,
     private readonly workspace: string,
-  ) {}
+  ) {
+    this.workspacePrefix =
+      workspace.length > 1 && !workspace.endsWith('/') && isPlainPath(workspace)
+        ? `${workspace}/`
+        : '';
+  }
 
-  readBytes(bytes: Buffer, start: number, end: number, lineNumber: number): void {
-    if (this.inRecord && end - start > 3) {
-      const first = bytes[start];
-      if (first === Byte.D) {
-        if (bytes[start + 1] === Byte.A && bytes[start + 2] === Byte.Colon) {
-          if (this.fastLine(bytes, start + 3, end)) return;
-        }
-      } else if (first === Byte.B) {
-        if (
-          bytes[start + 1] === Byte.R &&
-          bytes[start + 2] === Byte.D &&
-          bytes[start + 3] === Byte.A &&
-          bytes[start + 4] === Byte.Colon &&
-          this.fastBranch(bytes, start + 5, end)
-        ) {
-          return;
-        }
-      } else if (first === Byte.F && bytes[start + 1] === Byte.N) {
-        const third = bytes[start + 2];
-        if (third === Byte.Colon && this.fastFunction(bytes, start + 3, end)) return;
-        if (
-          third === Byte.D &&
-          bytes[start + 3] === Byte.A &&
-          bytes[start + 4] === Byte.Colon &&
-          this.fastFunctionHits(bytes, start + 5, end)
-        ) {
-          return;
+  /** Lines read so far, for messages. */
+  lineNumber = 0;
+
+  /**
+   * Reads whole lines, `bytes[start … end)`, each ending with `\n`. DA and BRDA lines are parsed
+   * in the one pass that finds where they end; any line they do not take is found first.
+   */
+  readLines(bytes: Buffer, start: number, end: number): void {
+    let at = start;
+    while (at < end) {
+      let next = -1;
+      // Every check below stops at the line's `\n` (no letter, digit or colon), so none reads
+      // past the run.
+      if (this.inRecord) {
+        const first = bytes[at];
+        if (first === Byte.D) {
+          // A run of DA lines, counted there; a line it does not take goes the text path.
+          next = readLineRun(this, bytes, at, end);
+          if (next !== at) {
+            at = next;
+            continue;
+          }
+          next = -1;
+        } else if (first === Byte.B) {
+          if (
+            bytes[at + 1] === Byte.R &&
+            bytes[at + 2] === Byte.D &&
+            bytes[at + 3] === Byte.A &&
+            bytes[at + 4] === Byte.Colon
+          ) {
+            next = readBranch(this, bytes, at + 5);
+          }
+        } else if (first === Byte.F && bytes[at + 1] === Byte.N) {
+          next = this.fastFunctionLine(bytes, at);
         }
       }
+      this.lineNumber += 1;
+      at = next === -1 ? this.readLine(bytes, at) : next;
     }
-    if (start === end || this.skippedByBytes(bytes, start, end)) return;
-    this.readText(bytes.toString('utf8', start, end), lineNumber);
+  }
+
+  /** FN or FNDA with plain digits: where the next line starts, or -1 for the text path. */
+  private fastFunctionLine(bytes: Buffer, start: number): number {
+    const newline = newlineFrom(bytes, start);
+    const end = bytes[newline - 1] === Byte.CarriageReturn ? newline - 1 : newline;
+    const third = bytes[start + 2];
+    if (third === Byte.Colon) return this.fastFunction(bytes, start + 3, end) ? newline + 1 : -1;
+    if (third === Byte.D && bytes[start + 3] === Byte.A && bytes[start + 4] === Byte.Colon) {
+      return this.fastFunctionHits(bytes, start + 5, end) ? newline + 1 : -1;
+    }
+    return -1;
+  }
+
+  /** Any line, by every rule; returns where the next line starts. */
+  private readLine(bytes: Buffer, start: number): number {
+    const newline = newlineFrom(bytes, start);
+    const end =
+      newline > start && bytes[newline - 1] === Byte.CarriageReturn ? newline - 1 : newline;
+    if (start === end || this.skippedByBytes(bytes, start, end)) return newline + 1;
+    if (bytes[start] === Byte.S && bytes[start + 1] === Byte.F && bytes[start + 2] === Byte.Colon) {
+      // SF, as readText takes it, with a string of the path only (a byte-order mark, which
+      // readText strips, is no "S").
+      if (this.inRecord) this.closeRecord();
+      this.openRecord(bytes.toString('utf8', start + 3, end), this.lineNumber);
+    } else {
+      this.readText(bytes.toString('utf8', start, end), this.lineNumber);
+    }
+    return newline + 1;
   }
 
   /** Summary records and end_of_record, recognised without making a string. */
@@ -104,7 +151,7 @@ export class LcovReader implements DetailContext {
       if (byte === Byte.Colon) return at > start && IGNORED_KEYS.has(key);
       key = key * 256 + byte;
     }
-    if (end - start === END_OF_RECORD.length && END_OF_RECORD.compare(bytes, start, end) === 0) {
+    if (isEndOfRecord(bytes, start, end)) {
       this.closeRecord();
       return true;
     }
@@ -122,71 +169,6 @@ export class LcovReader implements DetailContext {
       throw new ReportError(this.origin, 'contains no LCOV records (no SF: line).');
     }
     return this.files.finish();
-  }
-
-  /** DA:<line>,<count>[,<checksum>] with plain digits. */
-  private fastLine(bytes: Buffer, start: number, end: number): boolean {
-    let at = start;
-    let line = 0;
-    for (; at < end; at += 1) {
-      const digit = bytes[at]! - Byte.Zero;
-      if (digit < 0 || digit > 9) break;
-      line = line * 10 + digit;
-    }
-    if (at === start || at - start > MAX_FAST_DIGITS || bytes[at] !== Byte.Comma) return false;
-    const countStart = (at += 1);
-    let count = 0;
-    for (; at < end; at += 1) {
-      const digit = bytes[at]! - Byte.Zero;
-      if (digit < 0 || digit > 9) break;
-      count = count * 10 + digit;
-    }
-    if (at === countStart || at - countStart > MAX_FAST_DIGITS) return false;
-    if (at < end && bytes[at] !== Byte.Comma) return false;
-    // Some generators write DA:0 for code without a line.
-    if (line !== 0) this.record.addLine(line, count);
-    return true;
-  }
-
-  /** BRDA:<line>,<block>,<branch>,<taken> with plain digits (no leading zeros) and `-`. */
-  private fastBranch(bytes: Buffer, start: number, end: number): boolean {
-    let at = start;
-    let line = 0;
-    for (; at < end; at += 1) {
-      const digit = bytes[at]! - Byte.Zero;
-      if (digit < 0 || digit > 9) break;
-      line = line * 10 + digit;
-    }
-    if (at === start || at - start > MAX_FAST_DIGITS || bytes[at] !== Byte.Comma) return false;
-    const blockStart = (at += 1);
-    let block = 0;
-    for (; at < end; at += 1) {
-      const digit = bytes[at]! - Byte.Zero;
-      if (digit < 0 || digit > 9) break;
-      block = block * 10 + digit;
-    }
-    if (!plainNumber(bytes, blockStart, at, 6) || bytes[at] !== Byte.Comma) return false;
-    const branchStart = (at += 1);
-    let branch = 0;
-    for (; at < end; at += 1) {
-      const digit = bytes[at]! - Byte.Zero;
-      if (digit < 0 || digit > 9) break;
-      branch = branch * 10 + digit;
-    }
-    if (!plainNumber(bytes, branchStart, at, 4) || bytes[at] !== Byte.Comma) return false;
-    const takenStart = (at += 1);
-    let taken = 0;
-    // `-`: the branch's block never ran, so it was never taken.
-    if (bytes[at] !== Byte.Minus || at + 1 !== end) {
-      for (; at < end; at += 1) {
-        const digit = bytes[at]! - Byte.Zero;
-        if (digit < 0 || digit > 9) return false;
-        taken = taken * 10 + digit;
-      }
-      if (at === takenStart || at - takenStart > MAX_FAST_DIGITS) return false;
-    }
-    this.record.addBranch(line, BranchIds.numeric(block, branch), taken);
-    return true;
   }
 
   /** FN:<start>,[<end>,]<name> with plain digits. */
@@ -209,10 +191,9 @@ export class LcovReader implements DetailContext {
     // An end line is only one when a name follows it; "FN:3,12" names a function "12".
     if (at > nameStart && bytes[at] === Byte.Comma && at + 1 < end) nameStart = at + 1;
     if (nameStart >= end) return false;
-    const name = bytes.toString('utf8', nameStart, end);
-    const known = this.record.functions.get(name);
-    if (known) known.line ??= line;
-    else this.record.addFunction(name, { line, hits: 0 });
+    const { functions } = this.record;
+    if (isAscii(bytes, nameStart, end)) functions.declare(bytes, nameStart, end, line);
+    else functions.declareName(bytes.toString('utf8', nameStart, end), line);
     return true;
   }
 
@@ -227,10 +208,9 @@ export class LcovReader implements DetailContext {
     }
     if (at === start || at - start > MAX_FAST_DIGITS || bytes[at] !== Byte.Comma) return false;
     if (at + 1 >= end) return false;
-    // FNDA lists the functions in FN's order, as a rule: compared in place, no string is made.
-    const expected = this.record.expectedFunction(bytes, at + 1, end);
-    if (expected) expected.hits += hits;
-    else addFunctionHits(this.record, bytes.toString('utf8', at + 1, end), hits);
+    const { functions } = this.record;
+    if (isAscii(bytes, at + 1, end)) functions.hit(bytes, at + 1, end, hits);
+    else functions.hitName(bytes.toString('utf8', at + 1, end), hits);
     return true;
   }
 
@@ -277,8 +257,18 @@ export class LcovReader implements DetailContext {
     }
     this.sawRecord = true;
     this.inRecord = true;
+    const trimmed = path.trim();
+    const prefix = this.workspacePrefix;
+    // A plain path under a plain workspace is what toRepositoryPath would make of it with the
+    // workspace cut off; that saves it a dozen strings per record.
+    const kept =
+      prefix !== '' &&
+      trimmed.length > prefix.length &&
+      trimmed.startsWith(prefix) &&
+      isPlainPath(trimmed)
+        ? trimmed.slice(prefix.length)
+        : toRepositoryPath(trimmed, this.workspace);
     // A flat copy: the path kept for the file would otherwise be a slice pinning its whole line.
-    const kept = toRepositoryPath(path.trim(), this.workspace);
     this.record.open(Buffer.from(kept, 'utf8').toString('utf8'));
   }
 
@@ -287,12 +277,6 @@ export class LcovReader implements DetailContext {
     this.inRecord = false;
     this.files.close(this.record);
   }
-}
-
-/** Digits [start, end): at least one, at most `digits`, no leading zero. */
-function plainNumber(bytes: Buffer, start: number, end: number, digits: number): boolean {
-  const length = end - start;
-  return length > 0 && length <= digits && (length === 1 || bytes[start] !== Byte.Zero);
 }
 
 function isDetailRecord(key: string): boolean {

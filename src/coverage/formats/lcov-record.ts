@@ -1,5 +1,6 @@
 import type { CompactFileCoverage, FileCoverage } from '../model.js';
 import { emptyFile } from '../model.js';
+import { RecordFunctions } from './lcov-functions.js';
 
 /**
  * One SF … end_of_record record while it is read, in arrays reused from record to record, and
@@ -11,8 +12,6 @@ import { emptyFile } from '../model.js';
 /** Branch ids `<block>,<branch>` of small numbers, the usual form, are numbered without a string. */
 const NUMERIC_ID = /^(0|[1-9]\d{0,5}),(0|[1-9]\d{0,3})$/;
 
-/** Function name → start line and hit count (old FN/FNDA records). */
-export type RecordFunctions = Map<string, { line?: number; hits: number }>;
 /** FNL index → start line, and the names and counts FNA gives it (lcov ≥ 2.2). */
 export type FunctionGroups = Map<string, { line: number; names: string[]; hits: number }>;
 
@@ -47,79 +46,57 @@ export class RecordScratch {
   lineHits = new Float64Array(1024);
   /** Lines came strictly ascending, as every tool writes them: no sort or sum needed. */
   linesAscending = true;
+  /** The line added last, 0 before the first (lines start at 1). */
+  lastLine = 0;
   branchCount = 0;
   branchLines = new Float64Array(256);
   branchIds = new Float64Array(256);
   branchTakens = new Float64Array(256);
   /** Branch lines never went down and no id repeated on a line: no grouping needed. */
   branchesInOrder = true;
-  functions: RecordFunctions = new Map();
+  /** FN and FNDA (old records), by name. */
+  readonly functions = new RecordFunctions();
   functionGroups: FunctionGroups = new Map();
-  /** The functions in the order FN (or FNDA) first named them, and the next one FNDA should name. */
-  private functionNames: string[] = [];
-  private functionEntries: { line?: number; hits: number }[] = [];
-  private nextFunction = 0;
 
   open(path: string): void {
     this.path = path;
     this.lineCount = 0;
     this.linesAscending = true;
+    this.lastLine = 0;
     this.branchCount = 0;
     this.branchesInOrder = true;
-    // Cleared, not replaced: a record's maps are copied into its file when it closes.
+    // Cleared, not replaced: a record's functions are copied into its file when it closes.
     this.functions.clear();
-    this.functionGroups.clear();
-    this.functionNames.length = 0;
-    this.functionEntries.length = 0;
-    this.nextFunction = 0;
-  }
-
-  addFunction(name: string, entry: { line?: number; hits: number }): void {
-    this.functions.set(name, entry);
-    this.functionNames.push(name);
-    this.functionEntries.push(entry);
-  }
-
-  /**
-   * The entry of the function FNDA is expected to name next, when `bytes[start … end)` (ASCII)
-   * is its name; undefined otherwise, and the caller looks the name up.
-   */
-  expectedFunction(
-    bytes: Buffer,
-    start: number,
-    end: number,
-  ): { line?: number; hits: number } | undefined {
-    const at = this.nextFunction;
-    const name = this.functionNames[at];
-    if (name === undefined || name.length !== end - start) return undefined;
-    for (let index = 0; index < name.length; index += 1) {
-      const byte = bytes[start + index]!;
-      // Only ASCII compares by code: a UTF-8 sequence's bytes are no characters of their own.
-      if (byte >= 0x80 || name.charCodeAt(index) !== byte) return undefined;
-    }
-    this.nextFunction = at + 1;
-    return this.functionEntries[at];
+    // Clearing a Map allocates a new table, even an empty one's.
+    if (this.functionGroups.size > 0) this.functionGroups.clear();
   }
 
   addLine(line: number, hits: number): void {
     const at = this.lineCount;
-    if (at === this.lineNumbers.length) {
-      this.lineNumbers = grown(this.lineNumbers);
-      this.lineHits = grown(this.lineHits);
-    }
-    if (at > 0 && line <= this.lineNumbers[at - 1]!) this.linesAscending = false;
+    if (at === this.lineNumbers.length) this.growLines();
+    if (line <= this.lastLine) this.linesAscending = false;
+    this.lastLine = line;
     this.lineNumbers[at] = line;
     this.lineHits[at] = hits;
     this.lineCount = at + 1;
   }
 
+  /** Twice the room for lines. */
+  growLines(): void {
+    this.lineNumbers = grown(this.lineNumbers);
+    this.lineHits = grown(this.lineHits);
+  }
+
+  /** Twice the room for branches. */
+  private growBranches(): void {
+    this.branchLines = grown(this.branchLines);
+    this.branchIds = grown(this.branchIds);
+    this.branchTakens = grown(this.branchTakens);
+  }
+
   addBranch(line: number, id: number, taken: number): void {
     const at = this.branchCount;
-    if (at === this.branchLines.length) {
-      this.branchLines = grown(this.branchLines);
-      this.branchIds = grown(this.branchIds);
-      this.branchTakens = grown(this.branchTakens);
-    }
+    if (at === this.branchLines.length) this.growBranches();
     if (at > 0 && this.branchesInOrder) {
       const previous = this.branchLines[at - 1]!;
       if (line < previous) this.branchesInOrder = false;
@@ -143,8 +120,22 @@ type BranchesById = Map<number, Map<number, number>>;
 class BranchPatterns {
   readonly lists: number[][] = [];
   private readonly root = new Map<number, { index: number; next: Map<number, never> }>();
+  /** The list found last: branch lines one after another mostly repeat it (`0,0` and `0,1`). */
+  private last = 0;
 
   of(ids: ArrayLike<number>, start: number, end: number): number {
+    const last = this.lists.length > 0 ? this.lists[this.last]! : undefined;
+    if (last !== undefined && last.length === end - start) {
+      let same = true;
+      for (let at = start; same && at < end; at += 1) same = last[at - start] === ids[at];
+      if (same) return this.last;
+    }
+    const index = this.find(ids, start, end);
+    if (index !== 0xffffffff) this.last = index;
+    return index;
+  }
+
+  private find(ids: ArrayLike<number>, start: number, end: number): number {
     type Node = { index: number; next: Map<number, Node> };
     let level = this.root as unknown as Map<number, Node>;
     let node: Node | undefined;
@@ -162,14 +153,22 @@ class BranchPatterns {
   }
 }
 
+/** Marks a file's entry in `patternsAt` as the one pattern of all its branch lines. */
+const UNIFORM = 0x80000000;
+
 export class LcovFiles {
-  /** Path → the file's number: its place in `list` and `patternsAt`. */
-  private readonly files = new Map<string, number>();
+  /**
+   * The files by path: open addressing by the path's hash, each slot the file's number (its place
+   * in `list` and `patternsAt`) + 1, 0 when empty. A typed array, not a Map: no entry objects
+   * for the garbage collector to copy, and a fresh path string is hashed once, here.
+   */
+  private slots = new Int32Array(1024);
   private readonly list: CompactFileCoverage[] = [];
   /**
    * Where each file's branch lines' patterns (see BranchPatterns), one per branch line in
-   * ascending line order, start in `linePatterns`: typed arrays for the whole parse, not an
-   * object per file (every object the parse keeps makes the young generation grow).
+   * ascending line order, start in `linePatterns`, or, with the UNIFORM bit, the one pattern of
+   * all its lines (the usual case, kept without an entry per line): typed arrays for the whole
+   * parse, not an object per file (every object the parse keeps makes the young generation grow).
    */
   private patternsAt = new Uint32Array(1024);
   private readonly patterns = new BranchPatterns();
@@ -181,11 +180,12 @@ export class LcovFiles {
 
   /** Folds the record into its file. */
   close(record: RecordScratch): void {
-    let number = this.files.get(record.path);
-    if (number === undefined) {
+    const hash = hashOf(record.path);
+    let number = this.find(record.path, hash);
+    if (number === -1) {
       number = this.list.length;
-      this.files.set(record.path, number);
       this.list.push(emptyFile(record.path));
+      this.place(number, hash);
       if (number === this.patternsAt.length) {
         const grown = new Uint32Array(number * 2);
         grown.set(this.patternsAt);
@@ -196,21 +196,44 @@ export class LcovFiles {
     this.addLines(file, record);
     if (record.branchCount > 0) this.addBranches(number, record);
     const { functions } = file;
+    const named = record.functions;
     if (record.functionGroups.size === 0) {
       // Names are unique without FNL groups, so each is its own key.
-      if (functions.size === 0) {
-        functions.addNew(
-          [...record.functions.keys()],
-          [...record.functions.values()].map((fn) => fn.hits),
-        );
+      if (functions.size === 0 && !named.separatorInName) {
+        functions.addJoined(named.names, Math.max(named.used - 1, 0), named.hits, named.count);
+      } else if (functions.size === 0) {
+        const names = Array.from({ length: named.count }, (_, at) => named.nameAt(at));
+        functions.addNew(names, named.hits);
       } else {
-        for (const [name, { hits }] of record.functions) functions.add(name, hits);
+        for (let at = 0; at < named.count; at += 1)
+          functions.add(named.nameAt(at), named.hits[at]!);
       }
       return;
     }
     for (const [key, hits] of functionHits(record.functions, record.functionGroups)) {
       functions.add(key, hits);
     }
+  }
+
+  private find(path: string, hash: number): number {
+    const mask = this.slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot]!;
+      if (entry === 0) return -1;
+      if (this.list[entry - 1]!.path === path) return entry - 1;
+    }
+  }
+
+  private place(number: number, hash: number): void {
+    // At most half full, so that a probe soon meets an empty slot.
+    if ((number + 1) * 2 > this.slots.length) {
+      this.slots = new Int32Array(this.slots.length * 2);
+      for (let at = 0; at < number; at += 1) this.place(at, hashOf(this.list[at]!.path));
+    }
+    const mask = this.slots.length - 1;
+    let slot = hash & mask;
+    while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
+    this.slots[slot] = number + 1;
   }
 
   /** The files, in the order their first record came; the ids and patterns die with this. */
@@ -257,20 +280,14 @@ export class LcovFiles {
       }
       this.branchEnds[lines - 1] = record.branchCount;
       file.branches.addSorted(this.branchLines, this.branchEnds, record.branchTakens, lines);
-      const patternsAt = (this.patternsAt[number] = this.reservePatterns(lines));
-      for (let index = 0, start = 0; index < lines; index += 1) {
-        const end = this.branchEnds[index]!;
-        this.linePatterns[patternsAt + index] = this.patterns.of(record.branchIds, start, end);
-        start = end;
-      }
+      this.keepPatterns(number, record.branchIds, this.branchEnds, lines);
       return;
     }
     // A repeated SF, or BRDA out of order: merge by id through maps (rare, so kept simple).
     const byId: BranchesById = new Map();
     let index = 0;
     for (const [line, takens] of file.branches) {
-      const at = this.patternsAt[number]! + index++;
-      const ids = this.patterns.lists[this.linePatterns[at]!]!;
+      const ids = this.patternOf(number, index++);
       byId.set(line, new Map(ids.map((id, position) => [id, takens[position]!])));
     }
     for (let at = 0; at < record.branchCount; at += 1) {
@@ -293,11 +310,39 @@ export class LcovFiles {
     }
     file.branches.clear();
     file.branches.addSorted(lines, ends, takens, lines.length);
-    const patternsAt = (this.patternsAt[number] = this.reservePatterns(lines.length));
-    for (let at = 0, start = 0; at < lines.length; at += 1) {
-      this.linePatterns[patternsAt + at] = this.patterns.of(ids, start, ends[at]!);
-      start = ends[at]!;
+    this.keepPatterns(number, ids, ends, lines.length);
+  }
+
+  /** Remembers the ids of file `number`'s `lines` branch lines, line i's at ids[ends[i - 1] … ends[i]). */
+  private keepPatterns(
+    number: number,
+    ids: ArrayLike<number>,
+    ends: ArrayLike<number>,
+    lines: number,
+  ): void {
+    const width = ends[0]!;
+    let uniform = true;
+    for (let index = 1; uniform && index < lines; index += 1) {
+      const start = ends[index - 1]!;
+      uniform = ends[index]! - start === width;
+      for (let at = 0; uniform && at < width; at += 1) uniform = ids[start + at] === ids[at];
     }
+    if (uniform) {
+      this.patternsAt[number] = UNIFORM + this.patterns.of(ids, 0, width);
+      return;
+    }
+    const patternsAt = (this.patternsAt[number] = this.reservePatterns(lines));
+    for (let index = 0, start = 0; index < lines; index += 1) {
+      const end = ends[index]!;
+      this.linePatterns[patternsAt + index] = this.patterns.of(ids, start, end);
+      start = end;
+    }
+  }
+
+  /** The ids of file `number`'s branch line at `index` (in ascending line order). */
+  private patternOf(number: number, index: number): readonly number[] {
+    const at = this.patternsAt[number]!;
+    return this.patterns.lists[at >= UNIFORM ? at - UNIFORM : this.linePatterns[at + index]!]!;
   }
 
   /** Room for `count` line patterns; a file merged again leaves its old ones unused. */
@@ -313,10 +358,24 @@ export class LcovFiles {
   }
 }
 
+/** FNV-1a of the path's UTF-16 code units, an int32: a small integer, never a heap number. */
+function hashOf(path: string): number {
+  let hash = 0x811c9dc5;
+  for (let at = 0; at < path.length; at += 1)
+    hash = Math.imul(hash ^ path.charCodeAt(at), 0x01000193);
+  return hash | 0;
+}
+
 /** Function keys: the name, or name@line when one name is listed at several start lines. */
 function functionHits(functions: RecordFunctions, groups: FunctionGroups): Map<string, number> {
   const entries: { name: string; line?: number; hits: number }[] = [];
-  for (const [name, fn] of functions) entries.push({ name, line: fn.line, hits: fn.hits });
+  for (let at = 0; at < functions.count; at += 1) {
+    entries.push({
+      name: functions.nameAt(at),
+      line: functions.lineAt(at),
+      hits: functions.hits[at]!,
+    });
+  }
   for (const group of groups.values()) {
     // A group FNA never named is still a function lcov counts; its start line names it.
     entries.push({

@@ -4,31 +4,24 @@ import { ReportError, type ReportSource } from '../../core/reports/source.js';
 export const MAX_REPORT_LINE_CHARS = 4 * 1024 * 1024;
 
 const NEWLINE = 0x0a;
-const CARRIAGE_RETURN = 0x0d;
+const LINE_BREAK = Buffer.from('\n');
 
 /**
- * Calls `onLine` with the bytes of each line of the report (`bytes[start … end)`, without its
- * line break, `\n` or `\r\n`), streaming and without a string per line: lines are handed out as
- * ranges of the chunk they are in, and only a line cut by a chunk boundary is copied, once, when
- * its end arrives. The bytes are valid only during the call. A line longer than
- * MAX_REPORT_LINE_CHARS is a ReportError (a binary file, or a hostile one).
+ * Calls `onLines` with runs of whole lines of the report, streaming and without a string per
+ * line: `bytes[start … end)` holds one or more lines, each ending with `\n` (a `\r` before it is
+ * the reader's to drop), so a reader can parse a run in one pass and need not look for line ends
+ * first. A run is a range of the chunk it is in; only a line cut by a chunk boundary is copied,
+ * once, when its end arrives, and the file's last line gets the `\n` it may lack. The bytes are
+ * valid only during the call. A line longer than MAX_REPORT_LINE_CHARS is a ReportError (a binary
+ * file, or a hostile one), numbered after the `linesRead()` lines the reader has counted.
  */
-export async function forEachByteLine(
+export async function forEachLineRun(
   source: ReportSource,
-  onLine: (bytes: Buffer, start: number, end: number, lineNumber: number) => void,
+  onLines: (bytes: Buffer, start: number, end: number) => void,
+  linesRead: () => number,
 ): Promise<void> {
   let tail: Buffer[] = [];
   let tailBytes = 0;
-  let lineNumber = 0;
-  const emit = (bytes: Buffer, start: number, end: number): void => {
-    lineNumber += 1;
-    onLine(
-      bytes,
-      start,
-      end > start && bytes[end - 1] === CARRIAGE_RETURN ? end - 1 : end,
-      lineNumber,
-    );
-  };
   const carry = (bytes: Buffer): void => {
     // A copy: holding a view would keep the whole chunk alive.
     tail.push(Buffer.from(bytes));
@@ -39,7 +32,7 @@ export async function forEachByteLine(
       if (characters > MAX_REPORT_LINE_CHARS) {
         throw new ReportError(
           source.origin,
-          `line ${lineNumber + 1} is longer than ${MAX_REPORT_LINE_CHARS} characters; this is not a line-oriented coverage report.`,
+          `line ${linesRead() + 1} is longer than ${MAX_REPORT_LINE_CHARS} characters; this is not a line-oriented coverage report.`,
         );
       }
     }
@@ -55,19 +48,17 @@ export async function forEachByteLine(
           carry(bytes);
           continue;
         }
-        tail.push(bytes.subarray(0, newline));
+        tail.push(bytes.subarray(0, newline + 1));
         const line = Buffer.concat(tail);
         tail = [];
         tailBytes = 0;
-        emit(line, 0, line.length);
+        onLines(line, 0, line.length);
         start = newline + 1;
       }
-      // A loop in JS: for lines this short, a native indexOf per line costs more than the search.
-      const length = bytes.length;
-      for (let end = start; end < length; end += 1) {
-        if (bytes[end] !== NEWLINE) continue;
-        emit(bytes, start, end);
-        start = end + 1;
+      const last = bytes.lastIndexOf(NEWLINE);
+      if (last >= start) {
+        onLines(bytes, start, last + 1);
+        start = last + 1;
       }
       if (start < bytes.length) carry(bytes.subarray(start));
     }
@@ -77,7 +68,8 @@ export async function forEachByteLine(
     throw new ReportError(source.origin, `could not be read: ${(error as Error).message}`);
   }
   if (tailBytes > 0) {
+    tail.push(LINE_BREAK);
     const line = Buffer.concat(tail);
-    emit(line, 0, line.length);
+    onLines(line, 0, line.length);
   }
 }

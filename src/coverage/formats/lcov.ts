@@ -2,7 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { ReportError, type ReportSource } from '../../core/reports/source.js';
 import type { CoverageParseContext, CoverageReport } from '../model.js';
 import { LcovReader } from './lcov-reader.js';
-import { forEachByteLine, MAX_REPORT_LINE_CHARS } from './lcov-scanner.js';
+import { forEachLineRun, MAX_REPORT_LINE_CHARS } from './lcov-scanner.js';
 
 /**
  * LCOV tracefiles (lcov 1.x and 2.x, and every tool that writes them: c8, llvm-cov, grcov,
@@ -17,8 +17,10 @@ export async function parseLcov(
   context: CoverageParseContext,
 ): Promise<CoverageReport> {
   const reader = new LcovReader(source.origin, context.workspace);
-  await forEachByteLine(source, (bytes, start, end, lineNumber) =>
-    reader.readBytes(bytes, start, end, lineNumber),
+  await forEachLineRun(
+    source,
+    (bytes, start, end) => reader.readLines(bytes, start, end),
+    () => reader.lineNumber,
   );
   return { format: 'lcov', origin: source.origin, files: reader.finish() };
 }

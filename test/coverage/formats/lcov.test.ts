@@ -17,6 +17,7 @@ import {
   textSource,
   type ReportSource,
 } from '../../../src/core/reports/source.js';
+import { toRepositoryPath } from '../../../src/core/reports/paths.js';
 import { describeWithTool } from '../../support/tools.js';
 
 const run = promisify(execFile);
@@ -194,6 +195,33 @@ describe('LCOV records', () => {
       functions: [['f', 2]],
     },
     {
+      name: 'FNDA before FN, a name declared twice, FNDA out of order, non-ASCII and NUL names',
+      report: lcov(
+        'SF:src/h.c',
+        'FNDA:4,early',
+        'FN:3,named',
+        'FN:7,named',
+        'FN:5,early',
+        'FN:9,naïve',
+        'FN:11,nul\u0000name',
+        'FNDA:1,naïve',
+        'FNDA:2,named',
+        'FNDA:3,nul\u0000name',
+        'FNDA:5,early',
+        'FNDA:1,named',
+        'end_of_record',
+      ),
+      path: 'src/h.c',
+      lines: [],
+      branches: [],
+      functions: [
+        ['early', 9],
+        ['named', 3],
+        ['naïve', 1],
+        ['nul\u0000name', 3],
+      ],
+    },
+    {
       name: 'CRLF line ends, a byte-order mark and blank lines',
       report: '\uFEFFTN:\r\n\r\nSF:src/g.c\r\nDA:1,1\r\nend_of_record\r\n',
       path: 'src/g.c',
@@ -210,6 +238,114 @@ describe('LCOV records', () => {
     expect([...file!.lines]).toEqual(lines);
     expect([...file!.branches]).toEqual(branches);
     expect([...file!.functions]).toEqual(functions);
+  });
+
+  it.each([
+    WORKSPACE,
+    `${WORKSPACE}/`,
+    '/',
+    '',
+    'C:/work/demo',
+    '/home/../home/runner/work/demo/demo',
+  ])(
+    'makes SF paths repository paths as toRepositoryPath does (workspace %j)',
+    async (workspace) => {
+      const paths = [
+        'src/a.ts',
+        './src/b.ts',
+        '/src/c.ts',
+        'C:/work/demo/src/d.ts',
+        'c:\\work\\demo\\src\\e.ts',
+        'file:///home/runner/work/demo/demo/src/f.ts',
+        ...[
+          '/src/g.ts',
+          '/src/../h.ts',
+          '/src/./i.ts',
+          '//j.ts',
+          '/k/',
+          '/l/.',
+          '/m/..',
+          '/n\\o.ts',
+          '/p..ts',
+          '/.q.ts',
+          '/',
+          '',
+          'x/r.ts',
+          '\u00a0/s.ts',
+        ].map((tail) => `${workspace}${tail}`),
+        `  ${workspace}/t.ts  `,
+      ].filter((path) => path.trim() !== '');
+      const report = lcov(...paths.flatMap((path) => [`SF:${path}`, 'DA:1,1', 'end_of_record']));
+      const parsed = await parseLcov(textSource(report, 'coverage.lcov'), {
+        workspace,
+        origin: 'coverage.lcov',
+      });
+
+      const expected = [...new Set(paths.map((path) => toRepositoryPath(path.trim(), workspace)))];
+      expect(parsed.files.map((file) => file.path)).toEqual(expected);
+    },
+  );
+
+  it('sums the same SF twice by branch id, whether its lines list the same ids or not', async () => {
+    const parsed = await parse(
+      lcov(
+        'SF:src/i.c',
+        'BRDA:2,0,0,1',
+        'BRDA:2,0,1,0',
+        'BRDA:3,0,0,0',
+        'BRDA:3,0,1,-',
+        'end_of_record',
+        'SF:src/j.c',
+        'BRDA:2,0,0,1',
+        'BRDA:2,0,1,0',
+        'BRDA:5,1,0,3',
+        'BRDA:6,0,1,2',
+        'BRDA:6,0,0,0',
+        'end_of_record',
+        'SF:src/i.c',
+        'BRDA:3,0,1,5',
+        'BRDA:2,0,0,1',
+        'end_of_record',
+        'SF:src/j.c',
+        'BRDA:6,0,0,7',
+        'BRDA:5,1,0,1',
+        'BRDA:5,1,1,1',
+        'BRDA:2,0,1,4',
+        'end_of_record',
+      ),
+    );
+
+    expect(parsed.files.map((file) => [file.path, [...file.branches]])).toEqual([
+      [
+        'src/i.c',
+        [
+          [2, [2, 0]],
+          [3, [0, 5]],
+        ],
+      ],
+      [
+        'src/j.c',
+        [
+          [2, [1, 4]],
+          [5, [4, 1]],
+          [6, [2, 7]],
+        ],
+      ],
+    ]);
+  });
+
+  it('keeps hundreds of functions of one record apart, whatever order FNDA lists them in', async () => {
+    const names = Array.from({ length: 300 }, (_, at) => `f_${at}`);
+    const parsed = await parse(
+      lcov(
+        'SF:src/many.c',
+        ...names.map((name, at) => `FN:${at + 1},${name}`),
+        ...names.map((name, at) => `FNDA:${at},${name}`).reverse(),
+        'end_of_record',
+      ),
+    );
+
+    expect([...parsed.files[0]!.functions]).toEqual(names.map((name, at) => [name, at]));
   });
 
   it.each([
