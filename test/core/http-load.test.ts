@@ -55,10 +55,10 @@ describe('startHttpLoad', () => {
     expect(requests.every((request) => request.method === 'GET')).toBe(true);
     expect(requests[0].url).toBe('/health');
     expect(requests[0].headers['user-agent']).toBeDefined();
-    // Nothing more is sent after stop.
-    const after = requests.length;
+    // Nothing more is sent after stop: the server sees at most what was sent until then. (A
+    // request sent just before stop may reach the server after it, so not `requests.length`.)
     await sleep(200);
-    expect(requests.length).toBe(after);
+    expect(requests.length).toBeLessThanOrEqual(counts.sent);
   });
 
   it('does not follow redirects: a 3xx is an answer and the other host is never called', async () => {
