@@ -1,7 +1,8 @@
 /**
  * A monorepo-sized LCOV tracefile (about 100 MB, 20,000 sources with functions, lines and
  * branches): Slipway's streaming parser, as the action ships it, against npm lcov-parse and
- * against only reading the file, each in its own process, alternating.
+ * against only reading the file (streamed, and in the parser's reused chunks), each in its own
+ * process, alternating.
  */
 import { describe, expect, it } from 'vitest';
 import { runParserContest } from './support/child-process.js';
@@ -30,17 +31,31 @@ const expected = {
   },
 };
 
-type Findings = { files?: number; totals?: typeof expected; bytesRead?: number };
+/** What each child found; fileBytes is the size the child saw (from its ParseCost). */
+type Findings = {
+  files?: number;
+  totals?: typeof expected;
+  bytesRead?: number;
+  fileBytes?: number;
+};
 
 describe('LCOV parsing of a 100 MB tracefile', () => {
   it('measures Slipway, lcov-parse and a plain read on the same file', async () => {
     const { fileBytes, costs } = await runParserContest<Findings>({
       name: 'lcov',
       content: tracefile(MONOREPO),
-      children: { slipway: 'lcov', 'lcov-parse': 'lcov-parse', read: 'read' },
+      children: {
+        slipway: 'lcov',
+        'lcov-parse': 'lcov-parse',
+        read: 'read',
+        'read-chunks': 'read-chunks',
+      },
       rounds: ROUNDS,
       check: (key, findings) => {
-        if (key === 'read') return;
+        if (key === 'read' || key === 'read-chunks') {
+          expect(findings.bytesRead, key).toBe(findings.fileBytes);
+          return;
+        }
         expect(findings.files, key).toBe(SOURCES);
         expect(findings.totals, key).toEqual(expected);
       },
@@ -74,6 +89,13 @@ describe('LCOV parsing of a 100 MB tracefile', () => {
           value: mbps(costs.read),
           unit: 'MB/s',
           comparedWith: 'the ceiling: streaming the file and doing nothing with it',
+        },
+        {
+          name: 'lcov.read-chunks.mbps',
+          value: mbps(costs['read-chunks']),
+          unit: 'MB/s',
+          comparedWith:
+            'reading the file as the LCOV parser reads it (1 MiB chunks into two reused buffers, read ahead) and doing nothing with it',
         },
       ],
     });

@@ -47,7 +47,7 @@ interface NameRule extends KubernetesNameRule {
   example: string;
 }
 
-export function readSettings(): Settings {
+export async function readSettings(): Promise<Settings> {
   const mode = readEnum('mode', MODES, 'auto');
   const traffic = readEnum('traffic', TRAFFIC_MODES, 'replicas');
   const steps = parseSteps(readList('steps'));
@@ -58,7 +58,7 @@ export function readSettings(): Settings {
   });
   const needed = mode !== 'abort';
   return {
-    ...readKubeconfigInputs('production'),
+    ...(await readKubeconfigInputs('production')),
     namespace: readName('namespace', false, {
       kind: 'label',
       what: 'a namespace name',
@@ -95,7 +95,7 @@ export function readSettings(): Settings {
     maxErrorRate: parseErrorRate(readString('max-error-rate', { default: '1%' }) as string),
     maxLatencyP95Ms: parseLatency(readString('max-latency-p95', { default: '100ms' }) as string),
     metrics: readMetricNames(traffic),
-    checks: toChecks(readYaml('checks', { example: CHECKS_EXAMPLE, check: checksProblem })),
+    checks: toChecks(await readYaml('checks', { example: CHECKS_EXAMPLE, check: checksProblem })),
     loadTest: readLoadTest(mode),
     alpha: readAlpha(),
     warmUpMs: readWarmUp(intervalMs),

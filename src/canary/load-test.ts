@@ -14,7 +14,7 @@
 import * as core from '@actions/core';
 import { describeThrown } from '../core/errors.js';
 import { execute, formatCommandLine, type ExecResult } from '../core/exec.js';
-import { redactUrl } from '../core/http.js';
+import { redactUrl } from '../core/url.js';
 import { HTTP_LOAD_DEFAULTS, startHttpLoad, type HttpLoadCounts } from '../core/http-load.js';
 import { escapeUntrusted, printUntrusted } from '../core/log.js';
 import type { LoadTest } from './load-test-input.js';

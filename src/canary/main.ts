@@ -22,7 +22,7 @@ import type { CanaryReport, Settings } from './types.js';
 export async function run(): Promise<void> {
   await runMain('canary', async () => {
     const started = Date.now();
-    const settings = readSettings();
+    const settings = await readSettings();
     const { kubectl, target: kube, cluster: clusterIdentity } = await connectKubectl(settings);
     let state: CanaryRunState = {
       phase: 'running',
@@ -147,7 +147,8 @@ const CANCEL_GRACE_MS = 7_000;
 
 async function publishQuietly(report: CanaryReport, state: CanaryRunState): Promise<void> {
   try {
-    await publish({ ...report, cluster: readClusterIdentity(state.kubeconfigPath, state.context) });
+    const cluster = await readClusterIdentity(state.kubeconfigPath, state.context);
+    await publish({ ...report, cluster });
   } catch (error) {
     // The revert is what had to happen within the grace period; say why the report could not.
     core.warning(`Could not report the cancellation: ${describeThrown(error)}`);

@@ -7,6 +7,7 @@
 import { describeThrown } from '../core/errors.js';
 import { SequentialJudge } from './judge/judge.js';
 import { checkSlo } from './judge/slo.js';
+import { loadStatistics } from './judge/statistics.js';
 import { subtractCounts } from './judge/latency.js';
 import type { CheckOutcome } from './metrics/checks.js';
 import type { Observation, Settings, StepRecord, TrackCounts } from './types.js';
@@ -92,6 +93,7 @@ export async function progress(
   settings: ProgressionSettings,
   ports: ProgressionPorts,
 ): Promise<ProgressionResult> {
+  await loadStatistics();
   const judge = new SequentialJudge(settings);
   const steps: StepRecord[] = [];
   let trafficStartedAt: number | undefined;

@@ -3,9 +3,9 @@
  * per cluster, and a reader of the run must see which cluster each summary is about: the
  * kubeconfig context and the API server's host say that without showing any credential.
  */
-import { readFileSync } from 'node:fs';
-import YAML from 'yaml';
+import { readFile } from 'node:fs/promises';
 import { asMapping, type Mapping } from './mapping.js';
+import { loadYaml } from './yaml.js';
 
 export interface ClusterIdentity {
   /** The context used: the context input, else the kubeconfig's current-context. */
@@ -31,13 +31,14 @@ export function clusterIdentity(config: unknown, context: string | undefined): C
  * The identity of the kubeconfig file kubectl is given. It only labels the report, so a file that
  * cannot be read or parsed gives what is known (the context input) instead of an error.
  */
-export function readClusterIdentity(
+export async function readClusterIdentity(
   kubeconfigPath: string,
   context: string | undefined,
-): ClusterIdentity {
+): Promise<ClusterIdentity> {
   try {
+    const YAML = await loadYaml();
     return clusterIdentity(
-      YAML.parse(readFileSync(kubeconfigPath, 'utf8'), { maxAliasCount: 100 }),
+      YAML.parse(await readFile(kubeconfigPath, 'utf8'), { maxAliasCount: 100 }),
       context,
     );
   } catch {

@@ -1,12 +1,22 @@
 import * as core from '@actions/core';
 import { ActionError, describeThrown } from './errors.js';
+import { send, type RawResponse, type ResponseHeaders } from './http-transport.js';
 import { describeGivingUp, formatRetry, retry, RetryError, type RetryOptions } from './retry.js';
 import { maskSecrets, registerSecret } from './secrets.js';
+import { redactUrl } from './url.js';
 
+export type { ResponseHeaders } from './http-transport.js';
+
+/**
+ * Redirects are followed as fetch follows them (at most 20; authorization and cookie headers are
+ * not sent to another origin). Nothing asks for a compressed body (no accept-encoding), so
+ * nothing needs decompressing and maxResponseBytes counts the bytes that travel.
+ */
 export interface HttpRequestOptions {
   method?: string;
   /** Userinfo (`https://user:token@host/`) is sent as basic auth, never shown in errors. */
   url: string | URL;
+  /** Names are case-insensitive. */
   headers?: Record<string, string>;
   /** Any other object is sent as JSON. */
   body?: string | Uint8Array | object;
@@ -21,7 +31,7 @@ export interface HttpRequestOptions {
 
 export interface HttpResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   body: Buffer;
   text(): string;
   json<T = unknown>(): T;
@@ -98,7 +108,7 @@ export class HttpNetworkError extends Error {
 
 export async function httpRequest(options: HttpRequestOptions): Promise<HttpResponse> {
   const method = (options.method ?? 'GET').toUpperCase();
-  const headers = new Headers(options.headers);
+  const headers = requestHeaders(options.headers);
   const url = moveUserinfoToHeader(new URL(options.url), headers);
   const shownUrl = redactUrl(url);
   const body = encodeBody(options.body, headers);
@@ -152,7 +162,8 @@ interface Target {
   method: string;
   url: URL;
   shownUrl: string;
-  headers: Headers;
+  /** Lower-case names. */
+  headers: Map<string, string>;
   body: string | Uint8Array | undefined;
   maxResponseBytes: number;
 }
@@ -162,25 +173,27 @@ async function attemptOnce(
   timeoutMs: number,
   cancel?: AbortSignal,
 ): Promise<HttpResponse> {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = cancel ? AbortSignal.any([cancel, timeout]) : timeout;
-  let response: Response;
+  // One signal stops the exchange, its redirects and the body: the caller's or the timeout.
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(new HttpTimeoutError(timeoutMs)), timeoutMs);
+  const onCancel = () => stop.abort(cancel?.reason);
+  if (cancel?.aborted) onCancel();
+  cancel?.addEventListener('abort', onCancel, { once: true });
+  let response: RawResponse;
   let body: Buffer;
   try {
-    response = await fetch(target.url, {
-      method: target.method,
-      headers: target.headers,
-      body: target.body,
-      signal,
-    });
+    response = await send(target, stop.signal);
     const ok = response.status >= 200 && response.status <= 299;
     body = ok
       ? await readBody(response, target.maxResponseBytes, target)
       : await readBody(response, Math.min(ERROR_BODY_BYTES, target.maxResponseBytes));
   } catch (error) {
     if (cancel?.aborted) throw cancel.reason;
-    if (timeout.aborted) throw new HttpTimeoutError(timeoutMs);
+    if (stop.signal.aborted) throw new HttpTimeoutError(timeoutMs);
     throw describeNetworkFailure(error);
+  } finally {
+    clearTimeout(timer);
+    cancel?.removeEventListener('abort', onCancel);
   }
   if (response.status < 200 || response.status > 299) {
     throw new HttpError({
@@ -216,19 +229,18 @@ async function attemptOnce(
  * Reads at most `limit` bytes. With `tooLarge` a longer body fails the request; without it (error
  * responses, which we only quote) the rest is dropped.
  */
-async function readBody(response: Response, limit: number, tooLarge?: Target): Promise<Buffer> {
+async function readBody(response: RawResponse, limit: number, tooLarge?: Target): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (tooLarge && declared > limit) {
-    await response.body?.cancel();
+    response.stream.destroy();
     throw responseTooLarge(tooLarge, limit, `it declares ${declared} bytes`);
   }
-  const chunks: Uint8Array[] = [];
+  const chunks: Buffer[] = [];
   let total = 0;
-  if (!response.body) return Buffer.alloc(0);
-  for await (const chunk of response.body) {
+  for await (const chunk of response.stream as AsyncIterable<Buffer>) {
     const room = limit - total;
     if (chunk.byteLength > room) {
-      // Leaving the loop cancels the stream, so the rest is never downloaded.
+      // Leaving the loop destroys the stream, so the rest is never downloaded.
       if (tooLarge)
         throw responseTooLarge(
           tooLarge,
@@ -263,21 +275,24 @@ const NETWORK_PROBLEMS: Record<string, string> = {
   EPIPE: 'connection closed while sending',
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
-  UND_ERR_SOCKET: 'connection closed by the server',
-  UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
-  UND_ERR_HEADERS_TIMEOUT: 'no response headers in time',
-  UND_ERR_BODY_TIMEOUT: 'response body stalled',
+  ENETDOWN: 'network down',
+  ECONNABORTED: 'connection aborted',
 };
 
-/** fetch says only "fetch failed"; the reason is in its cause. */
+/**
+ * Node's messages ("connect ECONNREFUSED 127.0.0.1:8080", "socket hang up") read poorly in a
+ * step's log; the system error code says it plainly and is kept for retry predicates.
+ */
 function describeNetworkFailure(error: unknown): unknown {
-  if (!(error instanceof TypeError) || error.cause === undefined) return error;
-  const cause = error.cause as { code?: unknown };
-  const first =
-    error.cause instanceof AggregateError ? (error.cause.errors[0] as { code?: unknown }) : {};
-  const code = [cause.code, first?.code].find((c): c is string => typeof c === 'string');
-  const problem = (code && NETWORK_PROBLEMS[code]) ?? describeThrown(cause);
-  return new HttpNetworkError(code ? `${problem} (${code})` : problem, code, { cause: error });
+  if (typeof error !== 'object' || error === null || error instanceof HttpError) return error;
+  // Happy eyeballs tries each address of a host and reports every failure together.
+  const first = error instanceof AggregateError ? (error.errors[0] as { code?: unknown }) : {};
+  const code = [(error as { code?: unknown }).code, first?.code].find(
+    (c): c is string => typeof c === 'string',
+  );
+  if (code === undefined) return error;
+  const problem = NETWORK_PROBLEMS[code] ?? describeThrown(error);
+  return new HttpNetworkError(`${problem} (${code})`, code, { cause: error });
 }
 
 function hintFor(status: number | undefined): string | undefined {
@@ -290,8 +305,17 @@ function hintFor(status: number | undefined): string | undefined {
 
 const UNAVAILABLE_HINT = 'The server may be unavailable; re-run the job later.';
 
-/** fetch refuses URLs with credentials; sending them as basic auth is what curl and users expect. */
-export function moveUserinfoToHeader(url: URL, headers: Headers): URL {
+/** A Map with lower-case names, as this module keeps request headers, or a fetch Headers. */
+interface HeaderSet {
+  has(name: string): boolean;
+  set(name: string, value: string): unknown;
+}
+
+/**
+ * fetch refuses URLs with credentials; sending them as basic auth is what curl and users expect.
+ * Never in the URL itself, where error messages could show them.
+ */
+export function moveUserinfoToHeader(url: URL, headers: HeaderSet): URL {
   if (!url.username && !url.password) return url;
   const user = decodeURIComponent(url.username);
   const password = decodeURIComponent(url.password);
@@ -305,23 +329,38 @@ export function moveUserinfoToHeader(url: URL, headers: Headers): URL {
   return bare;
 }
 
-/** Query values often carry tokens or signatures; their names are enough to debug with. */
-export function redactUrl(url: URL | string): string {
-  const shown = new URL(url);
-  shown.username = '';
-  shown.password = '';
-  shown.hash = '';
-  const names = [...new Set(shown.searchParams.keys())];
-  shown.search = '';
-  const query = names.map((name) => `${encodeURIComponent(name)}=***`).join('&');
-  return query ? `${shown.href}?${query}` : shown.href;
+/**
+ * Lower-case names, joining a field given twice in different cases as Headers would. fetch's
+ * accept and user-agent defaults are kept: some servers (GitHub's API among them) refuse a request
+ * without a user agent. Its accept-encoding is not (see http-transport.ts).
+ */
+function requestHeaders(given: Record<string, string> = {}): Map<string, string> {
+  const headers = new Map([
+    ['accept', '*/*'],
+    ['user-agent', 'node'],
+  ]);
+  const seen = new Set<string>();
+  for (const [name, raw] of Object.entries(given)) {
+    const key = name.toLowerCase();
+    // Leading and trailing whitespace dropped as fetch's Headers did (a token read from a file
+    // often ends with a line break, which Node would refuse in a header).
+    const value = raw.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
+    headers.set(key, seen.has(key) ? `${headers.get(key)}, ${value}` : value);
+    seen.add(key);
+  }
+  return headers;
 }
 
+/** Content types as fetch chose them, which servers have seen from us so far. */
 function encodeBody(
   body: HttpRequestOptions['body'],
-  headers: Headers,
+  headers: Map<string, string>,
 ): string | Uint8Array | undefined {
-  if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) return body;
+  if (body === undefined || body instanceof Uint8Array) return body;
+  if (typeof body === 'string') {
+    if (!headers.has('content-type')) headers.set('content-type', 'text/plain;charset=UTF-8');
+    return body;
+  }
   if (!headers.has('content-type')) headers.set('content-type', 'application/json');
   return JSON.stringify(body);
 }

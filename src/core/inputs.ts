@@ -1,5 +1,4 @@
 import * as core from '@actions/core';
-import YAML from 'yaml';
 import { parseDuration, formatDuration } from './duration.js';
 import { InputError } from './errors.js';
 import { parseImageReferenceInput } from './image-reference.js';
@@ -7,6 +6,7 @@ import { checkKubernetesNameInput, type KubernetesNameRule } from './kubernetes-
 import { checkUrlInput } from './url.js';
 import { checkKubeconfigContext } from './kubectl.js';
 import { registerSecretWithDerivations } from './secrets.js';
+import { loadYaml } from './yaml.js';
 
 /**
  * Readers for action inputs. Each returns a typed value or throws InputError naming the input,
@@ -180,13 +180,18 @@ export function readMap(name: string, options: { example?: string } = {}): Map<s
   return result;
 }
 
-/** A YAML (or JSON) value; `check` narrows it and returns a problem description, or undefined. */
-export function readYaml<T>(
+/**
+ * A YAML (or JSON) value; `check` narrows it and returns a problem description, or undefined.
+ * Asynchronous because the YAML library is loaded on first use (core/yaml.ts); an empty input
+ * gives the default without loading it.
+ */
+export async function readYaml<T>(
   name: string,
   options: { example: string; check?: (value: unknown) => string | undefined; default?: T },
-): T | undefined {
+): Promise<T | undefined> {
   const value = core.getInput(name);
   if (value === '') return options.default;
+  const YAML = await loadYaml();
   let parsed: unknown;
   try {
     parsed = YAML.parse(value, { maxAliasCount: 100 });
@@ -266,12 +271,12 @@ export function readUrl(
  * The kubeconfig and context inputs every cluster action has, checked together: without a context
  * input the kubeconfig must name a current-context.
  */
-export function readKubeconfigInputs(contextExample: string): {
+export async function readKubeconfigInputs(contextExample: string): Promise<{
   kubeconfig: string | undefined;
   context: string | undefined;
-} {
+}> {
   const kubeconfig = readString('kubeconfig', { example: '${{ secrets.KUBECONFIG }}' });
   const context = readString('context', { example: contextExample })?.trim() || undefined;
-  checkKubeconfigContext(kubeconfig, context);
+  await checkKubeconfigContext(kubeconfig, context);
   return { kubeconfig, context };
 }

@@ -5,7 +5,6 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { delimiter } from 'node:path';
-import YAML from 'yaml';
 import { readClusterIdentity, type ClusterIdentity } from './cluster-identity.js';
 import { ownedTempDirectory, writeCredentialFile } from './credentials.js';
 import type { ChangeGate } from './change-gate.js';
@@ -14,6 +13,7 @@ import { execute, ExecError, type ExecResult } from './exec.js';
 import { isTransientKubeError } from './kube-recovery.js';
 import { isMapping, type Mapping } from './mapping.js';
 import { registerSecret, registerSecretWithDerivations } from './secrets.js';
+import { loadYaml } from './yaml.js';
 
 export interface KubectlOptions {
   kubeconfigPath: string;
@@ -328,7 +328,7 @@ const KUBECONFIG_EXAMPLE = '${{ secrets.KUBECONFIG }}';
  * it to a private file, and masks every credential in it, including encodings they travel in.
  */
 export async function writeKubeconfig(input: string): Promise<WrittenKubeconfig> {
-  const { config, text, encoded } = decodeKubeconfig(input);
+  const { config, text, encoded } = await decodeKubeconfig(input);
   // The whole base64 blob carries every credential in it; plain YAML lines are mostly harmless.
   if (encoded) registerSecret(input.trim());
   registerKubeconfigSecrets(config);
@@ -349,12 +349,12 @@ export interface DecodedKubeconfig {
  * A kubeconfig input is usable without the context input only when it names a current-context;
  * checked up front so the step says so instead of kubectl failing against localhost:8080.
  */
-export function checkKubeconfigContext(
+export async function checkKubeconfigContext(
   input: string | undefined,
   context: string | undefined,
-): void {
+): Promise<void> {
   if (!input?.trim() || context) return;
-  const current = decodeKubeconfig(input).config['current-context'];
+  const current = (await decodeKubeconfig(input)).config['current-context'];
   if (typeof current === 'string' && current.trim() !== '') return;
   throw new InputError(
     'kubeconfig',
@@ -363,14 +363,14 @@ export function checkKubeconfigContext(
   );
 }
 
-export function decodeKubeconfig(input: string): DecodedKubeconfig {
+export async function decodeKubeconfig(input: string): Promise<DecodedKubeconfig> {
   const text = input.trim();
   if (text === '') throw new InputError('kubeconfig', 'is empty.', KUBECONFIG_EXAMPLE);
-  const plain = asKubeconfig(text);
+  const plain = await asKubeconfig(text);
   if (plain) return { config: plain, text: `${text}\n`, encoded: false };
   if (/^[A-Za-z0-9+/=\s_-]+$/.test(text)) {
     const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
-    const config = asKubeconfig(decoded);
+    const config = await asKubeconfig(decoded);
     if (config) return { config, text: decoded, encoded: true };
   }
   throw new InputError(
@@ -380,7 +380,8 @@ export function decodeKubeconfig(input: string): DecodedKubeconfig {
   );
 }
 
-function asKubeconfig(text: string): Mapping | undefined {
+async function asKubeconfig(text: string): Promise<Mapping | undefined> {
+  const YAML = await loadYaml();
   let parsed: unknown;
   try {
     parsed = YAML.parse(text, { maxAliasCount: 100 });
@@ -442,7 +443,7 @@ export async function connectKubectl(
     namespace: inputs.namespace,
   };
   // Named in the summary, so each leg of a many-cluster matrix says which cluster it changed.
-  const cluster = readClusterIdentity(target.kubeconfigPath, target.context);
+  const cluster = await readClusterIdentity(target.kubeconfigPath, target.context);
   return { kubectl: kubectlFor(target, options), target, cluster };
 }
 

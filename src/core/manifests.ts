@@ -5,10 +5,10 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import YAML from 'yaml';
 import { ActionError, InputError, describeThrown } from './errors.js';
 import { registerManifestSecrets } from './manifest-secrets.js';
 import { asMapping, mappingOrUndefined, type Mapping } from './mapping.js';
+import { loadYaml } from './yaml.js';
 
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
@@ -82,8 +82,8 @@ export function imageRepository(image: string): string {
   return colon === -1 ? withoutDigest : withoutDigest.slice(0, colon);
 }
 
-export function parseManifestText(text: string, file: string): ManifestDocument[] {
-  const documents = YAML.parseAllDocuments(text);
+export async function parseManifestText(text: string, file: string): Promise<ManifestDocument[]> {
+  const documents = (await loadYaml()).parseAllDocuments(text);
   if (!Array.isArray(documents)) {
     throw new ActionError(`${file} could not be read as YAML.`);
   }
@@ -230,7 +230,7 @@ export async function readManifests(
     } catch (error) {
       throw new ActionError(`Cannot read manifest ${file}: ${describeThrown(error)}`);
     }
-    documents.push(...parseManifestText(text, relative(cwd, file) || file));
+    documents.push(...(await parseManifestText(text, relative(cwd, file) || file)));
   }
   return documents;
 }
@@ -361,7 +361,8 @@ function podTemplates(
  * Written as YAML 1.1, which kubectl reads: strings such as `on`, `yes` or `0x1F` are quoted, or
  * kubectl would turn them into booleans and numbers and the API server would refuse the object.
  */
-export function renderManifests(documents: readonly ManifestDocument[]): string {
+export async function renderManifests(documents: readonly ManifestDocument[]): Promise<string> {
+  const YAML = await loadYaml();
   return documents
     .map((document) => YAML.stringify(document.object, { version: '1.1' }))
     .join('---\n');

@@ -5,7 +5,7 @@
  *
  * Our own request rather than getIDToken: referencing getIDToken keeps @actions/http-client and
  * undici (~430 KB) in a bundle, evaluated at every start of every step although only an upload
- * with OIDC ever needs them; this goes through core/http.ts and Node's own fetch.
+ * with OIDC ever needs them; this goes through core/http.ts on node:http(s).
  */
 import { httpRequest } from './http.js';
 import { registerSecret } from './secrets.js';

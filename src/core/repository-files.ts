@@ -1,4 +1,3 @@
-import { glob } from 'tinyglobby';
 import { execute } from './exec.js';
 
 /** Never part of a repository's sources, and often huge. */
@@ -19,6 +18,8 @@ export async function listRepositoryFiles(workspace: string): Promise<string[]> 
     // -z: names come unquoted, whatever characters they hold.
     return [...new Set(listed.stdout.split('\0').filter((path) => path !== ''))];
   }
+  // Loaded here only: most runs list files with git.
+  const { glob } = await import('tinyglobby');
   return glob(['**/*'], {
     cwd: workspace,
     onlyFiles: true,

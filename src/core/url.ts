@@ -62,3 +62,15 @@ export function reportLinkOrUndefined(value: unknown): string | undefined {
   if (url === undefined || url.username !== '' || url.password !== '') return undefined;
   return url.href.length > MAX_LINK_CHARS ? undefined : url.href;
 }
+
+/** Query values often carry tokens or signatures; their names are enough to debug with. */
+export function redactUrl(url: URL | string): string {
+  const shown = new URL(url);
+  shown.username = '';
+  shown.password = '';
+  shown.hash = '';
+  const names = [...new Set(shown.searchParams.keys())];
+  shown.search = '';
+  const query = names.map((name) => `${encodeURIComponent(name)}=***`).join('&');
+  return query ? `${shown.href}?${query}` : shown.href;
+}

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { glob } from 'tinyglobby';
 import { ActionError } from '../core/errors.js';
+import { findFiles } from '../core/globs.js';
 import { COVERAGE_FORMATS, type CoverageFormat } from './model.js';
 
 /** Where the common tools write their reports, searched when `files` is empty. */
@@ -62,13 +62,7 @@ export async function findReportFiles(
   workspace: string,
 ): Promise<string[]> {
   const searched = patterns.length > 0 ? patterns : USUAL_LOCATIONS;
-  const files = await glob([...searched], {
-    cwd: workspace,
-    absolute: true,
-    onlyFiles: true,
-    dot: true,
-    ignore: NEVER_SEARCHED,
-  });
+  const files = await findFiles(searched, { cwd: workspace, ignore: NEVER_SEARCHED });
   if (files.length === 0) {
     throw new ActionError(
       patterns.length > 0
@@ -83,17 +77,21 @@ export async function findReportFiles(
 /** Reads the first bytes of a report and asks each format whether it recognises them. */
 export async function detectFormat(
   path: string,
-  sniffers: Record<CoverageFormat, (head: string) => boolean>,
+  sniffers: Record<CoverageFormat, (head: string) => boolean | Promise<boolean>>,
 ): Promise<CoverageFormat | undefined> {
   const handle = await open(path, 'r');
+  let head: string;
   try {
     const buffer = Buffer.alloc(4096);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    const head = buffer.subarray(0, bytesRead).toString('utf8');
-    return COVERAGE_FORMATS.find((format) => sniffers[format](head));
+    head = buffer.subarray(0, bytesRead).toString('utf8');
   } finally {
     await handle.close();
   }
+  for (const format of COVERAGE_FORMATS) {
+    if (await sniffers[format](head)) return format;
+  }
+  return undefined;
 }
 
 export interface FoundReport {

@@ -94,10 +94,10 @@ const REPORTS_EXAMPLE = [
   '  working-directory: py',
 ].join('\n');
 
-export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+export async function readSettings(env: NodeJS.ProcessEnv = process.env): Promise<Settings> {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
-  const checks = readChecks(workspace, env);
-  const reports = readReports(workspace);
+  const checks = await readChecks(workspace, env);
+  const reports = await readReports(workspace);
   requireUniqueNames(
     reports,
     'reports',
@@ -135,15 +135,15 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   };
 }
 
-function readChecks(workspace: string, env: NodeJS.ProcessEnv): CheckSpec[] {
-  const items = readYaml<unknown[]>('checks', {
+async function readChecks(workspace: string, env: NodeJS.ProcessEnv): Promise<CheckSpec[]> {
+  const items = (await readYaml<unknown[]>('checks', {
     example: CHECKS_EXAMPLE,
     default: [],
     check: (value) =>
       Array.isArray(value)
         ? undefined
         : 'must be a YAML list of checks (items starting with "- ").',
-  }) as unknown[];
+  })) as unknown[];
   return items.map((item, index) => readCheck(item, index, workspace, env));
 }
 
@@ -195,7 +195,7 @@ function readCheck(
  * `reports` is either a YAML list of entries with their own keys, or one `<format>: <path or glob>`
  * per line (the short form), e.g. `junit: target/nextest/**\/junit.xml`.
  */
-function readReports(workspace: string): ReportSpec[] {
+async function readReports(workspace: string): Promise<ReportSpec[]> {
   const lines = core
     .getInput('reports')
     .split(/\r?\n/)
@@ -211,13 +211,13 @@ function readReports(workspace: string): ReportSpec[] {
         REPORTS_EXAMPLE,
       );
     }
-    const items = readYaml<unknown[]>('reports', {
+    const items = (await readYaml<unknown[]>('reports', {
       example: REPORTS_EXAMPLE,
       check: (value) =>
         Array.isArray(value)
           ? undefined
           : 'must be a YAML list of entries, or one <format>: <path or glob> per line.',
-    }) as unknown[];
+    })) as unknown[];
     return items.map((item, index) => readReportEntry(item, index, workspace));
   }
   const example = 'junit: target/nextest/ci/junit.xml';

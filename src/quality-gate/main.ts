@@ -42,7 +42,7 @@ export async function run(): Promise<void> {
 }
 
 async function runGate(): Promise<void> {
-  const settings = readSettings();
+  const settings = await readSettings();
   describeSettings(settings);
   const baseline = settings.baselinePath ? await readBaseline(settings.baselinePath) : undefined;
   const github =

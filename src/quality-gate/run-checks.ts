@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as core from '@actions/core';
-import { glob } from 'tinyglobby';
 import { ActionError, describeThrown } from '../core/errors.js';
 import { ExecError, execute, type ExecResult } from '../core/exec.js';
+import { findFiles } from '../core/globs.js';
 import { withUntrustedOutput } from '../core/log.js';
 import type { CheckRun } from './gate.js';
 import type { CheckSpec, ReportSpec } from './inputs.js';
@@ -185,7 +185,7 @@ async function readReportFiles(
   workspace: string,
   besideReport = false,
 ): Promise<ParsedReport> {
-  const files = await glob(pattern, { cwd: directory, absolute: true, onlyFiles: true, dot: true });
+  const files = await findFiles(pattern, { cwd: directory });
   if (files.length === 0) {
     throw new NoReportError(`report '${pattern}' matched no files in ${join(directory)}.`);
   }

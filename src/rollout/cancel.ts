@@ -120,7 +120,7 @@ export async function cancel(
       core.info(escapeUntrusted(`${objectName(result)}: ${result.message}`));
     }
     if (recovery.finished) rolloutState.save({ ...state, phase: 'settled' });
-    report = cancelledReport(
+    report = await cancelledReport(
       settings,
       state,
       started,
@@ -130,7 +130,7 @@ export async function cancel(
     );
   } else {
     rolloutState.save({ ...state, phase: 'settled' });
-    report = cancelledReport(settings, state, started, [], undefined);
+    report = await cancelledReport(settings, state, started, [], undefined);
   }
   try {
     setOutputs({ status: report.status, 'rolled-back': String(report.status === 'rolled-back') });
@@ -143,21 +143,21 @@ export async function cancel(
   process.exit(1);
 }
 
-function cancelledReport(
+async function cancelledReport(
   settings: Settings,
   state: RolloutState,
   started: number,
   rollback: RollbackResult[],
   recovery: RecoveryReport | undefined,
   restored: ObjectRestoreResult[] = [],
-): RolloutReport {
+): Promise<RolloutReport> {
   const finished = recovery?.finished ?? false;
   return {
     status:
       finished && somethingRestored({ rollback, objects: restored }) ? 'rolled-back' : 'failed',
     restored,
     namespace: settings.namespace,
-    cluster: readClusterIdentity(state.kubeconfigPath, state.context),
+    cluster: await readClusterIdentity(state.kubeconfigPath, state.context),
     workloads: state.before.map((entry) => ({
       ref: entry.ref,
       before: entry,

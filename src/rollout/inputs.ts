@@ -48,7 +48,7 @@ export interface Settings extends NoticeSettings {
   recoveryTimeoutMs: number;
 }
 
-export function readSettings(): Settings {
+export async function readSettings(): Promise<Settings> {
   const namespace = readKubernetesName('namespace', {
     kind: 'label',
     what: 'a namespace name',
@@ -76,7 +76,7 @@ export function readSettings(): Settings {
   }
   const notices = readNoticeInputs('staging');
   return {
-    ...readKubeconfigInputs('staging-cluster'),
+    ...(await readKubeconfigInputs('staging-cluster')),
     namespace,
     manifests,
     kustomize,
@@ -87,7 +87,7 @@ export function readSettings(): Settings {
     serverSide: readBoolean('server-side', false),
     timeoutMs: readDuration('timeout', { default: '5m', minMs: 1_000, maxMs: 6 * 3_600_000 }),
     smokeTests: parseSmokeTests(
-      readYaml<unknown>('smoke-tests', {
+      await readYaml<unknown>('smoke-tests', {
         example: '- name: health\n  url: https://staging.example.com/healthz',
       }),
     ),

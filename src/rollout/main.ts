@@ -63,7 +63,7 @@ export async function run(): Promise<void> {
 
 async function rollout(guard: RolloutCancellation): Promise<void> {
   const started = Date.now();
-  const settings = readSettings();
+  const settings = await readSettings();
   const github = readGitHubContext();
   // Every cluster call of the deploy ends within `timeout`, however the API server behaves.
   const connected = await connectKubectl(settings, {

@@ -195,7 +195,7 @@ async function writeBatches(
   for (const [index, namespace] of keys.entries()) {
     const file = join(directory, `${prefix}-${index}.yaml`);
     const group = groups.get(namespace) ?? [];
-    await writeFile(file, renderManifests(group));
+    await writeFile(file, await renderManifests(group));
     batches.push({ namespace, file, objects: refsIn(group, defaultNamespace) });
   }
   return batches;

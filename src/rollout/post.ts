@@ -69,7 +69,7 @@ async function finishRollback(saved: RolloutState): Promise<void> {
     );
     // Read before the post step removes the kubeconfig: which cluster this leg put back.
     const where = whereLine(
-      readClusterIdentity(state.kubeconfigPath, state.context),
+      await readClusterIdentity(state.kubeconfigPath, state.context),
       state.namespace,
     );
     if (where) summary.paragraph(where);

@@ -1,8 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import YAML from 'yaml';
 import { ActionError } from '../core/errors.js';
+import { loadYaml } from '../core/yaml.js';
 import type { Settings } from './inputs.js';
 import type { FetchLike } from './smoke-tests.js';
 
@@ -33,6 +31,7 @@ export async function serviceProxy(kubeconfigPath: string, settings: Settings) {
 type Entry = Record<string, unknown>;
 
 async function readClusterAccess(path: string, settings: Settings): Promise<ClusterAccess> {
+  const YAML = await loadYaml();
   const config = (YAML.parse(await readFile(path, 'utf8')) ?? {}) as Entry;
   const named = (list: unknown, name: unknown, field: string): Entry => {
     const found = (Array.isArray(list) ? (list as Entry[]) : []).find((e) => e.name === name);
@@ -66,12 +65,16 @@ async function readClusterAccess(path: string, settings: Settings): Promise<Clus
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 function proxyFetch(access: ClusterAccess): FetchLike {
-  return (url, init) =>
-    new Promise((resolve, reject) => {
+  return async (url, init) => {
+    // Loaded on first use: node:https brings TLS and crypto, ~15 ms of every rollout's start-up,
+    // and only service smoke tests go through the API server's proxy.
+    const { request: send } = url.startsWith('https:')
+      ? await import('node:https')
+      : await import('node:http');
+    return new Promise((resolve, reject) => {
       const headers: Record<string, string> = {};
       new Headers(init.headers).forEach((value, name) => (headers[name] = value));
       if (access.token) headers.authorization = `Bearer ${access.token}`;
-      const send = url.startsWith('https:') ? httpsRequest : httpRequest;
       const request = send(
         url,
         {
@@ -96,4 +99,5 @@ function proxyFetch(access: ClusterAccess): FetchLike {
       request.on('error', reject);
       request.end(typeof init.body === 'string' ? init.body : undefined);
     });
+  };
 }

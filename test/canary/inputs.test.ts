@@ -19,10 +19,10 @@ function withInputs(inputs: Inputs) {
   }
 }
 
-function failureOf(inputs: Inputs): InputError {
+async function failureOf(inputs: Inputs): Promise<InputError> {
   withInputs(inputs);
   try {
-    readSettings();
+    await readSettings();
   } catch (error) {
     if (error instanceof InputError) return error;
     throw error;
@@ -39,7 +39,7 @@ const minimal = {
 };
 
 describe('canary inputs', () => {
-  it('applies the defaults of the brief', () => {
+  it('applies the defaults of the brief', async () => {
     withInputs(minimal);
     const expected: Settings = {
       kubeconfig: undefined,
@@ -86,7 +86,7 @@ describe('canary inputs', () => {
       notifyWebhook: undefined,
       githubToken: undefined,
     };
-    expect(readSettings()).toEqual(expected);
+    expect(await readSettings()).toEqual(expected);
   });
 
   it('reads the notice inputs as rollout does and masks the webhook', async () => {
@@ -99,7 +99,7 @@ describe('canary inputs', () => {
       'github-token': 'ghs_canarytoken',
     });
     let settings: Settings | undefined;
-    const { commands } = await captureStdout(() => (settings = readSettings()));
+    const { commands } = await captureStdout(async () => (settings = await readSettings()));
     expect(settings).toMatchObject({
       environment: 'production',
       environmentUrl: 'https://shop.example.com',
@@ -110,7 +110,7 @@ describe('canary inputs', () => {
       expect.objectContaining({ command: 'add-mask', message: webhook }),
     );
     expect(maskSecrets(`posting to ${webhook}`)).toBe('posting to ***');
-    const error = failureOf({
+    const error = await failureOf({
       ...minimal,
       environment: '',
       'environment-url': 'https://shop.example.com',
@@ -150,7 +150,7 @@ describe('canary inputs', () => {
       timeout: '10m',
     });
     let settings: Settings | undefined;
-    const { commands } = await captureStdout(() => (settings = readSettings()));
+    const { commands } = await captureStdout(async () => (settings = await readSettings()));
     expect(settings).toMatchObject({
       kubeconfig: 'a2luZDogQ29uZmln',
       context: 'prod-eu',
@@ -215,14 +215,14 @@ describe('canary inputs', () => {
     { inputs: { traffic: 'istio', route: 'web.vs' }, field: 'route', value: 'web.vs' },
     { inputs: { alpha: '0.5' }, field: 'alpha', value: 0.5 },
     { inputs: { deployment: 'web.v2' }, field: 'deployment', value: 'web.v2' },
-  ])('reads $inputs as $field = $value', ({ inputs, field, value }) => {
+  ])('reads $inputs as $field = $value', async ({ inputs, field, value }) => {
     withInputs({ ...minimal, ...inputs });
-    expect(readSettings()[field as keyof Settings]).toEqual(value);
+    expect((await readSettings())[field as keyof Settings]).toEqual(value);
   });
 
-  it('needs only the deployment to abort, and keeps the analysis settings out of it', () => {
+  it('needs only the deployment to abort, and keeps the analysis settings out of it', async () => {
     withInputs({ deployment: 'web', mode: 'abort' });
-    expect(readSettings()).toMatchObject({
+    expect(await readSettings()).toMatchObject({
       mode: 'abort',
       deployment: 'web',
       image: undefined,
@@ -262,9 +262,9 @@ describe('canary inputs', () => {
     { inputs: { lease: '5s' }, input: 'lease', problem: '10s' },
     { inputs: { 'recovery-timeout': 'soon' }, input: 'recovery-timeout', problem: 'duration' },
     { inputs: { force: 'yes' }, input: 'force', problem: 'true or false' },
-  ])('refuses $input: $inputs', ({ inputs, input, problem }) => {
+  ])('refuses $input: $inputs', async ({ inputs, input, problem }) => {
     withInputs({ ...minimal, ...inputs });
-    expect(() => readSettings()).toThrow(new RegExp(`${input}.*${problem}`, 's'));
+    await expect(readSettings()).rejects.toThrow(new RegExp(`${input}.*${problem}`, 's'));
   });
 
   it.each([
@@ -428,8 +428,8 @@ describe('canary inputs', () => {
     { inputs: { alpha: '0' }, input: 'alpha', problem: 'above 0' },
     { inputs: { alpha: '0.6' }, input: 'alpha', problem: 'between 0 and 0.5' },
     { inputs: { timeout: '7h' }, input: 'timeout', problem: 'at most 6h' },
-  ])('refuses $inputs naming $input', ({ inputs, input, problem }) => {
-    const error = failureOf({ ...minimal, ...inputs });
+  ])('refuses $inputs naming $input', async ({ inputs, input, problem }) => {
+    const error = await failureOf({ ...minimal, ...inputs });
     expect(error.input).toBe(input);
     expect(error.message).toContain(problem);
     expect(error.hint).toMatch(new RegExp(`^For example: ${input}: \\S`));
@@ -441,13 +441,13 @@ describe('canary inputs', () => {
     expect(maskSecrets('pa%24%24word and pa$$word')).toBe('*** and ***');
   });
 
-  it('never repeats a malformed header line, which may hold a credential', () => {
-    const error = failureOf({ ...minimal, 'prometheus-headers': 'Bearer s3cr3t-token' });
+  it('never repeats a malformed header line, which may hold a credential', async () => {
+    const error = await failureOf({ ...minimal, 'prometheus-headers': 'Bearer s3cr3t-token' });
     expect(`${error.message} ${error.hint}`).not.toContain('s3cr3t-token');
   });
 
-  it('gives a working check-interval when the interval is short', () => {
-    const error = failureOf({ ...minimal, interval: '5s' });
+  it('gives a working check-interval when the interval is short', async () => {
+    const error = await failureOf({ ...minimal, interval: '5s' });
     expect(error.hint).toBe('For example: check-interval: 1s');
   });
 });

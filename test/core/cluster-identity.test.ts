@@ -66,7 +66,7 @@ describe('readClusterIdentity', () => {
   it('reads the kubeconfig file kubectl is given', async () => {
     const file = join(dir, 'kubeconfig');
     await writeFile(file, YAML.stringify(kubeconfig));
-    expect(readClusterIdentity(file, 'us-east')).toEqual({
+    expect(await readClusterIdentity(file, 'us-east')).toEqual({
       context: 'us-east',
       server: 'api.us.example.com',
     });
@@ -75,11 +75,11 @@ describe('readClusterIdentity', () => {
   it('falls back to the context input for a file it cannot read or parse', async () => {
     const broken = join(dir, 'broken');
     await writeFile(broken, 'clusters: [\n');
-    expect(readClusterIdentity(broken, 'eu-west')).toEqual({
+    expect(await readClusterIdentity(broken, 'eu-west')).toEqual({
       context: 'eu-west',
       server: undefined,
     });
-    expect(readClusterIdentity(join(dir, 'absent'), undefined)).toEqual({
+    expect(await readClusterIdentity(join(dir, 'absent'), undefined)).toEqual({
       context: undefined,
       server: undefined,
     });

@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ActionError } from '../../src/core/errors.js';
-import { HttpError, httpRequest, parseRetryAfter, redactUrl } from '../../src/core/http.js';
+import { HttpError, httpRequest, parseRetryAfter } from '../../src/core/http.js';
+import { redactUrl } from '../../src/core/url.js';
 import type { RetryEvent } from '../../src/core/retry.js';
 import { forgetSecretsForTesting, registerSecret } from '../../src/core/secrets.js';
 import { closedPort } from '../support/closed-port.js';

@@ -18,9 +18,10 @@ function setInput(name: string, value: string): void {
   vi.stubEnv(`INPUT_${name.toUpperCase()}`, value);
 }
 
-function failureOf(read: () => unknown): InputError {
+// Awaits the read: readYaml is asynchronous (the YAML library is loaded on first use).
+async function failureOf(read: () => unknown): Promise<InputError> {
   try {
-    read();
+    await read();
   } catch (error) {
     if (error instanceof InputError) return error;
     throw error;
@@ -89,9 +90,9 @@ describe('successful reads', () => {
       undefined,
     ],
     ['yaml', 'steps', '[5, 25, 50]', () => readYaml('steps', { example: '[10, 50]' }), [5, 25, 50]],
-  ])('%s', (_case, name, value, read, expected) => {
+  ])('%s', async (_case, name, value, read, expected) => {
     setInput(name, value);
-    expect(read()).toEqual(expected);
+    expect(await read()).toEqual(expected);
   });
 
   it('reads key=value maps keeping = inside values', () => {
@@ -224,16 +225,16 @@ describe('bad input: every message names the input, says what is wrong and shows
       problem: "Input 'weight' must be a number.",
       hint: 'For example: weight: 10',
     },
-  ])('$reader', ({ value, read, problem, hint }) => {
+  ])('$reader', async ({ value, read, problem, hint }) => {
     const name = problem.match(/Input '([^']+)'/)?.[1] ?? '';
     setInput(name, value);
-    const error = failureOf(read);
+    const error = await failureOf(read);
     expect(error.input).toBe(name);
     expect(error.message).toContain(problem);
     expect(error.hint).toBe(hint);
   });
 
-  it('refuses YAML alias bombs instead of expanding them', () => {
+  it('refuses YAML alias bombs instead of expanding them', async () => {
     const bomb = [
       'a: &a [x, x, x, x, x, x, x, x, x]',
       'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
@@ -241,8 +242,7 @@ describe('bad input: every message names the input, says what is wrong and shows
       'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
     ].join('\n');
     setInput('analysis', bomb);
-    expect(failureOf(() => readYaml('analysis', { example: 'interval: 1m' })).message).toContain(
-      'not valid YAML',
-    );
+    const error = await failureOf(() => readYaml('analysis', { example: 'interval: 1m' }));
+    expect(error.message).toContain('not valid YAML');
   });
 });

@@ -82,8 +82,8 @@ describe('kubeconfig input', () => {
     { input: 'c29tZSByYW5kb20gdGV4dA==', problem: 'neither a kubeconfig' },
     { input: '- just\n- a list\n', problem: 'neither a kubeconfig' },
     { input: 'apiVersion: v1\nkind: Pod\n', problem: 'neither a kubeconfig' },
-  ])('refuses $input with an error naming the input', ({ input, problem }) => {
-    const thrown = catchError(() => decodeKubeconfig(input));
+  ])('refuses $input with an error naming the input', async ({ input, problem }) => {
+    const thrown = await catchError(() => decodeKubeconfig(input));
     expect(thrown).toBeInstanceOf(InputError);
     expect((thrown as InputError).input).toBe('kubeconfig');
     expect((thrown as InputError).message).toContain(problem);
@@ -327,9 +327,9 @@ async function captureResult<T>(action: () => Promise<T>): Promise<{ result: T; 
   return { result: result as T, text };
 }
 
-function catchError(action: () => unknown): unknown {
+async function catchError(action: () => unknown): Promise<unknown> {
   try {
-    action();
+    await action();
   } catch (error) {
     return error;
   }

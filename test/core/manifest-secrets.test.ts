@@ -22,8 +22,8 @@ data:
 describe('Secret values in manifests', () => {
   afterEach(() => forgetSecretsForTesting());
 
-  it('are masked from the moment the manifests are read, in the forms they travel in', () => {
-    parseManifestText(SECRETS, 'app.yaml');
+  it('are masked from the moment the manifests are read, in the forms they travel in', async () => {
+    await parseManifestText(SECRETS, 'app.yaml');
     const log = [
       'connecting to postgres://app:Pa55word-from-stringData@db/app',
       'password decoded-s3cret-value',
@@ -39,14 +39,14 @@ describe('Secret values in manifests', () => {
     );
   });
 
-  it('leave other objects and very short values alone, as the runner does', () => {
-    parseManifestText(SECRETS, 'app.yaml');
+  it('leave other objects and very short values alone, as the runner does', async () => {
+    await parseManifestText(SECRETS, 'app.yaml');
     expect(maskSecrets('greeting hello-world-not-secret, short abc')).toBe(
       'greeting hello-world-not-secret, short abc',
     );
   });
 
-  it('in a List are masked too', () => {
+  it('in a List are masked too', async () => {
     const list = `apiVersion: v1
 kind: List
 items:
@@ -55,7 +55,7 @@ items:
     metadata: { name: token }
     stringData: { token: listed-token-1234 }
 `;
-    parseManifestText(list, 'list.yaml');
+    await parseManifestText(list, 'list.yaml');
     expect(maskSecrets('token listed-token-1234')).toBe('token ***');
   });
 });

@@ -12,6 +12,7 @@ import {
   readManifests,
   renderManifests,
   substituteImages,
+  type ManifestDocument,
 } from '../../src/core/manifests.js';
 
 const WEB = `apiVersion: apps/v1
@@ -89,8 +90,8 @@ describe('images lines', () => {
 });
 
 describe('manifest documents', () => {
-  it('reads every mapping and skips empty documents', () => {
-    const documents = parseManifestText(WEB, 'web.yaml');
+  it('reads every mapping and skips empty documents', async () => {
+    const documents = await parseManifestText(WEB, 'web.yaml');
     expect(documents.map((d) => [d.index, d.object.kind])).toEqual([
       [0, 'Deployment'],
       [1, 'Service'],
@@ -102,20 +103,20 @@ describe('manifest documents', () => {
     { text: '- a\n- b\n', problem: 'it is a list, not a mapping' },
     { text: 'kind: Service\n---\njust text\n', problem: '(document 2) is not a Kubernetes object' },
     { text: 'kind: [unclosed\n', problem: 'is not valid YAML' },
-  ])('refuses $problem', ({ text, problem }) => {
-    expect(() => parseManifestText(text, 'bad.yaml')).toThrow(ActionError);
-    expect(() => parseManifestText(text, 'bad.yaml')).toThrow(problem);
+  ])('refuses $problem', async ({ text, problem }) => {
+    await expect(parseManifestText(text, 'bad.yaml')).rejects.toThrow(ActionError);
+    await expect(parseManifestText(text, 'bad.yaml')).rejects.toThrow(problem);
   });
 
-  it('treats custom tags as data, never as code', () => {
-    const [document] = parseManifestText(
+  it('treats custom tags as data, never as code', async () => {
+    const [document] = await parseManifestText(
       'kind: ConfigMap\ndata: !!js/function "() => 1"\n',
       'x.yaml',
     );
     expect(typeof document.object.data).toBe('string');
   });
 
-  it('unpacks a List (and any *List with items) into its objects, nested ones too', () => {
+  it('unpacks a List (and any *List with items) into its objects, nested ones too', async () => {
     const text = `apiVersion: v1
 kind: List
 items:
@@ -130,7 +131,7 @@ kind: ServiceList
 items:
   - { apiVersion: v1, kind: Service, metadata: { name: s } }
 `;
-    const documents = parseManifestText(text, 'list.yaml');
+    const documents = await parseManifestText(text, 'list.yaml');
     expect(documents.map((d) => [d.object.kind, d.index, d.item])).toEqual([
       ['ConfigMap', 0, 0],
       ['Deployment', 0, 1],
@@ -143,16 +144,19 @@ items:
     expect(substituted.changes.map((change) => change.workload)).toEqual(['deployment/web']);
   });
 
-  it('keeps a *List kind without items as one object, and refuses an item that is not one', () => {
-    const [document] = parseManifestText('kind: NetworkPolicyList\nmetadata: { name: x }\n', 'x');
+  it('keeps a *List kind without items as one object, and refuses an item that is not one', async () => {
+    const [document] = await parseManifestText(
+      'kind: NetworkPolicyList\nmetadata: { name: x }\n',
+      'x',
+    );
     expect(document.object.kind).toBe('NetworkPolicyList');
-    expect(() => parseManifestText('kind: List\nitems: [3]\n', 'l.yaml')).toThrow(
+    await expect(parseManifestText('kind: List\nitems: [3]\n', 'l.yaml')).rejects.toThrow(
       'l.yaml (document 1, item 1 of its List) is not a Kubernetes object',
     );
   });
 
-  it('finds Deployments, StatefulSets and DaemonSets with their namespaces', () => {
-    const workloads = findWorkloads(parseManifestText(WEB, 'web.yaml'));
+  it('finds Deployments, StatefulSets and DaemonSets with their namespaces', async () => {
+    const workloads = findWorkloads(await parseManifestText(WEB, 'web.yaml'));
     expect(workloads.map(({ kind, name, namespace }) => ({ kind, name, namespace }))).toEqual([
       { kind: 'Deployment', name: 'web', namespace: 'shop' },
       { kind: 'StatefulSet', name: 'db', namespace: undefined },
@@ -161,7 +165,10 @@ items:
 });
 
 describe('image substitution', () => {
-  const documents = parseManifestText(WEB, 'web.yaml');
+  let documents: ManifestDocument[];
+  beforeAll(async () => {
+    documents = await parseManifestText(WEB, 'web.yaml');
+  });
 
   it.each([
     {
@@ -217,19 +224,19 @@ describe('image substitution', () => {
     expect(result.unused).toEqual(unused);
   });
 
-  it('leaves the original documents untouched and renders the new ones', () => {
+  it('leaves the original documents untouched and renders the new ones', async () => {
     const result = substituteImages(documents, parseImageOverrides(['ghcr.io/acme/web=web:v9']));
     expect(WEB).toContain("image: 'ghcr.io/acme/web:v1'");
     expect(JSON.stringify(documents)).not.toContain('web:v9');
-    const again = parseManifestText(renderManifests(result.documents), 'out.yaml');
+    const again = await parseManifestText(await renderManifests(result.documents), 'out.yaml');
     expect(again).toHaveLength(3);
     expect(JSON.stringify(again[0].object)).toContain('"image":"web:v9"');
     expect(JSON.stringify(again[0].object)).toContain('"image":"envoyproxy/envoy:v1.30"');
   });
 
-  it('renders strings kubectl would read as booleans or numbers quoted (kubectl reads YAML 1.1)', () => {
+  it('renders strings kubectl would read as booleans or numbers quoted (kubectl reads YAML 1.1)', async () => {
     const data = { debug: 'on', cache: 'yes', mask: '0x1F', off: 'off', ratio: '1_000' };
-    const text = renderManifests([
+    const text = await renderManifests([
       { file: 'cm.yaml', index: 0, object: { apiVersion: 'v1', kind: 'ConfigMap', data } },
     ]);
     const read = YAML.parseAllDocuments(text, { version: '1.1' }).map((doc) => doc.toJS());

@@ -81,4 +81,16 @@ describe('requestOidcToken', () => {
     expect((error as HttpError).message).not.toMatch(/runtime-request-token|codecov\.example/);
     expect(requests).toHaveLength(1);
   });
+
+  it('asks again after a 5xx of the token service', async () => {
+    let hits = 0;
+    const { env, requests } = await tokenService((_request, response) =>
+      ++hits === 1
+        ? json(response, 503, { message: 'try again' })
+        : json(response, 200, { value: 'token-after-retry' }),
+    );
+    await expect(requestOidcToken('aud', { env })).resolves.toBe('token-after-retry');
+    expect(requests).toHaveLength(2);
+    expect(requests[1]!.headers.authorization).toBe('Bearer runtime-request-token');
+  });
 });

@@ -13,8 +13,8 @@ function withInputs(inputs: Record<string, string>) {
 afterEach(() => vi.unstubAllEnvs());
 
 describe('quality-gate inputs', () => {
-  it('reads checks, reports and thresholds into one settings object', () => {
-    const settings = withInputs({
+  it('reads checks, reports and thresholds into one settings object', async () => {
+    const settings = await withInputs({
       checks: [
         '- name: clippy',
         '  run: cargo clippy --message-format=json -- -D warnings',
@@ -89,15 +89,15 @@ describe('quality-gate inputs', () => {
     });
   });
 
-  it('reads a quoted number in an entry as the number', () => {
-    const settings = withInputs({
+  it('reads a quoted number in an entry as the number', async () => {
+    const settings = await withInputs({
       reports: "- format: junit\n  report: a.xml\n  max-test-failures: '2'",
     });
     expect(settings.reports[0]?.thresholds.maxTestFailures).toBe(2);
   });
 
-  it('reads reports entries with their own directory, name and thresholds', () => {
-    const settings = withInputs({
+  it('reads reports entries with their own directory, name and thresholds', async () => {
+    const settings = await withInputs({
       reports: [
         '# the Rust and Python halves of the repository',
         '- name: rust lint',
@@ -130,8 +130,9 @@ describe('quality-gate inputs', () => {
     ]);
   });
 
-  it('has no warning limit unless max-warnings is set', () => {
-    expect(withInputs({ reports: 'eslint: eslint.json' }).thresholds.maxWarnings).toBeUndefined();
+  it('has no warning limit unless max-warnings is set', async () => {
+    const settings = await withInputs({ reports: 'eslint: eslint.json' });
+    expect(settings.thresholds.maxWarnings).toBeUndefined();
   });
 
   it.each<{ inputs: Record<string, string>; message: string }>([
@@ -245,10 +246,10 @@ describe('quality-gate inputs', () => {
       inputs: { reports: 'junit: a.xml', 'new-only': 'yes' },
       message: "Input 'new-only' must be true or false",
     },
-  ])('refuses $inputs', ({ inputs, message }) => {
+  ])('refuses $inputs', async ({ inputs, message }) => {
     let error: unknown;
     try {
-      withInputs(inputs);
+      await withInputs(inputs);
     } catch (thrown) {
       error = thrown;
     }

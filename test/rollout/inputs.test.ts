@@ -16,9 +16,9 @@ function withInputs(inputs: Record<string, string | undefined>) {
 }
 
 describe('rollout inputs', () => {
-  it('applies the defaults', () => {
+  it('applies the defaults', async () => {
     withInputs({ manifests: 'k8s/web.yaml' });
-    expect(readSettings()).toEqual({
+    expect(await readSettings()).toEqual({
       kubeconfig: undefined,
       context: undefined,
       namespace: undefined,
@@ -40,9 +40,9 @@ describe('rollout inputs', () => {
     });
   });
 
-  it('reads a kustomization directory', () => {
+  it('reads a kustomization directory', async () => {
     withInputs({ kustomize: ' k8s/overlays/prod ', images: 'web=web:2' });
-    expect(readSettings()).toMatchObject({ kustomize: 'k8s/overlays/prod', manifests: [] });
+    expect(await readSettings()).toMatchObject({ kustomize: 'k8s/overlays/prod', manifests: [] });
   });
 
   it('reads every input', async () => {
@@ -64,8 +64,8 @@ describe('rollout inputs', () => {
       'notify-webhook': 'https://hooks.slack.com/services/T1/B2/secretpart',
       'github-token': 'ghs_token',
     });
-    let settings: ReturnType<typeof readSettings> | undefined;
-    const { commands } = await captureStdout(() => (settings = readSettings()));
+    let settings: Awaited<ReturnType<typeof readSettings>> | undefined;
+    const { commands } = await captureStdout(async () => (settings = await readSettings()));
     expect(settings).toMatchObject({
       kubeconfig: 'a2luZDogQ29uZmln',
       context: 'staging',
@@ -99,9 +99,9 @@ describe('rollout inputs', () => {
     { deployment: 'Deployment/web', workload: 'deployment/web' },
     { deployment: 'statefulset/db', workload: 'statefulset/db' },
     { deployment: 'daemonset/agent', workload: 'daemonset/agent' },
-  ])('a set-image deploy of $deployment', ({ deployment, workload }) => {
+  ])('a set-image deploy of $deployment', async ({ deployment, workload }) => {
     withInputs({ deployment, container: 'main', image: 'ghcr.io/acme/web:v2' });
-    expect(readSettings().setImage).toEqual({
+    expect((await readSettings()).setImage).toEqual({
       workload,
       container: 'main',
       image: 'ghcr.io/acme/web:v2',
@@ -212,11 +212,11 @@ describe('rollout inputs', () => {
       input: 'notify-webhook',
       problem: 'http(s) URL',
     },
-  ])('refuses $inputs naming $input', ({ inputs, input, problem }) => {
+  ])('refuses $inputs naming $input', async ({ inputs, input, problem }) => {
     withInputs(inputs);
     let thrown: unknown;
     try {
-      readSettings();
+      await readSettings();
     } catch (error) {
       thrown = error;
     }

@@ -5,10 +5,10 @@
  * Clopper–Pearson bound); over it by the estimate alone means "keep gathering", and a step that
  * ends its step-timeout still unsure aborts, because an unsure canary is never a pass.
  */
-import jstat from 'jstat';
 import type { TrackCounts, WindowStats } from '../types.js';
 import { formatMs, percent } from './judge.js';
 import { slowerThanInterpolated, windowStats } from './latency.js';
+import { betaQuantile, binomialCdf } from './statistics.js';
 
 export interface SloLimits {
   /** Fraction in [0, 1]. */
@@ -148,7 +148,7 @@ export function moreThanItsShare(
   const total = canaryEvents + Math.round(stable.events);
   if (canaryEvents <= 0) return false;
   const share = canary.trials / (canary.trials + stable.trials);
-  const atLeast = 1 - jstat.binomial.cdf(canaryEvents - 1, total, share);
+  const atLeast = 1 - binomialCdf(canaryEvents - 1, total, share);
   return atLeast <= alpha;
 }
 
@@ -156,7 +156,7 @@ export function moreThanItsShare(
 export function lowerBound(events: number, trials: number, alpha: number): number {
   if (events <= 0 || trials <= 0) return 0;
   const k = Math.min(events, trials);
-  return jstat.beta.inv(alpha, k, trials - k + 1);
+  return betaQuantile(alpha, k, trials - k + 1);
 }
 
 function limitPercent(fraction: number): string {

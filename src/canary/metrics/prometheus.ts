@@ -1,5 +1,6 @@
 import { ActionError, describeThrown } from '../../core/errors.js';
-import { HttpError, httpRequest, redactUrl } from '../../core/http.js';
+import { HttpError, httpRequest } from '../../core/http.js';
+import { redactUrl } from '../../core/url.js';
 import { maskSecrets, registerSecret } from '../../core/secrets.js';
 
 export interface Sample {

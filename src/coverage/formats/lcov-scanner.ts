@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { ReportError, type ReportSource } from '../../core/reports/source.js';
 
 /** One line of any line-oriented report longer than this is not a plausible record. */
@@ -37,10 +38,12 @@ export async function forEachLineRun(
       }
     }
   };
-  const stream = source.open();
+  // Reused buffers when the source has them: every byte kept is copied (see carry), so a chunk
+  // is done with when the next is asked for.
+  const stream = source.readChunks?.() ?? source.open();
   try {
     for await (const chunk of stream) {
-      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : asBuffer(chunk);
       let start = 0;
       if (tailBytes > 0) {
         const newline = bytes.indexOf(NEWLINE);
@@ -63,7 +66,7 @@ export async function forEachLineRun(
       if (start < bytes.length) carry(bytes.subarray(start));
     }
   } catch (error) {
-    stream.destroy();
+    if (stream instanceof Readable) stream.destroy();
     if (error instanceof ReportError) throw error;
     throw new ReportError(source.origin, `could not be read: ${(error as Error).message}`);
   }
@@ -72,4 +75,11 @@ export async function forEachLineRun(
     const line = Buffer.concat(tail);
     onLines(line, 0, line.length);
   }
+}
+
+/** The chunk as a Buffer over the same bytes (a stream's chunks already are). */
+function asBuffer(chunk: unknown): Buffer {
+  if (Buffer.isBuffer(chunk)) return chunk;
+  const bytes = chunk as Uint8Array;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

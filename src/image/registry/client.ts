@@ -78,7 +78,7 @@ export class RegistryClient {
 
   /**
    * A small blob's bytes (an image config), checked against the digest; undefined when absent.
-   * A registry may redirect the GET to storage elsewhere; fetch drops the Authorization header
+   * A registry may redirect the GET to storage elsewhere; httpRequest drops the Authorization header
    * when it leaves the registry's origin.
    */
   async getBlob(

@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { checkSlo, lowerBound } from '../../../src/canary/judge/slo.js';
+import { loadStatistics } from '../../../src/canary/judge/statistics.js';
 import type { TrackCounts } from '../../../src/canary/types.js';
+
+beforeAll(() => loadStatistics());
 
 const limits = { maxErrorRate: 0.01, maxLatencyP95Ms: 100, minRequests: 100, alpha: 0.01 };
 

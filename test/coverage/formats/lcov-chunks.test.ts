@@ -1,8 +1,16 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLcov } from '../../../src/coverage/formats/lcov.js';
 import type { CoverageReport } from '../../../src/coverage/model.js';
-import { textSource, type ReportSource } from '../../../src/core/reports/source.js';
+import {
+  fileSource,
+  ReportError,
+  textSource,
+  type ReportSource,
+} from '../../../src/core/reports/source.js';
 
 const context = { workspace: '/repo', origin: 'coverage.lcov' };
 
@@ -124,5 +132,58 @@ describe('LCOV read from a stream cut anywhere', () => {
       é: 1,
       plain: 3,
     });
+  });
+});
+
+describe('LCOV read from a file larger than the read buffers', () => {
+  let scratch: string;
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'slipway-lcov-chunks-'));
+  });
+  afterAll(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  /** About 3 MiB: the records above again and again, each under a path of its own. */
+  function large(lineBreak: string): string {
+    const records: string[] = [];
+    for (let copy = 0; copy < 7_000; copy += 1) {
+      records.push(TRACEFILE.replace(/SF:\/repo\/src\//g, `SF:/repo/src/copy_${copy}/`));
+    }
+    return records.join('').replace(/\n/g, lineBreak);
+  }
+
+  it('gives the files the same text gives, whatever line the buffers end in', async () => {
+    for (const lineBreak of ['\n', '\r\n']) {
+      const text = large(lineBreak);
+      expect(Buffer.byteLength(text)).toBeGreaterThan(2.5 * 1024 * 1024);
+      const path = join(scratch, 'large.info');
+      await writeFile(path, text);
+
+      const fromFile = await parseLcov(fileSource(path), context);
+
+      expect(fromFile.files).toHaveLength(14_000);
+      expect(seen(fromFile)).toEqual(seen(await parseLcov(textSource(text, path), context)));
+    }
+  });
+
+  it('stops at a malformed line past the first buffer with a ReportError naming it', async () => {
+    const path = join(scratch, 'malformed.info');
+    const text = large('\n');
+    await writeFile(path, `${text}SF:/repo/src/last.ts\nnot a record\nend_of_record\n`);
+    const lines = text.split('\n').length;
+
+    const parsed = parseLcov(fileSource(path), context);
+
+    await expect(parsed).rejects.toThrow(ReportError);
+    await expect(parsed).rejects.toThrow(`line ${lines + 1} is not an LCOV record`);
+  });
+
+  it('turns a file that cannot be opened into a ReportError', async () => {
+    const missing = join(scratch, 'missing.info');
+
+    await expect(parseLcov(fileSource(missing), context)).rejects.toThrow(
+      `${missing}: could not be read: ENOENT`,
+    );
   });
 });

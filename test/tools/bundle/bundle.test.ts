@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findActions, REPO_ROOT } from '../../../tools/actions.js';
 
@@ -14,6 +14,16 @@ function packagesIn(bundle: string): Set<string> {
   return packages;
 }
 
+/** Every chunk file beside an action's bundles (`123.index.js`), repository-relative. */
+const chunks = findActions(REPO_ROOT)
+  .filter((action) => action.dir.startsWith(`${REPO_ROOT}/actions/`))
+  .flatMap((action) => [...new Set(action.entries.map((entry) => dirname(entry.bundle)))])
+  .flatMap((dir) =>
+    readdirSync(dir)
+      .filter((name) => /^\d+\.index\.js$/.test(name))
+      .map((name) => relative(REPO_ROOT, join(dir, name))),
+  );
+
 const bundles = findActions(REPO_ROOT)
   .filter((action) => action.dir.startsWith(`${REPO_ROOT}/actions/`))
   .flatMap((action) => action.entries.map((entry) => relative(REPO_ROOT, entry.bundle)));
@@ -22,6 +32,7 @@ describe('the committed bundles', () => {
   it('cover every action and step', () => {
     expect(bundles).toEqual(expect.arrayContaining(['actions/coverage/dist/index.js']));
     expect(bundles.length).toBeGreaterThanOrEqual(8);
+    expect(chunks.filter((chunk) => chunk.startsWith('actions/rollout/dist/'))).not.toEqual([]);
   });
 
   // Every step pays for what its bundle evaluates at start. @actions/core would pull in its HTTP
@@ -31,5 +42,32 @@ describe('the committed bundles', () => {
     const packages = packagesIn(`${REPO_ROOT}/${bundle}`);
     expect(packages).toContain('@actions/core');
     expect([...packages].filter((name) => /undici|http-client|tunnel/.test(name))).toEqual([]);
+  });
+
+  // yaml is 124 KB and ~12 ms of evaluation; core/yaml.ts loads it when a run first parses YAML,
+  // so it belongs in a chunk that runs without YAML inputs (coverage, image, line-form quality-gate
+  // reports) never read.
+  it.each(bundles)('%s leaves the YAML library to a chunk', (bundle) => {
+    expect(packagesIn(`${REPO_ROOT}/${bundle}`)).not.toContain('yaml');
+  });
+
+  // ncc minifies index.js only; tools/bundle.js minifies the chunks `import()` loads (the YAML
+  // library, the non-LCOV coverage parsers, Octokit), which ncc writes out as they came.
+  it.each(chunks)('%s is minified, with its source map beside it', (chunk) => {
+    const code = readFileSync(`${REPO_ROOT}/${chunk}`, 'utf8');
+    expect(code).not.toContain('/***/');
+    expect(code.trimEnd()).toMatch(new RegExp(`//# sourceMappingURL=${basename(chunk)}\\.map$`));
+    expect(
+      JSON.parse(readFileSync(`${REPO_ROOT}/${chunk}.map`, 'utf8')).sources.length,
+    ).toBeGreaterThan(0);
+  });
+
+  // Our own package is free of side effects too: a module of src/ whose exports a bundle does not
+  // use is left out of it (coverage has no kubectl code, for instance).
+  it('leave out the modules of src/ an action does not use', () => {
+    const sources = JSON.parse(
+      readFileSync(`${REPO_ROOT}/actions/coverage/dist/index.js.map`, 'utf8'),
+    ) as { sources: string[] };
+    expect(sources.sources.filter((source) => /src\/core\/kubectl\.ts$/.test(source))).toEqual([]);
   });
 });
