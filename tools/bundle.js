@@ -58,7 +58,11 @@ async function minifyChunks(dir) {
       module: true,
       compress: false,
       mangle: { keep_classnames: true, keep_fnames: true },
-      sourceMap: { content: await readFile(`${path}.map`, 'utf8'), url: `${name}.map` },
+      sourceMap: {
+        content: await readFile(`${path}.map`, 'utf8'),
+        filename: name,
+        url: `${name}.map`,
+      },
     });
     if (minified.code === undefined || typeof minified.map !== 'string') {
       throw new Error(`terser gave no code or source map for ${name}`);
