@@ -200,6 +200,22 @@ describe('httpRequest redirects', () => {
     expect(requests).toHaveLength(21);
   });
 
+  it("stops with the signal's reason when cancelled while following a redirect", async () => {
+    let heldAt: (() => void) | undefined;
+    const held = new Promise<void>((resolve) => (heldAt = resolve));
+    const { base, requests } = await serve((request, response) => {
+      if (request.url === '/') redirect(response, 302, '/slow');
+      else heldAt!(); // never answered: only the cancellation ends the exchange
+    });
+    const controller = new AbortController();
+    const reason = new Error('the job was cancelled');
+    const answer = httpRequest({ url: `${base}/`, signal: controller.signal, retry: fast });
+    await held;
+    controller.abort(reason);
+    await expect(answer).rejects.toBe(reason);
+    expect(requests.map((request) => request.url)).toEqual(['/', '/slow']);
+  });
+
   it('returns a redirect status without Location as an error, not as a redirect', async () => {
     const { base } = await serve((_request, response) => {
       response.writeHead(302);
