@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { minify } from 'terser';
 import { REPO_ROOT, displayPath, findActions } from './actions.js';
+import { markEagerFactories } from './eager-factories.js';
 import { writeLicenses } from './licenses.js';
 
 const run = promisify(execFile);
@@ -36,6 +37,7 @@ export async function buildEntry(source, outDir, cwd) {
       maxBuffer: 64 * 1024 * 1024,
     });
     await minifyChunks(scratch);
+    await markFactoriesEager(scratch);
     writeLicenses(scratch, cwd);
     await cp(scratch, outDir, { recursive: true });
   } finally {
@@ -69,6 +71,24 @@ async function minifyChunks(dir) {
     }
     await writeFile(path, minified.code);
     await writeFile(`${path}.map`, minified.map);
+  }
+}
+
+/**
+ * Parenthesises the module factories of index.js and every chunk, so that V8 parses each once
+ * (see eager-factories.js).
+ * @param {string} dir
+ */
+async function markFactoriesEager(dir) {
+  const bundles = (await readdir(dir)).filter((name) => /^(\d+\.)?index\.js$/.test(name));
+  for (const name of bundles) {
+    const path = join(dir, name);
+    const marked = markEagerFactories(
+      await readFile(path, 'utf8'),
+      await readFile(`${path}.map`, 'utf8'),
+    );
+    await writeFile(path, marked.code);
+    await writeFile(`${path}.map`, marked.map);
   }
 }
 

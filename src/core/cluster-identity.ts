@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { asMapping, type Mapping } from './mapping.js';
-import { loadYaml } from './yaml.js';
+import { parseYaml } from './yaml.js';
 
 export interface ClusterIdentity {
   /** The context used: the context input, else the kubeconfig's current-context. */
@@ -36,11 +36,7 @@ export async function readClusterIdentity(
   context: string | undefined,
 ): Promise<ClusterIdentity> {
   try {
-    const YAML = await loadYaml();
-    return clusterIdentity(
-      YAML.parse(await readFile(kubeconfigPath, 'utf8'), { maxAliasCount: 100 }),
-      context,
-    );
+    return clusterIdentity(await parseYaml(await readFile(kubeconfigPath, 'utf8')), context);
   } catch {
     return { context: context || undefined, server: undefined };
   }

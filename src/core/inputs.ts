@@ -6,7 +6,7 @@ import { checkKubernetesNameInput, type KubernetesNameRule } from './kubernetes-
 import { checkUrlInput } from './url.js';
 import { checkKubeconfigContext } from './kubectl.js';
 import { registerSecretWithDerivations } from './secrets.js';
-import { loadYaml } from './yaml.js';
+import { parseYaml, YamlError } from './yaml.js';
 
 /**
  * Readers for action inputs. Each returns a typed value or throws InputError naming the input,
@@ -191,13 +191,12 @@ export async function readYaml<T>(
 ): Promise<T | undefined> {
   const value = core.getInput(name);
   if (value === '') return options.default;
-  const YAML = await loadYaml();
   let parsed: unknown;
   try {
-    parsed = YAML.parse(value, { maxAliasCount: 100 });
+    parsed = await parseYaml(value);
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new InputError(name, `is not valid YAML: ${reason}`, options.example);
+    if (!(error instanceof YamlError)) throw error;
+    throw new InputError(name, `is not valid YAML: ${error.message}`, options.example);
   }
   const problem = options.check?.(parsed);
   if (problem) throw new InputError(name, problem, options.example);

@@ -13,7 +13,7 @@ import { execute, ExecError, type ExecResult } from './exec.js';
 import { isTransientKubeError } from './kube-recovery.js';
 import { isMapping, type Mapping } from './mapping.js';
 import { registerSecret, registerSecretWithDerivations } from './secrets.js';
-import { loadYaml } from './yaml.js';
+import { parseYaml } from './yaml.js';
 
 export interface KubectlOptions {
   kubeconfigPath: string;
@@ -381,10 +381,9 @@ export async function decodeKubeconfig(input: string): Promise<DecodedKubeconfig
 }
 
 async function asKubeconfig(text: string): Promise<Mapping | undefined> {
-  const YAML = await loadYaml();
   let parsed: unknown;
   try {
-    parsed = YAML.parse(text, { maxAliasCount: 100 });
+    parsed = await parseYaml(text);
   } catch {
     return undefined;
   }

@@ -1,14 +1,14 @@
 /**
  * Manifests to deploy: read from files, directories and globs, with `images` lines substituted
- * into the workloads' containers. YAML is parsed as data only (no custom tags), so a manifest can
- * never make this action run anything.
+ * into the workloads' containers. YAML is parsed as data only (a tag keeps its node's data), so a
+ * manifest can never make this action run anything.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { ActionError, InputError, describeThrown } from './errors.js';
 import { registerManifestSecrets } from './manifest-secrets.js';
 import { asMapping, mappingOrUndefined, type Mapping } from './mapping.js';
-import { loadYaml } from './yaml.js';
+import { parseYamlDocuments, renderYaml, YamlError } from './yaml.js';
 
 export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
@@ -83,20 +83,18 @@ export function imageRepository(image: string): string {
 }
 
 export async function parseManifestText(text: string, file: string): Promise<ManifestDocument[]> {
-  const documents = (await loadYaml()).parseAllDocuments(text);
-  if (!Array.isArray(documents)) {
-    throw new ActionError(`${file} could not be read as YAML.`);
+  let documents: unknown[];
+  try {
+    documents = await parseYamlDocuments(text);
+  } catch (error) {
+    if (!(error instanceof YamlError)) throw error;
+    throw new ActionError(
+      `${file} is not valid YAML: ${error.message}`,
+      'Check the indentation and quoting around the line named.',
+    );
   }
   const parsed: ManifestDocument[] = [];
-  documents.forEach((document, index) => {
-    const error = document.errors[0];
-    if (error) {
-      throw new ActionError(
-        `${file} (document ${index + 1}) is not valid YAML: ${error.message.split('\n')[0]}`,
-        'Check the indentation and quoting around the line named.',
-      );
-    }
-    const value: unknown = document.toJS({ maxAliasCount: 100 });
+  documents.forEach((value, index) => {
     // An empty document (a stray `---`) is allowed, as kubectl allows it.
     if (value === null || value === undefined) return;
     if (typeof value !== 'object' || Array.isArray(value)) {
@@ -362,8 +360,7 @@ function podTemplates(
  * kubectl would turn them into booleans and numbers and the API server would refuse the object.
  */
 export async function renderManifests(documents: readonly ManifestDocument[]): Promise<string> {
-  const YAML = await loadYaml();
-  return documents
-    .map((document) => YAML.stringify(document.object, { version: '1.1' }))
-    .join('---\n');
+  const rendered: string[] = [];
+  for (const document of documents) rendered.push(await renderYaml(document.object));
+  return rendered.join('---\n');
 }

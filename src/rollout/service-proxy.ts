@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ActionError } from '../core/errors.js';
-import { loadYaml } from '../core/yaml.js';
+import { parseYaml } from '../core/yaml.js';
 import type { Settings } from './inputs.js';
 import type { FetchLike } from './smoke-tests.js';
 
@@ -31,8 +31,7 @@ export async function serviceProxy(kubeconfigPath: string, settings: Settings) {
 type Entry = Record<string, unknown>;
 
 async function readClusterAccess(path: string, settings: Settings): Promise<ClusterAccess> {
-  const YAML = await loadYaml();
-  const config = (YAML.parse(await readFile(path, 'utf8')) ?? {}) as Entry;
+  const config = ((await parseYaml(await readFile(path, 'utf8'))) ?? {}) as Entry;
   const named = (list: unknown, name: unknown, field: string): Entry => {
     const found = (Array.isArray(list) ? (list as Entry[]) : []).find((e) => e.name === name);
     return (found?.[field] ?? {}) as Entry;

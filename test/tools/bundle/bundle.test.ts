@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findActions, REPO_ROOT } from '../../../tools/actions.js';
+import { moduleFactories } from '../../support/js-ast.js';
 
 /** The packages a bundle file was built from, read from the source map beside it. */
 function packagesIn(bundle: string): Set<string> {
@@ -44,11 +45,12 @@ describe('the committed bundles', () => {
     expect([...packages].filter((name) => /undici|http-client|tunnel/.test(name))).toEqual([]);
   });
 
-  // yaml is 124 KB and ~12 ms of evaluation; core/yaml.ts loads it when a run first parses YAML,
-  // so it belongs in a chunk that runs without YAML inputs (coverage, image, line-form quality-gate
-  // reports) never read.
+  // js-yaml is loaded when a run first parses YAML (core/yaml.ts), so it belongs in a chunk that the
+  // runs without YAML inputs (coverage, image, line-form quality-gate reports) never read.
   it.each(bundles)('%s leaves the YAML library to a chunk', (bundle) => {
-    expect(packagesIn(`${REPO_ROOT}/${bundle}`)).not.toContain('yaml');
+    const packages = packagesIn(`${REPO_ROOT}/${bundle}`);
+    expect(packages).not.toContain('js-yaml');
+    expect(packages).not.toContain('yaml');
   });
 
   // ncc minifies index.js only; tools/bundle.js minifies the chunks `import()` loads (the YAML
@@ -60,6 +62,14 @@ describe('the committed bundles', () => {
     expect(
       JSON.parse(readFileSync(`${REPO_ROOT}/${chunk}.map`, 'utf8')).sources.length,
     ).toBeGreaterThan(0);
+  });
+
+  // V8 parses a function twice, pre-parsed with its script and again when called, unless it sits
+  // in parentheses; tools/eager-factories.js parenthesises the module factories a start calls.
+  it.each([...bundles, ...chunks])('%s has every module factory in parentheses', (bundle) => {
+    const factories = moduleFactories(readFileSync(`${REPO_ROOT}/${bundle}`, 'utf8'));
+    expect(factories.filter((factory) => !factory.parenthesised)).toEqual([]);
+    expect(factories.length).toBeGreaterThan(0);
   });
 
   // Our own package is free of side effects too: a module of src/ whose exports a bundle does not

@@ -1,0 +1,141 @@
+import YAML from 'yaml';
+import { describe, expect, it } from 'vitest';
+import {
+  MAX_ALIAS_EXPANSION,
+  parseYaml,
+  parseYamlDocuments,
+  renderYaml,
+  YamlError,
+} from '../../src/core/yaml.js';
+
+async function failureOf(parse: () => Promise<unknown>): Promise<YamlError> {
+  const error = await parse().then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(YamlError);
+  return error as YamlError;
+}
+
+/** A list of `width` copies of an anchored list, `depth` times over: an alias bomb when large. */
+function aliasBomb(depth: number, width: number): string {
+  const lines = [`l0: &l0 [${Array(width).fill('x').join(', ')}]`];
+  for (let level = 1; level <= depth; level += 1) {
+    lines.push(
+      `l${level}: &l${level} [${Array(width)
+        .fill(`*l${level - 1}`)
+        .join(', ')}]`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe('parseYaml', () => {
+  it.each([
+    { text: 'a: 1\nb: [x, "2"]\n', value: { a: 1, b: ['x', '2'] } },
+    { text: '{"json": true, "n": null}', value: { json: true, n: null } },
+    { text: '', value: null },
+    { text: '# only a comment\n', value: null },
+    // YAML 1.2's core schema, as kubectl's JSON has no dates or binary data.
+    { text: 'date: 2001-12-14\non: yes\n', value: { date: '2001-12-14', on: 'yes' } },
+    // A tag runs nothing and changes nothing: its node's data is kept.
+    {
+      text: 'f: !!js/function "() => 1"\nr: !Ref web\nm: !x { a: 1 }\n',
+      value: { f: '() => 1', r: 'web', m: { a: 1 } },
+    },
+    // A few repeated blocks, as real configuration has them.
+    {
+      text: 'base: &env [{ name: A, value: "1" }]\nweb: *env\nworker: *env\n',
+      value: {
+        base: [{ name: 'A', value: '1' }],
+        web: [{ name: 'A', value: '1' }],
+        worker: [{ name: 'A', value: '1' }],
+      },
+    },
+  ])('reads $text', async ({ text, value }) => {
+    expect(await parseYaml(text)).toEqual(value);
+  });
+
+  it.each([
+    { text: 'kind: [unclosed\n', reason: /^unexpected end of the stream .* at line 2, column 1$/ },
+    { text: 'a: 1\na: 2\n', reason: /^duplicated mapping key at line 2, column 1$/ },
+    { text: 'a: 1\n---\nb: 2\n', reason: /^expected a single document/ },
+    { text: `${'['.repeat(20_000)}${']'.repeat(20_000)}`, reason: /./ },
+  ])('refuses $text with where it stopped', async ({ text, reason }) => {
+    const error = await failureOf(() => parseYaml(text));
+    expect(error.message).toMatch(reason);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('refuses an alias bomb without expanding it', async () => {
+    const error = await failureOf(() => parseYaml(aliasBomb(9, 9)));
+    expect(error.message).toMatch(`aliases repeat more than ${MAX_ALIAS_EXPANSION} values`);
+  });
+
+  it('takes aliases that add up to the limit, and refuses one more', async () => {
+    // l0 holds 9 values (10 with the list): each alias of it adds 10.
+    const aliases = (count: number) =>
+      `l0: &l0 [${Array(9).fill('x').join(', ')}]\nuses: [${Array(count).fill('*l0').join(', ')}]\n`;
+    const fits = MAX_ALIAS_EXPANSION / 10;
+    expect(((await parseYaml(aliases(fits))) as { uses: unknown[] }).uses).toHaveLength(fits);
+    await failureOf(() => parseYaml(aliases(fits + 1)));
+  });
+
+  it('refuses a node that contains itself through an alias', async () => {
+    const error = await failureOf(() => parseYaml('a: &a { b: *a }\n'));
+    expect(error.message).toMatch(/contains it/);
+  });
+});
+
+describe('parseYamlDocuments', () => {
+  it('reads every document, an empty one as null', async () => {
+    expect(await parseYamlDocuments('a: 1\n---\n---\nb: 2\n')).toEqual([{ a: 1 }, null, { b: 2 }]);
+  });
+
+  it('refuses an alias bomb in any document', async () => {
+    await failureOf(() => parseYamlDocuments(`a: 1\n---\n${aliasBomb(4, 9)}`));
+  });
+});
+
+describe('renderYaml', () => {
+  // kubectl reads YAML 1.1: each of these would come back as a boolean, a number or null unquoted.
+  const ambiguous = [
+    'on',
+    'yes',
+    'y',
+    'N',
+    'off',
+    '0x1F',
+    '1_000',
+    '0755',
+    '0o17',
+    '1:20',
+    '2001-12-14',
+    '~',
+    'Null',
+    '.inf',
+    '1e3',
+    '<<',
+    '',
+  ];
+
+  it('writes what YAML 1.1 reads back as the same value', async () => {
+    const value = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      data: Object.fromEntries(ambiguous.map((text, index) => [`k${index}`, text])),
+      long: 'x'.repeat(200),
+      lines: 'first\nsecond\n',
+      list: [1, { on: 'n' }],
+    };
+    const text = await renderYaml(value);
+    expect(YAML.parse(text, { version: '1.1' })).toEqual(value);
+    expect(text.split('\n').find((line) => line.startsWith('long:'))).toHaveLength(206);
+  });
+
+  it('keeps the keys in their order', async () => {
+    expect(await renderYaml({ kind: 'Service', apiVersion: 'v1', metadata: { name: 's' } })).toBe(
+      'kind: Service\napiVersion: v1\nmetadata:\n  name: s\n',
+    );
+  });
+});
