@@ -12,7 +12,8 @@ import { parse } from 'acorn';
  * so wrapping every factory in parentheses parses it once: 10–40 ms less per start.
  *
  * A factory is a function-valued property of an object whose keys are all numbers: webpack's module
- * table (`var t={123:(e,t,n)=>{…},…}` in index.js, `export const modules={…}` in a chunk).
+ * table (`var t={123:(e,t,n)=>{…},…}` in index.js, `export const modules={…}` in a chunk). A
+ * dependency's own table of that shape is wrapped too, which changes nothing but when it compiles.
  *
  * @param {string} code a bundle as ncc or terser wrote it
  * @param {string} map its source map (JSON)
@@ -21,10 +22,11 @@ import { parse } from 'acorn';
 export function markEagerFactories(code, map) {
   const factories = findFactories(code);
   if (factories.length === 0) return { code, map, factories: 0 };
+  const positionOf = positions(code);
   /** @type {Array<{ index: number; line: number; column: number; text: string }>} */
   const insertions = factories.flatMap((factory) => [
-    { ...factory.start, text: '(' },
-    { ...factory.end, text: ')' },
+    { ...positionOf(factory.start), text: '(' },
+    { ...positionOf(factory.end), text: ')' },
   ]);
   insertions.sort((a, b) => a.index - b.index);
   let marked = '';
@@ -38,34 +40,54 @@ export function markEagerFactories(code, map) {
 }
 
 /**
- * @typedef {{ index: number; line: number; column: number }} Position
- *   `line` 0-based, `column` in UTF-16 code units, as source maps count them
+ * Where each factory function starts and ends, as offsets into the code.
  * @param {string} code
- * @returns {Array<{ start: Position; end: Position }>}
+ * @returns {Array<{ start: number; end: number }>}
  */
 function findFactories(code) {
-  const program = parse(code, { ecmaVersion: 'latest', sourceType: 'module', locations: true });
-  /** @type {Array<{ start: Position; end: Position }>} */
+  const program = parse(code, { ecmaVersion: 'latest', sourceType: 'module' });
+  /** @type {Array<{ start: number; end: number }>} */
   const factories = [];
-  /** @param {any} node */
-  const visit = (node) => {
+  /** @type {unknown[]} */
+  const pending = [program];
+  while (pending.length > 0) {
+    /** @type {any} */
+    const node = pending.pop();
+    if (!node || typeof node.type !== 'string') continue;
     if (isModuleTable(node)) {
       for (const property of node.properties) {
-        const { start, end, loc } = property.value;
-        factories.push({
-          start: { index: start, line: loc.start.line - 1, column: loc.start.column },
-          end: { index: end, line: loc.end.line - 1, column: loc.end.column },
-        });
+        factories.push({ start: property.value.start, end: property.value.end });
       }
     }
     for (const value of Object.values(node)) {
-      for (const child of Array.isArray(value) ? value : [value]) {
-        if (child && typeof child.type === 'string') visit(child);
-      }
+      pending.push(...(Array.isArray(value) ? value : [value]));
     }
-  };
-  visit(program);
+  }
   return factories;
+}
+
+/**
+ * The line and column of an offset as a source map counts them: lines end at `\n` only (acorn
+ * also ends them at U+2028 and a lone `\r`, which a template literal may hold), columns in UTF-16
+ * code units.
+ * @param {string} code
+ * @returns {(index: number) => { index: number; line: number; column: number }}
+ */
+function positions(code) {
+  const lineStarts = [0];
+  for (let at = code.indexOf('\n'); at !== -1; at = code.indexOf('\n', at + 1)) {
+    lineStarts.push(at + 1);
+  }
+  return (index) => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (lineStarts[middle] <= index) low = middle;
+      else high = middle - 1;
+    }
+    return { index, line: low, column: index - lineStarts[low] };
+  };
 }
 
 /** @param {any} node */
@@ -76,6 +98,9 @@ function isModuleTable(node) {
     node.properties.every(
       (/** @type {any} */ property) =>
         property.type === 'Property' &&
+        property.kind === 'init' &&
+        !property.method &&
+        !property.computed &&
         property.key.type === 'Literal' &&
         typeof property.key.value === 'number' &&
         (property.value.type === 'ArrowFunctionExpression' ||

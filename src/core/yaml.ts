@@ -7,18 +7,11 @@
  * Import from 'js-yaml' elsewhere in src/ only with `import type`: a value import would put the
  * library back in every bundle that imports the module.
  */
-import type { Schema } from 'js-yaml';
 import { describeThrown } from './errors.js';
+import { aliasProblem } from './yaml-aliases.js';
+import { yamlSchemas, type YamlSchemas } from './yaml-schema.js';
 
 type JsYaml = typeof import('js-yaml');
-
-/**
- * How many values aliases may add to a document. An alias shares its anchor's object, so parsing
- * an alias bomb is cheap, but anything that walks the value (masking the secrets of a manifest,
- * substituting images, rendering it for kubectl) visits each repeat and everything in it again:
- * nine levels of nine aliases are 387 million visits. Real configuration repeats a few blocks.
- */
-export const MAX_ALIAS_EXPANSION = 1000;
 
 /** YAML that could not be read: the parser's reason and where it stopped, on one line. */
 export class YamlError extends Error {
@@ -28,47 +21,43 @@ export class YamlError extends Error {
   }
 }
 
-let loading: Promise<{ library: JsYaml; schema: Schema }> | undefined;
+let loading: Promise<{ library: JsYaml; schemas: YamlSchemas }> | undefined;
 
-/**
- * js-yaml with YAML 1.2's core schema (no timestamps, no merge keys, as kubectl's JSON needs no
- * such types), where a tag it does not know (`!!js/function`, `!Ref`) keeps its node's plain data
- * instead of failing the whole document: tags never run code or change a value's meaning here.
- */
-function load(): Promise<{ library: JsYaml; schema: Schema }> {
-  loading ??= import('js-yaml').then((library) => {
-    const anyTag = (['scalar', 'sequence', 'mapping'] as const).map(
-      (kind) => new library.Type('', { kind, multi: true, construct: (data: unknown) => data }),
-    );
-    return { library, schema: library.CORE_SCHEMA.extend(anyTag) };
-  });
+function load(): Promise<{ library: JsYaml; schemas: YamlSchemas }> {
+  loading ??= import('js-yaml').then((library) => ({ library, schemas: yamlSchemas(library) }));
   return loading;
 }
 
 /** One YAML (or JSON) document; null when the text holds none. Throws YamlError. */
 export async function parseYaml(text: string): Promise<unknown> {
-  const { library, schema } = await load();
-  const value = attempt(() => library.load(text, { schema }));
+  const { library, schemas } = await load();
+  const value = attempt(() => library.load(text, { schema: schemas.read }));
   checkAliases(value);
   return value ?? null;
 }
 
 /** Every document of a multi-document stream, in order; null for an empty one. Throws YamlError. */
 export async function parseYamlDocuments(text: string): Promise<unknown[]> {
-  const { library, schema } = await load();
-  const documents = attempt(() => library.loadAll(text, undefined, { schema }));
+  const { library, schemas } = await load();
+  const documents = attempt(() => library.loadAll(text, undefined, { schema: schemas.read }));
   for (const document of documents) checkAliases(document);
   return documents.map((document) => document ?? null);
 }
 
 /**
- * YAML for kubectl, which reads YAML 1.1: strings such as `on`, `yes`, `0x1F` or `1_000` are
+ * YAML for kubectl, which reads YAML 1.1: strings such as `on`, `yes`, `0x1F`, `1_000` or `1_` are
  * quoted, or kubectl would turn them into booleans and numbers and the API server would refuse the
- * object. Long strings stay on one line; keys keep their order.
+ * object. Long strings stay on one line; keys keep their order; a value used twice is written
+ * twice (no anchors: js-yaml finds repeats with a linear search per object, slow on a large CRD).
  */
 export async function renderYaml(value: unknown): Promise<string> {
-  const { library } = await load();
-  return library.dump(value, { lineWidth: -1, skipInvalid: true });
+  const { library, schemas } = await load();
+  return library.dump(value, {
+    schema: schemas.write,
+    lineWidth: -1,
+    noRefs: true,
+    skipInvalid: true,
+  });
 }
 
 function attempt<T>(parse: () => T): T {
@@ -83,53 +72,7 @@ function attempt<T>(parse: () => T): T {
   }
 }
 
-/**
- * Refuses a value whose aliases would multiply it (an alias bomb) or make it contain itself: how
- * many values a walk that follows every alias visits, against how many there are. Each object is
- * walked once, its expanded size remembered, so a bomb is measured without being expanded.
- */
 function checkAliases(value: unknown): void {
-  if (!isObject(value)) return;
-  const expandedSizes = new Map<object, number>();
-  const open = new Set<object>();
-  const stack: Array<{ node: object; children: unknown[]; next: number; size: number }> = [];
-  let distinct = 0;
-  let expanded = 0;
-  const enter = (node: object) => {
-    open.add(node);
-    stack.push({ node, children: Object.values(node), next: 0, size: 1 });
-    distinct += 1;
-  };
-  enter(value);
-  while (stack.length > 0) {
-    const frame = stack[stack.length - 1]!;
-    if (frame.next < frame.children.length) {
-      const child = frame.children[frame.next++];
-      if (!isObject(child)) {
-        frame.size += 1;
-        distinct += 1;
-      } else if (open.has(child)) {
-        throw new YamlError('an alias refers to a node that contains it, which has no end');
-      } else if (expandedSizes.has(child)) {
-        frame.size += expandedSizes.get(child)!;
-      } else {
-        enter(child);
-      }
-      continue;
-    }
-    stack.pop();
-    open.delete(frame.node);
-    expandedSizes.set(frame.node, frame.size);
-    if (stack.length > 0) stack[stack.length - 1]!.size += frame.size;
-    else expanded = frame.size;
-  }
-  if (expanded - distinct > MAX_ALIAS_EXPANSION) {
-    throw new YamlError(
-      `its aliases repeat more than ${MAX_ALIAS_EXPANSION} values, as an alias bomb does (${distinct} values written, ${expanded} with every alias expanded)`,
-    );
-  }
-}
-
-function isObject(value: unknown): value is object {
-  return typeof value === 'object' && value !== null;
+  const problem = aliasProblem(value);
+  if (problem) throw new YamlError(problem);
 }

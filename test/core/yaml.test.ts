@@ -1,12 +1,6 @@
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
-import {
-  MAX_ALIAS_EXPANSION,
-  parseYaml,
-  parseYamlDocuments,
-  renderYaml,
-  YamlError,
-} from '../../src/core/yaml.js';
+import { parseYaml, parseYamlDocuments, renderYaml, YamlError } from '../../src/core/yaml.js';
 
 async function failureOf(parse: () => Promise<unknown>): Promise<YamlError> {
   const error = await parse().then(
@@ -69,16 +63,7 @@ describe('parseYaml', () => {
 
   it('refuses an alias bomb without expanding it', async () => {
     const error = await failureOf(() => parseYaml(aliasBomb(9, 9)));
-    expect(error.message).toMatch(`aliases repeat more than ${MAX_ALIAS_EXPANSION} values`);
-  });
-
-  it('takes aliases that add up to the limit, and refuses one more', async () => {
-    // l0 holds 9 values (10 with the list): each alias of it adds 10.
-    const aliases = (count: number) =>
-      `l0: &l0 [${Array(9).fill('x').join(', ')}]\nuses: [${Array(count).fill('*l0').join(', ')}]\n`;
-    const fits = MAX_ALIAS_EXPANSION / 10;
-    expect(((await parseYaml(aliases(fits))) as { uses: unknown[] }).uses).toHaveLength(fits);
-    await failureOf(() => parseYaml(aliases(fits + 1)));
+    expect(error.message).toMatch(/^its aliases would make it millions of times larger/);
   });
 
   it('refuses a node that contains itself through an alias', async () => {
@@ -98,39 +83,21 @@ describe('parseYamlDocuments', () => {
 });
 
 describe('renderYaml', () => {
-  // kubectl reads YAML 1.1: each of these would come back as a boolean, a number or null unquoted.
-  const ambiguous = [
-    'on',
-    'yes',
-    'y',
-    'N',
-    'off',
-    '0x1F',
-    '1_000',
-    '0755',
-    '0o17',
-    '1:20',
-    '2001-12-14',
-    '~',
-    'Null',
-    '.inf',
-    '1e3',
-    '<<',
-    '',
-  ];
-
-  it('writes what YAML 1.1 reads back as the same value', async () => {
+  it('writes what YAML 1.1 (kubectl) reads back as the same value', async () => {
+    const shared = { name: 'A', value: '1' };
     const value = {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      data: Object.fromEntries(ambiguous.map((text, index) => [`k${index}`, text])),
+      data: { debug: 'on', mask: '0x1F', ratio: '1_', empty: '' },
       long: 'x'.repeat(200),
       lines: 'first\nsecond\n',
-      list: [1, { on: 'n' }],
+      env: [shared, shared],
     };
     const text = await renderYaml(value);
     expect(YAML.parse(text, { version: '1.1' })).toEqual(value);
+    // Long strings on one line; a value used twice written twice, without anchors.
     expect(text.split('\n').find((line) => line.startsWith('long:'))).toHaveLength(206);
+    expect(text).not.toMatch(/[&*]ref/);
   });
 
   it('keeps the keys in their order', async () => {

@@ -26,8 +26,8 @@ export function astNodes(code: string): AstNode[] {
 }
 
 /**
- * The module factories of a bundle (the function-valued properties of an object whose keys are all
- * numbers, webpack's module table), and whether each sits in parentheses.
+ * The module factories of a bundle (the function-valued properties, not methods, of an object whose
+ * keys are all numbers: webpack's module table), and whether each sits in parentheses.
  */
 export function moduleFactories(code: string): Array<{ id: number; parenthesised: boolean }> {
   return astNodes(code).flatMap((node) => {
@@ -39,7 +39,10 @@ export function moduleFactories(code: string): Array<{ id: number; parenthesised
       const parenthesised = value?.type === 'ParenthesizedExpression';
       if (parenthesised) value = value!.expression as AstNode;
       const isFactory =
-        typeof key?.value === 'number' && /^(Arrow)?FunctionExpression$/.test(value?.type ?? '');
+        property.kind === 'init' &&
+        property.method !== true &&
+        typeof key?.value === 'number' &&
+        /^(Arrow)?FunctionExpression$/.test(value?.type ?? '');
       return isFactory ? { id: key!.value as number, parenthesised } : undefined;
     });
     return properties.length > 0 && factories.every((factory) => factory !== undefined)
