@@ -11,18 +11,13 @@ async function failureOf(parse: () => Promise<unknown>): Promise<YamlError> {
   return error as YamlError;
 }
 
-/** A list of `width` copies of an anchored list, `depth` times over: an alias bomb when large. */
-function aliasBomb(depth: number, width: number): string {
-  const lines = [`l0: &l0 [${Array(width).fill('x').join(', ')}]`];
-  for (let level = 1; level <= depth; level += 1) {
-    lines.push(
-      `l${level}: &l${level} [${Array(width)
-        .fill(`*l${level - 1}`)
-        .join(', ')}]`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
+/** Four levels of nine aliases: 14 values written, over 8,000 when expanded. */
+const ALIAS_BOMB = [
+  'a: &a [x, x, x, x, x, x, x, x, x]',
+  'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
+  'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
+  'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
+].join('\n');
 
 describe('parseYaml', () => {
   it.each([
@@ -62,8 +57,8 @@ describe('parseYaml', () => {
   });
 
   it('refuses an alias bomb without expanding it', async () => {
-    const error = await failureOf(() => parseYaml(aliasBomb(9, 9)));
-    expect(error.message).toMatch(/^its aliases would make it millions of times larger/);
+    const error = await failureOf(() => parseYaml(ALIAS_BOMB));
+    expect(error.message).toMatch(/^its aliases would make it \d+ times larger/);
   });
 
   it('refuses a node that contains itself through an alias', async () => {
@@ -78,7 +73,7 @@ describe('parseYamlDocuments', () => {
   });
 
   it('refuses an alias bomb in any document', async () => {
-    await failureOf(() => parseYamlDocuments(`a: 1\n---\n${aliasBomb(4, 9)}`));
+    await failureOf(() => parseYamlDocuments(`a: 1\n---\n${ALIAS_BOMB}`));
   });
 });
 
