@@ -5,7 +5,7 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { delimiter } from 'node:path';
-import { readClusterIdentity, type ClusterIdentity } from './cluster-identity.js';
+import { clusterIdentity, readClusterIdentity, type ClusterIdentity } from './cluster-identity.js';
 import { ownedTempDirectory, writeCredentialFile } from './credentials.js';
 import type { ChangeGate } from './change-gate.js';
 import { ActionError, InputError, describeThrown } from './errors.js';
@@ -319,6 +319,8 @@ function hintFor(stderr: string): string | undefined {
 export interface WrittenKubeconfig {
   path: string;
   currentContext: string | undefined;
+  /** The kubeconfig as parsed, so that callers need not read the file back. */
+  config: Mapping;
 }
 
 const KUBECONFIG_EXAMPLE = '${{ secrets.KUBECONFIG }}';
@@ -334,7 +336,7 @@ export async function writeKubeconfig(input: string): Promise<WrittenKubeconfig>
   registerKubeconfigSecrets(config);
   const path = await writeCredentialFile('kubeconfig', text);
   const current = config['current-context'];
-  return { path, currentContext: typeof current === 'string' ? current : undefined };
+  return { path, currentContext: typeof current === 'string' ? current : undefined, config };
 }
 
 export interface DecodedKubeconfig {
@@ -436,13 +438,16 @@ export async function connectKubectl(
   },
   options: { deadlineAt?: number } = {},
 ): Promise<{ kubectl: Kubectl; target: KubeTarget; cluster: ClusterIdentity }> {
+  const written = inputs.kubeconfig ? await writeKubeconfig(inputs.kubeconfig) : undefined;
   const target: KubeTarget = {
-    kubeconfigPath: await resolveKubeconfig(inputs.kubeconfig),
+    kubeconfigPath: written?.path ?? kubeconfigFromEnvironment(),
     context: inputs.context,
     namespace: inputs.namespace,
   };
   // Named in the summary, so each leg of a many-cluster matrix says which cluster it changed.
-  const cluster = await readClusterIdentity(target.kubeconfigPath, target.context);
+  const cluster = written
+    ? clusterIdentity(written.config, target.context)
+    : await readClusterIdentity(target.kubeconfigPath, target.context);
   return { kubectl: kubectlFor(target, options), target, cluster };
 }
 
@@ -452,11 +457,10 @@ export function kubectlFor(target: KubeTarget, options: { deadlineAt?: number } 
 }
 
 /**
- * The kubeconfig a step uses: the input (written to a private file), else the first file named by
- * KUBECONFIG, as set by an earlier step such as azure/k8s-set-context.
+ * The kubeconfig a step uses without the input: the first file named by KUBECONFIG, as set by an
+ * earlier step such as azure/k8s-set-context.
  */
-export async function resolveKubeconfig(input: string | undefined): Promise<string> {
-  if (input) return (await writeKubeconfig(input)).path;
+function kubeconfigFromEnvironment(): string {
   const fromEnvironment = process.env.KUBECONFIG?.split(delimiter).find(Boolean);
   if (fromEnvironment) return fromEnvironment;
   throw new ActionError(

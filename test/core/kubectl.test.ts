@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { InputError } from '../../src/core/errors.js';
 import { ExecError } from '../../src/core/exec.js';
 import {
+  connectKubectl,
   decodeKubeconfig,
   Kubectl,
   parseRolloutHistory,
@@ -56,6 +57,40 @@ contexts:
     context: { cluster: prod, user: deployer }
 current-context: prod
 `;
+
+describe('connectKubectl', () => {
+  it('names the cluster of a base64 kubeconfig input, whose file kubectl is given', async () => {
+    const input = Buffer.from(KUBECONFIG).toString('base64');
+    const { target, cluster } = await connectKubectl({
+      kubeconfig: input,
+      context: undefined,
+      namespace: 'web',
+    });
+    expect(cluster).toEqual({ context: 'prod', server: '10.0.0.1:6443' });
+    expect(readFileSync(target.kubeconfigPath, 'utf8')).toBe(KUBECONFIG);
+    expect(target).toMatchObject({ context: undefined, namespace: 'web' });
+  });
+
+  it('names the cluster of the file KUBECONFIG names when there is no input', async () => {
+    const file = join(runnerTemp, 'from-earlier-step');
+    await writeFile(file, KUBECONFIG.replace('current-context: prod', 'current-context: ""'));
+    vi.stubEnv('KUBECONFIG', `${file}:${join(runnerTemp, 'second')}`);
+    const { target, cluster } = await connectKubectl({
+      kubeconfig: undefined,
+      context: 'prod',
+      namespace: undefined,
+    });
+    expect(target.kubeconfigPath).toBe(file);
+    expect(cluster).toEqual({ context: 'prod', server: '10.0.0.1:6443' });
+  });
+
+  it('says how to pass a kubeconfig when there is neither the input nor KUBECONFIG', async () => {
+    vi.stubEnv('KUBECONFIG', '');
+    await expect(
+      connectKubectl({ kubeconfig: '', context: undefined, namespace: undefined }),
+    ).rejects.toThrow(/kubeconfig input is empty and KUBECONFIG is not set/);
+  });
+});
 
 describe('kubeconfig input', () => {
   it.each([
