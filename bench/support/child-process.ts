@@ -63,8 +63,8 @@ export async function runParserContest<Findings>(
 }
 
 /**
- * Writes the report's pages to disk now: the kernel would otherwise write ~100 MB back while
- * the first children run, taking CPU from whichever is being timed.
+ * Writes the report's pages to disk now: the kernel would otherwise write the freshly generated
+ * file back while the first children run, taking CPU from whichever is being timed.
  */
 async function flushToDisk(path: string): Promise<void> {
   const file = await open(path, 'r+');
