@@ -6,10 +6,12 @@
  * single request; node:http costs ~8 ms. node:https adds tls and crypto (~15 ms), so each is
  * loaded on first use for its protocol and an http:// URL never loads TLS.
  *
- * Connections are kept alive by Node's default global agents (keepAlive since Node 19); a free
- * socket is unref'd by the agent, so it never keeps a finished step's process running.
+ * Connections are kept alive by Node's default global agents (keepAlive since Node 19), or by the
+ * proxy's agent when the runner's proxy applies (http-proxy.ts); a free socket is unref'd by the
+ * agent, so it never keeps a finished step's process running.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, request as httpRequestFn } from 'node:http';
+import { proxyRoute, ProxyRouteError } from './http-proxy.js';
 import { redactUrl } from './url.js';
 
 /** Response headers, read-only: names are case-insensitive; a repeated field reads as its values joined with ", ", as with fetch. */
@@ -110,13 +112,13 @@ async function exchangeOnce(
   body: string | Uint8Array | undefined,
   signal: AbortSignal,
 ): Promise<IncomingMessage> {
-  const request = await requestFunction(url.protocol);
+  const [request, route] = await Promise.all([requestFunction(url.protocol), proxyRoute(url)]);
   signal.throwIfAborted();
   const outgoing: OutgoingHttpHeaders = Object.fromEntries(headers);
   if (body !== undefined) outgoing['content-length'] = Buffer.byteLength(body);
   return new Promise((resolve, reject) => {
     let response: IncomingMessage | undefined;
-    const client = request(url, { method, headers: outgoing });
+    const client = request(url, { method, headers: outgoing, agent: route?.agent });
     const abort = () => {
       response?.destroy(signal.reason as Error);
       client.destroy(signal.reason as Error);
@@ -125,7 +127,7 @@ async function exchangeOnce(
     const release = () => signal.removeEventListener('abort', abort);
     client.on('error', (error) => {
       release();
-      reject(error);
+      reject(route && !signal.aborted ? new ProxyRouteError(error, route.shown) : error);
     });
     client.on('response', (incoming) => {
       response = incoming;

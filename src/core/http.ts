@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { ActionError, describeThrown } from './errors.js';
+import { ProxyRouteError } from './http-proxy.js';
 import { send, type RawResponse, type ResponseHeaders } from './http-transport.js';
 import { describeGivingUp, formatRetry, retry, RetryError, type RetryOptions } from './retry.js';
 import { maskSecrets, registerSecret } from './secrets.js';
@@ -152,10 +153,51 @@ export async function httpRequest(options: HttpRequestOptions): Promise<HttpResp
       );
     }
     throw new HttpError(
-      { method, url: shownUrl, problem: `failed: ${describeThrown(error)}` },
+      {
+        method,
+        url: shownUrl,
+        problem: `failed: ${describeThrown(error)}`,
+        // A proxy that would not open a tunnel: its 407 wants the same fix as a plain one's.
+        hint: error instanceof ProxyRouteError ? hintFor(error.status) : undefined,
+      },
       { cause: error },
     );
   }
+}
+
+/** An answer of any status, for callers that judge statuses themselves. */
+export interface PlainAnswer {
+  status: number;
+  headers: ResponseHeaders;
+  /** The whole body; read it (or the connection stays busy until the process ends). */
+  text(): Promise<string>;
+}
+
+/**
+ * One exchange and its redirects, without retries, where every status is an answer (smoke tests
+ * judge the status themselves): httpRequest's headers, transport and proxy. A request that gets
+ * no answer throws Node's network error (its `code` set), or the signal's reason.
+ */
+export async function sendRequest(options: {
+  method?: string;
+  url: string | URL;
+  headers?: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+}): Promise<PlainAnswer> {
+  const headers = requestHeaders(options.headers);
+  const url = moveUserinfoToHeader(new URL(options.url), headers);
+  const method = (options.method ?? 'GET').toUpperCase();
+  const response = await send({ method, url, headers, body: options.body }, options.signal);
+  return {
+    status: response.status,
+    headers: response.headers,
+    text: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.stream as AsyncIterable<Buffer>) chunks.push(chunk);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+  };
 }
 
 interface Target {
@@ -285,6 +327,17 @@ const NETWORK_PROBLEMS: Record<string, string> = {
  */
 function describeNetworkFailure(error: unknown): unknown {
   if (typeof error !== 'object' || error === null || error instanceof HttpError) return error;
+  if (error instanceof ProxyRouteError && error.status === undefined) {
+    const described = describeNetworkFailure(error.cause);
+    if (!(described instanceof HttpNetworkError)) return error;
+    return new HttpNetworkError(
+      `${described.message} through the proxy ${error.proxy}`,
+      described.code,
+      {
+        cause: error,
+      },
+    );
+  }
   // Happy eyeballs tries each address of a host and reports every failure together.
   const first = error instanceof AggregateError ? (error.errors[0] as { code?: unknown }) : {};
   const code = [(error as { code?: unknown }).code, first?.code].find(
@@ -299,6 +352,9 @@ function hintFor(status: number | undefined): string | undefined {
   if (status === 401 || status === 403)
     return 'Check that the credentials are set and allowed to do this.';
   if (status === 404) return 'Check the URL and that the resource exists.';
+  if (status === 407) {
+    return "The runner's proxy (http_proxy / https_proxy) wants credentials: give them in its URL, http://user:password@proxy.example.com:3128.";
+  }
   if (status !== undefined && status >= 500) return UNAVAILABLE_HINT;
   return undefined;
 }

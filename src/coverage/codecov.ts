@@ -352,6 +352,16 @@ function uploadError(
   if (!(error instanceof HttpError)) {
     return new ActionError(`${what}: ${describeThrown(error)}`, undefined, { cause: error });
   }
+  if (error.status === 407) {
+    // The runner's proxy answered, not Codecov; core's hint says how to give it credentials.
+    return new ActionError(
+      maskSecrets(
+        `The upload did not get past the runner's proxy: ${error.method} ${error.url} answered HTTP 407 Proxy Authentication Required`,
+      ),
+      error.hint,
+      { cause: error },
+    );
+  }
   const said = codecovMessage(error.bodyExcerpt);
   let message = `${what}: ${error.method} ${error.url} `;
   if (error.status === undefined) {

@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseDuration } from '../core/duration.js';
 import { describeThrown, InputError } from '../core/errors.js';
+import { sendRequest } from '../core/http.js';
 import { isKubernetesName, kubernetesNameProblem } from '../core/kubernetes-name.js';
 import { httpUrlProblem } from '../core/url.js';
 
@@ -254,12 +255,18 @@ export interface SmokeResult {
   problem: string | undefined;
 }
 
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+/** What a smoke test reads of an answer: fetch's Response has it, and so has core's. */
+export interface SmokeAnswer {
+  status: number;
+  text(): Promise<string>;
+}
+
+export type FetchLike = (url: string, init: RequestInit) => Promise<SmokeAnswer>;
 
 export interface RunSmokeOptions {
   /** Service targets only: turns service, port and path into a URL (the API server's proxy). */
   serviceUrl?: (target: Extract<SmokeTarget, { kind: 'service' }>) => string;
-  /** Carries credentials for the service proxy; plain fetch for URLs. */
+  /** Carries credentials for the service proxy; core's sendRequest (the runner's proxy) for URLs. */
   fetch?: FetchLike;
   attemptTimeoutMs?: number;
   signal?: AbortSignal;
@@ -296,7 +303,7 @@ function targetUrl(target: SmokeTarget, options: RunSmokeOptions): string {
 }
 
 async function attemptOnce(test: SmokeTest, url: string, options: RunSmokeOptions) {
-  const fetchFn: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
+  const fetchFn: FetchLike = options.fetch ?? sendSmokeRequest;
   const timeoutMs = Math.max(
     options.attemptTimeoutMs ?? SMOKE_DEFAULTS.attemptTimeoutMs,
     test.maxLatencyMs ?? 0,
@@ -386,13 +393,25 @@ function jsonEquals(actual: unknown, expected: string): boolean {
   }
 }
 
+/** A URL target's request: core's, which follows redirects and takes the runner's proxy. */
+function sendSmokeRequest(url: string, init: RequestInit): Promise<SmokeAnswer> {
+  return sendRequest({
+    method: init.method,
+    url,
+    headers: Object.fromEntries(new Headers(init.headers)),
+    body: typeof init.body === 'string' ? init.body : undefined,
+    signal: init.signal ?? new AbortController().signal,
+  });
+}
+
+/** The network error's code and message: Node's own, or the cause of fetch's "fetch failed". */
 function describeFetchError(error: unknown): string {
-  const cause =
-    error instanceof Error
-      ? (error.cause as { code?: string; message?: string } | undefined)
-      : undefined;
-  if (cause?.code)
-    return `request failed: ${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  const cause = (error instanceof Error ? error.cause : undefined) as
+    { code?: string; message?: string } | undefined;
+  const failure = cause?.code ? cause : (error as { code?: unknown; message?: string });
+  if (typeof failure?.code === 'string') {
+    return `request failed: ${failure.code}${failure.message ? ` (${failure.message})` : ''}`;
+  }
   return `request failed: ${describeThrown(error)}`;
 }
 

@@ -283,6 +283,15 @@ describe('uploadToCodecov', () => {
     expect(codecov().calls).toHaveLength(1);
   });
 
+  it('blames the runner’s proxy for a 407, not Codecov, and says how to give it credentials', async () => {
+    codecov().failNext('storage', { status: 407, body: '<h1>Proxy Authentication Required</h1>' });
+    const error = (await upload().catch((e: unknown) => e)) as ActionError;
+    expect(error.message).toMatch(
+      /^The upload did not get past the runner's proxy: PUT http:\/\/127\.0\.0\.1:\d+\/archive\/\S+ answered HTTP 407 Proxy Authentication Required$/,
+    );
+    expect(error.hint).toContain('http://user:password@proxy.example.com:3128');
+  });
+
   it('keeps the token out of errors and logs', async () => {
     const { text } = await captureStdout(async () => {
       codecov().failNext('upload-coverage', { status: 503, body: `echo of token ${TOKEN}` }, 5);

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { startKubeSim } from '../../tools/kube-sim/server.js';
+import { nonLoopbackAddress, startTinyproxy } from '../support/proxy.js';
 import { runAction, type ActionRun, type StepResult } from '../support/runner.js';
 import { describeWithTool } from '../support/tools.js';
 
@@ -244,6 +245,40 @@ describeWithTool(
       );
       expect(run.post?.exitCode).toBe(0);
       expect(leftovers(run)).toEqual([]);
+    });
+
+    it("smoke-tests a URL through the runner's proxy while kubectl reaches the loopback cluster directly", async () => {
+      // A health endpoint on this machine's own address: loopback would never take the proxy.
+      const health = createServer((request, response) => {
+        probes.push({ path: request.url ?? '', headers: request.headers });
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      });
+      const address = nonLoopbackAddress();
+      await new Promise<void>((resolve) => health.listen(0, address, resolve));
+      const healthUrl = `http://${address}:${(health.address() as AddressInfo).port}/healthz/proxied`;
+      const proxy = await startTinyproxy({
+        credentials: { username: 'ci', password: 'pr0xy-rollout' },
+      });
+      try {
+        await cluster('proxied', [deployment('web', `${GOOD}:v1`)]);
+        const run = await deploy(
+          {
+            namespace: 'proxied',
+            deployment: 'web',
+            container: 'web',
+            image: `${GOOD}:v2`,
+            'smoke-tests': smokeTests([{ name: 'health', url: healthUrl }]),
+          },
+          { env: { http_proxy: proxy.url, https_proxy: proxy.url } },
+        );
+        expect(run.main.exitCode, run.main.stdout).toBe(0);
+        expect(await imageOf('proxied', 'web')).toBe(`${GOOD}:v2`);
+        expect(await proxy.requests()).toEqual([`GET ${healthUrl}`]);
+        expect(visibleText(run).join('\n')).not.toContain('pr0xy-rollout');
+      } finally {
+        await proxy.stop();
+        await new Promise((resolve) => health.close(resolve));
+      }
     });
 
     it.each([

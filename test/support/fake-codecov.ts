@@ -31,6 +31,8 @@ export interface FakeCodecovOptions {
   dashboardUrl?: string;
   /** Codecov signs storage URLs for 10 seconds. */
   presignedTtlMs?: number;
+  /** The address it listens on and its URLs name: 127.0.0.1 unless a proxy must carry the requests. */
+  host?: string;
 }
 
 export type CodecovEndpoint = 'upload-coverage' | 'storage' | 'unknown';
@@ -129,10 +131,10 @@ export class FakeCodecov {
     const server = createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', resolve);
+      server.listen(0, options.host ?? '127.0.0.1', resolve);
     });
     const { port } = server.address() as AddressInfo;
-    const fake = new FakeCodecov(server, `http://127.0.0.1:${port}`, options);
+    const fake = new FakeCodecov(server, `http://${options.host ?? '127.0.0.1'}:${port}`, options);
     server.on('request', (request, response) => {
       fake
         .serve(request)

@@ -11,8 +11,16 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** @returns {Promise<{ cert: string, key: string }>} PEM texts; the certificate is its own CA */
-export async function createServingCertificate() {
+/**
+ * @param {{ addresses?: string[] }} [options] IP addresses the certificate names besides 127.0.0.1
+ * @returns {Promise<{ cert: string, key: string }>} PEM texts; the certificate is its own CA
+ */
+export async function createServingCertificate(options = {}) {
+  const names = [
+    'IP:127.0.0.1',
+    'DNS:localhost',
+    ...(options.addresses ?? []).map((ip) => `IP:${ip}`),
+  ];
   const dir = await mkdtemp(join(tmpdir(), 'kube-sim-tls-'));
   try {
     const keyPath = join(dir, 'key.pem');
@@ -34,7 +42,7 @@ export async function createServingCertificate() {
       '-subj',
       '/CN=kube-sim',
       '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      `subjectAltName=${names.join(',')}`,
       '-addext',
       'basicConstraints=critical,CA:TRUE',
     ]);

@@ -116,7 +116,9 @@ export class PrometheusClient {
           ? 'Check the PromQL: Prometheus could not run it.'
           : error.status === 401 || error.status === 403
             ? 'Check prometheus-headers: the credentials are missing or not allowed to query.'
-            : 'Check that Prometheus is healthy; the next check will ask again.',
+            : error.status === 407
+              ? error.hint
+              : 'Check that Prometheus is healthy; the next check will ask again.',
         { cause: error },
       );
     }

@@ -1,5 +1,6 @@
 import { ActionError, describeThrown } from '../../core/errors.js';
 import { HttpError, httpRequest } from '../../core/http.js';
+import { send } from '../../core/http-transport.js';
 import { describeGivingUp, retry, RetryError } from '../../core/retry.js';
 import { registerSecret } from '../../core/secrets.js';
 
@@ -121,9 +122,10 @@ export class RegistryAuth {
   }
 
   /**
-   * Plain fetch rather than httpRequest: the challenge travels in the headers of a 401, and
-   * httpRequest reports a 401 as an error without its headers. Retries still follow the house
-   * rule (network errors and 5xx only).
+   * One exchange (core's transport) rather than httpRequest: the challenge travels in the
+   * headers of a 401, and httpRequest reports a 401 as an error without its headers. It takes
+   * the runner's proxy as every request does; retries still follow the house rule (network
+   * errors and 5xx only).
    */
   private async probe(): Promise<Challenge | undefined> {
     const url = `${this.baseUrl}/v2/`;
@@ -132,9 +134,12 @@ export class RegistryAuth {
         async ({ remainingMs }) => {
           // No attempt outlasts the probe's deadline: a silent registry fails within it.
           const timeoutMs = Math.max(1, Math.min(this.probeLimits.attemptMs, remainingMs));
-          const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-          await response.body?.cancel();
-          if (response.ok) return undefined;
+          const response = await send(
+            { method: 'GET', url: new URL(url), headers: new Map(), body: undefined },
+            AbortSignal.timeout(timeoutMs),
+          );
+          response.stream.destroy();
+          if (response.status >= 200 && response.status <= 299) return undefined;
           const header = response.headers.get('www-authenticate');
           if (response.status === 401 && header) {
             const challenges = parseChallenges(header);
@@ -157,7 +162,7 @@ export class RegistryAuth {
           ? `; ${describeGivingUp(error.attempts, error.elapsedMs, error.stoppedBecause)}`
           : '';
       throw new ActionError(
-        `Could not reach registry ${this.registry} at ${url}: ${describeFetchFailure(last, this.probeLimits.attemptMs)}${givingUp}.`,
+        `Could not reach registry ${this.registry} at ${url}: ${describeProbeFailure(last, this.probeLimits.attemptMs)}${givingUp}.`,
         this.baseUrl.startsWith('http:')
           ? 'Check that the registry is running and serves plain HTTP at that address.'
           : 'Check the registry host name; a registry without TLS must be marked insecure.',
@@ -216,15 +221,13 @@ export class RegistryAuth {
   }
 }
 
-function describeFetchFailure(error: unknown, attemptMs: number): string {
+function describeProbeFailure(error: unknown, attemptMs: number): string {
   if ((error as { name?: unknown })?.name === 'TimeoutError') {
     return `no response within ${attemptMs / 1_000}s per attempt`;
   }
-  // fetch says only "fetch failed"; the reason and its system error code are in the cause.
-  const cause = (error as { cause?: unknown })?.cause;
-  if (!(cause instanceof Error)) return describeThrown(error);
-  const code = (cause as { code?: unknown }).code;
-  return typeof code === 'string' && !cause.message.includes(code)
-    ? `${cause.message} (${code})`
-    : cause.message;
+  if (!(error instanceof Error)) return describeThrown(error);
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && !error.message.includes(code)
+    ? `${error.message} (${code})`
+    : error.message;
 }
