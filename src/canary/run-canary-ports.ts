@@ -5,6 +5,7 @@
  * are tested without a cluster and in milliseconds.
  */
 import { ActionError, describeThrown } from '../core/errors.js';
+import { PROXY_CREDENTIALS_HINT } from '../core/http-proxy.js';
 import type { PromotionReport } from './cluster/revert.js';
 import type { ReportFacts } from './report.js';
 import type { CanaryPhase } from './cluster/cluster-state.js';
@@ -114,9 +115,13 @@ export function prometheusMetrics(settings: PrometheusSettings): MetricsPort {
       try {
         await client.query('vector(1)');
       } catch (error) {
+        // A proxy that wants credentials is the one thing to fix, not prometheus-url.
+        const proxyRefused = error instanceof ActionError && error.hint === PROXY_CREDENTIALS_HINT;
         throw new ActionError(
           `Prometheus does not answer, so nothing was changed in the cluster: ${describeThrown(error)}`,
-          'Check prometheus-url (and prometheus-headers if it needs authentication), e.g. http://prometheus.monitoring:9090.',
+          proxyRefused
+            ? PROXY_CREDENTIALS_HINT
+            : 'Check prometheus-url (and prometheus-headers if it needs authentication), e.g. http://prometheus.monitoring:9090.',
         );
       }
     },

@@ -56,19 +56,35 @@ export function bypassesProxy(url: URL, noProxy: string): boolean {
     );
 }
 
-/** A proxy variable's value as a URL; a value that is none is an error naming the variable. */
+/** A proxy variable's value as a URL; a value that is none is a ProxySettingError. */
 function parseProxyUrl(value: string, variable: string): URL {
   const text = value.trim();
   const withScheme = text.includes('://') ? text : `http://${text}`;
   const url = URL.canParse(withScheme) ? new URL(withScheme) : undefined;
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     // Not repeated: the value may hold the proxy's password.
-    throw new Error(
-      `${variable} is not a proxy URL; give it as http://proxy.example.com:3128 (with user:password@ before the host if the proxy wants them).`,
+    throw new ProxySettingError(
+      variable,
+      `${variable} is not an http(s) proxy URL such as http://proxy.example.com:3128 (with user:password@ before the host if the proxy wants them)`,
     );
   }
   return url;
 }
+
+/** A proxy variable that cannot be used; the message names the variable, never its value. */
+export class ProxySettingError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProxySettingError';
+  }
+}
+
+/** What the runner's proxy wants when it answers 407; every action's message ends with it. */
+export const PROXY_CREDENTIALS_HINT =
+  "The runner's proxy (http_proxy / https_proxy) wants credentials: give them in its URL, http://user:password@proxy.example.com:3128.";
 
 /** Where a request through a proxy goes first, and how messages show that proxy. */
 export interface ProxyRoute {
@@ -77,42 +93,77 @@ export interface ProxyRoute {
   shown: string;
 }
 
-const agents = new Map<string, Promise<Agent>>();
-let warnedUnsupported = false;
+const agents = new Map<string, Agent>();
+const warned = new Set<string>();
+
+/** Each reason to connect directly is said once per step, not once per request. */
+function warnOnce(key: string, message: string): void {
+  if (warned.has(key)) return;
+  warned.add(key);
+  core.warning(message);
+}
 
 /**
  * The route for a request to `url`: through the runner's proxy, or undefined to connect directly
- * (no proxy applies, or this Node cannot tunnel, which is said once as a warning). The proxy's
- * password is masked before anything could show it.
+ * (no proxy applies; or it cannot be used, which is said once as a warning: a value that is no
+ * http(s) URL, or a Node that cannot tunnel). The proxy's password is masked before anything
+ * could show it.
  */
 export async function proxyRoute(
   url: URL,
   env: ProxyEnvironment = process.env,
   nodeVersion: string = process.versions.node,
 ): Promise<ProxyRoute | undefined> {
-  const proxy = proxyFor(url, env);
+  let proxy: URL | undefined;
+  try {
+    proxy = proxyFor(url, env);
+  } catch (error) {
+    if (!(error instanceof ProxySettingError)) throw error;
+    warnOnce(error.variable, `${error.message}; connecting directly.`);
+    return undefined;
+  }
   if (proxy === undefined) return undefined;
   if (proxy.password !== '') {
     registerSecretWithDerivations(proxy.password);
-    registerSecretWithDerivations(decodeURIComponent(proxy.password));
+    registerSecretWithDerivations(decodedOrAsIs(proxy.password));
   }
   const shown = redactUrl(proxy);
   if (!canTunnel(nodeVersion)) {
-    if (!warnedUnsupported) {
-      warnedUnsupported = true;
-      core.warning(
-        `A proxy is set (${shown}), but Node ${nodeVersion} cannot send requests through one (24.5 and later can); connecting directly. Update the runner to get a newer Node 24.`,
-      );
-    }
+    warnOnce(
+      'node',
+      `A proxy is set (${shown}), but Node ${nodeVersion} cannot send requests through one (24.5 and later can); connecting directly. Update the runner to get a newer Node 24.`,
+    );
     return undefined;
   }
   const key = `${url.protocol} ${proxy.href}`;
   let agent = agents.get(key);
   if (agent === undefined) {
-    agent = proxyAgent(url.protocol, proxy);
+    try {
+      agent = await proxyAgent(url.protocol, proxy);
+    } catch (error) {
+      // Node refuses a proxy URL it cannot use; its message may quote the credentials.
+      const why = withoutCredentials((error as Error).message);
+      const fix = error instanceof URIError ? ': write a % in its user or password as %25' : '';
+      warnOnce(key, `The proxy ${shown} cannot be used (${why}${fix}); connecting directly.`);
+      return undefined;
+    }
     agents.set(key, agent);
   }
-  return { agent: await agent, shown };
+  return { agent, shown };
+}
+
+/** A percent-encoded password decoded, or as written when it is not valid percent-encoding. */
+function decodedOrAsIs(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Any URL's `user:password@` cut out of a message. */
+export function withoutCredentials(message: string): string {
+  return message.replace(/\/\/[^/@\s]*@/g, '//');
 }
 
 /** Node's proxy support for http.Agent and https.Agent (`proxyEnv`): 22.21+, 24.5+, 25+. */
@@ -152,7 +203,7 @@ export class ProxyRouteError extends Error {
     super(
       Number.isInteger(status)
         ? `the proxy ${proxy} would not open a tunnel: it answered ${tunnelStatusLine(cause)}`
-        : `${cause instanceof Error ? cause.message : String(cause)} (through the proxy ${proxy})`,
+        : `${withoutCredentials(cause instanceof Error ? cause.message : String(cause))} (through the proxy ${proxy})`,
       { cause },
     );
     this.name = 'ProxyRouteError';

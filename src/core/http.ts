@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { ActionError, describeThrown } from './errors.js';
-import { ProxyRouteError } from './http-proxy.js';
+import { PROXY_CREDENTIALS_HINT, ProxyRouteError } from './http-proxy.js';
 import { send, type RawResponse, type ResponseHeaders } from './http-transport.js';
 import { describeGivingUp, formatRetry, retry, RetryError, type RetryOptions } from './retry.js';
 import { maskSecrets, registerSecret } from './secrets.js';
@@ -57,6 +57,8 @@ export class HttpError extends ActionError {
   readonly bodyExcerpt?: string;
   /** From a Retry-After header. */
   readonly retryAfterMs?: number;
+  /** The runner's proxy's answer when it would not open a tunnel (no response came back). */
+  readonly proxyStatus?: number;
   /** The message without the method and URL in front. */
   readonly problem: string;
 
@@ -67,6 +69,7 @@ export class HttpError extends ActionError {
       status?: number;
       bodyExcerpt?: string;
       retryAfterMs?: number;
+      proxyStatus?: number;
       problem: string;
       hint?: string;
     },
@@ -83,6 +86,7 @@ export class HttpError extends ActionError {
     this.bodyExcerpt =
       fields.bodyExcerpt === undefined ? undefined : maskSecrets(fields.bodyExcerpt);
     this.retryAfterMs = fields.retryAfterMs;
+    this.proxyStatus = fields.proxyStatus;
     this.problem = maskSecrets(fields.problem);
   }
 }
@@ -146,6 +150,7 @@ export async function httpRequest(options: HttpRequestOptions): Promise<HttpResp
           url: shownUrl,
           status: last instanceof HttpError ? last.status : undefined,
           bodyExcerpt: last instanceof HttpError ? last.bodyExcerpt : undefined,
+          proxyStatus: last instanceof ProxyRouteError ? last.status : undefined,
           problem: `${problem}; ${givingUp}`,
           hint: last instanceof HttpError ? last.hint : UNAVAILABLE_HINT,
         },
@@ -158,6 +163,7 @@ export async function httpRequest(options: HttpRequestOptions): Promise<HttpResp
         url: shownUrl,
         problem: `failed: ${describeThrown(error)}`,
         // A proxy that would not open a tunnel: its 407 wants the same fix as a plain one's.
+        proxyStatus: error instanceof ProxyRouteError ? error.status : undefined,
         hint: error instanceof ProxyRouteError ? hintFor(error.status) : undefined,
       },
       { cause: error },
@@ -188,7 +194,8 @@ export async function sendRequest(options: {
   const headers = requestHeaders(options.headers);
   const url = moveUserinfoToHeader(new URL(options.url), headers);
   const method = (options.method ?? 'GET').toUpperCase();
-  const response = await send({ method, url, headers, body: options.body }, options.signal);
+  const body = encodeBody(options.body, headers);
+  const response = await send({ method, url, headers, body }, options.signal);
   return {
     status: response.status,
     headers: response.headers,
@@ -327,7 +334,9 @@ const NETWORK_PROBLEMS: Record<string, string> = {
  */
 function describeNetworkFailure(error: unknown): unknown {
   if (typeof error !== 'object' || error === null || error instanceof HttpError) return error;
-  if (error instanceof ProxyRouteError && error.status === undefined) {
+  if (error instanceof ProxyRouteError) {
+    // A proxy's answer to CONNECT already reads well, and its status steers the retry.
+    if (error.status !== undefined) return error;
     const described = describeNetworkFailure(error.cause);
     if (!(described instanceof HttpNetworkError)) return error;
     return new HttpNetworkError(
@@ -352,9 +361,7 @@ function hintFor(status: number | undefined): string | undefined {
   if (status === 401 || status === 403)
     return 'Check that the credentials are set and allowed to do this.';
   if (status === 404) return 'Check the URL and that the resource exists.';
-  if (status === 407) {
-    return "The runner's proxy (http_proxy / https_proxy) wants credentials: give them in its URL, http://user:password@proxy.example.com:3128.";
-  }
+  if (status === 407) return PROXY_CREDENTIALS_HINT;
   if (status !== undefined && status >= 500) return UNAVAILABLE_HINT;
   return undefined;
 }

@@ -9,6 +9,7 @@ import * as core from '@actions/core';
 import { ActionError, describeThrown, InputError } from '../core/errors.js';
 import type { GitHubContext } from '../core/github.js';
 import { HttpError, httpRequest } from '../core/http.js';
+import { PROXY_CREDENTIALS_HINT } from '../core/http-proxy.js';
 import { requestOidcToken } from '../core/oidc-token.js';
 import { formatRetry, type RetryOptions } from '../core/retry.js';
 import { maskSecrets, registerSecret, registerSecretWithDerivations } from '../core/secrets.js';
@@ -352,13 +353,15 @@ function uploadError(
   if (!(error instanceof HttpError)) {
     return new ActionError(`${what}: ${describeThrown(error)}`, undefined, { cause: error });
   }
-  if (error.status === 407) {
-    // The runner's proxy answered, not Codecov; core's hint says how to give it credentials.
+  if (error.status === 407 || error.proxyStatus === 407) {
+    // The runner's proxy answered (to the request, or to CONNECT), not Codecov.
+    const answered =
+      error.status === 407 ? 'answered HTTP 407 Proxy Authentication Required' : error.problem;
     return new ActionError(
       maskSecrets(
-        `The upload did not get past the runner's proxy: ${error.method} ${error.url} answered HTTP 407 Proxy Authentication Required`,
+        `The upload did not get past the runner's proxy: ${error.method} ${error.url} ${answered}`,
       ),
-      error.hint,
+      PROXY_CREDENTIALS_HINT,
       { cause: error },
     );
   }

@@ -404,11 +404,17 @@ function sendSmokeRequest(url: string, init: RequestInit): Promise<SmokeAnswer> 
   });
 }
 
-/** The network error's code and message: Node's own, or the cause of fetch's "fetch failed". */
+/**
+ * The network error's code and message: its own (Node's, or core's naming the runner's proxy),
+ * else the cause of fetch's "fetch failed".
+ */
 function describeFetchError(error: unknown): string {
-  const cause = (error instanceof Error ? error.cause : undefined) as
-    { code?: string; message?: string } | undefined;
-  const failure = cause?.code ? cause : (error as { code?: unknown; message?: string });
+  const own = error as { code?: unknown; message?: string } | undefined;
+  const failure =
+    typeof own?.code === 'string'
+      ? own
+      : ((error instanceof Error ? error.cause : undefined) as
+          { code?: unknown; message?: string } | undefined);
   if (typeof failure?.code === 'string') {
     return `request failed: ${failure.code}${failure.message ? ` (${failure.message})` : ''}`;
   }

@@ -6,6 +6,7 @@ import {
   proxyFor,
   proxyRoute,
   ProxyRouteError,
+  withoutCredentials,
 } from '../../src/core/http-proxy.js';
 import { forgetSecretsForTesting, maskSecrets } from '../../src/core/secrets.js';
 
@@ -52,11 +53,11 @@ describe('proxyFor: the runner’s proxy variables, read as the toolkit reads th
     expect(() =>
       proxyFor(new URL('https://ghcr.io/'), { https_proxy: 'socks5://u:hunter22@proxy:1080' }),
     ).toThrow(
-      /^https_proxy is not a proxy URL; give it as http:\/\/proxy\.example\.com:3128 \(with user:password@/,
+      /^https_proxy is not an http\(s\) proxy URL such as http:\/\/proxy\.example\.com:3128 \(with user:password@/,
     );
     expect(() =>
       proxyFor(new URL('http://a.example/'), { http_proxy: 'http://u:hunter22@[bad' }),
-    ).toThrow(/^http_proxy is not a proxy URL/);
+    ).toThrow(/^http_proxy is not an http\(s\) proxy URL/);
     try {
       proxyFor(new URL('https://ghcr.io/'), { https_proxy: 'socks5://u:hunter22@proxy:1080' });
     } catch (error) {
@@ -133,6 +134,32 @@ describe('proxyRoute', () => {
     expect(maskSecrets('pr0xy!pass and pr0xy%21pass')).toBe('*** and ***');
   });
 
+  it('warns once and connects directly when the variable is no http(s) proxy URL', async () => {
+    const env = { https_proxy: 'socks5://ci:hunter22@proxy.corp.example:1080' };
+    expect(await proxyRoute(url, env, '24.21.0')).toBe(undefined);
+    expect(await proxyRoute(url, env, '24.21.0')).toBe(undefined);
+    expect(vi.mocked(core.warning).mock.calls).toEqual([
+      [
+        'https_proxy is not an http(s) proxy URL such as http://proxy.example.com:3128 (with user:password@ before the host if the proxy wants them); connecting directly.',
+      ],
+    ]);
+  });
+
+  it('masks a password that is not valid percent-encoding, and says how to write it', async () => {
+    const route = await proxyRoute(
+      url,
+      { https_proxy: 'http://ci:50%off@proxy.corp.example:3128' },
+      '24.21.0',
+    );
+    expect(route).toBe(undefined);
+    expect(vi.mocked(core.warning).mock.calls).toEqual([
+      [
+        'The proxy http://proxy.corp.example:3128/ cannot be used (URI malformed: write a % in its user or password as %25); connecting directly.',
+      ],
+    ]);
+    expect(maskSecrets('password 50%off')).toBe('password ***');
+  });
+
   it('warns once and connects directly on a Node that cannot tunnel', async () => {
     const env = { https_proxy: 'http://ci:secretpw@proxy.corp.example:3128' };
     expect(await proxyRoute(url, env, '24.4.0')).toBe(undefined);
@@ -142,6 +169,16 @@ describe('proxyRoute', () => {
     expect(message).toBe(
       'A proxy is set (http://proxy.corp.example:3128/), but Node 24.4.0 cannot send requests through one (24.5 and later can); connecting directly. Update the runner to get a newer Node 24.',
     );
+  });
+});
+
+describe('withoutCredentials', () => {
+  it('cuts user:password@ out of every URL in a message', () => {
+    expect(
+      withoutCredentials(
+        'Failed to establish tunnel via http://ci:p4ss@proxy:3128/ (was https://u@h/)',
+      ),
+    ).toBe('Failed to establish tunnel via http://proxy:3128/ (was https://h/)');
   });
 });
 

@@ -1,5 +1,6 @@
 import { ActionError, describeThrown } from '../../core/errors.js';
 import { HttpError, httpRequest } from '../../core/http.js';
+import { PROXY_CREDENTIALS_HINT } from '../../core/http-proxy.js';
 import { redactUrl } from '../../core/url.js';
 import { maskSecrets, registerSecret } from '../../core/secrets.js';
 
@@ -117,7 +118,7 @@ export class PrometheusClient {
           : error.status === 401 || error.status === 403
             ? 'Check prometheus-headers: the credentials are missing or not allowed to query.'
             : error.status === 407
-              ? error.hint
+              ? PROXY_CREDENTIALS_HINT
               : 'Check that Prometheus is healthy; the next check will ask again.',
         { cause: error },
       );
@@ -126,7 +127,9 @@ export class PrometheusClient {
       return new PrometheusError(
         `Prometheus at ${this.shownUrl} is unreachable: ${error.problem}`,
         promql,
-        'Check prometheus-url and that Prometheus is running and reachable from the runner.',
+        error.proxyStatus === 407
+          ? PROXY_CREDENTIALS_HINT
+          : 'Check prometheus-url and that Prometheus is running and reachable from the runner.',
         { cause: error },
       );
     }

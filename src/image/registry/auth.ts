@@ -1,6 +1,6 @@
 import { ActionError, describeThrown } from '../../core/errors.js';
-import { HttpError, httpRequest } from '../../core/http.js';
-import { send } from '../../core/http-transport.js';
+import { HttpError, httpRequest, sendRequest } from '../../core/http.js';
+import { PROXY_CREDENTIALS_HINT, ProxyRouteError } from '../../core/http-proxy.js';
 import { describeGivingUp, retry, RetryError } from '../../core/retry.js';
 import { registerSecret } from '../../core/secrets.js';
 
@@ -122,10 +122,9 @@ export class RegistryAuth {
   }
 
   /**
-   * One exchange (core's transport) rather than httpRequest: the challenge travels in the
-   * headers of a 401, and httpRequest reports a 401 as an error without its headers. It takes
-   * the runner's proxy as every request does; retries still follow the house rule (network
-   * errors and 5xx only).
+   * core's sendRequest rather than httpRequest: the challenge travels in the headers of a 401,
+   * and httpRequest reports a 401 as an error without its headers. It takes the runner's proxy
+   * as every request does; retries still follow the house rule (network errors and 5xx only).
    */
   private async probe(): Promise<Challenge | undefined> {
     const url = `${this.baseUrl}/v2/`;
@@ -134,11 +133,8 @@ export class RegistryAuth {
         async ({ remainingMs }) => {
           // No attempt outlasts the probe's deadline: a silent registry fails within it.
           const timeoutMs = Math.max(1, Math.min(this.probeLimits.attemptMs, remainingMs));
-          const response = await send(
-            { method: 'GET', url: new URL(url), headers: new Map(), body: undefined },
-            AbortSignal.timeout(timeoutMs),
-          );
-          response.stream.destroy();
+          const response = await sendRequest({ url, signal: AbortSignal.timeout(timeoutMs) });
+          await response.text();
           if (response.status >= 200 && response.status <= 299) return undefined;
           const header = response.headers.get('www-authenticate');
           if (response.status === 401 && header) {
@@ -163,9 +159,11 @@ export class RegistryAuth {
           : '';
       throw new ActionError(
         `Could not reach registry ${this.registry} at ${url}: ${describeProbeFailure(last, this.probeLimits.attemptMs)}${givingUp}.`,
-        this.baseUrl.startsWith('http:')
-          ? 'Check that the registry is running and serves plain HTTP at that address.'
-          : 'Check the registry host name; a registry without TLS must be marked insecure.',
+        last instanceof ProxyRouteError && last.status === 407
+          ? PROXY_CREDENTIALS_HINT
+          : this.baseUrl.startsWith('http:')
+            ? 'Check that the registry is running and serves plain HTTP at that address.'
+            : 'Check the registry host name; a registry without TLS must be marked insecure.',
         { cause: error },
       );
     }
